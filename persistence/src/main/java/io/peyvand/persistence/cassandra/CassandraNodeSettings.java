@@ -1,0 +1,72 @@
+package io.peyvand.persistence.cassandra;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where and how an embedded Cassandra node runs: read once from {@code peyvand.cassandra.embedded}
+ * (defaults and their meaning are in this module's reference.conf).
+ */
+public record CassandraNodeSettings(
+    Path dataDirectory,
+    String address,
+    int cqlPort,
+    int storagePort,
+    int jmxPort,
+    String heap,
+    String clusterName,
+    String commitlogSync,
+    Duration startupTimeout,
+    Duration stopTimeout) {
+
+  public CassandraNodeSettings {
+    if (cqlPort <= 0 || storagePort <= 0 || jmxPort <= 0) {
+      throw new IllegalArgumentException(
+          "embedded Cassandra ports must be positive: cql=" + cqlPort + " storage=" + storagePort
+              + " jmx=" + jmxPort);
+    }
+    if (!commitlogSync.equals("periodic") && !commitlogSync.equals("batch")
+        && !commitlogSync.equals("group")) {
+      throw new IllegalArgumentException(
+          "peyvand.cassandra.embedded.commitlog-sync must be periodic, batch or group, not '"
+              + commitlogSync + "'");
+    }
+  }
+
+  /** Reads the block {@code peyvand.cassandra.embedded} of a resolved configuration. */
+  public static CassandraNodeSettings fromConfig(Config config) {
+    Config c = config.getConfig("peyvand.cassandra.embedded");
+    return new CassandraNodeSettings(
+        Path.of(c.getString("data-directory")),
+        c.getString("address"),
+        c.getInt("cql-port"),
+        c.getInt("storage-port"),
+        c.getInt("jmx-port"),
+        c.getString("heap"),
+        c.getString("cluster-name"),
+        c.getString("commitlog-sync"),
+        c.getDuration("startup-timeout"),
+        c.getDuration("stop-timeout"));
+  }
+
+  public CassandraNodeSettings withPorts(int cql, int storage, int jmx) {
+    return new CassandraNodeSettings(dataDirectory, address, cql, storage, jmx, heap, clusterName,
+        commitlogSync, startupTimeout, stopTimeout);
+  }
+
+  public CassandraNodeSettings withDataDirectory(Path directory) {
+    return new CassandraNodeSettings(directory, address, cqlPort, storagePort, jmxPort, heap,
+        clusterName, commitlogSync, startupTimeout, stopTimeout);
+  }
+
+  public CassandraNodeSettings withHeap(String newHeap) {
+    return new CassandraNodeSettings(dataDirectory, address, cqlPort, storagePort, jmxPort, newHeap,
+        clusterName, commitlogSync, startupTimeout, stopTimeout);
+  }
+
+  /** host:port of the CQL native transport, as the driver's contact point. */
+  public String cqlContactPoint() {
+    return address + ":" + cqlPort;
+  }
+}

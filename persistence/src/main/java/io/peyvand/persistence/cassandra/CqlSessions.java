@@ -1,0 +1,39 @@
+package io.peyvand.persistence.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Duration;
+import java.util.List;
+
+/** Plain driver sessions for tools and tests (the broker's own session comes from Pekko). */
+public final class CqlSessions {
+  /** The data centre name of a node started by {@link CassandraNode} (SimpleSnitch). */
+  public static final String LOCAL_DATACENTER = "datacenter1";
+
+  private CqlSessions() {}
+
+  /** A session to one node, without a keyspace. Close it. */
+  public static CqlSession open(String host, int port) {
+    DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
+            Duration.ofSeconds(30))
+        // Replaces, rather than adds to, any contact points of the application's configuration.
+        .withStringList(DefaultDriverOption.CONTACT_POINTS, List.of(host + ":" + port))
+        .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, LOCAL_DATACENTER)
+        .build();
+    return CqlSession.builder().withConfigLoader(loader).build();
+  }
+
+  /** Asks the node its Cassandra version: a real CQL round trip. */
+  public static String releaseVersion(String host, int port) {
+    try (CqlSession session = open(host, port)) {
+      Row row = session.execute("SELECT release_version FROM system.local").one();
+      return row == null ? "unknown" : row.getString("release_version");
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.peyvand.persistence.testkit;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.persistence.cassandra.CassandraNode;
+import io.peyvand.persistence.cassandra.CqlSessions;
+import io.peyvand.persistence.schema.SchemaMigrator;
+import io.peyvand.persistence.schema.SchemaSettings;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension: gives a test class a fresh keyspace of its own in the JVM's shared Cassandra
+ * node ({@link SharedCassandra}), with the project's schema applied by {@link SchemaMigrator}, and
+ * drops it after the class. Register it as a static field:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+ * ... ActorTestKit.create(cassandra.config().withFallback(...));
+ * }</pre>
+ */
+public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallback {
+  private CassandraNode node;
+  private CqlSession session;
+  private String keyspace;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    node = SharedCassandra.node();
+    keyspace = keyspaceFor(context.getRequiredTestClass());
+    session = CqlSessions.open(node.settings().address(), node.settings().cqlPort());
+    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+    new SchemaMigrator(session, schemaSettings()).migrate();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (session != null) {
+      session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+      session.close();
+    }
+  }
+
+  /** This class's keyspace (journal and snapshots share it). */
+  public String keyspace() {
+    return require(keyspace);
+  }
+
+  /** A driver session to the shared node, for assertions on stored rows. */
+  public CqlSession session() {
+    return require(session);
+  }
+
+  public CassandraNode node() {
+    return require(node);
+  }
+
+  /** Schema settings that put journal and snapshots into this class's keyspace. */
+  public SchemaSettings schemaSettings() {
+    return SchemaSettings.singleKeyspace(keyspace(), SchemaSettings.Replication.simple(1));
+  }
+
+  /**
+   * Configuration pointing Pekko Persistence and its driver at this class's keyspace on the shared
+   * node; put it in front of the rest of the test's configuration.
+   */
+  public Config config() {
+    return ConfigFactory.parseString(String.format(Locale.ROOT, """
+        pekko.persistence.cassandra.journal.keyspace = %1$s
+        pekko.persistence.cassandra.snapshot.keyspace = %1$s
+        datastax-java-driver.basic.contact-points = ["%2$s"]
+        peyvand.cassandra.embedded.enabled = off
+        """, keyspace(), node().settings().cqlContactPoint()));
+  }
+
+  /** t_ + the class's simple name in lower case, cut to Cassandra's 48 characters. */
+  static String keyspaceFor(Class<?> testClass) {
+    String name = "t_" + testClass.getSimpleName().toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9_]", "_");
+    return name.length() <= 48 ? name : name.substring(0, 38) + "_" + Integer.toHexString(
+        testClass.getName().hashCode() & 0x7fffffff);
+  }
+
+  private static <T> T require(T value) {
+    if (value == null) {
+      throw new IllegalStateException("CassandraKeyspace is used before its beforeAll ran:"
+          + " register it as a static @RegisterExtension field");
+    }
+    return value;
+  }
+}
