@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class CassandraNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CassandraNode.class);
   private static final String CLASSPATH_RESOURCE = "cassandra-server.classpath";
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   /** Module flags from Cassandra's own jvm17-server.options. */
   private static final List<String> JAVA17_FLAGS = List.of(
@@ -60,7 +62,7 @@ public final class CassandraNode implements AutoCloseable {
   private final CassandraNodeSettings settings;
   private final Process process;
   private final Path home;
-  private final Thread shutdownHook;
+  private volatile Thread shutdownHook;
 
   private CassandraNode(CassandraNodeSettings settings, Process process, Path home) {
     this.settings = settings;
@@ -93,6 +95,11 @@ public final class CassandraNode implements AutoCloseable {
       Files.writeString(logback, logbackXml(home.resolve("logs")));
 
       List<String> command = new ArrayList<>();
+      if (Files.isExecutable(SETSID)) {
+        // A session of its own: a Ctrl-C in our terminal reaches us, not Cassandra, so we stop it
+        // after the broker has finished with it.
+        command.add(SETSID.toString());
+      }
       command.add(javaExecutable());
       command.add("-Xms" + settings.heap());
       command.add("-Xmx" + settings.heap());
@@ -148,6 +155,25 @@ public final class CassandraNode implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /**
+   * On JVM exit, stop the node only once {@code done} completes (or after the stop timeout), e.g.
+   * after the actor system whose journal writes to it has terminated. Without this, the node is
+   * stopped at JVM exit at the same time as everything else.
+   */
+  public synchronized void stopAfter(CompletionStage<?> done) {
+    Thread previous = shutdownHook;
+    shutdownHook = new Thread(() -> {
+      try {
+        done.toCompletableFuture().get(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception notInTime) {
+        log.warn("Stopping Cassandra before its user finished: {}", notInTime.toString());
+      }
+      stopQuietly();
+    }, "peyvand-cassandra-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    Runtime.getRuntime().removeShutdownHook(previous);
   }
 
   /** Stops the node (SIGTERM, so Cassandra drains and flushes) and waits for it to end. */

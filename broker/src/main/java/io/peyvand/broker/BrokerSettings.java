@@ -1,0 +1,85 @@
+package io.peyvand.broker;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The broker's settings, read once from {@code peyvand} (every key is explained in this module's
+ * reference.conf). Construction validates them, so a bad deployable fails at start-up with a
+ * message naming the key, not later under traffic.
+ */
+public record BrokerSettings(
+    Environment environment,
+    Listener grpc,
+    Listener http,
+    boolean selfJoin,
+    boolean applySchema,
+    Duration schemaRetryBackoff,
+    Duration cassandraCheckTimeout,
+    Duration askTimeout,
+    List<PlatformSeed> bootstrapPlatforms) {
+
+  private static final Pattern PLATFORM_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
+
+  /** dev allows conveniences (embedded Cassandra, schema auto-creation); production refuses them. */
+  public enum Environment { DEV, PRODUCTION }
+
+  /** Where a server listens. Port 0 picks a free port (tests). */
+  public record Listener(String iface, int port) {
+    public Listener {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, not " + port);
+      }
+    }
+  }
+
+  /** A platform registered at start-up if it is not registered yet. */
+  public record PlatformSeed(String id, String displayName) {
+    public PlatformSeed {
+      if (!PLATFORM_ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("platform id '" + id + "' must be 2-32 characters of"
+            + " a-z, 0-9, '_' or '-', starting with a letter");
+      }
+    }
+  }
+
+  public static BrokerSettings fromConfig(Config config) {
+    Config p = config.getConfig("peyvand");
+    Environment environment = switch (p.getString("environment")) {
+      case "dev" -> Environment.DEV;
+      case "production" -> Environment.PRODUCTION;
+      default -> throw new IllegalArgumentException("peyvand.environment must be dev or production,"
+          + " not '" + p.getString("environment") + "'");
+    };
+    if (environment == Environment.PRODUCTION) {
+      refuseInProduction(config, "peyvand.cassandra.embedded.enabled");
+      refuseInProduction(config, "pekko.persistence.cassandra.journal.keyspace-autocreate");
+      refuseInProduction(config, "pekko.persistence.cassandra.journal.tables-autocreate");
+      refuseInProduction(config, "pekko.persistence.cassandra.snapshot.keyspace-autocreate");
+      refuseInProduction(config, "pekko.persistence.cassandra.snapshot.tables-autocreate");
+      refuseInProduction(config, "peyvand.cluster.self-join");
+    }
+    List<PlatformSeed> seeds = p.getConfigList("platforms.bootstrap").stream()
+        .map(c -> new PlatformSeed(c.getString("id"), c.getString("display-name")))
+        .toList();
+    return new BrokerSettings(
+        environment,
+        new Listener(p.getString("grpc.interface"), p.getInt("grpc.port")),
+        new Listener(p.getString("http.interface"), p.getInt("http.port")),
+        p.getBoolean("cluster.self-join"),
+        config.getBoolean("peyvand.cassandra.schema.apply-at-startup"),
+        p.getDuration("startup.schema-retry-backoff"),
+        p.getDuration("readiness.cassandra-timeout"),
+        p.getDuration("ask-timeout"),
+        seeds);
+  }
+
+  private static void refuseInProduction(Config config, String path) {
+    if (config.getBoolean(path)) {
+      throw new IllegalArgumentException(path + " = on is for development only and is refused"
+          + " when peyvand.environment = production");
+    }
+  }
+}

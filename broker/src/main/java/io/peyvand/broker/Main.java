@@ -1,0 +1,201 @@
+package io.peyvand.broker;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.peyvand.persistence.cassandra.CassandraNode;
+import io.peyvand.persistence.cassandra.CassandraNodeSettings;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line behind {@code ./peyvand}: {@code dev} (a broker with its own Cassandra),
+ * {@code run} (a broker from a deployable configuration) and {@code cassandra} (a Cassandra node in
+ * the foreground). Flags override the configuration file, which overrides every reference.conf.
+ */
+@Command(name = "peyvand", mixinStandardHelpOptions = true, version = "Peyvand 0.1.0",
+    description = "Peyvand interconnection broker.",
+    subcommands = {Main.Dev.class, Main.Run.class, Main.CassandraCommand.class})
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** The deployables folder (cluster-config/conf), found from the launcher's peyvand.home. */
+  static Path deployable(String name) {
+    return Path.of(System.getProperty("peyvand.home", "."), "cluster-config", "conf", name);
+  }
+
+  /** Options shared by dev and run: listeners and the configuration file. */
+  static class Listeners {
+    @Option(names = "--grpc-port", description = "gRPC port for adapters (default 7400).")
+    Integer grpcPort;
+    @Option(names = "--http-port", description = "HTTP port: health, metrics (default 7401).")
+    Integer httpPort;
+    @Option(names = "--cluster-port", description = "Pekko cluster port (default 25520).")
+    Integer clusterPort;
+
+    Map<String, Object> overrides() {
+      Map<String, Object> o = new HashMap<>();
+      if (grpcPort != null) {
+        o.put("peyvand.grpc.port", grpcPort);
+      }
+      if (httpPort != null) {
+        o.put("peyvand.http.port", httpPort);
+      }
+      if (clusterPort != null) {
+        o.put("pekko.remote.artery.canonical.port", clusterPort);
+      }
+      return o;
+    }
+  }
+
+  static Config load(File file, Map<String, Object> overrides) {
+    if (!file.isFile()) {
+      throw new CommandLine.ParameterException(new CommandLine(new Main()),
+          "configuration file " + file + " does not exist");
+    }
+    return ConfigFactory.load(ConfigFactory.parseMap(overrides)
+        .withFallback(ConfigFactory.parseFile(file)));
+  }
+
+  @Command(name = "dev", mixinStandardHelpOptions = true,
+      description = "Run a single-node broker with an embedded Cassandra (data kept in"
+          + " data/cassandra) until Ctrl-C.")
+  static final class Dev implements Callable<Integer> {
+    @CommandLine.Mixin Listeners listeners = new Listeners();
+    @Option(names = "--cql-port", description = "CQL port of the embedded Cassandra (default 9042).")
+    Integer cqlPort;
+    @Option(names = "--data-dir", description = "Directory of the embedded Cassandra's data.")
+    Path dataDir;
+    @Option(names = "--config", description = "Configuration file (default cluster-config/conf/dev.conf).")
+    File config;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, Object> overrides = listeners.overrides();
+      if (cqlPort != null) {
+        overrides.put("peyvand.cassandra.embedded.cql-port", cqlPort);
+      }
+      if (dataDir != null) {
+        overrides.put("peyvand.cassandra.embedded.data-directory", dataDir.toString());
+      }
+      return runBroker(load(config != null ? config : deployable("dev.conf").toFile(), overrides));
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run a broker node from a deployable configuration (production, local cluster).")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Mixin Listeners listeners = new Listeners();
+    @Option(names = "--config", required = true,
+        description = "Configuration file, e.g. cluster-config/conf/production.conf.")
+    File config;
+
+    @Override
+    public Integer call() throws Exception {
+      return runBroker(load(config, listeners.overrides()));
+    }
+  }
+
+  @Command(name = "cassandra", mixinStandardHelpOptions = true,
+      description = "Run a Cassandra node in the foreground for development until Ctrl-C.")
+  static final class CassandraCommand implements Callable<Integer> {
+    @Option(names = "--cql-port", description = "CQL port (default 9042).")
+    Integer cqlPort;
+    @Option(names = "--data-dir", description = "Data directory (default data/cassandra).")
+    Path dataDir;
+    @Option(names = "--heap", description = "Heap of the Cassandra JVM, e.g. 1G.")
+    String heap;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, Object> o = new HashMap<>();
+      if (cqlPort != null) {
+        o.put("peyvand.cassandra.embedded.cql-port", cqlPort);
+      }
+      if (dataDir != null) {
+        o.put("peyvand.cassandra.embedded.data-directory", dataDir.toString());
+      }
+      if (heap != null) {
+        o.put("peyvand.cassandra.embedded.heap", heap);
+      }
+      CassandraNode node = CassandraNode.start(CassandraNodeSettings.fromConfig(
+          load(deployable("dev.conf").toFile(), o)));
+      PrintStream out = System.out;
+      out.printf("Cassandra is up: CQL %s, data in %s, logs in %s%nPress Ctrl-C to stop.%n",
+          node.settings().cqlContactPoint(), node.home().resolve("data"),
+          node.home().resolve("logs"));
+      while (node.isAlive()) {
+        Thread.sleep(1000);
+      }
+      return 0;
+    }
+  }
+
+  /** Starts the embedded Cassandra if configured, then the broker; blocks until it terminates. */
+  static int runBroker(Config config) throws InterruptedException {
+    BrokerSettings settings = BrokerSettings.fromConfig(config);
+    CassandraNode cassandra = null;
+    if (config.getBoolean("peyvand.cassandra.embedded.enabled")) {
+      cassandra = CassandraNode.start(CassandraNodeSettings.fromConfig(config));
+      config = config.withValue("datastax-java-driver.basic.contact-points",
+          ConfigValueFactory.fromIterable(List.of(cassandra.settings().cqlContactPoint())));
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "peyvand", config);
+    if (cassandra != null) {
+      cassandra.stopAfter(system.getWhenTerminated());
+    }
+    CountDownLatch terminated = new CountDownLatch(1);
+    system.getWhenTerminated().thenRun(terminated::countDown);
+    try {
+      Broker broker = Broker.start(system).toCompletableFuture().get(10, TimeUnit.MINUTES);
+      printListening(broker, cassandra);
+    } catch (Exception e) {
+      log.error("The broker could not start: {}", e.getCause() != null ? e.getCause() : e);
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    }
+    terminated.await();
+    if (cassandra != null) {
+      cassandra.close();
+    }
+    return 0;
+  }
+
+  private static void printListening(Broker broker, CassandraNode cassandra) {
+    PrintStream out = System.out;
+    out.printf("%nPeyvand broker is ready (%s, node %s)%n",
+        broker.settings().environment().name().toLowerCase(),
+        broker.system().address());
+    out.printf("  gRPC       %s:%d   adapters; grpc.health.v1.Health; server reflection%n",
+        broker.grpcAddress().getHostString(), broker.grpcAddress().getPort());
+    out.printf("  HTTP       http://%s:%d   /health/ready  /health/alive  /metrics%n",
+        broker.httpAddress().getHostString(), broker.httpAddress().getPort());
+    if (cassandra != null) {
+      out.printf("  Cassandra  %s   embedded; data in %s%n", cassandra.settings().cqlContactPoint(),
+          cassandra.home());
+    }
+    out.printf("Press Ctrl-C to stop.%n%n");
+    out.flush();
+  }
+}

@@ -1,0 +1,143 @@
+package io.peyvand.broker.platform;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * A platform admitted to the interconnect (a messenger such as Bale or Eitaa), one entity per
+ * platform id in Cluster Sharding. It owns the platform's registration: its display name and when
+ * it was admitted. Registration is idempotent: registering again with the same name changes
+ * nothing; with another name, it renames. Replies are sent only after the event is persisted.
+ */
+public final class Platform
+    extends EventSourcedBehaviorWithEnforcedReplies<Platform.Command, Platform.Event, Platform.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Platform");
+
+  /** Starts the sharded entity type on this node. */
+  public static void init(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        context -> create(context.getEntityId(), Clock.systemUTC())));
+  }
+
+  public static Behavior<Command> create(String platformId, Clock clock) {
+    return new Platform(platformId, clock);
+  }
+
+  // Commands
+
+  /** What the entity is asked to do. */
+  public sealed interface Command {}
+
+  /** Admit the platform under a display name, or rename it if admitted under another one. */
+  public record Register(String displayName, ActorRef<Registration> replyTo) implements Command {
+    public Register {
+      if (displayName == null || displayName.isBlank()) {
+        throw new IllegalArgumentException("a platform's display name must not be blank");
+      }
+    }
+  }
+
+  /** Tell what is known of the platform. */
+  public record Get(ActorRef<Lookup> replyTo) implements Command {}
+
+  // Replies
+
+  /** A platform as registered. */
+  public record Info(String platformId, String displayName, Instant registeredAt) {}
+
+  /** The outcome of {@link Register}: the registration now in force; whether it is new. */
+  public record Registration(Info info, boolean created) {}
+
+  /** The answer to {@link Get}: empty if the platform was never registered. */
+  public record Lookup(Optional<Info> info) {}
+
+  // Events
+
+  /** Persisted by the entity; stored as protobuf (peyvand.persistence.v1). */
+  public sealed interface Event {}
+
+  /** The platform was admitted to the interconnect under a display name. */
+  public record PlatformRegistered(String platformId, String displayName, Instant registeredAt)
+      implements Event {}
+
+  /** The platform's display name changed. */
+  public record PlatformRenamed(String displayName) implements Event {}
+
+  // State
+
+  /** Empty until registered. */
+  public record State(Optional<Info> info) {
+    public static final State EMPTY = new State(Optional.empty());
+
+    public State apply(Event event) {
+      if (event instanceof PlatformRegistered registered) {
+        return new State(Optional.of(new Info(registered.platformId(), registered.displayName(),
+            registered.registeredAt())));
+      }
+      if (event instanceof PlatformRenamed renamed) {
+        Info current = info.orElseThrow(() ->
+            new IllegalStateException("PlatformRenamed before PlatformRegistered"));
+        return new State(Optional.of(new Info(current.platformId(), renamed.displayName(),
+            current.registeredAt())));
+      }
+      throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+    }
+  }
+
+  private final String platformId;
+  private final Clock clock;
+
+  private Platform(String platformId, Clock clock) {
+    super(PersistenceId.of(ENTITY_KEY.name(), platformId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.platformId = platformId;
+    this.clock = clock;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), new Lookup(state.info())))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRegister(State state, Register register) {
+    if (state.info().isEmpty()) {
+      return Effect()
+          .persist(new PlatformRegistered(platformId, register.displayName(), clock.instant()))
+          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), true));
+    }
+    if (!state.info().get().displayName().equals(register.displayName())) {
+      return Effect().persist(new PlatformRenamed(register.displayName()))
+          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), false));
+    }
+    return Effect().reply(register.replyTo(), new Registration(state.info().get(), false));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return (state, event) -> state.apply(event);
+  }
+}
