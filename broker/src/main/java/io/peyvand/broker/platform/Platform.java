@@ -3,6 +3,7 @@ package io.peyvand.broker.platform;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -126,7 +127,8 @@ public final class Platform
   private ReplyEffect<Event, State> onRegister(State state, Register register) {
     if (state.info().isEmpty()) {
       return Effect()
-          .persist(new PlatformRegistered(platformId, register.displayName(), clock.instant()))
+          .persist(new PlatformRegistered(platformId, register.displayName(),
+              clock.instant().truncatedTo(ChronoUnit.MILLIS)))
           .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), true));
     }
     if (!state.info().get().displayName().equals(register.displayName())) {

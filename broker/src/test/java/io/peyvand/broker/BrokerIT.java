@@ -1,0 +1,116 @@
+package io.peyvand.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.peyvand.broker.platform.Platform;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.grpc.health.v1.HealthCheckRequest;
+import io.peyvand.protocol.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.peyvand.protocol.grpc.health.v1.HealthClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.grpc.GrpcClientSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A whole broker node against the real Cassandra, asked over real HTTP and gRPC sockets. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrokerIT {
+  @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ActorSystem<Void> system;
+  private Broker broker;
+
+  @BeforeAll
+  void start() throws Exception {
+    system = ActorSystem.create(Behaviors.empty(), "BrokerIT", cassandra.config()
+        .withFallback(ConfigFactory.parseString("""
+            peyvand.platforms.bootstrap = [
+              { id = "bale", display-name = "Bale" }
+              { id = "eitaa", display-name = "Eitaa" }
+            ]
+            """))
+        .withFallback(TestConfig.node()));
+    broker = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  @Test
+  void readyAnswers200WithEveryCheckPassed() throws Exception {
+    HttpResponse<String> response = get("/health/ready");
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").contains("json"));
+    assertTrue(response.body().startsWith("{\"status\":\"ready\""), response.body());
+    assertTrue(response.body().contains("\"cassandra\":{\"ok\":true"), response.body());
+    assertTrue(response.body().contains("\"cluster\":{\"ok\":true"), response.body());
+  }
+
+  @Test
+  void aliveAndMetricsAnswer() throws Exception {
+    assertEquals(200, get("/health/alive").statusCode());
+    HttpResponse<String> metrics = get("/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("\npeyvand_ready 1\n"), metrics.body());
+    assertTrue(metrics.body().contains("\npeyvand_cluster_members_up 1\n"), metrics.body());
+    assertEquals(404, get("/no-such-thing").statusCode());
+  }
+
+  @Test
+  void grpcHealthSaysServingAndRefusesUnknownServices() throws Exception {
+    HealthClient client = HealthClient.create(GrpcClientSettings.connectToServiceAt(
+        "127.0.0.1", broker.grpcAddress().getPort(), system).withTls(false), system);
+    try {
+      assertEquals(ServingStatus.SERVING, client.check(HealthCheckRequest.getDefaultInstance())
+          .toCompletableFuture().get(10, TimeUnit.SECONDS).getStatus());
+      assertEquals(ServingStatus.SERVING, client.check(HealthCheckRequest.newBuilder()
+          .setService("grpc.health.v1.Health").build())
+          .toCompletableFuture().get(10, TimeUnit.SECONDS).getStatus());
+      ExecutionException e = assertThrows(ExecutionException.class, () -> client.check(
+          HealthCheckRequest.newBuilder().setService("no.such.Service").build())
+          .toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertEquals(Status.Code.NOT_FOUND,
+          ((StatusRuntimeException) e.getCause()).getStatus().getCode());
+    } finally {
+      client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void bootstrapPlatformsAreRegistered() throws Exception {
+    Platform.Lookup lookup = AskPattern.<Platform.Command, Platform.Lookup>ask(
+        ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, "bale"),
+        Platform.Get::new, Duration.ofSeconds(10), system.scheduler())
+        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+    assertEquals(Optional.of("Bale"), lookup.info().map(Platform.Info::displayName));
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + broker.httpAddress().getPort() + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

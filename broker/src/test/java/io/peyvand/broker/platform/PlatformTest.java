@@ -1,0 +1,96 @@
+package io.peyvand.broker.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The Platform entity's logic on the in-memory journal, with event serialization checked. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlatformTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T10:15:30.123Z");
+
+  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+      .withFallback(ConfigFactory.load()));
+  private EventSourcedBehaviorTestKit<Platform.Command, Platform.Event, Platform.State> platform;
+
+  @BeforeEach
+  void fresh() {
+    platform = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings()
+            // Commands carry local reply-to refs and the state is never snapshotted.
+            .withVerifyCommands(false).withVerifyState(false));
+  }
+
+  @AfterAll
+  void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void registeringANewPlatformPersistsItAndRepliesCreated() {
+    CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
+        result = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    assertEquals(new Platform.PlatformRegistered("bale", "Bale", NOW), result.event());
+    assertEquals(new Platform.Registration(new Platform.Info("bale", "Bale", NOW), true),
+        result.reply());
+  }
+
+  @Test
+  void registeringAgainUnderTheSameNameChangesNothing() {
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
+        again = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    assertTrue(again.hasNoEvents());
+    assertFalse(again.reply().created());
+  }
+
+  @Test
+  void registeringUnderAnotherNameRenamesAndKeepsTheAdmissionTime() {
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
+        renamed = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
+    assertEquals(new Platform.PlatformRenamed("Bale Messenger"), renamed.event());
+    assertEquals(new Platform.Info("bale", "Bale Messenger", NOW), renamed.reply().info());
+  }
+
+  @Test
+  void getAnswersEmptyUntilRegistered() {
+    assertEquals(Optional.empty(),
+        platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    assertEquals(Optional.of(new Platform.Info("bale", "Bale", NOW)),
+        platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
+  }
+
+  @Test
+  void stateIsRebuiltFromEventsAfterARestart() {
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
+    platform.restart();
+    assertEquals(new Platform.State(Optional.of(new Platform.Info("bale", "Bale Messenger", NOW))),
+        platform.getState());
+  }
+
+  @Test
+  void aBlankDisplayNameIsRefusedBeforeItReachesTheEntity() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Platform.Register(" ", testKit.<Platform.Registration>createTestProbe().ref()));
+    assertTrue(e.getMessage().contains("display name"));
+  }
+}

@@ -1,0 +1,139 @@
+package io.peyvand.clusterconfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.peyvand.broker.BrokerSettings;
+import io.peyvand.persistence.cassandra.CassandraNodeSettings;
+import io.peyvand.persistence.schema.SchemaSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every deployable in conf/ parses, resolves against the reference.conf of every module, names no
+ * setting that does not exist (a typo would otherwise be silently ignored), and yields valid
+ * settings for the broker, the schema and the embedded Cassandra.
+ */
+class DeployablesTest {
+  private static final Path CONF = Path.of(System.getProperty("peyvand.deployables", "conf"));
+  /** Files included by the deployables, not run on their own. */
+  private static final Set<String> INCLUDES = Set.of("common.conf", "local-cluster/node.conf");
+
+  static Stream<String> deployables() throws IOException {
+    try (Stream<Path> files = Files.walk(CONF)) {
+      List<String> names = files.filter(p -> p.toString().endsWith(".conf"))
+          .map(p -> CONF.relativize(p).toString())
+          .filter(name -> !INCLUDES.contains(name))
+          .sorted().toList();
+      return names.stream();
+    }
+  }
+
+  static Config load(String name) {
+    return ConfigFactory.parseFile(CONF.resolve(name).toFile())
+        .withFallback(ConfigFactory.defaultReference()).resolve();
+  }
+
+  @Test
+  void theExpectedDeployablesExist() throws IOException {
+    assertEquals(List.of("dev.conf", "local-cluster/node-1.conf", "local-cluster/node-2.conf",
+        "local-cluster/node-3.conf", "production.conf"), deployables().toList());
+  }
+
+  @ParameterizedTest
+  @MethodSource("deployables")
+  void parsesAndYieldsValidSettings(String name) {
+    Config config = load(name);
+    config.checkValid(ConfigFactory.defaultReference(), "peyvand", "pekko.persistence.cassandra");
+    BrokerSettings.fromConfig(config);
+    SchemaSettings.fromConfig(config);
+    CassandraNodeSettings.fromConfig(config);
+  }
+
+  @ParameterizedTest
+  @MethodSource("deployables")
+  void namesOnlySettingsThatExist(String name) {
+    Config reference = ConfigFactory.defaultReference();
+    Config own = ConfigFactory.parseFile(CONF.resolve(name).toFile()).resolve();
+    for (Map.Entry<String, ?> entry : own.entrySet()) {
+      String path = entry.getKey();
+      boolean ours = path.startsWith("peyvand.") || path.startsWith("pekko.persistence.cassandra.");
+      boolean freeForm = path.contains(".datacenters.") || path.startsWith("datastax-java-driver.profiles.");
+      if (ours && !freeForm) {
+        assertTrue(reference.hasPathOrNull(path), name + " sets " + path
+            + ", which no reference.conf defines (a typo?)");
+      }
+    }
+  }
+
+  @Test
+  void devRunsOneNodeWithItsOwnCassandraAndTheFourPlatforms() {
+    Config dev = load("dev.conf");
+    BrokerSettings settings = BrokerSettings.fromConfig(dev);
+    assertEquals(BrokerSettings.Environment.DEV, settings.environment());
+    assertEquals(7400, settings.grpc().port());
+    assertEquals(7401, settings.http().port());
+    assertTrue(settings.selfJoin());
+    assertTrue(dev.getBoolean("peyvand.cassandra.embedded.enabled"));
+    assertEquals(9042, CassandraNodeSettings.fromConfig(dev).cqlPort());
+    assertEquals(SchemaSettings.Replication.simple(1), SchemaSettings.fromConfig(dev).replication());
+    assertEquals(List.of("rubika", "eitaa", "bale", "soroush"),
+        settings.bootstrapPlatforms().stream().map(BrokerSettings.PlatformSeed::id).toList());
+  }
+
+  @Test
+  void productionReplicatesThreeTimesAndWritesAtQuorum() {
+    Config production = load("production.conf");
+    assertEquals(BrokerSettings.Environment.PRODUCTION,
+        BrokerSettings.fromConfig(production).environment());
+    SchemaSettings.Replication replication = SchemaSettings.fromConfig(production).replication();
+    assertEquals("NetworkTopologyStrategy", replication.strategy());
+    assertTrue(replication.datacenters().values().stream().allMatch(rf -> rf == 3));
+    assertEquals("QUORUM", production.getString(
+        "datastax-java-driver.profiles.pekko-persistence-cassandra-profile.basic.request.consistency"));
+    assertFalse(production.getBoolean("peyvand.cassandra.embedded.enabled"));
+    assertTrue(production.getStringList("pekko.cluster.seed-nodes").size() >= 2);
+  }
+
+  @Test
+  void productionRefusesDevelopmentConveniences() {
+    Config production = load("production.conf");
+    for (String path : List.of("peyvand.cassandra.embedded.enabled",
+        "pekko.persistence.cassandra.journal.tables-autocreate", "peyvand.cluster.self-join")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> BrokerSettings.fromConfig(production.withValue(path,
+              ConfigValueFactory.fromAnyRef(true))));
+      assertTrue(e.getMessage().contains(path), e.getMessage());
+    }
+  }
+
+  @Test
+  void localClusterNodesHaveDistinctPortsAndTheSameSeeds() {
+    Set<Integer> ports = new HashSet<>();
+    Set<List<String>> seeds = new HashSet<>();
+    for (int n = 1; n <= 3; n++) {
+      Config node = load("local-cluster/node-" + n + ".conf");
+      BrokerSettings settings = BrokerSettings.fromConfig(node);
+      ports.add(settings.grpc().port());
+      ports.add(settings.http().port());
+      ports.add(node.getInt("pekko.remote.artery.canonical.port"));
+      seeds.add(node.getStringList("pekko.cluster.seed-nodes"));
+    }
+    assertEquals(9, ports.size(), ports.toString());
+    assertEquals(1, seeds.size());
+  }
+}
