@@ -70,6 +70,30 @@ public final class Main {
     }
   }
 
+  /** Options of the embedded Cassandra, shared by dev and cassandra. */
+  static class CassandraOptions {
+    @Option(names = "--cql-port", description = "CQL port of the embedded Cassandra (default 9042).")
+    Integer cqlPort;
+    @Option(names = "--data-dir", description = "Data directory of the embedded Cassandra"
+        + " (default data/cassandra).")
+    Path dataDir;
+    @Option(names = "--cassandra-heap", description = "Heap of the Cassandra JVM, e.g. 1G.")
+    String heap;
+
+    Map<String, Object> addTo(Map<String, Object> overrides) {
+      if (cqlPort != null) {
+        overrides.put("peyvand.cassandra.embedded.cql-port", cqlPort);
+      }
+      if (dataDir != null) {
+        overrides.put("peyvand.cassandra.embedded.data-directory", dataDir.toString());
+      }
+      if (heap != null) {
+        overrides.put("peyvand.cassandra.embedded.heap", heap);
+      }
+      return overrides;
+    }
+  }
+
   static Config load(File file, Map<String, Object> overrides) {
     if (!file.isFile()) {
       throw new CommandLine.ParameterException(new CommandLine(new Main()),
@@ -84,23 +108,14 @@ public final class Main {
           + " data/cassandra) until Ctrl-C.")
   static final class Dev implements Callable<Integer> {
     @CommandLine.Mixin Listeners listeners = new Listeners();
-    @Option(names = "--cql-port", description = "CQL port of the embedded Cassandra (default 9042).")
-    Integer cqlPort;
-    @Option(names = "--data-dir", description = "Directory of the embedded Cassandra's data.")
-    Path dataDir;
+    @CommandLine.Mixin CassandraOptions cassandra = new CassandraOptions();
     @Option(names = "--config", description = "Configuration file (default cluster-config/conf/dev.conf).")
     File config;
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> overrides = listeners.overrides();
-      if (cqlPort != null) {
-        overrides.put("peyvand.cassandra.embedded.cql-port", cqlPort);
-      }
-      if (dataDir != null) {
-        overrides.put("peyvand.cassandra.embedded.data-directory", dataDir.toString());
-      }
-      return runBroker(load(config != null ? config : deployable("dev.conf").toFile(), overrides));
+      return runBroker(load(config != null ? config : deployable("dev.conf").toFile(),
+          cassandra.addTo(listeners.overrides())));
     }
   }
 
@@ -121,27 +136,12 @@ public final class Main {
   @Command(name = "cassandra", mixinStandardHelpOptions = true,
       description = "Run a Cassandra node in the foreground for development until Ctrl-C.")
   static final class CassandraCommand implements Callable<Integer> {
-    @Option(names = "--cql-port", description = "CQL port (default 9042).")
-    Integer cqlPort;
-    @Option(names = "--data-dir", description = "Data directory (default data/cassandra).")
-    Path dataDir;
-    @Option(names = "--heap", description = "Heap of the Cassandra JVM, e.g. 1G.")
-    String heap;
+    @CommandLine.Mixin CassandraOptions cassandra = new CassandraOptions();
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> o = new HashMap<>();
-      if (cqlPort != null) {
-        o.put("peyvand.cassandra.embedded.cql-port", cqlPort);
-      }
-      if (dataDir != null) {
-        o.put("peyvand.cassandra.embedded.data-directory", dataDir.toString());
-      }
-      if (heap != null) {
-        o.put("peyvand.cassandra.embedded.heap", heap);
-      }
       CassandraNode node = CassandraNode.start(CassandraNodeSettings.fromConfig(
-          load(deployable("dev.conf").toFile(), o)));
+          load(deployable("dev.conf").toFile(), cassandra.addTo(new HashMap<>()))));
       PrintStream out = System.out;
       out.printf("Cassandra is up: CQL %s, data in %s, logs in %s%nPress Ctrl-C to stop.%n",
           node.settings().cqlContactPoint(), node.home().resolve("data"),
@@ -155,7 +155,7 @@ public final class Main {
 
   /** Starts the embedded Cassandra if configured, then the broker; blocks until it terminates. */
   static int runBroker(Config config) throws InterruptedException {
-    BrokerSettings settings = BrokerSettings.fromConfig(config);
+    BrokerSettings.fromConfig(config); // fails on a bad setting before anything starts
     CassandraNode cassandra = null;
     if (config.getBoolean("peyvand.cassandra.embedded.enabled")) {
       cassandra = CassandraNode.start(CassandraNodeSettings.fromConfig(config));
