@@ -1,6 +1,23 @@
 package io.peyvand.broker;
 
+import io.peyvand.broker.delivery.PendingSweeper;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
+import io.peyvand.broker.ingress.grpc.InterconnectService;
+import io.peyvand.broker.mailbox.CassandraPendingRegistry;
+import io.peyvand.broker.mailbox.MailboxSettings;
+import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.platform.PlatformCatalog;
+import io.peyvand.broker.serialization.MailboxSnapshots;
+import io.peyvand.broker.session.SessionStreams;
+import io.peyvand.persistence.pending.PendingMailboxStore;
+import io.peyvand.protocol.EnvelopeValidator;
+import io.peyvand.protocol.ProtocolLimits;
+import io.peyvand.protocol.v1.Interconnect;
+import io.peyvand.protocol.v1.InterconnectHandlerFactory;
+import java.time.Clock;
 import io.peyvand.broker.ingress.http.HttpEndpoints;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
@@ -66,6 +83,10 @@ public final class Broker {
   public static CompletionStage<Broker> start(ActorSystem<?> system) {
     BrokerSettings settings = BrokerSettings.fromConfig(system.settings().config());
     CassandraSession cassandra = CassandraSessionRegistry.get(system).sessionFor(CASSANDRA_SESSION);
+    MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
+    PendingMailboxStore pending = new PendingMailboxStore(cassandra.underlying(),
+        SchemaSettings.fromConfig(system.settings().config()).keyspace(),
+        mailboxes.pendingIndexBuckets());
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
     Metrics metrics = new Metrics(system);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
@@ -90,11 +111,14 @@ public final class Broker {
           .thenCompose(done -> {
             readiness.startupStep("starting entities");
             Platform.init(system);
+            UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
+                new MailboxSnapshots(mailboxes.limits()));
+            startSweeps(system, settings, mailboxes, pending);
             return registerBootstrapPlatforms(system, settings);
           })
           .thenCompose(done -> {
             readiness.startupStep("binding gRPC");
-            return bindGrpc(system, settings, readiness);
+            return bindGrpc(system, settings, readiness, interconnect(system, settings, mailboxes));
           })
           .thenApply(grpc -> {
             readiness.started();
@@ -149,28 +173,78 @@ public final class Broker {
         system.executionContext());
   }
 
+  /**
+   * Registers the bootstrap platforms not registered yet, with every capability and their
+   * configured consent default. Platforms registered before keep what they configured since.
+   */
   private static CompletionStage<Done> registerBootstrapPlatforms(ActorSystem<?> system,
       BrokerSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
     CompletableFuture<?>[] registrations = settings.bootstrapPlatforms().stream()
-        .map(seed -> AskPattern.<Platform.Command, Platform.Registration>ask(
-                sharding.entityRefFor(Platform.ENTITY_KEY, seed.id()),
-                replyTo -> new Platform.Register(seed.displayName(), replyTo),
-                settings.askTimeout(), system.scheduler())
-            .thenAccept(r -> log.info("Platform {} ({}) {}", r.info().platformId(),
-                r.info().displayName(), r.created() ? "registered" : "already registered"))
-            .toCompletableFuture())
+        .map(seed -> {
+          var platform = sharding.entityRefFor(Platform.ENTITY_KEY, seed.id());
+          SessionDirectory.get(system).watch(seed.id());
+          return AskPattern.<Platform.Command, Platform.Registration>ask(platform,
+                  replyTo -> new Platform.Register(seed.displayName(), replyTo),
+                  settings.askTimeout(), system.scheduler())
+              .thenCompose(r -> {
+                log.info("Platform {} ({}) {}", r.info().platformId(), r.info().displayName(),
+                    r.created() ? "registered" : "already registered");
+                return r.created()
+                    ? AskPattern.<Platform.Command, Platform.Lookup>ask(platform,
+                        replyTo -> new Platform.Configure(Capabilities.ALL, seed.defaultOptedIn(),
+                            replyTo), settings.askTimeout(), system.scheduler())
+                    : CompletableFuture.completedFuture(null);
+              })
+              .toCompletableFuture();
+        })
         .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(registrations).thenApply(v -> Done.getInstance());
   }
 
+  /**
+   * Wakes the mailboxes waiting for a platform when one of its sessions appears, and every
+   * sweep-interval for the platforms this node has sessions of.
+   */
+  private static void startSweeps(ActorSystem<?> system, BrokerSettings settings,
+      MailboxSettings mailboxes, PendingMailboxStore pending) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    PendingSweeper sweeper = new PendingSweeper(pending, mailbox -> sharding
+        .entityRefFor(UserMailbox.ENTITY_KEY, mailbox).tell(UserMailbox.WakeUp.INSTANCE));
+    SessionDirectory directory = SessionDirectory.get(system);
+    directory.onChange((platform, sessions) -> {
+      if (sessions > 0) {
+        sweeper.sweep(platform);
+      }
+    });
+    system.scheduler().scheduleWithFixedDelay(mailboxes.sweepInterval(),
+        mailboxes.sweepInterval(),
+        () -> directory.platformsWithSessions().forEach(sweeper::sweep),
+        system.executionContext());
+  }
+
+  private static InterconnectService interconnect(ActorSystem<?> system, BrokerSettings settings,
+      MailboxSettings mailboxes) {
+    ProtocolLimits limits = ProtocolLimits.defaults();
+    PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
+        settings.askTimeout());
+    Operations operations = new Operations(system, catalog, new EnvelopeValidator(limits),
+        settings.askTimeout(), Clock.systemUTC());
+    SessionStreams sessions = new SessionStreams(system, operations, limits,
+        new SessionStreams.Settings(settings.sessionParallelism(),
+            settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
+            (int) mailboxes.redeliveryAfter().toMillis()), Clock.systemUTC());
+    return new InterconnectService(operations, sessions);
+  }
+
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
-      BrokerSettings settings, Readiness readiness) {
-    GrpcHealthService health = new GrpcHealthService(readiness, Set.of(Health.name),
-        Duration.ofSeconds(1));
+      BrokerSettings settings, Readiness readiness, InterconnectService interconnect) {
+    GrpcHealthService health = new GrpcHealthService(readiness,
+        Set.of(Health.name, Interconnect.name), Duration.ofSeconds(1));
     var handler = ServiceHandler.concatOrNotFound(
+        InterconnectHandlerFactory.partial(interconnect, Interconnect.name, system),
         HealthHandlerFactory.partial(health, Health.name, system),
-        ServerReflection.create(List.of(Health.description), system));
+        ServerReflection.create(List.of(Interconnect.description, Health.description), system));
     return Http.get(system)
         .newServerAt(settings.grpc().iface(), settings.grpc().port())
         .bind(handler)

@@ -19,6 +19,9 @@ public record BrokerSettings(
     Duration schemaRetryBackoff,
     Duration cassandraCheckTimeout,
     Duration askTimeout,
+    Duration platformCacheTtl,
+    int sessionParallelism,
+    int sessionOutgoingBuffer,
     List<PlatformSeed> bootstrapPlatforms) {
 
   private static final Pattern PLATFORM_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
@@ -36,7 +39,7 @@ public record BrokerSettings(
   }
 
   /** A platform registered at start-up if it is not registered yet. */
-  public record PlatformSeed(String id, String displayName) {
+  public record PlatformSeed(String id, String displayName, boolean defaultOptedIn) {
     public PlatformSeed {
       if (!PLATFORM_ID.matcher(id).matches()) {
         throw new IllegalArgumentException("platform id '" + id + "' must be 2-32 characters of"
@@ -62,7 +65,8 @@ public record BrokerSettings(
       refuseInProduction(config, "peyvand.cluster.self-join");
     }
     List<PlatformSeed> seeds = p.getConfigList("platforms.bootstrap").stream()
-        .map(c -> new PlatformSeed(c.getString("id"), c.getString("display-name")))
+        .map(c -> new PlatformSeed(c.getString("id"), c.getString("display-name"),
+            c.hasPath("default-opted-in") && c.getBoolean("default-opted-in")))
         .toList();
     return new BrokerSettings(
         environment,
@@ -73,6 +77,9 @@ public record BrokerSettings(
         p.getDuration("startup.schema-retry-backoff"),
         p.getDuration("readiness.cassandra-timeout"),
         p.getDuration("ask-timeout"),
+        p.getDuration("platforms.cache-ttl"),
+        p.getInt("session.parallelism"),
+        p.getInt("session.outgoing-buffer"),
         seeds);
   }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import io.peyvand.broker.model.Capabilities;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,9 +21,11 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * A platform admitted to the interconnect (a messenger such as Bale or Eitaa), one entity per
- * platform id in Cluster Sharding. It owns the platform's registration: its display name and when
- * it was admitted. Registration is idempotent: registering again with the same name changes
- * nothing; with another name, it renames. Replies are sent only after the event is persisted.
+ * platform id in Cluster Sharding. It owns the platform's registration (display name, when it was
+ * admitted), what it can honour when receiving (capabilities) and whether its users who never
+ * chose accept cross-platform messages (opted out until the platform says otherwise).
+ * Registration and configuration are idempotent: repeating them with the same values changes
+ * nothing. Replies are sent only after the event is persisted.
  */
 public final class Platform
     extends EventSourcedBehaviorWithEnforcedReplies<Platform.Command, Platform.Event, Platform.State> {
@@ -54,13 +57,22 @@ public final class Platform
     }
   }
 
+  /** Declare capabilities and the consent default of a registered platform. */
+  public record Configure(Capabilities capabilities, boolean defaultOptedIn,
+      ActorRef<Lookup> replyTo) implements Command {}
+
   /** Tell what is known of the platform. */
   public record Get(ActorRef<Lookup> replyTo) implements Command {}
 
   // Replies
 
   /** A platform as registered. */
-  public record Info(String platformId, String displayName, Instant registeredAt) {}
+  public record Info(String platformId, String displayName, Instant registeredAt,
+      Capabilities capabilities, boolean defaultOptedIn) {
+    Info withName(String name) {
+      return new Info(platformId, name, registeredAt, capabilities, defaultOptedIn);
+    }
+  }
 
   /** The outcome of {@link Register}: the registration now in force; whether it is new. */
   public record Registration(Info info, boolean created) {}
@@ -80,6 +92,10 @@ public final class Platform
   /** The platform's display name changed. */
   public record PlatformRenamed(String displayName) implements Event {}
 
+  /** The platform declared its capabilities and consent default. */
+  public record PlatformConfigured(Capabilities capabilities, boolean defaultOptedIn)
+      implements Event {}
+
   // State
 
   /** Empty until registered. */
@@ -89,13 +105,16 @@ public final class Platform
     public State apply(Event event) {
       if (event instanceof PlatformRegistered registered) {
         return new State(Optional.of(new Info(registered.platformId(), registered.displayName(),
-            registered.registeredAt())));
+            registered.registeredAt(), Capabilities.ALL, false)));
       }
+      Info current = info.orElseThrow(() -> new IllegalStateException(
+          event.getClass().getSimpleName() + " before PlatformRegistered"));
       if (event instanceof PlatformRenamed renamed) {
-        Info current = info.orElseThrow(() ->
-            new IllegalStateException("PlatformRenamed before PlatformRegistered"));
-        return new State(Optional.of(new Info(current.platformId(), renamed.displayName(),
-            current.registeredAt())));
+        return new State(Optional.of(current.withName(renamed.displayName())));
+      }
+      if (event instanceof PlatformConfigured configured) {
+        return new State(Optional.of(new Info(current.platformId(), current.displayName(),
+            current.registeredAt(), configured.capabilities(), configured.defaultOptedIn())));
       }
       throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
@@ -120,6 +139,7 @@ public final class Platform
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Register.class, this::onRegister)
+        .onCommand(Configure.class, this::onConfigure)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), new Lookup(state.info())))
         .build();
   }
@@ -136,6 +156,20 @@ public final class Platform
           .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), false));
     }
     return Effect().reply(register.replyTo(), new Registration(state.info().get(), false));
+  }
+
+  private ReplyEffect<Event, State> onConfigure(State state, Configure configure) {
+    if (state.info().isEmpty()) {
+      return Effect().reply(configure.replyTo(), new Lookup(Optional.empty()));
+    }
+    Info info = state.info().get();
+    if (info.capabilities().equals(configure.capabilities())
+        && info.defaultOptedIn() == configure.defaultOptedIn()) {
+      return Effect().reply(configure.replyTo(), new Lookup(state.info()));
+    }
+    return Effect()
+        .persist(new PlatformConfigured(configure.capabilities(), configure.defaultOptedIn()))
+        .thenReply(configure.replyTo(), s -> new Lookup(s.info()));
   }
 
   @Override

@@ -1,26 +1,147 @@
 package io.peyvand.broker.serialization;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.platform.Platform;
+import io.peyvand.persistence.stored.v1.ConsentChanged;
+import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
+import io.peyvand.persistence.stored.v1.ItemsExpired;
+import io.peyvand.persistence.stored.v1.MailboxSnapshot;
+import io.peyvand.persistence.stored.v1.MessageAccepted;
+import io.peyvand.persistence.stored.v1.MessagesRead;
+import io.peyvand.persistence.stored.v1.NotificationsConfirmed;
+import io.peyvand.persistence.stored.v1.PlatformConfigured;
 import io.peyvand.persistence.stored.v1.PlatformRegistered;
 import io.peyvand.persistence.stored.v1.PlatformRenamed;
+import io.peyvand.persistence.stored.v1.SenderBlockChanged;
+import io.peyvand.persistence.stored.v1.StatusAccepted;
 import java.io.NotSerializableException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Turns the broker's persisted events into their stored protobuf form (module persistence,
- * package peyvand.persistence.v1) and back. The identifier and every manifest are part of the
- * stored data: never change or reuse one. A new event gets a new manifest; a changed event gets new
+ * Turns the broker's persisted events (and the mailbox's stored snapshot) into their stored
+ * protobuf form (module persistence, package peyvand.persistence.v1) and back. The identifier and
+ * every manifest are part of the stored data: never change or reuse one. A new event gets a new
+ * manifest here and a stored sample in StoredEventSerializerTest; a changed event gets new
  * protobuf fields, never renumbered ones.
  */
 public final class StoredEventSerializer extends SerializerWithStringManifest {
   /** Fixed forever: it is written into every journal row. */
   public static final int IDENTIFIER = 7401;
 
-  static final String PLATFORM_REGISTERED = "platform-registered";
-  static final String PLATFORM_RENAMED = "platform-renamed";
+  private interface Reader {
+    Object read(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  private record Codec(String manifest, Class<?> type, Function<Object, byte[]> writer,
+      Reader reader) {}
+
+  private static final List<Codec> CODECS = List.of(
+      codec("platform-registered", Platform.PlatformRegistered.class,
+          e -> PlatformRegistered.newBuilder().setPlatformId(e.platformId())
+              .setDisplayName(e.displayName())
+              .setRegisteredAtEpochMillis(e.registeredAt().toEpochMilli()).build().toByteArray(),
+          bytes -> {
+            PlatformRegistered p = PlatformRegistered.parseFrom(bytes);
+            return new Platform.PlatformRegistered(p.getPlatformId(), p.getDisplayName(),
+                Instant.ofEpochMilli(p.getRegisteredAtEpochMillis()));
+          }),
+      codec("platform-renamed", Platform.PlatformRenamed.class,
+          e -> PlatformRenamed.newBuilder().setDisplayName(e.displayName()).build().toByteArray(),
+          bytes -> new Platform.PlatformRenamed(PlatformRenamed.parseFrom(bytes).getDisplayName())),
+      codec("platform-configured", Platform.PlatformConfigured.class,
+          e -> PlatformConfigured.newBuilder()
+              .setCapabilities(StoredModel.capabilities(e.capabilities()))
+              .setDefaultOptedIn(e.defaultOptedIn()).build().toByteArray(),
+          bytes -> {
+            PlatformConfigured p = PlatformConfigured.parseFrom(bytes);
+            return new Platform.PlatformConfigured(StoredModel.capabilities(p.getCapabilities()),
+                p.getDefaultOptedIn());
+          }),
+      codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
+          e -> MessageAccepted.newBuilder().setSequence(e.sequence())
+              .setMessage(StoredModel.message(e.message()))
+              .setAcceptedAtMs(e.acceptedAtMs()).build().toByteArray(),
+          bytes -> {
+            MessageAccepted m = MessageAccepted.parseFrom(bytes);
+            return new UserMailbox.MessageAccepted(m.getSequence(),
+                StoredModel.message(m.getMessage()), m.getAcceptedAtMs());
+          }),
+      codec("mailbox-status-accepted", UserMailbox.StatusAccepted.class,
+          e -> StatusAccepted.newBuilder().setSequence(e.sequence())
+              .setStatus(StoredModel.status(e.status()))
+              .setAcceptedAtMs(e.acceptedAtMs()).build().toByteArray(),
+          bytes -> {
+            StatusAccepted s = StatusAccepted.parseFrom(bytes);
+            return new UserMailbox.StatusAccepted(s.getSequence(),
+                StoredModel.status(s.getStatus()), s.getAcceptedAtMs());
+          }),
+      codec("mailbox-acknowledged", UserMailbox.ItemsAcknowledged.class,
+          e -> ItemsAcknowledged.newBuilder().setUpToSequence(e.upToSequence())
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            ItemsAcknowledged a = ItemsAcknowledged.parseFrom(bytes);
+            return new UserMailbox.ItemsAcknowledged(a.getUpToSequence(), a.getAtMs());
+          }),
+      codec("mailbox-read", UserMailbox.MessagesRead.class,
+          e -> MessagesRead.newBuilder().setUpToSequence(e.upToSequence())
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            MessagesRead r = MessagesRead.parseFrom(bytes);
+            return new UserMailbox.MessagesRead(r.getUpToSequence(), r.getAtMs());
+          }),
+      codec("mailbox-expired", UserMailbox.ItemsExpired.class,
+          e -> ItemsExpired.newBuilder().setUpToSequence(e.upToSequence())
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            ItemsExpired x = ItemsExpired.parseFrom(bytes);
+            return new UserMailbox.ItemsExpired(x.getUpToSequence(), x.getAtMs());
+          }),
+      codec("mailbox-notifications-confirmed", UserMailbox.NotificationsConfirmed.class,
+          e -> {
+            NotificationsConfirmed.Builder b = NotificationsConfirmed.newBuilder();
+            e.keys().forEach(k -> b.addKeys(MailboxSnapshots.key(k)));
+            return b.build().toByteArray();
+          },
+          bytes -> new UserMailbox.NotificationsConfirmed(NotificationsConfirmed.parseFrom(bytes)
+              .getKeysList().stream().map(MailboxSnapshots::key).toList())),
+      codec("mailbox-consent", UserMailbox.ConsentChanged.class,
+          e -> ConsentChanged.newBuilder().setOptedIn(e.optedIn()).build().toByteArray(),
+          bytes -> new UserMailbox.ConsentChanged(ConsentChanged.parseFrom(bytes).getOptedIn())),
+      codec("mailbox-blocked", UserMailbox.SenderBlockChanged.class,
+          e -> SenderBlockChanged.newBuilder().setSender(StoredModel.address(e.sender()))
+              .setBlocked(e.blocked()).build().toByteArray(),
+          bytes -> {
+            SenderBlockChanged b = SenderBlockChanged.parseFrom(bytes);
+            return new UserMailbox.SenderBlockChanged(StoredModel.address(b.getSender()),
+                b.getBlocked());
+          }),
+      codec("mailbox-snapshot", MailboxSnapshot.class, MailboxSnapshot::toByteArray,
+          MailboxSnapshot::parseFrom));
+
+  private static final Map<Class<?>, Codec> BY_TYPE = new HashMap<>();
+  private static final Map<String, Codec> BY_MANIFEST = new HashMap<>();
+
+  static {
+    for (Codec codec : CODECS) {
+      if (BY_TYPE.put(codec.type(), codec) != null
+          || BY_MANIFEST.put(codec.manifest(), codec) != null) {
+        throw new IllegalStateException("duplicate stored codec " + codec.manifest());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Codec codec(String manifest, Class<T> type, Function<T, byte[]> writer,
+      Reader reader) {
+    return new Codec(manifest, type, o -> writer.apply((T) o), reader);
+  }
 
   public StoredEventSerializer(ExtendedActorSystem system) {}
 
@@ -31,48 +152,39 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    if (o instanceof Platform.PlatformRegistered) {
-      return PLATFORM_REGISTERED;
-    }
-    if (o instanceof Platform.PlatformRenamed) {
-      return PLATFORM_RENAMED;
-    }
-    throw new IllegalArgumentException("no stored form for " + o.getClass().getName());
+    return codecFor(o).manifest();
   }
 
   @Override
   public byte[] toBinary(Object o) {
-    if (o instanceof Platform.PlatformRegistered e) {
-      return PlatformRegistered.newBuilder()
-          .setPlatformId(e.platformId())
-          .setDisplayName(e.displayName())
-          .setRegisteredAtEpochMillis(e.registeredAt().toEpochMilli())
-          .build().toByteArray();
-    }
-    if (o instanceof Platform.PlatformRenamed e) {
-      return PlatformRenamed.newBuilder().setDisplayName(e.displayName()).build().toByteArray();
-    }
-    throw new IllegalArgumentException("no stored form for " + o.getClass().getName());
+    return codecFor(o).writer().apply(o);
   }
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    Codec codec = BY_MANIFEST.get(manifest);
+    if (codec == null) {
+      throw new NotSerializableException("unknown stored event manifest '" + manifest
+          + "': written by a newer broker version?");
+    }
     try {
-      switch (manifest) {
-        case PLATFORM_REGISTERED -> {
-          PlatformRegistered p = PlatformRegistered.parseFrom(bytes);
-          return new Platform.PlatformRegistered(p.getPlatformId(), p.getDisplayName(),
-              Instant.ofEpochMilli(p.getRegisteredAtEpochMillis()));
-        }
-        case PLATFORM_RENAMED -> {
-          return new Platform.PlatformRenamed(PlatformRenamed.parseFrom(bytes).getDisplayName());
-        }
-        default -> throw new NotSerializableException("unknown stored event manifest '" + manifest
-            + "': written by a newer broker version?");
-      }
-    } catch (InvalidProtocolBufferException e) {
+      return codec.reader().read(bytes);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new NotSerializableException("corrupt stored event (" + manifest + "): "
           + e.getMessage());
     }
+  }
+
+  private static Codec codecFor(Object o) {
+    Codec codec = BY_TYPE.get(o.getClass());
+    if (codec == null) {
+      throw new IllegalArgumentException("no stored form for " + o.getClass().getName());
+    }
+    return codec;
+  }
+
+  /** Manifests in use, for tests. */
+  static List<String> manifests() {
+    return CODECS.stream().map(Codec::manifest).toList();
   }
 }

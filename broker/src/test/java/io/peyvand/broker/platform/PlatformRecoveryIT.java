@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.serialization.StoredEventSerializer;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import java.time.Clock;
@@ -55,7 +56,7 @@ class PlatformRecoveryIT {
       TestProbe<Platform.Lookup> probe = second.createTestProbe();
       eitaa.tell(new Platform.Get(probe.ref()));
       assertEquals(Optional.of(new Platform.Info("eitaa", "Eitaa Messenger",
-          registered.registeredAt())), probe.receiveMessage(Duration.ofSeconds(30)).info());
+          registered.registeredAt(), Capabilities.ALL, false)), probe.receiveMessage(Duration.ofSeconds(30)).info());
     } finally {
       second.shutdownTestKit();
     }

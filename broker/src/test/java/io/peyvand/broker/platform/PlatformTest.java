@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.model.Capabilities;
+import java.util.List;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,7 +49,7 @@ class PlatformTest {
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
         result = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     assertEquals(new Platform.PlatformRegistered("bale", "Bale", NOW), result.event());
-    assertEquals(new Platform.Registration(new Platform.Info("bale", "Bale", NOW), true),
+    assertEquals(new Platform.Registration(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false), true),
         result.reply());
   }
 
@@ -66,7 +68,7 @@ class PlatformTest {
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
         renamed = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
     assertEquals(new Platform.PlatformRenamed("Bale Messenger"), renamed.event());
-    assertEquals(new Platform.Info("bale", "Bale Messenger", NOW), renamed.reply().info());
+    assertEquals(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false), renamed.reply().info());
   }
 
   @Test
@@ -74,7 +76,7 @@ class PlatformTest {
     assertEquals(Optional.empty(),
         platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
-    assertEquals(Optional.of(new Platform.Info("bale", "Bale", NOW)),
+    assertEquals(Optional.of(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false)),
         platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
   }
 
@@ -83,8 +85,24 @@ class PlatformTest {
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
     platform.restart();
-    assertEquals(new Platform.State(Optional.of(new Platform.Info("bale", "Bale Messenger", NOW))),
+    assertEquals(new Platform.State(Optional.of(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false))),
         platform.getState());
+  }
+
+  @Test
+  void configuringPersistsCapabilitiesOnceAndOnlyForARegisteredPlatform() {
+    Capabilities textOnly = new Capabilities(4096, false, 0, false, 0, false, false, true, true,
+        List.of());
+    assertEquals(Optional.empty(), platform.<Platform.Lookup>runCommand(
+        replyTo -> new Platform.Configure(textOnly, true, replyTo)).reply().info());
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup>
+        configured = platform.runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo));
+    assertEquals(new Platform.PlatformConfigured(textOnly, true), configured.event());
+    assertEquals(Optional.of(new Platform.Info("bale", "Bale", NOW, textOnly, true)),
+        configured.reply().info());
+    assertTrue(platform.<Platform.Lookup>runCommand(
+        replyTo -> new Platform.Configure(textOnly, true, replyTo)).hasNoEvents());
   }
 
   @Test

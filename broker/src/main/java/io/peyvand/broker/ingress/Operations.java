@@ -1,0 +1,259 @@
+package io.peyvand.broker.ingress;
+
+import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Message;
+import io.peyvand.broker.platform.Platform;
+import io.peyvand.broker.platform.PlatformCatalog;
+import io.peyvand.protocol.Addresses;
+import io.peyvand.protocol.EnvelopeValidator;
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.v1.Accepted;
+import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.ConsentState;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.ReadReceipt;
+import io.peyvand.protocol.v1.SubmitResult;
+import io.peyvand.protocol.v1.UserAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The broker's operations as every edge (gRPC session, gRPC unary, WebSocket) invokes them, in wire
+ * terms: validate, check what the acting platform may do, ask the entity, and answer a result or a
+ * protocol {@link Error}. One place, so every transport refuses the same input the same way.
+ *
+ * <p>{@code platformId} is always the acting platform: the one the session or call speaks for.
+ */
+public final class Operations {
+  private static final long RETRY_AFTER_MS = 1000;
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final PlatformCatalog catalog;
+  private final EnvelopeValidator validator;
+  private final Duration askTimeout;
+  private final Clock clock;
+
+  public Operations(ActorSystem<?> system, PlatformCatalog catalog, EnvelopeValidator validator,
+      Duration askTimeout, Clock clock) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.catalog = catalog;
+    this.validator = validator;
+    this.askTimeout = askTimeout;
+    this.clock = clock;
+  }
+
+  public EnvelopeValidator validator() {
+    return validator;
+  }
+
+  /** The acting platform's registration, or UNKNOWN_PLATFORM. */
+  public CompletionStage<Either<Platform.Info>> platform(String platformId) {
+    Optional<Error> malformed = Addresses.validatePlatformId(platformId, "platform_id");
+    if (malformed.isPresent()) {
+      return CompletableFuture.completedFuture(Either.error(malformed.get()));
+    }
+    return recover(catalog.get(platformId).thenApply(info -> info
+        .map(Either::ok)
+        .orElseGet(() -> Either.error(ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM,
+            "platform '" + platformId + "' is not registered with the interconnect")))));
+  }
+
+  /** Submits an envelope for the acting platform. Never fails: problems are refusals. */
+  public CompletionStage<SubmitResult> submit(String platformId, long correlationId,
+      Envelope envelope) {
+    SubmitResult.Builder result = SubmitResult.newBuilder().setCorrelationId(correlationId)
+        .setMessageId(envelope.getMessageId());
+    Optional<Error> invalid = validator.validate(envelope, clock.millis());
+    if (invalid.isPresent()) {
+      return CompletableFuture.completedFuture(result.setRefused(invalid.get()).build());
+    }
+    if (!envelope.getSender().getPlatformId().equals(platformId)) {
+      return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
+          ErrorCode.SENDER_NOT_ON_PLATFORM, "sender " + Addresses.format(envelope.getSender())
+              + " is not a user of platform " + platformId + ", which submitted it")).build());
+    }
+    Message message = WireMapping.message(envelope);
+    CompletionStage<SubmitResult> answer = platform(platformId)
+        .thenCompose(sender -> sender.isError() ? done(sender.error())
+            : platform(envelope.getRecipient().getPlatformId()))
+        .thenCompose(recipientPlatform -> {
+          if (recipientPlatform.isError()) {
+            return CompletableFuture.completedFuture(result.setRefused(recipientPlatform.error())
+                .build());
+          }
+          Capabilities capabilities = recipientPlatform.value().capabilities();
+          Optional<String> missing = CapabilityCheck.missing(capabilities, message);
+          if (missing.isPresent()) {
+            return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
+                ErrorCode.CAPABILITY_NOT_SUPPORTED, missing.get())).build());
+          }
+          UserMailbox.RecipientPolicy policy = new UserMailbox.RecipientPolicy(
+              recipientPlatform.value().defaultOptedIn(), capabilities.editWindowSeconds());
+          return ask(message.recipient(), (ActorRef<UserMailbox.AcceptReply> replyTo) ->
+                  new UserMailbox.Accept(message, policy, replyTo))
+              .thenApply(reply -> {
+                if (reply instanceof UserMailbox.Accepted accepted) {
+                  Accepted a = Accepted.newBuilder().setSequence(accepted.sequence())
+                      .setAcceptedAtMs(accepted.acceptedAtMs()).build();
+                  return accepted.duplicate() ? result.setDuplicate(a).build()
+                      : result.setAccepted(a).build();
+                }
+                return result.setRefused(error((UserMailbox.Refused) reply)).build();
+              });
+        });
+    return answer.exceptionally(failure -> result.setRefused(unavailable(failure)).build());
+  }
+
+  private static CompletionStage<Either<Platform.Info>> done(Error error) {
+    return CompletableFuture.completedFuture(Either.error(error));
+  }
+
+  /** A cumulative acknowledgement from the acting platform; empty when taken. */
+  public CompletionStage<Optional<Error>> acknowledge(String platformId, Acknowledge ack) {
+    Optional<Error> bad = Addresses.validate(ack.getMailbox(), "acknowledge.mailbox");
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(bad);
+    }
+    return outcome(ack.getMailbox(), replyTo ->
+        new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo));
+  }
+
+  /** A read receipt from the acting platform; empty when taken. */
+  public CompletionStage<Optional<Error>> readReceipt(String platformId, ReadReceipt receipt) {
+    Optional<Error> bad = Addresses.validate(receipt.getReader(), "read_receipt.reader");
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(bad);
+    }
+    return outcome(receipt.getReader(), replyTo ->
+        new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo));
+  }
+
+  private CompletionStage<Optional<Error>> outcome(UserAddress mailbox,
+      Function<ActorRef<UserMailbox.Outcome>, UserMailbox.Command> command) {
+    return this.<UserMailbox.Outcome>ask(WireMapping.address(mailbox), command::apply)
+        .thenApply(outcome -> outcome instanceof UserMailbox.Refused refused
+            ? Optional.of(error(refused)) : Optional.<Error>empty())
+        .exceptionally(failure -> Optional.of(unavailable(failure)));
+  }
+
+  /** A user of the acting platform opts in or out; or blocks or unblocks a sender. */
+  public CompletionStage<Either<ConsentState>> consent(String platformId, UserAddress user,
+      Optional<UserAddress> sender, boolean value) {
+    Optional<Error> bad = Addresses.validate(user, "user")
+        .or(() -> sender.flatMap(s -> Addresses.validate(s, "sender")));
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(Either.error(bad.get()));
+    }
+    if (!user.getPlatformId().equals(platformId)) {
+      return CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
+          ErrorCode.NOT_PERMITTED, "user " + Addresses.format(user)
+              + " is not a user of platform " + platformId)));
+    }
+    return platform(platformId).thenCompose(p -> {
+      if (p.isError()) {
+        return CompletableFuture.completedFuture(Either.<ConsentState>error(p.error()));
+      }
+      boolean platformDefault = p.value().defaultOptedIn();
+      return this.<UserMailbox.ConsentView>ask(WireMapping.address(user), replyTo ->
+              sender.isPresent()
+                  ? new UserMailbox.SetBlocked(WireMapping.address(sender.get()), value,
+                      platformDefault, replyTo)
+                  : new UserMailbox.SetConsent(value, platformDefault, replyTo))
+          .thenApply(view -> Either.ok(ConsentState.newBuilder().setUser(user)
+              .setOptedIn(view.optedIn()).setByDefault(view.byDefault())
+              .setBlockedSenders(view.blockedSenders()).build()));
+    }).exceptionally(failure -> Either.error(unavailable(failure)));
+  }
+
+  /** The acting platform declares its capabilities and consent default. */
+  public CompletionStage<Either<PlatformInfo>> configure(String platformId,
+      Capabilities capabilities, boolean defaultOptedIn) {
+    return platform(platformId).thenCompose(p -> {
+      if (p.isError()) {
+        return CompletableFuture.completedFuture(Either.<PlatformInfo>error(p.error()));
+      }
+      return AskPattern.<Platform.Command, Platform.Lookup>ask(
+              sharding.entityRefFor(Platform.ENTITY_KEY, platformId),
+              replyTo -> new Platform.Configure(capabilities, defaultOptedIn, replyTo),
+              askTimeout, system.scheduler())
+          .thenApply(lookup -> {
+            lookup.info().ifPresent(catalog::update);
+            return lookup.info().map(info -> Either.ok(PlatformMapping.info(info)))
+                .orElseGet(() -> Either.error(ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM,
+                    "platform '" + platformId + "' is not registered")));
+          });
+    }).exceptionally(failure -> Either.error(unavailable(failure)));
+  }
+
+  private <R> CompletionStage<R> ask(Address mailbox,
+      Function<ActorRef<R>, UserMailbox.Command> command) {
+    return AskPattern.ask(sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()),
+        command::apply, askTimeout, system.scheduler());
+  }
+
+  private <T> CompletionStage<Either<T>> recover(CompletionStage<Either<T>> stage) {
+    return stage.exceptionally(failure -> Either.error(unavailable(failure)));
+  }
+
+  static Error error(UserMailbox.Refused refused) {
+    ErrorCode code = switch (refused.reason()) {
+      case RECIPIENT_NOT_ACCEPTING -> ErrorCode.RECIPIENT_NOT_ACCEPTING;
+      case CAPABILITY_NOT_SUPPORTED -> ErrorCode.CAPABILITY_NOT_SUPPORTED;
+      case UNKNOWN_SEQUENCE -> ErrorCode.UNKNOWN_SEQUENCE;
+      case NOT_PERMITTED -> ErrorCode.NOT_PERMITTED;
+      case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+    };
+    return code == ErrorCode.UNAVAILABLE
+        ? ErrorCodes.error(code, refused.message(), RETRY_AFTER_MS)
+        : ErrorCodes.error(code, refused.message());
+  }
+
+  static Error unavailable(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    String why = cause instanceof TimeoutException
+        ? "the broker could not confirm in time" : cause.toString();
+    return ErrorCodes.error(ErrorCode.UNAVAILABLE, why + "; send it again unchanged (a message"
+        + " with the same message_id is then answered accepted or duplicate)", RETRY_AFTER_MS);
+  }
+
+  /** A value or a protocol error. */
+  public record Either<T>(T value, Error error) {
+    public T orThrow(Function<Error, RuntimeException> exception) {
+      if (error != null) {
+        throw exception.apply(error);
+      }
+      return value;
+    }
+
+    public static <T> Either<T> ok(T value) {
+      return new Either<>(value, null);
+    }
+
+    public static <T> Either<T> error(Error error) {
+      return new Either<>(null, error);
+    }
+
+    public boolean isError() {
+      return error != null;
+    }
+  }
+
+}

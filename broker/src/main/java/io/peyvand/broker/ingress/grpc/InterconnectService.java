@@ -1,0 +1,80 @@
+package io.peyvand.broker.ingress.grpc;
+
+import io.grpc.Status;
+import io.peyvand.broker.ingress.Operations;
+import io.peyvand.broker.ingress.PlatformMapping;
+import io.peyvand.broker.session.SessionStreams;
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.ConsentState;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.GetPlatformRequest;
+import io.peyvand.protocol.v1.Interconnect;
+import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SetBlockedRequest;
+import io.peyvand.protocol.v1.SetConsentRequest;
+import io.peyvand.protocol.v1.SubmitRequest;
+import io.peyvand.protocol.v1.SubmitResult;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The adapter-facing gRPC service: the Connect session and the unary calls, each a thin mapping
+ * onto {@link Operations} and {@link SessionStreams}. Refusals of unary calls other than Submit
+ * are gRPC errors whose status follows the protocol's error code and whose description says what
+ * to fix; Submit answers a SubmitResult, refused or not, as on a session.
+ */
+public final class InterconnectService implements Interconnect {
+  private final Operations operations;
+  private final SessionStreams sessions;
+
+  public InterconnectService(Operations operations, SessionStreams sessions) {
+    this.operations = operations;
+    this.sessions = sessions;
+  }
+
+  @Override
+  public Source<ServerFrame, NotUsed> connect(Source<ClientFrame, NotUsed> in) {
+    return sessions.session(in, "grpc");
+  }
+
+  @Override
+  public CompletionStage<SubmitResult> submit(SubmitRequest in) {
+    return operations.submit(in.getPlatformId(), 0, in.getEnvelope());
+  }
+
+  @Override
+  public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
+    return operations.consent(in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn())
+        .thenApply(result -> result.orThrow(InterconnectService::grpcError));
+  }
+
+  @Override
+  public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
+    return operations.consent(in.getPlatformId(), in.getUser(), Optional.of(in.getSender()),
+        in.getBlocked()).thenApply(result -> result.orThrow(InterconnectService::grpcError));
+  }
+
+  @Override
+  public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
+    return operations.configure(in.getPlatformId(),
+            PlatformMapping.capabilities(in.getCapabilities()), in.getDefaultOptedIn())
+        .thenApply(result -> result.orThrow(InterconnectService::grpcError));
+  }
+
+  @Override
+  public CompletionStage<PlatformInfo> getPlatform(GetPlatformRequest in) {
+    return operations.platform(in.getPlatformId())
+        .thenApply(result -> PlatformMapping.info(result.orThrow(InterconnectService::grpcError)));
+  }
+
+  static GrpcServiceException grpcError(Error error) {
+    return new GrpcServiceException(Status.fromCode(ErrorCodes.grpcStatus(error.getCode()))
+        .withDescription(error.getCode() + ": " + error.getMessage()));
+  }
+}

@@ -1,0 +1,260 @@
+package io.peyvand.broker.mailbox;
+
+import io.peyvand.broker.mailbox.UserMailbox.Event;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.Status;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The state of one user's mailbox, changed only by {@link #apply(Event)}.
+ *
+ * <p>Mutable on purpose: a busy mailbox applies thousands of events and copying its maps for each
+ * would dominate its cost. It is owned by its entity alone and never shared; snapshots are taken
+ * by converting it to its stored form in the entity's thread.
+ *
+ * <p>What it holds:
+ * <ul>
+ *   <li>the sequence: {@code lastSequence} assigned, {@code acknowledgedUpTo} (items acknowledged
+ *       by the platform or expired; everything above is pending), {@code readUpTo};
+ *   <li>{@code pending}: items not yet acknowledged, in sequence order;
+ *   <li>deduplication: the message ids accepted from each sender and the statuses accepted, kept
+ *       for the dedup window (pruned by the accepting events' own timestamps, so replay prunes
+ *       the same way);
+ *   <li>{@code unread}: delivered messages not yet read, for READ statuses;
+ *   <li>{@code outbox}: statuses owed to senders' mailboxes (DELIVERED, READ, FAILED) until
+ *       those confirm them;
+ *   <li>consent: the user's explicit choice (empty: the platform's default) and blocked senders.
+ * </ul>
+ */
+public final class MailboxState {
+
+  /** An item waiting for the platform's acknowledgement. */
+  public record Pending(long sequence, long acceptedAtMs, MailboxItem item) {}
+
+  /** A message id accepted from a sender. */
+  public record MessageKey(Address sender, String messageId) {}
+
+  /** When and at which sequence something was accepted. */
+  public record Accepted(long sequence, long acceptedAtMs) {}
+
+  /** A delivered message not yet read. */
+  public record Unread(Address sender, String messageId, long acceptedAtMs) {}
+
+  /** A status owed to a sender's mailbox, identified by (sequence, kind). */
+  public record NotificationKey(long sequence, Status.Kind kind) implements
+      Comparable<NotificationKey> {
+    @Override
+    public int compareTo(NotificationKey o) {
+      int bySequence = Long.compare(sequence, o.sequence);
+      return bySequence != 0 ? bySequence : kind.compareTo(o.kind);
+    }
+  }
+
+  /** What to tell the sender of the message at the key's sequence. */
+  public record Notification(Address sender, String messageId, Status.Failure failure, long atMs) {}
+
+  /** Bounds of the deduplication memory. */
+  public record Limits(Duration dedupWindow, int dedupMaxEntries) {}
+
+  private final Limits limits;
+  long lastSequence;
+  long acknowledgedUpTo;
+  long readUpTo;
+  final TreeMap<Long, Pending> pending = new TreeMap<>();
+  final LinkedHashMap<MessageKey, Accepted> acceptedIds = new LinkedHashMap<>();
+  final LinkedHashMap<Status.Key, Accepted> acceptedStatuses = new LinkedHashMap<>();
+  final TreeMap<Long, Unread> unread = new TreeMap<>();
+  final TreeMap<NotificationKey, Notification> outbox = new TreeMap<>();
+  Optional<Boolean> optedIn = Optional.empty();
+  final Set<Address> blocked = new HashSet<>();
+
+  public MailboxState(Limits limits) {
+    this.limits = limits;
+  }
+
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  public long acknowledgedUpTo() {
+    return acknowledgedUpTo;
+  }
+
+  public long readUpTo() {
+    return readUpTo;
+  }
+
+  public NavigableMap<Long, Pending> pending() {
+    return java.util.Collections.unmodifiableNavigableMap(pending);
+  }
+
+  public NavigableMap<NotificationKey, Notification> outbox() {
+    return java.util.Collections.unmodifiableNavigableMap(outbox);
+  }
+
+  public Optional<Accepted> acceptedMessage(Address sender, String messageId) {
+    return Optional.ofNullable(acceptedIds.get(new MessageKey(sender, messageId)));
+  }
+
+  public Optional<Accepted> acceptedStatus(Status.Key key) {
+    return Optional.ofNullable(acceptedStatuses.get(key));
+  }
+
+  /** Whether a message from {@code sender} is accepted, given the platform's default. */
+  public boolean accepts(Address sender, boolean platformDefault) {
+    return optedIn.orElse(platformDefault) && !blocked.contains(sender);
+  }
+
+  public Optional<Boolean> optedIn() {
+    return optedIn;
+  }
+
+  public int blockedCount() {
+    return blocked.size();
+  }
+
+  /** Items to push or statuses to send: the mailbox must not be forgotten while this holds. */
+  public boolean hasWork() {
+    return !pending.isEmpty() || !outbox.isEmpty();
+  }
+
+  /** An immutable copy of everything the state holds: what a snapshot stores. */
+  public record Snapshot(
+      long lastSequence,
+      long acknowledgedUpTo,
+      long readUpTo,
+      List<Pending> pending,
+      Map<MessageKey, Accepted> acceptedIds,
+      Map<Status.Key, Accepted> acceptedStatuses,
+      Map<Long, Unread> unread,
+      Map<NotificationKey, Notification> outbox,
+      Optional<Boolean> optedIn,
+      Set<Address> blocked) {}
+
+  /** Copies the state, in the entity's thread, for a snapshot. */
+  public Snapshot toSnapshot() {
+    return new Snapshot(lastSequence, acknowledgedUpTo, readUpTo,
+        List.copyOf(pending.values()), new LinkedHashMap<>(acceptedIds),
+        new LinkedHashMap<>(acceptedStatuses), new TreeMap<>(unread), new TreeMap<>(outbox),
+        optedIn, Set.copyOf(blocked));
+  }
+
+  /** The state a snapshot was taken of. */
+  public static MailboxState fromSnapshot(Limits limits, Snapshot snapshot) {
+    MailboxState state = new MailboxState(limits);
+    state.lastSequence = snapshot.lastSequence();
+    state.acknowledgedUpTo = snapshot.acknowledgedUpTo();
+    state.readUpTo = snapshot.readUpTo();
+    snapshot.pending().forEach(p -> state.pending.put(p.sequence(), p));
+    state.acceptedIds.putAll(snapshot.acceptedIds());
+    state.acceptedStatuses.putAll(snapshot.acceptedStatuses());
+    state.unread.putAll(snapshot.unread());
+    state.outbox.putAll(snapshot.outbox());
+    state.optedIn = snapshot.optedIn();
+    state.blocked.addAll(snapshot.blocked());
+    return state;
+  }
+
+  public MailboxState apply(Event event) {
+    if (event instanceof UserMailbox.MessageAccepted e) {
+      lastSequence = e.sequence();
+      pending.put(e.sequence(), new Pending(e.sequence(), e.acceptedAtMs(),
+          new MailboxItem.Incoming(e.message())));
+      acceptedIds.put(new MessageKey(e.message().sender(), e.message().messageId()),
+          new Accepted(e.sequence(), e.acceptedAtMs()));
+      unread.put(e.sequence(), new Unread(e.message().sender(), e.message().messageId(),
+          e.acceptedAtMs()));
+      prune(e.acceptedAtMs());
+    } else if (event instanceof UserMailbox.StatusAccepted e) {
+      lastSequence = e.sequence();
+      pending.put(e.sequence(), new Pending(e.sequence(), e.acceptedAtMs(),
+          new MailboxItem.StatusUpdate(e.status())));
+      acceptedStatuses.put(e.status().key(), new Accepted(e.sequence(), e.acceptedAtMs()));
+      prune(e.acceptedAtMs());
+    } else if (event instanceof UserMailbox.ItemsAcknowledged e) {
+      settle(e.upToSequence(), Status.Kind.DELIVERED, Status.Failure.NONE, e.atMs());
+    } else if (event instanceof UserMailbox.ItemsExpired e) {
+      settle(e.upToSequence(), Status.Kind.FAILED, Status.Failure.RETENTION_EXPIRED, e.atMs());
+    } else if (event instanceof UserMailbox.MessagesRead e) {
+      Iterator<Map.Entry<Long, Unread>> read = unread.headMap(e.upToSequence(), true)
+          .entrySet().iterator();
+      while (read.hasNext()) {
+        Map.Entry<Long, Unread> entry = read.next();
+        outbox.put(new NotificationKey(entry.getKey(), Status.Kind.READ), new Notification(
+            entry.getValue().sender(), entry.getValue().messageId(), Status.Failure.NONE,
+            e.atMs()));
+        read.remove();
+      }
+      readUpTo = Math.max(readUpTo, e.upToSequence());
+    } else if (event instanceof UserMailbox.NotificationsConfirmed e) {
+      e.keys().forEach(outbox::remove);
+    } else if (event instanceof UserMailbox.ConsentChanged e) {
+      optedIn = Optional.of(e.optedIn());
+    } else if (event instanceof UserMailbox.SenderBlockChanged e) {
+      if (e.blocked()) {
+        blocked.add(e.sender());
+      } else {
+        blocked.remove(e.sender());
+      }
+    } else {
+      throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+    }
+    return this;
+  }
+
+  /**
+   * Removes items up to {@code upTo} from pending; for messages, owes the sender a status of
+   * {@code kind}. Failed (expired) messages can no longer be read.
+   */
+  private void settle(long upTo, Status.Kind kind, Status.Failure failure, long atMs) {
+    Iterator<Pending> done = pending.headMap(upTo, true).values().iterator();
+    while (done.hasNext()) {
+      Pending item = done.next();
+      if (item.item() instanceof MailboxItem.Incoming incoming) {
+        outbox.put(new NotificationKey(item.sequence(), kind), new Notification(
+            incoming.message().sender(), incoming.message().messageId(), failure, atMs));
+        if (kind == Status.Kind.FAILED) {
+          unread.remove(item.sequence());
+        }
+      }
+      done.remove();
+    }
+    acknowledgedUpTo = Math.max(acknowledgedUpTo, upTo);
+  }
+
+  /** Forgets dedup entries older than the window, and the oldest beyond the size bound. */
+  private void prune(long nowMs) {
+    long oldest = nowMs - limits.dedupWindow().toMillis();
+    pruneMap(acceptedIds, oldest);
+    pruneMap(acceptedStatuses, oldest);
+    Iterator<Map.Entry<Long, Unread>> unreadEntries = unread.entrySet().iterator();
+    while (unreadEntries.hasNext()) {
+      Map.Entry<Long, Unread> entry = unreadEntries.next();
+      if (entry.getValue().acceptedAtMs() >= oldest && unread.size() <= limits.dedupMaxEntries()) {
+        break;
+      }
+      unreadEntries.remove();
+    }
+  }
+
+  private <K> void pruneMap(LinkedHashMap<K, Accepted> map, long oldest) {
+    Iterator<Map.Entry<K, Accepted>> entries = map.entrySet().iterator();
+    while (entries.hasNext()) {
+      Map.Entry<K, Accepted> entry = entries.next();
+      if (entry.getValue().acceptedAtMs() >= oldest && map.size() <= limits.dedupMaxEntries()) {
+        break;
+      }
+      entries.remove();
+    }
+  }
+}

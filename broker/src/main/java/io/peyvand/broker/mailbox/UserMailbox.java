@@ -1,0 +1,612 @@
+package io.peyvand.broker.mailbox;
+
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+
+/**
+ * One user's mailbox, keyed by the user's address ({@code bale:bob}) in Cluster Sharding. It owns
+ * what is sent to the user (messages from other platforms, and statuses of the messages the user
+ * sent) and guarantees:
+ * <ul>
+ *   <li>a message is answered "accepted" with its sequence number only once its event is in the
+ *       journal, and the mailbox is in the pending index (so it is woken if it stops);
+ *   <li>a repeated (sender, message id) is answered "duplicate" with the original sequence and is
+ *       not stored or delivered again;
+ *   <li>items are pushed in sequence order to one session of the user's platform, at most
+ *       {@code delivery-window} unacknowledged at a time; unacknowledged items are pushed again,
+ *       flagged redelivery, after {@code redelivery-after}, on wake-up, and after a restart;
+ *   <li>acknowledgements are cumulative and persisted once per acknowledgement, not per item;
+ *       each acknowledged, read or expired message owes its sender's mailbox a status, sent until
+ *       that mailbox confirms it (at least once; the sender's mailbox deduplicates).
+ * </ul>
+ * Large for an actor because delivery, acknowledgement and notification are one state machine over
+ * one sequence; the state and its events are in {@link MailboxState}, the stored form in
+ * serialization.
+ */
+public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
+    UserMailbox.Event, MailboxState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "UserMailbox");
+
+  /** Starts the sharded entity type on this node. */
+  public static void init(ActorSystem<?> system, MailboxSettings settings,
+      PendingRegistry registry, SnapshotAdapter<MailboxState> snapshots) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
+            Address.parse(context.getEntityId()), settings, registry, snapshots,
+            Clock.systemUTC()))
+        .withStopMessage(Passivate.INSTANCE));
+  }
+
+  public static Behavior<Command> create(Address owner, MailboxSettings settings,
+      PendingRegistry registry, SnapshotAdapter<MailboxState> snapshots, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new UserMailbox(context, timers, owner, settings, registry, snapshots, clock)));
+  }
+
+  // Commands
+
+  public sealed interface Command {}
+
+  /** Store a message for this mailbox's user, unless a duplicate or refused. */
+  public record Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo)
+      implements Command {}
+
+  /** What the recipient's platform decided that the mailbox must apply. */
+  public record RecipientPolicy(boolean defaultOptedIn, int editWindowSeconds) {}
+
+  /** Store a status of a message this mailbox's user sent (from the recipient's mailbox). */
+  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo) implements Command {}
+
+  /** The user's platform received every item up to {@code upTo}. */
+  public record Acknowledge(String platformId, long upTo, ActorRef<Outcome> replyTo)
+      implements Command {}
+
+  /** The user read every message up to {@code upTo}. */
+  public record MarkRead(String platformId, long upTo, ActorRef<Outcome> replyTo)
+      implements Command {}
+
+  /** The user opts in to or out of cross-platform messages. */
+  public record SetConsent(boolean optedIn, boolean platformDefault, ActorRef<ConsentView> replyTo)
+      implements Command {}
+
+  /** The user blocks or unblocks a sender. */
+  public record SetBlocked(Address sender, boolean blocked, boolean platformDefault,
+      ActorRef<ConsentView> replyTo) implements Command {}
+
+  /** Tell the mailbox's counters (operators, tests). */
+  public record GetView(ActorRef<View> replyTo) implements Command {}
+
+  /** A session of the platform connected, or a sweep found this mailbox: push everything again. */
+  public enum WakeUp implements Command { INSTANCE }
+
+  /** Sent by sharding when the mailbox has been idle: stop. */
+  public enum Passivate implements Command { INSTANCE }
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum RetryDelivery implements Command { INSTANCE }
+
+  private record SessionBusy(long sequence) implements Command {}
+
+  private record NotificationConfirmed(long sequence, Status.Kind kind) implements Command {}
+
+  private record RegistrationDone(boolean ok) implements Command {}
+
+  // Replies
+
+  public sealed interface AcceptReply {}
+
+  public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
+      implements AcceptReply {}
+
+  public record Refused(Refusal reason, String message) implements AcceptReply, Outcome {}
+
+  public sealed interface Outcome {}
+
+  public record Done(long upTo) implements Outcome {}
+
+  public record StatusRecorded(long recipientSequence, Status.Kind kind) {}
+
+  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders) {}
+
+  public record View(long lastSequence, long acknowledgedUpTo, long readUpTo, int pending,
+      int outbox) {}
+
+  // Events
+
+  public sealed interface Event {}
+
+  /** A message for the user was accepted at this sequence. */
+  public record MessageAccepted(long sequence, Message message, long acceptedAtMs)
+      implements Event {}
+
+  /** A status of a message the user sent was accepted at this sequence. */
+  public record StatusAccepted(long sequence, Status status, long acceptedAtMs) implements Event {}
+
+  /** The user's platform acknowledged every item up to this sequence. */
+  public record ItemsAcknowledged(long upToSequence, long atMs) implements Event {}
+
+  /** The user read every message up to this sequence. */
+  public record MessagesRead(long upToSequence, long atMs) implements Event {}
+
+  /** Items up to this sequence outlived the retention period undelivered. */
+  public record ItemsExpired(long upToSequence, long atMs) implements Event {}
+
+  /** Senders' mailboxes confirmed these statuses. */
+  public record NotificationsConfirmed(List<NotificationKey> keys) implements Event {
+    public NotificationsConfirmed {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** The user opted in to or out of cross-platform messages. */
+  public record ConsentChanged(boolean optedIn) implements Event {}
+
+  /** The user blocked or unblocked a sender. */
+  public record SenderBlockChanged(Address sender, boolean blocked) implements Event {}
+
+  // Behaviour
+
+  private enum Registration { NONE, IN_FLIGHT, DONE }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final Address owner;
+  private final String ownerKey;
+  private final MailboxSettings settings;
+  private final PendingRegistry registry;
+  private final SnapshotAdapter<MailboxState> snapshots;
+  private final Clock clock;
+  private final SessionDirectory directory;
+  private final ClusterSharding sharding;
+  private final ActorRef<Deliver.Busy> busyAdapter;
+  private final ActorRef<StatusRecorded> confirmAdapter;
+
+  // Transient: what this incarnation has sent and is waiting for. Lost on restart, on purpose:
+  // after a restart everything pending is pushed again, flagged as a redelivery.
+  private final TreeMap<Long, Long> inFlight = new TreeMap<>();
+  private long highestSent;
+  private final Map<NotificationKey, Long> notifying = new HashMap<>();
+  private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
+  private Registration registration = Registration.NONE;
+  private final List<Runnable> awaitingRegistration = new ArrayList<>();
+
+  private UserMailbox(ActorContext<Command> context, TimerScheduler<Command> timers,
+      Address owner, MailboxSettings settings, PendingRegistry registry,
+      SnapshotAdapter<MailboxState> snapshots, Clock clock) {
+    super(PersistenceId.of(ENTITY_KEY.name(), owner.toString()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.context = context;
+    this.timers = timers;
+    this.owner = owner;
+    this.ownerKey = owner.toString();
+    this.settings = settings;
+    this.registry = registry;
+    this.snapshots = snapshots;
+    this.clock = clock;
+    this.directory = SessionDirectory.get(context.getSystem());
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
+        busy -> new SessionBusy(busy.sequence()));
+    this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
+        r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
+  }
+
+  @Override
+  public MailboxState emptyState() {
+    return new MailboxState(settings.limits());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SnapshotAdapter<MailboxState> snapshotAdapter() {
+    return snapshots;
+  }
+
+  @Override
+  public SignalHandler<MailboxState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // Whatever is pending may have been pushed before the restart.
+          highestSent = state.lastSequence();
+          if (state.hasWork()) {
+            ensureRegistered(state);
+            deliver(state);
+            notifySenders(state);
+          }
+        })
+        .build();
+  }
+
+  @Override
+  public EventHandler<MailboxState, Event> eventHandler() {
+    return (state, event) -> state.apply(event);
+  }
+
+  @Override
+  public CommandHandler<Command, Event, MailboxState> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(Accept.class, this::onAccept)
+        .onCommand(RecordStatus.class, this::onRecordStatus)
+        .onCommand(Acknowledge.class, this::onAcknowledge)
+        .onCommand(MarkRead.class, this::onMarkRead)
+        .onCommand(SetConsent.class, this::onSetConsent)
+        .onCommand(SetBlocked.class, this::onSetBlocked)
+        .onCommand(GetView.class, (state, get) -> {
+          get.replyTo().tell(new View(state.lastSequence(), state.acknowledgedUpTo(),
+              state.readUpTo(), state.pending().size(), state.outbox().size()));
+          return Effect().none();
+        })
+        .onCommand(WakeUp.class, this::onWakeUp)
+        .onCommand(Tick.class, this::onTick)
+        .onCommand(RetryDelivery.class, (state, retry) -> {
+          deliver(state);
+          return Effect().none();
+        })
+        .onCommand(SessionBusy.class, this::onSessionBusy)
+        .onCommand(NotificationConfirmed.class, this::onNotificationConfirmed)
+        .onCommand(RegistrationDone.class, this::onRegistrationDone)
+        .onCommand(Passivate.class, this::onPassivate)
+        .build();
+  }
+
+  private Effect<Event, MailboxState> onAccept(MailboxState state, Accept accept) {
+    Message message = accept.message();
+    Optional<MailboxState.Accepted> earlier =
+        state.acceptedMessage(message.sender(), message.messageId());
+    if (earlier.isPresent()) {
+      whenRegistered(state, () -> accept.replyTo().tell(new Accepted(earlier.get().sequence(),
+          earlier.get().acceptedAtMs(), true)));
+      return Effect().none();
+    }
+    if (!state.accepts(message.sender(), accept.policy().defaultOptedIn())) {
+      accept.replyTo().tell(new Refused(Refusal.RECIPIENT_NOT_ACCEPTING,
+          "the recipient does not accept messages from this sender"));
+      return Effect().none();
+    }
+    Optional<String> editProblem = editWindowProblem(state, message, accept.policy());
+    if (editProblem.isPresent()) {
+      accept.replyTo().tell(new Refused(Refusal.CAPABILITY_NOT_SUPPORTED, editProblem.get()));
+      return Effect().none();
+    }
+    long sequence = state.lastSequence() + 1;
+    long now = clock.millis();
+    ensureRegistered(state);
+    return Effect().persist(new MessageAccepted(sequence, message, now)).thenRun(s -> {
+      whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
+      deliver(s);
+    });
+  }
+
+  private Optional<String> editWindowProblem(MailboxState state, Message message,
+      RecipientPolicy policy) {
+    if (!(message.content() instanceof Content.Edit edit) || policy.editWindowSeconds() <= 0) {
+      return Optional.empty();
+    }
+    Optional<MailboxState.Accepted> target =
+        state.acceptedMessage(message.sender(), edit.targetMessageId());
+    long windowMs = policy.editWindowSeconds() * 1000L;
+    if (target.isEmpty() || clock.millis() - target.get().acceptedAtMs() > windowMs) {
+      return Optional.of("capability edits: the recipient's platform accepts edits only within "
+          + policy.editWindowSeconds() + " s of the original message");
+    }
+    return Optional.empty();
+  }
+
+  private Effect<Event, MailboxState> onRecordStatus(MailboxState state, RecordStatus record) {
+    Status status = record.status();
+    StatusRecorded confirmation = new StatusRecorded(status.recipientSequence(), status.kind());
+    if (state.acceptedStatus(status.key()).isPresent()) {
+      whenRegistered(state, () -> record.replyTo().tell(confirmation));
+      return Effect().none();
+    }
+    long sequence = state.lastSequence() + 1;
+    ensureRegistered(state);
+    return Effect().persist(new StatusAccepted(sequence, status, clock.millis())).thenRun(s -> {
+      whenRegistered(s, () -> record.replyTo().tell(confirmation));
+      deliver(s);
+    });
+  }
+
+  private Effect<Event, MailboxState> onAcknowledge(MailboxState state, Acknowledge ack) {
+    Optional<Refused> problem = checkCursor(ack.platformId(), ack.upTo(), "acknowledged");
+    if (problem.isPresent()) {
+      ack.replyTo().tell(problem.get());
+      return Effect().none();
+    }
+    if (ack.upTo() <= state.acknowledgedUpTo()) {
+      ack.replyTo().tell(new Done(state.acknowledgedUpTo()));
+      return Effect().none();
+    }
+    return Effect().persist(new ItemsAcknowledged(ack.upTo(), clock.millis())).thenRun(s -> {
+      inFlight.headMap(ack.upTo(), true).clear();
+      ack.replyTo().tell(new Done(s.acknowledgedUpTo()));
+      deliver(s);
+      notifySenders(s);
+    });
+  }
+
+  private Effect<Event, MailboxState> onMarkRead(MailboxState state, MarkRead read) {
+    Optional<Refused> problem = checkCursor(read.platformId(), read.upTo(), "read");
+    if (problem.isPresent()) {
+      read.replyTo().tell(problem.get());
+      return Effect().none();
+    }
+    if (read.upTo() <= state.readUpTo()) {
+      read.replyTo().tell(new Done(state.readUpTo()));
+      return Effect().none();
+    }
+    return Effect().persist(new MessagesRead(read.upTo(), clock.millis())).thenRun(s -> {
+      read.replyTo().tell(new Done(s.readUpTo()));
+      notifySenders(s);
+    });
+  }
+
+  /** Only the user's own platform moves its cursors, and only over items it was sent. */
+  private Optional<Refused> checkCursor(String platformId, long upTo, String what) {
+    if (!owner.platformId().equals(platformId)) {
+      return Optional.of(new Refused(Refusal.NOT_PERMITTED, "mailbox " + ownerKey
+          + " belongs to platform " + owner.platformId() + ", not " + platformId));
+    }
+    if (upTo > highestSent) {
+      return Optional.of(new Refused(Refusal.UNKNOWN_SEQUENCE, "sequence " + upTo + " of "
+          + ownerKey + " cannot be " + what + ": the highest sequence delivered is "
+          + highestSent));
+    }
+    return Optional.empty();
+  }
+
+  private Effect<Event, MailboxState> onSetConsent(MailboxState state, SetConsent set) {
+    Function<MailboxState, ConsentView> view = s -> consentView(s, set.platformDefault());
+    if (state.optedIn().equals(Optional.of(set.optedIn()))) {
+      set.replyTo().tell(view.apply(state));
+      return Effect().none();
+    }
+    return Effect().persist(new ConsentChanged(set.optedIn()))
+        .thenRun(s -> set.replyTo().tell(view.apply(s)));
+  }
+
+  private Effect<Event, MailboxState> onSetBlocked(MailboxState state, SetBlocked set) {
+    boolean isBlocked = !state.accepts(set.sender(), true);
+    if (isBlocked == set.blocked()) {
+      set.replyTo().tell(consentView(state, set.platformDefault()));
+      return Effect().none();
+    }
+    return Effect().persist(new SenderBlockChanged(set.sender(), set.blocked()))
+        .thenRun(s -> set.replyTo().tell(consentView(s, set.platformDefault())));
+  }
+
+  private static ConsentView consentView(MailboxState state, boolean platformDefault) {
+    return new ConsentView(state.optedIn().orElse(platformDefault), state.optedIn().isEmpty(),
+        state.blockedCount());
+  }
+
+  private Effect<Event, MailboxState> onWakeUp(MailboxState state, WakeUp wakeUp) {
+    Optional<Event> expired = expiry(state);
+    if (expired.isPresent()) {
+      return Effect().persist(expired.get()).thenRun(this::pushEverythingAgain);
+    }
+    pushEverythingAgain(state);
+    return Effect().none();
+  }
+
+  private void pushEverythingAgain(MailboxState state) {
+    inFlight.clear();
+    notifying.clear();
+    if (state.hasWork()) {
+      ensureRegistered(state);
+    }
+    deliver(state);
+    notifySenders(state);
+  }
+
+  private Effect<Event, MailboxState> onTick(MailboxState state, Tick tick) {
+    long now = clock.millis();
+    if (!inFlight.isEmpty()
+        && now - inFlight.firstEntry().getValue() >= settings.redeliveryAfter().toMillis()) {
+      inFlight.clear(); // push the window again, flagged as redeliveries
+      deliver(state);
+    }
+    notifying.values().removeIf(sentAt -> now - sentAt >= settings.notifyRetryAfter().toMillis());
+    notifySenders(state);
+    if (!state.hasWork() && registration == Registration.DONE) {
+      registration = Registration.NONE;
+      registry.unregister(owner);
+    }
+    List<Event> events = new ArrayList<>();
+    expiry(state).ifPresent(events::add);
+    if (!confirmedUnsaved.isEmpty()) {
+      events.add(new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
+      confirmedUnsaved.clear();
+    }
+    if (!state.hasWork() && inFlight.isEmpty() && notifying.isEmpty() && events.isEmpty()) {
+      timers.cancel(Tick.INSTANCE);
+    }
+    if (events.isEmpty()) {
+      return Effect().none();
+    }
+    return Effect().persist(events).thenRun(s -> {
+      deliver(s);
+      notifySenders(s);
+    });
+  }
+
+  /** Items older than the retention period at the head of the mailbox, as one event. */
+  private Optional<Event> expiry(MailboxState state) {
+    long oldest = clock.millis() - settings.retention().toMillis();
+    long upTo = 0;
+    for (MailboxState.Pending pending : state.pending().values()) {
+      if (pending.acceptedAtMs() >= oldest) {
+        break;
+      }
+      upTo = pending.sequence();
+    }
+    return upTo == 0 ? Optional.empty() : Optional.of(new ItemsExpired(upTo, clock.millis()));
+  }
+
+  private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
+    inFlight.tailMap(busy.sequence(), true).clear();
+    timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
+    return Effect().none();
+  }
+
+  private Effect<Event, MailboxState> onNotificationConfirmed(MailboxState state,
+      NotificationConfirmed confirmed) {
+    NotificationKey key = new NotificationKey(confirmed.sequence(), confirmed.kind());
+    notifying.remove(key);
+    if (state.outbox().containsKey(key) && !confirmedUnsaved.contains(key)) {
+      confirmedUnsaved.add(key);
+    }
+    if (confirmedUnsaved.size() >= settings.maxNotificationsInFlight()) {
+      List<NotificationKey> batch = List.copyOf(confirmedUnsaved);
+      confirmedUnsaved.clear();
+      return Effect().persist(new NotificationsConfirmed(batch)).thenRun(this::notifySenders);
+    }
+    notifySenders(state);
+    return Effect().none();
+  }
+
+  private Effect<Event, MailboxState> onPassivate(MailboxState state, Passivate passivate) {
+    if (!confirmedUnsaved.isEmpty()) {
+      List<NotificationKey> batch = List.copyOf(confirmedUnsaved);
+      confirmedUnsaved.clear();
+      return Effect().persist(new NotificationsConfirmed(batch)).thenStop();
+    }
+    if (!state.hasWork() && registration == Registration.DONE) {
+      registry.unregister(owner);
+    }
+    return Effect().stop();
+  }
+
+  /** Puts the mailbox in the pending index unless it is there; replies wait for it. */
+  private void ensureRegistered(MailboxState state) {
+    if (registration != Registration.NONE) {
+      return;
+    }
+    registration = Registration.IN_FLIGHT;
+    context.pipeToSelf(registry.register(owner), (ok, error) -> {
+      if (error != null) {
+        context.getLog().warn("Cannot record mailbox {} as pending: {}", ownerKey,
+            error.toString());
+      }
+      return new RegistrationDone(error == null);
+    });
+  }
+
+  private Effect<Event, MailboxState> onRegistrationDone(MailboxState state,
+      RegistrationDone done) {
+    if (done.ok()) {
+      registration = Registration.DONE;
+      awaitingRegistration.forEach(Runnable::run);
+      awaitingRegistration.clear();
+    } else {
+      registration = Registration.NONE;
+      ensureRegistered(state);
+    }
+    return Effect().none();
+  }
+
+  /** Runs {@code reply} once the mailbox is in the pending index (at once if it is). */
+  private void whenRegistered(MailboxState state, Runnable reply) {
+    if (registration == Registration.DONE || !state.hasWork()) {
+      reply.run();
+    } else {
+      ensureRegistered(state);
+      awaitingRegistration.add(reply);
+    }
+  }
+
+  /** Pushes the pending items within the window that are not in flight, in order. */
+  private void deliver(MailboxState state) {
+    if (state.pending().isEmpty()) {
+      return;
+    }
+    Optional<ActorRef<Deliver>> session = directory.sessionFor(owner.platformId(), ownerKey);
+    if (session.isEmpty()) {
+      return; // woken when a session of the platform connects
+    }
+    long windowEnd = state.acknowledgedUpTo() + settings.deliveryWindow();
+    long now = clock.millis();
+    for (MailboxState.Pending pending : state.pending().headMap(windowEnd, true).values()) {
+      long sequence = pending.sequence();
+      if (inFlight.containsKey(sequence)) {
+        continue;
+      }
+      boolean redelivery = sequence <= highestSent;
+      session.get().tell(new Deliver(owner, sequence, redelivery, pending.acceptedAtMs(),
+          pending.item(), busyAdapter));
+      inFlight.put(sequence, now);
+      highestSent = Math.max(highestSent, sequence);
+    }
+    startTicking();
+  }
+
+  /** Sends each owed status not already on its way to the sender's mailbox. */
+  private void notifySenders(MailboxState state) {
+    if (state.outbox().isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    for (Map.Entry<NotificationKey, MailboxState.Notification> entry
+        : state.outbox().entrySet()) {
+      if (notifying.size() >= settings.maxNotificationsInFlight()) {
+        break;
+      }
+      NotificationKey key = entry.getKey();
+      if (notifying.containsKey(key) || confirmedUnsaved.contains(key)) {
+        continue;
+      }
+      MailboxState.Notification n = entry.getValue();
+      Status status = new Status(n.messageId(), owner, key.kind(), n.failure(), key.sequence(),
+          n.atMs());
+      sharding.entityRefFor(ENTITY_KEY, n.sender().toString())
+          .tell(new RecordStatus(status, confirmAdapter));
+      notifying.put(key, now);
+    }
+    startTicking();
+  }
+
+  private void startTicking() {
+    if (!timers.isTimerActive(Tick.INSTANCE)) {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+    }
+  }
+}

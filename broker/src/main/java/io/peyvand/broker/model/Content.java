@@ -1,0 +1,25 @@
+package io.peyvand.broker.model;
+
+import com.google.protobuf.ByteString;
+
+/** What a message carries. The broker reads only what it must check; encrypted payloads are opaque. */
+public sealed interface Content {
+  /** Plain text. */
+  record Text(String body) implements Content {}
+
+  /** New text for an earlier message of the same sender. */
+  record Edit(String targetMessageId, String newBody) implements Content {}
+
+  /** Withdraws an earlier message of the same sender. */
+  record Delete(String targetMessageId) implements Content {}
+
+  /** Adds or removes a reaction to a message of the conversation. */
+  record Reaction(String targetMessageId, String emoji, boolean remove) implements Content {}
+
+  /** A reference to media held by the sender's platform. */
+  record Media(String url, String mimeType, long sizeBytes, ByteString sha256, String caption)
+      implements Content {}
+
+  /** An end-to-end encrypted payload. */
+  record Encrypted(String scheme, ByteString ciphertext) implements Content {}
+}

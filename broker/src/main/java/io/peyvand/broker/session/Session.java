@@ -1,0 +1,75 @@
+package io.peyvand.broker.session;
+
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.ingress.WireMapping;
+import io.peyvand.broker.model.Address;
+import io.peyvand.protocol.v1.ServerFrame;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+
+/**
+ * One connected adapter stream of a platform (gRPC or WebSocket). Registered with the Receptionist
+ * under its platform's key, it takes items from mailboxes anywhere in the cluster and writes them
+ * to its stream's bounded outgoing queue. When the queue is full it answers {@link Deliver.Busy}
+ * (the mailbox retries later) and refuses that mailbox's later items until the refused one comes
+ * again, so that a mailbox's items never overtake each other. Stops when its stream ends.
+ */
+public final class Session {
+
+  public sealed interface Command {}
+
+  /** The stream ended: deregister and stop. */
+  public enum Stop implements Command { INSTANCE }
+
+  private record Incoming(Deliver deliver) implements Command {}
+
+  private Session() {}
+
+  public static Behavior<Command> create(String platformId, BoundedSourceQueue<ServerFrame> out) {
+    return Behaviors.setup(context -> {
+      ActorRef<Deliver> inbox = context.messageAdapter(Deliver.class, Incoming::new);
+      SessionDirectory.get(context.getSystem()).watch(platformId);
+      context.getSystem().receptionist().tell(
+          Receptionist.register(SessionDirectory.keyFor(platformId), inbox));
+      Map<Address, Long> refusedFrom = new HashMap<>();
+      return Behaviors.receive(Command.class)
+          .onMessage(Incoming.class, incoming -> {
+            Deliver d = incoming.deliver();
+            Long refused = refusedFrom.get(d.mailbox());
+            if (refused != null && d.sequence() > refused) {
+              d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
+              return Behaviors.same();
+            }
+            ServerFrame frame = ServerFrame.newBuilder().setDelivery(WireMapping.delivery(
+                d.mailbox(), d.sequence(), d.redelivery(), d.acceptedAtMs(), d.item())).build();
+            QueueOfferResult result = out.offer(frame);
+            if (result == QueueOfferResult.enqueued()) {
+              refusedFrom.remove(d.mailbox());
+              return Behaviors.same();
+            }
+            if (result == QueueOfferResult.dropped()) {
+              refusedFrom.put(d.mailbox(), d.sequence());
+              d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
+              return Behaviors.same();
+            }
+            return stop(context.getSystem(), platformId, inbox);
+          })
+          .onMessage(Stop.class, stop -> stop(context.getSystem(), platformId, inbox))
+          .build();
+    });
+  }
+
+  private static Behavior<Command> stop(
+      org.apache.pekko.actor.typed.ActorSystem<?> system, String platformId,
+      ActorRef<Deliver> inbox) {
+    system.receptionist().tell(Receptionist.deregister(SessionDirectory.keyFor(platformId), inbox));
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,156 @@
+package io.peyvand.broker.session;
+
+import io.peyvand.broker.ingress.Operations;
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.FrameValidator;
+import io.peyvand.protocol.ProtocolLimits;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.Pong;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SessionError;
+import io.peyvand.protocol.v1.Welcome;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session as a stream, the same for gRPC and WebSocket: the first frame must be Hello, answered
+ * by Welcome; then frames are handled with bounded parallelism, results and deliveries merge into
+ * the outgoing stream. Backpressure is end to end: when the adapter reads slowly, results wait,
+ * which stops reading its frames; deliveries wait in a bounded queue and beyond it are refused
+ * back to their mailboxes.
+ */
+public final class SessionStreams {
+  private static final Logger log = LoggerFactory.getLogger(SessionStreams.class);
+
+  /** How a session is bounded; see peyvand.session in reference.conf. */
+  public record Settings(int parallelism, int outgoingBuffer, int deliveryWindow,
+      int redeliveryAfterMs) {}
+
+  private final ActorSystem<?> system;
+  private final Operations operations;
+  private final FrameValidator validator;
+  private final ProtocolLimits limits;
+  private final Settings settings;
+  private final Clock clock;
+
+  public SessionStreams(ActorSystem<?> system, Operations operations, ProtocolLimits limits,
+      Settings settings, Clock clock) {
+    this.system = system;
+    this.operations = operations;
+    this.validator = new FrameValidator(limits);
+    this.limits = limits;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The outgoing frames of a session whose incoming frames are {@code in}. */
+  public Source<ServerFrame, NotUsed> session(Source<ClientFrame, ?> in, String transport) {
+    return in.prefixAndTail(1).flatMapConcat(pair -> {
+      if (pair.first().isEmpty()) {
+        return Source.<ServerFrame>empty();
+      }
+      ClientFrame first = pair.first().get(0);
+      if (!first.hasHello()) {
+        return Source.single(closing(ErrorCodes.error(ErrorCode.HELLO_REQUIRED,
+            "the first frame of a session must be Hello{protocol_version: 1, platform_id}")));
+      }
+      Optional<Error> invalid = validator.validate(first, clock.millis());
+      if (invalid.isPresent()) {
+        return Source.single(closing(invalid.get()));
+      }
+      Hello hello = first.getHello();
+      return Source.completionStage(operations.platform(hello.getPlatformId()))
+          .flatMapConcat(platform -> platform.isError()
+              ? Source.single(closing(platform.error()))
+              : established(hello, pair.second(), transport));
+    }).mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,
+      String transport) {
+    String platformId = hello.getPlatformId();
+    String sessionId = platformId + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
+        Source.<ServerFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
+    ServerFrame welcome = ServerFrame.newBuilder().setWelcome(Welcome.newBuilder()
+        .setProtocolVersion(1).setSessionId(sessionId)
+        .setLimits(limits.toWire(settings.deliveryWindow(), settings.redeliveryAfterMs())))
+        .build();
+    return Source.single(welcome).concat(Source.lazySource(() -> {
+      ActorRef<Session.Command> session = system.systemActorOf(
+          Session.create(platformId, queue.first()), "session-" + sessionId, Props.empty());
+      log.info("Session {} of {} connected over {} ({})", sessionId, platformId, transport,
+          hello.getSessionName());
+      Source<ServerFrame, NotUsed> results = rest
+          .mapAsync(settings.parallelism(), frame -> handle(platformId, frame))
+          .mapConcat(frames -> frames)
+          .watchTermination((mat, done) -> {
+            done.whenComplete((ok, error) -> {
+              log.info("Session {} of {} ended{}", sessionId, platformId,
+                  error == null ? "" : ": " + error);
+              session.tell(Session.Stop.INSTANCE);
+              queue.first().complete();
+            });
+            return NotUsed.getInstance();
+          });
+      return results.merge(queue.second(), true);
+    }).mapMaterializedValue(m -> NotUsed.getInstance()));
+  }
+
+  private CompletionStage<List<ServerFrame>> handle(String platformId, ClientFrame frame) {
+    if (frame.hasSubmit()) {
+      return operations.submit(platformId, frame.getSubmit().getCorrelationId(),
+              frame.getSubmit().getEnvelope())
+          .thenApply(result -> List.of(ServerFrame.newBuilder().setSubmitResult(result).build()));
+    }
+    Optional<Error> invalid = validator.validate(frame, clock.millis());
+    if (invalid.isPresent()) {
+      return done(List.of(error(invalid.get())));
+    }
+    return switch (frame.getFrameCase()) {
+      case ACKNOWLEDGE -> operations.acknowledge(platformId, frame.getAcknowledge())
+          .thenApply(SessionStreams::errors);
+      case READ_RECEIPT -> operations.readReceipt(platformId, frame.getReadReceipt())
+          .thenApply(SessionStreams::errors);
+      case PING -> done(List.of(ServerFrame.newBuilder()
+          .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build()));
+      case HELLO -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
+          "Hello is sent once, as the first frame of a session"))));
+      default -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
+          "the frame has no content: set one of hello, submit, acknowledge, read_receipt, ping"))));
+    };
+  }
+
+  private static List<ServerFrame> errors(Optional<Error> error) {
+    return error.map(e -> List.of(error(e))).orElse(List.of());
+  }
+
+  private static CompletionStage<List<ServerFrame>> done(List<ServerFrame> frames) {
+    return CompletableFuture.completedFuture(frames);
+  }
+
+  static ServerFrame error(Error error) {
+    return ServerFrame.newBuilder().setError(SessionError.newBuilder().setError(error)).build();
+  }
+
+  static ServerFrame closing(Error error) {
+    return ServerFrame.newBuilder().setError(SessionError.newBuilder().setError(error)
+        .setClosing(true)).build();
+  }
+}

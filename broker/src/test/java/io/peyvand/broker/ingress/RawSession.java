@@ -1,0 +1,120 @@
+package io.peyvand.broker.ingress;
+
+import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.Submit;
+import io.peyvand.protocol.v1.Text;
+import io.peyvand.protocol.v1.UserAddress;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.grpc.GrpcClientSettings;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * A session frame by frame, with no SDK in between: for tests that must send exactly the frames
+ * they mean (bad ones included) and see exactly what the broker answers.
+ */
+public final class RawSession implements AutoCloseable {
+  private final InterconnectClient client;
+  private final BoundedSourceQueue<ClientFrame> out;
+  private final BlockingQueue<ServerFrame> in = new LinkedBlockingQueue<>();
+  private volatile Throwable ended;
+
+  private RawSession(InterconnectClient client, ActorSystem<?> system) {
+    this.client = client;
+    Pair<BoundedSourceQueue<ClientFrame>, Source<ClientFrame, org.apache.pekko.NotUsed>> queue =
+        Source.<ClientFrame>queue(1024).preMaterialize(system);
+    this.out = queue.first();
+    client.connect(queue.second()).runWith(Sink.foreach(in::add), system)
+        .whenComplete((done, error) -> ended = error != null ? error : new RuntimeException("ended"));
+  }
+
+  public static InterconnectClient client(ActorSystem<?> system, int port) {
+    return InterconnectClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1", port,
+        system).withTls(false), system);
+  }
+
+  /** Opens a session without sending anything. */
+  public static RawSession open(ActorSystem<?> system, int port) {
+    return new RawSession(client(system, port), system);
+  }
+
+  /** Opens a session and says Hello for the platform; waits for Welcome. */
+  public static RawSession hello(ActorSystem<?> system, int port, String platform) {
+    RawSession session = open(system, port);
+    session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
+        .setPlatformId(platform).setSessionName("test")).build());
+    session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
+    return session;
+  }
+
+  public void send(ClientFrame frame) {
+    out.offer(frame);
+  }
+
+  public void submit(long correlation, Envelope envelope) {
+    send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setCorrelationId(correlation)
+        .setEnvelope(envelope)).build());
+  }
+
+  public void ack(UserAddress mailbox, long upTo) {
+    send(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder().setMailbox(mailbox)
+        .setUpToSequence(upTo)).build());
+  }
+
+  /** The next frame matching, skipping others; fails after the timeout. */
+  public ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        ServerFrame frame = in.poll(50, TimeUnit.MILLISECONDS);
+        if (frame != null && matching.test(frame)) {
+          return frame;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("no matching frame within " + timeout
+        + (ended != null ? "; the stream ended: " + ended : ""));
+  }
+
+  /** The next frame of any kind, or null. */
+  public ServerFrame poll(Duration timeout) throws InterruptedException {
+    return in.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public Throwable ended() {
+    return ended;
+  }
+
+  @Override
+  public void close() {
+    out.complete();
+    client.close();
+  }
+
+  public static UserAddress user(String text) {
+    int colon = text.indexOf(':');
+    return UserAddress.newBuilder().setPlatformId(text.substring(0, colon))
+        .setUserId(text.substring(colon + 1)).build();
+  }
+
+  public static Envelope text(String id, String from, String to, String body) {
+    return Envelope.newBuilder().setMessageId(id).setSender(user(from)).setRecipient(user(to))
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(Text.newBuilder().setBody(body)).build();
+  }
+}

@@ -1,0 +1,96 @@
+package io.peyvand.persistence.pending;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@code pending_mailboxes} table (migration V002): which mailboxes of a platform hold items
+ * not yet acknowledged. A mailbox registers itself before it answers "accepted", and unregisters
+ * when drained; a sweep lists a platform's rows to wake those mailboxes. Writes are idempotent
+ * upserts and deletes, so repeating one is harmless.
+ */
+public final class PendingMailboxStore {
+  private final CompletionStage<CqlSession> session;
+  private final int buckets;
+  private final CompletionStage<PreparedStatement> insert;
+  private final CompletionStage<PreparedStatement> delete;
+  private final CompletionStage<PreparedStatement> select;
+
+  public PendingMailboxStore(CompletionStage<CqlSession> session, String keyspace, int buckets) {
+    if (buckets < 1) {
+      throw new IllegalArgumentException("buckets must be at least 1");
+    }
+    this.session = session;
+    this.buckets = buckets;
+    this.insert = prepare("INSERT INTO " + keyspace
+        + ".pending_mailboxes (platform_id, bucket, mailbox, since) VALUES (?, ?, ?, ?)");
+    this.delete = prepare("DELETE FROM " + keyspace
+        + ".pending_mailboxes WHERE platform_id = ? AND bucket = ? AND mailbox = ?");
+    this.select = prepare("SELECT mailbox FROM " + keyspace
+        + ".pending_mailboxes WHERE platform_id = ? AND bucket = ?");
+  }
+
+  private CompletionStage<PreparedStatement> prepare(String cql) {
+    CompletableFuture<PreparedStatement> prepared = new CompletableFuture<>();
+    session.thenCompose(s -> s.prepareAsync(cql)).whenComplete((ps, error) -> {
+      if (error != null) {
+        prepared.completeExceptionally(error);
+      } else {
+        prepared.complete(ps);
+      }
+    });
+    return prepared;
+  }
+
+  /** The bucket a mailbox's row lives in. */
+  public int bucketOf(String mailbox) {
+    return Math.floorMod(mailbox.hashCode(), buckets);
+  }
+
+  /** Records that {@code mailbox} of {@code platformId} holds unacknowledged items. */
+  public CompletionStage<Void> register(String platformId, String mailbox, Instant since) {
+    return execute(insert, platformId, bucketOf(mailbox), mailbox, since);
+  }
+
+  /** Forgets the row of a drained mailbox. */
+  public CompletionStage<Void> unregister(String platformId, String mailbox) {
+    return execute(delete, platformId, bucketOf(mailbox), mailbox);
+  }
+
+  /** Every mailbox of the platform with a row, bucket by bucket. */
+  public CompletionStage<List<String>> list(String platformId) {
+    CompletionStage<List<String>> all = CompletableFuture.completedFuture(new ArrayList<>());
+    for (int bucket = 0; bucket < buckets; bucket++) {
+      int b = bucket;
+      all = all.thenCompose(found -> session.thenCombine(select, (s, ps) -> s.executeAsync(
+              ps.bind(platformId, b)))
+          .thenCompose(stage -> stage)
+          .thenCompose(rs -> collect(rs, found)));
+    }
+    return all;
+  }
+
+  private static CompletionStage<List<String>> collect(AsyncResultSet rs, List<String> found) {
+    for (Row row : rs.currentPage()) {
+      found.add(row.getString(0));
+    }
+    if (rs.hasMorePages()) {
+      return rs.fetchNextPage().thenCompose(next -> collect(next, found));
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+
+  private CompletionStage<Void> execute(CompletionStage<PreparedStatement> statement,
+      Object... values) {
+    return session.thenCombine(statement, (s, ps) -> s.executeAsync(ps.bind(values)))
+        .thenCompose(stage -> stage)
+        .thenApply(rs -> null);
+  }
+}
