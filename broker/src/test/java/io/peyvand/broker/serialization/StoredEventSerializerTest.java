@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.broker.mailbox.MailboxState;
+import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.model.Content;
 import io.peyvand.broker.platform.Platform;
+import io.peyvand.persistence.stored.v1.MailboxSnapshot;
 import java.io.NotSerializableException;
-import java.time.Instant;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,52 +22,83 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every persisted event has a stored form, and bytes written by earlier versions still read back.
- * Adding an event without a serializer manifest and a stored sample fails here.
+ * Adding an event without a manifest, an example and a stored sample fails here.
  */
 class StoredEventSerializerTest {
   private final StoredEventSerializer serializer = new StoredEventSerializer(null);
 
-  /** One example of every event; the test checks it covers every permitted subclass. */
-  private static final Set<Object> EXAMPLES = Set.of(
-      new Platform.PlatformRegistered("bale", "Bale",
-          Instant.parse("2026-11-28T10:15:30.123Z")),
-      new Platform.PlatformRenamed("Bale Messenger"));
-
   /**
    * Bytes as stored by version 0.1 (hex), by manifest. Never edit an entry: add one when an event
-   * is added. Regenerate a new entry by printing HexFormat.of().formatHex(toBinary(example)).
+   * is added (print HexFormat.of().formatHex(serializer.toBinary(example)) for its example).
    */
-  private static final Map<String, String> STORED_V1 = Map.of(
-      "platform-registered", "0a0462616c65120442616c6518cbbc9c8da234",
-      "platform-renamed", "0a0e42616c65204d657373656e676572");
+  private static final Map<String, String> STORED_V1 = Map.ofEntries(
+      Map.entry("platform-registered", "0a0462616c65120442616c6518cbbc9c8da234"),
+      Map.entry("platform-renamed", "0a0e42616c65204d657373656e676572"),
+      Map.entry("platform-configured", "0a1c08802010011880ade204200128840730014001480152056d6c732d311001"),
+      Map.entry("mailbox-message-accepted", "080112320a036d2d31120e0a0565697461611205616c6963651a0b0a0462616c651203626f6220c6bc9c8da23452070a0573616c616d18cbbc9c8da234"),
+      Map.entry("mailbox-status-accepted", "0802121d0a036d2d39120b0a0462616c651203626f621802280430cbbc9c8da23418ccbc9c8da234"),
+      Map.entry("mailbox-acknowledged", "080210cdbc9c8da234"),
+      Map.entry("mailbox-read", "080110cebc9c8da234"),
+      Map.entry("mailbox-expired", "080310cfbc9c8da234"),
+      Map.entry("mailbox-notifications-confirmed", "0a04080110010a0408011002"),
+      // opted_in = false is protobuf's default: no bytes at all.
+      Map.entry("mailbox-consent", ""),
+      Map.entry("mailbox-blocked", "0a0e0a0565697461611205616c6963651001"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {
-    Set<Class<?>> permitted = Stream.of(Platform.Event.class.getPermittedSubclasses())
+    Set<Class<?>> permitted = Stream.concat(
+            Stream.of(Platform.Event.class.getPermittedSubclasses()),
+            Stream.of(UserMailbox.Event.class.getPermittedSubclasses()))
         .collect(Collectors.toSet());
-    Set<Class<?>> covered = EXAMPLES.stream().map(Object::getClass).collect(Collectors.toSet());
-    assertEquals(permitted, covered, "every event needs an example here");
-    for (Object example : EXAMPLES) {
-      assertTrue(STORED_V1.containsKey(serializer.manifest(example)),
-          "no stored sample for manifest " + serializer.manifest(example));
+    Set<Class<?>> covered = StoredExamples.events().stream().map(Object::getClass)
+        .collect(Collectors.toSet());
+    assertEquals(permitted, covered, "every event needs an example in StoredExamples");
+    Set<String> manifests = new HashSet<>();
+    for (Object example : StoredExamples.events()) {
+      String manifest = serializer.manifest(example);
+      assertTrue(manifests.add(manifest), "manifest used twice: " + manifest);
+      assertTrue(STORED_V1.containsKey(manifest), "no stored sample for manifest " + manifest);
     }
   }
 
   @Test
   void everyEventRoundTrips() throws NotSerializableException {
-    for (Object example : EXAMPLES) {
+    for (Object example : StoredExamples.events()) {
       String manifest = serializer.manifest(example);
       assertEquals(example, serializer.fromBinary(serializer.toBinary(example), manifest));
     }
   }
 
   @Test
+  void everyContentKindRoundTrips() throws NotSerializableException {
+    for (Content content : StoredExamples.contents()) {
+      Object event = new UserMailbox.MessageAccepted(5, StoredExamples.message("m-5", content),
+          StoredExamples.AT);
+      assertEquals(event, serializer.fromBinary(serializer.toBinary(event),
+          serializer.manifest(event)));
+    }
+  }
+
+  @Test
   void bytesStoredByEarlierVersionsStillReadBack() throws NotSerializableException {
-    for (Object example : EXAMPLES) {
+    for (Object example : StoredExamples.events()) {
       String manifest = serializer.manifest(example);
       byte[] stored = HexFormat.of().parseHex(STORED_V1.get(manifest));
       assertEquals(example, serializer.fromBinary(stored, manifest), manifest);
     }
+  }
+
+  @Test
+  void aMailboxSnapshotRestoresTheSameState() throws NotSerializableException {
+    MailboxState.Limits limits = new MailboxState.Limits(Duration.ofDays(7), 100);
+    MailboxSnapshots adapter = new MailboxSnapshots(limits);
+    MailboxState state = StoredExamples.state();
+    Object stored = adapter.toJournal(state);
+    assertEquals("mailbox-snapshot", serializer.manifest(stored));
+    MailboxSnapshot read = (MailboxSnapshot) serializer.fromBinary(serializer.toBinary(stored),
+        "mailbox-snapshot");
+    assertEquals(state.toSnapshot(), adapter.fromJournal(read).toSnapshot());
   }
 
   @Test
@@ -74,5 +111,16 @@ class StoredEventSerializerTest {
   @Test
   void theIdentifierNeverChanges() {
     assertEquals(7401, serializer.identifier());
+    assertEquals(List.copyOf(StoredEventSerializer.manifests()).size(),
+        Set.copyOf(StoredEventSerializer.manifests()).size());
   }
+
+  /** Prints the hex of every example: run once when adding a stored sample. */
+  public static void main(String[] args) {
+    StoredEventSerializer s = new StoredEventSerializer(null);
+    for (Object example : StoredExamples.events()) {
+      System.out.println(s.manifest(example) + " " + HexFormat.of().formatHex(s.toBinary(example)));
+    }
+  }
+
 }

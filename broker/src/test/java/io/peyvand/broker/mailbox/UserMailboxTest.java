@@ -1,0 +1,286 @@
+package io.peyvand.broker.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.Status;
+import io.peyvand.broker.serialization.MailboxSnapshots;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The mailbox's delivery logic on a one-node cluster with the in-memory journal (events still go
+ * through the stored-event serializer). Sessions are test probes registered like real sessions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UserMailboxTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Config CONFIG = PersistenceTestKitPlugin.getInstance().config()
+      .withFallback(PersistenceTestKitSnapshotPlugin.config())
+      .withFallback(ConfigFactory.parseString("""
+          pekko.remote.artery.canonical.port = 0
+          peyvand.mailbox.redelivery-after = 1s
+          peyvand.mailbox.tick-interval = 200ms
+          peyvand.mailbox.delivery-window = 3
+          peyvand.mailbox.snapshot-every = 5
+          """))
+      .withFallback(ConfigFactory.load());
+
+  private final ActorTestKit testKit = ActorTestKit.create("UserMailboxTest", CONFIG);
+  private final Set<Address> pendingIndex = ConcurrentHashMap.newKeySet();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong platforms = new AtomicLong();
+  private TestProbe<Deliver> bale;
+  private TestProbe<Deliver> eitaa;
+  private String baleId;
+  private String eitaaId;
+
+  @BeforeAll
+  void start() {
+    Cluster.get(testKit.system()).manager().tell(Join.create(
+        Cluster.get(testKit.system()).selfMember().address()));
+    MailboxSettings settings = MailboxSettings.fromConfig(testKit.system().settings().config());
+    UserMailbox.init(testKit.system(), settings, new PendingRegistry() {
+      @Override
+      public CompletionStage<Void> register(Address mailbox) {
+        pendingIndex.add(mailbox);
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public CompletionStage<Void> unregister(Address mailbox) {
+        pendingIndex.remove(mailbox);
+        return CompletableFuture.completedFuture(null);
+      }
+    }, new MailboxSnapshots(settings.limits()));
+  }
+
+  /** Each test gets two platforms of its own, so redeliveries of one never reach another. */
+  @BeforeEach
+  void platforms() {
+    long n = platforms.incrementAndGet();
+    baleId = "bale" + n;
+    eitaaId = "eitaa" + n;
+    bale = session(baleId);
+    eitaa = session(eitaaId);
+  }
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private TestProbe<Deliver> session(String platform) {
+    TestProbe<Deliver> probe = testKit.createTestProbe(Deliver.class);
+    testKit.system().receptionist().tell(
+        Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
+    SessionDirectory directory = SessionDirectory.get(testKit.system());
+    directory.watch(platform);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (directory.sessionCount(platform) == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    return probe;
+  }
+
+  private EntityRef<UserMailbox.Command> mailbox(Address address) {
+    return ClusterSharding.get(testKit.system()).entityRefFor(UserMailbox.ENTITY_KEY,
+        address.toString());
+  }
+
+  private UserMailbox.AcceptReply accept(Message message, boolean defaultOptedIn) {
+    TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
+    mailbox(message.recipient()).tell(new UserMailbox.Accept(message,
+        new UserMailbox.RecipientPolicy(defaultOptedIn, 0), reply.ref()));
+    return reply.receiveMessage(WAIT);
+  }
+
+  private Message text(Address from, Address to, String body) {
+    return new Message("m-" + ids.incrementAndGet(), from, to, System.currentTimeMillis(), "",
+        new Content.Text(body));
+  }
+
+  private UserMailbox.Outcome ack(Address mailbox, String platform, long upTo) {
+    TestProbe<UserMailbox.Outcome> reply = testKit.createTestProbe();
+    mailbox(mailbox).tell(new UserMailbox.Acknowledge(platform, upTo, reply.ref()));
+    return reply.receiveMessage(WAIT);
+  }
+
+  @Test
+  void acceptedMessagesGetIncreasingSequencesAndAreDeliveredInOrder() {
+    Address alice = new Address(eitaaId, "alice-1");
+    Address bob = new Address(baleId, "bob-1");
+    for (int i = 1; i <= 3; i++) {
+      UserMailbox.Accepted accepted =
+          assertInstanceOf(UserMailbox.Accepted.class, accept(text(alice, bob, "m" + i), true));
+      assertEquals(i, accepted.sequence());
+      assertFalse(accepted.duplicate());
+    }
+    for (int i = 1; i <= 3; i++) {
+      Deliver d = bale.receiveMessage(WAIT);
+      assertEquals(bob, d.mailbox());
+      assertEquals(i, d.sequence());
+      assertFalse(d.redelivery());
+    }
+    assertTrue(pendingIndex.contains(bob), "a mailbox holding items is in the pending index");
+    assertInstanceOf(UserMailbox.Done.class, ack(bob, baleId, 3));
+  }
+
+  @Test
+  void theWindowBoundsItemsInFlightAndAnAcknowledgementOpensIt() {
+    Address alice = new Address(eitaaId, "alice-2");
+    Address bob = new Address(baleId, "bob-2");
+    for (int i = 1; i <= 5; i++) {
+      accept(text(alice, bob, "m" + i), true);
+    }
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(i, bale.receiveMessage(WAIT).sequence());
+    }
+    bale.expectNoMessage(Duration.ofMillis(300));
+    ack(bob, baleId, 2);
+    assertEquals(4, bale.receiveMessage(WAIT).sequence());
+    assertEquals(5, bale.receiveMessage(WAIT).sequence());
+    ack(bob, baleId, 5);
+  }
+
+  @Test
+  void aRepeatedMessageIdIsADuplicateWithTheOriginalSequenceAndIsNotDeliveredAgain() {
+    Address alice = new Address(eitaaId, "alice-3");
+    Address bob = new Address(baleId, "bob-3");
+    Message message = text(alice, bob, "once");
+    long sequence = ((UserMailbox.Accepted) accept(message, true)).sequence();
+    assertEquals(sequence, bale.receiveMessage(WAIT).sequence());
+    UserMailbox.Accepted again = assertInstanceOf(UserMailbox.Accepted.class, accept(message, true));
+    assertTrue(again.duplicate());
+    assertEquals(sequence, again.sequence());
+    ack(bob, baleId, sequence);
+    bale.expectNoMessage(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void unacknowledgedItemsAreRedeliveredFlagged() {
+    Address alice = new Address(eitaaId, "alice-4");
+    Address bob = new Address(baleId, "bob-4");
+    accept(text(alice, bob, "lost"), true);
+    Deliver first = bale.receiveMessage(WAIT);
+    assertFalse(first.redelivery());
+    Deliver again = bale.receiveMessage(WAIT);
+    assertEquals(first.sequence(), again.sequence());
+    assertTrue(again.redelivery());
+    ack(bob, baleId, first.sequence());
+  }
+
+  @Test
+  void acknowledgingTellsTheSenderDeliveredAndTheSenderPlatformGetsTheStatus() {
+    Address alice = new Address(eitaaId, "alice-5");
+    Address bob = new Address(baleId, "bob-5");
+    Message message = text(alice, bob, "hello");
+    accept(message, true);
+    Deliver delivered = bale.receiveMessage(WAIT);
+    ack(bob, baleId, delivered.sequence());
+    Deliver status = eitaa.fishForMessage(WAIT, d -> d.mailbox().equals(alice)
+        ? FishingOutcomes.complete()
+        : FishingOutcomes.continueAndIgnore()).get(0);
+    Status s = ((MailboxItem.StatusUpdate) status.item()).status();
+    assertEquals(message.messageId(), s.messageId());
+    assertEquals(Status.Kind.DELIVERED, s.kind());
+    assertEquals(bob, s.recipient());
+    assertEquals(delivered.sequence(), s.recipientSequence());
+    ack(alice, eitaaId, status.sequence());
+  }
+
+  @Test
+  void consentDefaultsToThePlatformAndBlockingRefusesWithTheSameAnswer() {
+    Address alice = new Address(eitaaId, "alice-6");
+    Address bob = new Address(baleId, "bob-6");
+    UserMailbox.Refused notOptedIn = assertInstanceOf(UserMailbox.Refused.class,
+        accept(text(alice, bob, "hi"), false));
+    assertEquals(Refusal.RECIPIENT_NOT_ACCEPTING, notOptedIn.reason());
+
+    TestProbe<UserMailbox.ConsentView> view = testKit.createTestProbe();
+    mailbox(bob).tell(new UserMailbox.SetConsent(true, false, view.ref()));
+    assertTrue(view.receiveMessage(WAIT).optedIn());
+    assertInstanceOf(UserMailbox.Accepted.class, accept(text(alice, bob, "hi"), false));
+
+    mailbox(bob).tell(new UserMailbox.SetBlocked(alice, true, false, view.ref()));
+    assertEquals(1, view.receiveMessage(WAIT).blockedSenders());
+    UserMailbox.Refused blocked = assertInstanceOf(UserMailbox.Refused.class,
+        accept(text(alice, bob, "hi again"), true));
+    assertEquals(notOptedIn.reason(), blocked.reason());
+    assertEquals(notOptedIn.message(), blocked.message(), "a refusal reveals nothing more");
+    ack(bob, baleId, bale.receiveMessage(WAIT).sequence());
+  }
+
+  @Test
+  void acknowledgementsFromAnotherPlatformOrBeyondWhatWasDeliveredAreRefused() {
+    Address alice = new Address(eitaaId, "alice-7");
+    Address bob = new Address(baleId, "bob-7");
+    accept(text(alice, bob, "x"), true);
+    long sequence = bale.receiveMessage(WAIT).sequence();
+    UserMailbox.Refused other = assertInstanceOf(UserMailbox.Refused.class,
+        ack(bob, eitaaId, sequence));
+    assertEquals(Refusal.NOT_PERMITTED, other.reason());
+    UserMailbox.Refused beyond = assertInstanceOf(UserMailbox.Refused.class,
+        ack(bob, baleId, sequence + 10));
+    assertEquals(Refusal.UNKNOWN_SEQUENCE, beyond.reason());
+    assertInstanceOf(UserMailbox.Done.class, ack(bob, baleId, sequence));
+  }
+
+  @Test
+  void aRestartedMailboxRedeliversWhatWasNotAcknowledgedFlagged() {
+    Address alice = new Address(eitaaId, "alice-8");
+    Address bob = new Address(baleId, "bob-8");
+    for (int i = 1; i <= 7; i++) { // past snapshot-every, so recovery starts from a snapshot
+      accept(text(alice, bob, "m" + i), true);
+    }
+    ack(bob, baleId, 0);
+    for (int i = 1; i <= 3; i++) {
+      bale.receiveMessage(WAIT);
+    }
+    ack(bob, baleId, 2);
+    bale.receiveMessage(WAIT);
+    bale.receiveMessage(WAIT);
+    mailbox(bob).tell(UserMailbox.Passivate.INSTANCE);
+    bale.expectNoMessage(Duration.ofMillis(300));
+    mailbox(bob).tell(UserMailbox.WakeUp.INSTANCE);
+    Deliver after = bale.fishForMessage(WAIT, d -> d.mailbox().equals(bob) && d.sequence() == 3
+        ? FishingOutcomes.complete()
+        : FishingOutcomes.continueAndIgnore()).get(0);
+    assertTrue(after.redelivery());
+    TestProbe<UserMailbox.View> view = testKit.createTestProbe();
+    mailbox(bob).tell(new UserMailbox.GetView(view.ref()));
+    UserMailbox.View v = view.receiveMessage(WAIT);
+    assertEquals(7, v.lastSequence());
+    assertEquals(2, v.acknowledgedUpTo());
+    ack(bob, baleId, 5);
+  }
+}

@@ -1,0 +1,71 @@
+package io.peyvand.broker.serialization;
+
+import com.google.protobuf.ByteString;
+import io.peyvand.broker.mailbox.MailboxState;
+import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
+import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.Status;
+import io.peyvand.broker.platform.Platform;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** One example of every stored type, fixed forever: the stored samples are their bytes. */
+final class StoredExamples {
+  private StoredExamples() {}
+
+  static final Address ALICE = new Address("eitaa", "alice");
+  static final Address BOB = new Address("bale", "bob");
+  static final long AT = 1_795_860_930_123L;
+
+  static Message message(String id, Content content) {
+    return new Message(id, ALICE, BOB, AT - 5, "", content);
+  }
+
+  static List<Object> events() {
+    return List.of(
+        new Platform.PlatformRegistered("bale", "Bale", Instant.parse("2026-11-28T10:15:30.123Z")),
+        new Platform.PlatformRenamed("Bale Messenger"),
+        new Platform.PlatformConfigured(new Capabilities(4096, true, 10_000_000, true, 900, true,
+            false, true, true, List.of("mls-1")), true),
+        new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("salam")), AT),
+        new UserMailbox.StatusAccepted(2, new Status("m-9", BOB, Status.Kind.READ,
+            Status.Failure.NONE, 4, AT), AT + 1),
+        new UserMailbox.ItemsAcknowledged(2, AT + 2),
+        new UserMailbox.MessagesRead(1, AT + 3),
+        new UserMailbox.ItemsExpired(3, AT + 4),
+        new UserMailbox.NotificationsConfirmed(List.of(new NotificationKey(1, Status.Kind.DELIVERED),
+            new NotificationKey(1, Status.Kind.READ))),
+        new UserMailbox.ConsentChanged(false),
+        new UserMailbox.SenderBlockChanged(ALICE, true));
+  }
+
+  /** Every content kind, for round trips of the stored message. */
+  static List<Content> contents() {
+    return List.of(
+        new Content.Text("salam"),
+        new Content.Edit("m-1", "salam!"),
+        new Content.Delete("m-1"),
+        new Content.Reaction("m-1", "\u2764", false),
+        new Content.Media("https://cdn.eitaa.example/a.jpg", "image/jpeg", 52_000,
+            ByteString.copyFrom(new byte[32]), "a cat"),
+        new Content.Encrypted("mls-1", ByteString.copyFromUtf8("opaque")));
+  }
+
+  /** A state with something in every part, reached by events. */
+  static MailboxState state() {
+    MailboxState state = new MailboxState(new MailboxState.Limits(Duration.ofDays(7), 100));
+    state.apply(new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("one")), AT));
+    state.apply(new UserMailbox.MessageAccepted(2, message("m-2", new Content.Text("two")), AT));
+    state.apply(new UserMailbox.StatusAccepted(3, new Status("m-9", ALICE, Status.Kind.DELIVERED,
+        Status.Failure.NONE, 7, AT), AT));
+    state.apply(new UserMailbox.ItemsAcknowledged(1, AT + 1));
+    state.apply(new UserMailbox.ConsentChanged(true));
+    state.apply(new UserMailbox.SenderBlockChanged(new Address("rubika", "spam"), true));
+    return state;
+  }
+}
