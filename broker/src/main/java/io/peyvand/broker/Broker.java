@@ -3,6 +3,7 @@ package io.peyvand.broker;
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.Operations;
+import io.peyvand.broker.ingress.grpc.GrpcErrors;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
@@ -47,6 +48,7 @@ import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.SystemMaterializer;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.slf4j.Logger;
@@ -242,7 +244,8 @@ public final class Broker {
     GrpcHealthService health = new GrpcHealthService(readiness,
         Set.of(Health.name, Interconnect.name), Duration.ofSeconds(1));
     var handler = ServiceHandler.concatOrNotFound(
-        InterconnectHandlerFactory.partial(interconnect, Interconnect.name, system),
+        InterconnectHandlerFactory.partial(interconnect, Interconnect.name,
+            SystemMaterializer.get(system).materializer(), GrpcErrors.MAPPER, system),
         HealthHandlerFactory.partial(health, Health.name, system),
         ServerReflection.create(List.of(Interconnect.description, Health.description), system));
     return Http.get(system)

@@ -102,7 +102,11 @@ public final class RawSession implements AutoCloseable {
 
   @Override
   public void close() {
-    out.complete();
+    try {
+      out.complete();
+    } catch (IllegalStateException alreadyEndedByTheBroker) {
+      // the broker closed the session first
+    }
     client.close();
   }
 

@@ -1,0 +1,229 @@
+package io.peyvand.broker.ingress;
+
+import static io.peyvand.broker.ingress.RawSession.text;
+import static io.peyvand.broker.ingress.RawSession.user;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.typesafe.config.ConfigFactory;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.peyvand.broker.Broker;
+import io.peyvand.broker.TestConfig;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.v1.Capabilities;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.Ping;
+import io.peyvand.protocol.v1.Reaction;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SetConsentRequest;
+import io.peyvand.protocol.v1.SubmitRequest;
+import io.peyvand.protocol.v1.SubmitResult;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every kind of bad input over real gRPC gets its own error code and a message saying what to fix;
+ * the session or at least the broker stays up, and what was accepted before is still delivered.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIT {
+  @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private ActorSystem<Void> system;
+  private int port;
+  private InterconnectClient client;
+
+  @BeforeAll
+  void start() throws Exception {
+    system = ActorSystem.create(Behaviors.empty(), "BadInputIT", cassandra.config()
+        .withFallback(ConfigFactory.parseString("""
+            peyvand.platforms.bootstrap = [
+              { id = "bale", display-name = "Bale", default-opted-in = true }
+              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
+              { id = "rubika", display-name = "Rubika" }
+            ]
+            """))
+        .withFallback(TestConfig.node()));
+    port = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
+        .grpcAddress().getPort();
+    client = RawSession.client(system, port);
+  }
+
+  @AfterAll
+  void stop() {
+    client.close();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  private SubmitResult submit(String platform, Envelope envelope) throws Exception {
+    return client.submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope)
+        .build()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private void assertRefused(ErrorCode code, String mentioning, SubmitResult result) {
+    assertTrue(result.hasRefused(), result.toString());
+    assertEquals(code, result.getRefused().getCode(), result.toString());
+    assertTrue(result.getRefused().getMessage().contains(mentioning), result.toString());
+  }
+
+  @Test
+  void badSubmissionsAreRefusedEachWithItsOwnCodeAndNothingAcceptedIsLost() throws Exception {
+    SubmitResult kept = submit("eitaa", text("keep-1", "eitaa:alice", "bale:keeper", "kept"));
+    assertTrue(kept.hasAccepted(), kept.toString());
+
+    assertRefused(ErrorCode.UNKNOWN_PLATFORM, "nosuch",
+        submit("eitaa", text("u-1", "eitaa:alice", "nosuch:bob", "hi")));
+    assertRefused(ErrorCode.UNKNOWN_PLATFORM, "ghost",
+        submit("ghost", text("u-2", "ghost:alice", "bale:bob", "hi")));
+    assertRefused(ErrorCode.SENDER_NOT_ON_PLATFORM, "bale:mallory",
+        submit("eitaa", text("u-3", "bale:mallory", "bale:bob", "hi")));
+    assertRefused(ErrorCode.INVALID_MESSAGE_ID, "message_id",
+        submit("eitaa", text("", "eitaa:alice", "bale:bob", "hi")));
+    assertRefused(ErrorCode.INVALID_MESSAGE_ID, "128",
+        submit("eitaa", text("x".repeat(129), "eitaa:alice", "bale:bob", "hi")));
+    assertRefused(ErrorCode.CONTENT_TOO_LARGE, "65536",
+        submit("eitaa", text("big-1", "eitaa:alice", "bale:bob", "x".repeat(70_000))));
+    assertRefused(ErrorCode.INVALID_ADDRESS, "recipient",
+        submit("eitaa", text("addr-1", "eitaa:alice", "bale:b ob", "hi")));
+    assertRefused(ErrorCode.INVALID_TIMESTAMP, "client_timestamp_ms",
+        submit("eitaa", text("ts-1", "eitaa:alice", "bale:bob", "hi").toBuilder()
+            .setClientTimestampMs(System.currentTimeMillis() / 1000).build()));
+    assertRefused(ErrorCode.INVALID_FRAME, "no content",
+        submit("eitaa", text("c-1", "eitaa:alice", "bale:bob", "hi").toBuilder().clearText()
+            .build()));
+
+    try (RawSession bale = RawSession.hello(system, port, "bale")) {
+      Delivery delivery = bale.expect(f -> f.hasDelivery()
+          && f.getDelivery().getMailbox().equals(user("bale:keeper")), WAIT).getDelivery();
+      assertEquals(kept.getAccepted().getSequence(), delivery.getSequence());
+      assertEquals("kept", delivery.getMessage().getText().getBody());
+      bale.ack(delivery.getMailbox(), delivery.getSequence());
+    }
+  }
+
+  @Test
+  void aRecipientWhoDidNotOptInOrBlockedTheSenderIsRefusedAlike() throws Exception {
+    assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept",
+        submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam")));
+    client.setConsent(SetConsentRequest.newBuilder().setPlatformId("rubika")
+        .setUser(user("rubika:reza")).setOptedIn(true).build())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertTrue(submit("eitaa", text("c-3", "eitaa:alice", "rubika:reza", "salam")).hasAccepted());
+
+    ExecutionException notYours = assertThrows(ExecutionException.class, () ->
+        client.setConsent(SetConsentRequest.newBuilder().setPlatformId("eitaa")
+            .setUser(user("rubika:reza")).setOptedIn(false).build())
+            .toCompletableFuture().get(20, TimeUnit.SECONDS));
+    assertEquals(Status.Code.PERMISSION_DENIED,
+        ((StatusRuntimeException) notYours.getCause()).getStatus().getCode());
+  }
+
+  @Test
+  void contentTheRecipientsPlatformCannotHonourIsRefusedNamingTheCapability() throws Exception {
+    client.configurePlatform(ConfigurePlatformRequest.newBuilder().setPlatformId("rubika")
+        .setCapabilities(Capabilities.newBuilder().setReplies(true).setReadReceipts(true))
+        .setDefaultOptedIn(true).build()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    Envelope reaction = text("r-1", "eitaa:alice", "rubika:roya", "x").toBuilder()
+        .setReaction(Reaction.newBuilder().setTargetMessageId("m-0").setEmoji("\u2764")).build();
+    assertRefused(ErrorCode.CAPABILITY_NOT_SUPPORTED, "reactions", submit("eitaa", reaction));
+  }
+
+  @Test
+  void badSessionFramesGetAnErrorAndTheSessionStaysUp() {
+    try (RawSession bale = RawSession.hello(system, port, "bale")) {
+      bale.ack(user("bale:nobody"), 5);
+      ServerFrame unknown = bale.expect(ServerFrame::hasError, WAIT);
+      assertEquals(ErrorCode.UNKNOWN_SEQUENCE, unknown.getError().getError().getCode());
+      assertTrue(unknown.getError().getError().getMessage().contains("bale:nobody"));
+
+      bale.ack(user("eitaa:alice"), 1);
+      ServerFrame notYours = bale.expect(ServerFrame::hasError, WAIT);
+      assertEquals(ErrorCode.NOT_PERMITTED, notYours.getError().getError().getCode());
+
+      bale.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
+          .setPlatformId("bale")).build());
+      assertEquals(ErrorCode.INVALID_FRAME,
+          bale.expect(ServerFrame::hasError, WAIT).getError().getError().getCode());
+
+      bale.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(42)).build());
+      assertEquals(42, bale.expect(ServerFrame::hasPong, WAIT).getPong().getNonce());
+    }
+  }
+
+  @Test
+  void aSessionThatDoesNotStartWithAValidHelloIsClosedWithTheReason() {
+    try (RawSession session = RawSession.open(system, port)) {
+      session.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
+      ServerFrame error = session.expect(ServerFrame::hasError, WAIT);
+      assertEquals(ErrorCode.HELLO_REQUIRED, error.getError().getError().getCode());
+      assertTrue(error.getError().getClosing());
+    }
+    try (RawSession session = RawSession.open(system, port)) {
+      session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
+          .setPlatformId("nosuch")).build());
+      ServerFrame error = session.expect(ServerFrame::hasError, WAIT);
+      assertEquals(ErrorCode.UNKNOWN_PLATFORM, error.getError().getError().getCode());
+    }
+    try (RawSession session = RawSession.open(system, port)) {
+      session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(2)
+          .setPlatformId("bale")).build());
+      assertEquals(ErrorCode.UNSUPPORTED_VERSION,
+          session.expect(ServerFrame::hasError, WAIT).getError().getError().getCode());
+    }
+  }
+
+  @Test
+  void undecodableBytesAndInvalidUtf8AreRefusedAsInvalidArgumentAndTheBrokerStaysUp()
+      throws Exception {
+    try (RawGrpc raw = new RawGrpc(port)) {
+      StatusRuntimeException garbage = assertThrows(StatusRuntimeException.class,
+          () -> raw.unary("peyvand.v1.Interconnect/Submit", new byte[] {(byte) 0xff, 0x01, 0x7f}));
+      assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode(),
+          garbage.toString());
+      assertTrue(garbage.getStatus().getDescription().contains("INVALID_FRAME"),
+          garbage.toString());
+
+      byte[] valid = SubmitRequest.newBuilder().setPlatformId("eitaa")
+          .setEnvelope(text("utf-1", "eitaa:alice", "bale:bob", "AB")).build().toByteArray();
+      byte[] broken = replace(valid, new byte[] {'A', 'B'}, new byte[] {(byte) 0xc3, 0x28});
+      StatusRuntimeException utf8 = assertThrows(StatusRuntimeException.class,
+          () -> raw.unary("peyvand.v1.Interconnect/Submit", broken));
+      assertEquals(Status.Code.INVALID_ARGUMENT, utf8.getStatus().getCode(), utf8.toString());
+      assertTrue(utf8.getStatus().getDescription().contains("UTF-8"), utf8.toString());
+    }
+    assertTrue(submit("eitaa", text("after-1", "eitaa:alice", "bale:bob", "still up"))
+        .hasAccepted());
+  }
+
+  private static byte[] replace(byte[] in, byte[] what, byte[] with) {
+    ByteString s = ByteString.copyFrom(in);
+    for (int i = 0; i + what.length <= in.length; i++) {
+      if (in[i] == what[0] && in[i + 1] == what[1]) {
+        byte[] out = in.clone();
+        System.arraycopy(with, 0, out, i, with.length);
+        return out;
+      }
+    }
+    throw new IllegalArgumentException("pattern not found in " + s);
+  }
+
+}
