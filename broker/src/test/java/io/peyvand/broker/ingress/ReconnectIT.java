@@ -1,0 +1,122 @@
+package io.peyvand.broker.ingress;
+
+import static io.peyvand.broker.ingress.RawSession.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.Broker;
+import io.peyvand.broker.TestConfig;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SubmitRequest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The recipient's platform disconnects halfway, with deliveries unacknowledged, while messages keep
+ * coming; when it reconnects, everything pending arrives, in order per mailbox, and anything seen
+ * twice is flagged as a redelivery.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReconnectIT {
+  @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+  private static final int USERS = 3;
+
+  private ActorSystem<Void> system;
+  private int port;
+
+  @BeforeAll
+  void start() throws Exception {
+    system = ActorSystem.create(Behaviors.empty(), "ReconnectIT", cassandra.config()
+        .withFallback(ConfigFactory.parseString("""
+            peyvand.platforms.bootstrap = [
+              { id = "bale", display-name = "Bale", default-opted-in = true }
+              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
+            ]
+            """))
+        .withFallback(TestConfig.node()));
+    port = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
+        .grpcAddress().getPort();
+  }
+
+  @AfterAll
+  void stop() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  private void submit(InterconnectClient eitaa, String batch, int count, Set<String> ids)
+      throws Exception {
+    for (int i = 0; i < count; i++) {
+      String id = batch + "-" + i;
+      assertTrue(eitaa.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
+              .setEnvelope(text(id, "eitaa:alice", "bale:user" + (i % USERS), batch + i)).build())
+          .toCompletableFuture().get(20, TimeUnit.SECONDS).hasAccepted());
+      ids.add(id);
+    }
+  }
+
+  @Test
+  void pendingMessagesArriveAfterTheRecipientsPlatformReconnects() throws Exception {
+    InterconnectClient eitaa = RawSession.client(system, port);
+    Set<String> sent = new HashSet<>();
+    Set<String> received = new HashSet<>();
+    Map<String, Long> highest = new HashMap<>();
+
+    try (RawSession first = RawSession.hello(system, port, "bale")) {
+      submit(eitaa, "before", 60, sent);
+      for (int i = 0; i < 20; i++) { // take some, acknowledge some, then vanish
+        Delivery d = first.expect(ServerFrame::hasDelivery, Duration.ofSeconds(20)).getDelivery();
+        check(d, highest);
+        received.add(d.getMessage().getMessageId());
+        if (i < 10) {
+          first.ack(d.getMailbox(), d.getSequence());
+        }
+      }
+    }
+    submit(eitaa, "while-away", 60, sent);
+
+    try (RawSession second = RawSession.hello(system, port, "bale")) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!received.containsAll(sent) && System.nanoTime() < deadline) {
+        ServerFrame frame = second.poll(Duration.ofSeconds(1));
+        if (frame != null && frame.hasDelivery()) {
+          Delivery d = frame.getDelivery();
+          check(d, highest);
+          received.add(d.getMessage().getMessageId());
+          second.ack(d.getMailbox(), d.getSequence());
+        }
+      }
+    }
+    eitaa.close();
+    Set<String> missing = new HashSet<>(sent);
+    missing.removeAll(received);
+    assertEquals(Set.of(), missing);
+  }
+
+  /** In order per mailbox; anything at or below what was seen must be flagged. */
+  private static void check(Delivery d, Map<String, Long> highest) {
+    String mailbox = d.getMailbox().getUserId();
+    long seen = highest.getOrDefault(mailbox, 0L);
+    if (d.getSequence() <= seen) {
+      assertTrue(d.getRedelivery(), "seen before but not flagged: " + d);
+    } else {
+      assertEquals(seen + 1, d.getSequence(), "out of order in " + mailbox);
+      highest.put(mailbox, d.getSequence());
+    }
+  }
+}
