@@ -6,6 +6,7 @@ import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
+import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.UserMailbox;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -47,10 +49,12 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.SystemMaterializer;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * The composition root: wires one broker node into an actor system. {@link #start} binds the HTTP
  * port first (so that {@code /health/ready} can say why the node is not ready yet), joins the
  * cluster, applies the schema (retrying while Cassandra is unreachable), starts the sharded
- * entities, registers the bootstrap platforms, and binds the gRPC port last. Main and the
+ * entities, registers the bootstrap platforms, and then opens sessions: WebSocket on the HTTP port
+ * ({@code /v1/ws}, refused with 503 until then) and the gRPC port, bound last. Main and the
  * integration tests start the broker the same way.
  */
 public final class Broker {
@@ -98,9 +103,10 @@ public final class Broker {
         });
 
     readiness.startupStep("binding HTTP");
+    CompletableFuture<Flow<Message, Message, NotUsed>> webSocket = new CompletableFuture<>();
     CompletionStage<ServerBinding> httpBinding = Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port())
-        .bind(new HttpEndpoints(readiness, metrics).routes())
+        .bind(new HttpEndpoints(readiness, metrics, webSocket).routes())
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
     return httpBinding.thenCompose(http -> {
@@ -120,7 +126,12 @@ public final class Broker {
           })
           .thenCompose(done -> {
             readiness.startupStep("binding gRPC");
-            return bindGrpc(system, settings, readiness, interconnect(system, settings, mailboxes));
+            Operations operations = operations(system, settings);
+            SessionStreams sessions = sessions(system, settings, mailboxes, operations);
+            webSocket.complete(new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
+                .handler());
+            return bindGrpc(system, settings, readiness,
+                new InterconnectService(operations, sessions));
           })
           .thenApply(grpc -> {
             readiness.started();
@@ -225,18 +236,20 @@ public final class Broker {
         system.executionContext());
   }
 
-  private static InterconnectService interconnect(ActorSystem<?> system, BrokerSettings settings,
-      MailboxSettings mailboxes) {
-    ProtocolLimits limits = ProtocolLimits.defaults();
+  private static Operations operations(ActorSystem<?> system, BrokerSettings settings) {
     PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
         settings.askTimeout());
-    Operations operations = new Operations(system, catalog, new EnvelopeValidator(limits),
+    return new Operations(system, catalog, new EnvelopeValidator(ProtocolLimits.defaults()),
         settings.askTimeout(), Clock.systemUTC());
-    SessionStreams sessions = new SessionStreams(system, operations, limits,
+  }
+
+  /** The sessions of both edges (gRPC Connect and WebSocket), bounded alike. */
+  private static SessionStreams sessions(ActorSystem<?> system, BrokerSettings settings,
+      MailboxSettings mailboxes, Operations operations) {
+    return new SessionStreams(system, operations, ProtocolLimits.defaults(),
         new SessionStreams.Settings(settings.sessionParallelism(),
             settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
             (int) mailboxes.redeliveryAfter().toMillis()), Clock.systemUTC());
-    return new InterconnectService(operations, sessions);
   }
 
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,

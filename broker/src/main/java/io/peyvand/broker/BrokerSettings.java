@@ -22,6 +22,7 @@ public record BrokerSettings(
     Duration platformCacheTtl,
     int sessionParallelism,
     int sessionOutgoingBuffer,
+    long websocketMaxFrameBytes,
     List<PlatformSeed> bootstrapPlatforms) {
 
   private static final Pattern PLATFORM_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
@@ -80,7 +81,16 @@ public record BrokerSettings(
         p.getDuration("platforms.cache-ttl"),
         p.getInt("session.parallelism"),
         p.getInt("session.outgoing-buffer"),
+        positiveBytes(p, "websocket.max-frame-bytes"),
         seeds);
+  }
+
+  private static long positiveBytes(Config p, String path) {
+    long bytes = p.getBytes(path);
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("peyvand." + path + " must be positive, not " + bytes);
+    }
+    return bytes;
   }
 
   private static void refuseInProduction(Config config, String path) {

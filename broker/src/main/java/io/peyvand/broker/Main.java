@@ -50,7 +50,8 @@ public final class Main {
   static class Listeners {
     @Option(names = "--grpc-port", description = "gRPC port for adapters (default 7400).")
     Integer grpcPort;
-    @Option(names = "--http-port", description = "HTTP port: health, metrics (default 7401).")
+    @Option(names = "--http-port",
+        description = "HTTP port: health, metrics, WebSocket (default 7401).")
     Integer httpPort;
     @Option(names = "--cluster-port", description = "Pekko cluster port (default 25520).")
     Integer clusterPort;
@@ -190,6 +191,8 @@ public final class Main {
     out.printf("  gRPC       %s:%d   adapters; grpc.health.v1.Health; server reflection%n",
         broker.grpcAddress().getHostString(), broker.grpcAddress().getPort());
     out.printf("  HTTP       http://%s:%d   /health/ready  /health/alive  /metrics%n",
+        broker.httpAddress().getHostString(), broker.httpAddress().getPort());
+    out.printf("  WebSocket  ws://%s:%d/v1/ws   sessions for web clients (binary frames)%n",
         broker.httpAddress().getHostString(), broker.httpAddress().getPort());
     if (cassandra != null) {
       out.printf("  Cassandra  %s   embedded; data in %s%n", cassandra.settings().cqlContactPoint(),

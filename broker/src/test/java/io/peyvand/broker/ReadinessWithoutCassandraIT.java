@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A broker whose Cassandra is unreachable stays up, keeps retrying, and says on /health/ready why
- * it is not ready (503), instead of exiting or claiming to be ready.
+ * it is not ready (503), instead of exiting or claiming to be ready; it opens no WebSocket session
+ * meanwhile (503 on /v1/ws).
  */
 class ReadinessWithoutCassandraIT {
 
@@ -58,6 +59,13 @@ class ReadinessWithoutCassandraIT {
       assertTrue(response.body().contains("\"status\":\"not-ready\""), response.body());
       assertTrue(response.body().contains("Cassandra does not answer"), response.body());
       assertTrue(response.body().contains("applying the Cassandra schema"), response.body());
+
+      // Sessions need the entities: until they have started, /v1/ws refuses with 503 too.
+      HttpResponse<String> webSocket = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + httpPort + "/v1/ws")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, webSocket.statusCode(), webSocket.body());
+      assertTrue(webSocket.body().contains("starting"), webSocket.body());
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);

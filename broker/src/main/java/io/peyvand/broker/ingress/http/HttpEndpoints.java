@@ -5,18 +5,23 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * The HTTP port's routes: {@code GET /health/ready} (200 when ready, 503 with the reasons
- * otherwise, JSON), {@code GET /health/alive} (200 while the process runs) and {@code GET /metrics}
- * (Prometheus text).
+ * otherwise, JSON), {@code GET /health/alive} (200 while the process runs), {@code GET /metrics}
+ * (Prometheus text) and {@code /v1/ws}, the WebSocket sessions (503 until the node has started;
+ * a request that is not a WebSocket upgrade is rejected with 400).
  */
 public final class HttpEndpoints extends AllDirectives {
   private static final ContentType PROMETHEUS = 
@@ -24,17 +29,32 @@ public final class HttpEndpoints extends AllDirectives {
 
   private final Readiness readiness;
   private final Metrics metrics;
+  private final CompletionStage<Flow<Message, Message, NotUsed>> webSocket;
 
-  public HttpEndpoints(Readiness readiness, Metrics metrics) {
+  /**
+   * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
+   * the handler of a WebSocket connection once the node can hold sessions.
+   */
+  public HttpEndpoints(Readiness readiness, Metrics metrics,
+      CompletionStage<Flow<Message, Message, NotUsed>> webSocket) {
     this.readiness = readiness;
     this.metrics = metrics;
+    this.webSocket = webSocket;
   }
 
   public Route routes() {
     return concat(
         path(segment("health").slash("ready"), () -> get(this::ready)),
         path(segment("health").slash("alive"), () -> get(() -> complete(StatusCodes.OK, "alive\n"))),
-        path("metrics", () -> get(this::metrics)));
+        path("metrics", () -> get(this::metrics)),
+        path(segment("v1").slash("ws"), this::webSocket));
+  }
+
+  private Route webSocket() {
+    Flow<Message, Message, NotUsed> handler = webSocket.toCompletableFuture().getNow(null);
+    return handler != null ? handleWebSocketMessages(handler)
+        : complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting: WebSocket sessions"
+            + " open once it has started (see /health/ready)\n");
   }
 
   private Route ready() {

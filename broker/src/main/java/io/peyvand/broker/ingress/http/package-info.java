@@ -1,4 +1,5 @@
 /**
- * The HTTP edge: health and metrics routes (WebSocket for web clients joins here).
+ * The HTTP edge: health and metrics routes, and the path where WebSocket sessions
+ * ({@link io.peyvand.broker.ingress.ws}) are accepted.
  */
 package io.peyvand.broker.ingress.http;

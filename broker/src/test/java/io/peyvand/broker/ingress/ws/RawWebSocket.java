@@ -1,0 +1,135 @@
+package io.peyvand.broker.ingress.ws;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.ServerFrame;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A WebSocket session through the JDK's own client (java.net.http), frame by frame: sends exactly
+ * the bytes or text a test means, and collects what the broker answers as ServerFrames.
+ */
+final class RawWebSocket implements AutoCloseable {
+  private static final Duration CONNECT = Duration.ofSeconds(10);
+
+  private final BlockingQueue<ServerFrame> in = new LinkedBlockingQueue<>();
+  private final CompletableFuture<String> closed = new CompletableFuture<>();
+  private final WebSocket socket;
+
+  private RawWebSocket(int httpPort) {
+    this.socket = HttpClient.newBuilder().connectTimeout(CONNECT).build().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/v1/ws"), new Listener())
+        .orTimeout(CONNECT.toSeconds(), TimeUnit.SECONDS)
+        .join();
+  }
+
+  /** Connects without sending anything. */
+  static RawWebSocket open(int httpPort) {
+    return new RawWebSocket(httpPort);
+  }
+
+  /** Connects and says Hello for the platform; waits for Welcome. */
+  static RawWebSocket hello(int httpPort, String platform) {
+    RawWebSocket session = open(httpPort);
+    session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
+        .setPlatformId(platform).setSessionName("ws-test")).build());
+    session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
+    return session;
+  }
+
+  void send(ClientFrame frame) {
+    sendBytes(frame.toByteArray());
+  }
+
+  /** One binary message with exactly these bytes. */
+  void sendBytes(byte[] bytes) {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  void sendText(String text) {
+    socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  /** The next frame matching, skipping others; fails after the timeout. */
+  ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        ServerFrame frame = in.poll(50, TimeUnit.MILLISECONDS);
+        if (frame != null && matching.test(frame)) {
+          return frame;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("no matching frame within " + timeout
+        + (closed.isDone() ? "; the WebSocket closed: " + closed.join() : ""));
+  }
+
+  /** Completes with the close status and reason (or the error) when the connection ends. */
+  CompletionStage<String> closed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "test done");
+    }
+    socket.abort();
+  }
+
+  /** Collects binary messages (possibly in parts) as ServerFrames; a text message is a failure. */
+  private final class Listener implements WebSocket.Listener {
+    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      byte[] part = new byte[data.remaining()];
+      data.get(part);
+      message.writeBytes(part);
+      if (last) {
+        try {
+          in.add(ServerFrame.parseFrom(message.toByteArray()));
+        } catch (InvalidProtocolBufferException e) {
+          closed.complete("the broker sent a message that is not a ServerFrame: " + e);
+        }
+        message.reset();
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      closed.complete("the broker sent a text message: " + data);
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode + " " + reason);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.complete("error: " + error);
+    }
+  }
+}
