@@ -1,0 +1,146 @@
+package io.peyvand.protocol.sdk;
+
+import io.peyvand.protocol.v1.UserAddress;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which deliveries were handled, per mailbox, and what to acknowledge. Pure and thread-safe; the
+ * client feeds it the deliveries in arrival order (sequence order per mailbox) and the handlers'
+ * completions in any order.
+ *
+ * <p>Per mailbox it keeps an acknowledgement point (every item up to it is handled, or acknowledged
+ * by the adapter) and the items above it that were given to the handler: in hand, handled, or
+ * failed. With automatic acknowledgement the point advances over handled items from the lowest
+ * one up and stops at the first item in hand or failed, so an acknowledgement never covers an item
+ * that is not handled; only items seen by this client count, so gaps in the broker's sequence
+ * numbers do not stall it. A failed item is handled again when the broker redelivers it.
+ *
+ * <p>Deduplication: an item at or below the point, or in hand, or handled, is not given to the
+ * handler again; one at or below the point is acknowledged again (its acknowledgement was lost,
+ * otherwise the broker would not send it). Idle mailboxes (nothing above the point) are forgotten
+ * least-recently-used first beyond {@code trackedMailboxes}.
+ */
+final class AckTracker {
+  /** What to do with a delivery. */
+  enum Decision { HANDLE, SKIP }
+
+  private enum ItemState { IN_HAND, HANDLED, FAILED }
+
+  private static final class Mailbox {
+    long ackPoint;
+    final TreeMap<Long, ItemState> open = new TreeMap<>();
+  }
+
+  private final boolean autoAcknowledge;
+  private final boolean deduplicate;
+  private final int trackedMailboxes;
+  /** In access order: least recently used first. */
+  private final Map<UserAddress, Mailbox> mailboxes = new LinkedHashMap<>(64, 0.75f, true);
+  private final LatestMarks<UserAddress> toSend = new LatestMarks<>();
+
+  AckTracker(boolean autoAcknowledge, boolean deduplicate, int trackedMailboxes) {
+    this.autoAcknowledge = autoAcknowledge;
+    this.deduplicate = deduplicate;
+    this.trackedMailboxes = trackedMailboxes;
+  }
+
+  /** A delivery arrived: whether to give it to the handler. */
+  synchronized Decision onDelivery(UserAddress mailbox, long sequence) {
+    Mailbox m = mailboxes.get(mailbox);
+    if (m == null) {
+      forgetIdleMailboxes();
+      m = new Mailbox();
+      mailboxes.put(mailbox, m);
+    }
+    if (sequence <= m.ackPoint) {
+      if (autoAcknowledge) {
+        toSend.raise(mailbox, m.ackPoint);
+      }
+      return deduplicate ? Decision.SKIP : Decision.HANDLE;
+    }
+    ItemState state = m.open.get(sequence);
+    if (deduplicate && (state == ItemState.IN_HAND || state == ItemState.HANDLED)) {
+      return Decision.SKIP;
+    }
+    if (state != ItemState.HANDLED) {
+      m.open.put(sequence, ItemState.IN_HAND);
+    }
+    return Decision.HANDLE;
+  }
+
+  /** The handler's stage for this delivery completed successfully. */
+  synchronized void onHandled(UserAddress mailbox, long sequence) {
+    Mailbox m = mailboxes.get(mailbox);
+    if (m == null || sequence <= m.ackPoint) {
+      if (m != null && autoAcknowledge) {
+        toSend.raise(mailbox, m.ackPoint);
+      }
+      return;
+    }
+    m.open.put(sequence, ItemState.HANDLED);
+    if (autoAcknowledge) {
+      long before = m.ackPoint;
+      while (!m.open.isEmpty() && m.open.firstEntry().getValue() == ItemState.HANDLED) {
+        m.ackPoint = m.open.pollFirstEntry().getKey();
+      }
+      if (m.ackPoint > before) {
+        toSend.raise(mailbox, m.ackPoint);
+      }
+    }
+  }
+
+  /** The handler's stage for this delivery failed: it is handled again when redelivered. */
+  synchronized void onFailed(UserAddress mailbox, long sequence) {
+    Mailbox m = mailboxes.get(mailbox);
+    if (m != null && m.open.get(sequence) == ItemState.IN_HAND) {
+      m.open.put(sequence, ItemState.FAILED);
+    }
+  }
+
+  /** The adapter acknowledges up to {@code upTo} itself (automatic acknowledgement off). */
+  synchronized void acknowledge(UserAddress mailbox, long upTo) {
+    Mailbox m = mailboxes.get(mailbox);
+    if (m != null) {
+      m.ackPoint = Math.max(m.ackPoint, upTo);
+      m.open.headMap(upTo, true).clear();
+    }
+    toSend.raise(mailbox, upTo);
+  }
+
+  /**
+   * Makes room for one more mailbox by forgetting the least recently used idle ones. Busy mailboxes
+   * (items in hand or failed) are skipped; there are few of them, bounded by the deliveries in hand
+   * and the broker's redelivery.
+   */
+  private void forgetIdleMailboxes() {
+    Iterator<Mailbox> it = mailboxes.values().iterator();
+    while (mailboxes.size() >= trackedMailboxes && it.hasNext()) {
+      if (it.next().open.isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  /** The acknowledgements to send now, per mailbox the highest; each is sent once. */
+  Map<UserAddress, Long> drainAcknowledgements() {
+    return toSend.drain();
+  }
+
+  /** An acknowledgement could not be written: send it with the next batch. */
+  void retryAcknowledgement(UserAddress mailbox, long upTo) {
+    toSend.raise(mailbox, upTo);
+  }
+
+  /** The acknowledgement point of a mailbox, 0 when unknown. */
+  synchronized long acknowledgedUpTo(UserAddress mailbox) {
+    Mailbox m = mailboxes.get(mailbox);
+    return m == null ? 0 : m.ackPoint;
+  }
+
+  synchronized int trackedMailboxes() {
+    return mailboxes.size();
+  }
+}

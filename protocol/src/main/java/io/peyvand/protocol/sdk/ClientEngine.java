@@ -1,0 +1,239 @@
+package io.peyvand.protocol.sdk;
+
+import io.peyvand.protocol.sdk.SubmitTracker.Pending;
+import io.peyvand.protocol.sdk.SubmitTracker.Resolution;
+import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.ReadReceipt;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.Submit;
+import io.peyvand.protocol.v1.UserAddress;
+import io.peyvand.protocol.v1.Welcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Cancellable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's moving parts wired together: frames from the session go to the trackers, and a pump
+ * that runs every acknowledge-interval (and when a session opens) writes what the trackers hold:
+ * one Acknowledge per mailbox, read receipts, due submits, and a Ping when the session is quiet.
+ * Futures are completed on the actor system's dispatcher, never on a stream thread.
+ */
+final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Events {
+  private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
+  private static final CompletionStage<Done> DONE = CompletableFuture.completedFuture(
+      Done.getInstance());
+
+  private final ClientSettings settings;
+  private final ActorSystem system;
+  private final DeliveryHandler handler;
+  private final SessionListener listener;
+  private final AckTracker acks;
+  private final SubmitTracker submits;
+  private final LatestMarks<UserAddress> receipts = new LatestMarks<>();
+  private final SessionKeeper keeper;
+  private final Cancellable pumpTimer;
+
+  ClientEngine(ClientSettings settings, ActorSystem system, Supplier<InterconnectClient> grpc,
+      DeliveryHandler handler, SessionListener listener) {
+    this.settings = settings;
+    this.system = system;
+    this.handler = handler;
+    this.listener = listener;
+    this.acks = new AckTracker(settings.autoAcknowledge(), settings.deduplicate(),
+        settings.trackedMailboxes());
+    this.submits = new SubmitTracker(settings.submitRetry(), settings.maxPendingSubmits(),
+        () -> ThreadLocalRandom.current().nextDouble());
+    this.keeper = new SessionKeeper(settings, system, grpc, this, this);
+    this.pumpTimer = system.scheduler().scheduleWithFixedDelay(settings.acknowledgeInterval(),
+        settings.acknowledgeInterval(), this::pump, system.dispatcher());
+  }
+
+  CompletionStage<Welcome> connect() {
+    return keeper.start();
+  }
+
+  boolean isConnected() {
+    return keeper.current() != null;
+  }
+
+  CompletionStage<SubmitOutcome> submit(Envelope envelope) {
+    Pending p = submits.register(envelope);
+    if (p == null) {
+      return CompletableFuture.failedFuture(new BackpressureException(
+          settings.maxPendingSubmits() + " submits already wait for their answer"));
+    }
+    Cancellable timer = system.scheduler().scheduleOnce(settings.submitTimeout(),
+        () -> resolve(submits.expire(p.correlationId, "no final answer within "
+            + settings.submitTimeout().toMillis() + " ms")), system.dispatcher());
+    p.cancelTimeout = timer::cancel;
+    SessionConnection session = keeper.current();
+    if (session != null && submits.take(p, session.generation())) {
+      send(session, p);
+    }
+    return p.result.copy();
+  }
+
+  void acknowledge(UserAddress mailbox, long upTo) {
+    acks.acknowledge(mailbox, upTo);
+  }
+
+  void readReceipt(UserAddress reader, long upTo) {
+    receipts.raise(reader, upTo);
+  }
+
+  /** Writes the last acknowledgements, closes the session, fails what is still pending. */
+  void close() {
+    pumpTimer.cancel();
+    pump();
+    keeper.stop();
+    resolve(submits.failAll(new NotAnsweredException(
+        "the client was closed before the broker answered; resubmit with the same message_id")));
+  }
+
+  /** Writes what is waiting; runs every acknowledge-interval and when a session opens. */
+  void pump() {
+    SessionConnection session = keeper.current();
+    if (session == null) {
+      return;
+    }
+    try {
+      for (Map.Entry<UserAddress, Long> ack : acks.drainAcknowledgements().entrySet()) {
+        if (!session.offer(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
+            .setMailbox(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
+          acks.retryAcknowledgement(ack.getKey(), ack.getValue());
+        }
+      }
+      for (Map.Entry<UserAddress, Long> receipt : receipts.drain().entrySet()) {
+        if (!session.offer(ClientFrame.newBuilder().setReadReceipt(ReadReceipt.newBuilder()
+            .setReader(receipt.getKey()).setUpToSequence(receipt.getValue())).build())) {
+          receipts.raise(receipt.getKey(), receipt.getValue());
+        }
+      }
+      sendDueSubmits(session);
+      if (!session.keepAlive(System.nanoTime(), settings.keepAliveInterval())) {
+        session.abort(new TimeoutException("nothing from the broker for three keep-alive"
+            + " intervals of " + settings.keepAliveInterval().toMillis() + " ms"));
+      }
+    } catch (RuntimeException e) {
+      log.error("Writing to session {} failed", session.generation(), e);
+    }
+  }
+
+  private void sendDueSubmits(SessionConnection session) {
+    for (Pending p : submits.takeDue(session.generation(), System.currentTimeMillis())) {
+      send(session, p);
+    }
+  }
+
+  private void send(SessionConnection session, Pending p) {
+    if (!session.offer(ClientFrame.newBuilder().setSubmit(Submit.newBuilder()
+        .setCorrelationId(p.correlationId).setEnvelope(p.envelope)).build())) {
+      submits.notSent(p, session.generation()); // the queue is full: the pump tries again
+    }
+  }
+
+  @Override
+  public void onFrame(SessionConnection session, ServerFrame frame) {
+    switch (frame.getFrameCase()) {
+      case SUBMIT_RESULT -> resolve(submits.onResult(frame.getSubmitResult(),
+          System.currentTimeMillis()));
+      case ERROR -> {
+        log.warn("The broker refused a frame of session {}: {}: {}{}", session.generation(),
+            frame.getError().getError().getCode(), frame.getError().getError().getMessage(),
+            frame.getError().getClosing() ? " (closing the session)" : "");
+        notifyListener(() -> listener.onSessionError(frame.getError().getError(),
+            frame.getError().getClosing()));
+      }
+      default -> log.debug("Ignored a {} frame", frame.getFrameCase());
+    }
+  }
+
+  @Override
+  public CompletionStage<Done> onDelivery(SessionConnection session, Delivery delivery) {
+    UserAddress mailbox = delivery.getMailbox();
+    long sequence = delivery.getSequence();
+    if (acks.onDelivery(mailbox, sequence) == AckTracker.Decision.SKIP) {
+      return DONE;
+    }
+    CompletionStage<Void> handled;
+    try {
+      handled = handler.handle(delivery);
+      if (handled == null) {
+        handled = CompletableFuture.failedFuture(
+            new NullPointerException("the delivery handler returned null instead of a stage"));
+      }
+    } catch (RuntimeException e) {
+      handled = CompletableFuture.failedFuture(e);
+    }
+    return handled.handle((ok, failure) -> {
+      if (failure == null) {
+        acks.onHandled(mailbox, sequence);
+      } else {
+        acks.onFailed(mailbox, sequence);
+        log.warn("The handler failed on {} #{}; it stays unacknowledged and comes again",
+            UserAddresses.format(mailbox), sequence, failure);
+      }
+      return Done.getInstance();
+    });
+  }
+
+  @Override
+  public void onConnected(SessionConnection session, Welcome welcome) {
+    notifyListener(() -> listener.onConnected(welcome));
+    pump();
+  }
+
+  @Override
+  public void onDisconnected(SessionConnection session, Throwable cause, Duration reconnectIn) {
+    resolve(submits.onSessionLost(session.generation()));
+    notifyListener(() -> listener.onDisconnected(cause, reconnectIn));
+  }
+
+  @Override
+  public void onStopped(Throwable cause) {
+    resolve(submits.failAll(cause));
+    notifyListener(() -> listener.onStopped(cause));
+  }
+
+  private void resolve(List<Resolution> resolutions) {
+    resolutions.forEach(this::resolve);
+  }
+
+  private void resolve(Resolution r) {
+    if (r == null) {
+      return;
+    }
+    r.pending().cancelTimeout.run();
+    CompletableFuture<SubmitOutcome> result = r.pending().result;
+    Runnable complete = r.failure() == null ? () -> result.complete(r.outcome())
+        : () -> result.completeExceptionally(r.failure());
+    try {
+      system.dispatcher().execute(complete);
+    } catch (RejectedExecutionException e) {
+      complete.run(); // the actor system is shutting down
+    }
+  }
+
+  private void notifyListener(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("The session listener failed", e);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.peyvand.protocol.sdk;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.grpc.GrpcClientSettings;
+
+/**
+ * Builds a {@link PeyvandClient}. Needs a platform id and a delivery handler; everything else
+ * starts from {@code peyvand.sdk} of the configuration (reference.conf explains each default).
+ */
+public final class PeyvandClientBuilder {
+  private final Config config;
+  private BrokerEndpoint broker;
+  private String platformId;
+  private String sessionName;
+  private DeliveryHandler handler;
+  private SessionListener listener = SessionListener.NONE;
+  private ClassicActorSystemProvider system;
+  private UnaryOperator<GrpcClientSettings> grpcSettings = UnaryOperator.identity();
+  private boolean autoAcknowledge;
+  private Duration acknowledgeInterval;
+  private boolean deduplicate;
+  private int trackedMailboxes;
+  private int maxConcurrentDeliveries;
+  private int outgoingBuffer;
+  private int maxPendingSubmits;
+  private Duration submitTimeout;
+  private RetryPolicy submitRetry;
+  private Backoff reconnect;
+  private Duration welcomeTimeout;
+  private Duration keepAliveInterval;
+  private Duration closeTimeout;
+
+  PeyvandClientBuilder(Config config) {
+    this.config = config;
+    Config sdk = config.getConfig("peyvand.sdk");
+    broker = BrokerEndpoint.fromConfig(config);
+    autoAcknowledge = sdk.getBoolean("auto-acknowledge");
+    acknowledgeInterval = sdk.getDuration("acknowledge-interval");
+    deduplicate = sdk.getBoolean("deduplicate");
+    trackedMailboxes = sdk.getInt("tracked-mailboxes");
+    maxConcurrentDeliveries = sdk.getInt("max-concurrent-deliveries");
+    outgoingBuffer = sdk.getInt("outgoing-buffer");
+    maxPendingSubmits = sdk.getInt("max-pending-submits");
+    submitTimeout = sdk.getDuration("submit-timeout");
+    submitRetry = new RetryPolicy(sdk.getInt("submit-retry.max-attempts"),
+        backoff(sdk.getConfig("submit-retry")));
+    reconnect = backoff(sdk.getConfig("reconnect"));
+    welcomeTimeout = sdk.getDuration("welcome-timeout");
+    keepAliveInterval = sdk.getDuration("keep-alive-interval");
+    closeTimeout = sdk.getDuration("close-timeout");
+  }
+
+  private static Backoff backoff(Config c) {
+    return new Backoff(c.getDuration("initial-backoff"), c.getDuration("max-backoff"),
+        c.getDouble("jitter"));
+  }
+
+  /** The broker's gRPC address for adapters. */
+  public PeyvandClientBuilder broker(String host, int port) {
+    return broker(new BrokerEndpoint(host, port));
+  }
+
+  public PeyvandClientBuilder broker(BrokerEndpoint endpoint) {
+    this.broker = Objects.requireNonNull(endpoint);
+    return this;
+  }
+
+  /** The platform this adapter acts for, e.g. "bale" (Hello.platform_id). Required. */
+  public PeyvandClientBuilder platformId(String platformId) {
+    this.platformId = platformId;
+    return this;
+  }
+
+  /** This adapter instance's name in the broker's logs; default "PLATFORM-PID". */
+  public PeyvandClientBuilder sessionName(String sessionName) {
+    this.sessionName = sessionName;
+    return this;
+  }
+
+  /** Called for each delivery; see {@link DeliveryHandler}. Required. */
+  public PeyvandClientBuilder deliveryHandler(DeliveryHandler handler) {
+    this.handler = handler;
+    return this;
+  }
+
+  /** Told when the session connects, drops, or is refused. */
+  public PeyvandClientBuilder sessionListener(SessionListener listener) {
+    this.listener = Objects.requireNonNull(listener);
+    return this;
+  }
+
+  /**
+   * Runs the client on this actor system (a typed or classic one), which the client then does not
+   * terminate. Without it the client creates a local actor system of its own and terminates it on
+   * close.
+   */
+  public PeyvandClientBuilder actorSystem(ClassicActorSystemProvider system) {
+    this.system = system;
+    return this;
+  }
+
+  /**
+   * Adjusts the pekko-grpc client settings after the SDK made them: the hook for TLS, e.g.
+   * {@code s -> s.withTls(true).withSslContext(context)}.
+   */
+  public PeyvandClientBuilder grpcSettings(UnaryOperator<GrpcClientSettings> customizer) {
+    this.grpcSettings = Objects.requireNonNull(customizer);
+    return this;
+  }
+
+  /** On (default): acknowledge deliveries once handled. Off: call PeyvandClient.acknowledge. */
+  public PeyvandClientBuilder autoAcknowledge(boolean on) {
+    this.autoAcknowledge = on;
+    return this;
+  }
+
+  /** How often acknowledgements are sent, batched per mailbox (default 20 ms). */
+  public PeyvandClientBuilder acknowledgeInterval(Duration interval) {
+    this.acknowledgeInterval = interval;
+    return this;
+  }
+
+  /** On (default): a delivery already handled by this client does not reach the handler again. */
+  public PeyvandClientBuilder deduplicate(boolean on) {
+    this.deduplicate = on;
+    return this;
+  }
+
+  public PeyvandClientBuilder trackedMailboxes(int mailboxes) {
+    this.trackedMailboxes = mailboxes;
+    return this;
+  }
+
+  public PeyvandClientBuilder maxConcurrentDeliveries(int deliveries) {
+    this.maxConcurrentDeliveries = deliveries;
+    return this;
+  }
+
+  public PeyvandClientBuilder outgoingBuffer(int frames) {
+    this.outgoingBuffer = frames;
+    return this;
+  }
+
+  public PeyvandClientBuilder maxPendingSubmits(int submits) {
+    this.maxPendingSubmits = submits;
+    return this;
+  }
+
+  public PeyvandClientBuilder submitTimeout(Duration timeout) {
+    this.submitTimeout = timeout;
+    return this;
+  }
+
+  /** How submits are retried (default 5 attempts, 200 ms doubling up to 5 s). */
+  public PeyvandClientBuilder submitRetry(RetryPolicy policy) {
+    this.submitRetry = policy;
+    return this;
+  }
+
+  /** Waits between attempts to open the session again (default 200 ms doubling up to 10 s). */
+  public PeyvandClientBuilder reconnectBackoff(Backoff backoff) {
+    this.reconnect = backoff;
+    return this;
+  }
+
+  public PeyvandClientBuilder welcomeTimeout(Duration timeout) {
+    this.welcomeTimeout = timeout;
+    return this;
+  }
+
+  public PeyvandClientBuilder keepAliveInterval(Duration interval) {
+    this.keepAliveInterval = interval;
+    return this;
+  }
+
+  public PeyvandClientBuilder closeTimeout(Duration timeout) {
+    this.closeTimeout = timeout;
+    return this;
+  }
+
+  /** The settings as they stand. */
+  public ClientSettings settings() {
+    return new ClientSettings(broker, platformId,
+        sessionName != null ? sessionName : platformId + "-" + ProcessHandle.current().pid(),
+        autoAcknowledge, acknowledgeInterval, deduplicate, trackedMailboxes,
+        maxConcurrentDeliveries, outgoingBuffer, maxPendingSubmits, submitTimeout, submitRetry,
+        reconnect, welcomeTimeout, keepAliveInterval, closeTimeout);
+  }
+
+  /** A client, not yet connected: call {@link PeyvandClient#connect()}. */
+  public PeyvandClient build() {
+    Objects.requireNonNull(handler, "a delivery handler is needed: deliveryHandler(...)");
+    return new PeyvandClient(settings(), handler, listener, system, config, grpcSettings);
+  }
+}

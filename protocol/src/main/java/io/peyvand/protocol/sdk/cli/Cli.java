@@ -1,0 +1,23 @@
+package io.peyvand.protocol.sdk.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command-line adapter behind {@code ./peyvand send} and {@code ./peyvand listen}: submit a
+ * text message, or print (and acknowledge) a platform's deliveries. For trying a broker by hand;
+ * a platform's real adapter uses the SDK.
+ */
+@Command(name = "peyvand", mixinStandardHelpOptions = true, version = "Peyvand 0.1.0",
+    description = "Command-line adapter of the Peyvand broker.",
+    subcommands = {SendCommand.class, ListenCommand.class})
+public final class Cli {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Cli());
+  }
+}

@@ -1,0 +1,157 @@
+package io.peyvand.protocol.sdk.cli;
+
+import io.peyvand.protocol.sdk.BrokerEndpoint;
+import io.peyvand.protocol.sdk.DeliveryHandler;
+import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.SessionListener;
+import io.peyvand.protocol.sdk.SessionRefusedException;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.Welcome;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code listen}: opens a session for a platform and prints each delivery on one line (stdout),
+ * acknowledging it unless {@code --no-ack}, until Ctrl-C. Session events go to stderr.
+ */
+@Command(name = "listen", mixinStandardHelpOptions = true,
+    description = {"Open a session for a platform, print each delivery on one line and acknowledge"
+        + " it, until Ctrl-C.",
+        "A listening session competes with the platform's own adapter for deliveries."},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"1:the broker refused the session", "2:the broker could not be reached"})
+final class ListenCommand implements Callable<Integer> {
+  @Mixin
+  BrokerOption broker = new BrokerOption();
+
+  @Option(names = "--platform", required = true, paramLabel = "PLATFORM",
+      description = "The platform to receive for, e.g. bale.")
+  String platform;
+
+  @Option(names = "--no-ack", description = "Acknowledge nothing: the broker sends every item"
+      + " again after its redelivery timeout, printed with (redelivery).")
+  boolean noAck;
+
+  @Option(names = "--session-name", paramLabel = "NAME", defaultValue = "peyvand-cli-listen",
+      description = "This session's name in the broker's logs (default ${DEFAULT-VALUE}).")
+  String sessionName;
+
+  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
+      description = "How long to try reaching the broker at first (default ${DEFAULT-VALUE}).")
+  int waitSeconds;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BrokerEndpoint endpoint;
+    try {
+      endpoint = broker.endpoint();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--broker: " + e.getMessage());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    PeyvandClient client = PeyvandClient.builder()
+        .broker(endpoint)
+        .platformId(platform)
+        .sessionName(sessionName)
+        // Without acknowledgements show every redelivery rather than skip it.
+        .autoAcknowledge(!noAck)
+        .deduplicate(!noAck)
+        .deliveryHandler(DeliveryHandler.of(delivery -> {
+          out.println(DeliveryFormat.line(delivery));
+          out.flush();
+        }))
+        .sessionListener(new Events(err, stopped))
+        .build();
+    Thread closeOnExit = new Thread(client::close, "peyvand-listen-close");
+    Runtime.getRuntime().addShutdownHook(closeOnExit);
+    try {
+      client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
+      err.printf("listening for %s deliveries at %s%s; Ctrl-C to stop%n", platform, endpoint,
+          noAck ? ", acknowledging nothing" : "");
+      err.flush();
+      stopped.await();
+      return 1; // the broker refused the session (printed by Events)
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SessionRefusedException refused) {
+        err.println(refused.getMessage());
+        return 1;
+      }
+      err.println(BrokerOption.unreachable(endpoint, String.valueOf(e.getCause())));
+      return SendCommand.UNREACHABLE;
+    } catch (TimeoutException e) {
+      err.println(BrokerOption.unreachable(endpoint, "no session within " + waitSeconds + " s"));
+      return SendCommand.UNREACHABLE;
+    } catch (InterruptedException e) {
+      return 0;
+    } finally {
+      client.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(closeOnExit);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down (Ctrl-C): the hook closes the client
+      }
+    }
+  }
+
+  /**
+   * Prints the session's life to stderr (attempts before the first session are left to the
+   * initial wait); counts down when the broker refused the session.
+   */
+  private static final class Events implements SessionListener {
+    private final PrintWriter err;
+    private final CountDownLatch stopped;
+    private volatile boolean connectedOnce;
+
+    Events(PrintWriter err, CountDownLatch stopped) {
+      this.err = err;
+      this.stopped = stopped;
+    }
+
+    @Override
+    public void onConnected(Welcome welcome) {
+      connectedOnce = true;
+      err.printf("connected (session %s)%n", welcome.getSessionId());
+      err.flush();
+    }
+
+    @Override
+    public void onDisconnected(Throwable cause, Duration reconnectIn) {
+      if (!connectedOnce) {
+        return;
+      }
+      err.printf("disconnected (%s); reconnecting in %d ms%n",
+          cause.getMessage() != null ? cause.getMessage() : cause, reconnectIn.toMillis());
+      err.flush();
+    }
+
+    @Override
+    public void onSessionError(Error error, boolean closing) {
+      err.printf("the broker refused a frame: %s: %s%n", error.getCode(), error.getMessage());
+      err.flush();
+    }
+
+    @Override
+    public void onStopped(Throwable cause) {
+      if (connectedOnce) {
+        err.println(cause.getMessage());
+        err.flush();
+      }
+      stopped.countDown();
+    }
+  }
+}

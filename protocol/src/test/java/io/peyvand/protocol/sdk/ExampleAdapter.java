@@ -1,0 +1,138 @@
+package io.peyvand.protocol.sdk;
+
+import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
+import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.MessageStatus;
+import io.peyvand.protocol.v1.Text;
+import io.peyvand.protocol.v1.UserAddress;
+import io.peyvand.protocol.v1.Welcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The example of protocol/SDK.md, which quotes it: a Bale adapter that submits what its users write
+ * to users of other platforms and stores what the broker delivers to them. Compiled with the tests
+ * and run by ExampleAdapterTest against a scripted broker; SdkGuideTest checks SDK.md still quotes
+ * it word for word.
+ */
+public final class ExampleAdapter implements AutoCloseable {
+  /** Stands in for the platform's storage: per Bale user, the messages delivered to them. */
+  private final Map<String, List<String>> inboxes = new ConcurrentHashMap<>();
+  /** Stands in for the platform's storage: per message id, what became of it. */
+  private final Map<String, MessageStatus.Kind> statuses = new ConcurrentHashMap<>();
+  /** Storage calls block, so they run here and never on the SDK's threads. */
+  private final ExecutorService storage = Executors.newFixedThreadPool(4);
+  private final PeyvandClient client;
+
+  // tag::connect[]
+  public ExampleAdapter(String brokerHost, int brokerPort) {
+    client = PeyvandClient.builder()          // defaults: peyvand.sdk in reference.conf
+        .broker(brokerHost, brokerPort)       // ./peyvand dev listens on 127.0.0.1:7400
+        .platformId("bale")                   // the platform this adapter acts for
+        .sessionName("bale-adapter-1")        // this instance, in the broker's logs
+        .deliveryHandler(this::onDelivery)    // see "Receiving"
+        .sessionListener(new SessionListener() {
+          @Override
+          public void onDisconnected(Throwable cause, Duration reconnectIn) {
+            System.err.printf("broker session lost (%s); reconnecting in %d ms%n", cause,
+                reconnectIn.toMillis());
+          }
+        })
+        .build();
+  }
+
+  /** Opens the session; from now on the client keeps it open, reconnecting as needed. */
+  public void start() throws Exception {
+    Welcome welcome = client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.out.printf("connected: session %s, deliveries acknowledged per %d ms%n",
+        welcome.getSessionId(), client.settings().acknowledgeInterval().toMillis());
+  }
+  // end::connect[]
+
+  // tag::submit[]
+  /**
+   * A Bale user wrote to a user of another platform. {@code messageId} is Bale's own id of the
+   * message, stored with it before this is called, so that a retry, even after a restart of the
+   * adapter, carries the same id: the broker then answers "duplicate" instead of delivering twice.
+   * Completes with the message's sequence number in the recipient's mailbox.
+   */
+  public CompletionStage<Long> send(String messageId, String fromUser, String to, String text) {
+    Envelope envelope = Envelope.newBuilder()
+        .setMessageId(messageId)                                  // the idempotency key
+        .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser))
+        .setRecipient(UserAddresses.parse(to))                    // e.g. "eitaa:alice"
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(Text.newBuilder().setBody(text))
+        .build();
+    // The SDK resends it (same envelope, same message_id) after UNAVAILABLE or RATE_LIMITED and
+    // when the session drops before the answer. It fails with NotAnsweredException if no final
+    // answer came: call send again later with the same messageId.
+    return client.submit(envelope).thenApply(outcome -> {
+      if (outcome instanceof Accepted accepted) {
+        // accepted.duplicate(): accepted by an earlier try whose answer was lost. Same sequence.
+        return accepted.sequence();
+      }
+      Refused refused = (Refused) outcome;   // final, or retryable with the retries used up
+      throw new IllegalArgumentException("refused " + refused.error().getCode() + ": "
+          + refused.error().getMessage());
+    });
+  }
+  // end::submit[]
+
+  // tag::receive[]
+  /**
+   * One item of a Bale user's mailbox. The SDK calls this once per (mailbox, sequence), in order
+   * per mailbox, and acknowledges the item when the returned stage completes; if it fails the item
+   * is not acknowledged and the broker sends it again (flagged redelivery).
+   */
+  private CompletionStage<Void> onDelivery(Delivery delivery) {
+    return CompletableFuture.runAsync(() -> {
+      String user = delivery.getMailbox().getUserId();
+      if (delivery.hasMessage()) {
+        // After a restart of the adapter, items it had not acknowledged come again: store them
+        // idempotently, keyed by (mailbox, sequence) or by the sender and message id.
+        inboxes.computeIfAbsent(user, u -> new CopyOnWriteArrayList<>())
+            .add(delivery.getMessage().getMessageId() + ": " + delivery.getMessage().getText()
+                .getBody());
+      } else if (delivery.hasStatus()) {
+        // What became of a message this user sent: DELIVERED, READ or FAILED.
+        statuses.put(delivery.getStatus().getMessageId(), delivery.getStatus().getKind());
+      }
+    }, storage);
+  }
+
+  /** A Bale user opened their chat: their senders' platforms learn it was read. */
+  public void markRead(String user, long upToSequence) {
+    client.readReceipt(UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build(),
+        upToSequence);
+  }
+  // end::receive[]
+
+  /** The messages delivered to a Bale user so far. */
+  public List<String> inbox(String user) {
+    return inboxes.getOrDefault(user, List.of());
+  }
+
+  /** What became of a message a Bale user sent, if the broker said. */
+  public MessageStatus.Kind status(String messageId) {
+    return statuses.get(messageId);
+  }
+
+  // tag::close[]
+  @Override
+  public void close() {
+    client.close();      // writes the last acknowledgements, ends the session
+    storage.shutdown();
+  }
+  // end::close[]
+}

@@ -1,0 +1,219 @@
+package io.peyvand.protocol.sdk;
+
+import io.peyvand.protocol.v1.Accepted;
+import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.ConsentState;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GetPlatformRequest;
+import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.Interconnect;
+import io.peyvand.protocol.v1.InterconnectHandlerFactory;
+import io.peyvand.protocol.v1.Limits;
+import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.Pong;
+import io.peyvand.protocol.v1.ReadReceipt;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SetBlockedRequest;
+import io.peyvand.protocol.v1.SetConsentRequest;
+import io.peyvand.protocol.v1.Submit;
+import io.peyvand.protocol.v1.SubmitRequest;
+import io.peyvand.protocol.v1.SubmitResult;
+import io.peyvand.protocol.v1.UserAddress;
+import io.peyvand.protocol.v1.Welcome;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving
+ * {@link Interconnect} with scripted behaviour. It welcomes every Hello, answers each Submit as
+ * {@link #onSubmit} says (accept, refuse, or drop the whole session), pushes the deliveries a test
+ * gives it to the latest session, answers Ping, and records every frame it received.
+ */
+public final class ScriptedBroker implements Interconnect, AutoCloseable {
+  /**
+   * Builds the answer to a Submit; null drops the session instead of answering, {@link #NO_ANSWER}
+   * leaves it unanswered.
+   */
+  public interface SubmitScript extends Function<Submit, SubmitResult> {
+  }
+
+  public static final SubmitResult NO_ANSWER = SubmitResult.newBuilder()
+      .setMessageId("no answer").build();
+
+  public final List<Hello> hellos = new CopyOnWriteArrayList<>();
+  public final List<Submit> submits = new CopyOnWriteArrayList<>();
+  public final List<Acknowledge> acks = new CopyOnWriteArrayList<>();
+  public final List<ReadReceipt> receipts = new CopyOnWriteArrayList<>();
+  public final List<SubmitRequest> unarySubmits = new CopyOnWriteArrayList<>();
+  public volatile SubmitScript onSubmit = submit -> accepted(submit, 1);
+  public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit =
+      request -> SubmitResult.newBuilder().setMessageId(request.getEnvelope().getMessageId())
+          .setAccepted(Accepted.newBuilder().setSequence(1)).build();
+  /** Answer Hello with this SessionError instead of Welcome, when set. */
+  public volatile Error refuseHello;
+
+  private final ActorSystem system;
+  private final ServerBinding binding;
+  private volatile BoundedSourceQueue<ServerFrame> session;
+
+  private ScriptedBroker(ActorSystem system) throws Exception {
+    this.system = system;
+    this.binding = Http.get(system).newServerAt("127.0.0.1", 0)
+        .bind(InterconnectHandlerFactory.create(this, system))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts one on a free loopback port; the actor system needs HTTP/2 enabled. */
+  public static ScriptedBroker start(ActorSystem system) throws Exception {
+    return new ScriptedBroker(system);
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** Forgets every recorded frame and restores the default script. */
+  public void reset() {
+    hellos.clear();
+    submits.clear();
+    acks.clear();
+    receipts.clear();
+    unarySubmits.clear();
+    onSubmit = submit -> accepted(submit, 1);
+    refuseHello = null;
+  }
+
+  public static SubmitResult accepted(Submit submit, long sequence) {
+    return SubmitResult.newBuilder().setCorrelationId(submit.getCorrelationId())
+        .setMessageId(submit.getEnvelope().getMessageId())
+        .setAccepted(Accepted.newBuilder().setSequence(sequence).setAcceptedAtMs(1)).build();
+  }
+
+  public static SubmitResult refused(Submit submit, ErrorCode code, long retryAfterMs) {
+    return SubmitResult.newBuilder().setCorrelationId(submit.getCorrelationId())
+        .setMessageId(submit.getEnvelope().getMessageId())
+        .setRefused(Error.newBuilder().setCode(code).setMessage("scripted " + code)
+            .setRetryAfterMs(retryAfterMs)).build();
+  }
+
+  public static Delivery message(UserAddress mailbox, long sequence, boolean redelivery,
+      String text) {
+    return Delivery.newBuilder().setMailbox(mailbox).setSequence(sequence).setRedelivery(redelivery)
+        .setAcceptedAtMs(1).setMessage(io.peyvand.protocol.v1.Envelope.newBuilder()
+            .setMessageId("m-" + sequence)
+            .setSender(UserAddresses.parse("eitaa:alice")).setRecipient(mailbox)
+            .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text))).build();
+  }
+
+  /** Pushes a delivery on the latest session. */
+  public void push(Delivery delivery) {
+    if (!session.offer(ServerFrame.newBuilder().setDelivery(delivery).build()).isEnqueued()) {
+      throw new IllegalStateException("no session to push to");
+    }
+  }
+
+  /** Fails the latest session, as a broker node going away would. */
+  public void dropSession() {
+    session.fail(new IllegalStateException("session dropped by the test"));
+  }
+
+  /** Acknowledgements received for a mailbox, in order. */
+  public List<Long> acksOf(UserAddress mailbox) {
+    return acks.stream().filter(a -> a.getMailbox().equals(mailbox))
+        .map(Acknowledge::getUpToSequence).toList();
+  }
+
+  @Override
+  public Source<ServerFrame, NotUsed> connect(Source<ClientFrame, NotUsed> in) {
+    Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> out =
+        Source.<ServerFrame>queue(256).preMaterialize(system);
+    BoundedSourceQueue<ServerFrame> queue = out.first();
+    in.runForeach(frame -> onFrame(queue, frame), system)
+        .whenComplete((done, failure) -> queue.complete());
+    return out.second();
+  }
+
+  private void onFrame(BoundedSourceQueue<ServerFrame> queue, ClientFrame frame) {
+    switch (frame.getFrameCase()) {
+      case HELLO -> {
+        hellos.add(frame.getHello());
+        if (refuseHello != null) {
+          queue.offer(ServerFrame.newBuilder().setError(io.peyvand.protocol.v1.SessionError
+              .newBuilder().setError(refuseHello).setClosing(true)).build());
+          queue.complete();
+          return;
+        }
+        session = queue;
+        queue.offer(ServerFrame.newBuilder().setWelcome(Welcome.newBuilder().setProtocolVersion(1)
+            .setSessionId("session-" + hellos.size())
+            .setLimits(Limits.newBuilder().setDeliveryWindow(100).setRedeliveryAfterMs(1000)))
+            .build());
+      }
+      case SUBMIT -> {
+        submits.add(frame.getSubmit());
+        SubmitResult result = onSubmit.apply(frame.getSubmit());
+        if (result == null) {
+          queue.fail(new IllegalStateException("session dropped by the script"));
+        } else if (result != NO_ANSWER) {
+          queue.offer(ServerFrame.newBuilder().setSubmitResult(result).build());
+        }
+      }
+      case ACKNOWLEDGE -> acks.add(frame.getAcknowledge());
+      case READ_RECEIPT -> receipts.add(frame.getReadReceipt());
+      case PING -> queue.offer(ServerFrame.newBuilder()
+          .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build());
+      default -> { }
+    }
+  }
+
+  @Override
+  public CompletionStage<SubmitResult> submit(SubmitRequest request) {
+    unarySubmits.add(request);
+    return CompletableFuture.completedFuture(onUnarySubmit.apply(request));
+  }
+
+  @Override
+  public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
+    return unimplemented();
+  }
+
+  @Override
+  public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
+    return unimplemented();
+  }
+
+  @Override
+  public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
+    return unimplemented();
+  }
+
+  @Override
+  public CompletionStage<PlatformInfo> getPlatform(GetPlatformRequest in) {
+    return unimplemented();
+  }
+
+  private static <T> CompletionStage<T> unimplemented() {
+    return CompletableFuture.failedFuture(new GrpcServiceException(io.grpc.Status.UNIMPLEMENTED));
+  }
+
+  @Override
+  public void close() throws Exception {
+    binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,131 @@
+package io.peyvand.protocol.sdk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.sdk.ScriptedBroker;
+import io.peyvand.protocol.sdk.UserAddresses;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.MessageStatus;
+import io.peyvand.protocol.v1.UserAddress;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** {@code listen} against a scripted broker, stopped by interrupting it as Ctrl-C would. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ListenCommandTest {
+  private static final UserAddress BOB = UserAddresses.parse("bale:bob");
+
+  private ActorSystem system;
+  private ScriptedBroker broker;
+
+  @BeforeAll
+  void start() throws Exception {
+    system = ActorSystem.create("listen-test", ConfigFactory.parseString(
+        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
+    broker = ScriptedBroker.start(system);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    broker.close();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void resetBroker() {
+    broker.reset();
+  }
+
+  /** A running {@code listen}; {@link #stop()} interrupts it and returns its exit status. */
+  private final class Listening {
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    final AtomicInteger status = new AtomicInteger(-1);
+    final Thread thread;
+
+    Listening(String... options) {
+      String[] args = new String[options.length + 5];
+      args[0] = "listen";
+      args[1] = "--broker";
+      args[2] = "127.0.0.1:" + broker.port();
+      args[3] = "--platform";
+      args[4] = "bale";
+      System.arraycopy(options, 0, args, 5, options.length);
+      thread = new Thread(() -> status.set(Cli.commandLine().setOut(new PrintWriter(out))
+          .setErr(new PrintWriter(err)).execute(args)), "listen-under-test");
+      thread.start();
+    }
+
+    int stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join(10_000);
+      return status.get();
+    }
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void printsEachDeliveryOnOneLineAndAcknowledgesIt() throws Exception {
+    Listening listen = new Listening();
+    eventually("listening", () -> listen.err.toString().contains("listening for bale"));
+    broker.push(ScriptedBroker.message(BOB, 12, false, "salam"));
+    broker.push(Delivery.newBuilder().setMailbox(BOB).setSequence(13)
+        .setStatus(MessageStatus.newBuilder().setMessageId("m-123")
+            .setRecipient(UserAddresses.parse("eitaa:alice"))
+            .setKind(MessageStatus.Kind.DELIVERED)).build());
+    eventually("acknowledged", () -> broker.acksOf(BOB).contains(13L));
+    assertEquals(0, listen.stop());
+    assertEquals(List.of("bale:bob #12 from eitaa:alice: salam",
+        "bale:bob #13 status DELIVERED of message m-123 to eitaa:alice"),
+        listen.out.toString().lines().toList());
+  }
+
+  @Test
+  void withoutAcknowledgementRedeliveriesArePrintedAndNothingIsAcknowledged() throws Exception {
+    Listening listen = new Listening("--no-ack");
+    eventually("listening", () -> listen.err.toString().contains("acknowledging nothing"));
+    broker.push(ScriptedBroker.message(BOB, 1, false, "hi"));
+    broker.push(ScriptedBroker.message(BOB, 1, true, "hi"));
+    eventually("both printed", () -> listen.out.toString().lines().count() == 2);
+    Thread.sleep(100);
+    assertEquals(0, listen.stop());
+    assertEquals(List.of("bale:bob #1 from eitaa:alice: hi",
+        "bale:bob #1 from eitaa:alice: hi (redelivery)"), listen.out.toString().lines().toList());
+    assertEquals(List.of(), broker.acks);
+  }
+
+  @Test
+  void aRefusedSessionExitsOneWithTheBrokersReason() throws Exception {
+    broker.refuseHello = Error.newBuilder().setCode(ErrorCode.UNKNOWN_PLATFORM)
+        .setMessage("bale is not registered").build();
+    Listening listen = new Listening();
+    listen.thread.join(10_000);
+    assertEquals(1, listen.status.get());
+    assertTrue(listen.err.toString().contains("UNKNOWN_PLATFORM: bale is not registered"),
+        listen.err.toString());
+  }
+}

@@ -1,0 +1,114 @@
+package io.peyvand.protocol.sdk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.sdk.ScriptedBroker;
+import io.peyvand.protocol.v1.Accepted;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.SubmitResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** {@code send} against a scripted broker: the line it prints and its exit status. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SendCommandTest {
+  private ActorSystem system;
+  private ScriptedBroker broker;
+
+  @BeforeAll
+  void start() throws Exception {
+    system = ActorSystem.create("send-test", ConfigFactory.parseString(
+        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
+    broker = ScriptedBroker.start(system);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    broker.close();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private record Run(int status, String out, String err) {
+  }
+
+  private static Run send(int port, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 3];
+    all[0] = "send";
+    all[1] = "--broker";
+    all[2] = "127.0.0.1:" + port;
+    System.arraycopy(args, 0, all, 3, args.length);
+    int status = Cli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(all);
+    return new Run(status, out.toString().strip(), err.toString().strip());
+  }
+
+  @Test
+  void anAcceptedMessagePrintsItsSequenceAndExitsZero() {
+    broker.onUnarySubmit = request -> SubmitResult.newBuilder()
+        .setMessageId(request.getEnvelope().getMessageId())
+        .setAccepted(Accepted.newBuilder().setSequence(12)).build();
+    Run run = send(broker.port(), "--from", "eitaa:alice", "--to", "bale:bob", "--message-id",
+        "m-1", "salam", "bob");
+    assertEquals(new Run(0, "accepted message_id=m-1 sequence=12", ""), run);
+    var request = broker.unarySubmits.get(0);
+    assertEquals("eitaa", request.getPlatformId());
+    assertEquals("salam bob", request.getEnvelope().getText().getBody());
+    assertEquals("bale:bob", request.getEnvelope().getRecipient().getPlatformId() + ":"
+        + request.getEnvelope().getRecipient().getUserId());
+  }
+
+  @Test
+  void aDuplicatePrintsTheOriginalSequenceAndExitsZero() {
+    broker.onUnarySubmit = request -> SubmitResult.newBuilder()
+        .setMessageId(request.getEnvelope().getMessageId())
+        .setDuplicate(Accepted.newBuilder().setSequence(12)).build();
+    Run run = send(broker.port(), "--from", "eitaa:alice", "--to", "bale:bob", "--message-id",
+        "m-1", "salam");
+    assertEquals(new Run(0, "duplicate message_id=m-1 sequence=12", ""), run);
+  }
+
+  @Test
+  void aRefusalPrintsCodeAndMessageAndExitsOne() {
+    broker.onUnarySubmit = request -> SubmitResult.newBuilder()
+        .setRefused(Error.newBuilder().setCode(ErrorCode.RECIPIENT_NOT_ACCEPTING)
+            .setMessage("the recipient does not accept this message")).build();
+    Run run = send(broker.port(), "--from", "eitaa:alice", "--to", "bale:bob", "salam");
+    assertEquals(new Run(1,
+        "refused RECIPIENT_NOT_ACCEPTING: the recipient does not accept this message", ""), run);
+    assertTrue(broker.unarySubmits.get(broker.unarySubmits.size() - 1).getEnvelope()
+        .getMessageId().startsWith("cli-"), "a generated message id");
+  }
+
+  @Test
+  void anUnreachableBrokerExitsTwoAndSaysHowToStartOne() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Run run = send(closedPort, "--from", "eitaa:alice", "--to", "bale:bob", "--timeout", "5",
+        "salam");
+    assertEquals(2, run.status());
+    assertEquals("", run.out());
+    assertTrue(run.err().contains("./peyvand dev"), run.err());
+  }
+
+  @Test
+  void aMalformedAddressIsAUsageError() {
+    Run run = send(broker.port(), "--from", "alice", "--to", "bale:bob", "salam");
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("--from"), run.err());
+  }
+}
