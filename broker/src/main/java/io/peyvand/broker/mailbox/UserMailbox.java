@@ -120,6 +120,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private enum RetryDelivery implements Command { INSTANCE }
 
+  private enum RetryRegistration implements Command { INSTANCE }
+
   private record SessionBusy(long sequence) implements Command {}
 
   private record NotificationConfirmed(long sequence, Status.Kind kind) implements Command {}
@@ -284,6 +286,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onCommand(SessionBusy.class, this::onSessionBusy)
         .onCommand(NotificationConfirmed.class, this::onNotificationConfirmed)
         .onCommand(RegistrationDone.class, this::onRegistrationDone)
+        .onCommand(RetryRegistration.class, (state, retry) -> {
+          if (state.hasWork()) {
+            ensureRegistered(state);
+          }
+          return Effect().none();
+        })
         .onCommand(Passivate.class, this::onPassivate)
         .build();
   }
@@ -538,8 +546,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       awaitingRegistration.forEach(Runnable::run);
       awaitingRegistration.clear();
     } else {
-      registration = Registration.NONE;
-      ensureRegistered(state);
+      registration = Registration.NONE; // replies wait; try again shortly
+      timers.startSingleTimer(RetryRegistration.INSTANCE, settings.redeliveryAfter().dividedBy(10));
     }
     return Effect().none();
   }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code pending_mailboxes} table (migration V002): which mailboxes of a platform hold items
@@ -19,9 +20,34 @@ import java.util.concurrent.CompletionStage;
 public final class PendingMailboxStore {
   private final CompletionStage<CqlSession> session;
   private final int buckets;
-  private final CompletionStage<PreparedStatement> insert;
-  private final CompletionStage<PreparedStatement> delete;
-  private final CompletionStage<PreparedStatement> select;
+  private final Prepared insert;
+  private final Prepared delete;
+  private final Prepared select;
+
+  /**
+   * A statement prepared on first use, and prepared again if that failed (e.g. the node was
+   * constructed before the schema migration created the table).
+   */
+  private final class Prepared {
+    private final String cql;
+    private final AtomicReference<CompletableFuture<PreparedStatement>> statement =
+        new AtomicReference<>();
+
+    Prepared(String cql) {
+      this.cql = cql;
+    }
+
+    CompletionStage<PreparedStatement> get() {
+      CompletableFuture<PreparedStatement> current = statement.get();
+      if (current != null && !current.isCompletedExceptionally()) {
+        return current;
+      }
+      CompletableFuture<PreparedStatement> next =
+          session.thenCompose(s -> s.prepareAsync(cql)).toCompletableFuture();
+      statement.set(next);
+      return next;
+    }
+  }
 
   public PendingMailboxStore(CompletionStage<CqlSession> session, String keyspace, int buckets) {
     if (buckets < 1) {
@@ -29,24 +55,12 @@ public final class PendingMailboxStore {
     }
     this.session = session;
     this.buckets = buckets;
-    this.insert = prepare("INSERT INTO " + keyspace
+    this.insert = new Prepared("INSERT INTO " + keyspace
         + ".pending_mailboxes (platform_id, bucket, mailbox, since) VALUES (?, ?, ?, ?)");
-    this.delete = prepare("DELETE FROM " + keyspace
+    this.delete = new Prepared("DELETE FROM " + keyspace
         + ".pending_mailboxes WHERE platform_id = ? AND bucket = ? AND mailbox = ?");
-    this.select = prepare("SELECT mailbox FROM " + keyspace
+    this.select = new Prepared("SELECT mailbox FROM " + keyspace
         + ".pending_mailboxes WHERE platform_id = ? AND bucket = ?");
-  }
-
-  private CompletionStage<PreparedStatement> prepare(String cql) {
-    CompletableFuture<PreparedStatement> prepared = new CompletableFuture<>();
-    session.thenCompose(s -> s.prepareAsync(cql)).whenComplete((ps, error) -> {
-      if (error != null) {
-        prepared.completeExceptionally(error);
-      } else {
-        prepared.complete(ps);
-      }
-    });
-    return prepared;
   }
 
   /** The bucket a mailbox's row lives in. */
@@ -69,7 +83,7 @@ public final class PendingMailboxStore {
     CompletionStage<List<String>> all = CompletableFuture.completedFuture(new ArrayList<>());
     for (int bucket = 0; bucket < buckets; bucket++) {
       int b = bucket;
-      all = all.thenCompose(found -> session.thenCombine(select, (s, ps) -> s.executeAsync(
+      all = all.thenCompose(found -> session.thenCombine(select.get(), (s, ps) -> s.executeAsync(
               ps.bind(platformId, b)))
           .thenCompose(stage -> stage)
           .thenCompose(rs -> collect(rs, found)));
@@ -87,9 +101,8 @@ public final class PendingMailboxStore {
     return CompletableFuture.completedFuture(found);
   }
 
-  private CompletionStage<Void> execute(CompletionStage<PreparedStatement> statement,
-      Object... values) {
-    return session.thenCombine(statement, (s, ps) -> s.executeAsync(ps.bind(values)))
+  private CompletionStage<Void> execute(Prepared statement, Object... values) {
+    return session.thenCombine(statement.get(), (s, ps) -> s.executeAsync(ps.bind(values)))
         .thenCompose(stage -> stage)
         .thenApply(rs -> null);
   }
