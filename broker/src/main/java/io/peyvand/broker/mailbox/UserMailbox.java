@@ -110,7 +110,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   /** Tell the mailbox's counters (operators, tests). */
   public record GetView(ActorRef<View> replyTo) implements Command {}
 
-  /** A session of the platform connected, or a sweep found this mailbox: push everything again. */
+  /** A session of the platform connected, or a sweep found this mailbox: push what is pending. */
   public enum WakeUp implements Command { INSTANCE }
 
   /** Sent by sharding when the mailbox has been idle: stop. */
@@ -201,6 +201,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   // Transient: what this incarnation has sent and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
   private final TreeMap<Long, Long> inFlight = new TreeMap<>();
+  private ActorRef<Deliver> lastSession;
   private long highestSent;
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
@@ -436,8 +437,11 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     return Effect().none();
   }
 
+  /**
+   * Pushes what is not in flight; items in flight to a session that is no longer the one chosen
+   * (it disconnected, or another connected) are pushed again, flagged. Statuses are sent again.
+   */
   private void pushEverythingAgain(MailboxState state) {
-    inFlight.clear();
     notifying.clear();
     if (state.hasWork()) {
       ensureRegistered(state);
@@ -570,6 +574,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     Optional<ActorRef<Deliver>> session = directory.sessionFor(owner.platformId(), ownerKey);
     if (session.isEmpty()) {
       return; // woken when a session of the platform connects
+    }
+    if (!session.get().equals(lastSession)) {
+      inFlight.clear(); // sent to a session that is gone or no longer ours: send again, flagged
+      lastSession = session.get();
     }
     long windowEnd = state.acknowledgedUpTo() + settings.deliveryWindow();
     long now = clock.millis();
