@@ -234,6 +234,12 @@ public final class Broker {
         mailboxes.sweepInterval(),
         () -> directory.platformsWithSessions().forEach(sweeper::sweep),
         system.executionContext());
+    // Platforms without sessions too, rarely: their mailboxes give up expired items and tell the
+    // senders FAILED even if the platform never comes back.
+    system.scheduler().scheduleWithFixedDelay(mailboxes.expirySweepInterval(),
+        mailboxes.expirySweepInterval(),
+        () -> directory.watchedPlatforms().forEach(sweeper::sweep),
+        system.executionContext());
   }
 
   private static Operations operations(ActorSystem<?> system, BrokerSettings settings) {

@@ -67,6 +67,11 @@ public final class SessionDirectory implements Extension {
     return Optional.of(list.get(Math.floorMod(mailbox.hashCode(), list.size())));
   }
 
+  /** Every platform this node watches, with sessions or not. */
+  public List<String> watchedPlatforms() {
+    return watched.stream().sorted().toList();
+  }
+
   /** The watched platforms that have at least one session. */
   public List<String> platformsWithSessions() {
     return sessions.entrySet().stream().filter(e -> !e.getValue().isEmpty())

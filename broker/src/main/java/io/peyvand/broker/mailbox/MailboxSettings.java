@@ -15,6 +15,7 @@ public record MailboxSettings(
     int snapshotEvery,
     int pendingIndexBuckets,
     Duration sweepInterval,
+    Duration expirySweepInterval,
     MailboxState.Limits limits) {
 
   public MailboxSettings {
@@ -36,6 +37,7 @@ public record MailboxSettings(
         c.getInt("snapshot-every"),
         c.getInt("pending-index-buckets"),
         c.getDuration("sweep-interval"),
+        c.getDuration("expiry-sweep-interval"),
         new MailboxState.Limits(c.getDuration("dedup-window"), c.getInt("dedup-max-entries")));
   }
 }

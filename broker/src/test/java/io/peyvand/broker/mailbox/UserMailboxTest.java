@@ -256,6 +256,61 @@ class UserMailboxTest {
   }
 
   @Test
+  void aReadReceiptTellsTheSenderRead() {
+    Address alice = new Address(eitaaId, "alice-9");
+    Address bob = new Address(baleId, "bob-9");
+    Message message = text(alice, bob, "read me");
+    accept(message, true);
+    long sequence = bale.receiveMessage(WAIT).sequence();
+    ack(bob, baleId, sequence);
+    TestProbe<UserMailbox.Outcome> reply = testKit.createTestProbe();
+    mailbox(bob).tell(new UserMailbox.MarkRead(baleId, sequence, reply.ref()));
+    assertInstanceOf(UserMailbox.Done.class, reply.receiveMessage(WAIT));
+    boolean delivered = false;
+    boolean read = false;
+    while (!(delivered && read)) {
+      Deliver d = eitaa.receiveMessage(WAIT);
+      Status s = ((MailboxItem.StatusUpdate) d.item()).status();
+      assertEquals(message.messageId(), s.messageId());
+      delivered |= s.kind() == Status.Kind.DELIVERED;
+      read |= s.kind() == Status.Kind.READ;
+      ack(alice, eitaaId, d.sequence());
+    }
+  }
+
+  @Test
+  void messagesUndeliveredPastTheRetentionPeriodFailAndTheSenderIsTold() {
+    Address alice = new Address(eitaaId, "alice-10");
+    Address offline = new Address("offline" + platforms.get(), "carol");
+    MailboxSettings settings = MailboxSettings.fromConfig(ConfigFactory.parseString(
+        "peyvand.mailbox.retention = 1s").withFallback(CONFIG));
+    var carol = testKit.spawn(UserMailbox.create(offline, settings, new PendingRegistry() {
+      @Override
+      public CompletionStage<Void> register(Address mailbox) {
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public CompletionStage<Void> unregister(Address mailbox) {
+        return CompletableFuture.completedFuture(null);
+      }
+    }, new MailboxSnapshots(settings.limits()), java.time.Clock.systemUTC()));
+    Message message = text(alice, offline, "nobody home");
+    TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
+    carol.tell(new UserMailbox.Accept(message, new UserMailbox.RecipientPolicy(true, 0),
+        reply.ref()));
+    assertInstanceOf(UserMailbox.Accepted.class, reply.receiveMessage(WAIT));
+    testKit.system().scheduler().scheduleOnce(Duration.ofMillis(1500),
+        () -> carol.tell(UserMailbox.WakeUp.INSTANCE), testKit.system().executionContext());
+    Deliver failed = eitaa.receiveMessage(Duration.ofSeconds(15));
+    Status s = ((MailboxItem.StatusUpdate) failed.item()).status();
+    assertEquals(Status.Kind.FAILED, s.kind());
+    assertEquals(Status.Failure.RETENTION_EXPIRED, s.failure());
+    assertEquals(message.messageId(), s.messageId());
+    ack(alice, eitaaId, failed.sequence());
+  }
+
+  @Test
   void aRestartedMailboxRedeliversWhatWasNotAcknowledgedFlagged() {
     Address alice = new Address(eitaaId, "alice-8");
     Address bob = new Address(baleId, "bob-8");
