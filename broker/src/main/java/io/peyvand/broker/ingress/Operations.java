@@ -80,6 +80,10 @@ public final class Operations {
       Envelope envelope) {
     SubmitResult.Builder result = SubmitResult.newBuilder().setCorrelationId(correlationId)
         .setMessageId(envelope.getMessageId());
+    if (envelope.equals(Envelope.getDefaultInstance())) {
+      return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
+          ErrorCode.INVALID_FRAME, "submit has no envelope")).build());
+    }
     Optional<Error> invalid = validator.validate(envelope, clock.millis());
     if (invalid.isPresent()) {
       return CompletableFuture.completedFuture(result.setRefused(invalid.get()).build());

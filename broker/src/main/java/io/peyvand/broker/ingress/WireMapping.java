@@ -100,12 +100,13 @@ public final class WireMapping {
 
   /** The Delivery frame of one mailbox item. */
   public static Delivery delivery(Address mailbox, long sequence, boolean redelivery,
-      long acceptedAtMs, MailboxItem item) {
+      long acceptedAtMs, long acknowledgedUpTo, MailboxItem item) {
     Delivery.Builder b = Delivery.newBuilder()
         .setMailbox(address(mailbox))
         .setSequence(sequence)
         .setRedelivery(redelivery)
-        .setAcceptedAtMs(acceptedAtMs);
+        .setAcceptedAtMs(acceptedAtMs)
+        .setAcknowledgedUpTo(acknowledgedUpTo);
     if (item instanceof MailboxItem.Incoming in) {
       b.setMessage(envelope(in.message()));
     } else if (item instanceof MailboxItem.StatusUpdate st) {

@@ -115,6 +115,10 @@ public final class MailboxState {
     return optedIn.orElse(platformDefault) && !blocked.contains(sender);
   }
 
+  public boolean blocks(Address sender) {
+    return blocked.contains(sender);
+  }
+
   public Optional<Boolean> optedIn() {
     return optedIn;
   }

@@ -202,6 +202,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   // after a restart everything pending is pushed again, flagged as a redelivery.
   private final TreeMap<Long, Long> inFlight = new TreeMap<>();
   private ActorRef<Deliver> lastSession;
+  private boolean resumeNext = true;
   private long highestSent;
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
@@ -248,8 +249,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   public SignalHandler<MailboxState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          // Whatever is pending may have been pushed before the restart.
-          highestSent = state.lastSequence();
+          // Whatever is pending within the window may have been pushed before the restart;
+          // nothing beyond it was.
+          highestSent = Math.min(state.lastSequence(),
+              state.acknowledgedUpTo() + settings.deliveryWindow());
           if (state.hasWork()) {
             ensureRegistered(state);
             deliver(state);
@@ -414,8 +417,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onSetBlocked(MailboxState state, SetBlocked set) {
-    boolean isBlocked = !state.accepts(set.sender(), true);
-    if (isBlocked == set.blocked()) {
+    if (state.blocks(set.sender()) == set.blocked()) {
       set.replyTo().tell(consentView(state, set.platformDefault()));
       return Effect().none();
     }
@@ -496,6 +498,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
     inFlight.tailMap(busy.sequence(), true).clear();
+    resumeNext = true;
     timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
     return Effect().none();
   }
@@ -578,6 +581,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (!session.get().equals(lastSession)) {
       inFlight.clear(); // sent to a session that is gone or no longer ours: send again, flagged
       lastSession = session.get();
+      resumeNext = true;
     }
     long windowEnd = state.acknowledgedUpTo() + settings.deliveryWindow();
     long now = clock.millis();
@@ -588,7 +592,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       }
       boolean redelivery = sequence <= highestSent;
       session.get().tell(new Deliver(owner, sequence, redelivery, pending.acceptedAtMs(),
-          pending.item(), busyAdapter));
+          state.acknowledgedUpTo(), resumeNext, pending.item(), busyAdapter));
+      resumeNext = false;
       inFlight.put(sequence, now);
       highestSent = Math.max(highestSent, sequence);
     }

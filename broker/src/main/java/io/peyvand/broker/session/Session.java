@@ -5,8 +5,8 @@ import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.WireMapping;
 import io.peyvand.broker.model.Address;
 import io.peyvand.protocol.v1.ServerFrame;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -18,8 +18,9 @@ import org.apache.pekko.stream.QueueOfferResult;
  * One connected adapter stream of a platform (gRPC or WebSocket). Registered with the Receptionist
  * under its platform's key, it takes items from mailboxes anywhere in the cluster and writes them
  * to its stream's bounded outgoing queue. When the queue is full it answers {@link Deliver.Busy}
- * (the mailbox retries later) and refuses that mailbox's later items until the refused one comes
- * again, so that a mailbox's items never overtake each other. Stops when its stream ends.
+ * (the mailbox retries later) and refuses that mailbox's later items until the mailbox resumes
+ * (see {@link Deliver#resume()}), so that a mailbox's items never overtake each other. Stops when
+ * its stream ends.
  */
 public final class Session {
 
@@ -38,27 +39,30 @@ public final class Session {
       SessionDirectory.get(context.getSystem()).watch(platformId);
       context.getSystem().receptionist().tell(
           Receptionist.register(SessionDirectory.keyFor(platformId), inbox));
-      Map<Address, Long> refusedFrom = new HashMap<>();
+      Set<Address> refusedMailboxes = new HashSet<>();
       return Behaviors.receive(Command.class)
           .onMessage(Incoming.class, incoming -> {
             Deliver d = incoming.deliver();
-            Long refused = refusedFrom.get(d.mailbox());
-            if (refused != null && d.sequence() > refused) {
+            if (d.resume()) {
+              refusedMailboxes.remove(d.mailbox());
+            } else if (refusedMailboxes.contains(d.mailbox())) {
               d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
               return Behaviors.same();
             }
             ServerFrame frame = ServerFrame.newBuilder().setDelivery(WireMapping.delivery(
-                d.mailbox(), d.sequence(), d.redelivery(), d.acceptedAtMs(), d.item())).build();
+                d.mailbox(), d.sequence(), d.redelivery(), d.acceptedAtMs(),
+                d.acknowledgedUpTo(), d.item())).build();
             QueueOfferResult result = out.offer(frame);
             if (result == QueueOfferResult.enqueued()) {
-              refusedFrom.remove(d.mailbox());
               return Behaviors.same();
             }
             if (result == QueueOfferResult.dropped()) {
-              refusedFrom.put(d.mailbox(), d.sequence());
+              refusedMailboxes.add(d.mailbox());
               d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
               return Behaviors.same();
             }
+            context.getLog().info("Session of {} stops: its stream is closed ({})", platformId,
+                result);
             return stop(context.getSystem(), platformId, inbox);
           })
           .onMessage(Stop.class, stop -> stop(context.getSystem(), platformId, inbox))

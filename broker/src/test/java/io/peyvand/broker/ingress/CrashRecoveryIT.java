@@ -4,6 +4,7 @@ import static io.peyvand.broker.ingress.RawSession.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.BrokerProcess;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Delivery;
@@ -35,7 +36,8 @@ class CrashRecoveryIT {
   private static final int USERS = 10;
   private static final int PER_USER = 5;
 
-  private final ActorTestKit client = ActorTestKit.create("CrashRecoveryClient");
+  private final ActorTestKit client = ActorTestKit.create("CrashRecoveryClient",
+      ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
 
   @AfterAll
   void stop() {

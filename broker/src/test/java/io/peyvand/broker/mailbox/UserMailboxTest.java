@@ -233,6 +233,13 @@ class UserMailboxTest {
 
     mailbox(bob).tell(new UserMailbox.SetBlocked(alice, true, false, view.ref()));
     assertEquals(1, view.receiveMessage(WAIT).blockedSenders());
+    mailbox(bob).tell(new UserMailbox.SetConsent(false, false, view.ref()));
+    view.receiveMessage(WAIT);
+    mailbox(bob).tell(new UserMailbox.SetBlocked(new Address(eitaaId, "eve"), true, false,
+        view.ref()));
+    assertEquals(2, view.receiveMessage(WAIT).blockedSenders(), "opting out is not blocking");
+    mailbox(bob).tell(new UserMailbox.SetConsent(true, false, view.ref()));
+    view.receiveMessage(WAIT);
     UserMailbox.Refused blocked = assertInstanceOf(UserMailbox.Refused.class,
         accept(text(alice, bob, "hi again"), true));
     assertEquals(notOptedIn.reason(), blocked.reason());

@@ -13,10 +13,11 @@ import java.util.TreeMap;
  *
  * <p>Per mailbox it keeps an acknowledgement point (every item up to it is handled, or acknowledged
  * by the adapter) and the items above it that were given to the handler: in hand, handled, or
- * failed. With automatic acknowledgement the point advances over handled items from the lowest
- * one up and stops at the first item in hand or failed, so an acknowledgement never covers an item
- * that is not handled; only items seen by this client count, so gaps in the broker's sequence
- * numbers do not stall it. A failed item is handled again when the broker redelivers it.
+ * failed. With automatic acknowledgement the point advances over handled items, one sequence
+ * number at a time, and stops at the first item in hand, failed or not yet seen, so an
+ * acknowledgement never covers an item that is not handled. The broker's own cursor (each
+ * delivery's {@code acknowledged_up_to}) moves the point over items it gave up (expired) or that
+ * were acknowledged by another session. A failed item is handled again when redelivered.
  *
  * <p>Deduplication: an item at or below the point, or in hand, or handled, is not given to the
  * handler again; one at or below the point is acknowledged again (its acknowledgement was lost,
@@ -47,13 +48,27 @@ final class AckTracker {
     this.trackedMailboxes = trackedMailboxes;
   }
 
-  /** A delivery arrived: whether to give it to the handler. */
+  /** A delivery arrived, the broker's cursor unknown: whether to give it to the handler. */
   synchronized Decision onDelivery(UserAddress mailbox, long sequence) {
+    return onDelivery(mailbox, sequence, 0);
+  }
+
+  /**
+   * A delivery arrived: whether to give it to the handler. {@code brokerAcknowledgedUpTo} is the
+   * delivery's {@code acknowledged_up_to}: nothing at or below it will come again.
+   */
+  synchronized Decision onDelivery(UserAddress mailbox, long sequence,
+      long brokerAcknowledgedUpTo) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null) {
       forgetIdleMailboxes();
       m = new Mailbox();
       mailboxes.put(mailbox, m);
+    }
+    if (brokerAcknowledgedUpTo > m.ackPoint) {
+      m.ackPoint = brokerAcknowledgedUpTo;
+      m.open.headMap(brokerAcknowledgedUpTo, true).clear();
+      advance(mailbox, m);
     }
     if (sequence <= m.ackPoint) {
       if (autoAcknowledge) {
@@ -81,14 +96,21 @@ final class AckTracker {
       return;
     }
     m.open.put(sequence, ItemState.HANDLED);
-    if (autoAcknowledge) {
-      long before = m.ackPoint;
-      while (!m.open.isEmpty() && m.open.firstEntry().getValue() == ItemState.HANDLED) {
-        m.ackPoint = m.open.pollFirstEntry().getKey();
-      }
-      if (m.ackPoint > before) {
-        toSend.raise(mailbox, m.ackPoint);
-      }
+    advance(mailbox, m);
+  }
+
+  /** Moves the point over handled items that follow it directly, and owes an acknowledgement. */
+  private void advance(UserAddress mailbox, Mailbox m) {
+    if (!autoAcknowledge) {
+      return;
+    }
+    long before = m.ackPoint;
+    while (!m.open.isEmpty() && m.open.firstKey() == m.ackPoint + 1
+        && m.open.firstEntry().getValue() == ItemState.HANDLED) {
+      m.ackPoint = m.open.pollFirstEntry().getKey();
+    }
+    if (m.ackPoint > before) {
+      toSend.raise(mailbox, m.ackPoint);
     }
   }
 

@@ -167,7 +167,8 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   public CompletionStage<Done> onDelivery(SessionConnection session, Delivery delivery) {
     UserAddress mailbox = delivery.getMailbox();
     long sequence = delivery.getSequence();
-    if (acks.onDelivery(mailbox, sequence) == AckTracker.Decision.SKIP) {
+    if (acks.onDelivery(mailbox, sequence, delivery.getAcknowledgedUpTo())
+        == AckTracker.Decision.SKIP) {
       return DONE;
     }
     CompletionStage<Void> handled;

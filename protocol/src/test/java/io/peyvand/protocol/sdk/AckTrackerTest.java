@@ -20,7 +20,7 @@ class AckTrackerTest {
       assertEquals(HANDLE, auto.onDelivery(BOB, s));
       auto.onHandled(BOB, s);
     }
-    assertEquals(HANDLE, auto.onDelivery(CAROL, 7));
+    assertEquals(HANDLE, auto.onDelivery(CAROL, 7, 6));
     auto.onHandled(CAROL, 7);
     assertEquals(Map.of(BOB, 3L, CAROL, 7L), auto.drainAcknowledgements());
     assertEquals(Map.of(), auto.drainAcknowledgements(), "each acknowledgement is sent once");
@@ -41,12 +41,23 @@ class AckTrackerTest {
   }
 
   @Test
-  void gapsInTheSequenceDoNotHoldBackTheAcknowledgement() {
-    auto.onDelivery(BOB, 10);
-    auto.onDelivery(BOB, 12);
+  void anItemNotSeenHoldsBackTheAcknowledgementButOneTheBrokerGaveUpDoesNot() {
+    auto.onDelivery(BOB, 10, 9);
+    auto.onDelivery(BOB, 12, 9);
     auto.onHandled(BOB, 12);
     auto.onHandled(BOB, 10);
+    assertEquals(Map.of(BOB, 10L), auto.drainAcknowledgements(), "11 has not arrived");
+    auto.onDelivery(BOB, 13, 11); // 11 expired: the broker's cursor passed it
     assertEquals(Map.of(BOB, 12L), auto.drainAcknowledgements());
+    auto.onHandled(BOB, 13);
+    assertEquals(Map.of(BOB, 13L), auto.drainAcknowledgements());
+  }
+
+  @Test
+  void aMailboxFirstSeenMidwayStartsFromTheBrokersCursor() {
+    auto.onDelivery(BOB, 40, 39);
+    auto.onHandled(BOB, 40);
+    assertEquals(Map.of(BOB, 40L), auto.drainAcknowledgements());
   }
 
   @Test

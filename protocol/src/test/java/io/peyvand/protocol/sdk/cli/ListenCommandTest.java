@@ -93,7 +93,7 @@ class ListenCommandTest {
     Listening listen = new Listening();
     eventually("listening", () -> listen.err.toString().contains("listening for bale"));
     broker.push(ScriptedBroker.message(BOB, 12, false, "salam"));
-    broker.push(Delivery.newBuilder().setMailbox(BOB).setSequence(13)
+    broker.push(Delivery.newBuilder().setMailbox(BOB).setSequence(13).setAcknowledgedUpTo(12)
         .setStatus(MessageStatus.newBuilder().setMessageId("m-123")
             .setRecipient(UserAddresses.parse("eitaa:alice"))
             .setKind(MessageStatus.Kind.DELIVERED)).build());

@@ -1,0 +1,118 @@
+package io.peyvand.broker.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.Message;
+import io.peyvand.protocol.v1.ServerFrame;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A full session refuses a mailbox's items without ever letting one overtake another. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SessionTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Address BOB = new Address("bale", "bob");
+  private final ActorTestKit testKit = ActorTestKit.create("SessionTest", ConfigFactory
+      .parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Deliver item(long sequence, boolean resume, ActorRef<Deliver.Busy> busy) {
+    Message m = new Message("m-" + sequence, new Address("eitaa", "alice"), BOB, 1, "",
+        new Content.Text("x"));
+    return new Deliver(BOB, sequence, false, 1, 0, resume, new MailboxItem.Incoming(m), busy);
+  }
+
+  @Test
+  void afterARefusalLaterItemsAreRefusedUntilTheMailboxResumes() throws Exception {
+    Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
+        Source.<ServerFrame>queue(2).preMaterialize(testKit.system());
+    testKit.spawn(Session.create("bale", queue.first()));
+    TestProbe<Receptionist.Listing> listing = testKit.createTestProbe();
+    ActorRef<Deliver> inbox = null;
+    while (inbox == null) {
+      testKit.system().receptionist().tell(Receptionist.find(SessionDirectory.keyFor("bale"),
+          listing.ref()));
+      var found = listing.receiveMessage(WAIT)
+          .getServiceInstances(SessionDirectory.keyFor("bale"));
+      inbox = found.isEmpty() ? null : found.iterator().next();
+    }
+    TestProbe<Deliver.Busy> busy = testKit.createTestProbe();
+
+    // Nobody reads the session yet: its bounded buffers fill and it starts refusing.
+    int sent = 64;
+    for (long seq = 1; seq <= sent; seq++) {
+      inbox.tell(item(seq, seq == 1, busy.ref()));
+    }
+    long firstRefused = busy.receiveMessage(WAIT).sequence();
+    for (long seq = firstRefused + 1; seq <= sent; seq++) {
+      assertEquals(seq, busy.receiveMessage(WAIT).sequence(), "every later item is refused");
+    }
+    ConcurrentLinkedQueue<Long> written = new ConcurrentLinkedQueue<>();
+    queue.second().runWith(Sink.foreach(f -> written.add(f.getDelivery().getSequence())),
+        testKit.system());
+    awaitSize(written, (int) firstRefused - 1);
+
+    inbox.tell(item(sent + 1, false, busy.ref())); // room now, but the refused come first
+    assertEquals(sent + 1, busy.receiveMessage(WAIT).sequence());
+
+    // Behave as the mailbox does: after a refusal, resume from the lowest refused item.
+    long next = firstRefused;
+    long last = sent + 1;
+    while (written.size() < last) {
+      for (long seq = next; seq <= last; seq++) {
+        inbox.tell(item(seq, seq == next, busy.ref()));
+      }
+      Deliver.Busy refused = poll(busy, Duration.ofMillis(300));
+      next = refused == null ? last + 1 : refused.sequence();
+      while (poll(busy, Duration.ofMillis(50)) != null) {
+        // the rest of this round was refused too
+      }
+      if (next > last) {
+        awaitSize(written, (int) last);
+      }
+    }
+    List<Long> expected = java.util.stream.LongStream.rangeClosed(1, last).boxed().toList();
+    assertEquals(expected, List.copyOf(written), "in order, none overtaking another");
+    queue.first().complete();
+  }
+
+  private static Deliver.Busy poll(TestProbe<Deliver.Busy> probe, Duration timeout) {
+    try {
+      return probe.receiveMessage(timeout);
+    } catch (AssertionError nothing) {
+      return null;
+    }
+  }
+
+  private static void awaitSize(ConcurrentLinkedQueue<Long> queue, int size)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (queue.size() < size && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(size, queue.size(), queue.toString());
+  }
+}
