@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.typesafe.config.ConfigFactory;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.peyvand.broker.Broker;
-import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
@@ -31,7 +29,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,31 +44,29 @@ class BadInputIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
+  private TestBroker node;
   private ActorSystem<Void> system;
   private int port;
   private InterconnectClient client;
 
   @BeforeAll
   void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "BadInputIT", cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
+    node = TestBroker.start("BadInputIT", cassandra, """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale", default-opted-in = true }
               { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
               { id = "rubika", display-name = "Rubika" }
             ]
-            """))
-        .withFallback(TestConfig.node()));
-    port = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
-        .grpcAddress().getPort();
+            """);
+    system = node.system();
+    port = node.grpcPort();
     client = RawSession.client(system, port);
   }
 
   @AfterAll
   void stop() {
     client.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.close();
   }
 
   private SubmitResult submit(String platform, Envelope envelope) throws Exception {

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.peyvand.broker.Broker;
-import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -20,7 +18,6 @@ import io.peyvand.protocol.v1.SubmitResult;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,28 +30,20 @@ class MessagingIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
+  private TestBroker node;
   private ActorSystem<Void> system;
   private int port;
 
   @BeforeAll
   void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "MessagingIT", cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
-            peyvand.platforms.bootstrap = [
-              { id = "bale", display-name = "Bale", default-opted-in = true }
-              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-            ]
-            peyvand.mailbox.redelivery-after = 2s
-            """))
-        .withFallback(TestConfig.node()));
-    port = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
-        .grpcAddress().getPort();
+    node = TestBroker.start("MessagingIT", cassandra, TestBroker.BALE_AND_EITAA + "\npeyvand.mailbox.redelivery-after = 2s");
+    system = node.system();
+    port = node.grpcPort();
   }
 
   @AfterAll
   void stop() {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.close();
   }
 
   @Test

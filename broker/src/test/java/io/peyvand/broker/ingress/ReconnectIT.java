@@ -4,9 +4,7 @@ import static io.peyvand.broker.ingress.RawSession.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.peyvand.broker.Broker;
-import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.InterconnectClient;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,27 +33,20 @@ class ReconnectIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final int USERS = 3;
 
+  private TestBroker node;
   private ActorSystem<Void> system;
   private int port;
 
   @BeforeAll
   void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "ReconnectIT", cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
-            peyvand.platforms.bootstrap = [
-              { id = "bale", display-name = "Bale", default-opted-in = true }
-              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-            ]
-            """))
-        .withFallback(TestConfig.node()));
-    port = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
-        .grpcAddress().getPort();
+    node = TestBroker.start("ReconnectIT", cassandra, TestBroker.BALE_AND_EITAA);
+    system = node.system();
+    port = node.grpcPort();
   }
 
   @AfterAll
   void stop() {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.close();
   }
 
   private void submit(InterconnectClient eitaa, String batch, int count, Set<String> ids)

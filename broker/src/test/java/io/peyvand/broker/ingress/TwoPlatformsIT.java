@@ -4,9 +4,7 @@ import static io.peyvand.broker.ingress.RawSession.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.peyvand.broker.Broker;
-import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
@@ -23,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +39,7 @@ class TwoPlatformsIT {
   private static final int CONVERSATIONS = 10;
   private static final int PER_CONVERSATION = 100;
 
+  private TestBroker node;
   private ActorSystem<Void> system;
   private int port;
 
@@ -53,22 +51,14 @@ class TwoPlatformsIT {
 
   @BeforeAll
   void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "TwoPlatformsIT", cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
-            peyvand.platforms.bootstrap = [
-              { id = "bale", display-name = "Bale", default-opted-in = true }
-              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-            ]
-            """))
-        .withFallback(TestConfig.node()));
-    port = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
-        .grpcAddress().getPort();
+    node = TestBroker.start("TwoPlatformsIT", cassandra, TestBroker.BALE_AND_EITAA);
+    system = node.system();
+    port = node.grpcPort();
   }
 
   @AfterAll
   void stop() {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.close();
   }
 
   private PeyvandClient adapter(String platform, Seen seen) throws Exception {

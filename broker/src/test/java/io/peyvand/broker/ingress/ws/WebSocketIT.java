@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.peyvand.broker.Broker;
-import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
@@ -30,7 +28,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,27 +46,20 @@ class WebSocketIT {
   /** The default of peyvand.websocket.max-frame-bytes (1 MiB). */
   private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
+  private TestBroker node;
   private ActorSystem<Void> system;
   private int httpPort;
 
   @BeforeAll
   void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "WebSocketIT", cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
-            peyvand.platforms.bootstrap = [
-              { id = "bale", display-name = "Bale", default-opted-in = true }
-              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-            ]
-            """))
-        .withFallback(TestConfig.node()));
-    httpPort = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS)
-        .httpAddress().getPort();
+    node = TestBroker.start("WebSocketIT", cassandra, TestBroker.BALE_AND_EITAA);
+    system = node.system();
+    httpPort = node.httpPort();
   }
 
   @AfterAll
   void stop() {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.close();
   }
 
   @Test
