@@ -4,6 +4,8 @@ import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
+import io.peyvand.broker.ingress.limits.SubmitLimits;
+import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
@@ -95,7 +97,8 @@ public final class Broker {
         SchemaSettings.fromConfig(system.settings().config()).keyspace(),
         mailboxes.pendingIndexBuckets());
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
-    Metrics metrics = new Metrics(system);
+    SecurityEvents security = new SecurityEvents();
+    Metrics metrics = new Metrics(system, security);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
         "peyvand-not-ready", () -> {
           readiness.stopping();
@@ -126,7 +129,7 @@ public final class Broker {
           })
           .thenCompose(done -> {
             readiness.startupStep("binding gRPC");
-            Operations operations = operations(system, settings);
+            Operations operations = operations(system, settings, security);
             SessionStreams sessions = sessions(system, settings, mailboxes, operations);
             webSocket.complete(new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
                 .handler());
@@ -242,10 +245,12 @@ public final class Broker {
         system.executionContext());
   }
 
-  private static Operations operations(ActorSystem<?> system, BrokerSettings settings) {
+  private static Operations operations(ActorSystem<?> system, BrokerSettings settings,
+      SecurityEvents security) {
     PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
         settings.askTimeout());
     return new Operations(system, catalog, new EnvelopeValidator(ProtocolLimits.defaults()),
+        new SubmitLimits(SubmitLimits.Settings.fromConfig(system.settings().config())), security,
         settings.askTimeout(), Clock.systemUTC());
   }
 
@@ -255,7 +260,9 @@ public final class Broker {
     return new SessionStreams(system, operations, ProtocolLimits.defaults(),
         new SessionStreams.Settings(settings.sessionParallelism(),
             settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
-            (int) mailboxes.redeliveryAfter().toMillis()), Clock.systemUTC());
+            (int) mailboxes.redeliveryAfter().toMillis(),
+            system.settings().config().getInt("peyvand.limits.sessions-per-platform")),
+        Clock.systemUTC());
   }
 
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,

@@ -3,7 +3,9 @@ package io.peyvand.broker.ingress;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.protocol.Addresses;
@@ -22,6 +24,7 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -48,10 +51,14 @@ public final class Operations {
   private final EnvelopeValidator validator;
   private final Duration askTimeout;
   private final Clock clock;
+  private final SubmitLimits limits;
+  private final SecurityEvents security;
 
   public Operations(ActorSystem<?> system, PlatformCatalog catalog, EnvelopeValidator validator,
-      Duration askTimeout, Clock clock) {
+      SubmitLimits limits, SecurityEvents security, Duration askTimeout, Clock clock) {
     this.system = system;
+    this.limits = limits;
+    this.security = security;
     this.sharding = ClusterSharding.get(system);
     this.catalog = catalog;
     this.validator = validator;
@@ -78,6 +85,16 @@ public final class Operations {
   /** Submits an envelope for the acting platform. Never fails: problems are refusals. */
   public CompletionStage<SubmitResult> submit(String platformId, long correlationId,
       Envelope envelope) {
+    return checkedSubmit(platformId, correlationId, envelope).thenApply(result -> {
+      if (result.hasRefused()) {
+        security.refused(platformId, "submit " + envelope.getMessageId(), result.getRefused());
+      }
+      return result;
+    });
+  }
+
+  private CompletionStage<SubmitResult> checkedSubmit(String platformId, long correlationId,
+      Envelope envelope) {
     SubmitResult.Builder result = SubmitResult.newBuilder().setCorrelationId(correlationId)
         .setMessageId(envelope.getMessageId());
     if (envelope.equals(Envelope.getDefaultInstance())) {
@@ -92,6 +109,13 @@ public final class Operations {
       return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
           ErrorCode.SENDER_NOT_ON_PLATFORM, "sender " + Addresses.format(envelope.getSender())
               + " is not a user of platform " + platformId + ", which submitted it")).build());
+    }
+    OptionalLong wait = limits.tryAcquire(platformId, envelope.getSender().getUserId());
+    if (wait.isPresent()) {
+      return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
+          ErrorCode.RATE_LIMITED, "submission rate limit of platform " + platformId
+              + " or of sender " + envelope.getSender().getUserId() + " exceeded; retry in "
+              + wait.getAsLong() + " ms", wait.getAsLong())).build());
     }
     Message message = WireMapping.message(envelope);
     CompletionStage<SubmitResult> answer = platform(platformId)
@@ -133,20 +157,38 @@ public final class Operations {
   public CompletionStage<Optional<Error>> acknowledge(String platformId, Acknowledge ack) {
     Optional<Error> bad = Addresses.validate(ack.getMailbox(), "acknowledge.mailbox");
     if (bad.isPresent()) {
+      security.refused(platformId, "acknowledge", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
-    return outcome(ack.getMailbox(), replyTo ->
-        new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo));
+    return recorded(platformId, "acknowledge", outcome(ack.getMailbox(), replyTo ->
+        new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo)));
   }
 
   /** A read receipt from the acting platform; empty when taken. */
   public CompletionStage<Optional<Error>> readReceipt(String platformId, ReadReceipt receipt) {
     Optional<Error> bad = Addresses.validate(receipt.getReader(), "read_receipt.reader");
     if (bad.isPresent()) {
+      security.refused(platformId, "read-receipt", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
-    return outcome(receipt.getReader(), replyTo ->
-        new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo));
+    return recorded(platformId, "read-receipt", outcome(receipt.getReader(), replyTo ->
+        new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo)));
+  }
+
+  private CompletionStage<Optional<Error>> recorded(String platformId, String what,
+      CompletionStage<Optional<Error>> outcome) {
+    return outcome.thenApply(error -> {
+      error.ifPresent(e -> security.refused(platformId, what, e));
+      return error;
+    });
+  }
+
+  /** Counts and logs a refused result of {@code what}; passes the result on. */
+  public <T> Either<T> record(String platformId, String what, Either<T> result) {
+    if (result.isError()) {
+      security.refused(platformId, what, result.error());
+    }
+    return result;
   }
 
   private CompletionStage<Optional<Error>> outcome(UserAddress mailbox,

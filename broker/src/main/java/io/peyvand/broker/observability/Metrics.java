@@ -13,10 +13,12 @@ import org.apache.pekko.cluster.typed.Cluster;
  */
 public final class Metrics {
   private final ActorSystem<?> system;
+  private final SecurityEvents security;
   private final long startedAtMillis = System.currentTimeMillis();
 
-  public Metrics(ActorSystem<?> system) {
+  public Metrics(ActorSystem<?> system, SecurityEvents security) {
     this.system = system;
+    this.security = security;
   }
 
   public String render(boolean ready) {
@@ -39,6 +41,7 @@ public final class Metrics {
     }
     gauge(out, "peyvand_cluster_members", "cluster members this node knows of", all);
     gauge(out, "peyvand_cluster_members_up", "cluster members in status Up", up);
+    security.render(out);
     return out.toString();
   }
 

@@ -14,10 +14,13 @@ import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.Welcome;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -40,7 +43,7 @@ public final class SessionStreams {
 
   /** How a session is bounded; see peyvand.session in reference.conf. */
   public record Settings(int parallelism, int outgoingBuffer, int deliveryWindow,
-      int redeliveryAfterMs) {}
+      int redeliveryAfterMs, int sessionsPerPlatform) {}
 
   private final ActorSystem<?> system;
   private final Operations operations;
@@ -48,6 +51,7 @@ public final class SessionStreams {
   private final ProtocolLimits limits;
   private final Settings settings;
   private final Clock clock;
+  private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
   public SessionStreams(ActorSystem<?> system, Operations operations, ProtocolLimits limits,
       Settings settings, Clock clock) {
@@ -85,6 +89,16 @@ public final class SessionStreams {
   private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,
       String transport) {
     String platformId = hello.getPlatformId();
+    AtomicInteger sessions = open.computeIfAbsent(platformId, p -> new AtomicInteger());
+    if (sessions.incrementAndGet() > settings.sessionsPerPlatform()) {
+      sessions.decrementAndGet();
+      Error tooMany = ErrorCodes.error(ErrorCode.RATE_LIMITED, "platform " + platformId
+          + " already has " + settings.sessionsPerPlatform() + " sessions on this broker node"
+          + " (peyvand.limits.sessions-per-platform); close one or connect to another node",
+          5000);
+      operations.record(platformId, "connect", Operations.Either.error(tooMany));
+      return Source.single(closing(tooMany));
+    }
     String sessionId = platformId + "-" + UUID.randomUUID().toString().substring(0, 8);
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
         Source.<ServerFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
@@ -106,6 +120,7 @@ public final class SessionStreams {
                   error == null ? "" : ": " + error);
               session.tell(Session.Stop.INSTANCE);
               queue.first().complete();
+              sessions.decrementAndGet();
             });
             return NotUsed.getInstance();
           });

@@ -51,20 +51,23 @@ public final class InterconnectService implements Interconnect {
   @Override
   public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
     return operations.consent(in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn())
-        .thenApply(result -> result.orThrow(InterconnectService::grpcError));
+        .thenApply(result -> operations.record(in.getPlatformId(), "set-consent", result)
+            .orThrow(InterconnectService::grpcError));
   }
 
   @Override
   public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
     return operations.consent(in.getPlatformId(), in.getUser(), Optional.of(in.getSender()),
-        in.getBlocked()).thenApply(result -> result.orThrow(InterconnectService::grpcError));
+        in.getBlocked()).thenApply(result -> operations.record(in.getPlatformId(), "set-blocked",
+            result).orThrow(InterconnectService::grpcError));
   }
 
   @Override
   public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
     return operations.configure(in.getPlatformId(),
             PlatformMapping.capabilities(in.getCapabilities()), in.getDefaultOptedIn())
-        .thenApply(result -> result.orThrow(InterconnectService::grpcError));
+        .thenApply(result -> operations.record(in.getPlatformId(), "configure-platform", result)
+            .orThrow(InterconnectService::grpcError));
   }
 
   @Override

@@ -1,0 +1,103 @@
+package io.peyvand.broker.ingress;
+
+import static io.peyvand.broker.ingress.RawSession.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.peyvand.broker.TestBroker;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SubmitRequest;
+import io.peyvand.protocol.v1.SubmitResult;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A flood over the rate limit is refused RATE_LIMITED with when to retry, only for the flooding
+ * sender; other users and other platforms go on; sessions per platform are capped; and every
+ * refusal is counted in /metrics.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LimitsIT {
+  @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+
+  private TestBroker node;
+  private InterconnectClient client;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestBroker.start("LimitsIT", cassandra, TestBroker.BALE_AND_EITAA + """
+        peyvand.limits.submit-per-user { rate = 1, burst = 3 }
+        peyvand.limits.sessions-per-platform = 2
+        """);
+    client = RawSession.client(node.system(), node.grpcPort());
+  }
+
+  @AfterAll
+  void stop() {
+    client.close();
+    node.close();
+  }
+
+  private SubmitResult submit(String platform, String id, String from, String to)
+      throws Exception {
+    return client.submit(SubmitRequest.newBuilder().setPlatformId(platform)
+            .setEnvelope(text(id, from, to, "x")).build())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aFloodingSenderIsRateLimitedAndNobodyElseIs() throws Exception {
+    int accepted = 0;
+    SubmitResult limited = null;
+    for (int i = 0; i < 10; i++) {
+      SubmitResult r = submit("eitaa", "flood-" + i, "eitaa:flooder", "bale:bob");
+      if (r.hasAccepted()) {
+        accepted++;
+      } else {
+        limited = r;
+      }
+    }
+    assertTrue(accepted >= 3 && accepted < 10, "accepted " + accepted);
+    assertEquals(ErrorCode.RATE_LIMITED, limited.getRefused().getCode(), limited.toString());
+    assertTrue(limited.getRefused().getRetryAfterMs() > 0, limited.toString());
+    assertTrue(limited.getRefused().getMessage().contains("flooder"), limited.toString());
+
+    assertTrue(submit("eitaa", "calm-1", "eitaa:calm", "bale:bob").hasAccepted());
+    assertTrue(submit("bale", "other-1", "bale:bob", "eitaa:alice").hasAccepted());
+
+    HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(metrics.body().contains(
+        "peyvand_refusals_total{platform=\"eitaa\",code=\"RATE_LIMITED\"}"), metrics.body());
+  }
+
+  @Test
+  void sessionsPerPlatformAreCapped() {
+    try (RawSession one = RawSession.hello(node.system(), node.grpcPort(), "bale");
+        RawSession two = RawSession.hello(node.system(), node.grpcPort(), "bale");
+        RawSession three = RawSession.open(node.system(), node.grpcPort())) {
+      three.send(io.peyvand.protocol.v1.ClientFrame.newBuilder().setHello(
+          io.peyvand.protocol.v1.Hello.newBuilder().setProtocolVersion(1).setPlatformId("bale"))
+          .build());
+      ServerFrame refused = three.expect(ServerFrame::hasError, Duration.ofSeconds(20));
+      assertEquals(ErrorCode.RATE_LIMITED, refused.getError().getError().getCode());
+      assertTrue(refused.getError().getClosing());
+      try (RawSession eitaa = RawSession.hello(node.system(), node.grpcPort(), "eitaa")) {
+        assertTrue(eitaa.ended() == null, "another platform still connects");
+      }
+    }
+  }
+}
