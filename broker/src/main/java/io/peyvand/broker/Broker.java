@@ -173,9 +173,11 @@ public final class Broker {
     return Patterns.retry(
         () -> cassandra.underlying().thenApplyAsync(session -> {
           List<Integer> applied = new SchemaMigrator(session, schema).migrate();
-          log.info(applied.isEmpty() ? "Cassandra schema is current (keyspace {})"
-              : "Applied schema migrations {} to keyspace {}",
-              applied.isEmpty() ? schema.keyspace() : applied, schema.keyspace());
+          if (applied.isEmpty()) {
+            log.info("Cassandra schema is current (keyspace {})", schema.keyspace());
+          } else {
+            log.info("Applied schema migrations {} to keyspace {}", applied, schema.keyspace());
+          }
           return Done.getInstance();
         }, blocking).whenComplete((done, error) -> {
           if (error != null) {
