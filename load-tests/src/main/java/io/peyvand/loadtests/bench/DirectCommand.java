@@ -1,0 +1,242 @@
+package io.peyvand.loadtests.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.sdk.BrokerEndpoint;
+import io.peyvand.protocol.sdk.SdkActorSystem;
+import io.peyvand.protocol.sdk.SessionRefusedException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.ActorSystem;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code direct} scenario: 1:1 messages between users of different platforms. Every platform
+ * has one session ({@link PlatformDriver}) that submits its users' messages and receives theirs. A
+ * warm-up phase runs first and is waited out (answers and deliveries) before the measured phase,
+ * so that the measured window starts clean; both phases count for the guarantees.
+ *
+ * <p>After the last submit of a phase it waits for every answer (bounded by the SDK's
+ * submit-timeout) and then for every accepted message to be delivered, up to the grace period from
+ * the last submit; what is still missing then is lost. After the measured phase it also gives the
+ * DELIVERED statuses a few seconds to reach the senders, so that a rerun does not start with this
+ * run's leftovers (they would only be counted as foreign).
+ */
+@Command(name = "direct", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
+    description = {"Closed-loop 1:1 cross-platform messaging through the adapter SDK: one session"
+        + " per platform submits (at most --in-flight unanswered) and receives.",
+        "Prints one line (or --json object) with accepted/s, delivered/s, submit-to-accepted and"
+        + " submit-to-delivered percentiles, and the guarantees observed."},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:every accepted message delivered, every repeat flagged",
+        "1:a message was lost, a repeat was not flagged, or nothing was accepted",
+        "2:bad options, or the broker could not be reached or refused a session"})
+final class DirectCommand implements Callable<Integer> {
+  static final int BROKEN = 1;
+  static final int UNREACHABLE = 2;
+  private static final Duration STATUS_SETTLE = Duration.ofSeconds(5);
+
+  @Mixin
+  CommonOptions common = new CommonOptions();
+
+  @Option(names = "--platforms", paramLabel = "N|LIST", defaultValue = "2",
+      description = "How many of the dev platforms (eitaa, bale, rubika, soroush, in that order),"
+          + " or a comma-separated list of platform ids (default ${DEFAULT-VALUE}).")
+  String platforms;
+
+  @Option(names = "--users", paramLabel = "N", defaultValue = "100",
+      description = "Users per platform (default ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--messages", paramLabel = "N", defaultValue = "10000",
+      description = "Measured messages, in total (default ${DEFAULT-VALUE}).")
+  int messages;
+
+  @Option(names = "--in-flight", paramLabel = "N", defaultValue = "256",
+      description = "Unanswered submits per platform at most (default ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "1000",
+      description = "Messages sent first and not measured (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--size-mix", paramLabel = "MIX", defaultValue = "realistic",
+      description = "Text body sizes: realistic (80%% under 200 bytes, up to 16 KiB) or fixed:N"
+          + " (default ${DEFAULT-VALUE}).")
+  String sizeMix;
+
+  @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30",
+      description = "How long after the last submit an accepted message may take to be delivered"
+          + " before it counts as lost (default ${DEFAULT-VALUE}).")
+  int graceSeconds;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> platformIds;
+    SizeMix sizes;
+    BrokerEndpoint endpoint;
+    try {
+      platformIds = Platforms.parse(platforms);
+      sizes = SizeMix.parse(sizeMix);
+      endpoint = common.endpoint();
+      positive("--users", users, 1);
+      positive("--messages", messages, 1);
+      positive("--in-flight", inFlight, 1);
+      positive("--warmup", warmup, 0);
+      positive("--grace", graceSeconds, 0);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintStream log = System.err;
+    MessageIds ids = MessageIds.fresh();
+    int total = warmup + messages;
+    DirectWorkload workload = DirectWorkload.generate(common.seed, platformIds, users, total,
+        sizes);
+    Ledger ledger = new Ledger(ids, total);
+    ActorSystem system = SdkActorSystem.create("peyvand-bench", ConfigFactory.parseString(
+        "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
+        .withFallback(ConfigFactory.load()));
+    List<PlatformDriver> drivers = new ArrayList<>();
+    try {
+      for (String platform : platformIds) {
+        drivers.add(new PlatformDriver(platform, endpoint, system, inFlight, ledger, ids,
+            workload, log));
+      }
+      String refusal = connect(drivers, endpoint);
+      if (refusal != null) {
+        log.println(refusal);
+        return UNREACHABLE;
+      }
+      log.printf("direct: run %s, platforms %s, %d users each, %d messages after %d warm-up,"
+          + " at most %d in flight per platform, sizes %s, seed %d%n", ids.runId(), platformIds,
+          users, messages, warmup, inFlight, sizes.name(), common.seed);
+      int lost = 0;
+      if (warmup > 0) {
+        runPhase("warm-up", drivers, workload, ledger, 0, warmup);
+        lost += ledger.tally(0, warmup).lost();
+      }
+      if (runPhase("measured", drivers, workload, ledger, warmup, total)) {
+        await(() -> ledger.statusesSettled(0, total), ledger,
+            ledger.now() + STATUS_SETTLE.toNanos());
+      }
+      Tally measured = ledger.tally(warmup, total);
+      reportFailures(drivers, log);
+      Report report = new Report("direct", platformIds, users, inFlight, warmup, common.seed,
+          sizes.name(), ids.runId(), measured, lost + measured.lost());
+      spec.commandLine().getOut().println(common.json ? report.json() : report.line());
+      spec.commandLine().getOut().flush();
+      return report.failed() ? BROKEN : 0;
+    } finally {
+      drivers.parallelStream().forEach(PlatformDriver::close);
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Opens every session at once; a message saying why one failed, or null. */
+  private String connect(List<PlatformDriver> drivers, BrokerEndpoint endpoint)
+      throws InterruptedException {
+    List<CompletableFuture<?>> welcomes = drivers.stream()
+        .<CompletableFuture<?>>map(d -> d.connect().toCompletableFuture()).toList();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(common.connectTimeoutSeconds);
+    for (int i = 0; i < drivers.size(); i++) {
+      try {
+        welcomes.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        return CommonOptions.unreachable(endpoint, "no session for " + drivers.get(i).platform()
+            + " within " + common.connectTimeoutSeconds + " s");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SessionRefusedException refused) {
+          return "the broker at " + endpoint + " refused the session of "
+              + drivers.get(i).platform() + ": " + refused.getMessage();
+        }
+        return CommonOptions.unreachable(endpoint, String.valueOf(e.getCause()));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Submits messages [from, to) from every platform at once and waits for their answers and
+   * deliveries; true when all accepted ones were delivered within the grace period.
+   */
+  private boolean runPhase(String name, List<PlatformDriver> drivers, DirectWorkload workload,
+      Ledger ledger, int from, int to) throws InterruptedException {
+    long start = ledger.now();
+    List<Thread> senders = new ArrayList<>();
+    List<InterruptedException> interrupted = new ArrayList<>();
+    for (PlatformDriver driver : drivers) {
+      List<DirectWorkload.Planned> mine = workload.sentBy(driver.platform(), from, to);
+      Thread sender = new Thread(() -> {
+        try {
+          driver.submitAll(mine);
+        } catch (InterruptedException e) {
+          synchronized (interrupted) {
+            interrupted.add(e);
+          }
+        }
+      }, "bench-submit-" + driver.platform());
+      senders.add(sender);
+      sender.start();
+    }
+    for (Thread sender : senders) {
+      sender.join();
+    }
+    if (!interrupted.isEmpty()) {
+      throw interrupted.get(0);
+    }
+    long lastSubmit = ledger.now();
+    // The SDK completes every submit within its submit-timeout (60 s by default).
+    Duration answerTimeout = Duration.ofSeconds(70);
+    for (PlatformDriver driver : drivers) {
+      driver.awaitAnswers(answerTimeout);
+    }
+    boolean settled = await(() -> ledger.settled(from, to), ledger,
+        lastSubmit + TimeUnit.SECONDS.toNanos(graceSeconds));
+    System.err.printf("direct: %s phase: %d messages submitted in %.1f s, %s%n", name, to - from,
+        (lastSubmit - start) / 1e9, settled ? "all accepted ones delivered"
+            : "some accepted ones not delivered within " + graceSeconds + " s");
+    return settled;
+  }
+
+  /** Polls {@code condition} until it holds or the ledger's clock reaches {@code deadline}. */
+  private static boolean await(BooleanSupplier condition, Ledger clock, long deadline)
+      throws InterruptedException {
+    while (!condition.getAsBoolean()) {
+      if (clock.now() >= deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  private static void reportFailures(List<PlatformDriver> drivers, PrintStream log) {
+    for (PlatformDriver driver : drivers) {
+      if (driver.firstFailure() != null) {
+        log.printf("%s: some submits got no answer; the first failure: %s%n", driver.platform(),
+            driver.firstFailure());
+      }
+    }
+  }
+
+  private static void positive(String option, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.peyvand.loadtests.bench;
+
+import io.peyvand.loadtests.bench.DirectWorkload.Planned;
+import io.peyvand.protocol.sdk.BrokerEndpoint;
+import io.peyvand.protocol.sdk.DeliveryHandler;
+import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.SessionListener;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.Welcome;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.ActorSystem;
+
+/**
+ * One platform's adapter in the benchmark: one {@link PeyvandClient} session that submits the
+ * messages of the platform's users, at most {@code inFlight} unanswered at a time (a closed loop: a
+ * slot frees when the submit completes), and receives the deliveries to them. Both ends are
+ * recorded in the {@link Ledger}; the delivery handler does nothing else, so it never slows the
+ * session down.
+ *
+ * <p>The client is built with the SDK's deduplication off: the benchmark wants to see every
+ * delivery the broker sends, repeats included, to check that each repeat is flagged. Automatic
+ * acknowledgement stays on, as in a real adapter.
+ */
+final class PlatformDriver implements AutoCloseable {
+  private final String platform;
+  private final Ledger ledger;
+  private final MessageIds ids;
+  private final DirectWorkload workload;
+  private final int permits;
+  private final Semaphore inFlight;
+  private final PeyvandClient client;
+  private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+
+  PlatformDriver(String platform, BrokerEndpoint broker, ActorSystem system, int inFlight,
+      Ledger ledger, MessageIds ids, DirectWorkload workload, PrintStream log) {
+    this.platform = platform;
+    this.ledger = ledger;
+    this.ids = ids;
+    this.workload = workload;
+    this.permits = inFlight;
+    this.inFlight = new Semaphore(inFlight);
+    var builder = PeyvandClient.builder();
+    this.client = builder
+        .broker(broker)
+        .platformId(platform)
+        .sessionName("bench-" + platform + "-" + ids.runId())
+        .actorSystem(system)
+        .deduplicate(false)
+        // Never let the SDK's own cap refuse a submit the closed loop allows.
+        .maxPendingSubmits(Math.max(inFlight, builder.settings().maxPendingSubmits()))
+        .deliveryHandler(DeliveryHandler.of(d -> ledger.delivered(d, ledger.now())))
+        .sessionListener(new Events(platform, log))
+        .build();
+  }
+
+  String platform() {
+    return platform;
+  }
+
+  /** Opens the session; completes with the broker's Welcome. */
+  CompletionStage<Welcome> connect() {
+    return client.connect();
+  }
+
+  /**
+   * Submits {@code messages} in order, each once a slot is free; returns when the last one was
+   * handed to the SDK (not answered: see {@link #awaitAnswers}).
+   */
+  void submitAll(List<Planned> messages) throws InterruptedException {
+    for (Planned message : messages) {
+      inFlight.acquire();
+      int index = message.index();
+      Envelope envelope = workload.envelope(message, ids.messageId(index),
+          System.currentTimeMillis());
+      ledger.submitted(index, ledger.now());
+      client.submit(envelope).whenComplete((outcome, failure) -> {
+        long at = ledger.now();
+        if (failure == null) {
+          ledger.answered(index, outcome, at);
+        } else {
+          firstFailure.compareAndSet(null, failure);
+          ledger.unanswered(index, at);
+        }
+        inFlight.release();
+      });
+    }
+  }
+
+  /** Waits until every submit made has completed; false on timeout. */
+  boolean awaitAnswers(Duration timeout) throws InterruptedException {
+    if (!inFlight.tryAcquire(permits, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    inFlight.release(permits);
+    return true;
+  }
+
+  /** The first submit that failed without an answer, or null. */
+  Throwable firstFailure() {
+    return firstFailure.get();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /**
+   * Reports the session's troubles on stderr (the result stays the only stdout output). Failed
+   * attempts before the first session are the connect timeout's business, not reported.
+   */
+  private static final class Events implements SessionListener {
+    private final String platform;
+    private final PrintStream log;
+    private volatile boolean connectedOnce;
+
+    Events(String platform, PrintStream log) {
+      this.platform = platform;
+      this.log = log;
+    }
+
+    @Override
+    public void onConnected(Welcome welcome) {
+      if (connectedOnce) {
+        log.printf("%s: session reopened (%s)%n", platform, welcome.getSessionId());
+      }
+      connectedOnce = true;
+    }
+
+    @Override
+    public void onDisconnected(Throwable cause, Duration reconnectIn) {
+      if (connectedOnce) {
+        log.printf("%s: session lost (%s); reconnecting in %d ms%n", platform,
+            cause.getMessage() != null ? cause.getMessage() : cause, reconnectIn.toMillis());
+      }
+    }
+
+    @Override
+    public void onSessionError(Error error, boolean closing) {
+      log.printf("%s: the broker refused a frame: %s: %s%s%n", platform, error.getCode(),
+          error.getMessage(), closing ? " (closing the session)" : "");
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.peyvand.loadtests.bench;
+
+import io.peyvand.protocol.v1.ErrorCode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The result of one scenario run: what was run, the account of the measured messages, and the
+ * verdict. Printed as one text line or one JSON object with the same fields (the JSON is written
+ * by hand: it is small and flat). Latencies are in milliseconds.
+ *
+ * @param lost accepted and not delivered within the grace period, warm-up messages included:
+ *     a guarantee does not stop applying during warm-up
+ */
+record Report(String scenario, List<String> platforms, int users, int inFlight, int warmup,
+    long seed, String sizeMix, String runId, Tally measured, int lost) {
+
+  /** Whether a guarantee was broken (or nothing was accepted at all): exit non-zero. */
+  boolean failed() {
+    return lost > 0 || measured.unflaggedDuplicates() > 0 || measured.accepted() == 0;
+  }
+
+  /** The one-line summary. */
+  String line() {
+    Tally t = measured;
+    return String.format(Locale.ROOT,
+        "%s: platforms=%d messages=%d accepted=%.0f/s delivered=%.0f/s"
+            + " submit-accepted p50=%s ms p99=%s ms max=%s ms"
+            + " submit-delivered p50=%s ms p99=%s ms max=%s ms"
+            + " lost=%d unflagged-dups=%d redelivered=%d redelivered-unseen=%d refused=%d%s"
+            + " unanswered=%d duplicates=%d"
+            + " statuses=%d",
+        scenario, platforms.size(), t.messages(), t.acceptedPerSecond(), t.deliveredPerSecond(),
+        ms(t.submitToAccepted().value(0.5)), ms(t.submitToAccepted().value(0.99)),
+        ms(t.submitToAccepted().max()),
+        ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
+        ms(t.submitToDelivered().max()),
+        lost, t.unflaggedDuplicates(), t.redelivered(), t.redeliveredUnseen(), t.refusedTotal(),
+        t.refused().isEmpty() ? "" : codes(t.refused(), "(", ")", "="),
+        t.unanswered(), t.duplicates(), t.statuses());
+  }
+
+  /** The same as one JSON object. */
+  String json() {
+    Tally t = measured;
+    return "{" + String.join(",",
+        field("scenario", quote(scenario)),
+        field("platforms", platforms.size()),
+        field("platformIds", platforms.stream().map(Report::quote)
+            .collect(Collectors.joining(",", "[", "]"))),
+        field("users", users),
+        field("inFlight", inFlight),
+        field("warmup", warmup),
+        field("seed", seed),
+        field("sizeMix", quote(sizeMix)),
+        field("runId", quote(runId)),
+        field("messages", t.messages()),
+        field("accepted", t.accepted()),
+        field("acceptedPerSec", round(t.acceptedPerSecond())),
+        field("delivered", t.delivered()),
+        field("deliveredPerSec", round(t.deliveredPerSecond())),
+        field("submitAcceptedMs", latencies(t.submitToAccepted())),
+        field("submitDeliveredMs", latencies(t.submitToDelivered())),
+        field("lost", lost),
+        field("unflaggedDups", t.unflaggedDuplicates()),
+        field("redelivered", t.redelivered()),
+        field("redeliveredUnseen", t.redeliveredUnseen()),
+        field("refused", t.refusedTotal()),
+        field("refusedByCode", codes(t.refused(), "{", "}", ":")),
+        field("unanswered", t.unanswered()),
+        field("duplicates", t.duplicates()),
+        field("statuses", t.statuses()),
+        field("foreign", t.foreign()),
+        field("ok", !failed())) + "}";
+  }
+
+  private static String latencies(Percentiles p) {
+    return "{\"p50\":" + ms(p.value(0.5)) + ",\"p99\":" + ms(p.value(0.99)) + ",\"max\":"
+        + ms(p.max()) + ",\"count\":" + p.count() + "}";
+  }
+
+  private static String codes(Map<ErrorCode, Integer> refused, String open, String close,
+      String separator) {
+    return refused.entrySet().stream()
+        .map(e -> (separator.equals(":") ? quote(e.getKey().name()) : e.getKey().name())
+            + separator + e.getValue())
+        .collect(Collectors.joining(",", open, close));
+  }
+
+  /** Nanoseconds as milliseconds with one decimal. */
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static String round(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  private static String field(String name, Object value) {
+    return quote(name) + ":" + value;
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}
