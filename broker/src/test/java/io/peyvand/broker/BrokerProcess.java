@@ -42,6 +42,7 @@ public final class BrokerProcess implements AutoCloseable {
         peyvand.grpc.port = %d
         peyvand.http.port = %d
         pekko.remote.artery.canonical.port = 0
+        peyvand.limits.submit-per-user { rate = 100000, burst = 100000 }
         """.formatted(grpcPort, httpPort));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp",

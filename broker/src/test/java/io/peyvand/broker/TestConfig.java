@@ -16,6 +16,8 @@ public final class TestConfig {
         pekko.remote.artery.canonical.port = 0
         pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
         pekko.coordinated-shutdown.terminate-actor-system = on
+        # Tests send bursts from one user; LimitsIT sets the limits it tests.
+        peyvand.limits.submit-per-user { rate = 100000, burst = 100000 }
         """).withFallback(ConfigFactory.load());
   }
 }
