@@ -103,12 +103,12 @@ final class ListenCommand implements Callable<Integer> {
         err.println(refused.getMessage());
         return 1;
       }
-      err.println(BrokerOption.unreachable(endpoint, e.getCause() + "; tried over "
-          + connection.description()));
+      err.println(BrokerOption.unreachable(endpoint, e.getCause() + "; "
+          + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (TimeoutException e) {
       err.println(BrokerOption.unreachable(endpoint, "no session within " + waitSeconds
-          + " s; tried over " + connection.description()));
+          + " s; " + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (InterruptedException e) {
       return 0;

@@ -106,8 +106,8 @@ final class SendCommand implements Callable<Integer> {
         out.flush();
         return REFUSED;
       }
-      err.println(BrokerOption.unreachable(endpoint, reason(e) + "; tried over "
-          + connection.description()));
+      err.println(BrokerOption.unreachable(endpoint, reason(e) + "; "
+          + connection.triedOver()));
       err.flush();
       return UNREACHABLE;
     } finally {

@@ -30,8 +30,18 @@ final class TlsOption {
           + " development CA's peyvand-dev).")
   String password;
 
-  /** How to connect as {@code platform}, and a few words saying which way was chosen. */
-  record Connection(Optional<SSLContext> tls, String description) {}
+  /**
+   * How to connect as {@code platform}: a few words saying which way was chosen, and what a
+   * broker that refuses the connection would look like from here.
+   */
+  record Connection(Optional<SSLContext> tls, String description) {
+    /** Tried over what, and why that may be the reason the broker is unreachable. */
+    String triedOver() {
+      return "tried over " + description + "; " + (tls.isPresent()
+          ? "a certificate the broker refuses (revoked, expired, of another CA) fails the same way"
+          : "a broker with TLS (./peyvand dev) refuses plaintext");
+    }
+  }
 
   /**
    * The connection for {@code platform}: mutual TLS with its certificate when it exists (a file

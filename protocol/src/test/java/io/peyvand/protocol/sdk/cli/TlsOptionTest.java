@@ -28,6 +28,7 @@ class TlsOptionTest {
     assertEquals(Optional.empty(), connection.tls());
     assertEquals("plaintext (no certificate " + pki.resolve("platforms/bale.p12") + ")",
         connection.description());
+    assertTrue(connection.triedOver().contains("refuses plaintext"), connection.triedOver());
   }
 
   @Test
