@@ -3,6 +3,8 @@ package io.peyvand.broker;
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.Operations;
+import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
 import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.observability.SecurityEvents;
@@ -15,7 +17,10 @@ import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.serialization.MailboxSnapshots;
+import io.peyvand.broker.session.LiveSessions;
 import io.peyvand.broker.session.SessionStreams;
+import io.peyvand.broker.tls.RevocationList;
+import io.peyvand.broker.tls.ServerTls;
 import io.peyvand.persistence.pending.PendingMailboxStore;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ProtocolLimits;
@@ -38,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -51,8 +57,12 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SystemMaterializer;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
@@ -67,6 +77,11 @@ import org.slf4j.LoggerFactory;
  * entities, registers the bootstrap platforms, and then opens sessions: WebSocket on the HTTP port
  * ({@code /v1/ws}, refused with 503 until then) and the gRPC port, bound last. Main and the
  * integration tests start the broker the same way.
+ *
+ * <p>With {@code peyvand.tls.enabled} both ports speak TLS 1.3 ({@link ServerTls}); each request's
+ * {@link Peer} comes from its client certificate ({@link PeerAuthentication}), the revocation list
+ * is reloaded every {@code crl-reload-interval} and the sessions of newly revoked certificates are
+ * closed ({@link LiveSessions}). Without it, plaintext, and platform ids are taken as given.
  */
 public final class Broker {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
@@ -88,9 +103,26 @@ public final class Broker {
     this.grpc = grpc;
   }
 
-  /** Starts a broker node in {@code system}; completes when every listener is bound. */
+  /**
+   * Starts a broker node in {@code system}; completes when every listener is bound, or fails (a
+   * bad setting, a TLS file that cannot be used, a port taken).
+   */
   public static CompletionStage<Broker> start(ActorSystem<?> system) {
-    BrokerSettings settings = BrokerSettings.fromConfig(system.settings().config());
+    BrokerSettings settings;
+    Optional<ServerTls> tls;
+    try {
+      settings = BrokerSettings.fromConfig(system.settings().config());
+      tls = settings.tls().enabled()
+          ? Optional.of(ServerTls.create(settings.tls(), Clock.systemUTC()))
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    PeerAuthentication authentication = tls
+        .map(t -> PeerAuthentication.certificates(t.revocations()))
+        .orElseGet(PeerAuthentication::plaintext);
+    LiveSessions live = tls.map(t -> liveSessions(system, settings, t.revocations()))
+        .orElseGet(LiveSessions::none);
     CassandraSession cassandra = CassandraSessionRegistry.get(system).sessionFor(CASSANDRA_SESSION);
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
     PendingMailboxStore pending = new PendingMailboxStore(cassandra.underlying(),
@@ -106,10 +138,14 @@ public final class Broker {
         });
 
     readiness.startupStep("binding HTTP");
-    CompletableFuture<Flow<Message, Message, NotUsed>> webSocket = new CompletableFuture<>();
-    CompletionStage<ServerBinding> httpBinding = Http.get(system)
-        .newServerAt(settings.http().iface(), settings.http().port())
-        .bind(new HttpEndpoints(readiness, metrics, webSocket).routes())
+    CompletableFuture<Function<Peer, Flow<Message, Message, NotUsed>>> webSocket =
+        new CompletableFuture<>();
+    ServerBuilder httpServer = Http.get(system)
+        .newServerAt(settings.http().iface(), settings.http().port());
+    CompletionStage<ServerBinding> httpBinding = tls
+        .map(t -> httpServer.enableHttps(t.clientCertificateRequested()))
+        .orElse(httpServer)
+        .bind(new HttpEndpoints(readiness, metrics, authentication, webSocket).routes())
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
     return httpBinding.thenCompose(http -> {
@@ -130,11 +166,11 @@ public final class Broker {
           .thenCompose(done -> {
             readiness.startupStep("binding gRPC");
             Operations operations = operations(system, settings, security);
-            SessionStreams sessions = sessions(system, settings, mailboxes, operations);
+            SessionStreams sessions = sessions(system, settings, mailboxes, operations, live);
             webSocket.complete(new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
-                .handler());
-            return bindGrpc(system, settings, readiness,
-                new InterconnectService(operations, sessions));
+                ::handler);
+            return bindGrpc(system, settings, readiness, tls, authentication,
+                new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE));
           })
           .thenApply(grpc -> {
             readiness.started();
@@ -258,26 +294,56 @@ public final class Broker {
 
   /** The sessions of both edges (gRPC Connect and WebSocket), bounded alike. */
   private static SessionStreams sessions(ActorSystem<?> system, BrokerSettings settings,
-      MailboxSettings mailboxes, Operations operations) {
+      MailboxSettings mailboxes, Operations operations, LiveSessions live) {
     return new SessionStreams(system, operations, ProtocolLimits.defaults(),
         new SessionStreams.Settings(settings.sessionParallelism(),
             settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
             (int) mailboxes.redeliveryAfter().toMillis(),
             system.settings().config().getInt("peyvand.limits.sessions-per-platform")),
-        Clock.systemUTC());
+        Clock.systemUTC(), live);
   }
 
+  /**
+   * The registry of certificate sessions, and the timer that reloads the revocation list (on the
+   * blocking dispatcher: it reads a file) and closes the sessions of newly revoked certificates.
+   */
+  private static LiveSessions liveSessions(ActorSystem<?> system, BrokerSettings settings,
+      RevocationList revocations) {
+    LiveSessions live = new LiveSessions(
+        identity -> revocations.isRevoked(identity.issuer(), identity.serial()));
+    Duration interval = settings.tls().crlReloadInterval();
+    system.scheduler().scheduleWithFixedDelay(interval, interval, () -> {
+      if (!revocations.reload().isEmpty()) {
+        int closed = live.closeRevoked();
+        log.info("Closed {} session(s) of revoked certificates", closed);
+      }
+    }, system.dispatchers().lookup(DispatcherSelector.blocking()));
+    return live;
+  }
+
+  /**
+   * The gRPC port: Interconnect, health and reflection. pekko-grpc's generated handler serves one
+   * service instance, while the acting peer differs per request (its TLS session), so each
+   * request is handed to a view of the service bound to its peer.
+   */
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
-      BrokerSettings settings, Readiness readiness, InterconnectService interconnect) {
+      BrokerSettings settings, Readiness readiness, Optional<ServerTls> tls,
+      PeerAuthentication authentication, InterconnectService interconnect) {
     GrpcHealthService health = new GrpcHealthService(readiness,
         Set.of(Health.name, Interconnect.name), Duration.ofSeconds(1));
+    Materializer materializer = SystemMaterializer.get(system).materializer();
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
+        request -> InterconnectHandlerFactory.partial(
+                interconnect.forPeer(authentication.peer(request)), Interconnect.name,
+                materializer, GrpcErrors.MAPPER, system)
+            .apply(request);
     var handler = ServiceHandler.concatOrNotFound(
-        InterconnectHandlerFactory.partial(interconnect, Interconnect.name,
-            SystemMaterializer.get(system).materializer(), GrpcErrors.MAPPER, system),
+        perPeer,
         HealthHandlerFactory.partial(health, Health.name, system),
         ServerReflection.create(List.of(Interconnect.description, Health.description), system));
-    return Http.get(system)
-        .newServerAt(settings.grpc().iface(), settings.grpc().port())
+    ServerBuilder server = Http.get(system)
+        .newServerAt(settings.grpc().iface(), settings.grpc().port());
+    return tls.map(t -> server.enableHttps(t.clientCertificateRequired())).orElse(server)
         .bind(handler)
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
   }

@@ -1,6 +1,7 @@
 package io.peyvand.broker;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.tls.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,11 +24,15 @@ public record BrokerSettings(
     int sessionParallelism,
     int sessionOutgoingBuffer,
     long websocketMaxFrameBytes,
-    List<PlatformSeed> bootstrapPlatforms) {
+    List<PlatformSeed> bootstrapPlatforms,
+    TlsSettings tls) {
 
   private static final Pattern PLATFORM_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
 
-  /** dev allows conveniences (embedded Cassandra, schema auto-creation); production refuses them. */
+  /**
+   * dev allows conveniences (embedded Cassandra, schema auto-creation, plaintext listeners);
+   * production refuses them.
+   */
   public enum Environment { DEV, PRODUCTION }
 
   /** Where a server listens. Port 0 picks a free port (tests). */
@@ -64,6 +69,17 @@ public record BrokerSettings(
       refuseInProduction(config, "pekko.persistence.cassandra.snapshot.keyspace-autocreate");
       refuseInProduction(config, "pekko.persistence.cassandra.snapshot.tables-autocreate");
       refuseInProduction(config, "peyvand.cluster.self-join");
+      refuseInProduction(config, "peyvand.pki.create-for-dev");
+    }
+    TlsSettings tls = TlsSettings.fromConfig(p.getConfig("tls"));
+    if (environment == Environment.PRODUCTION && !tls.enabled()) {
+      throw new IllegalArgumentException("peyvand.tls.enabled = off is refused when"
+          + " peyvand.environment = production: platforms connect with mutual TLS. Set"
+          + " peyvand.tls.enabled = on with key-store, trust-store and crl-file (SECURITY.md)");
+    }
+    if (environment == Environment.PRODUCTION && tls.crlFile().isEmpty()) {
+      throw new IllegalArgumentException("peyvand.tls.crl-file must name the CA's certificate"
+          + " revocation list when peyvand.environment = production");
     }
     List<PlatformSeed> seeds = p.getConfigList("platforms.bootstrap").stream()
         .map(c -> new PlatformSeed(c.getString("id"), c.getString("display-name"),
@@ -82,7 +98,8 @@ public record BrokerSettings(
         p.getInt("session.parallelism"),
         p.getInt("session.outgoing-buffer"),
         positiveBytes(p, "websocket.max-frame-bytes"),
-        seeds);
+        seeds,
+        tls);
   }
 
   private static long positiveBytes(Config p, String path) {

@@ -3,11 +3,16 @@ package io.peyvand.broker;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.peyvand.broker.pki.DevPki;
+import io.peyvand.broker.pki.PkiCommand;
+import io.peyvand.broker.pki.PkiSettings;
+import io.peyvand.broker.tls.ServerTls;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +29,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line behind {@code ./peyvand}: {@code dev} (a broker with its own Cassandra),
- * {@code run} (a broker from a deployable configuration) and {@code cassandra} (a Cassandra node in
- * the foreground). Flags override the configuration file, which overrides every reference.conf.
+ * The command line behind {@code ./peyvand}: {@code dev} (a broker with its own Cassandra and,
+ * on first start, its development CA), {@code run} (a broker from a deployable configuration),
+ * {@code cassandra} (a Cassandra node in the foreground) and {@code pki} (the development CA).
+ * Flags override the configuration file, which overrides every reference.conf.
  */
 @Command(name = "peyvand", mixinStandardHelpOptions = true, version = "Peyvand 0.1.0",
     description = "Peyvand interconnection broker.",
-    subcommands = {Main.Dev.class, Main.Run.class, Main.CassandraCommand.class})
+    subcommands = {Main.Dev.class, Main.Run.class, Main.CassandraCommand.class,
+        PkiCommand.class})
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -105,8 +112,10 @@ public final class Main {
   }
 
   @Command(name = "dev", mixinStandardHelpOptions = true,
-      description = "Run a single-node broker with an embedded Cassandra (data kept in"
-          + " data/cassandra) until Ctrl-C.")
+      description = {"Run a single-node broker with an embedded Cassandra (data kept in"
+          + " data/cassandra) until Ctrl-C.",
+          "Over mutual TLS: on first start it creates a development CA and certificates for the"
+              + " dev platforms in data/pki (peyvand.pki)."})
   static final class Dev implements Callable<Integer> {
     @CommandLine.Mixin Listeners listeners = new Listeners();
     @CommandLine.Mixin CassandraOptions cassandra = new CassandraOptions();
@@ -115,9 +124,27 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      return runBroker(load(config != null ? config : deployable("dev.conf").toFile(),
-          cassandra.addTo(listeners.overrides())));
+      Config loaded = load(config != null ? config : deployable("dev.conf").toFile(),
+          cassandra.addTo(listeners.overrides()));
+      createDevPki(loaded);
+      return runBroker(loaded);
     }
+  }
+
+  /**
+   * With peyvand.pki.create-for-dev: the development CA and the certificates of the broker, the
+   * bootstrap platforms and the dev administrator, where missing; prints what it wrote.
+   */
+  static void createDevPki(Config config) {
+    PkiSettings pki = PkiSettings.fromConfig(config);
+    BrokerSettings settings = BrokerSettings.fromConfig(config);
+    if (!pki.createForDev() || settings.environment() != BrokerSettings.Environment.DEV) {
+      return;
+    }
+    List<String> written = DevPki.ensure(pki, settings.bootstrapPlatforms().stream()
+        .map(BrokerSettings.PlatformSeed::id).toList(), Clock.systemUTC());
+    written.forEach(line -> System.out.println("pki: " + line));
+    System.out.flush();
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
@@ -156,7 +183,11 @@ public final class Main {
 
   /** Starts the embedded Cassandra if configured, then the broker; blocks until it terminates. */
   static int runBroker(Config config) throws InterruptedException {
-    BrokerSettings.fromConfig(config); // fails on a bad setting before anything starts
+    // Fail on a bad setting or an unusable TLS file before anything starts.
+    BrokerSettings settings = BrokerSettings.fromConfig(config);
+    if (settings.tls().enabled()) {
+      ServerTls.create(settings.tls(), Clock.systemUTC());
+    }
     CassandraNode cassandra = null;
     if (config.getBoolean("peyvand.cassandra.embedded.enabled")) {
       cassandra = CassandraNode.start(CassandraNodeSettings.fromConfig(config));
@@ -185,15 +216,20 @@ public final class Main {
 
   private static void printListening(Broker broker, CassandraNode cassandra) {
     PrintStream out = System.out;
-    out.printf("%nPeyvand broker is ready (%s, node %s)%n",
+    boolean tls = broker.settings().tls().enabled();
+    out.printf("%nPeyvand broker is ready (%s, node %s, %s)%n",
         broker.settings().environment().name().toLowerCase(),
-        broker.system().address());
-    out.printf("  gRPC       %s:%d   adapters; grpc.health.v1.Health; server reflection%n",
-        broker.grpcAddress().getHostString(), broker.grpcAddress().getPort());
-    out.printf("  HTTP       http://%s:%d   /health/ready  /health/alive  /metrics%n",
-        broker.httpAddress().getHostString(), broker.httpAddress().getPort());
-    out.printf("  WebSocket  ws://%s:%d/v1/ws   sessions for web clients (binary frames)%n",
-        broker.httpAddress().getHostString(), broker.httpAddress().getPort());
+        broker.system().address(), tls ? "mutual TLS, CA " + broker.settings().tls().trustStore()
+            : "PLAINTEXT: platform ids are taken as given");
+    out.printf("  gRPC       %s:%d   adapters%s; grpc.health.v1.Health; server reflection%n",
+        broker.grpcAddress().getHostString(), broker.grpcAddress().getPort(),
+        tls ? " (client certificate required)" : "");
+    out.printf("  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics%n",
+        tls ? "https" : "http", broker.httpAddress().getHostString(),
+        broker.httpAddress().getPort());
+    out.printf("  WebSocket  %s://%s:%d/v1/ws   sessions for web clients (binary frames)%s%n",
+        tls ? "wss" : "ws", broker.httpAddress().getHostString(), broker.httpAddress().getPort(),
+        tls ? ", client certificate required" : "");
     if (cassandra != null) {
       out.printf("  Cassandra  %s   embedded; data in %s%n", cassandra.settings().cqlContactPoint(),
           cassandra.home());

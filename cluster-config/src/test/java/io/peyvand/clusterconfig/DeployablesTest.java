@@ -9,6 +9,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.peyvand.broker.BrokerSettings;
+import io.peyvand.broker.pki.PkiSettings;
+import io.peyvand.broker.tls.TlsSettings;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.schema.SchemaSettings;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +99,19 @@ class DeployablesTest {
   }
 
   @Test
+  void devRunsOverMutualTlsWithTheDevelopmentCaItCreates() {
+    Config dev = load("dev.conf");
+    TlsSettings tls = BrokerSettings.fromConfig(dev).tls();
+    PkiSettings pki = PkiSettings.fromConfig(dev);
+    assertTrue(tls.enabled());
+    assertTrue(pki.createForDev());
+    assertEquals(pki.layout().brokerKeyStore(), tls.keyStore());
+    assertEquals(pki.layout().caCertificate(), tls.trustStore());
+    assertEquals(Optional.of(pki.layout().crl()), tls.crlFile());
+    assertEquals(pki.password(), tls.keyStorePassword());
+  }
+
+  @Test
   void productionReplicatesThreeTimesAndWritesAtQuorum() {
     Config production = load("production.conf");
     assertEquals(BrokerSettings.Environment.PRODUCTION,
@@ -110,15 +126,36 @@ class DeployablesTest {
   }
 
   @Test
+  void productionRunsOverMutualTlsWithARevocationList() {
+    TlsSettings tls = BrokerSettings.fromConfig(load("production.conf")).tls();
+    assertTrue(tls.enabled());
+    assertTrue(tls.crlFile().isPresent());
+  }
+
+  @Test
   void productionRefusesDevelopmentConveniences() {
     Config production = load("production.conf");
     for (String path : List.of("peyvand.cassandra.embedded.enabled",
-        "pekko.persistence.cassandra.journal.tables-autocreate", "peyvand.cluster.self-join")) {
+        "pekko.persistence.cassandra.journal.tables-autocreate", "peyvand.cluster.self-join",
+        "peyvand.pki.create-for-dev")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> BrokerSettings.fromConfig(production.withValue(path,
               ConfigValueFactory.fromAnyRef(true))));
       assertTrue(e.getMessage().contains(path), e.getMessage());
     }
+  }
+
+  @Test
+  void productionRefusesToStartWithoutTlsOrWithoutARevocationList() {
+    Config production = load("production.conf");
+    IllegalArgumentException plaintext = assertThrows(IllegalArgumentException.class,
+        () -> BrokerSettings.fromConfig(production.withValue("peyvand.tls.enabled",
+            ConfigValueFactory.fromAnyRef(false))));
+    assertTrue(plaintext.getMessage().contains("peyvand.tls.enabled"), plaintext.getMessage());
+    IllegalArgumentException noCrl = assertThrows(IllegalArgumentException.class,
+        () -> BrokerSettings.fromConfig(production.withValue("peyvand.tls.crl-file",
+            ConfigValueFactory.fromAnyRef(""))));
+    assertTrue(noCrl.getMessage().contains("peyvand.tls.crl-file"), noCrl.getMessage());
   }
 
   @Test

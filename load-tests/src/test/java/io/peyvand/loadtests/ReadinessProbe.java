@@ -17,11 +17,13 @@ import java.time.Duration;
  * balancers and orchestrators does to every node. Fails the run if more than 0.1% of probes fail
  * or the 99th percentile exceeds the bound.
  *
- * <p>System properties: peyvand.http (default http://127.0.0.1:7401), rate (probes/s, 50),
- * duration (seconds at plateau, 30), p99-ms (bound, 250).
+ * <p>System properties: peyvand.http (default https://127.0.0.1:7401, as ./peyvand dev serves it
+ * over TLS; health needs no client certificate and Gatling does not check the dev CA's server
+ * certificate; http://... for a broker with TLS off), rate (probes/s, 50), duration (seconds at
+ * plateau, 30), p99-ms (bound, 250).
  */
 public class ReadinessProbe extends Simulation {
-  private final String baseUrl = System.getProperty("peyvand.http", "http://127.0.0.1:7401");
+  private final String baseUrl = System.getProperty("peyvand.http", "https://127.0.0.1:7401");
   private final double rate = Double.parseDouble(System.getProperty("rate", "50"));
   private final long seconds = Long.parseLong(System.getProperty("duration", "30"));
   private final int p99Millis = Integer.parseInt(System.getProperty("p99-ms", "250"));

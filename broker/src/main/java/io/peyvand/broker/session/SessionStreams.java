@@ -1,6 +1,7 @@
 package io.peyvand.broker.session;
 
 import io.peyvand.broker.ingress.Operations;
+import io.peyvand.broker.ingress.Peer;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.FrameValidator;
 import io.peyvand.protocol.ProtocolLimits;
@@ -32,11 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A session as a stream, the same for gRPC and WebSocket: the first frame must be Hello, answered
- * by Welcome; then frames are handled with bounded parallelism, results and deliveries merge into
- * the outgoing stream. Backpressure is end to end: when the adapter reads slowly, results wait,
- * which stops reading its frames; deliveries wait in a bounded queue and beyond it are refused
- * back to their mailboxes.
+ * A session as a stream, the same for gRPC and WebSocket: the first frame must be Hello, for a
+ * platform the transport's {@link Peer} may act for (with mutual TLS: the client certificate's),
+ * answered by Welcome; then frames are handled with bounded parallelism, results and deliveries
+ * merge into the outgoing stream. Backpressure is end to end: when the adapter reads slowly,
+ * results wait, which stops reading its frames; deliveries wait in a bounded queue and beyond it
+ * are refused back to their mailboxes. A session opened with a certificate is registered in
+ * {@link LiveSessions}, which ends it with a closing SessionError when the certificate is revoked.
  */
 public final class SessionStreams {
   private static final Logger log = LoggerFactory.getLogger(SessionStreams.class);
@@ -52,19 +55,25 @@ public final class SessionStreams {
   private final Settings settings;
   private final Clock clock;
   private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+  private final LiveSessions live;
 
   public SessionStreams(ActorSystem<?> system, Operations operations, ProtocolLimits limits,
-      Settings settings, Clock clock) {
+      Settings settings, Clock clock, LiveSessions live) {
     this.system = system;
     this.operations = operations;
     this.validator = new FrameValidator(limits);
     this.limits = limits;
     this.settings = settings;
     this.clock = clock;
+    this.live = live;
   }
 
-  /** The outgoing frames of a session whose incoming frames are {@code in}. */
-  public Source<ServerFrame, NotUsed> session(Source<ClientFrame, ?> in, String transport) {
+  /**
+   * The outgoing frames of a session whose incoming frames are {@code in}, from {@code peer}; a
+   * Hello for a platform the peer may not act for is answered by a closing NOT_PERMITTED.
+   */
+  public Source<ServerFrame, NotUsed> session(Source<ClientFrame, ?> in, String transport,
+      Peer peer) {
     return in.prefixAndTail(1).flatMapConcat(pair -> {
       if (pair.first().isEmpty()) {
         return Source.<ServerFrame>empty();
@@ -79,15 +88,21 @@ public final class SessionStreams {
         return Source.single(closing(invalid.get()));
       }
       Hello hello = first.getHello();
+      Optional<Error> notPermitted = peer.mayActFor(hello.getPlatformId());
+      if (notPermitted.isPresent()) {
+        operations.record(hello.getPlatformId(), "connect over " + transport,
+            Operations.Either.error(notPermitted.get()));
+        return Source.single(closing(notPermitted.get()));
+      }
       return Source.completionStage(operations.platform(hello.getPlatformId()))
           .flatMapConcat(platform -> platform.isError()
               ? Source.single(closing(platform.error()))
-              : established(hello, pair.second(), transport));
+              : established(hello, pair.second(), transport, peer));
     }).mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
   private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,
-      String transport) {
+      String transport, Peer peer) {
     String platformId = hello.getPlatformId();
     AtomicInteger sessions = open.computeIfAbsent(platformId, p -> new AtomicInteger());
     if (sessions.incrementAndGet() > settings.sessionsPerPlatform()) {
@@ -109,8 +124,17 @@ public final class SessionStreams {
     return Source.single(welcome).concat(Source.lazySource(() -> {
       ActorRef<Session.Command> session = system.systemActorOf(
           Session.create(platformId, queue.first()), "session-" + sessionId, Props.empty());
-      log.info("Session {} of {} connected over {} ({})", sessionId, platformId, transport,
-          hello.getSessionName());
+      log.info("Session {} of {} connected over {} ({}){}", sessionId, platformId, transport,
+          hello.getSessionName(), peer.certificate().map(c -> " with certificate " + c)
+              .orElse(""));
+      // Completed with a closing SessionError to end the session from outside (revocation), or
+      // empty when the session ends on its own.
+      Pair<CompletableFuture<Optional<ServerFrame>>, Source<ServerFrame, NotUsed>> closer =
+          Source.<ServerFrame>maybe().preMaterialize(system);
+      Runnable deregister = peer.certificate()
+          .map(certificate -> live.register(certificate,
+              error -> closer.first().complete(Optional.of(closing(error)))))
+          .orElse(() -> { });
       Source<ServerFrame, NotUsed> results = rest
           .mapAsync(settings.parallelism(), frame -> handle(platformId, frame))
           .mapConcat(frames -> frames)
@@ -118,13 +142,18 @@ public final class SessionStreams {
             done.whenComplete((ok, error) -> {
               log.info("Session {} of {} ended{}", sessionId, platformId,
                   error == null ? "" : ": " + error);
+              deregister.run();
               session.tell(Session.Stop.INSTANCE);
               queue.first().complete();
+              closer.first().complete(Optional.empty());
               sessions.decrementAndGet();
             });
             return NotUsed.getInstance();
           });
-      return results.merge(queue.second(), true);
+      // A closing SessionError is the last frame: the session ends right after it.
+      return results.merge(queue.second(), true)
+          .merge(closer.second())
+          .takeWhile(frame -> !(frame.hasError() && frame.getError().getClosing()), true);
     }).mapMaterializedValue(m -> NotUsed.getInstance()));
   }
 

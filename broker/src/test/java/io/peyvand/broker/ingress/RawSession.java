@@ -47,12 +47,23 @@ public final class RawSession implements AutoCloseable {
 
   /** Opens a session without sending anything. */
   public static RawSession open(ActorSystem<?> system, int port) {
-    return new RawSession(client(system, port), system);
+    return open(system, client(system, port));
+  }
+
+  /** Opens a session through {@code client} (e.g. TLS), which it closes when closed. */
+  public static RawSession open(ActorSystem<?> system, InterconnectClient client) {
+    return new RawSession(client, system);
   }
 
   /** Opens a session and says Hello for the platform; waits for Welcome. */
   public static RawSession hello(ActorSystem<?> system, int port, String platform) {
-    RawSession session = open(system, port);
+    return hello(system, client(system, port), platform);
+  }
+
+  /** Opens a session through {@code client}, says Hello for the platform; waits for Welcome. */
+  public static RawSession hello(ActorSystem<?> system, InterconnectClient client,
+      String platform) {
+    RawSession session = open(system, client);
     session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
         .setPlatformId(platform).setSessionName("test")).build());
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));

@@ -2,14 +2,16 @@ package io.peyvand.protocol.sdk;
 
 import com.typesafe.config.Config;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
- * Where the broker listens for adapters. The connection is plaintext for now (the broker serves no
- * TLS yet); {@link #grpcSettings} is the one place that decides it, and
- * {@link PeyvandClientBuilder#grpcSettings} lets an adapter add TLS (or anything else pekko-grpc
- * offers) without changing the SDK.
+ * Where the broker listens for adapters. {@link #grpcSettings} is the one place that decides
+ * between mutual TLS (a context with the platform's certificate, see
+ * {@link PeyvandClientBuilder#tls}) and plaintext (a development broker with TLS off);
+ * {@link PeyvandClientBuilder#grpcSettings} adjusts anything else pekko-grpc offers.
  */
 public record BrokerEndpoint(String host, int port) {
   public BrokerEndpoint {
@@ -42,12 +44,21 @@ public record BrokerEndpoint(String host, int port) {
         config.getInt("peyvand.sdk.broker.port"));
   }
 
-  /**
-   * pekko-grpc settings for this endpoint. Plaintext: TLS goes here once the broker serves it
-   * ({@code withTls(true)} with {@code withSslContext} or {@code withTrustManager}).
-   */
+  /** pekko-grpc settings for this endpoint in plaintext (a development broker with TLS off). */
   public GrpcClientSettings grpcSettings(ClassicActorSystemProvider system) {
-    return GrpcClientSettings.connectToServiceAt(host, port, system).withTls(false);
+    return grpcSettings(system, Optional.empty());
+  }
+
+  /**
+   * pekko-grpc settings for this endpoint: TLS with {@code tls} (which presents the platform's
+   * client certificate and trusts the interconnect's CA), plaintext without. With TLS the broker's
+   * certificate must name {@link #host} (a DNS name or an IP address).
+   */
+  public GrpcClientSettings grpcSettings(ClassicActorSystemProvider system,
+      Optional<SSLContext> tls) {
+    GrpcClientSettings settings = GrpcClientSettings.connectToServiceAt(host, port, system);
+    return tls.map(context -> settings.withTls(true).withSslContext(context))
+        .orElseGet(() -> settings.withTls(false));
   }
 
   @Override

@@ -6,11 +6,13 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.grpc.GrpcClientSettings;
@@ -33,18 +35,20 @@ public final class PeyvandClient implements AutoCloseable {
   private final ClientSettings settings;
   private final ActorSystem system;
   private final boolean ownsSystem;
+  private final Optional<SSLContext> tls;
   private final UnaryOperator<GrpcClientSettings> grpcSettings;
   private final ClientEngine engine;
   private final AtomicBoolean closed = new AtomicBoolean();
   private InterconnectClient grpc;
 
   PeyvandClient(ClientSettings settings, DeliveryHandler handler, SessionListener listener,
-      ClassicActorSystemProvider system, Config config,
+      ClassicActorSystemProvider system, Config config, Optional<SSLContext> tls,
       UnaryOperator<GrpcClientSettings> grpcSettings) {
     this.settings = settings;
     this.ownsSystem = system == null;
     this.system = ownsSystem ? SdkActorSystem.create("peyvand-sdk", config)
         : system.classicSystem();
+    this.tls = tls;
     this.grpcSettings = grpcSettings;
     this.engine = new ClientEngine(settings, this.system, this::grpc, handler, listener);
   }
@@ -154,7 +158,7 @@ public final class PeyvandClient implements AutoCloseable {
   private synchronized InterconnectClient grpc() {
     if (grpc == null || grpc.closed().toCompletableFuture().isDone()) {
       grpc = InterconnectClient.create(grpcSettings.apply(
-          settings.broker().grpcSettings(system).withConnectionAttempts(-1)), system);
+          settings.broker().grpcSettings(system, tls).withConnectionAttempts(-1)), system);
     }
     return grpc;
   }

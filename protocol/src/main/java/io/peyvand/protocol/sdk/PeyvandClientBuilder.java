@@ -1,9 +1,13 @@
 package io.peyvand.protocol.sdk;
 
 import com.typesafe.config.Config;
+import io.peyvand.protocol.tls.KeyMaterial;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.grpc.GrpcClientSettings;
 
@@ -20,6 +24,7 @@ public final class PeyvandClientBuilder {
   private SessionListener listener = SessionListener.NONE;
   private ClassicActorSystemProvider system;
   private UnaryOperator<GrpcClientSettings> grpcSettings = UnaryOperator.identity();
+  private Optional<SSLContext> tls = Optional.empty();
   private boolean autoAcknowledge;
   private Duration acknowledgeInterval;
   private boolean deduplicate;
@@ -52,6 +57,11 @@ public final class PeyvandClientBuilder {
     welcomeTimeout = sdk.getDuration("welcome-timeout");
     keepAliveInterval = sdk.getDuration("keep-alive-interval");
     closeTimeout = sdk.getDuration("close-timeout");
+    if (sdk.getBoolean("tls.enabled")) {
+      tls(Path.of(sdk.getString("tls.key-store")),
+          sdk.getString("tls.key-store-password").toCharArray(),
+          Path.of(sdk.getString("tls.trust-store")));
+    }
   }
 
   private static Backoff backoff(Config c) {
@@ -104,8 +114,31 @@ public final class PeyvandClientBuilder {
   }
 
   /**
-   * Adjusts the pekko-grpc client settings after the SDK made them: the hook for TLS, e.g.
-   * {@code s -> s.withTls(true).withSslContext(context)}.
+   * Mutual TLS: present the platform's certificate from {@code keyStore} (PKCS#12, as
+   * {@code ./peyvand pki issue-platform} writes it, with {@code password}) and trust the broker's
+   * certificate if the interconnect's CA in {@code trustStore} (PEM or DER certificates, or
+   * PKCS#12 with the same password) issued it. The broker then takes the platform from the
+   * certificate: {@link #platformId} must be the same. Fails at once if a file cannot be used.
+   */
+  public PeyvandClientBuilder tls(Path keyStore, char[] password, Path trustStore) {
+    return tls(KeyMaterial.clientContext(keyStore, password, trustStore));
+  }
+
+  /** Mutual TLS with a context the adapter built (it must present the platform's certificate). */
+  public PeyvandClientBuilder tls(SSLContext context) {
+    this.tls = Optional.of(context);
+    return this;
+  }
+
+  /** Plaintext, for a development broker with TLS off (the default unless peyvand.sdk.tls). */
+  public PeyvandClientBuilder plaintext() {
+    this.tls = Optional.empty();
+    return this;
+  }
+
+  /**
+   * Adjusts the pekko-grpc client settings after the SDK made them (TLS included), e.g. to set
+   * {@code withOverrideAuthority} when the broker's certificate names another host.
    */
   public PeyvandClientBuilder grpcSettings(UnaryOperator<GrpcClientSettings> customizer) {
     this.grpcSettings = Objects.requireNonNull(customizer);
@@ -194,6 +227,6 @@ public final class PeyvandClientBuilder {
   /** A client, not yet connected: call {@link PeyvandClient#connect()}. */
   public PeyvandClient build() {
     Objects.requireNonNull(handler, "a delivery handler is needed: deliveryHandler(...)");
-    return new PeyvandClient(settings(), handler, listener, system, config, grpcSettings);
+    return new PeyvandClient(settings(), handler, listener, system, config, tls, grpcSettings);
   }
 }

@@ -74,7 +74,7 @@ final class SessionConnection {
         .run(system);
     this.killSwitch = running.first();
     this.done = running.second().whenComplete((ok, failure) -> {
-      out.complete();
+      completeOutgoing();
       welcome.completeExceptionally(failure != null ? failure
           : new PeyvandException("the broker ended the session before its Welcome"));
     });
@@ -120,6 +120,19 @@ final class SessionConnection {
     return true;
   }
 
+  /**
+   * Completes the outgoing queue. It may be completed already: when the broker ends the stream
+   * first (e.g. after a closing SessionError), the request side is cancelled, and completing it
+   * again must not turn the session's normal end into a failure.
+   */
+  private void completeOutgoing() {
+    try {
+      out.complete();
+    } catch (IllegalStateException alreadyCompleted) {
+      // nothing more will be written either way
+    }
+  }
+
   /** Ends the stream now, failed with {@code cause}. */
   void abort(Throwable cause) {
     killSwitch.abort(cause);
@@ -130,7 +143,7 @@ final class SessionConnection {
    * broker gets up to {@code timeout} to end its side before the stream is cut.
    */
   void close(Duration timeout) {
-    out.complete();
+    completeOutgoing();
     try {
       done.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {

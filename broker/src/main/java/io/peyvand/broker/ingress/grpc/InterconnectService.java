@@ -2,6 +2,7 @@ package io.peyvand.broker.ingress.grpc;
 
 import io.grpc.Status;
 import io.peyvand.broker.ingress.Operations;
+import io.peyvand.broker.ingress.Peer;
 import io.peyvand.broker.ingress.PlatformMapping;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.protocol.ErrorCodes;
@@ -18,62 +19,92 @@ import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The adapter-facing gRPC service: the Connect session and the unary calls, each a thin mapping
- * onto {@link Operations} and {@link SessionStreams}. Refusals of unary calls other than Submit
+ * onto {@link Operations} and {@link SessionStreams}, for one {@link Peer} (the gRPC handler
+ * makes a view per request with {@link #forPeer}). Refusals of unary calls other than Submit
  * are gRPC errors whose status follows the protocol's error code and whose description says what
- * to fix; Submit answers a SubmitResult, refused or not, as on a session.
+ * to fix; Submit answers a SubmitResult, refused or not, as on a session, except a call whose
+ * platform_id the peer may not act for, which fails as a whole (PERMISSION_DENIED, NOT_PERMITTED)
+ * like every other call.
  */
 public final class InterconnectService implements Interconnect {
   private final Operations operations;
   private final SessionStreams sessions;
+  private final Peer peer;
 
-  public InterconnectService(Operations operations, SessionStreams sessions) {
+  public InterconnectService(Operations operations, SessionStreams sessions, Peer peer) {
     this.operations = operations;
     this.sessions = sessions;
+    this.peer = peer;
+  }
+
+  /** The service for calls of {@code caller}. */
+  public InterconnectService forPeer(Peer caller) {
+    return new InterconnectService(operations, sessions, caller);
   }
 
   @Override
   public Source<ServerFrame, NotUsed> connect(Source<ClientFrame, NotUsed> in) {
-    return sessions.session(in, "grpc");
+    return sessions.session(in, "grpc", peer);
   }
 
   @Override
   public CompletionStage<SubmitResult> submit(SubmitRequest in) {
-    return operations.submit(in.getPlatformId(), 0, in.getEnvelope());
+    return actingFor(in.getPlatformId(),
+        () -> operations.submit(in.getPlatformId(), 0, in.getEnvelope()));
   }
 
   @Override
   public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
-    return operations.consent(in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn())
+    return actingFor(in.getPlatformId(), () -> operations.consent(in.getPlatformId(),
+            in.getUser(), Optional.empty(), in.getOptedIn())
         .thenApply(result -> operations.record(in.getPlatformId(), "set-consent", result)
-            .orThrow(InterconnectService::grpcError));
+            .orThrow(InterconnectService::grpcError)));
   }
 
   @Override
   public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
-    return operations.consent(in.getPlatformId(), in.getUser(), Optional.of(in.getSender()),
-        in.getBlocked()).thenApply(result -> operations.record(in.getPlatformId(), "set-blocked",
-            result).orThrow(InterconnectService::grpcError));
+    return actingFor(in.getPlatformId(), () -> operations.consent(in.getPlatformId(),
+            in.getUser(), Optional.of(in.getSender()), in.getBlocked())
+        .thenApply(result -> operations.record(in.getPlatformId(), "set-blocked", result)
+            .orThrow(InterconnectService::grpcError)));
   }
 
   @Override
   public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
-    return operations.configure(in.getPlatformId(),
+    return actingFor(in.getPlatformId(), () -> operations.configure(in.getPlatformId(),
             PlatformMapping.capabilities(in.getCapabilities()), in.getDefaultOptedIn())
         .thenApply(result -> operations.record(in.getPlatformId(), "configure-platform", result)
-            .orThrow(InterconnectService::grpcError));
+            .orThrow(InterconnectService::grpcError)));
   }
 
+  /** Any identified peer may look a platform up; a refused one (e.g. revoked) may not. */
   @Override
   public CompletionStage<PlatformInfo> getPlatform(GetPlatformRequest in) {
+    if (peer instanceof Peer.Refused refused) {
+      return CompletableFuture.failedFuture(grpcError(refused.mayActFor(in.getPlatformId())
+          .orElseThrow()));
+    }
     return operations.platform(in.getPlatformId())
         .thenApply(result -> PlatformMapping.info(result.orThrow(InterconnectService::grpcError)));
+  }
+
+  /** The call, if the peer may act for {@code platformId}; else PERMISSION_DENIED. */
+  private <T> CompletionStage<T> actingFor(String platformId, Supplier<CompletionStage<T>> call) {
+    Optional<Error> notPermitted = peer.mayActFor(platformId);
+    if (notPermitted.isPresent()) {
+      operations.record(platformId, "act-for", Operations.Either.error(notPermitted.get()));
+      return CompletableFuture.failedFuture(grpcError(notPermitted.get()));
+    }
+    return call.get();
   }
 
   static GrpcServiceException grpcError(Error error) {

@@ -2,10 +2,13 @@ package io.peyvand.broker.ingress.http;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -21,7 +24,9 @@ import org.apache.pekko.stream.javadsl.Flow;
  * The HTTP port's routes: {@code GET /health/ready} (200 when ready, 503 with the reasons
  * otherwise, JSON), {@code GET /health/alive} (200 while the process runs), {@code GET /metrics}
  * (Prometheus text) and {@code /v1/ws}, the WebSocket sessions (503 until the node has started;
- * a request that is not a WebSocket upgrade is rejected with 400).
+ * a request that is not a WebSocket upgrade is rejected with 400). With TLS, health and metrics
+ * need no client certificate (probes have none); {@code /v1/ws} is refused with 403 without a
+ * valid one, and its session then acts for the certificate's platform only.
  */
 public final class HttpEndpoints extends AllDirectives {
   private static final ContentType PROMETHEUS = 
@@ -29,16 +34,18 @@ public final class HttpEndpoints extends AllDirectives {
 
   private final Readiness readiness;
   private final Metrics metrics;
-  private final CompletionStage<Flow<Message, Message, NotUsed>> webSocket;
+  private final PeerAuthentication authentication;
+  private final CompletionStage<Function<Peer, Flow<Message, Message, NotUsed>>> webSocket;
 
   /**
    * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
-   * the handler of a WebSocket connection once the node can hold sessions.
+   * the handler of a WebSocket connection from a peer once the node can hold sessions.
    */
-  public HttpEndpoints(Readiness readiness, Metrics metrics,
-      CompletionStage<Flow<Message, Message, NotUsed>> webSocket) {
+  public HttpEndpoints(Readiness readiness, Metrics metrics, PeerAuthentication authentication,
+      CompletionStage<Function<Peer, Flow<Message, Message, NotUsed>>> webSocket) {
     this.readiness = readiness;
     this.metrics = metrics;
+    this.authentication = authentication;
     this.webSocket = webSocket;
   }
 
@@ -51,10 +58,19 @@ public final class HttpEndpoints extends AllDirectives {
   }
 
   private Route webSocket() {
-    Flow<Message, Message, NotUsed> handler = webSocket.toCompletableFuture().getNow(null);
-    return handler != null ? handleWebSocketMessages(handler)
-        : complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting: WebSocket sessions"
-            + " open once it has started (see /health/ready)\n");
+    Function<Peer, Flow<Message, Message, NotUsed>> handler =
+        webSocket.toCompletableFuture().getNow(null);
+    if (handler == null) {
+      return complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting: WebSocket"
+          + " sessions open once it has started (see /health/ready)\n");
+    }
+    return extractRequest(request -> {
+      Peer peer = authentication.peer(request);
+      if (peer instanceof Peer.Refused refused) {
+        return complete(StatusCodes.FORBIDDEN, "NOT_PERMITTED: " + refused.reason() + "\n");
+      }
+      return handleWebSocketMessages(handler.apply(peer));
+    });
   }
 
   private Route ready() {

@@ -1,5 +1,6 @@
 package io.peyvand.broker.ingress.ws;
 
+import io.peyvand.broker.ingress.Peer;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.FrameDecoding;
@@ -59,15 +60,15 @@ public final class WebSocketSessions {
   }
 
   /**
-   * The handler of one connection, for {@code handleWebSocketMessages}; each materialization is a
-   * new session. It completes (and the WebSocket closes) when the session ends: after a
-   * {@code SessionError{closing: true}}, or once the client has closed its side and the session
-   * has answered what it read.
+   * The handler of one connection from {@code peer}, for {@code handleWebSocketMessages}; each
+   * materialization is a new session. It completes (and the WebSocket closes) when the session
+   * ends: after a {@code SessionError{closing: true}}, or once the client has closed its side and
+   * the session has answered what it read.
    */
-  public Flow<Message, Message, NotUsed> handler() {
+  public Flow<Message, Message, NotUsed> handler(Peer peer) {
     return Flow.<Message>create()
         .flatMapConcat(this::decode)
-        .via(sessionWithErrors())
+        .via(sessionWithErrors(peer))
         .map(frame -> (Message) BinaryMessage.create(ByteString.fromArrayUnsafe(
             frame.toByteArray())));
   }
@@ -80,12 +81,12 @@ public final class WebSocketSessions {
    * completes with the session; the error branch never completes on its own, so that a client
    * closing its side does not cut off answers the session still owes it.
    */
-  private Graph<FlowShape<Decoded, ServerFrame>, NotUsed> sessionWithErrors() {
+  private Graph<FlowShape<Decoded, ServerFrame>, NotUsed> sessionWithErrors(Peer peer) {
     // prefixAndTail(0) hands on the frames as one Source, which is what SessionStreams takes.
     Flow<Decoded, ServerFrame, NotUsed> session = Flow.<Decoded>create()
         .map(Decoded::frame)
         .prefixAndTail(0)
-        .flatMapConcat(noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT));
+        .flatMapConcat(noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT, peer));
     Flow<Decoded, ServerFrame, NotUsed> errors = Flow.<Decoded>create()
         .map(decoded -> ServerFrame.newBuilder()
             .setError(SessionError.newBuilder().setError(decoded.error()).setClosing(false))

@@ -19,25 +19,32 @@ import java.util.function.Predicate;
 
 /**
  * A WebSocket session through the JDK's own client (java.net.http), frame by frame: sends exactly
- * the bytes or text a test means, and collects what the broker answers as ServerFrames.
+ * the bytes or text a test means, and collects what the broker answers as ServerFrames. Plaintext
+ * by port, or through any client and URI (wss with a client certificate: TlsIT).
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
   private static final Duration CONNECT = Duration.ofSeconds(10);
 
   private final BlockingQueue<ServerFrame> in = new LinkedBlockingQueue<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
-  private RawWebSocket(int httpPort) {
-    this.socket = HttpClient.newBuilder().connectTimeout(CONNECT).build().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/v1/ws"), new Listener())
+  private RawWebSocket(HttpClient client, URI uri) {
+    this.socket = client.newWebSocketBuilder()
+        .buildAsync(uri, new Listener())
         .orTimeout(CONNECT.toSeconds(), TimeUnit.SECONDS)
         .join();
   }
 
   /** Connects without sending anything. */
   static RawWebSocket open(int httpPort) {
-    return new RawWebSocket(httpPort);
+    return open(HttpClient.newBuilder().connectTimeout(CONNECT).build(),
+        URI.create("ws://127.0.0.1:" + httpPort + "/v1/ws"));
+  }
+
+  /** Connects through {@code client} to {@code uri} without sending anything. */
+  public static RawWebSocket open(HttpClient client, URI uri) {
+    return new RawWebSocket(client, uri);
   }
 
   /** Connects and says Hello for the platform; waits for Welcome. */
@@ -49,7 +56,7 @@ final class RawWebSocket implements AutoCloseable {
     return session;
   }
 
-  void send(ClientFrame frame) {
+  public void send(ClientFrame frame) {
     sendBytes(frame.toByteArray());
   }
 
@@ -63,7 +70,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** The next frame matching, skipping others; fails after the timeout. */
-  ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
+  public ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -81,7 +88,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Completes with the close status and reason (or the error) when the connection ends. */
-  CompletionStage<String> closed() {
+  public CompletionStage<String> closed() {
     return closed;
   }
 

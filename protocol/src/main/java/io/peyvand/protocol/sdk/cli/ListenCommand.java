@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk.cli;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.PeyvandClientBuilder;
 import io.peyvand.protocol.sdk.SessionListener;
 import io.peyvand.protocol.sdk.SessionRefusedException;
 import io.peyvand.protocol.v1.Error;
@@ -34,6 +35,9 @@ final class ListenCommand implements Callable<Integer> {
   @Mixin
   BrokerOption broker = new BrokerOption();
 
+  @Mixin
+  TlsOption tls = new TlsOption();
+
   @Option(names = "--platform", required = true, paramLabel = "PLATFORM",
       description = "The platform to receive for, e.g. bale.")
   String platform;
@@ -63,8 +67,16 @@ final class ListenCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--broker: " + e.getMessage());
     }
+    TlsOption.Connection connection;
+    try {
+      connection = tls.forPlatform(platform);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    PeyvandClient client = PeyvandClient.builder()
+    PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
+    connection.tls().ifPresent(builder::tls);
+    PeyvandClient client = builder
         .broker(endpoint)
         .platformId(platform)
         .sessionName(sessionName)
@@ -81,8 +93,8 @@ final class ListenCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(closeOnExit);
     try {
       client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
-      err.printf("listening for %s deliveries at %s%s; Ctrl-C to stop%n", platform, endpoint,
-          noAck ? ", acknowledging nothing" : "");
+      err.printf("listening for %s deliveries at %s over %s%s; Ctrl-C to stop%n", platform,
+          endpoint, connection.description(), noAck ? ", acknowledging nothing" : "");
       err.flush();
       stopped.await();
       return 1; // the broker refused the session (printed by Events)
@@ -91,10 +103,12 @@ final class ListenCommand implements Callable<Integer> {
         err.println(refused.getMessage());
         return 1;
       }
-      err.println(BrokerOption.unreachable(endpoint, String.valueOf(e.getCause())));
+      err.println(BrokerOption.unreachable(endpoint, e.getCause() + "; "
+          + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (TimeoutException e) {
-      err.println(BrokerOption.unreachable(endpoint, "no session within " + waitSeconds + " s"));
+      err.println(BrokerOption.unreachable(endpoint, "no session within " + waitSeconds
+          + " s; " + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (InterruptedException e) {
       return 0;

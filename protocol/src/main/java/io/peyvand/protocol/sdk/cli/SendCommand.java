@@ -18,6 +18,7 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,9 @@ final class SendCommand implements Callable<Integer> {
 
   @Mixin
   BrokerOption broker = new BrokerOption();
+
+  @Mixin
+  TlsOption tls = new TlsOption();
 
   @Option(names = "--from", required = true, paramLabel = "PLATFORM:USER",
       description = "The sender, e.g. eitaa:alice; its platform is the one submitting.")
@@ -80,13 +84,14 @@ final class SendCommand implements Callable<Integer> {
         .setText(Text.newBuilder().setBody(String.join(" ", text)))
         .build();
     BrokerEndpoint endpoint = endpointOrUsageError();
+    TlsOption.Connection connection = connectionOrUsageError(sender.getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ActorSystem system = SdkActorSystem.create("peyvand-send", ConfigFactory.load());
     try {
       Duration timeout = Duration.ofSeconds(timeoutSeconds);
       InterconnectClient grpc = InterconnectClient.create(
-          endpoint.grpcSettings(system).withDeadline(timeout), system);
+          endpoint.grpcSettings(system, connection.tls()).withDeadline(timeout), system);
       SubmitResult result = grpc.submit(SubmitRequest.newBuilder()
               .setPlatformId(sender.getPlatformId()).setEnvelope(envelope).build())
           .toCompletableFuture().get(timeoutSeconds + 1L, TimeUnit.SECONDS);
@@ -95,7 +100,14 @@ final class SendCommand implements Callable<Integer> {
       out.flush();
       return outcome instanceof Accepted ? 0 : REFUSED;
     } catch (ExecutionException | TimeoutException e) {
-      err.println(BrokerOption.unreachable(endpoint, reason(e)));
+      Optional<String> refusal = refusal(e);
+      if (refusal.isPresent()) {
+        out.println(refusal.get());
+        out.flush();
+        return REFUSED;
+      }
+      err.println(BrokerOption.unreachable(endpoint, reason(e) + "; "
+          + connection.triedOver()));
       err.flush();
       return UNREACHABLE;
     } finally {
@@ -112,6 +124,18 @@ final class SendCommand implements Callable<Integer> {
     }
     Refused refused = (Refused) outcome;
     return "refused " + refused.error().getCode() + ": " + refused.error().getMessage();
+  }
+
+  /**
+   * The line for a call the broker refused as a whole (PERMISSION_DENIED: the certificate is not
+   * the sender's platform's), in the form of a refused submission.
+   */
+  private static Optional<String> refusal(Exception e) {
+    if (e.getCause() instanceof StatusRuntimeException status
+        && status.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+      return Optional.of("refused " + status.getStatus().getDescription());
+    }
+    return Optional.empty();
   }
 
   private static String reason(Exception e) {
@@ -134,6 +158,14 @@ final class SendCommand implements Callable<Integer> {
       return UserAddresses.parse(text);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
+  private TlsOption.Connection connectionOrUsageError(String platform) {
+    try {
+      return tls.forPlatform(platform);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -1,0 +1,65 @@
+package io.peyvand.broker.ingress;
+
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.tls.CertificateIdentity;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import java.util.Optional;
+
+/**
+ * Who a call or a session comes from, as its transport established it ({@link PeerAuthentication}),
+ * and so which platform it may act for. Every edge asks {@link #mayActFor} before it lets a
+ * {@code platform_id} from the wire become the acting platform of {@link Operations}.
+ */
+public sealed interface Peer {
+
+  /** Why this peer may not act for {@code platformId} (NOT_PERMITTED); empty if it may. */
+  Optional<Error> mayActFor(String platformId);
+
+  /** The verified client certificate's identity, if there is one. */
+  default Optional<CertificateIdentity> certificate() {
+    return Optional.empty();
+  }
+
+  /**
+   * TLS is off (development): nobody is verified, and a call or session acts for the platform it
+   * names, as given.
+   */
+  enum Unverified implements Peer {
+    INSTANCE;
+
+    @Override
+    public Optional<Error> mayActFor(String platformId) {
+      return Optional.empty();
+    }
+  }
+
+  /** A verified, unrevoked client certificate: it acts for its own platform only. */
+  record Certified(CertificateIdentity identity) implements Peer {
+    @Override
+    public Optional<Error> mayActFor(String platformId) {
+      if (identity.kind() == CertificateIdentity.Kind.PLATFORM
+          && identity.name().equals(platformId)) {
+        return Optional.empty();
+      }
+      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, "the client certificate "
+          + identity + (identity.kind() == CertificateIdentity.Kind.PLATFORM
+              ? " acts for platform " + identity.name() + " only, not for " + platformId
+              : " is an administrator's, which acts for no platform (not for " + platformId
+                  + ")")));
+    }
+
+    @Override
+    public Optional<CertificateIdentity> certificate() {
+      return Optional.of(identity);
+    }
+  }
+
+  /** TLS is on but the connection proves no identity (none presented, revoked, or unnamed). */
+  record Refused(String reason) implements Peer {
+    @Override
+    public Optional<Error> mayActFor(String platformId) {
+      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, reason));
+    }
+  }
+}
