@@ -48,6 +48,20 @@ final class TextRules {
     return Character.getType(codePoint) == Character.SURROGATE;
   }
 
+  /**
+   * True for the characters an error message shows as a code, never raw: control characters,
+   * format characters (bidirectional overrides, zero-width characters, interlinear annotations),
+   * line and paragraph separators (U+2028, U+2029) and unpaired surrogates. Raw, each of them
+   * would split a log line, reorder or hide what a reader sees, or not survive UTF-8.
+   */
+  static boolean isUnprintable(int codePoint) {
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> true;
+      default -> false;
+    };
+  }
+
   /** True for a line feed, carriage return or tab: the control characters text may contain. */
   static boolean isLineBreakOrTab(int codePoint) {
     return codePoint == '\n' || codePoint == '\r' || codePoint == '\t';
@@ -90,20 +104,23 @@ final class TextRules {
         + position + "; send well-formed UTF-8 text";
   }
 
-  /** A character for a message: {@code 'x' (U+0078)}, or just {@code U+0007} if unprintable. */
+  /**
+   * A character for a message: {@code 'x' (U+0078)}, or just {@code U+0007} if it is
+   * {@linkplain #isUnprintable unprintable} or unassigned.
+   */
   static String describe(int codePoint) {
     String hex = String.format("U+%04X", codePoint);
-    if (Character.isISOControl(codePoint) || isUnpairedSurrogate(codePoint)
-        || !Character.isDefined(codePoint)) {
+    if (isUnprintable(codePoint) || !Character.isDefined(codePoint)) {
       return hex;
     }
     return "'" + new String(Character.toChars(codePoint)) + "' (" + hex + ")";
   }
 
   /**
-   * A value for a message: in double quotes, control characters and unpaired surrogates escaped
-   * as \\uXXXX, cut after {@value #QUOTE_LIMIT} characters with "..." so that a huge or hostile
-   * value cannot bloat or garble a log line.
+   * A value for a message: in double quotes, {@linkplain #isUnprintable unprintable} characters
+   * (control and format characters, line separators, unpaired surrogates) escaped as \\uXXXX,
+   * cut after {@value #QUOTE_LIMIT} characters with "..." so that a huge or hostile value cannot
+   * bloat or garble a log line.
    */
   static String quote(String value) {
     StringBuilder out = new StringBuilder("\"");
@@ -114,7 +131,7 @@ final class TextRules {
         break;
       }
       int cp = value.codePointAt(i);
-      if (Character.isISOControl(cp) || isUnpairedSurrogate(cp) || cp == '"' || cp == '\\') {
+      if (isUnprintable(cp) || cp == '"' || cp == '\\') {
         out.append(String.format("\\u%04X", cp));
       } else {
         out.appendCodePoint(cp);

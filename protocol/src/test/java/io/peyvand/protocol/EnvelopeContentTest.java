@@ -9,6 +9,7 @@ import static io.peyvand.protocol.Fixtures.encrypted;
 import static io.peyvand.protocol.Fixtures.media;
 import static io.peyvand.protocol.Fixtures.reaction;
 import static io.peyvand.protocol.Fixtures.text;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Envelope;
@@ -149,6 +150,17 @@ class EnvelopeContentTest {
   void mediaUrlWithAControlCharacterIsInvalidText() {
     assertRefused(validate(media(media().setUrl("https://cdn.example/a\u0000.jpg"))),
         ErrorCode.INVALID_TEXT, "media.url", "U+0000");
+  }
+
+  /** Fuzzing finding: the quoted URL carried a line separator and a bidi override raw. */
+  @Test
+  void mediaUrlWithALineSeparatorOrABidiOverrideIsQuotedWithThemEscaped() {
+    Error error = assertRefused(
+        validate(media(media().setUrl("https://cdn.example/a\u2028b\u202Ec.jpg"))),
+        ErrorCode.INVALID_ARGUMENT, "media.url is not a valid URL",
+        "\"https://cdn.example/a\\u2028b\\u202Ec.jpg\"");
+    assertFalse(error.getMessage().contains("\u2028"), error.getMessage());
+    assertFalse(error.getMessage().contains("\u202E"), error.getMessage());
   }
 
   @Test

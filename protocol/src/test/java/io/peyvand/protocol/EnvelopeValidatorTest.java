@@ -12,9 +12,11 @@ import static io.peyvand.protocol.Fixtures.media;
 import static io.peyvand.protocol.Fixtures.reaction;
 import static io.peyvand.protocol.Fixtures.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The envelope's own fields, content size, reply-to and the order of checks. */
 class EnvelopeValidatorTest {
@@ -75,6 +78,17 @@ class EnvelopeValidatorTest {
   void messageIdWithNonAsciiLettersIsRefused() {
     assertRefused(validator.validate(text("hi").setMessageId("پیام-1").build(), NOW),
         ErrorCode.INVALID_MESSAGE_ID, "message_id", "U+067E");
+  }
+
+  /** Fuzzing finding: U+FFF9 (a format character) was copied raw into the error message. */
+  @ParameterizedTest(name = "U+{0}")
+  @ValueSource(strings = {"FFF9", "202E", "200B", "2028", "2029", "FEFF"})
+  void messageIdWithAnInvisibleCharacterIsRefusedNamingItByItsCodeOnly(String hex) {
+    String invisible = Character.toString(Integer.parseInt(hex, 16));
+    Error error = assertRefused(
+        validator.validate(text("hi").setMessageId("ms" + invisible + "g").build(), NOW),
+        ErrorCode.INVALID_MESSAGE_ID, "message_id contains U+" + hex + " at character 3");
+    assertFalse(error.getMessage().contains(invisible), error.getMessage());
   }
 
   @Test

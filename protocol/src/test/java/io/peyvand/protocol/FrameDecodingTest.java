@@ -71,6 +71,19 @@ class FrameDecodingTest {
     assertEquals(ErrorCode.INVALID_FRAME, e.code());
   }
 
+  /**
+   * Unknown groups nested far deeper than the fuzz tests' 4 KiB inputs reach (a WebSocket message
+   * may be larger): protobuf's recursion limit answers, not a StackOverflowError.
+   */
+  @Test
+  void deeplyNestedUnknownGroupsAreAnInvalidFrameNotAStackOverflow() {
+    byte[] groupStarts = new byte[200_000];
+    Arrays.fill(groupStarts, (byte) 0x0B); // field 1, wire type 3 (start group)
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> FrameDecoding.parseClientFrame(groupStarts));
+    assertRefused(Optional.of(e.error()), ErrorCode.INVALID_FRAME, "could not be decoded");
+  }
+
   @Test
   void emptyBytesDecodeToAnEmptyFrameThatTheValidatorRefuses() {
     ClientFrame frame = FrameDecoding.parseClientFrame(new byte[0]);
