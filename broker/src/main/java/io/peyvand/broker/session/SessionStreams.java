@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -114,6 +115,12 @@ public final class SessionStreams {
       operations.record(platformId, "connect", Operations.Either.error(tooMany));
       return Source.single(closing(tooMany));
     }
+    AtomicBoolean counted = new AtomicBoolean(true);
+    Runnable release = () -> {
+      if (counted.getAndSet(false)) {
+        sessions.decrementAndGet();
+      }
+    };
     String sessionId = platformId + "-" + UUID.randomUUID().toString().substring(0, 8);
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
         Source.<ServerFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
@@ -142,11 +149,15 @@ public final class SessionStreams {
             done.whenComplete((ok, error) -> {
               log.info("Session {} of {} ended{}", sessionId, platformId,
                   error == null ? "" : ": " + error);
+              release.run();
               deregister.run();
               session.tell(Session.Stop.INSTANCE);
-              queue.first().complete();
               closer.first().complete(Optional.empty());
-              sessions.decrementAndGet();
+              try {
+                queue.first().complete();
+              } catch (IllegalStateException alreadyEnded) {
+                // the outgoing side was cancelled first (the adapter went away)
+              }
             });
             return NotUsed.getInstance();
           });
@@ -154,7 +165,12 @@ public final class SessionStreams {
       return results.merge(queue.second(), true)
           .merge(closer.second())
           .takeWhile(frame -> !(frame.hasError() && frame.getError().getClosing()), true);
-    }).mapMaterializedValue(m -> NotUsed.getInstance()));
+    }).mapMaterializedValue(m -> NotUsed.getInstance()))
+        // However the session ends (even before its body started), it no longer counts.
+        .watchTermination((mat, done) -> {
+          done.whenComplete((ok, error) -> release.run());
+          return NotUsed.getInstance();
+        });
   }
 
   private CompletionStage<List<ServerFrame>> handle(String platformId, ClientFrame frame) {

@@ -93,6 +93,9 @@ public final class RawSession implements AutoCloseable {
         if (frame != null && matching.test(frame)) {
           return frame;
         }
+        if (frame == null && ended != null && in.isEmpty()) {
+          break; // nothing more will come
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
