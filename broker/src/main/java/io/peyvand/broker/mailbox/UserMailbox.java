@@ -433,9 +433,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private Effect<Event, MailboxState> onWakeUp(MailboxState state, WakeUp wakeUp) {
     Optional<Event> expired = expiry(state);
     if (expired.isPresent()) {
-      return Effect().persist(expired.get()).thenRun(this::pushEverythingAgain);
+      return Effect().persist(expired.get()).thenRun(this::resumeAfterWakeUp);
     }
-    pushEverythingAgain(state);
+    resumeAfterWakeUp(state);
     return Effect().none();
   }
 
@@ -443,7 +443,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
    * Pushes what is not in flight; items in flight to a session that is no longer the one chosen
    * (it disconnected, or another connected) are pushed again, flagged. Statuses are sent again.
    */
-  private void pushEverythingAgain(MailboxState state) {
+  private void resumeAfterWakeUp(MailboxState state) {
     notifying.clear();
     if (state.hasWork()) {
       ensureRegistered(state);
