@@ -2,12 +2,14 @@ package io.peyvand.broker;
 
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.ingress.Administration;
 import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.Peer;
 import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
 import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.observability.SecurityEvents;
+import io.peyvand.broker.ingress.grpc.AdminService;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
@@ -15,15 +17,19 @@ import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import io.peyvand.broker.session.LiveSessions;
 import io.peyvand.broker.session.SessionStreams;
+import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.broker.tls.ServerTls;
 import io.peyvand.persistence.pending.PendingMailboxStore;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ProtocolLimits;
+import io.peyvand.protocol.v1.Admin;
+import io.peyvand.protocol.v1.AdminHandlerFactory;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
 import java.time.Clock;
@@ -43,9 +49,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -121,7 +132,8 @@ public final class Broker {
     PeerAuthentication authentication = tls
         .map(t -> PeerAuthentication.certificates(t.revocations()))
         .orElseGet(PeerAuthentication::plaintext);
-    LiveSessions live = tls.map(t -> liveSessions(system, settings, t.revocations()))
+    SecurityEvents security = new SecurityEvents();
+    LiveSessions live = tls.map(t -> liveSessions(system, settings, t.revocations(), security))
         .orElseGet(LiveSessions::none);
     CassandraSession cassandra = CassandraSessionRegistry.get(system).sessionFor(CASSANDRA_SESSION);
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
@@ -129,8 +141,8 @@ public final class Broker {
         SchemaSettings.fromConfig(system.settings().config()).keyspace(),
         mailboxes.pendingIndexBuckets());
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
-    SecurityEvents security = new SecurityEvents();
-    Metrics metrics = new Metrics(system, security);
+    RevocationList revocations = tls.map(ServerTls::revocations).orElseGet(RevocationList::none);
+    Metrics metrics = new Metrics(system, security, revocations);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
         "peyvand-not-ready", () -> {
           readiness.stopping();
@@ -158,6 +170,7 @@ public final class Broker {
           .thenCompose(done -> {
             readiness.startupStep("starting entities");
             Platform.init(system);
+            CertificateRevocations.init(system);
             UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
                 new MailboxSnapshots(mailboxes.limits()));
             startSweeps(system, settings, mailboxes, pending);
@@ -167,10 +180,16 @@ public final class Broker {
             readiness.startupStep("binding gRPC");
             Operations operations = operations(system, settings, security);
             SessionStreams sessions = sessions(system, settings, mailboxes, operations, live);
+            Administration administration = new Administration(system, operations, revocations,
+                live, security, settings.askTimeout());
+            if (tls.isPresent()) {
+              pollRevocations(system, settings, administration);
+            }
             webSocket.complete(new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
                 ::handler);
             return bindGrpc(system, settings, readiness, tls, authentication,
-                new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE));
+                new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE),
+                new AdminService(administration, security, Peer.Unverified.INSTANCE));
           })
           .thenApply(grpc -> {
             readiness.started();
@@ -287,9 +306,50 @@ public final class Broker {
       SecurityEvents security) {
     PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
         settings.askTimeout());
+    SubmitLimits.Settings limits = SubmitLimits.Settings.fromConfig(system.settings().config());
+    Quota defaults = limits.defaults().over(new Quota(0, 0, 0, 0,
+        system.settings().config().getInt("peyvand.limits.sessions-per-platform")));
     return new Operations(system, catalog, new EnvelopeValidator(ProtocolLimits.defaults()),
-        new SubmitLimits(SubmitLimits.Settings.fromConfig(system.settings().config())), security,
-        settings.askTimeout(), Clock.systemUTC());
+        new SubmitLimits(limits, upNodes(system)), defaults, security, settings.askTimeout(),
+        Clock.systemUTC());
+  }
+
+  /**
+   * The number of cluster members Up, as this node sees it, refreshed every second: each node
+   * admits its share of a platform's cluster-wide rate.
+   */
+  private static IntSupplier upNodes(ActorSystem<?> system) {
+    AtomicInteger up = new AtomicInteger(1);
+    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, Duration.ofSeconds(1), () -> {
+      int count = 0;
+      for (Member member : Cluster.get(system).state().getMembers()) {
+        if (member.status().equals(MemberStatus.up())) {
+          count++;
+        }
+      }
+      up.set(Math.max(1, count));
+    }, system.executionContext());
+    return up::get;
+  }
+
+  /**
+   * Every crl-reload-interval, the revocations administrators made through any node: newly
+   * revoked certificates are refused here too and their sessions closed.
+   */
+  private static void pollRevocations(ActorSystem<?> system, BrokerSettings settings,
+      Administration administration) {
+    Duration interval = settings.tls().crlReloadInterval();
+    Cancellable poll = system.scheduler().scheduleWithFixedDelay(interval, interval,
+        () -> administration.pollRevocations().whenComplete((closed, error) -> {
+          if (error != null) {
+            log.warn("Cannot read the administered revocations yet: {}", error.toString());
+          }
+        }), system.executionContext());
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
+        "peyvand-stop-revocation-poll", () -> {
+          poll.cancel();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
   }
 
   /** The sessions of both edges (gRPC Connect and WebSocket), bounded alike. */
@@ -298,8 +358,7 @@ public final class Broker {
     return new SessionStreams(system, operations, ProtocolLimits.defaults(),
         new SessionStreams.Settings(settings.sessionParallelism(),
             settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
-            (int) mailboxes.redeliveryAfter().toMillis(),
-            system.settings().config().getInt("peyvand.limits.sessions-per-platform")),
+            (int) mailboxes.redeliveryAfter().toMillis()),
         Clock.systemUTC(), live);
   }
 
@@ -308,13 +367,14 @@ public final class Broker {
    * blocking dispatcher: it reads a file) and closes the sessions of newly revoked certificates.
    */
   private static LiveSessions liveSessions(ActorSystem<?> system, BrokerSettings settings,
-      RevocationList revocations) {
+      RevocationList revocations, SecurityEvents security) {
     LiveSessions live = new LiveSessions(
         identity -> revocations.isRevoked(identity.issuer(), identity.serial()));
     Duration interval = settings.tls().crlReloadInterval();
     system.scheduler().scheduleWithFixedDelay(interval, interval, () -> {
       if (!revocations.reload().isEmpty()) {
         int closed = live.closeRevoked();
+        security.sessionsClosedByRevocation(closed);
         log.info("Closed {} session(s) of revoked certificates", closed);
       }
     }, system.dispatchers().lookup(DispatcherSelector.blocking()));
@@ -328,19 +388,25 @@ public final class Broker {
    */
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
       BrokerSettings settings, Readiness readiness, Optional<ServerTls> tls,
-      PeerAuthentication authentication, InterconnectService interconnect) {
+      PeerAuthentication authentication, InterconnectService interconnect, AdminService admin) {
     GrpcHealthService health = new GrpcHealthService(readiness,
-        Set.of(Health.name, Interconnect.name), Duration.ofSeconds(1));
+        Set.of(Health.name, Interconnect.name, Admin.name), Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
         request -> InterconnectHandlerFactory.partial(
                 interconnect.forPeer(authentication.peer(request)), Interconnect.name,
                 materializer, GrpcErrors.MAPPER, system)
             .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> adminPerPeer =
+        request -> AdminHandlerFactory.partial(admin.forPeer(authentication.peer(request)),
+                Admin.name, materializer, GrpcErrors.MAPPER, system)
+            .apply(request);
     var handler = ServiceHandler.concatOrNotFound(
         perPeer,
+        adminPerPeer,
         HealthHandlerFactory.partial(health, Health.name, system),
-        ServerReflection.create(List.of(Interconnect.description, Health.description), system));
+        ServerReflection.create(List.of(Interconnect.description, Admin.description,
+            Health.description), system));
     ServerBuilder server = Http.get(system)
         .newServerAt(settings.grpc().iface(), settings.grpc().port());
     return tls.map(t -> server.enableHttps(t.clientCertificateRequired())).orElse(server)

@@ -3,6 +3,7 @@ package io.peyvand.broker.ingress;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.observability.SecurityEvents;
@@ -52,12 +53,19 @@ public final class Operations {
   private final Duration askTimeout;
   private final Clock clock;
   private final SubmitLimits limits;
+  private final Quota defaultQuota;
   private final SecurityEvents security;
 
+  /**
+   * {@code defaultQuota}: the broker's limits where the operator set none for a platform (every
+   * field set).
+   */
   public Operations(ActorSystem<?> system, PlatformCatalog catalog, EnvelopeValidator validator,
-      SubmitLimits limits, SecurityEvents security, Duration askTimeout, Clock clock) {
+      SubmitLimits limits, Quota defaultQuota, SecurityEvents security, Duration askTimeout,
+      Clock clock) {
     this.system = system;
     this.limits = limits;
+    this.defaultQuota = defaultQuota;
     this.security = security;
     this.sharding = ClusterSharding.get(system);
     this.catalog = catalog;
@@ -80,6 +88,16 @@ public final class Operations {
         .map(Either::ok)
         .orElseGet(() -> Either.error(ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM,
             "platform '" + platformId + "' is not registered with the interconnect")))));
+  }
+
+  /** The limits in force for a platform: its operator quota over the broker's defaults. */
+  public Quota quota(Platform.Info platform) {
+    return platform.quota().over(defaultQuota);
+  }
+
+  /** The platform catalog this node reads registrations through. */
+  public PlatformCatalog catalog() {
+    return catalog;
   }
 
   /** Submits an envelope for the acting platform. Never fails: problems are refusals. */
@@ -110,17 +128,21 @@ public final class Operations {
           ErrorCode.SENDER_NOT_ON_PLATFORM, "sender " + Addresses.format(envelope.getSender())
               + " is not a user of platform " + platformId + ", which submitted it")).build());
     }
-    OptionalLong wait = limits.tryAcquire(platformId, envelope.getSender().getUserId());
-    if (wait.isPresent()) {
-      return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
-          ErrorCode.RATE_LIMITED, "submission rate limit of platform " + platformId
-              + " or of sender " + envelope.getSender().getUserId() + " exceeded; retry in "
-              + wait.getAsLong() + " ms", wait.getAsLong())).build());
-    }
     Message message = WireMapping.message(envelope);
     CompletionStage<SubmitResult> answer = platform(platformId)
-        .thenCompose(sender -> sender.isError() ? done(sender.error())
-            : platform(envelope.getRecipient().getPlatformId()))
+        .thenCompose(sender -> {
+          if (sender.isError()) {
+            return done(sender.error());
+          }
+          OptionalLong wait = limits.tryAcquire(platformId, envelope.getSender().getUserId(),
+              sender.value().quota());
+          return wait.isPresent()
+              ? done(ErrorCodes.error(ErrorCode.RATE_LIMITED, "submission rate limit of"
+                  + " platform " + platformId + " or of sender "
+                  + envelope.getSender().getUserId() + " exceeded; retry in "
+                  + wait.getAsLong() + " ms", wait.getAsLong()))
+              : platform(envelope.getRecipient().getPlatformId());
+        })
         .thenCompose(recipientPlatform -> {
           if (recipientPlatform.isError()) {
             return CompletableFuture.completedFuture(result.setRefused(recipientPlatform.error())
@@ -241,7 +263,8 @@ public final class Operations {
               askTimeout, system.scheduler())
           .thenApply(lookup -> {
             lookup.info().ifPresent(catalog::update);
-            return lookup.info().map(info -> Either.ok(PlatformMapping.info(info)))
+            return lookup.info()
+                .map(info -> Either.ok(PlatformMapping.info(info, Optional.of(quota(info)))))
                 .orElseGet(() -> Either.error(ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM,
                     "platform '" + platformId + "' is not registered")));
           });

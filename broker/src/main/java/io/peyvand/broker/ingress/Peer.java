@@ -16,6 +16,16 @@ public sealed interface Peer {
   /** Why this peer may not act for {@code platformId} (NOT_PERMITTED); empty if it may. */
   Optional<Error> mayActFor(String platformId);
 
+  /**
+   * Why this peer may not use the Admin service (NOT_PERMITTED); empty if it may: an
+   * administrator's certificate, or TLS off (development only; production refuses to start
+   * without TLS).
+   */
+  Optional<Error> mayAdminister();
+
+  /** Who the peer is, for the audit log and security events. */
+  String who();
+
   /** The verified client certificate's identity, if there is one. */
   default Optional<CertificateIdentity> certificate() {
     return Optional.empty();
@@ -31,6 +41,16 @@ public sealed interface Peer {
     @Override
     public Optional<Error> mayActFor(String platformId) {
       return Optional.empty();
+    }
+
+    @Override
+    public Optional<Error> mayAdminister() {
+      return Optional.empty();
+    }
+
+    @Override
+    public String who() {
+      return "unverified (TLS off)";
     }
   }
 
@@ -50,6 +70,21 @@ public sealed interface Peer {
     }
 
     @Override
+    public Optional<Error> mayAdminister() {
+      if (identity.kind() == CertificateIdentity.Kind.ADMIN) {
+        return Optional.empty();
+      }
+      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, "the client certificate "
+          + identity + " is platform " + identity.name() + "'s; the Admin service needs an"
+          + " administrator's certificate (peyvand:admin:<name>, ./peyvand pki issue-admin)"));
+    }
+
+    @Override
+    public String who() {
+      return identity.uri();
+    }
+
+    @Override
     public Optional<CertificateIdentity> certificate() {
       return Optional.of(identity);
     }
@@ -60,6 +95,16 @@ public sealed interface Peer {
     @Override
     public Optional<Error> mayActFor(String platformId) {
       return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, reason));
+    }
+
+    @Override
+    public Optional<Error> mayAdminister() {
+      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, reason));
+    }
+
+    @Override
+    public String who() {
+      return "unidentified";
     }
   }
 }

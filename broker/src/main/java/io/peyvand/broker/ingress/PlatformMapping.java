@@ -1,21 +1,53 @@
 package io.peyvand.broker.ingress;
 
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.PlatformQuota;
+import java.util.Optional;
 
 /** Platform registrations and capabilities between the wire and the domain. */
 public final class PlatformMapping {
   private PlatformMapping() {}
 
-  public static PlatformInfo info(Platform.Info info) {
-    return PlatformInfo.newBuilder()
+  /** A registration as the wire shows it, with the limits in force when the caller may see them. */
+  public static PlatformInfo info(Platform.Info info, Optional<Quota> inForce) {
+    PlatformInfo.Builder wire = PlatformInfo.newBuilder()
         .setPlatformId(info.platformId())
         .setDisplayName(info.displayName())
         .setCapabilities(capabilities(info.capabilities()))
         .setDefaultOptedIn(info.defaultOptedIn())
-        .setRegisteredAtMs(info.registeredAt().toEpochMilli())
+        .setRegisteredAtMs(info.registeredAt().toEpochMilli());
+    inForce.ifPresent(q -> wire.setQuota(quota(q)));
+    return wire.build();
+  }
+
+  public static PlatformQuota quota(Quota q) {
+    return PlatformQuota.newBuilder()
+        .setSubmitsPerSecond(q.submitsPerSecond())
+        .setSubmitBurst(q.submitBurst())
+        .setUserSubmitsPerSecond(q.userSubmitsPerSecond())
+        .setUserSubmitBurst(q.userSubmitBurst())
+        .setSessionsPerNode(q.sessionsPerNode())
         .build();
+  }
+
+  /** A quota from the wire; IllegalArgumentException (a clear message) for a value out of range. */
+  public static Quota quota(PlatformQuota q) {
+    return new Quota(positive(q.getSubmitsPerSecond(), "submits_per_second"),
+        positive(q.getSubmitBurst(), "submit_burst"),
+        positive(q.getUserSubmitsPerSecond(), "user_submits_per_second"),
+        positive(q.getUserSubmitBurst(), "user_submit_burst"),
+        positive(q.getSessionsPerNode(), "sessions_per_node"));
+  }
+
+  private static int positive(int unsigned, String field) {
+    if (unsigned < 0) {
+      throw new IllegalArgumentException("quota." + field + " is at most " + Integer.MAX_VALUE
+          + " (got " + Integer.toUnsignedString(unsigned) + ")");
+    }
+    return unsigned;
   }
 
   public static io.peyvand.protocol.v1.Capabilities capabilities(Capabilities c) {

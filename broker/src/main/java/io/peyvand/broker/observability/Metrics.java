@@ -1,5 +1,6 @@
 package io.peyvand.broker.observability;
 
+import io.peyvand.broker.tls.RevocationList;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,11 +15,13 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class Metrics {
   private final ActorSystem<?> system;
   private final SecurityEvents security;
+  private final RevocationList revocations;
   private final long startedAtMillis = System.currentTimeMillis();
 
-  public Metrics(ActorSystem<?> system, SecurityEvents security) {
+  public Metrics(ActorSystem<?> system, SecurityEvents security, RevocationList revocations) {
     this.system = system;
     this.security = security;
+    this.revocations = revocations;
   }
 
   public String render(boolean ready) {
@@ -41,6 +44,15 @@ public final class Metrics {
     }
     gauge(out, "peyvand_cluster_members", "cluster members this node knows of", all);
     gauge(out, "peyvand_cluster_members_up", "cluster members in status Up", up);
+    gauge(out, "peyvand_revoked_certificates_crl", "serials the CA's revocation list revokes",
+        revocations.revokedSerials().size());
+    gauge(out, "peyvand_revoked_certificates_admin", "serials administrators revoked (Admin"
+        + " service)", revocations.administeredSerials().size());
+    out.append("# HELP peyvand_revoked_handshakes_refused_total TLS handshakes refused for a"
+            + " revoked client certificate\n")
+        .append("# TYPE peyvand_revoked_handshakes_refused_total counter\n")
+        .append("peyvand_revoked_handshakes_refused_total ")
+        .append(revocations.refusedHandshakes()).append('\n');
     security.render(out);
     return out.toString();
   }

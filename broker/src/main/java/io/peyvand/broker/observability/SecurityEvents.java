@@ -19,6 +19,7 @@ public final class SecurityEvents {
   private record Key(String platform, String code) {}
 
   private final Map<Key, LongAdder> refusals = new ConcurrentHashMap<>();
+  private final LongAdder sessionsClosedByRevocation = new LongAdder();
 
   /** {@code platform} (as claimed when unknown) was refused {@code what}. */
   public void refused(String platform, String what, Error error) {
@@ -26,6 +27,18 @@ public final class SecurityEvents {
         error.getCode(), error.getMessage());
     refusals.computeIfAbsent(new Key(platform, error.getCode().name()), k -> new LongAdder())
         .increment();
+  }
+
+  /** Live sessions were closed because their certificates were revoked. */
+  public void sessionsClosedByRevocation(int sessions) {
+    if (sessions > 0) {
+      log.info("closed sessions={} reason=certificate-revoked", sessions);
+      sessionsClosedByRevocation.add(sessions);
+    }
+  }
+
+  public long sessionsClosedByRevocation() {
+    return sessionsClosedByRevocation.sum();
   }
 
   /** Refusals so far, by "platform code", sorted. */
@@ -42,6 +55,11 @@ public final class SecurityEvents {
     refusals.forEach((k, v) -> out.append("peyvand_refusals_total{platform=\"")
         .append(escape(k.platform())).append("\",code=\"").append(k.code()).append("\"} ")
         .append(v.sum()).append('\n'));
+    out.append("# HELP peyvand_revoked_sessions_closed_total live sessions closed because their"
+            + " certificate was revoked\n")
+        .append("# TYPE peyvand_revoked_sessions_closed_total counter\n")
+        .append("peyvand_revoked_sessions_closed_total ").append(sessionsClosedByRevocation.sum())
+        .append('\n');
   }
 
   private static String escape(String label) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -23,7 +24,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * A platform admitted to the interconnect (a messenger such as Bale or Eitaa), one entity per
  * platform id in Cluster Sharding. It owns the platform's registration (display name, when it was
  * admitted), what it can honour when receiving (capabilities) and whether its users who never
- * chose accept cross-platform messages (opted out until the platform says otherwise).
+ * chose accept cross-platform messages (opted out until the platform says otherwise), and the
+ * limits the operator set for it (its {@link Quota}).
  * Registration and configuration are idempotent: repeating them with the same values changes
  * nothing. Replies are sent only after the event is persisted.
  */
@@ -61,16 +63,30 @@ public final class Platform
   public record Configure(Capabilities capabilities, boolean defaultOptedIn,
       ActorRef<Lookup> replyTo) implements Command {}
 
+  /** Set the limits of a registered platform (the operator's); 0 fields are the defaults. */
+  public record SetQuota(Quota quota, ActorRef<Lookup> replyTo) implements Command {}
+
   /** Tell what is known of the platform. */
   public record Get(ActorRef<Lookup> replyTo) implements Command {}
 
   // Replies
 
-  /** A platform as registered. */
+  /** A platform as registered; {@code quota} as the operator set it (0 fields: defaults). */
   public record Info(String platformId, String displayName, Instant registeredAt,
-      Capabilities capabilities, boolean defaultOptedIn) {
+      Capabilities capabilities, boolean defaultOptedIn, Quota quota) {
+    /** A platform on the broker's default limits. */
+    public Info(String platformId, String displayName, Instant registeredAt,
+        Capabilities capabilities, boolean defaultOptedIn) {
+      this(platformId, displayName, registeredAt, capabilities, defaultOptedIn, Quota.DEFAULTS);
+    }
+
     Info withName(String name) {
-      return new Info(platformId, name, registeredAt, capabilities, defaultOptedIn);
+      return new Info(platformId, name, registeredAt, capabilities, defaultOptedIn, quota);
+    }
+
+    Info withQuota(Quota newQuota) {
+      return new Info(platformId, displayName, registeredAt, capabilities, defaultOptedIn,
+          newQuota);
     }
   }
 
@@ -96,6 +112,9 @@ public final class Platform
   public record PlatformConfigured(Capabilities capabilities, boolean defaultOptedIn)
       implements Event {}
 
+  /** The operator set the platform's limits. */
+  public record PlatformQuotaSet(Quota quota) implements Event {}
+
   // State
 
   /** Empty until registered. */
@@ -114,7 +133,11 @@ public final class Platform
       }
       if (event instanceof PlatformConfigured configured) {
         return new State(Optional.of(new Info(current.platformId(), current.displayName(),
-            current.registeredAt(), configured.capabilities(), configured.defaultOptedIn())));
+            current.registeredAt(), configured.capabilities(), configured.defaultOptedIn(),
+            current.quota())));
+      }
+      if (event instanceof PlatformQuotaSet quotaSet) {
+        return new State(Optional.of(current.withQuota(quotaSet.quota())));
       }
       throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
@@ -140,6 +163,7 @@ public final class Platform
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(Configure.class, this::onConfigure)
+        .onCommand(SetQuota.class, this::onSetQuota)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), new Lookup(state.info())))
         .build();
   }
@@ -170,6 +194,14 @@ public final class Platform
     return Effect()
         .persist(new PlatformConfigured(configure.capabilities(), configure.defaultOptedIn()))
         .thenReply(configure.replyTo(), s -> new Lookup(s.info()));
+  }
+
+  private ReplyEffect<Event, State> onSetQuota(State state, SetQuota set) {
+    if (state.info().isEmpty() || state.info().get().quota().equals(set.quota())) {
+      return Effect().reply(set.replyTo(), new Lookup(state.info()));
+    }
+    return Effect().persist(new PlatformQuotaSet(set.quota()))
+        .thenReply(set.replyTo(), s -> new Lookup(s.info()));
   }
 
   @Override

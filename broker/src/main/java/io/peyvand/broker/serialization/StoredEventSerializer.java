@@ -3,6 +3,8 @@ package io.peyvand.broker.serialization;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.platform.Platform;
+import io.peyvand.broker.tls.CertificateRevocations;
+import io.peyvand.persistence.stored.v1.CertificateRevoked;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
@@ -11,11 +13,13 @@ import io.peyvand.persistence.stored.v1.MessageAccepted;
 import io.peyvand.persistence.stored.v1.MessagesRead;
 import io.peyvand.persistence.stored.v1.NotificationsConfirmed;
 import io.peyvand.persistence.stored.v1.PlatformConfigured;
+import io.peyvand.persistence.stored.v1.PlatformQuotaSet;
 import io.peyvand.persistence.stored.v1.PlatformRegistered;
 import io.peyvand.persistence.stored.v1.PlatformRenamed;
 import io.peyvand.persistence.stored.v1.SenderBlockChanged;
 import io.peyvand.persistence.stored.v1.StatusAccepted;
 import java.io.NotSerializableException;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +67,21 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
             PlatformConfigured p = PlatformConfigured.parseFrom(bytes);
             return new Platform.PlatformConfigured(StoredModel.capabilities(p.getCapabilities()),
                 p.getDefaultOptedIn());
+          }),
+      codec("platform-quota-set", Platform.PlatformQuotaSet.class,
+          e -> PlatformQuotaSet.newBuilder().setQuota(StoredModel.quota(e.quota())).build()
+              .toByteArray(),
+          bytes -> new Platform.PlatformQuotaSet(
+              StoredModel.quota(PlatformQuotaSet.parseFrom(bytes).getQuota()))),
+      codec("certificate-revoked", CertificateRevocations.CertificateRevoked.class,
+          e -> CertificateRevoked.newBuilder().setSerialHex(e.serial().toString(16))
+              .setReason(e.reason()).setRevokedAtEpochMillis(e.at().toEpochMilli())
+              .setRevokedBy(e.by()).build().toByteArray(),
+          bytes -> {
+            CertificateRevoked r = CertificateRevoked.parseFrom(bytes);
+            return new CertificateRevocations.CertificateRevoked(
+                new BigInteger(r.getSerialHex(), 16), r.getReason(),
+                Instant.ofEpochMilli(r.getRevokedAtEpochMillis()), r.getRevokedBy());
           }),
       codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
           e -> MessageAccepted.newBuilder().setSequence(e.sequence())

@@ -2,11 +2,13 @@ package io.peyvand.broker.serialization;
 
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import io.peyvand.persistence.stored.v1.StoredAddress;
 import io.peyvand.persistence.stored.v1.StoredCapabilities;
+import io.peyvand.persistence.stored.v1.StoredQuota;
 import io.peyvand.persistence.stored.v1.StoredDelete;
 import io.peyvand.persistence.stored.v1.StoredEdit;
 import io.peyvand.persistence.stored.v1.StoredEncrypted;
@@ -147,5 +149,20 @@ final class StoredModel {
     return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(),
         c.getEdits(), c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
         c.getReadReceipts(), c.getEncryptionSchemesList());
+  }
+
+  static StoredQuota quota(Quota q) {
+    return StoredQuota.newBuilder()
+        .setSubmitsPerSecond(q.submitsPerSecond())
+        .setSubmitBurst(q.submitBurst())
+        .setUserSubmitsPerSecond(q.userSubmitsPerSecond())
+        .setUserSubmitBurst(q.userSubmitBurst())
+        .setSessionsPerNode(q.sessionsPerNode())
+        .build();
+  }
+
+  static Quota quota(StoredQuota q) {
+    return new Quota(q.getSubmitsPerSecond(), q.getSubmitBurst(), q.getUserSubmitsPerSecond(),
+        q.getUserSubmitBurst(), q.getSessionsPerNode());
   }
 }

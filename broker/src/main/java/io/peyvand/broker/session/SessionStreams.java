@@ -47,7 +47,7 @@ public final class SessionStreams {
 
   /** How a session is bounded; see peyvand.session in reference.conf. */
   public record Settings(int parallelism, int outgoingBuffer, int deliveryWindow,
-      int redeliveryAfterMs, int sessionsPerPlatform) {}
+      int redeliveryAfterMs) {}
 
   private final ActorSystem<?> system;
   private final Operations operations;
@@ -98,20 +98,21 @@ public final class SessionStreams {
       return Source.completionStage(operations.platform(hello.getPlatformId()))
           .flatMapConcat(platform -> platform.isError()
               ? Source.single(closing(platform.error()))
-              : established(hello, pair.second(), transport, peer));
+              : established(hello, pair.second(), transport, peer,
+                  operations.quota(platform.value()).sessionsPerNode()));
     }).mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
   private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,
-      String transport, Peer peer) {
+      String transport, Peer peer, int sessionsPerNode) {
     String platformId = hello.getPlatformId();
     AtomicInteger sessions = open.computeIfAbsent(platformId, p -> new AtomicInteger());
-    if (sessions.incrementAndGet() > settings.sessionsPerPlatform()) {
+    if (sessions.incrementAndGet() > sessionsPerNode) {
       sessions.decrementAndGet();
       Error tooMany = ErrorCodes.error(ErrorCode.RATE_LIMITED, "platform " + platformId
-          + " already has " + settings.sessionsPerPlatform() + " sessions on this broker node"
-          + " (peyvand.limits.sessions-per-platform); close one or connect to another node",
-          5000);
+          + " already has " + sessionsPerNode + " sessions on this broker node (its quota's"
+          + " sessions_per_node, by default peyvand.limits.sessions-per-platform); close one or"
+          + " connect to another node", 5000);
       operations.record(platformId, "connect", Operations.Either.error(tooMany));
       return Source.single(closing(tooMany));
     }

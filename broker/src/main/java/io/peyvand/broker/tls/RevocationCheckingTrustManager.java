@@ -68,6 +68,7 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
   private void refuseRevoked(X509Certificate[] chain) throws CertificateException {
     for (X509Certificate certificate : chain) {
       if (revocations.isRevoked(certificate)) {
+        revocations.handshakeRefused();
         throw new CertificateException("certificate " + certificate.getSubjectX500Principal()
             + " (serial " + certificate.getSerialNumber().toString(16) + ") is revoked");
       }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * longer reads or verifies is logged and the last good list kept, so that a half-written file
  * never un-revokes anything. A CRL past its nextUpdate is still used, with a warning: refusing
  * every platform because the CA is late would turn a stale list into an outage.
+ *
+ * <p>Administrators also revoke certificates through the Admin service
+ * ({@link CertificateRevocations}); those serials are merged in with {@link #revokeAdministered},
+ * for certificates of any trusted CA, and are never taken back by a CRL reload.
  *
  * <p>Thread-safe: the handshake threads read the current list while a reload replaces it.
  */
@@ -42,6 +47,8 @@ public final class RevocationList {
   private final List<X509Certificate> issuers;
   private final Clock clock;
   private final AtomicReference<Snapshot> current;
+  private final AtomicReference<Set<BigInteger>> administered = new AtomicReference<>(Set.of());
+  private final LongAdder refusedHandshakes = new LongAdder();
 
   private RevocationList(Optional<Path> file, List<X509Certificate> issuers, Clock clock,
       Snapshot first) {
@@ -72,12 +79,50 @@ public final class RevocationList {
 
   public boolean isRevoked(X500Principal issuer, BigInteger serial) {
     Snapshot snapshot = current.get();
-    return snapshot.serials().contains(serial) && snapshot.issuer().equals(issuer);
+    return snapshot.serials().contains(serial) && snapshot.issuer().equals(issuer)
+        || administered.get().contains(serial);
   }
 
-  /** The serials revoked now. */
+  /** A handshake presented a revoked certificate and was refused (for metrics). */
+  public void handshakeRefused() {
+    refusedHandshakes.increment();
+  }
+
+  public long refusedHandshakes() {
+    return refusedHandshakes.sum();
+  }
+
+  /** The serials the CA's revocation list file revokes now. */
   public Set<BigInteger> revokedSerials() {
     return current.get().serials();
+  }
+
+  /** The serials administrators revoked (the Admin service), as last merged. */
+  public Set<BigInteger> administeredSerials() {
+    return administered.get();
+  }
+
+  /**
+   * Adds serials administrators revoked (every one known so far, or some of them); returns those
+   * not revoked this way before. Never removes one.
+   */
+  public Set<BigInteger> revokeAdministered(Set<BigInteger> serials) {
+    Set<BigInteger> added = new HashSet<>();
+    administered.updateAndGet(known -> {
+      added.clear();
+      Set<BigInteger> next = new HashSet<>(known);
+      for (BigInteger serial : serials) {
+        if (next.add(serial)) {
+          added.add(serial);
+        }
+      }
+      return Set.copyOf(next);
+    });
+    if (!added.isEmpty()) {
+      log.info("Certificates revoked by administrators: newly {}",
+          added.stream().map(s -> s.toString(16)).toList());
+    }
+    return Set.copyOf(added);
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
 import java.util.List;
 import java.time.Clock;
 import java.time.Instant;
@@ -110,5 +111,31 @@ class PlatformTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new Platform.Register(" ", testKit.<Platform.Registration>createTestProbe().ref()));
     assertTrue(e.getMessage().contains("display name"));
+  }
+
+  @Test
+  void aQuotaIsPersistedOnceAndKeptThroughLaterConfiguration() {
+    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    Quota quota = new Quota(100, 200, 0, 0, 4);
+    CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup> set =
+        platform.runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));
+    assertEquals(new Platform.PlatformQuotaSet(quota), set.event());
+    assertEquals(quota, set.reply().info().orElseThrow().quota());
+    var again = platform.<Platform.Lookup>runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));
+    assertTrue(again.hasNoEvents(), "the same quota again changes nothing");
+    platform.<Platform.Lookup>runCommand(
+        replyTo -> new Platform.Configure(Capabilities.ALL, true, replyTo));
+    platform.restart();
+    var get = platform.<Platform.Lookup>runCommand(Platform.Get::new);
+    assertEquals(quota, get.reply().info().orElseThrow().quota());
+    assertTrue(get.reply().info().orElseThrow().defaultOptedIn());
+  }
+
+  @Test
+  void anUnregisteredPlatformGetsNoQuota() {
+    var set = platform.<Platform.Lookup>runCommand(
+        replyTo -> new Platform.SetQuota(new Quota(1, 1, 1, 1, 1), replyTo));
+    assertTrue(set.hasNoEvents());
+    assertEquals(Optional.empty(), set.reply().info());
   }
 }

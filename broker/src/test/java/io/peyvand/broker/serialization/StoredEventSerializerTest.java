@@ -8,6 +8,7 @@ import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.platform.Platform;
+import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
 import java.io.NotSerializableException;
 import java.time.Duration;
@@ -43,13 +44,18 @@ class StoredEventSerializerTest {
       Map.entry("mailbox-notifications-confirmed", "0a04080110010a0408011002"),
       // opted_in = false is protobuf's default: no bytes at all.
       Map.entry("mailbox-consent", ""),
-      Map.entry("mailbox-blocked", "0a0e0a0565697461611205616c6963651001"));
+      Map.entry("mailbox-blocked", "0a0e0a0565697461611205616c6963651001"),
+      // Added in 0.2 (issue 4: the Admin service).
+      Map.entry("platform-quota-set", "0a0a08f40310e80718052810"),
+      Map.entry("certificate-revoked", "0a0c356133663963316232653737120a6b6579206c65616b656418c8fcac8da23422096465762d61646d696e"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {
-    Set<Class<?>> permitted = Stream.concat(
+    Set<Class<?>> permitted = Stream.of(
             Stream.of(Platform.Event.class.getPermittedSubclasses()),
-            Stream.of(UserMailbox.Event.class.getPermittedSubclasses()))
+            Stream.of(UserMailbox.Event.class.getPermittedSubclasses()),
+            Stream.of(CertificateRevocations.Event.class.getPermittedSubclasses()))
+        .flatMap(s -> s)
         .collect(Collectors.toSet());
     Set<Class<?>> covered = StoredExamples.events().stream().map(Object::getClass)
         .collect(Collectors.toSet());

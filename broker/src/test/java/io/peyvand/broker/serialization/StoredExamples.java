@@ -9,7 +9,10 @@ import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.platform.Platform;
+import io.peyvand.broker.tls.CertificateRevocations;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,9 @@ final class StoredExamples {
         new Platform.PlatformRenamed("Bale Messenger"),
         new Platform.PlatformConfigured(new Capabilities(4096, true, 10_000_000, true, 900, true,
             false, true, true, List.of("mls-1")), true),
+        new Platform.PlatformQuotaSet(new Quota(500, 1000, 5, 0, 16)),
+        new CertificateRevocations.CertificateRevoked(new BigInteger("5a3f9c1b2e77", 16),
+            "key leaked", Instant.parse("2026-11-28T10:20:00.456Z"), "dev-admin"),
         new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("salam")), AT),
         new UserMailbox.StatusAccepted(2, new Status("m-9", BOB, Status.Kind.READ,
             Status.Failure.NONE, 4, AT), AT + 1),

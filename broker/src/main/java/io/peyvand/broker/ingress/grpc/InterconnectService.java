@@ -86,15 +86,23 @@ public final class InterconnectService implements Interconnect {
             .orThrow(InterconnectService::grpcError)));
   }
 
-  /** Any identified peer may look a platform up; a refused one (e.g. revoked) may not. */
+  /**
+   * Any identified peer may look a platform up (senders learn what recipients honour); a refused
+   * one (e.g. revoked) may not. The limits in force are shown only to the platform itself.
+   */
   @Override
   public CompletionStage<PlatformInfo> getPlatform(GetPlatformRequest in) {
     if (peer instanceof Peer.Refused refused) {
       return CompletableFuture.failedFuture(grpcError(refused.mayActFor(in.getPlatformId())
           .orElseThrow()));
     }
+    boolean own = peer.mayActFor(in.getPlatformId()).isEmpty();
     return operations.platform(in.getPlatformId())
-        .thenApply(result -> PlatformMapping.info(result.orThrow(InterconnectService::grpcError)));
+        .thenApply(result -> {
+          var info = result.orThrow(InterconnectService::grpcError);
+          return PlatformMapping.info(info,
+              own ? Optional.of(operations.quota(info)) : Optional.empty());
+        });
   }
 
   /** The call, if the peer may act for {@code platformId}; else PERMISSION_DENIED. */

@@ -2,18 +2,28 @@ package io.peyvand.broker.ingress.limits;
 
 import com.typesafe.config.Config;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.peyvand.broker.model.Quota;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
- * Token buckets for submissions on this node: one per platform (so one platform's flood cannot
- * take the node from the others) and one per sending user (so one account cannot take its
- * platform's share). A refusal says how long until a token is available. Limits are per node: a
- * cluster of N nodes admits up to N times the rates, and platforms spread their sessions.
+ * Token buckets for submissions: one per platform (so one platform's flood cannot take the
+ * broker from the others) and one per sending user (so one account cannot take its platform's
+ * share). A refusal says how long until a token is available.
+ *
+ * <p>A platform's rate and burst are for the whole cluster: each node admits its share, the rate
+ * divided by the number of nodes Up ({@code nodes}), which is exact when a platform spreads its
+ * sessions over the nodes (as a load balancer does) and never lets a cluster admit more than the
+ * rate. A sending user's limits are per node: a user's submissions travel one session, so a
+ * share would starve it. The operator's {@link Quota} of a platform, when set, replaces the
+ * defaults; a changed quota or node count reshapes the buckets, keeping the tokens' proportion.
  */
 public final class SubmitLimits {
 
@@ -26,37 +36,80 @@ public final class SubmitLimits {
           c.getLong("submit-per-platform.burst"), c.getLong("submit-per-user.rate"),
           c.getLong("submit-per-user.burst"), c.getInt("tracked-users"));
     }
+
+    /** These limits as a quota (sessions left to the session settings: 0). */
+    public Quota defaults() {
+      return new Quota(Math.toIntExact(platformRate), Math.toIntExact(platformBurst),
+          Math.toIntExact(userRate), Math.toIntExact(userBurst), 0);
+    }
   }
 
-  private final Settings settings;
-  private final Map<String, Bucket> platforms = new ConcurrentHashMap<>();
-  private final Map<String, Bucket> users;
+  /** A bucket and the shape it was last given. */
+  private record Shaped(Bucket bucket, long rate, long burst) {
+    Shaped reshaped(long newRate, long newBurst) {
+      if (newRate == rate && newBurst == burst) {
+        return this;
+      }
+      bucket.replaceConfiguration(configuration(newRate, newBurst),
+          TokensInheritanceStrategy.PROPORTIONALLY);
+      return new Shaped(bucket, newRate, newBurst);
+    }
 
-  public SubmitLimits(Settings settings) {
-    this.settings = settings;
+    static Shaped of(long rate, long burst) {
+      return new Shaped(Bucket.builder()
+          .addLimit(limit -> limit.capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)))
+          .build(), rate, burst);
+    }
+  }
+
+  private final Quota defaults;
+  private final IntSupplier nodes;
+  private final Map<String, Shaped> platforms = new ConcurrentHashMap<>();
+  private final Map<String, Shaped> users;
+
+  /** Limits for a broker of {@code nodes} nodes Up (read on every submission: keep it cheap). */
+  public SubmitLimits(Settings settings, IntSupplier nodes) {
+    this.defaults = settings.defaults();
+    this.nodes = nodes;
     this.users = new LinkedHashMap<>(1024, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, Shaped> eldest) {
         return size() > settings.trackedUsers();
       }
     };
   }
 
-  /**
-   * Takes a token for one submission by {@code user} of {@code platformId}; empty when taken,
-   * otherwise the milliseconds to wait before retrying.
-   */
+  /** Limits for a single node. */
+  public SubmitLimits(Settings settings) {
+    this(settings, () -> 1);
+  }
+
+  /** {@link #tryAcquire(String, String, Quota)} on the default limits. */
   public OptionalLong tryAcquire(String platformId, String user) {
-    Bucket platform = platforms.computeIfAbsent(platformId,
-        p -> bucket(settings.platformRate(), settings.platformBurst()));
+    return tryAcquire(platformId, user, Quota.DEFAULTS);
+  }
+
+  /**
+   * Takes a token for one submission by {@code user} of {@code platformId}, whose operator quota
+   * is {@code quota} (0 fields: defaults); empty when taken, otherwise the milliseconds to wait
+   * before retrying.
+   */
+  public OptionalLong tryAcquire(String platformId, String user, Quota quota) {
+    Quota limits = quota.over(defaults);
+    int share = Math.max(1, nodes.getAsInt());
+    long rate = share(limits.submitsPerSecond(), share);
+    long burst = share(limits.submitBurst(), share);
+    Bucket platform = platforms.compute(platformId, (id, shaped) -> shaped == null
+        ? Shaped.of(rate, burst) : shaped.reshaped(rate, burst)).bucket();
     ConsumptionProbe byPlatform = platform.tryConsumeAndReturnRemaining(1);
     if (!byPlatform.isConsumed()) {
       return OptionalLong.of(millis(byPlatform));
     }
     Bucket byUserBucket;
     synchronized (users) {
-      byUserBucket = users.computeIfAbsent(platformId + ":" + user,
-          u -> bucket(settings.userRate(), settings.userBurst()));
+      byUserBucket = users.compute(platformId + ":" + user, (u, shaped) -> shaped == null
+          ? Shaped.of(limits.userSubmitsPerSecond(), limits.userSubmitBurst())
+          : shaped.reshaped(limits.userSubmitsPerSecond(), limits.userSubmitBurst())).bucket();
     }
     ConsumptionProbe byUser = byUserBucket.tryConsumeAndReturnRemaining(1);
     if (!byUser.isConsumed()) {
@@ -66,12 +119,17 @@ public final class SubmitLimits {
     return OptionalLong.empty();
   }
 
+  /** This node's part of a cluster-wide figure: never 0, never less than an even split. */
+  static long share(long clusterWide, int nodes) {
+    return Math.max(1, (clusterWide + nodes - 1) / nodes);
+  }
+
   private static long millis(ConsumptionProbe probe) {
     return Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis());
   }
 
-  private static Bucket bucket(long ratePerSecond, long burst) {
-    return Bucket.builder()
+  private static BucketConfiguration configuration(long ratePerSecond, long burst) {
+    return BucketConfiguration.builder()
         .addLimit(limit -> limit.capacity(burst).refillGreedy(ratePerSecond, Duration.ofSeconds(1)))
         .build();
   }

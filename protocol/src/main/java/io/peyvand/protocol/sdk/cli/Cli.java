@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "peyvand", mixinStandardHelpOptions = true, version = "Peyvand 0.1.0",
     description = "Command-line adapter of the Peyvand broker.",
-    subcommands = {SendCommand.class, ListenCommand.class})
+    subcommands = {SendCommand.class, ListenCommand.class, AdminCommand.class})
 public final class Cli {
 
   public static void main(String[] args) {

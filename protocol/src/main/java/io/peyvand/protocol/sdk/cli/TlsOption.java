@@ -1,6 +1,7 @@
 package io.peyvand.protocol.sdk.cli;
 
 import io.peyvand.protocol.Addresses;
+import io.peyvand.protocol.tls.CertificateIdentity;
 import io.peyvand.protocol.tls.KeyMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,13 +55,30 @@ final class TlsOption {
     Addresses.validatePlatformId(platform, "platform").ifPresent(error -> {
       throw new IllegalArgumentException(error.getMessage());
     });
-    Path keyStore = pkiDir.resolve("platforms").resolve(platform + ".p12");
+    return with(pkiDir.resolve("platforms").resolve(platform + ".p12"), platform);
+  }
+
+  /**
+   * The connection as administrator {@code name}: mutual TLS with {@code admins/<name>.p12} when
+   * it exists, else plaintext.
+   */
+  Connection forAdmin(String name) {
+    if (plaintext) {
+      return new Connection(Optional.empty(), "plaintext (--plaintext)");
+    }
+    CertificateIdentity.nameProblem(name).ifPresent(problem -> {
+      throw new IllegalArgumentException("--admin: " + problem);
+    });
+    return with(pkiDir.resolve("admins").resolve(name + ".p12"), "administrator " + name);
+  }
+
+  private Connection with(Path keyStore, String who) {
     Path trustStore = pkiDir.resolve("ca.crt");
     if (!Files.isRegularFile(keyStore)) {
       return new Connection(Optional.empty(), "plaintext (no certificate " + keyStore + ")");
     }
     return new Connection(
         Optional.of(KeyMaterial.clientContext(keyStore, password.toCharArray(), trustStore)),
-        "mutual TLS as " + platform + " (" + keyStore + ")");
+        "mutual TLS as " + who + " (" + keyStore + ")");
   }
 }
