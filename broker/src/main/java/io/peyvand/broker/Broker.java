@@ -7,6 +7,7 @@ import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.Peer;
 import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
+import io.peyvand.broker.ingress.limits.AddressLimits;
 import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.ingress.grpc.AdminService;
@@ -50,6 +51,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.net.InetAddress;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.apache.pekko.cluster.Member;
@@ -150,8 +153,8 @@ public final class Broker {
         });
 
     readiness.startupStep("binding HTTP");
-    CompletableFuture<Function<Peer, Flow<Message, Message, NotUsed>>> webSocket =
-        new CompletableFuture<>();
+    CompletableFuture<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
+        webSocket = new CompletableFuture<>();
     ServerBuilder httpServer = Http.get(system)
         .newServerAt(settings.http().iface(), settings.http().port());
     CompletionStage<ServerBinding> httpBinding = tls
@@ -188,7 +191,8 @@ public final class Broker {
             webSocket.complete(new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
                 ::handler);
             return bindGrpc(system, settings, readiness, tls, authentication,
-                new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE),
+                new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE,
+                    Optional.empty()),
                 new AdminService(administration, security, Peer.Unverified.INSTANCE));
           })
           .thenApply(grpc -> {
@@ -359,7 +363,8 @@ public final class Broker {
         new SessionStreams.Settings(settings.sessionParallelism(),
             settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
             (int) mailboxes.redeliveryAfter().toMillis()),
-        Clock.systemUTC(), live);
+        Clock.systemUTC(), live,
+        new AddressLimits(AddressLimits.Settings.fromConfig(system.settings().config())));
   }
 
   /**
@@ -394,7 +399,8 @@ public final class Broker {
     Materializer materializer = SystemMaterializer.get(system).materializer();
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
         request -> InterconnectHandlerFactory.partial(
-                interconnect.forPeer(authentication.peer(request)), Interconnect.name,
+                interconnect.forPeer(authentication.peer(request),
+                    PeerAuthentication.address(request)), Interconnect.name,
                 materializer, GrpcErrors.MAPPER, system)
             .apply(request);
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> adminPerPeer =

@@ -2,6 +2,7 @@ package io.peyvand.broker.ingress;
 
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.protocol.tls.CertificateIdentity;
+import java.net.InetAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.SslSessionInfo;
 
 /**
@@ -41,6 +43,14 @@ public final class PeerAuthentication {
 
   public boolean tls() {
     return tls;
+  }
+
+  /**
+   * The client's address (the request attribute remoteAddress, on with
+   * {@code pekko.http.server.remote-address-attribute}); empty if unknown.
+   */
+  public static Optional<InetAddress> address(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
   }
 
   public Peer peer(HttpRequest request) {

@@ -18,6 +18,10 @@ public final class SecurityEvents {
 
   private record Key(String platform, String code) {}
 
+  /** Distinct (platform, code) series kept; refusals beyond are counted under {@link #OTHER}. */
+  static final int MAX_SERIES = 1000;
+  static final String OTHER = "other";
+
   private final Map<Key, LongAdder> refusals = new ConcurrentHashMap<>();
   private final LongAdder sessionsClosedByRevocation = new LongAdder();
 
@@ -25,8 +29,12 @@ public final class SecurityEvents {
   public void refused(String platform, String what, Error error) {
     log.info("refused platform={} operation={} code={} reason={}", platform, what,
         error.getCode(), error.getMessage());
-    refusals.computeIfAbsent(new Key(platform, error.getCode().name()), k -> new LongAdder())
-        .increment();
+    Key key = new Key(platform, error.getCode().name());
+    if (refusals.size() >= MAX_SERIES && !refusals.containsKey(key)) {
+      // Platform ids in refusals are as claimed: a hostile peer must not grow /metrics forever.
+      key = new Key(OTHER, key.code());
+    }
+    refusals.computeIfAbsent(key, k -> new LongAdder()).increment();
   }
 
   /** Live sessions were closed because their certificates were revoked. */

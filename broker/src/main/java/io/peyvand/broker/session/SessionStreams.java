@@ -9,6 +9,8 @@ import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.Hello;
+import io.peyvand.broker.ingress.limits.AddressLimits;
+import java.net.InetAddress;
 import io.peyvand.protocol.v1.Pong;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
@@ -57,9 +59,10 @@ public final class SessionStreams {
   private final Clock clock;
   private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
   private final LiveSessions live;
+  private final AddressLimits addresses;
 
   public SessionStreams(ActorSystem<?> system, Operations operations, ProtocolLimits limits,
-      Settings settings, Clock clock, LiveSessions live) {
+      Settings settings, Clock clock, LiveSessions live, AddressLimits addresses) {
     this.system = system;
     this.operations = operations;
     this.validator = new FrameValidator(limits);
@@ -67,6 +70,7 @@ public final class SessionStreams {
     this.settings = settings;
     this.clock = clock;
     this.live = live;
+    this.addresses = addresses;
   }
 
   /**
@@ -74,7 +78,15 @@ public final class SessionStreams {
    * Hello for a platform the peer may not act for is answered by a closing NOT_PERMITTED.
    */
   public Source<ServerFrame, NotUsed> session(Source<ClientFrame, ?> in, String transport,
-      Peer peer) {
+      Peer peer, Optional<InetAddress> from) {
+    AddressLimits.Outcome admission = addresses.open(from);
+    if (admission.refused().isPresent()) {
+      Error refused = admission.refused().get();
+      operations.record("unidentified", "connect over " + transport + " from "
+          + from.map(InetAddress::getHostAddress).orElse("?"), Operations.Either.error(refused));
+      return Source.single(closing(refused));
+    }
+    AddressLimits.Admission admitted = admission.admitted().orElseThrow();
     return in.prefixAndTail(1).flatMapConcat(pair -> {
       if (pair.first().isEmpty()) {
         return Source.<ServerFrame>empty();
@@ -100,7 +112,12 @@ public final class SessionStreams {
               ? Source.single(closing(platform.error()))
               : established(hello, pair.second(), transport, peer,
                   operations.quota(platform.value()).sessionsPerNode()));
-    }).mapMaterializedValue(m -> NotUsed.getInstance());
+    })
+        // However the session ends, the address no longer holds it.
+        .watchTermination((mat, done) -> {
+          done.whenComplete((ok, error) -> admitted.release());
+          return NotUsed.getInstance();
+        });
   }
 
   private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,

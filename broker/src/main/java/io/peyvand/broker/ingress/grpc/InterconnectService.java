@@ -18,6 +18,7 @@ import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
+import java.net.InetAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,21 +40,24 @@ public final class InterconnectService implements Interconnect {
   private final Operations operations;
   private final SessionStreams sessions;
   private final Peer peer;
+  private final Optional<InetAddress> from;
 
-  public InterconnectService(Operations operations, SessionStreams sessions, Peer peer) {
+  public InterconnectService(Operations operations, SessionStreams sessions, Peer peer,
+      Optional<InetAddress> from) {
     this.operations = operations;
     this.sessions = sessions;
     this.peer = peer;
+    this.from = from;
   }
 
-  /** The service for calls of {@code caller}. */
-  public InterconnectService forPeer(Peer caller) {
-    return new InterconnectService(operations, sessions, caller);
+  /** The service for calls of {@code caller}, from address {@code address} (if known). */
+  public InterconnectService forPeer(Peer caller, Optional<InetAddress> address) {
+    return new InterconnectService(operations, sessions, caller, address);
   }
 
   @Override
   public Source<ServerFrame, NotUsed> connect(Source<ClientFrame, NotUsed> in) {
-    return sessions.session(in, "grpc", peer);
+    return sessions.session(in, "grpc", peer, from);
   }
 
   @Override

@@ -9,6 +9,9 @@ import io.peyvand.broker.observability.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -35,14 +38,16 @@ public final class HttpEndpoints extends AllDirectives {
   private final Readiness readiness;
   private final Metrics metrics;
   private final PeerAuthentication authentication;
-  private final CompletionStage<Function<Peer, Flow<Message, Message, NotUsed>>> webSocket;
+  private final CompletionStage<BiFunction<Peer, Optional<InetAddress>,
+      Flow<Message, Message, NotUsed>>> webSocket;
 
   /**
    * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
    * the handler of a WebSocket connection from a peer once the node can hold sessions.
    */
   public HttpEndpoints(Readiness readiness, Metrics metrics, PeerAuthentication authentication,
-      CompletionStage<Function<Peer, Flow<Message, Message, NotUsed>>> webSocket) {
+      CompletionStage<BiFunction<Peer, Optional<InetAddress>,
+          Flow<Message, Message, NotUsed>>> webSocket) {
     this.readiness = readiness;
     this.metrics = metrics;
     this.authentication = authentication;
@@ -58,7 +63,7 @@ public final class HttpEndpoints extends AllDirectives {
   }
 
   private Route webSocket() {
-    Function<Peer, Flow<Message, Message, NotUsed>> handler =
+    BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>> handler =
         webSocket.toCompletableFuture().getNow(null);
     if (handler == null) {
       return complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting: WebSocket"
@@ -69,7 +74,7 @@ public final class HttpEndpoints extends AllDirectives {
       if (peer instanceof Peer.Refused refused) {
         return complete(StatusCodes.FORBIDDEN, "NOT_PERMITTED: " + refused.reason() + "\n");
       }
-      return handleWebSocketMessages(handler.apply(peer));
+      return handleWebSocketMessages(handler.apply(peer, PeerAuthentication.address(request)));
     });
   }
 

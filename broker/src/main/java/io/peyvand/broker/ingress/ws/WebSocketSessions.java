@@ -10,6 +10,8 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
+import java.util.Optional;
+import java.net.InetAddress;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -65,10 +67,10 @@ public final class WebSocketSessions {
    * ends: after a {@code SessionError{closing: true}}, or once the client has closed its side and
    * the session has answered what it read.
    */
-  public Flow<Message, Message, NotUsed> handler(Peer peer) {
+  public Flow<Message, Message, NotUsed> handler(Peer peer, Optional<InetAddress> from) {
     return Flow.<Message>create()
         .flatMapConcat(this::decode)
-        .via(sessionWithErrors(peer))
+        .via(sessionWithErrors(peer, from))
         .map(frame -> (Message) BinaryMessage.create(ByteString.fromArrayUnsafe(
             frame.toByteArray())));
   }
@@ -81,12 +83,14 @@ public final class WebSocketSessions {
    * completes with the session; the error branch never completes on its own, so that a client
    * closing its side does not cut off answers the session still owes it.
    */
-  private Graph<FlowShape<Decoded, ServerFrame>, NotUsed> sessionWithErrors(Peer peer) {
+  private Graph<FlowShape<Decoded, ServerFrame>, NotUsed> sessionWithErrors(Peer peer,
+      Optional<InetAddress> from) {
     // prefixAndTail(0) hands on the frames as one Source, which is what SessionStreams takes.
     Flow<Decoded, ServerFrame, NotUsed> session = Flow.<Decoded>create()
         .map(Decoded::frame)
         .prefixAndTail(0)
-        .flatMapConcat(noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT, peer));
+        .flatMapConcat(noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT, peer,
+            from));
     Flow<Decoded, ServerFrame, NotUsed> errors = Flow.<Decoded>create()
         .map(decoded -> ServerFrame.newBuilder()
             .setError(SessionError.newBuilder().setError(decoded.error()).setClosing(false))
