@@ -13,6 +13,7 @@ import io.peyvand.broker.pki.CertificateAuthority;
 import io.peyvand.broker.pki.Certificates;
 import io.peyvand.broker.pki.PkiLayout;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.sdk.cli.Cli;
 import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.v1.AdminClient;
 import io.peyvand.protocol.v1.ClientFrame;
@@ -34,6 +35,8 @@ import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -268,6 +272,37 @@ class AdminIT {
             PlatformQuota.newBuilder().setSubmitBurst(-1)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, huge.getStatus().getCode());
     assertTrue(huge.getStatus().getDescription().contains("submit_burst"));
+  }
+
+  @Test
+  void theCommandLineAdminCallsTheServiceWithTheAdministratorsCertificate() throws Exception {
+    Run set = cli("set-quota", "bale", "--submits-per-second", "777", "--sessions-per-node", "9");
+    assertEquals(0, set.status(), set.toString());
+    assertTrue(set.out().contains("submits_per_second: 777"), set.out());
+    assertEquals(777, get(admin.getPlatform(GetPlatformRequest.newBuilder()
+        .setPlatformId("bale").build())).getQuota().getSubmitsPerSecond());
+    Run reset = cli("set-quota", "bale");
+    assertEquals(0, reset.status(), reset.toString());
+    Run bad = cli("revoke", "zz-not-hex");
+    assertEquals(1, bad.status(), bad.toString());
+    assertTrue(bad.out().startsWith("refused INVALID_ARGUMENT"), bad.out());
+    Run list = cli("revocations");
+    assertEquals(0, list.status(), list.toString());
+  }
+
+  private record Run(int status, String out, String err) {}
+
+  private Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("admin", args[0], "--broker",
+        "127.0.0.1:" + node.grpcPort(), "--pki-dir", pki.directory().toString(), "--admin", "ops",
+        "--key-store-password", new String(PASSWORD)));
+    all.addAll(List.of(args).subList(1, args.length));
+    int status = Cli.commandLine()
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(all.toArray(String[]::new));
+    return new Run(status, out.toString().strip(), err.toString().strip());
   }
 
   private static <T> T get(CompletionStage<T> call) throws Exception {

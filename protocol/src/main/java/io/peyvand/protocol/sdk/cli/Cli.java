@@ -17,7 +17,8 @@ public final class Cli {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  /** The command line, for running the commands in-process (tests, embedding). */
+  public static CommandLine commandLine() {
     return new CommandLine(new Cli());
   }
 }
