@@ -40,11 +40,7 @@ public final class SecurityEvents {
     out.append("# HELP peyvand_refusals_total requests refused, by platform and error code\n")
         .append("# TYPE peyvand_refusals_total counter\n");
     refusals.forEach((k, v) -> out.append("peyvand_refusals_total{platform=\"")
-        .append(escape(k.platform())).append("\",code=\"").append(k.code()).append("\"} ")
-        .append(v.sum()).append('\n'));
-  }
-
-  private static String escape(String label) {
-    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        .append(Prometheus.escape(k.platform())).append("\",code=\"").append(k.code())
+        .append("\"} ").append(v.sum()).append('\n'));
   }
 }
