@@ -143,7 +143,7 @@ public final class Ledger {
   }
 
   /** Whether every submit of [from, to) completed and each accepted message was delivered. */
-  boolean settled(int from, int to) {
+  public boolean settled(int from, int to) {
     for (int i = from; i < to; i++) {
       Answer a = answer(i);
       if (a == Answer.NONE || accepted(a) && deliveries.get(i) == 0) {
@@ -154,7 +154,7 @@ public final class Ledger {
   }
 
   /** Whether every message of [from, to) delivered has its DELIVERED status back at its sender. */
-  boolean statusesSettled(int from, int to) {
+  public boolean statusesSettled(int from, int to) {
     for (int i = from; i < to; i++) {
       if (deliveries.get(i) > 0 && statuses.get(i) == 0) {
         return false;
