@@ -1,10 +1,6 @@
 package io.peyvand.loadtests;
 
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.Simulation;
 
@@ -27,19 +23,8 @@ public class DirectMessages extends Simulation {
   private final Interconnect interconnect = new Interconnect(run);
 
   {
-    setUp(scenario("platform sessions")
-            .exec(interconnect.open())
-            .exec(interconnect.follow(exec(session -> session)))
-            .exec(interconnect.drainAndClose())
-            .injectOpen(atOnceUsers(settings.sessions()))
-            .protocols(interconnect.protocol())
-            .andThen(interconnect.verdict(run::failures).injectOpen(atOnceUsers(1))
-                .protocols(interconnect.plainProtocol())))
-        .assertions(
-            global().failedRequests().percent().lt(settings.maxErrorsPercent()),
-            details(Interconnect.VERDICT).failedRequests().count().is(0L),
-            details("submit-to-accepted").responseTime().percentile(99.0)
-                .lt(settings.acceptedP99Millis()));
+    setUp(interconnect.platformSessions(exec(session -> session), run::failures))
+        .assertions(interconnect.assertions());
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.peyvand.loadtests;
 
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.bodyBytes;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -13,7 +16,9 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gatling.http.action.ws.WsInboundMessage;
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
@@ -49,11 +54,11 @@ import java.util.function.Supplier;
  * <p>Everything else the broker sends (deliveries of messages and statuses, session errors) is
  * taken as it comes while a submit waits (by the check's matching condition, since Gatling drops
  * what a waiting check rejects), and otherwise kept in Gatling's buffer of unmatched messages,
- * which the session empties between submits and at least every 50 ms: each delivery goes to the run's ledger (see
- * {@link LoadRun} for submit-to-delivered) and to an SDK {@code AckTracker}, and the session sends
- * the {@code Acknowledge} frames it owes, one per mailbox, never past an item it has not seen.
- * After the schedule the sessions keep acknowledging until every accepted message is delivered
- * and its status is back, or the grace runs out.
+ * which the session empties between submits and at least every 50 ms: each delivery goes to the
+ * run's ledger (see {@link LoadRun} for submit-to-delivered) and to an SDK {@code AckTracker}, and
+ * the session sends the {@code Acknowledge} frames it owes, one per mailbox, never past an item it
+ * has not seen. After the schedule the sessions keep acknowledging until every accepted message is
+ * delivered and its status is back, or the grace runs out.
  */
 final class Interconnect {
   /** The request that carries the ledger's verdict. */
@@ -116,6 +121,32 @@ final class Interconnect {
     return scenario("ledger").exec(http(VERDICT).get("/health/alive")
         .check(status().is(200))
         .check(bodyString().transform(body -> String.join("; ", failures.get())).is("")));
+  }
+
+  /**
+   * The platform sessions, all at once, each following the schedule with {@code between} run in
+   * every turn; then, once all are done, the verdict of {@code failures}.
+   */
+  PopulationBuilder platformSessions(ChainBuilder between, Supplier<List<String>> failures) {
+    return scenario("platform sessions")
+        .exec(open())
+        .exec(follow(between))
+        .exec(drainAndClose())
+        .injectOpen(atOnceUsers(run.settings.sessions()))
+        .protocols(protocol())
+        .andThen(verdict(failures).injectOpen(atOnceUsers(1)).protocols(plainProtocol()));
+  }
+
+  /**
+   * Every platform-session simulation's assertions: failed requests under max-errors-pct, the
+   * ledger's verdict passed, submit-to-accepted p99 under p99-ms.
+   */
+  List<Assertion> assertions() {
+    return List.of(
+        global().failedRequests().percent().lt(run.settings.maxErrorsPercent()),
+        details(VERDICT).failedRequests().count().is(0L),
+        details("submit-to-accepted").responseTime().percentile(99.0)
+            .lt(run.settings.acceptedP99Millis()));
   }
 
   /** The WebSocket connection, Hello and Welcome: the request "welcome". */

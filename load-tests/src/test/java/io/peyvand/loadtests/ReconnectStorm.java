@@ -1,11 +1,7 @@
 package io.peyvand.loadtests;
 
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import io.gatling.javaapi.core.Simulation;
@@ -24,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * stored, and each session's own due messages wait and then go back to back.
  *
  * <p>Catch-up is the time from the first drop until every message submitted before the last
- * session's return was delivered (the outage and the recovery), printed with the submit-to-delivered of the messages submitted during the storm;
- * the run fails when catch-up exceeds {@code catch-up-max} seconds (default 30), as well as on the
- * assertions of {@link DirectMessages} (the submits of the storm count in submit-to-accepted).
+ * session's return was delivered (the outage and the recovery), printed with the
+ * submit-to-delivered of the messages submitted during the storm; the run fails when catch-up
+ * exceeds {@code catch-up-max} seconds (default 30), as well as on the assertions of {@link
+ * DirectMessages} (the submits of the storm count in submit-to-accepted).
  */
 public class ReconnectStorm extends Simulation {
   private final LoadSettings settings = LoadSettings.fromSystemProperties();
@@ -65,19 +62,8 @@ public class ReconnectStorm extends Simulation {
               returned.incrementAndGet();
               return session;
             }));
-    setUp(scenario("platform sessions")
-            .exec(interconnect.open())
-            .exec(interconnect.follow(storm))
-            .exec(interconnect.drainAndClose())
-            .injectOpen(atOnceUsers(settings.sessions()))
-            .protocols(interconnect.protocol())
-            .andThen(interconnect.verdict(this::failures).injectOpen(atOnceUsers(1))
-                .protocols(interconnect.plainProtocol())))
-        .assertions(
-            global().failedRequests().percent().lt(settings.maxErrorsPercent()),
-            details(Interconnect.VERDICT).failedRequests().count().is(0L),
-            details("submit-to-accepted").responseTime().percentile(99.0)
-                .lt(settings.acceptedP99Millis()));
+    setUp(interconnect.platformSessions(storm, this::failures))
+        .assertions(interconnect.assertions());
   }
 
   /**

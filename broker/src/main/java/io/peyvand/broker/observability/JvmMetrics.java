@@ -28,9 +28,9 @@ import javax.management.openmbean.CompositeData;
  * G1, a young collection reports Eden empty, the survivors and the old generation as it is then).
  * A pool's own "collection usage" cannot serve: G1 updates the old generation's only when that
  * generation itself is collected, so the sum would miss the old generation between full
- * collections. The listener is registered once per JVM, when this class is first used; before the
- * first collection the gauge is the heap in use. A soak test watches it stay flat under steady
- * load; the per-pool gauges and the collection counters say where a change came from.
+ * collections. The listener is registered once per JVM, when the node's Metrics is made; before
+ * the first collection the gauge is the heap in use. A soak test watches it stay flat under
+ * steady load; the per-pool gauges and the collection counters say where a change came from.
  */
 final class JvmMetrics {
   /** Heap in use after the latest collection, or -1 before the first one. */
@@ -69,6 +69,11 @@ final class JvmMetrics {
   }
 
   private JvmMetrics() {
+  }
+
+  /** Registers the listener now (the node calls it at start, so that no collection is missed). */
+  static void install() {
+    // The static initializer has run by now.
   }
 
   /** How many collections the listener has been told of (notifications come on a JMX thread). */

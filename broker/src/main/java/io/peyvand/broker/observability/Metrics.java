@@ -19,6 +19,7 @@ public final class Metrics {
   public Metrics(ActorSystem<?> system, SecurityEvents security) {
     this.system = system;
     this.security = security;
+    JvmMetrics.install();
   }
 
   public String render(boolean ready) {
