@@ -8,5 +8,11 @@
  * {@code Ledger} that accounts for every message, the percentiles, the report) are unit-tested;
  * {@code PlatformDriver} is the only class that talks to the broker. Like every load tool it sees
  * the broker only through {@code protocol}.
+ *
+ * <p>The Gatling simulations (test sources, package {@code io.peyvand.loadtests}) use the public
+ * parts: the {@code TrafficModel} (who writes to whom, and what, by {@code Platforms}' audience
+ * sizes and the {@code SizeMix}), the {@code ArrivalSchedule} (an open arrival model), and the
+ * {@code Ledger} with its {@code MessageIds}, {@code Tally} and {@code Percentiles}, which account
+ * for their messages as they do for the benchmark's.
  */
 package io.peyvand.loadtests.bench;
