@@ -115,12 +115,18 @@ public final class CassandraJournal extends AsyncWriteJournal {
     CompletableFuture<Iterable<Optional<Exception>>> result = r != null
         ? write(r, writes)
         : ready.thenCompose(now -> write(now, writes));
-    if (!writes.isEmpty()) {
-      String persistenceId = writes.get(0).persistenceId();
-      writesInProgress.put(persistenceId, result);
-      result.whenComplete((ok, error) -> writesInProgress.remove(persistenceId, result));
+    if (writes.isEmpty()) {
+      return FutureConverters.asScala(result);
     }
-    return FutureConverters.asScala(result);
+    String persistenceId = writes.get(0).persistenceId();
+    CompletableFuture<?> previous = writesInProgress.get(persistenceId);
+    // Responses are not kept in global order (write-response-global-order = off), but an entity
+    // with two writes outstanding still hears of them in order: the later one's answer waits.
+    CompletableFuture<Iterable<Optional<Exception>>> answer = previous == null ? result
+        : previous.handle((ok, error) -> null).thenCompose(x -> result);
+    writesInProgress.put(persistenceId, answer);
+    answer.whenComplete((ok, error) -> writesInProgress.remove(persistenceId, answer));
+    return FutureConverters.asScala(answer);
   }
 
   private CompletableFuture<Iterable<Optional<Exception>>> write(Ready r, List<AtomicWrite> writes) {
