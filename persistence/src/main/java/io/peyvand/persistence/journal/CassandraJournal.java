@@ -122,11 +122,22 @@ public final class CassandraJournal extends AsyncWriteJournal {
     CompletableFuture<?> previous = writesInProgress.get(persistenceId);
     // Responses are not kept in global order (write-response-global-order = off), but an entity
     // with two writes outstanding still hears of them in order: the later one's answer waits.
-    CompletableFuture<Iterable<Optional<Exception>>> answer = previous == null ? result
-        : previous.handle((ok, error) -> null).thenCompose(x -> result);
-    writesInProgress.put(persistenceId, answer);
-    answer.whenComplete((ok, error) -> writesInProgress.remove(persistenceId, answer));
-    return FutureConverters.asScala(answer);
+    CompletableFuture<Iterable<Optional<Exception>>> answer = result;
+    if (previous != null) {
+      CompletableFuture<Iterable<Optional<Exception>>> later = new CompletableFuture<>();
+      previous.whenComplete((p, e) -> result.whenComplete((ok, error) -> {
+        if (error == null) {
+          later.complete(ok);
+        } else {
+          later.completeExceptionally(unwrap(error));
+        }
+      }));
+      answer = later;
+    }
+    CompletableFuture<Iterable<Optional<Exception>>> registered = answer;
+    writesInProgress.put(persistenceId, registered);
+    registered.whenComplete((ok, error) -> writesInProgress.remove(persistenceId, registered));
+    return FutureConverters.asScala(registered);
   }
 
   private CompletableFuture<Iterable<Optional<Exception>>> write(Ready r, List<AtomicWrite> writes) {
