@@ -73,7 +73,14 @@ public final class CassandraJournal extends AsyncWriteJournal {
   private record Ready(CqlSession session, JournalStatements statements, GroupCommitWriter writer) {}
 
   public CassandraJournal(Config pluginConfig) {
-    this.settings = JournalSettings.fromConfig(context().system().settings().config(), pluginConfig);
+    Config config = context().system().settings().config();
+    if (config.getBoolean("pekko.persistence.cassandra.events-by-tag.enabled")) {
+      // The tag_views table is the plugin's business: refuse rather than silently not fill it.
+      throw new IllegalStateException("peyvand.journal does not write events by tag: with"
+          + " pekko.persistence.cassandra.events-by-tag.enabled = on use the plugin's journal"
+          + " (pekko.persistence.journal.plugin = \"pekko.persistence.cassandra.journal\")");
+    }
+    this.settings = JournalSettings.fromConfig(config, pluginConfig);
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
     this.ready = CassandraSessionRegistry.get(context().system())
