@@ -32,6 +32,8 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.PartialFunction;
 import scala.concurrent.Future;
 import scala.runtime.BoxedUnit;
@@ -60,6 +62,7 @@ import scala.jdk.javaapi.FutureConverters;
  * the other so deleted_to never goes down.
  */
 public final class CassandraJournal extends AsyncWriteJournal {
+  private static final Logger log = LoggerFactory.getLogger(CassandraJournal.class);
   private final JournalSettings settings;
   private final Serialization serialization;
   private final Executor executor;
@@ -81,6 +84,10 @@ public final class CassandraJournal extends AsyncWriteJournal {
           + " (pekko.persistence.journal.plugin = \"pekko.persistence.cassandra.journal\")");
     }
     this.settings = JournalSettings.fromConfig(config, pluginConfig);
+    log.info("Journal: Peyvand's group-commit journal on keyspace {} (partition size {}, up to {}"
+        + " rows in one request, {} requests in flight, profile {})", settings.keyspace(),
+        settings.targetPartitionSize(), settings.maxBatchRows(), settings.maxInFlight(),
+        settings.writeProfile());
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
     this.ready = CassandraSessionRegistry.get(context().system())
