@@ -74,7 +74,7 @@ public final class JournalBench {
     int inFlight = 1000;
     List<Integer> scales = List.of(1, 100, 10_000);
     int recoveryEntities = 10_000;
-    List<String> journals = List.of("plugin", "plugin-tuned", "ours");
+    List<String> journals = List.of("plugin", "plugin-tuned", "ours", "inmem");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
