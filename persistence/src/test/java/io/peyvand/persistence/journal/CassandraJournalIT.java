@@ -221,6 +221,29 @@ class CassandraJournalIT {
   }
 
   @Test
+  void anEntityWithTwoWritesOutstandingHearsOfThemInOrder() {
+    TestKit probe = new TestKit(system);
+    int entities = 100;
+    for (int e = 0; e < entities; e++) {
+      journal.send(probe, List.of(journal.atomic("two-" + e, 1, "first")), e);
+      journal.send(probe, List.of(journal.atomic("two-" + e, 2, "second")), e);
+    }
+    Map<String, List<Long>> order = new java.util.HashMap<>();
+    int replies = 0;
+    while (replies < 4 * entities) {
+      Object reply = probe.expectMsgClass(JournalClient.TIMEOUT, Object.class);
+      replies++;
+      if (reply instanceof org.apache.pekko.persistence.JournalProtocol.WriteMessageSuccess w) {
+        order.computeIfAbsent(w.persistent().persistenceId(), k -> new ArrayList<>())
+            .add(w.persistent().sequenceNr());
+      }
+    }
+    for (int e = 0; e < entities; e++) {
+      assertEquals(List.of(1L, 2L), order.get("two-" + e), "two-" + e);
+    }
+  }
+
+  @Test
   void aWriteCassandraRefusesFailsOnlyItsOwnEntity() {
     JournalClient serial = new JournalClient(system, "peyvand.journal-serial");
     CassandraJournal.Stats before = serial.stats();
