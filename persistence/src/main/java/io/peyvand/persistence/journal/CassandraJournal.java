@@ -47,9 +47,10 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <p>Why not the plugin: it spends about 0.3 ms of CPU in the entity JVM on each write call, so an
  * entity that persists one event at a time caps a node at a few thousand events per second while
- * Cassandra idles. Here the rows of many entities share one Cassandra request
+ * Cassandra is far from busy. Here the rows of many entities share one Cassandra request
  * ({@link GroupCommitWriter}), statements are prepared once and bound without future chains, and a
- * recovery asks Cassandra two questions at once instead of one after the other.
+ * recovery asks its questions (deleted_to, the highest sequence number of three partitions) at once
+ * instead of one after the other.
  *
  * <p>Row placement is the plugin's: partition_nr is (sequence_nr - 1) / target-partition-size of
  * the <em>last</em> event of an atomic write, so all rows of an atomic write share one partition
@@ -60,13 +61,18 @@ import scala.jdk.javaapi.FutureConverters;
  * everything at or below it, and the highest sequence number never drops below it), then the rows
  * are removed with one range tombstone per partition. Deletes of one persistence id run one after
  * the other so deleted_to never goes down.
+ *
+ * <p>One class of some length: writes, recoveries and deletes share the session, the prepared
+ * statements and the per-entity bookkeeping of writes and deletes in progress; the grouping of
+ * writes, the one part with logic of its own, is {@link GroupCommitWriter}.
  */
 public final class CassandraJournal extends AsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(CassandraJournal.class);
   private final JournalSettings settings;
   private final Serialization serialization;
   private final Executor executor;
-  private final CompletableFuture<Ready> ready;
+  /** Connection and preparation; started again on next use if it failed (Cassandra not up yet). */
+  private volatile CompletableFuture<Ready> ready;
   /** Writes not yet acknowledged, per persistence id: a recovery reads after them. */
   private final Map<String, CompletableFuture<?>> writesInProgress = new ConcurrentHashMap<>();
   /** The last delete of each persistence id still running: the next one waits for it. */
@@ -90,13 +96,27 @@ public final class CassandraJournal extends AsyncWriteJournal {
         settings.writeProfile());
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
-    this.ready = CassandraSessionRegistry.get(context().system())
+    this.ready = connect();
+  }
+
+  private CompletableFuture<Ready> connect() {
+    return CassandraSessionRegistry.get(context().system())
         .sessionFor(settings.sessionConfigPath()).underlying()
         .thenCompose(session -> JournalStatements.prepare(session, settings.keyspace())
             .thenApply(statements -> new Ready(session, statements,
                 new GroupCommitWriter(session, settings.writeProfile(), settings.maxBatchRows(),
                     settings.maxBatchBytes(), settings.maxInFlight(), executor))))
         .toCompletableFuture();
+  }
+
+  /** The journal's connection; a failed one is tried again (called on the journal's thread). */
+  private CompletableFuture<Ready> ready() {
+    CompletableFuture<Ready> current = ready;
+    if (current.isCompletedExceptionally()) {
+      current = connect();
+      ready = current;
+    }
+    return current;
   }
 
   /** Asks the journal actor for its {@link Stats}. */
@@ -112,7 +132,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
   public PartialFunction<Object, BoxedUnit> receivePluginInternal() {
     return ReceiveBuilder.create()
         .match(GetStats.class, get -> {
-          Ready r = ready.getNow(null);
+          Ready r = ready().getNow(null);
           sender().tell(r == null ? new Stats(0, 0, 0) : new Stats(r.writer().requests(),
               r.writer().writes(), r.writer().splits()), self());
         })
@@ -125,10 +145,11 @@ public final class CassandraJournal extends AsyncWriteJournal {
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
     List<AtomicWrite> writes = new ArrayList<>();
     messages.forEach(writes::add);
-    Ready r = ready.getNow(null);
+    CompletableFuture<Ready> connection = ready();
+    Ready r = connection.getNow(null);
     CompletableFuture<Iterable<Optional<Exception>>> result = r != null
         ? write(r, writes)
-        : ready.thenCompose(now -> write(now, writes));
+        : connection.thenCompose(now -> write(now, writes));
     if (writes.isEmpty()) {
       return FutureConverters.asScala(result);
     }
@@ -250,10 +271,11 @@ public final class CassandraJournal extends AsyncWriteJournal {
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
     CompletableFuture<?> pending = writesInProgress.get(persistenceId);
+    CompletableFuture<Ready> connection = ready();
     CompletableFuture<Long> result = pending == null
-        ? ready.thenCompose(r -> readHighest(r, persistenceId, fromSequenceNr))
-        : pending.handle((ok, error) -> null)
-            .thenCompose(x -> ready.thenCompose(r -> readHighest(r, persistenceId, fromSequenceNr)));
+        ? connection.thenCompose(r -> readHighest(r, persistenceId, fromSequenceNr))
+        : pending.handle((ok, error) -> null).thenCompose(
+            x -> connection.thenCompose(r -> readHighest(r, persistenceId, fromSequenceNr)));
     return FutureConverters.asScala(result);
   }
 
@@ -325,7 +347,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
     if (max <= 0 || toSequenceNr < fromSequenceNr) {
       return FutureConverters.asScala(CompletableFuture.completedFuture(null));
     }
-    CompletableFuture<Void> result = ready.thenCompose(r -> {
+    CompletableFuture<Void> result = ready().thenCompose(r -> {
       Replay replay = new Replay(r, persistenceId, toSequenceNr, max, replayCallback);
       long from = Math.max(1L, fromSequenceNr);
       long first = settings.partitionNr(from);
@@ -430,7 +452,8 @@ public final class CassandraJournal extends AsyncWriteJournal {
     CompletableFuture<Void> start = previous == null
         ? CompletableFuture.completedFuture(null)
         : previous.handle((ok, error) -> null);
-    start.thenCompose(x -> ready).thenCompose(r -> delete(r, persistenceId, toSequenceNr))
+    CompletableFuture<Ready> connection = ready();
+    start.thenCompose(x -> connection).thenCompose(r -> delete(r, persistenceId, toSequenceNr))
         .whenComplete((ok, error) -> {
           deletesInProgress.remove(persistenceId, mine);
           if (error == null) {
