@@ -81,6 +81,27 @@ final class DirectCommand implements Callable<Integer> {
           + " before it counts as lost (default ${DEFAULT-VALUE}).")
   int graceSeconds;
 
+  @Option(names = "--ceiling-rows", paramLabel = "N", defaultValue = "100000",
+      description = "Raw single-row inserts into the broker's Cassandra (--cassandra) after the"
+          + " measured phase, to measure this machine's ceiling; 0 skips it (default"
+          + " ${DEFAULT-VALUE}).")
+  int ceilingRows;
+
+  @Option(names = "--ceiling-in-flight", paramLabel = "N", defaultValue = "256",
+      description = "Inserts in flight at most during the ceiling measurement (default"
+          + " ${DEFAULT-VALUE}).")
+  int ceilingInFlight;
+
+  @Option(names = "--broker-pid", paramLabel = "PID",
+      description = "The broker's process, for its CPU time (default: the process listening on"
+          + " the --broker port).")
+  Long brokerPid;
+
+  @Option(names = "--cassandra-pid", paramLabel = "PID",
+      description = "Cassandra's process, for its CPU time (default: the process listening on"
+          + " the --cassandra port).")
+  Long cassandraPid;
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -98,6 +119,9 @@ final class DirectCommand implements Callable<Integer> {
       positive("--in-flight", inFlight, 1);
       positive("--warmup", warmup, 0);
       positive("--grace", graceSeconds, 0);
+      positive("--ceiling-rows", ceilingRows, 0);
+      positive("--ceiling-in-flight", ceilingInFlight, 1);
+      common.cassandraPort();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -113,7 +137,7 @@ final class DirectCommand implements Callable<Integer> {
     List<PlatformDriver> drivers = new ArrayList<>();
     try {
       for (String platform : platformIds) {
-        drivers.add(new PlatformDriver(platform, endpoint, system, inFlight, ledger, ids,
+        drivers.add(new PlatformDriver(platform, common, system, inFlight, ledger, ids,
             workload, log));
       }
       String refusal = connect(drivers, endpoint);
@@ -122,22 +146,51 @@ final class DirectCommand implements Callable<Integer> {
         return UNREACHABLE;
       }
       log.printf("direct: run %s, platforms %s, %d users each, %d messages after %d warm-up,"
-          + " at most %d in flight per platform, sizes %s, seed %d%n", ids.runId(), platformIds,
-          users, messages, warmup, inFlight, sizes.name(), common.seed);
+          + " at most %d in flight per platform, sizes %s, seed %d, over %s%n", ids.runId(),
+          platformIds, users, messages, warmup, inFlight, sizes.name(), common.seed,
+          drivers.get(0).connection());
+      CpuSplit.Part broker = brokerPid != null ? new CpuSplit.Part("broker", brokerPid)
+          : CpuSplit.listeningOn("broker", endpoint.port());
+      CpuSplit.Part cassandra = cassandraPid != null
+          ? new CpuSplit.Part("cassandra", cassandraPid)
+          : CpuSplit.listeningOn("cassandra", common.cassandraPort());
+      CpuSplit.Part bench = CpuSplit.self("bench");
+      log.printf("direct: CPU accounted to broker pid %d, cassandra pid %d, bench pid %d"
+          + " (-1: not found on this machine)%n", broker.pid(), cassandra.pid(), bench.pid());
       int lost = 0;
       if (warmup > 0) {
         runPhase("warm-up", drivers, workload, ledger, 0, warmup);
         lost += ledger.tally(0, warmup).lost();
       }
-      if (runPhase("measured", drivers, workload, ledger, warmup, total)) {
+      CpuSplit measuring = CpuSplit.start(List.of(broker, cassandra, bench));
+      boolean settled = runPhase("measured", drivers, workload, ledger, warmup, total);
+      CpuSplit.Result cpu = measuring.stop();
+      if (settled) {
         await(() -> ledger.statusesSettled(0, total), ledger,
             ledger.now() + STATUS_SETTLE.toNanos());
       }
       Tally measured = ledger.tally(warmup, total);
       reportFailures(drivers, log);
+      CassandraCeiling.Result ceiling = null;
+      CpuSplit.Result ceilingCpu = null;
+      if (ceilingRows > 0) {
+        List<Integer> rowSizes = workload.messages().stream()
+            .map(m -> workload.envelope(m, ids.messageId(m.index()), 0).getSerializedSize())
+            .toList();
+        CpuSplit ceilingSplit = CpuSplit.start(List.of(broker, cassandra, bench));
+        try {
+          ceiling = CassandraCeiling.measure(common.cassandra, rowSizes, ceilingRows,
+              ceilingInFlight, ids.runId(), common.seed, log);
+          ceilingCpu = ceilingSplit.stop();
+        } catch (RuntimeException e) {
+          log.println("ceiling: cannot measure raw inserts into Cassandra at " + common.cassandra
+              + " (" + e.getMessage() + "); name it with --cassandra HOST:PORT, or skip it with"
+              + " --ceiling-rows 0");
+        }
+      }
       Report report = new Report("direct", platformIds, users, inFlight, warmup, common.seed,
-          sizes.name(), ids.runId(), measured, lost + measured.lost());
-      spec.commandLine().getOut().println(common.json ? report.json() : report.line());
+          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu, ceilingCpu);
+      spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;
     } finally {

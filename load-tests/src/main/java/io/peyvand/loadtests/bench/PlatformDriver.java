@@ -37,9 +37,11 @@ final class PlatformDriver implements AutoCloseable {
   private final Semaphore inFlight;
   private final PeyvandClient client;
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+  private final String connection;
 
-  PlatformDriver(String platform, BrokerEndpoint broker, ActorSystem system, int inFlight,
+  PlatformDriver(String platform, CommonOptions common, ActorSystem system, int inFlight,
       Ledger ledger, MessageIds ids, DirectWorkload workload, PrintStream log) {
+    BrokerEndpoint broker = common.endpoint();
     this.platform = platform;
     this.ledger = ledger;
     this.ids = ids;
@@ -47,6 +49,7 @@ final class PlatformDriver implements AutoCloseable {
     this.permits = inFlight;
     this.inFlight = new Semaphore(inFlight);
     var builder = PeyvandClient.builder();
+    this.connection = common.connectAs(builder, platform);
     this.client = builder
         .broker(broker)
         .platformId(platform)
@@ -62,6 +65,11 @@ final class PlatformDriver implements AutoCloseable {
 
   String platform() {
     return platform;
+  }
+
+  /** How the session connects: mutual TLS with which certificate, or plaintext and why. */
+  String connection() {
+    return connection;
   }
 
   /** Opens the session; completes with the broker's Welcome. */
