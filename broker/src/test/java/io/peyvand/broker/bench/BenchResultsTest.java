@@ -40,15 +40,16 @@ class BenchResultsTest {
   @Test
   void heapPerActiveMailboxIsTheGrowthOverTheCount() {
     MemoryResult result = new MemoryResult(100_000, 200 * MIB, 700 * MIB, 150_000 * MS, null,
-        1_000_000, "through the entities", 60_000 * MS, 201 * MIB, 1000, 1000, 205 * MIB,
+        1_000_000, "through the entities", 60_000 * MS, 401 * MIB / 2, 201 * MIB, 1000, 1000,
+        205 * MIB,
         4096 * MIB, 300_000 * MS);
     assertEquals(500.0 * MIB / 100_000, result.bytesPerActive(), 1e-9);
     assertEquals("memory: active=100000 heap-per-active-mailbox=5243 B idle-users=1000000"
-        + " heap-baseline=200.0 MiB heap-with-idle=201.0 MiB setup=300 s", result.summary());
+        + " heap-fresh-node=200.5 MiB heap-with-idle=201.0 MiB setup=300 s", result.summary());
     assertFalse(result.failed());
     assertTrue(result.text().contains("\n  idle: 1000000 users written through the entities in"
-        + " 60.0 s; a fresh node holds 201.0 MiB with them in the journal; 1000 of 1000 sampled"
-        + " recovered their stored consent (heap 205.0 MiB with the sample awake)"),
+        + " 60.0 s; a fresh node holds 200.5 MiB before, 201.0 MiB after (+0.5 MiB); 1000 of 1000"
+        + " sampled recovered their stored consent (heap 205.0 MiB with the sample awake)"),
         result.text());
     assertTrue(result.json().startsWith("{\"scenario\":\"memory\",\"active\":100000,"
         + "\"bytesPerActiveMailbox\":5243,"), result.json());
@@ -57,7 +58,7 @@ class BenchResultsTest {
 
   @Test
   void anIdleUserThatDidNotRecoverWhatWasWrittenFailsTheRun() {
-    MemoryResult result = new MemoryResult(1, 0, 0, 0, null, 10, "x", 0, 0, 10, 9, 0, 0, 0);
+    MemoryResult result = new MemoryResult(1, 0, 0, 0, null, 10, "x", 0, 0, 0, 10, 9, 0, 0, 0);
     assertTrue(result.failed());
     assertTrue(result.json().endsWith("\"ok\":false}"));
   }

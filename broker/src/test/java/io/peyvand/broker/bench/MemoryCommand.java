@@ -87,8 +87,6 @@ final class MemoryCommand implements Callable<Integer> {
       long activateNanos;
       CpuSplit.Result activateCpu;
       Address template = new Address("bench", "idle-template");
-      String seeding;
-      long seedNanos;
       try (BenchNode node = BenchNode.start("bench-active", cassandra.contactPoint,
           cassandra.keyspace, NO_PASSIVATION)) {
         Mailboxes mailboxes = new Mailboxes(node.system(), 100);
@@ -109,23 +107,35 @@ final class MemoryCommand implements Callable<Integer> {
         log.printf("memory: %d mailboxes active in %.1f s; heap %s; %d entities alive%n", active,
             activateNanos / 1e9, MemoryResult.mib(activeHeap), alive);
 
-        long seedStart = System.nanoTime();
-        seeding = seed(node, mailboxes, cassandra, template, log);
-        seedNanos = System.nanoTime() - seedStart;
+        consent(node, template).toCompletableFuture().get(60, TimeUnit.SECONDS);
       }
 
+      // Two fresh nodes, one before and one after the idle users are written: what a node holds
+      // for users that exist only in the journal is the difference.
+      long freshHeap;
+      long seedNanos;
+      String seeding;
+      try (BenchNode node = BenchNode.start("bench-fresh", cassandra.contactPoint,
+          cassandra.keyspace, "")) {
+        freshHeap = settledHeap();
+        log.printf("memory: a fresh node holds %s; writing %d idle users...%n",
+            MemoryResult.mib(freshHeap), idle);
+        long seedStart = System.nanoTime();
+        seeding = seed(node, cassandra, template, log);
+        seedNanos = System.nanoTime() - seedStart;
+      }
       int ok;
       long idleHeap;
       long sampledHeap;
       try (BenchNode node = BenchNode.start("bench-idle", cassandra.contactPoint,
           cassandra.keyspace, "")) {
-        idleHeap = Heap.usedAfterGc();
+        idleHeap = settledHeap();
         ok = checkSample(node, log);
         sampledHeap = Heap.usedAfterGc();
       }
       result = new MemoryResult(active, baseline, activeHeap, activateNanos, activateCpu, idle,
-          seeding, seedNanos, idleHeap, Math.min(sample, idle), ok, sampledHeap, Heap.max(),
-          System.nanoTime() - setupStart);
+          seeding, seedNanos, freshHeap, idleHeap, Math.min(sample, idle), ok, sampledHeap,
+          Heap.max(), System.nanoTime() - setupStart);
     }
     spec.commandLine().getOut().println(common.json ? result.json() : result.text());
     spec.commandLine().getOut().flush();
@@ -133,12 +143,11 @@ final class MemoryCommand implements Callable<Integer> {
   }
 
   /** The idle users' events, by copying the template's rows or through the entities. */
-  private String seed(BenchNode node, Mailboxes mailboxes, BenchCassandra cassandra,
-      Address template, PrintStream log) throws Exception {
+  private String seed(BenchNode node, BenchCassandra cassandra, Address template,
+      PrintStream log) throws Exception {
     if (idle == 0) {
       return "(none)";
     }
-    consent(node, template).toCompletableFuture().get(60, TimeUnit.SECONDS);
     Optional<IdleUsers> copies = throughEntities ? Optional.empty()
         : IdleUsers.template(cassandra.session, cassandra.keyspace, persistenceId(template));
     if (copies.isPresent()) {
@@ -177,6 +186,15 @@ final class MemoryCommand implements Callable<Integer> {
           ok.get(), count);
     }
     return ok.get();
+  }
+
+  /**
+   * The heap of a node that just started, once its start-up is over (the previous node's
+   * threads gone, the first sweeps done).
+   */
+  private static long settledHeap() throws InterruptedException {
+    Thread.sleep(3000);
+    return Heap.usedAfterGc();
   }
 
   private static java.util.concurrent.CompletionStage<UserMailbox.ConsentView> consent(
