@@ -36,9 +36,10 @@ final class CassandraCeiling {
    * @param rows rows timed (warm-up excluded)
    * @param averageRowBytes average payload size of the timed rows
    * @param failed inserts that failed (timed out, overloaded): they count as not done
+   * @param cpu the CPU split over the timed inserts; null when not measured
    */
   record Result(String contactPoint, String cassandraVersion, int rows, double averageRowBytes,
-      int inFlight, long nanos, int failed) {
+      int inFlight, long nanos, int failed, CpuSplit.Result cpu) {
     double rowsPerSecond() {
       return nanos <= 0 ? 0 : (rows - failed) * 1e9 / nanos;
     }
@@ -56,7 +57,8 @@ final class CassandraCeiling {
    * {@code sizes}; throws if Cassandra cannot be reached or the keyspace not created.
    */
   static Result measure(String hostPort, List<Integer> sizes, int rows, int inFlight,
-      String runId, long seed, PrintStream log) throws InterruptedException {
+      String runId, long seed, List<CpuSplit.Part> parts, PrintStream log)
+      throws InterruptedException {
     String keyspace = "bench_ceiling_" + runId;
     try (CqlSession session = open(hostPort)) {
       Row version = session.execute("SELECT release_version FROM system.local").one();
@@ -72,16 +74,18 @@ final class CassandraCeiling {
         log.printf("ceiling: %d raw inserts into %s at %s (%d warm-up), at most %d in flight%n",
             rows, keyspace, hostPort, warmup, inFlight);
         insertAll(session, insert, payloads, 0, warmup, inFlight);
+        CpuSplit split = CpuSplit.start(parts);
         long start = System.nanoTime();
         int failed = insertAll(session, insert, payloads, warmup, warmup + rows, inFlight);
         long nanos = System.nanoTime() - start;
+        CpuSplit.Result cpu = split.stop();
         double average = 0;
         for (int i = warmup; i < warmup + rows; i++) {
           average += payloads[i % payloads.length].length;
         }
         return new Result(hostPort, version == null ? "unknown"
             : version.getString("release_version"), rows, rows == 0 ? 0 : average / rows,
-            inFlight, nanos, failed);
+            inFlight, nanos, failed, cpu);
       } finally {
         session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
       }

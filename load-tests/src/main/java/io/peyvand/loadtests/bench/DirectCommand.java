@@ -4,7 +4,9 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.SdkActorSystem;
 import io.peyvand.protocol.sdk.SessionRefusedException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +38,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "direct", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
     description = {"Closed-loop 1:1 cross-platform messaging through the adapter SDK: one session"
         + " per platform submits (at most --in-flight unanswered) and receives.",
-        "Prints one line (or --json object) with accepted/s, delivered/s, submit-to-accepted and"
-        + " submit-to-delivered percentiles, and the guarantees observed."},
+        "Prints a summary line (accepted/s, delivered/s, submit-to-delivered p50 and p99, the"
+        + " guarantees observed, the ceiling of raw Cassandra inserts measured in the same run"
+        + " and the ratio of delivered/s to it), then the details and the CPU split between"
+        + " broker, Cassandra and the benchmark; or one --json object with all of it."},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:every accepted message delivered, every repeat flagged",
         "1:a message was lost, a repeat was not flagged, or nothing was accepted",
@@ -102,6 +106,11 @@ final class DirectCommand implements Callable<Integer> {
           + " the --cassandra port).")
   Long cassandraPid;
 
+  @Option(names = "--start", description = "Start a broker for the run (./peyvand dev with its"
+      + " embedded Cassandra, on free ports, data under load-tests/target/bench-broker) and stop"
+      + " it at the end, instead of using the one at --broker and --cassandra.")
+  boolean start;
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -126,6 +135,31 @@ final class DirectCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintStream log = System.err;
+    StartedBroker started = null;
+    if (start) {
+      try {
+        started = StartedBroker.start(Path.of(System.getProperty("peyvand.home", ".")), 600, log);
+      } catch (IOException e) {
+        log.println(e.getMessage());
+        return UNREACHABLE;
+      }
+      common.broker = started.grpcAddress();
+      common.cassandra = started.cqlAddress();
+      endpoint = common.endpoint();
+      brokerPid = started.pid();
+    }
+    try {
+      return run(platformIds, sizes, endpoint, log);
+    } finally {
+      if (started != null) {
+        log.println("start: stopping the broker (pid " + started.pid() + ")");
+        started.close();
+      }
+    }
+  }
+
+  private int run(List<String> platformIds, SizeMix sizes, BrokerEndpoint endpoint,
+      PrintStream log) throws Exception {
     MessageIds ids = MessageIds.fresh();
     int total = warmup + messages;
     DirectWorkload workload = DirectWorkload.generate(common.seed, platformIds, users, total,
@@ -172,16 +206,13 @@ final class DirectCommand implements Callable<Integer> {
       Tally measured = ledger.tally(warmup, total);
       reportFailures(drivers, log);
       CassandraCeiling.Result ceiling = null;
-      CpuSplit.Result ceilingCpu = null;
       if (ceilingRows > 0) {
         List<Integer> rowSizes = workload.messages().stream()
             .map(m -> workload.envelope(m, ids.messageId(m.index()), 0).getSerializedSize())
             .toList();
-        CpuSplit ceilingSplit = CpuSplit.start(List.of(broker, cassandra, bench));
         try {
           ceiling = CassandraCeiling.measure(common.cassandra, rowSizes, ceilingRows,
-              ceilingInFlight, ids.runId(), common.seed, log);
-          ceilingCpu = ceilingSplit.stop();
+              ceilingInFlight, ids.runId(), common.seed, List.of(broker, cassandra, bench), log);
         } catch (RuntimeException e) {
           log.println("ceiling: cannot measure raw inserts into Cassandra at " + common.cassandra
               + " (" + e.getMessage() + "); name it with --cassandra HOST:PORT, or skip it with"
@@ -189,7 +220,7 @@ final class DirectCommand implements Callable<Integer> {
         }
       }
       Report report = new Report("direct", platformIds, users, inFlight, warmup, common.seed,
-          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu, ceilingCpu);
+          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;

@@ -16,11 +16,10 @@ import java.util.stream.Collectors;
  *     a guarantee does not stop applying during warm-up
  * @param ceiling raw Cassandra inserts measured in the same run; null when not measured
  * @param cpu the CPU split over the measured phase; null when not measured
- * @param ceilingCpu the CPU split over the ceiling measurement; null when not measured
  */
 record Report(String scenario, List<String> platforms, int users, int inFlight, int warmup,
     long seed, String sizeMix, String runId, Tally measured, int lost,
-    CassandraCeiling.Result ceiling, CpuSplit.Result cpu, CpuSplit.Result ceilingCpu) {
+    CassandraCeiling.Result ceiling, CpuSplit.Result cpu) {
 
   /** Whether a guarantee was broken (or nothing was accepted at all): exit non-zero. */
   boolean failed() {
@@ -61,8 +60,8 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
     if (cpu != null) {
       out.append('\n').append("  measured phase ").append(cpu.line());
     }
-    if (ceilingCpu != null) {
-      out.append('\n').append("  ceiling ").append(ceilingCpu.line());
+    if (ceiling != null && ceiling.cpu() != null) {
+      out.append('\n').append("  ceiling ").append(ceiling.cpu().line());
     }
     return out.toString();
   }
@@ -129,7 +128,8 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
             field("seconds", round(ceiling.nanos() / 1e9)),
             field("failed", ceiling.failed())) + "}"),
         field("cpu", cpu == null ? "null" : cpu.json()),
-        field("ceilingCpu", ceilingCpu == null ? "null" : ceilingCpu.json()),
+        field("ceilingCpu", ceiling == null || ceiling.cpu() == null ? "null"
+            : ceiling.cpu().json()),
         field("ok", !failed())) + "}";
   }
 

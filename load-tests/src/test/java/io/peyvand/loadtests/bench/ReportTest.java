@@ -57,19 +57,19 @@ class ReportTest {
 
   private static Report report(Tally tally, int lost) {
     return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
-        "run1", tally, lost, null, null, null);
+        "run1", tally, lost, null, null);
   }
 
   private static Report withCeiling(Tally tally) {
     // 50,000 rows in 2 s: 25,000 rows/s.
     CassandraCeiling.Result ceiling = new CassandraCeiling.Result("127.0.0.1:9042", "5.0.4",
-        50_000, 180.4, 256, 2_000_000_000L, 0);
+        50_000, 180.4, 256, 2_000_000_000L, 0, null);
     CpuSplit.Result cpu = new CpuSplit.Result(List.of(
         new CpuSplit.Share("broker", 10, 1_500_000_000L),
         new CpuSplit.Share("cassandra", 11, 500_000_000L),
         new CpuSplit.Share("bench", 12, -1)), 2_000_000_000L, 2, 2_400_000_000L);
     return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
-        "run1", tally, 0, ceiling, cpu, null);
+        "run1", tally, 0, ceiling, cpu);
   }
 
   @Test
