@@ -15,25 +15,26 @@ class BenchResultsTest {
   void theRecoverySummaryGivesTheMedianRecoveryOfEachVariant() {
     RecoveryResult result = new RecoveryResult(100_000, List.of(
         RecoveryResult.variant("without-snapshots", RecoveryCommand.NEVER, 100_012, 90_000,
-            130_000 * MS, 4_300 * MS, 4_100 * MS, 4_200 * MS),
-        RecoveryResult.variant("with-snapshots", 200, 100_200, 90_150, 2_000 * MS,
+            100_012, 130_000 * MS, 4_300 * MS, 4_100 * MS, 4_200 * MS),
+        RecoveryResult.variant("with-snapshots", 200, 100_200, 90_150, 188, 2_000 * MS,
             90 * MS, 80 * MS)), 400_000 * MS);
     assertEquals("recovery: events=100000 without-snapshots=4200 ms with-snapshots=80 ms"
         + " setup=400 s", result.summary());
     String[] lines = result.text().split("\n");
     assertEquals(result.summary(), lines[0]);
     assertEquals("  without-snapshots (snapshot-every=1000000000): 100012 events (90000 messages,"
-        + " with their acknowledgements and status confirmations); writing took 130.0 s (769"
-        + " events/s); recoveries 4300, 4100, 4200 ms", lines[1]);
+        + " with their acknowledgements and status confirmations); writing 100012 of them took"
+        + " 130.0 s (769 events/s); recoveries 4300, 4100, 4200 ms", lines[1]);
     assertTrue(result.json().contains("{\"name\":\"with-snapshots\",\"snapshotEvery\":200,"
-        + "\"events\":100200,\"messages\":90150,\"buildSec\":2.0,\"eventsPerSec\":50100,"
+        + "\"events\":100200,\"messages\":90150,\"written\":188,\"buildSec\":2.0,"
+        + "\"eventsPerSec\":94,"
         + "\"recoveryMs\":[90,80],\"medianMs\":80,\"buildCpu\":null,\"recoveryCpu\":null}"),
         result.json());
   }
 
   @Test
   void aVariantWithoutRecoveriesHasNoMedian() {
-    assertEquals(-1, RecoveryResult.variant("x", 1, 1, 1, 1).medianNanos());
+    assertEquals(-1, RecoveryResult.variant("x", 1, 1, 1, 1, 1).medianNanos());
     assertEquals("?", RecoveryResult.ms(-1));
   }
 

@@ -112,7 +112,8 @@ final class RecoveryCommand implements Callable<Integer> {
   }
 
   /** What one writing phase left: the journal's event count, how long, and the CPU split. */
-  private record Phase(long events, long messages, long nanos, CpuSplit.Result cpu) {}
+  private record Phase(long events, long messages, long written, long nanos,
+      CpuSplit.Result cpu) {}
 
   /**
    * Sends messages to the mailbox, in a node with {@code snapshot-every = every} and an
@@ -122,7 +123,6 @@ final class RecoveryCommand implements Callable<Integer> {
       long target, PrintStream log) throws Exception {
     long start = System.nanoTime();
     CpuSplit split = CpuSplit.start(parts);
-    long written;
     try (BenchNode node = BenchNode.start("bench-write", cassandra.contactPoint,
         cassandra.keyspace, config(every))) {
       SessionDirectory.get(node.system()).watch(MAILBOX.platformId());
@@ -132,7 +132,8 @@ final class RecoveryCommand implements Callable<Integer> {
         Thread.sleep(20);
       }
       Mailboxes mailboxes = new Mailboxes(node.system(), bodyBytes);
-      written = highest(node);
+      long written = highest(node);
+      long before = written;
       long lastReport = System.nanoTime();
       while (written < target) {
         // Most messages cost one event and a share of an acknowledgement: send most of what is
@@ -150,8 +151,9 @@ final class RecoveryCommand implements Callable<Integer> {
         }
       }
       written = settle(node, written);
+      return new Phase(written, messages, written - before, System.nanoTime() - start,
+          split.stop());
     }
-    return new Phase(written, messages, System.nanoTime() - start, split.stop());
   }
 
   /** {@code --runs} recoveries, each in a fresh node with {@code snapshot-every = every}. */
@@ -177,7 +179,7 @@ final class RecoveryCommand implements Callable<Integer> {
       }
     }
     return new RecoveryResult.Variant(name, every, phase.events(), phase.messages(),
-        phase.nanos(), recoveries, phase.cpu(), recoveryCpu);
+        phase.written(), phase.nanos(), recoveries, phase.cpu(), recoveryCpu);
   }
 
   private static String config(int snapshotEvery) {
