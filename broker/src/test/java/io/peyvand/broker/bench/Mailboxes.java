@@ -33,7 +33,7 @@ final class Mailboxes {
     this.body = "x".repeat(bodyBytes);
   }
 
-  /** Sends message {@code n} from {@code sender} to {@code recipient}; completes when answered. */
+  /** Sends message {@code id} from {@code sender} to {@code recipient}; completes when answered. */
   CompletionStage<UserMailbox.AcceptReply> accept(Address sender, Address recipient, String id) {
     Message message = new Message(id, sender, recipient, System.currentTimeMillis(), "",
         new Content.Text(body));

@@ -24,7 +24,9 @@ import org.apache.pekko.actor.ActorSystem;
  * recorded in the {@link Ledger}; the delivery handler does nothing else, so it never slows the
  * session down.
  *
- * <p>The client is built with the SDK's deduplication off: the benchmark wants to see every
+ * <p>It connects as the platform over mutual TLS with the platform's certificate from
+ * {@code --pki-dir} when there is one (as {@code ./peyvand dev} issues them), else in plaintext.
+ * The client is built with the SDK's deduplication off: the benchmark wants to see every
  * delivery the broker sends, repeats included, to check that each repeat is flagged. Automatic
  * acknowledgement stays on, as in a real adapter.
  */
