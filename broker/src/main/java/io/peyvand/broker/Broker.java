@@ -17,7 +17,6 @@ import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.UserMailbox;
-import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.serialization.MailboxSnapshots;
@@ -63,7 +62,6 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -256,23 +254,13 @@ public final class Broker {
    */
   private static CompletionStage<Done> registerBootstrapPlatforms(ActorSystem<?> system,
       BrokerSettings settings) {
-    ClusterSharding sharding = ClusterSharding.get(system);
     CompletableFuture<?>[] registrations = settings.bootstrapPlatforms().stream()
         .map(seed -> {
-          var platform = sharding.entityRefFor(Platform.ENTITY_KEY, seed.id());
           SessionDirectory.get(system).watch(seed.id());
-          return AskPattern.<Platform.Command, Platform.Registration>ask(platform,
-                  replyTo -> new Platform.Register(seed.displayName(), replyTo),
-                  settings.askTimeout(), system.scheduler())
-              .thenCompose(r -> {
-                log.info("Platform {} ({}) {}", r.info().platformId(), r.info().displayName(),
-                    r.created() ? "registered" : "already registered");
-                return r.created()
-                    ? AskPattern.<Platform.Command, Platform.Lookup>ask(platform,
-                        replyTo -> new Platform.Configure(Capabilities.ALL, seed.defaultOptedIn(),
-                            replyTo), settings.askTimeout(), system.scheduler())
-                    : CompletableFuture.completedFuture(null);
-              })
+          return Platform.admit(system, seed.id(), seed.displayName(), seed.defaultOptedIn(),
+                  settings.askTimeout())
+              .thenAccept(r -> log.info("Platform {} ({}) {}", r.info().platformId(),
+                  r.info().displayName(), r.created() ? "registered" : "already registered"))
               .toCompletableFuture();
         })
         .toArray(CompletableFuture[]::new);

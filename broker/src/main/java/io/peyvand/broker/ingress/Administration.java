@@ -2,7 +2,6 @@ package io.peyvand.broker.ingress;
 
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.Operations.Either;
-import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
@@ -77,17 +76,9 @@ public final class Administration {
     if (bad.isPresent()) {
       return done(refused(admin, "register-platform " + platformId, bad.get()));
     }
-    var platform = ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId);
-    return AskPattern.<Platform.Command, Platform.Registration>ask(platform,
-            replyTo -> new Platform.Register(displayName, replyTo), askTimeout,
-            system.scheduler())
-        .thenCompose(registration -> !registration.created()
-            ? CompletableFuture.completedFuture(registration.info())
-            : AskPattern.<Platform.Command, Platform.Lookup>ask(platform,
-                    replyTo -> new Platform.Configure(Capabilities.ALL, defaultOptedIn, replyTo),
-                    askTimeout, system.scheduler())
-                .thenApply(lookup -> lookup.info().orElse(registration.info())))
-        .thenApply(info -> {
+    return Platform.admit(system, platformId, displayName, defaultOptedIn, askTimeout)
+        .thenApply(registration -> {
+          Platform.Info info = registration.info();
           operations.catalog().update(info);
           SessionDirectory.get(system).watch(platformId);
           audit.info("admin={} operation=register-platform platform={} display-name=\"{}\""

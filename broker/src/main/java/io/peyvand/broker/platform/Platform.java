@@ -7,12 +7,16 @@ import java.time.temporal.ChronoUnit;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -39,6 +43,26 @@ public final class Platform
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
         context -> create(context.getEntityId(), Clock.systemUTC())));
+  }
+
+  /**
+   * Admits a platform, or renames it if registered under another name: a new one gets every
+   * capability and {@code defaultOptedIn}; one registered before keeps what it configured since.
+   * Completes with the registration in force (configured, when new).
+   */
+  public static CompletionStage<Registration> admit(ActorSystem<?> system, String platformId,
+      String displayName, boolean defaultOptedIn, Duration askTimeout) {
+    EntityRef<Command> platform =
+        ClusterSharding.get(system).entityRefFor(ENTITY_KEY, platformId);
+    return AskPattern.<Command, Registration>ask(platform,
+            replyTo -> new Register(displayName, replyTo), askTimeout, system.scheduler())
+        .thenCompose(registration -> !registration.created()
+            ? CompletableFuture.completedFuture(registration)
+            : AskPattern.<Command, Lookup>ask(platform,
+                    replyTo -> new Configure(Capabilities.ALL, defaultOptedIn, replyTo),
+                    askTimeout, system.scheduler())
+                .thenApply(lookup -> new Registration(
+                    lookup.info().orElse(registration.info()), true)));
   }
 
   public static Behavior<Command> create(String platformId, Clock clock) {
