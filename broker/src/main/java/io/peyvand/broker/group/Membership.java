@@ -4,8 +4,10 @@ import io.peyvand.broker.model.Address;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Who belongs to a group, with what role, and how many members each platform has: the part of a
@@ -83,14 +85,56 @@ public final class Membership {
    * leave, which {@code open} allows); empty if they may.
    */
   public Optional<String> check(Address actor, Change change, boolean open) {
-    Member acting = members.get(actor);
-    Member target = members.get(change.user());
+    return check(members::get, members.size(), maxMembers, actor, change, open);
+  }
+
+  /**
+   * A view for checking a batch of changes one after another, each against the membership the
+   * earlier ones leave, without touching this one or copying it: it remembers only the members
+   * the batch changed.
+   */
+  public Trial trial() {
+    return new Trial();
+  }
+
+  /** See {@link #trial}. */
+  public final class Trial {
+    private final Map<Address, Optional<Member>> changed = new HashMap<>();
+    private int size = members.size();
+
+    private Member get(Address user) {
+      Optional<Member> member = changed.get(user);
+      return member != null ? member.orElse(null) : members.get(user);
+    }
+
+    public Optional<String> check(Address actor, Change change, boolean open) {
+      return Membership.check(this::get, size, maxMembers, actor, change, open);
+    }
+
+    /** Applies the change to the view only; false when it changes nothing. */
+    public boolean apply(Change change) {
+      Member before = get(change.user());
+      Member after = next(before, change, before == null ? 0 : before.since());
+      if (before == null && after != null) {
+        size++;
+      } else if (before != null && after == null) {
+        size--;
+      }
+      changed.put(change.user(), Optional.ofNullable(after));
+      return !Objects.equals(before, after);
+    }
+  }
+
+  private static Optional<String> check(Function<Address, Member> members,
+      int size, int maxMembers, Address actor, Change change, boolean open) {
+    Member acting = members.apply(actor);
+    Member target = members.apply(change.user());
     boolean self = actor.equals(change.user());
     if (change instanceof Added added) {
       if (target != null) {
         return Optional.empty(); // already a member: nothing to do, not an error
       }
-      if (members.size() >= maxMembers) {
+      if (size >= maxMembers) {
         return Optional.of("the group is full (" + maxMembers + " members)");
       }
       if (self) {
@@ -125,29 +169,39 @@ public final class Membership {
     throw new IllegalArgumentException("unknown change " + change);
   }
 
-  /** Applies a change (already checked, or replayed). */
+  /** Applies a change (already checked, or replayed) made at the group's {@code sequence}. */
   public void apply(Change change, long sequence) {
     Address user = change.user();
     Member before = members.get(user);
-    if (change instanceof Added added) {
-      if (before == null) {
-        members.put(user, new Member(added.role(), false, sequence));
-        perPlatform.merge(user.platformId(), 1L, Long::sum);
-      }
-    } else if (change instanceof Removed) {
+    Member after = next(before, change, sequence);
+    if (after == null) {
       if (before != null) {
         members.remove(user);
         perPlatform.computeIfPresent(user.platformId(), (p, n) -> n > 1 ? n - 1 : null);
       }
-    } else if (change instanceof RoleChanged changed) {
-      if (before != null) {
-        members.put(user, new Member(changed.role(), before.muted(), before.since()));
-      }
-    } else if (change instanceof Muted muted) {
-      if (before != null) {
-        members.put(user, new Member(before.role(), muted.muted(), before.since()));
+    } else {
+      members.put(user, after);
+      if (before == null) {
+        perPlatform.merge(user.platformId(), 1L, Long::sum);
       }
     }
+  }
+
+  /** The member after the change (null: not a member). */
+  private static Member next(Member before, Change change, long sequence) {
+    if (change instanceof Added added) {
+      return before != null ? before : new Member(added.role(), false, sequence);
+    }
+    if (before == null || change instanceof Removed) {
+      return null;
+    }
+    if (change instanceof RoleChanged changed) {
+      return new Member(changed.role(), before.muted(), before.since());
+    }
+    if (change instanceof Muted muted) {
+      return new Member(before.role(), muted.muted(), before.since());
+    }
+    throw new IllegalArgumentException("unknown change " + change);
   }
 
   private static Optional<String> atLeast(Member acting, Role role, Address actor, String what) {

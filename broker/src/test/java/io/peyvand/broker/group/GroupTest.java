@@ -1,0 +1,168 @@
+package io.peyvand.broker.group;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.group.Membership.Added;
+import io.peyvand.broker.group.Membership.Removed;
+import io.peyvand.broker.group.Membership.Role;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.Message;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The Group entity's logic on the in-memory journal (event serialization comes with the stored
+ * form of its events).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GroupTest {
+  private static final Address GROUP = new Address("eitaa", "family");
+  private static final Address OWNER = new Address("eitaa", "maryam");
+  private static final Address ALI = new Address("bale", "ali");
+  private static final Address SARA = new Address("rubika", "sara");
+  private static final Address REZA = new Address("soroush", "reza");
+  private static final Address STRANGER = new Address("bale", "stranger");
+
+  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+      .withFallback(ConfigFactory.load()));
+  private EventSourcedBehaviorTestKit<Group.Command, Group.Event, Group.State> group;
+  private int ids;
+
+  @BeforeEach
+  void fresh() {
+    group = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Group.create(GROUP, Group.Settings.DEFAULTS,
+            Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
+        EventSourcedBehaviorTestKit.disabledSerializationSettings());
+  }
+
+  @AfterAll
+  void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private Group.Reply create(Group.Kind kind) {
+    return group.<Group.Reply>runCommand(replyTo ->
+        new Group.Create(kind, "Family", false, OWNER, replyTo)).reply();
+  }
+
+  private Group.Reply change(Address actor, Membership.Change... changes) {
+    return group.<Group.Reply>runCommand(replyTo ->
+        new Group.ChangeMembers(actor, List.of(changes), replyTo)).reply();
+  }
+
+  private Group.PostReply post(Address sender, String id) {
+    Message message = new Message(id, sender, GROUP, 1L, "", new Content.Text("salam " + id));
+    return group.<Group.PostReply>runCommand(replyTo -> new Group.Post(message, replyTo)).reply();
+  }
+
+  private void fourPlatforms() {
+    create(Group.Kind.GROUP);
+    assertInstanceOf(Group.Info.class, change(OWNER, new Added(ALI, Role.MEMBER),
+        new Added(SARA, Role.MEMBER), new Added(REZA, Role.MEMBER)));
+  }
+
+  @Test
+  void aGroupIsCreatedOnceByAUserOfItsHomePlatform() {
+    Group.Info info = (Group.Info) create(Group.Kind.GROUP);
+    assertEquals(Map.of("eitaa", 1L), info.membersPerPlatform());
+    assertEquals(1, info.lastSequence(), "the creation is the log's first item");
+    assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP), "the same creation again");
+    Group.Refused other = (Group.Refused) group.<Group.Reply>runCommand(replyTo ->
+        new Group.Create(Group.Kind.GROUP, "x", false, new Address("eitaa", "other"), replyTo))
+        .reply();
+    assertEquals(Group.Reason.ALREADY_EXISTS, other.reason());
+  }
+
+  @Test
+  void onlyAUserOfTheHomePlatformCreatesIt() {
+    Group.Refused refused = (Group.Refused) group.<Group.Reply>runCommand(replyTo ->
+        new Group.Create(Group.Kind.GROUP, "x", false, ALI, replyTo)).reply();
+    assertEquals(Group.Reason.NOT_PERMITTED, refused.reason());
+  }
+
+  @Test
+  void membersPostWithTheGroupsSequenceAndARepeatIsADuplicate() {
+    fourPlatforms();
+    Group.Accepted first = (Group.Accepted) post(ALI, "m-1");
+    assertEquals(5, first.sequence(), "after the creation and three additions");
+    Group.Accepted again = (Group.Accepted) post(ALI, "m-1");
+    assertTrue(again.duplicate());
+    assertEquals(first.sequence(), again.sequence());
+    Group.Refused stranger = (Group.Refused) post(STRANGER, "m-2");
+    assertEquals(Group.Reason.NOT_PERMITTED, stranger.reason());
+  }
+
+  @Test
+  void eachPlatformIsOwedEachItemOnceAndAcknowledgesCumulatively() {
+    fourPlatforms();
+    for (int i = 0; i < 10; i++) {
+      post(SARA, "p-" + i);
+    }
+    Group.State state = group.getState();
+    assertEquals(14, state.feed().lastSequence());
+    assertEquals(11, state.feed().owed("soroush", 100).size(),
+        "soroush joined at 4: owed the item of its join, then the posts");
+    assertEquals(14, state.feed().owed("eitaa", 100).size());
+    group.<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("soroush", 14, replyTo));
+    assertTrue(group.getState().feed().owed("soroush", 100).isEmpty());
+    Group.Refused beyond = (Group.Refused) group.<Group.Reply>runCommand(replyTo ->
+        new Group.Acknowledge("bale", 99, replyTo)).reply();
+    assertEquals(Group.Reason.UNKNOWN_SEQUENCE, beyond.reason());
+  }
+
+  @Test
+  void aRemovedMemberCannotPostAndTheirPlatformStopsReceivingAfterTheRemoval() {
+    fourPlatforms();
+    change(OWNER, new Removed(REZA));
+    assertEquals(Group.Reason.NOT_PERMITTED, ((Group.Refused) post(REZA, "x")).reason());
+    post(ALI, "after");
+    Group.State state = group.getState();
+    List<Long> owedToSoroush = state.feed().owed("soroush", 100).stream()
+        .map(GroupFeed.Item::sequence).toList();
+    assertEquals(List.of(4L, 5L), owedToSoroush, "its member's addition and removal only");
+  }
+
+  @Test
+  void aBatchOfChangesAppliesWhollyOrNotAtAll() {
+    fourPlatforms();
+    Group.Refused refused = (Group.Refused) change(ALI, new Removed(ALI),
+        new Added(STRANGER, Role.MEMBER));
+    assertEquals(Group.Reason.NOT_PERMITTED, refused.reason());
+    assertTrue(group.getState().members().member(ALI).isPresent(), "the leave was not applied");
+  }
+
+  @Test
+  void inAChannelOnlyTheOwnerAndAdminsPost() {
+    create(Group.Kind.CHANNEL);
+    change(OWNER, new Added(ALI, Role.MEMBER));
+    assertEquals(Group.Reason.NOT_PERMITTED, ((Group.Refused) post(ALI, "c-1")).reason());
+    assertInstanceOf(Group.Accepted.class, post(OWNER, "c-2"));
+  }
+
+  @Test
+  void theStateComesBackAfterARestart() {
+    fourPlatforms();
+    post(ALI, "m-1");
+    group.<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("bale", 5, replyTo));
+    group.restart();
+    Group.State state = group.getState();
+    assertEquals(4, state.members().size());
+    assertEquals(5, state.feed().acknowledgedUpTo("bale"));
+    assertTrue(((Group.Accepted) post(ALI, "m-1")).duplicate());
+  }
+}
