@@ -30,8 +30,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * sequence number once persisted, membership changes are items of the same log, and every item is
  * owed once to each platform of its audience until that platform acknowledges it.
  *
- * <p>Work in progress (issue 6): pushing owed items to the platforms' sessions, the stored form of
- * the events, and the wire are still to come (docs/GROUPS-DESIGN.md).
+ * <p>Work in progress (issue 6): pushing owed items to the platforms' sessions, snapshots and the
+ * wire are still to come (docs/GROUPS-DESIGN.md).
  */
 public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.Command,
     Group.Event, Group.State> {

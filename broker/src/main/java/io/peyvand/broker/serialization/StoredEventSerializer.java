@@ -2,10 +2,16 @@ package io.peyvand.broker.serialization;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.group.Group;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.persistence.stored.v1.CertificateRevoked;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
+import io.peyvand.persistence.stored.v1.GroupCreated;
+import io.peyvand.persistence.stored.v1.GroupMembersChanged;
+import io.peyvand.persistence.stored.v1.GroupPlatformAcknowledged;
+import io.peyvand.persistence.stored.v1.GroupPostAccepted;
+import io.peyvand.persistence.stored.v1.GroupTitleChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
@@ -82,6 +88,46 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
             return new CertificateRevocations.CertificateRevoked(
                 new BigInteger(r.getSerialHex(), 16), r.getReason(),
                 Instant.ofEpochMilli(r.getRevokedAtEpochMillis()), r.getRevokedBy());
+          }),
+      codec("group-created", Group.GroupCreated.class,
+          e -> GroupCreated.newBuilder().setKind(StoredGroups.kind(e.kind())).setTitle(e.title())
+              .setOpen(e.open()).setOwner(StoredModel.address(e.owner())).setAtMs(e.atMs())
+              .build().toByteArray(),
+          bytes -> {
+            GroupCreated g = GroupCreated.parseFrom(bytes);
+            return new Group.GroupCreated(StoredGroups.kind(g.getKind()), g.getTitle(),
+                g.getOpen(), StoredModel.address(g.getOwner()), g.getAtMs());
+          }),
+      codec("group-members-changed", Group.MembersChanged.class,
+          e -> GroupMembersChanged.newBuilder().setActor(StoredModel.address(e.actor()))
+              .addAllChanges(e.changes().stream().map(StoredGroups::change).toList())
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupMembersChanged g = GroupMembersChanged.parseFrom(bytes);
+            return new Group.MembersChanged(StoredModel.address(g.getActor()),
+                g.getChangesList().stream().map(StoredGroups::change).toList(), g.getAtMs());
+          }),
+      codec("group-title-changed", Group.TitleChanged.class,
+          e -> GroupTitleChanged.newBuilder().setActor(StoredModel.address(e.actor()))
+              .setTitle(e.title()).setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupTitleChanged g = GroupTitleChanged.parseFrom(bytes);
+            return new Group.TitleChanged(StoredModel.address(g.getActor()), g.getTitle(),
+                g.getAtMs());
+          }),
+      codec("group-post-accepted", Group.PostAccepted.class,
+          e -> GroupPostAccepted.newBuilder().setMessage(StoredModel.message(e.message()))
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupPostAccepted g = GroupPostAccepted.parseFrom(bytes);
+            return new Group.PostAccepted(StoredModel.message(g.getMessage()), g.getAtMs());
+          }),
+      codec("group-platform-acknowledged", Group.PlatformAcknowledged.class,
+          e -> GroupPlatformAcknowledged.newBuilder().setPlatformId(e.platformId())
+              .setUpTo(e.upTo()).build().toByteArray(),
+          bytes -> {
+            GroupPlatformAcknowledged g = GroupPlatformAcknowledged.parseFrom(bytes);
+            return new Group.PlatformAcknowledged(g.getPlatformId(), g.getUpTo());
           }),
       codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
           e -> MessageAccepted.newBuilder().setSequence(e.sequence())

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.broker.group.Group;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Content;
@@ -47,14 +48,21 @@ class StoredEventSerializerTest {
       Map.entry("mailbox-blocked", "0a0e0a0565697461611205616c6963651001"),
       // Added in 0.2 (issue 4: the Admin service).
       Map.entry("platform-quota-set", "0a0a08f40310e80718052810"),
-      Map.entry("certificate-revoked", "0a0c356133663963316232653737120a6b6579206c65616b656418c8fcac8da23422096465762d61646d696e"));
+      Map.entry("certificate-revoked", "0a0c356133663963316232653737120a6b6579206c65616b656418c8fcac8da23422096465762d61646d696e"),
+      // Added in 0.3 (issue 6: groups and channels).
+      Map.entry("group-created", "0801120646616d696c79220e0a0565697461611205616c69636528cbbc9c8da234"),
+      Map.entry("group-members-changed", "0a0e0a0565697461611205616c69636512110801120b0a0462616c651203626f62180112110803120b0a0462616c651203626f62180212110804120b0a0462616c651203626f622001120f0802120b0a0462616c651203626f6218ccbc9c8da234"),
+      Map.entry("group-title-changed", "0a0e0a0565697461611205616c696365120846616d696c79203218cdbc9c8da234"),
+      Map.entry("group-post-accepted", "0a3a0a03672d31120e0a0565697461611205616c6963651a0f0a056569746161120666616d696c7920c6bc9c8da234520b0a0973616c616d20616c6c10cebc9c8da234"),
+      Map.entry("group-platform-acknowledged", "0a0462616c651007"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {
     Set<Class<?>> permitted = Stream.of(
             Stream.of(Platform.Event.class.getPermittedSubclasses()),
             Stream.of(UserMailbox.Event.class.getPermittedSubclasses()),
-            Stream.of(CertificateRevocations.Event.class.getPermittedSubclasses()))
+            Stream.of(CertificateRevocations.Event.class.getPermittedSubclasses()),
+            Stream.of(Group.Event.class.getPermittedSubclasses()))
         .flatMap(s -> s)
         .collect(Collectors.toSet());
     Set<Class<?>> covered = StoredExamples.events().stream().map(Object::getClass)

@@ -3,6 +3,8 @@ package io.peyvand.broker.serialization;
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
+import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
@@ -38,6 +40,14 @@ final class StoredExamples {
         new Platform.PlatformQuotaSet(new Quota(500, 1000, 5, 0, 16)),
         new CertificateRevocations.CertificateRevoked(new BigInteger("5a3f9c1b2e77", 16),
             "key leaked", Instant.parse("2026-11-28T10:20:00.456Z"), "dev-admin"),
+        new Group.GroupCreated(Group.Kind.GROUP, "Family", false, ALICE, AT),
+        new Group.MembersChanged(ALICE, List.of(new Membership.Added(BOB, Membership.Role.MEMBER),
+            new Membership.RoleChanged(BOB, Membership.Role.ADMIN),
+            new Membership.Muted(BOB, true), new Membership.Removed(BOB)), AT + 1),
+        new Group.TitleChanged(ALICE, "Family 2", AT + 2),
+        new Group.PostAccepted(new Message("g-1", ALICE, new Address("eitaa", "family"), AT - 5,
+            "", new Content.Text("salam all")), AT + 3),
+        new Group.PlatformAcknowledged("bale", 7),
         new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("salam")), AT),
         new UserMailbox.StatusAccepted(2, new Status("m-9", BOB, Status.Kind.READ,
             Status.Failure.NONE, 4, AT), AT + 1),
