@@ -2,6 +2,7 @@ package io.peyvand.protocol;
 
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,6 +86,19 @@ public final class Addresses {
       return platform;
     }
     return userIdProblem(address.getUserId()).map(p -> p.toError(field + ".user_id"));
+  }
+
+  /**
+   * The first problem of a group's address (its home platform's id, then the group id, which
+   * follows the user id rule), as for {@link #validate(UserAddress, String)}.
+   */
+  public static Optional<Error> validate(GroupAddress address, String field) {
+    Objects.requireNonNull(address, "address");
+    Optional<Error> platform = validatePlatformId(address.getPlatformId(), field + ".platform_id");
+    if (platform.isPresent()) {
+      return platform;
+    }
+    return userIdProblem(address.getGroupId()).map(p -> p.toError(field + ".group_id"));
   }
 
   /**

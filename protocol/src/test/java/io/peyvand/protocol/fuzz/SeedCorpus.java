@@ -3,6 +3,8 @@ package io.peyvand.protocol.fuzz;
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
@@ -74,6 +76,9 @@ final class SeedCorpus {
     frames.put("read-receipt", ClientFrame.newBuilder().setReadReceipt(ReadReceipt.newBuilder()
         .setReader(address("eitaa", "bob")).setUpToSequence(5)).build());
     frames.put("ping", ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(42)).build());
+    frames.put("group-acknowledge", ClientFrame.newBuilder().setGroupAcknowledge(
+        GroupAcknowledge.newBuilder().setGroup(GroupAddress.newBuilder().setPlatformId("eitaa")
+            .setGroupId("family")).setUpToSequence(7)).build());
     return frames;
   }
 
