@@ -387,9 +387,9 @@ public final class Broker {
   }
 
   /**
-   * The gRPC port: Interconnect, health and reflection. pekko-grpc's generated handler serves one
-   * service instance, while the acting peer differs per request (its TLS session), so each
-   * request is handed to a view of the service bound to its peer.
+   * The gRPC port: Interconnect, Admin, health and reflection. pekko-grpc's generated handlers
+   * serve one service instance, while the acting peer differs per request (its TLS session), so
+   * each request is handed to a view of the service bound to its peer.
    */
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
       BrokerSettings settings, Readiness readiness, Optional<ServerTls> tls,

@@ -119,6 +119,10 @@ class DeployablesTest {
     SchemaSettings.Replication replication = SchemaSettings.fromConfig(production).replication();
     assertEquals("NetworkTopologyStrategy", replication.strategy());
     assertTrue(replication.datacenters().values().stream().allMatch(rf -> rf == 3));
+    assertEquals("peyvand.journal", production.getString("pekko.persistence.journal.plugin"));
+    assertEquals("peyvand-journal-profile", production.getString("peyvand.journal.write-profile"));
+    assertEquals("QUORUM", production.getString(
+        "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
     assertEquals("QUORUM", production.getString(
         "datastax-java-driver.profiles.pekko-persistence-cassandra-profile.basic.request.consistency"));
     assertFalse(production.getBoolean("peyvand.cassandra.embedded.enabled"));

@@ -59,12 +59,22 @@ public final class SessionDirectory implements Extension {
    * platform on first use (then sessions appear within moments).
    */
   public Optional<ActorRef<Deliver>> sessionFor(String platformId, String mailbox) {
+    return sessionFor(platformId, mailbox, 0);
+  }
+
+  /**
+   * The session for a mailbox's {@code turn}-th choice: turn 0 is its usual session, each next
+   * turn the following one of the platform's sessions. A mailbox whose pushes go unacknowledged
+   * takes its next turn, so one adapter session that loses frames cannot hold its items while
+   * the platform has another session.
+   */
+  public Optional<ActorRef<Deliver>> sessionFor(String platformId, String mailbox, int turn) {
     watch(platformId);
     List<ActorRef<Deliver>> list = sessions.getOrDefault(platformId, List.of());
     if (list.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(list.get(Math.floorMod(mailbox.hashCode(), list.size())));
+    return Optional.of(list.get(Math.floorMod(mailbox.hashCode() + turn, list.size())));
   }
 
   /** Every platform this node watches, with sessions or not. */

@@ -202,6 +202,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   // after a restart everything pending is pushed again, flagged as a redelivery.
   private final TreeMap<Long, Long> inFlight = new TreeMap<>();
   private ActorRef<Deliver> lastSession;
+  // Which of the platform's sessions to push to (SessionDirectory): moves on after a timeout.
+  private int sessionTurn;
   private boolean resumeNext = true;
   private long highestSent;
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
@@ -456,7 +458,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long now = clock.millis();
     if (!inFlight.isEmpty()
         && now - inFlight.firstEntry().getValue() >= settings.redeliveryAfter().toMillis()) {
-      inFlight.clear(); // push the window again, flagged as redeliveries
+      // Push the window again, flagged as redeliveries, through the platform's next session:
+      // the one that took them did not acknowledge (it may be losing frames).
+      inFlight.clear();
+      sessionTurn++;
       deliver(state);
     }
     notifying.values().removeIf(sentAt -> now - sentAt >= settings.notifyRetryAfter().toMillis());
@@ -574,7 +579,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (state.pending().isEmpty()) {
       return;
     }
-    Optional<ActorRef<Deliver>> session = directory.sessionFor(owner.platformId(), ownerKey);
+    Optional<ActorRef<Deliver>> session =
+        directory.sessionFor(owner.platformId(), ownerKey, sessionTurn);
     if (session.isEmpty()) {
       return; // woken when a session of the platform connects
     }

@@ -61,16 +61,11 @@ public final class SecurityEvents {
     out.append("# HELP peyvand_refusals_total requests refused, by platform and error code\n")
         .append("# TYPE peyvand_refusals_total counter\n");
     refusals.forEach((k, v) -> out.append("peyvand_refusals_total{platform=\"")
-        .append(escape(k.platform())).append("\",code=\"").append(k.code()).append("\"} ")
-        .append(v.sum()).append('\n'));
-    out.append("# HELP peyvand_revoked_sessions_closed_total live sessions closed because their"
-            + " certificate was revoked\n")
-        .append("# TYPE peyvand_revoked_sessions_closed_total counter\n")
-        .append("peyvand_revoked_sessions_closed_total ").append(sessionsClosedByRevocation.sum())
+        .append(Prometheus.escape(k.platform())).append("\",code=\"").append(k.code())
+        .append("\"} ").append(v.sum()).append('\n'));
+    Prometheus.header(out, "peyvand_revoked_sessions_closed_total", "counter",
+        "live sessions closed because their certificate was revoked");
+    out.append("peyvand_revoked_sessions_closed_total ").append(sessionsClosedByRevocation.sum())
         .append('\n');
-  }
-
-  private static String escape(String label) {
-    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

@@ -1,5 +1,6 @@
 package io.peyvand.broker.session;
 
+import io.peyvand.broker.ingress.limits.AddressLimits;
 import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.Peer;
 import io.peyvand.protocol.ErrorCodes;
@@ -9,12 +10,11 @@ import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.Hello;
-import io.peyvand.broker.ingress.limits.AddressLimits;
-import java.net.InetAddress;
 import io.peyvand.protocol.v1.Pong;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.Welcome;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +78,13 @@ public final class SessionStreams {
    * Hello for a platform the peer may not act for is answered by a closing NOT_PERMITTED.
    */
   public Source<ServerFrame, NotUsed> session(Source<ClientFrame, ?> in, String transport,
+      Peer peer, Optional<InetAddress> from) {
+    // Admitted when the session is run, not when it is built: a session never run holds no place.
+    return Source.lazySource(() -> admitted(in, transport, peer, from))
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Source<ServerFrame, NotUsed> admitted(Source<ClientFrame, ?> in, String transport,
       Peer peer, Optional<InetAddress> from) {
     AddressLimits.Outcome admission = addresses.open(from);
     if (admission.refused().isPresent()) {

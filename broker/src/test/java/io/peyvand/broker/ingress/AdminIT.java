@@ -9,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestPki;
 import io.peyvand.broker.pki.CertificateAuthority;
-import io.peyvand.broker.pki.Certificates;
 import io.peyvand.broker.pki.PkiLayout;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.cli.Cli;
-import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.v1.AdminClient;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
@@ -34,26 +33,20 @@ import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -74,7 +67,7 @@ class AdminIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final char[] PASSWORD = "admin-it".toCharArray();
 
-  private Path dir;
+  private TestPki tls;
   private PkiLayout pki;
   private CertificateAuthority ca;
   private TestBroker node;
@@ -83,35 +76,23 @@ class AdminIT {
 
   @BeforeAll
   void start() throws Exception {
-    dir = Files.createTempDirectory("peyvand-admin-it");
-    pki = new PkiLayout(dir.resolve("pki"));
-    ca = CertificateAuthority.init(pki, PASSWORD, "AdminIT CA", Clock.systemUTC());
-    ca.issueBroker(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
+    tls = TestPki.create("AdminIT", PASSWORD);
+    pki = tls.layout();
+    ca = tls.ca();
     ca.issuePlatform("bale", false);
     ca.issuePlatform("eitaa", false);
     ca.issueAdmin("ops", false);
-    node = TestBroker.start("AdminIT", cassandra, TestBroker.BALE_AND_EITAA + """
-        peyvand.tls {
-          enabled = on
-          key-store = "%s"
-          key-store-password = "%s"
-          trust-store = "%s"
-          crl-file = "%s"
-          crl-reload-interval = 300ms
-        }
-        """.formatted(pki.brokerKeyStore(), new String(PASSWORD), pki.caCertificate(),
-        pki.crl()));
+    node = TestBroker.start("AdminIT", cassandra,
+        TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
     system = node.system();
     admin = adminClient(context(pki.adminKeyStore("ops")));
   }
 
   @AfterAll
-  void stop() throws IOException {
+  void stop() {
     admin.close();
     node.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-    }
+    tls.close();
   }
 
   @Test
@@ -317,7 +298,7 @@ class AdminIT {
   }
 
   private String metrics() throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(trustOnly()).build();
+    HttpClient http = HttpClient.newBuilder().sslContext(tls.trustOnly()).build();
     return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
@@ -336,14 +317,6 @@ class AdminIT {
   }
 
   private SSLContext context(Path keyStore) {
-    return KeyMaterial.clientContext(keyStore, PASSWORD, pki.caCertificate());
-  }
-
-  private SSLContext trustOnly() throws Exception {
-    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-    trust.init(KeyMaterial.trustStore(KeyMaterial.trustAnchors(pki.caCertificate(), PASSWORD)));
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
+    return tls.context(keyStore);
   }
 }

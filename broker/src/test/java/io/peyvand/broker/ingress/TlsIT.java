@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestPki;
 import io.peyvand.broker.ingress.ws.RawWebSocket;
 import io.peyvand.broker.pki.CertificateAuthority;
-import io.peyvand.broker.pki.Certificates;
 import io.peyvand.broker.pki.PkiLayout;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.tls.KeyMaterial;
@@ -43,8 +43,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +73,7 @@ class TlsIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final char[] PASSWORD = "tls-it".toCharArray();
 
+  private TestPki tls;
   private Path dir;
   private PkiLayout pki;
   private CertificateAuthority ca;
@@ -83,33 +82,22 @@ class TlsIT {
 
   @BeforeAll
   void start() throws Exception {
-    dir = Files.createTempDirectory("peyvand-tls-it");
-    pki = new PkiLayout(dir.resolve("pki"));
-    ca = CertificateAuthority.init(pki, PASSWORD, "TlsIT CA", Clock.systemUTC());
-    ca.issueBroker(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
+    tls = TestPki.create("TlsIT", PASSWORD);
+    dir = tls.directory();
+    pki = tls.layout();
+    ca = tls.ca();
     ca.issuePlatform("bale", false);
     ca.issuePlatform("eitaa", false);
     ca.issueAdmin("ops", false);
-    node = TestBroker.start("TlsIT", cassandra, TestBroker.BALE_AND_EITAA + """
-        peyvand.tls {
-          enabled = on
-          key-store = "%s"
-          key-store-password = "%s"
-          trust-store = "%s"
-          crl-file = "%s"
-          crl-reload-interval = 300ms
-        }
-        """.formatted(pki.brokerKeyStore(), new String(PASSWORD), pki.caCertificate(),
-        pki.crl()));
+    node = TestBroker.start("TlsIT", cassandra,
+        TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
     system = node.system();
   }
 
   @AfterAll
   void stop() throws IOException {
     node.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-    }
+    tls.close();
   }
 
   @Test
@@ -253,17 +241,12 @@ class TlsIT {
 
   /** The context of a platform's key store, as the SDK builds it. */
   private SSLContext platform(String platform) {
-    return KeyMaterial.clientContext(pki.platformKeyStore(platform), PASSWORD,
-        pki.caCertificate());
+    return tls.context(pki.platformKeyStore(platform));
   }
 
   /** Trusts the broker, presents no certificate. */
-  private SSLContext trustOnly() throws Exception {
-    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-    trust.init(KeyMaterial.trustStore(KeyMaterial.trustAnchors(pki.caCertificate(), PASSWORD)));
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
+  private SSLContext trustOnly() {
+    return tls.trustOnly();
   }
 
   /**

@@ -100,13 +100,18 @@ class UserMailboxTest {
   }
 
   private TestProbe<Deliver> session(String platform) {
+    return session(platform, 1);
+  }
+
+  /** Registers a session of the platform and waits until the directory knows {@code count}. */
+  private TestProbe<Deliver> session(String platform, int count) {
     TestProbe<Deliver> probe = testKit.createTestProbe(Deliver.class);
     testKit.system().receptionist().tell(
         Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
     SessionDirectory directory = SessionDirectory.get(testKit.system());
     directory.watch(platform);
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (directory.sessionCount(platform) == 0 && System.nanoTime() < deadline) {
+    while (directory.sessionCount(platform) < count && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     return probe;
@@ -184,6 +189,51 @@ class UserMailboxTest {
     assertEquals(sequence, again.sequence());
     ack(bob, baleId, sequence);
     bale.expectNoMessage(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void itemsASessionDoesNotAcknowledgeAreRedeliveredThroughThePlatformsOtherSession() {
+    TestProbe<Deliver> second = session(baleId, 2);
+    Address alice = new Address(eitaaId, "alice-rot");
+    Address bob = new Address(baleId, "bob-rot");
+    accept(text(alice, bob, "through whichever session"), true);
+    // The first push goes to one of bale's two sessions, which loses it (never acknowledges).
+    Deliver first = firstOf(bale, second);
+    TestProbe<Deliver> losing = first == lastFrom ? bale : second;
+    TestProbe<Deliver> other = losing == bale ? second : bale;
+    Deliver again = other.receiveMessage(WAIT);
+    assertEquals(first.sequence(), again.sequence());
+    assertTrue(again.redelivery());
+    assertTrue(again.resume(), "a new stream for the mailbox starts with resume");
+    ack(bob, baleId, again.sequence());
+  }
+
+  private Deliver lastFrom;
+
+  /** The first Deliver either probe receives (remembering which in lastFrom). */
+  private Deliver firstOf(TestProbe<Deliver> a, TestProbe<Deliver> b) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      var fromA = a.getRef() != null ? pollOnce(a) : null;
+      if (fromA != null) {
+        lastFrom = fromA;
+        return fromA;
+      }
+      var fromB = pollOnce(b);
+      if (fromB != null) {
+        lastFrom = null;
+        return fromB;
+      }
+    }
+    throw new AssertionError("no delivery to either session");
+  }
+
+  private static Deliver pollOnce(TestProbe<Deliver> probe) {
+    try {
+      return probe.receiveMessage(Duration.ofMillis(50));
+    } catch (AssertionError nothing) {
+      return null;
+    }
   }
 
   @Test

@@ -1,9 +1,15 @@
 package io.peyvand.loadtests.bench;
 
 import io.peyvand.protocol.sdk.BrokerEndpoint;
+import io.peyvand.protocol.sdk.PeyvandClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every scenario takes: where the broker is, the seed, and the output form. */
+/**
+ * Options every scenario takes: where the broker and its Cassandra are, how to connect, the seed,
+ * and the output form.
+ */
 final class CommonOptions {
   @Option(names = "--broker", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7400",
       description = "The broker's gRPC address for adapters (default ${DEFAULT-VALUE}, what"
@@ -21,6 +27,48 @@ final class CommonOptions {
   @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
       description = "How long to try opening each platform's session (default ${DEFAULT-VALUE}).")
   int connectTimeoutSeconds;
+
+  @Option(names = "--cassandra", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9042",
+      description = "The broker's Cassandra (CQL), for the ceiling measurement and its CPU time"
+          + " (default ${DEFAULT-VALUE}, what ./peyvand dev starts).")
+  String cassandra;
+
+  @Option(names = "--pki-dir", paramLabel = "DIR", defaultValue = "data/pki",
+      description = "Where ./peyvand dev (or pki) keeps the certificates: each platform connects"
+          + " over mutual TLS with platforms/<platform>.p12, trusting ca.crt, when that file"
+          + " exists, else in plaintext (default ${DEFAULT-VALUE}).")
+  Path pkiDir;
+
+  @Option(names = "--plaintext", description = "Connect without TLS even if certificates exist"
+      + " (a broker with tls.enabled = off).")
+  boolean plaintext;
+
+  @Option(names = "--key-store-password", paramLabel = "PASSWORD",
+      defaultValue = "${env:PEYVAND_PKI_PASSWORD:-peyvand-dev}",
+      description = "Password of the platforms' .p12 files (default: $PEYVAND_PKI_PASSWORD, else"
+          + " the development CA's peyvand-dev).")
+  String keyStorePassword;
+
+  /** Mutual TLS as {@code platform} when its certificate exists, else plaintext; says which. */
+  String connectAs(PeyvandClientBuilder builder, String platform) {
+    Path keyStore = pkiDir.resolve("platforms").resolve(platform + ".p12");
+    if (plaintext || !Files.isRegularFile(keyStore)) {
+      builder.plaintext();
+      return plaintext ? "plaintext (--plaintext)" : "plaintext (no " + keyStore + ")";
+    }
+    builder.tls(keyStore, keyStorePassword.toCharArray(), pkiDir.resolve("ca.crt"));
+    return "mutual TLS (" + keyStore + ")";
+  }
+
+  /** The CQL port of --cassandra. */
+  int cassandraPort() {
+    int colon = cassandra.lastIndexOf(':');
+    try {
+      return Integer.parseInt(cassandra.substring(colon + 1));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--cassandra must be HOST:PORT, got '" + cassandra + "'");
+    }
+  }
 
   BrokerEndpoint endpoint() {
     return BrokerEndpoint.parse(broker);

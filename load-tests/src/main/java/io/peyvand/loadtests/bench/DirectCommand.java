@@ -4,7 +4,9 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.SdkActorSystem;
 import io.peyvand.protocol.sdk.SessionRefusedException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +38,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "direct", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
     description = {"Closed-loop 1:1 cross-platform messaging through the adapter SDK: one session"
         + " per platform submits (at most --in-flight unanswered) and receives.",
-        "Prints one line (or --json object) with accepted/s, delivered/s, submit-to-accepted and"
-        + " submit-to-delivered percentiles, and the guarantees observed."},
+        "Prints a summary line (accepted/s, delivered/s, submit-to-delivered p50 and p99, the"
+        + " guarantees observed, the ceiling of raw Cassandra inserts measured in the same run"
+        + " and the ratio of delivered/s to it), then the details and the CPU split between"
+        + " broker, Cassandra and the benchmark; or one --json object with all of it."},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:every accepted message delivered, every repeat flagged",
         "1:a message was lost, a repeat was not flagged, or nothing was accepted",
@@ -81,6 +85,32 @@ final class DirectCommand implements Callable<Integer> {
           + " before it counts as lost (default ${DEFAULT-VALUE}).")
   int graceSeconds;
 
+  @Option(names = "--ceiling-rows", paramLabel = "N", defaultValue = "100000",
+      description = "Raw single-row inserts into the broker's Cassandra (--cassandra) after the"
+          + " measured phase, to measure this machine's ceiling; 0 skips it (default"
+          + " ${DEFAULT-VALUE}).")
+  int ceilingRows;
+
+  @Option(names = "--ceiling-in-flight", paramLabel = "N", defaultValue = "256",
+      description = "Inserts in flight at most during the ceiling measurement (default"
+          + " ${DEFAULT-VALUE}).")
+  int ceilingInFlight;
+
+  @Option(names = "--broker-pid", paramLabel = "PID",
+      description = "The broker's process, for its CPU time (default: the process listening on"
+          + " the --broker port).")
+  Long brokerPid;
+
+  @Option(names = "--cassandra-pid", paramLabel = "PID",
+      description = "Cassandra's process, for its CPU time (default: the process listening on"
+          + " the --cassandra port).")
+  Long cassandraPid;
+
+  @Option(names = "--start", description = "Start a broker for the run (./peyvand dev with its"
+      + " embedded Cassandra, on free ports, data under load-tests/target/bench-broker) and stop"
+      + " it at the end, instead of using the one at --broker and --cassandra.")
+  boolean start;
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -98,10 +128,38 @@ final class DirectCommand implements Callable<Integer> {
       positive("--in-flight", inFlight, 1);
       positive("--warmup", warmup, 0);
       positive("--grace", graceSeconds, 0);
+      positive("--ceiling-rows", ceilingRows, 0);
+      positive("--ceiling-in-flight", ceilingInFlight, 1);
+      common.cassandraPort();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintStream log = System.err;
+    StartedBroker started = null;
+    if (start) {
+      try {
+        started = StartedBroker.start(Path.of(System.getProperty("peyvand.home", ".")), 600, log);
+      } catch (IOException e) {
+        log.println(e.getMessage());
+        return UNREACHABLE;
+      }
+      common.broker = started.grpcAddress();
+      common.cassandra = started.cqlAddress();
+      endpoint = common.endpoint();
+      brokerPid = started.pid();
+    }
+    try {
+      return run(platformIds, sizes, endpoint, log);
+    } finally {
+      if (started != null) {
+        log.println("start: stopping the broker (pid " + started.pid() + ")");
+        started.close();
+      }
+    }
+  }
+
+  private int run(List<String> platformIds, SizeMix sizes, BrokerEndpoint endpoint,
+      PrintStream log) throws Exception {
     MessageIds ids = MessageIds.fresh();
     int total = warmup + messages;
     DirectWorkload workload = DirectWorkload.generate(common.seed, platformIds, users, total,
@@ -113,7 +171,7 @@ final class DirectCommand implements Callable<Integer> {
     List<PlatformDriver> drivers = new ArrayList<>();
     try {
       for (String platform : platformIds) {
-        drivers.add(new PlatformDriver(platform, endpoint, system, inFlight, ledger, ids,
+        drivers.add(new PlatformDriver(platform, common, system, inFlight, ledger, ids,
             workload, log));
       }
       String refusal = connect(drivers, endpoint);
@@ -122,22 +180,48 @@ final class DirectCommand implements Callable<Integer> {
         return UNREACHABLE;
       }
       log.printf("direct: run %s, platforms %s, %d users each, %d messages after %d warm-up,"
-          + " at most %d in flight per platform, sizes %s, seed %d%n", ids.runId(), platformIds,
-          users, messages, warmup, inFlight, sizes.name(), common.seed);
+          + " at most %d in flight per platform, sizes %s, seed %d, over %s%n", ids.runId(),
+          platformIds, users, messages, warmup, inFlight, sizes.name(), common.seed,
+          drivers.get(0).connection());
+      CpuSplit.Part broker = brokerPid != null ? new CpuSplit.Part("broker", brokerPid)
+          : CpuSplit.listeningOn("broker", endpoint.port());
+      CpuSplit.Part cassandra = cassandraPid != null
+          ? new CpuSplit.Part("cassandra", cassandraPid)
+          : CpuSplit.listeningOn("cassandra", common.cassandraPort());
+      CpuSplit.Part bench = CpuSplit.self("bench");
+      log.printf("direct: CPU accounted to broker pid %d, cassandra pid %d, bench pid %d"
+          + " (-1: not found on this machine)%n", broker.pid(), cassandra.pid(), bench.pid());
       int lost = 0;
       if (warmup > 0) {
         runPhase("warm-up", drivers, workload, ledger, 0, warmup);
         lost += ledger.tally(0, warmup).lost();
       }
-      if (runPhase("measured", drivers, workload, ledger, warmup, total)) {
+      CpuSplit measuring = CpuSplit.start(List.of(broker, cassandra, bench));
+      boolean settled = runPhase("measured", drivers, workload, ledger, warmup, total);
+      CpuSplit.Result cpu = measuring.stop();
+      if (settled) {
         await(() -> ledger.statusesSettled(0, total), ledger,
             ledger.now() + STATUS_SETTLE.toNanos());
       }
       Tally measured = ledger.tally(warmup, total);
       reportFailures(drivers, log);
+      CassandraCeiling.Result ceiling = null;
+      if (ceilingRows > 0) {
+        List<Integer> rowSizes = workload.messages().stream()
+            .map(m -> workload.envelope(m, ids.messageId(m.index()), 0).getSerializedSize())
+            .toList();
+        try {
+          ceiling = CassandraCeiling.measure(common.cassandra, rowSizes, ceilingRows,
+              ceilingInFlight, ids.runId(), common.seed, List.of(broker, cassandra, bench), log);
+        } catch (RuntimeException e) {
+          log.println("ceiling: cannot measure raw inserts into Cassandra at " + common.cassandra
+              + " (" + e.getMessage() + "); name it with --cassandra HOST:PORT, or skip it with"
+              + " --ceiling-rows 0");
+        }
+      }
       Report report = new Report("direct", platformIds, users, inFlight, warmup, common.seed,
-          sizes.name(), ids.runId(), measured, lost + measured.lost());
-      spec.commandLine().getOut().println(common.json ? report.json() : report.line());
+          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu);
+      spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;
     } finally {

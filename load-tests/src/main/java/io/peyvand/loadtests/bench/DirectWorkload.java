@@ -11,24 +11,20 @@ import java.util.SplittableRandom;
  * The messages of the {@code direct} scenario, fixed by the seed: message {@code i} goes from a
  * random user of a random platform to a random user of another platform, with a body size drawn
  * from the size mix. Users are {@code bench-u0 .. bench-u<users-1>} on every platform, the same on
- * every run, so reruns reuse the same mailboxes as a steady user population would. Bodies are
- * slices of one seeded text of common (transliterated) chat words.
+ * every run, so reruns reuse the same mailboxes as a steady user population would. Bodies come
+ * from {@link Bodies}.
  */
 final class DirectWorkload {
   /** One message to send: its index (in the run's message id), sender, recipient, body size. */
   record Planned(int index, UserAddress sender, UserAddress recipient, int bodyBytes) {
   }
 
-  private static final String[] WORDS = {"salam", "merci", "khoobi", "che", "khabar", "bale",
-      "na", "fardaa", "emrooz", "saat", "hashtast", "kojaei", "befrest", "aks", "doost", "ghorbaan",
-      "baashe", "hatman", "montazeram", "khodaahaafez", "ok", "?", "!", ":)"};
-
   private final List<Planned> messages;
-  private final String text;
+  private final Bodies bodies;
 
-  private DirectWorkload(List<Planned> messages, String text) {
+  private DirectWorkload(List<Planned> messages, Bodies bodies) {
     this.messages = messages;
-    this.text = text;
+    this.bodies = bodies;
   }
 
   /** {@code count} messages among {@code users} users on each of {@code platforms} (at least 2). */
@@ -46,8 +42,7 @@ final class DirectWorkload {
       messages.add(new Planned(i, user(platforms.get(from), random.nextInt(users)),
           user(platforms.get(to), random.nextInt(users)), sizes.sample(random)));
     }
-    return new DirectWorkload(List.copyOf(messages),
-        text(new SplittableRandom(~seed), Math.max(4096, 2 * sizes.maxBytes())));
+    return new DirectWorkload(List.copyOf(messages), new Bodies(~seed, sizes.maxBytes()));
   }
 
   List<Planned> messages() {
@@ -62,9 +57,7 @@ final class DirectWorkload {
 
   /** The body of a message: {@code bodyBytes} ASCII characters, the same for the same seed. */
   String body(Planned message) {
-    int offset = (int) Math.floorMod(message.index() * 7919L,
-        (long) text.length() - message.bodyBytes() + 1);
-    return text.substring(offset, offset + message.bodyBytes());
+    return bodies.body(message.index(), message.bodyBytes());
   }
 
   /** The envelope of a message, under {@code messageId}. */
@@ -80,13 +73,5 @@ final class DirectWorkload {
 
   static UserAddress user(String platform, int n) {
     return UserAddress.newBuilder().setPlatformId(platform).setUserId("bench-u" + n).build();
-  }
-
-  private static String text(SplittableRandom random, int length) {
-    StringBuilder sb = new StringBuilder(length + 16);
-    while (sb.length() < length) {
-      sb.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
-    }
-    return sb.substring(0, length);
   }
 }

@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Times are nanoseconds from the ledger's creation ({@link #now()}), so "not yet" can be -1.
  */
-final class Ledger {
+public final class Ledger {
   /** The broker's final answer to a submit, as far as it is known. */
-  enum Answer { NONE, ACCEPTED, DUPLICATE, REFUSED, UNANSWERED }
+  public enum Answer { NONE, ACCEPTED, DUPLICATE, REFUSED, UNANSWERED }
 
   /** One item of a mailbox: what the broker numbers and a platform acknowledges. */
   private record Item(UserAddress mailbox, long sequence) {
@@ -53,7 +53,7 @@ final class Ledger {
   private final LongAdder foreign = new LongAdder();
 
   /** For the messages {@code 0 .. size-1} of the run {@code ids}. */
-  Ledger(MessageIds ids, int size) {
+  public Ledger(MessageIds ids, int size) {
     this.ids = ids;
     this.size = size;
     submittedAt = unset(size);
@@ -72,16 +72,16 @@ final class Ledger {
   }
 
   /** Nanoseconds since the ledger was made. */
-  long now() {
+  public long now() {
     return System.nanoTime() - origin;
   }
 
-  void submitted(int index, long at) {
+  public void submitted(int index, long at) {
     submittedAt.set(index, at);
   }
 
   /** The submit completed with the broker's answer. */
-  void answered(int index, SubmitOutcome outcome, long at) {
+  public void answered(int index, SubmitOutcome outcome, long at) {
     answeredAt.set(index, at);
     if (outcome instanceof Accepted accepted) {
       answers.set(index, (accepted.duplicate() ? Answer.DUPLICATE : Answer.ACCEPTED).ordinal());
@@ -92,7 +92,7 @@ final class Ledger {
   }
 
   /** The submit failed without an answer (NotAnsweredException, backpressure, closed client). */
-  void unanswered(int index, long at) {
+  public void unanswered(int index, long at) {
     answeredAt.set(index, at);
     answers.set(index, Answer.UNANSWERED.ordinal());
   }
@@ -101,7 +101,7 @@ final class Ledger {
    * A delivery reached one of the run's clients. Messages and statuses of other runs (left
    * unacknowledged in the broker by an earlier run) are only counted as foreign.
    */
-  void delivered(Delivery delivery, long at) {
+  public void delivered(Delivery delivery, long at) {
     boolean status = delivery.hasStatus();
     int index = ids.indexOf(status ? delivery.getStatus().getMessageId()
         : delivery.getMessage().getMessageId());
@@ -128,7 +128,7 @@ final class Ledger {
     }
   }
 
-  Answer answer(int index) {
+  public Answer answer(int index) {
     return ANSWERS[answers.get(index)];
   }
 
@@ -143,7 +143,7 @@ final class Ledger {
   }
 
   /** Whether every submit of [from, to) completed and each accepted message was delivered. */
-  boolean settled(int from, int to) {
+  public boolean settled(int from, int to) {
     for (int i = from; i < to; i++) {
       Answer a = answer(i);
       if (a == Answer.NONE || accepted(a) && deliveries.get(i) == 0) {
@@ -154,7 +154,7 @@ final class Ledger {
   }
 
   /** Whether every message of [from, to) delivered has its DELIVERED status back at its sender. */
-  boolean statusesSettled(int from, int to) {
+  public boolean statusesSettled(int from, int to) {
     for (int i = from; i < to; i++) {
       if (deliveries.get(i) > 0 && statuses.get(i) == 0) {
         return false;
@@ -164,7 +164,7 @@ final class Ledger {
   }
 
   /** The counts and latencies of the messages [from, to), and the run's delivery counters. */
-  Tally tally(int from, int to) {
+  public Tally tally(int from, int to) {
     int accepted = 0;
     int duplicates = 0;
     int unanswered = 0;

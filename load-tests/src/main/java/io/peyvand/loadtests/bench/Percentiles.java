@@ -8,7 +8,7 @@ import java.util.Arrays;
  * histogram library. {@code value(0.99)} is the smallest sample that at least 99% of the samples
  * do not exceed.
  */
-final class Percentiles {
+public final class Percentiles {
   private final long[] sorted;
 
   private Percentiles(long[] sorted) {
@@ -16,18 +16,18 @@ final class Percentiles {
   }
 
   /** Of {@code samples} (left unchanged). */
-  static Percentiles of(long[] samples) {
+  public static Percentiles of(long[] samples) {
     long[] copy = samples.clone();
     Arrays.sort(copy);
     return new Percentiles(copy);
   }
 
-  int count() {
+  public int count() {
     return sorted.length;
   }
 
   /** The {@code quantile} (0 < q <= 1) by nearest rank; 0 when there are no samples. */
-  long value(double quantile) {
+  public long value(double quantile) {
     if (!(quantile > 0 && quantile <= 1)) {
       throw new IllegalArgumentException("a quantile is in (0, 1]: " + quantile);
     }
@@ -40,7 +40,7 @@ final class Percentiles {
   }
 
   /** The largest sample; 0 when there are none. */
-  long max() {
+  public long max() {
     return sorted.length == 0 ? 0 : sorted[sorted.length - 1];
   }
 }

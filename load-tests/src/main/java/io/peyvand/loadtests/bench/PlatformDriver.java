@@ -24,7 +24,9 @@ import org.apache.pekko.actor.ActorSystem;
  * recorded in the {@link Ledger}; the delivery handler does nothing else, so it never slows the
  * session down.
  *
- * <p>The client is built with the SDK's deduplication off: the benchmark wants to see every
+ * <p>It connects as the platform over mutual TLS with the platform's certificate from
+ * {@code --pki-dir} when there is one (as {@code ./peyvand dev} issues them), else in plaintext.
+ * The client is built with the SDK's deduplication off: the benchmark wants to see every
  * delivery the broker sends, repeats included, to check that each repeat is flagged. Automatic
  * acknowledgement stays on, as in a real adapter.
  */
@@ -37,9 +39,11 @@ final class PlatformDriver implements AutoCloseable {
   private final Semaphore inFlight;
   private final PeyvandClient client;
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+  private final String connection;
 
-  PlatformDriver(String platform, BrokerEndpoint broker, ActorSystem system, int inFlight,
+  PlatformDriver(String platform, CommonOptions common, ActorSystem system, int inFlight,
       Ledger ledger, MessageIds ids, DirectWorkload workload, PrintStream log) {
+    BrokerEndpoint broker = common.endpoint();
     this.platform = platform;
     this.ledger = ledger;
     this.ids = ids;
@@ -47,6 +51,7 @@ final class PlatformDriver implements AutoCloseable {
     this.permits = inFlight;
     this.inFlight = new Semaphore(inFlight);
     var builder = PeyvandClient.builder();
+    this.connection = common.connectAs(builder, platform);
     this.client = builder
         .broker(broker)
         .platformId(platform)
@@ -62,6 +67,11 @@ final class PlatformDriver implements AutoCloseable {
 
   String platform() {
     return platform;
+  }
+
+  /** How the session connects: mutual TLS with which certificate, or plaintext and why. */
+  String connection() {
+    return connection;
   }
 
   /** Opens the session; completes with the broker's Welcome. */

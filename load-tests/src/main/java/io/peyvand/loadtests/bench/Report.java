@@ -7,22 +7,66 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The result of one scenario run: what was run, the account of the measured messages, and the
- * verdict. Printed as one text line or one JSON object with the same fields (the JSON is written
- * by hand: it is small and flat). Latencies are in milliseconds.
+ * The result of one scenario run: what was run, the account of the measured messages, the
+ * machine's ceiling and where the CPU went, and the verdict. Printed as text (a one-line summary,
+ * then detail lines) or as one JSON object with every field (written by hand: it is small).
+ * Latencies are in milliseconds.
  *
  * @param lost accepted and not delivered within the grace period, warm-up messages included:
  *     a guarantee does not stop applying during warm-up
+ * @param ceiling raw Cassandra inserts measured in the same run; null when not measured
+ * @param cpu the CPU split over the measured phase; null when not measured
  */
 record Report(String scenario, List<String> platforms, int users, int inFlight, int warmup,
-    long seed, String sizeMix, String runId, Tally measured, int lost) {
+    long seed, String sizeMix, String runId, Tally measured, int lost,
+    CassandraCeiling.Result ceiling, CpuSplit.Result cpu) {
 
   /** Whether a guarantee was broken (or nothing was accepted at all): exit non-zero. */
   boolean failed() {
     return lost > 0 || measured.unflaggedDuplicates() > 0 || measured.accepted() == 0;
   }
 
-  /** The one-line summary. */
+  /** Delivered per second as a fraction of the Cassandra ceiling; -1 without a ceiling. */
+  double ratio() {
+    return ceiling == null ? -1
+        : CassandraCeiling.ratio(measured.deliveredPerSecond(), ceiling.rowsPerSecond());
+  }
+
+  /**
+   * The one-line summary: {@code direct: accepted=N/s delivered=N/s p50=X ms p99=Y ms lost=0
+   * unflagged-dups=0 cassandra-ceiling=N/s ratio=0.NN}; p50 and p99 are submit-to-delivered.
+   */
+  String summary() {
+    Tally t = measured;
+    return String.format(Locale.ROOT, "%s: accepted=%.0f/s delivered=%.0f/s p50=%s ms p99=%s ms"
+            + " lost=%d unflagged-dups=%d cassandra-ceiling=%s ratio=%s",
+        scenario, t.acceptedPerSecond(), t.deliveredPerSecond(),
+        ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
+        lost, t.unflaggedDuplicates(),
+        ceiling == null ? "?" : String.format(Locale.ROOT, "%.0f/s", ceiling.rowsPerSecond()),
+        ceiling == null ? "?" : String.format(Locale.ROOT, "%.3f", ratio()));
+  }
+
+  /** The summary, then the details, the ceiling and the CPU splits, one per line. */
+  String text() {
+    StringBuilder out = new StringBuilder(summary()).append('\n').append("  ").append(line());
+    if (ceiling != null) {
+      out.append('\n').append(String.format(Locale.ROOT, "  ceiling: %d raw inserts of %.0f"
+              + " bytes on average into Cassandra %s at %s, at most %d in flight: %.0f/s in"
+              + " %.1f s, %d failed", ceiling.rows(), ceiling.averageRowBytes(),
+          ceiling.cassandraVersion(), ceiling.contactPoint(), ceiling.inFlight(),
+          ceiling.rowsPerSecond(), ceiling.nanos() / 1e9, ceiling.failed()));
+    }
+    if (cpu != null) {
+      out.append('\n').append("  measured phase ").append(cpu.line());
+    }
+    if (ceiling != null && ceiling.cpu() != null) {
+      out.append('\n').append("  ceiling ").append(ceiling.cpu().line());
+    }
+    return out.toString();
+  }
+
+  /** Every count of the measured phase on one line. */
   String line() {
     Tally t = measured;
     return String.format(Locale.ROOT,
@@ -73,6 +117,19 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
         field("duplicates", t.duplicates()),
         field("statuses", t.statuses()),
         field("foreign", t.foreign()),
+        field("cassandraCeilingPerSec", ceiling == null ? "null" : round(ceiling.rowsPerSecond())),
+        field("ratio", ceiling == null ? "null" : String.format(Locale.ROOT, "%.4f", ratio())),
+        field("ceiling", ceiling == null ? "null" : "{" + String.join(",",
+            field("contactPoint", quote(ceiling.contactPoint())),
+            field("cassandraVersion", quote(ceiling.cassandraVersion())),
+            field("rows", ceiling.rows()),
+            field("averageRowBytes", round(ceiling.averageRowBytes())),
+            field("inFlight", ceiling.inFlight()),
+            field("seconds", round(ceiling.nanos() / 1e9)),
+            field("failed", ceiling.failed())) + "}"),
+        field("cpu", cpu == null ? "null" : cpu.json()),
+        field("ceilingCpu", ceiling == null || ceiling.cpu() == null ? "null"
+            : ceiling.cpu().json()),
         field("ok", !failed())) + "}";
   }
 

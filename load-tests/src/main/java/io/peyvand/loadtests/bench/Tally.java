@@ -27,22 +27,22 @@ import java.util.Map;
  *     without the redelivery flag, over the whole run
  * @param foreign deliveries of other runs' messages and statuses (left over in the broker)
  */
-record Tally(int messages, int accepted, int duplicates, Map<ErrorCode, Integer> refused,
+public record Tally(int messages, int accepted, int duplicates, Map<ErrorCode, Integer> refused,
     int unanswered, int delivered, int lost, int statuses, Percentiles submitToAccepted,
     Percentiles submitToDelivered, long firstSubmit, long lastAccepted, long lastDelivered,
     long redelivered, long redeliveredUnseen, long unflaggedDuplicates, long foreign) {
 
-  int refusedTotal() {
+  public int refusedTotal() {
     return refused.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /** Accepted per second from the first submit to the last accepted; 0 without a window. */
-  double acceptedPerSecond() {
+  public double acceptedPerSecond() {
     return perSecond(accepted, lastAccepted);
   }
 
   /** Delivered per second from the first submit to the last first-delivery. */
-  double deliveredPerSecond() {
+  public double deliveredPerSecond() {
     return perSecond(delivered, lastDelivered);
   }
 

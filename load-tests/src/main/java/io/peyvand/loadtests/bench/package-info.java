@@ -1,12 +1,24 @@
 /**
- * The closed-loop benchmark behind {@code ./peyvand bench}: it drives a running broker through the
- * real adapter SDK over real gRPC, one {@link io.peyvand.protocol.sdk.PeyvandClient} session per
- * platform that both submits and receives, and reports throughput, latency percentiles and the
- * delivery guarantees it observed (nothing accepted is lost; every repeated delivery is flagged).
- * Scenarios are picocli subcommands of {@link io.peyvand.loadtests.bench.Bench}; {@code direct}
- * (1:1 cross-platform messages) is the first. The pure parts (the seeded workload, the
- * {@code Ledger} that accounts for every message, the percentiles, the report) are unit-tested;
- * {@code PlatformDriver} is the only class that talks to the broker. Like every load tool it sees
- * the broker only through {@code protocol}.
+ * The closed-loop benchmark behind {@code ./peyvand bench}: it drives a running broker (or one it
+ * starts, {@link io.peyvand.loadtests.bench.StartedBroker}) through the real adapter SDK over real
+ * gRPC, one {@link io.peyvand.protocol.sdk.PeyvandClient} session per platform that both submits
+ * and receives, and reports throughput, latency percentiles and the delivery guarantees it
+ * observed (nothing accepted is lost; every repeated delivery is flagged). In the same run it
+ * measures the machine's ceiling, raw inserts into the broker's Cassandra with the plain driver
+ * ({@code CassandraCeiling}), and where the CPU went ({@link io.peyvand.loadtests.bench.CpuSplit},
+ * from {@code /proc}). Scenarios are picocli subcommands of {@link io.peyvand.loadtests.bench.Bench};
+ * {@code direct} (1:1 cross-platform messages) is the one here. The scenarios that need the
+ * broker's insides (recovery, memory) are in the broker's test sources
+ * ({@code io.peyvand.broker.bench}) and share the CPU accounting, which is why it is public. The
+ * pure parts (the seeded workload, the {@code Ledger} that accounts for every message, the
+ * percentiles, the report, the CPU accounting) are unit-tested; {@code PlatformDriver} is the only
+ * class that talks to the broker. Like every load tool it sees the broker only through
+ * {@code protocol}.
+ *
+ * <p>The Gatling simulations (test sources, package {@code io.peyvand.loadtests}) use the public
+ * parts: the {@code TrafficModel} (who writes to whom, and what, by {@code Platforms}' audience
+ * sizes and the {@code SizeMix}), the {@code ArrivalSchedule} (an open arrival model), and the
+ * {@code Ledger} with its {@code MessageIds}, {@code Tally} and {@code Percentiles}, which account
+ * for their messages as they do for the benchmark's.
  */
 package io.peyvand.loadtests.bench;

@@ -57,6 +57,54 @@ class ReportTest {
 
   private static Report report(Tally tally, int lost) {
     return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
-        "run1", tally, lost);
+        "run1", tally, lost, null, null);
+  }
+
+  private static Report withCeiling(Tally tally) {
+    // 50,000 rows in 2 s: 25,000 rows/s.
+    CassandraCeiling.Result ceiling = new CassandraCeiling.Result("127.0.0.1:9042", "5.0.4",
+        50_000, 180.4, 256, 2_000_000_000L, 0, null);
+    CpuSplit.Result cpu = new CpuSplit.Result(List.of(
+        new CpuSplit.Share("broker", 10, 1_500_000_000L),
+        new CpuSplit.Share("cassandra", 11, 500_000_000L),
+        new CpuSplit.Share("bench", 12, -1)), 2_000_000_000L, 2, 2_400_000_000L);
+    return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
+        "run1", tally, 0, ceiling, cpu);
+  }
+
+  @Test
+  void theSummaryLineHasThroughputLatencyGuaranteesAndTheCeilingRatio() {
+    Report r = withCeiling(tally(0, Map.of()));
+    // 2 delivered in 1 s (first submit at 1000 ms, last delivery at 2000 ms) of 25,000/s.
+    assertEquals("direct: accepted=4/s delivered=2/s p50=300.0 ms p99=900.0 ms lost=0"
+        + " unflagged-dups=0 cassandra-ceiling=25000/s ratio=0.000", r.summary());
+    assertEquals(2.0 / 25_000, r.ratio(), 1e-12);
+    String[] lines = r.text().split("\n");
+    assertEquals(r.summary(), lines[0]);
+    assertEquals("  ceiling: 50000 raw inserts of 180 bytes on average into Cassandra 5.0.4 at"
+        + " 127.0.0.1:9042, at most 256 in flight: 25000/s in 2.0 s, 0 failed", lines[2]);
+    assertEquals("  measured phase cpu: broker=1.5s(38%) cassandra=0.5s(13%) bench=?"
+        + " other=0.4s(10%) idle=40% wall=2.0s cores=2", lines[3]);
+  }
+
+  @Test
+  void withoutACeilingTheSummarySaysUnknown() {
+    Report r = report(tally(0, Map.of()), 0);
+    assertTrue(r.summary().endsWith(" cassandra-ceiling=? ratio=?"), r.summary());
+    assertEquals(-1, r.ratio());
+    assertTrue(r.json().contains("\"cassandraCeilingPerSec\":null,\"ratio\":null,"), r.json());
+  }
+
+  @Test
+  void theJsonCarriesTheCeilingAndTheCpuSplit() {
+    String json = withCeiling(tally(0, Map.of())).json();
+    assertTrue(json.contains("\"cassandraCeilingPerSec\":25000.0,\"ratio\":0.0001,"), json);
+    assertTrue(json.contains("\"ceiling\":{\"contactPoint\":\"127.0.0.1:9042\","
+        + "\"cassandraVersion\":\"5.0.4\",\"rows\":50000,\"averageRowBytes\":180.4,"
+        + "\"inFlight\":256,\"seconds\":2.0,\"failed\":0}"), json);
+    assertTrue(json.contains("\"cpu\":{\"broker\":{\"pid\":10,\"cpuSec\":1.50,"
+        + "\"percent\":37.5},\"cassandra\":{\"pid\":11,\"cpuSec\":0.50,\"percent\":12.5},"
+        + "\"bench\":null,\"otherPercent\":10.0,\"wallSec\":2.00,\"cores\":2},"
+        + "\"ceilingCpu\":null,"), json);
   }
 }

@@ -23,10 +23,14 @@ import java.util.TreeMap;
  * handler again; one at or below the point is acknowledged again (its acknowledgement was lost,
  * otherwise the broker would not send it). Idle mailboxes (nothing above the point) are forgotten
  * least-recently-used first beyond {@code trackedMailboxes}.
+ *
+ * <p>Public for adapters that speak the frames themselves rather than through
+ * {@link PeyvandClient} (the WebSocket load tests of module load-tests): what to acknowledge is the
+ * same rule whatever the transport.
  */
-final class AckTracker {
+public final class AckTracker {
   /** What to do with a delivery. */
-  enum Decision { HANDLE, SKIP }
+  public enum Decision { HANDLE, SKIP }
 
   private enum ItemState { IN_HAND, HANDLED, FAILED }
 
@@ -42,7 +46,12 @@ final class AckTracker {
   private final Map<UserAddress, Mailbox> mailboxes = new LinkedHashMap<>(64, 0.75f, true);
   private final LatestMarks<UserAddress> toSend = new LatestMarks<>();
 
-  AckTracker(boolean autoAcknowledge, boolean deduplicate, int trackedMailboxes) {
+  /**
+   * With {@code autoAcknowledge}, handled items are acknowledged; with {@code deduplicate}, an
+   * item already handled or in hand is skipped; at most {@code trackedMailboxes} idle mailboxes
+   * are remembered.
+   */
+  public AckTracker(boolean autoAcknowledge, boolean deduplicate, int trackedMailboxes) {
     this.autoAcknowledge = autoAcknowledge;
     this.deduplicate = deduplicate;
     this.trackedMailboxes = trackedMailboxes;
@@ -57,7 +66,7 @@ final class AckTracker {
    * A delivery arrived: whether to give it to the handler. {@code brokerAcknowledgedUpTo} is the
    * delivery's {@code acknowledged_up_to}: nothing at or below it will come again.
    */
-  synchronized Decision onDelivery(UserAddress mailbox, long sequence,
+  public synchronized Decision onDelivery(UserAddress mailbox, long sequence,
       long brokerAcknowledgedUpTo) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null) {
@@ -87,7 +96,7 @@ final class AckTracker {
   }
 
   /** The handler's stage for this delivery completed successfully. */
-  synchronized void onHandled(UserAddress mailbox, long sequence) {
+  public synchronized void onHandled(UserAddress mailbox, long sequence) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null || sequence <= m.ackPoint) {
       if (m != null && autoAcknowledge) {
@@ -147,7 +156,7 @@ final class AckTracker {
   }
 
   /** The acknowledgements to send now, per mailbox the highest; each is sent once. */
-  Map<UserAddress, Long> drainAcknowledgements() {
+  public Map<UserAddress, Long> drainAcknowledgements() {
     return toSend.drain();
   }
 

@@ -1,0 +1,102 @@
+package io.peyvand.broker;
+
+import io.peyvand.broker.pki.CertificateAuthority;
+import io.peyvand.broker.pki.Certificates;
+import io.peyvand.broker.pki.PkiLayout;
+import io.peyvand.protocol.tls.KeyMaterial;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A development CA in a temporary directory for the TLS integration tests: the CA, the broker's
+ * certificate for 127.0.0.1, the certificates the test asks for, the HOCON that turns the broker's
+ * TLS on with them, and client TLS contexts. {@link #close} deletes the directory.
+ */
+public final class TestPki implements AutoCloseable {
+  private final Path directory;
+  private final PkiLayout layout;
+  private final CertificateAuthority ca;
+  private final char[] password;
+
+  private TestPki(Path directory, PkiLayout layout, CertificateAuthority ca, char[] password) {
+    this.directory = directory;
+    this.layout = layout;
+    this.ca = ca;
+    this.password = password;
+  }
+
+  /** A CA named after the test, with the broker's certificate. */
+  public static TestPki create(String name, char[] password) throws IOException {
+    Path directory = Files.createTempDirectory("peyvand-" + name);
+    PkiLayout layout = new PkiLayout(directory.resolve("pki"));
+    CertificateAuthority ca = CertificateAuthority.init(layout, password, name + " CA",
+        Clock.systemUTC());
+    ca.issueBroker(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
+    return new TestPki(directory, layout, ca, password);
+  }
+
+  public CertificateAuthority ca() {
+    return ca;
+  }
+
+  public PkiLayout layout() {
+    return layout;
+  }
+
+  /** The temporary directory, for the test's own files. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The broker's TLS settings with this CA, its CRL reloaded every {@code crlReloadInterval}. */
+  public String brokerTlsConfig(String crlReloadInterval) {
+    return """
+        peyvand.tls {
+          enabled = on
+          key-store = "%s"
+          key-store-password = "%s"
+          trust-store = "%s"
+          crl-file = "%s"
+          crl-reload-interval = %s
+        }
+        """.formatted(layout.brokerKeyStore(), new String(password), layout.caCertificate(),
+        layout.crl(), crlReloadInterval);
+  }
+
+  /** A client context presenting the key store's certificate, as the SDK builds it. */
+  public SSLContext context(Path keyStore) {
+    return KeyMaterial.clientContext(keyStore, password, layout.caCertificate());
+  }
+
+  /** A client context trusting the broker and presenting no certificate. */
+  public SSLContext trustOnly() {
+    try {
+      TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+      trust.init(KeyMaterial.trustStore(KeyMaterial.trustAnchors(layout.caCertificate(),
+          password)));
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.peyvand.persistence.journal;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Group commit: the rows of many entities' atomic writes leave in few Cassandra requests, and each
+ * write's future completes only when the request that carried it has been acknowledged at the
+ * write profile's consistency.
+ *
+ * <p>Writes queue up; a drain task takes them in arrival order into a group of at most
+ * {@code maxRows} rows and {@code maxBytes} payload bytes (never splitting one write) and sends the
+ * group as one request: a single statement, or an unlogged batch. At most {@code maxInFlight}
+ * requests are outstanding; while all are, the queue grows, so groups grow with the load and a
+ * lone write waits for nothing but an executor hop. Every write is the rows of one Cassandra
+ * partition (plus, for a new entity, its all_persistence_ids row), and Cassandra applies the
+ * mutation of one partition atomically, even inside a batch that spans partitions: an entity's
+ * atomic write is all or nothing whatever it was grouped with.
+ *
+ * <p>A request that fails takes no innocent with it: when it carried more than one write, each is
+ * sent again on its own (the rows are idempotent upserts keyed by sequence number and time UUID),
+ * and each completes with its own outcome. A write Cassandra rejects (or that times out alone)
+ * fails only its own entity.
+ */
+final class GroupCommitWriter {
+  /** The rows of one atomic write and the future its entity waits on. */
+  static final class Write {
+    final List<BoundStatement> rows;
+    final int bytes;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Write(List<BoundStatement> rows, int bytes) {
+      this.rows = rows;
+      this.bytes = bytes;
+    }
+  }
+
+  private final CqlSession session;
+  private final String profile;
+  private final int maxRows;
+  private final int maxBytes;
+  private final int maxInFlight;
+  private final Executor executor;
+
+  // guarded by this
+  private final ArrayDeque<Write> queue = new ArrayDeque<>();
+  private int inFlight;
+  private boolean drainScheduled;
+
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong splits = new AtomicLong();
+
+  GroupCommitWriter(CqlSession session, String profile, int maxRows, int maxBytes,
+      int maxInFlight, Executor executor) {
+    this.session = session;
+    this.profile = profile;
+    this.maxRows = maxRows;
+    this.maxBytes = maxBytes;
+    this.maxInFlight = maxInFlight;
+    this.executor = executor;
+  }
+
+  /** Queues one atomic write; the future completes when its rows are durable, or fails. */
+  CompletableFuture<Void> submit(List<BoundStatement> rows, int bytes) {
+    Write write = new Write(rows, bytes);
+    synchronized (this) {
+      queue.add(write);
+      scheduleDrainLocked();
+    }
+    return write.done;
+  }
+
+  /** Requests sent (groups, plus writes sent again alone after a failed group). */
+  long requests() {
+    return requests.get();
+  }
+
+  /** Atomic writes completed or failed. */
+  long writes() {
+    return writes.get();
+  }
+
+  /** Failed groups of several writes that were split into writes sent alone. */
+  long splits() {
+    return splits.get();
+  }
+
+  private void scheduleDrainLocked() {
+    if (!drainScheduled && inFlight < maxInFlight && !queue.isEmpty()) {
+      drainScheduled = true;
+      executor.execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      List<Write> group;
+      synchronized (this) {
+        if (inFlight >= maxInFlight || queue.isEmpty()) {
+          drainScheduled = false;
+          return;
+        }
+        group = takeGroupLocked();
+        inFlight++;
+      }
+      send(group);
+    }
+  }
+
+  private List<Write> takeGroupLocked() {
+    List<Write> group = new ArrayList<>();
+    int rows = 0;
+    int bytes = 0;
+    while (!queue.isEmpty()) {
+      Write next = queue.peek();
+      if (!group.isEmpty()
+          && (rows + next.rows.size() > maxRows || bytes + next.bytes > maxBytes)) {
+        break;
+      }
+      queue.poll();
+      group.add(next);
+      rows += next.rows.size();
+      bytes += next.bytes;
+    }
+    return group;
+  }
+
+  private void send(List<Write> group) {
+    CompletionStage<AsyncResultSet> result;
+    try {
+      result = execute(group);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete((rs, error) -> {
+      if (error == null) {
+        for (Write w : group) {
+          writes.incrementAndGet();
+          w.done.complete(null);
+        }
+      } else if (group.size() > 1) {
+        splits.incrementAndGet();
+        for (Write w : group) {
+          sendAlone(w);
+        }
+      } else {
+        writes.incrementAndGet();
+        group.get(0).done.completeExceptionally(error);
+      }
+      release();
+    });
+  }
+
+  private void sendAlone(Write w) {
+    CompletionStage<AsyncResultSet> result;
+    try {
+      result = execute(List.of(w));
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete((rs, error) -> {
+      writes.incrementAndGet();
+      if (error == null) {
+        w.done.complete(null);
+      } else {
+        w.done.completeExceptionally(error);
+      }
+    });
+  }
+
+  private void release() {
+    synchronized (this) {
+      inFlight--;
+      scheduleDrainLocked();
+    }
+  }
+
+  private CompletionStage<AsyncResultSet> execute(List<Write> group) {
+    requests.incrementAndGet();
+    Statement<?> statement;
+    if (group.size() == 1 && group.get(0).rows.size() == 1) {
+      statement = group.get(0).rows.get(0);
+    } else {
+      BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED)
+          .setExecutionProfileName(profile)
+          .setIdempotence(true);
+      for (Write w : group) {
+        for (BoundStatement row : w.rows) {
+          batch.addStatement(row);
+        }
+      }
+      statement = batch.build();
+    }
+    return session.executeAsync(statement);
+  }
+}
