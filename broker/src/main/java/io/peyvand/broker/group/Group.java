@@ -1,5 +1,9 @@
 package io.peyvand.broker.group;
 
+import com.typesafe.config.Config;
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.Pusher;
+import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
@@ -7,31 +11,45 @@ import io.peyvand.broker.model.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A group or a channel with members on many platforms, one entity per group address
  * ({@code home:group-id}) in Cluster Sharding. It owns the membership ({@link Membership}) and the
  * group's log as its platforms receive it ({@link GroupFeed}): a post is accepted with the group's
- * sequence number once persisted, membership changes are items of the same log, and every item is
- * owed once to each platform of its audience until that platform acknowledges it.
+ * sequence number once persisted (and once the group is in the pending index of every platform
+ * that must receive it), membership changes are items of the same log, and every item is owed
+ * once to each platform of its audience until that platform acknowledges it.
  *
- * <p>Work in progress (issue 6): pushing owed items to the platforms' sessions, snapshots and the
- * wire are still to come (docs/GROUPS-DESIGN.md).
+ * <p>Fan-out is by platform: one {@link Pusher} per platform owed something pushes the owed items
+ * in order to one session of that platform (a window at a time, redelivered flagged after a
+ * timeout through the platform's next session), whatever the number of members. A platform that
+ * was offline is woken through the pending index when a session of it connects, and catches up
+ * from its acknowledged cursor.
  */
 public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.Command,
     Group.Event, Group.State> {
@@ -39,15 +57,42 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Group");
 
-  /** A group's limits. */
-  public record Settings(int maxMembers, int dedupEntries, Duration retention) {
-    public static final Settings DEFAULTS = new Settings(200_000, 10_000, Duration.ofDays(30));
+  /** A group's limits and delivery timing; see {@code peyvand.groups} in reference.conf. */
+  public record Settings(int maxMembers, int dedupEntries, Duration retention,
+      int deliveryWindow, Duration redeliveryAfter, Duration tickInterval,
+      Duration busyRetryAfter, double postsPerSecond, int postBurst) {
+    public static final Settings DEFAULTS = new Settings(200_000, 10_000, Duration.ofDays(30),
+        64, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMillis(200), 100, 200);
+
+    public static Settings fromConfig(Config config) {
+      Config c = config.getConfig("peyvand.groups");
+      return new Settings(c.getInt("max-members"), c.getInt("dedup-max-entries"),
+          c.getDuration("retention"), c.getInt("delivery-window"),
+          c.getDuration("redelivery-after"), c.getDuration("tick-interval"),
+          c.getDuration("busy-retry-after"), c.getDouble("posts-per-second"),
+          c.getInt("post-burst"));
+    }
+
+    /** With another posting rate (tests, benchmarks). */
+    public Settings withPostRate(double perSecond, int burst) {
+      return new Settings(maxMembers, dedupEntries, retention, deliveryWindow, redeliveryAfter,
+          tickInterval, busyRetryAfter, perSecond, burst);
+    }
   }
 
   public enum Kind { GROUP, CHANNEL }
 
-  public static Behavior<Command> create(Address address, Settings settings, Clock clock) {
-    return new Group(address, settings, clock);
+  /** Starts the sharded entity type on this node. */
+  public static void init(ActorSystem<?> system, Settings settings, GroupPending pending) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
+            Address.parse(context.getEntityId()), settings, pending, Clock.systemUTC()))
+        .withStopMessage(Passivate.INSTANCE));
+  }
+
+  public static Behavior<Command> create(Address address, Settings settings,
+      GroupPending pending, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new Group(context, timers, address, settings, pending, clock)));
   }
 
   // Commands
@@ -69,14 +114,32 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   public record Post(Message message, ActorRef<PostReply> replyTo) implements Command {}
 
+  /** The platform received every item of the group owed to it up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Reply> replyTo)
       implements Command {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /** A session of a platform connected, or a sweep found the group: push what is owed. */
+  public enum WakeUp implements Command { INSTANCE }
+
+  /** Sent by sharding when the group has been idle: stop. */
+  public enum Passivate implements Command { INSTANCE }
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum RetryDelivery implements Command { INSTANCE }
+
+  private enum RetryRegistration implements Command { INSTANCE }
+
+  private record SessionBusy(String platformId, long sequence) implements Command {}
+
+  private record RegistrationDone(String platformId, boolean ok) implements Command {}
+
   // Replies
 
-  public enum Reason { UNKNOWN_GROUP, NOT_PERMITTED, UNKNOWN_SEQUENCE, ALREADY_EXISTS }
+  public enum Reason { UNKNOWN_GROUP, NOT_PERMITTED, UNKNOWN_SEQUENCE, ALREADY_EXISTS,
+    GROUP_FULL, RATE_LIMITED }
 
   public sealed interface Reply {}
 
@@ -90,7 +153,13 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
       implements PostReply {}
 
-  public record Refused(Reason reason, String message) implements Reply, PostReply {}
+  /** Refused; {@code retryAfterMs} is set for RATE_LIMITED only. */
+  public record Refused(Reason reason, String message, long retryAfterMs)
+      implements Reply, PostReply {
+    public Refused(Reason reason, String message) {
+      this(reason, message, 0);
+    }
+  }
 
   // Events
 
@@ -99,15 +168,18 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record GroupCreated(Kind kind, String title, boolean open, Address owner, long atMs)
       implements Event {}
 
-  public record MembersChanged(Address actor, List<Change> changes, long atMs) implements Event {
+  /** Changes made at consecutive sequences from {@code firstSequence}. */
+  public record MembersChanged(long firstSequence, Address actor, List<Change> changes,
+      long atMs) implements Event {
     public MembersChanged {
       changes = List.copyOf(changes);
     }
   }
 
-  public record TitleChanged(Address actor, String title, long atMs) implements Event {}
+  public record TitleChanged(long sequence, Address actor, String title, long atMs)
+      implements Event {}
 
-  public record PostAccepted(Message message, long atMs) implements Event {}
+  public record PostAccepted(long sequence, Message message, long atMs) implements Event {}
 
   public record PlatformAcknowledged(String platformId, long upTo) implements Event {}
 
@@ -115,11 +187,23 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   public sealed interface Item {}
 
+  public record CreatedItem(Address owner, String title) implements Item {}
+
   public record PostItem(Message message) implements Item {}
 
   public record ChangeItem(Address actor, Change change) implements Item {}
 
   public record TitleItem(Address actor, String title) implements Item {}
+
+  /** A channel post's aggregated reactions (emoji -> count). */
+  public record CountsItem(long postSequence, String messageId, Map<String, Long> counts)
+      implements Item {}
+
+  /**
+   * One item as pushed to one platform; {@code memberIds} lists the platform's members when it
+   * asked for member lists (empty otherwise).
+   */
+  public record Push(Item item, List<String> memberIds) implements Deliver.Item {}
 
   // State
 
@@ -148,6 +232,10 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       return kind != null;
     }
 
+    public Kind kind() {
+      return kind;
+    }
+
     public Membership members() {
       return members;
     }
@@ -165,7 +253,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         createdAtMs = created.atMs();
         Change founding = new Membership.Added(created.owner(), Role.OWNER);
         members.apply(founding, feed.lastSequence() + 1);
-        feed.append(created.atMs(), new ChangeItem(created.owner(), founding),
+        feed.append(created.atMs(), new CreatedItem(created.owner(), created.title()),
             audience(founding));
       } else if (event instanceof MembersChanged changed) {
         for (Change change : changed.changes()) {
@@ -175,15 +263,19 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       } else if (event instanceof TitleChanged renamed) {
         title = renamed.title();
         feed.append(renamed.atMs(), new TitleItem(renamed.actor(), renamed.title()),
-            members.perPlatform().keySet());
+            audience());
       } else if (event instanceof PostAccepted post) {
-        long sequence = feed.append(post.atMs(), new PostItem(post.message()),
-            members.perPlatform().keySet());
+        long sequence = feed.append(post.atMs(), new PostItem(post.message()), audience());
         accepted.put(key(post.message()), sequence);
       } else if (event instanceof PlatformAcknowledged ack) {
         feed.acknowledge(ack.platformId(), ack.upTo());
       }
       return this;
+    }
+
+    /** The platforms that receive the group's next item: those with members. */
+    Set<String> audience() {
+      return members.perPlatform().keySet();
     }
 
     /** The platforms with members after the change, and the changed member's platform. */
@@ -203,21 +295,66 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     }
   }
 
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final Address address;
   private final Settings settings;
+  private final GroupPending pending;
   private final Clock clock;
+  private final SessionDirectory directory;
+  private final ActorRef<Deliver.Busy> busyAdapter;
+  private final Deliver.Stream stream;
 
-  private Group(Address address, Settings settings, Clock clock) {
+  // Transient, rebuilt after a restart: the push side per platform, and which platforms have the
+  // group in their pending index.
+  private final Map<String, Pusher> pushers = new HashMap<>();
+  private final Set<String> registered = new HashSet<>();
+  private final Set<String> registering = new HashSet<>();
+  private final List<Awaiting> awaitingRegistration = new ArrayList<>();
+  // Items up to this sequence may have been pushed by an incarnation before a restart.
+  private long recoveredUpTo;
+  private double tokens;
+  private long tokensAtMs;
+
+  /** A reply held until the group is in the pending index of these platforms. */
+  private record Awaiting(Set<String> platforms, Runnable reply) {}
+
+  private Group(ActorContext<Command> context, TimerScheduler<Command> timers, Address address,
+      Settings settings, GroupPending pending, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), address.toString()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.context = context;
+    this.timers = timers;
     this.address = address;
     this.settings = settings;
+    this.pending = pending;
     this.clock = clock;
+    this.directory = SessionDirectory.get(context.getSystem());
+    this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
+        busy -> new SessionBusy(busy.platformId(), busy.sequence()));
+    this.stream = Deliver.Stream.group(address);
+    this.tokens = settings.postBurst();
+    this.tokensAtMs = clock.millis();
   }
 
   @Override
   public State emptyState() {
     return new State(settings);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // Anything kept may have been pushed before the restart: flag it.
+          pushers.clear();
+          recoveredUpTo = state.feed().lastSequence();
+          if (!state.feed().platformsOwed().isEmpty()) {
+            ensureRegistered(state.feed().platformsOwed());
+            deliverAll(state);
+          }
+        })
+        .build();
   }
 
   @Override
@@ -231,6 +368,32 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         .onCommand(Get.class, (state, get) -> state.exists()
             ? Effect().reply(get.replyTo(), state.info(address))
             : Effect().reply(get.replyTo(), unknown()))
+        .onCommand(WakeUp.class, (state, wake) -> {
+          if (!state.feed().platformsOwed().isEmpty()) {
+            ensureRegistered(state.feed().platformsOwed());
+          }
+          deliverAll(state);
+          return Effect().noReply();
+        })
+        .onCommand(Tick.class, this::onTick)
+        .onCommand(RetryDelivery.class, (state, retry) -> {
+          deliverAll(state);
+          return Effect().noReply();
+        })
+        .onCommand(SessionBusy.class, (state, busy) -> {
+          Pusher pusher = pushers.get(busy.platformId());
+          if (pusher != null) {
+            pusher.busy(busy.sequence());
+            timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
+          }
+          return Effect().noReply();
+        })
+        .onCommand(RegistrationDone.class, this::onRegistrationDone)
+        .onCommand(RetryRegistration.class, (state, retry) -> {
+          ensureRegistered(state.feed().platformsOwed());
+          return Effect().noReply();
+        })
+        .onCommand(Passivate.class, (state, passivate) -> Effect().stop().thenNoReply())
         .build();
   }
 
@@ -238,16 +401,16 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     if (state.exists()) {
       boolean same = state.kind == create.kind() && state.owner.equals(create.owner());
       return Effect().reply(create.replyTo(), same ? state.info(address)
-          : new Refused(Reason.ALREADY_EXISTS, "group " + address + " exists, created by "
-              + state.owner));
+          : new Refused(Reason.ALREADY_EXISTS, address + " exists: a "
+              + state.kind.name().toLowerCase() + " created by " + state.owner));
     }
     if (!create.owner().platformId().equals(address.platformId())) {
       return Effect().reply(create.replyTo(), new Refused(Reason.NOT_PERMITTED, "a group is"
           + " created by a user of its home platform " + address.platformId()));
     }
-    return Effect().persist(new GroupCreated(create.kind(), create.title(), create.open(),
-            create.owner(), clock.millis()))
-        .thenReply(create.replyTo(), s -> s.info(address));
+    return persistThenReply(new GroupCreated(create.kind(), create.title(), create.open(),
+        create.owner(), clock.millis()), Set.of(address.platformId()), create.replyTo(),
+        s -> s.info(address));
   }
 
   private ReplyEffect<Event, State> onChangeMembers(State state, ChangeMembers command) {
@@ -258,21 +421,24 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     // unless all are allowed.
     Membership.Trial trial = state.members().trial();
     List<Change> effective = new ArrayList<>();
+    Set<String> audience = new HashSet<>(state.audience());
     for (Change change : command.changes()) {
       Optional<String> refused = trial.check(command.actor(), change, state.open);
       if (refused.isPresent()) {
-        return Effect().reply(command.replyTo(), new Refused(Reason.NOT_PERMITTED,
-            refused.get()));
+        Reason reason = refused.get().startsWith("the group is full") ? Reason.GROUP_FULL
+            : Reason.NOT_PERMITTED;
+        return Effect().reply(command.replyTo(), new Refused(reason, refused.get()));
       }
       if (trial.apply(change)) {
         effective.add(change);
+        audience.add(change.user().platformId());
       }
     }
     if (effective.isEmpty()) {
       return Effect().reply(command.replyTo(), state.info(address));
     }
-    return Effect().persist(new MembersChanged(command.actor(), effective, clock.millis()))
-        .thenReply(command.replyTo(), s -> s.info(address));
+    return persistThenReply(new MembersChanged(state.feed().lastSequence() + 1, command.actor(),
+        effective, clock.millis()), audience, command.replyTo(), s -> s.info(address));
   }
 
   private ReplyEffect<Event, State> onSetTitle(State state, SetTitle command) {
@@ -287,8 +453,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     if (command.title().equals(state.title)) {
       return Effect().reply(command.replyTo(), state.info(address));
     }
-    return Effect().persist(new TitleChanged(command.actor(), command.title(), clock.millis()))
-        .thenReply(command.replyTo(), s -> s.info(address));
+    return persistThenReply(new TitleChanged(state.feed().lastSequence() + 1, command.actor(),
+            command.title(), clock.millis()), Set.copyOf(state.audience()), command.replyTo(),
+        s -> s.info(address));
   }
 
   private ReplyEffect<Event, State> onPost(State state, Post post) {
@@ -297,16 +464,54 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     }
     Long earlier = state.accepted.get(State.key(post.message()));
     if (earlier != null) {
-      return Effect().reply(post.replyTo(), new Accepted(earlier, 0, true));
+      Accepted duplicate = new Accepted(earlier, 0, true);
+      whenRegistered(state.feed().platformsOwed(), () -> post.replyTo().tell(duplicate));
+      return Effect().noReply();
     }
     Optional<String> refused = state.members().mayPost(post.message().sender(),
         state.kind == Kind.CHANNEL);
     if (refused.isPresent()) {
       return Effect().reply(post.replyTo(), new Refused(Reason.NOT_PERMITTED, refused.get()));
     }
-    long at = clock.millis();
-    return Effect().persist(new PostAccepted(post.message(), at))
-        .thenReply(post.replyTo(), s -> new Accepted(s.feed().lastSequence(), at, false));
+    long now = clock.millis();
+    long waitMs = takeToken(now);
+    if (waitMs > 0) {
+      return Effect().reply(post.replyTo(), new Refused(Reason.RATE_LIMITED, "group " + address
+          + " takes at most " + settings.postsPerSecond() + " posts per second (burst "
+          + settings.postBurst() + "); retry later", waitMs));
+    }
+    long sequence = state.feed().lastSequence() + 1;
+    return persistThenReply(new PostAccepted(sequence, post.message(), now),
+        Set.copyOf(state.audience()), post.replyTo(), s -> new Accepted(sequence, now, false));
+  }
+
+  /** Takes one posting token; 0 if there was one, else how long until there is. */
+  private long takeToken(long now) {
+    if (settings.postsPerSecond() <= 0) {
+      return 0;
+    }
+    tokens = Math.min(settings.postBurst(),
+        tokens + (now - tokensAtMs) * settings.postsPerSecond() / 1000.0);
+    tokensAtMs = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return 0;
+    }
+    return (long) Math.ceil((1 - tokens) * 1000.0 / settings.postsPerSecond());
+  }
+
+  /**
+   * Persists the event, then replies once the group is in the pending index of every platform
+   * the new items are owed to (so a group that stops is woken for them), and pushes.
+   */
+  private <R> ReplyEffect<Event, State> persistThenReply(Event event, Set<String> audience,
+      ActorRef<? super R> replyTo, java.util.function.Function<State, R> reply) {
+    ensureRegistered(audience);
+    return Effect().persist(event).thenRun(s -> {
+      R answer = reply.apply(s);
+      whenRegistered(audience, () -> replyTo.tell(answer));
+      deliverAll(s);
+    }).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onAcknowledge(State state, Acknowledge ack) {
@@ -322,7 +527,114 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       return Effect().reply(ack.replyTo(), state.info(address));
     }
     return Effect().persist(new PlatformAcknowledged(ack.platformId(), ack.upTo()))
+        .thenRun(s -> {
+          Pusher pusher = pushers.get(ack.platformId());
+          if (pusher != null) {
+            pusher.acknowledged(ack.upTo());
+          }
+          deliver(s, ack.platformId());
+        })
         .thenReply(ack.replyTo(), s -> s.info(address));
+  }
+
+  private ReplyEffect<Event, State> onTick(State state, Tick tick) {
+    long now = clock.millis();
+    Set<String> owed = state.feed().platformsOwed();
+    for (Iterator<Map.Entry<String, Pusher>> it = pushers.entrySet().iterator(); it.hasNext();) {
+      Map.Entry<String, Pusher> entry = it.next();
+      if (entry.getValue().redeliveryDue(now, settings.redeliveryAfter().toMillis())) {
+        deliver(state, entry.getKey());
+      } else if (!owed.contains(entry.getKey()) && entry.getValue().idle()) {
+        it.remove();
+      }
+    }
+    for (Iterator<String> it = registered.iterator(); it.hasNext();) {
+      String platform = it.next();
+      if (!owed.contains(platform)) {
+        it.remove();
+        pending.unregister(platform, address);
+      }
+    }
+    if (pushers.isEmpty() && owed.isEmpty()) {
+      timers.cancel(Tick.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  /** Puts the group in the pending index of each of these platforms unless it is there. */
+  private void ensureRegistered(Set<String> platforms) {
+    for (String platform : platforms) {
+      if (registered.contains(platform) || !registering.add(platform)) {
+        continue;
+      }
+      context.pipeToSelf(pending.register(platform, address), (ok, error) -> {
+        if (error != null) {
+          context.getLog().warn("Cannot record group {} as pending for {}: {}", address,
+              platform, error.toString());
+        }
+        return new RegistrationDone(platform, error == null);
+      });
+    }
+  }
+
+  private ReplyEffect<Event, State> onRegistrationDone(State state, RegistrationDone done) {
+    registering.remove(done.platformId());
+    if (done.ok()) {
+      registered.add(done.platformId());
+      awaitingRegistration.removeIf(waiting -> {
+        if (registered.containsAll(waiting.platforms())) {
+          waiting.reply().run();
+          return true;
+        }
+        return false;
+      });
+    } else {
+      // replies wait; try again shortly
+      timers.startSingleTimer(RetryRegistration.INSTANCE, settings.redeliveryAfter().dividedBy(10));
+    }
+    return Effect().noReply();
+  }
+
+  /** Runs {@code reply} once the group is in the pending index of every one of the platforms. */
+  private void whenRegistered(Set<String> platforms, Runnable reply) {
+    if (registered.containsAll(platforms)) {
+      reply.run();
+    } else {
+      ensureRegistered(platforms);
+      awaitingRegistration.add(new Awaiting(Set.copyOf(platforms), reply));
+    }
+  }
+
+  private void deliverAll(State state) {
+    for (String platform : state.feed().platformsOwed()) {
+      deliver(state, platform);
+    }
+  }
+
+  /** Pushes the items owed to the platform within the window that are not in flight, in order. */
+  private void deliver(State state, String platformId) {
+    if (state.feed().owedCount(platformId) == 0) {
+      return;
+    }
+    Pusher pusher = pushers.computeIfAbsent(platformId, platform -> {
+      Pusher fresh = new Pusher(stream, platform, directory, busyAdapter);
+      fresh.recovered(recoveredUpTo);
+      return fresh;
+    });
+    if (!pusher.ready()) {
+      return; // woken when a session of the platform connects
+    }
+    long acknowledged = state.feed().acknowledgedUpTo(platformId);
+    long now = clock.millis();
+    for (GroupFeed.Item<Item> item : state.feed().owed(platformId, settings.deliveryWindow())) {
+      if (!pusher.inFlight(item.sequence())) {
+        pusher.push(item.sequence(), item.acceptedAtMs(), acknowledged,
+            new Push(item.payload(), List.of()), now);
+      }
+    }
+    if (!timers.isTimerActive(Tick.INSTANCE)) {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+    }
   }
 
   @Override

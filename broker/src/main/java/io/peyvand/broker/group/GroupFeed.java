@@ -54,6 +54,8 @@ public final class GroupFeed<T> {
 
   private final NavigableMap<Long, Item<T>> items = new TreeMap<>();
   private final Map<String, Long> acknowledged = new HashMap<>();
+  // platform -> how many kept items it is owed: which platforms are owed anything, without a scan
+  private final Map<String, Integer> owedCount = new HashMap<>();
   private long lastSequence;
 
   public long lastSequence() {
@@ -75,6 +77,7 @@ public final class GroupFeed<T> {
     long sequence = ++lastSequence;
     if (!audience.isEmpty()) {
       items.put(sequence, new Item<>(sequence, acceptedAtMs, payload, audience));
+      audience.forEach(platform -> owedCount.merge(platform, 1, Integer::sum));
     }
     return sequence;
   }
@@ -109,22 +112,43 @@ public final class GroupFeed<T> {
     }
     acknowledged.put(platformId, upTo);
     var range = items.subMap(from, false, upTo, true);
-    range.values().removeIf(item -> item.outstanding.remove(platformId)
-        && item.outstanding.isEmpty());
+    range.values().removeIf(item -> {
+      if (!item.outstanding.remove(platformId)) {
+        return false;
+      }
+      owedCount.computeIfPresent(platformId, (p, n) -> n > 1 ? n - 1 : null);
+      return item.outstanding.isEmpty();
+    });
     return true;
   }
 
   /** Gives up every item accepted before {@code cutoffMs} (retention); returns how many. */
   public int expire(long cutoffMs) {
     int before = items.size();
-    items.values().removeIf(item -> item.acceptedAtMs < cutoffMs);
+    items.values().removeIf(item -> {
+      if (item.acceptedAtMs >= cutoffMs) {
+        return false;
+      }
+      item.outstanding.forEach(platform ->
+          owedCount.computeIfPresent(platform, (p, n) -> n > 1 ? n - 1 : null));
+      return true;
+    });
     return before - items.size();
   }
 
   /** The platforms still owed something, for the sweep that wakes the group. */
   public Set<String> platformsOwed() {
-    Set<String> owed = new HashSet<>();
-    items.values().forEach(item -> owed.addAll(item.outstanding));
-    return owed;
+    return Set.copyOf(owedCount.keySet());
+  }
+
+  /** How many kept items the platform is owed. */
+  public int owedCount(String platformId) {
+    return owedCount.getOrDefault(platformId, 0);
+  }
+
+  /** The oldest kept item's acceptance time, if any is kept (for expiry). */
+  public java.util.OptionalLong oldestAcceptedAtMs() {
+    return items.isEmpty() ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(items.firstEntry().getValue().acceptedAtMs);
   }
 }

@@ -1,6 +1,7 @@
 package io.peyvand.broker.mailbox;
 
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -193,19 +193,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final PendingRegistry registry;
   private final SnapshotAdapter<MailboxState> snapshots;
   private final Clock clock;
-  private final SessionDirectory directory;
   private final ClusterSharding sharding;
-  private final ActorRef<Deliver.Busy> busyAdapter;
   private final ActorRef<StatusRecorded> confirmAdapter;
 
-  // Transient: what this incarnation has sent and is waiting for. Lost on restart, on purpose:
+  // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
-  private final TreeMap<Long, Long> inFlight = new TreeMap<>();
-  private ActorRef<Deliver> lastSession;
-  // Which of the platform's sessions to push to (SessionDirectory): moves on after a timeout.
-  private int sessionTurn;
-  private boolean resumeNext = true;
-  private long highestSent;
+  private final Pusher pusher;
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
   private Registration registration = Registration.NONE;
@@ -224,10 +217,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     this.registry = registry;
     this.snapshots = snapshots;
     this.clock = clock;
-    this.directory = SessionDirectory.get(context.getSystem());
     this.sharding = ClusterSharding.get(context.getSystem());
-    this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
-        busy -> new SessionBusy(busy.sequence()));
+    this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(),
+        SessionDirectory.get(context.getSystem()), context.messageAdapter(Deliver.Busy.class,
+            busy -> new SessionBusy(busy.sequence())));
     this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
         r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
   }
@@ -253,8 +246,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onSignal(RecoveryCompleted.instance(), state -> {
           // Whatever is pending within the window may have been pushed before the restart;
           // nothing beyond it was.
-          highestSent = Math.min(state.lastSequence(),
-              state.acknowledgedUpTo() + settings.deliveryWindow());
+          pusher.recovered(Math.min(state.lastSequence(),
+              state.acknowledgedUpTo() + settings.deliveryWindow()));
           if (state.hasWork()) {
             ensureRegistered(state);
             deliver(state);
@@ -371,7 +364,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Effect().none();
     }
     return Effect().persist(new ItemsAcknowledged(ack.upTo(), clock.millis())).thenRun(s -> {
-      inFlight.headMap(ack.upTo(), true).clear();
+      pusher.acknowledged(ack.upTo());
       ack.replyTo().tell(new Done(s.acknowledgedUpTo()));
       deliver(s);
       notifySenders(s);
@@ -400,10 +393,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Optional.of(new Refused(Refusal.NOT_PERMITTED, "mailbox " + ownerKey
           + " belongs to platform " + owner.platformId() + ", not " + platformId));
     }
-    if (upTo > highestSent) {
+    if (upTo > pusher.highestSent()) {
       return Optional.of(new Refused(Refusal.UNKNOWN_SEQUENCE, "sequence " + upTo + " of "
           + ownerKey + " cannot be " + what + ": the highest sequence delivered is "
-          + highestSent));
+          + pusher.highestSent()));
     }
     return Optional.empty();
   }
@@ -456,12 +449,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private Effect<Event, MailboxState> onTick(MailboxState state, Tick tick) {
     long now = clock.millis();
-    if (!inFlight.isEmpty()
-        && now - inFlight.firstEntry().getValue() >= settings.redeliveryAfter().toMillis()) {
+    if (pusher.redeliveryDue(now, settings.redeliveryAfter().toMillis())) {
       // Push the window again, flagged as redeliveries, through the platform's next session:
       // the one that took them did not acknowledge (it may be losing frames).
-      inFlight.clear();
-      sessionTurn++;
       deliver(state);
     }
     notifying.values().removeIf(sentAt -> now - sentAt >= settings.notifyRetryAfter().toMillis());
@@ -476,7 +466,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       events.add(new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
       confirmedUnsaved.clear();
     }
-    if (!state.hasWork() && inFlight.isEmpty() && notifying.isEmpty() && events.isEmpty()) {
+    if (!state.hasWork() && pusher.idle() && notifying.isEmpty() && events.isEmpty()) {
       timers.cancel(Tick.INSTANCE);
     }
     if (events.isEmpty()) {
@@ -502,8 +492,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
-    inFlight.tailMap(busy.sequence(), true).clear();
-    resumeNext = true;
+    pusher.busy(busy.sequence());
     timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
     return Effect().none();
   }
@@ -579,29 +568,14 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (state.pending().isEmpty()) {
       return;
     }
-    Optional<ActorRef<Deliver>> session =
-        directory.sessionFor(owner.platformId(), ownerKey, sessionTurn);
-    if (session.isEmpty()) {
+    if (!pusher.ready()) {
       return; // woken when a session of the platform connects
-    }
-    if (!session.get().equals(lastSession)) {
-      inFlight.clear(); // sent to a session that is gone or no longer ours: send again, flagged
-      lastSession = session.get();
-      resumeNext = true;
     }
     long windowEnd = state.acknowledgedUpTo() + settings.deliveryWindow();
     long now = clock.millis();
     for (MailboxState.Pending pending : state.pending().headMap(windowEnd, true).values()) {
-      long sequence = pending.sequence();
-      if (inFlight.containsKey(sequence)) {
-        continue;
-      }
-      boolean redelivery = sequence <= highestSent;
-      session.get().tell(new Deliver(owner, sequence, redelivery, pending.acceptedAtMs(),
-          state.acknowledgedUpTo(), resumeNext, pending.item(), busyAdapter));
-      resumeNext = false;
-      inFlight.put(sequence, now);
-      highestSent = Math.max(highestSent, sequence);
+      pusher.push(pending.sequence(), pending.acceptedAtMs(), state.acknowledgedUpTo(),
+          pending.item(), now);
     }
     startTicking();
   }

@@ -101,26 +101,29 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
       codec("group-members-changed", Group.MembersChanged.class,
           e -> GroupMembersChanged.newBuilder().setActor(StoredModel.address(e.actor()))
               .addAllChanges(e.changes().stream().map(StoredGroups::change).toList())
-              .setAtMs(e.atMs()).build().toByteArray(),
+              .setAtMs(e.atMs()).setFirstSequence(e.firstSequence()).build().toByteArray(),
           bytes -> {
             GroupMembersChanged g = GroupMembersChanged.parseFrom(bytes);
-            return new Group.MembersChanged(StoredModel.address(g.getActor()),
+            return new Group.MembersChanged(g.getFirstSequence(),
+                StoredModel.address(g.getActor()),
                 g.getChangesList().stream().map(StoredGroups::change).toList(), g.getAtMs());
           }),
       codec("group-title-changed", Group.TitleChanged.class,
           e -> GroupTitleChanged.newBuilder().setActor(StoredModel.address(e.actor()))
-              .setTitle(e.title()).setAtMs(e.atMs()).build().toByteArray(),
+              .setTitle(e.title()).setAtMs(e.atMs()).setSequence(e.sequence()).build()
+              .toByteArray(),
           bytes -> {
             GroupTitleChanged g = GroupTitleChanged.parseFrom(bytes);
-            return new Group.TitleChanged(StoredModel.address(g.getActor()), g.getTitle(),
-                g.getAtMs());
+            return new Group.TitleChanged(g.getSequence(), StoredModel.address(g.getActor()),
+                g.getTitle(), g.getAtMs());
           }),
       codec("group-post-accepted", Group.PostAccepted.class,
           e -> GroupPostAccepted.newBuilder().setMessage(StoredModel.message(e.message()))
-              .setAtMs(e.atMs()).build().toByteArray(),
+              .setAtMs(e.atMs()).setSequence(e.sequence()).build().toByteArray(),
           bytes -> {
             GroupPostAccepted g = GroupPostAccepted.parseFrom(bytes);
-            return new Group.PostAccepted(StoredModel.message(g.getMessage()), g.getAtMs());
+            return new Group.PostAccepted(g.getSequence(), StoredModel.message(g.getMessage()),
+                g.getAtMs());
           }),
       codec("group-platform-acknowledged", Group.PlatformAcknowledged.class,
           e -> GroupPlatformAcknowledged.newBuilder().setPlatformId(e.platformId())

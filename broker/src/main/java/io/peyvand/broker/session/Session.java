@@ -3,7 +3,6 @@ package io.peyvand.broker.session;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.WireMapping;
-import io.peyvand.broker.model.Address;
 import io.peyvand.protocol.v1.ServerFrame;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,26 +38,24 @@ public final class Session {
       SessionDirectory.get(context.getSystem()).watch(platformId);
       context.getSystem().receptionist().tell(
           Receptionist.register(SessionDirectory.keyFor(platformId), inbox));
-      Set<Address> refusedMailboxes = new HashSet<>();
+      Set<Deliver.Stream> refusedStreams = new HashSet<>();
       return Behaviors.receive(Command.class)
           .onMessage(Incoming.class, incoming -> {
             Deliver d = incoming.deliver();
             if (d.resume()) {
-              refusedMailboxes.remove(d.mailbox());
-            } else if (refusedMailboxes.contains(d.mailbox())) {
-              d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
+              refusedStreams.remove(d.stream());
+            } else if (refusedStreams.contains(d.stream())) {
+              d.busyReplyTo().tell(new Deliver.Busy(platformId, d.sequence()));
               return Behaviors.same();
             }
-            ServerFrame frame = ServerFrame.newBuilder().setDelivery(WireMapping.delivery(
-                d.mailbox(), d.sequence(), d.redelivery(), d.acceptedAtMs(),
-                d.acknowledgedUpTo(), d.item())).build();
+            ServerFrame frame = WireMapping.frame(d);
             QueueOfferResult result = out.offer(frame);
             if (result == QueueOfferResult.enqueued()) {
               return Behaviors.same();
             }
             if (result == QueueOfferResult.dropped()) {
-              refusedMailboxes.add(d.mailbox());
-              d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
+              refusedStreams.add(d.stream());
+              d.busyReplyTo().tell(new Deliver.Busy(platformId, d.sequence()));
               return Behaviors.same();
             }
             context.getLog().info("Session of {} stops: its stream is closed ({})", platformId,

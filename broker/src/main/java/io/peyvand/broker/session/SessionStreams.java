@@ -217,11 +217,12 @@ public final class SessionStreams {
           .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build()));
       case HELLO -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
           "Hello is sent once, as the first frame of a session"))));
-      // Groups are work in progress (issue 6): the frame is valid, the broker does not serve it.
-      case GROUP_ACKNOWLEDGE -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
-          "group_acknowledge is not served by this broker version yet"))));
+      case GROUP_ACKNOWLEDGE -> operations.groups()
+          .acknowledge(platformId, frame.getGroupAcknowledge())
+          .thenApply(SessionStreams::errors);
       default -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
-          "the frame has no content: set one of hello, submit, acknowledge, read_receipt, ping"))));
+          "the frame has no content: set one of hello, submit, acknowledge, read_receipt, ping,"
+          + " group_acknowledge"))));
     };
   }
 

@@ -38,11 +38,25 @@ class GroupTest {
       .withFallback(ConfigFactory.load()));
   private EventSourcedBehaviorTestKit<Group.Command, Group.Event, Group.State> group;
   private int ids;
+  private final java.util.Set<String> pendingFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final GroupPending pendingIndex = new GroupPending() {
+    @Override
+    public java.util.concurrent.CompletionStage<Void> register(String platformId, Address g) {
+      pendingFor.add(platformId);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> unregister(String platformId, Address g) {
+      pendingFor.remove(platformId);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+  };
 
   @BeforeEach
   void fresh() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, Group.Settings.DEFAULTS,
+        Group.create(GROUP, Group.Settings.DEFAULTS, pendingIndex,
             Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             // Commands carry local reply-to refs; the state is never snapshotted yet.
