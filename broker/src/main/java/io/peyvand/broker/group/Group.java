@@ -7,6 +7,7 @@ import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,9 +61,10 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   /** A group's limits and delivery timing; see {@code peyvand.groups} in reference.conf. */
   public record Settings(int maxMembers, int dedupEntries, Duration retention,
       int deliveryWindow, Duration redeliveryAfter, Duration tickInterval,
-      Duration busyRetryAfter, double postsPerSecond, int postBurst) {
+      Duration busyRetryAfter, double postsPerSecond, int postBurst, Duration countsEvery) {
     public static final Settings DEFAULTS = new Settings(200_000, 10_000, Duration.ofDays(30),
-        64, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMillis(200), 100, 200);
+        64, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMillis(200), 100, 200,
+        Duration.ofSeconds(2));
 
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("peyvand.groups");
@@ -70,13 +72,13 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           c.getDuration("retention"), c.getInt("delivery-window"),
           c.getDuration("redelivery-after"), c.getDuration("tick-interval"),
           c.getDuration("busy-retry-after"), c.getDouble("posts-per-second"),
-          c.getInt("post-burst"));
+          c.getInt("post-burst"), c.getDuration("reaction-counts-every"));
     }
 
     /** With another posting rate (tests, benchmarks). */
     public Settings withPostRate(double perSecond, int burst) {
       return new Settings(maxMembers, dedupEntries, retention, deliveryWindow, redeliveryAfter,
-          tickInterval, busyRetryAfter, perSecond, burst);
+          tickInterval, busyRetryAfter, perSecond, burst, countsEvery);
     }
   }
 
@@ -136,6 +138,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   private record RegistrationDone(String platformId, boolean ok) implements Command {}
 
+  private enum PublishCounts implements Command { INSTANCE }
+
   // Replies
 
   public enum Reason { UNKNOWN_GROUP, NOT_PERMITTED, UNKNOWN_SEQUENCE, ALREADY_EXISTS,
@@ -183,6 +187,23 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   public record PlatformAcknowledged(String platformId, long upTo) implements Event {}
 
+  /**
+   * A subscriber's reaction to a channel post: counted, not an item of the log (a channel's
+   * subscribers would otherwise flood every platform).
+   */
+  public record ReactionCounted(Message message, long atMs) implements Event {}
+
+  /**
+   * The counts of these posts changed since they were last published: each becomes a
+   * {@link CountsItem} of the log, at consecutive sequences from {@code firstSequence}.
+   */
+  public record CountsPublished(long firstSequence, List<Long> postSequences, long atMs)
+      implements Event {
+    public CountsPublished {
+      postSequences = List.copyOf(postSequences);
+    }
+  }
+
   // Items of the log, as platforms receive them
 
   public sealed interface Item {}
@@ -217,13 +238,29 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     private final Membership members;
     private final GroupFeed<Item> feed = new GroupFeed<>();
     private final LinkedHashMap<String, Long> accepted;
+    // Channels: the latest posts by message id, their reaction counts, and which changed.
+    private final LinkedHashMap<String, Long> postsById;
+    private final Map<Long, Map<String, Long>> reactions = new HashMap<>();
+    private final java.util.TreeSet<Long> countsChanged = new java.util.TreeSet<>();
 
     State(Settings settings) {
       this.members = new Membership(settings.maxMembers());
-      this.accepted = new LinkedHashMap<>() {
+      this.accepted = bounded(settings.dedupEntries(), null);
+      this.postsById = bounded(settings.dedupEntries(), reactions);
+    }
+
+    /** A map of at most {@code max} entries, dropping the eldest (and its counts). */
+    private static LinkedHashMap<String, Long> bounded(int max, Map<Long, ?> alsoDrop) {
+      return new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-          return size() > settings.dedupEntries();
+          if (size() > max) {
+            if (alsoDrop != null) {
+              alsoDrop.remove(eldest.getValue());
+            }
+            return true;
+          }
+          return false;
         }
       };
     }
@@ -267,8 +304,33 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       } else if (event instanceof PostAccepted post) {
         long sequence = feed.append(post.atMs(), new PostItem(post.message()), audience());
         accepted.put(key(post.message()), sequence);
+        if (kind == Kind.CHANNEL) {
+          postsById.put(post.message().messageId(), sequence);
+        }
       } else if (event instanceof PlatformAcknowledged ack) {
         feed.acknowledge(ack.platformId(), ack.upTo());
+      } else if (event instanceof ReactionCounted counted) {
+        Content.Reaction reaction = (Content.Reaction) counted.message().content();
+        Long post = postsById.get(reaction.targetMessageId());
+        accepted.put(key(counted.message()), post == null ? 0L : post);
+        if (post != null) {
+          Map<String, Long> counts = reactions.computeIfAbsent(post, p -> new java.util.TreeMap<>());
+          long n = counts.getOrDefault(reaction.emoji(), 0L) + (reaction.remove() ? -1 : 1);
+          if (n > 0) {
+            counts.put(reaction.emoji(), n);
+          } else {
+            counts.remove(reaction.emoji());
+          }
+          countsChanged.add(post);
+        }
+      } else if (event instanceof CountsPublished published) {
+        for (long post : published.postSequences()) {
+          countsChanged.remove(post);
+          String messageId = postsById.entrySet().stream()
+              .filter(e -> e.getValue() == post).map(Map.Entry::getKey).findFirst().orElse("");
+          feed.append(published.atMs(), new CountsItem(post, messageId,
+              Map.copyOf(reactions.getOrDefault(post, Map.of()))), audience());
+        }
       }
       return this;
     }
@@ -393,6 +455,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           ensureRegistered(state.feed().platformsOwed());
           return Effect().noReply();
         })
+        .onCommand(PublishCounts.class, this::onPublishCounts)
         .onCommand(Passivate.class, (state, passivate) -> Effect().stop().thenNoReply())
         .build();
   }
@@ -468,6 +531,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       whenRegistered(state.feed().platformsOwed(), () -> post.replyTo().tell(duplicate));
       return Effect().noReply();
     }
+    if (state.kind == Kind.CHANNEL && post.message().content() instanceof Content.Reaction r
+        && !state.members().member(post.message().sender())
+            .map(m -> m.role() != Role.MEMBER).orElse(false)) {
+      return onReaction(state, post, r);
+    }
     Optional<String> refused = state.members().mayPost(post.message().sender(),
         state.kind == Kind.CHANNEL);
     if (refused.isPresent()) {
@@ -483,6 +551,33 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     long sequence = state.feed().lastSequence() + 1;
     return persistThenReply(new PostAccepted(sequence, post.message(), now),
         Set.copyOf(state.audience()), post.replyTo(), s -> new Accepted(sequence, now, false));
+  }
+
+  /**
+   * A subscriber reacts to a channel post: counted (one write), published with the other changed
+   * counts at most every {@code reaction-counts-every}, never fanned out one by one.
+   */
+  private ReplyEffect<Event, State> onReaction(State state, Post post, Content.Reaction reaction) {
+    Long target = state.postsById.get(reaction.targetMessageId());
+    if (target == null) {
+      return Effect().reply(post.replyTo(), new Refused(Reason.UNKNOWN_SEQUENCE, "channel "
+          + address + " has no recent post " + reaction.targetMessageId() + " to react to"));
+    }
+    long now = clock.millis();
+    return Effect().persist(new ReactionCounted(post.message(), now)).thenRun(s -> {
+      if (!timers.isTimerActive(PublishCounts.INSTANCE)) {
+        timers.startSingleTimer(PublishCounts.INSTANCE, settings.countsEvery());
+      }
+    }).thenReply(post.replyTo(), s -> new Accepted(target, now, false));
+  }
+
+  private ReplyEffect<Event, State> onPublishCounts(State state, PublishCounts publish) {
+    if (state.countsChanged.isEmpty()) {
+      return Effect().noReply();
+    }
+    return persistThenReply(new CountsPublished(state.feed().lastSequence() + 1,
+            List.copyOf(state.countsChanged), clock.millis()), Set.copyOf(state.audience()),
+        context.getSystem().ignoreRef(), s -> Boolean.TRUE);
   }
 
   /** Takes one posting token; 0 if there was one, else how long until there is. */

@@ -7,10 +7,12 @@ import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.persistence.stored.v1.CertificateRevoked;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
+import io.peyvand.persistence.stored.v1.GroupCountsPublished;
 import io.peyvand.persistence.stored.v1.GroupCreated;
 import io.peyvand.persistence.stored.v1.GroupMembersChanged;
 import io.peyvand.persistence.stored.v1.GroupPlatformAcknowledged;
 import io.peyvand.persistence.stored.v1.GroupPostAccepted;
+import io.peyvand.persistence.stored.v1.GroupReactionCounted;
 import io.peyvand.persistence.stored.v1.GroupTitleChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
@@ -131,6 +133,21 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
           bytes -> {
             GroupPlatformAcknowledged g = GroupPlatformAcknowledged.parseFrom(bytes);
             return new Group.PlatformAcknowledged(g.getPlatformId(), g.getUpTo());
+          }),
+      codec("group-reaction-counted", Group.ReactionCounted.class,
+          e -> GroupReactionCounted.newBuilder().setMessage(StoredModel.message(e.message()))
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupReactionCounted g = GroupReactionCounted.parseFrom(bytes);
+            return new Group.ReactionCounted(StoredModel.message(g.getMessage()), g.getAtMs());
+          }),
+      codec("group-counts-published", Group.CountsPublished.class,
+          e -> GroupCountsPublished.newBuilder().setFirstSequence(e.firstSequence())
+              .addAllPostSequences(e.postSequences()).setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupCountsPublished g = GroupCountsPublished.parseFrom(bytes);
+            return new Group.CountsPublished(g.getFirstSequence(), g.getPostSequencesList(),
+                g.getAtMs());
           }),
       codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
           e -> MessageAccepted.newBuilder().setSequence(e.sequence())

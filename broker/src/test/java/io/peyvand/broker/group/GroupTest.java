@@ -178,4 +178,50 @@ class GroupTest {
     assertEquals(5, state.feed().acknowledgedUpTo("bale"));
     assertTrue(((Group.Accepted) post(ALI, "m-1")).duplicate());
   }
+
+  @Test
+  void subscribersReactionsToAChannelPostAreCountedAndPublishedAsOneItem() throws Exception {
+    group = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Group.create(GROUP, new Group.Settings(200_000, 10_000, java.time.Duration.ofDays(30), 64,
+            java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofMillis(200), 0, 0, java.time.Duration.ofMillis(100)),
+            pendingIndex, Clock.systemUTC()),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings()
+            .withVerifyCommands(false).withVerifyState(false));
+    create(Group.Kind.CHANNEL);
+    Group.Accepted news = (Group.Accepted) post(OWNER, "news-1");
+    long before = group.getState().feed().lastSequence();
+    for (Address fan : List.of(ALI, SARA, REZA)) {
+      react(fan, "r-" + fan.userId(), "\u2764", false);
+    }
+    react(STRANGER, "r-x", "\ud83d\udc4d", false);
+    react(STRANGER, "r-y", "\ud83d\udc4d", true);
+    assertEquals(before, group.getState().feed().lastSequence(),
+        "reactions are counted, not items of the log");
+    Group.Refused unknown = (Group.Refused) react(ALI, "r-z", "\u2764", false, "nope");
+    assertEquals(Group.Reason.UNKNOWN_SEQUENCE, unknown.reason());
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (group.getState().feed().lastSequence() == before && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<GroupFeed.Item<Group.Item>> owed = group.getState().feed().owed("eitaa", 100);
+    Group.CountsItem counts = (Group.CountsItem) owed.get(owed.size() - 1).payload();
+    assertEquals(news.sequence(), counts.postSequence());
+    assertEquals("news-1", counts.messageId());
+    assertEquals(Map.of("\u2764", 3L), counts.counts(), "the thumb was added and taken back");
+    assertEquals(before + 1, group.getState().feed().lastSequence(), "one item for the post");
+    group.restart();
+    assertEquals(before + 1, group.getState().feed().lastSequence(), "the same after replay");
+  }
+
+  private Group.PostReply react(Address fan, String id, String emoji, boolean remove) {
+    return react(fan, id, emoji, remove, "news-1");
+  }
+
+  private Group.PostReply react(Address fan, String id, String emoji, boolean remove,
+      String target) {
+    Message message = new Message(id, fan, GROUP, 1L, "",
+        new Content.Reaction(target, emoji, remove));
+    return group.<Group.PostReply>runCommand(replyTo -> new Group.Post(message, replyTo)).reply();
+  }
 }
