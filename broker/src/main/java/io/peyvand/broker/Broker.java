@@ -269,7 +269,9 @@ public final class Broker {
         .map(seed -> {
           var platform = sharding.entityRefFor(Platform.ENTITY_KEY, seed.id());
           SessionDirectory.get(system).watch(seed.id());
-          return AskPattern.<Platform.Command, Platform.Registration>ask(platform,
+          // Retried: on a loaded machine the first writes after start can outlast the ask
+          // timeout, and both steps are idempotent.
+          return Patterns.retry(() -> AskPattern.<Platform.Command, Platform.Registration>ask(platform,
                   replyTo -> new Platform.Register(seed.displayName(), replyTo),
                   settings.askTimeout(), system.scheduler())
               .thenCompose(r -> {
@@ -280,7 +282,8 @@ public final class Broker {
                         replyTo -> new Platform.Configure(Capabilities.ALL, seed.defaultOptedIn(),
                             replyTo), settings.askTimeout(), system.scheduler())
                     : CompletableFuture.completedFuture(null);
-              })
+              }), 5, settings.schemaRetryBackoff(), system.classicSystem().scheduler(),
+              system.executionContext())
               .toCompletableFuture();
         })
         .toArray(CompletableFuture[]::new);

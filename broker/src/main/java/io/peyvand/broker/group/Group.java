@@ -370,6 +370,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   // Transient, rebuilt after a restart: the push side per platform, and which platforms have the
   // group in their pending index.
   private final Map<String, Pusher> pushers = new HashMap<>();
+  // platform -> its members' ids, for platforms that ask for member lists; dropped on any change
+  private final Map<String, List<String>> memberIds = new HashMap<>();
   private final Set<String> registered = new HashSet<>();
   private final Set<String> registering = new HashSet<>();
   private final List<Awaiting> awaitingRegistration = new ArrayList<>();
@@ -724,7 +726,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     for (GroupFeed.Item<Item> item : state.feed().owed(platformId, settings.deliveryWindow())) {
       if (!pusher.inFlight(item.sequence())) {
         pusher.push(item.sequence(), item.acceptedAtMs(), acknowledged,
-            new Push(item.payload(), List.of()), now);
+            new Push(item.payload(), memberIds(state, platformId)), now);
       }
     }
     if (!timers.isTimerActive(Tick.INSTANCE)) {
@@ -732,9 +734,26 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     }
   }
 
+  /**
+   * The platform's members now (groups; a channel's subscribers are never listed), computed once
+   * per membership change and shared by every push: the session adds them to the frame only for
+   * a platform that asked (Capabilities.group_member_lists).
+   */
+  private List<String> memberIds(State state, String platformId) {
+    if (state.kind != Kind.GROUP) {
+      return List.of();
+    }
+    return memberIds.computeIfAbsent(platformId, p -> state.members().userIds(p));
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return (state, event) -> state.apply(event);
+    return (state, event) -> {
+      if (event instanceof MembersChanged || event instanceof GroupCreated) {
+        memberIds.clear();
+      }
+      return state.apply(event);
+    };
   }
 
   private Refused unknown() {

@@ -60,6 +60,12 @@ public final class Membership {
     return Collections.unmodifiableMap(perPlatform);
   }
 
+  /** The user ids of the platform's members, sorted. O(members): callers cache it. */
+  public java.util.List<String> userIds(String platformId) {
+    return members.keySet().stream().filter(a -> a.platformId().equals(platformId))
+        .map(Address::userId).sorted().toList();
+  }
+
   /** Whether the platform has members now (it receives the group's items). */
   public boolean hasMembersOn(String platformId) {
     return perPlatform.getOrDefault(platformId, 0L) > 0;

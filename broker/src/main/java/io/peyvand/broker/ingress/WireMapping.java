@@ -127,28 +127,31 @@ public final class WireMapping {
   }
 
   /** The frame a session writes for one pushed item: a Delivery or a GroupDelivery. */
-  public static ServerFrame frame(Deliver d) {
+  public static ServerFrame frame(Deliver d, boolean memberLists) {
     if (d.item() instanceof MailboxItem item) {
       return ServerFrame.newBuilder().setDelivery(delivery(d.stream().address(), d.sequence(),
           d.redelivery(), d.acceptedAtMs(), d.acknowledgedUpTo(), item)).build();
     }
     if (d.item() instanceof Group.Push push) {
       return ServerFrame.newBuilder().setGroupDelivery(groupDelivery(d.stream().address(),
-          d.sequence(), d.redelivery(), d.acceptedAtMs(), d.acknowledgedUpTo(), push)).build();
+          d.sequence(), d.redelivery(), d.acceptedAtMs(), d.acknowledgedUpTo(), push,
+          memberLists)).build();
     }
     throw new IllegalArgumentException("no frame for " + d.item().getClass().getName());
   }
 
   /** The GroupDelivery frame of one item of a group's log. */
   public static GroupDelivery groupDelivery(Address group, long sequence, boolean redelivery,
-      long acceptedAtMs, long acknowledgedUpTo, Group.Push push) {
+      long acceptedAtMs, long acknowledgedUpTo, Group.Push push, boolean memberLists) {
     GroupDelivery.Builder b = GroupDelivery.newBuilder()
         .setGroup(groupAddress(group))
         .setSequence(sequence)
         .setRedelivery(redelivery)
         .setAcceptedAtMs(acceptedAtMs)
-        .setAcknowledgedUpTo(acknowledgedUpTo)
-        .addAllMemberIds(push.memberIds());
+        .setAcknowledgedUpTo(acknowledgedUpTo);
+    if (memberLists) {
+      b.addAllMemberIds(push.memberIds());
+    }
     Group.Item item = push.item();
     if (item instanceof Group.PostItem post) {
       b.setPost(envelope(post.message(), true));

@@ -33,6 +33,15 @@ public final class Session {
   private Session() {}
 
   public static Behavior<Command> create(String platformId, BoundedSourceQueue<ServerFrame> out) {
+    return create(platformId, false, out);
+  }
+
+  /**
+   * A session of the platform; {@code memberLists}: the platform asked for the member ids in
+   * group deliveries (its capabilities when the session opened).
+   */
+  public static Behavior<Command> create(String platformId, boolean memberLists,
+      BoundedSourceQueue<ServerFrame> out) {
     return Behaviors.setup(context -> {
       ActorRef<Deliver> inbox = context.messageAdapter(Deliver.class, Incoming::new);
       SessionDirectory.get(context.getSystem()).watch(platformId);
@@ -48,7 +57,7 @@ public final class Session {
               d.busyReplyTo().tell(new Deliver.Busy(platformId, d.sequence()));
               return Behaviors.same();
             }
-            ServerFrame frame = WireMapping.frame(d);
+            ServerFrame frame = WireMapping.frame(d, memberLists);
             QueueOfferResult result = out.offer(frame);
             if (result == QueueOfferResult.enqueued()) {
               return Behaviors.same();

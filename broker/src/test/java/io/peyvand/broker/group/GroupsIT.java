@@ -321,4 +321,30 @@ class GroupsIT {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void aPlatformThatAsksForMemberListsGetsItsMembersWithEachItem() throws Exception {
+    GroupAddress group = group("lists");
+    var interconnect = RawSession.client(system, node.grpcPort());
+    try {
+      interconnect.configurePlatform(io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
+          .setPlatformId("rubika").setDefaultOptedIn(true)
+          .setCapabilities(io.peyvand.protocol.v1.Capabilities.newBuilder().setMedia(true)
+              .setEdits(true).setDeletes(true).setReactions(true).setReplies(true)
+              .setReadReceipts(true).setGroupMemberLists(true))
+          .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      interconnect.close();
+    }
+    Map<String, GroupAdapter> adapters = allAdapters();
+    createWithMembers(group);
+    postRoundRobin(adapters, group, "l", 4, PLATFORMS);
+    await("rubika and bale received the posts", () -> adapters.get("rubika").postIds(group)
+        .size() == 4 && adapters.get("bale").postIds(group).size() == 4);
+    GroupDelivery rubikaPost = adapters.get("rubika").of(group).stream()
+        .filter(GroupDelivery::hasPost).findFirst().orElseThrow();
+    assertEquals(List.of("m1", "m2"), rubikaPost.getMemberIdsList());
+    assertTrue(adapters.get("bale").of(group).stream()
+        .allMatch(d -> d.getMemberIdsCount() == 0), "bale did not ask for member lists");
+  }
 }
