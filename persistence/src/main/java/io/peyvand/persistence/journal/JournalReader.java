@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.uuid.Uuids;
 import com.typesafe.config.Config;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -198,7 +199,7 @@ public final class JournalReader {
         }
         events.add(toEvent(row, sequenceNr));
         if (events.size() >= max) {
-          return CompletableFuture.completedFuture(events);
+          return done();
         }
       }
       if (rs.hasMorePages()) {
@@ -207,13 +208,13 @@ public final class JournalReader {
             .thenCompose(next -> onPage(next, partition, previousEmpty, emptyHere));
       }
       if (descending) {
-        return partition <= lowestPartition
-            ? CompletableFuture.completedFuture(events)
-            : read(partition - 1, empty);
+        return partition <= lowestPartition ? done() : read(partition - 1, empty);
       }
-      return empty && previousEmpty
-          ? CompletableFuture.completedFuture(events)
-          : read(partition + 1, empty);
+      return empty && previousEmpty ? done() : read(partition + 1, empty);
+    }
+
+    private CompletableFuture<List<StoredEvent>> done() {
+      return CompletableFuture.completedFuture(Collections.unmodifiableList(events));
     }
 
     private StoredEvent toEvent(Row row, long sequenceNr) {
