@@ -20,8 +20,8 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  * Reads the stored events of one persistence id straight from the journal's tables, a page at a
  * time, newest first ({@link #readBackward}) or oldest first ({@link #readForward}), without
  * replaying the entity. Made for history on request (a group member asking for what was said
- * before it joined): the entity stays as it is, and a page costs a few small queries however long
- * the history is.
+ * before it joined): the entity stays as it is, and a backward page from a known sequence number
+ * costs a few small queries however long the history is.
  *
  * <p>It reads what {@link CassandraJournal} and pekko-persistence-cassandra write, with the same
  * rules ({@link JournalQueries}): events at or below deleted_to are never returned and partitions
@@ -32,9 +32,10 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  *
  * <p>What a reader sees while the entity writes: the rows Cassandra has acknowledged, each atomic
  * write entirely or not at all (it is one partition's mutation). An EventSourcedBehavior has one
- * write outstanding at a time, so what is visible is always a prefix of its events; an entity
- * using persistAsync may briefly show a later write before an earlier one. Read at the entity's
- * own last sequence number (or below it) to get a stable history.
+ * write outstanding at a time, so what is stored is always a prefix of its events, and a page
+ * keeps to it: backward by reading the newest partitions first, forward by ending at the newest
+ * event stored when the page began. An entity using persistAsync may briefly show a later write
+ * before an earlier one.
  *
  * <p>Thread-safe; one per actor system is enough. Statements are prepared on first use on the
  * journal's session and prepared again if that failed (Cassandra not up yet).
@@ -81,47 +82,72 @@ public final class JournalReader {
     }
     return queries().thenCompose(q -> {
       long fromPartition = settings.partitionNr(fromSequenceNr);
-      // Whether anything is stored from fromSequenceNr's partition on is asked together with
-      // deleted_to: for a page inside the history it is, and the walk can start right there.
+      // Asked together with deleted_to: does fromSequenceNr's partition or the next hold rows?
+      // For a page inside the history one does, and the walk starts right there.
       CompletableFuture<Long> deletedTo = q.deletedTo(persistenceId);
-      CompletableFuture<Long> highestAbove = q.highestStored(persistenceId, fromPartition, 0L);
-      return deletedTo.thenCombine(highestAbove, (deleted, above) -> {
+      CompletableFuture<Long> here = q.highestIn(persistenceId, fromPartition);
+      CompletableFuture<Long> next = q.highestIn(persistenceId, fromPartition + 1);
+      return CompletableFuture.allOf(deletedTo, here, next).thenCompose(done -> {
+        long deleted = deletedTo.join();
         if (fromSequenceNr <= deleted) {
           return CompletableFuture.completedFuture(List.<StoredEvent>of());
         }
         long floor = deleted + 1;
         long floorPartition = settings.partitionNr(floor);
-        CompletableFuture<Long> highest = above > 0 || fromPartition <= floorPartition
-            ? CompletableFuture.completedFuture(above)
-            // fromSequenceNr lies beyond the newest event: find it from deleted_to's partition.
-            : q.highestStored(persistenceId, floorPartition, 0L);
-        return highest.thenCompose(newest -> {
-          long top = Math.min(fromSequenceNr, newest);
-          if (top < floor) {
+        CompletableFuture<Long> top;
+        if (here.join() > 0 || next.join() > 0) {
+          top = CompletableFuture.completedFuture(fromSequenceNr);
+        } else if (fromPartition > floorPartition) {
+          // Two empty partitions: fromSequenceNr lies beyond the newest event (no two
+          // consecutive partitions are empty below it). Find the newest as recovery does.
+          top = q.highestStored(persistenceId, floorPartition, 0L);
+        } else {
+          top = CompletableFuture.completedFuture(0L);
+        }
+        return top.thenCompose(t -> {
+          if (t < floor) {
             return CompletableFuture.completedFuture(List.<StoredEvent>of());
           }
-          // The event `top` is stored in its own partition or, as part of an atomic write
-          // reaching into the next range, in the next one.
-          return new Walk(q, persistenceId, floor, top, maxEvents, true, floorPartition)
-              .read(settings.partitionNr(top) + 1, false);
+          // The event `t` is stored in its own partition or, as part of an atomic write reaching
+          // into the next range, in the next one. Empty partitions on the way down are one
+          // empty read each.
+          return new Walk(q, persistenceId, floor, t, maxEvents, true, floorPartition)
+              .read(settings.partitionNr(t) + 1);
         });
-      }).thenCompose(page -> page);
+      });
     });
   }
 
   /**
    * Up to {@code maxEvents} events of {@code persistenceId} with sequence numbers at or above
    * {@code fromSequenceNr} (and above deleted_to), oldest first. For the next page pass the last
-   * event's sequence number plus one; an empty page means there is nothing newer yet.
+   * event's sequence number plus one; an empty page means there is nothing newer yet. A page ends
+   * at the newest event stored when it began: an event written while it is read is left for the
+   * next page, so that it never appears without the events before it.
    */
   public CompletionStage<List<StoredEvent>> readForward(String persistenceId,
       long fromSequenceNr, int maxEvents) {
     requirePositive(maxEvents);
-    return queries().thenCompose(q -> q.deletedTo(persistenceId).thenCompose(deleted -> {
-      long from = Math.max(Math.max(fromSequenceNr, deleted + 1), 1L);
-      return new Walk(q, persistenceId, from, Long.MAX_VALUE, maxEvents, false, 0L)
-          .read(settings.partitionNr(from), false);
-    }));
+    long requested = Math.max(fromSequenceNr, 1L);
+    return queries().thenCompose(q -> {
+      long requestedPartition = settings.partitionNr(requested);
+      CompletableFuture<Long> deletedTo = q.deletedTo(persistenceId);
+      CompletableFuture<Long> highest = q.highestStored(persistenceId, requestedPartition, 0L);
+      return deletedTo.thenCombine(highest, (deleted, found) -> {
+        long from = Math.max(requested, deleted + 1);
+        long fromPartition = settings.partitionNr(from);
+        CompletableFuture<Long> newest = fromPartition > requestedPartition
+            // Partitions before deleted_to's may have been emptied: the scan may have stopped
+            // there, so it goes on from deleted_to's partition (as recovery does).
+            ? q.highestStored(persistenceId, fromPartition, found)
+            : CompletableFuture.completedFuture(found);
+        return newest.thenCompose(to -> to < from
+            ? CompletableFuture.completedFuture(List.<StoredEvent>of())
+            // The event `to` may be stored in the partition after its own.
+            : new Walk(q, persistenceId, from, to, maxEvents, false, settings.partitionNr(to) + 1)
+                .read(fromPartition));
+      }).thenCompose(page -> page);
+    });
   }
 
   private static void requirePositive(int maxEvents) {
@@ -154,8 +180,8 @@ public final class JournalReader {
   }
 
   /**
-   * One page's walk over the partitions: downwards from the partition it starts in to
-   * {@code lowestPartition}, or upwards until two consecutive partitions are empty.
+   * One page's walk over the partitions, from the partition it starts in to {@code endPartition}
+   * (downwards or upwards), reading only rows with {@code from <= sequence_nr <= to}.
    */
   private final class Walk {
     private final JournalQueries q;
@@ -164,32 +190,29 @@ public final class JournalReader {
     private final long to;
     private final int max;
     private final boolean descending;
-    private final long lowestPartition;
+    private final long endPartition;
     private final List<StoredEvent> events = new ArrayList<>();
 
     Walk(JournalQueries q, String persistenceId, long from, long to, int max, boolean descending,
-        long lowestPartition) {
+        long endPartition) {
       this.q = q;
       this.persistenceId = persistenceId;
       this.from = from;
       this.to = to;
       this.max = max;
       this.descending = descending;
-      this.lowestPartition = lowestPartition;
+      this.endPartition = endPartition;
     }
 
-    CompletableFuture<List<StoredEvent>> read(long partition, boolean previousEmpty) {
+    CompletableFuture<List<StoredEvent>> read(long partition) {
       // Ask Cassandra for no more rows than the page still needs.
       int pageSize = Math.min(max - events.size(), settings.replayPageSize());
       return q.messages(persistenceId, partition, from, to, pageSize, descending)
-          .thenCompose(rs -> onPage(rs, partition, previousEmpty, true));
+          .thenCompose(rs -> onPage(rs, partition));
     }
 
-    private CompletableFuture<List<StoredEvent>> onPage(AsyncResultSet rs, long partition,
-        boolean previousEmpty, boolean emptySoFar) {
-      boolean empty = emptySoFar;
+    private CompletableFuture<List<StoredEvent>> onPage(AsyncResultSet rs, long partition) {
       for (Row row : rs.currentPage()) {
-        empty = false;
         long sequenceNr = row.getLong(0);
         if (!events.isEmpty()) {
           long last = events.get(events.size() - 1).sequenceNr();
@@ -203,14 +226,13 @@ public final class JournalReader {
         }
       }
       if (rs.hasMorePages()) {
-        boolean emptyHere = empty;
         return rs.fetchNextPage().toCompletableFuture()
-            .thenCompose(next -> onPage(next, partition, previousEmpty, emptyHere));
+            .thenCompose(next -> onPage(next, partition));
       }
       if (descending) {
-        return partition <= lowestPartition ? done() : read(partition - 1, empty);
+        return partition <= endPartition ? done() : read(partition - 1);
       }
-      return empty && previousEmpty ? done() : read(partition + 1, empty);
+      return partition >= endPartition ? done() : read(partition + 1);
     }
 
     private CompletableFuture<List<StoredEvent>> done() {

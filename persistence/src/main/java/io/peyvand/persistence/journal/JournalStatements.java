@@ -63,6 +63,7 @@ record JournalStatements(
         insertPersistenceId)
         .thenApply(done -> new JournalStatements(insert.join(), insertWithMeta.join(),
             selectMessages.join(), selectMessagesDescending.join(), selectHighest.join(),
-            selectDeletedTo.join(), insertDeletedTo.join(), deleteMessages.join(), insertPersistenceId.join()));
+            selectDeletedTo.join(), insertDeletedTo.join(), deleteMessages.join(),
+            insertPersistenceId.join()));
   }
 }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.typesafe.config.Config;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.apache.pekko.Done;
@@ -21,6 +27,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,6 +232,49 @@ class JournalReaderIT {
     assertEquals(List.of(), forward("nobody", 1, 10));
   }
 
+  /**
+   * A reader whose session lets {@code write} run (and finish) just before the reader's first
+   * select of {@code partition}: a write landing between the reads of two partitions, every time.
+   */
+  private JournalReader readerWritingBefore(long partition, Runnable write) {
+    CqlSession real = await(CassandraSessionRegistry.get(testKit.system())
+        .sessionFor("pekko.persistence.cassandra").underlying().toCompletableFuture());
+    AtomicBoolean fired = new AtomicBoolean();
+    CqlSession session = (CqlSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
+          if (method.getName().equals("executeAsync") && args.length == 1
+              && args[0] instanceof BoundStatement select
+              && select.getPreparedStatement().getQuery().contains("sequence_nr >= ?")
+              && select.getLong(1) == partition && fired.compareAndSet(false, true)) {
+            return CompletableFuture.runAsync(write).thenCompose(x -> real.executeAsync(select));
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Config config = testKit.system().settings().config();
+    return new JournalReader(CompletableFuture.completedFuture(session),
+        JournalSettings.fromConfig(config, config.getConfig("peyvand.journal")));
+  }
+
+  @Test
+  void aForwardPageEndsAtTheNewestEventStoredWhenItBegan() {
+    journal.writeEach("tear", 7);
+    // Partition 1 holds 6 and 7. Before the page reads partition 2, the entity writes 8, 9 and 10
+    // (into partition 1, already read) and 11 (into partition 2): had the page gone on to the
+    // newest event, it would hold 6, 7, 11.
+    JournalReader tearing = readerWritingBefore(2, () -> {
+      for (long s = 8; s <= 11; s++) {
+        journal.write(List.of(journal.atomic("tear", s, "e-" + s)));
+      }
+    });
+    assertEquals(List.of(6L, 7L), seqs(await(tearing.readForward("tear", 6, 100)
+        .toCompletableFuture())));
+    assertEquals(up(6, 11), seqs(forward("tear", 6, 100)), "the next page has the rest");
+  }
+
   /** Appends each group through a LogEntity (one event: persist; several: persistAll). */
   private void append(String id, String journalId, List<List<String>> groups) {
     ActorRef<LogEntity.Command> entity = testKit.spawn(LogEntity.create(id, journalId, 0));
@@ -257,12 +307,15 @@ class JournalReaderIT {
   void pagesReadWhileTheEntityWritesAreAlwaysAGaplessPrefixOfItsHistory() throws Exception {
     ActorRef<LogEntity.Command> entity =
         testKit.spawn(LogEntity.create("live", JournalCompatibilityIT.OURS, 0));
-    int commands = 300;
+    int rounds = 8;
+    int maxCommands = 3_000;
+    AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger written = new AtomicInteger();
+    // The entity writes until the reader has done its rounds, so every round overlaps writes.
     CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
       TestProbe<Done> done = testKit.createTestProbe();
       int seq = 0;
-      for (int c = 0; c < commands; c++) {
+      for (int c = 0; c < maxCommands && !stop.get(); c++) {
         // Groups of 1, 2 and 3 events, so that atomic writes cross partition boundaries.
         List<String> events = new ArrayList<>();
         for (int i = 0; i <= c % 3; i++) {
@@ -273,35 +326,61 @@ class JournalReaderIT {
         written.set(seq);
       }
     });
-    Set<Long> newestSeenWhileWriting = new TreeSet<>();
-    int reads = 0;
-    while (!writer.isDone()) {
+    Set<Long> newestSeen = new TreeSet<>();
+    int round = 0;
+    for (; round < rounds && !writer.isDone(); round++) {
+      // Each round reads around the top of the history, where the writes land; the whole
+      // history is checked once the writer stopped.
       long acknowledged = written.get();
-      List<Long> history = new ArrayList<>();
-      for (List<StoredEvent> page : allPagesBackward("live", Long.MAX_VALUE, 7)) {
+      List<Long> newestFirst = new ArrayList<>();
+      // From beyond what was acknowledged: the page starts at the newest event stored.
+      List<StoredEvent> page = backward("live", acknowledged + 3, 7);
+      for (int p = 0; p < 4 && !page.isEmpty(); p++) {
         for (StoredEvent e : page) {
           assertEquals("v" + e.sequenceNr(), e.payload(serialization));
-          history.add(e.sequenceNr());
+          newestFirst.add(e.sequenceNr());
         }
+        page = backward("live", newestFirst.get(newestFirst.size() - 1) - 1, 7);
       }
-      long newest = history.isEmpty() ? 0 : history.get(0);
+      long newest = newestFirst.isEmpty() ? 0 : newestFirst.get(0);
       assertTrue(newest >= acknowledged, "an acknowledged event is visible: " + newest + " < "
           + acknowledged);
-      assertEquals(down(newest, 1).subList(0, history.size()), history, "no gaps");
-      assertEquals(newest, history.size());
-      List<Long> prefix = seqs(forward("live", 1, 10_000));
-      assertTrue(prefix.size() >= newest, "forward sees at least what backward saw");
-      assertEquals(up(1, prefix.size()), prefix);
-      if (!writer.isDone()) {
-        newestSeenWhileWriting.add(newest);
+      assertEquals(down(newest, Math.max(1, newest - 27)), newestFirst, "no gaps backward");
+      newestSeen.add(newest);
+
+      long start = Math.max(1, newest - 20);
+      List<Long> oneRead = seqs(forward("live", start, 10_000));
+      assertTrue(start + oneRead.size() - 1 >= newest, "forward sees what backward saw");
+      assertEquals(up(start, start + oneRead.size() - 1), oneRead, "no gaps forward");
+      // Forward in small pages too, up to what the single read saw (not until the writer is
+      // caught up): each starts where the last ended, none skips an event.
+      long end = start + oneRead.size() - 1;
+      for (long next = start; next <= end; ) {
+        List<StoredEvent> small = forward("live", next, 4);
+        assertTrue(small.size() == 4 || next + small.size() - 1 >= end, "a full page");
+        assertEquals(up(next, next + small.size() - 1), seqs(small), "no gaps between pages");
+        next += small.size();
       }
-      reads++;
+      // Right at the top, where the next write is landing: a read that went on into a partition
+      // written after it began would show an event without the ones before it.
+      for (int i = 0; i < 10; i++) {
+        long top = Math.max(1, written.get() - 2);
+        List<Long> atTop = seqs(forward("live", top, 100));
+        assertEquals(up(top, top + atTop.size() - 1), atTop, "no gaps forward at the top");
+      }
     }
-    writer.get(1, TimeUnit.SECONDS);
-    int total = commands / 3 * 6;
-    assertEquals(down(total, 1), seqs(backward("live", Long.MAX_VALUE, 10_000)));
-    assertTrue(newestSeenWhileWriting.size() >= 2, "reads overlapped the writes: " + reads
-        + " reads saw " + newestSeenWhileWriting);
+    boolean writerStillWriting = !writer.isDone();
+    stop.set(true);
+    writer.get(JournalClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(writerStillWriting, "the writer wrote all " + maxCommands + " commands before the"
+        + " reader finished its rounds (" + round + ")");
+    assertTrue(newestSeen.size() >= rounds - 1, "the history grew between rounds: " + newestSeen);
+
+    long total = written.get();
+    List<Long> paged = new ArrayList<>();
+    allPagesBackward("live", Long.MAX_VALUE, 500).forEach(p -> paged.addAll(seqs(p)));
+    assertEquals(down(total, 1), paged);
+    assertEquals(up(1, total), seqs(forward("live", 1, 100_000)));
     testKit.stop(entity, JournalClient.TIMEOUT);
   }
 }
