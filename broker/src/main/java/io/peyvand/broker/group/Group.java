@@ -84,6 +84,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   public enum Kind { GROUP, CHANNEL }
 
+  /** One entry of the history index per this many items of the log. */
+  static final int HISTORY_INDEX_STEP = 64;
+
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system, Settings settings, GroupPending pending) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
@@ -122,6 +125,13 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Where to read the log before {@code beforeSequence} (0: from the latest) for {@code user}'s
+   * history request; answered {@link HistoryAccess}.
+   */
+  public record OpenHistory(Address user, long beforeSequence, ActorRef<Reply> replyTo)
+      implements Command {}
+
   /** A session of a platform connected, or a sweep found the group: push what is owed. */
   public enum WakeUp implements Command { INSTANCE }
 
@@ -156,6 +166,14 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
       implements PostReply {}
+
+  /**
+   * A history request may read the group's journal backwards from {@code fromJournalSequence}
+   * (every item before the requested sequence is at or below it); {@code member} says whether
+   * the user is a member (a channel's subscribers are checked elsewhere).
+   */
+  public record HistoryAccess(Kind kind, boolean member, long fromJournalSequence,
+      long lastSequence) implements Reply {}
 
   /** Refused; {@code retryAfterMs} is set for RATE_LIMITED only. */
   public record Refused(Reason reason, String message, long retryAfterMs)
@@ -220,6 +238,32 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record CountsItem(long postSequence, String messageId, Map<String, Long> counts)
       implements Item {}
 
+  /** An item of the log as history shows it. */
+  public record LoggedItem(long sequence, long acceptedAtMs, Item item) {}
+
+  /**
+   * The items an event added to the log, newest first, as history reads them from the journal
+   * without the state: posts and membership changes (reaction counts are live only).
+   */
+  public static List<LoggedItem> loggedItems(Event event) {
+    List<LoggedItem> items = new ArrayList<>();
+    if (event instanceof GroupCreated created) {
+      items.add(new LoggedItem(1, created.atMs(),
+          new CreatedItem(created.owner(), created.title())));
+    } else if (event instanceof MembersChanged changed) {
+      for (int i = changed.changes().size() - 1; i >= 0; i--) {
+        items.add(new LoggedItem(changed.firstSequence() + i, changed.atMs(),
+            new ChangeItem(changed.actor(), changed.changes().get(i))));
+      }
+    } else if (event instanceof TitleChanged renamed) {
+      items.add(new LoggedItem(renamed.sequence(), renamed.atMs(),
+          new TitleItem(renamed.actor(), renamed.title())));
+    } else if (event instanceof PostAccepted post) {
+      items.add(new LoggedItem(post.sequence(), post.atMs(), new PostItem(post.message())));
+    }
+    return items;
+  }
+
   /**
    * One item as pushed to one platform; {@code memberIds} lists the platform's members when it
    * asked for member lists (empty otherwise).
@@ -242,6 +286,10 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     private final LinkedHashMap<String, Long> postsById;
     private final Map<Long, Map<String, Long>> reactions = new HashMap<>();
     private final java.util.TreeSet<Long> countsChanged = new java.util.TreeSet<>();
+    // Events applied (the journal's sequence number of the latest), and a sparse index from the
+    // group's sequences to the journal's, one entry per HISTORY_INDEX_STEP items, for history.
+    private long events;
+    private final java.util.TreeMap<Long, Long> journalIndex = new java.util.TreeMap<>();
 
     State(Settings settings) {
       this.members = new Membership(settings.maxMembers());
@@ -282,6 +330,28 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     }
 
     State apply(Event event) {
+      events++;
+      long before = feed.lastSequence();
+      applyEvent(event);
+      if (feed.lastSequence() / HISTORY_INDEX_STEP > before / HISTORY_INDEX_STEP) {
+        journalIndex.put(feed.lastSequence(), events);
+      }
+      return this;
+    }
+
+    /**
+     * The journal sequence number to read backwards from so as to see every item before
+     * {@code beforeSequence} (0: all).
+     */
+    long journalFrom(long beforeSequence) {
+      if (beforeSequence <= 0) {
+        return events;
+      }
+      Map.Entry<Long, Long> at = journalIndex.ceilingEntry(beforeSequence);
+      return at == null ? events : at.getValue();
+    }
+
+    private void applyEvent(Event event) {
       if (event instanceof GroupCreated created) {
         kind = created.kind();
         title = created.title();
@@ -332,7 +402,6 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
               Map.copyOf(reactions.getOrDefault(post, Map.of()))), audience());
         }
       }
-      return this;
     }
 
     /** The platforms that receive the group's next item: those with members. */
@@ -432,6 +501,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         .onCommand(Get.class, (state, get) -> state.exists()
             ? Effect().reply(get.replyTo(), state.info(address))
             : Effect().reply(get.replyTo(), unknown()))
+        .onCommand(OpenHistory.class, (state, open) -> state.exists()
+            ? Effect().reply(open.replyTo(), new HistoryAccess(state.kind,
+                state.members().member(open.user()).isPresent(),
+                state.journalFrom(open.beforeSequence()), state.feed().lastSequence()))
+            : Effect().reply(open.replyTo(), unknown()))
         .onCommand(WakeUp.class, (state, wake) -> {
           if (!state.feed().platformsOwed().isEmpty()) {
             ensureRegistered(state.feed().platformsOwed());

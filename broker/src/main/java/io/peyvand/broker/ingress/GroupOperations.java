@@ -24,6 +24,10 @@ import io.peyvand.protocol.v1.PlatformCount;
 import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
+import io.peyvand.persistence.journal.JournalReader;
+import io.peyvand.persistence.journal.StoredEvent;
+import io.peyvand.protocol.v1.HistoryPage;
+import io.peyvand.protocol.v1.HistoryRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 
 /**
  * The group and channel operations (phase 2) as every edge invokes them, in wire terms, like
@@ -46,12 +53,22 @@ public final class GroupOperations {
   private final ClusterSharding sharding;
   private final Operations operations;
   private final Duration askTimeout;
+  private final Duration retention;
+  private final Serialization serialization;
+  // Made on first use: it opens the journal's driver session.
+  private volatile JournalReader reader;
+
+  private static final int MAX_HISTORY_PAGE = 500;
+  private static final int DEFAULT_HISTORY_PAGE = 100;
+  private static final int HISTORY_READ_EVENTS = 256;
 
   GroupOperations(ActorSystem<?> system, Operations operations, Duration askTimeout) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.operations = operations;
     this.askTimeout = askTimeout;
+    this.retention = system.settings().config().getDuration("peyvand.groups.retention");
+    this.serialization = SerializationExtension.get(system.classicSystem());
   }
 
   /** A post to a group, already validated and checked for the sender and rate limits. */
@@ -173,11 +190,98 @@ public final class GroupOperations {
         ErrorCode.INVALID_ARGUMENT, "BulkSubscribe is not served yet")));
   }
 
-  /** A page of a group's history for a member of the acting platform. */
-  public CompletionStage<Either<io.peyvand.protocol.v1.HistoryPage>> history(String platformId,
-      io.peyvand.protocol.v1.HistoryRequest in) {
-    return CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
-        ErrorCode.INVALID_ARGUMENT, "History is not served yet")));
+  /**
+   * A page of a group's history for a member of the acting platform: items before
+   * {@code before_sequence}, newest first, within the retention window, read from the group's
+   * journal without waking its whole history (the entity only says where to start).
+   */
+  public CompletionStage<Either<HistoryPage>> history(String platformId, HistoryRequest in) {
+    Optional<Error> bad = group(in.getGroup(), "group")
+        .or(() -> ownUser(platformId, in.getUser(), "user"))
+        .or(() -> in.getLimit() > MAX_HISTORY_PAGE ? Optional.of(ErrorCodes.error(
+            ErrorCode.INVALID_ARGUMENT, "limit is at most " + MAX_HISTORY_PAGE + " (0 means "
+                + DEFAULT_HISTORY_PAGE + "), not " + in.getLimit())) : Optional.empty());
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(
+          operations.record(platformId, "history", Either.error(bad.get())));
+    }
+    Address group = WireMapping.group(in.getGroup());
+    Address user = WireMapping.address(in.getUser());
+    int limit = in.getLimit() == 0 ? DEFAULT_HISTORY_PAGE : in.getLimit();
+    long before = in.getBeforeSequence();
+    return this.<Group.Reply>ask(group, replyTo -> new Group.OpenHistory(user, before, replyTo))
+        .thenCompose(reply -> {
+          if (reply instanceof Group.Refused refused) {
+            return CompletableFuture.completedFuture(Either.<HistoryPage>error(error(refused)));
+          }
+          Group.HistoryAccess access = (Group.HistoryAccess) reply;
+          if (!access.member()) {
+            return CompletableFuture.completedFuture(Either.<HistoryPage>error(ErrorCodes.error(
+                ErrorCode.NOT_PERMITTED, "history of " + group + " is served to its members;"
+                    + " " + user + " is not one")));
+          }
+          long cutoff = System.currentTimeMillis() - retention.toMillis();
+          List<Group.LoggedItem> items = new ArrayList<>();
+          return collect(PersistenceId.of(Group.ENTITY_KEY.name(), group.toString()).id(),
+              access.fromJournalSequence(), before, limit, cutoff, items)
+              .thenApply(more -> {
+                HistoryPage.Builder page = HistoryPage.newBuilder();
+                items.forEach(item -> page.addItems(WireMapping.historyItem(item)));
+                long oldest = items.isEmpty() ? 0 : items.get(items.size() - 1).sequence();
+                if (more && oldest > 1) {
+                  page.setNextBeforeSequence(oldest);
+                }
+                return Either.ok(page.build());
+              });
+        })
+        .exceptionally(failure -> Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "history", result));
+  }
+
+  /**
+   * Reads the journal backwards from {@code fromJournal} into {@code items} until it holds
+   * {@code limit} items before {@code before}, or the history or its retention ends. Completes
+   * with whether older items may remain.
+   */
+  private CompletionStage<Boolean> collect(String persistenceId, long fromJournal, long before,
+      int limit, long cutoffMs, List<Group.LoggedItem> items) {
+    return reader().readBackward(persistenceId, fromJournal, HISTORY_READ_EVENTS)
+        .thenCompose(events -> {
+          for (StoredEvent stored : events) {
+            Group.Event event = (Group.Event) stored.payload(serialization);
+            for (Group.LoggedItem item : Group.loggedItems(event)) {
+              if (item.acceptedAtMs() < cutoffMs) {
+                return CompletableFuture.completedFuture(false);
+              }
+              if (before > 0 && item.sequence() >= before) {
+                continue;
+              }
+              items.add(item);
+              if (items.size() == limit) {
+                return CompletableFuture.completedFuture(true);
+              }
+            }
+          }
+          if (events.size() < HISTORY_READ_EVENTS) {
+            return CompletableFuture.completedFuture(false);
+          }
+          long next = events.get(events.size() - 1).sequenceNr() - 1;
+          return next < 1 ? CompletableFuture.completedFuture(false)
+              : collect(persistenceId, next, before, limit, cutoffMs, items);
+        });
+  }
+
+  private JournalReader reader() {
+    JournalReader current = reader;
+    if (current == null) {
+      synchronized (this) {
+        if (reader == null) {
+          reader = JournalReader.create(system);
+        }
+        current = reader;
+      }
+    }
+    return current;
   }
 
   private CompletionStage<Either<GroupInfo>> call(String platformId, String what,

@@ -15,6 +15,7 @@ import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
+import io.peyvand.protocol.v1.HistoryItem;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.ReactionCount;
 import io.peyvand.protocol.v1.ReactionCounts;
@@ -155,23 +156,45 @@ public final class WireMapping {
     Group.Item item = push.item();
     if (item instanceof Group.PostItem post) {
       b.setPost(envelope(post.message(), true));
-    } else if (item instanceof Group.ChangeItem change) {
-      b.setChange(membershipChange(change));
-    } else if (item instanceof Group.CreatedItem created) {
-      b.setChange(MembershipChange.newBuilder().setActor(address(created.owner()))
-          .setUser(address(created.owner())).setKind(MembershipChange.Kind.CREATED)
-          .setRole(io.peyvand.protocol.v1.Role.OWNER).setTitle(created.title()));
-    } else if (item instanceof Group.TitleItem title) {
-      b.setChange(MembershipChange.newBuilder().setActor(address(title.actor()))
-          .setKind(MembershipChange.Kind.TITLE_CHANGED).setTitle(title.title()));
     } else if (item instanceof Group.CountsItem counts) {
       ReactionCounts.Builder c = ReactionCounts.newBuilder()
           .setPostSequence(counts.postSequence()).setMessageId(counts.messageId());
       counts.counts().forEach((emoji, n) -> c.addCounts(
           ReactionCount.newBuilder().setEmoji(emoji).setCount(n)));
       b.setCounts(c);
+    } else {
+      b.setChange(membershipChange(item));
     }
     return b.build();
+  }
+
+  /** A page of history item: a post or a change of the group. */
+  public static HistoryItem historyItem(Group.LoggedItem logged) {
+    HistoryItem.Builder b = HistoryItem.newBuilder().setSequence(logged.sequence())
+        .setAcceptedAtMs(logged.acceptedAtMs());
+    if (logged.item() instanceof Group.PostItem post) {
+      b.setPost(envelope(post.message(), true));
+    } else {
+      b.setChange(membershipChange(logged.item()));
+    }
+    return b.build();
+  }
+
+  /** The MembershipChange of a creation, membership change or rename item. */
+  public static MembershipChange membershipChange(Group.Item item) {
+    if (item instanceof Group.ChangeItem change) {
+      return membershipChange(change);
+    }
+    if (item instanceof Group.CreatedItem created) {
+      return MembershipChange.newBuilder().setActor(address(created.owner()))
+          .setUser(address(created.owner())).setKind(MembershipChange.Kind.CREATED)
+          .setRole(io.peyvand.protocol.v1.Role.OWNER).setTitle(created.title()).build();
+    }
+    if (item instanceof Group.TitleItem title) {
+      return MembershipChange.newBuilder().setActor(address(title.actor()))
+          .setKind(MembershipChange.Kind.TITLE_CHANGED).setTitle(title.title()).build();
+    }
+    throw new IllegalArgumentException("not a membership change: " + item);
   }
 
   public static MembershipChange membershipChange(Group.ChangeItem item) {

@@ -347,4 +347,69 @@ class GroupsIT {
     assertTrue(adapters.get("bale").of(group).stream()
         .allMatch(d -> d.getMemberIdsCount() == 0), "bale did not ask for member lists");
   }
+
+  @Test
+  void aLateMemberReadsTheHistoryBeforeTheJoinPageByPage() throws Exception {
+    GroupAddress group = group("history");
+    Map<String, GroupAdapter> adapters = allAdapters();
+    createWithMembers(group);
+    List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
+    GroupInfo joined = call(groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
+        .setActor(RawSession.user("eitaa:owner"))
+        .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
+            .setUser(RawSession.user("bale:late"))).build()).toCompletableFuture());
+    long last = joined.getLastSequence();
+    List<io.peyvand.protocol.v1.HistoryItem> all = new ArrayList<>();
+    long before = 0;
+    int pages = 0;
+    do {
+      io.peyvand.protocol.v1.HistoryPage page = groups.history(
+          io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
+              .setUser(RawSession.user("bale:late")).setBeforeSequence(before).setLimit(70)
+              .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertTrue(page.getItemsCount() <= 70);
+      long bound = before;
+      assertTrue(page.getItemsList().stream().allMatch(it -> bound == 0 || it.getSequence() < bound),
+          "a page holds only items before before_sequence");
+      all.addAll(page.getItemsList());
+      before = page.getNextBeforeSequence();
+      pages++;
+    } while (before != 0 && pages < 10);
+    List<Long> sequences = all.stream().map(io.peyvand.protocol.v1.HistoryItem::getSequence)
+        .toList();
+    List<Long> expected = new ArrayList<>();
+    for (long s = last; s >= 1; s--) {
+      expected.add(s);
+    }
+    assertEquals(expected, sequences, "every item, newest first, no gap, no repeat");
+    assertEquals(3, pages);
+    assertEquals(MembershipChange.Kind.CREATED, all.get(all.size() - 1).getChange().getKind());
+    List<String> posted = new ArrayList<>(all.stream()
+        .filter(io.peyvand.protocol.v1.HistoryItem::hasPost)
+        .map(it -> it.getPost().getMessageId()).toList());
+    java.util.Collections.reverse(posted);
+    await("eitaa received the posts", () -> new HashSet<>(adapters.get("eitaa").postIds(group))
+        .containsAll(ids));
+    assertEquals(adapters.get("eitaa").postIds(group), posted,
+        "the posts in the order the members received them");
+    assertEquals(Set.copyOf(ids), Set.copyOf(posted));
+    // A page from the middle starts right below before_sequence, through the journal index.
+    io.peyvand.protocol.v1.HistoryPage middle = groups.history(
+        io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
+            .setUser(RawSession.user("bale:late")).setBeforeSequence(100).setLimit(5).build())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(List.of(99L, 98L, 97L, 96L, 95L), middle.getItemsList().stream()
+        .map(io.peyvand.protocol.v1.HistoryItem::getSequence).toList());
+    assertEquals(95, middle.getNextBeforeSequence());
+    try {
+      groups.history(io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
+          .setUser(RawSession.user("bale:stranger")).build()).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      throw new AssertionError("a stranger read the history");
+    } catch (ExecutionException e) {
+      Status status = e.getCause() instanceof GrpcServiceException g ? g.getStatus()
+          : Status.fromThrowable(e.getCause());
+      assertEquals(Status.Code.PERMISSION_DENIED, status.getCode(), String.valueOf(status));
+    }
+  }
 }
