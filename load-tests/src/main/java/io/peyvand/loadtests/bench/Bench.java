@@ -16,7 +16,7 @@ import picocli.CommandLine.HelpCommand;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
     description = "Closed-loop benchmarks of a running Peyvand broker through the adapter SDK.",
-    subcommands = {DirectCommand.class, HelpCommand.class})
+    subcommands = {DirectCommand.class, FanoutCommand.class, HelpCommand.class})
 public final class Bench {
 
   public static void main(String[] args) {
