@@ -97,6 +97,13 @@ final class FanoutCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
+      description = "Rounds of the group part, each a new small and large group; only the last"
+          + " is reported (earlier ones warm the broker, Cassandra and this JVM up, so that the"
+          + " small group, run first, is not the one measured cold), but every round's"
+          + " guarantees count (default ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--size-mix", paramLabel = "MIX", defaultValue = "realistic",
       description = "Text body sizes of group posts: realistic (80%% under 200 bytes, up to 16"
           + " KiB) or fixed:N (default ${DEFAULT-VALUE}).")
@@ -196,6 +203,7 @@ final class FanoutCommand implements Callable<Integer> {
       atLeast("--posts", posts, 1);
       atLeast("--in-flight", inFlight, 1);
       atLeast("--warmup", warmup, 0);
+      atLeast("--rounds", rounds, 1);
       atLeast("--grace", graceSeconds, 1);
       atLeast("--setup-timeout", setupTimeoutSeconds, 1);
       atLeast("--ack-interval", ackIntervalMs, 1);
@@ -270,12 +278,24 @@ final class FanoutCommand implements Callable<Integer> {
           common.connection(platformIds.get(0)), broker.pid(), cassandra.pid());
 
       List<GroupFanout.Result> groups = new ArrayList<>();
+      List<GroupFanout.Result> earlier = new ArrayList<>();
       GroupFanout groupFanout = new GroupFanout(this, sessions, log);
       try {
-        if (smallMembers > 0) {
-          groups.add(groupFanout.run(runId, smallMembers, platformIds, parts));
+        for (int round = 1; round <= rounds; round++) {
+          earlier.addAll(groups);
+          groups.clear();
+          String tag = rounds == 1 ? runId : runId + "r" + round;
+          if (smallMembers > 0) {
+            groups.add(groupFanout.run(tag, smallMembers, platformIds, parts));
+          }
+          groups.add(groupFanout.run(tag, members, platformIds, parts));
+          if (round < rounds) {
+            log.println("fanout: round " + round + " of " + rounds + " (not reported): "
+                + new FanoutReport(platformIds, posts, inFlight, warmup, channelWarmup,
+                    common.seed, sizes.name(), runId, groups, List.of(), List.of(), null)
+                    .summary());
+          }
         }
-        groups.add(groupFanout.run(runId, members, platformIds, parts));
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
@@ -299,7 +319,7 @@ final class FanoutCommand implements Callable<Integer> {
         }
       }
       FanoutReport report = new FanoutReport(platformIds, posts, inFlight, warmup,
-          channelWarmup, common.seed, sizes.name(), runId, groups, channels, skipped);
+          channelWarmup, common.seed, sizes.name(), runId, groups, earlier, channels, skipped);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;

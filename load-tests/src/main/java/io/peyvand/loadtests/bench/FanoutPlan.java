@@ -3,13 +3,15 @@ package io.peyvand.loadtests.bench;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Who is in one group (or channel) of the {@code fanout} benchmark and who posts what: {@code
  * total} users spread over the platforms in proportion to their monthly users
- * ({@link Platforms#users}: of 10,000, rubika 4,495, eitaa 2,472, bale 1,854, soroush 1,179), user
+ * ({@link Platforms#users}: of 10,000, rubika 4,494, eitaa 2,472, bale 1,854, soroush 1,180), user
  * ids {@code <tag>-<i>} per platform, the group at the first platform (its home) owned by that
  * platform's user 0. Post {@code i} comes from platform {@code i mod platforms} and, on it, from
  * member {@code (i / platforms) mod members}: round robin over platforms, then over their members,
@@ -19,9 +21,10 @@ import java.util.Map;
 record FanoutPlan(GroupAddress group, String tag, List<String> platforms,
     Map<String, Integer> perPlatform) {
 
+  /** {@code perPlatform} in the platforms' order. */
   FanoutPlan {
     platforms = List.copyOf(platforms);
-    perPlatform = Map.copyOf(perPlatform);
+    perPlatform = Collections.unmodifiableMap(new LinkedHashMap<>(perPlatform));
   }
 
   /** {@code total} users named {@code <tag>-<i>} over {@code platforms}; the group at the first. */

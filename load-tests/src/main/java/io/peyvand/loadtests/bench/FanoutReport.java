@@ -15,24 +15,29 @@ import java.util.stream.Collectors;
  * Latencies are in milliseconds; the channel part is either two results or the reason it was
  * skipped.
  *
- * @param groups the group results, smallest group first
+ * @param groups the group results of the last round, smallest group first
+ * @param earlier the results of earlier rounds (warming up): not reported, but their guarantees
+ *     count
  * @param channels the channel results, smallest first; empty when skipped
  * @param channelSkipped why the channel part did not run; null when it ran
  */
 record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
     int channelWarmup, long seed,
     String sizeMix, String runId, List<GroupFanout.Result> groups,
-    List<ChannelFanout.Result> channels, String channelSkipped) {
+    List<GroupFanout.Result> earlier, List<ChannelFanout.Result> channels,
+    String channelSkipped) {
 
   FanoutReport {
     platforms = List.copyOf(platforms);
     groups = List.copyOf(groups);
+    earlier = List.copyOf(earlier);
     channels = List.copyOf(channels);
   }
 
   /** A guarantee was broken in any part (or a part accepted nothing): exit non-zero. */
   boolean failed() {
     return groups.stream().anyMatch(GroupFanout.Result::failed)
+        || earlier.stream().anyMatch(GroupFanout.Result::failed)
         || channels.stream().anyMatch(ChannelFanout.Result::failed);
   }
 
@@ -63,12 +68,14 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
           fixed(ratio(large.measured().submitToDelivered().value(0.5),
               small.measured().submitToDelivered().value(0.5)))));
     }
+    List<GroupFanout.Result> all = new ArrayList<>(earlier);
+    all.addAll(groups);
     parts.add(String.format(Locale.ROOT, "lost=%d unflagged-dups=%d out-of-order=%d",
-        groups.stream().mapToInt(GroupFanout.Result::lost).sum()
+        all.stream().mapToInt(GroupFanout.Result::lost).sum()
             + channels.stream().mapToInt(c -> c.measured().lost() + c.lostWarmup()).sum(),
-        groups.stream().mapToInt(g -> g.measured().unflaggedDuplicates()).sum()
+        all.stream().mapToInt(g -> g.measured().unflaggedDuplicates()).sum()
             + channels.stream().mapToInt(c -> c.measured().unflaggedDuplicates()).sum(),
-        groups.stream().mapToInt(g -> g.measured().outOfOrder()).sum()
+        all.stream().mapToInt(g -> g.measured().outOfOrder()).sum()
             + channels.stream().mapToInt(c -> c.measured().outOfOrder()).sum()));
     if (channelSkipped != null) {
       parts.add("channel=skipped");
@@ -102,12 +109,13 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
     for (GroupFanout.Result g : groups) {
       FanoutTally t = g.measured();
       out.append('\n').append(String.format(Locale.ROOT, "  group %s: %d members %s, set up"
-              + " in %.1f s (%d log items); %d posts after %d warm-up, at most %d in flight per"
+              + " in %.1f s (%d log items, %.0f members/s); %d posts after %d warm-up, at most %d in flight per"
               + " platform: accepted=%.0f/s deliveries=%.0f/s (%d of %d first arrivals, %d"
               + " frames) submit-accepted p50=%s ms p99=%s ms submit-delivered p50=%s ms p99=%s"
               + " ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d redelivered=%d"
               + " refused=%d%s unanswered=%d%s",
-          g.group(), g.total(), g.members(), g.setupNanos() / 1e9, g.setupItems(), t.posts(),
+          g.group(), g.total(), g.members(), g.setupNanos() / 1e9, g.setupItems(),
+          g.total() * 1e9 / Math.max(1, g.setupNanos()), t.posts(),
           warmup, inFlight, t.acceptedPerSecond(), t.deliveriesPerSecond(), t.deliveries(),
           t.accepted() * platforms.size(), t.frames(), ms(t.submitToAccepted().value(0.5)),
           ms(t.submitToAccepted().value(0.99)), ms(t.submitToDelivered().value(0.5)),
@@ -123,6 +131,11 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
             + " group and per-user limits off for this benchmark (BENCHMARKS.md, fanout), or"
             + " use --start");
       }
+    }
+    for (GroupFanout.Result g : earlier) {
+      out.append('\n').append(String.format(Locale.ROOT, "  earlier round, group %s (warming"
+              + " up, not reported): lost=%d unflagged-dups=%d out-of-order=%d", g.group(),
+          g.lost(), g.measured().unflaggedDuplicates(), g.measured().outOfOrder()));
     }
     if (channelSkipped != null) {
       out.append('\n').append("  channel part skipped: ").append(channelSkipped)
@@ -164,6 +177,8 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
         field("sizeMix", quote(sizeMix)),
         field("runId", quote(runId)),
         field("groups", groups.stream().map(FanoutReport::json)
+            .collect(Collectors.joining(",", "[", "]"))),
+        field("earlierRounds", earlier.stream().map(FanoutReport::json)
             .collect(Collectors.joining(",", "[", "]"))),
         field("channelSkipped", channelSkipped == null ? "null" : quote(channelSkipped)),
         field("channels", channels.stream().map(FanoutReport::json)
