@@ -83,22 +83,21 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
     for (ChannelFanout.Result c : channels) {
       FanoutTally t = c.measured();
       parts.add(String.format(Locale.ROOT, "channel(%d) accepted p50=%s ms delivered-all"
-              + " p50=%s ms p99=%s ms heap=%s", c.subscribers(),
+              + " p50=%s ms p99=%s ms heap-growth=%s", c.subscribers(),
           ms(t.submitToAccepted().value(0.5)), ms(t.submitToAllDelivered().value(0.5)),
-          ms(t.submitToAllDelivered().value(0.99)), mib(c.heapAfter())));
+          ms(t.submitToAllDelivered().value(0.99)), growth(c)));
     }
     if (channels.size() > 1) {
       ChannelFanout.Result small = channels.get(0);
       ChannelFanout.Result large = channels.get(channels.size() - 1);
-      parts.add(String.format(Locale.ROOT, "ratio(%d/%d) delivered-all p50=%s p99=%s heap=%s",
-          large.subscribers(), small.subscribers(),
+      parts.add(String.format(Locale.ROOT, "ratio(%d/%d) accepted p50=%s delivered-all p50=%s"
+              + " p99=%s", large.subscribers(), small.subscribers(),
+          fixed(ratio(large.measured().submitToAccepted().value(0.5),
+              small.measured().submitToAccepted().value(0.5))),
           fixed(ratio(large.measured().submitToAllDelivered().value(0.5),
               small.measured().submitToAllDelivered().value(0.5))),
           fixed(ratio(large.measured().submitToAllDelivered().value(0.99),
-              small.measured().submitToAllDelivered().value(0.99))),
-          large.heapAfter() == null || small.heapAfter() == null ? "?"
-              : fixed(ratio(large.heapAfter().afterGcBytes(),
-                  small.heapAfter().afterGcBytes()))));
+              small.measured().submitToAllDelivered().value(0.99)))));
     }
     return "fanout: " + String.join(" ", parts);
   }
@@ -259,6 +258,18 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
         .map(e -> (separator.equals(":") ? quote(e.getKey().name()) : e.getKey().name())
             + separator + e.getValue())
         .collect(Collectors.joining(",", open, close));
+  }
+
+  /**
+   * How much the broker's heap after GC grew over a channel's posts, e.g. {@code +0.4MiB}: the
+   * memory the posts left behind; {@code ?} without both readings.
+   */
+  private static String growth(ChannelFanout.Result c) {
+    if (c.heapBefore() == null || c.heapAfter() == null) {
+      return "?";
+    }
+    return String.format(Locale.ROOT, "%+.1fMiB",
+        (c.heapAfter().afterGcBytes() - c.heapBefore().afterGcBytes()) / 1048576.0);
   }
 
   private static String mib(BrokerHeap.Reading reading) {
