@@ -33,12 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * subscriber count (the channel entity holds counts per platform, never the subscribers), so the
  * figures that matter are the ratios large/small, measured in the same run.
  *
- * <p>Per channel: create it (the home platform's owner), subscribe every user, wait until GetGroup
- * counts them all, read the broker's heap after a full collection ({@link BrokerHeap}), post the
- * warm-up posts and then the measured ones one at a time from the owner (each one answered and
- * delivered on every platform before the next, so that a post's time is its own and not a queue's),
- * and read the heap again. A post refused RATE_LIMITED (the owner's per-user limit of a broker
- * that keeps it) is submitted again after the hint; its time counts from the accepted attempt.
+ * <p>Per channel: create it (an owner at the home platform who is not a subscriber), subscribe
+ * every user, wait until GetGroup counts them all, read the broker's heap after a full collection
+ * ({@link BrokerHeap}), post the warm-up posts and then the measured ones one at a time from the
+ * owner (each one answered and delivered on every platform before the next, so that a post's
+ * time is its own and not a queue's), and read the heap again. A post refused RATE_LIMITED (the
+ * owner's per-user limit, on a broker that keeps it) is submitted again after the hint; its time
+ * counts from the accepted attempt.
  */
 final class ChannelFanout {
   /** The channel part did not run, and why. */
@@ -160,7 +161,7 @@ final class ChannelFanout {
 
   private void create(FanoutPlan plan) throws Exception {
     FanoutSessions.call(sessions.groups(plan.group().getPlatformId()).createGroup(
-        CreateGroupRequest.newBuilder().setGroup(plan.group()).setActor(plan.owner())
+        CreateGroupRequest.newBuilder().setGroup(plan.group()).setActor(plan.channelOwner())
             .setTitle("fanout channel " + plan.total()).setKind(GroupKind.CHANNEL).setOpen(true)
             .build()));
   }
@@ -204,7 +205,7 @@ final class ChannelFanout {
     GroupSession session = sessions.of(plan.group().getPlatformId());
     for (int i = from; i < to; i++) {
       Envelope post = Envelope.newBuilder().setMessageId(ledger.ids().messageId(i))
-          .setSender(plan.owner()).setGroup(plan.group())
+          .setSender(plan.channelOwner()).setGroup(plan.group())
           .setClientTimestampMs(System.currentTimeMillis())
           .setText(Text.newBuilder().setBody("channel post " + i + " of " + plan.total()))
           .build();

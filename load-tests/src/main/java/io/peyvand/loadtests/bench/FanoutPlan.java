@@ -47,6 +47,15 @@ record FanoutPlan(GroupAddress group, String tag, List<String> platforms,
     return user(group.getPlatformId(), 0);
   }
 
+  /**
+   * A channel's owner, {@code <tag>-owner} at the home platform: not one of the users, who are
+   * all subscribed, so that no subscription names a member already there.
+   */
+  UserAddress channelOwner() {
+    return UserAddress.newBuilder().setPlatformId(group.getPlatformId())
+        .setUserId(tag + "-owner").build();
+  }
+
   /** Who sends post {@code i}. */
   UserAddress poster(int i) {
     String platform = platforms.get(i % platforms.size());
