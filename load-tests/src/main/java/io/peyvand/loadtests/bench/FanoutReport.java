@@ -110,9 +110,9 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
       out.append('\n').append(String.format(Locale.ROOT, "  group %s: %d members %s, set up"
               + " in %.1f s (%d log items, %.0f members/s); %d posts after %d warm-up, at most"
               + " %d in flight per platform: accepted=%.0f/s deliveries=%.0f/s (%d of %d first"
-              + " arrivals, %d frames) submit-accepted p50=%s ms p99=%s ms submit-delivered p50=%s ms p99=%s"
-              + " ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d redelivered=%d"
-              + " refused=%d%s unanswered=%d%s",
+              + " arrivals, %d frames) submit-accepted p50=%s ms p99=%s ms submit-delivered"
+              + " p50=%s ms p99=%s ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d"
+              + " redelivered=%d refused=%d%s unanswered=%d%s",
           g.group(), g.total(), g.members(), g.setupNanos() / 1e9, g.setupItems(),
           g.total() * 1e9 / Math.max(1, g.setupNanos()), t.posts(),
           warmup, inFlight, t.acceptedPerSecond(), t.deliveriesPerSecond(), t.deliveries(),
