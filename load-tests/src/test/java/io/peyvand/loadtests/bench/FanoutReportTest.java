@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.loadtests.bench.FanoutLedger.FanoutTally;
+import io.peyvand.protocol.v1.ErrorCode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,22 @@ class FanoutReportTest {
     assertFalse(report.failed());
     assertTrue(report.text().contains("\n  channel part skipped: BulkSubscribe answered"
         + " INVALID_ARGUMENT; the group part's results stand"), report.text());
+  }
+
+  @Test
+  void rateLimitedPostsAreCountedWithTheHintToTurnTheLimitsOff() {
+    FanoutTally limited = new FanoutTally(3, 2, 1, Map.of(ErrorCode.RATE_LIMITED, 1), 0, 4, 4, 0,
+        0, 0, 0, 0, 100 * MS, 200 * MS, Percentiles.of(new long[] {MS, MS}),
+        Percentiles.of(new long[] {MS, MS, MS, MS}), Percentiles.of(new long[] {MS, MS}));
+    FanoutReport report = new FanoutReport(TWO, 3, 16, 0, 0, 42, "realistic", "r1",
+        List.of(new GroupFanout.Result("g10", 10, Map.of("eitaa", 10L), 0, 10, limited, 0, true,
+            null)), List.of(), List.of(), null);
+    assertFalse(report.failed(), "a refusal is not a broken guarantee");
+    assertTrue(report.text().contains(" refused=1(RATE_LIMITED=1) unanswered=0"), report.text());
+    assertTrue(report.text().contains("\n    posts were refused RATE_LIMITED: run the broker"
+        + " with the group and per-user limits off"), report.text());
+    assertTrue(report.json().contains("\"refused\":1,\"refusedByCode\":{\"RATE_LIMITED\":1},"),
+        report.json());
   }
 
   @Test
