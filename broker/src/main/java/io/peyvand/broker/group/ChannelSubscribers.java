@@ -225,7 +225,10 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   private ChannelSubscribers(ActorContext<Command> context, TimerScheduler<Command> timers,
       SubscriberBucket bucket, ChannelSettings settings, CountSink sink,
       SnapshotAdapter<State> snapshots) {
-    super(PersistenceId.of(ENTITY_KEY.name(), bucket.entityId()),
+    // Not PersistenceId.of, which refuses '|' in an entity id: the bucket's id has two, and the
+    // type name has none, so "ChannelSubscribers|" still reads back as type and entity id.
+    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + PersistenceId.DefaultSeparator()
+            + bucket.entityId()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
     this.timers = timers;
