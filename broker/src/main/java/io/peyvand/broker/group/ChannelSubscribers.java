@@ -196,7 +196,8 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
       return List.copyOf(present);
     }
 
-    State apply(Event event) {
+    /** The only way the state changes: by an event, persisted or replayed. */
+    public State apply(Event event) {
       if (event instanceof Subscribed subscribed) {
         users.addAll(subscribed.userIds());
       } else if (event instanceof Unsubscribed unsubscribed) {

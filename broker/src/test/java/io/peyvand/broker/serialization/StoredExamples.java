@@ -3,7 +3,10 @@ package io.peyvand.broker.serialization;
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
+import io.peyvand.broker.group.BucketCount;
+import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
@@ -48,6 +51,10 @@ final class StoredExamples {
         new Group.PostAccepted(new Message("g-1", ALICE, new Address("eitaa", "family"), AT - 5,
             "", new Content.Text("salam all")), AT + 3),
         new Group.PlatformAcknowledged("bale", 7),
+        new ChannelSubscribers.Subscribed(List.of("bob", "\u0645\u0631\u06cc\u0645")),
+        new ChannelSubscribers.Unsubscribed(List.of("bob")),
+        new SubscribersCounted(List.of(new BucketCount("bale", 17, 4, 1200),
+            new BucketCount("rubika", 0, 1, 0))),
         new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("salam")), AT),
         new UserMailbox.StatusAccepted(2, new Status("m-9", BOB, Status.Kind.READ,
             Status.Failure.NONE, 4, AT), AT + 1),
@@ -82,6 +89,15 @@ final class StoredExamples {
     state.apply(new UserMailbox.ItemsAcknowledged(1, AT + 1));
     state.apply(new UserMailbox.ConsentChanged(true));
     state.apply(new UserMailbox.SenderBlockChanged(new Address("rubika", "spam"), true));
+    return state;
+  }
+
+  /** A subscription bucket reached by events: three changes, two users left. */
+  static ChannelSubscribers.State bucket() {
+    ChannelSubscribers.State state = ChannelSubscribers.State.restore(0, List.of());
+    state.apply(new ChannelSubscribers.Subscribed(List.of("bob", "sara")));
+    state.apply(new ChannelSubscribers.Subscribed(List.of("ali")));
+    state.apply(new ChannelSubscribers.Unsubscribed(List.of("sara")));
     return state;
   }
 }
