@@ -7,6 +7,8 @@
  * Persistence, whichever journal it is configured with, except the idle users' single events, which
  * are copied from rows the journal wrote when it stores them in the Cassandra plugin's layout. The
  * result records are unit-tested ({@code BenchResultsTest}); the scenarios print their figures and
- * are never run by the build.
+ * are never run by the build. {@link io.peyvand.broker.bench.ChannelBucketBench} (heap, snapshot and
+ * event size of one channel subscription bucket) needs no node: it is run with java directly, as its
+ * comment says.
  */
 package io.peyvand.broker.bench;
