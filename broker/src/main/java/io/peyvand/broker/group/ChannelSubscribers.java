@@ -50,7 +50,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *       deleted); the stored form is in serialization.
  * </ul>
  * The state is a set of user ids of the bucket's platform, about 110 bytes of heap per user
- * (ChannelBucketBench).
+ * (ChannelBucketBench). Longer than most entities because the report's small state machine (in
+ * flight, retry, stop once confirmed) lives with the set; the pure parts are
+ * {@link SubscriberBucket} and, on the channel's side, {@link SubscriberCounts} and
+ * {@link CountBuffer}.
  */
 public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedReplies<
     ChannelSubscribers.Command, ChannelSubscribers.Event, ChannelSubscribers.State> {
