@@ -2,10 +2,16 @@ package io.peyvand.broker.serialization;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.persistence.stored.v1.CertificateRevoked;
+import io.peyvand.persistence.stored.v1.ChannelSubscribed;
+import io.peyvand.persistence.stored.v1.ChannelSubscribersCounted;
+import io.peyvand.persistence.stored.v1.ChannelSubscribersSnapshot;
+import io.peyvand.persistence.stored.v1.ChannelUnsubscribed;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
 import io.peyvand.persistence.stored.v1.GroupCountsPublished;
 import io.peyvand.persistence.stored.v1.GroupCreated;
@@ -37,7 +43,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Turns the broker's persisted events (and the mailbox's stored snapshot) into their stored
+ * Turns the broker's persisted events (and the stored snapshots) into their stored
  * protobuf form (module persistence, package peyvand.persistence.v1) and back. The identifier and
  * every manifest are part of the stored data: never change or reuse one. A new event gets a new
  * manifest here and a stored sample in StoredEventSerializerTest; a changed event gets new
@@ -149,6 +155,22 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
             return new Group.CountsPublished(g.getFirstSequence(), g.getPostSequencesList(),
                 g.getAtMs());
           }),
+      codec("channel-subscribed", ChannelSubscribers.Subscribed.class,
+          e -> ChannelSubscribed.newBuilder().addAllUserIds(e.userIds()).build().toByteArray(),
+          bytes -> new ChannelSubscribers.Subscribed(
+              ChannelSubscribed.parseFrom(bytes).getUserIdsList())),
+      codec("channel-unsubscribed", ChannelSubscribers.Unsubscribed.class,
+          e -> ChannelUnsubscribed.newBuilder().addAllUserIds(e.userIds()).build().toByteArray(),
+          bytes -> new ChannelSubscribers.Unsubscribed(
+              ChannelUnsubscribed.parseFrom(bytes).getUserIdsList())),
+      codec("channel-subscribers-counted", SubscribersCounted.class,
+          e -> ChannelSubscribersCounted.newBuilder()
+              .addAllCounts(e.counts().stream().map(StoredGroups::count).toList())
+              .build().toByteArray(),
+          bytes -> new SubscribersCounted(ChannelSubscribersCounted.parseFrom(bytes)
+              .getCountsList().stream().map(StoredGroups::count).toList())),
+      codec("channel-subscribers-snapshot", ChannelSubscribersSnapshot.class,
+          ChannelSubscribersSnapshot::toByteArray, ChannelSubscribersSnapshot::parseFrom),
       codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
           e -> MessageAccepted.newBuilder().setSequence(e.sequence())
               .setMessage(StoredModel.message(e.message()))

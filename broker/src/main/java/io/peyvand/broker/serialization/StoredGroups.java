@@ -1,12 +1,19 @@
 package io.peyvand.broker.serialization;
 
+import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.Membership;
+import io.peyvand.broker.group.SubscriberCounts;
+import io.peyvand.persistence.stored.v1.StoredBucketCount;
 import io.peyvand.persistence.stored.v1.StoredGroupKind;
 import io.peyvand.persistence.stored.v1.StoredMemberChange;
 import io.peyvand.persistence.stored.v1.StoredRole;
+import io.peyvand.persistence.stored.v1.StoredSubscriberCounts;
 
-/** The Group entity's model between the domain and its stored protobuf form. */
+/**
+ * The Group entity's model, and the channel's subscription counts, between the domain and their
+ * stored protobuf form.
+ */
 final class StoredGroups {
   private StoredGroups() {}
 
@@ -66,5 +73,28 @@ final class StoredGroups {
       case MUTED -> new Membership.Muted(user, c.getMuted());
       default -> throw new IllegalArgumentException("unknown stored member change " + c.getOp());
     };
+  }
+
+  static StoredBucketCount count(BucketCount count) {
+    return StoredBucketCount.newBuilder().setPlatformId(count.platformId())
+        .setBucket(count.bucket()).setBucketSequence(count.bucketSequence())
+        .setTotal(count.total()).build();
+  }
+
+  static BucketCount count(StoredBucketCount c) {
+    return new BucketCount(c.getPlatformId(), c.getBucket(), c.getBucketSequence(),
+        c.getTotal());
+  }
+
+  /** The channel's counts for its snapshot: the latest count of each bucket. */
+  public static StoredSubscriberCounts counts(SubscriberCounts counts) {
+    StoredSubscriberCounts.Builder b = StoredSubscriberCounts.newBuilder();
+    counts.buckets().forEach(c -> b.addBuckets(count(c)));
+    return b.build();
+  }
+
+  public static SubscriberCounts counts(StoredSubscriberCounts stored) {
+    return SubscriberCounts.of(stored.getBucketsList().stream().map(StoredGroups::count)
+        .toList());
   }
 }

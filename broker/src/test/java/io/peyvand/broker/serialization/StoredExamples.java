@@ -3,7 +3,10 @@ package io.peyvand.broker.serialization;
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
+import io.peyvand.broker.group.BucketCount;
+import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
@@ -51,6 +54,10 @@ final class StoredExamples {
         new Group.ReactionCounted(new Message("r-1", BOB, new Address("eitaa", "family"), AT - 4,
             "", new Content.Reaction("g-1", "\u2764", false)), AT + 4),
         new Group.CountsPublished(8, List.of(7L, 3L), AT + 5),
+        new ChannelSubscribers.Subscribed(List.of("bob", "\u0645\u0631\u06cc\u0645")),
+        new ChannelSubscribers.Unsubscribed(List.of("bob")),
+        new SubscribersCounted(List.of(new BucketCount("bale", 17, 4, 1200),
+            new BucketCount("rubika", 0, 1, 0))),
         new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("salam")), AT),
         new UserMailbox.StatusAccepted(2, new Status("m-9", BOB, Status.Kind.READ,
             Status.Failure.NONE, 4, AT), AT + 1),
@@ -85,6 +92,15 @@ final class StoredExamples {
     state.apply(new UserMailbox.ItemsAcknowledged(1, AT + 1));
     state.apply(new UserMailbox.ConsentChanged(true));
     state.apply(new UserMailbox.SenderBlockChanged(new Address("rubika", "spam"), true));
+    return state;
+  }
+
+  /** A subscription bucket reached by events: three changes, two users left. */
+  static ChannelSubscribers.State bucket() {
+    ChannelSubscribers.State state = ChannelSubscribers.State.restore(0, List.of());
+    state.apply(new ChannelSubscribers.Subscribed(List.of("bob", "sara")));
+    state.apply(new ChannelSubscribers.Subscribed(List.of("ali")));
+    state.apply(new ChannelSubscribers.Unsubscribed(List.of("sara")));
     return state;
   }
 }
