@@ -2,6 +2,9 @@ package io.peyvand.broker;
 
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.group.ChannelSettings;
+import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
+import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.ingress.Administration;
@@ -181,8 +184,12 @@ public final class Broker {
             CertificateRevocations.init(system);
             UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
                 new MailboxSnapshots(mailboxes.limits()));
-            Group.init(system, Group.Settings.fromConfig(system.settings().config()),
+            ChannelSettings channels = ChannelSettings.fromConfig(system.settings().config());
+            Group.init(system, Group.Settings.fromConfig(system.settings().config()), channels,
                 GroupPending.of(pending));
+            ChannelSubscribers.init(system, channels,
+                Group.countSink(system, channels.bucketAskTimeout()),
+                new ChannelSubscriberSnapshots());
             startSweeps(system, settings, mailboxes, pending);
             return registerBootstrapPlatforms(system, settings);
           })

@@ -88,16 +88,26 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   static final int HISTORY_INDEX_STEP = 64;
 
   /** Starts the sharded entity type on this node. */
-  public static void init(ActorSystem<?> system, Settings settings, GroupPending pending) {
+  public static void init(ActorSystem<?> system, Settings settings, ChannelSettings channels,
+      GroupPending pending) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
-            Address.parse(context.getEntityId()), settings, pending, Clock.systemUTC()))
+            Address.parse(context.getEntityId()), settings, channels, pending, Clock.systemUTC()))
         .withStopMessage(Passivate.INSTANCE));
   }
 
   public static Behavior<Command> create(Address address, Settings settings,
-      GroupPending pending, Clock clock) {
+      ChannelSettings channels, GroupPending pending, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Group(context, timers, address, settings, pending, clock)));
+        new Group(context, timers, address, settings, channels, pending, clock)));
+  }
+
+  /** The sink through which a channel's subscription buckets report to the channel. */
+  public static CountSink countSink(ActorSystem<?> system, Duration timeout) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return (channel, count) -> org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+        sharding.entityRefFor(ENTITY_KEY, channel.toString()),
+        (ActorRef<org.apache.pekko.Done> replyTo) -> new CountSubscribers(count, replyTo),
+        timeout, system.scheduler());
   }
 
   // Commands
@@ -126,6 +136,13 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
   /**
+   * A channel's subscription bucket reports its count; answered once the count is persisted
+   * (with others, as one event) or known already.
+   */
+  public record CountSubscribers(BucketCount count, ActorRef<org.apache.pekko.Done> replyTo)
+      implements Command {}
+
+  /**
    * Where to read the log before {@code beforeSequence} (0: from the latest) for {@code user}'s
    * history request; answered {@link HistoryAccess}.
    */
@@ -149,6 +166,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private record RegistrationDone(String platformId, boolean ok) implements Command {}
 
   private enum PublishCounts implements Command { INSTANCE }
+
+  private enum FlushCounts implements Command { INSTANCE }
 
   // Replies
 
@@ -185,7 +204,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   // Events
 
-  public sealed interface Event {}
+  /** The group's events; {@link SubscribersCounted} is a channel's, kept beside its buckets. */
+  public sealed interface Event permits GroupCreated, MembersChanged, TitleChanged, PostAccepted,
+      PlatformAcknowledged, ReactionCounted, CountsPublished, SubscribersCounted {}
 
   public record GroupCreated(Kind kind, String title, boolean open, Address owner, long atMs)
       implements Event {}
@@ -290,6 +311,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     // group's sequences to the journal's, one entry per HISTORY_INDEX_STEP items, for history.
     private long events;
     private final java.util.TreeMap<Long, Long> journalIndex = new java.util.TreeMap<>();
+    // Channels: subscribers per platform, from the buckets' reports.
+    private final SubscriberCounts subscribers = new SubscriberCounts();
 
     State(Settings settings) {
       this.members = new Membership(settings.maxMembers());
@@ -393,6 +416,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           }
           countsChanged.add(post);
         }
+      } else if (event instanceof SubscribersCounted counted) {
+        subscribers.apply(counted);
       } else if (event instanceof CountsPublished published) {
         for (long post : published.postSequences()) {
           countsChanged.remove(post);
@@ -404,21 +429,30 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       }
     }
 
-    /** The platforms that receive the group's next item: those with members. */
+    /**
+     * The platforms that receive the group's next item: those with members, and for a channel
+     * those with subscribers.
+     */
     Set<String> audience() {
-      return members.perPlatform().keySet();
+      if (kind != Kind.CHANNEL || subscribers.perPlatform().isEmpty()) {
+        return members.perPlatform().keySet();
+      }
+      Set<String> audience = new HashSet<>(members.perPlatform().keySet());
+      audience.addAll(subscribers.perPlatform().keySet());
+      return audience;
     }
 
     /** The platforms with members after the change, and the changed member's platform. */
     private Set<String> audience(Change change) {
-      Set<String> audience = new HashSet<>(members.perPlatform().keySet());
+      Set<String> audience = new HashSet<>(audience());
       audience.add(change.user().platformId());
       return audience;
     }
 
+    /** Members per platform; for a channel its subscribers per platform. */
     Info info(Address address) {
-      return new Info(address, kind, title, open, owner, Map.copyOf(members.perPlatform()),
-          feed.lastSequence(), createdAtMs);
+      return new Info(address, kind, title, open, owner, Map.copyOf(kind == Kind.CHANNEL
+          ? subscribers.perPlatform() : members.perPlatform()), feed.lastSequence(), createdAtMs);
     }
 
     private static String key(Message message) {
@@ -430,6 +464,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private final TimerScheduler<Command> timers;
   private final Address address;
   private final Settings settings;
+  private final ChannelSettings channels;
   private final GroupPending pending;
   private final Clock clock;
   private final SessionDirectory directory;
@@ -444,6 +479,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private final Set<String> registered = new HashSet<>();
   private final Set<String> registering = new HashSet<>();
   private final List<Awaiting> awaitingRegistration = new ArrayList<>();
+  private final CountBuffer<ActorRef<org.apache.pekko.Done>> countBuffer;
   // Items up to this sequence may have been pushed by an incarnation before a restart.
   private long recoveredUpTo;
   private double tokens;
@@ -453,13 +489,15 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private record Awaiting(Set<String> platforms, Runnable reply) {}
 
   private Group(ActorContext<Command> context, TimerScheduler<Command> timers, Address address,
-      Settings settings, GroupPending pending, Clock clock) {
+      Settings settings, ChannelSettings channels, GroupPending pending, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), address.toString()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
     this.timers = timers;
     this.address = address;
     this.settings = settings;
+    this.channels = channels;
+    this.countBuffer = new CountBuffer<>(channels.countFlushMaxBuckets());
     this.pending = pending;
     this.clock = clock;
     this.directory = SessionDirectory.get(context.getSystem());
@@ -532,6 +570,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           return Effect().noReply();
         })
         .onCommand(PublishCounts.class, this::onPublishCounts)
+        .onCommand(CountSubscribers.class, this::onCountSubscribers)
+        .onCommand(FlushCounts.class, (state, flush) -> flushCounts())
         .onCommand(Passivate.class, (state, passivate) -> Effect().stop().thenNoReply())
         .build();
   }
@@ -654,6 +694,40 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     return persistThenReply(new CountsPublished(state.feed().lastSequence() + 1,
             List.copyOf(state.countsChanged), clock.millis()), Set.copyOf(state.audience()),
         context.getSystem().ignoreRef(), s -> Boolean.TRUE);
+  }
+
+  /**
+   * Buffers a bucket's report; the buffer is persisted as one event after
+   * {@code count-flush-after} or when {@code count-flush-max-buckets} buckets wait, and the
+   * reports are answered only then.
+   */
+  private ReplyEffect<Event, State> onCountSubscribers(State state, CountSubscribers report) {
+    if (!state.exists() || state.kind != Kind.CHANNEL) {
+      // Nothing to count (a bucket of a channel that never existed): stop its reports.
+      return Effect().reply(report.replyTo(), org.apache.pekko.Done.getInstance());
+    }
+    return switch (countBuffer.offer(report.count(), report.replyTo(), state.subscribers)) {
+      case STALE -> Effect().reply(report.replyTo(), org.apache.pekko.Done.getInstance());
+      case FIRST -> {
+        timers.startSingleTimer(FlushCounts.INSTANCE, channels.countFlushAfter());
+        yield Effect().noReply();
+      }
+      case ADDED -> Effect().noReply();
+      case FULL -> flushCounts();
+    };
+  }
+
+  private ReplyEffect<Event, State> flushCounts() {
+    timers.cancel(FlushCounts.INSTANCE);
+    if (countBuffer.isEmpty()) {
+      return Effect().noReply();
+    }
+    CountBuffer.Drained<ActorRef<org.apache.pekko.Done>> drained = countBuffer.drain();
+    return Effect().persist(drained.event()).thenRun(s -> {
+      drained.waiters().forEach(w -> w.tell(org.apache.pekko.Done.getInstance()));
+      // A platform that just got its first subscribers receives the channel's next posts.
+      deliverAll(s);
+    }).thenNoReply();
   }
 
   /** Takes one posting token; 0 if there was one, else how long until there is. */

@@ -8,7 +8,7 @@ import java.util.List;
  * ignores the stale ones, so replaying it is exact. An event of the channel entity (stored form
  * "channel-subscribers-counted").
  */
-public record SubscribersCounted(List<BucketCount> counts) {
+public record SubscribersCounted(List<BucketCount> counts) implements Group.Event {
   public SubscribersCounted {
     counts = List.copyOf(counts);
   }

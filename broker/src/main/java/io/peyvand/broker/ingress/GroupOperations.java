@@ -1,5 +1,7 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.group.ChannelSettings;
+import io.peyvand.broker.group.ChannelSubscriptions;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.ingress.Operations.Either;
@@ -8,6 +10,7 @@ import io.peyvand.broker.model.Message;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.Accepted;
+import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Error;
@@ -55,6 +58,8 @@ public final class GroupOperations {
   private final Duration askTimeout;
   private final Duration retention;
   private final Serialization serialization;
+  private final ChannelSettings channels;
+  private final ChannelSubscriptions subscriptions;
   // Made on first use: it opens the journal's driver session.
   private volatile JournalReader reader;
 
@@ -69,6 +74,8 @@ public final class GroupOperations {
     this.askTimeout = askTimeout;
     this.retention = system.settings().config().getDuration("peyvand.groups.retention");
     this.serialization = SerializationExtension.get(system.classicSystem());
+    this.channels = ChannelSettings.fromConfig(system.settings().config());
+    this.subscriptions = new ChannelSubscriptions(sharding, channels);
   }
 
   /** A post to a group, already validated and checked for the sender and rate limits. */
@@ -150,22 +157,91 @@ public final class GroupOperations {
         new Group.ChangeMembers(WireMapping.address(in.getActor()), changes, replyTo));
   }
 
-  /** A user of the acting platform joins an open group. */
+  /** A user of the acting platform joins an open group, or subscribes to an open channel. */
   public CompletionStage<Either<GroupInfo>> join(String platformId, JoinRequest in) {
     Optional<Error> bad = group(in.getGroup(), "group")
         .or(() -> ownUser(platformId, in.getUser(), "user"));
     Address user = WireMapping.address(in.getUser());
-    return call(platformId, "join", bad, in.getGroup(), replyTo -> new Group.ChangeMembers(user,
-        List.of(new Membership.Added(user, Membership.Role.MEMBER)), replyTo));
+    return byKind(platformId, "join", bad, in.getGroup(),
+        group -> call(platformId, "join", Optional.empty(), in.getGroup(), replyTo ->
+            new Group.ChangeMembers(user, List.of(new Membership.Added(user,
+                Membership.Role.MEMBER)), replyTo)),
+        channel -> subscribe(platformId, "join", channel, List.of(user.userId()), true));
   }
 
-  /** A user of the acting platform leaves a group. */
+  /** A user of the acting platform leaves a group, or unsubscribes from a channel. */
   public CompletionStage<Either<GroupInfo>> leave(String platformId, LeaveRequest in) {
     Optional<Error> bad = group(in.getGroup(), "group")
         .or(() -> ownUser(platformId, in.getUser(), "user"));
     Address user = WireMapping.address(in.getUser());
-    return call(platformId, "leave", bad, in.getGroup(), replyTo -> new Group.ChangeMembers(user,
-        List.of(new Membership.Removed(user)), replyTo));
+    return byKind(platformId, "leave", bad, in.getGroup(),
+        group -> call(platformId, "leave", Optional.empty(), in.getGroup(), replyTo ->
+            new Group.ChangeMembers(user, List.of(new Membership.Removed(user)), replyTo)),
+        channel -> subscribe(platformId, "leave", channel, List.of(user.userId()), false));
+  }
+
+  /**
+   * Up to {@code bulk-max-users} users of the acting platform subscribe to an open channel at
+   * once (bucket by bucket, in parallel); subscribing a subscriber again changes nothing.
+   */
+  public CompletionStage<Either<GroupInfo>> bulkSubscribe(String platformId,
+      BulkSubscribeRequest in) {
+    Optional<Error> bad = group(in.getGroup(), "group").or(() -> in.getUsersCount() == 0
+        || in.getUsersCount() > channels.maxBulkUsers()
+        ? Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "users: give 1 to "
+            + channels.maxBulkUsers() + " users, not " + in.getUsersCount()))
+        : Optional.empty());
+    List<String> userIds = new ArrayList<>(in.getUsersCount());
+    for (int i = 0; bad.isEmpty() && i < in.getUsersCount(); i++) {
+      bad = ownUser(platformId, in.getUsers(i), "users[" + i + "]");
+      userIds.add(in.getUsers(i).getUserId());
+    }
+    return byKind(platformId, "bulk-subscribe", bad, in.getGroup(),
+        group -> CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
+            ErrorCode.INVALID_ARGUMENT, WireMapping.group(in.getGroup()) + " is a group, not a"
+                + " channel: add its members with ChangeMembers"))),
+        channel -> subscribe(platformId, "bulk-subscribe", channel, userIds, true));
+  }
+
+  /**
+   * Runs {@code whenGroup} or {@code whenChannel} by the kind of the group named (after the
+   * checks in {@code bad}); a group or channel that does not exist is UNKNOWN_GROUP.
+   */
+  private CompletionStage<Either<GroupInfo>> byKind(String platformId, String what,
+      Optional<Error> bad, GroupAddress address,
+      Function<Group.Info, CompletionStage<Either<GroupInfo>>> whenGroup,
+      Function<Group.Info, CompletionStage<Either<GroupInfo>>> whenChannel) {
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(
+          operations.record(platformId, what, Either.error(bad.get())));
+    }
+    return this.<Group.Reply>ask(WireMapping.group(address), Group.Get::new)
+        .thenCompose(reply -> {
+          if (reply instanceof Group.Refused refused) {
+            return CompletableFuture.completedFuture(Either.<GroupInfo>error(error(refused)));
+          }
+          Group.Info info = (Group.Info) reply;
+          return info.kind() == Group.Kind.CHANNEL ? whenChannel.apply(info)
+              : whenGroup.apply(info);
+        })
+        .exceptionally(failure -> Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, what, result));
+  }
+
+  /** Subscribes (or unsubscribes) users of the platform to an open channel; then its info. */
+  private CompletionStage<Either<GroupInfo>> subscribe(String platformId, String what,
+      Group.Info channel, List<String> userIds, boolean subscribe) {
+    if (subscribe && !channel.open()) {
+      return CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
+          ErrorCode.NOT_PERMITTED, "channel " + channel.address() + " is not open: its owner"
+              + " or an admin adds members")));
+    }
+    CompletionStage<ChannelSubscriptions.Outcome> done = subscribe
+        ? subscriptions.subscribe(channel.address(), platformId, userIds)
+        : subscriptions.unsubscribe(channel.address(), platformId, userIds);
+    return done.thenCompose(outcome -> this.<Group.Reply>ask(channel.address(), Group.Get::new))
+        .thenApply(reply -> reply instanceof Group.Info info ? Either.ok(info(info))
+            : Either.<GroupInfo>error(error((Group.Refused) reply)));
   }
 
   /** An owner or admin of the acting platform renames a group. */
@@ -181,13 +257,6 @@ public final class GroupOperations {
   public CompletionStage<Either<GroupInfo>> get(String platformId, GetGroupRequest in) {
     return call(platformId, "get-group", group(in.getGroup(), "group"), in.getGroup(),
         Group.Get::new);
-  }
-
-  /** Subscribes many users of the acting platform to a channel. */
-  public CompletionStage<Either<GroupInfo>> bulkSubscribe(String platformId,
-      io.peyvand.protocol.v1.BulkSubscribeRequest in) {
-    return CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
-        ErrorCode.INVALID_ARGUMENT, "BulkSubscribe is not served yet")));
   }
 
   /**
@@ -215,11 +284,20 @@ public final class GroupOperations {
             return CompletableFuture.completedFuture(Either.<HistoryPage>error(error(refused)));
           }
           Group.HistoryAccess access = (Group.HistoryAccess) reply;
-          if (!access.member()) {
-            return CompletableFuture.completedFuture(Either.<HistoryPage>error(ErrorCodes.error(
-                ErrorCode.NOT_PERMITTED, "history of " + group + " is served to its members;"
-                    + " " + user + " is not one")));
-          }
+          CompletionStage<Boolean> allowed = access.member() || access.kind() != Group.Kind.CHANNEL
+              ? CompletableFuture.completedFuture(access.member())
+              : subscriptions.isSubscribed(group, user);
+          return allowed.thenCompose(ok -> ok ? page(group, access, before, limit)
+              : CompletableFuture.completedFuture(Either.<HistoryPage>error(ErrorCodes.error(
+                  ErrorCode.NOT_PERMITTED, "history of " + group + " is served to its members"
+                      + " (and a channel's subscribers); " + user + " is not one"))));
+        })
+        .exceptionally(failure -> Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "history", result));
+  }
+
+  private CompletionStage<Either<HistoryPage>> page(Address group, Group.HistoryAccess access,
+      long before, int limit) {
           long cutoff = System.currentTimeMillis() - retention.toMillis();
           List<Group.LoggedItem> items = new ArrayList<>();
           return collect(PersistenceId.of(Group.ENTITY_KEY.name(), group.toString()).id(),
@@ -233,9 +311,6 @@ public final class GroupOperations {
                 }
                 return Either.ok(page.build());
               });
-        })
-        .exceptionally(failure -> Either.error(Operations.unavailable(failure)))
-        .thenApply(result -> operations.record(platformId, "history", result));
   }
 
   /**

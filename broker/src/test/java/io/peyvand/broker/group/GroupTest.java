@@ -32,6 +32,8 @@ class GroupTest {
   private static final Address SARA = new Address("rubika", "sara");
   private static final Address REZA = new Address("soroush", "reza");
   private static final Address STRANGER = new Address("bale", "stranger");
+  private static final ChannelSettings CHANNELS =
+      ChannelSettings.fromConfig(ConfigFactory.load());
 
   private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
       .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
@@ -56,7 +58,7 @@ class GroupTest {
   @BeforeEach
   void fresh() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, Group.Settings.DEFAULTS, pendingIndex,
+        Group.create(GROUP, Group.Settings.DEFAULTS, CHANNELS, pendingIndex,
             Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             // Commands carry local reply-to refs; the state is never snapshotted yet.
@@ -185,7 +187,7 @@ class GroupTest {
         Group.create(GROUP, new Group.Settings(200_000, 10_000, java.time.Duration.ofDays(30), 64,
             java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1),
             java.time.Duration.ofMillis(200), 0, 0, java.time.Duration.ofMillis(100)),
-            pendingIndex, Clock.systemUTC()),
+            CHANNELS, pendingIndex, Clock.systemUTC()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             .withVerifyCommands(false).withVerifyState(false));
     create(Group.Kind.CHANNEL);
