@@ -101,6 +101,14 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         new Group(context, timers, address, settings, channels, pending, clock)));
   }
 
+  /**
+   * "Group|eitaa:family", as PersistenceId.of would make it, which refuses a '|' in the id while
+   * group ids may contain one.
+   */
+  public static PersistenceId persistenceId(Address group) {
+    return PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + group);
+  }
+
   /** The sink through which a channel's subscription buckets report to the channel. */
   public static CountSink countSink(ActorSystem<?> system, Duration timeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -490,7 +498,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   private Group(ActorContext<Command> context, TimerScheduler<Command> timers, Address address,
       Settings settings, ChannelSettings channels, GroupPending pending, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), address.toString()),
+    super(persistenceId(address),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
     this.timers = timers;

@@ -42,7 +42,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 
@@ -300,7 +299,7 @@ public final class GroupOperations {
       long before, int limit) {
           long cutoff = System.currentTimeMillis() - retention.toMillis();
           List<Group.LoggedItem> items = new ArrayList<>();
-          return collect(PersistenceId.of(Group.ENTITY_KEY.name(), group.toString()).id(),
+          return collect(Group.persistenceId(group).id(),
               access.fromJournalSequence(), before, limit, cutoff, items)
               .thenApply(more -> {
                 HistoryPage.Builder page = HistoryPage.newBuilder();

@@ -207,7 +207,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private UserMailbox(ActorContext<Command> context, TimerScheduler<Command> timers,
       Address owner, MailboxSettings settings, PendingRegistry registry,
       SnapshotAdapter<MailboxState> snapshots, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), owner.toString()),
+    // "UserMailbox|bale:bob", as PersistenceId.of would make it, which refuses a '|' in the id
+    // while user ids may contain one.
+    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + owner),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
     this.timers = timers;

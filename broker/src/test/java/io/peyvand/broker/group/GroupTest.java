@@ -226,4 +226,16 @@ class GroupTest {
         new Content.Reaction(target, emoji, remove));
     return group.<Group.PostReply>runCommand(replyTo -> new Group.Post(message, replyTo)).reply();
   }
+
+  @Test
+  void aGroupIdWithAVerticalBarIsAGroup() {
+    group = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Group.create(new Address("eitaa", "fam|ily"), Group.Settings.DEFAULTS, CHANNELS,
+            pendingIndex, Clock.systemUTC()),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings()
+            .withVerifyCommands(false).withVerifyState(false));
+    assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP));
+    group.restart();
+    assertTrue(group.getState().exists());
+  }
 }

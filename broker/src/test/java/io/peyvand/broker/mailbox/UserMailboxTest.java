@@ -141,6 +141,14 @@ class UserMailboxTest {
   }
 
   @Test
+  void aUserIdWithAVerticalBarHasAMailbox() {
+    // '|' is allowed in user ids but reserved by PersistenceId.of: the mailbox must not use it.
+    Address alice = new Address(eitaaId, "alice-bar");
+    Address bar = new Address(baleId, "b|ob");
+    assertInstanceOf(UserMailbox.Accepted.class, accept(text(alice, bar, "salam"), true));
+  }
+
+  @Test
   void acceptedMessagesGetIncreasingSequencesAndAreDeliveredInOrder() {
     Address alice = new Address(eitaaId, "alice-1");
     Address bob = new Address(baleId, "bob-1");
