@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  *   <li>group: present and valid (its home platform's id, then group_id under the user id rule;
  *       INVALID_ADDRESS, or INVALID_TEXT for a control character, see {@link Addresses});
  *   <li>actor, user, and each user of a change or of a bulk subscription: present and valid
- *       (INVALID_ADDRESS);
+ *       (INVALID_ADDRESS); CreateGroup's actor of the group's home platform (INVALID_ARGUMENT);
  *   <li>title: not blank (INVALID_FRAME), at most {@value #MAX_TITLE_BYTES} bytes of UTF-8
  *       (INVALID_ARGUMENT; checked before the characters, which bounds that work), no control
  *       character, line breaks included (INVALID_TEXT);
@@ -87,12 +87,13 @@ public final class GroupRequestValidator {
         + " is not a request of the Groups service");
   }
 
-  /** group, actor, title, kind. */
+  /** group, actor (of the group's home platform), title, kind. */
   public static Optional<Error> validate(CreateGroupRequest request) {
     return first(
         () -> group(request.hasGroup(), request.getGroup()),
         () -> user(request.hasActor(), request.getActor(), "actor",
             "the user creating the group, who becomes its owner"),
+        () -> home(request.getGroup(), request.getActor()),
         () -> title(request.getTitle()),
         () -> kind(request.getKind(), request.getKindValue()));
   }
@@ -165,6 +166,16 @@ public final class GroupRequestValidator {
           + whose + " (platform_id and user_id)");
     }
     return Addresses.validate(user, field);
+  }
+
+  private static Optional<Error> home(GroupAddress group, UserAddress actor) {
+    if (group.getPlatformId().equals(actor.getPlatformId())) {
+      return Optional.empty();
+    }
+    return refuse(ErrorCode.INVALID_ARGUMENT, "group.platform_id is "
+        + TextRules.quote(group.getPlatformId()) + " but actor.platform_id is "
+        + TextRules.quote(actor.getPlatformId()) + ": a group is created at its creator's"
+        + " platform, its home; set group.platform_id to the actor's platform");
   }
 
   private static Optional<Error> title(String title) {

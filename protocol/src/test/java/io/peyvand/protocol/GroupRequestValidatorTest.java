@@ -90,6 +90,13 @@ class GroupRequestValidatorTest {
   }
 
   @Test
+  void aGroupIsCreatedAtItsCreatorsPlatformOnly() {
+    assertRefused(GroupRequestValidator.validate(create().setActor(BOB).build()),
+        ErrorCode.INVALID_ARGUMENT, "group.platform_id is \"eitaa\"",
+        "actor.platform_id is \"bale\"", "home");
+  }
+
+  @Test
   void anEmptyOrBlankTitleIsRefused() {
     assertRefused(GroupRequestValidator.validate(create().setTitle("").build()),
         ErrorCode.INVALID_FRAME, "title is empty", "256 bytes");
