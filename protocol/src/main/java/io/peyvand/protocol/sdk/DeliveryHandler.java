@@ -5,6 +5,7 @@ import io.peyvand.protocol.v1.GroupDelivery;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What an adapter does with each delivery: store the message (or status) on its platform. The
@@ -65,6 +66,25 @@ public interface DeliveryHandler {
       @Override
       public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
         return run(() -> groups.accept(delivery));
+      }
+    };
+  }
+
+  /**
+   * A handler of mailboxes ({@code deliveries}) and groups ({@code groups}), e.g.
+   * {@code DeliveryHandler.withGroups(this::onDelivery, this::onGroupDelivery)}.
+   */
+  static DeliveryHandler withGroups(DeliveryHandler deliveries,
+      Function<GroupDelivery, CompletionStage<Void>> groups) {
+    return new DeliveryHandler() {
+      @Override
+      public CompletionStage<Void> handle(Delivery delivery) {
+        return deliveries.handle(delivery);
+      }
+
+      @Override
+      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
+        return groups.apply(delivery);
       }
     };
   }
