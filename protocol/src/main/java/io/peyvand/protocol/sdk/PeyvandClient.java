@@ -100,7 +100,9 @@ public final class PeyvandClient implements AutoCloseable {
    * accepted envelope "duplicate" with the original sequence. Fails with
    * {@link NotAnsweredException} if no final answer came (attempts used up on lost sessions,
    * submit-timeout, close), with {@link BackpressureException} at once if max-pending-submits are
-   * waiting. The envelope needs a message_id, unique per sender: it is the idempotency key.
+   * waiting. The envelope needs a message_id, unique per sender: it is the idempotency key. A
+   * post to a group or channel is an envelope with group set instead of recipient; its accepted
+   * sequence is the post's in the group's log.
    */
   public CompletionStage<SubmitOutcome> submit(Envelope envelope) {
     if (envelope.getMessageId().isEmpty()) {

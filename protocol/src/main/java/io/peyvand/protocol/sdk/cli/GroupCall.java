@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk.cli;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
@@ -26,12 +27,13 @@ import picocli.CommandLine.Spec;
  * broker and TLS options of the other commands, a {@link PeyvandClient} for the calling platform
  * (its group operations check each request before sending it and map the broker's refusals back
  * to error codes; no session is opened), and one exit status for every outcome: 0 done, 1 refused
- * by the broker (printed as {@code refused CODE: message}), 2 a request that breaks a rule of
- * groups.proto (nothing sent; a usage error) or a broker that could not be reached.
+ * by the broker (printed as {@code refused CODE: message}), 2 a usage error, a request that breaks
+ * a rule of groups.proto (nothing sent; {@code not sent: CODE: message} on stderr), a broker that
+ * does not serve Groups, or one that could not be reached.
  */
 abstract class GroupCall implements Callable<Integer> {
   static final int REFUSED = 1;
-  static final int UNREACHABLE = 2;
+  static final int NOT_SENT = 2;
 
   @Mixin
   BrokerOption broker = new BrokerOption();
@@ -71,8 +73,10 @@ abstract class GroupCall implements Callable<Integer> {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof CallRefusedException refused && refused.local()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "not sent: "
-            + refused.code() + ": " + refused.error().getMessage());
+        // The value is wrong, not the command line's shape: the message names the field, and
+        // the usage text would only bury it.
+        err.println("not sent: " + refused.code() + ": " + refused.error().getMessage());
+        return NOT_SENT;
       }
       if (cause instanceof CallRefusedException refused) {
         out.println("refused " + refused.code() + ": " + refused.error().getMessage());
@@ -83,13 +87,19 @@ abstract class GroupCall implements Callable<Integer> {
             + status.getStatus().getDescription());
         return REFUSED;
       }
+      if (cause instanceof StatusRuntimeException status
+          && status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        err.println("the broker at " + endpoint + " does not serve peyvand.v1.Groups"
+            + " (UNIMPLEMENTED): it is a version without groups and channels");
+        return NOT_SENT;
+      }
       err.println(BrokerOption.unreachable(endpoint, SendCommand.reason(cause, "Groups") + "; "
           + connection.triedOver()));
-      return UNREACHABLE;
+      return NOT_SENT;
     } catch (TimeoutException e) {
       err.println(BrokerOption.unreachable(endpoint, "no answer in time; "
           + connection.triedOver()));
-      return UNREACHABLE;
+      return NOT_SENT;
     } finally {
       out.flush();
       err.flush();

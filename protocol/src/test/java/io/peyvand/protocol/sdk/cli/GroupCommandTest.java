@@ -173,8 +173,20 @@ class GroupCommandTest {
   void aRequestTheProtocolRefusesIsNotSentAndIsAUsageErrorNamingTheField() {
     Run run = run("group", "title", "eitaa:family", "--as", "eitaa:alice", "x".repeat(300));
     assertEquals(2, run.status());
-    assertTrue(run.err().contains("not sent: INVALID_ARGUMENT: title is 300 bytes"), run.err());
+    assertTrue(run.err().startsWith("not sent: INVALID_ARGUMENT: title is 300 bytes"),
+        run.err());
+    assertEquals(1, run.err().lines().count(), "the field's problem, not the usage text");
     assertEquals(List.of(), broker.groupCalls);
+  }
+
+  @Test
+  void aBrokerWithoutGroupsIsSaidToBeOne() {
+    broker.onGroupCall = request -> CompletableFuture.failedFuture(
+        new org.apache.pekko.grpc.GrpcServiceException(io.grpc.Status.UNIMPLEMENTED));
+    Run run = run("group", "info", "eitaa:family");
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("does not serve peyvand.v1.Groups (UNIMPLEMENTED)"),
+        run.err());
   }
 
   @Test
