@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
  * group as {@link GroupFormat#info}, a history item as {@link GroupFormat#line}, a post as
  * {@code send} prints a submission. The member changes (add ... unmute) and info also serve
  * channels; {@code channel} has the channel's own words.
+ *
+ * <p>Longer than most classes here because picocli wants a class per subcommand: thirteen small
+ * ones, most of them a name, a description and the op they send, over four shared bases.
  */
 @Command(name = "group", mixinStandardHelpOptions = true,
     description = "Groups by hand: create, change members, join, leave, rename, post, look up.",
