@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * User addresses ({@link UserAddress}): the rules of envelope.proto and the text form
- * {@code platform_id:user_id}, e.g. {@code bale:bob}.
+ * {@code platform_id:user_id}, e.g. {@code bale:bob}; group addresses ({@link GroupAddress}) the
+ * same way, {@code home_platform:group_id}, e.g. {@code eitaa:family}.
  *
  * <p>platform_id: 2-32 characters of a-z, 0-9, '_' and '-', starting with a letter. user_id: 1-128
  * characters (code points), none of them whitespace, a control character or ':', and valid
@@ -72,6 +73,41 @@ public final class Addresses {
       throw new IllegalArgumentException(error.getMessage());
     });
     return address.getPlatformId() + ":" + address.getUserId();
+  }
+
+  /**
+   * Parses the text form {@code home_platform:group_id} of a group's address, e.g.
+   * {@code eitaa:family} (split at the first ':'), under the same rules as {@link #parse}: the
+   * group id follows the user id rule. Anything else throws IllegalArgumentException saying what
+   * to fix.
+   */
+  public static GroupAddress parseGroup(String text) {
+    Objects.requireNonNull(text, "text");
+    int colon = text.indexOf(':');
+    String form = "write a group's address as home_platform:group_id, e.g. eitaa:family";
+    if (colon < 0) {
+      throw new IllegalArgumentException("group address " + TextRules.quote(text)
+          + " has no ':'; " + form);
+    }
+    GroupAddress group = GroupAddress.newBuilder().setPlatformId(text.substring(0, colon))
+        .setGroupId(text.substring(colon + 1)).build();
+    validate(group, "group").ifPresent(error -> {
+      throw new IllegalArgumentException("group address " + TextRules.quote(text) + ": "
+          + error.getMessage().substring("group.".length()) + "; " + form);
+    });
+    return group;
+  }
+
+  /**
+   * The text form {@code home_platform:group_id} of a valid group address; {@link #parseGroup}
+   * reads it back. An invalid address throws IllegalArgumentException.
+   */
+  public static String format(GroupAddress address) {
+    Objects.requireNonNull(address, "address");
+    validate(address, "group").ifPresent(error -> {
+      throw new IllegalArgumentException(error.getMessage());
+    });
+    return address.getPlatformId() + ":" + address.getGroupId();
   }
 
   /**
