@@ -9,6 +9,7 @@ import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Message;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.GroupRequestValidator;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
@@ -62,7 +63,6 @@ public final class GroupOperations {
   // Made on first use: it opens the journal's driver session.
   private volatile JournalReader reader;
 
-  private static final int MAX_HISTORY_PAGE = 500;
   private static final int DEFAULT_HISTORY_PAGE = 100;
   private static final int HISTORY_READ_EVENTS = 256;
 
@@ -108,12 +108,8 @@ public final class GroupOperations {
 
   /** Creates a group or channel for a user of the acting platform, its home platform. */
   public CompletionStage<Either<GroupInfo>> create(String platformId, CreateGroupRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group")
-        .or(() -> ownUser(platformId, in.getActor(), "actor"))
-        .or(() -> in.getKind() == GroupKind.GROUP || in.getKind() == GroupKind.CHANNEL
-            ? Optional.empty() : Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT,
-                "kind must be GROUP or CHANNEL")))
-        .or(() -> title(in.getTitle()));
+    Optional<Error> bad = GroupRequestValidator.validate(in)
+        .or(() -> ownUser(platformId, in.getActor(), "actor"));
     Group.Kind kind = in.getKind() == GroupKind.CHANNEL ? Group.Kind.CHANNEL : Group.Kind.GROUP;
     return call(platformId, "create-group", bad, in.getGroup(), replyTo -> new Group.Create(kind,
         in.getTitle(), in.getOpen(), WireMapping.address(in.getActor()), replyTo));
@@ -122,43 +118,31 @@ public final class GroupOperations {
   /** Membership changes by an owner or admin of the acting platform. */
   public CompletionStage<Either<GroupInfo>> changeMembers(String platformId,
       ChangeMembersRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group")
-        .or(() -> ownUser(platformId, in.getActor(), "actor"))
-        .or(() -> in.getChangesCount() == 0 || in.getChangesCount() > 1000
-            ? Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "changes: give 1 to 1000"
-                + " changes, not " + in.getChangesCount()))
-            : Optional.empty());
-    List<Membership.Change> changes = new ArrayList<>();
-    for (int i = 0; bad.isEmpty() && i < in.getChangesCount(); i++) {
-      MemberChange change = in.getChanges(i);
-      String field = "changes[" + i + "]";
-      bad = Addresses.validate(change.getUser(), field + ".user");
-      if (bad.isEmpty()) {
-        Address user = WireMapping.address(change.getUser());
-        Optional<Membership.Change> mapped = switch (change.getOp()) {
-          case ADD -> Optional.of(new Membership.Added(user, Membership.Role.MEMBER));
-          case REMOVE -> Optional.of(new Membership.Removed(user));
-          case PROMOTE -> Optional.of(new Membership.RoleChanged(user, Membership.Role.ADMIN));
-          case DEMOTE -> Optional.of(new Membership.RoleChanged(user, Membership.Role.MEMBER));
-          case MUTE -> Optional.of(new Membership.Muted(user, true));
-          case UNMUTE -> Optional.of(new Membership.Muted(user, false));
-          default -> Optional.empty();
-        };
-        if (mapped.isEmpty()) {
-          bad = Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, field + ".op must be"
-              + " ADD, REMOVE, PROMOTE, DEMOTE, MUTE or UNMUTE"));
-        } else {
-          changes.add(mapped.get());
-        }
-      }
-    }
+    Optional<Error> bad = GroupRequestValidator.validate(in)
+        .or(() -> ownUser(platformId, in.getActor(), "actor"));
+    List<Membership.Change> changes = bad.isPresent() ? List.of()
+        : in.getChangesList().stream().map(GroupOperations::change).toList();
     return call(platformId, "change-members", bad, in.getGroup(), replyTo ->
         new Group.ChangeMembers(WireMapping.address(in.getActor()), changes, replyTo));
   }
 
+  /** A member change as the entity takes it (the request was validated: the op is known). */
+  private static Membership.Change change(MemberChange change) {
+    Address user = WireMapping.address(change.getUser());
+    return switch (change.getOp()) {
+      case ADD -> new Membership.Added(user, Membership.Role.MEMBER);
+      case REMOVE -> new Membership.Removed(user);
+      case PROMOTE -> new Membership.RoleChanged(user, Membership.Role.ADMIN);
+      case DEMOTE -> new Membership.RoleChanged(user, Membership.Role.MEMBER);
+      case MUTE -> new Membership.Muted(user, true);
+      case UNMUTE -> new Membership.Muted(user, false);
+      default -> throw new IllegalArgumentException("unvalidated op " + change.getOp());
+    };
+  }
+
   /** A user of the acting platform joins an open group, or subscribes to an open channel. */
   public CompletionStage<Either<GroupInfo>> join(String platformId, JoinRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group")
+    Optional<Error> bad = GroupRequestValidator.validate(in)
         .or(() -> ownUser(platformId, in.getUser(), "user"));
     Address user = WireMapping.address(in.getUser());
     return byKind(platformId, "join", bad, in.getGroup(),
@@ -170,7 +154,7 @@ public final class GroupOperations {
 
   /** A user of the acting platform leaves a group, or unsubscribes from a channel. */
   public CompletionStage<Either<GroupInfo>> leave(String platformId, LeaveRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group")
+    Optional<Error> bad = GroupRequestValidator.validate(in)
         .or(() -> ownUser(platformId, in.getUser(), "user"));
     Address user = WireMapping.address(in.getUser());
     return byKind(platformId, "leave", bad, in.getGroup(),
@@ -185,16 +169,10 @@ public final class GroupOperations {
    */
   public CompletionStage<Either<GroupInfo>> bulkSubscribe(String platformId,
       BulkSubscribeRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group").or(() -> in.getUsersCount() == 0
-        || in.getUsersCount() > channels.maxBulkUsers()
-        ? Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "users: give 1 to "
-            + channels.maxBulkUsers() + " users, not " + in.getUsersCount()))
-        : Optional.empty());
-    List<String> userIds = new ArrayList<>(in.getUsersCount());
-    for (int i = 0; bad.isEmpty() && i < in.getUsersCount(); i++) {
-      bad = ownUser(platformId, in.getUsers(i), "users[" + i + "]");
-      userIds.add(in.getUsers(i).getUserId());
-    }
+    // All users are of the first one's platform (validated): it must be the acting one.
+    Optional<Error> bad = GroupRequestValidator.validate(in)
+        .or(() -> ownUser(platformId, in.getUsers(0), "users[0]"));
+    List<String> userIds = in.getUsersList().stream().map(UserAddress::getUserId).toList();
     return byKind(platformId, "bulk-subscribe", bad, in.getGroup(),
         group -> CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
             ErrorCode.INVALID_ARGUMENT, WireMapping.group(in.getGroup()) + " is a group, not a"
@@ -245,16 +223,15 @@ public final class GroupOperations {
 
   /** An owner or admin of the acting platform renames a group. */
   public CompletionStage<Either<GroupInfo>> setTitle(String platformId, SetTitleRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group")
-        .or(() -> ownUser(platformId, in.getActor(), "actor"))
-        .or(() -> title(in.getTitle()));
+    Optional<Error> bad = GroupRequestValidator.validate(in)
+        .or(() -> ownUser(platformId, in.getActor(), "actor"));
     return call(platformId, "set-title", bad, in.getGroup(), replyTo ->
         new Group.SetTitle(WireMapping.address(in.getActor()), in.getTitle(), replyTo));
   }
 
   /** What a group is; any platform may ask. */
   public CompletionStage<Either<GroupInfo>> get(String platformId, GetGroupRequest in) {
-    return call(platformId, "get-group", group(in.getGroup(), "group"), in.getGroup(),
+    return call(platformId, "get-group", GroupRequestValidator.validate(in), in.getGroup(),
         Group.Get::new);
   }
 
@@ -264,11 +241,8 @@ public final class GroupOperations {
    * journal without waking its whole history (the entity only says where to start).
    */
   public CompletionStage<Either<HistoryPage>> history(String platformId, HistoryRequest in) {
-    Optional<Error> bad = group(in.getGroup(), "group")
-        .or(() -> ownUser(platformId, in.getUser(), "user"))
-        .or(() -> in.getLimit() > MAX_HISTORY_PAGE ? Optional.of(ErrorCodes.error(
-            ErrorCode.INVALID_ARGUMENT, "limit is at most " + MAX_HISTORY_PAGE + " (0 means "
-                + DEFAULT_HISTORY_PAGE + "), not " + in.getLimit())) : Optional.empty());
+    Optional<Error> bad = GroupRequestValidator.validate(in)
+        .or(() -> ownUser(platformId, in.getUser(), "user"));
     if (bad.isPresent()) {
       return CompletableFuture.completedFuture(
           operations.record(platformId, "history", Either.error(bad.get())));
@@ -371,35 +345,14 @@ public final class GroupOperations {
         .thenApply(result -> operations.record(platformId, what, result));
   }
 
-  private static Optional<Error> group(GroupAddress group, String field) {
-    if (group.getPlatformId().isEmpty() && group.getGroupId().isEmpty()) {
-      return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ADDRESS, field + " is missing: set"
-          + " it to the group's home platform_id and group_id"));
-    }
-    return Addresses.validate(group, field);
-  }
-
+  /** The call acts for a user of the acting platform (the request is valid already). */
   private static Optional<Error> ownUser(String platformId, UserAddress user, String field) {
-    if (user.getPlatformId().isEmpty() && user.getUserId().isEmpty()) {
-      return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ADDRESS, field + " is missing: set"
-          + " it to the user the call acts for"));
-    }
-    Optional<Error> bad = Addresses.validate(user, field);
-    if (bad.isPresent() || user.getPlatformId().equals(platformId)) {
-      return bad;
+    if (user.getPlatformId().equals(platformId)) {
+      return Optional.empty();
     }
     return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, field + " "
         + Addresses.format(user) + " is not a user of platform " + platformId
         + ", which makes the call"));
-  }
-
-  private static Optional<Error> title(String title) {
-    if (title.isBlank() || title.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256
-        || title.chars().anyMatch(Character::isISOControl)) {
-      return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "title must be 1 to 256"
-          + " bytes of UTF-8 without control characters"));
-    }
-    return Optional.empty();
   }
 
   static GroupInfo info(Group.Info info) {
