@@ -11,6 +11,7 @@ import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.serialization.GroupSnapshots;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -59,9 +60,9 @@ class GroupTest {
   void fresh() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
         Group.create(GROUP, Group.Settings.DEFAULTS, CHANNELS, pendingIndex,
-            Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
+            new GroupSnapshots(Group.Settings.DEFAULTS), Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            // Commands carry local reply-to refs; the state is never snapshotted yet.
+            // Commands carry local reply-to refs; the state is stored through its snapshot.
             .withVerifyCommands(false).withVerifyState(false));
   }
 
@@ -181,13 +182,16 @@ class GroupTest {
     assertTrue(((Group.Accepted) post(ALI, "m-1")).duplicate());
   }
 
+  private static final Group.Settings REACTIONS = new Group.Settings(200_000, 10_000,
+      java.time.Duration.ofDays(30), 64, java.time.Duration.ofSeconds(10),
+      java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(200), 0, 0,
+      java.time.Duration.ofMillis(100), 500);
+
   @Test
   void subscribersReactionsToAChannelPostAreCountedAndPublishedAsOneItem() throws Exception {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, new Group.Settings(200_000, 10_000, java.time.Duration.ofDays(30), 64,
-            java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1),
-            java.time.Duration.ofMillis(200), 0, 0, java.time.Duration.ofMillis(100)),
-            CHANNELS, pendingIndex, Clock.systemUTC()),
+        Group.create(GROUP, REACTIONS, CHANNELS, pendingIndex, new GroupSnapshots(REACTIONS),
+            Clock.systemUTC()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             .withVerifyCommands(false).withVerifyState(false));
     create(Group.Kind.CHANNEL);
@@ -231,7 +235,7 @@ class GroupTest {
   void aGroupIdWithAVerticalBarIsAGroup() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
         Group.create(new Address("eitaa", "fam|ily"), Group.Settings.DEFAULTS, CHANNELS,
-            pendingIndex, Clock.systemUTC()),
+            pendingIndex, new GroupSnapshots(Group.Settings.DEFAULTS), Clock.systemUTC()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             .withVerifyCommands(false).withVerifyState(false));
     assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP));
