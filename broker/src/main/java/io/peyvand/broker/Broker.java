@@ -4,6 +4,7 @@ import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
+import io.peyvand.broker.serialization.GroupSnapshots;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupPending;
@@ -185,8 +186,9 @@ public final class Broker {
             UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
                 new MailboxSnapshots(mailboxes.limits()));
             ChannelSettings channels = ChannelSettings.fromConfig(system.settings().config());
-            Group.init(system, Group.Settings.fromConfig(system.settings().config()), channels,
-                GroupPending.of(pending));
+            Group.Settings groups = Group.Settings.fromConfig(system.settings().config());
+            Group.init(system, groups, channels, GroupPending.of(pending),
+                new GroupSnapshots(groups));
             ChannelSubscribers.init(system, channels,
                 Group.countSink(system, channels.bucketAskTimeout()),
                 new ChannelSubscriberSnapshots());

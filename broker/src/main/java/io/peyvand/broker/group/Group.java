@@ -32,10 +32,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
@@ -61,10 +63,17 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   /** A group's limits and delivery timing; see {@code peyvand.groups} in reference.conf. */
   public record Settings(int maxMembers, int dedupEntries, Duration retention,
       int deliveryWindow, Duration redeliveryAfter, Duration tickInterval,
-      Duration busyRetryAfter, double postsPerSecond, int postBurst, Duration countsEvery) {
+      Duration busyRetryAfter, double postsPerSecond, int postBurst, Duration countsEvery,
+      int snapshotEvery) {
     public static final Settings DEFAULTS = new Settings(200_000, 10_000, Duration.ofDays(30),
         64, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMillis(200), 100, 200,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), 500);
+
+    public Settings {
+      if (snapshotEvery < 1) {
+        throw new IllegalArgumentException("peyvand.groups.snapshot-every must be at least 1");
+      }
+    }
 
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("peyvand.groups");
@@ -72,13 +81,20 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           c.getDuration("retention"), c.getInt("delivery-window"),
           c.getDuration("redelivery-after"), c.getDuration("tick-interval"),
           c.getDuration("busy-retry-after"), c.getDouble("posts-per-second"),
-          c.getInt("post-burst"), c.getDuration("reaction-counts-every"));
+          c.getInt("post-burst"), c.getDuration("reaction-counts-every"),
+          c.getInt("snapshot-every"));
     }
 
     /** With another posting rate (tests, benchmarks). */
     public Settings withPostRate(double perSecond, int burst) {
       return new Settings(maxMembers, dedupEntries, retention, deliveryWindow, redeliveryAfter,
-          tickInterval, busyRetryAfter, perSecond, burst, countsEvery);
+          tickInterval, busyRetryAfter, perSecond, burst, countsEvery, snapshotEvery);
+    }
+
+    /** With another snapshot interval (tests). */
+    public Settings withSnapshotEvery(int events) {
+      return new Settings(maxMembers, dedupEntries, retention, deliveryWindow, redeliveryAfter,
+          tickInterval, busyRetryAfter, postsPerSecond, postBurst, countsEvery, events);
     }
   }
 
@@ -89,16 +105,22 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system, Settings settings, ChannelSettings channels,
-      GroupPending pending) {
+      GroupPending pending, SnapshotAdapter<State> snapshots) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
-            Address.parse(context.getEntityId()), settings, channels, pending, Clock.systemUTC()))
+            Address.parse(context.getEntityId()), settings, channels, pending, snapshots,
+            Clock.systemUTC()))
         .withStopMessage(Passivate.INSTANCE));
   }
 
+  /**
+   * The entity; {@code snapshots} turns its state into the stored snapshot and back
+   * (serialization's GroupSnapshots, made with the same settings).
+   */
   public static Behavior<Command> create(Address address, Settings settings,
-      ChannelSettings channels, GroupPending pending, Clock clock) {
+      ChannelSettings channels, GroupPending pending, SnapshotAdapter<State> snapshots,
+      Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Group(context, timers, address, settings, channels, pending, clock)));
+        new Group(context, timers, address, settings, channels, pending, snapshots, clock)));
   }
 
   /**
@@ -267,6 +289,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record CountsItem(long postSequence, String messageId, Map<String, Long> counts)
       implements Item {}
 
+  /** A post as remembered for duplicates: its sender and message id. */
+  public record PostKey(Address sender, String messageId) {}
+
   /** An item of the log as history shows it. */
   public record LoggedItem(long sequence, long acceptedAtMs, Item item) {}
 
@@ -310,7 +335,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     private long createdAtMs;
     private final Membership members;
     private final GroupFeed<Item> feed = new GroupFeed<>();
-    private final LinkedHashMap<String, Long> accepted;
+    private final LinkedHashMap<PostKey, Long> accepted;
     // Channels: the latest posts by message id, their reaction counts, and which changed.
     private final LinkedHashMap<String, Long> postsById;
     private final Map<Long, Map<String, Long>> reactions = new HashMap<>();
@@ -329,10 +354,10 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     }
 
     /** A map of at most {@code max} entries, dropping the eldest (and its counts). */
-    private static LinkedHashMap<String, Long> bounded(int max, Map<Long, ?> alsoDrop) {
+    private static <K> LinkedHashMap<K, Long> bounded(int max, Map<Long, ?> alsoDrop) {
       return new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<K, Long> eldest) {
           if (size() > max) {
             if (alsoDrop != null) {
               alsoDrop.remove(eldest.getValue());
@@ -463,8 +488,73 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           ? subscribers.perPlatform() : members.perPlatform()), feed.lastSequence(), createdAtMs);
     }
 
-    private static String key(Message message) {
-      return message.sender() + "/" + message.messageId();
+    private static PostKey key(Message message) {
+      return new PostKey(message.sender(), message.messageId());
+    }
+
+    /**
+     * An item the log keeps, with the platforms still owed it; {@code item} is what the
+     * platforms receive.
+     */
+    public record Kept(long sequence, long acceptedAtMs, Item item, Set<String> outstanding) {
+      public Kept {
+        outstanding = Set.copyOf(outstanding);
+      }
+    }
+
+    /**
+     * The whole state as its snapshot holds it (serialization's GroupSnapshots stores it):
+     * ordered lists where the order matters (the eldest of {@code accepted} and
+     * {@code postsById} is forgotten first). Two states that behave alike have equal snapshots.
+     */
+    public record Snapshot(Kind kind, String title, boolean open, Address owner, long createdAtMs,
+        Map<Address, Membership.Member> members, long lastSequence, List<Kept> items,
+        Map<String, Long> acknowledged, List<Map.Entry<PostKey, Long>> accepted,
+        List<Map.Entry<String, Long>> postsById, Map<Long, Map<String, Long>> reactions,
+        List<Long> countsChanged, long events, Map<Long, Long> historyIndex,
+        List<BucketCount> subscribers) {}
+
+    /** A copy of the state, taken in the entity's thread when a snapshot is written. */
+    public Snapshot toSnapshot() {
+      List<Kept> kept = new ArrayList<>();
+      for (GroupFeed.Item<Item> item : feed.kept()) {
+        kept.add(new Kept(item.sequence(), item.acceptedAtMs(), item.payload(),
+            item.outstanding()));
+      }
+      Map<Long, Map<String, Long>> counts = new HashMap<>();
+      reactions.forEach((post, byEmoji) -> counts.put(post, Map.copyOf(byEmoji)));
+      return new Snapshot(kind, title, open, owner, createdAtMs, Map.copyOf(members.all()),
+          feed.lastSequence(), kept, Map.copyOf(feed.acknowledged()),
+          accepted.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList(),
+          postsById.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList(),
+          counts, List.copyOf(countsChanged), events, Map.copyOf(journalIndex),
+          subscribers.buckets());
+    }
+
+    /** The state a snapshot holds, with this node's limits. */
+    public static State fromSnapshot(Settings settings, Snapshot snapshot) {
+      State state = new State(settings);
+      state.kind = snapshot.kind();
+      state.title = snapshot.title();
+      state.open = snapshot.open();
+      state.owner = snapshot.owner();
+      state.createdAtMs = snapshot.createdAtMs();
+      snapshot.members().forEach(state.members::restore);
+      List<GroupFeed.Item<Item>> kept = new ArrayList<>();
+      for (Kept k : snapshot.items()) {
+        kept.add(new GroupFeed.Item<>(k.sequence(), k.acceptedAtMs(), k.item(), k.outstanding()));
+      }
+      state.feed.restore(snapshot.lastSequence(), snapshot.acknowledged(), kept);
+      snapshot.accepted().forEach(e -> state.accepted.put(e.getKey(), e.getValue()));
+      // Counts first: putting the posts back drops the counts of any post beyond the limit.
+      snapshot.reactions().forEach((post, byEmoji) ->
+          state.reactions.put(post, new java.util.TreeMap<>(byEmoji)));
+      snapshot.postsById().forEach(e -> state.postsById.put(e.getKey(), e.getValue()));
+      state.countsChanged.addAll(snapshot.countsChanged());
+      state.events = snapshot.events();
+      state.journalIndex.putAll(snapshot.historyIndex());
+      snapshot.subscribers().forEach(state.subscribers::apply);
+      return state;
     }
   }
 
@@ -474,6 +564,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private final Settings settings;
   private final ChannelSettings channels;
   private final GroupPending pending;
+  private final SnapshotAdapter<State> snapshots;
   private final Clock clock;
   private final SessionDirectory directory;
   private final ActorRef<Deliver.Busy> busyAdapter;
@@ -497,7 +588,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private record Awaiting(Set<String> platforms, Runnable reply) {}
 
   private Group(ActorContext<Command> context, TimerScheduler<Command> timers, Address address,
-      Settings settings, ChannelSettings channels, GroupPending pending, Clock clock) {
+      Settings settings, ChannelSettings channels, GroupPending pending,
+      SnapshotAdapter<State> snapshots, Clock clock) {
     super(persistenceId(address),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
@@ -507,6 +599,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     this.channels = channels;
     this.countBuffer = new CountBuffer<>(channels.countFlushMaxBuckets());
     this.pending = pending;
+    this.snapshots = snapshots;
     this.clock = clock;
     this.directory = SessionDirectory.get(context.getSystem());
     this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
@@ -519,6 +612,21 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   @Override
   public State emptyState() {
     return new State(settings);
+  }
+
+  /**
+   * A snapshot every {@code snapshot-every} events, so a group wakes from its latest snapshot and
+   * the events after it. The events are kept (no deletion on snapshot): they are the group's
+   * history, which is read from the journal.
+   */
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return snapshots;
   }
 
   @Override

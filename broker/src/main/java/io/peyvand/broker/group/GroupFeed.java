@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * the members.
  *
  * <p>Changed only by {@link #append}, {@link #acknowledge} and {@link #expire}, which the group's
- * events drive (so replay rebuilds it); mutable, owned by its entity alone.
+ * events drive (so replay rebuilds it), or restored whole from a snapshot ({@link #kept},
+ * {@link #acknowledged()}, {@link #restore}); mutable, owned by its entity alone.
  *
  * @param <T> what an item carries
  */
@@ -49,6 +50,11 @@ public final class GroupFeed<T> {
 
     public T payload() {
       return payload;
+    }
+
+    /** The platforms of its audience that have not acknowledged it yet (snapshots). */
+    Set<String> outstanding() {
+      return java.util.Collections.unmodifiableSet(outstanding);
     }
   }
 
@@ -144,6 +150,35 @@ public final class GroupFeed<T> {
   /** How many kept items the platform is owed. */
   public int owedCount(String platformId) {
     return owedCount.getOrDefault(platformId, 0);
+  }
+
+  /** Every kept item, by sequence: with {@link #acknowledged()}, what a snapshot stores. */
+  java.util.Collection<Item<T>> kept() {
+    return java.util.Collections.unmodifiableCollection(items.values());
+  }
+
+  /** Every platform's cursor (snapshots). */
+  Map<String, Long> acknowledged() {
+    return java.util.Collections.unmodifiableMap(acknowledged);
+  }
+
+  /**
+   * Fills an empty feed with a snapshot's contents: the latest sequence, the cursors, and each
+   * kept item with the platforms it is still owed to ({@code kept}: sequence, accepted-at,
+   * payload, outstanding). The owed counts are derived from the items, as {@link #append} does.
+   */
+  void restore(long lastSequence, Map<String, Long> cursors, List<Item<T>> kept) {
+    if (this.lastSequence != 0 || !items.isEmpty()) {
+      throw new IllegalStateException("a feed is restored only when empty");
+    }
+    this.lastSequence = lastSequence;
+    acknowledged.putAll(cursors);
+    for (Item<T> item : kept) {
+      if (!item.outstanding.isEmpty()) {
+        items.put(item.sequence, item);
+        item.outstanding.forEach(platform -> owedCount.merge(platform, 1, Integer::sum));
+      }
+    }
   }
 
   /** The oldest kept item's acceptance time, if any is kept (for expiry). */

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * platforms the group's items go. Changed only by {@link #apply}; the rules are checked by
  * {@link #check} before the event is persisted, so replaying the events never checks again.
  *
- * <p>Mutable and owned by its entity alone, like the mailbox's state.
+ * <p>Mutable and owned by its entity alone, like the mailbox's state. A snapshot stores
+ * {@link #all()} and puts the members back with {@link #restore}.
  */
 public final class Membership {
 
@@ -53,6 +54,18 @@ public final class Membership {
 
   public int size() {
     return members.size();
+  }
+
+  /** Every member (snapshots). */
+  Map<Address, Member> all() {
+    return Collections.unmodifiableMap(members);
+  }
+
+  /** Puts back a member of a snapshot as it was (no rule is checked), counting its platform. */
+  void restore(Address user, Member member) {
+    if (members.put(user, member) == null) {
+      perPlatform.merge(user.platformId(), 1L, Long::sum);
+    }
   }
 
   /** Members per platform, platforms with none left out, by platform id. */

@@ -19,6 +19,7 @@ import io.peyvand.persistence.stored.v1.GroupMembersChanged;
 import io.peyvand.persistence.stored.v1.GroupPlatformAcknowledged;
 import io.peyvand.persistence.stored.v1.GroupPostAccepted;
 import io.peyvand.persistence.stored.v1.GroupReactionCounted;
+import io.peyvand.persistence.stored.v1.GroupSnapshot;
 import io.peyvand.persistence.stored.v1.GroupTitleChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
@@ -230,7 +231,9 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
                 b.getBlocked());
           }),
       codec("mailbox-snapshot", MailboxSnapshot.class, MailboxSnapshot::toByteArray,
-          MailboxSnapshot::parseFrom));
+          MailboxSnapshot::parseFrom),
+      codec("group-snapshot", GroupSnapshot.class, GroupSnapshot::toByteArray,
+          GroupSnapshot::parseFrom));
 
   private static final Map<Class<?>, Codec> BY_TYPE = new HashMap<>();
   private static final Map<String, Codec> BY_MANIFEST = new HashMap<>();

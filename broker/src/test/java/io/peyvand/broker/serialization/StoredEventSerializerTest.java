@@ -14,6 +14,7 @@ import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
+import io.peyvand.persistence.stored.v1.GroupSnapshot;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
 import java.io.NotSerializableException;
 import java.time.Duration;
@@ -143,6 +144,40 @@ class StoredEventSerializerTest {
         .parseHex("08031203626f621204736172611203616c69"), "channel-subscribers-snapshot"));
     assertEquals(3, v1.sequence());
     assertEquals(Set.of("bob", "sara", "ali"), v1.users());
+  }
+
+  /** {@link StoredExamples#groupSnapshot()} as 0.3 writes it. Never edit. */
+  private static final String GROUP_SNAPSHOT_V1 =
+      "080212044e6577731801220e0a0565697461611205616c69636528cbbc9c8da23432140a0e0a0565"
+      + "697461611205616c6963651003200132130a0b0a0462616c651203626f6210021801200238064229"
+      + "080110cbbc9c8da2341a05656974616122170a0e0a0565697461611205616c69636512054461696c"
+      + "79423b080210cbbc9c8da2341a0462616c651a05656974616132230a0e0a0565697461611205616c"
+      + "69636512110801120b0a0462616c651203626f6218024227080310ccbc9c8da2341a0462616c653a"
+      + "160a0e0a0565697461611205616c69636512044e657773424a080410cdbc9c8da2341a0462616c65"
+      + "1a0565697461612a320a03672d31120e0a0565697461611205616c6963651a0b0a0462616c651203"
+      + "626f6220c6bc9c8da23452070a0573616c616d4234080510cebc9c8da2341a0462616c6532230a0e"
+      + "0a0565697461611205616c69636512110804120b0a0462616c651203626f6220014229080610cfbc"
+      + "9c8da2341a0462616c651a06727562696b61421008041203672d311a070a03e29da410034a080a04"
+      + "62616c6510014a0a0a06727562696b61100352170a0e0a0565697461611205616c6963651203672d"
+      + "31180452170a0e0a06727562696b611204736172611203722d31180452150a0e0a06727562696b61"
+      + "1204736172611203722d305a070a03672d311004620b080412070a03e29da410036a010470097a04"
+      + "080410058201100a0e0a06727562696b6110021807200c";
+
+  @Test
+  void aGroupSnapshotRestoresTheSameState() throws NotSerializableException {
+    Group.State.Snapshot example = StoredExamples.groupSnapshot();
+    GroupSnapshot stored = GroupSnapshots.toStored(example);
+    assertEquals("group-snapshot", serializer.manifest(stored));
+    assertEquals(example, GroupSnapshots.fromStored((GroupSnapshot) serializer.fromBinary(
+        serializer.toBinary(stored), "group-snapshot")));
+    // Bytes as stored by 0.3 still read back.
+    assertEquals(example, GroupSnapshots.fromStored((GroupSnapshot) serializer.fromBinary(
+        HexFormat.of().parseHex(GROUP_SNAPSHOT_V1), "group-snapshot")));
+    // The state it gives back holds exactly that; and through the adapter, the same again.
+    Group.State state = Group.State.fromSnapshot(Group.Settings.DEFAULTS, example);
+    assertEquals(example, state.toSnapshot());
+    GroupSnapshots adapter = new GroupSnapshots(Group.Settings.DEFAULTS);
+    assertEquals(example, adapter.fromJournal(adapter.toJournal(state)).toSnapshot());
   }
 
   @Test

@@ -21,6 +21,8 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** One example of every stored type, fixed forever: the stored samples are their bytes. */
 final class StoredExamples {
@@ -93,6 +95,39 @@ final class StoredExamples {
     state.apply(new UserMailbox.ConsentChanged(true));
     state.apply(new UserMailbox.SenderBlockChanged(new Address("rubika", "spam"), true));
     return state;
+  }
+
+  /**
+   * A channel's whole state as its snapshot holds it, something in every part: members (one
+   * muted admin), items of every kind owed to some platforms, cursors, remembered posts (one a
+   * reaction to a forgotten post), reaction counts, the history index, subscriber counts.
+   */
+  static Group.State.Snapshot groupSnapshot() {
+    Address sara = new Address("rubika", "sara");
+    return new Group.State.Snapshot(Group.Kind.CHANNEL, "News", true, ALICE, AT,
+        Map.of(ALICE, new Membership.Member(Membership.Role.OWNER, false, 1),
+            BOB, new Membership.Member(Membership.Role.ADMIN, true, 2)),
+        6,
+        List.of(new Group.State.Kept(1, AT, new Group.CreatedItem(ALICE, "Daily"),
+                Set.of("eitaa")),
+            new Group.State.Kept(2, AT, new Group.ChangeItem(ALICE,
+                new Membership.Added(BOB, Membership.Role.ADMIN)), Set.of("eitaa", "bale")),
+            new Group.State.Kept(3, AT + 1, new Group.TitleItem(ALICE, "News"), Set.of("bale")),
+            new Group.State.Kept(4, AT + 2, new Group.PostItem(message("g-1",
+                new Content.Text("salam"))), Set.of("eitaa", "bale")),
+            new Group.State.Kept(5, AT + 3, new Group.ChangeItem(ALICE,
+                new Membership.Muted(BOB, true)), Set.of("bale")),
+            new Group.State.Kept(6, AT + 4, new Group.CountsItem(4, "g-1",
+                Map.of("\u2764", 3L)), Set.of("bale", "rubika"))),
+        Map.of("bale", 1L, "rubika", 3L),
+        List.of(Map.entry(new Group.PostKey(ALICE, "g-1"), 4L),
+            Map.entry(new Group.PostKey(sara, "r-1"), 4L),
+            Map.entry(new Group.PostKey(sara, "r-0"), 0L)),
+        List.of(Map.entry("g-1", 4L)),
+        Map.of(4L, Map.of("\u2764", 3L)),
+        List.of(4L),
+        9, Map.of(4L, 5L),
+        List.of(new BucketCount("rubika", 2, 7, 12)));
   }
 
   /** A subscription bucket reached by events: three changes, two users left. */
