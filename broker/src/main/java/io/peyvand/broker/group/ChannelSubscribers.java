@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -103,8 +104,11 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   /** Report the bucket's count to the channel again, confirmed or not (repair; no reply). */
   public enum Recount implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the bucket has been idle: stop, once the count is confirmed. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the bucket has been idle, or its shard moves: stop, once the count is
+   * confirmed. Sent by the local shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum RetryReport implements Command { INSTANCE }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -163,8 +164,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   /** A session of a platform connected, or a sweep found the group: push what is owed. */
   public enum WakeUp implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the group has been idle: stop. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the group has been idle, or its shard moves: stop. Sent by the local
+   * shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum Tick implements Command { INSTANCE }
 

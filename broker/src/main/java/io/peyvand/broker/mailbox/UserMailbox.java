@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -114,8 +115,11 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   /** A session of the platform connected, or a sweep found this mailbox: push what is pending. */
   public enum WakeUp implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the mailbox has been idle: stop. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the mailbox has been idle, or its shard moves: stop. Sent by the local
+   * shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum Tick implements Command { INSTANCE }
 
