@@ -82,21 +82,24 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   public sealed interface Command {}
 
   /** Subscribe these users of the bucket's platform (each must hash to this bucket). */
-  public record Subscribe(List<String> userIds, ActorRef<Changed> replyTo) implements Command, ClusterMessage {
+  public record Subscribe(List<String> userIds, ActorRef<Changed> replyTo)
+      implements Command, ClusterMessage {
     public Subscribe {
       userIds = List.copyOf(userIds);
     }
   }
 
   /** Unsubscribe these users of the bucket's platform. */
-  public record Unsubscribe(List<String> userIds, ActorRef<Changed> replyTo) implements Command, ClusterMessage {
+  public record Unsubscribe(List<String> userIds, ActorRef<Changed> replyTo)
+      implements Command, ClusterMessage {
     public Unsubscribe {
       userIds = List.copyOf(userIds);
     }
   }
 
   /** Is this user subscribed? */
-  public record Contains(String userId, ActorRef<Subscription> replyTo) implements Command, ClusterMessage {}
+  public record Contains(String userId, ActorRef<Subscription> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The bucket's counters (operators, tests). */
   public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}

@@ -139,7 +139,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record SetTitle(Address actor, String title, ActorRef<Reply> replyTo)
       implements Command, ClusterMessage {}
 
-  public record Post(Message message, ActorRef<PostReply> replyTo) implements Command, ClusterMessage {}
+  public record Post(Message message, ActorRef<PostReply> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The platform received every item of the group owed to it up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Reply> replyTo)

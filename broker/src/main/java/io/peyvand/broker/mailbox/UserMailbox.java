@@ -91,7 +91,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   public record RecipientPolicy(boolean defaultOptedIn, int editWindowSeconds) {}
 
   /** Store a status of a message this mailbox's user sent (from the recipient's mailbox). */
-  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo) implements Command, ClusterMessage {}
+  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The user's platform received every item up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Outcome> replyTo)
@@ -146,9 +147,11 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   public record Done(long upTo) implements Outcome {}
 
-  public record StatusRecorded(long recipientSequence, Status.Kind kind) implements ClusterMessage {}
+  public record StatusRecorded(long recipientSequence, Status.Kind kind)
+      implements ClusterMessage {}
 
-  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders) implements ClusterMessage {}
+  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders)
+      implements ClusterMessage {}
 
   public record View(long lastSequence, long acknowledgedUpTo, long readUpTo, int pending,
       int outbox) implements ClusterMessage {}

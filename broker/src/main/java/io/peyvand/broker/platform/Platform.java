@@ -52,7 +52,8 @@ public final class Platform
   public sealed interface Command {}
 
   /** Admit the platform under a display name, or rename it if admitted under another one. */
-  public record Register(String displayName, ActorRef<Registration> replyTo) implements Command, ClusterMessage {
+  public record Register(String displayName, ActorRef<Registration> replyTo)
+      implements Command, ClusterMessage {
     public Register {
       if (displayName == null || displayName.isBlank()) {
         throw new IllegalArgumentException("a platform's display name must not be blank");
@@ -65,7 +66,8 @@ public final class Platform
       ActorRef<Lookup> replyTo) implements Command, ClusterMessage {}
 
   /** Set the limits of a registered platform (the operator's); 0 fields are the defaults. */
-  public record SetQuota(Quota quota, ActorRef<Lookup> replyTo) implements Command, ClusterMessage {}
+  public record SetQuota(Quota quota, ActorRef<Lookup> replyTo)
+      implements Command, ClusterMessage {}
 
   /** Tell what is known of the platform. */
   public record Get(ActorRef<Lookup> replyTo) implements Command, ClusterMessage {}
