@@ -1,6 +1,11 @@
 package io.peyvand.broker.delivery;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.peyvand.broker.group.Group;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.serialization.ClusterMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -25,9 +30,15 @@ public record Deliver(
     long acknowledgedUpTo,
     boolean resume,
     Item item,
-    ActorRef<Busy> busyReplyTo) {
+    ActorRef<Busy> busyReplyTo) implements ClusterMessage {
 
   /** What a stream pushes; the session maps it to its frame. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = MailboxItem.Incoming.class, name = "incoming"),
+      @JsonSubTypes.Type(value = MailboxItem.StatusUpdate.class, name = "status"),
+      @JsonSubTypes.Type(value = Group.Push.class, name = "group")
+  })
   public interface Item {}
 
   /**
@@ -52,5 +63,5 @@ public record Deliver(
   }
 
   /** The session could not take the item now; nothing of it was sent. */
-  public record Busy(String platformId, long sequence) {}
+  public record Busy(String platformId, long sequence) implements ClusterMessage {}
 }

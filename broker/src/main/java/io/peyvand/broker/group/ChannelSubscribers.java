@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -80,30 +82,36 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   public sealed interface Command {}
 
   /** Subscribe these users of the bucket's platform (each must hash to this bucket). */
-  public record Subscribe(List<String> userIds, ActorRef<Changed> replyTo) implements Command {
+  public record Subscribe(List<String> userIds, ActorRef<Changed> replyTo)
+      implements Command, ClusterMessage {
     public Subscribe {
       userIds = List.copyOf(userIds);
     }
   }
 
   /** Unsubscribe these users of the bucket's platform. */
-  public record Unsubscribe(List<String> userIds, ActorRef<Changed> replyTo) implements Command {
+  public record Unsubscribe(List<String> userIds, ActorRef<Changed> replyTo)
+      implements Command, ClusterMessage {
     public Unsubscribe {
       userIds = List.copyOf(userIds);
     }
   }
 
   /** Is this user subscribed? */
-  public record Contains(String userId, ActorRef<Subscription> replyTo) implements Command {}
+  public record Contains(String userId, ActorRef<Subscription> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The bucket's counters (operators, tests). */
-  public record GetView(ActorRef<View> replyTo) implements Command {}
+  public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}
 
   /** Report the bucket's count to the channel again, confirmed or not (repair; no reply). */
-  public enum Recount implements Command { INSTANCE }
+  public enum Recount implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the bucket has been idle: stop, once the count is confirmed. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the bucket has been idle, or its shard moves: stop, once the count is
+   * confirmed. Sent by the local shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum RetryReport implements Command { INSTANCE }
 
@@ -114,12 +122,12 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   // Replies
 
   /** {@code changed} users were (un)subscribed; the bucket holds {@code total} at {@code sequence}. */
-  public record Changed(int changed, long total, long sequence) {}
+  public record Changed(int changed, long total, long sequence) implements ClusterMessage {}
 
-  public record Subscription(String userId, boolean subscribed) {}
+  public record Subscription(String userId, boolean subscribed) implements ClusterMessage {}
 
   /** {@code reportedUpTo}: the highest sequence the channel confirmed to this incarnation. */
-  public record View(long sequence, long total, long reportedUpTo) {}
+  public record View(long sequence, long total, long reportedUpTo) implements ClusterMessage {}
 
   // Events
 

@@ -1,5 +1,7 @@
 package io.peyvand.broker.group;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.Pusher;
@@ -9,6 +11,7 @@ import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -145,45 +149,49 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public sealed interface Command {}
 
   public record Create(Kind kind, String title, boolean open, Address owner,
-      ActorRef<Reply> replyTo) implements Command {}
+      ActorRef<Reply> replyTo) implements Command, ClusterMessage {}
 
   public record ChangeMembers(Address actor, List<Change> changes, ActorRef<Reply> replyTo)
-      implements Command {
+      implements Command, ClusterMessage {
     public ChangeMembers {
       changes = List.copyOf(changes);
     }
   }
 
   public record SetTitle(Address actor, String title, ActorRef<Reply> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
-  public record Post(Message message, ActorRef<PostReply> replyTo) implements Command {}
+  public record Post(Message message, ActorRef<PostReply> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The platform received every item of the group owed to it up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Reply> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
-  public record Get(ActorRef<Reply> replyTo) implements Command {}
+  public record Get(ActorRef<Reply> replyTo) implements Command, ClusterMessage {}
 
   /**
    * A channel's subscription bucket reports its count; answered once the count is persisted
    * (with others, as one event) or known already.
    */
   public record CountSubscribers(BucketCount count, ActorRef<org.apache.pekko.Done> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /**
    * Where to read the log before {@code beforeSequence} (0: from the latest) for {@code user}'s
    * history request; answered {@link HistoryAccess}.
    */
   public record OpenHistory(Address user, long beforeSequence, ActorRef<Reply> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** A session of a platform connected, or a sweep found the group: push what is owed. */
-  public enum WakeUp implements Command { INSTANCE }
+  public enum WakeUp implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the group has been idle: stop. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the group has been idle, or its shard moves: stop. Sent by the local
+   * shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum Tick implements Command { INSTANCE }
 
@@ -204,9 +212,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public enum Reason { UNKNOWN_GROUP, NOT_PERMITTED, UNKNOWN_SEQUENCE, ALREADY_EXISTS,
     GROUP_FULL, RATE_LIMITED }
 
-  public sealed interface Reply {}
+  public sealed interface Reply extends ClusterMessage {}
 
-  public sealed interface PostReply {}
+  public sealed interface PostReply extends ClusterMessage {}
 
   /** The group as it is now. */
   public record Info(Address address, Kind kind, String title, boolean open, Address owner,
@@ -275,6 +283,14 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   // Items of the log, as platforms receive them
 
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = CreatedItem.class, name = "created"),
+      @JsonSubTypes.Type(value = PostItem.class, name = "post"),
+      @JsonSubTypes.Type(value = ChangeItem.class, name = "change"),
+      @JsonSubTypes.Type(value = TitleItem.class, name = "title"),
+      @JsonSubTypes.Type(value = CountsItem.class, name = "counts")
+  })
   public sealed interface Item {}
 
   public record CreatedItem(Address owner, String title) implements Item {}

@@ -1,5 +1,7 @@
 package io.peyvand.broker.group;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.peyvand.broker.model.Address;
 import java.util.Collections;
 import java.util.HashMap;
@@ -27,6 +29,13 @@ public final class Membership {
   public record Member(Role role, boolean muted, long since) {}
 
   /** One change of membership; the events of the group carry these. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Added.class, name = "added"),
+      @JsonSubTypes.Type(value = Removed.class, name = "removed"),
+      @JsonSubTypes.Type(value = RoleChanged.class, name = "role"),
+      @JsonSubTypes.Type(value = Muted.class, name = "muted")
+  })
   public sealed interface Change {
     Address user();
   }

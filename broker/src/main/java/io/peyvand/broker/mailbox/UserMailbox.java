@@ -8,6 +8,7 @@ import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,13 +30,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
  * One user's mailbox, keyed by the user's address ({@code bale:bob}) in Cluster Sharding. It owns
@@ -83,38 +85,42 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** Store a message for this mailbox's user, unless a duplicate or refused. */
   public record Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** What the recipient's platform decided that the mailbox must apply. */
   public record RecipientPolicy(boolean defaultOptedIn, int editWindowSeconds) {}
 
   /** Store a status of a message this mailbox's user sent (from the recipient's mailbox). */
-  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo) implements Command {}
+  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The user's platform received every item up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Outcome> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** The user read every message up to {@code upTo}. */
   public record MarkRead(String platformId, long upTo, ActorRef<Outcome> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** The user opts in to or out of cross-platform messages. */
   public record SetConsent(boolean optedIn, boolean platformDefault, ActorRef<ConsentView> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** The user blocks or unblocks a sender. */
   public record SetBlocked(Address sender, boolean blocked, boolean platformDefault,
-      ActorRef<ConsentView> replyTo) implements Command {}
+      ActorRef<ConsentView> replyTo) implements Command, ClusterMessage {}
 
   /** Tell the mailbox's counters (operators, tests). */
-  public record GetView(ActorRef<View> replyTo) implements Command {}
+  public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}
 
   /** A session of the platform connected, or a sweep found this mailbox: push what is pending. */
-  public enum WakeUp implements Command { INSTANCE }
+  public enum WakeUp implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the mailbox has been idle: stop. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the mailbox has been idle, or its shard moves: stop. Sent by the local
+   * shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum Tick implements Command { INSTANCE }
 
@@ -130,23 +136,25 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   // Replies
 
-  public sealed interface AcceptReply {}
+  public sealed interface AcceptReply extends ClusterMessage {}
 
   public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
       implements AcceptReply {}
 
   public record Refused(Refusal reason, String message) implements AcceptReply, Outcome {}
 
-  public sealed interface Outcome {}
+  public sealed interface Outcome extends ClusterMessage {}
 
   public record Done(long upTo) implements Outcome {}
 
-  public record StatusRecorded(long recipientSequence, Status.Kind kind) {}
+  public record StatusRecorded(long recipientSequence, Status.Kind kind)
+      implements ClusterMessage {}
 
-  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders) {}
+  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders)
+      implements ClusterMessage {}
 
   public record View(long lastSequence, long acknowledgedUpTo, long readUpTo, int pending,
-      int outbox) {}
+      int outbox) implements ClusterMessage {}
 
   // Events
 

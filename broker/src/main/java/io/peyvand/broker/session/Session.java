@@ -6,6 +6,7 @@ import io.peyvand.broker.ingress.WireMapping;
 import io.peyvand.protocol.v1.ServerFrame;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -25,8 +26,11 @@ public final class Session {
 
   public sealed interface Command {}
 
-  /** The stream ended: deregister and stop. */
-  public enum Stop implements Command { INSTANCE }
+  /**
+   * The stream ended: deregister and stop. Sent by the session's own stream on this node, never
+   * across nodes, so not a ClusterMessage.
+   */
+  public enum Stop implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private record Incoming(Deliver deliver) implements Command {}
 
