@@ -89,8 +89,8 @@ class SerializedMessagesFlowTest {
       }
     }, new MailboxSnapshots(settings.limits()));
     ChannelSettings channels = ChannelSettings.fromConfig(testKit.system().settings().config());
-    Group.init(testKit.system(), Group.Settings.fromConfig(testKit.system().settings().config()),
-        channels, new GroupPending() {
+    Group.Settings groups = Group.Settings.fromConfig(testKit.system().settings().config());
+    Group.init(testKit.system(), groups, channels, new GroupPending() {
           @Override
           public CompletionStage<Void> register(String platformId, Address group) {
             return CompletableFuture.completedFuture(null);
@@ -100,7 +100,7 @@ class SerializedMessagesFlowTest {
           public CompletionStage<Void> unregister(String platformId, Address group) {
             return CompletableFuture.completedFuture(null);
           }
-        });
+        }, new GroupSnapshots(groups));
     ChannelSubscribers.init(testKit.system(), channels,
         Group.countSink(testKit.system(), WAIT), new ChannelSubscriberSnapshots());
     Platform.init(testKit.system());
