@@ -244,7 +244,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   /** The group's events; {@link SubscribersCounted} is a channel's, kept beside its buckets. */
   public sealed interface Event permits GroupCreated, MembersChanged, TitleChanged, PostAccepted,
-      PlatformAcknowledged, ReactionCounted, CountsPublished, SubscribersCounted {}
+      PlatformAcknowledged, ReactionCounted, CountsPublished, SubscribersCounted,
+      ItemsExpired {}
 
   public record GroupCreated(Kind kind, String title, boolean open, Address owner, long atMs)
       implements Event {}
@@ -263,6 +264,12 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record PostAccepted(long sequence, Message message, long atMs) implements Event {}
 
   public record PlatformAcknowledged(String platformId, long upTo) implements Event {}
+
+  /**
+   * Items accepted before {@code beforeMs} outlived the retention period unacknowledged: given up
+   * (the platforms that did not take them in time never will).
+   */
+  public record ItemsExpired(long beforeMs) implements Event {}
 
   /**
    * A subscriber's reaction to a channel post: counted, not an item of the log (a channel's
@@ -451,6 +458,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         }
       } else if (event instanceof PlatformAcknowledged ack) {
         feed.acknowledge(ack.platformId(), ack.upTo());
+      } else if (event instanceof ItemsExpired expired) {
+        feed.expire(expired.beforeMs());
       } else if (event instanceof ReactionCounted counted) {
         Content.Reaction reaction = (Content.Reaction) counted.message().content();
         Long post = postsById.get(reaction.targetMessageId());
@@ -677,10 +686,13 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
                 state.journalFrom(open.beforeSequence()), state.feed().lastSequence()))
             : Effect().reply(open.replyTo(), unknown()))
         .onCommand(WakeUp.class, (state, wake) -> {
-          if (!state.feed().platformsOwed().isEmpty()) {
-            ensureRegistered(state.feed().platformsOwed());
+          // The sweeps wake groups of platforms without sessions too (hourly): expiry is checked
+          // here as well as on the tick, which runs only while something is in flight.
+          Optional<Event> expired = expiry(state);
+          if (expired.isPresent()) {
+            return Effect().persist(expired.get()).thenRun(this::resume).thenNoReply();
           }
-          deliverAll(state);
+          resume(state);
           return Effect().noReply();
         })
         .onCommand(Tick.class, this::onTick)
@@ -935,7 +947,16 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     if (pushers.isEmpty() && owed.isEmpty()) {
       timers.cancel(Tick.INSTANCE);
     }
-    return Effect().noReply();
+    return expiry(state).map(expired -> Effect().persist(expired)
+        .thenRun(this::deliverAll).thenNoReply()).orElseGet(() -> Effect().noReply());
+  }
+
+  /** The items older than the retention period, if the oldest kept one is. */
+  private Optional<Event> expiry(State state) {
+    long cutoff = clock.millis() - settings.retention().toMillis();
+    java.util.OptionalLong oldest = state.feed().oldestAcceptedAtMs();
+    return oldest.isPresent() && oldest.getAsLong() < cutoff
+        ? Optional.of(new ItemsExpired(cutoff)) : Optional.empty();
   }
 
   /** Puts the group in the pending index of each of these platforms unless it is there. */
@@ -980,6 +1001,14 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       ensureRegistered(platforms);
       awaitingRegistration.add(new Awaiting(Set.copyOf(platforms), reply));
     }
+  }
+
+  /** Registers for and pushes what is owed (after a wake-up). */
+  private void resume(State state) {
+    if (!state.feed().platformsOwed().isEmpty()) {
+      ensureRegistered(state.feed().platformsOwed());
+    }
+    deliverAll(state);
   }
 
   private void deliverAll(State state) {

@@ -15,6 +15,7 @@ import io.peyvand.persistence.stored.v1.ChannelUnsubscribed;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
 import io.peyvand.persistence.stored.v1.GroupCountsPublished;
 import io.peyvand.persistence.stored.v1.GroupCreated;
+import io.peyvand.persistence.stored.v1.GroupItemsExpired;
 import io.peyvand.persistence.stored.v1.GroupMembersChanged;
 import io.peyvand.persistence.stored.v1.GroupPlatformAcknowledged;
 import io.peyvand.persistence.stored.v1.GroupPostAccepted;
@@ -141,6 +142,9 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
             GroupPlatformAcknowledged g = GroupPlatformAcknowledged.parseFrom(bytes);
             return new Group.PlatformAcknowledged(g.getPlatformId(), g.getUpTo());
           }),
+      codec("group-items-expired", Group.ItemsExpired.class,
+          e -> GroupItemsExpired.newBuilder().setBeforeMs(e.beforeMs()).build().toByteArray(),
+          bytes -> new Group.ItemsExpired(GroupItemsExpired.parseFrom(bytes).getBeforeMs())),
       codec("group-reaction-counted", Group.ReactionCounted.class,
           e -> GroupReactionCounted.newBuilder().setMessage(StoredModel.message(e.message()))
               .setAtMs(e.atMs()).build().toByteArray(),

@@ -62,7 +62,8 @@ class GroupTest {
   void fresh() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
         Group.create(GROUP, Group.Settings.DEFAULTS, CHANNELS, pendingIndex,
-            new GroupSnapshots(Group.Settings.DEFAULTS), Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
+            new GroupSnapshots(Group.Settings.DEFAULTS),
+            Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             // Commands carry local reply-to refs; the state is stored through its snapshot.
             .withVerifyCommands(false).withVerifyState(false));
@@ -436,5 +437,46 @@ class GroupTest {
     assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP));
     group.restart();
     assertTrue(group.getState().exists());
+  }
+
+  @Test
+  void itemsAPlatformDidNotTakeWithinTheRetentionAreGivenUpOnWakeUp() {
+    java.util.concurrent.atomic.AtomicLong now =
+        new java.util.concurrent.atomic.AtomicLong(Instant.parse("2026-11-28T12:00:00Z")
+            .toEpochMilli());
+    Clock moving = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(now.get());
+      }
+    };
+    group = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Group.create(GROUP, Group.Settings.DEFAULTS, CHANNELS, pendingIndex,
+            new GroupSnapshots(Group.Settings.DEFAULTS), moving),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings()
+            .withVerifyCommands(false).withVerifyState(false));
+    fourPlatforms();
+    post(ALI, "old");
+    now.addAndGet(java.time.Duration.ofDays(20).toMillis());
+    post(ALI, "recent");
+    assertEquals(3, group.getState().feed().owed("soroush", 100).size(),
+        "its member's addition and the two posts");
+    now.addAndGet(java.time.Duration.ofDays(15).toMillis());
+    group.runCommand(Group.WakeUp.INSTANCE);
+    List<GroupFeed.Item<Group.Item>> left = group.getState().feed().owed("soroush", 100);
+    assertEquals(1, left.size(), "only the post younger than the retention is still owed");
+    assertEquals("recent", ((Group.PostItem) left.get(0).payload()).message().messageId());
+    group.restart();
+    assertEquals(1, group.getState().feed().owed("soroush", 100).size(), "the same after replay");
   }
 }

@@ -60,6 +60,7 @@ class StoredEventSerializerTest {
       Map.entry("group-title-changed", "0a0e0a0565697461611205616c696365120846616d696c79203218cdbc9c8da2342006"),
       Map.entry("group-post-accepted", "0a3a0a03672d31120e0a0565697461611205616c6963651a0f0a056569746161120666616d696c7920c6bc9c8da234520b0a0973616c616d20616c6c10cebc9c8da2341807"),
       Map.entry("group-platform-acknowledged", "0a0462616c651007"),
+      Map.entry("group-items-expired", "08cb8483e4a134"),
       Map.entry("group-reaction-counted", "0a360a03722d31120b0a0462616c651203626f621a0f0a056569746161120666616d696c7920c7bc9c8da2346a0a0a03672d311203e29da410cfbc9c8da234"),
       Map.entry("group-counts-published", "08081202070318d0bc9c8da234"),
       Map.entry("channel-subscribed", "0a03626f620a08d985d8b1db8cd985"),

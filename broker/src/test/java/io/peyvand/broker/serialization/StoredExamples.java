@@ -53,6 +53,7 @@ final class StoredExamples {
         new Group.PostAccepted(7, new Message("g-1", ALICE, new Address("eitaa", "family"), AT - 5,
             "", new Content.Text("salam all")), AT + 3),
         new Group.PlatformAcknowledged("bale", 7),
+        new Group.ItemsExpired(AT - 86_400_000L),
         new Group.ReactionCounted(new Message("r-1", BOB, new Address("eitaa", "family"), AT - 4,
             "", new Content.Reaction("g-1", "\u2764", false)), AT + 4),
         new Group.CountsPublished(8, List.of(7L, 3L), AT + 5),
