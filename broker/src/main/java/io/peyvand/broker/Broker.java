@@ -2,6 +2,12 @@ package io.peyvand.broker;
 
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.group.ChannelSettings;
+import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
+import io.peyvand.broker.serialization.GroupSnapshots;
+import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.ingress.Administration;
 import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.Peer;
@@ -12,6 +18,7 @@ import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.ingress.grpc.AdminService;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
+import io.peyvand.broker.ingress.grpc.GroupsService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
@@ -30,6 +37,8 @@ import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ProtocolLimits;
 import io.peyvand.protocol.v1.Admin;
 import io.peyvand.protocol.v1.AdminHandlerFactory;
+import io.peyvand.protocol.v1.Groups;
+import io.peyvand.protocol.v1.GroupsHandlerFactory;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
 import java.time.Clock;
@@ -174,6 +183,13 @@ public final class Broker {
             CertificateRevocations.init(system);
             UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
                 new MailboxSnapshots(mailboxes.limits()));
+            ChannelSettings channels = ChannelSettings.fromConfig(system.settings().config());
+            Group.Settings groups = Group.Settings.fromConfig(system.settings().config());
+            Group.init(system, groups, channels, GroupPending.of(pending),
+                new GroupSnapshots(groups));
+            ChannelSubscribers.init(system, channels,
+                Group.countSink(system, channels.bucketAskTimeout()),
+                new ChannelSubscriberSnapshots());
             startSweeps(system, settings, mailboxes, pending);
             return registerBootstrapPlatforms(system, settings);
           })
@@ -191,7 +207,8 @@ public final class Broker {
             return bindGrpc(system, settings, readiness, tls, authentication,
                 new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE,
                     Optional.empty()),
-                new AdminService(administration, security, Peer.Unverified.INSTANCE));
+                new AdminService(administration, security, Peer.Unverified.INSTANCE),
+                new GroupsService(operations, Peer.Unverified.INSTANCE));
           })
           .thenApply(grpc -> {
             readiness.started();
@@ -257,8 +274,12 @@ public final class Broker {
     CompletableFuture<?>[] registrations = settings.bootstrapPlatforms().stream()
         .map(seed -> {
           SessionDirectory.get(system).watch(seed.id());
-          return Platform.admit(system, seed.id(), seed.displayName(), seed.defaultOptedIn(),
-                  settings.askTimeout())
+          // Retried: on a loaded machine the first writes after start can outlast the ask
+          // timeout, and admission is idempotent.
+          return Patterns.retry(() -> Platform.admit(system, seed.id(), seed.displayName(),
+                      seed.defaultOptedIn(), settings.askTimeout()),
+                  5, settings.schemaRetryBackoff(), system.classicSystem().scheduler(),
+                  system.executionContext())
               .thenAccept(r -> log.info("Platform {} ({}) {}", r.info().platformId(),
                   r.info().displayName(), r.created() ? "registered" : "already registered"))
               .toCompletableFuture();
@@ -274,8 +295,12 @@ public final class Broker {
   private static void startSweeps(ActorSystem<?> system, BrokerSettings settings,
       MailboxSettings mailboxes, PendingMailboxStore pending) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    PendingSweeper sweeper = new PendingSweeper(pending, mailbox -> sharding
-        .entityRefFor(UserMailbox.ENTITY_KEY, mailbox).tell(UserMailbox.WakeUp.INSTANCE));
+    PendingSweeper sweeper = new PendingSweeper(pending, key -> GroupPending.group(key)
+        .ifPresentOrElse(
+            group -> sharding.entityRefFor(Group.ENTITY_KEY, group.toString())
+                .tell(Group.WakeUp.INSTANCE),
+            () -> sharding.entityRefFor(UserMailbox.ENTITY_KEY, key)
+                .tell(UserMailbox.WakeUp.INSTANCE)));
     SessionDirectory directory = SessionDirectory.get(system);
     directory.onChange((platform, sessions) -> {
       if (sessions > 0) {
@@ -381,9 +406,10 @@ public final class Broker {
    */
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
       BrokerSettings settings, Readiness readiness, Optional<ServerTls> tls,
-      PeerAuthentication authentication, InterconnectService interconnect, AdminService admin) {
+      PeerAuthentication authentication, InterconnectService interconnect, AdminService admin,
+      GroupsService groups) {
     GrpcHealthService health = new GrpcHealthService(readiness,
-        Set.of(Health.name, Interconnect.name, Admin.name), Duration.ofSeconds(1));
+        Set.of(Health.name, Interconnect.name, Admin.name, Groups.name), Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
         request -> InterconnectHandlerFactory.partial(
@@ -395,12 +421,17 @@ public final class Broker {
         request -> AdminHandlerFactory.partial(admin.forPeer(authentication.peer(request)),
                 Admin.name, materializer, GrpcErrors.MAPPER, system)
             .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> groupsPerPeer =
+        request -> GroupsHandlerFactory.partial(groups.forPeer(authentication.peer(request)),
+                Groups.name, materializer, GrpcErrors.MAPPER, system)
+            .apply(request);
     var handler = ServiceHandler.concatOrNotFound(
         perPeer,
         adminPerPeer,
+        groupsPerPeer,
         HealthHandlerFactory.partial(health, Health.name, system),
         ServerReflection.create(List.of(Interconnect.description, Admin.description,
-            Health.description), system));
+            Groups.description, Health.description), system));
     ServerBuilder server = Http.get(system)
         .newServerAt(settings.grpc().iface(), settings.grpc().port());
     return tls.map(t -> server.enableHttps(t.clientCertificateRequired())).orElse(server)

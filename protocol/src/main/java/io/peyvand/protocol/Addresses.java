@@ -2,13 +2,15 @@ package io.peyvand.protocol;
 
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * User addresses ({@link UserAddress}): the rules of envelope.proto and the text form
- * {@code platform_id:user_id}, e.g. {@code bale:bob}.
+ * {@code platform_id:user_id}, e.g. {@code bale:bob}; group addresses ({@link GroupAddress}) the
+ * same way, {@code home_platform:group_id}, e.g. {@code eitaa:family}.
  *
  * <p>platform_id: 2-32 characters of a-z, 0-9, '_' and '-', starting with a letter. user_id: 1-128
  * characters (code points), none of them whitespace, a control character or ':', and valid
@@ -74,6 +76,41 @@ public final class Addresses {
   }
 
   /**
+   * Parses the text form {@code home_platform:group_id} of a group's address, e.g.
+   * {@code eitaa:family} (split at the first ':'), under the same rules as {@link #parse}: the
+   * group id follows the user id rule. Anything else throws IllegalArgumentException saying what
+   * to fix.
+   */
+  public static GroupAddress parseGroup(String text) {
+    Objects.requireNonNull(text, "text");
+    int colon = text.indexOf(':');
+    String form = "write a group's address as home_platform:group_id, e.g. eitaa:family";
+    if (colon < 0) {
+      throw new IllegalArgumentException("group address " + TextRules.quote(text)
+          + " has no ':'; " + form);
+    }
+    GroupAddress group = GroupAddress.newBuilder().setPlatformId(text.substring(0, colon))
+        .setGroupId(text.substring(colon + 1)).build();
+    validate(group, "group").ifPresent(error -> {
+      throw new IllegalArgumentException("group address " + TextRules.quote(text) + ": "
+          + error.getMessage().substring("group.".length()) + "; " + form);
+    });
+    return group;
+  }
+
+  /**
+   * The text form {@code home_platform:group_id} of a valid group address; {@link #parseGroup}
+   * reads it back. An invalid address throws IllegalArgumentException.
+   */
+  public static String format(GroupAddress address) {
+    Objects.requireNonNull(address, "address");
+    validate(address, "group").ifPresent(error -> {
+      throw new IllegalArgumentException(error.getMessage());
+    });
+    return address.getPlatformId() + ":" + address.getGroupId();
+  }
+
+  /**
    * The first problem of {@code address}, platform_id before user_id, as an Error whose message
    * starts with the field's name as given, e.g. "recipient" gives "recipient.user_id ...". Empty
    * if the address is valid.
@@ -85,6 +122,19 @@ public final class Addresses {
       return platform;
     }
     return userIdProblem(address.getUserId()).map(p -> p.toError(field + ".user_id"));
+  }
+
+  /**
+   * The first problem of a group's address (its home platform's id, then the group id, which
+   * follows the user id rule), as for {@link #validate(UserAddress, String)}.
+   */
+  public static Optional<Error> validate(GroupAddress address, String field) {
+    Objects.requireNonNull(address, "address");
+    Optional<Error> platform = validatePlatformId(address.getPlatformId(), field + ".platform_id");
+    if (platform.isPresent()) {
+      return platform;
+    }
+    return userIdProblem(address.getGroupId()).map(p -> p.toError(field + ".group_id"));
   }
 
   /**

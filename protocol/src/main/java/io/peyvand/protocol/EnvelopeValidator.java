@@ -15,9 +15,10 @@ import java.util.Optional;
  * <ol>
  *   <li>message_id: present, at most max message id length, only A-Z a-z 0-9 . _ - :
  *       (INVALID_MESSAGE_ID);
- *   <li>sender, then recipient: present and valid (INVALID_ADDRESS; INVALID_TEXT for a control
- *       character or unpaired surrogate in user_id, see {@link Addresses}). Sender and recipient
- *       may be on the same platform;
+ *   <li>sender, then recipient or group: the sender present and valid, and exactly one of
+ *       recipient (a user) or group (a post to a group or channel) set and valid (INVALID_ADDRESS;
+ *       INVALID_TEXT for a control character or unpaired surrogate in user_id or group_id, see
+ *       {@link Addresses}). Sender and recipient may be on the same platform;
  *   <li>client_timestamp_ms: positive and within max clock skew of {@code nowMillis}, either way
  *       (INVALID_TIMESTAMP);
  *   <li>content present (INVALID_FRAME);
@@ -73,9 +74,14 @@ public final class EnvelopeValidator {
       problem = address(envelope.hasSender(), envelope.getSender(), "sender",
           "the user who wrote the message");
     }
-    if (problem.isEmpty()) {
+    if (problem.isEmpty() && envelope.hasGroup()) {
+      problem = envelope.hasRecipient()
+          ? Optional.of(ErrorCodes.error(ErrorCode.INVALID_ADDRESS, "recipient and group are both"
+              + " set: a message goes to one user (recipient) or to one group (group), not both"))
+          : Addresses.validate(envelope.getGroup(), "group");
+    } else if (problem.isEmpty()) {
       problem = address(envelope.hasRecipient(), envelope.getRecipient(), "recipient",
-          "the user the message is for");
+          "the user the message is for (or set group for a post to a group)");
     }
     if (problem.isEmpty()) {
       problem = timestamp(envelope.getClientTimestampMs(), nowMillis);

@@ -4,6 +4,7 @@ import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.Submit;
@@ -63,6 +64,7 @@ public final class FrameValidator {
       case ACKNOWLEDGE -> acknowledge(frame.getAcknowledge());
       case READ_RECEIPT -> readReceipt(frame.getReadReceipt());
       case PING -> Optional.empty();
+      case GROUP_ACKNOWLEDGE -> groupAcknowledge(frame.getGroupAcknowledge());
       case FRAME_NOT_SET -> refuse(ErrorCode.INVALID_FRAME, "the frame is empty: set one of hello,"
           + " submit, acknowledge, read_receipt, ping (or the frame is of a kind this protocol"
           + " version does not know)");
@@ -101,6 +103,22 @@ public final class FrameValidator {
   private static Optional<Error> acknowledge(Acknowledge ack) {
     return mailboxAndSequence(ack.hasMailbox(), ack.getMailbox(), "acknowledge.mailbox",
         ack.getUpToSequence(), "acknowledge.up_to_sequence");
+  }
+
+  private static Optional<Error> groupAcknowledge(GroupAcknowledge ack) {
+    if (!ack.hasGroup()) {
+      return refuse(ErrorCode.INVALID_ADDRESS, "group_acknowledge.group is missing: set the"
+          + " group's address");
+    }
+    Optional<Error> group = Addresses.validate(ack.getGroup(), "group_acknowledge.group");
+    if (group.isPresent()) {
+      return group;
+    }
+    if (ack.getUpToSequence() == 0) {
+      return refuse(ErrorCode.INVALID_ARGUMENT, "group_acknowledge.up_to_sequence is 0:"
+          + " acknowledge the sequence of a GroupDelivery received");
+    }
+    return Optional.empty();
   }
 
   private static Optional<Error> readReceipt(ReadReceipt receipt) {

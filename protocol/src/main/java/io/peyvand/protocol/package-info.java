@@ -4,8 +4,8 @@
  * form ({@link io.peyvand.protocol.Addresses}), the limits the broker enforces
  * ({@link io.peyvand.protocol.ProtocolLimits}), decoding
  * ({@link io.peyvand.protocol.FrameDecoding}) and validation
- * ({@link io.peyvand.protocol.FrameValidator}, {@link io.peyvand.protocol.EnvelopeValidator})
- * that answer with the first problem as a wire {@code Error} whose message says what to fix, and
+ * ({@link io.peyvand.protocol.FrameValidator}, {@link io.peyvand.protocol.EnvelopeValidator}, and
+ * for the Groups service's requests {@link io.peyvand.protocol.GroupRequestValidator}) that answer with the first problem as a wire {@code Error} whose message says what to fix, and
  * the mapping of error codes to gRPC statuses ({@link io.peyvand.protocol.ErrorCodes}). Pure
  * Java, no actors, no I/O, safe from any thread.
  */

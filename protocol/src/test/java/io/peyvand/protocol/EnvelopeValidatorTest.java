@@ -130,6 +130,32 @@ class EnvelopeValidatorTest {
         validator.validate(text("hi").setRecipient(address("bale", "bob")).build(), NOW));
   }
 
+  // group posts
+
+  private static io.peyvand.protocol.v1.GroupAddress group(String platform, String id) {
+    return io.peyvand.protocol.v1.GroupAddress.newBuilder().setPlatformId(platform)
+        .setGroupId(id).build();
+  }
+
+  @Test
+  void aPostToAGroupInsteadOfARecipientPasses() {
+    assertAccepted(validator.validate(
+        text("hi").clearRecipient().setGroup(group("eitaa", "family")).build(), NOW));
+  }
+
+  @Test
+  void recipientAndGroupTogetherAreRefusedSayingToChooseOne() {
+    assertRefused(validator.validate(text("hi").setGroup(group("eitaa", "family")).build(), NOW),
+        ErrorCode.INVALID_ADDRESS, "recipient and group are both set");
+  }
+
+  @Test
+  void invalidGroupIsRefusedNamingTheGroupsField() {
+    assertRefused(validator.validate(
+        text("hi").clearRecipient().setGroup(group("eitaa", "my family")).build(), NOW),
+        ErrorCode.INVALID_ADDRESS, "group.group_id");
+  }
+
   // client_timestamp_ms
 
   @Test

@@ -5,11 +5,15 @@ import static io.peyvand.protocol.Fixtures.address;
 import static io.peyvand.protocol.Fixtures.assertAccepted;
 import static io.peyvand.protocol.Fixtures.assertRefused;
 import static io.peyvand.protocol.Fixtures.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.ReadReceipt;
@@ -195,5 +199,24 @@ class FrameValidatorTest {
   @Test
   void pingPasses() {
     assertAccepted(validate(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(9))));
+  }
+
+  @Test
+  void aGroupAcknowledgementNeedsAValidGroupAndASequence() {
+    GroupAddress family = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family")
+        .build();
+    assertEquals(Optional.empty(), validate(ClientFrame.newBuilder().setGroupAcknowledge(
+        GroupAcknowledge.newBuilder().setGroup(family).setUpToSequence(3))));
+    assertEquals(ErrorCode.INVALID_ADDRESS, validate(ClientFrame.newBuilder().setGroupAcknowledge(
+        GroupAcknowledge.newBuilder().setUpToSequence(3))).orElseThrow().getCode());
+    Error badId = validate(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge
+        .newBuilder().setGroup(family.toBuilder().setGroupId("a:b")).setUpToSequence(3)))
+        .orElseThrow();
+    assertEquals(ErrorCode.INVALID_ADDRESS, badId.getCode());
+    assertTrue(badId.getMessage().startsWith("group_acknowledge.group.group_id"),
+        badId.getMessage());
+    assertEquals(ErrorCode.INVALID_ARGUMENT, validate(ClientFrame.newBuilder()
+        .setGroupAcknowledge(GroupAcknowledge.newBuilder().setGroup(family))).orElseThrow()
+        .getCode());
   }
 }

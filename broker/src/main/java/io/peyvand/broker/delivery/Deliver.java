@@ -1,30 +1,67 @@
 package io.peyvand.broker.delivery;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.peyvand.broker.group.Group;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.serialization.ClusterMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * A mailbox hands one item to a session of its platform. The session writes it to its adapter or,
- * when its outgoing buffer is full, answers {@link Busy} so the mailbox retries later instead of
- * the session buffering without bound. After refusing an item of a mailbox the session refuses
- * that mailbox's later items too, until one comes flagged {@code resume}: the mailbox's retry,
- * starting again from its lowest unsent item, so that no item overtakes another.
+ * A stream (a user's mailbox, or a group's log as one platform receives it) hands one item to a
+ * session of its platform. The session writes it to its adapter or, when its outgoing buffer is
+ * full, answers {@link Busy} so the stream retries later instead of the session buffering without
+ * bound. After refusing an item of a stream the session refuses that stream's later items too,
+ * until one comes flagged {@code resume}: the stream's retry, starting again from its lowest
+ * unsent item, so that no item overtakes another. Built by {@link Pusher}.
  *
  * @param redelivery the item may have been pushed before
- * @param acknowledgedUpTo the mailbox's cursor: everything at or below was acknowledged or expired
+ * @param acknowledgedUpTo the stream's cursor: everything at or below was acknowledged or expired
  * @param resume the first item of a retry after {@link Busy}, or of a new session
+ * @param item what the session writes: a {@link io.peyvand.broker.model.MailboxItem} of a mailbox
+ *     stream, a group's item of a group stream
  */
 public record Deliver(
-    Address mailbox,
+    Stream stream,
     long sequence,
     boolean redelivery,
     long acceptedAtMs,
     long acknowledgedUpTo,
     boolean resume,
-    MailboxItem item,
-    ActorRef<Busy> busyReplyTo) {
+    Item item,
+    ActorRef<Busy> busyReplyTo) implements ClusterMessage {
+
+  /** What a stream pushes; the session maps it to its frame. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = MailboxItem.Incoming.class, name = "incoming"),
+      @JsonSubTypes.Type(value = MailboxItem.StatusUpdate.class, name = "status"),
+      @JsonSubTypes.Type(value = Group.Push.class, name = "group")
+  })
+  public interface Item {}
+
+  /**
+   * Whose items: a user's mailbox or a group. The same address can name a user and a group
+   * ({@code eitaa:family}), so the kind is part of the key.
+   */
+  public record Stream(Kind kind, Address address) {
+    public enum Kind { MAILBOX, GROUP }
+
+    public static Stream mailbox(Address user) {
+      return new Stream(Kind.MAILBOX, user);
+    }
+
+    public static Stream group(Address group) {
+      return new Stream(Kind.GROUP, group);
+    }
+
+    @Override
+    public String toString() {
+      return kind == Kind.MAILBOX ? address.toString() : "group " + address;
+    }
+  }
 
   /** The session could not take the item now; nothing of it was sent. */
-  public record Busy(long sequence) {}
+  public record Busy(String platformId, long sequence) implements ClusterMessage {}
 }

@@ -55,6 +55,7 @@ public final class Operations {
   private final SubmitLimits limits;
   private final Quota defaultQuota;
   private final SecurityEvents security;
+  private final GroupOperations groups;
 
   /**
    * {@code defaultQuota}: the broker's limits where the operator set none for a platform (every
@@ -72,6 +73,12 @@ public final class Operations {
     this.validator = validator;
     this.askTimeout = askTimeout;
     this.clock = clock;
+    this.groups = new GroupOperations(system, this, askTimeout);
+  }
+
+  /** The group and channel operations. */
+  public GroupOperations groups() {
+    return groups;
   }
 
   public EnvelopeValidator validator() {
@@ -130,19 +137,32 @@ public final class Operations {
     }
     Message message = WireMapping.message(envelope);
     CompletionStage<SubmitResult> answer = platform(platformId)
-        .thenCompose(sender -> {
+        .thenApply(sender -> {
           if (sender.isError()) {
-            return done(sender.error());
+            return Optional.of(sender.error());
           }
           OptionalLong wait = limits.tryAcquire(platformId, envelope.getSender().getUserId(),
               sender.value().quota());
           return wait.isPresent()
-              ? done(ErrorCodes.error(ErrorCode.RATE_LIMITED, "submission rate limit of"
+              ? Optional.of(ErrorCodes.error(ErrorCode.RATE_LIMITED, "submission rate limit of"
                   + " platform " + platformId + " or of sender "
                   + envelope.getSender().getUserId() + " exceeded; retry in "
                   + wait.getAsLong() + " ms", wait.getAsLong()))
-              : platform(envelope.getRecipient().getPlatformId());
+              : Optional.<Error>empty();
         })
+        .thenCompose(refused -> {
+          if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(result.setRefused(refused.get()).build());
+          }
+          return envelope.hasGroup() ? groups.post(result, message)
+              : toMailbox(result, envelope, message);
+        });
+    return answer.exceptionally(failure -> result.setRefused(unavailable(failure)).build());
+  }
+
+  private CompletionStage<SubmitResult> toMailbox(SubmitResult.Builder result,
+      Envelope envelope, Message message) {
+    return platform(envelope.getRecipient().getPlatformId())
         .thenCompose(recipientPlatform -> {
           if (recipientPlatform.isError()) {
             return CompletableFuture.completedFuture(result.setRefused(recipientPlatform.error())
@@ -168,11 +188,6 @@ public final class Operations {
                 return result.setRefused(error((UserMailbox.Refused) reply)).build();
               });
         });
-    return answer.exceptionally(failure -> result.setRefused(unavailable(failure)).build());
-  }
-
-  private static CompletionStage<Either<Platform.Info>> done(Error error) {
-    return CompletableFuture.completedFuture(Either.error(error));
   }
 
   /** A cumulative acknowledgement from the acting platform; empty when taken. */

@@ -62,12 +62,13 @@ public final class PlatformMapping {
         .setReplies(c.replies())
         .setReadReceipts(c.readReceipts())
         .addAllEncryptionSchemes(c.encryptionSchemes())
+        .setGroupMemberLists(c.groupMemberLists())
         .build();
   }
 
   public static Capabilities capabilities(io.peyvand.protocol.v1.Capabilities c) {
     return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(), c.getEdits(),
         c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
-        c.getReadReceipts(), c.getEncryptionSchemesList());
+        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists());
   }
 }

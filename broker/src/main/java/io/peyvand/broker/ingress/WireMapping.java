@@ -1,5 +1,8 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
@@ -10,6 +13,13 @@ import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupDelivery;
+import io.peyvand.protocol.v1.HistoryItem;
+import io.peyvand.protocol.v1.MembershipChange;
+import io.peyvand.protocol.v1.ReactionCount;
+import io.peyvand.protocol.v1.ReactionCounts;
+import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.Reaction;
@@ -31,8 +41,18 @@ public final class WireMapping {
     return UserAddress.newBuilder().setPlatformId(a.platformId()).setUserId(a.userId()).build();
   }
 
+  public static Address group(GroupAddress g) {
+    return new Address(g.getPlatformId(), g.getGroupId());
+  }
+
+  public static GroupAddress groupAddress(Address g) {
+    return GroupAddress.newBuilder().setPlatformId(g.platformId()).setGroupId(g.userId()).build();
+  }
+
+  /** A message to a user, or a post to a group: then its recipient is the group's address. */
   public static Message message(Envelope e) {
-    return new Message(e.getMessageId(), address(e.getSender()), address(e.getRecipient()),
+    Address to = e.hasGroup() ? group(e.getGroup()) : address(e.getRecipient());
+    return new Message(e.getMessageId(), address(e.getSender()), to,
         e.getClientTimestampMs(), e.getReplyToMessageId(), content(e));
   }
 
@@ -52,11 +72,20 @@ public final class WireMapping {
   }
 
   public static Envelope envelope(Message m) {
+    return envelope(m, false);
+  }
+
+  /** The envelope of a message; of a post when {@code toGroup} (the recipient is the group). */
+  public static Envelope envelope(Message m, boolean toGroup) {
     Envelope.Builder b = Envelope.newBuilder()
         .setMessageId(m.messageId())
-        .setSender(address(m.sender()))
-        .setRecipient(address(m.recipient()))
-        .setClientTimestampMs(m.clientTimestampMs())
+        .setSender(address(m.sender()));
+    if (toGroup) {
+      b.setGroup(groupAddress(m.recipient()));
+    } else {
+      b.setRecipient(address(m.recipient()));
+    }
+    b.setClientTimestampMs(m.clientTimestampMs())
         .setReplyToMessageId(m.replyToMessageId());
     Content c = m.content();
     if (c instanceof Content.Text t) {
@@ -96,6 +125,103 @@ public final class WireMapping {
         .setRecipientSequence(s.recipientSequence())
         .setAtMs(s.atMs())
         .build();
+  }
+
+  /** The frame a session writes for one pushed item: a Delivery or a GroupDelivery. */
+  public static ServerFrame frame(Deliver d, boolean memberLists) {
+    if (d.item() instanceof MailboxItem item) {
+      return ServerFrame.newBuilder().setDelivery(delivery(d.stream().address(), d.sequence(),
+          d.redelivery(), d.acceptedAtMs(), d.acknowledgedUpTo(), item)).build();
+    }
+    if (d.item() instanceof Group.Push push) {
+      return ServerFrame.newBuilder().setGroupDelivery(groupDelivery(d.stream().address(),
+          d.sequence(), d.redelivery(), d.acceptedAtMs(), d.acknowledgedUpTo(), push,
+          memberLists)).build();
+    }
+    throw new IllegalArgumentException("no frame for " + d.item().getClass().getName());
+  }
+
+  /** The GroupDelivery frame of one item of a group's log. */
+  public static GroupDelivery groupDelivery(Address group, long sequence, boolean redelivery,
+      long acceptedAtMs, long acknowledgedUpTo, Group.Push push, boolean memberLists) {
+    GroupDelivery.Builder b = GroupDelivery.newBuilder()
+        .setGroup(groupAddress(group))
+        .setSequence(sequence)
+        .setRedelivery(redelivery)
+        .setAcceptedAtMs(acceptedAtMs)
+        .setAcknowledgedUpTo(acknowledgedUpTo);
+    if (memberLists) {
+      b.addAllMemberIds(push.memberIds());
+    }
+    Group.Item item = push.item();
+    if (item instanceof Group.PostItem post) {
+      b.setPost(envelope(post.message(), true));
+    } else if (item instanceof Group.CountsItem counts) {
+      ReactionCounts.Builder c = ReactionCounts.newBuilder()
+          .setPostSequence(counts.postSequence()).setMessageId(counts.messageId());
+      counts.counts().forEach((emoji, n) -> c.addCounts(
+          ReactionCount.newBuilder().setEmoji(emoji).setCount(n)));
+      b.setCounts(c);
+    } else {
+      b.setChange(membershipChange(item));
+    }
+    return b.build();
+  }
+
+  /** A page of history item: a post or a change of the group. */
+  public static HistoryItem historyItem(Group.LoggedItem logged) {
+    HistoryItem.Builder b = HistoryItem.newBuilder().setSequence(logged.sequence())
+        .setAcceptedAtMs(logged.acceptedAtMs());
+    if (logged.item() instanceof Group.PostItem post) {
+      b.setPost(envelope(post.message(), true));
+    } else {
+      b.setChange(membershipChange(logged.item()));
+    }
+    return b.build();
+  }
+
+  /** The MembershipChange of a creation, membership change or rename item. */
+  public static MembershipChange membershipChange(Group.Item item) {
+    if (item instanceof Group.ChangeItem change) {
+      return membershipChange(change);
+    }
+    if (item instanceof Group.CreatedItem created) {
+      return MembershipChange.newBuilder().setActor(address(created.owner()))
+          .setUser(address(created.owner())).setKind(MembershipChange.Kind.CREATED)
+          .setRole(io.peyvand.protocol.v1.Role.OWNER).setTitle(created.title()).build();
+    }
+    if (item instanceof Group.TitleItem title) {
+      return MembershipChange.newBuilder().setActor(address(title.actor()))
+          .setKind(MembershipChange.Kind.TITLE_CHANGED).setTitle(title.title()).build();
+    }
+    throw new IllegalArgumentException("not a membership change: " + item);
+  }
+
+  public static MembershipChange membershipChange(Group.ChangeItem item) {
+    Membership.Change change = item.change();
+    MembershipChange.Builder b = MembershipChange.newBuilder()
+        .setActor(address(item.actor())).setUser(address(change.user()));
+    boolean self = item.actor().equals(change.user());
+    if (change instanceof Membership.Added added) {
+      b.setKind(self ? MembershipChange.Kind.JOINED : MembershipChange.Kind.ADDED)
+          .setRole(role(added.role()));
+    } else if (change instanceof Membership.Removed) {
+      b.setKind(self ? MembershipChange.Kind.LEFT : MembershipChange.Kind.REMOVED);
+    } else if (change instanceof Membership.RoleChanged changed) {
+      b.setKind(changed.role() == Membership.Role.MEMBER ? MembershipChange.Kind.DEMOTED
+          : MembershipChange.Kind.PROMOTED).setRole(role(changed.role()));
+    } else if (change instanceof Membership.Muted muted) {
+      b.setKind(muted.muted() ? MembershipChange.Kind.MUTED : MembershipChange.Kind.UNMUTED);
+    }
+    return b.build();
+  }
+
+  public static io.peyvand.protocol.v1.Role role(Membership.Role role) {
+    return switch (role) {
+      case MEMBER -> io.peyvand.protocol.v1.Role.MEMBER;
+      case ADMIN -> io.peyvand.protocol.v1.Role.ADMIN;
+      case OWNER -> io.peyvand.protocol.v1.Role.OWNER;
+    };
   }
 
   /** The Delivery frame of one mailbox item. */

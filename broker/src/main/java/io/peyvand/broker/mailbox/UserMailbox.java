@@ -1,12 +1,14 @@
 package io.peyvand.broker.mailbox;
 
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,13 +30,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
  * One user's mailbox, keyed by the user's address ({@code bale:bob}) in Cluster Sharding. It owns
@@ -83,38 +85,42 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** Store a message for this mailbox's user, unless a duplicate or refused. */
   public record Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** What the recipient's platform decided that the mailbox must apply. */
   public record RecipientPolicy(boolean defaultOptedIn, int editWindowSeconds) {}
 
   /** Store a status of a message this mailbox's user sent (from the recipient's mailbox). */
-  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo) implements Command {}
+  public record RecordStatus(Status status, ActorRef<StatusRecorded> replyTo)
+      implements Command, ClusterMessage {}
 
   /** The user's platform received every item up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Outcome> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** The user read every message up to {@code upTo}. */
   public record MarkRead(String platformId, long upTo, ActorRef<Outcome> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** The user opts in to or out of cross-platform messages. */
   public record SetConsent(boolean optedIn, boolean platformDefault, ActorRef<ConsentView> replyTo)
-      implements Command {}
+      implements Command, ClusterMessage {}
 
   /** The user blocks or unblocks a sender. */
   public record SetBlocked(Address sender, boolean blocked, boolean platformDefault,
-      ActorRef<ConsentView> replyTo) implements Command {}
+      ActorRef<ConsentView> replyTo) implements Command, ClusterMessage {}
 
   /** Tell the mailbox's counters (operators, tests). */
-  public record GetView(ActorRef<View> replyTo) implements Command {}
+  public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}
 
   /** A session of the platform connected, or a sweep found this mailbox: push what is pending. */
-  public enum WakeUp implements Command { INSTANCE }
+  public enum WakeUp implements Command, ClusterMessage { INSTANCE }
 
-  /** Sent by sharding when the mailbox has been idle: stop. */
-  public enum Passivate implements Command { INSTANCE }
+  /**
+   * Sent by sharding when the mailbox has been idle, or its shard moves: stop. Sent by the local
+   * shard only, never across nodes, so not a ClusterMessage.
+   */
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum Tick implements Command { INSTANCE }
 
@@ -130,23 +136,25 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   // Replies
 
-  public sealed interface AcceptReply {}
+  public sealed interface AcceptReply extends ClusterMessage {}
 
   public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
       implements AcceptReply {}
 
   public record Refused(Refusal reason, String message) implements AcceptReply, Outcome {}
 
-  public sealed interface Outcome {}
+  public sealed interface Outcome extends ClusterMessage {}
 
   public record Done(long upTo) implements Outcome {}
 
-  public record StatusRecorded(long recipientSequence, Status.Kind kind) {}
+  public record StatusRecorded(long recipientSequence, Status.Kind kind)
+      implements ClusterMessage {}
 
-  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders) {}
+  public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders)
+      implements ClusterMessage {}
 
   public record View(long lastSequence, long acknowledgedUpTo, long readUpTo, int pending,
-      int outbox) {}
+      int outbox) implements ClusterMessage {}
 
   // Events
 
@@ -193,19 +201,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final PendingRegistry registry;
   private final SnapshotAdapter<MailboxState> snapshots;
   private final Clock clock;
-  private final SessionDirectory directory;
   private final ClusterSharding sharding;
-  private final ActorRef<Deliver.Busy> busyAdapter;
   private final ActorRef<StatusRecorded> confirmAdapter;
 
-  // Transient: what this incarnation has sent and is waiting for. Lost on restart, on purpose:
+  // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
-  private final TreeMap<Long, Long> inFlight = new TreeMap<>();
-  private ActorRef<Deliver> lastSession;
-  // Which of the platform's sessions to push to (SessionDirectory): moves on after a timeout.
-  private int sessionTurn;
-  private boolean resumeNext = true;
-  private long highestSent;
+  private final Pusher pusher;
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
   private Registration registration = Registration.NONE;
@@ -214,7 +215,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private UserMailbox(ActorContext<Command> context, TimerScheduler<Command> timers,
       Address owner, MailboxSettings settings, PendingRegistry registry,
       SnapshotAdapter<MailboxState> snapshots, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), owner.toString()),
+    // "UserMailbox|bale:bob", as PersistenceId.of would make it, which refuses a '|' in the id
+    // while user ids may contain one.
+    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + owner),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
     this.timers = timers;
@@ -224,10 +227,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     this.registry = registry;
     this.snapshots = snapshots;
     this.clock = clock;
-    this.directory = SessionDirectory.get(context.getSystem());
     this.sharding = ClusterSharding.get(context.getSystem());
-    this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
-        busy -> new SessionBusy(busy.sequence()));
+    this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(),
+        SessionDirectory.get(context.getSystem()), context.messageAdapter(Deliver.Busy.class,
+            busy -> new SessionBusy(busy.sequence())));
     this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
         r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
   }
@@ -253,8 +256,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onSignal(RecoveryCompleted.instance(), state -> {
           // Whatever is pending within the window may have been pushed before the restart;
           // nothing beyond it was.
-          highestSent = Math.min(state.lastSequence(),
-              state.acknowledgedUpTo() + settings.deliveryWindow());
+          pusher.recovered(Math.min(state.lastSequence(),
+              state.acknowledgedUpTo() + settings.deliveryWindow()));
           if (state.hasWork()) {
             ensureRegistered(state);
             deliver(state);
@@ -371,7 +374,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Effect().none();
     }
     return Effect().persist(new ItemsAcknowledged(ack.upTo(), clock.millis())).thenRun(s -> {
-      inFlight.headMap(ack.upTo(), true).clear();
+      pusher.acknowledged(ack.upTo());
       ack.replyTo().tell(new Done(s.acknowledgedUpTo()));
       deliver(s);
       notifySenders(s);
@@ -400,10 +403,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Optional.of(new Refused(Refusal.NOT_PERMITTED, "mailbox " + ownerKey
           + " belongs to platform " + owner.platformId() + ", not " + platformId));
     }
-    if (upTo > highestSent) {
+    if (upTo > pusher.highestSent()) {
       return Optional.of(new Refused(Refusal.UNKNOWN_SEQUENCE, "sequence " + upTo + " of "
           + ownerKey + " cannot be " + what + ": the highest sequence delivered is "
-          + highestSent));
+          + pusher.highestSent()));
     }
     return Optional.empty();
   }
@@ -456,12 +459,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private Effect<Event, MailboxState> onTick(MailboxState state, Tick tick) {
     long now = clock.millis();
-    if (!inFlight.isEmpty()
-        && now - inFlight.firstEntry().getValue() >= settings.redeliveryAfter().toMillis()) {
+    if (pusher.redeliveryDue(now, settings.redeliveryAfter().toMillis())) {
       // Push the window again, flagged as redeliveries, through the platform's next session:
       // the one that took them did not acknowledge (it may be losing frames).
-      inFlight.clear();
-      sessionTurn++;
       deliver(state);
     }
     notifying.values().removeIf(sentAt -> now - sentAt >= settings.notifyRetryAfter().toMillis());
@@ -476,7 +476,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       events.add(new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
       confirmedUnsaved.clear();
     }
-    if (!state.hasWork() && inFlight.isEmpty() && notifying.isEmpty() && events.isEmpty()) {
+    if (!state.hasWork() && pusher.idle() && notifying.isEmpty() && events.isEmpty()) {
       timers.cancel(Tick.INSTANCE);
     }
     if (events.isEmpty()) {
@@ -502,8 +502,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
-    inFlight.tailMap(busy.sequence(), true).clear();
-    resumeNext = true;
+    pusher.busy(busy.sequence());
     timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
     return Effect().none();
   }
@@ -579,29 +578,14 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (state.pending().isEmpty()) {
       return;
     }
-    Optional<ActorRef<Deliver>> session =
-        directory.sessionFor(owner.platformId(), ownerKey, sessionTurn);
-    if (session.isEmpty()) {
+    if (!pusher.ready()) {
       return; // woken when a session of the platform connects
-    }
-    if (!session.get().equals(lastSession)) {
-      inFlight.clear(); // sent to a session that is gone or no longer ours: send again, flagged
-      lastSession = session.get();
-      resumeNext = true;
     }
     long windowEnd = state.acknowledgedUpTo() + settings.deliveryWindow();
     long now = clock.millis();
     for (MailboxState.Pending pending : state.pending().headMap(windowEnd, true).values()) {
-      long sequence = pending.sequence();
-      if (inFlight.containsKey(sequence)) {
-        continue;
-      }
-      boolean redelivery = sequence <= highestSent;
-      session.get().tell(new Deliver(owner, sequence, redelivery, pending.acceptedAtMs(),
-          state.acknowledgedUpTo(), resumeNext, pending.item(), busyAdapter));
-      resumeNext = false;
-      inFlight.put(sequence, now);
-      highestSent = Math.max(highestSent, sequence);
+      pusher.push(pending.sequence(), pending.acceptedAtMs(), state.acknowledgedUpTo(),
+          pending.item(), now);
     }
     startTicking();
   }

@@ -9,6 +9,8 @@ import java.util.List;
  * @param maxTextBytes largest text body or caption, in UTF-8 bytes; 0 means the broker's limit
  * @param maxMediaBytes largest media it fetches; 0 means no limit of its own
  * @param editWindowSeconds edits of older messages are refused; 0 means any age
+ * @param groupMemberLists group deliveries list the platform's members (an ask, not a limit:
+ *     costs the broker work per member, so off unless the platform asks)
  */
 public record Capabilities(
     int maxTextBytes,
@@ -20,10 +22,19 @@ public record Capabilities(
     boolean reactions,
     boolean replies,
     boolean readReceipts,
-    List<String> encryptionSchemes) {
+    List<String> encryptionSchemes,
+    boolean groupMemberLists) {
 
   public Capabilities {
     encryptionSchemes = List.copyOf(encryptionSchemes);
+  }
+
+  /** Without member lists in group deliveries (the platform resolves its own members). */
+  public Capabilities(int maxTextBytes, boolean media, long maxMediaBytes, boolean edits,
+      int editWindowSeconds, boolean deletes, boolean reactions, boolean replies,
+      boolean readReceipts, List<String> encryptionSchemes) {
+    this(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes, reactions,
+        replies, readReceipts, encryptionSchemes, false);
   }
 
   /** In {@link #encryptionSchemes}: every scheme is carried. */

@@ -1,8 +1,22 @@
 package io.peyvand.broker.model;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.google.protobuf.ByteString;
 
-/** What a message carries. The broker reads only what it must check; encrypted payloads are opaque. */
+/**
+ * What a message carries. The broker reads only what it must check; encrypted payloads are opaque.
+ * Crosses nodes inside commands (Jackson CBOR, see ClusterMessage): each kind has a stable name.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Content.Text.class, name = "text"),
+    @JsonSubTypes.Type(value = Content.Edit.class, name = "edit"),
+    @JsonSubTypes.Type(value = Content.Delete.class, name = "delete"),
+    @JsonSubTypes.Type(value = Content.Reaction.class, name = "reaction"),
+    @JsonSubTypes.Type(value = Content.Media.class, name = "media"),
+    @JsonSubTypes.Type(value = Content.Encrypted.class, name = "encrypted")
+})
 public sealed interface Content {
   /** Plain text. */
   record Text(String body) implements Content {}

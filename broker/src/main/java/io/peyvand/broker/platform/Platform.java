@@ -1,11 +1,12 @@
 package io.peyvand.broker.platform;
 
+import io.peyvand.broker.model.Capabilities;
+import io.peyvand.broker.model.Quota;
+import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import io.peyvand.broker.model.Capabilities;
-import io.peyvand.broker.model.Quota;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,7 +76,8 @@ public final class Platform
   public sealed interface Command {}
 
   /** Admit the platform under a display name, or rename it if admitted under another one. */
-  public record Register(String displayName, ActorRef<Registration> replyTo) implements Command {
+  public record Register(String displayName, ActorRef<Registration> replyTo)
+      implements Command, ClusterMessage {
     public Register {
       if (displayName == null || displayName.isBlank()) {
         throw new IllegalArgumentException("a platform's display name must not be blank");
@@ -85,13 +87,14 @@ public final class Platform
 
   /** Declare capabilities and the consent default of a registered platform. */
   public record Configure(Capabilities capabilities, boolean defaultOptedIn,
-      ActorRef<Lookup> replyTo) implements Command {}
+      ActorRef<Lookup> replyTo) implements Command, ClusterMessage {}
 
   /** Set the limits of a registered platform (the operator's); 0 fields are the defaults. */
-  public record SetQuota(Quota quota, ActorRef<Lookup> replyTo) implements Command {}
+  public record SetQuota(Quota quota, ActorRef<Lookup> replyTo)
+      implements Command, ClusterMessage {}
 
   /** Tell what is known of the platform. */
-  public record Get(ActorRef<Lookup> replyTo) implements Command {}
+  public record Get(ActorRef<Lookup> replyTo) implements Command, ClusterMessage {}
 
   // Replies
 
@@ -115,10 +118,10 @@ public final class Platform
   }
 
   /** The outcome of {@link Register}: the registration now in force; whether it is new. */
-  public record Registration(Info info, boolean created) {}
+  public record Registration(Info info, boolean created) implements ClusterMessage {}
 
   /** The answer to {@link Get}: empty if the platform was never registered. */
-  public record Lookup(Optional<Info> info) {}
+  public record Lookup(Optional<Info> info) implements ClusterMessage {}
 
   // Events
 

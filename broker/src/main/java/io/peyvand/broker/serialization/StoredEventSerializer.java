@@ -2,10 +2,26 @@ package io.peyvand.broker.serialization;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.persistence.stored.v1.CertificateRevoked;
+import io.peyvand.persistence.stored.v1.ChannelSubscribed;
+import io.peyvand.persistence.stored.v1.ChannelSubscribersCounted;
+import io.peyvand.persistence.stored.v1.ChannelSubscribersSnapshot;
+import io.peyvand.persistence.stored.v1.ChannelUnsubscribed;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
+import io.peyvand.persistence.stored.v1.GroupCountsPublished;
+import io.peyvand.persistence.stored.v1.GroupCreated;
+import io.peyvand.persistence.stored.v1.GroupItemsExpired;
+import io.peyvand.persistence.stored.v1.GroupMembersChanged;
+import io.peyvand.persistence.stored.v1.GroupPlatformAcknowledged;
+import io.peyvand.persistence.stored.v1.GroupPostAccepted;
+import io.peyvand.persistence.stored.v1.GroupReactionCounted;
+import io.peyvand.persistence.stored.v1.GroupSnapshot;
+import io.peyvand.persistence.stored.v1.GroupTitleChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
@@ -29,7 +45,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Turns the broker's persisted events (and the mailbox's stored snapshot) into their stored
+ * Turns the broker's persisted events (and the stored snapshots) into their stored
  * protobuf form (module persistence, package peyvand.persistence.v1) and back. The identifier and
  * every manifest are part of the stored data: never change or reuse one. A new event gets a new
  * manifest here and a stored sample in StoredEventSerializerTest; a changed event gets new
@@ -83,6 +99,83 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
                 new BigInteger(r.getSerialHex(), 16), r.getReason(),
                 Instant.ofEpochMilli(r.getRevokedAtEpochMillis()), r.getRevokedBy());
           }),
+      codec("group-created", Group.GroupCreated.class,
+          e -> GroupCreated.newBuilder().setKind(StoredGroups.kind(e.kind())).setTitle(e.title())
+              .setOpen(e.open()).setOwner(StoredModel.address(e.owner())).setAtMs(e.atMs())
+              .build().toByteArray(),
+          bytes -> {
+            GroupCreated g = GroupCreated.parseFrom(bytes);
+            return new Group.GroupCreated(StoredGroups.kind(g.getKind()), g.getTitle(),
+                g.getOpen(), StoredModel.address(g.getOwner()), g.getAtMs());
+          }),
+      codec("group-members-changed", Group.MembersChanged.class,
+          e -> GroupMembersChanged.newBuilder().setActor(StoredModel.address(e.actor()))
+              .addAllChanges(e.changes().stream().map(StoredGroups::change).toList())
+              .setAtMs(e.atMs()).setFirstSequence(e.firstSequence()).build().toByteArray(),
+          bytes -> {
+            GroupMembersChanged g = GroupMembersChanged.parseFrom(bytes);
+            return new Group.MembersChanged(g.getFirstSequence(),
+                StoredModel.address(g.getActor()),
+                g.getChangesList().stream().map(StoredGroups::change).toList(), g.getAtMs());
+          }),
+      codec("group-title-changed", Group.TitleChanged.class,
+          e -> GroupTitleChanged.newBuilder().setActor(StoredModel.address(e.actor()))
+              .setTitle(e.title()).setAtMs(e.atMs()).setSequence(e.sequence()).build()
+              .toByteArray(),
+          bytes -> {
+            GroupTitleChanged g = GroupTitleChanged.parseFrom(bytes);
+            return new Group.TitleChanged(g.getSequence(), StoredModel.address(g.getActor()),
+                g.getTitle(), g.getAtMs());
+          }),
+      codec("group-post-accepted", Group.PostAccepted.class,
+          e -> GroupPostAccepted.newBuilder().setMessage(StoredModel.message(e.message()))
+              .setAtMs(e.atMs()).setSequence(e.sequence()).build().toByteArray(),
+          bytes -> {
+            GroupPostAccepted g = GroupPostAccepted.parseFrom(bytes);
+            return new Group.PostAccepted(g.getSequence(), StoredModel.message(g.getMessage()),
+                g.getAtMs());
+          }),
+      codec("group-platform-acknowledged", Group.PlatformAcknowledged.class,
+          e -> GroupPlatformAcknowledged.newBuilder().setPlatformId(e.platformId())
+              .setUpTo(e.upTo()).build().toByteArray(),
+          bytes -> {
+            GroupPlatformAcknowledged g = GroupPlatformAcknowledged.parseFrom(bytes);
+            return new Group.PlatformAcknowledged(g.getPlatformId(), g.getUpTo());
+          }),
+      codec("group-items-expired", Group.ItemsExpired.class,
+          e -> GroupItemsExpired.newBuilder().setBeforeMs(e.beforeMs()).build().toByteArray(),
+          bytes -> new Group.ItemsExpired(GroupItemsExpired.parseFrom(bytes).getBeforeMs())),
+      codec("group-reaction-counted", Group.ReactionCounted.class,
+          e -> GroupReactionCounted.newBuilder().setMessage(StoredModel.message(e.message()))
+              .setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupReactionCounted g = GroupReactionCounted.parseFrom(bytes);
+            return new Group.ReactionCounted(StoredModel.message(g.getMessage()), g.getAtMs());
+          }),
+      codec("group-counts-published", Group.CountsPublished.class,
+          e -> GroupCountsPublished.newBuilder().setFirstSequence(e.firstSequence())
+              .addAllPostSequences(e.postSequences()).setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            GroupCountsPublished g = GroupCountsPublished.parseFrom(bytes);
+            return new Group.CountsPublished(g.getFirstSequence(), g.getPostSequencesList(),
+                g.getAtMs());
+          }),
+      codec("channel-subscribed", ChannelSubscribers.Subscribed.class,
+          e -> ChannelSubscribed.newBuilder().addAllUserIds(e.userIds()).build().toByteArray(),
+          bytes -> new ChannelSubscribers.Subscribed(
+              ChannelSubscribed.parseFrom(bytes).getUserIdsList())),
+      codec("channel-unsubscribed", ChannelSubscribers.Unsubscribed.class,
+          e -> ChannelUnsubscribed.newBuilder().addAllUserIds(e.userIds()).build().toByteArray(),
+          bytes -> new ChannelSubscribers.Unsubscribed(
+              ChannelUnsubscribed.parseFrom(bytes).getUserIdsList())),
+      codec("channel-subscribers-counted", SubscribersCounted.class,
+          e -> ChannelSubscribersCounted.newBuilder()
+              .addAllCounts(e.counts().stream().map(StoredGroups::count).toList())
+              .build().toByteArray(),
+          bytes -> new SubscribersCounted(ChannelSubscribersCounted.parseFrom(bytes)
+              .getCountsList().stream().map(StoredGroups::count).toList())),
+      codec("channel-subscribers-snapshot", ChannelSubscribersSnapshot.class,
+          ChannelSubscribersSnapshot::toByteArray, ChannelSubscribersSnapshot::parseFrom),
       codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
           e -> MessageAccepted.newBuilder().setSequence(e.sequence())
               .setMessage(StoredModel.message(e.message()))
@@ -142,7 +235,9 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
                 b.getBlocked());
           }),
       codec("mailbox-snapshot", MailboxSnapshot.class, MailboxSnapshot::toByteArray,
-          MailboxSnapshot::parseFrom));
+          MailboxSnapshot::parseFrom),
+      codec("group-snapshot", GroupSnapshot.class, GroupSnapshot::toByteArray,
+          GroupSnapshot::parseFrom));
 
   private static final Map<Class<?>, Codec> BY_TYPE = new HashMap<>();
   private static final Map<String, Codec> BY_MANIFEST = new HashMap<>();

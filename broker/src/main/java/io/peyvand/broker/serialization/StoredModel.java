@@ -142,13 +142,14 @@ final class StoredModel {
         .setReplies(c.replies())
         .setReadReceipts(c.readReceipts())
         .addAllEncryptionSchemes(c.encryptionSchemes())
+        .setGroupMemberLists(c.groupMemberLists())
         .build();
   }
 
   static Capabilities capabilities(StoredCapabilities c) {
     return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(),
         c.getEdits(), c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
-        c.getReadReceipts(), c.getEncryptionSchemesList());
+        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists());
   }
 
   static StoredQuota quota(Quota q) {

@@ -1,4 +1,8 @@
 /**
- * Domain events to and from their stored protobuf form (module persistence). Fixed serializer ids, short stable manifests; Java serialization is off.
+ * Serialization, with Java serialization off. Domain events to and from their stored protobuf form
+ * (module persistence): fixed serializer ids, short stable manifests, read by every later version.
+ * Messages between nodes (commands, replies, pushes to sessions) are {@link
+ * io.peyvand.broker.serialization.ClusterMessage}s, serialized by Pekko's Jackson CBOR serializer:
+ * transient, so mapped by record component names, not versioned schemas.
  */
 package io.peyvand.broker.serialization;

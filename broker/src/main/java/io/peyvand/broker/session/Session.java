@@ -3,10 +3,10 @@ package io.peyvand.broker.session;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.WireMapping;
-import io.peyvand.broker.model.Address;
 import io.peyvand.protocol.v1.ServerFrame;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,39 +26,49 @@ public final class Session {
 
   public sealed interface Command {}
 
-  /** The stream ended: deregister and stop. */
-  public enum Stop implements Command { INSTANCE }
+  /**
+   * The stream ended: deregister and stop. Sent by the session's own stream on this node, never
+   * across nodes, so not a ClusterMessage.
+   */
+  public enum Stop implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private record Incoming(Deliver deliver) implements Command {}
 
   private Session() {}
 
   public static Behavior<Command> create(String platformId, BoundedSourceQueue<ServerFrame> out) {
+    return create(platformId, false, out);
+  }
+
+  /**
+   * A session of the platform; {@code memberLists}: the platform asked for the member ids in
+   * group deliveries (its capabilities when the session opened).
+   */
+  public static Behavior<Command> create(String platformId, boolean memberLists,
+      BoundedSourceQueue<ServerFrame> out) {
     return Behaviors.setup(context -> {
       ActorRef<Deliver> inbox = context.messageAdapter(Deliver.class, Incoming::new);
       SessionDirectory.get(context.getSystem()).watch(platformId);
       context.getSystem().receptionist().tell(
           Receptionist.register(SessionDirectory.keyFor(platformId), inbox));
-      Set<Address> refusedMailboxes = new HashSet<>();
+      Set<Deliver.Stream> refusedStreams = new HashSet<>();
       return Behaviors.receive(Command.class)
           .onMessage(Incoming.class, incoming -> {
             Deliver d = incoming.deliver();
             if (d.resume()) {
-              refusedMailboxes.remove(d.mailbox());
-            } else if (refusedMailboxes.contains(d.mailbox())) {
-              d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
+              refusedStreams.remove(d.stream());
+            } else if (refusedStreams.contains(d.stream())) {
+              d.busyReplyTo().tell(new Deliver.Busy(platformId, d.sequence()));
               return Behaviors.same();
             }
-            ServerFrame frame = ServerFrame.newBuilder().setDelivery(WireMapping.delivery(
-                d.mailbox(), d.sequence(), d.redelivery(), d.acceptedAtMs(),
-                d.acknowledgedUpTo(), d.item())).build();
+            ServerFrame frame = WireMapping.frame(d, memberLists);
             QueueOfferResult result = out.offer(frame);
             if (result == QueueOfferResult.enqueued()) {
               return Behaviors.same();
             }
             if (result == QueueOfferResult.dropped()) {
-              refusedMailboxes.add(d.mailbox());
-              d.busyReplyTo().tell(new Deliver.Busy(d.sequence()));
+              refusedStreams.add(d.stream());
+              d.busyReplyTo().tell(new Deliver.Busy(platformId, d.sequence()));
               return Behaviors.same();
             }
             context.getLog().info("Session of {} stops: its stream is closed ({})", platformId,

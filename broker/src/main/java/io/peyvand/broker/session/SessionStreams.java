@@ -118,7 +118,8 @@ public final class SessionStreams {
           .flatMapConcat(platform -> platform.isError()
               ? Source.single(closing(platform.error()))
               : established(hello, pair.second(), transport, peer,
-                  operations.quota(platform.value()).sessionsPerNode()));
+                  operations.quota(platform.value()).sessionsPerNode(),
+                  platform.value().capabilities().groupMemberLists()));
     })
         // However the session ends, the address no longer holds it.
         .watchTermination((mat, done) -> {
@@ -128,7 +129,7 @@ public final class SessionStreams {
   }
 
   private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,
-      String transport, Peer peer, int sessionsPerNode) {
+      String transport, Peer peer, int sessionsPerNode, boolean memberLists) {
     String platformId = hello.getPlatformId();
     AtomicInteger sessions = open.computeIfAbsent(platformId, p -> new AtomicInteger());
     if (sessions.incrementAndGet() > sessionsPerNode) {
@@ -155,7 +156,8 @@ public final class SessionStreams {
         .build();
     return Source.single(welcome).concat(Source.lazySource(() -> {
       ActorRef<Session.Command> session = system.systemActorOf(
-          Session.create(platformId, queue.first()), "session-" + sessionId, Props.empty());
+          Session.create(platformId, memberLists, queue.first()), "session-" + sessionId,
+          Props.empty());
       log.info("Session {} of {} connected over {} ({}){}", sessionId, platformId, transport,
           hello.getSessionName(), peer.certificate().map(c -> " with certificate " + c)
               .orElse(""));
@@ -217,8 +219,12 @@ public final class SessionStreams {
           .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build()));
       case HELLO -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
           "Hello is sent once, as the first frame of a session"))));
+      case GROUP_ACKNOWLEDGE -> operations.groups()
+          .acknowledge(platformId, frame.getGroupAcknowledge())
+          .thenApply(SessionStreams::errors);
       default -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
-          "the frame has no content: set one of hello, submit, acknowledge, read_receipt, ping"))));
+          "the frame has no content: set one of hello, submit, acknowledge, read_receipt, ping,"
+          + " group_acknowledge"))));
     };
   }
 

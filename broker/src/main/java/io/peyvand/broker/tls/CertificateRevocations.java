@@ -1,5 +1,6 @@
 package io.peyvand.broker.tls;
 
+import io.peyvand.broker.serialization.ClusterMessage;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
 
   /** Revoke the certificate with this serial number, for {@code reason}, by {@code by}. */
   public record Revoke(BigInteger serial, String reason, String by, ActorRef<Listing> replyTo)
-      implements Command {
+      implements Command, ClusterMessage {
     public Revoke {
       if (serial.signum() <= 0) {
         throw new IllegalArgumentException("a certificate serial number is positive");
@@ -78,7 +79,7 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
   }
 
   /** Tell every revocation. */
-  public record Get(ActorRef<Listing> replyTo) implements Command {}
+  public record Get(ActorRef<Listing> replyTo) implements Command, ClusterMessage {}
 
   // Replies
 
@@ -86,7 +87,7 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
   public record Revoked(BigInteger serial, String reason, Instant at, String by) {}
 
   /** Every revocation, oldest first. */
-  public record Listing(List<Revoked> revoked) {
+  public record Listing(List<Revoked> revoked) implements ClusterMessage {
     public Set<BigInteger> serials() {
       return revoked.stream().map(Revoked::serial)
           .collect(Collectors.toUnmodifiableSet());

@@ -42,7 +42,7 @@ final class AckingSession {
         timers.startTimerWithFixedDelay(Flush.INSTANCE, interval);
         return Behaviors.receive(Internal.class)
             .onMessage(Received.class, r -> {
-              highest.merge(r.deliver().mailbox().toString(), r.deliver().sequence(), Math::max);
+              highest.merge(r.deliver().stream().address().toString(), r.deliver().sequence(), Math::max);
               return Behaviors.same();
             })
             .onMessage(Flush.class, f -> {

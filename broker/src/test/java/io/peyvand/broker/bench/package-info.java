@@ -7,6 +7,9 @@
  * Persistence, whichever journal it is configured with, except the idle users' single events, which
  * are copied from rows the journal wrote when it stores them in the Cassandra plugin's layout. The
  * result records are unit-tested ({@code BenchResultsTest}); the scenarios print their figures and
- * are never run by the build.
+ * are never run by the build. Two channel scenarios are run with java directly, as their comments
+ * say: {@link io.peyvand.broker.bench.ChannelBucketBench} (heap, snapshot and event size of one
+ * subscription bucket, no node) and {@link io.peyvand.broker.bench.ChannelSubscribeBench} (bulk and
+ * single subscriptions through Cluster Sharding on Cassandra, a small channel against a big one).
  */
 package io.peyvand.broker.bench;

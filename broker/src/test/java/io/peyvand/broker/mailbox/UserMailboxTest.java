@@ -141,6 +141,14 @@ class UserMailboxTest {
   }
 
   @Test
+  void aUserIdWithAVerticalBarHasAMailbox() {
+    // '|' is allowed in user ids but reserved by PersistenceId.of: the mailbox must not use it.
+    Address alice = new Address(eitaaId, "alice-bar");
+    Address bar = new Address(baleId, "b|ob");
+    assertInstanceOf(UserMailbox.Accepted.class, accept(text(alice, bar, "salam"), true));
+  }
+
+  @Test
   void acceptedMessagesGetIncreasingSequencesAndAreDeliveredInOrder() {
     Address alice = new Address(eitaaId, "alice-1");
     Address bob = new Address(baleId, "bob-1");
@@ -152,7 +160,7 @@ class UserMailboxTest {
     }
     for (int i = 1; i <= 3; i++) {
       Deliver d = bale.receiveMessage(WAIT);
-      assertEquals(bob, d.mailbox());
+      assertEquals(bob, d.stream().address());
       assertEquals(i, d.sequence());
       assertFalse(d.redelivery());
     }
@@ -257,7 +265,7 @@ class UserMailboxTest {
     accept(message, true);
     Deliver delivered = bale.receiveMessage(WAIT);
     ack(bob, baleId, delivered.sequence());
-    Deliver status = eitaa.fishForMessage(WAIT, d -> d.mailbox().equals(alice)
+    Deliver status = eitaa.fishForMessage(WAIT, d -> d.stream().address().equals(alice)
         ? FishingOutcomes.complete()
         : FishingOutcomes.continueAndIgnore()).get(0);
     Status s = ((MailboxItem.StatusUpdate) status.item()).status();
@@ -384,7 +392,7 @@ class UserMailboxTest {
     mailbox(bob).tell(UserMailbox.Passivate.INSTANCE);
     bale.expectNoMessage(Duration.ofMillis(300));
     mailbox(bob).tell(UserMailbox.WakeUp.INSTANCE);
-    Deliver after = bale.fishForMessage(WAIT, d -> d.mailbox().equals(bob) && d.sequence() == 3
+    Deliver after = bale.fishForMessage(WAIT, d -> d.stream().address().equals(bob) && d.sequence() == 3
         ? FishingOutcomes.complete()
         : FishingOutcomes.continueAndIgnore()).get(0);
     assertTrue(after.redelivery());

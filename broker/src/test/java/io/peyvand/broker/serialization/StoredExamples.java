@@ -3,6 +3,11 @@ package io.peyvand.broker.serialization;
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
+import io.peyvand.broker.group.BucketCount;
+import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.SubscribersCounted;
+import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
@@ -16,6 +21,8 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** One example of every stored type, fixed forever: the stored samples are their bytes. */
 final class StoredExamples {
@@ -38,6 +45,22 @@ final class StoredExamples {
         new Platform.PlatformQuotaSet(new Quota(500, 1000, 5, 0, 16)),
         new CertificateRevocations.CertificateRevoked(new BigInteger("5a3f9c1b2e77", 16),
             "key leaked", Instant.parse("2026-11-28T10:20:00.456Z"), "dev-admin"),
+        new Group.GroupCreated(Group.Kind.GROUP, "Family", false, ALICE, AT),
+        new Group.MembersChanged(2, ALICE, List.of(new Membership.Added(BOB, Membership.Role.MEMBER),
+            new Membership.RoleChanged(BOB, Membership.Role.ADMIN),
+            new Membership.Muted(BOB, true), new Membership.Removed(BOB)), AT + 1),
+        new Group.TitleChanged(6, ALICE, "Family 2", AT + 2),
+        new Group.PostAccepted(7, new Message("g-1", ALICE, new Address("eitaa", "family"), AT - 5,
+            "", new Content.Text("salam all")), AT + 3),
+        new Group.PlatformAcknowledged("bale", 7),
+        new Group.ItemsExpired(AT - 86_400_000L),
+        new Group.ReactionCounted(new Message("r-1", BOB, new Address("eitaa", "family"), AT - 4,
+            "", new Content.Reaction("g-1", "\u2764", false)), AT + 4),
+        new Group.CountsPublished(8, List.of(7L, 3L), AT + 5),
+        new ChannelSubscribers.Subscribed(List.of("bob", "\u0645\u0631\u06cc\u0645")),
+        new ChannelSubscribers.Unsubscribed(List.of("bob")),
+        new SubscribersCounted(List.of(new BucketCount("bale", 17, 4, 1200),
+            new BucketCount("rubika", 0, 1, 0))),
         new UserMailbox.MessageAccepted(1, message("m-1", new Content.Text("salam")), AT),
         new UserMailbox.StatusAccepted(2, new Status("m-9", BOB, Status.Kind.READ,
             Status.Failure.NONE, 4, AT), AT + 1),
@@ -72,6 +95,48 @@ final class StoredExamples {
     state.apply(new UserMailbox.ItemsAcknowledged(1, AT + 1));
     state.apply(new UserMailbox.ConsentChanged(true));
     state.apply(new UserMailbox.SenderBlockChanged(new Address("rubika", "spam"), true));
+    return state;
+  }
+
+  /**
+   * A channel's whole state as its snapshot holds it, something in every part: members (one
+   * muted admin), items of every kind owed to some platforms, cursors, remembered posts (one a
+   * reaction to a forgotten post), reaction counts, the history index, subscriber counts.
+   */
+  static Group.State.Snapshot groupSnapshot() {
+    Address sara = new Address("rubika", "sara");
+    return new Group.State.Snapshot(Group.Kind.CHANNEL, "News", true, ALICE, AT,
+        Map.of(ALICE, new Membership.Member(Membership.Role.OWNER, false, 1),
+            BOB, new Membership.Member(Membership.Role.ADMIN, true, 2)),
+        6,
+        List.of(new Group.State.Kept(1, AT, new Group.CreatedItem(ALICE, "Daily"),
+                Set.of("eitaa")),
+            new Group.State.Kept(2, AT, new Group.ChangeItem(ALICE,
+                new Membership.Added(BOB, Membership.Role.ADMIN)), Set.of("eitaa", "bale")),
+            new Group.State.Kept(3, AT + 1, new Group.TitleItem(ALICE, "News"), Set.of("bale")),
+            new Group.State.Kept(4, AT + 2, new Group.PostItem(message("g-1",
+                new Content.Text("salam"))), Set.of("eitaa", "bale")),
+            new Group.State.Kept(5, AT + 3, new Group.ChangeItem(ALICE,
+                new Membership.Muted(BOB, true)), Set.of("bale")),
+            new Group.State.Kept(6, AT + 4, new Group.CountsItem(4, "g-1",
+                Map.of("\u2764", 3L)), Set.of("bale", "rubika"))),
+        Map.of("bale", 1L, "rubika", 3L),
+        List.of(Map.entry(new Group.PostKey(ALICE, "g-1"), 4L),
+            Map.entry(new Group.PostKey(sara, "r-1"), 4L),
+            Map.entry(new Group.PostKey(sara, "r-0"), 0L)),
+        List.of(Map.entry("g-1", 4L)),
+        Map.of(4L, Map.of("\u2764", 3L)),
+        List.of(4L),
+        9, Map.of(4L, 5L),
+        List.of(new BucketCount("rubika", 2, 7, 12)));
+  }
+
+  /** A subscription bucket reached by events: three changes, two users left. */
+  static ChannelSubscribers.State bucket() {
+    ChannelSubscribers.State state = ChannelSubscribers.State.restore(0, List.of());
+    state.apply(new ChannelSubscribers.Subscribed(List.of("bob", "sara")));
+    state.apply(new ChannelSubscribers.Subscribed(List.of("ali")));
+    state.apply(new ChannelSubscribers.Unsubscribed(List.of("sara")));
     return state;
   }
 }

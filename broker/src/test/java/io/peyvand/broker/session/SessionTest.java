@@ -42,7 +42,7 @@ class SessionTest {
   private static Deliver item(long sequence, boolean resume, ActorRef<Deliver.Busy> busy) {
     Message m = new Message("m-" + sequence, new Address("eitaa", "alice"), BOB, 1, "",
         new Content.Text("x"));
-    return new Deliver(BOB, sequence, false, 1, 0, resume, new MailboxItem.Incoming(m), busy);
+    return new Deliver(Deliver.Stream.mailbox(BOB), sequence, false, 1, 0, resume, new MailboxItem.Incoming(m), busy);
   }
 
   @Test

@@ -15,8 +15,9 @@ import picocli.CommandLine.HelpCommand;
  * writes to {@code System.out}) is sent to stderr, so that {@code --json} output can be piped.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
-    description = "Closed-loop benchmarks of a running Peyvand broker through the adapter SDK.",
-    subcommands = {DirectCommand.class, HelpCommand.class})
+    description = "Closed-loop benchmarks of a running Peyvand broker, as platforms see it: through"
+        + " the adapter SDK (direct) or the session frames (fanout).",
+    subcommands = {DirectCommand.class, FanoutCommand.class, HelpCommand.class})
 public final class Bench {
 
   public static void main(String[] args) {

@@ -2,8 +2,11 @@ package io.peyvand.loadtests.bench;
 
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
+import io.peyvand.protocol.tls.KeyMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,13 +54,35 @@ final class CommonOptions {
 
   /** Mutual TLS as {@code platform} when its certificate exists, else plaintext; says which. */
   String connectAs(PeyvandClientBuilder builder, String platform) {
-    Path keyStore = pkiDir.resolve("platforms").resolve(platform + ".p12");
+    Optional<SSLContext> tls = tlsFor(platform);
+    tls.ifPresentOrElse(builder::tls, builder::plaintext);
+    return connection(platform);
+  }
+
+  /**
+   * The TLS context of {@code platform} (its client certificate, trusting the CA) when its
+   * certificate exists and --plaintext is not given; empty for plaintext.
+   */
+  Optional<SSLContext> tlsFor(String platform) {
+    Path keyStore = keyStore(platform);
     if (plaintext || !Files.isRegularFile(keyStore)) {
-      builder.plaintext();
+      return Optional.empty();
+    }
+    return Optional.of(KeyMaterial.clientContext(keyStore, keyStorePassword.toCharArray(),
+        pkiDir.resolve("ca.crt")));
+  }
+
+  /** How {@code platform} connects: mutual TLS with which certificate, or plaintext and why. */
+  String connection(String platform) {
+    Path keyStore = keyStore(platform);
+    if (plaintext || !Files.isRegularFile(keyStore)) {
       return plaintext ? "plaintext (--plaintext)" : "plaintext (no " + keyStore + ")";
     }
-    builder.tls(keyStore, keyStorePassword.toCharArray(), pkiDir.resolve("ca.crt"));
     return "mutual TLS (" + keyStore + ")";
+  }
+
+  private Path keyStore(String platform) {
+    return pkiDir.resolve("platforms").resolve(platform + ".p12");
   }
 
   /** The CQL port of --cassandra. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -25,12 +26,14 @@ final class StartedBroker implements AutoCloseable {
 
   private final Process process;
   private final int grpcPort;
+  private final int httpPort;
   private final int cqlPort;
   private final Path log;
 
-  private StartedBroker(Process process, int grpcPort, int cqlPort, Path log) {
+  private StartedBroker(Process process, int grpcPort, int httpPort, int cqlPort, Path log) {
     this.process = process;
     this.grpcPort = grpcPort;
+    this.httpPort = httpPort;
     this.cqlPort = cqlPort;
     this.log = log;
   }
@@ -38,6 +41,15 @@ final class StartedBroker implements AutoCloseable {
   /** Starts {@code <home>/peyvand dev} and waits until it is ready (at most {@code timeout}). */
   static StartedBroker start(Path home, long timeoutSeconds, PrintStream out)
       throws IOException, InterruptedException {
+    return start(home, timeoutSeconds, List.of(), out);
+  }
+
+  /**
+   * The same, with {@code settings} ({@code key=value}) given to the broker's JVM as system
+   * properties, which override its configuration (e.g. a limit a benchmark must not hit).
+   */
+  static StartedBroker start(Path home, long timeoutSeconds, List<String> settings,
+      PrintStream out) throws IOException, InterruptedException {
     Path dir = home.resolve("load-tests/target/bench-broker");
     deleteRecursively(dir);
     Files.createDirectories(dir);
@@ -53,11 +65,12 @@ final class StartedBroker implements AutoCloseable {
     String javaOpts = System.getenv().getOrDefault("PEYVAND_JAVA_OPTS", "-Xms256m -Xmx2g");
     builder.environment().put("PEYVAND_JAVA_OPTS", javaOpts
         + " -Dpeyvand.cassandra.embedded.storage-port=" + ports[4]
-        + " -Dpeyvand.cassandra.embedded.jmx-port=" + ports[5]);
-    out.printf("start: ./peyvand dev on gRPC %d, HTTPS %d, CQL %d, data in %s; log %s%n", ports[0],
-        ports[1], ports[2], dir, log);
+        + " -Dpeyvand.cassandra.embedded.jmx-port=" + ports[5]
+        + settings.stream().map(s -> " -D" + s).collect(Collectors.joining()));
+    out.printf("start: ./peyvand dev on gRPC %d, HTTPS %d, CQL %d, data in %s; log %s%s%n",
+        ports[0], ports[1], ports[2], dir, log, settings.isEmpty() ? "" : "; with " + settings);
     Process process = builder.start();
-    StartedBroker broker = new StartedBroker(process, ports[0], ports[2], log);
+    StartedBroker broker = new StartedBroker(process, ports[0], ports[1], ports[2], log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (!broker.ready()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -82,6 +95,10 @@ final class StartedBroker implements AutoCloseable {
 
   String grpcAddress() {
     return "127.0.0.1:" + grpcPort;
+  }
+
+  String httpAddress() {
+    return "127.0.0.1:" + httpPort;
   }
 
   String cqlAddress() {

@@ -7,13 +7,17 @@
  * measures the machine's ceiling, raw inserts into the broker's Cassandra with the plain driver
  * ({@code CassandraCeiling}), and where the CPU went ({@link io.peyvand.loadtests.bench.CpuSplit},
  * from {@code /proc}). Scenarios are picocli subcommands of {@link io.peyvand.loadtests.bench.Bench};
- * {@code direct} (1:1 cross-platform messages) is the one here. The scenarios that need the
- * broker's insides (recovery, memory) are in the broker's test sources
+ * {@code direct} (1:1 cross-platform messages) and {@code fanout} (posts into groups and channels,
+ * small against large audiences in one run: {@code FanoutCommand}, {@code GroupFanout},
+ * {@code ChannelFanout}, accounted for by a {@code FanoutLedger}) are the ones here; as the SDK has
+ * no group support yet, {@code fanout} speaks the session frames itself ({@code GroupSession}) and
+ * reads the broker's heap from its {@code /metrics} ({@code BrokerHeap}). The scenarios that
+ * need the broker's insides (recovery, memory) are in the broker's test sources
  * ({@code io.peyvand.broker.bench}) and share the CPU accounting, which is why it is public. The
  * pure parts (the seeded workload, the {@code Ledger} that accounts for every message, the
- * percentiles, the report, the CPU accounting) are unit-tested; {@code PlatformDriver} is the only
- * class that talks to the broker. Like every load tool it sees the broker only through
- * {@code protocol}.
+ * percentiles, the report, the CPU accounting, the fan-out plan and ledger) are unit-tested;
+ * {@code PlatformDriver}, {@code GroupSession} and {@code BrokerHeap} are the only classes that
+ * talk to the broker. Like every load tool it sees the broker only through {@code protocol}.
  *
  * <p>The Gatling simulations (test sources, package {@code io.peyvand.loadtests}) use the public
  * parts: the {@code TrafficModel} (who writes to whom, and what, by {@code Platforms}' audience

@@ -5,7 +5,6 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import com.typesafe.config.Config;
 import java.nio.ByteBuffer;
@@ -64,7 +63,9 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <p>One class of some length: writes, recoveries and deletes share the session, the prepared
  * statements and the per-entity bookkeeping of writes and deletes in progress; the grouping of
- * writes, the one part with logic of its own, is {@link GroupCommitWriter}.
+ * writes, the one part with logic of its own, is {@link GroupCommitWriter}, and the reads that
+ * {@link JournalReader} needs too (deleted_to, the highest sequence number, a partition's rows)
+ * are {@link JournalQueries}.
  */
 public final class CassandraJournal extends AsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(CassandraJournal.class);
@@ -78,8 +79,9 @@ public final class CassandraJournal extends AsyncWriteJournal {
   /** The last delete of each persistence id still running: the next one waits for it. */
   private final Map<String, CompletableFuture<Void>> deletesInProgress = new ConcurrentHashMap<>();
 
-  /** The session, the prepared statements and the writer, once all exist. */
-  private record Ready(CqlSession session, JournalStatements statements, GroupCommitWriter writer) {}
+  /** The session, the prepared statements, the shared reads and the writer, once all exist. */
+  private record Ready(CqlSession session, JournalStatements statements, JournalQueries queries,
+      GroupCommitWriter writer) {}
 
   public CassandraJournal(Config pluginConfig) {
     Config config = context().system().settings().config();
@@ -104,6 +106,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
         .sessionFor(settings.sessionConfigPath()).underlying()
         .thenCompose(session -> JournalStatements.prepare(session, settings.keyspace())
             .thenApply(statements -> new Ready(session, statements,
+                new JournalQueries(session, statements, settings),
                 new GroupCommitWriter(session, settings.writeProfile(), settings.maxBatchRows(),
                     settings.maxBatchBytes(), settings.maxInFlight(), executor))))
         .toCompletableFuture();
@@ -280,65 +283,17 @@ public final class CassandraJournal extends AsyncWriteJournal {
   }
 
   private CompletableFuture<Long> readHighest(Ready r, String persistenceId, long from) {
-    CompletableFuture<Long> deletedTo = deletedTo(r, persistenceId);
+    CompletableFuture<Long> deletedTo = r.queries().deletedTo(persistenceId);
     long first = settings.partitionNr(Math.max(from, 1L));
-    CompletableFuture<Long> stored = highestStored(r, persistenceId, first, 0L);
+    CompletableFuture<Long> stored = r.queries().highestStored(persistenceId, first, 0L);
     return deletedTo.thenCombine(stored, (deleted, found) -> {
       if (settings.partitionNr(Math.max(deleted, 1L)) > first) {
         // Partitions before deleted_to may have been emptied by the delete: scan from there.
-        return highestStored(r, persistenceId, settings.partitionNr(deleted), found)
+        return r.queries().highestStored(persistenceId, settings.partitionNr(deleted), found)
             .thenApply(more -> Math.max(from, Math.max(deleted, more)));
       }
       return CompletableFuture.completedFuture(Math.max(from, Math.max(deleted, found)));
     }).thenCompose(f -> f);
-  }
-
-  /**
-   * The highest sequence number stored from partition {@code first} on, reading on until two
-   * consecutive partitions after the last one with rows are empty (an atomic write spans at most two partitions' ranges and is stored in the later one, so one partition
-   * may be empty before the next one holds rows).
-   */
-  private CompletableFuture<Long> highestStored(Ready r, String persistenceId, long first, long best) {
-    // Three partitions at once (in parallel): for almost every entity that is all it takes.
-    CompletableFuture<Long> p0 = highestIn(r, persistenceId, first);
-    CompletableFuture<Long> p1 = highestIn(r, persistenceId, first + 1);
-    CompletableFuture<Long> p2 = highestIn(r, persistenceId, first + 2);
-    return CompletableFuture.allOf(p0, p1, p2).thenCompose(done -> {
-      long[] found = {p0.join(), p1.join(), p2.join()};
-      long highest = best;
-      int lastWithRows = -1;
-      for (int i = 0; i < found.length; i++) {
-        if (found[i] > 0) {
-          highest = Math.max(highest, found[i]);
-          lastWithRows = i;
-        }
-      }
-      if (lastWithRows <= 0) {
-        return CompletableFuture.completedFuture(highest);
-      }
-      return highestStored(r, persistenceId, first + lastWithRows + 1, highest);
-    });
-  }
-
-  /** The highest sequence number stored in one partition, 0 if it has none. */
-  private CompletableFuture<Long> highestIn(Ready r, String persistenceId, long partition) {
-    Statement<?> query = r.statements().selectHighest().boundStatementBuilder()
-        .setString(0, persistenceId).setLong(1, partition)
-        .setExecutionProfileName(settings.readProfile()).build();
-    return r.session().executeAsync(query).toCompletableFuture().thenApply(rs -> {
-      Row row = rs.one();
-      return row == null ? 0L : row.getLong(0);
-    });
-  }
-
-  private CompletableFuture<Long> deletedTo(Ready r, String persistenceId) {
-    Statement<?> query = r.statements().selectDeletedTo().boundStatementBuilder()
-        .setString(0, persistenceId)
-        .setExecutionProfileName(settings.readProfile()).build();
-    return r.session().executeAsync(query).toCompletableFuture().thenApply(rs -> {
-      Row row = rs.one();
-      return row == null || row.isNull(0) ? 0L : row.getLong(0);
-    });
   }
 
   @Override
@@ -353,7 +308,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
       long first = settings.partitionNr(from);
       // The first partition is read while deleted_to is looked up; rows at or below it are skipped.
       CompletableFuture<AsyncResultSet> firstPage = replay.query(first, from);
-      return deletedTo(r, persistenceId).thenCompose(deleted -> {
+      return r.queries().deletedTo(persistenceId).thenCompose(deleted -> {
         replay.deletedTo = deleted;
         long afterDeleted = settings.partitionNr(deleted + 1);
         if (deleted >= from && afterDeleted > first) {
@@ -387,11 +342,8 @@ public final class CassandraJournal extends AsyncWriteJournal {
 
     CompletableFuture<AsyncResultSet> query(long partition, long from) {
       next = from;
-      Statement<?> query = r.statements().selectMessages().boundStatementBuilder()
-          .setString(0, persistenceId).setLong(1, partition).setLong(2, from).setLong(3, to)
-          .setPageSize(settings.replayPageSize())
-          .setExecutionProfileName(settings.readProfile()).build();
-      return r.session().executeAsync(query).toCompletableFuture();
+      return r.queries().messages(persistenceId, partition, from, to, settings.replayPageSize(),
+          false);
     }
 
     CompletableFuture<Void> onPage(CompletionStage<AsyncResultSet> page, long partition,
@@ -466,8 +418,9 @@ public final class CassandraJournal extends AsyncWriteJournal {
   }
 
   private CompletableFuture<Void> delete(Ready r, String persistenceId, long toSequenceNr) {
-    return deletedTo(r, persistenceId).thenCompose(deleted ->
-        highestStored(r, persistenceId, settings.partitionNr(Math.max(deleted, 1L)), deleted)
+    return r.queries().deletedTo(persistenceId).thenCompose(deleted ->
+        r.queries().highestStored(persistenceId, settings.partitionNr(Math.max(deleted, 1L)),
+            deleted)
             .thenCompose(highest -> {
               // Never beyond the highest stored event: deleted_to is also the floor of the
               // highest sequence number, which must not run ahead of what was written.

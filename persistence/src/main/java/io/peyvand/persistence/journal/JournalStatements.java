@@ -13,11 +13,20 @@ record JournalStatements(
     PreparedStatement insert,
     PreparedStatement insertWithMeta,
     PreparedStatement selectMessages,
+    PreparedStatement selectMessagesDescending,
     PreparedStatement selectHighest,
     PreparedStatement selectDeletedTo,
     PreparedStatement insertDeletedTo,
     PreparedStatement deleteMessages,
     PreparedStatement insertPersistenceId) {
+
+  /**
+   * The columns the message selects return, in this order: 0 sequence_nr, 1 timestamp,
+   * 2 writer_uuid, 3 ser_id, 4 ser_manifest, 5 event_manifest, 6 event, 7 meta_ser_id,
+   * 8 meta_ser_manifest, 9 meta.
+   */
+  static final String MESSAGE_COLUMNS = "sequence_nr, timestamp, writer_uuid, ser_id, ser_manifest,"
+      + " event_manifest, event, meta_ser_id, meta_ser_manifest, meta";
 
   static CompletionStage<JournalStatements> prepare(CqlSession session, String keyspace) {
     String messages = keyspace + ".messages";
@@ -30,10 +39,13 @@ record JournalStatements(
         + " (persistence_id, partition_nr, sequence_nr, timestamp, timebucket, writer_uuid,"
         + " ser_id, ser_manifest, event_manifest, event, tags, meta_ser_id, meta_ser_manifest,"
         + " meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").toCompletableFuture();
-    var selectMessages = session.prepareAsync("SELECT sequence_nr, timestamp, writer_uuid,"
-        + " ser_id, ser_manifest, event_manifest, event, meta_ser_id, meta_ser_manifest, meta"
-        + " FROM " + messages + " WHERE persistence_id = ? AND partition_nr = ?"
-        + " AND sequence_nr >= ? AND sequence_nr <= ?").toCompletableFuture();
+    String selectRange = "SELECT " + MESSAGE_COLUMNS + " FROM " + messages
+        + " WHERE persistence_id = ? AND partition_nr = ? AND sequence_nr >= ?"
+        + " AND sequence_nr <= ?";
+    var selectMessages = session.prepareAsync(selectRange).toCompletableFuture();
+    // Newest first, for history pages (JournalReader): the same rows, clustering order reversed.
+    var selectMessagesDescending = session.prepareAsync(selectRange
+        + " ORDER BY sequence_nr DESC").toCompletableFuture();
     var selectHighest = session.prepareAsync("SELECT sequence_nr FROM " + messages
         + " WHERE persistence_id = ? AND partition_nr = ? ORDER BY sequence_nr DESC LIMIT 1")
         .toCompletableFuture();
@@ -46,10 +58,12 @@ record JournalStatements(
         + " AND sequence_nr <= ?").toCompletableFuture();
     var insertPersistenceId = session.prepareAsync("INSERT INTO " + keyspace
         + ".all_persistence_ids (persistence_id) VALUES (?)").toCompletableFuture();
-    return CompletableFuture.allOf(insert, insertWithMeta, selectMessages, selectHighest,
-        selectDeletedTo, insertDeletedTo, deleteMessages, insertPersistenceId)
+    return CompletableFuture.allOf(insert, insertWithMeta, selectMessages,
+        selectMessagesDescending, selectHighest, selectDeletedTo, insertDeletedTo, deleteMessages,
+        insertPersistenceId)
         .thenApply(done -> new JournalStatements(insert.join(), insertWithMeta.join(),
-            selectMessages.join(), selectHighest.join(), selectDeletedTo.join(),
-            insertDeletedTo.join(), deleteMessages.join(), insertPersistenceId.join()));
+            selectMessages.join(), selectMessagesDescending.join(), selectHighest.join(),
+            selectDeletedTo.join(), insertDeletedTo.join(), deleteMessages.join(),
+            insertPersistenceId.join()));
   }
 }

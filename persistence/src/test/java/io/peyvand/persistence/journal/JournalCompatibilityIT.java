@@ -106,7 +106,7 @@ class JournalCompatibilityIT {
   void snapshotsAndDeletesOfThePluginAreHonouredByOurJournal() {
     // Snapshot every 4 events, deleting the events before each snapshot.
     append("snap-plugin", PLUGIN, 4, singles("s", 1, 10));
-    assertTrue(deletedTo("snap-plugin") >= 4, "the plugin deleted events after its snapshot");
+    awaitDeletedTo("snap-plugin", 4, "the plugin deleted events after its snapshot");
     assertEquals(joined("s", 1, 10), recover("snap-plugin", OURS, 4));
     // Ours goes on from the right sequence number: nothing is overwritten.
     append("snap-plugin", OURS, 4, singles("s", 11, 14));
@@ -117,8 +117,7 @@ class JournalCompatibilityIT {
   @Test
   void anEntityWithSnapshotsRecoversOnOurJournal() {
     append("snap-ours", OURS, 3, singles("x", 1, 11));
-    long deleted = deletedTo("snap-ours");
-    assertTrue(deleted >= 3, "events before a snapshot were deleted, deleted_to " + deleted);
+    awaitDeletedTo("snap-ours", 3, "events before a snapshot were deleted");
     assertEquals(joined("x", 1, 11), recover("snap-ours", OURS, 3));
     // And without its snapshots (snapshotEvery 0 still loads the latest snapshot), from events.
     append("snap-ours", OURS, 3, List.of(List.of("x12", "x13")));
@@ -142,6 +141,18 @@ class JournalCompatibilityIT {
   private Row row(String persistenceId) {
     return cassandra.session().execute("SELECT * FROM " + cassandra.keyspace()
         + ".messages WHERE persistence_id = '" + persistenceId + "' AND partition_nr = 0").one();
+  }
+
+  /**
+   * Waits until deleted_to reaches {@code atLeast}: the delete after a snapshot runs after the
+   * snapshot is saved, which may be after the command that triggered it was answered.
+   */
+  private void awaitDeletedTo(String persistenceId, long atLeast, String message) {
+    testKit.createTestProbe().awaitAssert(JournalClient.TIMEOUT, () -> {
+      long deleted = deletedTo(persistenceId);
+      assertTrue(deleted >= atLeast, message + ": deleted_to " + deleted);
+      return null;
+    });
   }
 
   private long deletedTo(String persistenceId) {

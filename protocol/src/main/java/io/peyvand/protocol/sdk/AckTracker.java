@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -7,11 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Which deliveries were handled, per mailbox, and what to acknowledge. Pure and thread-safe; the
- * client feeds it the deliveries in arrival order (sequence order per mailbox) and the handlers'
- * completions in any order.
+ * Which deliveries were handled, per stream, and what to acknowledge. A stream is a mailbox (a
+ * {@link UserAddress}: Delivery frames, acknowledged with Acknowledge) or a group's log as this
+ * platform receives it (a {@link GroupAddress}: GroupDelivery frames, acknowledged with
+ * GroupAcknowledge). The two kinds of key never meet, so a group {@code eitaa:family} and a user
+ * {@code eitaa:family} are two streams. Pure and thread-safe; the client feeds it the deliveries
+ * in arrival order (sequence order per stream) and the handlers' completions in any order.
  *
- * <p>Per mailbox it keeps an acknowledgement point (every item up to it is handled, or acknowledged
+ * <p>Per stream it keeps an acknowledgement point (every item up to it is handled, or acknowledged
  * by the adapter) and the items above it that were given to the handler: in hand, handled, or
  * failed. With automatic acknowledgement the point advances over handled items, one sequence
  * number at a time, and stops at the first item in hand, failed or not yet seen, so an
@@ -21,8 +25,9 @@ import java.util.TreeMap;
  *
  * <p>Deduplication: an item at or below the point, or in hand, or handled, is not given to the
  * handler again; one at or below the point is acknowledged again (its acknowledgement was lost,
- * otherwise the broker would not send it). Idle mailboxes (nothing above the point) are forgotten
- * least-recently-used first beyond {@code trackedMailboxes}.
+ * otherwise the broker would not send it). Idle streams (nothing above the point) are forgotten
+ * least-recently-used first beyond {@code trackedMailboxes}, which counts mailboxes and groups
+ * together.
  *
  * <p>Public for adapters that speak the frames themselves rather than through
  * {@link PeyvandClient} (the WebSocket load tests of module load-tests): what to acknowledge is the
@@ -43,8 +48,10 @@ public final class AckTracker {
   private final boolean deduplicate;
   private final int trackedMailboxes;
   /** In access order: least recently used first. */
-  private final Map<UserAddress, Mailbox> mailboxes = new LinkedHashMap<>(64, 0.75f, true);
+  /** Keyed by UserAddress (a mailbox) or GroupAddress (a group); in access order, LRU first. */
+  private final Map<Object, Mailbox> mailboxes = new LinkedHashMap<>(64, 0.75f, true);
   private final LatestMarks<UserAddress> toSend = new LatestMarks<>();
+  private final LatestMarks<GroupAddress> groupsToSend = new LatestMarks<>();
 
   /**
    * With {@code autoAcknowledge}, handled items are acknowledged; with {@code deduplicate}, an
@@ -66,7 +73,19 @@ public final class AckTracker {
    * A delivery arrived: whether to give it to the handler. {@code brokerAcknowledgedUpTo} is the
    * delivery's {@code acknowledged_up_to}: nothing at or below it will come again.
    */
-  public synchronized Decision onDelivery(UserAddress mailbox, long sequence,
+  public Decision onDelivery(UserAddress mailbox, long sequence, long brokerAcknowledgedUpTo) {
+    return decide(mailbox, sequence, brokerAcknowledgedUpTo);
+  }
+
+  /**
+   * A GroupDelivery arrived: whether to give it to the handler. {@code brokerAcknowledgedUpTo} is
+   * its {@code acknowledged_up_to}: nothing of the group at or below it will come again.
+   */
+  public Decision onDelivery(GroupAddress group, long sequence, long brokerAcknowledgedUpTo) {
+    return decide(group, sequence, brokerAcknowledgedUpTo);
+  }
+
+  private synchronized Decision decide(Object mailbox, long sequence,
       long brokerAcknowledgedUpTo) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null) {
@@ -81,7 +100,7 @@ public final class AckTracker {
     }
     if (sequence <= m.ackPoint) {
       if (autoAcknowledge) {
-        toSend.raise(mailbox, m.ackPoint);
+        owe(mailbox, m.ackPoint);
       }
       return deduplicate ? Decision.SKIP : Decision.HANDLE;
     }
@@ -96,11 +115,20 @@ public final class AckTracker {
   }
 
   /** The handler's stage for this delivery completed successfully. */
-  public synchronized void onHandled(UserAddress mailbox, long sequence) {
+  public void onHandled(UserAddress mailbox, long sequence) {
+    handled(mailbox, sequence);
+  }
+
+  /** The handler's stage for this group delivery completed successfully. */
+  public void onHandled(GroupAddress group, long sequence) {
+    handled(group, sequence);
+  }
+
+  synchronized void handled(Object mailbox, long sequence) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null || sequence <= m.ackPoint) {
       if (m != null && autoAcknowledge) {
-        toSend.raise(mailbox, m.ackPoint);
+        owe(mailbox, m.ackPoint);
       }
       return;
     }
@@ -109,7 +137,7 @@ public final class AckTracker {
   }
 
   /** Moves the point over handled items that follow it directly, and owes an acknowledgement. */
-  private void advance(UserAddress mailbox, Mailbox m) {
+  private void advance(Object mailbox, Mailbox m) {
     if (!autoAcknowledge) {
       return;
     }
@@ -119,12 +147,21 @@ public final class AckTracker {
       m.ackPoint = m.open.pollFirstEntry().getKey();
     }
     if (m.ackPoint > before) {
-      toSend.raise(mailbox, m.ackPoint);
+      owe(mailbox, m.ackPoint);
+    }
+  }
+
+  /** An acknowledgement to send: Acknowledge for a mailbox, GroupAcknowledge for a group. */
+  private void owe(Object stream, long upTo) {
+    if (stream instanceof GroupAddress group) {
+      groupsToSend.raise(group, upTo);
+    } else {
+      toSend.raise((UserAddress) stream, upTo);
     }
   }
 
   /** The handler's stage for this delivery failed: it is handled again when redelivered. */
-  synchronized void onFailed(UserAddress mailbox, long sequence) {
+  synchronized void onFailed(Object mailbox, long sequence) {
     Mailbox m = mailboxes.get(mailbox);
     if (m != null && m.open.get(sequence) == ItemState.IN_HAND) {
       m.open.put(sequence, ItemState.FAILED);
@@ -132,13 +169,13 @@ public final class AckTracker {
   }
 
   /** The adapter acknowledges up to {@code upTo} itself (automatic acknowledgement off). */
-  synchronized void acknowledge(UserAddress mailbox, long upTo) {
+  synchronized void acknowledge(Object mailbox, long upTo) {
     Mailbox m = mailboxes.get(mailbox);
     if (m != null) {
       m.ackPoint = Math.max(m.ackPoint, upTo);
       m.open.headMap(upTo, true).clear();
     }
-    toSend.raise(mailbox, upTo);
+    owe(mailbox, upTo);
   }
 
   /**
@@ -160,13 +197,18 @@ public final class AckTracker {
     return toSend.drain();
   }
 
-  /** An acknowledgement could not be written: send it with the next batch. */
-  void retryAcknowledgement(UserAddress mailbox, long upTo) {
-    toSend.raise(mailbox, upTo);
+  /** The group acknowledgements to send now, per group the highest; each is sent once. */
+  public Map<GroupAddress, Long> drainGroupAcknowledgements() {
+    return groupsToSend.drain();
   }
 
-  /** The acknowledgement point of a mailbox, 0 when unknown. */
-  synchronized long acknowledgedUpTo(UserAddress mailbox) {
+  /** An acknowledgement could not be written: send it with the next batch. */
+  void retryAcknowledgement(Object stream, long upTo) {
+    owe(stream, upTo);
+  }
+
+  /** The acknowledgement point of a mailbox or group, 0 when unknown. */
+  synchronized long acknowledgedUpTo(Object mailbox) {
     Mailbox m = mailboxes.get(mailbox);
     return m == null ? 0 : m.ackPoint;
   }

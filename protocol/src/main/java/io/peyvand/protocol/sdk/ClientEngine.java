@@ -6,6 +6,9 @@ import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's moving parts wired together: frames from the session go to the trackers, and a pump
  * that runs every acknowledge-interval (and when a session opens) writes what the trackers hold:
- * one Acknowledge per mailbox, read receipts, due submits, and a Ping when the session is quiet.
+ * one Acknowledge per mailbox, one GroupAcknowledge per group, read receipts, due submits, and a Ping when the session is quiet.
  * Futures are completed on the actor system's dispatcher, never on a stream thread.
  */
 final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Events {
@@ -92,6 +95,10 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     acks.acknowledge(mailbox, upTo);
   }
 
+  void acknowledge(GroupAddress group, long upTo) {
+    acks.acknowledge(group, upTo);
+  }
+
   void readReceipt(UserAddress reader, long upTo) {
     receipts.raise(reader, upTo);
   }
@@ -115,6 +122,12 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
       for (Map.Entry<UserAddress, Long> ack : acks.drainAcknowledgements().entrySet()) {
         if (!session.offer(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
             .setMailbox(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
+          acks.retryAcknowledgement(ack.getKey(), ack.getValue());
+        }
+      }
+      for (Map.Entry<GroupAddress, Long> ack : acks.drainGroupAcknowledgements().entrySet()) {
+        if (!session.offer(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge
+            .newBuilder().setGroup(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
           acks.retryAcknowledgement(ack.getKey(), ack.getValue());
         }
       }
@@ -166,14 +179,35 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   @Override
   public CompletionStage<Done> onDelivery(SessionConnection session, Delivery delivery) {
     UserAddress mailbox = delivery.getMailbox();
-    long sequence = delivery.getSequence();
-    if (acks.onDelivery(mailbox, sequence, delivery.getAcknowledgedUpTo())
+    if (acks.onDelivery(mailbox, delivery.getSequence(), delivery.getAcknowledgedUpTo())
         == AckTracker.Decision.SKIP) {
       return DONE;
     }
+    return handled(mailbox, delivery.getSequence(), () -> handler.handle(delivery),
+        UserAddresses.format(mailbox));
+  }
+
+  @Override
+  public CompletionStage<Done> onGroupDelivery(SessionConnection session,
+      GroupDelivery delivery) {
+    GroupAddress group = delivery.getGroup();
+    if (acks.onDelivery(group, delivery.getSequence(), delivery.getAcknowledgedUpTo())
+        == AckTracker.Decision.SKIP) {
+      return DONE;
+    }
+    return handled(group, delivery.getSequence(), () -> handler.handleGroup(delivery),
+        "group " + UserAddresses.format(group));
+  }
+
+  /**
+   * Runs the handler on one item of {@code stream} (a mailbox or a group) and tells the tracker
+   * how it went; the stage completes when the handler's does, whatever its outcome.
+   */
+  private CompletionStage<Done> handled(Object stream, long sequence,
+      Supplier<CompletionStage<Void>> handle, String what) {
     CompletionStage<Void> handled;
     try {
-      handled = handler.handle(delivery);
+      handled = handle.get();
       if (handled == null) {
         handled = CompletableFuture.failedFuture(
             new NullPointerException("the delivery handler returned null instead of a stage"));
@@ -183,11 +217,11 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     }
     return handled.handle((ok, failure) -> {
       if (failure == null) {
-        acks.onHandled(mailbox, sequence);
+        acks.handled(stream, sequence);
       } else {
-        acks.onFailed(mailbox, sequence);
+        acks.onFailed(stream, sequence);
         log.warn("The handler failed on {} #{}; it stays unacknowledged and comes again",
-            UserAddresses.format(mailbox), sequence, failure);
+            what, sequence, failure);
       }
       return Done.getInstance();
     });

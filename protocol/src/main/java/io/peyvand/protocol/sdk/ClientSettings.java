@@ -24,7 +24,8 @@ public record ClientSettings(
     Backoff reconnect,
     Duration welcomeTimeout,
     Duration keepAliveInterval,
-    Duration closeTimeout) {
+    Duration closeTimeout,
+    Duration callTimeout) {
 
   public ClientSettings {
     Objects.requireNonNull(broker, "broker");
@@ -40,6 +41,7 @@ public record ClientSettings(
     positive("welcome-timeout", welcomeTimeout);
     positive("keep-alive-interval", keepAliveInterval);
     positive("close-timeout", closeTimeout);
+    positive("call-timeout", callTimeout);
     atLeastOne("tracked-mailboxes", trackedMailboxes);
     atLeastOne("max-concurrent-deliveries", maxConcurrentDeliveries);
     atLeastOne("max-pending-submits", maxPendingSubmits);

@@ -1,9 +1,11 @@
 package io.peyvand.protocol.sdk;
 
 import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.GroupDelivery;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What an adapter does with each delivery: store the message (or status) on its platform. The
@@ -15,6 +17,12 @@ import java.util.function.Consumer;
  * several deliveries may be in hand at once (up to {@code max-concurrent-deliveries}): it must not
  * block. Do slow work on an executor of your own and return its stage. Do not wait inside a
  * handler for the result of a {@link PeyvandClient#submit} on the same client.
+ *
+ * <p>Groups and channels (phase 2) arrive through {@link #handleGroup}, with the same rules per
+ * group: in the group's order, acknowledged (GroupAcknowledge) once the stage completed, not
+ * acknowledged and sent again, flagged redelivery, when it fails. An adapter written before groups
+ * compiles unchanged; until it overrides {@code handleGroup}, group deliveries fail and stay
+ * unacknowledged rather than being acknowledged and lost.
  */
 @FunctionalInterface
 public interface DeliveryHandler {
@@ -23,17 +31,70 @@ public interface DeliveryHandler {
   CompletionStage<Void> handle(Delivery delivery);
 
   /**
+   * Takes one item of a group's or channel's log for this platform's members: a post, a change of
+   * membership, or (channels) reaction counts. The stage completes once the platform has it; each
+   * (group, sequence) is handed over once per client unless it failed, repeats are flagged
+   * {@code redelivery}. The default refuses it: the item stays unacknowledged and the broker sends
+   * it again after its redelivery timeout, so nothing is lost while the adapter does not know
+   * groups, but nothing of that group moves either. Override it before the platform's users join
+   * groups.
+   */
+  default CompletionStage<Void> handleGroup(GroupDelivery delivery) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("this adapter's"
+        + " DeliveryHandler does not handle group deliveries: override handleGroup"));
+  }
+
+  /**
    * A handler for quick synchronous work (printing, handing to an in-memory queue): the delivery is
    * handled when {@code consumer} returns and failed when it throws.
    */
   static DeliveryHandler of(Consumer<Delivery> consumer) {
-    return delivery -> {
-      try {
-        consumer.accept(delivery);
-        return CompletableFuture.completedFuture(null);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
+    return delivery -> run(() -> consumer.accept(delivery));
+  }
+
+  /**
+   * {@link #of(Consumer)} for mailboxes and groups: each delivery is handled when its consumer
+   * returns and failed when it throws.
+   */
+  static DeliveryHandler of(Consumer<Delivery> deliveries, Consumer<GroupDelivery> groups) {
+    return new DeliveryHandler() {
+      @Override
+      public CompletionStage<Void> handle(Delivery delivery) {
+        return run(() -> deliveries.accept(delivery));
+      }
+
+      @Override
+      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
+        return run(() -> groups.accept(delivery));
       }
     };
+  }
+
+  /**
+   * A handler of mailboxes ({@code deliveries}) and groups ({@code groups}), e.g.
+   * {@code DeliveryHandler.withGroups(this::onDelivery, this::onGroupDelivery)}.
+   */
+  static DeliveryHandler withGroups(DeliveryHandler deliveries,
+      Function<GroupDelivery, CompletionStage<Void>> groups) {
+    return new DeliveryHandler() {
+      @Override
+      public CompletionStage<Void> handle(Delivery delivery) {
+        return deliveries.handle(delivery);
+      }
+
+      @Override
+      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
+        return groups.apply(delivery);
+      }
+    };
+  }
+
+  private static CompletionStage<Void> run(Runnable work) {
+    try {
+      work.run();
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

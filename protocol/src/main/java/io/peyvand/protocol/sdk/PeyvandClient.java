@@ -2,8 +2,20 @@ package io.peyvand.protocol.sdk;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.v1.BulkSubscribeRequest;
+import io.peyvand.protocol.v1.ChangeMembersRequest;
+import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.GetGroupRequest;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupInfo;
+import io.peyvand.protocol.v1.GroupsClient;
+import io.peyvand.protocol.v1.HistoryPage;
+import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.JoinRequest;
+import io.peyvand.protocol.v1.LeaveRequest;
+import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
 import java.util.Optional;
@@ -15,12 +27,15 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.grpc.GrpcChannel;
 import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
  * A platform adapter's connection to the Peyvand broker: one session (the gRPC Connect stream) that
  * the client keeps open, reconnecting with backoff, over which it submits envelopes and receives,
- * deduplicates and acknowledges deliveries. Thread-safe. See SDK.md for a complete example.
+ * deduplicates and acknowledges deliveries (of mailboxes and of groups). The group operations
+ * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same HTTP/2
+ * connection, checked before they are sent. Thread-safe. See SDK.md for a complete example.
  *
  * <pre>{@code
  * PeyvandClient client = PeyvandClient.builder()
@@ -38,8 +53,12 @@ public final class PeyvandClient implements AutoCloseable {
   private final Optional<SSLContext> tls;
   private final UnaryOperator<GrpcClientSettings> grpcSettings;
   private final ClientEngine engine;
+  private final GroupCalls groups;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** One HTTP/2 connection for the session and the unary calls; made again once it closed. */
+  private GrpcChannel channel;
   private InterconnectClient grpc;
+  private GroupsClient groupsClient;
 
   PeyvandClient(ClientSettings settings, DeliveryHandler handler, SessionListener listener,
       ClassicActorSystemProvider system, Config config, Optional<SSLContext> tls,
@@ -51,6 +70,7 @@ public final class PeyvandClient implements AutoCloseable {
     this.tls = tls;
     this.grpcSettings = grpcSettings;
     this.engine = new ClientEngine(settings, this.system, this::grpc, handler, listener);
+    this.groups = new GroupCalls(settings.platformId(), this::groupsClient);
   }
 
   /** A builder with the defaults of {@code peyvand.sdk} in the application's configuration. */
@@ -80,7 +100,9 @@ public final class PeyvandClient implements AutoCloseable {
    * accepted envelope "duplicate" with the original sequence. Fails with
    * {@link NotAnsweredException} if no final answer came (attempts used up on lost sessions,
    * submit-timeout, close), with {@link BackpressureException} at once if max-pending-submits are
-   * waiting. The envelope needs a message_id, unique per sender: it is the idempotency key.
+   * waiting. The envelope needs a message_id, unique per sender: it is the idempotency key. A
+   * post to a group or channel is an envelope with group set instead of recipient; its accepted
+   * sequence is the post's in the group's log.
    */
   public CompletionStage<SubmitOutcome> submit(Envelope envelope) {
     if (envelope.getMessageId().isEmpty()) {
@@ -114,6 +136,74 @@ public final class PeyvandClient implements AutoCloseable {
     engine.readReceipt(reader, upToSequence);
   }
 
+  /**
+   * Acknowledges every item of {@code group} up to {@code upToSequence} for this platform
+   * (GroupAcknowledge): the broker will not send them again. Sent with the next batch. Only with
+   * automatic acknowledgement off.
+   */
+  public void acknowledge(GroupAddress group, long upToSequence) {
+    if (settings.autoAcknowledge()) {
+      throw new IllegalStateException("deliveries are acknowledged automatically; build the client"
+          + " with autoAcknowledge(false) to acknowledge them yourself");
+    }
+    engine.acknowledge(group, upToSequence);
+  }
+
+  // The group operations. Each is checked before it is sent (GroupRequestValidator, and that the
+  // acting user is of this platform): a request that breaks a rule fails with a local
+  // CallRefusedException and is not sent. A refusal by the broker fails with CallRefusedException
+  // carrying its code; no answer within call-timeout fails with a StatusRuntimeException
+  // (DEADLINE_EXCEEDED, UNAVAILABLE). Nothing is retried. Posts are envelopes with group set,
+  // sent with submit like any message; they need no session of their own.
+
+  /**
+   * Creates a group or channel at the actor's platform, the actor its owner; answers what it is.
+   * Idempotent for the same creator and kind; GROUP_EXISTS when someone else made it.
+   */
+  public CompletionStage<GroupInfo> createGroup(CreateGroupRequest request) {
+    return groups.createGroup(request);
+  }
+
+  /** Adds, removes, promotes, demotes, mutes or unmutes members (1-1,000 changes, atomically). */
+  public CompletionStage<GroupInfo> changeMembers(ChangeMembersRequest request) {
+    return groups.changeMembers(request);
+  }
+
+  /** A user of this platform joins an open group, or subscribes to a channel. */
+  public CompletionStage<GroupInfo> join(GroupAddress group, UserAddress user) {
+    return groups.join(JoinRequest.newBuilder().setGroup(group).setUser(user).build());
+  }
+
+  /** A user of this platform leaves a group, or unsubscribes from a channel. */
+  public CompletionStage<GroupInfo> leave(GroupAddress group, UserAddress user) {
+    return groups.leave(LeaveRequest.newBuilder().setGroup(group).setUser(user).build());
+  }
+
+  /** Subscribes 1-10,000 users of this platform to a channel at once. */
+  public CompletionStage<GroupInfo> bulkSubscribe(BulkSubscribeRequest request) {
+    return groups.bulkSubscribe(request);
+  }
+
+  /** Renames a group (its owner and admins). */
+  public CompletionStage<GroupInfo> setTitle(GroupAddress group, UserAddress actor, String title) {
+    return groups.setTitle(SetTitleRequest.newBuilder().setGroup(group).setActor(actor)
+        .setTitle(title).build());
+  }
+
+  /** What a group is: kind, title, owner, members per platform, its latest sequence. */
+  public CompletionStage<GroupInfo> getGroup(GroupAddress group) {
+    return groups.getGroup(GetGroupRequest.newBuilder().setGroup(group).build());
+  }
+
+  /**
+   * A page of the group's log for a member, newest first, ending before
+   * {@code request.before_sequence} (0: the latest); pass the page's next_before_sequence for the
+   * next, older page.
+   */
+  public CompletionStage<HistoryPage> history(HistoryRequest request) {
+    return groups.history(request);
+  }
+
   /** Whether a session is open (welcomed) now. */
   public boolean isConnected() {
     return engine.isConnected();
@@ -134,14 +224,14 @@ public final class PeyvandClient implements AutoCloseable {
       return;
     }
     engine.close();
-    InterconnectClient last;
+    GrpcChannel last;
     synchronized (this) {
-      last = grpc;
+      last = channel;
     }
     long timeoutMs = settings.closeTimeout().toMillis();
     try {
       if (last != null) {
-        last.close().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+        last.closeCS().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
       }
       if (ownsSystem) {
         system.terminate();
@@ -154,12 +244,34 @@ public final class PeyvandClient implements AutoCloseable {
     }
   }
 
-  /** The gRPC client, made again if pekko-grpc closed it (connection attempts used up). */
+  /** The Interconnect client (the session), on the current channel. */
   private synchronized InterconnectClient grpc() {
-    if (grpc == null || grpc.closed().toCompletableFuture().isDone()) {
-      grpc = InterconnectClient.create(grpcSettings.apply(
-          settings.broker().grpcSettings(system, tls).withConnectionAttempts(-1)), system);
-    }
+    openChannel();
     return grpc;
+  }
+
+  /** The Groups client (unary calls with the call-timeout as deadline), on the current channel. */
+  private synchronized GroupsClient groupsClient() {
+    if (closed.get()) {
+      throw new IllegalStateException("the client is closed");
+    }
+    openChannel();
+    return groupsClient;
+  }
+
+  /**
+   * Makes the channel, and the clients on it, again if pekko-grpc closed it (connection attempts
+   * used up). The Groups client shares the channel's connection through a GrpcChannel view whose
+   * settings add the deadline: a deadline in the channel's own settings would end the session.
+   */
+  private void openChannel() {
+    if (channel == null || channel.closedCS().toCompletableFuture().isDone()) {
+      channel = GrpcChannel.apply(grpcSettings.apply(
+          settings.broker().grpcSettings(system, tls).withConnectionAttempts(-1)), system);
+      grpc = InterconnectClient.create(channel, system);
+      groupsClient = GroupsClient.create(new GrpcChannel(
+          channel.settings().withDeadline(settings.callTimeout()), channel.internalChannel(),
+          system), system);
+    }
   }
 }

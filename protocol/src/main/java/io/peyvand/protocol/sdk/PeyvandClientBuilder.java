@@ -38,6 +38,7 @@ public final class PeyvandClientBuilder {
   private Duration welcomeTimeout;
   private Duration keepAliveInterval;
   private Duration closeTimeout;
+  private Duration callTimeout;
 
   PeyvandClientBuilder(Config config) {
     this.config = config;
@@ -57,6 +58,7 @@ public final class PeyvandClientBuilder {
     welcomeTimeout = sdk.getDuration("welcome-timeout");
     keepAliveInterval = sdk.getDuration("keep-alive-interval");
     closeTimeout = sdk.getDuration("close-timeout");
+    callTimeout = sdk.getDuration("call-timeout");
     if (sdk.getBoolean("tls.enabled")) {
       tls(Path.of(sdk.getString("tls.key-store")),
           sdk.getString("tls.key-store-password").toCharArray(),
@@ -215,13 +217,19 @@ public final class PeyvandClientBuilder {
     return this;
   }
 
+  /** How long a unary call (the group operations) waits for the broker's answer (default 10 s). */
+  public PeyvandClientBuilder callTimeout(Duration timeout) {
+    this.callTimeout = timeout;
+    return this;
+  }
+
   /** The settings as they stand. */
   public ClientSettings settings() {
     return new ClientSettings(broker, platformId,
         sessionName != null ? sessionName : platformId + "-" + ProcessHandle.current().pid(),
         autoAcknowledge, acknowledgeInterval, deduplicate, trackedMailboxes,
         maxConcurrentDeliveries, outgoingBuffer, maxPendingSubmits, submitTimeout, submitRetry,
-        reconnect, welcomeTimeout, keepAliveInterval, closeTimeout);
+        reconnect, welcomeTimeout, keepAliveInterval, closeTimeout, callTimeout);
   }
 
   /** A client, not yet connected: call {@link PeyvandClient#connect()}. */

@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.Ping;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Connect stream: Hello first, then whatever is offered, through a bounded queue; the broker's
  * Welcome completes {@link #welcome()}, and every later frame goes to the {@link Inbound}:
- * deliveries on a path of their own, at most max-concurrent-deliveries in hand (beyond that the
+ * deliveries (Delivery and GroupDelivery) on a path of their own, sharing one limit, at most max-concurrent-deliveries in hand (beyond that the
  * stream stops reading, which backpressures the broker), the rest at once. It ends exactly once
  * ({@link #done()}); reconnecting is {@link SessionKeeper}'s job.
  */
@@ -38,11 +39,14 @@ final class SessionConnection {
 
   /** Where the frames of a session go. */
   interface Inbound {
-    /** A frame other than Welcome, Pong and Delivery. */
+    /** A frame other than Welcome, Pong, Delivery and GroupDelivery. */
     void onFrame(SessionConnection session, ServerFrame frame);
 
     /** A delivery; the stage completes when it is handled (successfully or not). */
     CompletionStage<Done> onDelivery(SessionConnection session, Delivery delivery);
+
+    /** An item of a group; the stage completes when it is handled (successfully or not). */
+    CompletionStage<Done> onGroupDelivery(SessionConnection session, GroupDelivery delivery);
   }
 
   private final long generation;
@@ -64,12 +68,12 @@ final class SessionConnection {
         .setPlatformId(settings.platformId()).setSessionName(settings.sessionName())).build());
     Sink<ServerFrame, NotUsed> deliveries = Flow.<ServerFrame>create()
         .mapAsyncUnordered(settings.maxConcurrentDeliveries(),
-            frame -> deliver(inbound, frame.getDelivery()))
+            frame -> deliver(inbound, frame))
         .to(Sink.ignore());
     Pair<UniqueKillSwitch, CompletionStage<Done>> running = grpc.connect(outgoing.second())
         .viaMat(KillSwitches.single(), Keep.right())
         .map(this::received)
-        .divertTo(deliveries, ServerFrame::hasDelivery)
+        .divertTo(deliveries, frame -> frame.hasDelivery() || frame.hasGroupDelivery())
         .toMat(Sink.foreach(frame -> onFrame(inbound, frame)), Keep.both())
         .run(system);
     this.killSwitch = running.first();
@@ -177,12 +181,16 @@ final class SessionConnection {
     }
   }
 
-  private CompletionStage<Done> deliver(Inbound inbound, Delivery delivery) {
+  private CompletionStage<Done> deliver(Inbound inbound, ServerFrame frame) {
     try {
-      return inbound.onDelivery(this, delivery);
+      return frame.hasDelivery() ? inbound.onDelivery(this, frame.getDelivery())
+          : inbound.onGroupDelivery(this, frame.getGroupDelivery());
     } catch (RuntimeException e) {
-      log.error("Session {}: delivery {} #{} could not be processed", generation,
-          UserAddresses.format(delivery.getMailbox()), delivery.getSequence(), e);
+      log.error("Session {}: {} could not be processed", generation, frame.hasDelivery()
+          ? "delivery " + UserAddresses.format(frame.getDelivery().getMailbox()) + " #"
+              + frame.getDelivery().getSequence()
+          : "group delivery " + UserAddresses.format(frame.getGroupDelivery().getGroup()) + " #"
+              + frame.getGroupDelivery().getSequence(), e);
       return CompletableFuture.completedFuture(Done.getInstance());
     }
   }

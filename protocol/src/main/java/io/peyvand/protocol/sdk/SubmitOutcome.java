@@ -5,8 +5,8 @@ import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.SubmitResult;
 
 /**
- * The broker's final answer to a submit: {@link Accepted} (stored in the recipient's mailbox, now
- * or earlier under the same message_id) or {@link Refused}. A submit never completes as accepted
+ * The broker's final answer to a submit: {@link Accepted} (stored in the recipient's mailbox, or
+ * for a post in the group's log, now or earlier under the same message_id) or {@link Refused}. A submit never completes as accepted
  * unless the broker said so.
  */
 public sealed interface SubmitOutcome {
@@ -15,8 +15,8 @@ public sealed interface SubmitOutcome {
   String messageId();
 
   /**
-   * The message is in the recipient's mailbox at {@code sequence} and will be delivered at least
-   * once. {@code duplicate}: it had been accepted before under this sender and message_id (a retry
+   * The message is in the recipient's mailbox (a post: in the group's log) at {@code sequence} and
+   * will be delivered at least once. {@code duplicate}: it had been accepted before under this sender and message_id (a retry
    * after a lost answer), and is not stored or delivered again.
    */
   record Accepted(String messageId, long sequence, long acceptedAtMs, boolean duplicate)

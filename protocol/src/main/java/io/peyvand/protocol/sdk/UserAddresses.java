@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.regex.Pattern;
 
@@ -35,5 +36,10 @@ public final class UserAddresses {
   /** {@code platform:user}. */
   public static String format(UserAddress address) {
     return address.getPlatformId() + ":" + address.getUserId();
+  }
+
+  /** A group's address as {@code home_platform:group_id}, e.g. {@code eitaa:family}. */
+  public static String format(GroupAddress group) {
+    return group.getPlatformId() + ":" + group.getGroupId();
   }
 }

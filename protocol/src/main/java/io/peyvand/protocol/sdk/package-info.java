@@ -4,7 +4,8 @@
  * reconnecting with backoff; submits envelopes and resends them with the same message_id until the
  * broker gives a final answer, relying on the broker's deduplication; gives each delivery once to a
  * {@link io.peyvand.protocol.sdk.DeliveryHandler} and acknowledges it, cumulatively and batched per
- * mailbox, once handled. The pure parts ({@code AckTracker}, {@code SubmitTracker}) hold the
+ * mailbox (or per group, for the items of groups and channels), once handled; makes the group
+ * operations of the Groups service over the same connection, checked before they are sent. The pure parts ({@code AckTracker}, {@code SubmitTracker}) hold the
  * decisions and are tested without actors; {@code SessionConnection} is one stream and
  * {@code SessionKeeper} reopens it. Memory is bounded: a bounded outgoing queue, a cap on pending
  * submits and on deliveries in hand. SDK.md in the protocol module is the guide.

@@ -3,6 +3,8 @@ package io.peyvand.protocol.fuzz;
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
@@ -23,7 +25,8 @@ import java.util.Map;
 
 /**
  * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit
- * with each content kind, Acknowledge, ReadReceipt, Ping), each valid at {@link #NOW}. The fuzzer
+ * with each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge),
+ * each valid at {@link #NOW}. The fuzzer
  * starts from them, so that its mutations reach the validators' checks rather than dying in
  * protobuf decoding.
  *
@@ -74,6 +77,12 @@ final class SeedCorpus {
     frames.put("read-receipt", ClientFrame.newBuilder().setReadReceipt(ReadReceipt.newBuilder()
         .setReader(address("eitaa", "bob")).setUpToSequence(5)).build());
     frames.put("ping", ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(42)).build());
+    frames.put("submit-group-post", submit(envelope("msg-0007").clearRecipient()
+        .setGroup(GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family"))
+        .setText(Text.newBuilder().setBody("salam all"))));
+    frames.put("group-acknowledge", ClientFrame.newBuilder().setGroupAcknowledge(
+        GroupAcknowledge.newBuilder().setGroup(GroupAddress.newBuilder().setPlatformId("eitaa")
+            .setGroupId("family")).setUpToSequence(7)).build());
     return frames;
   }
 

@@ -9,6 +9,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ProtocolLimits;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.MediaReference;
@@ -84,7 +85,18 @@ final class WireChecks {
   static void assertSoundEnvelope(Envelope envelope, ProtocolLimits limits, long nowMillis) {
     assertMessageId("message_id", envelope.getMessageId(), limits);
     assertAddress("sender", envelope.hasSender(), envelope.getSender());
-    assertAddress("recipient", envelope.hasRecipient(), envelope.getRecipient());
+    // Exactly one of recipient (a user) and group (a post to a group or channel).
+    assertTrue(envelope.hasRecipient() != envelope.hasGroup(),
+        "recipient and group: exactly one must be set, yet accepted with "
+            + (envelope.hasGroup() ? "both" : "neither"));
+    if (envelope.hasGroup()) {
+      GroupAddress group = envelope.getGroup();
+      assertTrue(Addresses.validate(group, "group").isEmpty(), "group invalid but accepted");
+      assertPlatformId("group.platform_id", group.getPlatformId());
+      wellFormed("group.group_id", group.getGroupId());
+    } else {
+      assertAddress("recipient", envelope.hasRecipient(), envelope.getRecipient());
+    }
 
     long timestamp = envelope.getClientTimestampMs();
     assertTrue(timestamp > 0, "client_timestamp_ms " + timestamp);

@@ -4,6 +4,7 @@ import static io.peyvand.protocol.sdk.AckTracker.Decision.HANDLE;
 import static io.peyvand.protocol.sdk.AckTracker.Decision.SKIP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,40 @@ class AckTrackerTest {
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
   private static final UserAddress CAROL = UserAddresses.parse("bale:carol");
 
+  /** A group with the text form of the user bale:bob. */
+  private static final GroupAddress BOB_GROUP =
+      GroupAddress.newBuilder().setPlatformId("bale").setGroupId("bob").build();
+
   private final AckTracker auto = new AckTracker(true, true, 1000);
+
+  @Test
+  void aGroupIsAStreamOfItsOwnAcknowledgedWithGroupAcknowledgements() {
+    assertEquals(HANDLE, auto.onDelivery(BOB, 1, 0));
+    assertEquals(HANDLE, auto.onDelivery(BOB_GROUP, 1, 0));
+    assertEquals(HANDLE, auto.onDelivery(BOB_GROUP, 2, 0));
+    auto.onHandled(BOB_GROUP, 2);
+    auto.onHandled(BOB_GROUP, 1);
+    assertEquals(Map.of(), auto.drainAcknowledgements(), "bob's mailbox item 1 is in hand");
+    assertEquals(Map.of(BOB_GROUP, 2L), auto.drainGroupAcknowledgements());
+    assertEquals(SKIP, auto.onDelivery(BOB_GROUP, 2, 0), "handled: not again");
+    assertEquals(Map.of(BOB_GROUP, 2L), auto.drainGroupAcknowledgements(),
+        "a repeat at or below the point is acknowledged again");
+    auto.onHandled(BOB, 1);
+    assertEquals(Map.of(BOB, 1L), auto.drainAcknowledgements());
+    assertEquals(Map.of(), auto.drainGroupAcknowledgements());
+  }
+
+  @Test
+  void aGroupFirstSeenMidwayStartsFromTheBrokersCursorAndAFailedItemHoldsItBack() {
+    auto.onDelivery(BOB_GROUP, 10, 9);
+    auto.onDelivery(BOB_GROUP, 11, 9);
+    auto.onFailed(BOB_GROUP, 10);
+    auto.onHandled(BOB_GROUP, 11);
+    assertEquals(Map.of(), auto.drainGroupAcknowledgements(), "10 failed");
+    assertEquals(HANDLE, auto.onDelivery(BOB_GROUP, 10, 9), "a failed item is handled again");
+    auto.onHandled(BOB_GROUP, 10);
+    assertEquals(Map.of(BOB_GROUP, 11L), auto.drainGroupAcknowledgements());
+  }
 
   @Test
   void handledDeliveriesAreAcknowledgedCumulativelyOncePerMailboxAndBatch() {

@@ -2,8 +2,15 @@ package io.peyvand.protocol.sdk;
 
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
+import io.peyvand.protocol.v1.ChangeMembersRequest;
+import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupDelivery;
+import io.peyvand.protocol.v1.GroupInfo;
+import io.peyvand.protocol.v1.GroupKind;
+import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
@@ -28,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 public final class ExampleAdapter implements AutoCloseable {
   /** Stands in for the platform's storage: per Bale user, the messages delivered to them. */
   private final Map<String, List<String>> inboxes = new ConcurrentHashMap<>();
+  /** Stands in for the platform's storage: per group ("home:id"), the posts its members got. */
+  private final Map<String, List<String>> groupChats = new ConcurrentHashMap<>();
   /** Stands in for the platform's storage: per message id, what became of it. */
   private final Map<String, MessageStatus.Kind> statuses = new ConcurrentHashMap<>();
   /** Storage calls block, so they run here and never on the SDK's threads. */
@@ -40,7 +49,9 @@ public final class ExampleAdapter implements AutoCloseable {
         .broker(brokerHost, brokerPort)       // ./peyvand dev listens on 127.0.0.1:7400
         .platformId("bale")                   // the platform this adapter acts for
         .sessionName("bale-adapter-1")        // this instance, in the broker's logs
-        .deliveryHandler(this::onDelivery)    // see "Receiving"
+        .deliveryHandler(DeliveryHandler.withGroups(
+            this::onDelivery,                 // see "Receiving"
+            this::onGroupDelivery))           // see "Groups and channels"
         .sessionListener(new SessionListener() {
           @Override
           public void onDisconnected(Throwable cause, Duration reconnectIn) {
@@ -117,6 +128,60 @@ public final class ExampleAdapter implements AutoCloseable {
         upToSequence);
   }
   // end::receive[]
+
+  // tag::groups[]
+  /**
+   * A Bale user makes a group at Bale (its home platform) and adds users of any platform. The SDK
+   * checks each request before sending it: a broken rule (an empty title, 1,001 changes, a user
+   * of another platform acting) fails with CallRefusedException and nothing is sent.
+   */
+  public CompletionStage<GroupInfo> createGroup(String owner, String groupId, String title,
+      List<String> members) {
+    UserAddress actor = UserAddress.newBuilder().setPlatformId("bale").setUserId(owner).build();
+    GroupAddress group = GroupAddress.newBuilder().setPlatformId("bale").setGroupId(groupId)
+        .build();
+    ChangeMembersRequest.Builder additions =
+        ChangeMembersRequest.newBuilder().setGroup(group).setActor(actor);
+    members.forEach(member -> additions.addChanges(MemberChange.newBuilder()
+        .setUser(UserAddresses.parse(member))                   // e.g. "eitaa:alice"
+        .setOp(MemberChange.Op.ADD)));
+    return client.createGroup(CreateGroupRequest.newBuilder()
+            .setGroup(group).setActor(actor).setTitle(title).setKind(GroupKind.GROUP).build())
+        .thenCompose(created -> client.changeMembers(additions.build()));
+  }
+
+  /** A post is an envelope with group set instead of recipient, submitted like any message. */
+  public CompletionStage<SubmitOutcome> post(String messageId, String fromUser,
+      GroupAddress group, String text) {
+    return client.submit(Envelope.newBuilder()
+        .setMessageId(messageId)
+        .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser))
+        .setGroup(group)
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(Text.newBuilder().setBody(text))
+        .build());   // Accepted.sequence() is the post's sequence in the group's log
+  }
+
+  /**
+   * One item of a group's log, once for all of Bale's members: a post, a change of membership,
+   * or a channel's reaction counts. Acknowledged per group when the stage completes, like a
+   * mailbox's items; store it idempotently, keyed by (group, sequence).
+   */
+  private CompletionStage<Void> onGroupDelivery(GroupDelivery delivery) {
+    return CompletableFuture.runAsync(() -> {
+      if (delivery.hasPost()) {
+        groupChats.computeIfAbsent(UserAddresses.format(delivery.getGroup()),
+                g -> new CopyOnWriteArrayList<>())
+            .add(delivery.getSequence() + ": " + delivery.getPost().getText().getBody());
+      }
+    }, storage);
+  }
+  // end::groups[]
+
+  /** The posts of a group delivered to Bale so far. */
+  public List<String> groupChat(String group) {
+    return groupChats.getOrDefault(group, List.of());
+  }
 
   /** The messages delivered to a Bale user so far. */
   public List<String> inbox(String user) {

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
+import io.peyvand.protocol.v1.ChangeMembersRequest;
+import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
@@ -12,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +41,43 @@ class ExampleAdapterTest {
     broker.close();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void resetBroker() {
+    broker.reset();
+  }
+
+  @Test
+  void makesAGroupPostsToItAndStoresAndAcknowledgesItsPosts() throws Exception {
+    GroupAddress family = GroupAddress.newBuilder().setPlatformId("bale").setGroupId("family")
+        .build();
+    broker.onGroupCall = request -> java.util.concurrent.CompletableFuture.completedFuture(
+        GroupInfo.newBuilder().setGroup(family).setTitle("Family").build());
+    broker.onSubmit = submit -> ScriptedBroker.accepted(submit, 3);
+    try (ExampleAdapter adapter = new ExampleAdapter("127.0.0.1", broker.port())) {
+      adapter.start();
+      adapter.createGroup("bob", "family", "Family", List.of("eitaa:alice", "rubika:carol"))
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(2, broker.groupCalls.size());
+      assertEquals("Family", ((CreateGroupRequest) broker.groupCalls.get(0)).getTitle());
+      assertEquals(2, ((ChangeMembersRequest) broker.groupCalls.get(1)).getChangesCount());
+
+      Accepted accepted = (Accepted) adapter.post("bale-2001", "bob", family, "salam all")
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(3, accepted.sequence());
+      assertEquals(family, broker.submits.get(0).getEnvelope().getGroup());
+
+      // Items 1-3 are acknowledged already (the broker's cursor): 4 is the next one owed.
+      broker.push(ScriptedBroker.post(family, 4, false, "salam from alice").toBuilder()
+          .setAcknowledgedUpTo(3).build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!broker.acksOf(family).contains(4L)) {
+        assertTrue(System.nanoTime() < deadline, "acknowledged within 10 s");
+        Thread.sleep(10);
+      }
+      assertEquals(List.of("4: salam from alice"), adapter.groupChat("bale:family"));
+    }
   }
 
   @Test

@@ -1,17 +1,32 @@
 package io.peyvand.protocol.sdk;
 
+import com.google.protobuf.Message;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.BulkSubscribeRequest;
+import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.ConsentState;
+import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GetPlatformRequest;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupDelivery;
+import io.peyvand.protocol.v1.GroupInfo;
+import io.peyvand.protocol.v1.Groups;
+import io.peyvand.protocol.v1.GroupsHandlerFactory;
 import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.HistoryPage;
+import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
+import io.peyvand.protocol.v1.JoinRequest;
+import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.Limits;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.Pong;
@@ -19,6 +34,7 @@ import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
+import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -33,6 +49,7 @@ import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.japi.Pair;
@@ -41,11 +58,13 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving
- * {@link Interconnect} with scripted behaviour. It welcomes every Hello, answers each Submit as
- * {@link #onSubmit} says (accept, refuse, or drop the whole session), pushes the deliveries a test
- * gives it to the latest session, answers Ping, and records every frame it received.
+ * {@link Interconnect} and {@link Groups} with scripted behaviour. It welcomes every Hello, answers
+ * each Submit as {@link #onSubmit} says (accept, refuse, or drop the whole session), pushes the
+ * deliveries and group deliveries a test gives it to the latest session, answers Ping, records
+ * every frame it received, and answers each Groups call as {@link #onGroupCall} says (by default
+ * a GroupInfo naming the request's group), recording the requests.
  */
-public final class ScriptedBroker implements Interconnect, AutoCloseable {
+public final class ScriptedBroker implements Interconnect, Groups, AutoCloseable {
   /**
    * Builds the answer to a Submit; null drops the session instead of answering, {@link #NO_ANSWER}
    * leaves it unanswered.
@@ -59,12 +78,21 @@ public final class ScriptedBroker implements Interconnect, AutoCloseable {
   public final List<Hello> hellos = new CopyOnWriteArrayList<>();
   public final List<Submit> submits = new CopyOnWriteArrayList<>();
   public final List<Acknowledge> acks = new CopyOnWriteArrayList<>();
+  public final List<GroupAcknowledge> groupAcks = new CopyOnWriteArrayList<>();
+  /** The Groups requests received, in order. */
+  public final List<Message> groupCalls = new CopyOnWriteArrayList<>();
   public final List<ReadReceipt> receipts = new CopyOnWriteArrayList<>();
   public final List<SubmitRequest> unarySubmits = new CopyOnWriteArrayList<>();
   public volatile SubmitScript onSubmit = submit -> accepted(submit, 1);
   public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit =
       request -> SubmitResult.newBuilder().setMessageId(request.getEnvelope().getMessageId())
           .setAccepted(Accepted.newBuilder().setSequence(1)).build();
+  /**
+   * Answers a Groups request (any of them); a failed stage is the call's gRPC error. By default a
+   * GroupInfo of the request's group (a HistoryPage for History).
+   */
+  public volatile Function<Message, CompletionStage<? extends Message>> onGroupCall =
+      ScriptedBroker::groupInfo;
   /** Answer Hello with this SessionError instead of Welcome, when set. */
   public volatile Error refuseHello;
 
@@ -75,7 +103,8 @@ public final class ScriptedBroker implements Interconnect, AutoCloseable {
   private ScriptedBroker(ActorSystem system) throws Exception {
     this.system = system;
     this.binding = Http.get(system).newServerAt("127.0.0.1", 0)
-        .bind(InterconnectHandlerFactory.create(this, system))
+        .bind(ServiceHandler.concatOrNotFound(InterconnectHandlerFactory.create(this, system),
+            GroupsHandlerFactory.create(this, system)))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -93,6 +122,9 @@ public final class ScriptedBroker implements Interconnect, AutoCloseable {
     hellos.clear();
     submits.clear();
     acks.clear();
+    groupAcks.clear();
+    groupCalls.clear();
+    onGroupCall = ScriptedBroker::groupInfo;
     receipts.clear();
     unarySubmits.clear();
     onSubmit = submit -> accepted(submit, 1);
@@ -128,9 +160,50 @@ public final class ScriptedBroker implements Interconnect, AutoCloseable {
     }
   }
 
+  /** Pushes a group delivery on the latest session. */
+  public void push(GroupDelivery delivery) {
+    if (!session.offer(ServerFrame.newBuilder().setGroupDelivery(delivery).build())
+        .isEnqueued()) {
+      throw new IllegalStateException("no session to push to");
+    }
+  }
+
+  /** A post of {@code eitaa:alice} to {@code group}, as the broker pushes it. */
+  public static GroupDelivery post(GroupAddress group, long sequence, boolean redelivery,
+      String text) {
+    return GroupDelivery.newBuilder().setGroup(group).setSequence(sequence)
+        .setRedelivery(redelivery).setAcceptedAtMs(1)
+        .setPost(io.peyvand.protocol.v1.Envelope.newBuilder().setMessageId("p-" + sequence)
+            .setSender(UserAddresses.parse("eitaa:alice")).setGroup(group)
+            .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text))).build();
+  }
+
+  /** A refusal of a Groups call as the broker's gRPC edge makes it: "CODE: message". */
+  public static <T> CompletionStage<T> groupRefusal(ErrorCode code, String message) {
+    return CompletableFuture.failedFuture(new GrpcServiceException(io.grpc.Status.fromCode(
+        io.peyvand.protocol.ErrorCodes.grpcStatus(code)).withDescription(code + ": " + message)));
+  }
+
+  /** The default answer to a Groups request: its group, with a title; an empty page for History. */
+  public static CompletionStage<? extends Message> groupInfo(Message request) {
+    if (request instanceof HistoryRequest) {
+      return CompletableFuture.completedFuture(HistoryPage.getDefaultInstance());
+    }
+    GroupAddress group = (GroupAddress) request.getField(
+        request.getDescriptorForType().findFieldByName("group"));
+    return CompletableFuture.completedFuture(GroupInfo.newBuilder().setGroup(group)
+        .setTitle("scripted").setLastSequence(1).build());
+  }
+
   /** Fails the latest session, as a broker node going away would. */
   public void dropSession() {
     session.fail(new IllegalStateException("session dropped by the test"));
+  }
+
+  /** Group acknowledgements received for a group, in order. */
+  public List<Long> acksOf(GroupAddress group) {
+    return groupAcks.stream().filter(a -> a.getGroup().equals(group))
+        .map(GroupAcknowledge::getUpToSequence).toList();
   }
 
   /** Acknowledgements received for a mailbox, in order. */
@@ -175,6 +248,7 @@ public final class ScriptedBroker implements Interconnect, AutoCloseable {
         }
       }
       case ACKNOWLEDGE -> acks.add(frame.getAcknowledge());
+      case GROUP_ACKNOWLEDGE -> groupAcks.add(frame.getGroupAcknowledge());
       case READ_RECEIPT -> receipts.add(frame.getReadReceipt());
       case PING -> queue.offer(ServerFrame.newBuilder()
           .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build());
@@ -206,6 +280,52 @@ public final class ScriptedBroker implements Interconnect, AutoCloseable {
   @Override
   public CompletionStage<PlatformInfo> getPlatform(GetPlatformRequest in) {
     return unimplemented();
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> createGroup(CreateGroupRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> changeMembers(ChangeMembersRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> join(JoinRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> leave(LeaveRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> bulkSubscribe(BulkSubscribeRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> setTitle(SetTitleRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> getGroup(GetGroupRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<HistoryPage> history(HistoryRequest in) {
+    return groupCall(in);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletionStage<T> groupCall(Message request) {
+    groupCalls.add(request);
+    return (CompletionStage<T>) onGroupCall.apply(request);
   }
 
   private static <T> CompletionStage<T> unimplemented() {

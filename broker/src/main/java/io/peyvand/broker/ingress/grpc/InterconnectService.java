@@ -111,6 +111,12 @@ public final class InterconnectService implements Interconnect {
 
   /** The call, if the peer may act for {@code platformId}; else PERMISSION_DENIED. */
   private <T> CompletionStage<T> actingFor(String platformId, Supplier<CompletionStage<T>> call) {
+    return actingFor(peer, operations, platformId, call);
+  }
+
+  /** The call, if {@code peer} may act for {@code platformId}; else PERMISSION_DENIED. */
+  static <T> CompletionStage<T> actingFor(Peer peer, Operations operations, String platformId,
+      Supplier<CompletionStage<T>> call) {
     Optional<Error> notPermitted = peer.mayActFor(platformId);
     if (notPermitted.isPresent()) {
       operations.record(platformId, "act-for", Operations.Either.error(notPermitted.get()));

@@ -32,7 +32,7 @@ final class DeliveryFormat {
         + (status.getKind() == MessageStatus.Kind.FAILED ? " (" + status.getFailure() + ")" : "");
   }
 
-  private static String content(Envelope envelope) {
+  static String content(Envelope envelope) {
     String reply = envelope.getReplyToMessageId().isEmpty() ? ""
         : "[reply to " + envelope.getReplyToMessageId() + "] ";
     return reply + switch (envelope.getContentCase()) {
@@ -54,7 +54,7 @@ final class DeliveryFormat {
   }
 
   /** Line breaks shown as \n, so that each delivery stays on one line. */
-  private static String oneLine(String text) {
+  static String oneLine(String text) {
     return text.replace("\r", "\\r").replace("\n", "\\n");
   }
 }

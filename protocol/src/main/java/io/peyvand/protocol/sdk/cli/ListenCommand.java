@@ -23,11 +23,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code listen}: opens a session for a platform and prints each delivery on one line (stdout),
- * acknowledging it unless {@code --no-ack}, until Ctrl-C. Session events go to stderr.
+ * a mailbox's ({@link DeliveryFormat}) or a group's ({@link GroupFormat}), acknowledging it
+ * unless {@code --no-ack}, until Ctrl-C. Session events go to stderr.
  */
 @Command(name = "listen", mixinStandardHelpOptions = true,
-    description = {"Open a session for a platform, print each delivery on one line and acknowledge"
-        + " it, until Ctrl-C.",
+    description = {"Open a session for a platform, print each delivery (of its users' mailboxes"
+        + " and of its groups) on one line and acknowledge it, until Ctrl-C.",
         "A listening session competes with the platform's own adapter for deliveries."},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"1:the broker refused the session", "2:the broker could not be reached"})
@@ -83,10 +84,8 @@ final class ListenCommand implements Callable<Integer> {
         // Without acknowledgements show every redelivery rather than skip it.
         .autoAcknowledge(!noAck)
         .deduplicate(!noAck)
-        .deliveryHandler(DeliveryHandler.of(delivery -> {
-          out.println(DeliveryFormat.line(delivery));
-          out.flush();
-        }))
+        .deliveryHandler(DeliveryHandler.of(delivery -> print(out, DeliveryFormat.line(delivery)),
+            group -> print(out, GroupFormat.line(group))))
         .sessionListener(new Events(err, stopped))
         .build();
     Thread closeOnExit = new Thread(client::close, "peyvand-listen-close");
@@ -119,6 +118,14 @@ final class ListenCommand implements Callable<Integer> {
       } catch (IllegalStateException e) {
         // the JVM is shutting down (Ctrl-C): the hook closes the client
       }
+    }
+  }
+
+  /** One line per delivery; handlers run concurrently, lines never interleave. */
+  private static void print(PrintWriter out, String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
     }
   }
 

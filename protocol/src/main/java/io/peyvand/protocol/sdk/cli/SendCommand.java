@@ -83,8 +83,19 @@ final class SendCommand implements Callable<Integer> {
         .setClientTimestampMs(System.currentTimeMillis())
         .setText(Text.newBuilder().setBody(String.join(" ", text)))
         .build();
-    BrokerEndpoint endpoint = endpointOrUsageError();
-    TlsOption.Connection connection = connectionOrUsageError(sender.getPlatformId());
+    return submit(spec, broker, tls, envelope, timeoutSeconds);
+  }
+
+  /**
+   * Submits {@code envelope} with the unary Submit call as its sender's platform, prints the
+   * answer on one line and returns the exit status: 0 accepted or duplicate, 1 refused, 2 the
+   * broker could not be reached. Shared with {@code group post} and {@code channel post}.
+   */
+  static int submit(CommandLine.Model.CommandSpec spec, BrokerOption broker, TlsOption tls,
+      Envelope envelope, int timeoutSeconds) throws Exception {
+    BrokerEndpoint endpoint = endpointOrUsageError(spec, broker);
+    TlsOption.Connection connection =
+        connectionOrUsageError(spec, tls, envelope.getSender().getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ActorSystem system = SdkActorSystem.create("peyvand-send", ConfigFactory.load());
@@ -93,7 +104,7 @@ final class SendCommand implements Callable<Integer> {
       InterconnectClient grpc = InterconnectClient.create(
           endpoint.grpcSettings(system, connection.tls()).withDeadline(timeout), system);
       SubmitResult result = grpc.submit(SubmitRequest.newBuilder()
-              .setPlatformId(sender.getPlatformId()).setEnvelope(envelope).build())
+              .setPlatformId(envelope.getSender().getPlatformId()).setEnvelope(envelope).build())
           .toCompletableFuture().get(timeoutSeconds + 1L, TimeUnit.SECONDS);
       SubmitOutcome outcome = SubmitOutcome.of(result, envelope.getMessageId());
       out.println(line(outcome));
@@ -106,7 +117,7 @@ final class SendCommand implements Callable<Integer> {
         out.flush();
         return REFUSED;
       }
-      err.println(BrokerOption.unreachable(endpoint, reason(e) + "; "
+      err.println(BrokerOption.unreachable(endpoint, reason(e, "Interconnect") + "; "
           + connection.triedOver()));
       err.flush();
       return UNREACHABLE;
@@ -138,11 +149,12 @@ final class SendCommand implements Callable<Integer> {
     return Optional.empty();
   }
 
-  private static String reason(Exception e) {
+  /** Why the broker could not be reached, for a call of peyvand.v1.{@code service}. */
+  static String reason(Throwable e, String service) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof StatusRuntimeException status) {
       if (status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        return "it does not serve peyvand.v1.Interconnect: UNIMPLEMENTED";
+        return "it does not serve peyvand.v1." + service + ": UNIMPLEMENTED";
       }
       return status.getStatus().getCode() + (status.getStatus().getDescription() != null
           ? ": " + status.getStatus().getDescription() : "");
@@ -154,6 +166,11 @@ final class SendCommand implements Callable<Integer> {
   }
 
   private UserAddress address(String text, String option) {
+    return address(spec, text, option);
+  }
+
+  /** A user's address from an option, or a usage error naming the option. */
+  static UserAddress address(CommandLine.Model.CommandSpec spec, String text, String option) {
     try {
       return UserAddresses.parse(text);
     } catch (IllegalArgumentException e) {
@@ -161,7 +178,8 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  private TlsOption.Connection connectionOrUsageError(String platform) {
+  static TlsOption.Connection connectionOrUsageError(CommandLine.Model.CommandSpec spec,
+      TlsOption tls, String platform) {
     try {
       return tls.forPlatform(platform);
     } catch (IllegalArgumentException e) {
@@ -169,7 +187,8 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  private BrokerEndpoint endpointOrUsageError() {
+  static BrokerEndpoint endpointOrUsageError(CommandLine.Model.CommandSpec spec,
+      BrokerOption broker) {
     try {
       return broker.endpoint();
     } catch (IllegalArgumentException e) {

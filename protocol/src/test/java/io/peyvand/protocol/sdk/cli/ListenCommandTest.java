@@ -9,6 +9,9 @@ import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupDelivery;
+import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
@@ -102,6 +105,46 @@ class ListenCommandTest {
     assertEquals(List.of("bale:bob #12 from eitaa:alice: salam",
         "bale:bob #13 status DELIVERED of message m-123 to eitaa:alice"),
         listen.out.toString().lines().toList());
+  }
+
+  @Test
+  void printsGroupDeliveriesWithGroupSequenceAndItemAndAcknowledgesThemPerGroup()
+      throws Exception {
+    GroupAddress family = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family")
+        .build();
+    Listening listen = new Listening();
+    eventually("listening", () -> listen.err.toString().contains("listening for bale"));
+    broker.push(ScriptedBroker.post(family, 7, false, "salam all").toBuilder()
+        .setAcknowledgedUpTo(6).build());
+    eventually("first acknowledged", () -> broker.acksOf(family).contains(7L));
+    broker.push(GroupDelivery.newBuilder().setGroup(family).setSequence(8).setAcknowledgedUpTo(7)
+        .setChange(MembershipChange.newBuilder().setActor(UserAddresses.parse("eitaa:alice"))
+            .setUser(BOB).setKind(MembershipChange.Kind.REMOVED)).build());
+    eventually("acknowledged", () -> broker.acksOf(family).contains(8L));
+    broker.push(ScriptedBroker.post(family, 8, true, "ignored: already handled"));
+    eventually("acknowledged again", () -> broker.acksOf(family).size() == 3);
+    assertEquals(0, listen.stop());
+    assertEquals(List.of("eitaa:family #7 post from eitaa:alice: salam all",
+        "eitaa:family #8 REMOVED bale:bob by eitaa:alice"),
+        listen.out.toString().lines().toList());
+    assertEquals(List.of(), broker.acks, "no mailbox acknowledgement for a group");
+  }
+
+  @Test
+  void withoutAcknowledgementGroupRedeliveriesArePrintedFlagged() throws Exception {
+    GroupAddress family = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family")
+        .build();
+    Listening listen = new Listening("--no-ack");
+    eventually("listening", () -> listen.err.toString().contains("acknowledging nothing"));
+    broker.push(ScriptedBroker.post(family, 1, false, "hi"));
+    broker.push(ScriptedBroker.post(family, 1, true, "hi"));
+    eventually("both printed", () -> listen.out.toString().lines().count() == 2);
+    Thread.sleep(100);
+    assertEquals(0, listen.stop());
+    assertEquals(List.of("eitaa:family #1 post from eitaa:alice: hi",
+        "eitaa:family #1 post from eitaa:alice: hi (redelivery)"),
+        listen.out.toString().lines().toList());
+    assertEquals(List.of(), broker.groupAcks);
   }
 
   @Test

@@ -1,0 +1,140 @@
+package io.peyvand.broker.delivery;
+
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The push side of one stream of sequenced items to one platform: which of the platform's
+ * sessions takes them, what is in flight (pushed, not yet acknowledged), what must be flagged as a
+ * redelivery, and the resume handshake after {@link Deliver.Busy}. A user's mailbox has one, a
+ * group one per platform of its audience; the entity owns the items, the acknowledgements and the
+ * timers, and calls this from its own thread.
+ *
+ * <p>A push round is {@link #ready()} followed by {@link #push} for each item within the entity's
+ * window in sequence order; items already in flight are skipped by {@code push}. What is in flight
+ * is forgotten when the chosen session changes (the items are pushed again to the new one,
+ * flagged) and after {@link #redeliveryDue}: the stream then moves to the platform's next session
+ * (a session that loses frames cannot hold its items while the platform has another).
+ *
+ * <p>Transient on purpose: after a restart everything pending is pushed again, flagged as a
+ * redelivery up to {@link #recovered}'s highest sequence.
+ */
+public final class Pusher {
+  private final Deliver.Stream stream;
+  private final String platformId;
+  private final SessionDirectory directory;
+  private final ActorRef<Deliver.Busy> busyReplyTo;
+  private final String choiceKey;
+
+  // sequence -> when it was pushed
+  private final TreeMap<Long, Long> inFlight = new TreeMap<>();
+  private ActorRef<Deliver> session;
+  private ActorRef<Deliver> lastSession;
+  private int sessionTurn;
+  private boolean resumeNext = true;
+  private long highestSent;
+
+  /**
+   * @param busyReplyTo where sessions answer {@link Deliver.Busy} (the entity's adapter; the
+   *     answer names the platform)
+   */
+  public Pusher(Deliver.Stream stream, String platformId, SessionDirectory directory,
+      ActorRef<Deliver.Busy> busyReplyTo) {
+    this.stream = stream;
+    this.platformId = platformId;
+    this.directory = directory;
+    this.busyReplyTo = busyReplyTo;
+    this.choiceKey = stream.toString();
+  }
+
+  public String platformId() {
+    return platformId;
+  }
+
+  /**
+   * Chooses the session for this round; false when the platform has none (the entity is woken
+   * when one connects). A different session than last time means nothing is in flight any more.
+   */
+  public boolean ready() {
+    Optional<ActorRef<Deliver>> chosen = directory.sessionFor(platformId, choiceKey, sessionTurn);
+    if (chosen.isEmpty()) {
+      session = null;
+      return false;
+    }
+    session = chosen.get();
+    if (!session.equals(lastSession)) {
+      inFlight.clear(); // sent to a session that is gone or no longer ours: send again, flagged
+      lastSession = session;
+      resumeNext = true;
+    }
+    return true;
+  }
+
+  /**
+   * Pushes one item to the session chosen by {@link #ready()}, unless it is in flight already.
+   * Items must come in sequence order within a round.
+   */
+  public void push(long sequence, long acceptedAtMs, long acknowledgedUpTo, Deliver.Item item,
+      long nowMs) {
+    if (session == null || inFlight.containsKey(sequence)) {
+      return;
+    }
+    session.tell(new Deliver(stream, sequence, sequence <= highestSent, acceptedAtMs,
+        acknowledgedUpTo, resumeNext, item, busyReplyTo));
+    resumeNext = false;
+    inFlight.put(sequence, nowMs);
+    highestSent = Math.max(highestSent, sequence);
+  }
+
+  /** Whether {@code sequence} is in flight (pushed this round or before, not acknowledged). */
+  public boolean inFlight(long sequence) {
+    return inFlight.containsKey(sequence);
+  }
+
+  /** The platform acknowledged everything up to {@code upTo}. */
+  public void acknowledged(long upTo) {
+    inFlight.headMap(upTo, true).clear();
+  }
+
+  /**
+   * The session refused {@code sequence} (its buffer was full): it and everything after it must
+   * be pushed again, starting with a resume. The entity retries after its busy delay.
+   */
+  public void busy(long sequence) {
+    inFlight.tailMap(sequence, true).clear();
+    resumeNext = true;
+  }
+
+  /**
+   * True when the oldest item in flight was pushed {@code afterMs} ago or more without an
+   * acknowledgement: everything in flight is forgotten and the next round goes to the platform's
+   * next session, flagged as redeliveries. The entity then pushes again.
+   */
+  public boolean redeliveryDue(long nowMs, long afterMs) {
+    if (inFlight.isEmpty() || nowMs - inFlight.firstEntry().getValue() < afterMs) {
+      return false;
+    }
+    inFlight.clear();
+    sessionTurn++;
+    return true;
+  }
+
+  /** Nothing in flight. */
+  public boolean idle() {
+    return inFlight.isEmpty();
+  }
+
+  /** The highest sequence ever pushed by this incarnation (or assumed pushed before it). */
+  public long highestSent() {
+    return highestSent;
+  }
+
+  /**
+   * After recovery: items up to {@code highestSent} may have been pushed by the previous
+   * incarnation and are flagged as redeliveries.
+   */
+  public void recovered(long highestSent) {
+    this.highestSent = Math.max(this.highestSent, highestSent);
+  }
+}
