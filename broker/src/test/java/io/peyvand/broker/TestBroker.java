@@ -19,6 +19,16 @@ public final class TestBroker implements AutoCloseable {
       ]
       """;
 
+  /** The four dev platforms, all opted in by default (groups and channels span them). */
+  public static final String FOUR_PLATFORMS = """
+      peyvand.platforms.bootstrap = [
+        { id = "bale", display-name = "Bale", default-opted-in = true }
+        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
+        { id = "rubika", display-name = "Rubika", default-opted-in = true }
+        { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
+      ]
+      """;
+
   private final ActorSystem<Void> system;
   private final Broker broker;
 

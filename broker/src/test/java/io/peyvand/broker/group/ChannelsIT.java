@@ -64,13 +64,7 @@ class ChannelsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("ChannelsIT", cassandra, """
-        peyvand.platforms.bootstrap = [
-          { id = "bale", display-name = "Bale", default-opted-in = true }
-          { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-          { id = "rubika", display-name = "Rubika", default-opted-in = true }
-          { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-        ]
+    node = TestBroker.start("ChannelsIT", cassandra, TestBroker.FOUR_PLATFORMS + """
         peyvand.groups.reaction-counts-every = 200ms
         """);
     system = node.system();

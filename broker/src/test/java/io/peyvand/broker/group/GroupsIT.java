@@ -61,13 +61,7 @@ class GroupsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("GroupsIT", cassandra, """
-        peyvand.platforms.bootstrap = [
-          { id = "bale", display-name = "Bale", default-opted-in = true }
-          { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-          { id = "rubika", display-name = "Rubika", default-opted-in = true }
-          { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-        ]
+    node = TestBroker.start("GroupsIT", cassandra, TestBroker.FOUR_PLATFORMS + """
         peyvand.groups.posts-per-second = 0
         peyvand.groups.redelivery-after = 3s
         """);
