@@ -37,8 +37,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * One platform's adapter in the {@code fanout} benchmark, speaking the session frames itself over
  * gRPC (so that the figures measure the broker, not the SDK): it says Hello, submits posts
  * (answers matched by correlation id), hands every GroupDelivery to a {@link Receiver} and
- * acknowledges what it received, and makes the platform's unary {@code Groups} calls. It connects as the platform over
- * mutual TLS with the platform's certificate when there is one ({@link CommonOptions#tlsFor}).
+ * acknowledges what it received, and makes the platform's unary {@code Groups} calls. It connects
+ * as the platform over mutual TLS with the platform's certificate when there is one
+ * ({@link CommonOptions#tlsFor}).
  *
  * <p>Acknowledgements are cumulative per group and sent at most once per group every
  * {@code ackInterval}, as the SDK does for mailboxes (its {@code acknowledge-interval}, 20 ms by
