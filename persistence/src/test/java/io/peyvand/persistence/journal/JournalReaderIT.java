@@ -374,7 +374,9 @@ class JournalReaderIT {
     writer.get(JournalClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     assertTrue(writerStillWriting, "the writer wrote all " + maxCommands + " commands before the"
         + " reader finished its rounds (" + round + ")");
-    assertTrue(newestSeen.size() >= rounds - 1, "the history grew between rounds: " + newestSeen);
+    // The rounds overlapped the writes (how many rounds saw a new top depends on the machine's
+    // timing, so only that it grew is asserted; the gaplessness above is the property).
+    assertTrue(newestSeen.size() >= 2, "the history grew while the reader read: " + newestSeen);
 
     long total = written.get();
     List<Long> paged = new ArrayList<>();
