@@ -45,6 +45,7 @@ import java.time.Clock;
 import io.peyvand.broker.ingress.http.HttpEndpoints;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
+import io.peyvand.broker.observability.ShardingStats;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
@@ -53,6 +54,7 @@ import io.peyvand.protocol.grpc.health.v1.HealthHandlerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -191,6 +193,10 @@ public final class Broker {
                 Group.countSink(system, channels.bucketAskTimeout()),
                 new ChannelSubscriberSnapshots());
             startSweeps(system, settings, mailboxes, pending);
+            metrics.sharding(new ShardingStats(system, Map.of(
+                "mailbox", UserMailbox.ENTITY_KEY, "group", Group.ENTITY_KEY,
+                "channel-subscribers", ChannelSubscribers.ENTITY_KEY,
+                "platform", Platform.ENTITY_KEY), Duration.ofSeconds(5)));
             return registerBootstrapPlatforms(system, settings);
           })
           .thenCompose(done -> {

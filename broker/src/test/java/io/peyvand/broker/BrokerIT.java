@@ -80,6 +80,26 @@ class BrokerIT {
   }
 
   @Test
+  void metricsShowTheShardsAndEntitiesThisNodeHosts() throws Exception {
+    // The bootstrap platforms were registered at start: their entities run on this, the only,
+    // node. The figures are polled every 5 s.
+    java.util.regex.Pattern platforms = java.util.regex.Pattern.compile(
+        "\npeyvand_sharding_entities\\{entity=\"platform\"\\} ([0-9]+)\n");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      body = get("/metrics").body();
+      java.util.regex.Matcher m = platforms.matcher(body);
+      if (m.find() && Integer.parseInt(m.group(1)) > 0) {
+        assertTrue(body.contains("\npeyvand_sharding_shards{entity=\"mailbox\"} "), body);
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no platform entity reported within 30 s:\n" + body);
+  }
+
+  @Test
   void grpcHealthSaysServingAndRefusesUnknownServices() throws Exception {
     HealthClient client = HealthClient.create(GrpcClientSettings.connectToServiceAt(
         "127.0.0.1", broker.grpcAddress().getPort(), system).withTls(false), system);

@@ -17,12 +17,18 @@ public final class Metrics {
   private final SecurityEvents security;
   private final RevocationList revocations;
   private final long startedAtMillis = System.currentTimeMillis();
+  private volatile ShardingStats sharding;
 
   public Metrics(ActorSystem<?> system, SecurityEvents security, RevocationList revocations) {
     this.system = system;
     this.security = security;
     this.revocations = revocations;
     JvmMetrics.install();
+  }
+
+  /** Renders the shards and entities this node hosts, once the entities are started. */
+  public void sharding(ShardingStats stats) {
+    this.sharding = stats;
   }
 
   public String render(boolean ready) {
@@ -52,6 +58,10 @@ public final class Metrics {
     out.append("peyvand_revoked_handshakes_refused_total ")
         .append(revocations.refusedHandshakes()).append('\n');
     security.render(out);
+    ShardingStats stats = sharding;
+    if (stats != null) {
+      stats.render(out);
+    }
     return out.toString();
   }
 }
