@@ -9,20 +9,25 @@ import org.apache.pekko.cluster.typed.Cluster;
 /**
  * The node's metrics in the Prometheus text format ({@code GET /metrics}): readiness, the JVM
  * ({@link JvmMetrics}: heap, heap after collections, pools, collections, threads), the cluster as
- * this node sees it and the refusals of platforms' requests; message counters join as the
- * features that count them land.
+ * this node sees it, the refusals of platforms' requests ({@link SecurityEvents}), what messages
+ * did on this node ({@link MessageMetrics}: accepted, delivered, redelivered, acknowledged,
+ * sessions, persist and submit latency) and the shards and entities it hosts
+ * ({@link ShardingStats}). Every figure is of this node; cluster-config/METRICS.md explains each
+ * one and cluster-config/grafana the dashboard that sums them.
  */
 public final class Metrics {
   private final ActorSystem<?> system;
   private final SecurityEvents security;
   private final RevocationList revocations;
   private final long startedAtMillis = System.currentTimeMillis();
+  private final MessageMetrics messages;
   private volatile ShardingStats sharding;
 
   public Metrics(ActorSystem<?> system, SecurityEvents security, RevocationList revocations) {
     this.system = system;
     this.security = security;
     this.revocations = revocations;
+    this.messages = MessageMetrics.get(system);
     JvmMetrics.install();
   }
 
@@ -58,6 +63,7 @@ public final class Metrics {
     out.append("peyvand_revoked_handshakes_refused_total ")
         .append(revocations.refusedHandshakes()).append('\n');
     security.render(out);
+    messages.render(out);
     ShardingStats stats = sharding;
     if (stats != null) {
       stats.render(out);
