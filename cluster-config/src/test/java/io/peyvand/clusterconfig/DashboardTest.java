@@ -141,6 +141,7 @@ class DashboardTest {
         "peyvand_items_delivered_total", "peyvand_items_acknowledged_total",
         "peyvand_items_redelivered_total", "peyvand_refusals_total",
         "peyvand_persist_seconds_bucket", "peyvand_submit_seconds_bucket",
+        "peyvand_journal_write_seconds_bucket",
         "peyvand_sharding_entities", "peyvand_sharding_shards", "peyvand_sessions",
         "peyvand_cluster_members_up", "peyvand_ready", "jvm_heap_used_bytes")) {
       assertTrue(all.contains(name), name);

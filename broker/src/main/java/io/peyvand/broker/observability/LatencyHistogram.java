@@ -58,23 +58,12 @@ public final class LatencyHistogram {
     return count;
   }
 
-  /**
-   * The samples of this histogram: {@code name_bucket{labels,le=...}} cumulative, {@code _sum} in
-   * seconds and {@code _count}. {@code labels} is {@code a="x",b="y"} already escaped, or empty.
-   */
+  /** The samples of this histogram (see {@link Prometheus#histogram}). */
   void render(StringBuilder out, String name, String labels) {
-    String prefix = labels.isEmpty() ? "" : labels + ",";
-    long cumulative = 0;
-    for (int i = 0; i < buckets.length; i++) {
-      cumulative += buckets[i].sum();
-      out.append(name).append("_bucket{").append(prefix).append("le=\"")
-          .append(i < BOUNDS.length ? Double.toString(BOUNDS[i]) : "+Inf").append("\"} ")
-          .append(cumulative).append('\n');
+    long[] counts = new long[buckets.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = buckets[i].sum();
     }
-    String braces = labels.isEmpty() ? "" : "{" + labels + "}";
-    out.append(name).append("_sum").append(braces).append(' ')
-        .append(sumNanos.sum() / 1e9).append('\n');
-    out.append(name).append("_count").append(braces).append(' ').append(cumulative)
-        .append('\n');
+    Prometheus.histogram(out, name, labels, BOUNDS, counts, sumNanos.sum() / 1e9);
   }
 }

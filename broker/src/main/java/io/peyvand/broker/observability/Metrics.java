@@ -1,6 +1,7 @@
 package io.peyvand.broker.observability;
 
 import io.peyvand.broker.tls.RevocationList;
+import io.peyvand.persistence.journal.JournalMetrics;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -11,7 +12,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  * ({@link JvmMetrics}: heap, heap after collections, pools, collections, threads), the cluster as
  * this node sees it, the refusals of platforms' requests ({@link SecurityEvents}), what messages
  * did on this node ({@link MessageMetrics}: accepted, delivered, redelivered, acknowledged,
- * sessions, persist and submit latency) and the shards and entities it hosts
+ * sessions, persist and submit latency), the journal's Cassandra write requests
+ * ({@link JournalMetrics}) and the shards and entities it hosts
  * ({@link ShardingStats}). Every figure is of this node; cluster-config/METRICS.md explains each
  * one and cluster-config/grafana the dashboard that sums them.
  */
@@ -21,6 +23,7 @@ public final class Metrics {
   private final RevocationList revocations;
   private final long startedAtMillis = System.currentTimeMillis();
   private final MessageMetrics messages;
+  private final JournalMetrics journal;
   private volatile ShardingStats sharding;
 
   public Metrics(ActorSystem<?> system, SecurityEvents security, RevocationList revocations) {
@@ -28,6 +31,7 @@ public final class Metrics {
     this.security = security;
     this.revocations = revocations;
     this.messages = MessageMetrics.get(system);
+    this.journal = JournalMetrics.get(system.classicSystem());
     JvmMetrics.install();
   }
 
@@ -64,10 +68,27 @@ public final class Metrics {
         .append(revocations.refusedHandshakes()).append('\n');
     security.render(out);
     messages.render(out);
+    renderJournal(out);
     ShardingStats stats = sharding;
     if (stats != null) {
       stats.render(out);
     }
     return out.toString();
+  }
+
+  private void renderJournal(StringBuilder out) {
+    Prometheus.header(out, "peyvand_journal_write_seconds", "histogram",
+        "latency of the journal's Cassandra write requests from this node (one request carries"
+            + " the events of many entities), until Cassandra acknowledged at the write"
+            + " consistency");
+    Prometheus.histogram(out, "peyvand_journal_write_seconds", "", journal.bounds(),
+        journal.bucketCounts(), journal.sumSeconds());
+    Prometheus.header(out, "peyvand_journal_write_failures_total", "counter",
+        "journal write requests Cassandra failed or that timed out");
+    out.append("peyvand_journal_write_failures_total ").append(journal.failedRequests())
+        .append('\n');
+    Prometheus.header(out, "peyvand_journal_writes_total", "counter",
+        "atomic writes (one entity's persist each) the journal completed, durable or failed");
+    out.append("peyvand_journal_writes_total ").append(journal.writes()).append('\n');
   }
 }

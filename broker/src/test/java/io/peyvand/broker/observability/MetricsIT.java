@@ -159,6 +159,17 @@ class MetricsIT {
           > 0, body);
       assertEquals(9.0, value(body,
           "peyvand_persist_seconds_bucket{entity=\"mailbox\",le=\"+Inf\"}").orElseThrow());
+      // The journal's Cassandra requests: at least the mailboxes' and groups' events went
+      // through them (platform registrations too), none failed.
+      double persisted = value(body, "peyvand_persist_seconds_count{entity=\"mailbox\"}")
+          .orElseThrow() + value(body, "peyvand_persist_seconds_count{entity=\"group\"}")
+          .orElseThrow();
+      assertTrue(value(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow()
+          >= 3, body); // created, member added, post
+      assertTrue(value(body, "peyvand_journal_writes_total").orElseThrow() >= persisted, body);
+      assertTrue(value(body, "peyvand_journal_write_seconds_count").orElseThrow() >= 1, body);
+      assertTrue(value(body, "peyvand_journal_write_seconds_sum").orElseThrow() > 0, body);
+      assertEquals(0.0, value(body, "peyvand_journal_write_failures_total").orElseThrow());
     } finally {
       eitaa.session.close();
       bale.session.close();
