@@ -57,7 +57,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * in order to one session of that platform (a window at a time, redelivered flagged after a
  * timeout through the platform's next session), whatever the number of members. A platform that
  * was offline is woken through the pending index when a session of it connects, and catches up
- * from its acknowledged cursor.
+ * from its acknowledged cursor. Persist latency and the items each platform acknowledges are
+ * counted in {@link MessageMetrics} (pushes, by the Pushers).
  */
 public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.Command,
     Group.Event, Group.State> {

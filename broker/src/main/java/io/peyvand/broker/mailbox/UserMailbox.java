@@ -58,7 +58,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * </ul>
  * Large for an actor because delivery, acknowledgement and notification are one state machine over
  * one sequence; the state and its events are in {@link MailboxState}, the stored form in
- * serialization.
+ * serialization. The time each command waits for its event to be persisted and the items the
+ * platform acknowledges are counted in {@link MessageMetrics} (pushes, by its {@link Pusher}).
  */
 public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     UserMailbox.Event, MailboxState> {

@@ -134,7 +134,7 @@ public final class MessageMetrics implements Extension {
       new LatencyHistogram[Kind.values().length * Result.values().length];
 
   /** A fresh set; the node's own is {@link #get}. */
-  MessageMetrics() {
+  public MessageMetrics() {
     for (int i = 0; i < persist.length; i++) {
       persist[i] = new LatencyHistogram();
     }
