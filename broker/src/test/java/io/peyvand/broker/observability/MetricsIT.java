@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.broker.ingress.ws.RawWebSocket;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -125,6 +126,14 @@ class MetricsIT {
       // bale's session goes away before acknowledging the third; the next one receives it
       // again, flagged, and acknowledges it: eitaa is told once more (not acknowledged).
       bale.session.close();
+      // Gone from this node's view first, so that the next session is a change the directory
+      // announces (it wakes the mailbox), not one that overlaps the old.
+      awaitValues(Map.of("peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 0L));
+      long gone = System.nanoTime() + WAIT.toNanos();
+      while (SessionDirectory.get(system).sessionCount("bale") > 0 && System.nanoTime() < gone) {
+        Thread.sleep(50);
+      }
+      assertEquals(0, SessionDirectory.get(system).sessionCount("bale"));
       bale = new Inbox(RawSession.hello(system, port, "bale"));
       Delivery again = bale.next(ServerFrame::hasDelivery).getDelivery();
       assertTrue(again.getRedelivery(), again.toString());
