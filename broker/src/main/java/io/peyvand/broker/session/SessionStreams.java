@@ -240,6 +240,15 @@ public final class SessionStreams {
     };
   }
 
+  /**
+   * A message that reached a session's transport but is not a frame (a WebSocket message that
+   * does not decode, or is too large, or is text) was refused with {@code error}: recorded like
+   * every refusal, for the platform "unidentified" (the transport does not know the session's).
+   */
+  public void undecodable(String transport, Error error) {
+    recorded("unidentified", "message over " + transport, error);
+  }
+
   /** Records the refusal of {@code what} (counted and logged); returns the error. */
   private Error recorded(String platformId, String what, Error error) {
     operations.record(platformId, what, Operations.Either.error(error));

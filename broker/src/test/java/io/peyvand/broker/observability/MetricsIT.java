@@ -93,6 +93,13 @@ class MetricsIT {
           "peyvand_sessions{platform=\"rubika\",transport=\"websocket\"}", 1L,
           "peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 1L));
 
+      // A WebSocket message that is not a frame: refused, the session goes on.
+      rubikaWs.sendText("not a frame");
+      assertEquals(ErrorCode.INVALID_FRAME, rubikaWs.expect(ServerFrame::hasError, WAIT)
+          .getError().getError().getCode());
+      expected.put("peyvand_refusals_total{platform=\"unidentified\",code=\"INVALID_FRAME\"}",
+          1L);
+
       // Three messages accepted, one repeated (duplicate), one spoofed sender (refused).
       for (int i = 1; i <= 3; i++) {
         eitaa.session.submit(i, text("m-" + i, "eitaa:alice", "bale:bob", "salam " + i));

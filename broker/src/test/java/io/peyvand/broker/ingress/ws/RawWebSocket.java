@@ -65,7 +65,7 @@ public final class RawWebSocket implements AutoCloseable {
     socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
-  void sendText(String text) {
+  public void sendText(String text) {
     socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
