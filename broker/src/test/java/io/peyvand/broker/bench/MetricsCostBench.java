@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * histograms for the message and its acknowledgement; the push counter; the acknowledged
  * counter), on {@code --threads} threads at once over {@code --platforms} platforms, so that the
  * adders are contended as on a busy node. Printed as nanoseconds per message, to compare with the
- * roughly 300 µs of CPU a persisted event costs the entity JVM (shared/notes/versions.md). Times
+ * 1.8-3 ms of broker CPU a message costs in the direct benchmark (BENCHMARKS.md). Times
  * are figures of this run only, never asserted. Rerun:
  * <pre>
  * mvn -B -o -q -pl broker -am package -DskipTests
@@ -38,7 +38,8 @@ public final class MetricsCostBench implements Callable<Integer> {
   @Option(names = "--platforms", description = "Platforms (default ${DEFAULT-VALUE}).")
   int platforms = 4;
 
-  @Option(names = "--rounds", description = "Measured rounds after one warm-up (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds",
+      description = "Measured rounds after one warm-up (default ${DEFAULT-VALUE}).")
   int rounds = 3;
 
   private final PrintStream out;

@@ -45,8 +45,8 @@ class MessageMetricsTest {
     assertTrue(text.contains(
         "peyvand_items_acknowledged_total{platform=\"bale\",kind=\"status\"} 0\n"), text);
     // statuses are never submitted: no such series for accepted
-    assertFalse(text.contains("peyvand_messages_accepted_total{platform=\"eitaa\",kind=\"status\"}"),
-        text);
+    assertFalse(text.contains(
+        "peyvand_messages_accepted_total{platform=\"eitaa\",kind=\"status\"}"), text);
     assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"grpc\"} 1\n"), text);
     assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"websocket\"} 1\n"),
         text);
