@@ -1,5 +1,7 @@
 package io.peyvand.broker.delivery;
 
+import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.observability.MessageMetrics;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,6 +21,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Transient on purpose: after a restart everything pending is pushed again, flagged as a
  * redelivery up to {@link #recovered}'s highest sequence.
+ *
+ * <p>Each push is counted in {@link MessageMetrics} as delivered or redelivered, as it is
+ * flagged, for the platform (its counters are looked up at the first push, once the platform has
+ * a session, so that a mailbox addressed at an unregistered platform adds no series).
  */
 public final class Pusher {
   private final Deliver.Stream stream;
@@ -26,6 +32,8 @@ public final class Pusher {
   private final SessionDirectory directory;
   private final ActorRef<Deliver.Busy> busyReplyTo;
   private final String choiceKey;
+  private final MessageMetrics metrics;
+  private MessageMetrics.PlatformCounters counters;
 
   // sequence -> when it was pushed
   private final TreeMap<Long, Long> inFlight = new TreeMap<>();
@@ -40,7 +48,8 @@ public final class Pusher {
    *     answer names the platform)
    */
   public Pusher(Deliver.Stream stream, String platformId, SessionDirectory directory,
-      ActorRef<Deliver.Busy> busyReplyTo) {
+      ActorRef<Deliver.Busy> busyReplyTo, MessageMetrics metrics) {
+    this.metrics = metrics;
     this.stream = stream;
     this.platformId = platformId;
     this.directory = directory;
@@ -80,11 +89,25 @@ public final class Pusher {
     if (session == null || inFlight.containsKey(sequence)) {
       return;
     }
-    session.tell(new Deliver(stream, sequence, sequence <= highestSent, acceptedAtMs,
+    boolean redelivery = sequence <= highestSent;
+    session.tell(new Deliver(stream, sequence, redelivery, acceptedAtMs,
         acknowledgedUpTo, resumeNext, item, busyReplyTo));
+    if (counters == null) {
+      counters = metrics.platform(platformId);
+    }
+    counters.pushed(kind(stream, item), redelivery);
     resumeNext = false;
     inFlight.put(sequence, nowMs);
     highestSent = Math.max(highestSent, sequence);
+  }
+
+  /** What an item of the stream is, for the counters. */
+  static MessageMetrics.Kind kind(Deliver.Stream stream, Deliver.Item item) {
+    if (stream.kind() == Deliver.Stream.Kind.GROUP) {
+      return MessageMetrics.Kind.GROUP;
+    }
+    return item instanceof MailboxItem.StatusUpdate ? MessageMetrics.Kind.STATUS
+        : MessageMetrics.Kind.DIRECT;
   }
 
   /** Whether {@code sequence} is in flight (pushed this round or before, not acknowledged). */

@@ -11,6 +11,7 @@ import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +57,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * in order to one session of that platform (a window at a time, redelivered flagged after a
  * timeout through the platform's next session), whatever the number of members. A platform that
  * was offline is woken through the pending index when a session of it connects, and catches up
- * from its acknowledged cursor.
+ * from its acknowledged cursor. Persist latency and the items each platform acknowledges are
+ * counted in {@link MessageMetrics} (pushes, by the Pushers).
  */
 public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.Command,
     Group.Event, Group.State> {
@@ -592,6 +594,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private final SnapshotAdapter<State> snapshots;
   private final Clock clock;
   private final SessionDirectory directory;
+  private final MessageMetrics metrics;
   private final ActorRef<Deliver.Busy> busyAdapter;
   private final Deliver.Stream stream;
 
@@ -627,6 +630,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     this.snapshots = snapshots;
     this.clock = clock;
     this.directory = SessionDirectory.get(context.getSystem());
+    this.metrics = MessageMetrics.get(context.getSystem());
     this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
         busy -> new SessionBusy(busy.platformId(), busy.sequence()));
     this.stream = Deliver.Stream.group(address);
@@ -896,7 +900,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private <R> ReplyEffect<Event, State> persistThenReply(Event event, Set<String> audience,
       ActorRef<? super R> replyTo, java.util.function.Function<State, R> reply) {
     ensureRegistered(audience);
+    long started = System.nanoTime();
     return Effect().persist(event).thenRun(s -> {
+      metrics.persisted(MessageMetrics.Entity.GROUP, started);
       R answer = reply.apply(s);
       whenRegistered(audience, () -> replyTo.tell(answer));
       deliverAll(s);
@@ -915,8 +921,12 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     if (ack.upTo() <= state.feed().acknowledgedUpTo(ack.platformId())) {
       return Effect().reply(ack.replyTo(), state.info(address));
     }
+    long started = System.nanoTime();
+    int items = state.feed().owedUpTo(ack.platformId(), ack.upTo());
     return Effect().persist(new PlatformAcknowledged(ack.platformId(), ack.upTo()))
         .thenRun(s -> {
+          metrics.persisted(MessageMetrics.Entity.GROUP, started);
+          metrics.platform(ack.platformId()).acknowledged(MessageMetrics.Kind.GROUP, items);
           Pusher pusher = pushers.get(ack.platformId());
           if (pusher != null) {
             pusher.acknowledged(ack.upTo());
@@ -1023,7 +1033,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       return;
     }
     Pusher pusher = pushers.computeIfAbsent(platformId, platform -> {
-      Pusher fresh = new Pusher(stream, platform, directory, busyAdapter);
+      Pusher fresh = new Pusher(stream, platform, directory, busyAdapter, metrics);
       fresh.recovered(recoveredUpTo);
       return fresh;
     });

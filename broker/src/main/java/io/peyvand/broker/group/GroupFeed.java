@@ -105,6 +105,24 @@ public final class GroupFeed<T> {
     return owed;
   }
 
+  /**
+   * How many kept items above the platform's cursor up to {@code upTo} it is owed: what an
+   * acknowledgement up to there takes off its account (counted in the metrics).
+   */
+  public int owedUpTo(String platformId, long upTo) {
+    long from = acknowledgedUpTo(platformId);
+    if (upTo <= from) {
+      return 0;
+    }
+    int owed = 0;
+    for (Item<T> item : items.subMap(from, false, upTo, true).values()) {
+      if (item.outstanding.contains(platformId)) {
+        owed++;
+      }
+    }
+    return owed;
+  }
+
   /** Whether {@code upTo} is a sequence the platform may acknowledge (it was appended). */
   public boolean mayAcknowledge(long upTo) {
     return upTo >= 1 && upTo <= lastSequence;

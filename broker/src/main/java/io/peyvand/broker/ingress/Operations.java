@@ -6,6 +6,7 @@ import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
@@ -56,6 +57,7 @@ public final class Operations {
   private final Quota defaultQuota;
   private final SecurityEvents security;
   private final GroupOperations groups;
+  private final MessageMetrics metrics;
 
   /**
    * {@code defaultQuota}: the broker's limits where the operator set none for a platform (every
@@ -74,6 +76,7 @@ public final class Operations {
     this.askTimeout = askTimeout;
     this.clock = clock;
     this.groups = new GroupOperations(system, this, askTimeout);
+    this.metrics = MessageMetrics.get(system);
   }
 
   /** The group and channel operations. */
@@ -107,12 +110,26 @@ public final class Operations {
     return catalog;
   }
 
-  /** Submits an envelope for the acting platform. Never fails: problems are refusals. */
+  /**
+   * Submits an envelope for the acting platform. Never fails: problems are refusals. Counted in
+   * {@link MessageMetrics} (accepted or duplicate, the time to the answer) and refusals in
+   * {@link SecurityEvents}.
+   */
   public CompletionStage<SubmitResult> submit(String platformId, long correlationId,
       Envelope envelope) {
+    long started = System.nanoTime();
+    MessageMetrics.Kind kind = envelope.hasGroup() ? MessageMetrics.Kind.GROUP
+        : MessageMetrics.Kind.DIRECT;
     return checkedSubmit(platformId, correlationId, envelope).thenApply(result -> {
       if (result.hasRefused()) {
         security.refused(platformId, "submit " + envelope.getMessageId(), result.getRefused());
+        metrics.answered(kind, MessageMetrics.Result.REFUSED, started);
+      } else if (result.hasDuplicate()) {
+        metrics.platform(platformId).duplicate(kind);
+        metrics.answered(kind, MessageMetrics.Result.DUPLICATE, started);
+      } else {
+        metrics.platform(platformId).accepted(kind);
+        metrics.answered(kind, MessageMetrics.Result.ACCEPTED, started);
       }
       return result;
     });

@@ -6,8 +6,10 @@ import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +58,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * </ul>
  * Large for an actor because delivery, acknowledgement and notification are one state machine over
  * one sequence; the state and its events are in {@link MailboxState}, the stored form in
- * serialization.
+ * serialization. The time each command waits for its event to be persisted and the items the
+ * platform acknowledges are counted in {@link MessageMetrics} (pushes, by its {@link Pusher}).
  */
 public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     UserMailbox.Event, MailboxState> {
@@ -203,6 +206,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final Clock clock;
   private final ClusterSharding sharding;
   private final ActorRef<StatusRecorded> confirmAdapter;
+  private final MessageMetrics metrics;
 
   // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
@@ -228,9 +232,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     this.snapshots = snapshots;
     this.clock = clock;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.metrics = MessageMetrics.get(context.getSystem());
     this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(),
         SessionDirectory.get(context.getSystem()), context.messageAdapter(Deliver.Busy.class,
-            busy -> new SessionBusy(busy.sequence())));
+            busy -> new SessionBusy(busy.sequence())), metrics);
     this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
         r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
   }
@@ -326,8 +331,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     }
     long sequence = state.lastSequence() + 1;
     long now = clock.millis();
+    long started = System.nanoTime();
     ensureRegistered(state);
     return Effect().persist(new MessageAccepted(sequence, message, now)).thenRun(s -> {
+      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
       whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
       deliver(s);
     });
@@ -356,8 +363,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Effect().none();
     }
     long sequence = state.lastSequence() + 1;
+    long started = System.nanoTime();
     ensureRegistered(state);
     return Effect().persist(new StatusAccepted(sequence, status, clock.millis())).thenRun(s -> {
+      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
       whenRegistered(s, () -> record.replyTo().tell(confirmation));
       deliver(s);
     });
@@ -373,7 +382,24 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       ack.replyTo().tell(new Done(state.acknowledgedUpTo()));
       return Effect().none();
     }
+    long started = System.nanoTime();
+    long messages = 0;
+    long statuses = 0;
+    for (MailboxState.Pending item
+        : state.pending().subMap(state.acknowledgedUpTo(), false, ack.upTo(), true).values()) {
+      if (item.item() instanceof MailboxItem.StatusUpdate) {
+        statuses++;
+      } else {
+        messages++;
+      }
+    }
+    long acknowledgedMessages = messages;
+    long acknowledgedStatuses = statuses;
     return Effect().persist(new ItemsAcknowledged(ack.upTo(), clock.millis())).thenRun(s -> {
+      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+      MessageMetrics.PlatformCounters counters = metrics.platform(owner.platformId());
+      counters.acknowledged(MessageMetrics.Kind.DIRECT, acknowledgedMessages);
+      counters.acknowledged(MessageMetrics.Kind.STATUS, acknowledgedStatuses);
       pusher.acknowledged(ack.upTo());
       ack.replyTo().tell(new Done(s.acknowledgedUpTo()));
       deliver(s);
@@ -391,7 +417,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       read.replyTo().tell(new Done(state.readUpTo()));
       return Effect().none();
     }
+    long started = System.nanoTime();
     return Effect().persist(new MessagesRead(read.upTo(), clock.millis())).thenRun(s -> {
+      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
       read.replyTo().tell(new Done(s.readUpTo()));
       notifySenders(s);
     });

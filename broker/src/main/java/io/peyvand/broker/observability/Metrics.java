@@ -1,6 +1,7 @@
 package io.peyvand.broker.observability;
 
 import io.peyvand.broker.tls.RevocationList;
+import io.peyvand.persistence.journal.JournalMetrics;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -9,20 +10,28 @@ import org.apache.pekko.cluster.typed.Cluster;
 /**
  * The node's metrics in the Prometheus text format ({@code GET /metrics}): readiness, the JVM
  * ({@link JvmMetrics}: heap, heap after collections, pools, collections, threads), the cluster as
- * this node sees it and the refusals of platforms' requests; message counters join as the
- * features that count them land.
+ * this node sees it, the refusals of platforms' requests ({@link SecurityEvents}), what messages
+ * did on this node ({@link MessageMetrics}: accepted, delivered, redelivered, acknowledged,
+ * sessions, persist and submit latency), the journal's Cassandra write requests
+ * ({@link JournalMetrics}) and the shards and entities it hosts
+ * ({@link ShardingStats}). Every figure is of this node; cluster-config/METRICS.md explains each
+ * one and cluster-config/grafana the dashboard that sums them.
  */
 public final class Metrics {
   private final ActorSystem<?> system;
   private final SecurityEvents security;
   private final RevocationList revocations;
   private final long startedAtMillis = System.currentTimeMillis();
+  private final MessageMetrics messages;
+  private final JournalMetrics journal;
   private volatile ShardingStats sharding;
 
   public Metrics(ActorSystem<?> system, SecurityEvents security, RevocationList revocations) {
     this.system = system;
     this.security = security;
     this.revocations = revocations;
+    this.messages = MessageMetrics.get(system);
+    this.journal = JournalMetrics.get(system.classicSystem());
     JvmMetrics.install();
   }
 
@@ -58,10 +67,28 @@ public final class Metrics {
     out.append("peyvand_revoked_handshakes_refused_total ")
         .append(revocations.refusedHandshakes()).append('\n');
     security.render(out);
+    messages.render(out);
+    renderJournal(out);
     ShardingStats stats = sharding;
     if (stats != null) {
       stats.render(out);
     }
     return out.toString();
+  }
+
+  private void renderJournal(StringBuilder out) {
+    Prometheus.header(out, "peyvand_journal_write_seconds", "histogram",
+        "latency of the journal's Cassandra write requests from this node (one request carries"
+            + " the events of many entities), until Cassandra acknowledged at the write"
+            + " consistency");
+    Prometheus.histogram(out, "peyvand_journal_write_seconds", "", journal.bounds(),
+        journal.bucketCounts(), journal.sumSeconds());
+    Prometheus.header(out, "peyvand_journal_write_failures_total", "counter",
+        "journal write requests Cassandra failed or that timed out");
+    out.append("peyvand_journal_write_failures_total ").append(journal.failedRequests())
+        .append('\n');
+    Prometheus.header(out, "peyvand_journal_writes_total", "counter",
+        "atomic writes (one entity's persist each) the journal completed, durable or failed");
+    out.append("peyvand_journal_writes_total ").append(journal.writes()).append('\n');
   }
 }

@@ -3,6 +3,7 @@ package io.peyvand.broker.session;
 import io.peyvand.broker.ingress.limits.AddressLimits;
 import io.peyvand.broker.ingress.Operations;
 import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.FrameValidator;
 import io.peyvand.protocol.ProtocolLimits;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * results wait, which stops reading its frames; deliveries wait in a bounded queue and beyond it
  * are refused back to their mailboxes. A session opened with a certificate is registered in
  * {@link LiveSessions}, which ends it with a closing SessionError when the certificate is revoked.
+ * Open sessions are counted by platform and transport in {@link MessageMetrics}; every error it
+ * answers is recorded as a refusal ({@link Operations#record}).
  */
 public final class SessionStreams {
   private static final Logger log = LoggerFactory.getLogger(SessionStreams.class);
@@ -60,6 +63,7 @@ public final class SessionStreams {
   private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
   private final LiveSessions live;
   private final AddressLimits addresses;
+  private final MessageMetrics metrics;
 
   public SessionStreams(ActorSystem<?> system, Operations operations, ProtocolLimits limits,
       Settings settings, Clock clock, LiveSessions live, AddressLimits addresses) {
@@ -71,6 +75,7 @@ public final class SessionStreams {
     this.clock = clock;
     this.live = live;
     this.addresses = addresses;
+    this.metrics = MessageMetrics.get(system);
   }
 
   /**
@@ -100,12 +105,14 @@ public final class SessionStreams {
       }
       ClientFrame first = pair.first().get(0);
       if (!first.hasHello()) {
-        return Source.single(closing(ErrorCodes.error(ErrorCode.HELLO_REQUIRED,
-            "the first frame of a session must be Hello{protocol_version: 1, platform_id}")));
+        return Source.single(closing(recorded("unidentified", "connect over " + transport,
+            ErrorCodes.error(ErrorCode.HELLO_REQUIRED, "the first frame of a session must be"
+                + " Hello{protocol_version: 1, platform_id}"))));
       }
       Optional<Error> invalid = validator.validate(first, clock.millis());
       if (invalid.isPresent()) {
-        return Source.single(closing(invalid.get()));
+        return Source.single(closing(recorded("unidentified", "connect over " + transport,
+            invalid.get())));
       }
       Hello hello = first.getHello();
       Optional<Error> notPermitted = peer.mayActFor(hello.getPlatformId());
@@ -116,7 +123,8 @@ public final class SessionStreams {
       }
       return Source.completionStage(operations.platform(hello.getPlatformId()))
           .flatMapConcat(platform -> platform.isError()
-              ? Source.single(closing(platform.error()))
+              ? Source.single(closing(recorded(hello.getPlatformId(),
+                  "connect over " + transport, platform.error())))
               : established(hello, pair.second(), transport, peer,
                   operations.quota(platform.value()).sessionsPerNode(),
                   platform.value().capabilities().groupMemberLists()));
@@ -142,9 +150,11 @@ public final class SessionStreams {
       return Source.single(closing(tooMany));
     }
     AtomicBoolean counted = new AtomicBoolean(true);
+    Runnable closed = metrics.sessionOpened(platformId, transport);
     Runnable release = () -> {
       if (counted.getAndSet(false)) {
         sessions.decrementAndGet();
+        closed.run();
       }
     };
     String sessionId = platformId + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -208,7 +218,8 @@ public final class SessionStreams {
     }
     Optional<Error> invalid = validator.validate(frame, clock.millis());
     if (invalid.isPresent()) {
-      return done(List.of(error(invalid.get())));
+      return done(List.of(error(recorded(platformId, frame.getFrameCase().name().toLowerCase(),
+          invalid.get()))));
     }
     return switch (frame.getFrameCase()) {
       case ACKNOWLEDGE -> operations.acknowledge(platformId, frame.getAcknowledge())
@@ -217,15 +228,31 @@ public final class SessionStreams {
           .thenApply(SessionStreams::errors);
       case PING -> done(List.of(ServerFrame.newBuilder()
           .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build()));
-      case HELLO -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
-          "Hello is sent once, as the first frame of a session"))));
+      case HELLO -> done(List.of(error(recorded(platformId, "hello",
+          ErrorCodes.error(ErrorCode.INVALID_FRAME,
+              "Hello is sent once, as the first frame of a session")))));
       case GROUP_ACKNOWLEDGE -> operations.groups()
           .acknowledge(platformId, frame.getGroupAcknowledge())
           .thenApply(SessionStreams::errors);
-      default -> done(List.of(error(ErrorCodes.error(ErrorCode.INVALID_FRAME,
-          "the frame has no content: set one of hello, submit, acknowledge, read_receipt, ping,"
-          + " group_acknowledge"))));
+      default -> done(List.of(error(recorded(platformId, "empty frame",
+          ErrorCodes.error(ErrorCode.INVALID_FRAME, "the frame has no content: set one of hello,"
+              + " submit, acknowledge, read_receipt, ping, group_acknowledge")))));
     };
+  }
+
+  /**
+   * A message that reached a session's transport but is not a frame (a WebSocket message that
+   * does not decode, or is too large, or is text) was refused with {@code error}: recorded like
+   * every refusal, for the platform "unidentified" (the transport does not know the session's).
+   */
+  public void undecodable(String transport, Error error) {
+    recorded("unidentified", "message over " + transport, error);
+  }
+
+  /** Records the refusal of {@code what} (counted and logged); returns the error. */
+  private Error recorded(String platformId, String what, Error error) {
+    operations.record(platformId, what, Operations.Either.error(error));
+    return error;
   }
 
   private static List<ServerFrame> errors(Optional<Error> error) {

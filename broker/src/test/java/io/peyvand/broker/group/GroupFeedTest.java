@@ -55,6 +55,21 @@ class GroupFeedTest {
   }
 
   @Test
+  void anAcknowledgementTakesOffOnlyTheItemsOwedToThatPlatformAboveItsCursor() {
+    GroupFeed<String> feed = new GroupFeed<>();
+    feed.append(1, "a", Set.of("bale"));
+    feed.append(2, "b", Set.of("bale", "rubika"));
+    feed.append(3, "c", Set.of("rubika"));
+    feed.append(4, "d", Set.of("bale", "rubika"));
+    assertEquals(2, feed.owedUpTo("rubika", 3), "2 and 3, not 1 (not its audience)");
+    assertEquals(3, feed.owedUpTo("bale", 4));
+    feed.acknowledge("bale", 2);
+    assertEquals(1, feed.owedUpTo("bale", 4), "above its cursor only");
+    assertEquals(0, feed.owedUpTo("bale", 2), "a stale acknowledgement takes nothing");
+    assertEquals(0, feed.owedUpTo("soroush", 4));
+  }
+
+  @Test
   void expiryGivesUpOldItemsForEveryPlatform() {
     GroupFeed<String> feed = new GroupFeed<>();
     feed.append(100, "old", FOUR);

@@ -72,6 +72,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
   private final JournalSettings settings;
   private final Serialization serialization;
   private final Executor executor;
+  private final JournalMetrics metrics;
   /** Connection and preparation; started again on next use if it failed (Cassandra not up yet). */
   private volatile CompletableFuture<Ready> ready;
   /** Writes not yet acknowledged, per persistence id: a recovery reads after them. */
@@ -98,6 +99,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
         settings.writeProfile());
     this.serialization = SerializationExtension.get(context().system());
     this.executor = context().dispatcher();
+    this.metrics = JournalMetrics.get(context().system());
     this.ready = connect();
   }
 
@@ -108,7 +110,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
             .thenApply(statements -> new Ready(session, statements,
                 new JournalQueries(session, statements, settings),
                 new GroupCommitWriter(session, settings.writeProfile(), settings.maxBatchRows(),
-                    settings.maxBatchBytes(), settings.maxInFlight(), executor))))
+                    settings.maxBatchBytes(), settings.maxInFlight(), executor, metrics))))
         .toCompletableFuture();
   }
 

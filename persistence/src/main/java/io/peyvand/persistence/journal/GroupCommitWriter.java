@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * sent again on its own (the rows are idempotent upserts keyed by sequence number and time UUID),
  * and each completes with its own outcome. A write Cassandra rejects (or that times out alone)
  * fails only its own entity.
+ *
+ * <p>Each request's latency and outcome, and the writes completed, are counted in
+ * {@link JournalMetrics} (a few adder increments per request, none per row).
  */
 final class GroupCommitWriter {
   /** The rows of one atomic write and the future its entity waits on. */
@@ -53,6 +56,7 @@ final class GroupCommitWriter {
   private final int maxBytes;
   private final int maxInFlight;
   private final Executor executor;
+  private final JournalMetrics metrics;
 
   // guarded by this
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
@@ -64,7 +68,8 @@ final class GroupCommitWriter {
   private final AtomicLong splits = new AtomicLong();
 
   GroupCommitWriter(CqlSession session, String profile, int maxRows, int maxBytes,
-      int maxInFlight, Executor executor) {
+      int maxInFlight, Executor executor, JournalMetrics metrics) {
+    this.metrics = metrics;
     this.session = session;
     this.profile = profile;
     this.maxRows = maxRows;
@@ -140,13 +145,16 @@ final class GroupCommitWriter {
 
   private void send(List<Write> group) {
     CompletionStage<AsyncResultSet> result;
+    long started = System.nanoTime();
     try {
       result = execute(group);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((rs, error) -> {
+      metrics.request(System.nanoTime() - started, error != null);
       if (error == null) {
+        metrics.writes(group.size());
         for (Write w : group) {
           writes.incrementAndGet();
           w.done.complete(null);
@@ -158,6 +166,7 @@ final class GroupCommitWriter {
         }
       } else {
         writes.incrementAndGet();
+        metrics.writes(1);
         group.get(0).done.completeExceptionally(error);
       }
       release();
@@ -166,12 +175,15 @@ final class GroupCommitWriter {
 
   private void sendAlone(Write w) {
     CompletionStage<AsyncResultSet> result;
+    long started = System.nanoTime();
     try {
       result = execute(List.of(w));
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((rs, error) -> {
+      metrics.request(System.nanoTime() - started, error != null);
+      metrics.writes(1);
       writes.incrementAndGet();
       if (error == null) {
         w.done.complete(null);

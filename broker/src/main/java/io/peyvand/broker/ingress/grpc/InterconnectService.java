@@ -103,7 +103,8 @@ public final class InterconnectService implements Interconnect {
     boolean own = peer.mayActFor(in.getPlatformId()).isEmpty();
     return operations.platform(in.getPlatformId())
         .thenApply(result -> {
-          var info = result.orThrow(InterconnectService::grpcError);
+          var info = operations.record(peer.who(), "get-platform " + in.getPlatformId(), result)
+              .orThrow(InterconnectService::grpcError);
           return PlatformMapping.info(info,
               own ? Optional.of(operations.quota(info)) : Optional.empty());
         });

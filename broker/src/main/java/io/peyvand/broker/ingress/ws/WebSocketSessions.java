@@ -32,10 +32,10 @@ import org.apache.pekko.util.ByteString;
  * message.
  *
  * <p>A message that is not a frame (it does not decode, is larger than the maximum, or is text) is
- * answered by {@code SessionError{closing: false}} and the session goes on. Those answers join the
- * session's output through a Partition and a Merge, which hold at most one element per port: no
- * queue, nothing buffered without bound, and a client that stops reading stops being read (its
- * errors wait for demand like every other frame).
+ * answered by {@code SessionError{closing: false}}, recorded as a refusal, and the session goes
+ * on. Those answers join the session's output through a Partition and a Merge, which hold at most
+ * one element per port: no queue, nothing buffered without bound, and a client that stops reading
+ * stops being read (its errors wait for demand like every other frame).
  */
 public final class WebSocketSessions {
   /** The transport name sessions log and count. */
@@ -92,9 +92,12 @@ public final class WebSocketSessions {
         .flatMapConcat(noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT, peer,
             from));
     Flow<Decoded, ServerFrame, NotUsed> errors = Flow.<Decoded>create()
-        .map(decoded -> ServerFrame.newBuilder()
-            .setError(SessionError.newBuilder().setError(decoded.error()).setClosing(false))
-            .build())
+        .map(decoded -> {
+          sessions.undecodable(TRANSPORT, decoded.error());
+          return ServerFrame.newBuilder()
+              .setError(SessionError.newBuilder().setError(decoded.error()).setClosing(false))
+              .build();
+        })
         .concat(Source.never());
     return GraphDSL.create(b -> {
       UniformFanOutShape<Decoded, Decoded> split = b.add(Partition.create(Decoded.class, 2,

@@ -48,7 +48,7 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /** Connects and says Hello for the platform; waits for Welcome. */
-  static RawWebSocket hello(int httpPort, String platform) {
+  public static RawWebSocket hello(int httpPort, String platform) {
     RawWebSocket session = open(httpPort);
     session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
         .setPlatformId(platform).setSessionName("ws-test")).build());
@@ -65,7 +65,7 @@ public final class RawWebSocket implements AutoCloseable {
     socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
-  void sendText(String text) {
+  public void sendText(String text) {
     socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
