@@ -153,18 +153,16 @@ final class SessionKeeper {
     firstWelcome.complete(welcome);
   }
 
-  private synchronized BrokerEndpoint nextBroker() {
-    return settings.brokers().get(next);
-  }
-
   private void ended(SessionConnection session, Throwable failure) {
     SessionRefusedException refusal = session.refusal();
     Duration delay = null;
+    BrokerEndpoint nextBroker;
     synchronized (this) {
       if (attempt != session) {
         return;
       }
       boolean wasOpen = current == session;
+      nextBroker = settings.brokers().get(next);
       attempt = null;
       current = null;
       if (refusal != null) {
@@ -185,9 +183,8 @@ final class SessionKeeper {
     }
     Throwable cause = failure != null ? failure
         : new PeyvandException("the broker ended the session");
-    BrokerEndpoint next = nextBroker();
     log.info("Session {} with the broker at {} ended ({}); reconnecting to {} in {} ms",
-        session.generation(), session.broker(), cause.toString(), next, delay.toMillis());
-    events.onDisconnected(session, cause, next, delay);
+        session.generation(), session.broker(), cause.toString(), nextBroker, delay.toMillis());
+    events.onDisconnected(session, cause, nextBroker, delay);
   }
 }
