@@ -37,7 +37,7 @@ public record ClientSettings(
   public ClientSettings {
     brokers = BrokerEndpoint.distinct(Objects.requireNonNull(brokers, "brokers"));
     if (startAt < 0) {
-      throw new IllegalArgumentException("start-at must be at least 0, got " + startAt);
+      throw new IllegalArgumentException("startAt must be at least 0, got " + startAt);
     }
     Objects.requireNonNull(submitRetry, "submitRetry");
     Objects.requireNonNull(reconnect, "reconnect");
