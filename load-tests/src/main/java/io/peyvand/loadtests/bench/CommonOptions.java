@@ -5,6 +5,8 @@ import io.peyvand.protocol.sdk.PeyvandClientBuilder;
 import io.peyvand.protocol.tls.KeyMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
@@ -14,9 +16,11 @@ import picocli.CommandLine.Option;
  * and the output form.
  */
 final class CommonOptions {
-  @Option(names = "--broker", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7400",
+  @Option(names = "--broker", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      defaultValue = "127.0.0.1:7400",
       description = "The broker's gRPC address for adapters (default ${DEFAULT-VALUE}, what"
-          + " ./peyvand dev listens on).")
+          + " ./peyvand dev listens on), or the nodes of a broker cluster separated by commas:"
+          + " platform i's session starts on node i mod n, so that messages cross nodes.")
   String broker;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
@@ -95,13 +99,36 @@ final class CommonOptions {
     }
   }
 
+  /** The broker nodes of --broker, in order. */
+  List<BrokerEndpoint> endpoints() {
+    return BrokerEndpoint.parseList(broker);
+  }
+
+  /** The first node of --broker. */
   BrokerEndpoint endpoint() {
-    return BrokerEndpoint.parse(broker);
+    return endpoints().get(0);
+  }
+
+  /**
+   * The broker processes to account CPU to: the one listening on each node's port (found on
+   * this machine, else pid -1), {@code firstPid} instead for the first node when given. Named
+   * "broker" for a single node, "broker-1", "broker-2"... for several.
+   */
+  List<CpuSplit.Part> brokerParts(Long firstPid) {
+    List<BrokerEndpoint> nodes = endpoints();
+    List<CpuSplit.Part> parts = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      String name = nodes.size() == 1 ? "broker" : "broker-" + (i + 1);
+      parts.add(i == 0 && firstPid != null ? new CpuSplit.Part(name, firstPid)
+          : CpuSplit.listeningOn(name, nodes.get(i).port()));
+    }
+    return parts;
   }
 
   /** What to print when the broker cannot be reached. */
-  static String unreachable(BrokerEndpoint endpoint, String why) {
-    return "cannot reach the Peyvand broker at " + endpoint + " (" + why + "). Start one with"
-        + " ./peyvand dev (in another terminal), or name another with --broker HOST:PORT.";
+  static String unreachable(List<BrokerEndpoint> endpoints, String why) {
+    return "cannot reach the Peyvand broker at " + BrokerEndpoint.format(endpoints) + " (" + why
+        + "). Start one with ./peyvand dev (in another terminal), or name another with --broker"
+        + " HOST:PORT.";
   }
 }

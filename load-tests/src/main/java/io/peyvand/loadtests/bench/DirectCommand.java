@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,11 @@ import picocli.CommandLine.Spec;
  * the last submit; what is still missing then is lost. After the measured phase it also gives the
  * DELIVERED statuses a few seconds to reach the senders, so that a rerun does not start with this
  * run's leftovers (they would only be counted as foreign).
+ *
+ * <p>Given several broker nodes ({@code --broker a,b,c}), platform i's session starts on node
+ * i mod n (and fails over to the next node like any adapter's), so that a message and its
+ * delivery usually go through different nodes; which node each session was on, and how often it
+ * had to reconnect, is printed at the start and at the end.
  */
 @Command(name = "direct", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
     description = {"Closed-loop 1:1 cross-platform messaging through the adapter SDK: one session"
@@ -118,11 +124,11 @@ final class DirectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<String> platformIds;
     SizeMix sizes;
-    BrokerEndpoint endpoint;
+    List<BrokerEndpoint> endpoints;
     try {
       platformIds = Platforms.parse(platforms);
       sizes = SizeMix.parse(sizeMix);
-      endpoint = common.endpoint();
+      endpoints = common.endpoints();
       positive("--users", users, 1);
       positive("--messages", messages, 1);
       positive("--in-flight", inFlight, 1);
@@ -145,11 +151,11 @@ final class DirectCommand implements Callable<Integer> {
       }
       common.broker = started.grpcAddress();
       common.cassandra = started.cqlAddress();
-      endpoint = common.endpoint();
+      endpoints = common.endpoints();
       brokerPid = started.pid();
     }
     try {
-      return run(platformIds, sizes, endpoint, log);
+      return run(platformIds, sizes, endpoints, log);
     } finally {
       if (started != null) {
         log.println("start: stopping the broker (pid " + started.pid() + ")");
@@ -158,7 +164,7 @@ final class DirectCommand implements Callable<Integer> {
     }
   }
 
-  private int run(List<String> platformIds, SizeMix sizes, BrokerEndpoint endpoint,
+  private int run(List<String> platformIds, SizeMix sizes, List<BrokerEndpoint> endpoints,
       PrintStream log) throws Exception {
     MessageIds ids = MessageIds.fresh();
     int total = warmup + messages;
@@ -170,11 +176,11 @@ final class DirectCommand implements Callable<Integer> {
         .withFallback(ConfigFactory.load()));
     List<PlatformDriver> drivers = new ArrayList<>();
     try {
-      for (String platform : platformIds) {
-        drivers.add(new PlatformDriver(platform, common, system, inFlight, ledger, ids,
-            workload, log));
+      for (int i = 0; i < platformIds.size(); i++) {
+        drivers.add(new PlatformDriver(platformIds.get(i), i, common, system, inFlight, ledger,
+            ids, workload, log));
       }
-      String refusal = connect(drivers, endpoint);
+      String refusal = connect(drivers, endpoints);
       if (refusal != null) {
         log.println(refusal);
         return UNREACHABLE;
@@ -183,20 +189,26 @@ final class DirectCommand implements Callable<Integer> {
           + " at most %d in flight per platform, sizes %s, seed %d, over %s%n", ids.runId(),
           platformIds, users, messages, warmup, inFlight, sizes.name(), common.seed,
           drivers.get(0).connection());
-      CpuSplit.Part broker = brokerPid != null ? new CpuSplit.Part("broker", brokerPid)
-          : CpuSplit.listeningOn("broker", endpoint.port());
+      log.printf("direct: sessions on %s%n", sessions(drivers));
+      List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
       CpuSplit.Part cassandra = cassandraPid != null
           ? new CpuSplit.Part("cassandra", cassandraPid)
           : CpuSplit.listeningOn("cassandra", common.cassandraPort());
       CpuSplit.Part bench = CpuSplit.self("bench");
-      log.printf("direct: CPU accounted to broker pid %d, cassandra pid %d, bench pid %d"
-          + " (-1: not found on this machine)%n", broker.pid(), cassandra.pid(), bench.pid());
+      log.printf("direct: CPU accounted to %s pid %s, cassandra pid %d, bench pid %d"
+          + " (-1: not found on this machine)%n",
+          brokers.stream().map(CpuSplit.Part::name).collect(Collectors.joining("/")),
+          brokers.stream().map(b -> String.valueOf(b.pid())).collect(Collectors.joining("/")),
+          cassandra.pid(), bench.pid());
+      List<CpuSplit.Part> parts = new ArrayList<>(brokers);
+      parts.add(cassandra);
+      parts.add(bench);
       int lost = 0;
       if (warmup > 0) {
         runPhase("warm-up", drivers, workload, ledger, 0, warmup);
         lost += ledger.tally(0, warmup).lost();
       }
-      CpuSplit measuring = CpuSplit.start(List.of(broker, cassandra, bench));
+      CpuSplit measuring = CpuSplit.start(parts);
       boolean settled = runPhase("measured", drivers, workload, ledger, warmup, total);
       CpuSplit.Result cpu = measuring.stop();
       if (settled) {
@@ -205,6 +217,7 @@ final class DirectCommand implements Callable<Integer> {
       }
       Tally measured = ledger.tally(warmup, total);
       reportFailures(drivers, log);
+      log.printf("direct: sessions at the end on %s%n", sessions(drivers));
       CassandraCeiling.Result ceiling = null;
       if (ceilingRows > 0) {
         List<Integer> rowSizes = workload.messages().stream()
@@ -212,7 +225,7 @@ final class DirectCommand implements Callable<Integer> {
             .toList();
         try {
           ceiling = CassandraCeiling.measure(common.cassandra, rowSizes, ceilingRows,
-              ceilingInFlight, ids.runId(), common.seed, List.of(broker, cassandra, bench), log);
+              ceilingInFlight, ids.runId(), common.seed, parts, log);
         } catch (RuntimeException e) {
           log.println("ceiling: cannot measure raw inserts into Cassandra at " + common.cassandra
               + " (" + e.getMessage() + "); name it with --cassandra HOST:PORT, or skip it with"
@@ -231,8 +244,18 @@ final class DirectCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Where each platform's session is and how often it reconnected:
+   * {@code eitaa 127.0.0.1:7410 (0 reconnects), bale 127.0.0.1:7420 (1 reconnect)}.
+   */
+  private static String sessions(List<PlatformDriver> drivers) {
+    return drivers.stream().map(d -> d.platform() + " " + d.node() + " (" + d.reconnects()
+        + (d.reconnects() == 1 ? " reconnect)" : " reconnects)"))
+        .collect(Collectors.joining(", "));
+  }
+
   /** Opens every session at once; a message saying why one failed, or null. */
-  private String connect(List<PlatformDriver> drivers, BrokerEndpoint endpoint)
+  private String connect(List<PlatformDriver> drivers, List<BrokerEndpoint> endpoints)
       throws InterruptedException {
     List<CompletableFuture<?>> welcomes = drivers.stream()
         .<CompletableFuture<?>>map(d -> d.connect().toCompletableFuture()).toList();
@@ -241,14 +264,14 @@ final class DirectCommand implements Callable<Integer> {
       try {
         welcomes.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        return CommonOptions.unreachable(endpoint, "no session for " + drivers.get(i).platform()
+        return CommonOptions.unreachable(endpoints, "no session for " + drivers.get(i).platform()
             + " within " + common.connectTimeoutSeconds + " s");
       } catch (ExecutionException e) {
         if (e.getCause() instanceof SessionRefusedException refused) {
-          return "the broker at " + endpoint + " refused the session of "
+          return "the broker at " + BrokerEndpoint.format(endpoints) + " refused the session of "
               + drivers.get(i).platform() + ": " + refused.getMessage();
         }
-        return CommonOptions.unreachable(endpoint, String.valueOf(e.getCause()));
+        return CommonOptions.unreachable(endpoints, String.valueOf(e.getCause()));
       }
     }
     return null;

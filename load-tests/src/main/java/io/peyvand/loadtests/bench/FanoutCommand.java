@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -193,7 +194,7 @@ final class FanoutCommand implements Callable<Integer> {
     try {
       platformIds = Platforms.parse(platforms);
       sizes = SizeMix.parse(sizeMix);
-      common.endpoint();
+      common.endpoints();
       BrokerEndpoint.parse(http);
       atLeast("--members", members, platformIds.size());
       atLeast("--small-members", smallMembers, 0);
@@ -247,7 +248,7 @@ final class FanoutCommand implements Callable<Integer> {
 
   private int run(List<String> platformIds, PrintStream log) throws Exception {
     String runId = MessageIds.fresh().runId();
-    BrokerEndpoint endpoint = common.endpoint();
+    List<BrokerEndpoint> endpoints = common.endpoints();
     ActorSystem system = SdkActorSystem.create("peyvand-bench", ConfigFactory.parseString(
         "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
         .withFallback(ConfigFactory.load()));
@@ -258,24 +259,33 @@ final class FanoutCommand implements Callable<Integer> {
         sessions.connect("bench-fanout-" + runId,
             Duration.ofSeconds(common.connectTimeoutSeconds));
       } catch (TimeoutException e) {
-        log.println(CommonOptions.unreachable(endpoint, "no session within "
+        log.println(CommonOptions.unreachable(endpoints, "no session within "
             + common.connectTimeoutSeconds + " s"));
         return UNREACHABLE;
       } catch (ExecutionException e) {
-        log.println(CommonOptions.unreachable(endpoint, String.valueOf(e.getCause())));
+        log.println(CommonOptions.unreachable(endpoints, String.valueOf(e.getCause())));
         return UNREACHABLE;
       }
-      CpuSplit.Part broker = brokerPid != null ? new CpuSplit.Part("broker", brokerPid)
-          : CpuSplit.listeningOn("broker", endpoint.port());
+      List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
+      // The heap is read on the node of --http: the first one's process, when there are several.
+      CpuSplit.Part broker = brokers.get(0);
       CpuSplit.Part cassandra = cassandraPid != null
           ? new CpuSplit.Part("cassandra", cassandraPid)
           : CpuSplit.listeningOn("cassandra", common.cassandraPort());
-      List<CpuSplit.Part> parts = List.of(broker, cassandra, CpuSplit.self("bench"));
+      List<CpuSplit.Part> parts = new ArrayList<>(brokers);
+      parts.add(cassandra);
+      parts.add(CpuSplit.self("bench"));
       log.printf("fanout: run %s, platforms %s, %d posts after %d warm-up per group, at most %d"
-          + " in flight per platform, sizes %s, seed %d, over %s; CPU accounted to broker pid"
-          + " %d, cassandra pid %d (-1: not found on this machine)%n", runId, platformIds,
+          + " in flight per platform, sizes %s, seed %d, over %s; CPU accounted to %s pid"
+          + " %s, cassandra pid %d (-1: not found on this machine)%n", runId, platformIds,
           posts, warmup, inFlight, sizes.name(), common.seed,
-          common.connection(platformIds.get(0)), broker.pid(), cassandra.pid());
+          common.connection(platformIds.get(0)),
+          brokers.stream().map(CpuSplit.Part::name).collect(Collectors.joining("/")),
+          brokers.stream().map(b -> String.valueOf(b.pid())).collect(Collectors.joining("/")),
+          cassandra.pid());
+      log.printf("fanout: sessions on %s%n", sessions.all().stream()
+          .map(session -> session.platform() + " " + session.node())
+          .collect(Collectors.joining(", ")));
 
       List<GroupFanout.Result> groups = new ArrayList<>();
       List<GroupFanout.Result> earlier = new ArrayList<>();

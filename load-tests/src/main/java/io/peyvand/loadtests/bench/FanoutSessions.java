@@ -1,5 +1,6 @@
 package io.peyvand.loadtests.bench;
 
+import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupInfo;
@@ -21,6 +22,8 @@ import org.apache.pekko.actor.ActorSystem;
  * whole run, and the routing of their deliveries to the ledger of the group they belong to (each
  * group, and each channel, of the run has its own {@link FanoutLedger}). Deliveries of a group
  * with no ledger (an earlier run's, or one being set up) are acknowledged and otherwise ignored.
+ * Given several broker nodes, platform i's session (and its unary calls) goes to node i mod n,
+ * so that posts and their deliveries cross nodes; these raw sessions do not fail over.
  */
 final class FanoutSessions implements AutoCloseable {
   private final Map<String, GroupSession> sessions = new LinkedHashMap<>();
@@ -30,9 +33,10 @@ final class FanoutSessions implements AutoCloseable {
   FanoutSessions(List<String> platforms, CommonOptions common, ActorSystem system, int buffer,
       Duration ackInterval, PrintStream log) {
     this.log = log;
-    for (String platform : platforms) {
-      sessions.put(platform, new GroupSession(platform, common, system, buffer, ackInterval,
-          this::route, log));
+    List<BrokerEndpoint> nodes = common.endpoints();
+    for (int i = 0; i < platforms.size(); i++) {
+      sessions.put(platforms.get(i), new GroupSession(platforms.get(i),
+          nodes.get(i % nodes.size()), common, system, buffer, ackInterval, this::route, log));
     }
   }
 

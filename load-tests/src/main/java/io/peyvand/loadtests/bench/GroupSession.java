@@ -1,5 +1,6 @@
 package io.peyvand.loadtests.bench;
 
+import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAcknowledge;
@@ -54,6 +55,7 @@ final class GroupSession implements AutoCloseable {
   }
 
   private final String platform;
+  private final BrokerEndpoint node;
   private final InterconnectClient interconnect;
   private final GroupsClient groups;
   private final BoundedSourceQueue<ClientFrame> out;
@@ -71,14 +73,15 @@ final class GroupSession implements AutoCloseable {
   private volatile Throwable ended;
   private volatile boolean closing;
 
-  GroupSession(String platform, CommonOptions common, ActorSystem system, int buffer,
-      Duration ackInterval, Receiver receiver, PrintStream log) {
+  GroupSession(String platform, BrokerEndpoint node, CommonOptions common, ActorSystem system,
+      int buffer, Duration ackInterval, Receiver receiver, PrintStream log) {
     this.platform = platform;
+    this.node = node;
     this.system = system;
     this.receiver = receiver;
     this.log = log;
     Optional<SSLContext> tls = common.tlsFor(platform);
-    GrpcClientSettings settings = common.endpoint().grpcSettings(system, tls);
+    GrpcClientSettings settings = node.grpcSettings(system, tls);
     this.interconnect = InterconnectClient.create(settings, system);
     this.groups = GroupsClient.create(settings, system);
     Pair<BoundedSourceQueue<ClientFrame>, Source<ClientFrame, NotUsed>> queue =
@@ -96,6 +99,11 @@ final class GroupSession implements AutoCloseable {
 
   String platform() {
     return platform;
+  }
+
+  /** The broker node this session and the platform's unary calls go to. */
+  BrokerEndpoint node() {
+    return node;
   }
 
   /** The platform's unary Groups calls (CreateGroup, ChangeMembers, BulkSubscribe, GetGroup). */

@@ -29,6 +29,9 @@ import org.apache.pekko.actor.ActorSystem;
  * The client is built with the SDK's deduplication off: the benchmark wants to see every
  * delivery the broker sends, repeats included, to check that each repeat is flagged. Automatic
  * acknowledgement stays on, as in a real adapter.
+ *
+ * <p>It is given every broker node of {@code --broker}; the {@code index}-th platform's session
+ * starts on node index mod n and fails over like any adapter's.
  */
 final class PlatformDriver implements AutoCloseable {
   private final String platform;
@@ -41,9 +44,8 @@ final class PlatformDriver implements AutoCloseable {
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
   private final String connection;
 
-  PlatformDriver(String platform, CommonOptions common, ActorSystem system, int inFlight,
-      Ledger ledger, MessageIds ids, DirectWorkload workload, PrintStream log) {
-    BrokerEndpoint broker = common.endpoint();
+  PlatformDriver(String platform, int index, CommonOptions common, ActorSystem system,
+      int inFlight, Ledger ledger, MessageIds ids, DirectWorkload workload, PrintStream log) {
     this.platform = platform;
     this.ledger = ledger;
     this.ids = ids;
@@ -53,7 +55,8 @@ final class PlatformDriver implements AutoCloseable {
     var builder = PeyvandClient.builder();
     this.connection = common.connectAs(builder, platform);
     this.client = builder
-        .broker(broker)
+        .brokers(common.endpoints())
+        .startAt(index)
         .platformId(platform)
         .sessionName("bench-" + platform + "-" + ids.runId())
         .actorSystem(system)
@@ -72,6 +75,16 @@ final class PlatformDriver implements AutoCloseable {
   /** How the session connects: mutual TLS with which certificate, or plaintext and why. */
   String connection() {
     return connection;
+  }
+
+  /** The broker node the session is on now, or "no session". */
+  String node() {
+    return client.currentBroker().map(BrokerEndpoint::toString).orElse("no session");
+  }
+
+  /** Sessions opened after the first. */
+  long reconnects() {
+    return client.reconnects();
   }
 
   /** Opens the session; completes with the broker's Welcome. */
@@ -137,18 +150,21 @@ final class PlatformDriver implements AutoCloseable {
     }
 
     @Override
-    public void onConnected(Welcome welcome) {
+    public void onConnected(Welcome welcome, BrokerEndpoint broker) {
       if (connectedOnce) {
-        log.printf("%s: session reopened (%s)%n", platform, welcome.getSessionId());
+        log.printf("%s: session reopened on %s (%s)%n", platform, broker,
+            welcome.getSessionId());
       }
       connectedOnce = true;
     }
 
     @Override
-    public void onDisconnected(Throwable cause, Duration reconnectIn) {
+    public void onDisconnected(BrokerEndpoint broker, Throwable cause, BrokerEndpoint next,
+        Duration reconnectIn) {
       if (connectedOnce) {
-        log.printf("%s: session lost (%s); reconnecting in %d ms%n", platform,
-            cause.getMessage() != null ? cause.getMessage() : cause, reconnectIn.toMillis());
+        log.printf("%s: session on %s lost (%s); reconnecting to %s in %d ms%n", platform,
+            broker, cause.getMessage() != null ? cause.getMessage() : cause, next,
+            reconnectIn.toMillis());
       }
     }
 

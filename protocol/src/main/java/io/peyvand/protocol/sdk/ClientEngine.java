@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
@@ -51,7 +52,7 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   private final SessionKeeper keeper;
   private final Cancellable pumpTimer;
 
-  ClientEngine(ClientSettings settings, ActorSystem system, Supplier<InterconnectClient> grpc,
+  ClientEngine(ClientSettings settings, ActorSystem system, IntFunction<InterconnectClient> grpc,
       DeliveryHandler handler, SessionListener listener) {
     this.settings = settings;
     this.system = system;
@@ -72,6 +73,21 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
 
   boolean isConnected() {
     return keeper.current() != null;
+  }
+
+  /** The node of the welcomed session, or null between sessions. */
+  BrokerEndpoint currentBroker() {
+    SessionConnection session = keeper.current();
+    return session != null ? session.broker() : null;
+  }
+
+  /** The index in settings.brokers() of the node unary calls go to first. */
+  int brokerIndex() {
+    return keeper.brokerIndex();
+  }
+
+  long reconnects() {
+    return keeper.reconnects();
   }
 
   CompletionStage<SubmitOutcome> submit(Envelope envelope) {
@@ -229,14 +245,15 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
 
   @Override
   public void onConnected(SessionConnection session, Welcome welcome) {
-    notifyListener(() -> listener.onConnected(welcome));
+    notifyListener(() -> listener.onConnected(welcome, session.broker()));
     pump();
   }
 
   @Override
-  public void onDisconnected(SessionConnection session, Throwable cause, Duration reconnectIn) {
+  public void onDisconnected(SessionConnection session, Throwable cause, BrokerEndpoint next,
+      Duration reconnectIn) {
     resolve(submits.onSessionLost(session.generation()));
-    notifyListener(() -> listener.onDisconnected(cause, reconnectIn));
+    notifyListener(() -> listener.onDisconnected(session.broker(), cause, next, reconnectIn));
   }
 
   @Override

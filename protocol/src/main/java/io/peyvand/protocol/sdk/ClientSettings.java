@@ -1,15 +1,21 @@
 package io.peyvand.protocol.sdk;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything a {@link PeyvandClient} was built with, read once. Defaults come from
  * {@code peyvand.sdk} in reference.conf, where each is explained; {@link PeyvandClientBuilder}
  * overrides them.
+ *
+ * <p>{@code brokers} are the nodes of the broker's cluster (one for a single broker), in the
+ * order the adapter was given them; the first session goes to {@code brokers[startAt mod n]} and
+ * each next attempt to the node after the last one tried.
  */
 public record ClientSettings(
-    BrokerEndpoint broker,
+    List<BrokerEndpoint> brokers,
+    int startAt,
     String platformId,
     String sessionName,
     boolean autoAcknowledge,
@@ -22,13 +28,17 @@ public record ClientSettings(
     Duration submitTimeout,
     RetryPolicy submitRetry,
     Backoff reconnect,
+    Duration failoverAfterOpen,
     Duration welcomeTimeout,
     Duration keepAliveInterval,
     Duration closeTimeout,
     Duration callTimeout) {
 
   public ClientSettings {
-    Objects.requireNonNull(broker, "broker");
+    brokers = BrokerEndpoint.distinct(Objects.requireNonNull(brokers, "brokers"));
+    if (startAt < 0) {
+      throw new IllegalArgumentException("startAt must be at least 0, got " + startAt);
+    }
     Objects.requireNonNull(submitRetry, "submitRetry");
     Objects.requireNonNull(reconnect, "reconnect");
     if (platformId == null || platformId.isBlank()) {
@@ -36,6 +46,10 @@ public record ClientSettings(
           + " for, e.g. \"bale\")");
     }
     Objects.requireNonNull(sessionName, "sessionName");
+    if (failoverAfterOpen == null || failoverAfterOpen.isNegative()) {
+      throw new IllegalArgumentException("reconnect.failover-after-open must be at least 0, got "
+          + failoverAfterOpen);
+    }
     positive("acknowledge-interval", acknowledgeInterval);
     positive("submit-timeout", submitTimeout);
     positive("welcome-timeout", welcomeTimeout);
@@ -46,6 +60,16 @@ public record ClientSettings(
     atLeastOne("max-concurrent-deliveries", maxConcurrentDeliveries);
     atLeastOne("max-pending-submits", maxPendingSubmits);
     atLeastOne("outgoing-buffer", outgoingBuffer);
+  }
+
+  /** The index in {@link #brokers} of the first session's endpoint. */
+  public int firstIndex() {
+    return startAt % brokers.size();
+  }
+
+  /** The endpoint the first session goes to. */
+  public BrokerEndpoint broker() {
+    return brokers.get(firstIndex());
   }
 
   private static void positive(String name, Duration value) {

@@ -18,20 +18,30 @@ import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.UserAddress;
+import io.grpc.Status;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 import org.apache.pekko.grpc.GrpcSingleResponse;
 
 /**
  * The group operations of {@link PeyvandClient}: each request is checked first
  * ({@link GroupRequestValidator}, and that the acting user is of this client's platform, since the
  * broker lets a platform act only for its own users), then sent with the Groups stub, whose
- * refusals come back as {@link CallRefusedException} with the protocol's error code. No retries:
- * a caller decides whether to repeat an operation.
+ * refusals come back as {@link CallRefusedException} with the protocol's error code.
+ *
+ * <p>A call goes to the broker node the session is on (or the one the session tries next). A call
+ * that fails with gRPC status UNAVAILABLE (the node cannot be reached or went away mid-call, or
+ * said it cannot serve now) is sent again to the next node, per the submit-retry policy: at most
+ * max-attempts sends, its backoff between them. Every operation is safe to repeat: creating a
+ * group is idempotent for its creator, membership changes and titles set a state, and the rest
+ * read. Any other failure (a refusal, DEADLINE_EXCEEDED) is final: the caller decides.
  *
  * <p>Calls go through {@code invokeWithMetadata}: in pekko-grpc 1.1.1 only that path applies the
  * settings' deadline (the call-timeout); plain {@code invoke} waits without one, which
@@ -39,11 +49,25 @@ import org.apache.pekko.grpc.GrpcSingleResponse;
  */
 final class GroupCalls {
   private final String platformId;
-  private final Supplier<GroupsClient> groups;
+  private final int brokers;
+  private final IntSupplier firstBroker;
+  private final IntFunction<GroupsClient> groups;
+  private final RetryPolicy retry;
+  private final BiConsumer<Duration, Runnable> scheduler;
 
-  GroupCalls(String platformId, Supplier<GroupsClient> groups) {
+  /**
+   * Calls go first to the node {@code firstBroker} names (an index below {@code brokers}), with
+   * the Groups client {@code groups} gives for a node; {@code scheduler} runs a retry later.
+   */
+  GroupCalls(String platformId, int brokers, IntSupplier firstBroker,
+      IntFunction<GroupsClient> groups, RetryPolicy retry,
+      BiConsumer<Duration, Runnable> scheduler) {
     this.platformId = platformId;
+    this.brokers = brokers;
+    this.firstBroker = firstBroker;
     this.groups = groups;
+    this.retry = retry;
+    this.scheduler = scheduler;
   }
 
   CompletionStage<GroupInfo> createGroup(CreateGroupRequest request) {
@@ -90,18 +114,45 @@ final class GroupCalls {
     if (problem.isPresent()) {
       return CompletableFuture.failedFuture(new CallRefusedException(problem.get(), true, null));
     }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    send(1, firstBroker.getAsInt(), send, result);
+    return result;
+  }
+
+  /** Sends the {@code attempt}-th time (from 1), to the node at {@code broker}. */
+  private <T> void send(int attempt, int broker,
+      Function<GroupsClient, CompletionStage<GrpcSingleResponse<T>>> send,
+      CompletableFuture<T> result) {
     CompletionStage<GrpcSingleResponse<T>> answer;
     try {
-      answer = send.apply(groups.get());
+      answer = send.apply(groups.apply(broker));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      result.completeExceptionally(e);
+      return;
     }
-    return answer.handle((result, failure) -> {
+    answer.whenComplete((response, failure) -> {
       if (failure == null) {
-        return result.getValue();
+        result.complete(response.getValue());
+        return;
       }
-      throw new CompletionException(refusal(failure));
+      if (attempt < retry.maxAttempts() && unavailable(failure)) {
+        try {
+          scheduler.accept(retry.backoff().delay(attempt),
+              () -> send(attempt + 1, (broker + 1) % brokers, send, result));
+          return;
+        } catch (RuntimeException shuttingDown) {
+          // the client's actor system is terminating: the failure stands
+        }
+      }
+      result.completeExceptionally(refusal(failure));
     });
+  }
+
+  private static boolean unavailable(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof StatusRuntimeException status
+        && status.getStatus().getCode() == Status.Code.UNAVAILABLE;
   }
 
   private Optional<Error> ownUser(UserAddress user, String field) {

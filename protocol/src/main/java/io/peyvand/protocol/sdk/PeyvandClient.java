@@ -9,10 +9,8 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
-import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.HistoryPage;
 import io.peyvand.protocol.v1.HistoryRequest;
-import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.SetTitleRequest;
@@ -27,7 +25,6 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
-import org.apache.pekko.grpc.GrpcChannel;
 import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
@@ -36,6 +33,11 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * deduplicates and acknowledges deliveries (of mailboxes and of groups). The group operations
  * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same HTTP/2
  * connection, checked before they are sent. Thread-safe. See SDK.md for a complete example.
+ *
+ * <p>Given several nodes of a broker cluster ({@link PeyvandClientBuilder#brokers}), the session is
+ * with one of them and moves to the next when that one goes away (see {@link SessionKeeper});
+ * submits, acknowledgements and group calls follow the session, and submits left unanswered are
+ * sent again, with the same message_id, to the node the session moved to.
  *
  * <pre>{@code
  * PeyvandClient client = PeyvandClient.builder()
@@ -50,15 +52,10 @@ public final class PeyvandClient implements AutoCloseable {
   private final ClientSettings settings;
   private final ActorSystem system;
   private final boolean ownsSystem;
-  private final Optional<SSLContext> tls;
-  private final UnaryOperator<GrpcClientSettings> grpcSettings;
+  private final BrokerChannels channels;
   private final ClientEngine engine;
   private final GroupCalls groups;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** One HTTP/2 connection for the session and the unary calls; made again once it closed. */
-  private GrpcChannel channel;
-  private InterconnectClient grpc;
-  private GroupsClient groupsClient;
 
   PeyvandClient(ClientSettings settings, DeliveryHandler handler, SessionListener listener,
       ClassicActorSystemProvider system, Config config, Optional<SSLContext> tls,
@@ -67,10 +64,13 @@ public final class PeyvandClient implements AutoCloseable {
     this.ownsSystem = system == null;
     this.system = ownsSystem ? SdkActorSystem.create("peyvand-sdk", config)
         : system.classicSystem();
-    this.tls = tls;
-    this.grpcSettings = grpcSettings;
-    this.engine = new ClientEngine(settings, this.system, this::grpc, handler, listener);
-    this.groups = new GroupCalls(settings.platformId(), this::groupsClient);
+    this.channels = new BrokerChannels(settings, this.system, tls, grpcSettings);
+    this.engine = new ClientEngine(settings, this.system, channels::interconnect, handler,
+        listener);
+    this.groups = new GroupCalls(settings.platformId(), settings.brokers().size(),
+        engine::brokerIndex, channels::groups, settings.submitRetry(),
+        (delay, retry) -> this.system.scheduler().scheduleOnce(delay, retry,
+            this.system.dispatcher()));
   }
 
   /** A builder with the defaults of {@code peyvand.sdk} in the application's configuration. */
@@ -153,8 +153,10 @@ public final class PeyvandClient implements AutoCloseable {
   // acting user is of this platform): a request that breaks a rule fails with a local
   // CallRefusedException and is not sent. A refusal by the broker fails with CallRefusedException
   // carrying its code; no answer within call-timeout fails with a StatusRuntimeException
-  // (DEADLINE_EXCEEDED, UNAVAILABLE). Nothing is retried. Posts are envelopes with group set,
-  // sent with submit like any message; they need no session of their own.
+  // (DEADLINE_EXCEEDED, UNAVAILABLE). A call goes to the node the session is on; one that fails
+  // UNAVAILABLE is sent again to the next node per submit-retry, nothing else is retried. Posts
+  // are envelopes with group set, sent with submit like any message; they need no session of
+  // their own.
 
   /**
    * Creates a group or channel at the actor's platform, the actor its owner; answers what it is.
@@ -209,6 +211,19 @@ public final class PeyvandClient implements AutoCloseable {
     return engine.isConnected();
   }
 
+  /** The broker node the session is with now, if one is open. */
+  public Optional<BrokerEndpoint> currentBroker() {
+    return Optional.ofNullable(engine.currentBroker());
+  }
+
+  /**
+   * Sessions opened (welcomed) after the first: how often this client had to connect again,
+   * whatever the reason (a node went away, a network break, the broker ended the session).
+   */
+  public long reconnects() {
+    return engine.reconnects();
+  }
+
   public ClientSettings settings() {
     return settings;
   }
@@ -224,15 +239,15 @@ public final class PeyvandClient implements AutoCloseable {
       return;
     }
     engine.close();
-    GrpcChannel last;
-    synchronized (this) {
-      last = channel;
-    }
     long timeoutMs = settings.closeTimeout().toMillis();
     try {
-      if (last != null) {
-        last.closeCS().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
-      }
+      channels.close().get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // a channel that does not close in time is left to the actor system's end
+    }
+    try {
       if (ownsSystem) {
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -241,37 +256,6 @@ public final class PeyvandClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       // closing is best effort past the timeout
-    }
-  }
-
-  /** The Interconnect client (the session), on the current channel. */
-  private synchronized InterconnectClient grpc() {
-    openChannel();
-    return grpc;
-  }
-
-  /** The Groups client (unary calls with the call-timeout as deadline), on the current channel. */
-  private synchronized GroupsClient groupsClient() {
-    if (closed.get()) {
-      throw new IllegalStateException("the client is closed");
-    }
-    openChannel();
-    return groupsClient;
-  }
-
-  /**
-   * Makes the channel, and the clients on it, again if pekko-grpc closed it (connection attempts
-   * used up). The Groups client shares the channel's connection through a GrpcChannel view whose
-   * settings add the deadline: a deadline in the channel's own settings would end the session.
-   */
-  private void openChannel() {
-    if (channel == null || channel.closedCS().toCompletableFuture().isDone()) {
-      channel = GrpcChannel.apply(grpcSettings.apply(
-          settings.broker().grpcSettings(system, tls).withConnectionAttempts(-1)), system);
-      grpc = InterconnectClient.create(channel, system);
-      groupsClient = GroupsClient.create(new GrpcChannel(
-          channel.settings().withDeadline(settings.callTimeout()), channel.internalChannel(),
-          system), system);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.peyvand.protocol.tls.KeyMaterial;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -17,7 +18,8 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  */
 public final class PeyvandClientBuilder {
   private final Config config;
-  private BrokerEndpoint broker;
+  private List<BrokerEndpoint> brokers;
+  private int startAt;
   private String platformId;
   private String sessionName;
   private DeliveryHandler handler;
@@ -35,6 +37,7 @@ public final class PeyvandClientBuilder {
   private Duration submitTimeout;
   private RetryPolicy submitRetry;
   private Backoff reconnect;
+  private Duration failoverAfterOpen;
   private Duration welcomeTimeout;
   private Duration keepAliveInterval;
   private Duration closeTimeout;
@@ -43,7 +46,7 @@ public final class PeyvandClientBuilder {
   PeyvandClientBuilder(Config config) {
     this.config = config;
     Config sdk = config.getConfig("peyvand.sdk");
-    broker = BrokerEndpoint.fromConfig(config);
+    brokers = BrokerEndpoint.listFromConfig(config);
     autoAcknowledge = sdk.getBoolean("auto-acknowledge");
     acknowledgeInterval = sdk.getDuration("acknowledge-interval");
     deduplicate = sdk.getBoolean("deduplicate");
@@ -55,6 +58,7 @@ public final class PeyvandClientBuilder {
     submitRetry = new RetryPolicy(sdk.getInt("submit-retry.max-attempts"),
         backoff(sdk.getConfig("submit-retry")));
     reconnect = backoff(sdk.getConfig("reconnect"));
+    failoverAfterOpen = sdk.getDuration("reconnect.failover-after-open");
     welcomeTimeout = sdk.getDuration("welcome-timeout");
     keepAliveInterval = sdk.getDuration("keep-alive-interval");
     closeTimeout = sdk.getDuration("close-timeout");
@@ -71,13 +75,38 @@ public final class PeyvandClientBuilder {
         c.getDouble("jitter"));
   }
 
-  /** The broker's gRPC address for adapters. */
+  /** The broker's gRPC address for adapters: a single node (a list of one). */
   public PeyvandClientBuilder broker(String host, int port) {
     return broker(new BrokerEndpoint(host, port));
   }
 
+  /** A single broker node (a list of one). */
   public PeyvandClientBuilder broker(BrokerEndpoint endpoint) {
-    this.broker = Objects.requireNonNull(endpoint);
+    return brokers(List.of(Objects.requireNonNull(endpoint)));
+  }
+
+  /**
+   * The nodes of the broker's cluster, any of which accepts this adapter (default
+   * {@code peyvand.sdk.brokers}, else {@code peyvand.sdk.broker}). The session is on one of them;
+   * when it ends or cannot be opened the next attempt goes to the next node in this order, round
+   * robin, the first one at once after a session that had been open. See SDK.md, "Connecting to
+   * a cluster".
+   */
+  public PeyvandClientBuilder brokers(List<BrokerEndpoint> endpoints) {
+    this.brokers = BrokerEndpoint.distinct(Objects.requireNonNull(endpoints));
+    return this;
+  }
+
+  /**
+   * Which of {@link #brokers} the first session goes to: {@code index mod n} (default 0). Give
+   * each adapter instance a different index (e.g. its replica number) so that many instances
+   * spread over the nodes instead of all starting on the first.
+   */
+  public PeyvandClientBuilder startAt(int index) {
+    if (index < 0) {
+      throw new IllegalArgumentException("startAt must be at least 0, got " + index);
+    }
+    this.startAt = index;
     return this;
   }
 
@@ -202,6 +231,15 @@ public final class PeyvandClientBuilder {
     return this;
   }
 
+  /**
+   * With several brokers: a session that was open at least this long is followed at once by an
+   * attempt on the next node; a shorter one waits the reconnect backoff (default 1 s).
+   */
+  public PeyvandClientBuilder failoverAfterOpen(Duration open) {
+    this.failoverAfterOpen = open;
+    return this;
+  }
+
   public PeyvandClientBuilder welcomeTimeout(Duration timeout) {
     this.welcomeTimeout = timeout;
     return this;
@@ -225,11 +263,11 @@ public final class PeyvandClientBuilder {
 
   /** The settings as they stand. */
   public ClientSettings settings() {
-    return new ClientSettings(broker, platformId,
+    return new ClientSettings(brokers, startAt, platformId,
         sessionName != null ? sessionName : platformId + "-" + ProcessHandle.current().pid(),
         autoAcknowledge, acknowledgeInterval, deduplicate, trackedMailboxes,
         maxConcurrentDeliveries, outgoingBuffer, maxPendingSubmits, submitTimeout, submitRetry,
-        reconnect, welcomeTimeout, keepAliveInterval, closeTimeout, callTimeout);
+        reconnect, failoverAfterOpen, welcomeTimeout, keepAliveInterval, closeTimeout, callTimeout);
   }
 
   /** A client, not yet connected: call {@link PeyvandClient#connect()}. */

@@ -50,6 +50,8 @@ final class SessionConnection {
   }
 
   private final long generation;
+  private final int brokerIndex;
+  private final BrokerEndpoint broker;
   private final BoundedSourceQueue<ClientFrame> out;
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
@@ -58,9 +60,11 @@ final class SessionConnection {
   private volatile long lastReceivedNanos = System.nanoTime();
   private volatile long lastPingNanos = lastReceivedNanos;
 
-  SessionConnection(long generation, ClientSettings settings, InterconnectClient grpc,
-      Inbound inbound, ClassicActorSystemProvider system) {
+  SessionConnection(long generation, int brokerIndex, ClientSettings settings,
+      InterconnectClient grpc, Inbound inbound, ClassicActorSystemProvider system) {
     this.generation = generation;
+    this.brokerIndex = brokerIndex;
+    this.broker = settings.brokers().get(brokerIndex);
     Pair<BoundedSourceQueue<ClientFrame>, Source<ClientFrame, NotUsed>> outgoing =
         Source.<ClientFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
     this.out = outgoing.first();
@@ -86,6 +90,16 @@ final class SessionConnection {
 
   long generation() {
     return generation;
+  }
+
+  /** The index in {@link ClientSettings#brokers} of the node this session is with. */
+  int brokerIndex() {
+    return brokerIndex;
+  }
+
+  /** The node this session is with. */
+  BrokerEndpoint broker() {
+    return broker;
   }
 
   /** The broker's Welcome; fails if the session ends or is refused before it. */

@@ -16,8 +16,26 @@ public interface SessionListener {
   default void onConnected(Welcome welcome) {
   }
 
+  /**
+   * The broker node at {@code broker} (one of the client's brokers) welcomed a session. By default
+   * calls {@link #onConnected(Welcome)}.
+   */
+  default void onConnected(Welcome welcome, BrokerEndpoint broker) {
+    onConnected(welcome);
+  }
+
   /** The session ended or could not be opened; the next attempt follows after reconnectIn. */
   default void onDisconnected(Throwable cause, Duration reconnectIn) {
+  }
+
+  /**
+   * The session with {@code broker} ended (or could not be opened); the next attempt goes to
+   * {@code next} (the same node when the client has only one) after {@code reconnectIn}. By
+   * default calls {@link #onDisconnected(Throwable, Duration)}.
+   */
+  default void onDisconnected(BrokerEndpoint broker, Throwable cause, BrokerEndpoint next,
+      Duration reconnectIn) {
+    onDisconnected(cause, reconnectIn);
   }
 
   /** The broker refused a frame without a result of its own (an Acknowledge, a ReadReceipt...). */

@@ -7,7 +7,8 @@
  * mailbox (or per group, for the items of groups and channels), once handled; makes the group
  * operations of the Groups service over the same connection, checked before they are sent. The pure parts ({@code AckTracker}, {@code SubmitTracker}) hold the
  * decisions and are tested without actors; {@code SessionConnection} is one stream and
- * {@code SessionKeeper} reopens it. Memory is bounded: a bounded outgoing queue, a cap on pending
+ * {@code SessionKeeper} reopens it, on the next node when the client was given several nodes of
+ * a broker cluster ({@code BrokerChannels} holds one connection per node used). Memory is bounded: a bounded outgoing queue, a cap on pending
  * submits and on deliveries in hand. SDK.md in the protocol module is the guide.
  */
 package io.peyvand.protocol.sdk;

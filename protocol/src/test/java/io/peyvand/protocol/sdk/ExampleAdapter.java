@@ -129,6 +129,26 @@ public final class ExampleAdapter implements AutoCloseable {
   }
   // end::receive[]
 
+  // tag::cluster[]
+  /**
+   * The same adapter against a broker cluster: any node accepts it. Replica i of the adapter starts
+   * on node i mod n, so that the replicas spread over the nodes.
+   */
+  static PeyvandClientBuilder forCluster(String nodes, int replica) {
+    return PeyvandClient.builder()
+        .brokers(BrokerEndpoint.parseList(nodes))  // "10.0.0.1:7400,10.0.0.2:7400,10.0.0.3:7400"
+        .startAt(replica)                          // the first session goes to node replica mod n
+        .platformId("bale")
+        .sessionName("bale-adapter-" + replica)
+        .sessionListener(new SessionListener() {
+          @Override
+          public void onConnected(Welcome welcome, BrokerEndpoint broker) {
+            System.out.printf("session %s on %s%n", welcome.getSessionId(), broker);
+          }
+        });
+  }
+  // end::cluster[]
+
   // tag::groups[]
   /**
    * A Bale user makes a group at Bale (its home platform) and adds users of any platform. The SDK

@@ -15,6 +15,7 @@ import io.peyvand.protocol.v1.RevokeCertificateRequest;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -62,10 +63,10 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      BrokerEndpoint endpoint;
+      List<BrokerEndpoint> endpoints;
       TlsOption.Connection connection;
       try {
-        endpoint = broker.endpoint();
+        endpoints = broker.endpoints();
         connection = tls.forAdmin(admin);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -74,9 +75,10 @@ final class AdminCommand {
       PrintWriter err = spec.commandLine().getErr();
       ActorSystem system = SdkActorSystem.create("peyvand-admin", ConfigFactory.load());
       try {
-        AdminClient client = AdminClient.create(endpoint.grpcSettings(system, connection.tls())
-            .withDeadline(Duration.ofSeconds(10)), system);
-        Message answer = call(client).toCompletableFuture().get(11, TimeUnit.SECONDS);
+        Message answer = BrokerOption.firstReachable(endpoints,
+            endpoint -> call(AdminClient.create(endpoint.grpcSettings(system, connection.tls())
+                .withDeadline(Duration.ofSeconds(10)), system)),
+            TimeUnit.SECONDS.toMillis(11));
         out.print(TextFormat.printer().printToString(answer));
         out.flush();
         return 0;
@@ -88,12 +90,12 @@ final class AdminCommand {
           out.flush();
           return 1;
         }
-        err.println(BrokerOption.unreachable(endpoint, String.valueOf(e.getCause()) + "; "
+        err.println(BrokerOption.unreachable(endpoints, String.valueOf(e.getCause()) + "; "
             + connection.triedOver()));
         err.flush();
         return 2;
       } catch (TimeoutException e) {
-        err.println(BrokerOption.unreachable(endpoint, "no answer in time; "
+        err.println(BrokerOption.unreachable(endpoints, "no answer in time; "
             + connection.triedOver()));
         err.flush();
         return 2;

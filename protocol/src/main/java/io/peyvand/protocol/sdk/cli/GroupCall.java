@@ -11,6 +11,7 @@ import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,14 +57,14 @@ abstract class GroupCall implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BrokerEndpoint endpoint = SendCommand.endpointOrUsageError(spec, broker);
+    List<BrokerEndpoint> endpoints = SendCommand.endpointsOrUsageError(spec, broker);
     TlsOption.Connection connection =
         SendCommand.connectionOrUsageError(spec, tls, platform());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
     connection.tls().ifPresent(builder::tls);
-    try (PeyvandClient client = builder.broker(endpoint).platformId(platform())
+    try (PeyvandClient client = builder.brokers(endpoints).platformId(platform())
         .sessionName("peyvand-cli-group").callTimeout(Duration.ofSeconds(timeoutSeconds))
         .deliveryHandler(delivery -> CompletableFuture.failedFuture(
             new IllegalStateException("the group commands open no session")))
@@ -89,15 +90,15 @@ abstract class GroupCall implements Callable<Integer> {
       }
       if (cause instanceof StatusRuntimeException status
           && status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        err.println("the broker at " + endpoint + " does not serve peyvand.v1.Groups"
+        err.println("the broker at " + BrokerEndpoint.format(endpoints) + " does not serve peyvand.v1.Groups"
             + " (UNIMPLEMENTED): it is a version without groups and channels");
         return NOT_SENT;
       }
-      err.println(BrokerOption.unreachable(endpoint, SendCommand.reason(cause, "Groups") + "; "
+      err.println(BrokerOption.unreachable(endpoints, SendCommand.reason(cause, "Groups") + "; "
           + connection.triedOver()));
       return NOT_SENT;
     } catch (TimeoutException e) {
-      err.println(BrokerOption.unreachable(endpoint, "no answer in time; "
+      err.println(BrokerOption.unreachable(endpoints, "no answer in time; "
           + connection.triedOver()));
       return NOT_SENT;
     } finally {

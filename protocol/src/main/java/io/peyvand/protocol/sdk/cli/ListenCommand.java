@@ -10,6 +10,7 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.Welcome;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -62,9 +63,9 @@ final class ListenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    BrokerEndpoint endpoint;
+    List<BrokerEndpoint> endpoints;
     try {
-      endpoint = broker.endpoint();
+      endpoints = broker.endpoints();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--broker: " + e.getMessage());
     }
@@ -78,7 +79,7 @@ final class ListenCommand implements Callable<Integer> {
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
     connection.tls().ifPresent(builder::tls);
     PeyvandClient client = builder
-        .broker(endpoint)
+        .brokers(endpoints)
         .platformId(platform)
         .sessionName(sessionName)
         // Without acknowledgements show every redelivery rather than skip it.
@@ -93,7 +94,9 @@ final class ListenCommand implements Callable<Integer> {
     try {
       client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
       err.printf("listening for %s deliveries at %s over %s%s; Ctrl-C to stop%n", platform,
-          endpoint, connection.description(), noAck ? ", acknowledging nothing" : "");
+          client.currentBroker().map(BrokerEndpoint::toString)
+              .orElse(BrokerEndpoint.format(endpoints)),
+          connection.description(), noAck ? ", acknowledging nothing" : "");
       err.flush();
       stopped.await();
       return 1; // the broker refused the session (printed by Events)
@@ -102,11 +105,11 @@ final class ListenCommand implements Callable<Integer> {
         err.println(refused.getMessage());
         return 1;
       }
-      err.println(BrokerOption.unreachable(endpoint, e.getCause() + "; "
+      err.println(BrokerOption.unreachable(endpoints, e.getCause() + "; "
           + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (TimeoutException e) {
-      err.println(BrokerOption.unreachable(endpoint, "no session within " + waitSeconds
+      err.println(BrokerOption.unreachable(endpoints, "no session within " + waitSeconds
           + " s; " + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (InterruptedException e) {
@@ -144,19 +147,20 @@ final class ListenCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onConnected(Welcome welcome) {
+    public void onConnected(Welcome welcome, BrokerEndpoint broker) {
       connectedOnce = true;
-      err.printf("connected (session %s)%n", welcome.getSessionId());
+      err.printf("connected to %s (session %s)%n", broker, welcome.getSessionId());
       err.flush();
     }
 
     @Override
-    public void onDisconnected(Throwable cause, Duration reconnectIn) {
+    public void onDisconnected(BrokerEndpoint broker, Throwable cause, BrokerEndpoint next,
+        Duration reconnectIn) {
       if (!connectedOnce) {
         return;
       }
-      err.printf("disconnected (%s); reconnecting in %d ms%n",
-          cause.getMessage() != null ? cause.getMessage() : cause, reconnectIn.toMillis());
+      err.printf("disconnected from %s (%s); reconnecting to %s in %d ms%n", broker,
+          cause.getMessage() != null ? cause.getMessage() : cause, next, reconnectIn.toMillis());
       err.flush();
     }
 

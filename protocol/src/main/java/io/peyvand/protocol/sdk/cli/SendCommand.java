@@ -89,11 +89,13 @@ final class SendCommand implements Callable<Integer> {
   /**
    * Submits {@code envelope} with the unary Submit call as its sender's platform, prints the
    * answer on one line and returns the exit status: 0 accepted or duplicate, 1 refused, 2 the
-   * broker could not be reached. Shared with {@code group post} and {@code channel post}.
+   * broker could not be reached. Shared with {@code group post} and {@code channel post}. With
+   * several nodes it goes to the first that can be reached; sending the same envelope (the same
+   * message_id) to the next after UNAVAILABLE cannot make it count twice.
    */
   static int submit(CommandLine.Model.CommandSpec spec, BrokerOption broker, TlsOption tls,
       Envelope envelope, int timeoutSeconds) throws Exception {
-    BrokerEndpoint endpoint = endpointOrUsageError(spec, broker);
+    List<BrokerEndpoint> endpoints = endpointsOrUsageError(spec, broker);
     TlsOption.Connection connection =
         connectionOrUsageError(spec, tls, envelope.getSender().getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
@@ -101,11 +103,12 @@ final class SendCommand implements Callable<Integer> {
     ActorSystem system = SdkActorSystem.create("peyvand-send", ConfigFactory.load());
     try {
       Duration timeout = Duration.ofSeconds(timeoutSeconds);
-      InterconnectClient grpc = InterconnectClient.create(
-          endpoint.grpcSettings(system, connection.tls()).withDeadline(timeout), system);
-      SubmitResult result = grpc.submit(SubmitRequest.newBuilder()
-              .setPlatformId(envelope.getSender().getPlatformId()).setEnvelope(envelope).build())
-          .toCompletableFuture().get(timeoutSeconds + 1L, TimeUnit.SECONDS);
+      SubmitRequest request = SubmitRequest.newBuilder()
+          .setPlatformId(envelope.getSender().getPlatformId()).setEnvelope(envelope).build();
+      SubmitResult result = BrokerOption.firstReachable(endpoints,
+          endpoint -> InterconnectClient.create(endpoint.grpcSettings(system, connection.tls())
+              .withDeadline(timeout), system).submit(request),
+          TimeUnit.SECONDS.toMillis(timeoutSeconds + 1L));
       SubmitOutcome outcome = SubmitOutcome.of(result, envelope.getMessageId());
       out.println(line(outcome));
       out.flush();
@@ -117,7 +120,7 @@ final class SendCommand implements Callable<Integer> {
         out.flush();
         return REFUSED;
       }
-      err.println(BrokerOption.unreachable(endpoint, reason(e, "Interconnect") + "; "
+      err.println(BrokerOption.unreachable(endpoints, reason(e, "Interconnect") + "; "
           + connection.triedOver()));
       err.flush();
       return UNREACHABLE;
@@ -187,10 +190,10 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  static BrokerEndpoint endpointOrUsageError(CommandLine.Model.CommandSpec spec,
+  static List<BrokerEndpoint> endpointsOrUsageError(CommandLine.Model.CommandSpec spec,
       BrokerOption broker) {
     try {
-      return broker.endpoint();
+      return broker.endpoints();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--broker: " + e.getMessage());
     }

@@ -16,10 +16,12 @@ import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,10 +64,15 @@ class ListenCommandTest {
     final Thread thread;
 
     Listening(String... options) {
+      this("127.0.0.1:" + broker.port(), options);
+    }
+
+    /** Listening with {@code --broker brokers}. */
+    Listening(String brokers, String[] options) {
       String[] args = new String[options.length + 5];
       args[0] = "listen";
       args[1] = "--broker";
-      args[2] = "127.0.0.1:" + broker.port();
+      args[2] = brokers;
       args[3] = "--platform";
       args[4] = "bale";
       System.arraycopy(options, 0, args, 5, options.length);
@@ -82,13 +89,38 @@ class ListenCommandTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) throws Exception {
+    eventually(() -> what, condition);
+  }
+
+  private static void eventually(Supplier<String> what, BooleanSupplier condition)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
+        throw new AssertionError("not within 10 s: " + what.get());
       }
       Thread.sleep(10);
     }
+  }
+
+  @Test
+  void givenSeveralNodesItListensOnTheFirstThatCanBeReached() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Listening listen = new Listening("127.0.0.1:" + closedPort + ",127.0.0.1:" + broker.port(),
+        new String[0]);
+    eventually(() -> "listening: " + listen.err, () -> listen.err.toString().contains(
+        "listening for bale deliveries at 127.0.0.1:" + broker.port() + " "));
+    assertTrue(listen.err.toString().contains("connected to 127.0.0.1:" + broker.port()),
+        listen.err.toString());
+    UserAddress dave = UserAddresses.parse("bale:dave");
+    broker.push(ScriptedBroker.message(dave, 1, false, "via the second node"));
+    eventually("acknowledged", () -> broker.acksOf(dave).contains(1L));
+    assertEquals(0, listen.stop());
+    assertEquals(List.of("bale:dave #1 from eitaa:alice: via the second node"),
+        listen.out.toString().lines().toList());
   }
 
   @Test

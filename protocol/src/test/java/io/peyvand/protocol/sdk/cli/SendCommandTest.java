@@ -43,12 +43,16 @@ class SendCommandTest {
   }
 
   private static Run send(int port, String... args) {
+    return sendTo("127.0.0.1:" + port, args);
+  }
+
+  private static Run sendTo(String brokers, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] all = new String[args.length + 3];
     all[0] = "send";
     all[1] = "--broker";
-    all[2] = "127.0.0.1:" + port;
+    all[2] = brokers;
     System.arraycopy(args, 0, all, 3, args.length);
     int status = Cli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute(all);
@@ -63,7 +67,7 @@ class SendCommandTest {
     Run run = send(broker.port(), "--from", "eitaa:alice", "--to", "bale:bob", "--message-id",
         "m-1", "salam", "bob");
     assertEquals(new Run(0, "accepted message_id=m-1 sequence=12", ""), run);
-    var request = broker.unarySubmits.get(0);
+    var request = broker.unarySubmits.get(broker.unarySubmits.size() - 1);
     assertEquals("eitaa", request.getPlatformId());
     assertEquals("salam bob", request.getEnvelope().getText().getBody());
     assertEquals("bale:bob", request.getEnvelope().getRecipient().getPlatformId() + ":"
@@ -103,6 +107,43 @@ class SendCommandTest {
     assertEquals(2, run.status());
     assertEquals("", run.out());
     assertTrue(run.err().contains("./peyvand dev"), run.err());
+  }
+
+  @Test
+  void givenSeveralNodesItSubmitsToTheFirstThatCanBeReached() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    broker.onUnarySubmit = request -> SubmitResult.newBuilder()
+        .setMessageId(request.getEnvelope().getMessageId())
+        .setAccepted(Accepted.newBuilder().setSequence(4)).build();
+    int before = broker.unarySubmits.size();
+    Run run = sendTo("127.0.0.1:" + closedPort + ",127.0.0.1:" + broker.port(), "--from",
+        "eitaa:alice", "--to", "bale:bob", "--message-id", "m-nodes", "salam");
+    assertEquals(new Run(0, "accepted message_id=m-nodes sequence=4", ""), run);
+    assertEquals(before + 1, broker.unarySubmits.size());
+  }
+
+  @Test
+  void whenNoNodeCanBeReachedItNamesThemAll() throws Exception {
+    int one;
+    int two;
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+      one = a.getLocalPort();
+      two = b.getLocalPort();
+    }
+    Run run = sendTo("127.0.0.1:" + one + ",127.0.0.1:" + two, "--from", "eitaa:alice", "--to",
+        "bale:bob", "--timeout", "5", "salam");
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("127.0.0.1:" + one + ",127.0.0.1:" + two), run.err());
+  }
+
+  @Test
+  void aMalformedBrokerListIsAUsageError() {
+    Run run = sendTo("127.0.0.1:1,", "--from", "eitaa:alice", "--to", "bale:bob", "salam");
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("--broker"), run.err());
   }
 
   @Test
