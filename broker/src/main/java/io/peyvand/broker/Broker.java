@@ -43,6 +43,7 @@ import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
 import java.time.Clock;
 import io.peyvand.broker.ingress.http.HttpEndpoints;
+import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
 import io.peyvand.broker.observability.ShardingStats;
@@ -155,6 +156,7 @@ public final class Broker {
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
     RevocationList revocations = tls.map(ServerTls::revocations).orElseGet(RevocationList::none);
     Metrics metrics = new Metrics(system, security, revocations);
+    ClusterStatus clusterStatus = new ClusterStatus(system);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
         "peyvand-not-ready", () -> {
           readiness.stopping();
@@ -169,7 +171,8 @@ public final class Broker {
     CompletionStage<ServerBinding> httpBinding = tls
         .map(t -> httpServer.enableHttps(t.clientCertificateRequested()))
         .orElse(httpServer)
-        .bind(new HttpEndpoints(readiness, metrics, authentication, webSocket).routes())
+        .bind(new HttpEndpoints(readiness, metrics, clusterStatus, authentication, webSocket)
+            .routes())
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
     return httpBinding.thenCompose(http -> {
@@ -193,10 +196,12 @@ public final class Broker {
                 Group.countSink(system, channels.bucketAskTimeout()),
                 new ChannelSubscriberSnapshots());
             startSweeps(system, settings, mailboxes, pending);
-            metrics.sharding(new ShardingStats(system, Map.of(
+            ShardingStats shardingStats = new ShardingStats(system, Map.of(
                 "mailbox", UserMailbox.ENTITY_KEY, "group", Group.ENTITY_KEY,
                 "channel-subscribers", ChannelSubscribers.ENTITY_KEY,
-                "platform", Platform.ENTITY_KEY), Duration.ofSeconds(5)));
+                "platform", Platform.ENTITY_KEY), Duration.ofSeconds(5));
+            metrics.sharding(shardingStats);
+            clusterStatus.sharding(shardingStats);
             return registerBootstrapPlatforms(system, settings);
           })
           .thenCompose(done -> {
@@ -296,7 +301,8 @@ public final class Broker {
 
   /**
    * Wakes the mailboxes waiting for a platform when one of its sessions appears, and every
-   * sweep-interval for the platforms this node has sessions of.
+   * sweep-interval for the platforms this node has sessions of; watches every platform the
+   * pending index names.
    */
   private static void startSweeps(ActorSystem<?> system, BrokerSettings settings,
       MailboxSettings mailboxes, PendingMailboxStore pending) {
@@ -317,6 +323,17 @@ public final class Broker {
         mailboxes.sweepInterval(),
         () -> directory.platformsWithSessions().forEach(sweeper::sweep),
         system.executionContext());
+    // Every platform the pending index names is watched on every node, at start and periodically:
+    // after a whole cluster restarted, no node remembers the platforms registered since.
+    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, mailboxes.platformsRefreshInterval(),
+        () -> pending.platforms().whenComplete((platforms, error) -> {
+          if (error != null) {
+            log.warn("Cannot read the pending index's platforms (retrying in {}): {}",
+                mailboxes.platformsRefreshInterval(), error.toString());
+          } else {
+            directory.watchAll(platforms);
+          }
+        }), system.executionContext());
     // Platforms without sessions too, rarely: their mailboxes give up expired items and tell the
     // senders FAILED even if the platform never comes back.
     system.scheduler().scheduleWithFixedDelay(mailboxes.expirySweepInterval(),
@@ -328,7 +345,7 @@ public final class Broker {
   private static Operations operations(ActorSystem<?> system, BrokerSettings settings,
       SecurityEvents security) {
     PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
-        settings.askTimeout());
+        settings.askTimeout(), SessionDirectory.get(system)::watch);
     SubmitLimits.Settings limits = SubmitLimits.Settings.fromConfig(system.settings().config());
     Quota defaults = limits.defaults().over(new Quota(0, 0, 0, 0,
         system.settings().config().getInt("peyvand.limits.sessions-per-platform")));
