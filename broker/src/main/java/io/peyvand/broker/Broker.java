@@ -76,7 +76,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
@@ -175,11 +174,9 @@ public final class Broker {
             .routes())
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
-    return httpBinding.thenCompose(http -> {
-      if (settings.selfJoin()) {
-        Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+    return httpBinding.thenCompose(http -> ClusterJoin.start(system, settings.join())
+        .thenApply(joining -> http))
+        .thenCompose(http -> {
       readiness.startupStep("applying the Cassandra schema");
       return applySchema(system, settings, cassandra)
           .thenCompose(done -> {
