@@ -184,10 +184,19 @@ public final class Main {
     @Option(names = "--config", required = true,
         description = "Configuration file, e.g. cluster-config/conf/production.conf.")
     File config;
+    @Option(names = "--seed-node", paramLabel = "ADDRESS",
+        description = "Replaces pekko.cluster.seed-nodes (repeat it), e.g. the members of a running"
+            + " cluster, so that a restarted first seed joins them instead of forming a cluster"
+            + " of its own: pekko://peyvand@127.0.0.1:25522.")
+    List<String> seedNodes;
 
     @Override
     public Integer call() throws Exception {
-      Config loaded = load(config, listeners.overrides());
+      Map<String, Object> overrides = listeners.overrides();
+      if (seedNodes != null && !seedNodes.isEmpty()) {
+        overrides.put("pekko.cluster.seed-nodes", seedNodes);
+      }
+      Config loaded = load(config, overrides);
       // A dev deployable such as the local cluster's nodes may create the dev CA as dev does.
       createDevPki(loaded);
       return runBroker(loaded);
@@ -257,7 +266,7 @@ public final class Main {
     out.printf("  gRPC       %s:%d   adapters%s; grpc.health.v1.Health; server reflection%n",
         broker.grpcAddress().getHostString(), broker.grpcAddress().getPort(),
         tls ? " (client certificate required)" : "");
-    out.printf("  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics%n",
+    out.printf("  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics  /cluster%n",
         tls ? "https" : "http", broker.httpAddress().getHostString(),
         broker.httpAddress().getPort());
     out.printf("  WebSocket  %s://%s:%d/v1/ws   sessions for web clients (binary frames)%s%n",
