@@ -43,6 +43,7 @@ import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
 import java.time.Clock;
 import io.peyvand.broker.ingress.http.HttpEndpoints;
+import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
 import io.peyvand.broker.observability.ShardingStats;
@@ -75,7 +76,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
@@ -155,6 +155,7 @@ public final class Broker {
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
     RevocationList revocations = tls.map(ServerTls::revocations).orElseGet(RevocationList::none);
     Metrics metrics = new Metrics(system, security, revocations);
+    ClusterStatus clusterStatus = new ClusterStatus(system);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
         "peyvand-not-ready", () -> {
           readiness.stopping();
@@ -169,14 +170,13 @@ public final class Broker {
     CompletionStage<ServerBinding> httpBinding = tls
         .map(t -> httpServer.enableHttps(t.clientCertificateRequested()))
         .orElse(httpServer)
-        .bind(new HttpEndpoints(readiness, metrics, authentication, webSocket).routes())
+        .bind(new HttpEndpoints(readiness, metrics, clusterStatus, authentication, webSocket)
+            .routes())
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
-    return httpBinding.thenCompose(http -> {
-      if (settings.selfJoin()) {
-        Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+    return httpBinding.thenCompose(http -> ClusterJoin.start(system, settings.join())
+        .thenApply(joining -> http))
+        .thenCompose(http -> {
       readiness.startupStep("applying the Cassandra schema");
       return applySchema(system, settings, cassandra)
           .thenCompose(done -> {
@@ -193,10 +193,12 @@ public final class Broker {
                 Group.countSink(system, channels.bucketAskTimeout()),
                 new ChannelSubscriberSnapshots());
             startSweeps(system, settings, mailboxes, pending);
-            metrics.sharding(new ShardingStats(system, Map.of(
+            ShardingStats shardingStats = new ShardingStats(system, Map.of(
                 "mailbox", UserMailbox.ENTITY_KEY, "group", Group.ENTITY_KEY,
                 "channel-subscribers", ChannelSubscribers.ENTITY_KEY,
-                "platform", Platform.ENTITY_KEY), Duration.ofSeconds(5)));
+                "platform", Platform.ENTITY_KEY), Duration.ofSeconds(5));
+            metrics.sharding(shardingStats);
+            clusterStatus.sharding(shardingStats);
             return registerBootstrapPlatforms(system, settings);
           })
           .thenCompose(done -> {
@@ -296,7 +298,8 @@ public final class Broker {
 
   /**
    * Wakes the mailboxes waiting for a platform when one of its sessions appears, and every
-   * sweep-interval for the platforms this node has sessions of.
+   * sweep-interval for the platforms this node has sessions of; watches every platform the
+   * pending index names.
    */
   private static void startSweeps(ActorSystem<?> system, BrokerSettings settings,
       MailboxSettings mailboxes, PendingMailboxStore pending) {
@@ -317,6 +320,17 @@ public final class Broker {
         mailboxes.sweepInterval(),
         () -> directory.platformsWithSessions().forEach(sweeper::sweep),
         system.executionContext());
+    // Every platform the pending index names is watched on every node, at start and periodically:
+    // after a whole cluster restarted, no node remembers the platforms registered since.
+    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, mailboxes.platformsRefreshInterval(),
+        () -> pending.platforms().whenComplete((platforms, error) -> {
+          if (error != null) {
+            log.warn("Cannot read the pending index's platforms (retrying in {}): {}",
+                mailboxes.platformsRefreshInterval(), error.toString());
+          } else {
+            directory.watchAll(platforms);
+          }
+        }), system.executionContext());
     // Platforms without sessions too, rarely: their mailboxes give up expired items and tell the
     // senders FAILED even if the platform never comes back.
     system.scheduler().scheduleWithFixedDelay(mailboxes.expirySweepInterval(),
@@ -328,7 +342,7 @@ public final class Broker {
   private static Operations operations(ActorSystem<?> system, BrokerSettings settings,
       SecurityEvents security) {
     PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
-        settings.askTimeout());
+        settings.askTimeout(), SessionDirectory.get(system)::watch);
     SubmitLimits.Settings limits = SubmitLimits.Settings.fromConfig(system.settings().config());
     Quota defaults = limits.defaults().over(new Quota(0, 0, 0, 0,
         system.settings().config().getInt("peyvand.limits.sessions-per-platform")));

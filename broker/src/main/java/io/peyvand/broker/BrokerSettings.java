@@ -15,7 +15,7 @@ public record BrokerSettings(
     Environment environment,
     Listener grpc,
     Listener http,
-    boolean selfJoin,
+    Join join,
     boolean applySchema,
     Duration schemaRetryBackoff,
     Duration cassandraCheckTimeout,
@@ -34,6 +34,18 @@ public record BrokerSettings(
    * production refuses them.
    */
   public enum Environment { DEV, PRODUCTION }
+
+  /**
+   * How the node joins its cluster: through {@code pekko.cluster.seed-nodes} (also when none are
+   * set: then it waits to be joined), through Pekko Management's Cluster Bootstrap (contact
+   * points from Pekko Discovery), or by joining itself (a single-node cluster, dev and tests).
+   */
+  public enum Join { SEED_NODES, BOOTSTRAP, SELF }
+
+  /** Whether the node joins itself: a single-node cluster. */
+  public boolean selfJoin() {
+    return join == Join.SELF;
+  }
 
   /** Where a server listens. Port 0 picks a free port (tests). */
   public record Listener(String iface, int port) {
@@ -69,6 +81,10 @@ public record BrokerSettings(
       refuseInProduction(config, "pekko.persistence.cassandra.snapshot.keyspace-autocreate");
       refuseInProduction(config, "pekko.persistence.cassandra.snapshot.tables-autocreate");
       refuseInProduction(config, "peyvand.cluster.self-join");
+      if (p.getString("cluster.join").equals("self")) {
+        throw new IllegalArgumentException("peyvand.cluster.join = self is for development only"
+            + " and is refused when peyvand.environment = production");
+      }
       refuseInProduction(config, "peyvand.pki.create-for-dev");
     }
     TlsSettings tls = TlsSettings.fromConfig(p.getConfig("tls"));
@@ -89,7 +105,7 @@ public record BrokerSettings(
         environment,
         new Listener(p.getString("grpc.interface"), p.getInt("grpc.port")),
         new Listener(p.getString("http.interface"), p.getInt("http.port")),
-        p.getBoolean("cluster.self-join"),
+        join(p),
         config.getBoolean("peyvand.cassandra.schema.apply-at-startup"),
         p.getDuration("startup.schema-retry-backoff"),
         p.getDuration("readiness.cassandra-timeout"),
@@ -100,6 +116,20 @@ public record BrokerSettings(
         positiveBytes(p, "websocket.max-frame-bytes"),
         seeds,
         tls);
+  }
+
+  /** peyvand.cluster.join, with the older self-join = on meaning join = self. */
+  private static Join join(Config p) {
+    if (p.getBoolean("cluster.self-join")) {
+      return Join.SELF;
+    }
+    return switch (p.getString("cluster.join")) {
+      case "seed-nodes" -> Join.SEED_NODES;
+      case "bootstrap" -> Join.BOOTSTRAP;
+      case "self" -> Join.SELF;
+      default -> throw new IllegalArgumentException("peyvand.cluster.join must be seed-nodes,"
+          + " bootstrap or self, not '" + p.getString("cluster.join") + "'");
+    };
   }
 
   private static long positiveBytes(Config p, String path) {

@@ -87,6 +87,21 @@ public final class Main {
     Path dataDir;
     @Option(names = "--cassandra-heap", description = "Heap of the Cassandra JVM, e.g. 1G.")
     String heap;
+    @Option(names = "--address", description = "Address Cassandra listens on for CQL and storage"
+        + " (default 127.0.0.1; 127.0.0.2 and 127.0.0.3 for the local ring).")
+    String address;
+    @Option(names = "--storage-port", description = "Cassandra's inter-node storage port"
+        + " (default 7000; one value for every node of a ring).")
+    Integer storagePort;
+    @Option(names = "--jmx-port", description = "Cassandra's local JMX port (default 7199;"
+        + " distinct per node on one host).")
+    Integer jmxPort;
+    @Option(names = "--seeds", description = "Comma-separated addresses of the ring's seed nodes"
+        + " (default: this node's own address, a single node).")
+    String seeds;
+    @Option(names = "--cluster-name", description = "Cassandra cluster name (default peyvand-dev;"
+        + " the same on every node of a ring).")
+    String clusterName;
 
     Map<String, Object> addTo(Map<String, Object> overrides) {
       if (cqlPort != null) {
@@ -97,6 +112,21 @@ public final class Main {
       }
       if (heap != null) {
         overrides.put("peyvand.cassandra.embedded.heap", heap);
+      }
+      if (address != null) {
+        overrides.put("peyvand.cassandra.embedded.address", address);
+      }
+      if (storagePort != null) {
+        overrides.put("peyvand.cassandra.embedded.storage-port", storagePort);
+      }
+      if (jmxPort != null) {
+        overrides.put("peyvand.cassandra.embedded.jmx-port", jmxPort);
+      }
+      if (seeds != null) {
+        overrides.put("peyvand.cassandra.embedded.seeds", seeds);
+      }
+      if (clusterName != null) {
+        overrides.put("peyvand.cassandra.embedded.cluster-name", clusterName);
       }
       return overrides;
     }
@@ -154,10 +184,22 @@ public final class Main {
     @Option(names = "--config", required = true,
         description = "Configuration file, e.g. cluster-config/conf/production.conf.")
     File config;
+    @Option(names = "--seed-node", paramLabel = "ADDRESS",
+        description = "Replaces pekko.cluster.seed-nodes (repeat it), e.g. the members of a running"
+            + " cluster, so that a restarted first seed joins them instead of forming a cluster"
+            + " of its own: pekko://peyvand@127.0.0.1:25522.")
+    List<String> seedNodes;
 
     @Override
     public Integer call() throws Exception {
-      return runBroker(load(config, listeners.overrides()));
+      Map<String, Object> overrides = listeners.overrides();
+      if (seedNodes != null && !seedNodes.isEmpty()) {
+        overrides.put("pekko.cluster.seed-nodes", seedNodes);
+      }
+      Config loaded = load(config, overrides);
+      // A dev deployable such as the local cluster's nodes may create the dev CA as dev does.
+      createDevPki(loaded);
+      return runBroker(loaded);
     }
   }
 
@@ -224,7 +266,7 @@ public final class Main {
     out.printf("  gRPC       %s:%d   adapters%s; grpc.health.v1.Health; server reflection%n",
         broker.grpcAddress().getHostString(), broker.grpcAddress().getPort(),
         tls ? " (client certificate required)" : "");
-    out.printf("  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics%n",
+    out.printf("  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics  /cluster%n",
         tls ? "https" : "http", broker.httpAddress().getHostString(),
         broker.httpAddress().getPort());
     out.printf("  WebSocket  %s://%s:%d/v1/ws   sessions for web clients (binary frames)%s%n",

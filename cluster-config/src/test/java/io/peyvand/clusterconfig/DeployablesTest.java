@@ -33,8 +33,11 @@ import org.junit.jupiter.api.Test;
  */
 class DeployablesTest {
   private static final Path CONF = Path.of(System.getProperty("peyvand.deployables", "conf"));
-  /** Files included by the deployables, not run on their own. */
-  private static final Set<String> INCLUDES = Set.of("common.conf", "local-cluster/node.conf");
+  /** Files included by the deployables (or laid over them), not run on their own. */
+  private static final Set<String> INCLUDES = Set.of("common.conf", "local-cluster/node.conf",
+      "local-cluster/ring.conf");
+  /** The nodes of the local cluster: three from `cluster up`, the fourth from `cluster add`. */
+  private static final int LOCAL_NODES = 4;
 
   static Stream<String> deployables() throws IOException {
     try (Stream<Path> files = Files.walk(CONF)) {
@@ -54,7 +57,8 @@ class DeployablesTest {
   @Test
   void theExpectedDeployablesExist() throws IOException {
     assertEquals(List.of("dev.conf", "local-cluster/node-1.conf", "local-cluster/node-2.conf",
-        "local-cluster/node-3.conf", "production.conf"), deployables().toList());
+        "local-cluster/node-3.conf", "local-cluster/node-4.conf", "production.conf"),
+        deployables().toList());
   }
 
   @ParameterizedTest
@@ -166,15 +170,93 @@ class DeployablesTest {
   void localClusterNodesHaveDistinctPortsAndTheSameSeeds() {
     Set<Integer> ports = new HashSet<>();
     Set<List<String>> seeds = new HashSet<>();
-    for (int n = 1; n <= 3; n++) {
+    for (int n = 1; n <= LOCAL_NODES; n++) {
       Config node = load("local-cluster/node-" + n + ".conf");
       BrokerSettings settings = BrokerSettings.fromConfig(node);
       ports.add(settings.grpc().port());
       ports.add(settings.http().port());
       ports.add(node.getInt("pekko.remote.artery.canonical.port"));
       seeds.add(node.getStringList("pekko.cluster.seed-nodes"));
+      assertEquals(BrokerSettings.Join.SEED_NODES, settings.join());
+      // The launcher reads the ports from these lines: 74K0, 74K1, 2552K.
+      assertEquals(7400 + 10 * n, settings.grpc().port());
+      assertEquals(7401 + 10 * n, settings.http().port());
+      assertEquals(25520 + n, node.getInt("pekko.remote.artery.canonical.port"));
     }
-    assertEquals(9, ports.size(), ports.toString());
+    assertEquals(3 * LOCAL_NODES, ports.size(), ports.toString());
     assertEquals(1, seeds.size());
+    // Every seed is one of the local nodes.
+    for (String seed : seeds.iterator().next()) {
+      int port = Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1));
+      assertTrue(port > 25520 && port <= 25520 + LOCAL_NODES, seed);
+    }
+  }
+
+  @Test
+  void localClusterRunsOverMutualTlsWithTheDevelopmentCaLikeDev() {
+    Config dev = load("dev.conf");
+    for (int n = 1; n <= LOCAL_NODES; n++) {
+      Config node = load("local-cluster/node-" + n + ".conf");
+      TlsSettings tls = BrokerSettings.fromConfig(node).tls();
+      assertTrue(tls.enabled());
+      assertEquals(BrokerSettings.fromConfig(dev).tls(), tls);
+      assertEquals(PkiSettings.fromConfig(dev), PkiSettings.fromConfig(node));
+      assertFalse(node.getBoolean("peyvand.cassandra.embedded.enabled"));
+      assertEquals(List.of("127.0.0.1:9042"),
+          node.getStringList("datastax-java-driver.basic.contact-points"));
+    }
+  }
+
+  @Test
+  void theRingOverlayReplicatesThreeTimesOverThreeAddressesAtQuorum() {
+    for (int n = 1; n <= LOCAL_NODES; n++) {
+      Config node = ConfigFactory.parseFile(CONF.resolve("local-cluster/ring.conf").toFile())
+          .withFallback(ConfigFactory.parseFile(
+              CONF.resolve("local-cluster/node-" + n + ".conf").toFile()))
+          .withFallback(ConfigFactory.defaultReference()).resolve();
+      node.checkValid(ConfigFactory.defaultReference(), "peyvand");
+      BrokerSettings settings = BrokerSettings.fromConfig(node);
+      assertEquals(7400 + 10 * n, settings.grpc().port(), "the overlay keeps the node's ports");
+      assertEquals(SchemaSettings.Replication.simple(3),
+          SchemaSettings.fromConfig(node).replication());
+      assertEquals(List.of("127.0.0.1:9042", "127.0.0.2:9042", "127.0.0.3:9042"),
+          node.getStringList("datastax-java-driver.basic.contact-points"));
+      assertEquals("QUORUM", node.getString(
+          "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
+      assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.write-profile"));
+      assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.read-profile"));
+    }
+  }
+
+  @Test
+  void clusterSettingsOfCommonConfExistInPekko() {
+    // Pekko ignores unknown keys: a misspelt tuning would silently do nothing.
+    Config reference = ConfigFactory.defaultReference();
+    Config common = ConfigFactory.parseFile(CONF.resolve("common.conf").toFile()).resolve();
+    for (Map.Entry<String, ?> entry : common.entrySet()) {
+      assertTrue(reference.hasPathOrNull(entry.getKey()), "common.conf sets " + entry.getKey()
+          + ", which no reference.conf defines (a typo?)");
+    }
+    Config production = load("production.conf");
+    for (Map.Entry<String, ?> entry : ConfigFactory.parseFile(CONF.resolve("production.conf")
+        .toFile()).withFallback(reference).resolve().getConfig("pekko.management").entrySet()) {
+      assertTrue(reference.hasPathOrNull("pekko.management." + entry.getKey()),
+          "pekko.management." + entry.getKey());
+    }
+    assertEquals(7626, production.getInt("pekko.management.http.port"));
+  }
+
+  @Test
+  void productionMayBootstrapInsteadOfSeedNodes() {
+    Config bootstrap = load("production.conf")
+        .withValue("peyvand.cluster.join", ConfigValueFactory.fromAnyRef("bootstrap"))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
+    assertEquals(BrokerSettings.Join.BOOTSTRAP, BrokerSettings.fromConfig(bootstrap).join());
+    assertEquals("peyvand", bootstrap.getString(
+        "pekko.management.cluster.bootstrap.contact-point-discovery.service-name"));
+    assertTrue(bootstrap.getInt(
+        "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr") >= 2);
+    assertEquals(BrokerSettings.Join.SEED_NODES,
+        BrokerSettings.fromConfig(load("production.conf")).join());
   }
 }

@@ -1,5 +1,7 @@
 package io.peyvand.broker.delivery;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,6 +18,11 @@ import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ddata.GSet;
+import org.apache.pekko.cluster.ddata.GSetKey;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 
 /**
  * Which sessions of each platform are connected anywhere in the cluster, as this node sees them
@@ -23,8 +31,17 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * same session while the set of sessions is unchanged (chosen by its address), so that its items
  * stay in order on one stream.
  *
+ * <p>Every node watches every platform it hears of, not only those it used: a platform any node
+ * watches (registered through the Admin service, a bootstrap platform, one a session or a mailbox
+ * used, one the pending index names) is added to a replicated set (Distributed Data, written to
+ * all nodes at once), and each node watches every member of that set. So a mailbox on a node that
+ * never served the platform finds its sessions at its first push instead of waiting for the next
+ * sweep. A node that joins receives the whole set by gossip; after a full cluster restart the set
+ * is rebuilt from the bootstrap platforms, the pending index ({@link #watchAll}, at start and
+ * periodically) and first use.
+ *
  * <p>Node-local extension: reads are lock-free map lookups on the mailbox's hot path, updates come
- * from one subscriber actor.
+ * from one subscriber actor per platform.
  */
 public final class SessionDirectory implements Extension {
 
@@ -50,8 +67,18 @@ public final class SessionDirectory implements Extension {
   private final List<BiConsumer<String, Integer>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The replicated set of every platform some node watches. */
+  static final Key<GSet<String>> KNOWN_PLATFORMS = GSetKey.create("peyvand-platforms");
+
+  private final ActorRef<Announcer.Message> announcer;
+
   private SessionDirectory(ActorSystem<?> system) {
     this.system = system;
+    // Distributed Data needs the cluster provider; unit tests on a local provider watch alone.
+    this.announcer = system.settings().config().getString("pekko.actor.provider").equals("cluster")
+        ? system.systemActorOf(Announcer.create(this), "session-directory-announcer",
+            org.apache.pekko.actor.typed.Props.empty())
+        : null;
   }
 
   /**
@@ -101,11 +128,79 @@ public final class SessionDirectory implements Extension {
     listeners.add(listener);
   }
 
-  /** Keeps this node's view of the platform's sessions current from now on. */
+  /**
+   * Keeps this node's view of the platform's sessions current from now on, and has every other
+   * node of the cluster do the same.
+   */
   public void watch(String platformId) {
-    if (watched.add(platformId)) {
-      system.systemActorOf(subscriber(platformId), "session-directory-" + platformId,
-          org.apache.pekko.actor.typed.Props.empty());
+    if (watchHere(platformId) && announcer != null) {
+      announcer.tell(new Announcer.Announce(platformId));
+    }
+  }
+
+  /** {@link #watch} for each of {@code platformIds}, e.g. those the pending index names. */
+  public void watchAll(Collection<String> platformIds) {
+    platformIds.forEach(this::watch);
+  }
+
+  /** Watches on this node only; true if it was not watched before. */
+  private boolean watchHere(String platformId) {
+    if (!watched.add(platformId)) {
+      return false;
+    }
+    system.systemActorOf(subscriber(platformId), "session-directory-" + platformId,
+        org.apache.pekko.actor.typed.Props.empty());
+    return true;
+  }
+
+  /**
+   * Adds the platforms this node starts watching to the replicated set, and watches every
+   * platform another node added. Its messages never leave the node.
+   */
+  static final class Announcer {
+    sealed interface Message extends NoSerializationVerificationNeeded {}
+
+    /** This node started watching a platform: tell the other nodes. */
+    record Announce(String platformId) implements Message {}
+
+    private record Known(Replicator.SubscribeResponse<GSet<String>> response)
+        implements Message {}
+
+    private record Written(String platformId, Replicator.UpdateResponse<GSet<String>> response)
+        implements Message {}
+
+    /** Written to every node at once; one that misses it (timeout) gets it by gossip. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
+
+    static Behavior<Message> create(SessionDirectory directory) {
+      return Behaviors.setup(context -> DistributedData.<Message, GSet<String>>
+          withReplicatorMessageAdapter(replicator -> {
+            replicator.subscribe(KNOWN_PLATFORMS, Known::new);
+            return Behaviors.receive(Message.class)
+                .onMessage(Announce.class, announce -> {
+                  replicator.askUpdate(replyTo -> new Replicator.Update<>(KNOWN_PLATFORMS,
+                          GSet.create(), new Replicator.WriteAll(WRITE_TIMEOUT), replyTo,
+                          known -> known.add(announce.platformId())),
+                      response -> new Written(announce.platformId(), response));
+                  return Behaviors.same();
+                })
+                .onMessage(Known.class, known -> {
+                  if (known.response() instanceof Replicator.Changed<GSet<String>> changed) {
+                    for (String platformId : changed.get(KNOWN_PLATFORMS).getElements()) {
+                      directory.watchHere(platformId);
+                    }
+                  }
+                  return Behaviors.same();
+                })
+                .onMessage(Written.class, written -> {
+                  if (!(written.response() instanceof Replicator.UpdateSuccess)) {
+                    context.getLog().debug("Platform {} reached not every node at once ({});"
+                        + " gossip spreads it", written.platformId(), written.response());
+                  }
+                  return Behaviors.same();
+                })
+                .build();
+          }));
     }
   }
 

@@ -16,6 +16,7 @@ public record MailboxSettings(
     int pendingIndexBuckets,
     Duration sweepInterval,
     Duration expirySweepInterval,
+    Duration platformsRefreshInterval,
     MailboxState.Limits limits) {
 
   public MailboxSettings {
@@ -38,6 +39,7 @@ public record MailboxSettings(
         c.getInt("pending-index-buckets"),
         c.getDuration("sweep-interval"),
         c.getDuration("expiry-sweep-interval"),
+        c.getDuration("platforms-refresh-interval"),
         new MailboxState.Limits(c.getDuration("dedup-window"), c.getInt("dedup-max-entries")));
   }
 }

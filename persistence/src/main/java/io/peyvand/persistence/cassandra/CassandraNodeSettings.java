@@ -18,7 +18,8 @@ public record CassandraNodeSettings(
     String clusterName,
     String commitlogSync,
     Duration startupTimeout,
-    Duration stopTimeout) {
+    Duration stopTimeout,
+    String seeds) {
 
   public CassandraNodeSettings {
     if (cqlPort <= 0 || storagePort <= 0 || jmxPort <= 0) {
@@ -34,6 +35,30 @@ public record CassandraNodeSettings(
     }
   }
 
+  /** A single node: it is its own seed. */
+  public CassandraNodeSettings(Path dataDirectory, String address, int cqlPort, int storagePort,
+      int jmxPort, String heap, String clusterName, String commitlogSync, Duration startupTimeout,
+      Duration stopTimeout) {
+    this(dataDirectory, address, cqlPort, storagePort, jmxPort, heap, clusterName, commitlogSync,
+        startupTimeout, stopTimeout, "");
+  }
+
+  /**
+   * The seed addresses written into cassandra.yaml, each with the storage port: {@code seeds}, or
+   * this node's own address when empty.
+   */
+  public String seedList() {
+    String list = seeds.isBlank() ? address : seeds;
+    StringBuilder out = new StringBuilder();
+    for (String seed : list.split(",")) {
+      if (!seed.isBlank()) {
+        out.append(out.length() == 0 ? "" : ",").append(seed.strip()).append(':')
+            .append(storagePort);
+      }
+    }
+    return out.toString();
+  }
+
   /** Reads the block {@code peyvand.cassandra.embedded} of a resolved configuration. */
   public static CassandraNodeSettings fromConfig(Config config) {
     Config c = config.getConfig("peyvand.cassandra.embedded");
@@ -47,22 +72,23 @@ public record CassandraNodeSettings(
         c.getString("cluster-name"),
         c.getString("commitlog-sync"),
         c.getDuration("startup-timeout"),
-        c.getDuration("stop-timeout"));
+        c.getDuration("stop-timeout"),
+        c.getString("seeds"));
   }
 
   public CassandraNodeSettings withPorts(int cql, int storage, int jmx) {
     return new CassandraNodeSettings(dataDirectory, address, cql, storage, jmx, heap, clusterName,
-        commitlogSync, startupTimeout, stopTimeout);
+        commitlogSync, startupTimeout, stopTimeout, seeds);
   }
 
   public CassandraNodeSettings withDataDirectory(Path directory) {
     return new CassandraNodeSettings(directory, address, cqlPort, storagePort, jmxPort, heap,
-        clusterName, commitlogSync, startupTimeout, stopTimeout);
+        clusterName, commitlogSync, startupTimeout, stopTimeout, seeds);
   }
 
   public CassandraNodeSettings withHeap(String newHeap) {
     return new CassandraNodeSettings(dataDirectory, address, cqlPort, storagePort, jmxPort, newHeap,
-        clusterName, commitlogSync, startupTimeout, stopTimeout);
+        clusterName, commitlogSync, startupTimeout, stopTimeout, seeds);
   }
 
   /** host:port of the CQL native transport, as the driver's contact point. */

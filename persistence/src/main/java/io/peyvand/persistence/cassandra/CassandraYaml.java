@@ -2,7 +2,10 @@ package io.peyvand.persistence.cassandra;
 
 import java.nio.file.Path;
 
-/** The cassandra.yaml of an embedded node: a single local node, small and quick to start. */
+/**
+ * The cassandra.yaml of an embedded node: small and quick to start; a single local node, or one
+ * node of a local ring (nodes on 127.0.0.1, 127.0.0.2, ... with the same ports and seeds).
+ */
 final class CassandraYaml {
   private CassandraYaml() {}
 
@@ -27,7 +30,7 @@ final class CassandraYaml {
         %sseed_provider:
           - class_name: org.apache.cassandra.locator.SimpleSeedProvider
             parameters:
-              - seeds: "%s:%d"
+              - seeds: "%s"
         listen_address: %s
         rpc_address: %s
         storage_port: %d
@@ -45,7 +48,7 @@ final class CassandraYaml {
         home.resolve("data/hints"),
         home.resolve("data/cdc_raw"),
         commitlog,
-        s.address(), s.storagePort(),
+        s.seedList(),
         s.address(), s.address(),
         s.storagePort(), s.cqlPort());
   }

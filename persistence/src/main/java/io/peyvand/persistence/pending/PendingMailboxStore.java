@@ -7,6 +7,8 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +25,7 @@ public final class PendingMailboxStore {
   private final Prepared insert;
   private final Prepared delete;
   private final Prepared select;
+  private final Prepared platforms;
 
   /**
    * A statement prepared on first use, and prepared again if that failed (e.g. the node was
@@ -61,6 +64,8 @@ public final class PendingMailboxStore {
         + ".pending_mailboxes WHERE platform_id = ? AND bucket = ? AND mailbox = ?");
     this.select = new Prepared("SELECT mailbox FROM " + keyspace
         + ".pending_mailboxes WHERE platform_id = ? AND bucket = ?");
+    this.platforms = new Prepared("SELECT DISTINCT platform_id, bucket FROM " + keyspace
+        + ".pending_mailboxes");
   }
 
   /** The bucket a mailbox's row lives in. */
@@ -89,6 +94,18 @@ public final class PendingMailboxStore {
           .thenCompose(rs -> collect(rs, found)));
     }
     return all;
+  }
+
+  /**
+   * Every platform that has a row in any bucket: those for which some mailbox or group holds
+   * items. Reads one partition key per (platform, bucket), so its cost grows with the platforms,
+   * never with the mailboxes.
+   */
+  public CompletionStage<Set<String>> platforms() {
+    return session.thenCombine(platforms.get(), (s, ps) -> s.executeAsync(ps.bind()))
+        .thenCompose(stage -> stage)
+        .thenCompose(rs -> collect(rs, new ArrayList<>()))
+        .thenApply(TreeSet::new);
   }
 
   private static CompletionStage<List<String>> collect(AsyncResultSet rs, List<String> found) {

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.peyvand.broker.ingress.Peer;
 import io.peyvand.broker.ingress.PeerAuthentication;
+import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,11 @@ import org.apache.pekko.stream.javadsl.Flow;
 /**
  * The HTTP port's routes: {@code GET /health/ready} (200 when ready, 503 with the reasons
  * otherwise, JSON), {@code GET /health/alive} (200 while the process runs), {@code GET /metrics}
- * (Prometheus text) and {@code /v1/ws}, the WebSocket sessions (503 until the node has started;
- * a request that is not a WebSocket upgrade is rejected with 400). With TLS, health and metrics
- * need no client certificate (probes have none); {@code /v1/ws} is refused with 403 without a
+ * (Prometheus text), {@code GET /cluster} (the cluster as this node sees it, and the shards it
+ * hosts, JSON: {@link ClusterStatus}) and {@code /v1/ws}, the WebSocket sessions (503 until the node has started;
+ * a request that is not a WebSocket upgrade is rejected with 400). With TLS, health, metrics
+ * and the cluster view need no client certificate (probes have none; they tell nothing about any
+ * platform's traffic); {@code /v1/ws} is refused with 403 without a
  * valid one, and its session then acts for the certificate's platform only.
  */
 public final class HttpEndpoints extends AllDirectives {
@@ -37,6 +40,7 @@ public final class HttpEndpoints extends AllDirectives {
 
   private final Readiness readiness;
   private final Metrics metrics;
+  private final ClusterStatus cluster;
   private final PeerAuthentication authentication;
   private final CompletionStage<BiFunction<Peer, Optional<InetAddress>,
       Flow<Message, Message, NotUsed>>> webSocket;
@@ -45,11 +49,13 @@ public final class HttpEndpoints extends AllDirectives {
    * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
    * the handler of a WebSocket connection from a peer once the node can hold sessions.
    */
-  public HttpEndpoints(Readiness readiness, Metrics metrics, PeerAuthentication authentication,
+  public HttpEndpoints(Readiness readiness, Metrics metrics, ClusterStatus cluster,
+      PeerAuthentication authentication,
       CompletionStage<BiFunction<Peer, Optional<InetAddress>,
           Flow<Message, Message, NotUsed>>> webSocket) {
     this.readiness = readiness;
     this.metrics = metrics;
+    this.cluster = cluster;
     this.authentication = authentication;
     this.webSocket = webSocket;
   }
@@ -59,6 +65,8 @@ public final class HttpEndpoints extends AllDirectives {
         path(segment("health").slash("ready"), () -> get(this::ready)),
         path(segment("health").slash("alive"), () -> get(() -> complete(StatusCodes.OK, "alive\n"))),
         path("metrics", () -> get(this::metrics)),
+        path("cluster", () -> get(() -> complete(HttpResponse.create().withEntity(
+            HttpEntities.create(ContentTypes.APPLICATION_JSON, cluster.toJson()))))),
         path(segment("v1").slash("ws"), this::webSocket));
   }
 

@@ -1,0 +1,54 @@
+package io.peyvand.persistence.cassandra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cassandra.yaml a node is started with: a single node is its own seed (as before rings
+ * existed); a node of a local ring listens on its own address and names the ring's seeds at the
+ * shared storage port, under the ring's cluster name.
+ */
+class CassandraYamlTest {
+  private static final Path HOME = Path.of("/tmp/node");
+
+  @Test
+  void aSingleNodeIsItsOwnSeed() {
+    CassandraNodeSettings settings = CassandraNodeSettings.fromConfig(ConfigFactory.load());
+    assertEquals("", settings.seeds());
+    String yaml = CassandraYaml.render(settings, HOME);
+    assertTrue(yaml.contains("- seeds: \"127.0.0.1:7000\""), yaml);
+    assertTrue(yaml.contains("listen_address: 127.0.0.1"), yaml);
+  }
+
+  @Test
+  void aRingNodeListensOnItsAddressAndNamesTheRingsSeeds() {
+    CassandraNodeSettings settings = CassandraNodeSettings.fromConfig(ConfigFactory.parseString("""
+        peyvand.cassandra.embedded {
+          address = "127.0.0.2"
+          storage-port = 7010
+          jmx-port = 7212
+          seeds = "127.0.0.1, 127.0.0.3"
+          cluster-name = "peyvand-local-ring"
+        }
+        """).withFallback(ConfigFactory.load()));
+    String yaml = CassandraYaml.render(settings, HOME);
+    assertTrue(yaml.contains("- seeds: \"127.0.0.1:7010,127.0.0.3:7010\""), yaml);
+    assertTrue(yaml.contains("listen_address: 127.0.0.2"), yaml);
+    assertTrue(yaml.contains("rpc_address: 127.0.0.2"), yaml);
+    assertTrue(yaml.contains("storage_port: 7010"), yaml);
+    assertTrue(yaml.contains("cluster_name: 'peyvand-local-ring'"), yaml);
+    assertEquals("127.0.0.2:9042", settings.cqlContactPoint());
+  }
+
+  @Test
+  void theOlderConstructorStillMakesASingleNode() {
+    CassandraNodeSettings settings = new CassandraNodeSettings(HOME, "127.0.0.1", 9042, 7000, 7199,
+        "1G", "c", "periodic", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1));
+    assertEquals("127.0.0.1:7000", settings.seedList());
+    assertEquals("127.0.0.1:7000", settings.withPorts(9043, 7000, 7200).seedList());
+  }
+}
