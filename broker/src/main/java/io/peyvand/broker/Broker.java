@@ -96,9 +96,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The composition root: wires one broker node into an actor system. {@link #start} binds the HTTP
  * port first (so that {@code /health/ready} can say why the node is not ready yet), joins the
- * cluster, applies the schema (retrying while Cassandra is unreachable), starts the sharded
- * entities, registers the bootstrap platforms, and then opens sessions: WebSocket on the HTTP port
- * ({@code /v1/ws}, refused with 503 until then) and the gRPC port, bound last. Main and the
+ * cluster ({@link ClusterJoin}: seed nodes, Pekko Management bootstrap, or itself), applies the
+ * schema (retrying while Cassandra is unreachable), starts the sharded entities, registers the
+ * bootstrap platforms, and then opens sessions: WebSocket on the HTTP port ({@code /v1/ws},
+ * refused with 503 until then) and the gRPC port, bound last. Main and the
  * integration tests start the broker the same way.
  *
  * <p>With {@code peyvand.tls.enabled} both ports speak TLS 1.3 ({@link ServerTls}); each request's
