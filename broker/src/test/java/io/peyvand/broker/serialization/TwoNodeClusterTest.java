@@ -82,6 +82,28 @@ class TwoNodeClusterTest {
       sleep(50);
     }
     assertEquals(2, upMembers(nodeA.system()), "both nodes are up");
+    // Up is not enough: until node B's shard region has registered with the coordinator, every
+    // shard is allocated to node A (seen once on a loaded machine).
+    deadline = System.nanoTime() + WAIT.toNanos();
+    while (mailboxRegions(nodeA.system()) < 2 && System.nanoTime() < deadline) {
+      sleep(100);
+    }
+    assertEquals(2, mailboxRegions(nodeA.system()), "both nodes host mailbox shards");
+  }
+
+  private static int mailboxRegions(ActorSystem<?> system) {
+    try {
+      return org.apache.pekko.actor.typed.javadsl.AskPattern
+          .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+              org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
+              ClusterSharding.get(system).shardState(),
+              replyTo -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+                  UserMailbox.ENTITY_KEY, Duration.ofSeconds(3), replyTo),
+              Duration.ofSeconds(5), system.scheduler())
+          .toCompletableFuture().get().getRegions().size();
+    } catch (Exception notYet) {
+      return 0;
+    }
   }
 
   private static int upMembers(ActorSystem<?> system) {
