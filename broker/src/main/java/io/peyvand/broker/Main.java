@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -253,7 +254,21 @@ public final class Main {
     if (cassandra != null) {
       cassandra.close();
     }
-    return 0;
+    return exitCode(CoordinatedShutdown.get(system).getShutdownReason());
+  }
+
+  /** Exit status of a node downed by the cluster (Split Brain Resolver, or an operator's down). */
+  static final int DOWNED = 3;
+
+  /**
+   * 0 after a stop the node was asked for (SIGTERM, Ctrl-C, leaving the cluster); {@link #DOWNED}
+   * when the cluster downed it (the Split Brain Resolver on the minority side of a partition),
+   * so that a supervisor restarting on failure (systemd {@code Restart=on-failure}) starts it
+   * again and it rejoins as a new incarnation.
+   */
+  static int exitCode(Optional<CoordinatedShutdown.Reason> reason) {
+    return reason.filter(CoordinatedShutdown.clusterDowningReason()::equals)
+        .map(r -> DOWNED).orElse(0);
   }
 
   private static void printListening(Broker broker, CassandraNode cassandra) {
