@@ -24,7 +24,8 @@ import org.apache.pekko.actor.ActorSystem;
 /**
  * One platform adapter connected to the cluster: the ONE place that decides which broker node it
  * talks to. For now it does its own failover: a {@link PeyvandClient} on node i; when its session
- * is lost and not regained within {@code failoverAfter}, that client is closed (its unanswered
+ * is lost and not regained within {@code failoverAfter} (a new client first gets a whole
+ * welcome-timeout to connect: on a busy machine a Welcome can take seconds), that client is closed (its unanswered
  * submits fail, and the traffic resubmits them with the same message id) and a client is opened on
  * the next node of the list. The SDK's own failover over a list of brokers, once it exists, replaces
  * {@link #watch} and {@link #open}: build one client with every node's endpoint instead.
@@ -36,6 +37,7 @@ import org.apache.pekko.actor.ActorSystem;
  * about 6 s.
  */
 final class ClusterAdapter implements AutoCloseable {
+  private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(5);
   private final String name;
   private final String platform;
   private final List<BrokerEndpoint> nodes;
@@ -48,6 +50,8 @@ final class ClusterAdapter implements AutoCloseable {
   private volatile PeyvandClient client;
   private volatile int node;
   private volatile long disconnectedSince;
+  /** When the current client was opened: it gets a whole welcome-timeout before it is judged. */
+  private volatile long openedAt;
   private volatile boolean closed;
   private ScheduledFuture<?> watching;
 
@@ -137,7 +141,8 @@ final class ClusterAdapter implements AutoCloseable {
       disconnectedSince = now;
       return;
     }
-    if (now - disconnectedSince < failoverAfter.toNanos()) {
+    if (now - disconnectedSince < failoverAfter.toNanos()
+        || now - openedAt < WELCOME_TIMEOUT.plus(failoverAfter).toNanos()) {
       return;
     }
     int from = node;
@@ -154,6 +159,7 @@ final class ClusterAdapter implements AutoCloseable {
   }
 
   private PeyvandClient open(int index) {
+    openedAt = System.nanoTime();
     BrokerEndpoint endpoint = nodes.get(index);
     return PeyvandClient.builder()
         .broker(endpoint)
@@ -164,7 +170,7 @@ final class ClusterAdapter implements AutoCloseable {
         .deliveryHandler(handler)
         .deduplicate(false)
         .keepAliveInterval(Duration.ofSeconds(2))
-        .welcomeTimeout(Duration.ofSeconds(5))
+        .welcomeTimeout(WELCOME_TIMEOUT)
         .reconnectBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2))
         .submitTimeout(Duration.ofSeconds(10))
         .submitRetry(new RetryPolicy(3, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2),

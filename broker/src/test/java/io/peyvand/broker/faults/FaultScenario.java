@@ -35,12 +35,14 @@ abstract class FaultScenario {
   private static final double ON_TIME_SHARE = 0.95;
   private static final long ACCEPT_WITHIN = Duration.ofSeconds(3).toNanos();
   private static final long DELIVER_WITHIN = Duration.ofSeconds(10).toNanos();
+  /** Traffic goes on at most this long past the settle time while it is not back yet. */
+  private static final int EXTRA_SECONDS = 60;
 
   /** What every scenario takes from the command line (or an IT). */
   record Options(double rate, int warmupSeconds, int settleSeconds, int usersPerPlatform,
       int sessionsPerPlatform, int drainSeconds, int graceSeconds, Path baseDir) {
     static Options defaults() {
-      return new Options(200, 15, 30, 20, 2, 60, 30,
+      return new Options(100, 30, 30, 20, 2, 60, 30,
           Path.of(System.getProperty("peyvand.faults.dir", "target/faults")));
     }
 
@@ -180,11 +182,22 @@ abstract class FaultScenario {
           options.warmupSeconds()));
       context.sleepSeconds(options.warmupSeconds());
       long warmedUp = System.nanoTime();
+      long[] before = ledger.latencies(warmedUp - Duration.ofSeconds(options.warmupSeconds() / 2)
+          .toNanos(), warmedUp);
+      context.log(String.format(Locale.ROOT, "before the fault: accepted p50 %d ms, p99 %d ms;"
+          + " received p50 %d ms, p99 %d ms", before[0], before[1], before[2], before[3]));
+      context.figure("before-p99", before[1] + "/" + before[3] + "ms");
 
       inject(context);
 
-      context.log("fault over; traffic goes on for " + options.settleSeconds() + " s");
+      context.log("fault over; traffic goes on for " + options.settleSeconds() + " s, longer"
+          + " (at most " + EXTRA_SECONDS + " s) until it is back");
       context.sleepSeconds(options.settleSeconds());
+      long extraEnd = System.nanoTime() + Duration.ofSeconds(EXTRA_SECONDS).toNanos();
+      while (!recovered(context, ledger, System.nanoTime() - DELIVER_WITHIN
+          - Duration.ofSeconds(1).toNanos()) && System.nanoTime() < extraEnd) {
+        Thread.sleep(1000);
+      }
       traffic.stopSending();
       long trafficEnd = System.nanoTime();
       context.log("traffic stopped after " + traffic.created() + " messages; draining");
@@ -248,6 +261,35 @@ abstract class FaultScenario {
     return s.toString();
   }
 
+  /** Whether the traffic is back after every marked instant, judging seconds up to {@code end}. */
+  private boolean recovered(Context context, Ledger ledger, long end) {
+    List<Ledger.Second> timeline = ledger.timeline(end, ACCEPT_WITHIN, DELIVER_WITHIN);
+    for (long from : context.recoveryFrom) {
+      if (backAt(timeline, ledger.secondsSinceStart(from), ledger.second(end)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The first second from {@code at} on that starts three consecutive seconds with at least
+   * ON_TIME_SHARE of their messages on time; -1 if none before {@code end}.
+   */
+  private static int backAt(List<Ledger.Second> timeline, double at, int end) {
+    for (int s = (int) Math.floor(at); s + 2 < end && s + 2 < timeline.size(); s++) {
+      boolean allOnTime = true;
+      for (int k = s; k < s + 3; k++) {
+        Ledger.Second second = timeline.get(k);
+        allOnTime &= second.sent() > 0 && second.onTime() >= ON_TIME_SHARE * second.sent();
+      }
+      if (allOnTime) {
+        return s;
+      }
+    }
+    return -1;
+  }
+
   /**
    * The longest recovery over the marked instants, in seconds; -1 when the traffic did not come
    * back before it stopped (then the run fails).
@@ -255,20 +297,9 @@ abstract class FaultScenario {
   private double recovery(Context context, Ledger ledger, List<Ledger.Second> timeline,
       long trafficEnd) {
     double longest = 0;
-    int end = ledger.second(trafficEnd);
     for (long from : context.recoveryFrom) {
       double at = ledger.secondsSinceStart(from);
-      int back = -1;
-      for (int s = (int) Math.floor(at); s + 2 < end && back < 0; s++) {
-        boolean allOnTime = true;
-        for (int k = s; k < s + 3; k++) {
-          Ledger.Second second = timeline.get(k);
-          allOnTime &= second.sent() > 0 && second.onTime() >= ON_TIME_SHARE * second.sent();
-        }
-        if (allOnTime) {
-          back = s;
-        }
-      }
+      int back = backAt(timeline, at, ledger.second(trafficEnd));
       if (back < 0) {
         context.fail(String.format(Locale.ROOT, "traffic not back (%.0f%% on time) before the"
             + " traffic stopped, from %.1f s", ON_TIME_SHARE * 100, at));

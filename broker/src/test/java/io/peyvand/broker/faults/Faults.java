@@ -36,15 +36,16 @@ public final class Faults implements Callable<Integer> {
       description = "kill, cassandra, partition, scale-out, rolling-restart or all")
   String scenario;
 
-  @Option(names = "--rate", description = "New messages per second, all platforms (default 200).")
-  double rate = 200;
+  @Option(names = "--rate", description = "New messages per second, all platforms (default 100).")
+  double rate = 100;
 
   @Option(names = "--seconds",
-      description = "Traffic after the fault is over, in seconds (default 30).")
+      description = "Traffic after the fault is over, in seconds (default 30; up to 60 more"
+          + " while the traffic is not back).")
   int seconds = 30;
 
-  @Option(names = "--warmup", description = "Traffic before the fault, in seconds (default 15).")
-  int warmup = 15;
+  @Option(names = "--warmup", description = "Traffic before the fault, in seconds (default 30).")
+  int warmup = 30;
 
   @Option(names = "--users", description = "Users per platform (default 20).")
   int users = 20;

@@ -262,6 +262,38 @@ final class Ledger {
     }
   }
 
+  /**
+   * The 50th and 99th percentiles, in ms, of first send to answer (accepted) and to first receipt
+   * of the messages first sent between the two instants: {p50 accept, p99 accept, p50 receive,
+   * p99 receive}; -1 where none.
+   */
+  long[] latencies(long fromNanos, long toNanos) {
+    List<Long> accept = new ArrayList<>();
+    List<Long> receive = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      synchronized (e) {
+        if (e.firstSentNanos < fromNanos || e.firstSentNanos >= toNanos) {
+          continue;
+        }
+        if (e.answeredNanos >= 0 && (e.accepted || e.duplicateAnswered)) {
+          accept.add((e.answeredNanos - e.firstSentNanos) / 1_000_000);
+        }
+        if (e.firstReceivedNanos >= 0) {
+          receive.add((e.firstReceivedNanos - e.firstSentNanos) / 1_000_000);
+        }
+      }
+    }
+    accept.sort(null);
+    receive.sort(null);
+    return new long[] {percentile(accept, 0.5), percentile(accept, 0.99),
+        percentile(receive, 0.5), percentile(receive, 0.99)};
+  }
+
+  private static long percentile(List<Long> sorted, double p) {
+    return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1,
+        Math.floor(p * sorted.size())));
+  }
+
   /** One second of the timeline. */
   record Second(int second, int sent, int accepted, int delivered, int refused, int onTime) {}
 
