@@ -5,7 +5,6 @@ import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.NotAnsweredException;
 import io.peyvand.protocol.sdk.PeyvandClient;
-import io.peyvand.protocol.sdk.RetryPolicy;
 import io.peyvand.protocol.sdk.SessionListener;
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.v1.Envelope;
@@ -34,7 +33,8 @@ import org.apache.pekko.actor.ActorSystem;
  * node or this class moved it; each with its time, so that a scenario can count them per fault.
  * The client is built with {@code deduplicate(false)} so that every copy the broker pushes reaches
  * the {@link Ledger}, and with a 2 s keep-alive so that a frozen node (SIGSTOP) is noticed within
- * about 6 s.
+ * about 6 s. Submits keep the SDK's defaults (5 attempts, 60 s submit-timeout), as a platform's
+ * adapter would: shorter timeouts resubmit sooner and, on a loaded cluster, pile retries onto it.
  */
 final class ClusterAdapter implements AutoCloseable {
   private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(5);
@@ -172,9 +172,6 @@ final class ClusterAdapter implements AutoCloseable {
         .keepAliveInterval(Duration.ofSeconds(2))
         .welcomeTimeout(WELCOME_TIMEOUT)
         .reconnectBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2))
-        .submitTimeout(Duration.ofSeconds(10))
-        .submitRetry(new RetryPolicy(3, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2),
-            0.2)))
         .sessionListener(new SessionListener() {
           @Override
           public void onConnected(Welcome welcome) {

@@ -42,7 +42,7 @@ abstract class FaultScenario {
   record Options(double rate, int warmupSeconds, int settleSeconds, int usersPerPlatform,
       int sessionsPerPlatform, int drainSeconds, int graceSeconds, Path baseDir) {
     static Options defaults() {
-      return new Options(100, 30, 30, 20, 2, 60, 30,
+      return new Options(50, 30, 30, 20, 2, 90, 30,
           Path.of(System.getProperty("peyvand.faults.dir", "target/faults")));
     }
 

@@ -36,8 +36,8 @@ public final class Faults implements Callable<Integer> {
       description = "kill, cassandra, partition, scale-out, rolling-restart or all")
   String scenario;
 
-  @Option(names = "--rate", description = "New messages per second, all platforms (default 100).")
-  double rate = 100;
+  @Option(names = "--rate", description = "New messages per second, all platforms (default 50).")
+  double rate = 50;
 
   @Option(names = "--seconds",
       description = "Traffic after the fault is over, in seconds (default 30; up to 60 more"
@@ -78,7 +78,7 @@ public final class Faults implements Callable<Integer> {
           + scenario + "; one of " + SCENARIOS.keySet() + " or all");
     }
     FaultScenario.Options options = new FaultScenario.Options(rate, warmup, seconds, users,
-        sessions, 60, 30, dir);
+        sessions, 90, 30, dir);
     List<FaultScenario.Result> outcomes = new ArrayList<>();
     for (String name : names) {
       FaultScenario.Result result;
