@@ -46,9 +46,11 @@ abstract class FaultScenario {
           Path.of(System.getProperty("peyvand.faults.dir", "target/faults")));
     }
 
-    Options withSettle(int seconds) {
-      return new Options(rate, warmupSeconds, seconds, usersPerPlatform, sessionsPerPlatform,
-          drainSeconds, graceSeconds, baseDir);
+    /** The integration tests' options: shorter warm-up and settle time. */
+    static Options forCi() {
+      Options d = defaults();
+      return new Options(d.rate(), 20, 15, d.usersPerPlatform(), d.sessionsPerPlatform(),
+          d.drainSeconds(), d.graceSeconds(), d.baseDir());
     }
   }
 
@@ -213,6 +215,7 @@ abstract class FaultScenario {
       List<Ledger.Second> timeline = ledger.timeline(trafficEnd, ACCEPT_WITHIN, DELIVER_WITHIN);
       printTimeline(progress, timeline, ledger.second(warmedUp));
       verify(context, figures);
+      journal(context, figures);
 
       int reconnects = adapters.stream().mapToInt(ClusterAdapter::reconnects).sum();
       double recovery = recovery(context, ledger, timeline, trafficEnd);
@@ -250,6 +253,27 @@ abstract class FaultScenario {
       }
       adapters.forEach(ClusterAdapter::close);
       system.terminate();
+    }
+  }
+
+  /**
+   * The journal check of every scenario ({@link JournalCheck}), and where each lost message is in
+   * its recipient's journal, if anywhere.
+   */
+  private void journal(Context c, Ledger.Figures figures) {
+    JournalCheck.Report journal = JournalCheck.check(c.cluster.session(), c.cluster.keyspace());
+    c.figure("journal-mailboxes", journal.mailboxes());
+    c.figure("max-incarnations", journal.maxWriters());
+    c.figure("journal-violations", journal.violations().size());
+    journal.violations().stream().limit(10).forEach(v -> c.log("journal: " + v));
+    c.check(journal.mailboxes() > 0, "no mailbox in the journal");
+    c.check(journal.violations().isEmpty(), journal.violations().size()
+        + " journal violations (a mailbox written by two incarnations at once, or a gap)");
+    for (String lost : figures.lostSample()) {
+      String id = lost.substring(0, lost.indexOf("->"));
+      String recipient = lost.substring(lost.indexOf("->") + 2);
+      c.log("lost " + id + " to " + recipient + ": in its journal at "
+          + JournalCheck.find(c.cluster.session(), c.cluster.keyspace(), recipient, id));
     }
   }
 

@@ -25,6 +25,43 @@ final class JournalCheck {
   /** What the check found. */
   record Report(int mailboxes, long rows, int maxWriters, List<String> violations) {}
 
+  /**
+   * Where a message is in its recipient's journal: "seq N (writer W)" for each row of
+   * {@code UserMailbox|recipient} whose event bytes contain the message id; empty if none does.
+   */
+  static List<String> find(CqlSession session, String keyspace, String recipient,
+      String messageId) {
+    List<String> found = new ArrayList<>();
+    byte[] id = messageId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (Row row : session.execute(SimpleStatement.newInstance("SELECT sequence_nr, writer_uuid,"
+        + " event FROM " + keyspace + ".messages WHERE persistence_id = ? AND partition_nr = 0",
+        "UserMailbox|" + recipient))) {
+      java.nio.ByteBuffer event = row.getByteBuffer("event");
+      byte[] bytes = new byte[event == null ? 0 : event.remaining()];
+      if (event != null) {
+        event.duplicate().get(bytes);
+      }
+      if (indexOf(bytes, id) >= 0) {
+        found.add("seq " + row.getLong("sequence_nr") + " (writer " + row.getString("writer_uuid")
+            + ")");
+      }
+    }
+    return found;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   static Report check(CqlSession session, String keyspace) {
     Map<String, TreeMap<Long, List<String>>> byMailbox = new HashMap<>();
     long rows = 0;
