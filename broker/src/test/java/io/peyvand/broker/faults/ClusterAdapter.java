@@ -32,8 +32,9 @@ import org.apache.pekko.actor.ActorSystem;
  * <p>Counts reconnects: sessions welcomed after the first, whether the SDK reconnected to the same
  * node or this class moved it; each with its time, so that a scenario can count them per fault.
  * The client is built with {@code deduplicate(false)} so that every copy the broker pushes reaches
- * the {@link Ledger}, and with a 2 s keep-alive so that a frozen node (SIGSTOP) is noticed within
- * about 6 s. Submits keep the SDK's defaults (5 attempts, 60 s submit-timeout), as a platform's
+ * the {@link Ledger}, and with a 5 s keep-alive so that a frozen node (SIGSTOP) is noticed within
+ * about 15 s (not shorter: the broker answers a Ping after the submits before it, so a Pong can
+ * wait seconds behind slow submits, and a 2 s keep-alive reconnected healthy sessions). Submits keep the SDK's defaults (5 attempts, 60 s submit-timeout), as a platform's
  * adapter would: shorter timeouts resubmit sooner and, on a loaded cluster, pile retries onto it.
  */
 final class ClusterAdapter implements AutoCloseable {
@@ -169,7 +170,7 @@ final class ClusterAdapter implements AutoCloseable {
         .actorSystem(system)
         .deliveryHandler(handler)
         .deduplicate(false)
-        .keepAliveInterval(Duration.ofSeconds(2))
+        .keepAliveInterval(Duration.ofSeconds(5))
         .welcomeTimeout(WELCOME_TIMEOUT)
         .reconnectBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2))
         .sessionListener(new SessionListener() {
