@@ -49,7 +49,11 @@ public final class Platform
   /**
    * Admits a platform, or renames it if registered under another name: a new one gets every
    * capability and {@code defaultOptedIn}; one registered before keeps what it configured since.
-   * Completes with the registration in force (configured, when new).
+   * Completes with the registration in force (configured, when new). Admission is two commands
+   * (Register, then Configure), so a retry after a lost answer, or another node admitting the same
+   * platform at once, can find it registered but never configured: it is configured then too,
+   * else it would keep {@code defaultOptedIn = false} for good (the fault harness saw every message
+   * to two of the four dev platforms refused RECIPIENT_NOT_ACCEPTING after a slow start).
    */
   public static CompletionStage<Registration> admit(ActorSystem<?> system, String platformId,
       String displayName, boolean defaultOptedIn, Duration askTimeout) {
@@ -57,13 +61,18 @@ public final class Platform
         ClusterSharding.get(system).entityRefFor(ENTITY_KEY, platformId);
     return AskPattern.<Command, Registration>ask(platform,
             replyTo -> new Register(displayName, replyTo), askTimeout, system.scheduler())
-        .thenCompose(registration -> !registration.created()
+        .thenCompose(registration -> !needsConfiguration(registration)
             ? CompletableFuture.completedFuture(registration)
             : AskPattern.<Command, Lookup>ask(platform,
                     replyTo -> new Configure(Capabilities.ALL, defaultOptedIn, replyTo),
                     askTimeout, system.scheduler())
                 .thenApply(lookup -> new Registration(
-                    lookup.info().orElse(registration.info()), true)));
+                    lookup.info().orElse(registration.info()), registration.created(), true)));
+  }
+
+  /** Whether {@link #admit} must still declare capabilities and the consent default. */
+  static boolean needsConfiguration(Registration registration) {
+    return registration.created() || !registration.configured();
   }
 
   public static Behavior<Command> create(String platformId, Clock clock) {
@@ -117,8 +126,12 @@ public final class Platform
     }
   }
 
-  /** The outcome of {@link Register}: the registration now in force; whether it is new. */
-  public record Registration(Info info, boolean created) implements ClusterMessage {}
+  /**
+   * The outcome of {@link Register}: the registration now in force; whether it is new; whether
+   * capabilities and the consent default were ever declared (Configure) since it was registered.
+   */
+  public record Registration(Info info, boolean created, boolean configured)
+      implements ClusterMessage {}
 
   /** The answer to {@link Get}: empty if the platform was never registered. */
   public record Lookup(Optional<Info> info) implements ClusterMessage {}
@@ -144,27 +157,27 @@ public final class Platform
 
   // State
 
-  /** Empty until registered. */
-  public record State(Optional<Info> info) {
-    public static final State EMPTY = new State(Optional.empty());
+  /** Empty until registered; {@code configured} once a PlatformConfigured was applied. */
+  public record State(Optional<Info> info, boolean configured) {
+    public static final State EMPTY = new State(Optional.empty(), false);
 
     public State apply(Event event) {
       if (event instanceof PlatformRegistered registered) {
         return new State(Optional.of(new Info(registered.platformId(), registered.displayName(),
-            registered.registeredAt(), Capabilities.ALL, false)));
+            registered.registeredAt(), Capabilities.ALL, false)), false);
       }
       Info current = info.orElseThrow(() -> new IllegalStateException(
           event.getClass().getSimpleName() + " before PlatformRegistered"));
       if (event instanceof PlatformRenamed renamed) {
-        return new State(Optional.of(current.withName(renamed.displayName())));
+        return new State(Optional.of(current.withName(renamed.displayName())), configured);
       }
       if (event instanceof PlatformConfigured configured) {
         return new State(Optional.of(new Info(current.platformId(), current.displayName(),
             current.registeredAt(), configured.capabilities(), configured.defaultOptedIn(),
-            current.quota())));
+            current.quota())), true);
       }
       if (event instanceof PlatformQuotaSet quotaSet) {
-        return new State(Optional.of(current.withQuota(quotaSet.quota())));
+        return new State(Optional.of(current.withQuota(quotaSet.quota())), configured);
       }
       throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
@@ -200,13 +213,16 @@ public final class Platform
       return Effect()
           .persist(new PlatformRegistered(platformId, register.displayName(),
               clock.instant().truncatedTo(ChronoUnit.MILLIS)))
-          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), true));
+          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), true,
+              s.configured()));
     }
     if (!state.info().get().displayName().equals(register.displayName())) {
       return Effect().persist(new PlatformRenamed(register.displayName()))
-          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), false));
+          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), false,
+              s.configured()));
     }
-    return Effect().reply(register.replyTo(), new Registration(state.info().get(), false));
+    return Effect().reply(register.replyTo(), new Registration(state.info().get(), false,
+        state.configured()));
   }
 
   private ReplyEffect<Event, State> onConfigure(State state, Configure configure) {

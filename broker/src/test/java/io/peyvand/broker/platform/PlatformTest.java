@@ -50,7 +50,7 @@ class PlatformTest {
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
         result = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     assertEquals(new Platform.PlatformRegistered("bale", "Bale", NOW), result.event());
-    assertEquals(new Platform.Registration(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false), true),
+    assertEquals(new Platform.Registration(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false), true, false),
         result.reply());
   }
 
@@ -86,7 +86,7 @@ class PlatformTest {
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
     platform.restart();
-    assertEquals(new Platform.State(Optional.of(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false))),
+    assertEquals(new Platform.State(Optional.of(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false)), false),
         platform.getState());
   }
 
@@ -104,6 +104,28 @@ class PlatformTest {
         configured.reply().info());
     assertTrue(platform.<Platform.Lookup>runCommand(
         replyTo -> new Platform.Configure(textOnly, true, replyTo)).hasNoEvents());
+  }
+
+  @Test
+  void aPlatformRegisteredButNeverConfiguredIsConfiguredByTheNextAdmission() {
+    Platform.Registration first = platform.<Platform.Registration>runCommand(
+        replyTo -> new Platform.Register("Bale", replyTo)).reply();
+    assertTrue(Platform.needsConfiguration(first));
+    // The answer to the first admission was lost before its Configure: the retry finds the
+    // platform registered, not created, and must still configure it.
+    Platform.Registration retry = platform.<Platform.Registration>runCommand(
+        replyTo -> new Platform.Register("Bale", replyTo)).reply();
+    assertFalse(retry.created());
+    assertFalse(retry.configured());
+    assertTrue(Platform.needsConfiguration(retry));
+    platform.<Platform.Lookup>runCommand(
+        replyTo -> new Platform.Configure(Capabilities.ALL, true, replyTo));
+    platform.restart();
+    Platform.Registration later = platform.<Platform.Registration>runCommand(
+        replyTo -> new Platform.Register("Bale", replyTo)).reply();
+    assertTrue(later.configured());
+    assertFalse(Platform.needsConfiguration(later), "a configured platform keeps its settings");
+    assertTrue(later.info().defaultOptedIn());
   }
 
   @Test

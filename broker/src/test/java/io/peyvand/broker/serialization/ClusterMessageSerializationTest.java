@@ -142,7 +142,7 @@ class ClusterMessageSerializationTest {
     all.add(new Platform.Configure(capabilities, true, ref.unsafeUpcast()));
     all.add(new Platform.SetQuota(new Quota(10, 20, 0, 0, 3), ref.unsafeUpcast()));
     all.add(new Platform.Get(ref.unsafeUpcast()));
-    all.add(new Platform.Registration(info, true));
+    all.add(new Platform.Registration(info, true, false));
     all.add(new Platform.Lookup(Optional.of(info)));
     all.add(new Platform.Lookup(Optional.empty()));
     // CertificateRevocations

@@ -1,0 +1,24 @@
+package io.peyvand.broker.faults;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Cassandra stops for 30 s under steady traffic (CassandraScenario, on a Cassandra node of its
+ * own): submissions are refused retryably or not answered, never accepted and lost; every node is
+ * not ready meanwhile and recovers by itself when Cassandra is back. Broker nodes in JVMs of their
+ * own on free ports; a shorter warm-up and settle time than {@code ./peyvand faults} to fit CI.
+ * Prints the scenario's summary line.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CassandraFaultIT {
+
+  @Test
+  void aCassandraOutageIsRefusedRetryablyAndTheBrokersRecoverByThemselves() throws Exception {
+    FaultScenario.Result result = new CassandraScenario().run(FaultScenario.Options.forCi(), System.out);
+    System.out.println(result.summary());
+    assertTrue(result.passed(), result.summary() + "\n" + String.join("\n", result.failures()));
+  }
+}

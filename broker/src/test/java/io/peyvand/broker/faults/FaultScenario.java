@@ -1,0 +1,362 @@
+package io.peyvand.broker.faults;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.persistence.cassandra.CassandraNode;
+import io.peyvand.persistence.testkit.SharedCassandra;
+import io.peyvand.protocol.sdk.DeliveryHandler;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.pekko.actor.ActorSystem;
+
+/**
+ * The frame every fault scenario runs in: a cluster of broker JVMs ({@link FaultCluster}), one
+ * {@link ClusterAdapter} per (platform, session) spread over the nodes, steady {@link Traffic}, a
+ * warm-up, the scenario's fault ({@link #inject}), traffic for {@code settle} seconds after the
+ * fault ended, then a drain (retries until every message is answered) and a grace period for the
+ * deliveries, and the {@link Ledger}'s check. Prints one summary line; the result says whether the
+ * run passed: lost = 0, unflagged duplicates = 0, no final refusal, every message answered in the
+ * end, and the scenario's own conditions.
+ *
+ * <p>Recovery time: for each instant the scenario marks ({@link Context#recoveryFrom}), the time
+ * from it to the first of three consecutive seconds in which at least 95% of the messages first
+ * sent were accepted within 3 s and received within 10 s of their first send ("traffic back:
+ * accepted and delivered flowing"); the longest one is reported.
+ */
+abstract class FaultScenario {
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+  private static final double ON_TIME_SHARE = 0.95;
+  private static final long ACCEPT_WITHIN = Duration.ofSeconds(3).toNanos();
+  private static final long DELIVER_WITHIN = Duration.ofSeconds(10).toNanos();
+  /** Traffic goes on at most this long past the settle time while it is not back yet. */
+  private static final int EXTRA_SECONDS = 60;
+
+  /** What every scenario takes from the command line (or an IT). */
+  record Options(double rate, int warmupSeconds, int settleSeconds, int usersPerPlatform,
+      int sessionsPerPlatform, int drainSeconds, int graceSeconds, Path baseDir) {
+    static Options defaults() {
+      return new Options(50, 30, 30, 20, 2, 90, 30,
+          Path.of(System.getProperty("peyvand.faults.dir", "target/faults")));
+    }
+
+    /** The integration tests' options: shorter warm-up and settle time. */
+    static Options forCi() {
+      Options d = defaults();
+      return new Options(d.rate(), 20, 15, d.usersPerPlatform(), d.sessionsPerPlatform(),
+          d.drainSeconds(), d.graceSeconds(), d.baseDir());
+    }
+  }
+
+  /** What a run found: its summary line, whether it passed, and why not. */
+  record Result(String name, String summary, boolean passed, List<String> failures) {}
+
+  /** What a scenario works with while it runs. */
+  final class Context {
+    final FaultCluster cluster;
+    final Ledger ledger;
+    final List<ClusterAdapter> adapters;
+    final Options options;
+    private final PrintStream progress;
+    private final List<Long> recoveryFrom = new ArrayList<>();
+    private final Map<String, String> figures = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    Context(FaultCluster cluster, Ledger ledger, List<ClusterAdapter> adapters, Options options,
+        PrintStream progress) {
+      this.cluster = cluster;
+      this.ledger = ledger;
+      this.adapters = adapters;
+      this.options = options;
+      this.progress = progress;
+    }
+
+    /** A progress line on stderr (or the IT's output), with the run's clock. */
+    void log(String line) {
+      progress.printf(Locale.ROOT, "[%s %6.1fs] %s%n", name(),
+          ledger.secondsSinceStart(System.nanoTime()), line);
+    }
+
+    /** Recovery is measured from now. */
+    void recoveryFrom(long nanos) {
+      recoveryFrom.add(nanos);
+    }
+
+    /** A figure of the scenario's own, printed in the summary line as key=value. */
+    void figure(String key, Object value) {
+      figures.put(key, String.valueOf(value));
+    }
+
+    /** A condition of the scenario failed. */
+    void fail(String reason) {
+      failures.add(reason);
+      log("FAILED: " + reason);
+    }
+
+    void check(boolean condition, String reason) {
+      if (!condition) {
+        fail(reason);
+      }
+    }
+
+    void sleepSeconds(double seconds) throws InterruptedException {
+      Thread.sleep((long) (seconds * 1000));
+    }
+
+    /** Reconnects of all adapters between the two instants. */
+    int reconnectsBetween(long from, long to) {
+      return adapters.stream().mapToInt(a -> a.reconnectsBetween(from, to)).sum();
+    }
+  }
+
+  /** The scenario's name as the command line spells it (kill, cassandra, ...). */
+  abstract String name();
+
+  /** Whether the scenario stops Cassandra, so needs a node of its own. */
+  boolean ownCassandra() {
+    return false;
+  }
+
+  /** Nodes the cluster may have at most (ports are reserved for them). */
+  int maxNodes() {
+    return 3;
+  }
+
+  /**
+   * Whether every second between the warm-up and the end of the traffic must have accepted
+   * messages (a change that must not stall the whole traffic, like a node joining).
+   */
+  boolean requiresSteadyAcceptance() {
+    return false;
+  }
+
+  /** Injects the fault and waits until it is over (repaired, or the cluster settled). */
+  abstract void inject(Context context) throws Exception;
+
+  /** The scenario's checks once the traffic drained. */
+  void verify(Context context, Ledger.Figures figures) throws Exception {
+  }
+
+  /** Runs the scenario; progress goes to {@code progress}. */
+  Result run(Options options, PrintStream progress) throws Exception {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path dir = options.baseDir().resolve(name() + "-" + stamp).toAbsolutePath();
+    String keyspace = "faults_" + name().replace('-', '_') + "_" + ProcessHandle.current().pid();
+    progress.printf("[%s] starting Cassandra and 3 broker nodes (logs in %s)%n", name(), dir);
+    CassandraNode cassandra = ownCassandra() ? FaultCluster.ownCassandra(dir.resolve("cassandra"))
+        : SharedCassandra.node();
+    ActorSystem system = ActorSystem.create("faults-adapters", ConfigFactory.parseString(
+        "pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+    List<ClusterAdapter> adapters = new ArrayList<>();
+    Traffic traffic = null;
+    try (FaultCluster cluster = FaultCluster.create(dir, keyspace, cassandra, ownCassandra(),
+        maxNodes(), line -> progress.printf("[%s] %s%n", name(), line))) {
+      long clusterBegun = System.nanoTime();
+      cluster.startAll(3, READY_TIMEOUT);
+      progress.printf(Locale.ROOT, "[%s] 3 nodes Up after %.1f s%n", name(),
+          (System.nanoTime() - clusterBegun) / 1e9);
+
+      Ledger ledger = Ledger.start();
+      DeliveryHandler handler = DeliveryHandler.of(ledger::received);
+      Map<String, List<ClusterAdapter>> byPlatform = new LinkedHashMap<>();
+      int index = 0;
+      for (String platform : FaultCluster.PLATFORMS) {
+        for (int k = 0; k < options.sessionsPerPlatform(); k++) {
+          ClusterAdapter adapter = new ClusterAdapter(platform + "-" + (k + 1), platform,
+              cluster.endpoints(3), index++, system, handler, Duration.ofMillis(1500));
+          adapter.start(Duration.ofSeconds(60));
+          adapters.add(adapter);
+          byPlatform.computeIfAbsent(platform, p -> new ArrayList<>()).add(adapter);
+        }
+      }
+      Context context = new Context(cluster, ledger, adapters, options, progress);
+      traffic = new Traffic(ledger, byPlatform, options.usersPerPlatform(), options.rate(),
+          "f" + Long.toString(System.currentTimeMillis(), 36));
+      traffic.start();
+      context.log(String.format(Locale.ROOT, "traffic at %.0f msg/s from %d adapter sessions"
+          + " (%s); warm-up %d s", options.rate(), adapters.size(), placement(adapters),
+          options.warmupSeconds()));
+      context.sleepSeconds(options.warmupSeconds());
+      long warmedUp = System.nanoTime();
+      long[] before = ledger.latencies(warmedUp - Duration.ofSeconds(options.warmupSeconds() / 2)
+          .toNanos(), warmedUp);
+      context.log(String.format(Locale.ROOT, "before the fault: accepted p50 %d ms, p99 %d ms;"
+          + " received p50 %d ms, p99 %d ms", before[0], before[1], before[2], before[3]));
+      context.figure("before-p99", before[1] + "/" + before[3] + "ms");
+
+      inject(context);
+
+      context.log("fault over; traffic goes on for " + options.settleSeconds() + " s, longer"
+          + " (at most " + EXTRA_SECONDS + " s) until it is back");
+      context.sleepSeconds(options.settleSeconds());
+      long extraEnd = System.nanoTime() + Duration.ofSeconds(EXTRA_SECONDS).toNanos();
+      while (!recovered(context, ledger, System.nanoTime() - DELIVER_WITHIN
+          - Duration.ofSeconds(1).toNanos()) && System.nanoTime() < extraEnd) {
+        Thread.sleep(1000);
+      }
+      traffic.stopSending();
+      long trafficEnd = System.nanoTime();
+      context.log("traffic stopped after " + traffic.created() + " messages; draining");
+      boolean answered = traffic.awaitAnswered(Duration.ofSeconds(options.drainSeconds()));
+      long graceEnd = System.nanoTime() + Duration.ofSeconds(options.graceSeconds()).toNanos();
+      while (ledger.undelivered() > 0 && System.nanoTime() < graceEnd) {
+        Thread.sleep(250);
+      }
+      if (!answered) {
+        context.log(ledger.unanswered().size() + " messages still unanswered after the drain");
+      }
+      Ledger.Figures figures = ledger.figures();
+      List<Ledger.Second> timeline = ledger.timeline(trafficEnd, ACCEPT_WITHIN, DELIVER_WITHIN);
+      printTimeline(progress, timeline, ledger.second(warmedUp));
+      verify(context, figures);
+      journal(context, figures);
+
+      int reconnects = adapters.stream().mapToInt(ClusterAdapter::reconnects).sum();
+      double recovery = recovery(context, ledger, timeline, trafficEnd);
+      int minAccepted = minAccepted(timeline, ledger.second(warmedUp), ledger.second(trafficEnd));
+      if (requiresSteadyAcceptance()) {
+        context.check(minAccepted > 0, "a second after the warm-up without accepted messages");
+      }
+      context.check(figures.lost() == 0, "lost=" + figures.lost() + " " + figures.lostSample());
+      context.check(figures.dupUnflagged() == 0, "dup-unflagged=" + figures.dupUnflagged());
+      context.check(figures.finalRefused() == 0, "refused-final=" + figures.finalRefused());
+      context.check(figures.neverAnswered() == 0, "never-answered=" + figures.neverAnswered());
+      context.check(figures.foreign() == 0, "deliveries of unknown message ids: "
+          + figures.foreign());
+
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "faults %s: nodes=3 rate=%.0f/s sent=%d accepted=%d dup-answered=%d refused%s"
+              + " refused-final=%d not-answered=%d never-answered=%d delivered=%d lost=%d"
+              + " dup-flagged=%d dup-unflagged=%d stored-twice=%d reconnects=%d recovery=%s"
+              + " min-accepted/s=%d",
+          name(), options.rate(), figures.sent(), figures.accepted(), figures.duplicateAnswered(),
+          figures.refusedText(), figures.finalRefused(), figures.notAnswered(),
+          figures.neverAnswered(), figures.delivered(), figures.lost(), figures.dupFlagged(),
+          figures.dupUnflagged(), figures.storedTwice(), reconnects,
+          recovery < 0 ? "none" : String.format(Locale.ROOT, "%.1fs", recovery), minAccepted));
+      context.figures.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+      boolean passed = context.failures.isEmpty();
+      line.append(passed ? " PASS" : " FAIL");
+      progress.printf("[%s] adapters: %s%n", name(), adapters.stream()
+          .map(a -> a.name() + " reconnects=" + a.reconnects() + " moves=" + a.moves())
+          .toList());
+      return new Result(name(), line.toString(), passed, List.copyOf(context.failures));
+    } finally {
+      if (traffic != null) {
+        traffic.close();
+      }
+      adapters.forEach(ClusterAdapter::close);
+      system.terminate();
+    }
+  }
+
+  /**
+   * The journal check of every scenario ({@link JournalCheck}), and where each lost message is in
+   * its recipient's journal, if anywhere.
+   */
+  private void journal(Context c, Ledger.Figures figures) {
+    JournalCheck.Report journal = JournalCheck.check(c.cluster.session(), c.cluster.keyspace());
+    c.figure("journal-mailboxes", journal.mailboxes());
+    c.figure("max-incarnations", journal.maxWriters());
+    c.figure("journal-violations", journal.violations().size());
+    journal.violations().stream().limit(10).forEach(v -> c.log("journal: " + v));
+    c.check(journal.mailboxes() > 0, "no mailbox in the journal");
+    c.check(journal.violations().isEmpty(), journal.violations().size()
+        + " journal violations (a mailbox written by two incarnations at once, or a gap)");
+    for (String lost : figures.lostSample()) {
+      String id = lost.substring(0, lost.indexOf("->"));
+      String recipient = lost.substring(lost.indexOf("->") + 2);
+      c.log("lost " + id + " to " + recipient + ": in its journal at "
+          + JournalCheck.find(c.cluster.session(), c.cluster.keyspace(), recipient, id));
+    }
+  }
+
+  private static String placement(List<ClusterAdapter> adapters) {
+    StringBuilder s = new StringBuilder();
+    for (ClusterAdapter a : adapters) {
+      s.append(s.length() > 0 ? ", " : "").append(a.name()).append("@node-").append(a.node() + 1);
+    }
+    return s.toString();
+  }
+
+  /** Whether the traffic is back after every marked instant, judging seconds up to {@code end}. */
+  private boolean recovered(Context context, Ledger ledger, long end) {
+    List<Ledger.Second> timeline = ledger.timeline(end, ACCEPT_WITHIN, DELIVER_WITHIN);
+    for (long from : context.recoveryFrom) {
+      if (backAt(timeline, ledger.secondsSinceStart(from), ledger.second(end)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The first second from {@code at} on that starts three consecutive seconds with at least
+   * ON_TIME_SHARE of their messages on time; -1 if none before {@code end}.
+   */
+  private static int backAt(List<Ledger.Second> timeline, double at, int end) {
+    for (int s = (int) Math.floor(at); s + 2 < end && s + 2 < timeline.size(); s++) {
+      boolean allOnTime = true;
+      for (int k = s; k < s + 3; k++) {
+        Ledger.Second second = timeline.get(k);
+        allOnTime &= second.sent() > 0 && second.onTime() >= ON_TIME_SHARE * second.sent();
+      }
+      if (allOnTime) {
+        return s;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The longest recovery over the marked instants, in seconds; -1 when the traffic did not come
+   * back before it stopped (then the run fails).
+   */
+  private double recovery(Context context, Ledger ledger, List<Ledger.Second> timeline,
+      long trafficEnd) {
+    double longest = 0;
+    for (long from : context.recoveryFrom) {
+      double at = ledger.secondsSinceStart(from);
+      int back = backAt(timeline, at, ledger.second(trafficEnd));
+      if (back < 0) {
+        context.fail(String.format(Locale.ROOT, "traffic not back (%.0f%% on time) before the"
+            + " traffic stopped, from %.1f s", ON_TIME_SHARE * 100, at));
+        return -1;
+      }
+      longest = Math.max(longest, Math.max(0, back - at));
+    }
+    return longest;
+  }
+
+  /** The fewest messages accepted in one second between warm-up and the end of the traffic. */
+  private static int minAccepted(List<Ledger.Second> timeline, int from, int to) {
+    int min = Integer.MAX_VALUE;
+    for (int s = from; s < to && s < timeline.size(); s++) {
+      min = Math.min(min, timeline.get(s).accepted());
+    }
+    return min == Integer.MAX_VALUE ? 0 : min;
+  }
+
+  private void printTimeline(PrintStream out, List<Ledger.Second> timeline, int warmedUp) {
+    out.printf("[%s] timeline (s: sent accepted delivered refused on-time%%)%n", name());
+    StringBuilder row = new StringBuilder();
+    for (Ledger.Second s : timeline) {
+      row.append(String.format(Locale.ROOT, "%s%3d: %3d %3d %3d %3d %3.0f%%  ",
+          s.second() == warmedUp ? "|" : " ", s.second(), s.sent(), s.accepted(), s.delivered(),
+          s.refused(), s.sent() == 0 ? 0.0 : 100.0 * s.onTime() / s.sent()));
+      if (s.second() % 4 == 3) {
+        out.printf("[%s] %s%n", name(), row);
+        row.setLength(0);
+      }
+    }
+    if (row.length() > 0) {
+      out.printf("[%s] %s%n", name(), row);
+    }
+  }
+}
