@@ -169,7 +169,7 @@ abstract class FaultScenario {
       for (String platform : FaultCluster.PLATFORMS) {
         for (int k = 0; k < options.sessionsPerPlatform(); k++) {
           ClusterAdapter adapter = new ClusterAdapter(platform + "-" + (k + 1), platform,
-              cluster.endpoints(3), index++, system, handler, Duration.ofMillis(1500));
+              cluster.endpoints(3), index++, system, handler);
           adapter.start(Duration.ofSeconds(60));
           adapters.add(adapter);
           byPlatform.computeIfAbsent(platform, p -> new ArrayList<>()).add(adapter);
