@@ -7,10 +7,9 @@ import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
+import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +67,7 @@ final class FaultCluster implements AutoCloseable {
       boolean ownCassandra, int maxNodes, Consumer<String> log) throws IOException {
     Files.createDirectories(dir);
     List<Ports> ports = new ArrayList<>();
-    int[] free = freePorts(maxNodes * 3);
+    int[] free = SharedCassandra.freePorts(maxNodes * 3);
     for (int i = 0; i < maxNodes; i++) {
       ports.add(new Ports(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
     }
@@ -86,7 +85,7 @@ final class FaultCluster implements AutoCloseable {
    * stops it.
    */
   static CassandraNode ownCassandra(Path dir) {
-    int[] free = freePorts(3);
+    int[] free = SharedCassandra.freePorts(3);
     return CassandraNode.start(new CassandraNodeSettings(dir.toAbsolutePath(), "127.0.0.1",
         free[0], free[1], free[2], System.getProperty("peyvand.test.cassandra-heap", "768M"),
         "peyvand-faults", "periodic", Duration.ofSeconds(180), Duration.ofSeconds(60)));
@@ -269,30 +268,6 @@ final class FaultCluster implements AutoCloseable {
       }
     }
     throw new IllegalStateException("cluster-config/conf/common.conf not found from " + cwd);
-  }
-
-  static int[] freePorts(int count) {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] free = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0);
-        free[i] = sockets[i].getLocalPort();
-      }
-      return free;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          if (s != null) {
-            s.close();
-          }
-        } catch (IOException ignored) {
-          // a probe socket
-        }
-      }
-    }
   }
 
   /** Stops every node (resuming paused ones first), drops the keyspace, stops its own Cassandra. */

@@ -39,7 +39,8 @@ public final class SharedCassandra {
     return node;
   }
 
-  static int[] freePorts(int count) {
+  /** {@code count} distinct ports free on this machine now (probe sockets, closed again). */
+  public static int[] freePorts(int count) {
     ServerSocket[] sockets = new ServerSocket[count];
     try {
       int[] ports = new int[count];
