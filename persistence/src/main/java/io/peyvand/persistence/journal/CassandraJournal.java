@@ -84,6 +84,8 @@ public final class CassandraJournal extends AsyncWriteJournal {
   private record Ready(CqlSession session, JournalStatements statements, JournalQueries queries,
       GroupCommitWriter writer) {}
 
+  private final java.time.Duration sendWithin;
+
   public CassandraJournal(Config pluginConfig) {
     Config config = context().system().settings().config();
     if (config.getBoolean("pekko.persistence.cassandra.events-by-tag.enabled")) {
@@ -93,6 +95,12 @@ public final class CassandraJournal extends AsyncWriteJournal {
           + " (pekko.persistence.journal.plugin = \"pekko.persistence.cassandra.journal\")");
     }
     this.settings = JournalSettings.fromConfig(config, pluginConfig);
+    // A write may be sent until shortly before Pekko's circuit breaker fails it (GroupCommitWriter):
+    // 80% of the call-timeout leaves the rest for the request itself.
+    java.time.Duration callTimeout = pluginConfig.hasPath("circuit-breaker.call-timeout")
+        ? pluginConfig.getDuration("circuit-breaker.call-timeout")
+        : config.getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout");
+    this.sendWithin = callTimeout.multipliedBy(8).dividedBy(10);
     log.info("Journal: Peyvand's group-commit journal on keyspace {} (partition size {}, up to {}"
         + " rows in one request, {} requests in flight, profile {})", settings.keyspace(),
         settings.targetPartitionSize(), settings.maxBatchRows(), settings.maxInFlight(),
@@ -148,13 +156,16 @@ public final class CassandraJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+    // Pekko's circuit breaker fails this call after its call-timeout, counted from now: the rows
+    // must not reach Cassandra after that (GroupCommitWriter).
+    long deadlineNanos = System.nanoTime() + sendWithin.toNanos();
     List<AtomicWrite> writes = new ArrayList<>();
     messages.forEach(writes::add);
     CompletableFuture<Ready> connection = ready();
     Ready r = connection.getNow(null);
     CompletableFuture<Iterable<Optional<Exception>>> result = r != null
-        ? write(r, writes)
-        : connection.thenCompose(now -> write(now, writes));
+        ? write(r, writes, deadlineNanos)
+        : connection.thenCompose(now -> write(now, writes, deadlineNanos));
     if (writes.isEmpty()) {
       return FutureConverters.asScala(result);
     }
@@ -180,7 +191,8 @@ public final class CassandraJournal extends AsyncWriteJournal {
     return FutureConverters.asScala(registered);
   }
 
-  private CompletableFuture<Iterable<Optional<Exception>>> write(Ready r, List<AtomicWrite> writes) {
+  private CompletableFuture<Iterable<Optional<Exception>>> write(Ready r, List<AtomicWrite> writes,
+      long deadlineNanos) {
     List<Optional<Exception>> rejections = new ArrayList<>(writes.size());
     List<CompletableFuture<Void>> durable = new ArrayList<>(writes.size());
     for (AtomicWrite write : writes) {
@@ -195,7 +207,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
         continue;
       }
       rejections.add(Optional.empty());
-      durable.add(r.writer().submit(rows, bytes));
+      durable.add(r.writer().submit(rows, bytes, deadlineNanos));
     }
     CompletableFuture<Void> all = durable.size() == 1
         ? durable.get(0)

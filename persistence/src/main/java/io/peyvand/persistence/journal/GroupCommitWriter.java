@@ -34,6 +34,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * and each completes with its own outcome. A write Cassandra rejects (or that times out alone)
  * fails only its own entity.
  *
+ * <p>A write is never sent after its entity was told it failed. Pekko Persistence fails a write
+ * that the journal has not completed within the circuit breaker's {@code call-timeout}; the entity
+ * restarts, and its next incarnation may write the same sequence number again. Had the old write
+ * still been sent (queued while Cassandra was away, or sent again alone after its group failed),
+ * it would have reached Cassandra with a newer timestamp than the new incarnation's row, replaced
+ * that row, and an acknowledged message could be lost. So each write carries a deadline, set by the
+ * journal a little before the call-timeout from when Pekko called it: a write still queued, or
+ * to be sent again, after it fails without being sent. A write sent before its deadline has an older timestamp than any write of a later
+ * incarnation, which can only be sent after the deadline: Cassandra keeps the later one.
+ *
  * <p>Each request's latency and outcome, and the writes completed, are counted in
  * {@link JournalMetrics} (a few adder increments per request, none per row).
  */
@@ -42,11 +52,25 @@ final class GroupCommitWriter {
   static final class Write {
     final List<BoundStatement> rows;
     final int bytes;
+    final long deadlineNanos;
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    Write(List<BoundStatement> rows, int bytes) {
+    Write(List<BoundStatement> rows, int bytes, long deadlineNanos) {
       this.rows = rows;
       this.bytes = bytes;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    boolean expired(long nowNanos) {
+      return nowNanos - deadlineNanos > 0;
+    }
+  }
+
+  /** A write not sent because its entity had been told it failed (the call-timeout passed). */
+  static final class WriteExpiredException extends RuntimeException {
+    WriteExpiredException() {
+      super("not sent: the write waited past the journal's call-timeout (Cassandra unavailable or"
+          + " overloaded); the entity was told it failed");
     }
   }
 
@@ -78,9 +102,12 @@ final class GroupCommitWriter {
     this.executor = executor;
   }
 
-  /** Queues one atomic write; the future completes when its rows are durable, or fails. */
-  CompletableFuture<Void> submit(List<BoundStatement> rows, int bytes) {
-    Write write = new Write(rows, bytes);
+  /**
+   * Queues one atomic write; the future completes when its rows are durable, or fails. It is not
+   * sent after {@code deadlineNanos} ({@link System#nanoTime()}): it fails instead.
+   */
+  CompletableFuture<Void> submit(List<BoundStatement> rows, int bytes, long deadlineNanos) {
+    Write write = new Write(rows, bytes, deadlineNanos);
     synchronized (this) {
       queue.add(write);
       scheduleDrainLocked();
@@ -113,16 +140,40 @@ final class GroupCommitWriter {
   private void drain() {
     while (true) {
       List<Write> group;
+      List<Write> expired = new ArrayList<>();
       synchronized (this) {
+        dropExpiredLocked(expired);
         if (inFlight >= maxInFlight || queue.isEmpty()) {
           drainScheduled = false;
+          expired.forEach(this::expire);
           return;
         }
         group = takeGroupLocked();
         inFlight++;
       }
+      expired.forEach(this::expire);
       send(group);
     }
+  }
+
+  /** Takes the writes at the head of the queue whose deadline passed. */
+  private void dropExpiredLocked(List<Write> into) {
+    long now = System.nanoTime();
+    // Deadlines nearly follow the queue's order (the same time after each call of the journal):
+    // every expired write is taken, wherever it is.
+    for (java.util.Iterator<Write> it = queue.iterator(); it.hasNext(); ) {
+      Write w = it.next();
+      if (w.expired(now)) {
+        it.remove();
+        into.add(w);
+      }
+    }
+  }
+
+  private void expire(Write w) {
+    writes.incrementAndGet();
+    metrics.writes(1);
+    w.done.completeExceptionally(new WriteExpiredException());
   }
 
   private List<Write> takeGroupLocked() {
@@ -174,6 +225,10 @@ final class GroupCommitWriter {
   }
 
   private void sendAlone(Write w) {
+    if (w.expired(System.nanoTime())) {
+      expire(w);
+      return;
+    }
     CompletionStage<AsyncResultSet> result;
     long started = System.nanoTime();
     try {
