@@ -13,12 +13,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * own on free ports; a shorter warm-up and settle time than {@code ./peyvand faults} to fit CI.
  * Prints the scenario's summary line.
  *
- * <p>Not in the default build: it found an acceptance that was never delivered (FAULTS.md, finding
- * 8, open), intermittently. Run it with {@code -Dpeyvand.faults.cassandra=on} or
+ * <p>Not in the default build: it found, intermittently, accepted messages that were never
+ * delivered (FAULTS.md, finding 8; the suspected cause is fixed, but one clean run does not prove
+ * an intermittent loss gone). Run it with {@code -Dpeyvand.faults.cassandra=on} or
  * {@code ./peyvand faults cassandra}.
  */
 @EnabledIfSystemProperty(named = "peyvand.faults.cassandra", matches = "on",
-    disabledReason = "intermittent loss under investigation (FAULTS.md finding 8); "
+    disabledReason = "intermittent loss, suspected cause fixed, not yet proven (FAULTS.md finding 8); "
         + "-Dpeyvand.faults.cassandra=on runs it")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CassandraFaultIT {
