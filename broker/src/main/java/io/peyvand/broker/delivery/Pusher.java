@@ -154,6 +154,17 @@ public final class Pusher {
   }
 
   /**
+   * The entity restarted (after a journal failure, in the same actor): nothing is in flight any
+   * more, and the next round chooses its session afresh and starts with a resume.
+   */
+  public void restarted() {
+    inFlight.clear();
+    session = null;
+    lastSession = null;
+    resumeNext = true;
+  }
+
+  /**
    * After recovery: items up to {@code highestSent} may have been pushed by the previous
    * incarnation and are flagged as redeliveries.
    */

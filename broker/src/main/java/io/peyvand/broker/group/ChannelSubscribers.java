@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Duration;
 import java.util.Collection;
@@ -228,6 +229,8 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   private final ChannelSettings settings;
   private final CountSink sink;
   private final SnapshotAdapter<State> snapshots;
+  // Every incarnation recovers from a fresh state, never from the one the last applied events to.
+  private final EmptyState<State> empty = new EmptyState<>(State::new);
 
   // Transient, on purpose: after a restart the count is reported again (the channel ignores what
   // it knew), so a crash between a change and its report loses nothing.
@@ -253,7 +256,7 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
 
   @Override
   public State emptyState() {
-    return new State();
+    return empty.pristine();
   }
 
   @Override
@@ -276,7 +279,7 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return (state, event) -> state.apply(event);
+    return (state, event) -> empty.writable(state).apply(event);
   }
 
   @Override

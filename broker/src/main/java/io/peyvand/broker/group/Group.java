@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
@@ -611,6 +612,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private long recoveredUpTo;
   private double tokens;
   private long tokensAtMs;
+  // Every incarnation recovers from a fresh state, never from the one the last applied events to.
+  private final EmptyState<State> empty;
 
   /** A reply held until the group is in the pending index of these platforms. */
   private record Awaiting(Set<String> platforms, Runnable reply) {}
@@ -636,11 +639,12 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     this.stream = Deliver.Stream.group(address);
     this.tokens = settings.postBurst();
     this.tokensAtMs = clock.millis();
+    this.empty = new EmptyState<>(() -> new State(settings));
   }
 
   @Override
   public State emptyState() {
-    return new State(settings);
+    return empty.pristine();
   }
 
   /**
@@ -662,8 +666,10 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          // Anything kept may have been pushed before the restart: flag it.
+          // Anything kept may have been pushed before the restart: flag it. The member lists
+          // may have been cached from a change whose write failed.
           pushers.clear();
+          memberIds.clear();
           recoveredUpTo = state.feed().lastSequence();
           if (!state.feed().platformsOwed().isEmpty()) {
             ensureRegistered(state.feed().platformsOwed());
@@ -1071,7 +1077,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       if (event instanceof MembersChanged || event instanceof GroupCreated) {
         memberIds.clear();
       }
-      return state.apply(event);
+      return empty.writable(state).apply(event);
     };
   }
 

@@ -3,6 +3,7 @@ package io.peyvand.broker.mailbox;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
@@ -207,6 +208,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final ClusterSharding sharding;
   private final ActorRef<StatusRecorded> confirmAdapter;
   private final MessageMetrics metrics;
+  // Every incarnation recovers from a fresh state, never from the one the last applied events to.
+  private final EmptyState<MailboxState> empty;
 
   // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
@@ -238,11 +241,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
             busy -> new SessionBusy(busy.sequence())), metrics);
     this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
         r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
+    this.empty = new EmptyState<>(() -> new MailboxState(settings.limits()));
   }
 
   @Override
   public MailboxState emptyState() {
-    return new MailboxState(settings.limits());
+    return empty.pristine();
   }
 
   @Override
@@ -259,6 +263,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   public SignalHandler<MailboxState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          // After a journal failure this is the same object as before the restart: what was in
+          // flight is pushed again, flagged, and statuses are sent again.
+          pusher.restarted();
+          notifying.clear();
           // Whatever is pending within the window may have been pushed before the restart;
           // nothing beyond it was.
           pusher.recovered(Math.min(state.lastSequence(),
@@ -274,7 +282,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   @Override
   public EventHandler<MailboxState, Event> eventHandler() {
-    return (state, event) -> state.apply(event);
+    return (state, event) -> empty.writable(state).apply(event);
   }
 
   @Override

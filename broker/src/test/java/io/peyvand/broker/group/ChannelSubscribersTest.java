@@ -2,6 +2,7 @@ package io.peyvand.broker.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -98,6 +99,22 @@ class ChannelSubscribersTest {
     var again = subscribe("ali", "maryam");
     assertEquals(new ChannelSubscribers.Changed(0, 4, 2), again.reply());
     assertTrue(again.hasNoEvents(), "nothing changed, nothing persisted");
+  }
+
+  /**
+   * FAULTS.md finding 8, for subscriber buckets: after a write that fails, the bucket recovers
+   * from a fresh state, so the users of the failed write are not subscribed and the sequence counts
+   * each stored event once.
+   */
+  @Test
+  void aSubscriptionWhoseWriteFailedIsForgottenByTheNextIncarnation() {
+    subscribe("ali", "sara");
+    entity.persistenceTestKit().failNextPersisted();
+    assertThrows(AssertionError.class, () -> subscribe("reza"), "its write fails: no answer");
+    assertFalse(entity.<ChannelSubscribers.Subscription>runCommand(replyTo ->
+        new ChannelSubscribers.Contains("reza", replyTo)).reply().subscribed());
+    assertEquals(new ChannelSubscribers.Changed(1, 3, 2), subscribe("maryam").reply(),
+        "one added, three subscribers, the second stored event");
   }
 
   @Test

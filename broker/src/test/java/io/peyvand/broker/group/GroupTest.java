@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -184,6 +185,26 @@ class GroupTest {
     assertEquals(4, state.members().size());
     assertEquals(5, state.feed().acknowledgedUpTo("bale"));
     assertTrue(((Group.Accepted) post(ALI, "m-1")).duplicate());
+  }
+
+  /**
+   * FAULTS.md finding 8, for groups: a write that fails restarts the group in the same actor, and
+   * Pekko applied the event to the state before writing it. The next incarnation recovers from a
+   * fresh state: the post whose write failed was never stored, so it is not a duplicate and the
+   * next post takes its sequence.
+   */
+  @Test
+  void aPostWhoseWriteFailedIsForgottenByTheNextIncarnation() {
+    fourPlatforms();
+    assertEquals(5, ((Group.Accepted) post(ALI, "m-1")).sequence());
+    group.persistenceTestKit().failNextPersisted();
+    assertThrows(AssertionError.class, () -> post(ALI, "m-lost"), "its write fails: no answer");
+    Group.Accepted next = (Group.Accepted) post(SARA, "m-2");
+    assertEquals(6, next.sequence(), "the sequence the failed post did not keep");
+    Group.Accepted retried = (Group.Accepted) post(ALI, "m-lost");
+    assertFalse(retried.duplicate(), "the failed post was never stored: not a duplicate");
+    assertEquals(7, retried.sequence());
+    assertEquals(7, group.getState().feed().lastSequence());
   }
 
   private static final Group.Settings REACTIONS = new Group.Settings(200_000, 10_000,

@@ -30,6 +30,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -402,5 +403,46 @@ class UserMailboxTest {
     assertEquals(7, v.lastSequence());
     assertEquals(2, v.acknowledgedUpTo());
     ack(bob, baleId, 5);
+  }
+
+  /**
+   * FAULTS.md finding 8: a write that fails restarts the mailbox in the same actor, and Pekko
+   * applied the event to the state before writing it. The next incarnation must recover from a
+   * fresh state: the message whose write failed was never stored, so it is neither pushed nor known
+   * as a duplicate, and the next message takes its sequence.
+   */
+  @Test
+  void aMessageWhoseWriteFailedIsForgottenByTheNextIncarnation() {
+    Address alice = new Address(eitaaId, "alice-9");
+    Address bob = new Address(baleId, "bob-9");
+    Message first = text(alice, bob, "stored");
+    assertEquals(1, ((UserMailbox.Accepted) accept(first, true)).sequence());
+    assertEquals(1, bale.receiveMessage(WAIT).sequence());
+    assertInstanceOf(UserMailbox.Done.class, ack(bob, baleId, 1));
+
+    PersistenceTestKit.create(testKit.system()).failNextPersisted(
+        UserMailbox.ENTITY_KEY.name() + "|" + bob);
+    Message failed = text(alice, bob, "its write fails");
+    TestProbe<UserMailbox.AcceptReply> noAnswer = testKit.createTestProbe();
+    mailbox(bob).tell(new UserMailbox.Accept(failed, new UserMailbox.RecipientPolicy(true, 0),
+        noAnswer.ref()));
+    noAnswer.expectNoMessage(Duration.ofMillis(500)); // the sender's ask times out: retryable
+
+    Message next = text(alice, bob, "after the restart");
+    UserMailbox.Accepted accepted =
+        assertInstanceOf(UserMailbox.Accepted.class, accept(next, true));
+    assertEquals(2, accepted.sequence());
+    Deliver pushed = bale.receiveMessage(WAIT);
+    assertEquals(2, pushed.sequence());
+    assertEquals(next.messageId(),
+        ((MailboxItem.Incoming) pushed.item()).message().messageId(),
+        "the item pushed at sequence 2 is the stored one, not the one whose write failed");
+
+    UserMailbox.Accepted retried =
+        assertInstanceOf(UserMailbox.Accepted.class, accept(failed, true));
+    assertFalse(retried.duplicate(), "the failed message was never stored: not a duplicate");
+    assertEquals(3, retried.sequence());
+    assertEquals(3, bale.receiveMessage(WAIT).sequence());
+    assertInstanceOf(UserMailbox.Done.class, ack(bob, baleId, 3));
   }
 }
