@@ -272,8 +272,16 @@ abstract class FaultScenario {
     for (String lost : figures.lostSample()) {
       String id = lost.substring(0, lost.indexOf("->"));
       String recipient = lost.substring(lost.indexOf("->") + 2);
-      c.log("lost " + id + " to " + recipient + ": in its journal at "
-          + JournalCheck.find(c.cluster.session(), c.cluster.keyspace(), recipient, id));
+      List<JournalCheck.Stored> stored = JournalCheck.find(c.cluster.session(),
+          c.cluster.keyspace(), recipient, id);
+      c.log("lost " + id + " to " + recipient + ": in its journal at " + stored);
+      if (!stored.isEmpty()) {
+        JournalCheck.Stored at = stored.get(0);
+        c.log("  " + c.ledger.explain(id, at.item() - 2, at.item() + 2));
+        JournalCheck.rows(c.cluster.session(), c.cluster.keyspace(), recipient,
+                at.sequenceNr() - 3, 12)
+            .forEach(row -> c.log("  journal " + recipient + " " + row));
+      }
     }
   }
 

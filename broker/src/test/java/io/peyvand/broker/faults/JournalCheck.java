@@ -22,16 +22,27 @@ import java.util.TreeMap;
 final class JournalCheck {
   private JournalCheck() {}
 
+  /**
+   * A row holding a message: its journal sequence number and the mailbox's item sequence of the
+   * message (the {@code sequence} of deliveries; -1 if the row is not a MessageAccepted).
+   */
+  record Stored(long sequenceNr, long item) {
+    @Override
+    public String toString() {
+      return "journal seq " + sequenceNr + " (item " + item + ")";
+    }
+  }
+
   /** What the check found. */
   record Report(int mailboxes, long rows, int maxWriters, List<String> violations) {}
 
   /**
-   * Where a message is in its recipient's journal: "seq N (writer W)" for each row of
-   * {@code UserMailbox|recipient} whose event bytes contain the message id; empty if none does.
+   * Where a message is in its recipient's journal: each row of {@code UserMailbox|recipient} whose
+   * event bytes contain the message id; empty if none does.
    */
-  static List<String> find(CqlSession session, String keyspace, String recipient,
+  static List<Stored> find(CqlSession session, String keyspace, String recipient,
       String messageId) {
-    List<String> found = new ArrayList<>();
+    List<Stored> found = new ArrayList<>();
     byte[] id = messageId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (Row row : session.execute(SimpleStatement.newInstance("SELECT sequence_nr, writer_uuid,"
         + " event FROM " + keyspace + ".messages WHERE persistence_id = ? AND partition_nr = 0",
@@ -42,8 +53,13 @@ final class JournalCheck {
         event.duplicate().get(bytes);
       }
       if (indexOf(bytes, id) >= 0) {
-        found.add("seq " + row.getLong("sequence_nr") + " (writer " + row.getString("writer_uuid")
-            + ")");
+        long item = -1;
+        try {
+          item = io.peyvand.persistence.stored.v1.MessageAccepted.parseFrom(bytes).getSequence();
+        } catch (com.google.protobuf.InvalidProtocolBufferException notAMessage) {
+          // another event that mentions the id (a status): no item sequence of its own here
+        }
+        found.add(new Stored(row.getLong("sequence_nr"), item));
       }
     }
     return found;
@@ -60,6 +76,46 @@ final class JournalCheck {
       return i;
     }
     return -1;
+  }
+
+  /**
+   * The rows of {@code UserMailbox|recipient} from sequence {@code from} on (at most
+   * {@code limit}), one line each: sequence, write time, writer, and the event (the message id, or
+   * the acknowledged sequence): what a lost message's mailbox held around it.
+   */
+  static List<String> rows(CqlSession session, String keyspace, String recipient, long from,
+      int limit) {
+    List<String> lines = new ArrayList<>();
+    for (Row row : session.execute(SimpleStatement.newInstance("SELECT sequence_nr, timestamp,"
+        + " writer_uuid, ser_manifest, event FROM " + keyspace + ".messages WHERE persistence_id"
+        + " = ? AND partition_nr = 0 AND sequence_nr >= ? LIMIT ?", "UserMailbox|" + recipient,
+        from, limit))) {
+      java.nio.ByteBuffer event = row.getByteBuffer("event");
+      String manifest = row.getString("ser_manifest");
+      String what;
+      try {
+        byte[] bytes = new byte[event.remaining()];
+        event.duplicate().get(bytes);
+        what = switch (manifest) {
+          case "mailbox-message-accepted" -> {
+            io.peyvand.persistence.stored.v1.MessageAccepted accepted =
+                io.peyvand.persistence.stored.v1.MessageAccepted.parseFrom(bytes);
+            yield "item " + accepted.getSequence() + " message "
+                + accepted.getMessage().getMessageId();
+          }
+          case "mailbox-acknowledged" -> "acknowledged up to " + io.peyvand.persistence.stored.v1
+              .ItemsAcknowledged.parseFrom(bytes).getUpToSequence();
+          default -> manifest;
+        };
+      } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
+        what = manifest + " (" + e + ")";
+      }
+      java.util.UUID time = row.getUuid("timestamp");
+      lines.add(row.getLong("sequence_nr") + " at " + (time == null ? "?" : java.time.Instant
+          .ofEpochMilli(com.datastax.oss.driver.api.core.uuid.Uuids.unixTimestamp(time)))
+          + " by " + row.getString("writer_uuid").substring(0, 8) + ": " + what);
+    }
+    return lines;
   }
 
   static Report check(CqlSession session, String keyspace) {

@@ -68,6 +68,9 @@ final class Ledger {
   private final AtomicIntegerArray acceptedPerSecond = new AtomicIntegerArray(SECONDS);
   private final AtomicIntegerArray deliveredPerSecond = new AtomicIntegerArray(SECONDS);
   private final AtomicIntegerArray refusedPerSecond = new AtomicIntegerArray(SECONDS);
+  /** Per recipient mailbox, what its platform's adapters received at each sequence. */
+  private final Map<String, Map<Long, List<String>>> receivedBySequence =
+      new ConcurrentHashMap<>();
 
   Ledger(long startNanos) {
     this.startNanos = startNanos;
@@ -147,6 +150,16 @@ final class Ledger {
     }
     long now = System.nanoTime();
     receipts.increment();
+    String recipient = delivery.getMessage().getRecipient().getPlatformId() + ":"
+        + delivery.getMessage().getRecipient().getUserId();
+    List<String> atSequence = receivedBySequence
+        .computeIfAbsent(recipient, r -> new ConcurrentHashMap<>())
+        .computeIfAbsent(delivery.getSequence(), q -> new java.util.concurrent.CopyOnWriteArrayList<>());
+    if (atSequence.size() < 8) {
+      atSequence.add(String.format(java.util.Locale.ROOT, "%s%s@%.1fs",
+          delivery.getMessage().getMessageId(), delivery.getRedelivery() ? "(r)" : "",
+          secondsSinceStart(now)));
+    }
     Entry entry = entries.get(delivery.getMessage().getMessageId());
     if (entry == null) {
       foreign.increment();
@@ -165,6 +178,30 @@ final class Ledger {
         deliveredPerSecond.incrementAndGet(second(now));
       }
     }
+  }
+
+  /**
+   * What is known of message {@code id}: its tries and answers, and what its recipient's adapters
+   * received at sequences {@code from} to {@code to} of the recipient's mailbox (for a lost
+   * message: whether another message was received where it is stored).
+   */
+  String explain(String id, long from, long to) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      return id + ": not sent by the traffic";
+    }
+    StringBuilder s = new StringBuilder();
+    synchronized (e) {
+      s.append(String.format(java.util.Locale.ROOT, "%s: first sent at %.1fs, %d tries,"
+              + " answered %s at %.1fs; received at", id, secondsSinceStart(e.firstSentNanos),
+          e.attempts, e.accepted ? "accepted" : e.duplicateAnswered ? "duplicate" : "never",
+          e.answeredNanos < 0 ? -1.0 : secondsSinceStart(e.answeredNanos)));
+    }
+    Map<Long, List<String>> received = receivedBySequence.getOrDefault(e.recipient, Map.of());
+    for (long q = Math.max(1, from); q <= to; q++) {
+      s.append(' ').append(q).append('=').append(received.getOrDefault(q, List.of()));
+    }
+    return s.toString();
   }
 
   /** Ids not answered finally yet (to be retried). */
