@@ -180,7 +180,11 @@ public final class SessionStreams {
               error -> closer.first().complete(Optional.of(closing(error)))))
           .orElse(() -> { });
       Source<ServerFrame, NotUsed> results = rest
-          .mapAsync(settings.parallelism(), frame -> handle(platformId, frame))
+          // Answers leave as they are ready, not in the order of the frames: a submission to a
+          // mailbox on an unreachable node (answered after the ask timeout) must not hold up
+          // the answers and Pongs behind it (FAULTS.md, finding 4). Adapters match results by
+          // correlation id (PROTOCOL.md §4.2).
+          .mapAsyncUnordered(settings.parallelism(), frame -> handle(platformId, frame))
           .mapConcat(frames -> frames)
           .watchTermination((mat, done) -> {
             done.whenComplete((ok, error) -> {
