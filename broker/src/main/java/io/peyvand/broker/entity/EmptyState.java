@@ -23,7 +23,10 @@ public final class EmptyState<S> {
   private final Supplier<S> fresh;
   private final S pristine;
 
-  /** @param fresh makes a new empty state; called now for the pristine one, then once per recovery */
+  /**
+   * @param fresh makes a new empty state: now for the pristine one, then once per incarnation
+   *     that recovers without a snapshot
+   */
   public EmptyState(Supplier<S> fresh) {
     this.fresh = fresh;
     this.pristine = fresh.get();

@@ -29,9 +29,9 @@ import org.apache.pekko.actor.ActorSystem;
  * {@code deduplicate(false)} so that every copy the broker pushes reaches the {@link Ledger}, and
  * with a 5 s keep-alive so that a frozen node (SIGSTOP) is noticed within about 15 s (not shorter:
  * on a loaded machine a 2 s keep-alive reconnected healthy sessions, back when a Pong waited
- * behind the slow submits before it; answers now leave as they are ready). Submits keep the SDK's defaults
- * (5 attempts, 60 s submit-timeout), as a platform's adapter would: shorter timeouts resubmit
- * sooner and, on a loaded cluster, pile retries onto it.
+ * behind the slow submits before it; answers now leave as they are ready). Submits keep the SDK's
+ * defaults (5 attempts, 60 s submit-timeout), as a platform's adapter would: shorter timeouts
+ * resubmit sooner and, on a loaded cluster, pile retries onto it.
  */
 final class ClusterAdapter implements AutoCloseable {
   private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(5);

@@ -154,7 +154,8 @@ final class Ledger {
         + delivery.getMessage().getRecipient().getUserId();
     List<String> atSequence = receivedBySequence
         .computeIfAbsent(recipient, r -> new ConcurrentHashMap<>())
-        .computeIfAbsent(delivery.getSequence(), q -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        .computeIfAbsent(delivery.getSequence(),
+            q -> new java.util.concurrent.CopyOnWriteArrayList<>());
     if (atSequence.size() < 8) {
       atSequence.add(String.format(java.util.Locale.ROOT, "%s%s@%.1fs",
           delivery.getMessage().getMessageId(), delivery.getRedelivery() ? "(r)" : "",
