@@ -1,6 +1,7 @@
 package io.peyvand.broker.observability;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.peyvand.persistence.journal.JournalMetrics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,13 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 
 /**
- * Whether this node can serve: its start-up has finished, it is an Up member of the cluster, and
- * Cassandra answers a query now. Asked by {@code GET /health/ready} and the gRPC health service;
+ * Whether this node can serve: its start-up has finished, it is an Up member of the cluster,
+ * Cassandra answers a query now, and the journal is not failing (its latest write did not fail
+ * within {@code peyvand.readiness.journal-failure-window} without one succeeding since: after
+ * Cassandra returns, entities cannot persist until the journal's circuit breaker lets writes
+ * through again). Asked by {@code GET /health/ready} and the gRPC health service;
  * each check reports what is wrong in words an operator can act on.
  */
 public final class Readiness {
@@ -66,6 +71,8 @@ public final class Readiness {
   private final ActorSystem<?> system;
   private final CassandraSession cassandra;
   private final Duration cassandraTimeout;
+  private final Duration journalFailureWindow;
+  private final JournalMetrics journal;
   private volatile String startup = "starting";
   private volatile boolean started;
   private volatile boolean stopping;
@@ -74,6 +81,9 @@ public final class Readiness {
     this.system = system;
     this.cassandra = cassandra;
     this.cassandraTimeout = cassandraTimeout;
+    this.journalFailureWindow = system.settings().config()
+        .getDuration("peyvand.readiness.journal-failure-window");
+    this.journal = JournalMetrics.get(Adapter.toClassic(system));
   }
 
   /** Start-up is at this step (shown while not ready). */
@@ -101,6 +111,10 @@ public final class Readiness {
         + (up ? "" : " (not yet Up in the cluster)") + ", members up: " + membersUp()));
     return cassandraCheck().thenApply(cassandraCheck -> {
       checks.put("cassandra", cassandraCheck);
+      checks.put("journal", journal.failingFor(journalFailureWindow)
+          .map(failing -> new Check(false, failing))
+          .orElse(new Check(true, "no write failed within the last "
+              + journalFailureWindow.toSeconds() + " s without one succeeding since")));
       return new Report(checks);
     });
   }

@@ -173,7 +173,9 @@ final class GroupCommitWriter {
   private void expire(Write w) {
     writes.incrementAndGet();
     metrics.writes(1);
-    w.done.completeExceptionally(new WriteExpiredException());
+    WriteExpiredException expired = new WriteExpiredException();
+    metrics.failed(expired);
+    w.done.completeExceptionally(expired);
   }
 
   private List<Write> takeGroupLocked() {
@@ -203,7 +205,7 @@ final class GroupCommitWriter {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((rs, error) -> {
-      metrics.request(System.nanoTime() - started, error != null);
+      metrics.request(System.nanoTime() - started, error);
       if (error == null) {
         metrics.writes(group.size());
         for (Write w : group) {
@@ -237,7 +239,7 @@ final class GroupCommitWriter {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((rs, error) -> {
-      metrics.request(System.nanoTime() - started, error != null);
+      metrics.request(System.nanoTime() - started, error);
       metrics.writes(1);
       writes.incrementAndGet();
       if (error == null) {

@@ -57,11 +57,51 @@ public final class JournalMetrics implements Extension {
   private final LongAdder sumNanos = new LongAdder();
   private final LongAdder failedRequests = new LongAdder();
   private final LongAdder writes = new LongAdder();
+  // The latest outcome of a write request (System.nanoTime()), for readiness: 0 when none yet.
+  private volatile long lastFailureNanos;
+  private volatile long lastSuccessNanos;
+  private volatile String lastFailure = "";
 
   JournalMetrics() {
     for (int i = 0; i < buckets.length; i++) {
       buckets[i] = new LongAdder();
     }
+  }
+
+  /** A write request took {@code nanos} and succeeded, or failed with {@code error}. */
+  void request(long nanos, Throwable error) {
+    request(nanos, error != null);
+    if (error == null) {
+      lastSuccessNanos = System.nanoTime();
+    } else {
+      failed(error);
+    }
+  }
+
+  /** A write failed without a request (it waited past its deadline): as a failed request. */
+  void failed(Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException
+        && error.getCause() != null ? error.getCause() : error;
+    lastFailure = cause.toString();
+    lastFailureNanos = System.nanoTime();
+  }
+
+  /**
+   * What failed, when the journal's latest write request failed less than {@code window} ago
+   * and none succeeded since; empty otherwise (none failed, one succeeded since, or the failure is
+   * older: an idle node's last failure does not keep it failing). While it is present, entities
+   * on this node cannot persist: Cassandra is away or the journal's circuit breaker still refuses
+   * every write.
+   */
+  public java.util.Optional<String> failingFor(java.time.Duration window) {
+    long failure = lastFailureNanos;
+    long now = System.nanoTime();
+    if (failure == 0 || failure - lastSuccessNanos <= 0 || now - failure > window.toNanos()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+        "the latest journal write failed %.1f s ago and none succeeded since: %s",
+        (now - failure) / 1e9, lastFailure));
   }
 
   /** A write request took {@code nanos} and succeeded or failed. */

@@ -2,6 +2,7 @@ package io.peyvand.persistence.journal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +29,25 @@ class JournalMetricsTest {
     assertEquals(11.0084, metrics.sumSeconds(), 1e-9);
     assertEquals(1, metrics.failedRequests());
     assertEquals(13, metrics.writes());
+  }
+
+  @Test
+  void theJournalIsFailingFromAFailedWriteUntilOneSucceedsOrTheWindowPasses() throws Exception {
+    JournalMetrics metrics = new JournalMetrics();
+    java.time.Duration window = java.time.Duration.ofSeconds(10);
+    assertTrue(metrics.failingFor(window).isEmpty(), "nothing written yet");
+    metrics.request(1_000_000, (Throwable) null);
+    assertTrue(metrics.failingFor(window).isEmpty(), "the latest write succeeded");
+    metrics.request(2_000_000, new java.util.concurrent.CompletionException(
+        new IllegalStateException("No node was available")));
+    String failing = metrics.failingFor(window).orElseThrow();
+    assertTrue(failing.contains("IllegalStateException: No node was available"), failing);
+    assertTrue(metrics.failingFor(java.time.Duration.ZERO).isEmpty(),
+        "a failure older than the window is forgotten");
+    metrics.failed(new GroupCommitWriter.WriteExpiredException());
+    assertTrue(metrics.failingFor(window).orElseThrow().contains("call-timeout"));
+    Thread.sleep(1); // a later instant on any clock
+    metrics.request(1_000_000, (Throwable) null);
+    assertTrue(metrics.failingFor(window).isEmpty(), "a write succeeded since");
   }
 }
