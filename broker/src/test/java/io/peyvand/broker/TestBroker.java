@@ -2,9 +2,13 @@ package io.peyvand.broker;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A whole broker node in the test's JVM, on free ports, storing in the test class's keyspace of
@@ -45,6 +49,41 @@ public final class TestBroker implements AutoCloseable {
         .withFallback(TestConfig.node()));
     return new TestBroker(system,
         Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS));
+  }
+
+  /**
+   * Two nodes of one cluster named {@code name} (node 1 joins itself, node 2 joins node 1), both
+   * started with {@code config}; returns once both are Up members.
+   */
+  public static TestBroker[] twoNodeCluster(String name, CassandraKeyspace cassandra,
+      String config) throws Exception {
+    TestBroker node1 = start(name, cassandra, config);
+    String seed = Cluster.get(node1.system()).selfMember().address().toString();
+    TestBroker node2 = start(name, cassandra, config + """
+        peyvand.cluster.self-join = off
+        pekko.cluster.seed-nodes = ["%s"]
+        """.formatted(seed));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (node1.upMembers() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    if (node1.upMembers() < 2) {
+      node2.close();
+      node1.close();
+      throw new AssertionError("the two nodes of " + name + " are not both Up after 60 s");
+    }
+    return new TestBroker[] {node1, node2};
+  }
+
+  /** The members this node sees Up. */
+  public int upMembers() {
+    int up = 0;
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.status() == MemberStatus.up()) {
+        up++;
+      }
+    }
+    return up;
   }
 
   public ActorSystem<Void> system() {

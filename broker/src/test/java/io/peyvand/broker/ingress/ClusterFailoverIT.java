@@ -23,8 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,27 +60,9 @@ class ClusterFailoverIT {
 
   @BeforeAll
   void start() throws Exception {
-    node1 = TestBroker.start(CLUSTER, cassandra, CLUSTER_CONFIG);
-    String seed = Cluster.get(node1.system()).selfMember().address().toString();
-    node2 = TestBroker.start(CLUSTER, cassandra, CLUSTER_CONFIG + """
-        peyvand.cluster.self-join = off
-        pekko.cluster.seed-nodes = ["%s"]
-        """.formatted(seed));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (upMembers(node1) < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertEquals(2, upMembers(node1), "both nodes are up");
-  }
-
-  private static int upMembers(TestBroker node) {
-    int up = 0;
-    for (org.apache.pekko.cluster.Member m : Cluster.get(node.system()).state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
+    TestBroker[] nodes = TestBroker.twoNodeCluster(CLUSTER, cassandra, CLUSTER_CONFIG);
+    node1 = nodes[0];
+    node2 = nodes[1];
   }
 
   @AfterAll

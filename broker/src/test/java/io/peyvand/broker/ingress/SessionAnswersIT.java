@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.ShardRegion.ShardState;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
@@ -64,17 +63,9 @@ class SessionAnswersIT {
 
   @BeforeAll
   void start() throws Exception {
-    node1 = TestBroker.start(CLUSTER, cassandra, CLUSTER_CONFIG);
-    String seed = Cluster.get(node1.system()).selfMember().address().toString();
-    node2 = TestBroker.start(CLUSTER, cassandra, CLUSTER_CONFIG + """
-        peyvand.cluster.self-join = off
-        pekko.cluster.seed-nodes = ["%s"]
-        """.formatted(seed));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (upMembers(node1) < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertEquals(2, upMembers(node1), "both nodes are up");
+    TestBroker[] nodes = TestBroker.twoNodeCluster(CLUSTER, cassandra, CLUSTER_CONFIG);
+    node1 = nodes[0];
+    node2 = nodes[1];
   }
 
   @AfterAll
@@ -199,13 +190,4 @@ class SessionAnswersIT {
     return users;
   }
 
-  private static int upMembers(TestBroker node) {
-    int up = 0;
-    for (org.apache.pekko.cluster.Member m : Cluster.get(node.system()).state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
-  }
 }
