@@ -103,6 +103,7 @@ public final class PlatformCatalog {
     cache.put(info.platformId(), new Entry(Optional.of(info), System.nanoTime(), false));
     learned(info.platformId());
   }
+
   private void learned(String platformId) {
     if (registered.add(platformId)) {
       onRegistered.accept(platformId);
