@@ -67,7 +67,7 @@ class ClusterIT {
         peyvand.cluster.self-join = off
         pekko.cluster.seed-nodes = ["%s"]
         """.formatted(seed));
-    await("both nodes see two members Up", () -> upMembers(nodeA) == 2 && upMembers(nodeB) == 2);
+    await("both nodes see two members Up", () -> nodeA.upMembers() == 2 && nodeB.upMembers() == 2);
   }
 
   @AfterAll
@@ -225,17 +225,6 @@ class ClusterIT {
     StreamSupport.stream(view.get("members").spliterator(), false)
         .forEach(m -> addresses.add(m.get("address").asText()));
     return addresses;
-  }
-
-  private static int upMembers(TestBroker node) {
-    int up = 0;
-    for (org.apache.pekko.cluster.Member member
-        : org.apache.pekko.cluster.typed.Cluster.get(node.system()).state().getMembers()) {
-      if (member.status().equals(org.apache.pekko.cluster.MemberStatus.up())) {
-        up++;
-      }
-    }
-    return up;
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {

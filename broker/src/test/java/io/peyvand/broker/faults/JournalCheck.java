@@ -3,6 +3,12 @@ package io.peyvand.broker.faults;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
+import io.peyvand.persistence.stored.v1.MessageAccepted;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * "No mailbox active on two nodes at once", read from the journal: for every mailbox (persistence
@@ -55,8 +62,8 @@ final class JournalCheck {
       if (indexOf(bytes, id) >= 0) {
         long item = -1;
         try {
-          item = io.peyvand.persistence.stored.v1.MessageAccepted.parseFrom(bytes).getSequence();
-        } catch (com.google.protobuf.InvalidProtocolBufferException notAMessage) {
+          item = MessageAccepted.parseFrom(bytes).getSequence();
+        } catch (InvalidProtocolBufferException notAMessage) {
           // another event that mentions the id (a status): no item sequence of its own here
         }
         found.add(new Stored(row.getLong("sequence_nr"), item));
@@ -90,7 +97,7 @@ final class JournalCheck {
         + " writer_uuid, ser_manifest, event FROM " + keyspace + ".messages WHERE persistence_id"
         + " = ? AND partition_nr = 0 AND sequence_nr >= ? LIMIT ?", "UserMailbox|" + recipient,
         from, limit))) {
-      java.nio.ByteBuffer event = row.getByteBuffer("event");
+      ByteBuffer event = row.getByteBuffer("event");
       String manifest = row.getString("ser_manifest");
       String what;
       try {
@@ -98,21 +105,20 @@ final class JournalCheck {
         event.duplicate().get(bytes);
         what = switch (manifest) {
           case "mailbox-message-accepted" -> {
-            io.peyvand.persistence.stored.v1.MessageAccepted accepted =
-                io.peyvand.persistence.stored.v1.MessageAccepted.parseFrom(bytes);
+            MessageAccepted accepted =
+                MessageAccepted.parseFrom(bytes);
             yield "item " + accepted.getSequence() + " message "
                 + accepted.getMessage().getMessageId();
           }
-          case "mailbox-acknowledged" -> "acknowledged up to " + io.peyvand.persistence.stored.v1
-              .ItemsAcknowledged.parseFrom(bytes).getUpToSequence();
+          case "mailbox-acknowledged" -> "acknowledged up to " + ItemsAcknowledged.parseFrom(bytes).getUpToSequence();
           default -> manifest;
         };
-      } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
         what = manifest + " (" + e + ")";
       }
-      java.util.UUID time = row.getUuid("timestamp");
-      lines.add(row.getLong("sequence_nr") + " at " + (time == null ? "?" : java.time.Instant
-          .ofEpochMilli(com.datastax.oss.driver.api.core.uuid.Uuids.unixTimestamp(time)))
+      UUID time = row.getUuid("timestamp");
+      lines.add(row.getLong("sequence_nr") + " at " + (time == null ? "?"
+          : Instant.ofEpochMilli(Uuids.unixTimestamp(time)))
           + " by " + row.getString("writer_uuid").substring(0, 8) + ": " + what);
     }
     return lines;

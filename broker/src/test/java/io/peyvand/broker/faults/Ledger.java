@@ -3,9 +3,11 @@ package io.peyvand.broker.faults;
 import io.peyvand.protocol.v1.Delivery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -155,9 +157,9 @@ final class Ledger {
     List<String> atSequence = receivedBySequence
         .computeIfAbsent(recipient, r -> new ConcurrentHashMap<>())
         .computeIfAbsent(delivery.getSequence(),
-            q -> new java.util.concurrent.CopyOnWriteArrayList<>());
+            q -> new CopyOnWriteArrayList<>());
     if (atSequence.size() < 8) {
-      atSequence.add(String.format(java.util.Locale.ROOT, "%s%s@%.1fs",
+      atSequence.add(String.format(Locale.ROOT, "%s%s@%.1fs",
           delivery.getMessage().getMessageId(), delivery.getRedelivery() ? "(r)" : "",
           secondsSinceStart(now)));
     }
@@ -193,7 +195,7 @@ final class Ledger {
     }
     StringBuilder s = new StringBuilder();
     synchronized (e) {
-      s.append(String.format(java.util.Locale.ROOT, "%s: first sent at %.1fs, %d tries,"
+      s.append(String.format(Locale.ROOT, "%s: first sent at %.1fs, %d tries,"
               + " answered %s at %.1fs; received at", id, secondsSinceStart(e.firstSentNanos),
           e.attempts, e.accepted ? "accepted" : e.duplicateAnswered ? "duplicate" : "never",
           e.answeredNanos < 0 ? -1.0 : secondsSinceStart(e.answeredNanos)));
