@@ -395,8 +395,8 @@ public final class Broker {
       MailboxSettings mailboxes, Operations operations, LiveSessions live) {
     return new SessionStreams(system, operations, ProtocolLimits.defaults(),
         new SessionStreams.Settings(settings.sessionParallelism(),
-            settings.sessionOutgoingBuffer(), mailboxes.deliveryWindow(),
-            (int) mailboxes.redeliveryAfter().toMillis()),
+            settings.sessionOutgoingBuffer(), settings.sessionLinger(),
+            mailboxes.deliveryWindow(), (int) mailboxes.redeliveryAfter().toMillis()),
         Clock.systemUTC(), live,
         new AddressLimits(AddressLimits.Settings.fromConfig(system.settings().config())));
   }

@@ -23,6 +23,7 @@ public record BrokerSettings(
     Duration platformCacheTtl,
     int sessionParallelism,
     int sessionOutgoingBuffer,
+    Duration sessionLinger,
     long websocketMaxFrameBytes,
     List<PlatformSeed> bootstrapPlatforms,
     TlsSettings tls) {
@@ -113,6 +114,7 @@ public record BrokerSettings(
         p.getDuration("platforms.cache-ttl"),
         p.getInt("session.parallelism"),
         p.getInt("session.outgoing-buffer"),
+        p.getDuration("session.linger"),
         positiveBytes(p, "websocket.max-frame-bytes"),
         seeds,
         tls);

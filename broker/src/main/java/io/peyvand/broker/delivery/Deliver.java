@@ -62,6 +62,24 @@ public record Deliver(
     }
   }
 
-  /** The session could not take the item now; nothing of it was sent. */
-  public record Busy(String platformId, long sequence) implements ClusterMessage {}
+  /**
+   * The session did not take the item; nothing of it was sent. Either its outgoing buffer is full
+   * (retry the same session later, starting with a resume), or, {@code gone}, its adapter's stream
+   * has ended (push to another session of the platform now: none of the items pushed to this one
+   * from {@code sequence} on reached an adapter).
+   *
+   * @param session the session that answers (null from a node of an earlier version)
+   */
+  public record Busy(String platformId, long sequence, ActorRef<Deliver> session, boolean gone)
+      implements ClusterMessage {
+    /** A full buffer. */
+    public static Busy full(String platformId, long sequence, ActorRef<Deliver> session) {
+      return new Busy(platformId, sequence, session, false);
+    }
+
+    /** A session whose stream has ended. */
+    public static Busy gone(String platformId, long sequence, ActorRef<Deliver> session) {
+      return new Busy(platformId, sequence, session, true);
+    }
+  }
 }

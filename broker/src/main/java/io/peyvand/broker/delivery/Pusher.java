@@ -35,8 +35,10 @@ public final class Pusher {
   private final MessageMetrics metrics;
   private MessageMetrics.PlatformCounters counters;
 
-  // sequence -> when it was pushed
-  private final TreeMap<Long, Long> inFlight = new TreeMap<>();
+  /** A push not yet acknowledged: when, and the redelivery mark before it (to undo a refusal). */
+  private record InFlight(long pushedAtMs, long highestBefore) {}
+
+  private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
   private ActorRef<Deliver> session;
   private ActorRef<Deliver> lastSession;
   private int sessionTurn;
@@ -97,7 +99,7 @@ public final class Pusher {
     }
     counters.pushed(kind(stream, item), redelivery);
     resumeNext = false;
-    inFlight.put(sequence, nowMs);
+    inFlight.put(sequence, new InFlight(nowMs, highestSent));
     highestSent = Math.max(highestSent, sequence);
   }
 
@@ -121,12 +123,29 @@ public final class Pusher {
   }
 
   /**
-   * The session refused {@code sequence} (its buffer was full): it and everything after it must
-   * be pushed again, starting with a resume. The entity retries after its busy delay.
+   * The session refused {@code busy.sequence()}: it and everything after it must be pushed again,
+   * starting with a resume. A session refuses every later item of the stream until that resume,
+   * so when the refusal comes from the session this stream pushes to, none of the pushes from
+   * that sequence on reached an adapter, and they no longer count as possibly received: pushed
+   * again, they are not flagged as redeliveries (unless an earlier push elsewhere may have been).
+   * A session that is {@code gone} is left for another of the platform's sessions.
+   *
+   * @return true to push again now (the session is gone), false to retry after the entity's busy
+   *     delay (its buffer was full)
    */
-  public void busy(long sequence) {
+  public boolean busy(Deliver.Busy busy) {
+    long sequence = busy.sequence();
+    InFlight refused = inFlight.get(sequence);
+    if (refused != null && busy.session() != null && busy.session().equals(session)) {
+      highestSent = refused.highestBefore();
+    }
     inFlight.tailMap(sequence, true).clear();
     resumeNext = true;
+    if (busy.gone() && busy.session() != null) {
+      directory.departed(platformId, busy.session());
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -135,7 +154,7 @@ public final class Pusher {
    * next session, flagged as redeliveries. The entity then pushes again.
    */
   public boolean redeliveryDue(long nowMs, long afterMs) {
-    if (inFlight.isEmpty() || nowMs - inFlight.firstEntry().getValue() < afterMs) {
+    if (inFlight.isEmpty() || nowMs - inFlight.firstEntry().getValue().pushedAtMs() < afterMs) {
       return false;
     }
     inFlight.clear();

@@ -3,6 +3,8 @@ package io.peyvand.broker.delivery;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,15 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * is rebuilt from the bootstrap platforms, the pending index ({@link #watchAll}, at start and
  * periodically) and first use.
  *
+ * <p>This node's own sessions are known exactly and at once: a session is added by
+ * {@link #connected} before its adapter gets its Welcome, and removed by {@link #disconnected}
+ * when its stream ends. The Receptionist tells of the other nodes' sessions; its own notifications
+ * come only when Distributed Data next notifies its subscribers (every 500 ms by default, 50 ms
+ * as Peyvand configures it), so a mailbox used to find a new session 150-520 ms late and to push
+ * to a session that had ended (issue 14). A session of this node that ended, or of another node
+ * that answered {@link Deliver.Busy#gone()}, is left out ({@link #departed}) until the
+ * Receptionist drops it too.
+ *
  * <p>Node-local extension: reads are lock-free map lookups on the mailbox's hot path, updates come
  * from one subscriber actor per platform.
  */
@@ -62,7 +73,15 @@ public final class SessionDirectory implements Extension {
   }
 
   private final ActorSystem<?> system;
+  /** The view mailboxes read: per platform, sorted by path, replaced whole on every change. */
   private final Map<String, List<ActorRef<Deliver>>> sessions = new ConcurrentHashMap<>();
+  // guarded by this: the three sources of the view
+  private final Map<String, List<ActorRef<Deliver>>> listed = new HashMap<>();
+  private final Map<String, Set<ActorRef<Deliver>>> local = new HashMap<>();
+  /** Sessions known to have ended, with when: out of the view until the listing drops them. */
+  private final Map<String, Map<ActorRef<Deliver>, Long>> departed = new HashMap<>();
+  /** A departed session no listing names is forgotten after this long. */
+  private static final long DEPARTED_KEPT_NANOS = Duration.ofMinutes(1).toNanos();
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<String, Integer>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -102,6 +121,90 @@ public final class SessionDirectory implements Extension {
       return Optional.empty();
     }
     return Optional.of(list.get(Math.floorMod(mailbox.hashCode() + turn, list.size())));
+  }
+
+  /**
+   * A session of this node is ready for its platform's items: every mailbox on this node finds it
+   * from now on, and mailboxes waiting for the platform are woken.
+   */
+  public void connected(String platformId, ActorRef<Deliver> session) {
+    watch(platformId);
+    boolean appeared;
+    synchronized (this) {
+      appeared = local.computeIfAbsent(platformId, p -> new HashSet<>()).add(session)
+          && refresh(platformId);
+    }
+    if (appeared) {
+      notifyAppeared(platformId);
+    }
+  }
+
+  /** A session of this node ended: no mailbox on this node is given it any more. */
+  public void disconnected(String platformId, ActorRef<Deliver> session) {
+    synchronized (this) {
+      Set<ActorRef<Deliver>> own = local.get(platformId);
+      if (own != null) {
+        own.remove(session);
+      }
+      departedLocked(platformId, session);
+    }
+  }
+
+  /**
+   * A session (of any node) answered that its stream has ended: left out of this node's view
+   * until the Receptionist no longer lists it.
+   */
+  public void departed(String platformId, ActorRef<Deliver> session) {
+    synchronized (this) {
+      departedLocked(platformId, session);
+    }
+  }
+
+  private void departedLocked(String platformId, ActorRef<Deliver> session) {
+    departed.computeIfAbsent(platformId, p -> new HashMap<>())
+        .putIfAbsent(session, System.nanoTime());
+    refresh(platformId);
+  }
+
+  /** The Receptionist's listing of the platform changed. */
+  private void listed(String platformId, List<ActorRef<Deliver>> instances) {
+    boolean appeared;
+    synchronized (this) {
+      listed.put(platformId, instances);
+      Map<ActorRef<Deliver>, Long> gone = departed.get(platformId);
+      if (gone != null) {
+        gone.keySet().retainAll(instances);
+      }
+      appeared = refresh(platformId);
+    }
+    if (appeared) {
+      notifyAppeared(platformId);
+    }
+  }
+
+  /**
+   * Rebuilds the platform's view: this node's own sessions as soon as they connect, and the
+   * Receptionist's, without the sessions known to have ended. True if a session appeared.
+   */
+  private boolean refresh(String platformId) {
+    Map<ActorRef<Deliver>, Long> gone = departed.getOrDefault(platformId, Map.of());
+    long now = System.nanoTime();
+    gone.values().removeIf(since -> now - since > DEPARTED_KEPT_NANOS);
+    List<ActorRef<Deliver>> current = java.util.stream.Stream.concat(
+            local.getOrDefault(platformId, Set.of()).stream(),
+            listed.getOrDefault(platformId, List.of()).stream())
+        .filter(ref -> !gone.containsKey(ref))
+        .distinct()
+        .sorted(Comparator.comparing(ref -> ref.path().toString()))
+        .toList();
+    List<ActorRef<Deliver>> before = sessions.getOrDefault(platformId, List.of());
+    sessions.put(platformId, current);
+    return !before.containsAll(current);
+  }
+
+  private void notifyAppeared(String platformId) {
+    int count = sessionCount(platformId);
+    listeners.forEach(l -> l.accept(platformId, count));
   }
 
   /** Every platform this node watches, with sessions or not. */
@@ -209,14 +312,7 @@ public final class SessionDirectory implements Extension {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.subscribe(key, context.getSelf()));
       return Behaviors.receiveMessage(listing -> {
-        List<ActorRef<Deliver>> current = listing.getServiceInstances(key).stream()
-            .sorted(Comparator.comparing(ref -> ref.path().toString()))
-            .toList();
-        List<ActorRef<Deliver>> before = sessions.getOrDefault(platformId, List.of());
-        sessions.put(platformId, current);
-        if (!before.containsAll(current)) { // a session appeared
-          listeners.forEach(l -> l.accept(platformId, current.size()));
-        }
+        listed(platformId, List.copyOf(listing.getServiceInstances(key)));
         return Behaviors.same();
       });
     });

@@ -202,7 +202,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   private enum RetryRegistration implements Command { INSTANCE }
 
-  private record SessionBusy(String platformId, long sequence) implements Command {}
+  private record SessionBusy(Deliver.Busy busy) implements Command {}
 
   private record RegistrationDone(String platformId, boolean ok) implements Command {}
 
@@ -635,7 +635,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     this.directory = SessionDirectory.get(context.getSystem());
     this.metrics = MessageMetrics.get(context.getSystem());
     this.busyAdapter = context.messageAdapter(Deliver.Busy.class,
-        busy -> new SessionBusy(busy.platformId(), busy.sequence()));
+        SessionBusy::new);
     this.stream = Deliver.Stream.group(address);
     this.tokens = settings.postBurst();
     this.tokensAtMs = clock.millis();
@@ -711,10 +711,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           return Effect().noReply();
         })
         .onCommand(SessionBusy.class, (state, busy) -> {
-          Pusher pusher = pushers.get(busy.platformId());
+          Pusher pusher = pushers.get(busy.busy().platformId());
           if (pusher != null) {
-            pusher.busy(busy.sequence());
-            timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
+            boolean now = pusher.busy(busy.busy());
+            timers.startSingleTimer(RetryDelivery.INSTANCE,
+                now ? Duration.ZERO : settings.busyRetryAfter());
           }
           return Effect().noReply();
         })

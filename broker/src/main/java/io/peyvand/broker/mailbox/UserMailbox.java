@@ -132,7 +132,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private enum RetryRegistration implements Command { INSTANCE }
 
-  private record SessionBusy(long sequence) implements Command {}
+  private record SessionBusy(Deliver.Busy busy) implements Command {}
 
   private record NotificationConfirmed(long sequence, Status.Kind kind) implements Command {}
 
@@ -238,7 +238,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     this.metrics = MessageMetrics.get(context.getSystem());
     this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(),
         SessionDirectory.get(context.getSystem()), context.messageAdapter(Deliver.Busy.class,
-            busy -> new SessionBusy(busy.sequence())), metrics);
+            SessionBusy::new), metrics);
     this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
         r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
     this.empty = new EmptyState<>(() -> new MailboxState(settings.limits()));
@@ -538,8 +538,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
-    pusher.busy(busy.sequence());
-    timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
+    boolean now = pusher.busy(busy.busy());
+    timers.startSingleTimer(RetryDelivery.INSTANCE,
+        now ? Duration.ZERO : settings.busyRetryAfter());
     return Effect().none();
   }
 

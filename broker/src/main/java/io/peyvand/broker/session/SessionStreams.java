@@ -17,6 +17,7 @@ import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.Welcome;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,8 +52,8 @@ public final class SessionStreams {
   private static final Logger log = LoggerFactory.getLogger(SessionStreams.class);
 
   /** How a session is bounded; see peyvand.session in reference.conf. */
-  public record Settings(int parallelism, int outgoingBuffer, int deliveryWindow,
-      int redeliveryAfterMs) {}
+  public record Settings(int parallelism, int outgoingBuffer, Duration linger,
+      int deliveryWindow, int redeliveryAfterMs) {}
 
   private final ActorSystem<?> system;
   private final Operations operations;
@@ -164,10 +165,11 @@ public final class SessionStreams {
         .setProtocolVersion(1).setSessionId(sessionId)
         .setLimits(limits.toWire(settings.deliveryWindow(), settings.redeliveryAfterMs())))
         .build();
-    return Source.single(welcome).concat(Source.lazySource(() -> {
+    return Source.lazySource(() -> {
+      CompletableFuture<Void> registered = new CompletableFuture<>();
       ActorRef<Session.Command> session = system.systemActorOf(
-          Session.create(platformId, memberLists, queue.first()), "session-" + sessionId,
-          Props.empty());
+          Session.create(platformId, memberLists, queue.first(), settings.linger(), registered),
+          "session-" + sessionId, Props.empty());
       log.info("Session {} of {} connected over {} ({}){}", sessionId, platformId, transport,
           hello.getSessionName(), peer.certificate().map(c -> " with certificate " + c)
               .orElse(""));
@@ -202,11 +204,14 @@ public final class SessionStreams {
             });
             return NotUsed.getInstance();
           });
-      // A closing SessionError is the last frame: the session ends right after it.
-      return results.merge(queue.second(), true)
-          .merge(closer.second())
+      // Welcome only once every mailbox of this node finds the session: a message submitted
+      // after it is pushed at once, not when the cluster's view of sessions next changes (issue
+      // 14: 150-520 ms later). A closing SessionError is the last frame: the session ends right
+      // after it.
+      return Source.completionStage(registered.thenApply(ready -> welcome))
+          .concat(results.merge(queue.second(), true).merge(closer.second()))
           .takeWhile(frame -> !(frame.hasError() && frame.getError().getClosing()), true);
-    }).mapMaterializedValue(m -> NotUsed.getInstance()))
+    }).mapMaterializedValue(m -> NotUsed.getInstance())
         // However the session ends (even before its body started), it no longer counts.
         .watchTermination((mat, done) -> {
           done.whenComplete((ok, error) -> release.run());

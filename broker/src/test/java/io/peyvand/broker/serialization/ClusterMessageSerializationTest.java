@@ -173,7 +173,8 @@ class ClusterMessageSerializationTest {
       all.add(new Deliver(stream, sequence++, sequence % 2 == 0, 1_700_000_000_000L, sequence - 2,
           sequence % 3 == 0, item, ref.unsafeUpcast()));
     }
-    all.add(new Deliver.Busy("bale", 9));
+    all.add(Deliver.Busy.full("bale", 9, ref.unsafeUpcast()));
+    all.add(Deliver.Busy.gone("bale", 10, ref.unsafeUpcast()));
     return all;
   }
 

@@ -183,7 +183,7 @@ class SerializedMessagesFlowTest {
         "the message, its encrypted payload byte for byte, survived the serializer");
 
     // The session is full: Busy goes back through the serializer; the mailbox resumes later.
-    pushed.busyReplyTo().tell(new Deliver.Busy("bale", pushed.sequence()));
+    pushed.busyReplyTo().tell(Deliver.Busy.full("bale", pushed.sequence(), bale.ref()));
     Deliver resumed = next(bale, Deliver.Stream.mailbox(bob));
     assertEquals(sequence, resumed.sequence());
     assertTrue(resumed.resume(), "the retry after Busy starts a resumed stream");

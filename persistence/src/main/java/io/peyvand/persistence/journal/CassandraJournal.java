@@ -69,6 +69,12 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class CassandraJournal extends AsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(CassandraJournal.class);
+  /**
+   * What a row takes in a request besides its payload and strings: time UUID, sequence and
+   * partition numbers, serializer id, time bucket and per-cell framing (an estimate, so that groups
+   * stay under Cassandra's batch limit).
+   */
+  private static final int ROW_OVERHEAD_BYTES = 64;
   private final JournalSettings settings;
   private final Serialization serialization;
   private final Executor executor;
@@ -201,7 +207,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
       List<BoundStatement> rows;
       int bytes;
       try {
-        rows = new ArrayList<>(write.size() + 1);
+        rows = new ArrayList<>(write.size());
         bytes = bind(r.statements(), write, rows);
       } catch (Exception e) {
         // Not written at all: the contract's rejection, after which the entity carries on.
@@ -209,7 +215,14 @@ public final class CassandraJournal extends AsyncWriteJournal {
         continue;
       }
       rejections.add(Optional.empty());
-      durable.add(r.writer().submit(rows, bytes, deadlineNanos));
+      List<BoundStatement> elsewhere = List.of();
+      if (write.lowestSequenceNr() == 1L && settings.allPersistenceIds()) {
+        elsewhere = List.of(r.statements().insertPersistenceId().boundStatementBuilder()
+            .setString(0, write.persistenceId())
+            .setExecutionProfileName(settings.writeProfile()).build());
+        bytes += ROW_OVERHEAD_BYTES + write.persistenceId().length();
+      }
+      durable.add(r.writer().submit(rows, elsewhere, bytes, deadlineNanos));
     }
     CompletableFuture<Void> all = durable.size() == 1
         ? durable.get(0)
@@ -225,7 +238,10 @@ public final class CassandraJournal extends AsyncWriteJournal {
     return result;
   }
 
-  /** Binds the rows of one atomic write into {@code rows}; returns their payload bytes. */
+  /**
+   * Binds the event rows of one atomic write into {@code rows}; returns about how many bytes they
+   * take in a request (payloads, keys and columns).
+   */
   private int bind(JournalStatements statements, AtomicWrite write, List<BoundStatement> rows) {
     String persistenceId = write.persistenceId();
     long lowest = write.lowestSequenceNr();
@@ -246,7 +262,8 @@ public final class CassandraJournal extends AsyncWriteJournal {
       }
       Serializer serializer = serialization.findSerializerFor(payload);
       byte[] event = serialization.serialize(payload).get();
-      bytes += event.length;
+      bytes += event.length + ROW_OVERHEAD_BYTES + persistenceId.length()
+          + repr.writerUuid().length() + repr.manifest().length();
       UUID timestamp = Uuids.timeBased();
       long bucket = Uuids.unixTimestamp(timestamp) / settings.timeBucketMillis()
           * settings.timeBucketMillis();
@@ -276,11 +293,6 @@ public final class CassandraJournal extends AsyncWriteJournal {
             .setByteBuffer(13, ByteBuffer.wrap(metaBytes));
       }
       rows.add(row.setExecutionProfileName(settings.writeProfile()).build());
-    }
-    if (lowest == 1L && settings.allPersistenceIds()) {
-      rows.add(statements.insertPersistenceId().boundStatementBuilder()
-          .setString(0, persistenceId)
-          .setExecutionProfileName(settings.writeProfile()).build());
     }
     return bytes;
   }

@@ -1,7 +1,6 @@
 package io.peyvand.persistence.journal;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchType;
@@ -29,6 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * mutation of one partition atomically, even inside a batch that spans partitions: an entity's
  * atomic write is all or nothing whatever it was grouped with.
  *
+ * <p>A write larger than {@code maxBytes} leaves alone, and never as a batch that spans
+ * partitions: Cassandra refuses such a batch over its {@code batch_size_fail_threshold} (50 KiB by
+ * default), for good, while a single statement or a batch of one partition is bounded only by the
+ * mutation size (half the commit log segment, 16 MiB by default). Its event rows go as one
+ * request, its all_persistence_ids row as another, and it completes when both did. (Before this,
+ * a mailbox's first message over about 50 KB was refused by Cassandra every time it was sent.)
+ *
  * <p>A request that fails takes no innocent with it: when it carried more than one write, each is
  * sent again on its own (the rows are idempotent upserts keyed by sequence number and time UUID),
  * and each completes with its own outcome. A write Cassandra rejects (or that times out alone)
@@ -50,15 +56,24 @@ import java.util.concurrent.atomic.AtomicLong;
 final class GroupCommitWriter {
   /** The rows of one atomic write and the future its entity waits on. */
   static final class Write {
+    /** The rows of the entity's own partition. */
     final List<BoundStatement> rows;
+    /** Rows of other partitions (the all_persistence_ids row of a new entity), often none. */
+    final List<BoundStatement> elsewhere;
     final int bytes;
     final long deadlineNanos;
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    Write(List<BoundStatement> rows, int bytes, long deadlineNanos) {
+    Write(List<BoundStatement> rows, List<BoundStatement> elsewhere, int bytes,
+        long deadlineNanos) {
       this.rows = rows;
+      this.elsewhere = elsewhere;
       this.bytes = bytes;
       this.deadlineNanos = deadlineNanos;
+    }
+
+    int rowCount() {
+      return rows.size() + elsewhere.size();
     }
 
     boolean expired(long nowNanos) {
@@ -103,11 +118,14 @@ final class GroupCommitWriter {
   }
 
   /**
-   * Queues one atomic write; the future completes when its rows are durable, or fails. It is not
-   * sent after {@code deadlineNanos} ({@link System#nanoTime()}): it fails instead.
+   * Queues one atomic write: {@code rows} of the entity's partition, {@code elsewhere} rows of
+   * other partitions, about {@code bytes} in all. The future completes when every row is durable,
+   * or fails. It is not sent after {@code deadlineNanos} ({@link System#nanoTime()}): it fails
+   * instead.
    */
-  CompletableFuture<Void> submit(List<BoundStatement> rows, int bytes, long deadlineNanos) {
-    Write write = new Write(rows, bytes, deadlineNanos);
+  CompletableFuture<Void> submit(List<BoundStatement> rows, List<BoundStatement> elsewhere,
+      int bytes, long deadlineNanos) {
+    Write write = new Write(rows, elsewhere, bytes, deadlineNanos);
     synchronized (this) {
       queue.add(write);
       scheduleDrainLocked();
@@ -185,19 +203,19 @@ final class GroupCommitWriter {
     while (!queue.isEmpty()) {
       Write next = queue.peek();
       if (!group.isEmpty()
-          && (rows + next.rows.size() > maxRows || bytes + next.bytes > maxBytes)) {
+          && (rows + next.rowCount() > maxRows || bytes + next.bytes > maxBytes)) {
         break;
       }
       queue.poll();
       group.add(next);
-      rows += next.rows.size();
+      rows += next.rowCount();
       bytes += next.bytes;
     }
     return group;
   }
 
   private void send(List<Write> group) {
-    CompletionStage<AsyncResultSet> result;
+    CompletionStage<?> result;
     long started = System.nanoTime();
     try {
       result = execute(group);
@@ -231,7 +249,7 @@ final class GroupCommitWriter {
       expire(w);
       return;
     }
-    CompletionStage<AsyncResultSet> result;
+    CompletionStage<?> result;
     long started = System.nanoTime();
     try {
       result = execute(List.of(w));
@@ -257,22 +275,35 @@ final class GroupCommitWriter {
     }
   }
 
-  private CompletionStage<AsyncResultSet> execute(List<Write> group) {
+  private CompletionStage<?> execute(List<Write> group) {
     requests.incrementAndGet();
-    Statement<?> statement;
-    if (group.size() == 1 && group.get(0).rows.size() == 1) {
-      statement = group.get(0).rows.get(0);
-    } else {
-      BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED)
-          .setExecutionProfileName(profile)
-          .setIdempotence(true);
-      for (Write w : group) {
-        for (BoundStatement row : w.rows) {
-          batch.addStatement(row);
-        }
-      }
-      statement = batch.build();
+    Write first = group.get(0);
+    if (group.size() == 1 && first.bytes > maxBytes && !first.elsewhere.isEmpty()) {
+      // Too large for a batch across partitions: each partition's rows in a request of its own.
+      CompletableFuture<?> own = session.executeAsync(statement(first.rows)).toCompletableFuture();
+      CompletableFuture<?> other = session.executeAsync(statement(first.elsewhere))
+          .toCompletableFuture();
+      return CompletableFuture.allOf(own, other);
     }
-    return session.executeAsync(statement);
+    List<BoundStatement> rows = new ArrayList<>();
+    for (Write w : group) {
+      rows.addAll(w.rows);
+      rows.addAll(w.elsewhere);
+    }
+    return session.executeAsync(statement(rows));
+  }
+
+  /** One row as itself, several as an unlogged batch. */
+  private Statement<?> statement(List<BoundStatement> rows) {
+    if (rows.size() == 1) {
+      return rows.get(0);
+    }
+    BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED)
+        .setExecutionProfileName(profile)
+        .setIdempotence(true);
+    for (BoundStatement row : rows) {
+      batch.addStatement(row);
+    }
+    return batch.build();
   }
 }

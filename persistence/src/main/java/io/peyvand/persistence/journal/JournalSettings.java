@@ -16,8 +16,8 @@ import java.time.Duration;
  * @param writeProfile driver execution profile of writes (its consistency makes a write durable)
  * @param readProfile driver execution profile of reads
  * @param maxBatchRows most rows in one Cassandra request
- * @param maxBatchBytes most serialized payload bytes in one Cassandra request; kept below
- *     Cassandra's batch_size_fail_threshold
+ * @param maxBatchBytes most bytes of rows (estimated) in one Cassandra request; kept below
+ *     Cassandra's batch_size_fail_threshold (a larger single write goes alone, unbatched)
  * @param maxInFlight most write requests outstanding at once
  * @param timeBucketMillis length of the plugin's time buckets (the timebucket column)
  * @param allPersistenceIds whether a new persistence id is recorded in all_persistence_ids

@@ -45,6 +45,9 @@ class CassandraJournalIT {
         pekko.persistence.cassandra.journal.target-partition-size = 5
         # One request at a time, so that concurrent writes surely share requests.
         peyvand.journal-serial = ${peyvand.journal} { max-in-flight = 1 }
+        # ... and groups as large as Cassandra's own refusals allow, so that a write it refuses
+        # (a partition key over 64 KiB) shares a request with others.
+        peyvand.journal-serial-large = ${peyvand.journal} { max-in-flight = 1, max-batch-bytes = 1MiB }
         pekko.loglevel = WARNING
         """)).withFallback(ConfigFactory.load()).resolve();
   }
@@ -254,7 +257,7 @@ class CassandraJournalIT {
 
   @Test
   void aWriteCassandraRefusesFailsOnlyItsOwnEntity() {
-    JournalClient serial = new JournalClient(system, "peyvand.journal-serial");
+    JournalClient serial = new JournalClient(system, "peyvand.journal-serial-large");
     CassandraJournal.Stats before = serial.stats();
     // Cassandra refuses a partition key over 64 KiB: a real refusal of one entity's write.
     String tooLong = "x".repeat(70_000);
@@ -274,6 +277,42 @@ class CassandraJournalIT {
     }
     assertTrue(serial.stats().splits() > before.splits(),
         "the refused write shared a request with others, which were sent again alone");
+  }
+
+  /**
+   * A new entity's first write carries its all_persistence_ids row, another partition: sent in one
+   * batch with a large event, Cassandra refused it as over batch_size_fail_threshold (50 KiB), so
+   * the first 65,536-byte message of a mailbox failed forever (issue 14). Every size a single
+   * request may carry is stored, first write or not, alone or among other entities' writes.
+   */
+  @Test
+  void largeWritesAreStoredFirstOrNotAloneOrAmongOthers() {
+    String big = "x".repeat(70_000);
+    assertEquals(List.of(SUCCESS), journal.write(List.of(journal.atomic("large-first", 1, big))));
+    assertEquals(List.of(SUCCESS), journal.write(List.of(journal.atomic("large-first", 2, big))));
+    assertEquals(List.of(SUCCESS, SUCCESS),
+        journal.write(List.of(journal.atomic("large-atomic", 1, big, big + "y"))));
+    assertEquals(List.of(big, big), journal.replayAll("large-first").payloads());
+    assertEquals(List.of(big, big + "y"), journal.replayAll("large-atomic").payloads());
+
+    JournalClient serial = new JournalClient(system, "peyvand.journal-serial");
+    TestKit probe = new TestKit(system);
+    int entities = 40;
+    for (int e = 0; e < entities; e++) {
+      String payload = e % 3 == 0 ? big + e : "small-" + e;
+      serial.send(probe, List.of(serial.atomic("large-mixed-" + e, 1, payload)), e);
+    }
+    Map<String, Map<Long, Outcome>> outcomes = JournalClient.collect(probe, entities, entities);
+    for (int e = 0; e < entities; e++) {
+      assertEquals(Map.of(1L, SUCCESS), outcomes.get("large-mixed-" + e), "large-mixed-" + e);
+      assertEquals(List.of(e % 3 == 0 ? big + e : "small-" + e),
+          serial.replayAll("large-mixed-" + e).payloads());
+    }
+    Set<String> ids = new HashSet<>();
+    cassandra.session().execute("SELECT persistence_id FROM " + cassandra.keyspace()
+        + ".all_persistence_ids").forEach(row -> ids.add(row.getString(0)));
+    assertTrue(ids.containsAll(List.of("large-first", "large-atomic", "large-mixed-0",
+        "large-mixed-1")), "each new entity is listed in all_persistence_ids");
   }
 
   @Test

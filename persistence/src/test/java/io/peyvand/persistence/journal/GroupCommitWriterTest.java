@@ -1,6 +1,7 @@
 package io.peyvand.persistence.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,12 +32,15 @@ class GroupCommitWriterTest {
 
   /** Every request the writer sends, completed by the test. */
   private final List<CompletableFuture<AsyncResultSet>> requests = new CopyOnWriteArrayList<>();
+  /** The statement of each request, in the same order. */
+  private final List<Object> statements = new CopyOnWriteArrayList<>();
 
   private final CqlSession session = (CqlSession) Proxy.newProxyInstance(
       CqlSession.class.getClassLoader(), new Class<?>[] {CqlSession.class},
       (proxy, method, args) -> {
         if (method.getName().equals("executeAsync")) {
           CompletableFuture<AsyncResultSet> request = new CompletableFuture<>();
+          statements.add(args[0]);
           requests.add(request);
           return request;
         }
@@ -47,7 +53,11 @@ class GroupCommitWriterTest {
   }
 
   private GroupCommitWriter writer(int maxInFlight) {
-    return new GroupCommitWriter(session, "profile", 64, 1 << 20, maxInFlight, Runnable::run,
+    return writer(maxInFlight, 1 << 20);
+  }
+
+  private GroupCommitWriter writer(int maxInFlight, int maxBytes) {
+    return new GroupCommitWriter(session, "profile", 64, maxBytes, maxInFlight, Runnable::run,
         JournalMetrics.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(testKit.system())));
   }
 
@@ -58,8 +68,8 @@ class GroupCommitWriterTest {
   @Test
   void aWriteStillQueuedAtItsDeadlineFailsUnsent() throws Exception {
     GroupCommitWriter writer = writer(1);
-    CompletableFuture<Void> first = writer.submit(List.of(), 0, in(60_000));
-    CompletableFuture<Void> late = writer.submit(List.of(), 0, in(50));
+    CompletableFuture<Void> first = writer.submit(List.of(), List.of(), 0, in(60_000));
+    CompletableFuture<Void> late = writer.submit(List.of(), List.of(), 0, in(50));
     assertEquals(1, requests.size(), "the only request slot carries the first write");
     Thread.sleep(100);
     requests.get(0).complete(null);
@@ -73,10 +83,10 @@ class GroupCommitWriterTest {
   @Test
   void aWriteIsNotSentAgainAloneAfterItsDeadline() throws Exception {
     GroupCommitWriter writer = writer(1);
-    CompletableFuture<Void> hold = writer.submit(List.of(), 0, in(60_000));
+    CompletableFuture<Void> hold = writer.submit(List.of(), List.of(), 0, in(60_000));
     // Both queue behind the first and leave together as one group.
-    CompletableFuture<Void> patient = writer.submit(List.of(), 0, in(60_000));
-    CompletableFuture<Void> hasty = writer.submit(List.of(), 0, in(300));
+    CompletableFuture<Void> patient = writer.submit(List.of(), List.of(), 0, in(60_000));
+    CompletableFuture<Void> hasty = writer.submit(List.of(), List.of(), 0, in(300));
     requests.get(0).complete(null);
     assertNull(hold.get(5, TimeUnit.SECONDS));
     assertEquals(2, requests.size(), "the two queued writes left as one group");
@@ -91,5 +101,41 @@ class GroupCommitWriterTest {
         () -> hasty.get(5, TimeUnit.SECONDS));
     assertInstanceOf(GroupCommitWriter.WriteExpiredException.class, failed.getCause());
     assertTrue(writer.splits() >= 1);
+  }
+
+  /** A stand-in for a bound row: only its identity matters to the writer. */
+  private static BoundStatement row() {
+    return (BoundStatement) Proxy.newProxyInstance(BoundStatement.class.getClassLoader(),
+        new Class<?>[] {BoundStatement.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          case "toString" -> "row";
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+  }
+
+  /**
+   * Cassandra refuses, for good, a batch that spans partitions over batch_size_fail_threshold: a
+   * new entity's large first write goes as its own rows and its all_persistence_ids row apart.
+   */
+  @Test
+  void aWriteOverTheBatchLimitNeverGoesAsABatchAcrossPartitions() throws Exception {
+    GroupCommitWriter writer = writer(4, 1000);
+    BoundStatement event = row();
+    BoundStatement persistenceId = row();
+    CompletableFuture<Void> large = writer.submit(List.of(event), List.of(persistenceId), 70_000,
+        in(60_000));
+    assertEquals(List.of(event, persistenceId), statements, "two requests of one row each");
+    requests.get(0).complete(null);
+    assertFalse(large.isDone(), "done only when both rows are stored");
+    requests.get(1).complete(null);
+    assertNull(large.get(5, TimeUnit.SECONDS));
+
+    CompletableFuture<Void> small = writer.submit(List.of(row()), List.of(row()), 200,
+        in(60_000));
+    assertEquals(3, statements.size());
+    assertInstanceOf(BatchStatement.class, statements.get(2), "a small write stays one request");
+    requests.get(2).complete(null);
+    assertNull(small.get(5, TimeUnit.SECONDS));
   }
 }
