@@ -99,6 +99,32 @@ class SessionTest {
     queue.first().complete();
   }
 
+  /**
+   * A session whose stream ended leaves its node's directory at once and, while it lingers,
+   * answers every item still pushed to it "gone", naming itself.
+   */
+  @Test
+  void anEndedSessionLeavesTheDirectoryAndAnswersGone() {
+    Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
+        Source.<ServerFrame>queue(8).preMaterialize(testKit.system());
+    java.util.concurrent.CompletableFuture<Void> registered =
+        new java.util.concurrent.CompletableFuture<>();
+    ActorRef<Session.Command> session = testKit.spawn(Session.create("soroush", false,
+        queue.first(), Duration.ofSeconds(30), registered));
+    registered.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+    SessionDirectory directory = SessionDirectory.get(testKit.system());
+    assertEquals(1, directory.sessionCount("soroush"), "known once registered");
+    ActorRef<Deliver> inbox = directory.sessionFor("soroush", "bale:bob").orElseThrow();
+
+    session.tell(Session.Stop.INSTANCE);
+    TestProbe<Deliver.Busy> busy = testKit.createTestProbe();
+    inbox.tell(item(1, true, busy.ref()));
+    Deliver.Busy answer = busy.receiveMessage(WAIT);
+    assertEquals(new Deliver.Busy("soroush", 1, inbox, true), answer);
+    assertEquals(0, directory.sessionCount("soroush"), "out of the directory at once");
+    queue.first().complete();
+  }
+
   private static Deliver.Busy poll(TestProbe<Deliver.Busy> probe, Duration timeout) {
     try {
       return probe.receiveMessage(timeout);

@@ -1,0 +1,169 @@
+package io.peyvand.broker.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.Message;
+import io.peyvand.broker.observability.MessageMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The redelivery flag marks only what may have reached an adapter: an item a session refused
+ * (its buffer full, or its stream ended) is pushed again unflagged, unless an earlier push to
+ * another session may have reached one; a session whose stream ended is left at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PusherTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Address BOB = new Address("bale", "bob");
+  private final ActorTestKit testKit = ActorTestKit.create("PusherTest", ConfigFactory
+      .parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private int platforms;
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** A platform of its own per test, with {@code count} sessions. */
+  private List<TestProbe<Deliver>> sessions(String platform, int count) {
+    List<TestProbe<Deliver>> probes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      TestProbe<Deliver> probe = testKit.createTestProbe(Deliver.class);
+      SessionDirectory.get(testKit.system()).connected(platform, probe.ref());
+      probes.add(probe);
+    }
+    return probes;
+  }
+
+  private Pusher pusher(String platform) {
+    return new Pusher(Deliver.Stream.mailbox(new Address(platform, "bob")), platform,
+        SessionDirectory.get(testKit.system()), testKit.<Deliver.Busy>createTestProbe().ref(),
+        MessageMetrics.get(testKit.system()));
+  }
+
+  private String platform() {
+    return "pusher-" + ++platforms;
+  }
+
+  private static MailboxItem item(long sequence) {
+    return new MailboxItem.Incoming(new Message("m-" + sequence, new Address("eitaa", "alice"),
+        BOB, 1, "", new Content.Text("x")));
+  }
+
+  private static void round(Pusher pusher, long from, long to) {
+    assertTrue(pusher.ready());
+    for (long s = from; s <= to; s++) {
+      pusher.push(s, 1, 0, item(s), System.currentTimeMillis());
+    }
+  }
+
+  /** Which session of {@code probes} the pusher's pushes reached, and what they were. */
+  private static Received next(List<TestProbe<Deliver>> probes) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (TestProbe<Deliver> probe : probes) {
+        Deliver d = poll(probe);
+        if (d != null) {
+          return new Received(probe.ref(), d);
+        }
+      }
+    }
+    throw new AssertionError("nothing pushed");
+  }
+
+  private static Deliver poll(TestProbe<Deliver> probe) {
+    try {
+      return probe.receiveMessage(Duration.ofMillis(20));
+    } catch (AssertionError none) {
+      return null;
+    }
+  }
+
+  private record Received(ActorRef<Deliver> session, Deliver deliver) {}
+
+  @Test
+  void itemsTheSessionRefusedArePushedAgainUnflaggedStartingWithAResume() {
+    String platform = platform();
+    List<TestProbe<Deliver>> probes = sessions(platform, 1);
+    Pusher pusher = pusher(platform);
+    round(pusher, 1, 3);
+    for (long s = 1; s <= 3; s++) {
+      Deliver d = probes.get(0).receiveMessage(WAIT);
+      assertEquals(s, d.sequence());
+      assertFalse(d.redelivery());
+    }
+    assertFalse(pusher.busy(Deliver.Busy.full(platform, 2, probes.get(0).ref())),
+        "a full session is retried later, not left");
+    round(pusher, 1, 3);
+    Deliver two = probes.get(0).receiveMessage(WAIT);
+    assertEquals(2, two.sequence(), "1 is still in flight; 2 and 3 go again");
+    assertTrue(two.resume());
+    assertFalse(two.redelivery(), "the session never took 2");
+    assertFalse(probes.get(0).receiveMessage(WAIT).redelivery(), "nor 3");
+    assertEquals(3, pusher.highestSent());
+  }
+
+  @Test
+  void itemsAnEarlierSessionMayHaveHadStayFlaggedWhateverTheNextRefuses() {
+    String platform = platform();
+    List<TestProbe<Deliver>> probes = sessions(platform, 2);
+    Pusher pusher = pusher(platform);
+    round(pusher, 1, 2);
+    Received first = next(probes);
+    next(probes);
+    // Unacknowledged too long: the next round goes to the platform's other session, flagged.
+    assertTrue(pusher.redeliveryDue(System.currentTimeMillis() + 60_000, 10_000));
+    round(pusher, 1, 2);
+    Received second = next(probes);
+    next(probes);
+    assertNotEquals(first.session(), second.session());
+    assertTrue(second.deliver().redelivery());
+    // A refusal from the second session does not unflag what the first may have delivered...
+    pusher.busy(Deliver.Busy.full(platform, 1, second.session()));
+    round(pusher, 1, 2);
+    Received again = next(probes);
+    next(probes);
+    assertEquals(1, again.deliver().sequence());
+    assertTrue(again.deliver().redelivery());
+    // ... nor does a late one from the first session.
+    pusher.busy(Deliver.Busy.full(platform, 1, first.session()));
+    round(pusher, 1, 2);
+    assertTrue(next(probes).deliver().redelivery());
+  }
+
+  @Test
+  void aSessionWhoseStreamEndedIsLeftAtOnceAndItsItemsGoUnflaggedToAnother() {
+    String platform = platform();
+    List<TestProbe<Deliver>> probes = sessions(platform, 2);
+    Pusher pusher = pusher(platform);
+    round(pusher, 1, 2);
+    Received gone = next(probes);
+    next(probes);
+    assertTrue(pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),
+        "a gone session: push again now");
+    assertEquals(1, SessionDirectory.get(testKit.system()).sessionCount(platform),
+        "the gone session is out of this node's view");
+    round(pusher, 1, 2);
+    Received other = next(probes);
+    assertNotEquals(gone.session(), other.session());
+    assertEquals(1, other.deliver().sequence());
+    assertTrue(other.deliver().resume());
+    assertFalse(other.deliver().redelivery(), "the gone session never took 1");
+    assertFalse(next(probes).deliver().redelivery(), "nor 2");
+  }
+}
