@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -190,7 +191,7 @@ public final class SessionDirectory implements Extension {
     Map<ActorRef<Deliver>, Long> gone = departed.getOrDefault(platformId, Map.of());
     long now = System.nanoTime();
     gone.values().removeIf(since -> now - since > DEPARTED_KEPT_NANOS);
-    List<ActorRef<Deliver>> current = java.util.stream.Stream.concat(
+    List<ActorRef<Deliver>> current = Stream.concat(
             local.getOrDefault(platformId, Set.of()).stream(),
             listed.getOrDefault(platformId, List.of()).stream())
         .filter(ref -> !gone.containsKey(ref))

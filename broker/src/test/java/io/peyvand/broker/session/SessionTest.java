@@ -12,7 +12,9 @@ import io.peyvand.broker.model.Message;
 import io.peyvand.protocol.v1.ServerFrame;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -107,11 +109,10 @@ class SessionTest {
   void anEndedSessionLeavesTheDirectoryAndAnswersGone() {
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
         Source.<ServerFrame>queue(8).preMaterialize(testKit.system());
-    java.util.concurrent.CompletableFuture<Void> registered =
-        new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> registered = new CompletableFuture<>();
     ActorRef<Session.Command> session = testKit.spawn(Session.create("soroush", false,
         queue.first(), Duration.ofSeconds(30), registered));
-    registered.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+    registered.orTimeout(5, TimeUnit.SECONDS).join();
     SessionDirectory directory = SessionDirectory.get(testKit.system());
     assertEquals(1, directory.sessionCount("soroush"), "known once registered");
     ActorRef<Deliver> inbox = directory.sessionFor("soroush", "bale:bob").orElseThrow();
