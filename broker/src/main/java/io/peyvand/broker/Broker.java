@@ -20,6 +20,7 @@ import io.peyvand.broker.ingress.grpc.AdminService;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.GroupsService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
+import io.peyvand.broker.ingress.grpc.Reflection;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
@@ -76,7 +77,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -421,7 +421,7 @@ public final class Broker {
   }
 
   /**
-   * The gRPC port: Interconnect, Admin, health and reflection. pekko-grpc's generated handlers
+   * The gRPC port: Interconnect, Admin, Groups, health and reflection (v1 and v1alpha). pekko-grpc's generated handlers
    * serve one service instance, while the acting peer differs per request (its TLS session), so
    * each request is handed to a view of the service bound to its peer.
    */
@@ -432,6 +432,8 @@ public final class Broker {
     GrpcHealthService health = new GrpcHealthService(readiness,
         Set.of(Health.name, Interconnect.name, Admin.name, Groups.name), Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
+    Reflection reflection = new Reflection(List.of(Interconnect.description, Admin.description,
+        Groups.description, Health.description));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
         request -> InterconnectHandlerFactory.partial(
                 interconnect.forPeer(authentication.peer(request),
@@ -451,8 +453,12 @@ public final class Broker {
         adminPerPeer,
         groupsPerPeer,
         HealthHandlerFactory.partial(health, Health.name, system),
-        ServerReflection.create(List.of(Interconnect.description, Admin.description,
-            Groups.description, Health.description), system));
+        io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(
+            reflection, io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection.name,
+            materializer, GrpcErrors.MAPPER, system),
+        io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionHandlerFactory.partial(
+            reflection, io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection.name,
+            materializer, GrpcErrors.MAPPER, system));
     ServerBuilder server = Http.get(system)
         .newServerAt(settings.grpc().iface(), settings.grpc().port());
     return tls.map(t -> server.enableHttps(t.clientCertificateRequired())).orElse(server)
