@@ -17,6 +17,7 @@ import io.peyvand.broker.ingress.limits.AddressLimits;
 import io.peyvand.broker.ingress.limits.SubmitLimits;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.ingress.grpc.AdminService;
+import io.peyvand.broker.ingress.grpc.DrainingBody;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.GroupsService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
@@ -459,10 +460,15 @@ public final class Broker {
         io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionHandlerFactory.partial(
             reflection, io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection.name,
             materializer, GrpcErrors.MAPPER, system));
+    // Every call's request is drained rather than cancelled when the call stops reading it, so
+    // that refusals reach every client as trailers, not as a stream reset (DrainingBody).
+    var draining = DrainingBody.requests(settings.grpcRequestDrain());
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> drained =
+        request -> handler.apply(draining.apply(request));
     ServerBuilder server = Http.get(system)
         .newServerAt(settings.grpc().iface(), settings.grpc().port());
     return tls.map(t -> server.enableHttps(t.clientCertificateRequired())).orElse(server)
-        .bind(handler)
+        .bind(drained)
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
   }
 }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public record BrokerSettings(
     Environment environment,
     Listener grpc,
+    Duration grpcRequestDrain,
     Listener http,
     Join join,
     boolean applySchema,
@@ -105,6 +106,7 @@ public record BrokerSettings(
     return new BrokerSettings(
         environment,
         new Listener(p.getString("grpc.interface"), p.getInt("grpc.port")),
+        p.getDuration("grpc.request-drain"),
         new Listener(p.getString("http.interface"), p.getInt("http.port")),
         join(p),
         config.getBoolean("peyvand.cassandra.schema.apply-at-startup"),

@@ -26,6 +26,7 @@ import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -207,6 +208,52 @@ class BadInputIT {
     }
     assertTrue(submit("eitaa", text("after-1", "eitaa:alice", "bale:bob", "still up"))
         .hasAccepted());
+  }
+
+  /**
+   * A frame that does not decode ends a Connect call with its status in trailers (HEADERS with
+   * END_STREAM) that every gRPC implementation reads, with no RST_STREAM before them: the server
+   * used to reset the stream first, and Node's HTTP/2 stack, which drops everything after a reset,
+   * saw only CANCELLED (issue 14). Read here frame by frame with a hand-written HTTP/2 client; the
+   * client keeps its side of the stream open, as an adapter streaming frames does.
+   */
+  @Test
+  void anUndecodableFrameEndsAConnectCallWithItsStatusInTrailersNeverWithAReset()
+      throws Exception {
+    byte[] hello = ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
+        .setPlatformId("bale")).build().toByteArray();
+    byte[] invalidUtf8 = replace(ClientFrame.newBuilder().setHello(Hello.newBuilder()
+            .setProtocolVersion(1).setPlatformId("bale").setSessionName("AB")).build()
+            .toByteArray(), new byte[] {'A', 'B'}, new byte[] {(byte) 0xc3, 0x28});
+    try (RawHttp2 h2 = new RawHttp2(port)) {
+      h2.startCall(1, "/peyvand.v1.Interconnect/Connect", port);
+      h2.message(1, hello);
+      h2.message(1, new byte[] {(byte) 0xff, 0x01, 0x7f});
+      List<RawHttp2.Frame> garbage = h2.untilStreamEnds(1);
+      assertEndedByTrailers(garbage, "INVALID_FRAME");
+      assertTrue(garbage.stream().anyMatch(f -> f.type() == RawHttp2.DATA),
+          "the Welcome came before: " + garbage);
+
+      h2.startCall(3, "/peyvand.v1.Interconnect/Connect", port);
+      h2.message(3, invalidUtf8);
+      assertEndedByTrailers(h2.untilStreamEnds(3), "INVALID_TEXT");
+
+      h2.startCall(5, "/peyvand.v1.Interconnect/Submit", port);
+      h2.message(5, new byte[] {(byte) 0xff, 0x01, 0x7f});
+      assertEndedByTrailers(h2.untilStreamEnds(5), "INVALID_FRAME");
+    }
+    assertTrue(submit("eitaa", text("after-h2", "eitaa:alice", "bale:bob", "still up"))
+        .hasAccepted());
+  }
+
+  private static void assertEndedByTrailers(List<RawHttp2.Frame> frames, String code) {
+    RawHttp2.Frame last = frames.get(frames.size() - 1);
+    assertEquals(RawHttp2.HEADERS, last.type(), "the call must end with trailers: " + frames);
+    assertTrue(last.endStream(), frames.toString());
+    assertEquals("3", String.valueOf(last.headers().get("grpc-status")), frames.toString());
+    String message = String.valueOf(last.headers().get("grpc-message"));
+    assertTrue(message.startsWith(code + ":"), message);
+    assertTrue(frames.stream().noneMatch(f -> f.type() == RawHttp2.RST_STREAM), frames.toString());
   }
 
   private static byte[] replace(byte[] in, byte[] what, byte[] with) {
