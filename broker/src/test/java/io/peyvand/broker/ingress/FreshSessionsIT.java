@@ -7,19 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
-import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
-import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.GroupsClient;
-import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -28,10 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +49,6 @@ class FreshSessionsIT {
   private TestBroker node;
   private ActorSystem<Void> system;
   private int port;
-  private final AtomicLong correlations = new AtomicLong();
 
   @BeforeAll
   void start() throws Exception {
@@ -71,11 +64,8 @@ class FreshSessionsIT {
     node.close();
   }
 
-  private SubmitResult submit(RawSession session, Envelope envelope) {
-    long correlation = correlations.incrementAndGet();
-    session.submit(correlation, envelope);
-    SubmitResult result = session.expect(f -> f.hasSubmitResult()
-        && f.getSubmitResult().getCorrelationId() == correlation, WAIT).getSubmitResult();
+  private static SubmitResult submit(RawSession session, Envelope envelope) {
+    SubmitResult result = session.submitAndAwait(envelope, WAIT);
     assertTrue(result.hasAccepted(), result.toString());
     return result;
   }
@@ -120,18 +110,11 @@ class FreshSessionsIT {
    */
   @Test
   void aPlatformsNewSessionReceivesUnflaggedWhatItsEndedSessionNeverHad() throws Exception {
-    GroupsClient groups = GroupsClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        port, system).withTls(false), system);
+    GroupsClient groups = TestGroups.client(system, port);
     GroupAddress group = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fresh")
         .build();
     try (RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
-      groups.createGroup(CreateGroupRequest.newBuilder().setGroup(group)
-          .setActor(user("eitaa:alice")).setTitle("Fresh").setKind(GroupKind.GROUP).build())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
-          .setActor(user("eitaa:alice")).addChanges(MemberChange.newBuilder()
-              .setOp(MemberChange.Op.ADD).setUser(user("soroush:sara"))).build())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      TestGroups.createWithMember(groups, group, user("eitaa:alice"), user("soroush:sara"));
       for (int round = 0; round < ROUNDS / 2; round++) {
         // The platform's previous session has just ended (closed by the adapter) when the new
         // one opens and the items are submitted.

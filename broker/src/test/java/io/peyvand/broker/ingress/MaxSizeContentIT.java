@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
-import io.peyvand.protocol.v1.ChangeMembersRequest;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Edit;
@@ -18,10 +17,8 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
-import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.MediaReference;
-import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -30,10 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +50,6 @@ class MaxSizeContentIT {
 
   private TestBroker node;
   private ActorSystem<Void> system;
-  private final AtomicLong correlations = new AtomicLong();
 
   @BeforeAll
   void start() throws Exception {
@@ -111,11 +104,8 @@ class MaxSizeContentIT {
     return kinds;
   }
 
-  private SubmitResult submit(RawSession session, Envelope envelope) {
-    long correlation = correlations.incrementAndGet();
-    session.submit(correlation, envelope);
-    return session.expect(f -> f.hasSubmitResult()
-        && f.getSubmitResult().getCorrelationId() == correlation, WAIT).getSubmitResult();
+  private static SubmitResult submit(RawSession session, Envelope envelope) {
+    return session.submitAndAwait(envelope, WAIT);
   }
 
   @Test
@@ -162,19 +152,12 @@ class MaxSizeContentIT {
 
   @Test
   void theLargestPostOfEveryKindIsStoredAndDeliveredToAGroupsPlatforms() throws Exception {
-    GroupsClient groups = GroupsClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        node.grpcPort(), system).withTls(false), system);
+    GroupsClient groups = TestGroups.client(system, node.grpcPort());
     GroupAddress group = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("large")
         .build();
     try (RawSession eitaa = RawSession.hello(system, node.grpcPort(), "eitaa");
         RawSession bale = RawSession.hello(system, node.grpcPort(), "bale")) {
-      groups.createGroup(CreateGroupRequest.newBuilder().setGroup(group)
-          .setActor(user("eitaa:alice")).setTitle("Large").setKind(GroupKind.GROUP).build())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
-          .setActor(user("eitaa:alice")).addChanges(MemberChange.newBuilder()
-              .setOp(MemberChange.Op.ADD).setUser(user("bale:bob"))).build())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      TestGroups.createWithMember(groups, group, user("eitaa:alice"), user("bale:bob"));
       for (Map.Entry<String, Envelope.Builder> kind : largestOfEachKind("post").entrySet()) {
         Envelope post = Envelope.newBuilder().setMessageId("post-" + kind.getKey())
             .setSender(user("eitaa:alice")).setGroup(group)

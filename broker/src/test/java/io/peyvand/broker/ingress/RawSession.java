@@ -7,12 +7,14 @@ import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.Submit;
+import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.grpc.GrpcClientSettings;
@@ -30,6 +32,7 @@ public final class RawSession implements AutoCloseable {
   private final BoundedSourceQueue<ClientFrame> out;
   private final BlockingQueue<ServerFrame> in = new LinkedBlockingQueue<>();
   private volatile Throwable ended;
+  private final AtomicLong correlations = new AtomicLong(1L << 40);
 
   private RawSession(InterconnectClient client, ActorSystem<?> system) {
     this.client = client;
@@ -77,6 +80,14 @@ public final class RawSession implements AutoCloseable {
   public void submit(long correlation, Envelope envelope) {
     send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setCorrelationId(correlation)
         .setEnvelope(envelope)).build());
+  }
+
+  /** Submits with a correlation id of this session's own and waits for the answer. */
+  public SubmitResult submitAndAwait(Envelope envelope, Duration timeout) {
+    long correlation = correlations.incrementAndGet();
+    submit(correlation, envelope);
+    return expect(f -> f.hasSubmitResult()
+        && f.getSubmitResult().getCorrelationId() == correlation, timeout).getSubmitResult();
   }
 
   public void ack(UserAddress mailbox, long upTo) {
