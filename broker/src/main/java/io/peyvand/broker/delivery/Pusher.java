@@ -125,27 +125,43 @@ public final class Pusher {
   /**
    * The session refused {@code busy.sequence()}: it and everything after it must be pushed again,
    * starting with a resume. A session refuses every later item of the stream until that resume,
-   * so when the refusal comes from the session this stream pushes to, none of the pushes from
-   * that sequence on reached an adapter, and they no longer count as possibly received: pushed
-   * again, they are not flagged as redeliveries (unless an earlier push elsewhere may have been).
-   * A session that is {@code gone} is left for another of the platform's sessions.
+   * so none of the pushes from that sequence on reached an adapter, and they no longer count as
+   * possibly received: pushed again, they are not flagged as redeliveries (unless an earlier push
+   * to another session may have reached one). A session that is {@code gone} is left for another
+   * of the platform's sessions.
    *
-   * @return true to push again now (the session is gone), false to retry after the entity's busy
-   *     delay (its buffer was full)
+   * <p>A refusal from a session this stream no longer pushes to changes nothing but the directory:
+   * what was pushed to that session is pushed to the current one anyway. (A session that is gone
+   * answers every item pushed to it, up to a window of them; acting on each would push the window
+   * again as many times.)
+   *
+   * @return when the entity pushes again
    */
-  public boolean busy(Deliver.Busy busy) {
+  public Retry busy(Deliver.Busy busy) {
+    if (busy.gone() && busy.session() != null) {
+      directory.departed(platformId, busy.session());
+    }
+    if (busy.session() != null && !busy.session().equals(session)) {
+      return Retry.NONE;
+    }
     long sequence = busy.sequence();
     InFlight refused = inFlight.get(sequence);
-    if (refused != null && busy.session() != null && busy.session().equals(session)) {
+    if (refused != null && busy.session() != null) {
       highestSent = refused.highestBefore();
     }
     inFlight.tailMap(sequence, true).clear();
     resumeNext = true;
-    if (busy.gone() && busy.session() != null) {
-      directory.departed(platformId, busy.session());
-      return true;
-    }
-    return false;
+    return busy.gone() ? Retry.NOW : Retry.LATER;
+  }
+
+  /** When to push again after a refusal. */
+  public enum Retry {
+    /** At once: the session is gone, another one takes the items. */
+    NOW,
+    /** After the entity's busy delay: the session's buffer was full. */
+    LATER,
+    /** No need: the refusal was of an earlier session. */
+    NONE
   }
 
   /**

@@ -713,9 +713,12 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         .onCommand(SessionBusy.class, (state, busy) -> {
           Pusher pusher = pushers.get(busy.busy().platformId());
           if (pusher != null) {
-            boolean now = pusher.busy(busy.busy());
-            timers.startSingleTimer(RetryDelivery.INSTANCE,
-                now ? Duration.ZERO : settings.busyRetryAfter());
+            switch (pusher.busy(busy.busy())) {
+              case NOW -> timers.startSingleTimer(RetryDelivery.INSTANCE, Duration.ZERO);
+              case LATER -> timers.startSingleTimer(RetryDelivery.INSTANCE,
+                  settings.busyRetryAfter());
+              case NONE -> { }
+            }
           }
           return Effect().noReply();
         })

@@ -538,9 +538,11 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
-    boolean now = pusher.busy(busy.busy());
-    timers.startSingleTimer(RetryDelivery.INSTANCE,
-        now ? Duration.ZERO : settings.busyRetryAfter());
+    switch (pusher.busy(busy.busy())) {
+      case NOW -> timers.startSingleTimer(RetryDelivery.INSTANCE, Duration.ZERO);
+      case LATER -> timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
+      case NONE -> { }
+    }
     return Effect().none();
   }
 

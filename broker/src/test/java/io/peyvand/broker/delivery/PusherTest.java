@@ -3,6 +3,7 @@ package io.peyvand.broker.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -107,8 +108,8 @@ class PusherTest {
       assertEquals(s, d.sequence());
       assertFalse(d.redelivery());
     }
-    assertFalse(pusher.busy(Deliver.Busy.full(platform, 2, probes.get(0).ref())),
-        "a full session is retried later, not left");
+    assertEquals(Pusher.Retry.LATER, pusher.busy(Deliver.Busy.full(platform, 2,
+        probes.get(0).ref())), "a full session is retried later, not left");
     round(pusher, 1, 3);
     Deliver two = probes.get(0).receiveMessage(WAIT);
     assertEquals(2, two.sequence(), "1 is still in flight; 2 and 3 go again");
@@ -140,10 +141,13 @@ class PusherTest {
     next(probes);
     assertEquals(1, again.deliver().sequence());
     assertTrue(again.deliver().redelivery());
-    // ... nor does a late one from the first session.
-    pusher.busy(Deliver.Busy.full(platform, 1, first.session()));
+    // A late refusal from the first session changes nothing: what it refused is in flight on the
+    // second one.
+    assertEquals(Pusher.Retry.NONE, pusher.busy(Deliver.Busy.full(platform, 1,
+        first.session())));
     round(pusher, 1, 2);
-    assertTrue(next(probes).deliver().redelivery());
+    assertNull(poll(probes.get(0)), "nothing pushed again");
+    assertNull(poll(probes.get(1)), "nothing pushed again");
   }
 
   @Test
@@ -154,7 +158,7 @@ class PusherTest {
     round(pusher, 1, 2);
     Received gone = next(probes);
     next(probes);
-    assertTrue(pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),
+    assertEquals(Pusher.Retry.NOW, pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),
         "a gone session: push again now");
     assertEquals(1, SessionDirectory.get(testKit.system()).sessionCount(platform),
         "the gone session is out of this node's view");
@@ -165,5 +169,10 @@ class PusherTest {
     assertTrue(other.deliver().resume());
     assertFalse(other.deliver().redelivery(), "the gone session never took 1");
     assertFalse(next(probes).deliver().redelivery(), "nor 2");
+    // The gone session answers the rest of what it was pushed: nothing is pushed again.
+    assertEquals(Pusher.Retry.NONE, pusher.busy(Deliver.Busy.gone(platform, 2, gone.session())));
+    round(pusher, 1, 2);
+    assertNull(poll(other.session().equals(probes.get(0).ref()) ? probes.get(0) : probes.get(1)),
+        "the other session's items stay in flight");
   }
 }
