@@ -462,7 +462,8 @@ public final class Broker {
             materializer, GrpcErrors.MAPPER, system));
     // Every call's request is drained rather than cancelled when the call stops reading it, so
     // that refusals reach every client as trailers, not as a stream reset (DrainingBody).
-    var draining = DrainingBody.requests(settings.grpcRequestDrain());
+    var draining = DrainingBody.requests(settings.grpcRequestDrain(),
+        settings.grpcRequestDrainBytes());
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> drained =
         request -> handler.apply(draining.apply(request));
     ServerBuilder server = Http.get(system)

@@ -100,6 +100,21 @@ final class RawHttp2 implements AutoCloseable {
     frame(DATA, 0, streamId, data);
   }
 
+  /** Reads frames until a DATA frame on {@code streamId} (e.g. a session's Welcome). */
+  List<Frame> untilData(int streamId) throws IOException, Http2Exception {
+    List<Frame> frames = new ArrayList<>();
+    while (frames.isEmpty() || frames.get(frames.size() - 1).type() != DATA) {
+      Frame f = next();
+      if (f.streamId() == streamId) {
+        frames.add(f);
+        if (f.type() == RST_STREAM || f.endStream()) {
+          throw new AssertionError("the stream ended before any data: " + frames);
+        }
+      }
+    }
+    return frames;
+  }
+
   /**
    * Reads frames until one on {@code streamId} ends it (END_STREAM or RST_STREAM); returns every
    * frame of that stream read, in order. Acknowledges the server's SETTINGS and PINGs.
@@ -107,12 +122,7 @@ final class RawHttp2 implements AutoCloseable {
   List<Frame> untilStreamEnds(int streamId) throws IOException, Http2Exception {
     List<Frame> frames = new ArrayList<>();
     while (true) {
-      Frame f = read();
-      if (f.type() == SETTINGS && (f.flags() & 0x1) == 0) {
-        frame(SETTINGS, 0x1, 0, new byte[0]);
-      } else if (f.type() == PING && (f.flags() & 0x1) == 0) {
-        frame(PING, 0x1, 0, f.payload());
-      }
+      Frame f = next();
       if (f.streamId() != streamId) {
         continue;
       }
@@ -121,6 +131,17 @@ final class RawHttp2 implements AutoCloseable {
         return frames;
       }
     }
+  }
+
+  /** The next frame; the server's SETTINGS and PINGs are acknowledged. */
+  private Frame next() throws IOException, Http2Exception {
+    Frame f = read();
+    if (f.type() == SETTINGS && (f.flags() & 0x1) == 0) {
+      frame(SETTINGS, 0x1, 0, new byte[0]);
+    } else if (f.type() == PING && (f.flags() & 0x1) == 0) {
+      frame(PING, 0x1, 0, f.payload());
+    }
+    return f;
   }
 
   private Frame read() throws IOException, Http2Exception {

@@ -18,7 +18,8 @@ import org.apache.pekko.util.ByteString;
 /**
  * A gRPC call's request body that is never cancelled while the client still sends it: when the
  * call stops reading (a message that does not decode, a call answered early) the rest of the body
- * is read and dropped, for at most {@code drainFor}, and only then cancelled.
+ * is read and dropped, for at most {@code drainFor} and {@code drainBytes}, and only then
+ * cancelled.
  *
  * <p>Why: pekko-http answers a request body cancelled before the client ended it with
  * RST_STREAM(CANCEL) at once, ahead of the response's trailers. pekko-grpc decodes each message
@@ -26,23 +27,26 @@ import org.apache.pekko.util.ByteString;
  * client still read the status, but Node's HTTP/2 stack, like others, drops everything after a
  * reset, and its client saw only CANCELLED instead of INVALID_ARGUMENT (issue 14). With the body
  * drained, the call ends with its trailers and END_STREAM. A client that goes on sending after
- * that is cut off after {@code drainFor} (then the stream is reset, long after the trailers).
+ * that is cut off after {@code drainFor} or {@code drainBytes} (then the stream is reset, after
+ * the trailers).
  */
 public final class DrainingBody extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final Inlet<ByteString> in = Inlet.create("DrainingBody.in");
   private final Outlet<ByteString> out = Outlet.create("DrainingBody.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final Duration drainFor;
+  private final long drainBytes;
 
-  public DrainingBody(Duration drainFor) {
+  public DrainingBody(Duration drainFor, long drainBytes) {
     this.drainFor = drainFor;
+    this.drainBytes = drainBytes;
   }
 
   /** Wraps every request's body; the handler sees the same request otherwise. */
-  public static Function<HttpRequest, HttpRequest> requests(Duration drainFor) {
+  public static Function<HttpRequest, HttpRequest> requests(Duration drainFor, long drainBytes) {
     return request -> request.withEntity(HttpEntities.createChunked(
         request.entity().getContentType(),
-        request.entity().getDataBytes().via(new DrainingBody(drainFor))));
+        request.entity().getDataBytes().via(new DrainingBody(drainFor, drainBytes))));
   }
 
   @Override
@@ -73,12 +77,19 @@ public final class DrainingBody extends GraphStage<FlowShape<ByteString, ByteStr
         });
       }
 
+      private long drained;
+
       private void drain() {
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
-            grab(in);
-            pull(in);
+            drained += grab(in).size();
+            if (drained > drainBytes) {
+              cancelStage(new IllegalStateException("request body still sent: over "
+                  + drainBytes + " bytes after the call ended"));
+            } else {
+              pull(in);
+            }
           }
 
           @Override

@@ -41,11 +41,27 @@ class DrainingBodyTest {
           return ByteString.fromString("x");
         })
         .watchTermination((m, done) -> done.whenComplete((d, e) -> ended.complete(Done.done())))
-        .via(new DrainingBody(Duration.ofSeconds(30)))
+        .via(new DrainingBody(Duration.ofSeconds(30), 1 << 20))
         .take(1)
         .runWith(Sink.ignore(), testKit.system());
     ended.get(5, TimeUnit.SECONDS);
     assertEquals(1000, sent.get(), "every element of the body was read");
+  }
+
+  @Test
+  void aClientSendingMoreThanTheDrainBytesIsCutOff() throws Exception {
+    AtomicInteger sent = new AtomicInteger();
+    CompletableFuture<Done> ended = new CompletableFuture<>();
+    Source.repeat(ByteString.fromArray(new byte[1000])).map(b -> {
+          sent.incrementAndGet();
+          return b;
+        })
+        .watchTermination((m, done) -> done.whenComplete((d, e) -> ended.complete(Done.done())))
+        .via(new DrainingBody(Duration.ofSeconds(30), 10_000))
+        .take(1)
+        .runWith(Sink.ignore(), testKit.system());
+    ended.get(5, TimeUnit.SECONDS);
+    assertTrue(sent.get() >= 11 && sent.get() < 100, "cut off after 10,000 bytes: " + sent);
   }
 
   @Test
@@ -54,7 +70,7 @@ class DrainingBodyTest {
     long started = System.nanoTime();
     Source.tick(Duration.ZERO, Duration.ofMillis(10), ByteString.fromString("x"))
         .watchTermination((m, done) -> done.whenComplete((d, e) -> ended.complete(e)))
-        .via(new DrainingBody(Duration.ofMillis(300)))
+        .via(new DrainingBody(Duration.ofMillis(300), 1 << 20))
         .take(1)
         .runWith(Sink.ignore(), testKit.system());
     assertFalse(ended.isDone());
