@@ -422,9 +422,10 @@ public final class Broker {
   }
 
   /**
-   * The gRPC port: Interconnect, Admin, Groups, health and reflection (v1 and v1alpha). pekko-grpc's generated handlers
-   * serve one service instance, while the acting peer differs per request (its TLS session), so
-   * each request is handed to a view of the service bound to its peer.
+   * The gRPC port: Interconnect, Admin, Groups, health and reflection (v1 and v1alpha).
+   * pekko-grpc's generated handlers serve one service instance, while the acting peer differs per
+   * request (its TLS session), so each request is handed to a view of the service bound to its
+   * peer.
    */
   private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
       BrokerSettings settings, Readiness readiness, Optional<ServerTls> tls,

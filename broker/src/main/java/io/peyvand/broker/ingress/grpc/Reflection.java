@@ -39,7 +39,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * requested file first, then its dependencies breadth first, each once (as grpc-java does), so a
  * client can build every type from one answer alone. An unknown file or symbol, and extensions
  * (the served files declare none; a message type is answered with no extension numbers) are
- * answered with an error response NOT_FOUND; the stream goes on. (pekko-grpc's own reflection served v1alpha only and left the dependencies out: issue 14.)
+ * answered with an error response NOT_FOUND; the stream goes on. (pekko-grpc's own reflection
+ * served v1alpha only, left the dependencies out, and answered an unknown symbol with no file:
+ * issue 14.)
  */
 public final class Reflection implements
     io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection,
