@@ -68,7 +68,7 @@ public final class Session {
           Receptionist.register(SessionDirectory.keyFor(platformId), inbox));
       registered.complete(null);
       Set<Deliver.Stream> refusedStreams = new HashSet<>();
-      Departure departure = new Departure(context, platformId, inbox, linger);
+      Departure departure = new Departure(context, directory, platformId, inbox, linger);
       return Behaviors.receive(Command.class)
           .onMessage(Incoming.class, incoming -> {
             Deliver d = incoming.deliver();
@@ -99,10 +99,10 @@ public final class Session {
   }
 
   /** Leaving: out of the directory and the Receptionist, then lingering to answer "gone". */
-  private record Departure(ActorContext<Command> context, String platformId,
-      ActorRef<Deliver> inbox, Duration linger) {
+  private record Departure(ActorContext<Command> context, SessionDirectory directory,
+      String platformId, ActorRef<Deliver> inbox, Duration linger) {
     Behavior<Command> leave() {
-      SessionDirectory.get(context.getSystem()).disconnected(platformId, inbox);
+      directory.disconnected(platformId, inbox);
       context.getSystem().receptionist().tell(
           Receptionist.deregister(SessionDirectory.keyFor(platformId), inbox));
       if (linger.isZero()) {
