@@ -94,6 +94,9 @@ class FreshSessionsIT {
           assertFalse(delivery.getRedelivery(), "round " + round + ": first push flagged");
           rubika.ack(delivery.getMailbox(), delivery.getSequence());
         }
+        // The client's close reaches the broker a moment later: the next round starts once the
+        // node has seen this session end, so that it can count exactly the next one.
+        awaitNoSession(directory, "rubika", round);
       }
     }
     Collections.sort(delaysMs);
@@ -102,6 +105,20 @@ class FreshSessionsIT {
         + " rounds: p50=%d ms max=%d ms (all: %s)%n", ROUNDS, median,
         delaysMs.get(delaysMs.size() - 1), delaysMs);
     assertTrue(median < 100, "accepted-to-delivered median " + median + " ms: " + delaysMs);
+  }
+
+  private static void awaitNoSession(SessionDirectory directory, String platformId, int round) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (directory.sessionCount(platformId) > 0) {
+      assertTrue(System.nanoTime() < deadline,
+          "round " + round + ": the node still knows the ended session after " + WAIT);
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   /**
