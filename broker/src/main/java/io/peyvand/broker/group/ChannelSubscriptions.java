@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.model.Address;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -26,12 +28,14 @@ public final class ChannelSubscriptions {
   public record Outcome(int changed, int unchanged) {}
 
   private final ClusterSharding sharding;
+  private final Asks asks;
   private final int buckets;
   private final int maxUsers;
   private final Duration timeout;
 
-  public ChannelSubscriptions(ClusterSharding sharding, ChannelSettings settings) {
-    this.sharding = sharding;
+  public ChannelSubscriptions(ActorSystem<?> system, ChannelSettings settings) {
+    this.sharding = ClusterSharding.get(system);
+    this.asks = Asks.get(system);
     this.buckets = settings.subscriptionBuckets();
     this.maxUsers = settings.maxBulkUsers();
     this.timeout = settings.bucketAskTimeout();
@@ -53,8 +57,8 @@ public final class ChannelSubscriptions {
   public CompletionStage<Boolean> isSubscribed(Address channel, Address user) {
     SubscriberBucket bucket = SubscriberBucket.of(channel, user.platformId(), user.userId(),
         buckets);
-    return sharding.entityRefFor(ChannelSubscribers.ENTITY_KEY, bucket.entityId())
-        .<ChannelSubscribers.Subscription>ask(
+    return asks.<ChannelSubscribers.Command, ChannelSubscribers.Subscription>ask(
+            sharding.entityRefFor(ChannelSubscribers.ENTITY_KEY, bucket.entityId()),
             replyTo -> new ChannelSubscribers.Contains(user.userId(), replyTo), timeout)
         .thenApply(ChannelSubscribers.Subscription::subscribed);
   }
@@ -78,14 +82,15 @@ public final class ChannelSubscriptions {
     }
     Map<Integer, List<String>> split = byBucket(userIds, buckets);
     int distinct = split.values().stream().mapToInt(List::size).sum();
-    List<CompletableFuture<ChannelSubscribers.Changed>> asks = new ArrayList<>();
-    split.forEach((bucket, users) -> asks.add(sharding.entityRefFor(
-            ChannelSubscribers.ENTITY_KEY,
-            new SubscriberBucket(channel, platformId, bucket).entityId())
-        .<ChannelSubscribers.Changed>ask(replyTo -> command.apply(users, replyTo), timeout)
+    List<CompletableFuture<ChannelSubscribers.Changed>> answers = new ArrayList<>();
+    split.forEach((bucket, users) -> answers.add(asks
+        .<ChannelSubscribers.Command, ChannelSubscribers.Changed>ask(sharding.entityRefFor(
+                ChannelSubscribers.ENTITY_KEY,
+                new SubscriberBucket(channel, platformId, bucket).entityId()),
+            replyTo -> command.apply(users, replyTo), timeout)
         .toCompletableFuture()));
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(all -> {
-      int changed = asks.stream().mapToInt(ask -> ask.join().changed()).sum();
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(all -> {
+      int changed = answers.stream().mapToInt(ask -> ask.join().changed()).sum();
       return new Outcome(changed, distinct - changed);
     });
   }

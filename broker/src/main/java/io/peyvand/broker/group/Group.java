@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import io.peyvand.broker.entity.Asks;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
@@ -141,10 +142,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   /** The sink through which a channel's subscription buckets report to the channel. */
   public static CountSink countSink(ActorSystem<?> system, Duration timeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return (channel, count) -> org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+    Asks asks = Asks.get(system);
+    return (channel, count) -> asks.ask(
         sharding.entityRefFor(ENTITY_KEY, channel.toString()),
         (ActorRef<org.apache.pekko.Done> replyTo) -> new CountSubscribers(count, replyTo),
-        timeout, system.scheduler());
+        timeout);
   }
 
   // Commands

@@ -1,5 +1,6 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.Operations.Either;
 import io.peyvand.broker.model.Quota;
@@ -27,7 +28,6 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,9 +109,9 @@ public final class Administration {
       if (p.isError()) {
         return done(refused(admin, "set-quota " + platformId, p.error()));
       }
-      return AskPattern.<Platform.Command, Platform.Lookup>ask(
+      return Asks.get(system).<Platform.Command, Platform.Lookup>ask(
               ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
-              replyTo -> new Platform.SetQuota(quota, replyTo), askTimeout, system.scheduler())
+              replyTo -> new Platform.SetQuota(quota, replyTo), askTimeout)
           .thenApply(lookup -> {
             Platform.Info info = lookup.info().orElseThrow();
             operations.catalog().update(info);
@@ -175,8 +175,7 @@ public final class Administration {
 
   private CompletionStage<CertificateRevocations.Listing> askRevocations(
       Function<ActorRef<CertificateRevocations.Listing>, CertificateRevocations.Command> command) {
-    return AskPattern.ask(CertificateRevocations.ref(system), command::apply, askTimeout,
-        system.scheduler());
+    return Asks.get(system).ask(CertificateRevocations.ref(system), command, askTimeout);
   }
 
   private Revocations wire(CertificateRevocations.Listing listing) {

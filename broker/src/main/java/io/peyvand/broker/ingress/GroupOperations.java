@@ -1,5 +1,6 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscriptions;
 import io.peyvand.broker.group.Group;
@@ -41,7 +42,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -54,6 +54,7 @@ import org.apache.pekko.serialization.SerializationExtension;
 public final class GroupOperations {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
+  private final Asks asks;
   private final Operations operations;
   private final Duration askTimeout;
   private final Duration retention;
@@ -69,12 +70,13 @@ public final class GroupOperations {
   GroupOperations(ActorSystem<?> system, Operations operations, Duration askTimeout) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
+    this.asks = Asks.get(system);
     this.operations = operations;
     this.askTimeout = askTimeout;
     this.retention = system.settings().config().getDuration("peyvand.groups.retention");
     this.serialization = SerializationExtension.get(system.classicSystem());
     this.channels = ChannelSettings.fromConfig(system.settings().config());
-    this.subscriptions = new ChannelSubscriptions(sharding, channels);
+    this.subscriptions = new ChannelSubscriptions(system, channels);
   }
 
   /** A post to a group, already validated and checked for the sender and rate limits. */
@@ -386,7 +388,7 @@ public final class GroupOperations {
 
   private <R> CompletionStage<R> ask(Address group,
       Function<ActorRef<R>, Group.Command> command) {
-    return AskPattern.ask(sharding.entityRefFor(Group.ENTITY_KEY, group.toString()),
-        command::apply, askTimeout, system.scheduler());
+    return asks.ask(sharding.entityRefFor(Group.ENTITY_KEY, group.toString()), command,
+        askTimeout);
   }
 }

@@ -1,5 +1,6 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -58,6 +58,7 @@ public final class Operations {
   private final SecurityEvents security;
   private final GroupOperations groups;
   private final MessageMetrics metrics;
+  private final Asks asks;
 
   /**
    * {@code defaultQuota}: the broker's limits where the operator set none for a platform (every
@@ -77,6 +78,7 @@ public final class Operations {
     this.clock = clock;
     this.groups = new GroupOperations(system, this, askTimeout);
     this.metrics = MessageMetrics.get(system);
+    this.asks = Asks.get(system);
   }
 
   /** The group and channel operations. */
@@ -289,10 +291,10 @@ public final class Operations {
       if (p.isError()) {
         return CompletableFuture.completedFuture(Either.<PlatformInfo>error(p.error()));
       }
-      return AskPattern.<Platform.Command, Platform.Lookup>ask(
+      return asks.<Platform.Command, Platform.Lookup>ask(
               sharding.entityRefFor(Platform.ENTITY_KEY, platformId),
               replyTo -> new Platform.Configure(capabilities, defaultOptedIn, replyTo),
-              askTimeout, system.scheduler())
+              askTimeout)
           .thenApply(lookup -> {
             lookup.info().ifPresent(catalog::update);
             return lookup.info()
@@ -305,8 +307,8 @@ public final class Operations {
 
   private <R> CompletionStage<R> ask(Address mailbox,
       Function<ActorRef<R>, UserMailbox.Command> command) {
-    return AskPattern.ask(sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()),
-        command::apply, askTimeout, system.scheduler());
+    return asks.ask(sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()), command,
+        askTimeout);
   }
 
   private <T> CompletionStage<Either<T>> recover(CompletionStage<Either<T>> stage) {

@@ -120,5 +120,9 @@ final class JvmMetrics {
     }
     Prometheus.gauge(out, "jvm_threads_live", "live threads",
         ManagementFactory.getThreadMXBean().getThreadCount());
+    Prometheus.header(out, "jvm_threads_started_total", "counter",
+        "threads started since the JVM started (a thread per task shows here)");
+    out.append("jvm_threads_started_total ")
+        .append(ManagementFactory.getThreadMXBean().getTotalStartedThreadCount()).append('\n');
   }
 }

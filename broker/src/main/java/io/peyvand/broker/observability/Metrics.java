@@ -1,5 +1,6 @@
 package io.peyvand.broker.observability;
 
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.persistence.journal.JournalMetrics;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -69,11 +70,25 @@ public final class Metrics {
     security.render(out);
     messages.render(out);
     renderJournal(out);
+    renderActors(out);
     ShardingStats stats = sharding;
     if (stats != null) {
       stats.render(out);
     }
     return out.toString();
+  }
+
+  private void renderActors(StringBuilder out) {
+    Prometheus.header(out, "peyvand_asks_total", "counter",
+        "requests to actors made on this node whose reply completes a future (asks)");
+    out.append("peyvand_asks_total ").append(Asks.get(system).count()).append('\n');
+    Prometheus.header(out, "peyvand_actor_messages_total", "counter",
+        "messages enqueued in the mailboxes of this node's actors, by kind of actor (a sharded"
+            + " entity's type, shard, shard-region, or the guardian's child such as"
+            + " system/session)");
+    CountingMailbox.Counts.get(system.classicSystem()).snapshot().forEach((kind, count) ->
+        out.append("peyvand_actor_messages_total{actor=\"").append(kind).append("\"} ")
+            .append(count).append('\n'));
   }
 
   private void renderJournal(StringBuilder out) {

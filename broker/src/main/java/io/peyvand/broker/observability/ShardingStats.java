@@ -1,11 +1,11 @@
 package io.peyvand.broker.observability;
 
+import io.peyvand.broker.entity.Asks;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -32,9 +32,9 @@ public final class ShardingStats {
   public ShardingStats(ActorSystem<?> system, Map<String, EntityTypeKey<?>> types,
       Duration interval) {
     system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, () ->
-        types.forEach((name, key) -> AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+        types.forEach((name, key) -> Asks.get(system).<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
                 ClusterSharding.get(system).shardState(),
-                replyTo -> new GetShardRegionState(key, replyTo), interval, system.scheduler())
+                replyTo -> new GetShardRegionState(key, replyTo), interval)
             .thenAccept(state -> {
               int entities = 0;
               for (ShardRegion.ShardState shard : state.getShards()) {

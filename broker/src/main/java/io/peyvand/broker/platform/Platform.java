@@ -1,5 +1,6 @@
 package io.peyvand.broker.platform;
 
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.serialization.ClusterMessage;
@@ -14,7 +15,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -59,13 +59,14 @@ public final class Platform
       String displayName, boolean defaultOptedIn, Duration askTimeout) {
     EntityRef<Command> platform =
         ClusterSharding.get(system).entityRefFor(ENTITY_KEY, platformId);
-    return AskPattern.<Command, Registration>ask(platform,
-            replyTo -> new Register(displayName, replyTo), askTimeout, system.scheduler())
+    Asks asks = Asks.get(system);
+    return asks.<Command, Registration>ask(platform,
+            replyTo -> new Register(displayName, replyTo), askTimeout)
         .thenCompose(registration -> !needsConfiguration(registration)
             ? CompletableFuture.completedFuture(registration)
-            : AskPattern.<Command, Lookup>ask(platform,
+            : asks.<Command, Lookup>ask(platform,
                     replyTo -> new Configure(Capabilities.ALL, defaultOptedIn, replyTo),
-                    askTimeout, system.scheduler())
+                    askTimeout)
                 .thenApply(lookup -> new Registration(
                     lookup.info().orElse(registration.info()), registration.created(), true)));
   }

@@ -1,5 +1,6 @@
 package io.peyvand.broker.platform;
 
+import io.peyvand.broker.entity.Asks;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -76,9 +76,9 @@ public final class PlatformCatalog {
     if (running != null) {
       return running;
     }
-    AskPattern.<Platform.Command, Platform.Lookup>ask(
+    Asks.get(system).<Platform.Command, Platform.Lookup>ask(
             ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
-            Platform.Get::new, askTimeout, system.scheduler())
+            Platform.Get::new, askTimeout)
         .whenComplete((lookup, error) -> {
           reading.remove(platformId, mine);
           if (error == null) {

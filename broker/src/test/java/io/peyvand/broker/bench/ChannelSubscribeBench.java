@@ -138,7 +138,7 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
     ChannelSettings settings = ChannelSettings.fromConfig(system.settings().config());
     Counts counts = new Counts();
     ChannelSubscribers.init(system, settings, counts, new ChannelSubscriberSnapshots());
-    ChannelSubscriptions subscriptions = new ChannelSubscriptions(ClusterSharding.get(system),
+    ChannelSubscriptions subscriptions = new ChannelSubscriptions(system,
         settings);
     Address big = new Address("eitaa", "big");
     Address small = new Address("eitaa", "small");

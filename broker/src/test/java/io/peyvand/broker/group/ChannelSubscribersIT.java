@@ -73,7 +73,7 @@ class ChannelSubscribersIT {
         Cluster.get(kit.system()).selfMember().address()));
     ChannelSettings settings = ChannelSettings.fromConfig(kit.system().settings().config());
     ChannelSubscribers.init(kit.system(), settings, sink, new ChannelSubscriberSnapshots());
-    return new ChannelSubscriptions(ClusterSharding.get(kit.system()), settings);
+    return new ChannelSubscriptions(kit.system(), settings);
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

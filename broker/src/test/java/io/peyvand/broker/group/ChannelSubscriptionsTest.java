@@ -84,7 +84,7 @@ class ChannelSubscriptionsTest {
     ChannelSettings settings = ChannelSettings.fromConfig(testKit.system().settings().config());
     ChannelSubscribers.init(testKit.system(), settings, channels,
         new ChannelSubscriberSnapshots());
-    subscriptions = new ChannelSubscriptions(ClusterSharding.get(testKit.system()), settings);
+    subscriptions = new ChannelSubscriptions(testKit.system(), settings);
   }
 
   @AfterAll

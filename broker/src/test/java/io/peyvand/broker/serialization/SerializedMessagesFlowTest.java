@@ -261,8 +261,7 @@ class SerializedMessagesFlowTest {
     group(news).tell(new Group.Create(Group.Kind.CHANNEL, "News", true, owner, reply.ref()));
     assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT));
 
-    ChannelSubscriptions subscriptions = new ChannelSubscriptions(
-        ClusterSharding.get(testKit.system()),
+    ChannelSubscriptions subscriptions = new ChannelSubscriptions(testKit.system(),
         ChannelSettings.fromConfig(testKit.system().settings().config()));
     ChannelSubscriptions.Outcome outcome = subscriptions.subscribe(news, "bale",
         List.of("u1", "u2", "u3", "u4", "u5")).toCompletableFuture().get(15, TimeUnit.SECONDS);

@@ -2,10 +2,6 @@ package io.peyvand.loadtests.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +18,6 @@ import javax.net.ssl.SSLContext;
  * on the path; otherwise the gauge is whatever the latest collection left, and the reading says so.
  */
 final class BrokerHeap {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** One reading; {@code forcedGc} tells whether a full collection was asked for just before. */
   record Reading(long afterGcBytes, long usedBytes, boolean forcedGc) {
@@ -32,8 +27,7 @@ final class BrokerHeap {
     }
   }
 
-  private final URI metrics;
-  private final HttpClient http;
+  private final MetricsPage metrics;
   private final long brokerPid;
 
   /**
@@ -41,15 +35,12 @@ final class BrokerHeap {
    * without; {@code brokerPid} -1 when the broker is not a process of this machine.
    */
   BrokerHeap(String hostPort, Optional<SSLContext> tls, long brokerPid) {
-    this.metrics = URI.create((tls.isPresent() ? "https://" : "http://") + hostPort + "/metrics");
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
-    tls.ifPresent(builder::sslContext);
-    this.http = builder.build();
+    this.metrics = new MetricsPage(hostPort, tls);
     this.brokerPid = brokerPid;
   }
 
   URI uri() {
-    return metrics;
+    return metrics.uri();
   }
 
   /** A full collection in the broker (if it can be asked for), then the gauges. */
@@ -59,15 +50,11 @@ final class BrokerHeap {
       // The gauge is set by the collector's notification, on a JMX thread: give it a moment.
       Thread.sleep(500);
     }
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(TIMEOUT)
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException("GET " + metrics + " answered " + response.statusCode());
-    }
-    OptionalLong afterGc = gauge(response.body(), "jvm_heap_after_gc_bytes");
-    OptionalLong used = gauge(response.body(), "jvm_heap_used_bytes");
+    String page = metrics.text();
+    OptionalLong afterGc = gauge(page, "jvm_heap_after_gc_bytes");
+    OptionalLong used = gauge(page, "jvm_heap_used_bytes");
     if (afterGc.isEmpty() || used.isEmpty()) {
-      throw new IOException("GET " + metrics + " has no jvm_heap_after_gc_bytes or"
+      throw new IOException("GET " + metrics.uri() + " has no jvm_heap_after_gc_bytes or"
           + " jvm_heap_used_bytes");
     }
     return new Reading(afterGc.getAsLong(), used.getAsLong(), forced);

@@ -40,6 +40,11 @@ final class CommonOptions {
           + " (default ${DEFAULT-VALUE}, what ./peyvand dev starts).")
   String cassandra;
 
+  @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7401",
+      description = "The broker's HTTP(S) port, for GET /metrics (default ${DEFAULT-VALUE}, what"
+          + " ./peyvand dev listens on); HTTPS when the sessions use TLS.")
+  String http;
+
   @Option(names = "--pki-dir", paramLabel = "DIR", defaultValue = "data/pki",
       description = "Where ./peyvand dev (or pki) keeps the certificates: each platform connects"
           + " over mutual TLS with platforms/<platform>.p12, trusting ca.crt, when that file"

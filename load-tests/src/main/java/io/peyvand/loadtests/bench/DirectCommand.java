@@ -151,6 +151,7 @@ final class DirectCommand implements Callable<Integer> {
       }
       common.broker = started.grpcAddress();
       common.cassandra = started.cqlAddress();
+      common.http = started.httpAddress();
       endpoints = common.endpoints();
       brokerPid = started.pid();
     }
@@ -208,9 +209,12 @@ final class DirectCommand implements Callable<Integer> {
         runPhase("warm-up", drivers, workload, ledger, 0, warmup);
         lost += ledger.tally(0, warmup).lost();
       }
+      PathCost costing = PathCost.start(new MetricsPage(common.http,
+          common.tlsFor(platformIds.get(0))), common.cassandra, log);
       CpuSplit measuring = CpuSplit.start(parts);
       boolean settled = runPhase("measured", drivers, workload, ledger, warmup, total);
       CpuSplit.Result cpu = measuring.stop();
+      PathCost.Result cost = costing.stop();
       if (settled) {
         await(() -> ledger.statusesSettled(0, total), ledger,
             ledger.now() + STATUS_SETTLE.toNanos());
@@ -233,7 +237,7 @@ final class DirectCommand implements Callable<Integer> {
         }
       }
       Report report = new Report("direct", platformIds, users, inFlight, warmup, common.seed,
-          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu);
+          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu, cost);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;

@@ -158,11 +158,6 @@ final class FanoutCommand implements Callable<Integer> {
   @Option(names = "--no-channels", description = "Skip the channel part.")
   boolean noChannels;
 
-  @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7401",
-      description = "The broker's HTTP(S) port, for GET /metrics (default ${DEFAULT-VALUE}, what"
-          + " ./peyvand dev listens on); HTTPS when the sessions use TLS.")
-  String http;
-
   @Option(names = "--broker-pid", paramLabel = "PID",
       description = "The broker's process, for its CPU time and a full GC before reading its"
           + " heap (jcmd PID GC.run) (default: the process listening on the --broker port).")
@@ -195,7 +190,7 @@ final class FanoutCommand implements Callable<Integer> {
       platformIds = Platforms.parse(platforms);
       sizes = SizeMix.parse(sizeMix);
       common.endpoints();
-      BrokerEndpoint.parse(http);
+      BrokerEndpoint.parse(common.http);
       atLeast("--members", members, platformIds.size());
       atLeast("--small-members", smallMembers, 0);
       if (smallMembers > 0) {
@@ -233,7 +228,7 @@ final class FanoutCommand implements Callable<Integer> {
       }
       common.broker = started.grpcAddress();
       common.cassandra = started.cqlAddress();
-      http = started.httpAddress();
+      common.http = started.httpAddress();
       brokerPid = started.pid();
     }
     try {
@@ -316,7 +311,8 @@ final class FanoutCommand implements Callable<Integer> {
       List<ChannelFanout.Result> channels = new ArrayList<>();
       String skipped = noChannels ? "--no-channels" : null;
       if (!noChannels) {
-        BrokerHeap heap = new BrokerHeap(http, common.tlsFor(platformIds.get(0)), broker.pid());
+        BrokerHeap heap = new BrokerHeap(common.http, common.tlsFor(platformIds.get(0)),
+            broker.pid());
         ChannelFanout channelFanout = new ChannelFanout(this, sessions, heap, log);
         Optional<ChannelFanout.Skipped> skip = channelFanout.probe(runId, platformIds);
         if (skip.isPresent()) {

@@ -16,10 +16,12 @@ import java.util.stream.Collectors;
  *     a guarantee does not stop applying during warm-up
  * @param ceiling raw Cassandra inserts measured in the same run; null when not measured
  * @param cpu the CPU split over the measured phase; null when not measured
+ * @param cost what the measured phase cost in persists, asks, actor messages and Cassandra
+ *     operations; null when not measured
  */
 record Report(String scenario, List<String> platforms, int users, int inFlight, int warmup,
     long seed, String sizeMix, String runId, Tally measured, int lost,
-    CassandraCeiling.Result ceiling, CpuSplit.Result cpu) {
+    CassandraCeiling.Result ceiling, CpuSplit.Result cpu, PathCost.Result cost) {
 
   /** Whether a guarantee was broken (or nothing was accepted at all): exit non-zero. */
   boolean failed() {
@@ -33,18 +35,48 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
   }
 
   /**
+   * The CPU microseconds per measured message of the parts whose name starts with
+   * {@code prefix} (every broker node, or cassandra); -1 when unknown.
+   */
+  double cpuMicrosPerMessage(String prefix) {
+    if (cpu == null || measured.messages() == 0) {
+      return -1;
+    }
+    long nanos = 0;
+    boolean found = false;
+    for (CpuSplit.Share share : cpu.shares()) {
+      if (share.name().startsWith(prefix)) {
+        if (share.cpuNanos() < 0) {
+          return -1;
+        }
+        nanos += share.cpuNanos();
+        found = true;
+      }
+    }
+    return found ? nanos / 1e3 / measured.messages() : -1;
+  }
+
+  /**
    * The one-line summary: {@code direct: accepted=N/s delivered=N/s p50=X ms p99=Y ms lost=0
-   * unflagged-dups=0 cassandra-ceiling=N/s ratio=0.NN}; p50 and p99 are submit-to-delivered.
+   * unflagged-dups=0 cassandra-ceiling=N/s ratio=0.NN broker-cpu-per-msg=N
+   * cassandra-cpu-per-msg=N}; p50 and p99 are submit-to-delivered, CPU in microseconds per
+   * measured message (? when unknown).
    */
   String summary() {
     Tally t = measured;
     return String.format(Locale.ROOT, "%s: accepted=%.0f/s delivered=%.0f/s p50=%s ms p99=%s ms"
-            + " lost=%d unflagged-dups=%d cassandra-ceiling=%s ratio=%s",
+            + " lost=%d unflagged-dups=%d cassandra-ceiling=%s ratio=%s"
+            + " broker-cpu-per-msg=%s cassandra-cpu-per-msg=%s",
         scenario, t.acceptedPerSecond(), t.deliveredPerSecond(),
         ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
         lost, t.unflaggedDuplicates(),
         ceiling == null ? "?" : String.format(Locale.ROOT, "%.0f/s", ceiling.rowsPerSecond()),
-        ceiling == null ? "?" : String.format(Locale.ROOT, "%.3f", ratio()));
+        ceiling == null ? "?" : String.format(Locale.ROOT, "%.3f", ratio()),
+        micros(cpuMicrosPerMessage("broker")), micros(cpuMicrosPerMessage("cassandra")));
+  }
+
+  private static String micros(double value) {
+    return value < 0 ? "?" : String.format(Locale.ROOT, "%.0fus", value);
   }
 
   /** The summary, then the details, the ceiling and the CPU splits, one per line. */
@@ -59,6 +91,9 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
     }
     if (cpu != null) {
       out.append('\n').append("  measured phase ").append(cpu.line());
+    }
+    if (cost != null) {
+      out.append('\n').append("  per message: ").append(cost.perMessage(measured.messages()));
     }
     if (ceiling != null && ceiling.cpu() != null) {
       out.append('\n').append("  ceiling ").append(ceiling.cpu().line());
@@ -130,6 +165,9 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
         field("cpu", cpu == null ? "null" : cpu.json()),
         field("ceilingCpu", ceiling == null || ceiling.cpu() == null ? "null"
             : ceiling.cpu().json()),
+        field("brokerCpuMicrosPerMsg", round(cpuMicrosPerMessage("broker"))),
+        field("cassandraCpuMicrosPerMsg", round(cpuMicrosPerMessage("cassandra"))),
+        field("cost", cost == null ? "null" : cost.json(measured.messages())),
         field("ok", !failed())) + "}";
   }
 

@@ -57,7 +57,7 @@ class ReportTest {
 
   private static Report report(Tally tally, int lost) {
     return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
-        "run1", tally, lost, null, null);
+        "run1", tally, lost, null, null, null);
   }
 
   private static Report withCeiling(Tally tally) {
@@ -69,7 +69,7 @@ class ReportTest {
         new CpuSplit.Share("cassandra", 11, 500_000_000L),
         new CpuSplit.Share("bench", 12, -1)), 2_000_000_000L, 2, 2_400_000_000L);
     return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
-        "run1", tally, 0, ceiling, cpu);
+        "run1", tally, 0, ceiling, cpu, null);
   }
 
   @Test
@@ -77,7 +77,8 @@ class ReportTest {
     Report r = withCeiling(tally(0, Map.of()));
     // 2 delivered in 1 s (first submit at 1000 ms, last delivery at 2000 ms) of 25,000/s.
     assertEquals("direct: accepted=4/s delivered=2/s p50=300.0 ms p99=900.0 ms lost=0"
-        + " unflagged-dups=0 cassandra-ceiling=25000/s ratio=0.000", r.summary());
+        + " unflagged-dups=0 cassandra-ceiling=25000/s ratio=0.000 broker-cpu-per-msg=750000us"
+        + " cassandra-cpu-per-msg=250000us", r.summary());
     assertEquals(2.0 / 25_000, r.ratio(), 1e-12);
     String[] lines = r.text().split("\n");
     assertEquals(r.summary(), lines[0]);
@@ -90,7 +91,8 @@ class ReportTest {
   @Test
   void withoutACeilingTheSummarySaysUnknown() {
     Report r = report(tally(0, Map.of()), 0);
-    assertTrue(r.summary().endsWith(" cassandra-ceiling=? ratio=?"), r.summary());
+    assertTrue(r.summary().endsWith(" cassandra-ceiling=? ratio=? broker-cpu-per-msg=?"
+        + " cassandra-cpu-per-msg=?"), r.summary());
     assertEquals(-1, r.ratio());
     assertTrue(r.json().contains("\"cassandraCeilingPerSec\":null,\"ratio\":null,"), r.json());
   }
@@ -105,6 +107,27 @@ class ReportTest {
     assertTrue(json.contains("\"cpu\":{\"broker\":{\"pid\":10,\"cpuSec\":1.50,"
         + "\"percent\":37.5},\"cassandra\":{\"pid\":11,\"cpuSec\":0.50,\"percent\":12.5},"
         + "\"bench\":null,\"otherPercent\":10.0,\"wallSec\":2.00,\"cores\":2},"
-        + "\"ceilingCpu\":null,"), json);
+        + "\"ceilingCpu\":null,\"brokerCpuMicrosPerMsg\":750000.0,"
+        + "\"cassandraCpuMicrosPerMsg\":250000.0,\"cost\":null,"), json);
+  }
+
+  @Test
+  void theCostIsPrintedPerMeasuredMessage() {
+    PathCost.Result cost = new PathCost.Result(Map.of("peyvand_journal_writes_total", 10.0,
+        "peyvand_journal_write_seconds_count", 4.0, "peyvand_asks_total", 2.0,
+        "jvm_threads_started_total", 0.0,
+        "peyvand_actor_messages_total{actor=\"UserMailbox\"}", 12.0,
+        "peyvand_actor_messages_total{actor=\"system/session\"}", 4.0),
+        Map.of("peyvand.messages", 6L, "peyvand.pending_mailboxes", 0L),
+        Map.of("peyvand.messages", 1L));
+    assertEquals("persists=5.00 journal-requests=2.00 asks=1.00 actor-messages=8.00"
+        + " (UserMailbox=6.00 system/session=2.00) threads-started=0.00"
+        + " cassandra-writes=3.00 (peyvand.messages=3.00) cassandra-reads=0.50"
+        + " (peyvand.messages=0.50)", cost.perMessage(2));
+    Report r = new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
+        "run1", tally(0, Map.of()), 0, null, null, cost);
+    assertTrue(r.text().contains("\n  per message: persists=5.00 "), r.text());
+    assertTrue(r.json().contains("\"cassandraWrites\":{\"peyvand.messages\":3.000}"),
+        r.json());
   }
 }
