@@ -50,8 +50,16 @@ public final class Asks implements Extension {
   public <Q, R> CompletionStage<R> ask(RecipientRef<Q> target,
       Function<ActorRef<R>, Q> request, Duration timeout) {
     asked.increment();
-    // Continuations still on the common pool: the baseline of docs/DELIVERY-PATH.md.
-    return AskPattern.ask(target, request::apply, timeout, system.scheduler());
+    CompletableFuture<R> reply = new CompletableFuture<>();
+    AskPattern.ask(target, request::apply, timeout, system.scheduler())
+        .whenCompleteAsync((value, error) -> {
+          if (error != null) {
+            reply.completeExceptionally(error);
+          } else {
+            reply.complete(value);
+          }
+        }, dispatcher);
+    return reply;
   }
 
   /** Asks made through this node so far. */

@@ -31,6 +31,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -654,6 +655,20 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
    * the events after it. The events are kept (no deletion on snapshot): they are the group's
    * history, which is read from the journal.
    */
+  /**
+   * Without publishing each persisted event to the event stream: Pekko does by default, for
+   * replicated event sourcing, which the broker does not use; that was one actor message and one
+   * object more per event (docs/DELIVERY-PATH.md).
+   */
+  @Override
+  public Behavior<Command> apply(TypedActorContext<Command> context) {
+    // A Scala trait to Java, implemented by a Behavior.
+    @SuppressWarnings("unchecked")
+    Behavior<Command> behavior =
+        (Behavior<Command>) (Object) createEventSourcedBehavior().withEventPublishing(false);
+    return behavior;
+  }
+
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);

@@ -25,6 +25,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -247,6 +248,20 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   @Override
   public MailboxState emptyState() {
     return empty.pristine();
+  }
+
+  /**
+   * Without publishing each persisted event to the event stream: Pekko does by default, for
+   * replicated event sourcing, which the broker does not use; that was one actor message and one
+   * object more per event (docs/DELIVERY-PATH.md).
+   */
+  @Override
+  public Behavior<Command> apply(TypedActorContext<Command> context) {
+    // A Scala trait to Java, implemented by a Behavior.
+    @SuppressWarnings("unchecked")
+    Behavior<Command> behavior =
+        (Behavior<Command>) (Object) createEventSourcedBehavior().withEventPublishing(false);
+    return behavior;
   }
 
   @Override

@@ -56,7 +56,19 @@ public final class PendingMailboxStore {
     if (buckets < 1) {
       throw new IllegalArgumentException("buckets must be at least 1");
     }
-    this.session = session;
+    // The session arrives as a future whose continuations may each start a thread of their own
+    // (Scala's future converter on a machine of fewer than three cores): it is handed once to a
+    // plain future, whose continuations run in the thread that completes their stage (the
+    // driver's), not one new thread per write.
+    CompletableFuture<CqlSession> plain = new CompletableFuture<>();
+    session.whenComplete((s, error) -> {
+      if (error != null) {
+        plain.completeExceptionally(error);
+      } else {
+        plain.complete(s);
+      }
+    });
+    this.session = plain;
     this.buckets = buckets;
     this.insert = new Prepared("INSERT INTO " + keyspace
         + ".pending_mailboxes (platform_id, bucket, mailbox, since) VALUES (?, ?, ?, ?)");
