@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -54,9 +55,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *   <li>items are pushed in sequence order to one session of the user's platform, at most
  *       {@code delivery-window} unacknowledged at a time; unacknowledged items are pushed again,
  *       flagged redelivery, after {@code redelivery-after}, on wake-up, and after a restart;
- *   <li>acknowledgements are cumulative and persisted once per acknowledgement, not per item;
- *       each acknowledged, read or expired message owes its sender's mailbox a status, sent until
- *       that mailbox confirms it (at least once; the sender's mailbox deduplicates).
+ *   <li>acknowledgements are cumulative, taken at once and persisted with the mailbox's next
+ *       write or tick (a crash in between pushes those items again, flagged); each acknowledged,
+ *       read or expired message owes its sender's mailbox a status, sent until that mailbox
+ *       confirms it (at least once; the sender's mailbox deduplicates).
  * </ul>
  * Large for an actor because delivery, acknowledgement and notification are one state machine over
  * one sequence; the state and its events are in {@link MailboxState}, the stored form in
@@ -219,6 +221,13 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
   private Registration registration = Registration.NONE;
   private final List<Runnable> awaitingRegistration = new ArrayList<>();
+  // Acknowledgements taken (answered, the window moved, DELIVERED statuses sent) but not yet
+  // stored: they go into the mailbox's next write, or its next tick's. Kept across a restart
+  // after a failed write (same object); a new incarnation has none: those items come again,
+  // flagged (PROTOCOL.md §5.4).
+  private final List<ItemsAcknowledged> unsavedAcks = new ArrayList<>();
+  // Those the latest write carried: taken up again if that write failed.
+  private final List<ItemsAcknowledged> lastWrittenAcks = new ArrayList<>();
 
   private UserMailbox(ActorContext<Command> context, TimerScheduler<Command> timers,
       Address owner, MailboxSettings settings, PendingRegistry registry,
@@ -282,10 +291,17 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
           // flight is pushed again, flagged, and statuses are sent again.
           pusher.restarted();
           notifying.clear();
+          // After a failed write, the acknowledgements it carried are still taken.
+          List<ItemsAcknowledged> taken = new ArrayList<>(lastWrittenAcks);
+          taken.addAll(unsavedAcks);
+          lastWrittenAcks.clear();
+          unsavedAcks.clear();
+          taken.stream().filter(a -> a.upToSequence() > state.acknowledgedUpTo())
+              .forEach(unsavedAcks::add);
           // Whatever is pending within the window may have been pushed before the restart;
           // nothing beyond it was.
           pusher.recovered(Math.min(state.lastSequence(),
-              state.acknowledgedUpTo() + settings.deliveryWindow()));
+              acknowledged(state) + settings.deliveryWindow()));
           if (state.hasWork()) {
             ensureRegistered(state);
             deliver(state);
@@ -310,7 +326,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onCommand(SetConsent.class, this::onSetConsent)
         .onCommand(SetBlocked.class, this::onSetBlocked)
         .onCommand(GetView.class, (state, get) -> {
-          get.replyTo().tell(new View(state.lastSequence(), state.acknowledgedUpTo(),
+          get.replyTo().tell(new View(state.lastSequence(), acknowledged(state),
               state.readUpTo(), state.pending().size(), state.outbox().size()));
           return Effect().none();
         })
@@ -356,11 +372,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long now = clock.millis();
     long started = System.nanoTime();
     ensureRegistered(state);
-    return Effect().persist(new MessageAccepted(sequence, message, now)).thenRun(s -> {
-      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-      whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
-      deliver(s);
-    });
+    return Effect().persist(withUnsavedAcks(state, new MessageAccepted(sequence, message, now)))
+        .thenRun(s -> {
+          metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+          whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
+          deliver(s);
+        });
   }
 
   private Optional<String> editWindowProblem(MailboxState state, Message message,
@@ -388,11 +405,13 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long sequence = state.lastSequence() + 1;
     long started = System.nanoTime();
     ensureRegistered(state);
-    return Effect().persist(new StatusAccepted(sequence, status, clock.millis())).thenRun(s -> {
-      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-      whenRegistered(s, () -> record.replyTo().tell(confirmation));
-      deliver(s);
-    });
+    return Effect().persist(withUnsavedAcks(state,
+            new StatusAccepted(sequence, status, clock.millis())))
+        .thenRun(s -> {
+          metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+          whenRegistered(s, () -> record.replyTo().tell(confirmation));
+          deliver(s);
+        });
   }
 
   private Effect<Event, MailboxState> onAcknowledge(MailboxState state, Acknowledge ack) {
@@ -401,33 +420,54 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       ack.replyTo().tell(problem.get());
       return Effect().none();
     }
-    if (ack.upTo() <= state.acknowledgedUpTo()) {
-      ack.replyTo().tell(new Done(state.acknowledgedUpTo()));
+    long acknowledged = acknowledged(state);
+    if (ack.upTo() <= acknowledged) {
+      ack.replyTo().tell(new Done(acknowledged));
       return Effect().none();
     }
-    long started = System.nanoTime();
     long messages = 0;
     long statuses = 0;
     for (MailboxState.Pending item
-        : state.pending().subMap(state.acknowledgedUpTo(), false, ack.upTo(), true).values()) {
+        : state.pending().subMap(acknowledged, false, ack.upTo(), true).values()) {
       if (item.item() instanceof MailboxItem.StatusUpdate) {
         statuses++;
       } else {
         messages++;
       }
     }
-    long acknowledgedMessages = messages;
-    long acknowledgedStatuses = statuses;
-    return Effect().persist(new ItemsAcknowledged(ack.upTo(), clock.millis())).thenRun(s -> {
-      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-      MessageMetrics.PlatformCounters counters = metrics.platform(owner.platformId());
-      counters.acknowledged(MessageMetrics.Kind.DIRECT, acknowledgedMessages);
-      counters.acknowledged(MessageMetrics.Kind.STATUS, acknowledgedStatuses);
-      pusher.acknowledged(ack.upTo());
-      ack.replyTo().tell(new Done(s.acknowledgedUpTo()));
-      deliver(s);
-      notifySenders(s);
-    });
+    // Taken now, stored with the next write (docs/DELIVERY-PATH.md, step 2): the window moves and
+    // the senders are told at once; a crash before the write pushes these items again, flagged.
+    unsavedAcks.add(new ItemsAcknowledged(ack.upTo(), clock.millis()));
+    MessageMetrics.PlatformCounters counters = metrics.platform(owner.platformId());
+    counters.acknowledged(MessageMetrics.Kind.DIRECT, messages);
+    counters.acknowledged(MessageMetrics.Kind.STATUS, statuses);
+    pusher.acknowledged(ack.upTo());
+    ack.replyTo().tell(new Done(ack.upTo()));
+    deliver(state);
+    notifySenders(state);
+    startTicking();
+    return Effect().none();
+  }
+
+  /** The cursor as the platform sees it: stored, or taken and not yet stored. */
+  private long acknowledged(MailboxState state) {
+    return unsavedAcks.isEmpty() ? state.acknowledgedUpTo() : Math.max(state.acknowledgedUpTo(),
+        unsavedAcks.get(unsavedAcks.size() - 1).upToSequence());
+  }
+
+  /** {@code events}, after the acknowledgements taken since the last write (now taken out). */
+  private List<Event> withUnsavedAcks(MailboxState state, Event... events) {
+    List<Event> all = new ArrayList<>(unsavedAcks.size() + events.length);
+    lastWrittenAcks.clear();
+    for (ItemsAcknowledged acknowledged : unsavedAcks) {
+      if (acknowledged.upToSequence() > state.acknowledgedUpTo()) {
+        all.add(acknowledged);
+        lastWrittenAcks.add(acknowledged);
+      }
+    }
+    unsavedAcks.clear();
+    all.addAll(List.of(events));
+    return all;
   }
 
   private Effect<Event, MailboxState> onMarkRead(MailboxState state, MarkRead read) {
@@ -441,11 +481,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Effect().none();
     }
     long started = System.nanoTime();
-    return Effect().persist(new MessagesRead(read.upTo(), clock.millis())).thenRun(s -> {
-      metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-      read.replyTo().tell(new Done(s.readUpTo()));
-      notifySenders(s);
-    });
+    return Effect().persist(withUnsavedAcks(state, new MessagesRead(read.upTo(), clock.millis())))
+        .thenRun(s -> {
+          metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+          read.replyTo().tell(new Done(s.readUpTo()));
+          notifySenders(s);
+        });
   }
 
   /** Only the user's own platform moves its cursors, and only over items it was sent. */
@@ -489,7 +530,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private Effect<Event, MailboxState> onWakeUp(MailboxState state, WakeUp wakeUp) {
     Optional<Event> expired = expiry(state);
     if (expired.isPresent()) {
-      return Effect().persist(expired.get()).thenRun(this::resumeAfterWakeUp);
+      return Effect().persist(withUnsavedAcks(state, expired.get()))
+          .thenRun(this::resumeAfterWakeUp);
     }
     resumeAfterWakeUp(state);
     return Effect().none();
@@ -517,16 +559,14 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     }
     notifying.values().removeIf(sentAt -> now - sentAt >= settings.notifyRetryAfter().toMillis());
     notifySenders(state);
-    if (!state.hasWork() && registration == Registration.DONE) {
-      registration = Registration.NONE;
-      registry.unregister(owner);
-    }
-    List<Event> events = new ArrayList<>();
-    expiry(state).ifPresent(events::add);
+    unregisterIfDrained(state);
+    List<Event> due = new ArrayList<>();
+    expiry(state).ifPresent(due::add);
     if (!confirmedUnsaved.isEmpty()) {
-      events.add(new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
+      due.add(new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
       confirmedUnsaved.clear();
     }
+    List<Event> events = withUnsavedAcks(state, due.toArray(Event[]::new));
     if (!state.hasWork() && pusher.idle() && notifying.isEmpty() && events.isEmpty()) {
       timers.cancel(Tick.INSTANCE);
     }
@@ -539,11 +579,15 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     });
   }
 
-  /** Items older than the retention period at the head of the mailbox, as one event. */
+  /**
+   * Items older than the retention period at the head of the mailbox, as one event; items
+   * acknowledged but not yet stored are not given up.
+   */
   private Optional<Event> expiry(MailboxState state) {
     long oldest = clock.millis() - settings.retention().toMillis();
     long upTo = 0;
-    for (MailboxState.Pending pending : state.pending().values()) {
+    for (MailboxState.Pending pending
+        : state.pending().tailMap(acknowledged(state), false).values()) {
       if (pending.acceptedAtMs() >= oldest) {
         break;
       }
@@ -565,28 +609,38 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       NotificationConfirmed confirmed) {
     NotificationKey key = new NotificationKey(confirmed.sequence(), confirmed.kind());
     notifying.remove(key);
-    if (state.outbox().containsKey(key) && !confirmedUnsaved.contains(key)) {
+    boolean owed = state.outbox().containsKey(key) || provisional(state).containsKey(key);
+    if (owed && !confirmedUnsaved.contains(key)) {
       confirmedUnsaved.add(key);
     }
     if (confirmedUnsaved.size() >= settings.maxNotificationsInFlight()) {
       List<NotificationKey> batch = List.copyOf(confirmedUnsaved);
       confirmedUnsaved.clear();
-      return Effect().persist(new NotificationsConfirmed(batch)).thenRun(this::notifySenders);
+      return Effect().persist(withUnsavedAcks(state, new NotificationsConfirmed(batch)))
+          .thenRun(this::notifySenders);
     }
     notifySenders(state);
     return Effect().none();
   }
 
   private Effect<Event, MailboxState> onPassivate(MailboxState state, Passivate passivate) {
-    if (!confirmedUnsaved.isEmpty()) {
-      List<NotificationKey> batch = List.copyOf(confirmedUnsaved);
+    if (!confirmedUnsaved.isEmpty() || !unsavedAcks.isEmpty()) {
+      List<Event> events = confirmedUnsaved.isEmpty() ? withUnsavedAcks(state)
+          : withUnsavedAcks(state, new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
       confirmedUnsaved.clear();
-      return Effect().persist(new NotificationsConfirmed(batch)).thenStop();
+      if (!events.isEmpty()) {
+        return Effect().persist(events).thenRun(this::unregisterIfDrained).thenStop();
+      }
     }
+    unregisterIfDrained(state);
+    return Effect().stop();
+  }
+
+  private void unregisterIfDrained(MailboxState state) {
     if (!state.hasWork() && registration == Registration.DONE) {
+      registration = Registration.NONE;
       registry.unregister(owner);
     }
-    return Effect().stop();
   }
 
   /** Puts the mailbox in the pending index unless it is there; replies wait for it. */
@@ -635,10 +689,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (!pusher.ready()) {
       return; // woken when a session of the platform connects
     }
-    long windowEnd = state.acknowledgedUpTo() + settings.deliveryWindow();
+    long acknowledged = acknowledged(state);
+    long windowEnd = acknowledged + settings.deliveryWindow();
     long now = clock.millis();
-    for (MailboxState.Pending pending : state.pending().headMap(windowEnd, true).values()) {
-      pusher.push(pending.sequence(), pending.acceptedAtMs(), state.acknowledgedUpTo(),
+    for (MailboxState.Pending pending
+        : state.pending().subMap(acknowledged, false, windowEnd, true).values()) {
+      pusher.push(pending.sequence(), pending.acceptedAtMs(), acknowledged,
           pending.item(), now);
     }
     startTicking();
@@ -646,14 +702,21 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** Sends each owed status not already on its way to the sender's mailbox. */
   private void notifySenders(MailboxState state) {
-    if (state.outbox().isEmpty()) {
+    if (state.outbox().isEmpty() && unsavedAcks.isEmpty()) {
       return;
     }
     long now = clock.millis();
-    for (Map.Entry<NotificationKey, MailboxState.Notification> entry
-        : state.outbox().entrySet()) {
+    notifySenders(state.outbox(), now);
+    if (!unsavedAcks.isEmpty()) {
+      notifySenders(provisional(state), now);
+    }
+    startTicking();
+  }
+
+  private void notifySenders(Map<NotificationKey, MailboxState.Notification> owed, long now) {
+    for (Map.Entry<NotificationKey, MailboxState.Notification> entry : owed.entrySet()) {
       if (notifying.size() >= settings.maxNotificationsInFlight()) {
-        break;
+        return;
       }
       NotificationKey key = entry.getKey();
       if (notifying.containsKey(key) || confirmedUnsaved.contains(key)) {
@@ -666,7 +729,33 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
           .tell(new RecordStatus(status, confirmAdapter));
       notifying.put(key, now);
     }
-    startTicking();
+  }
+
+  /**
+   * The DELIVERED statuses the acknowledgements not yet stored owe: what applying them will put
+   * in the outbox, each at the time of the acknowledgement that covers it.
+   */
+  private Map<NotificationKey, MailboxState.Notification> provisional(MailboxState state) {
+    if (unsavedAcks.isEmpty()) {
+      return Map.of();
+    }
+    Map<NotificationKey, MailboxState.Notification> owed = new TreeMap<>();
+    long from = state.acknowledgedUpTo();
+    for (ItemsAcknowledged acknowledged : unsavedAcks) {
+      if (acknowledged.upToSequence() <= from) {
+        continue;
+      }
+      for (MailboxState.Pending item
+          : state.pending().subMap(from, false, acknowledged.upToSequence(), true).values()) {
+        if (item.item() instanceof MailboxItem.Incoming incoming) {
+          owed.put(new NotificationKey(item.sequence(), Status.Kind.DELIVERED),
+              new MailboxState.Notification(incoming.message().sender(),
+                  incoming.message().messageId(), Status.Failure.NONE, acknowledged.atMs()));
+        }
+      }
+      from = acknowledged.upToSequence();
+    }
+    return owed;
   }
 
   private void startTicking() {

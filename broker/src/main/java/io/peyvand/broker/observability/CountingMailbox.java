@@ -27,10 +27,11 @@ import scala.Option;
  * The default mailbox of the broker's actors ({@code pekko.actor.default-mailbox} and
  * {@code pekko.actor.typed.default-mailbox} in reference.conf): Pekko's unbounded mailbox (with
  * {@code single-consumer = on}, the single-consumer one typed actors use by default) that also
- * counts the messages enqueued, by kind of actor, for {@code peyvand_actor_messages_total} (what one message costs in actor messages is a
- * figure of docs/DELIVERY-PATH.md). The kind is worked out once per actor, from its path, so the
- * cost per message is one increment of a {@link LongAdder}. Replies to asks do not pass through a
- * mailbox and are counted as asks ({@code peyvand_asks_total}).
+ * counts the messages enqueued, by kind of actor, for {@code peyvand_actor_messages_total}: what
+ * one message costs in actor messages is a figure of docs/DELIVERY-PATH.md. The kind is worked out
+ * once per actor, from its path, so the cost per message is one increment of a {@link LongAdder}.
+ * Replies to asks do not pass through a mailbox and are counted as asks
+ * ({@code peyvand_asks_total}).
  */
 public final class CountingMailbox implements MailboxType,
     ProducesMessageQueue<CountingMailbox.Counted> {

@@ -32,7 +32,8 @@ public final class ShardingStats {
   public ShardingStats(ActorSystem<?> system, Map<String, EntityTypeKey<?>> types,
       Duration interval) {
     system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, () ->
-        types.forEach((name, key) -> Asks.get(system).<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+        types.forEach((name, key) -> Asks.get(system)
+            .<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
                 ClusterSharding.get(system).shardState(),
                 replyTo -> new GetShardRegionState(key, replyTo), interval)
             .thenAccept(state -> {

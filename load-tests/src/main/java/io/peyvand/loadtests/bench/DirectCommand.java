@@ -77,6 +77,13 @@ final class DirectCommand implements Callable<Integer> {
       description = "Unanswered submits per platform at most (default ${DEFAULT-VALUE}).")
   int inFlight;
 
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+      description = "Open loop: offer N messages per second in total (spread evenly over the"
+          + " platforms), each submitted when due whether or not earlier ones were answered, with"
+          + " latencies counted from when it was due; --in-flight is then only a cap (at least"
+          + " 30 s of the rate). 0: the closed loop of --in-flight (default ${DEFAULT-VALUE}).")
+  int rate;
+
   @Option(names = "--warmup", paramLabel = "N", defaultValue = "1000",
       description = "Messages sent first and not measured (default ${DEFAULT-VALUE}).")
   int warmup;
@@ -133,6 +140,7 @@ final class DirectCommand implements Callable<Integer> {
       positive("--messages", messages, 1);
       positive("--in-flight", inFlight, 1);
       positive("--warmup", warmup, 0);
+      positive("--rate", rate, 0);
       positive("--grace", graceSeconds, 0);
       positive("--ceiling-rows", ceilingRows, 0);
       positive("--ceiling-in-flight", ceilingInFlight, 1);
@@ -178,8 +186,8 @@ final class DirectCommand implements Callable<Integer> {
     List<PlatformDriver> drivers = new ArrayList<>();
     try {
       for (int i = 0; i < platformIds.size(); i++) {
-        drivers.add(new PlatformDriver(platformIds.get(i), i, common, system, inFlight, ledger,
-            ids, workload, log));
+        drivers.add(new PlatformDriver(platformIds.get(i), i, common, system, cap(platformIds),
+            ledger, ids, workload, log));
       }
       String refusal = connect(drivers, endpoints);
       if (refusal != null) {
@@ -187,8 +195,11 @@ final class DirectCommand implements Callable<Integer> {
         return UNREACHABLE;
       }
       log.printf("direct: run %s, platforms %s, %d users each, %d messages after %d warm-up,"
-          + " at most %d in flight per platform, sizes %s, seed %d, over %s%n", ids.runId(),
-          platformIds, users, messages, warmup, inFlight, sizes.name(), common.seed,
+          + " %s, sizes %s, seed %d, over %s%n", ids.runId(),
+          platformIds, users, messages, warmup, rate > 0
+              ? "offered at " + rate + "/s (open loop, at most " + cap(platformIds)
+                  + " in flight per platform)"
+              : "at most " + inFlight + " in flight per platform", sizes.name(), common.seed,
           drivers.get(0).connection());
       log.printf("direct: sessions on %s%n", sessions(drivers));
       List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
@@ -236,7 +247,8 @@ final class DirectCommand implements Callable<Integer> {
               + " --ceiling-rows 0");
         }
       }
-      Report report = new Report("direct", platformIds, users, inFlight, warmup, common.seed,
+      Report report = new Report("direct", platformIds, users, inFlight, rate, warmup,
+          common.seed,
           sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu, cost);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
@@ -246,6 +258,12 @@ final class DirectCommand implements Callable<Integer> {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Unanswered submits per platform at most: --in-flight, or 30 s of an open loop's rate. */
+  private int cap(List<String> platformIds) {
+    return rate > 0 ? Math.max(inFlight, (int) Math.min(1_000_000L,
+        30L * rate / platformIds.size())) : inFlight;
   }
 
   /**
@@ -288,13 +306,17 @@ final class DirectCommand implements Callable<Integer> {
   private boolean runPhase(String name, List<PlatformDriver> drivers, DirectWorkload workload,
       Ledger ledger, int from, int to) throws InterruptedException {
     long start = ledger.now();
+    // Open loop: each platform offers its share of the rate, the platforms staggered evenly.
+    long interval = rate > 0 ? Math.round(1e9 * drivers.size() / rate) : 0;
     List<Thread> senders = new ArrayList<>();
     List<InterruptedException> interrupted = new ArrayList<>();
-    for (PlatformDriver driver : drivers) {
+    for (int i = 0; i < drivers.size(); i++) {
+      PlatformDriver driver = drivers.get(i);
       List<DirectWorkload.Planned> mine = workload.sentBy(driver.platform(), from, to);
+      long first = start + interval * i / drivers.size();
       Thread sender = new Thread(() -> {
         try {
-          driver.submitAll(mine);
+          driver.submitAll(mine, first, interval);
         } catch (InterruptedException e) {
           synchronized (interrupted) {
             interrupted.add(e);

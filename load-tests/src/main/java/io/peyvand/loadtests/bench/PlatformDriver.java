@@ -97,12 +97,32 @@ final class PlatformDriver implements AutoCloseable {
    * handed to the SDK (not answered: see {@link #awaitAnswers}).
    */
   void submitAll(List<Planned> messages) throws InterruptedException {
+    submitAll(messages, 0, 0);
+  }
+
+  /**
+   * With {@code intervalNanos} > 0, an open loop: the k-th message is due at {@code startNanos}
+   * + k x {@code intervalNanos} (ledger time) and is submitted then, whether or not earlier ones
+   * were answered (the in-flight bound is only a cap); its latencies count from when it was due,
+   * so a broker that falls behind shows in them (no coordinated omission). With 0, the closed
+   * loop of {@link #submitAll(List)}.
+   */
+  void submitAll(List<Planned> messages, long startNanos, long intervalNanos)
+      throws InterruptedException {
+    long k = 0;
     for (Planned message : messages) {
+      long due = startNanos + k++ * intervalNanos;
+      if (intervalNanos > 0) {
+        long wait = due - ledger.now();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+      }
       inFlight.acquire();
       int index = message.index();
       Envelope envelope = workload.envelope(message, ids.messageId(index),
           System.currentTimeMillis());
-      ledger.submitted(index, ledger.now());
+      ledger.submitted(index, intervalNanos > 0 ? due : ledger.now());
       client.submit(envelope).whenComplete((outcome, failure) -> {
         long at = ledger.now();
         if (failure == null) {

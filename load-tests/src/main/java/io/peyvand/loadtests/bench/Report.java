@@ -15,11 +15,14 @@ import java.util.stream.Collectors;
  * @param lost accepted and not delivered within the grace period, warm-up messages included:
  *     a guarantee does not stop applying during warm-up
  * @param ceiling raw Cassandra inserts measured in the same run; null when not measured
+ * @param rate messages per second offered in an open loop; 0 for the closed loop of
+ *     {@code inFlight}
  * @param cpu the CPU split over the measured phase; null when not measured
  * @param cost what the measured phase cost in persists, asks, actor messages and Cassandra
  *     operations; null when not measured
  */
-record Report(String scenario, List<String> platforms, int users, int inFlight, int warmup,
+record Report(String scenario, List<String> platforms, int users, int inFlight, int rate,
+    int warmup,
     long seed, String sizeMix, String runId, Tally measured, int lost,
     CassandraCeiling.Result ceiling, CpuSplit.Result cpu, PathCost.Result cost) {
 
@@ -64,10 +67,11 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
    */
   String summary() {
     Tally t = measured;
-    return String.format(Locale.ROOT, "%s: accepted=%.0f/s delivered=%.0f/s p50=%s ms p99=%s ms"
-            + " lost=%d unflagged-dups=%d cassandra-ceiling=%s ratio=%s"
+    return String.format(Locale.ROOT, "%s: %saccepted=%.0f/s delivered=%.0f/s p50=%s ms"
+            + " p99=%s ms lost=%d unflagged-dups=%d cassandra-ceiling=%s ratio=%s"
             + " broker-cpu-per-msg=%s cassandra-cpu-per-msg=%s",
-        scenario, t.acceptedPerSecond(), t.deliveredPerSecond(),
+        scenario, rate > 0 ? "offered=" + rate + "/s " : "", t.acceptedPerSecond(),
+        t.deliveredPerSecond(),
         ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
         lost, t.unflaggedDuplicates(),
         ceiling == null ? "?" : String.format(Locale.ROOT, "%.0f/s", ceiling.rowsPerSecond()),
@@ -106,16 +110,16 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
     Tally t = measured;
     return String.format(Locale.ROOT,
         "%s: platforms=%d messages=%d accepted=%.0f/s delivered=%.0f/s"
-            + " submit-accepted p50=%s ms p99=%s ms max=%s ms"
-            + " submit-delivered p50=%s ms p99=%s ms max=%s ms"
+            + " submit-accepted p50=%s ms p99=%s ms p99.9=%s ms max=%s ms"
+            + " submit-delivered p50=%s ms p99=%s ms p99.9=%s ms max=%s ms"
             + " lost=%d unflagged-dups=%d redelivered=%d redelivered-unseen=%d refused=%d%s"
             + " unanswered=%d duplicates=%d"
             + " statuses=%d",
         scenario, platforms.size(), t.messages(), t.acceptedPerSecond(), t.deliveredPerSecond(),
         ms(t.submitToAccepted().value(0.5)), ms(t.submitToAccepted().value(0.99)),
-        ms(t.submitToAccepted().max()),
+        ms(t.submitToAccepted().value(0.999)), ms(t.submitToAccepted().max()),
         ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
-        ms(t.submitToDelivered().max()),
+        ms(t.submitToDelivered().value(0.999)), ms(t.submitToDelivered().max()),
         lost, t.unflaggedDuplicates(), t.redelivered(), t.redeliveredUnseen(), t.refusedTotal(),
         t.refused().isEmpty() ? "" : codes(t.refused(), "(", ")", "="),
         t.unanswered(), t.duplicates(), t.statuses());
@@ -131,6 +135,7 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
             .collect(Collectors.joining(",", "[", "]"))),
         field("users", users),
         field("inFlight", inFlight),
+        field("rate", rate),
         field("warmup", warmup),
         field("seed", seed),
         field("sizeMix", quote(sizeMix)),
@@ -165,14 +170,15 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
         field("cpu", cpu == null ? "null" : cpu.json()),
         field("ceilingCpu", ceiling == null || ceiling.cpu() == null ? "null"
             : ceiling.cpu().json()),
-        field("brokerCpuMicrosPerMsg", round(cpuMicrosPerMessage("broker"))),
-        field("cassandraCpuMicrosPerMsg", round(cpuMicrosPerMessage("cassandra"))),
+        field("brokerCpuMicrosPerMsg", perMessageJson(cpuMicrosPerMessage("broker"))),
+        field("cassandraCpuMicrosPerMsg", perMessageJson(cpuMicrosPerMessage("cassandra"))),
         field("cost", cost == null ? "null" : cost.json(measured.messages())),
         field("ok", !failed())) + "}";
   }
 
   private static String latencies(Percentiles p) {
-    return "{\"p50\":" + ms(p.value(0.5)) + ",\"p99\":" + ms(p.value(0.99)) + ",\"max\":"
+    return "{\"p50\":" + ms(p.value(0.5)) + ",\"p99\":" + ms(p.value(0.99)) + ",\"p999\":"
+        + ms(p.value(0.999)) + ",\"max\":"
         + ms(p.max()) + ",\"count\":" + p.count() + "}";
   }
 
@@ -187,6 +193,10 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
   /** Nanoseconds as milliseconds with one decimal. */
   private static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static String perMessageJson(double micros) {
+    return micros < 0 ? "null" : round(micros);
   }
 
   private static String round(double value) {

@@ -16,8 +16,8 @@ class ReportTest {
   void theLineHasTheSummaryFieldsInMilliseconds() {
     Report r = report(tally(0, Map.of()), 0);
     assertEquals("direct: platforms=2 messages=2 accepted=4/s delivered=2/s"
-        + " submit-accepted p50=200.0 ms p99=400.0 ms max=400.0 ms"
-        + " submit-delivered p50=300.0 ms p99=900.0 ms max=900.0 ms"
+        + " submit-accepted p50=200.0 ms p99=400.0 ms p99.9=400.0 ms max=400.0 ms"
+        + " submit-delivered p50=300.0 ms p99=900.0 ms p99.9=900.0 ms max=900.0 ms"
         + " lost=0 unflagged-dups=0 redelivered=3 redelivered-unseen=1 refused=0 unanswered=0"
         + " duplicates=0 statuses=2",
         r.line());
@@ -30,8 +30,9 @@ class ReportTest {
     assertTrue(json.startsWith("{\"scenario\":\"direct\",\"platforms\":2,"
         + "\"platformIds\":[\"eitaa\",\"bale\"],"), json);
     assertTrue(json.contains("\"acceptedPerSec\":4.0,"), json);
-    assertTrue(json.contains("\"submitAcceptedMs\":{\"p50\":200.0,\"p99\":400.0,\"max\":400.0,"
-        + "\"count\":2}"), json);
+    assertTrue(json.contains("\"submitAcceptedMs\":{\"p50\":200.0,\"p99\":400.0,"
+        + "\"p999\":400.0,\"max\":400.0,\"count\":2}"), json);
+    assertTrue(json.contains("\"brokerCpuMicrosPerMsg\":null,"), json);
     assertTrue(json.contains("\"lost\":1,\"unflaggedDups\":1,\"redelivered\":3,"
         + "\"redeliveredUnseen\":1,\"refused\":2,\"refusedByCode\":{\"UNAVAILABLE\":2},"), json);
     assertTrue(json.endsWith("\"ok\":false}"), json);
@@ -56,7 +57,7 @@ class ReportTest {
   }
 
   private static Report report(Tally tally, int lost) {
-    return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
+    return new Report("direct", List.of("eitaa", "bale"), 100, 256, 0, 1000, 42, "realistic",
         "run1", tally, lost, null, null, null);
   }
 
@@ -68,7 +69,7 @@ class ReportTest {
         new CpuSplit.Share("broker", 10, 1_500_000_000L),
         new CpuSplit.Share("cassandra", 11, 500_000_000L),
         new CpuSplit.Share("bench", 12, -1)), 2_000_000_000L, 2, 2_400_000_000L);
-    return new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
+    return new Report("direct", List.of("eitaa", "bale"), 100, 256, 0, 1000, 42, "realistic",
         "run1", tally, 0, ceiling, cpu, null);
   }
 
@@ -112,6 +113,14 @@ class ReportTest {
   }
 
   @Test
+  void anOpenLoopSaysTheRateItOffered() {
+    Report r = new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 1000, 42,
+        "realistic", "run1", tally(0, Map.of()), 0, null, null, null);
+    assertTrue(r.summary().startsWith("direct: offered=1000/s accepted=4/s "), r.summary());
+    assertTrue(r.json().contains("\"rate\":1000,"), r.json());
+  }
+
+  @Test
   void theCostIsPrintedPerMeasuredMessage() {
     PathCost.Result cost = new PathCost.Result(Map.of("peyvand_journal_writes_total", 10.0,
         "peyvand_journal_write_seconds_count", 4.0, "peyvand_asks_total", 2.0,
@@ -124,7 +133,7 @@ class ReportTest {
         + " (UserMailbox=6.00 system/session=2.00) threads-started=0.00"
         + " cassandra-writes=3.00 (peyvand.messages=3.00) cassandra-reads=0.50"
         + " (peyvand.messages=0.50)", cost.perMessage(2));
-    Report r = new Report("direct", List.of("eitaa", "bale"), 100, 256, 1000, 42, "realistic",
+    Report r = new Report("direct", List.of("eitaa", "bale"), 100, 256, 0, 1000, 42, "realistic",
         "run1", tally(0, Map.of()), 0, null, null, cost);
     assertTrue(r.text().contains("\n  per message: persists=5.00 "), r.text());
     assertTrue(r.json().contains("\"cassandraWrites\":{\"peyvand.messages\":3.000}"),
