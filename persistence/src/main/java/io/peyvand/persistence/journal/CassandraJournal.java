@@ -313,10 +313,13 @@ public final class CassandraJournal extends AsyncWriteJournal {
   private CompletableFuture<Long> readHighest(Ready r, String persistenceId, long from) {
     CompletableFuture<Long> deletedTo = r.queries().deletedTo(persistenceId);
     long first = settings.partitionNr(Math.max(from, 1L));
-    CompletableFuture<Long> stored = r.queries().highestStored(persistenceId, first, 0L);
+    long firstEnd = (first + 1) * settings.targetPartitionSize();
+    CompletableFuture<Long> stored = r.queries().highestAfter(persistenceId, from);
     return deletedTo.thenCombine(stored, (deleted, found) -> {
-      if (settings.partitionNr(Math.max(deleted, 1L)) > first) {
-        // Partitions before deleted_to may have been emptied by the delete: scan from there.
+      if (settings.partitionNr(Math.max(deleted, 1L)) > first || deleted == firstEnd) {
+        // Partitions before deleted_to may have been emptied by the delete: scan from there (a
+        // delete up to the end of the first partition may have emptied it while the next event
+        // lives two partitions on).
         return r.queries().highestStored(persistenceId, settings.partitionNr(deleted), found)
             .thenApply(more -> Math.max(from, Math.max(deleted, more)));
       }

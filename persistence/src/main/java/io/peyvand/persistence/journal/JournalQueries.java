@@ -69,6 +69,36 @@ final class JournalQueries {
     });
   }
 
+  /**
+   * The highest sequence number stored after {@code from} (the sequence number a recovery starts
+   * after; at least the rows of {@code from}'s partition, 0 if none), reading two partitions where
+   * {@link #highestStored} reads three, which is all a recovery of an entity that never wrote, or
+   * wrote within one partition, takes (docs/DELIVERY-PATH.md). Two suffice because an atomic write
+   * spans at most two partitions and lives in the later one: with {@code from} below the end of
+   * its partition P, the event after {@code from}, if any, lives in P or P + 1; and if P's highest
+   * row h is below P's end and P + 1 is empty, h + 1 would live in one of them too, so there is
+   * none. When {@code from} or h is exactly at P's end, the next event may live in P + 2: read on
+   * as {@link #highestStored} does.
+   */
+  CompletableFuture<Long> highestAfter(String persistenceId, long from) {
+    long first = settings.partitionNr(Math.max(from, 1L));
+    long end = (first + 1) * settings.targetPartitionSize();
+    if (Math.max(from, 1L) >= end) {
+      return highestStored(persistenceId, first, 0L);
+    }
+    CompletableFuture<Long> p0 = highestIn(persistenceId, first);
+    CompletableFuture<Long> p1 = highestIn(persistenceId, first + 1);
+    return p0.thenCombine(p1, (h0, h1) -> {
+      if (h1 > 0) {
+        return highestStored(persistenceId, first + 2, Math.max(h0, h1));
+      }
+      if (h0 >= end) {
+        return highestStored(persistenceId, first + 1, h0);
+      }
+      return CompletableFuture.completedFuture(h0);
+    }).thenCompose(f -> f);
+  }
+
   /** The highest sequence number stored in one partition, 0 if it has none. */
   CompletableFuture<Long> highestIn(String persistenceId, long partition) {
     Statement<?> query = statements.selectHighest().boundStatementBuilder()

@@ -129,6 +129,43 @@ class CassandraJournalIT {
         .sequenceNrs());
   }
 
+  /**
+   * A recovery may start after any sequence number (its snapshot's): the highest is found from
+   * each, the partition ends (5, 10) and a partition left empty by a write that spans it included.
+   */
+  @Test
+  void theHighestSequenceNrIsFoundFromEverySnapshotPoint() {
+    journal.writeEach("from-each", 12);
+    journal.writeEach("from-skip", 5);
+    // 6..12 is stored in partition 2: partition 1 stays empty.
+    journal.write(List.of(journal.atomic("from-skip", 6, "6", "7", "8", "9", "10", "11", "12")));
+    for (long from = 1; from <= 13; from++) {
+      assertEquals(12, journal.replay("from-each", from, Long.MAX_VALUE, Long.MAX_VALUE).highest(),
+          "from-each, replay from " + from);
+      assertEquals(12, journal.replay("from-skip", from, Long.MAX_VALUE, Long.MAX_VALUE).highest(),
+          "from-skip, replay from " + from);
+    }
+  }
+
+  /**
+   * The recovery of an entity that never wrote (most mailboxes woken for their first message)
+   * reads two partitions of messages, not three (docs/DELIVERY-PATH.md), and finds nothing.
+   */
+  @Test
+  void aRecoveryOfAnEntityThatNeverWroteReadsTwoPartitions() {
+    long before = messageReads();
+    Replayed none = journal.replayAll("fresh-recovery");
+    assertEquals(0, none.highest());
+    assertEquals(2, messageReads() - before);
+  }
+
+  /** Reads of the messages table so far, as Cassandra counts them. */
+  private long messageReads() {
+    return cassandra.session().execute("SELECT count FROM system_views.local_read_latency"
+        + " WHERE keyspace_name = ? AND table_name = 'messages'", cassandra.keyspace()).one()
+        .getLong(0);
+  }
+
   @Test
   void replayStartsAtTheRequestedSequenceNrAndStopsAtMaxOrTheUpperBound() {
     journal.writeEach("bounds", 20);
