@@ -8,6 +8,7 @@ import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.EmptyState;
+import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
@@ -655,18 +656,10 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
    * the events after it. The events are kept (no deletion on snapshot): they are the group's
    * history, which is read from the journal.
    */
-  /**
-   * Without publishing each persisted event to the event stream: Pekko does by default, for
-   * replicated event sourcing, which the broker does not use; that was one actor message and one
-   * object more per event (docs/DELIVERY-PATH.md).
-   */
+  /** Without publishing each persisted event to the event stream. */
   @Override
   public Behavior<Command> apply(TypedActorContext<Command> context) {
-    // A Scala trait to Java, implemented by a Behavior.
-    @SuppressWarnings("unchecked")
-    Behavior<Command> behavior =
-        (Behavior<Command>) (Object) createEventSourcedBehavior().withEventPublishing(false);
-    return behavior;
+    return WithoutEventPublishing.of(this);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.EmptyState;
+import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
@@ -259,18 +260,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     return empty.pristine();
   }
 
-  /**
-   * Without publishing each persisted event to the event stream: Pekko does by default, for
-   * replicated event sourcing, which the broker does not use; that was one actor message and one
-   * object more per event (docs/DELIVERY-PATH.md).
-   */
+  /** Without publishing each persisted event to the event stream. */
   @Override
   public Behavior<Command> apply(TypedActorContext<Command> context) {
-    // A Scala trait to Java, implemented by a Behavior.
-    @SuppressWarnings("unchecked")
-    Behavior<Command> behavior =
-        (Behavior<Command>) (Object) createEventSourcedBehavior().withEventPublishing(false);
-    return behavior;
+    return WithoutEventPublishing.of(this);
   }
 
   @Override

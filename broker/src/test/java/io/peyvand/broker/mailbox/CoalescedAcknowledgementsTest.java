@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
-import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
@@ -25,7 +25,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
@@ -91,16 +90,7 @@ class CoalescedAcknowledgementsTest {
   }
 
   private TestProbe<Deliver> session(String platform) {
-    TestProbe<Deliver> probe = testKit.createTestProbe(Deliver.class);
-    testKit.system().receptionist().tell(
-        Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
-    SessionDirectory directory = SessionDirectory.get(testKit.system());
-    directory.watch(platform);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (directory.sessionCount(platform) < 1 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    return probe;
+    return TestSessions.register(testKit, platform, 1, WAIT);
   }
 
   /** The recipient's mailbox as its own actor, so that a test can stop it like a crash. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
-import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -106,16 +105,7 @@ class UserMailboxTest {
 
   /** Registers a session of the platform and waits until the directory knows {@code count}. */
   private TestProbe<Deliver> session(String platform, int count) {
-    TestProbe<Deliver> probe = testKit.createTestProbe(Deliver.class);
-    testKit.system().receptionist().tell(
-        Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
-    SessionDirectory directory = SessionDirectory.get(testKit.system());
-    directory.watch(platform);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (directory.sessionCount(platform) < count && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    return probe;
+    return TestSessions.register(testKit, platform, count, WAIT);
   }
 
   private EntityRef<UserMailbox.Command> mailbox(Address address) {

@@ -8,7 +8,7 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
-import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.ChannelSubscriptions;
@@ -33,7 +33,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -114,17 +113,7 @@ class SerializedMessagesFlowTest {
   }
 
   private TestProbe<Deliver> session(String platform) {
-    TestProbe<Deliver> probe = testKit.createTestProbe(Deliver.class);
-    testKit.system().receptionist().tell(
-        Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
-    SessionDirectory directory = SessionDirectory.get(testKit.system());
-    directory.watch(platform);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (directory.sessionCount(platform) < 1 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertEquals(1, directory.sessionCount(platform));
-    return probe;
+    return TestSessions.register(testKit, platform, 1, WAIT);
   }
 
   private EntityRef<UserMailbox.Command> mailbox(Address address) {
