@@ -248,8 +248,8 @@ final class DirectCommand implements Callable<Integer> {
         }
       }
       Report report = new Report("direct", platformIds, users, inFlight, rate, warmup,
-          common.seed,
-          sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu, cost);
+          common.seed, sizes.name(), ids.runId(), measured, lost + measured.lost(), ceiling, cpu,
+          cost);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;

@@ -48,7 +48,7 @@ import scala.jdk.javaapi.FutureConverters;
  * entity that persists one event at a time caps a node at a few thousand events per second while
  * Cassandra is far from busy. Here the rows of many entities share one Cassandra request
  * ({@link GroupCommitWriter}), statements are prepared once and bound without future chains, and a
- * recovery asks its questions (deleted_to, the highest sequence number of three partitions) at once
+ * recovery asks its questions (deleted_to, the highest sequence number of two partitions) at once
  * instead of one after the other.
  *
  * <p>Row placement is the plugin's: partition_nr is (sequence_nr - 1) / target-partition-size of
