@@ -18,8 +18,6 @@ import io.peyvand.broker.serialization.MailboxSnapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
@@ -59,17 +57,7 @@ class CoalescedAcknowledgementsTest {
   private PersistenceTestKit journal;
   private TestProbe<Deliver> bale;
   private TestProbe<Deliver> eitaa;
-  private final PendingRegistry registry = new PendingRegistry() {
-    @Override
-    public CompletionStage<Void> register(Address mailbox) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> unregister(Address mailbox) {
-      return CompletableFuture.completedFuture(null);
-    }
-  };
+  private final PendingRegistry registry = NoPendingIndex.INSTANCE;
 
   @BeforeAll
   void start() {

@@ -9,7 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.mailbox.MailboxSettings;
-import io.peyvand.broker.mailbox.PendingRegistry;
+import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
@@ -20,8 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -118,17 +116,8 @@ class TwoNodeClusterTest {
 
   private static void init(ActorSystem<?> system) {
     MailboxSettings settings = MailboxSettings.fromConfig(system.settings().config());
-    UserMailbox.init(system, settings, new PendingRegistry() {
-      @Override
-      public CompletionStage<Void> register(Address mailbox) {
-        return CompletableFuture.completedFuture(null);
-      }
-
-      @Override
-      public CompletionStage<Void> unregister(Address mailbox) {
-        return CompletableFuture.completedFuture(null);
-      }
-    }, new MailboxSnapshots(settings.limits()));
+    UserMailbox.init(system, settings, NoPendingIndex.INSTANCE,
+        new MailboxSnapshots(settings.limits()));
   }
 
   private static void sleep(long ms) {
