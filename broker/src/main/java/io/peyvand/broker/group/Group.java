@@ -1,12 +1,12 @@
 package io.peyvand.broker.group;
 
-import io.peyvand.broker.entity.Asks;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.group.Membership.Change;
@@ -651,17 +651,17 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     return empty.pristine();
   }
 
-  /**
-   * A snapshot every {@code snapshot-every} events, so a group wakes from its latest snapshot and
-   * the events after it. The events are kept (no deletion on snapshot): they are the group's
-   * history, which is read from the journal.
-   */
   /** Without publishing each persisted event to the event stream. */
   @Override
   public Behavior<Command> apply(TypedActorContext<Command> context) {
     return WithoutEventPublishing.of(this);
   }
 
+  /**
+   * A snapshot every {@code snapshot-every} events, so a group wakes from its latest snapshot and
+   * the events after it. The events are kept (no deletion on snapshot): they are the group's
+   * history, which is read from the journal.
+   */
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);

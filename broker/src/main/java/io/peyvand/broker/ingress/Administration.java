@@ -1,7 +1,7 @@
 package io.peyvand.broker.ingress;
 
-import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.ingress.Operations.Either;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.SecurityEvents;
