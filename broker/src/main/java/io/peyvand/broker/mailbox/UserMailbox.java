@@ -602,7 +602,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       NotificationConfirmed confirmed) {
     NotificationKey key = new NotificationKey(confirmed.sequence(), confirmed.kind());
     notifying.remove(key);
-    boolean owed = state.outbox().containsKey(key) || provisional(state).containsKey(key);
+    boolean owed = state.outbox().containsKey(key) || owedProvisionally(state, key);
     if (owed && !confirmedUnsaved.contains(key)) {
       confirmedUnsaved.add(key);
     }
@@ -722,6 +722,18 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
           .tell(new RecordStatus(status, confirmAdapter));
       notifying.put(key, now);
     }
+  }
+
+  /**
+   * Whether {@code key} is one of {@link #provisional}'s statuses, without building them: a
+   * DELIVERED of a message still pending (so above the stored cursor) and covered by an
+   * acknowledgement not yet stored.
+   */
+  private boolean owedProvisionally(MailboxState state, NotificationKey key) {
+    MailboxState.Pending item = state.pending().get(key.sequence());
+    return key.kind() == Status.Kind.DELIVERED && item != null
+        && item.item() instanceof MailboxItem.Incoming
+        && key.sequence() <= acknowledged(state);
   }
 
   /**
