@@ -27,6 +27,8 @@ import java.util.Optional;
  *       (INVALID_ARGUMENT);
  *   <li>ReadReceipt: reader present and valid (INVALID_ADDRESS), then up_to_sequence at least 1
  *       (INVALID_ARGUMENT);
+ *   <li>StatusAcknowledge: recipient present and valid (INVALID_ADDRESS), then up_to_sequence at
+ *       least 1 (INVALID_ARGUMENT);
  *   <li>Ping: always valid.
  * </ul>
  *
@@ -65,6 +67,9 @@ public final class FrameValidator {
       case READ_RECEIPT -> readReceipt(frame.getReadReceipt());
       case PING -> Optional.empty();
       case GROUP_ACKNOWLEDGE -> groupAcknowledge(frame.getGroupAcknowledge());
+      case STATUS_ACKNOWLEDGE -> mailboxAndSequence(frame.getStatusAcknowledge().hasRecipient(),
+          frame.getStatusAcknowledge().getRecipient(), "status_acknowledge.recipient",
+          frame.getStatusAcknowledge().getUpToSequence(), "status_acknowledge.up_to_sequence");
       case FRAME_NOT_SET -> refuse(ErrorCode.INVALID_FRAME, "the frame is empty: set one of hello,"
           + " submit, acknowledge, read_receipt, ping (or the frame is of a kind this protocol"
           + " version does not know)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.broker.serialization.ClusterMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -37,19 +38,26 @@ public record Deliver(
   @JsonSubTypes({
       @JsonSubTypes.Type(value = MailboxItem.Incoming.class, name = "incoming"),
       @JsonSubTypes.Type(value = MailboxItem.StatusUpdate.class, name = "status"),
+      @JsonSubTypes.Type(value = StatusNotice.class, name = "status-by-recipient"),
       @JsonSubTypes.Type(value = Group.Push.class, name = "group")
   })
   public interface Item {}
 
   /**
-   * Whose items: a user's mailbox or a group. The same address can name a user and a group
-   * ({@code eitaa:family}), so the kind is part of the key.
+   * Whose items: a user's mailbox, a group, or the statuses a user's mailbox owes to the platform
+   * it is pushed to (statuses by recipient: StatusDelivery frames). The same address can name a
+   * user and a group ({@code eitaa:family}), so the kind is part of the key.
    */
   public record Stream(Kind kind, Address address) {
-    public enum Kind { MAILBOX, GROUP }
+    public enum Kind { MAILBOX, GROUP, STATUSES }
 
     public static Stream mailbox(Address user) {
       return new Stream(Kind.MAILBOX, user);
+    }
+
+    /** The statuses {@code recipient}'s mailbox owes to one senders' platform. */
+    public static Stream statuses(Address recipient) {
+      return new Stream(Kind.STATUSES, recipient);
     }
 
     public static Stream group(Address group) {
@@ -58,7 +66,11 @@ public record Deliver(
 
     @Override
     public String toString() {
-      return kind == Kind.MAILBOX ? address.toString() : "group " + address;
+      return switch (kind) {
+        case MAILBOX -> address.toString();
+        case GROUP -> "group " + address;
+        case STATUSES -> "statuses of " + address;
+      };
     }
   }
 
@@ -69,17 +81,34 @@ public record Deliver(
    * from {@code sequence} on reached an adapter).
    *
    * @param session the session that answers (null from a node of an earlier version)
+   * @param stream the stream of the refused item (null from a node of an earlier version: then
+   *     the platform tells, as a mailbox's own platform never receives its status stream unless
+   *     sender and recipient share it)
    */
-  public record Busy(String platformId, long sequence, ActorRef<Deliver> session, boolean gone)
-      implements ClusterMessage {
+  public record Busy(String platformId, long sequence, ActorRef<Deliver> session, boolean gone,
+      Stream stream) implements ClusterMessage {
+    public Busy(String platformId, long sequence, ActorRef<Deliver> session, boolean gone) {
+      this(platformId, sequence, session, gone, null);
+    }
+
     /** A full buffer. */
     public static Busy full(String platformId, long sequence, ActorRef<Deliver> session) {
       return new Busy(platformId, sequence, session, false);
     }
 
+    /** A full buffer, refusing an item of {@code stream}. */
+    public static Busy full(String platformId, Deliver refused, ActorRef<Deliver> session) {
+      return new Busy(platformId, refused.sequence(), session, false, refused.stream());
+    }
+
     /** A session whose stream has ended. */
     public static Busy gone(String platformId, long sequence, ActorRef<Deliver> session) {
       return new Busy(platformId, sequence, session, true);
+    }
+
+    /** A session whose stream has ended, refusing an item of {@code stream}. */
+    public static Busy gone(String platformId, Deliver refused, ActorRef<Deliver> session) {
+      return new Busy(platformId, refused.sequence(), session, true, refused.stream());
     }
   }
 }

@@ -9,8 +9,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The push side of one stream of sequenced items to one platform: which of the platform's
  * sessions takes them, what is in flight (pushed, not yet acknowledged), what must be flagged as a
- * redelivery, and the resume handshake after {@link Deliver.Busy}. A user's mailbox has one, a
- * group one per platform of its audience; the entity owns the items, the acknowledgements and the
+ * redelivery, and the resume handshake after {@link Deliver.Busy}. A user's mailbox has one (and
+ * one per senders' platform it owes statuses by recipient), a group one per platform of its
+ * audience; the entity owns the items, the acknowledgements and the
  * timers, and calls this from its own thread.
  *
  * <p>A push round is {@link #ready()} followed by {@link #push} for each item within the entity's
@@ -108,7 +109,8 @@ public final class Pusher {
     if (stream.kind() == Deliver.Stream.Kind.GROUP) {
       return MessageMetrics.Kind.GROUP;
     }
-    return item instanceof MailboxItem.StatusUpdate ? MessageMetrics.Kind.STATUS
+    return stream.kind() == Deliver.Stream.Kind.STATUSES
+        || item instanceof MailboxItem.StatusUpdate ? MessageMetrics.Kind.STATUS
         : MessageMetrics.Kind.DIRECT;
   }
 

@@ -22,6 +22,7 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.ReadReceipt;
+import io.peyvand.protocol.v1.StatusAcknowledge;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
 import java.time.Clock;
@@ -156,31 +157,27 @@ public final class Operations {
     }
     Message message = WireMapping.message(envelope);
     CompletionStage<SubmitResult> answer = platform(platformId)
-        .thenApply(sender -> {
+        .thenCompose(sender -> {
           if (sender.isError()) {
-            return Optional.of(sender.error());
+            return CompletableFuture.completedFuture(result.setRefused(sender.error()).build());
           }
           OptionalLong wait = limits.tryAcquire(platformId, envelope.getSender().getUserId(),
               sender.value().quota());
-          return wait.isPresent()
-              ? Optional.of(ErrorCodes.error(ErrorCode.RATE_LIMITED, "submission rate limit of"
-                  + " platform " + platformId + " or of sender "
-                  + envelope.getSender().getUserId() + " exceeded; retry in "
-                  + wait.getAsLong() + " ms", wait.getAsLong()))
-              : Optional.<Error>empty();
-        })
-        .thenCompose(refused -> {
-          if (refused.isPresent()) {
-            return CompletableFuture.completedFuture(result.setRefused(refused.get()).build());
+          if (wait.isPresent()) {
+            return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
+                ErrorCode.RATE_LIMITED, "submission rate limit of platform " + platformId
+                    + " or of sender " + envelope.getSender().getUserId() + " exceeded; retry in "
+                    + wait.getAsLong() + " ms", wait.getAsLong())).build());
           }
           return envelope.hasGroup() ? groups.post(result, message)
-              : toMailbox(result, envelope, message);
+              : toMailbox(result, envelope, message,
+                  sender.value().capabilities().statusesByRecipient());
         });
     return answer.exceptionally(failure -> result.setRefused(unavailable(failure)).build());
   }
 
   private CompletionStage<SubmitResult> toMailbox(SubmitResult.Builder result,
-      Envelope envelope, Message message) {
+      Envelope envelope, Message message, boolean statusesByRecipient) {
     return platform(envelope.getRecipient().getPlatformId())
         .thenCompose(recipientPlatform -> {
           if (recipientPlatform.isError()) {
@@ -196,7 +193,7 @@ public final class Operations {
           UserMailbox.RecipientPolicy policy = new UserMailbox.RecipientPolicy(
               recipientPlatform.value().defaultOptedIn(), capabilities.editWindowSeconds());
           return ask(message.recipient(), (ActorRef<UserMailbox.AcceptReply> replyTo) ->
-                  new UserMailbox.Accept(message, policy, replyTo))
+                  new UserMailbox.Accept(message, policy, replyTo, statusesByRecipient))
               .thenApply(reply -> {
                 if (reply instanceof UserMailbox.Accepted accepted) {
                   Accepted a = Accepted.newBuilder().setSequence(accepted.sequence())
@@ -218,6 +215,21 @@ public final class Operations {
     }
     return recorded(platformId, "acknowledge", outcome(ack.getMailbox(), replyTo ->
         new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo)));
+  }
+
+  /**
+   * A cumulative acknowledgement of a recipient mailbox's status stream for the acting platform;
+   * empty when taken.
+   */
+  public CompletionStage<Optional<Error>> acknowledgeStatuses(String platformId,
+      StatusAcknowledge ack) {
+    Optional<Error> bad = Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient");
+    if (bad.isPresent()) {
+      security.refused(platformId, "status-acknowledge", bad.get());
+      return CompletableFuture.completedFuture(bad);
+    }
+    return recorded(platformId, "status-acknowledge", outcome(ack.getRecipient(), replyTo ->
+        new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo)));
   }
 
   /** A read receipt from the acting platform; empty when taken. */

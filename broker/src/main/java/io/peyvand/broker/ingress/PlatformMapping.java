@@ -63,12 +63,14 @@ public final class PlatformMapping {
         .setReadReceipts(c.readReceipts())
         .addAllEncryptionSchemes(c.encryptionSchemes())
         .setGroupMemberLists(c.groupMemberLists())
+        .setStatusesByRecipient(c.statusesByRecipient())
         .build();
   }
 
   public static Capabilities capabilities(io.peyvand.protocol.v1.Capabilities c) {
     return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(), c.getEdits(),
         c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
-        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists());
+        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists(),
+        c.getStatusesByRecipient());
   }
 }

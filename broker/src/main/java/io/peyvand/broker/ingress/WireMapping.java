@@ -8,6 +8,7 @@ import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Edit;
@@ -20,6 +21,7 @@ import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.ReactionCount;
 import io.peyvand.protocol.v1.ReactionCounts;
 import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.Reaction;
@@ -127,8 +129,20 @@ public final class WireMapping {
         .build();
   }
 
-  /** The frame a session writes for one pushed item: a Delivery or a GroupDelivery. */
+  /**
+   * The frame a session writes for one pushed item: a Delivery, a GroupDelivery or a
+   * StatusDelivery.
+   */
   public static ServerFrame frame(Deliver d, boolean memberLists) {
+    if (d.item() instanceof StatusNotice notice) {
+      return ServerFrame.newBuilder().setStatusDelivery(StatusDelivery.newBuilder()
+          .setRecipient(address(d.stream().address()))
+          .setSequence(d.sequence())
+          .setRedelivery(d.redelivery())
+          .setAcknowledgedUpTo(d.acknowledgedUpTo())
+          .setSender(address(notice.sender()))
+          .setStatus(status(notice.status()))).build();
+    }
     if (d.item() instanceof MailboxItem item) {
       return ServerFrame.newBuilder().setDelivery(delivery(d.stream().address(), d.sequence(),
           d.redelivery(), d.acceptedAtMs(), d.acknowledgedUpTo(), item)).build();

@@ -33,13 +33,27 @@ import java.util.TreeMap;
  *   <li>{@code unread}: delivered messages not yet read, for READ statuses;
  *   <li>{@code outbox}: statuses owed to senders' mailboxes (DELIVERED, READ, FAILED) until
  *       those confirm them;
+ *   <li>{@code statusStreams}: statuses owed directly to senders' platforms (statuses by
+ *       recipient, for messages accepted with that flag), numbered per platform in the order the
+ *       events that owe them are applied, so replay numbers them the same; kept until the
+ *       platform acknowledges them;
  *   <li>consent: the user's explicit choice (empty: the platform's default) and blocked senders.
  * </ul>
  */
 public final class MailboxState {
 
-  /** An item waiting for the platform's acknowledgement. */
-  public record Pending(long sequence, long acceptedAtMs, MailboxItem item) {}
+  /**
+   * An item waiting for the platform's acknowledgement.
+   *
+   * @param statusesByRecipient a message whose statuses go to its sender's platform through
+   *     this mailbox's status stream for that platform, not through the sender's mailbox
+   */
+  public record Pending(long sequence, long acceptedAtMs, MailboxItem item,
+      boolean statusesByRecipient) {
+    public Pending(long sequence, long acceptedAtMs, MailboxItem item) {
+      this(sequence, acceptedAtMs, item, false);
+    }
+  }
 
   /** A message id accepted from a sender. */
   public record MessageKey(Address sender, String messageId) {}
@@ -48,7 +62,12 @@ public final class MailboxState {
   public record Accepted(long sequence, long acceptedAtMs) {}
 
   /** A delivered message not yet read. */
-  public record Unread(Address sender, String messageId, long acceptedAtMs) {}
+  public record Unread(Address sender, String messageId, long acceptedAtMs,
+      boolean statusesByRecipient) {
+    public Unread(Address sender, String messageId, long acceptedAtMs) {
+      this(sender, messageId, acceptedAtMs, false);
+    }
+  }
 
   /** A status owed to a sender's mailbox, identified by (sequence, kind). */
   public record NotificationKey(long sequence, Status.Kind kind) implements
@@ -63,6 +82,37 @@ public final class MailboxState {
   /** What to tell the sender of the message at the key's sequence. */
   public record Notification(Address sender, String messageId, Status.Failure failure, long atMs) {}
 
+  /** A status owed to a sender's platform, at {@code position} in that platform's stream. */
+  public record Owed(long position, NotificationKey key, Notification notification) {}
+
+  /**
+   * The statuses this mailbox owes one senders' platform directly: numbered 1, 2, ... for ever
+   * (never restarted, or a platform would take a new status for one it acknowledged), kept until
+   * acknowledged.
+   */
+  public static final class StatusStream {
+    long last;
+    long acknowledgedUpTo;
+    final TreeMap<Long, Owed> owed = new TreeMap<>();
+
+    public long last() {
+      return last;
+    }
+
+    public long acknowledgedUpTo() {
+      return acknowledgedUpTo;
+    }
+
+    /** Not yet acknowledged, by position. */
+    public NavigableMap<Long, Owed> owed() {
+      return java.util.Collections.unmodifiableNavigableMap(owed);
+    }
+  }
+
+  /** A status stream as a snapshot stores it. */
+  public record StatusStreamSnapshot(String platformId, long last, long acknowledgedUpTo,
+      List<Owed> owed) {}
+
   /** Bounds of the deduplication memory. */
   public record Limits(Duration dedupWindow, int dedupMaxEntries) {}
 
@@ -75,6 +125,7 @@ public final class MailboxState {
   final LinkedHashMap<Status.Key, Accepted> acceptedStatuses = new LinkedHashMap<>();
   final TreeMap<Long, Unread> unread = new TreeMap<>();
   final TreeMap<NotificationKey, Notification> outbox = new TreeMap<>();
+  final TreeMap<String, StatusStream> statusStreams = new TreeMap<>();
   Optional<Boolean> optedIn = Optional.empty();
   final Set<Address> blocked = new HashSet<>();
 
@@ -100,6 +151,20 @@ public final class MailboxState {
 
   public NavigableMap<NotificationKey, Notification> outbox() {
     return java.util.Collections.unmodifiableNavigableMap(outbox);
+  }
+
+  /** The status streams by senders' platform (statuses by recipient). */
+  public Map<String, StatusStream> statusStreams() {
+    return java.util.Collections.unmodifiableMap(statusStreams);
+  }
+
+  /** Statuses owed: to senders' mailboxes and to senders' platforms directly. */
+  public int owedStatuses() {
+    int owed = outbox.size();
+    for (StatusStream stream : statusStreams.values()) {
+      owed += stream.owed.size();
+    }
+    return owed;
   }
 
   public Optional<Accepted> acceptedMessage(Address sender, String messageId) {
@@ -129,7 +194,15 @@ public final class MailboxState {
 
   /** Items to push or statuses to send: the mailbox must not be forgotten while this holds. */
   public boolean hasWork() {
-    return !pending.isEmpty() || !outbox.isEmpty();
+    if (!pending.isEmpty() || !outbox.isEmpty()) {
+      return true;
+    }
+    for (StatusStream stream : statusStreams.values()) {
+      if (!stream.owed.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An immutable copy of everything the state holds: what a snapshot stores. */
@@ -143,14 +216,18 @@ public final class MailboxState {
       Map<Long, Unread> unread,
       Map<NotificationKey, Notification> outbox,
       Optional<Boolean> optedIn,
-      Set<Address> blocked) {}
+      Set<Address> blocked,
+      List<StatusStreamSnapshot> statusStreams) {}
 
   /** Copies the state, in the entity's thread, for a snapshot. */
   public Snapshot toSnapshot() {
     return new Snapshot(lastSequence, acknowledgedUpTo, readUpTo,
         List.copyOf(pending.values()), new LinkedHashMap<>(acceptedIds),
         new LinkedHashMap<>(acceptedStatuses), new TreeMap<>(unread), new TreeMap<>(outbox),
-        optedIn, Set.copyOf(blocked));
+        optedIn, Set.copyOf(blocked), statusStreams.entrySet().stream()
+            .map(e -> new StatusStreamSnapshot(e.getKey(), e.getValue().last,
+                e.getValue().acknowledgedUpTo, List.copyOf(e.getValue().owed.values())))
+            .toList());
   }
 
   /** The state a snapshot was taken of. */
@@ -166,6 +243,13 @@ public final class MailboxState {
     state.outbox.putAll(snapshot.outbox());
     state.optedIn = snapshot.optedIn();
     state.blocked.addAll(snapshot.blocked());
+    for (StatusStreamSnapshot stored : snapshot.statusStreams()) {
+      StatusStream stream = new StatusStream();
+      stream.last = stored.last();
+      stream.acknowledgedUpTo = stored.acknowledgedUpTo();
+      stored.owed().forEach(o -> stream.owed.put(o.position(), o));
+      state.statusStreams.put(stored.platformId(), stream);
+    }
     return state;
   }
 
@@ -173,11 +257,11 @@ public final class MailboxState {
     if (event instanceof UserMailbox.MessageAccepted e) {
       lastSequence = e.sequence();
       pending.put(e.sequence(), new Pending(e.sequence(), e.acceptedAtMs(),
-          new MailboxItem.Incoming(e.message())));
+          new MailboxItem.Incoming(e.message()), e.statusesByRecipient()));
       acceptedIds.put(new MessageKey(e.message().sender(), e.message().messageId()),
           new Accepted(e.sequence(), e.acceptedAtMs()));
       unread.put(e.sequence(), new Unread(e.message().sender(), e.message().messageId(),
-          e.acceptedAtMs()));
+          e.acceptedAtMs(), e.statusesByRecipient()));
       prune(e.acceptedAtMs());
     } else if (event instanceof UserMailbox.StatusAccepted e) {
       lastSequence = e.sequence();
@@ -194,14 +278,20 @@ public final class MailboxState {
           .entrySet().iterator();
       while (read.hasNext()) {
         Map.Entry<Long, Unread> entry = read.next();
-        outbox.put(new NotificationKey(entry.getKey(), Status.Kind.READ), new Notification(
+        owe(new NotificationKey(entry.getKey(), Status.Kind.READ), new Notification(
             entry.getValue().sender(), entry.getValue().messageId(), Status.Failure.NONE,
-            e.atMs()));
+            e.atMs()), entry.getValue().statusesByRecipient());
         read.remove();
       }
       readUpTo = Math.max(readUpTo, e.upToSequence());
     } else if (event instanceof UserMailbox.NotificationsConfirmed e) {
       e.keys().forEach(outbox::remove);
+    } else if (event instanceof UserMailbox.StatusesAcknowledged e) {
+      StatusStream stream = statusStreams.get(e.platformId());
+      if (stream != null) {
+        stream.owed.headMap(e.upToSequence(), true).clear();
+        stream.acknowledgedUpTo = Math.max(stream.acknowledgedUpTo, e.upToSequence());
+      }
     } else if (event instanceof UserMailbox.ConsentChanged e) {
       optedIn = Optional.of(e.optedIn());
     } else if (event instanceof UserMailbox.SenderBlockChanged e) {
@@ -225,8 +315,9 @@ public final class MailboxState {
     while (done.hasNext()) {
       Pending item = done.next();
       if (item.item() instanceof MailboxItem.Incoming incoming) {
-        outbox.put(new NotificationKey(item.sequence(), kind), new Notification(
-            incoming.message().sender(), incoming.message().messageId(), failure, atMs));
+        owe(new NotificationKey(item.sequence(), kind), new Notification(
+            incoming.message().sender(), incoming.message().messageId(), failure, atMs),
+            item.statusesByRecipient());
         if (kind == Status.Kind.FAILED) {
           unread.remove(item.sequence());
         }
@@ -234,6 +325,21 @@ public final class MailboxState {
       done.remove();
     }
     acknowledgedUpTo = Math.max(acknowledgedUpTo, upTo);
+  }
+
+  /**
+   * Owes a status: to the sender's mailbox (the outbox), or, {@code byRecipient}, at the next
+   * position of the sender's platform's status stream.
+   */
+  private void owe(NotificationKey key, Notification notification, boolean byRecipient) {
+    if (!byRecipient) {
+      outbox.put(key, notification);
+      return;
+    }
+    StatusStream stream = statusStreams.computeIfAbsent(notification.sender().platformId(),
+        platform -> new StatusStream());
+    stream.last++;
+    stream.owed.put(stream.last, new Owed(stream.last, key, notification));
   }
 
   /** Forgets dedup entries older than the window, and the oldest beyond the size bound. */

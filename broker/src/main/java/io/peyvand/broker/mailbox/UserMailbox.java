@@ -11,6 +11,7 @@ import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.serialization.ClusterMessage;
 import java.time.Clock;
@@ -59,7 +60,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *   <li>acknowledgements are cumulative, taken at once and persisted with the mailbox's next
  *       write or tick (a crash in between pushes those items again, flagged); each acknowledged,
  *       read or expired message owes its sender's mailbox a status, sent until that mailbox
- *       confirms it (at least once; the sender's mailbox deduplicates).
+ *       confirms it (at least once; the sender's mailbox deduplicates);
+ *   <li>statuses by recipient: a message whose sender's platform declared
+ *       {@code statuses_by_recipient} when it was submitted owes its statuses to that platform
+ *       directly, as items of this mailbox's status stream for the platform (numbered as the
+ *       events that owe them are applied), pushed once stored, at least once and in order, and
+ *       acknowledged cumulatively by the platform (stored like the mailbox's own acknowledgements).
+ *       The sender's mailbox is not involved.
  * </ul>
  * Large for an actor because delivery, acknowledgement and notification are one state machine over
  * one sequence; the state and its events are in {@link MailboxState}, the stored form in
@@ -91,9 +98,18 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   public sealed interface Command {}
 
-  /** Store a message for this mailbox's user, unless a duplicate or refused. */
-  public record Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo)
-      implements Command, ClusterMessage {}
+  /**
+   * Store a message for this mailbox's user, unless a duplicate or refused.
+   *
+   * @param statusesByRecipient the sender's platform takes the message's statuses from this
+   *     mailbox's status stream (its capability when the message was submitted)
+   */
+  public record Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo,
+      boolean statusesByRecipient) implements Command, ClusterMessage {
+    public Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo) {
+      this(message, policy, replyTo, false);
+    }
+  }
 
   /** What the recipient's platform decided that the mailbox must apply. */
   public record RecipientPolicy(boolean defaultOptedIn, int editWindowSeconds) {}
@@ -104,6 +120,13 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** The user's platform received every item up to {@code upTo}. */
   public record Acknowledge(String platformId, long upTo, ActorRef<Outcome> replyTo)
+      implements Command, ClusterMessage {}
+
+  /**
+   * The platform {@code platformId} received every status of this mailbox's status stream for it
+   * up to {@code upTo}.
+   */
+  public record AcknowledgeStatuses(String platformId, long upTo, ActorRef<Outcome> replyTo)
       implements Command, ClusterMessage {}
 
   /** The user read every message up to {@code upTo}. */
@@ -135,6 +158,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private enum RetryDelivery implements Command { INSTANCE }
 
   private enum RetryRegistration implements Command { INSTANCE }
+
+  /** Store the acknowledgements taken: they owe statuses by recipient, pushed once stored. */
+  private enum FlushAcks implements Command { INSTANCE }
 
   private record SessionBusy(Deliver.Busy busy) implements Command {}
 
@@ -169,14 +195,22 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   public sealed interface Event {}
 
   /** A message for the user was accepted at this sequence. */
-  public record MessageAccepted(long sequence, Message message, long acceptedAtMs)
-      implements Event {}
+  public record MessageAccepted(long sequence, Message message, long acceptedAtMs,
+      boolean statusesByRecipient) implements Event {
+    public MessageAccepted(long sequence, Message message, long acceptedAtMs) {
+      this(sequence, message, acceptedAtMs, false);
+    }
+  }
 
   /** A status of a message the user sent was accepted at this sequence. */
   public record StatusAccepted(long sequence, Status status, long acceptedAtMs) implements Event {}
 
   /** The user's platform acknowledged every item up to this sequence. */
   public record ItemsAcknowledged(long upToSequence, long atMs) implements Event {}
+
+  /** A senders' platform acknowledged every status of its stream up to this position. */
+  public record StatusesAcknowledged(String platformId, long upToSequence, long atMs)
+      implements Event {}
 
   /** The user read every message up to this sequence. */
   public record MessagesRead(long upToSequence, long atMs) implements Event {}
@@ -211,6 +245,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final Clock clock;
   private final ClusterSharding sharding;
   private final ActorRef<StatusRecorded> confirmAdapter;
+  private final ActorRef<Deliver.Busy> busyAdapter;
   private final MessageMetrics metrics;
   // Every incarnation recovers from a fresh state, never from the one the last applied events to.
   private final EmptyState<MailboxState> empty;
@@ -218,6 +253,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
   private final Pusher pusher;
+  // One per senders' platform this mailbox owes statuses by recipient, created when first needed.
+  private final Map<String, Pusher> statusPushers = new HashMap<>();
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
   private Registration registration = Registration.NONE;
@@ -227,8 +264,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   // after a failed write (same object); a new incarnation has none: those items come again,
   // flagged (PROTOCOL.md §5.4).
   private final List<ItemsAcknowledged> unsavedAcks = new ArrayList<>();
+  // The same for status streams: the latest acknowledgement of each platform, not yet stored.
+  private final Map<String, StatusesAcknowledged> unsavedStatusAcks = new HashMap<>();
   // Those the latest write carried: taken up again if that write failed.
-  private final List<ItemsAcknowledged> lastWrittenAcks = new ArrayList<>();
+  private final List<Event> lastWrittenAcks = new ArrayList<>();
 
   private UserMailbox(ActorContext<Command> context, TimerScheduler<Command> timers,
       Address owner, MailboxSettings settings, PendingRegistry registry,
@@ -247,9 +286,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     this.clock = clock;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.metrics = MessageMetrics.get(context.getSystem());
+    this.busyAdapter = context.messageAdapter(Deliver.Busy.class, SessionBusy::new);
     this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(),
-        SessionDirectory.get(context.getSystem()), context.messageAdapter(Deliver.Busy.class,
-            SessionBusy::new), metrics);
+        SessionDirectory.get(context.getSystem()), busyAdapter, metrics);
     this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
         r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
     this.empty = new EmptyState<>(() -> new MailboxState(settings.limits()));
@@ -283,18 +322,19 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
           // After a journal failure this is the same object as before the restart: what was in
           // flight is pushed again, flagged, and statuses are sent again.
           pusher.restarted();
+          statusPushers.values().forEach(Pusher::restarted);
           notifying.clear();
-          // After a failed write, the acknowledgements it carried are still taken.
-          List<ItemsAcknowledged> taken = new ArrayList<>(lastWrittenAcks);
-          taken.addAll(unsavedAcks);
-          lastWrittenAcks.clear();
-          unsavedAcks.clear();
-          taken.stream().filter(a -> a.upToSequence() > state.acknowledgedUpTo())
-              .forEach(unsavedAcks::add);
+          takeUpAcknowledgements(state);
           // Whatever is pending within the window may have been pushed before the restart;
           // nothing beyond it was.
           pusher.recovered(Math.min(state.lastSequence(),
               acknowledged(state) + settings.deliveryWindow()));
+          state.statusStreams().forEach((platform, stream) -> {
+            if (!stream.owed().isEmpty()) {
+              statusPusher(platform).recovered(Math.min(stream.last(),
+                  acknowledgedStatuses(state, platform) + settings.deliveryWindow()));
+            }
+          });
           if (state.hasWork()) {
             ensureRegistered(state);
             deliver(state);
@@ -315,12 +355,13 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onCommand(Accept.class, this::onAccept)
         .onCommand(RecordStatus.class, this::onRecordStatus)
         .onCommand(Acknowledge.class, this::onAcknowledge)
+        .onCommand(AcknowledgeStatuses.class, this::onAcknowledgeStatuses)
         .onCommand(MarkRead.class, this::onMarkRead)
         .onCommand(SetConsent.class, this::onSetConsent)
         .onCommand(SetBlocked.class, this::onSetBlocked)
         .onCommand(GetView.class, (state, get) -> {
           get.replyTo().tell(new View(state.lastSequence(), acknowledged(state),
-              state.readUpTo(), state.pending().size(), state.outbox().size()));
+              state.readUpTo(), state.pending().size(), state.owedStatuses()));
           return Effect().none();
         })
         .onCommand(WakeUp.class, this::onWakeUp)
@@ -332,6 +373,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onCommand(SessionBusy.class, this::onSessionBusy)
         .onCommand(NotificationConfirmed.class, this::onNotificationConfirmed)
         .onCommand(RegistrationDone.class, this::onRegistrationDone)
+        .onCommand(FlushAcks.class, this::onFlushAcks)
         .onCommand(RetryRegistration.class, (state, retry) -> {
           if (state.hasWork()) {
             ensureRegistered(state);
@@ -365,7 +407,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long now = clock.millis();
     long started = System.nanoTime();
     ensureRegistered(state);
-    return Effect().persist(withUnsavedAcks(state, new MessageAccepted(sequence, message, now)))
+    return Effect().persist(withUnsavedAcks(state, new MessageAccepted(sequence, message, now,
+            accept.statusesByRecipient())))
         .thenRun(s -> {
           metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
           whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
@@ -420,12 +463,14 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     }
     long messages = 0;
     long statuses = 0;
+    boolean owesStatusesByRecipient = false;
     for (MailboxState.Pending item
         : state.pending().subMap(acknowledged, false, ack.upTo(), true).values()) {
       if (item.item() instanceof MailboxItem.StatusUpdate) {
         statuses++;
       } else {
         messages++;
+        owesStatusesByRecipient |= item.statusesByRecipient();
       }
     }
     // Taken now, stored with the next write (docs/DELIVERY-PATH.md, step 2): the window moves and
@@ -439,7 +484,80 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     deliver(state);
     notifySenders(state);
     startTicking();
+    if (owesStatusesByRecipient && !timers.isTimerActive(FlushAcks.INSTANCE)) {
+      // Their statuses are numbered when the acknowledgement is applied, so pushed once stored.
+      timers.startSingleTimer(FlushAcks.INSTANCE, settings.statusFlushAfter());
+    }
     return Effect().none();
+  }
+
+  private Effect<Event, MailboxState> onFlushAcks(MailboxState state, FlushAcks flush) {
+    List<Event> events = withUnsavedAcks(state);
+    if (events.isEmpty()) {
+      return Effect().none(); // a write carried them already
+    }
+    return Effect().persist(events).thenRun(s -> {
+      deliver(s);
+      notifySenders(s);
+    });
+  }
+
+  private Effect<Event, MailboxState> onAcknowledgeStatuses(MailboxState state,
+      AcknowledgeStatuses ack) {
+    String platform = ack.platformId();
+    Pusher statuses = statusPushers.get(platform);
+    long highest = statuses == null ? 0 : statuses.highestSent();
+    if (ack.upTo() > highest) {
+      ack.replyTo().tell(new Refused(Refusal.UNKNOWN_SEQUENCE, "status " + ack.upTo()
+          + " of the statuses of " + ownerKey + " for platform " + platform
+          + " cannot be acknowledged: the highest sent is " + highest));
+      return Effect().none();
+    }
+    long acknowledged = acknowledgedStatuses(state, platform);
+    if (ack.upTo() <= acknowledged) {
+      ack.replyTo().tell(new Done(acknowledged));
+      return Effect().none();
+    }
+    // Taken now, stored with the next write, as the mailbox's own acknowledgements: a crash in
+    // between pushes these statuses again, flagged, at the same positions.
+    unsavedStatusAcks.put(platform, new StatusesAcknowledged(platform, ack.upTo(),
+        clock.millis()));
+    metrics.platform(platform).acknowledged(MessageMetrics.Kind.STATUS,
+        ack.upTo() - acknowledged);
+    statuses.acknowledged(ack.upTo());
+    ack.replyTo().tell(new Done(ack.upTo()));
+    deliverStatuses(state);
+    startTicking();
+    return Effect().none();
+  }
+
+  /** The status stream's cursor as {@code platform} sees it: stored, or taken not yet stored. */
+  private long acknowledgedStatuses(MailboxState state, String platform) {
+    MailboxState.StatusStream stream = state.statusStreams().get(platform);
+    long stored = stream == null ? 0 : stream.acknowledgedUpTo();
+    StatusesAcknowledged unsaved = unsavedStatusAcks.get(platform);
+    return unsaved == null ? stored : Math.max(stored, unsaved.upToSequence());
+  }
+
+  /**
+   * After a restart: the acknowledgements the failed write carried, and those taken since, are
+   * taken again (stored with the next write), unless the state has them.
+   */
+  private void takeUpAcknowledgements(MailboxState state) {
+    List<Event> taken = new ArrayList<>(lastWrittenAcks);
+    taken.addAll(unsavedAcks);
+    taken.addAll(unsavedStatusAcks.values());
+    lastWrittenAcks.clear();
+    unsavedAcks.clear();
+    unsavedStatusAcks.clear();
+    for (Event event : taken) {
+      if (event instanceof ItemsAcknowledged a && a.upToSequence() > state.acknowledgedUpTo()) {
+        unsavedAcks.add(a);
+      } else if (event instanceof StatusesAcknowledged a
+          && a.upToSequence() > acknowledgedStatuses(state, a.platformId())) {
+        unsavedStatusAcks.put(a.platformId(), a);
+      }
+    }
   }
 
   /** The cursor as the platform sees it: stored, or taken and not yet stored. */
@@ -450,7 +568,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** {@code events}, after the acknowledgements taken since the last write (now taken out). */
   private List<Event> withUnsavedAcks(MailboxState state, Event... events) {
-    List<Event> all = new ArrayList<>(unsavedAcks.size() + events.length);
+    List<Event> all = new ArrayList<>(unsavedAcks.size() + unsavedStatusAcks.size()
+        + events.length);
     lastWrittenAcks.clear();
     for (ItemsAcknowledged acknowledged : unsavedAcks) {
       if (acknowledged.upToSequence() > state.acknowledgedUpTo()) {
@@ -459,6 +578,14 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       }
     }
     unsavedAcks.clear();
+    for (StatusesAcknowledged acknowledged : unsavedStatusAcks.values()) {
+      MailboxState.StatusStream stream = state.statusStreams().get(acknowledged.platformId());
+      if (stream != null && acknowledged.upToSequence() > stream.acknowledgedUpTo()) {
+        all.add(acknowledged);
+        lastWrittenAcks.add(acknowledged);
+      }
+    }
+    unsavedStatusAcks.clear();
     all.addAll(List.of(events));
     return all;
   }
@@ -550,6 +677,13 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       // the one that took them did not acknowledge (it may be losing frames).
       deliver(state);
     }
+    boolean statusesDue = false;
+    for (Pusher statuses : statusPushers.values()) {
+      statusesDue |= statuses.redeliveryDue(now, settings.redeliveryAfter().toMillis());
+    }
+    if (statusesDue) {
+      deliverStatuses(state);
+    }
     notifying.values().removeIf(sentAt -> now - sentAt >= settings.notifyRetryAfter().toMillis());
     notifySenders(state);
     unregisterIfDrained(state);
@@ -560,7 +694,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       confirmedUnsaved.clear();
     }
     List<Event> events = withUnsavedAcks(state, due.toArray(Event[]::new));
-    if (!state.hasWork() && pusher.idle() && notifying.isEmpty() && events.isEmpty()) {
+    if (!state.hasWork() && pusher.idle() && notifying.isEmpty() && events.isEmpty()
+        && statusPushers.values().stream().allMatch(Pusher::idle)) {
       timers.cancel(Tick.INSTANCE);
     }
     if (events.isEmpty()) {
@@ -590,7 +725,17 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onSessionBusy(MailboxState state, SessionBusy busy) {
-    switch (pusher.busy(busy.busy())) {
+    Deliver.Busy refusal = busy.busy();
+    // A node of an earlier version does not name the stream: a mailbox's status streams go to
+    // other platforms than its own (but for a platform writing to itself).
+    boolean ofStatuses = refusal.stream() != null
+        ? refusal.stream().kind() == Deliver.Stream.Kind.STATUSES
+        : !owner.platformId().equals(refusal.platformId());
+    Pusher refused = ofStatuses ? statusPushers.get(refusal.platformId()) : pusher;
+    if (refused == null) {
+      return Effect().none();
+    }
+    switch (refused.busy(refusal)) {
       case NOW -> timers.startSingleTimer(RetryDelivery.INSTANCE, Duration.ZERO);
       case LATER -> timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
       case NONE -> { }
@@ -617,7 +762,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private Effect<Event, MailboxState> onPassivate(MailboxState state, Passivate passivate) {
-    if (!confirmedUnsaved.isEmpty() || !unsavedAcks.isEmpty()) {
+    if (!confirmedUnsaved.isEmpty() || !unsavedAcks.isEmpty() || !unsavedStatusAcks.isEmpty()) {
       List<Event> events = confirmedUnsaved.isEmpty() ? withUnsavedAcks(state)
           : withUnsavedAcks(state, new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
       confirmedUnsaved.clear();
@@ -674,8 +819,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     }
   }
 
-  /** Pushes the pending items within the window that are not in flight, in order. */
+  /**
+   * Pushes the pending items within the window that are not in flight, in order; and the owed
+   * statuses of each status stream.
+   */
   private void deliver(MailboxState state) {
+    deliverStatuses(state);
     if (state.pending().isEmpty()) {
       return;
     }
@@ -693,8 +842,46 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     startTicking();
   }
 
+  /**
+   * Pushes, per senders' platform, the statuses of its stream within the window that are not in
+   * flight, in order, to a session of that platform.
+   */
+  private void deliverStatuses(MailboxState state) {
+    if (state.statusStreams().isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    for (Map.Entry<String, MailboxState.StatusStream> entry : state.statusStreams().entrySet()) {
+      MailboxState.StatusStream stream = entry.getValue();
+      if (stream.owed().isEmpty()) {
+        continue;
+      }
+      Pusher statuses = statusPusher(entry.getKey());
+      if (!statuses.ready()) {
+        continue; // woken when a session of the platform connects
+      }
+      long acknowledged = acknowledgedStatuses(state, entry.getKey());
+      for (MailboxState.Owed owed : stream.owed()
+          .subMap(acknowledged, false, acknowledged + settings.deliveryWindow(), true).values()) {
+        MailboxState.Notification n = owed.notification();
+        Status status = new Status(n.messageId(), owner, owed.key().kind(), n.failure(),
+            owed.key().sequence(), n.atMs());
+        statuses.push(owed.position(), n.atMs(), acknowledged,
+            new StatusNotice(n.sender(), status), now);
+      }
+      startTicking();
+    }
+  }
+
+  private Pusher statusPusher(String platform) {
+    return statusPushers.computeIfAbsent(platform, p -> new Pusher(
+        Deliver.Stream.statuses(owner), p, SessionDirectory.get(context.getSystem()),
+        busyAdapter, metrics));
+  }
+
   /** Sends each owed status not already on its way to the sender's mailbox. */
   private void notifySenders(MailboxState state) {
+    deliverStatuses(state);
     if (state.outbox().isEmpty() && unsavedAcks.isEmpty()) {
       return;
     }
@@ -731,7 +918,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
    */
   private boolean owedProvisionally(MailboxState state, NotificationKey key) {
     MailboxState.Pending item = state.pending().get(key.sequence());
-    return key.kind() == Status.Kind.DELIVERED && item != null
+    return key.kind() == Status.Kind.DELIVERED && item != null && !item.statusesByRecipient()
         && item.item() instanceof MailboxItem.Incoming
         && key.sequence() <= acknowledged(state);
   }
@@ -752,7 +939,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       }
       for (MailboxState.Pending item
           : state.pending().subMap(from, false, acknowledged.upToSequence(), true).values()) {
-        if (item.item() instanceof MailboxItem.Incoming incoming) {
+        if (item.item() instanceof MailboxItem.Incoming incoming && !item.statusesByRecipient()) {
           owed.put(new NotificationKey(item.sequence(), Status.Kind.DELIVERED),
               new MailboxState.Notification(incoming.message().sender(),
                   incoming.message().messageId(), Status.Failure.NONE, acknowledged.atMs()));

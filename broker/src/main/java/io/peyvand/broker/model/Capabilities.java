@@ -11,6 +11,8 @@ import java.util.List;
  * @param editWindowSeconds edits of older messages are refused; 0 means any age
  * @param groupMemberLists group deliveries list the platform's members (an ask, not a limit:
  *     costs the broker work per member, so off unless the platform asks)
+ * @param statusesByRecipient statuses of the platform's users' messages come from the
+ *     recipients' mailboxes (StatusDelivery), decided per message when it is submitted
  */
 public record Capabilities(
     int maxTextBytes,
@@ -23,10 +25,19 @@ public record Capabilities(
     boolean replies,
     boolean readReceipts,
     List<String> encryptionSchemes,
-    boolean groupMemberLists) {
+    boolean groupMemberLists,
+    boolean statusesByRecipient) {
 
   public Capabilities {
     encryptionSchemes = List.copyOf(encryptionSchemes);
+  }
+
+  /** Statuses through the sender's mailbox (Delivery frames). */
+  public Capabilities(int maxTextBytes, boolean media, long maxMediaBytes, boolean edits,
+      int editWindowSeconds, boolean deletes, boolean reactions, boolean replies,
+      boolean readReceipts, List<String> encryptionSchemes, boolean groupMemberLists) {
+    this(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes, reactions,
+        replies, readReceipts, encryptionSchemes, groupMemberLists, false);
   }
 
   /** Without member lists in group deliveries (the platform resolves its own members). */
@@ -34,7 +45,7 @@ public record Capabilities(
       int editWindowSeconds, boolean deletes, boolean reactions, boolean replies,
       boolean readReceipts, List<String> encryptionSchemes) {
     this(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes, reactions,
-        replies, readReceipts, encryptionSchemes, false);
+        replies, readReceipts, encryptionSchemes, false, false);
   }
 
   /** In {@link #encryptionSchemes}: every scheme is carried. */
@@ -43,6 +54,12 @@ public record Capabilities(
   /** Everything supported: what a newly registered platform is assumed to honour. */
   public static final Capabilities ALL = new Capabilities(0, true, 0, true, 0, true, true, true,
       true, List.of(ANY_SCHEME));
+
+  /** These capabilities, statuses by recipient as given. */
+  public Capabilities withStatusesByRecipient(boolean byRecipient) {
+    return new Capabilities(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes,
+        reactions, replies, readReceipts, encryptionSchemes, groupMemberLists, byRecipient);
+  }
 
   public boolean carriesScheme(String scheme) {
     return encryptionSchemes.contains(ANY_SCHEME) || encryptionSchemes.contains(scheme);

@@ -10,7 +10,9 @@ import io.peyvand.persistence.stored.v1.AcceptedMessageId;
 import io.peyvand.persistence.stored.v1.AcceptedStatus;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
 import io.peyvand.persistence.stored.v1.Notification;
+import io.peyvand.persistence.stored.v1.OwedStatus;
 import io.peyvand.persistence.stored.v1.PendingItem;
+import io.peyvand.persistence.stored.v1.StatusStream;
 import io.peyvand.persistence.stored.v1.Unread;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,7 +64,7 @@ public final class MailboxSnapshots implements SnapshotAdapter<MailboxState> {
             : MailboxSnapshot.Consent.OPTED_OUT).orElse(MailboxSnapshot.Consent.UNSET));
     for (MailboxState.Pending p : s.pending()) {
       PendingItem.Builder item = PendingItem.newBuilder().setSequence(p.sequence())
-          .setAcceptedAtMs(p.acceptedAtMs());
+          .setAcceptedAtMs(p.acceptedAtMs()).setStatusesByRecipient(p.statusesByRecipient());
       if (p.item() instanceof MailboxItem.Incoming in) {
         item.setMessage(StoredModel.message(in.message()));
       } else if (p.item() instanceof MailboxItem.StatusUpdate st) {
@@ -79,11 +81,16 @@ public final class MailboxSnapshots implements SnapshotAdapter<MailboxState> {
         .setAcceptedAtMs(a.acceptedAtMs())));
     s.unread().forEach((seq, u) -> b.addUnread(Unread.newBuilder().setSequence(seq)
         .setSender(StoredModel.address(u.sender())).setMessageId(u.messageId())
-        .setAcceptedAtMs(u.acceptedAtMs())));
-    s.outbox().forEach((k, n) -> b.addOutbox(Notification.newBuilder().setSequence(k.sequence())
-        .setKind(StoredModel.kind(k.kind())).setSender(StoredModel.address(n.sender()))
-        .setMessageId(n.messageId()).setFailure(StoredModel.failure(n.failure()))
-        .setAtMs(n.atMs())));
+        .setAcceptedAtMs(u.acceptedAtMs()).setStatusesByRecipient(u.statusesByRecipient())));
+    s.outbox().forEach((k, n) -> b.addOutbox(notification(k, n)));
+    for (MailboxState.StatusStreamSnapshot stream : s.statusStreams()) {
+      StatusStream.Builder stored = StatusStream.newBuilder().setPlatformId(stream.platformId())
+          .setLastSequence(stream.last()).setAcknowledgedUpTo(stream.acknowledgedUpTo());
+      stream.owed().forEach(o -> stored.addOwed(OwedStatus.newBuilder()
+          .setStreamSequence(o.position()).setNotification(notification(o.key(),
+              o.notification()))));
+      b.addStatusStreams(stored);
+    }
     s.blocked().forEach(a -> b.addBlocked(StoredModel.address(a)));
     return b.build();
   }
@@ -94,7 +101,8 @@ public final class MailboxSnapshots implements SnapshotAdapter<MailboxState> {
       MailboxItem item = p.hasMessage()
           ? new MailboxItem.Incoming(StoredModel.message(p.getMessage()))
           : new MailboxItem.StatusUpdate(StoredModel.status(p.getStatus()));
-      pending.add(new MailboxState.Pending(p.getSequence(), p.getAcceptedAtMs(), item));
+      pending.add(new MailboxState.Pending(p.getSequence(), p.getAcceptedAtMs(), item,
+          p.getStatusesByRecipient()));
     }
     Map<MessageKey, Accepted> ids = new LinkedHashMap<>();
     m.getAcceptedIdsList().forEach(a -> ids.put(
@@ -107,12 +115,18 @@ public final class MailboxSnapshots implements SnapshotAdapter<MailboxState> {
         new Accepted(a.getSequence(), a.getAcceptedAtMs())));
     Map<Long, MailboxState.Unread> unread = new TreeMap<>();
     m.getUnreadList().forEach(u -> unread.put(u.getSequence(), new MailboxState.Unread(
-        StoredModel.address(u.getSender()), u.getMessageId(), u.getAcceptedAtMs())));
+        StoredModel.address(u.getSender()), u.getMessageId(), u.getAcceptedAtMs(),
+        u.getStatusesByRecipient())));
     Map<NotificationKey, MailboxState.Notification> outbox = new TreeMap<>();
-    m.getOutboxList().forEach(n -> outbox.put(
-        new NotificationKey(n.getSequence(), StoredModel.kind(n.getKind())),
-        new MailboxState.Notification(StoredModel.address(n.getSender()), n.getMessageId(),
-            StoredModel.failure(n.getFailure()), n.getAtMs())));
+    m.getOutboxList().forEach(n -> outbox.put(notificationKey(n), notification(n)));
+    List<MailboxState.StatusStreamSnapshot> streams = new ArrayList<>();
+    for (StatusStream stream : m.getStatusStreamsList()) {
+      List<MailboxState.Owed> owed = new ArrayList<>();
+      stream.getOwedList().forEach(o -> owed.add(new MailboxState.Owed(o.getStreamSequence(),
+          notificationKey(o.getNotification()), notification(o.getNotification()))));
+      streams.add(new MailboxState.StatusStreamSnapshot(stream.getPlatformId(),
+          stream.getLastSequence(), stream.getAcknowledgedUpTo(), owed));
+    }
     Set<io.peyvand.broker.model.Address> blocked = new HashSet<>();
     m.getBlockedList().forEach(a -> blocked.add(StoredModel.address(a)));
     Optional<Boolean> optedIn = switch (m.getConsent()) {
@@ -121,6 +135,22 @@ public final class MailboxSnapshots implements SnapshotAdapter<MailboxState> {
       default -> Optional.empty();
     };
     return new MailboxState.Snapshot(m.getLastSequence(), m.getAcknowledgedUpTo(),
-        m.getReadUpTo(), pending, ids, statuses, unread, outbox, optedIn, blocked);
+        m.getReadUpTo(), pending, ids, statuses, unread, outbox, optedIn, blocked, streams);
+  }
+
+  private static Notification notification(NotificationKey k, MailboxState.Notification n) {
+    return Notification.newBuilder().setSequence(k.sequence())
+        .setKind(StoredModel.kind(k.kind())).setSender(StoredModel.address(n.sender()))
+        .setMessageId(n.messageId()).setFailure(StoredModel.failure(n.failure()))
+        .setAtMs(n.atMs()).build();
+  }
+
+  private static NotificationKey notificationKey(Notification n) {
+    return new NotificationKey(n.getSequence(), StoredModel.kind(n.getKind()));
+  }
+
+  private static MailboxState.Notification notification(Notification n) {
+    return new MailboxState.Notification(StoredModel.address(n.getSender()), n.getMessageId(),
+        StoredModel.failure(n.getFailure()), n.getAtMs());
   }
 }

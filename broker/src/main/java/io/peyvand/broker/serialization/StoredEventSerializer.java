@@ -34,6 +34,7 @@ import io.peyvand.persistence.stored.v1.PlatformRegistered;
 import io.peyvand.persistence.stored.v1.PlatformRenamed;
 import io.peyvand.persistence.stored.v1.SenderBlockChanged;
 import io.peyvand.persistence.stored.v1.StatusAccepted;
+import io.peyvand.persistence.stored.v1.StatusesAcknowledged;
 import java.io.NotSerializableException;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -179,11 +180,13 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
       codec("mailbox-message-accepted", UserMailbox.MessageAccepted.class,
           e -> MessageAccepted.newBuilder().setSequence(e.sequence())
               .setMessage(StoredModel.message(e.message()))
-              .setAcceptedAtMs(e.acceptedAtMs()).build().toByteArray(),
+              .setAcceptedAtMs(e.acceptedAtMs())
+              .setStatusesByRecipient(e.statusesByRecipient()).build().toByteArray(),
           bytes -> {
             MessageAccepted m = MessageAccepted.parseFrom(bytes);
             return new UserMailbox.MessageAccepted(m.getSequence(),
-                StoredModel.message(m.getMessage()), m.getAcceptedAtMs());
+                StoredModel.message(m.getMessage()), m.getAcceptedAtMs(),
+                m.getStatusesByRecipient());
           }),
       codec("mailbox-status-accepted", UserMailbox.StatusAccepted.class,
           e -> StatusAccepted.newBuilder().setSequence(e.sequence())
@@ -223,6 +226,14 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
           },
           bytes -> new UserMailbox.NotificationsConfirmed(NotificationsConfirmed.parseFrom(bytes)
               .getKeysList().stream().map(MailboxSnapshots::key).toList())),
+      codec("mailbox-statuses-acknowledged", UserMailbox.StatusesAcknowledged.class,
+          e -> StatusesAcknowledged.newBuilder().setPlatformId(e.platformId())
+              .setUpToSequence(e.upToSequence()).setAtMs(e.atMs()).build().toByteArray(),
+          bytes -> {
+            StatusesAcknowledged a = StatusesAcknowledged.parseFrom(bytes);
+            return new UserMailbox.StatusesAcknowledged(a.getPlatformId(), a.getUpToSequence(),
+                a.getAtMs());
+          }),
       codec("mailbox-consent", UserMailbox.ConsentChanged.class,
           e -> ConsentChanged.newBuilder().setOptedIn(e.optedIn()).build().toByteArray(),
           bytes -> new UserMailbox.ConsentChanged(ConsentChanged.parseFrom(bytes).getOptedIn())),

@@ -143,13 +143,15 @@ final class StoredModel {
         .setReadReceipts(c.readReceipts())
         .addAllEncryptionSchemes(c.encryptionSchemes())
         .setGroupMemberLists(c.groupMemberLists())
+        .setStatusesByRecipient(c.statusesByRecipient())
         .build();
   }
 
   static Capabilities capabilities(StoredCapabilities c) {
     return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(),
         c.getEdits(), c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
-        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists());
+        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists(),
+        c.getStatusesByRecipient());
   }
 
   static StoredQuota quota(Quota q) {

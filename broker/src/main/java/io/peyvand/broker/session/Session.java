@@ -75,7 +75,7 @@ public final class Session {
             if (d.resume()) {
               refusedStreams.remove(d.stream());
             } else if (refusedStreams.contains(d.stream())) {
-              d.busyReplyTo().tell(Deliver.Busy.full(platformId, d.sequence(), inbox));
+              d.busyReplyTo().tell(Deliver.Busy.full(platformId, d, inbox));
               return Behaviors.same();
             }
             ServerFrame frame = WireMapping.frame(d, memberLists);
@@ -85,12 +85,12 @@ public final class Session {
             }
             if (result == QueueOfferResult.dropped()) {
               refusedStreams.add(d.stream());
-              d.busyReplyTo().tell(Deliver.Busy.full(platformId, d.sequence(), inbox));
+              d.busyReplyTo().tell(Deliver.Busy.full(platformId, d, inbox));
               return Behaviors.same();
             }
             context.getLog().info("Session of {} stops: its stream is closed ({})", platformId,
                 result);
-            d.busyReplyTo().tell(Deliver.Busy.gone(platformId, d.sequence(), inbox));
+            d.busyReplyTo().tell(Deliver.Busy.gone(platformId, d, inbox));
             return departure.leave();
           })
           .onMessage(Stop.class, stop -> departure.leave())
@@ -113,7 +113,7 @@ public final class Session {
         return Behaviors.receive(Command.class)
             .onMessage(Incoming.class, incoming -> {
               Deliver d = incoming.deliver();
-              d.busyReplyTo().tell(Deliver.Busy.gone(platformId, d.sequence(), inbox));
+              d.busyReplyTo().tell(Deliver.Busy.gone(platformId, d, inbox));
               return Behaviors.same();
             })
             .onMessageEquals(Linger.OVER, Behaviors::stopped)

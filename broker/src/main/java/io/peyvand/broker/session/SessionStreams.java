@@ -243,9 +243,13 @@ public final class SessionStreams {
       case GROUP_ACKNOWLEDGE -> operations.groups()
           .acknowledge(platformId, frame.getGroupAcknowledge())
           .thenApply(SessionStreams::errors);
+      case STATUS_ACKNOWLEDGE -> operations.acknowledgeStatuses(platformId,
+              frame.getStatusAcknowledge())
+          .thenApply(SessionStreams::errors);
       default -> done(List.of(error(recorded(platformId, "empty frame",
           ErrorCodes.error(ErrorCode.INVALID_FRAME, "the frame has no content: set one of hello,"
-              + " submit, acknowledge, read_receipt, ping, group_acknowledge")))));
+              + " submit, acknowledge, read_receipt, ping, group_acknowledge,"
+              + " status_acknowledge")))));
     };
   }
 

@@ -66,7 +66,9 @@ class StoredEventSerializerTest {
       Map.entry("channel-subscribed", "0a03626f620a08d985d8b1db8cd985"),
       Map.entry("channel-unsubscribed", "0a03626f62"),
       Map.entry("channel-subscribers-counted",
-          "0a0d0a0462616c651011180420b0090a0a0a06727562696b611801"));
+          "0a0d0a0462616c651011180420b0090a0a0a06727562696b611801"),
+      // Added in 0.4 (issue 15: statuses by recipient).
+      Map.entry("mailbox-statuses-acknowledged", "0a056569746161100318d0bc9c8da234"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {
@@ -107,6 +109,33 @@ class StoredEventSerializerTest {
       assertEquals(event, serializer.fromBinary(serializer.toBinary(event),
           serializer.manifest(event)));
     }
+  }
+
+  @Test
+  void aMessageWhoseStatusesGoByRecipientKeepsTheFlag() throws NotSerializableException {
+    Object event = new UserMailbox.MessageAccepted(6, StoredExamples.message("m-6",
+        new Content.Text("salam")), StoredExamples.AT, true);
+    assertEquals(event, serializer.fromBinary(serializer.toBinary(event),
+        "mailbox-message-accepted"));
+  }
+
+  @Test
+  void aMailboxSnapshotKeepsItsStatusStreams() {
+    MailboxState state = StoredExamples.state();
+    MailboxState.StatusStream stream = state.statusStreams().get("eitaa");
+    // m-4 DELIVERED (1), then READ of m-4 (2), READ of m-1 and m-2 went to the outbox.
+    assertEquals(2, stream.last());
+    assertEquals(1, stream.acknowledgedUpTo());
+    assertEquals(List.of(2L), List.copyOf(stream.owed().keySet()));
+    MailboxSnapshots adapter = new MailboxSnapshots(new MailboxState.Limits(Duration.ofDays(7),
+        100));
+    MailboxState read = adapter.fromJournal(adapter.toJournal(state));
+    assertEquals(2, read.statusStreams().get("eitaa").last());
+    assertEquals(state.statusStreams().get("eitaa").owed(),
+        read.statusStreams().get("eitaa").owed());
+    // The pending m-5 still owes its statuses by recipient after the snapshot.
+    read.apply(new UserMailbox.ItemsAcknowledged(5, StoredExamples.AT + 9));
+    assertEquals(3, read.statusStreams().get("eitaa").last());
   }
 
   @Test

@@ -70,7 +70,8 @@ final class StoredExamples {
         new UserMailbox.NotificationsConfirmed(List.of(new NotificationKey(1, Status.Kind.DELIVERED),
             new NotificationKey(1, Status.Kind.READ))),
         new UserMailbox.ConsentChanged(false),
-        new UserMailbox.SenderBlockChanged(ALICE, true));
+        new UserMailbox.SenderBlockChanged(ALICE, true),
+        new UserMailbox.StatusesAcknowledged("eitaa", 3, AT + 5));
   }
 
   /** Every content kind, for round trips of the stored message. */
@@ -93,6 +94,14 @@ final class StoredExamples {
     state.apply(new UserMailbox.StatusAccepted(3, new Status("m-9", ALICE, Status.Kind.DELIVERED,
         Status.Failure.NONE, 7, AT), AT));
     state.apply(new UserMailbox.ItemsAcknowledged(1, AT + 1));
+    // Statuses by recipient: a stream for eitaa, one status acknowledged, two owed.
+    state.apply(new UserMailbox.MessageAccepted(4, message("m-4", new Content.Text("four")), AT,
+        true));
+    state.apply(new UserMailbox.MessageAccepted(5, message("m-5", new Content.Text("five")), AT,
+        true));
+    state.apply(new UserMailbox.ItemsAcknowledged(4, AT + 2));
+    state.apply(new UserMailbox.MessagesRead(4, AT + 3));
+    state.apply(new UserMailbox.StatusesAcknowledged("eitaa", 1, AT + 4));
     state.apply(new UserMailbox.ConsentChanged(true));
     state.apply(new UserMailbox.SenderBlockChanged(new Address("rubika", "spam"), true));
     return state;

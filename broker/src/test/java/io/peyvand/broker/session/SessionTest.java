@@ -121,7 +121,7 @@ class SessionTest {
     TestProbe<Deliver.Busy> busy = testKit.createTestProbe();
     inbox.tell(item(1, true, busy.ref()));
     Deliver.Busy answer = busy.receiveMessage(WAIT);
-    assertEquals(new Deliver.Busy("soroush", 1, inbox, true), answer);
+    assertEquals(new Deliver.Busy("soroush", 1, inbox, true, Deliver.Stream.mailbox(BOB)), answer);
     assertEquals(0, directory.sessionCount("soroush"), "out of the directory at once");
     queue.first().complete();
   }

@@ -119,6 +119,14 @@ final class DirectCommand implements Callable<Integer> {
           + " the --cassandra port).")
   Long cassandraPid;
 
+  @Option(names = "--statuses", paramLabel = "by-recipient|by-sender",
+      defaultValue = "by-recipient", description = "How the platforms take the statuses of their"
+          + " users' messages: from the recipients' mailboxes (Capabilities.statuses_by_recipient,"
+          + " StatusDelivery frames; declared for each platform before the run) or from the"
+          + " senders' mailboxes (Delivery frames, the default of a newly registered platform)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String statuses;
+
   @Option(names = "--start", description = "Start a broker for the run (./peyvand dev with its"
       + " embedded Cassandra, on free ports, data under load-tests/target/bench-broker) and stop"
       + " it at the end, instead of using the one at --broker and --cassandra.")
@@ -144,6 +152,10 @@ final class DirectCommand implements Callable<Integer> {
       positive("--grace", graceSeconds, 0);
       positive("--ceiling-rows", ceilingRows, 0);
       positive("--ceiling-in-flight", ceilingInFlight, 1);
+      if (!statuses.equals("by-recipient") && !statuses.equals("by-sender")) {
+        throw new IllegalArgumentException("--statuses is \"" + statuses + "\": give by-recipient"
+            + " or by-sender");
+      }
       common.cassandraPort();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -190,16 +202,20 @@ final class DirectCommand implements Callable<Integer> {
             ledger, ids, workload, log));
       }
       String refusal = connect(drivers, endpoints);
+      if (refusal == null) {
+        refusal = declareStatuses(drivers);
+      }
       if (refusal != null) {
         log.println(refusal);
         return UNREACHABLE;
       }
       log.printf("direct: run %s, platforms %s, %d users each, %d messages after %d warm-up,"
-          + " %s, sizes %s, seed %d, over %s%n", ids.runId(),
+          + " %s, sizes %s, statuses %s, seed %d, over %s%n", ids.runId(),
           platformIds, users, messages, warmup, rate > 0
               ? "offered at " + rate + "/s (open loop, at most " + cap(platformIds)
                   + " in flight per platform)"
-              : "at most " + inFlight + " in flight per platform", sizes.name(), common.seed,
+              : "at most " + inFlight + " in flight per platform", sizes.name(), statuses,
+          common.seed,
           drivers.get(0).connection());
       log.printf("direct: sessions on %s%n", sessions(drivers));
       List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
@@ -274,6 +290,20 @@ final class DirectCommand implements Callable<Integer> {
     return drivers.stream().map(d -> d.platform() + " " + d.node() + " (" + d.reconnects()
         + (d.reconnects() == 1 ? " reconnect)" : " reconnects)"))
         .collect(Collectors.joining(", "));
+  }
+
+  /** Declares --statuses for every platform; a message saying why it failed, or null. */
+  private String declareStatuses(List<PlatformDriver> drivers) throws InterruptedException {
+    for (PlatformDriver driver : drivers) {
+      try {
+        driver.statusesByRecipient(statuses.equals("by-recipient")).toCompletableFuture()
+            .get(common.connectTimeoutSeconds, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        return "cannot declare --statuses " + statuses + " for platform " + driver.platform()
+            + " (ConfigurePlatform): " + (e instanceof ExecutionException ? e.getCause() : e);
+      }
+    }
+    return null;
   }
 
   /** Opens every session at once; a message saying why one failed, or null. */

@@ -6,6 +6,7 @@ import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.MessageStatus;
+import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.Arrays;
 import java.util.Set;
@@ -47,6 +48,8 @@ public final class Ledger {
   private final AtomicIntegerArray deliveries;
   private final AtomicIntegerArray statuses;
   private final Set<Item> items = ConcurrentHashMap.newKeySet();
+  // Items of recipients' status streams (StatusDelivery): numbered apart from their mailboxes.
+  private final Set<Item> statusItems = ConcurrentHashMap.newKeySet();
   private final LongAdder redelivered = new LongAdder();
   private final LongAdder redeliveredUnseen = new LongAdder();
   private final LongAdder unflaggedDuplicates = new LongAdder();
@@ -118,7 +121,30 @@ public final class Ledger {
       deliveredAt.compareAndSet(index, -1, at);
       repeated |= deliveries.incrementAndGet(index) > 1;
     }
-    if (delivery.getRedelivery()) {
+    flagged(delivery.getRedelivery(), repeated);
+  }
+
+  /**
+   * A status of a recipient's status stream (statuses by recipient) reached one of the run's
+   * clients; counted as {@link #delivered(Delivery, long)} counts a status.
+   */
+  public void delivered(StatusDelivery delivery) {
+    int index = ids.indexOf(delivery.getStatus().getMessageId());
+    if (index < 0 || index >= size) {
+      foreign.increment();
+      return;
+    }
+    boolean repeated = !statusItems.add(new Item(delivery.getRecipient(),
+        delivery.getSequence()));
+    if (!repeated && delivery.getStatus().getKind() == MessageStatus.Kind.DELIVERED) {
+      statuses.incrementAndGet(index);
+    }
+    flagged(delivery.getRedelivery(), repeated);
+  }
+
+  /** Counts a delivery's redelivery flag against whether it repeated an item. */
+  private void flagged(boolean redelivery, boolean repeated) {
+    if (redelivery) {
       redelivered.increment();
       if (!repeated) {
         redeliveredUnseen.increment(); // the broker's earlier push never reached this client

@@ -7,10 +7,12 @@ import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.SessionListener;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.Welcome;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,9 @@ import org.apache.pekko.actor.ActorSystem;
 /**
  * One platform's adapter in the benchmark: one {@link PeyvandClient} session that submits the
  * messages of the platform's users, at most {@code inFlight} unanswered at a time (a closed loop: a
- * slot frees when the submit completes), and receives the deliveries to them. Both ends are
+ * slot frees when the submit completes), and receives the deliveries to them, and the statuses
+ * of its users' messages (as Delivery frames of the senders' mailboxes, or as StatusDelivery
+ * frames of the recipients' mailboxes when it declared statuses by recipient). Both ends are
  * recorded in the {@link Ledger}; the delivery handler does nothing else, so it never slows the
  * session down.
  *
@@ -63,7 +67,11 @@ final class PlatformDriver implements AutoCloseable {
         .deduplicate(false)
         // Never let the SDK's own cap refuse a submit the closed loop allows.
         .maxPendingSubmits(Math.max(inFlight, builder.settings().maxPendingSubmits()))
-        .deliveryHandler(DeliveryHandler.of(d -> ledger.delivered(d, ledger.now())))
+        .deliveryHandler(DeliveryHandler.withStatuses(
+            DeliveryHandler.of(d -> ledger.delivered(d, ledger.now())), s -> {
+              ledger.delivered(s);
+              return CompletableFuture.completedFuture(null);
+            }))
         .sessionListener(new Events(platform, log))
         .build();
   }
@@ -85,6 +93,17 @@ final class PlatformDriver implements AutoCloseable {
   /** Sessions opened after the first. */
   long reconnects() {
     return client.reconnects();
+  }
+
+  /**
+   * Declares whether the platform takes its statuses from the recipients' mailboxes
+   * (Capabilities.statuses_by_recipient), its other capabilities unchanged; completes when the
+   * broker stored it.
+   */
+  CompletionStage<PlatformInfo> statusesByRecipient(boolean byRecipient) {
+    return client.platformInfo().thenCompose(info -> client.configurePlatform(
+        info.getCapabilities().toBuilder().setStatusesByRecipient(byRecipient).build(),
+        info.getDefaultOptedIn()));
   }
 
   /** Opens the session; completes with the broker's Welcome. */

@@ -9,10 +9,12 @@ import java.util.TreeMap;
 
 /**
  * Which deliveries were handled, per stream, and what to acknowledge. A stream is a mailbox (a
- * {@link UserAddress}: Delivery frames, acknowledged with Acknowledge) or a group's log as this
+ * {@link UserAddress}: Delivery frames, acknowledged with Acknowledge), a group's log as this
  * platform receives it (a {@link GroupAddress}: GroupDelivery frames, acknowledged with
- * GroupAcknowledge). The two kinds of key never meet, so a group {@code eitaa:family} and a user
- * {@code eitaa:family} are two streams. Pure and thread-safe; the client feeds it the deliveries
+ * GroupAcknowledge), or a recipient's status stream for this platform (a {@link StatusStream}:
+ * StatusDelivery frames, acknowledged with StatusAcknowledge). The kinds of key never meet, so a
+ * group {@code eitaa:family}, a user {@code eitaa:family} and that user's status stream are three
+ * streams. Pure and thread-safe; the client feeds it the deliveries
  * in arrival order (sequence order per stream) and the handlers' completions in any order.
  *
  * <p>Per stream it keeps an acknowledgement point (every item up to it is handled, or acknowledged
@@ -52,6 +54,10 @@ public final class AckTracker {
   private final Map<Object, Mailbox> mailboxes = new LinkedHashMap<>(64, 0.75f, true);
   private final LatestMarks<UserAddress> toSend = new LatestMarks<>();
   private final LatestMarks<GroupAddress> groupsToSend = new LatestMarks<>();
+  private final LatestMarks<UserAddress> statusesToSend = new LatestMarks<>();
+
+  /** The key of a recipient's status stream (StatusDelivery frames of that recipient). */
+  public record StatusStream(UserAddress recipient) {}
 
   /**
    * With {@code autoAcknowledge}, handled items are acknowledged; with {@code deduplicate}, an
@@ -83,6 +89,15 @@ public final class AckTracker {
    */
   public Decision onDelivery(GroupAddress group, long sequence, long brokerAcknowledgedUpTo) {
     return decide(group, sequence, brokerAcknowledgedUpTo);
+  }
+
+  /**
+   * A StatusDelivery of {@code recipient}'s status stream arrived: whether to give it to the
+   * handler. {@code brokerAcknowledgedUpTo} is its {@code acknowledged_up_to}.
+   */
+  public Decision onStatusDelivery(UserAddress recipient, long sequence,
+      long brokerAcknowledgedUpTo) {
+    return decide(new StatusStream(recipient), sequence, brokerAcknowledgedUpTo);
   }
 
   private synchronized Decision decide(Object mailbox, long sequence,
@@ -124,6 +139,11 @@ public final class AckTracker {
     handled(group, sequence);
   }
 
+  /** The handler's stage for this status delivery completed successfully. */
+  public void onStatusHandled(UserAddress recipient, long sequence) {
+    handled(new StatusStream(recipient), sequence);
+  }
+
   synchronized void handled(Object mailbox, long sequence) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null || sequence <= m.ackPoint) {
@@ -151,10 +171,15 @@ public final class AckTracker {
     }
   }
 
-  /** An acknowledgement to send: Acknowledge for a mailbox, GroupAcknowledge for a group. */
+  /**
+   * An acknowledgement to send: Acknowledge for a mailbox, GroupAcknowledge for a group,
+   * StatusAcknowledge for a status stream.
+   */
   private void owe(Object stream, long upTo) {
     if (stream instanceof GroupAddress group) {
       groupsToSend.raise(group, upTo);
+    } else if (stream instanceof StatusStream statuses) {
+      statusesToSend.raise(statuses.recipient(), upTo);
     } else {
       toSend.raise((UserAddress) stream, upTo);
     }
@@ -200,6 +225,11 @@ public final class AckTracker {
   /** The group acknowledgements to send now, per group the highest; each is sent once. */
   public Map<GroupAddress, Long> drainGroupAcknowledgements() {
     return groupsToSend.drain();
+  }
+
+  /** The status acknowledgements to send now, per recipient the highest; each sent once. */
+  public Map<UserAddress, Long> drainStatusAcknowledgements() {
+    return statusesToSend.drain();
   }
 
   /** An acknowledgement could not be written: send it with the next batch. */

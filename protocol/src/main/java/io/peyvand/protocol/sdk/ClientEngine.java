@@ -12,6 +12,8 @@ import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.StatusAcknowledge;
+import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
@@ -115,6 +117,10 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     acks.acknowledge(group, upTo);
   }
 
+  void acknowledgeStatuses(UserAddress recipient, long upTo) {
+    acks.acknowledge(new AckTracker.StatusStream(recipient), upTo);
+  }
+
   void readReceipt(UserAddress reader, long upTo) {
     receipts.raise(reader, upTo);
   }
@@ -145,6 +151,12 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
         if (!session.offer(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge
             .newBuilder().setGroup(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
           acks.retryAcknowledgement(ack.getKey(), ack.getValue());
+        }
+      }
+      for (Map.Entry<UserAddress, Long> ack : acks.drainStatusAcknowledgements().entrySet()) {
+        if (!session.offer(ClientFrame.newBuilder().setStatusAcknowledge(StatusAcknowledge
+            .newBuilder().setRecipient(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
+          acks.retryAcknowledgement(new AckTracker.StatusStream(ack.getKey()), ack.getValue());
         }
       }
       for (Map.Entry<UserAddress, Long> receipt : receipts.drain().entrySet()) {
@@ -213,6 +225,18 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     }
     return handled(group, delivery.getSequence(), () -> handler.handleGroup(delivery),
         "group " + UserAddresses.format(group));
+  }
+
+  @Override
+  public CompletionStage<Done> onStatusDelivery(SessionConnection session,
+      StatusDelivery delivery) {
+    AckTracker.StatusStream stream = new AckTracker.StatusStream(delivery.getRecipient());
+    if (acks.onStatusDelivery(delivery.getRecipient(), delivery.getSequence(),
+        delivery.getAcknowledgedUpTo()) == AckTracker.Decision.SKIP) {
+      return DONE;
+    }
+    return handled(stream, delivery.getSequence(), () -> handler.handleStatus(delivery),
+        "statuses of " + UserAddresses.format(delivery.getRecipient()));
   }
 
   /**

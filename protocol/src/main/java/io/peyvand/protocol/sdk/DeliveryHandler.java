@@ -2,6 +2,7 @@ package io.peyvand.protocol.sdk;
 
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.GroupDelivery;
+import io.peyvand.protocol.v1.StatusDelivery;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -23,6 +24,9 @@ import java.util.function.Function;
  * acknowledged and sent again, flagged redelivery, when it fails. An adapter written before groups
  * compiles unchanged; until it overrides {@code handleGroup}, group deliveries fail and stay
  * unacknowledged rather than being acknowledged and lost.
+ *
+ * <p>Statuses by recipient (the platform declared {@code Capabilities.statuses_by_recipient})
+ * arrive through {@link #handleStatus}, with the same rules per recipient's status stream.
  */
 @FunctionalInterface
 public interface DeliveryHandler {
@@ -42,6 +46,43 @@ public interface DeliveryHandler {
   default CompletionStage<Void> handleGroup(GroupDelivery delivery) {
     return CompletableFuture.failedFuture(new UnsupportedOperationException("this adapter's"
         + " DeliveryHandler does not handle group deliveries: override handleGroup"));
+  }
+
+  /**
+   * Takes one status of a message a user of this platform sent, pushed by the recipient's mailbox
+   * (only to a platform that declared {@code Capabilities.statuses_by_recipient}). The stage
+   * completes once the platform has it; each (recipient, sequence) is handed over once per client
+   * unless it failed, repeats are flagged {@code redelivery}. The default refuses it, as
+   * {@link #handleGroup} does: override it before declaring the capability.
+   */
+  default CompletionStage<Void> handleStatus(StatusDelivery delivery) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("this adapter's"
+        + " DeliveryHandler does not handle status deliveries: override handleStatus, or do not"
+        + " declare statuses_by_recipient"));
+  }
+
+  /**
+   * {@code handler} for mailboxes and groups, {@code statuses} for the statuses by recipient,
+   * e.g. {@code DeliveryHandler.withStatuses(handler, this::onStatus)}.
+   */
+  static DeliveryHandler withStatuses(DeliveryHandler handler,
+      Function<StatusDelivery, CompletionStage<Void>> statuses) {
+    return new DeliveryHandler() {
+      @Override
+      public CompletionStage<Void> handle(Delivery delivery) {
+        return handler.handle(delivery);
+      }
+
+      @Override
+      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
+        return handler.handleGroup(delivery);
+      }
+
+      @Override
+      public CompletionStage<Void> handleStatus(StatusDelivery delivery) {
+        return statuses.apply(delivery);
+      }
+    };
   }
 
   /**

@@ -3,16 +3,20 @@ package io.peyvand.protocol.sdk;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
+import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GetGroupRequest;
+import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.HistoryPage;
 import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
+import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
@@ -147,6 +151,43 @@ public final class PeyvandClient implements AutoCloseable {
           + " with autoAcknowledge(false) to acknowledge them yourself");
     }
     engine.acknowledge(group, upToSequence);
+  }
+
+  /**
+   * Acknowledges every status of {@code recipient}'s status stream up to {@code upToSequence}
+   * (StatusAcknowledge; statuses by recipient): the broker will not send them again. Sent with
+   * the next batch. Only with automatic acknowledgement off.
+   */
+  public void acknowledgeStatuses(UserAddress recipient, long upToSequence) {
+    if (settings.autoAcknowledge()) {
+      throw new IllegalStateException("deliveries are acknowledged automatically; build the client"
+          + " with autoAcknowledge(false) to acknowledge them yourself");
+    }
+    engine.acknowledgeStatuses(recipient, upToSequence);
+  }
+
+  /**
+   * This platform as the broker knows it (GetPlatform): capabilities, default opt-in and the
+   * limits in force. Fails after call-timeout without an answer.
+   */
+  public CompletionStage<PlatformInfo> platformInfo() {
+    return channels.interconnect(engine.brokerIndex())
+        .getPlatform(GetPlatformRequest.newBuilder().setPlatformId(settings.platformId()).build())
+        .toCompletableFuture().orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Declares what this platform honours and whether its users who never chose accept
+   * cross-platform messages (ConfigurePlatform); answers the platform as the broker now knows it.
+   * Capabilities are replaced as a whole: to change one, start from {@link #platformInfo()}'s.
+   */
+  public CompletionStage<PlatformInfo> configurePlatform(Capabilities capabilities,
+      boolean defaultOptedIn) {
+    return channels.interconnect(engine.brokerIndex())
+        .configurePlatform(ConfigurePlatformRequest.newBuilder()
+            .setPlatformId(settings.platformId()).setCapabilities(capabilities)
+            .setDefaultOptedIn(defaultOptedIn).build())
+        .toCompletableFuture().orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // The group operations. Each is checked before it is sent (GroupRequestValidator, and that the

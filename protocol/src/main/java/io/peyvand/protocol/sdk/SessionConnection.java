@@ -8,6 +8,7 @@ import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.Welcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Connect stream: Hello first, then whatever is offered, through a bounded queue; the broker's
  * Welcome completes {@link #welcome()}, and every later frame goes to the {@link Inbound}:
- * deliveries (Delivery and GroupDelivery) on a path of their own, sharing one limit, at most max-concurrent-deliveries in hand (beyond that the
+ * deliveries (Delivery, GroupDelivery and StatusDelivery) on a path of their own, sharing one limit, at most max-concurrent-deliveries in hand (beyond that the
  * stream stops reading, which backpressures the broker), the rest at once. It ends exactly once
  * ({@link #done()}); reconnecting is {@link SessionKeeper}'s job.
  */
@@ -39,7 +40,7 @@ final class SessionConnection {
 
   /** Where the frames of a session go. */
   interface Inbound {
-    /** A frame other than Welcome, Pong, Delivery and GroupDelivery. */
+    /** A frame other than Welcome, Pong, Delivery, GroupDelivery and StatusDelivery. */
     void onFrame(SessionConnection session, ServerFrame frame);
 
     /** A delivery; the stage completes when it is handled (successfully or not). */
@@ -47,6 +48,9 @@ final class SessionConnection {
 
     /** An item of a group; the stage completes when it is handled (successfully or not). */
     CompletionStage<Done> onGroupDelivery(SessionConnection session, GroupDelivery delivery);
+
+    /** A status of a recipient's status stream; the stage completes when it is handled. */
+    CompletionStage<Done> onStatusDelivery(SessionConnection session, StatusDelivery delivery);
   }
 
   private final long generation;
@@ -77,7 +81,8 @@ final class SessionConnection {
     Pair<UniqueKillSwitch, CompletionStage<Done>> running = grpc.connect(outgoing.second())
         .viaMat(KillSwitches.single(), Keep.right())
         .map(this::received)
-        .divertTo(deliveries, frame -> frame.hasDelivery() || frame.hasGroupDelivery())
+        .divertTo(deliveries, frame -> frame.hasDelivery() || frame.hasGroupDelivery()
+            || frame.hasStatusDelivery())
         .toMat(Sink.foreach(frame -> onFrame(inbound, frame)), Keep.both())
         .run(system);
     this.killSwitch = running.first();
@@ -197,14 +202,22 @@ final class SessionConnection {
 
   private CompletionStage<Done> deliver(Inbound inbound, ServerFrame frame) {
     try {
+      if (frame.hasStatusDelivery()) {
+        return inbound.onStatusDelivery(this, frame.getStatusDelivery());
+      }
       return frame.hasDelivery() ? inbound.onDelivery(this, frame.getDelivery())
           : inbound.onGroupDelivery(this, frame.getGroupDelivery());
     } catch (RuntimeException e) {
-      log.error("Session {}: {} could not be processed", generation, frame.hasDelivery()
-          ? "delivery " + UserAddresses.format(frame.getDelivery().getMailbox()) + " #"
-              + frame.getDelivery().getSequence()
-          : "group delivery " + UserAddresses.format(frame.getGroupDelivery().getGroup()) + " #"
-              + frame.getGroupDelivery().getSequence(), e);
+      log.error("Session {}: {} could not be processed", generation, switch (frame.getFrameCase()) {
+        case DELIVERY -> "delivery " + UserAddresses.format(frame.getDelivery().getMailbox())
+            + " #" + frame.getDelivery().getSequence();
+        case GROUP_DELIVERY -> "group delivery "
+            + UserAddresses.format(frame.getGroupDelivery().getGroup()) + " #"
+            + frame.getGroupDelivery().getSequence();
+        default -> "status delivery of "
+            + UserAddresses.format(frame.getStatusDelivery().getRecipient()) + " #"
+            + frame.getStatusDelivery().getSequence();
+      }, e);
       return CompletableFuture.completedFuture(Done.getInstance());
     }
   }
