@@ -13,6 +13,7 @@ import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.ReadReceipt;
+import io.peyvand.protocol.v1.StatusAcknowledge;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.Text;
@@ -25,7 +26,8 @@ import java.util.Map;
 
 /**
  * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit
- * with each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge),
+ * with each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge,
+ * StatusAcknowledge),
  * each valid at {@link #NOW}. The fuzzer
  * starts from them, so that its mutations reach the validators' checks rather than dying in
  * protobuf decoding.
@@ -83,6 +85,9 @@ final class SeedCorpus {
     frames.put("group-acknowledge", ClientFrame.newBuilder().setGroupAcknowledge(
         GroupAcknowledge.newBuilder().setGroup(GroupAddress.newBuilder().setPlatformId("eitaa")
             .setGroupId("family")).setUpToSequence(7)).build());
+    frames.put("status-acknowledge", ClientFrame.newBuilder().setStatusAcknowledge(
+        StatusAcknowledge.newBuilder().setRecipient(UserAddress.newBuilder()
+            .setPlatformId("bale").setUserId("bob")).setUpToSequence(3)).build());
     return frames;
   }
 

@@ -37,6 +37,27 @@ class AckTrackerTest {
   }
 
   @Test
+  void aRecipientsStatusStreamIsAStreamOfItsOwnAcknowledgedWithStatusAcknowledgements() {
+    assertEquals(HANDLE, auto.onDelivery(BOB, 1, 0));
+    assertEquals(HANDLE, auto.onStatusDelivery(BOB, 1, 0));
+    assertEquals(HANDLE, auto.onStatusDelivery(BOB, 2, 0));
+    auto.onStatusHandled(BOB, 2);
+    assertEquals(Map.of(), auto.drainStatusAcknowledgements(), "status 1 is in hand");
+    auto.onStatusHandled(BOB, 1);
+    assertEquals(Map.of(), auto.drainAcknowledgements(), "bob's mailbox item 1 is in hand");
+    assertEquals(Map.of(BOB, 2L), auto.drainStatusAcknowledgements());
+    assertEquals(SKIP, auto.onStatusDelivery(BOB, 1, 0), "handled: not again");
+    assertEquals(Map.of(BOB, 2L), auto.drainStatusAcknowledgements(),
+        "a repeat at or below the point is acknowledged again");
+    // The broker's cursor moves the point over statuses another session acknowledged.
+    assertEquals(HANDLE, auto.onStatusDelivery(CAROL, 7, 6));
+    auto.onStatusHandled(CAROL, 7);
+    assertEquals(Map.of(CAROL, 7L), auto.drainStatusAcknowledgements());
+    auto.onHandled(BOB, 1);
+    assertEquals(Map.of(BOB, 1L), auto.drainAcknowledgements());
+  }
+
+  @Test
   void aGroupFirstSeenMidwayStartsFromTheBrokersCursorAndAFailedItemHoldsItBack() {
     auto.onDelivery(BOB_GROUP, 10, 9);
     auto.onDelivery(BOB_GROUP, 11, 9);

@@ -12,6 +12,8 @@ import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MessageStatus;
+import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
@@ -49,9 +51,10 @@ public final class ExampleAdapter implements AutoCloseable {
         .broker(brokerHost, brokerPort)       // ./peyvand dev listens on 127.0.0.1:7400
         .platformId("bale")                   // the platform this adapter acts for
         .sessionName("bale-adapter-1")        // this instance, in the broker's logs
-        .deliveryHandler(DeliveryHandler.withGroups(
+        .deliveryHandler(DeliveryHandler.withStatuses(DeliveryHandler.withGroups(
             this::onDelivery,                 // see "Receiving"
-            this::onGroupDelivery))           // see "Groups and channels"
+            this::onGroupDelivery),           // see "Groups and channels"
+            this::onStatus))                  // see "Statuses by recipient"
         .sessionListener(new SessionListener() {
           @Override
           public void onDisconnected(Throwable cause, Duration reconnectIn) {
@@ -197,6 +200,28 @@ public final class ExampleAdapter implements AutoCloseable {
     }, storage);
   }
   // end::groups[]
+
+  // tag::statuses[]
+  /**
+   * Declares statuses by recipient: the statuses of messages Bale's users send from now on come
+   * from the recipients' mailboxes, as StatusDelivery frames (onStatus). The other capabilities
+   * stay as they are.
+   */
+  public CompletionStage<PlatformInfo> takeStatusesFromRecipients() {
+    return client.platformInfo().thenCompose(info -> client.configurePlatform(
+        info.getCapabilities().toBuilder().setStatusesByRecipient(true).build(),
+        info.getDefaultOptedIn()));
+  }
+
+  /**
+   * What became of a message a Bale user ({@code delivery.getSender()}) sent, from the
+   * recipient's status stream. Acknowledged per recipient when the stage completes.
+   */
+  private CompletionStage<Void> onStatus(StatusDelivery delivery) {
+    return CompletableFuture.runAsync(() -> statuses.put(delivery.getStatus().getMessageId(),
+        delivery.getStatus().getKind()), storage);
+  }
+  // end::statuses[]
 
   /** The posts of a group delivered to Bale so far. */
   public List<String> groupChat(String group) {
