@@ -1,12 +1,8 @@
 package io.peyvand.broker.delivery;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.peyvand.broker.group.Group;
 import io.peyvand.broker.model.Address;
-import io.peyvand.broker.model.MailboxItem;
-import io.peyvand.broker.model.StatusNotice;
-import io.peyvand.broker.serialization.ClusterMessage;
+import io.peyvand.broker.model.StreamItem;
+import io.peyvand.broker.entity.ClusterMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -30,18 +26,8 @@ public record Deliver(
     long acceptedAtMs,
     long acknowledgedUpTo,
     boolean resume,
-    Item item,
+    StreamItem item,
     ActorRef<Busy> busyReplyTo) implements ClusterMessage {
-
-  /** What a stream pushes; the session maps it to its frame. */
-  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-  @JsonSubTypes({
-      @JsonSubTypes.Type(value = MailboxItem.Incoming.class, name = "incoming"),
-      @JsonSubTypes.Type(value = MailboxItem.StatusUpdate.class, name = "status"),
-      @JsonSubTypes.Type(value = StatusNotice.class, name = "status-by-recipient"),
-      @JsonSubTypes.Type(value = Group.Push.class, name = "group")
-  })
-  public interface Item {}
 
   /**
    * Whose items: a user's mailbox, a group, or the statuses a user's mailbox owes to the platform

@@ -1,6 +1,7 @@
 package io.peyvand.broker.delivery;
 
 import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.StreamItem;
 import io.peyvand.broker.observability.MessageMetrics;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -87,7 +88,7 @@ public final class Pusher {
    * Pushes one item to the session chosen by {@link #ready()}, unless it is in flight already.
    * Items must come in sequence order within a round.
    */
-  public void push(long sequence, long acceptedAtMs, long acknowledgedUpTo, Deliver.Item item,
+  public void push(long sequence, long acceptedAtMs, long acknowledgedUpTo, StreamItem item,
       long nowMs) {
     if (session == null || inFlight.containsKey(sequence)) {
       return;
@@ -105,7 +106,7 @@ public final class Pusher {
   }
 
   /** What an item of the stream is, for the counters. */
-  static MessageMetrics.Kind kind(Deliver.Stream stream, Deliver.Item item) {
+  static MessageMetrics.Kind kind(Deliver.Stream stream, StreamItem item) {
     if (stream.kind() == Deliver.Stream.Kind.GROUP) {
       return MessageMetrics.Kind.GROUP;
     }

@@ -1,7 +1,7 @@
 package io.peyvand.broker.group;
 
 import io.peyvand.broker.entity.EmptyState;
-import io.peyvand.broker.serialization.ClusterMessage;
+import io.peyvand.broker.entity.ClusterMessage;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;

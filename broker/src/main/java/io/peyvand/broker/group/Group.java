@@ -14,8 +14,9 @@ import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.StreamItem;
 import io.peyvand.broker.observability.MessageMetrics;
-import io.peyvand.broker.serialization.ClusterMessage;
+import io.peyvand.broker.entity.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -352,7 +353,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
    * One item as pushed to one platform; {@code memberIds} lists the platform's members when it
    * asked for member lists (empty otherwise).
    */
-  public record Push(Item item, List<String> memberIds) implements Deliver.Item {}
+  public record Push(Item item, List<String> memberIds) implements StreamItem {}
 
   // State
 

@@ -1,5 +1,6 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.protocol.tls.CertificateIdentity;
 import java.net.InetAddress;

@@ -1,7 +1,8 @@
 /**
- * The edges' common ground, shared by gRPC and WebSocket: the broker's operations in wire terms
- * (Operations), wire/domain mapping and capability checks, and who a request comes from: its
- * {@link io.peyvand.broker.ingress.Peer}, read from the client certificate by
- * {@link io.peyvand.broker.ingress.PeerAuthentication}, which decides the platforms it may act for.
+ * The edges: the gRPC services ({@code grpc}), the WebSocket endpoint ({@code ws}) and the HTTP
+ * endpoints ({@code http}), which turn transport calls into calls of the application service
+ * ({@link io.peyvand.broker.service}) and sessions ({@link io.peyvand.broker.session}); and who a
+ * request comes from, read from the client certificate by {@link PeerAuthentication}. Nothing
+ * below imports this package.
  */
 package io.peyvand.broker.ingress;

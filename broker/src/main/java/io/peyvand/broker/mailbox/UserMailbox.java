@@ -13,7 +13,7 @@ import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.broker.observability.MessageMetrics;
-import io.peyvand.broker.serialization.ClusterMessage;
+import io.peyvand.broker.entity.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,5 +7,4 @@ package io.peyvand.broker.model;
  * @param sender the user of the receiving platform who sent the message
  * @param status what became of it; {@code status.recipient()} is the stream's mailbox
  */
-public record StatusNotice(Address sender, Status status)
-    implements io.peyvand.broker.delivery.Deliver.Item {}
+public record StatusNotice(Address sender, Status status) implements StreamItem {}

@@ -19,9 +19,9 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * by platform and transport; the time from a command reaching a mailbox or group to its event
  * being persisted, and from a submit reaching the ingress to its answer.
  *
- * <p>Node-local extension, like {@link io.peyvand.broker.delivery.SessionDirectory}: each node
+ * <p>Node-local extension, like {@code delivery.SessionDirectory}: each node
  * counts what it did and Prometheus sums over nodes. Counting is lock-free ({@link LongAdder}s
- * found by platform in a {@link ConcurrentHashMap}; a {@link io.peyvand.broker.delivery.Pusher}
+ * found by platform in a {@link ConcurrentHashMap}; a {@code delivery.Pusher}
  * keeps its platform's counters and only increments). Platform labels come from registered
  * platforms only (a submit is counted once the platform was found, a push is to a registered
  * recipient), so the series stay bounded. Counters start at zero with the process, as Prometheus

@@ -3,7 +3,7 @@ package io.peyvand.broker.platform;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
-import io.peyvand.broker.serialization.ClusterMessage;
+import io.peyvand.broker.entity.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.peyvand.broker.session;
 
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
-import io.peyvand.broker.ingress.WireMapping;
+import io.peyvand.broker.service.WireMapping;
 import io.peyvand.protocol.v1.ServerFrame;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,8 +1,9 @@
 package io.peyvand.broker.session;
 
-import io.peyvand.broker.ingress.limits.AddressLimits;
-import io.peyvand.broker.ingress.Operations;
-import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.service.limits.AddressLimits;
+import io.peyvand.broker.service.Operations;
+import io.peyvand.broker.service.Peer;
+import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.FrameValidator;

@@ -1,6 +1,6 @@
 package io.peyvand.broker.tls;
 
-import io.peyvand.broker.serialization.ClusterMessage;
+import io.peyvand.broker.entity.ClusterMessage;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;

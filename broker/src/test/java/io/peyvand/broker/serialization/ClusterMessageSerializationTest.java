@@ -20,6 +20,7 @@ import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.model.StreamItem;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
 import java.math.BigInteger;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every {@link ClusterMessage} type round-trips through the serializer the broker's configuration
  * binds (Jackson CBOR), as it would between two nodes: the bytes and the manifest are all the other
- * node gets. Each sealed field (Content, Deliver.Item, Group.Item, Membership.Change) is exercised
+ * node gets. Each sealed field (Content, StreamItem, Group.Item, Membership.Change) is exercised
  * with every implementation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -153,7 +154,7 @@ class ClusterMessageSerializationTest {
         BigInteger.valueOf(77), "superseded", Instant.parse("2026-11-28T08:01:02.345Z"),
         "dev-admin"))));
     // Deliver, with every kind of item
-    List<Deliver.Item> items = new ArrayList<>();
+    List<StreamItem> items = new ArrayList<>();
     for (Message m : messages()) {
       items.add(new MailboxItem.Incoming(m));
     }
@@ -167,7 +168,7 @@ class ClusterMessageSerializationTest {
     items.add(new Group.Push(new Group.CountsItem(5, "m-5", Map.of("\u2764", 3L, "+1", 1L)),
         List.of()));
     long sequence = 1;
-    for (Deliver.Item item : items) {
+    for (StreamItem item : items) {
       Deliver.Stream stream = item instanceof Group.Push
           ? Deliver.Stream.group(GROUP) : Deliver.Stream.mailbox(BOB);
       all.add(new Deliver(stream, sequence++, sequence % 2 == 0, 1_700_000_000_000L, sequence - 2,

@@ -1,8 +1,8 @@
 package io.peyvand.broker.ingress.grpc;
 
-import io.peyvand.broker.ingress.Administration;
-import io.peyvand.broker.ingress.Operations;
-import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.service.Administration;
+import io.peyvand.broker.service.Operations;
+import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.protocol.v1.Admin;
 import io.peyvand.protocol.v1.Error;

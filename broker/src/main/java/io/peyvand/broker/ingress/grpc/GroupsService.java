@@ -1,8 +1,8 @@
 package io.peyvand.broker.ingress.grpc;
 
-import io.peyvand.broker.ingress.GroupOperations;
-import io.peyvand.broker.ingress.Operations;
-import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.service.GroupOperations;
+import io.peyvand.broker.service.Operations;
+import io.peyvand.broker.service.Peer;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;

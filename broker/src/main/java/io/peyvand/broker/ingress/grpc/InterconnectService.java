@@ -1,9 +1,9 @@
 package io.peyvand.broker.ingress.grpc;
 
 import io.grpc.Status;
-import io.peyvand.broker.ingress.Operations;
-import io.peyvand.broker.ingress.Peer;
-import io.peyvand.broker.ingress.PlatformMapping;
+import io.peyvand.broker.service.Operations;
+import io.peyvand.broker.service.Peer;
+import io.peyvand.broker.service.PlatformMapping;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.ClientFrame;

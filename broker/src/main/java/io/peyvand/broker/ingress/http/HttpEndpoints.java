@@ -2,7 +2,7 @@ package io.peyvand.broker.ingress.http;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;

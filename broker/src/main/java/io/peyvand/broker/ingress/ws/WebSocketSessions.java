@@ -1,6 +1,6 @@
 package io.peyvand.broker.ingress.ws;
 
-import io.peyvand.broker.ingress.Peer;
+import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.FrameDecoding;

@@ -3,4 +3,4 @@
  * sending user (token buckets), sessions per platform. An exceeded limit is a RATE_LIMITED refusal
  * with the time to wait; other platforms are unaffected.
  */
-package io.peyvand.broker.ingress.limits;
+package io.peyvand.broker.service.limits;

@@ -1,4 +1,4 @@
-package io.peyvand.broker.serialization;
+package io.peyvand.broker.entity;
 
 /**
  * A message that may cross broker nodes: a command sent to a sharded entity (which may live on

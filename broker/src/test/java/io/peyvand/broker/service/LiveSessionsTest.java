@@ -1,4 +1,4 @@
-package io.peyvand.broker.session;
+package io.peyvand.broker.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

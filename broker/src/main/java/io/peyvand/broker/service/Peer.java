@@ -1,4 +1,4 @@
-package io.peyvand.broker.ingress;
+package io.peyvand.broker.service;
 
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.tls.CertificateIdentity;
@@ -7,8 +7,8 @@ import io.peyvand.protocol.v1.ErrorCode;
 import java.util.Optional;
 
 /**
- * Who a call or a session comes from, as its transport established it ({@link PeerAuthentication}),
- * and so which platform it may act for. Every edge asks {@link #mayActFor} before it lets a
+ * Who a call or a session comes from, as its transport established it (the edge's
+ * {@code PeerAuthentication}), and so which platform it may act for. Every edge asks {@link #mayActFor} before it lets a
  * {@code platform_id} from the wire become the acting platform of {@link Operations}.
  */
 public sealed interface Peer {

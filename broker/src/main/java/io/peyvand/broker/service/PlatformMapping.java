@@ -1,4 +1,4 @@
-package io.peyvand.broker.ingress;
+package io.peyvand.broker.service;
 
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;

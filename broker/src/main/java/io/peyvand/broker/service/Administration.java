@@ -1,12 +1,11 @@
-package io.peyvand.broker.ingress;
+package io.peyvand.broker.service;
 
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
-import io.peyvand.broker.ingress.Operations.Either;
+import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
-import io.peyvand.broker.session.LiveSessions;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.protocol.Addresses;

@@ -1,11 +1,11 @@
-package io.peyvand.broker.ingress;
+package io.peyvand.broker.service;
 
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
-import io.peyvand.broker.ingress.limits.SubmitLimits;
+import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.observability.SecurityEvents;

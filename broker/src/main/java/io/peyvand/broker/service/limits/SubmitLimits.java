@@ -1,4 +1,4 @@
-package io.peyvand.broker.ingress.limits;
+package io.peyvand.broker.service.limits;
 
 import com.typesafe.config.Config;
 import io.github.bucket4j.Bucket;

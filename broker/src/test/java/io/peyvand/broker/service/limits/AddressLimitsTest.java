@@ -1,4 +1,4 @@
-package io.peyvand.broker.ingress.limits;
+package io.peyvand.broker.service.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.peyvand.broker.session;
+package io.peyvand.broker.service;
 
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.tls.CertificateIdentity;

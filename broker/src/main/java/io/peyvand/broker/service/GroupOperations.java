@@ -1,11 +1,11 @@
-package io.peyvand.broker.ingress;
+package io.peyvand.broker.service;
 
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscriptions;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.Membership;
-import io.peyvand.broker.ingress.Operations.Either;
+import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Message;
 import io.peyvand.protocol.Addresses;
