@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import io.peyvand.broker.group.BucketCount;
 
 /**
  * A group's (or channel's) state to and from its stored snapshot ({@code GroupSnapshot}). The
@@ -135,7 +136,7 @@ public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
     g.getHistoryIndexList().forEach(e -> index.put(e.getGroupSequence(),
         e.getJournalSequence()));
     boolean created = g.getKind() != StoredGroupKind.STORED_GROUP_KIND_UNSPECIFIED;
-    List<io.peyvand.broker.group.BucketCount> subscribers = g.getSubscribers().getBucketsList()
+    List<BucketCount> subscribers = g.getSubscribers().getBucketsList()
         .stream().map(StoredGroups::count).toList();
     return new Group.State.Snapshot(created ? StoredGroups.kind(g.getKind()) : null,
         created ? g.getTitle() : null, g.getOpen(),

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import io.peyvand.broker.model.Address;
 
 /**
  * A mailbox's state to and from its stored snapshot ({@code MailboxSnapshot}). The conversion to
@@ -127,7 +128,7 @@ public final class MailboxSnapshots implements SnapshotAdapter<MailboxState> {
       streams.add(new MailboxState.StatusStreamSnapshot(stream.getPlatformId(),
           stream.getLastSequence(), stream.getAcknowledgedUpTo(), owed));
     }
-    Set<io.peyvand.broker.model.Address> blocked = new HashSet<>();
+    Set<Address> blocked = new HashSet<>();
     m.getBlockedList().forEach(a -> blocked.add(StoredModel.address(a)));
     Optional<Boolean> optedIn = switch (m.getConsent()) {
       case OPTED_IN -> Optional.of(true);

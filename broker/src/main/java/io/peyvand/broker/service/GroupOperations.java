@@ -45,6 +45,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import java.util.Map;
 
 /**
  * The group and channel operations (phase 2) as every edge invokes them, in wire terms, like
@@ -366,7 +367,7 @@ public final class GroupOperations {
         .setOwner(WireMapping.address(info.owner()))
         .setLastSequence(info.lastSequence())
         .setCreatedAtMs(info.createdAtMs());
-    info.membersPerPlatform().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+    info.membersPerPlatform().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> b.addMembers(PlatformCount.newBuilder().setPlatformId(e.getKey())
             .setMembers(e.getValue())));
     return b.build();

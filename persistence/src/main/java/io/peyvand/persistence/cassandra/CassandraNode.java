@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.File;
 
 /**
  * A real Apache Cassandra node run as a child process from the {@code cassandra-all} artifact that
@@ -284,7 +285,7 @@ public final class CassandraNode implements AutoCloseable {
           .filter(line -> !line.contains("/maven-antrun-plugin/") && !line.contains("/org/apache/ant/")
               && !line.contains("/plexus-utils/"))
           .forEach(entries::add);
-      return String.join(java.io.File.pathSeparator, entries);
+      return String.join(File.pathSeparator, entries);
     } catch (IOException | URISyntaxException e) {
       throw new CassandraStartException("cannot read the Cassandra classpath: " + e, e);
     }

@@ -86,11 +86,6 @@ public record CassandraNodeSettings(
         clusterName, commitlogSync, startupTimeout, stopTimeout, seeds);
   }
 
-  public CassandraNodeSettings withHeap(String newHeap) {
-    return new CassandraNodeSettings(dataDirectory, address, cqlPort, storagePort, jmxPort, newHeap,
-        clusterName, commitlogSync, startupTimeout, stopTimeout, seeds);
-  }
-
   /** host:port of the CQL native transport, as the driver's contact point. */
   public String cqlContactPoint() {
     return address + ":" + cqlPort;

@@ -38,6 +38,7 @@ import scala.concurrent.Future;
 import scala.runtime.BoxedUnit;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
+import java.time.Duration;
 
 /**
  * Peyvand's Pekko Persistence journal on the Cassandra driver, in the tables of
@@ -90,7 +91,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
   private record Ready(CqlSession session, JournalStatements statements, JournalQueries queries,
       GroupCommitWriter writer) {}
 
-  private final java.time.Duration sendWithin;
+  private final Duration sendWithin;
 
   public CassandraJournal(Config pluginConfig) {
     Config config = context().system().settings().config();
@@ -103,7 +104,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
     this.settings = JournalSettings.fromConfig(config, pluginConfig);
     // A write may be sent until shortly before Pekko's circuit breaker fails it (GroupCommitWriter):
     // 80% of the call-timeout leaves the rest for the request itself.
-    java.time.Duration callTimeout = pluginConfig.hasPath("circuit-breaker.call-timeout")
+    Duration callTimeout = pluginConfig.hasPath("circuit-breaker.call-timeout")
         ? pluginConfig.getDuration("circuit-breaker.call-timeout")
         : config.getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout");
     this.sendWithin = callTimeout.multipliedBy(8).dividedBy(10);

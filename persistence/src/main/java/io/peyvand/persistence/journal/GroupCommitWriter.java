@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Iterator;
 
 /**
  * Group commit: the rows of many entities' atomic writes leave in few Cassandra requests, and each
@@ -179,7 +180,7 @@ final class GroupCommitWriter {
     long now = System.nanoTime();
     // Deadlines nearly follow the queue's order (the same time after each call of the journal):
     // every expired write is taken, wherever it is.
-    for (java.util.Iterator<Write> it = queue.iterator(); it.hasNext(); ) {
+    for (Iterator<Write> it = queue.iterator(); it.hasNext(); ) {
       Write w = it.next();
       if (w.expired(now)) {
         it.remove();

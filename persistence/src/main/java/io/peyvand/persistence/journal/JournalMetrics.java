@@ -6,6 +6,10 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
+import java.util.concurrent.CompletionException;
+import java.util.Optional;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * How the journal's Cassandra write requests went on this node: their latency (from the request
@@ -80,7 +84,7 @@ public final class JournalMetrics implements Extension {
 
   /** A write failed without a request (it waited past its deadline): as a failed request. */
   void failed(Throwable error) {
-    Throwable cause = error instanceof java.util.concurrent.CompletionException
+    Throwable cause = error instanceof CompletionException
         && error.getCause() != null ? error.getCause() : error;
     lastFailure = cause.toString();
     lastFailureNanos = System.nanoTime();
@@ -93,13 +97,13 @@ public final class JournalMetrics implements Extension {
    * on this node cannot persist: Cassandra is away or the journal's circuit breaker still refuses
    * every write.
    */
-  public java.util.Optional<String> failingFor(java.time.Duration window) {
+  public Optional<String> failingFor(Duration window) {
     long failure = lastFailureNanos;
     long now = System.nanoTime();
     if (failure == 0 || failure - lastSuccessNanos <= 0 || now - failure > window.toNanos()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+    return Optional.of(String.format(Locale.ROOT,
         "the latest journal write failed %.1f s ago and none succeeded since: %s",
         (now - failure) / 1e9, lastFailure));
   }

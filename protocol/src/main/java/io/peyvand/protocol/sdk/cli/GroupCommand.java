@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import io.peyvand.protocol.Addresses;
 
 /**
  * {@code group}: the Groups service by hand, acting for one user of the calling platform
@@ -286,7 +287,7 @@ final class GroupCommand {
     public Integer call() throws Exception {
       GroupAddress address;
       try {
-        address = io.peyvand.protocol.Addresses.parseGroup(group);
+        address = Addresses.parseGroup(group);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
