@@ -66,15 +66,9 @@ public final class Main {
 
     Map<String, Object> overrides() {
       Map<String, Object> o = new HashMap<>();
-      if (grpcPort != null) {
-        o.put("peyvand.grpc.port", grpcPort);
-      }
-      if (httpPort != null) {
-        o.put("peyvand.http.port", httpPort);
-      }
-      if (clusterPort != null) {
-        o.put("pekko.remote.artery.canonical.port", clusterPort);
-      }
+      putGiven(o, "peyvand.grpc.port", grpcPort);
+      putGiven(o, "peyvand.http.port", httpPort);
+      putGiven(o, "pekko.remote.artery.canonical.port", clusterPort);
       return o;
     }
   }
@@ -105,31 +99,23 @@ public final class Main {
     String clusterName;
 
     Map<String, Object> addTo(Map<String, Object> overrides) {
-      if (cqlPort != null) {
-        overrides.put("peyvand.cassandra.embedded.cql-port", cqlPort);
-      }
-      if (dataDir != null) {
-        overrides.put("peyvand.cassandra.embedded.data-directory", dataDir.toString());
-      }
-      if (heap != null) {
-        overrides.put("peyvand.cassandra.embedded.heap", heap);
-      }
-      if (address != null) {
-        overrides.put("peyvand.cassandra.embedded.address", address);
-      }
-      if (storagePort != null) {
-        overrides.put("peyvand.cassandra.embedded.storage-port", storagePort);
-      }
-      if (jmxPort != null) {
-        overrides.put("peyvand.cassandra.embedded.jmx-port", jmxPort);
-      }
-      if (seeds != null) {
-        overrides.put("peyvand.cassandra.embedded.seeds", seeds);
-      }
-      if (clusterName != null) {
-        overrides.put("peyvand.cassandra.embedded.cluster-name", clusterName);
-      }
+      String embedded = "peyvand.cassandra.embedded.";
+      putGiven(overrides, embedded + "cql-port", cqlPort);
+      putGiven(overrides, embedded + "data-directory", dataDir == null ? null : dataDir.toString());
+      putGiven(overrides, embedded + "heap", heap);
+      putGiven(overrides, embedded + "address", address);
+      putGiven(overrides, embedded + "storage-port", storagePort);
+      putGiven(overrides, embedded + "jmx-port", jmxPort);
+      putGiven(overrides, embedded + "seeds", seeds);
+      putGiven(overrides, embedded + "cluster-name", clusterName);
       return overrides;
+    }
+  }
+
+  /** Sets {@code path} to an option's value when the option was given. */
+  private static void putGiven(Map<String, Object> overrides, String path, Object value) {
+    if (value != null) {
+      overrides.put(path, value);
     }
   }
 

@@ -16,7 +16,6 @@ import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
-import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
@@ -35,12 +34,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.apache.pekko.grpc.GrpcServiceException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,52 +51,24 @@ class ChannelsIT {
   private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(90);
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private GroupsClient groups;
-  private final List<GroupAdapter> adapters = new ArrayList<>();
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("ChannelsIT", cassandra, TestBroker.FOUR_PLATFORMS + """
-        peyvand.groups.reaction-counts-every = 200ms
-        """);
-    system = node.system();
-    groups = GroupsClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        node.grpcPort(), system).withTls(false), system);
-  }
-
-  @AfterEach
-  void closeAdapters() {
-    adapters.forEach(GroupAdapter::close);
-    adapters.clear();
-  }
-
-  @AfterAll
-  void stop() {
-    groups.close();
-    node.close();
-  }
-
-  private GroupAdapter adapter(String platform) {
-    GroupAdapter adapter = new GroupAdapter(system, node.grpcPort(), platform);
-    adapters.add(adapter);
-    return adapter;
-  }
+  @RegisterExtension final GroupsNode broker = new GroupsNode(cassandra, "ChannelsIT",
+      TestBroker.FOUR_PLATFORMS + """
+          peyvand.groups.reaction-counts-every = 200ms
+          """);
 
   private static GroupAddress channel(String id) {
     return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
   }
 
   private GroupInfo create(GroupAddress channel) throws Exception {
-    return groups.createGroup(CreateGroupRequest.newBuilder().setGroup(channel)
+    return broker.groups().createGroup(CreateGroupRequest.newBuilder().setGroup(channel)
             .setActor(RawSession.user("eitaa:publisher")).setTitle("News")
             .setKind(GroupKind.CHANNEL).setOpen(true).build())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private GroupInfo info(GroupAddress channel) throws Exception {
-    return groups.getGroup(GetGroupRequest.newBuilder().setGroup(channel).build())
+    return broker.groups().getGroup(GetGroupRequest.newBuilder().setGroup(channel).build())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -123,7 +89,7 @@ class ChannelsIT {
           call.addUsers(UserAddress.newBuilder().setPlatformId(platform).setUserId("fan-" + i));
         }
         inFlight.acquire();
-        calls.add(groups.bulkSubscribe(call.build()).toCompletableFuture()
+        calls.add(broker.groups().bulkSubscribe(call.build()).toCompletableFuture()
             .whenComplete((ok, error) -> inFlight.release()));
       }
     }
@@ -170,10 +136,10 @@ class ChannelsIT {
     });
     // Subscribing again changes nothing; one more subscriber and a leave are counted exactly.
     bulkSubscribe(news, List.of("bale"), 10_000);
-    groups.join(JoinRequest.newBuilder().setGroup(news)
+    broker.groups().join(JoinRequest.newBuilder().setGroup(news)
         .setUser(RawSession.user("rubika:newcomer")).build()).toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    groups.leave(LeaveRequest.newBuilder().setGroup(news)
+    broker.groups().leave(LeaveRequest.newBuilder().setGroup(news)
         .setUser(RawSession.user("soroush:fan-7")).build()).toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     await("the counts follow", () -> {
@@ -186,7 +152,7 @@ class ChannelsIT {
     });
 
     Map<String, GroupAdapter> sessions = PLATFORMS.stream()
-        .collect(Collectors.toMap(p -> p, this::adapter));
+        .collect(Collectors.toMap(p -> p, broker::adapter));
     GroupAdapter eitaa = sessions.get("eitaa");
     List<String> ids = List.of("n-1", "n-2", "n-3");
     for (String id : ids) {
@@ -221,10 +187,10 @@ class ChannelsIT {
         .get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.NOT_PERMITTED, refused.getRefused().getCode());
     // Subscribers read the history; others do not.
-    assertEquals(3, groups.history(HistoryRequest.newBuilder().setGroup(news)
+    assertEquals(3, broker.groups().history(HistoryRequest.newBuilder().setGroup(news)
             .setUser(RawSession.user("soroush:fan-8")).build()).toCompletableFuture()
         .get(30, TimeUnit.SECONDS).getItemsList().stream().filter(i -> i.hasPost()).count());
-    assertStatus(Status.Code.PERMISSION_DENIED, groups.history(HistoryRequest.newBuilder()
+    assertStatus(Status.Code.PERMISSION_DENIED, broker.groups().history(HistoryRequest.newBuilder()
         .setGroup(news).setUser(RawSession.user("soroush:fan-7")).build()).toCompletableFuture());
   }
 
@@ -242,7 +208,7 @@ class ChannelsIT {
           }
         });
     Map<String, GroupAdapter> sessions = PLATFORMS.stream()
-        .collect(Collectors.toMap(p -> p, this::adapter));
+        .collect(Collectors.toMap(p -> p, broker::adapter));
     assertTrue(sessions.get("eitaa").submit(post(local, "eitaa:publisher", "l-1"))
         .get(30, TimeUnit.SECONDS).hasAccepted());
     await("bale received it", () -> sessions.get("bale").postIds(local).equals(List.of("l-1")));
@@ -256,17 +222,17 @@ class ChannelsIT {
   @Test
   void bulkSubscriptionRefusesWhatItCannotDo() throws Exception {
     GroupAddress closed = channel("closed");
-    groups.createGroup(CreateGroupRequest.newBuilder().setGroup(closed)
+    broker.groups().createGroup(CreateGroupRequest.newBuilder().setGroup(closed)
             .setActor(RawSession.user("eitaa:publisher")).setTitle("Closed")
             .setKind(GroupKind.CHANNEL).build())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertStatus(Status.Code.PERMISSION_DENIED, groups.bulkSubscribe(BulkSubscribeRequest
+    assertStatus(Status.Code.PERMISSION_DENIED, broker.groups().bulkSubscribe(BulkSubscribeRequest
         .newBuilder().setGroup(closed).addUsers(RawSession.user("bale:x")).build())
         .toCompletableFuture());
     GroupAddress open = channel("open");
     create(open);
     // One platform's users a call (the calling platform's).
-    assertStatus(Status.Code.INVALID_ARGUMENT, groups.bulkSubscribe(BulkSubscribeRequest
+    assertStatus(Status.Code.INVALID_ARGUMENT, broker.groups().bulkSubscribe(BulkSubscribeRequest
         .newBuilder().setGroup(open).addUsers(RawSession.user("bale:x"))
         .addUsers(RawSession.user("rubika:y")).build()).toCompletableFuture());
     BulkSubscribeRequest.Builder tooMany = BulkSubscribeRequest.newBuilder().setGroup(open);
@@ -274,8 +240,8 @@ class ChannelsIT {
       tooMany.addUsers(RawSession.user("bale:u" + i));
     }
     assertStatus(Status.Code.INVALID_ARGUMENT,
-        groups.bulkSubscribe(tooMany.build()).toCompletableFuture());
-    assertStatus(Status.Code.NOT_FOUND, groups.bulkSubscribe(BulkSubscribeRequest.newBuilder()
+        broker.groups().bulkSubscribe(tooMany.build()).toCompletableFuture());
+    assertStatus(Status.Code.NOT_FOUND, broker.groups().bulkSubscribe(BulkSubscribeRequest.newBuilder()
         .setGroup(channel("nowhere")).addUsers(RawSession.user("bale:x")).build())
         .toCompletableFuture());
   }

@@ -16,7 +16,6 @@ import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
-import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -32,12 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.apache.pekko.grpc.GrpcServiceException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,42 +48,14 @@ class GroupsIT {
   private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private GroupsClient groups;
-  private final List<GroupAdapter> adapters = new ArrayList<>();
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("GroupsIT", cassandra, TestBroker.FOUR_PLATFORMS + """
-        peyvand.groups.posts-per-second = 0
-        peyvand.groups.redelivery-after = 3s
-        """);
-    system = node.system();
-    groups = GroupsClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        node.grpcPort(), system).withTls(false), system);
-  }
-
-  @AfterEach
-  void closeAdapters() {
-    adapters.forEach(GroupAdapter::close);
-    adapters.clear();
-  }
-
-  @AfterAll
-  void stop() {
-    groups.close();
-    node.close();
-  }
-
-  private GroupAdapter adapter(String platform) {
-    GroupAdapter adapter = new GroupAdapter(system, node.grpcPort(), platform);
-    adapters.add(adapter);
-    return adapter;
-  }
+  @RegisterExtension final GroupsNode broker = new GroupsNode(cassandra, "GroupsIT",
+      TestBroker.FOUR_PLATFORMS + """
+          peyvand.groups.posts-per-second = 0
+          peyvand.groups.redelivery-after = 3s
+          """);
 
   private Map<String, GroupAdapter> allAdapters() {
-    return PLATFORMS.stream().collect(Collectors.toMap(p -> p, this::adapter));
+    return PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
   }
 
   private static GroupAddress group(String id) {
@@ -102,7 +68,7 @@ class GroupsIT {
 
   /** Creates the group at eitaa:owner with two members on each of the other platforms. */
   private GroupInfo createWithMembers(GroupAddress group) throws Exception {
-    call(groups.createGroup(CreateGroupRequest.newBuilder().setGroup(group)
+    call(broker.groups().createGroup(CreateGroupRequest.newBuilder().setGroup(group)
         .setActor(RawSession.user("eitaa:owner")).setTitle("Family").setKind(GroupKind.GROUP)
         .build()).toCompletableFuture());
     ChangeMembersRequest.Builder add = ChangeMembersRequest.newBuilder().setGroup(group)
@@ -113,7 +79,7 @@ class GroupsIT {
             .setUser(RawSession.user(platform + ":m" + i)));
       }
     }
-    return call(groups.changeMembers(add.build()).toCompletableFuture());
+    return call(broker.groups().changeMembers(add.build()).toCompletableFuture());
   }
 
   private static Envelope post(GroupAddress group, String sender, String id) {
@@ -204,15 +170,14 @@ class GroupsIT {
     // rubika is owed the log from its first member's addition: its two, then soroush's two.
     await("rubika received the membership", () -> online.get("rubika").of(group).size() >= 4);
     GroupAdapter rubika = online.remove("rubika");
-    rubika.close();
-    adapters.remove(rubika);
+    broker.close(rubika);
     List<String> ids = postRoundRobin(online, group, "off", 200,
         List.of("eitaa", "bale", "soroush"));
     for (GroupAdapter adapter : online.values()) {
       await(adapter.platform + " received the 200",
           () -> new HashSet<>(adapter.postIds(group)).containsAll(ids));
     }
-    GroupAdapter back = adapter("rubika");
+    GroupAdapter back = broker.adapter("rubika");
     await("rubika caught up", () -> back.postIds(group).size() + " of 200",
         () -> new HashSet<>(back.postIds(group)).containsAll(ids));
     List<String> received = back.postIds(group).stream().distinct().toList();
@@ -228,7 +193,7 @@ class GroupsIT {
     createWithMembers(group);
     postRoundRobin(adapters, group, "before", 10, PLATFORMS);
     // soroush's members leave: one is removed, the other leaves.
-    call(groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
+    call(broker.groups().changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
         .setActor(RawSession.user("eitaa:owner"))
         .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.REMOVE)
             .setUser(RawSession.user("soroush:m1")))
@@ -242,7 +207,7 @@ class GroupsIT {
         refused.getRefused().getMessage());
     List<String> between = postRoundRobin(adapters, group, "between", 10,
         List.of("eitaa", "bale", "rubika"));
-    GroupInfo late = call(groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
+    GroupInfo late = call(broker.groups().changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
         .setActor(RawSession.user("eitaa:owner"))
         .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
             .setUser(RawSession.user("soroush:late")))
@@ -274,28 +239,28 @@ class GroupsIT {
   void badCallsAreRefusedWithCodesThatSayWhatToFix() throws Exception {
     GroupAddress group = group("refusals");
     createWithMembers(group);
-    GroupAdapter bale = adapter("bale");
+    GroupAdapter bale = broker.adapter("bale");
     SubmitResult stranger = bale.submit(post(group, "bale:stranger", "s-1"))
         .get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.NOT_PERMITTED, stranger.getRefused().getCode());
     SubmitResult unknown = bale.submit(post(group("nowhere"), "bale:m1", "s-2"))
         .get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.UNKNOWN_GROUP, unknown.getRefused().getCode());
-    assertGrpcError(Status.Code.ALREADY_EXISTS, "exists", groups.createGroup(
+    assertGrpcError(Status.Code.ALREADY_EXISTS, "exists", broker.groups().createGroup(
         CreateGroupRequest.newBuilder().setGroup(group).setActor(RawSession.user("eitaa:other"))
             .setTitle("x").setKind(GroupKind.GROUP).build()).toCompletableFuture());
-    assertGrpcError(Status.Code.PERMISSION_DENIED, "may not add", groups.changeMembers(
+    assertGrpcError(Status.Code.PERMISSION_DENIED, "may not add", broker.groups().changeMembers(
         ChangeMembersRequest.newBuilder().setGroup(group).setActor(RawSession.user("bale:m1"))
             .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
                 .setUser(RawSession.user("bale:friend"))).build()).toCompletableFuture());
-    assertGrpcError(Status.Code.INVALID_ARGUMENT, "kind", groups.createGroup(
+    assertGrpcError(Status.Code.INVALID_ARGUMENT, "kind", broker.groups().createGroup(
         CreateGroupRequest.newBuilder().setGroup(group("kindless"))
             .setActor(RawSession.user("eitaa:owner")).setTitle("x").build())
         .toCompletableFuture());
-    assertGrpcError(Status.Code.NOT_FOUND, "does not exist", groups.getGroup(
+    assertGrpcError(Status.Code.NOT_FOUND, "does not exist", broker.groups().getGroup(
         GetGroupRequest.newBuilder().setGroup(group("nowhere")).build()).toCompletableFuture());
     // The broker is still up and the group intact.
-    GroupInfo info = call(groups.getGroup(GetGroupRequest.newBuilder().setGroup(group).build())
+    GroupInfo info = call(broker.groups().getGroup(GetGroupRequest.newBuilder().setGroup(group).build())
         .toCompletableFuture());
     assertEquals(9, info.getMembersList().stream().mapToLong(c -> c.getMembers()).sum());
   }
@@ -319,7 +284,7 @@ class GroupsIT {
   @Test
   void aPlatformThatAsksForMemberListsGetsItsMembersWithEachItem() throws Exception {
     GroupAddress group = group("lists");
-    var interconnect = RawSession.client(system, node.grpcPort());
+    var interconnect = RawSession.client(broker.system(), broker.node().grpcPort());
     try {
       interconnect.configurePlatform(io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
           .setPlatformId("rubika").setDefaultOptedIn(true)
@@ -348,7 +313,7 @@ class GroupsIT {
     Map<String, GroupAdapter> adapters = allAdapters();
     createWithMembers(group);
     List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
-    GroupInfo joined = call(groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
+    GroupInfo joined = call(broker.groups().changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
         .setActor(RawSession.user("eitaa:owner"))
         .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
             .setUser(RawSession.user("bale:late"))).build()).toCompletableFuture());
@@ -357,7 +322,7 @@ class GroupsIT {
     long before = 0;
     int pages = 0;
     do {
-      io.peyvand.protocol.v1.HistoryPage page = groups.history(
+      io.peyvand.protocol.v1.HistoryPage page = broker.groups().history(
           io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
               .setUser(RawSession.user("bale:late")).setBeforeSequence(before).setLimit(70)
               .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -388,7 +353,7 @@ class GroupsIT {
         "the posts in the order the members received them");
     assertEquals(Set.copyOf(ids), Set.copyOf(posted));
     // A page from the middle starts right below before_sequence, through the journal index.
-    io.peyvand.protocol.v1.HistoryPage middle = groups.history(
+    io.peyvand.protocol.v1.HistoryPage middle = broker.groups().history(
         io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
             .setUser(RawSession.user("bale:late")).setBeforeSequence(100).setLimit(5).build())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -396,7 +361,7 @@ class GroupsIT {
         .map(io.peyvand.protocol.v1.HistoryItem::getSequence).toList());
     assertEquals(95, middle.getNextBeforeSequence());
     try {
-      groups.history(io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
+      broker.groups().history(io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
           .setUser(RawSession.user("bale:stranger")).build()).toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       throw new AssertionError("a stranger read the history");
