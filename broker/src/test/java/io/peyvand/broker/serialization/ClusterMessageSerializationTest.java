@@ -20,6 +20,7 @@ import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.model.Status;
+import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.broker.model.StreamItem;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
@@ -97,6 +98,9 @@ class ClusterMessageSerializationTest {
     }
     all.add(new UserMailbox.RecordStatus(status, ref.unsafeUpcast()));
     all.add(new UserMailbox.Acknowledge("bale", 42, ref.unsafeUpcast()));
+    all.add(new UserMailbox.AcknowledgeStatuses("eitaa", 7, ref.unsafeUpcast()));
+    all.add(new UserMailbox.Accept(messages().get(0), new UserMailbox.RecipientPolicy(false, 0),
+        ref.unsafeUpcast(), true));
     all.add(new UserMailbox.MarkRead("bale", 41, ref.unsafeUpcast()));
     all.add(new UserMailbox.SetConsent(true, false, ref.unsafeUpcast()));
     all.add(new UserMailbox.SetBlocked(ALI, true, false, ref.unsafeUpcast()));
@@ -174,8 +178,13 @@ class ClusterMessageSerializationTest {
       all.add(new Deliver(stream, sequence++, sequence % 2 == 0, 1_700_000_000_000L, sequence - 2,
           sequence % 3 == 0, item, ref.unsafeUpcast()));
     }
+    // A recipient's status stream (statuses by recipient).
+    all.add(new Deliver(Deliver.Stream.statuses(BOB), 3, true, 1_700_000_000_000L, 2, false,
+        new StatusNotice(ALI, status), ref.unsafeUpcast()));
     all.add(Deliver.Busy.full("bale", 9, ref.unsafeUpcast()));
     all.add(Deliver.Busy.gone("bale", 10, ref.unsafeUpcast()));
+    all.add(new Deliver.Busy("eitaa", 11, ref.unsafeUpcast(), false,
+        Deliver.Stream.statuses(BOB)));
     return all;
   }
 
