@@ -104,7 +104,11 @@ final class GroupCommand {
         description = "The members to change (1-1000), of any platform.")
     List<String> users;
 
-    abstract MemberChange.Op op();
+    private final MemberChange.Op op;
+
+    Changing(MemberChange.Op op) {
+      this.op = op;
+    }
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
@@ -112,7 +116,7 @@ final class GroupCommand {
           ChangeMembersRequest.newBuilder().setGroup(group(group)).setActor(actor());
       for (String user : users) {
         request.addChanges(MemberChange.newBuilder().setUser(user(user, "PLATFORM:USER"))
-            .setOp(op()));
+            .setOp(op));
       }
       out.println(GroupFormat.info(await(client.changeMembers(request.build()))));
     }
@@ -121,54 +125,48 @@ final class GroupCommand {
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = "Add members (owner and admins only).")
   static final class Add extends Changing {
-    @Override
-    MemberChange.Op op() {
-      return MemberChange.Op.ADD;
+    Add() {
+      super(MemberChange.Op.ADD);
     }
   }
 
   @Command(name = "remove", mixinStandardHelpOptions = true,
       description = "Remove members (owner and admins only).")
   static final class Remove extends Changing {
-    @Override
-    MemberChange.Op op() {
-      return MemberChange.Op.REMOVE;
+    Remove() {
+      super(MemberChange.Op.REMOVE);
     }
   }
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
       description = "Make members admins (owner and admins only); in a channel admins post.")
   static final class Promote extends Changing {
-    @Override
-    MemberChange.Op op() {
-      return MemberChange.Op.PROMOTE;
+    Promote() {
+      super(MemberChange.Op.PROMOTE);
     }
   }
 
   @Command(name = "demote", mixinStandardHelpOptions = true,
       description = "Make admins plain members again.")
   static final class Demote extends Changing {
-    @Override
-    MemberChange.Op op() {
-      return MemberChange.Op.DEMOTE;
+    Demote() {
+      super(MemberChange.Op.DEMOTE);
     }
   }
 
   @Command(name = "mute", mixinStandardHelpOptions = true,
       description = "Keep members from posting (they still receive).")
   static final class Mute extends Changing {
-    @Override
-    MemberChange.Op op() {
-      return MemberChange.Op.MUTE;
+    Mute() {
+      super(MemberChange.Op.MUTE);
     }
   }
 
   @Command(name = "unmute", mixinStandardHelpOptions = true,
       description = "Let muted members post again.")
   static final class Unmute extends Changing {
-    @Override
-    MemberChange.Op op() {
-      return MemberChange.Op.UNMUTE;
+    Unmute() {
+      super(MemberChange.Op.UNMUTE);
     }
   }
 
