@@ -96,12 +96,6 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
           c.getInt("snapshot-every"));
     }
 
-    /** With another posting rate (tests, benchmarks). */
-    public Settings withPostRate(double perSecond, int burst) {
-      return new Settings(maxMembers, dedupEntries, retention, deliveryWindow, redeliveryAfter,
-          tickInterval, busyRetryAfter, perSecond, burst, countsEvery, snapshotEvery);
-    }
-
     /** With another snapshot interval (tests). */
     public Settings withSnapshotEvery(int events) {
       return new Settings(maxMembers, dedupEntries, retention, deliveryWindow, redeliveryAfter,

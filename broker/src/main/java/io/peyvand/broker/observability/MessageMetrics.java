@@ -108,21 +108,6 @@ public final class MessageMetrics implements Extension {
         acknowledged[kind.ordinal()].add(items);
       }
     }
-
-    /** Submits answered accepted so far ({@code duplicate}: answered duplicate). */
-    public long acceptedCount(Kind kind, boolean duplicate) {
-      return (duplicate ? duplicates : accepted)[kind.ordinal()].sum();
-    }
-
-    /** Pushes so far, flagged redelivery or not. */
-    public long pushedCount(Kind kind, boolean redelivery) {
-      return (redelivery ? redelivered : delivered)[kind.ordinal()].sum();
-    }
-
-    /** Items acknowledged so far. */
-    public long acknowledgedCount(Kind kind) {
-      return acknowledged[kind.ordinal()].sum();
-    }
   }
 
   private record SessionKey(String platform, String transport) {}
@@ -176,10 +161,6 @@ public final class MessageMetrics implements Extension {
   /** A command that reached {@code entity} at {@code startNanos} has had its event persisted. */
   public void persisted(Entity entity, long startNanos) {
     persist[entity.ordinal()].observeSince(startNanos);
-  }
-
-  public LatencyHistogram persistLatency(Entity entity) {
-    return persist[entity.ordinal()];
   }
 
   /** A submit that reached the ingress at {@code startNanos} was answered. */

@@ -1,6 +1,8 @@
 package io.peyvand.broker.observability;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.persistence.journal.JournalMetrics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,37 +38,15 @@ public final class Readiness {
 
     /** A small JSON document: {"status":"ready|not-ready","checks":{name:{ok,detail}}}. */
     public String toJson() {
-      StringBuilder json = new StringBuilder("{\"status\":\"")
-          .append(ready() ? "ready" : "not-ready").append("\",\"checks\":{");
-      String separator = "";
-      for (Map.Entry<String, Check> e : checks.entrySet()) {
-        json.append(separator).append('"').append(e.getKey()).append("\":{\"ok\":")
-            .append(e.getValue().ok()).append(",\"detail\":\"")
-            .append(escape(e.getValue().detail())).append("\"}");
-        separator = ",";
-      }
-      return json.append("}}").toString();
-    }
-
-    private static String escape(String s) {
-      StringBuilder out = new StringBuilder();
-      for (char c : s.toCharArray()) {
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          default -> {
-            if (c < 0x20) {
-              out.append(String.format("\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
-      }
-      return out.toString();
+      ObjectNode json = JSON.createObjectNode().put("status", ready() ? "ready" : "not-ready");
+      ObjectNode byName = json.putObject("checks");
+      checks.forEach((name, check) -> byName.putObject(name).put("ok", check.ok())
+          .put("detail", check.detail()));
+      return json.toString();
     }
   }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ActorSystem<?> system;
   private final CassandraSession cassandra;
