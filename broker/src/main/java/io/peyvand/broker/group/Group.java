@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.PendingRegistration;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
@@ -603,9 +604,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private final Map<String, Pusher> pushers = new HashMap<>();
   // platform -> its members' ids, for platforms that ask for member lists; dropped on any change
   private final Map<String, List<String>> memberIds = new HashMap<>();
-  private final Set<String> registered = new HashSet<>();
-  private final Set<String> registering = new HashSet<>();
-  private final List<Awaiting> awaitingRegistration = new ArrayList<>();
+  // The group's rows in the pending index, one per platform it owes items.
+  private final PendingRegistration<String> registration = new PendingRegistration<>();
   private final CountBuffer<ActorRef<org.apache.pekko.Done>> countBuffer;
   // Items up to this sequence may have been pushed by an incarnation before a restart.
   private long recoveredUpTo;
@@ -615,7 +615,6 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   private final EmptyState<State> empty;
 
   /** A reply held until the group is in the pending index of these platforms. */
-  private record Awaiting(Set<String> platforms, Runnable reply) {}
 
   private Group(ActorContext<Command> context, TimerScheduler<Command> timers, Address address,
       Settings settings, ChannelSettings channels, GroupPending pending,
@@ -962,12 +961,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         it.remove();
       }
     }
-    for (Iterator<String> it = registered.iterator(); it.hasNext();) {
-      String platform = it.next();
-      if (!owed.contains(platform)) {
-        it.remove();
-        pending.unregister(platform, address);
-      }
+    for (String platform : registration.toUnregister(owed)) {
+      pending.unregister(platform, address);
     }
     if (pushers.isEmpty() && owed.isEmpty()) {
       timers.cancel(Tick.INSTANCE);
@@ -986,10 +981,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   /** Puts the group in the pending index of each of these platforms unless it is there. */
   private void ensureRegistered(Set<String> platforms) {
+    register(registration.toRegister(platforms));
+  }
+
+  private void register(Set<String> platforms) {
     for (String platform : platforms) {
-      if (registered.contains(platform) || !registering.add(platform)) {
-        continue;
-      }
       context.pipeToSelf(pending.register(platform, address), (ok, error) -> {
         if (error != null) {
           context.getLog().warn("Cannot record group {} as pending for {}: {}", address,
@@ -1001,18 +997,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   }
 
   private ReplyEffect<Event, State> onRegistrationDone(State state, RegistrationDone done) {
-    registering.remove(done.platformId());
-    if (done.ok()) {
-      registered.add(done.platformId());
-      awaitingRegistration.removeIf(waiting -> {
-        if (registered.containsAll(waiting.platforms())) {
-          waiting.reply().run();
-          return true;
-        }
-        return false;
-      });
-    } else {
-      // replies wait; try again shortly
+    registration.written(done.platformId(), done.ok()).forEach(Runnable::run);
+    if (!done.ok()) { // replies wait; try again shortly
       timers.startSingleTimer(RetryRegistration.INSTANCE, settings.redeliveryAfter().dividedBy(10));
     }
     return Effect().noReply();
@@ -1020,12 +1006,7 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   /** Runs {@code reply} once the group is in the pending index of every one of the platforms. */
   private void whenRegistered(Set<String> platforms, Runnable reply) {
-    if (registered.containsAll(platforms)) {
-      reply.run();
-    } else {
-      ensureRegistered(platforms);
-      awaitingRegistration.add(new Awaiting(Set.copyOf(platforms), reply));
-    }
+    register(registration.whenRegistered(platforms, reply));
   }
 
   /** Registers for and pushes what is owed (after a wake-up). */

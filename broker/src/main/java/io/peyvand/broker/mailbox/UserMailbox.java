@@ -1,6 +1,7 @@
 package io.peyvand.broker.mailbox;
 
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.PendingRegistration;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.EmptyState;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -78,6 +80,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "UserMailbox");
+
+  private static final String SELF_KEY = "self";
+  private static final Set<String> SELF = Set.of(SELF_KEY);
 
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system, MailboxSettings settings,
@@ -233,8 +238,6 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   // Behaviour
 
-  private enum Registration { NONE, IN_FLIGHT, DONE }
-
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Address owner;
@@ -257,8 +260,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private final Map<String, Pusher> statusPushers = new HashMap<>();
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
   private final List<NotificationKey> confirmedUnsaved = new ArrayList<>();
-  private Registration registration = Registration.NONE;
-  private final List<Runnable> awaitingRegistration = new ArrayList<>();
+  // The mailbox's one row in the pending index ("self"), while it has work.
+  private final PendingRegistration<String> registration = new PendingRegistration<>();
   // Acknowledgements taken (answered, the window moved, DELIVERED statuses sent) but not yet
   // stored: they go into the mailbox's next write, or its next tick's. Kept across a restart
   // after a failed write (same object); a new incarnation has none: those items come again,
@@ -775,18 +778,25 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   private void unregisterIfDrained(MailboxState state) {
-    if (!state.hasWork() && registration == Registration.DONE) {
-      registration = Registration.NONE;
+    if (!registration.toUnregister(owed(state)).isEmpty()) {
       registry.unregister(owner);
     }
   }
 
+  /** The mailbox's row when it has work (it must be found if it stops), else none. */
+  private static Set<String> owed(MailboxState state) {
+    return state.hasWork() ? SELF : Set.of();
+  }
+
   /** Puts the mailbox in the pending index unless it is there; replies wait for it. */
   private void ensureRegistered(MailboxState state) {
-    if (registration != Registration.NONE) {
+    register(registration.toRegister(SELF));
+  }
+
+  private void register(Set<String> keys) {
+    if (keys.isEmpty()) {
       return;
     }
-    registration = Registration.IN_FLIGHT;
     context.pipeToSelf(registry.register(owner), (ok, error) -> {
       if (error != null) {
         context.getLog().warn("Cannot record mailbox {} as pending: {}", ownerKey,
@@ -798,12 +808,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private Effect<Event, MailboxState> onRegistrationDone(MailboxState state,
       RegistrationDone done) {
-    if (done.ok()) {
-      registration = Registration.DONE;
-      awaitingRegistration.forEach(Runnable::run);
-      awaitingRegistration.clear();
-    } else {
-      registration = Registration.NONE; // replies wait; try again shortly
+    registration.written(SELF_KEY, done.ok()).forEach(Runnable::run);
+    if (!done.ok()) { // replies wait; try again shortly
       timers.startSingleTimer(RetryRegistration.INSTANCE, settings.redeliveryAfter().dividedBy(10));
     }
     return Effect().none();
@@ -811,12 +817,7 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** Runs {@code reply} once the mailbox is in the pending index (at once if it is). */
   private void whenRegistered(MailboxState state, Runnable reply) {
-    if (registration == Registration.DONE || !state.hasWork()) {
-      reply.run();
-    } else {
-      ensureRegistered(state);
-      awaitingRegistration.add(reply);
-    }
+    register(registration.whenRegistered(owed(state), reply));
   }
 
   /**
