@@ -508,17 +508,18 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private Effect<Event, MailboxState> onAcknowledgeStatuses(MailboxState state,
       AcknowledgeStatuses ack) {
     String platform = ack.platformId();
+    long acknowledged = acknowledgedStatuses(state, platform);
+    if (ack.upTo() <= acknowledged) {
+      // Idempotent, also after a restart that left nothing of the stream to push.
+      ack.replyTo().tell(new Done(acknowledged));
+      return Effect().none();
+    }
     Pusher statuses = statusPushers.get(platform);
     long highest = statuses == null ? 0 : statuses.highestSent();
     if (ack.upTo() > highest) {
       ack.replyTo().tell(new Refused(Refusal.UNKNOWN_SEQUENCE, "status " + ack.upTo()
           + " of the statuses of " + ownerKey + " for platform " + platform
           + " cannot be acknowledged: the highest sent is " + highest));
-      return Effect().none();
-    }
-    long acknowledged = acknowledgedStatuses(state, platform);
-    if (ack.upTo() <= acknowledged) {
-      ack.replyTo().tell(new Done(acknowledged));
       return Effect().none();
     }
     // Taken now, stored with the next write, as the mailbox's own acknowledgements: a crash in
