@@ -124,7 +124,8 @@ class StatusesByRecipientTest {
     kit.ack(mailbox, 1);
     assertEquals(1, kit.next(eitaa, Deliver.Stream.statuses(bob)).sequence());
     assertEquals(new UserMailbox.Done(1), ackStatuses(mailbox, "eitaa", 1));
-    assertFalse(kit.stored(bob).stream().anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged),
+    assertFalse(kit.stored(bob).stream()
+        .anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged),
         "taken at once, stored with the next write");
 
     // A crash before the next write: the status comes again, flagged, at the same position.
@@ -139,8 +140,10 @@ class StatusesByRecipientTest {
     assertEquals(new UserMailbox.Done(1), ackStatuses(again, "eitaa", 1));
     again.tell(UserMailbox.Passivate.INSTANCE);
     kit.testKit.createTestProbe().expectTerminated(again, MailboxKit.WAIT);
-    assertTrue(kit.stored(bob).stream().anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged a
-        && a.platformId().equals("eitaa") && a.upToSequence() == 1), kit.stored(bob).toString());
+    assertTrue(kit.stored(bob).stream()
+        .anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged a
+            && a.platformId().equals("eitaa") && a.upToSequence() == 1),
+        kit.stored(bob).toString());
 
     // Drained: woken again, it pushes nothing more.
     ActorRef<UserMailbox.Command> third = kit.spawn(bob);
