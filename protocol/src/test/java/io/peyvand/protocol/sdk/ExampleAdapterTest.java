@@ -3,7 +3,6 @@ package io.peyvand.protocol.sdk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -14,11 +13,8 @@ import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /** The example SDK.md quotes does what SDK.md says, against a scripted broker. */
@@ -26,27 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 class ExampleAdapterTest {
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
 
-  private ActorSystem system;
-  private ScriptedBroker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    system = ActorSystem.create("example-test", ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
-    broker = ScriptedBroker.start(system);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    broker.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetBroker() {
-    broker.reset();
-  }
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("example-test");
 
   @Test
   void makesAGroupPostsToItAndStoresAndAcknowledgesItsPosts() throws Exception {

@@ -1,5 +1,8 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.await;
+import static io.peyvand.protocol.sdk.Waits.connected;
+import static io.peyvand.protocol.sdk.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +28,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.AfterAll;
@@ -130,30 +132,10 @@ class PeyvandClientFailoverTest {
             0)));
   }
 
-  private static PeyvandClient connected(PeyvandClientBuilder builder) throws Exception {
-    PeyvandClient client = builder.build();
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return client;
-  }
-
   private static Envelope envelope(String messageId) {
     return Envelope.newBuilder().setMessageId(messageId).setSender(BOB).setRecipient(ALICE)
         .setClientTimestampMs(System.currentTimeMillis())
         .setText(Text.newBuilder().setBody("salam")).build();
-  }
-
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static void eventually(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(10);
-    }
   }
 
   @Test

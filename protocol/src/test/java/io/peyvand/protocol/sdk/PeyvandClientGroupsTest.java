@@ -1,12 +1,14 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.await;
+import static io.peyvand.protocol.sdk.Waits.connected;
+import static io.peyvand.protocol.sdk.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
@@ -31,14 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -58,60 +55,15 @@ class PeyvandClientGroupsTest {
   private static final GroupAddress BOB_THE_GROUP =
       GroupAddress.newBuilder().setPlatformId("bale").setGroupId("bob").build();
 
-  private ActorSystem system;
-  private ScriptedBroker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    system = ActorSystem.create("client-groups-test", ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
-    broker = ScriptedBroker.start(system);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    broker.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetBroker() {
-    broker.reset();
-  }
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("client-groups-test");
 
   private PeyvandClientBuilder client(DeliveryHandler handler) {
-    return PeyvandClient.builder()
-        .actorSystem(system)
-        .broker("127.0.0.1", broker.port())
-        .platformId("bale")
-        .sessionName("client-groups-test")
-        .deliveryHandler(handler)
-        .reconnectBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 0));
-  }
-
-  private static PeyvandClient connected(PeyvandClientBuilder builder) throws Exception {
-    PeyvandClient client = builder.build();
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return client;
-  }
-
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return broker.client("client-groups-test", handler);
   }
 
   private static Throwable failureOf(CompletionStage<?> stage) {
     return assertThrows(ExecutionException.class, () -> await(stage)).getCause();
-  }
-
-  private static void eventually(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(10);
-    }
   }
 
   // group deliveries

@@ -1,11 +1,13 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.await;
+import static io.peyvand.protocol.sdk.Waits.connected;
+import static io.peyvand.protocol.sdk.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
 import io.peyvand.protocol.v1.Delivery;
@@ -22,14 +24,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /** The client against a real pekko-grpc server on loopback with scripted broker behaviour. */
@@ -39,64 +36,19 @@ class PeyvandClientTest {
   private static final UserAddress CAROL = UserAddresses.parse("bale:carol");
   private static final UserAddress ALICE = UserAddresses.parse("eitaa:alice");
 
-  private ActorSystem system;
-  private ScriptedBroker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    system = ActorSystem.create("client-test", ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
-    broker = ScriptedBroker.start(system);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    broker.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetBroker() {
-    broker.reset();
-  }
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("client-test");
 
   private PeyvandClientBuilder client(DeliveryHandler handler) {
-    return PeyvandClient.builder()
-        .actorSystem(system)
-        .broker("127.0.0.1", broker.port())
-        .platformId("bale")
-        .sessionName("client-test")
-        .deliveryHandler(handler)
-        .reconnectBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 0))
+    return broker.client("client-test", handler)
         .submitRetry(new RetryPolicy(5, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
             0)));
-  }
-
-  private static PeyvandClient connected(PeyvandClientBuilder builder) throws Exception {
-    PeyvandClient client = builder.build();
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return client;
   }
 
   private static Envelope envelope(String messageId) {
     return Envelope.newBuilder().setMessageId(messageId).setSender(BOB).setRecipient(ALICE)
         .setClientTimestampMs(System.currentTimeMillis())
         .setText(Text.newBuilder().setBody("salam")).build();
-  }
-
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static void eventually(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(10);
-    }
   }
 
   private static DeliveryHandler recordingInto(List<Delivery> handled) {

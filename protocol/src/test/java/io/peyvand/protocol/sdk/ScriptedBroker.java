@@ -1,6 +1,7 @@
 package io.peyvand.protocol.sdk;
 
 import com.google.protobuf.Message;
+import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
@@ -40,6 +41,7 @@ import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,6 +57,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving
@@ -64,7 +70,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * every frame it received, and answers each Groups call as {@link #onGroupCall} says (by default
  * a GroupInfo naming the request's group), recording the requests.
  */
-public final class ScriptedBroker implements Interconnect, Groups, AutoCloseable {
+public final class ScriptedBroker
+    implements Interconnect, Groups, AutoCloseable, BeforeAllCallback, BeforeEachCallback,
+    AfterAllCallback {
   /**
    * Builds the answer to a Submit; null drops the session instead of answering, {@link #NO_ANSWER}
    * leaves it unanswered.
@@ -96,21 +104,75 @@ public final class ScriptedBroker implements Interconnect, Groups, AutoCloseable
   /** Answer Hello with this SessionError instead of Welcome, when set. */
   public volatile Error refuseHello;
 
-  private final ActorSystem system;
-  private final ServerBinding binding;
+  private final String ownSystemName;
+  private volatile ActorSystem system;
+  private volatile ServerBinding binding;
   private volatile BoundedSourceQueue<ServerFrame> session;
 
-  private ScriptedBroker(ActorSystem system) throws Exception {
-    this.system = system;
-    this.binding = Http.get(system).newServerAt("127.0.0.1", 0)
-        .bind(ServiceHandler.concatOrNotFound(InterconnectHandlerFactory.create(this, system),
-            GroupsHandlerFactory.create(this, system)))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private ScriptedBroker(String ownSystemName) {
+    this.ownSystemName = ownSystemName;
   }
 
   /** Starts one on a free loopback port; the actor system needs HTTP/2 enabled. */
   public static ScriptedBroker start(ActorSystem system) throws Exception {
-    return new ScriptedBroker(system);
+    ScriptedBroker broker = new ScriptedBroker(null);
+    broker.bind(system);
+    return broker;
+  }
+
+  /**
+   * One for a test class, as a JUnit extension on a field ({@code @RegisterExtension final
+   * ScriptedBroker broker = ScriptedBroker.perClass("name")}, the class's lifecycle
+   * {@code PER_CLASS}): before all tests it starts an actor system of that name with HTTP/2 and
+   * binds, before each test it {@link #reset() resets}, after all it unbinds and ends the system.
+   */
+  public static ScriptedBroker perClass(String systemName) {
+    return new ScriptedBroker(systemName);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    bind(ActorSystem.create(ownSystemName, ConfigFactory.parseString(
+        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load())));
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    reset();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private void bind(ActorSystem on) throws Exception {
+    this.system = on;
+    this.binding = Http.get(on).newServerAt("127.0.0.1", 0)
+        .bind(ServiceHandler.concatOrNotFound(InterconnectHandlerFactory.create(this, on),
+            GroupsHandlerFactory.create(this, on)))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The actor system it serves on. */
+  public ActorSystem system() {
+    return system;
+  }
+
+  /**
+   * A client of platform bale for this broker, on its actor system, with short reconnect
+   * backoffs so that tests of reconnection stay quick.
+   */
+  public PeyvandClientBuilder client(String sessionName, DeliveryHandler handler) {
+    return PeyvandClient.builder()
+        .actorSystem(system)
+        .broker("127.0.0.1", port())
+        .platformId("bale")
+        .sessionName(sessionName)
+        .deliveryHandler(handler)
+        .reconnectBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 0));
   }
 
   public int port() {

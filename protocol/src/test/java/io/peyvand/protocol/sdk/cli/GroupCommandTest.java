@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.Accepted;
@@ -34,13 +33,9 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /** {@code group} and {@code channel} against a scripted broker: requests, lines, exit status. */
@@ -53,27 +48,8 @@ class GroupCommandTest {
   private static final UserAddress ALICE = UserAddresses.parse("eitaa:alice");
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
 
-  private ActorSystem system;
-  private ScriptedBroker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    system = ActorSystem.create("group-cli-test", ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
-    broker = ScriptedBroker.start(system);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    broker.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetBroker() {
-    broker.reset();
-  }
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("group-cli-test");
 
   private record Run(int status, String out, String err) {
     List<String> lines() {

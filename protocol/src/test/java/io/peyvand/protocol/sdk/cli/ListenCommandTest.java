@@ -1,9 +1,9 @@
 package io.peyvand.protocol.sdk.cli;
 
+import static io.peyvand.protocol.sdk.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.Delivery;
@@ -18,15 +18,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /** {@code listen} against a scripted broker, stopped by interrupting it as Ctrl-C would. */
@@ -34,27 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 class ListenCommandTest {
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
 
-  private ActorSystem system;
-  private ScriptedBroker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    system = ActorSystem.create("listen-test", ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
-    broker = ScriptedBroker.start(system);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    broker.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @BeforeEach
-  void resetBroker() {
-    broker.reset();
-  }
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("listen-test");
 
   /** A running {@code listen}; {@link #stop()} interrupts it and returns its exit status. */
   private final class Listening {
@@ -85,21 +60,6 @@ class ListenCommandTest {
       thread.interrupt();
       thread.join(10_000);
       return status.get();
-    }
-  }
-
-  private static void eventually(String what, BooleanSupplier condition) throws Exception {
-    eventually(() -> what, condition);
-  }
-
-  private static void eventually(Supplier<String> what, BooleanSupplier condition)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what.get());
-      }
-      Thread.sleep(10);
     }
   }
 

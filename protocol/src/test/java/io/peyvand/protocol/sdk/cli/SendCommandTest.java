@@ -3,7 +3,6 @@ package io.peyvand.protocol.sdk.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Error;
@@ -12,32 +11,15 @@ import io.peyvand.protocol.v1.SubmitResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /** {@code send} against a scripted broker: the line it prints and its exit status. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SendCommandTest {
-  private ActorSystem system;
-  private ScriptedBroker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    system = ActorSystem.create("send-test", ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
-    broker = ScriptedBroker.start(system);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    broker.close();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("send-test");
 
   private record Run(int status, String out, String err) {
   }

@@ -1,0 +1,41 @@
+package io.peyvand.protocol.sdk;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Waiting in the SDK's tests: for a stage, a connection or a condition, ten seconds at most. */
+public final class Waits {
+  private static final long SECONDS = 10;
+
+  private Waits() {
+  }
+
+  public static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Builds the client and waits for its first session. */
+  public static PeyvandClient connected(PeyvandClientBuilder builder) throws Exception {
+    PeyvandClient client = builder.build();
+    await(client.connect());
+    return client;
+  }
+
+  public static void eventually(String what, BooleanSupplier condition) throws Exception {
+    eventually(() -> what, condition);
+  }
+
+  /** Polls the condition every 10 ms; fails with {@code what} (asked only then) if it never holds. */
+  public static void eventually(Supplier<String> what, BooleanSupplier condition)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + SECONDS + " s: " + what.get());
+      }
+      Thread.sleep(10);
+    }
+  }
+}
