@@ -6,6 +6,7 @@ import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
 import io.peyvand.broker.serialization.GroupSnapshots;
 import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.service.Administration;
@@ -188,7 +189,7 @@ public final class Broker {
             UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
                 new MailboxSnapshots(mailboxes.limits()));
             ChannelSettings channels = ChannelSettings.fromConfig(system.settings().config());
-            Group.Settings groups = Group.Settings.fromConfig(system.settings().config());
+            GroupSettings groups = GroupSettings.fromConfig(system.settings().config());
             Group.init(system, groups, channels, GroupPending.of(pending),
                 new GroupSnapshots(groups));
             ChannelSubscribers.init(system, channels,

@@ -93,17 +93,24 @@ public final class Membership {
     return perPlatform.getOrDefault(platformId, 0L) > 0;
   }
 
+  /** Why a change or a post is refused: the reason the caller answers with, and the words. */
+  public record Denial(Group.Reason reason, String message) {}
+
+  private static Optional<Denial> denied(String message) {
+    return Optional.of(new Denial(Group.Reason.NOT_PERMITTED, message));
+  }
+
   /** Why {@code user} may not post; empty if they may. */
-  public Optional<String> mayPost(Address user, boolean channel) {
+  public Optional<Denial> mayPost(Address user, boolean channel) {
     Member m = members.get(user);
     if (m == null) {
-      return Optional.of(user + " is not a member");
+      return denied(user + " is not a member");
     }
     if (channel && m.role() == Role.MEMBER) {
-      return Optional.of("only the owner and admins post in a channel");
+      return denied("only the owner and admins post in a channel");
     }
     if (m.muted()) {
-      return Optional.of(user + " is muted in this group");
+      return denied(user + " is muted in this group");
     }
     return Optional.empty();
   }
@@ -112,7 +119,7 @@ public final class Membership {
    * Why {@code actor} may not make {@code change} (a member acting on themselves is a join or a
    * leave, which {@code open} allows); empty if they may.
    */
-  public Optional<String> check(Address actor, Change change, boolean open) {
+  public Optional<Denial> check(Address actor, Change change, boolean open) {
     return check(members::get, members.size(), maxMembers, actor, change, open);
   }
 
@@ -135,7 +142,7 @@ public final class Membership {
       return member != null ? member.orElse(null) : members.get(user);
     }
 
-    public Optional<String> check(Address actor, Change change, boolean open) {
+    public Optional<Denial> check(Address actor, Change change, boolean open) {
       return Membership.check(this::get, size, maxMembers, actor, change, open);
     }
 
@@ -153,7 +160,7 @@ public final class Membership {
     }
   }
 
-  private static Optional<String> check(Function<Address, Member> members,
+  private static Optional<Denial> check(Function<Address, Member> members,
       int size, int maxMembers, Address actor, Change change, boolean open) {
     Member acting = members.apply(actor);
     Member target = members.apply(change.user());
@@ -163,31 +170,32 @@ public final class Membership {
         return Optional.empty(); // already a member: nothing to do, not an error
       }
       if (size >= maxMembers) {
-        return Optional.of("the group is full (" + maxMembers + " members)");
+        return Optional.of(new Denial(Group.Reason.GROUP_FULL,
+            "the group is full (" + maxMembers + " members)"));
       }
       if (self) {
         return open && added.role() == Role.MEMBER ? Optional.empty()
-            : Optional.of("the group is not open: an admin must add " + actor);
+            : denied("the group is not open: an admin must add " + actor);
       }
       if (added.role() == Role.OWNER) {
-        return Optional.of("a group has one owner");
+        return denied("a group has one owner");
       }
       return atLeast(acting, Role.ADMIN, actor, "add members");
     }
     if (target == null) {
-      return Optional.of(change.user() + " is not a member");
+      return denied(change.user() + " is not a member");
     }
     if (change instanceof Removed) {
       if (self) {
         return target.role() == Role.OWNER
-            ? Optional.of("the owner cannot leave; hand ownership over first")
+            ? denied("the owner cannot leave; hand ownership over first")
             : Optional.empty();
       }
       return outranks(acting, target, actor, "remove " + change.user());
     }
     if (change instanceof RoleChanged changed) {
       if (changed.role() == Role.OWNER || target.role() == Role.OWNER) {
-        return Optional.of("ownership does not change this way");
+        return denied("ownership does not change this way");
       }
       return atLeast(acting, Role.OWNER, actor, "promote or demote");
     }
@@ -232,19 +240,19 @@ public final class Membership {
     throw new IllegalArgumentException("unknown change " + change);
   }
 
-  private static Optional<String> atLeast(Member acting, Role role, Address actor, String what) {
+  private static Optional<Denial> atLeast(Member acting, Role role, Address actor, String what) {
     if (acting == null || acting.role().compareTo(role) < 0) {
-      return Optional.of(actor + " may not " + what + " (needs " + role.name().toLowerCase()
+      return denied(actor + " may not " + what + " (needs " + role.name().toLowerCase()
           + ")");
     }
     return Optional.empty();
   }
 
-  private static Optional<String> outranks(Member acting, Member target, Address actor,
+  private static Optional<Denial> outranks(Member acting, Member target, Address actor,
       String what) {
     if (acting == null || acting.role().compareTo(Role.ADMIN) < 0
         || acting.role().compareTo(target.role()) <= 0) {
-      return Optional.of(actor + " may not " + what + " (an admin acts on members only, the"
+      return denied(actor + " may not " + what + " (an admin acts on members only, the"
           + " owner on admins too)");
     }
     return Optional.empty();

@@ -1,7 +1,10 @@
 package io.peyvand.broker.serialization;
 
+import io.peyvand.broker.group.GroupSettings;
+import io.peyvand.broker.group.GroupState;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
-import io.peyvand.broker.group.Group.State.Kept;
+import io.peyvand.broker.group.GroupState.Kept;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.model.Address;
 import io.peyvand.persistence.stored.v1.GroupSnapshot;
@@ -34,25 +37,25 @@ import io.peyvand.broker.group.BucketCount;
  * never read from another thread. The group's events are kept beside its snapshots (they are its
  * history), so a snapshot only shortens recovery.
  */
-public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
-  private final Group.Settings settings;
+public final class GroupSnapshots implements SnapshotAdapter<GroupState> {
+  private final GroupSettings settings;
 
   /** With the limits the restored state keeps (members, duplicate ids). */
-  public GroupSnapshots(Group.Settings settings) {
+  public GroupSnapshots(GroupSettings settings) {
     this.settings = settings;
   }
 
   @Override
-  public Object toJournal(Group.State state) {
+  public Object toJournal(GroupState state) {
     return toStored(state.toSnapshot());
   }
 
   @Override
-  public Group.State fromJournal(Object from) {
-    return Group.State.fromSnapshot(settings, fromStored((GroupSnapshot) from));
+  public GroupState fromJournal(Object from) {
+    return GroupState.fromSnapshot(settings, fromStored((GroupSnapshot) from));
   }
 
-  static GroupSnapshot toStored(Group.State.Snapshot s) {
+  static GroupSnapshot toStored(GroupState.Snapshot s) {
     GroupSnapshot.Builder b = GroupSnapshot.newBuilder()
         .setOpen(s.open())
         .setCreatedAtMs(s.createdAtMs())
@@ -74,19 +77,19 @@ public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
       StoredGroupItem.Builder item = StoredGroupItem.newBuilder().setSequence(k.sequence())
           .setAcceptedAtMs(k.acceptedAtMs()).addAllOutstanding(k.outstanding().stream()
               .sorted().toList());
-      if (k.item() instanceof Group.CreatedItem created) {
+      if (k.item() instanceof GroupItem.Created created) {
         item.setCreated(StoredCreatedItem.newBuilder()
             .setOwner(StoredModel.address(created.owner())).setTitle(created.title()));
-      } else if (k.item() instanceof Group.PostItem post) {
+      } else if (k.item() instanceof GroupItem.Post post) {
         item.setPost(StoredModel.message(post.message()));
-      } else if (k.item() instanceof Group.ChangeItem change) {
+      } else if (k.item() instanceof GroupItem.Changed change) {
         item.setChange(StoredChangeItem.newBuilder()
             .setActor(StoredModel.address(change.actor()))
             .setChange(StoredGroups.change(change.change())));
-      } else if (k.item() instanceof Group.TitleItem title) {
+      } else if (k.item() instanceof GroupItem.Titled title) {
         item.setTitle(StoredTitleItem.newBuilder()
             .setActor(StoredModel.address(title.actor())).setTitle(title.title()));
-      } else if (k.item() instanceof Group.CountsItem counts) {
+      } else if (k.item() instanceof GroupItem.Counts counts) {
         item.setCounts(StoredCountsItem.newBuilder().setPostSequence(counts.postSequence())
             .setMessageId(counts.messageId()).addAllCounts(emojiCounts(counts.counts())));
       }
@@ -112,7 +115,7 @@ public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
     return b.build();
   }
 
-  static Group.State.Snapshot fromStored(GroupSnapshot g) {
+  static GroupState.Snapshot fromStored(GroupSnapshot g) {
     Map<Address, Membership.Member> members = new HashMap<>();
     g.getMembersList().forEach(m -> members.put(StoredModel.address(m.getUser()),
         new Membership.Member(StoredGroups.role(m.getRole()), m.getMuted(), m.getSince())));
@@ -123,8 +126,8 @@ public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
     }
     Map<String, Long> acknowledged = new HashMap<>();
     g.getAcknowledgedList().forEach(c -> acknowledged.put(c.getPlatformId(), c.getUpTo()));
-    List<Map.Entry<Group.PostKey, Long>> accepted = g.getAcceptedList().stream()
-        .map(a -> Map.entry(new Group.PostKey(StoredModel.address(a.getSender()),
+    List<Map.Entry<GroupState.PostKey, Long>> accepted = g.getAcceptedList().stream()
+        .map(a -> Map.entry(new GroupState.PostKey(StoredModel.address(a.getSender()),
             a.getMessageId()), a.getSequence()))
         .toList();
     List<Map.Entry<String, Long>> postsById = g.getPostsByIdList().stream()
@@ -138,7 +141,7 @@ public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
     boolean created = g.getKind() != StoredGroupKind.STORED_GROUP_KIND_UNSPECIFIED;
     List<BucketCount> subscribers = g.getSubscribers().getBucketsList()
         .stream().map(StoredGroups::count).toList();
-    return new Group.State.Snapshot(created ? StoredGroups.kind(g.getKind()) : null,
+    return new GroupState.Snapshot(created ? StoredGroups.kind(g.getKind()) : null,
         created ? g.getTitle() : null, g.getOpen(),
         g.hasOwner() ? StoredModel.address(g.getOwner()) : null, g.getCreatedAtMs(), members,
         g.getLastSequence(), items, acknowledged, accepted, postsById, reactions,
@@ -146,16 +149,16 @@ public final class GroupSnapshots implements SnapshotAdapter<Group.State> {
         subscribers);
   }
 
-  private static Group.Item item(StoredGroupItem i) {
+  private static GroupItem item(StoredGroupItem i) {
     return switch (i.getPayloadCase()) {
-      case CREATED -> new Group.CreatedItem(StoredModel.address(i.getCreated().getOwner()),
+      case CREATED -> new GroupItem.Created(StoredModel.address(i.getCreated().getOwner()),
           i.getCreated().getTitle());
-      case POST -> new Group.PostItem(StoredModel.message(i.getPost()));
-      case CHANGE -> new Group.ChangeItem(StoredModel.address(i.getChange().getActor()),
+      case POST -> new GroupItem.Post(StoredModel.message(i.getPost()));
+      case CHANGE -> new GroupItem.Changed(StoredModel.address(i.getChange().getActor()),
           StoredGroups.change(i.getChange().getChange()));
-      case TITLE -> new Group.TitleItem(StoredModel.address(i.getTitle().getActor()),
+      case TITLE -> new GroupItem.Titled(StoredModel.address(i.getTitle().getActor()),
           i.getTitle().getTitle());
-      case COUNTS -> new Group.CountsItem(i.getCounts().getPostSequence(),
+      case COUNTS -> new GroupItem.Counts(i.getCounts().getPostSequence(),
           i.getCounts().getMessageId(), Map.copyOf(emojiCounts(i.getCounts().getCountsList())));
       default -> throw new IllegalArgumentException("stored group item " + i.getSequence()
           + " has no payload");

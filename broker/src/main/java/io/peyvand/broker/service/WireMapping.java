@@ -1,6 +1,7 @@
 package io.peyvand.broker.service;
 
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.model.Address;
@@ -167,10 +168,10 @@ public final class WireMapping {
     if (memberLists) {
       b.addAllMemberIds(push.memberIds());
     }
-    Group.Item item = push.item();
-    if (item instanceof Group.PostItem post) {
+    GroupItem item = push.item();
+    if (item instanceof GroupItem.Post post) {
       b.setPost(envelope(post.message(), true));
-    } else if (item instanceof Group.CountsItem counts) {
+    } else if (item instanceof GroupItem.Counts counts) {
       ReactionCounts.Builder c = ReactionCounts.newBuilder()
           .setPostSequence(counts.postSequence()).setMessageId(counts.messageId());
       counts.counts().forEach((emoji, n) -> c.addCounts(
@@ -186,7 +187,7 @@ public final class WireMapping {
   public static HistoryItem historyItem(Group.LoggedItem logged) {
     HistoryItem.Builder b = HistoryItem.newBuilder().setSequence(logged.sequence())
         .setAcceptedAtMs(logged.acceptedAtMs());
-    if (logged.item() instanceof Group.PostItem post) {
+    if (logged.item() instanceof GroupItem.Post post) {
       b.setPost(envelope(post.message(), true));
     } else {
       b.setChange(membershipChange(logged.item()));
@@ -195,23 +196,23 @@ public final class WireMapping {
   }
 
   /** The MembershipChange of a creation, membership change or rename item. */
-  public static MembershipChange membershipChange(Group.Item item) {
-    if (item instanceof Group.ChangeItem change) {
+  public static MembershipChange membershipChange(GroupItem item) {
+    if (item instanceof GroupItem.Changed change) {
       return membershipChange(change);
     }
-    if (item instanceof Group.CreatedItem created) {
+    if (item instanceof GroupItem.Created created) {
       return MembershipChange.newBuilder().setActor(address(created.owner()))
           .setUser(address(created.owner())).setKind(MembershipChange.Kind.CREATED)
           .setRole(io.peyvand.protocol.v1.Role.OWNER).setTitle(created.title()).build();
     }
-    if (item instanceof Group.TitleItem title) {
+    if (item instanceof GroupItem.Titled title) {
       return MembershipChange.newBuilder().setActor(address(title.actor()))
           .setKind(MembershipChange.Kind.TITLE_CHANGED).setTitle(title.title()).build();
     }
     throw new IllegalArgumentException("not a membership change: " + item);
   }
 
-  public static MembershipChange membershipChange(Group.ChangeItem item) {
+  public static MembershipChange membershipChange(GroupItem.Changed item) {
     Membership.Change change = item.change();
     MembershipChange.Builder b = MembershipChange.newBuilder()
         .setActor(address(item.actor())).setUser(address(change.user()));

@@ -76,7 +76,7 @@ class GroupSnapshotIT {
   private EntityRef<Group.Command> start(ActorTestKit kit) {
     Cluster.get(kit.system()).manager().tell(Join.create(
         Cluster.get(kit.system()).selfMember().address()));
-    Group.Settings settings = Group.Settings.fromConfig(kit.system().settings().config());
+    GroupSettings settings = GroupSettings.fromConfig(kit.system().settings().config());
     assertEquals(10, settings.snapshotEvery());
     Group.init(kit.system(), settings, ChannelSettings.fromConfig(kit.system().settings()
         .config()), PENDING, new GroupSnapshots(settings));

@@ -43,7 +43,7 @@ class GroupTest {
   private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
       .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
       .withFallback(ConfigFactory.load()));
-  private EventSourcedBehaviorTestKit<Group.Command, Group.Event, Group.State> group;
+  private EventSourcedBehaviorTestKit<Group.Command, Group.Event, GroupState> group;
   private int ids;
   private final java.util.Set<String> pendingFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final GroupPending pendingIndex = new GroupPending() {
@@ -63,8 +63,8 @@ class GroupTest {
   @BeforeEach
   void fresh() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, Group.Settings.DEFAULTS, CHANNELS, pendingIndex,
-            new GroupSnapshots(Group.Settings.DEFAULTS),
+        Group.create(GROUP, GroupSettings.reference(), CHANNELS, pendingIndex,
+            new GroupSnapshots(GroupSettings.reference()),
             Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             // Commands carry local reply-to refs; the state is stored through its snapshot.
@@ -134,7 +134,7 @@ class GroupTest {
     for (int i = 0; i < 10; i++) {
       post(SARA, "p-" + i);
     }
-    Group.State state = group.getState();
+    GroupState state = group.getState();
     assertEquals(14, state.feed().lastSequence());
     assertEquals(11, state.feed().owed("soroush", 100).size(),
         "soroush joined at 4: owed the item of its join, then the posts");
@@ -152,7 +152,7 @@ class GroupTest {
     change(OWNER, new Removed(REZA));
     assertEquals(Group.Reason.NOT_PERMITTED, ((Group.Refused) post(REZA, "x")).reason());
     post(ALI, "after");
-    Group.State state = group.getState();
+    GroupState state = group.getState();
     List<Long> owedToSoroush = state.feed().owed("soroush", 100).stream()
         .map(GroupFeed.Item::sequence).toList();
     assertEquals(List.of(4L, 5L), owedToSoroush, "its member's addition and removal only");
@@ -181,7 +181,7 @@ class GroupTest {
     post(ALI, "m-1");
     group.<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("bale", 5, replyTo));
     group.restart();
-    Group.State state = group.getState();
+    GroupState state = group.getState();
     assertEquals(4, state.members().size());
     assertEquals(5, state.feed().acknowledgedUpTo("bale"));
     assertTrue(((Group.Accepted) post(ALI, "m-1")).duplicate());
@@ -207,7 +207,7 @@ class GroupTest {
     assertEquals(7, group.getState().feed().lastSequence());
   }
 
-  private static final Group.Settings REACTIONS = new Group.Settings(200_000, 10_000,
+  private static final GroupSettings REACTIONS = new GroupSettings(200_000, 10_000,
       java.time.Duration.ofDays(30), 64, java.time.Duration.ofSeconds(10),
       java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(200), 0, 0,
       java.time.Duration.ofMillis(100), 500);
@@ -233,7 +233,7 @@ class GroupTest {
     // can fall between two reactions, so the last published counts are the ones checked, and
     // every item after the post must be a counts item, never a reaction of its own.
     long deadline = System.nanoTime() + 20_000_000_000L;
-    Group.CountsItem counts = null;
+    GroupItem.Counts counts = null;
     while (System.nanoTime() < deadline) {
       counts = lastCounts(before);
       if (counts != null && counts.counts().equals(Map.of("\u2764", 3L))) {
@@ -245,12 +245,12 @@ class GroupTest {
     assertEquals(news.sequence(), counts.postSequence());
     assertEquals("news-1", counts.messageId());
     assertEquals(Map.of("\u2764", 3L), counts.counts(), "the thumb was added and taken back");
-    List<GroupFeed.Item<Group.Item>> owed = group.getState().feed().owed("eitaa", 100);
+    List<GroupFeed.Item<GroupItem>> owed = group.getState().feed().owed("eitaa", 100);
     long after = group.getState().feed().lastSequence();
     assertTrue(after > before);
-    for (GroupFeed.Item<Group.Item> item : owed) {
+    for (GroupFeed.Item<GroupItem> item : owed) {
       if (item.sequence() > before) {
-        assertInstanceOf(Group.CountsItem.class, item.payload(),
+        assertInstanceOf(GroupItem.Counts.class, item.payload(),
             "reactions are counted, not items of the log");
       }
     }
@@ -259,10 +259,10 @@ class GroupTest {
   }
 
   /** The last counts item after {@code before} in the feed owed to eitaa, or null. */
-  private Group.CountsItem lastCounts(long before) {
-    Group.CountsItem last = null;
-    for (GroupFeed.Item<Group.Item> item : group.getState().feed().owed("eitaa", 100)) {
-      if (item.sequence() > before && item.payload() instanceof Group.CountsItem c) {
+  private GroupItem.Counts lastCounts(long before) {
+    GroupItem.Counts last = null;
+    for (GroupFeed.Item<GroupItem> item : group.getState().feed().owed("eitaa", 100)) {
+      if (item.sequence() > before && item.payload() instanceof GroupItem.Counts c) {
         last = c;
       }
     }
@@ -286,13 +286,13 @@ class GroupTest {
       "gap");
 
   /** What a platform is owed, as it would receive it: sequence, time, item. */
-  private static List<List<Object>> owed(Group.State state, String platform) {
+  private static List<List<Object>> owed(GroupState state, String platform) {
     return state.feed().owed(platform, Integer.MAX_VALUE).stream()
         .map(i -> List.<Object>of(i.sequence(), i.acceptedAtMs(), i.payload())).toList();
   }
 
   /** Everything observable of the state, to compare two states. */
-  private static Map<String, Object> observed(Group.State state) {
+  private static Map<String, Object> observed(GroupState state) {
     Map<String, Object> seen = new java.util.LinkedHashMap<>();
     seen.put("info", state.info(GROUP));
     seen.put("audience", Set.copyOf(state.audience()));
@@ -366,7 +366,7 @@ class GroupTest {
   @Test
   void aSnapshotRestoresEveryPartOfTheState() throws Exception {
     everyPartOfTheState();
-    Group.State state = group.getState();
+    GroupState state = group.getState();
     assertEquals(Map.of("gap", 42L), state.info(GROUP).membersPerPlatform());
     assertTrue(state.journalFrom(10) < state.journalFrom(0), "the history index has an entry");
     assertEquals(1, state.toSnapshot().countsChanged().size(), "a count waits to be published");
@@ -374,15 +374,15 @@ class GroupTest {
         .stream().mapToLong(Long::longValue).sum()).sum(), "three reactions counted");
     Set<Class<?>> kinds = new java.util.HashSet<>();
     state.feed().owed("eitaa", Integer.MAX_VALUE).forEach(i -> kinds.add(i.payload().getClass()));
-    assertEquals(Set.of(Group.CreatedItem.class, Group.ChangeItem.class, Group.TitleItem.class,
-        Group.PostItem.class, Group.CountsItem.class), kinds, "items of every kind are owed");
+    assertEquals(Set.of(GroupItem.Created.class, GroupItem.Changed.class, GroupItem.Titled.class,
+        GroupItem.Post.class, GroupItem.Counts.class), kinds, "items of every kind are owed");
 
     GroupSnapshots adapter = new GroupSnapshots(REACTIONS);
     io.peyvand.broker.serialization.StoredEventSerializer serializer =
         new io.peyvand.broker.serialization.StoredEventSerializer(null);
     Object stored = adapter.toJournal(state);
     assertEquals("group-snapshot", serializer.manifest(stored));
-    Group.State restored = adapter.fromJournal(serializer.fromBinary(serializer.toBinary(stored),
+    GroupState restored = adapter.fromJournal(serializer.fromBinary(serializer.toBinary(stored),
         "group-snapshot"));
 
     assertEquals(state.toSnapshot(), restored.toSnapshot());
@@ -390,9 +390,9 @@ class GroupTest {
   }
 
   /** Small limits: a snapshot every 10 events, 5 posts remembered for duplicates. */
-  private static final Group.Settings SNAPSHOTS = Group.Settings.DEFAULTS.withSnapshotEvery(10);
+  private static final GroupSettings SNAPSHOTS = GroupSettings.reference().withSnapshotEvery(10);
 
-  private static final Group.Settings FEW_DUPLICATES = new Group.Settings(200_000, 5,
+  private static final GroupSettings FEW_DUPLICATES = new GroupSettings(200_000, 5,
       java.time.Duration.ofDays(30), 64, java.time.Duration.ofSeconds(10),
       java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(200), 0, 0,
       java.time.Duration.ofSeconds(2), 10);
@@ -424,7 +424,7 @@ class GroupTest {
 
   @Test
   void aRestartAfterSnapshotEveryEventsRecoversFromTheSnapshotAndKeepsTheEvents() {
-    assertEquals(500, Group.Settings.fromConfig(ConfigFactory.load()).snapshotEvery());
+    assertEquals(500, GroupSettings.fromConfig(ConfigFactory.load()).snapshotEvery());
     assertEquals(10, SNAPSHOTS.snapshotEvery());
     twentyEvents();
     assertEquals(List.of(10L, 20L), snapshotSequences());
@@ -433,9 +433,9 @@ class GroupTest {
     assertEquals(22, group.persistenceTestKit()
         .persistedInStorage(Group.persistenceId(GROUP).id()).size(),
         "no event is deleted: they are the group's history");
-    Group.State state = group.getState();
+    GroupState state = group.getState();
     Map<String, Object> before = observed(state);
-    Group.State.Snapshot whole = state.toSnapshot();
+    GroupState.Snapshot whole = state.toSnapshot();
 
     group.restart();
 
@@ -463,7 +463,7 @@ class GroupTest {
   @Test
   void aGroupRecoversFromItsSnapshotAlone() {
     twentyEvents();
-    Group.State.Snapshot whole = group.getState().toSnapshot();
+    GroupState.Snapshot whole = group.getState().toSnapshot();
     Map<String, Object> before = observed(group.getState());
     // Without its events, only the snapshot at 20 can give the state back.
     group.persistenceTestKit().clearByIdPreservingSeqNumbers(Group.persistenceId(GROUP).id());
@@ -476,8 +476,8 @@ class GroupTest {
   @Test
   void aGroupIdWithAVerticalBarIsAGroup() {
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(new Address("eitaa", "fam|ily"), Group.Settings.DEFAULTS, CHANNELS,
-            pendingIndex, new GroupSnapshots(Group.Settings.DEFAULTS), Clock.systemUTC()),
+        Group.create(new Address("eitaa", "fam|ily"), GroupSettings.reference(), CHANNELS,
+            pendingIndex, new GroupSnapshots(GroupSettings.reference()), Clock.systemUTC()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             .withVerifyCommands(false).withVerifyState(false));
     assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP));
@@ -507,8 +507,8 @@ class GroupTest {
       }
     };
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, Group.Settings.DEFAULTS, CHANNELS, pendingIndex,
-            new GroupSnapshots(Group.Settings.DEFAULTS), moving),
+        Group.create(GROUP, GroupSettings.reference(), CHANNELS, pendingIndex,
+            new GroupSnapshots(GroupSettings.reference()), moving),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             .withVerifyCommands(false).withVerifyState(false));
     fourPlatforms();
@@ -519,9 +519,9 @@ class GroupTest {
         "its member's addition and the two posts");
     now.addAndGet(java.time.Duration.ofDays(15).toMillis());
     group.runCommand(Group.WakeUp.INSTANCE);
-    List<GroupFeed.Item<Group.Item>> left = group.getState().feed().owed("soroush", 100);
+    List<GroupFeed.Item<GroupItem>> left = group.getState().feed().owed("soroush", 100);
     assertEquals(1, left.size(), "only the post younger than the retention is still owed");
-    assertEquals("recent", ((Group.PostItem) left.get(0).payload()).message().messageId());
+    assertEquals("recent", ((GroupItem.Post) left.get(0).payload()).message().messageId());
     group.restart();
     assertEquals(1, group.getState().feed().owed("soroush", 100).size(), "the same after replay");
   }

@@ -54,12 +54,12 @@ class MembershipTest {
   @Test
   void onlyMembersNotMutedPostAndOnlyAdminsInAChannel() {
     assertTrue(group.mayPost(ALICE, false).isEmpty());
-    assertTrue(group.mayPost(BOB, false).orElseThrow().contains("not a member"));
+    assertTrue(group.mayPost(BOB, false).orElseThrow().message().contains("not a member"));
     change(ADMIN, new Muted(ALICE, true));
-    assertTrue(group.mayPost(ALICE, false).orElseThrow().contains("muted"));
+    assertTrue(group.mayPost(ALICE, false).orElseThrow().message().contains("muted"));
     assertTrue(group.mayPost(ADMIN, true).isEmpty());
     change(ADMIN, new Muted(ALICE, false));
-    assertTrue(group.mayPost(ALICE, true).orElseThrow().contains("channel"));
+    assertTrue(group.mayPost(ALICE, true).orElseThrow().message().contains("channel"));
   }
 
   @Test
@@ -91,8 +91,11 @@ class MembershipTest {
   void aFullGroupTakesNoMoreMembersAndAddingAMemberAgainChangesNothing() {
     change(ADMIN, new Added(BOB, Role.MEMBER));
     assertEquals(4, group.size());
-    assertTrue(group.check(ADMIN, new Added(CAROL, Role.MEMBER), false).orElseThrow()
-        .contains("full"));
+    Membership.Denial full = group.check(ADMIN, new Added(CAROL, Role.MEMBER), false)
+        .orElseThrow();
+    assertEquals(Group.Reason.GROUP_FULL, full.reason(), full.message());
+    assertEquals(Group.Reason.NOT_PERMITTED,
+        group.check(ALICE, new Removed(ADMIN), false).orElseThrow().reason());
     assertTrue(group.check(ADMIN, new Added(BOB, Role.MEMBER), false).isEmpty());
     long since = group.member(BOB).orElseThrow().since();
     group.apply(new Added(BOB, Role.MEMBER), ++sequence);

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.Refusal;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every {@link ClusterMessage} type round-trips through the serializer the broker's configuration
  * binds (Jackson CBOR), as it would between two nodes: the bytes and the manifest are all the other
- * node gets. Each sealed field (Content, StreamItem, Group.Item, Membership.Change) is exercised
+ * node gets. Each sealed field (Content, StreamItem, GroupItem, Membership.Change) is exercised
  * with every implementation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -163,13 +164,13 @@ class ClusterMessageSerializationTest {
       items.add(new MailboxItem.Incoming(m));
     }
     items.add(new MailboxItem.StatusUpdate(status));
-    items.add(new Group.Push(new Group.CreatedItem(ALI, "Family"), List.of()));
-    items.add(new Group.Push(new Group.PostItem(message), List.of("bob", "sara")));
+    items.add(new Group.Push(new GroupItem.Created(ALI, "Family"), List.of()));
+    items.add(new Group.Push(new GroupItem.Post(message), List.of("bob", "sara")));
     for (Membership.Change change : changes) {
-      items.add(new Group.Push(new Group.ChangeItem(ALI, change), List.of()));
+      items.add(new Group.Push(new GroupItem.Changed(ALI, change), List.of()));
     }
-    items.add(new Group.Push(new Group.TitleItem(ALI, "Family 2"), List.of()));
-    items.add(new Group.Push(new Group.CountsItem(5, "m-5", Map.of("\u2764", 3L, "+1", 1L)),
+    items.add(new Group.Push(new GroupItem.Titled(ALI, "Family 2"), List.of()));
+    items.add(new Group.Push(new GroupItem.Counts(5, "m-5", Map.of("\u2764", 3L, "+1", 1L)),
         List.of()));
     long sequence = 1;
     for (StreamItem item : items) {

@@ -12,6 +12,8 @@ import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.ChannelSubscriptions;
+import io.peyvand.broker.group.GroupSettings;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.group.Membership;
@@ -88,7 +90,7 @@ class SerializedMessagesFlowTest {
       }
     }, new MailboxSnapshots(settings.limits()));
     ChannelSettings channels = ChannelSettings.fromConfig(testKit.system().settings().config());
-    Group.Settings groups = Group.Settings.fromConfig(testKit.system().settings().config());
+    GroupSettings groups = GroupSettings.fromConfig(testKit.system().settings().config());
     Group.init(testKit.system(), groups, channels, new GroupPending() {
           @Override
           public CompletionStage<Void> register(String platformId, Address group) {
@@ -220,18 +222,18 @@ class SerializedMessagesFlowTest {
     assertEquals(3, sequence, "after the creation and the addition");
 
     Deliver.Stream stream = Deliver.Stream.group(family);
-    List<Group.Item> toEitaa = new ArrayList<>();
+    List<GroupItem> toEitaa = new ArrayList<>();
     while (toEitaa.size() < 3) {
       toEitaa.add(assertInstanceOf(Group.Push.class, next(eitaa, stream).item()).item());
     }
-    assertEquals(new Group.CreatedItem(maryam, "Family"), toEitaa.get(0));
-    assertEquals(new Group.ChangeItem(maryam, new Membership.Added(ali, Membership.Role.MEMBER)),
+    assertEquals(new GroupItem.Created(maryam, "Family"), toEitaa.get(0));
+    assertEquals(new GroupItem.Changed(maryam, new Membership.Added(ali, Membership.Role.MEMBER)),
         toEitaa.get(1));
-    assertEquals(new Group.PostItem(photo), toEitaa.get(2));
+    assertEquals(new GroupItem.Post(photo), toEitaa.get(2));
     Deliver joined = next(bale, stream);
-    assertInstanceOf(Group.ChangeItem.class, ((Group.Push) joined.item()).item());
+    assertInstanceOf(GroupItem.Changed.class, ((Group.Push) joined.item()).item());
     Deliver post = next(bale, stream);
-    assertEquals(new Group.PostItem(photo), ((Group.Push) post.item()).item());
+    assertEquals(new GroupItem.Post(photo), ((Group.Push) post.item()).item());
 
     group(family).tell(new Group.Acknowledge("bale", sequence, reply.ref()));
     assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT));

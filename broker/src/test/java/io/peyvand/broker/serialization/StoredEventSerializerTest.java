@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.GroupSettings;
+import io.peyvand.broker.group.GroupState;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.SubscriberCounts;
 import io.peyvand.broker.group.SubscribersCounted;
@@ -195,7 +197,7 @@ class StoredEventSerializerTest {
 
   @Test
   void aGroupSnapshotRestoresTheSameState() throws NotSerializableException {
-    Group.State.Snapshot example = StoredExamples.groupSnapshot();
+    GroupState.Snapshot example = StoredExamples.groupSnapshot();
     GroupSnapshot stored = GroupSnapshots.toStored(example);
     assertEquals("group-snapshot", serializer.manifest(stored));
     assertEquals(example, GroupSnapshots.fromStored((GroupSnapshot) serializer.fromBinary(
@@ -204,9 +206,9 @@ class StoredEventSerializerTest {
     assertEquals(example, GroupSnapshots.fromStored((GroupSnapshot) serializer.fromBinary(
         HexFormat.of().parseHex(GROUP_SNAPSHOT_V1), "group-snapshot")));
     // The state it gives back holds exactly that; and through the adapter, the same again.
-    Group.State state = Group.State.fromSnapshot(Group.Settings.DEFAULTS, example);
+    GroupState state = GroupState.fromSnapshot(GroupSettings.reference(), example);
     assertEquals(example, state.toSnapshot());
-    GroupSnapshots adapter = new GroupSnapshots(Group.Settings.DEFAULTS);
+    GroupSnapshots adapter = new GroupSnapshots(GroupSettings.reference());
     assertEquals(example, adapter.fromJournal(adapter.toJournal(state)).toSnapshot());
   }
 

@@ -5,6 +5,8 @@ import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
+import io.peyvand.broker.group.GroupState;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.group.Membership;
@@ -112,27 +114,27 @@ final class StoredExamples {
    * muted admin), items of every kind owed to some platforms, cursors, remembered posts (one a
    * reaction to a forgotten post), reaction counts, the history index, subscriber counts.
    */
-  static Group.State.Snapshot groupSnapshot() {
+  static GroupState.Snapshot groupSnapshot() {
     Address sara = new Address("rubika", "sara");
-    return new Group.State.Snapshot(Group.Kind.CHANNEL, "News", true, ALICE, AT,
+    return new GroupState.Snapshot(Group.Kind.CHANNEL, "News", true, ALICE, AT,
         Map.of(ALICE, new Membership.Member(Membership.Role.OWNER, false, 1),
             BOB, new Membership.Member(Membership.Role.ADMIN, true, 2)),
         6,
-        List.of(new Group.State.Kept(1, AT, new Group.CreatedItem(ALICE, "Daily"),
+        List.of(new GroupState.Kept(1, AT, new GroupItem.Created(ALICE, "Daily"),
                 Set.of("eitaa")),
-            new Group.State.Kept(2, AT, new Group.ChangeItem(ALICE,
+            new GroupState.Kept(2, AT, new GroupItem.Changed(ALICE,
                 new Membership.Added(BOB, Membership.Role.ADMIN)), Set.of("eitaa", "bale")),
-            new Group.State.Kept(3, AT + 1, new Group.TitleItem(ALICE, "News"), Set.of("bale")),
-            new Group.State.Kept(4, AT + 2, new Group.PostItem(message("g-1",
+            new GroupState.Kept(3, AT + 1, new GroupItem.Titled(ALICE, "News"), Set.of("bale")),
+            new GroupState.Kept(4, AT + 2, new GroupItem.Post(message("g-1",
                 new Content.Text("salam"))), Set.of("eitaa", "bale")),
-            new Group.State.Kept(5, AT + 3, new Group.ChangeItem(ALICE,
+            new GroupState.Kept(5, AT + 3, new GroupItem.Changed(ALICE,
                 new Membership.Muted(BOB, true)), Set.of("bale")),
-            new Group.State.Kept(6, AT + 4, new Group.CountsItem(4, "g-1",
+            new GroupState.Kept(6, AT + 4, new GroupItem.Counts(4, "g-1",
                 Map.of("\u2764", 3L)), Set.of("bale", "rubika"))),
         Map.of("bale", 1L, "rubika", 3L),
-        List.of(Map.entry(new Group.PostKey(ALICE, "g-1"), 4L),
-            Map.entry(new Group.PostKey(sara, "r-1"), 4L),
-            Map.entry(new Group.PostKey(sara, "r-0"), 0L)),
+        List.of(Map.entry(new GroupState.PostKey(ALICE, "g-1"), 4L),
+            Map.entry(new GroupState.PostKey(sara, "r-1"), 4L),
+            Map.entry(new GroupState.PostKey(sara, "r-0"), 0L)),
         List.of(Map.entry("g-1", 4L)),
         Map.of(4L, Map.of("\u2764", 3L)),
         List.of(4L),

@@ -1,0 +1,137 @@
+package io.peyvand.broker.group;
+
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.Pusher;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.observability.MessageMetrics;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A group's push side: one {@link Pusher} per platform owed something, each pushing the owed
+ * items in order to one session of its platform, a window at a time, whatever the number of
+ * members. Transient: rebuilt after a restart, when anything kept may already have been pushed
+ * and is flagged as a redelivery. Runs in the entity's thread; {@code ticking} asks the entity
+ * to start its tick while anything is in flight.
+ */
+final class GroupFanout {
+  private final Deliver.Stream stream;
+  private final SessionDirectory directory;
+  private final ActorRef<Deliver.Busy> busyTo;
+  private final MessageMetrics metrics;
+  private final GroupSettings settings;
+  private final Clock clock;
+  private final Runnable ticking;
+  private final Map<String, Pusher> pushers = new HashMap<>();
+  // platform -> its members' ids, for platforms that ask for member lists; dropped on any change
+  private final Map<String, List<String>> memberIds = new HashMap<>();
+  // Items up to this sequence may have been pushed by an incarnation before a restart.
+  private long recoveredUpTo;
+
+  GroupFanout(Deliver.Stream stream, SessionDirectory directory, ActorRef<Deliver.Busy> busyTo,
+      MessageMetrics metrics, GroupSettings settings, Clock clock, Runnable ticking) {
+    this.stream = stream;
+    this.directory = directory;
+    this.busyTo = busyTo;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.clock = clock;
+    this.ticking = ticking;
+  }
+
+  /**
+   * After recovery: anything up to {@code lastSequence} may have been pushed before; the member
+   * lists may have been cached from a change whose write failed.
+   */
+  void recovered(long lastSequence) {
+    pushers.clear();
+    memberIds.clear();
+    recoveredUpTo = lastSequence;
+  }
+
+  /** The membership changed: member lists are computed again. */
+  void membersChanged() {
+    memberIds.clear();
+  }
+
+  void deliverAll(GroupState state) {
+    for (String platform : state.feed().platformsOwed()) {
+      deliver(state, platform);
+    }
+  }
+
+  /** Pushes the items owed to the platform within the window that are not in flight, in order. */
+  void deliver(GroupState state, String platformId) {
+    if (state.feed().owedCount(platformId) == 0) {
+      return;
+    }
+    Pusher pusher = pushers.computeIfAbsent(platformId, platform -> {
+      Pusher fresh = new Pusher(stream, platform, directory, busyTo, metrics);
+      fresh.recovered(recoveredUpTo);
+      return fresh;
+    });
+    if (!pusher.ready()) {
+      return; // woken when a session of the platform connects
+    }
+    long acknowledged = state.feed().acknowledgedUpTo(platformId);
+    long now = clock.millis();
+    for (GroupFeed.Item<GroupItem> item
+        : state.feed().owed(platformId, settings.deliveryWindow())) {
+      if (!pusher.inFlight(item.sequence())) {
+        pusher.push(item.sequence(), item.acceptedAtMs(), acknowledged,
+            new Group.Push(item.payload(), memberIds(state, platformId)), now);
+      }
+    }
+    ticking.run();
+  }
+
+  /** The platform acknowledged up to {@code upTo}: its window moves on. */
+  void acknowledged(GroupState state, String platformId, long upTo) {
+    Pusher pusher = pushers.get(platformId);
+    if (pusher != null) {
+      pusher.acknowledged(upTo);
+    }
+    deliver(state, platformId);
+  }
+
+  /** A session refused a push (its buffer was full): when to try again. */
+  Pusher.Retry busy(Deliver.Busy busy) {
+    Pusher pusher = pushers.get(busy.platformId());
+    return pusher == null ? Pusher.Retry.NONE : pusher.busy(busy);
+  }
+
+  /**
+   * Redelivers what is due, forgets the pushers of platforms owed nothing; true when nothing is
+   * owed or in flight any more (the tick may stop).
+   */
+  boolean tick(GroupState state) {
+    long now = clock.millis();
+    Set<String> owed = state.feed().platformsOwed();
+    for (Iterator<Map.Entry<String, Pusher>> it = pushers.entrySet().iterator(); it.hasNext();) {
+      Map.Entry<String, Pusher> entry = it.next();
+      if (entry.getValue().redeliveryDue(now, settings.redeliveryAfter().toMillis())) {
+        deliver(state, entry.getKey());
+      } else if (!owed.contains(entry.getKey()) && entry.getValue().idle()) {
+        it.remove();
+      }
+    }
+    return pushers.isEmpty() && owed.isEmpty();
+  }
+
+  /**
+   * The platform's members now (groups; a channel's subscribers are never listed), computed once
+   * per membership change and shared by every push: the session adds them to the frame only for
+   * a platform that asked (Capabilities.group_member_lists).
+   */
+  private List<String> memberIds(GroupState state, String platformId) {
+    if (state.kind() != Group.Kind.GROUP) {
+      return List.of();
+    }
+    return memberIds.computeIfAbsent(platformId, p -> state.members().userIds(p));
+  }
+}
