@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Removed;
 import io.peyvand.broker.group.Membership.Role;
+import io.peyvand.broker.ManualClock;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
@@ -487,25 +488,7 @@ class GroupTest {
 
   @Test
   void itemsAPlatformDidNotTakeWithinTheRetentionAreGivenUpOnWakeUp() {
-    java.util.concurrent.atomic.AtomicLong now =
-        new java.util.concurrent.atomic.AtomicLong(Instant.parse("2026-11-28T12:00:00Z")
-            .toEpochMilli());
-    Clock moving = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(now.get());
-      }
-    };
+    ManualClock moving = new ManualClock(Instant.parse("2026-11-28T12:00:00Z"));
     group = EventSourcedBehaviorTestKit.create(testKit.system(),
         Group.create(GROUP, GroupSettings.reference(), CHANNELS, pendingIndex,
             new GroupSnapshots(GroupSettings.reference()), moving),
@@ -513,11 +496,11 @@ class GroupTest {
             .withVerifyCommands(false).withVerifyState(false));
     fourPlatforms();
     post(ALI, "old");
-    now.addAndGet(java.time.Duration.ofDays(20).toMillis());
+    moving.advance(java.time.Duration.ofDays(20));
     post(ALI, "recent");
     assertEquals(3, group.getState().feed().owed("soroush", 100).size(),
         "its member's addition and the two posts");
-    now.addAndGet(java.time.Duration.ofDays(15).toMillis());
+    moving.advance(java.time.Duration.ofDays(15));
     group.runCommand(Group.WakeUp.INSTANCE);
     List<GroupFeed.Item<GroupItem>> left = group.getState().feed().owed("soroush", 100);
     assertEquals(1, left.size(), "only the post younger than the retention is still owed");

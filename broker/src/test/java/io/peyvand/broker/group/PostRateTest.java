@@ -3,30 +3,13 @@ package io.peyvand.broker.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.peyvand.broker.ManualClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class PostRateTest {
-  private final AtomicLong nowMs = new AtomicLong(1_000_000);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(nowMs.get());
-    }
-  };
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-05T12:00:00Z"));
 
   @Test
   void theBurstIsTakenAtOnceThenTokensComeBackAtTheRateAndTheWaitIsSaid() {
@@ -37,10 +20,10 @@ class PostRateTest {
     long wait = rate.take();
     assertTrue(wait > 0 && wait <= 500, "at 2 per second the next token is at most 500 ms away: "
         + wait);
-    nowMs.addAndGet(wait);
+    clock.advance(Duration.ofMillis(wait));
     assertEquals(0, rate.take(), "a token after the wait said");
     assertTrue(rate.take() > 0, "and only one");
-    nowMs.addAndGet(10_000);
+    clock.advance(Duration.ofSeconds(10));
     for (int i = 0; i < 3; i++) {
       assertEquals(0, rate.take(), "refilled to the burst, never beyond: " + i);
     }
