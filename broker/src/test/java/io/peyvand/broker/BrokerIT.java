@@ -74,8 +74,8 @@ class BrokerIT {
     assertEquals(200, get("/health/alive").statusCode());
     HttpResponse<String> metrics = get("/metrics");
     assertEquals(200, metrics.statusCode());
-    assertTrue(metrics.body().contains("\npeyvand_ready 1\n"), metrics.body());
-    assertTrue(metrics.body().contains("\npeyvand_cluster_members_up 1\n"), metrics.body());
+    assertTrue(metrics.body().contains("\npeyvand_ready 1.0\n"), metrics.body());
+    assertTrue(metrics.body().contains("\npeyvand_cluster_members_up 1.0\n"), metrics.body());
     assertEquals(404, get("/no-such-thing").statusCode());
   }
 
@@ -84,13 +84,13 @@ class BrokerIT {
     // The bootstrap platforms were registered at start: their entities run on this, the only,
     // node. The figures are polled every 5 s.
     java.util.regex.Pattern platforms = java.util.regex.Pattern.compile(
-        "\npeyvand_sharding_entities\\{entity=\"platform\"\\} ([0-9]+)\n");
+        "\npeyvand_sharding_entities\\{entity=\"platform\"\\} ([0-9.]+)\n");
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     String body = "";
     while (System.nanoTime() < deadline) {
       body = get("/metrics").body();
       java.util.regex.Matcher m = platforms.matcher(body);
-      if (m.find() && Integer.parseInt(m.group(1)) > 0) {
+      if (m.find() && Double.parseDouble(m.group(1)) > 0) {
         assertTrue(body.contains("\npeyvand_sharding_shards{entity=\"mailbox\"} "), body);
         return;
       }

@@ -55,9 +55,9 @@ public class Soak extends Simulation {
         .asLongAs(session -> run.startedAt() < 0
             || run.elapsedSeconds() < settings.schedule().endSeconds()).on(
             exec(http("GET /metrics").get("/metrics").check(status().is(200))
-                .check(regex("\njvm_heap_after_gc_bytes ([0-9]+)").transform(Long::parseLong)
+                .check(regex("\njvm_heap_after_gc_bytes ([0-9.eE+]+)").transform(Soak::bytes)
                     .saveAs("afterGc"))
-                .check(regex("\njvm_heap_used_bytes ([0-9]+)").transform(Long::parseLong)
+                .check(regex("\njvm_heap_used_bytes ([0-9.eE+]+)").transform(Soak::bytes)
                     .saveAs("used")))
                 .exec(session -> {
                   if (run.startedAt() >= 0) {
@@ -129,5 +129,10 @@ public class Soak extends Simulation {
           warmup, lowestHeap(thirds.get(0)) / 1e6, lowestHeap(thirds.get(1)) / 1e6,
           lag(thirds.get(0)).value(0.99) / 1e6, lag(thirds.get(1)).value(0.99) / 1e6);
     }
+  }
+
+  /** A gauge's value as the broker writes it ("1.2345E8" or "123.0"), in whole bytes. */
+  private static long bytes(String value) {
+    return (long) Double.parseDouble(value);
   }
 }

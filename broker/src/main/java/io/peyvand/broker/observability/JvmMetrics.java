@@ -2,6 +2,9 @@ package io.peyvand.broker.observability;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import java.util.stream.Collectors;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -81,48 +85,64 @@ final class JvmMetrics {
     return reported.get();
   }
 
-  /** Appends the JVM's gauges and counters to {@code out}. */
-  static void render(StringBuilder out) {
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    Prometheus.gauge(out, "jvm_heap_used_bytes", "heap in use", heap.getUsed());
-    Prometheus.gauge(out, "jvm_heap_committed_bytes", "heap committed by the JVM",
-        heap.getCommitted());
-    Prometheus.gauge(out, "jvm_heap_max_bytes", "maximum heap", heap.getMax());
-    List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP && p.isValid()).toList();
-    long afterGc = heapAfterGc.get();
-    Prometheus.gauge(out, "jvm_heap_after_gc_bytes", "heap in use right after the latest"
+  /** Adds the JVM's gauges and counters to a node's registry, read on each scrape. */
+  static void registerIn(PrometheusRegistry registry) {
+    gauge(registry, "jvm_heap_used_bytes", "heap in use", () -> heap().getUsed());
+    gauge(registry, "jvm_heap_committed_bytes", "heap committed by the JVM",
+        () -> heap().getCommitted());
+    gauge(registry, "jvm_heap_max_bytes", "maximum heap", () -> heap().getMax());
+    gauge(registry, "jvm_heap_after_gc_bytes", "heap in use right after the latest"
         + " collection, over the heap pools (before the first collection: heap in use): the"
-        + " live set, flat unless memory leaks", afterGc < 0 ? heap.getUsed() : afterGc);
-    Prometheus.header(out, "jvm_memory_pool_used_bytes", "gauge", "heap pool in use, by pool");
-    for (MemoryPoolMXBean pool : pools) {
-      Prometheus.sample(out, "jvm_memory_pool_used_bytes", "pool", pool.getName(),
-          pool.getUsage().getUsed());
-    }
-    Prometheus.header(out, "jvm_memory_pool_after_gc_bytes", "gauge",
-        "heap pool in use right after the latest collection that reported it, by pool");
-    for (MemoryPoolMXBean pool : pools) {
-      Long collected = poolsAfterGc.get(pool.getName());
-      Prometheus.sample(out, "jvm_memory_pool_after_gc_bytes", "pool", pool.getName(),
-          collected != null ? collected : pool.getUsage().getUsed());
-    }
-    List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
-    Prometheus.header(out, "jvm_gc_collections_total", "counter", "collections, by collector");
-    for (GarbageCollectorMXBean gc : collectors) {
-      Prometheus.sample(out, "jvm_gc_collections_total", "collector", gc.getName(),
-          Math.max(0, gc.getCollectionCount()));
-    }
-    Prometheus.header(out, "jvm_gc_collection_seconds_total", "counter",
-        "time spent collecting (accumulated elapsed time), by collector");
-    for (GarbageCollectorMXBean gc : collectors) {
-      Prometheus.sample(out, "jvm_gc_collection_seconds_total", "collector", gc.getName(),
-          Math.max(0, gc.getCollectionTime()) / 1000.0);
-    }
-    Prometheus.gauge(out, "jvm_threads_live", "live threads",
-        ManagementFactory.getThreadMXBean().getThreadCount());
-    Prometheus.header(out, "jvm_threads_started_total", "counter",
-        "threads started since the JVM started (a thread per task shows here)");
-    out.append("jvm_threads_started_total ")
-        .append(ManagementFactory.getThreadMXBean().getTotalStartedThreadCount()).append('\n');
+        + " live set, flat unless memory leaks", () -> {
+          long afterGc = heapAfterGc.get();
+          return afterGc < 0 ? heap().getUsed() : afterGc;
+        });
+    registry.register(GaugeWithCallback.builder().name("jvm_memory_pool_used_bytes")
+        .help("heap pool in use, by pool").labelNames("pool")
+        .callback(out -> heapPools().forEach(pool ->
+            out.call(pool.getUsage().getUsed(), pool.getName())))
+        .build());
+    registry.register(GaugeWithCallback.builder().name("jvm_memory_pool_after_gc_bytes")
+        .help("heap pool in use right after the latest collection that reported it, by pool")
+        .labelNames("pool")
+        .callback(out -> heapPools().forEach(pool -> {
+          Long collected = poolsAfterGc.get(pool.getName());
+          out.call(collected != null ? collected : pool.getUsage().getUsed(), pool.getName());
+        }))
+        .build());
+    registry.register(CounterWithCallback.builder().name("jvm_gc_collections_total")
+        .help("collections, by collector").labelNames("collector")
+        .callback(out -> ManagementFactory.getGarbageCollectorMXBeans().forEach(gc ->
+            out.call(Math.max(0, gc.getCollectionCount()), gc.getName())))
+        .build());
+    registry.register(CounterWithCallback.builder().name("jvm_gc_collection_seconds_total")
+        .help("time spent collecting (accumulated elapsed time), by collector")
+        .labelNames("collector")
+        .callback(out -> ManagementFactory.getGarbageCollectorMXBeans().forEach(gc ->
+            out.call(Math.max(0, gc.getCollectionTime()) / 1000.0, gc.getName())))
+        .build());
+    gauge(registry, "jvm_threads_live", "live threads",
+        () -> ManagementFactory.getThreadMXBean().getThreadCount());
+    registry.register(CounterWithCallback.builder().name("jvm_threads_started_total")
+        .help("threads started since the JVM started (a thread per task shows here)")
+        .callback(out -> out.call(ManagementFactory.getThreadMXBean()
+            .getTotalStartedThreadCount()))
+        .build());
+  }
+
+  /** A gauge without labels, read from {@code value} on each scrape. */
+  static void gauge(PrometheusRegistry registry, String name, String help,
+      DoubleSupplier value) {
+    registry.register(GaugeWithCallback.builder().name(name).help(help)
+        .callback(out -> out.call(value.getAsDouble())).build());
+  }
+
+  private static MemoryUsage heap() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+  }
+
+  private static List<MemoryPoolMXBean> heapPools() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP && p.isValid()).toList();
   }
 }

@@ -1,12 +1,16 @@
 package io.peyvand.broker.observability;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -20,9 +24,9 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * being persisted, and from a submit reaching the ingress to its answer.
  *
  * <p>Node-local extension, like {@code delivery.SessionDirectory}: each node
- * counts what it did and Prometheus sums over nodes. Counting is lock-free ({@link LongAdder}s
- * found by platform in a {@link ConcurrentHashMap}; a {@code delivery.Pusher}
- * keeps its platform's counters and only increments). Platform labels come from registered
+ * counts what it did and Prometheus sums over nodes. The meters are the Prometheus Java client's
+ * (lock-free adders); each platform's series are looked up once ({@link PlatformCounters}, which a
+ * {@code delivery.Pusher} keeps and only increments), never per message. Platform labels come from registered
  * platforms only (a submit is counted once the platform was found, a push is to a registered
  * recipient), so the series stay bounded. Counters start at zero with the process, as Prometheus
  * counters do.
@@ -71,60 +75,118 @@ public final class MessageMetrics implements Extension {
   private static final List<Kind> SUBMITTED = List.of(Kind.DIRECT, Kind.GROUP);
   private static final List<Kind> PUSHED = List.of(Kind.values());
 
-  /** One platform's counters, by kind. */
-  public static final class PlatformCounters {
-    private final LongAdder[] accepted = adders();
-    private final LongAdder[] duplicates = adders();
-    private final LongAdder[] delivered = adders();
-    private final LongAdder[] redelivered = adders();
-    private final LongAdder[] acknowledged = adders();
+  private final Counter accepted = counter("peyvand_messages_accepted_total",
+      "submits answered accepted, by the sender's platform and kind (direct: 1:1, group: posts"
+          + " to groups and channels)");
+  private final Counter duplicates = counter("peyvand_messages_duplicate_total",
+      "submits answered duplicate (the message id was accepted before), by the sender's"
+          + " platform and kind");
+  private final Counter delivered = counter("peyvand_items_delivered_total",
+      "items pushed to a session of the recipient platform for the first time, by kind"
+          + " (direct messages, statuses to senders, group items)");
+  private final Counter redelivered = counter("peyvand_items_redelivered_total",
+      "items pushed again, flagged redelivery (unacknowledged in time, a session changed, a"
+          + " restart, a busy session), by the recipient platform and kind");
+  private final Counter acknowledged = counter("peyvand_items_acknowledged_total",
+      "items the recipient platform acknowledged, by platform and kind");
+  private final Gauge sessions = Gauge.builder().name("peyvand_sessions")
+      .help("adapter sessions open on this node, by platform and transport")
+      .labelNames("platform", "transport").withoutExemplars().build();
+  private final Histogram persist = latency("peyvand_persist_seconds",
+      "time from a command reaching a mailbox or group on this node to its event being"
+          + " persisted (the journal's write, queueing included)", "entity");
+  private final Histogram submit = latency("peyvand_submit_seconds",
+      "time from a submit reaching this node's ingress to its answer, by kind and result",
+      "kind", "result");
+  private final DistributionDataPoint[] persistBy =
+      new DistributionDataPoint[Entity.values().length];
+  private final DistributionDataPoint[] submitBy =
+      new DistributionDataPoint[Kind.values().length * Result.values().length];
+  private final Map<String, PlatformCounters> platforms = new ConcurrentHashMap<>();
 
-    private static LongAdder[] adders() {
-      LongAdder[] adders = new LongAdder[Kind.values().length];
-      for (int i = 0; i < adders.length; i++) {
-        adders[i] = new LongAdder();
+  /** A fresh set; the node's own is {@link #get}. */
+  public MessageMetrics() {
+    for (Entity entity : Entity.values()) {
+      persistBy[entity.ordinal()] = persist.labelValues(entity.label);
+    }
+    for (Kind kind : SUBMITTED) {
+      for (Result result : Result.values()) {
+        submitBy[kind.ordinal() * Result.values().length + result.ordinal()] =
+            submit.labelValues(kind.label, result.label);
       }
-      return adders;
+    }
+  }
+
+  private static Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).labelNames("platform", "kind")
+        .withoutExemplars().build();
+  }
+
+  private static Histogram latency(String name, String help, String... labels) {
+    return Histogram.builder().name(name).help(help).labelNames(labels).classicOnly()
+        .classicUpperBounds(Prometheus.LATENCY_BOUNDS).withoutExemplars().build();
+  }
+
+  /** Adds these metrics to a node's registry. */
+  void registerIn(PrometheusRegistry registry) {
+    for (var metric : List.of(accepted, duplicates, delivered, redelivered, acknowledged,
+        sessions, persist, submit)) {
+      registry.register(metric);
+    }
+  }
+
+  /** One platform's series, by kind (null where a kind is not counted for that metric). */
+  public final class PlatformCounters {
+    private final CounterDataPoint[] accepted;
+    private final CounterDataPoint[] duplicates;
+    private final CounterDataPoint[] delivered;
+    private final CounterDataPoint[] redelivered;
+    private final CounterDataPoint[] acknowledged;
+
+    private PlatformCounters(String platform) {
+      MessageMetrics m = MessageMetrics.this;
+      this.accepted = series(m.accepted, platform, SUBMITTED);
+      this.duplicates = series(m.duplicates, platform, SUBMITTED);
+      this.delivered = series(m.delivered, platform, PUSHED);
+      this.redelivered = series(m.redelivered, platform, PUSHED);
+      this.acknowledged = series(m.acknowledged, platform, PUSHED);
+    }
+
+    private static CounterDataPoint[] series(Counter counter, String platform, List<Kind> kinds) {
+      CounterDataPoint[] series = new CounterDataPoint[Kind.values().length];
+      for (Kind kind : kinds) {
+        series[kind.ordinal()] = counter.labelValues(platform, kind.label);
+      }
+      return series;
+    }
+
+    private static void add(CounterDataPoint[] series, Kind kind, long n) {
+      CounterDataPoint point = series[kind.ordinal()];
+      if (point != null) {
+        point.inc(n);
+      }
     }
 
     /** A submit of this platform was answered accepted. */
     public void accepted(Kind kind) {
-      accepted[kind.ordinal()].increment();
+      add(accepted, kind, 1);
     }
 
     /** A submit of this platform was answered duplicate. */
     public void duplicate(Kind kind) {
-      duplicates[kind.ordinal()].increment();
+      add(duplicates, kind, 1);
     }
 
     /** An item was pushed to a session of this platform, flagged redelivery or not. */
     public void pushed(Kind kind, boolean redelivery) {
-      (redelivery ? redelivered : delivered)[kind.ordinal()].increment();
+      add(redelivery ? redelivered : delivered, kind, 1);
     }
 
     /** This platform acknowledged {@code items} items. */
     public void acknowledged(Kind kind, long items) {
       if (items > 0) {
-        acknowledged[kind.ordinal()].add(items);
+        add(acknowledged, kind, items);
       }
-    }
-  }
-
-  private record SessionKey(String platform, String transport) {}
-
-  private final Map<String, PlatformCounters> platforms = new ConcurrentHashMap<>();
-  private final Map<SessionKey, AtomicInteger> sessions = new ConcurrentHashMap<>();
-  private final LatencyHistogram[] persist = new LatencyHistogram[Entity.values().length];
-  private final LatencyHistogram[] submit =
-      new LatencyHistogram[Kind.values().length * Result.values().length];
-
-  /** A fresh set; the node's own is {@link #get}. */
-  public MessageMetrics() {
-    for (int i = 0; i < persist.length; i++) {
-      persist[i] = new LatencyHistogram();
-    }
-    for (int i = 0; i < submit.length; i++) {
-      submit[i] = new LatencyHistogram();
     }
   }
 
@@ -132,7 +194,7 @@ public final class MessageMetrics implements Extension {
   public PlatformCounters platform(String platformId) {
     PlatformCounters counters = platforms.get(platformId);
     return counters != null ? counters
-        : platforms.computeIfAbsent(platformId, p -> new PlatformCounters());
+        : platforms.computeIfAbsent(platformId, PlatformCounters::new);
   }
 
   /**
@@ -141,101 +203,36 @@ public final class MessageMetrics implements Extension {
    * often it is run).
    */
   public Runnable sessionOpened(String platformId, String transport) {
-    AtomicInteger open = sessions.computeIfAbsent(new SessionKey(platformId, transport),
-        k -> new AtomicInteger());
-    open.incrementAndGet();
+    GaugeDataPoint open = sessions.labelValues(platformId, transport);
+    open.inc();
     AtomicBoolean closed = new AtomicBoolean();
     return () -> {
       if (!closed.getAndSet(true)) {
-        open.decrementAndGet();
+        open.dec();
       }
     };
   }
 
   /** Sessions of the platform open on this node over the transport. */
   public int sessions(String platformId, String transport) {
-    AtomicInteger open = sessions.get(new SessionKey(platformId, transport));
-    return open == null ? 0 : open.get();
+    return (int) sessions.labelValues(platformId, transport).get();
   }
 
   /** A command that reached {@code entity} at {@code startNanos} has had its event persisted. */
   public void persisted(Entity entity, long startNanos) {
-    persist[entity.ordinal()].observeSince(startNanos);
+    observeSince(persistBy[entity.ordinal()], startNanos);
   }
 
   /** A submit that reached the ingress at {@code startNanos} was answered. */
   public void answered(Kind kind, Result result, long startNanos) {
-    submitLatency(kind, result).observeSince(startNanos);
-  }
-
-  public LatencyHistogram submitLatency(Kind kind, Result result) {
-    return submit[kind.ordinal() * Result.values().length + result.ordinal()];
-  }
-
-  /** The metrics in the Prometheus text format. */
-  void render(StringBuilder out) {
-    Map<String, PlatformCounters> byPlatform = new TreeMap<>(platforms);
-    counter(out, byPlatform, "peyvand_messages_accepted_total",
-        "submits answered accepted, by the sender's platform and kind (direct: 1:1, group: posts"
-            + " to groups and channels)", SUBMITTED, c -> c.accepted);
-    counter(out, byPlatform, "peyvand_messages_duplicate_total",
-        "submits answered duplicate (the message id was accepted before), by the sender's"
-            + " platform and kind", SUBMITTED, c -> c.duplicates);
-    counter(out, byPlatform, "peyvand_items_delivered_total",
-        "items pushed to a session of the recipient platform for the first time, by kind"
-            + " (direct messages, statuses to senders, group items)", PUSHED, c -> c.delivered);
-    counter(out, byPlatform, "peyvand_items_redelivered_total",
-        "items pushed again, flagged redelivery (unacknowledged in time, a session changed, a"
-            + " restart, a busy session), by the recipient platform and kind", PUSHED,
-        c -> c.redelivered);
-    counter(out, byPlatform, "peyvand_items_acknowledged_total",
-        "items the recipient platform acknowledged, by platform and kind", PUSHED,
-        c -> c.acknowledged);
-
-    Prometheus.header(out, "peyvand_sessions", "gauge",
-        "adapter sessions open on this node, by platform and transport");
-    new TreeMap<String, Integer>(sessionCounts()).forEach((key, open) -> {
-      int space = key.indexOf(' ');
-      out.append("peyvand_sessions{platform=\"").append(Prometheus.escape(key.substring(0, space)))
-          .append("\",transport=\"").append(key.substring(space + 1)).append("\"} ")
-          .append(open).append('\n');
-    });
-
-    Prometheus.header(out, "peyvand_persist_seconds", "histogram",
-        "time from a command reaching a mailbox or group on this node to its event being"
-            + " persisted (the journal's write, queueing included)");
-    for (Entity entity : Entity.values()) {
-      persist[entity.ordinal()].render(out, "peyvand_persist_seconds",
-          "entity=\"" + entity.label + "\"");
-    }
-    Prometheus.header(out, "peyvand_submit_seconds", "histogram",
-        "time from a submit reaching this node's ingress to its answer, by kind and result");
-    for (Kind kind : SUBMITTED) {
-      for (Result result : Result.values()) {
-        submitLatency(kind, result).render(out, "peyvand_submit_seconds",
-            "kind=\"" + kind.label + "\",result=\"" + result.label + "\"");
-      }
+    DistributionDataPoint latency =
+        submitBy[kind.ordinal() * Result.values().length + result.ordinal()];
+    if (latency != null) {
+      observeSince(latency, startNanos);
     }
   }
 
-  /** Open sessions by "platform transport". */
-  private Map<String, Integer> sessionCounts() {
-    Map<String, Integer> counts = new TreeMap<>();
-    sessions.forEach((k, v) -> counts.put(k.platform() + " " + k.transport(), v.get()));
-    return counts;
-  }
-
-  private static void counter(StringBuilder out, Map<String, PlatformCounters> platforms,
-      String name, String help, List<Kind> kinds,
-      java.util.function.Function<PlatformCounters, LongAdder[]> adders) {
-    Prometheus.header(out, name, "counter", help);
-    platforms.forEach((platform, counters) -> {
-      LongAdder[] values = adders.apply(counters);
-      for (Kind kind : kinds) {
-        out.append(name).append("{platform=\"").append(Prometheus.escape(platform))
-            .append("\",kind=\"").append(kind.label).append("\"} ")
-            .append(values[kind.ordinal()].sum()).append('\n');
-      }
-    });
+  private static void observeSince(DistributionDataPoint latency, long startNanos) {
+    latency.observe(Math.max(0, System.nanoTime() - startNanos) / 1e9);
   }
 }

@@ -1,64 +1,63 @@
 package io.peyvand.broker.observability;
 
-/** Writing the Prometheus text exposition format: headers, samples, label escaping. */
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A registry's metrics in the Prometheus text format (0.0.4), written by the Prometheus Java
+ * client's own writer. One addition: that writer leaves out a family without any series yet
+ * (per-platform counters before the first platform's traffic), while dashboards and alert rules
+ * are checked against the {@code # TYPE} lines of a fresh node (cluster-config's DashboardTest),
+ * so such a family is still announced by its {@code # HELP} and {@code # TYPE} lines.
+ */
 final class Prometheus {
+  /** Latency buckets, in seconds (+Inf follows): 1 ms to 10 s, the ask timeout's order. */
+  static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+      0.5, 1, 2.5, 5, 10};
+
+  private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
   private Prometheus() {
   }
 
-  /** A gauge without labels: its HELP and TYPE lines and its one sample. */
-  static void gauge(StringBuilder out, String name, String help, double value) {
-    header(out, name, "gauge", help);
-    out.append(name).append(' ');
-    number(out, value);
-    out.append('\n');
-  }
-
-  static void header(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  /** One sample with one label. */
-  static void sample(StringBuilder out, String name, String label, String labelValue,
-      double value) {
-    out.append(name).append('{').append(label).append("=\"").append(escape(labelValue))
-        .append("\"} ");
-    number(out, value);
-    out.append('\n');
-  }
-
-  /**
-   * The samples of one histogram: {@code name_bucket{labels,le=...}} cumulative over
-   * {@code perBucket} (one count per bucket, the last +Inf), {@code _sum} in seconds, and
-   * {@code _count} as the +Inf bucket (so the two agree within a scrape). {@code labels} is
-   * {@code a="x",b="y"}, escaped, or empty.
-   */
-  static void histogram(StringBuilder out, String name, String labels, double[] bounds,
-      long[] perBucket, double sumSeconds) {
-    String prefix = labels.isEmpty() ? "" : labels + ",";
-    long cumulative = 0;
-    for (int i = 0; i < perBucket.length; i++) {
-      cumulative += perBucket[i];
-      out.append(name).append("_bucket{").append(prefix).append("le=\"")
-          .append(i < bounds.length ? Double.toString(bounds[i]) : "+Inf").append("\"} ")
-          .append(cumulative).append('\n');
+  static String text(PrometheusRegistry registry) {
+    MetricSnapshots snapshots = registry.scrape();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    try {
+      WRITER.write(out, snapshots);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
-    String braces = labels.isEmpty() ? "" : "{" + labels + "}";
-    out.append(name).append("_sum").append(braces).append(' ').append(sumSeconds).append('\n');
-    out.append(name).append("_count").append(braces).append(' ').append(cumulative)
-        .append('\n');
-  }
-
-  /** A label value with backslash, double quote and line feed escaped. */
-  static String escape(String label) {
-    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static void number(StringBuilder out, double value) {
-    if (value == Math.rint(value) && !Double.isInfinite(value)) {
-      out.append((long) value);
-    } else {
-      out.append(value);
+    StringBuilder text = new StringBuilder(out.toString(StandardCharsets.UTF_8));
+    for (MetricSnapshot snapshot : snapshots) {
+      if (snapshot.getDataPoints().isEmpty()) {
+        MetricMetadata meta = snapshot.getMetadata();
+        String name = meta.getPrometheusName() + (snapshot instanceof CounterSnapshot
+            ? "_total" : "");
+        text.append("# HELP ").append(name).append(' ').append(meta.getHelp()).append('\n')
+            .append("# TYPE ").append(name).append(' ').append(type(snapshot)).append('\n');
+      }
     }
+    return text.toString();
+  }
+
+  private static String type(MetricSnapshot snapshot) {
+    if (snapshot instanceof CounterSnapshot) {
+      return "counter";
+    }
+    if (snapshot instanceof GaugeSnapshot) {
+      return "gauge";
+    }
+    return snapshot instanceof HistogramSnapshot ? "histogram" : "untyped";
   }
 }

@@ -1,10 +1,12 @@
 package io.peyvand.broker.observability;
 
 import io.peyvand.protocol.v1.Error;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,50 +24,49 @@ public final class SecurityEvents {
   static final int MAX_SERIES = 1000;
   static final String OTHER = "other";
 
-  private final Map<Key, LongAdder> refusals = new ConcurrentHashMap<>();
-  private final LongAdder sessionsClosedByRevocation = new LongAdder();
+  private final Counter refusals = Counter.builder().name("peyvand_refusals_total")
+      .help("requests refused, by platform and error code").labelNames("platform", "code")
+      .withoutExemplars().build();
+  private final Counter sessionsClosedByRevocation = Counter.builder()
+      .name("peyvand_revoked_sessions_closed_total")
+      .help("live sessions closed because their certificate was revoked").withoutExemplars()
+      .build();
+  private final Map<Key, CounterDataPoint> series = new ConcurrentHashMap<>();
 
   /** {@code platform} (as claimed when unknown) was refused {@code what}. */
   public void refused(String platform, String what, Error error) {
     log.info("refused platform={} operation={} code={} reason={}", platform, what,
         error.getCode(), error.getMessage());
     Key key = new Key(platform, error.getCode().name());
-    if (refusals.size() >= MAX_SERIES && !refusals.containsKey(key)) {
+    if (series.size() >= MAX_SERIES && !series.containsKey(key)) {
       // Platform ids in refusals are as claimed: a hostile peer must not grow /metrics forever.
       key = new Key(OTHER, key.code());
     }
-    refusals.computeIfAbsent(key, k -> new LongAdder()).increment();
+    series.computeIfAbsent(key, k -> refusals.labelValues(k.platform(), k.code())).inc();
   }
 
   /** Live sessions were closed because their certificates were revoked. */
   public void sessionsClosedByRevocation(int sessions) {
     if (sessions > 0) {
       log.info("closed sessions={} reason=certificate-revoked", sessions);
-      sessionsClosedByRevocation.add(sessions);
+      sessionsClosedByRevocation.inc(sessions);
     }
   }
 
   public long sessionsClosedByRevocation() {
-    return sessionsClosedByRevocation.sum();
+    return sessionsClosedByRevocation.getLongValue();
   }
 
   /** Refusals so far, by "platform code", sorted. */
   public Map<String, Long> counts() {
     Map<String, Long> counts = new TreeMap<>();
-    refusals.forEach((k, v) -> counts.put(k.platform() + " " + k.code(), v.sum()));
+    series.forEach((k, v) -> counts.put(k.platform() + " " + k.code(), v.getLongValue()));
     return counts;
   }
 
-  /** The refusal counter in the Prometheus text format. */
-  public void render(StringBuilder out) {
-    out.append("# HELP peyvand_refusals_total requests refused, by platform and error code\n")
-        .append("# TYPE peyvand_refusals_total counter\n");
-    refusals.forEach((k, v) -> out.append("peyvand_refusals_total{platform=\"")
-        .append(Prometheus.escape(k.platform())).append("\",code=\"").append(k.code())
-        .append("\"} ").append(v.sum()).append('\n'));
-    Prometheus.header(out, "peyvand_revoked_sessions_closed_total", "counter",
-        "live sessions closed because their certificate was revoked");
-    out.append("peyvand_revoked_sessions_closed_total ").append(sessionsClosedByRevocation.sum())
-        .append('\n');
+  /** Adds the refusal counters to a node's registry. */
+  void registerIn(PrometheusRegistry registry) {
+    registry.register(refusals);
+    registry.register(sessionsClosedByRevocation);
   }
 }

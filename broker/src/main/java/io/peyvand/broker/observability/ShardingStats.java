@@ -1,6 +1,8 @@
 package io.peyvand.broker.observability;
 
 import io.peyvand.broker.entity.Asks;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,15 +52,14 @@ public final class ShardingStats {
     return new TreeMap<>(hosted);
   }
 
-  void render(StringBuilder out) {
-    Map<String, Hosted> now = hosted();
-    Prometheus.header(out, "peyvand_sharding_shards", "gauge",
-        "shards of each entity type hosted on this node");
-    now.forEach((name, h) -> out.append("peyvand_sharding_shards{entity=\"").append(name)
-        .append("\"} ").append(h.shards()).append('\n'));
-    Prometheus.header(out, "peyvand_sharding_entities", "gauge",
-        "entities of each type running on this node (active mailboxes, groups, ...)");
-    now.forEach((name, h) -> out.append("peyvand_sharding_entities{entity=\"").append(name)
-        .append("\"} ").append(h.entities()).append('\n'));
+  /** Adds the shards and entities gauges to a node's registry. */
+  void registerIn(PrometheusRegistry registry) {
+    registry.register(GaugeWithCallback.builder().name("peyvand_sharding_shards")
+        .help("shards of each entity type hosted on this node").labelNames("entity")
+        .callback(out -> hosted().forEach((name, h) -> out.call(h.shards(), name))).build());
+    registry.register(GaugeWithCallback.builder().name("peyvand_sharding_entities")
+        .help("entities of each type running on this node (active mailboxes, groups, ...)")
+        .labelNames("entity")
+        .callback(out -> hosted().forEach((name, h) -> out.call(h.entities(), name))).build());
   }
 }

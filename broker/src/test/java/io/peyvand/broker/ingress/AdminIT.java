@@ -112,7 +112,7 @@ class AdminIT {
       asBale.close();
     }
     assertTrue(metrics().contains(
-            "peyvand_refusals_total{platform=\"peyvand:platform:bale\",code=\"NOT_PERMITTED\"}"),
+            "peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"peyvand:platform:bale\"}"),
         "the refusal is a counted security event");
     // and nothing was registered
     StatusRuntimeException unknown = failure(admin.getPlatform(

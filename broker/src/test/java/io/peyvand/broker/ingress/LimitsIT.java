@@ -81,7 +81,7 @@ class LimitsIT {
             URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertTrue(metrics.body().contains(
-        "peyvand_refusals_total{platform=\"eitaa\",code=\"RATE_LIMITED\"}"), metrics.body());
+        "peyvand_refusals_total{code=\"RATE_LIMITED\",platform=\"eitaa\"}"), metrics.body());
   }
 
   @Test

@@ -5,9 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.observability.MessageMetrics.Kind;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MessageMetricsTest {
+
+  private static String rendered(MessageMetrics metrics) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    metrics.registerIn(registry);
+    return Prometheus.text(registry);
+  }
 
   @Test
   void countersAreRenderedPerPlatformAndKindAndSessionsPerTransport() {
@@ -29,26 +38,24 @@ class MessageMetricsTest {
     closed.run(); // once only
     metrics.persisted(MessageMetrics.Entity.MAILBOX, System.nanoTime());
 
-    StringBuilder out = new StringBuilder();
-    metrics.render(out);
-    String text = out.toString();
+    String text = rendered(metrics);
     assertTrue(text.contains(
-        "peyvand_messages_accepted_total{platform=\"eitaa\",kind=\"direct\"} 2\n"), text);
+        "peyvand_messages_accepted_total{kind=\"direct\",platform=\"eitaa\"} 2.0\n"), text);
     assertTrue(text.contains(
-        "peyvand_messages_duplicate_total{platform=\"eitaa\",kind=\"group\"} 1\n"), text);
+        "peyvand_messages_duplicate_total{kind=\"group\",platform=\"eitaa\"} 1.0\n"), text);
     assertTrue(text.contains(
-        "peyvand_items_delivered_total{platform=\"bale\",kind=\"direct\"} 1\n"), text);
+        "peyvand_items_delivered_total{kind=\"direct\",platform=\"bale\"} 1.0\n"), text);
     assertTrue(text.contains(
-        "peyvand_items_redelivered_total{platform=\"bale\",kind=\"group\"} 1\n"), text);
+        "peyvand_items_redelivered_total{kind=\"group\",platform=\"bale\"} 1.0\n"), text);
     assertTrue(text.contains(
-        "peyvand_items_acknowledged_total{platform=\"bale\",kind=\"direct\"} 3\n"), text);
+        "peyvand_items_acknowledged_total{kind=\"direct\",platform=\"bale\"} 3.0\n"), text);
     assertTrue(text.contains(
-        "peyvand_items_acknowledged_total{platform=\"bale\",kind=\"status\"} 0\n"), text);
+        "peyvand_items_acknowledged_total{kind=\"status\",platform=\"bale\"} 0.0\n"), text);
     // statuses are never submitted: no such series for accepted
     assertFalse(text.contains(
-        "peyvand_messages_accepted_total{platform=\"eitaa\",kind=\"status\"}"), text);
-    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"grpc\"} 1\n"), text);
-    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"websocket\"} 1\n"),
+        "peyvand_messages_accepted_total{kind=\"status\",platform=\"eitaa\"}"), text);
+    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"grpc\"} 1.0\n"), text);
+    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"websocket\"} 1.0\n"),
         text);
     assertTrue(text.contains("peyvand_persist_seconds_count{entity=\"mailbox\"} 1\n"), text);
     assertTrue(text.contains("peyvand_persist_seconds_count{entity=\"group\"} 0\n"), text);
@@ -58,5 +65,32 @@ class MessageMetricsTest {
       assertTrue(text.contains("# TYPE " + name + " "), name);
     }
     assertEquals(1, metrics.sessions("bale", "grpc"));
+  }
+
+  @Test
+  void latenciesFallInCumulativeBucketsWithSumAndCountInSeconds() {
+    MessageMetrics metrics = new MessageMetrics();
+    long now = System.nanoTime();
+    metrics.persisted(MessageMetrics.Entity.GROUP, now - 200_000); // 0.2 ms: the first bucket
+    metrics.persisted(MessageMetrics.Entity.GROUP, now - 30_000_000); // 30 ms: le="0.05"
+    metrics.persisted(MessageMetrics.Entity.GROUP, now - 60_000_000_000L); // 60 s: only +Inf
+    metrics.persisted(MessageMetrics.Entity.GROUP, now + 5_000_000_000L); // a step back: 0
+    String text = rendered(metrics);
+    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.001\"} 2\n"),
+        text);
+    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.025\"} 2\n"),
+        text);
+    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.05\"} 3\n"),
+        text);
+    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"10.0\"} 3\n"),
+        text);
+    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"+Inf\"} 4\n"),
+        text);
+    assertTrue(text.contains("peyvand_persist_seconds_count{entity=\"group\"} 4\n"), text);
+    Matcher sum = Pattern.compile("peyvand_persist_seconds_sum\\{entity=\"group\"} ([0-9.]+)\n")
+        .matcher(text);
+    assertTrue(sum.find(), text);
+    double seconds = Double.parseDouble(sum.group(1));
+    assertTrue(seconds >= 60.03 && seconds < 61, "the sum in seconds: " + seconds);
   }
 }

@@ -97,7 +97,7 @@ class MetricsIT {
       rubikaWs.sendText("not a frame");
       assertEquals(ErrorCode.INVALID_FRAME, rubikaWs.expect(ServerFrame::hasError, WAIT)
           .getError().getError().getCode());
-      expected.put("peyvand_refusals_total{platform=\"unidentified\",code=\"INVALID_FRAME\"}",
+      expected.put("peyvand_refusals_total{code=\"INVALID_FRAME\",platform=\"unidentified\"}",
           1L);
 
       // Three messages accepted, one repeated (duplicate), one spoofed sender (refused).
@@ -148,19 +148,19 @@ class MetricsIT {
       bale.session.ack(user("bale:bob"), again.getSequence());
       eitaa.next(f -> f.hasDelivery() && f.getDelivery().hasStatus());
 
-      expected.put("peyvand_messages_accepted_total{platform=\"eitaa\",kind=\"direct\"}", 3L);
-      expected.put("peyvand_messages_duplicate_total{platform=\"eitaa\",kind=\"direct\"}", 1L);
-      expected.put("peyvand_items_delivered_total{platform=\"bale\",kind=\"direct\"}", 3L);
-      expected.put("peyvand_items_redelivered_total{platform=\"bale\",kind=\"direct\"}", 1L);
-      expected.put("peyvand_items_acknowledged_total{platform=\"bale\",kind=\"direct\"}", 3L);
-      expected.put("peyvand_items_delivered_total{platform=\"eitaa\",kind=\"status\"}", 3L);
-      expected.put("peyvand_items_redelivered_total{platform=\"eitaa\",kind=\"status\"}", 0L);
-      expected.put("peyvand_items_acknowledged_total{platform=\"eitaa\",kind=\"status\"}", 2L);
-      expected.put("peyvand_items_delivered_total{platform=\"eitaa\",kind=\"direct\"}", 0L);
-      expected.put("peyvand_items_delivered_total{platform=\"bale\",kind=\"status\"}", 0L);
-      expected.put("peyvand_refusals_total{platform=\"eitaa\",code=\"SENDER_NOT_ON_PLATFORM\"}",
+      expected.put("peyvand_messages_accepted_total{kind=\"direct\",platform=\"eitaa\"}", 3L);
+      expected.put("peyvand_messages_duplicate_total{kind=\"direct\",platform=\"eitaa\"}", 1L);
+      expected.put("peyvand_items_delivered_total{kind=\"direct\",platform=\"bale\"}", 3L);
+      expected.put("peyvand_items_redelivered_total{kind=\"direct\",platform=\"bale\"}", 1L);
+      expected.put("peyvand_items_acknowledged_total{kind=\"direct\",platform=\"bale\"}", 3L);
+      expected.put("peyvand_items_delivered_total{kind=\"status\",platform=\"eitaa\"}", 3L);
+      expected.put("peyvand_items_redelivered_total{kind=\"status\",platform=\"eitaa\"}", 0L);
+      expected.put("peyvand_items_acknowledged_total{kind=\"status\",platform=\"eitaa\"}", 2L);
+      expected.put("peyvand_items_delivered_total{kind=\"direct\",platform=\"eitaa\"}", 0L);
+      expected.put("peyvand_items_delivered_total{kind=\"status\",platform=\"bale\"}", 0L);
+      expected.put("peyvand_refusals_total{code=\"SENDER_NOT_ON_PLATFORM\",platform=\"eitaa\"}",
           1L);
-      expected.put("peyvand_refusals_total{platform=\"bale\",code=\"UNKNOWN_SEQUENCE\"}", 1L);
+      expected.put("peyvand_refusals_total{code=\"UNKNOWN_SEQUENCE\",platform=\"bale\"}", 1L);
       expected.put("peyvand_submit_seconds_count{kind=\"direct\",result=\"accepted\"}", 3L);
       expected.put("peyvand_submit_seconds_count{kind=\"direct\",result=\"duplicate\"}", 1L);
       expected.put("peyvand_submit_seconds_count{kind=\"direct\",result=\"refused\"}", 1L);
@@ -246,18 +246,18 @@ class MetricsIT {
               GroupAcknowledge.newBuilder().setGroup(fam).setUpToSequence(d.getSequence()))
               .build());
         } while (!d.hasPost());
-        String labels = "{platform=\"" + platform.getKey() + "\",kind=\"group\"}";
+        String labels = "{kind=\"group\",platform=\"" + platform.getKey() + "\"}";
         expected.put("peyvand_items_delivered_total" + labels, first);
         expected.put("peyvand_items_redelivered_total" + labels, again);
         expected.put("peyvand_items_acknowledged_total" + labels, (long) sequences.size());
       }
-      expected.put("peyvand_messages_accepted_total{platform=\"eitaa\",kind=\"group\"}", 1L);
+      expected.put("peyvand_messages_accepted_total{kind=\"group\",platform=\"eitaa\"}", 1L);
       expected.put("peyvand_submit_seconds_count{kind=\"group\",result=\"accepted\"}", 1L);
       expected.put("peyvand_submit_seconds_count{kind=\"group\",result=\"refused\"}", 1L);
-      expected.put("peyvand_refusals_total{platform=\"bale\",code=\"NOT_PERMITTED\"}", 1L);
-      expected.put("peyvand_refusals_total{platform=\"eitaa\",code=\"GROUP_EXISTS\"}", 1L);
+      expected.put("peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"bale\"}", 1L);
+      expected.put("peyvand_refusals_total{code=\"GROUP_EXISTS\",platform=\"eitaa\"}", 1L);
       // The bale members' item and the post, at least: the counts above come from the frames.
-      assertTrue(expected.get("peyvand_items_delivered_total{platform=\"bale\",kind=\"group\"}")
+      assertTrue(expected.get("peyvand_items_delivered_total{kind=\"group\",platform=\"bale\"}")
           >= 2, expected.toString());
     } finally {
       groups.close();

@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
 class SecurityEventsTest {
+
+  private static String rendered(SecurityEvents events) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    events.registerIn(registry);
+    return Prometheus.text(registry);
+  }
 
   @Test
   void refusalsAreCountedByPlatformAndCode() {
@@ -17,10 +24,9 @@ class SecurityEventsTest {
     events.refused("eitaa", "ack", ErrorCodes.error(ErrorCode.UNKNOWN_SEQUENCE, "z"));
     assertEquals(2L, events.counts().get("bale NOT_PERMITTED"));
     assertEquals(1L, events.counts().get("eitaa UNKNOWN_SEQUENCE"));
-    StringBuilder out = new StringBuilder();
-    events.render(out);
-    assertTrue(out.toString().contains(
-        "peyvand_refusals_total{platform=\"bale\",code=\"NOT_PERMITTED\"} 2"), out.toString());
+    String text = rendered(events);
+    assertTrue(text.contains(
+        "peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"bale\"} 2"), text);
   }
 
   @Test
@@ -39,8 +45,14 @@ class SecurityEventsTest {
     events.sessionsClosedByRevocation(0);
     events.sessionsClosedByRevocation(3);
     assertEquals(3, events.sessionsClosedByRevocation());
-    StringBuilder out = new StringBuilder();
-    events.render(out);
-    assertTrue(out.toString().contains("peyvand_revoked_sessions_closed_total 3"));
+    assertTrue(rendered(events).contains("peyvand_revoked_sessions_closed_total 3"));
+  }
+
+  @Test
+  void aClaimedPlatformIdIsEscapedInItsLabel() {
+    SecurityEvents events = new SecurityEvents();
+    events.refused("a\"b\\c\nd", "connect", ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM, "x"));
+    String text = rendered(events);
+    assertTrue(text.contains("platform=\"a\\\"b\\\\c\\nd\"} 1"), text);
   }
 }
