@@ -1,8 +1,6 @@
 package io.peyvand.broker;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,15 +78,6 @@ public final class BrokerProcess implements AutoCloseable {
         .start();
     return new BrokerProcess(process, name, grpcPort, httpPort, log);
   }
-
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Waits until {@code /health/ready} answers 200; fails if the process exits first. */
   public void awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

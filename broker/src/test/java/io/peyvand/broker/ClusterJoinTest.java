@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.peyvand.persistence.testkit.Ports;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +55,8 @@ class ClusterJoinTest {
 
   @Test
   void twoNodesFormOneClusterThroughDiscoveryWithoutSeedNodes() throws Exception {
-    int a = freePort();
-    int b = freePort();
+    int a = Ports.free();
+    int b = Ports.free();
     ActorSystem<Void> nodeA = ActorSystem.create(Behaviors.empty(), "ClusterJoinTest", node(a, a, b));
     ActorSystem<Void> nodeB = ActorSystem.create(Behaviors.empty(), "ClusterJoinTest", node(b, a, b));
     try {
@@ -84,7 +83,7 @@ class ClusterJoinTest {
 
   @Test
   void bootstrapWithSeedNodesIsRefused() throws Exception {
-    int a = freePort();
+    int a = Ports.free();
     ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), "ClusterJoinTest",
         ConfigFactory.parseString("pekko.cluster.seed-nodes = [\"pekko://ClusterJoinTest@127.0.0.1:1\"]")
             .withFallback(node(a, a)));
@@ -132,11 +131,5 @@ class ClusterJoinTest {
       }
     }
     return up;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

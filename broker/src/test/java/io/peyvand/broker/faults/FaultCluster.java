@@ -7,6 +7,7 @@ import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
+import io.peyvand.persistence.testkit.Ports;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import java.io.IOException;
@@ -32,21 +33,21 @@ final class FaultCluster implements AutoCloseable {
   static final List<String> PLATFORMS = List.of("rubika", "eitaa", "bale", "soroush");
 
   /** The ports of one node, fixed for the life of the cluster. */
-  record Ports(int grpc, int http, int artery) {}
+  record NodePorts(int grpc, int http, int artery) {}
 
   private final Path dir;
   private final String keyspace;
   private final CassandraNodeSettings cassandraSettings;
   private final boolean ownCassandra;
   private volatile CassandraNode cassandra;
-  private final List<Ports> ports;
+  private final List<NodePorts> ports;
   private final BrokerProcess[] nodes;
   private final boolean[] paused;
   private final Consumer<String> log;
   private CqlSession session;
 
   private FaultCluster(Path dir, String keyspace, CassandraNode cassandra, boolean ownCassandra,
-      List<Ports> ports, Consumer<String> log) {
+      List<NodePorts> ports, Consumer<String> log) {
     this.dir = dir;
     this.keyspace = keyspace;
     this.cassandra = cassandra;
@@ -66,10 +67,10 @@ final class FaultCluster implements AutoCloseable {
   static FaultCluster create(Path dir, String keyspace, CassandraNode cassandra,
       boolean ownCassandra, int maxNodes, Consumer<String> log) throws IOException {
     Files.createDirectories(dir);
-    List<Ports> ports = new ArrayList<>();
-    int[] free = SharedCassandra.freePorts(maxNodes * 3);
+    List<NodePorts> ports = new ArrayList<>();
+    int[] free = Ports.free(maxNodes * 3);
     for (int i = 0; i < maxNodes; i++) {
-      ports.add(new Ports(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
+      ports.add(new NodePorts(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
     }
     FaultCluster cluster = new FaultCluster(dir, keyspace, cassandra, ownCassandra, ports, log);
     cluster.session = CqlSessions.open(cassandra.settings().address(),
@@ -85,7 +86,7 @@ final class FaultCluster implements AutoCloseable {
    * stops it.
    */
   static CassandraNode ownCassandra(Path dir) {
-    int[] free = SharedCassandra.freePorts(3);
+    int[] free = Ports.free(3);
     return CassandraNode.start(new CassandraNodeSettings(dir.toAbsolutePath(), "127.0.0.1",
         free[0], free[1], free[2], System.getProperty("peyvand.test.cassandra-heap", "768M"),
         "peyvand-faults", "periodic", Duration.ofSeconds(180), Duration.ofSeconds(60)));
@@ -132,7 +133,7 @@ final class FaultCluster implements AutoCloseable {
     if (nodes[i] != null && nodes[i].isAlive()) {
       throw new IllegalStateException("node-" + (i + 1) + " is still running");
     }
-    Ports p = ports.get(i);
+    NodePorts p = ports.get(i);
     nodes[i] = BrokerProcess.launch(dir, "node-" + (i + 1), config(p), p.grpc(), p.http(),
         List.of("-Xms128m", "-Xmx512m",
             "-Dlogback.configurationFile=peyvand-faults-node-logback.xml"));
@@ -220,7 +221,7 @@ final class FaultCluster implements AutoCloseable {
     }
   }
 
-  private String config(Ports p) {
+  private String config(NodePorts p) {
     String seeds = List.of(ports.get(0), ports.get(1)).stream()
         .map(s -> "\"pekko://peyvand@127.0.0.1:" + s.artery() + "\"")
         .collect(Collectors.joining(", "));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.BrokerProcess;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.persistence.testkit.Ports;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -56,8 +57,8 @@ class CrashRecoveryIT {
         ]
         """.formatted(cassandra.keyspace(), cassandra.node().settings().cqlContactPoint());
     Path dir = Path.of("target", "crash-recovery");
-    int grpc = BrokerProcess.freePort();
-    int http = BrokerProcess.freePort();
+    int grpc = Ports.free();
+    int http = Ports.free();
 
     Set<String> accepted = new HashSet<>();
     try (BrokerProcess first = BrokerProcess.start(dir, "first", config, grpc, http)) {

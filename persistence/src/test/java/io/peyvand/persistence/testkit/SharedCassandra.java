@@ -3,8 +3,6 @@ package io.peyvand.persistence.testkit;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,7 @@ public final class SharedCassandra {
   public static synchronized CassandraNode node() {
     if (node == null || !node.isAlive()) {
       Path dir = Path.of("target", "test-cassandra", Long.toString(ProcessHandle.current().pid()));
-      int[] ports = freePorts(3);
+      int[] ports = Ports.free(3);
       CassandraNodeSettings settings = new CassandraNodeSettings(dir, "127.0.0.1", ports[0],
           ports[1], ports[2], System.getProperty("peyvand.test.cassandra-heap", "768M"),
           "peyvand-test", "periodic", Duration.ofSeconds(180), Duration.ofSeconds(30));
@@ -37,31 +35,6 @@ public final class SharedCassandra {
       }, "peyvand-test-cassandra-cleanup"));
     }
     return node;
-  }
-
-  /** {@code count} distinct ports free on this machine now (probe sockets, closed again). */
-  public static int[] freePorts(int count) {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          if (s != null) {
-            s.close();
-          }
-        } catch (IOException ignored) {
-          // closing a probe socket
-        }
-      }
-    }
   }
 
   private static void deleteQuietly(Path dir) {
