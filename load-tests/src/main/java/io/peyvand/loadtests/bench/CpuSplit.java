@@ -1,5 +1,6 @@
 package io.peyvand.loadtests.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,16 +71,27 @@ public final class CpuSplit {
     }
 
     /** The same as a JSON object: seconds and percents per part. */
-    public String json() {
-      String each = shares.stream().map(s -> "\"" + s.name() + "\":" + (s.cpuNanos() < 0 ? "null"
-              : String.format(Locale.ROOT, "{\"pid\":%d,\"cpuSec\":%.2f,\"percent\":%.1f}",
-                  s.pid(), s.cpuNanos() / 1e9, percent(s.cpuNanos()))))
-          .collect(Collectors.joining(","));
+    public ObjectNode json() {
+      ObjectNode o = Json.object();
+      for (Share s : shares) {
+        if (s.cpuNanos() < 0) {
+          o.putNull(s.name());
+        } else {
+          ObjectNode part = o.putObject(s.name());
+          part.put("pid", s.pid());
+          part.put("cpuSec", Json.fixed(s.cpuNanos() / 1e9, 2));
+          part.put("percent", Json.fixed(percent(s.cpuNanos()), 1));
+        }
+      }
       long other = otherNanos();
-      return "{" + each + (shares.isEmpty() ? "" : ",") + String.format(Locale.ROOT,
-          "\"otherPercent\":%s,\"wallSec\":%.2f,\"cores\":%d}",
-          other < 0 ? "null" : String.format(Locale.ROOT, "%.1f", percent(other)),
-          wallNanos / 1e9, cores);
+      if (other < 0) {
+        o.putNull("otherPercent");
+      } else {
+        o.put("otherPercent", Json.fixed(percent(other), 1));
+      }
+      o.put("wallSec", Json.fixed(wallNanos / 1e9, 2));
+      o.put("cores", cores);
+      return o;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.peyvand.loadtests.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.loadtests.bench.FanoutLedger.FanoutTally;
 import io.peyvand.protocol.v1.ErrorCode;
 import java.util.ArrayList;
@@ -120,7 +122,7 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
           ms(t.submitToAccepted().value(0.99)), ms(t.submitToDelivered().value(0.5)),
           ms(t.submitToDelivered().value(0.99)), ms(t.submitToDelivered().max()), g.lost(),
           t.unflaggedDuplicates(), t.outOfOrder(), t.redelivered(), t.refused(),
-          codes(t.refusedByCode(), "(", ")", "="), t.unanswered(),
+          codes(t.refusedByCode()), t.unanswered(),
           g.settled() ? "" : " (not settled within the grace period)"));
       if (g.cpu() != null) {
         out.append('\n').append("    measured phase ").append(g.cpu().line());
@@ -164,100 +166,89 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
 
   /** Everything as one JSON object. */
   String json() {
-    return "{" + String.join(",",
-        field("scenario", quote("fanout")),
-        field("platformIds", platforms.stream().map(FanoutReport::quote)
-            .collect(Collectors.joining(",", "[", "]"))),
-        field("posts", posts),
-        field("inFlight", inFlight),
-        field("warmup", warmup),
-        field("channelWarmup", channelWarmup),
-        field("seed", seed),
-        field("sizeMix", quote(sizeMix)),
-        field("runId", quote(runId)),
-        field("groups", groups.stream().map(FanoutReport::json)
-            .collect(Collectors.joining(",", "[", "]"))),
-        field("earlierRounds", earlier.stream().map(FanoutReport::json)
-            .collect(Collectors.joining(",", "[", "]"))),
-        field("channelSkipped", channelSkipped == null ? "null" : quote(channelSkipped)),
-        field("channels", channels.stream().map(FanoutReport::json)
-            .collect(Collectors.joining(",", "[", "]"))),
-        field("ok", !failed())) + "}";
+    ObjectNode o = Json.object();
+    o.put("scenario", "fanout");
+    platforms.forEach(o.putArray("platformIds")::add);
+    o.put("posts", posts);
+    o.put("inFlight", inFlight);
+    o.put("warmup", warmup);
+    o.put("channelWarmup", channelWarmup);
+    o.put("seed", seed);
+    o.put("sizeMix", sizeMix);
+    o.put("runId", runId);
+    ArrayNode groupsNode = o.putArray("groups");
+    groups.forEach(g -> groupsNode.add(json(g)));
+    ArrayNode earlierNode = o.putArray("earlierRounds");
+    earlier.forEach(g -> earlierNode.add(json(g)));
+    o.put("channelSkipped", channelSkipped);
+    ArrayNode channelsNode = o.putArray("channels");
+    channels.forEach(c -> channelsNode.add(json(c)));
+    o.put("ok", !failed());
+    return Json.text(o);
   }
 
-  private static String json(GroupFanout.Result g) {
-    FanoutTally t = g.measured();
-    return "{" + String.join(",",
-        field("group", quote(g.group())),
-        field("members", g.total()),
-        field("membersPerPlatform", counts(g.members())),
-        field("setupSec", round(g.setupNanos() / 1e9)),
-        field("setupItems", g.setupItems()),
-        tally(t),
-        field("lost", g.lost()),
-        field("settled", g.settled()),
-        field("cpu", g.cpu() == null ? "null" : g.cpu().json())) + "}";
+  private static ObjectNode json(GroupFanout.Result g) {
+    ObjectNode o = Json.object();
+    o.put("group", g.group());
+    o.put("members", g.total());
+    o.set("membersPerPlatform", Json.counts(g.members()));
+    o.put("setupSec", Json.fixed(g.setupNanos() / 1e9, 1));
+    o.put("setupItems", g.setupItems());
+    tally(o, g.measured());
+    o.put("lost", g.lost());
+    o.put("settled", g.settled());
+    o.set("cpu", g.cpu() == null ? null : g.cpu().json());
+    return o;
   }
 
-  private static String json(ChannelFanout.Result c) {
+  private static ObjectNode json(ChannelFanout.Result c) {
     FanoutTally t = c.measured();
-    return "{" + String.join(",",
-        field("channel", quote(c.channel())),
-        field("subscribers", c.subscribers()),
-        field("subscribersPerPlatform", counts(c.counted())),
-        field("bulkSubscribeCalls", c.calls()),
-        field("subscribeSec", round(c.subscribeNanos() / 1e9)),
-        field("subscriptionsPerSec", round(c.subscriptionsPerSecond())),
-        field("countedSec", round(c.countedNanos() / 1e9)),
-        tally(t),
-        field("lost", t.lost() + c.lostWarmup()),
-        field("rateLimitedRetries", c.rateLimitedRetries()),
-        field("heapAfterGcBeforeBytes", c.heapBefore() == null ? "null"
-            : c.heapBefore().afterGcBytes()),
-        field("heapAfterGcAfterBytes", c.heapAfter() == null ? "null"
-            : c.heapAfter().afterGcBytes()),
-        field("heapForcedGc", c.heapAfter() != null && c.heapAfter().forcedGc()),
-        field("cpu", c.cpu() == null ? "null" : c.cpu().json())) + "}";
+    ObjectNode o = Json.object();
+    o.put("channel", c.channel());
+    o.put("subscribers", c.subscribers());
+    o.set("subscribersPerPlatform", Json.counts(c.counted()));
+    o.put("bulkSubscribeCalls", c.calls());
+    o.put("subscribeSec", Json.fixed(c.subscribeNanos() / 1e9, 1));
+    o.put("subscriptionsPerSec", Json.fixed(c.subscriptionsPerSecond(), 1));
+    o.put("countedSec", Json.fixed(c.countedNanos() / 1e9, 1));
+    tally(o, t);
+    o.put("lost", t.lost() + c.lostWarmup());
+    o.put("rateLimitedRetries", c.rateLimitedRetries());
+    o.put("heapAfterGcBeforeBytes", c.heapBefore() == null ? null
+        : c.heapBefore().afterGcBytes());
+    o.put("heapAfterGcAfterBytes", c.heapAfter() == null ? null
+        : c.heapAfter().afterGcBytes());
+    o.put("heapForcedGc", c.heapAfter() != null && c.heapAfter().forcedGc());
+    o.set("cpu", c.cpu() == null ? null : c.cpu().json());
+    return o;
   }
 
-  private static String tally(FanoutTally t) {
-    return String.join(",",
-        field("posts", t.posts()),
-        field("accepted", t.accepted()),
-        field("acceptedPerSec", round(t.acceptedPerSecond())),
-        field("deliveries", t.deliveries()),
-        field("deliveriesPerSec", round(t.deliveriesPerSecond())),
-        field("frames", t.frames()),
-        field("submitAcceptedMs", latencies(t.submitToAccepted())),
-        field("submitDeliveredMs", latencies(t.submitToDelivered())),
-        field("submitDeliveredAllMs", latencies(t.submitToAllDelivered())),
-        field("unflaggedDups", t.unflaggedDuplicates()),
-        field("outOfOrder", t.outOfOrder()),
-        field("redelivered", t.redelivered()),
-        field("refused", t.refused()),
-        field("refusedByCode", codes(t.refusedByCode(), "{", "}", ":")),
-        field("unanswered", t.unanswered()));
+  private static void tally(ObjectNode o, FanoutTally t) {
+    o.put("posts", t.posts());
+    o.put("accepted", t.accepted());
+    o.put("acceptedPerSec", Json.fixed(t.acceptedPerSecond(), 1));
+    o.put("deliveries", t.deliveries());
+    o.put("deliveriesPerSec", Json.fixed(t.deliveriesPerSecond(), 1));
+    o.put("frames", t.frames());
+    o.set("submitAcceptedMs", latencies(t.submitToAccepted()));
+    o.set("submitDeliveredMs", latencies(t.submitToDelivered()));
+    o.set("submitDeliveredAllMs", latencies(t.submitToAllDelivered()));
+    o.put("unflaggedDups", t.unflaggedDuplicates());
+    o.put("outOfOrder", t.outOfOrder());
+    o.put("redelivered", t.redelivered());
+    o.put("refused", t.refused());
+    o.set("refusedByCode", Report.byCode(t.refusedByCode()));
+    o.put("unanswered", t.unanswered());
   }
 
-  private static String counts(Map<String, Long> counts) {
-    return counts.entrySet().stream().map(e -> quote(e.getKey()) + ":" + e.getValue())
-        .collect(Collectors.joining(",", "{", "}"));
-  }
-
-  private static String latencies(Percentiles p) {
-    return "{\"p50\":" + ms(p.value(0.5)) + ",\"p99\":" + ms(p.value(0.99)) + ",\"max\":"
-        + ms(p.max()) + ",\"count\":" + p.count() + "}";
-  }
-
-  private static String codes(Map<ErrorCode, Integer> refused, String open, String close,
-      String separator) {
-    if (refused.isEmpty() && separator.equals("=")) {
-      return "";
-    }
-    return refused.entrySet().stream()
-        .map(e -> (separator.equals(":") ? quote(e.getKey().name()) : e.getKey().name())
-            + separator + e.getValue())
-        .collect(Collectors.joining(",", open, close));
+  /** p50, p99 and max in milliseconds, and the count. */
+  private static ObjectNode latencies(Percentiles p) {
+    ObjectNode o = Json.object();
+    o.put("p50", Json.ms(p.value(0.5)));
+    o.put("p99", Json.ms(p.value(0.99)));
+    o.put("max", Json.ms(p.max()));
+    o.put("count", p.count());
+    return o;
   }
 
   /**
@@ -276,23 +267,18 @@ record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
     return reading == null ? "?" : reading.text();
   }
 
+  /** Refusals as {@code (CODE=n,...)} for the text lines, nothing when there were none. */
+  private static String codes(Map<ErrorCode, Integer> refused) {
+    return refused.isEmpty() ? "" : refused.entrySet().stream()
+        .map(e -> e.getKey().name() + "=" + e.getValue())
+        .collect(Collectors.joining(",", "(", ")"));
+  }
+
   private static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
   }
 
   private static String fixed(double value) {
     return value < 0 ? "?" : String.format(Locale.ROOT, "%.2f", value);
-  }
-
-  private static String round(double value) {
-    return String.format(Locale.ROOT, "%.1f", value);
-  }
-
-  private static String field(String name, Object value) {
-    return quote(name) + ":" + value;
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

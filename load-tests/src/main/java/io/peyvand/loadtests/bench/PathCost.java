@@ -1,5 +1,6 @@
 package io.peyvand.loadtests.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.PrintStream;
@@ -77,18 +78,18 @@ final class PathCost {
       return String.join(" ", parts);
     }
 
-    String json(long messages) {
-      List<String> fields = new ArrayList<>();
+    ObjectNode json(long messages) {
+      ObjectNode o = Json.object();
+      ObjectNode per = o.putObject("perMessage");
       for (String name : BROKER_COUNTERS) {
-        fields.add("\"" + name + "\":" + perJson(broker(name), messages));
+        perJson(per, name, broker(name), messages);
       }
-      fields.add("\"actorMessages\":" + perJson(actorMessages(), messages));
-      fields.add("\"actorMessagesByKind\":" + actorMessagesByKind().entrySet().stream()
-          .map(e -> "\"" + e.getKey() + "\":" + perJson(e.getValue(), messages))
-          .collect(Collectors.joining(",", "{", "}")));
-      fields.add("\"cassandraWrites\":" + tablesJson(writes, messages));
-      fields.add("\"cassandraReads\":" + tablesJson(reads, messages));
-      return "{\"perMessage\":{" + String.join(",", fields) + "}}";
+      perJson(per, "actorMessages", actorMessages(), messages);
+      ObjectNode byKind = per.putObject("actorMessagesByKind");
+      actorMessagesByKind().forEach((kind, n) -> perJson(byKind, kind, n, messages));
+      tablesJson(per.putObject("cassandraWrites"), writes, messages);
+      tablesJson(per.putObject("cassandraReads"), reads, messages);
+      return o;
     }
 
     private static String tables(String name, Map<String, Long> byTable, long messages) {
@@ -99,18 +100,24 @@ final class PathCost {
           .collect(Collectors.joining(" ")) + ")";
     }
 
-    private static String tablesJson(Map<String, Long> byTable, long messages) {
-      return byTable.entrySet().stream().filter(e -> e.getValue() > 0)
-          .map(e -> "\"" + e.getKey() + "\":" + perJson(e.getValue(), messages))
-          .collect(Collectors.joining(",", "{", "}"));
+    private static void tablesJson(ObjectNode into, Map<String, Long> byTable, long messages) {
+      byTable.forEach((table, n) -> {
+        if (n > 0) {
+          perJson(into, table, n, messages);
+        }
+      });
     }
 
     private static String per(String name, double count, long messages) {
       return name + "=" + (count < 0 ? "?" : String.format(Locale.ROOT, "%.2f", count / messages));
     }
 
-    private static String perJson(double count, long messages) {
-      return count < 0 ? "null" : String.format(Locale.ROOT, "%.3f", count / messages);
+    private static void perJson(ObjectNode into, String name, double count, long messages) {
+      if (count < 0) {
+        into.putNull(name);
+      } else {
+        into.put(name, Json.fixed(count / messages, 3));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.peyvand.loadtests.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.protocol.v1.ErrorCode;
 import java.util.List;
 import java.util.Locale;
@@ -121,93 +122,100 @@ record Report(String scenario, List<String> platforms, int users, int inFlight, 
         ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
         ms(t.submitToDelivered().value(0.999)), ms(t.submitToDelivered().max()),
         lost, t.unflaggedDuplicates(), t.redelivered(), t.redeliveredUnseen(), t.refusedTotal(),
-        t.refused().isEmpty() ? "" : codes(t.refused(), "(", ")", "="),
+        t.refused().isEmpty() ? "" : codes(t.refused()),
         t.unanswered(), t.duplicates(), t.statuses());
   }
 
   /** The same as one JSON object. */
   String json() {
     Tally t = measured;
-    return "{" + String.join(",",
-        field("scenario", quote(scenario)),
-        field("platforms", platforms.size()),
-        field("platformIds", platforms.stream().map(Report::quote)
-            .collect(Collectors.joining(",", "[", "]"))),
-        field("users", users),
-        field("inFlight", inFlight),
-        field("rate", rate),
-        field("warmup", warmup),
-        field("seed", seed),
-        field("sizeMix", quote(sizeMix)),
-        field("runId", quote(runId)),
-        field("messages", t.messages()),
-        field("accepted", t.accepted()),
-        field("acceptedPerSec", round(t.acceptedPerSecond())),
-        field("delivered", t.delivered()),
-        field("deliveredPerSec", round(t.deliveredPerSecond())),
-        field("submitAcceptedMs", latencies(t.submitToAccepted())),
-        field("submitDeliveredMs", latencies(t.submitToDelivered())),
-        field("lost", lost),
-        field("unflaggedDups", t.unflaggedDuplicates()),
-        field("redelivered", t.redelivered()),
-        field("redeliveredUnseen", t.redeliveredUnseen()),
-        field("refused", t.refusedTotal()),
-        field("refusedByCode", codes(t.refused(), "{", "}", ":")),
-        field("unanswered", t.unanswered()),
-        field("duplicates", t.duplicates()),
-        field("statuses", t.statuses()),
-        field("foreign", t.foreign()),
-        field("cassandraCeilingPerSec", ceiling == null ? "null" : round(ceiling.rowsPerSecond())),
-        field("ratio", ceiling == null ? "null" : String.format(Locale.ROOT, "%.4f", ratio())),
-        field("ceiling", ceiling == null ? "null" : "{" + String.join(",",
-            field("contactPoint", quote(ceiling.contactPoint())),
-            field("cassandraVersion", quote(ceiling.cassandraVersion())),
-            field("rows", ceiling.rows()),
-            field("averageRowBytes", round(ceiling.averageRowBytes())),
-            field("inFlight", ceiling.inFlight()),
-            field("seconds", round(ceiling.nanos() / 1e9)),
-            field("failed", ceiling.failed())) + "}"),
-        field("cpu", cpu == null ? "null" : cpu.json()),
-        field("ceilingCpu", ceiling == null || ceiling.cpu() == null ? "null"
-            : ceiling.cpu().json()),
-        field("brokerCpuMicrosPerMsg", perMessageJson(cpuMicrosPerMessage("broker"))),
-        field("cassandraCpuMicrosPerMsg", perMessageJson(cpuMicrosPerMessage("cassandra"))),
-        field("cost", cost == null ? "null" : cost.json(measured.messages())),
-        field("ok", !failed())) + "}";
+    ObjectNode o = Json.object();
+    o.put("scenario", scenario);
+    o.put("platforms", platforms.size());
+    platforms.forEach(o.putArray("platformIds")::add);
+    o.put("users", users);
+    o.put("inFlight", inFlight);
+    o.put("rate", rate);
+    o.put("warmup", warmup);
+    o.put("seed", seed);
+    o.put("sizeMix", sizeMix);
+    o.put("runId", runId);
+    o.put("messages", t.messages());
+    o.put("accepted", t.accepted());
+    o.put("acceptedPerSec", Json.fixed(t.acceptedPerSecond(), 1));
+    o.put("delivered", t.delivered());
+    o.put("deliveredPerSec", Json.fixed(t.deliveredPerSecond(), 1));
+    o.set("submitAcceptedMs", latencies(t.submitToAccepted()));
+    o.set("submitDeliveredMs", latencies(t.submitToDelivered()));
+    o.put("lost", lost);
+    o.put("unflaggedDups", t.unflaggedDuplicates());
+    o.put("redelivered", t.redelivered());
+    o.put("redeliveredUnseen", t.redeliveredUnseen());
+    o.put("refused", t.refusedTotal());
+    o.set("refusedByCode", byCode(t.refused()));
+    o.put("unanswered", t.unanswered());
+    o.put("duplicates", t.duplicates());
+    o.put("statuses", t.statuses());
+    o.put("foreign", t.foreign());
+    if (ceiling == null) {
+      o.putNull("cassandraCeilingPerSec");
+      o.putNull("ratio");
+      o.putNull("ceiling");
+    } else {
+      o.put("cassandraCeilingPerSec", Json.fixed(ceiling.rowsPerSecond(), 1));
+      o.put("ratio", Json.fixed(ratio(), 4));
+      ObjectNode c = o.putObject("ceiling");
+      c.put("contactPoint", ceiling.contactPoint());
+      c.put("cassandraVersion", ceiling.cassandraVersion());
+      c.put("rows", ceiling.rows());
+      c.put("averageRowBytes", Json.fixed(ceiling.averageRowBytes(), 1));
+      c.put("inFlight", ceiling.inFlight());
+      c.put("seconds", Json.fixed(ceiling.nanos() / 1e9, 1));
+      c.put("failed", ceiling.failed());
+    }
+    o.set("cpu", cpu == null ? null : cpu.json());
+    o.set("ceilingCpu", ceiling == null || ceiling.cpu() == null ? null : ceiling.cpu().json());
+    perMessage(o, "brokerCpuMicrosPerMsg", cpuMicrosPerMessage("broker"));
+    perMessage(o, "cassandraCpuMicrosPerMsg", cpuMicrosPerMessage("cassandra"));
+    o.set("cost", cost == null ? null : cost.json(measured.messages()));
+    o.put("ok", !failed());
+    return Json.text(o);
   }
 
-  private static String latencies(Percentiles p) {
-    return "{\"p50\":" + ms(p.value(0.5)) + ",\"p99\":" + ms(p.value(0.99)) + ",\"p999\":"
-        + ms(p.value(0.999)) + ",\"max\":"
-        + ms(p.max()) + ",\"count\":" + p.count() + "}";
+  /** p50, p99, p99.9 and max in milliseconds, and the count. */
+  static ObjectNode latencies(Percentiles p) {
+    ObjectNode o = Json.object();
+    o.put("p50", Json.ms(p.value(0.5)));
+    o.put("p99", Json.ms(p.value(0.99)));
+    o.put("p999", Json.ms(p.value(0.999)));
+    o.put("max", Json.ms(p.max()));
+    o.put("count", p.count());
+    return o;
   }
 
-  private static String codes(Map<ErrorCode, Integer> refused, String open, String close,
-      String separator) {
-    return refused.entrySet().stream()
-        .map(e -> (separator.equals(":") ? quote(e.getKey().name()) : e.getKey().name())
-            + separator + e.getValue())
-        .collect(Collectors.joining(",", open, close));
+  /** Refusals by error code name. */
+  static ObjectNode byCode(Map<ErrorCode, Integer> refused) {
+    ObjectNode o = Json.object();
+    refused.forEach((code, n) -> o.put(code.name(), n));
+    return o;
+  }
+
+  private static void perMessage(ObjectNode o, String name, double micros) {
+    if (micros < 0) {
+      o.putNull(name);
+    } else {
+      o.put(name, Json.fixed(micros, 1));
+    }
+  }
+
+  /** Refusals as {@code (CODE=n,...)} for the text line. */
+  private static String codes(Map<ErrorCode, Integer> refused) {
+    return refused.entrySet().stream().map(e -> e.getKey().name() + "=" + e.getValue())
+        .collect(Collectors.joining(",", "(", ")"));
   }
 
   /** Nanoseconds as milliseconds with one decimal. */
   private static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
-  }
-
-  private static String perMessageJson(double micros) {
-    return micros < 0 ? "null" : round(micros);
-  }
-
-  private static String round(double value) {
-    return String.format(Locale.ROOT, "%.1f", value);
-  }
-
-  private static String field(String name, Object value) {
-    return quote(name) + ":" + value;
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

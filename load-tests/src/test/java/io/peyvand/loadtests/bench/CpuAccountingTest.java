@@ -67,7 +67,7 @@ class CpuAccountingTest {
         new CpuSplit.Share("broker", -1, -1)), 1_000_000_000L, 2, -1);
     assertEquals("cpu: broker=? wall=1.0s cores=2", unknownMachine.line());
     assertEquals("{\"broker\":null,\"otherPercent\":null,\"wallSec\":1.00,\"cores\":2}",
-        unknownMachine.json());
+        unknownMachine.json().toString());
   }
 
   @Test
