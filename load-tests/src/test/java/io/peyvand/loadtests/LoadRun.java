@@ -1,10 +1,10 @@
 package io.peyvand.loadtests;
 
-import io.peyvand.loadtests.bench.Ledger;
-import io.peyvand.loadtests.bench.MessageIds;
-import io.peyvand.loadtests.bench.Percentiles;
-import io.peyvand.loadtests.bench.Tally;
-import io.peyvand.loadtests.bench.TrafficModel;
+import io.peyvand.loadtests.bench.ledger.Ledger;
+import io.peyvand.loadtests.bench.harness.MessageIds;
+import io.peyvand.loadtests.bench.harness.Percentiles;
+import io.peyvand.loadtests.bench.ledger.Tally;
+import io.peyvand.loadtests.bench.direct.TrafficModel;
 import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.v1.SessionError;
 import java.security.GeneralSecurityException;

@@ -1,8 +1,8 @@
 package io.peyvand.loadtests;
 
-import io.peyvand.loadtests.bench.ArrivalSchedule;
-import io.peyvand.loadtests.bench.Platforms;
-import io.peyvand.loadtests.bench.TrafficModel;
+import io.peyvand.loadtests.bench.direct.ArrivalSchedule;
+import io.peyvand.loadtests.bench.harness.Platforms;
+import io.peyvand.loadtests.bench.direct.TrafficModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import io.gatling.javaapi.core.Simulation;
-import io.peyvand.loadtests.bench.Tally;
+import io.peyvand.loadtests.bench.ledger.Tally;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.Simulation;
-import io.peyvand.loadtests.bench.Percentiles;
+import io.peyvand.loadtests.bench.harness.Percentiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

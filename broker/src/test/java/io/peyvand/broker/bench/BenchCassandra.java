@@ -2,7 +2,7 @@ package io.peyvand.broker.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.peyvand.loadtests.bench.ListeningProcess;
+import io.peyvand.loadtests.bench.harness.ListeningProcess;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.testkit.SharedCassandra;

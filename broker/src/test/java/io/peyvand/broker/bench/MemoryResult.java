@@ -1,6 +1,6 @@
 package io.peyvand.broker.bench;
 
-import io.peyvand.loadtests.bench.CpuSplit;
+import io.peyvand.loadtests.bench.harness.CpuSplit;
 import java.util.Locale;
 
 /**

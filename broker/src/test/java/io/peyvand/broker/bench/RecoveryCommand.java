@@ -3,7 +3,7 @@ package io.peyvand.broker.bench;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
-import io.peyvand.loadtests.bench.CpuSplit;
+import io.peyvand.loadtests.bench.harness.CpuSplit;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.peyvand.loadtests.bench;
 
+import io.peyvand.loadtests.bench.direct.DirectCommand;
+import io.peyvand.loadtests.bench.fanout.FanoutCommand;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
