@@ -3,59 +3,60 @@ package io.peyvand.broker;
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.group.ChannelSettings;
-import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
-import io.peyvand.broker.serialization.GroupSnapshots;
 import io.peyvand.broker.group.ChannelSubscribers;
-import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupPending;
-import io.peyvand.broker.service.Administration;
-import io.peyvand.broker.service.Operations;
-import io.peyvand.broker.service.Peer;
+import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.ingress.PeerAuthentication;
-import io.peyvand.broker.ingress.grpc.GrpcErrors;
-import io.peyvand.broker.service.limits.AddressLimits;
-import io.peyvand.broker.service.limits.SubmitLimits;
-import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.ingress.grpc.AdminService;
 import io.peyvand.broker.ingress.grpc.DrainingBody;
-import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.GroupsService;
+import io.peyvand.broker.ingress.grpc.GrpcErrors;
+import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.ingress.grpc.Reflection;
+import io.peyvand.broker.ingress.http.HttpEndpoints;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Quota;
+import io.peyvand.broker.observability.ClusterStatus;
+import io.peyvand.broker.observability.Metrics;
+import io.peyvand.broker.observability.Readiness;
+import io.peyvand.broker.observability.SecurityEvents;
+import io.peyvand.broker.observability.ShardingStats;
+import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
+import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
+import io.peyvand.broker.serialization.GroupSnapshots;
 import io.peyvand.broker.serialization.MailboxSnapshots;
+import io.peyvand.broker.service.Administration;
 import io.peyvand.broker.service.LiveSessions;
+import io.peyvand.broker.service.Operations;
+import io.peyvand.broker.service.Peer;
+import io.peyvand.broker.service.limits.AddressLimits;
+import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.broker.tls.ServerTls;
 import io.peyvand.persistence.pending.PendingMailboxStore;
+import io.peyvand.persistence.schema.SchemaMigrator;
+import io.peyvand.persistence.schema.SchemaSettings;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ProtocolLimits;
+import io.peyvand.protocol.grpc.health.v1.Health;
+import io.peyvand.protocol.grpc.health.v1.HealthHandlerFactory;
 import io.peyvand.protocol.v1.Admin;
 import io.peyvand.protocol.v1.AdminHandlerFactory;
 import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.GroupsHandlerFactory;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
-import java.time.Clock;
-import io.peyvand.broker.ingress.http.HttpEndpoints;
-import io.peyvand.broker.observability.ClusterStatus;
-import io.peyvand.broker.observability.Metrics;
-import io.peyvand.broker.observability.Readiness;
-import io.peyvand.broker.observability.ShardingStats;
-import io.peyvand.broker.platform.Platform;
-import io.peyvand.persistence.schema.SchemaMigrator;
-import io.peyvand.persistence.schema.SchemaSettings;
-import io.peyvand.protocol.grpc.health.v1.Health;
-import io.peyvand.protocol.grpc.health.v1.HealthHandlerFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,18 +66,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.net.InetAddress;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
@@ -100,9 +99,9 @@ import org.slf4j.LoggerFactory;
  * port first (so that {@code /health/ready} can say why the node is not ready yet), joins the
  * cluster ({@link ClusterJoin}: seed nodes, Pekko Management bootstrap, or itself), applies the
  * schema (retrying while Cassandra is unreachable), starts the sharded entities, registers the
- * bootstrap platforms, and then opens sessions: WebSocket on the HTTP port ({@code /v1/ws},
- * refused with 503 until then) and the gRPC port, bound last. Main and the
- * integration tests start the broker the same way.
+ * bootstrap platforms, and then opens sessions: WebSocket on the HTTP port ({@code /v1/ws}, refused
+ * with 503 until then) and the gRPC port, bound last. Main and the integration tests start the
+ * broker the same way.
  *
  * <p>With {@code peyvand.tls.enabled} both ports speak TLS 1.3 ({@link ServerTls}); each request's
  * {@link Peer} comes from its client certificate ({@link PeerAuthentication}), the revocation list
@@ -111,7 +110,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
-  /** The session Pekko Persistence's Cassandra plugin uses; shared, not a second connection pool. */
+
+  /**
+   * The session Pekko Persistence's Cassandra plugin uses; shared, not a second connection pool.
+   */
   private static final String CASSANDRA_SESSION = "pekko.persistence.cassandra";
 
   private final ActorSystem<?> system;
@@ -120,8 +122,12 @@ public final class Broker {
   private final ServerBinding http;
   private final ServerBinding grpc;
 
-  private Broker(ActorSystem<?> system, BrokerSettings settings, Readiness readiness,
-      ServerBinding http, ServerBinding grpc) {
+  private Broker(
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      Readiness readiness,
+      ServerBinding http,
+      ServerBinding grpc) {
     this.system = system;
     this.settings = settings;
     this.readiness = readiness;
@@ -130,102 +136,146 @@ public final class Broker {
   }
 
   /**
-   * Starts a broker node in {@code system}; completes when every listener is bound, or fails (a
-   * bad setting, a TLS file that cannot be used, a port taken).
+   * Starts a broker node in {@code system}; completes when every listener is bound, or fails (a bad
+   * setting, a TLS file that cannot be used, a port taken).
    */
   public static CompletionStage<Broker> start(ActorSystem<?> system) {
     BrokerSettings settings;
     Optional<ServerTls> tls;
     try {
       settings = BrokerSettings.fromConfig(system.settings().config());
-      tls = settings.tls().enabled()
-          ? Optional.of(ServerTls.create(settings.tls(), Clock.systemUTC()))
-          : Optional.empty();
+      tls =
+          settings.tls().enabled()
+              ? Optional.of(ServerTls.create(settings.tls(), Clock.systemUTC()))
+              : Optional.empty();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    PeerAuthentication authentication = tls
-        .map(t -> PeerAuthentication.certificates(t.revocations()))
-        .orElseGet(PeerAuthentication::plaintext);
+    PeerAuthentication authentication =
+        tls.map(t -> PeerAuthentication.certificates(t.revocations()))
+            .orElseGet(PeerAuthentication::plaintext);
     SecurityEvents security = new SecurityEvents();
-    LiveSessions live = tls.map(t -> liveSessions(system, settings, t.revocations(), security))
-        .orElseGet(LiveSessions::none);
+    LiveSessions live =
+        tls.map(t -> liveSessions(system, settings, t.revocations(), security))
+            .orElseGet(LiveSessions::none);
     CassandraSession cassandra = CassandraSessionRegistry.get(system).sessionFor(CASSANDRA_SESSION);
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
-    PendingMailboxStore pending = new PendingMailboxStore(cassandra.underlying(),
-        SchemaSettings.fromConfig(system.settings().config()).keyspace(),
-        mailboxes.pendingIndexBuckets());
+    PendingMailboxStore pending =
+        new PendingMailboxStore(
+            cassandra.underlying(),
+            SchemaSettings.fromConfig(system.settings().config()).keyspace(),
+            mailboxes.pendingIndexBuckets());
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
     RevocationList revocations = tls.map(ServerTls::revocations).orElseGet(RevocationList::none);
     Metrics metrics = new Metrics(system, security, revocations);
     ClusterStatus clusterStatus = new ClusterStatus(system);
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-        "peyvand-not-ready", () -> {
-          readiness.stopping();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "peyvand-not-ready",
+            () -> {
+              readiness.stopping();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
 
     readiness.startupStep("binding HTTP");
     CompletableFuture<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
         webSocket = new CompletableFuture<>();
-    ServerBuilder httpServer = Http.get(system)
-        .newServerAt(settings.http().iface(), settings.http().port());
-    CompletionStage<ServerBinding> httpBinding = tls
-        .map(t -> httpServer.enableHttps(t.clientCertificateRequested()))
-        .orElse(httpServer)
-        .bind(new HttpEndpoints(readiness, metrics, clusterStatus, authentication, webSocket)
-            .routes())
-        .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
+    ServerBuilder httpServer =
+        Http.get(system).newServerAt(settings.http().iface(), settings.http().port());
+    CompletionStage<ServerBinding> httpBinding =
+        tls.map(t -> httpServer.enableHttps(t.clientCertificateRequested()))
+            .orElse(httpServer)
+            .bind(
+                new HttpEndpoints(readiness, metrics, clusterStatus, authentication, webSocket)
+                    .routes())
+            .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
-    return httpBinding.thenCompose(http -> ClusterJoin.start(system, settings.join())
-        .thenApply(joining -> http))
-        .thenCompose(http -> {
-      readiness.startupStep("applying the Cassandra schema");
-      return applySchema(system, settings, cassandra)
-          .thenCompose(done -> {
-            readiness.startupStep("starting entities");
-            Platform.init(system);
-            CertificateRevocations.init(system);
-            UserMailbox.init(system, mailboxes, new CassandraPendingRegistry(pending),
-                new MailboxSnapshots(mailboxes.limits()));
-            ChannelSettings channels = ChannelSettings.fromConfig(system.settings().config());
-            GroupSettings groups = GroupSettings.fromConfig(system.settings().config());
-            Group.init(system, groups, channels, GroupPending.of(pending),
-                new GroupSnapshots(groups));
-            ChannelSubscribers.init(system, channels,
-                Group.countSink(system, channels.bucketAskTimeout()),
-                new ChannelSubscriberSnapshots());
-            startSweeps(system, settings, mailboxes, pending);
-            ShardingStats shardingStats = new ShardingStats(system, Map.of(
-                "mailbox", UserMailbox.ENTITY_KEY, "group", Group.ENTITY_KEY,
-                "channel-subscribers", ChannelSubscribers.ENTITY_KEY,
-                "platform", Platform.ENTITY_KEY), Duration.ofSeconds(5));
-            metrics.sharding(shardingStats);
-            clusterStatus.sharding(shardingStats);
-            return registerBootstrapPlatforms(system, settings);
-          })
-          .thenCompose(done -> {
-            readiness.startupStep("binding gRPC");
-            Operations operations = operations(system, settings, security);
-            SessionStreams sessions = sessions(system, settings, mailboxes, operations, live);
-            Administration administration = new Administration(system, operations, revocations,
-                live, security, settings.askTimeout());
-            if (tls.isPresent()) {
-              pollRevocations(system, settings, administration);
-            }
-            webSocket.complete(new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
-                ::handler);
-            return bindGrpc(system, settings, readiness, tls, authentication,
-                new InterconnectService(operations, sessions, Peer.Unverified.INSTANCE,
-                    Optional.empty()),
-                new AdminService(administration, security, Peer.Unverified.INSTANCE),
-                new GroupsService(operations, Peer.Unverified.INSTANCE));
-          })
-          .thenApply(grpc -> {
-            readiness.started();
-            return new Broker(system, settings, readiness, http, grpc);
-          });
-    });
+    return httpBinding
+        .thenCompose(http -> ClusterJoin.start(system, settings.join()).thenApply(joining -> http))
+        .thenCompose(
+            http -> {
+              readiness.startupStep("applying the Cassandra schema");
+              return applySchema(system, settings, cassandra)
+                  .thenCompose(
+                      done -> {
+                        readiness.startupStep("starting entities");
+                        Platform.init(system);
+                        CertificateRevocations.init(system);
+                        UserMailbox.init(
+                            system,
+                            mailboxes,
+                            new CassandraPendingRegistry(pending),
+                            new MailboxSnapshots(mailboxes.limits()));
+                        ChannelSettings channels =
+                            ChannelSettings.fromConfig(system.settings().config());
+                        GroupSettings groups = GroupSettings.fromConfig(system.settings().config());
+                        Group.init(
+                            system,
+                            groups,
+                            channels,
+                            GroupPending.of(pending),
+                            new GroupSnapshots(groups));
+                        ChannelSubscribers.init(
+                            system,
+                            channels,
+                            Group.countSink(system, channels.bucketAskTimeout()),
+                            new ChannelSubscriberSnapshots());
+                        startSweeps(system, settings, mailboxes, pending);
+                        ShardingStats shardingStats =
+                            new ShardingStats(
+                                system,
+                                Map.of(
+                                    "mailbox",
+                                    UserMailbox.ENTITY_KEY,
+                                    "group",
+                                    Group.ENTITY_KEY,
+                                    "channel-subscribers",
+                                    ChannelSubscribers.ENTITY_KEY,
+                                    "platform",
+                                    Platform.ENTITY_KEY),
+                                Duration.ofSeconds(5));
+                        metrics.sharding(shardingStats);
+                        clusterStatus.sharding(shardingStats);
+                        return registerBootstrapPlatforms(system, settings);
+                      })
+                  .thenCompose(
+                      done -> {
+                        readiness.startupStep("binding gRPC");
+                        Operations operations = operations(system, settings, security);
+                        SessionStreams sessions =
+                            sessions(system, settings, mailboxes, operations, live);
+                        Administration administration =
+                            new Administration(
+                                system,
+                                operations,
+                                revocations,
+                                live,
+                                security,
+                                settings.askTimeout());
+                        if (tls.isPresent()) {
+                          pollRevocations(system, settings, administration);
+                        }
+                        webSocket.complete(
+                            new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
+                                ::handler);
+                        return bindGrpc(
+                            system,
+                            settings,
+                            readiness,
+                            tls,
+                            authentication,
+                            new InterconnectService(
+                                operations, sessions, Peer.Unverified.INSTANCE, Optional.empty()),
+                            new AdminService(administration, security, Peer.Unverified.INSTANCE),
+                            new GroupsService(operations, Peer.Unverified.INSTANCE));
+                      })
+                  .thenApply(
+                      grpc -> {
+                        readiness.started();
+                        return new Broker(system, settings, readiness, http, grpc);
+                      });
+            });
   }
 
   public InetSocketAddress grpcAddress() {
@@ -248,28 +298,40 @@ public final class Broker {
     return system;
   }
 
-  private static CompletionStage<Done> applySchema(ActorSystem<?> system, BrokerSettings settings,
-      CassandraSession cassandra) {
+  private static CompletionStage<Done> applySchema(
+      ActorSystem<?> system, BrokerSettings settings, CassandraSession cassandra) {
     if (!settings.applySchema()) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
     SchemaSettings schema = SchemaSettings.fromConfig(system.settings().config());
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     return Patterns.retry(
-        () -> cassandra.underlying().thenApplyAsync(session -> {
-          List<Integer> applied = new SchemaMigrator(session, schema).migrate();
-          if (applied.isEmpty()) {
-            log.info("Cassandra schema is current (keyspace {})", schema.keyspace());
-          } else {
-            log.info("Applied schema migrations {} to keyspace {}", applied, schema.keyspace());
-          }
-          return Done.getInstance();
-        }, blocking).whenComplete((done, error) -> {
-          if (error != null) {
-            log.warn("Cannot apply the schema yet (retrying in {}): {}",
-                settings.schemaRetryBackoff(), error.toString());
-          }
-        }),
+        () ->
+            cassandra
+                .underlying()
+                .thenApplyAsync(
+                    session -> {
+                      List<Integer> applied = new SchemaMigrator(session, schema).migrate();
+                      if (applied.isEmpty()) {
+                        log.info("Cassandra schema is current (keyspace {})", schema.keyspace());
+                      } else {
+                        log.info(
+                            "Applied schema migrations {} to keyspace {}",
+                            applied,
+                            schema.keyspace());
+                      }
+                      return Done.getInstance();
+                    },
+                    blocking)
+                .whenComplete(
+                    (done, error) -> {
+                      if (error != null) {
+                        log.warn(
+                            "Cannot apply the schema yet (retrying in {}): {}",
+                            settings.schemaRetryBackoff(),
+                            error.toString());
+                      }
+                    }),
         Integer.MAX_VALUE,
         attempt -> Optional.of(settings.schemaRetryBackoff()),
         system.classicSystem().scheduler(),
@@ -280,77 +342,139 @@ public final class Broker {
    * Registers the bootstrap platforms not registered yet, with every capability and their
    * configured consent default. Platforms registered before keep what they configured since.
    */
-  private static CompletionStage<Done> registerBootstrapPlatforms(ActorSystem<?> system,
-      BrokerSettings settings) {
-    CompletableFuture<?>[] registrations = settings.bootstrapPlatforms().stream()
-        .map(seed -> {
-          SessionDirectory.get(system).watch(seed.id());
-          // Retried: on a loaded machine the first writes after start can outlast the ask
-          // timeout, and admission is idempotent.
-          return Patterns.retry(() -> Platform.admit(system, seed.id(), seed.displayName(),
-                      seed.defaultOptedIn(), settings.askTimeout()),
-                  5, settings.schemaRetryBackoff(), system.classicSystem().scheduler(),
-                  system.executionContext())
-              .thenAccept(r -> log.info("Platform {} ({}) {}", r.info().platformId(),
-                  r.info().displayName(), r.created() ? "registered" : "already registered"))
-              .toCompletableFuture();
-        })
-        .toArray(CompletableFuture[]::new);
+  private static CompletionStage<Done> registerBootstrapPlatforms(
+      ActorSystem<?> system, BrokerSettings settings) {
+    CompletableFuture<?>[] registrations =
+        settings.bootstrapPlatforms().stream()
+            .map(
+                seed -> {
+                  SessionDirectory.get(system).watch(seed.id());
+                  // Retried: on a loaded machine the first writes after start can outlast the ask
+                  // timeout, and admission is idempotent.
+                  return Patterns.retry(
+                          () ->
+                              Platform.admit(
+                                  system,
+                                  seed.id(),
+                                  seed.displayName(),
+                                  seed.defaultOptedIn(),
+                                  settings.askTimeout()),
+                          5,
+                          settings.schemaRetryBackoff(),
+                          system.classicSystem().scheduler(),
+                          system.executionContext())
+                      .thenAccept(
+                          r ->
+                              log.info(
+                                  "Platform {} ({}) {}",
+                                  r.info().platformId(),
+                                  r.info().displayName(),
+                                  r.created() ? "registered" : "already registered"))
+                      .toCompletableFuture();
+                })
+            .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(registrations).thenApply(v -> Done.getInstance());
   }
 
   /**
    * Wakes the mailboxes waiting for a platform when one of its sessions appears, and every
-   * sweep-interval for the platforms this node has sessions of; watches every platform the
-   * pending index names.
+   * sweep-interval for the platforms this node has sessions of; watches every platform the pending
+   * index names.
    */
-  private static void startSweeps(ActorSystem<?> system, BrokerSettings settings,
-      MailboxSettings mailboxes, PendingMailboxStore pending) {
+  private static void startSweeps(
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      MailboxSettings mailboxes,
+      PendingMailboxStore pending) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    PendingSweeper sweeper = new PendingSweeper(pending, key -> GroupPending.group(key)
-        .ifPresentOrElse(
-            group -> sharding.entityRefFor(Group.ENTITY_KEY, group.toString())
-                .tell(Group.WakeUp.INSTANCE),
-            () -> sharding.entityRefFor(UserMailbox.ENTITY_KEY, key)
-                .tell(UserMailbox.WakeUp.INSTANCE)));
+    PendingSweeper sweeper =
+        new PendingSweeper(
+            pending,
+            key ->
+                GroupPending.group(key)
+                    .ifPresentOrElse(
+                        group ->
+                            sharding
+                                .entityRefFor(Group.ENTITY_KEY, group.toString())
+                                .tell(Group.WakeUp.INSTANCE),
+                        () ->
+                            sharding
+                                .entityRefFor(UserMailbox.ENTITY_KEY, key)
+                                .tell(UserMailbox.WakeUp.INSTANCE)));
     SessionDirectory directory = SessionDirectory.get(system);
-    directory.onChange((platform, sessions) -> {
-      if (sessions > 0) {
-        sweeper.sweep(platform);
-      }
-    });
-    system.scheduler().scheduleWithFixedDelay(mailboxes.sweepInterval(),
-        mailboxes.sweepInterval(),
-        () -> directory.platformsWithSessions().forEach(sweeper::sweep),
-        system.executionContext());
+    directory.onChange(
+        (platform, sessions) -> {
+          if (sessions > 0) {
+            sweeper.sweep(platform);
+          }
+        });
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            mailboxes.sweepInterval(),
+            mailboxes.sweepInterval(),
+            () -> directory.platformsWithSessions().forEach(sweeper::sweep),
+            system.executionContext());
     // Every platform the pending index names is watched on every node, at start and periodically:
     // after a whole cluster restarted, no node remembers the platforms registered since.
-    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, mailboxes.platformsRefreshInterval(),
-        () -> pending.platforms().whenComplete((platforms, error) -> {
-          if (error != null) {
-            log.warn("Cannot read the pending index's platforms (retrying in {}): {}",
-                mailboxes.platformsRefreshInterval(), error.toString());
-          } else {
-            directory.watchAll(platforms);
-          }
-        }), system.executionContext());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            Duration.ZERO,
+            mailboxes.platformsRefreshInterval(),
+            () ->
+                pending
+                    .platforms()
+                    .whenComplete(
+                        (platforms, error) -> {
+                          if (error != null) {
+                            log.warn(
+                                "Cannot read the pending index's platforms (retrying in {}): {}",
+                                mailboxes.platformsRefreshInterval(),
+                                error.toString());
+                          } else {
+                            directory.watchAll(platforms);
+                          }
+                        }),
+            system.executionContext());
     // Platforms without sessions too, rarely: their mailboxes give up expired items and tell the
     // senders FAILED even if the platform never comes back.
-    system.scheduler().scheduleWithFixedDelay(mailboxes.expirySweepInterval(),
-        mailboxes.expirySweepInterval(),
-        () -> directory.watchedPlatforms().forEach(sweeper::sweep),
-        system.executionContext());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            mailboxes.expirySweepInterval(),
+            mailboxes.expirySweepInterval(),
+            () -> directory.watchedPlatforms().forEach(sweeper::sweep),
+            system.executionContext());
   }
 
-  private static Operations operations(ActorSystem<?> system, BrokerSettings settings,
-      SecurityEvents security) {
-    PlatformCatalog catalog = new PlatformCatalog(system, settings.platformCacheTtl(),
-        settings.askTimeout(), SessionDirectory.get(system)::watch);
+  private static Operations operations(
+      ActorSystem<?> system, BrokerSettings settings, SecurityEvents security) {
+    PlatformCatalog catalog =
+        new PlatformCatalog(
+            system,
+            settings.platformCacheTtl(),
+            settings.askTimeout(),
+            SessionDirectory.get(system)::watch);
     SubmitLimits.Settings limits = SubmitLimits.Settings.fromConfig(system.settings().config());
-    Quota defaults = limits.defaults().over(new Quota(0, 0, 0, 0,
-        system.settings().config().getInt("peyvand.limits.sessions-per-platform")));
-    return new Operations(system, catalog, new EnvelopeValidator(ProtocolLimits.defaults()),
-        new SubmitLimits(limits, upNodes(system)), defaults, security, settings.askTimeout(),
+    Quota defaults =
+        limits
+            .defaults()
+            .over(
+                new Quota(
+                    0,
+                    0,
+                    0,
+                    0,
+                    system.settings().config().getInt("peyvand.limits.sessions-per-platform")));
+    return new Operations(
+        system,
+        catalog,
+        new EnvelopeValidator(ProtocolLimits.defaults()),
+        new SubmitLimits(limits, upNodes(system)),
+        defaults,
+        security,
+        settings.askTimeout(),
         Clock.systemUTC());
   }
 
@@ -360,46 +484,78 @@ public final class Broker {
    */
   private static IntSupplier upNodes(ActorSystem<?> system) {
     AtomicInteger up = new AtomicInteger(1);
-    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, Duration.ofSeconds(1), () -> {
-      int count = 0;
-      for (Member member : Cluster.get(system).state().getMembers()) {
-        if (member.status().equals(MemberStatus.up())) {
-          count++;
-        }
-      }
-      up.set(Math.max(1, count));
-    }, system.executionContext());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            Duration.ZERO,
+            Duration.ofSeconds(1),
+            () -> {
+              int count = 0;
+              for (Member member : Cluster.get(system).state().getMembers()) {
+                if (member.status().equals(MemberStatus.up())) {
+                  count++;
+                }
+              }
+              up.set(Math.max(1, count));
+            },
+            system.executionContext());
     return up::get;
   }
 
   /**
-   * Every crl-reload-interval, the revocations administrators made through any node: newly
-   * revoked certificates are refused here too and their sessions closed.
+   * Every crl-reload-interval, the revocations administrators made through any node: newly revoked
+   * certificates are refused here too and their sessions closed.
    */
-  private static void pollRevocations(ActorSystem<?> system, BrokerSettings settings,
-      Administration administration) {
+  private static void pollRevocations(
+      ActorSystem<?> system, BrokerSettings settings, Administration administration) {
     Duration interval = settings.tls().crlReloadInterval();
-    Cancellable poll = system.scheduler().scheduleWithFixedDelay(interval, interval,
-        () -> administration.pollRevocations().whenComplete((closed, error) -> {
-          if (error != null) {
-            log.warn("Cannot read the administered revocations yet: {}", error.toString());
-          }
-        }), system.executionContext());
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
-        "peyvand-stop-revocation-poll", () -> {
-          poll.cancel();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+    Cancellable poll =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                interval,
+                interval,
+                () ->
+                    administration
+                        .pollRevocations()
+                        .whenComplete(
+                            (closed, error) -> {
+                              if (error != null) {
+                                log.warn(
+                                    "Cannot read the administered revocations yet: {}",
+                                    error.toString());
+                              }
+                            }),
+                system.executionContext());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "peyvand-stop-revocation-poll",
+            () -> {
+              poll.cancel();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   /** The sessions of both edges (gRPC Connect and WebSocket), bounded alike. */
-  private static SessionStreams sessions(ActorSystem<?> system, BrokerSettings settings,
-      MailboxSettings mailboxes, Operations operations, LiveSessions live) {
-    return new SessionStreams(system, operations, ProtocolLimits.defaults(),
-        new SessionStreams.Settings(settings.sessionParallelism(),
-            settings.sessionOutgoingBuffer(), settings.sessionLinger(),
-            mailboxes.deliveryWindow(), (int) mailboxes.redeliveryAfter().toMillis()),
-        Clock.systemUTC(), live,
+  private static SessionStreams sessions(
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      MailboxSettings mailboxes,
+      Operations operations,
+      LiveSessions live) {
+    return new SessionStreams(
+        system,
+        operations,
+        ProtocolLimits.defaults(),
+        new SessionStreams.Settings(
+            settings.sessionParallelism(),
+            settings.sessionOutgoingBuffer(),
+            settings.sessionLinger(),
+            mailboxes.deliveryWindow(),
+            (int) mailboxes.redeliveryAfter().toMillis()),
+        Clock.systemUTC(),
+        live,
         new AddressLimits(AddressLimits.Settings.fromConfig(system.settings().config())));
   }
 
@@ -407,18 +563,27 @@ public final class Broker {
    * The registry of certificate sessions, and the timer that reloads the revocation list (on the
    * blocking dispatcher: it reads a file) and closes the sessions of newly revoked certificates.
    */
-  private static LiveSessions liveSessions(ActorSystem<?> system, BrokerSettings settings,
-      RevocationList revocations, SecurityEvents security) {
-    LiveSessions live = new LiveSessions(
-        identity -> revocations.isRevoked(identity.issuer(), identity.serial()));
+  private static LiveSessions liveSessions(
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      RevocationList revocations,
+      SecurityEvents security) {
+    LiveSessions live =
+        new LiveSessions(identity -> revocations.isRevoked(identity.issuer(), identity.serial()));
     Duration interval = settings.tls().crlReloadInterval();
-    system.scheduler().scheduleWithFixedDelay(interval, interval, () -> {
-      if (!revocations.reload().isEmpty()) {
-        int closed = live.closeRevoked();
-        security.sessionsClosedByRevocation(closed);
-        log.info("Closed {} session(s) of revoked certificates", closed);
-      }
-    }, system.dispatchers().lookup(DispatcherSelector.blocking()));
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            interval,
+            interval,
+            () -> {
+              if (!revocations.reload().isEmpty()) {
+                int closed = live.closeRevoked();
+                security.sessionsClosedByRevocation(closed);
+                log.info("Closed {} session(s) of revoked certificates", closed);
+              }
+            },
+            system.dispatchers().lookup(DispatcherSelector.blocking()));
     return live;
   }
 
@@ -428,49 +593,87 @@ public final class Broker {
    * request (its TLS session), so each request is handed to a view of the service bound to its
    * peer.
    */
-  private static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system,
-      BrokerSettings settings, Readiness readiness, Optional<ServerTls> tls,
-      PeerAuthentication authentication, InterconnectService interconnect, AdminService admin,
+  private static CompletionStage<ServerBinding> bindGrpc(
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      Readiness readiness,
+      Optional<ServerTls> tls,
+      PeerAuthentication authentication,
+      InterconnectService interconnect,
+      AdminService admin,
       GroupsService groups) {
-    GrpcHealthService health = new GrpcHealthService(readiness,
-        Set.of(Health.name, Interconnect.name, Admin.name, Groups.name), Duration.ofSeconds(1));
+    GrpcHealthService health =
+        new GrpcHealthService(
+            readiness,
+            Set.of(Health.name, Interconnect.name, Admin.name, Groups.name),
+            Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
-    Reflection reflection = new Reflection(List.of(Interconnect.description, Admin.description,
-        Groups.description, Health.description));
+    Reflection reflection =
+        new Reflection(
+            List.of(
+                Interconnect.description,
+                Admin.description,
+                Groups.description,
+                Health.description));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
-        request -> InterconnectHandlerFactory.partial(
-                interconnect.forPeer(authentication.peer(request),
-                    PeerAuthentication.address(request)), Interconnect.name,
-                materializer, GrpcErrors.MAPPER, system)
-            .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> adminPerPeer =
-        request -> AdminHandlerFactory.partial(admin.forPeer(authentication.peer(request)),
-                Admin.name, materializer, GrpcErrors.MAPPER, system)
-            .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> groupsPerPeer =
-        request -> GroupsHandlerFactory.partial(groups.forPeer(authentication.peer(request)),
-                Groups.name, materializer, GrpcErrors.MAPPER, system)
-            .apply(request);
-    var handler = ServiceHandler.concatOrNotFound(
-        perPeer,
-        adminPerPeer,
-        groupsPerPeer,
-        HealthHandlerFactory.partial(health, Health.name, system),
-        io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(
-            reflection, io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection.name,
-            materializer, GrpcErrors.MAPPER, system),
-        io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionHandlerFactory.partial(
-            reflection, io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection.name,
-            materializer, GrpcErrors.MAPPER, system));
+        request ->
+            InterconnectHandlerFactory.partial(
+                    interconnect.forPeer(
+                        authentication.peer(request), PeerAuthentication.address(request)),
+                    Interconnect.name,
+                    materializer,
+                    GrpcErrors.MAPPER,
+                    system)
+                .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
+        adminPerPeer =
+            request ->
+                AdminHandlerFactory.partial(
+                        admin.forPeer(authentication.peer(request)),
+                        Admin.name,
+                        materializer,
+                        GrpcErrors.MAPPER,
+                        system)
+                    .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
+        groupsPerPeer =
+            request ->
+                GroupsHandlerFactory.partial(
+                        groups.forPeer(authentication.peer(request)),
+                        Groups.name,
+                        materializer,
+                        GrpcErrors.MAPPER,
+                        system)
+                    .apply(request);
+    var handler =
+        ServiceHandler.concatOrNotFound(
+            perPeer,
+            adminPerPeer,
+            groupsPerPeer,
+            HealthHandlerFactory.partial(health, Health.name, system),
+            io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(
+                reflection,
+                io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection.name,
+                materializer,
+                GrpcErrors.MAPPER,
+                system),
+            io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionHandlerFactory
+                .partial(
+                    reflection,
+                    io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection.name,
+                    materializer,
+                    GrpcErrors.MAPPER,
+                    system));
     // Every call's request is drained rather than cancelled when the call stops reading it, so
     // that refusals reach every client as trailers, not as a stream reset (DrainingBody).
-    var draining = DrainingBody.requests(settings.grpcRequestDrain(),
-        settings.grpcRequestDrainBytes());
+    var draining =
+        DrainingBody.requests(settings.grpcRequestDrain(), settings.grpcRequestDrainBytes());
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> drained =
         request -> handler.apply(draining.apply(request));
-    ServerBuilder server = Http.get(system)
-        .newServerAt(settings.grpc().iface(), settings.grpc().port());
-    return tls.map(t -> server.enableHttps(t.clientCertificateRequired())).orElse(server)
+    ServerBuilder server =
+        Http.get(system).newServerAt(settings.grpc().iface(), settings.grpc().port());
+    return tls.map(t -> server.enableHttps(t.clientCertificateRequired()))
+        .orElse(server)
         .bind(drained)
         .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
   }

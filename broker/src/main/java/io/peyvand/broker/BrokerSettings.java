@@ -36,14 +36,21 @@ public record BrokerSettings(
    * dev allows conveniences (embedded Cassandra, schema auto-creation, plaintext listeners);
    * production refuses them.
    */
-  public enum Environment { DEV, PRODUCTION }
+  public enum Environment {
+    DEV,
+    PRODUCTION
+  }
 
   /**
    * How the node joins its cluster: through {@code pekko.cluster.seed-nodes} (also when none are
-   * set: then it waits to be joined), through Pekko Management's Cluster Bootstrap (contact
-   * points from Pekko Discovery), or by joining itself (a single-node cluster, dev and tests).
+   * set: then it waits to be joined), through Pekko Management's Cluster Bootstrap (contact points
+   * from Pekko Discovery), or by joining itself (a single-node cluster, dev and tests).
    */
-  public enum Join { SEED_NODES, BOOTSTRAP, SELF }
+  public enum Join {
+    SEED_NODES,
+    BOOTSTRAP,
+    SELF
+  }
 
   /** Whether the node joins itself: a single-node cluster. */
   public boolean selfJoin() {
@@ -63,20 +70,28 @@ public record BrokerSettings(
   public record PlatformSeed(String id, String displayName, boolean defaultOptedIn) {
     public PlatformSeed {
       if (!PLATFORM_ID.matcher(id).matches()) {
-        throw new IllegalArgumentException("platform id '" + id + "' must be 2-32 characters of"
-            + " a-z, 0-9, '_' or '-', starting with a letter");
+        throw new IllegalArgumentException(
+            "platform id '"
+                + id
+                + "' must be 2-32 characters of"
+                + " a-z, 0-9, '_' or '-', starting with a letter");
       }
     }
   }
 
   public static BrokerSettings fromConfig(Config config) {
     Config p = config.getConfig("peyvand");
-    Environment environment = switch (p.getString("environment")) {
-      case "dev" -> Environment.DEV;
-      case "production" -> Environment.PRODUCTION;
-      default -> throw new IllegalArgumentException("peyvand.environment must be dev or production,"
-          + " not '" + p.getString("environment") + "'");
-    };
+    Environment environment =
+        switch (p.getString("environment")) {
+          case "dev" -> Environment.DEV;
+          case "production" -> Environment.PRODUCTION;
+          default ->
+              throw new IllegalArgumentException(
+                  "peyvand.environment must be dev or production,"
+                      + " not '"
+                      + p.getString("environment")
+                      + "'");
+        };
     if (environment == Environment.PRODUCTION) {
       refuseInProduction(config, "peyvand.cassandra.embedded.enabled");
       refuseInProduction(config, "pekko.persistence.cassandra.journal.keyspace-autocreate");
@@ -85,25 +100,33 @@ public record BrokerSettings(
       refuseInProduction(config, "pekko.persistence.cassandra.snapshot.tables-autocreate");
       refuseInProduction(config, "peyvand.cluster.self-join");
       if (p.getString("cluster.join").equals("self")) {
-        throw new IllegalArgumentException("peyvand.cluster.join = self is for development only"
-            + " and is refused when peyvand.environment = production");
+        throw new IllegalArgumentException(
+            "peyvand.cluster.join = self is for development only"
+                + " and is refused when peyvand.environment = production");
       }
       refuseInProduction(config, "peyvand.pki.create-for-dev");
     }
     TlsSettings tls = TlsSettings.fromConfig(p.getConfig("tls"));
     if (environment == Environment.PRODUCTION && !tls.enabled()) {
-      throw new IllegalArgumentException("peyvand.tls.enabled = off is refused when"
-          + " peyvand.environment = production: platforms connect with mutual TLS. Set"
-          + " peyvand.tls.enabled = on with key-store, trust-store and crl-file (SECURITY.md)");
+      throw new IllegalArgumentException(
+          "peyvand.tls.enabled = off is refused when"
+              + " peyvand.environment = production: platforms connect with mutual TLS. Set"
+              + " peyvand.tls.enabled = on with key-store, trust-store and crl-file (SECURITY.md)");
     }
     if (environment == Environment.PRODUCTION && tls.crlFile().isEmpty()) {
-      throw new IllegalArgumentException("peyvand.tls.crl-file must name the CA's certificate"
-          + " revocation list when peyvand.environment = production");
+      throw new IllegalArgumentException(
+          "peyvand.tls.crl-file must name the CA's certificate"
+              + " revocation list when peyvand.environment = production");
     }
-    List<PlatformSeed> seeds = p.getConfigList("platforms.bootstrap").stream()
-        .map(c -> new PlatformSeed(c.getString("id"), c.getString("display-name"),
-            c.hasPath("default-opted-in") && c.getBoolean("default-opted-in")))
-        .toList();
+    List<PlatformSeed> seeds =
+        p.getConfigList("platforms.bootstrap").stream()
+            .map(
+                c ->
+                    new PlatformSeed(
+                        c.getString("id"),
+                        c.getString("display-name"),
+                        c.hasPath("default-opted-in") && c.getBoolean("default-opted-in")))
+            .toList();
     return new BrokerSettings(
         environment,
         new Listener(p.getString("grpc.interface"), p.getInt("grpc.port")),
@@ -133,8 +156,12 @@ public record BrokerSettings(
       case "seed-nodes" -> Join.SEED_NODES;
       case "bootstrap" -> Join.BOOTSTRAP;
       case "self" -> Join.SELF;
-      default -> throw new IllegalArgumentException("peyvand.cluster.join must be seed-nodes,"
-          + " bootstrap or self, not '" + p.getString("cluster.join") + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "peyvand.cluster.join must be seed-nodes,"
+                  + " bootstrap or self, not '"
+                  + p.getString("cluster.join")
+                  + "'");
     };
   }
 
@@ -148,8 +175,10 @@ public record BrokerSettings(
 
   private static void refuseInProduction(Config config, String path) {
     if (config.getBoolean(path)) {
-      throw new IllegalArgumentException(path + " = on is for development only and is refused"
-          + " when peyvand.environment = production");
+      throw new IllegalArgumentException(
+          path
+              + " = on is for development only and is refused"
+              + " when peyvand.environment = production");
     }
   }
 }

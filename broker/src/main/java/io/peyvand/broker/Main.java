@@ -30,15 +30,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line behind {@code ./peyvand}: {@code dev} (a broker with its own Cassandra and,
- * on first start, its development CA), {@code run} (a broker from a deployable configuration),
- * {@code cassandra} (a Cassandra node in the foreground) and {@code pki} (the development CA).
- * Flags override the configuration file, which overrides every reference.conf.
+ * The command line behind {@code ./peyvand}: {@code dev} (a broker with its own Cassandra and, on
+ * first start, its development CA), {@code run} (a broker from a deployable configuration), {@code
+ * cassandra} (a Cassandra node in the foreground) and {@code pki} (the development CA). Flags
+ * override the configuration file, which overrides every reference.conf.
  */
-@Command(name = "peyvand", mixinStandardHelpOptions = true, version = "Peyvand 0.1.0",
+@Command(
+    name = "peyvand",
+    mixinStandardHelpOptions = true,
+    version = "Peyvand 0.1.0",
     description = "Peyvand interconnection broker.",
-    subcommands = {Main.Dev.class, Main.Run.class, Main.CassandraCommand.class,
-        PkiCommand.class})
+    subcommands = {Main.Dev.class, Main.Run.class, Main.CassandraCommand.class, PkiCommand.class})
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -58,9 +60,12 @@ public final class Main {
   static class Listeners {
     @Option(names = "--grpc-port", description = "gRPC port for adapters (default 7400).")
     Integer grpcPort;
-    @Option(names = "--http-port",
+
+    @Option(
+        names = "--http-port",
         description = "HTTP port: health, metrics, WebSocket (default 7401).")
     Integer httpPort;
+
     @Option(names = "--cluster-port", description = "Pekko cluster port (default 25520).")
     Integer clusterPort;
 
@@ -75,27 +80,50 @@ public final class Main {
 
   /** Options of the embedded Cassandra, shared by dev and cassandra. */
   static class CassandraOptions {
-    @Option(names = "--cql-port", description = "CQL port of the embedded Cassandra (default 9042).")
+    @Option(
+        names = "--cql-port",
+        description = "CQL port of the embedded Cassandra (default 9042).")
     Integer cqlPort;
-    @Option(names = "--data-dir", description = "Data directory of the embedded Cassandra"
-        + " (default data/cassandra).")
+
+    @Option(
+        names = "--data-dir",
+        description = "Data directory of the embedded Cassandra" + " (default data/cassandra).")
     Path dataDir;
+
     @Option(names = "--cassandra-heap", description = "Heap of the Cassandra JVM, e.g. 1G.")
     String heap;
-    @Option(names = "--address", description = "Address Cassandra listens on for CQL and storage"
-        + " (default 127.0.0.1; 127.0.0.2 and 127.0.0.3 for the local ring).")
+
+    @Option(
+        names = "--address",
+        description =
+            "Address Cassandra listens on for CQL and storage"
+                + " (default 127.0.0.1; 127.0.0.2 and 127.0.0.3 for the local ring).")
     String address;
-    @Option(names = "--storage-port", description = "Cassandra's inter-node storage port"
-        + " (default 7000; one value for every node of a ring).")
+
+    @Option(
+        names = "--storage-port",
+        description =
+            "Cassandra's inter-node storage port"
+                + " (default 7000; one value for every node of a ring).")
     Integer storagePort;
-    @Option(names = "--jmx-port", description = "Cassandra's local JMX port (default 7199;"
-        + " distinct per node on one host).")
+
+    @Option(
+        names = "--jmx-port",
+        description =
+            "Cassandra's local JMX port (default 7199;" + " distinct per node on one host).")
     Integer jmxPort;
-    @Option(names = "--seeds", description = "Comma-separated addresses of the ring's seed nodes"
-        + " (default: this node's own address, a single node).")
+
+    @Option(
+        names = "--seeds",
+        description =
+            "Comma-separated addresses of the ring's seed nodes"
+                + " (default: this node's own address, a single node).")
     String seeds;
-    @Option(names = "--cluster-name", description = "Cassandra cluster name (default peyvand-dev;"
-        + " the same on every node of a ring).")
+
+    @Option(
+        names = "--cluster-name",
+        description =
+            "Cassandra cluster name (default peyvand-dev;" + " the same on every node of a ring).")
     String clusterName;
 
     Map<String, Object> addTo(Map<String, Object> overrides) {
@@ -121,28 +149,37 @@ public final class Main {
 
   static Config load(File file, Map<String, Object> overrides) {
     if (!file.isFile()) {
-      throw new CommandLine.ParameterException(new CommandLine(new Main()),
-          "configuration file " + file + " does not exist");
+      throw new CommandLine.ParameterException(
+          new CommandLine(new Main()), "configuration file " + file + " does not exist");
     }
-    return ConfigFactory.load(ConfigFactory.parseMap(overrides)
-        .withFallback(ConfigFactory.parseFile(file)));
+    return ConfigFactory.load(
+        ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseFile(file)));
   }
 
-  @Command(name = "dev", mixinStandardHelpOptions = true,
-      description = {"Run a single-node broker with an embedded Cassandra (data kept in"
-          + " data/cassandra) until Ctrl-C.",
-          "Over mutual TLS: on first start it creates a development CA and certificates for the"
-              + " dev platforms in data/pki (peyvand.pki)."})
+  @Command(
+      name = "dev",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run a single-node broker with an embedded Cassandra (data kept in"
+            + " data/cassandra) until Ctrl-C.",
+        "Over mutual TLS: on first start it creates a development CA and certificates for the"
+            + " dev platforms in data/pki (peyvand.pki)."
+      })
   static final class Dev implements Callable<Integer> {
     @CommandLine.Mixin Listeners listeners = new Listeners();
     @CommandLine.Mixin CassandraOptions cassandra = new CassandraOptions();
-    @Option(names = "--config", description = "Configuration file (default cluster-config/conf/dev.conf).")
+
+    @Option(
+        names = "--config",
+        description = "Configuration file (default cluster-config/conf/dev.conf).")
     File config;
 
     @Override
     public Integer call() throws Exception {
-      Config loaded = load(config != null ? config : deployable("dev.conf").toFile(),
-          cassandra.addTo(listeners.overrides()));
+      Config loaded =
+          load(
+              config != null ? config : deployable("dev.conf").toFile(),
+              cassandra.addTo(listeners.overrides()));
       createDevPki(loaded);
       return runBroker(loaded);
     }
@@ -158,23 +195,36 @@ public final class Main {
     if (!pki.createForDev() || settings.environment() != BrokerSettings.Environment.DEV) {
       return;
     }
-    List<String> written = DevPki.ensure(pki, settings.bootstrapPlatforms().stream()
-        .map(BrokerSettings.PlatformSeed::id).toList(), Clock.systemUTC());
+    List<String> written =
+        DevPki.ensure(
+            pki,
+            settings.bootstrapPlatforms().stream().map(BrokerSettings.PlatformSeed::id).toList(),
+            Clock.systemUTC());
     written.forEach(line -> System.out.println("pki: " + line));
     System.out.flush();
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run a broker node from a deployable configuration (production, local cluster).")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run a broker node from a deployable configuration (production, local cluster).")
   static final class Run implements Callable<Integer> {
     @CommandLine.Mixin Listeners listeners = new Listeners();
-    @Option(names = "--config", required = true,
+
+    @Option(
+        names = "--config",
+        required = true,
         description = "Configuration file, e.g. cluster-config/conf/production.conf.")
     File config;
-    @Option(names = "--seed-node", paramLabel = "ADDRESS",
-        description = "Replaces pekko.cluster.seed-nodes (repeat it), e.g. the members of a running"
-            + " cluster, so that a restarted first seed joins them instead of forming a cluster"
-            + " of its own: pekko://peyvand@127.0.0.1:25522.")
+
+    @Option(
+        names = "--seed-node",
+        paramLabel = "ADDRESS",
+        description =
+            "Replaces pekko.cluster.seed-nodes (repeat it), e.g. the members of a running"
+                + " cluster, so that a restarted first seed joins them instead of forming a cluster"
+                + " of its own: pekko://peyvand@127.0.0.1:25522.")
     List<String> seedNodes;
 
     @Override
@@ -190,18 +240,24 @@ public final class Main {
     }
   }
 
-  @Command(name = "cassandra", mixinStandardHelpOptions = true,
+  @Command(
+      name = "cassandra",
+      mixinStandardHelpOptions = true,
       description = "Run a Cassandra node in the foreground for development until Ctrl-C.")
   static final class CassandraCommand implements Callable<Integer> {
     @CommandLine.Mixin CassandraOptions cassandra = new CassandraOptions();
 
     @Override
     public Integer call() throws Exception {
-      CassandraNode node = CassandraNode.start(CassandraNodeSettings.fromConfig(
-          load(deployable("dev.conf").toFile(), cassandra.addTo(new HashMap<>()))));
+      CassandraNode node =
+          CassandraNode.start(
+              CassandraNodeSettings.fromConfig(
+                  load(deployable("dev.conf").toFile(), cassandra.addTo(new HashMap<>()))));
       PrintStream out = System.out;
-      out.printf("Cassandra is up: CQL %s, data in %s, logs in %s%nPress Ctrl-C to stop.%n",
-          node.settings().cqlContactPoint(), node.home().resolve("data"),
+      out.printf(
+          "Cassandra is up: CQL %s, data in %s, logs in %s%nPress Ctrl-C to stop.%n",
+          node.settings().cqlContactPoint(),
+          node.home().resolve("data"),
           node.home().resolve("logs"));
       while (node.isAlive()) {
         Thread.sleep(1000);
@@ -220,8 +276,10 @@ public final class Main {
     CassandraNode cassandra = null;
     if (config.getBoolean("peyvand.cassandra.embedded.enabled")) {
       cassandra = CassandraNode.start(CassandraNodeSettings.fromConfig(config));
-      config = config.withValue("datastax-java-driver.basic.contact-points",
-          ConfigValueFactory.fromIterable(List.of(cassandra.settings().cqlContactPoint())));
+      config =
+          config.withValue(
+              "datastax-java-driver.basic.contact-points",
+              ConfigValueFactory.fromIterable(List.of(cassandra.settings().cqlContactPoint())));
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "peyvand", config);
     if (cassandra != null) {
@@ -248,34 +306,47 @@ public final class Main {
 
   /**
    * 0 after a stop the node was asked for (SIGTERM, Ctrl-C, leaving the cluster); {@link #DOWNED}
-   * when the cluster downed it (the Split Brain Resolver on the minority side of a partition),
-   * so that a supervisor restarting on failure (systemd {@code Restart=on-failure}) starts it
-   * again and it rejoins as a new incarnation.
+   * when the cluster downed it (the Split Brain Resolver on the minority side of a partition), so
+   * that a supervisor restarting on failure (systemd {@code Restart=on-failure}) starts it again
+   * and it rejoins as a new incarnation.
    */
   static int exitCode(Optional<CoordinatedShutdown.Reason> reason) {
-    return reason.filter(CoordinatedShutdown.clusterDowningReason()::equals)
-        .map(r -> DOWNED).orElse(0);
+    return reason
+        .filter(CoordinatedShutdown.clusterDowningReason()::equals)
+        .map(r -> DOWNED)
+        .orElse(0);
   }
 
   private static void printListening(Broker broker, CassandraNode cassandra) {
     PrintStream out = System.out;
     boolean tls = broker.settings().tls().enabled();
-    out.printf("%nPeyvand broker is ready (%s, node %s, %s)%n",
+    out.printf(
+        "%nPeyvand broker is ready (%s, node %s, %s)%n",
         broker.settings().environment().name().toLowerCase(),
-        broker.system().address(), tls ? "mutual TLS, CA " + broker.settings().tls().trustStore()
+        broker.system().address(),
+        tls
+            ? "mutual TLS, CA " + broker.settings().tls().trustStore()
             : "PLAINTEXT: platform ids are taken as given");
-    out.printf("  gRPC       %s:%d   adapters%s; grpc.health.v1.Health; server reflection%n",
-        broker.grpcAddress().getHostString(), broker.grpcAddress().getPort(),
+    out.printf(
+        "  gRPC       %s:%d   adapters%s; grpc.health.v1.Health; server reflection%n",
+        broker.grpcAddress().getHostString(),
+        broker.grpcAddress().getPort(),
         tls ? " (client certificate required)" : "");
-    out.printf("  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics  /cluster%n",
-        tls ? "https" : "http", broker.httpAddress().getHostString(),
+    out.printf(
+        "  HTTP       %s://%s:%d   /health/ready  /health/alive  /metrics  /cluster%n",
+        tls ? "https" : "http",
+        broker.httpAddress().getHostString(),
         broker.httpAddress().getPort());
-    out.printf("  WebSocket  %s://%s:%d/v1/ws   sessions for web clients (binary frames)%s%n",
-        tls ? "wss" : "ws", broker.httpAddress().getHostString(), broker.httpAddress().getPort(),
+    out.printf(
+        "  WebSocket  %s://%s:%d/v1/ws   sessions for web clients (binary frames)%s%n",
+        tls ? "wss" : "ws",
+        broker.httpAddress().getHostString(),
+        broker.httpAddress().getPort(),
         tls ? ", client certificate required" : "");
     if (cassandra != null) {
-      out.printf("  Cassandra  %s   embedded; data in %s%n", cassandra.settings().cqlContactPoint(),
-          cassandra.home());
+      out.printf(
+          "  Cassandra  %s   embedded; data in %s%n",
+          cassandra.settings().cqlContactPoint(), cassandra.home());
     }
     out.printf("Press Ctrl-C to stop.%n%n");
     out.flush();

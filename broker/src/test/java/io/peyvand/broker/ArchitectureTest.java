@@ -15,39 +15,70 @@ import org.junit.jupiter.api.Test;
  * above its own fails here, naming the offending dependency.
  */
 class ArchitectureTest {
-  private static final JavaClasses BROKER = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.peyvand.broker");
+  private static final JavaClasses BROKER =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.peyvand.broker");
 
   @Test
   void everyDependencyPointsDown() {
-    layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("wiring").definedBy("io.peyvand.broker")
-        .layer("edges").definedBy("io.peyvand.broker.ingress..")
-        .layer("sessions").definedBy("io.peyvand.broker.session..")
-        .layer("service").definedBy("io.peyvand.broker.service..")
-        .layer("stored forms").definedBy("io.peyvand.broker.serialization..")
-        .layer("entities").definedBy("io.peyvand.broker.mailbox..", "io.peyvand.broker.group..",
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("wiring")
+        .definedBy("io.peyvand.broker")
+        .layer("edges")
+        .definedBy("io.peyvand.broker.ingress..")
+        .layer("sessions")
+        .definedBy("io.peyvand.broker.session..")
+        .layer("service")
+        .definedBy("io.peyvand.broker.service..")
+        .layer("stored forms")
+        .definedBy("io.peyvand.broker.serialization..")
+        .layer("entities")
+        .definedBy(
+            "io.peyvand.broker.mailbox..",
+            "io.peyvand.broker.group..",
             "io.peyvand.broker.platform..")
-        .layer("delivery").definedBy("io.peyvand.broker.delivery..")
-        .layer("observability").definedBy("io.peyvand.broker.observability..")
-        .layer("tls").definedBy("io.peyvand.broker.tls..")
-        .layer("pki").definedBy("io.peyvand.broker.pki..")
-        .layer("foundation").definedBy("io.peyvand.broker.model..", "io.peyvand.broker.entity..")
-        .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
-        .whereLayer("edges").mayOnlyBeAccessedByLayers("wiring")
-        .whereLayer("sessions").mayOnlyBeAccessedByLayers("wiring", "edges")
-        .whereLayer("service").mayOnlyBeAccessedByLayers("wiring", "edges", "sessions")
-        .whereLayer("stored forms").mayOnlyBeAccessedByLayers("wiring")
-        .whereLayer("entities").mayOnlyBeAccessedByLayers("wiring", "edges", "sessions",
-            "service", "stored forms")
-        .whereLayer("delivery").mayOnlyBeAccessedByLayers("wiring", "edges", "sessions",
-            "service", "stored forms", "entities")
-        .whereLayer("observability").mayOnlyBeAccessedByLayers("wiring", "edges", "sessions",
-            "service", "stored forms", "entities", "delivery")
-        .whereLayer("tls").mayOnlyBeAccessedByLayers("wiring", "edges", "sessions", "service",
-            "stored forms", "entities", "delivery", "observability")
-        .whereLayer("pki").mayOnlyBeAccessedByLayers("wiring")
+        .layer("delivery")
+        .definedBy("io.peyvand.broker.delivery..")
+        .layer("observability")
+        .definedBy("io.peyvand.broker.observability..")
+        .layer("tls")
+        .definedBy("io.peyvand.broker.tls..")
+        .layer("pki")
+        .definedBy("io.peyvand.broker.pki..")
+        .layer("foundation")
+        .definedBy("io.peyvand.broker.model..", "io.peyvand.broker.entity..")
+        .whereLayer("wiring")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("edges")
+        .mayOnlyBeAccessedByLayers("wiring")
+        .whereLayer("sessions")
+        .mayOnlyBeAccessedByLayers("wiring", "edges")
+        .whereLayer("service")
+        .mayOnlyBeAccessedByLayers("wiring", "edges", "sessions")
+        .whereLayer("stored forms")
+        .mayOnlyBeAccessedByLayers("wiring")
+        .whereLayer("entities")
+        .mayOnlyBeAccessedByLayers("wiring", "edges", "sessions", "service", "stored forms")
+        .whereLayer("delivery")
+        .mayOnlyBeAccessedByLayers(
+            "wiring", "edges", "sessions", "service", "stored forms", "entities")
+        .whereLayer("observability")
+        .mayOnlyBeAccessedByLayers(
+            "wiring", "edges", "sessions", "service", "stored forms", "entities", "delivery")
+        .whereLayer("tls")
+        .mayOnlyBeAccessedByLayers(
+            "wiring",
+            "edges",
+            "sessions",
+            "service",
+            "stored forms",
+            "entities",
+            "delivery",
+            "observability")
+        .whereLayer("pki")
+        .mayOnlyBeAccessedByLayers("wiring")
         .check(BROKER);
   }
 
@@ -62,8 +93,12 @@ class ArchitectureTest {
     for (String entity : entities) {
       for (String other : entities) {
         if (!entity.equals(other)) {
-          noClasses().that().resideInAPackage("io.peyvand.broker." + entity + "..")
-              .should().dependOnClassesThat().resideInAPackage("io.peyvand.broker." + other + "..")
+          noClasses()
+              .that()
+              .resideInAPackage("io.peyvand.broker." + entity + "..")
+              .should()
+              .dependOnClassesThat()
+              .resideInAPackage("io.peyvand.broker." + other + "..")
               .check(BROKER);
         }
       }

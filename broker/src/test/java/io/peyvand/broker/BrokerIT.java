@@ -42,14 +42,21 @@ class BrokerIT {
 
   @BeforeAll
   void start() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "BrokerIT", cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "BrokerIT",
+            cassandra
+                .config()
+                .withFallback(
+                    ConfigFactory.parseString(
+                        """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale" }
               { id = "eitaa", display-name = "Eitaa" }
             ]
             """))
-        .withFallback(TestConfig.node()));
+                .withFallback(TestConfig.node()));
     broker = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
@@ -83,8 +90,9 @@ class BrokerIT {
   void metricsShowTheShardsAndEntitiesThisNodeHosts() throws Exception {
     // The bootstrap platforms were registered at start: their entities run on this, the only,
     // node. The figures are polled every 5 s.
-    java.util.regex.Pattern platforms = java.util.regex.Pattern.compile(
-        "\npeyvand_sharding_entities\\{entity=\"platform\"\\} ([0-9.]+)\n");
+    java.util.regex.Pattern platforms =
+        java.util.regex.Pattern.compile(
+            "\npeyvand_sharding_entities\\{entity=\"platform\"\\} ([0-9.]+)\n");
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     String body = "";
     while (System.nanoTime() < deadline) {
@@ -101,19 +109,37 @@ class BrokerIT {
 
   @Test
   void grpcHealthSaysServingAndRefusesUnknownServices() throws Exception {
-    HealthClient client = HealthClient.create(GrpcClientSettings.connectToServiceAt(
-        "127.0.0.1", broker.grpcAddress().getPort(), system).withTls(false), system);
+    HealthClient client =
+        HealthClient.create(
+            GrpcClientSettings.connectToServiceAt(
+                    "127.0.0.1", broker.grpcAddress().getPort(), system)
+                .withTls(false),
+            system);
     try {
-      assertEquals(ServingStatus.SERVING, client.check(HealthCheckRequest.getDefaultInstance())
-          .toCompletableFuture().get(10, TimeUnit.SECONDS).getStatus());
-      assertEquals(ServingStatus.SERVING, client.check(HealthCheckRequest.newBuilder()
-          .setService("grpc.health.v1.Health").build())
-          .toCompletableFuture().get(10, TimeUnit.SECONDS).getStatus());
-      ExecutionException e = assertThrows(ExecutionException.class, () -> client.check(
-          HealthCheckRequest.newBuilder().setService("no.such.Service").build())
-          .toCompletableFuture().get(10, TimeUnit.SECONDS));
-      assertEquals(Status.Code.NOT_FOUND,
-          ((StatusRuntimeException) e.getCause()).getStatus().getCode());
+      assertEquals(
+          ServingStatus.SERVING,
+          client
+              .check(HealthCheckRequest.getDefaultInstance())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .getStatus());
+      assertEquals(
+          ServingStatus.SERVING,
+          client
+              .check(HealthCheckRequest.newBuilder().setService("grpc.health.v1.Health").build())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .getStatus());
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  client
+                      .check(HealthCheckRequest.newBuilder().setService("no.such.Service").build())
+                      .toCompletableFuture()
+                      .get(10, TimeUnit.SECONDS));
+      assertEquals(
+          Status.Code.NOT_FOUND, ((StatusRuntimeException) e.getCause()).getStatus().getCode());
     } finally {
       client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -121,16 +147,23 @@ class BrokerIT {
 
   @Test
   void bootstrapPlatformsAreRegistered() throws Exception {
-    Platform.Lookup lookup = AskPattern.<Platform.Command, Platform.Lookup>ask(
-        ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, "bale"),
-        Platform.Get::new, Duration.ofSeconds(10), system.scheduler())
-        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+    Platform.Lookup lookup =
+        AskPattern.<Platform.Command, Platform.Lookup>ask(
+                ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, "bale"),
+                Platform.Get::new,
+                Duration.ofSeconds(10),
+                system.scheduler())
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
     assertEquals(Optional.of("Bale"), lookup.info().map(Platform.Info::displayName));
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-        + broker.httpAddress().getPort() + path)).timeout(Duration.ofSeconds(10)).build(),
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + broker.httpAddress().getPort() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -14,15 +14,15 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A broker node in a JVM of its own, started with {@code Main run --config} against a Cassandra
- * the test provides: for tests that stop the broker the hard way. {@link #start} runs a node that
- * forms a cluster of its own (CrashRecoveryIT); {@link #launch} runs a node of a cluster with a
+ * A broker node in a JVM of its own, started with {@code Main run --config} against a Cassandra the
+ * test provides: for tests that stop the broker the hard way. {@link #start} runs a node that forms
+ * a cluster of its own (CrashRecoveryIT); {@link #launch} runs a node of a cluster with a
  * configuration the caller wrote in full (the fault harness, io.peyvand.broker.faults), and offers
  * what a fault needs: the process id, SIGTERM (a graceful leave), SIGKILL, SIGSTOP and SIGCONT.
  */
 public final class BrokerProcess implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   public final String name;
@@ -42,27 +42,39 @@ public final class BrokerProcess implements AutoCloseable {
    * Starts a node that joins itself and waits until it is ready. {@code extraConfig} is HOCON put
    * in front of the node's configuration (contact point, keyspace, platforms).
    */
-  public static BrokerProcess start(Path dir, String name, String extraConfig, int grpcPort,
-      int httpPort) throws IOException, InterruptedException {
-    BrokerProcess broker = launch(dir, name, extraConfig + "\n" + """
+  public static BrokerProcess start(
+      Path dir, String name, String extraConfig, int grpcPort, int httpPort)
+      throws IOException, InterruptedException {
+    BrokerProcess broker =
+        launch(
+            dir,
+            name,
+            extraConfig
+                + "\n"
+                + """
         peyvand.environment = dev
         peyvand.cluster.self-join = on
         peyvand.grpc.port = %d
         peyvand.http.port = %d
         pekko.remote.artery.canonical.port = 0
         peyvand.limits.submit-per-user { rate = 100000, burst = 100000 }
-        """.formatted(grpcPort, httpPort), grpcPort, httpPort, List.of("-Xmx512m"));
+        """
+                    .formatted(grpcPort, httpPort),
+            grpcPort,
+            httpPort,
+            List.of("-Xmx512m"));
     broker.awaitReady(Duration.ofSeconds(120));
     return broker;
   }
 
   /**
-   * Starts a node with {@code config} (the whole HOCON file, which must set the gRPC and HTTP
-   * ports given here) and returns at once; {@code jvmOptions} go before the main class. The node's
-   * output is appended to {@code dir/name.log}.
+   * Starts a node with {@code config} (the whole HOCON file, which must set the gRPC and HTTP ports
+   * given here) and returns at once; {@code jvmOptions} go before the main class. The node's output
+   * is appended to {@code dir/name.log}.
    */
-  public static BrokerProcess launch(Path dir, String name, String config, int grpcPort,
-      int httpPort, List<String> jvmOptions) throws IOException {
+  public static BrokerProcess launch(
+      Path dir, String name, String config, int grpcPort, int httpPort, List<String> jvmOptions)
+      throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(name + ".conf");
     Files.writeString(file, config);
@@ -70,29 +82,47 @@ public final class BrokerProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "run", "--config", file.toString()));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "run",
+            "--config",
+            file.toString()));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     return new BrokerProcess(process, name, grpcPort, httpPort, log);
   }
+
   /** Waits until {@code /health/ready} answers 200; fails if the process exits first. */
   public void awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + ": the broker process exited with "
-            + process.exitValue() + " (log: " + log + ")");
+        throw new IllegalStateException(
+            name
+                + ": the broker process exited with "
+                + process.exitValue()
+                + " (log: "
+                + log
+                + ")");
       }
       if (health().ready()) {
         return;
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException(name + ": the broker was not ready within " + timeout
-        + " (last answer: " + health().body() + ")");
+    throw new IllegalStateException(
+        name
+            + ": the broker was not ready within "
+            + timeout
+            + " (last answer: "
+            + health().body()
+            + ")");
   }
 
   /** What {@code /health/ready} answers now; status 0 when it does not answer at all. */
@@ -119,9 +149,12 @@ public final class BrokerProcess implements AutoCloseable {
   /** Asks {@code /health/ready} once, waiting at most 3 s. */
   public Health health() {
     try {
-      HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(
-          "http://127.0.0.1:" + httpPort + "/health/ready")).timeout(Duration.ofSeconds(3))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ready =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Health(ready.statusCode(), ready.body());
     } catch (IOException notAnswering) {
       return new Health(0, notAnswering.toString());
@@ -134,9 +167,12 @@ public final class BrokerProcess implements AutoCloseable {
   /** The node's {@code /metrics} (Prometheus text), or empty when it does not answer. */
   public String metrics() {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-              + "/metrics")).timeout(Duration.ofSeconds(3)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException notAnswering) {
       return "";
     } catch (InterruptedException e) {
@@ -186,8 +222,11 @@ public final class BrokerProcess implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-        .inheritIO().start().waitFor();
+    int exit =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
     if (exit != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " exited with " + exit);
     }

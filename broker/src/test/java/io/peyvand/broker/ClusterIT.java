@@ -23,8 +23,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.StreamSupport;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,11 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two whole broker nodes in this JVM form a cluster over Artery on loopback and share the real
- * Cassandra: each node's {@code GET /cluster} shows both members Up and reachable, the same
- * leader, and the shards it hosts; a platform registered after start and connected to one node
- * only is watched by the other node before any message needs it, and messages whose mailboxes
- * live on either node reach its session promptly (the sweep that would otherwise find them is
- * set to ten minutes); when a node leaves, the other shows itself alone and hosts every shard.
+ * Cassandra: each node's {@code GET /cluster} shows both members Up and reachable, the same leader,
+ * and the shards it hosts; a platform registered after start and connected to one node only is
+ * watched by the other node before any message needs it, and messages whose mailboxes live on
+ * either node reach its session promptly (the sweep that would otherwise find them is set to ten
+ * minutes); when a node leaves, the other shows itself alone and hosts every shard.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,7 +48,9 @@ class ClusterIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SHARED = TestBroker.BALE_AND_EITAA + """
+  private static final String SHARED =
+      TestBroker.BALE_AND_EITAA
+          + """
       pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
       pekko.cluster.sharding.number-of-shards = 20
       # Only a prompt watch can deliver within the test: no sweep comes to the rescue.
@@ -63,10 +65,16 @@ class ClusterIT {
   void start() throws Exception {
     nodeA = TestBroker.start("ClusterIT", cassandra, SHARED);
     String seed = nodeA.system().address().toString();
-    nodeB = TestBroker.start("ClusterIT", cassandra, SHARED + """
+    nodeB =
+        TestBroker.start(
+            "ClusterIT",
+            cassandra,
+            SHARED
+                + """
         peyvand.cluster.self-join = off
         pekko.cluster.seed-nodes = ["%s"]
-        """.formatted(seed));
+        """
+                    .formatted(seed));
     await("both nodes see two members Up", () -> nodeA.upMembers() == 2 && nodeB.upMembers() == 2);
   }
 
@@ -87,9 +95,12 @@ class ClusterIT {
     String b = nodeB.system().address().toString();
     // The bootstrap platforms are registered entities somewhere: the two nodes host both of
     // them between them (figures polled every 5 s).
-    await("both platform entities counted", () -> hostedPlatformEntities(nodeA) >= 0
-        && hostedPlatformEntities(nodeB) >= 0
-        && hostedPlatformEntities(nodeA) + hostedPlatformEntities(nodeB) == 2);
+    await(
+        "both platform entities counted",
+        () ->
+            hostedPlatformEntities(nodeA) >= 0
+                && hostedPlatformEntities(nodeB) >= 0
+                && hostedPlatformEntities(nodeA) + hostedPlatformEntities(nodeB) == 2);
     JsonNode viewA = cluster(nodeA);
     JsonNode viewB = cluster(nodeB);
     assertEquals(a, viewA.get("self").asText());
@@ -112,12 +123,14 @@ class ClusterIT {
     int shardsA = regionShards(nodeA, Platform.ENTITY_KEY);
     int shardsB = regionShards(nodeB, Platform.ENTITY_KEY);
     assertTrue(shardsA + shardsB >= 1 && shardsA + shardsB <= 2, shardsA + " + " + shardsB);
-    await("node A reports its own platform shards",
-        () -> clusterQuietly(nodeA).get("sharding").get("platform").get("shards").asInt()
-            == shardsA);
-    await("node B reports its own platform shards",
-        () -> clusterQuietly(nodeB).get("sharding").get("platform").get("shards").asInt()
-            == shardsB);
+    await(
+        "node A reports its own platform shards",
+        () ->
+            clusterQuietly(nodeA).get("sharding").get("platform").get("shards").asInt() == shardsA);
+    await(
+        "node B reports its own platform shards",
+        () ->
+            clusterQuietly(nodeB).get("sharding").get("platform").get("shards").asInt() == shardsB);
   }
 
   @Test
@@ -126,13 +139,16 @@ class ClusterIT {
       throws Exception {
     String platform = "nova";
     Platform.admit(nodeA.system(), platform, "Nova", true, Duration.ofSeconds(10))
-        .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertFalse(SessionDirectory.get(nodeB.system()).watchedPlatforms().contains(platform),
+        .toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertFalse(
+        SessionDirectory.get(nodeB.system()).watchedPlatforms().contains(platform),
         "precondition: node B never used the platform");
     try (RawSession nova = RawSession.hello(nodeA.system(), nodeA.grpcPort(), platform);
-         RawSession eitaa = RawSession.hello(nodeB.system(), nodeB.grpcPort(), "eitaa")) {
+        RawSession eitaa = RawSession.hello(nodeB.system(), nodeB.grpcPort(), "eitaa")) {
       // The session registered on node A only: node B watches the platform without having used it.
-      await("node B watches " + platform + " and sees its session",
+      await(
+          "node B watches " + platform + " and sees its session",
           () -> SessionDirectory.get(nodeB.system()).sessionCount(platform) == 1);
       int users = 16;
       for (int i = 0; i < users; i++) {
@@ -149,7 +165,8 @@ class ClusterIT {
       }
       assertEquals(users, reached.size(), "users reached: " + reached);
       // The mailboxes were spread over both nodes (20 shards, 16 users): both routes were used.
-      await("mailboxes hosted on both nodes",
+      await(
+          "mailboxes hosted on both nodes",
           () -> hostedMailboxes(nodeA) > 0 && hostedMailboxes(nodeB) > 0);
     }
   }
@@ -160,27 +177,33 @@ class ClusterIT {
     String a = nodeA.system().address().toString();
     nodeB.close(); // graceful: leaves the cluster, hands its shards over
     nodeB = null;
-    await("node A sees itself alone", () -> {
-      JsonNode view = clusterQuietly(nodeA);
-      return view != null && addresses(view).equals(Set.of(a));
-    });
-    await("node A hosts the platforms the other node hosted",
+    await(
+        "node A sees itself alone",
+        () -> {
+          JsonNode view = clusterQuietly(nodeA);
+          return view != null && addresses(view).equals(Set.of(a));
+        });
+    await(
+        "node A hosts the platforms the other node hosted",
         () -> platformEntitiesAfterWake(nodeA) == 3);
   }
 
   /** Asks for all three platforms (waking their entities here) and counts the hosted ones. */
   private int platformEntitiesAfterWake(TestBroker node) {
     for (String id : List.of("bale", "eitaa", "nova")) {
-      ClusterSharding.get(node.system()).entityRefFor(Platform.ENTITY_KEY, id)
+      ClusterSharding.get(node.system())
+          .entityRefFor(Platform.ENTITY_KEY, id)
           .tell(new Platform.Get(node.system().ignoreRef()));
     }
     return hostedPlatformEntities(node);
   }
 
   private JsonNode cluster(TestBroker node) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + node.httpPort() + "/cluster")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/cluster"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     assertTrue(response.headers().firstValue("content-type").orElse("").contains("json"));
     return JSON.readTree(response.body());
@@ -210,14 +233,22 @@ class ClusterIT {
     return view.get("sharding").get(type).get("entities").asInt();
   }
 
-  private static int regionShards(TestBroker node,
-      org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> key) throws Exception {
+  private static int regionShards(
+      TestBroker node, org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> key)
+      throws Exception {
     return org.apache.pekko.actor.typed.javadsl.AskPattern
-        .<ClusterShardingQuery, org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState>ask(
-            ClusterSharding.get(node.system()).shardState(),
-            replyTo -> new org.apache.pekko.cluster.sharding.typed.GetShardRegionState(key, replyTo),
-            Duration.ofSeconds(10), node.system().scheduler())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS).getShards().size();
+        .<ClusterShardingQuery,
+            org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState>
+            ask(
+                ClusterSharding.get(node.system()).shardState(),
+                replyTo ->
+                    new org.apache.pekko.cluster.sharding.typed.GetShardRegionState(key, replyTo),
+                Duration.ofSeconds(10),
+                node.system().scheduler())
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS)
+        .getShards()
+        .size();
   }
 
   private static Set<String> addresses(JsonNode view) {

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * peyvand.cluster.join = bootstrap: two nodes (two actor systems in this JVM, on loopback) find
- * each other through Pekko Discovery's config method, probe each other's Pekko Management
- * endpoint and form one cluster without any seed node; a node configured with seed nodes as well
- * is refused. The settings side: self-join = on still means join = self, production refuses self.
+ * each other through Pekko Discovery's config method, probe each other's Pekko Management endpoint
+ * and form one cluster without any seed node; a node configured with seed nodes as well is refused.
+ * The settings side: self-join = on still means join = self, production refuses self.
  */
 class ClusterJoinTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -32,7 +32,8 @@ class ClusterJoinTest {
     for (int port : contactPoints) {
       endpoints.append("{ host = \"127.0.0.1\", port = ").append(port).append(" }\n");
     }
-    return ConfigFactory.parseString("""
+    return ConfigFactory.parseString(
+            """
         peyvand.environment = dev
         peyvand.cluster.join = bootstrap
         pekko.remote.artery.canonical.port = 0
@@ -50,15 +51,19 @@ class ClusterJoinTest {
         pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port = false
         pekko.discovery.config.services.peyvand.endpoints = [
         %s]
-        """.formatted(management, endpoints)).withFallback(ConfigFactory.load());
+        """
+                .formatted(management, endpoints))
+        .withFallback(ConfigFactory.load());
   }
 
   @Test
   void twoNodesFormOneClusterThroughDiscoveryWithoutSeedNodes() throws Exception {
     int a = Ports.free();
     int b = Ports.free();
-    ActorSystem<Void> nodeA = ActorSystem.create(Behaviors.empty(), "ClusterJoinTest", node(a, a, b));
-    ActorSystem<Void> nodeB = ActorSystem.create(Behaviors.empty(), "ClusterJoinTest", node(b, a, b));
+    ActorSystem<Void> nodeA =
+        ActorSystem.create(Behaviors.empty(), "ClusterJoinTest", node(a, a, b));
+    ActorSystem<Void> nodeB =
+        ActorSystem.create(Behaviors.empty(), "ClusterJoinTest", node(b, a, b));
     try {
       for (ActorSystem<Void> node : List.of(nodeA, nodeB)) {
         BrokerSettings.Join join = BrokerSettings.fromConfig(node.settings().config()).join();
@@ -84,13 +89,21 @@ class ClusterJoinTest {
   @Test
   void bootstrapWithSeedNodesIsRefused() throws Exception {
     int a = Ports.free();
-    ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), "ClusterJoinTest",
-        ConfigFactory.parseString("pekko.cluster.seed-nodes = [\"pekko://ClusterJoinTest@127.0.0.1:1\"]")
-            .withFallback(node(a, a)));
+    ActorSystem<Void> node =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "ClusterJoinTest",
+            ConfigFactory.parseString(
+                    "pekko.cluster.seed-nodes = [\"pekko://ClusterJoinTest@127.0.0.1:1\"]")
+                .withFallback(node(a, a)));
     try {
-      ExecutionException e = assertThrows(ExecutionException.class,
-          () -> ClusterJoin.start(node, BrokerSettings.Join.BOOTSTRAP).toCompletableFuture()
-              .get(10, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  ClusterJoin.start(node, BrokerSettings.Join.BOOTSTRAP)
+                      .toCompletableFuture()
+                      .get(10, TimeUnit.SECONDS));
       assertTrue(e.getCause().getMessage().contains("seed-nodes"), e.getCause().getMessage());
     } finally {
       node.terminate();
@@ -100,26 +113,36 @@ class ClusterJoinTest {
 
   @Test
   void selfJoinOnStillMeansJoinSelfAndProductionRefusesIt() {
-    Config dev = ConfigFactory.parseString("""
+    Config dev =
+        ConfigFactory.parseString(
+                """
         peyvand.environment = dev
         peyvand.cluster.self-join = on
-        """).withFallback(ConfigFactory.load());
+        """)
+            .withFallback(ConfigFactory.load());
     assertEquals(BrokerSettings.Join.SELF, BrokerSettings.fromConfig(dev).join());
-    Config devSelf = ConfigFactory.parseString("""
+    Config devSelf =
+        ConfigFactory.parseString(
+                """
         peyvand.environment = dev
         peyvand.cluster.join = self
-        """).withFallback(ConfigFactory.load());
+        """)
+            .withFallback(ConfigFactory.load());
     assertTrue(BrokerSettings.fromConfig(devSelf).selfJoin());
-    Config production = ConfigFactory.parseString("""
+    Config production =
+        ConfigFactory.parseString(
+                """
         peyvand.environment = production
         peyvand.cluster.join = self
         peyvand.tls { enabled = on, crl-file = "crl.pem" }
-        """).withFallback(ConfigFactory.load());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> BrokerSettings.fromConfig(production));
+        """)
+            .withFallback(ConfigFactory.load());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BrokerSettings.fromConfig(production));
     assertTrue(e.getMessage().contains("peyvand.cluster.join"), e.getMessage());
-    Config typo = ConfigFactory.parseString("peyvand.cluster.join = seeds")
-        .withFallback(ConfigFactory.load());
+    Config typo =
+        ConfigFactory.parseString("peyvand.cluster.join = seeds")
+            .withFallback(ConfigFactory.load());
     assertThrows(IllegalArgumentException.class, () -> BrokerSettings.fromConfig(typo));
   }
 

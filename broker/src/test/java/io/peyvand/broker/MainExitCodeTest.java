@@ -6,13 +6,15 @@ import java.util.Optional;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.junit.jupiter.api.Test;
 
-/** A node the cluster downed exits non-zero, so that a supervisor restarting on failure restarts it. */
+/**
+ * A node the cluster downed exits non-zero, so that a supervisor restarting on failure restarts it.
+ */
 class MainExitCodeTest {
 
   @Test
   void aNodeDownedByTheClusterExitsWithDowned() {
-    assertEquals(Main.DOWNED,
-        Main.exitCode(Optional.of(CoordinatedShutdown.clusterDowningReason())));
+    assertEquals(
+        Main.DOWNED, Main.exitCode(Optional.of(CoordinatedShutdown.clusterDowningReason())));
   }
 
   @Test

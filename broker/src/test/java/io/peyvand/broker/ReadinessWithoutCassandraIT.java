@@ -26,17 +26,24 @@ class ReadinessWithoutCassandraIT {
   void readyAnswers503WithTheReasonWhileCassandraIsUnreachable() throws Exception {
     int deadCqlPort;
     int httpPort;
-    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+    try (ServerSocket a = new ServerSocket(0);
+        ServerSocket b = new ServerSocket(0)) {
       deadCqlPort = a.getLocalPort();
       httpPort = b.getLocalPort();
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "NoCassandra",
-        ConfigFactory.parseString("""
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "NoCassandra",
+            ConfigFactory.parseString(
+                    """
             datastax-java-driver.basic.contact-points = ["127.0.0.1:%d"]
             peyvand.http.port = %d
             peyvand.startup.schema-retry-backoff = 500ms
             peyvand.readiness.cassandra-timeout = 1s
-            """.formatted(deadCqlPort, httpPort)).withFallback(TestConfig.node()));
+            """
+                        .formatted(deadCqlPort, httpPort))
+                .withFallback(TestConfig.node()));
     try {
       Broker.start(system); // never completes while Cassandra is away
       HttpClient http = HttpClient.newHttpClient();
@@ -44,9 +51,13 @@ class ReadinessWithoutCassandraIT {
       Instant deadline = Instant.now().plusSeconds(30);
       while (Instant.now().isBefore(deadline)) {
         try {
-          response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-              + "/health/ready")).timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofString());
+          response =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
           if (response.body().contains("\"cluster\":{\"ok\":true")) {
             break;
           }
@@ -61,14 +72,20 @@ class ReadinessWithoutCassandraIT {
       assertTrue(response.body().contains("applying the Cassandra schema"), response.body());
 
       // Sessions need the entities: until they have started, /v1/ws refuses with 503 too.
-      HttpResponse<String> webSocket = http.send(HttpRequest.newBuilder(URI.create(
-          "http://127.0.0.1:" + httpPort + "/v1/ws")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> webSocket =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/ws"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(503, webSocket.statusCode(), webSocket.body());
       assertTrue(webSocket.body().contains("starting"), webSocket.body());
     } finally {
       system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 }

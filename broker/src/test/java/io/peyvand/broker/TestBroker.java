@@ -11,12 +11,13 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * A whole broker node in the test's JVM, on free ports, storing in the test class's keyspace of
- * the shared Cassandra: how integration tests start the broker, the way Main does.
+ * A whole broker node in the test's JVM, on free ports, storing in the test class's keyspace of the
+ * shared Cassandra: how integration tests start the broker, the way Main does.
  */
 public final class TestBroker implements AutoCloseable {
   /** The platforms most tests use: both opted in by default. */
-  public static final String BALE_AND_EITAA = """
+  public static final String BALE_AND_EITAA =
+      """
       peyvand.platforms.bootstrap = [
         { id = "bale", display-name = "Bale", default-opted-in = true }
         { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
@@ -24,7 +25,8 @@ public final class TestBroker implements AutoCloseable {
       """;
 
   /** The four dev platforms, all opted in by default (groups and channels span them). */
-  public static final String FOUR_PLATFORMS = """
+  public static final String FOUR_PLATFORMS =
+      """
       peyvand.platforms.bootstrap = [
         { id = "bale", display-name = "Bale", default-opted-in = true }
         { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
@@ -44,25 +46,36 @@ public final class TestBroker implements AutoCloseable {
   /** Starts a node with {@code config} (HOCON) in front of the test defaults; waits until bound. */
   public static TestBroker start(String name, CassandraKeyspace cassandra, String config)
       throws Exception {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, cassandra.config()
-        .withFallback(ConfigFactory.parseString(config))
-        .withFallback(TestConfig.node()));
-    return new TestBroker(system,
-        Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS));
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            name,
+            cassandra
+                .config()
+                .withFallback(ConfigFactory.parseString(config))
+                .withFallback(TestConfig.node()));
+    return new TestBroker(
+        system, Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS));
   }
 
   /**
    * Two nodes of one cluster named {@code name} (node 1 joins itself, node 2 joins node 1), both
    * started with {@code config}; returns once both are Up members.
    */
-  public static TestBroker[] twoNodeCluster(String name, CassandraKeyspace cassandra,
-      String config) throws Exception {
+  public static TestBroker[] twoNodeCluster(String name, CassandraKeyspace cassandra, String config)
+      throws Exception {
     TestBroker node1 = start(name, cassandra, config);
     String seed = Cluster.get(node1.system()).selfMember().address().toString();
-    TestBroker node2 = start(name, cassandra, config + """
+    TestBroker node2 =
+        start(
+            name,
+            cassandra,
+            config
+                + """
         peyvand.cluster.self-join = off
         pekko.cluster.seed-nodes = ["%s"]
-        """.formatted(seed));
+        """
+                    .formatted(seed));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (node1.upMembers() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(50);

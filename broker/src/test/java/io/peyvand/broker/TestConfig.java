@@ -8,7 +8,8 @@ public final class TestConfig {
   private TestConfig() {}
 
   public static Config node() {
-    return ConfigFactory.parseString("""
+    return ConfigFactory.parseString(
+            """
         peyvand.environment = dev
         peyvand.grpc.port = 0
         peyvand.http.port = 0
@@ -18,6 +19,7 @@ public final class TestConfig {
         pekko.coordinated-shutdown.terminate-actor-system = on
         # Tests send bursts from one user; LimitsIT sets the limits it tests.
         peyvand.limits.submit-per-user { rate = 100000, burst = 100000 }
-        """).withFallback(ConfigFactory.load());
+        """)
+        .withFallback(ConfigFactory.load());
   }
 }

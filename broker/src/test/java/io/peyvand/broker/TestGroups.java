@@ -18,19 +18,32 @@ public final class TestGroups {
 
   /** A plaintext Groups client of the broker on {@code port}; close it after use. */
   public static GroupsClient client(ActorSystem<?> system, int port) {
-    return GroupsClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system)
-        .withTls(false), system);
+    return GroupsClient.create(
+        GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);
   }
 
   /** Creates the group (kind GROUP) owned by {@code owner} and adds {@code member}. */
-  public static GroupInfo createWithMember(GroupsClient groups, GroupAddress group,
-      UserAddress owner, UserAddress member) throws Exception {
-    groups.createGroup(CreateGroupRequest.newBuilder().setGroup(group).setActor(owner)
-        .setTitle(group.getGroupId()).setKind(GroupKind.GROUP).build())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
-        .setActor(owner).addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
-            .setUser(member)).build())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+  public static GroupInfo createWithMember(
+      GroupsClient groups, GroupAddress group, UserAddress owner, UserAddress member)
+      throws Exception {
+    groups
+        .createGroup(
+            CreateGroupRequest.newBuilder()
+                .setGroup(group)
+                .setActor(owner)
+                .setTitle(group.getGroupId())
+                .setKind(GroupKind.GROUP)
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    return groups
+        .changeMembers(
+            ChangeMembersRequest.newBuilder()
+                .setGroup(group)
+                .setActor(owner)
+                .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD).setUser(member))
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 }

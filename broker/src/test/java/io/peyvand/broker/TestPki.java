@@ -38,8 +38,8 @@ public final class TestPki implements AutoCloseable {
   public static TestPki create(String name, char[] password) throws IOException {
     Path directory = Files.createTempDirectory("peyvand-" + name);
     PkiLayout layout = new PkiLayout(directory.resolve("pki"));
-    CertificateAuthority ca = CertificateAuthority.init(layout, password, name + " CA",
-        Clock.systemUTC());
+    CertificateAuthority ca =
+        CertificateAuthority.init(layout, password, name + " CA", Clock.systemUTC());
     ca.issueBroker(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
     return new TestPki(directory, layout, ca, password);
   }
@@ -68,8 +68,13 @@ public final class TestPki implements AutoCloseable {
           crl-file = "%s"
           crl-reload-interval = %s
         }
-        """.formatted(layout.brokerKeyStore(), new String(password), layout.caCertificate(),
-        layout.crl(), crlReloadInterval);
+        """
+        .formatted(
+            layout.brokerKeyStore(),
+            new String(password),
+            layout.caCertificate(),
+            layout.crl(),
+            crlReloadInterval);
   }
 
   /** A client context presenting the key store's certificate, as the SDK builds it. */
@@ -81,8 +86,8 @@ public final class TestPki implements AutoCloseable {
   public SSLContext trustOnly() {
     try {
       TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-      trust.init(KeyMaterial.trustStore(KeyMaterial.trustAnchors(layout.caCertificate(),
-          password)));
+      trust.init(
+          KeyMaterial.trustStore(KeyMaterial.trustAnchors(layout.caCertificate(), password)));
       SSLContext context = SSLContext.getInstance("TLSv1.3");
       context.init(null, trust.getTrustManagers(), null);
       return context;

@@ -32,11 +32,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The Grafana dashboard and the Prometheus configuration fit the broker: every metric name a
- * panel's expression (or a template variable's query) uses is one that a broker node's
- * {@code /metrics} renders, every panel reads the datasource variable and the node variable, and
- * Prometheus scrapes the HTTP ports of the local cluster's nodes. The rendered names come from
- * the broker's own {@link Metrics} in a cluster node started here (its {@code # TYPE} lines, which
- * are written even before the first sample), so a renamed metric or a misspelled panel fails.
+ * panel's expression (or a template variable's query) uses is one that a broker node's {@code
+ * /metrics} renders, every panel reads the datasource variable and the node variable, and
+ * Prometheus scrapes the HTTP ports of the local cluster's nodes. The rendered names come from the
+ * broker's own {@link Metrics} in a cluster node started here (its {@code # TYPE} lines, which are
+ * written even before the first sample), so a renamed metric or a misspelled panel fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardTest {
@@ -49,14 +49,20 @@ class DashboardTest {
 
   @BeforeAll
   void start() throws IOException {
-    system = ActorSystem.create(Behaviors.empty(), "DashboardTest", ConfigFactory.parseString("""
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "DashboardTest",
+            ConfigFactory.parseString(
+                    """
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = 127.0.0.1
         pekko.remote.artery.canonical.port = 0
         pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-        """).withFallback(ConfigFactory.load()));
-    dashboard = new ObjectMapper().readTree(
-        HOME.resolve("grafana/peyvand-dashboard.json").toFile());
+        """)
+                .withFallback(ConfigFactory.load()));
+    dashboard =
+        new ObjectMapper().readTree(HOME.resolve("grafana/peyvand-dashboard.json").toFile());
   }
 
   @AfterAll
@@ -89,14 +95,15 @@ class DashboardTest {
     Map<String, String> exprs = new TreeMap<>();
     for (JsonNode panel : panels()) {
       for (JsonNode target : panel.path("targets")) {
-        exprs.put(panel.path("title").asText() + " " + target.path("refId").asText(),
+        exprs.put(
+            panel.path("title").asText() + " " + target.path("refId").asText(),
             target.path("expr").asText());
       }
     }
     for (JsonNode variable : dashboard.path("templating").path("list")) {
       if (variable.path("type").asText().equals("query")) {
-        exprs.put("variable " + variable.path("name").asText(),
-            variable.path("definition").asText());
+        exprs.put(
+            "variable " + variable.path("name").asText(), variable.path("definition").asText());
       }
     }
     return exprs;
@@ -118,43 +125,58 @@ class DashboardTest {
     Map<String, String> exprs = expressions();
     assertTrue(exprs.size() >= 15, exprs.toString());
     Map<String, String> unknown = new TreeMap<>();
-    exprs.forEach((where, expr) -> {
-      Matcher m = METRIC.matcher(expr);
-      boolean any = false;
-      while (m.find()) {
-        any = true;
-        if (!rendered.contains(m.group(1))) {
-          unknown.put(where, m.group(1));
-        }
-      }
-      if (!any) {
-        unknown.put(where, "no peyvand_ or jvm_ metric in: " + expr);
-      }
-    });
+    exprs.forEach(
+        (where, expr) -> {
+          Matcher m = METRIC.matcher(expr);
+          boolean any = false;
+          while (m.find()) {
+            any = true;
+            if (!rendered.contains(m.group(1))) {
+              unknown.put(where, m.group(1));
+            }
+          }
+          if (!any) {
+            unknown.put(where, "no peyvand_ or jvm_ metric in: " + expr);
+          }
+        });
     assertEquals(Map.of(), unknown, "the broker renders: " + rendered);
   }
 
   @Test
   void thePanelsTheIssueAsksForArePresent() {
     String all = String.join("\n", expressions().values());
-    for (String name : List.of("peyvand_messages_accepted_total",
-        "peyvand_items_delivered_total", "peyvand_items_acknowledged_total",
-        "peyvand_items_redelivered_total", "peyvand_refusals_total",
-        "peyvand_persist_seconds_bucket", "peyvand_submit_seconds_bucket",
-        "peyvand_journal_write_seconds_bucket",
-        "peyvand_sharding_entities", "peyvand_sharding_shards", "peyvand_sessions",
-        "peyvand_cluster_members_up", "peyvand_ready", "jvm_heap_used_bytes")) {
+    for (String name :
+        List.of(
+            "peyvand_messages_accepted_total",
+            "peyvand_items_delivered_total",
+            "peyvand_items_acknowledged_total",
+            "peyvand_items_redelivered_total",
+            "peyvand_refusals_total",
+            "peyvand_persist_seconds_bucket",
+            "peyvand_submit_seconds_bucket",
+            "peyvand_journal_write_seconds_bucket",
+            "peyvand_sharding_entities",
+            "peyvand_sharding_shards",
+            "peyvand_sessions",
+            "peyvand_cluster_members_up",
+            "peyvand_ready",
+            "jvm_heap_used_bytes")) {
       assertTrue(all.contains(name), name);
     }
-    assertTrue(all.contains("histogram_quantile(0.99, sum by (le, entity) (rate("
-        + "peyvand_persist_seconds_bucket"), all);
+    assertTrue(
+        all.contains(
+            "histogram_quantile(0.99, sum by (le, entity) (rate("
+                + "peyvand_persist_seconds_bucket"),
+        all);
     assertTrue(all.contains("histogram_quantile(0.5, sum by (le, entity)"), all);
   }
 
   @Test
   void everyPanelReadsTheDatasourceAndNodeVariables() {
     List<String> variables = new ArrayList<>();
-    dashboard.path("templating").path("list")
+    dashboard
+        .path("templating")
+        .path("list")
         .forEach(v -> variables.add(v.path("name").asText() + ":" + v.path("type").asText()));
     assertEquals(List.of("datasource:datasource", "node:query"), variables);
     for (JsonNode panel : panels()) {
@@ -181,8 +203,8 @@ class DashboardTest {
     }
     Set<Integer> ports = new TreeSet<>();
     for (int node = 1; node <= 3; node++) {
-      ports.add(DeployablesTest.load("local-cluster/node-" + node + ".conf")
-          .getInt("peyvand.http.port"));
+      ports.add(
+          DeployablesTest.load("local-cluster/node-" + node + ".conf").getInt("peyvand.http.port"));
     }
     assertEquals(ports, targets);
     assertTrue(yml.contains("metrics_path: /metrics"), yml);

@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every deployable in conf/ parses, resolves against the reference.conf of every module, names no
@@ -33,31 +33,43 @@ import org.junit.jupiter.api.Test;
  */
 class DeployablesTest {
   private static final Path CONF = Path.of(System.getProperty("peyvand.deployables", "conf"));
+
   /** Files included by the deployables (or laid over them), not run on their own. */
-  private static final Set<String> INCLUDES = Set.of("common.conf", "local-cluster/node.conf",
-      "local-cluster/ring.conf");
+  private static final Set<String> INCLUDES =
+      Set.of("common.conf", "local-cluster/node.conf", "local-cluster/ring.conf");
+
   /** The nodes of the local cluster: three from `cluster up`, the fourth from `cluster add`. */
   private static final int LOCAL_NODES = 4;
 
   static Stream<String> deployables() throws IOException {
     try (Stream<Path> files = Files.walk(CONF)) {
-      List<String> names = files.filter(p -> p.toString().endsWith(".conf"))
-          .map(p -> CONF.relativize(p).toString())
-          .filter(name -> !INCLUDES.contains(name))
-          .sorted().toList();
+      List<String> names =
+          files
+              .filter(p -> p.toString().endsWith(".conf"))
+              .map(p -> CONF.relativize(p).toString())
+              .filter(name -> !INCLUDES.contains(name))
+              .sorted()
+              .toList();
       return names.stream();
     }
   }
 
   static Config load(String name) {
     return ConfigFactory.parseFile(CONF.resolve(name).toFile())
-        .withFallback(ConfigFactory.defaultReference()).resolve();
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 
   @Test
   void theExpectedDeployablesExist() throws IOException {
-    assertEquals(List.of("dev.conf", "local-cluster/node-1.conf", "local-cluster/node-2.conf",
-        "local-cluster/node-3.conf", "local-cluster/node-4.conf", "production.conf"),
+    assertEquals(
+        List.of(
+            "dev.conf",
+            "local-cluster/node-1.conf",
+            "local-cluster/node-2.conf",
+            "local-cluster/node-3.conf",
+            "local-cluster/node-4.conf",
+            "production.conf"),
         deployables().toList());
   }
 
@@ -79,10 +91,12 @@ class DeployablesTest {
     for (Map.Entry<String, ?> entry : own.entrySet()) {
       String path = entry.getKey();
       boolean ours = path.startsWith("peyvand.") || path.startsWith("pekko.persistence.cassandra.");
-      boolean freeForm = path.contains(".datacenters.") || path.startsWith("datastax-java-driver.profiles.");
+      boolean freeForm =
+          path.contains(".datacenters.") || path.startsWith("datastax-java-driver.profiles.");
       if (ours && !freeForm) {
-        assertTrue(reference.hasPathOrNull(path), name + " sets " + path
-            + ", which no reference.conf defines (a typo?)");
+        assertTrue(
+            reference.hasPathOrNull(path),
+            name + " sets " + path + ", which no reference.conf defines (a typo?)");
       }
     }
   }
@@ -97,8 +111,10 @@ class DeployablesTest {
     assertTrue(settings.selfJoin());
     assertTrue(dev.getBoolean("peyvand.cassandra.embedded.enabled"));
     assertEquals(9042, CassandraNodeSettings.fromConfig(dev).cqlPort());
-    assertEquals(SchemaSettings.Replication.simple(1), SchemaSettings.fromConfig(dev).replication());
-    assertEquals(List.of("rubika", "eitaa", "bale", "soroush"),
+    assertEquals(
+        SchemaSettings.Replication.simple(1), SchemaSettings.fromConfig(dev).replication());
+    assertEquals(
+        List.of("rubika", "eitaa", "bale", "soroush"),
         settings.bootstrapPlatforms().stream().map(BrokerSettings.PlatformSeed::id).toList());
   }
 
@@ -118,17 +134,21 @@ class DeployablesTest {
   @Test
   void productionReplicatesThreeTimesAndWritesAtQuorum() {
     Config production = load("production.conf");
-    assertEquals(BrokerSettings.Environment.PRODUCTION,
-        BrokerSettings.fromConfig(production).environment());
+    assertEquals(
+        BrokerSettings.Environment.PRODUCTION, BrokerSettings.fromConfig(production).environment());
     SchemaSettings.Replication replication = SchemaSettings.fromConfig(production).replication();
     assertEquals("NetworkTopologyStrategy", replication.strategy());
     assertTrue(replication.datacenters().values().stream().allMatch(rf -> rf == 3));
     assertEquals("peyvand.journal", production.getString("pekko.persistence.journal.plugin"));
     assertEquals("peyvand-journal-profile", production.getString("peyvand.journal.write-profile"));
-    assertEquals("QUORUM", production.getString(
-        "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
-    assertEquals("QUORUM", production.getString(
-        "datastax-java-driver.profiles.pekko-persistence-cassandra-profile.basic.request.consistency"));
+    assertEquals(
+        "QUORUM",
+        production.getString(
+            "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
+    assertEquals(
+        "QUORUM",
+        production.getString(
+            "datastax-java-driver.profiles.pekko-persistence-cassandra-profile.basic.request.consistency"));
     assertFalse(production.getBoolean("peyvand.cassandra.embedded.enabled"));
     assertTrue(production.getStringList("pekko.cluster.seed-nodes").size() >= 2);
   }
@@ -143,12 +163,18 @@ class DeployablesTest {
   @Test
   void productionRefusesDevelopmentConveniences() {
     Config production = load("production.conf");
-    for (String path : List.of("peyvand.cassandra.embedded.enabled",
-        "pekko.persistence.cassandra.journal.tables-autocreate", "peyvand.cluster.self-join",
-        "peyvand.pki.create-for-dev")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> BrokerSettings.fromConfig(production.withValue(path,
-              ConfigValueFactory.fromAnyRef(true))));
+    for (String path :
+        List.of(
+            "peyvand.cassandra.embedded.enabled",
+            "pekko.persistence.cassandra.journal.tables-autocreate",
+            "peyvand.cluster.self-join",
+            "peyvand.pki.create-for-dev")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  BrokerSettings.fromConfig(
+                      production.withValue(path, ConfigValueFactory.fromAnyRef(true))));
       assertTrue(e.getMessage().contains(path), e.getMessage());
     }
   }
@@ -156,13 +182,21 @@ class DeployablesTest {
   @Test
   void productionRefusesToStartWithoutTlsOrWithoutARevocationList() {
     Config production = load("production.conf");
-    IllegalArgumentException plaintext = assertThrows(IllegalArgumentException.class,
-        () -> BrokerSettings.fromConfig(production.withValue("peyvand.tls.enabled",
-            ConfigValueFactory.fromAnyRef(false))));
+    IllegalArgumentException plaintext =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BrokerSettings.fromConfig(
+                    production.withValue(
+                        "peyvand.tls.enabled", ConfigValueFactory.fromAnyRef(false))));
     assertTrue(plaintext.getMessage().contains("peyvand.tls.enabled"), plaintext.getMessage());
-    IllegalArgumentException noCrl = assertThrows(IllegalArgumentException.class,
-        () -> BrokerSettings.fromConfig(production.withValue("peyvand.tls.crl-file",
-            ConfigValueFactory.fromAnyRef(""))));
+    IllegalArgumentException noCrl =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BrokerSettings.fromConfig(
+                    production.withValue(
+                        "peyvand.tls.crl-file", ConfigValueFactory.fromAnyRef(""))));
     assertTrue(noCrl.getMessage().contains("peyvand.tls.crl-file"), noCrl.getMessage());
   }
 
@@ -202,7 +236,8 @@ class DeployablesTest {
       assertEquals(BrokerSettings.fromConfig(dev).tls(), tls);
       assertEquals(PkiSettings.fromConfig(dev), PkiSettings.fromConfig(node));
       assertFalse(node.getBoolean("peyvand.cassandra.embedded.enabled"));
-      assertEquals(List.of("127.0.0.1:9042"),
+      assertEquals(
+          List.of("127.0.0.1:9042"),
           node.getStringList("datastax-java-driver.basic.contact-points"));
     }
   }
@@ -210,19 +245,25 @@ class DeployablesTest {
   @Test
   void theRingOverlayReplicatesThreeTimesOverThreeAddressesAtQuorum() {
     for (int n = 1; n <= LOCAL_NODES; n++) {
-      Config node = ConfigFactory.parseFile(CONF.resolve("local-cluster/ring.conf").toFile())
-          .withFallback(ConfigFactory.parseFile(
-              CONF.resolve("local-cluster/node-" + n + ".conf").toFile()))
-          .withFallback(ConfigFactory.defaultReference()).resolve();
+      Config node =
+          ConfigFactory.parseFile(CONF.resolve("local-cluster/ring.conf").toFile())
+              .withFallback(
+                  ConfigFactory.parseFile(
+                      CONF.resolve("local-cluster/node-" + n + ".conf").toFile()))
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve();
       node.checkValid(ConfigFactory.defaultReference(), "peyvand");
       BrokerSettings settings = BrokerSettings.fromConfig(node);
       assertEquals(7400 + 10 * n, settings.grpc().port(), "the overlay keeps the node's ports");
-      assertEquals(SchemaSettings.Replication.simple(3),
-          SchemaSettings.fromConfig(node).replication());
-      assertEquals(List.of("127.0.0.1:9042", "127.0.0.2:9042", "127.0.0.3:9042"),
+      assertEquals(
+          SchemaSettings.Replication.simple(3), SchemaSettings.fromConfig(node).replication());
+      assertEquals(
+          List.of("127.0.0.1:9042", "127.0.0.2:9042", "127.0.0.3:9042"),
           node.getStringList("datastax-java-driver.basic.contact-points"));
-      assertEquals("QUORUM", node.getString(
-          "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
+      assertEquals(
+          "QUORUM",
+          node.getString(
+              "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
       assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.write-profile"));
       assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.read-profile"));
     }
@@ -234,13 +275,19 @@ class DeployablesTest {
     Config reference = ConfigFactory.defaultReference();
     Config common = ConfigFactory.parseFile(CONF.resolve("common.conf").toFile()).resolve();
     for (Map.Entry<String, ?> entry : common.entrySet()) {
-      assertTrue(reference.hasPathOrNull(entry.getKey()), "common.conf sets " + entry.getKey()
-          + ", which no reference.conf defines (a typo?)");
+      assertTrue(
+          reference.hasPathOrNull(entry.getKey()),
+          "common.conf sets " + entry.getKey() + ", which no reference.conf defines (a typo?)");
     }
     Config production = load("production.conf");
-    for (Map.Entry<String, ?> entry : ConfigFactory.parseFile(CONF.resolve("production.conf")
-        .toFile()).withFallback(reference).resolve().getConfig("pekko.management").entrySet()) {
-      assertTrue(reference.hasPathOrNull("pekko.management." + entry.getKey()),
+    for (Map.Entry<String, ?> entry :
+        ConfigFactory.parseFile(CONF.resolve("production.conf").toFile())
+            .withFallback(reference)
+            .resolve()
+            .getConfig("pekko.management")
+            .entrySet()) {
+      assertTrue(
+          reference.hasPathOrNull("pekko.management." + entry.getKey()),
           "pekko.management." + entry.getKey());
     }
     assertEquals(7626, production.getInt("pekko.management.http.port"));
@@ -248,15 +295,20 @@ class DeployablesTest {
 
   @Test
   void productionMayBootstrapInsteadOfSeedNodes() {
-    Config bootstrap = load("production.conf")
-        .withValue("peyvand.cluster.join", ConfigValueFactory.fromAnyRef("bootstrap"))
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
+    Config bootstrap =
+        load("production.conf")
+            .withValue("peyvand.cluster.join", ConfigValueFactory.fromAnyRef("bootstrap"))
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
     assertEquals(BrokerSettings.Join.BOOTSTRAP, BrokerSettings.fromConfig(bootstrap).join());
-    assertEquals("peyvand", bootstrap.getString(
-        "pekko.management.cluster.bootstrap.contact-point-discovery.service-name"));
-    assertTrue(bootstrap.getInt(
-        "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr") >= 2);
-    assertEquals(BrokerSettings.Join.SEED_NODES,
-        BrokerSettings.fromConfig(load("production.conf")).join());
+    assertEquals(
+        "peyvand",
+        bootstrap.getString(
+            "pekko.management.cluster.bootstrap.contact-point-discovery.service-name"));
+    assertTrue(
+        bootstrap.getInt(
+                "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr")
+            >= 2);
+    assertEquals(
+        BrokerSettings.Join.SEED_NODES, BrokerSettings.fromConfig(load("production.conf")).join());
   }
 }

@@ -2,16 +2,14 @@ package io.peyvand.loadtests;
 
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.bodyBytes;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.status;
-import static io.gatling.javaapi.core.CoreDsl.doIf;
+import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.foreach;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -43,12 +41,12 @@ import java.util.function.Supplier;
  * certificate ({@code perUserKeyManagerFactory}), and speaks the real protocol: binary messages
  * that are serialized {@code ClientFrame}s and {@code ServerFrame}s of module {@code protocol}.
  *
- * <p>A session opens with {@code Hello} and waits for {@code Welcome}, then follows its part of
- * the open arrival schedule ({@link io.peyvand.loadtests.bench.ArrivalSchedule}): when a message
- * is due it writes a {@code Submit} and waits for the {@code SubmitResult} with its correlation id.
- * That wait is the Gatling request {@code submit-to-accepted}; a refusal or no answer within
- * {@code answer-timeout} fails it. Submits of one session are sequential (a Gatling check blocks
- * its virtual user), but due times come from the schedule, not from answers: a session that falls
+ * <p>A session opens with {@code Hello} and waits for {@code Welcome}, then follows its part of the
+ * open arrival schedule ({@link io.peyvand.loadtests.bench.ArrivalSchedule}): when a message is due
+ * it writes a {@code Submit} and waits for the {@code SubmitResult} with its correlation id. That
+ * wait is the Gatling request {@code submit-to-accepted}; a refusal or no answer within {@code
+ * answer-timeout} fails it. Submits of one session are sequential (a Gatling check blocks its
+ * virtual user), but due times come from the schedule, not from answers: a session that falls
  * behind sends the overdue messages back to back, so the broker gets the offered load.
  *
  * <p>Everything else the broker sends (deliveries of messages and statuses, session errors) is
@@ -95,17 +93,18 @@ final class Interconnect {
     return exec(session -> session.set(PlatformSession.KEY, run.session(session.userId())))
         .exec(connect())
         .exitHereIfFailed()
-        .exec(session -> {
-          run.start();
-          PlatformSession s = state(session);
-          s.nextDue = run.settings.schedule().next(0, s.fraction, s.random);
-          return session;
-        });
+        .exec(
+            session -> {
+              run.start();
+              PlatformSession s = state(session);
+              s.nextDue = run.settings.schedule().next(0, s.fraction, s.random);
+              return session;
+            });
   }
 
   /**
-   * HTTPS to the broker without a client certificate: what health probes and metrics scrapers
-   * use, and the ledger's verdict.
+   * HTTPS to the broker without a client certificate: what health probes and metrics scrapers use,
+   * and the ledger's verdict.
    */
   HttpProtocolBuilder plainProtocol() {
     return http.baseUrl(run.settings.httpUrl());
@@ -118,9 +117,12 @@ final class Interconnect {
    * one user after every platform session has finished ({@code andThen}).
    */
   ScenarioBuilder verdict(Supplier<List<String>> failures) {
-    return scenario("ledger").exec(http(VERDICT).get("/health/alive")
-        .check(status().is(200))
-        .check(bodyString().transform(body -> String.join("; ", failures.get())).is("")));
+    return scenario("ledger")
+        .exec(
+            http(VERDICT)
+                .get("/health/alive")
+                .check(status().is(200))
+                .check(bodyString().transform(body -> String.join("; ", failures.get())).is("")));
   }
 
   /**
@@ -145,42 +147,61 @@ final class Interconnect {
     return List.of(
         global().failedRequests().percent().lt(run.settings.maxErrorsPercent()),
         details(VERDICT).failedRequests().count().is(0L),
-        details("submit-to-accepted").responseTime().percentile(99.0)
+        details("submit-to-accepted")
+            .responseTime()
+            .percentile(99.0)
             .lt(run.settings.acceptedP99Millis()));
   }
 
   /** The WebSocket connection, Hello and Welcome: the request "welcome". */
   ChainBuilder connect() {
     return exec(ws("connect").connect("/v1/ws"))
-        .exec(ws("hello").sendBytes(session -> ClientFrame.newBuilder()
-                .setHello(Hello.newBuilder().setProtocolVersion(1)
-                    .setPlatformId(state(session).platform)
-                    .setSessionName("gatling-" + state(session).platform + "-" + session.userId()))
-                .build().toByteArray())
-            .await(Duration.ofSeconds(10)).on(ws.checkBinaryMessage("welcome")
-                .check(bodyBytes().transform(Interconnect::frameCase).is("WELCOME"))));
+        .exec(
+            ws("hello")
+                .sendBytes(
+                    session ->
+                        ClientFrame.newBuilder()
+                            .setHello(
+                                Hello.newBuilder()
+                                    .setProtocolVersion(1)
+                                    .setPlatformId(state(session).platform)
+                                    .setSessionName(
+                                        "gatling-"
+                                            + state(session).platform
+                                            + "-"
+                                            + session.userId()))
+                            .build()
+                            .toByteArray())
+                .await(Duration.ofSeconds(10))
+                .on(
+                    ws.checkBinaryMessage("welcome")
+                        .check(bodyBytes().transform(Interconnect::frameCase).is("WELCOME"))));
   }
 
   /**
-   * The schedule: until the session's arrivals are over, take deliveries, run {@code between}
-   * (e.g. a reconnect), submit when due, and wait for the next due time (at most {@link #POLL}).
+   * The schedule: until the session's arrivals are over, take deliveries, run {@code between} (e.g.
+   * a reconnect), submit when due, and wait for the next due time (at most {@link #POLL}).
    */
   ChainBuilder follow(ChainBuilder between) {
-    return asLongAs(session -> state(session).nextDue != Double.POSITIVE_INFINITY).on(
-        exec(takeDeliveries())
-            .exec(between)
-            .doIf(session -> state(session).nextDue <= run.elapsedSeconds()).then(submit())
-            .pause(session -> {
-              double wait = state(session).nextDue - run.elapsedSeconds();
-              return wait <= 0 ? Duration.ZERO
-                  : Duration.ofNanos((long) Math.min(wait * 1e9, POLL.toNanos()));
-            }));
+    return asLongAs(session -> state(session).nextDue != Double.POSITIVE_INFINITY)
+        .on(
+            exec(takeDeliveries())
+                .exec(between)
+                .doIf(session -> state(session).nextDue <= run.elapsedSeconds())
+                .then(submit())
+                .pause(
+                    session -> {
+                      double wait = state(session).nextDue - run.elapsedSeconds();
+                      return wait <= 0
+                          ? Duration.ZERO
+                          : Duration.ofNanos((long) Math.min(wait * 1e9, POLL.toNanos()));
+                    }));
   }
 
   /** After the schedule: acknowledge until everything is delivered or the grace is over. */
   ChainBuilder drainAndClose() {
-    return asLongAs(session -> !run.settled() && !run.graceOver()).on(
-            exec(takeDeliveries()).pause(POLL.multipliedBy(2)))
+    return asLongAs(session -> !run.settled() && !run.graceOver())
+        .on(exec(takeDeliveries()).pause(POLL.multipliedBy(2)))
         .exec(takeDeliveries())
         .exec(ws("close").close());
   }
@@ -188,26 +209,42 @@ final class Interconnect {
   /** One due message: the request "submit-to-accepted". */
   private ChainBuilder submit() {
     return exec(session -> {
-      PlatformSession s = state(session);
-      s.nextDue = run.settings.schedule().next(s.nextDue, s.fraction, s.random);
-      int index = run.issue();
-      if (index < 0) {
-        return session.remove("frame");
-      }
-      long correlation = s.nextCorrelation();
-      Envelope envelope = run.traffic.envelope(s.platform, run.ids.messageId(index),
-          System.currentTimeMillis(), s.random);
-      byte[] frame = ClientFrame.newBuilder().setSubmit(Submit.newBuilder()
-          .setCorrelationId(correlation).setEnvelope(envelope)).build().toByteArray();
-      return session.set("frame", frame).set("index", index).set("correlation", correlation);
-    }).doIf(session -> session.contains("frame")).then(
-        exec(ws("submit").sendBytes(session -> {
-              run.submitted(session.getInt("index"));
-              return (byte[]) session.get("frame");
-            })
-            .await(run.settings.answerTimeout()).on(ws.checkBinaryMessage("submit-to-accepted")
-                .matching(bodyBytes().transformWithSession(this::answersThisSubmit).is(true))
-                .check(bodyBytes().transformWithSession(this::recordAnswer).is("ACCEPTED")))));
+          PlatformSession s = state(session);
+          s.nextDue = run.settings.schedule().next(s.nextDue, s.fraction, s.random);
+          int index = run.issue();
+          if (index < 0) {
+            return session.remove("frame");
+          }
+          long correlation = s.nextCorrelation();
+          Envelope envelope =
+              run.traffic.envelope(
+                  s.platform, run.ids.messageId(index), System.currentTimeMillis(), s.random);
+          byte[] frame =
+              ClientFrame.newBuilder()
+                  .setSubmit(
+                      Submit.newBuilder().setCorrelationId(correlation).setEnvelope(envelope))
+                  .build()
+                  .toByteArray();
+          return session.set("frame", frame).set("index", index).set("correlation", correlation);
+        })
+        .doIf(session -> session.contains("frame"))
+        .then(
+            exec(
+                ws("submit")
+                    .sendBytes(
+                        session -> {
+                          run.submitted(session.getInt("index"));
+                          return (byte[]) session.get("frame");
+                        })
+                    .await(run.settings.answerTimeout())
+                    .on(
+                        ws.checkBinaryMessage("submit-to-accepted")
+                            .matching(
+                                bodyBytes().transformWithSession(this::answersThisSubmit).is(true))
+                            .check(
+                                bodyBytes()
+                                    .transformWithSession(this::recordAnswer)
+                                    .is("ACCEPTED")))));
   }
 
   /**
@@ -217,7 +254,8 @@ final class Interconnect {
    */
   private boolean answersThisSubmit(byte[] bytes, Session session) {
     ServerFrame frame = parse(bytes);
-    if (frame != null && frame.hasSubmitResult()
+    if (frame != null
+        && frame.hasSubmitResult()
         && frame.getSubmitResult().getCorrelationId() == session.getLong("correlation")) {
       return true;
     }
@@ -238,13 +276,14 @@ final class Interconnect {
       }
       case ERROR -> run.sessionError(s.platform, frame.getError());
       case SUBMIT_RESULT -> run.lateResult();
-      default -> {
-      }
+      default -> {}
     }
   }
 
-  /** The outcome of the matched SubmitResult, recorded in the ledger: ACCEPTED, DUPLICATE or
-   * REFUSED (the last two fail the request). */
+  /**
+   * The outcome of the matched SubmitResult, recorded in the ledger: ACCEPTED, DUPLICATE or REFUSED
+   * (the last two fail the request).
+   */
   private String recordAnswer(byte[] bytes, Session session) {
     SubmitResult result = parse(bytes).getSubmitResult();
     int index = session.getInt("index");
@@ -253,13 +292,19 @@ final class Interconnect {
       case ACCEPTED, DUPLICATE -> {
         boolean duplicate = result.hasDuplicate();
         var accepted = duplicate ? result.getDuplicate() : result.getAccepted();
-        run.ledger.answered(index, new SubmitOutcome.Accepted(result.getMessageId(),
-            accepted.getSequence(), accepted.getAcceptedAtMs(), duplicate), at);
+        run.ledger.answered(
+            index,
+            new SubmitOutcome.Accepted(
+                result.getMessageId(),
+                accepted.getSequence(),
+                accepted.getAcceptedAtMs(),
+                duplicate),
+            at);
         return duplicate ? "DUPLICATE" : "ACCEPTED";
       }
       default -> {
-        run.ledger.answered(index, new SubmitOutcome.Refused(result.getMessageId(),
-            result.getRefused()), at);
+        run.ledger.answered(
+            index, new SubmitOutcome.Refused(result.getMessageId(), result.getRefused()), at);
         return "REFUSED " + result.getRefused().getCode();
       }
     }
@@ -267,29 +312,38 @@ final class Interconnect {
 
   /** Takes the buffered messages, records deliveries, and sends the acknowledgements owed. */
   ChainBuilder takeDeliveries() {
-    return exec(ws.processUnmatchedMessages((messages, session) -> {
-      PlatformSession s = state(session);
-      long nowMs = System.currentTimeMillis();
-      long nowLedger = run.ledger.now();
-      for (WsInboundMessage message : messages) {
-        if (!(message instanceof WsInboundMessage.Binary binary)) {
-          continue;
-        }
-        ServerFrame frame = parse(binary.message());
-        if (frame != null) {
-          // When Gatling received it, on the ledger's clock.
-          receive(s, frame, nowLedger - Math.max(0, nowMs - message.timestamp()) * 1_000_000L);
-        }
-      }
-      List<byte[]> acks = new ArrayList<>();
-      for (Map.Entry<io.peyvand.protocol.v1.UserAddress, Long> owed
-          : s.acks.drainAcknowledgements().entrySet()) {
-        acks.add(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-            .setMailbox(owed.getKey()).setUpToSequence(owed.getValue())).build().toByteArray());
-      }
-      return session.set("acks", acks);
-    })).foreach("#{acks}", "ack").on(
-        exec(ws("acknowledge").sendBytes(session -> (byte[]) session.get("ack"))));
+    return exec(ws.processUnmatchedMessages(
+            (messages, session) -> {
+              PlatformSession s = state(session);
+              long nowMs = System.currentTimeMillis();
+              long nowLedger = run.ledger.now();
+              for (WsInboundMessage message : messages) {
+                if (!(message instanceof WsInboundMessage.Binary binary)) {
+                  continue;
+                }
+                ServerFrame frame = parse(binary.message());
+                if (frame != null) {
+                  // When Gatling received it, on the ledger's clock.
+                  receive(
+                      s, frame, nowLedger - Math.max(0, nowMs - message.timestamp()) * 1_000_000L);
+                }
+              }
+              List<byte[]> acks = new ArrayList<>();
+              for (Map.Entry<io.peyvand.protocol.v1.UserAddress, Long> owed :
+                  s.acks.drainAcknowledgements().entrySet()) {
+                acks.add(
+                    ClientFrame.newBuilder()
+                        .setAcknowledge(
+                            Acknowledge.newBuilder()
+                                .setMailbox(owed.getKey())
+                                .setUpToSequence(owed.getValue()))
+                        .build()
+                        .toByteArray());
+              }
+              return session.set("acks", acks);
+            }))
+        .foreach("#{acks}", "ack")
+        .on(exec(ws("acknowledge").sendBytes(session -> (byte[]) session.get("ack"))));
   }
 
   private static String frameCase(byte[] bytes) {

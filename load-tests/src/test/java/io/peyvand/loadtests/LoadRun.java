@@ -1,10 +1,10 @@
 package io.peyvand.loadtests;
 
-import io.peyvand.loadtests.bench.ledger.Ledger;
+import io.peyvand.loadtests.bench.direct.TrafficModel;
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.harness.Percentiles;
+import io.peyvand.loadtests.bench.ledger.Ledger;
 import io.peyvand.loadtests.bench.ledger.Tally;
-import io.peyvand.loadtests.bench.direct.TrafficModel;
 import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.v1.SessionError;
 import java.security.GeneralSecurityException;
@@ -24,15 +24,15 @@ import javax.net.ssl.KeyManagerFactory;
  *
  * <p><b>Submit-to-delivered across sessions.</b> Gatling times a request within one virtual user
  * (from a frame sent to the frame that answers it); a message is submitted by one platform's
- * session and delivered to another's, so Gatling cannot time it. The run therefore keeps the
- * shared {@link Ledger} of the closed-loop benchmark, indexed by the number in each message id
- * ({@code bench-<run>-<index>}): the sender's session stamps the index's submit time on the
- * ledger's clock (one {@code System.nanoTime} origin, one JVM) just before the frame is written,
- * and whichever session receives the delivery stamps its arrival (the time Gatling received the
- * WebSocket message, not when the virtual user got round to reading it). The ledger also tells what
- * Gatling cannot: accepted messages never delivered, repeats without the redelivery flag, and
- * whether each sender got its DELIVERED status back. These figures are printed at the end of the
- * run, and {@link #failures} turns them into the run's verdict next to Gatling's own assertions.
+ * session and delivered to another's, so Gatling cannot time it. The run therefore keeps the shared
+ * {@link Ledger} of the closed-loop benchmark, indexed by the number in each message id ({@code
+ * bench-<run>-<index>}): the sender's session stamps the index's submit time on the ledger's clock
+ * (one {@code System.nanoTime} origin, one JVM) just before the frame is written, and whichever
+ * session receives the delivery stamps its arrival (the time Gatling received the WebSocket
+ * message, not when the virtual user got round to reading it). The ledger also tells what Gatling
+ * cannot: accepted messages never delivered, repeats without the redelivery flag, and whether each
+ * sender got its DELIVERED status back. These figures are printed at the end of the run, and {@link
+ * #failures} turns them into the run's verdict next to Gatling's own assertions.
  */
 final class LoadRun {
   final LoadSettings settings;
@@ -54,8 +54,11 @@ final class LoadRun {
     this.settings = settings;
     this.traffic = settings.traffic();
     // Room for every message the schedule offers, with a margin for its randomness.
-    this.capacity = (int) Math.min(Integer.MAX_VALUE - 1,
-        settings.schedule().expected(settings.schedule().endSeconds()) * 1.2 + 1000);
+    this.capacity =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE - 1,
+                settings.schedule().expected(settings.schedule().endSeconds()) * 1.2 + 1000);
     this.ledger = new Ledger(ids, capacity);
     for (String platform : settings.platforms()) {
       keys.put(platform, keyManagers(platform));
@@ -81,12 +84,16 @@ final class LoadRun {
    * where a virtual user becomes a platform's.
    */
   PlatformSession session(long userId) {
-    return sessions.computeIfAbsent(userId, id -> {
-      int n = claimed.getAndIncrement();
-      String platform = settings.platforms().get(n % settings.platforms().size());
-      return new PlatformSession(platform, traffic.share(platform)
-          / settings.sessionsPerPlatform(), settings.seed() * 1_000_003 + n);
-    });
+    return sessions.computeIfAbsent(
+        userId,
+        id -> {
+          int n = claimed.getAndIncrement();
+          String platform = settings.platforms().get(n % settings.platforms().size());
+          return new PlatformSession(
+              platform,
+              traffic.share(platform) / settings.sessionsPerPlatform(),
+              settings.seed() * 1_000_003 + n);
+        });
   }
 
   /** The key store of the platform virtual user {@code userId} acts for. */
@@ -144,14 +151,15 @@ final class LoadRun {
     if (start < 0) {
       return false;
     }
-    long end = Math.max(start + (long) (settings.schedule().endSeconds() * 1e9),
-        lastSubmitAt.get());
+    long end =
+        Math.max(start + (long) (settings.schedule().endSeconds() * 1e9), lastSubmitAt.get());
     return ledger.now() > end + settings.grace().toNanos();
   }
 
   void sessionError(String platform, SessionError error) {
-    sessionErrors.computeIfAbsent(platform + " " + error.getError().getCode(),
-        k -> new LongAdder()).increment();
+    sessionErrors
+        .computeIfAbsent(platform + " " + error.getError().getCode(), k -> new LongAdder())
+        .increment();
   }
 
   /** A submit result that came after its check had given up waiting. */
@@ -168,12 +176,22 @@ final class LoadRun {
     Tally t = tally();
     StringBuilder out = new StringBuilder();
     out.append(String.format("%n%s run %s: %s%n", simulation, ids.runId(), settings.describe()));
-    out.append(String.format("  messages %d submitted, %d accepted (%d duplicate), %d refused %s,"
-            + " %d unanswered, %d over the ledger's capacity%n", t.messages(), t.accepted(),
-        t.duplicates(), t.refusedTotal(), t.refused(), t.unanswered(), overCapacity.sum()));
-    out.append(String.format("  accepted %.1f/s, delivered %.1f/s; %d delivered, %d lost"
-            + " (accepted, never delivered), %d statuses back%n", t.acceptedPerSecond(),
-        t.deliveredPerSecond(), t.delivered(), t.lost(), t.statuses()));
+    out.append(
+        String.format(
+            "  messages %d submitted, %d accepted (%d duplicate), %d refused %s,"
+                + " %d unanswered, %d over the ledger's capacity%n",
+            t.messages(),
+            t.accepted(),
+            t.duplicates(),
+            t.refusedTotal(),
+            t.refused(),
+            t.unanswered(),
+            overCapacity.sum()));
+    out.append(
+        String.format(
+            "  accepted %.1f/s, delivered %.1f/s; %d delivered, %d lost"
+                + " (accepted, never delivered), %d statuses back%n",
+            t.acceptedPerSecond(), t.deliveredPerSecond(), t.delivered(), t.lost(), t.statuses()));
     out.append("  submit-to-accepted  ").append(millis(t.submitToAccepted())).append('\n');
     out.append("  submit-to-delivered ").append(millis(t.submitToDelivered())).append('\n');
     out.append("  submit-to-delivered p99 by quarter of the messages:");
@@ -183,39 +201,55 @@ final class LoadRun {
       out.append(String.format(" %.1f ms", part.value(0.99) / 1e6));
     }
     out.append('\n');
-    out.append(String.format("  redelivered %d (%d first seen as redelivery), unflagged duplicates"
-            + " %d, deliveries of other runs %d, late submit results %d, session errors %s%n",
-        t.redelivered(), t.redeliveredUnseen(), t.unflaggedDuplicates(), t.foreign(),
-        lateResults.sum(), sessionErrors.isEmpty() ? "none" : sessionErrors));
+    out.append(
+        String.format(
+            "  redelivered %d (%d first seen as redelivery), unflagged duplicates"
+                + " %d, deliveries of other runs %d, late submit results %d, session errors %s%n",
+            t.redelivered(),
+            t.redeliveredUnseen(),
+            t.unflaggedDuplicates(),
+            t.foreign(),
+            lateResults.sum(),
+            sessionErrors.isEmpty() ? "none" : sessionErrors));
     return out.toString();
   }
 
   /** p50/p90/p99/max in milliseconds, from nanoseconds. */
   static String millis(Percentiles p) {
-    return String.format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)",
+    return String.format(
+        "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)",
         p.value(0.5) / 1e6, p.value(0.9) / 1e6, p.value(0.99) / 1e6, p.max() / 1e6, p.count());
   }
 
   /**
-   * What the ledger says is wrong, beyond Gatling's assertions: accepted messages never
-   * delivered, repeats without the redelivery flag, submit-to-delivered p99 over its bound, and
-   * messages the ledger had no room for.
+   * What the ledger says is wrong, beyond Gatling's assertions: accepted messages never delivered,
+   * repeats without the redelivery flag, submit-to-delivered p99 over its bound, and messages the
+   * ledger had no room for.
    */
   List<String> failures() {
     Tally t = tally();
     List<String> failures = new ArrayList<>();
     if (t.lost() > 0) {
-      failures.add(t.lost() + " accepted messages were not delivered within the grace of "
-          + settings.grace().toSeconds() + " s");
+      failures.add(
+          t.lost()
+              + " accepted messages were not delivered within the grace of "
+              + settings.grace().toSeconds()
+              + " s");
     }
     if (t.unflaggedDuplicates() > 0) {
-      failures.add(t.unflaggedDuplicates() + " deliveries repeated an item without the"
-          + " redelivery flag");
+      failures.add(
+          t.unflaggedDuplicates()
+              + " deliveries repeated an item without the"
+              + " redelivery flag");
     }
     long p99 = t.submitToDelivered().value(0.99) / 1_000_000;
     if (p99 > settings.deliveredP99Millis()) {
-      failures.add("submit-to-delivered p99 " + p99 + " ms is over the bound of "
-          + settings.deliveredP99Millis() + " ms (delivered-p99-ms)");
+      failures.add(
+          "submit-to-delivered p99 "
+              + p99
+              + " ms is over the bound of "
+              + settings.deliveredP99Millis()
+              + " ms (delivered-p99-ms)");
     }
     if (t.delivered() == 0) {
       failures.add("nothing was delivered");

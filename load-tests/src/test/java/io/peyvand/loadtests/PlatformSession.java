@@ -12,14 +12,20 @@ final class PlatformSession {
   static final String KEY = "platformSession";
 
   final String platform;
+
   /** This session's part of all traffic: its platform's share over its platform's sessions. */
   final double fraction;
+
   final SplittableRandom random;
+
   /** Automatic acknowledgement, no deduplication: every delivery goes to the ledger. */
   final AckTracker acks = new AckTracker(true, false, 100_000);
+
   private long correlation;
+
   /** The next arrival, seconds from the run's start; infinity when there is none. */
   double nextDue;
+
   /** Whether this session has dropped and reconnected (ReconnectStorm). */
   boolean stormDone;
 

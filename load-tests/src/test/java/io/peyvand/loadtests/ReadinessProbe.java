@@ -14,8 +14,8 @@ import java.time.Duration;
 
 /**
  * Probes a running broker's readiness endpoint under an open arrival model: what a fleet of load
- * balancers and orchestrators does to every node. Fails the run if more than 0.1% of probes fail
- * or the 99th percentile exceeds the bound.
+ * balancers and orchestrators does to every node. Fails the run if more than 0.1% of probes fail or
+ * the 99th percentile exceeds the bound.
  *
  * <p>System properties: peyvand.http (default https://127.0.0.1:7401, as ./peyvand dev serves it
  * over TLS; health needs no client certificate and Gatling does not check the dev CA's server
@@ -30,13 +30,15 @@ public class ReadinessProbe extends Simulation {
 
   private final HttpProtocolBuilder protocol = http.baseUrl(baseUrl);
 
-  private final ScenarioBuilder probe = scenario("readiness probe")
-      .exec(http("GET /health/ready").get("/health/ready").check(status().is(200)));
+  private final ScenarioBuilder probe =
+      scenario("readiness probe")
+          .exec(http("GET /health/ready").get("/health/ready").check(status().is(200)));
 
   {
-    setUp(probe.injectOpen(
-            rampUsersPerSec(1).to(rate).during(Duration.ofSeconds(10)),
-            constantUsersPerSec(rate).during(Duration.ofSeconds(seconds))))
+    setUp(
+            probe.injectOpen(
+                rampUsersPerSec(1).to(rate).during(Duration.ofSeconds(10)),
+                constantUsersPerSec(rate).during(Duration.ofSeconds(seconds))))
         .protocols(protocol)
         .assertions(
             global().failedRequests().percent().lt(0.1),

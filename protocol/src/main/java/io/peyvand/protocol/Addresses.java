@@ -8,22 +8,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * User addresses ({@link UserAddress}): the rules of envelope.proto and the text form
- * {@code platform_id:user_id}, e.g. {@code bale:bob}; group addresses ({@link GroupAddress}) the
- * same way, {@code home_platform:group_id}, e.g. {@code eitaa:family}.
+ * User addresses ({@link UserAddress}): the rules of envelope.proto and the text form {@code
+ * platform_id:user_id}, e.g. {@code bale:bob}; group addresses ({@link GroupAddress}) the same way,
+ * {@code home_platform:group_id}, e.g. {@code eitaa:family}.
  *
  * <p>platform_id: 2-32 characters of a-z, 0-9, '_' and '-', starting with a letter. user_id: 1-128
- * characters (code points), none of them whitespace, a control character or ':', and valid
- * Unicode. Problems are INVALID_ADDRESS, except a control character other than whitespace or an
- * unpaired surrogate in user_id, which is INVALID_TEXT like in every other text field.
+ * characters (code points), none of them whitespace, a control character or ':', and valid Unicode.
+ * Problems are INVALID_ADDRESS, except a control character other than whitespace or an unpaired
+ * surrogate in user_id, which is INVALID_TEXT like in every other text field.
  */
 public final class Addresses {
   public static final int MIN_PLATFORM_ID_LENGTH = 2;
   public static final int MAX_PLATFORM_ID_LENGTH = 32;
   public static final int MAX_USER_ID_LENGTH = 128;
 
-  private static final String PLATFORM_ID_RULE = MIN_PLATFORM_ID_LENGTH + "-"
-      + MAX_PLATFORM_ID_LENGTH + " characters of a-z, 0-9, '_' and '-', starting with a letter";
+  private static final String PLATFORM_ID_RULE =
+      MIN_PLATFORM_ID_LENGTH
+          + "-"
+          + MAX_PLATFORM_ID_LENGTH
+          + " characters of a-z, 0-9, '_' and '-', starting with a letter";
   private static final String TEXT_FORM = "write an address as platform_id:user_id, e.g. bale:bob";
 
   private Addresses() {}
@@ -44,8 +47,8 @@ public final class Addresses {
     Objects.requireNonNull(text, "text");
     int colon = text.indexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("address " + TextRules.quote(text) + " has no ':'; "
-          + TEXT_FORM);
+      throw new IllegalArgumentException(
+          "address " + TextRules.quote(text) + " has no ':'; " + TEXT_FORM);
     }
     String platformId = text.substring(0, colon);
     String userId = text.substring(colon + 1);
@@ -56,8 +59,15 @@ public final class Addresses {
       field = "user_id";
     }
     if (problem.isPresent()) {
-      throw new IllegalArgumentException("address " + TextRules.quote(text) + ": " + field + " "
-          + problem.get().whatToFix() + "; " + TEXT_FORM);
+      throw new IllegalArgumentException(
+          "address "
+              + TextRules.quote(text)
+              + ": "
+              + field
+              + " "
+              + problem.get().whatToFix()
+              + "; "
+              + TEXT_FORM);
     }
     return UserAddress.newBuilder().setPlatformId(platformId).setUserId(userId).build();
   }
@@ -69,32 +79,43 @@ public final class Addresses {
    */
   public static String format(UserAddress address) {
     Objects.requireNonNull(address, "address");
-    validate(address, "address").ifPresent(error -> {
-      throw new IllegalArgumentException(error.getMessage());
-    });
+    validate(address, "address")
+        .ifPresent(
+            error -> {
+              throw new IllegalArgumentException(error.getMessage());
+            });
     return address.getPlatformId() + ":" + address.getUserId();
   }
 
   /**
-   * Parses the text form {@code home_platform:group_id} of a group's address, e.g.
-   * {@code eitaa:family} (split at the first ':'), under the same rules as {@link #parse}: the
-   * group id follows the user id rule. Anything else throws IllegalArgumentException saying what
-   * to fix.
+   * Parses the text form {@code home_platform:group_id} of a group's address, e.g. {@code
+   * eitaa:family} (split at the first ':'), under the same rules as {@link #parse}: the group id
+   * follows the user id rule. Anything else throws IllegalArgumentException saying what to fix.
    */
   public static GroupAddress parseGroup(String text) {
     Objects.requireNonNull(text, "text");
     int colon = text.indexOf(':');
     String form = "write a group's address as home_platform:group_id, e.g. eitaa:family";
     if (colon < 0) {
-      throw new IllegalArgumentException("group address " + TextRules.quote(text)
-          + " has no ':'; " + form);
+      throw new IllegalArgumentException(
+          "group address " + TextRules.quote(text) + " has no ':'; " + form);
     }
-    GroupAddress group = GroupAddress.newBuilder().setPlatformId(text.substring(0, colon))
-        .setGroupId(text.substring(colon + 1)).build();
-    validate(group, "group").ifPresent(error -> {
-      throw new IllegalArgumentException("group address " + TextRules.quote(text) + ": "
-          + error.getMessage().substring("group.".length()) + "; " + form);
-    });
+    GroupAddress group =
+        GroupAddress.newBuilder()
+            .setPlatformId(text.substring(0, colon))
+            .setGroupId(text.substring(colon + 1))
+            .build();
+    validate(group, "group")
+        .ifPresent(
+            error -> {
+              throw new IllegalArgumentException(
+                  "group address "
+                      + TextRules.quote(text)
+                      + ": "
+                      + error.getMessage().substring("group.".length())
+                      + "; "
+                      + form);
+            });
     return group;
   }
 
@@ -104,16 +125,18 @@ public final class Addresses {
    */
   public static String format(GroupAddress address) {
     Objects.requireNonNull(address, "address");
-    validate(address, "group").ifPresent(error -> {
-      throw new IllegalArgumentException(error.getMessage());
-    });
+    validate(address, "group")
+        .ifPresent(
+            error -> {
+              throw new IllegalArgumentException(error.getMessage());
+            });
     return address.getPlatformId() + ":" + address.getGroupId();
   }
 
   /**
    * The first problem of {@code address}, platform_id before user_id, as an Error whose message
-   * starts with the field's name as given, e.g. "recipient" gives "recipient.user_id ...". Empty
-   * if the address is valid.
+   * starts with the field's name as given, e.g. "recipient" gives "recipient.user_id ...". Empty if
+   * the address is valid.
    */
   public static Optional<Error> validate(UserAddress address, String field) {
     Objects.requireNonNull(address, "address");
@@ -152,25 +175,44 @@ public final class Addresses {
     }
     int length = TextRules.length(id);
     if (length < MIN_PLATFORM_ID_LENGTH || length > MAX_PLATFORM_ID_LENGTH) {
-      return invalidAddress("is " + length + " characters long (" + TextRules.quote(id)
-          + "); it must be " + PLATFORM_ID_RULE);
+      return invalidAddress(
+          "is "
+              + length
+              + " characters long ("
+              + TextRules.quote(id)
+              + "); it must be "
+              + PLATFORM_ID_RULE);
     }
     int first = id.codePointAt(0);
     if (first < 'a' || first > 'z') {
-      return invalidAddress("must start with a letter a-z, not " + TextRules.describe(first)
-          + " (" + TextRules.quote(id) + ")" + lowerCaseHint(first) + "; it must be "
-          + PLATFORM_ID_RULE);
+      return invalidAddress(
+          "must start with a letter a-z, not "
+              + TextRules.describe(first)
+              + " ("
+              + TextRules.quote(id)
+              + ")"
+              + lowerCaseHint(first)
+              + "; it must be "
+              + PLATFORM_ID_RULE);
     }
     int position = 0;
     for (int i = 0; i < id.length(); ) {
       int cp = id.codePointAt(i);
       position++;
-      boolean allowed = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '_'
-          || cp == '-';
+      boolean allowed =
+          (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '_' || cp == '-';
       if (!allowed) {
-        return invalidAddress("contains " + TextRules.describe(cp) + " at character " + position
-            + " (" + TextRules.quote(id) + ")" + lowerCaseHint(cp) + "; it must be "
-            + PLATFORM_ID_RULE);
+        return invalidAddress(
+            "contains "
+                + TextRules.describe(cp)
+                + " at character "
+                + position
+                + " ("
+                + TextRules.quote(id)
+                + ")"
+                + lowerCaseHint(cp)
+                + "; it must be "
+                + PLATFORM_ID_RULE);
       }
       i += Character.charCount(cp);
     }
@@ -179,21 +221,23 @@ public final class Addresses {
 
   private static Optional<Problem> userIdProblem(String id) {
     if (id.isEmpty()) {
-      return invalidAddress("is empty: set it to the platform's own id for the user, 1-"
-          + MAX_USER_ID_LENGTH + " characters");
+      return invalidAddress(
+          "is empty: set it to the platform's own id for the user, 1-"
+              + MAX_USER_ID_LENGTH
+              + " characters");
     }
     int length = TextRules.length(id);
     if (length > MAX_USER_ID_LENGTH) {
-      return invalidAddress("is " + length + " characters long; at most " + MAX_USER_ID_LENGTH
-          + " are allowed");
+      return invalidAddress(
+          "is " + length + " characters long; at most " + MAX_USER_ID_LENGTH + " are allowed");
     }
     int position = 0;
     for (int i = 0; i < id.length(); ) {
       int cp = id.codePointAt(i);
       position++;
       if (TextRules.isUnpairedSurrogate(cp)) {
-        return Optional.of(new Problem(ErrorCode.INVALID_TEXT,
-            TextRules.unpairedSurrogateProblem(cp, position)));
+        return Optional.of(
+            new Problem(ErrorCode.INVALID_TEXT, TextRules.unpairedSurrogateProblem(cp, position)));
       }
       String what = null;
       ErrorCode code = ErrorCode.INVALID_ADDRESS;
@@ -206,8 +250,14 @@ public final class Addresses {
         what = "':'";
       }
       if (what != null) {
-        return Optional.of(new Problem(code, "contains " + what + " at character " + position
-            + "; a user id must not contain whitespace, control characters or ':'"));
+        return Optional.of(
+            new Problem(
+                code,
+                "contains "
+                    + what
+                    + " at character "
+                    + position
+                    + "; a user id must not contain whitespace, control characters or ':'"));
       }
       i += Character.charCount(cp);
     }

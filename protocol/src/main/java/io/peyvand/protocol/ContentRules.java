@@ -16,14 +16,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The rules of each content kind of an envelope, and its size. Codes: a required part that is
- * empty is INVALID_FRAME; a value out of range or of the wrong form is INVALID_ARGUMENT; a text
- * with forbidden characters is INVALID_TEXT; a target id is INVALID_MESSAGE_ID.
+ * The rules of each content kind of an envelope, and its size. Codes: a required part that is empty
+ * is INVALID_FRAME; a value out of range or of the wrong form is INVALID_ARGUMENT; a text with
+ * forbidden characters is INVALID_TEXT; a target id is INVALID_MESSAGE_ID.
  */
 final class ContentRules {
   /** RFC 6838 type "/" subtype, without parameters. */
-  private static final Pattern MIME_TYPE = Pattern.compile(
-      "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+  private static final Pattern MIME_TYPE =
+      Pattern.compile(
+          "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+
   private static final int SHA256_BYTES = 32;
 
   private final ProtocolLimits limits;
@@ -38,16 +40,17 @@ final class ContentRules {
   }
 
   /**
-   * The bytes counted against max content bytes: UTF-8 of text body, edit new_body, reaction
-   * emoji, media URL and caption, and the ciphertext. A delete counts 0.
+   * The bytes counted against max content bytes: UTF-8 of text body, edit new_body, reaction emoji,
+   * media URL and caption, and the ciphertext. A delete counts 0.
    */
   static long contentBytes(Envelope envelope) {
     return switch (envelope.getContentCase()) {
       case TEXT -> TextRules.utf8Bytes(envelope.getText().getBody());
       case EDIT -> TextRules.utf8Bytes(envelope.getEdit().getNewBody());
       case REACTION -> TextRules.utf8Bytes(envelope.getReaction().getEmoji());
-      case MEDIA -> TextRules.utf8Bytes(envelope.getMedia().getUrl())
-          + TextRules.utf8Bytes(envelope.getMedia().getCaption());
+      case MEDIA ->
+          TextRules.utf8Bytes(envelope.getMedia().getUrl())
+              + TextRules.utf8Bytes(envelope.getMedia().getCaption());
       case ENCRYPTED -> envelope.getEncrypted().getCiphertext().size();
       case DELETE, CONTENT_NOT_SET -> 0;
     };
@@ -74,38 +77,46 @@ final class ContentRules {
   }
 
   private Optional<Error> edit(Edit edit) {
-    Optional<Error> target = MessageIds.validate(edit.getTargetMessageId(),
-        "edit.target_message_id", limits.maxMessageIdLength());
+    Optional<Error> target =
+        MessageIds.validate(
+            edit.getTargetMessageId(), "edit.target_message_id", limits.maxMessageIdLength());
     if (target.isPresent()) {
       return target;
     }
     if (edit.getNewBody().isEmpty()) {
-      return missing("edit.new_body is empty: send the new text (to withdraw a message, send a"
-          + " delete)");
+      return missing(
+          "edit.new_body is empty: send the new text (to withdraw a message, send a" + " delete)");
     }
     return TextRules.check("edit.new_body", edit.getNewBody(), true);
   }
 
   private Optional<Error> delete(Delete delete) {
-    return MessageIds.validate(delete.getTargetMessageId(), "delete.target_message_id",
-        limits.maxMessageIdLength());
+    return MessageIds.validate(
+        delete.getTargetMessageId(), "delete.target_message_id", limits.maxMessageIdLength());
   }
 
   private Optional<Error> reaction(Reaction reaction) {
-    Optional<Error> target = MessageIds.validate(reaction.getTargetMessageId(),
-        "reaction.target_message_id", limits.maxMessageIdLength());
+    Optional<Error> target =
+        MessageIds.validate(
+            reaction.getTargetMessageId(),
+            "reaction.target_message_id",
+            limits.maxMessageIdLength());
     if (target.isPresent()) {
       return target;
     }
     String emoji = reaction.getEmoji();
     if (emoji.isEmpty()) {
-      return missing("reaction.emoji is empty: set the emoji to add (or, with remove, to"
-          + " withdraw)");
+      return missing(
+          "reaction.emoji is empty: set the emoji to add (or, with remove, to" + " withdraw)");
     }
     long bytes = TextRules.utf8Bytes(emoji);
     if (bytes > limits.maxEmojiBytes()) {
-      return invalid("reaction.emoji is " + bytes + " bytes of UTF-8; at most "
-          + limits.maxEmojiBytes() + " are allowed (one emoji)");
+      return invalid(
+          "reaction.emoji is "
+              + bytes
+              + " bytes of UTF-8; at most "
+              + limits.maxEmojiBytes()
+              + " are allowed (one emoji)");
     }
     return TextRules.check("reaction.emoji", emoji, false);
   }
@@ -120,29 +131,40 @@ final class ContentRules {
       return mimeType;
     }
     if (media.getSizeBytes() <= 0) {
-      return invalid("media.size_bytes is " + media.getSizeBytes()
-          + ": set the size of the media in bytes, at least 1");
+      return invalid(
+          "media.size_bytes is "
+              + media.getSizeBytes()
+              + ": set the size of the media in bytes, at least 1");
     }
     int digest = media.getSha256().size();
     if (digest == 0) {
       return missing("media.sha256 is empty: set the SHA-256 of the media bytes (32 bytes)");
     }
     if (digest != SHA256_BYTES) {
-      return invalid("media.sha256 is " + digest + " bytes; a SHA-256 is exactly " + SHA256_BYTES
-          + " bytes (send the raw digest, not its hex or base64 text)");
+      return invalid(
+          "media.sha256 is "
+              + digest
+              + " bytes; a SHA-256 is exactly "
+              + SHA256_BYTES
+              + " bytes (send the raw digest, not its hex or base64 text)");
     }
     return TextRules.check("media.caption", media.getCaption(), true);
   }
 
   private Optional<Error> url(String url) {
     if (url.isEmpty()) {
-      return missing("media.url is empty: set the https URL the recipient's platform fetches the"
-          + " media from");
+      return missing(
+          "media.url is empty: set the https URL the recipient's platform fetches the"
+              + " media from");
     }
     int length = TextRules.length(url);
     if (length > limits.maxUrlLength()) {
-      return invalid("media.url is " + length + " characters long; at most "
-          + limits.maxUrlLength() + " are allowed");
+      return invalid(
+          "media.url is "
+              + length
+              + " characters long; at most "
+              + limits.maxUrlLength()
+              + " are allowed");
     }
     Optional<Error> text = TextRules.check("media.url", url, false);
     if (text.isPresent()) {
@@ -152,17 +174,25 @@ final class ContentRules {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      return invalid("media.url is not a valid URL (" + e.getReason() + " at index "
-          + e.getIndex() + "): " + TextRules.quote(url));
+      return invalid(
+          "media.url is not a valid URL ("
+              + e.getReason()
+              + " at index "
+              + e.getIndex()
+              + "): "
+              + TextRules.quote(url));
     }
     String scheme = uri.getScheme();
     String host = uri.getHost();
     boolean https = "https".equalsIgnoreCase(scheme) && host != null && !host.isEmpty();
-    boolean localHttp = "http".equalsIgnoreCase(scheme)
-        && ("localhost".equalsIgnoreCase(host) || "127.0.0.1".equals(host));
+    boolean localHttp =
+        "http".equalsIgnoreCase(scheme)
+            && ("localhost".equalsIgnoreCase(host) || "127.0.0.1".equals(host));
     if (!https && !localHttp) {
-      return invalid("media.url must be an https:// URL with a host (http:// only to localhost"
-          + " or 127.0.0.1, for development), not " + TextRules.quote(url));
+      return invalid(
+          "media.url must be an https:// URL with a host (http:// only to localhost"
+              + " or 127.0.0.1, for development), not "
+              + TextRules.quote(url));
     }
     return Optional.empty();
   }
@@ -173,12 +203,18 @@ final class ContentRules {
     }
     int length = TextRules.length(mimeType);
     if (length > limits.maxMimeTypeLength()) {
-      return invalid("media.mime_type is " + length + " characters long; at most "
-          + limits.maxMimeTypeLength() + " are allowed");
+      return invalid(
+          "media.mime_type is "
+              + length
+              + " characters long; at most "
+              + limits.maxMimeTypeLength()
+              + " are allowed");
     }
     if (!MIME_TYPE.matcher(mimeType).matches()) {
-      return invalid("media.mime_type must be type/subtype without parameters, e.g. image/jpeg,"
-          + " not " + TextRules.quote(mimeType));
+      return invalid(
+          "media.mime_type must be type/subtype without parameters, e.g. image/jpeg,"
+              + " not "
+              + TextRules.quote(mimeType));
     }
     return Optional.empty();
   }
@@ -186,13 +222,17 @@ final class ContentRules {
   private Optional<Error> encrypted(EncryptedPayload encrypted) {
     String scheme = encrypted.getScheme();
     if (scheme.isEmpty()) {
-      return missing("encrypted.scheme is empty: name the scheme both platforms agreed on,"
-          + " e.g. mls-1");
+      return missing(
+          "encrypted.scheme is empty: name the scheme both platforms agreed on," + " e.g. mls-1");
     }
     int length = TextRules.length(scheme);
     if (length > limits.maxSchemeLength()) {
-      return invalid("encrypted.scheme is " + length + " characters long; at most "
-          + limits.maxSchemeLength() + " are allowed");
+      return invalid(
+          "encrypted.scheme is "
+              + length
+              + " characters long; at most "
+              + limits.maxSchemeLength()
+              + " are allowed");
     }
     Optional<Error> text = TextRules.check("encrypted.scheme", scheme, false);
     if (text.isPresent()) {

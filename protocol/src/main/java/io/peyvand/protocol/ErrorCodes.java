@@ -27,8 +27,14 @@ public final class ErrorCodes {
    */
   public static Status.Code grpcStatus(ErrorCode code) {
     return switch (Objects.requireNonNull(code, "code")) {
-      case INVALID_FRAME, INVALID_ADDRESS, INVALID_MESSAGE_ID, INVALID_TEXT, INVALID_TIMESTAMP,
-          INVALID_ARGUMENT, CONTENT_TOO_LARGE -> Status.Code.INVALID_ARGUMENT;
+      case INVALID_FRAME,
+          INVALID_ADDRESS,
+          INVALID_MESSAGE_ID,
+          INVALID_TEXT,
+          INVALID_TIMESTAMP,
+          INVALID_ARGUMENT,
+          CONTENT_TOO_LARGE ->
+          Status.Code.INVALID_ARGUMENT;
       case UNKNOWN_PLATFORM, UNKNOWN_GROUP -> Status.Code.NOT_FOUND;
       case GROUP_EXISTS -> Status.Code.ALREADY_EXISTS;
       case GROUP_FULL -> Status.Code.RESOURCE_EXHAUSTED;

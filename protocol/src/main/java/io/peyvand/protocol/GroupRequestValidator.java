@@ -22,9 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Checks the requests of the {@code Groups} service (groups.proto) field by field and answers with
- * the first problem, in the order of the request's fields, so that the same request always gets
- * the same answer. Used by the broker before it acts and by the SDK before it sends, so that an
- * adapter learns what to fix without a round trip. The rules:
+ * the first problem, in the order of the request's fields, so that the same request always gets the
+ * same answer. Used by the broker before it acts and by the SDK before it sends, so that an adapter
+ * learns what to fix without a round trip. The rules:
  *
  * <ul>
  *   <li>group: present and valid (its home platform's id, then group_id under the user id rule;
@@ -45,16 +45,19 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>Messages name the field as it is in the request, indexed for repeated fields (e.g.
- * "changes[3].user.user_id"). Whether the actor may act for the group, or the calling platform
- * for the user, is the broker's business, not this class's. Stateless; safe from any thread.
+ * "changes[3].user.user_id"). Whether the actor may act for the group, or the calling platform for
+ * the user, is the broker's business, not this class's. Stateless; safe from any thread.
  */
 public final class GroupRequestValidator {
   /** Longest title of a group or channel, in UTF-8 bytes. */
   public static final int MAX_TITLE_BYTES = 256;
+
   /** Most member changes in one ChangeMembers call. */
   public static final int MAX_MEMBER_CHANGES = 1_000;
+
   /** Most users in one BulkSubscribe call. */
   public static final int MAX_BULK_SUBSCRIBE_USERS = 10_000;
+
   /** Largest page of History (limit); 0 asks for the broker's default page. */
   public static final int MAX_HISTORY_LIMIT = 500;
 
@@ -83,16 +86,20 @@ public final class GroupRequestValidator {
     } else if (request instanceof HistoryRequest r) {
       return validate(r);
     }
-    throw new IllegalArgumentException(request.getDescriptorForType().getFullName()
-        + " is not a request of the Groups service");
+    throw new IllegalArgumentException(
+        request.getDescriptorForType().getFullName() + " is not a request of the Groups service");
   }
 
   /** group, actor (of the group's home platform), title, kind. */
   public static Optional<Error> validate(CreateGroupRequest request) {
     return first(
         () -> group(request.hasGroup(), request.getGroup()),
-        () -> user(request.hasActor(), request.getActor(), "actor",
-            "the user creating the group, who becomes its owner"),
+        () ->
+            user(
+                request.hasActor(),
+                request.getActor(),
+                "actor",
+                "the user creating the group, who becomes its owner"),
         () -> home(request.getGroup(), request.getActor()),
         () -> title(request.getTitle()),
         () -> kind(request.getKind(), request.getKindValue()));
@@ -102,8 +109,12 @@ public final class GroupRequestValidator {
   public static Optional<Error> validate(ChangeMembersRequest request) {
     return first(
         () -> group(request.hasGroup(), request.getGroup()),
-        () -> user(request.hasActor(), request.getActor(), "actor",
-            "the owner or admin making the change"),
+        () ->
+            user(
+                request.hasActor(),
+                request.getActor(),
+                "actor",
+                "the owner or admin making the change"),
         () -> changes(request.getChangesList()));
   }
 
@@ -132,8 +143,12 @@ public final class GroupRequestValidator {
   public static Optional<Error> validate(SetTitleRequest request) {
     return first(
         () -> group(request.hasGroup(), request.getGroup()),
-        () -> user(request.hasActor(), request.getActor(), "actor",
-            "the owner or admin renaming the group"),
+        () ->
+            user(
+                request.hasActor(),
+                request.getActor(),
+                "actor",
+                "the owner or admin renaming the group"),
         () -> title(request.getTitle()));
   }
 
@@ -146,24 +161,31 @@ public final class GroupRequestValidator {
   public static Optional<Error> validate(HistoryRequest request) {
     return first(
         () -> group(request.hasGroup(), request.getGroup()),
-        () -> user(request.hasUser(), request.getUser(), "user",
-            "the member asking for the group's history"),
+        () ->
+            user(
+                request.hasUser(),
+                request.getUser(),
+                "user",
+                "the member asking for the group's history"),
         () -> historyLimit(request.getLimit()));
   }
 
   private static Optional<Error> group(boolean present, GroupAddress group) {
     if (!present) {
-      return refuse(ErrorCode.INVALID_ADDRESS, "group is missing: set the group's address"
-          + " (platform_id: its home platform, group_id: the home platform's id for it)");
+      return refuse(
+          ErrorCode.INVALID_ADDRESS,
+          "group is missing: set the group's address"
+              + " (platform_id: its home platform, group_id: the home platform's id for it)");
     }
     return Addresses.validate(group, "group");
   }
 
-  private static Optional<Error> user(boolean present, UserAddress user, String field,
-      String whose) {
+  private static Optional<Error> user(
+      boolean present, UserAddress user, String field, String whose) {
     if (!present) {
-      return refuse(ErrorCode.INVALID_ADDRESS, field + " is missing: set it to the address of "
-          + whose + " (platform_id and user_id)");
+      return refuse(
+          ErrorCode.INVALID_ADDRESS,
+          field + " is missing: set it to the address of " + whose + " (platform_id and user_id)");
     }
     return Addresses.validate(user, field);
   }
@@ -172,21 +194,35 @@ public final class GroupRequestValidator {
     if (group.getPlatformId().equals(actor.getPlatformId())) {
       return Optional.empty();
     }
-    return refuse(ErrorCode.INVALID_ARGUMENT, "group.platform_id is "
-        + TextRules.quote(group.getPlatformId()) + " but actor.platform_id is "
-        + TextRules.quote(actor.getPlatformId()) + ": a group is created at its creator's"
-        + " platform, its home; set group.platform_id to the actor's platform");
+    return refuse(
+        ErrorCode.INVALID_ARGUMENT,
+        "group.platform_id is "
+            + TextRules.quote(group.getPlatformId())
+            + " but actor.platform_id is "
+            + TextRules.quote(actor.getPlatformId())
+            + ": a group is created at its creator's"
+            + " platform, its home; set group.platform_id to the actor's platform");
   }
 
   private static Optional<Error> title(String title) {
     if (title.isBlank()) {
-      return refuse(ErrorCode.INVALID_FRAME, "title is " + (title.isEmpty() ? "empty" : "blank")
-          + ": give the group a name of 1-" + MAX_TITLE_BYTES + " bytes of UTF-8");
+      return refuse(
+          ErrorCode.INVALID_FRAME,
+          "title is "
+              + (title.isEmpty() ? "empty" : "blank")
+              + ": give the group a name of 1-"
+              + MAX_TITLE_BYTES
+              + " bytes of UTF-8");
     }
     long bytes = TextRules.utf8Bytes(title);
     if (bytes > MAX_TITLE_BYTES) {
-      return refuse(ErrorCode.INVALID_ARGUMENT, "title is " + bytes + " bytes of UTF-8; at most "
-          + MAX_TITLE_BYTES + " are allowed: shorten it");
+      return refuse(
+          ErrorCode.INVALID_ARGUMENT,
+          "title is "
+              + bytes
+              + " bytes of UTF-8; at most "
+              + MAX_TITLE_BYTES
+              + " are allowed: shorten it");
     }
     return TextRules.check("title", title, false);
   }
@@ -194,28 +230,43 @@ public final class GroupRequestValidator {
   private static Optional<Error> kind(GroupKind kind, int value) {
     return switch (kind) {
       case GROUP, CHANNEL -> Optional.empty();
-      case GROUP_KIND_UNSPECIFIED -> refuse(ErrorCode.INVALID_ARGUMENT, "kind is unspecified:"
-          + " set it to GROUP (members post) or CHANNEL (owner and admins post)");
-      case UNRECOGNIZED -> refuse(ErrorCode.INVALID_ARGUMENT, "kind " + value + " is not known"
-          + " to this protocol version: set it to GROUP or CHANNEL");
+      case GROUP_KIND_UNSPECIFIED ->
+          refuse(
+              ErrorCode.INVALID_ARGUMENT,
+              "kind is unspecified:"
+                  + " set it to GROUP (members post) or CHANNEL (owner and admins post)");
+      case UNRECOGNIZED ->
+          refuse(
+              ErrorCode.INVALID_ARGUMENT,
+              "kind "
+                  + value
+                  + " is not known"
+                  + " to this protocol version: set it to GROUP or CHANNEL");
     };
   }
 
   private static Optional<Error> changes(List<MemberChange> changes) {
     if (changes.isEmpty()) {
-      return refuse(ErrorCode.INVALID_FRAME, "changes is empty: list at least one member change"
-          + " (user and op)");
+      return refuse(
+          ErrorCode.INVALID_FRAME,
+          "changes is empty: list at least one member change" + " (user and op)");
     }
     if (changes.size() > MAX_MEMBER_CHANGES) {
-      return refuse(ErrorCode.INVALID_ARGUMENT, "changes has " + changes.size() + " entries; at"
-          + " most " + MAX_MEMBER_CHANGES + " are allowed in one call: send the rest in another"
-          + " ChangeMembers");
+      return refuse(
+          ErrorCode.INVALID_ARGUMENT,
+          "changes has "
+              + changes.size()
+              + " entries; at"
+              + " most "
+              + MAX_MEMBER_CHANGES
+              + " are allowed in one call: send the rest in another"
+              + " ChangeMembers");
     }
     for (int i = 0; i < changes.size(); i++) {
       MemberChange change = changes.get(i);
       String field = "changes[" + i + "]";
-      Optional<Error> problem = user(change.hasUser(), change.getUser(), field + ".user",
-          "the member to change");
+      Optional<Error> problem =
+          user(change.hasUser(), change.getUser(), field + ".user", "the member to change");
       if (problem.isPresent()) {
         return problem;
       }
@@ -231,22 +282,34 @@ public final class GroupRequestValidator {
     String ops = "ADD, REMOVE, PROMOTE, DEMOTE, MUTE or UNMUTE";
     return switch (op) {
       case ADD, REMOVE, PROMOTE, DEMOTE, MUTE, UNMUTE -> Optional.empty();
-      case OP_UNSPECIFIED -> refuse(ErrorCode.INVALID_ARGUMENT, field + " is unspecified: set it"
-          + " to " + ops);
-      case UNRECOGNIZED -> refuse(ErrorCode.INVALID_ARGUMENT, field + " " + value + " is not"
-          + " known to this protocol version: set it to " + ops);
+      case OP_UNSPECIFIED ->
+          refuse(ErrorCode.INVALID_ARGUMENT, field + " is unspecified: set it" + " to " + ops);
+      case UNRECOGNIZED ->
+          refuse(
+              ErrorCode.INVALID_ARGUMENT,
+              field
+                  + " "
+                  + value
+                  + " is not"
+                  + " known to this protocol version: set it to "
+                  + ops);
     };
   }
 
   private static Optional<Error> bulkUsers(List<UserAddress> users) {
     if (users.isEmpty()) {
-      return refuse(ErrorCode.INVALID_FRAME, "users is empty: list at least one user to"
-          + " subscribe");
+      return refuse(
+          ErrorCode.INVALID_FRAME, "users is empty: list at least one user to" + " subscribe");
     }
     if (users.size() > MAX_BULK_SUBSCRIBE_USERS) {
-      return refuse(ErrorCode.INVALID_ARGUMENT, "users has " + users.size() + " entries; at most "
-          + MAX_BULK_SUBSCRIBE_USERS + " are allowed in one call: send the rest in another"
-          + " BulkSubscribe");
+      return refuse(
+          ErrorCode.INVALID_ARGUMENT,
+          "users has "
+              + users.size()
+              + " entries; at most "
+              + MAX_BULK_SUBSCRIBE_USERS
+              + " are allowed in one call: send the rest in another"
+              + " BulkSubscribe");
     }
     String platform = null;
     for (int i = 0; i < users.size(); i++) {
@@ -259,10 +322,16 @@ public final class GroupRequestValidator {
       if (platform == null) {
         platform = own;
       } else if (!platform.equals(own)) {
-        return refuse(ErrorCode.INVALID_ARGUMENT, field + ".platform_id is " + TextRules.quote(own)
-            + " but users[0].platform_id is " + TextRules.quote(platform) + ": a bulk"
-            + " subscription is for users of one platform, the calling one; send each platform's"
-            + " users in a call of their own");
+        return refuse(
+            ErrorCode.INVALID_ARGUMENT,
+            field
+                + ".platform_id is "
+                + TextRules.quote(own)
+                + " but users[0].platform_id is "
+                + TextRules.quote(platform)
+                + ": a bulk"
+                + " subscription is for users of one platform, the calling one; send each platform's"
+                + " users in a call of their own");
       }
     }
     return Optional.empty();
@@ -271,8 +340,13 @@ public final class GroupRequestValidator {
   private static Optional<Error> historyLimit(int limit) {
     // uint32 on the wire: a value above 2^31 - 1 arrives negative here.
     if (Integer.compareUnsigned(limit, MAX_HISTORY_LIMIT) > 0) {
-      return refuse(ErrorCode.INVALID_ARGUMENT, "limit is " + Integer.toUnsignedString(limit)
-          + "; a page holds at most " + MAX_HISTORY_LIMIT + " items (0 for the default of 100)");
+      return refuse(
+          ErrorCode.INVALID_ARGUMENT,
+          "limit is "
+              + Integer.toUnsignedString(limit)
+              + "; a page holds at most "
+              + MAX_HISTORY_LIMIT
+              + " items (0 for the default of 100)");
     }
     return Optional.empty();
   }

@@ -16,21 +16,32 @@ final class MessageIds {
   /** Empty if {@code id} is a valid message id; else INVALID_MESSAGE_ID naming {@code field}. */
   static Optional<Error> validate(String id, String field, int maxLength) {
     if (id.isEmpty()) {
-      return refuse(field + " is missing: set it to the sender platform's id of the message, 1-"
-          + maxLength + " characters of " + ALLOWED);
+      return refuse(
+          field
+              + " is missing: set it to the sender platform's id of the message, 1-"
+              + maxLength
+              + " characters of "
+              + ALLOWED);
     }
     int length = TextRules.length(id);
     if (length > maxLength) {
-      return refuse(field + " is " + length + " characters long; at most " + maxLength
-          + " are allowed");
+      return refuse(
+          field + " is " + length + " characters long; at most " + maxLength + " are allowed");
     }
     int position = 0;
     for (int i = 0; i < id.length(); ) {
       int cp = id.codePointAt(i);
       position++;
       if (!allowed(cp)) {
-        return refuse(field + " contains " + TextRules.describe(cp) + " at character " + position
-            + "; only " + ALLOWED + " are allowed");
+        return refuse(
+            field
+                + " contains "
+                + TextRules.describe(cp)
+                + " at character "
+                + position
+                + "; only "
+                + ALLOWED
+                + " are allowed");
       }
       i += Character.charCount(cp);
     }
@@ -38,8 +49,13 @@ final class MessageIds {
   }
 
   private static boolean allowed(int cp) {
-    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')
-        || cp == '.' || cp == '_' || cp == '-' || cp == ':';
+    return (cp >= 'A' && cp <= 'Z')
+        || (cp >= 'a' && cp <= 'z')
+        || (cp >= '0' && cp <= '9')
+        || cp == '.'
+        || cp == '_'
+        || cp == '-'
+        || cp == ':';
   }
 
   private static Optional<Error> refuse(String message) {

@@ -5,8 +5,8 @@ import io.peyvand.protocol.v1.ErrorCode;
 import java.util.Objects;
 
 /**
- * A refusal on the wire, thrown where a value cannot be returned (decoding a frame). It carries
- * the {@link Error} to send back unchanged; its Java message is the code and the error's message.
+ * A refusal on the wire, thrown where a value cannot be returned (decoding a frame). It carries the
+ * {@link Error} to send back unchanged; its Java message is the code and the error's message.
  */
 public final class ProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -9,8 +9,8 @@ import java.util.Objects;
  * broker may read others from its configuration once, into one of these. Every limit must be
  * positive.
  *
- * @param maxContentBytes largest envelope content: UTF-8 bytes of text, new body, caption, URL
- *     and emoji plus the ciphertext's bytes (default 64 KiB)
+ * @param maxContentBytes largest envelope content: UTF-8 bytes of text, new body, caption, URL and
+ *     emoji plus the ciphertext's bytes (default 64 KiB)
  * @param maxMessageIdLength longest message_id (and target or reply-to id), in characters
  * @param maxClockSkew how far client_timestamp_ms may lie from the broker's clock, either way
  * @param maxEmojiBytes largest reaction emoji, in UTF-8 bytes
@@ -27,8 +27,8 @@ public record ProtocolLimits(
     int maxMimeTypeLength,
     int maxSchemeLength) {
 
-  private static final ProtocolLimits DEFAULTS = new ProtocolLimits(
-      64 * 1024, 128, Duration.ofHours(24), 32, 2048, 255, 64);
+  private static final ProtocolLimits DEFAULTS =
+      new ProtocolLimits(64 * 1024, 128, Duration.ofHours(24), 32, 2048, 255, 64);
 
   /** Refuses (IllegalArgumentException) a limit that is zero or negative, naming it. */
   public ProtocolLimits {

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Character rules shared by the validators, and how values are shown in error messages. Lengths
- * called "characters" in the protocol are Unicode code points, not UTF-16 units; sizes in bytes
- * are UTF-8 bytes as they travel on the wire.
+ * called "characters" in the protocol are Unicode code points, not UTF-16 units; sizes in bytes are
+ * UTF-8 bytes as they travel on the wire.
  */
 final class TextRules {
   /** Longest value quoted in an error message; longer ones are cut and marked. */
@@ -32,7 +32,8 @@ final class TextRules {
         bytes += 1;
       } else if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
           && Character.isLowSurrogate(value.charAt(i + 1))) {
         bytes += 4;
         i++;
@@ -49,15 +50,19 @@ final class TextRules {
   }
 
   /**
-   * True for the characters an error message shows as a code, never raw: control characters,
-   * format characters (bidirectional overrides, zero-width characters, interlinear annotations),
-   * line and paragraph separators (U+2028, U+2029) and unpaired surrogates. Raw, each of them
-   * would split a log line, reorder or hide what a reader sees, or not survive UTF-8.
+   * True for the characters an error message shows as a code, never raw: control characters, format
+   * characters (bidirectional overrides, zero-width characters, interlinear annotations), line and
+   * paragraph separators (U+2028, U+2029) and unpaired surrogates. Raw, each of them would split a
+   * log line, reorder or hide what a reader sees, or not survive UTF-8.
    */
   static boolean isUnprintable(int codePoint) {
     return switch (Character.getType(codePoint)) {
-      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR,
-          Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> true;
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE ->
+          true;
       default -> false;
     };
   }
@@ -68,9 +73,9 @@ final class TextRules {
   }
 
   /**
-   * The rule for free text: valid Unicode (no unpaired surrogate) and no control character
-   * (Unicode category Cc) except, when {@code lineBreaksAllowed}, line feed, carriage return and
-   * tab. The first offending character is named with its position; the code is INVALID_TEXT.
+   * The rule for free text: valid Unicode (no unpaired surrogate) and no control character (Unicode
+   * category Cc) except, when {@code lineBreaksAllowed}, line feed, carriage return and tab. The
+   * first offending character is named with its position; the code is INVALID_TEXT.
    */
   static Optional<Error> check(String field, String value, boolean lineBreaksAllowed) {
     int position = 0;
@@ -81,11 +86,19 @@ final class TextRules {
         return Optional.of(unpairedSurrogate(field, cp, position));
       }
       if (Character.isISOControl(cp) && !(lineBreaksAllowed && isLineBreakOrTab(cp))) {
-        return Optional.of(ErrorCodes.error(ErrorCode.INVALID_TEXT, field
-            + " contains the control character " + describe(cp) + " at character " + position
-            + "; remove it (" + (lineBreaksAllowed
-                ? "only line feed, carriage return and tab are allowed"
-                : "no control characters are allowed here") + ")"));
+        return Optional.of(
+            ErrorCodes.error(
+                ErrorCode.INVALID_TEXT,
+                field
+                    + " contains the control character "
+                    + describe(cp)
+                    + " at character "
+                    + position
+                    + "; remove it ("
+                    + (lineBreaksAllowed
+                        ? "only line feed, carriage return and tab are allowed"
+                        : "no control characters are allowed here")
+                    + ")"));
       }
       i += Character.charCount(cp);
     }
@@ -94,19 +107,22 @@ final class TextRules {
 
   /** INVALID_TEXT for an unpaired surrogate at a 1-based character position. */
   static Error unpairedSurrogate(String field, int codePoint, int position) {
-    return ErrorCodes.error(ErrorCode.INVALID_TEXT,
-        field + " " + unpairedSurrogateProblem(codePoint, position));
+    return ErrorCodes.error(
+        ErrorCode.INVALID_TEXT, field + " " + unpairedSurrogateProblem(codePoint, position));
   }
 
   /** What is wrong with an unpaired surrogate, without the field's name. */
   static String unpairedSurrogateProblem(int codePoint, int position) {
-    return "is not valid Unicode: unpaired surrogate " + describe(codePoint) + " at character "
-        + position + "; send well-formed UTF-8 text";
+    return "is not valid Unicode: unpaired surrogate "
+        + describe(codePoint)
+        + " at character "
+        + position
+        + "; send well-formed UTF-8 text";
   }
 
   /**
-   * A character for a message: {@code 'x' (U+0078)}, or just {@code U+0007} if it is
-   * {@linkplain #isUnprintable unprintable} or unassigned.
+   * A character for a message: {@code 'x' (U+0078)}, or just {@code U+0007} if it is {@linkplain
+   * #isUnprintable unprintable} or unassigned.
    */
   static String describe(int codePoint) {
     String hex = String.format("U+%04X", codePoint);
@@ -118,9 +134,9 @@ final class TextRules {
 
   /**
    * A value for a message: in double quotes, {@linkplain #isUnprintable unprintable} characters
-   * (control and format characters, line separators, unpaired surrogates) escaped as \\uXXXX,
-   * cut after {@value #QUOTE_LIMIT} characters with "..." so that a huge or hostile value cannot
-   * bloat or garble a log line.
+   * (control and format characters, line separators, unpaired surrogates) escaped as \\uXXXX, cut
+   * after {@value #QUOTE_LIMIT} characters with "..." so that a huge or hostile value cannot bloat
+   * or garble a log line.
    */
   static String quote(String value) {
     StringBuilder out = new StringBuilder("\"");

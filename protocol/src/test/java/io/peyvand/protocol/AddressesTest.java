@@ -59,8 +59,8 @@ class AddressesTest {
 
   @Test
   void formattingAnInvalidAddressIsRefusedRatherThanGivingUnparseableText() {
-    assertThrows(IllegalArgumentException.class,
-        () -> Addresses.format(address("bale", "bob smith")));
+    assertThrows(
+        IllegalArgumentException.class, () -> Addresses.format(address("bale", "bob smith")));
   }
 
   @Test
@@ -71,8 +71,11 @@ class AddressesTest {
   @ParameterizedTest
   @ValueSource(strings = {"b", "a23456789012345678901234567890123"})
   void platformIdOutsideTwoTo32CharactersIsRefusedNamingTheRule(String platformId) {
-    assertRefused(Addresses.validate(address(platformId, "bob"), "recipient"),
-        ErrorCode.INVALID_ADDRESS, "recipient.platform_id", "2-32 characters",
+    assertRefused(
+        Addresses.validate(address(platformId, "bob"), "recipient"),
+        ErrorCode.INVALID_ADDRESS,
+        "recipient.platform_id",
+        "2-32 characters",
         Integer.toString(platformId.length()));
   }
 
@@ -83,20 +86,30 @@ class AddressesTest {
 
   @Test
   void emptyPlatformIdIsRefusedAsMissing() {
-    assertRefused(Addresses.validate(address("", "bob"), "sender"), ErrorCode.INVALID_ADDRESS,
+    assertRefused(
+        Addresses.validate(address("", "bob"), "sender"),
+        ErrorCode.INVALID_ADDRESS,
         "sender.platform_id is empty");
   }
 
   @Test
   void platformIdStartingWithADigitIsRefused() {
-    assertRefused(Addresses.validate(address("9bale", "bob"), "sender"),
-        ErrorCode.INVALID_ADDRESS, "sender.platform_id", "must start with a letter");
+    assertRefused(
+        Addresses.validate(address("9bale", "bob"), "sender"),
+        ErrorCode.INVALID_ADDRESS,
+        "sender.platform_id",
+        "must start with a letter");
   }
 
   @Test
   void platformIdWithAnUpperCaseLetterIsRefusedNamingTheCharacter() {
-    assertRefused(Addresses.validate(address("baLe", "bob"), "sender"),
-        ErrorCode.INVALID_ADDRESS, "sender.platform_id", "'L'", "character 3", "lower case");
+    assertRefused(
+        Addresses.validate(address("baLe", "bob"), "sender"),
+        ErrorCode.INVALID_ADDRESS,
+        "sender.platform_id",
+        "'L'",
+        "character 3",
+        "lower case");
   }
 
   @Test
@@ -106,8 +119,10 @@ class AddressesTest {
 
   @Test
   void emptyUserIdIsRefusedAsMissing() {
-    assertRefused(Addresses.validate(address("bale", ""), "recipient"),
-        ErrorCode.INVALID_ADDRESS, "recipient.user_id is empty");
+    assertRefused(
+        Addresses.validate(address("bale", ""), "recipient"),
+        ErrorCode.INVALID_ADDRESS,
+        "recipient.user_id is empty");
   }
 
   @Test
@@ -118,40 +133,60 @@ class AddressesTest {
 
   @Test
   void userIdOf129CharactersIsRefusedNamingTheLimitAndTheLength() {
-    assertRefused(Addresses.validate(address("bale", "x".repeat(129)), "recipient"),
-        ErrorCode.INVALID_ADDRESS, "recipient.user_id", "129 characters", "at most 128");
+    assertRefused(
+        Addresses.validate(address("bale", "x".repeat(129)), "recipient"),
+        ErrorCode.INVALID_ADDRESS,
+        "recipient.user_id",
+        "129 characters",
+        "at most 128");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bob smith", "bob\tsmith", "bob\nsmith", "bob\u00A0smith",
-      "bob\u2003smith"})
+  @ValueSource(
+      strings = {"bob smith", "bob\tsmith", "bob\nsmith", "bob\u00A0smith", "bob\u2003smith"})
   void userIdWithWhitespaceIsRefused(String userId) {
-    assertRefused(Addresses.validate(address("bale", userId), "recipient"),
-        ErrorCode.INVALID_ADDRESS, "recipient.user_id", "whitespace", "character 4");
+    assertRefused(
+        Addresses.validate(address("bale", userId), "recipient"),
+        ErrorCode.INVALID_ADDRESS,
+        "recipient.user_id",
+        "whitespace",
+        "character 4");
   }
 
   @Test
   void userIdWithAColonIsRefused() {
-    assertRefused(Addresses.validate(address("bale", "bob:1"), "recipient"),
-        ErrorCode.INVALID_ADDRESS, "recipient.user_id", "':'");
+    assertRefused(
+        Addresses.validate(address("bale", "bob:1"), "recipient"),
+        ErrorCode.INVALID_ADDRESS,
+        "recipient.user_id",
+        "':'");
   }
 
   @Test
   void userIdWithAControlCharacterIsInvalidTextNamingTheCharacter() {
-    assertRefused(Addresses.validate(address("bale", "bob\u0007"), "recipient"),
-        ErrorCode.INVALID_TEXT, "recipient.user_id", "U+0007");
+    assertRefused(
+        Addresses.validate(address("bale", "bob\u0007"), "recipient"),
+        ErrorCode.INVALID_TEXT,
+        "recipient.user_id",
+        "U+0007");
   }
 
   @Test
   void userIdWithAnUnpairedSurrogateIsInvalidText() {
-    assertRefused(Addresses.validate(address("bale", "bob\uD83D"), "recipient"),
-        ErrorCode.INVALID_TEXT, "recipient.user_id", "unpaired surrogate", "U+D83D");
+    assertRefused(
+        Addresses.validate(address("bale", "bob\uD83D"), "recipient"),
+        ErrorCode.INVALID_TEXT,
+        "recipient.user_id",
+        "unpaired surrogate",
+        "U+D83D");
   }
 
   @Test
   void platformIdAloneIsValidatedUnderTheGivenFieldName() {
     assertAccepted(Addresses.validatePlatformId("bale", "hello.platform_id"));
-    assertRefused(Addresses.validatePlatformId("BALE", "hello.platform_id"),
-        ErrorCode.INVALID_ADDRESS, "hello.platform_id");
+    assertRefused(
+        Addresses.validatePlatformId("BALE", "hello.platform_id"),
+        ErrorCode.INVALID_ADDRESS,
+        "hello.platform_id");
   }
 }

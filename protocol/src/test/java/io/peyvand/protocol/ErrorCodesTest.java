@@ -15,27 +15,28 @@ import org.junit.jupiter.api.Test;
 
 class ErrorCodesTest {
   /** The table of the protocol: every code a broker sends, and its gRPC status. */
-  private static final Map<ErrorCode, Status.Code> GRPC = Map.ofEntries(
-      Map.entry(ErrorCode.INVALID_FRAME, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.INVALID_ADDRESS, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.INVALID_MESSAGE_ID, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.INVALID_TEXT, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.INVALID_TIMESTAMP, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.INVALID_ARGUMENT, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.CONTENT_TOO_LARGE, Status.Code.INVALID_ARGUMENT),
-      Map.entry(ErrorCode.UNKNOWN_PLATFORM, Status.Code.NOT_FOUND),
-      Map.entry(ErrorCode.UNKNOWN_GROUP, Status.Code.NOT_FOUND),
-      Map.entry(ErrorCode.GROUP_EXISTS, Status.Code.ALREADY_EXISTS),
-      Map.entry(ErrorCode.GROUP_FULL, Status.Code.RESOURCE_EXHAUSTED),
-      Map.entry(ErrorCode.SENDER_NOT_ON_PLATFORM, Status.Code.PERMISSION_DENIED),
-      Map.entry(ErrorCode.NOT_PERMITTED, Status.Code.PERMISSION_DENIED),
-      Map.entry(ErrorCode.RECIPIENT_NOT_ACCEPTING, Status.Code.FAILED_PRECONDITION),
-      Map.entry(ErrorCode.CAPABILITY_NOT_SUPPORTED, Status.Code.FAILED_PRECONDITION),
-      Map.entry(ErrorCode.UNKNOWN_SEQUENCE, Status.Code.OUT_OF_RANGE),
-      Map.entry(ErrorCode.HELLO_REQUIRED, Status.Code.FAILED_PRECONDITION),
-      Map.entry(ErrorCode.UNSUPPORTED_VERSION, Status.Code.UNIMPLEMENTED),
-      Map.entry(ErrorCode.UNAVAILABLE, Status.Code.UNAVAILABLE),
-      Map.entry(ErrorCode.RATE_LIMITED, Status.Code.RESOURCE_EXHAUSTED));
+  private static final Map<ErrorCode, Status.Code> GRPC =
+      Map.ofEntries(
+          Map.entry(ErrorCode.INVALID_FRAME, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.INVALID_ADDRESS, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.INVALID_MESSAGE_ID, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.INVALID_TEXT, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.INVALID_TIMESTAMP, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.INVALID_ARGUMENT, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.CONTENT_TOO_LARGE, Status.Code.INVALID_ARGUMENT),
+          Map.entry(ErrorCode.UNKNOWN_PLATFORM, Status.Code.NOT_FOUND),
+          Map.entry(ErrorCode.UNKNOWN_GROUP, Status.Code.NOT_FOUND),
+          Map.entry(ErrorCode.GROUP_EXISTS, Status.Code.ALREADY_EXISTS),
+          Map.entry(ErrorCode.GROUP_FULL, Status.Code.RESOURCE_EXHAUSTED),
+          Map.entry(ErrorCode.SENDER_NOT_ON_PLATFORM, Status.Code.PERMISSION_DENIED),
+          Map.entry(ErrorCode.NOT_PERMITTED, Status.Code.PERMISSION_DENIED),
+          Map.entry(ErrorCode.RECIPIENT_NOT_ACCEPTING, Status.Code.FAILED_PRECONDITION),
+          Map.entry(ErrorCode.CAPABILITY_NOT_SUPPORTED, Status.Code.FAILED_PRECONDITION),
+          Map.entry(ErrorCode.UNKNOWN_SEQUENCE, Status.Code.OUT_OF_RANGE),
+          Map.entry(ErrorCode.HELLO_REQUIRED, Status.Code.FAILED_PRECONDITION),
+          Map.entry(ErrorCode.UNSUPPORTED_VERSION, Status.Code.UNIMPLEMENTED),
+          Map.entry(ErrorCode.UNAVAILABLE, Status.Code.UNAVAILABLE),
+          Map.entry(ErrorCode.RATE_LIMITED, Status.Code.RESOURCE_EXHAUSTED));
 
   @Test
   void everyCodeMapsToTheGrpcStatusOfTheProtocolTable() {
@@ -53,9 +54,8 @@ class ErrorCodesTest {
 
   @Test
   void onlyUnavailableAndRateLimitedAreRetryable() {
-    Set<ErrorCode> retryable = Stream.of(ErrorCode.values())
-        .filter(ErrorCodes::retryable)
-        .collect(Collectors.toSet());
+    Set<ErrorCode> retryable =
+        Stream.of(ErrorCode.values()).filter(ErrorCodes::retryable).collect(Collectors.toSet());
     assertEquals(Set.of(ErrorCode.UNAVAILABLE, ErrorCode.RATE_LIMITED), retryable);
   }
 
@@ -75,22 +75,24 @@ class ErrorCodesTest {
 
   @Test
   void retryHintOnACodeThatIsNotRetryableIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ErrorCodes.error(ErrorCode.INVALID_TEXT, "bad", 1000));
   }
 
   @Test
   void negativeRetryHintIsRefused() {
-    assertThrows(IllegalArgumentException.class,
-        () -> ErrorCodes.error(ErrorCode.UNAVAILABLE, "later", -1));
+    assertThrows(
+        IllegalArgumentException.class, () -> ErrorCodes.error(ErrorCode.UNAVAILABLE, "later", -1));
   }
 
   @Test
   void errorWithoutASpecificCodeOrAMessageIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ErrorCodes.error(ErrorCode.ERROR_CODE_UNSPECIFIED, "what"));
-    assertThrows(IllegalArgumentException.class,
-        () -> ErrorCodes.error(ErrorCode.INVALID_FRAME, " "));
+    assertThrows(
+        IllegalArgumentException.class, () -> ErrorCodes.error(ErrorCode.INVALID_FRAME, " "));
   }
 
   @Test

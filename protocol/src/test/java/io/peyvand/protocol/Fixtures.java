@@ -49,8 +49,7 @@ final class Fixtures {
   }
 
   static Envelope.Builder reaction(String target, String emoji) {
-    return envelope().setReaction(
-        Reaction.newBuilder().setTargetMessageId(target).setEmoji(emoji));
+    return envelope().setReaction(Reaction.newBuilder().setTargetMessageId(target).setEmoji(emoji));
   }
 
   /** A valid media reference (https, image/jpeg, 1234 bytes, a 32-byte digest). */
@@ -68,20 +67,24 @@ final class Fixtures {
   }
 
   static Envelope.Builder encrypted(String scheme, byte[] ciphertext) {
-    return envelope().setEncrypted(EncryptedPayload.newBuilder()
-        .setScheme(scheme).setCiphertext(ByteString.copyFrom(ciphertext)));
+    return envelope()
+        .setEncrypted(
+            EncryptedPayload.newBuilder()
+                .setScheme(scheme)
+                .setCiphertext(ByteString.copyFrom(ciphertext)));
   }
 
   /**
-   * Asserts a refusal with {@code code} whose message mentions each of {@code mentions}; returns
-   * it for further checks.
+   * Asserts a refusal with {@code code} whose message mentions each of {@code mentions}; returns it
+   * for further checks.
    */
   static Error assertRefused(Optional<Error> result, ErrorCode code, String... mentions) {
     assertTrue(result.isPresent(), "expected " + code + ", but it was accepted");
     Error error = result.get();
     assertEquals(code, error.getCode(), error.getMessage());
     for (String mention : mentions) {
-      assertTrue(error.getMessage().contains(mention),
+      assertTrue(
+          error.getMessage().contains(mention),
           () -> "the message should mention '" + mention + "': " + error.getMessage());
     }
     assertEquals(0, error.getRetryAfterMs());
@@ -90,7 +93,12 @@ final class Fixtures {
 
   /** Asserts that {@code result} is no refusal, showing the refusal if it is one. */
   static void assertAccepted(Optional<Error> result) {
-    assertTrue(result.isEmpty(), () -> "expected no problem, got " + result.get().getCode() + ": "
-        + result.get().getMessage());
+    assertTrue(
+        result.isEmpty(),
+        () ->
+            "expected no problem, got "
+                + result.get().getCode()
+                + ": "
+                + result.get().getMessage());
   }
 }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 class FrameDecodingTest {
 
   private static ClientFrame acknowledgement(String userId) {
-    return ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-        .setMailbox(address("eitaa", userId)).setUpToSequence(5)).build();
+    return ClientFrame.newBuilder()
+        .setAcknowledge(
+            Acknowledge.newBuilder().setMailbox(address("eitaa", userId)).setUpToSequence(5))
+        .build();
   }
 
   /** The frame's bytes with the (ASCII) marker replaced, byte for byte, by {@code bytes}. */
@@ -59,7 +61,10 @@ class FrameDecodingTest {
     byte[] truncated = Arrays.copyOf(encoded, encoded.length - 2);
     ProtocolException e =
         assertThrows(ProtocolException.class, () -> FrameDecoding.parseClientFrame(truncated));
-    assertRefused(Optional.of(e.error()), ErrorCode.INVALID_FRAME, "could not be decoded",
+    assertRefused(
+        Optional.of(e.error()),
+        ErrorCode.INVALID_FRAME,
+        "could not be decoded",
         "ended unexpectedly");
   }
 
@@ -93,9 +98,12 @@ class FrameDecodingTest {
 
   @Test
   void invalidUtf8IsRecognisedWhenWrappedByAnotherLayer() {
-    InvalidProtocolBufferException utf8 = assertThrows(InvalidProtocolBufferException.class,
-        () -> ClientFrame.parseFrom(patched(acknowledgement("XX"), "XX",
-            new byte[] {(byte) 0xED, (byte) 0xA0})));
+    InvalidProtocolBufferException utf8 =
+        assertThrows(
+            InvalidProtocolBufferException.class,
+            () ->
+                ClientFrame.parseFrom(
+                    patched(acknowledgement("XX"), "XX", new byte[] {(byte) 0xED, (byte) 0xA0})));
     Error error = FrameDecoding.decodeError(new RuntimeException("unmarshalling failed", utf8));
     assertEquals(ErrorCode.INVALID_TEXT, error.getCode());
   }

@@ -31,8 +31,12 @@ class FrameValidatorTest {
   }
 
   private static ClientFrame.Builder hello(int version, String platformId, String sessionName) {
-    return ClientFrame.newBuilder().setHello(Hello.newBuilder()
-        .setProtocolVersion(version).setPlatformId(platformId).setSessionName(sessionName));
+    return ClientFrame.newBuilder()
+        .setHello(
+            Hello.newBuilder()
+                .setProtocolVersion(version)
+                .setPlatformId(platformId)
+                .setSessionName(sessionName));
   }
 
   private static ClientFrame.Builder acknowledge(UserAddress mailbox, long upTo) {
@@ -53,7 +57,9 @@ class FrameValidatorTest {
 
   @Test
   void frameWithNothingSetIsRefusedListingTheFrameKinds() {
-    assertRefused(validate(ClientFrame.newBuilder()), ErrorCode.INVALID_FRAME,
+    assertRefused(
+        validate(ClientFrame.newBuilder()),
+        ErrorCode.INVALID_FRAME,
         "hello, submit, acknowledge, read_receipt, ping");
   }
 
@@ -71,14 +77,20 @@ class FrameValidatorTest {
 
   @Test
   void helloAskingForAnotherVersionIsRefusedNamingTheSupportedVersions() {
-    assertRefused(validate(hello(2, "bale", "a")), ErrorCode.UNSUPPORTED_VERSION,
-        "hello.protocol_version 2 is not served", "supported versions: 1");
+    assertRefused(
+        validate(hello(2, "bale", "a")),
+        ErrorCode.UNSUPPORTED_VERSION,
+        "hello.protocol_version 2 is not served",
+        "supported versions: 1");
   }
 
   @Test
   void helloWithoutAVersionIsRefusedAsUnsupported() {
-    assertRefused(validate(hello(0, "bale", "a")), ErrorCode.UNSUPPORTED_VERSION,
-        "hello.protocol_version is missing", "supported versions: 1");
+    assertRefused(
+        validate(hello(0, "bale", "a")),
+        ErrorCode.UNSUPPORTED_VERSION,
+        "hello.protocol_version is missing",
+        "supported versions: 1");
   }
 
   @Test
@@ -88,57 +100,70 @@ class FrameValidatorTest {
 
   @Test
   void helloWithAnInvalidPlatformIdIsRefusedNamingTheField() {
-    assertRefused(validate(hello(1, "Bale", "a")), ErrorCode.INVALID_ADDRESS,
-        "hello.platform_id");
+    assertRefused(validate(hello(1, "Bale", "a")), ErrorCode.INVALID_ADDRESS, "hello.platform_id");
   }
 
   @Test
   void helloWithoutAPlatformIdIsRefused() {
-    assertRefused(validate(hello(1, "", "a")), ErrorCode.INVALID_ADDRESS,
-        "hello.platform_id is empty");
+    assertRefused(
+        validate(hello(1, "", "a")), ErrorCode.INVALID_ADDRESS, "hello.platform_id is empty");
   }
 
   @Test
   void sessionNameOver64CharactersIsRefusedWithItsLength() {
-    assertRefused(validate(hello(1, "bale", "n".repeat(65))), ErrorCode.INVALID_ARGUMENT,
-        "hello.session_name", "65 characters", "at most 64");
+    assertRefused(
+        validate(hello(1, "bale", "n".repeat(65))),
+        ErrorCode.INVALID_ARGUMENT,
+        "hello.session_name",
+        "65 characters",
+        "at most 64");
   }
 
   @Test
   void sessionNameWithAControlCharacterIsInvalidText() {
-    assertRefused(validate(hello(1, "bale", "adapter\n3")), ErrorCode.INVALID_TEXT,
-        "hello.session_name", "U+000A");
+    assertRefused(
+        validate(hello(1, "bale", "adapter\n3")),
+        ErrorCode.INVALID_TEXT,
+        "hello.session_name",
+        "U+000A");
   }
 
   // submit
 
   @Test
   void submitOfAValidEnvelopePasses() {
-    assertAccepted(validate(ClientFrame.newBuilder().setSubmit(
-        Submit.newBuilder().setCorrelationId(7).setEnvelope(text("hi")))));
+    assertAccepted(
+        validate(
+            ClientFrame.newBuilder()
+                .setSubmit(Submit.newBuilder().setCorrelationId(7).setEnvelope(text("hi")))));
   }
 
   @Test
   void submitWithoutAnEnvelopeIsRefusedAsAMissingPart() {
-    assertRefused(validate(ClientFrame.newBuilder().setSubmit(Submit.newBuilder())),
-        ErrorCode.INVALID_FRAME, "submit.envelope is missing");
+    assertRefused(
+        validate(ClientFrame.newBuilder().setSubmit(Submit.newBuilder())),
+        ErrorCode.INVALID_FRAME,
+        "submit.envelope is missing");
   }
 
   @Test
   void submitOfAnInvalidEnvelopeIsAnsweredWithTheEnvelopesProblem() {
-    assertRefused(validate(ClientFrame.newBuilder().setSubmit(
-        Submit.newBuilder().setEnvelope(text("hi").setMessageId("")))),
-        ErrorCode.INVALID_MESSAGE_ID, "message_id is missing");
+    assertRefused(
+        validate(
+            ClientFrame.newBuilder()
+                .setSubmit(Submit.newBuilder().setEnvelope(text("hi").setMessageId("")))),
+        ErrorCode.INVALID_MESSAGE_ID,
+        "message_id is missing");
   }
 
   @Test
   void configuredLimitsApplyToSubmittedEnvelopes() {
-    FrameValidator small = new FrameValidator(
-        new ProtocolLimits(4, 128, Duration.ofHours(24), 32, 2048, 255, 64));
-    ClientFrame frame = ClientFrame.newBuilder()
-        .setSubmit(Submit.newBuilder().setEnvelope(text("hello"))).build();
-    assertRefused(small.validate(frame, NOW), ErrorCode.CONTENT_TOO_LARGE, "5 bytes",
-        "at most 4 bytes");
+    FrameValidator small =
+        new FrameValidator(new ProtocolLimits(4, 128, Duration.ofHours(24), 32, 2048, 255, 64));
+    ClientFrame frame =
+        ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setEnvelope(text("hello"))).build();
+    assertRefused(
+        small.validate(frame, NOW), ErrorCode.CONTENT_TOO_LARGE, "5 bytes", "at most 4 bytes");
   }
 
   // acknowledge and read receipt
@@ -155,20 +180,27 @@ class FrameValidatorTest {
 
   @Test
   void acknowledgementWithoutAMailboxIsRefused() {
-    assertRefused(validate(acknowledge(null, 42)), ErrorCode.INVALID_ADDRESS,
+    assertRefused(
+        validate(acknowledge(null, 42)),
+        ErrorCode.INVALID_ADDRESS,
         "acknowledge.mailbox is missing");
   }
 
   @Test
   void acknowledgementOfAnInvalidMailboxIsRefusedNamingTheField() {
-    assertRefused(validate(acknowledge(address("eitaa", "bob smith"), 42)),
-        ErrorCode.INVALID_ADDRESS, "acknowledge.mailbox.user_id");
+    assertRefused(
+        validate(acknowledge(address("eitaa", "bob smith"), 42)),
+        ErrorCode.INVALID_ADDRESS,
+        "acknowledge.mailbox.user_id");
   }
 
   @Test
   void acknowledgementUpToSequenceZeroIsRefused() {
-    assertRefused(validate(acknowledge(address("eitaa", "bob"), 0)), ErrorCode.INVALID_ARGUMENT,
-        "acknowledge.up_to_sequence is 0", "start at 1");
+    assertRefused(
+        validate(acknowledge(address("eitaa", "bob"), 0)),
+        ErrorCode.INVALID_ARGUMENT,
+        "acknowledge.up_to_sequence is 0",
+        "start at 1");
   }
 
   @Test
@@ -178,19 +210,25 @@ class FrameValidatorTest {
 
   @Test
   void readReceiptWithoutAReaderIsRefused() {
-    assertRefused(validate(readReceipt(null, 3)), ErrorCode.INVALID_ADDRESS,
+    assertRefused(
+        validate(readReceipt(null, 3)),
+        ErrorCode.INVALID_ADDRESS,
         "read_receipt.reader is missing");
   }
 
   @Test
   void readReceiptOfAnInvalidReaderIsRefusedNamingTheField() {
-    assertRefused(validate(readReceipt(address("e", "bob"), 3)), ErrorCode.INVALID_ADDRESS,
+    assertRefused(
+        validate(readReceipt(address("e", "bob"), 3)),
+        ErrorCode.INVALID_ADDRESS,
         "read_receipt.reader.platform_id");
   }
 
   @Test
   void readReceiptUpToSequenceZeroIsRefused() {
-    assertRefused(validate(readReceipt(address("eitaa", "bob"), 0)), ErrorCode.INVALID_ARGUMENT,
+    assertRefused(
+        validate(readReceipt(address("eitaa", "bob"), 0)),
+        ErrorCode.INVALID_ARGUMENT,
         "read_receipt.up_to_sequence is 0");
   }
 
@@ -203,20 +241,38 @@ class FrameValidatorTest {
 
   @Test
   void aGroupAcknowledgementNeedsAValidGroupAndASequence() {
-    GroupAddress family = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family")
-        .build();
-    assertEquals(Optional.empty(), validate(ClientFrame.newBuilder().setGroupAcknowledge(
-        GroupAcknowledge.newBuilder().setGroup(family).setUpToSequence(3))));
-    assertEquals(ErrorCode.INVALID_ADDRESS, validate(ClientFrame.newBuilder().setGroupAcknowledge(
-        GroupAcknowledge.newBuilder().setUpToSequence(3))).orElseThrow().getCode());
-    Error badId = validate(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge
-        .newBuilder().setGroup(family.toBuilder().setGroupId("a:b")).setUpToSequence(3)))
-        .orElseThrow();
+    GroupAddress family =
+        GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family").build();
+    assertEquals(
+        Optional.empty(),
+        validate(
+            ClientFrame.newBuilder()
+                .setGroupAcknowledge(
+                    GroupAcknowledge.newBuilder().setGroup(family).setUpToSequence(3))));
+    assertEquals(
+        ErrorCode.INVALID_ADDRESS,
+        validate(
+                ClientFrame.newBuilder()
+                    .setGroupAcknowledge(GroupAcknowledge.newBuilder().setUpToSequence(3)))
+            .orElseThrow()
+            .getCode());
+    Error badId =
+        validate(
+                ClientFrame.newBuilder()
+                    .setGroupAcknowledge(
+                        GroupAcknowledge.newBuilder()
+                            .setGroup(family.toBuilder().setGroupId("a:b"))
+                            .setUpToSequence(3)))
+            .orElseThrow();
     assertEquals(ErrorCode.INVALID_ADDRESS, badId.getCode());
-    assertTrue(badId.getMessage().startsWith("group_acknowledge.group.group_id"),
-        badId.getMessage());
-    assertEquals(ErrorCode.INVALID_ARGUMENT, validate(ClientFrame.newBuilder()
-        .setGroupAcknowledge(GroupAcknowledge.newBuilder().setGroup(family))).orElseThrow()
-        .getCode());
+    assertTrue(
+        badId.getMessage().startsWith("group_acknowledge.group.group_id"), badId.getMessage());
+    assertEquals(
+        ErrorCode.INVALID_ARGUMENT,
+        validate(
+                ClientFrame.newBuilder()
+                    .setGroupAcknowledge(GroupAcknowledge.newBuilder().setGroup(family)))
+            .orElseThrow()
+            .getCode());
   }
 }

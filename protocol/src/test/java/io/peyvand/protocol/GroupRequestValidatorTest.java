@@ -31,7 +31,10 @@ class GroupRequestValidatorTest {
   private static final UserAddress BOB = address("bale", "bob");
 
   private static CreateGroupRequest.Builder create() {
-    return CreateGroupRequest.newBuilder().setGroup(FAMILY).setActor(ALICE).setTitle("Family")
+    return CreateGroupRequest.newBuilder()
+        .setGroup(FAMILY)
+        .setActor(ALICE)
+        .setTitle("Family")
         .setKind(GroupKind.GROUP);
   }
 
@@ -61,47 +64,70 @@ class GroupRequestValidatorTest {
   @Test
   void aGroupAndAChannelWithATitlePass() {
     assertAccepted(GroupRequestValidator.validate(create().build()));
-    assertAccepted(GroupRequestValidator.validate(create().setKind(GroupKind.CHANNEL)
-        .setTitle("خبرهای ورزشی 😀").setOpen(true).build()));
+    assertAccepted(
+        GroupRequestValidator.validate(
+            create().setKind(GroupKind.CHANNEL).setTitle("خبرهای ورزشی 😀").setOpen(true).build()));
   }
 
   @Test
   void aMissingGroupIsRefusedSayingWhatAGroupAddressIs() {
-    assertRefused(GroupRequestValidator.validate(create().clearGroup().build()),
-        ErrorCode.INVALID_ADDRESS, "group is missing", "home platform");
+    assertRefused(
+        GroupRequestValidator.validate(create().clearGroup().build()),
+        ErrorCode.INVALID_ADDRESS,
+        "group is missing",
+        "home platform");
   }
 
   @Test
   void aMalformedGroupIdIsRefusedNamingTheField() {
-    assertRefused(GroupRequestValidator.validate(create()
-            .setGroup(FAMILY.toBuilder().setGroupId("my family")).build()),
-        ErrorCode.INVALID_ADDRESS, "group.group_id", "whitespace");
-    assertRefused(GroupRequestValidator.validate(create()
-            .setGroup(FAMILY.toBuilder().setPlatformId("Eitaa")).build()),
-        ErrorCode.INVALID_ADDRESS, "group.platform_id", "lower case");
+    assertRefused(
+        GroupRequestValidator.validate(
+            create().setGroup(FAMILY.toBuilder().setGroupId("my family")).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "group.group_id",
+        "whitespace");
+    assertRefused(
+        GroupRequestValidator.validate(
+            create().setGroup(FAMILY.toBuilder().setPlatformId("Eitaa")).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "group.platform_id",
+        "lower case");
   }
 
   @Test
   void aMissingOrMalformedActorIsRefusedNamingTheField() {
-    assertRefused(GroupRequestValidator.validate(create().clearActor().build()),
-        ErrorCode.INVALID_ADDRESS, "actor is missing", "owner");
-    assertRefused(GroupRequestValidator.validate(create().setActor(address("eitaa", "")).build()),
-        ErrorCode.INVALID_ADDRESS, "actor.user_id is empty");
+    assertRefused(
+        GroupRequestValidator.validate(create().clearActor().build()),
+        ErrorCode.INVALID_ADDRESS,
+        "actor is missing",
+        "owner");
+    assertRefused(
+        GroupRequestValidator.validate(create().setActor(address("eitaa", "")).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "actor.user_id is empty");
   }
 
   @Test
   void aGroupIsCreatedAtItsCreatorsPlatformOnly() {
-    assertRefused(GroupRequestValidator.validate(create().setActor(BOB).build()),
-        ErrorCode.INVALID_ARGUMENT, "group.platform_id is \"eitaa\"",
-        "actor.platform_id is \"bale\"", "home");
+    assertRefused(
+        GroupRequestValidator.validate(create().setActor(BOB).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "group.platform_id is \"eitaa\"",
+        "actor.platform_id is \"bale\"",
+        "home");
   }
 
   @Test
   void anEmptyOrBlankTitleIsRefused() {
-    assertRefused(GroupRequestValidator.validate(create().setTitle("").build()),
-        ErrorCode.INVALID_FRAME, "title is empty", "256 bytes");
-    assertRefused(GroupRequestValidator.validate(create().setTitle("  ").build()),
-        ErrorCode.INVALID_FRAME, "title is blank");
+    assertRefused(
+        GroupRequestValidator.validate(create().setTitle("").build()),
+        ErrorCode.INVALID_FRAME,
+        "title is empty",
+        "256 bytes");
+    assertRefused(
+        GroupRequestValidator.validate(create().setTitle("  ").build()),
+        ErrorCode.INVALID_FRAME,
+        "title is blank");
   }
 
   @Test
@@ -109,35 +135,58 @@ class GroupRequestValidatorTest {
     assertAccepted(GroupRequestValidator.validate(create().setTitle("a".repeat(256)).build()));
     // 128 Persian letters are 256 bytes of UTF-8; one more ASCII letter makes 257.
     assertAccepted(GroupRequestValidator.validate(create().setTitle("س".repeat(128)).build()));
-    assertRefused(GroupRequestValidator.validate(create().setTitle("س".repeat(128) + "a")
-        .build()), ErrorCode.INVALID_ARGUMENT, "title is 257 bytes", "at most 256");
+    assertRefused(
+        GroupRequestValidator.validate(create().setTitle("س".repeat(128) + "a").build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "title is 257 bytes",
+        "at most 256");
   }
 
   @Test
   void controlCharactersInATitleAreRefusedWithTheirPosition() {
-    assertRefused(GroupRequestValidator.validate(create().setTitle("Fam\u0007ily").build()),
-        ErrorCode.INVALID_TEXT, "title", "U+0007", "character 4");
-    assertRefused(GroupRequestValidator.validate(create().setTitle("two\nlines").build()),
-        ErrorCode.INVALID_TEXT, "title", "U+000A");
+    assertRefused(
+        GroupRequestValidator.validate(create().setTitle("Fam\u0007ily").build()),
+        ErrorCode.INVALID_TEXT,
+        "title",
+        "U+0007",
+        "character 4");
+    assertRefused(
+        GroupRequestValidator.validate(create().setTitle("two\nlines").build()),
+        ErrorCode.INVALID_TEXT,
+        "title",
+        "U+000A");
   }
 
   @Test
   void anUnspecifiedOrUnknownKindIsRefused() {
-    assertRefused(GroupRequestValidator.validate(create().clearKind().build()),
-        ErrorCode.INVALID_ARGUMENT, "kind is unspecified", "GROUP", "CHANNEL");
-    assertRefused(GroupRequestValidator.validate(create().setKindValue(7).build()),
-        ErrorCode.INVALID_ARGUMENT, "kind 7 is not known");
+    assertRefused(
+        GroupRequestValidator.validate(create().clearKind().build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "kind is unspecified",
+        "GROUP",
+        "CHANNEL");
+    assertRefused(
+        GroupRequestValidator.validate(create().setKindValue(7).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "kind 7 is not known");
   }
 
   @Test
   void checksFollowTheFieldOrderSoTheFirstProblemIsReported() {
     CreateGroupRequest everythingWrong = CreateGroupRequest.newBuilder().setTitle("").build();
-    assertRefused(GroupRequestValidator.validate(everythingWrong), ErrorCode.INVALID_ADDRESS,
+    assertRefused(
+        GroupRequestValidator.validate(everythingWrong),
+        ErrorCode.INVALID_ADDRESS,
         "group is missing");
-    assertRefused(GroupRequestValidator.validate(everythingWrong.toBuilder().setGroup(FAMILY)
-        .build()), ErrorCode.INVALID_ADDRESS, "actor is missing");
-    assertRefused(GroupRequestValidator.validate(everythingWrong.toBuilder().setGroup(FAMILY)
-        .setActor(ALICE).build()), ErrorCode.INVALID_FRAME, "title is empty");
+    assertRefused(
+        GroupRequestValidator.validate(everythingWrong.toBuilder().setGroup(FAMILY).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "actor is missing");
+    assertRefused(
+        GroupRequestValidator.validate(
+            everythingWrong.toBuilder().setGroup(FAMILY).setActor(ALICE).build()),
+        ErrorCode.INVALID_FRAME,
+        "title is empty");
   }
 
   // change members
@@ -145,38 +194,53 @@ class GroupRequestValidatorTest {
   @Test
   void aBatchOfOneThousandChangesPassesAndOneMoreIsRefused() {
     assertAccepted(GroupRequestValidator.validate(changeMembers(1000).build()));
-    assertRefused(GroupRequestValidator.validate(changeMembers(1001).build()),
-        ErrorCode.INVALID_ARGUMENT, "changes has 1001 entries", "at most 1000",
+    assertRefused(
+        GroupRequestValidator.validate(changeMembers(1001).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "changes has 1001 entries",
+        "at most 1000",
         "another ChangeMembers");
   }
 
   @Test
   void anEmptyBatchIsRefused() {
-    assertRefused(GroupRequestValidator.validate(changeMembers(0).build()),
-        ErrorCode.INVALID_FRAME, "changes is empty");
+    assertRefused(
+        GroupRequestValidator.validate(changeMembers(0).build()),
+        ErrorCode.INVALID_FRAME,
+        "changes is empty");
   }
 
   @Test
   void aChangeWithABadUserIsRefusedNamingItsIndex() {
-    ChangeMembersRequest request = changeMembers(3)
-        .addChanges(change(address("bale", "bad:id"), Op.PROMOTE)).build();
-    assertRefused(GroupRequestValidator.validate(request), ErrorCode.INVALID_ADDRESS,
-        "changes[3].user.user_id", "':'");
-    ChangeMembersRequest noUser = changeMembers(1)
-        .addChanges(MemberChange.newBuilder().setOp(Op.MUTE)).build();
-    assertRefused(GroupRequestValidator.validate(noUser), ErrorCode.INVALID_ADDRESS,
+    ChangeMembersRequest request =
+        changeMembers(3).addChanges(change(address("bale", "bad:id"), Op.PROMOTE)).build();
+    assertRefused(
+        GroupRequestValidator.validate(request),
+        ErrorCode.INVALID_ADDRESS,
+        "changes[3].user.user_id",
+        "':'");
+    ChangeMembersRequest noUser =
+        changeMembers(1).addChanges(MemberChange.newBuilder().setOp(Op.MUTE)).build();
+    assertRefused(
+        GroupRequestValidator.validate(noUser),
+        ErrorCode.INVALID_ADDRESS,
         "changes[1].user is missing");
   }
 
   @Test
   void aChangeWithoutAnOpOrWithAnUnknownOpIsRefusedNamingItsIndex() {
-    ChangeMembersRequest request = changeMembers(2)
-        .addChanges(MemberChange.newBuilder().setUser(BOB)).build();
-    assertRefused(GroupRequestValidator.validate(request), ErrorCode.INVALID_ARGUMENT,
-        "changes[2].op is unspecified", "ADD, REMOVE, PROMOTE, DEMOTE, MUTE or UNMUTE");
-    ChangeMembersRequest unknown = changeMembers(0)
-        .addChanges(MemberChange.newBuilder().setUser(BOB).setOpValue(42)).build();
-    assertRefused(GroupRequestValidator.validate(unknown), ErrorCode.INVALID_ARGUMENT,
+    ChangeMembersRequest request =
+        changeMembers(2).addChanges(MemberChange.newBuilder().setUser(BOB)).build();
+    assertRefused(
+        GroupRequestValidator.validate(request),
+        ErrorCode.INVALID_ARGUMENT,
+        "changes[2].op is unspecified",
+        "ADD, REMOVE, PROMOTE, DEMOTE, MUTE or UNMUTE");
+    ChangeMembersRequest unknown =
+        changeMembers(0).addChanges(MemberChange.newBuilder().setUser(BOB).setOpValue(42)).build();
+    assertRefused(
+        GroupRequestValidator.validate(unknown),
+        ErrorCode.INVALID_ARGUMENT,
         "changes[0].op 42 is not known");
   }
 
@@ -196,14 +260,21 @@ class GroupRequestValidatorTest {
 
   @Test
   void joinAndLeaveNeedAGroupAndAUser() {
-    assertAccepted(GroupRequestValidator.validate(JoinRequest.newBuilder().setGroup(FAMILY)
-        .setUser(BOB).build()));
-    assertRefused(GroupRequestValidator.validate(JoinRequest.newBuilder().setGroup(FAMILY)
-        .build()), ErrorCode.INVALID_ADDRESS, "user is missing", "joining");
-    assertAccepted(GroupRequestValidator.validate(LeaveRequest.newBuilder().setGroup(FAMILY)
-        .setUser(BOB).build()));
-    assertRefused(GroupRequestValidator.validate(LeaveRequest.newBuilder().setUser(BOB)
-        .build()), ErrorCode.INVALID_ADDRESS, "group is missing");
+    assertAccepted(
+        GroupRequestValidator.validate(
+            JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build()));
+    assertRefused(
+        GroupRequestValidator.validate(JoinRequest.newBuilder().setGroup(FAMILY).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "user is missing",
+        "joining");
+    assertAccepted(
+        GroupRequestValidator.validate(
+            LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build()));
+    assertRefused(
+        GroupRequestValidator.validate(LeaveRequest.newBuilder().setUser(BOB).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "group is missing");
   }
 
   @Test
@@ -211,16 +282,20 @@ class GroupRequestValidatorTest {
     SetTitleRequest.Builder request =
         SetTitleRequest.newBuilder().setGroup(FAMILY).setActor(ALICE).setTitle("Family 2");
     assertAccepted(GroupRequestValidator.validate(request.build()));
-    assertRefused(GroupRequestValidator.validate(request.setTitle("x".repeat(300)).build()),
-        ErrorCode.INVALID_ARGUMENT, "title is 300 bytes");
+    assertRefused(
+        GroupRequestValidator.validate(request.setTitle("x".repeat(300)).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "title is 300 bytes");
   }
 
   @Test
   void getGroupNeedsAValidGroup() {
-    assertAccepted(GroupRequestValidator.validate(GetGroupRequest.newBuilder().setGroup(FAMILY)
-        .build()));
-    assertRefused(GroupRequestValidator.validate(GetGroupRequest.newBuilder()
-        .setGroup(FAMILY.toBuilder().setGroupId("")).build()), ErrorCode.INVALID_ADDRESS,
+    assertAccepted(
+        GroupRequestValidator.validate(GetGroupRequest.newBuilder().setGroup(FAMILY).build()));
+    assertRefused(
+        GroupRequestValidator.validate(
+            GetGroupRequest.newBuilder().setGroup(FAMILY.toBuilder().setGroupId("")).build()),
+        ErrorCode.INVALID_ADDRESS,
         "group.group_id is empty");
   }
 
@@ -229,29 +304,36 @@ class GroupRequestValidatorTest {
   @Test
   void tenThousandUsersOfOnePlatformPassAndOneMoreIsRefused() {
     assertAccepted(GroupRequestValidator.validate(bulk(10_000).build()));
-    assertRefused(GroupRequestValidator.validate(bulk(10_001).build()),
-        ErrorCode.INVALID_ARGUMENT, "users has 10001 entries", "at most 10000");
+    assertRefused(
+        GroupRequestValidator.validate(bulk(10_001).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "users has 10001 entries",
+        "at most 10000");
   }
 
   @Test
   void anEmptyBulkSubscriptionIsRefused() {
-    assertRefused(GroupRequestValidator.validate(bulk(0).build()), ErrorCode.INVALID_FRAME,
-        "users is empty");
+    assertRefused(
+        GroupRequestValidator.validate(bulk(0).build()), ErrorCode.INVALID_FRAME, "users is empty");
   }
 
   @Test
   void usersOfTwoPlatformsInOneBulkSubscriptionAreRefusedNamingTheFirstStranger() {
-    BulkSubscribeRequest request = bulk(5).addUsers(address("eitaa", "x"))
-        .addUsers(address("rubika", "y")).build();
-    assertRefused(GroupRequestValidator.validate(request), ErrorCode.INVALID_ARGUMENT,
-        "users[5].platform_id is \"eitaa\"", "users[0].platform_id is \"bale\"", "one platform");
+    BulkSubscribeRequest request =
+        bulk(5).addUsers(address("eitaa", "x")).addUsers(address("rubika", "y")).build();
+    assertRefused(
+        GroupRequestValidator.validate(request),
+        ErrorCode.INVALID_ARGUMENT,
+        "users[5].platform_id is \"eitaa\"",
+        "users[0].platform_id is \"bale\"",
+        "one platform");
   }
 
   @Test
   void aMalformedUserInABulkSubscriptionIsRefusedNamingItsIndex() {
     BulkSubscribeRequest request = bulk(2).addUsers(address("bale", "two words")).build();
-    assertRefused(GroupRequestValidator.validate(request), ErrorCode.INVALID_ADDRESS,
-        "users[2].user_id");
+    assertRefused(
+        GroupRequestValidator.validate(request), ErrorCode.INVALID_ADDRESS, "users[2].user_id");
   }
 
   // history
@@ -262,27 +344,39 @@ class GroupRequestValidatorTest {
         HistoryRequest.newBuilder().setGroup(FAMILY).setUser(BOB).setBeforeSequence(77);
     assertAccepted(GroupRequestValidator.validate(request.setLimit(0).build()));
     assertAccepted(GroupRequestValidator.validate(request.setLimit(500).build()));
-    assertRefused(GroupRequestValidator.validate(request.setLimit(501).build()),
-        ErrorCode.INVALID_ARGUMENT, "limit is 501", "at most 500");
+    assertRefused(
+        GroupRequestValidator.validate(request.setLimit(501).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "limit is 501",
+        "at most 500");
     // uint32 on the wire: 4,000,000,000 is not a negative number to let through.
-    assertRefused(GroupRequestValidator.validate(request.setLimit((int) 4_000_000_000L).build()),
-        ErrorCode.INVALID_ARGUMENT, "limit is 4000000000");
+    assertRefused(
+        GroupRequestValidator.validate(request.setLimit((int) 4_000_000_000L).build()),
+        ErrorCode.INVALID_ARGUMENT,
+        "limit is 4000000000");
   }
 
   @Test
   void historyNeedsTheMemberAsking() {
-    assertRefused(GroupRequestValidator.validate(HistoryRequest.newBuilder().setGroup(FAMILY)
-        .build()), ErrorCode.INVALID_ADDRESS, "user is missing", "member");
+    assertRefused(
+        GroupRequestValidator.validate(HistoryRequest.newBuilder().setGroup(FAMILY).build()),
+        ErrorCode.INVALID_ADDRESS,
+        "user is missing",
+        "member");
   }
 
   // dispatch
 
   @Test
   void theGenericEntryPointDispatchesByRequestKindAndRefusesOtherMessages() {
-    assertRefused(GroupRequestValidator.validate((com.google.protobuf.Message) changeMembers(0)
-        .build()), ErrorCode.INVALID_FRAME, "changes is empty");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GroupRequestValidator.validate(Welcome.getDefaultInstance()));
+    assertRefused(
+        GroupRequestValidator.validate((com.google.protobuf.Message) changeMembers(0).build()),
+        ErrorCode.INVALID_FRAME,
+        "changes is empty");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GroupRequestValidator.validate(Welcome.getDefaultInstance()));
     assertTrue(e.getMessage().contains("peyvand.v1.Welcome"), e.getMessage());
   }
 
@@ -292,8 +386,8 @@ class GroupRequestValidatorTest {
   void aGroupAddressReadsBackFromItsTextForm() {
     assertEquals(FAMILY, Addresses.parseGroup("eitaa:family"));
     assertEquals("eitaa:family", Addresses.format(FAMILY));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Addresses.parseGroup("family"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Addresses.parseGroup("family"));
     assertTrue(e.getMessage().contains("home_platform:group_id"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Addresses.parseGroup("eitaa:"));
     assertTrue(e.getMessage().contains("group_id is empty"), e.getMessage());

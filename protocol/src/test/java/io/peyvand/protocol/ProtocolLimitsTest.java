@@ -39,10 +39,13 @@ class ProtocolLimitsTest {
 
   @Test
   void nonPositiveLimitIsRefusedNamingIt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ProtocolLimits(65_536, 0, Duration.ofHours(24), 32, 2048, 255, 64));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ProtocolLimits(65_536, 0, Duration.ofHours(24), 32, 2048, 255, 64));
     assertTrue(e.getMessage().contains("maxMessageIdLength"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new ProtocolLimits(65_536, 128, Duration.ZERO, 32, 2048, 255, 64));
   }
 }

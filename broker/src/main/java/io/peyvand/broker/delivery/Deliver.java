@@ -1,8 +1,8 @@
 package io.peyvand.broker.delivery;
 
+import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.StreamItem;
-import io.peyvand.broker.entity.ClusterMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -10,8 +10,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * session of its platform. The session writes it to its adapter or, when its outgoing buffer is
  * full, answers {@link Busy} so the stream retries later instead of the session buffering without
  * bound. After refusing an item of a stream the session refuses that stream's later items too,
- * until one comes flagged {@code resume}: the stream's retry, starting again from its lowest
- * unsent item, so that no item overtakes another. Built by {@link Pusher}.
+ * until one comes flagged {@code resume}: the stream's retry, starting again from its lowest unsent
+ * item, so that no item overtakes another. Built by {@link Pusher}.
  *
  * @param redelivery the item may have been pushed before
  * @param acknowledgedUpTo the stream's cursor: everything at or below was acknowledged or expired
@@ -27,7 +27,8 @@ public record Deliver(
     long acknowledgedUpTo,
     boolean resume,
     StreamItem item,
-    ActorRef<Busy> busyReplyTo) implements ClusterMessage {
+    ActorRef<Busy> busyReplyTo)
+    implements ClusterMessage {
 
   /**
    * Whose items: a user's mailbox, a group, or the statuses a user's mailbox owes to the platform
@@ -35,7 +36,11 @@ public record Deliver(
    * user and a group ({@code eitaa:family}), so the kind is part of the key.
    */
   public record Stream(Kind kind, Address address) {
-    public enum Kind { MAILBOX, GROUP, STATUSES }
+    public enum Kind {
+      MAILBOX,
+      GROUP,
+      STATUSES
+    }
 
     public static Stream mailbox(Address user) {
       return new Stream(Kind.MAILBOX, user);
@@ -67,12 +72,13 @@ public record Deliver(
    * from {@code sequence} on reached an adapter).
    *
    * @param session the session that answers (null from a node of an earlier version)
-   * @param stream the stream of the refused item (null from a node of an earlier version: then
-   *     the platform tells, as a mailbox's own platform never receives its status stream unless
-   *     sender and recipient share it)
+   * @param stream the stream of the refused item (null from a node of an earlier version: then the
+   *     platform tells, as a mailbox's own platform never receives its status stream unless sender
+   *     and recipient share it)
    */
-  public record Busy(String platformId, long sequence, ActorRef<Deliver> session, boolean gone,
-      Stream stream) implements ClusterMessage {
+  public record Busy(
+      String platformId, long sequence, ActorRef<Deliver> session, boolean gone, Stream stream)
+      implements ClusterMessage {
     public Busy(String platformId, long sequence, ActorRef<Deliver> session, boolean gone) {
       this(platformId, sequence, session, gone, null);
     }

@@ -12,9 +12,9 @@ import java.util.Set;
  * registered (a write in flight), or registered. Replies that promise delivery ("accepted") wait
  * until every key they need is registered, so that a stopped entity is woken by the sweep.
  *
- * <p>Each method returns what the entity must do (the keys to register or unregister, the
- * replies now due); the entity does the writes (pipeToSelf), the timers and the tells. Used from
- * the entity's thread only.
+ * <p>Each method returns what the entity must do (the keys to register or unregister, the replies
+ * now due); the entity does the writes (pipeToSelf), the timers and the tells. Used from the
+ * entity's thread only.
  *
  * @param <K> what names a row of the entity in the index (a platform for a group)
  */
@@ -26,8 +26,8 @@ public final class PendingRegistration<K> {
   private record Waiting<K>(Set<K> keys, Runnable reply) {}
 
   /**
-   * The keys of {@code keys} that need a write now: neither registered nor being registered.
-   * They count as being registered from now on; report each write with {@link #written}.
+   * The keys of {@code keys} that need a write now: neither registered nor being registered. They
+   * count as being registered from now on; report each write with {@link #written}.
    */
   public Set<K> toRegister(Set<K> keys) {
     Set<K> now = new HashSet<>();

@@ -8,25 +8,25 @@ import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The push side of one stream of sequenced items to one platform: which of the platform's
- * sessions takes them, what is in flight (pushed, not yet acknowledged), what must be flagged as a
+ * The push side of one stream of sequenced items to one platform: which of the platform's sessions
+ * takes them, what is in flight (pushed, not yet acknowledged), what must be flagged as a
  * redelivery, and the resume handshake after {@link Deliver.Busy}. A user's mailbox has one (and
  * one per senders' platform it owes statuses by recipient), a group one per platform of its
- * audience; the entity owns the items, the acknowledgements and the
- * timers, and calls this from its own thread.
+ * audience; the entity owns the items, the acknowledgements and the timers, and calls this from its
+ * own thread.
  *
  * <p>A push round is {@link #ready()} followed by {@link #push} for each item within the entity's
  * window in sequence order; items already in flight are skipped by {@code push}. What is in flight
- * is forgotten when the chosen session changes (the items are pushed again to the new one,
- * flagged) and after {@link #redeliveryDue}: the stream then moves to the platform's next session
- * (a session that loses frames cannot hold its items while the platform has another).
+ * is forgotten when the chosen session changes (the items are pushed again to the new one, flagged)
+ * and after {@link #redeliveryDue}: the stream then moves to the platform's next session (a session
+ * that loses frames cannot hold its items while the platform has another).
  *
  * <p>Transient on purpose: after a restart everything pending is pushed again, flagged as a
  * redelivery up to {@link #recovered}'s highest sequence.
  *
- * <p>Each push is counted in {@link MessageMetrics} as delivered or redelivered, as it is
- * flagged, for the platform (its counters are looked up at the first push, once the platform has
- * a session, so that a mailbox addressed at an unregistered platform adds no series).
+ * <p>Each push is counted in {@link MessageMetrics} as delivered or redelivered, as it is flagged,
+ * for the platform (its counters are looked up at the first push, once the platform has a session,
+ * so that a mailbox addressed at an unregistered platform adds no series).
  */
 public final class Pusher {
   private final Deliver.Stream stream;
@@ -48,11 +48,15 @@ public final class Pusher {
   private long highestSent;
 
   /**
-   * @param busyReplyTo where sessions answer {@link Deliver.Busy} (the entity's adapter; the
-   *     answer names the platform)
+   * @param busyReplyTo where sessions answer {@link Deliver.Busy} (the entity's adapter; the answer
+   *     names the platform)
    */
-  public Pusher(Deliver.Stream stream, String platformId, SessionDirectory directory,
-      ActorRef<Deliver.Busy> busyReplyTo, MessageMetrics metrics) {
+  public Pusher(
+      Deliver.Stream stream,
+      String platformId,
+      SessionDirectory directory,
+      ActorRef<Deliver.Busy> busyReplyTo,
+      MessageMetrics metrics) {
     this.metrics = metrics;
     this.stream = stream;
     this.platformId = platformId;
@@ -66,8 +70,8 @@ public final class Pusher {
   }
 
   /**
-   * Chooses the session for this round; false when the platform has none (the entity is woken
-   * when one connects). A different session than last time means nothing is in flight any more.
+   * Chooses the session for this round; false when the platform has none (the entity is woken when
+   * one connects). A different session than last time means nothing is in flight any more.
    */
   public boolean ready() {
     Optional<ActorRef<Deliver>> chosen = directory.sessionFor(platformId, choiceKey, sessionTurn);
@@ -88,14 +92,22 @@ public final class Pusher {
    * Pushes one item to the session chosen by {@link #ready()}, unless it is in flight already.
    * Items must come in sequence order within a round.
    */
-  public void push(long sequence, long acceptedAtMs, long acknowledgedUpTo, StreamItem item,
-      long nowMs) {
+  public void push(
+      long sequence, long acceptedAtMs, long acknowledgedUpTo, StreamItem item, long nowMs) {
     if (session == null || inFlight.containsKey(sequence)) {
       return;
     }
     boolean redelivery = sequence <= highestSent;
-    session.tell(new Deliver(stream, sequence, redelivery, acceptedAtMs,
-        acknowledgedUpTo, resumeNext, item, busyReplyTo));
+    session.tell(
+        new Deliver(
+            stream,
+            sequence,
+            redelivery,
+            acceptedAtMs,
+            acknowledgedUpTo,
+            resumeNext,
+            item,
+            busyReplyTo));
     if (counters == null) {
       counters = metrics.platform(platformId);
     }
@@ -110,8 +122,8 @@ public final class Pusher {
     if (stream.kind() == Deliver.Stream.Kind.GROUP) {
       return MessageMetrics.Kind.GROUP;
     }
-    return stream.kind() == Deliver.Stream.Kind.STATUSES
-        || item instanceof MailboxItem.StatusUpdate ? MessageMetrics.Kind.STATUS
+    return stream.kind() == Deliver.Stream.Kind.STATUSES || item instanceof MailboxItem.StatusUpdate
+        ? MessageMetrics.Kind.STATUS
         : MessageMetrics.Kind.DIRECT;
   }
 
@@ -127,11 +139,11 @@ public final class Pusher {
 
   /**
    * The session refused {@code busy.sequence()}: it and everything after it must be pushed again,
-   * starting with a resume. A session refuses every later item of the stream until that resume,
-   * so none of the pushes from that sequence on reached an adapter, and they no longer count as
+   * starting with a resume. A session refuses every later item of the stream until that resume, so
+   * none of the pushes from that sequence on reached an adapter, and they no longer count as
    * possibly received: pushed again, they are not flagged as redeliveries (unless an earlier push
-   * to another session may have reached one). A session that is {@code gone} is left for another
-   * of the platform's sessions.
+   * to another session may have reached one). A session that is {@code gone} is left for another of
+   * the platform's sessions.
    *
    * <p>A refusal from a session this stream no longer pushes to changes nothing but the directory:
    * what was pushed to that session is pushed to the current one anyway. (A session that is gone

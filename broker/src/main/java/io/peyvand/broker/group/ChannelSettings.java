@@ -3,7 +3,9 @@ package io.peyvand.broker.group;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** Settings of channels' subscriptions, read once from {@code peyvand.channels} (reference.conf). */
+/**
+ * Settings of channels' subscriptions, read once from {@code peyvand.channels} (reference.conf).
+ */
 public record ChannelSettings(
     int subscriptionBuckets,
     int maxBulkUsers,
@@ -14,10 +16,13 @@ public record ChannelSettings(
     int countFlushMaxBuckets) {
 
   public ChannelSettings {
-    if (subscriptionBuckets < 1 || maxBulkUsers < 1 || snapshotEvery < 1
+    if (subscriptionBuckets < 1
+        || maxBulkUsers < 1
+        || snapshotEvery < 1
         || countFlushMaxBuckets < 1) {
-      throw new IllegalArgumentException("peyvand.channels: subscription-buckets,"
-          + " bulk-max-users, snapshot-every and count-flush-max-buckets must be at least 1");
+      throw new IllegalArgumentException(
+          "peyvand.channels: subscription-buckets,"
+              + " bulk-max-users, snapshot-every and count-flush-max-buckets must be at least 1");
     }
   }
 

@@ -1,7 +1,7 @@
 package io.peyvand.broker.group;
 
-import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.EmptyState;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,48 +34,67 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One bucket of a channel's subscribers of one platform ({@link SubscriberBucket}, entity id
- * {@code home:channel-id|platform|bucket}) in Cluster Sharding. The channel itself never holds its
+ * One bucket of a channel's subscribers of one platform ({@link SubscriberBucket}, entity id {@code
+ * home:channel-id|platform|bucket}) in Cluster Sharding. The channel itself never holds its
  * subscribers; these buckets do, so that a subscription touches one bucket of bounded size whatever
  * the channel's size, and the channel only holds counts ({@link SubscriberCounts}). It guarantees:
+ *
  * <ul>
  *   <li>subscribing and unsubscribing are idempotent and answered after persisting: one event per
  *       command with only the users whose subscription changed (none persisted if none changed),
  *       and the reply says how many changed and the bucket's total;
- *   <li>the channel learns the bucket's ABSOLUTE total after each change, at least once
- *       ({@link BucketCount} through the {@link CountSink}): one report in flight at a time, the
- *       latest sent again every {@code report-retry-after} until one is confirmed, and again after
- *       every restart (what was confirmed is not persisted: a restart re-reports, which the
- *       channel ignores if it knew it). A bucket asked to passivate with an unconfirmed report
- *       tries once more, waiting up to {@code report-retry-after}, before it stops; a report lost
- *       that way is sent on its next start or change, or on {@link Recount};
+ *   <li>the channel learns the bucket's ABSOLUTE total after each change, at least once ({@link
+ *       BucketCount} through the {@link CountSink}): one report in flight at a time, the latest
+ *       sent again every {@code report-retry-after} until one is confirmed, and again after every
+ *       restart (what was confirmed is not persisted: a restart re-reports, which the channel
+ *       ignores if it knew it). A bucket asked to passivate with an unconfirmed report tries once
+ *       more, waiting up to {@code report-retry-after}, before it stops; a report lost that way is
+ *       sent on its next start or change, or on {@link Recount};
  *   <li>recovery is bounded by a snapshot every {@code snapshot-every} events (older events are
  *       deleted); the stored form is in serialization.
  * </ul>
+ *
  * The state is a set of user ids of the bucket's platform, about 110 bytes of heap per user
  * (ChannelBucketBench). Longer than most entities because the report's small state machine (in
- * flight, retry, stop once confirmed) lives with the set; the pure parts are
- * {@link SubscriberBucket} and, on the channel's side, {@link SubscriberCounts} and
- * {@link CountBuffer}.
+ * flight, retry, stop once confirmed) lives with the set; the pure parts are {@link
+ * SubscriberBucket} and, on the channel's side, {@link SubscriberCounts} and {@link CountBuffer}.
  */
-public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedReplies<
-    ChannelSubscribers.Command, ChannelSubscribers.Event, ChannelSubscribers.State> {
+public final class ChannelSubscribers
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        ChannelSubscribers.Command, ChannelSubscribers.Event, ChannelSubscribers.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "ChannelSubscribers");
 
   /** Starts the sharded entity type on this node. */
-  public static void init(ActorSystem<?> system, ChannelSettings settings, CountSink sink,
+  public static void init(
+      ActorSystem<?> system,
+      ChannelSettings settings,
+      CountSink sink,
       SnapshotAdapter<State> snapshots) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
-            SubscriberBucket.parse(context.getEntityId()), settings, sink, snapshots))
-        .withStopMessage(Passivate.INSTANCE));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context ->
+                        create(
+                            SubscriberBucket.parse(context.getEntityId()),
+                            settings,
+                            sink,
+                            snapshots))
+                .withStopMessage(Passivate.INSTANCE));
   }
 
-  public static Behavior<Command> create(SubscriberBucket bucket, ChannelSettings settings,
-      CountSink sink, SnapshotAdapter<State> snapshots) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new ChannelSubscribers(context, timers, bucket, settings, sink, snapshots)));
+  public static Behavior<Command> create(
+      SubscriberBucket bucket,
+      ChannelSettings settings,
+      CountSink sink,
+      SnapshotAdapter<State> snapshots) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new ChannelSubscribers(context, timers, bucket, settings, sink, snapshots)));
   }
 
   // Commands
@@ -106,23 +125,33 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}
 
   /** Report the bucket's count to the channel again, confirmed or not (repair; no reply). */
-  public enum Recount implements Command, ClusterMessage { INSTANCE }
+  public enum Recount implements Command, ClusterMessage {
+    INSTANCE
+  }
 
   /**
    * Sent by sharding when the bucket has been idle, or its shard moves: stop, once the count is
    * confirmed. Sent by the local shard only, never across nodes, so not a ClusterMessage.
    */
-  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  public enum Passivate implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
-  private enum RetryReport implements Command { INSTANCE }
+  private enum RetryReport implements Command {
+    INSTANCE
+  }
 
-  private enum StopNow implements Command { INSTANCE }
+  private enum StopNow implements Command {
+    INSTANCE
+  }
 
   private record ReportDone(long sequence, boolean confirmed) implements Command {}
 
   // Replies
 
-  /** {@code changed} users were (un)subscribed; the bucket holds {@code total} at {@code sequence}. */
+  /**
+   * {@code changed} users were (un)subscribed; the bucket holds {@code total} at {@code sequence}.
+   */
   public record Changed(int changed, long total, long sequence) implements ClusterMessage {}
 
   public record Subscription(String userId, boolean subscribed) implements ClusterMessage {}
@@ -238,13 +267,18 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   private long reportInFlight;
   private boolean stopping;
 
-  private ChannelSubscribers(ActorContext<Command> context, TimerScheduler<Command> timers,
-      SubscriberBucket bucket, ChannelSettings settings, CountSink sink,
+  private ChannelSubscribers(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      SubscriberBucket bucket,
+      ChannelSettings settings,
+      CountSink sink,
       SnapshotAdapter<State> snapshots) {
     // Not PersistenceId.of, which refuses '|' in an entity id: the bucket's id has two, and the
     // type name has none, so "ChannelSubscribers|" still reads back as type and entity id.
-    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + PersistenceId.DefaultSeparator()
-            + bucket.entityId()),
+    super(
+        PersistenceId.ofUniqueId(
+            ENTITY_KEY.name() + PersistenceId.DefaultSeparator() + bucket.entityId()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
     this.timers = timers;
@@ -272,9 +306,7 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
 
   @Override
   public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::report)
-        .build();
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::report).build();
   }
 
   @Override
@@ -284,24 +316,35 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Unsubscribe.class, this::onUnsubscribe)
-        .onCommand(Contains.class, (state, c) -> Effect().reply(c.replyTo(),
-            new Subscription(c.userId(), state.contains(c.userId()))))
-        .onCommand(GetView.class, (state, get) -> Effect().reply(get.replyTo(),
-            new View(state.sequence(), state.size(), reportedUpTo)))
-        .onCommand(Recount.class, (state, recount) -> {
-          reportedUpTo = 0;
-          reportInFlight = 0;
-          report(state);
-          return Effect().noReply();
-        })
-        .onCommand(RetryReport.class, (state, retry) -> {
-          reportInFlight = 0; // waited long enough: its answer still counts if it comes
-          report(state);
-          return Effect().noReply();
-        })
+        .onCommand(
+            Contains.class,
+            (state, c) ->
+                Effect()
+                    .reply(c.replyTo(), new Subscription(c.userId(), state.contains(c.userId()))))
+        .onCommand(
+            GetView.class,
+            (state, get) ->
+                Effect()
+                    .reply(get.replyTo(), new View(state.sequence(), state.size(), reportedUpTo)))
+        .onCommand(
+            Recount.class,
+            (state, recount) -> {
+              reportedUpTo = 0;
+              reportInFlight = 0;
+              report(state);
+              return Effect().noReply();
+            })
+        .onCommand(
+            RetryReport.class,
+            (state, retry) -> {
+              reportInFlight = 0; // waited long enough: its answer still counts if it comes
+              report(state);
+              return Effect().noReply();
+            })
         .onCommand(ReportDone.class, this::onReportDone)
         .onCommand(Passivate.class, this::onPassivate)
         .onCommand(StopNow.class, (state, stop) -> Effect().stop().thenNoReply())
@@ -313,7 +356,8 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
     if (added.isEmpty()) {
       return Effect().reply(subscribe.replyTo(), new Changed(0, state.size(), state.sequence()));
     }
-    return Effect().persist(new Subscribed(added))
+    return Effect()
+        .persist(new Subscribed(added))
         .thenRun(this::report)
         .thenReply(subscribe.replyTo(), s -> new Changed(added.size(), s.size(), s.sequence()));
   }
@@ -321,13 +365,12 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
   private ReplyEffect<Event, State> onUnsubscribe(State state, Unsubscribe unsubscribe) {
     List<String> removed = state.present(unsubscribe.userIds());
     if (removed.isEmpty()) {
-      return Effect().reply(unsubscribe.replyTo(),
-          new Changed(0, state.size(), state.sequence()));
+      return Effect().reply(unsubscribe.replyTo(), new Changed(0, state.size(), state.sequence()));
     }
-    return Effect().persist(new Unsubscribed(removed))
+    return Effect()
+        .persist(new Unsubscribed(removed))
         .thenRun(this::report)
-        .thenReply(unsubscribe.replyTo(),
-            s -> new Changed(removed.size(), s.size(), s.sequence()));
+        .thenReply(unsubscribe.replyTo(), s -> new Changed(removed.size(), s.size(), s.sequence()));
   }
 
   private ReplyEffect<Event, State> onReportDone(State state, ReportDone done) {
@@ -372,13 +415,16 @@ public final class ChannelSubscribers extends EventSourcedBehaviorWithEnforcedRe
     } catch (RuntimeException e) {
       reported = CompletableFuture.failedFuture(e);
     }
-    context.pipeToSelf(reported, (done, error) -> {
-      if (error != null) {
-        context.getLog().debug("Count of {} not confirmed: {}", bucket.entityId(),
-            error.toString());
-      }
-      return new ReportDone(sequence, error == null);
-    });
+    context.pipeToSelf(
+        reported,
+        (done, error) -> {
+          if (error != null) {
+            context
+                .getLog()
+                .debug("Count of {} not confirmed: {}", bucket.entityId(), error.toString());
+          }
+          return new ReportDone(sequence, error == null);
+        });
     timers.startSingleTimer(RetryReport.INSTANCE, settings.reportRetryAfter());
   }
 }

@@ -24,7 +24,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class ChannelSubscriptions {
 
-  /** Of the distinct users asked for, {@code changed} were (un)subscribed, the rest already were. */
+  /**
+   * Of the distinct users asked for, {@code changed} were (un)subscribed, the rest already were.
+   */
   public record Outcome(int changed, int unchanged) {}
 
   private final ClusterSharding sharding;
@@ -42,24 +44,25 @@ public final class ChannelSubscriptions {
   }
 
   /** Subscribes {@code userIds} of {@code platformId}; at most bulk-max-users at once. */
-  public CompletionStage<Outcome> subscribe(Address channel, String platformId,
-      List<String> userIds) {
+  public CompletionStage<Outcome> subscribe(
+      Address channel, String platformId, List<String> userIds) {
     return each(channel, platformId, userIds, ChannelSubscribers.Subscribe::new);
   }
 
   /** Unsubscribes {@code userIds} of {@code platformId}; at most bulk-max-users at once. */
-  public CompletionStage<Outcome> unsubscribe(Address channel, String platformId,
-      List<String> userIds) {
+  public CompletionStage<Outcome> unsubscribe(
+      Address channel, String platformId, List<String> userIds) {
     return each(channel, platformId, userIds, ChannelSubscribers.Unsubscribe::new);
   }
 
   /** Whether {@code user} is subscribed to {@code channel}: one bucket asked. */
   public CompletionStage<Boolean> isSubscribed(Address channel, Address user) {
-    SubscriberBucket bucket = SubscriberBucket.of(channel, user.platformId(), user.userId(),
-        buckets);
+    SubscriberBucket bucket =
+        SubscriberBucket.of(channel, user.platformId(), user.userId(), buckets);
     return asks.<ChannelSubscribers.Command, ChannelSubscribers.Subscription>ask(
             sharding.entityRefFor(ChannelSubscribers.ENTITY_KEY, bucket.entityId()),
-            replyTo -> new ChannelSubscribers.Contains(user.userId(), replyTo), timeout)
+            replyTo -> new ChannelSubscribers.Contains(user.userId(), replyTo),
+            timeout)
         .thenApply(ChannelSubscribers.Subscription::subscribed);
   }
 
@@ -67,31 +70,45 @@ public final class ChannelSubscriptions {
   public static Map<Integer, List<String>> byBucket(List<String> userIds, int buckets) {
     Map<Integer, List<String>> split = new TreeMap<>();
     for (String user : new LinkedHashSet<>(userIds)) {
-      split.computeIfAbsent(SubscriberBucket.bucketOf(user, buckets), b -> new ArrayList<>())
+      split
+          .computeIfAbsent(SubscriberBucket.bucketOf(user, buckets), b -> new ArrayList<>())
           .add(user);
     }
     return split;
   }
 
-  private CompletionStage<Outcome> each(Address channel, String platformId, List<String> userIds,
+  private CompletionStage<Outcome> each(
+      Address channel,
+      String platformId,
+      List<String> userIds,
       BiFunction<List<String>, ActorRef<ChannelSubscribers.Changed>, ChannelSubscribers.Command>
           command) {
     if (userIds.size() > maxUsers) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException(userIds.size()
-          + " users in one call; at most " + maxUsers + " (peyvand.channels.bulk-max-users)"));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              userIds.size()
+                  + " users in one call; at most "
+                  + maxUsers
+                  + " (peyvand.channels.bulk-max-users)"));
     }
     Map<Integer, List<String>> split = byBucket(userIds, buckets);
     int distinct = split.values().stream().mapToInt(List::size).sum();
     List<CompletableFuture<ChannelSubscribers.Changed>> answers = new ArrayList<>();
-    split.forEach((bucket, users) -> answers.add(asks
-        .<ChannelSubscribers.Command, ChannelSubscribers.Changed>ask(sharding.entityRefFor(
-                ChannelSubscribers.ENTITY_KEY,
-                new SubscriberBucket(channel, platformId, bucket).entityId()),
-            replyTo -> command.apply(users, replyTo), timeout)
-        .toCompletableFuture()));
-    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(all -> {
-      int changed = answers.stream().mapToInt(ask -> ask.join().changed()).sum();
-      return new Outcome(changed, distinct - changed);
-    });
+    split.forEach(
+        (bucket, users) ->
+            answers.add(
+                asks.<ChannelSubscribers.Command, ChannelSubscribers.Changed>ask(
+                        sharding.entityRefFor(
+                            ChannelSubscribers.ENTITY_KEY,
+                            new SubscriberBucket(channel, platformId, bucket).entityId()),
+                        replyTo -> command.apply(users, replyTo),
+                        timeout)
+                    .toCompletableFuture()));
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(
+            all -> {
+              int changed = answers.stream().mapToInt(ask -> ask.join().changed()).sum();
+              return new Outcome(changed, distinct - changed);
+            });
   }
 }

@@ -7,15 +7,15 @@ import java.util.Map;
 
 /**
  * The channel's side of the bucket reports, between their arrival and one persisted event: during a
- * bulk subscription every bucket reports after every change, and persisting each report alone
- * would cost the channel one journal write per bucket change. The channel offers each report here,
+ * bulk subscription every bucket reports after every change, and persisting each report alone would
+ * cost the channel one journal write per bucket change. The channel offers each report here,
  * flushes after a short interval (or when {@code maxBuckets} buckets wait), persists the drained
  * {@link SubscribersCounted} as ONE event, and only then confirms every drained waiter.
  *
  * <p>Only the newest report of each bucket is kept (counts are absolute); the waiters of the
- * reports it replaced are confirmed with it. A report the channel's counts already cover is
- * {@link Offer#STALE}: confirm it at once, nothing to persist. Pure and owned by one entity;
- * {@code W} is whatever the channel confirms with (e.g. a reply-to ref).
+ * reports it replaced are confirmed with it. A report the channel's counts already cover is {@link
+ * Offer#STALE}: confirm it at once, nothing to persist. Pure and owned by one entity; {@code W} is
+ * whatever the channel confirms with (e.g. a reply-to ref).
  */
 public final class CountBuffer<W> {
 
@@ -52,7 +52,9 @@ public final class CountBuffer<W> {
       return Offer.STALE;
     }
     boolean first = latest.isEmpty();
-    latest.merge(new Key(count.platformId(), count.bucket()), count,
+    latest.merge(
+        new Key(count.platformId(), count.bucket()),
+        count,
         (held, offered) -> offered.bucketSequence() > held.bucketSequence() ? offered : held);
     waiters.add(waiter);
     if (latest.size() >= maxBuckets) {
@@ -67,8 +69,8 @@ public final class CountBuffer<W> {
 
   /** Everything buffered, as one event, and its waiters; the buffer is empty after. */
   public Drained<W> drain() {
-    Drained<W> drained = new Drained<>(new SubscribersCounted(List.copyOf(latest.values())),
-        List.copyOf(waiters));
+    Drained<W> drained =
+        new Drained<>(new SubscribersCounted(List.copyOf(latest.values())), List.copyOf(waiters));
     latest.clear();
     waiters.clear();
     return drained;

@@ -5,10 +5,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
 /**
- * Where a channel's subscription buckets report their counts: the only thing
- * {@link ChannelSubscribers} knows of the channel entity. The composition root implements it by
- * asking the channel (which records the count, then answers); a bucket sends its latest count again
- * until a report completes normally, so the sink may fail, time out or be answered twice.
+ * Where a channel's subscription buckets report their counts: the only thing {@link
+ * ChannelSubscribers} knows of the channel entity. The composition root implements it by asking the
+ * channel (which records the count, then answers); a bucket sends its latest count again until a
+ * report completes normally, so the sink may fail, time out or be answered twice.
  */
 @FunctionalInterface
 public interface CountSink {

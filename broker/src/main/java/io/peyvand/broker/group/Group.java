@@ -49,48 +49,72 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * A group or a channel with members on many platforms, one entity per group address
- * ({@code home:group-id}) in Cluster Sharding. It owns the membership ({@link Membership}) and the
- * group's log as its platforms receive it ({@link GroupFeed}): a post is accepted with the group's
- * sequence number once persisted (and once the group is in the pending index of every platform
- * that must receive it), membership changes are items of the same log, and every item is owed
- * once to each platform of its audience until that platform acknowledges it.
+ * A group or a channel with members on many platforms, one entity per group address ({@code
+ * home:group-id}) in Cluster Sharding. It owns the membership ({@link Membership}) and the group's
+ * log as its platforms receive it ({@link GroupFeed}): a post is accepted with the group's sequence
+ * number once persisted (and once the group is in the pending index of every platform that must
+ * receive it), membership changes are items of the same log, and every item is owed once to each
+ * platform of its audience until that platform acknowledges it.
  *
- * <p>This class is the group's protocol (commands, replies, events) and its command handlers,
- * by state. The rest is split by job: {@link GroupState} (the state and its snapshot form),
- * {@link GroupItem} (the log's items), {@link GroupSettings} (from reference.conf),
- * {@link GroupFanout} (pushing, one Pusher per platform, whatever the number of members),
- * {@link PostRate} (the post rate's token bucket) and the pending-index registration
- * ({@link PendingRegistration}). A platform that was offline is woken through the pending index
- * when a session of it connects, and catches up from its acknowledged cursor. Persist latency
- * and the items each platform acknowledges are counted in {@link MessageMetrics}.
+ * <p>This class is the group's protocol (commands, replies, events) and its command handlers, by
+ * state. The rest is split by job: {@link GroupState} (the state and its snapshot form), {@link
+ * GroupItem} (the log's items), {@link GroupSettings} (from reference.conf), {@link GroupFanout}
+ * (pushing, one Pusher per platform, whatever the number of members), {@link PostRate} (the post
+ * rate's token bucket) and the pending-index registration ({@link PendingRegistration}). A platform
+ * that was offline is woken through the pending index when a session of it connects, and catches up
+ * from its acknowledged cursor. Persist latency and the items each platform acknowledges are
+ * counted in {@link MessageMetrics}.
  */
-public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.Command,
-    Group.Event, GroupState> {
+public final class Group
+    extends EventSourcedBehaviorWithEnforcedReplies<Group.Command, Group.Event, GroupState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Group");
 
-  public enum Kind { GROUP, CHANNEL }
+  public enum Kind {
+    GROUP,
+    CHANNEL
+  }
 
   /** Starts the sharded entity type on this node. */
-  public static void init(ActorSystem<?> system, GroupSettings settings,
-      ChannelSettings channels, GroupPending pending, SnapshotAdapter<GroupState> snapshots) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
-            Address.parse(context.getEntityId()), settings, channels, pending, snapshots,
-            Clock.systemUTC()))
-        .withStopMessage(Passivate.INSTANCE));
+  public static void init(
+      ActorSystem<?> system,
+      GroupSettings settings,
+      ChannelSettings channels,
+      GroupPending pending,
+      SnapshotAdapter<GroupState> snapshots) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context ->
+                        create(
+                            Address.parse(context.getEntityId()),
+                            settings,
+                            channels,
+                            pending,
+                            snapshots,
+                            Clock.systemUTC()))
+                .withStopMessage(Passivate.INSTANCE));
   }
 
   /**
    * The entity; {@code snapshots} turns its state into the stored snapshot and back
    * (serialization's GroupSnapshots, made with the same settings).
    */
-  public static Behavior<Command> create(Address address, GroupSettings settings,
-      ChannelSettings channels, GroupPending pending, SnapshotAdapter<GroupState> snapshots,
+  public static Behavior<Command> create(
+      Address address,
+      GroupSettings settings,
+      ChannelSettings channels,
+      GroupPending pending,
+      SnapshotAdapter<GroupState> snapshots,
       Clock clock) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Group(context, timers, address, settings, channels, pending, snapshots, clock)));
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new Group(
+                        context, timers, address, settings, channels, pending, snapshots, clock)));
   }
 
   /**
@@ -105,18 +129,20 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public static CountSink countSink(ActorSystem<?> system, Duration timeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
     Asks asks = Asks.get(system);
-    return (channel, count) -> asks.ask(
-        sharding.entityRefFor(ENTITY_KEY, channel.toString()),
-        (ActorRef<Done> replyTo) -> new CountSubscribers(count, replyTo),
-        timeout);
+    return (channel, count) ->
+        asks.ask(
+            sharding.entityRefFor(ENTITY_KEY, channel.toString()),
+            (ActorRef<Done> replyTo) -> new CountSubscribers(count, replyTo),
+            timeout);
   }
 
   // Commands
 
   public sealed interface Command {}
 
-  public record Create(Kind kind, String title, boolean open, Address owner,
-      ActorRef<Reply> replyTo) implements Command, ClusterMessage {}
+  public record Create(
+      Kind kind, String title, boolean open, Address owner, ActorRef<Reply> replyTo)
+      implements Command, ClusterMessage {}
 
   public record ChangeMembers(Address actor, List<Change> changes, ActorRef<Reply> replyTo)
       implements Command, ClusterMessage {
@@ -138,8 +164,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record Get(ActorRef<Reply> replyTo) implements Command, ClusterMessage {}
 
   /**
-   * A channel's subscription bucket reports its count; answered once the count is persisted
-   * (with others, as one event) or known already.
+   * A channel's subscription bucket reports its count; answered once the count is persisted (with
+   * others, as one event) or known already.
    */
   public record CountSubscribers(BucketCount count, ActorRef<Done> replyTo)
       implements Command, ClusterMessage {}
@@ -152,40 +178,67 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       implements Command, ClusterMessage {}
 
   /** A session of a platform connected, or a sweep found the group: push what is owed. */
-  public enum WakeUp implements Command, ClusterMessage { INSTANCE }
+  public enum WakeUp implements Command, ClusterMessage {
+    INSTANCE
+  }
 
   /**
    * Sent by sharding when the group has been idle, or its shard moves: stop. Sent by the local
    * shard only, never across nodes, so not a ClusterMessage.
    */
-  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  public enum Passivate implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
-  private enum RetryDelivery implements Command { INSTANCE }
+  private enum RetryDelivery implements Command {
+    INSTANCE
+  }
 
-  private enum RetryRegistration implements Command { INSTANCE }
+  private enum RetryRegistration implements Command {
+    INSTANCE
+  }
 
   private record SessionBusy(Deliver.Busy busy) implements Command {}
 
   private record RegistrationDone(String platformId, boolean ok) implements Command {}
 
-  private enum PublishCounts implements Command { INSTANCE }
+  private enum PublishCounts implements Command {
+    INSTANCE
+  }
 
-  private enum FlushCounts implements Command { INSTANCE }
+  private enum FlushCounts implements Command {
+    INSTANCE
+  }
 
   // Replies
 
-  public enum Reason { UNKNOWN_GROUP, NOT_PERMITTED, UNKNOWN_SEQUENCE, ALREADY_EXISTS,
-    GROUP_FULL, RATE_LIMITED }
+  public enum Reason {
+    UNKNOWN_GROUP,
+    NOT_PERMITTED,
+    UNKNOWN_SEQUENCE,
+    ALREADY_EXISTS,
+    GROUP_FULL,
+    RATE_LIMITED
+  }
 
   public sealed interface Reply extends ClusterMessage {}
 
   public sealed interface PostReply extends ClusterMessage {}
 
   /** The group as it is now. */
-  public record Info(Address address, Kind kind, String title, boolean open, Address owner,
-      Map<String, Long> membersPerPlatform, long lastSequence, long createdAtMs)
+  public record Info(
+      Address address,
+      Kind kind,
+      String title,
+      boolean open,
+      Address owner,
+      Map<String, Long> membersPerPlatform,
+      long lastSequence,
+      long createdAtMs)
       implements Reply {}
 
   public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
@@ -193,11 +246,11 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   /**
    * A history request may read the group's journal backwards from {@code fromJournalSequence}
-   * (every item before the requested sequence is at or below it); {@code member} says whether
-   * the user is a member (a channel's subscribers are checked elsewhere).
+   * (every item before the requested sequence is at or below it); {@code member} says whether the
+   * user is a member (a channel's subscribers are checked elsewhere).
    */
-  public record HistoryAccess(Kind kind, boolean member, long fromJournalSequence,
-      long lastSequence) implements Reply {}
+  public record HistoryAccess(
+      Kind kind, boolean member, long fromJournalSequence, long lastSequence) implements Reply {}
 
   /** Refused; {@code retryAfterMs} is set for RATE_LIMITED only. */
   public record Refused(Reason reason, String message, long retryAfterMs)
@@ -210,16 +263,23 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   // Events
 
   /** The group's events; {@link SubscribersCounted} is a channel's, kept beside its buckets. */
-  public sealed interface Event permits GroupCreated, MembersChanged, TitleChanged, PostAccepted,
-      PlatformAcknowledged, ReactionCounted, CountsPublished, SubscribersCounted,
-      ItemsExpired {}
+  public sealed interface Event
+      permits GroupCreated,
+          MembersChanged,
+          TitleChanged,
+          PostAccepted,
+          PlatformAcknowledged,
+          ReactionCounted,
+          CountsPublished,
+          SubscribersCounted,
+          ItemsExpired {}
 
   public record GroupCreated(Kind kind, String title, boolean open, Address owner, long atMs)
       implements Event {}
 
   /** Changes made at consecutive sequences from {@code firstSequence}. */
-  public record MembersChanged(long firstSequence, Address actor, List<Change> changes,
-      long atMs) implements Event {
+  public record MembersChanged(long firstSequence, Address actor, List<Change> changes, long atMs)
+      implements Event {
     public MembersChanged {
       changes = List.copyOf(changes);
     }
@@ -245,8 +305,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public record ReactionCounted(Message message, long atMs) implements Event {}
 
   /**
-   * The counts of these posts changed since they were last published: each becomes a
-   * {@link GroupItem.Counts} of the log, at consecutive sequences from {@code firstSequence}.
+   * The counts of these posts changed since they were last published: each becomes a {@link
+   * GroupItem.Counts} of the log, at consecutive sequences from {@code firstSequence}.
    */
   public record CountsPublished(long firstSequence, List<Long> postSequences, long atMs)
       implements Event {
@@ -267,16 +327,23 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   public static List<LoggedItem> loggedItems(Event event) {
     List<LoggedItem> items = new ArrayList<>();
     if (event instanceof GroupCreated created) {
-      items.add(new LoggedItem(1, created.atMs(),
-          new GroupItem.Created(created.owner(), created.title())));
+      items.add(
+          new LoggedItem(
+              1, created.atMs(), new GroupItem.Created(created.owner(), created.title())));
     } else if (event instanceof MembersChanged changed) {
       for (int i = changed.changes().size() - 1; i >= 0; i--) {
-        items.add(new LoggedItem(changed.firstSequence() + i, changed.atMs(),
-            new GroupItem.Changed(changed.actor(), changed.changes().get(i))));
+        items.add(
+            new LoggedItem(
+                changed.firstSequence() + i,
+                changed.atMs(),
+                new GroupItem.Changed(changed.actor(), changed.changes().get(i))));
       }
     } else if (event instanceof TitleChanged renamed) {
-      items.add(new LoggedItem(renamed.sequence(), renamed.atMs(),
-          new GroupItem.Titled(renamed.actor(), renamed.title())));
+      items.add(
+          new LoggedItem(
+              renamed.sequence(),
+              renamed.atMs(),
+              new GroupItem.Titled(renamed.actor(), renamed.title())));
     } else if (event instanceof PostAccepted post) {
       items.add(new LoggedItem(post.sequence(), post.atMs(), new GroupItem.Post(post.message())));
     }
@@ -306,10 +373,17 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   // Every incarnation recovers from a fresh state, never from the one the last applied events to.
   private final EmptyState<GroupState> empty;
 
-  private Group(ActorContext<Command> context, TimerScheduler<Command> timers, Address address,
-      GroupSettings settings, ChannelSettings channels, GroupPending pending,
-      SnapshotAdapter<GroupState> snapshots, Clock clock) {
-    super(persistenceId(address),
+  private Group(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Address address,
+      GroupSettings settings,
+      ChannelSettings channels,
+      GroupPending pending,
+      SnapshotAdapter<GroupState> snapshots,
+      Clock clock) {
+    super(
+        persistenceId(address),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
     this.timers = timers;
@@ -321,14 +395,19 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     this.snapshots = snapshots;
     this.clock = clock;
     this.metrics = MessageMetrics.get(context.getSystem());
-    this.fanout = new GroupFanout(Deliver.Stream.group(address),
-        SessionDirectory.get(context.getSystem()),
-        context.messageAdapter(Deliver.Busy.class, SessionBusy::new), metrics, settings, clock,
-        () -> {
-          if (!timers.isTimerActive(Tick.INSTANCE)) {
-            timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
-          }
-        });
+    this.fanout =
+        new GroupFanout(
+            Deliver.Stream.group(address),
+            SessionDirectory.get(context.getSystem()),
+            context.messageAdapter(Deliver.Busy.class, SessionBusy::new),
+            metrics,
+            settings,
+            clock,
+            () -> {
+              if (!timers.isTimerActive(Tick.INSTANCE)) {
+                timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+              }
+            });
     this.postRate = new PostRate(settings.postsPerSecond(), settings.postBurst(), clock);
     this.empty = new EmptyState<>(() -> new GroupState(settings));
   }
@@ -362,24 +441,27 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
   @Override
   public SignalHandler<GroupState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          // Anything kept may have been pushed before the restart: it is flagged.
-          fanout.recovered(state.feed().lastSequence());
-          resume(state);
-        })
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              // Anything kept may have been pushed before the restart: it is flagged.
+              fanout.recovered(state.feed().lastSequence());
+              resume(state);
+            })
         .build();
   }
 
   /**
    * The handlers by state: a group that does not exist takes only Create (everything else is
-   * answered "unknown group"); one that exists takes the members', the posts' and the
-   * platforms' commands; timers, wake-ups and the pending index's answers are the same in both.
+   * answered "unknown group"); one that exists takes the members', the posts' and the platforms'
+   * commands; timers, wake-ups and the pending index's answers are the same in both.
    */
   @Override
   public CommandHandlerWithReply<Command, Event, GroupState> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, GroupState> builder =
         newCommandHandlerWithReplyBuilder();
-    builder.forState(state -> !state.exists())
+    builder
+        .forState(state -> !state.exists())
         .onCommand(Create.class, this::onCreate)
         .onCommand(ChangeMembers.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         .onCommand(SetTitle.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
@@ -388,50 +470,69 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
         .onCommand(Get.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         .onCommand(OpenHistory.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         // A bucket of a channel that never existed: nothing to count, its reports stop.
-        .onCommand(CountSubscribers.class,
-            (state, c) -> Effect().reply(c.replyTo(), Done.getInstance()));
-    builder.forState(GroupState::exists)
+        .onCommand(
+            CountSubscribers.class, (state, c) -> Effect().reply(c.replyTo(), Done.getInstance()));
+    builder
+        .forState(GroupState::exists)
         .onCommand(Create.class, this::onCreateAgain)
         .onCommand(ChangeMembers.class, this::onChangeMembers)
         .onCommand(SetTitle.class, this::onSetTitle)
         .onCommand(Post.class, this::onPost)
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state.info(address)))
-        .onCommand(OpenHistory.class, (state, open) -> Effect().reply(open.replyTo(),
-            new HistoryAccess(state.kind(), state.members().member(open.user()).isPresent(),
-                state.journalFrom(open.beforeSequence()), state.feed().lastSequence())))
+        .onCommand(
+            OpenHistory.class,
+            (state, open) ->
+                Effect()
+                    .reply(
+                        open.replyTo(),
+                        new HistoryAccess(
+                            state.kind(),
+                            state.members().member(open.user()).isPresent(),
+                            state.journalFrom(open.beforeSequence()),
+                            state.feed().lastSequence())))
         .onCommand(CountSubscribers.class, this::onCountSubscribers)
         .onCommand(PublishCounts.class, this::onPublishCounts);
-    builder.forAnyState()
-        .onCommand(WakeUp.class, (state, wake) -> {
-          // The sweeps wake groups of platforms without sessions too (hourly): expiry is checked
-          // here as well as on the tick, which runs only while something is in flight.
-          Optional<Event> expired = expiry(state);
-          if (expired.isPresent()) {
-            return Effect().persist(expired.get()).thenRun(this::resume).thenNoReply();
-          }
-          resume(state);
-          return Effect().noReply();
-        })
+    builder
+        .forAnyState()
+        .onCommand(
+            WakeUp.class,
+            (state, wake) -> {
+              // The sweeps wake groups of platforms without sessions too (hourly): expiry is
+              // checked
+              // here as well as on the tick, which runs only while something is in flight.
+              Optional<Event> expired = expiry(state);
+              if (expired.isPresent()) {
+                return Effect().persist(expired.get()).thenRun(this::resume).thenNoReply();
+              }
+              resume(state);
+              return Effect().noReply();
+            })
         .onCommand(Tick.class, this::onTick)
-        .onCommand(RetryDelivery.class, (state, retry) -> {
-          fanout.deliverAll(state);
-          return Effect().noReply();
-        })
-        .onCommand(SessionBusy.class, (state, busy) -> {
-          switch (fanout.busy(busy.busy())) {
-            case NOW -> timers.startSingleTimer(RetryDelivery.INSTANCE, Duration.ZERO);
-            case LATER -> timers.startSingleTimer(RetryDelivery.INSTANCE,
-                settings.busyRetryAfter());
-            case NONE -> { }
-          }
-          return Effect().noReply();
-        })
+        .onCommand(
+            RetryDelivery.class,
+            (state, retry) -> {
+              fanout.deliverAll(state);
+              return Effect().noReply();
+            })
+        .onCommand(
+            SessionBusy.class,
+            (state, busy) -> {
+              switch (fanout.busy(busy.busy())) {
+                case NOW -> timers.startSingleTimer(RetryDelivery.INSTANCE, Duration.ZERO);
+                case LATER ->
+                    timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
+                case NONE -> {}
+              }
+              return Effect().noReply();
+            })
         .onCommand(RegistrationDone.class, this::onRegistrationDone)
-        .onCommand(RetryRegistration.class, (state, retry) -> {
-          ensureRegistered(state.feed().platformsOwed());
-          return Effect().noReply();
-        })
+        .onCommand(
+            RetryRegistration.class,
+            (state, retry) -> {
+              ensureRegistered(state.feed().platformsOwed());
+              return Effect().noReply();
+            })
         .onCommand(FlushCounts.class, (state, flush) -> flushCounts())
         .onCommand(Passivate.class, (state, passivate) -> Effect().stop().thenNoReply());
     return builder.build();
@@ -439,24 +540,41 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   private ReplyEffect<Event, GroupState> onCreate(GroupState state, Create create) {
     if (!create.owner().platformId().equals(address.platformId())) {
-      return Effect().reply(create.replyTo(), new Refused(Reason.NOT_PERMITTED, "a group is"
-          + " created by a user of its home platform " + address.platformId()));
+      return Effect()
+          .reply(
+              create.replyTo(),
+              new Refused(
+                  Reason.NOT_PERMITTED,
+                  "a group is"
+                      + " created by a user of its home platform "
+                      + address.platformId()));
     }
-    return persistThenReply(new GroupCreated(create.kind(), create.title(), create.open(),
-        create.owner(), clock.millis()), Set.of(address.platformId()), create.replyTo(),
+    return persistThenReply(
+        new GroupCreated(
+            create.kind(), create.title(), create.open(), create.owner(), clock.millis()),
+        Set.of(address.platformId()),
+        create.replyTo(),
         s -> s.info(address));
   }
 
   /** Created again by its owner as the same kind: answered as created; otherwise refused. */
   private ReplyEffect<Event, GroupState> onCreateAgain(GroupState state, Create create) {
     boolean same = state.kind() == create.kind() && state.owner().equals(create.owner());
-    return Effect().reply(create.replyTo(), same ? state.info(address)
-        : new Refused(Reason.ALREADY_EXISTS, address + " exists: a "
-            + state.kind().name().toLowerCase() + " created by " + state.owner()));
+    return Effect()
+        .reply(
+            create.replyTo(),
+            same
+                ? state.info(address)
+                : new Refused(
+                    Reason.ALREADY_EXISTS,
+                    address
+                        + " exists: a "
+                        + state.kind().name().toLowerCase()
+                        + " created by "
+                        + state.owner()));
   }
 
-  private ReplyEffect<Event, GroupState> onChangeMembers(GroupState state,
-      ChangeMembers command) {
+  private ReplyEffect<Event, GroupState> onChangeMembers(GroupState state, ChangeMembers command) {
     // Checked in order against the membership as the earlier changes leave it; none applies
     // unless all are allowed.
     Membership.Trial trial = state.members().trial();
@@ -475,21 +593,32 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     if (effective.isEmpty()) {
       return Effect().reply(command.replyTo(), state.info(address));
     }
-    return persistThenReply(new MembersChanged(state.feed().lastSequence() + 1, command.actor(),
-        effective, clock.millis()), audience, command.replyTo(), s -> s.info(address));
+    return persistThenReply(
+        new MembersChanged(
+            state.feed().lastSequence() + 1, command.actor(), effective, clock.millis()),
+        audience,
+        command.replyTo(),
+        s -> s.info(address));
   }
 
   private ReplyEffect<Event, GroupState> onSetTitle(GroupState state, SetTitle command) {
     Optional<Membership.Member> actor = state.members().member(command.actor());
     if (actor.isEmpty() || actor.get().role() == Role.MEMBER) {
-      return Effect().reply(command.replyTo(), new Refused(Reason.NOT_PERMITTED,
-          command.actor() + " may not rename the group (needs admin)"));
+      return Effect()
+          .reply(
+              command.replyTo(),
+              new Refused(
+                  Reason.NOT_PERMITTED,
+                  command.actor() + " may not rename the group (needs admin)"));
     }
     if (command.title().equals(state.title())) {
       return Effect().reply(command.replyTo(), state.info(address));
     }
-    return persistThenReply(new TitleChanged(state.feed().lastSequence() + 1, command.actor(),
-            command.title(), clock.millis()), Set.copyOf(state.audience()), command.replyTo(),
+    return persistThenReply(
+        new TitleChanged(
+            state.feed().lastSequence() + 1, command.actor(), command.title(), clock.millis()),
+        Set.copyOf(state.audience()),
+        command.replyTo(),
         s -> s.info(address));
   }
 
@@ -501,65 +630,94 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       return Effect().noReply();
     }
     boolean channel = state.kind() == Kind.CHANNEL;
-    if (channel && post.message().content() instanceof Content.Reaction r
-        && !state.members().member(post.message().sender())
-            .map(m -> m.role() != Role.MEMBER).orElse(false)) {
+    if (channel
+        && post.message().content() instanceof Content.Reaction r
+        && !state
+            .members()
+            .member(post.message().sender())
+            .map(m -> m.role() != Role.MEMBER)
+            .orElse(false)) {
       return onReaction(state, post, r);
     }
-    Optional<Membership.Denial> denied = state.members().mayPost(post.message().sender(),
-        channel);
+    Optional<Membership.Denial> denied = state.members().mayPost(post.message().sender(), channel);
     if (denied.isPresent()) {
       return Effect().reply(post.replyTo(), refused(denied.get()));
     }
     long waitMs = postRate.take();
     if (waitMs > 0) {
-      return Effect().reply(post.replyTo(), new Refused(Reason.RATE_LIMITED, "group " + address
-          + " takes at most " + settings.postsPerSecond() + " posts per second (burst "
-          + settings.postBurst() + "); retry later", waitMs));
+      return Effect()
+          .reply(
+              post.replyTo(),
+              new Refused(
+                  Reason.RATE_LIMITED,
+                  "group "
+                      + address
+                      + " takes at most "
+                      + settings.postsPerSecond()
+                      + " posts per second (burst "
+                      + settings.postBurst()
+                      + "); retry later",
+                  waitMs));
     }
     long now = clock.millis();
     long sequence = state.feed().lastSequence() + 1;
-    return persistThenReply(new PostAccepted(sequence, post.message(), now),
-        Set.copyOf(state.audience()), post.replyTo(), s -> new Accepted(sequence, now, false));
+    return persistThenReply(
+        new PostAccepted(sequence, post.message(), now),
+        Set.copyOf(state.audience()),
+        post.replyTo(),
+        s -> new Accepted(sequence, now, false));
   }
 
   /**
    * A subscriber reacts to a channel post: counted (one write), published with the other changed
    * counts at most every {@code reaction-counts-every}, never fanned out one by one.
    */
-  private ReplyEffect<Event, GroupState> onReaction(GroupState state, Post post,
-      Content.Reaction reaction) {
+  private ReplyEffect<Event, GroupState> onReaction(
+      GroupState state, Post post, Content.Reaction reaction) {
     Long target = state.postSequence(reaction.targetMessageId());
     if (target == null) {
-      return Effect().reply(post.replyTo(), new Refused(Reason.UNKNOWN_SEQUENCE, "channel "
-          + address + " has no recent post " + reaction.targetMessageId() + " to react to"));
+      return Effect()
+          .reply(
+              post.replyTo(),
+              new Refused(
+                  Reason.UNKNOWN_SEQUENCE,
+                  "channel "
+                      + address
+                      + " has no recent post "
+                      + reaction.targetMessageId()
+                      + " to react to"));
     }
     long now = clock.millis();
-    return Effect().persist(new ReactionCounted(post.message(), now)).thenRun(s -> {
-      if (!timers.isTimerActive(PublishCounts.INSTANCE)) {
-        timers.startSingleTimer(PublishCounts.INSTANCE, settings.countsEvery());
-      }
-    }).thenReply(post.replyTo(), s -> new Accepted(target, now, false));
+    return Effect()
+        .persist(new ReactionCounted(post.message(), now))
+        .thenRun(
+            s -> {
+              if (!timers.isTimerActive(PublishCounts.INSTANCE)) {
+                timers.startSingleTimer(PublishCounts.INSTANCE, settings.countsEvery());
+              }
+            })
+        .thenReply(post.replyTo(), s -> new Accepted(target, now, false));
   }
 
-  private ReplyEffect<Event, GroupState> onPublishCounts(GroupState state,
-      PublishCounts publish) {
+  private ReplyEffect<Event, GroupState> onPublishCounts(GroupState state, PublishCounts publish) {
     List<Long> changed = state.countsChanged();
     if (changed.isEmpty()) {
       return Effect().noReply();
     }
-    return persistThenReply(new CountsPublished(state.feed().lastSequence() + 1, changed,
-            clock.millis()), Set.copyOf(state.audience()), context.getSystem().ignoreRef(),
+    return persistThenReply(
+        new CountsPublished(state.feed().lastSequence() + 1, changed, clock.millis()),
+        Set.copyOf(state.audience()),
+        context.getSystem().ignoreRef(),
         s -> Boolean.TRUE);
   }
 
   /**
-   * Buffers a bucket's report; the buffer is persisted as one event after
-   * {@code count-flush-after} or when {@code count-flush-max-buckets} buckets wait, and the
-   * reports are answered only then. A group that is not a channel has nothing to count.
+   * Buffers a bucket's report; the buffer is persisted as one event after {@code count-flush-after}
+   * or when {@code count-flush-max-buckets} buckets wait, and the reports are answered only then. A
+   * group that is not a channel has nothing to count.
    */
-  private ReplyEffect<Event, GroupState> onCountSubscribers(GroupState state,
-      CountSubscribers report) {
+  private ReplyEffect<Event, GroupState> onCountSubscribers(
+      GroupState state, CountSubscribers report) {
     if (state.kind() != Kind.CHANNEL) {
       return Effect().reply(report.replyTo(), Done.getInstance());
     }
@@ -580,46 +738,68 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
       return Effect().noReply();
     }
     CountBuffer.Drained<ActorRef<Done>> drained = countBuffer.drain();
-    return Effect().persist(drained.event()).thenRun(s -> {
-      drained.waiters().forEach(w -> w.tell(Done.getInstance()));
-      // A platform that just got its first subscribers receives the channel's next posts.
-      fanout.deliverAll(s);
-    }).thenNoReply();
+    return Effect()
+        .persist(drained.event())
+        .thenRun(
+            s -> {
+              drained.waiters().forEach(w -> w.tell(Done.getInstance()));
+              // A platform that just got its first subscribers receives the channel's next posts.
+              fanout.deliverAll(s);
+            })
+        .thenNoReply();
   }
 
   /**
-   * Persists the event, then replies once the group is in the pending index of every platform
-   * the new items are owed to (so a group that stops is woken for them), and pushes.
+   * Persists the event, then replies once the group is in the pending index of every platform the
+   * new items are owed to (so a group that stops is woken for them), and pushes.
    */
-  private <R> ReplyEffect<Event, GroupState> persistThenReply(Event event, Set<String> audience,
-      ActorRef<? super R> replyTo, Function<GroupState, R> reply) {
+  private <R> ReplyEffect<Event, GroupState> persistThenReply(
+      Event event,
+      Set<String> audience,
+      ActorRef<? super R> replyTo,
+      Function<GroupState, R> reply) {
     ensureRegistered(audience);
     long started = System.nanoTime();
-    return Effect().persist(event).thenRun(s -> {
-      metrics.persisted(MessageMetrics.Entity.GROUP, started);
-      R answer = reply.apply(s);
-      whenRegistered(audience, () -> replyTo.tell(answer));
-      fanout.deliverAll(s);
-    }).thenNoReply();
+    return Effect()
+        .persist(event)
+        .thenRun(
+            s -> {
+              metrics.persisted(MessageMetrics.Entity.GROUP, started);
+              R answer = reply.apply(s);
+              whenRegistered(audience, () -> replyTo.tell(answer));
+              fanout.deliverAll(s);
+            })
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, GroupState> onAcknowledge(GroupState state, Acknowledge ack) {
     if (!state.feed().mayAcknowledge(ack.upTo())) {
-      return Effect().reply(ack.replyTo(), new Refused(Reason.UNKNOWN_SEQUENCE, "group "
-          + address + " has no sequence " + ack.upTo() + " (latest "
-          + state.feed().lastSequence() + ")"));
+      return Effect()
+          .reply(
+              ack.replyTo(),
+              new Refused(
+                  Reason.UNKNOWN_SEQUENCE,
+                  "group "
+                      + address
+                      + " has no sequence "
+                      + ack.upTo()
+                      + " (latest "
+                      + state.feed().lastSequence()
+                      + ")"));
     }
     if (ack.upTo() <= state.feed().acknowledgedUpTo(ack.platformId())) {
       return Effect().reply(ack.replyTo(), state.info(address));
     }
     long started = System.nanoTime();
     int items = state.feed().owedUpTo(ack.platformId(), ack.upTo());
-    return Effect().persist(new PlatformAcknowledged(ack.platformId(), ack.upTo()))
-        .thenRun(s -> {
-          metrics.persisted(MessageMetrics.Entity.GROUP, started);
-          metrics.platform(ack.platformId()).acknowledged(MessageMetrics.Kind.GROUP, items);
-          fanout.acknowledged(s, ack.platformId(), ack.upTo());
-        })
+    return Effect()
+        .persist(new PlatformAcknowledged(ack.platformId(), ack.upTo()))
+        .thenRun(
+            s -> {
+              metrics.persisted(MessageMetrics.Entity.GROUP, started);
+              metrics.platform(ack.platformId()).acknowledged(MessageMetrics.Kind.GROUP, items);
+              fanout.acknowledged(s, ack.platformId(), ack.upTo());
+            })
         .thenReply(ack.replyTo(), s -> s.info(address));
   }
 
@@ -631,8 +811,9 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     if (idle) {
       timers.cancel(Tick.INSTANCE);
     }
-    return expiry(state).map(expired -> Effect().persist(expired)
-        .thenRun(fanout::deliverAll).thenNoReply()).orElseGet(() -> Effect().noReply());
+    return expiry(state)
+        .map(expired -> Effect().persist(expired).thenRun(fanout::deliverAll).thenNoReply())
+        .orElseGet(() -> Effect().noReply());
   }
 
   /** The items older than the retention period, if the oldest kept one is. */
@@ -640,7 +821,8 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
     long cutoff = clock.millis() - settings.retention().toMillis();
     OptionalLong oldest = state.feed().oldestAcceptedAtMs();
     return oldest.isPresent() && oldest.getAsLong() < cutoff
-        ? Optional.of(new ItemsExpired(cutoff)) : Optional.empty();
+        ? Optional.of(new ItemsExpired(cutoff))
+        : Optional.empty();
   }
 
   /** Puts the group in the pending index of each of these platforms unless it is there. */
@@ -650,18 +832,25 @@ public final class Group extends EventSourcedBehaviorWithEnforcedReplies<Group.C
 
   private void register(Set<String> platforms) {
     for (String platform : platforms) {
-      context.pipeToSelf(pending.register(platform, address), (ok, error) -> {
-        if (error != null) {
-          context.getLog().warn("Cannot record group {} as pending for {}: {}", address,
-              platform, error.toString());
-        }
-        return new RegistrationDone(platform, error == null);
-      });
+      context.pipeToSelf(
+          pending.register(platform, address),
+          (ok, error) -> {
+            if (error != null) {
+              context
+                  .getLog()
+                  .warn(
+                      "Cannot record group {} as pending for {}: {}",
+                      address,
+                      platform,
+                      error.toString());
+            }
+            return new RegistrationDone(platform, error == null);
+          });
     }
   }
 
-  private ReplyEffect<Event, GroupState> onRegistrationDone(GroupState state,
-      RegistrationDone done) {
+  private ReplyEffect<Event, GroupState> onRegistrationDone(
+      GroupState state, RegistrationDone done) {
     registration.written(done.platformId(), done.ok()).forEach(Runnable::run);
     if (!done.ok()) { // replies wait; try again shortly
       timers.startSingleTimer(RetryRegistration.INSTANCE, settings.redeliveryAfter().dividedBy(10));

@@ -13,11 +13,11 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * A group's push side: one {@link Pusher} per platform owed something, each pushing the owed
- * items in order to one session of its platform, a window at a time, whatever the number of
- * members. Transient: rebuilt after a restart, when anything kept may already have been pushed
- * and is flagged as a redelivery. Runs in the entity's thread; {@code ticking} asks the entity
- * to start its tick while anything is in flight.
+ * A group's push side: one {@link Pusher} per platform owed something, each pushing the owed items
+ * in order to one session of its platform, a window at a time, whatever the number of members.
+ * Transient: rebuilt after a restart, when anything kept may already have been pushed and is
+ * flagged as a redelivery. Runs in the entity's thread; {@code ticking} asks the entity to start
+ * its tick while anything is in flight.
  */
 final class GroupFanout {
   private final Deliver.Stream stream;
@@ -33,8 +33,14 @@ final class GroupFanout {
   // Items up to this sequence may have been pushed by an incarnation before a restart.
   private long recoveredUpTo;
 
-  GroupFanout(Deliver.Stream stream, SessionDirectory directory, ActorRef<Deliver.Busy> busyTo,
-      MessageMetrics metrics, GroupSettings settings, Clock clock, Runnable ticking) {
+  GroupFanout(
+      Deliver.Stream stream,
+      SessionDirectory directory,
+      ActorRef<Deliver.Busy> busyTo,
+      MessageMetrics metrics,
+      GroupSettings settings,
+      Clock clock,
+      Runnable ticking) {
     this.stream = stream;
     this.directory = directory;
     this.busyTo = busyTo;
@@ -70,21 +76,28 @@ final class GroupFanout {
     if (state.feed().owedCount(platformId) == 0) {
       return;
     }
-    Pusher pusher = pushers.computeIfAbsent(platformId, platform -> {
-      Pusher fresh = new Pusher(stream, platform, directory, busyTo, metrics);
-      fresh.recovered(recoveredUpTo);
-      return fresh;
-    });
+    Pusher pusher =
+        pushers.computeIfAbsent(
+            platformId,
+            platform -> {
+              Pusher fresh = new Pusher(stream, platform, directory, busyTo, metrics);
+              fresh.recovered(recoveredUpTo);
+              return fresh;
+            });
     if (!pusher.ready()) {
       return; // woken when a session of the platform connects
     }
     long acknowledged = state.feed().acknowledgedUpTo(platformId);
     long now = clock.millis();
-    for (GroupFeed.Item<GroupItem> item
-        : state.feed().owed(platformId, settings.deliveryWindow())) {
+    for (GroupFeed.Item<GroupItem> item :
+        state.feed().owed(platformId, settings.deliveryWindow())) {
       if (!pusher.inFlight(item.sequence())) {
-        pusher.push(item.sequence(), item.acceptedAtMs(), acknowledged,
-            new Group.Push(item.payload(), memberIds(state, platformId)), now);
+        pusher.push(
+            item.sequence(),
+            item.acceptedAtMs(),
+            acknowledged,
+            new Group.Push(item.payload(), memberIds(state, platformId)),
+            now);
       }
     }
     ticking.run();
@@ -112,7 +125,7 @@ final class GroupFanout {
   boolean tick(GroupState state) {
     long now = clock.millis();
     Set<String> owed = state.feed().platformsOwed();
-    for (Iterator<Map.Entry<String, Pusher>> it = pushers.entrySet().iterator(); it.hasNext();) {
+    for (Iterator<Map.Entry<String, Pusher>> it = pushers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Pusher> entry = it.next();
       if (entry.getValue().redeliveryDue(now, settings.redeliveryAfter().toMillis())) {
         deliver(state, entry.getKey());
@@ -125,8 +138,8 @@ final class GroupFanout {
 
   /**
    * The platform's members now (groups; a channel's subscribers are never listed), computed once
-   * per membership change and shared by every push: the session adds them to the frame only for
-   * a platform that asked (Capabilities.group_member_lists).
+   * per membership change and shared by every push: the session adds them to the frame only for a
+   * platform that asked (Capabilities.group_member_lists).
    */
   private List<String> memberIds(GroupState state, String platformId) {
     if (state.kind() != Group.Kind.GROUP) {

@@ -10,17 +10,16 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A group's log as its platforms receive it: fan-out by platform, not by member. Each item (a
- * post or a membership change) has the group's sequence number and an audience, the platforms
- * that must receive it (those with members when it was accepted, and the platform of a member it
- * removes). Each platform acknowledges cumulatively, once for everything up to a sequence; an item
- * is kept until every platform of its audience has acknowledged it, so a platform that was offline
- * catches up from its own cursor. The work per item is proportional to its platforms, never to
- * the members.
+ * A group's log as its platforms receive it: fan-out by platform, not by member. Each item (a post
+ * or a membership change) has the group's sequence number and an audience, the platforms that must
+ * receive it (those with members when it was accepted, and the platform of a member it removes).
+ * Each platform acknowledges cumulatively, once for everything up to a sequence; an item is kept
+ * until every platform of its audience has acknowledged it, so a platform that was offline catches
+ * up from its own cursor. The work per item is proportional to its platforms, never to the members.
  *
  * <p>Changed only by {@link #append}, {@link #acknowledge} and {@link #expire}, which the group's
- * events drive (so replay rebuilds it), or restored whole from a snapshot ({@link #kept},
- * {@link #acknowledged()}, {@link #restore}); mutable, owned by its entity alone.
+ * events drive (so replay rebuilds it), or restored whole from a snapshot ({@link #kept}, {@link
+ * #acknowledged()}, {@link #restore}); mutable, owned by its entity alone.
  *
  * @param <T> what an item carries
  */
@@ -89,8 +88,8 @@ public final class GroupFeed<T> {
   }
 
   /**
-   * Up to {@code limit} items owed to the platform above its cursor, in order: what to push to
-   * one of its sessions (the window).
+   * Up to {@code limit} items owed to the platform above its cursor, in order: what to push to one
+   * of its sessions (the window).
    */
   public List<Item<T>> owed(String platformId, int limit) {
     List<Item<T>> owed = new ArrayList<>();
@@ -136,27 +135,33 @@ public final class GroupFeed<T> {
     }
     acknowledged.put(platformId, upTo);
     var range = items.subMap(from, false, upTo, true);
-    range.values().removeIf(item -> {
-      if (!item.outstanding.remove(platformId)) {
-        return false;
-      }
-      owedCount.computeIfPresent(platformId, (p, n) -> n > 1 ? n - 1 : null);
-      return item.outstanding.isEmpty();
-    });
+    range
+        .values()
+        .removeIf(
+            item -> {
+              if (!item.outstanding.remove(platformId)) {
+                return false;
+              }
+              owedCount.computeIfPresent(platformId, (p, n) -> n > 1 ? n - 1 : null);
+              return item.outstanding.isEmpty();
+            });
     return true;
   }
 
   /** Gives up every item accepted before {@code cutoffMs} (retention); returns how many. */
   public int expire(long cutoffMs) {
     int before = items.size();
-    items.values().removeIf(item -> {
-      if (item.acceptedAtMs >= cutoffMs) {
-        return false;
-      }
-      item.outstanding.forEach(platform ->
-          owedCount.computeIfPresent(platform, (p, n) -> n > 1 ? n - 1 : null));
-      return true;
-    });
+    items
+        .values()
+        .removeIf(
+            item -> {
+              if (item.acceptedAtMs >= cutoffMs) {
+                return false;
+              }
+              item.outstanding.forEach(
+                  platform -> owedCount.computeIfPresent(platform, (p, n) -> n > 1 ? n - 1 : null));
+              return true;
+            });
     return before - items.size();
   }
 
@@ -181,9 +186,9 @@ public final class GroupFeed<T> {
   }
 
   /**
-   * Fills an empty feed with a snapshot's contents: the latest sequence, the cursors, and each
-   * kept item with the platforms it is still owed to ({@code kept}: sequence, accepted-at,
-   * payload, outstanding). The owed counts are derived from the items, as {@link #append} does.
+   * Fills an empty feed with a snapshot's contents: the latest sequence, the cursors, and each kept
+   * item with the platforms it is still owed to ({@code kept}: sequence, accepted-at, payload,
+   * outstanding). The owed counts are derived from the items, as {@link #append} does.
    */
   void restore(long lastSequence, Map<String, Long> cursors, List<Item<T>> kept) {
     if (this.lastSequence != 0 || !items.isEmpty()) {
@@ -201,7 +206,8 @@ public final class GroupFeed<T> {
 
   /** The oldest kept item's acceptance time, if any is kept (for expiry). */
   public java.util.OptionalLong oldestAcceptedAtMs() {
-    return items.isEmpty() ? java.util.OptionalLong.empty()
+    return items.isEmpty()
+        ? java.util.OptionalLong.empty()
         : java.util.OptionalLong.of(items.firstEntry().getValue().acceptedAtMs);
   }
 }

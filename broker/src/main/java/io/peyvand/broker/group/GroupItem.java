@@ -8,17 +8,17 @@ import io.peyvand.broker.model.Message;
 import java.util.Map;
 
 /**
- * An item of a group's log as its platforms receive it. Items travel between nodes inside
- * {@link Group.Push} (Jackson, by the names below) and are stored in snapshots
- * (serialization's GroupSnapshots); the names must not change.
+ * An item of a group's log as its platforms receive it. Items travel between nodes inside {@link
+ * Group.Push} (Jackson, by the names below) and are stored in snapshots (serialization's
+ * GroupSnapshots); the names must not change.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = GroupItem.Created.class, name = "created"),
-    @JsonSubTypes.Type(value = GroupItem.Post.class, name = "post"),
-    @JsonSubTypes.Type(value = GroupItem.Changed.class, name = "change"),
-    @JsonSubTypes.Type(value = GroupItem.Titled.class, name = "title"),
-    @JsonSubTypes.Type(value = GroupItem.Counts.class, name = "counts")
+  @JsonSubTypes.Type(value = GroupItem.Created.class, name = "created"),
+  @JsonSubTypes.Type(value = GroupItem.Post.class, name = "post"),
+  @JsonSubTypes.Type(value = GroupItem.Changed.class, name = "change"),
+  @JsonSubTypes.Type(value = GroupItem.Titled.class, name = "title"),
+  @JsonSubTypes.Type(value = GroupItem.Counts.class, name = "counts")
 })
 public sealed interface GroupItem {
 

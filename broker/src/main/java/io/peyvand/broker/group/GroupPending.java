@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where a group records that it owes items to a platform, so that it is woken (by the sweep of
- * that platform, like a mailbox) when it has stopped: the same pending index as mailboxes, one row
- * per (platform, group) under the key {@code group/home:group-id}. A user's key never starts that
- * way ('/' is not allowed in a platform id), so the sweep tells the two apart.
+ * Where a group records that it owes items to a platform, so that it is woken (by the sweep of that
+ * platform, like a mailbox) when it has stopped: the same pending index as mailboxes, one row per
+ * (platform, group) under the key {@code group/home:group-id}. A user's key never starts that way
+ * ('/' is not allowed in a platform id), so the sweep tells the two apart.
  */
 public interface GroupPending {
   String PREFIX = "group/";
@@ -21,7 +21,8 @@ public interface GroupPending {
 
   /** The group a pending-index key names, if it names one. */
   static Optional<Address> group(String key) {
-    return key.startsWith(PREFIX) ? Optional.of(Address.parse(key.substring(PREFIX.length())))
+    return key.startsWith(PREFIX)
+        ? Optional.of(Address.parse(key.substring(PREFIX.length())))
         : Optional.empty();
   }
 

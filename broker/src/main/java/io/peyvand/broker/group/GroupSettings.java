@@ -8,9 +8,18 @@ import java.time.Duration;
  * A group's limits and delivery timing, read from {@code peyvand.groups} (reference.conf holds
  * every default and says what each one does).
  */
-public record GroupSettings(int maxMembers, int dedupEntries, Duration retention,
-    int deliveryWindow, Duration redeliveryAfter, Duration tickInterval, Duration busyRetryAfter,
-    double postsPerSecond, int postBurst, Duration countsEvery, int snapshotEvery) {
+public record GroupSettings(
+    int maxMembers,
+    int dedupEntries,
+    Duration retention,
+    int deliveryWindow,
+    Duration redeliveryAfter,
+    Duration tickInterval,
+    Duration busyRetryAfter,
+    double postsPerSecond,
+    int postBurst,
+    Duration countsEvery,
+    int snapshotEvery) {
 
   public GroupSettings {
     if (snapshotEvery < 1) {
@@ -20,11 +29,17 @@ public record GroupSettings(int maxMembers, int dedupEntries, Duration retention
 
   public static GroupSettings fromConfig(Config config) {
     Config c = config.getConfig("peyvand.groups");
-    return new GroupSettings(c.getInt("max-members"), c.getInt("dedup-max-entries"),
-        c.getDuration("retention"), c.getInt("delivery-window"),
-        c.getDuration("redelivery-after"), c.getDuration("tick-interval"),
-        c.getDuration("busy-retry-after"), c.getDouble("posts-per-second"),
-        c.getInt("post-burst"), c.getDuration("reaction-counts-every"),
+    return new GroupSettings(
+        c.getInt("max-members"),
+        c.getInt("dedup-max-entries"),
+        c.getDuration("retention"),
+        c.getInt("delivery-window"),
+        c.getDuration("redelivery-after"),
+        c.getDuration("tick-interval"),
+        c.getDuration("busy-retry-after"),
+        c.getDouble("posts-per-second"),
+        c.getInt("post-burst"),
+        c.getDuration("reaction-counts-every"),
         c.getInt("snapshot-every"));
   }
 
@@ -35,8 +50,17 @@ public record GroupSettings(int maxMembers, int dedupEntries, Duration retention
 
   /** With another snapshot interval (tests). */
   public GroupSettings withSnapshotEvery(int events) {
-    return new GroupSettings(maxMembers, dedupEntries, retention, deliveryWindow,
-        redeliveryAfter, tickInterval, busyRetryAfter, postsPerSecond, postBurst, countsEvery,
+    return new GroupSettings(
+        maxMembers,
+        dedupEntries,
+        retention,
+        deliveryWindow,
+        redeliveryAfter,
+        tickInterval,
+        busyRetryAfter,
+        postsPerSecond,
+        postBurst,
+        countsEvery,
         events);
   }
 }

@@ -16,10 +16,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A group's state: empty until created; then its kind, title, members ({@link Membership}), its
- * log as the platforms receive it ({@link GroupFeed}), the posts remembered for duplicates, a
- * channel's reaction counts and subscribers, and the index history reads the journal by. Events
- * change it ({@link #apply}); mutable, owned by the entity alone.
+ * A group's state: empty until created; then its kind, title, members ({@link Membership}), its log
+ * as the platforms receive it ({@link GroupFeed}), the posts remembered for duplicates, a channel's
+ * reaction counts and subscribers, and the index history reads the journal by. Events change it
+ * ({@link #apply}); mutable, owned by the entity alone.
  */
 public final class GroupState {
   /** One entry of the history index per this many items of the log. */
@@ -127,8 +127,8 @@ public final class GroupState {
   }
 
   /**
-   * The journal sequence number to read backwards from so as to see every item before
-   * {@code beforeSequence} (0: all).
+   * The journal sequence number to read backwards from so as to see every item before {@code
+   * beforeSequence} (0: all).
    */
   long journalFrom(long beforeSequence) {
     if (beforeSequence <= 0) {
@@ -147,18 +147,20 @@ public final class GroupState {
       createdAtMs = created.atMs();
       Change founding = new Membership.Added(created.owner(), Role.OWNER);
       members.apply(founding, feed.lastSequence() + 1);
-      feed.append(created.atMs(), new GroupItem.Created(created.owner(), created.title()),
+      feed.append(
+          created.atMs(),
+          new GroupItem.Created(created.owner(), created.title()),
           audience(founding));
     } else if (event instanceof Group.MembersChanged changed) {
       for (Change change : changed.changes()) {
         members.apply(change, feed.lastSequence() + 1);
-        feed.append(changed.atMs(), new GroupItem.Changed(changed.actor(), change),
-            audience(change));
+        feed.append(
+            changed.atMs(), new GroupItem.Changed(changed.actor(), change), audience(change));
       }
     } else if (event instanceof Group.TitleChanged renamed) {
       title = renamed.title();
-      feed.append(renamed.atMs(), new GroupItem.Titled(renamed.actor(), renamed.title()),
-          audience());
+      feed.append(
+          renamed.atMs(), new GroupItem.Titled(renamed.actor(), renamed.title()), audience());
     } else if (event instanceof Group.PostAccepted post) {
       long sequence = feed.append(post.atMs(), new GroupItem.Post(post.message()), audience());
       accepted.put(key(post.message()), sequence);
@@ -188,17 +190,24 @@ public final class GroupState {
     } else if (event instanceof Group.CountsPublished published) {
       for (long post : published.postSequences()) {
         countsChanged.remove(post);
-        String messageId = postsById.entrySet().stream()
-            .filter(e -> e.getValue() == post).map(Map.Entry::getKey).findFirst().orElse("");
-        feed.append(published.atMs(), new GroupItem.Counts(post, messageId,
-            Map.copyOf(reactions.getOrDefault(post, Map.of()))), audience());
+        String messageId =
+            postsById.entrySet().stream()
+                .filter(e -> e.getValue() == post)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse("");
+        feed.append(
+            published.atMs(),
+            new GroupItem.Counts(
+                post, messageId, Map.copyOf(reactions.getOrDefault(post, Map.of()))),
+            audience());
       }
     }
   }
 
   /**
-   * The platforms that receive the group's next item: those with members, and for a channel
-   * those with subscribers.
+   * The platforms that receive the group's next item: those with members, and for a channel those
+   * with subscribers.
    */
   Set<String> audience() {
     if (kind != Group.Kind.CHANNEL || subscribers.perPlatform().isEmpty()) {
@@ -218,8 +227,15 @@ public final class GroupState {
 
   /** Members per platform; for a channel its subscribers per platform. */
   Group.Info info(Address address) {
-    return new Group.Info(address, kind, title, open, owner, Map.copyOf(kind == Group.Kind.CHANNEL
-        ? subscribers.perPlatform() : members.perPlatform()), feed.lastSequence(), createdAtMs);
+    return new Group.Info(
+        address,
+        kind,
+        title,
+        open,
+        owner,
+        Map.copyOf(kind == Group.Kind.CHANNEL ? subscribers.perPlatform() : members.perPlatform()),
+        feed.lastSequence(),
+        createdAtMs);
   }
 
   private static PostKey key(Message message) {
@@ -227,8 +243,8 @@ public final class GroupState {
   }
 
   /**
-   * An item the log keeps, with the platforms still owed it; {@code item} is what the
-   * platforms receive.
+   * An item the log keeps, with the platforms still owed it; {@code item} is what the platforms
+   * receive.
    */
   public record Kept(long sequence, long acceptedAtMs, GroupItem item, Set<String> outstanding) {
     public Kept {
@@ -237,31 +253,52 @@ public final class GroupState {
   }
 
   /**
-   * The whole state as its snapshot holds it (serialization's GroupSnapshots stores it):
-   * ordered lists where the order matters (the eldest of {@code accepted} and
-   * {@code postsById} is forgotten first). Two states that behave alike have equal snapshots.
+   * The whole state as its snapshot holds it (serialization's GroupSnapshots stores it): ordered
+   * lists where the order matters (the eldest of {@code accepted} and {@code postsById} is
+   * forgotten first). Two states that behave alike have equal snapshots.
    */
-  public record Snapshot(Group.Kind kind, String title, boolean open, Address owner,
-      long createdAtMs, Map<Address, Membership.Member> members, long lastSequence,
-      List<Kept> items, Map<String, Long> acknowledged, List<Map.Entry<PostKey, Long>> accepted,
-      List<Map.Entry<String, Long>> postsById, Map<Long, Map<String, Long>> reactions,
-      List<Long> countsChanged, long events, Map<Long, Long> historyIndex,
+  public record Snapshot(
+      Group.Kind kind,
+      String title,
+      boolean open,
+      Address owner,
+      long createdAtMs,
+      Map<Address, Membership.Member> members,
+      long lastSequence,
+      List<Kept> items,
+      Map<String, Long> acknowledged,
+      List<Map.Entry<PostKey, Long>> accepted,
+      List<Map.Entry<String, Long>> postsById,
+      Map<Long, Map<String, Long>> reactions,
+      List<Long> countsChanged,
+      long events,
+      Map<Long, Long> historyIndex,
       List<BucketCount> subscribers) {}
 
   /** A copy of the state, taken in the entity's thread when a snapshot is written. */
   public Snapshot toSnapshot() {
     List<Kept> kept = new ArrayList<>();
     for (GroupFeed.Item<GroupItem> item : feed.kept()) {
-      kept.add(new Kept(item.sequence(), item.acceptedAtMs(), item.payload(),
-          item.outstanding()));
+      kept.add(new Kept(item.sequence(), item.acceptedAtMs(), item.payload(), item.outstanding()));
     }
     Map<Long, Map<String, Long>> counts = new HashMap<>();
     reactions.forEach((post, byEmoji) -> counts.put(post, Map.copyOf(byEmoji)));
-    return new Snapshot(kind, title, open, owner, createdAtMs, Map.copyOf(members.all()),
-        feed.lastSequence(), kept, Map.copyOf(feed.acknowledged()),
+    return new Snapshot(
+        kind,
+        title,
+        open,
+        owner,
+        createdAtMs,
+        Map.copyOf(members.all()),
+        feed.lastSequence(),
+        kept,
+        Map.copyOf(feed.acknowledged()),
         accepted.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList(),
         postsById.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList(),
-        counts, List.copyOf(countsChanged), events, Map.copyOf(journalIndex),
+        counts,
+        List.copyOf(countsChanged),
+        events,
+        Map.copyOf(journalIndex),
         subscribers.buckets());
   }
 
@@ -281,8 +318,9 @@ public final class GroupState {
     state.feed.restore(snapshot.lastSequence(), snapshot.acknowledged(), kept);
     snapshot.accepted().forEach(e -> state.accepted.put(e.getKey(), e.getValue()));
     // Counts first: putting the posts back drops the counts of any post beyond the limit.
-    snapshot.reactions().forEach((post, byEmoji) ->
-        state.reactions.put(post, new TreeMap<>(byEmoji)));
+    snapshot
+        .reactions()
+        .forEach((post, byEmoji) -> state.reactions.put(post, new TreeMap<>(byEmoji)));
     snapshot.postsById().forEach(e -> state.postsById.put(e.getKey(), e.getValue()));
     state.countsChanged.addAll(snapshot.countsChanged());
     state.events = snapshot.events();

@@ -13,17 +13,21 @@ import java.util.function.Function;
 
 /**
  * Who belongs to a group, with what role, and how many members each platform has: the part of a
- * group's state that decides who may post and who may change the membership, and to which
- * platforms the group's items go. Changed only by {@link #apply}; the rules are checked by
- * {@link #check} before the event is persisted, so replaying the events never checks again.
+ * group's state that decides who may post and who may change the membership, and to which platforms
+ * the group's items go. Changed only by {@link #apply}; the rules are checked by {@link #check}
+ * before the event is persisted, so replaying the events never checks again.
  *
- * <p>Mutable and owned by its entity alone, like the mailbox's state. A snapshot stores
- * {@link #all()} and puts the members back with {@link #restore}.
+ * <p>Mutable and owned by its entity alone, like the mailbox's state. A snapshot stores {@link
+ * #all()} and puts the members back with {@link #restore}.
  */
 public final class Membership {
 
   /** A member's standing. Ordered: an owner outranks an admin, who outranks a member. */
-  public enum Role { MEMBER, ADMIN, OWNER }
+  public enum Role {
+    MEMBER,
+    ADMIN,
+    OWNER
+  }
 
   /** A member: role, muted (may not post), and the group sequence at which they joined. */
   public record Member(Role role, boolean muted, long since) {}
@@ -31,10 +35,10 @@ public final class Membership {
   /** One change of membership; the events of the group carry these. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
-      @JsonSubTypes.Type(value = Added.class, name = "added"),
-      @JsonSubTypes.Type(value = Removed.class, name = "removed"),
-      @JsonSubTypes.Type(value = RoleChanged.class, name = "role"),
-      @JsonSubTypes.Type(value = Muted.class, name = "muted")
+    @JsonSubTypes.Type(value = Added.class, name = "added"),
+    @JsonSubTypes.Type(value = Removed.class, name = "removed"),
+    @JsonSubTypes.Type(value = RoleChanged.class, name = "role"),
+    @JsonSubTypes.Type(value = Muted.class, name = "muted")
   })
   public sealed interface Change {
     Address user();
@@ -84,8 +88,11 @@ public final class Membership {
 
   /** The user ids of the platform's members, sorted. O(members): callers cache it. */
   public java.util.List<String> userIds(String platformId) {
-    return members.keySet().stream().filter(a -> a.platformId().equals(platformId))
-        .map(Address::userId).sorted().toList();
+    return members.keySet().stream()
+        .filter(a -> a.platformId().equals(platformId))
+        .map(Address::userId)
+        .sorted()
+        .toList();
   }
 
   /** Whether the platform has members now (it receives the group's items). */
@@ -125,8 +132,8 @@ public final class Membership {
 
   /**
    * A view for checking a batch of changes one after another, each against the membership the
-   * earlier ones leave, without touching this one or copying it: it remembers only the members
-   * the batch changed.
+   * earlier ones leave, without touching this one or copying it: it remembers only the members the
+   * batch changed.
    */
   public Trial trial() {
     return new Trial();
@@ -160,8 +167,13 @@ public final class Membership {
     }
   }
 
-  private static Optional<Denial> check(Function<Address, Member> members,
-      int size, int maxMembers, Address actor, Change change, boolean open) {
+  private static Optional<Denial> check(
+      Function<Address, Member> members,
+      int size,
+      int maxMembers,
+      Address actor,
+      Change change,
+      boolean open) {
     Member acting = members.apply(actor);
     Member target = members.apply(change.user());
     boolean self = actor.equals(change.user());
@@ -170,11 +182,12 @@ public final class Membership {
         return Optional.empty(); // already a member: nothing to do, not an error
       }
       if (size >= maxMembers) {
-        return Optional.of(new Denial(Group.Reason.GROUP_FULL,
-            "the group is full (" + maxMembers + " members)"));
+        return Optional.of(
+            new Denial(Group.Reason.GROUP_FULL, "the group is full (" + maxMembers + " members)"));
       }
       if (self) {
-        return open && added.role() == Role.MEMBER ? Optional.empty()
+        return open && added.role() == Role.MEMBER
+            ? Optional.empty()
             : denied("the group is not open: an admin must add " + actor);
       }
       if (added.role() == Role.OWNER) {
@@ -242,18 +255,22 @@ public final class Membership {
 
   private static Optional<Denial> atLeast(Member acting, Role role, Address actor, String what) {
     if (acting == null || acting.role().compareTo(role) < 0) {
-      return denied(actor + " may not " + what + " (needs " + role.name().toLowerCase()
-          + ")");
+      return denied(actor + " may not " + what + " (needs " + role.name().toLowerCase() + ")");
     }
     return Optional.empty();
   }
 
-  private static Optional<Denial> outranks(Member acting, Member target, Address actor,
-      String what) {
-    if (acting == null || acting.role().compareTo(Role.ADMIN) < 0
+  private static Optional<Denial> outranks(
+      Member acting, Member target, Address actor, String what) {
+    if (acting == null
+        || acting.role().compareTo(Role.ADMIN) < 0
         || acting.role().compareTo(target.role()) <= 0) {
-      return denied(actor + " may not " + what + " (an admin acts on members only, the"
-          + " owner on admins too)");
+      return denied(
+          actor
+              + " may not "
+              + what
+              + " (an admin acts on members only, the"
+              + " owner on admins too)");
     }
     return Optional.empty();
   }

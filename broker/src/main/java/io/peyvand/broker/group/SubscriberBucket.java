@@ -17,10 +17,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record SubscriberBucket(Address channel, String platformId, int bucket) {
   public SubscriberBucket {
-    if (platformId == null || platformId.isEmpty() || platformId.indexOf('|') >= 0
-        || bucket < 0) {
-      throw new IllegalArgumentException("not a subscription bucket: " + channel + " "
-          + platformId + " " + bucket);
+    if (platformId == null || platformId.isEmpty() || platformId.indexOf('|') >= 0 || bucket < 0) {
+      throw new IllegalArgumentException(
+          "not a subscription bucket: " + channel + " " + platformId + " " + bucket);
     }
   }
 
@@ -43,8 +42,8 @@ public record SubscriberBucket(Address channel, String platformId, int bucket) {
   }
 
   /** The bucket holding {@code userId} of {@code platformId} in {@code channel}. */
-  public static SubscriberBucket of(Address channel, String platformId, String userId,
-      int buckets) {
+  public static SubscriberBucket of(
+      Address channel, String platformId, String userId, int buckets) {
     return new SubscriberBucket(channel, platformId, bucketOf(userId, buckets));
   }
 
@@ -57,12 +56,17 @@ public record SubscriberBucket(Address channel, String platformId, int bucket) {
     int last = entityId.lastIndexOf('|');
     int middle = last <= 0 ? -1 : entityId.lastIndexOf('|', last - 1);
     if (middle <= 0) {
-      throw new IllegalArgumentException("'" + entityId + "' is not a subscription bucket:"
-          + " use home:channel-id|platform|bucket");
+      throw new IllegalArgumentException(
+          "'"
+              + entityId
+              + "' is not a subscription bucket:"
+              + " use home:channel-id|platform|bucket");
     }
     try {
-      return new SubscriberBucket(Address.parse(entityId.substring(0, middle)),
-          entityId.substring(middle + 1, last), Integer.parseInt(entityId.substring(last + 1)));
+      return new SubscriberBucket(
+          Address.parse(entityId.substring(0, middle)),
+          entityId.substring(middle + 1, last),
+          Integer.parseInt(entityId.substring(last + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + entityId + "' has no bucket number", e);
     }

@@ -11,15 +11,14 @@ import java.util.TreeMap;
 
 /**
  * A channel's subscriber count per platform, exact without ever scanning the subscribers: the
- * channel side of the subscription buckets ({@link ChannelSubscribers}). It keeps the latest
- * {@link BucketCount} of every bucket that reported, and per platform the sum of their totals,
- * updated by difference on each report. A report no newer than what is known for its bucket (same
- * or lower bucket sequence: a retry, a duplicate, a late arrival) is ignored, so at-least-once
- * reports yield exact counts. Memory and work are O(platforms x buckets), whatever the number of
- * subscribers.
+ * channel side of the subscription buckets ({@link ChannelSubscribers}). It keeps the latest {@link
+ * BucketCount} of every bucket that reported, and per platform the sum of their totals, updated by
+ * difference on each report. A report no newer than what is known for its bucket (same or lower
+ * bucket sequence: a retry, a duplicate, a late arrival) is ignored, so at-least-once reports yield
+ * exact counts. Memory and work are O(platforms x buckets), whatever the number of subscribers.
  *
- * <p>Mutable and owned by its entity alone, like {@link Membership}. Its stored form is the list
- * of {@link #buckets()}.
+ * <p>Mutable and owned by its entity alone, like {@link Membership}. Its stored form is the list of
+ * {@link #buckets()}.
  */
 public final class SubscriberCounts {
 
@@ -81,8 +80,7 @@ public final class SubscriberCounts {
   /** The latest count of every bucket heard of, by platform then bucket: the stored form. */
   public List<BucketCount> buckets() {
     List<BucketCount> all = new ArrayList<>(buckets.values());
-    all.sort(Comparator.comparing(BucketCount::platformId)
-        .thenComparingInt(BucketCount::bucket));
+    all.sort(Comparator.comparing(BucketCount::platformId).thenComparingInt(BucketCount::bucket));
     return all;
   }
 }

@@ -47,8 +47,8 @@ public final class PeerAuthentication {
   }
 
   /**
-   * The client's address (the request attribute remoteAddress, on with
-   * {@code pekko.http.server.remote-address-attribute}); empty if unknown.
+   * The client's address (the request attribute remoteAddress, on with {@code
+   * pekko.http.server.remote-address-attribute}); empty if unknown.
    */
   public static Optional<InetAddress> address(HttpRequest request) {
     return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
@@ -59,7 +59,8 @@ public final class PeerAuthentication {
       return Peer.Unverified.INSTANCE;
     }
     Optional<SslSessionInfo> info = request.getAttribute(AttributeKeys.sslSession);
-    return info.isPresent() ? peer(info.get().getSession())
+    return info.isPresent()
+        ? peer(info.get().getSession())
         : new Peer.Refused("the request came without a TLS session");
   }
 
@@ -68,15 +69,18 @@ public final class PeerAuthentication {
     try {
       chain = session.getPeerCertificates();
     } catch (SSLPeerUnverifiedException e) {
-      return new Peer.Refused("no client certificate was presented: connect with the"
-          + " certificate the interconnect's CA issued to the platform");
+      return new Peer.Refused(
+          "no client certificate was presented: connect with the"
+              + " certificate the interconnect's CA issued to the platform");
     }
     if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
       return new Peer.Refused("the client certificate is not an X.509 certificate");
     }
     if (revocations.isRevoked(certificate)) {
-      return new Peer.Refused("the client certificate (serial "
-          + certificate.getSerialNumber().toString(16) + ") has been revoked");
+      return new Peer.Refused(
+          "the client certificate (serial "
+              + certificate.getSerialNumber().toString(16)
+              + ") has been revoked");
     }
     if (session.getValue(IDENTITY) instanceof Peer known) {
       return known;

@@ -7,8 +7,8 @@ import io.peyvand.broker.model.Status;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -19,24 +19,25 @@ import java.util.TreeMap;
  * The state of one user's mailbox, changed only by {@link #apply(Event)}.
  *
  * <p>Mutable on purpose: a busy mailbox applies thousands of events and copying its maps for each
- * would dominate its cost. It is owned by its entity alone and never shared; snapshots are taken
- * by converting it to its stored form in the entity's thread.
+ * would dominate its cost. It is owned by its entity alone and never shared; snapshots are taken by
+ * converting it to its stored form in the entity's thread.
  *
  * <p>What it holds:
+ *
  * <ul>
  *   <li>the sequence: {@code lastSequence} assigned, {@code acknowledgedUpTo} (items acknowledged
  *       by the platform or expired; everything above is pending), {@code readUpTo};
  *   <li>{@code pending}: items not yet acknowledged, in sequence order;
  *   <li>deduplication: the message ids accepted from each sender and the statuses accepted, kept
- *       for the dedup window (pruned by the accepting events' own timestamps, so replay prunes
- *       the same way);
+ *       for the dedup window (pruned by the accepting events' own timestamps, so replay prunes the
+ *       same way);
  *   <li>{@code unread}: delivered messages not yet read, for READ statuses;
- *   <li>{@code outbox}: statuses owed to senders' mailboxes (DELIVERED, READ, FAILED) until
- *       those confirm them;
- *   <li>{@code statusStreams}: statuses owed directly to senders' platforms (statuses by
- *       recipient, for messages accepted with that flag), numbered per platform in the order the
- *       events that owe them are applied, so replay numbers them the same; kept until the
- *       platform acknowledges them;
+ *   <li>{@code outbox}: statuses owed to senders' mailboxes (DELIVERED, READ, FAILED) until those
+ *       confirm them;
+ *   <li>{@code statusStreams}: statuses owed directly to senders' platforms (statuses by recipient,
+ *       for messages accepted with that flag), numbered per platform in the order the events that
+ *       owe them are applied, so replay numbers them the same; kept until the platform acknowledges
+ *       them;
  *   <li>consent: the user's explicit choice (empty: the platform's default) and blocked senders.
  * </ul>
  */
@@ -45,11 +46,11 @@ public final class MailboxState {
   /**
    * An item waiting for the platform's acknowledgement.
    *
-   * @param statusesByRecipient a message whose statuses go to its sender's platform through
-   *     this mailbox's status stream for that platform, not through the sender's mailbox
+   * @param statusesByRecipient a message whose statuses go to its sender's platform through this
+   *     mailbox's status stream for that platform, not through the sender's mailbox
    */
-  public record Pending(long sequence, long acceptedAtMs, MailboxItem item,
-      boolean statusesByRecipient) {
+  public record Pending(
+      long sequence, long acceptedAtMs, MailboxItem item, boolean statusesByRecipient) {
     public Pending(long sequence, long acceptedAtMs, MailboxItem item) {
       this(sequence, acceptedAtMs, item, false);
     }
@@ -62,16 +63,16 @@ public final class MailboxState {
   public record Accepted(long sequence, long acceptedAtMs) {}
 
   /** A delivered message not yet read. */
-  public record Unread(Address sender, String messageId, long acceptedAtMs,
-      boolean statusesByRecipient) {
+  public record Unread(
+      Address sender, String messageId, long acceptedAtMs, boolean statusesByRecipient) {
     public Unread(Address sender, String messageId, long acceptedAtMs) {
       this(sender, messageId, acceptedAtMs, false);
     }
   }
 
   /** A status owed to a sender's mailbox, identified by (sequence, kind). */
-  public record NotificationKey(long sequence, Status.Kind kind) implements
-      Comparable<NotificationKey> {
+  public record NotificationKey(long sequence, Status.Kind kind)
+      implements Comparable<NotificationKey> {
     @Override
     public int compareTo(NotificationKey o) {
       int bySequence = Long.compare(sequence, o.sequence);
@@ -110,8 +111,8 @@ public final class MailboxState {
   }
 
   /** A status stream as a snapshot stores it. */
-  public record StatusStreamSnapshot(String platformId, long last, long acknowledgedUpTo,
-      List<Owed> owed) {}
+  public record StatusStreamSnapshot(
+      String platformId, long last, long acknowledgedUpTo, List<Owed> owed) {}
 
   /** Bounds of the deduplication memory. */
   public record Limits(Duration dedupWindow, int dedupMaxEntries) {}
@@ -221,12 +222,25 @@ public final class MailboxState {
 
   /** Copies the state, in the entity's thread, for a snapshot. */
   public Snapshot toSnapshot() {
-    return new Snapshot(lastSequence, acknowledgedUpTo, readUpTo,
-        List.copyOf(pending.values()), new LinkedHashMap<>(acceptedIds),
-        new LinkedHashMap<>(acceptedStatuses), new TreeMap<>(unread), new TreeMap<>(outbox),
-        optedIn, Set.copyOf(blocked), statusStreams.entrySet().stream()
-            .map(e -> new StatusStreamSnapshot(e.getKey(), e.getValue().last,
-                e.getValue().acknowledgedUpTo, List.copyOf(e.getValue().owed.values())))
+    return new Snapshot(
+        lastSequence,
+        acknowledgedUpTo,
+        readUpTo,
+        List.copyOf(pending.values()),
+        new LinkedHashMap<>(acceptedIds),
+        new LinkedHashMap<>(acceptedStatuses),
+        new TreeMap<>(unread),
+        new TreeMap<>(outbox),
+        optedIn,
+        Set.copyOf(blocked),
+        statusStreams.entrySet().stream()
+            .map(
+                e ->
+                    new StatusStreamSnapshot(
+                        e.getKey(),
+                        e.getValue().last,
+                        e.getValue().acknowledgedUpTo,
+                        List.copyOf(e.getValue().owed.values())))
             .toList());
   }
 
@@ -256,17 +270,29 @@ public final class MailboxState {
   public MailboxState apply(Event event) {
     if (event instanceof UserMailbox.MessageAccepted e) {
       lastSequence = e.sequence();
-      pending.put(e.sequence(), new Pending(e.sequence(), e.acceptedAtMs(),
-          new MailboxItem.Incoming(e.message()), e.statusesByRecipient()));
-      acceptedIds.put(new MessageKey(e.message().sender(), e.message().messageId()),
+      pending.put(
+          e.sequence(),
+          new Pending(
+              e.sequence(),
+              e.acceptedAtMs(),
+              new MailboxItem.Incoming(e.message()),
+              e.statusesByRecipient()));
+      acceptedIds.put(
+          new MessageKey(e.message().sender(), e.message().messageId()),
           new Accepted(e.sequence(), e.acceptedAtMs()));
-      unread.put(e.sequence(), new Unread(e.message().sender(), e.message().messageId(),
-          e.acceptedAtMs(), e.statusesByRecipient()));
+      unread.put(
+          e.sequence(),
+          new Unread(
+              e.message().sender(),
+              e.message().messageId(),
+              e.acceptedAtMs(),
+              e.statusesByRecipient()));
       prune(e.acceptedAtMs());
     } else if (event instanceof UserMailbox.StatusAccepted e) {
       lastSequence = e.sequence();
-      pending.put(e.sequence(), new Pending(e.sequence(), e.acceptedAtMs(),
-          new MailboxItem.StatusUpdate(e.status())));
+      pending.put(
+          e.sequence(),
+          new Pending(e.sequence(), e.acceptedAtMs(), new MailboxItem.StatusUpdate(e.status())));
       acceptedStatuses.put(e.status().key(), new Accepted(e.sequence(), e.acceptedAtMs()));
       prune(e.acceptedAtMs());
     } else if (event instanceof UserMailbox.ItemsAcknowledged e) {
@@ -274,13 +300,18 @@ public final class MailboxState {
     } else if (event instanceof UserMailbox.ItemsExpired e) {
       settle(e.upToSequence(), Status.Kind.FAILED, Status.Failure.RETENTION_EXPIRED, e.atMs());
     } else if (event instanceof UserMailbox.MessagesRead e) {
-      Iterator<Map.Entry<Long, Unread>> read = unread.headMap(e.upToSequence(), true)
-          .entrySet().iterator();
+      Iterator<Map.Entry<Long, Unread>> read =
+          unread.headMap(e.upToSequence(), true).entrySet().iterator();
       while (read.hasNext()) {
         Map.Entry<Long, Unread> entry = read.next();
-        owe(new NotificationKey(entry.getKey(), Status.Kind.READ), new Notification(
-            entry.getValue().sender(), entry.getValue().messageId(), Status.Failure.NONE,
-            e.atMs()), entry.getValue().statusesByRecipient());
+        owe(
+            new NotificationKey(entry.getKey(), Status.Kind.READ),
+            new Notification(
+                entry.getValue().sender(),
+                entry.getValue().messageId(),
+                Status.Failure.NONE,
+                e.atMs()),
+            entry.getValue().statusesByRecipient());
         read.remove();
       }
       readUpTo = Math.max(readUpTo, e.upToSequence());
@@ -307,16 +338,18 @@ public final class MailboxState {
   }
 
   /**
-   * Removes items up to {@code upTo} from pending; for messages, owes the sender a status of
-   * {@code kind}. Failed (expired) messages can no longer be read.
+   * Removes items up to {@code upTo} from pending; for messages, owes the sender a status of {@code
+   * kind}. Failed (expired) messages can no longer be read.
    */
   private void settle(long upTo, Status.Kind kind, Status.Failure failure, long atMs) {
     Iterator<Pending> done = pending.headMap(upTo, true).values().iterator();
     while (done.hasNext()) {
       Pending item = done.next();
       if (item.item() instanceof MailboxItem.Incoming incoming) {
-        owe(new NotificationKey(item.sequence(), kind), new Notification(
-            incoming.message().sender(), incoming.message().messageId(), failure, atMs),
+        owe(
+            new NotificationKey(item.sequence(), kind),
+            new Notification(
+                incoming.message().sender(), incoming.message().messageId(), failure, atMs),
             item.statusesByRecipient());
         if (kind == Status.Kind.FAILED) {
           unread.remove(item.sequence());
@@ -336,8 +369,9 @@ public final class MailboxState {
       outbox.put(key, notification);
       return;
     }
-    StatusStream stream = statusStreams.computeIfAbsent(notification.sender().platformId(),
-        platform -> new StatusStream());
+    StatusStream stream =
+        statusStreams.computeIfAbsent(
+            notification.sender().platformId(), platform -> new StatusStream());
     stream.last++;
     stream.owed.put(stream.last, new Owed(stream.last, key, notification));
   }

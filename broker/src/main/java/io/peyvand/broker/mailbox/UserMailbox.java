@@ -4,6 +4,7 @@ import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.PendingRegistration;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
@@ -14,7 +15,6 @@ import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.broker.observability.MessageMetrics;
-import io.peyvand.broker.entity.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,32 +51,34 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One user's mailbox, keyed by the user's address ({@code bale:bob}) in Cluster Sharding. It owns
  * what is sent to the user (messages from other platforms, and statuses of the messages the user
  * sent) and guarantees:
+ *
  * <ul>
  *   <li>a message is answered "accepted" with its sequence number only once its event is in the
  *       journal, and the mailbox is in the pending index (so it is woken if it stops);
  *   <li>a repeated (sender, message id) is answered "duplicate" with the original sequence and is
  *       not stored or delivered again;
- *   <li>items are pushed in sequence order to one session of the user's platform, at most
- *       {@code delivery-window} unacknowledged at a time; unacknowledged items are pushed again,
- *       flagged redelivery, after {@code redelivery-after}, on wake-up, and after a restart;
- *   <li>acknowledgements are cumulative, taken at once and persisted with the mailbox's next
- *       write or tick (a crash in between pushes those items again, flagged); each acknowledged,
- *       read or expired message owes its sender's mailbox a status, sent until that mailbox
- *       confirms it (at least once; the sender's mailbox deduplicates);
- *   <li>statuses by recipient: a message whose sender's platform declared
- *       {@code statuses_by_recipient} when it was submitted owes its statuses to that platform
- *       directly, as items of this mailbox's status stream for the platform (numbered as the
- *       events that owe them are applied), pushed once stored, at least once and in order, and
- *       acknowledged cumulatively by the platform (stored like the mailbox's own acknowledgements).
- *       The sender's mailbox is not involved.
+ *   <li>items are pushed in sequence order to one session of the user's platform, at most {@code
+ *       delivery-window} unacknowledged at a time; unacknowledged items are pushed again, flagged
+ *       redelivery, after {@code redelivery-after}, on wake-up, and after a restart;
+ *   <li>acknowledgements are cumulative, taken at once and persisted with the mailbox's next write
+ *       or tick (a crash in between pushes those items again, flagged); each acknowledged, read or
+ *       expired message owes its sender's mailbox a status, sent until that mailbox confirms it (at
+ *       least once; the sender's mailbox deduplicates);
+ *   <li>statuses by recipient: a message whose sender's platform declared {@code
+ *       statuses_by_recipient} when it was submitted owes its statuses to that platform directly,
+ *       as items of this mailbox's status stream for the platform (numbered as the events that owe
+ *       them are applied), pushed once stored, at least once and in order, and acknowledged
+ *       cumulatively by the platform (stored like the mailbox's own acknowledgements). The sender's
+ *       mailbox is not involved.
  * </ul>
+ *
  * Large for an actor because delivery, acknowledgement and notification are one state machine over
  * one sequence; the state and its events are in {@link MailboxState}, the stored form in
  * serialization. The time each command waits for its event to be persisted and the items the
  * platform acknowledges are counted in {@link MessageMetrics} (pushes, by its {@link Pusher}).
  */
-public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
-    UserMailbox.Event, MailboxState> {
+public final class UserMailbox
+    extends EventSourcedBehavior<UserMailbox.Command, UserMailbox.Event, MailboxState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "UserMailbox");
@@ -85,18 +87,36 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private static final Set<String> SELF = Set.of(SELF_KEY);
 
   /** Starts the sharded entity type on this node. */
-  public static void init(ActorSystem<?> system, MailboxSettings settings,
-      PendingRegistry registry, SnapshotAdapter<MailboxState> snapshots) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(
-            Address.parse(context.getEntityId()), settings, registry, snapshots,
-            Clock.systemUTC()))
-        .withStopMessage(Passivate.INSTANCE));
+  public static void init(
+      ActorSystem<?> system,
+      MailboxSettings settings,
+      PendingRegistry registry,
+      SnapshotAdapter<MailboxState> snapshots) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context ->
+                        create(
+                            Address.parse(context.getEntityId()),
+                            settings,
+                            registry,
+                            snapshots,
+                            Clock.systemUTC()))
+                .withStopMessage(Passivate.INSTANCE));
   }
 
-  public static Behavior<Command> create(Address owner, MailboxSettings settings,
-      PendingRegistry registry, SnapshotAdapter<MailboxState> snapshots, Clock clock) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new UserMailbox(context, timers, owner, settings, registry, snapshots, clock)));
+  public static Behavior<Command> create(
+      Address owner,
+      MailboxSettings settings,
+      PendingRegistry registry,
+      SnapshotAdapter<MailboxState> snapshots,
+      Clock clock) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new UserMailbox(context, timers, owner, settings, registry, snapshots, clock)));
   }
 
   // Commands
@@ -109,8 +129,12 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
    * @param statusesByRecipient the sender's platform takes the message's statuses from this
    *     mailbox's status stream (its capability when the message was submitted)
    */
-  public record Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo,
-      boolean statusesByRecipient) implements Command, ClusterMessage {
+  public record Accept(
+      Message message,
+      RecipientPolicy policy,
+      ActorRef<AcceptReply> replyTo,
+      boolean statusesByRecipient)
+      implements Command, ClusterMessage {
     public Accept(Message message, RecipientPolicy policy, ActorRef<AcceptReply> replyTo) {
       this(message, policy, replyTo, false);
     }
@@ -128,8 +152,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       implements Command, ClusterMessage {}
 
   /**
-   * The platform {@code platformId} received every status of this mailbox's status stream for it
-   * up to {@code upTo}.
+   * The platform {@code platformId} received every status of this mailbox's status stream for it up
+   * to {@code upTo}.
    */
   public record AcknowledgeStatuses(String platformId, long upTo, ActorRef<Outcome> replyTo)
       implements Command, ClusterMessage {}
@@ -143,29 +167,42 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       implements Command, ClusterMessage {}
 
   /** The user blocks or unblocks a sender. */
-  public record SetBlocked(Address sender, boolean blocked, boolean platformDefault,
-      ActorRef<ConsentView> replyTo) implements Command, ClusterMessage {}
+  public record SetBlocked(
+      Address sender, boolean blocked, boolean platformDefault, ActorRef<ConsentView> replyTo)
+      implements Command, ClusterMessage {}
 
   /** Tell the mailbox's counters (operators, tests). */
   public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}
 
   /** A session of the platform connected, or a sweep found this mailbox: push what is pending. */
-  public enum WakeUp implements Command, ClusterMessage { INSTANCE }
+  public enum WakeUp implements Command, ClusterMessage {
+    INSTANCE
+  }
 
   /**
    * Sent by sharding when the mailbox has been idle, or its shard moves: stop. Sent by the local
    * shard only, never across nodes, so not a ClusterMessage.
    */
-  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  public enum Passivate implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
-  private enum RetryDelivery implements Command { INSTANCE }
+  private enum RetryDelivery implements Command {
+    INSTANCE
+  }
 
-  private enum RetryRegistration implements Command { INSTANCE }
+  private enum RetryRegistration implements Command {
+    INSTANCE
+  }
 
   /** Store the acknowledgements taken: they owe statuses by recipient, pushed once stored. */
-  private enum FlushAcks implements Command { INSTANCE }
+  private enum FlushAcks implements Command {
+    INSTANCE
+  }
 
   private record SessionBusy(Deliver.Busy busy) implements Command {}
 
@@ -192,16 +229,18 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   public record ConsentView(boolean optedIn, boolean byDefault, int blockedSenders)
       implements ClusterMessage {}
 
-  public record View(long lastSequence, long acknowledgedUpTo, long readUpTo, int pending,
-      int outbox) implements ClusterMessage {}
+  public record View(
+      long lastSequence, long acknowledgedUpTo, long readUpTo, int pending, int outbox)
+      implements ClusterMessage {}
 
   // Events
 
   public sealed interface Event {}
 
   /** A message for the user was accepted at this sequence. */
-  public record MessageAccepted(long sequence, Message message, long acceptedAtMs,
-      boolean statusesByRecipient) implements Event {
+  public record MessageAccepted(
+      long sequence, Message message, long acceptedAtMs, boolean statusesByRecipient)
+      implements Event {
     public MessageAccepted(long sequence, Message message, long acceptedAtMs) {
       this(sequence, message, acceptedAtMs, false);
     }
@@ -272,12 +311,18 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   // Those the latest write carried: taken up again if that write failed.
   private final List<Event> lastWrittenAcks = new ArrayList<>();
 
-  private UserMailbox(ActorContext<Command> context, TimerScheduler<Command> timers,
-      Address owner, MailboxSettings settings, PendingRegistry registry,
-      SnapshotAdapter<MailboxState> snapshots, Clock clock) {
+  private UserMailbox(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Address owner,
+      MailboxSettings settings,
+      PendingRegistry registry,
+      SnapshotAdapter<MailboxState> snapshots,
+      Clock clock) {
     // "UserMailbox|bale:bob", as PersistenceId.of would make it, which refuses a '|' in the id
     // while user ids may contain one.
-    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + owner),
+    super(
+        PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + owner),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
     this.timers = timers;
@@ -290,10 +335,16 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     this.sharding = ClusterSharding.get(context.getSystem());
     this.metrics = MessageMetrics.get(context.getSystem());
     this.busyAdapter = context.messageAdapter(Deliver.Busy.class, SessionBusy::new);
-    this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(),
-        SessionDirectory.get(context.getSystem()), busyAdapter, metrics);
-    this.confirmAdapter = context.messageAdapter(StatusRecorded.class,
-        r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
+    this.pusher =
+        new Pusher(
+            Deliver.Stream.mailbox(owner),
+            owner.platformId(),
+            SessionDirectory.get(context.getSystem()),
+            busyAdapter,
+            metrics);
+    this.confirmAdapter =
+        context.messageAdapter(
+            StatusRecorded.class, r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
     this.empty = new EmptyState<>(() -> new MailboxState(settings.limits()));
   }
 
@@ -310,7 +361,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)
+        .withDeleteEventsOnSnapshot();
   }
 
   @Override
@@ -321,29 +373,38 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   @Override
   public SignalHandler<MailboxState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          // After a journal failure this is the same object as before the restart: what was in
-          // flight is pushed again, flagged, and statuses are sent again.
-          pusher.restarted();
-          statusPushers.values().forEach(Pusher::restarted);
-          notifying.clear();
-          takeUpAcknowledgements(state);
-          // Whatever is pending within the window may have been pushed before the restart;
-          // nothing beyond it was.
-          pusher.recovered(Math.min(state.lastSequence(),
-              acknowledged(state) + settings.deliveryWindow()));
-          state.statusStreams().forEach((platform, stream) -> {
-            if (!stream.owed().isEmpty()) {
-              statusPusher(platform).recovered(Math.min(stream.last(),
-                  acknowledgedStatuses(state, platform) + settings.deliveryWindow()));
-            }
-          });
-          if (state.hasWork()) {
-            ensureRegistered(state);
-            deliver(state);
-            notifySenders(state);
-          }
-        })
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              // After a journal failure this is the same object as before the restart: what was in
+              // flight is pushed again, flagged, and statuses are sent again.
+              pusher.restarted();
+              statusPushers.values().forEach(Pusher::restarted);
+              notifying.clear();
+              takeUpAcknowledgements(state);
+              // Whatever is pending within the window may have been pushed before the restart;
+              // nothing beyond it was.
+              pusher.recovered(
+                  Math.min(state.lastSequence(), acknowledged(state) + settings.deliveryWindow()));
+              state
+                  .statusStreams()
+                  .forEach(
+                      (platform, stream) -> {
+                        if (!stream.owed().isEmpty()) {
+                          statusPusher(platform)
+                              .recovered(
+                                  Math.min(
+                                      stream.last(),
+                                      acknowledgedStatuses(state, platform)
+                                          + settings.deliveryWindow()));
+                        }
+                      });
+              if (state.hasWork()) {
+                ensureRegistered(state);
+                deliver(state);
+                notifySenders(state);
+              }
+            })
         .build();
   }
 
@@ -354,7 +415,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   @Override
   public CommandHandler<Command, Event, MailboxState> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
+    return newCommandHandlerBuilder()
+        .forAnyState()
         .onCommand(Accept.class, this::onAccept)
         .onCommand(RecordStatus.class, this::onRecordStatus)
         .onCommand(Acknowledge.class, this::onAcknowledge)
@@ -362,27 +424,39 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         .onCommand(MarkRead.class, this::onMarkRead)
         .onCommand(SetConsent.class, this::onSetConsent)
         .onCommand(SetBlocked.class, this::onSetBlocked)
-        .onCommand(GetView.class, (state, get) -> {
-          get.replyTo().tell(new View(state.lastSequence(), acknowledged(state),
-              state.readUpTo(), state.pending().size(), state.owedStatuses()));
-          return Effect().none();
-        })
+        .onCommand(
+            GetView.class,
+            (state, get) -> {
+              get.replyTo()
+                  .tell(
+                      new View(
+                          state.lastSequence(),
+                          acknowledged(state),
+                          state.readUpTo(),
+                          state.pending().size(),
+                          state.owedStatuses()));
+              return Effect().none();
+            })
         .onCommand(WakeUp.class, this::onWakeUp)
         .onCommand(Tick.class, this::onTick)
-        .onCommand(RetryDelivery.class, (state, retry) -> {
-          deliver(state);
-          return Effect().none();
-        })
+        .onCommand(
+            RetryDelivery.class,
+            (state, retry) -> {
+              deliver(state);
+              return Effect().none();
+            })
         .onCommand(SessionBusy.class, this::onSessionBusy)
         .onCommand(NotificationConfirmed.class, this::onNotificationConfirmed)
         .onCommand(RegistrationDone.class, this::onRegistrationDone)
         .onCommand(FlushAcks.class, this::onFlushAcks)
-        .onCommand(RetryRegistration.class, (state, retry) -> {
-          if (state.hasWork()) {
-            ensureRegistered(state);
-          }
-          return Effect().none();
-        })
+        .onCommand(
+            RetryRegistration.class,
+            (state, retry) -> {
+              if (state.hasWork()) {
+                ensureRegistered(state);
+              }
+              return Effect().none();
+            })
         .onCommand(Passivate.class, this::onPassivate)
         .build();
   }
@@ -392,13 +466,22 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     Optional<MailboxState.Accepted> earlier =
         state.acceptedMessage(message.sender(), message.messageId());
     if (earlier.isPresent()) {
-      whenRegistered(state, () -> accept.replyTo().tell(new Accepted(earlier.get().sequence(),
-          earlier.get().acceptedAtMs(), true)));
+      whenRegistered(
+          state,
+          () ->
+              accept
+                  .replyTo()
+                  .tell(
+                      new Accepted(earlier.get().sequence(), earlier.get().acceptedAtMs(), true)));
       return Effect().none();
     }
     if (!state.accepts(message.sender(), accept.policy().defaultOptedIn())) {
-      accept.replyTo().tell(new Refused(Refusal.RECIPIENT_NOT_ACCEPTING,
-          "the recipient does not accept messages from this sender"));
+      accept
+          .replyTo()
+          .tell(
+              new Refused(
+                  Refusal.RECIPIENT_NOT_ACCEPTING,
+                  "the recipient does not accept messages from this sender"));
       return Effect().none();
     }
     Optional<String> editProblem = editWindowProblem(state, message, accept.policy());
@@ -410,17 +493,20 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long now = clock.millis();
     long started = System.nanoTime();
     ensureRegistered(state);
-    return Effect().persist(withUnsavedAcks(state, new MessageAccepted(sequence, message, now,
-            accept.statusesByRecipient())))
-        .thenRun(s -> {
-          metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-          whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
-          deliver(s);
-        });
+    return Effect()
+        .persist(
+            withUnsavedAcks(
+                state, new MessageAccepted(sequence, message, now, accept.statusesByRecipient())))
+        .thenRun(
+            s -> {
+              metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+              whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
+              deliver(s);
+            });
   }
 
-  private Optional<String> editWindowProblem(MailboxState state, Message message,
-      RecipientPolicy policy) {
+  private Optional<String> editWindowProblem(
+      MailboxState state, Message message, RecipientPolicy policy) {
     if (!(message.content() instanceof Content.Edit edit) || policy.editWindowSeconds() <= 0) {
       return Optional.empty();
     }
@@ -428,8 +514,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         state.acceptedMessage(message.sender(), edit.targetMessageId());
     long windowMs = policy.editWindowSeconds() * 1000L;
     if (target.isEmpty() || clock.millis() - target.get().acceptedAtMs() > windowMs) {
-      return Optional.of("capability edits: the recipient's platform accepts edits only within "
-          + policy.editWindowSeconds() + " s of the original message");
+      return Optional.of(
+          "capability edits: the recipient's platform accepts edits only within "
+              + policy.editWindowSeconds()
+              + " s of the original message");
     }
     return Optional.empty();
   }
@@ -444,13 +532,14 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long sequence = state.lastSequence() + 1;
     long started = System.nanoTime();
     ensureRegistered(state);
-    return Effect().persist(withUnsavedAcks(state,
-            new StatusAccepted(sequence, status, clock.millis())))
-        .thenRun(s -> {
-          metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-          whenRegistered(s, () -> record.replyTo().tell(confirmation));
-          deliver(s);
-        });
+    return Effect()
+        .persist(withUnsavedAcks(state, new StatusAccepted(sequence, status, clock.millis())))
+        .thenRun(
+            s -> {
+              metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+              whenRegistered(s, () -> record.replyTo().tell(confirmation));
+              deliver(s);
+            });
   }
 
   private Effect<Event, MailboxState> onAcknowledge(MailboxState state, Acknowledge ack) {
@@ -467,8 +556,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long messages = 0;
     long statuses = 0;
     boolean owesStatusesByRecipient = false;
-    for (MailboxState.Pending item
-        : state.pending().subMap(acknowledged, false, ack.upTo(), true).values()) {
+    for (MailboxState.Pending item :
+        state.pending().subMap(acknowledged, false, ack.upTo(), true).values()) {
       if (item.item() instanceof MailboxItem.StatusUpdate) {
         statuses++;
       } else {
@@ -499,14 +588,17 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (events.isEmpty()) {
       return Effect().none(); // a write carried them already
     }
-    return Effect().persist(events).thenRun(s -> {
-      deliver(s);
-      notifySenders(s);
-    });
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              deliver(s);
+              notifySenders(s);
+            });
   }
 
-  private Effect<Event, MailboxState> onAcknowledgeStatuses(MailboxState state,
-      AcknowledgeStatuses ack) {
+  private Effect<Event, MailboxState> onAcknowledgeStatuses(
+      MailboxState state, AcknowledgeStatuses ack) {
     String platform = ack.platformId();
     long acknowledged = acknowledgedStatuses(state, platform);
     if (ack.upTo() <= acknowledged) {
@@ -517,17 +609,24 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     Pusher statuses = statusPushers.get(platform);
     long highest = statuses == null ? 0 : statuses.highestSent();
     if (ack.upTo() > highest) {
-      ack.replyTo().tell(new Refused(Refusal.UNKNOWN_SEQUENCE, "status " + ack.upTo()
-          + " of the statuses of " + ownerKey + " for platform " + platform
-          + " cannot be acknowledged: the highest sent is " + highest));
+      ack.replyTo()
+          .tell(
+              new Refused(
+                  Refusal.UNKNOWN_SEQUENCE,
+                  "status "
+                      + ack.upTo()
+                      + " of the statuses of "
+                      + ownerKey
+                      + " for platform "
+                      + platform
+                      + " cannot be acknowledged: the highest sent is "
+                      + highest));
       return Effect().none();
     }
     // Taken now, stored with the next write, as the mailbox's own acknowledgements: a crash in
     // between pushes these statuses again, flagged, at the same positions.
-    unsavedStatusAcks.put(platform, new StatusesAcknowledged(platform, ack.upTo(),
-        clock.millis()));
-    metrics.platform(platform).acknowledged(MessageMetrics.Kind.STATUS,
-        ack.upTo() - acknowledged);
+    unsavedStatusAcks.put(platform, new StatusesAcknowledged(platform, ack.upTo(), clock.millis()));
+    metrics.platform(platform).acknowledged(MessageMetrics.Kind.STATUS, ack.upTo() - acknowledged);
     statuses.acknowledged(ack.upTo());
     ack.replyTo().tell(new Done(ack.upTo()));
     deliverStatuses(state);
@@ -566,14 +665,16 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   /** The cursor as the platform sees it: stored, or taken and not yet stored. */
   private long acknowledged(MailboxState state) {
-    return unsavedAcks.isEmpty() ? state.acknowledgedUpTo() : Math.max(state.acknowledgedUpTo(),
-        unsavedAcks.get(unsavedAcks.size() - 1).upToSequence());
+    return unsavedAcks.isEmpty()
+        ? state.acknowledgedUpTo()
+        : Math.max(
+            state.acknowledgedUpTo(), unsavedAcks.get(unsavedAcks.size() - 1).upToSequence());
   }
 
   /** {@code events}, after the acknowledgements taken since the last write (now taken out). */
   private List<Event> withUnsavedAcks(MailboxState state, Event... events) {
-    List<Event> all = new ArrayList<>(unsavedAcks.size() + unsavedStatusAcks.size()
-        + events.length);
+    List<Event> all =
+        new ArrayList<>(unsavedAcks.size() + unsavedStatusAcks.size() + events.length);
     lastWrittenAcks.clear();
     for (ItemsAcknowledged acknowledged : unsavedAcks) {
       if (acknowledged.upToSequence() > state.acknowledgedUpTo()) {
@@ -605,24 +706,41 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       return Effect().none();
     }
     long started = System.nanoTime();
-    return Effect().persist(withUnsavedAcks(state, new MessagesRead(read.upTo(), clock.millis())))
-        .thenRun(s -> {
-          metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
-          read.replyTo().tell(new Done(s.readUpTo()));
-          notifySenders(s);
-        });
+    return Effect()
+        .persist(withUnsavedAcks(state, new MessagesRead(read.upTo(), clock.millis())))
+        .thenRun(
+            s -> {
+              metrics.persisted(MessageMetrics.Entity.MAILBOX, started);
+              read.replyTo().tell(new Done(s.readUpTo()));
+              notifySenders(s);
+            });
   }
 
   /** Only the user's own platform moves its cursors, and only over items it was sent. */
   private Optional<Refused> checkCursor(String platformId, long upTo, String what) {
     if (!owner.platformId().equals(platformId)) {
-      return Optional.of(new Refused(Refusal.NOT_PERMITTED, "mailbox " + ownerKey
-          + " belongs to platform " + owner.platformId() + ", not " + platformId));
+      return Optional.of(
+          new Refused(
+              Refusal.NOT_PERMITTED,
+              "mailbox "
+                  + ownerKey
+                  + " belongs to platform "
+                  + owner.platformId()
+                  + ", not "
+                  + platformId));
     }
     if (upTo > pusher.highestSent()) {
-      return Optional.of(new Refused(Refusal.UNKNOWN_SEQUENCE, "sequence " + upTo + " of "
-          + ownerKey + " cannot be " + what + ": the highest sequence delivered is "
-          + pusher.highestSent()));
+      return Optional.of(
+          new Refused(
+              Refusal.UNKNOWN_SEQUENCE,
+              "sequence "
+                  + upTo
+                  + " of "
+                  + ownerKey
+                  + " cannot be "
+                  + what
+                  + ": the highest sequence delivered is "
+                  + pusher.highestSent()));
     }
     return Optional.empty();
   }
@@ -633,7 +751,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       set.replyTo().tell(view.apply(state));
       return Effect().none();
     }
-    return Effect().persist(new ConsentChanged(set.optedIn()))
+    return Effect()
+        .persist(new ConsentChanged(set.optedIn()))
         .thenRun(s -> set.replyTo().tell(view.apply(s)));
   }
 
@@ -642,19 +761,21 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       set.replyTo().tell(consentView(state, set.platformDefault()));
       return Effect().none();
     }
-    return Effect().persist(new SenderBlockChanged(set.sender(), set.blocked()))
+    return Effect()
+        .persist(new SenderBlockChanged(set.sender(), set.blocked()))
         .thenRun(s -> set.replyTo().tell(consentView(s, set.platformDefault())));
   }
 
   private static ConsentView consentView(MailboxState state, boolean platformDefault) {
-    return new ConsentView(state.optedIn().orElse(platformDefault), state.optedIn().isEmpty(),
-        state.blockedCount());
+    return new ConsentView(
+        state.optedIn().orElse(platformDefault), state.optedIn().isEmpty(), state.blockedCount());
   }
 
   private Effect<Event, MailboxState> onWakeUp(MailboxState state, WakeUp wakeUp) {
     Optional<Event> expired = expiry(state);
     if (expired.isPresent()) {
-      return Effect().persist(withUnsavedAcks(state, expired.get()))
+      return Effect()
+          .persist(withUnsavedAcks(state, expired.get()))
           .thenRun(this::resumeAfterWakeUp);
     }
     resumeAfterWakeUp(state);
@@ -662,8 +783,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   }
 
   /**
-   * Pushes what is not in flight; items in flight to a session that is no longer the one chosen
-   * (it disconnected, or another connected) are pushed again, flagged. Statuses are sent again.
+   * Pushes what is not in flight; items in flight to a session that is no longer the one chosen (it
+   * disconnected, or another connected) are pushed again, flagged. Statuses are sent again.
    */
   private void resumeAfterWakeUp(MailboxState state) {
     notifying.clear();
@@ -698,17 +819,23 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       confirmedUnsaved.clear();
     }
     List<Event> events = withUnsavedAcks(state, due.toArray(Event[]::new));
-    if (!state.hasWork() && pusher.idle() && notifying.isEmpty() && events.isEmpty()
+    if (!state.hasWork()
+        && pusher.idle()
+        && notifying.isEmpty()
+        && events.isEmpty()
         && statusPushers.values().stream().allMatch(Pusher::idle)) {
       timers.cancel(Tick.INSTANCE);
     }
     if (events.isEmpty()) {
       return Effect().none();
     }
-    return Effect().persist(events).thenRun(s -> {
-      deliver(s);
-      notifySenders(s);
-    });
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              deliver(s);
+              notifySenders(s);
+            });
   }
 
   /**
@@ -718,8 +845,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
   private Optional<Event> expiry(MailboxState state) {
     long oldest = clock.millis() - settings.retention().toMillis();
     long upTo = 0;
-    for (MailboxState.Pending pending
-        : state.pending().tailMap(acknowledged(state), false).values()) {
+    for (MailboxState.Pending pending :
+        state.pending().tailMap(acknowledged(state), false).values()) {
       if (pending.acceptedAtMs() >= oldest) {
         break;
       }
@@ -732,9 +859,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     Deliver.Busy refusal = busy.busy();
     // A node of an earlier version does not name the stream: a mailbox's status streams go to
     // other platforms than its own (but for a platform writing to itself).
-    boolean ofStatuses = refusal.stream() != null
-        ? refusal.stream().kind() == Deliver.Stream.Kind.STATUSES
-        : !owner.platformId().equals(refusal.platformId());
+    boolean ofStatuses =
+        refusal.stream() != null
+            ? refusal.stream().kind() == Deliver.Stream.Kind.STATUSES
+            : !owner.platformId().equals(refusal.platformId());
     Pusher refused = ofStatuses ? statusPushers.get(refusal.platformId()) : pusher;
     if (refused == null) {
       return Effect().none();
@@ -742,13 +870,13 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     switch (refused.busy(refusal)) {
       case NOW -> timers.startSingleTimer(RetryDelivery.INSTANCE, Duration.ZERO);
       case LATER -> timers.startSingleTimer(RetryDelivery.INSTANCE, settings.busyRetryAfter());
-      case NONE -> { }
+      case NONE -> {}
     }
     return Effect().none();
   }
 
-  private Effect<Event, MailboxState> onNotificationConfirmed(MailboxState state,
-      NotificationConfirmed confirmed) {
+  private Effect<Event, MailboxState> onNotificationConfirmed(
+      MailboxState state, NotificationConfirmed confirmed) {
     NotificationKey key = new NotificationKey(confirmed.sequence(), confirmed.kind());
     notifying.remove(key);
     boolean owed = state.outbox().containsKey(key) || owedProvisionally(state, key);
@@ -758,7 +886,8 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (confirmedUnsaved.size() >= settings.maxNotificationsInFlight()) {
       List<NotificationKey> batch = List.copyOf(confirmedUnsaved);
       confirmedUnsaved.clear();
-      return Effect().persist(withUnsavedAcks(state, new NotificationsConfirmed(batch)))
+      return Effect()
+          .persist(withUnsavedAcks(state, new NotificationsConfirmed(batch)))
           .thenRun(this::notifySenders);
     }
     notifySenders(state);
@@ -767,8 +896,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
 
   private Effect<Event, MailboxState> onPassivate(MailboxState state, Passivate passivate) {
     if (!confirmedUnsaved.isEmpty() || !unsavedAcks.isEmpty() || !unsavedStatusAcks.isEmpty()) {
-      List<Event> events = confirmedUnsaved.isEmpty() ? withUnsavedAcks(state)
-          : withUnsavedAcks(state, new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
+      List<Event> events =
+          confirmedUnsaved.isEmpty()
+              ? withUnsavedAcks(state)
+              : withUnsavedAcks(state, new NotificationsConfirmed(List.copyOf(confirmedUnsaved)));
       confirmedUnsaved.clear();
       if (!events.isEmpty()) {
         return Effect().persist(events).thenRun(this::unregisterIfDrained).thenStop();
@@ -798,17 +929,20 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     if (keys.isEmpty()) {
       return;
     }
-    context.pipeToSelf(registry.register(owner), (ok, error) -> {
-      if (error != null) {
-        context.getLog().warn("Cannot record mailbox {} as pending: {}", ownerKey,
-            error.toString());
-      }
-      return new RegistrationDone(error == null);
-    });
+    context.pipeToSelf(
+        registry.register(owner),
+        (ok, error) -> {
+          if (error != null) {
+            context
+                .getLog()
+                .warn("Cannot record mailbox {} as pending: {}", ownerKey, error.toString());
+          }
+          return new RegistrationDone(error == null);
+        });
   }
 
-  private Effect<Event, MailboxState> onRegistrationDone(MailboxState state,
-      RegistrationDone done) {
+  private Effect<Event, MailboxState> onRegistrationDone(
+      MailboxState state, RegistrationDone done) {
     registration.written(SELF_KEY, done.ok()).forEach(Runnable::run);
     if (!done.ok()) { // replies wait; try again shortly
       timers.startSingleTimer(RetryRegistration.INSTANCE, settings.redeliveryAfter().dividedBy(10));
@@ -836,10 +970,9 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
     long acknowledged = acknowledged(state);
     long windowEnd = acknowledged + settings.deliveryWindow();
     long now = clock.millis();
-    for (MailboxState.Pending pending
-        : state.pending().subMap(acknowledged, false, windowEnd, true).values()) {
-      pusher.push(pending.sequence(), pending.acceptedAtMs(), acknowledged,
-          pending.item(), now);
+    for (MailboxState.Pending pending :
+        state.pending().subMap(acknowledged, false, windowEnd, true).values()) {
+      pusher.push(pending.sequence(), pending.acceptedAtMs(), acknowledged, pending.item(), now);
     }
     startTicking();
   }
@@ -863,22 +996,37 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         continue; // woken when a session of the platform connects
       }
       long acknowledged = acknowledgedStatuses(state, entry.getKey());
-      for (MailboxState.Owed owed : stream.owed()
-          .subMap(acknowledged, false, acknowledged + settings.deliveryWindow(), true).values()) {
+      for (MailboxState.Owed owed :
+          stream
+              .owed()
+              .subMap(acknowledged, false, acknowledged + settings.deliveryWindow(), true)
+              .values()) {
         MailboxState.Notification n = owed.notification();
-        Status status = new Status(n.messageId(), owner, owed.key().kind(), n.failure(),
-            owed.key().sequence(), n.atMs());
-        statuses.push(owed.position(), n.atMs(), acknowledged,
-            new StatusNotice(n.sender(), status), now);
+        Status status =
+            new Status(
+                n.messageId(),
+                owner,
+                owed.key().kind(),
+                n.failure(),
+                owed.key().sequence(),
+                n.atMs());
+        statuses.push(
+            owed.position(), n.atMs(), acknowledged, new StatusNotice(n.sender(), status), now);
       }
       startTicking();
     }
   }
 
   private Pusher statusPusher(String platform) {
-    return statusPushers.computeIfAbsent(platform, p -> new Pusher(
-        Deliver.Stream.statuses(owner), p, SessionDirectory.get(context.getSystem()),
-        busyAdapter, metrics));
+    return statusPushers.computeIfAbsent(
+        platform,
+        p ->
+            new Pusher(
+                Deliver.Stream.statuses(owner),
+                p,
+                SessionDirectory.get(context.getSystem()),
+                busyAdapter,
+                metrics));
   }
 
   /** Sends each owed status not already on its way to the sender's mailbox. */
@@ -905,9 +1053,10 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
         continue;
       }
       MailboxState.Notification n = entry.getValue();
-      Status status = new Status(n.messageId(), owner, key.kind(), n.failure(), key.sequence(),
-          n.atMs());
-      sharding.entityRefFor(ENTITY_KEY, n.sender().toString())
+      Status status =
+          new Status(n.messageId(), owner, key.kind(), n.failure(), key.sequence(), n.atMs());
+      sharding
+          .entityRefFor(ENTITY_KEY, n.sender().toString())
           .tell(new RecordStatus(status, confirmAdapter));
       notifying.put(key, now);
     }
@@ -920,14 +1069,16 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
    */
   private boolean owedProvisionally(MailboxState state, NotificationKey key) {
     MailboxState.Pending item = state.pending().get(key.sequence());
-    return key.kind() == Status.Kind.DELIVERED && item != null && !item.statusesByRecipient()
+    return key.kind() == Status.Kind.DELIVERED
+        && item != null
+        && !item.statusesByRecipient()
         && item.item() instanceof MailboxItem.Incoming
         && key.sequence() <= acknowledged(state);
   }
 
   /**
-   * The DELIVERED statuses the acknowledgements not yet stored owe: what applying them will put
-   * in the outbox, each at the time of the acknowledgement that covers it.
+   * The DELIVERED statuses the acknowledgements not yet stored owe: what applying them will put in
+   * the outbox, each at the time of the acknowledgement that covers it.
    */
   private Map<NotificationKey, MailboxState.Notification> provisional(MailboxState state) {
     if (unsavedAcks.isEmpty()) {
@@ -939,12 +1090,16 @@ public final class UserMailbox extends EventSourcedBehavior<UserMailbox.Command,
       if (acknowledged.upToSequence() <= from) {
         continue;
       }
-      for (MailboxState.Pending item
-          : state.pending().subMap(from, false, acknowledged.upToSequence(), true).values()) {
+      for (MailboxState.Pending item :
+          state.pending().subMap(from, false, acknowledged.upToSequence(), true).values()) {
         if (item.item() instanceof MailboxItem.Incoming incoming && !item.statusesByRecipient()) {
-          owed.put(new NotificationKey(item.sequence(), Status.Kind.DELIVERED),
-              new MailboxState.Notification(incoming.message().sender(),
-                  incoming.message().messageId(), Status.Failure.NONE, acknowledged.atMs()));
+          owed.put(
+              new NotificationKey(item.sequence(), Status.Kind.DELIVERED),
+              new MailboxState.Notification(
+                  incoming.message().sender(),
+                  incoming.message().messageId(),
+                  Status.Failure.NONE,
+                  acknowledged.atMs()));
         }
       }
       from = acknowledged.upToSequence();

@@ -1,6 +1,9 @@
 package io.peyvand.broker.model;
 
-/** A user of a platform; text form {@code platform:user}, e.g. {@code bale:bob}. Validated at the edge. */
+/**
+ * A user of a platform; text form {@code platform:user}, e.g. {@code bale:bob}. Validated at the
+ * edge.
+ */
 public record Address(String platformId, String userId) implements Comparable<Address> {
   public Address {
     if (platformId == null || platformId.isEmpty() || userId == null || userId.isEmpty()) {

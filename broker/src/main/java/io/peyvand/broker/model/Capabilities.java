@@ -9,10 +9,10 @@ import java.util.List;
  * @param maxTextBytes largest text body or caption, in UTF-8 bytes; 0 means the broker's limit
  * @param maxMediaBytes largest media it fetches; 0 means no limit of its own
  * @param editWindowSeconds edits of older messages are refused; 0 means any age
- * @param groupMemberLists group deliveries list the platform's members (an ask, not a limit:
- *     costs the broker work per member, so off unless the platform asks)
- * @param statusesByRecipient statuses of the platform's users' messages come from the
- *     recipients' mailboxes (StatusDelivery), decided per message when it is submitted
+ * @param groupMemberLists group deliveries list the platform's members (an ask, not a limit: costs
+ *     the broker work per member, so off unless the platform asks)
+ * @param statusesByRecipient statuses of the platform's users' messages come from the recipients'
+ *     mailboxes (StatusDelivery), decided per message when it is submitted
  */
 public record Capabilities(
     int maxTextBytes,
@@ -33,32 +33,82 @@ public record Capabilities(
   }
 
   /** Statuses through the sender's mailbox (Delivery frames). */
-  public Capabilities(int maxTextBytes, boolean media, long maxMediaBytes, boolean edits,
-      int editWindowSeconds, boolean deletes, boolean reactions, boolean replies,
-      boolean readReceipts, List<String> encryptionSchemes, boolean groupMemberLists) {
-    this(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes, reactions,
-        replies, readReceipts, encryptionSchemes, groupMemberLists, false);
+  public Capabilities(
+      int maxTextBytes,
+      boolean media,
+      long maxMediaBytes,
+      boolean edits,
+      int editWindowSeconds,
+      boolean deletes,
+      boolean reactions,
+      boolean replies,
+      boolean readReceipts,
+      List<String> encryptionSchemes,
+      boolean groupMemberLists) {
+    this(
+        maxTextBytes,
+        media,
+        maxMediaBytes,
+        edits,
+        editWindowSeconds,
+        deletes,
+        reactions,
+        replies,
+        readReceipts,
+        encryptionSchemes,
+        groupMemberLists,
+        false);
   }
 
   /** Without member lists in group deliveries (the platform resolves its own members). */
-  public Capabilities(int maxTextBytes, boolean media, long maxMediaBytes, boolean edits,
-      int editWindowSeconds, boolean deletes, boolean reactions, boolean replies,
-      boolean readReceipts, List<String> encryptionSchemes) {
-    this(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes, reactions,
-        replies, readReceipts, encryptionSchemes, false, false);
+  public Capabilities(
+      int maxTextBytes,
+      boolean media,
+      long maxMediaBytes,
+      boolean edits,
+      int editWindowSeconds,
+      boolean deletes,
+      boolean reactions,
+      boolean replies,
+      boolean readReceipts,
+      List<String> encryptionSchemes) {
+    this(
+        maxTextBytes,
+        media,
+        maxMediaBytes,
+        edits,
+        editWindowSeconds,
+        deletes,
+        reactions,
+        replies,
+        readReceipts,
+        encryptionSchemes,
+        false,
+        false);
   }
 
   /** In {@link #encryptionSchemes}: every scheme is carried. */
   public static final String ANY_SCHEME = "*";
 
   /** Everything supported: what a newly registered platform is assumed to honour. */
-  public static final Capabilities ALL = new Capabilities(0, true, 0, true, 0, true, true, true,
-      true, List.of(ANY_SCHEME));
+  public static final Capabilities ALL =
+      new Capabilities(0, true, 0, true, 0, true, true, true, true, List.of(ANY_SCHEME));
 
   /** These capabilities, statuses by recipient as given. */
   public Capabilities withStatusesByRecipient(boolean byRecipient) {
-    return new Capabilities(maxTextBytes, media, maxMediaBytes, edits, editWindowSeconds, deletes,
-        reactions, replies, readReceipts, encryptionSchemes, groupMemberLists, byRecipient);
+    return new Capabilities(
+        maxTextBytes,
+        media,
+        maxMediaBytes,
+        edits,
+        editWindowSeconds,
+        deletes,
+        reactions,
+        replies,
+        readReceipts,
+        encryptionSchemes,
+        groupMemberLists,
+        byRecipient);
   }
 
   public boolean carriesScheme(String scheme) {

@@ -10,12 +10,12 @@ import com.google.protobuf.ByteString;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = Content.Text.class, name = "text"),
-    @JsonSubTypes.Type(value = Content.Edit.class, name = "edit"),
-    @JsonSubTypes.Type(value = Content.Delete.class, name = "delete"),
-    @JsonSubTypes.Type(value = Content.Reaction.class, name = "reaction"),
-    @JsonSubTypes.Type(value = Content.Media.class, name = "media"),
-    @JsonSubTypes.Type(value = Content.Encrypted.class, name = "encrypted")
+  @JsonSubTypes.Type(value = Content.Text.class, name = "text"),
+  @JsonSubTypes.Type(value = Content.Edit.class, name = "edit"),
+  @JsonSubTypes.Type(value = Content.Delete.class, name = "delete"),
+  @JsonSubTypes.Type(value = Content.Reaction.class, name = "reaction"),
+  @JsonSubTypes.Type(value = Content.Media.class, name = "media"),
+  @JsonSubTypes.Type(value = Content.Encrypted.class, name = "encrypted")
 })
 public sealed interface Content {
   /** Plain text. */

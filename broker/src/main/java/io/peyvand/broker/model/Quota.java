@@ -10,22 +10,30 @@ package io.peyvand.broker.model;
  * @param userSubmitBurst one sending user's burst, on each node
  * @param sessionsPerNode the platform's concurrent sessions on each node
  */
-public record Quota(int submitsPerSecond, int submitBurst, int userSubmitsPerSecond,
-    int userSubmitBurst, int sessionsPerNode) {
+public record Quota(
+    int submitsPerSecond,
+    int submitBurst,
+    int userSubmitsPerSecond,
+    int userSubmitBurst,
+    int sessionsPerNode) {
 
   /** Nothing set: the broker's defaults apply throughout. */
   public static final Quota DEFAULTS = new Quota(0, 0, 0, 0, 0);
 
   public Quota {
-    if (submitsPerSecond < 0 || submitBurst < 0 || userSubmitsPerSecond < 0
-        || userSubmitBurst < 0 || sessionsPerNode < 0) {
+    if (submitsPerSecond < 0
+        || submitBurst < 0
+        || userSubmitsPerSecond < 0
+        || userSubmitBurst < 0
+        || sessionsPerNode < 0) {
       throw new IllegalArgumentException("a quota is never negative: " + this);
     }
   }
 
   /** This quota, with {@code defaults} where a field is 0. */
   public Quota over(Quota defaults) {
-    return new Quota(or(submitsPerSecond, defaults.submitsPerSecond),
+    return new Quota(
+        or(submitsPerSecond, defaults.submitsPerSecond),
         or(submitBurst, defaults.submitBurst),
         or(userSubmitsPerSecond, defaults.userSubmitsPerSecond),
         or(userSubmitBurst, defaults.userSubmitBurst),

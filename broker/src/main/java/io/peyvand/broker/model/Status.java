@@ -13,9 +13,17 @@ public record Status(
     long recipientSequence,
     long atMs) {
 
-  public enum Kind { DELIVERED, READ, FAILED }
+  public enum Kind {
+    DELIVERED,
+    READ,
+    FAILED
+  }
 
-  public enum Failure { NONE, RETENTION_EXPIRED, RECIPIENT_GONE }
+  public enum Failure {
+    NONE,
+    RETENTION_EXPIRED,
+    RECIPIENT_GONE
+  }
 
   /** Identifies a status for deduplication: one of each kind per message and recipient. */
   public record Key(String messageId, Address recipient, Kind kind) {}

@@ -24,29 +24,27 @@ import org.apache.pekko.dispatch.UnboundedMessageQueueSemantics;
 import scala.Option;
 
 /**
- * The default mailbox of the broker's actors ({@code pekko.actor.default-mailbox} and
- * {@code pekko.actor.typed.default-mailbox} in reference.conf): Pekko's unbounded mailbox (with
- * {@code single-consumer = on}, the single-consumer one typed actors use by default) that also
- * counts the messages enqueued, by kind of actor, for {@code peyvand_actor_messages_total}: what
- * one message costs in actor messages is a figure of docs/DELIVERY-PATH.md. The kind is worked out
- * once per actor, from its path, so the cost per message is one increment of a {@link LongAdder}.
- * Replies to asks do not pass through a mailbox and are counted as asks
- * ({@code peyvand_asks_total}).
+ * The default mailbox of the broker's actors ({@code pekko.actor.default-mailbox} and {@code
+ * pekko.actor.typed.default-mailbox} in reference.conf): Pekko's unbounded mailbox (with {@code
+ * single-consumer = on}, the single-consumer one typed actors use by default) that also counts the
+ * messages enqueued, by kind of actor, for {@code peyvand_actor_messages_total}: what one message
+ * costs in actor messages is a figure of docs/DELIVERY-PATH.md. The kind is worked out once per
+ * actor, from its path, so the cost per message is one increment of a {@link LongAdder}. Replies to
+ * asks do not pass through a mailbox and are counted as asks ({@code peyvand_asks_total}).
  */
-public final class CountingMailbox implements MailboxType,
-    ProducesMessageQueue<CountingMailbox.Counted> {
+public final class CountingMailbox
+    implements MailboxType, ProducesMessageQueue<CountingMailbox.Counted> {
   private final boolean singleConsumer;
 
   /** Made by Pekko from the mailbox's configuration section. */
   public CountingMailbox(ActorSystem.Settings settings, Config config) {
-    this.singleConsumer = config.hasPath("single-consumer")
-        && config.getBoolean("single-consumer");
+    this.singleConsumer = config.hasPath("single-consumer") && config.getBoolean("single-consumer");
   }
 
   @Override
   public MessageQueue create(Option<ActorRef> owner, Option<ActorSystem> system) {
-    MessageQueue queue = singleConsumer ? new NodeMessageQueue()
-        : new UnboundedMailbox.MessageQueue();
+    MessageQueue queue =
+        singleConsumer ? new NodeMessageQueue() : new UnboundedMailbox.MessageQueue();
     if (owner.isEmpty() || system.isEmpty()) {
       return queue;
     }
@@ -54,15 +52,16 @@ public final class CountingMailbox implements MailboxType,
   }
 
   /**
-   * The kind of actor, from its path: the entity type of a sharded entity
-   * ({@code /system/sharding/UserMailbox/12/bale:bob} is {@code UserMailbox}), {@code shard} and
-   * {@code shard-region} for sharding's own actors, otherwise the guardian's child with its
-   * generated suffix cut ({@code /system/session-eitaa-1f2e3d4c} is {@code system/session}).
+   * The kind of actor, from its path: the entity type of a sharded entity ({@code
+   * /system/sharding/UserMailbox/12/bale:bob} is {@code UserMailbox}), {@code shard} and {@code
+   * shard-region} for sharding's own actors, otherwise the guardian's child with its generated
+   * suffix cut ({@code /system/session-eitaa-1f2e3d4c} is {@code system/session}).
    */
   static String kind(ActorPath path) {
     List<String> elements = new ArrayList<>();
     path.getElements().forEach(elements::add);
-    if (elements.size() >= 3 && elements.get(0).equals("system")
+    if (elements.size() >= 3
+        && elements.get(0).equals("system")
         && elements.get(1).equals("sharding")) {
       return switch (elements.size()) {
         case 3 -> "shard-region";

@@ -20,25 +20,25 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * duplicate (counted at the ingress that answered, by the sender's platform), items pushed to a
  * session of the recipient platform and pushed again flagged redelivery, items the platform
  * acknowledged (counted where the mailbox or group runs), by kind; the sessions open on this node
- * by platform and transport; the time from a command reaching a mailbox or group to its event
- * being persisted, and from a submit reaching the ingress to its answer.
+ * by platform and transport; the time from a command reaching a mailbox or group to its event being
+ * persisted, and from a submit reaching the ingress to its answer.
  *
- * <p>Node-local extension, like {@code delivery.SessionDirectory}: each node
- * counts what it did and Prometheus sums over nodes. The meters are the Prometheus Java client's
- * (lock-free adders); each platform's series are looked up once ({@link PlatformCounters}, which a
- * {@code delivery.Pusher} keeps and only increments), never per message. Platform labels come from registered
- * platforms only (a submit is counted once the platform was found, a push is to a registered
- * recipient), so the series stay bounded. Counters start at zero with the process, as Prometheus
- * counters do.
+ * <p>Node-local extension, like {@code delivery.SessionDirectory}: each node counts what it did and
+ * Prometheus sums over nodes. The meters are the Prometheus Java client's (lock-free adders); each
+ * platform's series are looked up once ({@link PlatformCounters}, which a {@code delivery.Pusher}
+ * keeps and only increments), never per message. Platform labels come from registered platforms
+ * only (a submit is counted once the platform was found, a push is to a registered recipient), so
+ * the series stay bounded. Counters start at zero with the process, as Prometheus counters do.
  */
 public final class MessageMetrics implements Extension {
 
-  public static final ExtensionId<MessageMetrics> ID = new ExtensionId<>() {
-    @Override
-    public MessageMetrics createExtension(ActorSystem<?> system) {
-      return new MessageMetrics();
-    }
-  };
+  public static final ExtensionId<MessageMetrics> ID =
+      new ExtensionId<>() {
+        @Override
+        public MessageMetrics createExtension(ActorSystem<?> system) {
+          return new MessageMetrics();
+        }
+      };
 
   public static MessageMetrics get(ActorSystem<?> system) {
     return ID.apply(system);
@@ -46,58 +46,88 @@ public final class MessageMetrics implements Extension {
 
   /** What an item is: a 1:1 message, a status sent back to its sender, a group's item. */
   public enum Kind {
-    DIRECT, STATUS, GROUP;
+    DIRECT,
+    STATUS,
+    GROUP;
 
     final String label = name().toLowerCase();
   }
 
   /** The entities whose persist latency is measured. */
   public enum Entity {
-    MAILBOX, GROUP;
+    MAILBOX,
+    GROUP;
 
     final String label = name().toLowerCase();
   }
 
   /** How a submit was answered. */
   public enum Result {
-    ACCEPTED, DUPLICATE, REFUSED;
+    ACCEPTED,
+    DUPLICATE,
+    REFUSED;
 
     final String label = name().toLowerCase();
   }
 
   /** Every metric name this class renders (histograms by their base name). */
-  public static final List<String> NAMES = List.of(
-      "peyvand_messages_accepted_total", "peyvand_messages_duplicate_total",
-      "peyvand_items_delivered_total", "peyvand_items_redelivered_total",
-      "peyvand_items_acknowledged_total", "peyvand_sessions", "peyvand_persist_seconds",
-      "peyvand_submit_seconds");
+  public static final List<String> NAMES =
+      List.of(
+          "peyvand_messages_accepted_total",
+          "peyvand_messages_duplicate_total",
+          "peyvand_items_delivered_total",
+          "peyvand_items_redelivered_total",
+          "peyvand_items_acknowledged_total",
+          "peyvand_sessions",
+          "peyvand_persist_seconds",
+          "peyvand_submit_seconds");
 
   private static final List<Kind> SUBMITTED = List.of(Kind.DIRECT, Kind.GROUP);
   private static final List<Kind> PUSHED = List.of(Kind.values());
 
-  private final Counter accepted = counter("peyvand_messages_accepted_total",
-      "submits answered accepted, by the sender's platform and kind (direct: 1:1, group: posts"
-          + " to groups and channels)");
-  private final Counter duplicates = counter("peyvand_messages_duplicate_total",
-      "submits answered duplicate (the message id was accepted before), by the sender's"
-          + " platform and kind");
-  private final Counter delivered = counter("peyvand_items_delivered_total",
-      "items pushed to a session of the recipient platform for the first time, by kind"
-          + " (direct messages, statuses to senders, group items)");
-  private final Counter redelivered = counter("peyvand_items_redelivered_total",
-      "items pushed again, flagged redelivery (unacknowledged in time, a session changed, a"
-          + " restart, a busy session), by the recipient platform and kind");
-  private final Counter acknowledged = counter("peyvand_items_acknowledged_total",
-      "items the recipient platform acknowledged, by platform and kind");
-  private final Gauge sessions = Gauge.builder().name("peyvand_sessions")
-      .help("adapter sessions open on this node, by platform and transport")
-      .labelNames("platform", "transport").withoutExemplars().build();
-  private final Histogram persist = latency("peyvand_persist_seconds",
-      "time from a command reaching a mailbox or group on this node to its event being"
-          + " persisted (the journal's write, queueing included)", "entity");
-  private final Histogram submit = latency("peyvand_submit_seconds",
-      "time from a submit reaching this node's ingress to its answer, by kind and result",
-      "kind", "result");
+  private final Counter accepted =
+      counter(
+          "peyvand_messages_accepted_total",
+          "submits answered accepted, by the sender's platform and kind (direct: 1:1, group: posts"
+              + " to groups and channels)");
+  private final Counter duplicates =
+      counter(
+          "peyvand_messages_duplicate_total",
+          "submits answered duplicate (the message id was accepted before), by the sender's"
+              + " platform and kind");
+  private final Counter delivered =
+      counter(
+          "peyvand_items_delivered_total",
+          "items pushed to a session of the recipient platform for the first time, by kind"
+              + " (direct messages, statuses to senders, group items)");
+  private final Counter redelivered =
+      counter(
+          "peyvand_items_redelivered_total",
+          "items pushed again, flagged redelivery (unacknowledged in time, a session changed, a"
+              + " restart, a busy session), by the recipient platform and kind");
+  private final Counter acknowledged =
+      counter(
+          "peyvand_items_acknowledged_total",
+          "items the recipient platform acknowledged, by platform and kind");
+  private final Gauge sessions =
+      Gauge.builder()
+          .name("peyvand_sessions")
+          .help("adapter sessions open on this node, by platform and transport")
+          .labelNames("platform", "transport")
+          .withoutExemplars()
+          .build();
+  private final Histogram persist =
+      latency(
+          "peyvand_persist_seconds",
+          "time from a command reaching a mailbox or group on this node to its event being"
+              + " persisted (the journal's write, queueing included)",
+          "entity");
+  private final Histogram submit =
+      latency(
+          "peyvand_submit_seconds",
+          "time from a submit reaching this node's ingress to its answer, by kind and result",
+          "kind",
+          "result");
   private final DistributionDataPoint[] persistBy =
       new DistributionDataPoint[Entity.values().length];
   private final DistributionDataPoint[] submitBy =
@@ -118,19 +148,37 @@ public final class MessageMetrics implements Extension {
   }
 
   private static Counter counter(String name, String help) {
-    return Counter.builder().name(name).help(help).labelNames("platform", "kind")
-        .withoutExemplars().build();
+    return Counter.builder()
+        .name(name)
+        .help(help)
+        .labelNames("platform", "kind")
+        .withoutExemplars()
+        .build();
   }
 
   private static Histogram latency(String name, String help, String... labels) {
-    return Histogram.builder().name(name).help(help).labelNames(labels).classicOnly()
-        .classicUpperBounds(Prometheus.LATENCY_BOUNDS).withoutExemplars().build();
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labels)
+        .classicOnly()
+        .classicUpperBounds(Prometheus.LATENCY_BOUNDS)
+        .withoutExemplars()
+        .build();
   }
 
   /** Adds these metrics to a node's registry. */
   void registerIn(PrometheusRegistry registry) {
-    for (var metric : List.of(accepted, duplicates, delivered, redelivered, acknowledged,
-        sessions, persist, submit)) {
+    for (var metric :
+        List.of(
+            accepted,
+            duplicates,
+            delivered,
+            redelivered,
+            acknowledged,
+            sessions,
+            persist,
+            submit)) {
       registry.register(metric);
     }
   }
@@ -193,14 +241,14 @@ public final class MessageMetrics implements Extension {
   /** The counters of a platform; keep them rather than asking again per message. */
   public PlatformCounters platform(String platformId) {
     PlatformCounters counters = platforms.get(platformId);
-    return counters != null ? counters
+    return counters != null
+        ? counters
         : platforms.computeIfAbsent(platformId, PlatformCounters::new);
   }
 
   /**
-   * A session of {@code platformId} opened on this node over {@code transport} (grpc,
-   * websocket); the returned action, run when it ends, takes it off the gauge (once, however
-   * often it is run).
+   * A session of {@code platformId} opened on this node over {@code transport} (grpc, websocket);
+   * the returned action, run when it ends, takes it off the gauge (once, however often it is run).
    */
   public Runnable sessionOpened(String platformId, String transport) {
     GaugeDataPoint open = sessions.labelValues(platformId, transport);

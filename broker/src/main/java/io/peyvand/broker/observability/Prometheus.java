@@ -16,19 +16,19 @@ import java.nio.charset.StandardCharsets;
 /**
  * A registry's metrics in the Prometheus text format (0.0.4), written by the Prometheus Java
  * client's own writer. One addition: that writer leaves out a family without any series yet
- * (per-platform counters before the first platform's traffic), while dashboards and alert rules
- * are checked against the {@code # TYPE} lines of a fresh node (cluster-config's DashboardTest),
- * so such a family is still announced by its {@code # HELP} and {@code # TYPE} lines.
+ * (per-platform counters before the first platform's traffic), while dashboards and alert rules are
+ * checked against the {@code # TYPE} lines of a fresh node (cluster-config's DashboardTest), so
+ * such a family is still announced by its {@code # HELP} and {@code # TYPE} lines.
  */
 final class Prometheus {
   /** Latency buckets, in seconds (+Inf follows): 1 ms to 10 s, the ask timeout's order. */
-  static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-      0.5, 1, 2.5, 5, 10};
+  static final double[] LATENCY_BOUNDS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
 
   private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
 
-  private Prometheus() {
-  }
+  private Prometheus() {}
 
   static String text(PrometheusRegistry registry) {
     MetricSnapshots snapshots = registry.scrape();
@@ -42,10 +42,18 @@ final class Prometheus {
     for (MetricSnapshot snapshot : snapshots) {
       if (snapshot.getDataPoints().isEmpty()) {
         MetricMetadata meta = snapshot.getMetadata();
-        String name = meta.getPrometheusName() + (snapshot instanceof CounterSnapshot
-            ? "_total" : "");
-        text.append("# HELP ").append(name).append(' ').append(meta.getHelp()).append('\n')
-            .append("# TYPE ").append(name).append(' ').append(type(snapshot)).append('\n');
+        String name =
+            meta.getPrometheusName() + (snapshot instanceof CounterSnapshot ? "_total" : "");
+        text.append("# HELP ")
+            .append(name)
+            .append(' ')
+            .append(meta.getHelp())
+            .append('\n')
+            .append("# TYPE ")
+            .append(name)
+            .append(' ')
+            .append(type(snapshot))
+            .append('\n');
       }
     }
     return text.toString();

@@ -22,8 +22,8 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
  * Cassandra answers a query now, and the journal is not failing (its latest write did not fail
  * within {@code peyvand.readiness.journal-failure-window} without one succeeding since: after
  * Cassandra returns, entities cannot persist until the journal's circuit breaker lets writes
- * through again). Asked by {@code GET /health/ready} and the gRPC health service;
- * each check reports what is wrong in words an operator can act on.
+ * through again). Asked by {@code GET /health/ready} and the gRPC health service; each check
+ * reports what is wrong in words an operator can act on.
  */
 public final class Readiness {
 
@@ -40,8 +40,9 @@ public final class Readiness {
     public String toJson() {
       ObjectNode json = JSON.createObjectNode().put("status", ready() ? "ready" : "not-ready");
       ObjectNode byName = json.putObject("checks");
-      checks.forEach((name, check) -> byName.putObject(name).put("ok", check.ok())
-          .put("detail", check.detail()));
+      checks.forEach(
+          (name, check) ->
+              byName.putObject(name).put("ok", check.ok()).put("detail", check.detail()));
       return json.toString();
     }
   }
@@ -61,8 +62,8 @@ public final class Readiness {
     this.system = system;
     this.cassandra = cassandra;
     this.cassandraTimeout = cassandraTimeout;
-    this.journalFailureWindow = system.settings().config()
-        .getDuration("peyvand.readiness.journal-failure-window");
+    this.journalFailureWindow =
+        system.settings().config().getDuration("peyvand.readiness.journal-failure-window");
     this.journal = JournalMetrics.get(Adapter.toClassic(system));
   }
 
@@ -83,20 +84,39 @@ public final class Readiness {
 
   public CompletionStage<Report> check() {
     Map<String, Check> checks = new LinkedHashMap<>();
-    checks.put("startup", stopping ? new Check(false, "shutting down")
-        : new Check(started, started ? "complete" : "in progress: " + startup));
+    checks.put(
+        "startup",
+        stopping
+            ? new Check(false, "shutting down")
+            : new Check(started, started ? "complete" : "in progress: " + startup));
     MemberStatus status = Cluster.get(system).selfMember().status();
     boolean up = status.equals(MemberStatus.up());
-    checks.put("cluster", new Check(up, "this node is " + status.toString().toLowerCase()
-        + (up ? "" : " (not yet Up in the cluster)") + ", members up: " + membersUp()));
-    return cassandraCheck().thenApply(cassandraCheck -> {
-      checks.put("cassandra", cassandraCheck);
-      checks.put("journal", journal.failingFor(journalFailureWindow)
-          .map(failing -> new Check(false, failing))
-          .orElse(new Check(true, "no write failed within the last "
-              + journalFailureWindow.toSeconds() + " s without one succeeding since")));
-      return new Report(checks);
-    });
+    checks.put(
+        "cluster",
+        new Check(
+            up,
+            "this node is "
+                + status.toString().toLowerCase()
+                + (up ? "" : " (not yet Up in the cluster)")
+                + ", members up: "
+                + membersUp()));
+    return cassandraCheck()
+        .thenApply(
+            cassandraCheck -> {
+              checks.put("cassandra", cassandraCheck);
+              checks.put(
+                  "journal",
+                  journal
+                      .failingFor(journalFailureWindow)
+                      .map(failing -> new Check(false, failing))
+                      .orElse(
+                          new Check(
+                              true,
+                              "no write failed within the last "
+                                  + journalFailureWindow.toSeconds()
+                                  + " s without one succeeding since")));
+              return new Report(checks);
+            });
   }
 
   private long membersUp() {
@@ -111,19 +131,28 @@ public final class Readiness {
 
   private CompletionStage<Check> cassandraCheck() {
     long begun = System.nanoTime();
-    CompletableFuture<Optional<Row>> query = cassandra
-        .selectOne("SELECT release_version FROM system.local").toCompletableFuture();
-    return query.orTimeout(cassandraTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((row, error) -> {
-          if (error != null) {
-            Throwable cause = error.getCause() != null ? error.getCause() : error;
-            String what = cause instanceof java.util.concurrent.TimeoutException
-                ? "no answer within " + cassandraTimeout.toMillis() + " ms" : cause.toString();
-            return new Check(false, "Cassandra does not answer: " + what);
-          }
-          long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun);
-          return new Check(true, "Cassandra " + row.map(r -> r.getString(0)).orElse("?")
-              + " answered in " + millis + " ms");
-        });
+    CompletableFuture<Optional<Row>> query =
+        cassandra.selectOne("SELECT release_version FROM system.local").toCompletableFuture();
+    return query
+        .orTimeout(cassandraTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (row, error) -> {
+              if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                String what =
+                    cause instanceof java.util.concurrent.TimeoutException
+                        ? "no answer within " + cassandraTimeout.toMillis() + " ms"
+                        : cause.toString();
+                return new Check(false, "Cassandra does not answer: " + what);
+              }
+              long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun);
+              return new Check(
+                  true,
+                  "Cassandra "
+                      + row.map(r -> r.getString(0)).orElse("?")
+                      + " answered in "
+                      + millis
+                      + " ms");
+            });
   }
 }

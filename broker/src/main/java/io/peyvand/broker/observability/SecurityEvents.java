@@ -22,21 +22,32 @@ public final class SecurityEvents {
 
   /** Distinct (platform, code) series kept; refusals beyond are counted under {@link #OTHER}. */
   static final int MAX_SERIES = 1000;
+
   static final String OTHER = "other";
 
-  private final Counter refusals = Counter.builder().name("peyvand_refusals_total")
-      .help("requests refused, by platform and error code").labelNames("platform", "code")
-      .withoutExemplars().build();
-  private final Counter sessionsClosedByRevocation = Counter.builder()
-      .name("peyvand_revoked_sessions_closed_total")
-      .help("live sessions closed because their certificate was revoked").withoutExemplars()
-      .build();
+  private final Counter refusals =
+      Counter.builder()
+          .name("peyvand_refusals_total")
+          .help("requests refused, by platform and error code")
+          .labelNames("platform", "code")
+          .withoutExemplars()
+          .build();
+  private final Counter sessionsClosedByRevocation =
+      Counter.builder()
+          .name("peyvand_revoked_sessions_closed_total")
+          .help("live sessions closed because their certificate was revoked")
+          .withoutExemplars()
+          .build();
   private final Map<Key, CounterDataPoint> series = new ConcurrentHashMap<>();
 
   /** {@code platform} (as claimed when unknown) was refused {@code what}. */
   public void refused(String platform, String what, Error error) {
-    log.info("refused platform={} operation={} code={} reason={}", platform, what,
-        error.getCode(), error.getMessage());
+    log.info(
+        "refused platform={} operation={} code={} reason={}",
+        platform,
+        what,
+        error.getCode(),
+        error.getMessage());
     Key key = new Key(platform, error.getCode().name());
     if (series.size() >= MAX_SERIES && !series.containsKey(key)) {
       // Platform ids in refusals are as claimed: a hostile peer must not grow /metrics forever.

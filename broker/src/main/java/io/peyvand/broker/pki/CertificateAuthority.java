@@ -37,30 +37,49 @@ import javax.security.auth.x500.X500Principal;
 public final class CertificateAuthority {
   /** How long the CA's certificate is valid. */
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+
   /** How long the certificates it issues are valid, by default. */
   public static final Duration LEAF_VALIDITY = Duration.ofDays(825);
+
   /** How long a CRL it writes is current (its nextUpdate). */
   public static final Duration CRL_VALIDITY = Duration.ofDays(365);
+
   private static final String CA_ALIAS = "ca";
   private static final String KEY_ALIAS = "key";
 
   /** What a certificate was issued for. */
-  public enum Kind { CA, BROKER, PLATFORM, ADMIN }
+  public enum Kind {
+    CA,
+    BROKER,
+    PLATFORM,
+    ADMIN
+  }
 
   /**
    * One certificate the CA issued, as {@code issued.tsv} records it.
    *
    * @param file the key store written with it (relative to the directory)
    */
-  public record Issued(BigInteger serial, Kind kind, String name, Instant notAfter,
-      Optional<Instant> revokedAt, String file) {
+  public record Issued(
+      BigInteger serial,
+      Kind kind,
+      String name,
+      Instant notAfter,
+      Optional<Instant> revokedAt,
+      String file) {
     public String serialHex() {
       return serial.toString(16);
     }
 
     String line() {
-      return String.join("\t", serialHex(), kind.name().toLowerCase(Locale.ROOT), name,
-          notAfter.toString(), revokedAt.map(Instant::toString).orElse("-"), file);
+      return String.join(
+          "\t",
+          serialHex(),
+          kind.name().toLowerCase(Locale.ROOT),
+          name,
+          notAfter.toString(),
+          revokedAt.map(Instant::toString).orElse("-"),
+          file);
     }
 
     static Issued parse(String line) {
@@ -68,9 +87,13 @@ public final class CertificateAuthority {
       if (f.length != 6) {
         throw new IllegalArgumentException("not an issued.tsv line: " + line);
       }
-      return new Issued(new BigInteger(f[0], 16), Kind.valueOf(f[1].toUpperCase(Locale.ROOT)),
-          f[2], Instant.parse(f[3]), f[4].equals("-") ? Optional.empty()
-              : Optional.of(Instant.parse(f[4])), f[5]);
+      return new Issued(
+          new BigInteger(f[0], 16),
+          Kind.valueOf(f[1].toUpperCase(Locale.ROOT)),
+          f[2],
+          Instant.parse(f[3]),
+          f[4].equals("-") ? Optional.empty() : Optional.of(Instant.parse(f[4])),
+          f[5]);
     }
   }
 
@@ -80,8 +103,8 @@ public final class CertificateAuthority {
   private final PrivateKey key;
   private final Clock clock;
 
-  private CertificateAuthority(PkiLayout layout, char[] password, X509Certificate certificate,
-      PrivateKey key, Clock clock) {
+  private CertificateAuthority(
+      PkiLayout layout, char[] password, X509Certificate certificate, PrivateKey key, Clock clock) {
     this.layout = layout;
     this.password = password.clone();
     this.certificate = certificate;
@@ -93,24 +116,35 @@ public final class CertificateAuthority {
    * Creates a CA in the layout's directory (which must not hold one yet): its key store, its
    * certificate in PEM, the issued list and an empty CRL.
    */
-  public static CertificateAuthority init(PkiLayout layout, char[] password, String name,
-      Clock clock) {
+  public static CertificateAuthority init(
+      PkiLayout layout, char[] password, String name, Clock clock) {
     if (Files.exists(layout.caKeyStore())) {
-      throw new IllegalStateException("a CA already exists in " + layout.directory()
-          + " (" + layout.caKeyStore() + ")");
+      throw new IllegalStateException(
+          "a CA already exists in " + layout.directory() + " (" + layout.caKeyStore() + ")");
     }
     KeyPair keys = Certificates.keyPair();
-    X509Certificate certificate = Certificates.ca(keys,
-        new X500Principal("CN=" + name + ", O=Peyvand"), clock.instant(), CA_VALIDITY);
-    PkiLayout.write(layout.caKeyStore(), keyStore(CA_ALIAS, keys.getPrivate(),
-        new Certificate[] {certificate}, password), true);
-    PkiLayout.write(layout.caCertificate(), Certificates.pem(certificate)
-        .getBytes(StandardCharsets.US_ASCII), false);
-    CertificateAuthority ca = new CertificateAuthority(layout, password, certificate,
-        keys.getPrivate(), clock);
-    ca.writeIndex(List.of(new Issued(certificate.getSerialNumber(), Kind.CA, name,
-        certificate.getNotAfter().toInstant(), Optional.empty(),
-        relative(layout, layout.caKeyStore()))));
+    X509Certificate certificate =
+        Certificates.ca(
+            keys, new X500Principal("CN=" + name + ", O=Peyvand"), clock.instant(), CA_VALIDITY);
+    PkiLayout.write(
+        layout.caKeyStore(),
+        keyStore(CA_ALIAS, keys.getPrivate(), new Certificate[] {certificate}, password),
+        true);
+    PkiLayout.write(
+        layout.caCertificate(),
+        Certificates.pem(certificate).getBytes(StandardCharsets.US_ASCII),
+        false);
+    CertificateAuthority ca =
+        new CertificateAuthority(layout, password, certificate, keys.getPrivate(), clock);
+    ca.writeIndex(
+        List.of(
+            new Issued(
+                certificate.getSerialNumber(),
+                Kind.CA,
+                name,
+                certificate.getNotAfter().toInstant(),
+                Optional.empty(),
+                relative(layout, layout.caKeyStore()))));
     ca.writeCrl(List.of());
     return ca;
   }
@@ -118,14 +152,17 @@ public final class CertificateAuthority {
   /** The CA of the layout's directory; IllegalStateException if there is none. */
   public static CertificateAuthority open(PkiLayout layout, char[] password, Clock clock) {
     if (!Files.exists(layout.caKeyStore())) {
-      throw new IllegalStateException("no CA in " + layout.directory()
-          + ": create one with ./peyvand pki init");
+      throw new IllegalStateException(
+          "no CA in " + layout.directory() + ": create one with ./peyvand pki init");
     }
     KeyStore store = KeyMaterial.keyStore(layout.caKeyStore(), password);
     try {
-      return new CertificateAuthority(layout, password,
+      return new CertificateAuthority(
+          layout,
+          password,
           (X509Certificate) store.getCertificate(CA_ALIAS),
-          (PrivateKey) store.getKey(CA_ALIAS, password), clock);
+          (PrivateKey) store.getKey(CA_ALIAS, password),
+          clock);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot read the CA's key from " + layout.caKeyStore(), e);
     }
@@ -141,36 +178,59 @@ public final class CertificateAuthority {
 
   /** Issues a platform's certificate into {@code platforms/<id>.p12}. */
   public Issued issuePlatform(String platformId, boolean replace) {
-    return issue(new Certificates.Client(CertificateIdentity.Kind.PLATFORM, platformId),
-        Kind.PLATFORM, platformId, layout.platformKeyStore(platformId), replace);
+    return issue(
+        new Certificates.Client(CertificateIdentity.Kind.PLATFORM, platformId),
+        Kind.PLATFORM,
+        platformId,
+        layout.platformKeyStore(platformId),
+        replace);
   }
 
   /** Issues an administrator's certificate into {@code admins/<name>.p12}. */
   public Issued issueAdmin(String name, boolean replace) {
-    return issue(new Certificates.Client(CertificateIdentity.Kind.ADMIN, name), Kind.ADMIN, name,
-        layout.adminKeyStore(name), replace);
+    return issue(
+        new Certificates.Client(CertificateIdentity.Kind.ADMIN, name),
+        Kind.ADMIN,
+        name,
+        layout.adminKeyStore(name),
+        replace);
   }
 
   /** Issues the broker's server certificate into {@code broker.p12}. */
   public Issued issueBroker(Certificates.Server names, boolean replace) {
-    return issue(names, Kind.BROKER, String.join(",", names.dnsNames())
-        + (names.ipAddresses().isEmpty() ? "" : "," + String.join(",", names.ipAddresses())),
-        layout.brokerKeyStore(), replace);
+    return issue(
+        names,
+        Kind.BROKER,
+        String.join(",", names.dnsNames())
+            + (names.ipAddresses().isEmpty() ? "" : "," + String.join(",", names.ipAddresses())),
+        layout.brokerKeyStore(),
+        replace);
   }
 
-  private Issued issue(Certificates.Subject subject, Kind kind, String name, Path file,
-      boolean replace) {
+  private Issued issue(
+      Certificates.Subject subject, Kind kind, String name, Path file, boolean replace) {
     if (Files.exists(file) && !replace) {
-      throw new IllegalStateException(file + " exists; pass --force to replace it (the"
-          + " certificate it holds stays valid until revoked)");
+      throw new IllegalStateException(
+          file
+              + " exists; pass --force to replace it (the"
+              + " certificate it holds stays valid until revoked)");
     }
     KeyPair keys = Certificates.keyPair();
-    X509Certificate issued = Certificates.issue(subject, keys.getPublic(), certificate, key,
-        clock.instant(), LEAF_VALIDITY);
-    PkiLayout.write(file, keyStore(KEY_ALIAS, keys.getPrivate(),
-        new Certificate[] {issued, certificate}, password), true);
-    Issued record = new Issued(issued.getSerialNumber(), kind, name,
-        issued.getNotAfter().toInstant(), Optional.empty(), relative(layout, file));
+    X509Certificate issued =
+        Certificates.issue(
+            subject, keys.getPublic(), certificate, key, clock.instant(), LEAF_VALIDITY);
+    PkiLayout.write(
+        file,
+        keyStore(KEY_ALIAS, keys.getPrivate(), new Certificate[] {issued, certificate}, password),
+        true);
+    Issued record =
+        new Issued(
+            issued.getSerialNumber(),
+            kind,
+            name,
+            issued.getNotAfter().toInstant(),
+            Optional.empty(),
+            relative(layout, file));
     List<Issued> all = new ArrayList<>(issued());
     all.add(record);
     writeIndex(all);
@@ -178,8 +238,8 @@ public final class CertificateAuthority {
   }
 
   /**
-   * Revokes the certificate with this serial and writes the CRL again; IllegalArgumentException
-   * if the CA issued no such certificate (or it is the CA's own).
+   * Revokes the certificate with this serial and writes the CRL again; IllegalArgumentException if
+   * the CA issued no such certificate (or it is the CA's own).
    */
   public Issued revoke(BigInteger serial) {
     List<Issued> all = new ArrayList<>(issued());
@@ -187,22 +247,33 @@ public final class CertificateAuthority {
       Issued entry = all.get(i);
       if (entry.serial().equals(serial)) {
         if (entry.kind() == Kind.CA) {
-          throw new IllegalArgumentException("serial " + serial.toString(16) + " is the CA's own"
-              + " certificate; to retire the CA, create a new one");
+          throw new IllegalArgumentException(
+              "serial "
+                  + serial.toString(16)
+                  + " is the CA's own"
+                  + " certificate; to retire the CA, create a new one");
         }
         if (entry.revokedAt().isPresent()) {
           return entry;
         }
-        Issued revoked = new Issued(entry.serial(), entry.kind(), entry.name(), entry.notAfter(),
-            Optional.of(clock.instant()), entry.file());
+        Issued revoked =
+            new Issued(
+                entry.serial(),
+                entry.kind(),
+                entry.name(),
+                entry.notAfter(),
+                Optional.of(clock.instant()),
+                entry.file());
         all.set(i, revoked);
         writeIndex(all);
         writeCrl(all);
         return revoked;
       }
     }
-    throw new IllegalArgumentException("this CA issued no certificate with serial "
-        + serial.toString(16) + " (see ./peyvand pki list)");
+    throw new IllegalArgumentException(
+        "this CA issued no certificate with serial "
+            + serial.toString(16)
+            + " (see ./peyvand pki list)");
   }
 
   /** Every certificate issued, in order, the CA's own first. */
@@ -218,8 +289,7 @@ public final class CertificateAuthority {
   }
 
   private void writeIndex(List<Issued> all) {
-    StringBuilder text = new StringBuilder(
-        "# serial\tkind\tname\tnot-after\trevoked-at\tfile\n");
+    StringBuilder text = new StringBuilder("# serial\tkind\tname\tnot-after\trevoked-at\tfile\n");
     all.forEach(entry -> text.append(entry.line()).append('\n'));
     PkiLayout.write(layout.index(), text.toString().getBytes(StandardCharsets.UTF_8), false);
   }
@@ -228,13 +298,22 @@ public final class CertificateAuthority {
     Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
     all.forEach(entry -> entry.revokedAt().ifPresent(at -> revoked.put(entry.serial(), at)));
     Instant now = clock.instant();
-    PkiLayout.write(layout.crl(), Certificates.pem(Certificates.crl(certificate, key, revoked,
-            BigInteger.valueOf(now.toEpochMilli()), now, CRL_VALIDITY))
-        .getBytes(StandardCharsets.US_ASCII), false);
+    PkiLayout.write(
+        layout.crl(),
+        Certificates.pem(
+                Certificates.crl(
+                    certificate,
+                    key,
+                    revoked,
+                    BigInteger.valueOf(now.toEpochMilli()),
+                    now,
+                    CRL_VALIDITY))
+            .getBytes(StandardCharsets.US_ASCII),
+        false);
   }
 
-  private static byte[] keyStore(String alias, PrivateKey key, Certificate[] chain,
-      char[] password) {
+  private static byte[] keyStore(
+      String alias, PrivateKey key, Certificate[] chain, char[] password) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

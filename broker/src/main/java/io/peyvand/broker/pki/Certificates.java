@@ -49,8 +49,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <ul>
  *   <li>CA: CA:TRUE with path length 0, keyCertSign and cRLSign.
- *   <li>Platform: subject CN=&lt;id&gt;, OU=platform; subjectAltName URI
- *       {@code peyvand:platform:<id>}; clientAuth only.
+ *   <li>Platform: subject CN=&lt;id&gt;, OU=platform; subjectAltName URI {@code
+ *       peyvand:platform:<id>}; clientAuth only.
  *   <li>Administrator: CN=&lt;name&gt;, OU=admin; URI {@code peyvand:admin:<name>}; clientAuth.
  *   <li>Broker: CN=peyvand-broker, OU=broker; DNS and IP subjectAltNames; serverAuth only, so it
  *       cannot pass for a client.
@@ -79,17 +79,25 @@ public final class Certificates {
   }
 
   /** A self-signed CA certificate. */
-  public static X509Certificate ca(KeyPair keys, X500Principal subject, Instant from,
-      Duration validity) {
+  public static X509Certificate ca(
+      KeyPair keys, X500Principal subject, Instant from, Duration validity) {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
-          Date.from(from), Date.from(from.plus(validity)), subject, keys.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-          .addExtension(Extension.keyUsage, true,
-              new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false,
-              utils.createSubjectKeyIdentifier(keys.getPublic()));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  subject,
+                  serial(),
+                  Date.from(from),
+                  Date.from(from.plus(validity)),
+                  subject,
+                  keys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  utils.createSubjectKeyIdentifier(keys.getPublic()));
       return sign(builder, keys.getPrivate());
     } catch (CertIOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot build the CA certificate", e);
@@ -104,9 +112,11 @@ public final class Certificates {
   /** A platform's or an administrator's client certificate. */
   public record Client(CertificateIdentity.Kind kind, String name) implements Subject {
     public Client {
-      CertificateIdentity.nameProblem(name).ifPresent(problem -> {
-        throw new IllegalArgumentException(problem);
-      });
+      CertificateIdentity.nameProblem(name)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException(problem);
+              });
     }
 
     @Override
@@ -121,8 +131,8 @@ public final class Certificates {
       dnsNames = List.copyOf(dnsNames);
       ipAddresses = List.copyOf(ipAddresses);
       if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
-        throw new IllegalArgumentException("a broker certificate needs a DNS name or an IP"
-            + " address adapters connect to");
+        throw new IllegalArgumentException(
+            "a broker certificate needs a DNS name or an IP" + " address adapters connect to");
       }
     }
 
@@ -133,15 +143,22 @@ public final class Certificates {
   }
 
   /** A certificate for {@code subject}'s public key, issued by the CA. */
-  public static X509Certificate issue(Subject subject, PublicKey publicKey,
-      X509Certificate ca, PrivateKey caKey, Instant from, Duration validity) {
+  public static X509Certificate issue(
+      Subject subject,
+      PublicKey publicKey,
+      X509Certificate ca,
+      PrivateKey caKey,
+      Instant from,
+      Duration validity) {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       List<GeneralName> names = new ArrayList<>();
       KeyPurposeId purpose;
       if (subject instanceof Client client) {
-        names.add(new GeneralName(GeneralName.uniformResourceIdentifier,
-            CertificateIdentity.uri(client.kind(), client.name())));
+        names.add(
+            new GeneralName(
+                GeneralName.uniformResourceIdentifier,
+                CertificateIdentity.uri(client.kind(), client.name())));
         purpose = KeyPurposeId.id_kp_clientAuth;
       } else {
         Server server = (Server) subject;
@@ -149,17 +166,27 @@ public final class Certificates {
         server.ipAddresses().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
         purpose = KeyPurposeId.id_kp_serverAuth;
       }
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(),
-          Date.from(from), Date.from(from.plus(validity)), subject.principal(), publicKey)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
-          .addExtension(Extension.subjectAlternativeName, false,
-              new GeneralNames(names.toArray(GeneralName[]::new)))
-          .addExtension(Extension.subjectKeyIdentifier, false,
-              utils.createSubjectKeyIdentifier(publicKey))
-          .addExtension(Extension.authorityKeyIdentifier, false,
-              utils.createAuthorityKeyIdentifier(ca));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  ca,
+                  serial(),
+                  Date.from(from),
+                  Date.from(from.plus(validity)),
+                  subject.principal(),
+                  publicKey)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(names.toArray(GeneralName[]::new)))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  utils.createSubjectKeyIdentifier(publicKey))
+              .addExtension(
+                  Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(ca));
       return sign(builder, caKey);
     } catch (CertIOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot build the certificate of " + subject, e);
@@ -167,19 +194,27 @@ public final class Certificates {
   }
 
   /**
-   * A CRL of the CA revoking {@code revoked} (serial to the time of revocation), numbered
-   * {@code number}, valid from {@code now} until {@code now + validity}.
+   * A CRL of the CA revoking {@code revoked} (serial to the time of revocation), numbered {@code
+   * number}, valid from {@code now} until {@code now + validity}.
    */
-  public static X509CRL crl(X509Certificate ca, PrivateKey caKey, Map<BigInteger, Instant> revoked,
-      BigInteger number, Instant now, Duration validity) {
+  public static X509CRL crl(
+      X509Certificate ca,
+      PrivateKey caKey,
+      Map<BigInteger, Instant> revoked,
+      BigInteger number,
+      Instant now,
+      Duration validity) {
     try {
-      X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca, Date.from(now))
-          .setNextUpdate(Date.from(now.plus(validity)))
-          .addExtension(Extension.cRLNumber, false, new CRLNumber(number))
-          .addExtension(Extension.authorityKeyIdentifier, false,
-              new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
-      revoked.forEach((serial, at) ->
-          builder.addCRLEntry(serial, Date.from(at), CRLReason.unspecified));
+      X509v2CRLBuilder builder =
+          new JcaX509v2CRLBuilder(ca, Date.from(now))
+              .setNextUpdate(Date.from(now.plus(validity)))
+              .addExtension(Extension.cRLNumber, false, new CRLNumber(number))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+      revoked.forEach(
+          (serial, at) -> builder.addCRLEntry(serial, Date.from(at), CRLReason.unspecified));
       ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(caKey);
       return new JcaX509CRLConverter().getCRL(builder.build(signer));
     } catch (CertIOException | GeneralSecurityException | OperatorCreationException e) {
@@ -201,8 +236,8 @@ public final class Certificates {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
       throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign with " + SIGNATURE, e);
     }

@@ -20,6 +20,7 @@ import java.util.List;
 public final class DevPki {
   /** The development administrator's name. */
   public static final String ADMIN = "dev-admin";
+
   /** The broker certificate's names in development. */
   public static final Certificates.Server LOCAL_BROKER =
       new Certificates.Server(List.of("localhost"), List.of("127.0.0.1", "::1"));
@@ -36,8 +37,12 @@ public final class DevPki {
     CertificateAuthority ca;
     if (fresh) {
       ca = CertificateAuthority.init(layout, password, "Peyvand development CA", clock);
-      written.add("created the development CA " + layout.caCertificate() + " (revocation list "
-          + layout.crl() + ")");
+      written.add(
+          "created the development CA "
+              + layout.caCertificate()
+              + " (revocation list "
+              + layout.crl()
+              + ")");
     } else {
       ca = CertificateAuthority.open(layout, password, clock);
     }
@@ -56,8 +61,13 @@ public final class DevPki {
   }
 
   private static String line(String what, CertificateAuthority.Issued issued, PkiLayout layout) {
-    return "issued the " + what + " certificate " + layout.directory().resolve(issued.file())
-        + " (serial " + issued.serialHex() + ")";
+    return "issued the "
+        + what
+        + " certificate "
+        + layout.directory().resolve(issued.file())
+        + " (serial "
+        + issued.serialHex()
+        + ")";
   }
 
   /** Missing, unreadable, or expiring within a day. */
@@ -67,9 +77,11 @@ public final class DevPki {
     }
     try {
       KeyStore store = KeyMaterial.keyStore(keyStore, password);
-      X509Certificate certificate = (X509Certificate) store.getCertificate(
-          store.aliases().nextElement());
-      return certificate.getNotAfter().toInstant()
+      X509Certificate certificate =
+          (X509Certificate) store.getCertificate(store.aliases().nextElement());
+      return certificate
+          .getNotAfter()
+          .toInstant()
           .isBefore(clock.instant().plus(Duration.ofDays(1)));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
       return true;

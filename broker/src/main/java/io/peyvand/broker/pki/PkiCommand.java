@@ -20,21 +20,35 @@ import picocli.CommandLine.Spec;
  * {@code ./peyvand pki}: the development certificate authority. Each subcommand prints what it
  * wrote. The directory and password default to {@code peyvand.pki} (data/pki, peyvand-dev).
  */
-@Command(name = "pki", mixinStandardHelpOptions = true,
-    description = {"Manage the development certificate authority (SECURITY.md).",
-        "Files: ca.p12 + ca.crt (the CA), broker.p12, platforms/<id>.p12, admins/<name>.p12,"
-            + " issued.tsv, crl.pem."},
-    subcommands = {PkiCommand.Init.class, PkiCommand.IssuePlatform.class,
-        PkiCommand.IssueAdmin.class, PkiCommand.IssueBroker.class, PkiCommand.Revoke.class,
-        PkiCommand.ListIssued.class})
+@Command(
+    name = "pki",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Manage the development certificate authority (SECURITY.md).",
+      "Files: ca.p12 + ca.crt (the CA), broker.p12, platforms/<id>.p12, admins/<name>.p12,"
+          + " issued.tsv, crl.pem."
+    },
+    subcommands = {
+      PkiCommand.Init.class,
+      PkiCommand.IssuePlatform.class,
+      PkiCommand.IssueAdmin.class,
+      PkiCommand.IssueBroker.class,
+      PkiCommand.Revoke.class,
+      PkiCommand.ListIssued.class
+    })
 public final class PkiCommand {
-  @Option(names = "--dir", paramLabel = "DIR",
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
       description = "The CA's directory (default: peyvand.pki.directory, data/pki).")
   Path directory;
 
-  @Option(names = "--password", paramLabel = "PASSWORD",
-      description = "Password of the PKCS#12 files (default: $PEYVAND_PKI_PASSWORD, else"
-          + " peyvand.pki.password, peyvand-dev).")
+  @Option(
+      names = "--password",
+      paramLabel = "PASSWORD",
+      description =
+          "Password of the PKCS#12 files (default: $PEYVAND_PKI_PASSWORD, else"
+              + " peyvand.pki.password, peyvand-dev).")
   String password;
 
   PkiLayout layout() {
@@ -44,8 +58,12 @@ public final class PkiCommand {
 
   char[] password() {
     String fromEnvironment = System.getenv("PEYVAND_PKI_PASSWORD");
-    return (password != null ? password : fromEnvironment != null ? fromEnvironment
-        : PkiSettings.fromConfig(ConfigFactory.load()).password()).toCharArray();
+    return (password != null
+            ? password
+            : fromEnvironment != null
+                ? fromEnvironment
+                : PkiSettings.fromConfig(ConfigFactory.load()).password())
+        .toCharArray();
   }
 
   CertificateAuthority open() {
@@ -53,18 +71,23 @@ public final class PkiCommand {
   }
 
   static String issuedLine(CertificateAuthority ca, CertificateAuthority.Issued issued) {
-    return "wrote " + ca.layout().directory().resolve(issued.file()) + ": "
-        + issued.kind().name().toLowerCase(Locale.ROOT) + " " + issued.name() + ", serial "
-        + issued.serialHex() + ", valid until " + issued.notAfter();
+    return "wrote "
+        + ca.layout().directory().resolve(issued.file())
+        + ": "
+        + issued.kind().name().toLowerCase(Locale.ROOT)
+        + " "
+        + issued.name()
+        + ", serial "
+        + issued.serialHex()
+        + ", valid until "
+        + issued.notAfter();
   }
 
   /** Runs a subcommand, turning the CA's refusals into a message and exit status 1. */
   abstract static class Sub implements Callable<Integer> {
-    @ParentCommand
-    PkiCommand pki;
+    @ParentCommand PkiCommand pki;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -83,34 +106,53 @@ public final class PkiCommand {
     abstract void run(PrintWriter out);
   }
 
-  @Command(name = "init", mixinStandardHelpOptions = true,
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
       description = "Create the CA, an empty revocation list and the broker's certificate.")
   static final class Init extends Sub {
-    @Option(names = "--name", defaultValue = "Peyvand development CA",
+    @Option(
+        names = "--name",
+        defaultValue = "Peyvand development CA",
         description = "The CA's common name (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--broker-dns", split = ",", defaultValue = "localhost",
+    @Option(
+        names = "--broker-dns",
+        split = ",",
+        defaultValue = "localhost",
         description = "DNS names of the broker's certificate (default: ${DEFAULT-VALUE}).")
     List<String> dns;
 
-    @Option(names = "--broker-ip", split = ",", defaultValue = "127.0.0.1,::1",
+    @Option(
+        names = "--broker-ip",
+        split = ",",
+        defaultValue = "127.0.0.1,::1",
         description = "IP addresses of the broker's certificate (default: ${DEFAULT-VALUE}).")
     List<String> ips;
 
     @Override
     void run(PrintWriter out) {
       PkiLayout layout = pki.layout();
-      CertificateAuthority ca = CertificateAuthority.init(layout, pki.password(), name,
-          Clock.systemUTC());
-      out.println("wrote " + layout.caKeyStore() + " and " + layout.caCertificate() + ": CA "
-          + name + ", serial " + ca.certificate().getSerialNumber().toString(16));
+      CertificateAuthority ca =
+          CertificateAuthority.init(layout, pki.password(), name, Clock.systemUTC());
+      out.println(
+          "wrote "
+              + layout.caKeyStore()
+              + " and "
+              + layout.caCertificate()
+              + ": CA "
+              + name
+              + ", serial "
+              + ca.certificate().getSerialNumber().toString(16));
       out.println("wrote " + layout.crl() + ": revocation list, nothing revoked");
       out.println(issuedLine(ca, ca.issueBroker(new Certificates.Server(dns, ips), false)));
     }
   }
 
-  @Command(name = "issue-platform", mixinStandardHelpOptions = true,
+  @Command(
+      name = "issue-platform",
+      mixinStandardHelpOptions = true,
       description = "Issue a platform adapter's key and certificate (platforms/<id>.p12).")
   static final class IssuePlatform extends Sub {
     @Parameters(paramLabel = "PLATFORM", description = "The platform id, e.g. bale.")
@@ -126,7 +168,9 @@ public final class PkiCommand {
     }
   }
 
-  @Command(name = "issue-admin", mixinStandardHelpOptions = true,
+  @Command(
+      name = "issue-admin",
+      mixinStandardHelpOptions = true,
       description = "Issue an administrator's key and certificate (admins/<name>.p12).")
   static final class IssueAdmin extends Sub {
     @Parameters(paramLabel = "NAME", description = "The administrator's name, e.g. ops.")
@@ -142,15 +186,24 @@ public final class PkiCommand {
     }
   }
 
-  @Command(name = "issue-broker", mixinStandardHelpOptions = true,
-      description = "Issue the broker's server certificate again (broker.p12), e.g. for other"
-          + " host names.")
+  @Command(
+      name = "issue-broker",
+      mixinStandardHelpOptions = true,
+      description =
+          "Issue the broker's server certificate again (broker.p12), e.g. for other"
+              + " host names.")
   static final class IssueBroker extends Sub {
-    @Option(names = "--dns", split = ",", defaultValue = "localhost",
+    @Option(
+        names = "--dns",
+        split = ",",
+        defaultValue = "localhost",
         description = "DNS names (default: ${DEFAULT-VALUE}).")
     List<String> dns;
 
-    @Option(names = "--ip", split = ",", defaultValue = "127.0.0.1,::1",
+    @Option(
+        names = "--ip",
+        split = ",",
+        defaultValue = "127.0.0.1,::1",
         description = "IP addresses (default: ${DEFAULT-VALUE}).")
     List<String> ips;
 
@@ -161,10 +214,14 @@ public final class PkiCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
-      description = {"Revoke a certificate by serial and write the revocation list again.",
-          "A running broker reads it within peyvand.tls.crl-reload-interval: the certificate's"
-              + " handshakes are refused and its sessions closed."})
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Revoke a certificate by serial and write the revocation list again.",
+        "A running broker reads it within peyvand.tls.crl-reload-interval: the certificate's"
+            + " handshakes are refused and its sessions closed."
+      })
   static final class Revoke extends Sub {
     @Parameters(paramLabel = "SERIAL", description = "The serial, hexadecimal, as list prints it.")
     String serial;
@@ -179,14 +236,22 @@ public final class PkiCommand {
       }
       CertificateAuthority ca = pki.open();
       CertificateAuthority.Issued revoked = ca.revoke(value);
-      out.println("revoked " + revoked.kind().name().toLowerCase(Locale.ROOT) + " "
-          + revoked.name() + " (serial " + revoked.serialHex() + ") at "
-          + revoked.revokedAt().orElseThrow());
+      out.println(
+          "revoked "
+              + revoked.kind().name().toLowerCase(Locale.ROOT)
+              + " "
+              + revoked.name()
+              + " (serial "
+              + revoked.serialHex()
+              + ") at "
+              + revoked.revokedAt().orElseThrow());
       out.println("wrote " + ca.layout().crl());
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "List the certificates the CA issued, with their state.")
   static final class ListIssued extends Sub {
     @Override
@@ -195,10 +260,16 @@ public final class PkiCommand {
       Instant now = Clock.systemUTC().instant();
       out.printf("%-34s %-8s %-24s %-10s %s%n", "SERIAL", "KIND", "NAME", "STATE", "FILE");
       for (CertificateAuthority.Issued issued : ca.issued()) {
-        String state = issued.revokedAt().isPresent() ? "revoked"
-            : issued.notAfter().isBefore(now) ? "expired" : "valid";
-        out.printf("%-34s %-8s %-24s %-10s %s%n", issued.serialHex(),
-            issued.kind().name().toLowerCase(Locale.ROOT), issued.name(), state,
+        String state =
+            issued.revokedAt().isPresent()
+                ? "revoked"
+                : issued.notAfter().isBefore(now) ? "expired" : "valid";
+        out.printf(
+            "%-34s %-8s %-24s %-10s %s%n",
+            issued.serialHex(),
+            issued.kind().name().toLowerCase(Locale.ROOT),
+            issued.name(),
+            state,
             ca.layout().directory().resolve(issued.file()));
       }
     }

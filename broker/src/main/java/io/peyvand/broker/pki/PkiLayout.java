@@ -54,16 +54,16 @@ public record PkiLayout(Path directory) {
   static void write(Path file, byte[] bytes, boolean secret) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(),
-          "." + file.getFileName(), ".tmp");
+      Path temporary =
+          Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
       try {
         if (secret) {
           setOwnerOnly(temporary);
         }
         Files.write(temporary, bytes);
         try {
-          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
         }

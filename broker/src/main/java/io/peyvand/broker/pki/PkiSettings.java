@@ -13,7 +13,9 @@ import java.nio.file.Path;
 public record PkiSettings(Path directory, String password, boolean createForDev) {
   public static PkiSettings fromConfig(Config config) {
     Config pki = config.getConfig("peyvand.pki");
-    return new PkiSettings(Path.of(pki.getString("directory")), pki.getString("password"),
+    return new PkiSettings(
+        Path.of(pki.getString("directory")),
+        pki.getString("password"),
         pki.getBoolean("create-for-dev"));
   }
 
@@ -23,7 +25,10 @@ public record PkiSettings(Path directory, String password, boolean createForDev)
 
   @Override
   public String toString() {
-    return "PkiSettings[directory=" + directory + ", password=***, createForDev=" + createForDev
+    return "PkiSettings[directory="
+        + directory
+        + ", password=***, createForDev="
+        + createForDev
         + "]";
   }
 }

@@ -1,9 +1,9 @@
 package io.peyvand.broker.platform;
 
 import io.peyvand.broker.entity.Asks;
+import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
-import io.peyvand.broker.entity.ClusterMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,22 +28,22 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 /**
  * A platform admitted to the interconnect (a messenger such as Bale or Eitaa), one entity per
  * platform id in Cluster Sharding. It owns the platform's registration (display name, when it was
- * admitted), what it can honour when receiving (capabilities) and whether its users who never
- * chose accept cross-platform messages (opted out until the platform says otherwise), and the
- * limits the operator set for it (its {@link Quota}).
- * Registration and configuration are idempotent: repeating them with the same values changes
- * nothing. Replies are sent only after the event is persisted.
+ * admitted), what it can honour when receiving (capabilities) and whether its users who never chose
+ * accept cross-platform messages (opted out until the platform says otherwise), and the limits the
+ * operator set for it (its {@link Quota}). Registration and configuration are idempotent: repeating
+ * them with the same values changes nothing. Replies are sent only after the event is persisted.
  */
 public final class Platform
-    extends EventSourcedBehaviorWithEnforcedReplies<Platform.Command, Platform.Event, Platform.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        Platform.Command, Platform.Event, Platform.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Platform");
 
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        context -> create(context.getEntityId(), Clock.systemUTC())));
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), Clock.systemUTC())));
   }
 
   /**
@@ -51,24 +51,34 @@ public final class Platform
    * capability and {@code defaultOptedIn}; one registered before keeps what it configured since.
    * Completes with the registration in force (configured, when new). Admission is two commands
    * (Register, then Configure), so a retry after a lost answer, or another node admitting the same
-   * platform at once, can find it registered but never configured: it is configured then too,
-   * else it would keep {@code defaultOptedIn = false} for good (the fault harness saw every message
-   * to two of the four dev platforms refused RECIPIENT_NOT_ACCEPTING after a slow start).
+   * platform at once, can find it registered but never configured: it is configured then too, else
+   * it would keep {@code defaultOptedIn = false} for good (the fault harness saw every message to
+   * two of the four dev platforms refused RECIPIENT_NOT_ACCEPTING after a slow start).
    */
-  public static CompletionStage<Registration> admit(ActorSystem<?> system, String platformId,
-      String displayName, boolean defaultOptedIn, Duration askTimeout) {
-    EntityRef<Command> platform =
-        ClusterSharding.get(system).entityRefFor(ENTITY_KEY, platformId);
+  public static CompletionStage<Registration> admit(
+      ActorSystem<?> system,
+      String platformId,
+      String displayName,
+      boolean defaultOptedIn,
+      Duration askTimeout) {
+    EntityRef<Command> platform = ClusterSharding.get(system).entityRefFor(ENTITY_KEY, platformId);
     Asks asks = Asks.get(system);
-    return asks.<Command, Registration>ask(platform,
-            replyTo -> new Register(displayName, replyTo), askTimeout)
-        .thenCompose(registration -> !needsConfiguration(registration)
-            ? CompletableFuture.completedFuture(registration)
-            : asks.<Command, Lookup>ask(platform,
-                    replyTo -> new Configure(Capabilities.ALL, defaultOptedIn, replyTo),
-                    askTimeout)
-                .thenApply(lookup -> new Registration(
-                    lookup.info().orElse(registration.info()), registration.created(), true)));
+    return asks.<Command, Registration>ask(
+            platform, replyTo -> new Register(displayName, replyTo), askTimeout)
+        .thenCompose(
+            registration ->
+                !needsConfiguration(registration)
+                    ? CompletableFuture.completedFuture(registration)
+                    : asks.<Command, Lookup>ask(
+                            platform,
+                            replyTo -> new Configure(Capabilities.ALL, defaultOptedIn, replyTo),
+                            askTimeout)
+                        .thenApply(
+                            lookup ->
+                                new Registration(
+                                    lookup.info().orElse(registration.info()),
+                                    registration.created(),
+                                    true)));
   }
 
   /** Whether {@link #admit} must still declare capabilities and the consent default. */
@@ -96,8 +106,9 @@ public final class Platform
   }
 
   /** Declare capabilities and the consent default of a registered platform. */
-  public record Configure(Capabilities capabilities, boolean defaultOptedIn,
-      ActorRef<Lookup> replyTo) implements Command, ClusterMessage {}
+  public record Configure(
+      Capabilities capabilities, boolean defaultOptedIn, ActorRef<Lookup> replyTo)
+      implements Command, ClusterMessage {}
 
   /** Set the limits of a registered platform (the operator's); 0 fields are the defaults. */
   public record SetQuota(Quota quota, ActorRef<Lookup> replyTo)
@@ -109,11 +120,20 @@ public final class Platform
   // Replies
 
   /** A platform as registered; {@code quota} as the operator set it (0 fields: defaults). */
-  public record Info(String platformId, String displayName, Instant registeredAt,
-      Capabilities capabilities, boolean defaultOptedIn, Quota quota) {
+  public record Info(
+      String platformId,
+      String displayName,
+      Instant registeredAt,
+      Capabilities capabilities,
+      boolean defaultOptedIn,
+      Quota quota) {
     /** A platform on the broker's default limits. */
-    public Info(String platformId, String displayName, Instant registeredAt,
-        Capabilities capabilities, boolean defaultOptedIn) {
+    public Info(
+        String platformId,
+        String displayName,
+        Instant registeredAt,
+        Capabilities capabilities,
+        boolean defaultOptedIn) {
       this(platformId, displayName, registeredAt, capabilities, defaultOptedIn, Quota.DEFAULTS);
     }
 
@@ -122,8 +142,8 @@ public final class Platform
     }
 
     Info withQuota(Quota newQuota) {
-      return new Info(platformId, displayName, registeredAt, capabilities, defaultOptedIn,
-          newQuota);
+      return new Info(
+          platformId, displayName, registeredAt, capabilities, defaultOptedIn, newQuota);
     }
   }
 
@@ -164,18 +184,35 @@ public final class Platform
 
     public State apply(Event event) {
       if (event instanceof PlatformRegistered registered) {
-        return new State(Optional.of(new Info(registered.platformId(), registered.displayName(),
-            registered.registeredAt(), Capabilities.ALL, false)), false);
+        return new State(
+            Optional.of(
+                new Info(
+                    registered.platformId(),
+                    registered.displayName(),
+                    registered.registeredAt(),
+                    Capabilities.ALL,
+                    false)),
+            false);
       }
-      Info current = info.orElseThrow(() -> new IllegalStateException(
-          event.getClass().getSimpleName() + " before PlatformRegistered"));
+      Info current =
+          info.orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      event.getClass().getSimpleName() + " before PlatformRegistered"));
       if (event instanceof PlatformRenamed renamed) {
         return new State(Optional.of(current.withName(renamed.displayName())), configured);
       }
       if (event instanceof PlatformConfigured configured) {
-        return new State(Optional.of(new Info(current.platformId(), current.displayName(),
-            current.registeredAt(), configured.capabilities(), configured.defaultOptedIn(),
-            current.quota())), true);
+        return new State(
+            Optional.of(
+                new Info(
+                    current.platformId(),
+                    current.displayName(),
+                    current.registeredAt(),
+                    configured.capabilities(),
+                    configured.defaultOptedIn(),
+                    current.quota())),
+            true);
       }
       if (event instanceof PlatformQuotaSet quotaSet) {
         return new State(Optional.of(current.withQuota(quotaSet.quota())), configured);
@@ -188,7 +225,8 @@ public final class Platform
   private final Clock clock;
 
   private Platform(String platformId, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), platformId),
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), platformId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.platformId = platformId;
     this.clock = clock;
@@ -201,29 +239,37 @@ public final class Platform
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(Configure.class, this::onConfigure)
         .onCommand(SetQuota.class, this::onSetQuota)
-        .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), new Lookup(state.info())))
+        .onCommand(
+            Get.class, (state, get) -> Effect().reply(get.replyTo(), new Lookup(state.info())))
         .build();
   }
 
   private ReplyEffect<Event, State> onRegister(State state, Register register) {
     if (state.info().isEmpty()) {
       return Effect()
-          .persist(new PlatformRegistered(platformId, register.displayName(),
-              clock.instant().truncatedTo(ChronoUnit.MILLIS)))
-          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), true,
-              s.configured()));
+          .persist(
+              new PlatformRegistered(
+                  platformId,
+                  register.displayName(),
+                  clock.instant().truncatedTo(ChronoUnit.MILLIS)))
+          .thenReply(
+              register.replyTo(),
+              s -> new Registration(s.info().orElseThrow(), true, s.configured()));
     }
     if (!state.info().get().displayName().equals(register.displayName())) {
-      return Effect().persist(new PlatformRenamed(register.displayName()))
-          .thenReply(register.replyTo(), s -> new Registration(s.info().orElseThrow(), false,
-              s.configured()));
+      return Effect()
+          .persist(new PlatformRenamed(register.displayName()))
+          .thenReply(
+              register.replyTo(),
+              s -> new Registration(s.info().orElseThrow(), false, s.configured()));
     }
-    return Effect().reply(register.replyTo(), new Registration(state.info().get(), false,
-        state.configured()));
+    return Effect()
+        .reply(register.replyTo(), new Registration(state.info().get(), false, state.configured()));
   }
 
   private ReplyEffect<Event, State> onConfigure(State state, Configure configure) {
@@ -244,7 +290,8 @@ public final class Platform
     if (state.info().isEmpty() || state.info().get().quota().equals(set.quota())) {
       return Effect().reply(set.replyTo(), new Lookup(state.info()));
     }
-    return Effect().persist(new PlatformQuotaSet(set.quota()))
+    return Effect()
+        .persist(new PlatformQuotaSet(set.quota()))
         .thenReply(set.replyTo(), s -> new Lookup(s.info()));
   }
 

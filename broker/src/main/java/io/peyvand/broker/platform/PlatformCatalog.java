@@ -14,12 +14,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * A node-local, short-lived cache of platform registrations, read on every submission. A change
- * made through this node is seen at once; one made through another node within {@code ttl}.
- * Each registered platform it learns of is handed to {@code onRegistered} once (the broker has
- * every node watch that platform's sessions).
+ * made through this node is seen at once; one made through another node within {@code ttl}. Each
+ * registered platform it learns of is handed to {@code onRegistered} once (the broker has every
+ * node watch that platform's sessions).
  *
- * <p>When a registration cannot be read (its Platform entity is on a node that is unreachable,
- * or moving), the copy already held is used rather than failing every submission to and from the
+ * <p>When a registration cannot be read (its Platform entity is on a node that is unreachable, or
+ * moving), the copy already held is used rather than failing every submission to and from the
  * platform for the ask timeout: it is marked stale, served at once, and read again in the
  * background, one read at a time, until a read succeeds (FAULTS.md, finding 10). A platform never
  * read yet cannot be served: its lookup fails.
@@ -38,12 +38,14 @@ public final class PlatformCatalog {
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
   public PlatformCatalog(ActorSystem<?> system, Duration ttl, Duration askTimeout) {
-    this(system, ttl, askTimeout, platformId -> { });
+    this(system, ttl, askTimeout, platformId -> {});
   }
 
-  /** @param onRegistered called once per registered platform this catalog learns of */
-  public PlatformCatalog(ActorSystem<?> system, Duration ttl, Duration askTimeout,
-      Consumer<String> onRegistered) {
+  /**
+   * @param onRegistered called once per registered platform this catalog learns of
+   */
+  public PlatformCatalog(
+      ActorSystem<?> system, Duration ttl, Duration askTimeout, Consumer<String> onRegistered) {
     this.system = system;
     this.ttl = ttl;
     this.askTimeout = askTimeout;
@@ -67,8 +69,8 @@ public final class PlatformCatalog {
   }
 
   /**
-   * Reads the registration from its entity, one read per platform at a time; on failure answers
-   * the copy held, marked stale, or fails when there is none.
+   * Reads the registration from its entity, one read per platform at a time; on failure answers the
+   * copy held, marked stale, or fails when there is none.
    */
   private CompletionStage<Optional<Platform.Info>> read(String platformId) {
     CompletableFuture<Optional<Platform.Info>> mine = new CompletableFuture<>();
@@ -76,25 +78,28 @@ public final class PlatformCatalog {
     if (running != null) {
       return running;
     }
-    Asks.get(system).<Platform.Command, Platform.Lookup>ask(
+    Asks.get(system)
+        .<Platform.Command, Platform.Lookup>ask(
             ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
-            Platform.Get::new, askTimeout)
-        .whenComplete((lookup, error) -> {
-          reading.remove(platformId, mine);
-          if (error == null) {
-            cache.put(platformId, new Entry(lookup.info(), System.nanoTime(), false));
-            lookup.info().ifPresent(info -> learned(info.platformId()));
-            mine.complete(lookup.info());
-            return;
-          }
-          Entry held = cache.get(platformId);
-          if (held == null) {
-            mine.completeExceptionally(error);
-            return;
-          }
-          cache.put(platformId, new Entry(held.info(), held.fetchedAtNanos(), true));
-          mine.complete(held.info());
-        });
+            Platform.Get::new,
+            askTimeout)
+        .whenComplete(
+            (lookup, error) -> {
+              reading.remove(platformId, mine);
+              if (error == null) {
+                cache.put(platformId, new Entry(lookup.info(), System.nanoTime(), false));
+                lookup.info().ifPresent(info -> learned(info.platformId()));
+                mine.complete(lookup.info());
+                return;
+              }
+              Entry held = cache.get(platformId);
+              if (held == null) {
+                mine.completeExceptionally(error);
+                return;
+              }
+              cache.put(platformId, new Entry(held.info(), held.fetchedAtNanos(), true));
+              mine.complete(held.info());
+            });
     return mine;
   }
 

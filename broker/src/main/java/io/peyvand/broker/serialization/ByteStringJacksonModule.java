@@ -13,26 +13,30 @@ import java.io.IOException;
 /**
  * Lets {@link ClusterMessage}s carry protobuf {@link ByteString}s (media hashes, ciphertexts of
  * {@code Content}) as CBOR byte strings, without a copy into a {@code byte[]} field of the domain
- * records. Registered with Pekko's Jackson serializer in reference.conf
- * ({@code pekko.serialization.jackson.jackson-modules}).
+ * records. Registered with Pekko's Jackson serializer in reference.conf ({@code
+ * pekko.serialization.jackson.jackson-modules}).
  */
 public final class ByteStringJacksonModule extends SimpleModule {
 
   public ByteStringJacksonModule() {
     super("peyvand-bytestring");
-    addSerializer(ByteString.class, new StdSerializer<>(ByteString.class) {
-      @Override
-      public void serialize(ByteString value, JsonGenerator out, SerializerProvider provider)
-          throws IOException {
-        out.writeBinary(value.toByteArray());
-      }
-    });
-    addDeserializer(ByteString.class, new StdDeserializer<>(ByteString.class) {
-      @Override
-      public ByteString deserialize(JsonParser in, DeserializationContext context)
-          throws IOException {
-        return ByteString.copyFrom(in.getBinaryValue());
-      }
-    });
+    addSerializer(
+        ByteString.class,
+        new StdSerializer<>(ByteString.class) {
+          @Override
+          public void serialize(ByteString value, JsonGenerator out, SerializerProvider provider)
+              throws IOException {
+            out.writeBinary(value.toByteArray());
+          }
+        });
+    addDeserializer(
+        ByteString.class,
+        new StdDeserializer<>(ByteString.class) {
+          @Override
+          public ByteString deserialize(JsonParser in, DeserializationContext context)
+              throws IOException {
+            return ByteString.copyFrom(in.getBinaryValue());
+          }
+        });
   }
 }

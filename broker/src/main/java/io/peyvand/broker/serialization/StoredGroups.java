@@ -50,8 +50,8 @@ final class StoredGroups {
   }
 
   static StoredMemberChange change(Membership.Change change) {
-    StoredMemberChange.Builder b = StoredMemberChange.newBuilder()
-        .setUser(StoredModel.address(change.user()));
+    StoredMemberChange.Builder b =
+        StoredMemberChange.newBuilder().setUser(StoredModel.address(change.user()));
     if (change instanceof Membership.Added added) {
       b.setOp(StoredMemberChange.Op.ADDED).setRole(role(added.role()));
     } else if (change instanceof Membership.Removed) {
@@ -76,14 +76,16 @@ final class StoredGroups {
   }
 
   static StoredBucketCount count(BucketCount count) {
-    return StoredBucketCount.newBuilder().setPlatformId(count.platformId())
-        .setBucket(count.bucket()).setBucketSequence(count.bucketSequence())
-        .setTotal(count.total()).build();
+    return StoredBucketCount.newBuilder()
+        .setPlatformId(count.platformId())
+        .setBucket(count.bucket())
+        .setBucketSequence(count.bucketSequence())
+        .setTotal(count.total())
+        .build();
   }
 
   static BucketCount count(StoredBucketCount c) {
-    return new BucketCount(c.getPlatformId(), c.getBucket(), c.getBucketSequence(),
-        c.getTotal());
+    return new BucketCount(c.getPlatformId(), c.getBucket(), c.getBucketSequence(), c.getTotal());
   }
 
   /** The channel's counts for its snapshot: the latest count of each bucket. */
@@ -94,7 +96,6 @@ final class StoredGroups {
   }
 
   public static SubscriberCounts counts(StoredSubscriberCounts stored) {
-    return SubscriberCounts.of(stored.getBucketsList().stream().map(StoredGroups::count)
-        .toList());
+    return SubscriberCounts.of(stored.getBucketsList().stream().map(StoredGroups::count).toList());
   }
 }

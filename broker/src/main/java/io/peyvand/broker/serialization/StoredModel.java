@@ -2,18 +2,18 @@ package io.peyvand.broker.serialization;
 
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
-import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.model.Status;
 import io.peyvand.persistence.stored.v1.StoredAddress;
 import io.peyvand.persistence.stored.v1.StoredCapabilities;
-import io.peyvand.persistence.stored.v1.StoredQuota;
 import io.peyvand.persistence.stored.v1.StoredDelete;
 import io.peyvand.persistence.stored.v1.StoredEdit;
 import io.peyvand.persistence.stored.v1.StoredEncrypted;
 import io.peyvand.persistence.stored.v1.StoredMedia;
 import io.peyvand.persistence.stored.v1.StoredMessage;
+import io.peyvand.persistence.stored.v1.StoredQuota;
 import io.peyvand.persistence.stored.v1.StoredReaction;
 import io.peyvand.persistence.stored.v1.StoredStatus;
 import io.peyvand.persistence.stored.v1.StoredText;
@@ -31,29 +31,38 @@ final class StoredModel {
   }
 
   static StoredMessage message(Message m) {
-    StoredMessage.Builder b = StoredMessage.newBuilder()
-        .setMessageId(m.messageId())
-        .setSender(address(m.sender()))
-        .setRecipient(address(m.recipient()))
-        .setClientTimestampMs(m.clientTimestampMs())
-        .setReplyToMessageId(m.replyToMessageId());
+    StoredMessage.Builder b =
+        StoredMessage.newBuilder()
+            .setMessageId(m.messageId())
+            .setSender(address(m.sender()))
+            .setRecipient(address(m.recipient()))
+            .setClientTimestampMs(m.clientTimestampMs())
+            .setReplyToMessageId(m.replyToMessageId());
     Content c = m.content();
     if (c instanceof Content.Text t) {
       b.setText(StoredText.newBuilder().setBody(t.body()));
     } else if (c instanceof Content.Edit e) {
-      b.setEdit(StoredEdit.newBuilder().setTargetMessageId(e.targetMessageId())
-          .setNewBody(e.newBody()));
+      b.setEdit(
+          StoredEdit.newBuilder().setTargetMessageId(e.targetMessageId()).setNewBody(e.newBody()));
     } else if (c instanceof Content.Delete d) {
       b.setDelete(StoredDelete.newBuilder().setTargetMessageId(d.targetMessageId()));
     } else if (c instanceof Content.Reaction r) {
-      b.setReaction(StoredReaction.newBuilder().setTargetMessageId(r.targetMessageId())
-          .setEmoji(r.emoji()).setRemove(r.remove()));
+      b.setReaction(
+          StoredReaction.newBuilder()
+              .setTargetMessageId(r.targetMessageId())
+              .setEmoji(r.emoji())
+              .setRemove(r.remove()));
     } else if (c instanceof Content.Media md) {
-      b.setMedia(StoredMedia.newBuilder().setUrl(md.url()).setMimeType(md.mimeType())
-          .setSizeBytes(md.sizeBytes()).setSha256(md.sha256()).setCaption(md.caption()));
+      b.setMedia(
+          StoredMedia.newBuilder()
+              .setUrl(md.url())
+              .setMimeType(md.mimeType())
+              .setSizeBytes(md.sizeBytes())
+              .setSha256(md.sha256())
+              .setCaption(md.caption()));
     } else if (c instanceof Content.Encrypted en) {
-      b.setEncrypted(StoredEncrypted.newBuilder().setScheme(en.scheme())
-          .setCiphertext(en.ciphertext()));
+      b.setEncrypted(
+          StoredEncrypted.newBuilder().setScheme(en.scheme()).setCiphertext(en.ciphertext()));
     } else {
       throw new IllegalArgumentException("no stored form for content " + c);
     }
@@ -61,8 +70,13 @@ final class StoredModel {
   }
 
   static Message message(StoredMessage m) {
-    return new Message(m.getMessageId(), address(m.getSender()), address(m.getRecipient()),
-        m.getClientTimestampMs(), m.getReplyToMessageId(), content(m));
+    return new Message(
+        m.getMessageId(),
+        address(m.getSender()),
+        address(m.getRecipient()),
+        m.getClientTimestampMs(),
+        m.getReplyToMessageId(),
+        content(m));
   }
 
   private static Content content(StoredMessage m) {
@@ -70,14 +84,23 @@ final class StoredModel {
       case TEXT -> new Content.Text(m.getText().getBody());
       case EDIT -> new Content.Edit(m.getEdit().getTargetMessageId(), m.getEdit().getNewBody());
       case DELETE -> new Content.Delete(m.getDelete().getTargetMessageId());
-      case REACTION -> new Content.Reaction(m.getReaction().getTargetMessageId(),
-          m.getReaction().getEmoji(), m.getReaction().getRemove());
-      case MEDIA -> new Content.Media(m.getMedia().getUrl(), m.getMedia().getMimeType(),
-          m.getMedia().getSizeBytes(), m.getMedia().getSha256(), m.getMedia().getCaption());
-      case ENCRYPTED -> new Content.Encrypted(m.getEncrypted().getScheme(),
-          m.getEncrypted().getCiphertext());
-      case CONTENT_NOT_SET -> throw new IllegalArgumentException(
-          "stored message " + m.getMessageId() + " has no content");
+      case REACTION ->
+          new Content.Reaction(
+              m.getReaction().getTargetMessageId(),
+              m.getReaction().getEmoji(),
+              m.getReaction().getRemove());
+      case MEDIA ->
+          new Content.Media(
+              m.getMedia().getUrl(),
+              m.getMedia().getMimeType(),
+              m.getMedia().getSizeBytes(),
+              m.getMedia().getSha256(),
+              m.getMedia().getCaption());
+      case ENCRYPTED ->
+          new Content.Encrypted(m.getEncrypted().getScheme(), m.getEncrypted().getCiphertext());
+      case CONTENT_NOT_SET ->
+          throw new IllegalArgumentException(
+              "stored message " + m.getMessageId() + " has no content");
     };
   }
 
@@ -126,8 +149,13 @@ final class StoredModel {
   }
 
   static Status status(StoredStatus s) {
-    return new Status(s.getMessageId(), address(s.getRecipient()), kind(s.getKind()),
-        failure(s.getFailure()), s.getRecipientSequence(), s.getAtMs());
+    return new Status(
+        s.getMessageId(),
+        address(s.getRecipient()),
+        kind(s.getKind()),
+        failure(s.getFailure()),
+        s.getRecipientSequence(),
+        s.getAtMs());
   }
 
   static StoredCapabilities capabilities(Capabilities c) {
@@ -148,9 +176,18 @@ final class StoredModel {
   }
 
   static Capabilities capabilities(StoredCapabilities c) {
-    return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(),
-        c.getEdits(), c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
-        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists(),
+    return new Capabilities(
+        c.getMaxTextBytes(),
+        c.getMedia(),
+        c.getMaxMediaBytes(),
+        c.getEdits(),
+        c.getEditWindowSeconds(),
+        c.getDeletes(),
+        c.getReactions(),
+        c.getReplies(),
+        c.getReadReceipts(),
+        c.getEncryptionSchemesList(),
+        c.getGroupMemberLists(),
         c.getStatusesByRecipient());
   }
 
@@ -165,7 +202,11 @@ final class StoredModel {
   }
 
   static Quota quota(StoredQuota q) {
-    return new Quota(q.getSubmitsPerSecond(), q.getSubmitBurst(), q.getUserSubmitsPerSecond(),
-        q.getUserSubmitBurst(), q.getSessionsPerNode());
+    return new Quota(
+        q.getSubmitsPerSecond(),
+        q.getSubmitBurst(),
+        q.getUserSubmitsPerSecond(),
+        q.getUserSubmitBurst(),
+        q.getSessionsPerNode());
   }
 }

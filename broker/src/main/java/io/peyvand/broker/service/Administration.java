@@ -2,10 +2,10 @@ package io.peyvand.broker.service;
 
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
-import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
+import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.protocol.Addresses;
@@ -14,8 +14,8 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.PlatformQuota;
-import io.peyvand.protocol.v1.RevokedCertificate;
 import io.peyvand.protocol.v1.Revocations;
+import io.peyvand.protocol.v1.RevokedCertificate;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,19 +34,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's operations (the Admin service) in protocol terms, for any transport: register a
  * platform, set its quota, revoke a certificate, and read them back. The caller has already been
- * checked to be an administrator ({@link Peer#mayAdminister}); {@code admin} names it. Every
- * change is written to the audit log (logger {@code peyvand.audit}: who, what, outcome; the log
- * line carries the time); every refusal is also a security event.
+ * checked to be an administrator ({@link Peer#mayAdminister}); {@code admin} names it. Every change
+ * is written to the audit log (logger {@code peyvand.audit}: who, what, outcome; the log line
+ * carries the time); every refusal is also a security event.
  *
- * <p>Revocations are applied to this node's {@link RevocationList} at once and its sessions of
- * the revoked certificate closed; other nodes apply them on their next poll
- * ({@link #applyRevocations}).
+ * <p>Revocations are applied to this node's {@link RevocationList} at once and its sessions of the
+ * revoked certificate closed; other nodes apply them on their next poll ({@link
+ * #applyRevocations}).
  */
 public final class Administration {
   private static final Logger audit = LoggerFactory.getLogger("peyvand.audit");
   private static final Logger log = LoggerFactory.getLogger(Administration.class);
+
   /** An X.509 serial number is at most 20 octets. */
   private static final Pattern SERIAL = Pattern.compile("[0-9a-fA-F]{1,40}");
+
   static final int MAX_DISPLAY_NAME = 100;
 
   private final ActorSystem<?> system;
@@ -56,8 +58,12 @@ public final class Administration {
   private final SecurityEvents security;
   private final Duration askTimeout;
 
-  public Administration(ActorSystem<?> system, Operations operations,
-      RevocationList revocations, LiveSessions live, SecurityEvents security,
+  public Administration(
+      ActorSystem<?> system,
+      Operations operations,
+      RevocationList revocations,
+      LiveSessions live,
+      SecurityEvents security,
       Duration askTimeout) {
     this.system = system;
     this.operations = operations;
@@ -68,80 +74,117 @@ public final class Administration {
   }
 
   /** Admits a platform, or renames it; a new one gets every capability and the consent default. */
-  public CompletionStage<Either<PlatformInfo>> registerPlatform(String admin, String platformId,
-      String displayName, boolean defaultOptedIn) {
-    Optional<Error> bad = Addresses.validatePlatformId(platformId, "platform_id")
-        .or(() -> displayNameProblem(displayName));
+  public CompletionStage<Either<PlatformInfo>> registerPlatform(
+      String admin, String platformId, String displayName, boolean defaultOptedIn) {
+    Optional<Error> bad =
+        Addresses.validatePlatformId(platformId, "platform_id")
+            .or(() -> displayNameProblem(displayName));
     if (bad.isPresent()) {
       return done(refused(admin, "register-platform " + platformId, bad.get()));
     }
     return Platform.admit(system, platformId, displayName, defaultOptedIn, askTimeout)
-        .thenApply(registration -> {
-          Platform.Info info = registration.info();
-          operations.catalog().update(info);
-          SessionDirectory.get(system).watch(platformId);
-          audit.info("admin={} operation=register-platform platform={} display-name=\"{}\""
-              + " outcome=ok", admin, platformId, displayName);
-          return Either.ok(inForce(info));
-        })
+        .thenApply(
+            registration -> {
+              Platform.Info info = registration.info();
+              operations.catalog().update(info);
+              SessionDirectory.get(system).watch(platformId);
+              audit.info(
+                  "admin={} operation=register-platform platform={} display-name=\"{}\""
+                      + " outcome=ok",
+                  admin,
+                  platformId,
+                  displayName);
+              return Either.ok(inForce(info));
+            })
         .exceptionally(failure -> Either.error(Operations.unavailable(failure)));
   }
 
   /** A platform's registration with the limits in force. */
   public CompletionStage<Either<PlatformInfo>> platform(String platformId) {
-    return operations.platform(platformId)
-        .thenApply(p -> p.isError() ? Either.<PlatformInfo>error(p.error())
-            : Either.ok(inForce(p.value())));
+    return operations
+        .platform(platformId)
+        .thenApply(
+            p ->
+                p.isError()
+                    ? Either.<PlatformInfo>error(p.error())
+                    : Either.ok(inForce(p.value())));
   }
 
   /** Sets a registered platform's quota (0 fields: the broker's defaults). */
-  public CompletionStage<Either<PlatformInfo>> setQuota(String admin, String platformId,
-      PlatformQuota wire) {
+  public CompletionStage<Either<PlatformInfo>> setQuota(
+      String admin, String platformId, PlatformQuota wire) {
     Quota quota;
     try {
       quota = PlatformMapping.quota(wire);
     } catch (IllegalArgumentException e) {
-      return done(refused(admin, "set-quota " + platformId,
-          ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, e.getMessage())));
+      return done(
+          refused(
+              admin,
+              "set-quota " + platformId,
+              ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, e.getMessage())));
     }
-    return operations.platform(platformId).thenCompose(p -> {
-      if (p.isError()) {
-        return done(refused(admin, "set-quota " + platformId, p.error()));
-      }
-      return Asks.get(system).<Platform.Command, Platform.Lookup>ask(
-              ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
-              replyTo -> new Platform.SetQuota(quota, replyTo), askTimeout)
-          .thenApply(lookup -> {
-            Platform.Info info = lookup.info().orElseThrow();
-            operations.catalog().update(info);
-            audit.info("admin={} operation=set-quota platform={} quota={} outcome=ok", admin,
-                platformId, quota);
-            return Either.ok(inForce(info));
-          });
-    }).exceptionally(failure -> Either.error(Operations.unavailable(failure)));
+    return operations
+        .platform(platformId)
+        .thenCompose(
+            p -> {
+              if (p.isError()) {
+                return done(refused(admin, "set-quota " + platformId, p.error()));
+              }
+              return Asks.get(system)
+                  .<Platform.Command, Platform.Lookup>ask(
+                      ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
+                      replyTo -> new Platform.SetQuota(quota, replyTo),
+                      askTimeout)
+                  .thenApply(
+                      lookup -> {
+                        Platform.Info info = lookup.info().orElseThrow();
+                        operations.catalog().update(info);
+                        audit.info(
+                            "admin={} operation=set-quota platform={} quota={} outcome=ok",
+                            admin,
+                            platformId,
+                            quota);
+                        return Either.ok(inForce(info));
+                      });
+            })
+        .exceptionally(failure -> Either.error(Operations.unavailable(failure)));
   }
 
   /** Revokes a certificate by its serial (hexadecimal) for the whole cluster. */
-  public CompletionStage<Either<Revocations>> revoke(String admin, String serialHex,
-      String reason) {
-    Optional<Error> bad = serialProblem(serialHex)
-        .or(() -> reason.length() > CertificateRevocations.MAX_REASON
-            ? Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "reason has at most "
-                + CertificateRevocations.MAX_REASON + " characters (got " + reason.length()
-                + ")"))
-            : Optional.empty());
+  public CompletionStage<Either<Revocations>> revoke(
+      String admin, String serialHex, String reason) {
+    Optional<Error> bad =
+        serialProblem(serialHex)
+            .or(
+                () ->
+                    reason.length() > CertificateRevocations.MAX_REASON
+                        ? Optional.of(
+                            ErrorCodes.error(
+                                ErrorCode.INVALID_ARGUMENT,
+                                "reason has at most "
+                                    + CertificateRevocations.MAX_REASON
+                                    + " characters (got "
+                                    + reason.length()
+                                    + ")"))
+                        : Optional.empty());
     if (bad.isPresent()) {
       return done(refused(admin, "revoke", bad.get()));
     }
     BigInteger serial = new BigInteger(serialHex, 16);
-    return askRevocations(replyTo -> new CertificateRevocations.Revoke(serial, reason, admin,
-            replyTo))
-        .thenApply(listing -> {
-          int closed = applyRevocations(listing);
-          audit.info("admin={} operation=revoke serial={} reason=\"{}\" sessions-closed={}"
-              + " outcome=ok", admin, serial.toString(16), reason, closed);
-          return Either.ok(wire(listing));
-        })
+    return askRevocations(
+            replyTo -> new CertificateRevocations.Revoke(serial, reason, admin, replyTo))
+        .thenApply(
+            listing -> {
+              int closed = applyRevocations(listing);
+              audit.info(
+                  "admin={} operation=revoke serial={} reason=\"{}\" sessions-closed={}"
+                      + " outcome=ok",
+                  admin,
+                  serial.toString(16),
+                  reason,
+                  closed);
+              return Either.ok(wire(listing));
+            })
         .exceptionally(failure -> Either.error(Operations.unavailable(failure)));
   }
 
@@ -153,8 +196,8 @@ public final class Administration {
   }
 
   /**
-   * Reads the cluster's administered revocations and applies them here (called every
-   * {@code crl-reload-interval}); completes with how many sessions were closed.
+   * Reads the cluster's administered revocations and applies them here (called every {@code
+   * crl-reload-interval}); completes with how many sessions were closed.
    */
   public CompletionStage<Integer> pollRevocations() {
     return askRevocations(CertificateRevocations.Get::new).thenApply(this::applyRevocations);
@@ -180,13 +223,17 @@ public final class Administration {
   private Revocations wire(CertificateRevocations.Listing listing) {
     Revocations.Builder out = Revocations.newBuilder();
     for (CertificateRevocations.Revoked r : listing.revoked()) {
-      out.addCertificates(RevokedCertificate.newBuilder().setSerial(r.serial().toString(16))
-          .setReason(r.reason()).setRevokedAtMs(r.at().toEpochMilli()).setRevokedBy(r.by())
-          .setSource("admin"));
+      out.addCertificates(
+          RevokedCertificate.newBuilder()
+              .setSerial(r.serial().toString(16))
+              .setReason(r.reason())
+              .setRevokedAtMs(r.at().toEpochMilli())
+              .setRevokedBy(r.by())
+              .setSource("admin"));
     }
     for (BigInteger serial : new TreeSet<>(revocations.revokedSerials())) {
-      out.addCertificates(RevokedCertificate.newBuilder().setSerial(serial.toString(16))
-          .setSource("crl"));
+      out.addCertificates(
+          RevokedCertificate.newBuilder().setSerial(serial.toString(16)).setSource("crl"));
     }
     return out.build();
   }
@@ -196,8 +243,12 @@ public final class Administration {
   }
 
   private <T> Either<T> refused(String admin, String what, Error error) {
-    audit.info("admin={} operation={} outcome=refused code={} reason={}", admin, what,
-        error.getCode(), error.getMessage());
+    audit.info(
+        "admin={} operation={} outcome=refused code={} reason={}",
+        admin,
+        what,
+        error.getCode(),
+        error.getMessage());
     security.refused(admin, what, error);
     return Either.error(error);
   }
@@ -208,24 +259,35 @@ public final class Administration {
 
   static Optional<Error> displayNameProblem(String name) {
     if (name.isBlank()) {
-      return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT,
-          "display_name is required (e.g. \"Soroush Plus\")"));
+      return Optional.of(
+          ErrorCodes.error(
+              ErrorCode.INVALID_ARGUMENT, "display_name is required (e.g. \"Soroush Plus\")"));
     }
     if (name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME
-        || name.codePoints().anyMatch(c -> Character.isISOControl(c)
-            || Character.getType(c) == Character.FORMAT || Character.getType(c)
-            == Character.SURROGATE)) {
-      return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "display_name has at most "
-          + MAX_DISPLAY_NAME + " characters and no control or invisible characters"));
+        || name.codePoints()
+            .anyMatch(
+                c ->
+                    Character.isISOControl(c)
+                        || Character.getType(c) == Character.FORMAT
+                        || Character.getType(c) == Character.SURROGATE)) {
+      return Optional.of(
+          ErrorCodes.error(
+              ErrorCode.INVALID_ARGUMENT,
+              "display_name has at most "
+                  + MAX_DISPLAY_NAME
+                  + " characters and no control or invisible characters"));
     }
     return Optional.empty();
   }
 
   static Optional<Error> serialProblem(String serialHex) {
     if (!SERIAL.matcher(serialHex).matches() || new BigInteger(serialHex, 16).signum() == 0) {
-      return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, "serial is the"
-          + " certificate's serial number in hexadecimal, 1 to 40 digits, not zero (as"
-          + " `./peyvand pki` and `openssl x509 -serial` print it)"));
+      return Optional.of(
+          ErrorCodes.error(
+              ErrorCode.INVALID_ARGUMENT,
+              "serial is the"
+                  + " certificate's serial number in hexadecimal, 1 to 40 digits, not zero (as"
+                  + " `./peyvand pki` and `openssl x509 -serial` print it)"));
     }
     return Optional.empty();
   }

@@ -23,15 +23,18 @@ public final class CapabilityCheck {
       return textTooLong(c, t.body(), "text");
     }
     if (content instanceof Content.Edit e) {
-      return c.edits() ? textTooLong(c, e.newBody(), "edits")
+      return c.edits()
+          ? textTooLong(c, e.newBody(), "edits")
           : missing("edits", "the recipient's platform does not support edits");
     }
     if (content instanceof Content.Delete) {
-      return c.deletes() ? Optional.empty()
+      return c.deletes()
+          ? Optional.empty()
           : missing("deletes", "the recipient's platform does not support deletes");
     }
     if (content instanceof Content.Reaction) {
-      return c.reactions() ? Optional.empty()
+      return c.reactions()
+          ? Optional.empty()
           : missing("reactions", "the recipient's platform does not support reactions");
     }
     if (content instanceof Content.Media media) {
@@ -39,14 +42,23 @@ public final class CapabilityCheck {
         return missing("media", "the recipient's platform does not accept media");
       }
       if (c.maxMediaBytes() > 0 && media.sizeBytes() > c.maxMediaBytes()) {
-        return missing("media", "the recipient's platform accepts media of at most "
-            + c.maxMediaBytes() + " bytes, this is " + media.sizeBytes());
+        return missing(
+            "media",
+            "the recipient's platform accepts media of at most "
+                + c.maxMediaBytes()
+                + " bytes, this is "
+                + media.sizeBytes());
       }
       return textTooLong(c, media.caption(), "media");
     }
     if (content instanceof Content.Encrypted e && !c.carriesScheme(e.scheme())) {
-      return missing("encryption", "the recipient's platform does not carry encryption scheme '"
-          + e.scheme() + "' (it carries " + c.encryptionSchemes() + ")");
+      return missing(
+          "encryption",
+          "the recipient's platform does not carry encryption scheme '"
+              + e.scheme()
+              + "' (it carries "
+              + c.encryptionSchemes()
+              + ")");
     }
     return Optional.empty();
   }
@@ -54,8 +66,12 @@ public final class CapabilityCheck {
   private static Optional<String> textTooLong(Capabilities c, String text, String capability) {
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (c.maxTextBytes() > 0 && bytes > c.maxTextBytes()) {
-      return missing(capability, "the recipient's platform accepts text of at most "
-          + c.maxTextBytes() + " bytes, this is " + bytes);
+      return missing(
+          capability,
+          "the recipient's platform accepts text of at most "
+              + c.maxTextBytes()
+              + " bytes, this is "
+              + bytes);
     }
     return Optional.empty();
   }

@@ -11,11 +11,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The sessions of this node opened with a client certificate, by certificate, so that a
- * revocation ends them: {@link #closeRevoked} (called after each reload of the revocation list)
- * closes every session whose certificate is revoked now. A session registering with a certificate
- * that is already revoked (revoked between its request and its Hello) is closed at once.
- * Thread-safe.
+ * The sessions of this node opened with a client certificate, by certificate, so that a revocation
+ * ends them: {@link #closeRevoked} (called after each reload of the revocation list) closes every
+ * session whose certificate is revoked now. A session registering with a certificate that is
+ * already revoked (revoked between its request and its Hello) is closed at once. Thread-safe.
  */
 public final class LiveSessions {
   /** How a live session is closed: it sends the error as a closing SessionError and ends. */
@@ -68,8 +67,14 @@ public final class LiveSessions {
     if (entry == null) {
       return false;
     }
-    entry.closer().accept(ErrorCodes.error(ErrorCode.NOT_PERMITTED, "the client certificate "
-        + entry.identity() + " has been revoked: the session is closed"));
+    entry
+        .closer()
+        .accept(
+            ErrorCodes.error(
+                ErrorCode.NOT_PERMITTED,
+                "the client certificate "
+                    + entry.identity()
+                    + " has been revoked: the session is closed"));
     return true;
   }
 }

@@ -4,13 +4,13 @@ import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
-import io.peyvand.broker.model.Quota;
-import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
+import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ErrorCodes;
@@ -65,8 +65,14 @@ public final class Operations {
    * {@code defaultQuota}: the broker's limits where the operator set none for a platform (every
    * field set).
    */
-  public Operations(ActorSystem<?> system, PlatformCatalog catalog, EnvelopeValidator validator,
-      SubmitLimits limits, Quota defaultQuota, SecurityEvents security, Duration askTimeout,
+  public Operations(
+      ActorSystem<?> system,
+      PlatformCatalog catalog,
+      EnvelopeValidator validator,
+      SubmitLimits limits,
+      Quota defaultQuota,
+      SecurityEvents security,
+      Duration askTimeout,
       Clock clock) {
     this.system = system;
     this.limits = limits;
@@ -97,10 +103,20 @@ public final class Operations {
     if (malformed.isPresent()) {
       return CompletableFuture.completedFuture(Either.error(malformed.get()));
     }
-    return recover(catalog.get(platformId).thenApply(info -> info
-        .map(Either::ok)
-        .orElseGet(() -> Either.error(ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM,
-            "platform '" + platformId + "' is not registered with the interconnect")))));
+    return recover(
+        catalog
+            .get(platformId)
+            .thenApply(
+                info ->
+                    info.map(Either::ok)
+                        .orElseGet(
+                            () ->
+                                Either.error(
+                                    ErrorCodes.error(
+                                        ErrorCode.UNKNOWN_PLATFORM,
+                                        "platform '"
+                                            + platformId
+                                            + "' is not registered with the interconnect")))));
   }
 
   /** The limits in force for a platform: its operator quota over the broker's defaults. */
@@ -115,95 +131,143 @@ public final class Operations {
 
   /**
    * Submits an envelope for the acting platform. Never fails: problems are refusals. Counted in
-   * {@link MessageMetrics} (accepted or duplicate, the time to the answer) and refusals in
-   * {@link SecurityEvents}.
+   * {@link MessageMetrics} (accepted or duplicate, the time to the answer) and refusals in {@link
+   * SecurityEvents}.
    */
-  public CompletionStage<SubmitResult> submit(String platformId, long correlationId,
-      Envelope envelope) {
+  public CompletionStage<SubmitResult> submit(
+      String platformId, long correlationId, Envelope envelope) {
     long started = System.nanoTime();
-    MessageMetrics.Kind kind = envelope.hasGroup() ? MessageMetrics.Kind.GROUP
-        : MessageMetrics.Kind.DIRECT;
-    return checkedSubmit(platformId, correlationId, envelope).thenApply(result -> {
-      if (result.hasRefused()) {
-        security.refused(platformId, "submit " + envelope.getMessageId(), result.getRefused());
-        metrics.answered(kind, MessageMetrics.Result.REFUSED, started);
-      } else if (result.hasDuplicate()) {
-        metrics.platform(platformId).duplicate(kind);
-        metrics.answered(kind, MessageMetrics.Result.DUPLICATE, started);
-      } else {
-        metrics.platform(platformId).accepted(kind);
-        metrics.answered(kind, MessageMetrics.Result.ACCEPTED, started);
-      }
-      return result;
-    });
+    MessageMetrics.Kind kind =
+        envelope.hasGroup() ? MessageMetrics.Kind.GROUP : MessageMetrics.Kind.DIRECT;
+    return checkedSubmit(platformId, correlationId, envelope)
+        .thenApply(
+            result -> {
+              if (result.hasRefused()) {
+                security.refused(
+                    platformId, "submit " + envelope.getMessageId(), result.getRefused());
+                metrics.answered(kind, MessageMetrics.Result.REFUSED, started);
+              } else if (result.hasDuplicate()) {
+                metrics.platform(platformId).duplicate(kind);
+                metrics.answered(kind, MessageMetrics.Result.DUPLICATE, started);
+              } else {
+                metrics.platform(platformId).accepted(kind);
+                metrics.answered(kind, MessageMetrics.Result.ACCEPTED, started);
+              }
+              return result;
+            });
   }
 
-  private CompletionStage<SubmitResult> checkedSubmit(String platformId, long correlationId,
-      Envelope envelope) {
-    SubmitResult.Builder result = SubmitResult.newBuilder().setCorrelationId(correlationId)
-        .setMessageId(envelope.getMessageId());
+  private CompletionStage<SubmitResult> checkedSubmit(
+      String platformId, long correlationId, Envelope envelope) {
+    SubmitResult.Builder result =
+        SubmitResult.newBuilder()
+            .setCorrelationId(correlationId)
+            .setMessageId(envelope.getMessageId());
     if (envelope.equals(Envelope.getDefaultInstance())) {
-      return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
-          ErrorCode.INVALID_FRAME, "submit has no envelope")).build());
+      return CompletableFuture.completedFuture(
+          result
+              .setRefused(ErrorCodes.error(ErrorCode.INVALID_FRAME, "submit has no envelope"))
+              .build());
     }
     Optional<Error> invalid = validator.validate(envelope, clock.millis());
     if (invalid.isPresent()) {
       return CompletableFuture.completedFuture(result.setRefused(invalid.get()).build());
     }
     if (!envelope.getSender().getPlatformId().equals(platformId)) {
-      return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
-          ErrorCode.SENDER_NOT_ON_PLATFORM, "sender " + Addresses.format(envelope.getSender())
-              + " is not a user of platform " + platformId + ", which submitted it")).build());
+      return CompletableFuture.completedFuture(
+          result
+              .setRefused(
+                  ErrorCodes.error(
+                      ErrorCode.SENDER_NOT_ON_PLATFORM,
+                      "sender "
+                          + Addresses.format(envelope.getSender())
+                          + " is not a user of platform "
+                          + platformId
+                          + ", which submitted it"))
+              .build());
     }
     Message message = WireMapping.message(envelope);
-    CompletionStage<SubmitResult> answer = platform(platformId)
-        .thenCompose(sender -> {
-          if (sender.isError()) {
-            return CompletableFuture.completedFuture(result.setRefused(sender.error()).build());
-          }
-          OptionalLong wait = limits.tryAcquire(platformId, envelope.getSender().getUserId(),
-              sender.value().quota());
-          if (wait.isPresent()) {
-            return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
-                ErrorCode.RATE_LIMITED, "submission rate limit of platform " + platformId
-                    + " or of sender " + envelope.getSender().getUserId() + " exceeded; retry in "
-                    + wait.getAsLong() + " ms", wait.getAsLong())).build());
-          }
-          return envelope.hasGroup() ? groups.post(result, message)
-              : toMailbox(result, envelope, message,
-                  sender.value().capabilities().statusesByRecipient());
-        });
+    CompletionStage<SubmitResult> answer =
+        platform(platformId)
+            .thenCompose(
+                sender -> {
+                  if (sender.isError()) {
+                    return CompletableFuture.completedFuture(
+                        result.setRefused(sender.error()).build());
+                  }
+                  OptionalLong wait =
+                      limits.tryAcquire(
+                          platformId, envelope.getSender().getUserId(), sender.value().quota());
+                  if (wait.isPresent()) {
+                    return CompletableFuture.completedFuture(
+                        result
+                            .setRefused(
+                                ErrorCodes.error(
+                                    ErrorCode.RATE_LIMITED,
+                                    "submission rate limit of platform "
+                                        + platformId
+                                        + " or of sender "
+                                        + envelope.getSender().getUserId()
+                                        + " exceeded; retry in "
+                                        + wait.getAsLong()
+                                        + " ms",
+                                    wait.getAsLong()))
+                            .build());
+                  }
+                  return envelope.hasGroup()
+                      ? groups.post(result, message)
+                      : toMailbox(
+                          result,
+                          envelope,
+                          message,
+                          sender.value().capabilities().statusesByRecipient());
+                });
     return answer.exceptionally(failure -> result.setRefused(unavailable(failure)).build());
   }
 
-  private CompletionStage<SubmitResult> toMailbox(SubmitResult.Builder result,
-      Envelope envelope, Message message, boolean statusesByRecipient) {
+  private CompletionStage<SubmitResult> toMailbox(
+      SubmitResult.Builder result,
+      Envelope envelope,
+      Message message,
+      boolean statusesByRecipient) {
     return platform(envelope.getRecipient().getPlatformId())
-        .thenCompose(recipientPlatform -> {
-          if (recipientPlatform.isError()) {
-            return CompletableFuture.completedFuture(result.setRefused(recipientPlatform.error())
-                .build());
-          }
-          Capabilities capabilities = recipientPlatform.value().capabilities();
-          Optional<String> missing = CapabilityCheck.missing(capabilities, message);
-          if (missing.isPresent()) {
-            return CompletableFuture.completedFuture(result.setRefused(ErrorCodes.error(
-                ErrorCode.CAPABILITY_NOT_SUPPORTED, missing.get())).build());
-          }
-          UserMailbox.RecipientPolicy policy = new UserMailbox.RecipientPolicy(
-              recipientPlatform.value().defaultOptedIn(), capabilities.editWindowSeconds());
-          return ask(message.recipient(), (ActorRef<UserMailbox.AcceptReply> replyTo) ->
-                  new UserMailbox.Accept(message, policy, replyTo, statusesByRecipient))
-              .thenApply(reply -> {
-                if (reply instanceof UserMailbox.Accepted accepted) {
-                  Accepted a = Accepted.newBuilder().setSequence(accepted.sequence())
-                      .setAcceptedAtMs(accepted.acceptedAtMs()).build();
-                  return accepted.duplicate() ? result.setDuplicate(a).build()
-                      : result.setAccepted(a).build();
-                }
-                return result.setRefused(error((UserMailbox.Refused) reply)).build();
-              });
-        });
+        .thenCompose(
+            recipientPlatform -> {
+              if (recipientPlatform.isError()) {
+                return CompletableFuture.completedFuture(
+                    result.setRefused(recipientPlatform.error()).build());
+              }
+              Capabilities capabilities = recipientPlatform.value().capabilities();
+              Optional<String> missing = CapabilityCheck.missing(capabilities, message);
+              if (missing.isPresent()) {
+                return CompletableFuture.completedFuture(
+                    result
+                        .setRefused(
+                            ErrorCodes.error(ErrorCode.CAPABILITY_NOT_SUPPORTED, missing.get()))
+                        .build());
+              }
+              UserMailbox.RecipientPolicy policy =
+                  new UserMailbox.RecipientPolicy(
+                      recipientPlatform.value().defaultOptedIn(), capabilities.editWindowSeconds());
+              return ask(
+                      message.recipient(),
+                      (ActorRef<UserMailbox.AcceptReply> replyTo) ->
+                          new UserMailbox.Accept(message, policy, replyTo, statusesByRecipient))
+                  .thenApply(
+                      reply -> {
+                        if (reply instanceof UserMailbox.Accepted accepted) {
+                          Accepted a =
+                              Accepted.newBuilder()
+                                  .setSequence(accepted.sequence())
+                                  .setAcceptedAtMs(accepted.acceptedAtMs())
+                                  .build();
+                          return accepted.duplicate()
+                              ? result.setDuplicate(a).build()
+                              : result.setAccepted(a).build();
+                        }
+                        return result.setRefused(error((UserMailbox.Refused) reply)).build();
+                      });
+            });
   }
 
   /** A cumulative acknowledgement from the acting platform; empty when taken. */
@@ -213,23 +277,32 @@ public final class Operations {
       security.refused(platformId, "acknowledge", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
-    return recorded(platformId, "acknowledge", outcome(ack.getMailbox(), replyTo ->
-        new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo)));
+    return recorded(
+        platformId,
+        "acknowledge",
+        outcome(
+            ack.getMailbox(),
+            replyTo -> new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo)));
   }
 
   /**
    * A cumulative acknowledgement of a recipient mailbox's status stream for the acting platform;
    * empty when taken.
    */
-  public CompletionStage<Optional<Error>> acknowledgeStatuses(String platformId,
-      StatusAcknowledge ack) {
+  public CompletionStage<Optional<Error>> acknowledgeStatuses(
+      String platformId, StatusAcknowledge ack) {
     Optional<Error> bad = Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient");
     if (bad.isPresent()) {
       security.refused(platformId, "status-acknowledge", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
-    return recorded(platformId, "status-acknowledge", outcome(ack.getRecipient(), replyTo ->
-        new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo)));
+    return recorded(
+        platformId,
+        "status-acknowledge",
+        outcome(
+            ack.getRecipient(),
+            replyTo ->
+                new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo)));
   }
 
   /** A read receipt from the acting platform; empty when taken. */
@@ -239,16 +312,21 @@ public final class Operations {
       security.refused(platformId, "read-receipt", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
-    return recorded(platformId, "read-receipt", outcome(receipt.getReader(), replyTo ->
-        new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo)));
+    return recorded(
+        platformId,
+        "read-receipt",
+        outcome(
+            receipt.getReader(),
+            replyTo -> new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo)));
   }
 
-  private CompletionStage<Optional<Error>> recorded(String platformId, String what,
-      CompletionStage<Optional<Error>> outcome) {
-    return outcome.thenApply(error -> {
-      error.ifPresent(e -> security.refused(platformId, what, e));
-      return error;
-    });
+  private CompletionStage<Optional<Error>> recorded(
+      String platformId, String what, CompletionStage<Optional<Error>> outcome) {
+    return outcome.thenApply(
+        error -> {
+          error.ifPresent(e -> security.refused(platformId, what, e));
+          return error;
+        });
   }
 
   /** Counts and logs a refused result of {@code what}; passes the result on. */
@@ -259,68 +337,99 @@ public final class Operations {
     return result;
   }
 
-  private CompletionStage<Optional<Error>> outcome(UserAddress mailbox,
-      Function<ActorRef<UserMailbox.Outcome>, UserMailbox.Command> command) {
+  private CompletionStage<Optional<Error>> outcome(
+      UserAddress mailbox, Function<ActorRef<UserMailbox.Outcome>, UserMailbox.Command> command) {
     return this.<UserMailbox.Outcome>ask(WireMapping.address(mailbox), command::apply)
-        .thenApply(outcome -> outcome instanceof UserMailbox.Refused refused
-            ? Optional.of(error(refused)) : Optional.<Error>empty())
+        .thenApply(
+            outcome ->
+                outcome instanceof UserMailbox.Refused refused
+                    ? Optional.of(error(refused))
+                    : Optional.<Error>empty())
         .exceptionally(failure -> Optional.of(unavailable(failure)));
   }
 
   /** A user of the acting platform opts in or out; or blocks or unblocks a sender. */
-  public CompletionStage<Either<ConsentState>> consent(String platformId, UserAddress user,
-      Optional<UserAddress> sender, boolean value) {
-    Optional<Error> bad = Addresses.validate(user, "user")
-        .or(() -> sender.flatMap(s -> Addresses.validate(s, "sender")));
+  public CompletionStage<Either<ConsentState>> consent(
+      String platformId, UserAddress user, Optional<UserAddress> sender, boolean value) {
+    Optional<Error> bad =
+        Addresses.validate(user, "user")
+            .or(() -> sender.flatMap(s -> Addresses.validate(s, "sender")));
     if (bad.isPresent()) {
       return CompletableFuture.completedFuture(Either.error(bad.get()));
     }
     if (!user.getPlatformId().equals(platformId)) {
-      return CompletableFuture.completedFuture(Either.error(ErrorCodes.error(
-          ErrorCode.NOT_PERMITTED, "user " + Addresses.format(user)
-              + " is not a user of platform " + platformId)));
+      return CompletableFuture.completedFuture(
+          Either.error(
+              ErrorCodes.error(
+                  ErrorCode.NOT_PERMITTED,
+                  "user " + Addresses.format(user) + " is not a user of platform " + platformId)));
     }
-    return platform(platformId).thenCompose(p -> {
-      if (p.isError()) {
-        return CompletableFuture.completedFuture(Either.<ConsentState>error(p.error()));
-      }
-      boolean platformDefault = p.value().defaultOptedIn();
-      return this.<UserMailbox.ConsentView>ask(WireMapping.address(user), replyTo ->
-              sender.isPresent()
-                  ? new UserMailbox.SetBlocked(WireMapping.address(sender.get()), value,
-                      platformDefault, replyTo)
-                  : new UserMailbox.SetConsent(value, platformDefault, replyTo))
-          .thenApply(view -> Either.ok(ConsentState.newBuilder().setUser(user)
-              .setOptedIn(view.optedIn()).setByDefault(view.byDefault())
-              .setBlockedSenders(view.blockedSenders()).build()));
-    }).exceptionally(failure -> Either.error(unavailable(failure)));
+    return platform(platformId)
+        .thenCompose(
+            p -> {
+              if (p.isError()) {
+                return CompletableFuture.completedFuture(Either.<ConsentState>error(p.error()));
+              }
+              boolean platformDefault = p.value().defaultOptedIn();
+              return this.<UserMailbox.ConsentView>ask(
+                      WireMapping.address(user),
+                      replyTo ->
+                          sender.isPresent()
+                              ? new UserMailbox.SetBlocked(
+                                  WireMapping.address(sender.get()),
+                                  value,
+                                  platformDefault,
+                                  replyTo)
+                              : new UserMailbox.SetConsent(value, platformDefault, replyTo))
+                  .thenApply(
+                      view ->
+                          Either.ok(
+                              ConsentState.newBuilder()
+                                  .setUser(user)
+                                  .setOptedIn(view.optedIn())
+                                  .setByDefault(view.byDefault())
+                                  .setBlockedSenders(view.blockedSenders())
+                                  .build()));
+            })
+        .exceptionally(failure -> Either.error(unavailable(failure)));
   }
 
   /** The acting platform declares its capabilities and consent default. */
-  public CompletionStage<Either<PlatformInfo>> configure(String platformId,
-      Capabilities capabilities, boolean defaultOptedIn) {
-    return platform(platformId).thenCompose(p -> {
-      if (p.isError()) {
-        return CompletableFuture.completedFuture(Either.<PlatformInfo>error(p.error()));
-      }
-      return asks.<Platform.Command, Platform.Lookup>ask(
-              sharding.entityRefFor(Platform.ENTITY_KEY, platformId),
-              replyTo -> new Platform.Configure(capabilities, defaultOptedIn, replyTo),
-              askTimeout)
-          .thenApply(lookup -> {
-            lookup.info().ifPresent(catalog::update);
-            return lookup.info()
-                .map(info -> Either.ok(PlatformMapping.info(info, Optional.of(quota(info)))))
-                .orElseGet(() -> Either.error(ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM,
-                    "platform '" + platformId + "' is not registered")));
-          });
-    }).exceptionally(failure -> Either.error(unavailable(failure)));
+  public CompletionStage<Either<PlatformInfo>> configure(
+      String platformId, Capabilities capabilities, boolean defaultOptedIn) {
+    return platform(platformId)
+        .thenCompose(
+            p -> {
+              if (p.isError()) {
+                return CompletableFuture.completedFuture(Either.<PlatformInfo>error(p.error()));
+              }
+              return asks.<Platform.Command, Platform.Lookup>ask(
+                      sharding.entityRefFor(Platform.ENTITY_KEY, platformId),
+                      replyTo -> new Platform.Configure(capabilities, defaultOptedIn, replyTo),
+                      askTimeout)
+                  .thenApply(
+                      lookup -> {
+                        lookup.info().ifPresent(catalog::update);
+                        return lookup
+                            .info()
+                            .map(
+                                info ->
+                                    Either.ok(PlatformMapping.info(info, Optional.of(quota(info)))))
+                            .orElseGet(
+                                () ->
+                                    Either.error(
+                                        ErrorCodes.error(
+                                            ErrorCode.UNKNOWN_PLATFORM,
+                                            "platform '" + platformId + "' is not registered")));
+                      });
+            })
+        .exceptionally(failure -> Either.error(unavailable(failure)));
   }
 
-  private <R> CompletionStage<R> ask(Address mailbox,
-      Function<ActorRef<R>, UserMailbox.Command> command) {
-    return asks.ask(sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()), command,
-        askTimeout);
+  private <R> CompletionStage<R> ask(
+      Address mailbox, Function<ActorRef<R>, UserMailbox.Command> command) {
+    return asks.ask(
+        sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()), command, askTimeout);
   }
 
   private <T> CompletionStage<Either<T>> recover(CompletionStage<Either<T>> stage) {
@@ -328,25 +437,34 @@ public final class Operations {
   }
 
   static Error error(UserMailbox.Refused refused) {
-    ErrorCode code = switch (refused.reason()) {
-      case RECIPIENT_NOT_ACCEPTING -> ErrorCode.RECIPIENT_NOT_ACCEPTING;
-      case CAPABILITY_NOT_SUPPORTED -> ErrorCode.CAPABILITY_NOT_SUPPORTED;
-      case UNKNOWN_SEQUENCE -> ErrorCode.UNKNOWN_SEQUENCE;
-      case NOT_PERMITTED -> ErrorCode.NOT_PERMITTED;
-      case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
-    };
+    ErrorCode code =
+        switch (refused.reason()) {
+          case RECIPIENT_NOT_ACCEPTING -> ErrorCode.RECIPIENT_NOT_ACCEPTING;
+          case CAPABILITY_NOT_SUPPORTED -> ErrorCode.CAPABILITY_NOT_SUPPORTED;
+          case UNKNOWN_SEQUENCE -> ErrorCode.UNKNOWN_SEQUENCE;
+          case NOT_PERMITTED -> ErrorCode.NOT_PERMITTED;
+          case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+        };
     return code == ErrorCode.UNAVAILABLE
         ? ErrorCodes.error(code, refused.message(), RETRY_AFTER_MS)
         : ErrorCodes.error(code, refused.message());
   }
 
   static Error unavailable(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    String why = cause instanceof TimeoutException
-        ? "the broker could not confirm in time" : cause.toString();
-    return ErrorCodes.error(ErrorCode.UNAVAILABLE, why + "; send it again unchanged (a message"
-        + " with the same message_id is then answered accepted or duplicate)", RETRY_AFTER_MS);
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    String why =
+        cause instanceof TimeoutException
+            ? "the broker could not confirm in time"
+            : cause.toString();
+    return ErrorCodes.error(
+        ErrorCode.UNAVAILABLE,
+        why
+            + "; send it again unchanged (a message"
+            + " with the same message_id is then answered accepted or duplicate)",
+        RETRY_AFTER_MS);
   }
 
   /** A value or a protocol error. */
@@ -370,5 +488,4 @@ public final class Operations {
       return error != null;
     }
   }
-
 }

@@ -7,9 +7,10 @@ import io.peyvand.protocol.v1.ErrorCode;
 import java.util.Optional;
 
 /**
- * Who a call or a session comes from, as its transport established it (the edge's
- * {@code PeerAuthentication}), and so which platform it may act for. Every edge asks {@link #mayActFor} before it lets a
- * {@code platform_id} from the wire become the acting platform of {@link Operations}.
+ * Who a call or a session comes from, as its transport established it (the edge's {@code
+ * PeerAuthentication}), and so which platform it may act for. Every edge asks {@link #mayActFor}
+ * before it lets a {@code platform_id} from the wire become the acting platform of {@link
+ * Operations}.
  */
 public sealed interface Peer {
 
@@ -18,8 +19,8 @@ public sealed interface Peer {
 
   /**
    * Why this peer may not use the Admin service (NOT_PERMITTED); empty if it may: an
-   * administrator's certificate, or TLS off (development only; production refuses to start
-   * without TLS).
+   * administrator's certificate, or TLS off (development only; production refuses to start without
+   * TLS).
    */
   Optional<Error> mayAdminister();
 
@@ -62,11 +63,16 @@ public sealed interface Peer {
           && identity.name().equals(platformId)) {
         return Optional.empty();
       }
-      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, "the client certificate "
-          + identity + (identity.kind() == CertificateIdentity.Kind.PLATFORM
-              ? " acts for platform " + identity.name() + " only, not for " + platformId
-              : " is an administrator's, which acts for no platform (not for " + platformId
-                  + ")")));
+      return Optional.of(
+          ErrorCodes.error(
+              ErrorCode.NOT_PERMITTED,
+              "the client certificate "
+                  + identity
+                  + (identity.kind() == CertificateIdentity.Kind.PLATFORM
+                      ? " acts for platform " + identity.name() + " only, not for " + platformId
+                      : " is an administrator's, which acts for no platform (not for "
+                          + platformId
+                          + ")")));
     }
 
     @Override
@@ -74,9 +80,15 @@ public sealed interface Peer {
       if (identity.kind() == CertificateIdentity.Kind.ADMIN) {
         return Optional.empty();
       }
-      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, "the client certificate "
-          + identity + " is platform " + identity.name() + "'s; the Admin service needs an"
-          + " administrator's certificate (peyvand:admin:<name>, ./peyvand pki issue-admin)"));
+      return Optional.of(
+          ErrorCodes.error(
+              ErrorCode.NOT_PERMITTED,
+              "the client certificate "
+                  + identity
+                  + " is platform "
+                  + identity.name()
+                  + "'s; the Admin service needs an"
+                  + " administrator's certificate (peyvand:admin:<name>, ./peyvand pki issue-admin)"));
     }
 
     @Override

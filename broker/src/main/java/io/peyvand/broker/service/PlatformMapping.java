@@ -13,12 +13,13 @@ public final class PlatformMapping {
 
   /** A registration as the wire shows it, with the limits in force when the caller may see them. */
   public static PlatformInfo info(Platform.Info info, Optional<Quota> inForce) {
-    PlatformInfo.Builder wire = PlatformInfo.newBuilder()
-        .setPlatformId(info.platformId())
-        .setDisplayName(info.displayName())
-        .setCapabilities(capabilities(info.capabilities()))
-        .setDefaultOptedIn(info.defaultOptedIn())
-        .setRegisteredAtMs(info.registeredAt().toEpochMilli());
+    PlatformInfo.Builder wire =
+        PlatformInfo.newBuilder()
+            .setPlatformId(info.platformId())
+            .setDisplayName(info.displayName())
+            .setCapabilities(capabilities(info.capabilities()))
+            .setDefaultOptedIn(info.defaultOptedIn())
+            .setRegisteredAtMs(info.registeredAt().toEpochMilli());
     inForce.ifPresent(q -> wire.setQuota(quota(q)));
     return wire.build();
   }
@@ -35,7 +36,8 @@ public final class PlatformMapping {
 
   /** A quota from the wire; IllegalArgumentException (a clear message) for a value out of range. */
   public static Quota quota(PlatformQuota q) {
-    return new Quota(positive(q.getSubmitsPerSecond(), "submits_per_second"),
+    return new Quota(
+        positive(q.getSubmitsPerSecond(), "submits_per_second"),
         positive(q.getSubmitBurst(), "submit_burst"),
         positive(q.getUserSubmitsPerSecond(), "user_submits_per_second"),
         positive(q.getUserSubmitBurst(), "user_submit_burst"),
@@ -44,8 +46,14 @@ public final class PlatformMapping {
 
   private static int positive(int unsigned, String field) {
     if (unsigned < 0) {
-      throw new IllegalArgumentException("quota." + field + " is at most " + Integer.MAX_VALUE
-          + " (got " + Integer.toUnsignedString(unsigned) + ")");
+      throw new IllegalArgumentException(
+          "quota."
+              + field
+              + " is at most "
+              + Integer.MAX_VALUE
+              + " (got "
+              + Integer.toUnsignedString(unsigned)
+              + ")");
     }
     return unsigned;
   }
@@ -68,9 +76,18 @@ public final class PlatformMapping {
   }
 
   public static Capabilities capabilities(io.peyvand.protocol.v1.Capabilities c) {
-    return new Capabilities(c.getMaxTextBytes(), c.getMedia(), c.getMaxMediaBytes(), c.getEdits(),
-        c.getEditWindowSeconds(), c.getDeletes(), c.getReactions(), c.getReplies(),
-        c.getReadReceipts(), c.getEncryptionSchemesList(), c.getGroupMemberLists(),
+    return new Capabilities(
+        c.getMaxTextBytes(),
+        c.getMedia(),
+        c.getMaxMediaBytes(),
+        c.getEdits(),
+        c.getEditWindowSeconds(),
+        c.getDeletes(),
+        c.getReactions(),
+        c.getReplies(),
+        c.getReadReceipts(),
+        c.getEncryptionSchemesList(),
+        c.getGroupMemberLists(),
         c.getStatusesByRecipient());
   }
 }

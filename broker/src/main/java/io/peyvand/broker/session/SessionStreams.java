@@ -1,10 +1,10 @@
 package io.peyvand.broker.session;
 
-import io.peyvand.broker.service.limits.AddressLimits;
+import io.peyvand.broker.observability.MessageMetrics;
+import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
-import io.peyvand.broker.service.LiveSessions;
-import io.peyvand.broker.observability.MessageMetrics;
+import io.peyvand.broker.service.limits.AddressLimits;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.FrameValidator;
 import io.peyvand.protocol.ProtocolLimits;
@@ -44,17 +44,21 @@ import org.slf4j.LoggerFactory;
  * answered by Welcome; then frames are handled with bounded parallelism, results and deliveries
  * merge into the outgoing stream. Backpressure is end to end: when the adapter reads slowly,
  * results wait, which stops reading its frames; deliveries wait in a bounded queue and beyond it
- * are refused back to their mailboxes. A session opened with a certificate is registered in
- * {@link LiveSessions}, which ends it with a closing SessionError when the certificate is revoked.
- * Open sessions are counted by platform and transport in {@link MessageMetrics}; every error it
- * answers is recorded as a refusal ({@link Operations#record}).
+ * are refused back to their mailboxes. A session opened with a certificate is registered in {@link
+ * LiveSessions}, which ends it with a closing SessionError when the certificate is revoked. Open
+ * sessions are counted by platform and transport in {@link MessageMetrics}; every error it answers
+ * is recorded as a refusal ({@link Operations#record}).
  */
 public final class SessionStreams {
   private static final Logger log = LoggerFactory.getLogger(SessionStreams.class);
 
   /** How a session is bounded; see peyvand.session in reference.conf. */
-  public record Settings(int parallelism, int outgoingBuffer, Duration linger,
-      int deliveryWindow, int redeliveryAfterMs) {}
+  public record Settings(
+      int parallelism,
+      int outgoingBuffer,
+      Duration linger,
+      int deliveryWindow,
+      int redeliveryAfterMs) {}
 
   private final ActorSystem<?> system;
   private final Operations operations;
@@ -67,8 +71,14 @@ public final class SessionStreams {
   private final AddressLimits addresses;
   private final MessageMetrics metrics;
 
-  public SessionStreams(ActorSystem<?> system, Operations operations, ProtocolLimits limits,
-      Settings settings, Clock clock, LiveSessions live, AddressLimits addresses) {
+  public SessionStreams(
+      ActorSystem<?> system,
+      Operations operations,
+      ProtocolLimits limits,
+      Settings settings,
+      Clock clock,
+      LiveSessions live,
+      AddressLimits addresses) {
     this.system = system;
     this.operations = operations;
     this.validator = new FrameValidator(limits);
@@ -84,180 +94,278 @@ public final class SessionStreams {
    * The outgoing frames of a session whose incoming frames are {@code in}, from {@code peer}; a
    * Hello for a platform the peer may not act for is answered by a closing NOT_PERMITTED.
    */
-  public Source<ServerFrame, NotUsed> session(Source<ClientFrame, ?> in, String transport,
-      Peer peer, Optional<InetAddress> from) {
+  public Source<ServerFrame, NotUsed> session(
+      Source<ClientFrame, ?> in, String transport, Peer peer, Optional<InetAddress> from) {
     // Admitted when the session is run, not when it is built: a session never run holds no place.
     return Source.lazySource(() -> admitted(in, transport, peer, from))
         .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
-  private Source<ServerFrame, NotUsed> admitted(Source<ClientFrame, ?> in, String transport,
-      Peer peer, Optional<InetAddress> from) {
+  private Source<ServerFrame, NotUsed> admitted(
+      Source<ClientFrame, ?> in, String transport, Peer peer, Optional<InetAddress> from) {
     AddressLimits.Outcome admission = addresses.open(from);
     if (admission.refused().isPresent()) {
       Error refused = admission.refused().get();
-      operations.record("unidentified", "connect over " + transport + " from "
-          + from.map(InetAddress::getHostAddress).orElse("?"), Operations.Either.error(refused));
+      operations.record(
+          "unidentified",
+          "connect over "
+              + transport
+              + " from "
+              + from.map(InetAddress::getHostAddress).orElse("?"),
+          Operations.Either.error(refused));
       return Source.single(closing(refused));
     }
     AddressLimits.Admission admitted = admission.admitted().orElseThrow();
-    return in.prefixAndTail(1).flatMapConcat(pair -> {
-      if (pair.first().isEmpty()) {
-        return Source.<ServerFrame>empty();
-      }
-      ClientFrame first = pair.first().get(0);
-      if (!first.hasHello()) {
-        return Source.single(closing(recorded("unidentified", "connect over " + transport,
-            ErrorCodes.error(ErrorCode.HELLO_REQUIRED, "the first frame of a session must be"
-                + " Hello{protocol_version: 1, platform_id}"))));
-      }
-      Optional<Error> invalid = validator.validate(first, clock.millis());
-      if (invalid.isPresent()) {
-        return Source.single(closing(recorded("unidentified", "connect over " + transport,
-            invalid.get())));
-      }
-      Hello hello = first.getHello();
-      Optional<Error> notPermitted = peer.mayActFor(hello.getPlatformId());
-      if (notPermitted.isPresent()) {
-        operations.record(hello.getPlatformId(), "connect over " + transport,
-            Operations.Either.error(notPermitted.get()));
-        return Source.single(closing(notPermitted.get()));
-      }
-      return Source.completionStage(operations.platform(hello.getPlatformId()))
-          .flatMapConcat(platform -> platform.isError()
-              ? Source.single(closing(recorded(hello.getPlatformId(),
-                  "connect over " + transport, platform.error())))
-              : established(hello, pair.second(), transport, peer,
-                  operations.quota(platform.value()).sessionsPerNode(),
-                  platform.value().capabilities().groupMemberLists()));
-    })
+    return in.prefixAndTail(1)
+        .flatMapConcat(
+            pair -> {
+              if (pair.first().isEmpty()) {
+                return Source.<ServerFrame>empty();
+              }
+              ClientFrame first = pair.first().get(0);
+              if (!first.hasHello()) {
+                return Source.single(
+                    closing(
+                        recorded(
+                            "unidentified",
+                            "connect over " + transport,
+                            ErrorCodes.error(
+                                ErrorCode.HELLO_REQUIRED,
+                                "the first frame of a session must be"
+                                    + " Hello{protocol_version: 1, platform_id}"))));
+              }
+              Optional<Error> invalid = validator.validate(first, clock.millis());
+              if (invalid.isPresent()) {
+                return Source.single(
+                    closing(recorded("unidentified", "connect over " + transport, invalid.get())));
+              }
+              Hello hello = first.getHello();
+              Optional<Error> notPermitted = peer.mayActFor(hello.getPlatformId());
+              if (notPermitted.isPresent()) {
+                operations.record(
+                    hello.getPlatformId(),
+                    "connect over " + transport,
+                    Operations.Either.error(notPermitted.get()));
+                return Source.single(closing(notPermitted.get()));
+              }
+              return Source.completionStage(operations.platform(hello.getPlatformId()))
+                  .flatMapConcat(
+                      platform ->
+                          platform.isError()
+                              ? Source.single(
+                                  closing(
+                                      recorded(
+                                          hello.getPlatformId(),
+                                          "connect over " + transport,
+                                          platform.error())))
+                              : established(
+                                  hello,
+                                  pair.second(),
+                                  transport,
+                                  peer,
+                                  operations.quota(platform.value()).sessionsPerNode(),
+                                  platform.value().capabilities().groupMemberLists()));
+            })
         // However the session ends, the address no longer holds it.
-        .watchTermination((mat, done) -> {
-          done.whenComplete((ok, error) -> admitted.release());
-          return NotUsed.getInstance();
-        });
+        .watchTermination(
+            (mat, done) -> {
+              done.whenComplete((ok, error) -> admitted.release());
+              return NotUsed.getInstance();
+            });
   }
 
-  private Source<ServerFrame, NotUsed> established(Hello hello, Source<ClientFrame, ?> rest,
-      String transport, Peer peer, int sessionsPerNode, boolean memberLists) {
+  private Source<ServerFrame, NotUsed> established(
+      Hello hello,
+      Source<ClientFrame, ?> rest,
+      String transport,
+      Peer peer,
+      int sessionsPerNode,
+      boolean memberLists) {
     String platformId = hello.getPlatformId();
     AtomicInteger sessions = open.computeIfAbsent(platformId, p -> new AtomicInteger());
     if (sessions.incrementAndGet() > sessionsPerNode) {
       sessions.decrementAndGet();
-      Error tooMany = ErrorCodes.error(ErrorCode.RATE_LIMITED, "platform " + platformId
-          + " already has " + sessionsPerNode + " sessions on this broker node (its quota's"
-          + " sessions_per_node, by default peyvand.limits.sessions-per-platform); close one or"
-          + " connect to another node", 5000);
+      Error tooMany =
+          ErrorCodes.error(
+              ErrorCode.RATE_LIMITED,
+              "platform "
+                  + platformId
+                  + " already has "
+                  + sessionsPerNode
+                  + " sessions on this broker node (its quota's"
+                  + " sessions_per_node, by default peyvand.limits.sessions-per-platform); close one or"
+                  + " connect to another node",
+              5000);
       operations.record(platformId, "connect", Operations.Either.error(tooMany));
       return Source.single(closing(tooMany));
     }
     AtomicBoolean counted = new AtomicBoolean(true);
     Runnable closed = metrics.sessionOpened(platformId, transport);
-    Runnable release = () -> {
-      if (counted.getAndSet(false)) {
-        sessions.decrementAndGet();
-        closed.run();
-      }
-    };
+    Runnable release =
+        () -> {
+          if (counted.getAndSet(false)) {
+            sessions.decrementAndGet();
+            closed.run();
+          }
+        };
     String sessionId = platformId + "-" + UUID.randomUUID().toString().substring(0, 8);
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
         Source.<ServerFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
-    ServerFrame welcome = ServerFrame.newBuilder().setWelcome(Welcome.newBuilder()
-        .setProtocolVersion(1).setSessionId(sessionId)
-        .setLimits(limits.toWire(settings.deliveryWindow(), settings.redeliveryAfterMs())))
-        .build();
-    return Source.lazySource(() -> {
-      CompletableFuture<Void> registered = new CompletableFuture<>();
-      ActorRef<Session.Command> session = system.systemActorOf(
-          Session.create(platformId, memberLists, queue.first(), settings.linger(), registered),
-          "session-" + sessionId, Props.empty());
-      log.info("Session {} of {} connected over {} ({}){}", sessionId, platformId, transport,
-          hello.getSessionName(), peer.certificate().map(c -> " with certificate " + c)
-              .orElse(""));
-      // Completed with a closing SessionError to end the session from outside (revocation), or
-      // empty when the session ends on its own.
-      Pair<CompletableFuture<Optional<ServerFrame>>, Source<ServerFrame, NotUsed>> closer =
-          Source.<ServerFrame>maybe().preMaterialize(system);
-      Runnable deregister = peer.certificate()
-          .map(certificate -> live.register(certificate,
-              error -> closer.first().complete(Optional.of(closing(error)))))
-          .orElse(() -> { });
-      Source<ServerFrame, NotUsed> results = rest
-          // Answers leave as they are ready, not in the order of the frames: a submission to a
-          // mailbox on an unreachable node (answered after the ask timeout) must not hold up
-          // the answers and Pongs behind it (FAULTS.md, finding 4). Adapters match results by
-          // correlation id (PROTOCOL.md §4.2).
-          .mapAsyncUnordered(settings.parallelism(), frame -> handle(platformId, frame))
-          .mapConcat(frames -> frames)
-          .watchTermination((mat, done) -> {
-            done.whenComplete((ok, error) -> {
-              log.info("Session {} of {} ended{}", sessionId, platformId,
-                  error == null ? "" : ": " + error);
-              release.run();
-              deregister.run();
-              session.tell(Session.Stop.INSTANCE);
-              closer.first().complete(Optional.empty());
-              try {
-                queue.first().complete();
-              } catch (IllegalStateException alreadyEnded) {
-                // the outgoing side was cancelled first (the adapter went away)
-              }
-            });
-            return NotUsed.getInstance();
-          });
-      // Welcome only once every mailbox of this node finds the session: a message submitted
-      // after it is pushed at once, not when the cluster's view of sessions next changes (issue
-      // 14: 150-520 ms later). A closing SessionError is the last frame: the session ends right
-      // after it.
-      return Source.completionStage(registered.thenApply(ready -> welcome))
-          .concat(results.merge(queue.second(), true).merge(closer.second()))
-          .takeWhile(frame -> !(frame.hasError() && frame.getError().getClosing()), true);
-    }).mapMaterializedValue(m -> NotUsed.getInstance())
+    ServerFrame welcome =
+        ServerFrame.newBuilder()
+            .setWelcome(
+                Welcome.newBuilder()
+                    .setProtocolVersion(1)
+                    .setSessionId(sessionId)
+                    .setLimits(
+                        limits.toWire(settings.deliveryWindow(), settings.redeliveryAfterMs())))
+            .build();
+    return Source.lazySource(
+            () -> {
+              CompletableFuture<Void> registered = new CompletableFuture<>();
+              ActorRef<Session.Command> session =
+                  system.systemActorOf(
+                      Session.create(
+                          platformId, memberLists, queue.first(), settings.linger(), registered),
+                      "session-" + sessionId,
+                      Props.empty());
+              log.info(
+                  "Session {} of {} connected over {} ({}){}",
+                  sessionId,
+                  platformId,
+                  transport,
+                  hello.getSessionName(),
+                  peer.certificate().map(c -> " with certificate " + c).orElse(""));
+              // Completed with a closing SessionError to end the session from outside (revocation),
+              // or
+              // empty when the session ends on its own.
+              Pair<CompletableFuture<Optional<ServerFrame>>, Source<ServerFrame, NotUsed>> closer =
+                  Source.<ServerFrame>maybe().preMaterialize(system);
+              Runnable deregister =
+                  peer.certificate()
+                      .map(
+                          certificate ->
+                              live.register(
+                                  certificate,
+                                  error -> closer.first().complete(Optional.of(closing(error)))))
+                      .orElse(() -> {});
+              Source<ServerFrame, NotUsed> results =
+                  rest
+                      // Answers leave as they are ready, not in the order of the frames: a
+                      // submission to a
+                      // mailbox on an unreachable node (answered after the ask timeout) must not
+                      // hold up
+                      // the answers and Pongs behind it (FAULTS.md, finding 4). Adapters match
+                      // results by
+                      // correlation id (PROTOCOL.md §4.2).
+                      .mapAsyncUnordered(settings.parallelism(), frame -> handle(platformId, frame))
+                      .mapConcat(frames -> frames)
+                      .watchTermination(
+                          (mat, done) -> {
+                            done.whenComplete(
+                                (ok, error) -> {
+                                  log.info(
+                                      "Session {} of {} ended{}",
+                                      sessionId,
+                                      platformId,
+                                      error == null ? "" : ": " + error);
+                                  release.run();
+                                  deregister.run();
+                                  session.tell(Session.Stop.INSTANCE);
+                                  closer.first().complete(Optional.empty());
+                                  try {
+                                    queue.first().complete();
+                                  } catch (IllegalStateException alreadyEnded) {
+                                    // the outgoing side was cancelled first (the adapter went away)
+                                  }
+                                });
+                            return NotUsed.getInstance();
+                          });
+              // Welcome only once every mailbox of this node finds the session: a message submitted
+              // after it is pushed at once, not when the cluster's view of sessions next changes
+              // (issue
+              // 14: 150-520 ms later). A closing SessionError is the last frame: the session ends
+              // right
+              // after it.
+              return Source.completionStage(registered.thenApply(ready -> welcome))
+                  .concat(results.merge(queue.second(), true).merge(closer.second()))
+                  .takeWhile(frame -> !(frame.hasError() && frame.getError().getClosing()), true);
+            })
+        .mapMaterializedValue(m -> NotUsed.getInstance())
         // However the session ends (even before its body started), it no longer counts.
-        .watchTermination((mat, done) -> {
-          done.whenComplete((ok, error) -> release.run());
-          return NotUsed.getInstance();
-        });
+        .watchTermination(
+            (mat, done) -> {
+              done.whenComplete((ok, error) -> release.run());
+              return NotUsed.getInstance();
+            });
   }
 
   private CompletionStage<List<ServerFrame>> handle(String platformId, ClientFrame frame) {
     if (frame.hasSubmit()) {
-      return operations.submit(platformId, frame.getSubmit().getCorrelationId(),
-              frame.getSubmit().getEnvelope())
+      return operations
+          .submit(platformId, frame.getSubmit().getCorrelationId(), frame.getSubmit().getEnvelope())
           .thenApply(result -> List.of(ServerFrame.newBuilder().setSubmitResult(result).build()));
     }
     Optional<Error> invalid = validator.validate(frame, clock.millis());
     if (invalid.isPresent()) {
-      return done(List.of(error(recorded(platformId, frame.getFrameCase().name().toLowerCase(),
-          invalid.get()))));
+      return done(
+          List.of(
+              error(
+                  recorded(platformId, frame.getFrameCase().name().toLowerCase(), invalid.get()))));
     }
     return switch (frame.getFrameCase()) {
-      case ACKNOWLEDGE -> operations.acknowledge(platformId, frame.getAcknowledge())
-          .thenApply(SessionStreams::errors);
-      case READ_RECEIPT -> operations.readReceipt(platformId, frame.getReadReceipt())
-          .thenApply(SessionStreams::errors);
-      case PING -> done(List.of(ServerFrame.newBuilder()
-          .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build()));
-      case HELLO -> done(List.of(error(recorded(platformId, "hello",
-          ErrorCodes.error(ErrorCode.INVALID_FRAME,
-              "Hello is sent once, as the first frame of a session")))));
-      case GROUP_ACKNOWLEDGE -> operations.groups()
-          .acknowledge(platformId, frame.getGroupAcknowledge())
-          .thenApply(SessionStreams::errors);
-      case STATUS_ACKNOWLEDGE -> operations.acknowledgeStatuses(platformId,
-              frame.getStatusAcknowledge())
-          .thenApply(SessionStreams::errors);
-      default -> done(List.of(error(recorded(platformId, "empty frame",
-          ErrorCodes.error(ErrorCode.INVALID_FRAME, "the frame has no content: set one of hello,"
-              + " submit, acknowledge, read_receipt, ping, group_acknowledge,"
-              + " status_acknowledge")))));
+      case ACKNOWLEDGE ->
+          operations
+              .acknowledge(platformId, frame.getAcknowledge())
+              .thenApply(SessionStreams::errors);
+      case READ_RECEIPT ->
+          operations
+              .readReceipt(platformId, frame.getReadReceipt())
+              .thenApply(SessionStreams::errors);
+      case PING ->
+          done(
+              List.of(
+                  ServerFrame.newBuilder()
+                      .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce()))
+                      .build()));
+      case HELLO ->
+          done(
+              List.of(
+                  error(
+                      recorded(
+                          platformId,
+                          "hello",
+                          ErrorCodes.error(
+                              ErrorCode.INVALID_FRAME,
+                              "Hello is sent once, as the first frame of a session")))));
+      case GROUP_ACKNOWLEDGE ->
+          operations
+              .groups()
+              .acknowledge(platformId, frame.getGroupAcknowledge())
+              .thenApply(SessionStreams::errors);
+      case STATUS_ACKNOWLEDGE ->
+          operations
+              .acknowledgeStatuses(platformId, frame.getStatusAcknowledge())
+              .thenApply(SessionStreams::errors);
+      default ->
+          done(
+              List.of(
+                  error(
+                      recorded(
+                          platformId,
+                          "empty frame",
+                          ErrorCodes.error(
+                              ErrorCode.INVALID_FRAME,
+                              "the frame has no content: set one of hello,"
+                                  + " submit, acknowledge, read_receipt, ping, group_acknowledge,"
+                                  + " status_acknowledge")))));
     };
   }
 
   /**
-   * A message that reached a session's transport but is not a frame (a WebSocket message that
-   * does not decode, or is too large, or is text) was refused with {@code error}: recorded like
-   * every refusal, for the platform "unidentified" (the transport does not know the session's).
+   * A message that reached a session's transport but is not a frame (a WebSocket message that does
+   * not decode, or is too large, or is text) was refused with {@code error}: recorded like every
+   * refusal, for the platform "unidentified" (the transport does not know the session's).
    */
   public void undecodable(String transport, Error error) {
     recorded("unidentified", "message over " + transport, error);
@@ -282,7 +390,8 @@ public final class SessionStreams {
   }
 
   static ServerFrame closing(Error error) {
-    return ServerFrame.newBuilder().setError(SessionError.newBuilder().setError(error)
-        .setClosing(true)).build();
+    return ServerFrame.newBuilder()
+        .setError(SessionError.newBuilder().setError(error).setClosing(true))
+        .build();
   }
 }

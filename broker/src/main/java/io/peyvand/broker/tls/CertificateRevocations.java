@@ -27,28 +27,33 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
- * The client certificates administrators revoked through the Admin service, for the whole
- * cluster: one entity ({@link #ENTITY_ID}) in Cluster Sharding, event-sourced, so a revocation
- * outlives every node. It complements the CA's revocation list file (which only the CA can sign):
- * every node merges both into its {@link RevocationList}, at once on the node that took the call
- * and within {@code peyvand.tls.crl-reload-interval} on the others. A revocation is permanent;
- * revoking a serial again changes nothing. The list stays small (revocations are rare), so the
- * entity keeps no snapshots.
+ * The client certificates administrators revoked through the Admin service, for the whole cluster:
+ * one entity ({@link #ENTITY_ID}) in Cluster Sharding, event-sourced, so a revocation outlives
+ * every node. It complements the CA's revocation list file (which only the CA can sign): every node
+ * merges both into its {@link RevocationList}, at once on the node that took the call and within
+ * {@code peyvand.tls.crl-reload-interval} on the others. A revocation is permanent; revoking a
+ * serial again changes nothing. The list stays small (revocations are rare), so the entity keeps no
+ * snapshots.
  */
-public final class CertificateRevocations extends EventSourcedBehaviorWithEnforcedReplies<
-    CertificateRevocations.Command, CertificateRevocations.Event, CertificateRevocations.State> {
+public final class CertificateRevocations
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        CertificateRevocations.Command,
+        CertificateRevocations.Event,
+        CertificateRevocations.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "CertificateRevocations");
+
   /** The one entity of the type. */
   public static final String ENTITY_ID = "interconnect";
+
   /** Longest reason kept, in characters. */
   public static final int MAX_REASON = 200;
 
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        context -> create(context.getEntityId(), Clock.systemUTC())));
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), Clock.systemUTC())));
   }
 
   /** The cluster's one revocations entity. */
@@ -72,8 +77,8 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
         throw new IllegalArgumentException("a certificate serial number is positive");
       }
       if (reason.length() > MAX_REASON) {
-        throw new IllegalArgumentException("a revocation reason has at most " + MAX_REASON
-            + " characters");
+        throw new IllegalArgumentException(
+            "a revocation reason has at most " + MAX_REASON + " characters");
       }
     }
   }
@@ -89,8 +94,7 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
   /** Every revocation, oldest first. */
   public record Listing(List<Revoked> revoked) implements ClusterMessage {
     public Set<BigInteger> serials() {
-      return revoked.stream().map(Revoked::serial)
-          .collect(Collectors.toUnmodifiableSet());
+      return revoked.stream().map(Revoked::serial).collect(Collectors.toUnmodifiableSet());
     }
   }
 
@@ -111,8 +115,9 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
     public State apply(Event event) {
       CertificateRevoked revoked = (CertificateRevoked) event;
       Map<BigInteger, Revoked> next = new LinkedHashMap<>(bySerial);
-      next.putIfAbsent(revoked.serial(), new Revoked(revoked.serial(), revoked.reason(),
-          revoked.at(), revoked.by()));
+      next.putIfAbsent(
+          revoked.serial(),
+          new Revoked(revoked.serial(), revoked.reason(), revoked.at(), revoked.by()));
       return new State(Collections.unmodifiableMap(next));
     }
 
@@ -124,7 +129,8 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
   private final Clock clock;
 
   private CertificateRevocations(String entityId, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId),
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.clock = clock;
   }
@@ -136,7 +142,8 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(Revoke.class, this::onRevoke)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state.listing()))
         .build();
@@ -147,8 +154,12 @@ public final class CertificateRevocations extends EventSourcedBehaviorWithEnforc
       return Effect().reply(revoke.replyTo(), state.listing());
     }
     return Effect()
-        .persist(new CertificateRevoked(revoke.serial(), revoke.reason(),
-            clock.instant().truncatedTo(ChronoUnit.MILLIS), revoke.by()))
+        .persist(
+            new CertificateRevoked(
+                revoke.serial(),
+                revoke.reason(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                revoke.by()))
         .thenReply(revoke.replyTo(), State::listing);
   }
 

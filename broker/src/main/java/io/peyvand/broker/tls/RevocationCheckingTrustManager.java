@@ -14,16 +14,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Checks a client's certificate chain at the handshake: the JDK's PKIX checks against the trusted
- * CAs (signature, validity dates, key usage for TLS clients), then the current
- * {@link RevocationList}, which the JDK's own revocation checking would only read once. A
- * refusal fails the handshake: the client learns nothing more than a TLS alert.
+ * CAs (signature, validity dates, key usage for TLS clients), then the current {@link
+ * RevocationList}, which the JDK's own revocation checking would only read once. A refusal fails
+ * the handshake: the client learns nothing more than a TLS alert.
  */
 public final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager pkix;
   private final RevocationList revocations;
 
-  public RevocationCheckingTrustManager(List<X509Certificate> trustAnchors,
-      RevocationList revocations) {
+  public RevocationCheckingTrustManager(
+      List<X509Certificate> trustAnchors, RevocationList revocations) {
     this.pkix = pkix(trustAnchors);
     this.revocations = revocations;
   }
@@ -37,8 +37,9 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
           return extended;
         }
       }
-      throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager: "
-          + Arrays.toString(factory.getTrustManagers()));
+      throw new IllegalStateException(
+          "the JDK offers no X509ExtendedTrustManager: "
+              + Arrays.toString(factory.getTrustManagers()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build the PKIX trust manager", e);
     }
@@ -69,8 +70,12 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
     for (X509Certificate certificate : chain) {
       if (revocations.isRevoked(certificate)) {
         revocations.handshakeRefused();
-        throw new CertificateException("certificate " + certificate.getSubjectX500Principal()
-            + " (serial " + certificate.getSerialNumber().toString(16) + ") is revoked");
+        throw new CertificateException(
+            "certificate "
+                + certificate.getSubjectX500Principal()
+                + " (serial "
+                + certificate.getSerialNumber().toString(16)
+                + ") is revoked");
       }
     }
   }

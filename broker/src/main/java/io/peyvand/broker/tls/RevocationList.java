@@ -23,15 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The certificate revocation list the broker honours: an X.509 CRL file (PEM or DER) that must be
- * signed by one of the trusted CAs. Read at start-up (a missing or forged file stops the start)
- * and again by {@link #reload} on every {@code peyvand.tls.crl-reload-interval}: a file that no
- * longer reads or verifies is logged and the last good list kept, so that a half-written file
- * never un-revokes anything. A CRL past its nextUpdate is still used, with a warning: refusing
- * every platform because the CA is late would turn a stale list into an outage.
+ * signed by one of the trusted CAs. Read at start-up (a missing or forged file stops the start) and
+ * again by {@link #reload} on every {@code peyvand.tls.crl-reload-interval}: a file that no longer
+ * reads or verifies is logged and the last good list kept, so that a half-written file never
+ * un-revokes anything. A CRL past its nextUpdate is still used, with a warning: refusing every
+ * platform because the CA is late would turn a stale list into an outage.
  *
- * <p>Administrators also revoke certificates through the Admin service
- * ({@link CertificateRevocations}); those serials are merged in with {@link #revokeAdministered},
- * for certificates of any trusted CA, and are never taken back by a CRL reload.
+ * <p>Administrators also revoke certificates through the Admin service ({@link
+ * CertificateRevocations}); those serials are merged in with {@link #revokeAdministered}, for
+ * certificates of any trusted CA, and are never taken back by a CRL reload.
  *
  * <p>Thread-safe: the handshake threads read the current list while a reload replaces it.
  */
@@ -50,8 +50,8 @@ public final class RevocationList {
   private final AtomicReference<Set<BigInteger>> administered = new AtomicReference<>(Set.of());
   private final LongAdder refusedHandshakes = new LongAdder();
 
-  private RevocationList(Optional<Path> file, List<X509Certificate> issuers, Clock clock,
-      Snapshot first) {
+  private RevocationList(
+      Optional<Path> file, List<X509Certificate> issuers, Clock clock, Snapshot first) {
     this.file = file;
     this.issuers = issuers;
     this.clock = clock;
@@ -68,8 +68,8 @@ public final class RevocationList {
    * saying why it cannot be used.
    */
   public static RevocationList load(Path file, List<X509Certificate> issuers, Clock clock) {
-    return new RevocationList(Optional.of(file), List.copyOf(issuers), clock,
-        read(file, issuers, clock));
+    return new RevocationList(
+        Optional.of(file), List.copyOf(issuers), clock, read(file, issuers, clock));
   }
 
   /** Whether the CRL revokes the certificate (same issuer, same serial). */
@@ -108,18 +108,20 @@ public final class RevocationList {
    */
   public Set<BigInteger> revokeAdministered(Set<BigInteger> serials) {
     Set<BigInteger> added = new HashSet<>();
-    administered.updateAndGet(known -> {
-      added.clear();
-      Set<BigInteger> next = new HashSet<>(known);
-      for (BigInteger serial : serials) {
-        if (next.add(serial)) {
-          added.add(serial);
-        }
-      }
-      return Set.copyOf(next);
-    });
+    administered.updateAndGet(
+        known -> {
+          added.clear();
+          Set<BigInteger> next = new HashSet<>(known);
+          for (BigInteger serial : serials) {
+            if (next.add(serial)) {
+              added.add(serial);
+            }
+          }
+          return Set.copyOf(next);
+        });
     if (!added.isEmpty()) {
-      log.info("Certificates revoked by administrators: newly {}",
+      log.info(
+          "Certificates revoked by administrators: newly {}",
           added.stream().map(s -> s.toString(16)).toList());
     }
     return Set.copyOf(added);
@@ -137,16 +139,21 @@ public final class RevocationList {
     try {
       next = read(file.get(), issuers, clock);
     } catch (IllegalArgumentException e) {
-      log.error("Keeping the previous revocation list ({} serials): {}",
-          current.get().serials().size(), e.getMessage());
+      log.error(
+          "Keeping the previous revocation list ({} serials): {}",
+          current.get().serials().size(),
+          e.getMessage());
       return Set.of();
     }
     Snapshot previous = current.getAndSet(next);
     Set<BigInteger> added = new HashSet<>(next.serials());
     added.removeAll(previous.serials());
     if (!added.isEmpty() || !next.serials().equals(previous.serials())) {
-      log.info("Revocation list {} reloaded: {} serials revoked, newly {}", file.get(),
-          next.serials().size(), added.stream().map(s -> s.toString(16)).toList());
+      log.info(
+          "Revocation list {} reloaded: {} serials revoked, newly {}",
+          file.get(),
+          next.serials().size(),
+          added.stream().map(s -> s.toString(16)).toList());
     }
     return Set.copyOf(added);
   }
@@ -156,19 +163,33 @@ public final class RevocationList {
     try (InputStream in = Files.newInputStream(file)) {
       crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot read the revocation list " + file + " (an X.509"
-          + " CRL, PEM or DER): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the revocation list "
+              + file
+              + " (an X.509"
+              + " CRL, PEM or DER): "
+              + e.getMessage(),
+          e);
     }
-    X509Certificate signer = issuers.stream()
-        .filter(ca -> ca.getSubjectX500Principal().equals(crl.getIssuerX500Principal()))
-        .filter(ca -> verifies(crl, ca))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("the revocation list " + file
-            + " is not signed by a trusted CA (its issuer: " + crl.getIssuerX500Principal()
-            + ")"));
+    X509Certificate signer =
+        issuers.stream()
+            .filter(ca -> ca.getSubjectX500Principal().equals(crl.getIssuerX500Principal()))
+            .filter(ca -> verifies(crl, ca))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the revocation list "
+                            + file
+                            + " is not signed by a trusted CA (its issuer: "
+                            + crl.getIssuerX500Principal()
+                            + ")"));
     if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(clock.instant())) {
-      log.warn("The revocation list {} is past its nextUpdate ({}): still honoured; have the CA"
-          + " ({}) publish a new one", file, crl.getNextUpdate().toInstant(),
+      log.warn(
+          "The revocation list {} is past its nextUpdate ({}): still honoured; have the CA"
+              + " ({}) publish a new one",
+          file,
+          crl.getNextUpdate().toInstant(),
           signer.getSubjectX500Principal());
     }
     Set<BigInteger> serials = new HashSet<>();

@@ -22,9 +22,9 @@ import org.apache.pekko.http.javadsl.HttpsConnectionContext;
  * {@code /v1/ws} refuses a connection that presented none (see SECURITY.md).
  *
  * <p>Session resumption is off: each connection gets an engine of a context of its own, whose
- * session tickets no other connection can redeem. A resumed TLS 1.3 handshake would skip the
- * trust manager, so a certificate revoked since its first handshake would still get in.
- * Connections are long-lived (HTTP/2, WebSocket), so the full handshake is paid rarely.
+ * session tickets no other connection can redeem. A resumed TLS 1.3 handshake would skip the trust
+ * manager, so a certificate revoked since its first handshake would still get in. Connections are
+ * long-lived (HTTP/2, WebSocket), so the full handshake is paid rarely.
  */
 public final class ServerTls {
   private static final String[] PROTOCOLS = {KeyMaterial.TLS_VERSION};
@@ -33,37 +33,44 @@ public final class ServerTls {
   private final TrustManager[] trustManagers;
   private final RevocationList revocations;
 
-  private ServerTls(KeyManager[] keyManagers, TrustManager[] trustManagers,
-      RevocationList revocations) {
+  private ServerTls(
+      KeyManager[] keyManagers, TrustManager[] trustManagers, RevocationList revocations) {
     this.keyManagers = keyManagers;
     this.trustManagers = trustManagers;
     this.revocations = revocations;
   }
 
   /**
-   * Reads the files {@code settings} name (key store, trust store, revocation list) and builds
-   * the context; IllegalArgumentException naming the file that cannot be used and why.
+   * Reads the files {@code settings} name (key store, trust store, revocation list) and builds the
+   * context; IllegalArgumentException naming the file that cannot be used and why.
    */
   public static ServerTls create(TlsSettings settings, Clock clock) {
     char[] password = settings.keyStorePassword().toCharArray();
-    List<X509Certificate> trustAnchors = KeyMaterial.trustAnchors(settings.trustStore(),
-        password);
-    RevocationList revocations = settings.crlFile()
-        .map(file -> RevocationList.load(file, trustAnchors, clock))
-        .orElseGet(RevocationList::none);
+    List<X509Certificate> trustAnchors = KeyMaterial.trustAnchors(settings.trustStore(), password);
+    RevocationList revocations =
+        settings
+            .crlFile()
+            .map(file -> RevocationList.load(file, trustAnchors, clock))
+            .orElseGet(RevocationList::none);
     KeyStore keys = KeyMaterial.keyStore(settings.keyStore(), password);
     try {
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keyManagers =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keyManagers.init(keys, password);
-      ServerTls tls = new ServerTls(keyManagers.getKeyManagers(),
-          new TrustManager[] {new RevocationCheckingTrustManager(trustAnchors, revocations)},
-          revocations);
+      ServerTls tls =
+          new ServerTls(
+              keyManagers.getKeyManagers(),
+              new TrustManager[] {new RevocationCheckingTrustManager(trustAnchors, revocations)},
+              revocations);
       tls.context(); // fails now rather than at the first connection
       return tls;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot use the key store " + settings.keyStore()
-          + " (peyvand.tls.key-store): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use the key store "
+              + settings.keyStore()
+              + " (peyvand.tls.key-store): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -78,8 +85,8 @@ public final class ServerTls {
   }
 
   /**
-   * For the HTTP port: a client certificate is asked for and, if presented, must be valid; a
-   * client without one still connects (health probes), and the routes decide.
+   * For the HTTP port: a client certificate is asked for and, if presented, must be valid; a client
+   * without one still connects (health probes), and the routes decide.
    */
   public HttpsConnectionContext clientCertificateRequested() {
     return ConnectionContext.httpsServer(() -> engine(false));

@@ -18,17 +18,23 @@ import java.util.Optional;
  * @param crlFile the CA's certificate revocation list (PEM or DER), empty for none
  * @param crlReloadInterval how often crlFile is read again
  */
-public record TlsSettings(boolean enabled, Path keyStore, String keyStorePassword,
-    Path trustStore, Optional<Path> crlFile, Duration crlReloadInterval) {
+public record TlsSettings(
+    boolean enabled,
+    Path keyStore,
+    String keyStorePassword,
+    Path trustStore,
+    Optional<Path> crlFile,
+    Duration crlReloadInterval) {
 
   /** TLS off: plaintext listeners, every platform_id taken as given. */
-  public static final TlsSettings DISABLED = new TlsSettings(false, Path.of(""), "",
-      Path.of(""), Optional.empty(), Duration.ofSeconds(30));
+  public static final TlsSettings DISABLED =
+      new TlsSettings(
+          false, Path.of(""), "", Path.of(""), Optional.empty(), Duration.ofSeconds(30));
 
   public TlsSettings {
     if (crlReloadInterval.isNegative() || crlReloadInterval.isZero()) {
-      throw new IllegalArgumentException("peyvand.tls.crl-reload-interval must be positive, not "
-          + crlReloadInterval);
+      throw new IllegalArgumentException(
+          "peyvand.tls.crl-reload-interval must be positive, not " + crlReloadInterval);
     }
   }
 
@@ -36,10 +42,14 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
   public static TlsSettings fromConfig(Config tls) {
     boolean enabled = tls.getBoolean("enabled");
     String crl = tls.getString("crl-file");
-    TlsSettings settings = new TlsSettings(enabled, Path.of(tls.getString("key-store")),
-        tls.getString("key-store-password"), Path.of(tls.getString("trust-store")),
-        crl.isBlank() ? Optional.empty() : Optional.of(Path.of(crl)),
-        tls.getDuration("crl-reload-interval"));
+    TlsSettings settings =
+        new TlsSettings(
+            enabled,
+            Path.of(tls.getString("key-store")),
+            tls.getString("key-store-password"),
+            Path.of(tls.getString("trust-store")),
+            crl.isBlank() ? Optional.empty() : Optional.of(Path.of(crl)),
+            tls.getDuration("crl-reload-interval"));
     if (enabled) {
       requireNamed(tls, "key-store");
       requireNamed(tls, "trust-store");
@@ -49,15 +59,24 @@ public record TlsSettings(boolean enabled, Path keyStore, String keyStorePasswor
 
   private static void requireNamed(Config tls, String key) {
     if (tls.getString(key).isBlank()) {
-      throw new IllegalArgumentException("peyvand.tls." + key + " must name a file when"
-          + " peyvand.tls.enabled = on");
+      throw new IllegalArgumentException(
+          "peyvand.tls." + key + " must name a file when" + " peyvand.tls.enabled = on");
     }
   }
 
   @Override
   public String toString() {
-    return "TlsSettings[enabled=" + enabled + ", keyStore=" + keyStore + ", keyStorePassword=***"
-        + ", trustStore=" + trustStore + ", crlFile=" + crlFile + ", crlReloadInterval="
-        + crlReloadInterval + "]";
+    return "TlsSettings[enabled="
+        + enabled
+        + ", keyStore="
+        + keyStore
+        + ", keyStorePassword=***"
+        + ", trustStore="
+        + trustStore
+        + ", crlFile="
+        + crlFile
+        + ", crlReloadInterval="
+        + crlReloadInterval
+        + "]";
   }
 }

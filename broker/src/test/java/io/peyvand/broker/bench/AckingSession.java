@@ -17,8 +17,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * session of {@code platform}, takes every delivery and acknowledges, per mailbox, the highest
  * sequence received every {@code interval}, as the SDK does (cumulative acknowledgements, batched
  * every 20 ms by default). So a mailbox built for the recovery scenario has the history of a real
- * one: accepted messages, acknowledgements, and the confirmations of the statuses its senders
- * were sent, not a heap of pending items.
+ * one: accepted messages, acknowledgements, and the confirmations of the statuses its senders were
+ * sent, not a heap of pending items.
  */
 final class AckingSession {
   private AckingSession() {}
@@ -28,32 +28,47 @@ final class AckingSession {
 
   private record Received(Deliver deliver) implements Internal {}
 
-  private enum Flush implements Internal { INSTANCE }
+  private enum Flush implements Internal {
+    INSTANCE
+  }
 
   static Behavior<Internal> create(String platform, Duration interval) {
-    return Behaviors.setup(context -> {
-      ActorRef<Deliver> self = context.messageAdapter(Deliver.class, Received::new);
-      context.getSystem().receptionist()
-          .tell(Receptionist.register(SessionDirectory.keyFor(platform), self));
-      ClusterSharding sharding = ClusterSharding.get(context.getSystem());
-      ActorRef<UserMailbox.Outcome> ignore = context.getSystem().ignoreRef();
-      Map<String, Long> highest = new HashMap<>();
-      return Behaviors.withTimers(timers -> {
-        timers.startTimerWithFixedDelay(Flush.INSTANCE, interval);
-        return Behaviors.receive(Internal.class)
-            .onMessage(Received.class, r -> {
-              highest.merge(r.deliver().stream().address().toString(), r.deliver().sequence(), Math::max);
-              return Behaviors.same();
-            })
-            .onMessage(Flush.class, f -> {
-              highest.forEach((mailbox, upTo) -> sharding
-                  .entityRefFor(UserMailbox.ENTITY_KEY, mailbox)
-                  .tell(new UserMailbox.Acknowledge(platform, upTo, ignore)));
-              highest.clear();
-              return Behaviors.same();
-            })
-            .build();
-      });
-    });
+    return Behaviors.setup(
+        context -> {
+          ActorRef<Deliver> self = context.messageAdapter(Deliver.class, Received::new);
+          context
+              .getSystem()
+              .receptionist()
+              .tell(Receptionist.register(SessionDirectory.keyFor(platform), self));
+          ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+          ActorRef<UserMailbox.Outcome> ignore = context.getSystem().ignoreRef();
+          Map<String, Long> highest = new HashMap<>();
+          return Behaviors.withTimers(
+              timers -> {
+                timers.startTimerWithFixedDelay(Flush.INSTANCE, interval);
+                return Behaviors.receive(Internal.class)
+                    .onMessage(
+                        Received.class,
+                        r -> {
+                          highest.merge(
+                              r.deliver().stream().address().toString(),
+                              r.deliver().sequence(),
+                              Math::max);
+                          return Behaviors.same();
+                        })
+                    .onMessage(
+                        Flush.class,
+                        f -> {
+                          highest.forEach(
+                              (mailbox, upTo) ->
+                                  sharding
+                                      .entityRefFor(UserMailbox.ENTITY_KEY, mailbox)
+                                      .tell(new UserMailbox.Acknowledge(platform, upTo, ignore)));
+                          highest.clear();
+                          return Behaviors.same();
+                        })
+                    .build();
+              });
+        });
   }
 }

@@ -9,11 +9,11 @@ import io.peyvand.persistence.testkit.SharedCassandra;
 import java.io.PrintStream;
 
 /**
- * The Cassandra a scenario stores in: a running one (the dev broker's, by default) or, with
- * {@code --start-cassandra}, one the test kit starts for this JVM ({@link SharedCassandra}: free
- * ports, a data directory under target/test-cassandra, stopped and deleted at exit). Either way the
- * scenario gets a scratch keyspace of its own with the project's schema, dropped at the end, and
- * the Cassandra process's id for the CPU split.
+ * The Cassandra a scenario stores in: a running one (the dev broker's, by default) or, with {@code
+ * --start-cassandra}, one the test kit starts for this JVM ({@link SharedCassandra}: free ports, a
+ * data directory under target/test-cassandra, stopped and deleted at exit). Either way the scenario
+ * gets a scratch keyspace of its own with the project's schema, dropped at the end, and the
+ * Cassandra process's id for the CPU split.
  */
 final class BenchCassandra implements AutoCloseable {
   final String contactPoint;

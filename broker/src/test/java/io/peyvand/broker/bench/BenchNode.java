@@ -14,10 +14,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * A whole broker node in the benchmark's JVM, started the way {@code Main} and the integration
- * tests start one ({@link Broker#start}, plaintext, free ports, a cluster of itself), storing in
- * a scratch keyspace of the benchmark's Cassandra through whatever journal Pekko Persistence is
- * configured with: the scenarios never name the journal plugin, so they measure the one the
- * broker runs with.
+ * tests start one ({@link Broker#start}, plaintext, free ports, a cluster of itself), storing in a
+ * scratch keyspace of the benchmark's Cassandra through whatever journal Pekko Persistence is
+ * configured with: the scenarios never name the journal plugin, so they measure the one the broker
+ * runs with.
  */
 final class BenchNode implements AutoCloseable {
   private final ActorSystem<Void> system;
@@ -30,30 +30,38 @@ final class BenchNode implements AutoCloseable {
 
   /** Creates {@code keyspace} with the project's schema (idempotent) in the given Cassandra. */
   static void createKeyspace(CqlSession session, String keyspace) {
-    new SchemaMigrator(session, SchemaSettings.singleKeyspace(keyspace,
-        SchemaSettings.Replication.simple(1))).migrate();
+    new SchemaMigrator(
+            session, SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
+        .migrate();
   }
 
   /**
-   * Starts a node whose journal and snapshots are in {@code keyspace} at {@code contactPoint},
-   * with {@code overrides} (HOCON) in front of the test defaults; waits until it is bound.
+   * Starts a node whose journal and snapshots are in {@code keyspace} at {@code contactPoint}, with
+   * {@code overrides} (HOCON) in front of the test defaults; waits until it is bound.
    */
   static BenchNode start(String name, String contactPoint, String keyspace, String overrides)
       throws Exception {
-    Config config = ConfigFactory.parseString(overrides)
-        .withFallback(ConfigFactory.parseString(String.format(Locale.ROOT, """
+    Config config =
+        ConfigFactory.parseString(overrides)
+            .withFallback(
+                ConfigFactory.parseString(
+                    String.format(
+                        Locale.ROOT,
+                        """
             pekko.persistence.cassandra.journal.keyspace = %1$s
             pekko.persistence.cassandra.snapshot.keyspace = %1$s
             datastax-java-driver.basic.contact-points = ["%2$s"]
             peyvand.cassandra.embedded.enabled = off
             pekko.loglevel = WARNING
             pekko.stdout-loglevel = WARNING
-            """, keyspace, contactPoint)))
-        .withFallback(TestConfig.node());
+            """,
+                        keyspace,
+                        contactPoint)))
+            .withFallback(TestConfig.node());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
     try {
-      return new BenchNode(system,
-          Broker.start(system).toCompletableFuture().get(3, TimeUnit.MINUTES));
+      return new BenchNode(
+          system, Broker.start(system).toCompletableFuture().get(3, TimeUnit.MINUTES));
     } catch (Exception e) {
       system.terminate();
       throw e;

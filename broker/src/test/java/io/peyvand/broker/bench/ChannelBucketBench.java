@@ -17,21 +17,27 @@ import picocli.CommandLine.Option;
  * grow with the bucket: subscribing costs the same at ten or ten million). The state is built by
  * its events, as recovery builds it, in batches as a bulk subscription splits them. Times are
  * printed as figures of this run only, never asserted. Rerun:
+ *
  * <pre>
  * mvn -B -o -q -pl broker -am package -DskipTests
  * java -Xmx1g -cp "broker/target/test-classes:broker/target/classes:$(cat broker/target/test.classpath)" \
  *   io.peyvand.broker.bench.ChannelBucketBench --users 100000
  * </pre>
  */
-@Command(name = "channel-bucket", mixinStandardHelpOptions = true,
+@Command(
+    name = "channel-bucket",
+    mixinStandardHelpOptions = true,
     description = "Heap, snapshot and event size of one channel subscription bucket.")
 public final class ChannelBucketBench implements Callable<Integer> {
 
   @Option(names = "--users", description = "Users in the bucket (default ${DEFAULT-VALUE}).")
   int users = 100_000;
 
-  @Option(names = "--batch", description = "Users per event, as a bulk subscription of 10,000"
-      + " over 64 buckets gives (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      description =
+          "Users per event, as a bulk subscription of 10,000"
+              + " over 64 buckets gives (default ${DEFAULT-VALUE}).")
   int batch = 156;
 
   private final PrintStream out;
@@ -75,35 +81,46 @@ public final class ChannelBucketBench implements Callable<Integer> {
     byte[] snapshot = serializer.toBinary(snapshots.toJournal(state));
     long snapshotNanos = System.nanoTime() - snapshotStart;
     long restoreStart = System.nanoTime();
-    ChannelSubscribers.State restored = snapshots.fromJournal(
-        serializer.fromBinary(snapshot, "channel-subscribers-snapshot"));
+    ChannelSubscribers.State restored =
+        snapshots.fromJournal(serializer.fromBinary(snapshot, "channel-subscribers-snapshot"));
     long restoreNanos = System.nanoTime() - restoreStart;
     if (restored.size() != state.size() || state.size() != users) {
       throw new IllegalStateException("the bucket lost users: " + restored.size());
     }
-    int oneMore = serializer.toBinary(new ChannelSubscribers.Subscribed(
-        List.of(user(users)))).length;
-    int oneFirst = serializer.toBinary(new ChannelSubscribers.Subscribed(
-        List.of(user(0)))).length;
+    int oneMore =
+        serializer.toBinary(new ChannelSubscribers.Subscribed(List.of(user(users)))).length;
+    int oneFirst = serializer.toBinary(new ChannelSubscribers.Subscribed(List.of(user(0)))).length;
 
-    out.printf("channel bucket: %,d users (ids of %d characters), %,d events of %d users%n",
+    out.printf(
+        "channel bucket: %,d users (ids of %d characters), %,d events of %d users%n",
         users, user(0).length(), state.sequence(), batch);
-    out.printf("  heap:              %,d bytes, %.1f bytes/user (max heap %,d MB)%n",
-        heapAfter - heapBefore, Heap.perItem(heapBefore, heapAfter, users),
+    out.printf(
+        "  heap:              %,d bytes, %.1f bytes/user (max heap %,d MB)%n",
+        heapAfter - heapBefore,
+        Heap.perItem(heapBefore, heapAfter, users),
         Heap.max() / (1024 * 1024));
-    out.printf("  events stored:     %,d bytes, %.1f bytes/user%n", eventBytes,
-        (double) eventBytes / users);
-    out.printf("  snapshot stored:   %,d bytes, %.1f bytes/user%n", snapshot.length,
-        (double) snapshot.length / users);
-    out.printf("  one subscriber's event: %d bytes at 0 users, %d bytes at %,d users%n",
+    out.printf(
+        "  events stored:     %,d bytes, %.1f bytes/user%n",
+        eventBytes, (double) eventBytes / users);
+    out.printf(
+        "  snapshot stored:   %,d bytes, %.1f bytes/user%n",
+        snapshot.length, (double) snapshot.length / users);
+    out.printf(
+        "  one subscriber's event: %d bytes at 0 users, %d bytes at %,d users%n",
         oneFirst, oneMore, users);
-    out.printf("  apply events:      %.1f ms (%.0f users/ms), this run only%n",
+    out.printf(
+        "  apply events:      %.1f ms (%.0f users/ms), this run only%n",
         applyNanos / 1e6, users / (applyNanos / 1e6));
-    out.printf("  snapshot write:    %.1f ms, restore: %.1f ms, this run only%n",
+    out.printf(
+        "  snapshot write:    %.1f ms, restore: %.1f ms, this run only%n",
         snapshotNanos / 1e6, restoreNanos / 1e6);
-    out.println("rerun: java -Xmx1g -cp \"broker/target/test-classes:broker/target/classes:"
-        + "$(cat broker/target/test.classpath)\" io.peyvand.broker.bench.ChannelBucketBench"
-        + " --users " + users + " --batch " + batch);
+    out.println(
+        "rerun: java -Xmx1g -cp \"broker/target/test-classes:broker/target/classes:"
+            + "$(cat broker/target/test.classpath)\" io.peyvand.broker.bench.ChannelBucketBench"
+            + " --users "
+            + users
+            + " --batch "
+            + batch);
     return 0;
   }
 }

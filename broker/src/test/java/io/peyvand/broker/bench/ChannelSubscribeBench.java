@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import picocli.CommandLine;
@@ -34,11 +33,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Channel subscriptions on the real Cassandra, through Cluster Sharding and the real
- * {@link ChannelSubscribers} buckets (not through the API, which is wired elsewhere): a bulk
- * subscription of {@code --users} over four platforms in calls of {@code --bulk} users, then the
- * same single subscriptions into a channel of ten subscribers and into the big one, whose costs must
- * match. The counts the buckets report are checked exact. Prints figures; asserts no time. Rerun:
+ * Channel subscriptions on the real Cassandra, through Cluster Sharding and the real {@link
+ * ChannelSubscribers} buckets (not through the API, which is wired elsewhere): a bulk subscription
+ * of {@code --users} over four platforms in calls of {@code --bulk} users, then the same single
+ * subscriptions into a channel of ten subscribers and into the big one, whose costs must match. The
+ * counts the buckets report are checked exact. Prints figures; asserts no time. Rerun:
+ *
  * <pre>
  * mvn -B -o -q -pl broker -am package -DskipTests
  * java -Xmx2g -Dlogback.configurationFile=peyvand-bench-logback.xml \
@@ -46,32 +46,39 @@ import picocli.CommandLine.Option;
  *   io.peyvand.broker.bench.ChannelSubscribeBench --start-cassandra --users 1000000
  * </pre>
  */
-@Command(name = "channel-subscribe", mixinStandardHelpOptions = true,
+@Command(
+    name = "channel-subscribe",
+    mixinStandardHelpOptions = true,
     description = "Bulk and single channel subscriptions on Cassandra; 10 vs N subscribers.")
 public final class ChannelSubscribeBench implements Callable<Integer> {
   private static final List<String> PLATFORMS = List.of("bale", "eitaa", "rubika", "soroush");
 
-  @Option(names = "--users", description = "Subscribers of the big channel (default"
-      + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--users",
+      description = "Subscribers of the big channel (default" + " ${DEFAULT-VALUE}).")
   int users = 1_000_000;
 
   @Option(names = "--bulk", description = "Users per bulk call (default ${DEFAULT-VALUE}).")
   int bulk = 10_000;
 
-  @Option(names = "--calls-in-flight", description = "Bulk calls at once (default"
-      + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--calls-in-flight",
+      description = "Bulk calls at once (default" + " ${DEFAULT-VALUE}).")
   int callsInFlight = 4;
 
-  @Option(names = "--singles", description = "Single subscriptions per channel (default"
-      + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--singles",
+      description = "Single subscriptions per channel (default" + " ${DEFAULT-VALUE}).")
   int singles = 2_000;
 
-  @Option(names = "--singles-in-flight", description = "Single subscriptions at once (default"
-      + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--singles-in-flight",
+      description = "Single subscriptions at once (default" + " ${DEFAULT-VALUE}).")
   int singlesInFlight = 16;
 
-  @Option(names = "--cassandra", description = "HOST:PORT of a running Cassandra (default"
-      + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cassandra",
+      description = "HOST:PORT of a running Cassandra (default" + " ${DEFAULT-VALUE}).")
   String cassandra = "127.0.0.1:9042";
 
   @Option(names = "--start-cassandra", description = "Start a Cassandra for this run instead.")
@@ -113,16 +120,22 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (BenchCassandra store = BenchCassandra.open(cassandra, startCassandra,
-        "bench_channel_subscribe", System.err)) {
-      Config config = ConfigFactory.parseString(String.format(Locale.ROOT, """
+    try (BenchCassandra store =
+        BenchCassandra.open(cassandra, startCassandra, "bench_channel_subscribe", System.err)) {
+      Config config =
+          ConfigFactory.parseString(
+                  String.format(
+                      Locale.ROOT,
+                      """
               pekko.persistence.cassandra.journal.keyspace = %1$s
               pekko.persistence.cassandra.snapshot.keyspace = %1$s
               datastax-java-driver.basic.contact-points = ["%2$s"]
               peyvand.cassandra.embedded.enabled = off
               pekko.loglevel = WARNING
-              """, store.keyspace, store.contactPoint))
-          .withFallback(TestConfig.node());
+              """,
+                      store.keyspace,
+                      store.contactPoint))
+              .withFallback(TestConfig.node());
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", config);
       try {
         return run(system);
@@ -138,8 +151,7 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
     ChannelSettings settings = ChannelSettings.fromConfig(system.settings().config());
     Counts counts = new Counts();
     ChannelSubscribers.init(system, settings, counts, new ChannelSubscriberSnapshots());
-    ChannelSubscriptions subscriptions = new ChannelSubscriptions(system,
-        settings);
+    ChannelSubscriptions subscriptions = new ChannelSubscriptions(system, settings);
     Address big = new Address("eitaa", "big");
     Address small = new Address("eitaa", "small");
 
@@ -156,14 +168,20 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
         List<String> batch = users("u", from, Math.min(perPlatform, from + bulk));
         window.acquire();
         long start = System.nanoTime();
-        pending.add(subscriptions.subscribe(big, platform, batch).toCompletableFuture()
-            .whenComplete((outcome, error) -> {
-              window.release();
-              synchronized (calls) {
-                calls.add(new long[] {System.nanoTime() - start,
-                    error == null ? outcome.changed() : -1});
-              }
-            }));
+        pending.add(
+            subscriptions
+                .subscribe(big, platform, batch)
+                .toCompletableFuture()
+                .whenComplete(
+                    (outcome, error) -> {
+                      window.release();
+                      synchronized (calls) {
+                        calls.add(
+                            new long[] {
+                              System.nanoTime() - start, error == null ? outcome.changed() : -1
+                            });
+                      }
+                    }));
       }
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
@@ -189,35 +207,59 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
     long[] intoSmall = singles(subscriptions, small, "t");
     long[] intoBig = singles(subscriptions, big, "t");
 
-    out.printf("channel subscriptions: %,d users over %d platforms, %d buckets per platform,"
-            + " Cassandra at %s%n", users, PLATFORMS.size(), settings.subscriptionBuckets(),
-        store(system));
-    out.printf("  bulk: %,d calls of %,d users, %d in flight: %.1f s, %,.0f users/s;"
+    out.printf(
+        "channel subscriptions: %,d users over %d platforms, %d buckets per platform,"
+            + " Cassandra at %s%n",
+        users, PLATFORMS.size(), settings.subscriptionBuckets(), store(system));
+    out.printf(
+        "  bulk: %,d calls of %,d users, %d in flight: %.1f s, %,.0f users/s;"
             + " call p50 %.0f ms, p99 %.0f ms; %,d subscribed, %d calls failed%n",
-        calls.size(), bulk, callsInFlight, bulkSeconds, changed / bulkSeconds,
+        calls.size(),
+        bulk,
+        callsInFlight,
+        bulkSeconds,
+        changed / bulkSeconds,
         percentile(calls.stream().mapToLong(c -> c[0]).toArray(), 50) / 1e6,
-        percentile(calls.stream().mapToLong(c -> c[0]).toArray(), 99) / 1e6, changed, failed);
-    out.printf("  counts: %s, exact: %s, %,d bucket reports, settled %.1f s after the last"
-            + " call%n", new TreeMap<>(counted), exact, reports, countLagSeconds);
+        percentile(calls.stream().mapToLong(c -> c[0]).toArray(), 99) / 1e6,
+        changed,
+        failed);
+    out.printf(
+        "  counts: %s, exact: %s, %,d bucket reports, settled %.1f s after the last" + " call%n",
+        new TreeMap<>(counted), exact, reports, countLagSeconds);
     printSingles(String.format(Locale.ROOT, "%,d subscribers", 10 + singles), intoSmall);
     printSingles(String.format(Locale.ROOT, "%,d subscribers", users + singles), intoBig);
-    out.println("rerun: java -Xmx2g -Dlogback.configurationFile=peyvand-bench-logback.xml -cp"
-        + " \"broker/target/test-classes:broker/target/classes:$(cat broker/target/test.classpath)\""
-        + " io.peyvand.broker.bench.ChannelSubscribeBench" + (startCassandra
-        ? " --start-cassandra" : " --cassandra " + cassandra) + " --users " + users
-        + " --bulk " + bulk + " --calls-in-flight " + callsInFlight + " --singles " + singles);
+    out.println(
+        "rerun: java -Xmx2g -Dlogback.configurationFile=peyvand-bench-logback.xml -cp"
+            + " \"broker/target/test-classes:broker/target/classes:$(cat broker/target/test.classpath)\""
+            + " io.peyvand.broker.bench.ChannelSubscribeBench"
+            + (startCassandra ? " --start-cassandra" : " --cassandra " + cassandra)
+            + " --users "
+            + users
+            + " --bulk "
+            + bulk
+            + " --calls-in-flight "
+            + callsInFlight
+            + " --singles "
+            + singles);
     return exact && failed == 0 ? 0 : 1;
   }
 
   private static String store(ActorSystem<Void> system) {
-    return system.settings().config().getStringList(
-        "datastax-java-driver.basic.contact-points").toString();
+    return system
+        .settings()
+        .config()
+        .getStringList("datastax-java-driver.basic.contact-points")
+        .toString();
   }
 
   private void printSingles(String channel, long[] latencies) {
-    out.printf("  single subscribe into a channel of %s: p50 %.1f ms, p99 %.1f ms (%,d calls,"
-            + " %d in flight, after a round that woke its buckets)%n", channel,
-        percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, latencies.length,
+    out.printf(
+        "  single subscribe into a channel of %s: p50 %.1f ms, p99 %.1f ms (%,d calls,"
+            + " %d in flight, after a round that woke its buckets)%n",
+        channel,
+        percentile(latencies, 50) / 1e6,
+        percentile(latencies, 99) / 1e6,
+        latencies.length,
         singlesInFlight);
   }
 
@@ -231,11 +273,15 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
       int n = i;
       window.acquire();
       long start = System.nanoTime();
-      pending.add(subscriptions.subscribe(channel, "bale", List.of(prefix + "-" + i))
-          .toCompletableFuture().whenComplete((outcome, error) -> {
-            latencies[n] = System.nanoTime() - start;
-            window.release();
-          }));
+      pending.add(
+          subscriptions
+              .subscribe(channel, "bale", List.of(prefix + "-" + i))
+              .toCompletableFuture()
+              .whenComplete(
+                  (outcome, error) -> {
+                    latencies[n] = System.nanoTime() - start;
+                    window.release();
+                  }));
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
     return latencies;

@@ -18,10 +18,10 @@ import java.util.function.IntFunction;
 
 /**
  * Writes many idle users' events fast, by copying the rows the journal itself wrote for one
- * template user: through the entity a million first events would take minutes of persisting (and
- * a recovery each), with the driver they take seconds. The copy is byte for byte (serializer id,
- * manifest, event bytes, writer, timestamps); only the persistence id differs. It only applies to
- * a journal that stores events in a {@code messages} table keyed by {@code persistence_id} (the
+ * template user: through the entity a million first events would take minutes of persisting (and a
+ * recovery each), with the driver they take seconds. The copy is byte for byte (serializer id,
+ * manifest, event bytes, writer, timestamps); only the persistence id differs. It only applies to a
+ * journal that stores events in a {@code messages} table keyed by {@code persistence_id} (the
  * Cassandra plugin's layout, V001): {@link #template} finds nothing otherwise, and the scenario
  * then writes through the entities instead. Either way a sample of the users is woken afterwards
  * and must recover what was written.
@@ -31,8 +31,8 @@ final class IdleUsers {
   private final List<Copy> copies;
 
   /** The non-null columns of one template row of one table, and the insert that copies them. */
-  private record Copy(String table, PreparedStatement insert, List<String> columns,
-      List<ByteBuffer> values) {}
+  private record Copy(
+      String table, PreparedStatement insert, List<String> columns, List<ByteBuffer> values) {}
 
   private IdleUsers(CqlSession session, List<Copy> copies) {
     this.session = session;
@@ -40,21 +40,32 @@ final class IdleUsers {
   }
 
   /**
-   * The template's rows in {@code keyspace}'s {@code messages} (its first partition) and
-   * {@code all_persistence_ids} tables, if the journal wrote it there.
+   * The template's rows in {@code keyspace}'s {@code messages} (its first partition) and {@code
+   * all_persistence_ids} tables, if the journal wrote it there.
    */
   static Optional<IdleUsers> template(CqlSession session, String keyspace, String persistenceId) {
     List<Copy> copies = new ArrayList<>();
-    for (String[] table : new String[][] {
-        {"messages", "persistence_id = ? AND partition_nr = 0"},
-        {"all_persistence_ids", "persistence_id = ?"}}) {
-      boolean exists = session.getMetadata().getKeyspace(keyspace)
-          .flatMap(k -> k.getTable(table[0])).isPresent();
+    for (String[] table :
+        new String[][] {
+          {"messages", "persistence_id = ? AND partition_nr = 0"},
+          {"all_persistence_ids", "persistence_id = ?"}
+        }) {
+      boolean exists =
+          session
+              .getMetadata()
+              .getKeyspace(keyspace)
+              .flatMap(k -> k.getTable(table[0]))
+              .isPresent();
       if (!exists) {
         continue;
       }
-      List<Row> rows = session.execute(session.prepare("SELECT * FROM " + keyspace + "."
-          + table[0] + " WHERE " + table[1]).bind(persistenceId)).all();
+      List<Row> rows =
+          session
+              .execute(
+                  session
+                      .prepare("SELECT * FROM " + keyspace + "." + table[0] + " WHERE " + table[1])
+                      .bind(persistenceId))
+              .all();
       if (rows.size() > 1) {
         return Optional.empty(); // one event per idle user: the template wrote more
       }
@@ -74,9 +85,16 @@ final class IdleUsers {
           values.add(value);
         }
       }
-      String insert = "INSERT INTO " + keyspace + "." + table[0] + " ("
-          + String.join(", ", columns) + ") VALUES ("
-          + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
+      String insert =
+          "INSERT INTO "
+              + keyspace
+              + "."
+              + table[0]
+              + " ("
+              + String.join(", ", columns)
+              + ") VALUES ("
+              + String.join(", ", columns.stream().map(c -> "?").toList())
+              + ")";
       copies.add(new Copy(table[0], session.prepare(insert), columns, values));
     }
     return copies.isEmpty() ? Optional.empty() : Optional.of(new IdleUsers(session, copies));
@@ -90,22 +108,28 @@ final class IdleUsers {
     AtomicReference<Throwable> first = new AtomicReference<>();
     long lastReport = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      ByteBuffer id = TypeCodecs.TEXT.encode(persistenceId.apply(i),
-          session.getContext().getProtocolVersion());
+      ByteBuffer id =
+          TypeCodecs.TEXT.encode(persistenceId.apply(i), session.getContext().getProtocolVersion());
       for (Copy copy : copies) {
         BoundStatementBuilder bound = copy.insert().boundStatementBuilder();
         for (int c = 0; c < copy.columns().size(); c++) {
-          bound.setBytesUnsafe(c, copy.columns().get(c).equals("persistence_id")
-              ? id.duplicate() : copy.values().get(c).duplicate());
+          bound.setBytesUnsafe(
+              c,
+              copy.columns().get(c).equals("persistence_id")
+                  ? id.duplicate()
+                  : copy.values().get(c).duplicate());
         }
         slots.acquire();
-        session.executeAsync(bound.build()).whenComplete((rs, error) -> {
-          if (error != null) {
-            failed.incrementAndGet();
-            first.compareAndSet(null, error);
-          }
-          slots.release();
-        });
+        session
+            .executeAsync(bound.build())
+            .whenComplete(
+                (rs, error) -> {
+                  if (error != null) {
+                    failed.incrementAndGet();
+                    first.compareAndSet(null, error);
+                  }
+                  slots.release();
+                });
       }
       if (System.nanoTime() - lastReport > 10_000_000_000L) {
         log.printf("memory: %d idle users written so far%n", i);

@@ -20,6 +20,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 final class Mailboxes {
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(60);
+
   /** Every recipient accepts: the policy of a platform whose users are opted in by default. */
   static final UserMailbox.RecipientPolicy OPEN = new UserMailbox.RecipientPolicy(true, 0);
 
@@ -35,14 +36,16 @@ final class Mailboxes {
 
   /** Sends message {@code id} from {@code sender} to {@code recipient}; completes when answered. */
   CompletionStage<UserMailbox.AcceptReply> accept(Address sender, Address recipient, String id) {
-    Message message = new Message(id, sender, recipient, System.currentTimeMillis(), "",
-        new Content.Text(body));
-    return sharding.entityRefFor(UserMailbox.ENTITY_KEY, recipient.toString())
+    Message message =
+        new Message(id, sender, recipient, System.currentTimeMillis(), "", new Content.Text(body));
+    return sharding
+        .entityRefFor(UserMailbox.ENTITY_KEY, recipient.toString())
         .ask(replyTo -> new UserMailbox.Accept(message, OPEN, replyTo), ASK_TIMEOUT);
   }
 
   CompletionStage<UserMailbox.View> view(Address mailbox) {
-    return sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString())
+    return sharding
+        .entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString())
         .ask(UserMailbox.GetView::new, ASK_TIMEOUT);
   }
 
@@ -61,25 +64,30 @@ final class Mailboxes {
     AtomicReference<Throwable> first = new AtomicReference<>();
     for (int i = 0; i < count; i++) {
       slots.acquire();
-      ask.apply(i).whenComplete((reply, error) -> {
-        Throwable problem = error != null ? error
-            : reply instanceof UserMailbox.Refused refused
-                ? new IllegalStateException("refused: " + refused) : null;
-        if (problem != null) {
-          failed.incrementAndGet();
-          first.compareAndSet(null, problem);
-        }
-        slots.release();
-      });
+      ask.apply(i)
+          .whenComplete(
+              (reply, error) -> {
+                Throwable problem =
+                    error != null
+                        ? error
+                        : reply instanceof UserMailbox.Refused refused
+                            ? new IllegalStateException("refused: " + refused)
+                            : null;
+                if (problem != null) {
+                  failed.incrementAndGet();
+                  first.compareAndSet(null, problem);
+                }
+                slots.release();
+              });
     }
     slots.acquire(inFlight);
     if (count > 0 && failed.get() == count) {
-      throw new IllegalStateException("every request failed; the first: " + first.get(),
-          first.get());
+      throw new IllegalStateException(
+          "every request failed; the first: " + first.get(), first.get());
     }
     if (first.get() != null) {
-      System.err.println(failed.get() + " of " + count + " requests failed; the first: "
-          + first.get());
+      System.err.println(
+          failed.get() + " of " + count + " requests failed; the first: " + first.get());
     }
     return failed.get();
   }

@@ -17,10 +17,22 @@ import java.util.Locale;
  * @param sampledOk of those, the ones that recovered the consent their event records
  * @param sampledHeap the fresh node with the sampled users in memory
  */
-record MemoryResult(long active, long baselineHeap, long activeHeap, long activateNanos,
-    CpuSplit.Result activateCpu, long idle, String idleSeeding, long seedNanos, long freshHeap,
+record MemoryResult(
+    long active,
+    long baselineHeap,
+    long activeHeap,
+    long activateNanos,
+    CpuSplit.Result activateCpu,
+    long idle,
+    String idleSeeding,
+    long seedNanos,
+    long freshHeap,
     long idleHeap,
-    int sampled, int sampledOk, long sampledHeap, long maxHeap, long setupNanos) {
+    int sampled,
+    int sampledOk,
+    long sampledHeap,
+    long maxHeap,
+    long setupNanos) {
 
   double bytesPerActive() {
     return Heap.perItem(baselineHeap, activeHeap, active);
@@ -37,37 +49,79 @@ record MemoryResult(long active, long baselineHeap, long activeHeap, long activa
    * before and after the idle users were written.
    */
   String summary() {
-    return String.format(Locale.ROOT, "memory: active=%d heap-per-active-mailbox=%.0f B"
-            + " idle-users=%d heap-fresh-node=%s heap-with-idle=%s setup=%.0f s", active,
-        bytesPerActive(), idle, mib(freshHeap), mib(idleHeap), setupNanos / 1e9);
+    return String.format(
+        Locale.ROOT,
+        "memory: active=%d heap-per-active-mailbox=%.0f B"
+            + " idle-users=%d heap-fresh-node=%s heap-with-idle=%s setup=%.0f s",
+        active,
+        bytesPerActive(),
+        idle,
+        mib(freshHeap),
+        mib(idleHeap),
+        setupNanos / 1e9);
   }
 
   String text() {
     StringBuilder out = new StringBuilder(summary());
-    out.append('\n').append(String.format(Locale.ROOT, "  active: heap %s -> %s after %d"
-            + " mailboxes (one accepted message each) activated in %.1f s (%.0f/s); max heap %s",
-        mib(baselineHeap), mib(activeHeap), active, activateNanos / 1e9,
-        activateNanos <= 0 ? 0 : active * 1e9 / activateNanos, mib(maxHeap)));
+    out.append('\n')
+        .append(
+            String.format(
+                Locale.ROOT,
+                "  active: heap %s -> %s after %d"
+                    + " mailboxes (one accepted message each) activated in %.1f s (%.0f/s); max heap %s",
+                mib(baselineHeap),
+                mib(activeHeap),
+                active,
+                activateNanos / 1e9,
+                activateNanos <= 0 ? 0 : active * 1e9 / activateNanos,
+                mib(maxHeap)));
     if (activateCpu != null) {
       out.append("\n    activating ").append(activateCpu.line());
     }
-    out.append('\n').append(String.format(Locale.ROOT, "  idle: %d users written %s in %.1f s;"
-            + " a fresh node holds %s before, %s after (%+.1f MiB); %d of %d sampled recovered"
-            + " their stored consent (heap %s with the sample awake)", idle, idleSeeding,
-        seedNanos / 1e9, mib(freshHeap), mib(idleHeap), (idleHeap - freshHeap) / 1048576.0,
-        sampledOk, sampled, mib(sampledHeap)));
+    out.append('\n')
+        .append(
+            String.format(
+                Locale.ROOT,
+                "  idle: %d users written %s in %.1f s;"
+                    + " a fresh node holds %s before, %s after (%+.1f MiB); %d of %d sampled recovered"
+                    + " their stored consent (heap %s with the sample awake)",
+                idle,
+                idleSeeding,
+                seedNanos / 1e9,
+                mib(freshHeap),
+                mib(idleHeap),
+                (idleHeap - freshHeap) / 1048576.0,
+                sampledOk,
+                sampled,
+                mib(sampledHeap)));
     return out.toString();
   }
 
   String json() {
-    return String.format(Locale.ROOT, "{\"scenario\":\"memory\",\"active\":%d,"
+    return String.format(
+        Locale.ROOT,
+        "{\"scenario\":\"memory\",\"active\":%d,"
             + "\"bytesPerActiveMailbox\":%.0f,\"baselineHeapBytes\":%d,\"activeHeapBytes\":%d,"
             + "\"activateSec\":%.1f,\"activateCpu\":%s,\"idleUsers\":%d,\"idleSeeding\":\"%s\","
             + "\"seedSec\":%.1f,\"freshHeapBytes\":%d,\"idleHeapBytes\":%d,\"sampled\":%d,\"sampledOk\":%d,"
             + "\"sampledHeapBytes\":%d,\"maxHeapBytes\":%d,\"setupSec\":%.1f,\"ok\":%s}",
-        active, bytesPerActive(), baselineHeap, activeHeap, activateNanos / 1e9,
-        activateCpu == null ? "null" : activateCpu.json(), idle, idleSeeding, seedNanos / 1e9,
-        freshHeap, idleHeap, sampled, sampledOk, sampledHeap, maxHeap, setupNanos / 1e9, !failed());
+        active,
+        bytesPerActive(),
+        baselineHeap,
+        activeHeap,
+        activateNanos / 1e9,
+        activateCpu == null ? "null" : activateCpu.json(),
+        idle,
+        idleSeeding,
+        seedNanos / 1e9,
+        freshHeap,
+        idleHeap,
+        sampled,
+        sampledOk,
+        sampledHeap,
+        maxHeap,
+        setupNanos / 1e9,
+        !failed());
   }
 
   static String mib(long bytes) {

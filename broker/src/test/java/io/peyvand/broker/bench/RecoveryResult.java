@@ -21,16 +21,23 @@ record RecoveryResult(long targetEvents, List<Variant> variants, long setupNanos
    * @param snapshotEvery peyvand.mailbox.snapshot-every of the nodes (a huge value: never)
    * @param events events the mailbox wrote (the journal's highest sequence number)
    * @param messages messages it accepted
-   * @param written events written by this variant's writing phase (all of them for the first;
-   *     those up to the snapshot for the variant with snapshots)
+   * @param written events written by this variant's writing phase (all of them for the first; those
+   *     up to the snapshot for the variant with snapshots)
    * @param buildNanos how long that writing took (a recovery included for the second)
    * @param recoveryNanos each recovery: from the first command to a fresh node until its answer
    * @param buildCpu the CPU split while building
    * @param recoveryCpu the CPU split of the last recovery
    */
-  record Variant(String name, int snapshotEvery, long events, long messages, long written,
+  record Variant(
+      String name,
+      int snapshotEvery,
+      long events,
+      long messages,
+      long written,
       long buildNanos,
-      List<Long> recoveryNanos, CpuSplit.Result buildCpu, CpuSplit.Result recoveryCpu) {
+      List<Long> recoveryNanos,
+      CpuSplit.Result buildCpu,
+      CpuSplit.Result recoveryCpu) {
     Variant {
       recoveryNanos = List.copyOf(recoveryNanos);
     }
@@ -54,24 +61,35 @@ record RecoveryResult(long targetEvents, List<Variant> variants, long setupNanos
    * median recovery per variant.
    */
   String summary() {
-    String each = variants.stream()
-        .map(v -> v.name() + "=" + ms(v.medianNanos()) + " ms")
-        .collect(Collectors.joining(" "));
-    return String.format(Locale.ROOT, "recovery: events=%d %s setup=%.0f s", targetEvents, each,
-        setupNanos / 1e9);
+    String each =
+        variants.stream()
+            .map(v -> v.name() + "=" + ms(v.medianNanos()) + " ms")
+            .collect(Collectors.joining(" "));
+    return String.format(
+        Locale.ROOT, "recovery: events=%d %s setup=%.0f s", targetEvents, each, setupNanos / 1e9);
   }
 
   /** The summary, then one line per variant and its CPU splits. */
   String text() {
     StringBuilder out = new StringBuilder(summary());
     for (Variant v : variants) {
-      out.append('\n').append(String.format(Locale.ROOT,
-          "  %s (snapshot-every=%d): %d events (%d messages, with their acknowledgements and"
-              + " status confirmations); writing %d of them took %.1f s (%.0f events/s);"
-              + " recoveries %s ms",
-          v.name(), v.snapshotEvery(), v.events(), v.messages(), v.written(),
-          v.buildNanos() / 1e9, v.eventsPerSecond(), v.recoveryNanos().stream().map(RecoveryResult::ms)
-              .collect(Collectors.joining(", "))));
+      out.append('\n')
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "  %s (snapshot-every=%d): %d events (%d messages, with their acknowledgements and"
+                      + " status confirmations); writing %d of them took %.1f s (%.0f events/s);"
+                      + " recoveries %s ms",
+                  v.name(),
+                  v.snapshotEvery(),
+                  v.events(),
+                  v.messages(),
+                  v.written(),
+                  v.buildNanos() / 1e9,
+                  v.eventsPerSecond(),
+                  v.recoveryNanos().stream()
+                      .map(RecoveryResult::ms)
+                      .collect(Collectors.joining(", "))));
       if (v.buildCpu() != null) {
         out.append("\n    building ").append(v.buildCpu().line());
       }
@@ -83,17 +101,34 @@ record RecoveryResult(long targetEvents, List<Variant> variants, long setupNanos
   }
 
   String json() {
-    return String.format(Locale.ROOT, "{\"scenario\":\"recovery\",\"targetEvents\":%d,"
-        + "\"setupSec\":%.1f,\"variants\":[%s]}", targetEvents, setupNanos / 1e9,
-        variants.stream().map(v -> String.format(Locale.ROOT, "{\"name\":\"%s\","
-                + "\"snapshotEvery\":%d,\"events\":%d,\"messages\":%d,\"written\":%d,"
-                + "\"buildSec\":%.1f,"
-                + "\"eventsPerSec\":%.0f,\"recoveryMs\":[%s],\"medianMs\":%s,\"buildCpu\":%s,"
-                + "\"recoveryCpu\":%s}", v.name(), v.snapshotEvery(), v.events(), v.messages(),
-            v.written(), v.buildNanos() / 1e9, v.eventsPerSecond(), v.recoveryNanos().stream()
-                .map(RecoveryResult::ms).collect(Collectors.joining(",")), ms(v.medianNanos()),
-            v.buildCpu() == null ? "null" : v.buildCpu().json(),
-            v.recoveryCpu() == null ? "null" : v.recoveryCpu().json()))
+    return String.format(
+        Locale.ROOT,
+        "{\"scenario\":\"recovery\",\"targetEvents\":%d," + "\"setupSec\":%.1f,\"variants\":[%s]}",
+        targetEvents,
+        setupNanos / 1e9,
+        variants.stream()
+            .map(
+                v ->
+                    String.format(
+                        Locale.ROOT,
+                        "{\"name\":\"%s\","
+                            + "\"snapshotEvery\":%d,\"events\":%d,\"messages\":%d,\"written\":%d,"
+                            + "\"buildSec\":%.1f,"
+                            + "\"eventsPerSec\":%.0f,\"recoveryMs\":[%s],\"medianMs\":%s,\"buildCpu\":%s,"
+                            + "\"recoveryCpu\":%s}",
+                        v.name(),
+                        v.snapshotEvery(),
+                        v.events(),
+                        v.messages(),
+                        v.written(),
+                        v.buildNanos() / 1e9,
+                        v.eventsPerSecond(),
+                        v.recoveryNanos().stream()
+                            .map(RecoveryResult::ms)
+                            .collect(Collectors.joining(",")),
+                        ms(v.medianNanos()),
+                        v.buildCpu() == null ? "null" : v.buildCpu().json(),
+                        v.recoveryCpu() == null ? "null" : v.recoveryCpu().json()))
             .collect(Collectors.joining(",")));
   }
 
@@ -102,9 +137,23 @@ record RecoveryResult(long targetEvents, List<Variant> variants, long setupNanos
   }
 
   /** For tests: a variant without CPU figures. */
-  static Variant variant(String name, int every, long events, long messages, long written,
-      long buildNanos, long... recoveries) {
-    return new Variant(name, every, events, messages, written, buildNanos,
-        Arrays.stream(recoveries).boxed().toList(), null, null);
+  static Variant variant(
+      String name,
+      int every,
+      long events,
+      long messages,
+      long written,
+      long buildNanos,
+      long... recoveries) {
+    return new Variant(
+        name,
+        every,
+        events,
+        messages,
+        written,
+        buildNanos,
+        Arrays.stream(recoveries).boxed().toList(),
+        null,
+        null);
   }
 }

@@ -15,9 +15,12 @@ class PendingRegistrationTest {
 
   @Test
   void aReplyWaitsForEveryKeyItNeedsAndEachKeyIsWrittenOnce() {
-    assertEquals(Set.of("bale", "eitaa"), index.whenRegistered(Set.of("bale", "eitaa"),
-        () -> replies.add("first")));
-    assertEquals(Set.of(), index.whenRegistered(Set.of("bale"), () -> replies.add("second")),
+    assertEquals(
+        Set.of("bale", "eitaa"),
+        index.whenRegistered(Set.of("bale", "eitaa"), () -> replies.add("first")));
+    assertEquals(
+        Set.of(),
+        index.whenRegistered(Set.of("bale"), () -> replies.add("second")),
         "bale is being written already");
     index.written("bale", true).forEach(Runnable::run);
     assertEquals(List.of("second"), replies, "the first still waits for eitaa");
@@ -48,7 +51,9 @@ class PendingRegistrationTest {
     index.toRegister(Set.of("bale", "eitaa", "rubika"));
     index.written("bale", true);
     index.written("eitaa", true);
-    assertEquals(Set.of("bale"), index.toUnregister(Set.of("eitaa", "rubika")),
+    assertEquals(
+        Set.of("bale"),
+        index.toUnregister(Set.of("eitaa", "rubika")),
         "rubika is still being written; eitaa is owed");
     assertFalse(index.isRegistered("bale"));
     assertTrue(index.isRegistered("eitaa"));

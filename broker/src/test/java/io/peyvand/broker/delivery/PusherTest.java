@@ -23,16 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The redelivery flag marks only what may have reached an adapter: an item a session refused
- * (its buffer full, or its stream ended) is pushed again unflagged, unless an earlier push to
- * another session may have reached one; a session whose stream ended is left at once.
+ * The redelivery flag marks only what may have reached an adapter: an item a session refused (its
+ * buffer full, or its stream ended) is pushed again unflagged, unless an earlier push to another
+ * session may have reached one; a session whose stream ended is left at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PusherTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Address BOB = new Address("bale", "bob");
-  private final ActorTestKit testKit = ActorTestKit.create("PusherTest", ConfigFactory
-      .parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "PusherTest",
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
   private int platforms;
 
   @AfterAll
@@ -52,8 +55,11 @@ class PusherTest {
   }
 
   private Pusher pusher(String platform) {
-    return new Pusher(Deliver.Stream.mailbox(new Address(platform, "bob")), platform,
-        SessionDirectory.get(testKit.system()), testKit.<Deliver.Busy>createTestProbe().ref(),
+    return new Pusher(
+        Deliver.Stream.mailbox(new Address(platform, "bob")),
+        platform,
+        SessionDirectory.get(testKit.system()),
+        testKit.<Deliver.Busy>createTestProbe().ref(),
         MessageMetrics.get(testKit.system()));
   }
 
@@ -62,8 +68,9 @@ class PusherTest {
   }
 
   private static MailboxItem item(long sequence) {
-    return new MailboxItem.Incoming(new Message("m-" + sequence, new Address("eitaa", "alice"),
-        BOB, 1, "", new Content.Text("x")));
+    return new MailboxItem.Incoming(
+        new Message(
+            "m-" + sequence, new Address("eitaa", "alice"), BOB, 1, "", new Content.Text("x")));
   }
 
   private static void round(Pusher pusher, long from, long to) {
@@ -108,8 +115,10 @@ class PusherTest {
       assertEquals(s, d.sequence());
       assertFalse(d.redelivery());
     }
-    assertEquals(Pusher.Retry.LATER, pusher.busy(Deliver.Busy.full(platform, 2,
-        probes.get(0).ref())), "a full session is retried later, not left");
+    assertEquals(
+        Pusher.Retry.LATER,
+        pusher.busy(Deliver.Busy.full(platform, 2, probes.get(0).ref())),
+        "a full session is retried later, not left");
     round(pusher, 1, 3);
     Deliver two = probes.get(0).receiveMessage(WAIT);
     assertEquals(2, two.sequence(), "1 is still in flight; 2 and 3 go again");
@@ -143,8 +152,7 @@ class PusherTest {
     assertTrue(again.deliver().redelivery());
     // A late refusal from the first session changes nothing: what it refused is in flight on the
     // second one.
-    assertEquals(Pusher.Retry.NONE, pusher.busy(Deliver.Busy.full(platform, 1,
-        first.session())));
+    assertEquals(Pusher.Retry.NONE, pusher.busy(Deliver.Busy.full(platform, 1, first.session())));
     round(pusher, 1, 2);
     assertNull(poll(probes.get(0)), "nothing pushed again");
     assertNull(poll(probes.get(1)), "nothing pushed again");
@@ -158,9 +166,13 @@ class PusherTest {
     round(pusher, 1, 2);
     Received gone = next(probes);
     next(probes);
-    assertEquals(Pusher.Retry.NOW, pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),
+    assertEquals(
+        Pusher.Retry.NOW,
+        pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),
         "a gone session: push again now");
-    assertEquals(1, SessionDirectory.get(testKit.system()).sessionCount(platform),
+    assertEquals(
+        1,
+        SessionDirectory.get(testKit.system()).sessionCount(platform),
         "the gone session is out of this node's view");
     round(pusher, 1, 2);
     Received other = next(probes);
@@ -172,7 +184,8 @@ class PusherTest {
     // The gone session answers the rest of what it was pushed: nothing is pushed again.
     assertEquals(Pusher.Retry.NONE, pusher.busy(Deliver.Busy.gone(platform, 2, gone.session())));
     round(pusher, 1, 2);
-    assertNull(poll(other.session().equals(probes.get(0).ref()) ? probes.get(0) : probes.get(1)),
+    assertNull(
+        poll(other.session().equals(probes.get(0).ref()) ? probes.get(0) : probes.get(1)),
         "the other session's items stay in flight");
   }
 }

@@ -15,19 +15,26 @@ public final class TestSessions {
    * A probe registered with the Receptionist as a session of {@code platform}, once this node's
    * {@link SessionDirectory} knows at least {@code count} sessions of it (within {@code wait}).
    */
-  public static TestProbe<Deliver> register(ActorTestKit kit, String platform, int count,
-      Duration wait) {
+  public static TestProbe<Deliver> register(
+      ActorTestKit kit, String platform, int count, Duration wait) {
     TestProbe<Deliver> probe = kit.createTestProbe(Deliver.class);
-    kit.system().receptionist().tell(
-        Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
+    kit.system()
+        .receptionist()
+        .tell(Receptionist.register(SessionDirectory.keyFor(platform), probe.ref()));
     SessionDirectory directory = SessionDirectory.get(kit.system());
     directory.watch(platform);
     long deadline = System.nanoTime() + wait.toNanos();
     while (directory.sessionCount(platform) < count && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertTrue(directory.sessionCount(platform) >= count, "the directory knows "
-        + directory.sessionCount(platform) + " sessions of " + platform + ", not " + count);
+    assertTrue(
+        directory.sessionCount(platform) >= count,
+        "the directory knows "
+            + directory.sessionCount(platform)
+            + " sessions of "
+            + platform
+            + ", not "
+            + count);
     return probe;
   }
 }

@@ -34,23 +34,30 @@ class AsksTest {
 
   @Test
   void repliesContinueOnTheDispatcherAndStartNoThread() throws Exception {
-    ActorRef<Echo> echo = testKit.spawn(Behaviors.receiveMessage(m -> {
-      m.replyTo().tell(m.text());
-      return Behaviors.same();
-    }));
+    ActorRef<Echo> echo =
+        testKit.spawn(
+            Behaviors.receiveMessage(
+                m -> {
+                  m.replyTo().tell(m.text());
+                  return Behaviors.same();
+                }));
     Asks asks = Asks.get(testKit.system());
     // Warm up: the dispatcher's threads exist once it has run something.
     asks.<Echo, String>ask(echo, r -> new Echo("warm", r), Duration.ofSeconds(5))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
     long asked = asks.count();
     long threads = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
     for (int i = 0; i < 200; i++) {
-      String thread = asks.<Echo, String>ask(echo, r -> new Echo("salam", r), Duration.ofSeconds(5))
-          .thenApply(reply -> Thread.currentThread().getName())
-          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      String thread =
+          asks.<Echo, String>ask(echo, r -> new Echo("salam", r), Duration.ofSeconds(5))
+              .thenApply(reply -> Thread.currentThread().getName())
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS);
       // On the dispatcher, or on this thread when the reply was there before the continuation:
       // never on a thread of the common pool or one started for it.
-      assertTrue(thread.contains("dispatcher") || thread.equals(Thread.currentThread().getName()),
+      assertTrue(
+          thread.contains("dispatcher") || thread.equals(Thread.currentThread().getName()),
           "continued on " + thread);
     }
     assertEquals(asked + 200, asks.count());
@@ -61,10 +68,14 @@ class AsksTest {
   @Test
   void anUnansweredAskFailsWithATimeout() {
     ActorRef<Echo> silent = testKit.spawn(Behaviors.receiveMessage(m -> Behaviors.same()));
-    CompletionException failed = org.junit.jupiter.api.Assertions.assertThrows(
-        CompletionException.class, () -> Asks.get(testKit.system())
-            .<Echo, String>ask(silent, r -> new Echo("?", r), Duration.ofMillis(100))
-            .toCompletableFuture().join());
+    CompletionException failed =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CompletionException.class,
+            () ->
+                Asks.get(testKit.system())
+                    .<Echo, String>ask(silent, r -> new Echo("?", r), Duration.ofMillis(100))
+                    .toCompletableFuture()
+                    .join());
     assertInstanceOf(TimeoutException.class, failed.getCause());
   }
 }

@@ -18,20 +18,20 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
- * One platform adapter connected to the cluster, as a platform would connect it: one
- * {@link PeyvandClient} given every node ({@code brokers}), its first session on node
- * {@code firstNode} ({@code startAt}), and the SDK's own failover: when the session is lost, or
- * its node cannot be reached, the next session goes to the next node of the list. Unanswered
- * submits are retried by the SDK with the same message id, and then by the traffic.
+ * One platform adapter connected to the cluster, as a platform would connect it: one {@link
+ * PeyvandClient} given every node ({@code brokers}), its first session on node {@code firstNode}
+ * ({@code startAt}), and the SDK's own failover: when the session is lost, or its node cannot be
+ * reached, the next session goes to the next node of the list. Unanswered submits are retried by
+ * the SDK with the same message id, and then by the traffic.
  *
  * <p>Counts reconnects: sessions welcomed after the first, with their time, so that a scenario can
- * count them per fault, and the moves from node to node. The client is built with
- * {@code deduplicate(false)} so that every copy the broker pushes reaches the {@link Ledger}, and
- * with a 5 s keep-alive so that a frozen node (SIGSTOP) is noticed within about 15 s (not shorter:
- * on a loaded machine a 2 s keep-alive reconnected healthy sessions, back when a Pong waited
- * behind the slow submits before it; answers now leave as they are ready). Submits keep the SDK's
- * defaults (5 attempts, 60 s submit-timeout), as a platform's adapter would: shorter timeouts
- * resubmit sooner and, on a loaded cluster, pile retries onto it.
+ * count them per fault, and the moves from node to node. The client is built with {@code
+ * deduplicate(false)} so that every copy the broker pushes reaches the {@link Ledger}, and with a 5
+ * s keep-alive so that a frozen node (SIGSTOP) is noticed within about 15 s (not shorter: on a
+ * loaded machine a 2 s keep-alive reconnected healthy sessions, back when a Pong waited behind the
+ * slow submits before it; answers now leave as they are ready). Submits keep the SDK's defaults (5
+ * attempts, 60 s submit-timeout), as a platform's adapter would: shorter timeouts resubmit sooner
+ * and, on a loaded cluster, pile retries onto it.
  */
 final class ClusterAdapter implements AutoCloseable {
   private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(5);
@@ -46,8 +46,13 @@ final class ClusterAdapter implements AutoCloseable {
   private volatile int node;
   private volatile boolean closed;
 
-  ClusterAdapter(String name, String platform, List<BrokerEndpoint> nodes, int firstNode,
-      ActorSystem system, DeliveryHandler handler) {
+  ClusterAdapter(
+      String name,
+      String platform,
+      List<BrokerEndpoint> nodes,
+      int firstNode,
+      ActorSystem system,
+      DeliveryHandler handler) {
     this.name = name;
     this.platform = platform;
     this.nodes = List.copyOf(nodes);
@@ -124,18 +129,19 @@ final class ClusterAdapter implements AutoCloseable {
         .keepAliveInterval(Duration.ofSeconds(5))
         .welcomeTimeout(WELCOME_TIMEOUT)
         .reconnectBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2))
-        .sessionListener(new SessionListener() {
-          @Override
-          public void onConnected(Welcome welcome, BrokerEndpoint broker) {
-            connects.add(System.nanoTime());
-            int to = nodes.indexOf(broker);
-            int from = node;
-            if (to >= 0 && to != from) {
-              moves.add("node-" + (from + 1) + "->node-" + (to + 1));
-              node = to;
-            }
-          }
-        })
+        .sessionListener(
+            new SessionListener() {
+              @Override
+              public void onConnected(Welcome welcome, BrokerEndpoint broker) {
+                connects.add(System.nanoTime());
+                int to = nodes.indexOf(broker);
+                int from = node;
+                if (to >= 0 && to != from) {
+                  moves.add("node-" + (from + 1) + "->node-" + (to + 1));
+                  node = to;
+                }
+              }
+            })
         .build();
   }
 

@@ -8,7 +8,6 @@ import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
 import io.peyvand.persistence.testkit.Ports;
-import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,8 +45,13 @@ final class FaultCluster implements AutoCloseable {
   private final Consumer<String> log;
   private CqlSession session;
 
-  private FaultCluster(Path dir, String keyspace, CassandraNode cassandra, boolean ownCassandra,
-      List<NodePorts> ports, Consumer<String> log) {
+  private FaultCluster(
+      Path dir,
+      String keyspace,
+      CassandraNode cassandra,
+      boolean ownCassandra,
+      List<NodePorts> ports,
+      Consumer<String> log) {
     this.dir = dir;
     this.keyspace = keyspace;
     this.cassandra = cassandra;
@@ -60,12 +64,18 @@ final class FaultCluster implements AutoCloseable {
   }
 
   /**
-   * A cluster of up to {@code maxNodes} nodes (none started) in {@code keyspace} of
-   * {@code cassandra}, created afresh with the project's schema; {@code ownCassandra}: the cluster
-   * stops that node at the end.
+   * A cluster of up to {@code maxNodes} nodes (none started) in {@code keyspace} of {@code
+   * cassandra}, created afresh with the project's schema; {@code ownCassandra}: the cluster stops
+   * that node at the end.
    */
-  static FaultCluster create(Path dir, String keyspace, CassandraNode cassandra,
-      boolean ownCassandra, int maxNodes, Consumer<String> log) throws IOException {
+  static FaultCluster create(
+      Path dir,
+      String keyspace,
+      CassandraNode cassandra,
+      boolean ownCassandra,
+      int maxNodes,
+      Consumer<String> log)
+      throws IOException {
     Files.createDirectories(dir);
     List<NodePorts> ports = new ArrayList<>();
     int[] free = Ports.free(maxNodes * 3);
@@ -73,11 +83,13 @@ final class FaultCluster implements AutoCloseable {
       ports.add(new NodePorts(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
     }
     FaultCluster cluster = new FaultCluster(dir, keyspace, cassandra, ownCassandra, ports, log);
-    cluster.session = CqlSessions.open(cassandra.settings().address(),
-        cassandra.settings().cqlPort());
+    cluster.session =
+        CqlSessions.open(cassandra.settings().address(), cassandra.settings().cqlPort());
     cluster.session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-    new SchemaMigrator(cluster.session, SchemaSettings.singleKeyspace(keyspace,
-        SchemaSettings.Replication.simple(1))).migrate();
+    new SchemaMigrator(
+            cluster.session,
+            SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
+        .migrate();
     return cluster;
   }
 
@@ -87,9 +99,18 @@ final class FaultCluster implements AutoCloseable {
    */
   static CassandraNode ownCassandra(Path dir) {
     int[] free = Ports.free(3);
-    return CassandraNode.start(new CassandraNodeSettings(dir.toAbsolutePath(), "127.0.0.1",
-        free[0], free[1], free[2], System.getProperty("peyvand.test.cassandra-heap", "768M"),
-        "peyvand-faults", "periodic", Duration.ofSeconds(180), Duration.ofSeconds(60)));
+    return CassandraNode.start(
+        new CassandraNodeSettings(
+            dir.toAbsolutePath(),
+            "127.0.0.1",
+            free[0],
+            free[1],
+            free[2],
+            System.getProperty("peyvand.test.cassandra-heap", "768M"),
+            "peyvand-faults",
+            "periodic",
+            Duration.ofSeconds(180),
+            Duration.ofSeconds(60)));
   }
 
   Path dir() {
@@ -134,18 +155,34 @@ final class FaultCluster implements AutoCloseable {
       throw new IllegalStateException("node-" + (i + 1) + " is still running");
     }
     NodePorts p = ports.get(i);
-    nodes[i] = BrokerProcess.launch(dir, "node-" + (i + 1), config(p), p.grpc(), p.http(),
-        List.of("-Xms128m", "-Xmx512m",
-            "-Dlogback.configurationFile=peyvand-faults-node-logback.xml"));
+    nodes[i] =
+        BrokerProcess.launch(
+            dir,
+            "node-" + (i + 1),
+            config(p),
+            p.grpc(),
+            p.http(),
+            List.of(
+                "-Xms128m",
+                "-Xmx512m",
+                "-Dlogback.configurationFile=peyvand-faults-node-logback.xml"));
     paused[i] = false;
-    log.accept("node-" + (i + 1) + " starting (pid " + nodes[i].pid() + ", gRPC " + p.grpc()
-        + ", HTTP " + p.http() + ", cluster " + p.artery() + ")");
+    log.accept(
+        "node-"
+            + (i + 1)
+            + " starting (pid "
+            + nodes[i].pid()
+            + ", gRPC "
+            + p.grpc()
+            + ", HTTP "
+            + p.http()
+            + ", cluster "
+            + p.artery()
+            + ")");
     return nodes[i];
   }
 
-  /**
-   * Waits until every running, unpaused node is ready and says {@code members} members are Up.
-   */
+  /** Waits until every running, unpaused node is ready and says {@code members} members are Up. */
   void awaitMembersUp(int members, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
@@ -157,8 +194,11 @@ final class FaultCluster implements AutoCloseable {
           continue;
         }
         BrokerProcess.Health h = nodes[i].health();
-        seen.append(" node-").append(i + 1).append(h.ready() ? " ready" : " not-ready")
-            .append(" up=").append(h.membersUp());
+        seen.append(" node-")
+            .append(i + 1)
+            .append(h.ready() ? " ready" : " not-ready")
+            .append(" up=")
+            .append(h.membersUp());
         all &= h.ready() && h.membersUp() == members;
       }
       last = seen.toString();
@@ -167,8 +207,8 @@ final class FaultCluster implements AutoCloseable {
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("not every node saw " + members + " members Up within "
-        + timeout + ":" + last);
+    throw new IllegalStateException(
+        "not every node saw " + members + " members Up within " + timeout + ":" + last);
   }
 
   /**
@@ -179,8 +219,14 @@ final class FaultCluster implements AutoCloseable {
     nodes[i].terminate();
     OptionalInt code = nodes[i].awaitExit(timeout);
     if (code.isEmpty()) {
-      throw new IllegalStateException("node-" + (i + 1) + " did not exit within " + timeout
-          + " after SIGTERM (log: " + nodes[i].log + ")");
+      throw new IllegalStateException(
+          "node-"
+              + (i + 1)
+              + " did not exit within "
+              + timeout
+              + " after SIGTERM (log: "
+              + nodes[i].log
+              + ")");
     }
     return code;
   }
@@ -222,12 +268,20 @@ final class FaultCluster implements AutoCloseable {
   }
 
   private String config(NodePorts p) {
-    String seeds = List.of(ports.get(0), ports.get(1)).stream()
-        .map(s -> "\"pekko://peyvand@127.0.0.1:" + s.artery() + "\"")
-        .collect(Collectors.joining(", "));
-    String platforms = PLATFORMS.stream()
-        .map(id -> "{ id = \"" + id + "\", display-name = \"" + id + "\", default-opted-in = true }")
-        .collect(Collectors.joining("\n  "));
+    String seeds =
+        List.of(ports.get(0), ports.get(1)).stream()
+            .map(s -> "\"pekko://peyvand@127.0.0.1:" + s.artery() + "\"")
+            .collect(Collectors.joining(", "));
+    String platforms =
+        PLATFORMS.stream()
+            .map(
+                id ->
+                    "{ id = \""
+                        + id
+                        + "\", display-name = \""
+                        + id
+                        + "\", default-opted-in = true }")
+            .collect(Collectors.joining("\n  "));
     return """
         # Written by the fault harness (io.peyvand.broker.faults.FaultCluster).
         include file("%s")
@@ -247,8 +301,17 @@ final class FaultCluster implements AutoCloseable {
         # faults, not limits.
         peyvand.limits.submit-per-user { rate = 100000, burst = 100000 }
         peyvand.limits.submit-per-platform { rate = 100000, burst = 100000 }
-        """.formatted(commonConf(), p.grpc(), p.http(), p.artery(), seeds, keyspace, keyspace,
-        cassandraSettings.cqlContactPoint(), platforms);
+        """
+        .formatted(
+            commonConf(),
+            p.grpc(),
+            p.http(),
+            p.artery(),
+            seeds,
+            keyspace,
+            keyspace,
+            cassandraSettings.cqlContactPoint(),
+            platforms);
   }
 
   /** cluster-config/conf/common.conf of this checkout: from peyvand.home, or above the cwd. */

@@ -35,22 +35,44 @@ abstract class FaultScenario {
   private static final double ON_TIME_SHARE = 0.95;
   private static final long ACCEPT_WITHIN = Duration.ofSeconds(3).toNanos();
   private static final long DELIVER_WITHIN = Duration.ofSeconds(10).toNanos();
+
   /** Traffic goes on at most this long past the settle time while it is not back yet. */
   private static final int EXTRA_SECONDS = 60;
 
   /** What every scenario takes from the command line (or an IT). */
-  record Options(double rate, int warmupSeconds, int settleSeconds, int usersPerPlatform,
-      int sessionsPerPlatform, int drainSeconds, int graceSeconds, Path baseDir) {
+  record Options(
+      double rate,
+      int warmupSeconds,
+      int settleSeconds,
+      int usersPerPlatform,
+      int sessionsPerPlatform,
+      int drainSeconds,
+      int graceSeconds,
+      Path baseDir) {
     static Options defaults() {
-      return new Options(50, 30, 30, 20, 2, 90, 30,
+      return new Options(
+          50,
+          30,
+          30,
+          20,
+          2,
+          90,
+          30,
           Path.of(System.getProperty("peyvand.faults.dir", "target/faults")));
     }
 
     /** The integration tests' options: shorter warm-up and settle time. */
     static Options forCi() {
       Options d = defaults();
-      return new Options(d.rate(), 20, 15, d.usersPerPlatform(), d.sessionsPerPlatform(),
-          d.drainSeconds(), d.graceSeconds(), d.baseDir());
+      return new Options(
+          d.rate(),
+          20,
+          15,
+          d.usersPerPlatform(),
+          d.sessionsPerPlatform(),
+          d.drainSeconds(),
+          d.graceSeconds(),
+          d.baseDir());
     }
   }
 
@@ -68,7 +90,11 @@ abstract class FaultScenario {
     private final Map<String, String> figures = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
 
-    Context(FaultCluster cluster, Ledger ledger, List<ClusterAdapter> adapters, Options options,
+    Context(
+        FaultCluster cluster,
+        Ledger ledger,
+        List<ClusterAdapter> adapters,
+        Options options,
         PrintStream progress) {
       this.cluster = cluster;
       this.ledger = ledger;
@@ -79,8 +105,12 @@ abstract class FaultScenario {
 
     /** A progress line on stderr (or the IT's output), with the run's clock. */
     void log(String line) {
-      progress.printf(Locale.ROOT, "[%s %6.1fs] %s%n", name(),
-          ledger.secondsSinceStart(System.nanoTime()), line);
+      progress.printf(
+          Locale.ROOT,
+          "[%s %6.1fs] %s%n",
+          name(),
+          ledger.secondsSinceStart(System.nanoTime()),
+          line);
     }
 
     /** Recovery is measured from now. */
@@ -129,8 +159,8 @@ abstract class FaultScenario {
   }
 
   /**
-   * Whether every second between the warm-up and the end of the traffic must have accepted
-   * messages (a change that must not stall the whole traffic, like a node joining).
+   * Whether every second between the warm-up and the end of the traffic must have accepted messages
+   * (a change that must not stall the whole traffic, like a node joining).
    */
   boolean requiresSteadyAcceptance() {
     return false;
@@ -140,8 +170,7 @@ abstract class FaultScenario {
   abstract void inject(Context context) throws Exception;
 
   /** The scenario's checks once the traffic drained. */
-  void verify(Context context, Ledger.Figures figures) throws Exception {
-  }
+  void verify(Context context, Ledger.Figures figures) throws Exception {}
 
   /** Runs the scenario; progress goes to {@code progress}. */
   Result run(Options options, PrintStream progress) throws Exception {
@@ -149,17 +178,31 @@ abstract class FaultScenario {
     Path dir = options.baseDir().resolve(name() + "-" + stamp).toAbsolutePath();
     String keyspace = "faults_" + name().replace('-', '_') + "_" + ProcessHandle.current().pid();
     progress.printf("[%s] starting Cassandra and 3 broker nodes (logs in %s)%n", name(), dir);
-    CassandraNode cassandra = ownCassandra() ? FaultCluster.ownCassandra(dir.resolve("cassandra"))
-        : SharedCassandra.node();
-    ActorSystem system = ActorSystem.create("faults-adapters", ConfigFactory.parseString(
-        "pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+    CassandraNode cassandra =
+        ownCassandra()
+            ? FaultCluster.ownCassandra(dir.resolve("cassandra"))
+            : SharedCassandra.node();
+    ActorSystem system =
+        ActorSystem.create(
+            "faults-adapters",
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
     List<ClusterAdapter> adapters = new ArrayList<>();
     Traffic traffic = null;
-    try (FaultCluster cluster = FaultCluster.create(dir, keyspace, cassandra, ownCassandra(),
-        maxNodes(), line -> progress.printf("[%s] %s%n", name(), line))) {
+    try (FaultCluster cluster =
+        FaultCluster.create(
+            dir,
+            keyspace,
+            cassandra,
+            ownCassandra(),
+            maxNodes(),
+            line -> progress.printf("[%s] %s%n", name(), line))) {
       long clusterBegun = System.nanoTime();
       cluster.startAll(3, READY_TIMEOUT);
-      progress.printf(Locale.ROOT, "[%s] 3 nodes Up after %.1f s%n", name(),
+      progress.printf(
+          Locale.ROOT,
+          "[%s] 3 nodes Up after %.1f s%n",
+          name(),
           (System.nanoTime() - clusterBegun) / 1e9);
 
       Ledger ledger = Ledger.start();
@@ -168,36 +211,65 @@ abstract class FaultScenario {
       int index = 0;
       for (String platform : FaultCluster.PLATFORMS) {
         for (int k = 0; k < options.sessionsPerPlatform(); k++) {
-          ClusterAdapter adapter = new ClusterAdapter(platform + "-" + (k + 1), platform,
-              cluster.endpoints(3), index++, system, handler);
+          ClusterAdapter adapter =
+              new ClusterAdapter(
+                  platform + "-" + (k + 1),
+                  platform,
+                  cluster.endpoints(3),
+                  index++,
+                  system,
+                  handler);
           adapter.start(Duration.ofSeconds(60));
           adapters.add(adapter);
           byPlatform.computeIfAbsent(platform, p -> new ArrayList<>()).add(adapter);
         }
       }
       Context context = new Context(cluster, ledger, adapters, options, progress);
-      traffic = new Traffic(ledger, byPlatform, options.usersPerPlatform(), options.rate(),
-          "f" + Long.toString(System.currentTimeMillis(), 36));
+      traffic =
+          new Traffic(
+              ledger,
+              byPlatform,
+              options.usersPerPlatform(),
+              options.rate(),
+              "f" + Long.toString(System.currentTimeMillis(), 36));
       traffic.start();
-      context.log(String.format(Locale.ROOT, "traffic at %.0f msg/s from %d adapter sessions"
-          + " (%s); warm-up %d s", options.rate(), adapters.size(), placement(adapters),
-          options.warmupSeconds()));
+      context.log(
+          String.format(
+              Locale.ROOT,
+              "traffic at %.0f msg/s from %d adapter sessions" + " (%s); warm-up %d s",
+              options.rate(),
+              adapters.size(),
+              placement(adapters),
+              options.warmupSeconds()));
       context.sleepSeconds(options.warmupSeconds());
       long warmedUp = System.nanoTime();
-      long[] before = ledger.latencies(warmedUp - Duration.ofSeconds(options.warmupSeconds() / 2)
-          .toNanos(), warmedUp);
-      context.log(String.format(Locale.ROOT, "before the fault: accepted p50 %d ms, p99 %d ms;"
-          + " received p50 %d ms, p99 %d ms", before[0], before[1], before[2], before[3]));
+      long[] before =
+          ledger.latencies(
+              warmedUp - Duration.ofSeconds(options.warmupSeconds() / 2).toNanos(), warmedUp);
+      context.log(
+          String.format(
+              Locale.ROOT,
+              "before the fault: accepted p50 %d ms, p99 %d ms;" + " received p50 %d ms, p99 %d ms",
+              before[0],
+              before[1],
+              before[2],
+              before[3]));
       context.figure("before-p99", before[1] + "/" + before[3] + "ms");
 
       inject(context);
 
-      context.log("fault over; traffic goes on for " + options.settleSeconds() + " s, longer"
-          + " (at most " + EXTRA_SECONDS + " s) until it is back");
+      context.log(
+          "fault over; traffic goes on for "
+              + options.settleSeconds()
+              + " s, longer"
+              + " (at most "
+              + EXTRA_SECONDS
+              + " s) until it is back");
       context.sleepSeconds(options.settleSeconds());
       long extraEnd = System.nanoTime() + Duration.ofSeconds(EXTRA_SECONDS).toNanos();
-      while (!recovered(context, ledger, System.nanoTime() - DELIVER_WITHIN
-          - Duration.ofSeconds(1).toNanos()) && System.nanoTime() < extraEnd) {
+      while (!recovered(
+              context, ledger, System.nanoTime() - DELIVER_WITHIN - Duration.ofSeconds(1).toNanos())
+          && System.nanoTime() < extraEnd) {
         Thread.sleep(1000);
       }
       traffic.stopSending();
@@ -227,25 +299,43 @@ abstract class FaultScenario {
       context.check(figures.dupUnflagged() == 0, "dup-unflagged=" + figures.dupUnflagged());
       context.check(figures.finalRefused() == 0, "refused-final=" + figures.finalRefused());
       context.check(figures.neverAnswered() == 0, "never-answered=" + figures.neverAnswered());
-      context.check(figures.foreign() == 0, "deliveries of unknown message ids: "
-          + figures.foreign());
+      context.check(
+          figures.foreign() == 0, "deliveries of unknown message ids: " + figures.foreign());
 
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-          "faults %s: nodes=3 rate=%.0f/s sent=%d accepted=%d dup-answered=%d refused%s"
-              + " refused-final=%d not-answered=%d never-answered=%d delivered=%d lost=%d"
-              + " dup-flagged=%d dup-unflagged=%d stored-twice=%d reconnects=%d recovery=%s"
-              + " min-accepted/s=%d",
-          name(), options.rate(), figures.sent(), figures.accepted(), figures.duplicateAnswered(),
-          figures.refusedText(), figures.finalRefused(), figures.notAnswered(),
-          figures.neverAnswered(), figures.delivered(), figures.lost(), figures.dupFlagged(),
-          figures.dupUnflagged(), figures.storedTwice(), reconnects,
-          recovery < 0 ? "none" : String.format(Locale.ROOT, "%.1fs", recovery), minAccepted));
+      StringBuilder line =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "faults %s: nodes=3 rate=%.0f/s sent=%d accepted=%d dup-answered=%d refused%s"
+                      + " refused-final=%d not-answered=%d never-answered=%d delivered=%d lost=%d"
+                      + " dup-flagged=%d dup-unflagged=%d stored-twice=%d reconnects=%d recovery=%s"
+                      + " min-accepted/s=%d",
+                  name(),
+                  options.rate(),
+                  figures.sent(),
+                  figures.accepted(),
+                  figures.duplicateAnswered(),
+                  figures.refusedText(),
+                  figures.finalRefused(),
+                  figures.notAnswered(),
+                  figures.neverAnswered(),
+                  figures.delivered(),
+                  figures.lost(),
+                  figures.dupFlagged(),
+                  figures.dupUnflagged(),
+                  figures.storedTwice(),
+                  reconnects,
+                  recovery < 0 ? "none" : String.format(Locale.ROOT, "%.1fs", recovery),
+                  minAccepted));
       context.figures.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
       boolean passed = context.failures.isEmpty();
       line.append(passed ? " PASS" : " FAIL");
-      progress.printf("[%s] adapters: %s%n", name(), adapters.stream()
-          .map(a -> a.name() + " reconnects=" + a.reconnects() + " moves=" + a.moves())
-          .toList());
+      progress.printf(
+          "[%s] adapters: %s%n",
+          name(),
+          adapters.stream()
+              .map(a -> a.name() + " reconnects=" + a.reconnects() + " moves=" + a.moves())
+              .toList());
       return new Result(name(), line.toString(), passed, List.copyOf(context.failures));
     } finally {
       if (traffic != null) {
@@ -267,19 +357,21 @@ abstract class FaultScenario {
     c.figure("journal-violations", journal.violations().size());
     journal.violations().stream().limit(10).forEach(v -> c.log("journal: " + v));
     c.check(journal.mailboxes() > 0, "no mailbox in the journal");
-    c.check(journal.violations().isEmpty(), journal.violations().size()
-        + " journal violations (a mailbox written by two incarnations at once, or a gap)");
+    c.check(
+        journal.violations().isEmpty(),
+        journal.violations().size()
+            + " journal violations (a mailbox written by two incarnations at once, or a gap)");
     for (String lost : figures.lostSample()) {
       String id = lost.substring(0, lost.indexOf("->"));
       String recipient = lost.substring(lost.indexOf("->") + 2);
-      List<JournalCheck.Stored> stored = JournalCheck.find(c.cluster.session(),
-          c.cluster.keyspace(), recipient, id);
+      List<JournalCheck.Stored> stored =
+          JournalCheck.find(c.cluster.session(), c.cluster.keyspace(), recipient, id);
       c.log("lost " + id + " to " + recipient + ": in its journal at " + stored);
       if (!stored.isEmpty()) {
         JournalCheck.Stored at = stored.get(0);
         c.log("  " + c.ledger.explain(id, at.item() - 2, at.item() + 2));
-        JournalCheck.rows(c.cluster.session(), c.cluster.keyspace(), recipient,
-                at.sequenceNr() - 3, 12)
+        JournalCheck.rows(
+                c.cluster.session(), c.cluster.keyspace(), recipient, at.sequenceNr() - 3, 12)
             .forEach(row -> c.log("  journal " + recipient + " " + row));
       }
     }
@@ -326,15 +418,19 @@ abstract class FaultScenario {
    * The longest recovery over the marked instants, in seconds; -1 when the traffic did not come
    * back before it stopped (then the run fails).
    */
-  private double recovery(Context context, Ledger ledger, List<Ledger.Second> timeline,
-      long trafficEnd) {
+  private double recovery(
+      Context context, Ledger ledger, List<Ledger.Second> timeline, long trafficEnd) {
     double longest = 0;
     for (long from : context.recoveryFrom) {
       double at = ledger.secondsSinceStart(from);
       int back = backAt(timeline, at, ledger.second(trafficEnd));
       if (back < 0) {
-        context.fail(String.format(Locale.ROOT, "traffic not back (%.0f%% on time) before the"
-            + " traffic stopped, from %.1f s", ON_TIME_SHARE * 100, at));
+        context.fail(
+            String.format(
+                Locale.ROOT,
+                "traffic not back (%.0f%% on time) before the" + " traffic stopped, from %.1f s",
+                ON_TIME_SHARE * 100,
+                at));
         return -1;
       }
       longest = Math.max(longest, Math.max(0, back - at));
@@ -355,9 +451,17 @@ abstract class FaultScenario {
     out.printf("[%s] timeline (s: sent accepted delivered refused on-time%%)%n", name());
     StringBuilder row = new StringBuilder();
     for (Ledger.Second s : timeline) {
-      row.append(String.format(Locale.ROOT, "%s%3d: %3d %3d %3d %3d %3.0f%%  ",
-          s.second() == warmedUp ? "|" : " ", s.second(), s.sent(), s.accepted(), s.delivered(),
-          s.refused(), s.sent() == 0 ? 0.0 : 100.0 * s.onTime() / s.sent()));
+      row.append(
+          String.format(
+              Locale.ROOT,
+              "%s%3d: %3d %3d %3d %3d %3.0f%%  ",
+              s.second() == warmedUp ? "|" : " ",
+              s.second(),
+              s.sent(),
+              s.accepted(),
+              s.delivered(),
+              s.refused(),
+              s.sent() == 0 ? 0.0 : 100.0 * s.onTime() / s.sent()));
       if (s.second() % 4 == 3) {
         out.printf("[%s] %s%n", name(), row);
         row.setLength(0);

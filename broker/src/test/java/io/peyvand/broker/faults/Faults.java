@@ -19,8 +19,11 @@ import picocli.CommandLine.Parameters;
  * stderr; each scenario's summary line to stdout, all of them again at the end. Exit 1 when a
  * scenario failed (lost > 0, unflagged duplicates > 0, or its own condition).
  */
-@Command(name = "faults", mixinStandardHelpOptions = true,
-    description = "Fault scenarios against a cluster of broker processes (cluster-config/FAULTS.md).")
+@Command(
+    name = "faults",
+    mixinStandardHelpOptions = true,
+    description =
+        "Fault scenarios against a cluster of broker processes (cluster-config/FAULTS.md).")
 public final class Faults implements Callable<Integer> {
   static final Map<String, Supplier<FaultScenario>> SCENARIOS = new LinkedHashMap<>();
 
@@ -32,16 +35,20 @@ public final class Faults implements Callable<Integer> {
     SCENARIOS.put("rolling-restart", RollingRestartScenario::new);
   }
 
-  @Parameters(index = "0", arity = "1",
+  @Parameters(
+      index = "0",
+      arity = "1",
       description = "kill, cassandra, partition, scale-out, rolling-restart or all")
   String scenario;
 
   @Option(names = "--rate", description = "New messages per second, all platforms (default 50).")
   double rate = 50;
 
-  @Option(names = "--seconds",
-      description = "Traffic after the fault is over, in seconds (default 30; up to 60 more"
-          + " while the traffic is not back).")
+  @Option(
+      names = "--seconds",
+      description =
+          "Traffic after the fault is over, in seconds (default 30; up to 60 more"
+              + " while the traffic is not back).")
   int seconds = 30;
 
   @Option(names = "--warmup", description = "Traffic before the fault, in seconds (default 30).")
@@ -74,11 +81,12 @@ public final class Faults implements Callable<Integer> {
     } else if (SCENARIOS.containsKey(scenario)) {
       names.add(scenario);
     } else {
-      throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario "
-          + scenario + "; one of " + SCENARIOS.keySet() + " or all");
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "unknown scenario " + scenario + "; one of " + SCENARIOS.keySet() + " or all");
     }
-    FaultScenario.Options options = new FaultScenario.Options(rate, warmup, seconds, users,
-        sessions, 90, 30, dir);
+    FaultScenario.Options options =
+        new FaultScenario.Options(rate, warmup, seconds, users, sessions, 90, 30, dir);
     List<FaultScenario.Result> outcomes = new ArrayList<>();
     for (String name : names) {
       FaultScenario.Result result;
@@ -86,8 +94,9 @@ public final class Faults implements Callable<Integer> {
         result = SCENARIOS.get(name).get().run(options, System.err);
       } catch (Exception e) {
         e.printStackTrace(System.err);
-        result = new FaultScenario.Result(name, "faults " + name + ": ERROR " + e, false,
-            List.of(e.toString()));
+        result =
+            new FaultScenario.Result(
+                name, "faults " + name + ": ERROR " + e, false, List.of(e.toString()));
       }
       outcomes.add(result);
       results.println(result.summary());
@@ -97,8 +106,9 @@ public final class Faults implements Callable<Integer> {
       results.println();
       outcomes.forEach(r -> results.println(r.summary()));
     }
-    results.printf("rerun: ./peyvand faults %s --rate %.0f --seconds %d --warmup %d%n", scenario,
-        rate, seconds, warmup);
+    results.printf(
+        "rerun: ./peyvand faults %s --rate %.0f --seconds %d --warmup %d%n",
+        scenario, rate, seconds, warmup);
     return outcomes.stream().allMatch(FaultScenario.Result::passed) ? 0 : 1;
   }
 }

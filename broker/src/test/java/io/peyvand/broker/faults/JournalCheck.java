@@ -47,13 +47,18 @@ final class JournalCheck {
    * Where a message is in its recipient's journal: each row of {@code UserMailbox|recipient} whose
    * event bytes contain the message id; empty if none does.
    */
-  static List<Stored> find(CqlSession session, String keyspace, String recipient,
-      String messageId) {
+  static List<Stored> find(
+      CqlSession session, String keyspace, String recipient, String messageId) {
     List<Stored> found = new ArrayList<>();
     byte[] id = messageId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    for (Row row : session.execute(SimpleStatement.newInstance("SELECT sequence_nr, writer_uuid,"
-        + " event FROM " + keyspace + ".messages WHERE persistence_id = ? AND partition_nr = 0",
-        "UserMailbox|" + recipient))) {
+    for (Row row :
+        session.execute(
+            SimpleStatement.newInstance(
+                "SELECT sequence_nr, writer_uuid,"
+                    + " event FROM "
+                    + keyspace
+                    + ".messages WHERE persistence_id = ? AND partition_nr = 0",
+                "UserMailbox|" + recipient))) {
       java.nio.ByteBuffer event = row.getByteBuffer("event");
       byte[] bytes = new byte[event == null ? 0 : event.remaining()];
       if (event != null) {
@@ -86,40 +91,55 @@ final class JournalCheck {
   }
 
   /**
-   * The rows of {@code UserMailbox|recipient} from sequence {@code from} on (at most
-   * {@code limit}), one line each: sequence, write time, writer, and the event (the message id, or
-   * the acknowledged sequence): what a lost message's mailbox held around it.
+   * The rows of {@code UserMailbox|recipient} from sequence {@code from} on (at most {@code
+   * limit}), one line each: sequence, write time, writer, and the event (the message id, or the
+   * acknowledged sequence): what a lost message's mailbox held around it.
    */
-  static List<String> rows(CqlSession session, String keyspace, String recipient, long from,
-      int limit) {
+  static List<String> rows(
+      CqlSession session, String keyspace, String recipient, long from, int limit) {
     List<String> lines = new ArrayList<>();
-    for (Row row : session.execute(SimpleStatement.newInstance("SELECT sequence_nr, timestamp,"
-        + " writer_uuid, ser_manifest, event FROM " + keyspace + ".messages WHERE persistence_id"
-        + " = ? AND partition_nr = 0 AND sequence_nr >= ? LIMIT ?", "UserMailbox|" + recipient,
-        from, limit))) {
+    for (Row row :
+        session.execute(
+            SimpleStatement.newInstance(
+                "SELECT sequence_nr, timestamp,"
+                    + " writer_uuid, ser_manifest, event FROM "
+                    + keyspace
+                    + ".messages WHERE persistence_id"
+                    + " = ? AND partition_nr = 0 AND sequence_nr >= ? LIMIT ?",
+                "UserMailbox|" + recipient,
+                from,
+                limit))) {
       ByteBuffer event = row.getByteBuffer("event");
       String manifest = row.getString("ser_manifest");
       String what;
       try {
         byte[] bytes = new byte[event.remaining()];
         event.duplicate().get(bytes);
-        what = switch (manifest) {
-          case "mailbox-message-accepted" -> {
-            MessageAccepted accepted =
-                MessageAccepted.parseFrom(bytes);
-            yield "item " + accepted.getSequence() + " message "
-                + accepted.getMessage().getMessageId();
-          }
-          case "mailbox-acknowledged" -> "acknowledged up to " + ItemsAcknowledged.parseFrom(bytes).getUpToSequence();
-          default -> manifest;
-        };
+        what =
+            switch (manifest) {
+              case "mailbox-message-accepted" -> {
+                MessageAccepted accepted = MessageAccepted.parseFrom(bytes);
+                yield "item "
+                    + accepted.getSequence()
+                    + " message "
+                    + accepted.getMessage().getMessageId();
+              }
+              case "mailbox-acknowledged" ->
+                  "acknowledged up to " + ItemsAcknowledged.parseFrom(bytes).getUpToSequence();
+              default -> manifest;
+            };
       } catch (InvalidProtocolBufferException | RuntimeException e) {
         what = manifest + " (" + e + ")";
       }
       UUID time = row.getUuid("timestamp");
-      lines.add(row.getLong("sequence_nr") + " at " + (time == null ? "?"
-          : Instant.ofEpochMilli(Uuids.unixTimestamp(time)))
-          + " by " + row.getString("writer_uuid").substring(0, 8) + ": " + what);
+      lines.add(
+          row.getLong("sequence_nr")
+              + " at "
+              + (time == null ? "?" : Instant.ofEpochMilli(Uuids.unixTimestamp(time)))
+              + " by "
+              + row.getString("writer_uuid").substring(0, 8)
+              + ": "
+              + what);
     }
     return lines;
   }
@@ -127,14 +147,21 @@ final class JournalCheck {
   static Report check(CqlSession session, String keyspace) {
     Map<String, TreeMap<Long, List<String>>> byMailbox = new HashMap<>();
     long rows = 0;
-    for (Row row : session.execute(SimpleStatement.newInstance("SELECT persistence_id,"
-        + " sequence_nr, writer_uuid FROM " + keyspace + ".messages").setPageSize(5000))) {
+    for (Row row :
+        session.execute(
+            SimpleStatement.newInstance(
+                    "SELECT persistence_id,"
+                        + " sequence_nr, writer_uuid FROM "
+                        + keyspace
+                        + ".messages")
+                .setPageSize(5000))) {
       String id = row.getString("persistence_id");
       if (id == null || !id.startsWith("UserMailbox|")) {
         continue;
       }
       rows++;
-      byMailbox.computeIfAbsent(id, k -> new TreeMap<>())
+      byMailbox
+          .computeIfAbsent(id, k -> new TreeMap<>())
           .computeIfAbsent(row.getLong("sequence_nr"), k -> new ArrayList<>())
           .add(row.getString("writer_uuid"));
     }
@@ -151,14 +178,27 @@ final class JournalCheck {
         }
         expected = seq.getKey() + 1;
         if (seq.getValue().size() > 1) {
-          violations.add(id + ": sequence " + seq.getKey() + " written " + seq.getValue().size()
-              + " times, by " + seq.getValue());
+          violations.add(
+              id
+                  + ": sequence "
+                  + seq.getKey()
+                  + " written "
+                  + seq.getValue().size()
+                  + " times, by "
+                  + seq.getValue());
         }
         String writer = seq.getValue().get(0);
         if (!writer.equals(current)) {
           if (finished.contains(writer)) {
-            violations.add(id + ": writer " + writer + " wrote again at " + seq.getKey()
-                + " after another incarnation (" + current + ")");
+            violations.add(
+                id
+                    + ": writer "
+                    + writer
+                    + " wrote again at "
+                    + seq.getKey()
+                    + " after another incarnation ("
+                    + current
+                    + ")");
           }
           if (current != null) {
             finished.add(current);

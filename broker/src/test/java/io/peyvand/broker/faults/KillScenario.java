@@ -29,8 +29,12 @@ final class KillScenario extends FaultScenario {
     c.cluster.awaitMembersUp(2, Duration.ofSeconds(120));
     double downed = (System.nanoTime() - at) / 1e9;
     c.figure("downed-after", String.format(Locale.ROOT, "%.1fs", downed));
-    c.log(String.format(Locale.ROOT, "node-%d downed and removed after %.1f s (the survivors"
-        + " see 2 members Up)", VICTIM + 1, downed));
+    c.log(
+        String.format(
+            Locale.ROOT,
+            "node-%d downed and removed after %.1f s (the survivors" + " see 2 members Up)",
+            VICTIM + 1,
+            downed));
   }
 
   @Override

@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <em>lost</em> when the broker answered accepted (or duplicate: accepted by an earlier try) and
  * its recipient never received it. A <em>repeat</em> is any receipt of an id after its first.
  * PROTOCOL.md §5.3: an item is pushed unflagged at most once (its first push in its mailbox's
- * life); every later push, and every push after a restart of the mailbox, carries
- * {@code redelivery}. A copy pushed to a session that ended may still arrive after the flagged copy
- * on the new session, so arrival order says nothing: the rule is "at most one unflagged receipt per
- * id". Ids received more than once within that rule are flagged duplicates (allowed: at least
- * once); every unflagged receipt beyond the first is an unflagged duplicate (a broken promise).
+ * life); every later push, and every push after a restart of the mailbox, carries {@code
+ * redelivery}. A copy pushed to a session that ended may still arrive after the flagged copy on the
+ * new session, so arrival order says nothing: the rule is "at most one unflagged receipt per id".
+ * Ids received more than once within that rule are flagged duplicates (allowed: at least once);
+ * every unflagged receipt beyond the first is an unflagged duplicate (a broken promise).
  *
  * <p>Also a per-second timeline (from {@link #start}) of first sends, answers and first receipts,
  * for the recovery time and the minimum accepted rate. Thread-safe.
@@ -70,9 +70,9 @@ final class Ledger {
   private final AtomicIntegerArray acceptedPerSecond = new AtomicIntegerArray(SECONDS);
   private final AtomicIntegerArray deliveredPerSecond = new AtomicIntegerArray(SECONDS);
   private final AtomicIntegerArray refusedPerSecond = new AtomicIntegerArray(SECONDS);
+
   /** Per recipient mailbox, what its platform's adapters received at each sequence. */
-  private final Map<String, Map<Long, List<String>>> receivedBySequence =
-      new ConcurrentHashMap<>();
+  private final Map<String, Map<Long, List<String>>> receivedBySequence = new ConcurrentHashMap<>();
 
   Ledger(long startNanos) {
     this.startNanos = startNanos;
@@ -152,16 +152,22 @@ final class Ledger {
     }
     long now = System.nanoTime();
     receipts.increment();
-    String recipient = delivery.getMessage().getRecipient().getPlatformId() + ":"
-        + delivery.getMessage().getRecipient().getUserId();
-    List<String> atSequence = receivedBySequence
-        .computeIfAbsent(recipient, r -> new ConcurrentHashMap<>())
-        .computeIfAbsent(delivery.getSequence(),
-            q -> new CopyOnWriteArrayList<>());
+    String recipient =
+        delivery.getMessage().getRecipient().getPlatformId()
+            + ":"
+            + delivery.getMessage().getRecipient().getUserId();
+    List<String> atSequence =
+        receivedBySequence
+            .computeIfAbsent(recipient, r -> new ConcurrentHashMap<>())
+            .computeIfAbsent(delivery.getSequence(), q -> new CopyOnWriteArrayList<>());
     if (atSequence.size() < 8) {
-      atSequence.add(String.format(Locale.ROOT, "%s%s@%.1fs",
-          delivery.getMessage().getMessageId(), delivery.getRedelivery() ? "(r)" : "",
-          secondsSinceStart(now)));
+      atSequence.add(
+          String.format(
+              Locale.ROOT,
+              "%s%s@%.1fs",
+              delivery.getMessage().getMessageId(),
+              delivery.getRedelivery() ? "(r)" : "",
+              secondsSinceStart(now)));
     }
     Entry entry = entries.get(delivery.getMessage().getMessageId());
     if (entry == null) {
@@ -195,10 +201,15 @@ final class Ledger {
     }
     StringBuilder s = new StringBuilder();
     synchronized (e) {
-      s.append(String.format(Locale.ROOT, "%s: first sent at %.1fs, %d tries,"
-              + " answered %s at %.1fs; received at", id, secondsSinceStart(e.firstSentNanos),
-          e.attempts, e.accepted ? "accepted" : e.duplicateAnswered ? "duplicate" : "never",
-          e.answeredNanos < 0 ? -1.0 : secondsSinceStart(e.answeredNanos)));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%s: first sent at %.1fs, %d tries," + " answered %s at %.1fs; received at",
+              id,
+              secondsSinceStart(e.firstSentNanos),
+              e.attempts,
+              e.accepted ? "accepted" : e.duplicateAnswered ? "duplicate" : "never",
+              e.answeredNanos < 0 ? -1.0 : secondsSinceStart(e.answeredNanos)));
     }
     Map<Long, List<String>> received = receivedBySequence.getOrDefault(e.recipient, Map.of());
     for (long q = Math.max(1, from); q <= to; q++) {
@@ -282,30 +293,54 @@ final class Ledger {
     }
     Map<String, Long> refused = new TreeMap<>();
     refusedByCode.forEach((code, n) -> refused.put(code, n.sum()));
-    return new Figures(sent, accepted, duplicateAnswered, refused, finalRefused,
-        notAnswered.sum(), never, delivered, receipts.sum(), lost, dupFlagged, dupUnflagged, storedTwice,
-        foreign.sum(), lostSample);
+    return new Figures(
+        sent,
+        accepted,
+        duplicateAnswered,
+        refused,
+        finalRefused,
+        notAnswered.sum(),
+        never,
+        delivered,
+        receipts.sum(),
+        lost,
+        dupFlagged,
+        dupUnflagged,
+        storedTwice,
+        foreign.sum(),
+        lostSample);
   }
 
   /** The counts of a run; see the class comment for lost and the duplicates. */
-  record Figures(long sent, long accepted, long duplicateAnswered, Map<String, Long> refused,
-      long finalRefused, long notAnswered, long neverAnswered, long delivered, long receipts,
+  record Figures(
+      long sent,
+      long accepted,
+      long duplicateAnswered,
+      Map<String, Long> refused,
+      long finalRefused,
+      long notAnswered,
+      long neverAnswered,
+      long delivered,
+      long receipts,
       long lost,
-      long dupFlagged, long dupUnflagged, long storedTwice, long foreign,
+      long dupFlagged,
+      long dupUnflagged,
+      long storedTwice,
+      long foreign,
       List<String> lostSample) {
 
     String refusedText() {
       StringBuilder s = new StringBuilder("{");
-      refused.forEach((code, n) -> s.append(s.length() > 1 ? "," : "").append(code).append('=')
-          .append(n));
+      refused.forEach(
+          (code, n) -> s.append(s.length() > 1 ? "," : "").append(code).append('=').append(n));
       return s.append('}').toString();
     }
   }
 
   /**
    * The 50th and 99th percentiles, in ms, of first send to answer (accepted) and to first receipt
-   * of the messages first sent between the two instants: {p50 accept, p99 accept, p50 receive,
-   * p99 receive}; -1 where none.
+   * of the messages first sent between the two instants: {p50 accept, p99 accept, p50 receive, p99
+   * receive}; -1 where none.
    */
   long[] latencies(long fromNanos, long toNanos) {
     List<Long> accept = new ArrayList<>();
@@ -325,13 +360,18 @@ final class Ledger {
     }
     accept.sort(null);
     receive.sort(null);
-    return new long[] {percentile(accept, 0.5), percentile(accept, 0.99),
-        percentile(receive, 0.5), percentile(receive, 0.99)};
+    return new long[] {
+      percentile(accept, 0.5),
+      percentile(accept, 0.99),
+      percentile(receive, 0.5),
+      percentile(receive, 0.99)
+    };
   }
 
   private static long percentile(List<Long> sorted, double p) {
-    return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1,
-        Math.floor(p * sorted.size())));
+    return sorted.isEmpty()
+        ? -1
+        : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
   }
 
   /** One second of the timeline. */
@@ -339,8 +379,8 @@ final class Ledger {
 
   /**
    * The timeline up to {@code untilNanos}. {@code onTime} counts the messages first sent in that
-   * second which were accepted within {@code acceptWithin} and received within
-   * {@code deliverWithin} of their first send.
+   * second which were accepted within {@code acceptWithin} and received within {@code
+   * deliverWithin} of their first send.
    */
   List<Second> timeline(long untilNanos, long acceptWithinNanos, long deliverWithinNanos) {
     int last = second(untilNanos);
@@ -348,7 +388,9 @@ final class Ledger {
     for (Entry e : entries.values()) {
       synchronized (e) {
         int s = second(e.firstSentNanos);
-        if (s <= last && e.answeredNanos >= 0 && (e.accepted || e.duplicateAnswered)
+        if (s <= last
+            && e.answeredNanos >= 0
+            && (e.accepted || e.duplicateAnswered)
             && e.answeredNanos - e.firstSentNanos <= acceptWithinNanos
             && e.firstReceivedNanos >= 0
             && e.firstReceivedNanos - e.firstSentNanos <= deliverWithinNanos) {
@@ -358,8 +400,14 @@ final class Ledger {
     }
     List<Second> timeline = new ArrayList<>();
     for (int s = 0; s <= last; s++) {
-      timeline.add(new Second(s, sentPerSecond.get(s), acceptedPerSecond.get(s),
-          deliveredPerSecond.get(s), refusedPerSecond.get(s), onTime[s]));
+      timeline.add(
+          new Second(
+              s,
+              sentPerSecond.get(s),
+              acceptedPerSecond.get(s),
+              deliveredPerSecond.get(s),
+              refusedPerSecond.get(s),
+              onTime[s]));
     }
     return timeline;
   }

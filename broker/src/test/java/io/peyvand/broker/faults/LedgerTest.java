@@ -13,8 +13,12 @@ class LedgerTest {
 
   private static Delivery delivery(String id, long sequence, boolean redelivery) {
     UserAddress bob = UserAddress.newBuilder().setPlatformId("bale").setUserId("bob").build();
-    return Delivery.newBuilder().setMailbox(bob).setSequence(sequence).setRedelivery(redelivery)
-        .setMessage(Envelope.newBuilder().setMessageId(id).setRecipient(bob)).build();
+    return Delivery.newBuilder()
+        .setMailbox(bob)
+        .setSequence(sequence)
+        .setRedelivery(redelivery)
+        .setMessage(Envelope.newBuilder().setMessageId(id).setRecipient(bob))
+        .build();
   }
 
   @Test

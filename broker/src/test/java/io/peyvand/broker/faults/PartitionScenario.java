@@ -9,16 +9,17 @@ import java.util.OptionalInt;
 /**
  * node-3 is frozen with SIGSTOP for {@link #PAUSE} under steady traffic (longer than failure
  * detection plus the Split Brain Resolver's stable-after, 20 s), then resumed with SIGCONT. For the
- * others it is a partition of one: they are the majority (keep-majority), so they down it and
- * take over its shards; its adapters' sessions go quiet and move to other nodes. On resume the
- * frozen node learns it was removed and must stop serving. Expected: lost = 0, unflagged
- * duplicates = 0, the resumed node not ready (its exit code and the log line saying why are
- * reported), and in the journal no mailbox written by two incarnations interleaved
- * ({@link JournalCheck}, which every scenario runs).
+ * others it is a partition of one: they are the majority (keep-majority), so they down it and take
+ * over its shards; its adapters' sessions go quiet and move to other nodes. On resume the frozen
+ * node learns it was removed and must stop serving. Expected: lost = 0, unflagged duplicates = 0,
+ * the resumed node not ready (its exit code and the log line saying why are reported), and in the
+ * journal no mailbox written by two incarnations interleaved ({@link JournalCheck}, which every
+ * scenario runs).
  */
 final class PartitionScenario extends FaultScenario {
   static final int VICTIM = 2;
   static final Duration PAUSE = Duration.ofSeconds(40);
+
   /** How long the resumed node gets to notice and stop. */
   static final Duration STOP_WITHIN = Duration.ofSeconds(60);
 
@@ -37,8 +38,8 @@ final class PartitionScenario extends FaultScenario {
     c.cluster.awaitMembersUp(2, PAUSE.minusSeconds(2));
     double downed = (System.nanoTime() - at) / 1e9;
     c.figure("downed-after", String.format(Locale.ROOT, "%.1fs", downed));
-    c.log(String.format(Locale.ROOT, "the majority downed node-%d after %.1f s", VICTIM + 1,
-        downed));
+    c.log(
+        String.format(Locale.ROOT, "the majority downed node-%d after %.1f s", VICTIM + 1, downed));
     long left = PAUSE.toNanos() - (System.nanoTime() - at);
     if (left > 0) {
       Thread.sleep(left / 1_000_000);
@@ -48,13 +49,19 @@ final class PartitionScenario extends FaultScenario {
     c.log("SIGCONT node-" + (VICTIM + 1));
     OptionalInt exit = c.cluster.node(VICTIM).awaitExit(STOP_WITHIN);
     double after = (System.nanoTime() - resumed) / 1e9;
-    String what = exit.isPresent() ? "exited with " + exit.getAsInt()
-        : "still running, " + (c.cluster.node(VICTIM).health().ready() ? "READY" : "not ready");
-    c.log(String.format(Locale.ROOT, "node-%d after SIGCONT: %s (%.1f s)", VICTIM + 1, what,
-        after));
-    c.figure("resumed-node", exit.isPresent() ? "exit-" + exit.getAsInt()
-        : "running-" + (c.cluster.node(VICTIM).health().ready() ? "ready" : "not-ready"));
-    c.check(!c.cluster.node(VICTIM).health().ready(),
+    String what =
+        exit.isPresent()
+            ? "exited with " + exit.getAsInt()
+            : "still running, " + (c.cluster.node(VICTIM).health().ready() ? "READY" : "not ready");
+    c.log(
+        String.format(Locale.ROOT, "node-%d after SIGCONT: %s (%.1f s)", VICTIM + 1, what, after));
+    c.figure(
+        "resumed-node",
+        exit.isPresent()
+            ? "exit-" + exit.getAsInt()
+            : "running-" + (c.cluster.node(VICTIM).health().ready() ? "ready" : "not-ready"));
+    c.check(
+        !c.cluster.node(VICTIM).health().ready(),
         "the resumed node is ready again although the cluster removed it");
     reason(c);
   }
@@ -67,11 +74,22 @@ final class PartitionScenario extends FaultScenario {
   private void reason(Context c) throws Exception {
     List<String> lines = Files.readAllLines(c.cluster.node(VICTIM).log);
     long resumedAt = lines.stream().filter(l -> l.contains("heartbeat was delayed")).count();
-    for (String kind : List.of("heartbeat was delayed", "quarantined this node",
-        "SBR took decision", "Running CoordinatedShutdown with reason")) {
-      lines.stream().filter(l -> l.contains(kind)).findFirst()
-          .ifPresent(l -> c.log("node-" + (VICTIM + 1) + " log: "
-              + l.substring(0, Math.min(l.length(), 220))));
+    for (String kind :
+        List.of(
+            "heartbeat was delayed",
+            "quarantined this node",
+            "SBR took decision",
+            "Running CoordinatedShutdown with reason")) {
+      lines.stream()
+          .filter(l -> l.contains(kind))
+          .findFirst()
+          .ifPresent(
+              l ->
+                  c.log(
+                      "node-"
+                          + (VICTIM + 1)
+                          + " log: "
+                          + l.substring(0, Math.min(l.length(), 220))));
     }
     long failedWrites = lines.stream().filter(l -> l.contains("Failed to persist")).count();
     c.figure("resumed-node-failed-writes", failedWrites);
@@ -79,5 +97,4 @@ final class PartitionScenario extends FaultScenario {
       c.log("node-" + (VICTIM + 1) + " logged no delayed heartbeat: did it run at all?");
     }
   }
-
 }

@@ -16,7 +16,8 @@ class RollingRestartFaultIT {
 
   @Test
   void aRollingRestartLosesNothingAndMovesEachAdapterAtMostOncePerNode() throws Exception {
-    FaultScenario.Result result = new RollingRestartScenario().run(FaultScenario.Options.forCi(), System.out);
+    FaultScenario.Result result =
+        new RollingRestartScenario().run(FaultScenario.Options.forCi(), System.out);
     System.out.println(result.summary());
     assertTrue(result.passed(), result.summary() + "\n" + String.join("\n", result.failures()));
   }

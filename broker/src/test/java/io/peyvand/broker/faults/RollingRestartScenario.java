@@ -32,16 +32,26 @@ final class RollingRestartScenario extends FaultScenario {
       c.log("SIGTERM node-" + (i + 1));
       OptionalInt exit = c.cluster.stopGracefully(i, Duration.ofSeconds(60));
       double stopped = (System.nanoTime() - at) / 1e9;
-      c.log(String.format(Locale.ROOT, "node-%d exited with %d after %.1f s; starting it again",
-          i + 1, exit.getAsInt(), stopped));
+      c.log(
+          String.format(
+              Locale.ROOT,
+              "node-%d exited with %d after %.1f s; starting it again",
+              i + 1,
+              exit.getAsInt(),
+              stopped));
       c.cluster.launch(i);
       c.cluster.node(i).awaitReady(READY_TIMEOUT);
       c.cluster.awaitMembersUp(3, Duration.ofSeconds(120));
       double total = (System.nanoTime() - at) / 1e9;
       took.add(String.format(Locale.ROOT, "%.0f/%.0fs", stopped, total));
-      c.log(String.format(Locale.ROOT, "node-%d back: ready, 3 members Up, %.1f s after SIGTERM",
-          i + 1, total));
-      c.check(exit.getAsInt() == 0 || exit.getAsInt() == 143,
+      c.log(
+          String.format(
+              Locale.ROOT,
+              "node-%d back: ready, 3 members Up, %.1f s after SIGTERM",
+              i + 1,
+              total));
+      c.check(
+          exit.getAsInt() == 0 || exit.getAsInt() == 143,
           "node-" + (i + 1) + " exited with " + exit.getAsInt() + " on SIGTERM");
     }
     c.figure("restarts(stop/total)", String.join(",", took));
@@ -56,8 +66,14 @@ final class RollingRestartScenario extends FaultScenario {
         long to = i + 1 < restarts.size() ? restarts.get(i + 1) : Long.MAX_VALUE;
         int n = adapter.reconnectsBetween(from, to);
         worst = Math.max(worst, n);
-        c.check(n <= 1, adapter.name() + " reconnected " + n + " times during the restart of"
-            + " node-" + (i + 1));
+        c.check(
+            n <= 1,
+            adapter.name()
+                + " reconnected "
+                + n
+                + " times during the restart of"
+                + " node-"
+                + (i + 1));
       }
     }
     c.figure("max-reconnects-per-restart", worst);

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.Test;
@@ -59,8 +58,11 @@ class ChannelSubscribersIT {
   }
 
   private Config config() {
-    return cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
+    return cassandra
+        .config()
+        .withFallback(
+            ConfigFactory.parseString(
+                """
             pekko.remote.artery.canonical.port = 0
             peyvand.channels.subscription-buckets = 16
             peyvand.channels.snapshot-every = 4
@@ -69,8 +71,9 @@ class ChannelSubscribersIT {
   }
 
   private ChannelSubscriptions start(ActorTestKit kit, CountSink sink) {
-    Cluster.get(kit.system()).manager().tell(Join.create(
-        Cluster.get(kit.system()).selfMember().address()));
+    Cluster.get(kit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(kit.system()).selfMember().address()));
     ChannelSettings settings = ChannelSettings.fromConfig(kit.system().settings().config());
     ChannelSubscribers.init(kit.system(), settings, sink, new ChannelSubscriberSnapshots());
     return new ChannelSubscriptions(kit.system(), settings);
@@ -98,30 +101,38 @@ class ChannelSubscribersIT {
   }
 
   @Test
-  void bucketsKeepTheirSubscribersAcrossARestartAndTheirReportsRebuildTheCounts()
-      throws Exception {
-    Map<String, Long> expected = Map.of("bale", 10_000L, "eitaa", 10_000L, "rubika", 10_000L,
-        "soroush", 9_000L);
+  void bucketsKeepTheirSubscribersAcrossARestartAndTheirReportsRebuildTheCounts() throws Exception {
+    Map<String, Long> expected =
+        Map.of("bale", 10_000L, "eitaa", 10_000L, "rubika", 10_000L, "soroush", 9_000L);
     ActorTestKit first = ActorTestKit.create("ChannelSubscribersIT1", config());
     try {
       Counts counts = new Counts();
       ChannelSubscriptions subscriptions = start(first, counts);
       for (String platform : PLATFORMS) {
         for (int from = 0; from < USERS_PER_PLATFORM; from += BATCH) {
-          assertEquals(new ChannelSubscriptions.Outcome(BATCH, 0),
+          assertEquals(
+              new ChannelSubscriptions.Outcome(BATCH, 0),
               await(subscriptions.subscribe(CHANNEL, platform, users(from, from + BATCH))));
         }
       }
-      assertEquals(new ChannelSubscriptions.Outcome(1_000, 0),
+      assertEquals(
+          new ChannelSubscriptions.Outcome(1_000, 0),
           await(subscriptions.unsubscribe(CHANNEL, "soroush", users(0, 1_000))));
       awaitCounts(counts, expected);
     } finally {
       first.shutdownTestKit();
     }
 
-    List<Row> snapshots = cassandra.session().execute("SELECT ser_id, ser_manifest FROM "
-        + cassandra.keyspace() + ".snapshots WHERE persistence_id = 'ChannelSubscribers|"
-        + CHANNEL + "|bale|0'").all();
+    List<Row> snapshots =
+        cassandra
+            .session()
+            .execute(
+                "SELECT ser_id, ser_manifest FROM "
+                    + cassandra.keyspace()
+                    + ".snapshots WHERE persistence_id = 'ChannelSubscribers|"
+                    + CHANNEL
+                    + "|bale|0'")
+            .all();
     assertFalse(snapshots.isEmpty(), "ten changes of a bucket with snapshot-every = 4");
     assertEquals(StoredEventSerializer.IDENTIFIER, snapshots.get(0).getInt("ser_id"));
     assertEquals("channel-subscribers-snapshot", snapshots.get(0).getString("ser_manifest"));
@@ -133,17 +144,22 @@ class ChannelSubscribersIT {
       // Every user again: nothing changes, and every bucket, recovered, reports its count.
       for (String platform : PLATFORMS) {
         for (int from = 0; from < USERS_PER_PLATFORM; from += BATCH) {
-          ChannelSubscriptions.Outcome again = await(subscriptions.subscribe(CHANNEL, platform,
-              users(from, from + BATCH)));
+          ChannelSubscriptions.Outcome again =
+              await(subscriptions.subscribe(CHANNEL, platform, users(from, from + BATCH)));
           boolean left = platform.equals("soroush") && from == 0;
-          assertEquals(left ? new ChannelSubscriptions.Outcome(BATCH, 0)
-              : new ChannelSubscriptions.Outcome(0, BATCH), again, platform + " " + from);
+          assertEquals(
+              left
+                  ? new ChannelSubscriptions.Outcome(BATCH, 0)
+                  : new ChannelSubscriptions.Outcome(0, BATCH),
+              again,
+              platform + " " + from);
         }
       }
       assertTrue(await(subscriptions.isSubscribed(CHANNEL, new Address("rubika", "user-9999"))));
       assertFalse(await(subscriptions.isSubscribed(CHANNEL, new Address("bale", "user-10000"))));
-      awaitCounts(rebuilt, Map.of("bale", 10_000L, "eitaa", 10_000L, "rubika", 10_000L,
-          "soroush", 10_000L));
+      awaitCounts(
+          rebuilt,
+          Map.of("bale", 10_000L, "eitaa", 10_000L, "rubika", 10_000L, "soroush", 10_000L));
     } finally {
       second.shutdownTestKit();
     }

@@ -30,8 +30,9 @@ class ChannelSubscribersStateTest {
   void aBucketOfOneHundredThousandUsersIsItsIdsAndOneMoreCostsTheSame() {
     StoredEventSerializer serializer = new StoredEventSerializer(null);
     ChannelSubscribers.State state = new ChannelSubscribers.State();
-    byte[] firstEvent = serializer.toBinary(new ChannelSubscribers.Subscribed(
-        state.absent(users(USERS, USERS + 1))));
+    byte[] firstEvent =
+        serializer.toBinary(
+            new ChannelSubscribers.Subscribed(state.absent(users(USERS, USERS + 1))));
     for (int from = 0; from < USERS; from += BATCH) {
       // Each batch overlaps the previous one by half: only the new half is an event.
       List<String> batch = users(Math.max(0, from - BATCH / 2), Math.min(USERS, from + BATCH));
@@ -44,13 +45,15 @@ class ChannelSubscribersStateTest {
 
     List<String> oneMore = state.absent(users(USERS, USERS + 1));
     assertEquals(1, oneMore.size());
-    assertEquals(firstEvent.length,
+    assertEquals(
+        firstEvent.length,
         serializer.toBinary(new ChannelSubscribers.Subscribed(oneMore)).length,
         "the event of one subscriber does not grow with the bucket");
 
     byte[] snapshot = serializer.toBinary(new ChannelSubscriberSnapshots().toJournal(state));
     long ids = users(0, USERS).stream().mapToLong(String::length).sum();
-    assertTrue(snapshot.length <= ids + 2L * USERS + 16,
+    assertTrue(
+        snapshot.length <= ids + 2L * USERS + 16,
         snapshot.length + " bytes of snapshot for " + ids + " bytes of ids");
   }
 }

@@ -35,13 +35,16 @@ class ChannelSubscribersTest {
   // steps of a test that expects no retry yet (it did at 300 ms, load 40 on 2 cores).
   private static final Duration RETRY = Duration.ofMillis(1500);
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Config CONFIG = EventSourcedBehaviorTestKit.config()
-      .withFallback(ConfigFactory.parseString("""
+  private static final Config CONFIG =
+      EventSourcedBehaviorTestKit.config()
+          .withFallback(
+              ConfigFactory.parseString(
+                  """
           pekko.actor.provider = local
           peyvand.channels.snapshot-every = 5
           peyvand.channels.report-retry-after = 1500ms
           """))
-      .withFallback(ConfigFactory.load());
+          .withFallback(ConfigFactory.load());
 
   private final ActorTestKit testKit = ActorTestKit.create("ChannelSubscribersTest", CONFIG);
   private final ChannelSettings settings =
@@ -49,20 +52,24 @@ class ChannelSubscribersTest {
   private final AtomicInteger buckets = new AtomicInteger();
   private ScriptedSink sink;
   private SubscriberBucket bucket;
-  private EventSourcedBehaviorTestKit<ChannelSubscribers.Command, ChannelSubscribers.Event,
-      ChannelSubscribers.State> entity;
+  private EventSourcedBehaviorTestKit<
+          ChannelSubscribers.Command, ChannelSubscribers.Event, ChannelSubscribers.State>
+      entity;
 
   /** Each test gets a bucket of its own, so no journal is shared. */
   @BeforeEach
   void fresh() {
     sink = new ScriptedSink();
     bucket = new SubscriberBucket(CHANNEL, "bale", buckets.incrementAndGet());
-    entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-        ChannelSubscribers.create(bucket, settings, sink, new ChannelSubscriberSnapshots()),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            // Commands carry local reply-to refs; the state is stored through its snapshot
-            // adapter, whose bytes StoredEventSerializerTest checks.
-            .withVerifyCommands(false).withVerifyState(false));
+    entity =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            ChannelSubscribers.create(bucket, settings, sink, new ChannelSubscriberSnapshots()),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                // Commands carry local reply-to refs; the state is stored through its snapshot
+                // adapter, whose bytes StoredEventSerializerTest checks.
+                .withVerifyCommands(false)
+                .withVerifyState(false));
   }
 
   @AfterAll
@@ -70,16 +77,23 @@ class ChannelSubscribersTest {
     testKit.shutdownTestKit();
   }
 
-  private CommandResultWithReply<ChannelSubscribers.Command, ChannelSubscribers.Event,
-      ChannelSubscribers.State, ChannelSubscribers.Changed> subscribe(String... users) {
-    return entity.runCommand(replyTo -> new ChannelSubscribers.Subscribe(List.of(users),
-        replyTo));
+  private CommandResultWithReply<
+          ChannelSubscribers.Command,
+          ChannelSubscribers.Event,
+          ChannelSubscribers.State,
+          ChannelSubscribers.Changed>
+      subscribe(String... users) {
+    return entity.runCommand(replyTo -> new ChannelSubscribers.Subscribe(List.of(users), replyTo));
   }
 
-  private CommandResultWithReply<ChannelSubscribers.Command, ChannelSubscribers.Event,
-      ChannelSubscribers.State, ChannelSubscribers.Changed> unsubscribe(String... users) {
-    return entity.runCommand(replyTo -> new ChannelSubscribers.Unsubscribe(List.of(users),
-        replyTo));
+  private CommandResultWithReply<
+          ChannelSubscribers.Command,
+          ChannelSubscribers.Event,
+          ChannelSubscribers.State,
+          ChannelSubscribers.Changed>
+      unsubscribe(String... users) {
+    return entity.runCommand(
+        replyTo -> new ChannelSubscribers.Unsubscribe(List.of(users), replyTo));
   }
 
   private ChannelSubscribers.View view() {
@@ -90,30 +104,36 @@ class ChannelSubscribersTest {
   void subscribingIsIdempotentAndPersistsOnlyTheNewUsers() {
     var first = subscribe("ali", "sara", "reza", "sara");
     assertEquals(new ChannelSubscribers.Changed(3, 3, 1), first.reply());
-    assertEquals(List.of(new ChannelSubscribers.Subscribed(List.of("ali", "sara", "reza"))),
-        first.events());
+    assertEquals(
+        List.of(new ChannelSubscribers.Subscribed(List.of("ali", "sara", "reza"))), first.events());
     var overlapping = subscribe("reza", "maryam", "ali");
     assertEquals(new ChannelSubscribers.Changed(1, 4, 2), overlapping.reply());
-    assertEquals(List.of(new ChannelSubscribers.Subscribed(List.of("maryam"))),
-        overlapping.events());
+    assertEquals(
+        List.of(new ChannelSubscribers.Subscribed(List.of("maryam"))), overlapping.events());
     var again = subscribe("ali", "maryam");
     assertEquals(new ChannelSubscribers.Changed(0, 4, 2), again.reply());
     assertTrue(again.hasNoEvents(), "nothing changed, nothing persisted");
   }
 
   /**
-   * FAULTS.md finding 8, for subscriber buckets: after a write that fails, the bucket recovers
-   * from a fresh state, so the users of the failed write are not subscribed and the sequence counts
-   * each stored event once.
+   * FAULTS.md finding 8, for subscriber buckets: after a write that fails, the bucket recovers from
+   * a fresh state, so the users of the failed write are not subscribed and the sequence counts each
+   * stored event once.
    */
   @Test
   void aSubscriptionWhoseWriteFailedIsForgottenByTheNextIncarnation() {
     subscribe("ali", "sara");
     entity.persistenceTestKit().failNextPersisted();
     assertThrows(AssertionError.class, () -> subscribe("reza"), "its write fails: no answer");
-    assertFalse(entity.<ChannelSubscribers.Subscription>runCommand(replyTo ->
-        new ChannelSubscribers.Contains("reza", replyTo)).reply().subscribed());
-    assertEquals(new ChannelSubscribers.Changed(1, 3, 2), subscribe("maryam").reply(),
+    assertFalse(
+        entity
+            .<ChannelSubscribers.Subscription>runCommand(
+                replyTo -> new ChannelSubscribers.Contains("reza", replyTo))
+            .reply()
+            .subscribed());
+    assertEquals(
+        new ChannelSubscribers.Changed(1, 3, 2),
+        subscribe("maryam").reply(),
         "one added, three subscribers, the second stored event");
   }
 
@@ -126,10 +146,18 @@ class ChannelSubscribersTest {
     var again = unsubscribe("sara", "stranger");
     assertEquals(new ChannelSubscribers.Changed(0, 2, 2), again.reply());
     assertTrue(again.hasNoEvents());
-    assertFalse(entity.<ChannelSubscribers.Subscription>runCommand(replyTo ->
-        new ChannelSubscribers.Contains("sara", replyTo)).reply().subscribed());
-    assertTrue(entity.<ChannelSubscribers.Subscription>runCommand(replyTo ->
-        new ChannelSubscribers.Contains("reza", replyTo)).reply().subscribed());
+    assertFalse(
+        entity
+            .<ChannelSubscribers.Subscription>runCommand(
+                replyTo -> new ChannelSubscribers.Contains("sara", replyTo))
+            .reply()
+            .subscribed());
+    assertTrue(
+        entity
+            .<ChannelSubscribers.Subscription>runCommand(
+                replyTo -> new ChannelSubscribers.Contains("reza", replyTo))
+            .reply()
+            .subscribed());
   }
 
   @Test
@@ -157,8 +185,7 @@ class ChannelSubscribersTest {
   }
 
   @Test
-  void aRestartReportsTheCountAgainAndTheChannelIgnoresWhatItKnew()
-      throws InterruptedException {
+  void aRestartReportsTheCountAgainAndTheChannelIgnoresWhatItKnew() throws InterruptedException {
     SubscriberCounts channel = new SubscriberCounts();
     subscribe("ali", "sara");
     ScriptedSink.Report report = sink.next(WAIT);
@@ -195,9 +222,13 @@ class ChannelSubscribersTest {
   @Test
   void aPassivatedBucketStopsOnceItsCountIsConfirmed() throws InterruptedException {
     ScriptedSink own = new ScriptedSink();
-    ActorRef<ChannelSubscribers.Command> ref = testKit.spawn(ChannelSubscribers.create(
-        new SubscriberBucket(CHANNEL, "rubika", 900 + buckets.incrementAndGet()), settings, own,
-        new ChannelSubscriberSnapshots()));
+    ActorRef<ChannelSubscribers.Command> ref =
+        testKit.spawn(
+            ChannelSubscribers.create(
+                new SubscriberBucket(CHANNEL, "rubika", 900 + buckets.incrementAndGet()),
+                settings,
+                own,
+                new ChannelSubscriberSnapshots()));
     TestProbe<ChannelSubscribers.Changed> replies = testKit.createTestProbe();
     ref.tell(new ChannelSubscribers.Subscribe(List.of("sara"), replies.ref()));
     replies.expectMessage(new ChannelSubscribers.Changed(1, 1, 1));
@@ -205,7 +236,9 @@ class ChannelSubscribersTest {
     ref.tell(ChannelSubscribers.Passivate.INSTANCE);
     TestProbe<ChannelSubscribers.View> views = testKit.createTestProbe();
     ref.tell(new ChannelSubscribers.GetView(views.ref()));
-    assertEquals(new ChannelSubscribers.View(1, 1, 0), views.receiveMessage(WAIT),
+    assertEquals(
+        new ChannelSubscribers.View(1, 1, 0),
+        views.receiveMessage(WAIT),
         "still running: its count is not confirmed");
     report.confirm();
     views.expectTerminated(ref, WAIT);

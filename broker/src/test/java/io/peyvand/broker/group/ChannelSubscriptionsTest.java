@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
@@ -43,16 +42,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelSubscriptionsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Config CONFIG = PersistenceTestKitPlugin.getInstance().config()
-      .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      .withFallback(ConfigFactory.parseString("""
+  private static final Config CONFIG =
+      PersistenceTestKitPlugin.getInstance()
+          .config()
+          .withFallback(PersistenceTestKitSnapshotPlugin.config())
+          .withFallback(
+              ConfigFactory.parseString(
+                  """
           pekko.remote.artery.canonical.port = 0
           peyvand.channels.subscription-buckets = 16
           peyvand.channels.bulk-max-users = 2000
           peyvand.channels.snapshot-every = 3
           peyvand.channels.report-retry-after = 200ms
           """))
-      .withFallback(ConfigFactory.load());
+          .withFallback(ConfigFactory.load());
 
   private final ActorTestKit testKit = ActorTestKit.create("ChannelSubscriptionsTest", CONFIG);
   private final LossyChannels channels = new LossyChannels();
@@ -79,11 +82,11 @@ class ChannelSubscriptionsTest {
 
   @BeforeAll
   void start() {
-    Cluster.get(testKit.system()).manager().tell(Join.create(
-        Cluster.get(testKit.system()).selfMember().address()));
+    Cluster.get(testKit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
     ChannelSettings settings = ChannelSettings.fromConfig(testKit.system().settings().config());
-    ChannelSubscribers.init(testKit.system(), settings, channels,
-        new ChannelSubscriberSnapshots());
+    ChannelSubscribers.init(testKit.system(), settings, channels, new ChannelSubscriberSnapshots());
     subscriptions = new ChannelSubscriptions(testKit.system(), settings);
   }
 
@@ -126,9 +129,11 @@ class ChannelSubscriptionsTest {
       for (int[] range : new int[][] {{0, 2000}, {1000, 3000}, {0, 2000}}) {
         List<String> batch = users("u", range[0], range[1]);
         int fresh = (int) batch.stream().filter(u -> !subscribed.contains(u)).count();
-        ChannelSubscriptions.Outcome outcome = await(subscriptions.subscribe(channel, platform,
-            batch));
-        assertEquals(new ChannelSubscriptions.Outcome(fresh, batch.size() - fresh), outcome,
+        ChannelSubscriptions.Outcome outcome =
+            await(subscriptions.subscribe(channel, platform, batch));
+        assertEquals(
+            new ChannelSubscriptions.Outcome(fresh, batch.size() - fresh),
+            outcome,
             platform + " " + range[0] + "-" + range[1]);
         subscribed.addAll(batch);
       }
@@ -136,14 +141,14 @@ class ChannelSubscriptionsTest {
     // soroush: 500 leave, with 100 who never subscribed and duplicates in the call.
     List<String> leaving = users("u", 2500, 3100);
     leaving.addAll(users("u", 2500, 2600));
-    ChannelSubscriptions.Outcome left = await(subscriptions.unsubscribe(channel, "soroush",
-        leaving));
+    ChannelSubscriptions.Outcome left =
+        await(subscriptions.unsubscribe(channel, "soroush", leaving));
     assertEquals(new ChannelSubscriptions.Outcome(500, 100), left);
     model.get("soroush").removeAll(leaving);
     Map<String, Long> expected = new TreeMap<>();
     model.forEach((platform, set) -> expected.put(platform, (long) set.size()));
-    assertEquals(Map.of("bale", 3000L, "eitaa", 3000L, "rubika", 3000L, "soroush", 2500L),
-        expected);
+    assertEquals(
+        Map.of("bale", 3000L, "eitaa", 3000L, "rubika", 3000L, "soroush", 2500L), expected);
     awaitCounts(channel, expected);
     assertTrue(await(subscriptions.isSubscribed(channel, new Address("rubika", "u2999"))));
     assertFalse(await(subscriptions.isSubscribed(channel, new Address("soroush", "u2999"))));
@@ -163,19 +168,22 @@ class ChannelSubscriptionsTest {
   @Test
   void aCallOverTheBulkLimitIsRefusedWhole() throws Exception {
     Address channel = new Address("eitaa", "news-3");
-    ExecutionException refused = assertThrows(ExecutionException.class,
-        () -> await(subscriptions.subscribe(channel, "bale", users("z", 0, 2001))));
+    ExecutionException refused =
+        assertThrows(
+            ExecutionException.class,
+            () -> await(subscriptions.subscribe(channel, "bale", users("z", 0, 2001))));
     assertInstanceOf(IllegalArgumentException.class, refused.getCause());
     assertFalse(await(subscriptions.isSubscribed(channel, new Address("bale", "z0"))));
   }
 
   @Test
   void theSplitKeepsEachUserOnceInItsBucket() {
-    Map<Integer, List<String>> split = ChannelSubscriptions.byBucket(
-        List.of("a", "b", "a", "c", "b"), 4);
+    Map<Integer, List<String>> split =
+        ChannelSubscriptions.byBucket(List.of("a", "b", "a", "c", "b"), 4);
     List<String> all = split.values().stream().flatMap(List::stream).sorted().toList();
     assertEquals(List.of("a", "b", "c"), all);
-    split.forEach((bucket, users) -> users.forEach(
-        u -> assertEquals(bucket, SubscriberBucket.bucketOf(u, 4))));
+    split.forEach(
+        (bucket, users) ->
+            users.forEach(u -> assertEquals(bucket, SubscriberBucket.bucketOf(u, 4))));
   }
 }

@@ -51,8 +51,13 @@ class ChannelsIT {
   private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(90);
 
-  @RegisterExtension final GroupsNode broker = new GroupsNode(cassandra, "ChannelsIT",
-      TestBroker.FOUR_PLATFORMS + """
+  @RegisterExtension
+  final GroupsNode broker =
+      new GroupsNode(
+          cassandra,
+          "ChannelsIT",
+          TestBroker.FOUR_PLATFORMS
+              + """
           peyvand.groups.reaction-counts-every = 200ms
           """);
 
@@ -61,15 +66,26 @@ class ChannelsIT {
   }
 
   private GroupInfo create(GroupAddress channel) throws Exception {
-    return broker.groups().createGroup(CreateGroupRequest.newBuilder().setGroup(channel)
-            .setActor(RawSession.user("eitaa:publisher")).setTitle("News")
-            .setKind(GroupKind.CHANNEL).setOpen(true).build())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return broker
+        .groups()
+        .createGroup(
+            CreateGroupRequest.newBuilder()
+                .setGroup(channel)
+                .setActor(RawSession.user("eitaa:publisher"))
+                .setTitle("News")
+                .setKind(GroupKind.CHANNEL)
+                .setOpen(true)
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private GroupInfo info(GroupAddress channel) throws Exception {
-    return broker.groups().getGroup(GetGroupRequest.newBuilder().setGroup(channel).build())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return broker
+        .groups()
+        .getGroup(GetGroupRequest.newBuilder().setGroup(channel).build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static Map<String, Long> counts(GroupInfo info) {
@@ -89,8 +105,12 @@ class ChannelsIT {
           call.addUsers(UserAddress.newBuilder().setPlatformId(platform).setUserId("fan-" + i));
         }
         inFlight.acquire();
-        calls.add(broker.groups().bulkSubscribe(call.build()).toCompletableFuture()
-            .whenComplete((ok, error) -> inFlight.release()));
+        calls.add(
+            broker
+                .groups()
+                .bulkSubscribe(call.build())
+                .toCompletableFuture()
+                .whenComplete((ok, error) -> inFlight.release()));
       }
     }
     for (CompletableFuture<GroupInfo> call : calls) {
@@ -99,14 +119,21 @@ class ChannelsIT {
   }
 
   private static Envelope post(GroupAddress channel, String sender, String id) {
-    return Envelope.newBuilder().setMessageId(id).setSender(RawSession.user(sender))
-        .setGroup(channel).setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("news " + id)).build();
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(RawSession.user(sender))
+        .setGroup(channel)
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(Text.newBuilder().setBody("news " + id))
+        .build();
   }
 
   private static Envelope react(GroupAddress channel, String fan, String id, String target) {
-    return Envelope.newBuilder().setMessageId(id).setSender(RawSession.user(fan))
-        .setGroup(channel).setClientTimestampMs(System.currentTimeMillis())
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(RawSession.user(fan))
+        .setGroup(channel)
+        .setClientTimestampMs(System.currentTimeMillis())
         .setReaction(Reaction.newBuilder().setTargetMessageId(target).setEmoji("\u2764"))
         .build();
   }
@@ -126,72 +153,127 @@ class ChannelsIT {
     GroupAddress news = channel("news");
     create(news);
     bulkSubscribe(news, PLATFORMS, 250_000);
-    await("the counts are exact", () -> {
-      try {
-        return counts(info(news)).equals(Map.of("eitaa", 250_000L, "bale", 250_000L,
-            "rubika", 250_000L, "soroush", 250_000L));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    await(
+        "the counts are exact",
+        () -> {
+          try {
+            return counts(info(news))
+                .equals(
+                    Map.of(
+                        "eitaa", 250_000L, "bale", 250_000L, "rubika", 250_000L, "soroush",
+                        250_000L));
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
     // Subscribing again changes nothing; one more subscriber and a leave are counted exactly.
     bulkSubscribe(news, List.of("bale"), 10_000);
-    broker.groups().join(JoinRequest.newBuilder().setGroup(news)
-        .setUser(RawSession.user("rubika:newcomer")).build()).toCompletableFuture()
+    broker
+        .groups()
+        .join(
+            JoinRequest.newBuilder()
+                .setGroup(news)
+                .setUser(RawSession.user("rubika:newcomer"))
+                .build())
+        .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    broker.groups().leave(LeaveRequest.newBuilder().setGroup(news)
-        .setUser(RawSession.user("soroush:fan-7")).build()).toCompletableFuture()
+    broker
+        .groups()
+        .leave(
+            LeaveRequest.newBuilder()
+                .setGroup(news)
+                .setUser(RawSession.user("soroush:fan-7"))
+                .build())
+        .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    await("the counts follow", () -> {
-      try {
-        return counts(info(news)).equals(Map.of("eitaa", 250_000L, "bale", 250_000L,
-            "rubika", 250_001L, "soroush", 249_999L));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    await(
+        "the counts follow",
+        () -> {
+          try {
+            return counts(info(news))
+                .equals(
+                    Map.of(
+                        "eitaa", 250_000L, "bale", 250_000L, "rubika", 250_001L, "soroush",
+                        249_999L));
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
 
-    Map<String, GroupAdapter> sessions = PLATFORMS.stream()
-        .collect(Collectors.toMap(p -> p, broker::adapter));
+    Map<String, GroupAdapter> sessions =
+        PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
     GroupAdapter eitaa = sessions.get("eitaa");
     List<String> ids = List.of("n-1", "n-2", "n-3");
     for (String id : ids) {
-      SubmitResult result = eitaa.submit(post(news, "eitaa:publisher", id))
-          .get(30, TimeUnit.SECONDS);
+      SubmitResult result =
+          eitaa.submit(post(news, "eitaa:publisher", id)).get(30, TimeUnit.SECONDS);
       assertTrue(result.hasAccepted(), result::toString);
     }
     for (GroupAdapter adapter : sessions.values()) {
       await(adapter.platform + " received the posts", () -> adapter.postIds(news).equals(ids));
-      List<GroupDelivery> posts = adapter.of(news).stream().filter(GroupDelivery::hasPost)
-          .toList();
-      assertEquals(posts.stream().map(GroupDelivery::getSequence).distinct().count(),
+      List<GroupDelivery> posts = adapter.of(news).stream().filter(GroupDelivery::hasPost).toList();
+      assertEquals(
+          posts.stream().map(GroupDelivery::getSequence).distinct().count(),
           posts.stream().filter(d -> !d.getRedelivery()).count(),
           adapter.platform + ": one delivery per post, repeats flagged");
-      assertTrue(posts.stream().allMatch(d -> d.getMemberIdsCount() == 0),
+      assertTrue(
+          posts.stream().allMatch(d -> d.getMemberIdsCount() == 0),
           "a channel never lists its subscribers");
     }
 
     // A subscriber reacts: counted, and the counts come back to every platform as one item.
-    SubmitResult reaction = sessions.get("bale").submit(react(news, "bale:fan-3", "r-1", "n-1"))
-        .get(30, TimeUnit.SECONDS);
+    SubmitResult reaction =
+        sessions
+            .get("bale")
+            .submit(react(news, "bale:fan-3", "r-1", "n-1"))
+            .get(30, TimeUnit.SECONDS);
     assertTrue(reaction.hasAccepted(), reaction::toString);
-    sessions.get("rubika").submit(react(news, "rubika:fan-9", "r-2", "n-1"))
+    sessions
+        .get("rubika")
+        .submit(react(news, "rubika:fan-9", "r-2", "n-1"))
         .get(30, TimeUnit.SECONDS);
     for (GroupAdapter adapter : sessions.values()) {
-      await(adapter.platform + " received the counts", () -> adapter.of(news).stream()
-          .anyMatch(d -> d.hasCounts() && d.getCounts().getMessageId().equals("n-1")
-              && d.getCounts().getCountsList().stream().anyMatch(c -> c.getCount() == 2)));
+      await(
+          adapter.platform + " received the counts",
+          () ->
+              adapter.of(news).stream()
+                  .anyMatch(
+                      d ->
+                          d.hasCounts()
+                              && d.getCounts().getMessageId().equals("n-1")
+                              && d.getCounts().getCountsList().stream()
+                                  .anyMatch(c -> c.getCount() == 2)));
     }
     // A subscriber is not a publisher.
-    SubmitResult refused = sessions.get("bale").submit(post(news, "bale:fan-3", "x-1"))
-        .get(30, TimeUnit.SECONDS);
+    SubmitResult refused =
+        sessions.get("bale").submit(post(news, "bale:fan-3", "x-1")).get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.NOT_PERMITTED, refused.getRefused().getCode());
     // Subscribers read the history; others do not.
-    assertEquals(3, broker.groups().history(HistoryRequest.newBuilder().setGroup(news)
-            .setUser(RawSession.user("soroush:fan-8")).build()).toCompletableFuture()
-        .get(30, TimeUnit.SECONDS).getItemsList().stream().filter(i -> i.hasPost()).count());
-    assertStatus(Status.Code.PERMISSION_DENIED, broker.groups().history(HistoryRequest.newBuilder()
-        .setGroup(news).setUser(RawSession.user("soroush:fan-7")).build()).toCompletableFuture());
+    assertEquals(
+        3,
+        broker
+            .groups()
+            .history(
+                HistoryRequest.newBuilder()
+                    .setGroup(news)
+                    .setUser(RawSession.user("soroush:fan-8"))
+                    .build())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+            .getItemsList()
+            .stream()
+            .filter(i -> i.hasPost())
+            .count());
+    assertStatus(
+        Status.Code.PERMISSION_DENIED,
+        broker
+            .groups()
+            .history(
+                HistoryRequest.newBuilder()
+                    .setGroup(news)
+                    .setUser(RawSession.user("soroush:fan-7"))
+                    .build())
+            .toCompletableFuture());
   }
 
   @Test
@@ -199,7 +281,8 @@ class ChannelsIT {
     GroupAddress local = channel("local");
     create(local);
     bulkSubscribe(local, List.of("bale"), 20);
-    await("bale's subscribers are counted",
+    await(
+        "bale's subscribers are counted",
         () -> {
           try {
             return counts(info(local)).equals(Map.of("bale", 20L));
@@ -207,12 +290,17 @@ class ChannelsIT {
             throw new AssertionError(e);
           }
         });
-    Map<String, GroupAdapter> sessions = PLATFORMS.stream()
-        .collect(Collectors.toMap(p -> p, broker::adapter));
-    assertTrue(sessions.get("eitaa").submit(post(local, "eitaa:publisher", "l-1"))
-        .get(30, TimeUnit.SECONDS).hasAccepted());
+    Map<String, GroupAdapter> sessions =
+        PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
+    assertTrue(
+        sessions
+            .get("eitaa")
+            .submit(post(local, "eitaa:publisher", "l-1"))
+            .get(30, TimeUnit.SECONDS)
+            .hasAccepted());
     await("bale received it", () -> sessions.get("bale").postIds(local).equals(List.of("l-1")));
-    await("eitaa (the publisher's platform) received it",
+    await(
+        "eitaa (the publisher's platform) received it",
         () -> sessions.get("eitaa").postIds(local).equals(List.of("l-1")));
     Thread.sleep(1000);
     assertTrue(sessions.get("rubika").of(local).isEmpty(), "rubika has no subscribers");
@@ -222,28 +310,58 @@ class ChannelsIT {
   @Test
   void bulkSubscriptionRefusesWhatItCannotDo() throws Exception {
     GroupAddress closed = channel("closed");
-    broker.groups().createGroup(CreateGroupRequest.newBuilder().setGroup(closed)
-            .setActor(RawSession.user("eitaa:publisher")).setTitle("Closed")
-            .setKind(GroupKind.CHANNEL).build())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertStatus(Status.Code.PERMISSION_DENIED, broker.groups().bulkSubscribe(BulkSubscribeRequest
-        .newBuilder().setGroup(closed).addUsers(RawSession.user("bale:x")).build())
-        .toCompletableFuture());
+    broker
+        .groups()
+        .createGroup(
+            CreateGroupRequest.newBuilder()
+                .setGroup(closed)
+                .setActor(RawSession.user("eitaa:publisher"))
+                .setTitle("Closed")
+                .setKind(GroupKind.CHANNEL)
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    assertStatus(
+        Status.Code.PERMISSION_DENIED,
+        broker
+            .groups()
+            .bulkSubscribe(
+                BulkSubscribeRequest.newBuilder()
+                    .setGroup(closed)
+                    .addUsers(RawSession.user("bale:x"))
+                    .build())
+            .toCompletableFuture());
     GroupAddress open = channel("open");
     create(open);
     // One platform's users a call (the calling platform's).
-    assertStatus(Status.Code.INVALID_ARGUMENT, broker.groups().bulkSubscribe(BulkSubscribeRequest
-        .newBuilder().setGroup(open).addUsers(RawSession.user("bale:x"))
-        .addUsers(RawSession.user("rubika:y")).build()).toCompletableFuture());
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
+        broker
+            .groups()
+            .bulkSubscribe(
+                BulkSubscribeRequest.newBuilder()
+                    .setGroup(open)
+                    .addUsers(RawSession.user("bale:x"))
+                    .addUsers(RawSession.user("rubika:y"))
+                    .build())
+            .toCompletableFuture());
     BulkSubscribeRequest.Builder tooMany = BulkSubscribeRequest.newBuilder().setGroup(open);
     for (int i = 0; i <= 10_000; i++) {
       tooMany.addUsers(RawSession.user("bale:u" + i));
     }
-    assertStatus(Status.Code.INVALID_ARGUMENT,
+    assertStatus(
+        Status.Code.INVALID_ARGUMENT,
         broker.groups().bulkSubscribe(tooMany.build()).toCompletableFuture());
-    assertStatus(Status.Code.NOT_FOUND, broker.groups().bulkSubscribe(BulkSubscribeRequest.newBuilder()
-        .setGroup(channel("nowhere")).addUsers(RawSession.user("bale:x")).build())
-        .toCompletableFuture());
+    assertStatus(
+        Status.Code.NOT_FOUND,
+        broker
+            .groups()
+            .bulkSubscribe(
+                BulkSubscribeRequest.newBuilder()
+                    .setGroup(channel("nowhere"))
+                    .addUsers(RawSession.user("bale:x"))
+                    .build())
+            .toCompletableFuture());
   }
 
   private static void assertStatus(Status.Code code, CompletableFuture<?> call)
@@ -252,8 +370,10 @@ class ChannelsIT {
       call.get(30, TimeUnit.SECONDS);
       throw new AssertionError("expected " + code);
     } catch (ExecutionException e) {
-      Status status = e.getCause() instanceof GrpcServiceException g ? g.getStatus()
-          : Status.fromThrowable(e.getCause());
+      Status status =
+          e.getCause() instanceof GrpcServiceException g
+              ? g.getStatus()
+              : Status.fromThrowable(e.getCause());
       assertEquals(code, status.getCode(), String.valueOf(status));
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);

@@ -20,8 +20,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * One platform's adapter in the group tests, on a raw gRPC session: it submits posts (answers
- * matched by correlation id), records every GroupDelivery in arrival order and acknowledges each
- * at once, cumulatively, as a platform does after handing the item to its users.
+ * matched by correlation id), records every GroupDelivery in arrival order and acknowledges each at
+ * once, cumulatively, as a platform does after handing the item to its users.
  */
 final class GroupAdapter implements AutoCloseable {
   final String platform;
@@ -71,8 +71,11 @@ final class GroupAdapter implements AutoCloseable {
   }
 
   void acknowledge(GroupAddress group, long upTo) {
-    session.send(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge.newBuilder()
-        .setGroup(group).setUpToSequence(upTo)).build());
+    session.send(
+        ClientFrame.newBuilder()
+            .setGroupAcknowledge(
+                GroupAcknowledge.newBuilder().setGroup(group).setUpToSequence(upTo))
+            .build());
   }
 
   /** Stops acknowledging (a platform that receives but loses what it received). */
@@ -95,7 +98,9 @@ final class GroupAdapter implements AutoCloseable {
   List<String> postIds(GroupAddress group) {
     return deliveries.stream()
         .filter(d -> d.getGroup().equals(group) && d.hasPost())
-        .map(d -> d.getPost().getMessageId()).distinct().toList();
+        .map(d -> d.getPost().getMessageId())
+        .distinct()
+        .toList();
   }
 
   List<GroupDelivery> of(GroupAddress group) {

@@ -24,7 +24,9 @@ class GroupFeedTest {
     assertEquals(List.of(1L, 2L, 3L), sequences(feed.owed("bale", 3)));
     assertTrue(feed.acknowledge("bale", 3));
     assertEquals(List.of(4L, 5L), sequences(feed.owed("bale", 10)));
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), sequences(feed.owed("eitaa", 10)),
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L),
+        sequences(feed.owed("eitaa", 10)),
         "an offline platform catches up from its own cursor");
     assertEquals(5, feed.size(), "kept while any platform still owes them");
   }

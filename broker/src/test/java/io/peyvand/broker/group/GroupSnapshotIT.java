@@ -22,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -36,8 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A group on the real Cassandra, through Cluster Sharding, with a snapshot every 10 events: the
  * snapshots are stored as protobuf beside every event (none deleted: they are the history), and a
  * new actor system recovers the group from its latest snapshot (the test removes the events the
- * snapshot covers first) with the same members, sequence, cursors, duplicates and history
- * position.
+ * snapshot covers first) with the same members, sequence, cursors, duplicates and history position.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupSnapshotIT {
@@ -51,21 +50,25 @@ class GroupSnapshotIT {
   private static final String PID = Group.persistenceId(GROUP).id();
 
   /** The pending index is not under test: every registration succeeds at once. */
-  private static final GroupPending PENDING = new GroupPending() {
-    @Override
-    public CompletionStage<Void> register(String platformId, Address group) {
-      return CompletableFuture.completedFuture(null);
-    }
+  private static final GroupPending PENDING =
+      new GroupPending() {
+        @Override
+        public CompletionStage<Void> register(String platformId, Address group) {
+          return CompletableFuture.completedFuture(null);
+        }
 
-    @Override
-    public CompletionStage<Void> unregister(String platformId, Address group) {
-      return CompletableFuture.completedFuture(null);
-    }
-  };
+        @Override
+        public CompletionStage<Void> unregister(String platformId, Address group) {
+          return CompletableFuture.completedFuture(null);
+        }
+      };
 
   private Config config() {
-    return cassandra.config()
-        .withFallback(ConfigFactory.parseString("""
+    return cassandra
+        .config()
+        .withFallback(
+            ConfigFactory.parseString(
+                """
             pekko.remote.artery.canonical.port = 0
             peyvand.groups.snapshot-every = 10
             peyvand.groups.posts-per-second = 0
@@ -74,18 +77,26 @@ class GroupSnapshotIT {
   }
 
   private EntityRef<Group.Command> start(ActorTestKit kit) {
-    Cluster.get(kit.system()).manager().tell(Join.create(
-        Cluster.get(kit.system()).selfMember().address()));
+    Cluster.get(kit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(kit.system()).selfMember().address()));
     GroupSettings settings = GroupSettings.fromConfig(kit.system().settings().config());
     assertEquals(10, settings.snapshotEvery());
-    Group.init(kit.system(), settings, ChannelSettings.fromConfig(kit.system().settings()
-        .config()), PENDING, new GroupSnapshots(settings));
+    Group.init(
+        kit.system(),
+        settings,
+        ChannelSettings.fromConfig(kit.system().settings().config()),
+        PENDING,
+        new GroupSnapshots(settings));
     return ClusterSharding.get(kit.system()).entityRefFor(Group.ENTITY_KEY, GROUP.toString());
   }
 
-  private static <R> R ask(EntityRef<Group.Command> group,
-      Function<ActorRef<R>, Group.Command> command) throws Exception {
-    return group.ask(command::apply, WAIT).toCompletableFuture()
+  private static <R> R ask(
+      EntityRef<Group.Command> group, Function<ActorRef<R>, Group.Command> command)
+      throws Exception {
+    return group
+        .ask(command::apply, WAIT)
+        .toCompletableFuture()
         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
@@ -96,8 +107,16 @@ class GroupSnapshotIT {
   }
 
   private long storedEvents() {
-    return cassandra.session().execute("SELECT COUNT(*) FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = '" + PID + "' AND partition_nr = 0").one().getLong(0);
+    return cassandra
+        .session()
+        .execute(
+            "SELECT COUNT(*) FROM "
+                + cassandra.keyspace()
+                + ".messages WHERE persistence_id = '"
+                + PID
+                + "' AND partition_nr = 0")
+        .one()
+        .getLong(0);
   }
 
   @Test
@@ -107,53 +126,87 @@ class GroupSnapshotIT {
     ActorTestKit first = ActorTestKit.create("GroupSnapshotIT1", config());
     try {
       EntityRef<Group.Command> group = start(first);
-      assertInstanceOf(Group.Info.class, GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.Create(Group.Kind.GROUP, "Snap", false, OWNER, r)));
-      assertInstanceOf(Group.Info.class, GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.ChangeMembers(OWNER, List.of(new Added(ALI, Role.MEMBER),
-              new Added(SARA, Role.MEMBER)), r)));
+      assertInstanceOf(
+          Group.Info.class,
+          GroupSnapshotIT.<Group.Reply>ask(
+              group, r -> new Group.Create(Group.Kind.GROUP, "Snap", false, OWNER, r)));
+      assertInstanceOf(
+          Group.Info.class,
+          GroupSnapshotIT.<Group.Reply>ask(
+              group,
+              r ->
+                  new Group.ChangeMembers(
+                      OWNER,
+                      List.of(new Added(ALI, Role.MEMBER), new Added(SARA, Role.MEMBER)),
+                      r)));
       for (int i = 0; i < 22; i++) {
         assertInstanceOf(Group.Accepted.class, post(group, i % 2 == 0 ? ALI : SARA, "m-" + i));
       }
-      assertInstanceOf(Group.Info.class, GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.Acknowledge("bale", 20, r)));
-      assertInstanceOf(Group.Info.class, GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.Acknowledge("rubika", 9, r))); // 26 events: snapshots at 10 and 20
-      before = GroupSnapshotIT.<Group.Reply>ask(group, Group.Get::new) instanceof Group.Info i
-          ? i : null;
-      historyBefore = (Group.HistoryAccess) GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.OpenHistory(ALI, 0, r));
+      assertInstanceOf(
+          Group.Info.class,
+          GroupSnapshotIT.<Group.Reply>ask(group, r -> new Group.Acknowledge("bale", 20, r)));
+      assertInstanceOf(
+          Group.Info.class,
+          GroupSnapshotIT.<Group.Reply>ask(
+              group,
+              r -> new Group.Acknowledge("rubika", 9, r))); // 26 events: snapshots at 10 and 20
+      before =
+          GroupSnapshotIT.<Group.Reply>ask(group, Group.Get::new) instanceof Group.Info i
+              ? i
+              : null;
+      historyBefore =
+          (Group.HistoryAccess)
+              GroupSnapshotIT.<Group.Reply>ask(group, r -> new Group.OpenHistory(ALI, 0, r));
     } finally {
       first.shutdownTestKit();
     }
     assertEquals(25, before.lastSequence(), "the creation, two additions, 22 posts");
     assertEquals(26, historyBefore.fromJournalSequence());
 
-    List<Row> snapshots = cassandra.session().execute("SELECT sequence_nr, ser_id, ser_manifest"
-        + " FROM " + cassandra.keyspace() + ".snapshots WHERE persistence_id = '" + PID + "'")
-        .all();
-    assertEquals(List.of(20L, 10L), snapshots.stream().map(r -> r.getLong("sequence_nr"))
-        .toList(), "a snapshot every 10 events, newest first");
+    List<Row> snapshots =
+        cassandra
+            .session()
+            .execute(
+                "SELECT sequence_nr, ser_id, ser_manifest"
+                    + " FROM "
+                    + cassandra.keyspace()
+                    + ".snapshots WHERE persistence_id = '"
+                    + PID
+                    + "'")
+            .all();
+    assertEquals(
+        List.of(20L, 10L),
+        snapshots.stream().map(r -> r.getLong("sequence_nr")).toList(),
+        "a snapshot every 10 events, newest first");
     assertEquals(StoredEventSerializer.IDENTIFIER, snapshots.get(0).getInt("ser_id"));
     assertEquals("group-snapshot", snapshots.get(0).getString("ser_manifest"));
     assertEquals(26, storedEvents(), "no event is deleted on snapshot: they are the history");
     // To show that the snapshot is what the group recovers from, the test itself removes the
     // events it covers (the broker never does): recovery must not need them.
-    cassandra.session().execute("DELETE FROM " + cassandra.keyspace() + ".messages WHERE"
-        + " persistence_id = '" + PID + "' AND partition_nr = 0 AND sequence_nr <= 20");
+    cassandra
+        .session()
+        .execute(
+            "DELETE FROM "
+                + cassandra.keyspace()
+                + ".messages WHERE"
+                + " persistence_id = '"
+                + PID
+                + "' AND partition_nr = 0 AND sequence_nr <= 20");
     assertEquals(6, storedEvents());
 
     ActorTestKit second = ActorTestKit.create("GroupSnapshotIT2", config());
     try {
       EntityRef<Group.Command> group = start(second);
       assertEquals(before, GroupSnapshotIT.<Group.Reply>ask(group, Group.Get::new));
-      assertEquals(historyBefore, GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.OpenHistory(ALI, 0, r)));
+      assertEquals(
+          historyBefore,
+          GroupSnapshotIT.<Group.Reply>ask(group, r -> new Group.OpenHistory(ALI, 0, r)));
       Group.Accepted again = (Group.Accepted) post(group, SARA, "m-21");
       assertTrue(again.duplicate());
       assertEquals(25, again.sequence());
-      Group.Refused stale = (Group.Refused) GroupSnapshotIT.<Group.Reply>ask(group,
-          r -> new Group.Acknowledge("bale", 99, r));
+      Group.Refused stale =
+          (Group.Refused)
+              GroupSnapshotIT.<Group.Reply>ask(group, r -> new Group.Acknowledge("bale", 99, r));
       assertEquals(Group.Reason.UNKNOWN_SEQUENCE, stale.reason());
       Group.Accepted next = (Group.Accepted) post(group, ALI, "m-22");
       assertFalse(next.duplicate());

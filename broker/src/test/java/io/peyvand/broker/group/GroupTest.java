@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.ManualClock;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Removed;
 import io.peyvand.broker.group.Membership.Role;
-import io.peyvand.broker.ManualClock;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
@@ -38,38 +38,48 @@ class GroupTest {
   private static final Address SARA = new Address("rubika", "sara");
   private static final Address REZA = new Address("soroush", "reza");
   private static final Address STRANGER = new Address("bale", "stranger");
-  private static final ChannelSettings CHANNELS =
-      ChannelSettings.fromConfig(ConfigFactory.load());
+  private static final ChannelSettings CHANNELS = ChannelSettings.fromConfig(ConfigFactory.load());
 
-  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
-      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-      .withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+              .withFallback(ConfigFactory.load()));
   private EventSourcedBehaviorTestKit<Group.Command, Group.Event, GroupState> group;
   private int ids;
-  private final java.util.Set<String> pendingFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final GroupPending pendingIndex = new GroupPending() {
-    @Override
-    public java.util.concurrent.CompletionStage<Void> register(String platformId, Address g) {
-      pendingFor.add(platformId);
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
+  private final java.util.Set<String> pendingFor =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final GroupPending pendingIndex =
+      new GroupPending() {
+        @Override
+        public java.util.concurrent.CompletionStage<Void> register(String platformId, Address g) {
+          pendingFor.add(platformId);
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
 
-    @Override
-    public java.util.concurrent.CompletionStage<Void> unregister(String platformId, Address g) {
-      pendingFor.remove(platformId);
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-  };
+        @Override
+        public java.util.concurrent.CompletionStage<Void> unregister(String platformId, Address g) {
+          pendingFor.remove(platformId);
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+      };
 
   @BeforeEach
   void fresh() {
-    group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, GroupSettings.reference(), CHANNELS, pendingIndex,
-            new GroupSnapshots(GroupSettings.reference()),
-            Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            // Commands carry local reply-to refs; the state is stored through its snapshot.
-            .withVerifyCommands(false).withVerifyState(false));
+    group =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Group.create(
+                GROUP,
+                GroupSettings.reference(),
+                CHANNELS,
+                pendingIndex,
+                new GroupSnapshots(GroupSettings.reference()),
+                Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                // Commands carry local reply-to refs; the state is stored through its snapshot.
+                .withVerifyCommands(false)
+                .withVerifyState(false));
   }
 
   @AfterAll
@@ -78,13 +88,16 @@ class GroupTest {
   }
 
   private Group.Reply create(Group.Kind kind) {
-    return group.<Group.Reply>runCommand(replyTo ->
-        new Group.Create(kind, "Family", false, OWNER, replyTo)).reply();
+    return group
+        .<Group.Reply>runCommand(replyTo -> new Group.Create(kind, "Family", false, OWNER, replyTo))
+        .reply();
   }
 
   private Group.Reply change(Address actor, Membership.Change... changes) {
-    return group.<Group.Reply>runCommand(replyTo ->
-        new Group.ChangeMembers(actor, List.of(changes), replyTo)).reply();
+    return group
+        .<Group.Reply>runCommand(
+            replyTo -> new Group.ChangeMembers(actor, List.of(changes), replyTo))
+        .reply();
   }
 
   private Group.PostReply post(Address sender, String id) {
@@ -94,8 +107,13 @@ class GroupTest {
 
   private void fourPlatforms() {
     create(Group.Kind.GROUP);
-    assertInstanceOf(Group.Info.class, change(OWNER, new Added(ALI, Role.MEMBER),
-        new Added(SARA, Role.MEMBER), new Added(REZA, Role.MEMBER)));
+    assertInstanceOf(
+        Group.Info.class,
+        change(
+            OWNER,
+            new Added(ALI, Role.MEMBER),
+            new Added(SARA, Role.MEMBER),
+            new Added(REZA, Role.MEMBER)));
   }
 
   @Test
@@ -104,16 +122,25 @@ class GroupTest {
     assertEquals(Map.of("eitaa", 1L), info.membersPerPlatform());
     assertEquals(1, info.lastSequence(), "the creation is the log's first item");
     assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP), "the same creation again");
-    Group.Refused other = (Group.Refused) group.<Group.Reply>runCommand(replyTo ->
-        new Group.Create(Group.Kind.GROUP, "x", false, new Address("eitaa", "other"), replyTo))
-        .reply();
+    Group.Refused other =
+        (Group.Refused)
+            group
+                .<Group.Reply>runCommand(
+                    replyTo ->
+                        new Group.Create(
+                            Group.Kind.GROUP, "x", false, new Address("eitaa", "other"), replyTo))
+                .reply();
     assertEquals(Group.Reason.ALREADY_EXISTS, other.reason());
   }
 
   @Test
   void onlyAUserOfTheHomePlatformCreatesIt() {
-    Group.Refused refused = (Group.Refused) group.<Group.Reply>runCommand(replyTo ->
-        new Group.Create(Group.Kind.GROUP, "x", false, ALI, replyTo)).reply();
+    Group.Refused refused =
+        (Group.Refused)
+            group
+                .<Group.Reply>runCommand(
+                    replyTo -> new Group.Create(Group.Kind.GROUP, "x", false, ALI, replyTo))
+                .reply();
     assertEquals(Group.Reason.NOT_PERMITTED, refused.reason());
   }
 
@@ -137,13 +164,18 @@ class GroupTest {
     }
     GroupState state = group.getState();
     assertEquals(14, state.feed().lastSequence());
-    assertEquals(11, state.feed().owed("soroush", 100).size(),
+    assertEquals(
+        11,
+        state.feed().owed("soroush", 100).size(),
         "soroush joined at 4: owed the item of its join, then the posts");
     assertEquals(14, state.feed().owed("eitaa", 100).size());
     group.<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("soroush", 14, replyTo));
     assertTrue(group.getState().feed().owed("soroush", 100).isEmpty());
-    Group.Refused beyond = (Group.Refused) group.<Group.Reply>runCommand(replyTo ->
-        new Group.Acknowledge("bale", 99, replyTo)).reply();
+    Group.Refused beyond =
+        (Group.Refused)
+            group
+                .<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("bale", 99, replyTo))
+                .reply();
     assertEquals(Group.Reason.UNKNOWN_SEQUENCE, beyond.reason());
   }
 
@@ -154,16 +186,16 @@ class GroupTest {
     assertEquals(Group.Reason.NOT_PERMITTED, ((Group.Refused) post(REZA, "x")).reason());
     post(ALI, "after");
     GroupState state = group.getState();
-    List<Long> owedToSoroush = state.feed().owed("soroush", 100).stream()
-        .map(GroupFeed.Item::sequence).toList();
+    List<Long> owedToSoroush =
+        state.feed().owed("soroush", 100).stream().map(GroupFeed.Item::sequence).toList();
     assertEquals(List.of(4L, 5L), owedToSoroush, "its member's addition and removal only");
   }
 
   @Test
   void aBatchOfChangesAppliesWhollyOrNotAtAll() {
     fourPlatforms();
-    Group.Refused refused = (Group.Refused) change(ALI, new Removed(ALI),
-        new Added(STRANGER, Role.MEMBER));
+    Group.Refused refused =
+        (Group.Refused) change(ALI, new Removed(ALI), new Added(STRANGER, Role.MEMBER));
     assertEquals(Group.Reason.NOT_PERMITTED, refused.reason());
     assertTrue(group.getState().members().member(ALI).isPresent(), "the leave was not applied");
   }
@@ -208,18 +240,35 @@ class GroupTest {
     assertEquals(7, group.getState().feed().lastSequence());
   }
 
-  private static final GroupSettings REACTIONS = new GroupSettings(200_000, 10_000,
-      java.time.Duration.ofDays(30), 64, java.time.Duration.ofSeconds(10),
-      java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(200), 0, 0,
-      java.time.Duration.ofMillis(100), 500);
+  private static final GroupSettings REACTIONS =
+      new GroupSettings(
+          200_000,
+          10_000,
+          java.time.Duration.ofDays(30),
+          64,
+          java.time.Duration.ofSeconds(10),
+          java.time.Duration.ofSeconds(1),
+          java.time.Duration.ofMillis(200),
+          0,
+          0,
+          java.time.Duration.ofMillis(100),
+          500);
 
   @Test
   void subscribersReactionsToAChannelPostAreCountedAndPublishedAsOneItem() throws Exception {
-    group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, REACTIONS, CHANNELS, pendingIndex, new GroupSnapshots(REACTIONS),
-            Clock.systemUTC()),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyCommands(false).withVerifyState(false));
+    group =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Group.create(
+                GROUP,
+                REACTIONS,
+                CHANNELS,
+                pendingIndex,
+                new GroupSnapshots(REACTIONS),
+                Clock.systemUTC()),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                .withVerifyCommands(false)
+                .withVerifyState(false));
     create(Group.Kind.CHANNEL);
     Group.Accepted news = (Group.Accepted) post(OWNER, "news-1");
     long before = group.getState().feed().lastSequence();
@@ -251,8 +300,8 @@ class GroupTest {
     assertTrue(after > before);
     for (GroupFeed.Item<GroupItem> item : owed) {
       if (item.sequence() > before) {
-        assertInstanceOf(GroupItem.Counts.class, item.payload(),
-            "reactions are counted, not items of the log");
+        assertInstanceOf(
+            GroupItem.Counts.class, item.payload(), "reactions are counted, not items of the log");
       }
     }
     group.restart();
@@ -274,22 +323,23 @@ class GroupTest {
     return react(fan, id, emoji, remove, "news-1");
   }
 
-  private Group.PostReply react(Address fan, String id, String emoji, boolean remove,
-      String target) {
-    Message message = new Message(id, fan, GROUP, 1L, "",
-        new Content.Reaction(target, emoji, remove));
+  private Group.PostReply react(
+      Address fan, String id, String emoji, boolean remove, String target) {
+    Message message =
+        new Message(id, fan, GROUP, 1L, "", new Content.Reaction(target, emoji, remove));
     return group.<Group.PostReply>runCommand(replyTo -> new Group.Post(message, replyTo)).reply();
   }
 
   // Snapshots
 
-  private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush",
-      "gap");
+  private static final List<String> PLATFORMS =
+      List.of("eitaa", "bale", "rubika", "soroush", "gap");
 
   /** What a platform is owed, as it would receive it: sequence, time, item. */
   private static List<List<Object>> owed(GroupState state, String platform) {
     return state.feed().owed(platform, Integer.MAX_VALUE).stream()
-        .map(i -> List.<Object>of(i.sequence(), i.acceptedAtMs(), i.payload())).toList();
+        .map(i -> List.<Object>of(i.sequence(), i.acceptedAtMs(), i.payload()))
+        .toList();
   }
 
   /** Everything observable of the state, to compare two states. */
@@ -329,19 +379,35 @@ class GroupTest {
    * published and unpublished reaction counts, partial acknowledgements.
    */
   private void everyPartOfTheState() throws Exception {
-    group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, REACTIONS, CHANNELS, pendingIndex, new GroupSnapshots(REACTIONS),
-            Clock.systemUTC()),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyCommands(false).withVerifyState(false));
+    group =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Group.create(
+                GROUP,
+                REACTIONS,
+                CHANNELS,
+                pendingIndex,
+                new GroupSnapshots(REACTIONS),
+                Clock.systemUTC()),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                .withVerifyCommands(false)
+                .withVerifyState(false));
     create(Group.Kind.CHANNEL);
-    assertInstanceOf(Group.Info.class, change(OWNER, new Added(ALI, Role.ADMIN),
-        new Added(SARA, Role.MEMBER), new Added(REZA, Role.MEMBER)));
+    assertInstanceOf(
+        Group.Info.class,
+        change(
+            OWNER,
+            new Added(ALI, Role.ADMIN),
+            new Added(SARA, Role.MEMBER),
+            new Added(REZA, Role.MEMBER)));
     assertInstanceOf(Group.Info.class, change(OWNER, new Membership.Muted(ALI, true)));
     countSubscribers(new BucketCount("gap", 3, 2, 40));
     countSubscribers(new BucketCount("gap", 7, 1, 2));
-    assertInstanceOf(Group.Info.class, group.<Group.Reply>runCommand(replyTo ->
-        new Group.SetTitle(OWNER, "News", replyTo)).reply());
+    assertInstanceOf(
+        Group.Info.class,
+        group
+            .<Group.Reply>runCommand(replyTo -> new Group.SetTitle(OWNER, "News", replyTo))
+            .reply());
     for (int i = 0; i < 70; i++) {
       assertInstanceOf(Group.Accepted.class, post(OWNER, "news-" + i));
     }
@@ -355,9 +421,20 @@ class GroupTest {
     assertTrue(group.getState().feed().lastSequence() > before, "the counts were published");
     // A reaction counted and not yet published; written straight to the journal and recovered,
     // so that no publishing timer changes the state while it is compared.
-    group.persistenceTestKit().persistForRecovery(Group.persistenceId(GROUP).id(),
-        List.of(new Group.ReactionCounted(new Message("r-3", REZA, GROUP, 1L, "",
-            new Content.Reaction("news-69", "\u2764", false)), System.currentTimeMillis())));
+    group
+        .persistenceTestKit()
+        .persistForRecovery(
+            Group.persistenceId(GROUP).id(),
+            List.of(
+                new Group.ReactionCounted(
+                    new Message(
+                        "r-3",
+                        REZA,
+                        GROUP,
+                        1L,
+                        "",
+                        new Content.Reaction("news-69", "\u2764", false)),
+                    System.currentTimeMillis())));
     group.restart();
     group.<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("bale", 40, replyTo));
     group.<Group.Reply>runCommand(replyTo -> new Group.Acknowledge("rubika", 6, replyTo));
@@ -371,20 +448,31 @@ class GroupTest {
     assertEquals(Map.of("gap", 42L), state.info(GROUP).membersPerPlatform());
     assertTrue(state.journalFrom(10) < state.journalFrom(0), "the history index has an entry");
     assertEquals(1, state.toSnapshot().countsChanged().size(), "a count waits to be published");
-    assertEquals(3, state.toSnapshot().reactions().values().stream().mapToLong(m -> m.values()
-        .stream().mapToLong(Long::longValue).sum()).sum(), "three reactions counted");
+    assertEquals(
+        3,
+        state.toSnapshot().reactions().values().stream()
+            .mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum())
+            .sum(),
+        "three reactions counted");
     Set<Class<?>> kinds = new java.util.HashSet<>();
     state.feed().owed("eitaa", Integer.MAX_VALUE).forEach(i -> kinds.add(i.payload().getClass()));
-    assertEquals(Set.of(GroupItem.Created.class, GroupItem.Changed.class, GroupItem.Titled.class,
-        GroupItem.Post.class, GroupItem.Counts.class), kinds, "items of every kind are owed");
+    assertEquals(
+        Set.of(
+            GroupItem.Created.class,
+            GroupItem.Changed.class,
+            GroupItem.Titled.class,
+            GroupItem.Post.class,
+            GroupItem.Counts.class),
+        kinds,
+        "items of every kind are owed");
 
     GroupSnapshots adapter = new GroupSnapshots(REACTIONS);
     io.peyvand.broker.serialization.StoredEventSerializer serializer =
         new io.peyvand.broker.serialization.StoredEventSerializer(null);
     Object stored = adapter.toJournal(state);
     assertEquals("group-snapshot", serializer.manifest(stored));
-    GroupState restored = adapter.fromJournal(serializer.fromBinary(serializer.toBinary(stored),
-        "group-snapshot"));
+    GroupState restored =
+        adapter.fromJournal(serializer.fromBinary(serializer.toBinary(stored), "group-snapshot"));
 
     assertEquals(state.toSnapshot(), restored.toSnapshot());
     assertEquals(observed(state), observed(restored));
@@ -393,18 +481,35 @@ class GroupTest {
   /** Small limits: a snapshot every 10 events, 5 posts remembered for duplicates. */
   private static final GroupSettings SNAPSHOTS = GroupSettings.reference().withSnapshotEvery(10);
 
-  private static final GroupSettings FEW_DUPLICATES = new GroupSettings(200_000, 5,
-      java.time.Duration.ofDays(30), 64, java.time.Duration.ofSeconds(10),
-      java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(200), 0, 0,
-      java.time.Duration.ofSeconds(2), 10);
+  private static final GroupSettings FEW_DUPLICATES =
+      new GroupSettings(
+          200_000,
+          5,
+          java.time.Duration.ofDays(30),
+          64,
+          java.time.Duration.ofSeconds(10),
+          java.time.Duration.ofSeconds(1),
+          java.time.Duration.ofMillis(200),
+          0,
+          0,
+          java.time.Duration.ofSeconds(2),
+          10);
 
   /** A group of four platforms after exactly 20 events (a snapshot is taken at 10 and 20). */
   private void twentyEvents() {
-    group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, FEW_DUPLICATES, CHANNELS, pendingIndex,
-            new GroupSnapshots(FEW_DUPLICATES), Clock.systemUTC()),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyCommands(false).withVerifyState(false));
+    group =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Group.create(
+                GROUP,
+                FEW_DUPLICATES,
+                CHANNELS,
+                pendingIndex,
+                new GroupSnapshots(FEW_DUPLICATES),
+                Clock.systemUTC()),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                .withVerifyCommands(false)
+                .withVerifyState(false));
     fourPlatforms(); // 2 events
     for (int i = 0; i < 12; i++) {
       post(ALI, "p-" + i); // 14
@@ -418,9 +523,13 @@ class GroupTest {
   }
 
   private List<Long> snapshotSequences() {
-    return group.snapshotTestKit().orElseThrow()
-        .persistedInStorage(Group.persistenceId(GROUP).id()).stream()
-        .map(p -> p.first().sequenceNr()).toList();
+    return group
+        .snapshotTestKit()
+        .orElseThrow()
+        .persistedInStorage(Group.persistenceId(GROUP).id())
+        .stream()
+        .map(p -> p.first().sequenceNr())
+        .toList();
   }
 
   @Test
@@ -431,8 +540,9 @@ class GroupTest {
     assertEquals(List.of(10L, 20L), snapshotSequences());
     post(ALI, "p-14");
     post(ALI, "p-15"); // 22: two events after the snapshot
-    assertEquals(22, group.persistenceTestKit()
-        .persistedInStorage(Group.persistenceId(GROUP).id()).size(),
+    assertEquals(
+        22,
+        group.persistenceTestKit().persistedInStorage(Group.persistenceId(GROUP).id()).size(),
         "no event is deleted: they are the group's history");
     GroupState state = group.getState();
     Map<String, Object> before = observed(state);
@@ -476,11 +586,19 @@ class GroupTest {
 
   @Test
   void aGroupIdWithAVerticalBarIsAGroup() {
-    group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(new Address("eitaa", "fam|ily"), GroupSettings.reference(), CHANNELS,
-            pendingIndex, new GroupSnapshots(GroupSettings.reference()), Clock.systemUTC()),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyCommands(false).withVerifyState(false));
+    group =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Group.create(
+                new Address("eitaa", "fam|ily"),
+                GroupSettings.reference(),
+                CHANNELS,
+                pendingIndex,
+                new GroupSnapshots(GroupSettings.reference()),
+                Clock.systemUTC()),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                .withVerifyCommands(false)
+                .withVerifyState(false));
     assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP));
     group.restart();
     assertTrue(group.getState().exists());
@@ -489,16 +607,26 @@ class GroupTest {
   @Test
   void itemsAPlatformDidNotTakeWithinTheRetentionAreGivenUpOnWakeUp() {
     ManualClock moving = new ManualClock(Instant.parse("2026-11-28T12:00:00Z"));
-    group = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Group.create(GROUP, GroupSettings.reference(), CHANNELS, pendingIndex,
-            new GroupSnapshots(GroupSettings.reference()), moving),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyCommands(false).withVerifyState(false));
+    group =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Group.create(
+                GROUP,
+                GroupSettings.reference(),
+                CHANNELS,
+                pendingIndex,
+                new GroupSnapshots(GroupSettings.reference()),
+                moving),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                .withVerifyCommands(false)
+                .withVerifyState(false));
     fourPlatforms();
     post(ALI, "old");
     moving.advance(java.time.Duration.ofDays(20));
     post(ALI, "recent");
-    assertEquals(3, group.getState().feed().owed("soroush", 100).size(),
+    assertEquals(
+        3,
+        group.getState().feed().owed("soroush", 100).size(),
         "its member's addition and the two posts");
     moving.advance(java.time.Duration.ofDays(15));
     group.runCommand(Group.WakeUp.INSTANCE);

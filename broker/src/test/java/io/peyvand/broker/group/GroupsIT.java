@@ -39,8 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Groups with members on the four dev platforms, over real gRPC and the real Cassandra: every
  * platform receives every post once (repeats only flagged), in the group's order; a platform that
- * was offline catches up in order; a removed member cannot post and their platform stops
- * receiving; a member added later receives from the join on.
+ * was offline catches up in order; a removed member cannot post and their platform stops receiving;
+ * a member added later receives from the join on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupsIT {
@@ -48,8 +48,13 @@ class GroupsIT {
   private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  @RegisterExtension final GroupsNode broker = new GroupsNode(cassandra, "GroupsIT",
-      TestBroker.FOUR_PLATFORMS + """
+  @RegisterExtension
+  final GroupsNode broker =
+      new GroupsNode(
+          cassandra,
+          "GroupsIT",
+          TestBroker.FOUR_PLATFORMS
+              + """
           peyvand.groups.posts-per-second = 0
           peyvand.groups.redelivery-after = 3s
           """);
@@ -68,29 +73,48 @@ class GroupsIT {
 
   /** Creates the group at eitaa:owner with two members on each of the other platforms. */
   private GroupInfo createWithMembers(GroupAddress group) throws Exception {
-    call(broker.groups().createGroup(CreateGroupRequest.newBuilder().setGroup(group)
-        .setActor(RawSession.user("eitaa:owner")).setTitle("Family").setKind(GroupKind.GROUP)
-        .build()).toCompletableFuture());
-    ChangeMembersRequest.Builder add = ChangeMembersRequest.newBuilder().setGroup(group)
-        .setActor(RawSession.user("eitaa:owner"));
+    call(
+        broker
+            .groups()
+            .createGroup(
+                CreateGroupRequest.newBuilder()
+                    .setGroup(group)
+                    .setActor(RawSession.user("eitaa:owner"))
+                    .setTitle("Family")
+                    .setKind(GroupKind.GROUP)
+                    .build())
+            .toCompletableFuture());
+    ChangeMembersRequest.Builder add =
+        ChangeMembersRequest.newBuilder().setGroup(group).setActor(RawSession.user("eitaa:owner"));
     for (String platform : PLATFORMS) {
       for (int i = 1; i <= 2; i++) {
-        add.addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
-            .setUser(RawSession.user(platform + ":m" + i)));
+        add.addChanges(
+            MemberChange.newBuilder()
+                .setOp(MemberChange.Op.ADD)
+                .setUser(RawSession.user(platform + ":m" + i)));
       }
     }
     return call(broker.groups().changeMembers(add.build()).toCompletableFuture());
   }
 
   private static Envelope post(GroupAddress group, String sender, String id) {
-    return Envelope.newBuilder().setMessageId(id).setSender(RawSession.user(sender))
-        .setGroup(group).setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam " + id)).build();
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(RawSession.user(sender))
+        .setGroup(group)
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(Text.newBuilder().setBody("salam " + id))
+        .build();
   }
 
   /** Posts {@code count} posts from members on every platform in turn; all must be accepted. */
-  private List<String> postRoundRobin(Map<String, GroupAdapter> adapters, GroupAddress group,
-      String tag, int count, List<String> platforms) throws Exception {
+  private List<String> postRoundRobin(
+      Map<String, GroupAdapter> adapters,
+      GroupAddress group,
+      String tag,
+      int count,
+      List<String> platforms)
+      throws Exception {
     List<CompletableFuture<SubmitResult>> answers = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -110,8 +134,9 @@ class GroupsIT {
     await(what, () -> "", done);
   }
 
-  private static void await(String what, java.util.function.Supplier<String> progress,
-      BooleanSupplier done) throws InterruptedException {
+  private static void await(
+      String what, java.util.function.Supplier<String> progress, BooleanSupplier done)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -128,35 +153,46 @@ class GroupsIT {
     for (GroupDelivery d : adapter.of(group)) {
       boolean first = seen.add(d.getSequence());
       if (!first) {
-        assertTrue(d.getRedelivery(), adapter.platform + " got sequence " + d.getSequence()
-            + " twice without the redelivery flag");
+        assertTrue(
+            d.getRedelivery(),
+            adapter.platform
+                + " got sequence "
+                + d.getSequence()
+                + " twice without the redelivery flag");
         continue;
       }
-      assertTrue(d.getSequence() > last || d.getRedelivery(), adapter.platform
-          + " got sequence " + d.getSequence() + " after " + last);
+      assertTrue(
+          d.getSequence() > last || d.getRedelivery(),
+          adapter.platform + " got sequence " + d.getSequence() + " after " + last);
       last = Math.max(last, d.getSequence());
     }
   }
 
   @Test
-  void fiveHundredPostsFromFourPlatformsReachEveryPlatformOnceInTheGroupsOrder()
-      throws Exception {
+  void fiveHundredPostsFromFourPlatformsReachEveryPlatformOnceInTheGroupsOrder() throws Exception {
     GroupAddress group = group("five-hundred");
     Map<String, GroupAdapter> adapters = allAdapters();
     GroupInfo info = createWithMembers(group);
     assertEquals(4, info.getMembersCount(), "members counted on four platforms");
     List<String> ids = postRoundRobin(adapters, group, "p", 500, PLATFORMS);
     for (GroupAdapter adapter : adapters.values()) {
-      await(adapter.platform + " received all 500 posts", () -> adapter.postIds(group).size()
-          + " of 500, " + adapter.of(group).size() + " deliveries",
+      await(
+          adapter.platform + " received all 500 posts",
+          () ->
+              adapter.postIds(group).size()
+                  + " of 500, "
+                  + adapter.of(group).size()
+                  + " deliveries",
           () -> new HashSet<>(adapter.postIds(group)).containsAll(ids));
     }
     // The group's order: the sequences the posts were accepted with, the same on every platform.
     List<String> reference = adapters.get("eitaa").postIds(group);
     for (GroupAdapter adapter : adapters.values()) {
       assertEquals(500, Set.copyOf(adapter.postIds(group)).size());
-      assertEquals(reference, adapter.postIds(group), adapter.platform
-          + " received the posts in another order");
+      assertEquals(
+          reference,
+          adapter.postIds(group),
+          adapter.platform + " received the posts in another order");
       assertOrderedAndFlagged(adapter, group);
       assertTrue(adapter.errors.isEmpty(), () -> adapter.platform + ": " + adapter.errors);
     }
@@ -171,14 +207,17 @@ class GroupsIT {
     await("rubika received the membership", () -> online.get("rubika").of(group).size() >= 4);
     GroupAdapter rubika = online.remove("rubika");
     broker.close(rubika);
-    List<String> ids = postRoundRobin(online, group, "off", 200,
-        List.of("eitaa", "bale", "soroush"));
+    List<String> ids =
+        postRoundRobin(online, group, "off", 200, List.of("eitaa", "bale", "soroush"));
     for (GroupAdapter adapter : online.values()) {
-      await(adapter.platform + " received the 200",
+      await(
+          adapter.platform + " received the 200",
           () -> new HashSet<>(adapter.postIds(group)).containsAll(ids));
     }
     GroupAdapter back = broker.adapter("rubika");
-    await("rubika caught up", () -> back.postIds(group).size() + " of 200",
+    await(
+        "rubika caught up",
+        () -> back.postIds(group).size() + " of 200",
         () -> new HashSet<>(back.postIds(group)).containsAll(ids));
     List<String> received = back.postIds(group).stream().distinct().toList();
     assertEquals(ids.size(), received.size());
@@ -193,43 +232,82 @@ class GroupsIT {
     createWithMembers(group);
     postRoundRobin(adapters, group, "before", 10, PLATFORMS);
     // soroush's members leave: one is removed, the other leaves.
-    call(broker.groups().changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
-        .setActor(RawSession.user("eitaa:owner"))
-        .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.REMOVE)
-            .setUser(RawSession.user("soroush:m1")))
-        .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.REMOVE)
-            .setUser(RawSession.user("soroush:m2")))
-        .build()).toCompletableFuture());
-    SubmitResult refused = adapters.get("soroush")
-        .submit(post(group, "soroush:m1", "after-removal")).get(30, TimeUnit.SECONDS);
+    call(
+        broker
+            .groups()
+            .changeMembers(
+                ChangeMembersRequest.newBuilder()
+                    .setGroup(group)
+                    .setActor(RawSession.user("eitaa:owner"))
+                    .addChanges(
+                        MemberChange.newBuilder()
+                            .setOp(MemberChange.Op.REMOVE)
+                            .setUser(RawSession.user("soroush:m1")))
+                    .addChanges(
+                        MemberChange.newBuilder()
+                            .setOp(MemberChange.Op.REMOVE)
+                            .setUser(RawSession.user("soroush:m2")))
+                    .build())
+            .toCompletableFuture());
+    SubmitResult refused =
+        adapters
+            .get("soroush")
+            .submit(post(group, "soroush:m1", "after-removal"))
+            .get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.NOT_PERMITTED, refused.getRefused().getCode());
-    assertTrue(refused.getRefused().getMessage().contains("not a member"),
+    assertTrue(
+        refused.getRefused().getMessage().contains("not a member"),
         refused.getRefused().getMessage());
-    List<String> between = postRoundRobin(adapters, group, "between", 10,
-        List.of("eitaa", "bale", "rubika"));
-    GroupInfo late = call(broker.groups().changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
-        .setActor(RawSession.user("eitaa:owner"))
-        .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
-            .setUser(RawSession.user("soroush:late")))
-        .build()).toCompletableFuture());
+    List<String> between =
+        postRoundRobin(adapters, group, "between", 10, List.of("eitaa", "bale", "rubika"));
+    GroupInfo late =
+        call(
+            broker
+                .groups()
+                .changeMembers(
+                    ChangeMembersRequest.newBuilder()
+                        .setGroup(group)
+                        .setActor(RawSession.user("eitaa:owner"))
+                        .addChanges(
+                            MemberChange.newBuilder()
+                                .setOp(MemberChange.Op.ADD)
+                                .setUser(RawSession.user("soroush:late")))
+                        .build())
+                .toCompletableFuture());
     long joinedAt = late.getLastSequence();
-    List<String> after = postRoundRobin(adapters, group, "after", 10,
-        List.of("eitaa", "bale", "rubika"));
+    List<String> after =
+        postRoundRobin(adapters, group, "after", 10, List.of("eitaa", "bale", "rubika"));
     GroupAdapter soroush = adapters.get("soroush");
-    await("soroush received the posts after the join",
+    await(
+        "soroush received the posts after the join",
         () -> new HashSet<>(soroush.postIds(group)).containsAll(after));
-    await("bale received everything", () -> new HashSet<>(adapters.get("bale").postIds(group))
-        .containsAll(after));
+    await(
+        "bale received everything",
+        () -> new HashSet<>(adapters.get("bale").postIds(group)).containsAll(after));
     List<String> soroushPosts = soroush.postIds(group);
-    assertTrue(soroushPosts.stream().noneMatch(between::contains),
+    assertTrue(
+        soroushPosts.stream().noneMatch(between::contains),
         "soroush had no members between the removal and the join: " + soroushPosts);
     assertTrue(soroushPosts.containsAll(after));
-    List<MembershipChange> changes = soroush.of(group).stream()
-        .filter(GroupDelivery::hasChange).map(GroupDelivery::getChange).toList();
-    assertTrue(changes.stream().anyMatch(c -> c.getKind() == MembershipChange.Kind.REMOVED
-        && c.getUser().getUserId().equals("m1")), "soroush was told of its members' removal");
-    assertTrue(soroush.of(group).stream().anyMatch(d -> d.getSequence() == joinedAt
-        && d.getChange().getKind() == MembershipChange.Kind.ADDED), "soroush got its join");
+    List<MembershipChange> changes =
+        soroush.of(group).stream()
+            .filter(GroupDelivery::hasChange)
+            .map(GroupDelivery::getChange)
+            .toList();
+    assertTrue(
+        changes.stream()
+            .anyMatch(
+                c ->
+                    c.getKind() == MembershipChange.Kind.REMOVED
+                        && c.getUser().getUserId().equals("m1")),
+        "soroush was told of its members' removal");
+    assertTrue(
+        soroush.of(group).stream()
+            .anyMatch(
+                d ->
+                    d.getSequence() == joinedAt
+                        && d.getChange().getKind() == MembershipChange.Kind.ADDED),
+        "soroush got its join");
     for (GroupAdapter adapter : adapters.values()) {
       assertOrderedAndFlagged(adapter, group);
     }
@@ -240,42 +318,82 @@ class GroupsIT {
     GroupAddress group = group("refusals");
     createWithMembers(group);
     GroupAdapter bale = broker.adapter("bale");
-    SubmitResult stranger = bale.submit(post(group, "bale:stranger", "s-1"))
-        .get(30, TimeUnit.SECONDS);
+    SubmitResult stranger =
+        bale.submit(post(group, "bale:stranger", "s-1")).get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.NOT_PERMITTED, stranger.getRefused().getCode());
-    SubmitResult unknown = bale.submit(post(group("nowhere"), "bale:m1", "s-2"))
-        .get(30, TimeUnit.SECONDS);
+    SubmitResult unknown =
+        bale.submit(post(group("nowhere"), "bale:m1", "s-2")).get(30, TimeUnit.SECONDS);
     assertEquals(ErrorCode.UNKNOWN_GROUP, unknown.getRefused().getCode());
-    assertGrpcError(Status.Code.ALREADY_EXISTS, "exists", broker.groups().createGroup(
-        CreateGroupRequest.newBuilder().setGroup(group).setActor(RawSession.user("eitaa:other"))
-            .setTitle("x").setKind(GroupKind.GROUP).build()).toCompletableFuture());
-    assertGrpcError(Status.Code.PERMISSION_DENIED, "may not add", broker.groups().changeMembers(
-        ChangeMembersRequest.newBuilder().setGroup(group).setActor(RawSession.user("bale:m1"))
-            .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
-                .setUser(RawSession.user("bale:friend"))).build()).toCompletableFuture());
-    assertGrpcError(Status.Code.INVALID_ARGUMENT, "kind", broker.groups().createGroup(
-        CreateGroupRequest.newBuilder().setGroup(group("kindless"))
-            .setActor(RawSession.user("eitaa:owner")).setTitle("x").build())
-        .toCompletableFuture());
-    assertGrpcError(Status.Code.NOT_FOUND, "does not exist", broker.groups().getGroup(
-        GetGroupRequest.newBuilder().setGroup(group("nowhere")).build()).toCompletableFuture());
+    assertGrpcError(
+        Status.Code.ALREADY_EXISTS,
+        "exists",
+        broker
+            .groups()
+            .createGroup(
+                CreateGroupRequest.newBuilder()
+                    .setGroup(group)
+                    .setActor(RawSession.user("eitaa:other"))
+                    .setTitle("x")
+                    .setKind(GroupKind.GROUP)
+                    .build())
+            .toCompletableFuture());
+    assertGrpcError(
+        Status.Code.PERMISSION_DENIED,
+        "may not add",
+        broker
+            .groups()
+            .changeMembers(
+                ChangeMembersRequest.newBuilder()
+                    .setGroup(group)
+                    .setActor(RawSession.user("bale:m1"))
+                    .addChanges(
+                        MemberChange.newBuilder()
+                            .setOp(MemberChange.Op.ADD)
+                            .setUser(RawSession.user("bale:friend")))
+                    .build())
+            .toCompletableFuture());
+    assertGrpcError(
+        Status.Code.INVALID_ARGUMENT,
+        "kind",
+        broker
+            .groups()
+            .createGroup(
+                CreateGroupRequest.newBuilder()
+                    .setGroup(group("kindless"))
+                    .setActor(RawSession.user("eitaa:owner"))
+                    .setTitle("x")
+                    .build())
+            .toCompletableFuture());
+    assertGrpcError(
+        Status.Code.NOT_FOUND,
+        "does not exist",
+        broker
+            .groups()
+            .getGroup(GetGroupRequest.newBuilder().setGroup(group("nowhere")).build())
+            .toCompletableFuture());
     // The broker is still up and the group intact.
-    GroupInfo info = call(broker.groups().getGroup(GetGroupRequest.newBuilder().setGroup(group).build())
-        .toCompletableFuture());
+    GroupInfo info =
+        call(
+            broker
+                .groups()
+                .getGroup(GetGroupRequest.newBuilder().setGroup(group).build())
+                .toCompletableFuture());
     assertEquals(9, info.getMembersList().stream().mapToLong(c -> c.getMembers()).sum());
   }
 
-  private static void assertGrpcError(Status.Code code, String says,
-      CompletableFuture<GroupInfo> call) throws InterruptedException {
+  private static void assertGrpcError(
+      Status.Code code, String says, CompletableFuture<GroupInfo> call)
+      throws InterruptedException {
     try {
       call.get(30, TimeUnit.SECONDS);
       throw new AssertionError("expected " + code);
     } catch (ExecutionException e) {
-      Status status = e.getCause() instanceof GrpcServiceException g ? g.getStatus()
-          : Status.fromThrowable(e.getCause());
+      Status status =
+          e.getCause() instanceof GrpcServiceException g
+              ? g.getStatus()
+              : Status.fromThrowable(e.getCause());
       assertEquals(code, status.getCode(), String.valueOf(status));
-      assertTrue(String.valueOf(status.getDescription()).contains(says),
-          status.getDescription());
+      assertTrue(String.valueOf(status.getDescription()).contains(says), status.getDescription());
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);
     }
@@ -286,25 +404,43 @@ class GroupsIT {
     GroupAddress group = group("lists");
     var interconnect = RawSession.client(broker.system(), broker.node().grpcPort());
     try {
-      interconnect.configurePlatform(io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
-          .setPlatformId("rubika").setDefaultOptedIn(true)
-          .setCapabilities(io.peyvand.protocol.v1.Capabilities.newBuilder().setMedia(true)
-              .setEdits(true).setDeletes(true).setReactions(true).setReplies(true)
-              .setReadReceipts(true).setGroupMemberLists(true))
-          .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      interconnect
+          .configurePlatform(
+              io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
+                  .setPlatformId("rubika")
+                  .setDefaultOptedIn(true)
+                  .setCapabilities(
+                      io.peyvand.protocol.v1.Capabilities.newBuilder()
+                          .setMedia(true)
+                          .setEdits(true)
+                          .setDeletes(true)
+                          .setReactions(true)
+                          .setReplies(true)
+                          .setReadReceipts(true)
+                          .setGroupMemberLists(true))
+                  .build())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     } finally {
       interconnect.close();
     }
     Map<String, GroupAdapter> adapters = allAdapters();
     createWithMembers(group);
     postRoundRobin(adapters, group, "l", 4, PLATFORMS);
-    await("rubika and bale received the posts", () -> adapters.get("rubika").postIds(group)
-        .size() == 4 && adapters.get("bale").postIds(group).size() == 4);
-    GroupDelivery rubikaPost = adapters.get("rubika").of(group).stream()
-        .filter(GroupDelivery::hasPost).findFirst().orElseThrow();
+    await(
+        "rubika and bale received the posts",
+        () ->
+            adapters.get("rubika").postIds(group).size() == 4
+                && adapters.get("bale").postIds(group).size() == 4);
+    GroupDelivery rubikaPost =
+        adapters.get("rubika").of(group).stream()
+            .filter(GroupDelivery::hasPost)
+            .findFirst()
+            .orElseThrow();
     assertEquals(List.of("m1", "m2"), rubikaPost.getMemberIdsList());
-    assertTrue(adapters.get("bale").of(group).stream()
-        .allMatch(d -> d.getMemberIdsCount() == 0), "bale did not ask for member lists");
+    assertTrue(
+        adapters.get("bale").of(group).stream().allMatch(d -> d.getMemberIdsCount() == 0),
+        "bale did not ask for member lists");
   }
 
   @Test
@@ -313,29 +449,48 @@ class GroupsIT {
     Map<String, GroupAdapter> adapters = allAdapters();
     createWithMembers(group);
     List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
-    GroupInfo joined = call(broker.groups().changeMembers(ChangeMembersRequest.newBuilder().setGroup(group)
-        .setActor(RawSession.user("eitaa:owner"))
-        .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD)
-            .setUser(RawSession.user("bale:late"))).build()).toCompletableFuture());
+    GroupInfo joined =
+        call(
+            broker
+                .groups()
+                .changeMembers(
+                    ChangeMembersRequest.newBuilder()
+                        .setGroup(group)
+                        .setActor(RawSession.user("eitaa:owner"))
+                        .addChanges(
+                            MemberChange.newBuilder()
+                                .setOp(MemberChange.Op.ADD)
+                                .setUser(RawSession.user("bale:late")))
+                        .build())
+                .toCompletableFuture());
     long last = joined.getLastSequence();
     List<io.peyvand.protocol.v1.HistoryItem> all = new ArrayList<>();
     long before = 0;
     int pages = 0;
     do {
-      io.peyvand.protocol.v1.HistoryPage page = broker.groups().history(
-          io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
-              .setUser(RawSession.user("bale:late")).setBeforeSequence(before).setLimit(70)
-              .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      io.peyvand.protocol.v1.HistoryPage page =
+          broker
+              .groups()
+              .history(
+                  io.peyvand.protocol.v1.HistoryRequest.newBuilder()
+                      .setGroup(group)
+                      .setUser(RawSession.user("bale:late"))
+                      .setBeforeSequence(before)
+                      .setLimit(70)
+                      .build())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       assertTrue(page.getItemsCount() <= 70);
       long bound = before;
-      assertTrue(page.getItemsList().stream().allMatch(it -> bound == 0 || it.getSequence() < bound),
+      assertTrue(
+          page.getItemsList().stream().allMatch(it -> bound == 0 || it.getSequence() < bound),
           "a page holds only items before before_sequence");
       all.addAll(page.getItemsList());
       before = page.getNextBeforeSequence();
       pages++;
     } while (before != 0 && pages < 10);
-    List<Long> sequences = all.stream().map(io.peyvand.protocol.v1.HistoryItem::getSequence)
-        .toList();
+    List<Long> sequences =
+        all.stream().map(io.peyvand.protocol.v1.HistoryItem::getSequence).toList();
     List<Long> expected = new ArrayList<>();
     for (long s = last; s >= 1; s--) {
       expected.add(s);
@@ -343,31 +498,56 @@ class GroupsIT {
     assertEquals(expected, sequences, "every item, newest first, no gap, no repeat");
     assertEquals(3, pages);
     assertEquals(MembershipChange.Kind.CREATED, all.get(all.size() - 1).getChange().getKind());
-    List<String> posted = new ArrayList<>(all.stream()
-        .filter(io.peyvand.protocol.v1.HistoryItem::hasPost)
-        .map(it -> it.getPost().getMessageId()).toList());
+    List<String> posted =
+        new ArrayList<>(
+            all.stream()
+                .filter(io.peyvand.protocol.v1.HistoryItem::hasPost)
+                .map(it -> it.getPost().getMessageId())
+                .toList());
     java.util.Collections.reverse(posted);
-    await("eitaa received the posts", () -> new HashSet<>(adapters.get("eitaa").postIds(group))
-        .containsAll(ids));
-    assertEquals(adapters.get("eitaa").postIds(group), posted,
+    await(
+        "eitaa received the posts",
+        () -> new HashSet<>(adapters.get("eitaa").postIds(group)).containsAll(ids));
+    assertEquals(
+        adapters.get("eitaa").postIds(group),
+        posted,
         "the posts in the order the members received them");
     assertEquals(Set.copyOf(ids), Set.copyOf(posted));
     // A page from the middle starts right below before_sequence, through the journal index.
-    io.peyvand.protocol.v1.HistoryPage middle = broker.groups().history(
-        io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
-            .setUser(RawSession.user("bale:late")).setBeforeSequence(100).setLimit(5).build())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertEquals(List.of(99L, 98L, 97L, 96L, 95L), middle.getItemsList().stream()
-        .map(io.peyvand.protocol.v1.HistoryItem::getSequence).toList());
+    io.peyvand.protocol.v1.HistoryPage middle =
+        broker
+            .groups()
+            .history(
+                io.peyvand.protocol.v1.HistoryRequest.newBuilder()
+                    .setGroup(group)
+                    .setUser(RawSession.user("bale:late"))
+                    .setBeforeSequence(100)
+                    .setLimit(5)
+                    .build())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertEquals(
+        List.of(99L, 98L, 97L, 96L, 95L),
+        middle.getItemsList().stream()
+            .map(io.peyvand.protocol.v1.HistoryItem::getSequence)
+            .toList());
     assertEquals(95, middle.getNextBeforeSequence());
     try {
-      broker.groups().history(io.peyvand.protocol.v1.HistoryRequest.newBuilder().setGroup(group)
-          .setUser(RawSession.user("bale:stranger")).build()).toCompletableFuture()
+      broker
+          .groups()
+          .history(
+              io.peyvand.protocol.v1.HistoryRequest.newBuilder()
+                  .setGroup(group)
+                  .setUser(RawSession.user("bale:stranger"))
+                  .build())
+          .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       throw new AssertionError("a stranger read the history");
     } catch (ExecutionException e) {
-      Status status = e.getCause() instanceof GrpcServiceException g ? g.getStatus()
-          : Status.fromThrowable(e.getCause());
+      Status status =
+          e.getCause() instanceof GrpcServiceException g
+              ? g.getStatus()
+              : Status.fromThrowable(e.getCause());
       assertEquals(Status.Code.PERMISSION_DENIED, status.getCode(), String.valueOf(status));
     }
   }

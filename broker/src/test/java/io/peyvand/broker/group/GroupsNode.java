@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A broker node for the groups' integration tests, with a Groups client on it and the raw platform
  * adapters a test opens ({@link #adapter}), closed after each test. Register it on an instance
  * field of a {@code PER_CLASS} test class, after the class's {@link CassandraKeyspace}:
+ *
  * <pre>
  *   &#64;RegisterExtension final GroupsNode broker = new GroupsNode(cassandra, "GroupsIT", config);
  * </pre>

@@ -35,8 +35,7 @@ class MembershipTest {
   }
 
   private void change(Address actor, Membership.Change change) {
-    assertEquals(Optional.empty(), group.check(actor, change, false),
-        actor + " " + change);
+    assertEquals(Optional.empty(), group.check(actor, change, false), actor + " " + change);
     group.apply(change, ++sequence);
   }
 
@@ -72,7 +71,8 @@ class MembershipTest {
   @Test
   void anAdminActsOnMembersOnlyAndTheOwnerOnAdminsToo() {
     assertTrue(group.check(ADMIN, new Removed(OWNER), false).isPresent());
-    assertTrue(group.check(ADMIN, new RoleChanged(ALICE, Role.ADMIN), false).isPresent(),
+    assertTrue(
+        group.check(ADMIN, new RoleChanged(ALICE, Role.ADMIN), false).isPresent(),
         "promotion is the owner's");
     assertTrue(group.check(OWNER, new Removed(ADMIN), false).isEmpty());
     assertTrue(group.check(OWNER, new RoleChanged(ADMIN, Role.OWNER), false).isPresent());
@@ -91,10 +91,10 @@ class MembershipTest {
   void aFullGroupTakesNoMoreMembersAndAddingAMemberAgainChangesNothing() {
     change(ADMIN, new Added(BOB, Role.MEMBER));
     assertEquals(4, group.size());
-    Membership.Denial full = group.check(ADMIN, new Added(CAROL, Role.MEMBER), false)
-        .orElseThrow();
+    Membership.Denial full = group.check(ADMIN, new Added(CAROL, Role.MEMBER), false).orElseThrow();
     assertEquals(Group.Reason.GROUP_FULL, full.reason(), full.message());
-    assertEquals(Group.Reason.NOT_PERMITTED,
+    assertEquals(
+        Group.Reason.NOT_PERMITTED,
         group.check(ALICE, new Removed(ADMIN), false).orElseThrow().reason());
     assertTrue(group.check(ADMIN, new Added(BOB, Role.MEMBER), false).isEmpty());
     long since = group.member(BOB).orElseThrow().since();

@@ -18,8 +18,8 @@ class PostRateTest {
       assertEquals(0, rate.take(), "post " + i + " of the burst");
     }
     long wait = rate.take();
-    assertTrue(wait > 0 && wait <= 500, "at 2 per second the next token is at most 500 ms away: "
-        + wait);
+    assertTrue(
+        wait > 0 && wait <= 500, "at 2 per second the next token is at most 500 ms away: " + wait);
     clock.advance(Duration.ofMillis(wait));
     assertEquals(0, rate.take(), "a token after the wait said");
     assertTrue(rate.take() > 0, "and only one");

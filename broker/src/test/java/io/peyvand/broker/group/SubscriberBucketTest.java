@@ -30,7 +30,8 @@ class SubscriberBucketTest {
     }
     int mean = users / buckets;
     for (int bucket = 0; bucket < buckets; bucket++) {
-      assertTrue(Math.abs(counts[bucket] - mean) < mean / 20,
+      assertTrue(
+          Math.abs(counts[bucket] - mean) < mean / 20,
           "bucket " + bucket + " holds " + counts[bucket] + ", the mean is " + mean);
     }
   }
@@ -41,7 +42,6 @@ class SubscriberBucketTest {
     assertEquals("eitaa:news|daily|bale|17", bucket.entityId());
     assertEquals(bucket, SubscriberBucket.parse(bucket.entityId()));
     assertThrows(IllegalArgumentException.class, () -> SubscriberBucket.parse("eitaa:news|17"));
-    assertThrows(IllegalArgumentException.class,
-        () -> SubscriberBucket.parse("eitaa:news|bale|x"));
+    assertThrows(IllegalArgumentException.class, () -> SubscriberBucket.parse("eitaa:news|bale|x"));
   }
 }

@@ -68,17 +68,24 @@ class SubscriberCountsTest {
     SubscriberCounts counts = new SubscriberCounts();
     reports.forEach(counts::apply);
     assertEquals(expected, counts.count("eitaa"));
-    assertEquals(expected, SubscriberCounts.of(counts.buckets()).count("eitaa"),
+    assertEquals(
+        expected,
+        SubscriberCounts.of(counts.buckets()).count("eitaa"),
         "the stored form gives the same counts");
   }
 
   @Test
   void anEventOfCountsAppliesLikeItsReports() {
     SubscriberCounts counts = new SubscriberCounts();
-    counts.apply(new SubscribersCounted(List.of(new BucketCount("bale", 1, 3, 30),
-        new BucketCount("bale", 2, 1, 7), new BucketCount("bale", 1, 2, 20))));
+    counts.apply(
+        new SubscribersCounted(
+            List.of(
+                new BucketCount("bale", 1, 3, 30),
+                new BucketCount("bale", 2, 1, 7),
+                new BucketCount("bale", 1, 2, 20))));
     assertEquals(37, counts.count("bale"));
-    assertEquals(List.of(new BucketCount("bale", 1, 3, 30), new BucketCount("bale", 2, 1, 7)),
+    assertEquals(
+        List.of(new BucketCount("bale", 1, 3, 30), new BucketCount("bale", 2, 1, 7)),
         counts.buckets());
   }
 }

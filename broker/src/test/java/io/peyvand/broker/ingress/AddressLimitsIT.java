@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sessions per client address over real sockets: the broker learns the address of gRPC and
- * WebSocket connections alike and counts their sessions together; the one over the limit is
- * refused before its Hello is read, and a session closed gives its place back.
+ * WebSocket connections alike and counts their sessions together; the one over the limit is refused
+ * before its Hello is read, and a session closed gives its place back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AddressLimitsIT {
@@ -34,7 +34,12 @@ class AddressLimitsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("AddressLimitsIT", cassandra, TestBroker.BALE_AND_EITAA + """
+    node =
+        TestBroker.start(
+            "AddressLimitsIT",
+            cassandra,
+            TestBroker.BALE_AND_EITAA
+                + """
         peyvand.limits.sessions-per-address { open-rate = 1000, open-burst = 1000, concurrent = 2 }
         """);
   }
@@ -55,13 +60,14 @@ class AddressLimitsIT {
         third.send(hello("bale"));
         SessionError error = third.expect(ServerFrame::hasError, WAIT).getError();
         assertEquals(ErrorCode.RATE_LIMITED, error.getError().getCode());
-        assertTrue(error.getError().getMessage().contains("127.0.0.1"),
-            error.getError().getMessage());
+        assertTrue(
+            error.getError().getMessage().contains("127.0.0.1"), error.getError().getMessage());
         assertTrue(error.getClosing());
       }
       try (RawWebSocket fourth = RawWebSocket.open(HttpClient.newHttpClient(), ws)) {
         // Refused before its Hello is read: the broker may have closed before it is sent.
-        assertEquals(ErrorCode.RATE_LIMITED,
+        assertEquals(
+            ErrorCode.RATE_LIMITED,
             fourth.expect(ServerFrame::hasError, WAIT).getError().getError().getCode());
       }
     }
@@ -81,7 +87,8 @@ class AddressLimitsIT {
   }
 
   private static ClientFrame hello(String platform) {
-    return ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId(platform)).build();
+    return ClientFrame.newBuilder()
+        .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId(platform))
+        .build();
   }
 }

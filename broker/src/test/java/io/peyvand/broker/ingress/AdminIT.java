@@ -25,9 +25,9 @@ import io.peyvand.protocol.v1.ListRevocationsRequest;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.PlatformQuota;
 import io.peyvand.protocol.v1.RegisterPlatformRequest;
+import io.peyvand.protocol.v1.Revocations;
 import io.peyvand.protocol.v1.RevokeCertificateRequest;
 import io.peyvand.protocol.v1.RevokedCertificate;
-import io.peyvand.protocol.v1.Revocations;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
@@ -82,8 +82,9 @@ class AdminIT {
     ca.issuePlatform("bale", false);
     ca.issuePlatform("eitaa", false);
     ca.issueAdmin("ops", false);
-    node = TestBroker.start("AdminIT", cassandra,
-        TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
+    node =
+        TestBroker.start(
+            "AdminIT", cassandra, TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
     system = node.system();
     admin = adminClient(context(pki.adminKeyStore("ops")));
   }
@@ -99,39 +100,54 @@ class AdminIT {
   void aPlatformsCertificateIsRefusedTheAdminServiceAndTheRefusalIsCounted() throws Exception {
     AdminClient asBale = adminClient(context(pki.platformKeyStore("bale")));
     try {
-      StatusRuntimeException refused = failure(asBale.registerPlatform(
-          RegisterPlatformRequest.newBuilder().setPlatformId("bale2").setDisplayName("Bale 2")
-              .build()));
+      StatusRuntimeException refused =
+          failure(
+              asBale.registerPlatform(
+                  RegisterPlatformRequest.newBuilder()
+                      .setPlatformId("bale2")
+                      .setDisplayName("Bale 2")
+                      .build()));
       assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
-      assertTrue(refused.getStatus().getDescription().contains("administrator"),
+      assertTrue(
+          refused.getStatus().getDescription().contains("administrator"),
           refused.getStatus().getDescription());
-      refused = failure(asBale.revokeCertificate(RevokeCertificateRequest.newBuilder()
-          .setSerial("abc").build()));
+      refused =
+          failure(
+              asBale.revokeCertificate(
+                  RevokeCertificateRequest.newBuilder().setSerial("abc").build()));
       assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
     } finally {
       asBale.close();
     }
-    assertTrue(metrics().contains(
-            "peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"peyvand:platform:bale\"}"),
+    assertTrue(
+        metrics()
+            .contains(
+                "peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"peyvand:platform:bale\"}"),
         "the refusal is a counted security event");
     // and nothing was registered
-    StatusRuntimeException unknown = failure(admin.getPlatform(
-        GetPlatformRequest.newBuilder().setPlatformId("bale2").build()));
+    StatusRuntimeException unknown =
+        failure(admin.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("bale2").build()));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
   }
 
   @Test
   void aPlatformRegisteredByTheAdministratorConnectsAndReceives() throws Exception {
-    PlatformInfo gap = get(admin.registerPlatform(RegisterPlatformRequest.newBuilder()
-        .setPlatformId("gap").setDisplayName("Gap Messenger").setDefaultOptedIn(true).build()));
+    PlatformInfo gap =
+        get(
+            admin.registerPlatform(
+                RegisterPlatformRequest.newBuilder()
+                    .setPlatformId("gap")
+                    .setDisplayName("Gap Messenger")
+                    .setDefaultOptedIn(true)
+                    .build()));
     assertEquals("Gap Messenger", gap.getDisplayName());
     assertTrue(gap.getDefaultOptedIn());
     assertTrue(gap.getQuota().getSubmitsPerSecond() > 0, "the limits in force are shown");
     ca.issuePlatform("gap", false);
-    try (RawSession gapSession = RawSession.hello(system, client(context(
-            pki.platformKeyStore("gap"))), "gap");
-        RawSession eitaa = RawSession.hello(system, client(context(
-            pki.platformKeyStore("eitaa"))), "eitaa")) {
+    try (RawSession gapSession =
+            RawSession.hello(system, client(context(pki.platformKeyStore("gap"))), "gap");
+        RawSession eitaa =
+            RawSession.hello(system, client(context(pki.platformKeyStore("eitaa"))), "eitaa")) {
       eitaa.submit(1, text("admin-1", "eitaa:alice", "gap:reza", "welcome aboard"));
       SubmitResult result = eitaa.expect(ServerFrame::hasSubmitResult, WAIT).getSubmitResult();
       assertTrue(result.hasAccepted(), result.toString());
@@ -143,9 +159,17 @@ class AdminIT {
 
   @Test
   void aQuotaBindsItsPlatformAtOnceAndNoOther() throws Exception {
-    PlatformInfo limited = get(admin.setPlatformQuota(SetPlatformQuotaRequest.newBuilder()
-        .setPlatformId("eitaa").setQuota(PlatformQuota.newBuilder().setSubmitsPerSecond(1)
-            .setSubmitBurst(3).setSessionsPerNode(1)).build()));
+    PlatformInfo limited =
+        get(
+            admin.setPlatformQuota(
+                SetPlatformQuotaRequest.newBuilder()
+                    .setPlatformId("eitaa")
+                    .setQuota(
+                        PlatformQuota.newBuilder()
+                            .setSubmitsPerSecond(1)
+                            .setSubmitBurst(3)
+                            .setSessionsPerNode(1))
+                    .build()));
     assertEquals(3, limited.getQuota().getSubmitBurst());
     assertEquals(1, limited.getQuota().getSessionsPerNode());
     assertTrue(limited.getQuota().getUserSubmitsPerSecond() > 0, "defaults fill the rest");
@@ -154,8 +178,13 @@ class AdminIT {
     try {
       int refused = 0;
       for (int i = 0; i < 6; i++) {
-        SubmitResult result = get(eitaa.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-            .setEnvelope(text("quota-" + i, "eitaa:user" + i, "bale:bob", "hi")).build()));
+        SubmitResult result =
+            get(
+                eitaa.submit(
+                    SubmitRequest.newBuilder()
+                        .setPlatformId("eitaa")
+                        .setEnvelope(text("quota-" + i, "eitaa:user" + i, "bale:bob", "hi"))
+                        .build()));
         if (result.hasRefused()) {
           assertEquals(ErrorCode.RATE_LIMITED, result.getRefused().getCode());
           assertTrue(result.getRefused().getRetryAfterMs() > 0);
@@ -164,29 +193,42 @@ class AdminIT {
       }
       assertTrue(refused >= 2, "a burst of 3 at 1/s admits at most 4 of 6; refused " + refused);
       for (int i = 0; i < 6; i++) {
-        SubmitResult result = get(bale.submit(SubmitRequest.newBuilder().setPlatformId("bale")
-            .setEnvelope(text("other-" + i, "bale:user" + i, "eitaa:bob", "hi")).build()));
+        SubmitResult result =
+            get(
+                bale.submit(
+                    SubmitRequest.newBuilder()
+                        .setPlatformId("bale")
+                        .setEnvelope(text("other-" + i, "bale:user" + i, "eitaa:bob", "hi"))
+                        .build()));
         assertFalse(result.hasRefused(), result.toString());
       }
       // Its own quota is visible to the platform, never to another one.
-      assertEquals(3, get(eitaa.getPlatform(GetPlatformRequest.newBuilder()
-          .setPlatformId("eitaa").build())).getQuota().getSubmitBurst());
-      assertFalse(get(bale.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("eitaa")
-          .build())).hasQuota());
+      assertEquals(
+          3,
+          get(eitaa.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("eitaa").build()))
+              .getQuota()
+              .getSubmitBurst());
+      assertFalse(
+          get(bale.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("eitaa").build()))
+              .hasQuota());
       // One session per node: a second is refused.
       try (RawSession first = RawSession.hello(system, eitaa, "eitaa");
-          RawSession second = RawSession.open(system, client(context(
-              pki.platformKeyStore("eitaa"))))) {
-        second.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-            .setPlatformId("eitaa")).build());
+          RawSession second =
+              RawSession.open(system, client(context(pki.platformKeyStore("eitaa"))))) {
+        second.send(
+            ClientFrame.newBuilder()
+                .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("eitaa"))
+                .build());
         SessionError error = second.expect(ServerFrame::hasError, WAIT).getError();
         assertEquals(ErrorCode.RATE_LIMITED, error.getError().getCode());
-        assertTrue(error.getError().getMessage().contains("sessions_per_node"),
+        assertTrue(
+            error.getError().getMessage().contains("sessions_per_node"),
             error.getError().getMessage());
       }
     } finally {
-      get(admin.setPlatformQuota(SetPlatformQuotaRequest.newBuilder().setPlatformId("eitaa")
-          .build()));
+      get(
+          admin.setPlatformQuota(
+              SetPlatformQuotaRequest.newBuilder().setPlatformId("eitaa").build()));
       eitaa.close();
       bale.close();
     }
@@ -194,17 +236,27 @@ class AdminIT {
 
   @Test
   void aCertificateRevokedByTheAdministratorLosesItsSessionAndItsNextHandshake() throws Exception {
-    get(admin.registerPlatform(RegisterPlatformRequest.newBuilder().setPlatformId("soroush")
-        .setDisplayName("Soroush Plus").build()));
+    get(
+        admin.registerPlatform(
+            RegisterPlatformRequest.newBuilder()
+                .setPlatformId("soroush")
+                .setDisplayName("Soroush Plus")
+                .build()));
     CertificateAuthority.Issued soroush = ca.issuePlatform("soroush", false);
     SSLContext context = context(pki.platformKeyStore("soroush"));
     try (RawSession session = RawSession.hello(system, client(context), "soroush")) {
-      Revocations after = get(admin.revokeCertificate(RevokeCertificateRequest.newBuilder()
-          .setSerial(soroush.serial().toString(16).toUpperCase()).setReason("key leaked")
-          .build()));
-      RevokedCertificate revoked = after.getCertificatesList().stream()
-          .filter(c -> c.getSerial().equals(soroush.serial().toString(16))).findFirst()
-          .orElseThrow();
+      Revocations after =
+          get(
+              admin.revokeCertificate(
+                  RevokeCertificateRequest.newBuilder()
+                      .setSerial(soroush.serial().toString(16).toUpperCase())
+                      .setReason("key leaked")
+                      .build()));
+      RevokedCertificate revoked =
+          after.getCertificatesList().stream()
+              .filter(c -> c.getSerial().equals(soroush.serial().toString(16)))
+              .findFirst()
+              .orElseThrow();
       assertEquals("key leaked", revoked.getReason());
       assertEquals("peyvand:admin:ops", revoked.getRevokedBy());
       assertEquals("admin", revoked.getSource());
@@ -214,17 +266,26 @@ class AdminIT {
     }
     InterconnectClient again = client(context);
     try {
-      ExecutionException refused = assertThrows(ExecutionException.class,
-          () -> again.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("soroush")
-              .build()).toCompletableFuture().get(20, TimeUnit.SECONDS));
-      assertTrue(refused.getCause() instanceof StatusRuntimeException s
-          && s.getStatus().getCode() == Status.Code.UNAVAILABLE, refused.toString());
+      ExecutionException refused =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  again
+                      .getPlatform(GetPlatformRequest.newBuilder().setPlatformId("soroush").build())
+                      .toCompletableFuture()
+                      .get(20, TimeUnit.SECONDS));
+      assertTrue(
+          refused.getCause() instanceof StatusRuntimeException s
+              && s.getStatus().getCode() == Status.Code.UNAVAILABLE,
+          refused.toString());
     } finally {
       again.close();
     }
-    assertTrue(get(admin.listRevocations(ListRevocationsRequest.getDefaultInstance()))
-        .getCertificatesList().stream()
-        .anyMatch(c -> c.getSerial().equals(soroush.serial().toString(16))));
+    assertTrue(
+        get(admin.listRevocations(ListRevocationsRequest.getDefaultInstance()))
+            .getCertificatesList()
+            .stream()
+            .anyMatch(c -> c.getSerial().equals(soroush.serial().toString(16))));
     String metrics = metrics();
     assertTrue(metrics.contains("peyvand_revoked_certificates_admin 1"), metrics);
     assertTrue(metrics.contains("peyvand_revoked_sessions_closed_total 1"), metrics);
@@ -233,24 +294,41 @@ class AdminIT {
 
   @Test
   void badAdminInputIsAClearInvalidArgument() throws Exception {
-    StatusRuntimeException serial = failure(admin.revokeCertificate(
-        RevokeCertificateRequest.newBuilder().setSerial("not-hex").build()));
+    StatusRuntimeException serial =
+        failure(
+            admin.revokeCertificate(
+                RevokeCertificateRequest.newBuilder().setSerial("not-hex").build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, serial.getStatus().getCode());
     assertTrue(serial.getStatus().getDescription().contains("hexadecimal"));
-    StatusRuntimeException name = failure(admin.registerPlatform(
-        RegisterPlatformRequest.newBuilder().setPlatformId("ok-id").setDisplayName(" ").build()));
+    StatusRuntimeException name =
+        failure(
+            admin.registerPlatform(
+                RegisterPlatformRequest.newBuilder()
+                    .setPlatformId("ok-id")
+                    .setDisplayName(" ")
+                    .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, name.getStatus().getCode());
     assertTrue(name.getStatus().getDescription().contains("display_name"));
-    StatusRuntimeException id = failure(admin.registerPlatform(
-        RegisterPlatformRequest.newBuilder().setPlatformId("Bad Id!").setDisplayName("x")
-            .build()));
+    StatusRuntimeException id =
+        failure(
+            admin.registerPlatform(
+                RegisterPlatformRequest.newBuilder()
+                    .setPlatformId("Bad Id!")
+                    .setDisplayName("x")
+                    .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, id.getStatus().getCode());
-    StatusRuntimeException unknown = failure(admin.setPlatformQuota(
-        SetPlatformQuotaRequest.newBuilder().setPlatformId("nobody").build()));
+    StatusRuntimeException unknown =
+        failure(
+            admin.setPlatformQuota(
+                SetPlatformQuotaRequest.newBuilder().setPlatformId("nobody").build()));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
-    StatusRuntimeException huge = failure(admin.setPlatformQuota(
-        SetPlatformQuotaRequest.newBuilder().setPlatformId("bale").setQuota(
-            PlatformQuota.newBuilder().setSubmitBurst(-1)).build()));
+    StatusRuntimeException huge =
+        failure(
+            admin.setPlatformQuota(
+                SetPlatformQuotaRequest.newBuilder()
+                    .setPlatformId("bale")
+                    .setQuota(PlatformQuota.newBuilder().setSubmitBurst(-1))
+                    .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, huge.getStatus().getCode());
     assertTrue(huge.getStatus().getDescription().contains("submit_burst"));
   }
@@ -260,8 +338,11 @@ class AdminIT {
     Run set = cli("set-quota", "bale", "--submits-per-second", "777", "--sessions-per-node", "9");
     assertEquals(0, set.status(), set.toString());
     assertTrue(set.out().contains("submits_per_second: 777"), set.out());
-    assertEquals(777, get(admin.getPlatform(GetPlatformRequest.newBuilder()
-        .setPlatformId("bale").build())).getQuota().getSubmitsPerSecond());
+    assertEquals(
+        777,
+        get(admin.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("bale").build()))
+            .getQuota()
+            .getSubmitsPerSecond());
     Run reset = cli("set-quota", "bale");
     assertEquals(0, reset.status(), reset.toString());
     Run bad = cli("revoke", "zz-not-hex");
@@ -276,13 +357,25 @@ class AdminIT {
   private Run cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of("admin", args[0], "--broker",
-        "127.0.0.1:" + node.grpcPort(), "--pki-dir", pki.directory().toString(), "--admin", "ops",
-        "--key-store-password", new String(PASSWORD)));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "admin",
+                args[0],
+                "--broker",
+                "127.0.0.1:" + node.grpcPort(),
+                "--pki-dir",
+                pki.directory().toString(),
+                "--admin",
+                "ops",
+                "--key-store-password",
+                new String(PASSWORD)));
     all.addAll(List.of(args).subList(1, args.length));
-    int status = Cli.commandLine()
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(all.toArray(String[]::new));
+    int status =
+        Cli.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(all.toArray(String[]::new));
     return new Run(status, out.toString().strip(), err.toString().strip());
   }
 
@@ -291,16 +384,20 @@ class AdminIT {
   }
 
   private static StatusRuntimeException failure(CompletionStage<?> call) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> call.toCompletableFuture().get(20, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> call.toCompletableFuture().get(20, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof StatusRuntimeException, e.toString());
     return (StatusRuntimeException) e.getCause();
   }
 
   private String metrics() throws Exception {
     HttpClient http = HttpClient.newBuilder().sslContext(tls.trustOnly()).build();
-    return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort()
-        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private InterconnectClient client(SSLContext context) {
@@ -313,7 +410,8 @@ class AdminIT {
 
   private GrpcClientSettings settings(SSLContext context) {
     return GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort(), system)
-        .withTls(true).withSslContext(context);
+        .withTls(true)
+        .withSslContext(context);
   }
 
   private SSLContext context(Path keyStore) {

@@ -52,7 +52,11 @@ class BadInputIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("BadInputIT", cassandra, """
+    node =
+        TestBroker.start(
+            "BadInputIT",
+            cassandra,
+            """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale", default-opted-in = true }
               { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
@@ -71,8 +75,10 @@ class BadInputIT {
   }
 
   private SubmitResult submit(String platform, Envelope envelope) throws Exception {
-    return client.submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope)
-        .build()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return client
+        .submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope).build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   private void assertRefused(ErrorCode code, String mentioning, SubmitResult result) {
@@ -86,30 +92,54 @@ class BadInputIT {
     SubmitResult kept = submit("eitaa", text("keep-1", "eitaa:alice", "bale:keeper", "kept"));
     assertTrue(kept.hasAccepted(), kept.toString());
 
-    assertRefused(ErrorCode.UNKNOWN_PLATFORM, "nosuch",
+    assertRefused(
+        ErrorCode.UNKNOWN_PLATFORM,
+        "nosuch",
         submit("eitaa", text("u-1", "eitaa:alice", "nosuch:bob", "hi")));
-    assertRefused(ErrorCode.UNKNOWN_PLATFORM, "ghost",
+    assertRefused(
+        ErrorCode.UNKNOWN_PLATFORM,
+        "ghost",
         submit("ghost", text("u-2", "ghost:alice", "bale:bob", "hi")));
-    assertRefused(ErrorCode.SENDER_NOT_ON_PLATFORM, "bale:mallory",
+    assertRefused(
+        ErrorCode.SENDER_NOT_ON_PLATFORM,
+        "bale:mallory",
         submit("eitaa", text("u-3", "bale:mallory", "bale:bob", "hi")));
-    assertRefused(ErrorCode.INVALID_MESSAGE_ID, "message_id",
+    assertRefused(
+        ErrorCode.INVALID_MESSAGE_ID,
+        "message_id",
         submit("eitaa", text("", "eitaa:alice", "bale:bob", "hi")));
-    assertRefused(ErrorCode.INVALID_MESSAGE_ID, "128",
+    assertRefused(
+        ErrorCode.INVALID_MESSAGE_ID,
+        "128",
         submit("eitaa", text("x".repeat(129), "eitaa:alice", "bale:bob", "hi")));
-    assertRefused(ErrorCode.CONTENT_TOO_LARGE, "65536",
+    assertRefused(
+        ErrorCode.CONTENT_TOO_LARGE,
+        "65536",
         submit("eitaa", text("big-1", "eitaa:alice", "bale:bob", "x".repeat(70_000))));
-    assertRefused(ErrorCode.INVALID_ADDRESS, "recipient",
+    assertRefused(
+        ErrorCode.INVALID_ADDRESS,
+        "recipient",
         submit("eitaa", text("addr-1", "eitaa:alice", "bale:b ob", "hi")));
-    assertRefused(ErrorCode.INVALID_TIMESTAMP, "client_timestamp_ms",
-        submit("eitaa", text("ts-1", "eitaa:alice", "bale:bob", "hi").toBuilder()
-            .setClientTimestampMs(System.currentTimeMillis() / 1000).build()));
-    assertRefused(ErrorCode.INVALID_FRAME, "no content",
-        submit("eitaa", text("c-1", "eitaa:alice", "bale:bob", "hi").toBuilder().clearText()
-            .build()));
+    assertRefused(
+        ErrorCode.INVALID_TIMESTAMP,
+        "client_timestamp_ms",
+        submit(
+            "eitaa",
+            text("ts-1", "eitaa:alice", "bale:bob", "hi").toBuilder()
+                .setClientTimestampMs(System.currentTimeMillis() / 1000)
+                .build()));
+    assertRefused(
+        ErrorCode.INVALID_FRAME,
+        "no content",
+        submit(
+            "eitaa", text("c-1", "eitaa:alice", "bale:bob", "hi").toBuilder().clearText().build()));
 
     try (RawSession bale = RawSession.hello(system, port, "bale")) {
-      Delivery delivery = bale.expect(f -> f.hasDelivery()
-          && f.getDelivery().getMailbox().equals(user("bale:keeper")), WAIT).getDelivery();
+      Delivery delivery =
+          bale.expect(
+                  f -> f.hasDelivery() && f.getDelivery().getMailbox().equals(user("bale:keeper")),
+                  WAIT)
+              .getDelivery();
       assertEquals(kept.getAccepted().getSequence(), delivery.getSequence());
       assertEquals("kept", delivery.getMessage().getText().getBody());
       bale.ack(delivery.getMailbox(), delivery.getSequence());
@@ -118,28 +148,54 @@ class BadInputIT {
 
   @Test
   void aRecipientWhoDidNotOptInOrBlockedTheSenderIsRefusedAlike() throws Exception {
-    assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept",
+    assertRefused(
+        ErrorCode.RECIPIENT_NOT_ACCEPTING,
+        "does not accept",
         submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam")));
-    client.setConsent(SetConsentRequest.newBuilder().setPlatformId("rubika")
-        .setUser(user("rubika:reza")).setOptedIn(true).build())
-        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    client
+        .setConsent(
+            SetConsentRequest.newBuilder()
+                .setPlatformId("rubika")
+                .setUser(user("rubika:reza"))
+                .setOptedIn(true)
+                .build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
     assertTrue(submit("eitaa", text("c-3", "eitaa:alice", "rubika:reza", "salam")).hasAccepted());
 
-    ExecutionException notYours = assertThrows(ExecutionException.class, () ->
-        client.setConsent(SetConsentRequest.newBuilder().setPlatformId("eitaa")
-            .setUser(user("rubika:reza")).setOptedIn(false).build())
-            .toCompletableFuture().get(20, TimeUnit.SECONDS));
-    assertEquals(Status.Code.PERMISSION_DENIED,
+    ExecutionException notYours =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                client
+                    .setConsent(
+                        SetConsentRequest.newBuilder()
+                            .setPlatformId("eitaa")
+                            .setUser(user("rubika:reza"))
+                            .setOptedIn(false)
+                            .build())
+                    .toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS));
+    assertEquals(
+        Status.Code.PERMISSION_DENIED,
         ((StatusRuntimeException) notYours.getCause()).getStatus().getCode());
   }
 
   @Test
   void contentTheRecipientsPlatformCannotHonourIsRefusedNamingTheCapability() throws Exception {
-    client.configurePlatform(ConfigurePlatformRequest.newBuilder().setPlatformId("rubika")
-        .setCapabilities(Capabilities.newBuilder().setReplies(true).setReadReceipts(true))
-        .setDefaultOptedIn(true).build()).toCompletableFuture().get(20, TimeUnit.SECONDS);
-    Envelope reaction = text("r-1", "eitaa:alice", "rubika:roya", "x").toBuilder()
-        .setReaction(Reaction.newBuilder().setTargetMessageId("m-0").setEmoji("\u2764")).build();
+    client
+        .configurePlatform(
+            ConfigurePlatformRequest.newBuilder()
+                .setPlatformId("rubika")
+                .setCapabilities(Capabilities.newBuilder().setReplies(true).setReadReceipts(true))
+                .setDefaultOptedIn(true)
+                .build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    Envelope reaction =
+        text("r-1", "eitaa:alice", "rubika:roya", "x").toBuilder()
+            .setReaction(Reaction.newBuilder().setTargetMessageId("m-0").setEmoji("\u2764"))
+            .build();
     assertRefused(ErrorCode.CAPABILITY_NOT_SUPPORTED, "reactions", submit("eitaa", reaction));
   }
 
@@ -155,9 +211,12 @@ class BadInputIT {
       ServerFrame notYours = bale.expect(ServerFrame::hasError, WAIT);
       assertEquals(ErrorCode.NOT_PERMITTED, notYours.getError().getError().getCode());
 
-      bale.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-          .setPlatformId("bale")).build());
-      assertEquals(ErrorCode.INVALID_FRAME,
+      bale.send(
+          ClientFrame.newBuilder()
+              .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("bale"))
+              .build());
+      assertEquals(
+          ErrorCode.INVALID_FRAME,
           bale.expect(ServerFrame::hasError, WAIT).getError().getError().getCode());
 
       bale.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(42)).build());
@@ -174,15 +233,20 @@ class BadInputIT {
       assertTrue(error.getError().getClosing());
     }
     try (RawSession session = RawSession.open(system, port)) {
-      session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-          .setPlatformId("nosuch")).build());
+      session.send(
+          ClientFrame.newBuilder()
+              .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("nosuch"))
+              .build());
       ServerFrame error = session.expect(ServerFrame::hasError, WAIT);
       assertEquals(ErrorCode.UNKNOWN_PLATFORM, error.getError().getError().getCode());
     }
     try (RawSession session = RawSession.open(system, port)) {
-      session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(2)
-          .setPlatformId("bale")).build());
-      assertEquals(ErrorCode.UNSUPPORTED_VERSION,
+      session.send(
+          ClientFrame.newBuilder()
+              .setHello(Hello.newBuilder().setProtocolVersion(2).setPlatformId("bale"))
+              .build());
+      assertEquals(
+          ErrorCode.UNSUPPORTED_VERSION,
           session.expect(ServerFrame::hasError, WAIT).getError().getError().getCode());
     }
   }
@@ -191,23 +255,32 @@ class BadInputIT {
   void undecodableBytesAndInvalidUtf8AreRefusedAsInvalidArgumentAndTheBrokerStaysUp()
       throws Exception {
     try (RawGrpc raw = new RawGrpc(port)) {
-      StatusRuntimeException garbage = assertThrows(StatusRuntimeException.class,
-          () -> raw.unary("peyvand.v1.Interconnect/Submit", new byte[] {(byte) 0xff, 0x01, 0x7f}));
-      assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode(),
-          garbage.toString());
-      assertTrue(garbage.getStatus().getDescription().contains("INVALID_FRAME"),
-          garbage.toString());
+      StatusRuntimeException garbage =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  raw.unary(
+                      "peyvand.v1.Interconnect/Submit", new byte[] {(byte) 0xff, 0x01, 0x7f}));
+      assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode(), garbage.toString());
+      assertTrue(
+          garbage.getStatus().getDescription().contains("INVALID_FRAME"), garbage.toString());
 
-      byte[] valid = SubmitRequest.newBuilder().setPlatformId("eitaa")
-          .setEnvelope(text("utf-1", "eitaa:alice", "bale:bob", "AB")).build().toByteArray();
+      byte[] valid =
+          SubmitRequest.newBuilder()
+              .setPlatformId("eitaa")
+              .setEnvelope(text("utf-1", "eitaa:alice", "bale:bob", "AB"))
+              .build()
+              .toByteArray();
       byte[] broken = replace(valid, new byte[] {'A', 'B'}, new byte[] {(byte) 0xc3, 0x28});
-      StatusRuntimeException utf8 = assertThrows(StatusRuntimeException.class,
-          () -> raw.unary("peyvand.v1.Interconnect/Submit", broken));
+      StatusRuntimeException utf8 =
+          assertThrows(
+              StatusRuntimeException.class,
+              () -> raw.unary("peyvand.v1.Interconnect/Submit", broken));
       assertEquals(Status.Code.INVALID_ARGUMENT, utf8.getStatus().getCode(), utf8.toString());
       assertTrue(utf8.getStatus().getDescription().contains("UTF-8"), utf8.toString());
     }
-    assertTrue(submit("eitaa", text("after-1", "eitaa:alice", "bale:bob", "still up"))
-        .hasAccepted());
+    assertTrue(
+        submit("eitaa", text("after-1", "eitaa:alice", "bale:bob", "still up")).hasAccepted());
   }
 
   /**
@@ -218,13 +291,24 @@ class BadInputIT {
    * client keeps its side of the stream open, as an adapter streaming frames does.
    */
   @Test
-  void anUndecodableFrameEndsAConnectCallWithItsStatusInTrailersNeverWithAReset()
-      throws Exception {
-    byte[] hello = ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId("bale")).build().toByteArray();
-    byte[] invalidUtf8 = replace(ClientFrame.newBuilder().setHello(Hello.newBuilder()
-            .setProtocolVersion(1).setPlatformId("bale").setSessionName("AB")).build()
-            .toByteArray(), new byte[] {'A', 'B'}, new byte[] {(byte) 0xc3, 0x28});
+  void anUndecodableFrameEndsAConnectCallWithItsStatusInTrailersNeverWithAReset() throws Exception {
+    byte[] hello =
+        ClientFrame.newBuilder()
+            .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("bale"))
+            .build()
+            .toByteArray();
+    byte[] invalidUtf8 =
+        replace(
+            ClientFrame.newBuilder()
+                .setHello(
+                    Hello.newBuilder()
+                        .setProtocolVersion(1)
+                        .setPlatformId("bale")
+                        .setSessionName("AB"))
+                .build()
+                .toByteArray(),
+            new byte[] {'A', 'B'},
+            new byte[] {(byte) 0xc3, 0x28});
     try (RawHttp2 h2 = new RawHttp2(port)) {
       h2.startCall(1, "/peyvand.v1.Interconnect/Connect", port);
       h2.message(1, hello);
@@ -240,8 +324,8 @@ class BadInputIT {
       h2.message(5, new byte[] {(byte) 0xff, 0x01, 0x7f});
       assertEndedByTrailers(h2.untilStreamEnds(5), "INVALID_FRAME");
     }
-    assertTrue(submit("eitaa", text("after-h2", "eitaa:alice", "bale:bob", "still up"))
-        .hasAccepted());
+    assertTrue(
+        submit("eitaa", text("after-h2", "eitaa:alice", "bale:bob", "still up")).hasAccepted());
   }
 
   private static void assertEndedByTrailers(List<RawHttp2.Frame> frames, String code) {
@@ -265,5 +349,4 @@ class BadInputIT {
     }
     throw new IllegalArgumentException("pattern not found in " + s);
   }
-
 }

@@ -23,17 +23,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two broker nodes in this JVM form a cluster on one Cassandra keyspace; two platforms connect with
  * the SDK given both nodes: eitaa starts on node 1, bale on node 2. While messages flow both ways,
- * node 2 is terminated (coordinated shutdown: it leaves the cluster, its shards move to node 1,
- * its gRPC connections close). Bale's session moves to node 1 with one reconnection; its submits
- * left unanswered are resent there with the same message id. Every message arrives exactly once
- * (a repeat only ever flagged as a redelivery), each conversation in order, and every sender gets
- * its DELIVERED statuses.
+ * node 2 is terminated (coordinated shutdown: it leaves the cluster, its shards move to node 1, its
+ * gRPC connections close). Bale's session moves to node 1 with one reconnection; its submits left
+ * unanswered are resent there with the same message id. Every message arrives exactly once (a
+ * repeat only ever flagged as a redelivery), each conversation in order, and every sender gets its
+ * DELIVERED statuses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterFailoverIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final String CLUSTER = "ClusterFailoverIT";
-  private static final String CLUSTER_CONFIG = TestBroker.BALE_AND_EITAA + """
+  private static final String CLUSTER_CONFIG =
+      TestBroker.BALE_AND_EITAA
+          + """
       pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
       pekko.cluster.sharding.number-of-shards = 20
       """;
@@ -62,13 +64,14 @@ class ClusterFailoverIT {
 
   private PeyvandClient adapter(String platform, Seen seen, TestBroker first, TestBroker second)
       throws Exception {
-    PeyvandClient client = PeyvandClient.builder()
-        .brokers(List.of(endpoint(first), endpoint(second)))
-        .platformId(platform)
-        .sessionName(platform + "-failover-test")
-        .deduplicate(false) // the test wants to see every delivery, duplicates included
-        .deliveryHandler(seen.handler)
-        .build();
+    PeyvandClient client =
+        PeyvandClient.builder()
+            .brokers(List.of(endpoint(first), endpoint(second)))
+            .platformId(platform)
+            .sessionName(platform + "-failover-test")
+            .deduplicate(false) // the test wants to see every delivery, duplicates included
+            .deliveryHandler(seen.handler)
+            .build();
     client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return client;
   }
@@ -86,10 +89,12 @@ class ClusterFailoverIT {
       AtomicInteger accepted = new AtomicInteger();
       List<CompletableFuture<Void>> sending = new ArrayList<>();
       for (int c = 0; c < CONVERSATIONS; c++) {
-        sending.add(Conversations.send(eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c,
-            PER_CONVERSATION, accepted));
-        sending.add(Conversations.send(bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c,
-            PER_CONVERSATION, accepted));
+        sending.add(
+            Conversations.send(
+                eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c, PER_CONVERSATION, accepted));
+        sending.add(
+            Conversations.send(
+                bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c, PER_CONVERSATION, accepted));
       }
       int total = 2 * CONVERSATIONS * PER_CONVERSATION;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -98,8 +103,9 @@ class ClusterFailoverIT {
       }
       int acceptedBefore = accepted.get();
       node2.close();
-      System.out.printf("ClusterFailoverIT: node 2 terminated after %d of %d messages were"
-          + " accepted%n", acceptedBefore, total);
+      System.out.printf(
+          "ClusterFailoverIT: node 2 terminated after %d of %d messages were" + " accepted%n",
+          acceptedBefore, total);
       assertTrue(acceptedBefore < total, "node 2 went away while messages were still flowing");
 
       CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);

@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Conversations between two platforms' adapters, for the tests that send many of them both ways
  * (TwoPlatformsIT, ClusterFailoverIT): a conversation is {@code n} messages {@code tag-0 ..
- * tag-(n-1)} from one user to another, each sent once the previous one is accepted. What an
- * adapter saw is checked for every guarantee of PROTOCOL.md §5: each message once (a repeat only
- * flagged as a redelivery), each mailbox without gaps, each conversation in order, and a DELIVERED
- * status for every message of the other side.
+ * tag-(n-1)} from one user to another, each sent once the previous one is accepted. What an adapter
+ * saw is checked for every guarantee of PROTOCOL.md §5: each message once (a repeat only flagged as
+ * a redelivery), each mailbox without gaps, each conversation in order, and a DELIVERED status for
+ * every message of the other side.
  */
 final class Conversations {
   private Conversations() {}
@@ -39,19 +39,25 @@ final class Conversations {
    * Sends one conversation's {@code count} messages one after another, counting each accepted in
    * {@code accepted}; completes when all are accepted.
    */
-  static CompletableFuture<Void> send(PeyvandClient client, String from, String to, String tag,
-      int count, AtomicInteger accepted) {
+  static CompletableFuture<Void> send(
+      PeyvandClient client, String from, String to, String tag, int count, AtomicInteger accepted) {
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (int i = 0; i < count; i++) {
       String id = tag + "-" + i;
       String body = tag + " " + i;
-      chain = chain.thenCompose(ignored -> client.submit(text(id, from, to, body))
-          .thenAccept(outcome -> {
-            if (!(outcome instanceof SubmitOutcome.Accepted)) {
-              throw new AssertionError(id + " not accepted: " + outcome);
-            }
-            accepted.incrementAndGet();
-          }).toCompletableFuture());
+      chain =
+          chain.thenCompose(
+              ignored ->
+                  client
+                      .submit(text(id, from, to, body))
+                      .thenAccept(
+                          outcome -> {
+                            if (!(outcome instanceof SubmitOutcome.Accepted)) {
+                              throw new AssertionError(id + " not accepted: " + outcome);
+                            }
+                            accepted.incrementAndGet();
+                          })
+                      .toCompletableFuture());
     }
     return chain;
   }
@@ -60,8 +66,8 @@ final class Conversations {
   static void awaitComplete(Seen one, Seen other, int expected, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline && !(complete(one, expected)
-        && complete(other, expected))) {
+    while (System.nanoTime() < deadline
+        && !(complete(one, expected) && complete(other, expected))) {
       Thread.sleep(200);
     }
   }
@@ -105,7 +111,9 @@ final class Conversations {
         assertTrue(id.startsWith(incomingTag), id);
         String conversation = id.substring(0, id.indexOf('-'));
         int index = Integer.parseInt(id.substring(id.indexOf('-') + 1));
-        assertEquals(nextInConversation.getOrDefault(conversation, 0), index,
+        assertEquals(
+            nextInConversation.getOrDefault(conversation, 0),
+            index,
             "conversation " + conversation + " out of order");
         nextInConversation.put(conversation, index + 1);
         assertTrue(messages.add(id), "message stored twice (a second sequence): " + id);
@@ -116,7 +124,8 @@ final class Conversations {
     }
     assertEquals(expected, messages.size(), "messages received");
     assertEquals(expected, delivered.size(), "DELIVERED statuses received");
-    System.out.printf("%s %s: %d messages, %d statuses, %d flagged redeliveries%n", label,
-        incomingTag, messages.size(), delivered.size(), flaggedRepeats);
+    System.out.printf(
+        "%s %s: %d messages, %d statuses, %d flagged redeliveries%n",
+        label, incomingTag, messages.size(), delivered.size(), flaggedRepeats);
   }
 }

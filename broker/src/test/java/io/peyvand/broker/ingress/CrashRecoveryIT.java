@@ -37,8 +37,11 @@ class CrashRecoveryIT {
   private static final int USERS = 10;
   private static final int PER_USER = 5;
 
-  private final ActorTestKit client = ActorTestKit.create("CrashRecoveryClient",
-      ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private final ActorTestKit client =
+      ActorTestKit.create(
+          "CrashRecoveryClient",
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
 
   @AfterAll
   void stop() {
@@ -47,7 +50,8 @@ class CrashRecoveryIT {
 
   @Test
   void everythingAcceptedBeforeAHardStopIsDeliveredAfterARestart() throws Exception {
-    String config = """
+    String config =
+        """
         pekko.persistence.cassandra.journal.keyspace = %1$s
         pekko.persistence.cassandra.snapshot.keyspace = %1$s
         datastax-java-driver.basic.contact-points = ["%2$s"]
@@ -55,7 +59,8 @@ class CrashRecoveryIT {
           { id = "bale", display-name = "Bale", default-opted-in = true }
           { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
         ]
-        """.formatted(cassandra.keyspace(), cassandra.node().settings().cqlContactPoint());
+        """
+            .formatted(cassandra.keyspace(), cassandra.node().settings().cqlContactPoint());
     Path dir = Path.of("target", "crash-recovery");
     int grpc = Ports.free();
     int http = Ports.free();
@@ -66,10 +71,16 @@ class CrashRecoveryIT {
       for (int u = 0; u < USERS; u++) {
         for (int m = 0; m < PER_USER; m++) {
           String id = "crash-" + u + "-" + m;
-          SubmitResult result = eitaa.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-                  .setEnvelope(text(id, "eitaa:alice", "bale:user" + u, "before the crash " + m))
-                  .build())
-              .toCompletableFuture().get(20, TimeUnit.SECONDS);
+          SubmitResult result =
+              eitaa
+                  .submit(
+                      SubmitRequest.newBuilder()
+                          .setPlatformId("eitaa")
+                          .setEnvelope(
+                              text(id, "eitaa:alice", "bale:user" + u, "before the crash " + m))
+                          .build())
+                  .toCompletableFuture()
+                  .get(20, TimeUnit.SECONDS);
           assertTrue(result.hasAccepted(), result.toString());
           accepted.add(id);
         }
@@ -91,7 +102,8 @@ class CrashRecoveryIT {
         Delivery d = frame.getDelivery();
         String mailbox = d.getMailbox().getUserId();
         long previous = lastSequence.getOrDefault(mailbox, 0L);
-        assertTrue(d.getSequence() > previous || d.getRedelivery(),
+        assertTrue(
+            d.getSequence() > previous || d.getRedelivery(),
             "an item seen before must be flagged: " + d);
         lastSequence.put(mailbox, Math.max(previous, d.getSequence()));
         received.add(d.getMessage().getMessageId());

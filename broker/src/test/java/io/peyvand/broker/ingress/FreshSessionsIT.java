@@ -33,12 +33,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A session receives as soon as it has its Welcome, and a platform's new sessions receive
- * unflagged what its ended sessions never had (issue 14, items 4 and 5: an outside client saw
- * deliveries to a session opened just before a submit arrive 150-520 ms after acceptance, and a
- * platform's new sessions receive group items flagged {@code redelivery} that its old sessions
- * never received, because a node learned of its own sessions coming and going only when the
- * Receptionist next notified, every 500 ms).
+ * A session receives as soon as it has its Welcome, and a platform's new sessions receive unflagged
+ * what its ended sessions never had (issue 14, items 4 and 5: an outside client saw deliveries to a
+ * session opened just before a submit arrive 150-520 ms after acceptance, and a platform's new
+ * sessions receive group items flagged {@code redelivery} that its old sessions never received,
+ * because a node learned of its own sessions coming and going only when the Receptionist next
+ * notified, every 500 ms).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FreshSessionsIT {
@@ -52,7 +52,12 @@ class FreshSessionsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("FreshSessionsIT", cassandra, TestBroker.FOUR_PLATFORMS + """
+    node =
+        TestBroker.start(
+            "FreshSessionsIT",
+            cassandra,
+            TestBroker.FOUR_PLATFORMS
+                + """
         peyvand.groups.posts-per-second = 0
         """);
     system = node.system();
@@ -72,9 +77,9 @@ class FreshSessionsIT {
 
   /**
    * Each round opens a session of a platform that has none (its previous one just ended), and the
-   * moment it has its Welcome another platform submits to a user of it who never received
-   * anything. The node knows the session before the Welcome, and the delivery follows the
-   * acceptance within moments, never flagged.
+   * moment it has its Welcome another platform submits to a user of it who never received anything.
+   * The node knows the session before the Welcome, and the delivery follows the acceptance within
+   * moments, never flagged.
    */
   @Test
   void aSessionThatHasItsWelcomeReceivesAtOnce() {
@@ -83,12 +88,19 @@ class FreshSessionsIT {
     try (RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
       for (int round = 0; round < ROUNDS; round++) {
         try (RawSession rubika = RawSession.hello(system, port, "rubika")) {
-          assertEquals(1, directory.sessionCount("rubika"),
+          assertEquals(
+              1,
+              directory.sessionCount("rubika"),
               "round " + round + ": the node knows the session before its Welcome");
           String id = "welcome-" + round;
           submit(eitaa, text(id, "eitaa:alice", "rubika:new-" + round, "salam"));
-          Delivery delivery = rubika.expect(f -> f.hasDelivery()
-              && f.getDelivery().getMessage().getMessageId().equals(id), WAIT).getDelivery();
+          Delivery delivery =
+              rubika
+                  .expect(
+                      f ->
+                          f.hasDelivery() && f.getDelivery().getMessage().getMessageId().equals(id),
+                      WAIT)
+                  .getDelivery();
           // The broker's acceptance time and this clock are the same machine's.
           delaysMs.add(System.currentTimeMillis() - delivery.getAcceptedAtMs());
           assertFalse(delivery.getRedelivery(), "round " + round + ": first push flagged");
@@ -101,16 +113,18 @@ class FreshSessionsIT {
     }
     Collections.sort(delaysMs);
     long median = delaysMs.get(delaysMs.size() / 2);
-    System.out.printf("FreshSessionsIT: accepted-to-delivered on a just-welcomed session over %d"
-        + " rounds: p50=%d ms max=%d ms (all: %s)%n", ROUNDS, median,
-        delaysMs.get(delaysMs.size() - 1), delaysMs);
+    System.out.printf(
+        "FreshSessionsIT: accepted-to-delivered on a just-welcomed session over %d"
+            + " rounds: p50=%d ms max=%d ms (all: %s)%n",
+        ROUNDS, median, delaysMs.get(delaysMs.size() - 1), delaysMs);
     assertTrue(median < 100, "accepted-to-delivered median " + median + " ms: " + delaysMs);
   }
 
   private static void awaitNoSession(SessionDirectory directory, String platformId, int round) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (directory.sessionCount(platformId) > 0) {
-      assertTrue(System.nanoTime() < deadline,
+      assertTrue(
+          System.nanoTime() < deadline,
           "round " + round + ": the node still knows the ended session after " + WAIT);
       try {
         Thread.sleep(5);
@@ -122,14 +136,14 @@ class FreshSessionsIT {
   }
 
   /**
-   * A platform's sessions end and new ones open; a group's post and a direct message then reach
-   * the new session unflagged: the ended session never had them.
+   * A platform's sessions end and new ones open; a group's post and a direct message then reach the
+   * new session unflagged: the ended session never had them.
    */
   @Test
   void aPlatformsNewSessionReceivesUnflaggedWhatItsEndedSessionNeverHad() throws Exception {
     GroupsClient groups = TestGroups.client(system, port);
-    GroupAddress group = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fresh")
-        .build();
+    GroupAddress group =
+        GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fresh").build();
     try (RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
       TestGroups.createWithMember(groups, group, user("eitaa:alice"), user("soroush:sara"));
       for (int round = 0; round < ROUNDS / 2; round++) {
@@ -138,23 +152,45 @@ class FreshSessionsIT {
         RawSession.hello(system, port, "soroush").close();
         try (RawSession soroush = RawSession.hello(system, port, "soroush")) {
           String postId = "post-" + round;
-          SubmitResult posted = submit(eitaa, Envelope.newBuilder().setMessageId(postId)
-              .setSender(user("eitaa:alice")).setGroup(group)
-              .setClientTimestampMs(System.currentTimeMillis())
-              .setText(Text.newBuilder().setBody("salam " + round)).build());
+          SubmitResult posted =
+              submit(
+                  eitaa,
+                  Envelope.newBuilder()
+                      .setMessageId(postId)
+                      .setSender(user("eitaa:alice"))
+                      .setGroup(group)
+                      .setClientTimestampMs(System.currentTimeMillis())
+                      .setText(Text.newBuilder().setBody("salam " + round))
+                      .build());
           String directId = "direct-" + round;
           submit(eitaa, text(directId, "eitaa:alice", "soroush:fresh-" + round, "salam"));
 
-          GroupDelivery post = soroush.expect(f -> f.hasGroupDelivery()
-              && f.getGroupDelivery().getSequence() == posted.getAccepted().getSequence(), WAIT)
-              .getGroupDelivery();
+          GroupDelivery post =
+              soroush
+                  .expect(
+                      f ->
+                          f.hasGroupDelivery()
+                              && f.getGroupDelivery().getSequence()
+                                  == posted.getAccepted().getSequence(),
+                      WAIT)
+                  .getGroupDelivery();
           assertFalse(post.getRedelivery(), "round " + round + ": " + post);
-          Delivery direct = soroush.expect(f -> f.hasDelivery()
-              && f.getDelivery().getMessage().getMessageId().equals(directId), WAIT)
-              .getDelivery();
+          Delivery direct =
+              soroush
+                  .expect(
+                      f ->
+                          f.hasDelivery()
+                              && f.getDelivery().getMessage().getMessageId().equals(directId),
+                      WAIT)
+                  .getDelivery();
           assertFalse(direct.getRedelivery(), "round " + round + ": " + direct);
-          soroush.send(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge.newBuilder()
-              .setGroup(group).setUpToSequence(post.getSequence())).build());
+          soroush.send(
+              ClientFrame.newBuilder()
+                  .setGroupAcknowledge(
+                      GroupAcknowledge.newBuilder()
+                          .setGroup(group)
+                          .setUpToSequence(post.getSequence()))
+                  .build());
           soroush.ack(direct.getMailbox(), direct.getSequence());
           // Most likely the acknowledgements have landed when the Pong comes (answers are not
           // ordered; an item not acknowledged comes again to the next session, rightly flagged).

@@ -37,7 +37,12 @@ class LimitsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("LimitsIT", cassandra, TestBroker.BALE_AND_EITAA + """
+    node =
+        TestBroker.start(
+            "LimitsIT",
+            cassandra,
+            TestBroker.BALE_AND_EITAA
+                + """
         peyvand.limits.submit-per-user { rate = 1, burst = 3 }
         peyvand.limits.sessions-per-platform = 2
         """);
@@ -50,11 +55,15 @@ class LimitsIT {
     node.close();
   }
 
-  private SubmitResult submit(String platform, String id, String from, String to)
-      throws Exception {
-    return client.submit(SubmitRequest.newBuilder().setPlatformId(platform)
-            .setEnvelope(text(id, from, to, "x")).build())
-        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  private SubmitResult submit(String platform, String id, String from, String to) throws Exception {
+    return client
+        .submit(
+            SubmitRequest.newBuilder()
+                .setPlatformId(platform)
+                .setEnvelope(text(id, from, to, "x"))
+                .build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   @Test
@@ -77,11 +86,16 @@ class LimitsIT {
     assertTrue(submit("eitaa", "calm-1", "eitaa:calm", "bale:bob").hasAccepted());
     assertTrue(submit("bale", "other-1", "bale:bob", "eitaa:alice").hasAccepted());
 
-    HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertTrue(metrics.body().contains(
-        "peyvand_refusals_total{code=\"RATE_LIMITED\",platform=\"eitaa\"}"), metrics.body());
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertTrue(
+        metrics.body().contains("peyvand_refusals_total{code=\"RATE_LIMITED\",platform=\"eitaa\"}"),
+        metrics.body());
   }
 
   @Test
@@ -89,9 +103,13 @@ class LimitsIT {
     try (RawSession one = RawSession.hello(node.system(), node.grpcPort(), "bale");
         RawSession two = RawSession.hello(node.system(), node.grpcPort(), "bale");
         RawSession three = RawSession.open(node.system(), node.grpcPort())) {
-      three.send(io.peyvand.protocol.v1.ClientFrame.newBuilder().setHello(
-          io.peyvand.protocol.v1.Hello.newBuilder().setProtocolVersion(1).setPlatformId("bale"))
-          .build());
+      three.send(
+          io.peyvand.protocol.v1.ClientFrame.newBuilder()
+              .setHello(
+                  io.peyvand.protocol.v1.Hello.newBuilder()
+                      .setProtocolVersion(1)
+                      .setPlatformId("bale"))
+              .build());
       ServerFrame refused = three.expect(ServerFrame::hasError, Duration.ofSeconds(20));
       assertEquals(ErrorCode.RATE_LIMITED, refused.getError().getError().getCode());
       assertTrue(refused.getError().getClosing());

@@ -20,7 +20,6 @@ import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Reaction;
-import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import java.time.Duration;
@@ -35,12 +34,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every envelope the protocol accepts is stored and delivered, at the largest size PROTOCOL.md
- * §3.2 allows (65,536 bytes of content), for every content kind, as the first item of a mailbox
- * that never received anything and as a later one, and as a group's post. Found by an outside
- * client (issue 14): a mailbox's first message over about 50 KB was answered UNAVAILABLE after
- * 5 s, every time it was resent, because its journal write went to Cassandra as a batch over two
- * partitions larger than Cassandra accepts.
+ * Every envelope the protocol accepts is stored and delivered, at the largest size PROTOCOL.md §3.2
+ * allows (65,536 bytes of content), for every content kind, as the first item of a mailbox that
+ * never received anything and as a later one, and as a group's post. Found by an outside client
+ * (issue 14): a mailbox's first message over about 50 KB was answered UNAVAILABLE after 5 s, every
+ * time it was resent, because its journal write went to Cassandra as a batch over two partitions
+ * larger than Cassandra accepts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MaxSizeContentIT {
@@ -53,7 +52,12 @@ class MaxSizeContentIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("MaxSizeContentIT", cassandra, TestBroker.BALE_AND_EITAA + """
+    node =
+        TestBroker.start(
+            "MaxSizeContentIT",
+            cassandra,
+            TestBroker.BALE_AND_EITAA
+                + """
         peyvand.groups.posts-per-second = 0
         """);
     system = node.system();
@@ -80,8 +84,11 @@ class MaxSizeContentIT {
   }
 
   private static Envelope.Builder envelope(String id, String to) {
-    return Envelope.newBuilder().setMessageId(id).setSender(user("eitaa:alice"))
-        .setRecipient(user(to)).setClientTimestampMs(System.currentTimeMillis());
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(user("eitaa:alice"))
+        .setRecipient(user(to))
+        .setClientTimestampMs(System.currentTimeMillis());
   }
 
   /** One envelope of each content kind with as much content as the protocol allows. */
@@ -89,18 +96,38 @@ class MaxSizeContentIT {
     String url = "https://media.eitaa.example/" + "m".repeat(2048 - 28);
     Map<String, Envelope.Builder> kinds = new LinkedHashMap<>();
     kinds.put("text", Envelope.newBuilder().setText(Text.newBuilder().setBody(persian(MAX))));
-    kinds.put("edit", Envelope.newBuilder().setEdit(Edit.newBuilder()
-        .setTargetMessageId(tag + "-text").setNewBody("e".repeat(MAX))));
-    kinds.put("media", Envelope.newBuilder().setMedia(MediaReference.newBuilder().setUrl(url)
-        .setMimeType("image/jpeg").setSizeBytes(1 << 20)
-        .setSha256(ByteString.copyFrom(random(32, 1)))
-        .setCaption("c".repeat(MAX - url.length()))));
-    kinds.put("encrypted", Envelope.newBuilder().setEncrypted(EncryptedPayload.newBuilder()
-        .setScheme("mls-1").setCiphertext(ByteString.copyFrom(random(MAX, 2)))));
-    kinds.put("reaction", Envelope.newBuilder().setReaction(Reaction.newBuilder()
-        .setTargetMessageId(tag + "-text").setEmoji("\uD83D\uDC4D".repeat(8))));
-    kinds.put("delete", Envelope.newBuilder().setDelete(Delete.newBuilder()
-        .setTargetMessageId(tag + "-text")));
+    kinds.put(
+        "edit",
+        Envelope.newBuilder()
+            .setEdit(
+                Edit.newBuilder().setTargetMessageId(tag + "-text").setNewBody("e".repeat(MAX))));
+    kinds.put(
+        "media",
+        Envelope.newBuilder()
+            .setMedia(
+                MediaReference.newBuilder()
+                    .setUrl(url)
+                    .setMimeType("image/jpeg")
+                    .setSizeBytes(1 << 20)
+                    .setSha256(ByteString.copyFrom(random(32, 1)))
+                    .setCaption("c".repeat(MAX - url.length()))));
+    kinds.put(
+        "encrypted",
+        Envelope.newBuilder()
+            .setEncrypted(
+                EncryptedPayload.newBuilder()
+                    .setScheme("mls-1")
+                    .setCiphertext(ByteString.copyFrom(random(MAX, 2)))));
+    kinds.put(
+        "reaction",
+        Envelope.newBuilder()
+            .setReaction(
+                Reaction.newBuilder()
+                    .setTargetMessageId(tag + "-text")
+                    .setEmoji("\uD83D\uDC4D".repeat(8))));
+    kinds.put(
+        "delete",
+        Envelope.newBuilder().setDelete(Delete.newBuilder().setTargetMessageId(tag + "-text")));
     return kinds;
   }
 
@@ -115,12 +142,16 @@ class MaxSizeContentIT {
       for (Map.Entry<String, Envelope.Builder> kind : largestOfEachKind("first").entrySet()) {
         // A recipient of its own per kind: the envelope is its mailbox's very first item...
         String recipient = "bale:new-" + kind.getKey();
-        Envelope first = envelope("first-" + kind.getKey(), recipient)
-            .mergeFrom(kind.getValue().build()).build();
+        Envelope first =
+            envelope("first-" + kind.getKey(), recipient)
+                .mergeFrom(kind.getValue().build())
+                .build();
         assertAcceptedAndDelivered(eitaa, bale, first);
         // ... and then a later one.
-        Envelope second = envelope("second-" + kind.getKey(), recipient)
-            .mergeFrom(kind.getValue().build()).build();
+        Envelope second =
+            envelope("second-" + kind.getKey(), recipient)
+                .mergeFrom(kind.getValue().build())
+                .build();
         assertAcceptedAndDelivered(eitaa, bale, second);
       }
     }
@@ -129,11 +160,20 @@ class MaxSizeContentIT {
   private void assertAcceptedAndDelivered(RawSession from, RawSession to, Envelope envelope) {
     SubmitResult result = submit(from, envelope);
     assertTrue(result.hasAccepted(), envelope.getMessageId() + ": " + result);
-    Delivery delivery = to.expect(f -> f.hasDelivery() && f.getDelivery().hasMessage()
-        && f.getDelivery().getMessage().getMessageId().equals(envelope.getMessageId()), WAIT)
-        .getDelivery();
+    Delivery delivery =
+        to.expect(
+                f ->
+                    f.hasDelivery()
+                        && f.getDelivery().hasMessage()
+                        && f.getDelivery()
+                            .getMessage()
+                            .getMessageId()
+                            .equals(envelope.getMessageId()),
+                WAIT)
+            .getDelivery();
     assertEquals(envelope.getContentCase(), delivery.getMessage().getContentCase());
-    assertEquals(envelope.toBuilder().clearClientTimestampMs().build(),
+    assertEquals(
+        envelope.toBuilder().clearClientTimestampMs().build(),
         delivery.getMessage().toBuilder().clearClientTimestampMs().build(),
         "delivered intact: " + envelope.getMessageId());
     assertFalse(delivery.getRedelivery());
@@ -143,8 +183,12 @@ class MaxSizeContentIT {
   @Test
   void oneByteMoreIsRefusedForGoodNotAsRetryable() {
     try (RawSession eitaa = RawSession.hello(system, node.grpcPort(), "eitaa")) {
-      SubmitResult result = submit(eitaa, envelope("too-large", "bale:new-too-large")
-          .setText(Text.newBuilder().setBody("x".repeat(MAX + 1))).build());
+      SubmitResult result =
+          submit(
+              eitaa,
+              envelope("too-large", "bale:new-too-large")
+                  .setText(Text.newBuilder().setBody("x".repeat(MAX + 1)))
+                  .build());
       assertEquals(ErrorCode.CONTENT_TOO_LARGE, result.getRefused().getCode(), result.toString());
       assertEquals(0, result.getRefused().getRetryAfterMs());
     }
@@ -153,22 +197,32 @@ class MaxSizeContentIT {
   @Test
   void theLargestPostOfEveryKindIsStoredAndDeliveredToAGroupsPlatforms() throws Exception {
     GroupsClient groups = TestGroups.client(system, node.grpcPort());
-    GroupAddress group = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("large")
-        .build();
+    GroupAddress group =
+        GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("large").build();
     try (RawSession eitaa = RawSession.hello(system, node.grpcPort(), "eitaa");
         RawSession bale = RawSession.hello(system, node.grpcPort(), "bale")) {
       TestGroups.createWithMember(groups, group, user("eitaa:alice"), user("bale:bob"));
       for (Map.Entry<String, Envelope.Builder> kind : largestOfEachKind("post").entrySet()) {
-        Envelope post = Envelope.newBuilder().setMessageId("post-" + kind.getKey())
-            .setSender(user("eitaa:alice")).setGroup(group)
-            .setClientTimestampMs(System.currentTimeMillis())
-            .mergeFrom(kind.getValue().build()).build();
+        Envelope post =
+            Envelope.newBuilder()
+                .setMessageId("post-" + kind.getKey())
+                .setSender(user("eitaa:alice"))
+                .setGroup(group)
+                .setClientTimestampMs(System.currentTimeMillis())
+                .mergeFrom(kind.getValue().build())
+                .build();
         SubmitResult result = submit(eitaa, post);
         assertTrue(result.hasAccepted(), post.getMessageId() + ": " + result);
-        GroupDelivery delivery = bale.expect(f -> f.hasGroupDelivery()
-            && f.getGroupDelivery().getSequence() == result.getAccepted().getSequence(), WAIT)
-            .getGroupDelivery();
-        assertEquals(post.toBuilder().clearClientTimestampMs().build(),
+        GroupDelivery delivery =
+            bale.expect(
+                    f ->
+                        f.hasGroupDelivery()
+                            && f.getGroupDelivery().getSequence()
+                                == result.getAccepted().getSequence(),
+                    WAIT)
+                .getGroupDelivery();
+        assertEquals(
+            post.toBuilder().clearClientTimestampMs().build(),
             delivery.getPost().toBuilder().clearClientTimestampMs().build(),
             "delivered intact: " + post.getMessageId());
       }

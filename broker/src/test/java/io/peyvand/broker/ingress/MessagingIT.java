@@ -36,7 +36,11 @@ class MessagingIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("MessagingIT", cassandra, TestBroker.BALE_AND_EITAA + "\npeyvand.mailbox.redelivery-after = 2s");
+    node =
+        TestBroker.start(
+            "MessagingIT",
+            cassandra,
+            TestBroker.BALE_AND_EITAA + "\npeyvand.mailbox.redelivery-after = 2s");
     system = node.system();
     port = node.grpcPort();
   }
@@ -63,8 +67,8 @@ class MessagingIT {
       assertFalse(delivery.getRedelivery());
       bale.ack(delivery.getMailbox(), delivery.getSequence());
 
-      Delivery status = eitaa.expect(f -> f.hasDelivery() && f.getDelivery().hasStatus(), WAIT)
-          .getDelivery();
+      Delivery status =
+          eitaa.expect(f -> f.hasDelivery() && f.getDelivery().hasStatus(), WAIT).getDelivery();
       assertEquals(user("eitaa:alice"), status.getMailbox());
       assertEquals("m-1", status.getStatus().getMessageId());
       assertEquals(MessageStatus.Kind.DELIVERED, status.getStatus().getKind());
@@ -77,12 +81,24 @@ class MessagingIT {
   void aResubmittedMessageIdIsAnsweredDuplicateWithTheOriginalSequence() throws Exception {
     InterconnectClient client = RawSession.client(system, port);
     try {
-      SubmitResult first = client.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-          .setEnvelope(text("dup-1", "eitaa:carol", "bale:dave", "once")).build())
-          .toCompletableFuture().get(20, TimeUnit.SECONDS);
-      SubmitResult again = client.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-          .setEnvelope(text("dup-1", "eitaa:carol", "bale:dave", "once")).build())
-          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      SubmitResult first =
+          client
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setPlatformId("eitaa")
+                      .setEnvelope(text("dup-1", "eitaa:carol", "bale:dave", "once"))
+                      .build())
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
+      SubmitResult again =
+          client
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setPlatformId("eitaa")
+                      .setEnvelope(text("dup-1", "eitaa:carol", "bale:dave", "once"))
+                      .build())
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
       assertTrue(first.hasAccepted(), first.toString());
       assertTrue(again.hasDuplicate(), again.toString());
       assertEquals(first.getAccepted().getSequence(), again.getDuplicate().getSequence());
@@ -95,9 +111,15 @@ class MessagingIT {
   void aSenderNotOnTheSubmittingPlatformIsRefused() throws Exception {
     InterconnectClient client = RawSession.client(system, port);
     try {
-      SubmitResult refused = client.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-          .setEnvelope(text("x-1", "bale:mallory", "bale:dave", "spoof")).build())
-          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      SubmitResult refused =
+          client
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setPlatformId("eitaa")
+                      .setEnvelope(text("x-1", "bale:mallory", "bale:dave", "spoof"))
+                      .build())
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
       assertEquals(ErrorCode.SENDER_NOT_ON_PLATFORM, refused.getRefused().getCode());
     } finally {
       client.close();

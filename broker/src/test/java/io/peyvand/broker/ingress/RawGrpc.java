@@ -2,10 +2,10 @@ package io.peyvand.broker.ingress;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,21 +18,22 @@ import java.util.concurrent.TimeoutException;
 
 /** A gRPC client that sends arbitrary bytes as a request: for hostile-input tests. */
 final class RawGrpc implements AutoCloseable {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   private final ManagedChannel channel;
 
@@ -42,32 +43,35 @@ final class RawGrpc implements AutoCloseable {
 
   /** Calls a unary method (e.g. "peyvand.v1.Interconnect/Submit") with raw request bytes. */
   byte[] unary(String method, byte[] request) {
-    MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(method)
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
-    ClientCall<byte[], byte[]> call = channel.newCall(descriptor,
-        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
+    MethodDescriptor<byte[], byte[]> descriptor =
+        MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(method)
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+    ClientCall<byte[], byte[]> call =
+        channel.newCall(descriptor, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
     CompletableFuture<byte[]> result = new CompletableFuture<>();
-    call.start(new ClientCall.Listener<>() {
-      private byte[] response;
+    call.start(
+        new ClientCall.Listener<>() {
+          private byte[] response;
 
-      @Override
-      public void onMessage(byte[] message) {
-        response = message;
-      }
+          @Override
+          public void onMessage(byte[] message) {
+            response = message;
+          }
 
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        if (status.isOk()) {
-          result.complete(response);
-        } else {
-          result.completeExceptionally(status.asRuntimeException(trailers));
-        }
-      }
-    }, new Metadata());
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            if (status.isOk()) {
+              result.complete(response);
+            } else {
+              result.completeExceptionally(status.asRuntimeException(trailers));
+            }
+          }
+        },
+        new Metadata());
     call.request(1);
     call.sendMessage(request);
     call.halfClose();

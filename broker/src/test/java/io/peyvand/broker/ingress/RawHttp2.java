@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An HTTP/2 client that writes and reads frames by hand over cleartext (prior knowledge), as a
- * gRPC implementation outside the JVM sees them: nothing of grpc-java's or pekko's stack decides
- * what it reads. Only what the tests need: one stream at a time, headers sent as HPACK literals
- * without indexing, every frame read kept in order (headers decoded with an HPACK decoder).
+ * An HTTP/2 client that writes and reads frames by hand over cleartext (prior knowledge), as a gRPC
+ * implementation outside the JVM sees them: nothing of grpc-java's or pekko's stack decides what it
+ * reads. Only what the tests need: one stream at a time, headers sent as HPACK literals without
+ * indexing, every frame read kept in order (headers decoded with an HPACK decoder).
  */
 final class RawHttp2 implements AutoCloseable {
   static final int DATA = 0;
@@ -40,24 +40,31 @@ final class RawHttp2 implements AutoCloseable {
 
     @Override
     public String toString() {
-      String name = switch (type) {
-        case DATA -> "DATA";
-        case HEADERS -> "HEADERS";
-        case RST_STREAM -> "RST_STREAM";
-        case SETTINGS -> "SETTINGS";
-        case PING -> "PING";
-        case GOAWAY -> "GOAWAY";
-        case WINDOW_UPDATE -> "WINDOW_UPDATE";
-        default -> "type " + type;
-      };
-      return name + "(stream " + streamId + (endStream() ? ", END_STREAM" : "")
+      String name =
+          switch (type) {
+            case DATA -> "DATA";
+            case HEADERS -> "HEADERS";
+            case RST_STREAM -> "RST_STREAM";
+            case SETTINGS -> "SETTINGS";
+            case PING -> "PING";
+            case GOAWAY -> "GOAWAY";
+            case WINDOW_UPDATE -> "WINDOW_UPDATE";
+            default -> "type " + type;
+          };
+      return name
+          + "(stream "
+          + streamId
+          + (endStream() ? ", END_STREAM" : "")
           + (headers != null ? ", " + headers : "")
-          + (type == RST_STREAM ? ", error " + errorCode() : "") + ")";
+          + (type == RST_STREAM ? ", error " + errorCode() : "")
+          + ")";
     }
 
     int errorCode() {
-      return ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16)
-          | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+      return ((payload[0] & 0xff) << 24)
+          | ((payload[1] & 0xff) << 16)
+          | ((payload[2] & 0xff) << 8)
+          | (payload[3] & 0xff);
     }
   }
 
@@ -78,10 +85,14 @@ final class RawHttp2 implements AutoCloseable {
   /** Opens stream {@code streamId} with a gRPC call's request headers, not ending it. */
   void startCall(int streamId, String path, int port) throws IOException {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
-    for (Map.Entry<String, String> h : List.of(Map.entry(":method", "POST"),
-        Map.entry(":scheme", "http"), Map.entry(":path", path),
-        Map.entry(":authority", "127.0.0.1:" + port), Map.entry("content-type",
-            "application/grpc"), Map.entry("te", "trailers"))) {
+    for (Map.Entry<String, String> h :
+        List.of(
+            Map.entry(":method", "POST"),
+            Map.entry(":scheme", "http"),
+            Map.entry(":path", path),
+            Map.entry(":authority", "127.0.0.1:" + port),
+            Map.entry("content-type", "application/grpc"),
+            Map.entry("te", "trailers"))) {
       block.write(0x00); // literal header field without indexing, new name
       literal(block, h.getKey());
       literal(block, h.getValue());
@@ -145,8 +156,8 @@ final class RawHttp2 implements AutoCloseable {
   }
 
   private Frame read() throws IOException, Http2Exception {
-    int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
-        | in.readUnsignedByte();
+    int length =
+        (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
     int type = in.readUnsignedByte();
     int flags = in.readUnsignedByte();
     int streamId = in.readInt() & 0x7fffffff;
@@ -160,8 +171,7 @@ final class RawHttp2 implements AutoCloseable {
         block = concat(block, next.payload());
         flags |= next.flags() & END_HEADERS;
       }
-      headers = decoder.decodeHeaders(streamId, Unpooled.wrappedBuffer(headerBlock(block,
-          flags)));
+      headers = decoder.decodeHeaders(streamId, Unpooled.wrappedBuffer(headerBlock(block, flags)));
     }
     return new Frame(type, flags, streamId, payload, headers);
   }
@@ -199,9 +209,17 @@ final class RawHttp2 implements AutoCloseable {
   }
 
   private void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
-    byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8),
-        (byte) payload.length, (byte) type, (byte) flags, (byte) (streamId >>> 24),
-        (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId};
+    byte[] header = {
+      (byte) (payload.length >>> 16),
+      (byte) (payload.length >>> 8),
+      (byte) payload.length,
+      (byte) type,
+      (byte) flags,
+      (byte) (streamId >>> 24),
+      (byte) (streamId >>> 16),
+      (byte) (streamId >>> 8),
+      (byte) streamId
+    };
     out.write(header);
     out.write(payload);
     out.flush();

@@ -39,13 +39,16 @@ public final class RawSession implements AutoCloseable {
     Pair<BoundedSourceQueue<ClientFrame>, Source<ClientFrame, org.apache.pekko.NotUsed>> queue =
         Source.<ClientFrame>queue(1024).preMaterialize(system);
     this.out = queue.first();
-    client.connect(queue.second()).runWith(Sink.foreach(in::add), system)
-        .whenComplete((done, error) -> ended = error != null ? error : new RuntimeException("ended"));
+    client
+        .connect(queue.second())
+        .runWith(Sink.foreach(in::add), system)
+        .whenComplete(
+            (done, error) -> ended = error != null ? error : new RuntimeException("ended"));
   }
 
   public static InterconnectClient client(ActorSystem<?> system, int port) {
-    return InterconnectClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1", port,
-        system).withTls(false), system);
+    return InterconnectClient.create(
+        GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);
   }
 
   /** Opens a session without sending anything. */
@@ -64,11 +67,17 @@ public final class RawSession implements AutoCloseable {
   }
 
   /** Opens a session through {@code client}, says Hello for the platform; waits for Welcome. */
-  public static RawSession hello(ActorSystem<?> system, InterconnectClient client,
-      String platform) {
+  public static RawSession hello(
+      ActorSystem<?> system, InterconnectClient client, String platform) {
     RawSession session = open(system, client);
-    session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId(platform).setSessionName("test")).build());
+    session.send(
+        ClientFrame.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setProtocolVersion(1)
+                    .setPlatformId(platform)
+                    .setSessionName("test"))
+            .build());
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;
   }
@@ -78,21 +87,27 @@ public final class RawSession implements AutoCloseable {
   }
 
   public void submit(long correlation, Envelope envelope) {
-    send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setCorrelationId(correlation)
-        .setEnvelope(envelope)).build());
+    send(
+        ClientFrame.newBuilder()
+            .setSubmit(Submit.newBuilder().setCorrelationId(correlation).setEnvelope(envelope))
+            .build());
   }
 
   /** Submits with a correlation id of this session's own and waits for the answer. */
   public SubmitResult submitAndAwait(Envelope envelope, Duration timeout) {
     long correlation = correlations.incrementAndGet();
     submit(correlation, envelope);
-    return expect(f -> f.hasSubmitResult()
-        && f.getSubmitResult().getCorrelationId() == correlation, timeout).getSubmitResult();
+    return expect(
+            f -> f.hasSubmitResult() && f.getSubmitResult().getCorrelationId() == correlation,
+            timeout)
+        .getSubmitResult();
   }
 
   public void ack(UserAddress mailbox, long upTo) {
-    send(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder().setMailbox(mailbox)
-        .setUpToSequence(upTo)).build());
+    send(
+        ClientFrame.newBuilder()
+            .setAcknowledge(Acknowledge.newBuilder().setMailbox(mailbox).setUpToSequence(upTo))
+            .build());
   }
 
   /** The next frame matching, skipping others; fails after the timeout. */
@@ -112,8 +127,10 @@ public final class RawSession implements AutoCloseable {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError("no matching frame within " + timeout
-        + (ended != null ? "; the stream ended: " + ended : ""));
+    throw new AssertionError(
+        "no matching frame within "
+            + timeout
+            + (ended != null ? "; the stream ended: " + ended : ""));
   }
 
   /** The next frame of any kind, or null. */
@@ -137,13 +154,19 @@ public final class RawSession implements AutoCloseable {
 
   public static UserAddress user(String text) {
     int colon = text.indexOf(':');
-    return UserAddress.newBuilder().setPlatformId(text.substring(0, colon))
-        .setUserId(text.substring(colon + 1)).build();
+    return UserAddress.newBuilder()
+        .setPlatformId(text.substring(0, colon))
+        .setUserId(text.substring(colon + 1))
+        .build();
   }
 
   public static Envelope text(String id, String from, String to, String body) {
-    return Envelope.newBuilder().setMessageId(id).setSender(user(from)).setRecipient(user(to))
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(user(from))
+        .setRecipient(user(to))
         .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody(body)).build();
+        .setText(Text.newBuilder().setBody(body))
+        .build();
   }
 }

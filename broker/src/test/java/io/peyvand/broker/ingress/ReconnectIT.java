@@ -53,9 +53,16 @@ class ReconnectIT {
       throws Exception {
     for (int i = 0; i < count; i++) {
       String id = batch + "-" + i;
-      assertTrue(eitaa.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-              .setEnvelope(text(id, "eitaa:alice", "bale:user" + (i % USERS), batch + i)).build())
-          .toCompletableFuture().get(20, TimeUnit.SECONDS).hasAccepted());
+      assertTrue(
+          eitaa
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setPlatformId("eitaa")
+                      .setEnvelope(text(id, "eitaa:alice", "bale:user" + (i % USERS), batch + i))
+                      .build())
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS)
+              .hasAccepted());
       ids.add(id);
     }
   }

@@ -58,12 +58,14 @@ class ReflectionIT {
   void start() throws Exception {
     node = TestBroker.start("ReflectionIT", cassandra, TestBroker.BALE_AND_EITAA);
     system = node.system();
-    GrpcClientSettings settings = GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        node.grpcPort(), system).withTls(false);
-    v1 = io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionClient.create(settings,
-        system);
-    v1alpha = io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionClient.create(
-        settings, system);
+    GrpcClientSettings settings =
+        GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort(), system).withTls(false);
+    v1 =
+        io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionClient.create(
+            settings, system);
+    v1alpha =
+        io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionClient.create(
+            settings, system);
   }
 
   @AfterAll
@@ -76,11 +78,12 @@ class ReflectionIT {
   /** Sends the requests on one stream of the version's service; its answers in order. */
   private List<ServerReflectionResponse> ask(String version, ServerReflectionRequest... requests)
       throws Exception {
-    Function<Source<ServerReflectionRequest, NotUsed>,
-        Source<ServerReflectionResponse, NotUsed>> call = version.equals("v1")
-        ? v1::serverReflectionInfo : v1alpha::serverReflectionInfo;
-    return call.apply(Source.from(List.of(requests))).runWith(Sink.seq(), system)
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Function<Source<ServerReflectionRequest, NotUsed>, Source<ServerReflectionResponse, NotUsed>>
+        call = version.equals("v1") ? v1::serverReflectionInfo : v1alpha::serverReflectionInfo;
+    return call.apply(Source.from(List.of(requests)))
+        .runWith(Sink.seq(), system)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static ServerReflectionRequest symbol(String name) {
@@ -90,14 +93,21 @@ class ReflectionIT {
   @ParameterizedTest
   @ValueSource(strings = {"v1", "v1alpha"})
   void theServicesOfThePortAreListed(String version) throws Exception {
-    ServerReflectionResponse answer = ask(version, ServerReflectionRequest.newBuilder()
-        .setListServices("*").build()).get(0);
+    ServerReflectionResponse answer =
+        ask(version, ServerReflectionRequest.newBuilder().setListServices("*").build()).get(0);
     Set<String> names = new HashSet<>();
-    answer.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName)
+    answer.getListServicesResponse().getServiceList().stream()
+        .map(ServiceResponse::getName)
         .forEach(names::add);
-    assertEquals(Set.of("peyvand.v1.Interconnect", "peyvand.v1.Admin", "peyvand.v1.Groups",
-        "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
-        "grpc.reflection.v1alpha.ServerReflection"), names);
+    assertEquals(
+        Set.of(
+            "peyvand.v1.Interconnect",
+            "peyvand.v1.Admin",
+            "peyvand.v1.Groups",
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection"),
+        names);
   }
 
   /**
@@ -107,15 +117,21 @@ class ReflectionIT {
   @ParameterizedTest
   @ValueSource(strings = {"v1", "v1alpha"})
   void theAnswerForASymbolCarriesEveryFileItNeeds(String version) throws Exception {
-    List<String> services = List.of("peyvand.v1.Interconnect", "peyvand.v1.Groups",
-        "peyvand.v1.Admin", "grpc.health.v1.Health");
-    List<ServerReflectionResponse> answers = ask(version,
-        services.stream().map(ReflectionIT::symbol).toArray(ServerReflectionRequest[]::new));
+    List<String> services =
+        List.of(
+            "peyvand.v1.Interconnect",
+            "peyvand.v1.Groups",
+            "peyvand.v1.Admin",
+            "grpc.health.v1.Health");
+    List<ServerReflectionResponse> answers =
+        ask(
+            version,
+            services.stream().map(ReflectionIT::symbol).toArray(ServerReflectionRequest[]::new));
     for (int i = 0; i < services.size(); i++) {
       ServerReflectionResponse answer = answers.get(i);
       assertTrue(answer.hasFileDescriptorResponse(), services.get(i) + ": " + answer);
-      FileDescriptor file = buildFirst(answer.getFileDescriptorResponse()
-          .getFileDescriptorProtoList());
+      FileDescriptor file =
+          buildFirst(answer.getFileDescriptorResponse().getFileDescriptorProtoList());
       String simple = services.get(i).substring(services.get(i).lastIndexOf('.') + 1);
       ServiceDescriptor service = file.findServiceByName(simple);
       assertNotNull(service, services.get(i));
@@ -124,32 +140,49 @@ class ReflectionIT {
         assertResolved(method.getOutputType(), new HashSet<>());
       }
     }
-    FileDescriptor interconnect = buildFirst(answers.get(0).getFileDescriptorResponse()
-        .getFileDescriptorProtoList());
-    assertEquals("peyvand.v1.ClientFrame", interconnect.findServiceByName("Interconnect")
-        .findMethodByName("Connect").getInputType().getFullName());
+    FileDescriptor interconnect =
+        buildFirst(answers.get(0).getFileDescriptorResponse().getFileDescriptorProtoList());
+    assertEquals(
+        "peyvand.v1.ClientFrame",
+        interconnect
+            .findServiceByName("Interconnect")
+            .findMethodByName("Connect")
+            .getInputType()
+            .getFullName());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1", "v1alpha"})
   void aFileByNameAndANestedSymbolAreFoundAndAnUnknownOneIsNotFound(String version)
       throws Exception {
-    List<ServerReflectionResponse> answers = ask(version,
-        ServerReflectionRequest.newBuilder().setFileByFilename("peyvand/v1/envelope.proto")
-            .build(),
-        symbol("peyvand.v1.Envelope.text"),
-        symbol("peyvand.v1.NoSuchThing"),
-        ServerReflectionRequest.newBuilder().setAllExtensionNumbersOfType("peyvand.v1.Envelope")
-            .build());
-    assertEquals("peyvand/v1/envelope.proto", FileDescriptorProto.parseFrom(answers.get(0)
-        .getFileDescriptorResponse().getFileDescriptorProto(0)).getName());
-    assertEquals("peyvand/v1/envelope.proto", FileDescriptorProto.parseFrom(answers.get(1)
-        .getFileDescriptorResponse().getFileDescriptorProto(0)).getName());
-    assertEquals(Status.Code.NOT_FOUND.value(), answers.get(2).getErrorResponse().getErrorCode(),
+    List<ServerReflectionResponse> answers =
+        ask(
+            version,
+            ServerReflectionRequest.newBuilder()
+                .setFileByFilename("peyvand/v1/envelope.proto")
+                .build(),
+            symbol("peyvand.v1.Envelope.text"),
+            symbol("peyvand.v1.NoSuchThing"),
+            ServerReflectionRequest.newBuilder()
+                .setAllExtensionNumbersOfType("peyvand.v1.Envelope")
+                .build());
+    assertEquals(
+        "peyvand/v1/envelope.proto",
+        FileDescriptorProto.parseFrom(
+                answers.get(0).getFileDescriptorResponse().getFileDescriptorProto(0))
+            .getName());
+    assertEquals(
+        "peyvand/v1/envelope.proto",
+        FileDescriptorProto.parseFrom(
+                answers.get(1).getFileDescriptorResponse().getFileDescriptorProto(0))
+            .getName());
+    assertEquals(
+        Status.Code.NOT_FOUND.value(),
+        answers.get(2).getErrorResponse().getErrorCode(),
         answers.get(2).toString());
     assertEquals(symbol("peyvand.v1.NoSuchThing"), answers.get(2).getOriginalRequest());
-    assertEquals("peyvand.v1.Envelope",
-        answers.get(3).getAllExtensionNumbersResponse().getBaseTypeName());
+    assertEquals(
+        "peyvand.v1.Envelope", answers.get(3).getAllExtensionNumbersResponse().getBaseTypeName());
   }
 
   /** Builds the answer's files with nothing but each other; returns the first (the requested). */
@@ -166,8 +199,9 @@ class ReflectionIT {
     return build(order.get(0), byName, built);
   }
 
-  private static FileDescriptor build(String name, Map<String, FileDescriptorProto> protos,
-      Map<String, FileDescriptor> built) throws DescriptorValidationException {
+  private static FileDescriptor build(
+      String name, Map<String, FileDescriptorProto> protos, Map<String, FileDescriptor> built)
+      throws DescriptorValidationException {
     FileDescriptor done = built.get(name);
     if (done != null) {
       return done;
@@ -178,8 +212,8 @@ class ReflectionIT {
     for (String dependency : proto.getDependencyList()) {
       dependencies.add(build(dependency, protos, built));
     }
-    FileDescriptor file = FileDescriptor.buildFrom(proto,
-        dependencies.toArray(FileDescriptor[]::new));
+    FileDescriptor file =
+        FileDescriptor.buildFrom(proto, dependencies.toArray(FileDescriptor[]::new));
     built.put(name, file);
     return file;
   }

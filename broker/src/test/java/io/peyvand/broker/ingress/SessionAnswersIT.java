@@ -21,15 +21,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.ShardRegion.ShardState;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.actor.ExtendedActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.remote.RemoteActorRefProvider;
 import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
 import org.junit.jupiter.api.AfterAll;
@@ -39,18 +39,20 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A session's answers leave as they are ready, not in the order of its frames (FAULTS.md,
- * finding 4). Two broker nodes in this JVM form a cluster; an adapter's session is on node 1.
- * Node 2 is cut off (Artery's test-mode blackhole, both ways), so a submission to a mailbox that
- * node 2 hosts waits for the ask timeout. A Ping and the submissions to node 1's mailboxes sent
- * after it must be answered at once, not held behind it; the cut-off submissions are answered
- * too, later, each exactly once.
+ * A session's answers leave as they are ready, not in the order of its frames (FAULTS.md, finding
+ * 4). Two broker nodes in this JVM form a cluster; an adapter's session is on node 1. Node 2 is cut
+ * off (Artery's test-mode blackhole, both ways), so a submission to a mailbox that node 2 hosts
+ * waits for the ask timeout. A Ping and the submissions to node 1's mailboxes sent after it must be
+ * answered at once, not held behind it; the cut-off submissions are answered too, later, each
+ * exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionAnswersIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final String CLUSTER = "SessionAnswersIT";
-  private static final String CLUSTER_CONFIG = TestBroker.BALE_AND_EITAA + """
+  private static final String CLUSTER_CONFIG =
+      TestBroker.BALE_AND_EITAA
+          + """
       pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
       pekko.cluster.sharding.number-of-shards = 20
       pekko.remote.artery.advanced.test-mode = on
@@ -85,8 +87,9 @@ class SessionAnswersIT {
         for (int r = 0; r < RECIPIENTS; r++) {
           long c = ++correlation;
           eitaa.submit(c, text("warm-" + c, "eitaa:sender", "bale:u" + r, "warm up"));
-          ServerFrame answer = eitaa.expect(f -> f.hasSubmitResult()
-              && f.getSubmitResult().getCorrelationId() == c, WAIT);
+          ServerFrame answer =
+              eitaa.expect(
+                  f -> f.hasSubmitResult() && f.getSubmitResult().getCorrelationId() == c, WAIT);
           assertTrue(answer.getSubmitResult().hasAccepted(), "warm-up accepted: " + answer);
         }
         onNode2 = mailboxes(node2);
@@ -124,8 +127,14 @@ class SessionAnswersIT {
         Map<Long, ServerFrame> answers = new HashMap<>();
         while (!(pong && answered.containsAll(fastCorrelations))) {
           ServerFrame frame = eitaa.poll(Duration.ofSeconds(3));
-          assertTrue(frame != null, "Pong and node 1's answers within 3 s of each other; pong="
-              + pong + ", answered " + answered + " of fast " + fastCorrelations);
+          assertTrue(
+              frame != null,
+              "Pong and node 1's answers within 3 s of each other; pong="
+                  + pong
+                  + ", answered "
+                  + answered
+                  + " of fast "
+                  + fastCorrelations);
           if (frame.hasPong()) {
             assertEquals(42, frame.getPong().getNonce());
             pong = true;
@@ -136,15 +145,20 @@ class SessionAnswersIT {
           }
         }
         double tookSeconds = (System.nanoTime() - sentAt) / 1e9;
-        assertTrue(tookSeconds < 4.0, "the Pong and node 1's answers came after " + tookSeconds
-            + " s, behind the submissions to node 2 (ask timeout 5 s)");
+        assertTrue(
+            tookSeconds < 4.0,
+            "the Pong and node 1's answers came after "
+                + tookSeconds
+                + " s, behind the submissions to node 2 (ask timeout 5 s)");
         for (long c : fastCorrelations) {
-          assertTrue(answers.get(c).getSubmitResult().hasAccepted(),
+          assertTrue(
+              answers.get(c).getSubmitResult().hasAccepted(),
               "accepted on node 1: " + answers.get(c));
         }
         Set<Long> slowPending = new HashSet<>(sent.keySet());
         slowPending.removeAll(answered);
-        assertFalse(slowPending.isEmpty(),
+        assertFalse(
+            slowPending.isEmpty(),
             "some submissions to node 2 were still unanswered when the Pong came");
 
         // The cut-off ones are answered too, each once (UNAVAILABLE after the ask timeout, or
@@ -153,8 +167,9 @@ class SessionAnswersIT {
           ServerFrame frame = eitaa.expect(ServerFrame::hasSubmitResult, WAIT);
           long c = frame.getSubmitResult().getCorrelationId();
           assertTrue(answered.add(c), "answered once: " + c);
-          assertTrue(frame.getSubmitResult().hasAccepted()
-              || frame.getSubmitResult().getRefused().getCode() == ErrorCode.UNAVAILABLE,
+          assertTrue(
+              frame.getSubmitResult().hasAccepted()
+                  || frame.getSubmitResult().getRefused().getCode() == ErrorCode.UNAVAILABLE,
               "accepted or UNAVAILABLE: " + frame);
         }
       } finally {
@@ -166,28 +181,32 @@ class SessionAnswersIT {
   /** Cuts node 1 and node 2 apart (both ways), or joins them again. */
   private void blackhole(boolean on) {
     Address node2Address = Cluster.get(node2.system()).selfMember().address();
-    ThrottlerTransportAdapter.ThrottleMode mode = on
-        ? ThrottlerTransportAdapter.blackholeThrottleMode()
-        : ThrottlerTransportAdapter.unthrottledThrottleMode();
+    ThrottlerTransportAdapter.ThrottleMode mode =
+        on
+            ? ThrottlerTransportAdapter.blackholeThrottleMode()
+            : ThrottlerTransportAdapter.unthrottledThrottleMode();
     ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(node1.system());
-    ((RemoteActorRefProvider) classic.provider()).transport().managementCommand(
-        new ThrottlerTransportAdapter.SetThrottle(node2Address,
-            ThrottlerTransportAdapter.bothDirection(), mode));
+    ((RemoteActorRefProvider) classic.provider())
+        .transport()
+        .managementCommand(
+            new ThrottlerTransportAdapter.SetThrottle(
+                node2Address, ThrottlerTransportAdapter.bothDirection(), mode));
   }
 
   /** The users whose mailboxes {@code node} hosts. */
   private static Set<String> mailboxes(TestBroker node) throws Exception {
-    CurrentShardRegionState state = AskPattern
-        .<ClusterShardingQuery, CurrentShardRegionState>ask(
-            ClusterSharding.get(node.system()).shardState(),
-            replyTo -> new GetShardRegionState(UserMailbox.ENTITY_KEY, replyTo),
-            Duration.ofSeconds(10), node.system().scheduler())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(node.system()).shardState(),
+                replyTo -> new GetShardRegionState(UserMailbox.ENTITY_KEY, replyTo),
+                Duration.ofSeconds(10),
+                node.system().scheduler())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     Set<String> users = new HashSet<>();
     for (ShardState shard : state.getShards()) {
       users.addAll(shard.getEntityIds());
     }
     return users;
   }
-
 }

@@ -58,24 +58,26 @@ class StatusesByRecipientIT {
   }
 
   private PeyvandClient adapter(String platform, DeliveryHandler handler) throws Exception {
-    PeyvandClient client = PeyvandClient.builder()
-        .broker("127.0.0.1", node.grpcPort())
-        .platformId(platform)
-        .sessionName(platform + "-test")
-        .actorSystem(node.system())
-        .deduplicate(false) // the test wants to see every frame, repeats included
-        .deliveryHandler(handler)
-        .build();
+    PeyvandClient client =
+        PeyvandClient.builder()
+            .broker("127.0.0.1", node.grpcPort())
+            .platformId(platform)
+            .sessionName(platform + "-test")
+            .actorSystem(node.system())
+            .deduplicate(false) // the test wants to see every frame, repeats included
+            .deliveryHandler(handler)
+            .build();
     client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return client;
   }
 
-  private static PlatformInfo declare(PeyvandClient client, boolean byRecipient)
-      throws Exception {
+  private static PlatformInfo declare(PeyvandClient client, boolean byRecipient) throws Exception {
     PlatformInfo info = client.platformInfo().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Capabilities capabilities = info.getCapabilities().toBuilder()
-        .setStatusesByRecipient(byRecipient).build();
-    return client.configurePlatform(capabilities, info.getDefaultOptedIn()).toCompletableFuture()
+    Capabilities capabilities =
+        info.getCapabilities().toBuilder().setStatusesByRecipient(byRecipient).build();
+    return client
+        .configurePlatform(capabilities, info.getDefaultOptedIn())
+        .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
   }
 
@@ -90,8 +92,14 @@ class StatusesByRecipientIT {
   }
 
   private long rows(String persistenceId) {
-    return cassandra.session().execute("SELECT count(*) FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = ? AND partition_nr = 0", persistenceId).one()
+    return cassandra
+        .session()
+        .execute(
+            "SELECT count(*) FROM "
+                + cassandra.keyspace()
+                + ".messages WHERE persistence_id = ? AND partition_nr = 0",
+            persistenceId)
+        .one()
         .getLong(0);
   }
 
@@ -100,11 +108,13 @@ class StatusesByRecipientIT {
     ConcurrentLinkedQueue<StatusDelivery> statuses = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Delivery> atEitaa = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Delivery> atBale = new ConcurrentLinkedQueue<>();
-    DeliveryHandler eitaaHandler = DeliveryHandler.withStatuses(
-        DeliveryHandler.of(atEitaa::add), status -> {
-          statuses.add(status);
-          return CompletableFuture.completedFuture(null);
-        });
+    DeliveryHandler eitaaHandler =
+        DeliveryHandler.withStatuses(
+            DeliveryHandler.of(atEitaa::add),
+            status -> {
+              statuses.add(status);
+              return CompletableFuture.completedFuture(null);
+            });
     try (PeyvandClient eitaa = adapter("eitaa", eitaaHandler);
         PeyvandClient bale = adapter("bale", DeliveryHandler.of(atBale::add))) {
       assertTrue(declare(eitaa, true).getCapabilities().getStatusesByRecipient());
@@ -112,20 +122,24 @@ class StatusesByRecipientIT {
       List<CompletableFuture<?>> sending = new ArrayList<>();
       for (int r = 0; r < RECIPIENTS; r++) {
         for (int i = 0; i < PER_RECIPIENT; i++) {
-          sending.add(eitaa.submit(text("s" + r + "-" + i, "eitaa:alice" + r, "bale:bob" + r,
-              "salam " + i)).toCompletableFuture());
+          sending.add(
+              eitaa
+                  .submit(text("s" + r + "-" + i, "eitaa:alice" + r, "bale:bob" + r, "salam " + i))
+                  .toCompletableFuture());
         }
       }
       for (CompletableFuture<?> sent : sending) {
         assertInstanceOf(SubmitOutcome.Accepted.class, sent.get(30, TimeUnit.SECONDS));
       }
       int total = RECIPIENTS * PER_RECIPIENT;
-      await(() -> atBale.stream().filter(Delivery::hasMessage).count() >= total,
+      await(
+          () -> atBale.stream().filter(Delivery::hasMessage).count() >= total,
           "every message at Bale");
       // Bob0 reads his first ten messages.
-      bale.readReceipt(UserAddress.newBuilder().setPlatformId("bale").setUserId("bob0").build(),
-          10);
-      await(() -> statuses.stream().filter(s -> !s.getRedelivery()).count() >= total + 10,
+      bale.readReceipt(
+          UserAddress.newBuilder().setPlatformId("bale").setUserId("bob0").build(), 10);
+      await(
+          () -> statuses.stream().filter(s -> !s.getRedelivery()).count() >= total + 10,
           "every DELIVERED and ten READ statuses at Eitaa (" + statuses.size() + " so far)");
 
       Map<String, Long> next = new HashMap<>();
@@ -137,8 +151,11 @@ class StatusesByRecipientIT {
         assertEquals(expected, s.getSequence(), "dense, in order per recipient: " + s);
         String r = recipient.substring("bale:bob".length());
         assertEquals("alice" + r, s.getSender().getUserId());
-        assertEquals(recipient, s.getStatus().getRecipient().getPlatformId() + ":"
-            + s.getStatus().getRecipient().getUserId());
+        assertEquals(
+            recipient,
+            s.getStatus().getRecipient().getPlatformId()
+                + ":"
+                + s.getStatus().getRecipient().getUserId());
         assertTrue(s.getStatus().getMessageId().startsWith("s" + r + "-"), s.toString());
         if (s.getStatus().getKind() == MessageStatus.Kind.READ) {
           read++;
@@ -149,16 +166,23 @@ class StatusesByRecipientIT {
       assertEquals(total + 10, statuses.size());
       assertTrue(atEitaa.isEmpty(), "no Delivery of a sender's mailbox: " + atEitaa);
       for (int r = 0; r < RECIPIENTS; r++) {
-        assertEquals(0, rows("UserMailbox|eitaa:alice" + r), "the sender's mailbox stored"
-            + " nothing");
+        assertEquals(
+            0, rows("UserMailbox|eitaa:alice" + r), "the sender's mailbox stored" + " nothing");
       }
 
       // Withdrawn: the next message's status goes through the sender's mailbox again.
       assertFalse(declare(eitaa, false).getCapabilities().getStatusesByRecipient());
-      assertInstanceOf(SubmitOutcome.Accepted.class, eitaa.submit(text("after", "eitaa:carol",
-          "bale:bob0", "salam")).toCompletableFuture().get(30, TimeUnit.SECONDS));
-      await(() -> atEitaa.stream().anyMatch(d -> d.hasStatus()
-          && d.getStatus().getMessageId().equals("after")), "the status of the sender's mailbox");
+      assertInstanceOf(
+          SubmitOutcome.Accepted.class,
+          eitaa
+              .submit(text("after", "eitaa:carol", "bale:bob0", "salam"))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS));
+      await(
+          () ->
+              atEitaa.stream()
+                  .anyMatch(d -> d.hasStatus() && d.getStatus().getMessageId().equals("after")),
+          "the status of the sender's mailbox");
       assertTrue(rows("UserMailbox|eitaa:carol") > 0);
     }
   }

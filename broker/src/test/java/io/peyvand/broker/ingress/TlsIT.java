@@ -64,8 +64,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mutual TLS over real sockets: a CA and certificates issued into a temporary directory, a broker
- * with TLS on, and clients presenting their certificate, none, a self-signed one, a foreign CA's,
- * a revoked one, or another platform's.
+ * with TLS on, and clients presenting their certificate, none, a self-signed one, a foreign CA's, a
+ * revoked one, or another platform's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
@@ -89,8 +89,9 @@ class TlsIT {
     ca.issuePlatform("bale", false);
     ca.issuePlatform("eitaa", false);
     ca.issueAdmin("ops", false);
-    node = TestBroker.start("TlsIT", cassandra,
-        TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
+    node =
+        TestBroker.start(
+            "TlsIT", cassandra, TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
     system = node.system();
   }
 
@@ -113,9 +114,15 @@ class TlsIT {
     }
     InterconnectClient eitaa = client(platform("eitaa"));
     try {
-      SubmitResult unary = eitaa.submit(SubmitRequest.newBuilder().setPlatformId("eitaa")
-              .setEnvelope(text("tls-2", "eitaa:alice", "bale:bob", "unary")).build())
-          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      SubmitResult unary =
+          eitaa
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setPlatformId("eitaa")
+                      .setEnvelope(text("tls-2", "eitaa:alice", "bale:bob", "unary"))
+                      .build())
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
       assertTrue(unary.hasAccepted(), unary.toString());
     } finally {
       eitaa.close();
@@ -150,15 +157,23 @@ class TlsIT {
       SessionError error = session.expect(ServerFrame::hasError, WAIT).getError();
       assertEquals(ErrorCode.NOT_PERMITTED, error.getError().getCode());
       assertTrue(error.getClosing());
-      assertTrue(error.getError().getMessage().contains("peyvand:platform:bale"),
+      assertTrue(
+          error.getError().getMessage().contains("peyvand:platform:bale"),
           error.getError().getMessage());
     }
     InterconnectClient bale = client(platform("bale"));
     try {
-      ExecutionException e = assertThrows(ExecutionException.class, () -> bale.submit(
-              SubmitRequest.newBuilder().setPlatformId("eitaa")
-                  .setEnvelope(text("spoof-1", "eitaa:alice", "bale:bob", "spoof")).build())
-          .toCompletableFuture().get(20, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  bale.submit(
+                          SubmitRequest.newBuilder()
+                              .setPlatformId("eitaa")
+                              .setEnvelope(text("spoof-1", "eitaa:alice", "bale:bob", "spoof"))
+                              .build())
+                      .toCompletableFuture()
+                      .get(20, TimeUnit.SECONDS));
       Status status = ((StatusRuntimeException) e.getCause()).getStatus();
       assertEquals(Status.Code.PERMISSION_DENIED, status.getCode());
       assertTrue(status.getDescription().startsWith("NOT_PERMITTED: "), status.getDescription());
@@ -169,8 +184,8 @@ class TlsIT {
 
   @Test
   void anAdministratorCertificateActsForNoPlatform() throws Exception {
-    try (RawSession session = RawSession.open(system,
-        client(presenting(pki.adminKeyStore("ops"))))) {
+    try (RawSession session =
+        RawSession.open(system, client(presenting(pki.adminKeyStore("ops"))))) {
       session.send(hello("bale"));
       SessionError error = session.expect(ServerFrame::hasError, WAIT).getError();
       assertEquals(ErrorCode.NOT_PERMITTED, error.getError().getCode());
@@ -185,8 +200,8 @@ class TlsIT {
     Files.copy(pki.platformKeyStore("bale"), spare);
     BigInteger revoked = ca.issuePlatform("bale", true).serial();
     SSLContext doomed = platform("bale");
-    Files.move(spare, pki.platformKeyStore("bale"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        spare, pki.platformKeyStore("bale"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertEquals(null, handshake(doomed, node.grpcPort()), "valid before the revocation");
 
     try (RawSession session = RawSession.hello(system, client(doomed), "bale")) {
@@ -206,16 +221,19 @@ class TlsIT {
   @Test
   void healthNeedsNoCertificateWhileTheWebSocketNeedsThePlatformsOwn() throws Exception {
     HttpClient probe = HttpClient.newBuilder().sslContext(trustOnly()).build();
-    HttpResponse<String> alive = probe.send(HttpRequest.newBuilder(
-        URI.create("https://127.0.0.1:" + node.httpPort() + "/health/alive")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> alive =
+        probe.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + node.httpPort() + "/health/alive"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, alive.statusCode());
 
     URI ws = URI.create("wss://127.0.0.1:" + node.httpPort() + "/v1/ws");
-    CompletionException refused = assertThrows(CompletionException.class,
-        () -> RawWebSocket.open(probe, ws));
-    assertEquals(403, ((WebSocketHandshakeException) refused.getCause()).getResponse()
-        .statusCode());
+    CompletionException refused =
+        assertThrows(CompletionException.class, () -> RawWebSocket.open(probe, ws));
+    assertEquals(
+        403, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
 
     HttpClient bale = HttpClient.newBuilder().sslContext(platform("bale")).build();
     try (RawWebSocket session = RawWebSocket.open(bale, ws)) {
@@ -230,13 +248,21 @@ class TlsIT {
   }
 
   private static ClientFrame hello(String platform) {
-    return ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId(platform).setSessionName("tls-it")).build();
+    return ClientFrame.newBuilder()
+        .setHello(
+            Hello.newBuilder()
+                .setProtocolVersion(1)
+                .setPlatformId(platform)
+                .setSessionName("tls-it"))
+        .build();
   }
 
   private InterconnectClient client(SSLContext context) {
-    return InterconnectClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        node.grpcPort(), system).withTls(true).withSslContext(context), system);
+    return InterconnectClient.create(
+        GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort(), system)
+            .withTls(true)
+            .withSslContext(context),
+        system);
   }
 
   /** The context of a platform's key store, as the SDK builds it. */
@@ -257,45 +283,48 @@ class TlsIT {
     KeyStore store = KeyMaterial.keyStore(keyStore, PASSWORD);
     String alias = store.aliases().nextElement();
     PrivateKey key = (PrivateKey) store.getKey(alias, PASSWORD);
-    X509Certificate[] chain = Stream.of(store.getCertificateChain(alias))
-        .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-    X509ExtendedKeyManager always = new X509ExtendedKeyManager() {
-      @Override
-      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers,
-          SSLEngine engine) {
-        return alias;
-      }
+    X509Certificate[] chain =
+        Stream.of(store.getCertificateChain(alias))
+            .map(X509Certificate.class::cast)
+            .toArray(X509Certificate[]::new);
+    X509ExtendedKeyManager always =
+        new X509ExtendedKeyManager() {
+          @Override
+          public String chooseEngineClientAlias(
+              String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return alias;
+          }
 
-      @Override
-      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-        return alias;
-      }
+          @Override
+          public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return alias;
+          }
 
-      @Override
-      public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {alias};
-      }
+          @Override
+          public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {alias};
+          }
 
-      @Override
-      public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return null;
-      }
+          @Override
+          public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+          }
 
-      @Override
-      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return null;
-      }
+          @Override
+          public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+          }
 
-      @Override
-      public X509Certificate[] getCertificateChain(String name) {
-        return chain;
-      }
+          @Override
+          public X509Certificate[] getCertificateChain(String name) {
+            return chain;
+          }
 
-      @Override
-      public PrivateKey getPrivateKey(String name) {
-        return key;
-      }
-    };
+          @Override
+          public PrivateKey getPrivateKey(String name) {
+            return key;
+          }
+        };
     TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
     trust.init(KeyMaterial.trustStore(KeyMaterial.trustAnchors(pki.caCertificate(), PASSWORD)));
     SSLContext context = SSLContext.getInstance("TLSv1.3");
@@ -304,14 +333,14 @@ class TlsIT {
   }
 
   /**
-   * The broker refused the connection after the client's side of the handshake: its TLS alert
-   * (an SSLException), or, when the alert and the close crossed the client's first write, a
-   * reset connection.
+   * The broker refused the connection after the client's side of the handshake: its TLS alert (an
+   * SSLException), or, when the alert and the close crossed the client's first write, a reset
+   * connection.
    */
   private static void assertRefused(Throwable failure) {
     assertNotNull(failure, "the broker accepted the connection");
-    assertTrue(failure instanceof SSLException || failure instanceof SocketException,
-        failure.toString());
+    assertTrue(
+        failure instanceof SSLException || failure instanceof SocketException, failure.toString());
   }
 
   /**
@@ -321,17 +350,21 @@ class TlsIT {
    * the alert read after it.
    */
   private static Throwable handshake(SSLContext context, int port) {
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
-        port)) {
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setApplicationProtocols(new String[] {"h2"});
       socket.setSSLParameters(parameters);
       socket.startHandshake();
-      socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0"
-          .getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0"
+                  .getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      return socket.getInputStream().read() >= 0 ? null
+      return socket.getInputStream().read() >= 0
+          ? null
           : new EOFException("the broker closed the connection without an alert");
     } catch (IOException e) {
       return e;

@@ -1,6 +1,5 @@
 package io.peyvand.broker.ingress;
 
-
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.ingress.Conversations.Seen;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -47,14 +46,15 @@ class TwoPlatformsIT {
   }
 
   private PeyvandClient adapter(String platform, Seen seen) throws Exception {
-    PeyvandClient client = PeyvandClient.builder()
-        .broker("127.0.0.1", port)
-        .platformId(platform)
-        .sessionName(platform + "-test")
-        .actorSystem(system)
-        .deduplicate(false) // the test wants to see every delivery, duplicates included
-        .deliveryHandler(seen.handler)
-        .build();
+    PeyvandClient client =
+        PeyvandClient.builder()
+            .broker("127.0.0.1", port)
+            .platformId(platform)
+            .sessionName(platform + "-test")
+            .actorSystem(system)
+            .deduplicate(false) // the test wants to see every delivery, duplicates included
+            .deliveryHandler(seen.handler)
+            .build();
     client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return client;
   }
@@ -68,10 +68,12 @@ class TwoPlatformsIT {
       AtomicInteger accepted = new AtomicInteger();
       List<CompletableFuture<Void>> sending = new ArrayList<>();
       for (int c = 0; c < CONVERSATIONS; c++) {
-        sending.add(Conversations.send(eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c,
-            PER_CONVERSATION, accepted));
-        sending.add(Conversations.send(bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c,
-            PER_CONVERSATION, accepted));
+        sending.add(
+            Conversations.send(
+                eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c, PER_CONVERSATION, accepted));
+        sending.add(
+            Conversations.send(
+                bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c, PER_CONVERSATION, accepted));
       }
       CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
 

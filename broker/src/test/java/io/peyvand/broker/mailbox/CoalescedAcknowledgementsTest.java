@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Acknowledgements are taken at once and stored with the mailbox's next write (PROTOCOL.md §5.4,
- * docs/DELIVERY-PATH.md step 2). The mailboxes here never tick (tick-interval of an hour), so
- * what is stored is only what a command wrote: the in-memory journal's events show it.
+ * docs/DELIVERY-PATH.md step 2). The mailboxes here never tick (tick-interval of an hour), so what
+ * is stored is only what a command wrote: the in-memory journal's events show it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoalescedAcknowledgementsTest {
@@ -56,8 +56,10 @@ class CoalescedAcknowledgementsTest {
     kit.accept(mailbox, kit.text(alice, bob), false);
     List<Object> events = kit.stored(bob);
     assertEquals(3, events.size(), events.toString());
-    assertEquals(new UserMailbox.ItemsAcknowledged(1,
-        ((UserMailbox.ItemsAcknowledged) events.get(1)).atMs()), events.get(1));
+    assertEquals(
+        new UserMailbox.ItemsAcknowledged(
+            1, ((UserMailbox.ItemsAcknowledged) events.get(1)).atMs()),
+        events.get(1));
     assertInstanceOf(UserMailbox.MessageAccepted.class, events.get(2));
     Deliver second = next(bale, bob);
     assertEquals(2, second.sequence());
@@ -92,7 +94,9 @@ class CoalescedAcknowledgementsTest {
     again.tell(UserMailbox.Passivate.INSTANCE);
     TestProbe<Object> watcher = kit.testKit.createTestProbe();
     watcher.expectTerminated(again, MailboxKit.WAIT);
-    assertTrue(kit.stored(bob).stream().anyMatch(e -> e instanceof UserMailbox.ItemsAcknowledged a
-        && a.upToSequence() == 2), kit.stored(bob).toString());
+    assertTrue(
+        kit.stored(bob).stream()
+            .anyMatch(e -> e instanceof UserMailbox.ItemsAcknowledged a && a.upToSequence() == 2),
+        kit.stored(bob).toString());
   }
 }

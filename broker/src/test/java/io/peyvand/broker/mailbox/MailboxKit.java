@@ -25,11 +25,11 @@ import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 
 /**
- * Mailboxes on the in-memory journal for the tests of what a mailbox stores and pushes: a
- * one-node cluster with the mailboxes sharded as in the broker (so statuses sent to senders'
- * mailboxes are seen), probes registered as sessions of bale and eitaa, and recipients' mailboxes
- * spawned as actors of their own, so that a test can stop one like a crash. Mailboxes never tick
- * unless {@code config} says so (tick-interval and redelivery-after of an hour).
+ * Mailboxes on the in-memory journal for the tests of what a mailbox stores and pushes: a one-node
+ * cluster with the mailboxes sharded as in the broker (so statuses sent to senders' mailboxes are
+ * seen), probes registered as sessions of bale and eitaa, and recipients' mailboxes spawned as
+ * actors of their own, so that a test can stop one like a crash. Mailboxes never tick unless {@code
+ * config} says so (tick-interval and redelivery-after of an hour).
  */
 final class MailboxKit implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(10);
@@ -44,20 +44,26 @@ final class MailboxKit implements AutoCloseable {
 
   /** An actor system named {@code name}; {@code config} overrides the mailbox settings. */
   MailboxKit(String name, String config) {
-    testKit = ActorTestKit.create(name, PersistenceTestKitPlugin.getInstance().config()
-        .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.parseString(config))
-        .withFallback(ConfigFactory.parseString("""
+    testKit =
+        ActorTestKit.create(
+            name,
+            PersistenceTestKitPlugin.getInstance()
+                .config()
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(ConfigFactory.parseString(config))
+                .withFallback(
+                    ConfigFactory.parseString(
+                        """
             pekko.remote.artery.canonical.port = 0
             peyvand.mailbox.tick-interval = 1h
             peyvand.mailbox.redelivery-after = 1h
             """))
-        .withFallback(ConfigFactory.load()));
-    Cluster.get(testKit.system()).manager().tell(Join.create(
-        Cluster.get(testKit.system()).selfMember().address()));
+                .withFallback(ConfigFactory.load()));
+    Cluster.get(testKit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
     settings = MailboxSettings.fromConfig(testKit.system().settings().config());
-    UserMailbox.init(testKit.system(), settings, registry,
-        new MailboxSnapshots(settings.limits()));
+    UserMailbox.init(testKit.system(), settings, registry, new MailboxSnapshots(settings.limits()));
     journal = PersistenceTestKit.create(testKit.system());
     bale = TestSessions.register(testKit, "bale", 1, WAIT);
     eitaa = TestSessions.register(testKit, "eitaa", 1, WAIT);
@@ -65,22 +71,29 @@ final class MailboxKit implements AutoCloseable {
 
   /** {@code owner}'s mailbox as an actor of its own. */
   ActorRef<UserMailbox.Command> spawn(Address owner) {
-    return testKit.spawn(UserMailbox.create(owner, settings, registry,
-        new MailboxSnapshots(settings.limits()), Clock.systemUTC()));
+    return testKit.spawn(
+        UserMailbox.create(
+            owner, settings, registry, new MailboxSnapshots(settings.limits()), Clock.systemUTC()));
   }
 
   /** A text message with a fresh id. */
   Message text(Address from, Address to) {
-    return new Message("m-" + ids.incrementAndGet(), from, to, System.currentTimeMillis(), "",
+    return new Message(
+        "m-" + ids.incrementAndGet(),
+        from,
+        to,
+        System.currentTimeMillis(),
+        "",
         new Content.Text("salam"));
   }
 
   /** Stores {@code message} (statuses by recipient or not); fails unless accepted. */
-  UserMailbox.Accepted accept(ActorRef<UserMailbox.Command> mailbox, Message message,
-      boolean statusesByRecipient) {
+  UserMailbox.Accepted accept(
+      ActorRef<UserMailbox.Command> mailbox, Message message, boolean statusesByRecipient) {
     TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
-    mailbox.tell(new UserMailbox.Accept(message, new UserMailbox.RecipientPolicy(true, 0),
-        reply.ref(), statusesByRecipient));
+    mailbox.tell(
+        new UserMailbox.Accept(
+            message, new UserMailbox.RecipientPolicy(true, 0), reply.ref(), statusesByRecipient));
     return assertInstanceOf(UserMailbox.Accepted.class, reply.receiveMessage(WAIT));
   }
 
@@ -93,8 +106,14 @@ final class MailboxKit implements AutoCloseable {
 
   /** The next push of {@code stream} to {@code session}, others ignored. */
   Deliver next(TestProbe<Deliver> session, Deliver.Stream stream) {
-    return session.fishForMessage(WAIT, d -> d.stream().equals(stream)
-        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    return session
+        .fishForMessage(
+            WAIT,
+            d ->
+                d.stream().equals(stream)
+                    ? FishingOutcomes.complete()
+                    : FishingOutcomes.continueAndIgnore())
+        .get(0);
   }
 
   /** The events of {@code mailbox} in the journal. */

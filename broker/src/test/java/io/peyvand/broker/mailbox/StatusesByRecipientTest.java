@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusesByRecipientTest {
-  private final MailboxKit kit = new MailboxKit("StatusesByRecipientTest",
-      "peyvand.mailbox.status-flush-after = 50ms");
+  private final MailboxKit kit =
+      new MailboxKit("StatusesByRecipientTest", "peyvand.mailbox.status-flush-after = 50ms");
   private final TestProbe<Deliver> bale = kit.bale;
   private final TestProbe<Deliver> eitaa = kit.eitaa;
 
@@ -36,8 +36,8 @@ class StatusesByRecipientTest {
     kit.close();
   }
 
-  private UserMailbox.Outcome ackStatuses(ActorRef<UserMailbox.Command> mailbox, String platform,
-      long upTo) {
+  private UserMailbox.Outcome ackStatuses(
+      ActorRef<UserMailbox.Command> mailbox, String platform, long upTo) {
     TestProbe<UserMailbox.Outcome> reply = kit.testKit.createTestProbe();
     mailbox.tell(new UserMailbox.AcknowledgeStatuses(platform, upTo, reply.ref()));
     return reply.receiveMessage(MailboxKit.WAIT);
@@ -72,14 +72,23 @@ class StatusesByRecipientTest {
     kit.ack(mailbox, 2);
     Deliver delivered = kit.next(eitaa, Deliver.Stream.statuses(bob));
     // Pushed only once the acknowledgement that numbered it is stored (within the flush delay).
-    assertTrue(kit.stored(bob).stream().anyMatch(e -> e instanceof UserMailbox.ItemsAcknowledged a
-        && a.upToSequence() == 2), kit.stored(bob).toString());
+    assertTrue(
+        kit.stored(bob).stream()
+            .anyMatch(e -> e instanceof UserMailbox.ItemsAcknowledged a && a.upToSequence() == 2),
+        kit.stored(bob).toString());
     assertEquals(1, delivered.sequence());
     assertFalse(delivered.redelivery());
     StatusNotice notice = (StatusNotice) delivered.item();
     assertEquals(alice, notice.sender());
-    assertEquals(new Status(first.messageId(), bob, Status.Kind.DELIVERED, Status.Failure.NONE,
-        1, notice.status().atMs()), notice.status());
+    assertEquals(
+        new Status(
+            first.messageId(),
+            bob,
+            Status.Kind.DELIVERED,
+            Status.Failure.NONE,
+            1,
+            notice.status().atMs()),
+        notice.status());
     Deliver next = kit.next(eitaa, Deliver.Stream.statuses(bob));
     assertEquals(2, next.sequence());
     assertEquals(second.messageId(), ((StatusNotice) next.item()).status().messageId());
@@ -124,8 +133,8 @@ class StatusesByRecipientTest {
     kit.ack(mailbox, 1);
     assertEquals(1, kit.next(eitaa, Deliver.Stream.statuses(bob)).sequence());
     assertEquals(new UserMailbox.Done(1), ackStatuses(mailbox, "eitaa", 1));
-    assertFalse(kit.stored(bob).stream()
-        .anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged),
+    assertFalse(
+        kit.stored(bob).stream().anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged),
         "taken at once, stored with the next write");
 
     // A crash before the next write: the status comes again, flagged, at the same position.
@@ -140,9 +149,13 @@ class StatusesByRecipientTest {
     assertEquals(new UserMailbox.Done(1), ackStatuses(again, "eitaa", 1));
     again.tell(UserMailbox.Passivate.INSTANCE);
     kit.testKit.createTestProbe().expectTerminated(again, MailboxKit.WAIT);
-    assertTrue(kit.stored(bob).stream()
-        .anyMatch(e -> e instanceof UserMailbox.StatusesAcknowledged a
-            && a.platformId().equals("eitaa") && a.upToSequence() == 1),
+    assertTrue(
+        kit.stored(bob).stream()
+            .anyMatch(
+                e ->
+                    e instanceof UserMailbox.StatusesAcknowledged a
+                        && a.platformId().equals("eitaa")
+                        && a.upToSequence() == 1),
         kit.stored(bob).toString());
 
     // Drained: woken again, it pushes nothing more.
@@ -160,15 +173,15 @@ class StatusesByRecipientTest {
     Address alice = new Address("eitaa", "alice-4");
     Address bob = new Address("bale", "bob-4");
     ActorRef<UserMailbox.Command> mailbox = kit.spawn(bob);
-    UserMailbox.Refused none = assertInstanceOf(UserMailbox.Refused.class,
-        ackStatuses(mailbox, "eitaa", 1));
+    UserMailbox.Refused none =
+        assertInstanceOf(UserMailbox.Refused.class, ackStatuses(mailbox, "eitaa", 1));
     assertEquals(Refusal.UNKNOWN_SEQUENCE, none.reason());
     kit.accept(mailbox, kit.text(alice, bob), true);
     kit.next(bale, Deliver.Stream.mailbox(bob));
     kit.ack(mailbox, 1);
     kit.next(eitaa, Deliver.Stream.statuses(bob));
-    UserMailbox.Refused beyond = assertInstanceOf(UserMailbox.Refused.class,
-        ackStatuses(mailbox, "eitaa", 2));
+    UserMailbox.Refused beyond =
+        assertInstanceOf(UserMailbox.Refused.class, ackStatuses(mailbox, "eitaa", 2));
     assertTrue(beyond.message().contains("the highest sent is 1"), beyond.message());
     // Another platform has no stream here: nothing of eitaa's can be acknowledged by it.
     assertInstanceOf(UserMailbox.Refused.class, ackStatuses(mailbox, "soroush", 1));

@@ -29,8 +29,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,16 +44,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserMailboxTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Config CONFIG = PersistenceTestKitPlugin.getInstance().config()
-      .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      .withFallback(ConfigFactory.parseString("""
+  private static final Config CONFIG =
+      PersistenceTestKitPlugin.getInstance()
+          .config()
+          .withFallback(PersistenceTestKitSnapshotPlugin.config())
+          .withFallback(
+              ConfigFactory.parseString(
+                  """
           pekko.remote.artery.canonical.port = 0
           peyvand.mailbox.redelivery-after = 1s
           peyvand.mailbox.tick-interval = 200ms
           peyvand.mailbox.delivery-window = 3
           peyvand.mailbox.snapshot-every = 5
           """))
-      .withFallback(ConfigFactory.load());
+          .withFallback(ConfigFactory.load());
 
   private final ActorTestKit testKit = ActorTestKit.create("UserMailboxTest", CONFIG);
   private final Set<Address> pendingIndex = ConcurrentHashMap.newKeySet();
@@ -66,22 +70,27 @@ class UserMailboxTest {
 
   @BeforeAll
   void start() {
-    Cluster.get(testKit.system()).manager().tell(Join.create(
-        Cluster.get(testKit.system()).selfMember().address()));
+    Cluster.get(testKit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
     MailboxSettings settings = MailboxSettings.fromConfig(testKit.system().settings().config());
-    UserMailbox.init(testKit.system(), settings, new PendingRegistry() {
-      @Override
-      public CompletionStage<Void> register(Address mailbox) {
-        pendingIndex.add(mailbox);
-        return CompletableFuture.completedFuture(null);
-      }
+    UserMailbox.init(
+        testKit.system(),
+        settings,
+        new PendingRegistry() {
+          @Override
+          public CompletionStage<Void> register(Address mailbox) {
+            pendingIndex.add(mailbox);
+            return CompletableFuture.completedFuture(null);
+          }
 
-      @Override
-      public CompletionStage<Void> unregister(Address mailbox) {
-        pendingIndex.remove(mailbox);
-        return CompletableFuture.completedFuture(null);
-      }
-    }, new MailboxSnapshots(settings.limits()));
+          @Override
+          public CompletionStage<Void> unregister(Address mailbox) {
+            pendingIndex.remove(mailbox);
+            return CompletableFuture.completedFuture(null);
+          }
+        },
+        new MailboxSnapshots(settings.limits()));
   }
 
   /** Each test gets two platforms of its own, so redeliveries of one never reach another. */
@@ -109,19 +118,26 @@ class UserMailboxTest {
   }
 
   private EntityRef<UserMailbox.Command> mailbox(Address address) {
-    return ClusterSharding.get(testKit.system()).entityRefFor(UserMailbox.ENTITY_KEY,
-        address.toString());
+    return ClusterSharding.get(testKit.system())
+        .entityRefFor(UserMailbox.ENTITY_KEY, address.toString());
   }
 
   private UserMailbox.AcceptReply accept(Message message, boolean defaultOptedIn) {
     TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
-    mailbox(message.recipient()).tell(new UserMailbox.Accept(message,
-        new UserMailbox.RecipientPolicy(defaultOptedIn, 0), reply.ref()));
+    mailbox(message.recipient())
+        .tell(
+            new UserMailbox.Accept(
+                message, new UserMailbox.RecipientPolicy(defaultOptedIn, 0), reply.ref()));
     return reply.receiveMessage(WAIT);
   }
 
   private Message text(Address from, Address to, String body) {
-    return new Message("m-" + ids.incrementAndGet(), from, to, System.currentTimeMillis(), "",
+    return new Message(
+        "m-" + ids.incrementAndGet(),
+        from,
+        to,
+        System.currentTimeMillis(),
+        "",
         new Content.Text(body));
   }
 
@@ -183,7 +199,8 @@ class UserMailboxTest {
     Message message = text(alice, bob, "once");
     long sequence = ((UserMailbox.Accepted) accept(message, true)).sequence();
     assertEquals(sequence, bale.receiveMessage(WAIT).sequence());
-    UserMailbox.Accepted again = assertInstanceOf(UserMailbox.Accepted.class, accept(message, true));
+    UserMailbox.Accepted again =
+        assertInstanceOf(UserMailbox.Accepted.class, accept(message, true));
     assertTrue(again.duplicate());
     assertEquals(sequence, again.sequence());
     ack(bob, baleId, sequence);
@@ -256,9 +273,15 @@ class UserMailboxTest {
     accept(message, true);
     Deliver delivered = bale.receiveMessage(WAIT);
     ack(bob, baleId, delivered.sequence());
-    Deliver status = eitaa.fishForMessage(WAIT, d -> d.stream().address().equals(alice)
-        ? FishingOutcomes.complete()
-        : FishingOutcomes.continueAndIgnore()).get(0);
+    Deliver status =
+        eitaa
+            .fishForMessage(
+                WAIT,
+                d ->
+                    d.stream().address().equals(alice)
+                        ? FishingOutcomes.complete()
+                        : FishingOutcomes.continueAndIgnore())
+            .get(0);
     Status s = ((MailboxItem.StatusUpdate) status.item()).status();
     assertEquals(message.messageId(), s.messageId());
     assertEquals(Status.Kind.DELIVERED, s.kind());
@@ -271,8 +294,8 @@ class UserMailboxTest {
   void consentDefaultsToThePlatformAndBlockingRefusesWithTheSameAnswer() {
     Address alice = new Address(eitaaId, "alice-6");
     Address bob = new Address(baleId, "bob-6");
-    UserMailbox.Refused notOptedIn = assertInstanceOf(UserMailbox.Refused.class,
-        accept(text(alice, bob, "hi"), false));
+    UserMailbox.Refused notOptedIn =
+        assertInstanceOf(UserMailbox.Refused.class, accept(text(alice, bob, "hi"), false));
     assertEquals(Refusal.RECIPIENT_NOT_ACCEPTING, notOptedIn.reason());
 
     TestProbe<UserMailbox.ConsentView> view = testKit.createTestProbe();
@@ -284,13 +307,13 @@ class UserMailboxTest {
     assertEquals(1, view.receiveMessage(WAIT).blockedSenders());
     mailbox(bob).tell(new UserMailbox.SetConsent(false, false, view.ref()));
     view.receiveMessage(WAIT);
-    mailbox(bob).tell(new UserMailbox.SetBlocked(new Address(eitaaId, "eve"), true, false,
-        view.ref()));
+    mailbox(bob)
+        .tell(new UserMailbox.SetBlocked(new Address(eitaaId, "eve"), true, false, view.ref()));
     assertEquals(2, view.receiveMessage(WAIT).blockedSenders(), "opting out is not blocking");
     mailbox(bob).tell(new UserMailbox.SetConsent(true, false, view.ref()));
     view.receiveMessage(WAIT);
-    UserMailbox.Refused blocked = assertInstanceOf(UserMailbox.Refused.class,
-        accept(text(alice, bob, "hi again"), true));
+    UserMailbox.Refused blocked =
+        assertInstanceOf(UserMailbox.Refused.class, accept(text(alice, bob, "hi again"), true));
     assertEquals(notOptedIn.reason(), blocked.reason());
     assertEquals(notOptedIn.message(), blocked.message(), "a refusal reveals nothing more");
     ack(bob, baleId, bale.receiveMessage(WAIT).sequence());
@@ -302,11 +325,11 @@ class UserMailboxTest {
     Address bob = new Address(baleId, "bob-7");
     accept(text(alice, bob, "x"), true);
     long sequence = bale.receiveMessage(WAIT).sequence();
-    UserMailbox.Refused other = assertInstanceOf(UserMailbox.Refused.class,
-        ack(bob, eitaaId, sequence));
+    UserMailbox.Refused other =
+        assertInstanceOf(UserMailbox.Refused.class, ack(bob, eitaaId, sequence));
     assertEquals(Refusal.NOT_PERMITTED, other.reason());
-    UserMailbox.Refused beyond = assertInstanceOf(UserMailbox.Refused.class,
-        ack(bob, baleId, sequence + 10));
+    UserMailbox.Refused beyond =
+        assertInstanceOf(UserMailbox.Refused.class, ack(bob, baleId, sequence + 10));
     assertEquals(Refusal.UNKNOWN_SEQUENCE, beyond.reason());
     assertInstanceOf(UserMailbox.Done.class, ack(bob, baleId, sequence));
   }
@@ -338,26 +361,39 @@ class UserMailboxTest {
   void messagesUndeliveredPastTheRetentionPeriodFailAndTheSenderIsTold() {
     Address alice = new Address(eitaaId, "alice-10");
     Address offline = new Address("offline" + platforms.get(), "carol");
-    MailboxSettings settings = MailboxSettings.fromConfig(ConfigFactory.parseString(
-        "peyvand.mailbox.retention = 1s").withFallback(CONFIG));
-    var carol = testKit.spawn(UserMailbox.create(offline, settings, new PendingRegistry() {
-      @Override
-      public CompletionStage<Void> register(Address mailbox) {
-        return CompletableFuture.completedFuture(null);
-      }
+    MailboxSettings settings =
+        MailboxSettings.fromConfig(
+            ConfigFactory.parseString("peyvand.mailbox.retention = 1s").withFallback(CONFIG));
+    var carol =
+        testKit.spawn(
+            UserMailbox.create(
+                offline,
+                settings,
+                new PendingRegistry() {
+                  @Override
+                  public CompletionStage<Void> register(Address mailbox) {
+                    return CompletableFuture.completedFuture(null);
+                  }
 
-      @Override
-      public CompletionStage<Void> unregister(Address mailbox) {
-        return CompletableFuture.completedFuture(null);
-      }
-    }, new MailboxSnapshots(settings.limits()), java.time.Clock.systemUTC()));
+                  @Override
+                  public CompletionStage<Void> unregister(Address mailbox) {
+                    return CompletableFuture.completedFuture(null);
+                  }
+                },
+                new MailboxSnapshots(settings.limits()),
+                java.time.Clock.systemUTC()));
     Message message = text(alice, offline, "nobody home");
     TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
-    carol.tell(new UserMailbox.Accept(message, new UserMailbox.RecipientPolicy(true, 0),
-        reply.ref()));
+    carol.tell(
+        new UserMailbox.Accept(message, new UserMailbox.RecipientPolicy(true, 0), reply.ref()));
     assertInstanceOf(UserMailbox.Accepted.class, reply.receiveMessage(WAIT));
-    testKit.system().scheduler().scheduleOnce(Duration.ofMillis(1500),
-        () -> carol.tell(UserMailbox.WakeUp.INSTANCE), testKit.system().executionContext());
+    testKit
+        .system()
+        .scheduler()
+        .scheduleOnce(
+            Duration.ofMillis(1500),
+            () -> carol.tell(UserMailbox.WakeUp.INSTANCE),
+            testKit.system().executionContext());
     Deliver failed = eitaa.receiveMessage(Duration.ofSeconds(15));
     Status s = ((MailboxItem.StatusUpdate) failed.item()).status();
     assertEquals(Status.Kind.FAILED, s.kind());
@@ -383,9 +419,14 @@ class UserMailboxTest {
     mailbox(bob).tell(UserMailbox.Passivate.INSTANCE);
     bale.expectNoMessage(Duration.ofMillis(300));
     mailbox(bob).tell(UserMailbox.WakeUp.INSTANCE);
-    Deliver after = bale.fishForMessage(WAIT, d -> d.stream().address().equals(bob) && d.sequence() == 3
-        ? FishingOutcomes.complete()
-        : FishingOutcomes.continueAndIgnore()).get(0);
+    Deliver after =
+        bale.fishForMessage(
+                WAIT,
+                d ->
+                    d.stream().address().equals(bob) && d.sequence() == 3
+                        ? FishingOutcomes.complete()
+                        : FishingOutcomes.continueAndIgnore())
+            .get(0);
     assertTrue(after.redelivery());
     TestProbe<UserMailbox.View> view = testKit.createTestProbe();
     mailbox(bob).tell(new UserMailbox.GetView(view.ref()));
@@ -410,12 +451,14 @@ class UserMailboxTest {
     assertEquals(1, bale.receiveMessage(WAIT).sequence());
     assertInstanceOf(UserMailbox.Done.class, ack(bob, baleId, 1));
 
-    PersistenceTestKit.create(testKit.system()).failNextPersisted(
-        UserMailbox.ENTITY_KEY.name() + "|" + bob);
+    PersistenceTestKit.create(testKit.system())
+        .failNextPersisted(UserMailbox.ENTITY_KEY.name() + "|" + bob);
     Message failed = text(alice, bob, "its write fails");
     TestProbe<UserMailbox.AcceptReply> noAnswer = testKit.createTestProbe();
-    mailbox(bob).tell(new UserMailbox.Accept(failed, new UserMailbox.RecipientPolicy(true, 0),
-        noAnswer.ref()));
+    mailbox(bob)
+        .tell(
+            new UserMailbox.Accept(
+                failed, new UserMailbox.RecipientPolicy(true, 0), noAnswer.ref()));
     noAnswer.expectNoMessage(Duration.ofMillis(500)); // the sender's ask times out: retryable
 
     Message next = text(alice, bob, "after the restart");
@@ -424,7 +467,8 @@ class UserMailboxTest {
     assertEquals(2, accepted.sequence());
     Deliver pushed = bale.receiveMessage(WAIT);
     assertEquals(2, pushed.sequence());
-    assertEquals(next.messageId(),
+    assertEquals(
+        next.messageId(),
         ((MailboxItem.Incoming) pushed.item()).message().messageId(),
         "the item pushed at sequence 2 is the stored one, not the one whose write failed");
 

@@ -72,11 +72,14 @@ class JvmMetricsTest {
     double afterGc = s.get("jvm_heap_after_gc_bytes");
     assertTrue(afterGc >= 16 * 1024 * 1024, "what survives the collection counts: " + s);
     assertTrue(afterGc <= s.get("jvm_heap_committed_bytes"), s.toString());
-    double pools = s.entrySet().stream()
-        .filter(e -> e.getKey().startsWith("jvm_memory_pool_after_gc_bytes{"))
-        .mapToDouble(Map.Entry::getValue).sum();
+    double pools =
+        s.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("jvm_memory_pool_after_gc_bytes{"))
+            .mapToDouble(Map.Entry::getValue)
+            .sum();
     assertEquals(afterGc, pools, 0.5, "the collection reported every heap pool: " + s);
-    assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_pool_used_bytes{")),
+    assertTrue(
+        s.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_pool_used_bytes{")),
         s.toString());
   }
 
@@ -84,11 +87,14 @@ class JvmMetricsTest {
   void collectionsAreCountedPerCollector() {
     System.gc();
     Map<String, Double> s = scrape();
-    double collections = s.entrySet().stream()
-        .filter(e -> e.getKey().startsWith("jvm_gc_collections_total{"))
-        .mapToDouble(Map.Entry::getValue).sum();
+    double collections =
+        s.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("jvm_gc_collections_total{"))
+            .mapToDouble(Map.Entry::getValue)
+            .sum();
     assertTrue(collections >= 1, "System.gc() was counted: " + s);
-    assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_total{")),
+    assertTrue(
+        s.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_total{")),
         s.toString());
   }
 }

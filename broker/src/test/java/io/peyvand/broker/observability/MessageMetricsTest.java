@@ -39,28 +39,35 @@ class MessageMetricsTest {
     metrics.persisted(MessageMetrics.Entity.MAILBOX, System.nanoTime());
 
     String text = rendered(metrics);
-    assertTrue(text.contains(
-        "peyvand_messages_accepted_total{kind=\"direct\",platform=\"eitaa\"} 2.0\n"), text);
-    assertTrue(text.contains(
-        "peyvand_messages_duplicate_total{kind=\"group\",platform=\"eitaa\"} 1.0\n"), text);
-    assertTrue(text.contains(
-        "peyvand_items_delivered_total{kind=\"direct\",platform=\"bale\"} 1.0\n"), text);
-    assertTrue(text.contains(
-        "peyvand_items_redelivered_total{kind=\"group\",platform=\"bale\"} 1.0\n"), text);
-    assertTrue(text.contains(
-        "peyvand_items_acknowledged_total{kind=\"direct\",platform=\"bale\"} 3.0\n"), text);
-    assertTrue(text.contains(
-        "peyvand_items_acknowledged_total{kind=\"status\",platform=\"bale\"} 0.0\n"), text);
-    // statuses are never submitted: no such series for accepted
-    assertFalse(text.contains(
-        "peyvand_messages_accepted_total{kind=\"status\",platform=\"eitaa\"}"), text);
-    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"grpc\"} 1.0\n"), text);
-    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"websocket\"} 1.0\n"),
+    assertTrue(
+        text.contains("peyvand_messages_accepted_total{kind=\"direct\",platform=\"eitaa\"} 2.0\n"),
         text);
+    assertTrue(
+        text.contains("peyvand_messages_duplicate_total{kind=\"group\",platform=\"eitaa\"} 1.0\n"),
+        text);
+    assertTrue(
+        text.contains("peyvand_items_delivered_total{kind=\"direct\",platform=\"bale\"} 1.0\n"),
+        text);
+    assertTrue(
+        text.contains("peyvand_items_redelivered_total{kind=\"group\",platform=\"bale\"} 1.0\n"),
+        text);
+    assertTrue(
+        text.contains("peyvand_items_acknowledged_total{kind=\"direct\",platform=\"bale\"} 3.0\n"),
+        text);
+    assertTrue(
+        text.contains("peyvand_items_acknowledged_total{kind=\"status\",platform=\"bale\"} 0.0\n"),
+        text);
+    // statuses are never submitted: no such series for accepted
+    assertFalse(
+        text.contains("peyvand_messages_accepted_total{kind=\"status\",platform=\"eitaa\"}"), text);
+    assertTrue(text.contains("peyvand_sessions{platform=\"bale\",transport=\"grpc\"} 1.0\n"), text);
+    assertTrue(
+        text.contains("peyvand_sessions{platform=\"bale\",transport=\"websocket\"} 1.0\n"), text);
     assertTrue(text.contains("peyvand_persist_seconds_count{entity=\"mailbox\"} 1\n"), text);
     assertTrue(text.contains("peyvand_persist_seconds_count{entity=\"group\"} 0\n"), text);
-    assertTrue(text.contains(
-        "peyvand_submit_seconds_count{kind=\"direct\",result=\"accepted\"} 0\n"), text);
+    assertTrue(
+        text.contains("peyvand_submit_seconds_count{kind=\"direct\",result=\"accepted\"} 0\n"),
+        text);
     for (String name : MessageMetrics.NAMES) {
       assertTrue(text.contains("# TYPE " + name + " "), name);
     }
@@ -76,19 +83,20 @@ class MessageMetricsTest {
     metrics.persisted(MessageMetrics.Entity.GROUP, now - 60_000_000_000L); // 60 s: only +Inf
     metrics.persisted(MessageMetrics.Entity.GROUP, now + 5_000_000_000L); // a step back: 0
     String text = rendered(metrics);
-    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.001\"} 2\n"),
-        text);
-    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.025\"} 2\n"),
-        text);
-    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.05\"} 3\n"),
-        text);
-    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"10.0\"} 3\n"),
-        text);
-    assertTrue(text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"+Inf\"} 4\n"),
-        text);
+    assertTrue(
+        text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.001\"} 2\n"), text);
+    assertTrue(
+        text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.025\"} 2\n"), text);
+    assertTrue(
+        text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.05\"} 3\n"), text);
+    assertTrue(
+        text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"10.0\"} 3\n"), text);
+    assertTrue(
+        text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"+Inf\"} 4\n"), text);
     assertTrue(text.contains("peyvand_persist_seconds_count{entity=\"group\"} 4\n"), text);
-    Matcher sum = Pattern.compile("peyvand_persist_seconds_sum\\{entity=\"group\"} ([0-9.]+)\n")
-        .matcher(text);
+    Matcher sum =
+        Pattern.compile("peyvand_persist_seconds_sum\\{entity=\"group\"} ([0-9.]+)\n")
+            .matcher(text);
     assertTrue(sum.find(), text);
     double seconds = Double.parseDouble(sum.group(1));
     assertTrue(seconds >= 60.03 && seconds < 61, "the sum in seconds: " + seconds);

@@ -49,10 +49,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The message metrics of a node as an SRE scrapes them: real gRPC and WebSocket sessions send,
- * receive, acknowledge, reconnect and get refused on a broker over the real Cassandra, then
- * {@code GET /metrics} over HTTP must show exactly what happened, per platform, kind and error
- * code. Redelivery timers are set far beyond the test, so the only redelivery is the one it
- * provokes (a session replaced before acknowledging).
+ * receive, acknowledge, reconnect and get refused on a broker over the real Cassandra, then {@code
+ * GET /metrics} over HTTP must show exactly what happened, per platform, kind and error code.
+ * Redelivery timers are set far beyond the test, so the only redelivery is the one it provokes (a
+ * session replaced before acknowledging).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
@@ -66,7 +66,12 @@ class MetricsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("MetricsIT", cassandra, TestBroker.FOUR_PLATFORMS + """
+    node =
+        TestBroker.start(
+            "MetricsIT",
+            cassandra,
+            TestBroker.FOUR_PLATFORMS
+                + """
         peyvand.mailbox.redelivery-after = 10m
         peyvand.groups.redelivery-after = 10m
         peyvand.groups.posts-per-second = 0
@@ -88,17 +93,18 @@ class MetricsIT {
     // rubika receives nothing here: its session only shows in the gauge.
     RawWebSocket rubikaWs = RawWebSocket.hello(node.httpPort(), "rubika");
     try {
-      awaitValues(Map.of(
-          "peyvand_sessions{platform=\"eitaa\",transport=\"grpc\"}", 1L,
-          "peyvand_sessions{platform=\"rubika\",transport=\"websocket\"}", 1L,
-          "peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 1L));
+      awaitValues(
+          Map.of(
+              "peyvand_sessions{platform=\"eitaa\",transport=\"grpc\"}", 1L,
+              "peyvand_sessions{platform=\"rubika\",transport=\"websocket\"}", 1L,
+              "peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 1L));
 
       // A WebSocket message that is not a frame: refused, the session goes on.
       rubikaWs.sendText("not a frame");
-      assertEquals(ErrorCode.INVALID_FRAME, rubikaWs.expect(ServerFrame::hasError, WAIT)
-          .getError().getError().getCode());
-      expected.put("peyvand_refusals_total{code=\"INVALID_FRAME\",platform=\"unidentified\"}",
-          1L);
+      assertEquals(
+          ErrorCode.INVALID_FRAME,
+          rubikaWs.expect(ServerFrame::hasError, WAIT).getError().getError().getCode());
+      expected.put("peyvand_refusals_total{code=\"INVALID_FRAME\",platform=\"unidentified\"}", 1L);
 
       // Three messages accepted, one repeated (duplicate), one spoofed sender (refused).
       for (int i = 1; i <= 3; i++) {
@@ -119,14 +125,18 @@ class MetricsIT {
       }
       bale.session.ack(user("bale:bob"), received.get(1).getSequence());
       bale.session.ack(user("bale:bob"), 99);
-      assertEquals(ErrorCode.UNKNOWN_SEQUENCE,
+      assertEquals(
+          ErrorCode.UNKNOWN_SEQUENCE,
           bale.next(ServerFrame::hasError).getError().getError().getCode());
 
       // eitaa is told "delivered" twice and acknowledges both statuses.
       long statusUpTo = 0;
       for (int i = 0; i < 2; i++) {
-        statusUpTo = eitaa.next(f -> f.hasDelivery() && f.getDelivery().hasStatus())
-            .getDelivery().getSequence();
+        statusUpTo =
+            eitaa
+                .next(f -> f.hasDelivery() && f.getDelivery().hasStatus())
+                .getDelivery()
+                .getSequence();
       }
       eitaa.session.ack(user("eitaa:alice"), statusUpTo);
 
@@ -158,8 +168,8 @@ class MetricsIT {
       expected.put("peyvand_items_acknowledged_total{kind=\"status\",platform=\"eitaa\"}", 2L);
       expected.put("peyvand_items_delivered_total{kind=\"direct\",platform=\"eitaa\"}", 0L);
       expected.put("peyvand_items_delivered_total{kind=\"status\",platform=\"bale\"}", 0L);
-      expected.put("peyvand_refusals_total{code=\"SENDER_NOT_ON_PLATFORM\",platform=\"eitaa\"}",
-          1L);
+      expected.put(
+          "peyvand_refusals_total{code=\"SENDER_NOT_ON_PLATFORM\",platform=\"eitaa\"}", 1L);
       expected.put("peyvand_refusals_total{code=\"UNKNOWN_SEQUENCE\",platform=\"bale\"}", 1L);
       expected.put("peyvand_submit_seconds_count{kind=\"direct\",result=\"accepted\"}", 3L);
       expected.put("peyvand_submit_seconds_count{kind=\"direct\",result=\"duplicate\"}", 1L);
@@ -172,17 +182,20 @@ class MetricsIT {
       groupPhase(expected, eitaa, bale);
 
       String body = awaitValues(expected);
-      assertTrue(value(body, "peyvand_persist_seconds_sum{entity=\"mailbox\"}").orElseThrow()
-          > 0, body);
-      assertEquals(6.0, value(body,
-          "peyvand_persist_seconds_bucket{entity=\"mailbox\",le=\"+Inf\"}").orElseThrow());
+      assertTrue(
+          value(body, "peyvand_persist_seconds_sum{entity=\"mailbox\"}").orElseThrow() > 0, body);
+      assertEquals(
+          6.0,
+          value(body, "peyvand_persist_seconds_bucket{entity=\"mailbox\",le=\"+Inf\"}")
+              .orElseThrow());
       // The journal's Cassandra requests: at least the mailboxes' and groups' events went
       // through them (platform registrations too), none failed.
-      double persisted = value(body, "peyvand_persist_seconds_count{entity=\"mailbox\"}")
-          .orElseThrow() + value(body, "peyvand_persist_seconds_count{entity=\"group\"}")
-          .orElseThrow();
-      assertTrue(value(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow()
-          >= 3, body); // created, member added, post
+      double persisted =
+          value(body, "peyvand_persist_seconds_count{entity=\"mailbox\"}").orElseThrow()
+              + value(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow();
+      assertTrue(
+          value(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow() >= 3,
+          body); // created, member added, post
       assertTrue(value(body, "peyvand_journal_writes_total").orElseThrow() >= persisted, body);
       assertTrue(value(body, "peyvand_journal_write_seconds_count").orElseThrow() >= 1, body);
       assertTrue(value(body, "peyvand_journal_write_seconds_sum").orElseThrow() > 0, body);
@@ -192,35 +205,61 @@ class MetricsIT {
       bale.session.close();
       rubikaWs.close();
     }
-    awaitValues(Map.of(
-        "peyvand_sessions{platform=\"eitaa\",transport=\"grpc\"}", 0L,
-        "peyvand_sessions{platform=\"rubika\",transport=\"websocket\"}", 0L,
-        "peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 0L));
+    awaitValues(
+        Map.of(
+            "peyvand_sessions{platform=\"eitaa\",transport=\"grpc\"}", 0L,
+            "peyvand_sessions{platform=\"rubika\",transport=\"websocket\"}", 0L,
+            "peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 0L));
   }
 
   /**
-   * A group eitaa:fam with eitaa:owner and bale:bob: one post accepted, one refused (not a
-   * member), one group call refused (exists); each platform acknowledges every group item it
-   * receives, and the counters must equal what the platforms saw.
+   * A group eitaa:fam with eitaa:owner and bale:bob: one post accepted, one refused (not a member),
+   * one group call refused (exists); each platform acknowledges every group item it receives, and
+   * the counters must equal what the platforms saw.
    */
-  private void groupPhase(Map<String, Long> expected, Inbox eitaa, Inbox bale)
-      throws Exception {
-    GroupsClient groups = GroupsClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1",
-        port, system).withTls(false), system);
+  private void groupPhase(Map<String, Long> expected, Inbox eitaa, Inbox bale) throws Exception {
+    GroupsClient groups =
+        GroupsClient.create(
+            GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false),
+            system);
     try {
-      GroupAddress fam = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fam")
-          .build();
-      groups.createGroup(CreateGroupRequest.newBuilder().setGroup(fam)
-          .setActor(user("eitaa:owner")).setTitle("Family").setKind(GroupKind.GROUP).build())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      groups.changeMembers(ChangeMembersRequest.newBuilder().setGroup(fam)
-          .setActor(user("eitaa:owner")).addChanges(MemberChange.newBuilder()
-              .setOp(MemberChange.Op.ADD).setUser(user("bale:bob"))).build())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      ExecutionException exists = assertThrows(ExecutionException.class, () ->
-          groups.createGroup(CreateGroupRequest.newBuilder().setGroup(fam)
-              .setActor(user("eitaa:other")).setTitle("Mine").setKind(GroupKind.GROUP).build())
-              .toCompletableFuture().get(30, TimeUnit.SECONDS));
+      GroupAddress fam = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fam").build();
+      groups
+          .createGroup(
+              CreateGroupRequest.newBuilder()
+                  .setGroup(fam)
+                  .setActor(user("eitaa:owner"))
+                  .setTitle("Family")
+                  .setKind(GroupKind.GROUP)
+                  .build())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      groups
+          .changeMembers(
+              ChangeMembersRequest.newBuilder()
+                  .setGroup(fam)
+                  .setActor(user("eitaa:owner"))
+                  .addChanges(
+                      MemberChange.newBuilder()
+                          .setOp(MemberChange.Op.ADD)
+                          .setUser(user("bale:bob")))
+                  .build())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      ExecutionException exists =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  groups
+                      .createGroup(
+                          CreateGroupRequest.newBuilder()
+                              .setGroup(fam)
+                              .setActor(user("eitaa:other"))
+                              .setTitle("Mine")
+                              .setKind(GroupKind.GROUP)
+                              .build())
+                      .toCompletableFuture()
+                      .get(30, TimeUnit.SECONDS));
       assertTrue(exists.getCause().getMessage().contains("GROUP_EXISTS"), exists.toString());
 
       eitaa.session.submit(10, post(fam, "eitaa:owner", "g-1"));
@@ -228,8 +267,7 @@ class MetricsIT {
       bale.session.submit(11, post(fam, "bale:stranger", "g-2"));
       assertEquals(ErrorCode.NOT_PERMITTED, result(bale).getRefused().getCode());
 
-      for (Map.Entry<String, Inbox> platform
-          : Map.of("eitaa", eitaa, "bale", bale).entrySet()) {
+      for (Map.Entry<String, Inbox> platform : Map.of("eitaa", eitaa, "bale", bale).entrySet()) {
         long first = 0;
         long again = 0;
         java.util.Set<Long> sequences = new java.util.HashSet<>();
@@ -242,9 +280,16 @@ class MetricsIT {
             first++;
           }
           sequences.add(d.getSequence());
-          platform.getValue().session.send(ClientFrame.newBuilder().setGroupAcknowledge(
-              GroupAcknowledge.newBuilder().setGroup(fam).setUpToSequence(d.getSequence()))
-              .build());
+          platform
+              .getValue()
+              .session
+              .send(
+                  ClientFrame.newBuilder()
+                      .setGroupAcknowledge(
+                          GroupAcknowledge.newBuilder()
+                              .setGroup(fam)
+                              .setUpToSequence(d.getSequence()))
+                      .build());
         } while (!d.hasPost());
         String labels = "{kind=\"group\",platform=\"" + platform.getKey() + "\"}";
         expected.put("peyvand_items_delivered_total" + labels, first);
@@ -257,17 +302,22 @@ class MetricsIT {
       expected.put("peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"bale\"}", 1L);
       expected.put("peyvand_refusals_total{code=\"GROUP_EXISTS\",platform=\"eitaa\"}", 1L);
       // The bale members' item and the post, at least: the counts above come from the frames.
-      assertTrue(expected.get("peyvand_items_delivered_total{kind=\"group\",platform=\"bale\"}")
-          >= 2, expected.toString());
+      assertTrue(
+          expected.get("peyvand_items_delivered_total{kind=\"group\",platform=\"bale\"}") >= 2,
+          expected.toString());
     } finally {
       groups.close();
     }
   }
 
   private static Envelope post(GroupAddress group, String sender, String id) {
-    return Envelope.newBuilder().setMessageId(id).setSender(user(sender)).setGroup(group)
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(user(sender))
+        .setGroup(group)
         .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam " + id)).build();
+        .setText(Text.newBuilder().setBody("salam " + id))
+        .build();
   }
 
   private static SubmitResult result(Inbox inbox) {
@@ -288,27 +338,30 @@ class MetricsIT {
     }
 
     ServerFrame next(java.util.function.Predicate<ServerFrame> matching) {
-      for (java.util.Iterator<ServerFrame> it = kept.iterator(); it.hasNext();) {
+      for (java.util.Iterator<ServerFrame> it = kept.iterator(); it.hasNext(); ) {
         ServerFrame frame = it.next();
         if (matching.test(frame)) {
           it.remove();
           return frame;
         }
       }
-      ServerFrame frame = session.expect(f -> {
-        if (matching.test(f)) {
-          return true;
-        }
-        kept.add(f);
-        return false;
-      }, WAIT);
+      ServerFrame frame =
+          session.expect(
+              f -> {
+                if (matching.test(f)) {
+                  return true;
+                }
+                kept.add(f);
+                return false;
+              },
+              WAIT);
       return frame;
     }
   }
 
   /**
-   * Scrapes until every series has its expected value (counts settle shortly after the frames
-   * that caused them), then returns the body; fails with the differences after the wait.
+   * Scrapes until every series has its expected value (counts settle shortly after the frames that
+   * caused them), then returns the body; fails with the differences after the wait.
    */
   private String awaitValues(Map<String, Long> expected) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -332,9 +385,11 @@ class MetricsIT {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
     return response.body();
   }

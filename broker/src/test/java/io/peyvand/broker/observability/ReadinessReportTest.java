@@ -15,10 +15,11 @@ class ReadinessReportTest {
     checks.put("cluster", new Readiness.Check(true, "Up"));
     checks.put("cassandra", new Readiness.Check(false, "no answer from \"127.0.0.1:9042\"\n\t"));
     Readiness.Report report = new Readiness.Report(checks);
-    assertEquals("{\"status\":\"not-ready\",\"checks\":{"
-        + "\"cluster\":{\"ok\":true,\"detail\":\"Up\"},"
-        + "\"cassandra\":{\"ok\":false,"
-        + "\"detail\":\"no answer from \\\"127.0.0.1:9042\\\"\\n\\t\"}}}",
+    assertEquals(
+        "{\"status\":\"not-ready\",\"checks\":{"
+            + "\"cluster\":{\"ok\":true,\"detail\":\"Up\"},"
+            + "\"cassandra\":{\"ok\":false,"
+            + "\"detail\":\"no answer from \\\"127.0.0.1:9042\\\"\\n\\t\"}}}",
         report.toJson());
     checks.put("cassandra", new Readiness.Check(true, "answered"));
     assertEquals("ready", new Readiness.Report(checks).toJson().substring(11, 16));

@@ -25,8 +25,8 @@ class SecurityEventsTest {
     assertEquals(2L, events.counts().get("bale NOT_PERMITTED"));
     assertEquals(1L, events.counts().get("eitaa UNKNOWN_SEQUENCE"));
     String text = rendered(events);
-    assertTrue(text.contains(
-        "peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"bale\"} 2"), text);
+    assertTrue(
+        text.contains("peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"bale\"} 2"), text);
   }
 
   @Test

@@ -25,8 +25,7 @@ class CertificateAuthorityTest {
   private static final char[] PASSWORD = "test-password".toCharArray();
   private static final Clock CLOCK = Clock.systemUTC();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CertificateAuthority init() {
     return CertificateAuthority.init(new PkiLayout(dir), PASSWORD, "Test CA", CLOCK);
@@ -39,11 +38,13 @@ class CertificateAuthorityTest {
     List<X509Certificate> anchors = KeyMaterial.trustAnchors(layout.caCertificate(), PASSWORD);
     assertEquals(List.of(ca.certificate()), anchors);
     assertTrue(ca.certificate().getBasicConstraints() >= 0, "a CA certificate");
-    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+    assertEquals(
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(layout.caKeyStore()));
     RevocationList crl = RevocationList.load(layout.crl(), anchors, CLOCK);
     assertEquals(Set.of(), crl.revokedSerials());
-    assertEquals(List.of(CertificateAuthority.Kind.CA),
+    assertEquals(
+        List.of(CertificateAuthority.Kind.CA),
         ca.issued().stream().map(CertificateAuthority.Issued::kind).toList());
   }
 
@@ -91,7 +92,8 @@ class CertificateAuthorityTest {
     ca.issueBroker(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
     KeyStore store = KeyMaterial.keyStore(new PkiLayout(dir).brokerKeyStore(), PASSWORD);
     X509Certificate leaf = (X509Certificate) store.getCertificate(store.aliases().nextElement());
-    assertEquals(List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")),
+    assertEquals(
+        List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")),
         leaf.getSubjectAlternativeNames().stream().toList());
     assertEquals(List.of("1.3.6.1.5.5.7.3.1"), leaf.getExtendedKeyUsage(), "serverAuth only");
     assertThrows(IllegalArgumentException.class, () -> CertificateIdentity.of(leaf));
@@ -101,8 +103,8 @@ class CertificateAuthorityTest {
   void issuingOverAnExistingKeyStoreNeedsForce() {
     CertificateAuthority ca = init();
     CertificateAuthority.Issued first = ca.issuePlatform("bale", false);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> ca.issuePlatform("bale", false));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> ca.issuePlatform("bale", false));
     assertTrue(e.getMessage().contains("--force"), e.getMessage());
     CertificateAuthority.Issued second = ca.issuePlatform("bale", true);
     assertFalse(first.serial().equals(second.serial()));
@@ -125,30 +127,32 @@ class CertificateAuthorityTest {
     assertTrue(revoked.revokedAt().isPresent());
 
     CertificateAuthority reopened = CertificateAuthority.open(new PkiLayout(dir), PASSWORD, CLOCK);
-    RevocationList crl = RevocationList.load(new PkiLayout(dir).crl(),
-        List.of(reopened.certificate()), CLOCK);
+    RevocationList crl =
+        RevocationList.load(new PkiLayout(dir).crl(), List.of(reopened.certificate()), CLOCK);
     assertEquals(Set.of(bale.serial()), crl.revokedSerials());
     assertTrue(crl.isRevoked(reopened.certificate().getSubjectX500Principal(), bale.serial()));
     assertFalse(crl.isRevoked(reopened.certificate().getSubjectX500Principal(), eitaa.serial()));
-    assertTrue(reopened.issued().stream()
-        .anyMatch(i -> i.serial().equals(bale.serial()) && i.revokedAt().isPresent()));
+    assertTrue(
+        reopened.issued().stream()
+            .anyMatch(i -> i.serial().equals(bale.serial()) && i.revokedAt().isPresent()));
   }
 
   @Test
   void revokingAnUnknownSerialOrTheCaItselfIsRefused() {
     CertificateAuthority ca = init();
-    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> ca.revoke(java.math.BigInteger.TEN));
-    assertTrue(unknown.getMessage().contains("no certificate with serial a"),
-        unknown.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> ca.revoke(ca.certificate().getSerialNumber()));
+    IllegalArgumentException unknown =
+        assertThrows(IllegalArgumentException.class, () -> ca.revoke(java.math.BigInteger.TEN));
+    assertTrue(unknown.getMessage().contains("no certificate with serial a"), unknown.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> ca.revoke(ca.certificate().getSerialNumber()));
   }
 
   @Test
   void openingWithoutACaSaysHowToCreateOne() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> CertificateAuthority.open(new PkiLayout(dir), PASSWORD, CLOCK));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> CertificateAuthority.open(new PkiLayout(dir), PASSWORD, CLOCK));
     assertTrue(e.getMessage().contains("./peyvand pki init"), e.getMessage());
   }
 }

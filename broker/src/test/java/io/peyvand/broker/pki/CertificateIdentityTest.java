@@ -31,22 +31,34 @@ class CertificateIdentityTest {
   /** A self-signed certificate with this subject and these SAN URIs, as a CA might misissue. */
   private static X509Certificate certificate(String subject, List<String> uris) throws Exception {
     Instant now = Instant.now();
-    var builder = new JcaX509v3CertificateBuilder(new X500Principal(subject), BigInteger.TEN,
-        Date.from(now), Date.from(now.plus(Duration.ofDays(1))), new X500Principal(subject),
-        KEYS.getPublic());
+    var builder =
+        new JcaX509v3CertificateBuilder(
+            new X500Principal(subject),
+            BigInteger.TEN,
+            Date.from(now),
+            Date.from(now.plus(Duration.ofDays(1))),
+            new X500Principal(subject),
+            KEYS.getPublic());
     if (!uris.isEmpty()) {
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(uris.stream()
-          .map(uri -> new GeneralName(GeneralName.uniformResourceIdentifier, uri))
-          .toArray(GeneralName[]::new)));
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              uris.stream()
+                  .map(uri -> new GeneralName(GeneralName.uniformResourceIdentifier, uri))
+                  .toArray(GeneralName[]::new)));
     }
-    return new JcaX509CertificateConverter().getCertificate(builder.build(
-        new JcaContentSignerBuilder("SHA256withECDSA").build(KEYS.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(KEYS.getPrivate())));
   }
 
   @Test
   void aPlatformUriNamesThePlatform() throws Exception {
-    CertificateIdentity identity = CertificateIdentity.of(certificate("CN=bale, OU=platform",
-        List.of("https://example.org", "peyvand:platform:bale")));
+    CertificateIdentity identity =
+        CertificateIdentity.of(
+            certificate(
+                "CN=bale, OU=platform", List.of("https://example.org", "peyvand:platform:bale")));
     assertEquals(CertificateIdentity.Kind.PLATFORM, identity.kind());
     assertEquals("bale", identity.name());
     assertEquals(BigInteger.TEN, identity.serial());
@@ -55,39 +67,51 @@ class CertificateIdentityTest {
 
   @Test
   void anAdministratorUriNamesTheAdministrator() throws Exception {
-    CertificateIdentity identity = CertificateIdentity.of(certificate("CN=ops, OU=admin",
-        List.of("peyvand:admin:ops")));
+    CertificateIdentity identity =
+        CertificateIdentity.of(certificate("CN=ops, OU=admin", List.of("peyvand:admin:ops")));
     assertEquals(CertificateIdentity.Kind.ADMIN, identity.kind());
   }
 
   @Test
   void aCertificateWithoutAPeyvandUriNamesNobody() throws Exception {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CertificateIdentity.of(certificate("CN=bale, OU=platform", List.of())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CertificateIdentity.of(certificate("CN=bale, OU=platform", List.of())));
     assertTrue(e.getMessage().contains("names no Peyvand identity"), e.getMessage());
   }
 
   @Test
   void twoIdentitiesAreAmbiguousAndRefused() throws Exception {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CertificateIdentity.of(certificate("OU=platform",
-            List.of("peyvand:platform:bale", "peyvand:platform:eitaa"))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CertificateIdentity.of(
+                    certificate(
+                        "OU=platform",
+                        List.of("peyvand:platform:bale", "peyvand:platform:eitaa"))));
     assertTrue(e.getMessage().contains("several"), e.getMessage());
   }
 
   @Test
   void aSubjectContradictingTheUriIsRefused() throws Exception {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CertificateIdentity.of(certificate("CN=eitaa, OU=platform",
-            List.of("peyvand:platform:bale"))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CertificateIdentity.of(
+                    certificate("CN=eitaa, OU=platform", List.of("peyvand:platform:bale"))));
     assertTrue(e.getMessage().contains("contradicts"), e.getMessage());
   }
 
   @Test
   void anUnknownKindOrAnInvalidNameIsRefused() throws Exception {
-    assertThrows(IllegalArgumentException.class, () -> CertificateIdentity.of(
-        certificate("OU=x", List.of("peyvand:operator:bale"))));
-    assertThrows(IllegalArgumentException.class, () -> CertificateIdentity.of(
-        certificate("OU=x", List.of("peyvand:platform:Bale!"))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CertificateIdentity.of(certificate("OU=x", List.of("peyvand:operator:bale"))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CertificateIdentity.of(certificate("OU=x", List.of("peyvand:platform:Bale!"))));
   }
 }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What ./peyvand dev creates on first start, and that it keeps what exists. */
 class DevPkiTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private PkiSettings settings() {
     return new PkiSettings(dir, "peyvand-dev", true);
@@ -21,13 +20,18 @@ class DevPkiTest {
 
   @Test
   void theFirstStartCreatesTheCaTheBrokerEachPlatformAndTheAdministrator() {
-    List<String> written = DevPki.ensure(settings(), List.of("eitaa", "bale"),
-        Clock.systemUTC());
+    List<String> written = DevPki.ensure(settings(), List.of("eitaa", "bale"), Clock.systemUTC());
     assertEquals(5, written.size(), String.join("\n", written));
     PkiLayout layout = settings().layout();
-    for (Path file : List.of(layout.caKeyStore(), layout.caCertificate(), layout.crl(),
-        layout.brokerKeyStore(), layout.platformKeyStore("eitaa"), layout.platformKeyStore("bale"),
-        layout.adminKeyStore(DevPki.ADMIN))) {
+    for (Path file :
+        List.of(
+            layout.caKeyStore(),
+            layout.caCertificate(),
+            layout.crl(),
+            layout.brokerKeyStore(),
+            layout.platformKeyStore("eitaa"),
+            layout.platformKeyStore("bale"),
+            layout.adminKeyStore(DevPki.ADMIN))) {
       assertTrue(Files.isRegularFile(file), file + " exists");
     }
   }
@@ -37,15 +41,15 @@ class DevPkiTest {
     DevPki.ensure(settings(), List.of("eitaa", "bale"), Clock.systemUTC());
     PkiLayout layout = settings().layout();
     byte[] eitaa = Files.readAllBytes(layout.platformKeyStore("eitaa"));
-    assertEquals(List.of(), DevPki.ensure(settings(), List.of("eitaa", "bale"),
-        Clock.systemUTC()));
+    assertEquals(List.of(), DevPki.ensure(settings(), List.of("eitaa", "bale"), Clock.systemUTC()));
 
     Files.delete(layout.platformKeyStore("bale"));
-    List<String> written = DevPki.ensure(settings(), List.of("eitaa", "bale", "rubika"),
-        Clock.systemUTC());
+    List<String> written =
+        DevPki.ensure(settings(), List.of("eitaa", "bale", "rubika"), Clock.systemUTC());
     assertEquals(2, written.size(), String.join("\n", written));
     assertTrue(written.get(0).contains("platform bale"), written.get(0));
     assertTrue(written.get(1).contains("platform rubika"), written.get(1));
-    assertTrue(java.util.Arrays.equals(eitaa, Files.readAllBytes(layout.platformKeyStore("eitaa"))));
+    assertTrue(
+        java.util.Arrays.equals(eitaa, Files.readAllBytes(layout.platformKeyStore("eitaa"))));
   }
 }

@@ -13,8 +13,7 @@ import picocli.CommandLine;
 
 /** ./peyvand pki: each subcommand prints what it wrote; refusals are one line and status 1. */
 class PkiCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(int status, String out, String err) {}
 
@@ -27,8 +26,11 @@ class PkiCommandTest {
     all[2] = "--password";
     all[3] = "pw";
     System.arraycopy(args, 0, all, 4, args.length);
-    int status = new CommandLine(new PkiCommand()).setOut(new PrintWriter(out))
-        .setErr(new PrintWriter(err)).execute(all);
+    int status =
+        new CommandLine(new PkiCommand())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(all);
     return new Run(status, out.toString(), err.toString());
   }
 
@@ -42,21 +44,31 @@ class PkiCommandTest {
 
     Run bale = pki("issue-platform", "bale");
     assertEquals(0, bale.status(), bale.err());
-    assertTrue(bale.out().startsWith("wrote " + dir.resolve("platforms/bale.p12")
-        + ": platform bale, serial "), bale.out());
+    assertTrue(
+        bale.out()
+            .startsWith("wrote " + dir.resolve("platforms/bale.p12") + ": platform bale, serial "),
+        bale.out());
     String serial = bale.out().replaceAll("(?s).*serial ([0-9a-f]+),.*", "$1");
     assertEquals(0, pki("issue-admin", "ops").status());
 
     Run list = pki("list");
-    assertTrue(list.out().lines().anyMatch(line -> line.startsWith(serial)
-        && line.contains("platform") && line.contains("valid")), list.out());
+    assertTrue(
+        list.out()
+            .lines()
+            .anyMatch(
+                line ->
+                    line.startsWith(serial) && line.contains("platform") && line.contains("valid")),
+        list.out());
 
     Run revoke = pki("revoke", serial);
     assertEquals(0, revoke.status(), revoke.err());
-    assertTrue(revoke.out().startsWith("revoked platform bale (serial " + serial + ")"),
-        revoke.out());
-    assertTrue(pki("list").out().lines().anyMatch(line -> line.startsWith(serial)
-        && line.contains("revoked")));
+    assertTrue(
+        revoke.out().startsWith("revoked platform bale (serial " + serial + ")"), revoke.out());
+    assertTrue(
+        pki("list")
+            .out()
+            .lines()
+            .anyMatch(line -> line.startsWith(serial) && line.contains("revoked")));
   }
 
   @Test

@@ -27,38 +27,50 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The catalog's cache when a Platform entity stops answering (its node unreachable): the copy held
  * is served, at once after the first failed read, instead of failing every submission for the ask
- * timeout; a platform never read still fails; a change is seen once the entity answers again.
- * The entity is a stand-in that answers {@code Get} from {@link #registered} while
- * {@link #answering}.
+ * timeout; a platform never read still fails; a change is seen once the entity answers again. The
+ * entity is a stand-in that answers {@code Get} from {@link #registered} while {@link #answering}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlatformCatalogTest {
   private static final Duration TTL = Duration.ofMillis(200);
   private static final Duration ASK = Duration.ofMillis(700);
 
-  private final ActorTestKit testKit = ActorTestKit.create("PlatformCatalogTest",
-      ConfigFactory.parseString("""
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "PlatformCatalogTest",
+          ConfigFactory.parseString(
+                  """
           pekko.actor.provider = cluster
           pekko.remote.artery.canonical.port = 0
-          """).withFallback(ConfigFactory.load()));
+          """)
+              .withFallback(ConfigFactory.load()));
   private final AtomicReference<Boolean> answering = new AtomicReference<>(true);
   private final AtomicReference<Platform.Info> registered = new AtomicReference<>();
   private final AtomicInteger reads = new AtomicInteger();
 
   @BeforeAll
   void start() {
-    Cluster.get(testKit.system()).manager().tell(Join.create(
-        Cluster.get(testKit.system()).selfMember().address()));
-    ClusterSharding.get(testKit.system()).init(Entity.of(Platform.ENTITY_KEY, context ->
-        Behaviors.receive(Platform.Command.class)
-            .onMessage(Platform.Get.class, get -> {
-              reads.incrementAndGet();
-              if (answering.get()) {
-                get.replyTo().tell(new Platform.Lookup(Optional.ofNullable(registered.get())));
-              }
-              return Behaviors.same();
-            })
-            .build()));
+    Cluster.get(testKit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
+    ClusterSharding.get(testKit.system())
+        .init(
+            Entity.of(
+                Platform.ENTITY_KEY,
+                context ->
+                    Behaviors.receive(Platform.Command.class)
+                        .onMessage(
+                            Platform.Get.class,
+                            get -> {
+                              reads.incrementAndGet();
+                              if (answering.get()) {
+                                get.replyTo()
+                                    .tell(
+                                        new Platform.Lookup(Optional.ofNullable(registered.get())));
+                              }
+                              return Behaviors.same();
+                            })
+                        .build()));
   }
 
   @AfterAll
@@ -67,8 +79,8 @@ class PlatformCatalogTest {
   }
 
   private static Platform.Info info(String displayName) {
-    return new Platform.Info("bale", displayName, Instant.parse("2026-12-04T10:00:00Z"),
-        Capabilities.ALL, true);
+    return new Platform.Info(
+        "bale", displayName, Instant.parse("2026-12-04T10:00:00Z"), Capabilities.ALL, true);
   }
 
   private static Optional<Platform.Info> await(PlatformCatalog catalog, String platform)
@@ -116,9 +128,10 @@ class PlatformCatalogTest {
     PlatformCatalog catalog = new PlatformCatalog(testKit.system(), TTL, ASK);
     answering.set(false);
     try {
-      ExecutionException failed = assertThrows(ExecutionException.class,
-          () -> await(catalog, "bale"));
-      assertTrue(failed.getCause() instanceof java.util.concurrent.TimeoutException,
+      ExecutionException failed =
+          assertThrows(ExecutionException.class, () -> await(catalog, "bale"));
+      assertTrue(
+          failed.getCause() instanceof java.util.concurrent.TimeoutException,
           failed.getCause().toString());
     } finally {
       answering.set(true);

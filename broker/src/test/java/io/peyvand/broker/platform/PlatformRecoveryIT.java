@@ -29,7 +29,8 @@ class PlatformRecoveryIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
 
   private Config config() {
-    return cassandra.config()
+    return cassandra
+        .config()
         .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
         .withFallback(ConfigFactory.load());
   }
@@ -44,8 +45,8 @@ class PlatformRecoveryIT {
       eitaa.tell(new Platform.Register("Eitaa", probe.ref()));
       registered = probe.receiveMessage(Duration.ofSeconds(30)).info();
       eitaa.tell(new Platform.Register("Eitaa Messenger", probe.ref()));
-      assertEquals("Eitaa Messenger", probe.receiveMessage(Duration.ofSeconds(30)).info()
-          .displayName());
+      assertEquals(
+          "Eitaa Messenger", probe.receiveMessage(Duration.ofSeconds(30)).info().displayName());
     } finally {
       first.shutdownTestKit();
     }
@@ -55,8 +56,11 @@ class PlatformRecoveryIT {
       ActorRef<Platform.Command> eitaa = second.spawn(Platform.create("eitaa", Clock.systemUTC()));
       TestProbe<Platform.Lookup> probe = second.createTestProbe();
       eitaa.tell(new Platform.Get(probe.ref()));
-      assertEquals(Optional.of(new Platform.Info("eitaa", "Eitaa Messenger",
-          registered.registeredAt(), Capabilities.ALL, false)), probe.receiveMessage(Duration.ofSeconds(30)).info());
+      assertEquals(
+          Optional.of(
+              new Platform.Info(
+                  "eitaa", "Eitaa Messenger", registered.registeredAt(), Capabilities.ALL, false)),
+          probe.receiveMessage(Duration.ofSeconds(30)).info());
     } finally {
       second.shutdownTestKit();
     }
@@ -73,9 +77,15 @@ class PlatformRecoveryIT {
     } finally {
       kit.shutdownTestKit();
     }
-    List<Row> rows = cassandra.session().execute("SELECT ser_id, ser_manifest FROM "
-        + cassandra.keyspace() + ".messages WHERE persistence_id = 'Platform|bale'"
-        + " AND partition_nr = 0").all();
+    List<Row> rows =
+        cassandra
+            .session()
+            .execute(
+                "SELECT ser_id, ser_manifest FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'Platform|bale'"
+                    + " AND partition_nr = 0")
+            .all();
     assertEquals(1, rows.size());
     assertEquals(StoredEventSerializer.IDENTIFIER, rows.get(0).getInt("ser_id"));
     assertEquals("platform-registered", rows.get(0).getString("ser_manifest"));

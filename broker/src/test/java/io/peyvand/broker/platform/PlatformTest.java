@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
-import java.util.List;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -26,18 +26,23 @@ import org.junit.jupiter.api.TestInstance;
 class PlatformTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:15:30.123Z");
 
-  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
-      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-      .withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+              .withFallback(ConfigFactory.load()));
   private EventSourcedBehaviorTestKit<Platform.Command, Platform.Event, Platform.State> platform;
 
   @BeforeEach
   void fresh() {
-    platform = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            // Commands carry local reply-to refs and the state is never snapshotted.
-            .withVerifyCommands(false).withVerifyState(false));
+    platform =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                // Commands carry local reply-to refs and the state is never snapshotted.
+                .withVerifyCommands(false)
+                .withVerifyState(false));
   }
 
   @AfterAll
@@ -48,9 +53,13 @@ class PlatformTest {
   @Test
   void registeringANewPlatformPersistsItAndRepliesCreated() {
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        result = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+        result =
+            platform.<Platform.Registration>runCommand(
+                replyTo -> new Platform.Register("Bale", replyTo));
     assertEquals(new Platform.PlatformRegistered("bale", "Bale", NOW), result.event());
-    assertEquals(new Platform.Registration(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false), true, false),
+    assertEquals(
+        new Platform.Registration(
+            new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false), true, false),
         result.reply());
   }
 
@@ -58,7 +67,9 @@ class PlatformTest {
   void registeringAgainUnderTheSameNameChangesNothing() {
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        again = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+        again =
+            platform.<Platform.Registration>runCommand(
+                replyTo -> new Platform.Register("Bale", replyTo));
     assertTrue(again.hasNoEvents());
     assertFalse(again.reply().created());
   }
@@ -67,62 +78,85 @@ class PlatformTest {
   void registeringUnderAnotherNameRenamesAndKeepsTheAdmissionTime() {
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        renamed = platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
+        renamed =
+            platform.<Platform.Registration>runCommand(
+                replyTo -> new Platform.Register("Bale Messenger", replyTo));
     assertEquals(new Platform.PlatformRenamed("Bale Messenger"), renamed.event());
-    assertEquals(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false), renamed.reply().info());
+    assertEquals(
+        new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false),
+        renamed.reply().info());
   }
 
   @Test
   void getAnswersEmptyUntilRegistered() {
-    assertEquals(Optional.empty(),
-        platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
+    assertEquals(
+        Optional.empty(), platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
-    assertEquals(Optional.of(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false)),
+    assertEquals(
+        Optional.of(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false)),
         platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
   }
 
   @Test
   void stateIsRebuiltFromEventsAfterARestart() {
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale Messenger", replyTo));
+    platform.<Platform.Registration>runCommand(
+        replyTo -> new Platform.Register("Bale Messenger", replyTo));
     platform.restart();
-    assertEquals(new Platform.State(Optional.of(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false)), false),
+    assertEquals(
+        new Platform.State(
+            Optional.of(new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false)),
+            false),
         platform.getState());
   }
 
   @Test
   void configuringPersistsCapabilitiesOnceAndOnlyForARegisteredPlatform() {
-    Capabilities textOnly = new Capabilities(4096, false, 0, false, 0, false, false, true, true,
-        List.of());
-    assertEquals(Optional.empty(), platform.<Platform.Lookup>runCommand(
-        replyTo -> new Platform.Configure(textOnly, true, replyTo)).reply().info());
+    Capabilities textOnly =
+        new Capabilities(4096, false, 0, false, 0, false, false, true, true, List.of());
+    assertEquals(
+        Optional.empty(),
+        platform
+            .<Platform.Lookup>runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo))
+            .reply()
+            .info());
     platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup>
-        configured = platform.runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo));
+        configured =
+            platform.runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo));
     assertEquals(new Platform.PlatformConfigured(textOnly, true), configured.event());
-    assertEquals(Optional.of(new Platform.Info("bale", "Bale", NOW, textOnly, true)),
+    assertEquals(
+        Optional.of(new Platform.Info("bale", "Bale", NOW, textOnly, true)),
         configured.reply().info());
-    assertTrue(platform.<Platform.Lookup>runCommand(
-        replyTo -> new Platform.Configure(textOnly, true, replyTo)).hasNoEvents());
+    assertTrue(
+        platform
+            .<Platform.Lookup>runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo))
+            .hasNoEvents());
   }
 
   @Test
   void aPlatformRegisteredButNeverConfiguredIsConfiguredByTheNextAdmission() {
-    Platform.Registration first = platform.<Platform.Registration>runCommand(
-        replyTo -> new Platform.Register("Bale", replyTo)).reply();
+    Platform.Registration first =
+        platform
+            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
+            .reply();
     assertTrue(Platform.needsConfiguration(first));
     // The answer to the first admission was lost before its Configure: the retry finds the
     // platform registered, not created, and must still configure it.
-    Platform.Registration retry = platform.<Platform.Registration>runCommand(
-        replyTo -> new Platform.Register("Bale", replyTo)).reply();
+    Platform.Registration retry =
+        platform
+            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
+            .reply();
     assertFalse(retry.created());
     assertFalse(retry.configured());
     assertTrue(Platform.needsConfiguration(retry));
     platform.<Platform.Lookup>runCommand(
         replyTo -> new Platform.Configure(Capabilities.ALL, true, replyTo));
     platform.restart();
-    Platform.Registration later = platform.<Platform.Registration>runCommand(
-        replyTo -> new Platform.Register("Bale", replyTo)).reply();
+    Platform.Registration later =
+        platform
+            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
+            .reply();
     assertTrue(later.configured());
     assertFalse(Platform.needsConfiguration(later), "a configured platform keeps its settings");
     assertTrue(later.info().defaultOptedIn());
@@ -130,8 +164,11 @@ class PlatformTest {
 
   @Test
   void aBlankDisplayNameIsRefusedBeforeItReachesTheEntity() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Platform.Register(" ", testKit.<Platform.Registration>createTestProbe().ref()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Platform.Register(" ", testKit.<Platform.Registration>createTestProbe().ref()));
     assertTrue(e.getMessage().contains("display name"));
   }
 
@@ -143,7 +180,8 @@ class PlatformTest {
         platform.runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));
     assertEquals(new Platform.PlatformQuotaSet(quota), set.event());
     assertEquals(quota, set.reply().info().orElseThrow().quota());
-    var again = platform.<Platform.Lookup>runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));
+    var again =
+        platform.<Platform.Lookup>runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));
     assertTrue(again.hasNoEvents(), "the same quota again changes nothing");
     platform.<Platform.Lookup>runCommand(
         replyTo -> new Platform.Configure(Capabilities.ALL, true, replyTo));
@@ -155,8 +193,9 @@ class PlatformTest {
 
   @Test
   void anUnregisteredPlatformGetsNoQuota() {
-    var set = platform.<Platform.Lookup>runCommand(
-        replyTo -> new Platform.SetQuota(new Quota(1, 1, 1, 1, 1), replyTo));
+    var set =
+        platform.<Platform.Lookup>runCommand(
+            replyTo -> new Platform.SetQuota(new Quota(1, 1, 1, 1, 1), replyTo));
     assertTrue(set.hasNoEvents());
     assertEquals(Optional.empty(), set.reply().info());
   }

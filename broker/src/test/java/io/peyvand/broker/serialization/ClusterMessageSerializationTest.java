@@ -9,8 +9,8 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
-import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.Refusal;
 import io.peyvand.broker.mailbox.UserMailbox;
@@ -54,9 +54,11 @@ class ClusterMessageSerializationTest {
   private static final Address ALI = new Address("eitaa", "ali");
   private static final Address GROUP = new Address("eitaa", "family");
 
-  private final ActorTestKit testKit = ActorTestKit.create("ClusterMessageSerializationTest",
-      ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0")
-          .withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "ClusterMessageSerializationTest",
+          ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0")
+              .withFallback(ConfigFactory.load()));
 
   @AfterAll
   void stop() {
@@ -64,44 +66,87 @@ class ClusterMessageSerializationTest {
   }
 
   private List<Message> messages() {
-    List<Content> contents = List.of(new Content.Text("salam"),
-        new Content.Edit("m-1", "salam!"), new Content.Delete("m-1"),
-        new Content.Reaction("m-1", "\u2764", true),
-        new Content.Media("https://cdn/x.jpg", "image/jpeg", 1234,
-            ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 255}), "caption"),
-        new Content.Encrypted("signal", ByteString.copyFromUtf8("opaque\u0000bytes")));
+    List<Content> contents =
+        List.of(
+            new Content.Text("salam"),
+            new Content.Edit("m-1", "salam!"),
+            new Content.Delete("m-1"),
+            new Content.Reaction("m-1", "\u2764", true),
+            new Content.Media(
+                "https://cdn/x.jpg",
+                "image/jpeg",
+                1234,
+                ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 255}),
+                "caption"),
+            new Content.Encrypted("signal", ByteString.copyFromUtf8("opaque\u0000bytes")));
     List<Message> out = new ArrayList<>();
     for (int i = 0; i < contents.size(); i++) {
-      out.add(new Message("m-" + i, BOB, ALI, 1_700_000_000_000L + i, i % 2 == 0 ? "" : "m-0",
-          contents.get(i)));
+      out.add(
+          new Message(
+              "m-" + i,
+              BOB,
+              ALI,
+              1_700_000_000_000L + i,
+              i % 2 == 0 ? "" : "m-0",
+              contents.get(i)));
     }
     return out;
   }
 
   private List<Object> examples() {
     ActorRef<Object> ref = testKit.createTestProbe().ref();
-    Status status = new Status("m-1", ALI, Status.Kind.FAILED, Status.Failure.RETENTION_EXPIRED,
-        7, 1_700_000_000_123L);
+    Status status =
+        new Status(
+            "m-1",
+            ALI,
+            Status.Kind.FAILED,
+            Status.Failure.RETENTION_EXPIRED,
+            7,
+            1_700_000_000_123L);
     Message message = messages().get(0);
-    List<Membership.Change> changes = List.of(new Membership.Added(ALI, Membership.Role.ADMIN),
-        new Membership.Removed(BOB), new Membership.RoleChanged(ALI, Membership.Role.MEMBER),
-        new Membership.Muted(ALI, true));
-    Capabilities capabilities = new Capabilities(4096, true, 10_000_000L, true, 3600, true, false,
-        true, false, List.of("signal", "mls"), true);
-    Platform.Info info = new Platform.Info("bale", "Bale", Instant.parse("2026-11-28T08:00:00Z"),
-        capabilities, true, new Quota(1, 2, 3, 4, 5));
+    List<Membership.Change> changes =
+        List.of(
+            new Membership.Added(ALI, Membership.Role.ADMIN),
+            new Membership.Removed(BOB),
+            new Membership.RoleChanged(ALI, Membership.Role.MEMBER),
+            new Membership.Muted(ALI, true));
+    Capabilities capabilities =
+        new Capabilities(
+            4096,
+            true,
+            10_000_000L,
+            true,
+            3600,
+            true,
+            false,
+            true,
+            false,
+            List.of("signal", "mls"),
+            true);
+    Platform.Info info =
+        new Platform.Info(
+            "bale",
+            "Bale",
+            Instant.parse("2026-11-28T08:00:00Z"),
+            capabilities,
+            true,
+            new Quota(1, 2, 3, 4, 5));
 
     List<Object> all = new ArrayList<>();
     // UserMailbox
     for (Message m : messages()) {
-      all.add(new UserMailbox.Accept(m, new UserMailbox.RecipientPolicy(true, 60),
-          ref.unsafeUpcast()));
+      all.add(
+          new UserMailbox.Accept(m, new UserMailbox.RecipientPolicy(true, 60), ref.unsafeUpcast()));
     }
     all.add(new UserMailbox.RecordStatus(status, ref.unsafeUpcast()));
     all.add(new UserMailbox.Acknowledge("bale", 42, ref.unsafeUpcast()));
     all.add(new UserMailbox.AcknowledgeStatuses("eitaa", 7, ref.unsafeUpcast()));
-    all.add(new UserMailbox.Accept(messages().get(0), new UserMailbox.RecipientPolicy(false, 0),
-        ref.unsafeUpcast(), true));
+    all.add(
+        new UserMailbox.Accept(
+            messages().get(0),
+            new UserMailbox.RecipientPolicy(false, 0),
+            ref.unsafeUpcast(),
+            true));
     all.add(new UserMailbox.MarkRead("bale", 41, ref.unsafeUpcast()));
     all.add(new UserMailbox.SetConsent(true, false, ref.unsafeUpcast()));
     all.add(new UserMailbox.SetBlocked(ALI, true, false, ref.unsafeUpcast()));
@@ -122,17 +167,25 @@ class ClusterMessageSerializationTest {
     all.add(new Group.Post(message, ref.unsafeUpcast()));
     all.add(new Group.Acknowledge("bale", 5, ref.unsafeUpcast()));
     all.add(new Group.Get(ref.unsafeUpcast()));
-    all.add(new Group.CountSubscribers(new BucketCount("bale", 3, 17, 1000),
-        ref.unsafeUpcast()));
+    all.add(new Group.CountSubscribers(new BucketCount("bale", 3, 17, 1000), ref.unsafeUpcast()));
     all.add(new Group.OpenHistory(BOB, 100, ref.unsafeUpcast()));
     all.add(Group.WakeUp.INSTANCE);
-    all.add(new Group.Info(GROUP, Group.Kind.GROUP, "Family", false, ALI,
-        Map.of("bale", 2L, "eitaa", 1L), 14, 1_700_000_000_000L));
+    all.add(
+        new Group.Info(
+            GROUP,
+            Group.Kind.GROUP,
+            "Family",
+            false,
+            ALI,
+            Map.of("bale", 2L, "eitaa", 1L),
+            14,
+            1_700_000_000_000L));
     all.add(new Group.Accepted(5, 1_700_000_000_001L, false));
     all.add(new Group.HistoryAccess(Group.Kind.CHANNEL, true, 33, 40));
     for (Group.Reason reason : Group.Reason.values()) {
-      all.add(new Group.Refused(reason, "why " + reason, reason == Group.Reason.RATE_LIMITED
-          ? 250 : 0));
+      all.add(
+          new Group.Refused(
+              reason, "why " + reason, reason == Group.Reason.RATE_LIMITED ? 250 : 0));
     }
     // ChannelSubscribers
     all.add(new ChannelSubscribers.Subscribe(List.of("u1", "u2"), ref.unsafeUpcast()));
@@ -152,12 +205,21 @@ class ClusterMessageSerializationTest {
     all.add(new Platform.Lookup(Optional.of(info)));
     all.add(new Platform.Lookup(Optional.empty()));
     // CertificateRevocations
-    all.add(new CertificateRevocations.Revoke(new BigInteger("123456789012345678901234567890"),
-        "keyCompromise", "dev-admin", ref.unsafeUpcast()));
+    all.add(
+        new CertificateRevocations.Revoke(
+            new BigInteger("123456789012345678901234567890"),
+            "keyCompromise",
+            "dev-admin",
+            ref.unsafeUpcast()));
     all.add(new CertificateRevocations.Get(ref.unsafeUpcast()));
-    all.add(new CertificateRevocations.Listing(List.of(new CertificateRevocations.Revoked(
-        BigInteger.valueOf(77), "superseded", Instant.parse("2026-11-28T08:01:02.345Z"),
-        "dev-admin"))));
+    all.add(
+        new CertificateRevocations.Listing(
+            List.of(
+                new CertificateRevocations.Revoked(
+                    BigInteger.valueOf(77),
+                    "superseded",
+                    Instant.parse("2026-11-28T08:01:02.345Z"),
+                    "dev-admin"))));
     // Deliver, with every kind of item
     List<StreamItem> items = new ArrayList<>();
     for (Message m : messages()) {
@@ -170,22 +232,37 @@ class ClusterMessageSerializationTest {
       items.add(new Group.Push(new GroupItem.Changed(ALI, change), List.of()));
     }
     items.add(new Group.Push(new GroupItem.Titled(ALI, "Family 2"), List.of()));
-    items.add(new Group.Push(new GroupItem.Counts(5, "m-5", Map.of("\u2764", 3L, "+1", 1L)),
-        List.of()));
+    items.add(
+        new Group.Push(new GroupItem.Counts(5, "m-5", Map.of("\u2764", 3L, "+1", 1L)), List.of()));
     long sequence = 1;
     for (StreamItem item : items) {
-      Deliver.Stream stream = item instanceof Group.Push
-          ? Deliver.Stream.group(GROUP) : Deliver.Stream.mailbox(BOB);
-      all.add(new Deliver(stream, sequence++, sequence % 2 == 0, 1_700_000_000_000L, sequence - 2,
-          sequence % 3 == 0, item, ref.unsafeUpcast()));
+      Deliver.Stream stream =
+          item instanceof Group.Push ? Deliver.Stream.group(GROUP) : Deliver.Stream.mailbox(BOB);
+      all.add(
+          new Deliver(
+              stream,
+              sequence++,
+              sequence % 2 == 0,
+              1_700_000_000_000L,
+              sequence - 2,
+              sequence % 3 == 0,
+              item,
+              ref.unsafeUpcast()));
     }
     // A recipient's status stream (statuses by recipient).
-    all.add(new Deliver(Deliver.Stream.statuses(BOB), 3, true, 1_700_000_000_000L, 2, false,
-        new StatusNotice(ALI, status), ref.unsafeUpcast()));
+    all.add(
+        new Deliver(
+            Deliver.Stream.statuses(BOB),
+            3,
+            true,
+            1_700_000_000_000L,
+            2,
+            false,
+            new StatusNotice(ALI, status),
+            ref.unsafeUpcast()));
     all.add(Deliver.Busy.full("bale", 9, ref.unsafeUpcast()));
     all.add(Deliver.Busy.gone("bale", 10, ref.unsafeUpcast()));
-    all.add(new Deliver.Busy("eitaa", 11, ref.unsafeUpcast(), false,
-        Deliver.Stream.statuses(BOB)));
+    all.add(new Deliver.Busy("eitaa", 11, ref.unsafeUpcast(), false, Deliver.Stream.statuses(BOB)));
     return all;
   }
 
@@ -195,7 +272,9 @@ class ClusterMessageSerializationTest {
     List<Object> examples = examples();
     for (Object example : examples) {
       Serializer serializer = serialization.findSerializerFor(example);
-      assertEquals(JacksonCborSerializer.class, serializer.getClass(),
+      assertEquals(
+          JacksonCborSerializer.class,
+          serializer.getClass(),
           example.getClass().getName() + " is bound to Jackson CBOR");
       byte[] bytes = serialization.serialize(example).get();
       String manifest = Serializers.manifestFor(serializer, example);
@@ -205,9 +284,12 @@ class ClusterMessageSerializationTest {
     // Records compare ByteStrings by content: a decoded payload is a copy, not the same object.
     Content.Encrypted encrypted = (Content.Encrypted) messages().get(5).content();
     UserMailbox.Accept accept = (UserMailbox.Accept) examples.get(5);
-    Object back = serialization.deserialize(serialization.serialize(accept).get(),
-        UserMailbox.Accept.class).get();
-    assertEquals(encrypted.ciphertext(),
+    Object back =
+        serialization
+            .deserialize(serialization.serialize(accept).get(), UserMailbox.Accept.class)
+            .get();
+    assertEquals(
+        encrypted.ciphertext(),
         ((Content.Encrypted) ((UserMailbox.Accept) back).message().content()).ciphertext());
   }
 
@@ -215,9 +297,14 @@ class ClusterMessageSerializationTest {
   void aTypeThatIsNotAClusterMessageIsRefusedNotJavaSerialized() {
     Serialization serialization = SerializationExtension.get(testKit.system());
     // Node-local: the session's stop (sent by its own stream), the request policy as a root.
-    assertThrows(Exception.class, () -> serialization.serialize(
-        new UserMailbox.RecipientPolicy(true, 0)).get());
-    assertFalse(serialization.findSerializerFor(UserMailbox.WakeUp.INSTANCE).getClass()
-        .getName().contains("Java"));
+    assertThrows(
+        Exception.class,
+        () -> serialization.serialize(new UserMailbox.RecipientPolicy(true, 0)).get());
+    assertFalse(
+        serialization
+            .findSerializerFor(UserMailbox.WakeUp.INSTANCE)
+            .getClass()
+            .getName()
+            .contains("Java"));
   }
 }

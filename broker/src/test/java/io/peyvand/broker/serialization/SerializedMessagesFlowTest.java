@@ -12,10 +12,10 @@ import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.ChannelSubscriptions;
-import io.peyvand.broker.group.GroupSettings;
-import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.GroupPending;
+import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.PendingRegistry;
@@ -48,25 +48,29 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The mailbox, group, channel and platform flows with {@code serialize-messages = on}: Pekko then
- * serializes and deserializes every message an actor sends, even on one node, with the bindings
- * of reference.conf, so a command, reply or push that would fail between two nodes fails here. The
- * sessions are test probes registered with the Receptionist like real sessions, so each
- * {@link Deliver} they receive went through the serializer and back, and a {@link Deliver.Busy}
- * they answer does too. In-memory journal: this tests messages, not storage.
+ * serializes and deserializes every message an actor sends, even on one node, with the bindings of
+ * reference.conf, so a command, reply or push that would fail between two nodes fails here. The
+ * sessions are test probes registered with the Receptionist like real sessions, so each {@link
+ * Deliver} they receive went through the serializer and back, and a {@link Deliver.Busy} they
+ * answer does too. In-memory journal: this tests messages, not storage.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SerializedMessagesFlowTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final Config CONFIG = PersistenceTestKitPlugin.getInstance().config()
-      .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      .withFallback(ConfigFactory.parseString("""
+  private static final Config CONFIG =
+      PersistenceTestKitPlugin.getInstance()
+          .config()
+          .withFallback(PersistenceTestKitSnapshotPlugin.config())
+          .withFallback(
+              ConfigFactory.parseString(
+                  """
           pekko.remote.artery.canonical.port = 0
           pekko.actor.serialize-messages = on
           pekko.actor.serialize-creators = off
           peyvand.mailbox.redelivery-after = 2s
           peyvand.mailbox.tick-interval = 200ms
           """))
-      .withFallback(ConfigFactory.load());
+          .withFallback(ConfigFactory.load());
 
   private final ActorTestKit testKit = ActorTestKit.create("SerializedMessagesFlowTest", CONFIG);
   private TestProbe<Deliver> bale;
@@ -75,23 +79,32 @@ class SerializedMessagesFlowTest {
   @BeforeAll
   void start() {
     assertTrue(testKit.system().settings().config().getBoolean("pekko.actor.serialize-messages"));
-    Cluster.get(testKit.system()).manager().tell(Join.create(
-        Cluster.get(testKit.system()).selfMember().address()));
+    Cluster.get(testKit.system())
+        .manager()
+        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
     MailboxSettings settings = MailboxSettings.fromConfig(testKit.system().settings().config());
-    UserMailbox.init(testKit.system(), settings, new PendingRegistry() {
-      @Override
-      public CompletionStage<Void> register(Address mailbox) {
-        return CompletableFuture.completedFuture(null);
-      }
+    UserMailbox.init(
+        testKit.system(),
+        settings,
+        new PendingRegistry() {
+          @Override
+          public CompletionStage<Void> register(Address mailbox) {
+            return CompletableFuture.completedFuture(null);
+          }
 
-      @Override
-      public CompletionStage<Void> unregister(Address mailbox) {
-        return CompletableFuture.completedFuture(null);
-      }
-    }, new MailboxSnapshots(settings.limits()));
+          @Override
+          public CompletionStage<Void> unregister(Address mailbox) {
+            return CompletableFuture.completedFuture(null);
+          }
+        },
+        new MailboxSnapshots(settings.limits()));
     ChannelSettings channels = ChannelSettings.fromConfig(testKit.system().settings().config());
     GroupSettings groups = GroupSettings.fromConfig(testKit.system().settings().config());
-    Group.init(testKit.system(), groups, channels, new GroupPending() {
+    Group.init(
+        testKit.system(),
+        groups,
+        channels,
+        new GroupPending() {
           @Override
           public CompletionStage<Void> register(String platformId, Address group) {
             return CompletableFuture.completedFuture(null);
@@ -101,9 +114,13 @@ class SerializedMessagesFlowTest {
           public CompletionStage<Void> unregister(String platformId, Address group) {
             return CompletableFuture.completedFuture(null);
           }
-        }, new GroupSnapshots(groups));
-    ChannelSubscribers.init(testKit.system(), channels,
-        Group.countSink(testKit.system(), WAIT), new ChannelSubscriberSnapshots());
+        },
+        new GroupSnapshots(groups));
+    ChannelSubscribers.init(
+        testKit.system(),
+        channels,
+        Group.countSink(testKit.system(), WAIT),
+        new ChannelSubscriberSnapshots());
     Platform.init(testKit.system());
     bale = session("bale");
     eitaa = session("eitaa");
@@ -119,13 +136,12 @@ class SerializedMessagesFlowTest {
   }
 
   private EntityRef<UserMailbox.Command> mailbox(Address address) {
-    return ClusterSharding.get(testKit.system()).entityRefFor(UserMailbox.ENTITY_KEY,
-        address.toString());
+    return ClusterSharding.get(testKit.system())
+        .entityRefFor(UserMailbox.ENTITY_KEY, address.toString());
   }
 
   private EntityRef<Group.Command> group(Address address) {
-    return ClusterSharding.get(testKit.system()).entityRefFor(Group.ENTITY_KEY,
-        address.toString());
+    return ClusterSharding.get(testKit.system()).entityRefFor(Group.ENTITY_KEY, address.toString());
   }
 
   /** The next push to {@code session} of {@code stream} (another test's stream may interleave). */
@@ -150,7 +166,9 @@ class SerializedMessagesFlowTest {
       // Pekko may throw to the sender instead of logging: either way it is not delivered.
     }
     probe.ref().tell(UserMailbox.WakeUp.INSTANCE);
-    assertEquals(UserMailbox.WakeUp.INSTANCE, probe.receiveMessage(WAIT),
+    assertEquals(
+        UserMailbox.WakeUp.INSTANCE,
+        probe.receiveMessage(WAIT),
         "the marked message arrives, the unmarked one sent before it did not");
   }
 
@@ -159,18 +177,22 @@ class SerializedMessagesFlowTest {
     Address alice = new Address("eitaa", "alice");
     Address bob = new Address("bale", "bob");
     ByteString ciphertext = ByteString.copyFrom(new byte[] {1, 0, (byte) 0xff, 42});
-    Message message = new Message("m-1", alice, bob, 1L, "",
-        new Content.Encrypted("signal", ciphertext));
+    Message message =
+        new Message("m-1", alice, bob, 1L, "", new Content.Encrypted("signal", ciphertext));
 
     TestProbe<UserMailbox.AcceptReply> accepted = testKit.createTestProbe();
-    mailbox(bob).tell(new UserMailbox.Accept(message,
-        new UserMailbox.RecipientPolicy(true, 0), accepted.ref()));
-    long sequence = assertInstanceOf(UserMailbox.Accepted.class,
-        accepted.receiveMessage(WAIT)).sequence();
+    mailbox(bob)
+        .tell(
+            new UserMailbox.Accept(
+                message, new UserMailbox.RecipientPolicy(true, 0), accepted.ref()));
+    long sequence =
+        assertInstanceOf(UserMailbox.Accepted.class, accepted.receiveMessage(WAIT)).sequence();
 
     Deliver pushed = next(bale, Deliver.Stream.mailbox(bob));
     assertEquals(sequence, pushed.sequence());
-    assertEquals(new MailboxItem.Incoming(message), pushed.item(),
+    assertEquals(
+        new MailboxItem.Incoming(message),
+        pushed.item(),
         "the message, its encrypted payload byte for byte, survived the serializer");
 
     // The session is full: Busy goes back through the serializer; the mailbox resumes later.
@@ -207,18 +229,29 @@ class SerializedMessagesFlowTest {
     TestProbe<Group.Reply> reply = testKit.createTestProbe();
     group(family).tell(new Group.Create(Group.Kind.GROUP, "Family", false, maryam, reply.ref()));
     assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT));
-    group(family).tell(new Group.ChangeMembers(maryam,
-        List.of(new Membership.Added(ali, Membership.Role.MEMBER)), reply.ref()));
+    group(family)
+        .tell(
+            new Group.ChangeMembers(
+                maryam, List.of(new Membership.Added(ali, Membership.Role.MEMBER)), reply.ref()));
     Group.Info info = assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT));
     assertEquals(1L, info.membersPerPlatform().get("bale"));
 
-    Message photo = new Message("g-1", ali, family, 2L, "", new Content.Media(
-        "https://cdn.bale/p.jpg", "image/jpeg", 2048,
-        ByteString.copyFrom(new byte[32]), "salam"));
+    Message photo =
+        new Message(
+            "g-1",
+            ali,
+            family,
+            2L,
+            "",
+            new Content.Media(
+                "https://cdn.bale/p.jpg",
+                "image/jpeg",
+                2048,
+                ByteString.copyFrom(new byte[32]),
+                "salam"));
     TestProbe<Group.PostReply> posted = testKit.createTestProbe();
     group(family).tell(new Group.Post(photo, posted.ref()));
-    long sequence = assertInstanceOf(Group.Accepted.class, posted.receiveMessage(WAIT))
-        .sequence();
+    long sequence = assertInstanceOf(Group.Accepted.class, posted.receiveMessage(WAIT)).sequence();
     assertEquals(3, sequence, "after the creation and the addition");
 
     Deliver.Stream stream = Deliver.Stream.group(family);
@@ -227,7 +260,8 @@ class SerializedMessagesFlowTest {
       toEitaa.add(assertInstanceOf(Group.Push.class, next(eitaa, stream).item()).item());
     }
     assertEquals(new GroupItem.Created(maryam, "Family"), toEitaa.get(0));
-    assertEquals(new GroupItem.Changed(maryam, new Membership.Added(ali, Membership.Role.MEMBER)),
+    assertEquals(
+        new GroupItem.Changed(maryam, new Membership.Added(ali, Membership.Role.MEMBER)),
         toEitaa.get(1));
     assertEquals(new GroupItem.Post(photo), toEitaa.get(2));
     Deliver joined = next(bale, stream);
@@ -238,7 +272,8 @@ class SerializedMessagesFlowTest {
     group(family).tell(new Group.Acknowledge("bale", sequence, reply.ref()));
     assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT));
     group(family).tell(new Group.Acknowledge("bale", 99, reply.ref()));
-    assertEquals(Group.Reason.UNKNOWN_SEQUENCE,
+    assertEquals(
+        Group.Reason.UNKNOWN_SEQUENCE,
         assertInstanceOf(Group.Refused.class, reply.receiveMessage(WAIT)).reason());
     group(family).tell(new Group.OpenHistory(ali, 0, reply.ref()));
     assertTrue(assertInstanceOf(Group.HistoryAccess.class, reply.receiveMessage(WAIT)).member());
@@ -252,21 +287,30 @@ class SerializedMessagesFlowTest {
     group(news).tell(new Group.Create(Group.Kind.CHANNEL, "News", true, owner, reply.ref()));
     assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT));
 
-    ChannelSubscriptions subscriptions = new ChannelSubscriptions(testKit.system(),
-        ChannelSettings.fromConfig(testKit.system().settings().config()));
-    ChannelSubscriptions.Outcome outcome = subscriptions.subscribe(news, "bale",
-        List.of("u1", "u2", "u3", "u4", "u5")).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    ChannelSubscriptions subscriptions =
+        new ChannelSubscriptions(
+            testKit.system(), ChannelSettings.fromConfig(testKit.system().settings().config()));
+    ChannelSubscriptions.Outcome outcome =
+        subscriptions
+            .subscribe(news, "bale", List.of("u1", "u2", "u3", "u4", "u5"))
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
     assertEquals(5, outcome.changed());
-    assertTrue(subscriptions.isSubscribed(news, new Address("bale", "u3"))
-        .toCompletableFuture().get(15, TimeUnit.SECONDS));
+    assertTrue(
+        subscriptions
+            .isSubscribed(news, new Address("bale", "u3"))
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS));
 
     // The buckets report to the channel (CountSubscribers, answered Done) until it counts all.
     long deadline = System.nanoTime() + WAIT.toNanos();
     Long counted = null;
     while (System.nanoTime() < deadline) {
       group(news).tell(new Group.Get(reply.ref()));
-      counted = assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT))
-          .membersPerPlatform().get("bale");
+      counted =
+          assertInstanceOf(Group.Info.class, reply.receiveMessage(WAIT))
+              .membersPerPlatform()
+              .get("bale");
       if (counted != null && counted == 5) {
         break;
       }
@@ -277,14 +321,14 @@ class SerializedMessagesFlowTest {
 
   @Test
   void aPlatformIsRegisteredConfiguredAndLookedUp() {
-    EntityRef<Platform.Command> platform = ClusterSharding.get(testKit.system())
-        .entityRefFor(Platform.ENTITY_KEY, "rubika");
+    EntityRef<Platform.Command> platform =
+        ClusterSharding.get(testKit.system()).entityRefFor(Platform.ENTITY_KEY, "rubika");
     TestProbe<Platform.Registration> registration = testKit.createTestProbe();
     platform.tell(new Platform.Register("Rubika", registration.ref()));
     assertTrue(registration.receiveMessage(WAIT).created());
     TestProbe<Platform.Lookup> lookup = testKit.createTestProbe();
-    Capabilities capabilities = new Capabilities(1000, false, 0, true, 60, true, true, true,
-        false, List.of("signal"));
+    Capabilities capabilities =
+        new Capabilities(1000, false, 0, true, 60, true, true, true, false, List.of("signal"));
     platform.tell(new Platform.Configure(capabilities, true, lookup.ref()));
     assertEquals(capabilities, lookup.receiveMessage(WAIT).info().orElseThrow().capabilities());
     platform.tell(new Platform.Get(lookup.ref()));

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two broker nodes (two ActorSystems in this JVM, on loopback over Artery TCP, free ports) form a
- * cluster. Mailboxes are sharded across both; the only session of platform bale is on node B.
- * Node A asks mailboxes on either node: commands to mailboxes on B and their replies cross, and
- * the mailboxes on A push to the session on B (Deliver) across the Receptionist. Nothing here is
+ * cluster. Mailboxes are sharded across both; the only session of platform bale is on node B. Node
+ * A asks mailboxes on either node: commands to mailboxes on B and their replies cross, and the
+ * mailboxes on A push to the session on B (Deliver) across the Receptionist. Nothing here is
  * serialized unless it really crosses. In-memory journal per node: this tests messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,9 +51,12 @@ class TwoNodeClusterTest {
   private ActorTestKit nodeB;
 
   private static Config config() {
-    return PersistenceTestKitPlugin.getInstance().config()
+    return PersistenceTestKitPlugin.getInstance()
+        .config()
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.parseString("""
+        .withFallback(
+            ConfigFactory.parseString(
+                """
             pekko.remote.artery.canonical.port = 0
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.cluster.sharding.number-of-shards = 20
@@ -93,12 +96,18 @@ class TwoNodeClusterTest {
     try {
       return org.apache.pekko.actor.typed.javadsl.AskPattern
           .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-              org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
-              ClusterSharding.get(system).shardState(),
-              replyTo -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
-                  UserMailbox.ENTITY_KEY, Duration.ofSeconds(3), replyTo),
-              Duration.ofSeconds(5), system.scheduler())
-          .toCompletableFuture().get().getRegions().size();
+              org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>
+              ask(
+                  ClusterSharding.get(system).shardState(),
+                  replyTo ->
+                      new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+                          UserMailbox.ENTITY_KEY, Duration.ofSeconds(3), replyTo),
+                  Duration.ofSeconds(5),
+                  system.scheduler())
+          .toCompletableFuture()
+          .get()
+          .getRegions()
+          .size();
     } catch (Exception notYet) {
       return 0;
     }
@@ -116,8 +125,8 @@ class TwoNodeClusterTest {
 
   private static void init(ActorSystem<?> system) {
     MailboxSettings settings = MailboxSettings.fromConfig(system.settings().config());
-    UserMailbox.init(system, settings, NoPendingIndex.INSTANCE,
-        new MailboxSnapshots(settings.limits()));
+    UserMailbox.init(
+        system, settings, NoPendingIndex.INSTANCE, new MailboxSnapshots(settings.limits()));
   }
 
   private static void sleep(long ms) {
@@ -142,15 +151,17 @@ class TwoNodeClusterTest {
   @Test
   void mailboxesOnEitherNodeAnswerNodeAAndPushToTheSessionOnNodeB() {
     TestProbe<Deliver> session = nodeB.createTestProbe(Deliver.class);
-    nodeB.system().receptionist().tell(
-        Receptionist.register(SessionDirectory.keyFor("bale"), session.ref()));
+    nodeB
+        .system()
+        .receptionist()
+        .tell(Receptionist.register(SessionDirectory.keyFor("bale"), session.ref()));
     // As a real session does on its node; a node's mailboxes find sessions through its directory.
     SessionDirectory.get(nodeB.system()).watch("bale");
     SessionDirectory directoryOnA = SessionDirectory.get(nodeA.system());
     directoryOnA.watch("bale");
     long deadline = System.nanoTime() + WAIT.toNanos();
     while ((directoryOnA.sessionCount("bale") < 1
-        || SessionDirectory.get(nodeB.system()).sessionCount("bale") < 1)
+            || SessionDirectory.get(nodeB.system()).sessionCount("bale") < 1)
         && System.nanoTime() < deadline) {
       sleep(20);
     }
@@ -161,13 +172,15 @@ class TwoNodeClusterTest {
     Map<Address, Long> sequences = new HashMap<>();
     for (int i = 0; i < USERS; i++) {
       Address bob = new Address("bale", "bob-" + i);
-      Message message = new Message("m-" + i, alice, bob, 1L, "",
-          new Content.Text("salam " + i));
+      Message message = new Message("m-" + i, alice, bob, 1L, "", new Content.Text("salam " + i));
       TestProbe<UserMailbox.AcceptReply> reply = nodeA.createTestProbe();
-      shardingA.entityRefFor(UserMailbox.ENTITY_KEY, bob.toString()).tell(
-          new UserMailbox.Accept(message, new UserMailbox.RecipientPolicy(true, 0), reply.ref()));
-      sequences.put(bob, assertInstanceOf(UserMailbox.Accepted.class,
-          reply.receiveMessage(WAIT)).sequence());
+      shardingA
+          .entityRefFor(UserMailbox.ENTITY_KEY, bob.toString())
+          .tell(
+              new UserMailbox.Accept(
+                  message, new UserMailbox.RecipientPolicy(true, 0), reply.ref()));
+      sequences.put(
+          bob, assertInstanceOf(UserMailbox.Accepted.class, reply.receiveMessage(WAIT)).sequence());
     }
 
     // Which node each mailbox lives on: the node of the reply-to it pushes with.
@@ -181,16 +194,18 @@ class TwoNodeClusterTest {
       delivered.add(m.recipient());
       pushedFrom.add(d.busyReplyTo().path().address());
     }
-    assertEquals(2, pushedFrom.size(), "mailboxes on both nodes pushed to the session on B: "
-        + pushedFrom);
-    assertTrue(pushedFrom.contains(Cluster.get(nodeA.system()).selfMember().address()),
+    assertEquals(
+        2, pushedFrom.size(), "mailboxes on both nodes pushed to the session on B: " + pushedFrom);
+    assertTrue(
+        pushedFrom.contains(Cluster.get(nodeA.system()).selfMember().address()),
         "a mailbox on node A pushed across to node B");
 
     // Acknowledgements from node A: replies from mailboxes on node B cross back.
     for (Map.Entry<Address, Long> e : sequences.entrySet()) {
       TestProbe<UserMailbox.Outcome> outcome = nodeA.createTestProbe();
-      shardingA.entityRefFor(UserMailbox.ENTITY_KEY, e.getKey().toString()).tell(
-          new UserMailbox.Acknowledge("bale", e.getValue(), outcome.ref()));
+      shardingA
+          .entityRefFor(UserMailbox.ENTITY_KEY, e.getKey().toString())
+          .tell(new UserMailbox.Acknowledge("bale", e.getValue(), outcome.ref()));
       assertEquals(new UserMailbox.Done(e.getValue()), outcome.receiveMessage(WAIT));
     }
   }

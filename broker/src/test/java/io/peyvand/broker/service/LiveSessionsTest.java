@@ -20,8 +20,11 @@ class LiveSessionsTest {
   private final LiveSessions live = new LiveSessions(id -> revoked.contains(id.serial()));
 
   private static CertificateIdentity bale(long serial) {
-    return new CertificateIdentity(CertificateIdentity.Kind.PLATFORM, "bale",
-        BigInteger.valueOf(serial), new X500Principal("CN=CA"));
+    return new CertificateIdentity(
+        CertificateIdentity.Kind.PLATFORM,
+        "bale",
+        BigInteger.valueOf(serial),
+        new X500Principal("CN=CA"));
   }
 
   @Test

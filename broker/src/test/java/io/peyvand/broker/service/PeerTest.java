@@ -25,7 +25,8 @@ class PeerTest {
     assertEquals(Optional.empty(), bale.mayActFor("bale"));
     Error refused = bale.mayActFor("eitaa").orElseThrow();
     assertEquals(ErrorCode.NOT_PERMITTED, refused.getCode());
-    assertTrue(refused.getMessage().contains("acts for platform bale only, not for eitaa"),
+    assertTrue(
+        refused.getMessage().contains("acts for platform bale only, not for eitaa"),
         refused.getMessage());
   }
 
@@ -44,8 +45,8 @@ class PeerTest {
 
   @Test
   void aRefusedPeerActsForNobodyAndSaysWhy() {
-    Error error = new Peer.Refused("no client certificate was presented").mayActFor("bale")
-        .orElseThrow();
+    Error error =
+        new Peer.Refused("no client certificate was presented").mayActFor("bale").orElseThrow();
     assertEquals(ErrorCode.NOT_PERMITTED, error.getCode());
     assertEquals("no client certificate was presented", error.getMessage());
   }

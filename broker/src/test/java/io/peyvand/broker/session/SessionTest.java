@@ -33,8 +33,11 @@ import org.junit.jupiter.api.TestInstance;
 class SessionTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Address BOB = new Address("bale", "bob");
-  private final ActorTestKit testKit = ActorTestKit.create("SessionTest", ConfigFactory
-      .parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "SessionTest",
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
 
   @AfterAll
   void stop() {
@@ -42,9 +45,18 @@ class SessionTest {
   }
 
   private static Deliver item(long sequence, boolean resume, ActorRef<Deliver.Busy> busy) {
-    Message m = new Message("m-" + sequence, new Address("eitaa", "alice"), BOB, 1, "",
-        new Content.Text("x"));
-    return new Deliver(Deliver.Stream.mailbox(BOB), sequence, false, 1, 0, resume, new MailboxItem.Incoming(m), busy);
+    Message m =
+        new Message(
+            "m-" + sequence, new Address("eitaa", "alice"), BOB, 1, "", new Content.Text("x"));
+    return new Deliver(
+        Deliver.Stream.mailbox(BOB),
+        sequence,
+        false,
+        1,
+        0,
+        resume,
+        new MailboxItem.Incoming(m),
+        busy);
   }
 
   @Test
@@ -55,10 +67,11 @@ class SessionTest {
     TestProbe<Receptionist.Listing> listing = testKit.createTestProbe();
     ActorRef<Deliver> inbox = null;
     while (inbox == null) {
-      testKit.system().receptionist().tell(Receptionist.find(SessionDirectory.keyFor("bale"),
-          listing.ref()));
-      var found = listing.receiveMessage(WAIT)
-          .getServiceInstances(SessionDirectory.keyFor("bale"));
+      testKit
+          .system()
+          .receptionist()
+          .tell(Receptionist.find(SessionDirectory.keyFor("bale"), listing.ref()));
+      var found = listing.receiveMessage(WAIT).getServiceInstances(SessionDirectory.keyFor("bale"));
       inbox = found.isEmpty() ? null : found.iterator().next();
     }
     TestProbe<Deliver.Busy> busy = testKit.createTestProbe();
@@ -73,8 +86,9 @@ class SessionTest {
       assertEquals(seq, busy.receiveMessage(WAIT).sequence(), "every later item is refused");
     }
     ConcurrentLinkedQueue<Long> written = new ConcurrentLinkedQueue<>();
-    queue.second().runWith(Sink.foreach(f -> written.add(f.getDelivery().getSequence())),
-        testKit.system());
+    queue
+        .second()
+        .runWith(Sink.foreach(f -> written.add(f.getDelivery().getSequence())), testKit.system());
     awaitSize(written, (int) firstRefused - 1);
 
     inbox.tell(item(sent + 1, false, busy.ref())); // room now, but the refused come first
@@ -102,16 +116,17 @@ class SessionTest {
   }
 
   /**
-   * A session whose stream ended leaves its node's directory at once and, while it lingers,
-   * answers every item still pushed to it "gone", naming itself.
+   * A session whose stream ended leaves its node's directory at once and, while it lingers, answers
+   * every item still pushed to it "gone", naming itself.
    */
   @Test
   void anEndedSessionLeavesTheDirectoryAndAnswersGone() {
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
         Source.<ServerFrame>queue(8).preMaterialize(testKit.system());
     CompletableFuture<Void> registered = new CompletableFuture<>();
-    ActorRef<Session.Command> session = testKit.spawn(Session.create("soroush", false,
-        queue.first(), Duration.ofSeconds(30), registered));
+    ActorRef<Session.Command> session =
+        testKit.spawn(
+            Session.create("soroush", false, queue.first(), Duration.ofSeconds(30), registered));
     registered.orTimeout(5, TimeUnit.SECONDS).join();
     SessionDirectory directory = SessionDirectory.get(testKit.system());
     assertEquals(1, directory.sessionCount("soroush"), "known once registered");

@@ -24,19 +24,27 @@ class CertificateRevocationsTest {
   private static final Instant NOW = Instant.parse("2026-11-28T11:00:00.250Z");
   private static final BigInteger SERIAL = new BigInteger("7f3a9c", 16);
 
-  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
-      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-      .withFallback(ConfigFactory.load()));
-  private EventSourcedBehaviorTestKit<CertificateRevocations.Command, CertificateRevocations.Event,
-      CertificateRevocations.State> revocations;
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+              .withFallback(ConfigFactory.load()));
+  private EventSourcedBehaviorTestKit<
+          CertificateRevocations.Command,
+          CertificateRevocations.Event,
+          CertificateRevocations.State>
+      revocations;
 
   @BeforeEach
   void fresh() {
-    revocations = EventSourcedBehaviorTestKit.create(testKit.system(),
-        CertificateRevocations.create(CertificateRevocations.ENTITY_ID,
-            Clock.fixed(NOW, ZoneOffset.UTC)),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyCommands(false).withVerifyState(false));
+    revocations =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            CertificateRevocations.create(
+                CertificateRevocations.ENTITY_ID, Clock.fixed(NOW, ZoneOffset.UTC)),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings()
+                .withVerifyCommands(false)
+                .withVerifyState(false));
   }
 
   @AfterAll
@@ -46,24 +54,34 @@ class CertificateRevocationsTest {
 
   @Test
   void aRevocationIsPersistedWithWhoWhyAndWhenAndSurvivesARestart() {
-    var result = revocations.<CertificateRevocations.Listing>runCommand(replyTo ->
-        new CertificateRevocations.Revoke(SERIAL, "key leaked", "peyvand:admin:ops", replyTo));
-    assertEquals(new CertificateRevocations.CertificateRevoked(SERIAL, "key leaked", NOW,
-        "peyvand:admin:ops"), result.event());
-    assertEquals(List.of(new CertificateRevocations.Revoked(SERIAL, "key leaked", NOW,
-        "peyvand:admin:ops")), result.reply().revoked());
+    var result =
+        revocations.<CertificateRevocations.Listing>runCommand(
+            replyTo ->
+                new CertificateRevocations.Revoke(
+                    SERIAL, "key leaked", "peyvand:admin:ops", replyTo));
+    assertEquals(
+        new CertificateRevocations.CertificateRevoked(
+            SERIAL, "key leaked", NOW, "peyvand:admin:ops"),
+        result.event());
+    assertEquals(
+        List.of(new CertificateRevocations.Revoked(SERIAL, "key leaked", NOW, "peyvand:admin:ops")),
+        result.reply().revoked());
     revocations.restart();
-    var listing = revocations.<CertificateRevocations.Listing>runCommand(
-        CertificateRevocations.Get::new).reply();
+    var listing =
+        revocations
+            .<CertificateRevocations.Listing>runCommand(CertificateRevocations.Get::new)
+            .reply();
     assertEquals(Set.of(SERIAL), listing.serials());
   }
 
   @Test
   void revokingAgainChangesNothingAndKeepsTheFirstReason() {
-    revocations.<CertificateRevocations.Listing>runCommand(replyTo ->
-        new CertificateRevocations.Revoke(SERIAL, "first", "peyvand:admin:a", replyTo));
-    var again = revocations.<CertificateRevocations.Listing>runCommand(replyTo ->
-        new CertificateRevocations.Revoke(SERIAL, "second", "peyvand:admin:b", replyTo));
+    revocations.<CertificateRevocations.Listing>runCommand(
+        replyTo -> new CertificateRevocations.Revoke(SERIAL, "first", "peyvand:admin:a", replyTo));
+    var again =
+        revocations.<CertificateRevocations.Listing>runCommand(
+            replyTo ->
+                new CertificateRevocations.Revoke(SERIAL, "second", "peyvand:admin:b", replyTo));
     assertTrue(again.hasNoEvents());
     assertEquals("first", again.reply().revoked().get(0).reason());
   }
@@ -71,19 +89,27 @@ class CertificateRevocationsTest {
   @Test
   void revocationsKeepTheirOrder() {
     BigInteger other = BigInteger.valueOf(42);
-    revocations.<CertificateRevocations.Listing>runCommand(replyTo ->
-        new CertificateRevocations.Revoke(SERIAL, "", "peyvand:admin:a", replyTo));
-    var listing = revocations.<CertificateRevocations.Listing>runCommand(replyTo ->
-        new CertificateRevocations.Revoke(other, "", "peyvand:admin:a", replyTo)).reply();
-    assertEquals(List.of(SERIAL, other),
+    revocations.<CertificateRevocations.Listing>runCommand(
+        replyTo -> new CertificateRevocations.Revoke(SERIAL, "", "peyvand:admin:a", replyTo));
+    var listing =
+        revocations
+            .<CertificateRevocations.Listing>runCommand(
+                replyTo -> new CertificateRevocations.Revoke(other, "", "peyvand:admin:a", replyTo))
+            .reply();
+    assertEquals(
+        List.of(SERIAL, other),
         listing.revoked().stream().map(CertificateRevocations.Revoked::serial).toList());
   }
 
   @Test
   void aSerialIsPositiveAndAReasonShort() {
-    assertThrows(IllegalArgumentException.class, () -> new CertificateRevocations.Revoke(
-        BigInteger.ZERO, "", "a", null));
-    assertThrows(IllegalArgumentException.class, () -> new CertificateRevocations.Revoke(
-        SERIAL, "x".repeat(CertificateRevocations.MAX_REASON + 1), "a", null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new CertificateRevocations.Revoke(BigInteger.ZERO, "", "a", null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new CertificateRevocations.Revoke(
+                SERIAL, "x".repeat(CertificateRevocations.MAX_REASON + 1), "a", null));
   }
 }

@@ -22,8 +22,7 @@ class RevocationListTest {
   private static final char[] PASSWORD = "p".toCharArray();
   private static final Clock CLOCK = Clock.systemUTC();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CertificateAuthority ca;
   private PkiLayout layout;
@@ -53,17 +52,21 @@ class RevocationListTest {
   void aListSignedByAnotherCaIsRefusedAtStart() {
     PkiLayout other = new PkiLayout(dir.resolve("other"));
     CertificateAuthority.init(other, PASSWORD, "CA", CLOCK); // same name, another key
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RevocationList.load(other.crl(), List.of(ca.certificate()), CLOCK));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RevocationList.load(other.crl(), List.of(ca.certificate()), CLOCK));
     assertTrue(e.getMessage().contains("not signed by a trusted CA"), e.getMessage());
   }
 
   @Test
   void aMissingOrGarbledFileIsRefusedAtStart() throws Exception {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> RevocationList.load(dir.resolve("none.pem"), List.of(ca.certificate()), CLOCK));
     Files.writeString(dir.resolve("garbled.pem"), "-----BEGIN X509 CRL-----\nAAAA\n");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> RevocationList.load(dir.resolve("garbled.pem"), List.of(ca.certificate()), CLOCK));
   }
 
@@ -80,7 +83,8 @@ class RevocationListTest {
     CertificateAuthority.init(forger, PASSWORD, "CA", CLOCK);
     Files.copy(forger.crl(), layout.crl(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     list.reload();
-    assertTrue(list.isRevoked(ca.certificate().getSubjectX500Principal(), bale),
+    assertTrue(
+        list.isRevoked(ca.certificate().getSubjectX500Principal(), bale),
         "a forged empty list does not un-revoke");
   }
 

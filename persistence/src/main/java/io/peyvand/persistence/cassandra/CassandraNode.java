@@ -1,6 +1,7 @@
 package io.peyvand.persistence.cassandra;
 
 import io.peyvand.persistence.cassandra.internal.ChildMain;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,14 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.File;
 
 /**
  * A real Apache Cassandra node run as a child process from the {@code cassandra-all} artifact that
- * the build resolved (its classpath is written at build time into
- * {@code cassandra-server.classpath} beside this class). The node has its own data directory, its
- * own ports and heap; {@link #start} returns once CQL answers; {@link #close} stops it cleanly.
- * The child watches this JVM and stops itself when this JVM dies, even by SIGKILL.
+ * the build resolved (its classpath is written at build time into {@code
+ * cassandra-server.classpath} beside this class). The node has its own data directory, its own
+ * ports and heap; {@link #start} returns once CQL answers; {@link #close} stops it cleanly. The
+ * child watches this JVM and stops itself when this JVM dies, even by SIGKILL.
  *
  * <p>Development and tests only: production points the driver at the operators' Cassandra cluster.
  */
@@ -36,29 +36,30 @@ public final class CassandraNode implements AutoCloseable {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   /** Module flags from Cassandra's own jvm17-server.options. */
-  private static final List<String> JAVA17_FLAGS = List.of(
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
-      "--add-exports=java.sql/java.sql=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+  private static final List<String> JAVA17_FLAGS =
+      List.of(
+          "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+          "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
+          "--add-exports=java.sql/java.sql=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
   private final CassandraNodeSettings settings;
   private final Process process;
@@ -81,9 +82,13 @@ public final class CassandraNode implements AutoCloseable {
   public static CassandraNode start(CassandraNodeSettings settings) {
     for (int port : new int[] {settings.cqlPort(), settings.storagePort(), settings.jmxPort()}) {
       if (accepts(settings.address(), port)) {
-        throw new CassandraStartException("port " + settings.address() + ":" + port
-            + " is already in use (another Cassandra still running?); stop it or choose other"
-            + " ports (peyvand.cassandra.embedded.*-port, or --cql-port)");
+        throw new CassandraStartException(
+            "port "
+                + settings.address()
+                + ":"
+                + port
+                + " is already in use (another Cassandra still running?); stop it or choose other"
+                + " ports (peyvand.cassandra.embedded.*-port, or --cql-port)");
       }
     }
     Path home = settings.dataDirectory().toAbsolutePath().normalize();
@@ -124,16 +129,23 @@ public final class CassandraNode implements AutoCloseable {
       command.add(ChildMain.class.getName());
 
       Path stdout = home.resolve("logs/stdout.log");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .directory(home.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
-      log.info("Starting Cassandra node (CQL {}, storage port {}, heap {}) in {}",
-          settings.cqlContactPoint(), settings.storagePort(), settings.heap(), home);
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(home.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
+      log.info(
+          "Starting Cassandra node (CQL {}, storage port {}, heap {}) in {}",
+          settings.cqlContactPoint(),
+          settings.storagePort(),
+          settings.heap(),
+          home);
       Instant begun = Instant.now();
       CassandraNode node = new CassandraNode(settings, builder.start(), home);
       node.awaitCql(begun);
-      log.info("Cassandra answers CQL on {} after {} ms", settings.cqlContactPoint(),
+      log.info(
+          "Cassandra answers CQL on {} after {} ms",
+          settings.cqlContactPoint(),
           Duration.between(begun, Instant.now()).toMillis());
       return node;
     } catch (IOException e) {
@@ -165,14 +177,18 @@ public final class CassandraNode implements AutoCloseable {
    */
   public synchronized void stopAfter(CompletionStage<?> done) {
     Thread previous = shutdownHook;
-    shutdownHook = new Thread(() -> {
-      try {
-        done.toCompletableFuture().get(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception notInTime) {
-        log.warn("Stopping Cassandra before its user finished: {}", notInTime.toString());
-      }
-      stopQuietly();
-    }, "peyvand-cassandra-stop");
+    shutdownHook =
+        new Thread(
+            () -> {
+              try {
+                done.toCompletableFuture()
+                    .get(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+              } catch (Exception notInTime) {
+                log.warn("Stopping Cassandra before its user finished: {}", notInTime.toString());
+              }
+              stopQuietly();
+            },
+            "peyvand-cassandra-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     Runtime.getRuntime().removeShutdownHook(previous);
   }
@@ -210,8 +226,13 @@ public final class CassandraNode implements AutoCloseable {
     Instant deadline = begun.plus(settings.startupTimeout());
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new CassandraStartException("Cassandra exited with code " + process.exitValue()
-            + " during start-up; last lines of " + home.resolve("logs") + ":\n" + logTail());
+        throw new CassandraStartException(
+            "Cassandra exited with code "
+                + process.exitValue()
+                + " during start-up; last lines of "
+                + home.resolve("logs")
+                + ":\n"
+                + logTail());
       }
       if (accepts(settings.address(), settings.cqlPort())) {
         try {
@@ -225,9 +246,13 @@ public final class CassandraNode implements AutoCloseable {
       sleep(250);
     }
     stopQuietly();
-    throw new CassandraStartException("Cassandra did not answer CQL on "
-        + settings.cqlContactPoint() + " within " + settings.startupTimeout()
-        + "; last lines of its log:\n" + logTail());
+    throw new CassandraStartException(
+        "Cassandra did not answer CQL on "
+            + settings.cqlContactPoint()
+            + " within "
+            + settings.startupTimeout()
+            + "; last lines of its log:\n"
+            + logTail());
   }
 
   private String logTail() {
@@ -272,18 +297,25 @@ public final class CassandraNode implements AutoCloseable {
   static String childClasspath() {
     try (InputStream in = CassandraNode.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
       if (in == null) {
-        throw new CassandraStartException("the build did not write " + CLASSPATH_RESOURCE
-            + " (run: mvn -pl persistence package)");
+        throw new CassandraStartException(
+            "the build did not write "
+                + CLASSPATH_RESOURCE
+                + " (run: mvn -pl persistence package)");
       }
       List<String> entries = new ArrayList<>();
-      entries.add(Path.of(ChildMain.class.getProtectionDomain().getCodeSource().getLocation()
-          .toURI()).toString());
-      new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+      entries.add(
+          Path.of(ChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toString());
+      new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
           .map(String::trim)
           .filter(line -> !line.isEmpty())
           // The classpath was resolved as the antrun plugin's: drop the plugin's own jars.
-          .filter(line -> !line.contains("/maven-antrun-plugin/") && !line.contains("/org/apache/ant/")
-              && !line.contains("/plexus-utils/"))
+          .filter(
+              line ->
+                  !line.contains("/maven-antrun-plugin/")
+                      && !line.contains("/org/apache/ant/")
+                      && !line.contains("/plexus-utils/"))
           .forEach(entries::add);
       return String.join(File.pathSeparator, entries);
     } catch (IOException | URISyntaxException e) {
@@ -300,6 +332,7 @@ public final class CassandraNode implements AutoCloseable {
           </appender>
           <root level="INFO"><appender-ref ref="FILE"/></root>
         </configuration>
-        """.formatted(logs.resolve("system.log"));
+        """
+        .formatted(logs.resolve("system.log"));
   }
 }

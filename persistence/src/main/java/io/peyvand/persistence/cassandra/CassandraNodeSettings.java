@@ -24,23 +24,47 @@ public record CassandraNodeSettings(
   public CassandraNodeSettings {
     if (cqlPort <= 0 || storagePort <= 0 || jmxPort <= 0) {
       throw new IllegalArgumentException(
-          "embedded Cassandra ports must be positive: cql=" + cqlPort + " storage=" + storagePort
-              + " jmx=" + jmxPort);
+          "embedded Cassandra ports must be positive: cql="
+              + cqlPort
+              + " storage="
+              + storagePort
+              + " jmx="
+              + jmxPort);
     }
-    if (!commitlogSync.equals("periodic") && !commitlogSync.equals("batch")
+    if (!commitlogSync.equals("periodic")
+        && !commitlogSync.equals("batch")
         && !commitlogSync.equals("group")) {
       throw new IllegalArgumentException(
           "peyvand.cassandra.embedded.commitlog-sync must be periodic, batch or group, not '"
-              + commitlogSync + "'");
+              + commitlogSync
+              + "'");
     }
   }
 
   /** A single node: it is its own seed. */
-  public CassandraNodeSettings(Path dataDirectory, String address, int cqlPort, int storagePort,
-      int jmxPort, String heap, String clusterName, String commitlogSync, Duration startupTimeout,
+  public CassandraNodeSettings(
+      Path dataDirectory,
+      String address,
+      int cqlPort,
+      int storagePort,
+      int jmxPort,
+      String heap,
+      String clusterName,
+      String commitlogSync,
+      Duration startupTimeout,
       Duration stopTimeout) {
-    this(dataDirectory, address, cqlPort, storagePort, jmxPort, heap, clusterName, commitlogSync,
-        startupTimeout, stopTimeout, "");
+    this(
+        dataDirectory,
+        address,
+        cqlPort,
+        storagePort,
+        jmxPort,
+        heap,
+        clusterName,
+        commitlogSync,
+        startupTimeout,
+        stopTimeout,
+        "");
   }
 
   /**
@@ -52,7 +76,9 @@ public record CassandraNodeSettings(
     StringBuilder out = new StringBuilder();
     for (String seed : list.split(",")) {
       if (!seed.isBlank()) {
-        out.append(out.length() == 0 ? "" : ",").append(seed.strip()).append(':')
+        out.append(out.length() == 0 ? "" : ",")
+            .append(seed.strip())
+            .append(':')
             .append(storagePort);
       }
     }
@@ -77,13 +103,33 @@ public record CassandraNodeSettings(
   }
 
   public CassandraNodeSettings withPorts(int cql, int storage, int jmx) {
-    return new CassandraNodeSettings(dataDirectory, address, cql, storage, jmx, heap, clusterName,
-        commitlogSync, startupTimeout, stopTimeout, seeds);
+    return new CassandraNodeSettings(
+        dataDirectory,
+        address,
+        cql,
+        storage,
+        jmx,
+        heap,
+        clusterName,
+        commitlogSync,
+        startupTimeout,
+        stopTimeout,
+        seeds);
   }
 
   public CassandraNodeSettings withDataDirectory(Path directory) {
-    return new CassandraNodeSettings(directory, address, cqlPort, storagePort, jmxPort, heap,
-        clusterName, commitlogSync, startupTimeout, stopTimeout, seeds);
+    return new CassandraNodeSettings(
+        directory,
+        address,
+        cqlPort,
+        storagePort,
+        jmxPort,
+        heap,
+        clusterName,
+        commitlogSync,
+        startupTimeout,
+        stopTimeout,
+        seeds);
   }
 
   /** host:port of the CQL native transport, as the driver's contact point. */

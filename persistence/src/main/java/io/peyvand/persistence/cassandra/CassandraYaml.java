@@ -10,11 +10,12 @@ final class CassandraYaml {
   private CassandraYaml() {}
 
   static String render(CassandraNodeSettings s, Path home) {
-    String commitlog = switch (s.commitlogSync()) {
-      case "batch" -> "commitlog_sync: batch\n";
-      case "group" -> "commitlog_sync: group\ncommitlog_sync_group_window: 15ms\n";
-      default -> "commitlog_sync: periodic\ncommitlog_sync_period: 10000ms\n";
-    };
+    String commitlog =
+        switch (s.commitlogSync()) {
+          case "batch" -> "commitlog_sync: batch\n";
+          case "group" -> "commitlog_sync: group\ncommitlog_sync_group_window: 15ms\n";
+          default -> "commitlog_sync: periodic\ncommitlog_sync_period: 10000ms\n";
+        };
     return """
         # Written by Peyvand's CassandraNode at every start; edit peyvand.cassandra.embedded instead.
         cluster_name: '%s'
@@ -40,16 +41,19 @@ final class CassandraYaml {
         # Tests drop a keyspace per class: no snapshot of what they drop.
         auto_snapshot: false
         concurrent_compactors: 1
-        """.formatted(
-        s.clusterName(),
-        home.resolve("data/data"),
-        home.resolve("data/commitlog"),
-        home.resolve("data/saved_caches"),
-        home.resolve("data/hints"),
-        home.resolve("data/cdc_raw"),
-        commitlog,
-        s.seedList(),
-        s.address(), s.address(),
-        s.storagePort(), s.cqlPort());
+        """
+        .formatted(
+            s.clusterName(),
+            home.resolve("data/data"),
+            home.resolve("data/commitlog"),
+            home.resolve("data/saved_caches"),
+            home.resolve("data/hints"),
+            home.resolve("data/cdc_raw"),
+            commitlog,
+            s.seedList(),
+            s.address(),
+            s.address(),
+            s.storagePort(),
+            s.cqlPort());
   }
 }

@@ -16,16 +16,18 @@ public final class CqlSessions {
 
   /** A session to one node, without a keyspace. Close it. */
   public static CqlSession open(String host, int port) {
-    DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
-            Duration.ofSeconds(30))
-        // Replaces, rather than adds to, any contact points of the application's configuration.
-        .withStringList(DefaultDriverOption.CONTACT_POINTS, List.of(host + ":" + port))
-        .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, LOCAL_DATACENTER)
-        .build();
+    DriverConfigLoader loader =
+        DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(
+                DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(
+                DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+            // Replaces, rather than adds to, any contact points of the application's configuration.
+            .withStringList(DefaultDriverOption.CONTACT_POINTS, List.of(host + ":" + port))
+            .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, LOCAL_DATACENTER)
+            .build();
     return CqlSession.builder().withConfigLoader(loader).build();
   }
 

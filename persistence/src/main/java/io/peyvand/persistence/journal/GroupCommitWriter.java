@@ -8,33 +8,33 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.Iterator;
 
 /**
  * Group commit: the rows of many entities' atomic writes leave in few Cassandra requests, and each
- * write's future completes only when the request that carried it has been acknowledged at the
- * write profile's consistency.
+ * write's future completes only when the request that carried it has been acknowledged at the write
+ * profile's consistency.
  *
- * <p>Writes queue up; a drain task takes them in arrival order into a group of at most
- * {@code maxRows} rows and {@code maxBytes} payload bytes (never splitting one write) and sends the
- * group as one request: a single statement, or an unlogged batch. At most {@code maxInFlight}
- * requests are outstanding; while all are, the queue grows, so groups grow with the load and a
- * lone write waits for nothing but an executor hop. Every write is the rows of one Cassandra
- * partition (plus, for a new entity, its all_persistence_ids row), and Cassandra applies the
- * mutation of one partition atomically, even inside a batch that spans partitions: an entity's
- * atomic write is all or nothing whatever it was grouped with.
+ * <p>Writes queue up; a drain task takes them in arrival order into a group of at most {@code
+ * maxRows} rows and {@code maxBytes} payload bytes (never splitting one write) and sends the group
+ * as one request: a single statement, or an unlogged batch. At most {@code maxInFlight} requests
+ * are outstanding; while all are, the queue grows, so groups grow with the load and a lone write
+ * waits for nothing but an executor hop. Every write is the rows of one Cassandra partition (plus,
+ * for a new entity, its all_persistence_ids row), and Cassandra applies the mutation of one
+ * partition atomically, even inside a batch that spans partitions: an entity's atomic write is all
+ * or nothing whatever it was grouped with.
  *
- * <p>A write larger than {@code maxBytes} leaves alone, and never as a batch that spans
- * partitions: Cassandra refuses such a batch over its {@code batch_size_fail_threshold} (50 KiB by
- * default), for good, while a single statement or a batch of one partition is bounded only by the
- * mutation size (half the commit log segment, 16 MiB by default). Its event rows go as one
- * request, its all_persistence_ids row as another, and it completes when both did. (Before this,
- * a mailbox's first message over about 50 KB was refused by Cassandra every time it was sent.)
+ * <p>A write larger than {@code maxBytes} leaves alone, and never as a batch that spans partitions:
+ * Cassandra refuses such a batch over its {@code batch_size_fail_threshold} (50 KiB by default),
+ * for good, while a single statement or a batch of one partition is bounded only by the mutation
+ * size (half the commit log segment, 16 MiB by default). Its event rows go as one request, its
+ * all_persistence_ids row as another, and it completes when both did. (Before this, a mailbox's
+ * first message over about 50 KB was refused by Cassandra every time it was sent.)
  *
  * <p>A request that fails takes no innocent with it: when it carried more than one write, each is
  * sent again on its own (the rows are idempotent upserts keyed by sequence number and time UUID),
@@ -44,29 +44,32 @@ import java.util.Iterator;
  * <p>A write is never sent after its entity was told it failed. Pekko Persistence fails a write
  * that the journal has not completed within the circuit breaker's {@code call-timeout}; the entity
  * restarts, and its next incarnation may write the same sequence number again. Had the old write
- * still been sent (queued while Cassandra was away, or sent again alone after its group failed),
- * it would have reached Cassandra with a newer timestamp than the new incarnation's row, replaced
- * that row, and an acknowledged message could be lost. So each write carries a deadline, set by the
- * journal a little before the call-timeout from when Pekko called it: a write still queued, or
- * to be sent again, after it fails without being sent. A write sent before its deadline has an older timestamp than any write of a later
- * incarnation, which can only be sent after the deadline: Cassandra keeps the later one.
+ * still been sent (queued while Cassandra was away, or sent again alone after its group failed), it
+ * would have reached Cassandra with a newer timestamp than the new incarnation's row, replaced that
+ * row, and an acknowledged message could be lost. So each write carries a deadline, set by the
+ * journal a little before the call-timeout from when Pekko called it: a write still queued, or to
+ * be sent again, after it fails without being sent. A write sent before its deadline has an older
+ * timestamp than any write of a later incarnation, which can only be sent after the deadline:
+ * Cassandra keeps the later one.
  *
- * <p>Each request's latency and outcome, and the writes completed, are counted in
- * {@link JournalMetrics} (a few adder increments per request, none per row).
+ * <p>Each request's latency and outcome, and the writes completed, are counted in {@link
+ * JournalMetrics} (a few adder increments per request, none per row).
  */
 final class GroupCommitWriter {
   /** The rows of one atomic write and the future its entity waits on. */
   static final class Write {
     /** The rows of the entity's own partition. */
     final List<BoundStatement> rows;
+
     /** Rows of other partitions (the all_persistence_ids row of a new entity), often none. */
     final List<BoundStatement> elsewhere;
+
     final int bytes;
     final long deadlineNanos;
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    Write(List<BoundStatement> rows, List<BoundStatement> elsewhere, int bytes,
-        long deadlineNanos) {
+    Write(
+        List<BoundStatement> rows, List<BoundStatement> elsewhere, int bytes, long deadlineNanos) {
       this.rows = rows;
       this.elsewhere = elsewhere;
       this.bytes = bytes;
@@ -85,8 +88,9 @@ final class GroupCommitWriter {
   /** A write not sent because its entity had been told it failed (the call-timeout passed). */
   static final class WriteExpiredException extends RuntimeException {
     WriteExpiredException() {
-      super("not sent: the write waited past the journal's call-timeout (Cassandra unavailable or"
-          + " overloaded); the entity was told it failed");
+      super(
+          "not sent: the write waited past the journal's call-timeout (Cassandra unavailable or"
+              + " overloaded); the entity was told it failed");
     }
   }
 
@@ -107,8 +111,14 @@ final class GroupCommitWriter {
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong splits = new AtomicLong();
 
-  GroupCommitWriter(CqlSession session, String profile, int maxRows, int maxBytes,
-      int maxInFlight, Executor executor, JournalMetrics metrics) {
+  GroupCommitWriter(
+      CqlSession session,
+      String profile,
+      int maxRows,
+      int maxBytes,
+      int maxInFlight,
+      Executor executor,
+      JournalMetrics metrics) {
     this.metrics = metrics;
     this.session = session;
     this.profile = profile;
@@ -124,8 +134,8 @@ final class GroupCommitWriter {
    * or fails. It is not sent after {@code deadlineNanos} ({@link System#nanoTime()}): it fails
    * instead.
    */
-  CompletableFuture<Void> submit(List<BoundStatement> rows, List<BoundStatement> elsewhere,
-      int bytes, long deadlineNanos) {
+  CompletableFuture<Void> submit(
+      List<BoundStatement> rows, List<BoundStatement> elsewhere, int bytes, long deadlineNanos) {
     Write write = new Write(rows, elsewhere, bytes, deadlineNanos);
     synchronized (this) {
       queue.add(write);
@@ -203,8 +213,7 @@ final class GroupCommitWriter {
     int bytes = 0;
     while (!queue.isEmpty()) {
       Write next = queue.peek();
-      if (!group.isEmpty()
-          && (rows + next.rowCount() > maxRows || bytes + next.bytes > maxBytes)) {
+      if (!group.isEmpty() && (rows + next.rowCount() > maxRows || bytes + next.bytes > maxBytes)) {
         break;
       }
       queue.poll();
@@ -223,26 +232,27 @@ final class GroupCommitWriter {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    result.whenComplete((rs, error) -> {
-      metrics.request(System.nanoTime() - started, error);
-      if (error == null) {
-        metrics.writes(group.size());
-        for (Write w : group) {
-          writes.incrementAndGet();
-          w.done.complete(null);
-        }
-      } else if (group.size() > 1) {
-        splits.incrementAndGet();
-        for (Write w : group) {
-          sendAlone(w);
-        }
-      } else {
-        writes.incrementAndGet();
-        metrics.writes(1);
-        group.get(0).done.completeExceptionally(error);
-      }
-      release();
-    });
+    result.whenComplete(
+        (rs, error) -> {
+          metrics.request(System.nanoTime() - started, error);
+          if (error == null) {
+            metrics.writes(group.size());
+            for (Write w : group) {
+              writes.incrementAndGet();
+              w.done.complete(null);
+            }
+          } else if (group.size() > 1) {
+            splits.incrementAndGet();
+            for (Write w : group) {
+              sendAlone(w);
+            }
+          } else {
+            writes.incrementAndGet();
+            metrics.writes(1);
+            group.get(0).done.completeExceptionally(error);
+          }
+          release();
+        });
   }
 
   private void sendAlone(Write w) {
@@ -257,16 +267,17 @@ final class GroupCommitWriter {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    result.whenComplete((rs, error) -> {
-      metrics.request(System.nanoTime() - started, error);
-      metrics.writes(1);
-      writes.incrementAndGet();
-      if (error == null) {
-        w.done.complete(null);
-      } else {
-        w.done.completeExceptionally(error);
-      }
-    });
+    result.whenComplete(
+        (rs, error) -> {
+          metrics.request(System.nanoTime() - started, error);
+          metrics.writes(1);
+          writes.incrementAndGet();
+          if (error == null) {
+            w.done.complete(null);
+          } else {
+            w.done.completeExceptionally(error);
+          }
+        });
   }
 
   private void release() {
@@ -282,8 +293,8 @@ final class GroupCommitWriter {
     if (group.size() == 1 && first.bytes > maxBytes && !first.elsewhere.isEmpty()) {
       // Too large for a batch across partitions: each partition's rows in a request of its own.
       CompletableFuture<?> own = session.executeAsync(statement(first.rows)).toCompletableFuture();
-      CompletableFuture<?> other = session.executeAsync(statement(first.elsewhere))
-          .toCompletableFuture();
+      CompletableFuture<?> other =
+          session.executeAsync(statement(first.elsewhere)).toCompletableFuture();
       return CompletableFuture.allOf(own, other);
     }
     List<BoundStatement> rows = new ArrayList<>();
@@ -299,9 +310,10 @@ final class GroupCommitWriter {
     if (rows.size() == 1) {
       return rows.get(0);
     }
-    BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED)
-        .setExecutionProfileName(profile)
-        .setIdempotence(true);
+    BatchStatementBuilder batch =
+        BatchStatement.builder(BatchType.UNLOGGED)
+            .setExecutionProfileName(profile)
+            .setIdempotence(true);
     for (BoundStatement row : rows) {
       batch.addStatement(row);
     }

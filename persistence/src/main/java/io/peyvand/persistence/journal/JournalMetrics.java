@@ -1,28 +1,28 @@
 package io.peyvand.persistence.journal;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
-import java.util.concurrent.CompletionException;
-import java.util.Optional;
-import java.time.Duration;
-import java.util.Locale;
 
 /**
  * How the journal's Cassandra write requests went on this node: their latency (from the request
  * leaving to Cassandra's acknowledgement at the write profile's consistency, one observation per
  * request, which may carry the writes of many entities: see {@link GroupCommitWriter}), the
- * requests that failed, and the atomic writes carried. The broker renders them in its
- * {@code /metrics}: unlike the time an entity waits for its persist, this one is Cassandra alone,
- * so when both rise Cassandra is slow, when only the entity's rises the node is (queueing, CPU).
+ * requests that failed, and the atomic writes carried. The broker renders them in its {@code
+ * /metrics}: unlike the time an entity waits for its persist, this one is Cassandra alone, so when
+ * both rise Cassandra is slow, when only the entity's rises the node is (queueing, CPU).
  *
- * <p>A node-local extension of lock-free counters, so that the journal (an actor Pekko
- * Persistence creates) and the broker meet without either knowing the other: the persistence
- * module knows nothing of Prometheus, the broker nothing of the journal's internals. Buckets are
- * kept per bucket (not cumulative); {@link #bucketCounts} hands them out in bound order.
+ * <p>A node-local extension of lock-free counters, so that the journal (an actor Pekko Persistence
+ * creates) and the broker meet without either knowing the other: the persistence module knows
+ * nothing of Prometheus, the broker nothing of the journal's internals. Buckets are kept per bucket
+ * (not cumulative); {@link #bucketCounts} hands them out in bound order.
  */
 public final class JournalMetrics implements Extension {
 
@@ -47,8 +47,10 @@ public final class JournalMetrics implements Extension {
   }
 
   /** Upper bounds of the latency buckets, in seconds (+Inf follows). */
-  private static final double[] BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-      0.25, 0.5, 1, 2.5, 5, 10};
+  private static final double[] BOUNDS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
   private static final long[] BOUNDS_NANOS = new long[BOUNDS.length];
 
   static {
@@ -84,17 +86,17 @@ public final class JournalMetrics implements Extension {
 
   /** A write failed without a request (it waited past its deadline): as a failed request. */
   void failed(Throwable error) {
-    Throwable cause = error instanceof CompletionException
-        && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     lastFailure = cause.toString();
     lastFailureNanos = System.nanoTime();
   }
 
   /**
-   * What failed, when the journal's latest write request failed less than {@code window} ago
-   * and none succeeded since; empty otherwise (none failed, one succeeded since, or the failure is
-   * older: an idle node's last failure does not keep it failing). While it is present, entities
-   * on this node cannot persist: Cassandra is away or the journal's circuit breaker still refuses
+   * What failed, when the journal's latest write request failed less than {@code window} ago and
+   * none succeeded since; empty otherwise (none failed, one succeeded since, or the failure is
+   * older: an idle node's last failure does not keep it failing). While it is present, entities on
+   * this node cannot persist: Cassandra is away or the journal's circuit breaker still refuses
    * every write.
    */
   public Optional<String> failingFor(Duration window) {
@@ -103,9 +105,12 @@ public final class JournalMetrics implements Extension {
     if (failure == 0 || failure - lastSuccessNanos <= 0 || now - failure > window.toNanos()) {
       return Optional.empty();
     }
-    return Optional.of(String.format(Locale.ROOT,
-        "the latest journal write failed %.1f s ago and none succeeded since: %s",
-        (now - failure) / 1e9, lastFailure));
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the latest journal write failed %.1f s ago and none succeeded since: %s",
+            (now - failure) / 1e9,
+            lastFailure));
   }
 
   /** A write request took {@code nanos} and succeeded or failed. */

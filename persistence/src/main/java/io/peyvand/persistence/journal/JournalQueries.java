@@ -32,13 +32,21 @@ final class JournalQueries {
 
   /** deleted_to of the persistence id in the metadata table; 0 if it never deleted anything. */
   CompletableFuture<Long> deletedTo(String persistenceId) {
-    Statement<?> query = statements.selectDeletedTo().boundStatementBuilder()
-        .setString(0, persistenceId)
-        .setExecutionProfileName(settings.readProfile()).build();
-    return session.executeAsync(query).toCompletableFuture().thenApply(rs -> {
-      Row row = rs.one();
-      return row == null || row.isNull(0) ? 0L : row.getLong(0);
-    });
+    Statement<?> query =
+        statements
+            .selectDeletedTo()
+            .boundStatementBuilder()
+            .setString(0, persistenceId)
+            .setExecutionProfileName(settings.readProfile())
+            .build();
+    return session
+        .executeAsync(query)
+        .toCompletableFuture()
+        .thenApply(
+            rs -> {
+              Row row = rs.one();
+              return row == null || row.isNull(0) ? 0L : row.getLong(0);
+            });
   }
 
   /**
@@ -52,21 +60,23 @@ final class JournalQueries {
     CompletableFuture<Long> p0 = highestIn(persistenceId, first);
     CompletableFuture<Long> p1 = highestIn(persistenceId, first + 1);
     CompletableFuture<Long> p2 = highestIn(persistenceId, first + 2);
-    return CompletableFuture.allOf(p0, p1, p2).thenCompose(done -> {
-      long[] found = {p0.join(), p1.join(), p2.join()};
-      long highest = best;
-      int lastWithRows = -1;
-      for (int i = 0; i < found.length; i++) {
-        if (found[i] > 0) {
-          highest = Math.max(highest, found[i]);
-          lastWithRows = i;
-        }
-      }
-      if (lastWithRows <= 0) {
-        return CompletableFuture.completedFuture(highest);
-      }
-      return highestStored(persistenceId, first + lastWithRows + 1, highest);
-    });
+    return CompletableFuture.allOf(p0, p1, p2)
+        .thenCompose(
+            done -> {
+              long[] found = {p0.join(), p1.join(), p2.join()};
+              long highest = best;
+              int lastWithRows = -1;
+              for (int i = 0; i < found.length; i++) {
+                if (found[i] > 0) {
+                  highest = Math.max(highest, found[i]);
+                  lastWithRows = i;
+                }
+              }
+              if (lastWithRows <= 0) {
+                return CompletableFuture.completedFuture(highest);
+              }
+              return highestStored(persistenceId, first + lastWithRows + 1, highest);
+            });
   }
 
   /**
@@ -74,11 +84,11 @@ final class JournalQueries {
    * after; at least the rows of {@code from}'s partition, 0 if none), reading two partitions where
    * {@link #highestStored} reads three, which is all a recovery of an entity that never wrote, or
    * wrote within one partition, takes (docs/DELIVERY-PATH.md). Two suffice because an atomic write
-   * spans at most two partitions and lives in the later one: with {@code from} below the end of
-   * its partition P, the event after {@code from}, if any, lives in P or P + 1; and if P's highest
-   * row h is below P's end and P + 1 is empty, h + 1 would live in one of them too, so there is
-   * none. When {@code from} or h is exactly at P's end, the next event may live in P + 2: read on
-   * as {@link #highestStored} does.
+   * spans at most two partitions and lives in the later one: with {@code from} below the end of its
+   * partition P, the event after {@code from}, if any, lives in P or P + 1; and if P's highest row
+   * h is below P's end and P + 1 is empty, h + 1 would live in one of them too, so there is none.
+   * When {@code from} or h is exactly at P's end, the next event may live in P + 2: read on as
+   * {@link #highestStored} does.
    */
   CompletableFuture<Long> highestAfter(String persistenceId, long from) {
     long first = settings.partitionNr(Math.max(from, 1L));
@@ -88,41 +98,58 @@ final class JournalQueries {
     }
     CompletableFuture<Long> p0 = highestIn(persistenceId, first);
     CompletableFuture<Long> p1 = highestIn(persistenceId, first + 1);
-    return p0.thenCombine(p1, (h0, h1) -> {
-      if (h1 > 0) {
-        return highestStored(persistenceId, first + 2, Math.max(h0, h1));
-      }
-      if (h0 >= end) {
-        return highestStored(persistenceId, first + 1, h0);
-      }
-      return CompletableFuture.completedFuture(h0);
-    }).thenCompose(f -> f);
+    return p0.thenCombine(
+            p1,
+            (h0, h1) -> {
+              if (h1 > 0) {
+                return highestStored(persistenceId, first + 2, Math.max(h0, h1));
+              }
+              if (h0 >= end) {
+                return highestStored(persistenceId, first + 1, h0);
+              }
+              return CompletableFuture.completedFuture(h0);
+            })
+        .thenCompose(f -> f);
   }
 
   /** The highest sequence number stored in one partition, 0 if it has none. */
   CompletableFuture<Long> highestIn(String persistenceId, long partition) {
-    Statement<?> query = statements.selectHighest().boundStatementBuilder()
-        .setString(0, persistenceId).setLong(1, partition)
-        .setExecutionProfileName(settings.readProfile()).build();
-    return session.executeAsync(query).toCompletableFuture().thenApply(rs -> {
-      Row row = rs.one();
-      return row == null ? 0L : row.getLong(0);
-    });
+    Statement<?> query =
+        statements
+            .selectHighest()
+            .boundStatementBuilder()
+            .setString(0, persistenceId)
+            .setLong(1, partition)
+            .setExecutionProfileName(settings.readProfile())
+            .build();
+    return session
+        .executeAsync(query)
+        .toCompletableFuture()
+        .thenApply(
+            rs -> {
+              Row row = rs.one();
+              return row == null ? 0L : row.getLong(0);
+            });
   }
 
   /**
-   * The rows of one partition with {@code from <= sequence_nr <= to}, in the columns of
-   * {@link JournalStatements#MESSAGE_COLUMNS}, ascending or descending, {@code pageSize} rows per
-   * page.
+   * The rows of one partition with {@code from <= sequence_nr <= to}, in the columns of {@link
+   * JournalStatements#MESSAGE_COLUMNS}, ascending or descending, {@code pageSize} rows per page.
    */
-  CompletableFuture<AsyncResultSet> messages(String persistenceId, long partition, long from,
-      long to, int pageSize, boolean descending) {
-    PreparedStatement select = descending
-        ? statements.selectMessagesDescending() : statements.selectMessages();
-    Statement<?> query = select.boundStatementBuilder()
-        .setString(0, persistenceId).setLong(1, partition).setLong(2, from).setLong(3, to)
-        .setPageSize(pageSize)
-        .setExecutionProfileName(settings.readProfile()).build();
+  CompletableFuture<AsyncResultSet> messages(
+      String persistenceId, long partition, long from, long to, int pageSize, boolean descending) {
+    PreparedStatement select =
+        descending ? statements.selectMessagesDescending() : statements.selectMessages();
+    Statement<?> query =
+        select
+            .boundStatementBuilder()
+            .setString(0, persistenceId)
+            .setLong(1, partition)
+            .setLong(2, from)
+            .setLong(3, to)
+            .setPageSize(pageSize)
+            .setExecutionProfileName(settings.readProfile())
+            .build();
     return session.executeAsync(query).toCompletableFuture();
   }
 }

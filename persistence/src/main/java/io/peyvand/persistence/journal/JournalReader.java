@@ -19,9 +19,9 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 /**
  * Reads the stored events of one persistence id straight from the journal's tables, a page at a
  * time, newest first ({@link #readBackward}) or oldest first ({@link #readForward}), without
- * replaying the entity. Made for history on request (a group member asking for what was said
- * before it joined): the entity stays as it is, and a backward page from a known sequence number
- * costs a few small queries however long the history is.
+ * replaying the entity. Made for history on request (a group member asking for what was said before
+ * it joined): the entity stays as it is, and a backward page from a known sequence number costs a
+ * few small queries however long the history is.
  *
  * <p>It reads what {@link CassandraJournal} and pekko-persistence-cassandra write, with the same
  * rules ({@link JournalQueries}): events at or below deleted_to are never returned and partitions
@@ -32,10 +32,10 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  *
  * <p>What a reader sees while the entity writes: the rows Cassandra has acknowledged, each atomic
  * write entirely or not at all (it is one partition's mutation). An EventSourcedBehavior has one
- * write outstanding at a time, so what is stored is always a prefix of its events, and a page
- * keeps to it: backward by reading the newest partitions first, forward by ending at the newest
- * event stored when the page began. An entity using persistAsync may briefly show a later write
- * before an earlier one.
+ * write outstanding at a time, so what is stored is always a prefix of its events, and a page keeps
+ * to it: backward by reading the newest partitions first, forward by ending at the newest event
+ * stored when the page began. An entity using persistAsync may briefly show a later write before an
+ * earlier one.
  *
  * <p>Thread-safe; one per actor system is enough. Statements are prepared on first use on the
  * journal's session and prepared again if that failed (Cassandra not up yet).
@@ -62,8 +62,9 @@ public final class JournalReader {
   public static JournalReader create(ClassicActorSystemProvider system) {
     Config root = system.classicSystem().settings().config();
     JournalSettings settings = JournalSettings.fromConfig(root, root.getConfig("peyvand.journal"));
-    return new JournalReader(CassandraSessionRegistry.get(system)
-        .sessionFor(settings.sessionConfigPath()).underlying(), settings);
+    return new JournalReader(
+        CassandraSessionRegistry.get(system).sessionFor(settings.sessionConfigPath()).underlying(),
+        settings);
   }
 
   /**
@@ -74,48 +75,59 @@ public final class JournalReader {
    * the newest event ({@code Long.MAX_VALUE} reads from the newest); passing the entity's own last
    * sequence number saves the search for the newest.
    */
-  public CompletionStage<List<StoredEvent>> readBackward(String persistenceId,
-      long fromSequenceNr, int maxEvents) {
+  public CompletionStage<List<StoredEvent>> readBackward(
+      String persistenceId, long fromSequenceNr, int maxEvents) {
     requirePositive(maxEvents);
     if (fromSequenceNr < 1) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return queries().thenCompose(q -> {
-      long fromPartition = settings.partitionNr(fromSequenceNr);
-      // Asked together with deleted_to: does fromSequenceNr's partition or the next hold rows?
-      // For a page inside the history one does, and the walk starts right there.
-      CompletableFuture<Long> deletedTo = q.deletedTo(persistenceId);
-      CompletableFuture<Long> here = q.highestIn(persistenceId, fromPartition);
-      CompletableFuture<Long> next = q.highestIn(persistenceId, fromPartition + 1);
-      return CompletableFuture.allOf(deletedTo, here, next).thenCompose(done -> {
-        long deleted = deletedTo.join();
-        if (fromSequenceNr <= deleted) {
-          return CompletableFuture.completedFuture(List.<StoredEvent>of());
-        }
-        long floor = deleted + 1;
-        long floorPartition = settings.partitionNr(floor);
-        CompletableFuture<Long> top;
-        if (here.join() > 0 || next.join() > 0) {
-          top = CompletableFuture.completedFuture(fromSequenceNr);
-        } else if (fromPartition > floorPartition) {
-          // Two empty partitions: fromSequenceNr lies beyond the newest event (no two
-          // consecutive partitions are empty below it). Find the newest as recovery does.
-          top = q.highestStored(persistenceId, floorPartition, 0L);
-        } else {
-          top = CompletableFuture.completedFuture(0L);
-        }
-        return top.thenCompose(t -> {
-          if (t < floor) {
-            return CompletableFuture.completedFuture(List.<StoredEvent>of());
-          }
-          // The event `t` is stored in its own partition or, as part of an atomic write reaching
-          // into the next range, in the next one. Empty partitions on the way down are one
-          // empty read each.
-          return new Walk(q, persistenceId, floor, t, maxEvents, true, floorPartition)
-              .read(settings.partitionNr(t) + 1);
-        });
-      });
-    });
+    return queries()
+        .thenCompose(
+            q -> {
+              long fromPartition = settings.partitionNr(fromSequenceNr);
+              // Asked together with deleted_to: does fromSequenceNr's partition or the next hold
+              // rows?
+              // For a page inside the history one does, and the walk starts right there.
+              CompletableFuture<Long> deletedTo = q.deletedTo(persistenceId);
+              CompletableFuture<Long> here = q.highestIn(persistenceId, fromPartition);
+              CompletableFuture<Long> next = q.highestIn(persistenceId, fromPartition + 1);
+              return CompletableFuture.allOf(deletedTo, here, next)
+                  .thenCompose(
+                      done -> {
+                        long deleted = deletedTo.join();
+                        if (fromSequenceNr <= deleted) {
+                          return CompletableFuture.completedFuture(List.<StoredEvent>of());
+                        }
+                        long floor = deleted + 1;
+                        long floorPartition = settings.partitionNr(floor);
+                        CompletableFuture<Long> top;
+                        if (here.join() > 0 || next.join() > 0) {
+                          top = CompletableFuture.completedFuture(fromSequenceNr);
+                        } else if (fromPartition > floorPartition) {
+                          // Two empty partitions: fromSequenceNr lies beyond the newest event (no
+                          // two
+                          // consecutive partitions are empty below it). Find the newest as recovery
+                          // does.
+                          top = q.highestStored(persistenceId, floorPartition, 0L);
+                        } else {
+                          top = CompletableFuture.completedFuture(0L);
+                        }
+                        return top.thenCompose(
+                            t -> {
+                              if (t < floor) {
+                                return CompletableFuture.completedFuture(List.<StoredEvent>of());
+                              }
+                              // The event `t` is stored in its own partition or, as part of an
+                              // atomic write reaching
+                              // into the next range, in the next one. Empty partitions on the way
+                              // down are one
+                              // empty read each.
+                              return new Walk(
+                                      q, persistenceId, floor, t, maxEvents, true, floorPartition)
+                                  .read(settings.partitionNr(t) + 1);
+                            });
+                      });
+            });
   }
 
   /**
@@ -125,29 +137,48 @@ public final class JournalReader {
    * at the newest event stored when it began: an event written while it is read is left for the
    * next page, so that it never appears without the events before it.
    */
-  public CompletionStage<List<StoredEvent>> readForward(String persistenceId,
-      long fromSequenceNr, int maxEvents) {
+  public CompletionStage<List<StoredEvent>> readForward(
+      String persistenceId, long fromSequenceNr, int maxEvents) {
     requirePositive(maxEvents);
     long requested = Math.max(fromSequenceNr, 1L);
-    return queries().thenCompose(q -> {
-      long requestedPartition = settings.partitionNr(requested);
-      CompletableFuture<Long> deletedTo = q.deletedTo(persistenceId);
-      CompletableFuture<Long> highest = q.highestStored(persistenceId, requestedPartition, 0L);
-      return deletedTo.thenCombine(highest, (deleted, found) -> {
-        long from = Math.max(requested, deleted + 1);
-        long fromPartition = settings.partitionNr(from);
-        CompletableFuture<Long> newest = fromPartition > requestedPartition
-            // Partitions before deleted_to's may have been emptied: the scan may have stopped
-            // there, so it goes on from deleted_to's partition (as recovery does).
-            ? q.highestStored(persistenceId, fromPartition, found)
-            : CompletableFuture.completedFuture(found);
-        return newest.thenCompose(to -> to < from
-            ? CompletableFuture.completedFuture(List.<StoredEvent>of())
-            // The event `to` may be stored in the partition after its own.
-            : new Walk(q, persistenceId, from, to, maxEvents, false, settings.partitionNr(to) + 1)
-                .read(fromPartition));
-      }).thenCompose(page -> page);
-    });
+    return queries()
+        .thenCompose(
+            q -> {
+              long requestedPartition = settings.partitionNr(requested);
+              CompletableFuture<Long> deletedTo = q.deletedTo(persistenceId);
+              CompletableFuture<Long> highest =
+                  q.highestStored(persistenceId, requestedPartition, 0L);
+              return deletedTo
+                  .thenCombine(
+                      highest,
+                      (deleted, found) -> {
+                        long from = Math.max(requested, deleted + 1);
+                        long fromPartition = settings.partitionNr(from);
+                        CompletableFuture<Long> newest =
+                            fromPartition > requestedPartition
+                                // Partitions before deleted_to's may have been emptied: the scan
+                                // may have stopped
+                                // there, so it goes on from deleted_to's partition (as recovery
+                                // does).
+                                ? q.highestStored(persistenceId, fromPartition, found)
+                                : CompletableFuture.completedFuture(found);
+                        return newest.thenCompose(
+                            to ->
+                                to < from
+                                    ? CompletableFuture.completedFuture(List.<StoredEvent>of())
+                                    // The event `to` may be stored in the partition after its own.
+                                    : new Walk(
+                                            q,
+                                            persistenceId,
+                                            from,
+                                            to,
+                                            maxEvents,
+                                            false,
+                                            settings.partitionNr(to) + 1)
+                                        .read(fromPartition));
+                      })
+                  .thenCompose(page -> page);
+            });
   }
 
   private static void requirePositive(int maxEvents) {
@@ -165,15 +196,19 @@ public final class JournalReader {
       }
       CompletableFuture<JournalQueries> next = new CompletableFuture<>();
       if (queries.compareAndSet(current, next)) {
-        session.thenCompose(s -> JournalStatements.prepare(s, settings.keyspace())
-                .thenApply(statements -> new JournalQueries(s, statements, settings)))
-            .whenComplete((q, error) -> {
-              if (error == null) {
-                next.complete(q);
-              } else {
-                next.completeExceptionally(error);
-              }
-            });
+        session
+            .thenCompose(
+                s ->
+                    JournalStatements.prepare(s, settings.keyspace())
+                        .thenApply(statements -> new JournalQueries(s, statements, settings)))
+            .whenComplete(
+                (q, error) -> {
+                  if (error == null) {
+                    next.complete(q);
+                  } else {
+                    next.completeExceptionally(error);
+                  }
+                });
         return next;
       }
     }
@@ -193,7 +228,13 @@ public final class JournalReader {
     private final long endPartition;
     private final List<StoredEvent> events = new ArrayList<>();
 
-    Walk(JournalQueries q, String persistenceId, long from, long to, int max, boolean descending,
+    Walk(
+        JournalQueries q,
+        String persistenceId,
+        long from,
+        long to,
+        int max,
+        boolean descending,
         long endPartition) {
       this.q = q;
       this.persistenceId = persistenceId;
@@ -226,7 +267,8 @@ public final class JournalReader {
         }
       }
       if (rs.hasMorePages()) {
-        return rs.fetchNextPage().toCompletableFuture()
+        return rs.fetchNextPage()
+            .toCompletableFuture()
             .thenCompose(next -> onPage(next, partition));
       }
       if (descending) {
@@ -248,9 +290,15 @@ public final class JournalReader {
       UUID timestamp = row.getUuid(1);
       String serManifest = row.getString(4);
       String eventManifest = row.getString(5);
-      return new StoredEvent(persistenceId, sequenceNr, row.getInt(3),
-          serManifest == null ? "" : serManifest, eventManifest == null ? "" : eventManifest,
-          bytes, row.getString(2), timestamp == null ? 0L : Uuids.unixTimestamp(timestamp));
+      return new StoredEvent(
+          persistenceId,
+          sequenceNr,
+          row.getInt(3),
+          serManifest == null ? "" : serManifest,
+          eventManifest == null ? "" : eventManifest,
+          bytes,
+          row.getString(2),
+          timestamp == null ? 0L : Uuids.unixTimestamp(timestamp));
     }
   }
 }

@@ -5,11 +5,11 @@ import org.apache.pekko.serialization.Serialization;
 /**
  * One event as the journal stored it, read by {@link JournalReader}: the payload still in its
  * serialized form, because turning bytes back into a domain event is the caller's business (the
- * broker's serializers are registered in its actor system, not known to this module).
- * {@link #payload(Serialization)} does it with Pekko's own serialization when the caller has it.
+ * broker's serializers are registered in its actor system, not known to this module). {@link
+ * #payload(Serialization)} does it with Pekko's own serialization when the caller has it.
  *
- * <p>A record holding an array: {@code equals} compares the array by identity, so compare
- * {@link #event()} with {@code Arrays.equals}.
+ * <p>A record holding an array: {@code equals} compares the array by identity, so compare {@link
+ * #event()} with {@code Arrays.equals}.
  *
  * @param persistenceId the entity the event belongs to
  * @param sequenceNr its sequence number, 1 for an entity's first event

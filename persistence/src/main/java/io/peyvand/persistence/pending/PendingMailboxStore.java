@@ -61,23 +61,33 @@ public final class PendingMailboxStore {
     // plain future, whose continuations run in the thread that completes their stage (the
     // driver's), not one new thread per write.
     CompletableFuture<CqlSession> plain = new CompletableFuture<>();
-    session.whenComplete((s, error) -> {
-      if (error != null) {
-        plain.completeExceptionally(error);
-      } else {
-        plain.complete(s);
-      }
-    });
+    session.whenComplete(
+        (s, error) -> {
+          if (error != null) {
+            plain.completeExceptionally(error);
+          } else {
+            plain.complete(s);
+          }
+        });
     this.session = plain;
     this.buckets = buckets;
-    this.insert = new Prepared("INSERT INTO " + keyspace
-        + ".pending_mailboxes (platform_id, bucket, mailbox, since) VALUES (?, ?, ?, ?)");
-    this.delete = new Prepared("DELETE FROM " + keyspace
-        + ".pending_mailboxes WHERE platform_id = ? AND bucket = ? AND mailbox = ?");
-    this.select = new Prepared("SELECT mailbox FROM " + keyspace
-        + ".pending_mailboxes WHERE platform_id = ? AND bucket = ?");
-    this.platforms = new Prepared("SELECT DISTINCT platform_id, bucket FROM " + keyspace
-        + ".pending_mailboxes");
+    this.insert =
+        new Prepared(
+            "INSERT INTO "
+                + keyspace
+                + ".pending_mailboxes (platform_id, bucket, mailbox, since) VALUES (?, ?, ?, ?)");
+    this.delete =
+        new Prepared(
+            "DELETE FROM "
+                + keyspace
+                + ".pending_mailboxes WHERE platform_id = ? AND bucket = ? AND mailbox = ?");
+    this.select =
+        new Prepared(
+            "SELECT mailbox FROM "
+                + keyspace
+                + ".pending_mailboxes WHERE platform_id = ? AND bucket = ?");
+    this.platforms =
+        new Prepared("SELECT DISTINCT platform_id, bucket FROM " + keyspace + ".pending_mailboxes");
   }
 
   /** The bucket a mailbox's row lives in. */
@@ -100,21 +110,25 @@ public final class PendingMailboxStore {
     CompletionStage<List<String>> all = CompletableFuture.completedFuture(new ArrayList<>());
     for (int bucket = 0; bucket < buckets; bucket++) {
       int b = bucket;
-      all = all.thenCompose(found -> session.thenCombine(select.get(), (s, ps) -> s.executeAsync(
-              ps.bind(platformId, b)))
-          .thenCompose(stage -> stage)
-          .thenCompose(rs -> collect(rs, found)));
+      all =
+          all.thenCompose(
+              found ->
+                  session
+                      .thenCombine(select.get(), (s, ps) -> s.executeAsync(ps.bind(platformId, b)))
+                      .thenCompose(stage -> stage)
+                      .thenCompose(rs -> collect(rs, found)));
     }
     return all;
   }
 
   /**
-   * Every platform that has a row in any bucket: those for which some mailbox or group holds
-   * items. Reads one partition key per (platform, bucket), so its cost grows with the platforms,
-   * never with the mailboxes.
+   * Every platform that has a row in any bucket: those for which some mailbox or group holds items.
+   * Reads one partition key per (platform, bucket), so its cost grows with the platforms, never
+   * with the mailboxes.
    */
   public CompletionStage<Set<String>> platforms() {
-    return session.thenCombine(platforms.get(), (s, ps) -> s.executeAsync(ps.bind()))
+    return session
+        .thenCombine(platforms.get(), (s, ps) -> s.executeAsync(ps.bind()))
         .thenCompose(stage -> stage)
         .thenCompose(rs -> collect(rs, new ArrayList<>()))
         .thenApply(TreeSet::new);
@@ -131,7 +145,8 @@ public final class PendingMailboxStore {
   }
 
   private CompletionStage<Void> execute(Prepared statement, Object... values) {
-    return session.thenCombine(statement.get(), (s, ps) -> s.executeAsync(ps.bind(values)))
+    return session
+        .thenCombine(statement.get(), (s, ps) -> s.executeAsync(ps.bind(values)))
         .thenCompose(stage -> stage)
         .thenApply(rs -> null);
   }

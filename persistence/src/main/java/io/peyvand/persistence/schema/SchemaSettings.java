@@ -8,9 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * Where the schema goes and how its keyspaces replicate. The keyspace names are the journal
- * plugin's own ({@code pekko.persistence.cassandra.journal.keyspace} and {@code ...snapshot.keyspace}),
- * so the schema always lands where the journal looks; replication is
- * {@code peyvand.cassandra.schema.replication}.
+ * plugin's own ({@code pekko.persistence.cassandra.journal.keyspace} and {@code
+ * ...snapshot.keyspace}), so the schema always lands where the journal looks; replication is {@code
+ * peyvand.cassandra.schema.replication}.
  */
 public record SchemaSettings(String keyspace, String snapshotKeyspace, Replication replication) {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,47}");
@@ -18,8 +18,10 @@ public record SchemaSettings(String keyspace, String snapshotKeyspace, Replicati
   public SchemaSettings {
     for (String name : new String[] {keyspace, snapshotKeyspace}) {
       if (!IDENTIFIER.matcher(name).matches()) {
-        throw new IllegalArgumentException("invalid Cassandra keyspace name '" + name
-            + "': use a letter then up to 47 letters, digits or underscores");
+        throw new IllegalArgumentException(
+            "invalid Cassandra keyspace name '"
+                + name
+                + "': use a letter then up to 47 letters, digits or underscores");
       }
     }
   }
@@ -36,24 +38,32 @@ public record SchemaSettings(String keyspace, String snapshotKeyspace, Replicati
     return new SchemaSettings(keyspace, keyspace, replication);
   }
 
-  /** Keyspace replication: SimpleStrategy with a factor, or NetworkTopologyStrategy per data centre. */
+  /**
+   * Keyspace replication: SimpleStrategy with a factor, or NetworkTopologyStrategy per data centre.
+   */
   public record Replication(String strategy, int factor, Map<String, Integer> datacenters) {
     public Replication {
       datacenters = Map.copyOf(datacenters);
       switch (strategy) {
         case "SimpleStrategy" -> {
           if (factor < 1) {
-            throw new IllegalArgumentException("replication factor must be at least 1, not " + factor);
+            throw new IllegalArgumentException(
+                "replication factor must be at least 1, not " + factor);
           }
         }
         case "NetworkTopologyStrategy" -> {
           if (datacenters.isEmpty()) {
-            throw new IllegalArgumentException("NetworkTopologyStrategy needs"
-                + " peyvand.cassandra.schema.replication.datacenters, e.g. { dc1 = 3 }");
+            throw new IllegalArgumentException(
+                "NetworkTopologyStrategy needs"
+                    + " peyvand.cassandra.schema.replication.datacenters, e.g. { dc1 = 3 }");
           }
         }
-        default -> throw new IllegalArgumentException("replication strategy must be SimpleStrategy"
-            + " or NetworkTopologyStrategy, not '" + strategy + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "replication strategy must be SimpleStrategy"
+                    + " or NetworkTopologyStrategy, not '"
+                    + strategy
+                    + "'");
       }
     }
 
@@ -75,9 +85,10 @@ public record SchemaSettings(String keyspace, String snapshotKeyspace, Replicati
       if (strategy.equals("SimpleStrategy")) {
         return "{'class': 'SimpleStrategy', 'replication_factor': " + factor + "}";
       }
-      return new TreeMap<>(datacenters).entrySet().stream()
-          .map(e -> "'" + e.getKey() + "': " + e.getValue())
-          .collect(Collectors.joining(", ", "{'class': 'NetworkTopologyStrategy', ", "}"));
+      return new TreeMap<>(datacenters)
+          .entrySet().stream()
+              .map(e -> "'" + e.getKey() + "': " + e.getValue())
+              .collect(Collectors.joining(", ", "{'class': 'NetworkTopologyStrategy', ", "}"));
     }
   }
 }

@@ -1,4 +1,5 @@
 /**
- * The versioned CQL schema: settings (keyspaces, replication) and the migrator that applies cql/V*.cql idempotently.
+ * The versioned CQL schema: settings (keyspaces, replication) and the migrator that applies
+ * cql/V*.cql idempotently.
  */
 package io.peyvand.persistence.schema;

@@ -22,8 +22,8 @@ class CassandraNodeIT {
   @Test
   void theSharedNodeIsARealCassandra5ChildProcessThatAnswersCql() {
     CassandraNode node = SharedCassandra.node();
-    String version = CqlSessions.releaseVersion(node.settings().address(),
-        node.settings().cqlPort());
+    String version =
+        CqlSessions.releaseVersion(node.settings().address(), node.settings().cqlPort());
     assertTrue(version.startsWith("5.0."), version);
     Optional<ProcessHandle> child = ProcessHandle.of(node.pid());
     assertTrue(child.isPresent());
@@ -34,10 +34,10 @@ class CassandraNodeIT {
   @Test
   void startingOnAPortInUseFailsWithWhatToDo() throws Exception {
     CassandraNode running = SharedCassandra.node();
-    CassandraNodeSettings clash = running.settings()
-        .withDataDirectory(Path.of("target", "test-cassandra", "clash"));
-    CassandraStartException e = assertThrows(CassandraStartException.class,
-        () -> CassandraNode.start(clash));
+    CassandraNodeSettings clash =
+        running.settings().withDataDirectory(Path.of("target", "test-cassandra", "clash"));
+    CassandraStartException e =
+        assertThrows(CassandraStartException.class, () -> CassandraNode.start(clash));
     assertTrue(e.getMessage().contains("already in use"), e.getMessage());
     assertTrue(running.isAlive());
   }
@@ -52,13 +52,24 @@ class CassandraNodeIT {
     }
     Path dir = Path.of("target", "test-cassandra", "orphan-" + ProcessHandle.current().pid());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process holder = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp",
-        System.getProperty("java.class.path"), NodeHolder.class.getName(), dir.toString(),
-        Integer.toString(ports[0]), Integer.toString(ports[1]), Integer.toString(ports[2])))
-        .redirectErrorStream(true).start();
+    Process holder =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx128m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    NodeHolder.class.getName(),
+                    dir.toString(),
+                    Integer.toString(ports[0]),
+                    Integer.toString(ports[1]),
+                    Integer.toString(ports[2])))
+            .redirectErrorStream(true)
+            .start();
     long cassandraPid = -1;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.startsWith("CASSANDRA-PID ")) {

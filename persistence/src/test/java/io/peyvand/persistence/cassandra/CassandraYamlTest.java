@@ -26,7 +26,10 @@ class CassandraYamlTest {
 
   @Test
   void aRingNodeListensOnItsAddressAndNamesTheRingsSeeds() {
-    CassandraNodeSettings settings = CassandraNodeSettings.fromConfig(ConfigFactory.parseString("""
+    CassandraNodeSettings settings =
+        CassandraNodeSettings.fromConfig(
+            ConfigFactory.parseString(
+                    """
         peyvand.cassandra.embedded {
           address = "127.0.0.2"
           storage-port = 7010
@@ -34,7 +37,8 @@ class CassandraYamlTest {
           seeds = "127.0.0.1, 127.0.0.3"
           cluster-name = "peyvand-local-ring"
         }
-        """).withFallback(ConfigFactory.load()));
+        """)
+                .withFallback(ConfigFactory.load()));
     String yaml = CassandraYaml.render(settings, HOME);
     assertTrue(yaml.contains("- seeds: \"127.0.0.1:7010,127.0.0.3:7010\""), yaml);
     assertTrue(yaml.contains("listen_address: 127.0.0.2"), yaml);
@@ -46,8 +50,18 @@ class CassandraYamlTest {
 
   @Test
   void theOlderConstructorStillMakesASingleNode() {
-    CassandraNodeSettings settings = new CassandraNodeSettings(HOME, "127.0.0.1", 9042, 7000, 7199,
-        "1G", "c", "periodic", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1));
+    CassandraNodeSettings settings =
+        new CassandraNodeSettings(
+            HOME,
+            "127.0.0.1",
+            9042,
+            7000,
+            7199,
+            "1G",
+            "c",
+            "periodic",
+            java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(1));
     assertEquals("127.0.0.1:7000", settings.seedList());
     assertEquals("127.0.0.1:7000", settings.withPorts(9043, 7000, 7200).seedList());
   }

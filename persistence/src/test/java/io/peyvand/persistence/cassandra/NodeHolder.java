@@ -11,10 +11,19 @@ public final class NodeHolder {
   private NodeHolder() {}
 
   public static void main(String[] args) throws InterruptedException {
-    CassandraNode node = CassandraNode.start(new CassandraNodeSettings(Path.of(args[0]),
-        "127.0.0.1", Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-        Integer.parseInt(args[3]), "512M", "peyvand-holder", "periodic", Duration.ofSeconds(180),
-        Duration.ofSeconds(30)));
+    CassandraNode node =
+        CassandraNode.start(
+            new CassandraNodeSettings(
+                Path.of(args[0]),
+                "127.0.0.1",
+                Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]),
+                "512M",
+                "peyvand-holder",
+                "periodic",
+                Duration.ofSeconds(180),
+                Duration.ofSeconds(30)));
     System.out.println("CASSANDRA-PID " + node.pid());
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

@@ -52,13 +52,18 @@ final class BenchEntity extends EventSourcedBehavior<BenchEntity.Command, String
 
   @Override
   public CommandHandler<Command, String, Long> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Persist.class, (state, c) -> Effect().persist(c.event())
-            .thenRun(s -> c.replyTo().tell(Done.getInstance())))
-        .onCommand(Ping.class, (state, c) -> Effect().none()
-            .thenRun(s -> c.replyTo().tell(Done.getInstance())))
-        .onCommand(Stop.class, (state, c) -> Effect().stop()
-            .thenRun(s -> c.replyTo().tell(Done.getInstance())))
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(
+            Persist.class,
+            (state, c) ->
+                Effect().persist(c.event()).thenRun(s -> c.replyTo().tell(Done.getInstance())))
+        .onCommand(
+            Ping.class,
+            (state, c) -> Effect().none().thenRun(s -> c.replyTo().tell(Done.getInstance())))
+        .onCommand(
+            Stop.class,
+            (state, c) -> Effect().stop().thenRun(s -> c.replyTo().tell(Done.getInstance())))
         .build();
   }
 

@@ -41,7 +41,11 @@ class CassandraJournalIT {
   private JournalClient journal;
 
   static Config config(CassandraKeyspace cassandra) {
-    return cassandra.config().withFallback(ConfigFactory.parseString("""
+    return cassandra
+        .config()
+        .withFallback(
+            ConfigFactory.parseString(
+                """
         pekko.persistence.cassandra.journal.target-partition-size = 5
         # One request at a time, so that concurrent writes surely share requests.
         peyvand.journal-serial = ${peyvand.journal} { max-in-flight = 1 }
@@ -49,7 +53,9 @@ class CassandraJournalIT {
         # (a partition key over 64 KiB) shares a request with others.
         peyvand.journal-serial-large = ${peyvand.journal} { max-in-flight = 1, max-batch-bytes = 1MiB }
         pekko.loglevel = WARNING
-        """)).withFallback(ConfigFactory.load()).resolve();
+        """))
+        .withFallback(ConfigFactory.load())
+        .resolve();
   }
 
   @BeforeAll
@@ -83,15 +89,22 @@ class CassandraJournalIT {
     journal.writeEach("atomic", 3);
     // 4..8 crosses from partition 0 (1..5) into 1 (6..10); 9..15 leaves partition 2 (11..15)
     // holding 9 and 10 as well.
-    assertEquals(List.of(SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS),
+    assertEquals(
+        List.of(SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS),
         journal.write(List.of(journal.atomic("atomic", 4, "a", "b", "c", "d", "e"))));
-    assertEquals(List.of(SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS),
+    assertEquals(
+        List.of(SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS, SUCCESS),
         journal.write(List.of(journal.atomic("atomic", 9, "f", "g", "h", "i", "j", "k", "l"))));
 
     Map<Long, Long> partitions = new java.util.HashMap<>();
-    for (Row row : cassandra.session().execute("SELECT partition_nr, sequence_nr FROM "
-        + cassandra.keyspace() + ".messages WHERE persistence_id = 'atomic' AND partition_nr IN"
-        + " (0, 1, 2, 3)")) {
+    for (Row row :
+        cassandra
+            .session()
+            .execute(
+                "SELECT partition_nr, sequence_nr FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'atomic' AND partition_nr IN"
+                    + " (0, 1, 2, 3)")) {
       partitions.put(row.getLong(1), row.getLong(0));
     }
     for (long s = 4; s <= 8; s++) {
@@ -103,14 +116,16 @@ class CassandraJournalIT {
     Replayed all = journal.replayAll("atomic");
     assertEquals(range(1, 15), all.sequenceNrs());
     assertEquals(15, all.highest());
-    assertEquals(List.of("e-1", "e-2", "e-3", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j",
-        "k", "l"), all.payloads());
+    assertEquals(
+        List.of("e-1", "e-2", "e-3", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"),
+        all.payloads());
   }
 
   @Test
   void anAtomicWriteOverThreePartitionsIsRejected() {
     // 5..11 touches partitions 0, 1 and 2: a reader could not find it, so it is not written.
-    assertEquals(List.of(REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
+    assertEquals(
+        List.of(REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
         journal.write(List.of(journal.atomic("wide", 5, "5", "6", "7", "8", "9", "10", "11"))));
   }
 
@@ -120,13 +135,21 @@ class CassandraJournalIT {
     // 6..12 is stored in partition 2 (11..15): partition 1 stays empty.
     journal.write(List.of(journal.atomic("skip", 6, "6", "7", "8", "9", "10", "11", "12")));
     journal.write(List.of(journal.atomic("skip", 13, "13")));
-    assertEquals(0, cassandra.session().execute("SELECT count(*) FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = 'skip' AND partition_nr = 1").one().getLong(0));
+    assertEquals(
+        0,
+        cassandra
+            .session()
+            .execute(
+                "SELECT count(*) FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'skip' AND partition_nr = 1")
+            .one()
+            .getLong(0));
     Replayed all = journal.replayAll("skip");
     assertEquals(range(1, 13), all.sequenceNrs());
     assertEquals(13, all.highest());
-    assertEquals(range(7, 13), journal.replay("skip", 7, Long.MAX_VALUE, Long.MAX_VALUE)
-        .sequenceNrs());
+    assertEquals(
+        range(7, 13), journal.replay("skip", 7, Long.MAX_VALUE, Long.MAX_VALUE).sequenceNrs());
   }
 
   /**
@@ -140,16 +163,20 @@ class CassandraJournalIT {
     // 6..12 is stored in partition 2: partition 1 stays empty.
     journal.write(List.of(journal.atomic("from-skip", 6, "6", "7", "8", "9", "10", "11", "12")));
     for (long from = 1; from <= 13; from++) {
-      assertEquals(12, journal.replay("from-each", from, Long.MAX_VALUE, Long.MAX_VALUE).highest(),
+      assertEquals(
+          12,
+          journal.replay("from-each", from, Long.MAX_VALUE, Long.MAX_VALUE).highest(),
           "from-each, replay from " + from);
-      assertEquals(12, journal.replay("from-skip", from, Long.MAX_VALUE, Long.MAX_VALUE).highest(),
+      assertEquals(
+          12,
+          journal.replay("from-skip", from, Long.MAX_VALUE, Long.MAX_VALUE).highest(),
           "from-skip, replay from " + from);
     }
   }
 
   /**
-   * The recovery of an entity that never wrote (most mailboxes woken for their first message)
-   * reads two partitions of messages, not three (docs/DELIVERY-PATH.md), and finds nothing.
+   * The recovery of an entity that never wrote (most mailboxes woken for their first message) reads
+   * two partitions of messages, not three (docs/DELIVERY-PATH.md), and finds nothing.
    */
   @Test
   void aRecoveryOfAnEntityThatNeverWroteReadsTwoPartitions() {
@@ -161,8 +188,13 @@ class CassandraJournalIT {
 
   /** Reads of the messages table so far, as Cassandra counts them. */
   private long messageReads() {
-    return cassandra.session().execute("SELECT count FROM system_views.local_read_latency"
-        + " WHERE keyspace_name = ? AND table_name = 'messages'", cassandra.keyspace()).one()
+    return cassandra
+        .session()
+        .execute(
+            "SELECT count FROM system_views.local_read_latency"
+                + " WHERE keyspace_name = ? AND table_name = 'messages'",
+            cassandra.keyspace())
+        .one()
         .getLong(0);
   }
 
@@ -171,11 +203,11 @@ class CassandraJournalIT {
     journal.writeEach("bounds", 20);
     assertEquals(List.of(5L, 6L, 7L), journal.replay("bounds", 5, 15, 3).sequenceNrs());
     assertEquals(range(5, 8), journal.replay("bounds", 5, 8, Long.MAX_VALUE).sequenceNrs());
-    assertEquals(range(18, 20), journal.replay("bounds", 18, Long.MAX_VALUE, Long.MAX_VALUE)
-        .sequenceNrs());
+    assertEquals(
+        range(18, 20), journal.replay("bounds", 18, Long.MAX_VALUE, Long.MAX_VALUE).sequenceNrs());
     assertEquals(range(11, 11), journal.replay("bounds", 11, 11, 10).sequenceNrs());
-    assertEquals(List.of(), journal.replay("bounds", 21, Long.MAX_VALUE, Long.MAX_VALUE)
-        .sequenceNrs());
+    assertEquals(
+        List.of(), journal.replay("bounds", 21, Long.MAX_VALUE, Long.MAX_VALUE).sequenceNrs());
     assertEquals(List.of(), journal.replay("bounds", 5, 15, 0).sequenceNrs());
     assertEquals(20, journal.replay("bounds", 5, 15, 3).highest());
   }
@@ -195,9 +227,17 @@ class CassandraJournalIT {
     assertEquals(range(8, 12), afterPartial.sequenceNrs());
     assertEquals(12, afterPartial.highest());
     // Physically gone too, not only hidden.
-    assertEquals(0, cassandra.session().execute("SELECT count(*) FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = 'delete' AND partition_nr IN (0, 1)"
-        + " AND sequence_nr <= 7").one().getLong(0));
+    assertEquals(
+        0,
+        cassandra
+            .session()
+            .execute(
+                "SELECT count(*) FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'delete' AND partition_nr IN (0, 1)"
+                    + " AND sequence_nr <= 7")
+            .one()
+            .getLong(0));
 
     // A delete to an earlier sequence number changes nothing.
     journal.delete("delete", 3);
@@ -241,7 +281,8 @@ class CassandraJournalIT {
     int entities = 400;
     for (int round = 0; round < 3; round++) {
       for (int e = 0; e < entities; e++) {
-        serial.send(probe, List.of(serial.atomic("many-" + e, round + 1, "m" + e + "-" + round)), e);
+        serial.send(
+            probe, List.of(serial.atomic("many-" + e, round + 1, "m" + e + "-" + round)), e);
       }
       Map<String, Map<Long, Outcome>> outcomes = JournalClient.collect(probe, entities, entities);
       assertEquals(entities, outcomes.size());
@@ -251,9 +292,13 @@ class CassandraJournalIT {
     }
     CassandraJournal.Stats after = serial.stats();
     assertEquals(3L * entities, after.writes() - before.writes());
-    assertTrue(after.requests() - before.requests() < entities,
-        "group commit: " + (after.requests() - before.requests()) + " requests for "
-            + 3 * entities + " writes");
+    assertTrue(
+        after.requests() - before.requests() < entities,
+        "group commit: "
+            + (after.requests() - before.requests())
+            + " requests for "
+            + 3 * entities
+            + " writes");
     for (int e = 0; e < entities; e += 37) {
       Replayed replayed = serial.replayAll("many-" + e);
       assertEquals(List.of("m" + e + "-0", "m" + e + "-1", "m" + e + "-2"), replayed.payloads());
@@ -281,14 +326,15 @@ class CassandraJournalIT {
       Object reply = probe.expectMsgClass(JournalClient.TIMEOUT, Object.class);
       replies++;
       if (reply instanceof org.apache.pekko.persistence.JournalProtocol.WriteMessageSuccess w) {
-        succeeded.computeIfAbsent(w.persistent().persistenceId(), k -> new java.util.TreeSet<>())
+        succeeded
+            .computeIfAbsent(w.persistent().persistenceId(), k -> new java.util.TreeSet<>())
             .add(w.persistent().sequenceNr());
       }
     }
     for (int e = 0; e < entities; e += 7) {
       assertEquals(java.util.Set.of(1L, 2L), succeeded.get("two-" + e), "two-" + e);
-      assertEquals(List.of("first", "second"), journal.replayAll("two-" + e).payloads(),
-          "two-" + e);
+      assertEquals(
+          List.of("first", "second"), journal.replayAll("two-" + e).payloads(), "two-" + e);
     }
   }
 
@@ -312,7 +358,8 @@ class CassandraJournalIT {
         assertEquals(List.of("i" + e), serial.replayAll("innocent-" + e).payloads());
       }
     }
-    assertTrue(serial.stats().splits() > before.splits(),
+    assertTrue(
+        serial.stats().splits() > before.splits(),
         "the refused write shared a request with others, which were sent again alone");
   }
 
@@ -327,7 +374,8 @@ class CassandraJournalIT {
     String big = "x".repeat(70_000);
     assertEquals(List.of(SUCCESS), journal.write(List.of(journal.atomic("large-first", 1, big))));
     assertEquals(List.of(SUCCESS), journal.write(List.of(journal.atomic("large-first", 2, big))));
-    assertEquals(List.of(SUCCESS, SUCCESS),
+    assertEquals(
+        List.of(SUCCESS, SUCCESS),
         journal.write(List.of(journal.atomic("large-atomic", 1, big, big + "y"))));
     assertEquals(List.of(big, big), journal.replayAll("large-first").payloads());
     assertEquals(List.of(big, big + "y"), journal.replayAll("large-atomic").payloads());
@@ -342,14 +390,18 @@ class CassandraJournalIT {
     Map<String, Map<Long, Outcome>> outcomes = JournalClient.collect(probe, entities, entities);
     for (int e = 0; e < entities; e++) {
       assertEquals(Map.of(1L, SUCCESS), outcomes.get("large-mixed-" + e), "large-mixed-" + e);
-      assertEquals(List.of(e % 3 == 0 ? big + e : "small-" + e),
+      assertEquals(
+          List.of(e % 3 == 0 ? big + e : "small-" + e),
           serial.replayAll("large-mixed-" + e).payloads());
     }
     Set<String> ids = new HashSet<>();
-    cassandra.session().execute("SELECT persistence_id FROM " + cassandra.keyspace()
-        + ".all_persistence_ids").forEach(row -> ids.add(row.getString(0)));
-    assertTrue(ids.containsAll(List.of("large-first", "large-atomic", "large-mixed-0",
-        "large-mixed-1")), "each new entity is listed in all_persistence_ids");
+    cassandra
+        .session()
+        .execute("SELECT persistence_id FROM " + cassandra.keyspace() + ".all_persistence_ids")
+        .forEach(row -> ids.add(row.getString(0)));
+    assertTrue(
+        ids.containsAll(List.of("large-first", "large-atomic", "large-mixed-0", "large-mixed-1")),
+        "each new entity is listed in all_persistence_ids");
   }
 
   @Test
@@ -367,8 +419,14 @@ class CassandraJournalIT {
   @Test
   void theRowsAreThoseOfThePlugin() {
     journal.writeEach("columns", 1);
-    Row row = cassandra.session().execute("SELECT * FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = 'columns' AND partition_nr = 0").one();
+    Row row =
+        cassandra
+            .session()
+            .execute(
+                "SELECT * FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'columns' AND partition_nr = 0")
+            .one();
     assertEquals(1L, row.getLong("sequence_nr"));
     assertEquals(journal.writerUuid, row.getString("writer_uuid"));
     assertTrue(row.getInt("ser_id") > 0);
@@ -377,13 +435,23 @@ class CassandraJournalIT {
     assertEquals(0, bucket % 3_600_000L, "hour buckets, as the plugin's default");
     assertTrue(row.getUuid("timestamp").version() == 1);
     Set<String> ids = new HashSet<>();
-    cassandra.session().execute("SELECT persistence_id FROM " + cassandra.keyspace()
-        + ".all_persistence_ids").forEach(r -> ids.add(r.getString(0)));
+    cassandra
+        .session()
+        .execute("SELECT persistence_id FROM " + cassandra.keyspace() + ".all_persistence_ids")
+        .forEach(r -> ids.add(r.getString(0)));
     assertTrue(ids.contains("columns"));
   }
 
   private long deletedTo(String persistenceId) {
-    return cassandra.session().execute("SELECT deleted_to FROM " + cassandra.keyspace()
-        + ".metadata WHERE persistence_id = '" + persistenceId + "'").one().getLong(0);
+    return cassandra
+        .session()
+        .execute(
+            "SELECT deleted_to FROM "
+                + cassandra.keyspace()
+                + ".metadata WHERE persistence_id = '"
+                + persistenceId
+                + "'")
+        .one()
+        .getLong(0);
   }
 }

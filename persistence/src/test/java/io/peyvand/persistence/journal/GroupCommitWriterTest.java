@@ -32,20 +32,24 @@ class GroupCommitWriterTest {
 
   /** Every request the writer sends, completed by the test. */
   private final List<CompletableFuture<AsyncResultSet>> requests = new CopyOnWriteArrayList<>();
+
   /** The statement of each request, in the same order. */
   private final List<Object> statements = new CopyOnWriteArrayList<>();
 
-  private final CqlSession session = (CqlSession) Proxy.newProxyInstance(
-      CqlSession.class.getClassLoader(), new Class<?>[] {CqlSession.class},
-      (proxy, method, args) -> {
-        if (method.getName().equals("executeAsync")) {
-          CompletableFuture<AsyncResultSet> request = new CompletableFuture<>();
-          statements.add(args[0]);
-          requests.add(request);
-          return request;
-        }
-        throw new UnsupportedOperationException(method.getName());
-      });
+  private final CqlSession session =
+      (CqlSession)
+          Proxy.newProxyInstance(
+              CqlSession.class.getClassLoader(),
+              new Class<?>[] {CqlSession.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("executeAsync")) {
+                  CompletableFuture<AsyncResultSet> request = new CompletableFuture<>();
+                  statements.add(args[0]);
+                  requests.add(request);
+                  return request;
+                }
+                throw new UnsupportedOperationException(method.getName());
+              });
 
   @AfterAll
   static void stop() {
@@ -57,8 +61,15 @@ class GroupCommitWriterTest {
   }
 
   private GroupCommitWriter writer(int maxInFlight, int maxBytes) {
-    return new GroupCommitWriter(session, "profile", 64, maxBytes, maxInFlight, Runnable::run,
-        JournalMetrics.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(testKit.system())));
+    return new GroupCommitWriter(
+        session,
+        "profile",
+        64,
+        maxBytes,
+        maxInFlight,
+        Runnable::run,
+        JournalMetrics.get(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(testKit.system())));
   }
 
   private static long in(long millis) {
@@ -74,8 +85,8 @@ class GroupCommitWriterTest {
     Thread.sleep(100);
     requests.get(0).complete(null);
     assertNull(first.get(5, TimeUnit.SECONDS));
-    ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> late.get(5, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS));
     assertInstanceOf(GroupCommitWriter.WriteExpiredException.class, failed.getCause());
     assertEquals(1, requests.size(), "the expired write was never sent");
   }
@@ -97,21 +108,25 @@ class GroupCommitWriterTest {
     assertEquals(3, requests.size(), "only the patient write was sent again");
     requests.get(2).complete(null);
     assertNull(patient.get(5, TimeUnit.SECONDS));
-    ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> hasty.get(5, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> hasty.get(5, TimeUnit.SECONDS));
     assertInstanceOf(GroupCommitWriter.WriteExpiredException.class, failed.getCause());
     assertTrue(writer.splits() >= 1);
   }
 
   /** A stand-in for a bound row: only its identity matters to the writer. */
   private static BoundStatement row() {
-    return (BoundStatement) Proxy.newProxyInstance(BoundStatement.class.getClassLoader(),
-        new Class<?>[] {BoundStatement.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          case "toString" -> "row";
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    return (BoundStatement)
+        Proxy.newProxyInstance(
+            BoundStatement.class.getClassLoader(),
+            new Class<?>[] {BoundStatement.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  case "toString" -> "row";
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   /**
@@ -123,16 +138,15 @@ class GroupCommitWriterTest {
     GroupCommitWriter writer = writer(4, 1000);
     BoundStatement event = row();
     BoundStatement persistenceId = row();
-    CompletableFuture<Void> large = writer.submit(List.of(event), List.of(persistenceId), 70_000,
-        in(60_000));
+    CompletableFuture<Void> large =
+        writer.submit(List.of(event), List.of(persistenceId), 70_000, in(60_000));
     assertEquals(List.of(event, persistenceId), statements, "two requests of one row each");
     requests.get(0).complete(null);
     assertFalse(large.isDone(), "done only when both rows are stored");
     requests.get(1).complete(null);
     assertNull(large.get(5, TimeUnit.SECONDS));
 
-    CompletableFuture<Void> small = writer.submit(List.of(row()), List.of(row()), 200,
-        in(60_000));
+    CompletableFuture<Void> small = writer.submit(List.of(row()), List.of(row()), 200, in(60_000));
     assertEquals(3, statements.size());
     assertInstanceOf(BatchStatement.class, statements.get(2), "a small write stays one request");
     requests.get(2).complete(null);

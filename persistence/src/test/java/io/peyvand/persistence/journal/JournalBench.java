@@ -24,10 +24,10 @@ import java.util.function.IntFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.persistence.Persistence;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.persistence.Persistence;
 
 /**
  * Benchmark, not a test: pekko-persistence-cassandra against Peyvand's journal in one run, on a
@@ -39,7 +39,7 @@ import org.apache.pekko.pattern.Patterns;
 public final class JournalBench {
   private static final String PAYLOAD = "m".repeat(160);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(60);
-  private static final long TICK_NANOS = 10_000_000L;  // CLK_TCK 100
+  private static final long TICK_NANOS = 10_000_000L; // CLK_TCK 100
 
   record Journal(String name, String pluginId) {}
 
@@ -59,8 +59,8 @@ public final class JournalBench {
   private final Duration warmup;
   private final Duration measure;
 
-  private JournalBench(ActorTestKit kit, long cassandraPid, int inFlight, Duration warmup,
-      Duration measure) {
+  private JournalBench(
+      ActorTestKit kit, long cassandraPid, int inFlight, Duration warmup, Duration measure) {
     this.kit = kit;
     this.cassandraPid = cassandraPid;
     this.inFlight = inFlight;
@@ -80,12 +80,13 @@ public final class JournalBench {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmupSeconds = Integer.parseInt(args[++i]);
         case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
-        case "--scales" -> scales = Arrays.stream(args[++i].split(",")).map(Integer::parseInt)
-            .toList();
+        case "--scales" ->
+            scales = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
         case "--recovery" -> recoveryEntities = Integer.parseInt(args[++i]);
         case "--journals" -> journals = List.of(args[++i].split(","));
         default -> {
-          System.out.println("""
+          System.out.println(
+              """
               ./peyvand bench-journal [--seconds 10] [--warmup 4] [--in-flight 1000]
                   [--scales 1,100,10000] [--recovery 10000] [--journals plugin,plugin-tuned,ours,inmem]
               Starts its own Cassandra node (target/test-cassandra), then per scale and journal:
@@ -95,24 +96,36 @@ public final class JournalBench {
         }
       }
     }
-    List<Journal> chosen = journals.stream().map(name -> switch (name) {
-      case "plugin" -> new Journal(name, "pekko.persistence.cassandra.journal");
-      case "plugin-tuned" -> new Journal(name, "bench.cassandra-tuned.journal");
-      case "ours" -> new Journal(name, "peyvand.journal");
-      // Pekko's in-memory journal: the floor, what Pekko and this benchmark cost without storage.
-      case "inmem" -> new Journal(name, "pekko.persistence.journal.inmem");
-      default -> throw new IllegalArgumentException("unknown journal " + name);
-    }).toList();
+    List<Journal> chosen =
+        journals.stream()
+            .map(
+                name ->
+                    switch (name) {
+                      case "plugin" -> new Journal(name, "pekko.persistence.cassandra.journal");
+                      case "plugin-tuned" -> new Journal(name, "bench.cassandra-tuned.journal");
+                      case "ours" -> new Journal(name, "peyvand.journal");
+                      // Pekko's in-memory journal: the floor, what Pekko and this benchmark cost
+                      // without storage.
+                      case "inmem" -> new Journal(name, "pekko.persistence.journal.inmem");
+                      default -> throw new IllegalArgumentException("unknown journal " + name);
+                    })
+            .toList();
 
     CassandraNode node = SharedCassandra.node();
     String keyspace = "bench_journal";
-    try (CqlSession session = CqlSessions.open(node.settings().address(),
-        node.settings().cqlPort())) {
+    try (CqlSession session =
+        CqlSessions.open(node.settings().address(), node.settings().cqlPort())) {
       session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-      new SchemaMigrator(session,
-          SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1))).migrate();
+      new SchemaMigrator(
+              session,
+              SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
+          .migrate();
     }
-    Config config = ConfigFactory.parseString(String.format(Locale.ROOT, """
+    Config config =
+        ConfigFactory.parseString(
+                String.format(
+                    Locale.ROOT,
+                    """
         pekko.persistence.cassandra.journal.keyspace = %1$s
         pekko.persistence.cassandra.snapshot.keyspace = %1$s
         datastax-java-driver.basic.contact-points = ["%2$s"]
@@ -124,22 +137,48 @@ public final class JournalBench {
           write-response-global-order = off
           support-all-persistence-ids = off
         }
-        """, keyspace, node.settings().cqlContactPoint()))
-        .withFallback(ConfigFactory.load()).resolve();
+        """,
+                    keyspace,
+                    node.settings().cqlContactPoint()))
+            .withFallback(ConfigFactory.load())
+            .resolve();
     ActorTestKit kit = ActorTestKit.create("journal-bench", config);
-    JournalBench bench = new JournalBench(kit, node.pid(), inFlight,
-        Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds));
-    System.out.printf(Locale.ROOT, "Journal benchmark: %d cores, Cassandra %s pid %d (commitlog %s),"
+    JournalBench bench =
+        new JournalBench(
+            kit,
+            node.pid(),
+            inFlight,
+            Duration.ofSeconds(warmupSeconds),
+            Duration.ofSeconds(seconds));
+    System.out.printf(
+        Locale.ROOT,
+        "Journal benchmark: %d cores, Cassandra %s pid %d (commitlog %s),"
             + " event %d bytes, %d s per phase after %d s warm-up, at most %d commands in flight%n",
-        Runtime.getRuntime().availableProcessors(), node.settings().cqlContactPoint(), node.pid(),
-        node.settings().commitlogSync(), PAYLOAD.length(), seconds, warmupSeconds, inFlight);
+        Runtime.getRuntime().availableProcessors(),
+        node.settings().cqlContactPoint(),
+        node.pid(),
+        node.settings().commitlogSync(),
+        PAYLOAD.length(),
+        seconds,
+        warmupSeconds,
+        inFlight);
     for (Journal j : chosen) {
       // Start each journal (and its session) before measuring anything.
-      Persistence.get(Adapter.toClassic(kit.system())).journalFor(j.pluginId(),
-          ConfigFactory.empty());
+      Persistence.get(Adapter.toClassic(kit.system()))
+          .journalFor(j.pluginId(), ConfigFactory.empty());
     }
-    System.out.printf(Locale.ROOT, "%-30s %-13s %9s %8s %8s %10s %11s %11s %9s%n", "phase", "journal",
-        "events/s", "p50 ms", "p99 ms", "JVM cores", "JVM us/ev", "Cass us/ev", "req/ev");
+    System.out.printf(
+        Locale.ROOT,
+        "%-30s %-13s %9s %8s %8s %10s %11s %11s %9s%n",
+        "phase",
+        "journal",
+        "events/s",
+        "p50 ms",
+        "p99 ms",
+        "JVM cores",
+        "JVM us/ev",
+        "Cass us/ev",
+        "req/ev");
     List<List<ActorRef<BenchEntity.Command>>> recoveryCandidates = new ArrayList<>();
     for (int scale : scales) {
       for (Journal j : chosen) {
@@ -179,11 +218,17 @@ public final class JournalBench {
     closedLoop(scale, i -> ask(entities.get(i), BenchEntity.Ping::new), 1, null);
     long elapsed = System.nanoTime() - start;
     if (scale >= 1000) {
-      print("first contact, new entities", j, scale, elapsed, null,
-          Cpu.now(cassandraPid).minus(before), -1);
+      print(
+          "first contact, new entities",
+          j,
+          scale,
+          elapsed,
+          null,
+          Cpu.now(cassandraPid).minus(before),
+          -1);
     }
-    IntFunction<CompletionStage<Done>> persist = i -> ask(entities.get(i),
-        replyTo -> new BenchEntity.Persist(PAYLOAD, replyTo));
+    IntFunction<CompletionStage<Done>> persist =
+        i -> ask(entities.get(i), replyTo -> new BenchEntity.Persist(PAYLOAD, replyTo));
     runFor(scale, persist, warmup, null);
     CassandraJournal.Stats statsBefore = stats(j);
     before = Cpu.now(cassandraPid);
@@ -191,10 +236,16 @@ public final class JournalBench {
     long count = runFor(scale, persist, measure, latencies);
     Cpu cpu = Cpu.now(cassandraPid).minus(before);
     CassandraJournal.Stats statsAfter = stats(j);
-    double requestsPerEvent = statsAfter == null ? -1
-        : (double) (statsAfter.requests() - statsBefore.requests()) / count;
-    print("write, " + scale + (scale == 1 ? " entity" : " entities"), j, count, measure.toNanos(),
-        latencies, cpu, requestsPerEvent);
+    double requestsPerEvent =
+        statsAfter == null ? -1 : (double) (statsAfter.requests() - statsBefore.requests()) / count;
+    print(
+        "write, " + scale + (scale == 1 ? " entity" : " entities"),
+        j,
+        count,
+        measure.toNanos(),
+        latencies,
+        cpu,
+        requestsPerEvent);
     return entities;
   }
 
@@ -204,7 +255,13 @@ public final class JournalBench {
     List<ActorRef<BenchEntity.Command>> entities = spawn(j, scale);
     closedLoop(scale, i -> ask(entities.get(i), BenchEntity.Ping::new), 1, null);
     long elapsed = System.nanoTime() - start;
-    print("first contact, with events", j, scale, elapsed, null, Cpu.now(cassandraPid).minus(before),
+    print(
+        "first contact, with events",
+        j,
+        scale,
+        elapsed,
+        null,
+        Cpu.now(cassandraPid).minus(before),
         -1);
     stopAll(entities);
   }
@@ -217,23 +274,32 @@ public final class JournalBench {
     if (!j.name().equals("ours")) {
       return null;
     }
-    return (CassandraJournal.Stats) Patterns.ask(
-        Persistence.get(Adapter.toClassic(kit.system())).journalFor(j.pluginId(),
-            ConfigFactory.empty()), CassandraJournal.GetStats.INSTANCE, ASK_TIMEOUT)
-        .toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return (CassandraJournal.Stats)
+        Patterns.ask(
+                Persistence.get(Adapter.toClassic(kit.system()))
+                    .journalFor(j.pluginId(), ConfigFactory.empty()),
+                CassandraJournal.GetStats.INSTANCE,
+                ASK_TIMEOUT)
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
   }
 
-  private CompletionStage<Done> ask(ActorRef<BenchEntity.Command> entity,
+  private CompletionStage<Done> ask(
+      ActorRef<BenchEntity.Command> entity,
       java.util.function.Function<ActorRef<Done>, BenchEntity.Command> message) {
     return AskPattern.ask(entity, message::apply, ASK_TIMEOUT, kit.scheduler());
   }
 
   /**
-   * Sends {@code perEntity} commands to each of {@code entities}, at most {@code inFlight} at
-   * once; waits for every answer.
+   * Sends {@code perEntity} commands to each of {@code entities}, at most {@code inFlight} at once;
+   * waits for every answer.
    */
-  private void closedLoop(int entities, IntFunction<CompletionStage<Done>> command, int perEntity,
-      List<long[]> latencies) throws InterruptedException {
+  private void closedLoop(
+      int entities,
+      IntFunction<CompletionStage<Done>> command,
+      int perEntity,
+      List<long[]> latencies)
+      throws InterruptedException {
     long total = (long) entities * perEntity;
     AtomicLong next = new AtomicLong();
     int loops = (int) Math.min(inFlight, total);
@@ -246,24 +312,35 @@ public final class JournalBench {
     }
   }
 
-  private void loop(AtomicLong next, long total, int entities,
-      IntFunction<CompletionStage<Done>> command, CountDownLatch done) {
+  private void loop(
+      AtomicLong next,
+      long total,
+      int entities,
+      IntFunction<CompletionStage<Done>> command,
+      CountDownLatch done) {
     long n = next.getAndIncrement();
     if (n >= total) {
       done.countDown();
       return;
     }
-    command.apply((int) (n % entities)).whenComplete((ok, error) -> {
-      if (error != null) {
-        System.err.println("command failed: " + error);
-      }
-      loop(next, total, entities, command, done);
-    });
+    command
+        .apply((int) (n % entities))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                System.err.println("command failed: " + error);
+              }
+              loop(next, total, entities, command, done);
+            });
   }
 
   /** Persists for {@code duration} in a closed loop; returns the commands answered. */
-  private long runFor(int entities, IntFunction<CompletionStage<Done>> command, Duration duration,
-      List<long[]> latencies) throws InterruptedException {
+  private long runFor(
+      int entities,
+      IntFunction<CompletionStage<Done>> command,
+      Duration duration,
+      List<long[]> latencies)
+      throws InterruptedException {
     int loops = Math.min(inFlight, entities);
     long end = System.nanoTime() + duration.toNanos();
     AtomicLong next = new AtomicLong();
@@ -284,28 +361,43 @@ public final class JournalBench {
     return answered.get();
   }
 
-  private void timedLoop(AtomicLong next, int entities, IntFunction<CompletionStage<Done>> command,
-      long end, AtomicLong answered, LongList latencies, CountDownLatch done) {
+  private void timedLoop(
+      AtomicLong next,
+      int entities,
+      IntFunction<CompletionStage<Done>> command,
+      long end,
+      AtomicLong answered,
+      LongList latencies,
+      CountDownLatch done) {
     long sent = System.nanoTime();
     if (sent >= end) {
       done.countDown();
       return;
     }
     int entity = (int) (next.getAndIncrement() % entities);
-    command.apply(entity).whenComplete((ok, error) -> {
-      long now = System.nanoTime();
-      if (error != null) {
-        System.err.println("command failed: " + error);
-      } else if (now <= end) {
-        answered.incrementAndGet();
-        latencies.add(now - sent);
-      }
-      timedLoop(next, entities, command, end, answered, latencies, done);
-    });
+    command
+        .apply(entity)
+        .whenComplete(
+            (ok, error) -> {
+              long now = System.nanoTime();
+              if (error != null) {
+                System.err.println("command failed: " + error);
+              } else if (now <= end) {
+                answered.incrementAndGet();
+                latencies.add(now - sent);
+              }
+              timedLoop(next, entities, command, end, answered, latencies, done);
+            });
   }
 
-  private void print(String phase, Journal j, long count, long nanos, List<long[]> latencies,
-      Cpu cpu, double requestsPerEvent) {
+  private void print(
+      String phase,
+      Journal j,
+      long count,
+      long nanos,
+      List<long[]> latencies,
+      Cpu cpu,
+      double requestsPerEvent) {
     double seconds = nanos / 1e9;
     String p50 = "";
     String p99 = "";
@@ -313,13 +405,24 @@ public final class JournalBench {
       long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
       if (all.length > 0) {
         p50 = String.format(Locale.ROOT, "%.2f", all[(int) (all.length * 0.50)] / 1e6);
-        p99 = String.format(Locale.ROOT, "%.2f", all[Math.min(all.length - 1,
-            (int) (all.length * 0.99))] / 1e6);
+        p99 =
+            String.format(
+                Locale.ROOT,
+                "%.2f",
+                all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6);
       }
     }
-    System.out.printf(Locale.ROOT, "%-30s %-13s %9.0f %8s %8s %10.2f %11.0f %11.0f %9s%n", phase,
-        j.name(), count / seconds, p50, p99, cpu.jvmNanos() / 1e9 / seconds,
-        cpu.jvmNanos() / 1e3 / count, cpu.cassandraNanos() / 1e3 / count,
+    System.out.printf(
+        Locale.ROOT,
+        "%-30s %-13s %9.0f %8s %8s %10.2f %11.0f %11.0f %9s%n",
+        phase,
+        j.name(),
+        count / seconds,
+        p50,
+        p99,
+        cpu.jvmNanos() / 1e9 / seconds,
+        cpu.jvmNanos() / 1e3 / count,
+        cpu.cassandraNanos() / 1e3 / count,
         requestsPerEvent < 0 ? "" : String.format(Locale.ROOT, "%.3f", requestsPerEvent));
   }
 

@@ -1,5 +1,6 @@
 package io.peyvand.persistence.journal;
 
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,6 @@ import org.apache.pekko.persistence.Persistence;
 import org.apache.pekko.persistence.PersistentEnvelope;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.testkit.javadsl.TestKit;
-import com.typesafe.config.ConfigFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -25,7 +25,11 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 final class JournalClient {
   /** What became of one event of a write. */
-  enum Outcome { SUCCESS, REJECTED, FAILED }
+  enum Outcome {
+    SUCCESS,
+    REJECTED,
+    FAILED
+  }
 
   /** The events of a replay and the highest sequence number the journal reported. */
   record Replayed(List<PersistentRepr> events, long highest) {
@@ -50,8 +54,8 @@ final class JournalClient {
   }
 
   static PersistentRepr repr(String persistenceId, long sequenceNr, Object payload, String writer) {
-    return PersistentRepr.apply(payload, sequenceNr, persistenceId, "", false,
-        ActorRef.noSender(), writer);
+    return PersistentRepr.apply(
+        payload, sequenceNr, persistenceId, "", false, ActorRef.noSender(), writer);
   }
 
   /** One atomic write of {@code payloads} from sequence number {@code from}. */
@@ -66,8 +70,9 @@ final class JournalClient {
   /** Sends the writes of one entity as one WriteMessages, as a persistent actor does. */
   void send(TestKit probe, List<AtomicWrite> writes, int instanceId) {
     List<PersistentEnvelope> envelopes = new ArrayList<>(writes);
-    journal.tell(new JournalProtocol.WriteMessages(
-        CollectionConverters.asScala(envelopes).toList(), probe.getRef(), instanceId),
+    journal.tell(
+        new JournalProtocol.WriteMessages(
+            CollectionConverters.asScala(envelopes).toList(), probe.getRef(), instanceId),
         ActorRef.noSender());
   }
 
@@ -124,15 +129,17 @@ final class JournalClient {
     return outcomes;
   }
 
-  private static void record(Map<String, Map<Long, Outcome>> outcomes, PersistentRepr repr,
-      Outcome outcome) {
-    outcomes.computeIfAbsent(repr.persistenceId(), k -> new HashMap<>())
+  private static void record(
+      Map<String, Map<Long, Outcome>> outcomes, PersistentRepr repr, Outcome outcome) {
+    outcomes
+        .computeIfAbsent(repr.persistenceId(), k -> new HashMap<>())
         .put(repr.sequenceNr(), outcome);
   }
 
   Replayed replay(String persistenceId, long from, long to, long max) {
     TestKit probe = new TestKit(system);
-    journal.tell(new JournalProtocol.ReplayMessages(from, to, max, persistenceId, probe.getRef()),
+    journal.tell(
+        new JournalProtocol.ReplayMessages(from, to, max, persistenceId, probe.getRef()),
         ActorRef.noSender());
     List<PersistentRepr> events = new ArrayList<>();
     while (true) {
@@ -154,7 +161,8 @@ final class JournalClient {
   /** Deletes up to {@code to}; the sequence number the journal confirmed. */
   long delete(String persistenceId, long to) {
     TestKit probe = new TestKit(system);
-    journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId, to, probe.getRef()),
+    journal.tell(
+        new JournalProtocol.DeleteMessagesTo(persistenceId, to, probe.getRef()),
         ActorRef.noSender());
     Object reply = probe.expectMsgClass(TIMEOUT, Object.class);
     if (reply instanceof DeleteMessagesSuccess s) {

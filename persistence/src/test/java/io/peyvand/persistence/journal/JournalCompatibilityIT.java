@@ -46,7 +46,8 @@ class JournalCompatibilityIT {
 
   /** Appends each group (one event: persist; several: persistAll), one after the other. */
   private void append(String id, String journal, int snapshotEvery, List<List<String>> groups) {
-    ActorRef<LogEntity.Command> entity = testKit.spawn(LogEntity.create(id, journal, snapshotEvery));
+    ActorRef<LogEntity.Command> entity =
+        testKit.spawn(LogEntity.create(id, journal, snapshotEvery));
     TestProbe<Done> done = testKit.createTestProbe();
     for (List<String> events : groups) {
       entity.tell(new LogEntity.Append(events, done.getRef()));
@@ -57,7 +58,8 @@ class JournalCompatibilityIT {
 
   /** Starts the entity on {@code journal} and returns the state it recovered. */
   private String recover(String id, String journal, int snapshotEvery) {
-    ActorRef<LogEntity.Command> entity = testKit.spawn(LogEntity.create(id, journal, snapshotEvery));
+    ActorRef<LogEntity.Command> entity =
+        testKit.spawn(LogEntity.create(id, journal, snapshotEvery));
     TestProbe<String> state = testKit.createTestProbe();
     entity.tell(new LogEntity.Get(state.getRef()));
     String recovered = state.expectMessageClass(String.class, JournalClient.TIMEOUT);
@@ -70,14 +72,15 @@ class JournalCompatibilityIT {
   }
 
   private static String joined(String prefix, int from, int to) {
-    return IntStream.rangeClosed(from, to).mapToObj(i -> prefix + i)
+    return IntStream.rangeClosed(from, to)
+        .mapToObj(i -> prefix + i)
         .collect(Collectors.joining(","));
   }
 
   @Test
   void eventsWrittenByThePluginAreReplayedByOurJournalAndBack() {
     List<List<String>> groups = new ArrayList<>(singles("p", 1, 3));
-    groups.add(List.of("p4", "p5", "p6", "p7"));  // persistAll across partitions 0 and 1
+    groups.add(List.of("p4", "p5", "p6", "p7")); // persistAll across partitions 0 and 1
     groups.addAll(singles("p", 8, 12));
     append("plugin-first", PLUGIN, 0, groups);
     assertEquals(joined("p", 1, 12), recover("plugin-first", OURS, 0));
@@ -94,7 +97,7 @@ class JournalCompatibilityIT {
     // replay stops at the empty partition 1 and misses it, whoever wrote it. Ours reads it, see
     // CassandraJournalIT; with the real partition size of 500,000 it cannot happen.)
     List<List<String>> groups = new ArrayList<>(singles("o", 1, 3));
-    groups.add(List.of("o4", "o5", "o6", "o7", "o8", "o9"));  // in partition 1, with 4 and 5
+    groups.add(List.of("o4", "o5", "o6", "o7", "o8", "o9")); // in partition 1, with 4 and 5
     groups.addAll(singles("o", 10, 13));
     append("ours-first", OURS, 0, groups);
     assertEquals(joined("o", 1, 13), recover("ours-first", PLUGIN, 0));
@@ -139,8 +142,15 @@ class JournalCompatibilityIT {
   }
 
   private Row row(String persistenceId) {
-    return cassandra.session().execute("SELECT * FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = '" + persistenceId + "' AND partition_nr = 0").one();
+    return cassandra
+        .session()
+        .execute(
+            "SELECT * FROM "
+                + cassandra.keyspace()
+                + ".messages WHERE persistence_id = '"
+                + persistenceId
+                + "' AND partition_nr = 0")
+        .one();
   }
 
   /**
@@ -148,16 +158,28 @@ class JournalCompatibilityIT {
    * snapshot is saved, which may be after the command that triggered it was answered.
    */
   private void awaitDeletedTo(String persistenceId, long atLeast, String message) {
-    testKit.createTestProbe().awaitAssert(JournalClient.TIMEOUT, () -> {
-      long deleted = deletedTo(persistenceId);
-      assertTrue(deleted >= atLeast, message + ": deleted_to " + deleted);
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            JournalClient.TIMEOUT,
+            () -> {
+              long deleted = deletedTo(persistenceId);
+              assertTrue(deleted >= atLeast, message + ": deleted_to " + deleted);
+              return null;
+            });
   }
 
   private long deletedTo(String persistenceId) {
-    Row row = cassandra.session().execute("SELECT deleted_to FROM " + cassandra.keyspace()
-        + ".metadata WHERE persistence_id = '" + persistenceId + "'").one();
+    Row row =
+        cassandra
+            .session()
+            .execute(
+                "SELECT deleted_to FROM "
+                    + cassandra.keyspace()
+                    + ".metadata WHERE persistence_id = '"
+                    + persistenceId
+                    + "'")
+            .one();
     return row == null ? 0 : row.getLong(0);
   }
 }

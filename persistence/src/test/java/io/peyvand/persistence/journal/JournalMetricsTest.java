@@ -38,11 +38,14 @@ class JournalMetricsTest {
     assertTrue(metrics.failingFor(window).isEmpty(), "nothing written yet");
     metrics.request(1_000_000, (Throwable) null);
     assertTrue(metrics.failingFor(window).isEmpty(), "the latest write succeeded");
-    metrics.request(2_000_000, new java.util.concurrent.CompletionException(
-        new IllegalStateException("No node was available")));
+    metrics.request(
+        2_000_000,
+        new java.util.concurrent.CompletionException(
+            new IllegalStateException("No node was available")));
     String failing = metrics.failingFor(window).orElseThrow();
     assertTrue(failing.contains("IllegalStateException: No node was available"), failing);
-    assertTrue(metrics.failingFor(java.time.Duration.ZERO).isEmpty(),
+    assertTrue(
+        metrics.failingFor(java.time.Duration.ZERO).isEmpty(),
         "a failure older than the window is forgotten");
     metrics.failed(new GroupCommitWriter.WriteExpiredException());
     assertTrue(metrics.failingFor(window).orElseThrow().contains("call-timeout"));

@@ -127,7 +127,8 @@ class JournalReaderIT {
     assertEquals(serialization.findSerializerFor("e-23").identifier(), newest.serId());
     assertArrayEquals("e-23".getBytes(StandardCharsets.UTF_8), newest.event());
     long now = System.currentTimeMillis();
-    assertTrue(newest.timestampMillis() > now - 600_000 && newest.timestampMillis() <= now + 1000,
+    assertTrue(
+        newest.timestampMillis() > now - 600_000 && newest.timestampMillis() <= now + 1000,
         "written just now: " + newest.timestampMillis());
     for (List<StoredEvent> page : pages) {
       for (StoredEvent e : page) {
@@ -164,12 +165,20 @@ class JournalReaderIT {
     journal.writeEach("gap", 5);
     // 6..12 is one atomic write stored in partition 2 (the range 11..15): partition 1 stays
     // empty; 13 lands in partition 2 too; 14..17 crosses into partition 3.
-    journal.write(List.of(journal.atomic("gap", 6, "e-6", "e-7", "e-8", "e-9", "e-10", "e-11",
-        "e-12")));
+    journal.write(
+        List.of(journal.atomic("gap", 6, "e-6", "e-7", "e-8", "e-9", "e-10", "e-11", "e-12")));
     journal.write(List.of(journal.atomic("gap", 13, "e-13")));
     journal.write(List.of(journal.atomic("gap", 14, "e-14", "e-15", "e-16", "e-17")));
-    assertEquals(0, cassandra.session().execute("SELECT count(*) FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = 'gap' AND partition_nr = 1").one().getLong(0));
+    assertEquals(
+        0,
+        cassandra
+            .session()
+            .execute(
+                "SELECT count(*) FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'gap' AND partition_nr = 1")
+            .one()
+            .getLong(0));
 
     assertEquals(down(17, 1), seqs(backward("gap", Long.MAX_VALUE, 100)));
     // 10 is stored in partition 2, not in its own partition 1.
@@ -214,11 +223,22 @@ class JournalReaderIT {
     // The journal raises deleted_to before it removes rows; a delete interrupted between the two
     // leaves exactly this: rows at or below deleted_to still stored.
     journal.writeEach("marker", 12);
-    cassandra.session().execute("INSERT INTO " + cassandra.keyspace()
-        + ".metadata (persistence_id, deleted_to) VALUES ('marker', 8)");
-    assertEquals(12, cassandra.session().execute("SELECT count(*) FROM " + cassandra.keyspace()
-        + ".messages WHERE persistence_id = 'marker' AND partition_nr IN (0, 1, 2)")
-        .one().getLong(0));
+    cassandra
+        .session()
+        .execute(
+            "INSERT INTO "
+                + cassandra.keyspace()
+                + ".metadata (persistence_id, deleted_to) VALUES ('marker', 8)");
+    assertEquals(
+        12,
+        cassandra
+            .session()
+            .execute(
+                "SELECT count(*) FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'marker' AND partition_nr IN (0, 1, 2)")
+            .one()
+            .getLong(0));
     assertEquals(down(12, 9), seqs(backward("marker", Long.MAX_VALUE, 100)));
     assertEquals(List.of(9L), seqs(backward("marker", 9, 3)));
     assertEquals(List.of(), backward("marker", 8, 3));
@@ -237,25 +257,37 @@ class JournalReaderIT {
    * select of {@code partition}: a write landing between the reads of two partitions, every time.
    */
   private JournalReader readerWritingBefore(long partition, Runnable write) {
-    CqlSession real = await(CassandraSessionRegistry.get(testKit.system())
-        .sessionFor("pekko.persistence.cassandra").underlying().toCompletableFuture());
+    CqlSession real =
+        await(
+            CassandraSessionRegistry.get(testKit.system())
+                .sessionFor("pekko.persistence.cassandra")
+                .underlying()
+                .toCompletableFuture());
     AtomicBoolean fired = new AtomicBoolean();
-    CqlSession session = (CqlSession) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
-          if (method.getName().equals("executeAsync") && args.length == 1
-              && args[0] instanceof BoundStatement select
-              && select.getPreparedStatement().getQuery().contains("sequence_nr >= ?")
-              && select.getLong(1) == partition && fired.compareAndSet(false, true)) {
-            return CompletableFuture.runAsync(write).thenCompose(x -> real.executeAsync(select));
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    CqlSession session =
+        (CqlSession)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {CqlSession.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("executeAsync")
+                      && args.length == 1
+                      && args[0] instanceof BoundStatement select
+                      && select.getPreparedStatement().getQuery().contains("sequence_nr >= ?")
+                      && select.getLong(1) == partition
+                      && fired.compareAndSet(false, true)) {
+                    return CompletableFuture.runAsync(write)
+                        .thenCompose(x -> real.executeAsync(select));
+                  }
+                  try {
+                    return method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
     Config config = testKit.system().settings().config();
-    return new JournalReader(CompletableFuture.completedFuture(session),
+    return new JournalReader(
+        CompletableFuture.completedFuture(session),
         JournalSettings.fromConfig(config, config.getConfig("peyvand.journal")));
   }
 
@@ -265,13 +297,16 @@ class JournalReaderIT {
     // Partition 1 holds 6 and 7. Before the page reads partition 2, the entity writes 8, 9 and 10
     // (into partition 1, already read) and 11 (into partition 2): had the page gone on to the
     // newest event, it would hold 6, 7, 11.
-    JournalReader tearing = readerWritingBefore(2, () -> {
-      for (long s = 8; s <= 11; s++) {
-        journal.write(List.of(journal.atomic("tear", s, "e-" + s)));
-      }
-    });
-    assertEquals(List.of(6L, 7L), seqs(await(tearing.readForward("tear", 6, 100)
-        .toCompletableFuture())));
+    JournalReader tearing =
+        readerWritingBefore(
+            2,
+            () -> {
+              for (long s = 8; s <= 11; s++) {
+                journal.write(List.of(journal.atomic("tear", s, "e-" + s)));
+              }
+            });
+    assertEquals(
+        List.of(6L, 7L), seqs(await(tearing.readForward("tear", 6, 100).toCompletableFuture())));
     assertEquals(up(6, 11), seqs(forward("tear", 6, 100)), "the next page has the rest");
   }
 
@@ -288,8 +323,13 @@ class JournalReaderIT {
 
   @Test
   void eventsOfEventSourcedBehaviorsAreReadOnEitherJournal() {
-    List<List<String>> groups = List.of(List.of("v1"), List.of("v2", "v3", "v4", "v5", "v6"),
-        List.of("v7"), List.of("v8", "v9", "v10", "v11"), List.of("v12"));
+    List<List<String>> groups =
+        List.of(
+            List.of("v1"),
+            List.of("v2", "v3", "v4", "v5", "v6"),
+            List.of("v7"),
+            List.of("v8", "v9", "v10", "v11"),
+            List.of("v12"));
     append("entity-ours", JournalCompatibilityIT.OURS, groups);
     append("entity-plugin", JournalCompatibilityIT.PLUGIN, groups);
     for (String id : List.of("entity-ours", "entity-plugin")) {
@@ -312,20 +352,22 @@ class JournalReaderIT {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger written = new AtomicInteger();
     // The entity writes until the reader has done its rounds, so every round overlaps writes.
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-      TestProbe<Done> done = testKit.createTestProbe();
-      int seq = 0;
-      for (int c = 0; c < maxCommands && !stop.get(); c++) {
-        // Groups of 1, 2 and 3 events, so that atomic writes cross partition boundaries.
-        List<String> events = new ArrayList<>();
-        for (int i = 0; i <= c % 3; i++) {
-          events.add("v" + (++seq));
-        }
-        entity.tell(new LogEntity.Append(events, done.getRef()));
-        done.expectMessage(JournalClient.TIMEOUT, Done.getInstance());
-        written.set(seq);
-      }
-    });
+    CompletableFuture<Void> writer =
+        CompletableFuture.runAsync(
+            () -> {
+              TestProbe<Done> done = testKit.createTestProbe();
+              int seq = 0;
+              for (int c = 0; c < maxCommands && !stop.get(); c++) {
+                // Groups of 1, 2 and 3 events, so that atomic writes cross partition boundaries.
+                List<String> events = new ArrayList<>();
+                for (int i = 0; i <= c % 3; i++) {
+                  events.add("v" + (++seq));
+                }
+                entity.tell(new LogEntity.Append(events, done.getRef()));
+                done.expectMessage(JournalClient.TIMEOUT, Done.getInstance());
+                written.set(seq);
+              }
+            });
     Set<Long> newestSeen = new TreeSet<>();
     int round = 0;
     for (; round < rounds && !writer.isDone(); round++) {
@@ -343,8 +385,9 @@ class JournalReaderIT {
         page = backward("live", newestFirst.get(newestFirst.size() - 1) - 1, 7);
       }
       long newest = newestFirst.isEmpty() ? 0 : newestFirst.get(0);
-      assertTrue(newest >= acknowledged, "an acknowledged event is visible: " + newest + " < "
-          + acknowledged);
+      assertTrue(
+          newest >= acknowledged,
+          "an acknowledged event is visible: " + newest + " < " + acknowledged);
       assertEquals(down(newest, Math.max(1, newest - 27)), newestFirst, "no gaps backward");
       newestSeen.add(newest);
 
@@ -372,8 +415,14 @@ class JournalReaderIT {
     boolean writerStillWriting = !writer.isDone();
     stop.set(true);
     writer.get(JournalClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    assertTrue(writerStillWriting, "the writer wrote all " + maxCommands + " commands before the"
-        + " reader finished its rounds (" + round + ")");
+    assertTrue(
+        writerStillWriting,
+        "the writer wrote all "
+            + maxCommands
+            + " commands before the"
+            + " reader finished its rounds ("
+            + round
+            + ")");
     // The rounds overlapped the writes (how many rounds saw a new top depends on the machine's
     // timing, so only that it grew is asserted; the gaplessness above is the property).
     assertTrue(newestSeen.size() >= 2, "the history grew while the reader read: " + newestSeen);

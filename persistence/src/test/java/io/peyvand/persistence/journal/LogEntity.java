@@ -11,9 +11,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A test entity whose state is every event it ever persisted, in order ("a,b,c"), on a journal
- * and snapshot store chosen per instance: recovering it shows exactly what a journal replayed.
- * Events and snapshots are Strings (Pekko's own serializer), so either journal can read them.
+ * A test entity whose state is every event it ever persisted, in order ("a,b,c"), on a journal and
+ * snapshot store chosen per instance: recovering it shows exactly what a journal replayed. Events
+ * and snapshots are Strings (Pekko's own serializer), so either journal can read them.
  */
 final class LogEntity extends EventSourcedBehavior<LogEntity.Command, String, String> {
   sealed interface Command {}
@@ -50,7 +50,8 @@ final class LogEntity extends EventSourcedBehavior<LogEntity.Command, String, St
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return snapshotEvery == 0 ? RetentionCriteria.disabled()
+    return snapshotEvery == 0
+        ? RetentionCriteria.disabled()
         : RetentionCriteria.snapshotEvery(snapshotEvery, 1).withDeleteEventsOnSnapshot();
   }
 
@@ -61,17 +62,20 @@ final class LogEntity extends EventSourcedBehavior<LogEntity.Command, String, St
 
   @Override
   public CommandHandler<Command, String, String> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Append.class, (state, c) -> Effect().persist(c.events())
-            .thenRun(s -> c.replyTo().tell(Done.getInstance())))
-        .onCommand(Get.class, (state, c) -> Effect().none()
-            .thenRun(s -> c.replyTo().tell(s)))
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(
+            Append.class,
+            (state, c) ->
+                Effect().persist(c.events()).thenRun(s -> c.replyTo().tell(Done.getInstance())))
+        .onCommand(Get.class, (state, c) -> Effect().none().thenRun(s -> c.replyTo().tell(s)))
         .build();
   }
 
   @Override
   public EventHandler<String, String> eventHandler() {
-    return newEventHandlerBuilder().forAnyState()
+    return newEventHandlerBuilder()
+        .forAnyState()
         .onAnyEvent((state, event) -> state.isEmpty() ? event : state + "," + event);
   }
 }

@@ -18,13 +18,24 @@ class SchemaMigratorIT {
   @Test
   void migrationCreatesTheJournalAndSnapshotTablesAndRecordsItsVersion() {
     Set<String> tables = new HashSet<>();
-    for (Row row : cassandra.session().execute(
-        "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
-        cassandra.keyspace())) {
+    for (Row row :
+        cassandra
+            .session()
+            .execute(
+                "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+                cassandra.keyspace())) {
       tables.add(row.getString("table_name"));
     }
-    assertTrue(tables.containsAll(Set.of("messages", "metadata", "all_persistence_ids",
-        "snapshots", "tag_views", "schema_migrations")), tables.toString());
+    assertTrue(
+        tables.containsAll(
+            Set.of(
+                "messages",
+                "metadata",
+                "all_persistence_ids",
+                "snapshots",
+                "tag_views",
+                "schema_migrations")),
+        tables.toString());
     SchemaMigrator migrator = new SchemaMigrator(cassandra.session(), cassandra.schemaSettings());
     assertEquals(SchemaMigrator.bundled().size(), migrator.currentVersion());
   }
@@ -39,15 +50,22 @@ class SchemaMigratorIT {
   @Test
   void anAppliedMigrationThatChangedIsRefused() {
     String keyspace = cassandra.keyspace();
-    cassandra.session().execute("UPDATE " + keyspace
-        + ".schema_migrations SET checksum = 'edited' WHERE version = 1");
+    cassandra
+        .session()
+        .execute(
+            "UPDATE " + keyspace + ".schema_migrations SET checksum = 'edited' WHERE version = 1");
     try {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> new SchemaMigrator(cassandra.session(), cassandra.schemaSettings()).migrate());
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> new SchemaMigrator(cassandra.session(), cassandra.schemaSettings()).migrate());
       assertTrue(e.getMessage().contains("never edit an applied migration"), e.getMessage());
     } finally {
-      cassandra.session().execute("UPDATE " + keyspace + ".schema_migrations SET checksum = ? "
-          + "WHERE version = 1", SchemaMigrator.bundled().get(0).checksum());
+      cassandra
+          .session()
+          .execute(
+              "UPDATE " + keyspace + ".schema_migrations SET checksum = ? " + "WHERE version = 1",
+              SchemaMigrator.bundled().get(0).checksum());
     }
   }
 }

@@ -24,8 +24,8 @@ class SchemaMigratorTest {
   @Test
   void statementsAreSplitWithKeyspacesSubstitutedAndCommentsDropped() {
     Migration v1 = SchemaMigrator.bundled().get(0);
-    SchemaSettings settings = new SchemaSettings("journal_ks", "snap_ks",
-        SchemaSettings.Replication.simple(1));
+    SchemaSettings settings =
+        new SchemaSettings("journal_ks", "snap_ks", SchemaSettings.Replication.simple(1));
     List<String> statements = v1.statements(settings);
     assertEquals(7, statements.size(), statements.toString());
     for (String statement : statements) {
@@ -40,20 +40,26 @@ class SchemaMigratorTest {
 
   @Test
   void replicationRendersBothStrategies() {
-    assertEquals("{'class': 'SimpleStrategy', 'replication_factor': 1}",
+    assertEquals(
+        "{'class': 'SimpleStrategy', 'replication_factor': 1}",
         SchemaSettings.Replication.simple(1).toCql());
-    assertEquals("{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 3}",
-        new SchemaSettings.Replication("NetworkTopologyStrategy", 0,
-            Map.of("dc2", 3, "dc1", 3)).toCql());
+    assertEquals(
+        "{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 3}",
+        new SchemaSettings.Replication("NetworkTopologyStrategy", 0, Map.of("dc2", 3, "dc1", 3))
+            .toCql());
   }
 
   @Test
   void badSettingsAreRefusedWithWhatToFix() {
-    IllegalArgumentException noDcs = assertThrows(IllegalArgumentException.class,
-        () -> new SchemaSettings.Replication("NetworkTopologyStrategy", 3, Map.of()));
+    IllegalArgumentException noDcs =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SchemaSettings.Replication("NetworkTopologyStrategy", 3, Map.of()));
     assertTrue(noDcs.getMessage().contains("datacenters"));
-    IllegalArgumentException badName = assertThrows(IllegalArgumentException.class,
-        () -> new SchemaSettings("drop table x;", "ok", SchemaSettings.Replication.simple(1)));
+    IllegalArgumentException badName =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SchemaSettings("drop table x;", "ok", SchemaSettings.Replication.simple(1)));
     assertTrue(badName.getMessage().contains("keyspace name"));
   }
 

@@ -68,26 +68,35 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
    * node; put it in front of the rest of the test's configuration.
    */
   public Config config() {
-    return ConfigFactory.parseString(String.format(Locale.ROOT, """
+    return ConfigFactory.parseString(
+        String.format(
+            Locale.ROOT,
+            """
         pekko.persistence.cassandra.journal.keyspace = %1$s
         pekko.persistence.cassandra.snapshot.keyspace = %1$s
         datastax-java-driver.basic.contact-points = ["%2$s"]
         peyvand.cassandra.embedded.enabled = off
-        """, keyspace(), node().settings().cqlContactPoint()));
+        """,
+            keyspace(),
+            node().settings().cqlContactPoint()));
   }
 
   /** t_ + the class's simple name in lower case, cut to Cassandra's 48 characters. */
   static String keyspaceFor(Class<?> testClass) {
-    String name = "t_" + testClass.getSimpleName().toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9_]", "_");
-    return name.length() <= 48 ? name : name.substring(0, 38) + "_" + Integer.toHexString(
-        testClass.getName().hashCode() & 0x7fffffff);
+    String name =
+        "t_" + testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    return name.length() <= 48
+        ? name
+        : name.substring(0, 38)
+            + "_"
+            + Integer.toHexString(testClass.getName().hashCode() & 0x7fffffff);
   }
 
   private static <T> T require(T value) {
     if (value == null) {
-      throw new IllegalStateException("CassandraKeyspace is used before its beforeAll ran:"
-          + " register it as a static @RegisterExtension field");
+      throw new IllegalStateException(
+          "CassandraKeyspace is used before its beforeAll ran:"
+              + " register it as a static @RegisterExtension field");
     }
     return value;
   }

@@ -9,8 +9,7 @@ import java.net.ServerSocket;
  * port 0 and closed again, all open at once so that the ports are distinct.
  */
 public final class Ports {
-  private Ports() {
-  }
+  private Ports() {}
 
   public static int free() {
     return free(1)[0];

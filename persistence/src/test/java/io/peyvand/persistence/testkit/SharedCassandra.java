@@ -10,10 +10,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The one Cassandra node of a test JVM: started on first use on free ports under
- * {@code target/test-cassandra/<pid>}, stopped and deleted when the JVM exits (and stopped by its
- * own watchdog if the JVM is killed). Every test class shares it and gets a keyspace of its own
- * through {@link CassandraKeyspace}.
+ * The one Cassandra node of a test JVM: started on first use on free ports under {@code
+ * target/test-cassandra/<pid>}, stopped and deleted when the JVM exits (and stopped by its own
+ * watchdog if the JVM is killed). Every test class shares it and gets a keyspace of its own through
+ * {@link CassandraKeyspace}.
  */
 public final class SharedCassandra {
   private static CassandraNode node;
@@ -25,14 +25,27 @@ public final class SharedCassandra {
     if (node == null || !node.isAlive()) {
       Path dir = Path.of("target", "test-cassandra", Long.toString(ProcessHandle.current().pid()));
       int[] ports = Ports.free(3);
-      CassandraNodeSettings settings = new CassandraNodeSettings(dir, "127.0.0.1", ports[0],
-          ports[1], ports[2], System.getProperty("peyvand.test.cassandra-heap", "768M"),
-          "peyvand-test", "periodic", Duration.ofSeconds(180), Duration.ofSeconds(30));
+      CassandraNodeSettings settings =
+          new CassandraNodeSettings(
+              dir,
+              "127.0.0.1",
+              ports[0],
+              ports[1],
+              ports[2],
+              System.getProperty("peyvand.test.cassandra-heap", "768M"),
+              "peyvand-test",
+              "periodic",
+              Duration.ofSeconds(180),
+              Duration.ofSeconds(30));
       node = CassandraNode.start(settings);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        node.close();
-        deleteQuietly(dir);
-      }, "peyvand-test-cassandra-cleanup"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    node.close();
+                    deleteQuietly(dir);
+                  },
+                  "peyvand-test-cassandra-cleanup"));
     }
     return node;
   }

@@ -14,16 +14,16 @@ import java.util.TreeMap;
  * GroupAcknowledge), or a recipient's status stream for this platform (a {@link StatusStream}:
  * StatusDelivery frames, acknowledged with StatusAcknowledge). The kinds of key never meet, so a
  * group {@code eitaa:family}, a user {@code eitaa:family} and that user's status stream are three
- * streams. Pure and thread-safe; the client feeds it the deliveries
- * in arrival order (sequence order per stream) and the handlers' completions in any order.
+ * streams. Pure and thread-safe; the client feeds it the deliveries in arrival order (sequence
+ * order per stream) and the handlers' completions in any order.
  *
  * <p>Per stream it keeps an acknowledgement point (every item up to it is handled, or acknowledged
  * by the adapter) and the items above it that were given to the handler: in hand, handled, or
- * failed. With automatic acknowledgement the point advances over handled items, one sequence
- * number at a time, and stops at the first item in hand, failed or not yet seen, so an
- * acknowledgement never covers an item that is not handled. The broker's own cursor (each
- * delivery's {@code acknowledged_up_to}) moves the point over items it gave up (expired) or that
- * were acknowledged by another session. A failed item is handled again when redelivered.
+ * failed. With automatic acknowledgement the point advances over handled items, one sequence number
+ * at a time, and stops at the first item in hand, failed or not yet seen, so an acknowledgement
+ * never covers an item that is not handled. The broker's own cursor (each delivery's {@code
+ * acknowledged_up_to}) moves the point over items it gave up (expired) or that were acknowledged by
+ * another session. A failed item is handled again when redelivered.
  *
  * <p>Deduplication: an item at or below the point, or in hand, or handled, is not given to the
  * handler again; one at or below the point is acknowledged again (its acknowledgement was lost,
@@ -31,15 +31,22 @@ import java.util.TreeMap;
  * least-recently-used first beyond {@code trackedMailboxes}, which counts mailboxes and groups
  * together.
  *
- * <p>Public for adapters that speak the frames themselves rather than through
- * {@link PeyvandClient} (the WebSocket load tests of module load-tests): what to acknowledge is the
- * same rule whatever the transport.
+ * <p>Public for adapters that speak the frames themselves rather than through {@link PeyvandClient}
+ * (the WebSocket load tests of module load-tests): what to acknowledge is the same rule whatever
+ * the transport.
  */
 public final class AckTracker {
   /** What to do with a delivery. */
-  public enum Decision { HANDLE, SKIP }
+  public enum Decision {
+    HANDLE,
+    SKIP
+  }
 
-  private enum ItemState { IN_HAND, HANDLED, FAILED }
+  private enum ItemState {
+    IN_HAND,
+    HANDLED,
+    FAILED
+  }
 
   private static final class Mailbox {
     long ackPoint;
@@ -49,9 +56,11 @@ public final class AckTracker {
   private final boolean autoAcknowledge;
   private final boolean deduplicate;
   private final int trackedMailboxes;
+
   /** In access order: least recently used first. */
   /** Keyed by UserAddress (a mailbox) or GroupAddress (a group); in access order, LRU first. */
   private final Map<Object, Mailbox> mailboxes = new LinkedHashMap<>(64, 0.75f, true);
+
   private final LatestMarks<UserAddress> toSend = new LatestMarks<>();
   private final LatestMarks<GroupAddress> groupsToSend = new LatestMarks<>();
   private final LatestMarks<UserAddress> statusesToSend = new LatestMarks<>();
@@ -60,9 +69,9 @@ public final class AckTracker {
   public record StatusStream(UserAddress recipient) {}
 
   /**
-   * With {@code autoAcknowledge}, handled items are acknowledged; with {@code deduplicate}, an
-   * item already handled or in hand is skipped; at most {@code trackedMailboxes} idle mailboxes
-   * are remembered.
+   * With {@code autoAcknowledge}, handled items are acknowledged; with {@code deduplicate}, an item
+   * already handled or in hand is skipped; at most {@code trackedMailboxes} idle mailboxes are
+   * remembered.
    */
   public AckTracker(boolean autoAcknowledge, boolean deduplicate, int trackedMailboxes) {
     this.autoAcknowledge = autoAcknowledge;
@@ -95,13 +104,12 @@ public final class AckTracker {
    * A StatusDelivery of {@code recipient}'s status stream arrived: whether to give it to the
    * handler. {@code brokerAcknowledgedUpTo} is its {@code acknowledged_up_to}.
    */
-  public Decision onStatusDelivery(UserAddress recipient, long sequence,
-      long brokerAcknowledgedUpTo) {
+  public Decision onStatusDelivery(
+      UserAddress recipient, long sequence, long brokerAcknowledgedUpTo) {
     return decide(new StatusStream(recipient), sequence, brokerAcknowledgedUpTo);
   }
 
-  private synchronized Decision decide(Object mailbox, long sequence,
-      long brokerAcknowledgedUpTo) {
+  private synchronized Decision decide(Object mailbox, long sequence, long brokerAcknowledgedUpTo) {
     Mailbox m = mailboxes.get(mailbox);
     if (m == null) {
       forgetIdleMailboxes();
@@ -162,7 +170,8 @@ public final class AckTracker {
       return;
     }
     long before = m.ackPoint;
-    while (!m.open.isEmpty() && m.open.firstKey() == m.ackPoint + 1
+    while (!m.open.isEmpty()
+        && m.open.firstKey() == m.ackPoint + 1
         && m.open.firstEntry().getValue() == ItemState.HANDLED) {
       m.ackPoint = m.open.pollFirstEntry().getKey();
     }

@@ -14,8 +14,8 @@ public record Backoff(Duration initial, Duration max, double jitter) {
     Objects.requireNonNull(initial, "initial");
     Objects.requireNonNull(max, "max");
     if (initial.isNegative() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 <= initial <= max, got " + initial
-          + " and " + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 <= initial <= max, got " + initial + " and " + max);
     }
     if (jitter < 0 || jitter >= 1) {
       throw new IllegalArgumentException("jitter is a fraction in [0, 1), got " + jitter);
@@ -29,8 +29,10 @@ public record Backoff(Duration initial, Duration max, double jitter) {
 
   /** The wait before the {@code attempt}-th retry, {@code random} in [0, 1) choosing the spread. */
   public Duration delay(int attempt, double random) {
-    double base = Math.min(max.toMillis(),
-        initial.toMillis() * Math.pow(2, Math.min(Math.max(attempt - 1, 0), 30)));
+    double base =
+        Math.min(
+            max.toMillis(),
+            initial.toMillis() * Math.pow(2, Math.min(Math.max(attempt - 1, 0), 30)));
     double spread = base * jitter * (2 * random - 1);
     return Duration.ofMillis(Math.max(0, Math.round(base + spread)));
   }

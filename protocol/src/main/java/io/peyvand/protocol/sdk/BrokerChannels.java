@@ -14,18 +14,17 @@ import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
  * One gRPC channel (one HTTP/2 connection) per broker endpoint of {@link ClientSettings#brokers},
- * made on first use: an adapter given three nodes but never failing over opens one connection.
- * The session (Interconnect) and the unary calls (Groups) to a node share its channel; a channel
- * pekko-grpc closed (connection attempts used up) is made again on next use. {@link #close}
- * closes every channel made.
+ * made on first use: an adapter given three nodes but never failing over opens one connection. The
+ * session (Interconnect) and the unary calls (Groups) to a node share its channel; a channel
+ * pekko-grpc closed (connection attempts used up) is made again on next use. {@link #close} closes
+ * every channel made.
  *
  * <p>The Groups client sees the channel through a GrpcChannel view whose settings add the
  * call-timeout as deadline: a deadline in the channel's own settings would end the session.
  */
 final class BrokerChannels {
   /** A node's channel and the clients on it. */
-  private record Node(GrpcChannel channel, InterconnectClient interconnect, GroupsClient groups) {
-  }
+  private record Node(GrpcChannel channel, InterconnectClient interconnect, GroupsClient groups) {}
 
   private final ClientSettings settings;
   private final ActorSystem system;
@@ -34,7 +33,10 @@ final class BrokerChannels {
   private final Node[] nodes;
   private boolean closed;
 
-  BrokerChannels(ClientSettings settings, ActorSystem system, Optional<SSLContext> tls,
+  BrokerChannels(
+      ClientSettings settings,
+      ActorSystem system,
+      Optional<SSLContext> tls,
       UnaryOperator<GrpcClientSettings> customizer) {
     this.settings = settings;
     this.system = system;
@@ -59,12 +61,25 @@ final class BrokerChannels {
     }
     Node node = nodes[index];
     if (node == null || node.channel().closedCS().toCompletableFuture().isDone()) {
-      GrpcChannel channel = GrpcChannel.apply(customizer.apply(settings.brokers().get(index)
-          .grpcSettings(system, tls).withConnectionAttempts(-1)), system);
-      node = new Node(channel, InterconnectClient.create(channel, system),
-          GroupsClient.create(new GrpcChannel(
-              channel.settings().withDeadline(settings.callTimeout()), channel.internalChannel(),
-              system), system));
+      GrpcChannel channel =
+          GrpcChannel.apply(
+              customizer.apply(
+                  settings
+                      .brokers()
+                      .get(index)
+                      .grpcSettings(system, tls)
+                      .withConnectionAttempts(-1)),
+              system);
+      node =
+          new Node(
+              channel,
+              InterconnectClient.create(channel, system),
+              GroupsClient.create(
+                  new GrpcChannel(
+                      channel.settings().withDeadline(settings.callTimeout()),
+                      channel.internalChannel(),
+                      system),
+                  system));
       nodes[index] = node;
     }
     return node;

@@ -11,11 +11,11 @@ import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
  * Where the broker listens for adapters. {@link #grpcSettings} is the one place that decides
- * between mutual TLS (a context with the platform's certificate, see
- * {@link PeyvandClientBuilder#tls}) and plaintext (a development broker with TLS off);
- * {@link PeyvandClientBuilder#grpcSettings} adjusts anything else pekko-grpc offers. A cluster of
- * broker nodes is a list of endpoints ({@link #parseList}, {@link #listFromConfig}): any node
- * accepts any adapter, and the client moves to the next one when its node goes away.
+ * between mutual TLS (a context with the platform's certificate, see {@link
+ * PeyvandClientBuilder#tls}) and plaintext (a development broker with TLS off); {@link
+ * PeyvandClientBuilder#grpcSettings} adjusts anything else pekko-grpc offers. A cluster of broker
+ * nodes is a list of endpoints ({@link #parseList}, {@link #listFromConfig}): any node accepts any
+ * adapter, and the client moves to the next one when its node goes away.
  */
 public record BrokerEndpoint(String host, int port) {
   public BrokerEndpoint {
@@ -50,8 +50,8 @@ public record BrokerEndpoint(String host, int port) {
     List<BrokerEndpoint> endpoints = new ArrayList<>();
     for (String part : hostPorts.split(",", -1)) {
       if (part.isBlank()) {
-        throw new IllegalArgumentException("expected HOST:PORT[,HOST:PORT...], got '" + hostPorts
-            + "'");
+        throw new IllegalArgumentException(
+            "expected HOST:PORT[,HOST:PORT...], got '" + hostPorts + "'");
       }
       endpoints.add(parse(part.strip()));
     }
@@ -88,8 +88,8 @@ public record BrokerEndpoint(String host, int port) {
 
   /** The {@code peyvand.sdk.broker} block of a configuration. */
   public static BrokerEndpoint fromConfig(Config config) {
-    return new BrokerEndpoint(config.getString("peyvand.sdk.broker.host"),
-        config.getInt("peyvand.sdk.broker.port"));
+    return new BrokerEndpoint(
+        config.getString("peyvand.sdk.broker.host"), config.getInt("peyvand.sdk.broker.port"));
   }
 
   /** pekko-grpc settings for this endpoint in plaintext (a development broker with TLS off). */
@@ -102,8 +102,8 @@ public record BrokerEndpoint(String host, int port) {
    * client certificate and trusts the interconnect's CA), plaintext without. With TLS the broker's
    * certificate must name {@link #host} (a DNS name or an IP address).
    */
-  public GrpcClientSettings grpcSettings(ClassicActorSystemProvider system,
-      Optional<SSLContext> tls) {
+  public GrpcClientSettings grpcSettings(
+      ClassicActorSystemProvider system, Optional<SSLContext> tls) {
     GrpcClientSettings settings = GrpcClientSettings.connectToServiceAt(host, port, system);
     return tls.map(context -> settings.withTls(true).withSslContext(context))
         .orElseGet(() -> settings.withTls(false));

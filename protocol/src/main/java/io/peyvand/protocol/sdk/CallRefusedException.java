@@ -8,16 +8,20 @@ import io.peyvand.protocol.v1.ErrorCode;
  * A unary call (a group operation) was refused with a protocol {@link Error}: by the SDK before
  * sending, when the request breaks a rule of groups.proto (nothing was sent), or by the broker,
  * whose gRPC status description carries the code ({@code "UNKNOWN_GROUP: ..."}). Calls that got no
- * answer at all (the broker unreachable, the call-timeout passed) fail with grpc-java's
- * {@code StatusRuntimeException} instead.
+ * answer at all (the broker unreachable, the call-timeout passed) fail with grpc-java's {@code
+ * StatusRuntimeException} instead.
  */
 public final class CallRefusedException extends PeyvandException {
   private final transient Error error;
   private final boolean local;
 
   public CallRefusedException(Error error, boolean local, Throwable cause) {
-    super((local ? "not sent: " : "refused by the broker: ") + error.getCode() + ": "
-        + error.getMessage(), cause);
+    super(
+        (local ? "not sent: " : "refused by the broker: ")
+            + error.getCode()
+            + ": "
+            + error.getMessage(),
+        cause);
     this.error = error;
     this.local = local;
   }
@@ -37,7 +41,9 @@ public final class CallRefusedException extends PeyvandException {
     return local;
   }
 
-  /** Whether the same call may succeed later (UNAVAILABLE, RATE_LIMITED); the SDK does not retry. */
+  /**
+   * Whether the same call may succeed later (UNAVAILABLE, RATE_LIMITED); the SDK does not retry.
+   */
   public boolean retryable() {
     return ErrorCodes.retryable(error.getCode());
   }

@@ -36,13 +36,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's moving parts wired together: frames from the session go to the trackers, and a pump
  * that runs every acknowledge-interval (and when a session opens) writes what the trackers hold:
- * one Acknowledge per mailbox, one GroupAcknowledge per group, read receipts, due submits, and a Ping when the session is quiet.
- * Futures are completed on the actor system's dispatcher, never on a stream thread.
+ * one Acknowledge per mailbox, one GroupAcknowledge per group, read receipts, due submits, and a
+ * Ping when the session is quiet. Futures are completed on the actor system's dispatcher, never on
+ * a stream thread.
  */
 final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Events {
   private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
-  private static final CompletionStage<Done> DONE = CompletableFuture.completedFuture(
-      Done.getInstance());
+  private static final CompletionStage<Done> DONE =
+      CompletableFuture.completedFuture(Done.getInstance());
 
   private final ClientSettings settings;
   private final ActorSystem system;
@@ -54,19 +55,33 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   private final SessionKeeper keeper;
   private final Cancellable pumpTimer;
 
-  ClientEngine(ClientSettings settings, ActorSystem system, IntFunction<InterconnectClient> grpc,
-      DeliveryHandler handler, SessionListener listener) {
+  ClientEngine(
+      ClientSettings settings,
+      ActorSystem system,
+      IntFunction<InterconnectClient> grpc,
+      DeliveryHandler handler,
+      SessionListener listener) {
     this.settings = settings;
     this.system = system;
     this.handler = handler;
     this.listener = listener;
-    this.acks = new AckTracker(settings.autoAcknowledge(), settings.deduplicate(),
-        settings.trackedMailboxes());
-    this.submits = new SubmitTracker(settings.submitRetry(), settings.maxPendingSubmits(),
-        () -> ThreadLocalRandom.current().nextDouble());
+    this.acks =
+        new AckTracker(
+            settings.autoAcknowledge(), settings.deduplicate(), settings.trackedMailboxes());
+    this.submits =
+        new SubmitTracker(
+            settings.submitRetry(),
+            settings.maxPendingSubmits(),
+            () -> ThreadLocalRandom.current().nextDouble());
     this.keeper = new SessionKeeper(settings, system, grpc, this, this);
-    this.pumpTimer = system.scheduler().scheduleWithFixedDelay(settings.acknowledgeInterval(),
-        settings.acknowledgeInterval(), this::pump, system.dispatcher());
+    this.pumpTimer =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                settings.acknowledgeInterval(),
+                settings.acknowledgeInterval(),
+                this::pump,
+                system.dispatcher());
   }
 
   CompletionStage<Welcome> connect() {
@@ -95,12 +110,23 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   CompletionStage<SubmitOutcome> submit(Envelope envelope) {
     Pending p = submits.register(envelope);
     if (p == null) {
-      return CompletableFuture.failedFuture(new BackpressureException(
-          settings.maxPendingSubmits() + " submits already wait for their answer"));
+      return CompletableFuture.failedFuture(
+          new BackpressureException(
+              settings.maxPendingSubmits() + " submits already wait for their answer"));
     }
-    Cancellable timer = system.scheduler().scheduleOnce(settings.submitTimeout(),
-        () -> resolve(submits.expire(p.correlationId, "no final answer within "
-            + settings.submitTimeout().toMillis() + " ms")), system.dispatcher());
+    Cancellable timer =
+        system
+            .scheduler()
+            .scheduleOnce(
+                settings.submitTimeout(),
+                () ->
+                    resolve(
+                        submits.expire(
+                            p.correlationId,
+                            "no final answer within "
+                                + settings.submitTimeout().toMillis()
+                                + " ms")),
+                system.dispatcher());
     p.cancelTimeout = timer::cancel;
     SessionConnection session = keeper.current();
     if (session != null && submits.take(p, session.generation())) {
@@ -130,8 +156,10 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     pumpTimer.cancel();
     pump();
     keeper.stop();
-    resolve(submits.failAll(new NotAnsweredException(
-        "the client was closed before the broker answered; resubmit with the same message_id")));
+    resolve(
+        submits.failAll(
+            new NotAnsweredException(
+                "the client was closed before the broker answered; resubmit with the same message_id")));
   }
 
   /** Writes what is waiting; runs every acknowledge-interval and when a session opens. */
@@ -142,33 +170,57 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     }
     try {
       for (Map.Entry<UserAddress, Long> ack : acks.drainAcknowledgements().entrySet()) {
-        if (!session.offer(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-            .setMailbox(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
+        if (!session.offer(
+            ClientFrame.newBuilder()
+                .setAcknowledge(
+                    Acknowledge.newBuilder()
+                        .setMailbox(ack.getKey())
+                        .setUpToSequence(ack.getValue()))
+                .build())) {
           acks.retryAcknowledgement(ack.getKey(), ack.getValue());
         }
       }
       for (Map.Entry<GroupAddress, Long> ack : acks.drainGroupAcknowledgements().entrySet()) {
-        if (!session.offer(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge
-            .newBuilder().setGroup(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
+        if (!session.offer(
+            ClientFrame.newBuilder()
+                .setGroupAcknowledge(
+                    GroupAcknowledge.newBuilder()
+                        .setGroup(ack.getKey())
+                        .setUpToSequence(ack.getValue()))
+                .build())) {
           acks.retryAcknowledgement(ack.getKey(), ack.getValue());
         }
       }
       for (Map.Entry<UserAddress, Long> ack : acks.drainStatusAcknowledgements().entrySet()) {
-        if (!session.offer(ClientFrame.newBuilder().setStatusAcknowledge(StatusAcknowledge
-            .newBuilder().setRecipient(ack.getKey()).setUpToSequence(ack.getValue())).build())) {
+        if (!session.offer(
+            ClientFrame.newBuilder()
+                .setStatusAcknowledge(
+                    StatusAcknowledge.newBuilder()
+                        .setRecipient(ack.getKey())
+                        .setUpToSequence(ack.getValue()))
+                .build())) {
           acks.retryAcknowledgement(new AckTracker.StatusStream(ack.getKey()), ack.getValue());
         }
       }
       for (Map.Entry<UserAddress, Long> receipt : receipts.drain().entrySet()) {
-        if (!session.offer(ClientFrame.newBuilder().setReadReceipt(ReadReceipt.newBuilder()
-            .setReader(receipt.getKey()).setUpToSequence(receipt.getValue())).build())) {
+        if (!session.offer(
+            ClientFrame.newBuilder()
+                .setReadReceipt(
+                    ReadReceipt.newBuilder()
+                        .setReader(receipt.getKey())
+                        .setUpToSequence(receipt.getValue()))
+                .build())) {
           receipts.raise(receipt.getKey(), receipt.getValue());
         }
       }
       sendDueSubmits(session);
       if (!session.keepAlive(System.nanoTime(), settings.keepAliveInterval())) {
-        session.abort(new TimeoutException("nothing from the broker for three keep-alive"
-            + " intervals of " + settings.keepAliveInterval().toMillis() + " ms"));
+        session.abort(
+            new TimeoutException(
+                "nothing from the broker for three keep-alive"
+                    + " intervals of "
+                    + settings.keepAliveInterval().toMillis()
+                    + " ms"));
       }
     } catch (RuntimeException e) {
       log.error("Writing to session {} failed", session.generation(), e);
@@ -182,8 +234,11 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   }
 
   private void send(SessionConnection session, Pending p) {
-    if (!session.offer(ClientFrame.newBuilder().setSubmit(Submit.newBuilder()
-        .setCorrelationId(p.correlationId).setEnvelope(p.envelope)).build())) {
+    if (!session.offer(
+        ClientFrame.newBuilder()
+            .setSubmit(
+                Submit.newBuilder().setCorrelationId(p.correlationId).setEnvelope(p.envelope))
+            .build())) {
       submits.notSent(p, session.generation()); // the queue is full: the pump tries again
     }
   }
@@ -191,14 +246,19 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   @Override
   public void onFrame(SessionConnection session, ServerFrame frame) {
     switch (frame.getFrameCase()) {
-      case SUBMIT_RESULT -> resolve(submits.onResult(frame.getSubmitResult(),
-          System.currentTimeMillis()));
+      case SUBMIT_RESULT ->
+          resolve(submits.onResult(frame.getSubmitResult(), System.currentTimeMillis()));
       case ERROR -> {
-        log.warn("The broker refused a frame of session {}: {}: {}{}", session.generation(),
-            frame.getError().getError().getCode(), frame.getError().getError().getMessage(),
+        log.warn(
+            "The broker refused a frame of session {}: {}: {}{}",
+            session.generation(),
+            frame.getError().getError().getCode(),
+            frame.getError().getError().getMessage(),
             frame.getError().getClosing() ? " (closing the session)" : "");
-        notifyListener(() -> listener.onSessionError(frame.getError().getError(),
-            frame.getError().getClosing()));
+        notifyListener(
+            () ->
+                listener.onSessionError(
+                    frame.getError().getError(), frame.getError().getClosing()));
       }
       default -> log.debug("Ignored a {} frame", frame.getFrameCase());
     }
@@ -211,60 +271,74 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
         == AckTracker.Decision.SKIP) {
       return DONE;
     }
-    return handled(mailbox, delivery.getSequence(), () -> handler.handle(delivery),
+    return handled(
+        mailbox,
+        delivery.getSequence(),
+        () -> handler.handle(delivery),
         UserAddresses.format(mailbox));
   }
 
   @Override
-  public CompletionStage<Done> onGroupDelivery(SessionConnection session,
-      GroupDelivery delivery) {
+  public CompletionStage<Done> onGroupDelivery(SessionConnection session, GroupDelivery delivery) {
     GroupAddress group = delivery.getGroup();
     if (acks.onDelivery(group, delivery.getSequence(), delivery.getAcknowledgedUpTo())
         == AckTracker.Decision.SKIP) {
       return DONE;
     }
-    return handled(group, delivery.getSequence(), () -> handler.handleGroup(delivery),
+    return handled(
+        group,
+        delivery.getSequence(),
+        () -> handler.handleGroup(delivery),
         "group " + UserAddresses.format(group));
   }
 
   @Override
-  public CompletionStage<Done> onStatusDelivery(SessionConnection session,
-      StatusDelivery delivery) {
+  public CompletionStage<Done> onStatusDelivery(
+      SessionConnection session, StatusDelivery delivery) {
     AckTracker.StatusStream stream = new AckTracker.StatusStream(delivery.getRecipient());
-    if (acks.onStatusDelivery(delivery.getRecipient(), delivery.getSequence(),
-        delivery.getAcknowledgedUpTo()) == AckTracker.Decision.SKIP) {
+    if (acks.onStatusDelivery(
+            delivery.getRecipient(), delivery.getSequence(), delivery.getAcknowledgedUpTo())
+        == AckTracker.Decision.SKIP) {
       return DONE;
     }
-    return handled(stream, delivery.getSequence(), () -> handler.handleStatus(delivery),
+    return handled(
+        stream,
+        delivery.getSequence(),
+        () -> handler.handleStatus(delivery),
         "statuses of " + UserAddresses.format(delivery.getRecipient()));
   }
 
   /**
-   * Runs the handler on one item of {@code stream} (a mailbox or a group) and tells the tracker
-   * how it went; the stage completes when the handler's does, whatever its outcome.
+   * Runs the handler on one item of {@code stream} (a mailbox or a group) and tells the tracker how
+   * it went; the stage completes when the handler's does, whatever its outcome.
    */
-  private CompletionStage<Done> handled(Object stream, long sequence,
-      Supplier<CompletionStage<Void>> handle, String what) {
+  private CompletionStage<Done> handled(
+      Object stream, long sequence, Supplier<CompletionStage<Void>> handle, String what) {
     CompletionStage<Void> handled;
     try {
       handled = handle.get();
       if (handled == null) {
-        handled = CompletableFuture.failedFuture(
-            new NullPointerException("the delivery handler returned null instead of a stage"));
+        handled =
+            CompletableFuture.failedFuture(
+                new NullPointerException("the delivery handler returned null instead of a stage"));
       }
     } catch (RuntimeException e) {
       handled = CompletableFuture.failedFuture(e);
     }
-    return handled.handle((ok, failure) -> {
-      if (failure == null) {
-        acks.handled(stream, sequence);
-      } else {
-        acks.onFailed(stream, sequence);
-        log.warn("The handler failed on {} #{}; it stays unacknowledged and comes again",
-            what, sequence, failure);
-      }
-      return Done.getInstance();
-    });
+    return handled.handle(
+        (ok, failure) -> {
+          if (failure == null) {
+            acks.handled(stream, sequence);
+          } else {
+            acks.onFailed(stream, sequence);
+            log.warn(
+                "The handler failed on {} #{}; it stays unacknowledged and comes again",
+                what,
+                sequence,
+                failure);
+          }
+          return Done.getInstance();
+        });
   }
 
   @Override
@@ -274,8 +348,8 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   }
 
   @Override
-  public void onDisconnected(SessionConnection session, Throwable cause, BrokerEndpoint next,
-      Duration reconnectIn) {
+  public void onDisconnected(
+      SessionConnection session, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
     resolve(submits.onSessionLost(session.generation()));
     notifyListener(() -> listener.onDisconnected(session.broker(), cause, next, reconnectIn));
   }
@@ -296,8 +370,10 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     }
     r.pending().cancelTimeout.run();
     CompletableFuture<SubmitOutcome> result = r.pending().result;
-    Runnable complete = r.failure() == null ? () -> result.complete(r.outcome())
-        : () -> result.completeExceptionally(r.failure());
+    Runnable complete =
+        r.failure() == null
+            ? () -> result.complete(r.outcome())
+            : () -> result.completeExceptionally(r.failure());
     try {
       system.dispatcher().execute(complete);
     } catch (RejectedExecutionException e) {

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a {@link PeyvandClient} was built with, read once. Defaults come from
- * {@code peyvand.sdk} in reference.conf, where each is explained; {@link PeyvandClientBuilder}
- * overrides them.
+ * Everything a {@link PeyvandClient} was built with, read once. Defaults come from {@code
+ * peyvand.sdk} in reference.conf, where each is explained; {@link PeyvandClientBuilder} overrides
+ * them.
  *
- * <p>{@code brokers} are the nodes of the broker's cluster (one for a single broker), in the
- * order the adapter was given them; the first session goes to {@code brokers[startAt mod n]} and
- * each next attempt to the node after the last one tried.
+ * <p>{@code brokers} are the nodes of the broker's cluster (one for a single broker), in the order
+ * the adapter was given them; the first session goes to {@code brokers[startAt mod n]} and each
+ * next attempt to the node after the last one tried.
  */
 public record ClientSettings(
     List<BrokerEndpoint> brokers,
@@ -42,13 +42,13 @@ public record ClientSettings(
     Objects.requireNonNull(submitRetry, "submitRetry");
     Objects.requireNonNull(reconnect, "reconnect");
     if (platformId == null || platformId.isBlank()) {
-      throw new IllegalArgumentException("a platform id is needed (the platform this adapter acts"
-          + " for, e.g. \"bale\")");
+      throw new IllegalArgumentException(
+          "a platform id is needed (the platform this adapter acts" + " for, e.g. \"bale\")");
     }
     Objects.requireNonNull(sessionName, "sessionName");
     if (failoverAfterOpen == null || failoverAfterOpen.isNegative()) {
-      throw new IllegalArgumentException("reconnect.failover-after-open must be at least 0, got "
-          + failoverAfterOpen);
+      throw new IllegalArgumentException(
+          "reconnect.failover-after-open must be at least 0, got " + failoverAfterOpen);
     }
     positive("acknowledge-interval", acknowledgeInterval);
     positive("submit-timeout", submitTimeout);

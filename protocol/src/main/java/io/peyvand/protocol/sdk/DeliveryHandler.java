@@ -16,8 +16,8 @@ import java.util.function.Function;
  *
  * <p>{@code handle} is called on a stream thread of the SDK, in sequence order per mailbox, and
  * several deliveries may be in hand at once (up to {@code max-concurrent-deliveries}): it must not
- * block. Do slow work on an executor of your own and return its stage. Do not wait inside a
- * handler for the result of a {@link PeyvandClient#submit} on the same client.
+ * block. Do slow work on an executor of your own and return its stage. Do not wait inside a handler
+ * for the result of a {@link PeyvandClient#submit} on the same client.
  *
  * <p>Groups and channels (phase 2) arrive through {@link #handleGroup}, with the same rules per
  * group: in the group's order, acknowledged (GroupAcknowledge) once the stage completed, not
@@ -37,36 +37,39 @@ public interface DeliveryHandler {
   /**
    * Takes one item of a group's or channel's log for this platform's members: a post, a change of
    * membership, or (channels) reaction counts. The stage completes once the platform has it; each
-   * (group, sequence) is handed over once per client unless it failed, repeats are flagged
-   * {@code redelivery}. The default refuses it: the item stays unacknowledged and the broker sends
-   * it again after its redelivery timeout, so nothing is lost while the adapter does not know
-   * groups, but nothing of that group moves either. Override it before the platform's users join
-   * groups.
+   * (group, sequence) is handed over once per client unless it failed, repeats are flagged {@code
+   * redelivery}. The default refuses it: the item stays unacknowledged and the broker sends it
+   * again after its redelivery timeout, so nothing is lost while the adapter does not know groups,
+   * but nothing of that group moves either. Override it before the platform's users join groups.
    */
   default CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-    return CompletableFuture.failedFuture(new UnsupportedOperationException("this adapter's"
-        + " DeliveryHandler does not handle group deliveries: override handleGroup"));
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "this adapter's"
+                + " DeliveryHandler does not handle group deliveries: override handleGroup"));
   }
 
   /**
    * Takes one status of a message a user of this platform sent, pushed by the recipient's mailbox
    * (only to a platform that declared {@code Capabilities.statuses_by_recipient}). The stage
    * completes once the platform has it; each (recipient, sequence) is handed over once per client
-   * unless it failed, repeats are flagged {@code redelivery}. The default refuses it, as
-   * {@link #handleGroup} does: override it before declaring the capability.
+   * unless it failed, repeats are flagged {@code redelivery}. The default refuses it, as {@link
+   * #handleGroup} does: override it before declaring the capability.
    */
   default CompletionStage<Void> handleStatus(StatusDelivery delivery) {
-    return CompletableFuture.failedFuture(new UnsupportedOperationException("this adapter's"
-        + " DeliveryHandler does not handle status deliveries: override handleStatus, or do not"
-        + " declare statuses_by_recipient"));
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "this adapter's"
+                + " DeliveryHandler does not handle status deliveries: override handleStatus, or do not"
+                + " declare statuses_by_recipient"));
   }
 
   /**
-   * {@code handler} for mailboxes and groups, {@code statuses} for the statuses by recipient,
-   * e.g. {@code DeliveryHandler.withStatuses(handler, this::onStatus)}.
+   * {@code handler} for mailboxes and groups, {@code statuses} for the statuses by recipient, e.g.
+   * {@code DeliveryHandler.withStatuses(handler, this::onStatus)}.
    */
-  static DeliveryHandler withStatuses(DeliveryHandler handler,
-      Function<StatusDelivery, CompletionStage<Void>> statuses) {
+  static DeliveryHandler withStatuses(
+      DeliveryHandler handler, Function<StatusDelivery, CompletionStage<Void>> statuses) {
     return new DeliveryHandler() {
       @Override
       public CompletionStage<Void> handle(Delivery delivery) {
@@ -112,11 +115,11 @@ public interface DeliveryHandler {
   }
 
   /**
-   * A handler of mailboxes ({@code deliveries}) and groups ({@code groups}), e.g.
-   * {@code DeliveryHandler.withGroups(this::onDelivery, this::onGroupDelivery)}.
+   * A handler of mailboxes ({@code deliveries}) and groups ({@code groups}), e.g. {@code
+   * DeliveryHandler.withGroups(this::onDelivery, this::onGroupDelivery)}.
    */
-  static DeliveryHandler withGroups(DeliveryHandler deliveries,
-      Function<GroupDelivery, CompletionStage<Void>> groups) {
+  static DeliveryHandler withGroups(
+      DeliveryHandler deliveries, Function<GroupDelivery, CompletionStage<Void>> groups) {
     return new DeliveryHandler() {
       @Override
       public CompletionStage<Void> handle(Delivery delivery) {

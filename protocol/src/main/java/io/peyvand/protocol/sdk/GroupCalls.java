@@ -1,6 +1,7 @@
 package io.peyvand.protocol.sdk;
 
 import com.google.protobuf.Message;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.GroupRequestValidator;
@@ -18,7 +19,6 @@ import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.UserAddress;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,17 +31,17 @@ import java.util.function.IntSupplier;
 import org.apache.pekko.grpc.GrpcSingleResponse;
 
 /**
- * The group operations of {@link PeyvandClient}: each request is checked first
- * ({@link GroupRequestValidator}, and that the acting user is of this client's platform, since the
- * broker lets a platform act only for its own users), then sent with the Groups stub, whose
- * refusals come back as {@link CallRefusedException} with the protocol's error code.
+ * The group operations of {@link PeyvandClient}: each request is checked first ({@link
+ * GroupRequestValidator}, and that the acting user is of this client's platform, since the broker
+ * lets a platform act only for its own users), then sent with the Groups stub, whose refusals come
+ * back as {@link CallRefusedException} with the protocol's error code.
  *
  * <p>A call goes to the broker node the session is on (or the one the session tries next). A call
  * that fails with gRPC status UNAVAILABLE (the node cannot be reached or went away mid-call, or
  * said it cannot serve now) is sent again to the next node, per the submit-retry policy: at most
- * max-attempts sends, its backoff between them. Every operation is safe to repeat: creating a
- * group is idempotent for its creator, membership changes and titles set a state, and the rest
- * read. Any other failure (a refusal, DEADLINE_EXCEEDED) is final: the caller decides.
+ * max-attempts sends, its backoff between them. Every operation is safe to repeat: creating a group
+ * is idempotent for its creator, membership changes and titles set a state, and the rest read. Any
+ * other failure (a refusal, DEADLINE_EXCEEDED) is final: the caller decides.
  *
  * <p>Calls go through {@code invokeWithMetadata}: in pekko-grpc 1.1.1 only that path applies the
  * settings' deadline (the call-timeout); plain {@code invoke} waits without one, which
@@ -56,11 +56,15 @@ final class GroupCalls {
   private final BiConsumer<Duration, Runnable> scheduler;
 
   /**
-   * Calls go first to the node {@code firstBroker} names (an index below {@code brokers}), with
-   * the Groups client {@code groups} gives for a node; {@code scheduler} runs a retry later.
+   * Calls go first to the node {@code firstBroker} names (an index below {@code brokers}), with the
+   * Groups client {@code groups} gives for a node; {@code scheduler} runs a retry later.
    */
-  GroupCalls(String platformId, int brokers, IntSupplier firstBroker,
-      IntFunction<GroupsClient> groups, RetryPolicy retry,
+  GroupCalls(
+      String platformId,
+      int brokers,
+      IntSupplier firstBroker,
+      IntFunction<GroupsClient> groups,
+      RetryPolicy retry,
       BiConsumer<Duration, Runnable> scheduler) {
     this.platformId = platformId;
     this.brokers = brokers;
@@ -71,29 +75,40 @@ final class GroupCalls {
   }
 
   CompletionStage<GroupInfo> createGroup(CreateGroupRequest request) {
-    return call(request, ownUser(request.getActor(), "actor"), c -> c.createGroup().invokeWithMetadata(request));
+    return call(
+        request,
+        ownUser(request.getActor(), "actor"),
+        c -> c.createGroup().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> changeMembers(ChangeMembersRequest request) {
-    return call(request, ownUser(request.getActor(), "actor"), c -> c.changeMembers().invokeWithMetadata(request));
+    return call(
+        request,
+        ownUser(request.getActor(), "actor"),
+        c -> c.changeMembers().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> join(JoinRequest request) {
-    return call(request, ownUser(request.getUser(), "user"), c -> c.join().invokeWithMetadata(request));
+    return call(
+        request, ownUser(request.getUser(), "user"), c -> c.join().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> leave(LeaveRequest request) {
-    return call(request, ownUser(request.getUser(), "user"), c -> c.leave().invokeWithMetadata(request));
+    return call(
+        request, ownUser(request.getUser(), "user"), c -> c.leave().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> bulkSubscribe(BulkSubscribeRequest request) {
-    Optional<Error> own = request.getUsersCount() == 0 ? Optional.empty()
-        : ownUser(request.getUsers(0), "users[0]");
+    Optional<Error> own =
+        request.getUsersCount() == 0 ? Optional.empty() : ownUser(request.getUsers(0), "users[0]");
     return call(request, own, c -> c.bulkSubscribe().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> setTitle(SetTitleRequest request) {
-    return call(request, ownUser(request.getActor(), "actor"), c -> c.setTitle().invokeWithMetadata(request));
+    return call(
+        request,
+        ownUser(request.getActor(), "actor"),
+        c -> c.setTitle().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> getGroup(GetGroupRequest request) {
@@ -101,14 +116,17 @@ final class GroupCalls {
   }
 
   CompletionStage<HistoryPage> history(HistoryRequest request) {
-    return call(request, ownUser(request.getUser(), "user"), c -> c.history().invokeWithMetadata(request));
+    return call(
+        request, ownUser(request.getUser(), "user"), c -> c.history().invokeWithMetadata(request));
   }
 
   /**
    * Validates, then checks {@code ownership} (computed on fields that may be unset, so only after
    * the request is known valid), then calls.
    */
-  private <T> CompletionStage<T> call(Message request, Optional<Error> ownership,
+  private <T> CompletionStage<T> call(
+      Message request,
+      Optional<Error> ownership,
       Function<GroupsClient, CompletionStage<GrpcSingleResponse<T>>> send) {
     Optional<Error> problem = GroupRequestValidator.validate(request).or(() -> ownership);
     if (problem.isPresent()) {
@@ -120,7 +138,9 @@ final class GroupCalls {
   }
 
   /** Sends the {@code attempt}-th time (from 1), to the node at {@code broker}. */
-  private <T> void send(int attempt, int broker,
+  private <T> void send(
+      int attempt,
+      int broker,
       Function<GroupsClient, CompletionStage<GrpcSingleResponse<T>>> send,
       CompletableFuture<T> result) {
     CompletionStage<GrpcSingleResponse<T>> answer;
@@ -130,27 +150,31 @@ final class GroupCalls {
       result.completeExceptionally(e);
       return;
     }
-    answer.whenComplete((response, failure) -> {
-      if (failure == null) {
-        result.complete(response.getValue());
-        return;
-      }
-      if (attempt < retry.maxAttempts() && unavailable(failure)) {
-        try {
-          scheduler.accept(retry.backoff().delay(attempt),
-              () -> send(attempt + 1, (broker + 1) % brokers, send, result));
-          return;
-        } catch (RuntimeException shuttingDown) {
-          // the client's actor system is terminating: the failure stands
-        }
-      }
-      result.completeExceptionally(refusal(failure));
-    });
+    answer.whenComplete(
+        (response, failure) -> {
+          if (failure == null) {
+            result.complete(response.getValue());
+            return;
+          }
+          if (attempt < retry.maxAttempts() && unavailable(failure)) {
+            try {
+              scheduler.accept(
+                  retry.backoff().delay(attempt),
+                  () -> send(attempt + 1, (broker + 1) % brokers, send, result));
+              return;
+            } catch (RuntimeException shuttingDown) {
+              // the client's actor system is terminating: the failure stands
+            }
+          }
+          result.completeExceptionally(refusal(failure));
+        });
   }
 
   private static boolean unavailable(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     return cause instanceof StatusRuntimeException status
         && status.getStatus().getCode() == Status.Code.UNAVAILABLE;
   }
@@ -159,19 +183,28 @@ final class GroupCalls {
     if (user.getPlatformId().equals(platformId)) {
       return Optional.empty();
     }
-    return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, field + ".platform_id is \""
-        + user.getPlatformId() + "\" but this client acts for \"" + platformId + "\": a platform"
-        + " acts for its own users only"));
+    return Optional.of(
+        ErrorCodes.error(
+            ErrorCode.NOT_PERMITTED,
+            field
+                + ".platform_id is \""
+                + user.getPlatformId()
+                + "\" but this client acts for \""
+                + platformId
+                + "\": a platform"
+                + " acts for its own users only"));
   }
 
   /**
-   * The broker's refusal as a CallRefusedException when the status description starts with an
-   * error code ({@code "CODE: message"}, as the broker's gRPC edge writes it); anything else (no
-   * answer, a deadline, a broker that does not serve Groups) as it came.
+   * The broker's refusal as a CallRefusedException when the status description starts with an error
+   * code ({@code "CODE: message"}, as the broker's gRPC edge writes it); anything else (no answer,
+   * a deadline, a broker that does not serve Groups) as it came.
    */
   static Throwable refusal(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof StatusRuntimeException status) {
       String description = status.getStatus().getDescription();
       if (description != null) {
@@ -180,8 +213,13 @@ final class GroupCalls {
           try {
             ErrorCode code = ErrorCode.valueOf(description.substring(0, colon));
             if (code != ErrorCode.ERROR_CODE_UNSPECIFIED && code != ErrorCode.UNRECOGNIZED) {
-              return new CallRefusedException(Error.newBuilder().setCode(code)
-                  .setMessage(description.substring(colon + 2)).build(), false, cause);
+              return new CallRefusedException(
+                  Error.newBuilder()
+                      .setCode(code)
+                      .setMessage(description.substring(colon + 2))
+                      .build(),
+                  false,
+                  cause);
             }
           } catch (IllegalArgumentException notACode) {
             // a description of gRPC's own, e.g. "deadline exceeded after ..."

@@ -35,8 +35,8 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * A platform adapter's connection to the Peyvand broker: one session (the gRPC Connect stream) that
  * the client keeps open, reconnecting with backoff, over which it submits envelopes and receives,
  * deduplicates and acknowledges deliveries (of mailboxes and of groups). The group operations
- * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same HTTP/2
- * connection, checked before they are sent. Thread-safe. See SDK.md for a complete example.
+ * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same
+ * HTTP/2 connection, checked before they are sent. Thread-safe. See SDK.md for a complete example.
  *
  * <p>Given several nodes of a broker cluster ({@link PeyvandClientBuilder#brokers}), the session is
  * with one of them and moves to the next when that one goes away (see {@link SessionKeeper});
@@ -61,20 +61,30 @@ public final class PeyvandClient implements AutoCloseable {
   private final GroupCalls groups;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  PeyvandClient(ClientSettings settings, DeliveryHandler handler, SessionListener listener,
-      ClassicActorSystemProvider system, Config config, Optional<SSLContext> tls,
+  PeyvandClient(
+      ClientSettings settings,
+      DeliveryHandler handler,
+      SessionListener listener,
+      ClassicActorSystemProvider system,
+      Config config,
+      Optional<SSLContext> tls,
       UnaryOperator<GrpcClientSettings> grpcSettings) {
     this.settings = settings;
     this.ownsSystem = system == null;
-    this.system = ownsSystem ? SdkActorSystem.create("peyvand-sdk", config)
-        : system.classicSystem();
+    this.system =
+        ownsSystem ? SdkActorSystem.create("peyvand-sdk", config) : system.classicSystem();
     this.channels = new BrokerChannels(settings, this.system, tls, grpcSettings);
-    this.engine = new ClientEngine(settings, this.system, channels::interconnect, handler,
-        listener);
-    this.groups = new GroupCalls(settings.platformId(), settings.brokers().size(),
-        engine::brokerIndex, channels::groups, settings.submitRetry(),
-        (delay, retry) -> this.system.scheduler().scheduleOnce(delay, retry,
-            this.system.dispatcher()));
+    this.engine =
+        new ClientEngine(settings, this.system, channels::interconnect, handler, listener);
+    this.groups =
+        new GroupCalls(
+            settings.platformId(),
+            settings.brokers().size(),
+            engine::brokerIndex,
+            channels::groups,
+            settings.submitRetry(),
+            (delay, retry) ->
+                this.system.scheduler().scheduleOnce(delay, retry, this.system.dispatcher()));
   }
 
   /** A builder with the defaults of {@code peyvand.sdk} in the application's configuration. */
@@ -101,17 +111,18 @@ public final class PeyvandClient implements AutoCloseable {
    * Submits an envelope; completes with the broker's final answer. It is sent as soon as a session
    * is open, and sent again, with the same message_id, after a retryable refusal or when the
    * session is lost before the answer, per the retry policy; the broker answers a repeat of an
-   * accepted envelope "duplicate" with the original sequence. Fails with
-   * {@link NotAnsweredException} if no final answer came (attempts used up on lost sessions,
+   * accepted envelope "duplicate" with the original sequence. Fails with {@link
+   * NotAnsweredException} if no final answer came (attempts used up on lost sessions,
    * submit-timeout, close), with {@link BackpressureException} at once if max-pending-submits are
-   * waiting. The envelope needs a message_id, unique per sender: it is the idempotency key. A
-   * post to a group or channel is an envelope with group set instead of recipient; its accepted
-   * sequence is the post's in the group's log.
+   * waiting. The envelope needs a message_id, unique per sender: it is the idempotency key. A post
+   * to a group or channel is an envelope with group set instead of recipient; its accepted sequence
+   * is the post's in the group's log.
    */
   public CompletionStage<SubmitOutcome> submit(Envelope envelope) {
     if (envelope.getMessageId().isEmpty()) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException(
-          "the envelope needs a message_id: it is what makes resubmitting safe"));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "the envelope needs a message_id: it is what makes resubmitting safe"));
     }
     if (closed.get()) {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
@@ -125,16 +136,17 @@ public final class PeyvandClient implements AutoCloseable {
    */
   public void acknowledge(UserAddress mailbox, long upToSequence) {
     if (settings.autoAcknowledge()) {
-      throw new IllegalStateException("deliveries are acknowledged automatically; build the client"
-          + " with autoAcknowledge(false) to acknowledge them yourself");
+      throw new IllegalStateException(
+          "deliveries are acknowledged automatically; build the client"
+              + " with autoAcknowledge(false) to acknowledge them yourself");
     }
     engine.acknowledge(mailbox, upToSequence);
   }
 
   /**
-   * Reports that {@code reader} (a user of this platform) read their mailbox up to
-   * {@code upToSequence}; their senders' platforms receive READ statuses. Cumulative: sent with the
-   * next batch, only the highest per reader, and kept across reconnections until written.
+   * Reports that {@code reader} (a user of this platform) read their mailbox up to {@code
+   * upToSequence}; their senders' platforms receive READ statuses. Cumulative: sent with the next
+   * batch, only the highest per reader, and kept across reconnections until written.
    */
   public void readReceipt(UserAddress reader, long upToSequence) {
     engine.readReceipt(reader, upToSequence);
@@ -147,47 +159,56 @@ public final class PeyvandClient implements AutoCloseable {
    */
   public void acknowledge(GroupAddress group, long upToSequence) {
     if (settings.autoAcknowledge()) {
-      throw new IllegalStateException("deliveries are acknowledged automatically; build the client"
-          + " with autoAcknowledge(false) to acknowledge them yourself");
+      throw new IllegalStateException(
+          "deliveries are acknowledged automatically; build the client"
+              + " with autoAcknowledge(false) to acknowledge them yourself");
     }
     engine.acknowledge(group, upToSequence);
   }
 
   /**
    * Acknowledges every status of {@code recipient}'s status stream up to {@code upToSequence}
-   * (StatusAcknowledge; statuses by recipient): the broker will not send them again. Sent with
-   * the next batch. Only with automatic acknowledgement off.
+   * (StatusAcknowledge; statuses by recipient): the broker will not send them again. Sent with the
+   * next batch. Only with automatic acknowledgement off.
    */
   public void acknowledgeStatuses(UserAddress recipient, long upToSequence) {
     if (settings.autoAcknowledge()) {
-      throw new IllegalStateException("deliveries are acknowledged automatically; build the client"
-          + " with autoAcknowledge(false) to acknowledge them yourself");
+      throw new IllegalStateException(
+          "deliveries are acknowledged automatically; build the client"
+              + " with autoAcknowledge(false) to acknowledge them yourself");
     }
     engine.acknowledgeStatuses(recipient, upToSequence);
   }
 
   /**
-   * This platform as the broker knows it (GetPlatform): capabilities, default opt-in and the
-   * limits in force. Fails after call-timeout without an answer.
+   * This platform as the broker knows it (GetPlatform): capabilities, default opt-in and the limits
+   * in force. Fails after call-timeout without an answer.
    */
   public CompletionStage<PlatformInfo> platformInfo() {
-    return channels.interconnect(engine.brokerIndex())
+    return channels
+        .interconnect(engine.brokerIndex())
         .getPlatform(GetPlatformRequest.newBuilder().setPlatformId(settings.platformId()).build())
-        .toCompletableFuture().orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        .toCompletableFuture()
+        .orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Declares what this platform honours and whether its users who never chose accept
-   * cross-platform messages (ConfigurePlatform); answers the platform as the broker now knows it.
-   * Capabilities are replaced as a whole: to change one, start from {@link #platformInfo()}'s.
+   * Declares what this platform honours and whether its users who never chose accept cross-platform
+   * messages (ConfigurePlatform); answers the platform as the broker now knows it. Capabilities are
+   * replaced as a whole: to change one, start from {@link #platformInfo()}'s.
    */
-  public CompletionStage<PlatformInfo> configurePlatform(Capabilities capabilities,
-      boolean defaultOptedIn) {
-    return channels.interconnect(engine.brokerIndex())
-        .configurePlatform(ConfigurePlatformRequest.newBuilder()
-            .setPlatformId(settings.platformId()).setCapabilities(capabilities)
-            .setDefaultOptedIn(defaultOptedIn).build())
-        .toCompletableFuture().orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  public CompletionStage<PlatformInfo> configurePlatform(
+      Capabilities capabilities, boolean defaultOptedIn) {
+    return channels
+        .interconnect(engine.brokerIndex())
+        .configurePlatform(
+            ConfigurePlatformRequest.newBuilder()
+                .setPlatformId(settings.platformId())
+                .setCapabilities(capabilities)
+                .setDefaultOptedIn(defaultOptedIn)
+                .build())
+        .toCompletableFuture()
+        .orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // The group operations. Each is checked before it is sent (GroupRequestValidator, and that the
@@ -229,8 +250,8 @@ public final class PeyvandClient implements AutoCloseable {
 
   /** Renames a group (its owner and admins). */
   public CompletionStage<GroupInfo> setTitle(GroupAddress group, UserAddress actor, String title) {
-    return groups.setTitle(SetTitleRequest.newBuilder().setGroup(group).setActor(actor)
-        .setTitle(title).build());
+    return groups.setTitle(
+        SetTitleRequest.newBuilder().setGroup(group).setActor(actor).setTitle(title).build());
   }
 
   /** What a group is: kind, title, owner, members per platform, its latest sequence. */
@@ -239,9 +260,9 @@ public final class PeyvandClient implements AutoCloseable {
   }
 
   /**
-   * A page of the group's log for a member, newest first, ending before
-   * {@code request.before_sequence} (0: the latest); pass the page's next_before_sequence for the
-   * next, older page.
+   * A page of the group's log for a member, newest first, ending before {@code
+   * request.before_sequence} (0: the latest); pass the page's next_before_sequence for the next,
+   * older page.
    */
   public CompletionStage<HistoryPage> history(HistoryRequest request) {
     return groups.history(request);
@@ -270,9 +291,9 @@ public final class PeyvandClient implements AutoCloseable {
   }
 
   /**
-   * Writes the last acknowledgements, ends the session, fails pending submits with
-   * {@link NotAnsweredException}, and terminates the actor system if the client created it. Waits
-   * at most about three close-timeouts. Idempotent.
+   * Writes the last acknowledgements, ends the session, fails pending submits with {@link
+   * NotAnsweredException}, and terminates the actor system if the client created it. Waits at most
+   * about three close-timeouts. Idempotent.
    */
   @Override
   public void close() {

@@ -55,8 +55,9 @@ public final class PeyvandClientBuilder {
     outgoingBuffer = sdk.getInt("outgoing-buffer");
     maxPendingSubmits = sdk.getInt("max-pending-submits");
     submitTimeout = sdk.getDuration("submit-timeout");
-    submitRetry = new RetryPolicy(sdk.getInt("submit-retry.max-attempts"),
-        backoff(sdk.getConfig("submit-retry")));
+    submitRetry =
+        new RetryPolicy(
+            sdk.getInt("submit-retry.max-attempts"), backoff(sdk.getConfig("submit-retry")));
     reconnect = backoff(sdk.getConfig("reconnect"));
     failoverAfterOpen = sdk.getDuration("reconnect.failover-after-open");
     welcomeTimeout = sdk.getDuration("welcome-timeout");
@@ -64,15 +65,16 @@ public final class PeyvandClientBuilder {
     closeTimeout = sdk.getDuration("close-timeout");
     callTimeout = sdk.getDuration("call-timeout");
     if (sdk.getBoolean("tls.enabled")) {
-      tls(Path.of(sdk.getString("tls.key-store")),
+      tls(
+          Path.of(sdk.getString("tls.key-store")),
           sdk.getString("tls.key-store-password").toCharArray(),
           Path.of(sdk.getString("tls.trust-store")));
     }
   }
 
   private static Backoff backoff(Config c) {
-    return new Backoff(c.getDuration("initial-backoff"), c.getDuration("max-backoff"),
-        c.getDouble("jitter"));
+    return new Backoff(
+        c.getDuration("initial-backoff"), c.getDuration("max-backoff"), c.getDouble("jitter"));
   }
 
   /** The broker's gRPC address for adapters: a single node (a list of one). */
@@ -86,11 +88,10 @@ public final class PeyvandClientBuilder {
   }
 
   /**
-   * The nodes of the broker's cluster, any of which accepts this adapter (default
-   * {@code peyvand.sdk.brokers}, else {@code peyvand.sdk.broker}). The session is on one of them;
-   * when it ends or cannot be opened the next attempt goes to the next node in this order, round
-   * robin, the first one at once after a session that had been open. See SDK.md, "Connecting to
-   * a cluster".
+   * The nodes of the broker's cluster, any of which accepts this adapter (default {@code
+   * peyvand.sdk.brokers}, else {@code peyvand.sdk.broker}). The session is on one of them; when it
+   * ends or cannot be opened the next attempt goes to the next node in this order, round robin, the
+   * first one at once after a session that had been open. See SDK.md, "Connecting to a cluster".
    */
   public PeyvandClientBuilder brokers(List<BrokerEndpoint> endpoints) {
     this.brokers = BrokerEndpoint.distinct(Objects.requireNonNull(endpoints));
@@ -98,9 +99,9 @@ public final class PeyvandClientBuilder {
   }
 
   /**
-   * Which of {@link #brokers} the first session goes to: {@code index mod n} (default 0). Give
-   * each adapter instance a different index (e.g. its replica number) so that many instances
-   * spread over the nodes instead of all starting on the first.
+   * Which of {@link #brokers} the first session goes to: {@code index mod n} (default 0). Give each
+   * adapter instance a different index (e.g. its replica number) so that many instances spread over
+   * the nodes instead of all starting on the first.
    */
   public PeyvandClientBuilder startAt(int index) {
     if (index < 0) {
@@ -145,11 +146,11 @@ public final class PeyvandClientBuilder {
   }
 
   /**
-   * Mutual TLS: present the platform's certificate from {@code keyStore} (PKCS#12, as
-   * {@code ./peyvand pki issue-platform} writes it, with {@code password}) and trust the broker's
-   * certificate if the interconnect's CA in {@code trustStore} (PEM or DER certificates, or
-   * PKCS#12 with the same password) issued it. The broker then takes the platform from the
-   * certificate: {@link #platformId} must be the same. Fails at once if a file cannot be used.
+   * Mutual TLS: present the platform's certificate from {@code keyStore} (PKCS#12, as {@code
+   * ./peyvand pki issue-platform} writes it, with {@code password}) and trust the broker's
+   * certificate if the interconnect's CA in {@code trustStore} (PEM or DER certificates, or PKCS#12
+   * with the same password) issued it. The broker then takes the platform from the certificate:
+   * {@link #platformId} must be the same. Fails at once if a file cannot be used.
    */
   public PeyvandClientBuilder tls(Path keyStore, char[] password, Path trustStore) {
     return tls(KeyMaterial.clientContext(keyStore, password, trustStore));
@@ -263,11 +264,26 @@ public final class PeyvandClientBuilder {
 
   /** The settings as they stand. */
   public ClientSettings settings() {
-    return new ClientSettings(brokers, startAt, platformId,
+    return new ClientSettings(
+        brokers,
+        startAt,
+        platformId,
         sessionName != null ? sessionName : platformId + "-" + ProcessHandle.current().pid(),
-        autoAcknowledge, acknowledgeInterval, deduplicate, trackedMailboxes,
-        maxConcurrentDeliveries, outgoingBuffer, maxPendingSubmits, submitTimeout, submitRetry,
-        reconnect, failoverAfterOpen, welcomeTimeout, keepAliveInterval, closeTimeout, callTimeout);
+        autoAcknowledge,
+        acknowledgeInterval,
+        deduplicate,
+        trackedMailboxes,
+        maxConcurrentDeliveries,
+        outgoingBuffer,
+        maxPendingSubmits,
+        submitTimeout,
+        submitRetry,
+        reconnect,
+        failoverAfterOpen,
+        welcomeTimeout,
+        keepAliveInterval,
+        closeTimeout,
+        callTimeout);
   }
 
   /** A client, not yet connected: call {@link PeyvandClient#connect()}. */

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One Connect stream: Hello first, then whatever is offered, through a bounded queue; the broker's
  * Welcome completes {@link #welcome()}, and every later frame goes to the {@link Inbound}:
- * deliveries (Delivery, GroupDelivery and StatusDelivery) on a path of their own, sharing one limit, at most max-concurrent-deliveries in hand (beyond that the
- * stream stops reading, which backpressures the broker), the rest at once. It ends exactly once
- * ({@link #done()}); reconnecting is {@link SessionKeeper}'s job.
+ * deliveries (Delivery, GroupDelivery and StatusDelivery) on a path of their own, sharing one
+ * limit, at most max-concurrent-deliveries in hand (beyond that the stream stops reading, which
+ * backpressures the broker), the rest at once. It ends exactly once ({@link #done()}); reconnecting
+ * is {@link SessionKeeper}'s job.
  */
 final class SessionConnection {
   private static final Logger log = LoggerFactory.getLogger(SessionConnection.class);
@@ -64,33 +65,54 @@ final class SessionConnection {
   private volatile long lastReceivedNanos = System.nanoTime();
   private volatile long lastPingNanos = lastReceivedNanos;
 
-  SessionConnection(long generation, int brokerIndex, ClientSettings settings,
-      InterconnectClient grpc, Inbound inbound, ClassicActorSystemProvider system) {
+  SessionConnection(
+      long generation,
+      int brokerIndex,
+      ClientSettings settings,
+      InterconnectClient grpc,
+      Inbound inbound,
+      ClassicActorSystemProvider system) {
     this.generation = generation;
     this.brokerIndex = brokerIndex;
     this.broker = settings.brokers().get(brokerIndex);
     Pair<BoundedSourceQueue<ClientFrame>, Source<ClientFrame, NotUsed>> outgoing =
         Source.<ClientFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
     this.out = outgoing.first();
-    out.offer(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId(settings.platformId()).setSessionName(settings.sessionName())).build());
-    Sink<ServerFrame, NotUsed> deliveries = Flow.<ServerFrame>create()
-        .mapAsyncUnordered(settings.maxConcurrentDeliveries(),
-            frame -> deliver(inbound, frame))
-        .to(Sink.ignore());
-    Pair<UniqueKillSwitch, CompletionStage<Done>> running = grpc.connect(outgoing.second())
-        .viaMat(KillSwitches.single(), Keep.right())
-        .map(this::received)
-        .divertTo(deliveries, frame -> frame.hasDelivery() || frame.hasGroupDelivery()
-            || frame.hasStatusDelivery())
-        .toMat(Sink.foreach(frame -> onFrame(inbound, frame)), Keep.both())
-        .run(system);
+    out.offer(
+        ClientFrame.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setProtocolVersion(1)
+                    .setPlatformId(settings.platformId())
+                    .setSessionName(settings.sessionName()))
+            .build());
+    Sink<ServerFrame, NotUsed> deliveries =
+        Flow.<ServerFrame>create()
+            .mapAsyncUnordered(settings.maxConcurrentDeliveries(), frame -> deliver(inbound, frame))
+            .to(Sink.ignore());
+    Pair<UniqueKillSwitch, CompletionStage<Done>> running =
+        grpc.connect(outgoing.second())
+            .viaMat(KillSwitches.single(), Keep.right())
+            .map(this::received)
+            .divertTo(
+                deliveries,
+                frame ->
+                    frame.hasDelivery() || frame.hasGroupDelivery() || frame.hasStatusDelivery())
+            .toMat(Sink.foreach(frame -> onFrame(inbound, frame)), Keep.both())
+            .run(system);
     this.killSwitch = running.first();
-    this.done = running.second().whenComplete((ok, failure) -> {
-      completeOutgoing();
-      welcome.completeExceptionally(failure != null ? failure
-          : new PeyvandException("the broker ended the session before its Welcome"));
-    });
+    this.done =
+        running
+            .second()
+            .whenComplete(
+                (ok, failure) -> {
+                  completeOutgoing();
+                  welcome.completeExceptionally(
+                      failure != null
+                          ? failure
+                          : new PeyvandException(
+                              "the broker ended the session before its Welcome"));
+                });
   }
 
   long generation() {
@@ -183,7 +205,7 @@ final class SessionConnection {
     try {
       switch (frame.getFrameCase()) {
         case WELCOME -> welcome.complete(frame.getWelcome());
-        case PONG -> { }
+        case PONG -> {}
         case ERROR -> {
           Error error = frame.getError().getError();
           if (!welcome.isDone() && !SubmitOutcome.isRetryable(error.getCode())) {
@@ -195,8 +217,8 @@ final class SessionConnection {
         default -> inbound.onFrame(this, frame);
       }
     } catch (RuntimeException e) {
-      log.error("Session {}: a {} frame could not be processed", generation, frame.getFrameCase(),
-          e);
+      log.error(
+          "Session {}: a {} frame could not be processed", generation, frame.getFrameCase(), e);
     }
   }
 
@@ -205,19 +227,31 @@ final class SessionConnection {
       if (frame.hasStatusDelivery()) {
         return inbound.onStatusDelivery(this, frame.getStatusDelivery());
       }
-      return frame.hasDelivery() ? inbound.onDelivery(this, frame.getDelivery())
+      return frame.hasDelivery()
+          ? inbound.onDelivery(this, frame.getDelivery())
           : inbound.onGroupDelivery(this, frame.getGroupDelivery());
     } catch (RuntimeException e) {
-      log.error("Session {}: {} could not be processed", generation, switch (frame.getFrameCase()) {
-        case DELIVERY -> "delivery " + UserAddresses.format(frame.getDelivery().getMailbox())
-            + " #" + frame.getDelivery().getSequence();
-        case GROUP_DELIVERY -> "group delivery "
-            + UserAddresses.format(frame.getGroupDelivery().getGroup()) + " #"
-            + frame.getGroupDelivery().getSequence();
-        default -> "status delivery of "
-            + UserAddresses.format(frame.getStatusDelivery().getRecipient()) + " #"
-            + frame.getStatusDelivery().getSequence();
-      }, e);
+      log.error(
+          "Session {}: {} could not be processed",
+          generation,
+          switch (frame.getFrameCase()) {
+            case DELIVERY ->
+                "delivery "
+                    + UserAddresses.format(frame.getDelivery().getMailbox())
+                    + " #"
+                    + frame.getDelivery().getSequence();
+            case GROUP_DELIVERY ->
+                "group delivery "
+                    + UserAddresses.format(frame.getGroupDelivery().getGroup())
+                    + " #"
+                    + frame.getGroupDelivery().getSequence();
+            default ->
+                "status delivery of "
+                    + UserAddresses.format(frame.getStatusDelivery().getRecipient())
+                    + " #"
+                    + frame.getStatusDelivery().getSequence();
+          },
+          e);
       return CompletableFuture.completedFuture(Done.getInstance());
     }
   }

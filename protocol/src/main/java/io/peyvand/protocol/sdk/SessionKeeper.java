@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * went away or cannot be reached is left for the next. When a welcomed session that was open at
  * least failover-after-open ends and there is another node, the next attempt goes there at once,
  * without waiting: losing a node costs an adapter one reconnection, not a backoff. A session that
- * ends sooner waits as usual, so nodes that welcome and drop sessions at once are not hammered in
- * a loop. Every later failure waits per the backoff, whichever node it was on.
+ * ends sooner waits as usual, so nodes that welcome and drop sessions at once are not hammered in a
+ * loop. Every later failure waits per the backoff, whichever node it was on.
  */
 final class SessionKeeper {
   private static final Logger log = LoggerFactory.getLogger(SessionKeeper.class);
@@ -32,8 +32,8 @@ final class SessionKeeper {
   interface Events {
     void onConnected(SessionConnection session, Welcome welcome);
 
-    void onDisconnected(SessionConnection session, Throwable cause, BrokerEndpoint next,
-        Duration reconnectIn);
+    void onDisconnected(
+        SessionConnection session, Throwable cause, BrokerEndpoint next, Duration reconnectIn);
 
     void onStopped(Throwable cause);
   }
@@ -46,8 +46,10 @@ final class SessionKeeper {
   private final CompletableFuture<Welcome> firstWelcome = new CompletableFuture<>();
   private long generation;
   private int failures;
+
   /** The index in settings.brokers() of the node the next attempt goes to. */
   private int next;
+
   private long welcomed;
   private long openedAtNanos;
   private boolean started;
@@ -55,8 +57,12 @@ final class SessionKeeper {
   private SessionConnection attempt;
   private volatile SessionConnection current;
 
-  SessionKeeper(ClientSettings settings, ActorSystem system, IntFunction<InterconnectClient> grpc,
-      SessionConnection.Inbound inbound, Events events) {
+  SessionKeeper(
+      ClientSettings settings,
+      ActorSystem system,
+      IntFunction<InterconnectClient> grpc,
+      SessionConnection.Inbound inbound,
+      Events events) {
     this.settings = settings;
     this.next = settings.firstIndex();
     this.system = system;
@@ -116,24 +122,31 @@ final class SessionKeeper {
     int index = next;
     next = (index + 1) % settings.brokers().size();
     try {
-      session = new SessionConnection(++generation, index, settings, grpc.apply(index), inbound,
-          system);
+      session =
+          new SessionConnection(++generation, index, settings, grpc.apply(index), inbound, system);
     } catch (RuntimeException e) {
       Duration delay = settings.reconnect().delay(++failures);
-      log.warn("Could not open a session with the broker at {}; trying {} in {} ms",
-          settings.brokers().get(index), settings.brokers().get(next), delay.toMillis(), e);
+      log.warn(
+          "Could not open a session with the broker at {}; trying {} in {} ms",
+          settings.brokers().get(index),
+          settings.brokers().get(next),
+          delay.toMillis(),
+          e);
       system.scheduler().scheduleOnce(delay, this::open, system.dispatcher());
       return;
     }
     attempt = session;
-    session.welcome().orTimeout(settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((welcome, failure) -> {
-          if (failure == null) {
-            welcomed(session, welcome);
-          } else {
-            session.abort(failure);
-          }
-        });
+    session
+        .welcome()
+        .orTimeout(settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (welcome, failure) -> {
+              if (failure == null) {
+                welcomed(session, welcome);
+              } else {
+                session.abort(failure);
+              }
+            });
     session.done().whenComplete((ok, failure) -> ended(session, failure));
   }
 
@@ -147,8 +160,11 @@ final class SessionKeeper {
       welcomed++;
       openedAtNanos = System.nanoTime();
     }
-    log.info("Session {} ({}) with the broker at {} is open", welcome.getSessionId(),
-        session.generation(), session.broker());
+    log.info(
+        "Session {} ({}) with the broker at {} is open",
+        welcome.getSessionId(),
+        session.generation(),
+        session.broker());
     events.onConnected(session, welcome);
     firstWelcome.complete(welcome);
   }
@@ -168,23 +184,33 @@ final class SessionKeeper {
       if (refusal != null) {
         stopped = true;
       } else {
-        delay = wasOpen && settings.brokers().size() > 1
-            && System.nanoTime() - openedAtNanos >= settings.failoverAfterOpen().toNanos()
-            ? Duration.ZERO : settings.reconnect().delay(++failures);
+        delay =
+            wasOpen
+                    && settings.brokers().size() > 1
+                    && System.nanoTime() - openedAtNanos >= settings.failoverAfterOpen().toNanos()
+                ? Duration.ZERO
+                : settings.reconnect().delay(++failures);
         system.scheduler().scheduleOnce(delay, this::open, system.dispatcher());
       }
     }
     if (refusal != null) {
-      log.error("The broker at {} refused the session; not reconnecting: {}", session.broker(),
+      log.error(
+          "The broker at {} refused the session; not reconnecting: {}",
+          session.broker(),
           refusal.getMessage());
       events.onStopped(refusal);
       firstWelcome.completeExceptionally(refusal);
       return;
     }
-    Throwable cause = failure != null ? failure
-        : new PeyvandException("the broker ended the session");
-    log.info("Session {} with the broker at {} ended ({}); reconnecting to {} in {} ms",
-        session.generation(), session.broker(), cause.toString(), nextBroker, delay.toMillis());
+    Throwable cause =
+        failure != null ? failure : new PeyvandException("the broker ended the session");
+    log.info(
+        "Session {} with the broker at {} ended ({}); reconnecting to {} in {} ms",
+        session.generation(),
+        session.broker(),
+        cause.toString(),
+        nextBroker,
+        delay.toMillis());
     events.onDisconnected(session, cause, nextBroker, delay);
   }
 }

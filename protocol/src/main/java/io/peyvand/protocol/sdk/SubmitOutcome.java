@@ -6,8 +6,8 @@ import io.peyvand.protocol.v1.SubmitResult;
 
 /**
  * The broker's final answer to a submit: {@link Accepted} (stored in the recipient's mailbox, or
- * for a post in the group's log, now or earlier under the same message_id) or {@link Refused}. A submit never completes as accepted
- * unless the broker said so.
+ * for a post in the group's log, now or earlier under the same message_id) or {@link Refused}. A
+ * submit never completes as accepted unless the broker said so.
  */
 public sealed interface SubmitOutcome {
 
@@ -16,12 +16,11 @@ public sealed interface SubmitOutcome {
 
   /**
    * The message is in the recipient's mailbox (a post: in the group's log) at {@code sequence} and
-   * will be delivered at least once. {@code duplicate}: it had been accepted before under this sender and message_id (a retry
-   * after a lost answer), and is not stored or delivered again.
+   * will be delivered at least once. {@code duplicate}: it had been accepted before under this
+   * sender and message_id (a retry after a lost answer), and is not stored or delivered again.
    */
   record Accepted(String messageId, long sequence, long acceptedAtMs, boolean duplicate)
-      implements SubmitOutcome {
-  }
+      implements SubmitOutcome {}
 
   /** Not accepted, for the reason in {@code error}. */
   record Refused(String messageId, Error error) implements SubmitOutcome {
@@ -43,14 +42,26 @@ public sealed interface SubmitOutcome {
   static SubmitOutcome of(SubmitResult result, String messageId) {
     String id = result.getMessageId().isEmpty() ? messageId : result.getMessageId();
     return switch (result.getOutcomeCase()) {
-      case ACCEPTED -> new Accepted(id, result.getAccepted().getSequence(),
-          result.getAccepted().getAcceptedAtMs(), false);
-      case DUPLICATE -> new Accepted(id, result.getDuplicate().getSequence(),
-          result.getDuplicate().getAcceptedAtMs(), true);
+      case ACCEPTED ->
+          new Accepted(
+              id,
+              result.getAccepted().getSequence(),
+              result.getAccepted().getAcceptedAtMs(),
+              false);
+      case DUPLICATE ->
+          new Accepted(
+              id,
+              result.getDuplicate().getSequence(),
+              result.getDuplicate().getAcceptedAtMs(),
+              true);
       case REFUSED -> new Refused(id, result.getRefused());
-      case OUTCOME_NOT_SET -> new Refused(id, Error.newBuilder()
-          .setCode(ErrorCode.ERROR_CODE_UNSPECIFIED)
-          .setMessage("the broker answered without an outcome").build());
+      case OUTCOME_NOT_SET ->
+          new Refused(
+              id,
+              Error.newBuilder()
+                  .setCode(ErrorCode.ERROR_CODE_UNSPECIFIED)
+                  .setMessage("the broker answered without an outcome")
+                  .build());
     };
   }
 }

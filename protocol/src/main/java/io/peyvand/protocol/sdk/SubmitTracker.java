@@ -20,23 +20,29 @@ import java.util.function.DoubleSupplier;
  * the broker answers accepted, duplicate or a final refusal. A retryable refusal makes it wait
  * (WAITING) for the retry policy's backoff, or the broker's retry_after_ms when longer; a session
  * lost before the answer makes it due again at once on the next session (UNSENT). When attempts run
- * out it resolves with its last refusal, or, if the broker never answered, with
- * {@link NotAnsweredException}. Every send carries the same envelope, so the same message_id, and
- * the same correlation id.
+ * out it resolves with its last refusal, or, if the broker never answered, with {@link
+ * NotAnsweredException}. Every send carries the same envelope, so the same message_id, and the same
+ * correlation id.
  *
  * <p>Sessions are numbered; a submit taken for a session that was already reported lost is not
  * marked sent, which closes the race between a send and the loss of the session it went to.
  */
 final class SubmitTracker {
-  private enum State { UNSENT, SENT, WAITING }
+  private enum State {
+    UNSENT,
+    SENT,
+    WAITING
+  }
 
   /** One submit the caller waits for. */
   static final class Pending {
     final long correlationId;
     final Envelope envelope;
     final CompletableFuture<SubmitOutcome> result = new CompletableFuture<>();
+
     /** Cancels the submit-timeout timer; set by the client. */
-    volatile Runnable cancelTimeout = () -> { };
+    volatile Runnable cancelTimeout = () -> {};
+
     private State state = State.UNSENT;
     private int attempts;
     private long session;
@@ -50,8 +56,7 @@ final class SubmitTracker {
   }
 
   /** What to complete a pending submit with: an outcome, or else a failure. */
-  record Resolution(Pending pending, SubmitOutcome outcome, Throwable failure) {
-  }
+  record Resolution(Pending pending, SubmitOutcome outcome, Throwable failure) {}
 
   private final RetryPolicy policy;
   private final int maxPending;
@@ -98,7 +103,8 @@ final class SubmitTracker {
 
   /** Marks one new submit sent on {@code session}, as {@link #takeDue} would; false if not due. */
   synchronized boolean take(Pending p, long session) {
-    if (session <= lostSessionsUpTo || p.state != State.UNSENT
+    if (session <= lostSessionsUpTo
+        || p.state != State.UNSENT
         || !pending.containsKey(p.correlationId)) {
       return false;
     }
@@ -130,8 +136,11 @@ final class SubmitTracker {
       p.lastRefusal = refused;
       if (p.attempts < policy.maxAttempts()) {
         p.state = State.WAITING;
-        p.notBeforeMs = nowMs + Math.max(refused.error().getRetryAfterMs(),
-            policy.backoff().delay(p.attempts, random.getAsDouble()).toMillis());
+        p.notBeforeMs =
+            nowMs
+                + Math.max(
+                    refused.error().getRetryAfterMs(),
+                    policy.backoff().delay(p.attempts, random.getAsDouble()).toMillis());
         return null;
       }
     }
@@ -155,8 +164,8 @@ final class SubmitTracker {
         p.state = State.UNSENT;
       } else {
         it.remove();
-        resolved.add(giveUp(p, "its last of " + p.attempts + " attempts was lost with the"
-            + " session"));
+        resolved.add(
+            giveUp(p, "its last of " + p.attempts + " attempts was lost with the" + " session"));
       }
     }
     return resolved;
@@ -191,8 +200,15 @@ final class SubmitTracker {
     if (p.lastRefusal != null) {
       return new Resolution(p, p.lastRefusal, null);
     }
-    return new Resolution(p, null, new NotAnsweredException("no answer for message_id "
-        + p.envelope.getMessageId() + ": " + why + "; it may have been accepted, resubmit it"
-        + " with the same message_id"));
+    return new Resolution(
+        p,
+        null,
+        new NotAnsweredException(
+            "no answer for message_id "
+                + p.envelope.getMessageId()
+                + ": "
+                + why
+                + "; it may have been accepted, resubmit it"
+                + " with the same message_id"));
   }
 }

@@ -18,9 +18,9 @@ import javax.security.auth.x500.X500Principal;
 /**
  * Who a client certificate belongs to: a platform or an administrator, named by exactly one
  * subjectAltName URI {@code peyvand:platform:<platform id>} or {@code peyvand:admin:<name>}. The
- * URI is the identity; the subject (CN=&lt;name&gt;, OU=platform or OU=admin) is for people and must
- * not contradict it. A certificate with no such URI, with two, or whose subject CN differs names
- * nobody: {@link #of} refuses it rather than guess.
+ * URI is the identity; the subject (CN=&lt;name&gt;, OU=platform or OU=admin) is for people and
+ * must not contradict it. A certificate with no such URI, with two, or whose subject CN differs
+ * names nobody: {@link #of} refuses it rather than guess.
  *
  * @param kind platform or administrator
  * @param name the platform id, or the administrator's name (the same rule as a platform id)
@@ -30,6 +30,7 @@ import javax.security.auth.x500.X500Principal;
 public record CertificateIdentity(Kind kind, String name, BigInteger serial, X500Principal issuer) {
   /** The URI scheme of identities in subjectAltName. */
   public static final String SCHEME = "peyvand";
+
   /** subjectAltName type of a URI (RFC 5280 GeneralName uniformResourceIdentifier). */
   private static final int SAN_URI = 6;
 
@@ -53,9 +54,11 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(serial, "serial");
     Objects.requireNonNull(issuer, "issuer");
-    nameProblem(name).ifPresent(problem -> {
-      throw new IllegalArgumentException(problem);
-    });
+    nameProblem(name)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
   }
 
   /** {@code peyvand:platform:bale}, {@code peyvand:admin:ops}. */
@@ -78,19 +81,25 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
   }
 
   /**
-   * The identity a certificate carries; IllegalArgumentException saying why when it carries none
-   * or an ambiguous one.
+   * The identity a certificate carries; IllegalArgumentException saying why when it carries none or
+   * an ambiguous one.
    */
   public static CertificateIdentity of(X509Certificate certificate) {
     List<String> uris = peyvandUris(certificate);
     if (uris.isEmpty()) {
-      throw new IllegalArgumentException("the certificate (serial " + hex(certificate)
-          + ") names no Peyvand identity: it needs a subjectAltName URI peyvand:platform:<id>"
-          + " or peyvand:admin:<name>");
+      throw new IllegalArgumentException(
+          "the certificate (serial "
+              + hex(certificate)
+              + ") names no Peyvand identity: it needs a subjectAltName URI peyvand:platform:<id>"
+              + " or peyvand:admin:<name>");
     }
     if (uris.size() > 1) {
-      throw new IllegalArgumentException("the certificate (serial " + hex(certificate)
-          + ") names several Peyvand identities " + uris + "; it must name exactly one");
+      throw new IllegalArgumentException(
+          "the certificate (serial "
+              + hex(certificate)
+              + ") names several Peyvand identities "
+              + uris
+              + "; it must name exactly one");
     }
     String[] parts = uris.get(0).split(":", 3);
     Kind kind = null;
@@ -100,22 +109,24 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
       }
     }
     if (kind == null) {
-      throw new IllegalArgumentException("the certificate's identity " + uris.get(0)
-          + " is neither peyvand:platform:<id> nor peyvand:admin:<name>");
+      throw new IllegalArgumentException(
+          "the certificate's identity "
+              + uris.get(0)
+              + " is neither peyvand:platform:<id> nor peyvand:admin:<name>");
     }
     String name = parts[2];
     Optional<String> problem = nameProblem(name);
     if (problem.isPresent()) {
-      throw new IllegalArgumentException("the certificate's identity " + uris.get(0) + ": "
-          + problem.get());
+      throw new IllegalArgumentException(
+          "the certificate's identity " + uris.get(0) + ": " + problem.get());
     }
     Optional<String> cn = commonName(certificate.getSubjectX500Principal());
     if (cn.isPresent() && !cn.get().equals(name)) {
-      throw new IllegalArgumentException("the certificate's subject CN=" + cn.get()
-          + " contradicts its identity " + uris.get(0));
+      throw new IllegalArgumentException(
+          "the certificate's subject CN=" + cn.get() + " contradicts its identity " + uris.get(0));
     }
-    return new CertificateIdentity(kind, name, certificate.getSerialNumber(),
-        certificate.getIssuerX500Principal());
+    return new CertificateIdentity(
+        kind, name, certificate.getSerialNumber(), certificate.getIssuerX500Principal());
   }
 
   private static List<String> peyvandUris(X509Certificate certificate) {
@@ -123,13 +134,14 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
     try {
       names = certificate.getSubjectAlternativeNames();
     } catch (CertificateParsingException e) {
-      throw new IllegalArgumentException("the certificate's subjectAltName does not parse: "
-          + e.getMessage());
+      throw new IllegalArgumentException(
+          "the certificate's subjectAltName does not parse: " + e.getMessage());
     }
     List<String> uris = new ArrayList<>();
     if (names != null) {
       for (List<?> entry : names) {
-        if (entry.size() == 2 && Integer.valueOf(SAN_URI).equals(entry.get(0))
+        if (entry.size() == 2
+            && Integer.valueOf(SAN_URI).equals(entry.get(0))
             && entry.get(1) instanceof String uri
             && uri.toLowerCase(Locale.ROOT).startsWith(SCHEME + ":")) {
           uris.add(uri);
@@ -148,8 +160,8 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
       }
       return Optional.empty();
     } catch (InvalidNameException e) {
-      throw new IllegalArgumentException("the certificate's subject does not parse: "
-          + e.getMessage());
+      throw new IllegalArgumentException(
+          "the certificate's subject does not parse: " + e.getMessage());
     }
   }
 

@@ -20,8 +20,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Key stores and trust anchors read from files with the JDK alone. A key store is PKCS#12 (what
  * {@code ./peyvand pki} writes: the private key with its certificate chain). A trust store is
- * either PKCS#12 ({@code .p12}, {@code .pfx}) or one or more X.509 certificates in PEM or DER
- * (e.g. {@code ca.crt}). Failures are {@link IllegalArgumentException}s naming the file and why.
+ * either PKCS#12 ({@code .p12}, {@code .pfx}) or one or more X.509 certificates in PEM or DER (e.g.
+ * {@code ca.crt}). Failures are {@link IllegalArgumentException}s naming the file and why.
  */
 public final class KeyMaterial {
   /** The only protocol version the broker speaks, and so the one clients offer. */
@@ -35,8 +35,13 @@ public final class KeyMaterial {
     try {
       return KeyStore.getInstance(file.toFile(), password);
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot read the key store " + file + " (PKCS#12 with"
-          + " the given password expected): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the key store "
+              + file
+              + " (PKCS#12 with"
+              + " the given password expected): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -55,8 +60,8 @@ public final class KeyMaterial {
         }
       } else {
         try (InputStream in = Files.newInputStream(file)) {
-          for (Certificate certificate : CertificateFactory.getInstance("X.509")
-              .generateCertificates(in)) {
+          for (Certificate certificate :
+              CertificateFactory.getInstance("X.509").generateCertificates(in)) {
             anchors.add((X509Certificate) certificate);
           }
         }
@@ -66,8 +71,13 @@ public final class KeyMaterial {
       }
       return List.copyOf(anchors);
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot read the trust store " + file + " (PEM or DER"
-          + " certificates, or PKCS#12 .p12): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the trust store "
+              + file
+              + " (PEM or DER"
+              + " certificates, or PKCS#12 .p12): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -86,24 +96,30 @@ public final class KeyMaterial {
   }
 
   /**
-   * A TLS 1.3 client context presenting the key store's certificate and trusting the trust
-   * store's certificates (the server's name is checked against its certificate by the caller,
-   * as gRPC does).
+   * A TLS 1.3 client context presenting the key store's certificate and trusting the trust store's
+   * certificates (the server's name is checked against its certificate by the caller, as gRPC
+   * does).
    */
   public static SSLContext clientContext(Path keyStore, char[] password, Path trustStore) {
     try {
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(keyStore(keyStore, password), password);
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(trustStore(trustAnchors(trustStore, password)));
       SSLContext context = SSLContext.getInstance(TLS_VERSION);
       context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot use the key store " + keyStore
-          + " with the trust store " + trustStore + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use the key store "
+              + keyStore
+              + " with the trust store "
+              + trustStore
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

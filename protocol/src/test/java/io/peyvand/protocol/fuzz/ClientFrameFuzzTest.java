@@ -24,15 +24,15 @@ import java.util.Optional;
  *       any other throwable (NullPointerException, StackOverflowError, ...) is a finding;
  *   <li>validating a decoded frame returns normally, the same answer twice, and a refusal is a
  *       clear error of the codes FrameValidator documents;
- *   <li>a frame that validates has a kind, its addresses and envelope keep the invariants of
- *       {@link WireChecks#assertSoundEnvelope}, its sequence numbers are not 0, and it
- *       re-serializes and re-parses to an equal frame.
+ *   <li>a frame that validates has a kind, its addresses and envelope keep the invariants of {@link
+ *       WireChecks#assertSoundEnvelope}, its sequence numbers are not 0, and it re-serializes and
+ *       re-parses to an equal frame.
  * </ol>
  *
- * <p>Seeds: one valid frame of every kind ({@link SeedCorpus}), in
- * {@code ClientFrameFuzzTestInputs/} beside this class in the test resources. The build fuzzes
- * for {@code peyvand.fuzz.seconds}, like the duration below ({@code JAZZER_FUZZ=1}, surefire
- * execution {@code fuzz}); without {@code JAZZER_FUZZ} it replays the seeds only.
+ * <p>Seeds: one valid frame of every kind ({@link SeedCorpus}), in {@code
+ * ClientFrameFuzzTestInputs/} beside this class in the test resources. The build fuzzes for {@code
+ * peyvand.fuzz.seconds}, like the duration below ({@code JAZZER_FUZZ=1}, surefire execution {@code
+ * fuzz}); without {@code JAZZER_FUZZ} it replays the seeds only.
  */
 class ClientFrameFuzzTest {
   /** The fuzz test's method name: Jazzer's seed directory is named after it. */
@@ -52,7 +52,9 @@ class ClientFrameFuzzTest {
     }
 
     Optional<Error> problem = VALIDATOR.validate(frame, SeedCorpus.NOW);
-    assertEquals(problem, VALIDATOR.validate(frame, SeedCorpus.NOW),
+    assertEquals(
+        problem,
+        VALIDATOR.validate(frame, SeedCorpus.NOW),
         "the same frame must get the same answer");
     if (problem.isPresent()) {
       WireChecks.assertClearError(problem.get(), WireChecks.FRAME_CODES);
@@ -64,22 +66,28 @@ class ClientFrameFuzzTest {
         assertEquals(FrameValidator.PROTOCOL_VERSION, frame.getHello().getProtocolVersion());
         WireChecks.assertPlatformId("hello.platform_id", frame.getHello().getPlatformId());
       }
-      case SUBMIT -> WireChecks.assertSoundEnvelope(frame.getSubmit().getEnvelope(), LIMITS,
-          SeedCorpus.NOW);
+      case SUBMIT ->
+          WireChecks.assertSoundEnvelope(frame.getSubmit().getEnvelope(), LIMITS, SeedCorpus.NOW);
       case ACKNOWLEDGE -> {
-        WireChecks.assertAddress("acknowledge.mailbox", frame.getAcknowledge().hasMailbox(),
+        WireChecks.assertAddress(
+            "acknowledge.mailbox",
+            frame.getAcknowledge().hasMailbox(),
             frame.getAcknowledge().getMailbox());
         assertNotEquals(0, frame.getAcknowledge().getUpToSequence());
       }
       case READ_RECEIPT -> {
-        WireChecks.assertAddress("read_receipt.reader", frame.getReadReceipt().hasReader(),
+        WireChecks.assertAddress(
+            "read_receipt.reader",
+            frame.getReadReceipt().hasReader(),
             frame.getReadReceipt().getReader());
         assertNotEquals(0, frame.getReadReceipt().getUpToSequence());
       }
       case PING -> assertTrue(frame.hasPing());
       case FRAME_NOT_SET -> throw new AssertionError("a frame without a kind was accepted");
     }
-    assertEquals(frame, FrameDecoding.parseClientFrame(frame.toByteArray()),
+    assertEquals(
+        frame,
+        FrameDecoding.parseClientFrame(frame.toByteArray()),
         "an accepted frame must re-serialize and re-parse to an equal frame");
   }
 }

@@ -19,18 +19,18 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>validation returns normally (it never throws), and the same answer twice;
- *   <li>a refusal is a clear error of the codes EnvelopeValidator documents
- *       ({@link WireChecks#assertClearError});
+ *   <li>a refusal is a clear error of the codes EnvelopeValidator documents ({@link
+ *       WireChecks#assertClearError});
  *   <li>an accepted envelope keeps the invariants of {@link WireChecks#assertSoundEnvelope}:
- *       message ids of the allowed characters and length, addresses valid per
- *       {@code Addresses.validate} and surviving their text form, the timestamp within the skew,
- *       content within the size limit counted independently, every text well-formed, and the
- *       envelope surviving the wire.
+ *       message ids of the allowed characters and length, addresses valid per {@code
+ *       Addresses.validate} and surviving their text form, the timestamp within the skew, content
+ *       within the size limit counted independently, every text well-formed, and the envelope
+ *       surviving the wire.
  * </ol>
  *
- * <p>The build fuzzes it for {@code peyvand.fuzz.seconds}, like the duration below
- * ({@code JAZZER_FUZZ=1}, surefire execution {@code fuzz}); without {@code JAZZER_FUZZ} it runs
- * on the empty input (which builds a valid envelope) and the kept inputs of past findings only.
+ * <p>The build fuzzes it for {@code peyvand.fuzz.seconds}, like the duration below ({@code
+ * JAZZER_FUZZ=1}, surefire execution {@code fuzz}); without {@code JAZZER_FUZZ} it runs on the
+ * empty input (which builds a valid envelope) and the kept inputs of past findings only.
  */
 class EnvelopeFuzzTest {
 
@@ -43,8 +43,8 @@ class EnvelopeFuzzTest {
     EnvelopeValidator validator = new EnvelopeValidator(limits);
 
     Optional<Error> problem = validator.validate(envelope, now);
-    assertEquals(problem, validator.validate(envelope, now),
-        "the same envelope must get the same answer");
+    assertEquals(
+        problem, validator.validate(envelope, now), "the same envelope must get the same answer");
     if (problem.isPresent()) {
       WireChecks.assertClearError(problem.get(), WireChecks.ENVELOPE_CODES);
     } else {

@@ -30,11 +30,19 @@ final class FuzzedEnvelopes {
   private static final String[] USER_IDS = {"alice", "bob", "۱۲۳۴", "user@example.org", "😀"};
   private static final String[] TEXTS = {"salam", "line\r\nbreaks\tand tab", "سلام 😀 ok"};
   private static final String[] EMOJIS = {"👍", "❤️", "👨‍👩‍👧‍👦", "🇮🇷"};
-  private static final String[] URLS = {"https://media.bale.example/m/abc?sig=x1",
-      "http://localhost:8080/m/1", "http://127.0.0.1/x", "https://[::1]/a", "HTTPS://X.EXAMPLE/%zz",
-      "ftp://media.example/a", "https:///no-host", "https://user@host:99999/p#f"};
-  private static final String[] MIME_TYPES = {"image/jpeg", "video/mp4", "application/vnd.x+json",
-      "text/plain; charset=utf-8"};
+  private static final String[] URLS = {
+    "https://media.bale.example/m/abc?sig=x1",
+    "http://localhost:8080/m/1",
+    "http://127.0.0.1/x",
+    "https://[::1]/a",
+    "HTTPS://X.EXAMPLE/%zz",
+    "ftp://media.example/a",
+    "https:///no-host",
+    "https://user@host:99999/p#f"
+  };
+  private static final String[] MIME_TYPES = {
+    "image/jpeg", "video/mp4", "application/vnd.x+json", "text/plain; charset=utf-8"
+  };
   private static final String[] SCHEMES = {"mls-1", "olm", "signal-x3dh"};
 
   private final FuzzedDataProvider data;
@@ -48,9 +56,13 @@ final class FuzzedEnvelopes {
     if (data.consumeInt(0, 3) != 3) {
       return ProtocolLimits.defaults();
     }
-    return new ProtocolLimits(data.consumeInt(1, 512), data.consumeInt(1, 200),
+    return new ProtocolLimits(
+        data.consumeInt(1, 512),
+        data.consumeInt(1, 200),
         Duration.ofMillis(data.consumeLong(1, Duration.ofDays(30).toMillis())),
-        data.consumeInt(1, 64), data.consumeInt(1, 4096), data.consumeInt(1, 300),
+        data.consumeInt(1, 64),
+        data.consumeInt(1, 4096),
+        data.consumeInt(1, 300),
         data.consumeInt(1, 100));
   }
 
@@ -71,15 +83,21 @@ final class FuzzedEnvelopes {
     envelope.setClientTimestampMs(timestamp(limits, now));
     switch (data.consumeInt(0, 6)) {
       case 0 -> envelope.setText(Text.newBuilder().setBody(string(TEXTS)));
-      case 1 -> envelope.setEdit(Edit.newBuilder()
-          .setTargetMessageId(messageId()).setNewBody(string(TEXTS)));
+      case 1 ->
+          envelope.setEdit(
+              Edit.newBuilder().setTargetMessageId(messageId()).setNewBody(string(TEXTS)));
       case 2 -> envelope.setDelete(Delete.newBuilder().setTargetMessageId(messageId()));
-      case 3 -> envelope.setReaction(Reaction.newBuilder().setTargetMessageId(messageId())
-          .setEmoji(string(EMOJIS)).setRemove(data.consumeBoolean()));
+      case 3 ->
+          envelope.setReaction(
+              Reaction.newBuilder()
+                  .setTargetMessageId(messageId())
+                  .setEmoji(string(EMOJIS))
+                  .setRemove(data.consumeBoolean()));
       case 4 -> envelope.setMedia(media());
-      case 5 -> envelope.setEncrypted(EncryptedPayload.newBuilder()
-          .setScheme(string(SCHEMES)).setCiphertext(ciphertext()));
-      default -> { } // no content
+      case 5 ->
+          envelope.setEncrypted(
+              EncryptedPayload.newBuilder().setScheme(string(SCHEMES)).setCiphertext(ciphertext()));
+      default -> {} // no content
     }
     if (data.consumeBoolean()) {
       envelope.setReplyToMessageId(messageId());
@@ -93,15 +111,19 @@ final class FuzzedEnvelopes {
 
   private UserAddress address() {
     return UserAddress.newBuilder()
-        .setPlatformId(string(PLATFORM_IDS)).setUserId(string(USER_IDS)).build();
+        .setPlatformId(string(PLATFORM_IDS))
+        .setUserId(string(USER_IDS))
+        .build();
   }
 
   private MediaReference media() {
-    MediaReference.Builder media = MediaReference.newBuilder()
-        .setUrl(string(URLS)).setMimeType(string(MIME_TYPES));
+    MediaReference.Builder media =
+        MediaReference.newBuilder().setUrl(string(URLS)).setMimeType(string(MIME_TYPES));
     media.setSizeBytes(data.consumeBoolean() ? data.consumeLong() : 1234);
-    media.setSha256(data.consumeBoolean()
-        ? ByteString.copyFrom(data.consumeBytes(64)) : ByteString.copyFrom(new byte[32]));
+    media.setSha256(
+        data.consumeBoolean()
+            ? ByteString.copyFrom(data.consumeBytes(64))
+            : ByteString.copyFrom(new byte[32]));
     if (!data.consumeBoolean()) {
       media.setCaption(string(TEXTS));
     }
@@ -117,9 +139,9 @@ final class FuzzedEnvelopes {
   }
 
   /**
-   * A client timestamp: near {@code now} (within the skew, then up to three skews either way),
-   * any long, or one of the values at the edges (0, negative, the ends of the range, exactly at
-   * the skew and one past it, seconds instead of milliseconds).
+   * A client timestamp: near {@code now} (within the skew, then up to three skews either way), any
+   * long, or one of the values at the edges (0, negative, the ends of the range, exactly at the
+   * skew and one past it, seconds instead of milliseconds).
    */
   private long timestamp(ProtocolLimits limits, long now) {
     long skew = limits.maxClockSkew().toMillis();
@@ -127,17 +149,27 @@ final class FuzzedEnvelopes {
       case 0 -> now - data.consumeLong(0, Math.min(skew, now));
       case 1 -> saturatedAdd(now, data.consumeLong(-3 * skew, 3 * skew));
       case 2 -> data.consumeLong();
-      default -> data.pickValue(new long[] {0, -1, Long.MIN_VALUE, Long.MAX_VALUE,
-          saturatedAdd(now, skew), saturatedAdd(now, skew + 1), now - skew, now - skew - 1,
-          now / 1000});
+      default ->
+          data.pickValue(
+              new long[] {
+                0,
+                -1,
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                saturatedAdd(now, skew),
+                saturatedAdd(now, skew + 1),
+                now - skew,
+                now - skew - 1,
+                now / 1000
+              });
     };
   }
 
   /**
-   * A string: one of the {@code typical} values (the first is valid), one with a fuzzed UTF-16
-   * unit inserted (a control character, an unpaired surrogate, ':' or whitespace in an otherwise
-   * valid value), arbitrary text, arbitrary UTF-16 units, or a fuzzed piece repeated up to
-   * {@value #HUGE} characters.
+   * A string: one of the {@code typical} values (the first is valid), one with a fuzzed UTF-16 unit
+   * inserted (a control character, an unpaired surrogate, ':' or whitespace in an otherwise valid
+   * value), arbitrary text, arbitrary UTF-16 units, or a fuzzed piece repeated up to {@value #HUGE}
+   * characters.
    */
   private String string(String... typical) {
     return switch (data.consumeInt(0, 4)) {

@@ -3,18 +3,18 @@ package io.peyvand.protocol.fuzz;
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.GroupAcknowledge;
-import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Ping;
+import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.StatusAcknowledge;
-import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
@@ -25,17 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit
- * with each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge,
- * StatusAcknowledge),
- * each valid at {@link #NOW}. The fuzzer
- * starts from them, so that its mutations reach the validators' checks rather than dying in
- * protobuf decoding.
+ * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit with
+ * each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge,
+ * StatusAcknowledge), each valid at {@link #NOW}. The fuzzer starts from them, so that its
+ * mutations reach the validators' checks rather than dying in protobuf decoding.
  *
- * <p>The serialized frames are committed under {@link #DIRECTORY} (Jazzer's layout:
- * {@code <TestClass>Inputs/<testMethod>/} beside the test class in resources), and
- * {@code SeedCorpusTest} checks that they are the frames below. After changing a frame, write
- * them again (from the repository root):
+ * <p>The serialized frames are committed under {@link #DIRECTORY} (Jazzer's layout: {@code
+ * <TestClass>Inputs/<testMethod>/} beside the test class in resources), and {@code SeedCorpusTest}
+ * checks that they are the frames below. After changing a frame, write them again (from the
+ * repository root):
  *
  * <pre>
  * mvn -B -pl protocol test -Dtest=SeedCorpusTest -Dpeyvand.fuzz.skip=true \
@@ -47,47 +45,103 @@ final class SeedCorpus {
   static final long NOW = 1_790_000_000_000L;
 
   /** Where the seeds are kept, relative to the protocol module's directory. */
-  static final Path DIRECTORY = Path.of("src/test/resources/io/peyvand/protocol/fuzz",
-      ClientFrameFuzzTest.class.getSimpleName() + "Inputs", ClientFrameFuzzTest.METHOD);
+  static final Path DIRECTORY =
+      Path.of(
+          "src/test/resources/io/peyvand/protocol/fuzz",
+          ClientFrameFuzzTest.class.getSimpleName() + "Inputs",
+          ClientFrameFuzzTest.METHOD);
 
   private SeedCorpus() {}
 
   /** The seeds by file name, in a fixed order. */
   static Map<String, ClientFrame> frames() {
     Map<String, ClientFrame> frames = new LinkedHashMap<>();
-    frames.put("hello", ClientFrame.newBuilder().setHello(Hello.newBuilder()
-        .setProtocolVersion(1).setPlatformId("bale").setSessionName("bale-adapter-1")).build());
-    frames.put("submit-text", submit(envelope("msg-0001").setText(Text.newBuilder()
-        .setBody("salam\nسلام 😀")).setReplyToMessageId("msg-0000")));
-    frames.put("submit-edit", submit(envelope("msg-0002").setEdit(Edit.newBuilder()
-        .setTargetMessageId("msg-0001").setNewBody("salam, corrected"))));
-    frames.put("submit-delete", submit(envelope("msg-0003").setDelete(Delete.newBuilder()
-        .setTargetMessageId("msg-0001"))));
-    frames.put("submit-reaction", submit(envelope("msg-0004").setReaction(Reaction.newBuilder()
-        .setTargetMessageId("msg-0001").setEmoji("👍"))));
-    frames.put("submit-media", submit(envelope("msg-0005").setMedia(MediaReference.newBuilder()
-        .setUrl("https://media.bale.example/m/abc?sig=x1")
-        .setMimeType("image/jpeg")
-        .setSizeBytes(1234)
-        .setSha256(ByteString.copyFrom(new byte[32]))
-        .setCaption("a photo"))));
-    frames.put("submit-encrypted", submit(envelope("msg-0006").setEncrypted(
-        EncryptedPayload.newBuilder().setScheme("mls-1")
-            .setCiphertext(ByteString.copyFromUtf8("0123456789abcdef")))));
-    frames.put("acknowledge", ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-        .setMailbox(address("eitaa", "bob")).setUpToSequence(5)).build());
-    frames.put("read-receipt", ClientFrame.newBuilder().setReadReceipt(ReadReceipt.newBuilder()
-        .setReader(address("eitaa", "bob")).setUpToSequence(5)).build());
+    frames.put(
+        "hello",
+        ClientFrame.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setProtocolVersion(1)
+                    .setPlatformId("bale")
+                    .setSessionName("bale-adapter-1"))
+            .build());
+    frames.put(
+        "submit-text",
+        submit(
+            envelope("msg-0001")
+                .setText(Text.newBuilder().setBody("salam\nسلام 😀"))
+                .setReplyToMessageId("msg-0000")));
+    frames.put(
+        "submit-edit",
+        submit(
+            envelope("msg-0002")
+                .setEdit(
+                    Edit.newBuilder()
+                        .setTargetMessageId("msg-0001")
+                        .setNewBody("salam, corrected"))));
+    frames.put(
+        "submit-delete",
+        submit(envelope("msg-0003").setDelete(Delete.newBuilder().setTargetMessageId("msg-0001"))));
+    frames.put(
+        "submit-reaction",
+        submit(
+            envelope("msg-0004")
+                .setReaction(Reaction.newBuilder().setTargetMessageId("msg-0001").setEmoji("👍"))));
+    frames.put(
+        "submit-media",
+        submit(
+            envelope("msg-0005")
+                .setMedia(
+                    MediaReference.newBuilder()
+                        .setUrl("https://media.bale.example/m/abc?sig=x1")
+                        .setMimeType("image/jpeg")
+                        .setSizeBytes(1234)
+                        .setSha256(ByteString.copyFrom(new byte[32]))
+                        .setCaption("a photo"))));
+    frames.put(
+        "submit-encrypted",
+        submit(
+            envelope("msg-0006")
+                .setEncrypted(
+                    EncryptedPayload.newBuilder()
+                        .setScheme("mls-1")
+                        .setCiphertext(ByteString.copyFromUtf8("0123456789abcdef")))));
+    frames.put(
+        "acknowledge",
+        ClientFrame.newBuilder()
+            .setAcknowledge(
+                Acknowledge.newBuilder().setMailbox(address("eitaa", "bob")).setUpToSequence(5))
+            .build());
+    frames.put(
+        "read-receipt",
+        ClientFrame.newBuilder()
+            .setReadReceipt(
+                ReadReceipt.newBuilder().setReader(address("eitaa", "bob")).setUpToSequence(5))
+            .build());
     frames.put("ping", ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(42)).build());
-    frames.put("submit-group-post", submit(envelope("msg-0007").clearRecipient()
-        .setGroup(GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family"))
-        .setText(Text.newBuilder().setBody("salam all"))));
-    frames.put("group-acknowledge", ClientFrame.newBuilder().setGroupAcknowledge(
-        GroupAcknowledge.newBuilder().setGroup(GroupAddress.newBuilder().setPlatformId("eitaa")
-            .setGroupId("family")).setUpToSequence(7)).build());
-    frames.put("status-acknowledge", ClientFrame.newBuilder().setStatusAcknowledge(
-        StatusAcknowledge.newBuilder().setRecipient(UserAddress.newBuilder()
-            .setPlatformId("bale").setUserId("bob")).setUpToSequence(3)).build());
+    frames.put(
+        "submit-group-post",
+        submit(
+            envelope("msg-0007")
+                .clearRecipient()
+                .setGroup(GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family"))
+                .setText(Text.newBuilder().setBody("salam all"))));
+    frames.put(
+        "group-acknowledge",
+        ClientFrame.newBuilder()
+            .setGroupAcknowledge(
+                GroupAcknowledge.newBuilder()
+                    .setGroup(GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family"))
+                    .setUpToSequence(7))
+            .build());
+    frames.put(
+        "status-acknowledge",
+        ClientFrame.newBuilder()
+            .setStatusAcknowledge(
+                StatusAcknowledge.newBuilder()
+                    .setRecipient(UserAddress.newBuilder().setPlatformId("bale").setUserId("bob"))
+                    .setUpToSequence(3))
+            .build());
     return frames;
   }
 
@@ -113,6 +167,7 @@ final class SeedCorpus {
 
   private static ClientFrame submit(Envelope.Builder envelope) {
     return ClientFrame.newBuilder()
-        .setSubmit(Submit.newBuilder().setCorrelationId(7).setEnvelope(envelope)).build();
+        .setSubmit(Submit.newBuilder().setCorrelationId(7).setEnvelope(envelope))
+        .build();
   }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed seed corpus of {@link ClientFrameFuzzTest} is what {@link SeedCorpus} builds, and
- * covers every frame and content kind with valid frames. With
- * {@code -Dpeyvand.fuzz.writeSeeds=true} it writes the seeds instead of checking them.
+ * covers every frame and content kind with valid frames. With {@code
+ * -Dpeyvand.fuzz.writeSeeds=true} it writes the seeds instead of checking them.
  */
 class SeedCorpusTest {
   private static final Path SEEDS =
@@ -33,11 +33,16 @@ class SeedCorpusTest {
     }
     for (Map.Entry<String, ClientFrame> seed : SeedCorpus.frames().entrySet()) {
       Path file = SEEDS.resolve(seed.getKey());
-      assertTrue(Files.isRegularFile(file), () -> file + " is missing: write the seeds again, see"
-          + " SeedCorpus");
-      assertArrayEquals(seed.getValue().toByteArray(), Files.readAllBytes(file),
-          () -> file + " is not the frame SeedCorpus builds: write the seeds again, see"
-              + " SeedCorpus");
+      assertTrue(
+          Files.isRegularFile(file),
+          () -> file + " is missing: write the seeds again, see" + " SeedCorpus");
+      assertArrayEquals(
+          seed.getValue().toByteArray(),
+          Files.readAllBytes(file),
+          () ->
+              file
+                  + " is not the frame SeedCorpus builds: write the seeds again, see"
+                  + " SeedCorpus");
     }
   }
 

@@ -29,7 +29,9 @@ class AckTrackerTest {
     assertEquals(Map.of(), auto.drainAcknowledgements(), "bob's mailbox item 1 is in hand");
     assertEquals(Map.of(BOB_GROUP, 2L), auto.drainGroupAcknowledgements());
     assertEquals(SKIP, auto.onDelivery(BOB_GROUP, 2, 0), "handled: not again");
-    assertEquals(Map.of(BOB_GROUP, 2L), auto.drainGroupAcknowledgements(),
+    assertEquals(
+        Map.of(BOB_GROUP, 2L),
+        auto.drainGroupAcknowledgements(),
         "a repeat at or below the point is acknowledged again");
     auto.onHandled(BOB, 1);
     assertEquals(Map.of(BOB, 1L), auto.drainAcknowledgements());
@@ -47,7 +49,9 @@ class AckTrackerTest {
     assertEquals(Map.of(), auto.drainAcknowledgements(), "bob's mailbox item 1 is in hand");
     assertEquals(Map.of(BOB, 2L), auto.drainStatusAcknowledgements());
     assertEquals(SKIP, auto.onStatusDelivery(BOB, 1, 0), "handled: not again");
-    assertEquals(Map.of(BOB, 2L), auto.drainStatusAcknowledgements(),
+    assertEquals(
+        Map.of(BOB, 2L),
+        auto.drainStatusAcknowledgements(),
         "a repeat at or below the point is acknowledged again");
     // The broker's cursor moves the point over statuses another session acknowledged.
     assertEquals(HANDLE, auto.onStatusDelivery(CAROL, 7, 6));

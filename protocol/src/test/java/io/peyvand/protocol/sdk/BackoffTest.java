@@ -26,9 +26,11 @@ class BackoffTest {
 
   @Test
   void refusesNonsense() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 1.5));
   }
 }

@@ -37,40 +37,51 @@ import java.util.concurrent.TimeUnit;
 public final class ExampleAdapter implements AutoCloseable {
   /** Stands in for the platform's storage: per Bale user, the messages delivered to them. */
   private final Map<String, List<String>> inboxes = new ConcurrentHashMap<>();
+
   /** Stands in for the platform's storage: per group ("home:id"), the posts its members got. */
   private final Map<String, List<String>> groupChats = new ConcurrentHashMap<>();
+
   /** Stands in for the platform's storage: per message id, what became of it. */
   private final Map<String, MessageStatus.Kind> statuses = new ConcurrentHashMap<>();
+
   /** Storage calls block, so they run here and never on the SDK's threads. */
   private final ExecutorService storage = Executors.newFixedThreadPool(4);
+
   private final PeyvandClient client;
 
   // tag::connect[]
   public ExampleAdapter(String brokerHost, int brokerPort) {
-    client = PeyvandClient.builder()          // defaults: peyvand.sdk in reference.conf
-        .broker(brokerHost, brokerPort)       // ./peyvand dev listens on 127.0.0.1:7400
-        .platformId("bale")                   // the platform this adapter acts for
-        .sessionName("bale-adapter-1")        // this instance, in the broker's logs
-        .deliveryHandler(DeliveryHandler.withStatuses(DeliveryHandler.withGroups(
-            this::onDelivery,                 // see "Receiving"
-            this::onGroupDelivery),           // see "Groups and channels"
-            this::onStatus))                  // see "Statuses by recipient"
-        .sessionListener(new SessionListener() {
-          @Override
-          public void onDisconnected(Throwable cause, Duration reconnectIn) {
-            System.err.printf("broker session lost (%s); reconnecting in %d ms%n", cause,
-                reconnectIn.toMillis());
-          }
-        })
-        .build();
+    client =
+        PeyvandClient.builder() // defaults: peyvand.sdk in reference.conf
+            .broker(brokerHost, brokerPort) // ./peyvand dev listens on 127.0.0.1:7400
+            .platformId("bale") // the platform this adapter acts for
+            .sessionName("bale-adapter-1") // this instance, in the broker's logs
+            .deliveryHandler(
+                DeliveryHandler.withStatuses(
+                    DeliveryHandler.withGroups(
+                        this::onDelivery, // see "Receiving"
+                        this::onGroupDelivery), // see "Groups and channels"
+                    this::onStatus)) // see "Statuses by recipient"
+            .sessionListener(
+                new SessionListener() {
+                  @Override
+                  public void onDisconnected(Throwable cause, Duration reconnectIn) {
+                    System.err.printf(
+                        "broker session lost (%s); reconnecting in %d ms%n",
+                        cause, reconnectIn.toMillis());
+                  }
+                })
+            .build();
   }
 
   /** Opens the session; from now on the client keeps it open, reconnecting as needed. */
   public void start() throws Exception {
     Welcome welcome = client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    System.out.printf("connected: session %s, deliveries acknowledged per %d ms%n",
+    System.out.printf(
+        "connected: session %s, deliveries acknowledged per %d ms%n",
         welcome.getSessionId(), client.settings().acknowledgeInterval().toMillis());
   }
+
   // end::connect[]
 
   // tag::submit[]
@@ -81,26 +92,32 @@ public final class ExampleAdapter implements AutoCloseable {
    * Completes with the message's sequence number in the recipient's mailbox.
    */
   public CompletionStage<Long> send(String messageId, String fromUser, String to, String text) {
-    Envelope envelope = Envelope.newBuilder()
-        .setMessageId(messageId)                                  // the idempotency key
-        .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser))
-        .setRecipient(UserAddresses.parse(to))                    // e.g. "eitaa:alice"
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody(text))
-        .build();
+    Envelope envelope =
+        Envelope.newBuilder()
+            .setMessageId(messageId) // the idempotency key
+            .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser))
+            .setRecipient(UserAddresses.parse(to)) // e.g. "eitaa:alice"
+            .setClientTimestampMs(System.currentTimeMillis())
+            .setText(Text.newBuilder().setBody(text))
+            .build();
     // The SDK resends it (same envelope, same message_id) after UNAVAILABLE or RATE_LIMITED and
     // when the session drops before the answer. It fails with NotAnsweredException if no final
     // answer came: call send again later with the same messageId.
-    return client.submit(envelope).thenApply(outcome -> {
-      if (outcome instanceof Accepted accepted) {
-        // accepted.duplicate(): accepted by an earlier try whose answer was lost. Same sequence.
-        return accepted.sequence();
-      }
-      Refused refused = (Refused) outcome;   // final, or retryable with the retries used up
-      throw new IllegalArgumentException("refused " + refused.error().getCode() + ": "
-          + refused.error().getMessage());
-    });
+    return client
+        .submit(envelope)
+        .thenApply(
+            outcome -> {
+              if (outcome instanceof Accepted accepted) {
+                // accepted.duplicate(): accepted by an earlier try whose answer was lost. Same
+                // sequence.
+                return accepted.sequence();
+              }
+              Refused refused = (Refused) outcome; // final, or retryable with the retries used up
+              throw new IllegalArgumentException(
+                  "refused " + refused.error().getCode() + ": " + refused.error().getMessage());
+            });
   }
+
   // end::submit[]
 
   // tag::receive[]
@@ -110,26 +127,32 @@ public final class ExampleAdapter implements AutoCloseable {
    * is not acknowledged and the broker sends it again (flagged redelivery).
    */
   private CompletionStage<Void> onDelivery(Delivery delivery) {
-    return CompletableFuture.runAsync(() -> {
-      String user = delivery.getMailbox().getUserId();
-      if (delivery.hasMessage()) {
-        // After a restart of the adapter, items it had not acknowledged come again: store them
-        // idempotently, keyed by (mailbox, sequence) or by the sender and message id.
-        inboxes.computeIfAbsent(user, u -> new CopyOnWriteArrayList<>())
-            .add(delivery.getMessage().getMessageId() + ": " + delivery.getMessage().getText()
-                .getBody());
-      } else if (delivery.hasStatus()) {
-        // What became of a message this user sent: DELIVERED, READ or FAILED.
-        statuses.put(delivery.getStatus().getMessageId(), delivery.getStatus().getKind());
-      }
-    }, storage);
+    return CompletableFuture.runAsync(
+        () -> {
+          String user = delivery.getMailbox().getUserId();
+          if (delivery.hasMessage()) {
+            // After a restart of the adapter, items it had not acknowledged come again: store them
+            // idempotently, keyed by (mailbox, sequence) or by the sender and message id.
+            inboxes
+                .computeIfAbsent(user, u -> new CopyOnWriteArrayList<>())
+                .add(
+                    delivery.getMessage().getMessageId()
+                        + ": "
+                        + delivery.getMessage().getText().getBody());
+          } else if (delivery.hasStatus()) {
+            // What became of a message this user sent: DELIVERED, READ or FAILED.
+            statuses.put(delivery.getStatus().getMessageId(), delivery.getStatus().getKind());
+          }
+        },
+        storage);
   }
 
   /** A Bale user opened their chat: their senders' platforms learn it was read. */
   public void markRead(String user, long upToSequence) {
-    client.readReceipt(UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build(),
-        upToSequence);
+    client.readReceipt(
+        UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build(), upToSequence);
   }
+
   // end::receive[]
 
   // tag::cluster[]
@@ -139,66 +162,82 @@ public final class ExampleAdapter implements AutoCloseable {
    */
   static PeyvandClientBuilder forCluster(String nodes, int replica) {
     return PeyvandClient.builder()
-        .brokers(BrokerEndpoint.parseList(nodes))  // "10.0.0.1:7400,10.0.0.2:7400,10.0.0.3:7400"
-        .startAt(replica)                          // the first session goes to node replica mod n
+        .brokers(BrokerEndpoint.parseList(nodes)) // "10.0.0.1:7400,10.0.0.2:7400,10.0.0.3:7400"
+        .startAt(replica) // the first session goes to node replica mod n
         .platformId("bale")
         .sessionName("bale-adapter-" + replica)
-        .sessionListener(new SessionListener() {
-          @Override
-          public void onConnected(Welcome welcome, BrokerEndpoint broker) {
-            System.out.printf("session %s on %s%n", welcome.getSessionId(), broker);
-          }
-        });
+        .sessionListener(
+            new SessionListener() {
+              @Override
+              public void onConnected(Welcome welcome, BrokerEndpoint broker) {
+                System.out.printf("session %s on %s%n", welcome.getSessionId(), broker);
+              }
+            });
   }
+
   // end::cluster[]
 
   // tag::groups[]
   /**
    * A Bale user makes a group at Bale (its home platform) and adds users of any platform. The SDK
-   * checks each request before sending it: a broken rule (an empty title, 1,001 changes, a user
-   * of another platform acting) fails with CallRefusedException and nothing is sent.
+   * checks each request before sending it: a broken rule (an empty title, 1,001 changes, a user of
+   * another platform acting) fails with CallRefusedException and nothing is sent.
    */
-  public CompletionStage<GroupInfo> createGroup(String owner, String groupId, String title,
-      List<String> members) {
+  public CompletionStage<GroupInfo> createGroup(
+      String owner, String groupId, String title, List<String> members) {
     UserAddress actor = UserAddress.newBuilder().setPlatformId("bale").setUserId(owner).build();
-    GroupAddress group = GroupAddress.newBuilder().setPlatformId("bale").setGroupId(groupId)
-        .build();
+    GroupAddress group =
+        GroupAddress.newBuilder().setPlatformId("bale").setGroupId(groupId).build();
     ChangeMembersRequest.Builder additions =
         ChangeMembersRequest.newBuilder().setGroup(group).setActor(actor);
-    members.forEach(member -> additions.addChanges(MemberChange.newBuilder()
-        .setUser(UserAddresses.parse(member))                   // e.g. "eitaa:alice"
-        .setOp(MemberChange.Op.ADD)));
-    return client.createGroup(CreateGroupRequest.newBuilder()
-            .setGroup(group).setActor(actor).setTitle(title).setKind(GroupKind.GROUP).build())
+    members.forEach(
+        member ->
+            additions.addChanges(
+                MemberChange.newBuilder()
+                    .setUser(UserAddresses.parse(member)) // e.g. "eitaa:alice"
+                    .setOp(MemberChange.Op.ADD)));
+    return client
+        .createGroup(
+            CreateGroupRequest.newBuilder()
+                .setGroup(group)
+                .setActor(actor)
+                .setTitle(title)
+                .setKind(GroupKind.GROUP)
+                .build())
         .thenCompose(created -> client.changeMembers(additions.build()));
   }
 
   /** A post is an envelope with group set instead of recipient, submitted like any message. */
-  public CompletionStage<SubmitOutcome> post(String messageId, String fromUser,
-      GroupAddress group, String text) {
-    return client.submit(Envelope.newBuilder()
-        .setMessageId(messageId)
-        .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser))
-        .setGroup(group)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody(text))
-        .build());   // Accepted.sequence() is the post's sequence in the group's log
+  public CompletionStage<SubmitOutcome> post(
+      String messageId, String fromUser, GroupAddress group, String text) {
+    return client.submit(
+        Envelope.newBuilder()
+            .setMessageId(messageId)
+            .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser))
+            .setGroup(group)
+            .setClientTimestampMs(System.currentTimeMillis())
+            .setText(Text.newBuilder().setBody(text))
+            .build()); // Accepted.sequence() is the post's sequence in the group's log
   }
 
   /**
-   * One item of a group's log, once for all of Bale's members: a post, a change of membership,
-   * or a channel's reaction counts. Acknowledged per group when the stage completes, like a
-   * mailbox's items; store it idempotently, keyed by (group, sequence).
+   * One item of a group's log, once for all of Bale's members: a post, a change of membership, or a
+   * channel's reaction counts. Acknowledged per group when the stage completes, like a mailbox's
+   * items; store it idempotently, keyed by (group, sequence).
    */
   private CompletionStage<Void> onGroupDelivery(GroupDelivery delivery) {
-    return CompletableFuture.runAsync(() -> {
-      if (delivery.hasPost()) {
-        groupChats.computeIfAbsent(UserAddresses.format(delivery.getGroup()),
-                g -> new CopyOnWriteArrayList<>())
-            .add(delivery.getSequence() + ": " + delivery.getPost().getText().getBody());
-      }
-    }, storage);
+    return CompletableFuture.runAsync(
+        () -> {
+          if (delivery.hasPost()) {
+            groupChats
+                .computeIfAbsent(
+                    UserAddresses.format(delivery.getGroup()), g -> new CopyOnWriteArrayList<>())
+                .add(delivery.getSequence() + ": " + delivery.getPost().getText().getBody());
+          }
+        },
+        storage);
   }
+
   // end::groups[]
 
   // tag::statuses[]
@@ -208,19 +247,25 @@ public final class ExampleAdapter implements AutoCloseable {
    * stay as they are.
    */
   public CompletionStage<PlatformInfo> takeStatusesFromRecipients() {
-    return client.platformInfo().thenCompose(info -> client.configurePlatform(
-        info.getCapabilities().toBuilder().setStatusesByRecipient(true).build(),
-        info.getDefaultOptedIn()));
+    return client
+        .platformInfo()
+        .thenCompose(
+            info ->
+                client.configurePlatform(
+                    info.getCapabilities().toBuilder().setStatusesByRecipient(true).build(),
+                    info.getDefaultOptedIn()));
   }
 
   /**
-   * What became of a message a Bale user ({@code delivery.getSender()}) sent, from the
-   * recipient's status stream. Acknowledged per recipient when the stage completes.
+   * What became of a message a Bale user ({@code delivery.getSender()}) sent, from the recipient's
+   * status stream. Acknowledged per recipient when the stage completes.
    */
   private CompletionStage<Void> onStatus(StatusDelivery delivery) {
-    return CompletableFuture.runAsync(() -> statuses.put(delivery.getStatus().getMessageId(),
-        delivery.getStatus().getKind()), storage);
+    return CompletableFuture.runAsync(
+        () -> statuses.put(delivery.getStatus().getMessageId(), delivery.getStatus().getKind()),
+        storage);
   }
+
   // end::statuses[]
 
   /** The posts of a group delivered to Bale so far. */
@@ -241,7 +286,7 @@ public final class ExampleAdapter implements AutoCloseable {
   // tag::close[]
   @Override
   public void close() {
-    client.close();      // writes the last acknowledgements, ends the session
+    client.close(); // writes the last acknowledgements, ends the session
     storage.shutdown();
   }
   // end::close[]

@@ -14,40 +14,49 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The example SDK.md quotes does what SDK.md says, against a scripted broker. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExampleAdapterTest {
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
 
-  @RegisterExtension
-  final ScriptedBroker broker = ScriptedBroker.perClass("example-test");
+  @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("example-test");
 
   @Test
   void makesAGroupPostsToItAndStoresAndAcknowledgesItsPosts() throws Exception {
-    GroupAddress family = GroupAddress.newBuilder().setPlatformId("bale").setGroupId("family")
-        .build();
-    broker.onGroupCall = request -> java.util.concurrent.CompletableFuture.completedFuture(
-        GroupInfo.newBuilder().setGroup(family).setTitle("Family").build());
+    GroupAddress family =
+        GroupAddress.newBuilder().setPlatformId("bale").setGroupId("family").build();
+    broker.onGroupCall =
+        request ->
+            java.util.concurrent.CompletableFuture.completedFuture(
+                GroupInfo.newBuilder().setGroup(family).setTitle("Family").build());
     broker.onSubmit = submit -> ScriptedBroker.accepted(submit, 3);
     try (ExampleAdapter adapter = new ExampleAdapter("127.0.0.1", broker.port())) {
       adapter.start();
-      adapter.createGroup("bob", "family", "Family", List.of("eitaa:alice", "rubika:carol"))
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      adapter
+          .createGroup("bob", "family", "Family", List.of("eitaa:alice", "rubika:carol"))
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
       assertEquals(2, broker.groupCalls.size());
       assertEquals("Family", ((CreateGroupRequest) broker.groupCalls.get(0)).getTitle());
       assertEquals(2, ((ChangeMembersRequest) broker.groupCalls.get(1)).getChangesCount());
 
-      Accepted accepted = (Accepted) adapter.post("bale-2001", "bob", family, "salam all")
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Accepted accepted =
+          (Accepted)
+              adapter
+                  .post("bale-2001", "bob", family, "salam all")
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.SECONDS);
       assertEquals(3, accepted.sequence());
       assertEquals(family, broker.submits.get(0).getEnvelope().getGroup());
 
       // Items 1-3 are acknowledged already (the broker's cursor): 4 is the next one owed.
-      broker.push(ScriptedBroker.post(family, 4, false, "salam from alice").toBuilder()
-          .setAcknowledgedUpTo(3).build());
+      broker.push(
+          ScriptedBroker.post(family, 4, false, "salam from alice").toBuilder()
+              .setAcknowledgedUpTo(3)
+              .build());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!broker.acksOf(family).contains(4L)) {
         assertTrue(System.nanoTime() < deadline, "acknowledged within 10 s");
@@ -62,14 +71,24 @@ class ExampleAdapterTest {
     broker.onSubmit = submit -> ScriptedBroker.accepted(submit, 41);
     try (ExampleAdapter adapter = new ExampleAdapter("127.0.0.1", broker.port())) {
       adapter.start();
-      assertEquals(41L, adapter.send("bale-1001", "bob", "eitaa:alice", "salam")
-          .toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertEquals(
+          41L,
+          adapter
+              .send("bale-1001", "bob", "eitaa:alice", "salam")
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS));
       assertEquals("bale-1001", broker.submits.get(0).getEnvelope().getMessageId());
 
       broker.push(ScriptedBroker.message(BOB, 1, false, "salam bob"));
-      broker.push(Delivery.newBuilder().setMailbox(BOB).setSequence(2)
-          .setStatus(MessageStatus.newBuilder().setMessageId("bale-1001")
-              .setKind(MessageStatus.Kind.DELIVERED)).build());
+      broker.push(
+          Delivery.newBuilder()
+              .setMailbox(BOB)
+              .setSequence(2)
+              .setStatus(
+                  MessageStatus.newBuilder()
+                      .setMessageId("bale-1001")
+                      .setKind(MessageStatus.Kind.DELIVERED))
+              .build());
       adapter.markRead("bob", 1);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!broker.acksOf(BOB).contains(2L) || broker.receipts.isEmpty()) {

@@ -37,17 +37,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The client given several broker nodes: each node is a real pekko-grpc server on loopback
- * ({@link ScriptedBroker}) in an actor system of its own, so that terminating that system takes
- * the node away as a crash would, connections included. The client runs on a separate system.
+ * The client given several broker nodes: each node is a real pekko-grpc server on loopback ({@link
+ * ScriptedBroker}) in an actor system of its own, so that terminating that system takes the node
+ * away as a crash would, connections included. The client runs on a separate system.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PeyvandClientFailoverTest {
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
   private static final UserAddress ALICE = UserAddresses.parse("eitaa:alice");
-  private static final Config NODE_CONFIG = ConfigFactory.parseString(
-      "pekko.http.server.preview.enable-http2 = on\npekko.loglevel = WARNING")
-      .withFallback(ConfigFactory.load());
+  private static final Config NODE_CONFIG =
+      ConfigFactory.parseString(
+              "pekko.http.server.preview.enable-http2 = on\npekko.loglevel = WARNING")
+          .withFallback(ConfigFactory.load());
 
   /** A broker node: a scripted broker in its own actor system. */
   private record Node(ActorSystem system, ScriptedBroker broker) {
@@ -74,8 +75,8 @@ class PeyvandClientFailoverTest {
     }
 
     @Override
-    public void onDisconnected(BrokerEndpoint broker, Throwable cause, BrokerEndpoint next,
-        Duration reconnectIn) {
+    public void onDisconnected(
+        BrokerEndpoint broker, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
       lostFrom.add(broker);
       nextTried.add(next);
     }
@@ -117,8 +118,8 @@ class PeyvandClientFailoverTest {
     }
   }
 
-  private PeyvandClientBuilder client(List<BrokerEndpoint> brokers, SessionListener listener,
-      DeliveryHandler handler) {
+  private PeyvandClientBuilder client(
+      List<BrokerEndpoint> brokers, SessionListener listener, DeliveryHandler handler) {
     return PeyvandClient.builder()
         .actorSystem(clientSystem)
         .brokers(brokers)
@@ -128,14 +129,18 @@ class PeyvandClientFailoverTest {
         .sessionListener(listener)
         .failoverAfterOpen(Duration.ZERO)
         .reconnectBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 0))
-        .submitRetry(new RetryPolicy(5, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-            0)));
+        .submitRetry(
+            new RetryPolicy(5, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 0)));
   }
 
   private static Envelope envelope(String messageId) {
-    return Envelope.newBuilder().setMessageId(messageId).setSender(BOB).setRecipient(ALICE)
+    return Envelope.newBuilder()
+        .setMessageId(messageId)
+        .setSender(BOB)
+        .setRecipient(ALICE)
         .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam")).build();
+        .setText(Text.newBuilder().setBody("salam"))
+        .build();
   }
 
   @Test
@@ -148,9 +153,14 @@ class PeyvandClientFailoverTest {
     Connections connections = new Connections();
     List<Delivery> handled = new CopyOnWriteArrayList<>();
     // A reconnect backoff of 30 s: the move within 10 s is the immediate attempt on the next node.
-    try (PeyvandClient client = connected(client(List.of(a.endpoint(), b.endpoint()),
-        connections, DeliveryHandler.of(handled::add))
-        .reconnectBackoff(new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30), 0)))) {
+    try (PeyvandClient client =
+        connected(
+            client(
+                    List.of(a.endpoint(), b.endpoint()),
+                    connections,
+                    DeliveryHandler.of(handled::add))
+                .reconnectBackoff(
+                    new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30), 0)))) {
       assertEquals(List.of(a.endpoint()), connections.connectedTo);
       assertEquals(a.endpoint(), client.currentBroker().orElseThrow());
 
@@ -158,14 +168,15 @@ class PeyvandClientFailoverTest {
       eventually("node a received the submit", () -> a.broker().submits.size() == 1);
       a.kill();
 
-      assertEquals(new Accepted("m-switch", 9, 1, false), await(outcome),
-          "answered by node b");
+      assertEquals(new Accepted("m-switch", 9, 1, false), await(outcome), "answered by node b");
       assertEquals(List.of(a.endpoint(), b.endpoint()), connections.connectedTo);
       assertEquals(List.of(a.endpoint()), connections.lostFrom);
       assertEquals(List.of(b.endpoint()), connections.nextTried);
       assertEquals(1, b.broker().submits.size());
-      assertEquals(a.broker().submits.get(0).getEnvelope(), b.broker().submits.get(0)
-          .getEnvelope(), "resubmitted with the same message id and content");
+      assertEquals(
+          a.broker().submits.get(0).getEnvelope(),
+          b.broker().submits.get(0).getEnvelope(),
+          "resubmitted with the same message id and content");
       assertEquals(b.endpoint(), client.currentBroker().orElseThrow());
       assertEquals(1, client.reconnects());
 
@@ -182,18 +193,25 @@ class PeyvandClientFailoverTest {
     Node b = node("b");
     Node c = node("c");
     Connections connections = new Connections();
-    try (PeyvandClient client = connected(client(
-        List.of(a.endpoint(), b.endpoint(), c.endpoint()), connections, delivery -> null))) {
+    try (PeyvandClient client =
+        connected(
+            client(
+                List.of(a.endpoint(), b.endpoint(), c.endpoint()),
+                connections,
+                delivery -> null))) {
       for (Node on : List.of(a, b, c)) {
         int sessions = connections.connectedTo.size();
         on.broker().dropSession();
-        eventually("a session after the drop on " + on.endpoint(),
+        eventually(
+            "a session after the drop on " + on.endpoint(),
             () -> connections.connectedTo.size() == sessions + 1);
       }
-      assertEquals(List.of(a.endpoint(), b.endpoint(), c.endpoint(), a.endpoint()),
-          connections.connectedTo);
-      assertEquals(List.of(1, 1, 1), List.of(a.broker().hellos.size() - 1,
-          b.broker().hellos.size(), c.broker().hellos.size()), "one Hello per session");
+      assertEquals(
+          List.of(a.endpoint(), b.endpoint(), c.endpoint(), a.endpoint()), connections.connectedTo);
+      assertEquals(
+          List.of(1, 1, 1),
+          List.of(a.broker().hellos.size() - 1, b.broker().hellos.size(), c.broker().hellos.size()),
+          "one Hello per session");
       assertEquals(3, client.reconnects());
     }
   }
@@ -203,8 +221,8 @@ class PeyvandClientFailoverTest {
     BrokerEndpoint dead = deadEndpoint();
     Node b = node("b");
     Connections connections = new Connections();
-    try (PeyvandClient client = connected(client(List.of(dead, b.endpoint()), connections,
-        delivery -> null))) {
+    try (PeyvandClient client =
+        connected(client(List.of(dead, b.endpoint()), connections, delivery -> null))) {
       assertEquals(List.of(b.endpoint()), connections.connectedTo);
       assertEquals(dead, connections.lostFrom.get(0), "the attempt on the dead node failed");
       assertEquals(b.endpoint(), connections.nextTried.get(0));
@@ -223,8 +241,8 @@ class PeyvandClientFailoverTest {
     List<BrokerEndpoint> firstNodes = new ArrayList<>();
     for (int instance = 0; instance < 4; instance++) {
       Connections connections = new Connections();
-      try (PeyvandClient client = connected(client(all, connections, delivery -> null)
-          .startAt(instance))) {
+      try (PeyvandClient client =
+          connected(client(all, connections, delivery -> null).startAt(instance))) {
         firstNodes.add(connections.connectedTo.get(0));
         assertEquals(all.get(instance % 3), client.settings().broker());
       }
@@ -237,30 +255,38 @@ class PeyvandClientFailoverTest {
     Node a = node("a");
     Node b = node("b");
     GroupAddress group = GroupAddress.newBuilder().setPlatformId("bale").setGroupId("g1").build();
-    b.broker().onGroupCall = request -> CompletableFuture.completedFuture(GroupInfo.newBuilder()
-        .setGroup(group).setTitle("answered by b").build());
-    try (PeyvandClient client = connected(client(List.of(a.endpoint(), b.endpoint()),
-        new Connections(), delivery -> null))) {
+    b.broker().onGroupCall =
+        request ->
+            CompletableFuture.completedFuture(
+                GroupInfo.newBuilder().setGroup(group).setTitle("answered by b").build());
+    try (PeyvandClient client =
+        connected(
+            client(List.of(a.endpoint(), b.endpoint()), new Connections(), delivery -> null))) {
       assertEquals("scripted", await(client.getGroup(group)).getTitle());
       assertEquals(1, a.broker().groupCalls.size(), "the session's node");
       assertEquals(0, b.broker().groupCalls.size());
 
-      a.broker().onGroupCall = request -> CompletableFuture.failedFuture(
-          new GrpcServiceException(io.grpc.Status.UNAVAILABLE.withDescription("draining")));
+      a.broker().onGroupCall =
+          request ->
+              CompletableFuture.failedFuture(
+                  new GrpcServiceException(io.grpc.Status.UNAVAILABLE.withDescription("draining")));
       assertEquals("answered by b", await(client.getGroup(group)).getTitle());
       assertEquals(2, a.broker().groupCalls.size());
       assertEquals(1, b.broker().groupCalls.size());
 
       // A refusal is an answer: not sent to another node.
-      a.broker().onGroupCall = request -> ScriptedBroker.groupRefusal(ErrorCode.NOT_PERMITTED,
-          "not a member");
-      ExecutionException refused = assertThrows(ExecutionException.class,
-          () -> await(client.getGroup(group)));
-      assertEquals(ErrorCode.NOT_PERMITTED,
+      a.broker().onGroupCall =
+          request -> ScriptedBroker.groupRefusal(ErrorCode.NOT_PERMITTED, "not a member");
+      ExecutionException refused =
+          assertThrows(ExecutionException.class, () -> await(client.getGroup(group)));
+      assertEquals(
+          ErrorCode.NOT_PERMITTED,
           assertInstanceOf(CallRefusedException.class, refused.getCause()).code());
       assertEquals(3, a.broker().groupCalls.size());
       assertEquals(1, b.broker().groupCalls.size());
-      assertEquals(a.endpoint(), client.currentBroker().orElseThrow(),
+      assertEquals(
+          a.endpoint(),
+          client.currentBroker().orElseThrow(),
           "group calls do not move the session");
     }
   }
@@ -270,8 +296,8 @@ class PeyvandClientFailoverTest {
     BrokerEndpoint dead = deadEndpoint();
     Node b = node("b");
     GroupAddress group = GroupAddress.newBuilder().setPlatformId("bale").setGroupId("g2").build();
-    try (PeyvandClient client = client(List.of(dead, b.endpoint()), new Connections(),
-        delivery -> null).build()) {
+    try (PeyvandClient client =
+        client(List.of(dead, b.endpoint()), new Connections(), delivery -> null).build()) {
       assertEquals(group, await(client.getGroup(group)).getGroup());
       assertEquals(1, b.broker().groupCalls.size());
     }
@@ -281,8 +307,8 @@ class PeyvandClientFailoverTest {
   void withOneNodeALostSessionWaitsTheBackoffAndComesBackToIt() throws Exception {
     Node a = node("a");
     Connections connections = new Connections();
-    try (PeyvandClient client = connected(client(List.of(a.endpoint()), connections,
-        delivery -> null))) {
+    try (PeyvandClient client =
+        connected(client(List.of(a.endpoint()), connections, delivery -> null))) {
       a.broker().dropSession();
       eventually("the second session", () -> connections.connectedTo.size() == 2);
       assertEquals(List.of(a.endpoint(), a.endpoint()), connections.connectedTo);

@@ -35,8 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The client's group side against a real pekko-grpc server on loopback with scripted broker
@@ -51,12 +51,12 @@ class PeyvandClientGroupsTest {
       GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family").build();
   private static final GroupAddress NEWS =
       GroupAddress.newBuilder().setPlatformId("bale").setGroupId("news").build();
+
   /** A group whose text form is that of the user bale:bob: a stream of its own all the same. */
   private static final GroupAddress BOB_THE_GROUP =
       GroupAddress.newBuilder().setPlatformId("bale").setGroupId("bob").build();
 
-  @RegisterExtension
-  final ScriptedBroker broker = ScriptedBroker.perClass("client-groups-test");
+  @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("client-groups-test");
 
   private PeyvandClientBuilder client(DeliveryHandler handler) {
     return broker.client("client-groups-test", handler);
@@ -72,21 +72,29 @@ class PeyvandClientGroupsTest {
   void groupDeliveriesAreHandledOnceAndAcknowledgedCumulativelyPerGroup() throws Exception {
     List<GroupDelivery> handled = new CopyOnWriteArrayList<>();
     List<Delivery> direct = new CopyOnWriteArrayList<>();
-    try (PeyvandClient client = connected(client(DeliveryHandler.of(direct::add,
-        handled::add)))) {
+    try (PeyvandClient client = connected(client(DeliveryHandler.of(direct::add, handled::add)))) {
       broker.push(ScriptedBroker.post(FAMILY, 1, false, "one"));
       broker.push(ScriptedBroker.post(FAMILY, 2, false, "two"));
-      broker.push(GroupDelivery.newBuilder().setGroup(FAMILY).setSequence(3)
-          .setChange(MembershipChange.newBuilder().setUser(BOB)
-              .setKind(MembershipChange.Kind.JOINED)).build());
-      broker.push(ScriptedBroker.post(NEWS, 8, false, "first seen at 8")
-          .toBuilder().setAcknowledgedUpTo(7).build());
+      broker.push(
+          GroupDelivery.newBuilder()
+              .setGroup(FAMILY)
+              .setSequence(3)
+              .setChange(
+                  MembershipChange.newBuilder().setUser(BOB).setKind(MembershipChange.Kind.JOINED))
+              .build());
+      broker.push(
+          ScriptedBroker.post(NEWS, 8, false, "first seen at 8").toBuilder()
+              .setAcknowledgedUpTo(7)
+              .build());
       eventually("family acknowledged up to 3", () -> broker.acksOf(FAMILY).contains(3L));
       eventually("news acknowledged up to 8", () -> broker.acksOf(NEWS).contains(8L));
-      assertEquals(List.of(1L, 2L, 3L, 8L), handled.stream().map(GroupDelivery::getSequence)
-          .sorted().toList());
+      assertEquals(
+          List.of(1L, 2L, 3L, 8L),
+          handled.stream().map(GroupDelivery::getSequence).sorted().toList());
       List<Long> familyAcks = broker.acksOf(FAMILY);
-      assertEquals(familyAcks.stream().sorted().distinct().toList(), familyAcks,
+      assertEquals(
+          familyAcks.stream().sorted().distinct().toList(),
+          familyAcks,
           "cumulative: each acknowledgement higher than the last");
       assertEquals(List.of(), direct);
       assertEquals(List.of(), broker.acks, "no Acknowledge frame for a group");
@@ -95,12 +103,15 @@ class PeyvandClientGroupsTest {
 
   @Test
   void aGroupAndAMailboxOfTheSameTextFormAreAcknowledgedApart() throws Exception {
-    try (PeyvandClient client = connected(client(DeliveryHandler.of(d -> { }, g -> { })))) {
-      broker.push(ScriptedBroker.post(BOB_THE_GROUP, 5, false, "to the group")
-          .toBuilder().setAcknowledgedUpTo(4).build());
+    try (PeyvandClient client = connected(client(DeliveryHandler.of(d -> {}, g -> {})))) {
+      broker.push(
+          ScriptedBroker.post(BOB_THE_GROUP, 5, false, "to the group").toBuilder()
+              .setAcknowledgedUpTo(4)
+              .build());
       broker.push(ScriptedBroker.message(BOB, 1, false, "to the user"));
-      eventually("both acknowledged", () -> broker.acksOf(BOB_THE_GROUP).contains(5L)
-          && broker.acksOf(BOB).contains(1L));
+      eventually(
+          "both acknowledged",
+          () -> broker.acksOf(BOB_THE_GROUP).contains(5L) && broker.acksOf(BOB).contains(1L));
       assertEquals(List.of(1L), broker.acksOf(BOB), "the user's mailbox is not at 5");
     }
   }
@@ -108,7 +119,7 @@ class PeyvandClientGroupsTest {
   @Test
   void aRedeliveryOfAHandledItemIsAcknowledgedAgainButNotHandedOverAgain() throws Exception {
     List<GroupDelivery> handled = new CopyOnWriteArrayList<>();
-    try (PeyvandClient client = connected(client(DeliveryHandler.of(d -> { }, handled::add)))) {
+    try (PeyvandClient client = connected(client(DeliveryHandler.of(d -> {}, handled::add)))) {
       broker.push(ScriptedBroker.post(FAMILY, 1, false, "once"));
       eventually("acknowledged", () -> broker.acksOf(FAMILY).equals(List.of(1L)));
       broker.push(ScriptedBroker.post(FAMILY, 1, true, "once"));
@@ -121,28 +132,29 @@ class PeyvandClientGroupsTest {
   void aFailedItemIsHandedOverAgainFlaggedWhenRedeliveredThenAcknowledged() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     List<Boolean> flags = new CopyOnWriteArrayList<>();
-    DeliveryHandler handler = new DeliveryHandler() {
-      @Override
-      public CompletionStage<Void> handle(Delivery delivery) {
-        return CompletableFuture.completedFuture(null);
-      }
+    DeliveryHandler handler =
+        new DeliveryHandler() {
+          @Override
+          public CompletionStage<Void> handle(Delivery delivery) {
+            return CompletableFuture.completedFuture(null);
+          }
 
-      @Override
-      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-        flags.add(delivery.getRedelivery());
-        return calls.incrementAndGet() == 1
-            ? CompletableFuture.failedFuture(new IllegalStateException("storage down"))
-            : CompletableFuture.completedFuture(null);
-      }
-    };
+          @Override
+          public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
+            flags.add(delivery.getRedelivery());
+            return calls.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new IllegalStateException("storage down"))
+                : CompletableFuture.completedFuture(null);
+          }
+        };
     try (PeyvandClient client = connected(client(handler))) {
       broker.push(ScriptedBroker.post(FAMILY, 1, false, "fails first"));
       eventually("handled once", () -> calls.get() == 1);
       Thread.sleep(150);
       assertEquals(List.of(), broker.acksOf(FAMILY));
       broker.push(ScriptedBroker.post(FAMILY, 1, true, "fails first"));
-      eventually("acknowledged after the redelivery", () -> broker.acksOf(FAMILY)
-          .equals(List.of(1L)));
+      eventually(
+          "acknowledged after the redelivery", () -> broker.acksOf(FAMILY).equals(List.of(1L)));
       assertEquals(List.of(false, true), flags, "the repeat is handed over flagged");
     }
   }
@@ -151,10 +163,11 @@ class PeyvandClientGroupsTest {
   void anAdapterWrittenBeforeGroupsLeavesGroupItemsUnacknowledged() throws Exception {
     List<Delivery> handled = new CopyOnWriteArrayList<>();
     // A lambda: the handler of an adapter that knows nothing of groups.
-    DeliveryHandler oldAdapter = delivery -> {
-      handled.add(delivery);
-      return CompletableFuture.completedFuture(null);
-    };
+    DeliveryHandler oldAdapter =
+        delivery -> {
+          handled.add(delivery);
+          return CompletableFuture.completedFuture(null);
+        };
     try (PeyvandClient client = connected(client(oldAdapter))) {
       broker.push(ScriptedBroker.post(FAMILY, 1, false, "not for an old adapter"));
       broker.push(ScriptedBroker.message(BOB, 1, false, "direct"));
@@ -168,8 +181,8 @@ class PeyvandClientGroupsTest {
   @Test
   void withoutAutomaticAcknowledgementTheAdapterAcknowledgesAGroupItself() throws Exception {
     List<GroupDelivery> handled = new CopyOnWriteArrayList<>();
-    try (PeyvandClient client = connected(client(DeliveryHandler.of(d -> { }, handled::add))
-        .autoAcknowledge(false))) {
+    try (PeyvandClient client =
+        connected(client(DeliveryHandler.of(d -> {}, handled::add)).autoAcknowledge(false))) {
       broker.push(ScriptedBroker.post(FAMILY, 5, false, "ack me yourself"));
       eventually("handled", () -> handled.size() == 1);
       Thread.sleep(100);
@@ -182,13 +195,17 @@ class PeyvandClientGroupsTest {
   // posts
 
   @Test
-  void aPostIsSubmittedAsAnEnvelopeWithItsGroupAndAnsweredWithTheGroupsSequence()
-      throws Exception {
+  void aPostIsSubmittedAsAnEnvelopeWithItsGroupAndAnsweredWithTheGroupsSequence() throws Exception {
     broker.onSubmit = submit -> ScriptedBroker.accepted(submit, 42);
     try (PeyvandClient client = connected(client(delivery -> null))) {
-      Envelope post = Envelope.newBuilder().setMessageId("post-1").setSender(BOB)
-          .setGroup(FAMILY).setClientTimestampMs(System.currentTimeMillis())
-          .setText(Text.newBuilder().setBody("salam all")).build();
+      Envelope post =
+          Envelope.newBuilder()
+              .setMessageId("post-1")
+              .setSender(BOB)
+              .setGroup(FAMILY)
+              .setClientTimestampMs(System.currentTimeMillis())
+              .setText(Text.newBuilder().setBody("salam all"))
+              .build();
       assertEquals(new Accepted("post-1", 42, 1, false), await(client.submit(post)));
       Envelope sent = broker.submits.get(0).getEnvelope();
       assertEquals(FAMILY, sent.getGroup());
@@ -200,10 +217,23 @@ class PeyvandClientGroupsTest {
 
   @Test
   void createGroupIsSentAndAnsweredWithTheGroupsInfoWithoutASession() throws Exception {
-    CreateGroupRequest request = CreateGroupRequest.newBuilder().setGroup(NEWS).setActor(BOB)
-        .setTitle("Bale news").setKind(GroupKind.CHANNEL).setOpen(true).build();
-    broker.onGroupCall = call -> CompletableFuture.completedFuture(GroupInfo.newBuilder()
-        .setGroup(NEWS).setKind(GroupKind.CHANNEL).setTitle("Bale news").setOwner(BOB).build());
+    CreateGroupRequest request =
+        CreateGroupRequest.newBuilder()
+            .setGroup(NEWS)
+            .setActor(BOB)
+            .setTitle("Bale news")
+            .setKind(GroupKind.CHANNEL)
+            .setOpen(true)
+            .build();
+    broker.onGroupCall =
+        call ->
+            CompletableFuture.completedFuture(
+                GroupInfo.newBuilder()
+                    .setGroup(NEWS)
+                    .setKind(GroupKind.CHANNEL)
+                    .setTitle("Bale news")
+                    .setOwner(BOB)
+                    .build());
     try (PeyvandClient client = client(delivery -> null).build()) {
       GroupInfo info = await(client.createGroup(request));
       assertEquals("Bale news", info.getTitle());
@@ -219,13 +249,19 @@ class PeyvandClientGroupsTest {
       await(client.leave(FAMILY, BOB));
       await(client.setTitle(NEWS, BOB, "Renamed"));
       await(client.getGroup(FAMILY));
-      await(client.history(HistoryRequest.newBuilder().setGroup(FAMILY).setUser(BOB)
-          .setLimit(50).build()));
-      assertEquals(List.of("JoinRequest", "LeaveRequest", "SetTitleRequest", "GetGroupRequest",
-          "HistoryRequest"), broker.groupCalls.stream()
-          .map(m -> m.getDescriptorForType().getName()).toList());
-      assertEquals(JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
-          broker.groupCalls.get(0));
+      await(
+          client.history(
+              HistoryRequest.newBuilder().setGroup(FAMILY).setUser(BOB).setLimit(50).build()));
+      assertEquals(
+          List.of(
+              "JoinRequest",
+              "LeaveRequest",
+              "SetTitleRequest",
+              "GetGroupRequest",
+              "HistoryRequest"),
+          broker.groupCalls.stream().map(m -> m.getDescriptorForType().getName()).toList());
+      assertEquals(
+          JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(), broker.groupCalls.get(0));
     }
   }
 
@@ -234,16 +270,18 @@ class PeyvandClientGroupsTest {
     ChangeMembersRequest.Builder request =
         ChangeMembersRequest.newBuilder().setGroup(NEWS).setActor(BOB);
     for (int i = 0; i < 1001; i++) {
-      request.addChanges(MemberChange.newBuilder().setUser(UserAddresses.parse("bale:u" + i))
-          .setOp(MemberChange.Op.ADD));
+      request.addChanges(
+          MemberChange.newBuilder()
+              .setUser(UserAddresses.parse("bale:u" + i))
+              .setOp(MemberChange.Op.ADD));
     }
     try (PeyvandClient client = client(delivery -> null).build()) {
-      CallRefusedException refused = assertInstanceOf(CallRefusedException.class,
-          failureOf(client.changeMembers(request.build())));
+      CallRefusedException refused =
+          assertInstanceOf(
+              CallRefusedException.class, failureOf(client.changeMembers(request.build())));
       assertTrue(refused.local());
       assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
-      assertTrue(refused.getMessage().contains("changes has 1001 entries"),
-          refused.getMessage());
+      assertTrue(refused.getMessage().contains("changes has 1001 entries"), refused.getMessage());
       assertEquals(List.of(), broker.groupCalls, "nothing was sent");
     }
   }
@@ -251,10 +289,11 @@ class PeyvandClientGroupsTest {
   @Test
   void actingForAUserOfAnotherPlatformIsRefusedBeforeSending() throws Exception {
     try (PeyvandClient client = client(delivery -> null).build()) {
-      CallRefusedException refused = assertInstanceOf(CallRefusedException.class,
-          failureOf(client.join(FAMILY, ALICE)));
+      CallRefusedException refused =
+          assertInstanceOf(CallRefusedException.class, failureOf(client.join(FAMILY, ALICE)));
       assertEquals(ErrorCode.NOT_PERMITTED, refused.code());
-      assertTrue(refused.error().getMessage().contains("user.platform_id is \"eitaa\""),
+      assertTrue(
+          refused.error().getMessage().contains("user.platform_id is \"eitaa\""),
           refused.error().getMessage());
       assertEquals(List.of(), broker.groupCalls);
     }
@@ -262,16 +301,17 @@ class PeyvandClientGroupsTest {
 
   @Test
   void aRefusalByTheBrokerCarriesItsErrorCodeAndMessage() throws Exception {
-    broker.onGroupCall = call -> ScriptedBroker.groupRefusal(ErrorCode.UNKNOWN_GROUP,
-        "eitaa:family does not exist");
+    broker.onGroupCall =
+        call -> ScriptedBroker.groupRefusal(ErrorCode.UNKNOWN_GROUP, "eitaa:family does not exist");
     try (PeyvandClient client = client(delivery -> null).build()) {
-      CallRefusedException refused = assertInstanceOf(CallRefusedException.class,
-          failureOf(client.getGroup(FAMILY)));
+      CallRefusedException refused =
+          assertInstanceOf(CallRefusedException.class, failureOf(client.getGroup(FAMILY)));
       assertFalse(refused.local());
       assertEquals(ErrorCode.UNKNOWN_GROUP, refused.code());
       assertEquals("eitaa:family does not exist", refused.error().getMessage());
       assertFalse(refused.retryable());
-      assertEquals(Status.Code.NOT_FOUND,
+      assertEquals(
+          Status.Code.NOT_FOUND,
           ((StatusRuntimeException) refused.getCause()).getStatus().getCode());
     }
   }
@@ -280,10 +320,10 @@ class PeyvandClientGroupsTest {
   void anUnansweredCallFailsAtTheCallTimeoutAndTheSessionLivesOn() throws Exception {
     broker.onGroupCall = call -> new CompletableFuture<>();
     List<Delivery> handled = new CopyOnWriteArrayList<>();
-    try (PeyvandClient client = connected(client(DeliveryHandler.of(handled::add))
-        .callTimeout(Duration.ofMillis(300)))) {
-      StatusRuntimeException timedOut = assertInstanceOf(StatusRuntimeException.class,
-          failureOf(client.getGroup(FAMILY)));
+    try (PeyvandClient client =
+        connected(client(DeliveryHandler.of(handled::add)).callTimeout(Duration.ofMillis(300)))) {
+      StatusRuntimeException timedOut =
+          assertInstanceOf(StatusRuntimeException.class, failureOf(client.getGroup(FAMILY)));
       assertEquals(Status.Code.DEADLINE_EXCEEDED, timedOut.getStatus().getCode());
       Thread.sleep(500); // the session is older than the call-timeout now
       broker.push(ScriptedBroker.message(BOB, 1, false, "still here"));

@@ -26,8 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client against a real pekko-grpc server on loopback with scripted broker behaviour. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,19 +36,23 @@ class PeyvandClientTest {
   private static final UserAddress CAROL = UserAddresses.parse("bale:carol");
   private static final UserAddress ALICE = UserAddresses.parse("eitaa:alice");
 
-  @RegisterExtension
-  final ScriptedBroker broker = ScriptedBroker.perClass("client-test");
+  @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("client-test");
 
   private PeyvandClientBuilder client(DeliveryHandler handler) {
-    return broker.client("client-test", handler)
-        .submitRetry(new RetryPolicy(5, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-            0)));
+    return broker
+        .client("client-test", handler)
+        .submitRetry(
+            new RetryPolicy(5, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 0)));
   }
 
   private static Envelope envelope(String messageId) {
-    return Envelope.newBuilder().setMessageId(messageId).setSender(BOB).setRecipient(ALICE)
+    return Envelope.newBuilder()
+        .setMessageId(messageId)
+        .setSender(BOB)
+        .setRecipient(ALICE)
         .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam")).build();
+        .setText(Text.newBuilder().setBody("salam"))
+        .build();
   }
 
   private static DeliveryHandler recordingInto(List<Delivery> handled) {
@@ -69,13 +73,14 @@ class PeyvandClientTest {
   @Test
   void sessionDroppedMidSubmitReconnectsAndResubmitsTheSameMessageId() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    broker.onSubmit = submit -> calls.incrementAndGet() == 1 ? null
-        : ScriptedBroker.accepted(submit, 7);
+    broker.onSubmit =
+        submit -> calls.incrementAndGet() == 1 ? null : ScriptedBroker.accepted(submit, 7);
     try (PeyvandClient client = connected(client(delivery -> null))) {
       SubmitOutcome outcome = await(client.submit(envelope("m-dropped")));
       assertEquals(new Accepted("m-dropped", 7, 1, false), outcome);
       assertEquals(2, broker.hellos.size(), "a second Hello after the drop");
-      assertEquals(List.of("m-dropped", "m-dropped"),
+      assertEquals(
+          List.of("m-dropped", "m-dropped"),
           broker.submits.stream().map(s -> s.getEnvelope().getMessageId()).toList());
     }
   }
@@ -93,9 +98,11 @@ class PeyvandClientTest {
   @Test
   void retryableRefusalIsRetriedWithTheSameMessageId() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    broker.onSubmit = submit -> calls.incrementAndGet() == 1
-        ? ScriptedBroker.refused(submit, ErrorCode.UNAVAILABLE, 30)
-        : ScriptedBroker.accepted(submit, 3);
+    broker.onSubmit =
+        submit ->
+            calls.incrementAndGet() == 1
+                ? ScriptedBroker.refused(submit, ErrorCode.UNAVAILABLE, 30)
+                : ScriptedBroker.accepted(submit, 3);
     try (PeyvandClient client = connected(client(delivery -> null))) {
       assertEquals(new Accepted("m-retry", 3, 1, false), await(client.submit(envelope("m-retry"))));
       assertEquals(2, broker.submits.size());
@@ -105,8 +112,8 @@ class PeyvandClientTest {
 
   @Test
   void finalRefusalIsNotRetried() throws Exception {
-    broker.onSubmit = submit -> ScriptedBroker.refused(submit, ErrorCode.RECIPIENT_NOT_ACCEPTING,
-        0);
+    broker.onSubmit =
+        submit -> ScriptedBroker.refused(submit, ErrorCode.RECIPIENT_NOT_ACCEPTING, 0);
     try (PeyvandClient client = connected(client(delivery -> null))) {
       Refused refused = (Refused) await(client.submit(envelope("m-final")));
       assertEquals(ErrorCode.RECIPIENT_NOT_ACCEPTING, refused.error().getCode());
@@ -118,9 +125,12 @@ class PeyvandClientTest {
   @Test
   void exhaustedRetriesCompleteWithTheLastRefusal() throws Exception {
     broker.onSubmit = submit -> ScriptedBroker.refused(submit, ErrorCode.RATE_LIMITED, 0);
-    try (PeyvandClient client = connected(client(delivery -> null)
-        .submitRetry(new RetryPolicy(3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(5),
-            0))))) {
+    try (PeyvandClient client =
+        connected(
+            client(delivery -> null)
+                .submitRetry(
+                    new RetryPolicy(
+                        3, new Backoff(Duration.ofMillis(5), Duration.ofMillis(5), 0))))) {
       Refused refused = (Refused) await(client.submit(envelope("m-limited")));
       assertEquals(ErrorCode.RATE_LIMITED, refused.error().getCode());
       assertEquals(3, broker.submits.size());
@@ -150,7 +160,9 @@ class PeyvandClientTest {
       eventually("carol acknowledged up to 1", () -> broker.acksOf(CAROL).contains(1L));
       assertEquals(4, handled.size());
       List<Long> bobAcks = broker.acksOf(BOB);
-      assertEquals(bobAcks.stream().sorted().distinct().toList(), bobAcks,
+      assertEquals(
+          bobAcks.stream().sorted().distinct().toList(),
+          bobAcks,
           "cumulative: each acknowledgement higher than the last");
     }
   }
@@ -158,8 +170,8 @@ class PeyvandClientTest {
   @Test
   void outOfOrderCompletionIsAcknowledgedOnlyWhenContiguous() throws Exception {
     Map<Long, CompletableFuture<Void>> inHand = new ConcurrentHashMap<>();
-    DeliveryHandler handler = delivery -> inHand.computeIfAbsent(delivery.getSequence(),
-        s -> new CompletableFuture<>());
+    DeliveryHandler handler =
+        delivery -> inHand.computeIfAbsent(delivery.getSequence(), s -> new CompletableFuture<>());
     try (PeyvandClient client = connected(client(handler))) {
       for (long s = 1; s <= 3; s++) {
         broker.push(ScriptedBroker.message(BOB, s, false, "m" + s));
@@ -187,20 +199,20 @@ class PeyvandClientTest {
   }
 
   @Test
-  void failingHandlerLeavesTheDeliveryUnacknowledgedUntilRedeliveredAndHandled()
-      throws Exception {
+  void failingHandlerLeavesTheDeliveryUnacknowledgedUntilRedeliveredAndHandled() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    DeliveryHandler handler = delivery -> calls.incrementAndGet() == 1
-        ? CompletableFuture.failedFuture(new IllegalStateException("storage down"))
-        : CompletableFuture.completedFuture(null);
+    DeliveryHandler handler =
+        delivery ->
+            calls.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new IllegalStateException("storage down"))
+                : CompletableFuture.completedFuture(null);
     try (PeyvandClient client = connected(client(handler))) {
       broker.push(ScriptedBroker.message(BOB, 1, false, "fails first"));
       eventually("handled once", () -> calls.get() == 1);
       Thread.sleep(150);
       assertEquals(List.of(), broker.acksOf(BOB));
       broker.push(ScriptedBroker.message(BOB, 1, true, "fails first"));
-      eventually("acknowledged after the redelivery", () -> broker.acksOf(BOB).equals(
-          List.of(1L)));
+      eventually("acknowledged after the redelivery", () -> broker.acksOf(BOB).equals(List.of(1L)));
       assertEquals(2, calls.get());
     }
   }
@@ -208,8 +220,7 @@ class PeyvandClientTest {
   @Test
   void withoutAutomaticAcknowledgementTheAdapterAcknowledgesAndSendsReceipts() throws Exception {
     List<Delivery> handled = new CopyOnWriteArrayList<>();
-    try (PeyvandClient client = connected(client(recordingInto(handled))
-        .autoAcknowledge(false))) {
+    try (PeyvandClient client = connected(client(recordingInto(handled)).autoAcknowledge(false))) {
       broker.push(ScriptedBroker.message(BOB, 5, false, "ack me yourself"));
       eventually("handled", () -> handled.size() == 1);
       Thread.sleep(100);
@@ -231,17 +242,21 @@ class PeyvandClientTest {
 
   @Test
   void aRefusedSessionStopsTheClientAndFailsItsSubmits() throws Exception {
-    broker.refuseHello = Error.newBuilder().setCode(ErrorCode.UNKNOWN_PLATFORM)
-        .setMessage("bale is not registered").build();
+    broker.refuseHello =
+        Error.newBuilder()
+            .setCode(ErrorCode.UNKNOWN_PLATFORM)
+            .setMessage("bale is not registered")
+            .build();
     try (PeyvandClient client = client(delivery -> null).build()) {
       CompletionStage<SubmitOutcome> outcome = client.submit(envelope("m-never"));
-      ExecutionException failure = assertThrows(ExecutionException.class,
-          () -> await(client.connect()));
-      SessionRefusedException refused = assertInstanceOf(SessionRefusedException.class,
-          failure.getCause());
+      ExecutionException failure =
+          assertThrows(ExecutionException.class, () -> await(client.connect()));
+      SessionRefusedException refused =
+          assertInstanceOf(SessionRefusedException.class, failure.getCause());
       assertEquals(ErrorCode.UNKNOWN_PLATFORM, refused.error().getCode());
-      assertTrue(assertThrows(ExecutionException.class, () -> await(outcome)).getCause()
-          instanceof SessionRefusedException);
+      assertTrue(
+          assertThrows(ExecutionException.class, () -> await(outcome)).getCause()
+              instanceof SessionRefusedException);
       Thread.sleep(200);
       assertEquals(1, broker.hellos.size(), "no reconnection after a final refusal");
     }

@@ -63,44 +63,54 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving
- * {@link Interconnect} and {@link Groups} with scripted behaviour. It welcomes every Hello, answers
- * each Submit as {@link #onSubmit} says (accept, refuse, or drop the whole session), pushes the
+ * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving {@link
+ * Interconnect} and {@link Groups} with scripted behaviour. It welcomes every Hello, answers each
+ * Submit as {@link #onSubmit} says (accept, refuse, or drop the whole session), pushes the
  * deliveries and group deliveries a test gives it to the latest session, answers Ping, records
- * every frame it received, and answers each Groups call as {@link #onGroupCall} says (by default
- * a GroupInfo naming the request's group), recording the requests.
+ * every frame it received, and answers each Groups call as {@link #onGroupCall} says (by default a
+ * GroupInfo naming the request's group), recording the requests.
  */
 public final class ScriptedBroker
-    implements Interconnect, Groups, AutoCloseable, BeforeAllCallback, BeforeEachCallback,
-    AfterAllCallback {
+    implements Interconnect,
+        Groups,
+        AutoCloseable,
+        BeforeAllCallback,
+        BeforeEachCallback,
+        AfterAllCallback {
   /**
    * Builds the answer to a Submit; null drops the session instead of answering, {@link #NO_ANSWER}
    * leaves it unanswered.
    */
-  public interface SubmitScript extends Function<Submit, SubmitResult> {
-  }
+  public interface SubmitScript extends Function<Submit, SubmitResult> {}
 
-  public static final SubmitResult NO_ANSWER = SubmitResult.newBuilder()
-      .setMessageId("no answer").build();
+  public static final SubmitResult NO_ANSWER =
+      SubmitResult.newBuilder().setMessageId("no answer").build();
 
   public final List<Hello> hellos = new CopyOnWriteArrayList<>();
   public final List<Submit> submits = new CopyOnWriteArrayList<>();
   public final List<Acknowledge> acks = new CopyOnWriteArrayList<>();
   public final List<GroupAcknowledge> groupAcks = new CopyOnWriteArrayList<>();
+
   /** The Groups requests received, in order. */
   public final List<Message> groupCalls = new CopyOnWriteArrayList<>();
+
   public final List<ReadReceipt> receipts = new CopyOnWriteArrayList<>();
   public final List<SubmitRequest> unarySubmits = new CopyOnWriteArrayList<>();
   public volatile SubmitScript onSubmit = submit -> accepted(submit, 1);
   public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit =
-      request -> SubmitResult.newBuilder().setMessageId(request.getEnvelope().getMessageId())
-          .setAccepted(Accepted.newBuilder().setSequence(1)).build();
+      request ->
+          SubmitResult.newBuilder()
+              .setMessageId(request.getEnvelope().getMessageId())
+              .setAccepted(Accepted.newBuilder().setSequence(1))
+              .build();
+
   /**
    * Answers a Groups request (any of them); a failed stage is the call's gRPC error. By default a
    * GroupInfo of the request's group (a HistoryPage for History).
    */
   public volatile Function<Message, CompletionStage<? extends Message>> onGroupCall =
       ScriptedBroker::groupInfo;
+
   /** Answer Hello with this SessionError instead of Welcome, when set. */
   public volatile Error refuseHello;
 
@@ -122,9 +132,9 @@ public final class ScriptedBroker
 
   /**
    * One for a test class, as a JUnit extension on a field ({@code @RegisterExtension final
-   * ScriptedBroker broker = ScriptedBroker.perClass("name")}, the class's lifecycle
-   * {@code PER_CLASS}): before all tests it starts an actor system of that name with HTTP/2 and
-   * binds, before each test it {@link #reset() resets}, after all it unbinds and ends the system.
+   * ScriptedBroker broker = ScriptedBroker.perClass("name")}, the class's lifecycle {@code
+   * PER_CLASS}): before all tests it starts an actor system of that name with HTTP/2 and binds,
+   * before each test it {@link #reset() resets}, after all it unbinds and ends the system.
    */
   public static ScriptedBroker perClass(String systemName) {
     return new ScriptedBroker(systemName);
@@ -132,8 +142,11 @@ public final class ScriptedBroker
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    bind(ActorSystem.create(ownSystemName, ConfigFactory.parseString(
-        "pekko.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load())));
+    bind(
+        ActorSystem.create(
+            ownSystemName,
+            ConfigFactory.parseString("pekko.http.server.preview.enable-http2 = on")
+                .withFallback(ConfigFactory.load())));
   }
 
   @Override
@@ -150,10 +163,15 @@ public final class ScriptedBroker
 
   private void bind(ActorSystem on) throws Exception {
     this.system = on;
-    this.binding = Http.get(on).newServerAt("127.0.0.1", 0)
-        .bind(ServiceHandler.concatOrNotFound(InterconnectHandlerFactory.create(this, on),
-            GroupsHandlerFactory.create(this, on)))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    this.binding =
+        Http.get(on)
+            .newServerAt("127.0.0.1", 0)
+            .bind(
+                ServiceHandler.concatOrNotFound(
+                    InterconnectHandlerFactory.create(this, on),
+                    GroupsHandlerFactory.create(this, on)))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   /** The actor system it serves on. */
@@ -162,8 +180,8 @@ public final class ScriptedBroker
   }
 
   /**
-   * A client of platform bale for this broker, on its actor system, with short reconnect
-   * backoffs so that tests of reconnection stay quick.
+   * A client of platform bale for this broker, on its actor system, with short reconnect backoffs
+   * so that tests of reconnection stay quick.
    */
   public PeyvandClientBuilder client(String sessionName, DeliveryHandler handler) {
     return PeyvandClient.builder()
@@ -194,25 +212,39 @@ public final class ScriptedBroker
   }
 
   public static SubmitResult accepted(Submit submit, long sequence) {
-    return SubmitResult.newBuilder().setCorrelationId(submit.getCorrelationId())
+    return SubmitResult.newBuilder()
+        .setCorrelationId(submit.getCorrelationId())
         .setMessageId(submit.getEnvelope().getMessageId())
-        .setAccepted(Accepted.newBuilder().setSequence(sequence).setAcceptedAtMs(1)).build();
+        .setAccepted(Accepted.newBuilder().setSequence(sequence).setAcceptedAtMs(1))
+        .build();
   }
 
   public static SubmitResult refused(Submit submit, ErrorCode code, long retryAfterMs) {
-    return SubmitResult.newBuilder().setCorrelationId(submit.getCorrelationId())
+    return SubmitResult.newBuilder()
+        .setCorrelationId(submit.getCorrelationId())
         .setMessageId(submit.getEnvelope().getMessageId())
-        .setRefused(Error.newBuilder().setCode(code).setMessage("scripted " + code)
-            .setRetryAfterMs(retryAfterMs)).build();
+        .setRefused(
+            Error.newBuilder()
+                .setCode(code)
+                .setMessage("scripted " + code)
+                .setRetryAfterMs(retryAfterMs))
+        .build();
   }
 
-  public static Delivery message(UserAddress mailbox, long sequence, boolean redelivery,
-      String text) {
-    return Delivery.newBuilder().setMailbox(mailbox).setSequence(sequence).setRedelivery(redelivery)
-        .setAcceptedAtMs(1).setMessage(io.peyvand.protocol.v1.Envelope.newBuilder()
-            .setMessageId("m-" + sequence)
-            .setSender(UserAddresses.parse("eitaa:alice")).setRecipient(mailbox)
-            .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text))).build();
+  public static Delivery message(
+      UserAddress mailbox, long sequence, boolean redelivery, String text) {
+    return Delivery.newBuilder()
+        .setMailbox(mailbox)
+        .setSequence(sequence)
+        .setRedelivery(redelivery)
+        .setAcceptedAtMs(1)
+        .setMessage(
+            io.peyvand.protocol.v1.Envelope.newBuilder()
+                .setMessageId("m-" + sequence)
+                .setSender(UserAddresses.parse("eitaa:alice"))
+                .setRecipient(mailbox)
+                .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text)))
+        .build();
   }
 
   /** Pushes a delivery on the latest session. */
@@ -224,26 +256,34 @@ public final class ScriptedBroker
 
   /** Pushes a group delivery on the latest session. */
   public void push(GroupDelivery delivery) {
-    if (!session.offer(ServerFrame.newBuilder().setGroupDelivery(delivery).build())
-        .isEnqueued()) {
+    if (!session.offer(ServerFrame.newBuilder().setGroupDelivery(delivery).build()).isEnqueued()) {
       throw new IllegalStateException("no session to push to");
     }
   }
 
   /** A post of {@code eitaa:alice} to {@code group}, as the broker pushes it. */
-  public static GroupDelivery post(GroupAddress group, long sequence, boolean redelivery,
-      String text) {
-    return GroupDelivery.newBuilder().setGroup(group).setSequence(sequence)
-        .setRedelivery(redelivery).setAcceptedAtMs(1)
-        .setPost(io.peyvand.protocol.v1.Envelope.newBuilder().setMessageId("p-" + sequence)
-            .setSender(UserAddresses.parse("eitaa:alice")).setGroup(group)
-            .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text))).build();
+  public static GroupDelivery post(
+      GroupAddress group, long sequence, boolean redelivery, String text) {
+    return GroupDelivery.newBuilder()
+        .setGroup(group)
+        .setSequence(sequence)
+        .setRedelivery(redelivery)
+        .setAcceptedAtMs(1)
+        .setPost(
+            io.peyvand.protocol.v1.Envelope.newBuilder()
+                .setMessageId("p-" + sequence)
+                .setSender(UserAddresses.parse("eitaa:alice"))
+                .setGroup(group)
+                .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text)))
+        .build();
   }
 
   /** A refusal of a Groups call as the broker's gRPC edge makes it: "CODE: message". */
   public static <T> CompletionStage<T> groupRefusal(ErrorCode code, String message) {
-    return CompletableFuture.failedFuture(new GrpcServiceException(io.grpc.Status.fromCode(
-        io.peyvand.protocol.ErrorCodes.grpcStatus(code)).withDescription(code + ": " + message)));
+    return CompletableFuture.failedFuture(
+        new GrpcServiceException(
+            io.grpc.Status.fromCode(io.peyvand.protocol.ErrorCodes.grpcStatus(code))
+                .withDescription(code + ": " + message)));
   }
 
   /** The default answer to a Groups request: its group, with a title; an empty page for History. */
@@ -251,10 +291,10 @@ public final class ScriptedBroker
     if (request instanceof HistoryRequest) {
       return CompletableFuture.completedFuture(HistoryPage.getDefaultInstance());
     }
-    GroupAddress group = (GroupAddress) request.getField(
-        request.getDescriptorForType().findFieldByName("group"));
-    return CompletableFuture.completedFuture(GroupInfo.newBuilder().setGroup(group)
-        .setTitle("scripted").setLastSequence(1).build());
+    GroupAddress group =
+        (GroupAddress) request.getField(request.getDescriptorForType().findFieldByName("group"));
+    return CompletableFuture.completedFuture(
+        GroupInfo.newBuilder().setGroup(group).setTitle("scripted").setLastSequence(1).build());
   }
 
   /** Fails the latest session, as a broker node going away would. */
@@ -264,14 +304,18 @@ public final class ScriptedBroker
 
   /** Group acknowledgements received for a group, in order. */
   public List<Long> acksOf(GroupAddress group) {
-    return groupAcks.stream().filter(a -> a.getGroup().equals(group))
-        .map(GroupAcknowledge::getUpToSequence).toList();
+    return groupAcks.stream()
+        .filter(a -> a.getGroup().equals(group))
+        .map(GroupAcknowledge::getUpToSequence)
+        .toList();
   }
 
   /** Acknowledgements received for a mailbox, in order. */
   public List<Long> acksOf(UserAddress mailbox) {
-    return acks.stream().filter(a -> a.getMailbox().equals(mailbox))
-        .map(Acknowledge::getUpToSequence).toList();
+    return acks.stream()
+        .filter(a -> a.getMailbox().equals(mailbox))
+        .map(Acknowledge::getUpToSequence)
+        .toList();
   }
 
   @Override
@@ -289,16 +333,26 @@ public final class ScriptedBroker
       case HELLO -> {
         hellos.add(frame.getHello());
         if (refuseHello != null) {
-          queue.offer(ServerFrame.newBuilder().setError(io.peyvand.protocol.v1.SessionError
-              .newBuilder().setError(refuseHello).setClosing(true)).build());
+          queue.offer(
+              ServerFrame.newBuilder()
+                  .setError(
+                      io.peyvand.protocol.v1.SessionError.newBuilder()
+                          .setError(refuseHello)
+                          .setClosing(true))
+                  .build());
           queue.complete();
           return;
         }
         session = queue;
-        queue.offer(ServerFrame.newBuilder().setWelcome(Welcome.newBuilder().setProtocolVersion(1)
-            .setSessionId("session-" + hellos.size())
-            .setLimits(Limits.newBuilder().setDeliveryWindow(100).setRedeliveryAfterMs(1000)))
-            .build());
+        queue.offer(
+            ServerFrame.newBuilder()
+                .setWelcome(
+                    Welcome.newBuilder()
+                        .setProtocolVersion(1)
+                        .setSessionId("session-" + hellos.size())
+                        .setLimits(
+                            Limits.newBuilder().setDeliveryWindow(100).setRedeliveryAfterMs(1000)))
+                .build());
       }
       case SUBMIT -> {
         submits.add(frame.getSubmit());
@@ -312,9 +366,12 @@ public final class ScriptedBroker
       case ACKNOWLEDGE -> acks.add(frame.getAcknowledge());
       case GROUP_ACKNOWLEDGE -> groupAcks.add(frame.getGroupAcknowledge());
       case READ_RECEIPT -> receipts.add(frame.getReadReceipt());
-      case PING -> queue.offer(ServerFrame.newBuilder()
-          .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce())).build());
-      default -> { }
+      case PING ->
+          queue.offer(
+              ServerFrame.newBuilder()
+                  .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce()))
+                  .build());
+      default -> {}
     }
   }
 

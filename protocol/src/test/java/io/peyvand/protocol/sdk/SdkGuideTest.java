@@ -14,17 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /** SDK.md quotes ExampleAdapter, which compiles and runs: the guide cannot drift from the code. */
 class SdkGuideTest {
-  private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)\\n```",
-      Pattern.DOTALL);
-  private static final Pattern TAGGED = Pattern.compile(
-      "// tag::(\\w+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL);
+  private static final Pattern JAVA_BLOCK =
+      Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL);
+  private static final Pattern TAGGED =
+      Pattern.compile("// tag::(\\w+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL);
 
   @Test
   void everyJavaBlockOfTheGuideIsARegionOfTheCompiledExampleInOrder() throws IOException {
     String guide = Files.readString(Path.of("SDK.md"));
-    String example = Files.readString(
-        Path.of("src/test/java/io/peyvand/protocol/sdk/ExampleAdapter.java"));
-    assertEquals(all(TAGGED, example, 2).stream().map(SdkGuideTest::dedent).toList(),
+    String example =
+        Files.readString(Path.of("src/test/java/io/peyvand/protocol/sdk/ExampleAdapter.java"));
+    assertEquals(
+        all(TAGGED, example, 2).stream().map(SdkGuideTest::dedent).toList(),
         all(JAVA_BLOCK, guide, 1));
   }
 
@@ -39,9 +40,15 @@ class SdkGuideTest {
 
   private static String dedent(String region) {
     List<String> lines = region.lines().toList();
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent))
-        .collect(Collectors.joining("\n")).stripTrailing();
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
+    return lines.stream()
+        .map(l -> l.isBlank() ? "" : l.substring(indent))
+        .collect(Collectors.joining("\n"))
+        .stripTrailing();
   }
 }

@@ -19,21 +19,28 @@ import org.junit.jupiter.api.Test;
 
 class SubmitTrackerTest {
   /** 3 attempts; waits of 100, 200 ms (random 0.5: the jitter spreads nothing). */
-  private final SubmitTracker tracker = new SubmitTracker(new RetryPolicy(3,
-      new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.5)), 2, () -> 0.5);
+  private final SubmitTracker tracker =
+      new SubmitTracker(
+          new RetryPolicy(3, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.5)),
+          2,
+          () -> 0.5);
 
   private static Envelope envelope(String id) {
     return Envelope.newBuilder().setMessageId(id).build();
   }
 
   private static SubmitResult accepted(Pending p, long sequence) {
-    return SubmitResult.newBuilder().setCorrelationId(p.correlationId)
-        .setAccepted(io.peyvand.protocol.v1.Accepted.newBuilder().setSequence(sequence)).build();
+    return SubmitResult.newBuilder()
+        .setCorrelationId(p.correlationId)
+        .setAccepted(io.peyvand.protocol.v1.Accepted.newBuilder().setSequence(sequence))
+        .build();
   }
 
   private static SubmitResult refused(Pending p, ErrorCode code, long retryAfterMs) {
-    return SubmitResult.newBuilder().setCorrelationId(p.correlationId).setRefused(
-        Error.newBuilder().setCode(code).setRetryAfterMs(retryAfterMs)).build();
+    return SubmitResult.newBuilder()
+        .setCorrelationId(p.correlationId)
+        .setRefused(Error.newBuilder().setCode(code).setRetryAfterMs(retryAfterMs))
+        .build();
   }
 
   @Test
@@ -50,8 +57,13 @@ class SubmitTrackerTest {
   void aDuplicateAnswerIsAcceptedWithTheDuplicateFlag() {
     Pending p = tracker.register(envelope("m-1"));
     tracker.takeDue(1, 0);
-    Resolution r = tracker.onResult(SubmitResult.newBuilder().setCorrelationId(p.correlationId)
-        .setDuplicate(io.peyvand.protocol.v1.Accepted.newBuilder().setSequence(4)).build(), 0);
+    Resolution r =
+        tracker.onResult(
+            SubmitResult.newBuilder()
+                .setCorrelationId(p.correlationId)
+                .setDuplicate(io.peyvand.protocol.v1.Accepted.newBuilder().setSequence(4))
+                .build(),
+            0);
     assertEquals(new Accepted("m-1", 4, 0, true), r.outcome());
   }
 
@@ -162,8 +174,8 @@ class SubmitTrackerTest {
     tracker.takeDue(1, 0);
     tracker.onResult(refused(refusedOnce, ErrorCode.UNAVAILABLE, 0), 0);
     assertInstanceOf(Refused.class, tracker.expire(refusedOnce.correlationId, "late").outcome());
-    assertInstanceOf(NotAnsweredException.class,
-        tracker.expire(silent.correlationId, "late").failure());
+    assertInstanceOf(
+        NotAnsweredException.class, tracker.expire(silent.correlationId, "late").failure());
     assertNull(tracker.expire(silent.correlationId, "late"), "resolved once");
   }
 }

@@ -9,8 +9,7 @@ import java.util.function.Supplier;
 public final class Waits {
   private static final long SECONDS = 10;
 
-  private Waits() {
-  }
+  private Waits() {}
 
   public static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
@@ -27,9 +26,10 @@ public final class Waits {
     eventually(() -> what, condition);
   }
 
-  /** Polls the condition every 10 ms; fails with {@code what} (asked only then) if it never holds. */
-  public static void eventually(Supplier<String> what, BooleanSupplier condition)
-      throws Exception {
+  /**
+   * Polls the condition every 10 ms; fails with {@code what} (asked only then) if it never holds.
+   */
+  public static void eventually(Supplier<String> what, BooleanSupplier condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

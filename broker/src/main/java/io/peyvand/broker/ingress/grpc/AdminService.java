@@ -1,17 +1,17 @@
 package io.peyvand.broker.ingress.grpc;
 
+import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.service.Administration;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
-import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.protocol.v1.Admin;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.ListRevocationsRequest;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.RegisterPlatformRequest;
-import io.peyvand.protocol.v1.RevokeCertificateRequest;
 import io.peyvand.protocol.v1.Revocations;
+import io.peyvand.protocol.v1.RevokeCertificateRequest;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * The operator's gRPC service ({@code peyvand.v1.Admin}), a thin mapping onto
- * {@link Administration} for one {@link Peer} (a view per request, {@link #forPeer}). Only an
+ * The operator's gRPC service ({@code peyvand.v1.Admin}), a thin mapping onto {@link
+ * Administration} for one {@link Peer} (a view per request, {@link #forPeer}). Only an
  * administrator's certificate may call it: anyone else is refused PERMISSION_DENIED
  * (NOT_PERMITTED), logged and counted as a security event. Refusals are gRPC errors whose status
  * follows the protocol's error code, as on Interconnect.
@@ -43,8 +43,11 @@ public final class AdminService implements Admin {
 
   @Override
   public CompletionStage<PlatformInfo> registerPlatform(RegisterPlatformRequest in) {
-    return asAdmin("register-platform", () -> administration.registerPlatform(peer.who(),
-        in.getPlatformId(), in.getDisplayName(), in.getDefaultOptedIn()));
+    return asAdmin(
+        "register-platform",
+        () ->
+            administration.registerPlatform(
+                peer.who(), in.getPlatformId(), in.getDisplayName(), in.getDefaultOptedIn()));
   }
 
   @Override
@@ -54,14 +57,14 @@ public final class AdminService implements Admin {
 
   @Override
   public CompletionStage<PlatformInfo> setPlatformQuota(SetPlatformQuotaRequest in) {
-    return asAdmin("set-quota", () -> administration.setQuota(peer.who(), in.getPlatformId(),
-        in.getQuota()));
+    return asAdmin(
+        "set-quota", () -> administration.setQuota(peer.who(), in.getPlatformId(), in.getQuota()));
   }
 
   @Override
   public CompletionStage<Revocations> revokeCertificate(RevokeCertificateRequest in) {
-    return asAdmin("revoke", () -> administration.revoke(peer.who(), in.getSerial(),
-        in.getReason()));
+    return asAdmin(
+        "revoke", () -> administration.revoke(peer.who(), in.getSerial(), in.getReason()));
   }
 
   @Override
@@ -70,8 +73,8 @@ public final class AdminService implements Admin {
   }
 
   /** The call if the peer is an administrator, its refusal as a gRPC error otherwise. */
-  private <T> CompletionStage<T> asAdmin(String what,
-      Supplier<CompletionStage<Operations.Either<T>>> call) {
+  private <T> CompletionStage<T> asAdmin(
+      String what, Supplier<CompletionStage<Operations.Either<T>>> call) {
     Optional<Error> notPermitted = peer.mayAdminister();
     if (notPermitted.isPresent()) {
       security.refused(peer.who(), "admin " + what, notPermitted.get());

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * The groups and channels gRPC service ({@code peyvand.v1.Groups}, phase 2), a thin mapping onto
  * {@link GroupOperations} for one {@link Peer} (a view per request, {@link #forPeer}). Every call
  * acts for a user (the actor, or the user joining or leaving), and the peer may act only for that
- * user's platform, as on Interconnect; refusals are gRPC errors whose status follows the
- * protocol's error code.
+ * user's platform, as on Interconnect; refusals are gRPC errors whose status follows the protocol's
+ * error code.
  */
 public final class GroupsService implements Groups {
   private final Operations operations;
@@ -83,24 +83,34 @@ public final class GroupsService implements Groups {
   @Override
   public CompletionStage<GroupInfo> getGroup(GetGroupRequest in) {
     if (peer instanceof Peer.Refused refused) {
-      return CompletableFuture.failedFuture(InterconnectService.grpcError(
-          refused.mayActFor(in.getGroup().getPlatformId()).orElseThrow()));
+      return CompletableFuture.failedFuture(
+          InterconnectService.grpcError(
+              refused.mayActFor(in.getGroup().getPlatformId()).orElseThrow()));
     }
-    return groups().get(peer.who(), in)
+    return groups()
+        .get(peer.who(), in)
         .thenApply(result -> result.orThrow(InterconnectService::grpcError));
   }
 
   @Override
   public CompletionStage<HistoryPage> history(HistoryRequest in) {
     String platform = in.getUser().getPlatformId();
-    return InterconnectService.actingFor(peer, operations, platform,
-        () -> groups().history(platform, in)
-            .thenApply(result -> result.orThrow(InterconnectService::grpcError)));
+    return InterconnectService.actingFor(
+        peer,
+        operations,
+        platform,
+        () ->
+            groups()
+                .history(platform, in)
+                .thenApply(result -> result.orThrow(InterconnectService::grpcError)));
   }
 
-  private CompletionStage<GroupInfo> call(String platformId,
-      Supplier<CompletionStage<Operations.Either<GroupInfo>>> call) {
-    return InterconnectService.actingFor(peer, operations, platformId,
+  private CompletionStage<GroupInfo> call(
+      String platformId, Supplier<CompletionStage<Operations.Either<GroupInfo>>> call) {
+    return InterconnectService.actingFor(
+        peer,
+        operations,
+        platformId,
         () -> call.get().thenApply(result -> result.orThrow(InterconnectService::grpcError)));
   }
 }

@@ -17,17 +17,19 @@ import org.apache.pekko.japi.Function;
 public final class GrpcErrors {
   private GrpcErrors() {}
 
-  public static final Function<ActorSystem, Function<Throwable, Trailers>> MAPPER = system -> {
-    Function<Throwable, Trailers> fallback = GrpcExceptionHandler.defaultMapper().apply(system);
-    return failure -> {
-      for (Throwable t = failure; t != null; t = t.getCause()) {
-        if (t instanceof InvalidProtocolBufferException) {
-          Error error = FrameDecoding.decodeError(t);
-          return Trailers.apply(Status.INVALID_ARGUMENT.withDescription(
-              error.getCode() + ": " + error.getMessage()));
-        }
-      }
-      return fallback.apply(failure);
-    };
-  };
+  public static final Function<ActorSystem, Function<Throwable, Trailers>> MAPPER =
+      system -> {
+        Function<Throwable, Trailers> fallback = GrpcExceptionHandler.defaultMapper().apply(system);
+        return failure -> {
+          for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidProtocolBufferException) {
+              Error error = FrameDecoding.decodeError(t);
+              return Trailers.apply(
+                  Status.INVALID_ARGUMENT.withDescription(
+                      error.getCode() + ": " + error.getMessage()));
+            }
+          }
+          return fallback.apply(failure);
+        };
+      };
 }

@@ -25,7 +25,9 @@ public final class GrpcHealthService implements Health {
   private final Set<String> services;
   private final Duration watchInterval;
 
-  /** @param services the gRPC service names served on this port ("" is always known: the node) */
+  /**
+   * @param services the gRPC service names served on this port ("" is always known: the node)
+   */
   public GrpcHealthService(Readiness readiness, Set<String> services, Duration watchInterval) {
     this.readiness = readiness;
     this.services = services;
@@ -35,8 +37,9 @@ public final class GrpcHealthService implements Health {
   @Override
   public CompletionStage<HealthCheckResponse> check(HealthCheckRequest in) {
     if (!known(in.getService())) {
-      throw new GrpcServiceException(Status.NOT_FOUND.withDescription(
-          "unknown service '" + in.getService() + "'; this node serves " + services));
+      throw new GrpcServiceException(
+          Status.NOT_FOUND.withDescription(
+              "unknown service '" + in.getService() + "'; this node serves " + services));
     }
     return current();
   }
@@ -58,8 +61,10 @@ public final class GrpcHealthService implements Health {
   }
 
   private CompletionStage<HealthCheckResponse> current() {
-    return readiness.check().thenApply(report ->
-        response(report.ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
+    return readiness
+        .check()
+        .thenApply(
+            report -> response(report.ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
   }
 
   private static HealthCheckResponse response(ServingStatus status) {

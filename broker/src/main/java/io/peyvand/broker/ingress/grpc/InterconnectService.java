@@ -29,12 +29,12 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The adapter-facing gRPC service: the Connect session and the unary calls, each a thin mapping
- * onto {@link Operations} and {@link SessionStreams}, for one {@link Peer} (the gRPC handler
- * makes a view per request with {@link #forPeer}). Refusals of unary calls other than Submit
- * are gRPC errors whose status follows the protocol's error code and whose description says what
- * to fix; Submit answers a SubmitResult, refused or not, as on a session, except a call whose
- * platform_id the peer may not act for, which fails as a whole (PERMISSION_DENIED, NOT_PERMITTED)
- * like every other call.
+ * onto {@link Operations} and {@link SessionStreams}, for one {@link Peer} (the gRPC handler makes
+ * a view per request with {@link #forPeer}). Refusals of unary calls other than Submit are gRPC
+ * errors whose status follows the protocol's error code and whose description says what to fix;
+ * Submit answers a SubmitResult, refused or not, as on a session, except a call whose platform_id
+ * the peer may not act for, which fails as a whole (PERMISSION_DENIED, NOT_PERMITTED) like every
+ * other call.
  */
 public final class InterconnectService implements Interconnect {
   private final Operations operations;
@@ -42,8 +42,8 @@ public final class InterconnectService implements Interconnect {
   private final Peer peer;
   private final Optional<InetAddress> from;
 
-  public InterconnectService(Operations operations, SessionStreams sessions, Peer peer,
-      Optional<InetAddress> from) {
+  public InterconnectService(
+      Operations operations, SessionStreams sessions, Peer peer, Optional<InetAddress> from) {
     this.operations = operations;
     this.sessions = sessions;
     this.peer = peer;
@@ -62,32 +62,54 @@ public final class InterconnectService implements Interconnect {
 
   @Override
   public CompletionStage<SubmitResult> submit(SubmitRequest in) {
-    return actingFor(in.getPlatformId(),
-        () -> operations.submit(in.getPlatformId(), 0, in.getEnvelope()));
+    return actingFor(
+        in.getPlatformId(), () -> operations.submit(in.getPlatformId(), 0, in.getEnvelope()));
   }
 
   @Override
   public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
-    return actingFor(in.getPlatformId(), () -> operations.consent(in.getPlatformId(),
-            in.getUser(), Optional.empty(), in.getOptedIn())
-        .thenApply(result -> operations.record(in.getPlatformId(), "set-consent", result)
-            .orThrow(InterconnectService::grpcError)));
+    return actingFor(
+        in.getPlatformId(),
+        () ->
+            operations
+                .consent(in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn())
+                .thenApply(
+                    result ->
+                        operations
+                            .record(in.getPlatformId(), "set-consent", result)
+                            .orThrow(InterconnectService::grpcError)));
   }
 
   @Override
   public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
-    return actingFor(in.getPlatformId(), () -> operations.consent(in.getPlatformId(),
-            in.getUser(), Optional.of(in.getSender()), in.getBlocked())
-        .thenApply(result -> operations.record(in.getPlatformId(), "set-blocked", result)
-            .orThrow(InterconnectService::grpcError)));
+    return actingFor(
+        in.getPlatformId(),
+        () ->
+            operations
+                .consent(
+                    in.getPlatformId(), in.getUser(), Optional.of(in.getSender()), in.getBlocked())
+                .thenApply(
+                    result ->
+                        operations
+                            .record(in.getPlatformId(), "set-blocked", result)
+                            .orThrow(InterconnectService::grpcError)));
   }
 
   @Override
   public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
-    return actingFor(in.getPlatformId(), () -> operations.configure(in.getPlatformId(),
-            PlatformMapping.capabilities(in.getCapabilities()), in.getDefaultOptedIn())
-        .thenApply(result -> operations.record(in.getPlatformId(), "configure-platform", result)
-            .orThrow(InterconnectService::grpcError)));
+    return actingFor(
+        in.getPlatformId(),
+        () ->
+            operations
+                .configure(
+                    in.getPlatformId(),
+                    PlatformMapping.capabilities(in.getCapabilities()),
+                    in.getDefaultOptedIn())
+                .thenApply(
+                    result ->
+                        operations
+                            .record(in.getPlatformId(), "configure-platform", result)
+                            .orThrow(InterconnectService::grpcError)));
   }
 
   /**
@@ -97,17 +119,21 @@ public final class InterconnectService implements Interconnect {
   @Override
   public CompletionStage<PlatformInfo> getPlatform(GetPlatformRequest in) {
     if (peer instanceof Peer.Refused refused) {
-      return CompletableFuture.failedFuture(grpcError(refused.mayActFor(in.getPlatformId())
-          .orElseThrow()));
+      return CompletableFuture.failedFuture(
+          grpcError(refused.mayActFor(in.getPlatformId()).orElseThrow()));
     }
     boolean own = peer.mayActFor(in.getPlatformId()).isEmpty();
-    return operations.platform(in.getPlatformId())
-        .thenApply(result -> {
-          var info = operations.record(peer.who(), "get-platform " + in.getPlatformId(), result)
-              .orThrow(InterconnectService::grpcError);
-          return PlatformMapping.info(info,
-              own ? Optional.of(operations.quota(info)) : Optional.empty());
-        });
+    return operations
+        .platform(in.getPlatformId())
+        .thenApply(
+            result -> {
+              var info =
+                  operations
+                      .record(peer.who(), "get-platform " + in.getPlatformId(), result)
+                      .orThrow(InterconnectService::grpcError);
+              return PlatformMapping.info(
+                  info, own ? Optional.of(operations.quota(info)) : Optional.empty());
+            });
   }
 
   /** The call, if the peer may act for {@code platformId}; else PERMISSION_DENIED. */
@@ -116,8 +142,8 @@ public final class InterconnectService implements Interconnect {
   }
 
   /** The call, if {@code peer} may act for {@code platformId}; else PERMISSION_DENIED. */
-  static <T> CompletionStage<T> actingFor(Peer peer, Operations operations, String platformId,
-      Supplier<CompletionStage<T>> call) {
+  static <T> CompletionStage<T> actingFor(
+      Peer peer, Operations operations, String platformId, Supplier<CompletionStage<T>> call) {
     Optional<Error> notPermitted = peer.mayActFor(platformId);
     if (notPermitted.isPresent()) {
       operations.record(platformId, "act-for", Operations.Either.error(notPermitted.get()));
@@ -127,7 +153,8 @@ public final class InterconnectService implements Interconnect {
   }
 
   static GrpcServiceException grpcError(Error error) {
-    return new GrpcServiceException(Status.fromCode(ErrorCodes.grpcStatus(error.getCode()))
-        .withDescription(error.getCode() + ": " + error.getMessage()));
+    return new GrpcServiceException(
+        Status.fromCode(ErrorCodes.grpcStatus(error.getCode()))
+            .withDescription(error.getCode() + ": " + error.getMessage()));
   }
 }

@@ -29,23 +29,22 @@ import org.apache.pekko.grpc.ServiceDescription;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * gRPC server reflection for the services of the gRPC port, under both names tools ask for:
- * {@code grpc.reflection.v1.ServerReflection} (asked first by newer tools) and
- * {@code grpc.reflection.v1alpha.ServerReflection}. The two are the same on the wire, so one
+ * gRPC server reflection for the services of the gRPC port, under both names tools ask for: {@code
+ * grpc.reflection.v1.ServerReflection} (asked first by newer tools) and {@code
+ * grpc.reflection.v1alpha.ServerReflection}. The two are the same on the wire, so one
  * implementation serves both.
  *
  * <p>A file asked for by name or by a symbol it declares (a service, method, message, nested
  * message, enum or field) comes with every file it imports, transitively, in each answer: the
  * requested file first, then its dependencies breadth first, each once (as grpc-java does), so a
- * client can build every type from one answer alone. An unknown file or symbol, and extensions
- * (the served files declare none; a message type is answered with no extension numbers) are
- * answered with an error response NOT_FOUND; the stream goes on. (pekko-grpc's own reflection
- * served v1alpha only, left the dependencies out, and answered an unknown symbol with no file:
- * issue 14.)
+ * client can build every type from one answer alone. An unknown file or symbol, and extensions (the
+ * served files declare none; a message type is answered with no extension numbers) are answered
+ * with an error response NOT_FOUND; the stream goes on. (pekko-grpc's own reflection served v1alpha
+ * only, left the dependencies out, and answered an unknown symbol with no file: issue 14.)
  */
-public final class Reflection implements
-    io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection,
-    io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection {
+public final class Reflection
+    implements io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection,
+        io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection {
 
   private final List<String> services;
   private final Map<String, FileDescriptor> files = new HashMap<>();
@@ -103,39 +102,61 @@ public final class Reflection implements
 
   /** The answer to one request. */
   public ServerReflectionResponse answer(ServerReflectionRequest request) {
-    ServerReflectionResponse.Builder response = ServerReflectionResponse.newBuilder()
-        .setValidHost(request.getHost())
-        .setOriginalRequest(request);
+    ServerReflectionResponse.Builder response =
+        ServerReflectionResponse.newBuilder()
+            .setValidHost(request.getHost())
+            .setOriginalRequest(request);
     return switch (request.getMessageRequestCase()) {
-      case LIST_SERVICES -> response.setListServicesResponse(ListServiceResponse.newBuilder()
-          .addAllService(services.stream()
-              .map(name -> ServiceResponse.newBuilder().setName(name).build()).toList()))
-          .build();
-      case FILE_BY_FILENAME -> withFile(response,
-          Optional.ofNullable(files.get(request.getFileByFilename())),
-          "no file named " + request.getFileByFilename());
-      case FILE_CONTAINING_SYMBOL -> withFile(response,
-          Optional.ofNullable(symbols.get(request.getFileContainingSymbol())),
-          "no symbol " + request.getFileContainingSymbol());
-      case FILE_CONTAINING_EXTENSION -> notFound(response, "no extension "
-          + request.getFileContainingExtension().getExtensionNumber() + " of "
-          + request.getFileContainingExtension().getContainingType()
-          + ": the served files declare no extensions");
-      case ALL_EXTENSION_NUMBERS_OF_TYPE -> messageTypes.contains(
-          request.getAllExtensionNumbersOfType())
-          ? response.setAllExtensionNumbersResponse(ExtensionNumberResponse.newBuilder()
-              .setBaseTypeName(request.getAllExtensionNumbersOfType())).build()
-          : notFound(response, "no message type " + request.getAllExtensionNumbersOfType());
-      case MESSAGEREQUEST_NOT_SET -> response.setErrorResponse(ErrorResponse.newBuilder()
-          .setErrorCode(Status.Code.INVALID_ARGUMENT.value())
-          .setErrorMessage("the request names nothing: set list_services, file_by_filename,"
-              + " file_containing_symbol, file_containing_extension or"
-              + " all_extension_numbers_of_type")).build();
+      case LIST_SERVICES ->
+          response
+              .setListServicesResponse(
+                  ListServiceResponse.newBuilder()
+                      .addAllService(
+                          services.stream()
+                              .map(name -> ServiceResponse.newBuilder().setName(name).build())
+                              .toList()))
+              .build();
+      case FILE_BY_FILENAME ->
+          withFile(
+              response,
+              Optional.ofNullable(files.get(request.getFileByFilename())),
+              "no file named " + request.getFileByFilename());
+      case FILE_CONTAINING_SYMBOL ->
+          withFile(
+              response,
+              Optional.ofNullable(symbols.get(request.getFileContainingSymbol())),
+              "no symbol " + request.getFileContainingSymbol());
+      case FILE_CONTAINING_EXTENSION ->
+          notFound(
+              response,
+              "no extension "
+                  + request.getFileContainingExtension().getExtensionNumber()
+                  + " of "
+                  + request.getFileContainingExtension().getContainingType()
+                  + ": the served files declare no extensions");
+      case ALL_EXTENSION_NUMBERS_OF_TYPE ->
+          messageTypes.contains(request.getAllExtensionNumbersOfType())
+              ? response
+                  .setAllExtensionNumbersResponse(
+                      ExtensionNumberResponse.newBuilder()
+                          .setBaseTypeName(request.getAllExtensionNumbersOfType()))
+                  .build()
+              : notFound(response, "no message type " + request.getAllExtensionNumbersOfType());
+      case MESSAGEREQUEST_NOT_SET ->
+          response
+              .setErrorResponse(
+                  ErrorResponse.newBuilder()
+                      .setErrorCode(Status.Code.INVALID_ARGUMENT.value())
+                      .setErrorMessage(
+                          "the request names nothing: set list_services, file_by_filename,"
+                              + " file_containing_symbol, file_containing_extension or"
+                              + " all_extension_numbers_of_type"))
+              .build();
     };
   }
 
-  private static ServerReflectionResponse withFile(ServerReflectionResponse.Builder response,
-      Optional<FileDescriptor> file, String missing) {
+  private static ServerReflectionResponse withFile(
+      ServerReflectionResponse.Builder response, Optional<FileDescriptor> file, String missing) {
     if (file.isEmpty()) {
       return notFound(response, missing);
     }
@@ -159,9 +180,13 @@ public final class Reflection implements
     return out;
   }
 
-  private static ServerReflectionResponse notFound(ServerReflectionResponse.Builder response,
-      String message) {
-    return response.setErrorResponse(ErrorResponse.newBuilder()
-        .setErrorCode(Status.Code.NOT_FOUND.value()).setErrorMessage(message)).build();
+  private static ServerReflectionResponse notFound(
+      ServerReflectionResponse.Builder response, String message) {
+    return response
+        .setErrorResponse(
+            ErrorResponse.newBuilder()
+                .setErrorCode(Status.Code.NOT_FOUND.value())
+                .setErrorMessage(message))
+        .build();
   }
 }

@@ -2,16 +2,15 @@ package io.peyvand.broker.ingress.http;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import io.peyvand.broker.service.Peer;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -28,31 +27,35 @@ import org.apache.pekko.stream.javadsl.Flow;
  * The HTTP port's routes: {@code GET /health/ready} (200 when ready, 503 with the reasons
  * otherwise, JSON), {@code GET /health/alive} (200 while the process runs), {@code GET /metrics}
  * (Prometheus text), {@code GET /cluster} (the cluster as this node sees it, and the shards it
- * hosts, JSON: {@link ClusterStatus}) and {@code /v1/ws}, the WebSocket sessions (503 until the node has started;
- * a request that is not a WebSocket upgrade is rejected with 400). With TLS, health, metrics
- * and the cluster view need no client certificate (probes have none; they tell nothing about any
- * platform's traffic); {@code /v1/ws} is refused with 403 without a
- * valid one, and its session then acts for the certificate's platform only.
+ * hosts, JSON: {@link ClusterStatus}) and {@code /v1/ws}, the WebSocket sessions (503 until the
+ * node has started; a request that is not a WebSocket upgrade is rejected with 400). With TLS,
+ * health, metrics and the cluster view need no client certificate (probes have none; they tell
+ * nothing about any platform's traffic); {@code /v1/ws} is refused with 403 without a valid one,
+ * and its session then acts for the certificate's platform only.
  */
 public final class HttpEndpoints extends AllDirectives {
-  private static final ContentType PROMETHEUS = 
+  private static final ContentType PROMETHEUS =
       ContentTypes.parse("text/plain; version=0.0.4; charset=UTF-8");
 
   private final Readiness readiness;
   private final Metrics metrics;
   private final ClusterStatus cluster;
   private final PeerAuthentication authentication;
-  private final CompletionStage<BiFunction<Peer, Optional<InetAddress>,
-      Flow<Message, Message, NotUsed>>> webSocket;
+  private final CompletionStage<
+          BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
+      webSocket;
 
   /**
    * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
    * the handler of a WebSocket connection from a peer once the node can hold sessions.
    */
-  public HttpEndpoints(Readiness readiness, Metrics metrics, ClusterStatus cluster,
+  public HttpEndpoints(
+      Readiness readiness,
+      Metrics metrics,
+      ClusterStatus cluster,
       PeerAuthentication authentication,
-      CompletionStage<BiFunction<Peer, Optional<InetAddress>,
-          Flow<Message, Message, NotUsed>>> webSocket) {
+      CompletionStage<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
+          webSocket) {
     this.readiness = readiness;
     this.metrics = metrics;
     this.cluster = cluster;
@@ -63,10 +66,19 @@ public final class HttpEndpoints extends AllDirectives {
   public Route routes() {
     return concat(
         path(segment("health").slash("ready"), () -> get(this::ready)),
-        path(segment("health").slash("alive"), () -> get(() -> complete(StatusCodes.OK, "alive\n"))),
+        path(
+            segment("health").slash("alive"), () -> get(() -> complete(StatusCodes.OK, "alive\n"))),
         path("metrics", () -> get(this::metrics)),
-        path("cluster", () -> get(() -> complete(HttpResponse.create().withEntity(
-            HttpEntities.create(ContentTypes.APPLICATION_JSON, cluster.toJson()))))),
+        path(
+            "cluster",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            HttpResponse.create()
+                                .withEntity(
+                                    HttpEntities.create(
+                                        ContentTypes.APPLICATION_JSON, cluster.toJson()))))),
         path(segment("v1").slash("ws"), this::webSocket));
   }
 
@@ -74,27 +86,44 @@ public final class HttpEndpoints extends AllDirectives {
     BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>> handler =
         webSocket.toCompletableFuture().getNow(null);
     if (handler == null) {
-      return complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting: WebSocket"
-          + " sessions open once it has started (see /health/ready)\n");
+      return complete(
+          StatusCodes.SERVICE_UNAVAILABLE,
+          "the broker is starting: WebSocket"
+              + " sessions open once it has started (see /health/ready)\n");
     }
-    return extractRequest(request -> {
-      Peer peer = authentication.peer(request);
-      if (peer instanceof Peer.Refused refused) {
-        return complete(StatusCodes.FORBIDDEN, "NOT_PERMITTED: " + refused.reason() + "\n");
-      }
-      return handleWebSocketMessages(handler.apply(peer, PeerAuthentication.address(request)));
-    });
+    return extractRequest(
+        request -> {
+          Peer peer = authentication.peer(request);
+          if (peer instanceof Peer.Refused refused) {
+            return complete(StatusCodes.FORBIDDEN, "NOT_PERMITTED: " + refused.reason() + "\n");
+          }
+          return handleWebSocketMessages(handler.apply(peer, PeerAuthentication.address(request)));
+        });
   }
 
   private Route ready() {
-    return completeWithFuture(readiness.check().thenApply(report -> HttpResponse.create()
-        .withStatus(report.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, report.toJson()))));
+    return completeWithFuture(
+        readiness
+            .check()
+            .thenApply(
+                report ->
+                    HttpResponse.create()
+                        .withStatus(
+                            report.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
+                        .withEntity(
+                            HttpEntities.create(ContentTypes.APPLICATION_JSON, report.toJson()))));
   }
 
   private Route metrics() {
-    return completeWithFuture(readiness.check().thenApply(report -> HttpResponse.create()
-        .withEntity(HttpEntities.create(PROMETHEUS, 
-            metrics.render(report.ready()).getBytes(StandardCharsets.UTF_8)))));
+    return completeWithFuture(
+        readiness
+            .check()
+            .thenApply(
+                report ->
+                    HttpResponse.create()
+                        .withEntity(
+                            HttpEntities.create(
+                                PROMETHEUS,
+                                metrics.render(report.ready()).getBytes(StandardCharsets.UTF_8)))));
   }
 }

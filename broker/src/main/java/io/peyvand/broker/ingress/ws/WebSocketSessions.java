@@ -10,8 +10,8 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
-import java.util.Optional;
 import java.net.InetAddress;
+import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -32,10 +32,10 @@ import org.apache.pekko.util.ByteString;
  * message.
  *
  * <p>A message that is not a frame (it does not decode, is larger than the maximum, or is text) is
- * answered by {@code SessionError{closing: false}}, recorded as a refusal, and the session goes
- * on. Those answers join the session's output through a Partition and a Merge, which hold at most
- * one element per port: no queue, nothing buffered without bound, and a client that stops reading
- * stops being read (its errors wait for demand like every other frame).
+ * answered by {@code SessionError{closing: false}}, recorded as a refusal, and the session goes on.
+ * Those answers join the session's output through a Partition and a Merge, which hold at most one
+ * element per port: no queue, nothing buffered without bound, and a client that stops reading stops
+ * being read (its errors wait for demand like every other frame).
  */
 public final class WebSocketSessions {
   /** The transport name sessions log and count. */
@@ -43,6 +43,7 @@ public final class WebSocketSessions {
 
   /** The ports of the split and the merge: frames go through the session, errors around it. */
   private static final int FRAMES = 0;
+
   private static final int ERRORS = 1;
 
   private final SessionStreams sessions;
@@ -54,8 +55,8 @@ public final class WebSocketSessions {
    */
   public WebSocketSessions(SessionStreams sessions, long maxMessageBytes) {
     if (maxMessageBytes <= 0) {
-      throw new IllegalArgumentException("maxMessageBytes must be positive, not "
-          + maxMessageBytes);
+      throw new IllegalArgumentException(
+          "maxMessageBytes must be positive, not " + maxMessageBytes);
     }
     this.sessions = sessions;
     this.maxMessageBytes = maxMessageBytes;
@@ -71,8 +72,9 @@ public final class WebSocketSessions {
     return Flow.<Message>create()
         .flatMapConcat(this::decode)
         .via(sessionWithErrors(peer, from))
-        .map(frame -> (Message) BinaryMessage.create(ByteString.fromArrayUnsafe(
-            frame.toByteArray())));
+        .map(
+            frame ->
+                (Message) BinaryMessage.create(ByteString.fromArrayUnsafe(frame.toByteArray())));
   }
 
   /** One incoming message: a frame to handle, or the error to answer it with. */
@@ -83,30 +85,38 @@ public final class WebSocketSessions {
    * completes with the session; the error branch never completes on its own, so that a client
    * closing its side does not cut off answers the session still owes it.
    */
-  private Graph<FlowShape<Decoded, ServerFrame>, NotUsed> sessionWithErrors(Peer peer,
-      Optional<InetAddress> from) {
+  private Graph<FlowShape<Decoded, ServerFrame>, NotUsed> sessionWithErrors(
+      Peer peer, Optional<InetAddress> from) {
     // prefixAndTail(0) hands on the frames as one Source, which is what SessionStreams takes.
-    Flow<Decoded, ServerFrame, NotUsed> session = Flow.<Decoded>create()
-        .map(Decoded::frame)
-        .prefixAndTail(0)
-        .flatMapConcat(noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT, peer,
-            from));
-    Flow<Decoded, ServerFrame, NotUsed> errors = Flow.<Decoded>create()
-        .map(decoded -> {
-          sessions.undecodable(TRANSPORT, decoded.error());
-          return ServerFrame.newBuilder()
-              .setError(SessionError.newBuilder().setError(decoded.error()).setClosing(false))
-              .build();
-        })
-        .concat(Source.never());
-    return GraphDSL.create(b -> {
-      UniformFanOutShape<Decoded, Decoded> split = b.add(Partition.create(Decoded.class, 2,
-          decoded -> decoded.frame() != null ? FRAMES : ERRORS));
-      UniformFanInShape<ServerFrame, ServerFrame> merge = b.add(Merge.<ServerFrame>create(2, true));
-      b.from(split.out(FRAMES)).via(b.add(session)).toInlet(merge.in(FRAMES));
-      b.from(split.out(ERRORS)).via(b.add(errors)).toInlet(merge.in(ERRORS));
-      return FlowShape.of(split.in(), merge.out());
-    });
+    Flow<Decoded, ServerFrame, NotUsed> session =
+        Flow.<Decoded>create()
+            .map(Decoded::frame)
+            .prefixAndTail(0)
+            .flatMapConcat(
+                noneAndAll -> sessions.session(noneAndAll.second(), TRANSPORT, peer, from));
+    Flow<Decoded, ServerFrame, NotUsed> errors =
+        Flow.<Decoded>create()
+            .map(
+                decoded -> {
+                  sessions.undecodable(TRANSPORT, decoded.error());
+                  return ServerFrame.newBuilder()
+                      .setError(
+                          SessionError.newBuilder().setError(decoded.error()).setClosing(false))
+                      .build();
+                })
+            .concat(Source.never());
+    return GraphDSL.create(
+        b -> {
+          UniformFanOutShape<Decoded, Decoded> split =
+              b.add(
+                  Partition.create(
+                      Decoded.class, 2, decoded -> decoded.frame() != null ? FRAMES : ERRORS));
+          UniformFanInShape<ServerFrame, ServerFrame> merge =
+              b.add(Merge.<ServerFrame>create(2, true));
+          b.from(split.out(FRAMES)).via(b.add(session)).toInlet(merge.in(FRAMES));
+          b.from(split.out(ERRORS)).via(b.add(errors)).toInlet(merge.in(ERRORS));
+          return FlowShape.of(split.in(), merge.out());
+        });
   }
 
   /**
@@ -115,11 +125,15 @@ public final class WebSocketSessions {
    */
   private Source<Decoded, NotUsed> decode(Message message) {
     if (message.isText()) {
-      return message.asTextMessage().getStreamedText()
+      return message
+          .asTextMessage()
+          .getStreamedText()
           .fold(refused("send binary protobuf ClientFrame messages, not text"), (r, text) -> r)
           .mapMaterializedValue(m -> NotUsed.getInstance());
     }
-    return message.asBinaryMessage().getStreamedData()
+    return message
+        .asBinaryMessage()
+        .getStreamedData()
         .fold(Collected.EMPTY, (collected, chunk) -> collected.add(chunk, maxMessageBytes))
         .map(this::parse)
         .mapMaterializedValue(m -> NotUsed.getInstance());
@@ -127,9 +141,13 @@ public final class WebSocketSessions {
 
   private Decoded parse(Collected message) {
     if (message.size() > maxMessageBytes) {
-      return refused("the message is " + message.size() + " bytes; at most " + maxMessageBytes
-          + " bytes are accepted per WebSocket message: send one ClientFrame per message and keep"
-          + " content within the limits of Welcome");
+      return refused(
+          "the message is "
+              + message.size()
+              + " bytes; at most "
+              + maxMessageBytes
+              + " bytes are accepted per WebSocket message: send one ClientFrame per message and keep"
+              + " content within the limits of Welcome");
     }
     try {
       return new Decoded(FrameDecoding.parseClientFrame(message.bytes().toArray()), null);
@@ -148,8 +166,8 @@ public final class WebSocketSessions {
 
     Collected add(ByteString chunk, long maxBytes) {
       long total = size + chunk.size();
-      return new Collected(total > maxBytes ? ByteString.emptyByteString() : bytes.concat(chunk),
-          total);
+      return new Collected(
+          total > maxBytes ? ByteString.emptyByteString() : bytes.concat(chunk), total);
     }
   }
 }

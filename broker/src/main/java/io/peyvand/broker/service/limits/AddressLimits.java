@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Limits on the sessions one client address opens on this node, checked before a session reads
- * its Hello: how many it opens per second (a token bucket), and how many it holds at once. They
- * bound what a host that reconnects in a loop, or holds connections open, costs the node, before
- * the per-platform limits apply; a platform's adapters well inside their own session limit never
- * reach them. Handshakes themselves are bounded by {@code pekko.http.server.max-connections} per
- * listener and, per address, by the network in front of the broker (SECURITY.md): pekko-http
- * completes TLS before the broker sees a connection.
+ * Limits on the sessions one client address opens on this node, checked before a session reads its
+ * Hello: how many it opens per second (a token bucket), and how many it holds at once. They bound
+ * what a host that reconnects in a loop, or holds connections open, costs the node, before the
+ * per-platform limits apply; a platform's adapters well inside their own session limit never reach
+ * them. Handshakes themselves are bounded by {@code pekko.http.server.max-connections} per listener
+ * and, per address, by the network in front of the broker (SECURITY.md): pekko-http completes TLS
+ * before the broker sees a connection.
  */
 public final class AddressLimits {
 
@@ -29,8 +29,11 @@ public final class AddressLimits {
   public record Settings(long openRate, long openBurst, int concurrent, int trackedAddresses) {
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("peyvand.limits.sessions-per-address");
-      return new Settings(c.getLong("open-rate"), c.getLong("open-burst"),
-          c.getInt("concurrent"), c.getInt("tracked-addresses"));
+      return new Settings(
+          c.getLong("open-rate"),
+          c.getLong("open-burst"),
+          c.getInt("concurrent"),
+          c.getInt("tracked-addresses"));
     }
   }
 
@@ -58,25 +61,32 @@ public final class AddressLimits {
     final AtomicInteger open = new AtomicInteger();
 
     PerAddress(Settings settings) {
-      this.opens = Bucket.builder().addLimit(limit -> limit.capacity(settings.openBurst())
-          .refillGreedy(settings.openRate(), Duration.ofSeconds(1))).build();
+      this.opens =
+          Bucket.builder()
+              .addLimit(
+                  limit ->
+                      limit
+                          .capacity(settings.openBurst())
+                          .refillGreedy(settings.openRate(), Duration.ofSeconds(1)))
+              .build();
     }
   }
 
-  private static final Admission UNLIMITED = new Admission(() -> { });
+  private static final Admission UNLIMITED = new Admission(() -> {});
 
   private final Settings settings;
   private final Map<InetAddress, PerAddress> addresses;
 
   public AddressLimits(Settings settings) {
     this.settings = settings;
-    this.addresses = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<InetAddress, PerAddress> eldest) {
-        // An address holding sessions is never forgotten (its count would be lost).
-        return size() > settings.trackedAddresses() && eldest.getValue().open.get() == 0;
-      }
-    };
+    this.addresses =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<InetAddress, PerAddress> eldest) {
+            // An address holding sessions is never forgotten (its count would be lost).
+            return size() > settings.trackedAddresses() && eldest.getValue().open.get() == 0;
+          }
+        };
   }
 
   /** Admits a session from {@code address} (unknown: admitted, uncounted), or says why not. */
@@ -92,17 +102,30 @@ public final class AddressLimits {
     ConsumptionProbe probe = state.opens.tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {
       long wait = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis());
-      return refused(ErrorCodes.error(ErrorCode.RATE_LIMITED, "address "
-          + from.getHostAddress() + " opens sessions faster than " + settings.openRate()
-          + "/s (peyvand.limits.sessions-per-address.open-rate); retry in " + wait + " ms",
-          wait));
+      return refused(
+          ErrorCodes.error(
+              ErrorCode.RATE_LIMITED,
+              "address "
+                  + from.getHostAddress()
+                  + " opens sessions faster than "
+                  + settings.openRate()
+                  + "/s (peyvand.limits.sessions-per-address.open-rate); retry in "
+                  + wait
+                  + " ms",
+              wait));
     }
     if (state.open.incrementAndGet() > settings.concurrent()) {
       state.open.decrementAndGet();
-      return refused(ErrorCodes.error(ErrorCode.RATE_LIMITED, "address "
-          + from.getHostAddress() + " already holds " + settings.concurrent() + " sessions on"
-          + " this node (peyvand.limits.sessions-per-address.concurrent); close one first",
-          5000));
+      return refused(
+          ErrorCodes.error(
+              ErrorCode.RATE_LIMITED,
+              "address "
+                  + from.getHostAddress()
+                  + " already holds "
+                  + settings.concurrent()
+                  + " sessions on"
+                  + " this node (peyvand.limits.sessions-per-address.concurrent); close one first",
+              5000));
     }
     return new Outcome(Optional.of(new Admission(state.open::decrementAndGet)), Optional.empty());
   }

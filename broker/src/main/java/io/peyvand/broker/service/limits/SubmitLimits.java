@@ -14,33 +14,40 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * Token buckets for submissions: one per platform (so one platform's flood cannot take the
- * broker from the others) and one per sending user (so one account cannot take its platform's
- * share). A refusal says how long until a token is available.
+ * Token buckets for submissions: one per platform (so one platform's flood cannot take the broker
+ * from the others) and one per sending user (so one account cannot take its platform's share). A
+ * refusal says how long until a token is available.
  *
  * <p>A platform's rate and burst are for the whole cluster: each node admits its share, the rate
  * divided by the number of nodes Up ({@code nodes}), which is exact when a platform spreads its
  * sessions over the nodes (as a load balancer does) and never lets a cluster admit more than the
- * rate. A sending user's limits are per node: a user's submissions travel one session, so a
- * share would starve it. The operator's {@link Quota} of a platform, when set, replaces the
- * defaults; a changed quota or node count reshapes the buckets, keeping the tokens' proportion.
+ * rate. A sending user's limits are per node: a user's submissions travel one session, so a share
+ * would starve it. The operator's {@link Quota} of a platform, when set, replaces the defaults; a
+ * changed quota or node count reshapes the buckets, keeping the tokens' proportion.
  */
 public final class SubmitLimits {
 
   /** Rates and bursts; see peyvand.limits in reference.conf. */
-  public record Settings(long platformRate, long platformBurst, long userRate, long userBurst,
-      int trackedUsers) {
+  public record Settings(
+      long platformRate, long platformBurst, long userRate, long userBurst, int trackedUsers) {
     public static Settings fromConfig(Config config) {
       Config c = config.getConfig("peyvand.limits");
-      return new Settings(c.getLong("submit-per-platform.rate"),
-          c.getLong("submit-per-platform.burst"), c.getLong("submit-per-user.rate"),
-          c.getLong("submit-per-user.burst"), c.getInt("tracked-users"));
+      return new Settings(
+          c.getLong("submit-per-platform.rate"),
+          c.getLong("submit-per-platform.burst"),
+          c.getLong("submit-per-user.rate"),
+          c.getLong("submit-per-user.burst"),
+          c.getInt("tracked-users"));
     }
 
     /** These limits as a quota (sessions left to the session settings: 0). */
     public Quota defaults() {
-      return new Quota(Math.toIntExact(platformRate), Math.toIntExact(platformBurst),
-          Math.toIntExact(userRate), Math.toIntExact(userBurst), 0);
+      return new Quota(
+          Math.toIntExact(platformRate),
+          Math.toIntExact(platformBurst),
+          Math.toIntExact(userRate),
+          Math.toIntExact(userBurst),
+          0);
     }
   }
 
@@ -50,15 +57,18 @@ public final class SubmitLimits {
       if (newRate == rate && newBurst == burst) {
         return this;
       }
-      bucket.replaceConfiguration(configuration(newRate, newBurst),
-          TokensInheritanceStrategy.PROPORTIONALLY);
+      bucket.replaceConfiguration(
+          configuration(newRate, newBurst), TokensInheritanceStrategy.PROPORTIONALLY);
       return new Shaped(bucket, newRate, newBurst);
     }
 
     static Shaped of(long rate, long burst) {
-      return new Shaped(Bucket.builder()
-          .addLimit(limit -> limit.capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)))
-          .build(), rate, burst);
+      return new Shaped(
+          Bucket.builder()
+              .addLimit(limit -> limit.capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)))
+              .build(),
+          rate,
+          burst);
     }
   }
 
@@ -71,12 +81,13 @@ public final class SubmitLimits {
   public SubmitLimits(Settings settings, IntSupplier nodes) {
     this.defaults = settings.defaults();
     this.nodes = nodes;
-    this.users = new LinkedHashMap<>(1024, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Shaped> eldest) {
-        return size() > settings.trackedUsers();
-      }
-    };
+    this.users =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Shaped> eldest) {
+            return size() > settings.trackedUsers();
+          }
+        };
   }
 
   /** Limits for a single node. */
@@ -90,26 +101,38 @@ public final class SubmitLimits {
   }
 
   /**
-   * Takes a token for one submission by {@code user} of {@code platformId}, whose operator quota
-   * is {@code quota} (0 fields: defaults); empty when taken, otherwise the milliseconds to wait
-   * before retrying.
+   * Takes a token for one submission by {@code user} of {@code platformId}, whose operator quota is
+   * {@code quota} (0 fields: defaults); empty when taken, otherwise the milliseconds to wait before
+   * retrying.
    */
   public OptionalLong tryAcquire(String platformId, String user, Quota quota) {
     Quota limits = quota.over(defaults);
     int share = Math.max(1, nodes.getAsInt());
     long rate = share(limits.submitsPerSecond(), share);
     long burst = share(limits.submitBurst(), share);
-    Bucket platform = platforms.compute(platformId, (id, shaped) -> shaped == null
-        ? Shaped.of(rate, burst) : shaped.reshaped(rate, burst)).bucket();
+    Bucket platform =
+        platforms
+            .compute(
+                platformId,
+                (id, shaped) ->
+                    shaped == null ? Shaped.of(rate, burst) : shaped.reshaped(rate, burst))
+            .bucket();
     ConsumptionProbe byPlatform = platform.tryConsumeAndReturnRemaining(1);
     if (!byPlatform.isConsumed()) {
       return OptionalLong.of(millis(byPlatform));
     }
     Bucket byUserBucket;
     synchronized (users) {
-      byUserBucket = users.compute(platformId + ":" + user, (u, shaped) -> shaped == null
-          ? Shaped.of(limits.userSubmitsPerSecond(), limits.userSubmitBurst())
-          : shaped.reshaped(limits.userSubmitsPerSecond(), limits.userSubmitBurst())).bucket();
+      byUserBucket =
+          users
+              .compute(
+                  platformId + ":" + user,
+                  (u, shaped) ->
+                      shaped == null
+                          ? Shaped.of(limits.userSubmitsPerSecond(), limits.userSubmitBurst())
+                          : shaped.reshaped(
+                              limits.userSubmitsPerSecond(), limits.userSubmitBurst()))
+              .bucket();
     }
     ConsumptionProbe byUser = byUserBucket.tryConsumeAndReturnRemaining(1);
     if (!byUser.isConsumed()) {

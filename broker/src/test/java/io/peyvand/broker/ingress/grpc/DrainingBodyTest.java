@@ -24,8 +24,11 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DrainingBodyTest {
-  private final ActorTestKit testKit = ActorTestKit.create("DrainingBodyTest", ConfigFactory
-      .parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "DrainingBodyTest",
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
 
   @AfterAll
   void stop() {
@@ -36,10 +39,12 @@ class DrainingBodyTest {
   void aBodyIsReadToItsEndAfterItsReaderStops() throws Exception {
     AtomicInteger sent = new AtomicInteger();
     CompletableFuture<Done> ended = new CompletableFuture<>();
-    Source.range(1, 1000).map(i -> {
-          sent.incrementAndGet();
-          return ByteString.fromString("x");
-        })
+    Source.range(1, 1000)
+        .map(
+            i -> {
+              sent.incrementAndGet();
+              return ByteString.fromString("x");
+            })
         .watchTermination((m, done) -> done.whenComplete((d, e) -> ended.complete(Done.done())))
         .via(new DrainingBody(Duration.ofSeconds(30), 1 << 20))
         .take(1)
@@ -52,10 +57,12 @@ class DrainingBodyTest {
   void aClientSendingMoreThanTheDrainBytesIsCutOff() throws Exception {
     AtomicInteger sent = new AtomicInteger();
     CompletableFuture<Done> ended = new CompletableFuture<>();
-    Source.repeat(ByteString.fromArray(new byte[1000])).map(b -> {
-          sent.incrementAndGet();
-          return b;
-        })
+    Source.repeat(ByteString.fromArray(new byte[1000]))
+        .map(
+            b -> {
+              sent.incrementAndGet();
+              return b;
+            })
         .watchTermination((m, done) -> done.whenComplete((d, e) -> ended.complete(Done.done())))
         .via(new DrainingBody(Duration.ofSeconds(30), 10_000))
         .take(1)
@@ -75,7 +82,8 @@ class DrainingBodyTest {
         .runWith(Sink.ignore(), testKit.system());
     assertFalse(ended.isDone());
     ended.get(5, TimeUnit.SECONDS);
-    assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300),
+    assertTrue(
+        System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300),
         "drained for the drain time before cancelling");
   }
 }

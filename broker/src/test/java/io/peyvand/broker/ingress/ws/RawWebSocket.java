@@ -30,15 +30,18 @@ public final class RawWebSocket implements AutoCloseable {
   private final WebSocket socket;
 
   private RawWebSocket(HttpClient client, URI uri) {
-    this.socket = client.newWebSocketBuilder()
-        .buildAsync(uri, new Listener())
-        .orTimeout(CONNECT.toSeconds(), TimeUnit.SECONDS)
-        .join();
+    this.socket =
+        client
+            .newWebSocketBuilder()
+            .buildAsync(uri, new Listener())
+            .orTimeout(CONNECT.toSeconds(), TimeUnit.SECONDS)
+            .join();
   }
 
   /** Connects without sending anything. */
   static RawWebSocket open(int httpPort) {
-    return open(HttpClient.newBuilder().connectTimeout(CONNECT).build(),
+    return open(
+        HttpClient.newBuilder().connectTimeout(CONNECT).build(),
         URI.create("ws://127.0.0.1:" + httpPort + "/v1/ws"));
   }
 
@@ -50,8 +53,14 @@ public final class RawWebSocket implements AutoCloseable {
   /** Connects and says Hello for the platform; waits for Welcome. */
   public static RawWebSocket hello(int httpPort, String platform) {
     RawWebSocket session = open(httpPort);
-    session.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId(platform).setSessionName("ws-test")).build());
+    session.send(
+        ClientFrame.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setProtocolVersion(1)
+                    .setPlatformId(platform)
+                    .setSessionName("ws-test"))
+            .build());
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;
   }
@@ -83,8 +92,10 @@ public final class RawWebSocket implements AutoCloseable {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError("no matching frame within " + timeout
-        + (closed.isDone() ? "; the WebSocket closed: " + closed.join() : ""));
+    throw new AssertionError(
+        "no matching frame within "
+            + timeout
+            + (closed.isDone() ? "; the WebSocket closed: " + closed.join() : ""));
   }
 
   /** Completes with the close status and reason (or the error) when the connection ends. */

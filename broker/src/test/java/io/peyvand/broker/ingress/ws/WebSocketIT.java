@@ -43,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WebSocketIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
+
   /** The default of peyvand.websocket.max-frame-bytes (1 MiB). */
   private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -65,8 +66,14 @@ class WebSocketIT {
   @Test
   void helloIsAnsweredByWelcome() {
     try (RawWebSocket eitaa = RawWebSocket.open(httpPort)) {
-      eitaa.send(ClientFrame.newBuilder().setHello(Hello.newBuilder()
-          .setProtocolVersion(1).setPlatformId("eitaa").setSessionName("web-1")).build());
+      eitaa.send(
+          ClientFrame.newBuilder()
+              .setHello(
+                  Hello.newBuilder()
+                      .setProtocolVersion(1)
+                      .setPlatformId("eitaa")
+                      .setSessionName("web-1"))
+              .build());
       Welcome welcome = eitaa.expect(ServerFrame::hasWelcome, WAIT).getWelcome();
       assertEquals(1, welcome.getProtocolVersion());
       assertTrue(welcome.getSessionId().startsWith("eitaa-"), welcome.getSessionId());
@@ -78,8 +85,13 @@ class WebSocketIT {
   void aMessageSubmittedOverWebSocketIsDeliveredToAWebSocketSessionAndAcknowledged() {
     try (RawWebSocket bale = RawWebSocket.hello(httpPort, "bale");
         RawWebSocket eitaa = RawWebSocket.hello(httpPort, "eitaa")) {
-      eitaa.send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setCorrelationId(11)
-          .setEnvelope(text("ws-1", "eitaa:alice", "bale:bob", "salam over ws"))).build());
+      eitaa.send(
+          ClientFrame.newBuilder()
+              .setSubmit(
+                  Submit.newBuilder()
+                      .setCorrelationId(11)
+                      .setEnvelope(text("ws-1", "eitaa:alice", "bale:bob", "salam over ws")))
+              .build());
       SubmitResult result = eitaa.expect(ServerFrame::hasSubmitResult, WAIT).getSubmitResult();
       assertEquals(11, result.getCorrelationId());
       assertTrue(result.hasAccepted(), result.toString());
@@ -88,12 +100,17 @@ class WebSocketIT {
       assertEquals(user("bale:bob"), delivery.getMailbox());
       assertEquals(result.getAccepted().getSequence(), delivery.getSequence());
       assertEquals("salam over ws", delivery.getMessage().getText().getBody());
-      bale.send(ClientFrame.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-          .setMailbox(delivery.getMailbox()).setUpToSequence(delivery.getSequence())).build());
+      bale.send(
+          ClientFrame.newBuilder()
+              .setAcknowledge(
+                  Acknowledge.newBuilder()
+                      .setMailbox(delivery.getMailbox())
+                      .setUpToSequence(delivery.getSequence()))
+              .build());
 
       // The acknowledgement took effect: the sender's platform is told DELIVERED.
-      Delivery status = eitaa.expect(f -> f.hasDelivery() && f.getDelivery().hasStatus(), WAIT)
-          .getDelivery();
+      Delivery status =
+          eitaa.expect(f -> f.hasDelivery() && f.getDelivery().hasStatus(), WAIT).getDelivery();
       assertEquals("ws-1", status.getStatus().getMessageId());
       assertEquals(MessageStatus.Kind.DELIVERED, status.getStatus().getKind());
     }
@@ -101,8 +118,14 @@ class WebSocketIT {
 
   @Test
   void messagesThatAreNotFramesAreRefusedAndTheSessionGoesOn() {
-    byte[] submit = ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setCorrelationId(3)
-        .setEnvelope(text("ws-t", "eitaa:alice", "bale:bob", "cut short"))).build().toByteArray();
+    byte[] submit =
+        ClientFrame.newBuilder()
+            .setSubmit(
+                Submit.newBuilder()
+                    .setCorrelationId(3)
+                    .setEnvelope(text("ws-t", "eitaa:alice", "bale:bob", "cut short")))
+            .build()
+            .toByteArray();
     byte[] garbage = new byte[16];
     Arrays.fill(garbage, (byte) 0xFF); // a varint that never ends: not protobuf
     try (RawWebSocket eitaa = RawWebSocket.hello(httpPort, "eitaa")) {
@@ -138,23 +161,32 @@ class WebSocketIT {
     try (RawWebSocket eitaa = RawWebSocket.hello(httpPort, "eitaa")) {
       eitaa.sendBytes(new byte[MAX_MESSAGE_BYTES + 1]);
       SessionError error = assertRefusedButOpen(eitaa, ErrorCode.INVALID_FRAME);
-      assertTrue(error.getError().getMessage().contains("at most " + MAX_MESSAGE_BYTES + " bytes"),
+      assertTrue(
+          error.getError().getMessage().contains("at most " + MAX_MESSAGE_BYTES + " bytes"),
           error.toString());
       assertPingAnswered(eitaa, 4);
     }
-    HttpResponse<String> ready = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .build().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ready =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, ready.statusCode(), ready.body());
   }
 
   @Test
   void aPlainRequestToTheWebSocketPathIsRefused() throws Exception {
-    HttpResponse<String> plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .build().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + httpPort + "/v1/ws")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> plain =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/ws"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(400, plain.statusCode(), plain.body());
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.model.Quota;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 class SubmitLimitsTest {
@@ -16,7 +15,8 @@ class SubmitLimitsTest {
     assertTrue(limits.tryAcquire("eitaa", "alice").isEmpty());
     assertTrue(limits.tryAcquire("eitaa", "alice").isEmpty());
     var refused = limits.tryAcquire("eitaa", "alice");
-    assertTrue(refused.isPresent() && refused.getAsLong() > 0 && refused.getAsLong() <= 1000,
+    assertTrue(
+        refused.isPresent() && refused.getAsLong() > 0 && refused.getAsLong() <= 1000,
         refused.toString());
     assertTrue(limits.tryAcquire("eitaa", "bob").isEmpty());
   }
@@ -61,15 +61,16 @@ class SubmitLimitsTest {
       assertTrue(limits.tryAcquire("eitaa", "alice", chatty).isEmpty());
     }
     assertTrue(limits.tryAcquire("eitaa", "alice", chatty).isPresent());
-    assertTrue(limits.tryAcquire("eitaa", "alice", Quota.DEFAULTS).isPresent(),
+    assertTrue(
+        limits.tryAcquire("eitaa", "alice", Quota.DEFAULTS).isPresent(),
         "back to the default burst of 1: still empty");
   }
 
   @Test
   void eachNodeAdmitsItsShareOfAClusterWideBurst() {
     AtomicInteger nodes = new AtomicInteger(3);
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1, 9, 1000, 1000, 100),
-        nodes::get);
+    SubmitLimits limits =
+        new SubmitLimits(new SubmitLimits.Settings(1, 9, 1000, 1000, 100), nodes::get);
     assertEquals(3, drain(limits, "eitaa"), "a third of the burst of 9 on each of 3 nodes");
     nodes.set(1);
     assertEquals(9, drain(limits, "bale"), "a single node admits the whole burst");
@@ -78,8 +79,8 @@ class SubmitLimitsTest {
   @Test
   void aNodeJoiningShrinksTheBucketsInProportion() {
     AtomicInteger nodes = new AtomicInteger(1);
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1, 9, 1000, 1000, 100),
-        nodes::get);
+    SubmitLimits limits =
+        new SubmitLimits(new SubmitLimits.Settings(1, 9, 1000, 1000, 100), nodes::get);
     assertTrue(limits.tryAcquire("eitaa", "first").isEmpty()); // the bucket exists, 8 of 9 left
     nodes.set(3);
     int admitted = drain(limits, "eitaa");

@@ -3,24 +3,32 @@ package io.peyvand.loadtests.bench.direct;
 import java.util.SplittableRandom;
 
 /**
- * An open arrival model: messages arrive as a Poisson process whose rate ramps linearly from
- * {@code startRate} to {@code plateauRate} over {@code rampSeconds}, then stays at the plateau for
- * {@code plateauSeconds}; nothing arrives after that. Arrival times do not depend on how fast the
- * broker answers: a sender that falls behind its schedule sends the overdue messages at once, as a
+ * An open arrival model: messages arrive as a Poisson process whose rate ramps linearly from {@code
+ * startRate} to {@code plateauRate} over {@code rampSeconds}, then stays at the plateau for {@code
+ * plateauSeconds}; nothing arrives after that. Arrival times do not depend on how fast the broker
+ * answers: a sender that falls behind its schedule sends the overdue messages at once, as a
  * platform's adapter drains its outgoing queue, so a slow broker sees the offered load, not less.
  *
- * <p>A stream of arrivals with a fraction of the rate (one platform session's part of the
- * traffic) is drawn by {@link #next}: with cumulative rate Λ(t) = ∫ rate, successive arrivals are
- * at Λ⁻¹(Λ(t) + E / fraction) for exponential E of mean 1, the exact inversion for a Poisson process
+ * <p>A stream of arrivals with a fraction of the rate (one platform session's part of the traffic)
+ * is drawn by {@link #next}: with cumulative rate Λ(t) = ∫ rate, successive arrivals are at
+ * Λ⁻¹(Λ(t) + E / fraction) for exponential E of mean 1, the exact inversion for a Poisson process
  * of varying rate. Times are seconds from the start.
  */
-public record ArrivalSchedule(double startRate, double plateauRate, double rampSeconds,
-    double plateauSeconds) {
+public record ArrivalSchedule(
+    double startRate, double plateauRate, double rampSeconds, double plateauSeconds) {
 
   public ArrivalSchedule {
     if (startRate < 0 || plateauRate <= 0 || rampSeconds < 0 || plateauSeconds < 0) {
-      throw new IllegalArgumentException("rates and durations must be positive: " + startRate
-          + " -> " + plateauRate + "/s over " + rampSeconds + " s, then " + plateauSeconds + " s");
+      throw new IllegalArgumentException(
+          "rates and durations must be positive: "
+              + startRate
+              + " -> "
+              + plateauRate
+              + "/s over "
+              + rampSeconds
+              + " s, then "
+              + plateauSeconds
+              + " s");
     }
   }
 
@@ -40,8 +48,10 @@ public record ArrivalSchedule(double startRate, double plateauRate, double rampS
   /** Λ(t): the expected number of arrivals in [0, t]. */
   public double expected(double t) {
     double ramped = Math.min(Math.max(t, 0), rampSeconds);
-    double ramp = rampSeconds == 0 ? 0
-        : startRate * ramped + (plateauRate - startRate) * ramped * ramped / (2 * rampSeconds);
+    double ramp =
+        rampSeconds == 0
+            ? 0
+            : startRate * ramped + (plateauRate - startRate) * ramped * ramped / (2 * rampSeconds);
     return ramp + plateauRate * Math.min(Math.max(t - rampSeconds, 0), plateauSeconds);
   }
 

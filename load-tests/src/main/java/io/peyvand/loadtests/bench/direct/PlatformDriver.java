@@ -1,10 +1,9 @@
 package io.peyvand.loadtests.bench.direct;
 
+import io.peyvand.loadtests.bench.direct.DirectWorkload.Planned;
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.ledger.Ledger;
-
-import io.peyvand.loadtests.bench.direct.DirectWorkload.Planned;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
@@ -26,17 +25,16 @@ import org.apache.pekko.actor.ActorSystem;
 /**
  * One platform's adapter in the benchmark: one {@link PeyvandClient} session that submits the
  * messages of the platform's users, at most {@code inFlight} unanswered at a time (a closed loop: a
- * slot frees when the submit completes), and receives the deliveries to them, and the statuses
- * of its users' messages (as Delivery frames of the senders' mailboxes, or as StatusDelivery
- * frames of the recipients' mailboxes when it declared statuses by recipient). Both ends are
- * recorded in the {@link Ledger}; the delivery handler does nothing else, so it never slows the
- * session down.
+ * slot frees when the submit completes), and receives the deliveries to them, and the statuses of
+ * its users' messages (as Delivery frames of the senders' mailboxes, or as StatusDelivery frames of
+ * the recipients' mailboxes when it declared statuses by recipient). Both ends are recorded in the
+ * {@link Ledger}; the delivery handler does nothing else, so it never slows the session down.
  *
- * <p>It connects as the platform over mutual TLS with the platform's certificate from
- * {@code --pki-dir} when there is one (as {@code ./peyvand dev} issues them), else in plaintext.
- * The client is built with the SDK's deduplication off: the benchmark wants to see every
- * delivery the broker sends, repeats included, to check that each repeat is flagged. Automatic
- * acknowledgement stays on, as in a real adapter.
+ * <p>It connects as the platform over mutual TLS with the platform's certificate from {@code
+ * --pki-dir} when there is one (as {@code ./peyvand dev} issues them), else in plaintext. The
+ * client is built with the SDK's deduplication off: the benchmark wants to see every delivery the
+ * broker sends, repeats included, to check that each repeat is flagged. Automatic acknowledgement
+ * stays on, as in a real adapter.
  *
  * <p>It is given every broker node of {@code --broker}; the {@code index}-th platform's session
  * starts on node index mod n and fails over like any adapter's.
@@ -52,8 +50,16 @@ public final class PlatformDriver implements AutoCloseable {
   private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
   private final String connection;
 
-  PlatformDriver(String platform, int index, CommonOptions common, ActorSystem system,
-      int inFlight, Ledger ledger, MessageIds ids, DirectWorkload workload, PrintStream log) {
+  PlatformDriver(
+      String platform,
+      int index,
+      CommonOptions common,
+      ActorSystem system,
+      int inFlight,
+      Ledger ledger,
+      MessageIds ids,
+      DirectWorkload workload,
+      PrintStream log) {
     this.platform = platform;
     this.ledger = ledger;
     this.ids = ids;
@@ -62,22 +68,25 @@ public final class PlatformDriver implements AutoCloseable {
     this.inFlight = new Semaphore(inFlight);
     var builder = PeyvandClient.builder();
     this.connection = common.connectAs(builder, platform);
-    this.client = builder
-        .brokers(common.endpoints())
-        .startAt(index)
-        .platformId(platform)
-        .sessionName("bench-" + platform + "-" + ids.runId())
-        .actorSystem(system)
-        .deduplicate(false)
-        // Never let the SDK's own cap refuse a submit the closed loop allows.
-        .maxPendingSubmits(Math.max(inFlight, builder.settings().maxPendingSubmits()))
-        .deliveryHandler(DeliveryHandler.withStatuses(
-            DeliveryHandler.of(d -> ledger.delivered(d, ledger.now())), s -> {
-              ledger.delivered(s);
-              return CompletableFuture.completedFuture(null);
-            }))
-        .sessionListener(new Events(platform, log))
-        .build();
+    this.client =
+        builder
+            .brokers(common.endpoints())
+            .startAt(index)
+            .platformId(platform)
+            .sessionName("bench-" + platform + "-" + ids.runId())
+            .actorSystem(system)
+            .deduplicate(false)
+            // Never let the SDK's own cap refuse a submit the closed loop allows.
+            .maxPendingSubmits(Math.max(inFlight, builder.settings().maxPendingSubmits()))
+            .deliveryHandler(
+                DeliveryHandler.withStatuses(
+                    DeliveryHandler.of(d -> ledger.delivered(d, ledger.now())),
+                    s -> {
+                      ledger.delivered(s);
+                      return CompletableFuture.completedFuture(null);
+                    }))
+            .sessionListener(new Events(platform, log))
+            .build();
   }
 
   String platform() {
@@ -105,9 +114,13 @@ public final class PlatformDriver implements AutoCloseable {
    * broker stored it.
    */
   CompletionStage<PlatformInfo> statusesByRecipient(boolean byRecipient) {
-    return client.platformInfo().thenCompose(info -> client.configurePlatform(
-        info.getCapabilities().toBuilder().setStatusesByRecipient(byRecipient).build(),
-        info.getDefaultOptedIn()));
+    return client
+        .platformInfo()
+        .thenCompose(
+            info ->
+                client.configurePlatform(
+                    info.getCapabilities().toBuilder().setStatusesByRecipient(byRecipient).build(),
+                    info.getDefaultOptedIn()));
   }
 
   /** Opens the session; completes with the broker's Welcome. */
@@ -124,11 +137,11 @@ public final class PlatformDriver implements AutoCloseable {
   }
 
   /**
-   * With {@code intervalNanos} > 0, an open loop: the k-th message is due at {@code startNanos}
-   * + k x {@code intervalNanos} (ledger time) and is submitted then, whether or not earlier ones
-   * were answered (the in-flight bound is only a cap); its latencies count from when it was due,
-   * so a broker that falls behind shows in them (no coordinated omission). With 0, the closed
-   * loop of {@link #submitAll(List)}.
+   * With {@code intervalNanos} > 0, an open loop: the k-th message is due at {@code startNanos} + k
+   * x {@code intervalNanos} (ledger time) and is submitted then, whether or not earlier ones were
+   * answered (the in-flight bound is only a cap); its latencies count from when it was due, so a
+   * broker that falls behind shows in them (no coordinated omission). With 0, the closed loop of
+   * {@link #submitAll(List)}.
    */
   void submitAll(List<Planned> messages, long startNanos, long intervalNanos)
       throws InterruptedException {
@@ -143,19 +156,22 @@ public final class PlatformDriver implements AutoCloseable {
       }
       inFlight.acquire();
       int index = message.index();
-      Envelope envelope = workload.envelope(message, ids.messageId(index),
-          System.currentTimeMillis());
+      Envelope envelope =
+          workload.envelope(message, ids.messageId(index), System.currentTimeMillis());
       ledger.submitted(index, intervalNanos > 0 ? due : ledger.now());
-      client.submit(envelope).whenComplete((outcome, failure) -> {
-        long at = ledger.now();
-        if (failure == null) {
-          ledger.answered(index, outcome, at);
-        } else {
-          firstFailure.compareAndSet(null, failure);
-          ledger.unanswered(index, at);
-        }
-        inFlight.release();
-      });
+      client
+          .submit(envelope)
+          .whenComplete(
+              (outcome, failure) -> {
+                long at = ledger.now();
+                if (failure == null) {
+                  ledger.answered(index, outcome, at);
+                } else {
+                  firstFailure.compareAndSet(null, failure);
+                  ledger.unanswered(index, at);
+                }
+                inFlight.release();
+              });
     }
   }
 
@@ -195,26 +211,30 @@ public final class PlatformDriver implements AutoCloseable {
     @Override
     public void onConnected(Welcome welcome, BrokerEndpoint broker) {
       if (connectedOnce) {
-        log.printf("%s: session reopened on %s (%s)%n", platform, broker,
-            welcome.getSessionId());
+        log.printf("%s: session reopened on %s (%s)%n", platform, broker, welcome.getSessionId());
       }
       connectedOnce = true;
     }
 
     @Override
-    public void onDisconnected(BrokerEndpoint broker, Throwable cause, BrokerEndpoint next,
-        Duration reconnectIn) {
+    public void onDisconnected(
+        BrokerEndpoint broker, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
       if (connectedOnce) {
-        log.printf("%s: session on %s lost (%s); reconnecting to %s in %d ms%n", platform,
-            broker, cause.getMessage() != null ? cause.getMessage() : cause, next,
+        log.printf(
+            "%s: session on %s lost (%s); reconnecting to %s in %d ms%n",
+            platform,
+            broker,
+            cause.getMessage() != null ? cause.getMessage() : cause,
+            next,
             reconnectIn.toMillis());
       }
     }
 
     @Override
     public void onSessionError(Error error, boolean closing) {
-      log.printf("%s: the broker refused a frame: %s: %s%s%n", platform, error.getCode(),
-          error.getMessage(), closing ? " (closing the session)" : "");
+      log.printf(
+          "%s: the broker refused a frame: %s: %s%s%n",
+          platform, error.getCode(), error.getMessage(), closing ? " (closing the session)" : "");
     }
   }
 }

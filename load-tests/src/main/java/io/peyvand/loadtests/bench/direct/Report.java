@@ -1,13 +1,12 @@
 package io.peyvand.loadtests.bench.direct;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.loadtests.bench.harness.CassandraCeiling;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
 import io.peyvand.loadtests.bench.harness.Json;
 import io.peyvand.loadtests.bench.harness.PathCost;
 import io.peyvand.loadtests.bench.harness.Percentiles;
 import io.peyvand.loadtests.bench.ledger.Tally;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.protocol.v1.ErrorCode;
 import java.util.List;
 import java.util.Locale;
@@ -15,24 +14,35 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The result of one scenario run: what was run, the account of the measured messages, the
- * machine's ceiling and where the CPU went, and the verdict. Printed as text (a one-line summary,
- * then detail lines) or as one JSON object with every field (written by hand: it is small).
- * Latencies are in milliseconds.
+ * The result of one scenario run: what was run, the account of the measured messages, the machine's
+ * ceiling and where the CPU went, and the verdict. Printed as text (a one-line summary, then detail
+ * lines) or as one JSON object with every field (written by hand: it is small). Latencies are in
+ * milliseconds.
  *
- * @param lost accepted and not delivered within the grace period, warm-up messages included:
- *     a guarantee does not stop applying during warm-up
+ * @param lost accepted and not delivered within the grace period, warm-up messages included: a
+ *     guarantee does not stop applying during warm-up
  * @param ceiling raw Cassandra inserts measured in the same run; null when not measured
- * @param rate messages per second offered in an open loop; 0 for the closed loop of
- *     {@code inFlight}
+ * @param rate messages per second offered in an open loop; 0 for the closed loop of {@code
+ *     inFlight}
  * @param cpu the CPU split over the measured phase; null when not measured
  * @param cost what the measured phase cost in persists, asks, actor messages and Cassandra
  *     operations; null when not measured
  */
-public record Report(String scenario, List<String> platforms, int users, int inFlight, int rate,
+public record Report(
+    String scenario,
+    List<String> platforms,
+    int users,
+    int inFlight,
+    int rate,
     int warmup,
-    long seed, String sizeMix, String runId, Tally measured, int lost,
-    CassandraCeiling.Result ceiling, CpuSplit.Result cpu, PathCost.Result cost) {
+    long seed,
+    String sizeMix,
+    String runId,
+    Tally measured,
+    int lost,
+    CassandraCeiling.Result ceiling,
+    CpuSplit.Result cpu,
+    PathCost.Result cost) {
 
   /** Whether a guarantee was broken (or nothing was accepted at all): exit non-zero. */
   boolean failed() {
@@ -41,13 +51,14 @@ public record Report(String scenario, List<String> platforms, int users, int inF
 
   /** Delivered per second as a fraction of the Cassandra ceiling; -1 without a ceiling. */
   double ratio() {
-    return ceiling == null ? -1
+    return ceiling == null
+        ? -1
         : CassandraCeiling.ratio(measured.deliveredPerSecond(), ceiling.rowsPerSecond());
   }
 
   /**
-   * The CPU microseconds per measured message of the parts whose name starts with
-   * {@code prefix} (every broker node, or cassandra); -1 when unknown.
+   * The CPU microseconds per measured message of the parts whose name starts with {@code prefix}
+   * (every broker node, or cassandra); -1 when unknown.
    */
   double cpuMicrosPerMessage(String prefix) {
     if (cpu == null || measured.messages() == 0) {
@@ -70,21 +81,28 @@ public record Report(String scenario, List<String> platforms, int users, int inF
   /**
    * The one-line summary: {@code direct: accepted=N/s delivered=N/s p50=X ms p99=Y ms lost=0
    * unflagged-dups=0 cassandra-ceiling=N/s ratio=0.NN broker-cpu-per-msg=N
-   * cassandra-cpu-per-msg=N}; p50 and p99 are submit-to-delivered, CPU in microseconds per
-   * measured message (? when unknown).
+   * cassandra-cpu-per-msg=N}; p50 and p99 are submit-to-delivered, CPU in microseconds per measured
+   * message (? when unknown).
    */
   String summary() {
     Tally t = measured;
-    return String.format(Locale.ROOT, "%s: %saccepted=%.0f/s delivered=%.0f/s p50=%s ms"
+    return String.format(
+        Locale.ROOT,
+        "%s: %saccepted=%.0f/s delivered=%.0f/s p50=%s ms"
             + " p99=%s ms lost=%d unflagged-dups=%d cassandra-ceiling=%s ratio=%s"
             + " broker-cpu-per-msg=%s cassandra-cpu-per-msg=%s",
-        scenario, rate > 0 ? "offered=" + rate + "/s " : "", t.acceptedPerSecond(),
+        scenario,
+        rate > 0 ? "offered=" + rate + "/s " : "",
+        t.acceptedPerSecond(),
         t.deliveredPerSecond(),
-        ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
-        lost, t.unflaggedDuplicates(),
+        ms(t.submitToDelivered().value(0.5)),
+        ms(t.submitToDelivered().value(0.99)),
+        lost,
+        t.unflaggedDuplicates(),
         ceiling == null ? "?" : String.format(Locale.ROOT, "%.0f/s", ceiling.rowsPerSecond()),
         ceiling == null ? "?" : String.format(Locale.ROOT, "%.3f", ratio()),
-        micros(cpuMicrosPerMessage("broker")), micros(cpuMicrosPerMessage("cassandra")));
+        micros(cpuMicrosPerMessage("broker")),
+        micros(cpuMicrosPerMessage("cassandra")));
   }
 
   private static String micros(double value) {
@@ -95,11 +113,21 @@ public record Report(String scenario, List<String> platforms, int users, int inF
   String text() {
     StringBuilder out = new StringBuilder(summary()).append('\n').append("  ").append(line());
     if (ceiling != null) {
-      out.append('\n').append(String.format(Locale.ROOT, "  ceiling: %d raw inserts of %.0f"
-              + " bytes on average into Cassandra %s at %s, at most %d in flight: %.0f/s in"
-              + " %.1f s, %d failed", ceiling.rows(), ceiling.averageRowBytes(),
-          ceiling.cassandraVersion(), ceiling.contactPoint(), ceiling.inFlight(),
-          ceiling.rowsPerSecond(), ceiling.nanos() / 1e9, ceiling.failed()));
+      out.append('\n')
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "  ceiling: %d raw inserts of %.0f"
+                      + " bytes on average into Cassandra %s at %s, at most %d in flight: %.0f/s in"
+                      + " %.1f s, %d failed",
+                  ceiling.rows(),
+                  ceiling.averageRowBytes(),
+                  ceiling.cassandraVersion(),
+                  ceiling.contactPoint(),
+                  ceiling.inFlight(),
+                  ceiling.rowsPerSecond(),
+                  ceiling.nanos() / 1e9,
+                  ceiling.failed()));
     }
     if (cpu != null) {
       out.append('\n').append("  measured phase ").append(cpu.line());
@@ -116,21 +144,36 @@ public record Report(String scenario, List<String> platforms, int users, int inF
   /** Every count of the measured phase on one line. */
   String line() {
     Tally t = measured;
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%s: platforms=%d messages=%d accepted=%.0f/s delivered=%.0f/s"
             + " submit-accepted p50=%s ms p99=%s ms p99.9=%s ms max=%s ms"
             + " submit-delivered p50=%s ms p99=%s ms p99.9=%s ms max=%s ms"
             + " lost=%d unflagged-dups=%d redelivered=%d redelivered-unseen=%d refused=%d%s"
             + " unanswered=%d duplicates=%d"
             + " statuses=%d",
-        scenario, platforms.size(), t.messages(), t.acceptedPerSecond(), t.deliveredPerSecond(),
-        ms(t.submitToAccepted().value(0.5)), ms(t.submitToAccepted().value(0.99)),
-        ms(t.submitToAccepted().value(0.999)), ms(t.submitToAccepted().max()),
-        ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99)),
-        ms(t.submitToDelivered().value(0.999)), ms(t.submitToDelivered().max()),
-        lost, t.unflaggedDuplicates(), t.redelivered(), t.redeliveredUnseen(), t.refusedTotal(),
+        scenario,
+        platforms.size(),
+        t.messages(),
+        t.acceptedPerSecond(),
+        t.deliveredPerSecond(),
+        ms(t.submitToAccepted().value(0.5)),
+        ms(t.submitToAccepted().value(0.99)),
+        ms(t.submitToAccepted().value(0.999)),
+        ms(t.submitToAccepted().max()),
+        ms(t.submitToDelivered().value(0.5)),
+        ms(t.submitToDelivered().value(0.99)),
+        ms(t.submitToDelivered().value(0.999)),
+        ms(t.submitToDelivered().max()),
+        lost,
+        t.unflaggedDuplicates(),
+        t.redelivered(),
+        t.redeliveredUnseen(),
+        t.refusedTotal(),
         t.refused().isEmpty() ? "" : codes(t.refused()),
-        t.unanswered(), t.duplicates(), t.statuses());
+        t.unanswered(),
+        t.duplicates(),
+        t.statuses());
   }
 
   /** The same as one JSON object. */
@@ -210,7 +253,8 @@ public record Report(String scenario, List<String> platforms, int users, int inF
 
   /** Refusals as {@code (CODE=n,...)} for the text line. */
   private static String codes(Map<ErrorCode, Integer> refused) {
-    return refused.entrySet().stream().map(e -> e.getKey().name() + "=" + e.getValue())
+    return refused.entrySet().stream()
+        .map(e -> e.getKey().name() + "=" + e.getValue())
         .collect(Collectors.joining(",", "(", ")"));
   }
 

@@ -1,10 +1,9 @@
 package io.peyvand.loadtests.bench.direct;
 
+import com.google.protobuf.ByteString;
 import io.peyvand.loadtests.bench.harness.Bodies;
 import io.peyvand.loadtests.bench.harness.Platforms;
 import io.peyvand.loadtests.bench.harness.SizeMix;
-
-import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Text;
@@ -21,14 +20,14 @@ import java.util.SplittableRandom;
  * another platform chosen with the same weights (a Rubika user is likelier to be written to than a
  * Soroush user), every user of a platform equally likely. A message is a media reference with
  * probability {@code mediaPercent}% (a URL on the sender's platform's media host, a MIME type, a
- * size, a SHA-256, sometimes a caption: the media bytes never pass through the broker), otherwise
- * a text whose size is drawn from {@link SizeMix}. Every random draw comes from the caller's seeded
+ * size, a SHA-256, sometimes a caption: the media bytes never pass through the broker), otherwise a
+ * text whose size is drawn from {@link SizeMix}. Every random draw comes from the caller's seeded
  * random, so a seed fixes the traffic.
  */
 public final class TrafficModel {
   /** MIME types of media references, by weight out of 100. */
-  private static final List<Map.Entry<String, Integer>> MEDIA_TYPES = List.of(
-      Map.entry("image/jpeg", 60), Map.entry("video/mp4", 25), Map.entry("audio/ogg", 15));
+  private static final List<Map.Entry<String, Integer>> MEDIA_TYPES =
+      List.of(Map.entry("image/jpeg", 60), Map.entry("video/mp4", 25), Map.entry("audio/ogg", 15));
 
   private final List<String> platforms;
   private final Map<String, Integer> users;
@@ -38,14 +37,14 @@ public final class TrafficModel {
   private final Bodies bodies;
 
   /**
-   * {@code totalUsers} users on {@code platforms} (dev platform ids, at least two), text sizes
-   * from {@code sizes} (realistic or fixed:N) and {@code mediaPercent} (0-100) of media references.
+   * {@code totalUsers} users on {@code platforms} (dev platform ids, at least two), text sizes from
+   * {@code sizes} (realistic or fixed:N) and {@code mediaPercent} (0-100) of media references.
    */
-  public TrafficModel(List<String> platforms, int totalUsers, String sizes, int mediaPercent,
-      long seed) {
+  public TrafficModel(
+      List<String> platforms, int totalUsers, String sizes, int mediaPercent, long seed) {
     if (platforms.size() < 2) {
-      throw new IllegalArgumentException("cross-platform traffic needs two platforms: "
-          + platforms);
+      throw new IllegalArgumentException(
+          "cross-platform traffic needs two platforms: " + platforms);
     }
     if (mediaPercent < 0 || mediaPercent > 100) {
       throw new IllegalArgumentException("media percent is 0..100: " + mediaPercent);
@@ -73,21 +72,22 @@ public final class TrafficModel {
   }
 
   /**
-   * A message from a user of {@code senderPlatform} to a user of another platform, under
-   * {@code messageId}, stamped {@code nowMs}.
+   * A message from a user of {@code senderPlatform} to a user of another platform, under {@code
+   * messageId}, stamped {@code nowMs}.
    */
-  public Envelope envelope(String senderPlatform, String messageId, long nowMs,
-      SplittableRandom random) {
-    Envelope.Builder envelope = Envelope.newBuilder()
-        .setMessageId(messageId)
-        .setSender(user(senderPlatform, random))
-        .setRecipient(user(recipientPlatform(senderPlatform, random), random))
-        .setClientTimestampMs(nowMs);
+  public Envelope envelope(
+      String senderPlatform, String messageId, long nowMs, SplittableRandom random) {
+    Envelope.Builder envelope =
+        Envelope.newBuilder()
+            .setMessageId(messageId)
+            .setSender(user(senderPlatform, random))
+            .setRecipient(user(recipientPlatform(senderPlatform, random), random))
+            .setClientTimestampMs(nowMs);
     if (random.nextInt(100) < mediaPercent) {
       envelope.setMedia(media(senderPlatform, random));
     } else {
-      envelope.setText(Text.newBuilder().setBody(bodies.body(random.nextLong(),
-          sizes.sample(random))));
+      envelope.setText(
+          Text.newBuilder().setBody(bodies.body(random.nextLong(), sizes.sample(random))));
     }
     return envelope.build();
   }
@@ -128,13 +128,18 @@ public final class TrafficModel {
         break;
       }
     }
-    MediaReference.Builder media = MediaReference.newBuilder()
-        .setUrl("https://media." + platform + ".example/m/"
-            + Long.toHexString(random.nextLong() & Long.MAX_VALUE))
-        .setMimeType(mime)
-        // 20 KB to 20 MB, log-uniform: many photos, few long videos.
-        .setSizeBytes((long) Math.exp(random.nextDouble(Math.log(20_000), Math.log(20_000_000))))
-        .setSha256(ByteString.copyFrom(sha256));
+    MediaReference.Builder media =
+        MediaReference.newBuilder()
+            .setUrl(
+                "https://media."
+                    + platform
+                    + ".example/m/"
+                    + Long.toHexString(random.nextLong() & Long.MAX_VALUE))
+            .setMimeType(mime)
+            // 20 KB to 20 MB, log-uniform: many photos, few long videos.
+            .setSizeBytes(
+                (long) Math.exp(random.nextDouble(Math.log(20_000), Math.log(20_000_000))))
+            .setSha256(ByteString.copyFrom(sha256));
     if (random.nextBoolean()) {
       media.setCaption(bodies.body(random.nextLong(), random.nextInt(5, 61)));
     }

@@ -1,5 +1,6 @@
 package io.peyvand.loadtests.bench.fanout;
 
+import com.typesafe.config.ConfigFactory;
 import io.peyvand.loadtests.bench.harness.BrokerHeap;
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
@@ -7,8 +8,6 @@ import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.harness.Platforms;
 import io.peyvand.loadtests.bench.harness.SizeMix;
 import io.peyvand.loadtests.bench.harness.StartedBroker;
-
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.SdkActorSystem;
 import java.io.IOException;
@@ -32,158 +31,236 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code fanout} scenario (issue 6): what a post into a group or channel costs, and that the
- * cost does not grow with the audience. One session per platform for the whole run
- * ({@link FanoutSessions}), then in the same run: a group of {@code --small-members} and one of
- * {@code --members} over the platforms ({@link GroupFanout}), and channels of
- * {@code --channel-small} and {@code --channel-large} subscribers ({@link ChannelFanout}), each
- * compared large/small. When the broker does not serve BulkSubscribe yet, the channel part is
- * skipped with a line that says so, and the group part's result stands.
+ * cost does not grow with the audience. One session per platform for the whole run ({@link
+ * FanoutSessions}), then in the same run: a group of {@code --small-members} and one of {@code
+ * --members} over the platforms ({@link GroupFanout}), and channels of {@code --channel-small} and
+ * {@code --channel-large} subscribers ({@link ChannelFanout}), each compared large/small. When the
+ * broker does not serve BulkSubscribe yet, the channel part is skipped with a line that says so,
+ * and the group part's result stands.
  *
- * <p>The broker must not rate-limit the benchmark's posts: a group's posts per second
- * ({@code peyvand.groups.posts-per-second}) and a user's submissions per second
- * ({@code peyvand.limits.submit-per-user}: a member of a 10-member group sends a tenth of the
- * posts). {@code --start} starts a broker with both off; for a broker started by hand,
- * BENCHMARKS.md gives the settings. Refused posts are reported with the hint.
+ * <p>The broker must not rate-limit the benchmark's posts: a group's posts per second ({@code
+ * peyvand.groups.posts-per-second}) and a user's submissions per second ({@code
+ * peyvand.limits.submit-per-user}: a member of a 10-member group sends a tenth of the posts).
+ * {@code --start} starts a broker with both off; for a broker started by hand, BENCHMARKS.md gives
+ * the settings. Refused posts are reported with the hint.
  */
-@Command(name = "fanout", mixinStandardHelpOptions = true, version = "Peyvand bench 0.1.0",
-    description = {"Group and channel fan-out over the four dev platforms, over raw gRPC sessions"
-        + " (one acknowledging session per platform).",
-        "1. A group of --small-members and one of --members members: --posts posts from members"
-        + " on every platform, at most --in-flight unanswered per platform; posts accepted/s,"
-        + " deliveries/s (GroupDelivery first arrivals over all platforms), submit-to-delivered"
-        + " p50/p99 per platform delivery, lost, unflagged duplicates and out-of-order arrivals,"
-        + " and the ratio large/small.",
-        "2. Channels of --channel-small and --channel-large subscribers made with BulkSubscribe"
-        + " (subscriptions/s), then --channel-posts posts one at a time into each: time to"
-        + " accepted and to delivered on every platform (p50/p99), the broker's heap after GC"
-        + " before and after (GET /metrics at --http), and the ratio large/small. Skipped with a"
-        + " line saying why when the broker does not serve BulkSubscribe yet.",
-        "Prints a summary line, then a line per group and channel with its CPU split; or one"
-        + " --json object."},
+@Command(
+    name = "fanout",
+    mixinStandardHelpOptions = true,
+    version = "Peyvand bench 0.1.0",
+    description = {
+      "Group and channel fan-out over the four dev platforms, over raw gRPC sessions"
+          + " (one acknowledging session per platform).",
+      "1. A group of --small-members and one of --members members: --posts posts from members"
+          + " on every platform, at most --in-flight unanswered per platform; posts accepted/s,"
+          + " deliveries/s (GroupDelivery first arrivals over all platforms), submit-to-delivered"
+          + " p50/p99 per platform delivery, lost, unflagged duplicates and out-of-order arrivals,"
+          + " and the ratio large/small.",
+      "2. Channels of --channel-small and --channel-large subscribers made with BulkSubscribe"
+          + " (subscriptions/s), then --channel-posts posts one at a time into each: time to"
+          + " accepted and to delivered on every platform (p50/p99), the broker's heap after GC"
+          + " before and after (GET /metrics at --http), and the ratio large/small. Skipped with a"
+          + " line saying why when the broker does not serve BulkSubscribe yet.",
+      "Prints a summary line, then a line per group and channel with its CPU split; or one"
+          + " --json object."
+    },
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:every accepted post reached every platform once, in order, repeats flagged"
-        + " (the channel part may have been skipped)",
-        "1:a post was lost, a repeat was not flagged, posts arrived out of order, or a part"
-        + " accepted nothing",
-        "2:bad options, or the broker could not be reached, refused a session or a set-up call"})
+    exitCodeList = {
+      "0:every accepted post reached every platform once, in order, repeats flagged"
+          + " (the channel part may have been skipped)",
+      "1:a post was lost, a repeat was not flagged, posts arrived out of order, or a part"
+          + " accepted nothing",
+      "2:bad options, or the broker could not be reached, refused a session or a set-up call"
+    })
 public final class FanoutCommand implements Callable<Integer> {
   static final int BROKEN = 1;
   static final int UNREACHABLE = 2;
+
   /** What --start turns off in its broker: the limits this benchmark must not hit. */
-  static final List<String> UNLIMITED = List.of("peyvand.groups.posts-per-second=0",
-      "peyvand.limits.submit-per-user.rate=1000000",
-      "peyvand.limits.submit-per-user.burst=1000000");
+  static final List<String> UNLIMITED =
+      List.of(
+          "peyvand.groups.posts-per-second=0",
+          "peyvand.limits.submit-per-user.rate=1000000",
+          "peyvand.limits.submit-per-user.burst=1000000");
 
-  @Mixin
-  CommonOptions common = new CommonOptions();
+  @Mixin CommonOptions common = new CommonOptions();
 
-  @Option(names = "--platforms", paramLabel = "N|LIST", defaultValue = "4",
-      description = "How many of the dev platforms (eitaa, bale, rubika, soroush, in that order),"
-          + " or a comma-separated list; the first is the groups' home (default"
-          + " ${DEFAULT-VALUE}). Members are spread by monthly users (rubika 40, eitaa 22, bale"
-          + " 16.5, soroush 10.5 million).")
+  @Option(
+      names = "--platforms",
+      paramLabel = "N|LIST",
+      defaultValue = "4",
+      description =
+          "How many of the dev platforms (eitaa, bale, rubika, soroush, in that order),"
+              + " or a comma-separated list; the first is the groups' home (default"
+              + " ${DEFAULT-VALUE}). Members are spread by monthly users (rubika 40, eitaa 22, bale"
+              + " 16.5, soroush 10.5 million).")
   String platforms;
 
-  @Option(names = "--members", paramLabel = "N", defaultValue = "10000",
+  @Option(
+      names = "--members",
+      paramLabel = "N",
+      defaultValue = "10000",
       description = "Members of the large group (default ${DEFAULT-VALUE}).")
   int members;
 
-  @Option(names = "--small-members", paramLabel = "N", defaultValue = "10",
-      description = "Members of the small group, run first for the ratio; 0 skips it (default"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--small-members",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Members of the small group, run first for the ratio; 0 skips it (default"
+              + " ${DEFAULT-VALUE}).")
   int smallMembers;
 
-  @Option(names = "--posts", paramLabel = "N", defaultValue = "2000",
+  @Option(
+      names = "--posts",
+      paramLabel = "N",
+      defaultValue = "2000",
       description = "Measured posts into each group (default ${DEFAULT-VALUE}).")
   int posts;
 
-  @Option(names = "--in-flight", paramLabel = "N", defaultValue = "16",
+  @Option(
+      names = "--in-flight",
+      paramLabel = "N",
+      defaultValue = "16",
       description = "Unanswered posts per platform at most (default ${DEFAULT-VALUE}).")
   int inFlight;
 
-  @Option(names = "--warmup", paramLabel = "N", defaultValue = "200",
-      description = "Posts sent into each group first and not measured (default"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      defaultValue = "200",
+      description =
+          "Posts sent into each group first and not measured (default" + " ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
-      description = "Rounds of the group part, each a new small and large group; only the last"
-          + " is reported (earlier ones warm the broker, Cassandra and this JVM up, so that the"
-          + " small group, run first, is not the one measured cold), but every round's"
-          + " guarantees count (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "Rounds of the group part, each a new small and large group; only the last"
+              + " is reported (earlier ones warm the broker, Cassandra and this JVM up, so that the"
+              + " small group, run first, is not the one measured cold), but every round's"
+              + " guarantees count (default ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--size-mix", paramLabel = "MIX", defaultValue = "realistic",
-      description = "Text body sizes of group posts: realistic (80%% under 200 bytes, up to 16"
-          + " KiB) or fixed:N (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--size-mix",
+      paramLabel = "MIX",
+      defaultValue = "realistic",
+      description =
+          "Text body sizes of group posts: realistic (80%% under 200 bytes, up to 16"
+              + " KiB) or fixed:N (default ${DEFAULT-VALUE}).")
   String sizeMix;
 
-  @Option(names = "--member-batch", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--member-batch",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = "Members added per ChangeMembers call, 1-1000 (default ${DEFAULT-VALUE}).")
   int memberBatch;
 
-  @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "60",
-      description = "How long after the last submit an accepted post may take to reach every"
-          + " platform before it counts as lost (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--grace",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description =
+          "How long after the last submit an accepted post may take to reach every"
+              + " platform before it counts as lost (default ${DEFAULT-VALUE}).")
   int graceSeconds;
 
-  @Option(names = "--setup-timeout", paramLabel = "SECONDS", defaultValue = "1800",
-      description = "How long a group's members or a channel's subscriptions may take to be"
-          + " set up and counted (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--setup-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "1800",
+      description =
+          "How long a group's members or a channel's subscriptions may take to be"
+              + " set up and counted (default ${DEFAULT-VALUE}).")
   int setupTimeoutSeconds;
 
-  @Option(names = "--ack-interval", paramLabel = "MS", defaultValue = "20",
-      description = "Each session acknowledges a group at most once per this many ms, up to"
-          + " what it received (default ${DEFAULT-VALUE}, the SDK's acknowledge-interval).")
+  @Option(
+      names = "--ack-interval",
+      paramLabel = "MS",
+      defaultValue = "20",
+      description =
+          "Each session acknowledges a group at most once per this many ms, up to"
+              + " what it received (default ${DEFAULT-VALUE}, the SDK's acknowledge-interval).")
   int ackIntervalMs;
 
-  @Option(names = "--channel-small", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--channel-small",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = "Subscribers of the small channel (default ${DEFAULT-VALUE}).")
   int channelSmall;
 
-  @Option(names = "--channel-large", paramLabel = "N", defaultValue = "1000000",
+  @Option(
+      names = "--channel-large",
+      paramLabel = "N",
+      defaultValue = "1000000",
       description = "Subscribers of the large channel (default ${DEFAULT-VALUE}).")
   int channelLarge;
 
-  @Option(names = "--channel-posts", paramLabel = "N", defaultValue = "200",
-      description = "Measured posts into each channel, one at a time (default"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--channel-posts",
+      paramLabel = "N",
+      defaultValue = "200",
+      description =
+          "Measured posts into each channel, one at a time (default" + " ${DEFAULT-VALUE}).")
   int channelPosts;
 
-  @Option(names = "--channel-warmup", paramLabel = "N", defaultValue = "20",
+  @Option(
+      names = "--channel-warmup",
+      paramLabel = "N",
+      defaultValue = "20",
       description = "Posts into each channel first, not measured (default ${DEFAULT-VALUE}).")
   int channelWarmup;
 
-  @Option(names = "--subscribe-batch", paramLabel = "N", defaultValue = "10000",
-      description = "Users of one platform per BulkSubscribe call, 1-10000 (default"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subscribe-batch",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "Users of one platform per BulkSubscribe call, 1-10000 (default" + " ${DEFAULT-VALUE}).")
   int subscribeBatch;
 
-  @Option(names = "--subscribe-in-flight", paramLabel = "N", defaultValue = "4",
+  @Option(
+      names = "--subscribe-in-flight",
+      paramLabel = "N",
+      defaultValue = "4",
       description = "BulkSubscribe calls unanswered at most (default ${DEFAULT-VALUE}).")
   int subscribeInFlight;
 
   @Option(names = "--no-channels", description = "Skip the channel part.")
   boolean noChannels;
 
-  @Option(names = "--broker-pid", paramLabel = "PID",
-      description = "The broker's process, for its CPU time and a full GC before reading its"
-          + " heap (jcmd PID GC.run) (default: the process listening on the --broker port).")
+  @Option(
+      names = "--broker-pid",
+      paramLabel = "PID",
+      description =
+          "The broker's process, for its CPU time and a full GC before reading its"
+              + " heap (jcmd PID GC.run) (default: the process listening on the --broker port).")
   Long brokerPid;
 
-  @Option(names = "--cassandra-pid", paramLabel = "PID",
-      description = "Cassandra's process, for its CPU time (default: the process listening on"
-          + " the --cassandra port).")
+  @Option(
+      names = "--cassandra-pid",
+      paramLabel = "PID",
+      description =
+          "Cassandra's process, for its CPU time (default: the process listening on"
+              + " the --cassandra port).")
   Long cassandraPid;
 
-  @Option(names = "--start", description = "Start a broker for the run (./peyvand dev with its"
-      + " embedded Cassandra, on free ports, data under load-tests/target/bench-broker, with the"
-      + " group and per-user post limits off) and stop it at the end, instead of using the one"
-      + " at --broker, --http and --cassandra.")
+  @Option(
+      names = "--start",
+      description =
+          "Start a broker for the run (./peyvand dev with its"
+              + " embedded Cassandra, on free ports, data under load-tests/target/bench-broker, with the"
+              + " group and per-user post limits off) and stop it at the end, instead of using the one"
+              + " at --broker, --http and --cassandra.")
   boolean start;
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   private SizeMix sizes;
 
@@ -228,8 +305,9 @@ public final class FanoutCommand implements Callable<Integer> {
     StartedBroker started = null;
     if (start) {
       try {
-        started = StartedBroker.start(Path.of(System.getProperty("peyvand.home", ".")), 600,
-            UNLIMITED, log);
+        started =
+            StartedBroker.start(
+                Path.of(System.getProperty("peyvand.home", ".")), 600, UNLIMITED, log);
       } catch (IOException e) {
         log.println(e.getMessage());
         return UNREACHABLE;
@@ -252,18 +330,26 @@ public final class FanoutCommand implements Callable<Integer> {
   private int run(List<String> platformIds, PrintStream log) throws Exception {
     String runId = MessageIds.fresh().runId();
     List<BrokerEndpoint> endpoints = common.endpoints();
-    ActorSystem system = SdkActorSystem.create("peyvand-bench", ConfigFactory.parseString(
-        "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
-        .withFallback(ConfigFactory.load()));
-    FanoutSessions sessions = new FanoutSessions(platformIds, common, system,
-        4 * inFlight + 1024, Duration.ofMillis(ackIntervalMs), log);
+    ActorSystem system =
+        SdkActorSystem.create(
+            "peyvand-bench",
+            ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
+    FanoutSessions sessions =
+        new FanoutSessions(
+            platformIds,
+            common,
+            system,
+            4 * inFlight + 1024,
+            Duration.ofMillis(ackIntervalMs),
+            log);
     try {
       try {
-        sessions.connect("bench-fanout-" + runId,
-            Duration.ofSeconds(common.connectTimeoutSeconds));
+        sessions.connect("bench-fanout-" + runId, Duration.ofSeconds(common.connectTimeoutSeconds));
       } catch (TimeoutException e) {
-        log.println(CommonOptions.unreachable(endpoints, "no session within "
-            + common.connectTimeoutSeconds + " s"));
+        log.println(
+            CommonOptions.unreachable(
+                endpoints, "no session within " + common.connectTimeoutSeconds + " s"));
         return UNREACHABLE;
       } catch (ExecutionException e) {
         log.println(CommonOptions.unreachable(endpoints, String.valueOf(e.getCause())));
@@ -272,23 +358,33 @@ public final class FanoutCommand implements Callable<Integer> {
       List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
       // The heap is read on the node of --http: the first one's process, when there are several.
       CpuSplit.Part broker = brokers.get(0);
-      CpuSplit.Part cassandra = cassandraPid != null
-          ? new CpuSplit.Part("cassandra", cassandraPid)
-          : CpuSplit.listeningOn("cassandra", common.cassandraPort());
+      CpuSplit.Part cassandra =
+          cassandraPid != null
+              ? new CpuSplit.Part("cassandra", cassandraPid)
+              : CpuSplit.listeningOn("cassandra", common.cassandraPort());
       List<CpuSplit.Part> parts = new ArrayList<>(brokers);
       parts.add(cassandra);
       parts.add(CpuSplit.self("bench"));
-      log.printf("fanout: run %s, platforms %s, %d posts after %d warm-up per group, at most %d"
-          + " in flight per platform, sizes %s, seed %d, over %s; CPU accounted to %s pid"
-          + " %s, cassandra pid %d (-1: not found on this machine)%n", runId, platformIds,
-          posts, warmup, inFlight, sizes.name(), common.seed,
+      log.printf(
+          "fanout: run %s, platforms %s, %d posts after %d warm-up per group, at most %d"
+              + " in flight per platform, sizes %s, seed %d, over %s; CPU accounted to %s pid"
+              + " %s, cassandra pid %d (-1: not found on this machine)%n",
+          runId,
+          platformIds,
+          posts,
+          warmup,
+          inFlight,
+          sizes.name(),
+          common.seed,
           common.connection(platformIds.get(0)),
           brokers.stream().map(CpuSplit.Part::name).collect(Collectors.joining("/")),
           brokers.stream().map(b -> String.valueOf(b.pid())).collect(Collectors.joining("/")),
           cassandra.pid());
-      log.printf("fanout: sessions on %s%n", sessions.all().stream()
-          .map(session -> session.platform() + " " + session.node())
-          .collect(Collectors.joining(", ")));
+      log.printf(
+          "fanout: sessions on %s%n",
+          sessions.all().stream()
+              .map(session -> session.platform() + " " + session.node())
+              .collect(Collectors.joining(", ")));
 
       List<GroupFanout.Result> groups = new ArrayList<>();
       List<GroupFanout.Result> earlier = new ArrayList<>();
@@ -303,10 +399,26 @@ public final class FanoutCommand implements Callable<Integer> {
           }
           groups.add(groupFanout.run(tag, members, platformIds, parts));
           if (round < rounds) {
-            log.println("fanout: round " + round + " of " + rounds + " (not reported): "
-                + new FanoutReport(platformIds, posts, inFlight, warmup, channelWarmup,
-                    common.seed, sizes.name(), runId, groups, List.of(), List.of(), null)
-                    .summary());
+            log.println(
+                "fanout: round "
+                    + round
+                    + " of "
+                    + rounds
+                    + " (not reported): "
+                    + new FanoutReport(
+                            platformIds,
+                            posts,
+                            inFlight,
+                            warmup,
+                            channelWarmup,
+                            common.seed,
+                            sizes.name(),
+                            runId,
+                            groups,
+                            List.of(),
+                            List.of(),
+                            null)
+                        .summary());
           }
         }
       } catch (InterruptedException e) {
@@ -319,21 +431,36 @@ public final class FanoutCommand implements Callable<Integer> {
       List<ChannelFanout.Result> channels = new ArrayList<>();
       String skipped = noChannels ? "--no-channels" : null;
       if (!noChannels) {
-        BrokerHeap heap = new BrokerHeap(common.http, common.tlsFor(platformIds.get(0)),
-            broker.pid());
+        BrokerHeap heap =
+            new BrokerHeap(common.http, common.tlsFor(platformIds.get(0)), broker.pid());
         ChannelFanout channelFanout = new ChannelFanout(this, sessions, heap, log);
         Optional<ChannelFanout.Skipped> skip = channelFanout.probe(runId, platformIds);
         if (skip.isPresent()) {
           skipped = skip.get().reason();
-          log.println("fanout: channel part skipped: " + skipped + " (channels are not served"
-              + " by this broker yet); the group part's results stand");
+          log.println(
+              "fanout: channel part skipped: "
+                  + skipped
+                  + " (channels are not served"
+                  + " by this broker yet); the group part's results stand");
         } else {
           channels.add(channelFanout.run(runId, channelSmall, platformIds, parts));
           channels.add(channelFanout.run(runId, channelLarge, platformIds, parts));
         }
       }
-      FanoutReport report = new FanoutReport(platformIds, posts, inFlight, warmup,
-          channelWarmup, common.seed, sizes.name(), runId, groups, earlier, channels, skipped);
+      FanoutReport report =
+          new FanoutReport(
+              platformIds,
+              posts,
+              inFlight,
+              warmup,
+              channelWarmup,
+              common.seed,
+              sizes.name(),
+              runId,
+              groups,
+              earlier,
+              channels,
+              skipped);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;

@@ -1,7 +1,6 @@
 package io.peyvand.loadtests.bench.fanout;
 
 import io.peyvand.loadtests.bench.harness.Platforms;
-
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.ArrayList;
@@ -12,16 +11,16 @@ import java.util.Map;
 
 /**
  * Who is in one group (or channel) of the {@code fanout} benchmark and who posts what: {@code
- * total} users spread over the platforms in proportion to their monthly users
- * ({@link Platforms#users}: of 10,000, rubika 4,494, eitaa 2,472, bale 1,854, soroush 1,180), user
- * ids {@code <tag>-<i>} per platform, the group at the first platform (its home) owned by that
+ * total} users spread over the platforms in proportion to their monthly users ({@link
+ * Platforms#users}: of 10,000, rubika 4,494, eitaa 2,472, bale 1,854, soroush 1,180), user ids
+ * {@code <tag>-<i>} per platform, the group at the first platform (its home) owned by that
  * platform's user 0. Post {@code i} comes from platform {@code i mod platforms} and, on it, from
  * member {@code (i / platforms) mod members}: round robin over platforms, then over their members,
  * so that consecutive posts come from different platforms and a member posts as rarely as the
  * group's size allows. Pure: the same arguments give the same plan.
  */
-public record FanoutPlan(GroupAddress group, String tag, List<String> platforms,
-    Map<String, Integer> perPlatform) {
+public record FanoutPlan(
+    GroupAddress group, String tag, List<String> platforms, Map<String, Integer> perPlatform) {
 
   /** {@code perPlatform} in the platforms' order. */
   public FanoutPlan {
@@ -31,8 +30,8 @@ public record FanoutPlan(GroupAddress group, String tag, List<String> platforms,
 
   /** {@code total} users named {@code <tag>-<i>} over {@code platforms}; the group at the first. */
   static FanoutPlan of(String groupId, String tag, List<String> platforms, int total) {
-    GroupAddress group = GroupAddress.newBuilder().setPlatformId(platforms.get(0))
-        .setGroupId(groupId).build();
+    GroupAddress group =
+        GroupAddress.newBuilder().setPlatformId(platforms.get(0)).setGroupId(groupId).build();
     return new FanoutPlan(group, tag, platforms, Platforms.users(platforms, total));
   }
 
@@ -50,12 +49,14 @@ public record FanoutPlan(GroupAddress group, String tag, List<String> platforms,
   }
 
   /**
-   * A channel's owner, {@code <tag>-owner} at the home platform: not one of the users, who are
-   * all subscribed, so that no subscription names a member already there.
+   * A channel's owner, {@code <tag>-owner} at the home platform: not one of the users, who are all
+   * subscribed, so that no subscription names a member already there.
    */
   UserAddress channelOwner() {
-    return UserAddress.newBuilder().setPlatformId(group.getPlatformId())
-        .setUserId(tag + "-owner").build();
+    return UserAddress.newBuilder()
+        .setPlatformId(group.getPlatformId())
+        .setUserId(tag + "-owner")
+        .build();
   }
 
   /** Who sends post {@code i}. */

@@ -1,11 +1,10 @@
 package io.peyvand.loadtests.bench.fanout;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.loadtests.bench.harness.BrokerHeap;
 import io.peyvand.loadtests.bench.harness.Json;
 import io.peyvand.loadtests.bench.harness.Percentiles;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.loadtests.bench.ledger.FanoutLedger.FanoutTally;
 import io.peyvand.protocol.v1.ErrorCode;
 import java.util.ArrayList;
@@ -15,9 +14,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The result of one {@code fanout} run, as text (a one-line summary, then detail lines) or one
- * JSON object, in the conventions of {@link Report}. The groups are listed smallest first; the
- * ratios are largest/smallest, measured in the same run (on a shared machine only those compare).
+ * The result of one {@code fanout} run, as text (a one-line summary, then detail lines) or one JSON
+ * object, in the conventions of {@link Report}. The groups are listed smallest first; the ratios
+ * are largest/smallest, measured in the same run (on a shared machine only those compare).
  * Latencies are in milliseconds; the channel part is either two results or the reason it was
  * skipped.
  *
@@ -27,10 +26,18 @@ import java.util.stream.Collectors;
  * @param channels the channel results, smallest first; empty when skipped
  * @param channelSkipped why the channel part did not run; null when it ran
  */
-public record FanoutReport(List<String> platforms, int posts, int inFlight, int warmup,
-    int channelWarmup, long seed,
-    String sizeMix, String runId, List<GroupFanout.Result> groups,
-    List<GroupFanout.Result> earlier, List<ChannelFanout.Result> channels,
+public record FanoutReport(
+    List<String> platforms,
+    int posts,
+    int inFlight,
+    int warmup,
+    int channelWarmup,
+    long seed,
+    String sizeMix,
+    String runId,
+    List<GroupFanout.Result> groups,
+    List<GroupFanout.Result> earlier,
+    List<ChannelFanout.Result> channels,
     String channelSkipped) {
 
   public FanoutReport {
@@ -60,50 +67,83 @@ public record FanoutReport(List<String> platforms, int posts, int inFlight, int 
     List<String> parts = new ArrayList<>();
     for (GroupFanout.Result g : groups) {
       FanoutTally t = g.measured();
-      parts.add(String.format(Locale.ROOT, "group(%d)=%.0f posts/s %.0f deliveries/s p50=%s ms"
-          + " p99=%s ms", g.total(), t.acceptedPerSecond(), t.deliveriesPerSecond(),
-          ms(t.submitToDelivered().value(0.5)), ms(t.submitToDelivered().value(0.99))));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "group(%d)=%.0f posts/s %.0f deliveries/s p50=%s ms" + " p99=%s ms",
+              g.total(),
+              t.acceptedPerSecond(),
+              t.deliveriesPerSecond(),
+              ms(t.submitToDelivered().value(0.5)),
+              ms(t.submitToDelivered().value(0.99))));
     }
     if (groups.size() > 1) {
       GroupFanout.Result small = groups.get(0);
       GroupFanout.Result large = groups.get(groups.size() - 1);
-      parts.add(String.format(Locale.ROOT, "ratio(%d/%d) deliveries/s=%s p50=%s",
-          large.total(), small.total(),
-          fixed(ratio(large.measured().deliveriesPerSecond(),
-              small.measured().deliveriesPerSecond())),
-          fixed(ratio(large.measured().submitToDelivered().value(0.5),
-              small.measured().submitToDelivered().value(0.5)))));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "ratio(%d/%d) deliveries/s=%s p50=%s",
+              large.total(),
+              small.total(),
+              fixed(
+                  ratio(
+                      large.measured().deliveriesPerSecond(),
+                      small.measured().deliveriesPerSecond())),
+              fixed(
+                  ratio(
+                      large.measured().submitToDelivered().value(0.5),
+                      small.measured().submitToDelivered().value(0.5)))));
     }
     List<GroupFanout.Result> all = new ArrayList<>(earlier);
     all.addAll(groups);
-    parts.add(String.format(Locale.ROOT, "lost=%d unflagged-dups=%d out-of-order=%d",
-        all.stream().mapToInt(GroupFanout.Result::lost).sum()
-            + channels.stream().mapToInt(c -> c.measured().lost() + c.lostWarmup()).sum(),
-        all.stream().mapToInt(g -> g.measured().unflaggedDuplicates()).sum()
-            + channels.stream().mapToInt(c -> c.measured().unflaggedDuplicates()).sum(),
-        all.stream().mapToInt(g -> g.measured().outOfOrder()).sum()
-            + channels.stream().mapToInt(c -> c.measured().outOfOrder()).sum()));
+    parts.add(
+        String.format(
+            Locale.ROOT,
+            "lost=%d unflagged-dups=%d out-of-order=%d",
+            all.stream().mapToInt(GroupFanout.Result::lost).sum()
+                + channels.stream().mapToInt(c -> c.measured().lost() + c.lostWarmup()).sum(),
+            all.stream().mapToInt(g -> g.measured().unflaggedDuplicates()).sum()
+                + channels.stream().mapToInt(c -> c.measured().unflaggedDuplicates()).sum(),
+            all.stream().mapToInt(g -> g.measured().outOfOrder()).sum()
+                + channels.stream().mapToInt(c -> c.measured().outOfOrder()).sum()));
     if (channelSkipped != null) {
       parts.add("channel=skipped");
     }
     for (ChannelFanout.Result c : channels) {
       FanoutTally t = c.measured();
-      parts.add(String.format(Locale.ROOT, "channel(%d) accepted p50=%s ms delivered-all"
-              + " p50=%s ms p99=%s ms heap-growth=%s", c.subscribers(),
-          ms(t.submitToAccepted().value(0.5)), ms(t.submitToAllDelivered().value(0.5)),
-          ms(t.submitToAllDelivered().value(0.99)), growth(c)));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "channel(%d) accepted p50=%s ms delivered-all"
+                  + " p50=%s ms p99=%s ms heap-growth=%s",
+              c.subscribers(),
+              ms(t.submitToAccepted().value(0.5)),
+              ms(t.submitToAllDelivered().value(0.5)),
+              ms(t.submitToAllDelivered().value(0.99)),
+              growth(c)));
     }
     if (channels.size() > 1) {
       ChannelFanout.Result small = channels.get(0);
       ChannelFanout.Result large = channels.get(channels.size() - 1);
-      parts.add(String.format(Locale.ROOT, "ratio(%d/%d) accepted p50=%s delivered-all p50=%s"
-              + " p99=%s", large.subscribers(), small.subscribers(),
-          fixed(ratio(large.measured().submitToAccepted().value(0.5),
-              small.measured().submitToAccepted().value(0.5))),
-          fixed(ratio(large.measured().submitToAllDelivered().value(0.5),
-              small.measured().submitToAllDelivered().value(0.5))),
-          fixed(ratio(large.measured().submitToAllDelivered().value(0.99),
-              small.measured().submitToAllDelivered().value(0.99)))));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "ratio(%d/%d) accepted p50=%s delivered-all p50=%s" + " p99=%s",
+              large.subscribers(),
+              small.subscribers(),
+              fixed(
+                  ratio(
+                      large.measured().submitToAccepted().value(0.5),
+                      small.measured().submitToAccepted().value(0.5))),
+              fixed(
+                  ratio(
+                      large.measured().submitToAllDelivered().value(0.5),
+                      small.measured().submitToAllDelivered().value(0.5))),
+              fixed(
+                  ratio(
+                      large.measured().submitToAllDelivered().value(0.99),
+                      small.measured().submitToAllDelivered().value(0.99)))));
     }
     return "fanout: " + String.join(" ", parts);
   }
@@ -113,54 +153,104 @@ public record FanoutReport(List<String> platforms, int posts, int inFlight, int 
     StringBuilder out = new StringBuilder(summary());
     for (GroupFanout.Result g : groups) {
       FanoutTally t = g.measured();
-      out.append('\n').append(String.format(Locale.ROOT, "  group %s: %d members %s, set up"
-              + " in %.1f s (%d log items, %.0f members/s); %d posts after %d warm-up, at most"
-              + " %d in flight per platform: accepted=%.0f/s deliveries=%.0f/s (%d of %d first"
-              + " arrivals, %d frames) submit-accepted p50=%s ms p99=%s ms submit-delivered"
-              + " p50=%s ms p99=%s ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d"
-              + " redelivered=%d refused=%d%s unanswered=%d%s",
-          g.group(), g.total(), g.members(), g.setupNanos() / 1e9, g.setupItems(),
-          g.total() * 1e9 / Math.max(1, g.setupNanos()), t.posts(),
-          warmup, inFlight, t.acceptedPerSecond(), t.deliveriesPerSecond(), t.deliveries(),
-          t.accepted() * platforms.size(), t.frames(), ms(t.submitToAccepted().value(0.5)),
-          ms(t.submitToAccepted().value(0.99)), ms(t.submitToDelivered().value(0.5)),
-          ms(t.submitToDelivered().value(0.99)), ms(t.submitToDelivered().max()), g.lost(),
-          t.unflaggedDuplicates(), t.outOfOrder(), t.redelivered(), t.refused(),
-          codes(t.refusedByCode()), t.unanswered(),
-          g.settled() ? "" : " (not settled within the grace period)"));
+      out.append('\n')
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "  group %s: %d members %s, set up"
+                      + " in %.1f s (%d log items, %.0f members/s); %d posts after %d warm-up, at most"
+                      + " %d in flight per platform: accepted=%.0f/s deliveries=%.0f/s (%d of %d first"
+                      + " arrivals, %d frames) submit-accepted p50=%s ms p99=%s ms submit-delivered"
+                      + " p50=%s ms p99=%s ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d"
+                      + " redelivered=%d refused=%d%s unanswered=%d%s",
+                  g.group(),
+                  g.total(),
+                  g.members(),
+                  g.setupNanos() / 1e9,
+                  g.setupItems(),
+                  g.total() * 1e9 / Math.max(1, g.setupNanos()),
+                  t.posts(),
+                  warmup,
+                  inFlight,
+                  t.acceptedPerSecond(),
+                  t.deliveriesPerSecond(),
+                  t.deliveries(),
+                  t.accepted() * platforms.size(),
+                  t.frames(),
+                  ms(t.submitToAccepted().value(0.5)),
+                  ms(t.submitToAccepted().value(0.99)),
+                  ms(t.submitToDelivered().value(0.5)),
+                  ms(t.submitToDelivered().value(0.99)),
+                  ms(t.submitToDelivered().max()),
+                  g.lost(),
+                  t.unflaggedDuplicates(),
+                  t.outOfOrder(),
+                  t.redelivered(),
+                  t.refused(),
+                  codes(t.refusedByCode()),
+                  t.unanswered(),
+                  g.settled() ? "" : " (not settled within the grace period)"));
       if (g.cpu() != null) {
         out.append('\n').append("    measured phase ").append(g.cpu().line());
       }
       if (t.refusedByCode().containsKey(ErrorCode.RATE_LIMITED)) {
-        out.append('\n').append("    posts were refused RATE_LIMITED: run the broker with the"
-            + " group and per-user limits off for this benchmark (BENCHMARKS.md, fanout), or"
-            + " use --start");
+        out.append('\n')
+            .append(
+                "    posts were refused RATE_LIMITED: run the broker with the"
+                    + " group and per-user limits off for this benchmark (BENCHMARKS.md, fanout), or"
+                    + " use --start");
       }
     }
     for (GroupFanout.Result g : earlier) {
-      out.append('\n').append(String.format(Locale.ROOT, "  earlier round, group %s (warming"
-              + " up, not reported): lost=%d unflagged-dups=%d out-of-order=%d", g.group(),
-          g.lost(), g.measured().unflaggedDuplicates(), g.measured().outOfOrder()));
+      out.append('\n')
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "  earlier round, group %s (warming"
+                      + " up, not reported): lost=%d unflagged-dups=%d out-of-order=%d",
+                  g.group(),
+                  g.lost(),
+                  g.measured().unflaggedDuplicates(),
+                  g.measured().outOfOrder()));
     }
     if (channelSkipped != null) {
-      out.append('\n').append("  channel part skipped: ").append(channelSkipped)
+      out.append('\n')
+          .append("  channel part skipped: ")
+          .append(channelSkipped)
           .append("; the group part's results stand");
     }
     for (ChannelFanout.Result c : channels) {
       FanoutTally t = c.measured();
-      out.append('\n').append(String.format(Locale.ROOT, "  channel %s: %d subscribers %s by"
-              + " %d BulkSubscribe calls in %.1f s (%.0f subscriptions/s), all counted by"
-              + " GetGroup after %.1f s; %d posts one at a time after %d warm-up:"
-              + " submit-accepted p50=%s ms p99=%s ms delivered-on-all-platforms p50=%s ms"
-              + " p99=%s ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d"
-              + " rate-limited-retries=%d; broker heap after GC before=%s after=%s",
-          c.channel(), c.subscribers(), c.counted(), c.calls(), c.subscribeNanos() / 1e9,
-          c.subscriptionsPerSecond(), c.countedNanos() / 1e9, t.posts(), channelWarmup,
-          ms(t.submitToAccepted().value(0.5)), ms(t.submitToAccepted().value(0.99)),
-          ms(t.submitToAllDelivered().value(0.5)), ms(t.submitToAllDelivered().value(0.99)),
-          ms(t.submitToAllDelivered().max()), t.lost() + c.lostWarmup(),
-          t.unflaggedDuplicates(), t.outOfOrder(), c.rateLimitedRetries(), mib(c.heapBefore()),
-          mib(c.heapAfter())));
+      out.append('\n')
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "  channel %s: %d subscribers %s by"
+                      + " %d BulkSubscribe calls in %.1f s (%.0f subscriptions/s), all counted by"
+                      + " GetGroup after %.1f s; %d posts one at a time after %d warm-up:"
+                      + " submit-accepted p50=%s ms p99=%s ms delivered-on-all-platforms p50=%s ms"
+                      + " p99=%s ms max=%s ms lost=%d unflagged-dups=%d out-of-order=%d"
+                      + " rate-limited-retries=%d; broker heap after GC before=%s after=%s",
+                  c.channel(),
+                  c.subscribers(),
+                  c.counted(),
+                  c.calls(),
+                  c.subscribeNanos() / 1e9,
+                  c.subscriptionsPerSecond(),
+                  c.countedNanos() / 1e9,
+                  t.posts(),
+                  channelWarmup,
+                  ms(t.submitToAccepted().value(0.5)),
+                  ms(t.submitToAccepted().value(0.99)),
+                  ms(t.submitToAllDelivered().value(0.5)),
+                  ms(t.submitToAllDelivered().value(0.99)),
+                  ms(t.submitToAllDelivered().max()),
+                  t.lost() + c.lostWarmup(),
+                  t.unflaggedDuplicates(),
+                  t.outOfOrder(),
+                  c.rateLimitedRetries(),
+                  mib(c.heapBefore()),
+                  mib(c.heapAfter())));
       if (c.cpu() != null) {
         out.append('\n').append("    measured posts ").append(c.cpu().line());
       }
@@ -218,10 +308,8 @@ public record FanoutReport(List<String> platforms, int posts, int inFlight, int 
     tally(o, t);
     o.put("lost", t.lost() + c.lostWarmup());
     o.put("rateLimitedRetries", c.rateLimitedRetries());
-    o.put("heapAfterGcBeforeBytes", c.heapBefore() == null ? null
-        : c.heapBefore().afterGcBytes());
-    o.put("heapAfterGcAfterBytes", c.heapAfter() == null ? null
-        : c.heapAfter().afterGcBytes());
+    o.put("heapAfterGcBeforeBytes", c.heapBefore() == null ? null : c.heapBefore().afterGcBytes());
+    o.put("heapAfterGcAfterBytes", c.heapAfter() == null ? null : c.heapAfter().afterGcBytes());
     o.put("heapForcedGc", c.heapAfter() != null && c.heapAfter().forcedGc());
     o.set("cpu", c.cpu() == null ? null : c.cpu().json());
     return o;
@@ -263,7 +351,9 @@ public record FanoutReport(List<String> platforms, int posts, int inFlight, int 
     if (c.heapBefore() == null || c.heapAfter() == null) {
       return "?";
     }
-    return String.format(Locale.ROOT, "%+.1fMiB",
+    return String.format(
+        Locale.ROOT,
+        "%+.1fMiB",
         (c.heapAfter().afterGcBytes() - c.heapBefore().afterGcBytes()) / 1048576.0);
   }
 
@@ -273,9 +363,11 @@ public record FanoutReport(List<String> platforms, int posts, int inFlight, int 
 
   /** Refusals as {@code (CODE=n,...)} for the text lines, nothing when there were none. */
   private static String codes(Map<ErrorCode, Integer> refused) {
-    return refused.isEmpty() ? "" : refused.entrySet().stream()
-        .map(e -> e.getKey().name() + "=" + e.getValue())
-        .collect(Collectors.joining(",", "(", ")"));
+    return refused.isEmpty()
+        ? ""
+        : refused.entrySet().stream()
+            .map(e -> e.getKey().name() + "=" + e.getValue())
+            .collect(Collectors.joining(",", "(", ")"));
   }
 
   private static String ms(long nanos) {

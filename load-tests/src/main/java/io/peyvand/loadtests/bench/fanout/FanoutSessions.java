@@ -2,7 +2,6 @@ package io.peyvand.loadtests.bench.fanout;
 
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.ledger.FanoutLedger;
-
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
@@ -23,23 +22,37 @@ import org.apache.pekko.actor.ActorSystem;
 /**
  * The {@code fanout} benchmark's platforms: one {@link GroupSession} per platform, open for the
  * whole run, and the routing of their deliveries to the ledger of the group they belong to (each
- * group, and each channel, of the run has its own {@link FanoutLedger}). Deliveries of a group
- * with no ledger (an earlier run's, or one being set up) are acknowledged and otherwise ignored.
- * Given several broker nodes, platform i's session (and its unary calls) goes to node i mod n,
- * so that posts and their deliveries cross nodes; these raw sessions do not fail over.
+ * group, and each channel, of the run has its own {@link FanoutLedger}). Deliveries of a group with
+ * no ledger (an earlier run's, or one being set up) are acknowledged and otherwise ignored. Given
+ * several broker nodes, platform i's session (and its unary calls) goes to node i mod n, so that
+ * posts and their deliveries cross nodes; these raw sessions do not fail over.
  */
 public final class FanoutSessions implements AutoCloseable {
   private final Map<String, GroupSession> sessions = new LinkedHashMap<>();
   private final Map<GroupAddress, FanoutLedger> ledgers = new ConcurrentHashMap<>();
   private final PrintStream log;
 
-  FanoutSessions(List<String> platforms, CommonOptions common, ActorSystem system, int buffer,
-      Duration ackInterval, PrintStream log) {
+  FanoutSessions(
+      List<String> platforms,
+      CommonOptions common,
+      ActorSystem system,
+      int buffer,
+      Duration ackInterval,
+      PrintStream log) {
     this.log = log;
     List<BrokerEndpoint> nodes = common.endpoints();
     for (int i = 0; i < platforms.size(); i++) {
-      sessions.put(platforms.get(i), new GroupSession(platforms.get(i),
-          nodes.get(i % nodes.size()), common, system, buffer, ackInterval, this::route, log));
+      sessions.put(
+          platforms.get(i),
+          new GroupSession(
+              platforms.get(i),
+              nodes.get(i % nodes.size()),
+              common,
+              system,
+              buffer,
+              ackInterval,
+              this::route,
+              log));
     }
   }
 
@@ -70,20 +83,21 @@ public final class FanoutSessions implements AutoCloseable {
 
   /** Opens every session at once and waits for each Welcome. */
   void connect(String sessionName, Duration timeout) throws Exception {
-    List<CompletionStage<?>> welcomes = sessions.values().stream()
-        .<CompletionStage<?>>map(s -> s.connect(sessionName)).toList();
+    List<CompletionStage<?>> welcomes =
+        sessions.values().stream().<CompletionStage<?>>map(s -> s.connect(sessionName)).toList();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (CompletionStage<?> welcome : welcomes) {
-      welcome.toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()),
-          TimeUnit.NANOSECONDS);
+      welcome
+          .toCompletableFuture()
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
   }
 
   /** Waits until every session received {@code group}'s items up to {@code sequence}. */
   boolean awaitReceived(GroupAddress group, long sequence, Duration timeout)
       throws InterruptedException {
-    return await(() -> sessions.values().stream()
-        .allMatch(s -> s.receivedUpTo(group) >= sequence), timeout);
+    return await(
+        () -> sessions.values().stream().allMatch(s -> s.receivedUpTo(group) >= sequence), timeout);
   }
 
   /** A unary call's result, waiting at most a minute; its failure's cause is thrown. */

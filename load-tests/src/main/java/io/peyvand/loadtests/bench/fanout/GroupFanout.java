@@ -4,7 +4,6 @@ import io.peyvand.loadtests.bench.harness.Bodies;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.ledger.FanoutLedger;
-
 import io.peyvand.loadtests.bench.ledger.FanoutLedger.FanoutTally;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -30,11 +29,11 @@ import java.util.concurrent.TimeUnit;
  * Part 1 of {@code fanout}: one group of N members over the platforms, one acknowledging session
  * per platform, posts from members on every platform with at most K unanswered per platform.
  *
- * <p>Setup: the home platform's user 0 creates the group and adds the others in
- * {@code ChangeMembers} calls of at most 1,000 (the protocol's limit per call). Each added member
- * is an item of the group's log that every platform with members receives, so setup ends when
- * every session has received the group's last item. Then the warm-up posts, waited out (answers
- * and deliveries), then the measured posts; the CPU split covers the measured posts only.
+ * <p>Setup: the home platform's user 0 creates the group and adds the others in {@code
+ * ChangeMembers} calls of at most 1,000 (the protocol's limit per call). Each added member is an
+ * item of the group's log that every platform with members receives, so setup ends when every
+ * session has received the group's last item. Then the warm-up posts, waited out (answers and
+ * deliveries), then the measured posts; the CPU split covers the measured posts only.
  */
 public final class GroupFanout {
   /**
@@ -46,8 +45,15 @@ public final class GroupFanout {
    * @param lostWarmup (post, platform) pairs of the warm-up accepted and never delivered
    * @param settled whether every measured post was delivered within the grace period
    */
-  record Result(String group, int total, Map<String, Long> members, long setupNanos,
-      long setupItems, FanoutTally measured, int lostWarmup, boolean settled,
+  record Result(
+      String group,
+      int total,
+      Map<String, Long> members,
+      long setupNanos,
+      long setupItems,
+      FanoutTally measured,
+      int lostWarmup,
+      boolean settled,
       CpuSplit.Result cpu) {
     int lost() {
       return measured.lost() + lostWarmup;
@@ -75,31 +81,49 @@ public final class GroupFanout {
     String home = plan.group().getPlatformId();
     int posts = options.warmup + options.posts;
     FanoutLedger ledger = new FanoutLedger(new MessageIds(tag), platforms, posts);
-    log.printf("fanout: group %s of %d members %s: setting up%n", plan.group().getGroupId(),
-        total, plan.perPlatform());
+    log.printf(
+        "fanout: group %s of %d members %s: setting up%n",
+        plan.group().getGroupId(), total, plan.perPlatform());
     long start = System.nanoTime();
-    FanoutSessions.call(sessions.groups(home).createGroup(CreateGroupRequest.newBuilder()
-        .setGroup(plan.group()).setActor(plan.owner()).setTitle("fanout " + total)
-        .setKind(GroupKind.GROUP).build()));
+    FanoutSessions.call(
+        sessions
+            .groups(home)
+            .createGroup(
+                CreateGroupRequest.newBuilder()
+                    .setGroup(plan.group())
+                    .setActor(plan.owner())
+                    .setTitle("fanout " + total)
+                    .setKind(GroupKind.GROUP)
+                    .build()));
     for (List<UserAddress> batch : plan.batches(options.memberBatch)) {
-      ChangeMembersRequest.Builder add = ChangeMembersRequest.newBuilder()
-          .setGroup(plan.group()).setActor(plan.owner());
+      ChangeMembersRequest.Builder add =
+          ChangeMembersRequest.newBuilder().setGroup(plan.group()).setActor(plan.owner());
       for (UserAddress user : batch) {
         add.addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD).setUser(user));
       }
       FanoutSessions.call(sessions.groups(home).changeMembers(add.build()));
     }
-    GroupInfo info = FanoutSessions.call(sessions.groups(home).getGroup(
-        GetGroupRequest.newBuilder().setGroup(plan.group()).build()));
+    GroupInfo info =
+        FanoutSessions.call(
+            sessions
+                .groups(home)
+                .getGroup(GetGroupRequest.newBuilder().setGroup(plan.group()).build()));
     Duration setupTimeout = Duration.ofSeconds(options.setupTimeoutSeconds);
     if (!sessions.awaitReceived(plan.group(), info.getLastSequence(), setupTimeout)) {
-      throw new IllegalStateException("group " + plan.group().getGroupId() + ": not every"
-          + " platform received the " + info.getLastSequence() + " membership items within "
-          + options.setupTimeoutSeconds + " s (--setup-timeout)");
+      throw new IllegalStateException(
+          "group "
+              + plan.group().getGroupId()
+              + ": not every"
+              + " platform received the "
+              + info.getLastSequence()
+              + " membership items within "
+              + options.setupTimeoutSeconds
+              + " s (--setup-timeout)");
     }
     long setupNanos = System.nanoTime() - start;
     Map<String, Long> members = counts(info);
-    log.printf("fanout: group %s set up in %.1f s: %d log items, members per platform %s%n",
+    log.printf(
+        "fanout: group %s set up in %.1f s: %d log items, members per platform %s%n",
         plan.group().getGroupId(), setupNanos / 1e9, info.getLastSequence(), members);
     sessions.track(plan.group(), ledger);
 
@@ -111,8 +135,16 @@ public final class GroupFanout {
     CpuSplit measuring = CpuSplit.start(cpuParts);
     boolean settled = phase("measured", plan, ledger, options.warmup, posts);
     CpuSplit.Result cpu = measuring.stop();
-    return new Result(plan.group().getGroupId(), total, members, setupNanos,
-        info.getLastSequence(), ledger.tally(options.warmup, posts), lostWarmup, settled, cpu);
+    return new Result(
+        plan.group().getGroupId(),
+        total,
+        members,
+        setupNanos,
+        info.getLastSequence(),
+        ledger.tally(options.warmup, posts),
+        lostWarmup,
+        settled,
+        cpu);
   }
 
   static Map<String, Long> counts(GroupInfo info) {
@@ -124,9 +156,9 @@ public final class GroupFanout {
   }
 
   /**
-   * Posts [from, to) from every platform at once (a sender thread per platform, at most
-   * --in-flight unanswered each) and waits for the answers and the deliveries; true when every
-   * accepted post reached every platform within the grace period after the last submit.
+   * Posts [from, to) from every platform at once (a sender thread per platform, at most --in-flight
+   * unanswered each) and waits for the answers and the deliveries; true when every accepted post
+   * reached every platform within the grace period after the last submit.
    */
   private boolean phase(String name, FanoutPlan plan, FanoutLedger ledger, int from, int to)
       throws InterruptedException {
@@ -140,31 +172,42 @@ public final class GroupFanout {
       Semaphore slot = new Semaphore(options.inFlight);
       slots.add(slot);
       int first = p;
-      Thread sender = new Thread(() -> {
-        SplittableRandom random = new SplittableRandom(options.common.seed * 31 + first);
-        try {
-          for (int i = from + Math.floorMod(first - from, n); i < to; i += n) {
-            slot.acquire();
-            Envelope post = Envelope.newBuilder().setMessageId(ledger.ids().messageId(i))
-                .setSender(plan.poster(i)).setGroup(plan.group())
-                .setClientTimestampMs(System.currentTimeMillis())
-                .setText(Text.newBuilder().setBody(bodies.body(i,
-                    options.sizes().sample(random)))).build();
-            int index = i;
-            ledger.submitted(index, ledger.now());
-            session.submit(post).whenComplete((result, failure) -> {
-              if (failure == null) {
-                ledger.answered(index, result, ledger.now());
-              } else {
-                ledger.unanswered(index, ledger.now());
-              }
-              slot.release();
-            });
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "fanout-post-" + plan.platforms().get(p));
+      Thread sender =
+          new Thread(
+              () -> {
+                SplittableRandom random = new SplittableRandom(options.common.seed * 31 + first);
+                try {
+                  for (int i = from + Math.floorMod(first - from, n); i < to; i += n) {
+                    slot.acquire();
+                    Envelope post =
+                        Envelope.newBuilder()
+                            .setMessageId(ledger.ids().messageId(i))
+                            .setSender(plan.poster(i))
+                            .setGroup(plan.group())
+                            .setClientTimestampMs(System.currentTimeMillis())
+                            .setText(
+                                Text.newBuilder()
+                                    .setBody(bodies.body(i, options.sizes().sample(random))))
+                            .build();
+                    int index = i;
+                    ledger.submitted(index, ledger.now());
+                    session
+                        .submit(post)
+                        .whenComplete(
+                            (result, failure) -> {
+                              if (failure == null) {
+                                ledger.answered(index, result, ledger.now());
+                              } else {
+                                ledger.unanswered(index, ledger.now());
+                              }
+                              slot.release();
+                            });
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "fanout-post-" + plan.platforms().get(p));
       senders.add(sender);
       sender.start();
     }
@@ -177,12 +220,21 @@ public final class GroupFanout {
         log.printf("fanout: %s phase: some posts unanswered after 70 s%n", name);
       }
     }
-    boolean settled = FanoutSessions.await(() -> ledger.settled(from, to),
-        Duration.ofNanos(Math.max(0, lastSubmit + TimeUnit.SECONDS.toNanos(options.graceSeconds)
-            - ledger.now())));
-    log.printf("fanout: group %s %s phase: %d posts submitted in %.1f s, %s%n",
-        plan.group().getGroupId(), name, to - from, (lastSubmit - start) / 1e9,
-        settled ? "every accepted one reached every platform"
+    boolean settled =
+        FanoutSessions.await(
+            () -> ledger.settled(from, to),
+            Duration.ofNanos(
+                Math.max(
+                    0,
+                    lastSubmit + TimeUnit.SECONDS.toNanos(options.graceSeconds) - ledger.now())));
+    log.printf(
+        "fanout: group %s %s phase: %d posts submitted in %.1f s, %s%n",
+        plan.group().getGroupId(),
+        name,
+        to - from,
+        (lastSubmit - start) / 1e9,
+        settled
+            ? "every accepted one reached every platform"
             : "some accepted ones missing after " + options.graceSeconds + " s");
     return settled;
   }

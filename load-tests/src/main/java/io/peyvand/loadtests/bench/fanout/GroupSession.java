@@ -1,7 +1,6 @@
 package io.peyvand.loadtests.bench.fanout;
 
 import io.peyvand.loadtests.bench.harness.CommonOptions;
-
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Envelope;
@@ -38,17 +37,16 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * One platform's adapter in the {@code fanout} benchmark, speaking the session frames itself over
- * gRPC (so that the figures measure the broker, not the SDK): it says Hello, submits posts
- * (answers matched by correlation id), hands every GroupDelivery to a {@link Receiver} and
- * acknowledges what it received, and makes the platform's unary {@code Groups} calls. It connects
- * as the platform over mutual TLS with the platform's certificate when there is one
- * ({@link CommonOptions#tlsFor}).
+ * gRPC (so that the figures measure the broker, not the SDK): it says Hello, submits posts (answers
+ * matched by correlation id), hands every GroupDelivery to a {@link Receiver} and acknowledges what
+ * it received, and makes the platform's unary {@code Groups} calls. It connects as the platform
+ * over mutual TLS with the platform's certificate when there is one ({@link CommonOptions#tlsFor}).
  *
- * <p>Acknowledgements are cumulative per group and sent at most once per group every
- * {@code ackInterval}, as the SDK does for mailboxes (its {@code acknowledge-interval}, 20 ms by
- * default): up to the highest sequence received. That never covers an item not received, because
- * a platform's first arrivals come in the group's order (which the ledger checks), and a repeat is
- * at or below what was received already.
+ * <p>Acknowledgements are cumulative per group and sent at most once per group every {@code
+ * ackInterval}, as the SDK does for mailboxes (its {@code acknowledge-interval}, 20 ms by default):
+ * up to the highest sequence received. That never covers an item not received, because a platform's
+ * first arrivals come in the group's order (which the ledger checks), and a repeat is at or below
+ * what was received already.
  */
 public final class GroupSession implements AutoCloseable {
   /** Where the session's deliveries go, on the session's stream thread: keep it short. */
@@ -68,15 +66,24 @@ public final class GroupSession implements AutoCloseable {
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
   private final Map<Long, CompletableFuture<SubmitResult>> answers = new ConcurrentHashMap<>();
   private final AtomicLong correlations = new AtomicLong();
+
   /** Per group: the highest sequence received, and the highest acknowledged. */
   private final Map<GroupAddress, Long> received = new ConcurrentHashMap<>();
+
   private final Map<GroupAddress, Long> acknowledged = new ConcurrentHashMap<>();
   private final ScheduledExecutorService acker;
   private volatile Throwable ended;
   private volatile boolean closing;
 
-  GroupSession(String platform, BrokerEndpoint node, CommonOptions common, ActorSystem system,
-      int buffer, Duration ackInterval, Receiver receiver, PrintStream log) {
+  GroupSession(
+      String platform,
+      BrokerEndpoint node,
+      CommonOptions common,
+      ActorSystem system,
+      int buffer,
+      Duration ackInterval,
+      Receiver receiver,
+      PrintStream log) {
     this.platform = platform;
     this.node = node;
     this.system = system;
@@ -90,13 +97,15 @@ public final class GroupSession implements AutoCloseable {
         Source.<ClientFrame>queue(buffer).preMaterialize(system);
     this.out = queue.first();
     this.outSource = queue.second();
-    this.acker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "fanout-ack-" + platform);
-      thread.setDaemon(true);
-      return thread;
-    });
-    acker.scheduleWithFixedDelay(this::acknowledge, ackInterval.toNanos(),
-        ackInterval.toNanos(), TimeUnit.NANOSECONDS);
+    this.acker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "fanout-ack-" + platform);
+              thread.setDaemon(true);
+              return thread;
+            });
+    acker.scheduleWithFixedDelay(
+        this::acknowledge, ackInterval.toNanos(), ackInterval.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   String platform() {
@@ -115,17 +124,26 @@ public final class GroupSession implements AutoCloseable {
 
   /** Opens the session and says Hello; completes with the broker's Welcome. */
   CompletionStage<Welcome> connect(String sessionName) {
-    interconnect.connect(outSource).runWith(Sink.foreach(this::handle), system)
-        .whenComplete((done, failure) -> {
-          ended = failure != null ? failure : new IllegalStateException("the broker ended it");
-          welcome.completeExceptionally(ended);
-          answers.values().forEach(a -> a.completeExceptionally(ended));
-          if (!closing) {
-            log.printf("%s: session ended (%s)%n", platform, ended.getMessage());
-          }
-        });
-    send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
-        .setPlatformId(platform).setSessionName(sessionName)).build());
+    interconnect
+        .connect(outSource)
+        .runWith(Sink.foreach(this::handle), system)
+        .whenComplete(
+            (done, failure) -> {
+              ended = failure != null ? failure : new IllegalStateException("the broker ended it");
+              welcome.completeExceptionally(ended);
+              answers.values().forEach(a -> a.completeExceptionally(ended));
+              if (!closing) {
+                log.printf("%s: session ended (%s)%n", platform, ended.getMessage());
+              }
+            });
+    send(
+        ClientFrame.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setProtocolVersion(1)
+                    .setPlatformId(platform)
+                    .setSessionName(sessionName))
+            .build());
     return welcome;
   }
 
@@ -139,11 +157,13 @@ public final class GroupSession implements AutoCloseable {
       answer.completeExceptionally(ended);
       return answer;
     }
-    if (!send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder()
-        .setCorrelationId(correlation).setEnvelope(post)).build())) {
+    if (!send(
+        ClientFrame.newBuilder()
+            .setSubmit(Submit.newBuilder().setCorrelationId(correlation).setEnvelope(post))
+            .build())) {
       answers.remove(correlation);
-      answer.completeExceptionally(new IllegalStateException(platform
-          + ": the session's outgoing buffer is full"));
+      answer.completeExceptionally(
+          new IllegalStateException(platform + ": the session's outgoing buffer is full"));
     }
     return answer;
   }
@@ -167,8 +187,11 @@ public final class GroupSession implements AutoCloseable {
     } else if (frame.hasWelcome()) {
       welcome.complete(frame.getWelcome());
     } else if (frame.hasError()) {
-      log.printf("%s: the broker refused a frame: %s: %s%s%n", platform,
-          frame.getError().getError().getCode(), frame.getError().getError().getMessage(),
+      log.printf(
+          "%s: the broker refused a frame: %s: %s%s%n",
+          platform,
+          frame.getError().getError().getCode(),
+          frame.getError().getError().getMessage(),
           frame.getError().getClosing() ? " (closing the session)" : "");
     }
   }
@@ -178,8 +201,11 @@ public final class GroupSession implements AutoCloseable {
     for (Map.Entry<GroupAddress, Long> group : received.entrySet()) {
       long upTo = group.getValue();
       if (acknowledged.getOrDefault(group.getKey(), 0L) < upTo
-          && send(ClientFrame.newBuilder().setGroupAcknowledge(GroupAcknowledge.newBuilder()
-              .setGroup(group.getKey()).setUpToSequence(upTo)).build())) {
+          && send(
+              ClientFrame.newBuilder()
+                  .setGroupAcknowledge(
+                      GroupAcknowledge.newBuilder().setGroup(group.getKey()).setUpToSequence(upTo))
+                  .build())) {
         acknowledged.put(group.getKey(), upTo);
       }
     }

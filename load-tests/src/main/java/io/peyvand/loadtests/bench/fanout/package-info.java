@@ -1,5 +1,5 @@
 /**
- * The {@code fanout} scenario: posts into groups and channels, small against large audiences in
- * one run, over raw session frames.
+ * The {@code fanout} scenario: posts into groups and channels, small against large audiences in one
+ * run, over raw session frames.
  */
 package io.peyvand.loadtests.bench.fanout;

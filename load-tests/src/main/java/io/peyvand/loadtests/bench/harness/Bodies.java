@@ -7,9 +7,32 @@ import java.util.SplittableRandom;
  * costs no allocation beyond its own string and the same seed gives the same bodies.
  */
 public final class Bodies {
-  private static final String[] WORDS = {"salam", "merci", "khoobi", "che", "khabar", "bale",
-      "na", "fardaa", "emrooz", "saat", "hashtast", "kojaei", "befrest", "aks", "doost", "ghorbaan",
-      "baashe", "hatman", "montazeram", "khodaahaafez", "ok", "?", "!", ":)"};
+  private static final String[] WORDS = {
+    "salam",
+    "merci",
+    "khoobi",
+    "che",
+    "khabar",
+    "bale",
+    "na",
+    "fardaa",
+    "emrooz",
+    "saat",
+    "hashtast",
+    "kojaei",
+    "befrest",
+    "aks",
+    "doost",
+    "ghorbaan",
+    "baashe",
+    "hatman",
+    "montazeram",
+    "khodaahaafez",
+    "ok",
+    "?",
+    "!",
+    ":)"
+  };
 
   private final String text;
 

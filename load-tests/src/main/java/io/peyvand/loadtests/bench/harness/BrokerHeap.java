@@ -12,17 +12,20 @@ import javax.net.ssl.SSLContext;
 /**
  * The broker's heap as its {@code GET /metrics} reports it: {@code jvm_heap_after_gc_bytes}, what
  * survived the latest collection (the gauge the Soak simulation watches; see the broker's
- * JvmMetrics), and {@code jvm_heap_used_bytes}. The benchmark sees the broker only from outside,
- * so to make "after GC" mean "after a full collection now" it first asks the broker's JVM for one
- * with {@code jcmd <pid> GC.run} when the broker runs on this machine (its pid known) and jcmd is
- * on the path; otherwise the gauge is whatever the latest collection left, and the reading says so.
+ * JvmMetrics), and {@code jvm_heap_used_bytes}. The benchmark sees the broker only from outside, so
+ * to make "after GC" mean "after a full collection now" it first asks the broker's JVM for one with
+ * {@code jcmd <pid> GC.run} when the broker runs on this machine (its pid known) and jcmd is on the
+ * path; otherwise the gauge is whatever the latest collection left, and the reading says so.
  */
 public final class BrokerHeap {
 
   /** One reading; {@code forcedGc} tells whether a full collection was asked for just before. */
   public record Reading(long afterGcBytes, long usedBytes, boolean forcedGc) {
     public String text() {
-      return String.format(java.util.Locale.ROOT, "%.1f MiB%s", afterGcBytes / 1048576.0,
+      return String.format(
+          java.util.Locale.ROOT,
+          "%.1f MiB%s",
+          afterGcBytes / 1048576.0,
           forcedGc ? "" : " (no forced GC)");
     }
   }
@@ -54,8 +57,8 @@ public final class BrokerHeap {
     OptionalLong afterGc = gauge(page, "jvm_heap_after_gc_bytes");
     OptionalLong used = gauge(page, "jvm_heap_used_bytes");
     if (afterGc.isEmpty() || used.isEmpty()) {
-      throw new IOException("GET " + metrics.uri() + " has no jvm_heap_after_gc_bytes or"
-          + " jvm_heap_used_bytes");
+      throw new IOException(
+          "GET " + metrics.uri() + " has no jvm_heap_after_gc_bytes or" + " jvm_heap_used_bytes");
     }
     return new Reading(afterGc.getAsLong(), used.getAsLong(), forced);
   }
@@ -66,8 +69,11 @@ public final class BrokerHeap {
       return false;
     }
     try {
-      Process jcmd = new ProcessBuilder("jcmd", Long.toString(brokerPid), "GC.run")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process jcmd =
+          new ProcessBuilder("jcmd", Long.toString(brokerPid), "GC.run")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
         jcmd.destroyForcibly();
         return false;
@@ -79,12 +85,14 @@ public final class BrokerHeap {
   }
 
   /**
-   * The value of an unlabelled gauge in the Prometheus text format ({@code name value} at the
-   * start of a line; comments and other series ignored), or empty.
+   * The value of an unlabelled gauge in the Prometheus text format ({@code name value} at the start
+   * of a line; comments and other series ignored), or empty.
    */
   static OptionalLong gauge(String text, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name)
-        + "[ \\t]+([0-9.eE+-]+)[ \\t]*(?:[0-9]+)?[ \\t]*$").matcher(text);
+    Matcher m =
+        Pattern.compile(
+                "(?m)^" + Pattern.quote(name) + "[ \\t]+([0-9.eE+-]+)[ \\t]*(?:[0-9]+)?[ \\t]*$")
+            .matcher(text);
     if (!m.find()) {
       return OptionalLong.empty();
     }

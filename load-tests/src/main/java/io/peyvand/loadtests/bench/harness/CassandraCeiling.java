@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The ceiling of this machine for the broker's kind of work: raw single-row inserts into the same
  * Cassandra with the plain Java driver, async, at most {@code inFlight} at a time, rows as large as
- * the benchmark's messages. Nothing a broker built on this Cassandra does can store messages
- * faster than this, since each message costs it at least one such write (in fact several: the
- * event, the pending index, the acknowledgement, the sender's status); the benchmark reports the
- * broker's delivered throughput as a fraction of it.
+ * the benchmark's messages. Nothing a broker built on this Cassandra does can store messages faster
+ * than this, since each message costs it at least one such write (in fact several: the event, the
+ * pending index, the acknowledgement, the sender's status); the benchmark reports the broker's
+ * delivered throughput as a fraction of it.
  *
  * <p>The rows go to a scratch keyspace {@code bench_ceiling_<run id>} (one replica) that the
  * measurement creates and drops; a first tenth of the rows (at least 2,000) warms the driver and
@@ -38,8 +38,15 @@ public final class CassandraCeiling {
    * @param failed inserts that failed (timed out, overloaded): they count as not done
    * @param cpu the CPU split over the timed inserts; null when not measured
    */
-  public record Result(String contactPoint, String cassandraVersion, int rows, double averageRowBytes,
-      int inFlight, long nanos, int failed, CpuSplit.Result cpu) {
+  public record Result(
+      String contactPoint,
+      String cassandraVersion,
+      int rows,
+      double averageRowBytes,
+      int inFlight,
+      long nanos,
+      int failed,
+      CpuSplit.Result cpu) {
     public double rowsPerSecond() {
       return nanos <= 0 ? 0 : (rows - failed) * 1e9 / nanos;
     }
@@ -53,25 +60,40 @@ public final class CassandraCeiling {
   }
 
   /**
-   * Inserts {@code rows} rows (plus the warm-up) whose payload sizes cycle through
-   * {@code sizes}; throws if Cassandra cannot be reached or the keyspace not created.
+   * Inserts {@code rows} rows (plus the warm-up) whose payload sizes cycle through {@code sizes};
+   * throws if Cassandra cannot be reached or the keyspace not created.
    */
-  public static Result measure(String hostPort, List<Integer> sizes, int rows, int inFlight,
-      String runId, long seed, List<CpuSplit.Part> parts, PrintStream log)
+  public static Result measure(
+      String hostPort,
+      List<Integer> sizes,
+      int rows,
+      int inFlight,
+      String runId,
+      long seed,
+      List<CpuSplit.Part> parts,
+      PrintStream log)
       throws InterruptedException {
     String keyspace = "bench_ceiling_" + runId;
     try (CqlSession session = open(hostPort)) {
       Row version = session.execute("SELECT release_version FROM system.local").one();
-      session.execute("CREATE KEYSPACE " + keyspace + " WITH replication ="
-          + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
+      session.execute(
+          "CREATE KEYSPACE "
+              + keyspace
+              + " WITH replication ="
+              + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
       try {
-        session.execute("CREATE TABLE " + keyspace + ".rows (partition text, seq bigint,"
-            + " payload blob, PRIMARY KEY (partition, seq))");
-        PreparedStatement insert = session.prepare("INSERT INTO " + keyspace
-            + ".rows (partition, seq, payload) VALUES (?, ?, ?)");
+        session.execute(
+            "CREATE TABLE "
+                + keyspace
+                + ".rows (partition text, seq bigint,"
+                + " payload blob, PRIMARY KEY (partition, seq))");
+        PreparedStatement insert =
+            session.prepare(
+                "INSERT INTO " + keyspace + ".rows (partition, seq, payload) VALUES (?, ?, ?)");
         byte[][] payloads = payloads(sizes, seed);
         int warmup = Math.max(2000, rows / 10);
-        log.printf("ceiling: %d raw inserts into %s at %s (%d warm-up), at most %d in flight%n",
+        log.printf(
+            "ceiling: %d raw inserts into %s at %s (%d warm-up), at most %d in flight%n",
             rows, keyspace, hostPort, warmup, inFlight);
         insertAll(session, insert, payloads, 0, warmup, inFlight);
         CpuSplit split = CpuSplit.start(parts);
@@ -83,9 +105,15 @@ public final class CassandraCeiling {
         for (int i = warmup; i < warmup + rows; i++) {
           average += payloads[i % payloads.length].length;
         }
-        return new Result(hostPort, version == null ? "unknown"
-            : version.getString("release_version"), rows, rows == 0 ? 0 : average / rows,
-            inFlight, nanos, failed, cpu);
+        return new Result(
+            hostPort,
+            version == null ? "unknown" : version.getString("release_version"),
+            rows,
+            rows == 0 ? 0 : average / rows,
+            inFlight,
+            nanos,
+            failed,
+            cpu);
       } finally {
         session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
       }
@@ -93,27 +121,36 @@ public final class CassandraCeiling {
   }
 
   /** Inserts rows [from, to); returns how many failed. */
-  private static int insertAll(CqlSession session, PreparedStatement insert, byte[][] payloads,
-      int from, int to, int inFlight) throws InterruptedException {
+  private static int insertAll(
+      CqlSession session,
+      PreparedStatement insert,
+      byte[][] payloads,
+      int from,
+      int to,
+      int inFlight)
+      throws InterruptedException {
     Semaphore slots = new Semaphore(inFlight);
     AtomicInteger failed = new AtomicInteger();
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     for (int i = from; i < to; i++) {
       slots.acquire();
-      session.executeAsync(insert.bind("u" + (i % PARTITIONS), (long) i,
-              ByteBuffer.wrap(payloads[i % payloads.length])))
-          .whenComplete((rs, error) -> {
-            if (error != null) {
-              failed.incrementAndGet();
-              firstFailure.compareAndSet(null, error);
-            }
-            slots.release();
-          });
+      session
+          .executeAsync(
+              insert.bind(
+                  "u" + (i % PARTITIONS), (long) i, ByteBuffer.wrap(payloads[i % payloads.length])))
+          .whenComplete(
+              (rs, error) -> {
+                if (error != null) {
+                  failed.incrementAndGet();
+                  firstFailure.compareAndSet(null, error);
+                }
+                slots.release();
+              });
     }
     slots.acquire(inFlight);
     if (firstFailure.get() != null) {
-      System.err.println("ceiling: " + failed.get() + " inserts failed; the first: "
-          + firstFailure.get());
+      System.err.println(
+          "ceiling: " + failed.get() + " inserts failed; the first: " + firstFailure.get());
     }
     return failed.get();
   }
@@ -132,16 +169,18 @@ public final class CassandraCeiling {
   }
 
   private static CqlSession open(String hostPort) {
-    DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-        .withStringList(DefaultDriverOption.CONTACT_POINTS, List.of(hostPort))
-        .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1")
-        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
-            Duration.ofSeconds(30))
-        .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
-        .build();
+    DriverConfigLoader loader =
+        DriverConfigLoader.programmaticBuilder()
+            .withStringList(DefaultDriverOption.CONTACT_POINTS, List.of(hostPort))
+            .withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1")
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(
+                DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
+            .withDuration(
+                DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+            .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
+            .build();
     return CqlSession.builder().withConfigLoader(loader).build();
   }
 }

@@ -16,49 +16,76 @@ import picocli.CommandLine.Option;
  * and the output form.
  */
 public final class CommonOptions {
-  @Option(names = "--broker", paramLabel = "HOST:PORT[,HOST:PORT...]",
+  @Option(
+      names = "--broker",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
       defaultValue = "127.0.0.1:7400",
-      description = "The broker's gRPC address for adapters (default ${DEFAULT-VALUE}, what"
-          + " ./peyvand dev listens on), or the nodes of a broker cluster separated by commas:"
-          + " platform i's session starts on node i mod n, so that messages cross nodes.")
+      description =
+          "The broker's gRPC address for adapters (default ${DEFAULT-VALUE}, what"
+              + " ./peyvand dev listens on), or the nodes of a broker cluster separated by commas:"
+              + " platform i's session starts on node i mod n, so that messages cross nodes.")
   public String broker;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
-      description = "Seed of the workload: the same seed gives the same messages (default"
-          + " ${DEFAULT-VALUE}). Message ids also carry a run id, so reruns never collide.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description =
+          "Seed of the workload: the same seed gives the same messages (default"
+              + " ${DEFAULT-VALUE}). Message ids also carry a run id, so reruns never collide.")
   public long seed;
 
   @Option(names = "--json", description = "Print one JSON object instead of the text line.")
   public boolean json;
 
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "15",
       description = "How long to try opening each platform's session (default ${DEFAULT-VALUE}).")
   public int connectTimeoutSeconds;
 
-  @Option(names = "--cassandra", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9042",
-      description = "The broker's Cassandra (CQL), for the ceiling measurement and its CPU time"
-          + " (default ${DEFAULT-VALUE}, what ./peyvand dev starts).")
+  @Option(
+      names = "--cassandra",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9042",
+      description =
+          "The broker's Cassandra (CQL), for the ceiling measurement and its CPU time"
+              + " (default ${DEFAULT-VALUE}, what ./peyvand dev starts).")
   public String cassandra;
 
-  @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7401",
-      description = "The broker's HTTP(S) port, for GET /metrics (default ${DEFAULT-VALUE}, what"
-          + " ./peyvand dev listens on); HTTPS when the sessions use TLS.")
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:7401",
+      description =
+          "The broker's HTTP(S) port, for GET /metrics (default ${DEFAULT-VALUE}, what"
+              + " ./peyvand dev listens on); HTTPS when the sessions use TLS.")
   public String http;
 
-  @Option(names = "--pki-dir", paramLabel = "DIR", defaultValue = "data/pki",
-      description = "Where ./peyvand dev (or pki) keeps the certificates: each platform connects"
-          + " over mutual TLS with platforms/<platform>.p12, trusting ca.crt, when that file"
-          + " exists, else in plaintext (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pki-dir",
+      paramLabel = "DIR",
+      defaultValue = "data/pki",
+      description =
+          "Where ./peyvand dev (or pki) keeps the certificates: each platform connects"
+              + " over mutual TLS with platforms/<platform>.p12, trusting ca.crt, when that file"
+              + " exists, else in plaintext (default ${DEFAULT-VALUE}).")
   Path pkiDir;
 
-  @Option(names = "--plaintext", description = "Connect without TLS even if certificates exist"
-      + " (a broker with tls.enabled = off).")
+  @Option(
+      names = "--plaintext",
+      description =
+          "Connect without TLS even if certificates exist" + " (a broker with tls.enabled = off).")
   boolean plaintext;
 
-  @Option(names = "--key-store-password", paramLabel = "PASSWORD",
+  @Option(
+      names = "--key-store-password",
+      paramLabel = "PASSWORD",
       defaultValue = "${env:PEYVAND_PKI_PASSWORD:-peyvand-dev}",
-      description = "Password of the platforms' .p12 files (default: $PEYVAND_PKI_PASSWORD, else"
-          + " the development CA's peyvand-dev).")
+      description =
+          "Password of the platforms' .p12 files (default: $PEYVAND_PKI_PASSWORD, else"
+              + " the development CA's peyvand-dev).")
   String keyStorePassword;
 
   /** Mutual TLS as {@code platform} when its certificate exists, else plaintext; says which. */
@@ -77,8 +104,9 @@ public final class CommonOptions {
     if (plaintext || !Files.isRegularFile(keyStore)) {
       return Optional.empty();
     }
-    return Optional.of(KeyMaterial.clientContext(keyStore, keyStorePassword.toCharArray(),
-        pkiDir.resolve("ca.crt")));
+    return Optional.of(
+        KeyMaterial.clientContext(
+            keyStore, keyStorePassword.toCharArray(), pkiDir.resolve("ca.crt")));
   }
 
   /** How {@code platform} connects: mutual TLS with which certificate, or plaintext and why. */
@@ -115,24 +143,29 @@ public final class CommonOptions {
   }
 
   /**
-   * The broker processes to account CPU to: the one listening on each node's port (found on
-   * this machine, else pid -1), {@code firstPid} instead for the first node when given. Named
-   * "broker" for a single node, "broker-1", "broker-2"... for several.
+   * The broker processes to account CPU to: the one listening on each node's port (found on this
+   * machine, else pid -1), {@code firstPid} instead for the first node when given. Named "broker"
+   * for a single node, "broker-1", "broker-2"... for several.
    */
   public List<CpuSplit.Part> brokerParts(Long firstPid) {
     List<BrokerEndpoint> nodes = endpoints();
     List<CpuSplit.Part> parts = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
       String name = nodes.size() == 1 ? "broker" : "broker-" + (i + 1);
-      parts.add(i == 0 && firstPid != null ? new CpuSplit.Part(name, firstPid)
-          : CpuSplit.listeningOn(name, nodes.get(i).port()));
+      parts.add(
+          i == 0 && firstPid != null
+              ? new CpuSplit.Part(name, firstPid)
+              : CpuSplit.listeningOn(name, nodes.get(i).port()));
     }
     return parts;
   }
 
   /** What to print when the broker cannot be reached. */
   public static String unreachable(List<BrokerEndpoint> endpoints, String why) {
-    return "cannot reach the Peyvand broker at " + BrokerEndpoint.format(endpoints) + " (" + why
+    return "cannot reach the Peyvand broker at "
+        + BrokerEndpoint.format(endpoints)
+        + " ("
+        + why
         + "). Start one with ./peyvand dev (in another terminal), or name another with --broker"
         + " HOST:PORT.";
   }

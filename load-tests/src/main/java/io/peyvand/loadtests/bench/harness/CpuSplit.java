@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 
 /**
  * Where the CPU went during one phase of a benchmark: the CPU time of each named process (the
@@ -16,8 +15,8 @@ import java.util.stream.Collectors;
  * {@code /proc/stat}, read at {@link #start} and at {@link #stop}. Shares are of the machine's
  * capacity over the phase (wall time x cores): a process at 100% of a 2-core machine kept both
  * cores busy, and "other" is what the rest of this shared machine used meanwhile. A figure is
- * limited by whatever is near 100% of what it can use: one process near cores x 100% is
- * CPU-bound; a machine near 100% in total is saturated, whoever is using it.
+ * limited by whatever is near 100% of what it can use: one process near cores x 100% is CPU-bound;
+ * a machine near 100% in total is saturated, whoever is using it.
  */
 public final class CpuSplit {
   /** A process to account for; {@code pid} is -1 when it could not be found. */
@@ -57,17 +56,27 @@ public final class CpuSplit {
     public String line() {
       List<String> parts = new ArrayList<>();
       for (Share s : shares) {
-        parts.add(s.name() + "=" + (s.cpuNanos() < 0 ? "?"
-            : String.format(Locale.ROOT, "%.1fs(%.0f%%)", s.cpuNanos() / 1e9,
-                percent(s.cpuNanos()))));
+        parts.add(
+            s.name()
+                + "="
+                + (s.cpuNanos() < 0
+                    ? "?"
+                    : String.format(
+                        Locale.ROOT, "%.1fs(%.0f%%)", s.cpuNanos() / 1e9, percent(s.cpuNanos()))));
       }
       long other = otherNanos();
       if (other >= 0) {
-        parts.add(String.format(Locale.ROOT, "other=%.1fs(%.0f%%) idle=%.0f%%", other / 1e9,
-            percent(other), Math.max(0, 100 - percent(machineBusyNanos))));
+        parts.add(
+            String.format(
+                Locale.ROOT,
+                "other=%.1fs(%.0f%%) idle=%.0f%%",
+                other / 1e9,
+                percent(other),
+                Math.max(0, 100 - percent(machineBusyNanos))));
       }
-      return "cpu: " + String.join(" ", parts) + String.format(Locale.ROOT,
-          " wall=%.1fs cores=%d", wallNanos / 1e9, cores);
+      return "cpu: "
+          + String.join(" ", parts)
+          + String.format(Locale.ROOT, " wall=%.1fs cores=%d", wallNanos / 1e9, cores);
     }
 
     /** The same as a JSON object: seconds and percents per part. */
@@ -131,11 +140,17 @@ public final class CpuSplit {
     List<Share> shares = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       long after = read(parts.get(i).pid());
-      shares.add(new Share(parts.get(i).name(), parts.get(i).pid(),
-          before[i] < 0 || after < 0 ? -1 : after - before[i]));
+      shares.add(
+          new Share(
+              parts.get(i).name(),
+              parts.get(i).pid(),
+              before[i] < 0 || after < 0 ? -1 : after - before[i]));
     }
     long machineAfter = machineBusyNanos();
-    return new Result(shares, wall, Runtime.getRuntime().availableProcessors(),
+    return new Result(
+        shares,
+        wall,
+        Runtime.getRuntime().availableProcessors(),
         machineBefore < 0 || machineAfter < 0 ? -1 : machineAfter - machineBefore);
   }
 
@@ -148,9 +163,9 @@ public final class CpuSplit {
   }
 
   /**
-   * Busy clock ticks of the whole machine from the first line of {@code /proc/stat}
-   * ({@code cpu user nice system idle iowait irq softirq steal ...}): everything but idle and
-   * iowait. Guest time is already counted in user.
+   * Busy clock ticks of the whole machine from the first line of {@code /proc/stat} ({@code cpu
+   * user nice system idle iowait irq softirq steal ...}): everything but idle and iowait. Guest
+   * time is already counted in user.
    */
   static long busyTicksFromProcStat(String cpuLine) {
     String[] f = cpuLine.trim().split("\\s+");

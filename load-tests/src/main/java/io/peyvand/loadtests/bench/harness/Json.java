@@ -17,8 +17,7 @@ import java.util.Map;
 public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private Json() {
-  }
+  private Json() {}
 
   public static ObjectNode object() {
     return MAPPER.createObjectNode();

@@ -14,8 +14,8 @@ import java.util.Set;
  * Which process listens on a TCP port of this machine: the benchmark finds the broker (its gRPC
  * port) and Cassandra (its CQL port) this way, so that their CPU time can be read without asking
  * the user for process ids, and without guessing by name on a machine where several brokers and
- * Cassandras may run. Linux only: the listening sockets' inodes come from {@code /proc/net/tcp}
- * and {@code tcp6}, and the process is the one with a file descriptor on that inode (readable for
+ * Cassandras may run. Linux only: the listening sockets' inodes come from {@code /proc/net/tcp} and
+ * {@code tcp6}, and the process is the one with a file descriptor on that inode (readable for
  * processes of the same user, or any process as root).
  */
 public final class ListeningProcess {
@@ -49,9 +49,9 @@ public final class ListeningProcess {
   }
 
   /**
-   * The inodes of the sockets listening on {@code port} in the lines of a {@code /proc/net/tcp}
-   * (or {@code tcp6}) table: {@code sl local_address rem_address st ... inode}, the address as
-   * hex {@code ADDR:PORT}, state {@code 0A} for LISTEN; the header line is skipped.
+   * The inodes of the sockets listening on {@code port} in the lines of a {@code /proc/net/tcp} (or
+   * {@code tcp6}) table: {@code sl local_address rem_address st ... inode}, the address as hex
+   * {@code ADDR:PORT}, state {@code 0A} for LISTEN; the header line is skipped.
    */
   static Set<Long> listeningInodes(List<String> lines, int port) {
     String portHex = String.format(Locale.ROOT, "%04X", port);
@@ -78,7 +78,8 @@ public final class ListeningProcess {
         } catch (IOException | UnsupportedOperationException e) {
           continue;
         }
-        if (target.startsWith("socket:[") && target.endsWith("]")
+        if (target.startsWith("socket:[")
+            && target.endsWith("]")
             && inodes.contains(Long.parseLong(target.substring(8, target.length() - 1)))) {
           return true;
         }

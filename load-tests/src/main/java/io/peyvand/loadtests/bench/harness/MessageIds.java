@@ -20,8 +20,9 @@ public record MessageIds(String runId) {
   /** A run id not used before: the time in base 36 and four random base-36 digits. */
   public static MessageIds fresh() {
     int random = new SecureRandom().nextInt(36 * 36 * 36 * 36);
-    return new MessageIds(Long.toString(System.currentTimeMillis(), 36)
-        + String.format("%4s", Integer.toString(random, 36)).replace(' ', '0'));
+    return new MessageIds(
+        Long.toString(System.currentTimeMillis(), 36)
+            + String.format("%4s", Integer.toString(random, 36)).replace(' ', '0'));
   }
 
   public String messageId(int index) {
@@ -31,8 +32,10 @@ public record MessageIds(String runId) {
   /** The index of one of this run's message ids, or -1 for any other id. Cheap: no allocation. */
   public int indexOf(String messageId) {
     int start = PREFIX.length() + runId.length() + 1;
-    if (messageId.length() <= start || !messageId.startsWith(PREFIX)
-        || !messageId.startsWith(runId, PREFIX.length()) || messageId.charAt(start - 1) != '-') {
+    if (messageId.length() <= start
+        || !messageId.startsWith(PREFIX)
+        || !messageId.startsWith(runId, PREFIX.length())
+        || messageId.charAt(start - 1) != '-') {
       return -1;
     }
     try {

@@ -34,8 +34,10 @@ public final class MetricsPage {
 
   /** The page's text; an IOException when it cannot be read or is not answered 200. */
   String text() throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("GET " + uri + " answered " + response.statusCode());
     }

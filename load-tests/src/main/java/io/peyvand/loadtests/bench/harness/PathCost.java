@@ -1,8 +1,8 @@
 package io.peyvand.loadtests.bench.harness;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -17,18 +17,23 @@ import java.util.stream.Collectors;
  * What the measured phase cost, counted, for the cost table of docs/DELIVERY-PATH.md: from the
  * broker node's {@code /metrics} (at --http) the persists (atomic journal writes), the journal's
  * Cassandra write requests, the asks, the actor messages by kind of actor and the threads started;
- * from Cassandra's own virtual tables ({@code system_views.local_write_latency},
- * {@code local_read_latency}, {@code local_scan_latency}) the writes (partition updates) and reads
- * by table of the broker's keyspaces. Each is read before and after the phase; a figure that
- * cannot be read is left out and the reason printed once.
+ * from Cassandra's own virtual tables ({@code system_views.local_write_latency}, {@code
+ * local_read_latency}, {@code local_scan_latency}) the writes (partition updates) and reads by
+ * table of the broker's keyspaces. Each is read before and after the phase; a figure that cannot be
+ * read is left out and the reason printed once.
  */
 public final class PathCost {
-  private static final List<String> BROKER_COUNTERS = List.of("peyvand_journal_writes_total",
-      "peyvand_journal_write_seconds_count", "peyvand_asks_total", "jvm_threads_started_total");
+  private static final List<String> BROKER_COUNTERS =
+      List.of(
+          "peyvand_journal_writes_total",
+          "peyvand_journal_write_seconds_count",
+          "peyvand_asks_total",
+          "jvm_threads_started_total");
   private static final String ACTOR_MESSAGES = "peyvand_actor_messages_total";
 
   /** The counts of one phase: broker series and Cassandra operations by keyspace.table. */
-  public record Result(Map<String, Double> broker, Map<String, Long> writes, Map<String, Long> reads) {
+  public record Result(
+      Map<String, Double> broker, Map<String, Long> writes, Map<String, Long> reads) {
 
     /** A broker counter's increase, or -1 when it could not be read. */
     double broker(String name) {
@@ -36,17 +41,20 @@ public final class PathCost {
     }
 
     double actorMessages() {
-      return broker.entrySet().stream().filter(e -> e.getKey().startsWith(ACTOR_MESSAGES))
-          .mapToDouble(Map.Entry::getValue).sum();
+      return broker.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(ACTOR_MESSAGES))
+          .mapToDouble(Map.Entry::getValue)
+          .sum();
     }
 
     /** Actor messages by kind, most first. */
     Map<String, Double> actorMessagesByKind() {
       Map<String, Double> kinds = new LinkedHashMap<>();
-      broker.entrySet().stream().filter(e -> e.getKey().startsWith(ACTOR_MESSAGES + "{"))
+      broker.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(ACTOR_MESSAGES + "{"))
           .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
-          .forEach(e -> kinds.put(e.getKey().replaceAll(".*actor=\"([^\"]*)\".*", "$1"),
-              e.getValue()));
+          .forEach(
+              e -> kinds.put(e.getKey().replaceAll(".*actor=\"([^\"]*)\".*", "$1"), e.getValue()));
       return kinds;
     }
 
@@ -62,13 +70,16 @@ public final class PathCost {
       List<String> parts = new ArrayList<>();
       if (!broker.isEmpty()) {
         parts.add(per("persists", broker("peyvand_journal_writes_total"), messages));
-        parts.add(per("journal-requests", broker("peyvand_journal_write_seconds_count"),
-            messages));
+        parts.add(per("journal-requests", broker("peyvand_journal_write_seconds_count"), messages));
         parts.add(per("asks", broker("peyvand_asks_total"), messages));
-        parts.add(per("actor-messages", actorMessages(), messages) + " ("
-            + actorMessagesByKind().entrySet().stream().limit(6)
-                .map(e -> per(e.getKey(), e.getValue(), messages))
-                .collect(Collectors.joining(" ")) + ")");
+        parts.add(
+            per("actor-messages", actorMessages(), messages)
+                + " ("
+                + actorMessagesByKind().entrySet().stream()
+                    .limit(6)
+                    .map(e -> per(e.getKey(), e.getValue(), messages))
+                    .collect(Collectors.joining(" "))
+                + ")");
         parts.add(per("threads-started", broker("jvm_threads_started_total"), messages));
       }
       if (!writes.isEmpty() || !reads.isEmpty()) {
@@ -94,18 +105,22 @@ public final class PathCost {
 
     private static String tables(String name, Map<String, Long> byTable, long messages) {
       long total = byTable.values().stream().mapToLong(Long::longValue).sum();
-      return per(name, total, messages) + " (" + byTable.entrySet().stream()
-          .filter(e -> e.getValue() > 0)
-          .map(e -> per(e.getKey(), e.getValue(), messages))
-          .collect(Collectors.joining(" ")) + ")";
+      return per(name, total, messages)
+          + " ("
+          + byTable.entrySet().stream()
+              .filter(e -> e.getValue() > 0)
+              .map(e -> per(e.getKey(), e.getValue(), messages))
+              .collect(Collectors.joining(" "))
+          + ")";
     }
 
     private static void tablesJson(ObjectNode into, Map<String, Long> byTable, long messages) {
-      byTable.forEach((table, n) -> {
-        if (n > 0) {
-          perJson(into, table, n, messages);
-        }
-      });
+      byTable.forEach(
+          (table, n) -> {
+            if (n > 0) {
+              perJson(into, table, n, messages);
+            }
+          });
     }
 
     private static String per(String name, double count, long messages) {
@@ -140,13 +155,21 @@ public final class PathCost {
     CqlSession session = null;
     try {
       int colon = cassandraHostPort.lastIndexOf(':');
-      session = CqlSession.builder().addContactPoint(new InetSocketAddress(
-              cassandraHostPort.substring(0, colon),
-              Integer.parseInt(cassandraHostPort.substring(colon + 1))))
-          .withLocalDatacenter("datacenter1").build();
+      session =
+          CqlSession.builder()
+              .addContactPoint(
+                  new InetSocketAddress(
+                      cassandraHostPort.substring(0, colon),
+                      Integer.parseInt(cassandraHostPort.substring(colon + 1))))
+              .withLocalDatacenter("datacenter1")
+              .build();
     } catch (RuntimeException e) {
-      log.println("cost: cannot read Cassandra's operation counts at " + cassandraHostPort
-          + " (" + e.getMessage() + ")");
+      log.println(
+          "cost: cannot read Cassandra's operation counts at "
+              + cassandraHostPort
+              + " ("
+              + e.getMessage()
+              + ")");
     }
     return new PathCost(metrics, session, log);
   }
@@ -155,19 +178,21 @@ public final class PathCost {
   public Result stop() {
     Map<String, Double> brokerAfter = readBroker();
     Map<String, Double> broker = new TreeMap<>();
-    brokerAfter.forEach((name, after) -> {
-      if (name.startsWith(ACTOR_MESSAGES) || BROKER_COUNTERS.contains(name)) {
-        broker.put(name, after - brokerBefore.getOrDefault(name, 0.0));
-      }
-    });
+    brokerAfter.forEach(
+        (name, after) -> {
+          if (name.startsWith(ACTOR_MESSAGES) || BROKER_COUNTERS.contains(name)) {
+            broker.put(name, after - brokerBefore.getOrDefault(name, 0.0));
+          }
+        });
     Map<String, long[]> cassandraAfter = readCassandra();
     Map<String, Long> writes = new TreeMap<>();
     Map<String, Long> reads = new TreeMap<>();
-    cassandraAfter.forEach((table, after) -> {
-      long[] before = cassandraBefore.getOrDefault(table, new long[2]);
-      writes.put(table, after[0] - before[0]);
-      reads.put(table, after[1] - before[1]);
-    });
+    cassandraAfter.forEach(
+        (table, after) -> {
+          long[] before = cassandraBefore.getOrDefault(table, new long[2]);
+          writes.put(table, after[0] - before[0]);
+          reads.put(table, after[1] - before[1]);
+        });
     if (cassandra != null) {
       cassandra.close();
     }
@@ -181,8 +206,13 @@ public final class PathCost {
     try {
       return metrics.series();
     } catch (Exception e) {
-      log.println("cost: cannot read " + metrics.uri() + " (" + e + "); give the broker's HTTP(S)"
-          + " port with --http HOST:PORT");
+      log.println(
+          "cost: cannot read "
+              + metrics.uri()
+              + " ("
+              + e
+              + "); give the broker's HTTP(S)"
+              + " port with --http HOST:PORT");
       return Map.of();
     }
   }
@@ -205,8 +235,8 @@ public final class PathCost {
   }
 
   private void add(Map<String, long[]> counts, String view, int index) {
-    for (Row row : cassandra.execute("SELECT keyspace_name, table_name, count FROM system_views."
-        + view)) {
+    for (Row row :
+        cassandra.execute("SELECT keyspace_name, table_name, count FROM system_views." + view)) {
       String keyspace = row.getString(0);
       if (keyspace.startsWith("system") || keyspace.startsWith("bench_ceiling")) {
         continue;

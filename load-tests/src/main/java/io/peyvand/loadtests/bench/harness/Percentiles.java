@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Percentiles of a set of samples by the nearest-rank method, from a sorted copy of all of them:
  * exact, and at the sizes of this benchmark (tens of thousands of samples) cheaper than carrying a
- * histogram library. {@code value(0.99)} is the smallest sample that at least 99% of the samples
- * do not exceed.
+ * histogram library. {@code value(0.99)} is the smallest sample that at least 99% of the samples do
+ * not exceed.
  */
 public final class Percentiles {
   private final long[] sorted;

@@ -20,11 +20,11 @@ public final class Platforms {
    * interconnection's first phase: a platform's share of users, and of the messages its users send
    * and receive, is its share of this total.
    */
-  public static final Map<String, Long> MONTHLY_USERS = Map.of(
-      "rubika", 40_000_000L, "eitaa", 22_000_000L, "bale", 16_500_000L, "soroush", 10_500_000L);
+  public static final Map<String, Long> MONTHLY_USERS =
+      Map.of(
+          "rubika", 40_000_000L, "eitaa", 22_000_000L, "bale", 16_500_000L, "soroush", 10_500_000L);
 
-  private Platforms() {
-  }
+  private Platforms() {}
 
   /** {@code "3"} is eitaa, bale, rubika; {@code "bale,soroush"} is those two. */
   public static List<String> parse(String selection) {
@@ -32,16 +32,29 @@ public final class Platforms {
     if (text.chars().allMatch(Character::isDigit) && !text.isEmpty()) {
       int count = Integer.parseInt(text);
       if (count < 2 || count > DEV.size()) {
-        throw new IllegalArgumentException("--platforms: between 2 and " + DEV.size()
-            + " (the dev platforms " + DEV + "), or a comma-separated list; got " + count);
+        throw new IllegalArgumentException(
+            "--platforms: between 2 and "
+                + DEV.size()
+                + " (the dev platforms "
+                + DEV
+                + "), or a comma-separated list; got "
+                + count);
       }
       return DEV.subList(0, count);
     }
-    List<String> ids = List.copyOf(new LinkedHashSet<>(Arrays.stream(text.split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList()));
+    List<String> ids =
+        List.copyOf(
+            new LinkedHashSet<>(
+                Arrays.stream(text.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .toList()));
     if (ids.size() < 2) {
-      throw new IllegalArgumentException("--platforms: at least two distinct platforms are"
-          + " needed for cross-platform messaging; got '" + selection + "'");
+      throw new IllegalArgumentException(
+          "--platforms: at least two distinct platforms are"
+              + " needed for cross-platform messaging; got '"
+              + selection
+              + "'");
     }
     return ids;
   }
@@ -58,8 +71,8 @@ public final class Platforms {
     for (String p : platforms) {
       Long monthly = MONTHLY_USERS.get(p);
       if (monthly == null) {
-        throw new IllegalArgumentException("no monthly user figure for platform " + p
-            + "; known: " + MONTHLY_USERS.keySet());
+        throw new IllegalArgumentException(
+            "no monthly user figure for platform " + p + "; known: " + MONTHLY_USERS.keySet());
       }
       all += monthly;
     }

@@ -8,11 +8,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU time a process has used, from Linux's {@code /proc/<pid>/stat}: user plus system time
- * ({@code utime} and {@code stime}, fields 14 and 15, in clock ticks). Read before and after a
- * phase, the difference is what the process spent on it, whichever process it is: the broker, its
- * Cassandra, or the load generator itself. Children are not included ({@code cutime} is only
- * counted once a child is waited for), so an embedded Cassandra is measured as its own process.
+ * CPU time a process has used, from Linux's {@code /proc/<pid>/stat}: user plus system time ({@code
+ * utime} and {@code stime}, fields 14 and 15, in clock ticks). Read before and after a phase, the
+ * difference is what the process spent on it, whichever process it is: the broker, its Cassandra,
+ * or the load generator itself. Children are not included ({@code cutime} is only counted once a
+ * child is waited for), so an embedded Cassandra is measured as its own process.
  */
 public final class ProcessCpu {
   /** Linux's USER_HZ: 100 on every mainstream architecture; {@code getconf CLK_TCK} confirms. */
@@ -41,8 +41,8 @@ public final class ProcessCpu {
   /** CPU nanoseconds used so far by process {@code pid}; empty if it is gone or unreadable. */
   public static OptionalLong nanos(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
-          StandardCharsets.US_ASCII);
+      String stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
       return OptionalLong.of(ticksToNanos(ticksFromStat(stat)));
     } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();
@@ -56,9 +56,10 @@ public final class ProcessCpu {
   private static long ticksPerSecond() {
     try {
       Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-      String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-          .trim();
-      if (getconf.waitFor(5, TimeUnit.SECONDS) && getconf.exitValue() == 0
+      String out =
+          new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      if (getconf.waitFor(5, TimeUnit.SECONDS)
+          && getconf.exitValue() == 0
           && out.matches("[1-9][0-9]*")) {
         return Long.parseLong(out);
       }

@@ -12,18 +12,20 @@ import java.util.SplittableRandom;
 public record SizeMix(String name, List<Bucket> buckets) {
 
   /** {@code weight} percent of the bodies are uniformly {@code min..max} bytes, both included. */
-  record Bucket(int weight, int min, int max) {
-  }
+  record Bucket(int weight, int min, int max) {}
 
   /** The protocol's content limit (ProtocolLimits.maxContentBytes). */
   static final int MAX_BYTES = 64 * 1024;
 
-  public static final SizeMix REALISTIC = new SizeMix("realistic", List.of(
-      new Bucket(50, 5, 60),          // "salam", "ok, see you at 8"
-      new Bucket(30, 61, 199),        // a sentence or two
-      new Bucket(14, 200, 999),       // a paragraph
-      new Bucket(5, 1000, 3999),      // a forwarded article excerpt
-      new Bucket(1, 4000, 16384)));   // a long paste
+  public static final SizeMix REALISTIC =
+      new SizeMix(
+          "realistic",
+          List.of(
+              new Bucket(50, 5, 60), // "salam", "ok, see you at 8"
+              new Bucket(30, 61, 199), // a sentence or two
+              new Bucket(14, 200, 999), // a paragraph
+              new Bucket(5, 1000, 3999), // a forwarded article excerpt
+              new Bucket(1, 4000, 16384))); // a long paste
 
   public SizeMix {
     if (buckets.isEmpty() || buckets.stream().mapToInt(Bucket::weight).sum() != 100) {
@@ -49,8 +51,8 @@ public record SizeMix(String name, List<Bucket> buckets) {
         // fall through to the error below
       }
     }
-    throw new IllegalArgumentException("--size-mix: 'realistic' or 'fixed:N' (N bytes, 1.."
-        + MAX_BYTES + "), got '" + text + "'");
+    throw new IllegalArgumentException(
+        "--size-mix: 'realistic' or 'fixed:N' (N bytes, 1.." + MAX_BYTES + "), got '" + text + "'");
   }
 
   /** One body size. */

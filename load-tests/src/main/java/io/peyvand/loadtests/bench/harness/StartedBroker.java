@@ -48,26 +48,45 @@ public final class StartedBroker implements AutoCloseable {
    * The same, with {@code settings} ({@code key=value}) given to the broker's JVM as system
    * properties, which override its configuration (e.g. a limit a benchmark must not hit).
    */
-  public static StartedBroker start(Path home, long timeoutSeconds, List<String> settings,
-      PrintStream out) throws IOException, InterruptedException {
+  public static StartedBroker start(
+      Path home, long timeoutSeconds, List<String> settings, PrintStream out)
+      throws IOException, InterruptedException {
     Path dir = home.resolve("load-tests/target/bench-broker");
     deleteRecursively(dir);
     Files.createDirectories(dir);
     Path log = dir.resolve("broker.log");
     int[] ports = freePorts(6);
-    ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("peyvand").toString(), "dev",
-        "--grpc-port", Integer.toString(ports[0]), "--http-port", Integer.toString(ports[1]),
-        "--cql-port", Integer.toString(ports[2]), "--cluster-port", Integer.toString(ports[3]),
-        "--data-dir", dir.resolve("cassandra").toString()))
-        .directory(home.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    home.resolve("peyvand").toString(),
+                    "dev",
+                    "--grpc-port",
+                    Integer.toString(ports[0]),
+                    "--http-port",
+                    Integer.toString(ports[1]),
+                    "--cql-port",
+                    Integer.toString(ports[2]),
+                    "--cluster-port",
+                    Integer.toString(ports[3]),
+                    "--data-dir",
+                    dir.resolve("cassandra").toString()))
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     String javaOpts = System.getenv().getOrDefault("PEYVAND_JAVA_OPTS", "-Xms256m -Xmx2g");
-    builder.environment().put("PEYVAND_JAVA_OPTS", javaOpts
-        + " -Dpeyvand.cassandra.embedded.storage-port=" + ports[4]
-        + " -Dpeyvand.cassandra.embedded.jmx-port=" + ports[5]
-        + settings.stream().map(s -> " -D" + s).collect(Collectors.joining()));
-    out.printf("start: ./peyvand dev on gRPC %d, HTTPS %d, CQL %d, data in %s; log %s%s%n",
+    builder
+        .environment()
+        .put(
+            "PEYVAND_JAVA_OPTS",
+            javaOpts
+                + " -Dpeyvand.cassandra.embedded.storage-port="
+                + ports[4]
+                + " -Dpeyvand.cassandra.embedded.jmx-port="
+                + ports[5]
+                + settings.stream().map(s -> " -D" + s).collect(Collectors.joining()));
+    out.printf(
+        "start: ./peyvand dev on gRPC %d, HTTPS %d, CQL %d, data in %s; log %s%s%n",
         ports[0], ports[1], ports[2], dir, log, settings.isEmpty() ? "" : "; with " + settings);
     Process process = builder.start();
     StartedBroker broker = new StartedBroker(process, ports[0], ports[1], ports[2], log);
@@ -75,8 +94,11 @@ public final class StartedBroker implements AutoCloseable {
     while (!broker.ready()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         broker.close();
-        throw new IOException("the broker started with --start " + (process.isAlive()
-            ? "was not ready within " + timeoutSeconds + " s" : "exited") + "; see " + log);
+        throw new IOException(
+            "the broker started with --start "
+                + (process.isAlive() ? "was not ready within " + timeoutSeconds + " s" : "exited")
+                + "; see "
+                + log);
       }
       Thread.sleep(250);
     }
@@ -85,8 +107,7 @@ public final class StartedBroker implements AutoCloseable {
   }
 
   private boolean ready() throws IOException {
-    return Files.exists(log)
-        && Files.readString(log, StandardCharsets.UTF_8).contains(READY);
+    return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(READY);
   }
 
   public long pid() {

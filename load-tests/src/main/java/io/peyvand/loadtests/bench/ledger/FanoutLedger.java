@@ -2,7 +2,6 @@ package io.peyvand.loadtests.bench.ledger;
 
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.harness.Percentiles;
-
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -18,12 +17,12 @@ import java.util.Map;
  * repeat. What a {@link Ledger} is for 1:1 messages, for a log delivered once per platform.
  *
  * <p>A post is known by its message id ({@link MessageIds}: the index is the post's place in the
- * run), a delivery by the platform that received it. Per platform it checks the guarantees a
- * group gives: a post reaches the platform at least once (a post accepted and missing on a
- * platform is lost), a repeat carries the redelivery flag (otherwise an unflagged duplicate), and
- * first arrivals come in the group's order (the sequence it accepted them with; a first arrival
- * below an earlier one and not flagged is out of order). Deliveries of other items (membership
- * changes, an earlier run's posts) are counted as {@code other}.
+ * run), a delivery by the platform that received it. Per platform it checks the guarantees a group
+ * gives: a post reaches the platform at least once (a post accepted and missing on a platform is
+ * lost), a repeat carries the redelivery flag (otherwise an unflagged duplicate), and first
+ * arrivals come in the group's order (the sequence it accepted them with; a first arrival below an
+ * earlier one and not flagged is out of order). Deliveries of other items (membership changes, an
+ * earlier run's posts) are counted as {@code other}.
  *
  * <p>Pure apart from the clock it is given; thread-safe (each platform's session records from its
  * own thread; the benchmark reads the tally once things settled).
@@ -34,12 +33,16 @@ public final class FanoutLedger {
   private final int posts;
   private final long[] submittedAt;
   private final long[] answeredAt;
+
   /** 1 accepted, 2 duplicate (accepted before), -1 refused, -2 unanswered, 0 open. */
   private final byte[] outcome;
+
   private final long[] sequence;
   private final ErrorCode[] refusedWith;
+
   /** Per platform: when each post first arrived (0: not yet), and how often it arrived. */
   private final long[][] firstDeliveredAt;
+
   private final int[][] copies;
   private final long[] lastFirstSequence;
   private final int[] unflagged;
@@ -88,8 +91,10 @@ public final class FanoutLedger {
     answeredAt[index] = at;
     if (result.hasAccepted() || result.hasDuplicate()) {
       outcome[index] = (byte) (result.hasAccepted() ? 1 : 2);
-      sequence[index] = result.hasAccepted() ? result.getAccepted().getSequence()
-          : result.getDuplicate().getSequence();
+      sequence[index] =
+          result.hasAccepted()
+              ? result.getAccepted().getSequence()
+              : result.getDuplicate().getSequence();
     } else {
       outcome[index] = -1;
       refusedWith[index] = result.getRefused().getCode();
@@ -205,11 +210,23 @@ public final class FanoutLedger {
         frames += copies[p][i];
       }
     }
-    return new FanoutTally(to - from, accepted, refused, refusedByCode, unanswered,
-        deliveries, frames, lost, sum(unflagged), sum(outOfOrder), sum(redelivered), sum(other),
+    return new FanoutTally(
+        to - from,
+        accepted,
+        refused,
+        refusedByCode,
+        unanswered,
+        deliveries,
+        frames,
+        lost,
+        sum(unflagged),
+        sum(outOfOrder),
+        sum(redelivered),
+        sum(other),
         firstSubmit == Long.MAX_VALUE ? 0 : Math.max(0, lastAnswer - firstSubmit),
         firstSubmit == Long.MAX_VALUE ? 0 : Math.max(0, lastDelivery - firstSubmit),
-        Percentiles.of(longs(toAccepted)), Percentiles.of(longs(toDelivered)),
+        Percentiles.of(longs(toAccepted)),
+        Percentiles.of(longs(toDelivered)),
         Percentiles.of(longs(toAll)));
   }
 
@@ -231,10 +248,23 @@ public final class FanoutLedger {
    * @param frames GroupDelivery frames of these posts, repeats included
    * @param submitToAllDelivered per post: until the last platform of the audience had it
    */
-  public record FanoutTally(int posts, int accepted, int refused, Map<ErrorCode, Integer> refusedByCode,
-      int unanswered, int deliveries, int frames, int lost, int unflaggedDuplicates,
-      int outOfOrder, int redelivered, int otherItems, long answerNanos, long deliveryNanos,
-      Percentiles submitToAccepted, Percentiles submitToDelivered,
+  public record FanoutTally(
+      int posts,
+      int accepted,
+      int refused,
+      Map<ErrorCode, Integer> refusedByCode,
+      int unanswered,
+      int deliveries,
+      int frames,
+      int lost,
+      int unflaggedDuplicates,
+      int outOfOrder,
+      int redelivered,
+      int otherItems,
+      long answerNanos,
+      long deliveryNanos,
+      Percentiles submitToAccepted,
+      Percentiles submitToDelivered,
       Percentiles submitToAllDelivered) {
     public FanoutTally {
       refusedByCode = Map.copyOf(refusedByCode);

@@ -2,7 +2,6 @@ package io.peyvand.loadtests.bench.ledger;
 
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.harness.Percentiles;
-
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
@@ -32,11 +31,16 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Ledger {
   /** The broker's final answer to a submit, as far as it is known. */
-  public enum Answer { NONE, ACCEPTED, DUPLICATE, REFUSED, UNANSWERED }
+  public enum Answer {
+    NONE,
+    ACCEPTED,
+    DUPLICATE,
+    REFUSED,
+    UNANSWERED
+  }
 
   /** One item of a mailbox: what the broker numbers and a platform acknowledges. */
-  private record Item(UserAddress mailbox, long sequence) {
-  }
+  private record Item(UserAddress mailbox, long sequence) {}
 
   private static final Answer[] ANSWERS = Answer.values();
 
@@ -109,8 +113,9 @@ public final class Ledger {
    */
   public void delivered(Delivery delivery, long at) {
     boolean status = delivery.hasStatus();
-    int index = ids.indexOf(status ? delivery.getStatus().getMessageId()
-        : delivery.getMessage().getMessageId());
+    int index =
+        ids.indexOf(
+            status ? delivery.getStatus().getMessageId() : delivery.getMessage().getMessageId());
     if (index < 0 || index >= size) {
       foreign.increment();
       return;
@@ -137,8 +142,7 @@ public final class Ledger {
       foreign.increment();
       return;
     }
-    boolean repeated = !statusItems.add(new Item(delivery.getRecipient(),
-        delivery.getSequence()));
+    boolean repeated = !statusItems.add(new Item(delivery.getRecipient(), delivery.getSequence()));
     if (!repeated && delivery.getStatus().getKind() == MessageStatus.Kind.DELIVERED) {
       statuses.incrementAndGet(index);
     }
@@ -233,11 +237,24 @@ public final class Ledger {
       }
       statusCount += statuses.get(i) > 0 ? 1 : 0;
     }
-    return new Tally(to - from, accepted, duplicates, refused, unanswered, delivered, lost,
-        statusCount, Percentiles.of(Arrays.copyOf(toAccepted, nAccepted)),
+    return new Tally(
+        to - from,
+        accepted,
+        duplicates,
+        refused,
+        unanswered,
+        delivered,
+        lost,
+        statusCount,
+        Percentiles.of(Arrays.copyOf(toAccepted, nAccepted)),
         Percentiles.of(Arrays.copyOf(toDelivered, nDelivered)),
-        firstSubmit == Long.MAX_VALUE ? -1 : firstSubmit, lastAccepted, lastDelivered,
-        redelivered.sum(), redeliveredUnseen.sum(), unflaggedDuplicates.sum(), foreign.sum());
+        firstSubmit == Long.MAX_VALUE ? -1 : firstSubmit,
+        lastAccepted,
+        lastDelivered,
+        redelivered.sum(),
+        redeliveredUnseen.sum(),
+        unflaggedDuplicates.sum(),
+        foreign.sum());
   }
 
   private static ErrorCode code(int number) {

@@ -1,7 +1,6 @@
 package io.peyvand.loadtests.bench.ledger;
 
 import io.peyvand.loadtests.bench.harness.Percentiles;
-
 import io.peyvand.protocol.v1.ErrorCode;
 import java.util.Map;
 
@@ -29,10 +28,24 @@ import java.util.Map;
  *     without the redelivery flag, over the whole run
  * @param foreign deliveries of other runs' messages and statuses (left over in the broker)
  */
-public record Tally(int messages, int accepted, int duplicates, Map<ErrorCode, Integer> refused,
-    int unanswered, int delivered, int lost, int statuses, Percentiles submitToAccepted,
-    Percentiles submitToDelivered, long firstSubmit, long lastAccepted, long lastDelivered,
-    long redelivered, long redeliveredUnseen, long unflaggedDuplicates, long foreign) {
+public record Tally(
+    int messages,
+    int accepted,
+    int duplicates,
+    Map<ErrorCode, Integer> refused,
+    int unanswered,
+    int delivered,
+    int lost,
+    int statuses,
+    Percentiles submitToAccepted,
+    Percentiles submitToDelivered,
+    long firstSubmit,
+    long lastAccepted,
+    long lastDelivered,
+    long redelivered,
+    long redeliveredUnseen,
+    long unflaggedDuplicates,
+    long foreign) {
 
   public int refusedTotal() {
     return refused.values().stream().mapToInt(Integer::intValue).sum();

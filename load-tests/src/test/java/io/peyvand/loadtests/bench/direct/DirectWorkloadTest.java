@@ -1,14 +1,13 @@
 package io.peyvand.loadtests.bench.direct;
 
-import io.peyvand.loadtests.bench.harness.Platforms;
-import io.peyvand.loadtests.bench.harness.SizeMix;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.loadtests.bench.direct.DirectWorkload.Planned;
+import io.peyvand.loadtests.bench.harness.Platforms;
+import io.peyvand.loadtests.bench.harness.SizeMix;
 import io.peyvand.protocol.v1.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,7 +29,8 @@ class DirectWorkloadTest {
 
   @Test
   void anotherSeedGivesOtherMessages() {
-    assertNotEquals(DirectWorkload.generate(42, FOUR, 100, 100, SizeMix.REALISTIC).messages(),
+    assertNotEquals(
+        DirectWorkload.generate(42, FOUR, 100, 100, SizeMix.REALISTIC).messages(),
         DirectWorkload.generate(43, FOUR, 100, 100, SizeMix.REALISTIC).messages());
   }
 
@@ -46,8 +46,13 @@ class DirectWorkloadTest {
       assertTrue(FOUR.contains(p.recipient().getPlatformId()));
       assertTrue(p.sender().getUserId().matches("bench-u[0-9]"), p.sender().getUserId());
     }
-    assertEquals(FOUR.size(), messages.stream().map(p -> p.recipient().getPlatformId())
-        .collect(Collectors.toSet()).size(), "every platform receives");
+    assertEquals(
+        FOUR.size(),
+        messages.stream()
+            .map(p -> p.recipient().getPlatformId())
+            .collect(Collectors.toSet())
+            .size(),
+        "every platform receives");
   }
 
   @Test
@@ -73,13 +78,18 @@ class DirectWorkloadTest {
 
   @Test
   void sentByKeepsThePlatformsMessagesOfTheRangeInOrder() {
-    DirectWorkload w = DirectWorkload.generate(42, List.of("eitaa", "bale"), 5, 100,
-        SizeMix.REALISTIC);
+    DirectWorkload w =
+        DirectWorkload.generate(42, List.of("eitaa", "bale"), 5, 100, SizeMix.REALISTIC);
     List<Planned> eitaa = w.sentBy("eitaa", 10, 60);
     List<Planned> bale = w.sentBy("bale", 10, 60);
     assertEquals(50, eitaa.size() + bale.size());
-    assertTrue(eitaa.stream().allMatch(p -> p.index() >= 10 && p.index() < 60
-        && p.sender().getPlatformId().equals("eitaa")));
+    assertTrue(
+        eitaa.stream()
+            .allMatch(
+                p ->
+                    p.index() >= 10
+                        && p.index() < 60
+                        && p.sender().getPlatformId().equals("eitaa")));
     for (int i = 1; i < eitaa.size(); i++) {
       assertTrue(eitaa.get(i - 1).index() < eitaa.get(i).index());
     }

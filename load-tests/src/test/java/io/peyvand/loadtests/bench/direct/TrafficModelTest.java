@@ -1,12 +1,11 @@
 package io.peyvand.loadtests.bench.direct;
 
-import io.peyvand.loadtests.bench.harness.Platforms;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.loadtests.bench.harness.Platforms;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.v1.Envelope;
 import java.util.HashMap;
@@ -23,8 +22,8 @@ class TrafficModelTest {
   void usersAreSplitByMonthlyUsersAndAddUpToTheTotal() {
     Map<String, Integer> users = Platforms.users(FOUR, 100_000);
     // 40 : 22 : 16.5 : 10.5 of 89 million.
-    assertEquals(Map.of("rubika", 44_944, "eitaa", 24_719, "bale", 18_539, "soroush", 11_798),
-        users);
+    assertEquals(
+        Map.of("rubika", 44_944, "eitaa", 24_719, "bale", 18_539, "soroush", 11_798), users);
     assertEquals(100_000, users.values().stream().mapToInt(Integer::intValue).sum());
     assertEquals(List.of("rubika", "eitaa", "bale", "soroush"), List.copyOf(users.keySet()));
     Map<String, Integer> tiny = Platforms.users(FOUR, 4);

@@ -1,10 +1,9 @@
 package io.peyvand.loadtests.bench.fanout;
 
-import io.peyvand.loadtests.bench.harness.Platforms;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.peyvand.loadtests.bench.harness.Platforms;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.HashSet;
 import java.util.List;
@@ -18,23 +17,35 @@ class FanoutPlanTest {
   @Test
   void membersAreSpreadByMonthlyUsersAndTheGroupLivesAtTheFirstPlatform() {
     FanoutPlan plan = FanoutPlan.of("fanout-r1", "r1", FOUR, 10_000);
-    assertEquals(Map.of("eitaa", 2472, "bale", 1854, "rubika", 4494, "soroush", 1180),
-        plan.perPlatform());
+    assertEquals(
+        Map.of("eitaa", 2472, "bale", 1854, "rubika", 4494, "soroush", 1180), plan.perPlatform());
     assertEquals(10_000, plan.total());
     assertEquals("eitaa", plan.group().getPlatformId());
-    assertEquals(UserAddress.newBuilder().setPlatformId("eitaa").setUserId("r1-0").build(),
-        plan.owner());
-    assertEquals(Map.of("eitaa", 2, "bale", 2, "rubika", 5, "soroush", 1),
+    assertEquals(
+        UserAddress.newBuilder().setPlatformId("eitaa").setUserId("r1-0").build(), plan.owner());
+    assertEquals(
+        Map.of("eitaa", 2, "bale", 2, "rubika", 5, "soroush", 1),
         FanoutPlan.of("fanout-r1", "r1", FOUR, 10).perPlatform());
   }
 
   @Test
   void postsComeFromEveryPlatformInTurnAndFromEachOfItsMembers() {
     FanoutPlan plan = FanoutPlan.of("fanout-r1", "r1", FOUR, 10);
-    assertEquals(List.of("eitaa:r1-0", "bale:r1-0", "rubika:r1-0", "soroush:r1-0",
-            "eitaa:r1-1", "bale:r1-1", "rubika:r1-1", "soroush:r1-0", "eitaa:r1-0"),
-        java.util.stream.IntStream.range(0, 9).mapToObj(plan::poster)
-            .map(u -> u.getPlatformId() + ":" + u.getUserId()).toList());
+    assertEquals(
+        List.of(
+            "eitaa:r1-0",
+            "bale:r1-0",
+            "rubika:r1-0",
+            "soroush:r1-0",
+            "eitaa:r1-1",
+            "bale:r1-1",
+            "rubika:r1-1",
+            "soroush:r1-0",
+            "eitaa:r1-0"),
+        java.util.stream.IntStream.range(0, 9)
+            .mapToObj(plan::poster)
+            .map(u -> u.getPlatformId() + ":" + u.getUserId())
+            .toList());
   }
 
   @Test

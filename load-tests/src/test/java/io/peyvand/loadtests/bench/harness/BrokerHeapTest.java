@@ -6,7 +6,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class BrokerHeapTest {
-  private static final String METRICS = """
+  private static final String METRICS =
+      """
       # HELP jvm_heap_used_bytes Heap in use.
       # TYPE jvm_heap_used_bytes gauge
       jvm_heap_used_bytes 123456789
@@ -19,10 +20,11 @@ class BrokerHeapTest {
   @Test
   void anUnlabelledGaugeIsReadFromItsOwnLineOnly() {
     assertEquals(OptionalLong.of(123_456_789), BrokerHeap.gauge(METRICS, "jvm_heap_used_bytes"));
-    assertEquals(OptionalLong.of(42_000_000), BrokerHeap.gauge(METRICS,
-        "jvm_heap_after_gc_bytes"));
+    assertEquals(OptionalLong.of(42_000_000), BrokerHeap.gauge(METRICS, "jvm_heap_after_gc_bytes"));
     assertEquals(OptionalLong.empty(), BrokerHeap.gauge(METRICS, "jvm_heap_max_bytes"));
-    assertEquals(OptionalLong.empty(), BrokerHeap.gauge(METRICS, "peyvand_sessions"),
+    assertEquals(
+        OptionalLong.empty(),
+        BrokerHeap.gauge(METRICS, "peyvand_sessions"),
         "a labelled series is not the unlabelled gauge");
   }
 }

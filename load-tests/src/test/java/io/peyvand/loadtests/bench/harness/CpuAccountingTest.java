@@ -28,45 +28,55 @@ class CpuAccountingTest {
   @Test
   void machineBusyTimeIsEverythingButIdleAndIowait() {
     // cpu user nice system idle iowait irq softirq steal guest guest_nice
-    assertEquals(100 + 2 + 30 + 4 + 5 + 6,
+    assertEquals(
+        100 + 2 + 30 + 4 + 5 + 6,
         CpuSplit.busyTicksFromProcStat("cpu  100 2 30 9999 77 4 5 6 50 0"));
-    assertThrows(IllegalArgumentException.class,
-        () -> CpuSplit.busyTicksFromProcStat("cpu0 1 2 3 4 5"));
+    assertThrows(
+        IllegalArgumentException.class, () -> CpuSplit.busyTicksFromProcStat("cpu0 1 2 3 4 5"));
   }
 
   @Test
   void listeningSocketsAreFoundByPortInTheTcpAndTcp6Tables() {
-    List<String> tcp = List.of(
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
-            + "  timeout inode",
-        // 127.0.0.1:9042 listening
-        "   0: 0100007F:2352 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 111 1",
-        // 127.0.0.1:9042 an established connection: not a listener
-        "   1: 0100007F:2352 0100007F:D431 01 00000000:00000000 00:00000000 00000000 0 0 222 1",
-        // 127.0.0.1:7400 listening
-        "   2: 0100007F:1CE8 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 333 1");
+    List<String> tcp =
+        List.of(
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
+                + "  timeout inode",
+            // 127.0.0.1:9042 listening
+            "   0: 0100007F:2352 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 111 1",
+            // 127.0.0.1:9042 an established connection: not a listener
+            "   1: 0100007F:2352 0100007F:D431 01 00000000:00000000 00:00000000 00000000 0 0 222 1",
+            // 127.0.0.1:7400 listening
+            "   2: 0100007F:1CE8 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 333 1");
     assertEquals(Set.of(111L), ListeningProcess.listeningInodes(tcp, 9042));
     assertEquals(Set.of(333L), ListeningProcess.listeningInodes(tcp, 7400));
     assertEquals(Set.of(), ListeningProcess.listeningInodes(tcp, 7401));
-    List<String> tcp6 = List.of(
-        "   0: 0000000000000000FFFF00000100007F:1DB0 00000000000000000000000000000000:0000 0A"
-            + " 00000000:00000000 00:00000000 00000000     0        0 348039 1 0 100 0 0 10 0");
+    List<String> tcp6 =
+        List.of(
+            "   0: 0000000000000000FFFF00000100007F:1DB0 00000000000000000000000000000000:0000 0A"
+                + " 00000000:00000000 00:00000000 00000000     0        0 348039 1 0 100 0 0 10 0");
     assertEquals(Set.of(348039L), ListeningProcess.listeningInodes(tcp6, 7600));
   }
 
   @Test
   void sharesAreOfWallTimesCoresAndOtherIsTheRestOfTheMachinesBusyTime() {
-    CpuSplit.Result r = new CpuSplit.Result(List.of(
-        new CpuSplit.Share("broker", 1, 3_000_000_000L),
-        new CpuSplit.Share("cassandra", 2, 1_000_000_000L)), 4_000_000_000L, 2, 5_000_000_000L);
+    CpuSplit.Result r =
+        new CpuSplit.Result(
+            List.of(
+                new CpuSplit.Share("broker", 1, 3_000_000_000L),
+                new CpuSplit.Share("cassandra", 2, 1_000_000_000L)),
+            4_000_000_000L,
+            2,
+            5_000_000_000L);
     assertEquals(37.5, r.percent(3_000_000_000L), 1e-9);
     assertEquals(1_000_000_000L, r.otherNanos());
-    assertEquals("cpu: broker=3.0s(38%) cassandra=1.0s(13%) other=1.0s(13%) idle=38%"
-        + " wall=4.0s cores=2", r.line());
-    CpuSplit.Result unknownMachine = new CpuSplit.Result(List.of(
-        new CpuSplit.Share("broker", -1, -1)), 1_000_000_000L, 2, -1);
+    assertEquals(
+        "cpu: broker=3.0s(38%) cassandra=1.0s(13%) other=1.0s(13%) idle=38%" + " wall=4.0s cores=2",
+        r.line());
+    CpuSplit.Result unknownMachine =
+        new CpuSplit.Result(List.of(new CpuSplit.Share("broker", -1, -1)), 1_000_000_000L, 2, -1);
     assertEquals("cpu: broker=? wall=1.0s cores=2", unknownMachine.line());
-    assertEquals("{\"broker\":null,\"otherPercent\":null,\"wallSec\":1.00,\"cores\":2}",
+    assertEquals(
+        "{\"broker\":null,\"otherPercent\":null,\"wallSec\":1.00,\"cores\":2}",
         unknownMachine.json().toString());
   }
 

@@ -1,11 +1,10 @@
 package io.peyvand.loadtests.bench.ledger;
 
-import io.peyvand.loadtests.bench.harness.MessageIds;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.ledger.FanoutLedger.FanoutTally;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Envelope;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class FanoutLedgerTest {
   private static final MessageIds IDS = new MessageIds("run1g10");
-  private static final GroupAddress GROUP = GroupAddress.newBuilder().setPlatformId("eitaa")
-      .setGroupId("fanout-run1g10").build();
+  private static final GroupAddress GROUP =
+      GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fanout-run1g10").build();
   private static final long MS = 1_000_000;
 
   private final FanoutLedger ledger = new FanoutLedger(IDS, List.of("eitaa", "bale"), 3);
@@ -40,8 +39,9 @@ class FanoutLedgerTest {
     assertEquals(2, t.frames());
     assertEquals(0, t.lost());
     assertEquals(5 * MS, t.submitToAccepted().value(0.5));
-    assertEquals(List.of(20 * MS, 40 * MS), List.of(t.submitToDelivered().value(0.5),
-        t.submitToDelivered().value(1)));
+    assertEquals(
+        List.of(20 * MS, 40 * MS),
+        List.of(t.submitToDelivered().value(0.5), t.submitToDelivered().value(1)));
     assertEquals(40 * MS, t.submitToAllDelivered().value(0.5), "until the last platform");
     assertEquals(2 / 0.040, t.deliveriesPerSecond(), 1e-6, "from the first submit");
     assertEquals(1 / 0.005, t.acceptedPerSecond(), 1e-6);
@@ -95,17 +95,33 @@ class FanoutLedgerTest {
   @Test
   void refusedAndUnansweredPostsAreNotOwedAndOtherItemsAreCountedApart() {
     ledger.submitted(0, MS);
-    ledger.answered(0, SubmitResult.newBuilder().setRefused(Error.newBuilder()
-        .setCode(ErrorCode.RATE_LIMITED)).build(), 2 * MS);
+    ledger.answered(
+        0,
+        SubmitResult.newBuilder()
+            .setRefused(Error.newBuilder().setCode(ErrorCode.RATE_LIMITED))
+            .build(),
+        2 * MS);
     ledger.submitted(1, MS);
     ledger.unanswered(1, 3 * MS);
     accept(2, MS, 2 * MS, 3);
     ledger.delivered("eitaa", post(2, 3, false), 4 * MS);
     ledger.delivered("bale", post(2, 3, false), 4 * MS);
-    ledger.delivered("bale", GroupDelivery.newBuilder().setGroup(GROUP).setSequence(1)
-        .setChange(MembershipChange.newBuilder()).build(), 4 * MS);
-    ledger.delivered("bale", GroupDelivery.newBuilder().setGroup(GROUP).setSequence(9)
-        .setPost(Envelope.newBuilder().setMessageId("bench-other-2")).build(), 4 * MS);
+    ledger.delivered(
+        "bale",
+        GroupDelivery.newBuilder()
+            .setGroup(GROUP)
+            .setSequence(1)
+            .setChange(MembershipChange.newBuilder())
+            .build(),
+        4 * MS);
+    ledger.delivered(
+        "bale",
+        GroupDelivery.newBuilder()
+            .setGroup(GROUP)
+            .setSequence(9)
+            .setPost(Envelope.newBuilder().setMessageId("bench-other-2"))
+            .build(),
+        4 * MS);
     assertTrue(ledger.settled(0, 3));
     FanoutTally t = ledger.tally(0, 3);
     assertEquals(1, t.refused());
@@ -126,12 +142,16 @@ class FanoutLedgerTest {
 
   private void accept(int index, long submitted, long answered, long sequence) {
     ledger.submitted(index, Math.max(1, submitted));
-    ledger.answered(index, SubmitResult.newBuilder().setAccepted(Accepted.newBuilder()
-        .setSequence(sequence)).build(), answered);
+    ledger.answered(
+        index,
+        SubmitResult.newBuilder().setAccepted(Accepted.newBuilder().setSequence(sequence)).build(),
+        answered);
   }
 
   private static GroupDelivery post(int index, long sequence, boolean redelivery) {
-    return GroupDelivery.newBuilder().setGroup(GROUP).setSequence(sequence)
+    return GroupDelivery.newBuilder()
+        .setGroup(GROUP)
+        .setSequence(sequence)
         .setRedelivery(redelivery)
         .setPost(Envelope.newBuilder().setMessageId(IDS.messageId(index)).setGroup(GROUP))
         .build();

@@ -1,12 +1,11 @@
 package io.peyvand.loadtests.bench.ledger;
 
-import io.peyvand.loadtests.bench.harness.MessageIds;
-import io.peyvand.loadtests.bench.direct.DirectWorkload;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.loadtests.bench.direct.DirectWorkload;
+import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.v1.Delivery;
@@ -68,8 +67,12 @@ class LedgerTest {
   @Test
   void refusedAndUnansweredMessagesAreNotLostButCountedByCode() {
     ledger.submitted(0, 0);
-    ledger.answered(0, new SubmitOutcome.Refused(IDS.messageId(0), Error.newBuilder()
-        .setCode(ErrorCode.RECIPIENT_NOT_ACCEPTING).build()), MS);
+    ledger.answered(
+        0,
+        new SubmitOutcome.Refused(
+            IDS.messageId(0),
+            Error.newBuilder().setCode(ErrorCode.RECIPIENT_NOT_ACCEPTING).build()),
+        MS);
     ledger.submitted(1, 0);
     ledger.unanswered(1, MS);
     Tally t = ledger.tally(0, 2);
@@ -142,8 +145,13 @@ class LedgerTest {
 
   @Test
   void deliveriesOfOtherRunsAreForeignAndCountForNothingElse() {
-    Delivery old = Delivery.newBuilder().setMailbox(BOB).setSequence(1).setRedelivery(true)
-        .setMessage(Envelope.newBuilder().setMessageId("bench-run0-0")).build();
+    Delivery old =
+        Delivery.newBuilder()
+            .setMailbox(BOB)
+            .setSequence(1)
+            .setRedelivery(true)
+            .setMessage(Envelope.newBuilder().setMessageId("bench-run0-0"))
+            .build();
     ledger.delivered(old, MS);
     ledger.delivered(old, MS);
     Tally t = ledger.tally(0, 4);
@@ -165,24 +173,29 @@ class LedgerTest {
 
   private void accept(int index, long submittedAt, long answeredAt, boolean duplicate) {
     ledger.submitted(index, submittedAt);
-    ledger.answered(index, new Accepted(IDS.messageId(index), index + 1, 0, duplicate),
-        answeredAt);
+    ledger.answered(index, new Accepted(IDS.messageId(index), index + 1, 0, duplicate), answeredAt);
   }
 
-  private static Delivery message(int index, UserAddress mailbox, long sequence,
-      boolean redelivery) {
-    return Delivery.newBuilder().setMailbox(mailbox).setSequence(sequence)
+  private static Delivery message(
+      int index, UserAddress mailbox, long sequence, boolean redelivery) {
+    return Delivery.newBuilder()
+        .setMailbox(mailbox)
+        .setSequence(sequence)
         .setRedelivery(redelivery)
         .setMessage(Envelope.newBuilder().setMessageId(IDS.messageId(index)).setRecipient(mailbox))
         .build();
   }
 
-  private static Delivery status(int index, UserAddress mailbox, long sequence,
-      boolean redelivery) {
-    return Delivery.newBuilder().setMailbox(mailbox).setSequence(sequence)
+  private static Delivery status(
+      int index, UserAddress mailbox, long sequence, boolean redelivery) {
+    return Delivery.newBuilder()
+        .setMailbox(mailbox)
+        .setSequence(sequence)
         .setRedelivery(redelivery)
-        .setStatus(MessageStatus.newBuilder().setMessageId(IDS.messageId(index))
-            .setKind(MessageStatus.Kind.DELIVERED))
+        .setStatus(
+            MessageStatus.newBuilder()
+                .setMessageId(IDS.messageId(index))
+                .setKind(MessageStatus.Kind.DELIVERED))
         .build();
   }
 }

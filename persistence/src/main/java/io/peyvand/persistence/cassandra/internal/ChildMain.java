@@ -32,14 +32,17 @@ public final class ChildMain {
 
   private static void parentEnded() {
     System.err.println("parent process ended; stopping Cassandra");
-    Thread killer = new Thread(() -> {
-      try {
-        Thread.sleep(20_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Runtime.getRuntime().halt(4);
-    }, "peyvand-orphan-halt");
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(20_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              Runtime.getRuntime().halt(4);
+            },
+            "peyvand-orphan-halt");
     killer.setDaemon(true);
     killer.start();
     // exit() runs Cassandra's shutdown hooks (drain, flush); halt() above is the fallback.

@@ -31,32 +31,40 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code admin}: the operator's calls of the Admin service (peyvand.v1.Admin), made with an
- * administrator's certificate ({@code <pki-dir>/admins/<name>.p12}, default dev-admin as
- * {@code ./peyvand dev} issues it). Each prints the broker's answer in protobuf text format.
+ * administrator's certificate ({@code <pki-dir>/admins/<name>.p12}, default dev-admin as {@code
+ * ./peyvand dev} issues it). Each prints the broker's answer in protobuf text format.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true,
+@Command(
+    name = "admin",
+    mixinStandardHelpOptions = true,
     description = "Operator calls: register platforms, set quotas, revoke certificates.",
-    subcommands = {AdminCommand.Register.class, AdminCommand.Show.class,
-        AdminCommand.SetQuota.class, AdminCommand.Revoke.class, AdminCommand.Revocations.class},
+    subcommands = {
+      AdminCommand.Register.class,
+      AdminCommand.Show.class,
+      AdminCommand.SetQuota.class,
+      AdminCommand.Revoke.class,
+      AdminCommand.Revocations.class
+    },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:done", "1:refused by the broker", "2:the broker could not be reached"})
 final class AdminCommand {
 
   /** What every admin subcommand shares: where the broker is and who calls. */
   abstract static class Call implements Callable<Integer> {
-    @Mixin
-    BrokerOption broker = new BrokerOption();
+    @Mixin BrokerOption broker = new BrokerOption();
 
-    @Mixin
-    TlsOption tls = new TlsOption();
+    @Mixin TlsOption tls = new TlsOption();
 
-    @Option(names = "--admin", paramLabel = "NAME", defaultValue = "dev-admin",
-        description = "The administrator whose certificate (<pki-dir>/admins/NAME.p12) is used"
-            + " (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--admin",
+        paramLabel = "NAME",
+        defaultValue = "dev-admin",
+        description =
+            "The administrator whose certificate (<pki-dir>/admins/NAME.p12) is used"
+                + " (default ${DEFAULT-VALUE}).")
     String admin;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
     /** The call to make with the Admin client. */
     abstract CompletionStage<? extends Message> call(AdminClient client);
@@ -75,28 +83,39 @@ final class AdminCommand {
       PrintWriter err = spec.commandLine().getErr();
       ActorSystem system = SdkActorSystem.create("peyvand-admin", ConfigFactory.load());
       try {
-        Message answer = BrokerOption.firstReachable(endpoints,
-            endpoint -> call(AdminClient.create(endpoint.grpcSettings(system, connection.tls())
-                .withDeadline(Duration.ofSeconds(10)), system)),
-            TimeUnit.SECONDS.toMillis(11));
+        Message answer =
+            BrokerOption.firstReachable(
+                endpoints,
+                endpoint ->
+                    call(
+                        AdminClient.create(
+                            endpoint
+                                .grpcSettings(system, connection.tls())
+                                .withDeadline(Duration.ofSeconds(10)),
+                            system)),
+                TimeUnit.SECONDS.toMillis(11));
         out.print(TextFormat.printer().printToString(answer));
         out.flush();
         return 0;
       } catch (ExecutionException e) {
         if (e.getCause() instanceof StatusRuntimeException status
             && status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
-          out.println("refused " + status.getStatus().getCode() + ": "
-              + status.getStatus().getDescription());
+          out.println(
+              "refused "
+                  + status.getStatus().getCode()
+                  + ": "
+                  + status.getStatus().getDescription());
           out.flush();
           return 1;
         }
-        err.println(BrokerOption.unreachable(endpoints, String.valueOf(e.getCause()) + "; "
-            + connection.triedOver()));
+        err.println(
+            BrokerOption.unreachable(
+                endpoints, String.valueOf(e.getCause()) + "; " + connection.triedOver()));
         err.flush();
         return 2;
       } catch (TimeoutException e) {
-        err.println(BrokerOption.unreachable(endpoints, "no answer in time; "
-            + connection.triedOver()));
+        err.println(
+            BrokerOption.unreachable(endpoints, "no answer in time; " + connection.triedOver()));
         err.flush();
         return 2;
       } finally {
@@ -106,9 +125,12 @@ final class AdminCommand {
     }
   }
 
-  @Command(name = "register-platform", mixinStandardHelpOptions = true,
-      description = "Admit a platform (or rename it); then issue its certificate with"
-          + " ./peyvand pki issue-platform <id>.")
+  @Command(
+      name = "register-platform",
+      mixinStandardHelpOptions = true,
+      description =
+          "Admit a platform (or rename it); then issue its certificate with"
+              + " ./peyvand pki issue-platform <id>.")
   static final class Register extends Call {
     @Parameters(index = "0", paramLabel = "PLATFORM_ID", description = "e.g. gap")
     String platformId;
@@ -116,19 +138,25 @@ final class AdminCommand {
     @Parameters(index = "1", paramLabel = "DISPLAY_NAME", description = "e.g. \"Gap Messenger\"")
     String displayName;
 
-    @Option(names = "--default-opted-in",
+    @Option(
+        names = "--default-opted-in",
         description = "Its users who never chose receive cross-platform messages.")
     boolean defaultOptedIn;
 
     @Override
     CompletionStage<? extends Message> call(AdminClient client) {
-      return client.registerPlatform(RegisterPlatformRequest.newBuilder()
-          .setPlatformId(platformId).setDisplayName(displayName)
-          .setDefaultOptedIn(defaultOptedIn).build());
+      return client.registerPlatform(
+          RegisterPlatformRequest.newBuilder()
+              .setPlatformId(platformId)
+              .setDisplayName(displayName)
+              .setDefaultOptedIn(defaultOptedIn)
+              .build());
     }
   }
 
-  @Command(name = "platform", mixinStandardHelpOptions = true,
+  @Command(
+      name = "platform",
+      mixinStandardHelpOptions = true,
       description = "Show a platform's registration and the limits in force.")
   static final class Show extends Call {
     @Parameters(paramLabel = "PLATFORM_ID")
@@ -140,62 +168,86 @@ final class AdminCommand {
     }
   }
 
-  @Command(name = "set-quota", mixinStandardHelpOptions = true,
+  @Command(
+      name = "set-quota",
+      mixinStandardHelpOptions = true,
       description = "Set a platform's limits; an option left out (or 0) is the broker's default.")
   static final class SetQuota extends Call {
     @Parameters(paramLabel = "PLATFORM_ID")
     String platformId;
 
-    @Option(names = "--submits-per-second", paramLabel = "N",
+    @Option(
+        names = "--submits-per-second",
+        paramLabel = "N",
         description = "Submissions per second by the whole platform, across the cluster.")
     int submitsPerSecond;
 
-    @Option(names = "--submit-burst", paramLabel = "N",
+    @Option(
+        names = "--submit-burst",
+        paramLabel = "N",
         description = "Submissions at once above the rate, across the cluster.")
     int submitBurst;
 
-    @Option(names = "--user-submits-per-second", paramLabel = "N",
+    @Option(
+        names = "--user-submits-per-second",
+        paramLabel = "N",
         description = "Submissions per second by one sending user, on each node.")
     int userSubmitsPerSecond;
 
     @Option(names = "--user-submit-burst", paramLabel = "N")
     int userSubmitBurst;
 
-    @Option(names = "--sessions-per-node", paramLabel = "N",
+    @Option(
+        names = "--sessions-per-node",
+        paramLabel = "N",
         description = "Concurrent sessions of the platform on each node.")
     int sessionsPerNode;
 
     @Override
     CompletionStage<? extends Message> call(AdminClient client) {
-      return client.setPlatformQuota(SetPlatformQuotaRequest.newBuilder()
-          .setPlatformId(platformId)
-          .setQuota(PlatformQuota.newBuilder().setSubmitsPerSecond(submitsPerSecond)
-              .setSubmitBurst(submitBurst).setUserSubmitsPerSecond(userSubmitsPerSecond)
-              .setUserSubmitBurst(userSubmitBurst).setSessionsPerNode(sessionsPerNode))
-          .build());
+      return client.setPlatformQuota(
+          SetPlatformQuotaRequest.newBuilder()
+              .setPlatformId(platformId)
+              .setQuota(
+                  PlatformQuota.newBuilder()
+                      .setSubmitsPerSecond(submitsPerSecond)
+                      .setSubmitBurst(submitBurst)
+                      .setUserSubmitsPerSecond(userSubmitsPerSecond)
+                      .setUserSubmitBurst(userSubmitBurst)
+                      .setSessionsPerNode(sessionsPerNode))
+              .build());
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
-      description = "Revoke a client certificate across the cluster: new handshakes with it fail"
-          + " and its live sessions are closed.")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description =
+          "Revoke a client certificate across the cluster: new handshakes with it fail"
+              + " and its live sessions are closed.")
   static final class Revoke extends Call {
-    @Parameters(paramLabel = "SERIAL", description = "The serial number in hexadecimal, as"
-        + " ./peyvand pki prints it.")
+    @Parameters(
+        paramLabel = "SERIAL",
+        description = "The serial number in hexadecimal, as" + " ./peyvand pki prints it.")
     String serial;
 
-    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        defaultValue = "",
         description = "Why (kept in the audit log and the list).")
     String reason;
 
     @Override
     CompletionStage<? extends Message> call(AdminClient client) {
-      return client.revokeCertificate(RevokeCertificateRequest.newBuilder().setSerial(serial)
-          .setReason(reason).build());
+      return client.revokeCertificate(
+          RevokeCertificateRequest.newBuilder().setSerial(serial).setReason(reason).build());
     }
   }
 
-  @Command(name = "revocations", mixinStandardHelpOptions = true,
+  @Command(
+      name = "revocations",
+      mixinStandardHelpOptions = true,
       description = "List revoked certificates (Admin service and the CA's revocation list).")
   static final class Revocations extends Call {
     @Override

@@ -14,24 +14,37 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code channel}: channels by hand, in the channel's words (subscribe rather than join). Admins
- * are made with {@code group promote}, which serves channels too. {@code bulk-subscribe} makes
- * test audiences: {@code --users 10000 --prefix fan-} subscribes fan-1 ... fan-10000 of one
- * platform, in calls of at most 10,000 users, one line per call.
+ * are made with {@code group promote}, which serves channels too. {@code bulk-subscribe} makes test
+ * audiences: {@code --users 10000 --prefix fan-} subscribes fan-1 ... fan-10000 of one platform, in
+ * calls of at most 10,000 users, one line per call.
  */
-@Command(name = "channel", mixinStandardHelpOptions = true,
+@Command(
+    name = "channel",
+    mixinStandardHelpOptions = true,
     description = "Channels by hand: create, subscribe, bulk-subscribe, post, look up.",
-    subcommands = {ChannelCommand.Create.class, ChannelCommand.Subscribe.class,
-        ChannelCommand.Unsubscribe.class, ChannelCommand.BulkSubscribe.class,
-        GroupCommand.Post.class, GroupCommand.Info.class},
+    subcommands = {
+      ChannelCommand.Create.class,
+      ChannelCommand.Subscribe.class,
+      ChannelCommand.Unsubscribe.class,
+      ChannelCommand.BulkSubscribe.class,
+      GroupCommand.Post.class,
+      GroupCommand.Info.class
+    },
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:done", "1:refused by the broker",
-        "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
-            + " be reached"})
+    exitCodeList = {
+      "0:done",
+      "1:refused by the broker",
+      "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
+          + " be reached"
+    })
 final class ChannelCommand {
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Create a channel at the --as user's platform; they become its owner and"
-          + " post (with the admins they promote).")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create a channel at the --as user's platform; they become its owner and"
+              + " post (with the admins they promote).")
   static final class Create extends GroupCommand.Creating {
     @Override
     GroupKind kind() {
@@ -39,7 +52,9 @@ final class ChannelCommand {
     }
   }
 
-  @Command(name = "subscribe", mixinStandardHelpOptions = true,
+  @Command(
+      name = "subscribe",
+      mixinStandardHelpOptions = true,
       description = "The --as user subscribes to an open channel.")
   static final class Subscribe extends GroupCommand.Membership {
     @Override
@@ -48,7 +63,9 @@ final class ChannelCommand {
     }
   }
 
-  @Command(name = "unsubscribe", mixinStandardHelpOptions = true,
+  @Command(
+      name = "unsubscribe",
+      mixinStandardHelpOptions = true,
       description = "The --as user unsubscribes.")
   static final class Unsubscribe extends GroupCommand.Membership {
     @Override
@@ -57,32 +74,51 @@ final class ChannelCommand {
     }
   }
 
-  @Command(name = "bulk-subscribe", mixinStandardHelpOptions = true,
-      description = {"Subscribe many users of one platform at once, for load setups: PREFIX1 ..."
-          + " PREFIXN of --platform, in calls of at most --batch users, one line per call.",
-          "e.g. ./peyvand channel bulk-subscribe eitaa:news --platform bale --users 10000"
-              + " --prefix fan-"})
+  @Command(
+      name = "bulk-subscribe",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Subscribe many users of one platform at once, for load setups: PREFIX1 ..."
+            + " PREFIXN of --platform, in calls of at most --batch users, one line per call.",
+        "e.g. ./peyvand channel bulk-subscribe eitaa:news --platform bale --users 10000"
+            + " --prefix fan-"
+      })
   static final class BulkSubscribe extends GroupCall {
     @Parameters(index = "0", paramLabel = "CHANNEL", description = "e.g. eitaa:news")
     String channel;
 
-    @Option(names = "--platform", required = true, paramLabel = "PLATFORM",
+    @Option(
+        names = "--platform",
+        required = true,
+        paramLabel = "PLATFORM",
         description = "The platform whose users subscribe; it makes the calls.")
     String platformId;
 
-    @Option(names = "--users", required = true, paramLabel = "N",
+    @Option(
+        names = "--users",
+        required = true,
+        paramLabel = "N",
         description = "How many users: PREFIX<start> ... PREFIX<start+N-1>.")
     int users;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "fan-",
+    @Option(
+        names = "--prefix",
+        paramLabel = "PREFIX",
+        defaultValue = "fan-",
         description = "User id prefix (default ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--start", paramLabel = "I", defaultValue = "1",
+    @Option(
+        names = "--start",
+        paramLabel = "I",
+        defaultValue = "1",
         description = "The first number (default ${DEFAULT-VALUE}).")
     long start;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "10000",
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "10000",
         description = "Users per call, 1-10000 (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -94,26 +130,37 @@ final class ChannelCommand {
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
       if (users < 1) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--users must be at least"
-            + " 1, not " + users);
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--users must be at least" + " 1, not " + users);
       }
       if (batch < 1 || batch > 10_000) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be 1-10000"
-            + " (the most one BulkSubscribe takes), not " + batch);
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--batch must be 1-10000" + " (the most one BulkSubscribe takes), not " + batch);
       }
       GroupAddress address = group(channel);
       long end = start + users; // exclusive
       for (long first = start; first < end; first += batch) {
         long last = Math.min(first + batch, end) - 1;
-        BulkSubscribeRequest.Builder request = BulkSubscribeRequest.newBuilder()
-            .setGroup(address);
+        BulkSubscribeRequest.Builder request = BulkSubscribeRequest.newBuilder().setGroup(address);
         for (long i = first; i <= last; i++) {
-          request.addUsers(UserAddress.newBuilder().setPlatformId(platformId)
-              .setUserId(prefix + i));
+          request.addUsers(
+              UserAddress.newBuilder().setPlatformId(platformId).setUserId(prefix + i));
         }
         GroupInfo info = await(client.bulkSubscribe(request.build()));
-        out.println("subscribed " + platformId + ":" + prefix + first + ".." + prefix + last
-            + " (" + (last - first + 1) + " users): " + GroupFormat.info(info));
+        out.println(
+            "subscribed "
+                + platformId
+                + ":"
+                + prefix
+                + first
+                + ".."
+                + prefix
+                + last
+                + " ("
+                + (last - first + 1)
+                + " users): "
+                + GroupFormat.info(info));
         out.flush();
       }
     }

@@ -4,15 +4,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code group},
- * {@code channel} and {@code admin}: submit a text message, print (and acknowledge) a platform's
+ * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code group}, {@code
+ * channel} and {@code admin}: submit a text message, print (and acknowledge) a platform's
  * deliveries, make and use groups and channels, and the operator's calls. For trying a broker by
  * hand; a platform's real adapter uses the SDK.
  */
-@Command(name = "peyvand", mixinStandardHelpOptions = true, version = "Peyvand 0.1.0",
+@Command(
+    name = "peyvand",
+    mixinStandardHelpOptions = true,
+    version = "Peyvand 0.1.0",
     description = "Command-line adapter of the Peyvand broker.",
-    subcommands = {SendCommand.class, ListenCommand.class, GroupCommand.class,
-        ChannelCommand.class, AdminCommand.class})
+    subcommands = {
+      SendCommand.class,
+      ListenCommand.class,
+      GroupCommand.class,
+      ChannelCommand.class,
+      AdminCommand.class
+    })
 public final class Cli {
 
   public static void main(String[] args) {

@@ -26,28 +26,28 @@ import picocli.CommandLine.Spec;
 /**
  * What the {@code group} and {@code channel} subcommands that call the Groups service share: the
  * broker and TLS options of the other commands, a {@link PeyvandClient} for the calling platform
- * (its group operations check each request before sending it and map the broker's refusals back
- * to error codes; no session is opened), and one exit status for every outcome: 0 done, 1 refused
- * by the broker (printed as {@code refused CODE: message}), 2 a usage error, a request that breaks
- * a rule of groups.proto (nothing sent; {@code not sent: CODE: message} on stderr), a broker that
+ * (its group operations check each request before sending it and map the broker's refusals back to
+ * error codes; no session is opened), and one exit status for every outcome: 0 done, 1 refused by
+ * the broker (printed as {@code refused CODE: message}), 2 a usage error, a request that breaks a
+ * rule of groups.proto (nothing sent; {@code not sent: CODE: message} on stderr), a broker that
  * does not serve Groups, or one that could not be reached.
  */
 abstract class GroupCall implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int NOT_SENT = 2;
 
-  @Mixin
-  BrokerOption broker = new BrokerOption();
+  @Mixin BrokerOption broker = new BrokerOption();
 
-  @Mixin
-  TlsOption tls = new TlsOption();
+  @Mixin TlsOption tls = new TlsOption();
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
       description = "How long to wait for each answer (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   /** The platform the call is made as: whose certificate is used. */
   abstract String platform();
@@ -58,17 +58,22 @@ abstract class GroupCall implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<BrokerEndpoint> endpoints = SendCommand.endpointsOrUsageError(spec, broker);
-    TlsOption.Connection connection =
-        SendCommand.connectionOrUsageError(spec, tls, platform());
+    TlsOption.Connection connection = SendCommand.connectionOrUsageError(spec, tls, platform());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
     connection.tls().ifPresent(builder::tls);
-    try (PeyvandClient client = builder.brokers(endpoints).platformId(platform())
-        .sessionName("peyvand-cli-group").callTimeout(Duration.ofSeconds(timeoutSeconds))
-        .deliveryHandler(delivery -> CompletableFuture.failedFuture(
-            new IllegalStateException("the group commands open no session")))
-        .build()) {
+    try (PeyvandClient client =
+        builder
+            .brokers(endpoints)
+            .platformId(platform())
+            .sessionName("peyvand-cli-group")
+            .callTimeout(Duration.ofSeconds(timeoutSeconds))
+            .deliveryHandler(
+                delivery ->
+                    CompletableFuture.failedFuture(
+                        new IllegalStateException("the group commands open no session")))
+            .build()) {
       run(client, out);
       return 0;
     } catch (ExecutionException e) {
@@ -84,22 +89,26 @@ abstract class GroupCall implements Callable<Integer> {
         return REFUSED;
       }
       if (cause instanceof StatusRuntimeException status && refusedAsAWhole(status)) {
-        out.println("refused " + status.getStatus().getCode() + ": "
-            + status.getStatus().getDescription());
+        out.println(
+            "refused " + status.getStatus().getCode() + ": " + status.getStatus().getDescription());
         return REFUSED;
       }
       if (cause instanceof StatusRuntimeException status
           && status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        err.println("the broker at " + BrokerEndpoint.format(endpoints) + " does not serve peyvand.v1.Groups"
-            + " (UNIMPLEMENTED): it is a version without groups and channels");
+        err.println(
+            "the broker at "
+                + BrokerEndpoint.format(endpoints)
+                + " does not serve peyvand.v1.Groups"
+                + " (UNIMPLEMENTED): it is a version without groups and channels");
         return NOT_SENT;
       }
-      err.println(BrokerOption.unreachable(endpoints, SendCommand.reason(cause, "Groups") + "; "
-          + connection.triedOver()));
+      err.println(
+          BrokerOption.unreachable(
+              endpoints, SendCommand.reason(cause, "Groups") + "; " + connection.triedOver()));
       return NOT_SENT;
     } catch (TimeoutException e) {
-      err.println(BrokerOption.unreachable(endpoints, "no answer in time; "
-          + connection.triedOver()));
+      err.println(
+          BrokerOption.unreachable(endpoints, "no answer in time; " + connection.triedOver()));
       return NOT_SENT;
     } finally {
       out.flush();
@@ -108,8 +117,8 @@ abstract class GroupCall implements Callable<Integer> {
   }
 
   /**
-   * A status that answers the call (the broker saw it and said no) rather than says the broker
-   * was not reached, did not answer in time, or does not serve Groups.
+   * A status that answers the call (the broker saw it and said no) rather than says the broker was
+   * not reached, did not answer in time, or does not serve Groups.
    */
   private static boolean refusedAsAWhole(StatusRuntimeException status) {
     return switch (status.getStatus().getCode()) {

@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk.cli;
 
+import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -22,34 +23,51 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import io.peyvand.protocol.Addresses;
 
 /**
- * {@code group}: the Groups service by hand, acting for one user of the calling platform
- * ({@code --as PLATFORM:USER}, whose platform's certificate is used), one line per answer: a
- * group as {@link GroupFormat#info}, a history item as {@link GroupFormat#line}, a post as
- * {@code send} prints a submission. The member changes (add ... unmute) and info also serve
- * channels; {@code channel} has the channel's own words.
+ * {@code group}: the Groups service by hand, acting for one user of the calling platform ({@code
+ * --as PLATFORM:USER}, whose platform's certificate is used), one line per answer: a group as
+ * {@link GroupFormat#info}, a history item as {@link GroupFormat#line}, a post as {@code send}
+ * prints a submission. The member changes (add ... unmute) and info also serve channels; {@code
+ * channel} has the channel's own words.
  *
  * <p>Longer than most classes here because picocli wants a class per subcommand: thirteen small
  * ones, most of them a name, a description and the op they send, over four shared bases.
  */
-@Command(name = "group", mixinStandardHelpOptions = true,
+@Command(
+    name = "group",
+    mixinStandardHelpOptions = true,
     description = "Groups by hand: create, change members, join, leave, rename, post, look up.",
-    subcommands = {GroupCommand.Create.class, GroupCommand.Add.class, GroupCommand.Remove.class,
-        GroupCommand.Promote.class, GroupCommand.Demote.class, GroupCommand.Mute.class,
-        GroupCommand.Unmute.class, GroupCommand.Join.class, GroupCommand.Leave.class,
-        GroupCommand.Title.class, GroupCommand.Info.class, GroupCommand.Post.class,
-        GroupCommand.History.class},
+    subcommands = {
+      GroupCommand.Create.class,
+      GroupCommand.Add.class,
+      GroupCommand.Remove.class,
+      GroupCommand.Promote.class,
+      GroupCommand.Demote.class,
+      GroupCommand.Mute.class,
+      GroupCommand.Unmute.class,
+      GroupCommand.Join.class,
+      GroupCommand.Leave.class,
+      GroupCommand.Title.class,
+      GroupCommand.Info.class,
+      GroupCommand.Post.class,
+      GroupCommand.History.class
+    },
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:done", "1:refused by the broker",
-        "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
-            + " be reached"})
+    exitCodeList = {
+      "0:done",
+      "1:refused by the broker",
+      "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
+          + " be reached"
+    })
 final class GroupCommand {
 
   /** A call acting for one user: {@code --as}, whose platform calls. */
   abstract static class Acting extends GroupCall {
-    @Option(names = "--as", required = true, paramLabel = "PLATFORM:USER",
+    @Option(
+        names = "--as",
+        required = true,
+        paramLabel = "PLATFORM:USER",
         description = "The user the call acts for, e.g. eitaa:alice; their platform calls.")
     String as;
 
@@ -65,11 +83,18 @@ final class GroupCommand {
 
   /** {@code create}: shared by group create and channel create. */
   abstract static class Creating extends Acting {
-    @Parameters(index = "0", paramLabel = "GROUP", description = "Its address, e.g. eitaa:family:"
-        + " the creator's platform, then that platform's id for it.")
+    @Parameters(
+        index = "0",
+        paramLabel = "GROUP",
+        description =
+            "Its address, e.g. eitaa:family:"
+                + " the creator's platform, then that platform's id for it.")
     String group;
 
-    @Option(names = "--title", required = true, paramLabel = "TITLE",
+    @Option(
+        names = "--title",
+        required = true,
+        paramLabel = "TITLE",
         description = "Its name, 1-256 bytes of UTF-8.")
     String title;
 
@@ -80,13 +105,23 @@ final class GroupCommand {
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
-      out.println(GroupFormat.info(await(client.createGroup(CreateGroupRequest.newBuilder()
-          .setGroup(group(group)).setActor(actor()).setTitle(title).setKind(kind())
-          .setOpen(open).build()))));
+      out.println(
+          GroupFormat.info(
+              await(
+                  client.createGroup(
+                      CreateGroupRequest.newBuilder()
+                          .setGroup(group(group))
+                          .setActor(actor())
+                          .setTitle(title)
+                          .setKind(kind())
+                          .setOpen(open)
+                          .build()))));
     }
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
       description = "Create a group at the --as user's platform; they become its owner.")
   static final class Create extends Creating {
     @Override
@@ -100,7 +135,10 @@ final class GroupCommand {
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "PLATFORM:USER",
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "PLATFORM:USER",
         description = "The members to change (1-1000), of any platform.")
     List<String> users;
 
@@ -115,14 +153,16 @@ final class GroupCommand {
       ChangeMembersRequest.Builder request =
           ChangeMembersRequest.newBuilder().setGroup(group(group)).setActor(actor());
       for (String user : users) {
-        request.addChanges(MemberChange.newBuilder().setUser(user(user, "PLATFORM:USER"))
-            .setOp(op));
+        request.addChanges(
+            MemberChange.newBuilder().setUser(user(user, "PLATFORM:USER")).setOp(op));
       }
       out.println(GroupFormat.info(await(client.changeMembers(request.build()))));
     }
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true,
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
       description = "Add members (owner and admins only).")
   static final class Add extends Changing {
     Add() {
@@ -130,7 +170,9 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true,
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
       description = "Remove members (owner and admins only).")
   static final class Remove extends Changing {
     Remove() {
@@ -138,7 +180,9 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true,
+  @Command(
+      name = "promote",
+      mixinStandardHelpOptions = true,
       description = "Make members admins (owner and admins only); in a channel admins post.")
   static final class Promote extends Changing {
     Promote() {
@@ -146,7 +190,9 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "demote", mixinStandardHelpOptions = true,
+  @Command(
+      name = "demote",
+      mixinStandardHelpOptions = true,
       description = "Make admins plain members again.")
   static final class Demote extends Changing {
     Demote() {
@@ -154,7 +200,9 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "mute", mixinStandardHelpOptions = true,
+  @Command(
+      name = "mute",
+      mixinStandardHelpOptions = true,
       description = "Keep members from posting (they still receive).")
   static final class Mute extends Changing {
     Mute() {
@@ -162,7 +210,9 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "unmute", mixinStandardHelpOptions = true,
+  @Command(
+      name = "unmute",
+      mixinStandardHelpOptions = true,
       description = "Let muted members post again.")
   static final class Unmute extends Changing {
     Unmute() {
@@ -180,12 +230,15 @@ final class GroupCommand {
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
       GroupAddress address = group(group);
-      out.println(GroupFormat.info(await(joining() ? client.join(address, actor())
-          : client.leave(address, actor()))));
+      out.println(
+          GroupFormat.info(
+              await(joining() ? client.join(address, actor()) : client.leave(address, actor()))));
     }
   }
 
-  @Command(name = "join", mixinStandardHelpOptions = true,
+  @Command(
+      name = "join",
+      mixinStandardHelpOptions = true,
       description = "The --as user joins an open group.")
   static final class Join extends Membership {
     @Override
@@ -194,7 +247,9 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "leave", mixinStandardHelpOptions = true,
+  @Command(
+      name = "leave",
+      mixinStandardHelpOptions = true,
       description = "The --as user leaves the group.")
   static final class Leave extends Membership {
     @Override
@@ -203,33 +258,43 @@ final class GroupCommand {
     }
   }
 
-  @Command(name = "title", mixinStandardHelpOptions = true,
+  @Command(
+      name = "title",
+      mixinStandardHelpOptions = true,
       description = "Rename a group (owner and admins only).")
   static final class Title extends Acting {
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "TITLE",
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "TITLE",
         description = "The new name (the words joined with spaces).")
     List<String> title;
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
-      out.println(GroupFormat.info(await(client.setTitle(group(group), actor(),
-          String.join(" ", title)))));
+      out.println(
+          GroupFormat.info(await(client.setTitle(group(group), actor(), String.join(" ", title)))));
     }
   }
 
   /** {@code info}: shared by group info and channel info. */
-  @Command(name = "info", mixinStandardHelpOptions = true,
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
       description = "What a group (or channel) is: kind, title, owner, members per platform.")
   static final class Info extends GroupCall {
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
 
-    @Option(names = "--platform", paramLabel = "PLATFORM",
-        description = "The platform calling (whose certificate is used); default the group's"
-            + " home platform.")
+    @Option(
+        names = "--platform",
+        paramLabel = "PLATFORM",
+        description =
+            "The platform calling (whose certificate is used); default the group's"
+                + " home platform.")
     String platformId;
 
     @Override
@@ -247,17 +312,16 @@ final class GroupCommand {
    * {@code post}: a text to the group through the unary Submit, like {@code send}; shared by group
    * post and channel post.
    */
-  @Command(name = "post", mixinStandardHelpOptions = true,
+  @Command(
+      name = "post",
+      mixinStandardHelpOptions = true,
       description = "Post a text to a group (a channel: owner and admins) and print the answer.",
       exitCodeListHeading = "%nExit status:%n",
-      exitCodeList = {"0:accepted or duplicate", "1:refused",
-          "2:the broker could not be reached"})
+      exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
   static final class Post implements Callable<Integer> {
-    @Mixin
-    BrokerOption broker = new BrokerOption();
+    @Mixin BrokerOption broker = new BrokerOption();
 
-    @Mixin
-    TlsOption tls = new TlsOption();
+    @Mixin TlsOption tls = new TlsOption();
 
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
@@ -265,21 +329,29 @@ final class GroupCommand {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "The text.")
     List<String> text;
 
-    @Option(names = "--as", required = true, paramLabel = "PLATFORM:USER",
+    @Option(
+        names = "--as",
+        required = true,
+        paramLabel = "PLATFORM:USER",
         description = "The member posting, e.g. eitaa:alice; their platform submits.")
     String as;
 
-    @Option(names = "--message-id", paramLabel = "ID",
-        description = "The sender's id of the post; the same id again is answered duplicate"
-            + " (default: cli- and a random UUID).")
+    @Option(
+        names = "--message-id",
+        paramLabel = "ID",
+        description =
+            "The sender's id of the post; the same id again is answered duplicate"
+                + " (default: cli- and a random UUID).")
     String messageId;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        defaultValue = "10",
         description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -289,37 +361,55 @@ final class GroupCommand {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      Envelope post = Envelope.newBuilder()
-          .setMessageId(messageId != null ? messageId : "cli-" + UUID.randomUUID())
-          .setSender(SendCommand.address(spec, as, "--as"))
-          .setGroup(address)
-          .setClientTimestampMs(System.currentTimeMillis())
-          .setText(Text.newBuilder().setBody(String.join(" ", text)))
-          .build();
+      Envelope post =
+          Envelope.newBuilder()
+              .setMessageId(messageId != null ? messageId : "cli-" + UUID.randomUUID())
+              .setSender(SendCommand.address(spec, as, "--as"))
+              .setGroup(address)
+              .setClientTimestampMs(System.currentTimeMillis())
+              .setText(Text.newBuilder().setBody(String.join(" ", text)))
+              .build();
       return SendCommand.submit(spec, broker, tls, post, timeoutSeconds);
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true,
-      description = {"A page of the group's log for a member, newest first, one line per item;"
-          + " then, if there are older items, the option that pages on (--before N)."})
+  @Command(
+      name = "history",
+      mixinStandardHelpOptions = true,
+      description = {
+        "A page of the group's log for a member, newest first, one line per item;"
+            + " then, if there are older items, the option that pages on (--before N)."
+      })
   static final class History extends Acting {
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
 
-    @Option(names = "--before", paramLabel = "SEQUENCE", defaultValue = "0",
+    @Option(
+        names = "--before",
+        paramLabel = "SEQUENCE",
+        defaultValue = "0",
         description = "End the page before this sequence (default: from the latest).")
     long before;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "0",
         description = "At most N items, 1-500 (default: the broker's page of 100).")
     int limit;
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
       GroupAddress address = group(group);
-      HistoryPage page = await(client.history(HistoryRequest.newBuilder().setGroup(address)
-          .setUser(actor()).setBeforeSequence(before).setLimit(limit).build()));
+      HistoryPage page =
+          await(
+              client.history(
+                  HistoryRequest.newBuilder()
+                      .setGroup(address)
+                      .setUser(actor())
+                      .setBeforeSequence(before)
+                      .setLimit(limit)
+                      .build()));
       for (HistoryItem item : page.getItemsList()) {
         out.println(GroupFormat.line(address, item));
       }

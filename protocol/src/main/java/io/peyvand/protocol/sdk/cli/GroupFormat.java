@@ -17,48 +17,58 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>a group: {@code eitaa:family GROUP "Family" open=false owner=eitaa:alice
  *       members=bale:2,eitaa:3 last_sequence=17};
- *   <li>an item of its log, as {@code listen} receives it or {@code history} pages it:
- *       {@code eitaa:family #12 post from eitaa:alice: salam},
- *       {@code eitaa:family #3 ADDED bale:bob by eitaa:alice role=MEMBER},
- *       {@code eitaa:news #40 reactions to #12 (p-1): 👍 3, ❤ 1}, with {@code (redelivery)}
- *       appended when the broker flagged it, and {@code [to 3 members]} when it listed the
- *       platform's members.
+ *   <li>an item of its log, as {@code listen} receives it or {@code history} pages it: {@code
+ *       eitaa:family #12 post from eitaa:alice: salam}, {@code eitaa:family #3 ADDED bale:bob by
+ *       eitaa:alice role=MEMBER}, {@code eitaa:news #40 reactions to #12 (p-1): 👍 3, ❤ 1}, with
+ *       {@code (redelivery)} appended when the broker flagged it, and {@code [to 3 members]} when
+ *       it listed the platform's members.
  * </ul>
  */
 final class GroupFormat {
-  private GroupFormat() {
-  }
+  private GroupFormat() {}
 
   static String info(GroupInfo info) {
-    String members = info.getMembersList().stream()
-        .map(count -> count.getPlatformId() + ":" + count.getMembers())
-        .collect(Collectors.joining(","));
-    return UserAddresses.format(info.getGroup()) + " " + info.getKind() + " \""
-        + DeliveryFormat.oneLine(info.getTitle()) + "\" open=" + info.getOpen()
+    String members =
+        info.getMembersList().stream()
+            .map(count -> count.getPlatformId() + ":" + count.getMembers())
+            .collect(Collectors.joining(","));
+    return UserAddresses.format(info.getGroup())
+        + " "
+        + info.getKind()
+        + " \""
+        + DeliveryFormat.oneLine(info.getTitle())
+        + "\" open="
+        + info.getOpen()
         + (info.hasOwner() ? " owner=" + UserAddresses.format(info.getOwner()) : "")
-        + " members=" + (members.isEmpty() ? "none" : members)
-        + " last_sequence=" + info.getLastSequence();
+        + " members="
+        + (members.isEmpty() ? "none" : members)
+        + " last_sequence="
+        + info.getLastSequence();
   }
 
   static String line(GroupDelivery delivery) {
-    String body = switch (delivery.getItemCase()) {
-      case POST -> post(delivery.getPost());
-      case CHANGE -> change(delivery.getChange());
-      case COUNTS -> counts(delivery.getCounts());
-      case ITEM_NOT_SET -> "(empty item)";
-    };
-    return head(delivery.getGroup(), delivery.getSequence()) + body
-        + (delivery.getMemberIdsCount() > 0 ? " [to " + delivery.getMemberIdsCount()
-            + " members]" : "")
+    String body =
+        switch (delivery.getItemCase()) {
+          case POST -> post(delivery.getPost());
+          case CHANGE -> change(delivery.getChange());
+          case COUNTS -> counts(delivery.getCounts());
+          case ITEM_NOT_SET -> "(empty item)";
+        };
+    return head(delivery.getGroup(), delivery.getSequence())
+        + body
+        + (delivery.getMemberIdsCount() > 0
+            ? " [to " + delivery.getMemberIdsCount() + " members]"
+            : "")
         + (delivery.getRedelivery() ? " (redelivery)" : "");
   }
 
   static String line(GroupAddress group, HistoryItem item) {
-    String body = switch (item.getItemCase()) {
-      case POST -> post(item.getPost());
-      case CHANGE -> change(item.getChange());
-      case ITEM_NOT_SET -> "(empty item)";
-    };
+    String body =
+        switch (item.getItemCase()) {
+          case POST -> post(item.getPost());
+          case CHANGE -> change(item.getChange());
+          case ITEM_NOT_SET -> "(empty item)";
+        };
     return head(group, item.getSequence()) + body;
   }
 
@@ -67,7 +77,9 @@ final class GroupFormat {
   }
 
   private static String post(io.peyvand.protocol.v1.Envelope post) {
-    return "post from " + UserAddresses.format(post.getSender()) + ": "
+    return "post from "
+        + UserAddresses.format(post.getSender())
+        + ": "
         + DeliveryFormat.content(post);
   }
 
@@ -89,9 +101,16 @@ final class GroupFormat {
   }
 
   private static String counts(ReactionCounts counts) {
-    return "reactions to #" + counts.getPostSequence() + " (" + counts.getMessageId() + "): "
-        + (counts.getCountsCount() == 0 ? "none" : counts.getCountsList().stream()
-            .map(GroupFormat::count).collect(Collectors.joining(", ")));
+    return "reactions to #"
+        + counts.getPostSequence()
+        + " ("
+        + counts.getMessageId()
+        + "): "
+        + (counts.getCountsCount() == 0
+            ? "none"
+            : counts.getCountsList().stream()
+                .map(GroupFormat::count)
+                .collect(Collectors.joining(", ")));
   }
 
   private static String count(ReactionCount count) {

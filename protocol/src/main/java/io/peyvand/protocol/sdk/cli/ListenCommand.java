@@ -23,41 +23,54 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code listen}: opens a session for a platform and prints each delivery on one line (stdout),
- * a mailbox's ({@link DeliveryFormat}) or a group's ({@link GroupFormat}), acknowledging it
- * unless {@code --no-ack}, until Ctrl-C. Session events go to stderr.
+ * {@code listen}: opens a session for a platform and prints each delivery on one line (stdout), a
+ * mailbox's ({@link DeliveryFormat}) or a group's ({@link GroupFormat}), acknowledging it unless
+ * {@code --no-ack}, until Ctrl-C. Session events go to stderr.
  */
-@Command(name = "listen", mixinStandardHelpOptions = true,
-    description = {"Open a session for a platform, print each delivery (of its users' mailboxes"
-        + " and of its groups) on one line and acknowledge it, until Ctrl-C.",
-        "A listening session competes with the platform's own adapter for deliveries."},
+@Command(
+    name = "listen",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Open a session for a platform, print each delivery (of its users' mailboxes"
+          + " and of its groups) on one line and acknowledge it, until Ctrl-C.",
+      "A listening session competes with the platform's own adapter for deliveries."
+    },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"1:the broker refused the session", "2:the broker could not be reached"})
 final class ListenCommand implements Callable<Integer> {
-  @Mixin
-  BrokerOption broker = new BrokerOption();
+  @Mixin BrokerOption broker = new BrokerOption();
 
-  @Mixin
-  TlsOption tls = new TlsOption();
+  @Mixin TlsOption tls = new TlsOption();
 
-  @Option(names = "--platform", required = true, paramLabel = "PLATFORM",
+  @Option(
+      names = "--platform",
+      required = true,
+      paramLabel = "PLATFORM",
       description = "The platform to receive for, e.g. bale.")
   String platform;
 
-  @Option(names = "--no-ack", description = "Acknowledge nothing: the broker sends every item"
-      + " again after its redelivery timeout, printed with (redelivery).")
+  @Option(
+      names = "--no-ack",
+      description =
+          "Acknowledge nothing: the broker sends every item"
+              + " again after its redelivery timeout, printed with (redelivery).")
   boolean noAck;
 
-  @Option(names = "--session-name", paramLabel = "NAME", defaultValue = "peyvand-cli-listen",
+  @Option(
+      names = "--session-name",
+      paramLabel = "NAME",
+      defaultValue = "peyvand-cli-listen",
       description = "This session's name in the broker's logs (default ${DEFAULT-VALUE}).")
   String sessionName;
 
-  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
       description = "How long to try reaching the broker at first (default ${DEFAULT-VALUE}).")
   int waitSeconds;
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -78,25 +91,33 @@ final class ListenCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
     connection.tls().ifPresent(builder::tls);
-    PeyvandClient client = builder
-        .brokers(endpoints)
-        .platformId(platform)
-        .sessionName(sessionName)
-        // Without acknowledgements show every redelivery rather than skip it.
-        .autoAcknowledge(!noAck)
-        .deduplicate(!noAck)
-        .deliveryHandler(DeliveryHandler.of(delivery -> print(out, DeliveryFormat.line(delivery)),
-            group -> print(out, GroupFormat.line(group))))
-        .sessionListener(new Events(err, stopped))
-        .build();
+    PeyvandClient client =
+        builder
+            .brokers(endpoints)
+            .platformId(platform)
+            .sessionName(sessionName)
+            // Without acknowledgements show every redelivery rather than skip it.
+            .autoAcknowledge(!noAck)
+            .deduplicate(!noAck)
+            .deliveryHandler(
+                DeliveryHandler.of(
+                    delivery -> print(out, DeliveryFormat.line(delivery)),
+                    group -> print(out, GroupFormat.line(group))))
+            .sessionListener(new Events(err, stopped))
+            .build();
     Thread closeOnExit = new Thread(client::close, "peyvand-listen-close");
     Runtime.getRuntime().addShutdownHook(closeOnExit);
     try {
       client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
-      err.printf("listening for %s deliveries at %s over %s%s; Ctrl-C to stop%n", platform,
-          client.currentBroker().map(BrokerEndpoint::toString)
+      err.printf(
+          "listening for %s deliveries at %s over %s%s; Ctrl-C to stop%n",
+          platform,
+          client
+              .currentBroker()
+              .map(BrokerEndpoint::toString)
               .orElse(BrokerEndpoint.format(endpoints)),
-          connection.description(), noAck ? ", acknowledging nothing" : "");
+          connection.description(),
+          noAck ? ", acknowledging nothing" : "");
       err.flush();
       stopped.await();
       return 1; // the broker refused the session (printed by Events)
@@ -105,12 +126,13 @@ final class ListenCommand implements Callable<Integer> {
         err.println(refused.getMessage());
         return 1;
       }
-      err.println(BrokerOption.unreachable(endpoints, e.getCause() + "; "
-          + connection.triedOver()));
+      err.println(
+          BrokerOption.unreachable(endpoints, e.getCause() + "; " + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (TimeoutException e) {
-      err.println(BrokerOption.unreachable(endpoints, "no session within " + waitSeconds
-          + " s; " + connection.triedOver()));
+      err.println(
+          BrokerOption.unreachable(
+              endpoints, "no session within " + waitSeconds + " s; " + connection.triedOver()));
       return SendCommand.UNREACHABLE;
     } catch (InterruptedException e) {
       return 0;
@@ -133,8 +155,8 @@ final class ListenCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints the session's life to stderr (attempts before the first session are left to the
-   * initial wait); counts down when the broker refused the session.
+   * Prints the session's life to stderr (attempts before the first session are left to the initial
+   * wait); counts down when the broker refused the session.
    */
   private static final class Events implements SessionListener {
     private final PrintWriter err;
@@ -154,13 +176,17 @@ final class ListenCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onDisconnected(BrokerEndpoint broker, Throwable cause, BrokerEndpoint next,
-        Duration reconnectIn) {
+    public void onDisconnected(
+        BrokerEndpoint broker, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
       if (!connectedOnce) {
         return;
       }
-      err.printf("disconnected from %s (%s); reconnecting to %s in %d ms%n", broker,
-          cause.getMessage() != null ? cause.getMessage() : cause, next, reconnectIn.toMillis());
+      err.printf(
+          "disconnected from %s (%s); reconnecting to %s in %d ms%n",
+          broker,
+          cause.getMessage() != null ? cause.getMessage() : cause,
+          next,
+          reconnectIn.toMillis());
       err.flush();
     }
 

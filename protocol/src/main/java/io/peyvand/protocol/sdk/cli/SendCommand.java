@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
  * {@code send}: submits one text message with the unary Submit call (no session, so it takes no
  * deliveries away from a running adapter) and prints the broker's answer on one line.
  */
-@Command(name = "send", mixinStandardHelpOptions = true,
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
     description = "Submit a text message and print the broker's answer on one line.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
@@ -44,57 +46,72 @@ final class SendCommand implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int UNREACHABLE = 2;
 
-  @Mixin
-  BrokerOption broker = new BrokerOption();
+  @Mixin BrokerOption broker = new BrokerOption();
 
-  @Mixin
-  TlsOption tls = new TlsOption();
+  @Mixin TlsOption tls = new TlsOption();
 
-  @Option(names = "--from", required = true, paramLabel = "PLATFORM:USER",
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "PLATFORM:USER",
       description = "The sender, e.g. eitaa:alice; its platform is the one submitting.")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "PLATFORM:USER",
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "PLATFORM:USER",
       description = "The recipient, e.g. bale:bob.")
   String to;
 
-  @Option(names = "--message-id", paramLabel = "ID",
-      description = "The sender's id of the message; the same id again is answered duplicate"
-          + " (default: cli- and a random UUID).")
+  @Option(
+      names = "--message-id",
+      paramLabel = "ID",
+      description =
+          "The sender's id of the message; the same id again is answered duplicate"
+              + " (default: cli- and a random UUID).")
   String messageId;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
       description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Parameters(paramLabel = "TEXT", arity = "1..*", description = "The message text.")
   List<String> text;
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     UserAddress sender = address(from, "--from");
-    Envelope envelope = Envelope.newBuilder()
-        .setMessageId(messageId != null ? messageId : "cli-" + UUID.randomUUID())
-        .setSender(sender)
-        .setRecipient(address(to, "--to"))
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody(String.join(" ", text)))
-        .build();
+    Envelope envelope =
+        Envelope.newBuilder()
+            .setMessageId(messageId != null ? messageId : "cli-" + UUID.randomUUID())
+            .setSender(sender)
+            .setRecipient(address(to, "--to"))
+            .setClientTimestampMs(System.currentTimeMillis())
+            .setText(Text.newBuilder().setBody(String.join(" ", text)))
+            .build();
     return submit(spec, broker, tls, envelope, timeoutSeconds);
   }
 
   /**
-   * Submits {@code envelope} with the unary Submit call as its sender's platform, prints the
-   * answer on one line and returns the exit status: 0 accepted or duplicate, 1 refused, 2 the
-   * broker could not be reached. Shared with {@code group post} and {@code channel post}. With
-   * several nodes it goes to the first that can be reached; sending the same envelope (the same
-   * message_id) to the next after UNAVAILABLE cannot make it count twice.
+   * Submits {@code envelope} with the unary Submit call as its sender's platform, prints the answer
+   * on one line and returns the exit status: 0 accepted or duplicate, 1 refused, 2 the broker could
+   * not be reached. Shared with {@code group post} and {@code channel post}. With several nodes it
+   * goes to the first that can be reached; sending the same envelope (the same message_id) to the
+   * next after UNAVAILABLE cannot make it count twice.
    */
-  static int submit(CommandLine.Model.CommandSpec spec, BrokerOption broker, TlsOption tls,
-      Envelope envelope, int timeoutSeconds) throws Exception {
+  static int submit(
+      CommandLine.Model.CommandSpec spec,
+      BrokerOption broker,
+      TlsOption tls,
+      Envelope envelope,
+      int timeoutSeconds)
+      throws Exception {
     List<BrokerEndpoint> endpoints = endpointsOrUsageError(spec, broker);
     TlsOption.Connection connection =
         connectionOrUsageError(spec, tls, envelope.getSender().getPlatformId());
@@ -103,12 +120,20 @@ final class SendCommand implements Callable<Integer> {
     ActorSystem system = SdkActorSystem.create("peyvand-send", ConfigFactory.load());
     try {
       Duration timeout = Duration.ofSeconds(timeoutSeconds);
-      SubmitRequest request = SubmitRequest.newBuilder()
-          .setPlatformId(envelope.getSender().getPlatformId()).setEnvelope(envelope).build();
-      SubmitResult result = BrokerOption.firstReachable(endpoints,
-          endpoint -> InterconnectClient.create(endpoint.grpcSettings(system, connection.tls())
-              .withDeadline(timeout), system).submit(request),
-          TimeUnit.SECONDS.toMillis(timeoutSeconds + 1L));
+      SubmitRequest request =
+          SubmitRequest.newBuilder()
+              .setPlatformId(envelope.getSender().getPlatformId())
+              .setEnvelope(envelope)
+              .build();
+      SubmitResult result =
+          BrokerOption.firstReachable(
+              endpoints,
+              endpoint ->
+                  InterconnectClient.create(
+                          endpoint.grpcSettings(system, connection.tls()).withDeadline(timeout),
+                          system)
+                      .submit(request),
+              TimeUnit.SECONDS.toMillis(timeoutSeconds + 1L));
       SubmitOutcome outcome = SubmitOutcome.of(result, envelope.getMessageId());
       out.println(line(outcome));
       out.flush();
@@ -120,8 +145,9 @@ final class SendCommand implements Callable<Integer> {
         out.flush();
         return REFUSED;
       }
-      err.println(BrokerOption.unreachable(endpoints, reason(e, "Interconnect") + "; "
-          + connection.triedOver()));
+      err.println(
+          BrokerOption.unreachable(
+              endpoints, reason(e, "Interconnect") + "; " + connection.triedOver()));
       err.flush();
       return UNREACHABLE;
     } finally {
@@ -133,8 +159,11 @@ final class SendCommand implements Callable<Integer> {
   /** One line: {@code accepted message_id=m-1 sequence=12}, or {@code refused CODE: message}. */
   static String line(SubmitOutcome outcome) {
     if (outcome instanceof Accepted accepted) {
-      return (accepted.duplicate() ? "duplicate" : "accepted") + " message_id="
-          + accepted.messageId() + " sequence=" + accepted.sequence();
+      return (accepted.duplicate() ? "duplicate" : "accepted")
+          + " message_id="
+          + accepted.messageId()
+          + " sequence="
+          + accepted.sequence();
     }
     Refused refused = (Refused) outcome;
     return "refused " + refused.error().getCode() + ": " + refused.error().getMessage();
@@ -159,8 +188,10 @@ final class SendCommand implements Callable<Integer> {
       if (status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         return "it does not serve peyvand.v1." + service + ": UNIMPLEMENTED";
       }
-      return status.getStatus().getCode() + (status.getStatus().getDescription() != null
-          ? ": " + status.getStatus().getDescription() : "");
+      return status.getStatus().getCode()
+          + (status.getStatus().getDescription() != null
+              ? ": " + status.getStatus().getDescription()
+              : "");
     }
     if (cause instanceof TimeoutException) {
       return "no answer in time";
@@ -181,8 +212,8 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  static TlsOption.Connection connectionOrUsageError(CommandLine.Model.CommandSpec spec,
-      TlsOption tls, String platform) {
+  static TlsOption.Connection connectionOrUsageError(
+      CommandLine.Model.CommandSpec spec, TlsOption tls, String platform) {
     try {
       return tls.forPlatform(platform);
     } catch (IllegalArgumentException e) {
@@ -190,8 +221,8 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  static List<BrokerEndpoint> endpointsOrUsageError(CommandLine.Model.CommandSpec spec,
-      BrokerOption broker) {
+  static List<BrokerEndpoint> endpointsOrUsageError(
+      CommandLine.Model.CommandSpec spec, BrokerOption broker) {
     try {
       return broker.endpoints();
     } catch (IllegalArgumentException e) {

@@ -16,31 +16,44 @@ import picocli.CommandLine.Option;
  * platform, trusting {@code <pki-dir>/ca.crt}; without it, or with {@code --plaintext}, plaintext.
  */
 final class TlsOption {
-  @Option(names = "--pki-dir", paramLabel = "DIR", defaultValue = "data/pki",
-      description = "Where ./peyvand pki keeps the certificates: platforms/<platform>.p12 and"
-          + " ca.crt are used when they exist (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pki-dir",
+      paramLabel = "DIR",
+      defaultValue = "data/pki",
+      description =
+          "Where ./peyvand pki keeps the certificates: platforms/<platform>.p12 and"
+              + " ca.crt are used when they exist (default ${DEFAULT-VALUE}).")
   Path pkiDir;
 
-  @Option(names = "--plaintext", description = "Connect without TLS even if the platform has a"
-      + " certificate (only a broker with peyvand.tls.enabled = off accepts it).")
+  @Option(
+      names = "--plaintext",
+      description =
+          "Connect without TLS even if the platform has a"
+              + " certificate (only a broker with peyvand.tls.enabled = off accepts it).")
   boolean plaintext;
 
-  @Option(names = "--key-store-password", paramLabel = "PASSWORD",
+  @Option(
+      names = "--key-store-password",
+      paramLabel = "PASSWORD",
       defaultValue = "${env:PEYVAND_PKI_PASSWORD:-peyvand-dev}",
-      description = "Password of the platform's .p12 (default: $PEYVAND_PKI_PASSWORD, else the"
-          + " development CA's peyvand-dev).")
+      description =
+          "Password of the platform's .p12 (default: $PEYVAND_PKI_PASSWORD, else the"
+              + " development CA's peyvand-dev).")
   String password;
 
   /**
-   * How to connect as {@code platform}: a few words saying which way was chosen, and what a
-   * broker that refuses the connection would look like from here.
+   * How to connect as {@code platform}: a few words saying which way was chosen, and what a broker
+   * that refuses the connection would look like from here.
    */
   record Connection(Optional<SSLContext> tls, String description) {
     /** Tried over what, and why that may be the reason the broker is unreachable. */
     String triedOver() {
-      return "tried over " + description + "; " + (tls.isPresent()
-          ? "a certificate the broker refuses (revoked, expired, of another CA) fails the same way"
-          : "a broker with TLS (./peyvand dev) refuses plaintext");
+      return "tried over "
+          + description
+          + "; "
+          + (tls.isPresent()
+              ? "a certificate the broker refuses (revoked, expired, of another CA) fails the same way"
+              : "a broker with TLS (./peyvand dev) refuses plaintext");
     }
   }
 
@@ -52,23 +65,27 @@ final class TlsOption {
     if (plaintext) {
       return new Connection(Optional.empty(), "plaintext (--plaintext)");
     }
-    Addresses.validatePlatformId(platform, "platform").ifPresent(error -> {
-      throw new IllegalArgumentException(error.getMessage());
-    });
+    Addresses.validatePlatformId(platform, "platform")
+        .ifPresent(
+            error -> {
+              throw new IllegalArgumentException(error.getMessage());
+            });
     return with(pkiDir.resolve("platforms").resolve(platform + ".p12"), platform);
   }
 
   /**
-   * The connection as administrator {@code name}: mutual TLS with {@code admins/<name>.p12} when
-   * it exists, else plaintext.
+   * The connection as administrator {@code name}: mutual TLS with {@code admins/<name>.p12} when it
+   * exists, else plaintext.
    */
   Connection forAdmin(String name) {
     if (plaintext) {
       return new Connection(Optional.empty(), "plaintext (--plaintext)");
     }
-    CertificateIdentity.nameProblem(name).ifPresent(problem -> {
-      throw new IllegalArgumentException("--admin: " + problem);
-    });
+    CertificateIdentity.nameProblem(name)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("--admin: " + problem);
+            });
     return with(pkiDir.resolve("admins").resolve(name + ".p12"), "administrator " + name);
   }
 

@@ -13,36 +13,71 @@ import io.peyvand.protocol.v1.Text;
 import org.junit.jupiter.api.Test;
 
 class DeliveryFormatTest {
-  private static final Delivery.Builder TO_BOB = Delivery.newBuilder()
-      .setMailbox(UserAddresses.parse("bale:bob")).setSequence(12);
-  private static final Envelope.Builder FROM_ALICE = Envelope.newBuilder().setMessageId("m-1")
-      .setSender(UserAddresses.parse("eitaa:alice"));
+  private static final Delivery.Builder TO_BOB =
+      Delivery.newBuilder().setMailbox(UserAddresses.parse("bale:bob")).setSequence(12);
+  private static final Envelope.Builder FROM_ALICE =
+      Envelope.newBuilder().setMessageId("m-1").setSender(UserAddresses.parse("eitaa:alice"));
 
   @Test
   void aTextMessageIsOneLineNamingMailboxSequenceAndSender() {
-    assertEquals("bale:bob #12 from eitaa:alice: salam", DeliveryFormat.line(TO_BOB.clone()
-        .setMessage(FROM_ALICE.clone().setText(Text.newBuilder().setBody("salam"))).build()));
-    assertEquals("bale:bob #12 from eitaa:alice: two\\nlines (redelivery)", DeliveryFormat.line(
-        TO_BOB.clone().setRedelivery(true).setMessage(FROM_ALICE.clone()
-            .setText(Text.newBuilder().setBody("two\nlines"))).build()));
+    assertEquals(
+        "bale:bob #12 from eitaa:alice: salam",
+        DeliveryFormat.line(
+            TO_BOB
+                .clone()
+                .setMessage(FROM_ALICE.clone().setText(Text.newBuilder().setBody("salam")))
+                .build()));
+    assertEquals(
+        "bale:bob #12 from eitaa:alice: two\\nlines (redelivery)",
+        DeliveryFormat.line(
+            TO_BOB
+                .clone()
+                .setRedelivery(true)
+                .setMessage(FROM_ALICE.clone().setText(Text.newBuilder().setBody("two\nlines")))
+                .build()));
   }
 
   @Test
   void aStatusNamesItsKindMessageAndRecipient() {
-    assertEquals("eitaa:alice #3 status DELIVERED of message m-123 to bale:bob",
-        DeliveryFormat.line(Delivery.newBuilder().setMailbox(UserAddresses.parse("eitaa:alice"))
-            .setSequence(3).setStatus(MessageStatus.newBuilder().setMessageId("m-123")
-                .setRecipient(UserAddresses.parse("bale:bob"))
-                .setKind(MessageStatus.Kind.DELIVERED)).build()));
+    assertEquals(
+        "eitaa:alice #3 status DELIVERED of message m-123 to bale:bob",
+        DeliveryFormat.line(
+            Delivery.newBuilder()
+                .setMailbox(UserAddresses.parse("eitaa:alice"))
+                .setSequence(3)
+                .setStatus(
+                    MessageStatus.newBuilder()
+                        .setMessageId("m-123")
+                        .setRecipient(UserAddresses.parse("bale:bob"))
+                        .setKind(MessageStatus.Kind.DELIVERED))
+                .build()));
   }
 
   @Test
   void otherContentIsDescribedInBrackets() {
-    assertEquals("bale:bob #12 from eitaa:alice: [reaction 👍 to m-0]", DeliveryFormat.line(
-        TO_BOB.clone().setMessage(FROM_ALICE.clone().setReaction(Reaction.newBuilder()
-            .setEmoji("👍").setTargetMessageId("m-0"))).build()));
-    assertEquals("bale:bob #12 from eitaa:alice: [encrypted mls-1, 3 bytes]", DeliveryFormat.line(
-        TO_BOB.clone().setMessage(FROM_ALICE.clone().setEncrypted(EncryptedPayload.newBuilder()
-            .setScheme("mls-1").setCiphertext(ByteString.copyFrom(new byte[3])))).build()));
+    assertEquals(
+        "bale:bob #12 from eitaa:alice: [reaction 👍 to m-0]",
+        DeliveryFormat.line(
+            TO_BOB
+                .clone()
+                .setMessage(
+                    FROM_ALICE
+                        .clone()
+                        .setReaction(
+                            Reaction.newBuilder().setEmoji("👍").setTargetMessageId("m-0")))
+                .build()));
+    assertEquals(
+        "bale:bob #12 from eitaa:alice: [encrypted mls-1, 3 bytes]",
+        DeliveryFormat.line(
+            TO_BOB
+                .clone()
+                .setMessage(
+                    FROM_ALICE
+                        .clone()
+                        .setEncrypted(
+                            EncryptedPayload.newBuilder()
+                                .setScheme("mls-1")
+                                .setCiphertext(ByteString.copyFrom(new byte[3]))))
+                .build()));
   }
 }

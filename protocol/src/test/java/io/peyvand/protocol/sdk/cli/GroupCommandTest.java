@@ -35,8 +35,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code group} and {@code channel} against a scripted broker: requests, lines, exit status. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,8 +48,7 @@ class GroupCommandTest {
   private static final UserAddress ALICE = UserAddresses.parse("eitaa:alice");
   private static final UserAddress BOB = UserAddresses.parse("bale:bob");
 
-  @RegisterExtension
-  final ScriptedBroker broker = ScriptedBroker.perClass("group-cli-test");
+  @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("group-cli-test");
 
   private record Run(int status, String out, String err) {
     List<String> lines() {
@@ -71,16 +70,21 @@ class GroupCommandTest {
     all[2] = "--broker";
     all[3] = "127.0.0.1:" + port;
     System.arraycopy(args, 2, all, 4, args.length - 2);
-    int status = Cli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(all);
+    int status =
+        Cli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
     return new Run(status, out.toString().strip(), err.toString().strip());
   }
 
   private static GroupInfo info(GroupAddress group, GroupKind kind, String title) {
-    return GroupInfo.newBuilder().setGroup(group).setKind(kind).setTitle(title).setOwner(ALICE)
+    return GroupInfo.newBuilder()
+        .setGroup(group)
+        .setKind(kind)
+        .setTitle(title)
+        .setOwner(ALICE)
         .addMembers(PlatformCount.newBuilder().setPlatformId("bale").setMembers(2))
         .addMembers(PlatformCount.newBuilder().setPlatformId("eitaa").setMembers(3))
-        .setLastSequence(17).build();
+        .setLastSequence(17)
+        .build();
   }
 
   private void answer(GroupInfo info) {
@@ -90,12 +94,33 @@ class GroupCommandTest {
   @Test
   void createSendsTheRequestAndPrintsTheGroupOnOneLine() {
     answer(info(FAMILY, GroupKind.GROUP, "Family"));
-    Run run = run("group", "create", "eitaa:family", "--as", "eitaa:alice", "--title", "Family",
-        "--open");
-    assertEquals(new Run(0, "eitaa:family GROUP \"Family\" open=false owner=eitaa:alice"
-        + " members=bale:2,eitaa:3 last_sequence=17", ""), run);
-    assertEquals(List.of(CreateGroupRequest.newBuilder().setGroup(FAMILY).setActor(ALICE)
-        .setTitle("Family").setKind(GroupKind.GROUP).setOpen(true).build()), broker.groupCalls);
+    Run run =
+        run(
+            "group",
+            "create",
+            "eitaa:family",
+            "--as",
+            "eitaa:alice",
+            "--title",
+            "Family",
+            "--open");
+    assertEquals(
+        new Run(
+            0,
+            "eitaa:family GROUP \"Family\" open=false owner=eitaa:alice"
+                + " members=bale:2,eitaa:3 last_sequence=17",
+            ""),
+        run);
+    assertEquals(
+        List.of(
+            CreateGroupRequest.newBuilder()
+                .setGroup(FAMILY)
+                .setActor(ALICE)
+                .setTitle("Family")
+                .setKind(GroupKind.GROUP)
+                .setOpen(true)
+                .build()),
+        broker.groupCalls);
   }
 
   @Test
@@ -103,18 +128,27 @@ class GroupCommandTest {
     answer(info(FAMILY, GroupKind.GROUP, "Family"));
     List<String> commands = List.of("add", "remove", "promote", "demote", "mute", "unmute");
     for (String command : commands) {
-      assertEquals(0, run("group", command, "eitaa:family", "bale:bob", "rubika:carol", "--as",
-          "eitaa:alice").status(), command);
+      assertEquals(
+          0,
+          run("group", command, "eitaa:family", "bale:bob", "rubika:carol", "--as", "eitaa:alice")
+              .status(),
+          command);
     }
-    List<MemberChange.Op> ops = List.of(MemberChange.Op.ADD, MemberChange.Op.REMOVE,
-        MemberChange.Op.PROMOTE, MemberChange.Op.DEMOTE, MemberChange.Op.MUTE,
-        MemberChange.Op.UNMUTE);
+    List<MemberChange.Op> ops =
+        List.of(
+            MemberChange.Op.ADD,
+            MemberChange.Op.REMOVE,
+            MemberChange.Op.PROMOTE,
+            MemberChange.Op.DEMOTE,
+            MemberChange.Op.MUTE,
+            MemberChange.Op.UNMUTE);
     assertEquals(6, broker.groupCalls.size());
     for (int i = 0; i < ops.size(); i++) {
       ChangeMembersRequest request = (ChangeMembersRequest) broker.groupCalls.get(i);
       assertEquals(ALICE, request.getActor());
-      assertEquals(List.of(BOB, UserAddresses.parse("rubika:carol")), request.getChangesList()
-          .stream().map(MemberChange::getUser).toList());
+      assertEquals(
+          List.of(BOB, UserAddresses.parse("rubika:carol")),
+          request.getChangesList().stream().map(MemberChange::getUser).toList());
       MemberChange.Op op = ops.get(i);
       assertTrue(request.getChangesList().stream().allMatch(c -> c.getOp() == op), op.name());
     }
@@ -125,44 +159,51 @@ class GroupCommandTest {
     answer(info(FAMILY, GroupKind.GROUP, "Family"));
     assertEquals(0, run("group", "join", "eitaa:family", "--as", "bale:bob").status());
     assertEquals(0, run("group", "leave", "eitaa:family", "--as", "bale:bob").status());
-    assertEquals(0, run("group", "title", "eitaa:family", "--as", "eitaa:alice", "Big", "family")
-        .status());
+    assertEquals(
+        0, run("group", "title", "eitaa:family", "--as", "eitaa:alice", "Big", "family").status());
     assertEquals(0, run("group", "info", "eitaa:family").status());
-    assertEquals(List.of(
-        JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
-        LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
-        SetTitleRequest.newBuilder().setGroup(FAMILY).setActor(ALICE).setTitle("Big family")
-            .build(),
-        GetGroupRequest.newBuilder().setGroup(FAMILY).build()), broker.groupCalls);
+    assertEquals(
+        List.of(
+            JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
+            LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
+            SetTitleRequest.newBuilder()
+                .setGroup(FAMILY)
+                .setActor(ALICE)
+                .setTitle("Big family")
+                .build(),
+            GetGroupRequest.newBuilder().setGroup(FAMILY).build()),
+        broker.groupCalls);
   }
 
   @Test
   void aRefusalByTheBrokerPrintsCodeAndMessageAndExitsOne() {
-    broker.onGroupCall = request -> ScriptedBroker.groupRefusal(ErrorCode.NOT_PERMITTED,
-        "bale:bob is not an admin of eitaa:family");
+    broker.onGroupCall =
+        request ->
+            ScriptedBroker.groupRefusal(
+                ErrorCode.NOT_PERMITTED, "bale:bob is not an admin of eitaa:family");
     Run run = run("group", "add", "eitaa:family", "bale:carol", "--as", "bale:bob");
-    assertEquals(new Run(1, "refused NOT_PERMITTED: bale:bob is not an admin of eitaa:family",
-        ""), run);
+    assertEquals(
+        new Run(1, "refused NOT_PERMITTED: bale:bob is not an admin of eitaa:family", ""), run);
   }
 
   @Test
   void aRequestTheProtocolRefusesIsNotSentAndIsAUsageErrorNamingTheField() {
     Run run = run("group", "title", "eitaa:family", "--as", "eitaa:alice", "x".repeat(300));
     assertEquals(2, run.status());
-    assertTrue(run.err().startsWith("not sent: INVALID_ARGUMENT: title is 300 bytes"),
-        run.err());
+    assertTrue(run.err().startsWith("not sent: INVALID_ARGUMENT: title is 300 bytes"), run.err());
     assertEquals(1, run.err().lines().count(), "the field's problem, not the usage text");
     assertEquals(List.of(), broker.groupCalls);
   }
 
   @Test
   void aBrokerWithoutGroupsIsSaidToBeOne() {
-    broker.onGroupCall = request -> CompletableFuture.failedFuture(
-        new org.apache.pekko.grpc.GrpcServiceException(io.grpc.Status.UNIMPLEMENTED));
+    broker.onGroupCall =
+        request ->
+            CompletableFuture.failedFuture(
+                new org.apache.pekko.grpc.GrpcServiceException(io.grpc.Status.UNIMPLEMENTED));
     Run run = run("group", "info", "eitaa:family");
     assertEquals(2, run.status());
-    assertTrue(run.err().contains("does not serve peyvand.v1.Groups (UNIMPLEMENTED)"),
-        run.err());
+    assertTrue(run.err().contains("does not serve peyvand.v1.Groups (UNIMPLEMENTED)"), run.err());
   }
 
   @Test
@@ -186,11 +227,23 @@ class GroupCommandTest {
 
   @Test
   void postSubmitsAnEnvelopeToTheGroupAndPrintsTheAnswerLikeSend() {
-    broker.onUnarySubmit = request -> SubmitResult.newBuilder()
-        .setMessageId(request.getEnvelope().getMessageId())
-        .setAccepted(Accepted.newBuilder().setSequence(18)).build();
-    Run run = run("group", "post", "eitaa:family", "--as", "bale:bob", "--message-id", "p-1",
-        "salam", "all");
+    broker.onUnarySubmit =
+        request ->
+            SubmitResult.newBuilder()
+                .setMessageId(request.getEnvelope().getMessageId())
+                .setAccepted(Accepted.newBuilder().setSequence(18))
+                .build();
+    Run run =
+        run(
+            "group",
+            "post",
+            "eitaa:family",
+            "--as",
+            "bale:bob",
+            "--message-id",
+            "p-1",
+            "salam",
+            "all");
     assertEquals(new Run(0, "accepted message_id=p-1 sequence=18", ""), run);
     Envelope post = broker.unarySubmits.get(0).getEnvelope();
     assertEquals("bale", broker.unarySubmits.get(0).getPlatformId());
@@ -201,29 +254,63 @@ class GroupCommandTest {
 
   @Test
   void historyPrintsOneLinePerItemAndHowToPageOn() {
-    broker.onGroupCall = request -> CompletableFuture.completedFuture(HistoryPage.newBuilder()
-        .addItems(HistoryItem.newBuilder().setSequence(5).setPost(Envelope.newBuilder()
-            .setMessageId("p-5").setSender(ALICE).setGroup(FAMILY)
-            .setText(Text.newBuilder().setBody("newest"))))
-        .addItems(HistoryItem.newBuilder().setSequence(4).setChange(MembershipChange.newBuilder()
-            .setActor(ALICE).setUser(BOB).setKind(MembershipChange.Kind.ADDED)
-            .setRole(io.peyvand.protocol.v1.Role.MEMBER)))
-        .setNextBeforeSequence(4).build());
-    Run run = run("group", "history", "eitaa:family", "--as", "bale:bob", "--limit", "2",
-        "--before", "6");
+    broker.onGroupCall =
+        request ->
+            CompletableFuture.completedFuture(
+                HistoryPage.newBuilder()
+                    .addItems(
+                        HistoryItem.newBuilder()
+                            .setSequence(5)
+                            .setPost(
+                                Envelope.newBuilder()
+                                    .setMessageId("p-5")
+                                    .setSender(ALICE)
+                                    .setGroup(FAMILY)
+                                    .setText(Text.newBuilder().setBody("newest"))))
+                    .addItems(
+                        HistoryItem.newBuilder()
+                            .setSequence(4)
+                            .setChange(
+                                MembershipChange.newBuilder()
+                                    .setActor(ALICE)
+                                    .setUser(BOB)
+                                    .setKind(MembershipChange.Kind.ADDED)
+                                    .setRole(io.peyvand.protocol.v1.Role.MEMBER)))
+                    .setNextBeforeSequence(4)
+                    .build());
+    Run run =
+        run(
+            "group",
+            "history",
+            "eitaa:family",
+            "--as",
+            "bale:bob",
+            "--limit",
+            "2",
+            "--before",
+            "6");
     assertEquals(0, run.status(), run.err());
-    assertEquals(List.of("eitaa:family #5 post from eitaa:alice: newest",
-        "eitaa:family #4 ADDED bale:bob by eitaa:alice role=MEMBER",
-        "older items: --before 4"), run.lines());
-    assertEquals(HistoryRequest.newBuilder().setGroup(FAMILY).setUser(BOB).setLimit(2)
-        .setBeforeSequence(6).build(), broker.groupCalls.get(0));
+    assertEquals(
+        List.of(
+            "eitaa:family #5 post from eitaa:alice: newest",
+            "eitaa:family #4 ADDED bale:bob by eitaa:alice role=MEMBER",
+            "older items: --before 4"),
+        run.lines());
+    assertEquals(
+        HistoryRequest.newBuilder()
+            .setGroup(FAMILY)
+            .setUser(BOB)
+            .setLimit(2)
+            .setBeforeSequence(6)
+            .build(),
+        broker.groupCalls.get(0));
   }
 
   @Test
   void channelCreateSubscribeAndUnsubscribeUseTheGroupsCalls() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    Run created = run("channel", "create", "eitaa:news", "--as", "eitaa:alice", "--title",
-        "News", "--open");
+    Run created =
+        run("channel", "create", "eitaa:news", "--as", "eitaa:alice", "--title", "News", "--open");
     assertEquals(0, created.status(), created.err());
     assertTrue(created.out().startsWith("eitaa:news CHANNEL \"News\""), created.out());
     assertEquals(0, run("channel", "subscribe", "eitaa:news", "--as", "bale:bob").status());
@@ -239,25 +326,42 @@ class GroupCommandTest {
   @Test
   void bulkSubscribeNumbersTheUsersAndSendsThemInBatchesOneLineEach() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    Run run = run("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale", "--users",
-        "25", "--prefix", "fan-", "--batch", "10");
+    Run run =
+        run(
+            "channel",
+            "bulk-subscribe",
+            "eitaa:news",
+            "--platform",
+            "bale",
+            "--users",
+            "25",
+            "--prefix",
+            "fan-",
+            "--batch",
+            "10");
     assertEquals(0, run.status(), run.err());
     assertEquals(3, run.lines().size());
-    assertTrue(run.lines().get(0).startsWith("subscribed bale:fan-1..fan-10 (10 users): "
-        + "eitaa:news CHANNEL"), run.lines().get(0));
-    assertTrue(run.lines().get(2).startsWith("subscribed bale:fan-21..fan-25 (5 users)"),
+    assertTrue(
+        run.lines()
+            .get(0)
+            .startsWith("subscribed bale:fan-1..fan-10 (10 users): " + "eitaa:news CHANNEL"),
+        run.lines().get(0));
+    assertTrue(
+        run.lines().get(2).startsWith("subscribed bale:fan-21..fan-25 (5 users)"),
         run.lines().get(2));
-    List<String> ids = broker.groupCalls.stream()
-        .flatMap(call -> ((BulkSubscribeRequest) call).getUsersList().stream())
-        .map(UserAddresses::format).toList();
+    List<String> ids =
+        broker.groupCalls.stream()
+            .flatMap(call -> ((BulkSubscribeRequest) call).getUsersList().stream())
+            .map(UserAddresses::format)
+            .toList();
     assertEquals(IntStream.rangeClosed(1, 25).mapToObj(i -> "bale:fan-" + i).toList(), ids);
   }
 
   @Test
   void bulkSubscribeOfTenThousandUsersIsOneCall() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    Run run = run("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale", "--users",
-        "10000");
+    Run run =
+        run("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale", "--users", "10000");
     assertEquals(0, run.status(), run.err());
     assertEquals(1, broker.groupCalls.size());
     assertEquals(10_000, ((BulkSubscribeRequest) broker.groupCalls.get(0)).getUsersCount());
@@ -265,8 +369,17 @@ class GroupCommandTest {
 
   @Test
   void bulkSubscribeRefusesABatchLargerThanTheProtocolAllows() {
-    Run run = run("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale", "--users",
-        "5", "--batch", "10001");
+    Run run =
+        run(
+            "channel",
+            "bulk-subscribe",
+            "eitaa:news",
+            "--platform",
+            "bale",
+            "--users",
+            "5",
+            "--batch",
+            "10001");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("--batch must be 1-10000"), run.err());
     assertEquals(List.of(), broker.groupCalls);

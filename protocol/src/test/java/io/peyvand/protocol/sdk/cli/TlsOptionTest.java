@@ -13,8 +13,7 @@ import picocli.CommandLine;
 
 /** How send and listen choose between mutual TLS and plaintext. */
 class TlsOptionTest {
-  @TempDir
-  Path pki;
+  @TempDir Path pki;
 
   private TlsOption option(String... args) {
     TlsOption option = new TlsOption();
@@ -26,7 +25,8 @@ class TlsOptionTest {
   void withoutThePlatformsCertificateItIsPlaintextAndSaysWhichFileIsMissing() {
     TlsOption.Connection connection = option("--pki-dir", pki.toString()).forPlatform("bale");
     assertEquals(Optional.empty(), connection.tls());
-    assertEquals("plaintext (no certificate " + pki.resolve("platforms/bale.p12") + ")",
+    assertEquals(
+        "plaintext (no certificate " + pki.resolve("platforms/bale.p12") + ")",
         connection.description());
     assertTrue(connection.triedOver().contains("refuses plaintext"), connection.triedOver());
   }
@@ -35,8 +35,8 @@ class TlsOptionTest {
   void plaintextCanBeForcedEvenWithACertificate() throws Exception {
     Files.createDirectories(pki.resolve("platforms"));
     Files.writeString(pki.resolve("platforms/bale.p12"), "not read");
-    TlsOption.Connection connection = option("--pki-dir", pki.toString(), "--plaintext")
-        .forPlatform("bale");
+    TlsOption.Connection connection =
+        option("--pki-dir", pki.toString(), "--plaintext").forPlatform("bale");
     assertEquals(Optional.empty(), connection.tls());
   }
 
@@ -44,14 +44,17 @@ class TlsOptionTest {
   void anUnusableKeyStoreIsAnErrorNotASilentFallBackToPlaintext() throws Exception {
     Files.createDirectories(pki.resolve("platforms"));
     Files.writeString(pki.resolve("platforms/bale.p12"), "garbage");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> option("--pki-dir", pki.toString()).forPlatform("bale"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> option("--pki-dir", pki.toString()).forPlatform("bale"));
     assertTrue(e.getMessage().contains("bale.p12"), e.getMessage());
   }
 
   @Test
   void aPlatformIdThatIsNoFileNameIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> option("--pki-dir", pki.toString()).forPlatform("../ca"));
   }
 
@@ -59,7 +62,8 @@ class TlsOptionTest {
   void theDefaultsAreTheDevelopmentCa() {
     TlsOption option = option();
     assertEquals(Path.of("data/pki"), option.pkiDir);
-    assertTrue(option.password.equals("peyvand-dev")
-        || option.password.equals(System.getenv("PEYVAND_PKI_PASSWORD")));
+    assertTrue(
+        option.password.equals("peyvand-dev")
+            || option.password.equals(System.getenv("PEYVAND_PKI_PASSWORD")));
   }
 }
