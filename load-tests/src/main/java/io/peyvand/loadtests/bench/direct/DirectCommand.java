@@ -1,6 +1,5 @@
 package io.peyvand.loadtests.bench.direct;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.loadtests.bench.harness.CassandraCeiling;
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
@@ -9,15 +8,11 @@ import io.peyvand.loadtests.bench.harness.MetricsPage;
 import io.peyvand.loadtests.bench.harness.PathCost;
 import io.peyvand.loadtests.bench.harness.Platforms;
 import io.peyvand.loadtests.bench.harness.SizeMix;
-import io.peyvand.loadtests.bench.harness.StartedBroker;
 import io.peyvand.loadtests.bench.ledger.Ledger;
 import io.peyvand.loadtests.bench.ledger.Tally;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
-import io.peyvand.protocol.sdk.SdkActorSystem;
 import io.peyvand.protocol.sdk.SessionRefusedException;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,22 +158,6 @@ public final class DirectCommand implements Callable<Integer> {
   int ceilingInFlight;
 
   @Option(
-      names = "--broker-pid",
-      paramLabel = "PID",
-      description =
-          "The broker's process, for its CPU time (default: the process listening on"
-              + " the --broker port).")
-  Long brokerPid;
-
-  @Option(
-      names = "--cassandra-pid",
-      paramLabel = "PID",
-      description =
-          "Cassandra's process, for its CPU time (default: the process listening on"
-              + " the --cassandra port).")
-  Long cassandraPid;
-
-  @Option(
       names = "--statuses",
       paramLabel = "by-recipient|by-sender",
       defaultValue = "by-recipient",
@@ -226,28 +205,8 @@ public final class DirectCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintStream log = System.err;
-    StartedBroker started = null;
-    if (start) {
-      try {
-        started = StartedBroker.start(Path.of(System.getProperty("peyvand.home", ".")), 600, log);
-      } catch (IOException e) {
-        log.println(e.getMessage());
-        return UNREACHABLE;
-      }
-      common.broker = started.grpcAddress();
-      common.cassandra = started.cqlAddress();
-      common.http = started.httpAddress();
-      endpoints = common.endpoints();
-      brokerPid = started.pid();
-    }
-    try {
-      return run(platformIds, sizes, endpoints, log);
-    } finally {
-      if (started != null) {
-        log.println("start: stopping the broker (pid " + started.pid() + ")");
-        started.close();
-      }
-    }
+    return common.againstBroker(
+        start, List.of(), log, () -> run(platformIds, sizes, common.endpoints(), log));
   }
 
   private int run(
@@ -258,11 +217,7 @@ public final class DirectCommand implements Callable<Integer> {
     DirectWorkload workload =
         DirectWorkload.generate(common.seed, platformIds, users, total, sizes);
     Ledger ledger = new Ledger(ids, total);
-    ActorSystem system =
-        SdkActorSystem.create(
-            "peyvand-bench",
-            ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
-                .withFallback(ConfigFactory.load()));
+    ActorSystem system = CommonOptions.actorSystem();
     List<PlatformDriver> drivers = new ArrayList<>();
     try {
       for (int i = 0; i < platformIds.size(); i++) {
@@ -306,11 +261,8 @@ public final class DirectCommand implements Callable<Integer> {
           common.seed,
           drivers.get(0).connection());
       log.printf("direct: sessions on %s%n", sessions(drivers));
-      List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
-      CpuSplit.Part cassandra =
-          cassandraPid != null
-              ? new CpuSplit.Part("cassandra", cassandraPid)
-              : CpuSplit.listeningOn("cassandra", common.cassandraPort());
+      List<CpuSplit.Part> brokers = common.brokerParts();
+      CpuSplit.Part cassandra = common.cassandraPart();
       CpuSplit.Part bench = CpuSplit.self("bench");
       log.printf(
           "direct: CPU accounted to %s pid %s, cassandra pid %d, bench pid %d"

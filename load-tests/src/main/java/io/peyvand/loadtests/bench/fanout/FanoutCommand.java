@@ -1,18 +1,13 @@
 package io.peyvand.loadtests.bench.fanout;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.loadtests.bench.harness.BrokerHeap;
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.harness.Platforms;
 import io.peyvand.loadtests.bench.harness.SizeMix;
-import io.peyvand.loadtests.bench.harness.StartedBroker;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
-import io.peyvand.protocol.sdk.SdkActorSystem;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,22 +231,6 @@ public final class FanoutCommand implements Callable<Integer> {
   boolean noChannels;
 
   @Option(
-      names = "--broker-pid",
-      paramLabel = "PID",
-      description =
-          "The broker's process, for its CPU time and a full GC before reading its"
-              + " heap (jcmd PID GC.run) (default: the process listening on the --broker port).")
-  Long brokerPid;
-
-  @Option(
-      names = "--cassandra-pid",
-      paramLabel = "PID",
-      description =
-          "Cassandra's process, for its CPU time (default: the process listening on"
-              + " the --cassandra port).")
-  Long cassandraPid;
-
-  @Option(
       names = "--start",
       description =
           "Start a broker for the run (./peyvand dev with its"
@@ -302,39 +281,13 @@ public final class FanoutCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintStream log = System.err;
-    StartedBroker started = null;
-    if (start) {
-      try {
-        started =
-            StartedBroker.start(
-                Path.of(System.getProperty("peyvand.home", ".")), 600, UNLIMITED, log);
-      } catch (IOException e) {
-        log.println(e.getMessage());
-        return UNREACHABLE;
-      }
-      common.broker = started.grpcAddress();
-      common.cassandra = started.cqlAddress();
-      common.http = started.httpAddress();
-      brokerPid = started.pid();
-    }
-    try {
-      return run(platformIds, log);
-    } finally {
-      if (started != null) {
-        log.println("start: stopping the broker (pid " + started.pid() + ")");
-        started.close();
-      }
-    }
+    return common.againstBroker(start, UNLIMITED, log, () -> run(platformIds, log));
   }
 
   private int run(List<String> platformIds, PrintStream log) throws Exception {
     String runId = MessageIds.fresh().runId();
     List<BrokerEndpoint> endpoints = common.endpoints();
-    ActorSystem system =
-        SdkActorSystem.create(
-            "peyvand-bench",
-            ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
-                .withFallback(ConfigFactory.load()));
+    ActorSystem system = CommonOptions.actorSystem();
     FanoutSessions sessions =
         new FanoutSessions(
             platformIds,
@@ -355,13 +308,10 @@ public final class FanoutCommand implements Callable<Integer> {
         log.println(CommonOptions.unreachable(endpoints, String.valueOf(e.getCause())));
         return UNREACHABLE;
       }
-      List<CpuSplit.Part> brokers = common.brokerParts(brokerPid);
+      List<CpuSplit.Part> brokers = common.brokerParts();
       // The heap is read on the node of --http: the first one's process, when there are several.
       CpuSplit.Part broker = brokers.get(0);
-      CpuSplit.Part cassandra =
-          cassandraPid != null
-              ? new CpuSplit.Part("cassandra", cassandraPid)
-              : CpuSplit.listeningOn("cassandra", common.cassandraPort());
+      CpuSplit.Part cassandra = common.cassandraPart();
       List<CpuSplit.Part> parts = new ArrayList<>(brokers);
       parts.add(cassandra);
       parts.add(CpuSplit.self("bench"));

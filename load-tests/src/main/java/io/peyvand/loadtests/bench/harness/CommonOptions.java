@@ -1,14 +1,20 @@
 package io.peyvand.loadtests.bench.harness;
 
+import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
+import io.peyvand.protocol.sdk.SdkActorSystem;
 import io.peyvand.protocol.tls.KeyMaterial;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
+import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,6 +94,68 @@ public final class CommonOptions {
               + " the development CA's peyvand-dev).")
   String keyStorePassword;
 
+  @Option(
+      names = "--broker-pid",
+      paramLabel = "PID",
+      description =
+          "The broker's process, for its CPU time (and in fanout a full GC before reading its"
+              + " heap, jcmd PID GC.run) (default: the process listening on the --broker port).")
+  public Long brokerPid;
+
+  @Option(
+      names = "--cassandra-pid",
+      paramLabel = "PID",
+      description =
+          "Cassandra's process, for its CPU time (default: the process listening on"
+              + " the --cassandra port).")
+  public Long cassandraPid;
+
+  /**
+   * Runs a scenario against the broker these options name or, with {@code start}, against one
+   * started for the run with these {@code settings} ({@link StartedBroker}, whose addresses and pid
+   * then replace the options'), stopped at the end. 2 when the broker cannot be started.
+   */
+  public int againstBroker(
+      boolean start, List<String> settings, PrintStream log, Callable<Integer> scenario)
+      throws Exception {
+    if (!start) {
+      return scenario.call();
+    }
+    StartedBroker started;
+    try {
+      started =
+          StartedBroker.start(Path.of(System.getProperty("peyvand.home", ".")), 600, settings, log);
+    } catch (IOException e) {
+      log.println(e.getMessage());
+      return 2;
+    }
+    broker = started.grpcAddress();
+    cassandra = started.cqlAddress();
+    http = started.httpAddress();
+    brokerPid = started.pid();
+    try {
+      return scenario.call();
+    } finally {
+      log.println("start: stopping the broker (pid " + started.pid() + ")");
+      started.close();
+    }
+  }
+
+  /** The benchmark's actor system for its SDK sessions, logging warnings only. */
+  public static ActorSystem actorSystem() {
+    return SdkActorSystem.create(
+        "peyvand-bench",
+        ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
+            .withFallback(ConfigFactory.load()));
+  }
+
+  /** Cassandra's process: --cassandra-pid, else the one listening on the --cassandra port. */
+  public CpuSplit.Part cassandraPart() {
+    return cassandraPid != null
+        ? new CpuSplit.Part("cassandra", cassandraPid)
+        : CpuSplit.listeningOn("cassandra", cassandraPort());
+  }
+
   /** Mutual TLS as {@code platform} when its certificate exists, else plaintext; says which. */
   public String connectAs(PeyvandClientBuilder builder, String platform) {
     Optional<SSLContext> tls = tlsFor(platform);
@@ -144,10 +212,11 @@ public final class CommonOptions {
 
   /**
    * The broker processes to account CPU to: the one listening on each node's port (found on this
-   * machine, else pid -1), {@code firstPid} instead for the first node when given. Named "broker"
-   * for a single node, "broker-1", "broker-2"... for several.
+   * machine, else pid -1), --broker-pid instead for the first node when given. Named "broker" for a
+   * single node, "broker-1", "broker-2"... for several.
    */
-  public List<CpuSplit.Part> brokerParts(Long firstPid) {
+  public List<CpuSplit.Part> brokerParts() {
+    Long firstPid = brokerPid;
     List<BrokerEndpoint> nodes = endpoints();
     List<CpuSplit.Part> parts = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
