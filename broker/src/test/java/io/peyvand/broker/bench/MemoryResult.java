@@ -1,6 +1,8 @@
 package io.peyvand.broker.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
+import io.peyvand.loadtests.bench.harness.Json;
 import java.util.Locale;
 
 /**
@@ -98,30 +100,26 @@ record MemoryResult(
   }
 
   String json() {
-    return String.format(
-        Locale.ROOT,
-        "{\"scenario\":\"memory\",\"active\":%d,"
-            + "\"bytesPerActiveMailbox\":%.0f,\"baselineHeapBytes\":%d,\"activeHeapBytes\":%d,"
-            + "\"activateSec\":%.1f,\"activateCpu\":%s,\"idleUsers\":%d,\"idleSeeding\":\"%s\","
-            + "\"seedSec\":%.1f,\"freshHeapBytes\":%d,\"idleHeapBytes\":%d,\"sampled\":%d,\"sampledOk\":%d,"
-            + "\"sampledHeapBytes\":%d,\"maxHeapBytes\":%d,\"setupSec\":%.1f,\"ok\":%s}",
-        active,
-        bytesPerActive(),
-        baselineHeap,
-        activeHeap,
-        activateNanos / 1e9,
-        activateCpu == null ? "null" : activateCpu.json(),
-        idle,
-        idleSeeding,
-        seedNanos / 1e9,
-        freshHeap,
-        idleHeap,
-        sampled,
-        sampledOk,
-        sampledHeap,
-        maxHeap,
-        setupNanos / 1e9,
-        !failed());
+    ObjectNode o = Json.object();
+    o.put("scenario", "memory");
+    o.put("active", active);
+    o.put("bytesPerActiveMailbox", Json.fixed(bytesPerActive(), 0));
+    o.put("baselineHeapBytes", baselineHeap);
+    o.put("activeHeapBytes", activeHeap);
+    o.put("activateSec", Json.fixed(activateNanos / 1e9, 1));
+    o.set("activateCpu", activateCpu == null ? null : activateCpu.json());
+    o.put("idleUsers", idle);
+    o.put("idleSeeding", idleSeeding);
+    o.put("seedSec", Json.fixed(seedNanos / 1e9, 1));
+    o.put("freshHeapBytes", freshHeap);
+    o.put("idleHeapBytes", idleHeap);
+    o.put("sampled", sampled);
+    o.put("sampledOk", sampledOk);
+    o.put("sampledHeapBytes", sampledHeap);
+    o.put("maxHeapBytes", maxHeap);
+    o.put("setupSec", Json.fixed(setupNanos / 1e9, 1));
+    o.put("ok", !failed());
+    return Json.text(o);
   }
 
   static String mib(long bytes) {

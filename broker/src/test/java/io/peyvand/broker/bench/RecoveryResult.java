@@ -1,6 +1,9 @@
 package io.peyvand.broker.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
+import io.peyvand.loadtests.bench.harness.Json;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -101,35 +104,31 @@ record RecoveryResult(long targetEvents, List<Variant> variants, long setupNanos
   }
 
   String json() {
-    return String.format(
-        Locale.ROOT,
-        "{\"scenario\":\"recovery\",\"targetEvents\":%d," + "\"setupSec\":%.1f,\"variants\":[%s]}",
-        targetEvents,
-        setupNanos / 1e9,
-        variants.stream()
-            .map(
-                v ->
-                    String.format(
-                        Locale.ROOT,
-                        "{\"name\":\"%s\","
-                            + "\"snapshotEvery\":%d,\"events\":%d,\"messages\":%d,\"written\":%d,"
-                            + "\"buildSec\":%.1f,"
-                            + "\"eventsPerSec\":%.0f,\"recoveryMs\":[%s],\"medianMs\":%s,\"buildCpu\":%s,"
-                            + "\"recoveryCpu\":%s}",
-                        v.name(),
-                        v.snapshotEvery(),
-                        v.events(),
-                        v.messages(),
-                        v.written(),
-                        v.buildNanos() / 1e9,
-                        v.eventsPerSecond(),
-                        v.recoveryNanos().stream()
-                            .map(RecoveryResult::ms)
-                            .collect(Collectors.joining(",")),
-                        ms(v.medianNanos()),
-                        v.buildCpu() == null ? "null" : v.buildCpu().json(),
-                        v.recoveryCpu() == null ? "null" : v.recoveryCpu().json()))
-            .collect(Collectors.joining(",")));
+    ObjectNode o = Json.object();
+    o.put("scenario", "recovery");
+    o.put("targetEvents", targetEvents);
+    o.put("setupSec", Json.fixed(setupNanos / 1e9, 1));
+    ArrayNode all = o.putArray("variants");
+    for (Variant v : variants) {
+      ObjectNode n = all.addObject();
+      n.put("name", v.name());
+      n.put("snapshotEvery", v.snapshotEvery());
+      n.put("events", v.events());
+      n.put("messages", v.messages());
+      n.put("written", v.written());
+      n.put("buildSec", Json.fixed(v.buildNanos() / 1e9, 1));
+      n.put("eventsPerSec", Json.fixed(v.eventsPerSecond(), 0));
+      ArrayNode recoveries = n.putArray("recoveryMs");
+      v.recoveryNanos().forEach(r -> recoveries.add(Json.fixed(r / 1e6, 0)));
+      if (v.medianNanos() < 0) {
+        n.putNull("medianMs");
+      } else {
+        n.put("medianMs", Json.fixed(v.medianNanos() / 1e6, 0));
+      }
+      n.set("buildCpu", v.buildCpu() == null ? null : v.buildCpu().json());
+      n.set("recoveryCpu", v.recoveryCpu() == null ? null : v.recoveryCpu().json());
+    }
+    return Json.text(o);
   }
 
   static String ms(long nanos) {
