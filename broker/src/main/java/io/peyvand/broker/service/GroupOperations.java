@@ -13,7 +13,6 @@ import io.peyvand.persistence.journal.StoredEvent;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.GroupRequestValidator;
-import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -87,14 +86,8 @@ public final class GroupOperations {
         .thenApply(
             reply -> {
               if (reply instanceof Group.Accepted accepted) {
-                Accepted a =
-                    Accepted.newBuilder()
-                        .setSequence(accepted.sequence())
-                        .setAcceptedAtMs(accepted.acceptedAtMs())
-                        .build();
-                return accepted.duplicate()
-                    ? result.setDuplicate(a).build()
-                    : result.setAccepted(a).build();
+                return WireMapping.stored(
+                    result, accepted.sequence(), accepted.acceptedAtMs(), accepted.duplicate());
               }
               return result.setRefused(error((Group.Refused) reply)).build();
             });

@@ -14,7 +14,6 @@ import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ErrorCodes;
-import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ConsentState;
 import io.peyvand.protocol.v1.Envelope;
@@ -256,14 +255,11 @@ public final class Operations {
                   .thenApply(
                       reply -> {
                         if (reply instanceof UserMailbox.Accepted accepted) {
-                          Accepted a =
-                              Accepted.newBuilder()
-                                  .setSequence(accepted.sequence())
-                                  .setAcceptedAtMs(accepted.acceptedAtMs())
-                                  .build();
-                          return accepted.duplicate()
-                              ? result.setDuplicate(a).build()
-                              : result.setAccepted(a).build();
+                          return WireMapping.stored(
+                              result,
+                              accepted.sequence(),
+                              accepted.acceptedAtMs(),
+                              accepted.duplicate());
                         }
                         return result.setRefused(error((UserMailbox.Refused) reply)).build();
                       });

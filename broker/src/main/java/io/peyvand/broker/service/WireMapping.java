@@ -10,6 +10,7 @@ import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import io.peyvand.broker.model.StatusNotice;
+import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Edit;
@@ -26,6 +27,7 @@ import io.peyvand.protocol.v1.ReactionCount;
 import io.peyvand.protocol.v1.ReactionCounts;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.StatusDelivery;
+import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 
@@ -128,6 +130,16 @@ public final class WireMapping {
           EncryptedPayload.newBuilder().setScheme(en.scheme()).setCiphertext(en.ciphertext()));
     }
     return b.build();
+  }
+
+  /**
+   * A submission's answer once its mailbox or group stored it: accepted, or duplicate (stored by an
+   * earlier try), with the sequence and time it was stored at.
+   */
+  static SubmitResult stored(
+      SubmitResult.Builder result, long sequence, long acceptedAtMs, boolean duplicate) {
+    Accepted a = Accepted.newBuilder().setSequence(sequence).setAcceptedAtMs(acceptedAtMs).build();
+    return duplicate ? result.setDuplicate(a).build() : result.setAccepted(a).build();
   }
 
   public static MessageStatus status(Status s) {
