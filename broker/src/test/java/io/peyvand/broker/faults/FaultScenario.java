@@ -1,9 +1,14 @@
 package io.peyvand.broker.faults;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.loadtests.bench.harness.MessageIds;
+import io.peyvand.loadtests.bench.ledger.Ledger;
+import io.peyvand.loadtests.bench.ledger.Tally;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.DeliveryHandler;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +26,9 @@ import org.apache.pekko.actor.ActorSystem;
  * {@link ClusterAdapter} per (platform, session) spread over the nodes, steady {@link Traffic}, a
  * warm-up, the scenario's fault ({@link #inject}), traffic for {@code settle} seconds after the
  * fault ended, then a drain (retries until every message is answered) and a grace period for the
- * deliveries, and the {@link Ledger}'s check. Prints one summary line; the result says whether the
- * run passed: lost = 0, unflagged duplicates = 0, no final refusal, every message answered in the
- * end, and the scenario's own conditions.
+ * deliveries, and the {@link Ledger}'s check (the ledger of load-tests, the bench's own). Prints
+ * one summary line; the result says whether the run passed: lost = 0, unflagged duplicates = 0, no
+ * final refusal, every message answered in the end, and the scenario's own conditions.
  *
  * <p>Recovery time: for each instant the scenario marks ({@link Context#recoveryFrom}), the time
  * from it to the first of three consecutive seconds in which at least 95% of the messages first
@@ -105,17 +110,12 @@ abstract class FaultScenario {
 
     /** A progress line on stderr (or the IT's output), with the run's clock. */
     void log(String line) {
-      progress.printf(
-          Locale.ROOT,
-          "[%s %6.1fs] %s%n",
-          name(),
-          ledger.secondsSinceStart(System.nanoTime()),
-          line);
+      progress.printf(Locale.ROOT, "[%s %6.1fs] %s%n", name(), ledger.now() / 1e9, line);
     }
 
-    /** Recovery is measured from now. */
+    /** Recovery is measured from this instant of {@link System#nanoTime()}. */
     void recoveryFrom(long nanos) {
-      recoveryFrom.add(nanos);
+      recoveryFrom.add(ledger.at(nanos));
     }
 
     /** A figure of the scenario's own, printed in the summary line as key=value. */
@@ -170,7 +170,7 @@ abstract class FaultScenario {
   abstract void inject(Context context) throws Exception;
 
   /** The scenario's checks once the traffic drained. */
-  void verify(Context context, Ledger.Figures figures) throws Exception {}
+  void verify(Context context) throws Exception {}
 
   /** Runs the scenario; progress goes to {@code progress}. */
   Result run(Options options, PrintStream progress) throws Exception {
@@ -205,8 +205,10 @@ abstract class FaultScenario {
           name(),
           (System.nanoTime() - clusterBegun) / 1e9);
 
-      Ledger ledger = Ledger.start();
-      DeliveryHandler handler = DeliveryHandler.of(ledger::received);
+      MessageIds ids = MessageIds.fresh();
+      // Room for the timeline's hour at the rate; the traffic sends no more than that.
+      Ledger ledger = new Ledger(ids, (int) Math.ceil(options.rate() * Ledger.TIMELINE_SECONDS));
+      DeliveryHandler handler = DeliveryHandler.of(d -> ledger.delivered(d, ledger.now()));
       Map<String, List<ClusterAdapter>> byPlatform = new LinkedHashMap<>();
       int index = 0;
       for (String platform : FaultCluster.PLATFORMS) {
@@ -225,13 +227,7 @@ abstract class FaultScenario {
         }
       }
       Context context = new Context(cluster, ledger, adapters, options, progress);
-      traffic =
-          new Traffic(
-              ledger,
-              byPlatform,
-              options.usersPerPlatform(),
-              options.rate(),
-              "f" + Long.toString(System.currentTimeMillis(), 36));
+      traffic = new Traffic(ledger, ids, byPlatform, options.usersPerPlatform(), options.rate());
       traffic.start();
       context.log(
           String.format(
@@ -241,20 +237,22 @@ abstract class FaultScenario {
               adapters.size(),
               placement(adapters),
               options.warmupSeconds()));
-      context.sleepSeconds(options.warmupSeconds());
-      long warmedUp = System.nanoTime();
-      long[] before =
-          ledger.latencies(
-              warmedUp - Duration.ofSeconds(options.warmupSeconds() / 2).toNanos(), warmedUp);
+      context.sleepSeconds(options.warmupSeconds() / 2);
+      int secondHalf = traffic.created();
+      context.sleepSeconds(options.warmupSeconds() - options.warmupSeconds() / 2);
+      long warmedUp = ledger.now();
+      Tally before = ledger.tally(secondHalf, traffic.created());
+      long acceptedP99 = before.submitToAccepted().value(0.99) / 1_000_000;
+      long receivedP99 = before.submitToDelivered().value(0.99) / 1_000_000;
       context.log(
           String.format(
               Locale.ROOT,
               "before the fault: accepted p50 %d ms, p99 %d ms;" + " received p50 %d ms, p99 %d ms",
-              before[0],
-              before[1],
-              before[2],
-              before[3]));
-      context.figure("before-p99", before[1] + "/" + before[3] + "ms");
+              before.submitToAccepted().value(0.5) / 1_000_000,
+              acceptedP99,
+              before.submitToDelivered().value(0.5) / 1_000_000,
+              receivedP99));
+      context.figure("before-p99", acceptedP99 + "/" + receivedP99 + "ms");
 
       inject(context);
 
@@ -268,26 +266,37 @@ abstract class FaultScenario {
       context.sleepSeconds(options.settleSeconds());
       long extraEnd = System.nanoTime() + Duration.ofSeconds(EXTRA_SECONDS).toNanos();
       while (!recovered(
-              context, ledger, System.nanoTime() - DELIVER_WITHIN - Duration.ofSeconds(1).toNanos())
+              context,
+              ledger,
+              traffic.created(),
+              ledger.now() - DELIVER_WITHIN - Duration.ofSeconds(1).toNanos())
           && System.nanoTime() < extraEnd) {
         Thread.sleep(1000);
       }
       traffic.stopSending();
-      long trafficEnd = System.nanoTime();
+      long trafficEnd = ledger.now();
       context.log("traffic stopped after " + traffic.created() + " messages; draining");
       boolean answered = traffic.awaitAnswered(Duration.ofSeconds(options.drainSeconds()));
       long graceEnd = System.nanoTime() + Duration.ofSeconds(options.graceSeconds()).toNanos();
-      while (ledger.undelivered() > 0 && System.nanoTime() < graceEnd) {
+      int sent = traffic.created();
+      while (ledger.tally(0, sent).lost() > 0 && System.nanoTime() < graceEnd) {
         Thread.sleep(250);
       }
+      Tally figures = ledger.tally(0, sent);
+      Ledger.Receipts receipts = ledger.receipts(0, sent);
       if (!answered) {
-        context.log(ledger.unanswered().size() + " messages still unanswered after the drain");
+        context.log(figures.unanswered() + " messages still unanswered after the drain");
       }
-      Ledger.Figures figures = ledger.figures();
-      List<Ledger.Second> timeline = ledger.timeline(trafficEnd, ACCEPT_WITHIN, DELIVER_WITHIN);
+      List<Ledger.Second> timeline =
+          ledger.timeline(sent, trafficEnd, ACCEPT_WITHIN, DELIVER_WITHIN);
       printTimeline(progress, timeline, ledger.second(warmedUp));
-      verify(context, figures);
-      journal(context, figures);
+      verify(context);
+      List<String> lostSample = new ArrayList<>();
+      for (int lost : receipts.lostSample()) {
+        UserAddress to = traffic.recipient(lost);
+        lostSample.add(ids.messageId(lost) + "->" + to.getPlatformId() + ":" + to.getUserId());
+      }
+      journal(context, ids, traffic, receipts);
 
       int reconnects = adapters.stream().mapToInt(ClusterAdapter::reconnects).sum();
       double recovery = recovery(context, ledger, timeline, trafficEnd);
@@ -295,10 +304,11 @@ abstract class FaultScenario {
       if (requiresSteadyAcceptance()) {
         context.check(minAccepted > 0, "a second after the warm-up without accepted messages");
       }
-      context.check(figures.lost() == 0, "lost=" + figures.lost() + " " + figures.lostSample());
-      context.check(figures.dupUnflagged() == 0, "dup-unflagged=" + figures.dupUnflagged());
-      context.check(figures.finalRefused() == 0, "refused-final=" + figures.finalRefused());
-      context.check(figures.neverAnswered() == 0, "never-answered=" + figures.neverAnswered());
+      context.check(figures.lost() == 0, "lost=" + figures.lost() + " " + lostSample);
+      context.check(
+          receipts.unflaggedRepeats() == 0, "dup-unflagged=" + receipts.unflaggedRepeats());
+      context.check(figures.refusedTotal() == 0, "refused-final=" + figures.refusedTotal());
+      context.check(figures.unanswered() == 0, "never-answered=" + figures.unanswered());
       context.check(
           figures.foreign() == 0, "deliveries of unknown message ids: " + figures.foreign());
 
@@ -312,18 +322,18 @@ abstract class FaultScenario {
                       + " min-accepted/s=%d",
                   name(),
                   options.rate(),
-                  figures.sent(),
-                  figures.accepted(),
-                  figures.duplicateAnswered(),
-                  figures.refusedText(),
-                  figures.finalRefused(),
-                  figures.notAnswered(),
-                  figures.neverAnswered(),
+                  figures.messages(),
+                  figures.accepted() - figures.duplicates(),
+                  figures.duplicates(),
+                  refusedText(ledger.refusals()),
+                  figures.refusedTotal(),
+                  ledger.triesUnanswered(),
+                  figures.unanswered(),
                   figures.delivered(),
                   figures.lost(),
-                  figures.dupFlagged(),
-                  figures.dupUnflagged(),
-                  figures.storedTwice(),
+                  receipts.repeatedFlagged(),
+                  receipts.unflaggedRepeats(),
+                  receipts.storedTwice(),
                   reconnects,
                   recovery < 0 ? "none" : String.format(Locale.ROOT, "%.1fs", recovery),
                   minAccepted));
@@ -350,7 +360,7 @@ abstract class FaultScenario {
    * The journal check of every scenario ({@link JournalCheck}), and where each lost message is in
    * its recipient's journal, if anywhere.
    */
-  private void journal(Context c, Ledger.Figures figures) {
+  private void journal(Context c, MessageIds ids, Traffic traffic, Ledger.Receipts receipts) {
     JournalCheck.Report journal = JournalCheck.check(c.cluster.session(), c.cluster.keyspace());
     c.figure("journal-mailboxes", journal.mailboxes());
     c.figure("max-incarnations", journal.maxWriters());
@@ -361,20 +371,29 @@ abstract class FaultScenario {
         journal.violations().isEmpty(),
         journal.violations().size()
             + " journal violations (a mailbox written by two incarnations at once, or a gap)");
-    for (String lost : figures.lostSample()) {
-      String id = lost.substring(0, lost.indexOf("->"));
-      String recipient = lost.substring(lost.indexOf("->") + 2);
+    for (int lost : receipts.lostSample()) {
+      String id = ids.messageId(lost);
+      UserAddress mailbox = traffic.recipient(lost);
+      String recipient = mailbox.getPlatformId() + ":" + mailbox.getUserId();
       List<JournalCheck.Stored> stored =
           JournalCheck.find(c.cluster.session(), c.cluster.keyspace(), recipient, id);
       c.log("lost " + id + " to " + recipient + ": in its journal at " + stored);
       if (!stored.isEmpty()) {
         JournalCheck.Stored at = stored.get(0);
-        c.log("  " + c.ledger.explain(id, at.item() - 2, at.item() + 2));
+        c.log("  " + c.ledger.explain(lost, mailbox, at.item() - 2, at.item() + 2));
         JournalCheck.rows(
                 c.cluster.session(), c.cluster.keyspace(), recipient, at.sequenceNr() - 3, 12)
             .forEach(row -> c.log("  journal " + recipient + " " + row));
       }
     }
+  }
+
+  /** Refusals by code as {CODE=n,...}. */
+  private static String refusedText(Map<ErrorCode, Long> refused) {
+    StringBuilder s = new StringBuilder("{");
+    refused.forEach(
+        (code, n) -> s.append(s.length() > 1 ? "," : "").append(code).append('=').append(n));
+    return s.append('}').toString();
   }
 
   private static String placement(List<ClusterAdapter> adapters) {
@@ -386,10 +405,10 @@ abstract class FaultScenario {
   }
 
   /** Whether the traffic is back after every marked instant, judging seconds up to {@code end}. */
-  private boolean recovered(Context context, Ledger ledger, long end) {
-    List<Ledger.Second> timeline = ledger.timeline(end, ACCEPT_WITHIN, DELIVER_WITHIN);
+  private boolean recovered(Context context, Ledger ledger, int sent, long end) {
+    List<Ledger.Second> timeline = ledger.timeline(sent, end, ACCEPT_WITHIN, DELIVER_WITHIN);
     for (long from : context.recoveryFrom) {
-      if (backAt(timeline, ledger.secondsSinceStart(from), ledger.second(end)) < 0) {
+      if (backAt(timeline, from / 1e9, ledger.second(end)) < 0) {
         return false;
       }
     }
@@ -422,7 +441,7 @@ abstract class FaultScenario {
       Context context, Ledger ledger, List<Ledger.Second> timeline, long trafficEnd) {
     double longest = 0;
     for (long from : context.recoveryFrom) {
-      double at = ledger.secondsSinceStart(from);
+      double at = from / 1e9;
       int back = backAt(timeline, at, ledger.second(trafficEnd));
       if (back < 0) {
         context.fail(

@@ -38,7 +38,7 @@ final class KillScenario extends FaultScenario {
   }
 
   @Override
-  void verify(Context c, Ledger.Figures figures) {
+  void verify(Context c) {
     int moved = 0;
     for (ClusterAdapter adapter : c.adapters) {
       c.check(adapter.node() != VICTIM, adapter.name() + " is still on the killed node");

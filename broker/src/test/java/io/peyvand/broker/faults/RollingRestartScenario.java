@@ -58,7 +58,7 @@ final class RollingRestartScenario extends FaultScenario {
   }
 
   @Override
-  void verify(Context c, Ledger.Figures figures) {
+  void verify(Context c) {
     int worst = 0;
     for (ClusterAdapter adapter : c.adapters) {
       for (int i = 0; i < restarts.size(); i++) {

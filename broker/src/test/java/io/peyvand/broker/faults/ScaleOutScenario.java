@@ -61,7 +61,7 @@ final class ScaleOutScenario extends FaultScenario {
 
   /** How many mailbox shards the new node hosts once the traffic drained (rebalanced by then). */
   @Override
-  void verify(Context c, Ledger.Figures figures) {
+  void verify(Context c) {
     Matcher m = MAILBOX_SHARDS.matcher(c.cluster.node(3).metrics());
     c.figure("node-4-mailbox-shards-at-end", m.find() ? m.group(1) : "?");
   }

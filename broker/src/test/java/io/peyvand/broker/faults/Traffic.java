@@ -1,5 +1,7 @@
 package io.peyvand.broker.faults;
 
+import io.peyvand.loadtests.bench.harness.MessageIds;
+import io.peyvand.loadtests.bench.ledger.Ledger;
 import io.peyvand.protocol.sdk.BackpressureException;
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.v1.Envelope;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +34,12 @@ final class Traffic implements AutoCloseable {
   private static final long MAX_RETRY = 4000;
 
   private final Ledger ledger;
+  private final MessageIds ids;
+  private final Map<Integer, UserAddress> recipients = new ConcurrentHashMap<>();
   private final Map<String, List<ClusterAdapter>> adapters;
   private final List<String> platforms;
   private final int usersPerPlatform;
   private final double rate;
-  private final String tag;
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(
           1,
@@ -53,16 +57,16 @@ final class Traffic implements AutoCloseable {
 
   Traffic(
       Ledger ledger,
+      MessageIds ids,
       Map<String, List<ClusterAdapter>> adapters,
       int usersPerPlatform,
-      double rate,
-      String tag) {
+      double rate) {
     this.ledger = ledger;
+    this.ids = ids;
     this.adapters = adapters;
     this.platforms = List.copyOf(adapters.keySet());
     this.usersPerPlatform = usersPerPlatform;
     this.rate = rate;
-    this.tag = tag;
   }
 
   /** Starts sending new messages, every 20 ms as many as the rate owes by then. */
@@ -77,8 +81,14 @@ final class Traffic implements AutoCloseable {
     sending = false;
   }
 
-  long created() {
-    return created.get();
+  /** Messages created so far: the ledger's indexes 0 .. created-1. */
+  int created() {
+    return (int) Math.min(created.get(), ledger.size());
+  }
+
+  /** The recipient of message {@code index}. */
+  UserAddress recipient(int index) {
+    return recipients.get(index);
   }
 
   private void tick() {
@@ -93,7 +103,11 @@ final class Traffic implements AutoCloseable {
   }
 
   private void sendNew() {
-    long n = created.incrementAndGet();
+    long next = created.getAndIncrement();
+    if (next >= ledger.size()) {
+      return; // the ledger is full (sized for the timeline's hour): no more new messages
+    }
+    int n = (int) next;
     String from = platforms.get(random.nextInt(platforms.size()));
     String to;
     do {
@@ -109,24 +123,23 @@ final class Traffic implements AutoCloseable {
             .setPlatformId(to)
             .setUserId("u" + random.nextInt(usersPerPlatform))
             .build();
-    String id = tag + "-" + n;
+    recipients.put(n, recipient);
     Envelope envelope =
         Envelope.newBuilder()
-            .setMessageId(id)
+            .setMessageId(ids.messageId(n))
             .setSender(sender)
             .setRecipient(recipient)
             .setClientTimestampMs(System.currentTimeMillis())
             .setText(Text.newBuilder().setBody("fault harness message " + n))
             .build();
-    Ledger.Entry entry = ledger.created(id, to + ":" + recipient.getUserId());
-    submit(entry, envelope, 1);
+    submit(n, envelope, 1);
   }
 
-  private void submit(Ledger.Entry entry, Envelope envelope, int attempt) {
+  private void submit(int index, Envelope envelope, int attempt) {
     List<ClusterAdapter> ofPlatform = adapters.get(envelope.getSender().getPlatformId());
     ClusterAdapter adapter =
         ofPlatform.get(Math.floorMod(turn.getAndIncrement(), ofPlatform.size()));
-    ledger.attempted(entry);
+    ledger.submitted(index, ledger.now());
     adapter
         .submit(envelope)
         .whenComplete(
@@ -137,27 +150,25 @@ final class Traffic implements AutoCloseable {
                         ? error.getCause()
                         : error;
                 if (!(cause instanceof BackpressureException)) {
-                  ledger.notAnswered();
+                  ledger.notAnswered(index);
                 }
-                retryLater(entry, envelope, attempt);
-              } else if (outcome instanceof SubmitOutcome.Accepted accepted) {
-                ledger.accepted(entry, accepted.duplicate());
-              } else if (outcome instanceof SubmitOutcome.Refused refused) {
-                ledger.refused(entry, refused.error().getCode().name(), !refused.retryable());
-                if (refused.retryable()) {
-                  retryLater(entry, envelope, attempt);
-                }
+                retryLater(index, envelope, attempt);
+              } else if (outcome instanceof SubmitOutcome.Refused refused && refused.retryable()) {
+                ledger.retried(index, refused, ledger.now());
+                retryLater(index, envelope, attempt);
+              } else {
+                ledger.answered(index, outcome, ledger.now());
               }
             });
   }
 
-  private void retryLater(Ledger.Entry entry, Envelope envelope, int attempt) {
+  private void retryLater(int index, Envelope envelope, int attempt) {
     if (!retrying) {
       return;
     }
     long wait = Math.min(MAX_RETRY, FIRST_RETRY_MS << Math.min(attempt - 1, 10));
     try {
-      timer.schedule(() -> submit(entry, envelope, attempt + 1), wait, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> submit(index, envelope, attempt + 1), wait, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // the run is over
     }
@@ -167,12 +178,12 @@ final class Traffic implements AutoCloseable {
   boolean awaitAnswered(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (ledger.unanswered().isEmpty()) {
+      if (ledger.answered(0, created())) {
         return true;
       }
       Thread.sleep(250);
     }
-    return ledger.unanswered().isEmpty();
+    return ledger.answered(0, created());
   }
 
   @Override

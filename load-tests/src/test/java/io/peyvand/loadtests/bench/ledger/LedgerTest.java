@@ -14,6 +14,7 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -169,6 +170,93 @@ class LedgerTest {
     Tally t = ledger.tally(0, 2);
     assertEquals(4.0, t.acceptedPerSecond(), 1e-9, "2 in 0.5 s");
     assertEquals(2.0, t.deliveredPerSecond(), 1e-9, "2 in 1 s");
+  }
+
+  // The fault harness's rules (its traffic retries with the same id; arrival order says nothing).
+
+  @Test
+  void anAcceptedMessageNeverReceivedIsLostAndAnUnansweredOneIsNot() {
+    accept(0, 0, MS, false);
+    accept(1, 0, MS, true);
+    ledger.submitted(2, 0);
+    ledger.delivered(message(1, BOB, 2, false), 2 * MS);
+    Tally t = ledger.tally(0, 3);
+    assertEquals(1, t.lost());
+    assertEquals(List.of(0), ledger.receipts(0, 3).lostSample());
+    assertEquals(1, t.unanswered());
+    assertEquals(1, t.duplicates());
+  }
+
+  @Test
+  void aRetriedRefusalOrTryWithoutAnswerLeavesTheMessageOpenAndAcceptedBeatsDuplicate() {
+    ledger.submitted(0, 0);
+    ledger.retried(0, refused(0, ErrorCode.UNAVAILABLE), MS);
+    ledger.submitted(0, 2 * MS);
+    ledger.notAnswered(0);
+    assertFalse(ledger.answered(0, 1));
+    ledger.submitted(0, 3 * MS);
+    ledger.answered(0, new Accepted(IDS.messageId(0), 1, 0, false), 4 * MS);
+    ledger.answered(0, new Accepted(IDS.messageId(0), 1, 0, true), 5 * MS);
+    Tally t = ledger.tally(0, 1);
+    assertEquals(Ledger.Answer.ACCEPTED, ledger.answer(0));
+    assertEquals(0, t.duplicates());
+    assertEquals(Map.of(), t.refused(), "no final refusal");
+    assertEquals(Map.of(ErrorCode.UNAVAILABLE, 1L), ledger.refusals());
+    assertEquals(1, ledger.triesUnanswered());
+    assertEquals(4 * MS, t.submitToAccepted().value(1), "from the first try to the first answer");
+    assertTrue(ledger.explain(0, BOB, 1, 1).contains("3 tries"));
+  }
+
+  @Test
+  void aFlaggedCopyArrivingBeforeTheUnflaggedOriginalIsAFlaggedRepeat() {
+    accept(0, 0, MS, false);
+    // The copy pushed to the new session overtakes the original of the session that ended.
+    ledger.delivered(message(0, BOB, 1, true), 2 * MS);
+    ledger.delivered(message(0, BOB, 1, false), 3 * MS);
+    ledger.delivered(message(0, BOB, 1, true), 4 * MS);
+    Ledger.Receipts r = ledger.receipts(0, 1);
+    assertEquals(1, r.repeatedFlagged());
+    assertEquals(0, r.unflaggedRepeats());
+    assertEquals(0, ledger.tally(0, 1).lost());
+  }
+
+  @Test
+  void everyUnflaggedReceiptAfterTheFirstIsAnUnflaggedRepeat() {
+    accept(0, 0, MS, false);
+    ledger.delivered(message(0, BOB, 1, false), 2 * MS);
+    ledger.delivered(message(0, BOB, 1, false), 3 * MS);
+    ledger.delivered(message(0, BOB, 1, false), 4 * MS);
+    assertEquals(2, ledger.receipts(0, 1).unflaggedRepeats());
+    assertEquals(2, ledger.tally(0, 1).unflaggedDuplicates());
+  }
+
+  @Test
+  void oneMessageStoredAtTwoSequencesIsCaughtAsUnflaggedAndStoredTwice() {
+    accept(0, 0, MS, false);
+    ledger.delivered(message(0, BOB, 1, false), 2 * MS);
+    ledger.delivered(message(0, BOB, 7, false), 3 * MS);
+    Ledger.Receipts r = ledger.receipts(0, 1);
+    assertEquals(1, r.unflaggedRepeats());
+    assertEquals(1, r.storedTwice());
+    assertTrue(ledger.explain(0, BOB, 6, 7).endsWith("6=- 7=" + IDS.messageId(0)));
+  }
+
+  @Test
+  void theTimelineCountsFirstSendsAnswersAndReceiptsPerSecondAndWhatWasOnTime() {
+    long s = 1_000_000_000L;
+    accept(0, 0, MS, false);
+    ledger.delivered(message(0, BOB, 1, false), 2 * MS);
+    accept(1, s, 5 * s, false); // accepted too late
+    ledger.delivered(message(1, BOB, 2, false), 5 * s);
+    List<Ledger.Second> timeline = ledger.timeline(2, 5 * s, 3 * s, 10 * s);
+    assertEquals(new Ledger.Second(0, 1, 1, 1, 0, 1), timeline.get(0));
+    assertEquals(new Ledger.Second(1, 1, 0, 0, 0, 0), timeline.get(1));
+    assertEquals(new Ledger.Second(5, 0, 1, 1, 0, 0), timeline.get(5));
+  }
+
+  private static SubmitOutcome.Refused refused(int index, ErrorCode code) {
+    return new SubmitOutcome.Refused(
+        IDS.messageId(index), Error.newBuilder().setCode(code).build());
   }
 
   private void accept(int index, long submittedAt, long answeredAt, boolean duplicate) {
