@@ -355,20 +355,7 @@ public final class FanoutCommand implements Callable<Integer> {
                     + " of "
                     + rounds
                     + " (not reported): "
-                    + new FanoutReport(
-                            platformIds,
-                            posts,
-                            inFlight,
-                            warmup,
-                            channelWarmup,
-                            common.seed,
-                            sizes.name(),
-                            runId,
-                            groups,
-                            List.of(),
-                            List.of(),
-                            null)
-                        .summary());
+                    + report(platformIds, runId, groups, List.of(), List.of(), null).summary());
           }
         }
       } catch (InterruptedException e) {
@@ -397,20 +384,7 @@ public final class FanoutCommand implements Callable<Integer> {
           channels.add(channelFanout.run(runId, channelLarge, platformIds, parts));
         }
       }
-      FanoutReport report =
-          new FanoutReport(
-              platformIds,
-              posts,
-              inFlight,
-              warmup,
-              channelWarmup,
-              common.seed,
-              sizes.name(),
-              runId,
-              groups,
-              earlier,
-              channels,
-              skipped);
+      FanoutReport report = report(platformIds, runId, groups, earlier, channels, skipped);
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;
@@ -419,6 +393,29 @@ public final class FanoutCommand implements Callable<Integer> {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The report of this run's options with the given results. */
+  private FanoutReport report(
+      List<String> platformIds,
+      String runId,
+      List<GroupFanout.Result> groups,
+      List<GroupFanout.Result> earlier,
+      List<ChannelFanout.Result> channels,
+      String skipped) {
+    return new FanoutReport(
+        platformIds,
+        posts,
+        inFlight,
+        warmup,
+        channelWarmup,
+        common.seed,
+        sizes.name(),
+        runId,
+        groups,
+        earlier,
+        channels,
+        skipped);
   }
 
   private static void atLeast(String option, int value, int min) {

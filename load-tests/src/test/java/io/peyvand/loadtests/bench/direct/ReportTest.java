@@ -104,21 +104,32 @@ class ReportTest {
   }
 
   private static Report report(Tally tally, int lost) {
+    return report(0, tally, lost, null, null, null);
+  }
+
+  /** A direct run of 2 platforms, 100 users, 256 in flight, 1000 warm-up messages, seed 42. */
+  private static Report report(
+      int rate,
+      Tally tally,
+      int lost,
+      CassandraCeiling.Result ceiling,
+      CpuSplit.Result cpu,
+      PathCost.Result cost) {
     return new Report(
         "direct",
         List.of("eitaa", "bale"),
         100,
         256,
-        0,
+        rate,
         1000,
         42,
         "realistic",
         "run1",
         tally,
         lost,
-        null,
-        null,
-        null);
+        ceiling,
+        cpu,
+        cost);
   }
 
   private static Report withCeiling(Tally tally) {
@@ -135,21 +146,7 @@ class ReportTest {
             2_000_000_000L,
             2,
             2_400_000_000L);
-    return new Report(
-        "direct",
-        List.of("eitaa", "bale"),
-        100,
-        256,
-        0,
-        1000,
-        42,
-        "realistic",
-        "run1",
-        tally,
-        0,
-        ceiling,
-        cpu,
-        null);
+    return report(0, tally, 0, ceiling, cpu, null);
   }
 
   @Test
@@ -208,22 +205,7 @@ class ReportTest {
 
   @Test
   void anOpenLoopSaysTheRateItOffered() {
-    Report r =
-        new Report(
-            "direct",
-            List.of("eitaa", "bale"),
-            100,
-            256,
-            1000,
-            1000,
-            42,
-            "realistic",
-            "run1",
-            tally(0, Map.of()),
-            0,
-            null,
-            null,
-            null);
+    Report r = report(1000, tally(0, Map.of()), 0, null, null, null);
     assertTrue(r.summary().startsWith("direct: offered=1000/s accepted=4/s "), r.summary());
     assertTrue(r.json().contains("\"rate\":1000,"), r.json());
   }
@@ -253,22 +235,7 @@ class ReportTest {
             + " cassandra-writes=3.00 (peyvand.messages=3.00) cassandra-reads=0.50"
             + " (peyvand.messages=0.50)",
         cost.perMessage(2));
-    Report r =
-        new Report(
-            "direct",
-            List.of("eitaa", "bale"),
-            100,
-            256,
-            0,
-            1000,
-            42,
-            "realistic",
-            "run1",
-            tally(0, Map.of()),
-            0,
-            null,
-            null,
-            cost);
+    Report r = report(0, tally(0, Map.of()), 0, null, null, cost);
     assertTrue(r.text().contains("\n  per message: persists=5.00 "), r.text());
     assertTrue(r.json().contains("\"cassandraWrites\":{\"peyvand.messages\":3.000}"), r.json());
   }

@@ -19,15 +19,8 @@ class FanoutReportTest {
   @Test
   void theSummaryComparesTheLargeGroupWithTheSmallOneAndSaysTheChannelsWereSkipped() {
     FanoutReport report =
-        new FanoutReport(
-            TWO,
+        report(
             2,
-            16,
-            0,
-            0,
-            42,
-            "realistic",
-            "r1",
             List.of(group(10, 100 * MS, 0), group(10_000, 200 * MS, 0)),
             List.of(),
             List.of(),
@@ -70,15 +63,8 @@ class FanoutReportTest {
             Percentiles.of(new long[] {MS, MS, MS, MS}),
             Percentiles.of(new long[] {MS, MS}));
     FanoutReport report =
-        new FanoutReport(
-            TWO,
+        report(
             3,
-            16,
-            0,
-            0,
-            42,
-            "realistic",
-            "r1",
             List.of(
                 new GroupFanout.Result(
                     "g10", 10, Map.of("eitaa", 10L), 0, 10, limited, 0, true, null)),
@@ -102,19 +88,8 @@ class FanoutReportTest {
   @Test
   void aLossInAnEarlierRoundFailsTheRunAndIsCounted() {
     FanoutReport report =
-        new FanoutReport(
-            TWO,
-            2,
-            16,
-            0,
-            0,
-            42,
-            "realistic",
-            "r1",
-            List.of(group(10, 100 * MS, 0)),
-            List.of(group(10, 100 * MS, 1)),
-            List.of(),
-            null);
+        report(
+            2, List.of(group(10, 100 * MS, 0)), List.of(group(10, 100 * MS, 1)), List.of(), null);
     assertTrue(report.failed());
     assertTrue(report.summary().contains(" lost=1 "), report.summary());
   }
@@ -122,15 +97,8 @@ class FanoutReportTest {
   @Test
   void theChannelsAreComparedLargeOverSmallAndTheJsonCarriesBoth() {
     FanoutReport report =
-        new FanoutReport(
-            TWO,
+        report(
             2,
-            16,
-            0,
-            0,
-            42,
-            "realistic",
-            "r1",
             List.of(),
             List.of(),
             List.of(channel(1_000, 40 * MS, 100L << 20), channel(1_000_000, 44 * MS, 110L << 20)),
@@ -218,5 +186,16 @@ class FanoutReportTest {
         new BrokerHeap.Reading(heap + (1L << 20), heap, true),
         0,
         null);
+  }
+
+  /** A fanout run on two platforms, 16 in flight, no warm-up, seed 42, realistic sizes. */
+  private static FanoutReport report(
+      int posts,
+      List<GroupFanout.Result> groups,
+      List<GroupFanout.Result> earlier,
+      List<ChannelFanout.Result> channels,
+      String skipped) {
+    return new FanoutReport(
+        TWO, posts, 16, 0, 0, 42, "realistic", "r1", groups, earlier, channels, skipped);
   }
 }
