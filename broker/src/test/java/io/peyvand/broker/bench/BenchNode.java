@@ -42,22 +42,7 @@ final class BenchNode implements AutoCloseable {
   static BenchNode start(String name, String contactPoint, String keyspace, String overrides)
       throws Exception {
     Config config =
-        ConfigFactory.parseString(overrides)
-            .withFallback(
-                ConfigFactory.parseString(
-                    String.format(
-                        Locale.ROOT,
-                        """
-            pekko.persistence.cassandra.journal.keyspace = %1$s
-            pekko.persistence.cassandra.snapshot.keyspace = %1$s
-            datastax-java-driver.basic.contact-points = ["%2$s"]
-            peyvand.cassandra.embedded.enabled = off
-            pekko.loglevel = WARNING
-            pekko.stdout-loglevel = WARNING
-            """,
-                        keyspace,
-                        contactPoint)))
-            .withFallback(TestConfig.node());
+        ConfigFactory.parseString(overrides).withFallback(config(contactPoint, keyspace));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
     try {
       return new BenchNode(
@@ -66,6 +51,27 @@ final class BenchNode implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * A benchmark node's configuration: the test defaults, journal and snapshots in {@code keyspace}
+   * of the Cassandra at {@code contactPoint} (no embedded one), warnings only.
+   */
+  static Config config(String contactPoint, String keyspace) {
+    return ConfigFactory.parseString(
+            String.format(
+                Locale.ROOT,
+                """
+            pekko.persistence.cassandra.journal.keyspace = %1$s
+            pekko.persistence.cassandra.snapshot.keyspace = %1$s
+            datastax-java-driver.basic.contact-points = ["%2$s"]
+            peyvand.cassandra.embedded.enabled = off
+            pekko.loglevel = WARNING
+            pekko.stdout-loglevel = WARNING
+            """,
+                keyspace,
+                contactPoint))
+        .withFallback(TestConfig.node());
   }
 
   ActorSystem<Void> system() {

@@ -1,8 +1,6 @@
 package io.peyvand.broker.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
@@ -122,20 +120,7 @@ public final class ChannelSubscribeBench implements Callable<Integer> {
   public Integer call() throws Exception {
     try (BenchCassandra store =
         BenchCassandra.open(cassandra, startCassandra, "bench_channel_subscribe", System.err)) {
-      Config config =
-          ConfigFactory.parseString(
-                  String.format(
-                      Locale.ROOT,
-                      """
-              pekko.persistence.cassandra.journal.keyspace = %1$s
-              pekko.persistence.cassandra.snapshot.keyspace = %1$s
-              datastax-java-driver.basic.contact-points = ["%2$s"]
-              peyvand.cassandra.embedded.enabled = off
-              pekko.loglevel = WARNING
-              """,
-                      store.keyspace,
-                      store.contactPoint))
-              .withFallback(TestConfig.node());
+      Config config = BenchNode.config(store.contactPoint, store.keyspace);
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", config);
       try {
         return run(system);
