@@ -7,7 +7,7 @@ import io.peyvand.broker.Broker;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
-import java.util.Locale;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -58,19 +58,8 @@ final class BenchNode implements AutoCloseable {
    * of the Cassandra at {@code contactPoint} (no embedded one), warnings only.
    */
   static Config config(String contactPoint, String keyspace) {
-    return ConfigFactory.parseString(
-            String.format(
-                Locale.ROOT,
-                """
-            pekko.persistence.cassandra.journal.keyspace = %1$s
-            pekko.persistence.cassandra.snapshot.keyspace = %1$s
-            datastax-java-driver.basic.contact-points = ["%2$s"]
-            peyvand.cassandra.embedded.enabled = off
-            pekko.loglevel = WARNING
-            pekko.stdout-loglevel = WARNING
-            """,
-                keyspace,
-                contactPoint))
+    return ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
+        .withFallback(CassandraKeyspace.config(keyspace, contactPoint))
         .withFallback(TestConfig.node());
   }
 

@@ -7,6 +7,7 @@ import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,12 +124,7 @@ public final class JournalBench {
     }
     Config config =
         ConfigFactory.parseString(
-                String.format(
-                    Locale.ROOT,
-                    """
-        pekko.persistence.cassandra.journal.keyspace = %1$s
-        pekko.persistence.cassandra.snapshot.keyspace = %1$s
-        datastax-java-driver.basic.contact-points = ["%2$s"]
+                """
         pekko.loglevel = WARNING
         # The plugin with what tuning it offers for single-event writes: responses out of global
         # order, no all_persistence_ids write (its own session).
@@ -137,9 +133,8 @@ public final class JournalBench {
           write-response-global-order = off
           support-all-persistence-ids = off
         }
-        """,
-                    keyspace,
-                    node.settings().cqlContactPoint()))
+        """)
+            .withFallback(CassandraKeyspace.config(keyspace, node.settings().cqlContactPoint()))
             .withFallback(ConfigFactory.load())
             .resolve();
     ActorTestKit kit = ActorTestKit.create("journal-bench", config);

@@ -68,6 +68,15 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
    * node; put it in front of the rest of the test's configuration.
    */
   public Config config() {
+    return config(keyspace(), node().settings().cqlContactPoint());
+  }
+
+  /**
+   * Configuration pointing Pekko Persistence (journal and snapshots) and its driver at {@code
+   * keyspace} of the Cassandra at {@code contactPoint} (HOST:PORT), the embedded one off; for the
+   * benchmarks, which pick their keyspace and Cassandra themselves.
+   */
+  public static Config config(String keyspace, String contactPoint) {
     return ConfigFactory.parseString(
         String.format(
             Locale.ROOT,
@@ -77,8 +86,8 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
         datastax-java-driver.basic.contact-points = ["%2$s"]
         peyvand.cassandra.embedded.enabled = off
         """,
-            keyspace(),
-            node().settings().cqlContactPoint()));
+            keyspace,
+            contactPoint));
   }
 
   /** t_ + the class's simple name in lower case, cut to Cassandra's 48 characters. */
