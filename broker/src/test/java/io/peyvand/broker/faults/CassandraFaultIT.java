@@ -1,7 +1,5 @@
 package io.peyvand.broker.faults;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -20,9 +18,6 @@ class CassandraFaultIT {
 
   @Test
   void aCassandraOutageIsRefusedRetryablyAndTheBrokersRecoverByThemselves() throws Exception {
-    FaultScenario.Result result =
-        new CassandraScenario().run(FaultScenario.Options.forCi(), System.out);
-    System.out.println(result.summary());
-    assertTrue(result.passed(), result.summary() + "\n" + String.join("\n", result.failures()));
+    new CassandraScenario().passesInCi();
   }
 }

@@ -1,5 +1,7 @@
 package io.peyvand.broker.faults;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.loadtests.bench.harness.MessageIds;
 import io.peyvand.loadtests.bench.ledger.Ledger;
@@ -139,6 +141,28 @@ abstract class FaultScenario {
       Thread.sleep((long) (seconds * 1000));
     }
 
+    /** A fault that takes one node out: SIGKILL, SIGSTOP. */
+    interface NodeFault {
+      void apply(int node) throws Exception;
+    }
+
+    /**
+     * Takes node {@code victim} out with {@code fault} ({@code signal} names it in the log), marks
+     * recovery from that instant and waits at most {@code within} until the others see 2 members
+     * Up. Records the figure downed-after and returns the instant of the fault ({@link
+     * System#nanoTime()}).
+     */
+    long takeOut(int victim, String signal, NodeFault fault, Duration within) throws Exception {
+      long pid = cluster.node(victim).pid();
+      long at = System.nanoTime();
+      fault.apply(victim);
+      recoveryFrom(at);
+      log(signal + " node-" + (victim + 1) + " (pid " + pid + ")");
+      cluster.awaitMembersUp(2, within);
+      figure("downed-after", String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - at) / 1e9));
+      return at;
+    }
+
     /** Reconnects of all adapters between the two instants. */
     int reconnectsBetween(long from, long to) {
       return adapters.stream().mapToInt(a -> a.reconnectsBetween(from, to)).sum();
@@ -171,6 +195,16 @@ abstract class FaultScenario {
 
   /** The scenario's checks once the traffic drained. */
   void verify(Context context) throws Exception {}
+
+  /**
+   * Runs the scenario with the CI's options ({@link Options#forCi}), progress and summary on
+   * stdout, and fails the calling test unless it passed.
+   */
+  void passesInCi() throws Exception {
+    Result result = run(Options.forCi(), System.out);
+    System.out.println(result.summary());
+    assertTrue(result.passed(), result.summary() + "\n" + String.join("\n", result.failures()));
+  }
 
   /** Runs the scenario; progress goes to {@code progress}. */
   Result run(Options options, PrintStream progress) throws Exception {

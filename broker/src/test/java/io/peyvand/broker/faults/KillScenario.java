@@ -21,14 +21,8 @@ final class KillScenario extends FaultScenario {
 
   @Override
   void inject(Context c) throws Exception {
-    long pid = c.cluster.node(VICTIM).pid();
-    long at = System.nanoTime();
-    c.cluster.kill(VICTIM);
-    c.recoveryFrom(at);
-    c.log("SIGKILL node-" + (VICTIM + 1) + " (pid " + pid + ")");
-    c.cluster.awaitMembersUp(2, Duration.ofSeconds(120));
+    long at = c.takeOut(VICTIM, "SIGKILL", c.cluster::kill, Duration.ofSeconds(120));
     double downed = (System.nanoTime() - at) / 1e9;
-    c.figure("downed-after", String.format(Locale.ROOT, "%.1fs", downed));
     c.log(
         String.format(
             Locale.ROOT,

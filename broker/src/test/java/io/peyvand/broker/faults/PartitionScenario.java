@@ -30,14 +30,13 @@ final class PartitionScenario extends FaultScenario {
 
   @Override
   void inject(Context c) throws Exception {
-    long pid = c.cluster.node(VICTIM).pid();
-    long at = System.nanoTime();
-    c.cluster.pause(VICTIM);
-    c.recoveryFrom(at);
-    c.log("SIGSTOP node-" + (VICTIM + 1) + " (pid " + pid + ") for " + PAUSE.toSeconds() + " s");
-    c.cluster.awaitMembersUp(2, PAUSE.minusSeconds(2));
+    long at =
+        c.takeOut(
+            VICTIM,
+            "SIGSTOP for " + PAUSE.toSeconds() + " s:",
+            c.cluster::pause,
+            PAUSE.minusSeconds(2));
     double downed = (System.nanoTime() - at) / 1e9;
-    c.figure("downed-after", String.format(Locale.ROOT, "%.1fs", downed));
     c.log(
         String.format(Locale.ROOT, "the majority downed node-%d after %.1f s", VICTIM + 1, downed));
     long left = PAUSE.toNanos() - (System.nanoTime() - at);

@@ -1,7 +1,5 @@
 package io.peyvand.broker.faults;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -16,9 +14,6 @@ class RollingRestartFaultIT {
 
   @Test
   void aRollingRestartLosesNothingAndMovesEachAdapterAtMostOncePerNode() throws Exception {
-    FaultScenario.Result result =
-        new RollingRestartScenario().run(FaultScenario.Options.forCi(), System.out);
-    System.out.println(result.summary());
-    assertTrue(result.passed(), result.summary() + "\n" + String.join("\n", result.failures()));
+    new RollingRestartScenario().passesInCi();
   }
 }
