@@ -16,10 +16,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  * own thread.
  *
  * <p>A push round is {@link #ready()} followed by {@link #push} for each item within the entity's
- * window in sequence order; items already in flight are skipped by {@code push}. What is in flight
- * is forgotten when the chosen session changes (the items are pushed again to the new one, flagged)
- * and after {@link #redeliveryDue}: the stream then moves to the platform's next session (a session
- * that loses frames cannot hold its items while the platform has another).
+ * window in sequence order; items already in flight are skipped by {@code push}. It does no I/O:
+ * {@code push} answers the frame and the session to send it to, and the entity sends it. What is in
+ * flight is forgotten when the chosen session changes (the items are pushed again to the new one,
+ * flagged) and after {@link #redeliveryDue}: the stream then moves to the platform's next session
+ * (a session that loses frames cannot hold its items while the platform has another).
  *
  * <p>Transient on purpose: after a restart everything pending is pushed again, flagged as a
  * redelivery up to {@link #recovered}'s highest sequence.
@@ -89,16 +90,27 @@ public final class Pusher {
   }
 
   /**
-   * Pushes one item to the session chosen by {@link #ready()}, unless it is in flight already.
-   * Items must come in sequence order within a round.
+   * A frame to send: the item of a push and the session chosen for it. The pusher decides and
+   * remembers; the entity sends ({@link #send}), so that the decisions are tested without actors.
    */
-  public void push(
+  public record Push(ActorRef<Deliver> session, Deliver frame) {
+    public void send() {
+      session.tell(frame);
+    }
+  }
+
+  /**
+   * Takes one item for the session chosen by {@link #ready()}, unless it is in flight already: the
+   * frame to send, with its redelivery flag and resume mark, or empty. Items must come in sequence
+   * order within a round.
+   */
+  public Optional<Push> push(
       long sequence, long acceptedAtMs, long acknowledgedUpTo, StreamItem item, long nowMs) {
     if (session == null || inFlight.containsKey(sequence)) {
-      return;
+      return Optional.empty();
     }
     boolean redelivery = sequence <= highestSent;
-    session.tell(
+    Deliver frame =
         new Deliver(
             stream,
             sequence,
@@ -107,7 +119,7 @@ public final class Pusher {
             acknowledgedUpTo,
             resumeNext,
             item,
-            busyReplyTo));
+            busyReplyTo);
     if (counters == null) {
       counters = metrics.platform(platformId);
     }
@@ -115,6 +127,7 @@ public final class Pusher {
     resumeNext = false;
     inFlight.put(sequence, new InFlight(nowMs, highestSent));
     highestSent = Math.max(highestSent, sequence);
+    return Optional.of(new Push(session, frame));
   }
 
   /** What an item of the stream is, for the counters. */

@@ -92,12 +92,14 @@ final class GroupFanout {
     for (GroupFeed.Item<GroupItem> item :
         state.feed().owed(platformId, settings.deliveryWindow())) {
       if (!pusher.inFlight(item.sequence())) {
-        pusher.push(
-            item.sequence(),
-            item.acceptedAtMs(),
-            acknowledged,
-            new Group.Push(item.payload(), memberIds(state, platformId)),
-            now);
+        pusher
+            .push(
+                item.sequence(),
+                item.acceptedAtMs(),
+                acknowledged,
+                new Group.Push(item.payload(), memberIds(state, platformId)),
+                now)
+            .ifPresent(Pusher.Push::send);
       }
     }
     ticking.run();

@@ -972,7 +972,9 @@ public final class UserMailbox
     long now = clock.millis();
     for (MailboxState.Pending pending :
         state.pending().subMap(acknowledged, false, windowEnd, true).values()) {
-      pusher.push(pending.sequence(), pending.acceptedAtMs(), acknowledged, pending.item(), now);
+      pusher
+          .push(pending.sequence(), pending.acceptedAtMs(), acknowledged, pending.item(), now)
+          .ifPresent(Pusher.Push::send);
     }
     startTicking();
   }
@@ -1010,8 +1012,10 @@ public final class UserMailbox
                 n.failure(),
                 owed.key().sequence(),
                 n.atMs());
-        statuses.push(
-            owed.position(), n.atMs(), acknowledged, new StatusNotice(n.sender(), status), now);
+        statuses
+            .push(
+                owed.position(), n.atMs(), acknowledged, new StatusNotice(n.sender(), status), now)
+            .ifPresent(Pusher.Push::send);
       }
       startTicking();
     }

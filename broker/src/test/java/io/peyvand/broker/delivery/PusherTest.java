@@ -76,7 +76,7 @@ class PusherTest {
   private static void round(Pusher pusher, long from, long to) {
     assertTrue(pusher.ready());
     for (long s = from; s <= to; s++) {
-      pusher.push(s, 1, 0, item(s), System.currentTimeMillis());
+      pusher.push(s, 1, 0, item(s), System.currentTimeMillis()).ifPresent(Pusher.Push::send);
     }
   }
 
@@ -187,5 +187,26 @@ class PusherTest {
     assertNull(
         poll(other.session().equals(probes.get(0).ref()) ? probes.get(0) : probes.get(1)),
         "the other session's items stay in flight");
+  }
+
+  @Test
+  void aPushIsDecidedWithoutBeingSentAndAnItemInFlightIsNotTakenAgain() {
+    String platform = platform();
+    TestProbe<Deliver> only = sessions(platform, 1).get(0);
+    Pusher pusher = pusher(platform);
+    pusher.recovered(1);
+    assertTrue(pusher.ready());
+    long now = System.currentTimeMillis();
+    Pusher.Push first = pusher.push(1, 1, 0, item(1), now).orElseThrow();
+    Pusher.Push second = pusher.push(2, 1, 0, item(2), now).orElseThrow();
+    assertEquals(only.ref(), first.session());
+    assertTrue(first.frame().redelivery(), "sequence 1 may have been pushed before the restart");
+    assertTrue(first.frame().resume(), "a round to a new session starts with a resume");
+    assertFalse(second.frame().redelivery());
+    assertFalse(second.frame().resume());
+    assertTrue(pusher.push(2, 1, 0, item(2), now).isEmpty(), "in flight: not taken again");
+    only.expectNoMessage(Duration.ofMillis(100)); // the pusher sent nothing itself
+    second.send();
+    assertEquals(2, only.receiveMessage(WAIT).sequence());
   }
 }
