@@ -2,6 +2,11 @@ package io.peyvand.broker;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 
 /** Configuration for broker tests: a dev node on free ports that joins itself. */
 public final class TestConfig {
@@ -21,5 +26,25 @@ public final class TestConfig {
         peyvand.limits.submit-per-user { rate = 100000, burst = 100000 }
         """)
         .withFallback(ConfigFactory.load());
+  }
+
+  /**
+   * A one-node test system on the in-memory journal and snapshot store (events and snapshots still
+   * go through the stored-event serializers), on a free port, with {@code settings} (HOCON) over
+   * the defaults: for tests of entities' logic, not of storage.
+   */
+  public static Config inMemory(String settings) {
+    return PersistenceTestKitPlugin.getInstance()
+        .config()
+        .withFallback(PersistenceTestKitSnapshotPlugin.config())
+        .withFallback(ConfigFactory.parseString(settings))
+        .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  /** Makes the system's node a one-node cluster (sharded entities then start). */
+  public static void joinItself(ActorSystem<?> system) {
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
   }
 }

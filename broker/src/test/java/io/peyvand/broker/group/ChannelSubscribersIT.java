@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
 import io.peyvand.broker.serialization.StoredEventSerializer;
@@ -20,8 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,9 +70,7 @@ class ChannelSubscribersIT {
   }
 
   private ChannelSubscriptions start(ActorTestKit kit, CountSink sink) {
-    Cluster.get(kit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(kit.system()).selfMember().address()));
+    TestConfig.joinItself(kit.system());
     ChannelSettings settings = ChannelSettings.fromConfig(kit.system().settings().config());
     ChannelSubscribers.init(kit.system(), settings, sink, new ChannelSubscriberSnapshots());
     return new ChannelSubscriptions(kit.system(), settings);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
 import java.time.Duration;
@@ -25,10 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,19 +39,13 @@ import org.junit.jupiter.api.TestInstance;
 class ChannelSubscriptionsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Config CONFIG =
-      PersistenceTestKitPlugin.getInstance()
-          .config()
-          .withFallback(PersistenceTestKitSnapshotPlugin.config())
-          .withFallback(
-              ConfigFactory.parseString(
-                  """
-          pekko.remote.artery.canonical.port = 0
+      TestConfig.inMemory(
+          """
           peyvand.channels.subscription-buckets = 16
           peyvand.channels.bulk-max-users = 2000
           peyvand.channels.snapshot-every = 3
           peyvand.channels.report-retry-after = 200ms
-          """))
-          .withFallback(ConfigFactory.load());
+          """);
 
   private final ActorTestKit testKit = ActorTestKit.create("ChannelSubscriptionsTest", CONFIG);
   private final LossyChannels channels = new LossyChannels();
@@ -82,9 +72,7 @@ class ChannelSubscriptionsTest {
 
   @BeforeAll
   void start() {
-    Cluster.get(testKit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
+    TestConfig.joinItself(testKit.system());
     ChannelSettings settings = ChannelSettings.fromConfig(testKit.system().settings().config());
     ChannelSubscribers.init(testKit.system(), settings, channels, new ChannelSubscriberSnapshots());
     subscriptions = new ChannelSubscriptions(testKit.system(), settings);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
@@ -26,8 +27,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,9 +76,7 @@ class GroupSnapshotIT {
   }
 
   private EntityRef<Group.Command> start(ActorTestKit kit) {
-    Cluster.get(kit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(kit.system()).selfMember().address()));
+    TestConfig.joinItself(kit.system());
     GroupSettings settings = GroupSettings.fromConfig(kit.system().settings().config());
     assertEquals(10, settings.snapshotEvery());
     Group.init(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.model.Address;
@@ -18,8 +19,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -59,9 +58,7 @@ final class MailboxKit implements AutoCloseable {
             peyvand.mailbox.redelivery-after = 1h
             """))
                 .withFallback(ConfigFactory.load()));
-    Cluster.get(testKit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
+    TestConfig.joinItself(testKit.system());
     settings = MailboxSettings.fromConfig(testKit.system().settings().config());
     UserMailbox.init(testKit.system(), settings, registry, new MailboxSnapshots(settings.limits()));
     journal = PersistenceTestKit.create(testKit.system());

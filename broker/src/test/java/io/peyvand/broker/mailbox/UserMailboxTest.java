@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.model.Address;
@@ -26,10 +27,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,19 +42,13 @@ import org.junit.jupiter.api.TestInstance;
 class UserMailboxTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Config CONFIG =
-      PersistenceTestKitPlugin.getInstance()
-          .config()
-          .withFallback(PersistenceTestKitSnapshotPlugin.config())
-          .withFallback(
-              ConfigFactory.parseString(
-                  """
-          pekko.remote.artery.canonical.port = 0
+      TestConfig.inMemory(
+          """
           peyvand.mailbox.redelivery-after = 1s
           peyvand.mailbox.tick-interval = 200ms
           peyvand.mailbox.delivery-window = 3
           peyvand.mailbox.snapshot-every = 5
-          """))
-          .withFallback(ConfigFactory.load());
+          """);
 
   private final ActorTestKit testKit = ActorTestKit.create("UserMailboxTest", CONFIG);
   private final Set<Address> pendingIndex = ConcurrentHashMap.newKeySet();
@@ -70,9 +61,7 @@ class UserMailboxTest {
 
   @BeforeAll
   void start() {
-    Cluster.get(testKit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
+    TestConfig.joinItself(testKit.system());
     MailboxSettings settings = MailboxSettings.fromConfig(testKit.system().settings().config());
     UserMailbox.init(
         testKit.system(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Capabilities;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +49,7 @@ class PlatformCatalogTest {
 
   @BeforeAll
   void start() {
-    Cluster.get(testKit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
+    TestConfig.joinItself(testKit.system());
     ClusterSharding.get(testKit.system())
         .init(
             Entity.of(

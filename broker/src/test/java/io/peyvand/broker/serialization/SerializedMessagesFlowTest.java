@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.group.ChannelSettings;
@@ -37,10 +37,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,19 +54,13 @@ import org.junit.jupiter.api.TestInstance;
 class SerializedMessagesFlowTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final Config CONFIG =
-      PersistenceTestKitPlugin.getInstance()
-          .config()
-          .withFallback(PersistenceTestKitSnapshotPlugin.config())
-          .withFallback(
-              ConfigFactory.parseString(
-                  """
-          pekko.remote.artery.canonical.port = 0
+      TestConfig.inMemory(
+          """
           pekko.actor.serialize-messages = on
           pekko.actor.serialize-creators = off
           peyvand.mailbox.redelivery-after = 2s
           peyvand.mailbox.tick-interval = 200ms
-          """))
-          .withFallback(ConfigFactory.load());
+          """);
 
   private final ActorTestKit testKit = ActorTestKit.create("SerializedMessagesFlowTest", CONFIG);
   private TestProbe<Deliver> bale;
@@ -79,9 +69,7 @@ class SerializedMessagesFlowTest {
   @BeforeAll
   void start() {
     assertTrue(testKit.system().settings().config().getBoolean("pekko.actor.serialize-messages"));
-    Cluster.get(testKit.system())
-        .manager()
-        .tell(Join.create(Cluster.get(testKit.system()).selfMember().address()));
+    TestConfig.joinItself(testKit.system());
     MailboxSettings settings = MailboxSettings.fromConfig(testKit.system().settings().config());
     UserMailbox.init(
         testKit.system(),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.mailbox.MailboxSettings;
@@ -28,8 +28,6 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,19 +49,13 @@ class TwoNodeClusterTest {
   private ActorTestKit nodeB;
 
   private static Config config() {
-    return PersistenceTestKitPlugin.getInstance()
-        .config()
-        .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(
-            ConfigFactory.parseString(
-                """
-            pekko.remote.artery.canonical.port = 0
+    return TestConfig.inMemory(
+        """
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.cluster.sharding.number-of-shards = 20
             # Serialize nothing that stays on its node: what is checked is what crosses.
             pekko.actor.serialize-messages = off
-            """))
-        .withFallback(ConfigFactory.load());
+            """);
   }
 
   @BeforeAll
