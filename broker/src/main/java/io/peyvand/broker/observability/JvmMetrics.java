@@ -80,11 +80,6 @@ final class JvmMetrics {
 
   private JvmMetrics() {}
 
-  /** Registers the listener now (the node calls it at start, so that no collection is missed). */
-  static void install() {
-    // The static initializer has run by now.
-  }
-
   /** How many collections the listener has been told of (notifications come on a JMX thread). */
   static long collectionsReported() {
     return reported.get();

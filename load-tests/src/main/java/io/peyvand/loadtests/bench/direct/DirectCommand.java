@@ -67,7 +67,7 @@ import picocli.CommandLine.Spec;
     })
 public final class DirectCommand implements Callable<Integer> {
   static final int BROKEN = 1;
-  static final int UNREACHABLE = 2;
+  static final int UNREACHABLE = CommonOptions.UNREACHABLE;
   private static final Duration STATUS_SETTLE = Duration.ofSeconds(5);
 
   @Mixin CommonOptions common = new CommonOptions();

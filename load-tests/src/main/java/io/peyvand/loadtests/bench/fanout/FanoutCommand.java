@@ -69,7 +69,7 @@ import picocli.CommandLine.Spec;
     })
 public final class FanoutCommand implements Callable<Integer> {
   static final int BROKEN = 1;
-  static final int UNREACHABLE = 2;
+  static final int UNREACHABLE = CommonOptions.UNREACHABLE;
 
   /** What --start turns off in its broker: the limits this benchmark must not hit. */
   static final List<String> UNLIMITED =

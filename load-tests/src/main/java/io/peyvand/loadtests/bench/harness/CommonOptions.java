@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
  * and the output form.
  */
 public final class CommonOptions {
+  /** The exit status of a run whose broker cannot be reached or started. */
+  public static final int UNREACHABLE = 2;
+
   @Option(
       names = "--broker",
       paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -113,7 +116,8 @@ public final class CommonOptions {
   /**
    * Runs a scenario against the broker these options name or, with {@code start}, against one
    * started for the run with these {@code settings} ({@link StartedBroker}, whose addresses and pid
-   * then replace the options'), stopped at the end. 2 when the broker cannot be started.
+   * then replace the options'), stopped at the end. {@link #UNREACHABLE} when the broker cannot be
+   * started.
    */
   public int againstBroker(
       boolean start, List<String> settings, PrintStream log, Callable<Integer> scenario)
@@ -127,7 +131,7 @@ public final class CommonOptions {
           StartedBroker.start(Path.of(System.getProperty("peyvand.home", ".")), 600, settings, log);
     } catch (IOException e) {
       log.println(e.getMessage());
-      return 2;
+      return UNREACHABLE;
     }
     broker = started.grpcAddress();
     cassandra = started.cqlAddress();

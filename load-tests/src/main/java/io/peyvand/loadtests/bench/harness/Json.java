@@ -3,7 +3,6 @@ package io.peyvand.loadtests.bench.harness;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peyvand.protocol.v1.ErrorCode;
 import java.math.BigDecimal;
@@ -21,10 +20,6 @@ public final class Json {
 
   public static ObjectNode object() {
     return MAPPER.createObjectNode();
-  }
-
-  static ArrayNode array() {
-    return MAPPER.createArrayNode();
   }
 
   /** {@code value} with {@code decimals} decimals (half up), e.g. 4.0, 0.0001, 1.50. */
