@@ -31,14 +31,21 @@ public final class TestConfig {
   /**
    * A one-node test system on the in-memory journal and snapshot store (events and snapshots still
    * go through the stored-event serializers), on a free port, with {@code settings} (HOCON) over
-   * the defaults: for tests of entities' logic, not of storage.
+   * the defaults, and without shard leases (they live in Cassandra): for tests of entities' logic,
+   * not of storage.
    */
   public static Config inMemory(String settings) {
     return PersistenceTestKitPlugin.getInstance()
         .config()
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
         .withFallback(ConfigFactory.parseString(settings))
-        .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))
+        .withFallback(
+            ConfigFactory.parseString(
+                """
+                pekko.remote.artery.canonical.port = 0
+                # Shard leases live in Cassandra, which these tests do not start.
+                pekko.cluster.sharding.use-lease = ""
+                """))
         .withFallback(ConfigFactory.load());
   }
 

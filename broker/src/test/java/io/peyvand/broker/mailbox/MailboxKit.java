@@ -3,7 +3,6 @@ package io.peyvand.broker.mailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.TestSessions;
@@ -19,8 +18,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 
 /**
@@ -46,18 +43,13 @@ final class MailboxKit implements AutoCloseable {
     testKit =
         ActorTestKit.create(
             name,
-            PersistenceTestKitPlugin.getInstance()
-                .config()
-                .withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .withFallback(ConfigFactory.parseString(config))
-                .withFallback(
-                    ConfigFactory.parseString(
-                        """
-            pekko.remote.artery.canonical.port = 0
-            peyvand.mailbox.tick-interval = 1h
-            peyvand.mailbox.redelivery-after = 1h
-            """))
-                .withFallback(ConfigFactory.load()));
+            TestConfig.inMemory(
+                config
+                    + """
+
+                    peyvand.mailbox.tick-interval = 1h
+                    peyvand.mailbox.redelivery-after = 1h
+                    """));
     TestConfig.joinItself(testKit.system());
     settings = MailboxSettings.fromConfig(testKit.system().settings().config());
     UserMailbox.init(testKit.system(), settings, registry, new MailboxSnapshots(settings.limits()));

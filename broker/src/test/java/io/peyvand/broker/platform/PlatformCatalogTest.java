@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Capabilities;
 import java.time.Duration;
@@ -36,13 +35,7 @@ class PlatformCatalogTest {
 
   private final ActorTestKit testKit =
       ActorTestKit.create(
-          "PlatformCatalogTest",
-          ConfigFactory.parseString(
-                  """
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.port = 0
-          """)
-              .withFallback(ConfigFactory.load()));
+          "PlatformCatalogTest", TestConfig.inMemory("pekko.actor.provider = cluster"));
   private final AtomicReference<Boolean> answering = new AtomicReference<>(true);
   private final AtomicReference<Platform.Info> registered = new AtomicReference<>();
   private final AtomicInteger reads = new AtomicInteger();
