@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
 import java.time.Duration;
@@ -62,14 +63,9 @@ class ChannelSubscribersTest {
     sink = new ScriptedSink();
     bucket = new SubscriberBucket(CHANNEL, "bale", buckets.incrementAndGet());
     entity =
-        EventSourcedBehaviorTestKit.create(
+        EntityTestKits.of(
             testKit.system(),
-            ChannelSubscribers.create(bucket, settings, sink, new ChannelSubscriberSnapshots()),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                // Commands carry local reply-to refs; the state is stored through its snapshot
-                // adapter, whose bytes StoredEventSerializerTest checks.
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+            ChannelSubscribers.create(bucket, settings, sink, new ChannelSubscriberSnapshots()));
   }
 
   @AfterAll

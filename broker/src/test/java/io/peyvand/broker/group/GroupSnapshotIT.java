@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Role;
+import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
@@ -19,8 +20,6 @@ import io.peyvand.broker.serialization.StoredEventSerializer;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -49,18 +48,7 @@ class GroupSnapshotIT {
   private static final String PID = Group.persistenceId(GROUP).id();
 
   /** The pending index is not under test: every registration succeeds at once. */
-  private static final GroupPending PENDING =
-      new GroupPending() {
-        @Override
-        public CompletionStage<Void> register(String platformId, Address group) {
-          return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> unregister(String platformId, Address group) {
-          return CompletableFuture.completedFuture(null);
-        }
-      };
+  private static final GroupPending PENDING = NoPendingIndex.INSTANCE;
 
   private Config config() {
     return cassandra

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.ManualClock;
+import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Removed;
 import io.peyvand.broker.group.Membership.Role;
@@ -67,19 +68,18 @@ class GroupTest {
   @BeforeEach
   void fresh() {
     group =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Group.create(
-                GROUP,
-                GroupSettings.reference(),
-                CHANNELS,
-                pendingIndex,
-                new GroupSnapshots(GroupSettings.reference()),
-                Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC)),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                // Commands carry local reply-to refs; the state is stored through its snapshot.
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+        group(
+            GROUP,
+            GroupSettings.reference(),
+            Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC));
+  }
+
+  /** The group entity {@code id} with {@code settings}, on {@code clock}. */
+  private EventSourcedBehaviorTestKit<Group.Command, Group.Event, GroupState> group(
+      Address id, GroupSettings settings, Clock clock) {
+    return EntityTestKits.of(
+        testKit.system(),
+        Group.create(id, settings, CHANNELS, pendingIndex, new GroupSnapshots(settings), clock));
   }
 
   @AfterAll
@@ -256,19 +256,7 @@ class GroupTest {
 
   @Test
   void subscribersReactionsToAChannelPostAreCountedAndPublishedAsOneItem() throws Exception {
-    group =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Group.create(
-                GROUP,
-                REACTIONS,
-                CHANNELS,
-                pendingIndex,
-                new GroupSnapshots(REACTIONS),
-                Clock.systemUTC()),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+    group = group(GROUP, REACTIONS, Clock.systemUTC());
     create(Group.Kind.CHANNEL);
     Group.Accepted news = (Group.Accepted) post(OWNER, "news-1");
     long before = group.getState().feed().lastSequence();
@@ -379,19 +367,7 @@ class GroupTest {
    * published and unpublished reaction counts, partial acknowledgements.
    */
   private void everyPartOfTheState() throws Exception {
-    group =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Group.create(
-                GROUP,
-                REACTIONS,
-                CHANNELS,
-                pendingIndex,
-                new GroupSnapshots(REACTIONS),
-                Clock.systemUTC()),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+    group = group(GROUP, REACTIONS, Clock.systemUTC());
     create(Group.Kind.CHANNEL);
     assertInstanceOf(
         Group.Info.class,
@@ -497,19 +473,7 @@ class GroupTest {
 
   /** A group of four platforms after exactly 20 events (a snapshot is taken at 10 and 20). */
   private void twentyEvents() {
-    group =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Group.create(
-                GROUP,
-                FEW_DUPLICATES,
-                CHANNELS,
-                pendingIndex,
-                new GroupSnapshots(FEW_DUPLICATES),
-                Clock.systemUTC()),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+    group = group(GROUP, FEW_DUPLICATES, Clock.systemUTC());
     fourPlatforms(); // 2 events
     for (int i = 0; i < 12; i++) {
       post(ALI, "p-" + i); // 14
@@ -586,19 +550,7 @@ class GroupTest {
 
   @Test
   void aGroupIdWithAVerticalBarIsAGroup() {
-    group =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Group.create(
-                new Address("eitaa", "fam|ily"),
-                GroupSettings.reference(),
-                CHANNELS,
-                pendingIndex,
-                new GroupSnapshots(GroupSettings.reference()),
-                Clock.systemUTC()),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+    group = group(new Address("eitaa", "fam|ily"), GroupSettings.reference(), Clock.systemUTC());
     assertInstanceOf(Group.Info.class, create(Group.Kind.GROUP));
     group.restart();
     assertTrue(group.getState().exists());
@@ -607,19 +559,7 @@ class GroupTest {
   @Test
   void itemsAPlatformDidNotTakeWithinTheRetentionAreGivenUpOnWakeUp() {
     ManualClock moving = new ManualClock(Instant.parse("2026-11-28T12:00:00Z"));
-    group =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Group.create(
-                GROUP,
-                GroupSettings.reference(),
-                CHANNELS,
-                pendingIndex,
-                new GroupSnapshots(GroupSettings.reference()),
-                moving),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+    group = group(GROUP, GroupSettings.reference(), moving);
     fourPlatforms();
     post(ALI, "old");
     moving.advance(java.time.Duration.ofDays(20));

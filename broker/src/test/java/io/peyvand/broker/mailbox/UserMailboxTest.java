@@ -358,17 +358,7 @@ class UserMailboxTest {
             UserMailbox.create(
                 offline,
                 settings,
-                new PendingRegistry() {
-                  @Override
-                  public CompletionStage<Void> register(Address mailbox) {
-                    return CompletableFuture.completedFuture(null);
-                  }
-
-                  @Override
-                  public CompletionStage<Void> unregister(Address mailbox) {
-                    return CompletableFuture.completedFuture(null);
-                  }
-                },
+                NoPendingIndex.INSTANCE,
                 new MailboxSnapshots(settings.limits()),
                 java.time.Clock.systemUTC()));
     Message message = text(alice, offline, "nobody home");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import java.time.Clock;
@@ -36,13 +37,8 @@ class PlatformTest {
   @BeforeEach
   void fresh() {
     platform =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                // Commands carry local reply-to refs and the state is never snapshotted.
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+        EntityTestKits.of(
+            testKit.system(), Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   @AfterAll

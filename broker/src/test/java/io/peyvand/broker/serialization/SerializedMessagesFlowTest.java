@@ -14,11 +14,10 @@ import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.ChannelSubscriptions;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupItem;
-import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.MailboxSettings;
-import io.peyvand.broker.mailbox.PendingRegistry;
+import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Capabilities;
@@ -30,8 +29,6 @@ import io.peyvand.broker.platform.Platform;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -74,36 +71,12 @@ class SerializedMessagesFlowTest {
     UserMailbox.init(
         testKit.system(),
         settings,
-        new PendingRegistry() {
-          @Override
-          public CompletionStage<Void> register(Address mailbox) {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletionStage<Void> unregister(Address mailbox) {
-            return CompletableFuture.completedFuture(null);
-          }
-        },
+        NoPendingIndex.INSTANCE,
         new MailboxSnapshots(settings.limits()));
     ChannelSettings channels = ChannelSettings.fromConfig(testKit.system().settings().config());
     GroupSettings groups = GroupSettings.fromConfig(testKit.system().settings().config());
     Group.init(
-        testKit.system(),
-        groups,
-        channels,
-        new GroupPending() {
-          @Override
-          public CompletionStage<Void> register(String platformId, Address group) {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletionStage<Void> unregister(String platformId, Address group) {
-            return CompletableFuture.completedFuture(null);
-          }
-        },
-        new GroupSnapshots(groups));
+        testKit.system(), groups, channels, NoPendingIndex.INSTANCE, new GroupSnapshots(groups));
     ChannelSubscribers.init(
         testKit.system(),
         channels,

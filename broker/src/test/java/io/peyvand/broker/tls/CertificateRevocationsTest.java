@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.entity.EntityTestKits;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,13 +39,10 @@ class CertificateRevocationsTest {
   @BeforeEach
   void fresh() {
     revocations =
-        EventSourcedBehaviorTestKit.create(
+        EntityTestKits.of(
             testKit.system(),
             CertificateRevocations.create(
-                CertificateRevocations.ENTITY_ID, Clock.fixed(NOW, ZoneOffset.UTC)),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyCommands(false)
-                .withVerifyState(false));
+                CertificateRevocations.ENTITY_ID, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   @AfterAll
