@@ -38,7 +38,8 @@ class ArchitectureTest {
         .definedBy(
             "io.peyvand.broker.mailbox..",
             "io.peyvand.broker.group..",
-            "io.peyvand.broker.platform..")
+            "io.peyvand.broker.platform..",
+            "io.peyvand.broker.directory..")
         .layer("delivery")
         .definedBy("io.peyvand.broker.delivery..")
         .layer("observability")

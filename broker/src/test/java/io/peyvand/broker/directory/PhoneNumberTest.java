@@ -1,0 +1,61 @@
+package io.peyvand.broker.directory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PhoneNumberTest {
+  private static final String MOBILE = "+989123456789";
+
+  @Test
+  void everySpellingOfAnIranianMobileIsOneNumber() {
+    for (String raw :
+        new String[] {
+          "+98 912 345 6789",
+          "+989123456789",
+          "0098 912 345 6789",
+          "0912 345 6789",
+          "0912-345-6789",
+          "(0912) 345.6789",
+          "912 345 6789",
+          "98 912 345 6789",
+          "۰۹۱۲۳۴۵۶۷۸۹", // Persian digits
+          "٠٩١٢٣٤٥٦٧٨٩", // Arabic-Indic digits
+          "\u200F+98\u00A0912\u200C345 6789", // right-to-left marks and no-break spaces
+        }) {
+      assertEquals(MOBILE, PhoneNumber.parse(raw).e164(), raw);
+    }
+  }
+
+  @Test
+  void iranianLandlinesAndOtherCountriesKeepTheirDigits() {
+    assertEquals("+982188776655", PhoneNumber.parse("021 8877 6655").e164());
+    assertEquals("+4915112345678", PhoneNumber.parse("+49 151 1234 5678").e164());
+    assertEquals("+4915112345678", PhoneNumber.parse("0049 151 1234 5678").e164());
+  }
+
+  @Test
+  void whatCannotBePlacedIsRefusedWithWhatToFix() {
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("0912 345 678x"))
+            .getMessage()
+            .contains("'x' at position 13"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("8877 6655"))
+            .getMessage()
+            .contains("with its country code"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+98 912 345 67"))
+            .getMessage()
+            .contains("exactly ten digits"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+0912345678"))
+            .getMessage()
+            .contains("E.164"));
+    assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("  "));
+    assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+98+912"));
+    assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+1234567890123456"));
+  }
+}
