@@ -1,11 +1,9 @@
 package io.peyvand.persistence.lease;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
+import io.peyvand.persistence.cassandra.CqlStatements;
 import io.peyvand.persistence.schema.SchemaSettings;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,9 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -63,12 +59,9 @@ public class CassandraLease extends Lease {
   private final long timeoutNanos;
   private final Duration interval;
   private final Duration operationTimeout;
-  private final CompletionStage<CqlSession> session;
-  private final String keyspace;
-
-  /** Prepared on first use, and again after a failure (Cassandra away, schema not applied yet). */
-  private final AtomicReference<CompletableFuture<Statements>> statements = new AtomicReference<>();
-
+  private final CqlStatements.Prepared insert;
+  private final CqlStatements.Prepared renew;
+  private final CqlStatements.Prepared delete;
   private final String profile;
 
   private final Object lock = new Object();
@@ -81,9 +74,6 @@ public class CassandraLease extends Lease {
   private volatile long validUntilNanos;
   private Cancellable heartbeat;
   private Consumer<Optional<Throwable>> lost = reason -> {};
-
-  private record Statements(
-      PreparedStatement insert, PreparedStatement renew, PreparedStatement delete) {}
 
   public CassandraLease(LeaseSettings settings, ExtendedActorSystem system) {
     this.settings = settings;
@@ -105,42 +95,23 @@ public class CassandraLease extends Lease {
     }
     this.ttlSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
     this.timeoutNanos = timeout.toNanos();
-    this.keyspace = SchemaSettings.fromConfig(system.settings().config()).keyspace();
-    this.session =
-        CassandraSessionRegistry.get(system)
-            .sessionFor(config.getString("session-config-path"))
-            .underlying();
+    String keyspace = SchemaSettings.fromConfig(system.settings().config()).keyspace();
+    CqlStatements statements =
+        new CqlStatements(
+            CassandraSessionRegistry.get(system)
+                .sessionFor(config.getString("session-config-path"))
+                .underlying());
     this.profile = config.getString("profile");
-  }
-
-  private CompletionStage<Statements> statements() {
-    CompletableFuture<Statements> current = statements.get();
-    if (current != null && !current.isCompletedExceptionally()) {
-      return current;
-    }
-    CompletableFuture<Statements> next =
-        session
-            .thenCompose(
-                s -> {
-                  CompletionStage<PreparedStatement> insert =
-                      s.prepareAsync(
-                          "INSERT INTO "
-                              + keyspace
-                              + ".leases (name, owner) VALUES (?, ?) IF NOT EXISTS USING TTL ?");
-                  CompletionStage<PreparedStatement> renew =
-                      s.prepareAsync(
-                          "UPDATE "
-                              + keyspace
-                              + ".leases USING TTL ? SET owner = ? WHERE name = ? IF owner = ?");
-                  CompletionStage<PreparedStatement> delete =
-                      s.prepareAsync(
-                          "DELETE FROM " + keyspace + ".leases WHERE name = ? IF owner = ?");
-                  return insert.thenCompose(
-                      i -> renew.thenCombine(delete, (r, d) -> new Statements(i, r, d)));
-                })
-            .toCompletableFuture();
-    statements.set(next);
-    return next;
+    this.insert =
+        statements.prepare(
+            "INSERT INTO "
+                + keyspace
+                + ".leases (name, owner) VALUES (?, ?) IF NOT EXISTS USING TTL ?");
+    this.renew =
+        statements.prepare(
+            "UPDATE " + keyspace + ".leases USING TTL ? SET owner = ? WHERE name = ? IF owner = ?");
+    this.delete =
+        statements.prepare("DELETE FROM " + keyspace + ".leases WHERE name = ? IF owner = ?");
   }
 
   @Override
@@ -164,7 +135,7 @@ public class CassandraLease extends Lease {
     return serially(
         () -> {
           long started = System.nanoTime();
-          return execute(s -> s.insert().bind(settings.leaseName(), owner, ttlSeconds))
+          return execute(insert, settings.leaseName(), owner, ttlSeconds)
               .thenCompose(
                   inserted -> {
                     if (inserted.wasApplied()) {
@@ -197,7 +168,7 @@ public class CassandraLease extends Lease {
       held = false;
     }
     stopHeartbeat();
-    return execute(s -> s.delete().bind(settings.leaseName(), owner))
+    return execute(delete, settings.leaseName(), owner)
         .thenApply(
             deleted -> {
               if (deleted.wasApplied()) {
@@ -235,7 +206,7 @@ public class CassandraLease extends Lease {
   }
 
   private CompletionStage<Boolean> renew() {
-    return execute(s -> s.renew().bind(ttlSeconds, owner, settings.leaseName(), owner))
+    return execute(renew, ttlSeconds, owner, settings.leaseName(), owner)
         .thenApply(AsyncResultSet::wasApplied);
   }
 
@@ -324,12 +295,9 @@ public class CassandraLease extends Lease {
     callback.accept(reason);
   }
 
-  private CompletionStage<AsyncResultSet> execute(Function<Statements, BoundStatement> statement) {
-    return statements()
-        .thenCompose(
-            s ->
-                session.thenCompose(
-                    cql -> cql.executeAsync(statement.apply(s).setExecutionProfileName(profile))));
+  private CompletionStage<AsyncResultSet> execute(
+      CqlStatements.Prepared statement, Object... values) {
+    return statement.execute(ps -> ps.bind(values).setExecutionProfileName(profile));
   }
 
   /**

@@ -2,8 +2,8 @@ package io.peyvand.persistence.pending;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.peyvand.persistence.cassandra.CqlStatements;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code pending_mailboxes} table (migration V002): which mailboxes of a platform hold items
@@ -20,74 +19,36 @@ import java.util.concurrent.atomic.AtomicReference;
  * upserts and deletes, so repeating one is harmless.
  */
 public final class PendingMailboxStore {
-  private final CompletionStage<CqlSession> session;
   private final int buckets;
-  private final Prepared insert;
-  private final Prepared delete;
-  private final Prepared select;
-  private final Prepared platforms;
-
-  /**
-   * A statement prepared on first use, and prepared again if that failed (e.g. the node was
-   * constructed before the schema migration created the table).
-   */
-  private final class Prepared {
-    private final String cql;
-    private final AtomicReference<CompletableFuture<PreparedStatement>> statement =
-        new AtomicReference<>();
-
-    Prepared(String cql) {
-      this.cql = cql;
-    }
-
-    CompletionStage<PreparedStatement> get() {
-      CompletableFuture<PreparedStatement> current = statement.get();
-      if (current != null && !current.isCompletedExceptionally()) {
-        return current;
-      }
-      CompletableFuture<PreparedStatement> next =
-          session.thenCompose(s -> s.prepareAsync(cql)).toCompletableFuture();
-      statement.set(next);
-      return next;
-    }
-  }
+  private final CqlStatements.Prepared insert;
+  private final CqlStatements.Prepared delete;
+  private final CqlStatements.Prepared select;
+  private final CqlStatements.Prepared platforms;
 
   public PendingMailboxStore(CompletionStage<CqlSession> session, String keyspace, int buckets) {
     if (buckets < 1) {
       throw new IllegalArgumentException("buckets must be at least 1");
     }
-    // The session arrives as a future whose continuations may each start a thread of their own
-    // (Scala's future converter on a machine of fewer than three cores): it is handed once to a
-    // plain future, whose continuations run in the thread that completes their stage (the
-    // driver's), not one new thread per write.
-    CompletableFuture<CqlSession> plain = new CompletableFuture<>();
-    session.whenComplete(
-        (s, error) -> {
-          if (error != null) {
-            plain.completeExceptionally(error);
-          } else {
-            plain.complete(s);
-          }
-        });
-    this.session = plain;
+    CqlStatements statements = new CqlStatements(session);
     this.buckets = buckets;
     this.insert =
-        new Prepared(
+        statements.prepare(
             "INSERT INTO "
                 + keyspace
                 + ".pending_mailboxes (platform_id, bucket, mailbox, since) VALUES (?, ?, ?, ?)");
     this.delete =
-        new Prepared(
+        statements.prepare(
             "DELETE FROM "
                 + keyspace
                 + ".pending_mailboxes WHERE platform_id = ? AND bucket = ? AND mailbox = ?");
     this.select =
-        new Prepared(
+        statements.prepare(
             "SELECT mailbox FROM "
                 + keyspace
                 + ".pending_mailboxes WHERE platform_id = ? AND bucket = ?");
     this.platforms =
-        new Prepared("SELECT DISTINCT platform_id, bucket FROM " + keyspace + ".pending_mailboxes");
+        statements.prepare(
+            "SELECT DISTINCT platform_id, bucket FROM " + keyspace + ".pending_mailboxes");
   }
 
   /** The bucket a mailbox's row lives in. */
@@ -112,11 +73,7 @@ public final class PendingMailboxStore {
       int b = bucket;
       all =
           all.thenCompose(
-              found ->
-                  session
-                      .thenCombine(select.get(), (s, ps) -> s.executeAsync(ps.bind(platformId, b)))
-                      .thenCompose(stage -> stage)
-                      .thenCompose(rs -> collect(rs, found)));
+              found -> select.execute(platformId, b).thenCompose(rs -> collect(rs, found)));
     }
     return all;
   }
@@ -127,9 +84,8 @@ public final class PendingMailboxStore {
    * with the mailboxes.
    */
   public CompletionStage<Set<String>> platforms() {
-    return session
-        .thenCombine(platforms.get(), (s, ps) -> s.executeAsync(ps.bind()))
-        .thenCompose(stage -> stage)
+    return platforms
+        .execute()
         .thenCompose(rs -> collect(rs, new ArrayList<>()))
         .thenApply(TreeSet::new);
   }
@@ -144,10 +100,7 @@ public final class PendingMailboxStore {
     return CompletableFuture.completedFuture(found);
   }
 
-  private CompletionStage<Void> execute(Prepared statement, Object... values) {
-    return session
-        .thenCombine(statement.get(), (s, ps) -> s.executeAsync(ps.bind(values)))
-        .thenCompose(stage -> stage)
-        .thenApply(rs -> null);
+  private static CompletionStage<Void> execute(CqlStatements.Prepared statement, Object... values) {
+    return statement.execute(values).thenApply(rs -> null);
   }
 }
