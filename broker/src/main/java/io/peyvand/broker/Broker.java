@@ -2,6 +2,8 @@ package io.peyvand.broker;
 
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.directory.DirectorySettings;
+import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
@@ -9,6 +11,7 @@ import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.ingress.grpc.AdminService;
+import io.peyvand.broker.ingress.grpc.DirectoryService;
 import io.peyvand.broker.ingress.grpc.DrainingBody;
 import io.peyvand.broker.ingress.grpc.GroupsService;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
@@ -30,6 +33,7 @@ import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
 import io.peyvand.broker.serialization.GroupSnapshots;
+import io.peyvand.broker.serialization.LookupSnapshots;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import io.peyvand.broker.service.Administration;
 import io.peyvand.broker.service.LiveSessions;
@@ -41,6 +45,7 @@ import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.broker.tls.ServerTls;
+import io.peyvand.persistence.directory.DirectoryStore;
 import io.peyvand.persistence.pending.PendingMailboxStore;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
@@ -50,6 +55,8 @@ import io.peyvand.protocol.grpc.health.v1.Health;
 import io.peyvand.protocol.grpc.health.v1.HealthHandlerFactory;
 import io.peyvand.protocol.v1.Admin;
 import io.peyvand.protocol.v1.AdminHandlerFactory;
+import io.peyvand.protocol.v1.Directory;
+import io.peyvand.protocol.v1.DirectoryHandlerFactory;
 import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.GroupsHandlerFactory;
 import io.peyvand.protocol.v1.Interconnect;
@@ -160,6 +167,15 @@ public final class Broker {
             .orElseGet(LiveSessions::none);
     CassandraSession cassandra = CassandraSessionRegistry.get(system).sessionFor(CASSANDRA_SESSION);
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
+    DirectorySettings directory;
+    try {
+      directory =
+          DirectorySettings.fromConfig(
+              system.settings().config(),
+              settings.environment() == BrokerSettings.Environment.PRODUCTION);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     PendingMailboxStore pending =
         new PendingMailboxStore(
             cassandra.underlying(),
@@ -221,6 +237,7 @@ public final class Broker {
                             channels,
                             Group.countSink(system, channels.bucketAskTimeout()),
                             new ChannelSubscriberSnapshots());
+                        Lookups.init(system, directory, new LookupSnapshots(directory));
                         startSweeps(system, settings, mailboxes, pending);
                         ShardingStats shardingStats =
                             new ShardingStats(
@@ -233,7 +250,9 @@ public final class Broker {
                                     "channel-subscribers",
                                     ChannelSubscribers.ENTITY_KEY,
                                     "platform",
-                                    Platform.ENTITY_KEY),
+                                    Platform.ENTITY_KEY,
+                                    "lookups",
+                                    Lookups.ENTITY_KEY),
                                 Duration.ofSeconds(5));
                         metrics.sharding(shardingStats);
                         clusterStatus.sharding(shardingStats);
@@ -242,7 +261,16 @@ public final class Broker {
                   .thenCompose(
                       done -> {
                         readiness.startupStep("binding gRPC");
-                        Operations operations = operations(system, settings, security);
+                        Operations operations =
+                            operations(
+                                system,
+                                settings,
+                                security,
+                                directory,
+                                new DirectoryStore(
+                                    cassandra.underlying(),
+                                    SchemaSettings.fromConfig(system.settings().config())
+                                        .keyspace()));
                         SessionStreams sessions =
                             sessions(system, settings, mailboxes, operations, live);
                         Administration administration =
@@ -268,7 +296,8 @@ public final class Broker {
                             new InterconnectService(
                                 operations, sessions, Peer.Unverified.INSTANCE, Optional.empty()),
                             new AdminService(administration, security, Peer.Unverified.INSTANCE),
-                            new GroupsService(operations, Peer.Unverified.INSTANCE));
+                            new GroupsService(operations, Peer.Unverified.INSTANCE),
+                            new DirectoryService(operations, Peer.Unverified.INSTANCE));
                       })
                   .thenApply(
                       grpc -> {
@@ -449,7 +478,11 @@ public final class Broker {
   }
 
   private static Operations operations(
-      ActorSystem<?> system, BrokerSettings settings, SecurityEvents security) {
+      ActorSystem<?> system,
+      BrokerSettings settings,
+      SecurityEvents security,
+      DirectorySettings directory,
+      DirectoryStore directoryStore) {
     PlatformCatalog catalog =
         new PlatformCatalog(
             system,
@@ -474,6 +507,8 @@ public final class Broker {
         new SubmitLimits(limits, upNodes(system)),
         defaults,
         security,
+        directory,
+        directoryStore,
         settings.askTimeout(),
         Clock.systemUTC());
   }
@@ -601,11 +636,12 @@ public final class Broker {
       PeerAuthentication authentication,
       InterconnectService interconnect,
       AdminService admin,
-      GroupsService groups) {
+      GroupsService groups,
+      DirectoryService directory) {
     GrpcHealthService health =
         new GrpcHealthService(
             readiness,
-            Set.of(Health.name, Interconnect.name, Admin.name, Groups.name),
+            Set.of(Health.name, Interconnect.name, Admin.name, Groups.name, Directory.name),
             Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
     Reflection reflection =
@@ -614,6 +650,7 @@ public final class Broker {
                 Interconnect.description,
                 Admin.description,
                 Groups.description,
+                Directory.description,
                 Health.description));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
         request ->
@@ -645,11 +682,22 @@ public final class Broker {
                         GrpcErrors.MAPPER,
                         system)
                     .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
+        directoryPerPeer =
+            request ->
+                DirectoryHandlerFactory.partial(
+                        directory.forPeer(authentication.peer(request)),
+                        Directory.name,
+                        materializer,
+                        GrpcErrors.MAPPER,
+                        system)
+                    .apply(request);
     var handler =
         ServiceHandler.concatOrNotFound(
             perPeer,
             adminPerPeer,
             groupsPerPeer,
+            directoryPerPeer,
             HealthHandlerFactory.partial(health, Health.name, system),
             io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(
                 reflection,

@@ -3,6 +3,7 @@ package io.peyvand.broker;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -97,6 +98,16 @@ public final class TestBroker implements AutoCloseable {
       }
     }
     return up;
+  }
+
+  /** The value of the sample with exactly this name and labels in {@code metrics}, if rendered. */
+  public static Optional<Double> sample(String metrics, String series) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Optional.of(Double.parseDouble(line.substring(series.length() + 1)));
+      }
+    }
+    return Optional.empty();
   }
 
   public ActorSystem<Void> system() {

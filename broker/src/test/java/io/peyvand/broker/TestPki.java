@@ -6,6 +6,10 @@ import io.peyvand.broker.pki.PkiLayout;
 import io.peyvand.protocol.tls.KeyMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -15,6 +19,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
  * A development CA in a temporary directory for the TLS integration tests: the CA, the broker's
@@ -80,6 +86,25 @@ public final class TestPki implements AutoCloseable {
   /** A client context presenting the key store's certificate, as the SDK builds it. */
   public SSLContext context(Path keyStore) {
     return KeyMaterial.clientContext(keyStore, password, layout.caCertificate());
+  }
+
+  /** A gRPC client's settings for the broker's port {@code port}, over TLS with {@code context}. */
+  public static GrpcClientSettings grpc(ActorSystem<?> system, int port, SSLContext context) {
+    return GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system)
+        .withTls(true)
+        .withSslContext(context);
+  }
+
+  /** The node's {@code /metrics} (Prometheus text), over HTTPS without a client certificate. */
+  public String metrics(TestBroker node) throws IOException, InterruptedException {
+    return HttpClient.newBuilder()
+        .sslContext(trustOnly())
+        .build()
+        .send(
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** A client context trusting the broker and presenting no certificate. */

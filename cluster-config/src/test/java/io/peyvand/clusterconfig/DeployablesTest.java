@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.peyvand.broker.BrokerSettings;
+import io.peyvand.broker.directory.DirectorySettings;
 import io.peyvand.broker.pki.PkiSettings;
 import io.peyvand.broker.tls.TlsSettings;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
@@ -176,6 +177,24 @@ class DeployablesTest {
                   BrokerSettings.fromConfig(
                       production.withValue(path, ConfigValueFactory.fromAnyRef(true))));
       assertTrue(e.getMessage().contains(path), e.getMessage());
+    }
+  }
+
+  @Test
+  void productionTakesItsDirectoryKeyFromTheEnvironmentAndRefusesToStartWithout() {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Config withKey =
+        ConfigFactory.parseFile(CONF.resolve("production.conf").toFile())
+            .withFallback(ConfigFactory.parseString("PEYVAND_DIRECTORY_KEY_1 = \"" + key + "\""))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+    assertEquals(1, DirectorySettings.fromConfig(withKey, true).hasher().currentKey());
+    if (System.getenv("PEYVAND_DIRECTORY_KEY_1") == null) {
+      IllegalArgumentException none =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> DirectorySettings.fromConfig(load("production.conf"), true));
+      assertTrue(none.getMessage().contains("PEYVAND_DIRECTORY_KEY_1"), none.getMessage());
     }
   }
 

@@ -29,7 +29,9 @@ import java.util.Optional;
  *       (INVALID_ARGUMENT);
  *   <li>StatusAcknowledge: recipient present and valid (INVALID_ADDRESS), then up_to_sequence at
  *       least 1 (INVALID_ARGUMENT);
- *   <li>Ping: always valid.
+ *   <li>Ping: always valid;
+ *   <li>DirectoryRequest: valid here; its call is checked where it is served, and refused in its
+ *       DirectoryResult like a unary call's.
  * </ul>
  *
  * <p>Only the frame itself is checked: whether Hello came first, or the platform may act for the
@@ -66,7 +68,7 @@ public final class FrameValidator {
       case SUBMIT -> submit(frame.getSubmit(), nowMillis);
       case ACKNOWLEDGE -> acknowledge(frame.getAcknowledge());
       case READ_RECEIPT -> readReceipt(frame.getReadReceipt());
-      case PING -> Optional.empty();
+      case PING, DIRECTORY -> Optional.empty();
       case GROUP_ACKNOWLEDGE -> groupAcknowledge(frame.getGroupAcknowledge());
       case STATUS_ACKNOWLEDGE ->
           mailboxAndSequence(
@@ -79,7 +81,8 @@ public final class FrameValidator {
           refuse(
               ErrorCode.INVALID_FRAME,
               "the frame is empty: set one of hello,"
-                  + " submit, acknowledge, read_receipt, ping (or the frame is of a kind this protocol"
+                  + " submit, acknowledge, read_receipt, ping, group_acknowledge, status_acknowledge,"
+                  + " directory (or the frame is of a kind this protocol"
                   + " version does not know)");
     };
   }

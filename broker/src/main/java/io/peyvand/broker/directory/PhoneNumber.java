@@ -1,5 +1,7 @@
 package io.peyvand.broker.directory;
 
+import java.util.regex.Pattern;
+
 /**
  * A phone number in E.164 form ({@code +} and 8 to 15 digits), the only form the directory hashes,
  * so that every spelling of one number finds the same entry.
@@ -22,15 +24,17 @@ package io.peyvand.broker.directory;
  */
 public record PhoneNumber(String e164) {
   private static final String IRAN = "98";
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
 
   public PhoneNumber {
-    if (!e164.matches("\\+[1-9][0-9]{7,14}")) {
+    if (!E164.matcher(e164).matches()) {
       throw new IllegalArgumentException(
-          "'" + e164 + "' is not an E.164 number: '+', a country code, at most 15 digits in all");
+          "the number is not in E.164: '+', a country code that does not start with 0, 8 to 15"
+              + " digits in all");
     }
     if (e164.startsWith("+" + IRAN) && e164.length() != 1 + IRAN.length() + 10) {
       throw new IllegalArgumentException(
-          "'" + e164 + "' is not an Iranian number: +98 is followed by exactly ten digits");
+          "the number is not an Iranian number: +98 is followed by exactly ten digits");
     }
   }
 
@@ -50,9 +54,7 @@ public record PhoneNumber(String e164) {
         plus = true;
       } else if (!isSeparator(c)) {
         throw new IllegalArgumentException(
-            "'"
-                + raw
-                + "' is not a phone number: '"
+            "the number is not a phone number: '"
                 + c
                 + "' at position "
                 + (i + 1)
@@ -76,9 +78,7 @@ public record PhoneNumber(String e164) {
       return new PhoneNumber("+" + d);
     }
     throw new IllegalArgumentException(
-        "'"
-            + raw
-            + "' is not a number the directory can place: give it with its country code (+98 912"
+        "the number is not one the directory can place: give it with its country code (+98 912"
             + " 345 6789) or in the Iranian national form (0912 345 6789)");
   }
 

@@ -83,6 +83,15 @@ public final class UserMailbox
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "UserMailbox");
 
+  /**
+   * A recipient who is not opted in or who blocked the sender: one answer for both, so that it
+   * reveals nothing more (PROTOCOL.md §7), to a message and to an addition to a group alike.
+   */
+  private static final Refused NOT_ACCEPTING =
+      new Refused(
+          Refusal.RECIPIENT_NOT_ACCEPTING,
+          "the recipient does not accept messages from this sender");
+
   private static final String SELF_KEY = "self";
   private static final Set<String> SELF = Set.of(SELF_KEY);
 
@@ -171,6 +180,25 @@ public final class UserMailbox
       Address sender, boolean blocked, boolean platformDefault, ActorRef<ConsentView> replyTo)
       implements Command, ClusterMessage {}
 
+  /**
+   * Would the user accept a message from {@code sender} now? Answered from memory, without storing
+   * anything, by the very rule {@link Accept} applies: {@link Contactable}, or the same {@link
+   * Refused} a message from {@code sender} would get. Asked before the user is added to a group.
+   *
+   * @param platformDefault the user's platform's consent default, for a user who never chose
+   */
+  public record MayContact(Address sender, boolean platformDefault, ActorRef<ContactReply> replyTo)
+      implements Command, ClusterMessage {}
+
+  /**
+   * Tell the user's consent, without changing it (the directory publishes only users who accept
+   * cross-platform messages).
+   *
+   * @param platformDefault the user's platform's consent default, for a user who never chose
+   */
+  public record GetConsent(boolean platformDefault, ActorRef<ConsentView> replyTo)
+      implements Command, ClusterMessage {}
+
   /** Tell the mailbox's counters (operators, tests). */
   public record GetView(ActorRef<View> replyTo) implements Command, ClusterMessage {}
 
@@ -217,7 +245,16 @@ public final class UserMailbox
   public record Accepted(long sequence, long acceptedAtMs, boolean duplicate)
       implements AcceptReply {}
 
-  public record Refused(Refusal reason, String message) implements AcceptReply, Outcome {}
+  public record Refused(Refusal reason, String message)
+      implements AcceptReply, Outcome, ContactReply {}
+
+  /** The answer to {@link MayContact}: {@link Contactable} or {@link Refused}. */
+  public sealed interface ContactReply extends ClusterMessage {}
+
+  /** The user accepts messages from the sender asked about. */
+  public enum Contactable implements ContactReply {
+    INSTANCE
+  }
 
   public sealed interface Outcome extends ClusterMessage {}
 
@@ -423,7 +460,23 @@ public final class UserMailbox
         .onCommand(AcknowledgeStatuses.class, this::onAcknowledgeStatuses)
         .onCommand(MarkRead.class, this::onMarkRead)
         .onCommand(SetConsent.class, this::onSetConsent)
+        .onCommand(
+            GetConsent.class,
+            (state, get) -> {
+              get.replyTo().tell(consentView(state, get.platformDefault()));
+              return Effect().none();
+            })
         .onCommand(SetBlocked.class, this::onSetBlocked)
+        .onCommand(
+            MayContact.class,
+            (state, may) -> {
+              may.replyTo()
+                  .tell(
+                      refusal(state, may.sender(), may.platformDefault())
+                          .<ContactReply>map(refused -> refused)
+                          .orElse(Contactable.INSTANCE));
+              return Effect().none();
+            })
         .onCommand(
             GetView.class,
             (state, get) -> {
@@ -475,13 +528,10 @@ public final class UserMailbox
                       new Accepted(earlier.get().sequence(), earlier.get().acceptedAtMs(), true)));
       return Effect().none();
     }
-    if (!state.accepts(message.sender(), accept.policy().defaultOptedIn())) {
-      accept
-          .replyTo()
-          .tell(
-              new Refused(
-                  Refusal.RECIPIENT_NOT_ACCEPTING,
-                  "the recipient does not accept messages from this sender"));
+    Optional<Refused> notAccepting =
+        refusal(state, message.sender(), accept.policy().defaultOptedIn());
+    if (notAccepting.isPresent()) {
+      accept.replyTo().tell(notAccepting.get());
       return Effect().none();
     }
     Optional<String> editProblem = editWindowProblem(state, message, accept.policy());
@@ -503,6 +553,15 @@ public final class UserMailbox
               whenRegistered(s, () -> accept.replyTo().tell(new Accepted(sequence, now, false)));
               deliver(s);
             });
+  }
+
+  /**
+   * The refusal of {@code sender} by the user: not opted in (explicitly, or by {@code
+   * platformDefault} for a user who never chose), or blocking the sender; empty when accepted.
+   */
+  private static Optional<Refused> refusal(
+      MailboxState state, Address sender, boolean platformDefault) {
+    return state.accepts(sender, platformDefault) ? Optional.empty() : Optional.of(NOT_ACCEPTING);
   }
 
   private Optional<String> editWindowProblem(

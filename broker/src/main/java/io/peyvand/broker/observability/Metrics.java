@@ -57,6 +57,7 @@ public final class Metrics {
         revocations::refusedHandshakes);
     security.registerIn(registry);
     MessageMetrics.get(system).registerIn(registry);
+    DirectoryMetrics.get(system).registerIn(registry);
     journal(JournalMetrics.get(system.classicSystem()));
     counter(
         "peyvand_asks_total",

@@ -1,6 +1,7 @@
 package io.peyvand.broker.serialization;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.SubscribersCounted;
@@ -24,6 +25,8 @@ import io.peyvand.persistence.stored.v1.GroupSnapshot;
 import io.peyvand.persistence.stored.v1.GroupTitleChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
+import io.peyvand.persistence.stored.v1.LookupsAdmitted;
+import io.peyvand.persistence.stored.v1.LookupsSnapshot;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
 import io.peyvand.persistence.stored.v1.MessageAccepted;
 import io.peyvand.persistence.stored.v1.MessagesRead;
@@ -286,6 +289,28 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
               ChannelSubscribersSnapshot.class,
               ChannelSubscribersSnapshot::toByteArray,
               ChannelSubscribersSnapshot::parseFrom),
+          codec(
+              "lookups-admitted",
+              Lookups.LookupsAdmitted.class,
+              e ->
+                  LookupsAdmitted.newBuilder()
+                      .setAtEpochMillis(e.at().toEpochMilli())
+                      .addAllNumbers(e.numbers())
+                      .setAllowance(LookupSnapshots.allowance(e.allowance()))
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                LookupsAdmitted a = LookupsAdmitted.parseFrom(bytes);
+                return new Lookups.LookupsAdmitted(
+                    Instant.ofEpochMilli(a.getAtEpochMillis()),
+                    a.getNumbersList(),
+                    LookupSnapshots.allowance(a.getAllowance()));
+              }),
+          codec(
+              "lookups-snapshot",
+              LookupsSnapshot.class,
+              LookupsSnapshot::toByteArray,
+              LookupsSnapshot::parseFrom),
           codec(
               "mailbox-message-accepted",
               UserMailbox.MessageAccepted.class,

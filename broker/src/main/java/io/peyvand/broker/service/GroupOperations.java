@@ -66,6 +66,8 @@ public final class GroupOperations {
 
   private static final int DEFAULT_HISTORY_PAGE = 100;
   private static final int HISTORY_READ_EVENTS = 256;
+  // Mailboxes asked at once whether they accept the adder (each may have to recover first).
+  private static final int CONSENT_ASKS_AT_ONCE = 100;
 
   GroupOperations(ActorSystem<?> system, Operations operations, Duration askTimeout) {
     this.system = system;
@@ -127,21 +129,62 @@ public final class GroupOperations {
                 kind, in.getTitle(), in.getOpen(), WireMapping.address(in.getActor()), replyTo));
   }
 
-  /** Membership changes by an owner or admin of the acting platform. */
+  /**
+   * Membership changes by an owner or admin of the acting platform. Every user it adds (but the
+   * actor) must accept messages from the actor: else the whole request is refused, before the group
+   * is asked, with what a 1:1 message from the actor to the first such user would get.
+   */
   public CompletionStage<Either<GroupInfo>> changeMembers(
       String platformId, ChangeMembersRequest in) {
     Optional<Error> bad =
         GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getActor(), "actor"));
-    List<Membership.Change> changes =
-        bad.isPresent()
-            ? List.of()
-            : in.getChangesList().stream().map(GroupOperations::change).toList();
-    return call(
-        platformId,
-        "change-members",
-        bad,
-        in.getGroup(),
-        replyTo -> new Group.ChangeMembers(WireMapping.address(in.getActor()), changes, replyTo));
+    Function<ActorRef<Group.Reply>, Group.Command> command =
+        replyTo ->
+            new Group.ChangeMembers(
+                WireMapping.address(in.getActor()),
+                in.getChangesList().stream().map(GroupOperations::change).toList(),
+                replyTo);
+    if (bad.isPresent()) {
+      return call(platformId, "change-members", bad, in.getGroup(), command);
+    }
+    Address actor = WireMapping.address(in.getActor());
+    List<Address> added =
+        in.getChangesList().stream()
+            .filter(change -> change.getOp() == MemberChange.Op.ADD)
+            .map(change -> WireMapping.address(change.getUser()))
+            .filter(user -> !user.equals(actor))
+            .distinct()
+            .toList();
+    return refusalToAdd(actor, added, 0)
+        .thenCompose(
+            refused -> call(platformId, "change-members", refused, in.getGroup(), command));
+  }
+
+  /**
+   * The refusal a 1:1 message from {@code adder} would get from the first of {@code users} (from
+   * {@code from} on) who does not accept one: their platform is not registered, or they are not
+   * opted in or blocked the adder (one answer, PROTOCOL.md §7); empty when all accept. Asks their
+   * mailboxes {@value #CONSENT_ASKS_AT_ONCE} at a time.
+   */
+  private CompletionStage<Optional<Error>> refusalToAdd(
+      Address adder, List<Address> users, int from) {
+    if (from >= users.size()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    List<CompletableFuture<Optional<Error>>> answers =
+        users.subList(from, Math.min(users.size(), from + CONSENT_ASKS_AT_ONCE)).stream()
+            .map(user -> operations.refusal(user, adder).toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenCompose(
+            done ->
+                answers.stream()
+                    .map(CompletableFuture::join)
+                    .flatMap(Optional::stream)
+                    .findFirst()
+                    .<CompletionStage<Optional<Error>>>map(
+                        refused -> CompletableFuture.completedFuture(Optional.of(refused)))
+                    .orElseGet(() -> refusalToAdd(adder, users, from + CONSENT_ASKS_AT_ONCE)));
   }
 
   /** A member change as the entity takes it (the request was validated: the op is known). */

@@ -1,5 +1,6 @@
 package io.peyvand.broker.service;
 
+import io.peyvand.broker.directory.DirectorySettings;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
@@ -11,6 +12,7 @@ import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.service.limits.SubmitLimits;
+import io.peyvand.persistence.directory.DirectoryStore;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ErrorCodes;
@@ -57,6 +59,7 @@ public final class Operations {
   private final Quota defaultQuota;
   private final SecurityEvents security;
   private final GroupOperations groups;
+  private final DirectoryOperations directory;
   private final MessageMetrics metrics;
   private final Asks asks;
 
@@ -71,6 +74,8 @@ public final class Operations {
       SubmitLimits limits,
       Quota defaultQuota,
       SecurityEvents security,
+      DirectorySettings directorySettings,
+      DirectoryStore directoryStore,
       Duration askTimeout,
       Clock clock) {
     this.system = system;
@@ -83,6 +88,8 @@ public final class Operations {
     this.askTimeout = askTimeout;
     this.clock = clock;
     this.groups = new GroupOperations(system, this, askTimeout);
+    this.directory =
+        new DirectoryOperations(system, this, directorySettings, directoryStore, askTimeout, clock);
     this.metrics = MessageMetrics.get(system);
     this.asks = Asks.get(system);
   }
@@ -90,6 +97,11 @@ public final class Operations {
   /** The group and channel operations. */
   public GroupOperations groups() {
     return groups;
+  }
+
+  /** The directory's operations (publish, withdraw, look up numbers). */
+  public DirectoryOperations directory() {
+    return directory;
   }
 
   public EnvelopeValidator validator() {
@@ -377,15 +389,21 @@ public final class Operations {
                                   platformDefault,
                                   replyTo)
                               : new UserMailbox.SetConsent(value, platformDefault, replyTo))
-                  .thenApply(
+                  .thenCompose(
                       view ->
-                          Either.ok(
-                              ConsentState.newBuilder()
-                                  .setUser(user)
-                                  .setOptedIn(view.optedIn())
-                                  .setByDefault(view.byDefault())
-                                  .setBlockedSenders(view.blockedSenders())
-                                  .build()));
+                          // Opted out (or out by default): not discoverable any more, at once.
+                          (view.optedIn()
+                                  ? CompletableFuture.completedFuture(0)
+                                  : directory.withdrawAll(user))
+                              .thenApply(
+                                  withdrawn ->
+                                      Either.ok(
+                                          ConsentState.newBuilder()
+                                              .setUser(user)
+                                              .setOptedIn(view.optedIn())
+                                              .setByDefault(view.byDefault())
+                                              .setBlockedSenders(view.blockedSenders())
+                                              .build())));
             })
         .exceptionally(failure -> Either.error(unavailable(failure)));
   }
@@ -420,6 +438,49 @@ public final class Operations {
                       });
             })
         .exceptionally(failure -> Either.error(unavailable(failure)));
+  }
+
+  /**
+   * Whether {@code user} accepts cross-platform messages now (opted in, or in by their platform's
+   * default), from their mailbox; UNKNOWN_PLATFORM or UNAVAILABLE when that cannot be told.
+   */
+  CompletionStage<Either<Boolean>> optedIn(UserAddress user) {
+    return platform(user.getPlatformId())
+        .thenCompose(
+            p ->
+                p.isError()
+                    ? CompletableFuture.completedFuture(Either.<Boolean>error(p.error()))
+                    : this.<UserMailbox.ConsentView>ask(
+                            WireMapping.address(user),
+                            replyTo ->
+                                new UserMailbox.GetConsent(p.value().defaultOptedIn(), replyTo))
+                        .thenApply(view -> Either.ok(view.optedIn())))
+        .exceptionally(failure -> Either.error(unavailable(failure)));
+  }
+
+  /**
+   * The refusal a 1:1 message from {@code sender} to {@code recipient} would get now (their
+   * platform is not registered; they are not opted in or blocked the sender: one answer,
+   * PROTOCOL.md §7; UNAVAILABLE when their mailbox does not answer in time), or empty. Their
+   * mailbox decides, from memory, storing nothing.
+   */
+  CompletionStage<Optional<Error>> refusal(Address recipient, Address sender) {
+    return platform(recipient.platformId())
+        .thenCompose(
+            platform ->
+                platform.isError()
+                    ? CompletableFuture.completedFuture(Optional.of(platform.error()))
+                    : this.<UserMailbox.ContactReply>ask(
+                            recipient,
+                            replyTo ->
+                                new UserMailbox.MayContact(
+                                    sender, platform.value().defaultOptedIn(), replyTo))
+                        .thenApply(
+                            reply ->
+                                reply instanceof UserMailbox.Refused refused
+                                    ? Optional.of(error(refused))
+                                    : Optional.<Error>empty()))
+        .exceptionally(failure -> Optional.of(unavailable(failure)));
   }
 
   private <R> CompletionStage<R> ask(

@@ -306,6 +306,13 @@ public final class SessionStreams {
           .submit(platformId, frame.getSubmit().getCorrelationId(), frame.getSubmit().getEnvelope())
           .thenApply(result -> List.of(ServerFrame.newBuilder().setSubmitResult(result).build()));
     }
+    if (frame.hasDirectory()) {
+      return operations
+          .directory()
+          .call(platformId, frame.getDirectory())
+          .thenApply(
+              result -> List.of(ServerFrame.newBuilder().setDirectoryResult(result).build()));
+    }
     Optional<Error> invalid = validator.validate(frame, clock.millis());
     if (invalid.isPresent()) {
       return done(
@@ -357,7 +364,7 @@ public final class SessionStreams {
                           ErrorCodes.error(
                               ErrorCode.INVALID_FRAME,
                               "the frame has no content: set one of hello,"
-                                  + " submit, acknowledge, read_receipt, ping, group_acknowledge,"
+                                  + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
                                   + " status_acknowledge")))));
     };
   }

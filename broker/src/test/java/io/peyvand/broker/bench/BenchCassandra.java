@@ -22,8 +22,13 @@ final class BenchCassandra implements AutoCloseable {
   final String keyspace;
   final CqlSession session;
 
-  private BenchCassandra(String contactPoint, long pid, String keyspace, CqlSession session) {
+  /** The node's JMX port when this run started it, else -1. */
+  final int jmxPort;
+
+  private BenchCassandra(
+      String contactPoint, long pid, String keyspace, CqlSession session, int jmxPort) {
     this.contactPoint = contactPoint;
+    this.jmxPort = jmxPort;
     this.pid = pid;
     this.keyspace = keyspace;
     this.session = session;
@@ -35,12 +40,14 @@ final class BenchCassandra implements AutoCloseable {
     String host;
     int port;
     long pid;
+    int jmxPort = -1;
     if (start) {
       log.println("Starting a Cassandra node for this run (target/test-cassandra)...");
       CassandraNode node = SharedCassandra.node();
       host = node.settings().address();
       port = node.settings().cqlPort();
       pid = node.pid();
+      jmxPort = node.settings().jmxPort();
     } else {
       int colon = hostPort.lastIndexOf(':');
       if (colon <= 0) {
@@ -53,7 +60,7 @@ final class BenchCassandra implements AutoCloseable {
     CqlSession session = CqlSessions.open(host, port);
     session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
     BenchNode.createKeyspace(session, keyspace);
-    return new BenchCassandra(host + ":" + port, pid, keyspace, session);
+    return new BenchCassandra(host + ":" + port, pid, keyspace, session, jmxPort);
   }
 
   @Override

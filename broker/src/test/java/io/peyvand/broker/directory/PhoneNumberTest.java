@@ -1,9 +1,11 @@
 package io.peyvand.broker.directory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PhoneNumberTest {
@@ -55,6 +57,12 @@ class PhoneNumberTest {
             .getMessage()
             .contains("E.164"));
     assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("  "));
+    // Refusals are logged as security events: they never repeat the number.
+    for (String bad : List.of("0912 345 678x", "8877 6655", "+98 912 345 67", "+0912345678")) {
+      String message =
+          assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse(bad)).getMessage();
+      assertFalse(message.contains(bad.replace(" ", "").substring(1, 7)), message);
+    }
     assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+98+912"));
     assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+1234567890123456"));
   }

@@ -35,10 +35,6 @@ import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -392,12 +388,7 @@ class AdminIT {
   }
 
   private String metrics() throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(tls.trustOnly()).build();
-    return http.send(
-            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return tls.metrics(node);
   }
 
   private InterconnectClient client(SSLContext context) {
@@ -409,9 +400,7 @@ class AdminIT {
   }
 
   private GrpcClientSettings settings(SSLContext context) {
-    return GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort(), system)
-        .withTls(true)
-        .withSslContext(context);
+    return TestPki.grpc(system, node.grpcPort(), context);
   }
 
   private SSLContext context(Path keyStore) {

@@ -2,6 +2,7 @@ package io.peyvand.broker.ingress;
 
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.ConsentState;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -22,6 +24,7 @@ import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -148,10 +151,9 @@ class BadInputIT {
 
   @Test
   void aRecipientWhoDidNotOptInOrBlockedTheSenderIsRefusedAlike() throws Exception {
-    assertRefused(
-        ErrorCode.RECIPIENT_NOT_ACCEPTING,
-        "does not accept",
-        submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam")));
+    // Rubika's users are not opted in by default.
+    SubmitResult notOptedIn = submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam"));
+    assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept", notOptedIn);
     client
         .setConsent(
             SetConsentRequest.newBuilder()
@@ -162,6 +164,29 @@ class BadInputIT {
         .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     assertTrue(submit("eitaa", text("c-3", "eitaa:alice", "rubika:reza", "salam")).hasAccepted());
+
+    ConsentState blocking =
+        client
+            .setBlocked(
+                SetBlockedRequest.newBuilder()
+                    .setPlatformId("rubika")
+                    .setUser(user("rubika:reza"))
+                    .setSender(user("eitaa:alice"))
+                    .setBlocked(true)
+                    .build())
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
+    assertTrue(blocking.getOptedIn(), blocking.toString());
+    assertEquals(1, blocking.getBlockedSenders(), blocking.toString());
+    SubmitResult blocked = submit("eitaa", text("c-4", "eitaa:alice", "rubika:reza", "salam"));
+    assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept", blocked);
+    assertArrayEquals(
+        notOptedIn.getRefused().toByteArray(),
+        blocked.getRefused().toByteArray(),
+        "not opted in and blocked: the same code, message and retry_after, byte for byte");
+    assertTrue(
+        submit("eitaa", text("c-5", "eitaa:amir", "rubika:reza", "salam")).hasAccepted(),
+        "only the blocked sender is refused");
 
     ExecutionException notYours =
         assertThrows(

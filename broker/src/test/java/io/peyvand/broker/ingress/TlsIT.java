@@ -55,7 +55,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,11 +257,7 @@ class TlsIT {
   }
 
   private InterconnectClient client(SSLContext context) {
-    return InterconnectClient.create(
-        GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort(), system)
-            .withTls(true)
-            .withSslContext(context),
-        system);
+    return InterconnectClient.create(TestPki.grpc(system, node.grpcPort(), context), system);
   }
 
   /** The context of a platform's key store, as the SDK builds it. */

@@ -309,6 +309,41 @@ class UserMailboxTest {
   }
 
   @Test
+  void mayContactAnswersAsAMessageWouldBeAnsweredAndStoresNothing() {
+    Address alice = new Address(eitaaId, "alice-12");
+    Address eve = new Address(eitaaId, "eve-12");
+    Address bob = new Address(baleId, "bob-12");
+    assertEquals(UserMailbox.Contactable.INSTANCE, mayContact(bob, alice, true), "by default");
+    UserMailbox.Refused byDefault =
+        assertInstanceOf(UserMailbox.Refused.class, mayContact(bob, alice, false));
+    assertEquals(accept(text(alice, bob, "hi"), false), byDefault, "as a message is refused");
+
+    TestProbe<UserMailbox.ConsentView> view = testKit.createTestProbe();
+    mailbox(bob).tell(new UserMailbox.SetConsent(false, true, view.ref()));
+    view.receiveMessage(WAIT);
+    assertEquals(byDefault, mayContact(bob, alice, true), "opted out, whatever the default");
+    mailbox(bob).tell(new UserMailbox.SetConsent(true, false, view.ref()));
+    view.receiveMessage(WAIT);
+    assertEquals(UserMailbox.Contactable.INSTANCE, mayContact(bob, alice, false), "opted in");
+
+    mailbox(bob).tell(new UserMailbox.SetBlocked(alice, true, false, view.ref()));
+    view.receiveMessage(WAIT);
+    assertEquals(byDefault, mayContact(bob, alice, true), "blocked: the same refusal");
+    assertEquals(UserMailbox.Contactable.INSTANCE, mayContact(bob, eve, true), "another sender");
+
+    TestProbe<UserMailbox.View> counters = testKit.createTestProbe();
+    mailbox(bob).tell(new UserMailbox.GetView(counters.ref()));
+    assertEquals(0, counters.receiveMessage(WAIT).lastSequence(), "nothing stored");
+  }
+
+  private UserMailbox.ContactReply mayContact(
+      Address user, Address sender, boolean platformDefault) {
+    TestProbe<UserMailbox.ContactReply> reply = testKit.createTestProbe();
+    mailbox(user).tell(new UserMailbox.MayContact(sender, platformDefault, reply.ref()));
+    return reply.receiveMessage(WAIT);
+  }
+
+  @Test
   void acknowledgementsFromAnotherPlatformOrBeyondWhatWasDeliveredAreRefused() {
     Address alice = new Address(eitaaId, "alice-7");
     Address bob = new Address(baleId, "bob-7");

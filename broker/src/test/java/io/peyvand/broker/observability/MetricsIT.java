@@ -1,5 +1,6 @@
 package io.peyvand.broker.observability;
 
+import static io.peyvand.broker.TestBroker.sample;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -183,23 +184,23 @@ class MetricsIT {
 
       String body = awaitValues(expected);
       assertTrue(
-          value(body, "peyvand_persist_seconds_sum{entity=\"mailbox\"}").orElseThrow() > 0, body);
+          sample(body, "peyvand_persist_seconds_sum{entity=\"mailbox\"}").orElseThrow() > 0, body);
       assertEquals(
           6.0,
-          value(body, "peyvand_persist_seconds_bucket{entity=\"mailbox\",le=\"+Inf\"}")
+          sample(body, "peyvand_persist_seconds_bucket{entity=\"mailbox\",le=\"+Inf\"}")
               .orElseThrow());
       // The journal's Cassandra requests: at least the mailboxes' and groups' events went
       // through them (platform registrations too), none failed.
       double persisted =
-          value(body, "peyvand_persist_seconds_count{entity=\"mailbox\"}").orElseThrow()
-              + value(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow();
+          sample(body, "peyvand_persist_seconds_count{entity=\"mailbox\"}").orElseThrow()
+              + sample(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow();
       assertTrue(
-          value(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow() >= 3,
+          sample(body, "peyvand_persist_seconds_count{entity=\"group\"}").orElseThrow() >= 3,
           body); // created, member added, post
-      assertTrue(value(body, "peyvand_journal_writes_total").orElseThrow() >= persisted, body);
-      assertTrue(value(body, "peyvand_journal_write_seconds_count").orElseThrow() >= 1, body);
-      assertTrue(value(body, "peyvand_journal_write_seconds_sum").orElseThrow() > 0, body);
-      assertEquals(0.0, value(body, "peyvand_journal_write_failures_total").orElseThrow());
+      assertTrue(sample(body, "peyvand_journal_writes_total").orElseThrow() >= persisted, body);
+      assertTrue(sample(body, "peyvand_journal_write_seconds_count").orElseThrow() >= 1, body);
+      assertTrue(sample(body, "peyvand_journal_write_seconds_sum").orElseThrow() > 0, body);
+      assertEquals(0.0, sample(body, "peyvand_journal_write_failures_total").orElseThrow());
     } finally {
       eitaa.session.close();
       bale.session.close();
@@ -371,7 +372,7 @@ class MetricsIT {
       body = scrape();
       wrong = new LinkedHashMap<>();
       for (Map.Entry<String, Long> e : expected.entrySet()) {
-        Optional<Double> v = value(body, e.getKey());
+        Optional<Double> v = sample(body, e.getKey());
         if (v.isEmpty() || v.get() != e.getValue().doubleValue()) {
           wrong.put(e.getKey(), "expected " + e.getValue() + ", got " + v.orElse(null));
         }
@@ -392,15 +393,5 @@ class MetricsIT {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
     return response.body();
-  }
-
-  /** The value of the sample with exactly this name and labels, if rendered. */
-  static Optional<Double> value(String body, String series) {
-    for (String line : body.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Optional.of(Double.parseDouble(line.substring(series.length() + 1)));
-      }
-    }
-    return Optional.empty();
   }
 }

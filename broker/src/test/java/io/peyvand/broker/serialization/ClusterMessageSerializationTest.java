@@ -150,6 +150,8 @@ class ClusterMessageSerializationTest {
     all.add(new UserMailbox.MarkRead("bale", 41, ref.unsafeUpcast()));
     all.add(new UserMailbox.SetConsent(true, false, ref.unsafeUpcast()));
     all.add(new UserMailbox.SetBlocked(ALI, true, false, ref.unsafeUpcast()));
+    all.add(new UserMailbox.MayContact(ALI, true, ref.unsafeUpcast()));
+    all.add(UserMailbox.Contactable.INSTANCE);
     all.add(new UserMailbox.GetView(ref.unsafeUpcast()));
     all.add(UserMailbox.WakeUp.INSTANCE);
     all.add(new UserMailbox.Accepted(9, 1_700_000_000_999L, true));

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.directory.DirectorySettings;
+import io.peyvand.broker.directory.LookupLedger;
+import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
@@ -20,6 +24,7 @@ import io.peyvand.persistence.stored.v1.GroupSnapshot;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
 import java.io.NotSerializableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -90,7 +95,11 @@ class StoredEventSerializerTest {
               "channel-subscribers-counted",
               "0a0d0a0462616c651011180420b0090a0a0a06727562696b611801"),
           // Added in 0.4 (issue 15: statuses by recipient).
-          Map.entry("mailbox-statuses-acknowledged", "0a056569746161100318d0bc9c8da234"));
+          Map.entry("mailbox-statuses-acknowledged", "0a056569746161100318d0bc9c8da234"),
+          // Added in 0.5 (issue 17: the directory).
+          Map.entry(
+              "lookups-admitted",
+              "08fb9ccdb0a43412102a00000000000000f9ffffffffffffff1a1009000000000064894010fb9ccdb0a434"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {
@@ -101,6 +110,7 @@ class StoredEventSerializerTest {
                 Stream.of(CertificateRevocations.Event.class.getPermittedSubclasses()),
                 Stream.of(Group.Event.class.getPermittedSubclasses()),
                 Stream.of(ChannelSubscribers.Event.class.getPermittedSubclasses()),
+                Stream.of(Lookups.Event.class.getPermittedSubclasses()),
                 // The channel entity's event (the entity is elsewhere): listed until it is.
                 Stream.of(SubscribersCounted.class))
             .flatMap(s -> s)
@@ -182,6 +192,26 @@ class StoredEventSerializerTest {
     MailboxSnapshot read =
         (MailboxSnapshot) serializer.fromBinary(serializer.toBinary(stored), "mailbox-snapshot");
     assertEquals(state.toSnapshot(), adapter.fromJournal(read).toSnapshot());
+  }
+
+  @Test
+  void aLookupsSnapshotRestoresTheSameLedger() throws NotSerializableException {
+    DirectorySettings settings =
+        DirectorySettings.fromConfig(
+            ConfigFactory.parseString("peyvand.directory.keys {}")
+                .withFallback(ConfigFactory.defaultReference()),
+            false);
+    Instant at = Instant.parse("2026-12-05T12:00:00.123Z");
+    LookupLedger ledger = new LookupLedger(settings.userAllowance(), settings.remember(), at);
+    ledger.admit(at, List.of(1L, 2L, Long.MIN_VALUE));
+    ledger.admit(at.plusSeconds(90_000), List.of(2L, 3L));
+    LookupSnapshots adapter = new LookupSnapshots(settings);
+    Object stored = adapter.toJournal(ledger);
+    assertEquals("lookups-snapshot", serializer.manifest(stored));
+    LookupLedger read =
+        adapter.fromJournal(serializer.fromBinary(serializer.toBinary(stored), "lookups-snapshot"));
+    assertEquals(ledger.seen(), read.seen());
+    assertEquals(ledger.allowance(), read.allowance());
   }
 
   @Test

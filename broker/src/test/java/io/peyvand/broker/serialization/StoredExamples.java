@@ -1,6 +1,8 @@
 package io.peyvand.broker.serialization;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.broker.directory.Allowance;
+import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
@@ -47,6 +49,10 @@ final class StoredExamples {
                 4096, true, 10_000_000, true, 900, true, false, true, true, List.of("mls-1")),
             true),
         new Platform.PlatformQuotaSet(new Quota(500, 1000, 5, 0, 16)),
+        new Lookups.LookupsAdmitted(
+            Instant.parse("2026-12-05T12:00:00.123Z"),
+            List.of(42L, -7L),
+            new Allowance(812.5, Instant.parse("2026-12-05T12:00:00.123Z"))),
         new CertificateRevocations.CertificateRevoked(
             new BigInteger("5a3f9c1b2e77", 16),
             "key leaked",

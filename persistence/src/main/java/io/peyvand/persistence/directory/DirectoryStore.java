@@ -6,19 +6,31 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.peyvand.persistence.cassandra.CqlStatements;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The directory's tables (migration V004): which users are discoverable by a number, the number
- * known only by its keyed hash. The store never sees a number; it stores and finds hashes. Writes
- * are idempotent, so repeating one is harmless.
+ * The directory's tables (migrations V004 and V005): which users are discoverable by a number, the
+ * number known only by its keyed hash. The store never sees a number; it stores and finds hashes.
+ * Writes are idempotent, so repeating one is harmless.
  */
 public final class DirectoryStore {
   /** A number's hash under deployment key {@code keyId}. */
-  public record NumberKey(int keyId, byte[] hash) {}
+  public record NumberKey(int keyId, byte[] hash) {
+    /** A number key with value equality (the record's array compares by identity). */
+    record Id(int keyId, String hash) {
+      Id(NumberKey key) {
+        this(key.keyId(), HexFormat.of().formatHex(key.hash()));
+      }
+    }
+  }
 
   /** A user discoverable by a number: on {@code platformId}, preferred by its owner or not. */
   public record Entry(String platformId, String userId, boolean preferred) {}
@@ -30,6 +42,19 @@ public final class DirectoryStore {
   private final CqlStatements.Prepared deleteEntry;
   private final CqlStatements.Prepared deleteByUser;
   private final CqlStatements.Prepared selectByUser;
+  private final CqlStatements.Prepared countUsage;
+  private final CqlStatements.Prepared selectUsage;
+
+  /**
+   * One platform's directory use in one UTC day: lookup calls; numbers asked; numbers new to the
+   * user who asked (what the platform's daily allowance counts); numbers found; calls refused.
+   */
+  public record Usage(
+      LocalDate day, long lookups, long numbers, long newNumbers, long found, long refused) {
+    public static Usage none(LocalDate day) {
+      return new Usage(day, 0, 0, 0, 0, 0);
+    }
+  }
 
   public DirectoryStore(CompletionStage<CqlSession> session, String keyspace) {
     CqlStatements statements = new CqlStatements(session);
@@ -48,9 +73,9 @@ public final class DirectoryStore {
                 + " (platform_id, user_id, key_id, number_hash) VALUES (?, ?, ?, ?)");
     selectEntries =
         statements.prepare(
-            "SELECT platform_id, user_id, preferred FROM "
+            "SELECT number_hash, platform_id, user_id, preferred FROM "
                 + entries
-                + " WHERE key_id = ? AND number_hash = ?");
+                + " WHERE key_id = ? AND number_hash IN ?");
     selectEntry =
         statements.prepare(
             "SELECT user_id FROM "
@@ -67,6 +92,57 @@ public final class DirectoryStore {
     selectByUser =
         statements.prepare(
             "SELECT key_id, number_hash FROM " + byUser + " WHERE platform_id = ? AND user_id = ?");
+    String usage = keyspace + ".directory_usage";
+    countUsage =
+        statements.prepare(
+            "UPDATE "
+                + usage
+                + " SET lookups = lookups + ?, numbers = numbers + ?, new_numbers = new_numbers + ?,"
+                + " found = found + ?, refused = refused + ? WHERE platform_id = ? AND day = ?");
+    selectUsage =
+        statements.prepare(
+            "SELECT day, lookups, numbers, new_numbers, found, refused FROM "
+                + usage
+                + " WHERE platform_id = ? AND day >= ? AND day <= ?");
+  }
+
+  /**
+   * Adds {@code usage} to {@code platformId}'s counts of its day. Counters: not idempotent, so a
+   * write retried after a timeout may count twice (the figures are statistics and an allowance,
+   * where that errs on the safe side).
+   */
+  public CompletionStage<Void> count(String platformId, Usage usage) {
+    return countUsage
+        .execute(
+            usage.lookups(),
+            usage.numbers(),
+            usage.newNumbers(),
+            usage.found(),
+            usage.refused(),
+            platformId,
+            usage.day())
+        .thenApply(done -> null);
+  }
+
+  /** {@code platformId}'s counts of each day from {@code from} to {@code to} that has any. */
+  public CompletionStage<List<Usage>> usage(String platformId, LocalDate from, LocalDate to) {
+    return selectUsage
+        .execute(platformId, from, to)
+        .thenApply(
+            rs -> {
+              List<Usage> days = new ArrayList<>();
+              for (Row row : rs.currentPage()) {
+                days.add(
+                    new Usage(
+                        row.getLocalDate(0),
+                        row.getLong(1),
+                        row.getLong(2),
+                        row.getLong(3),
+                        row.getLong(4),
+                        row.getLong(5)));
+              }
+              return days;
+            });
   }
 
   /**
@@ -85,8 +161,11 @@ public final class DirectoryStore {
         .thenApply(done -> null);
   }
 
-  /** Withdraws {@code userId}'s entry for {@code number}, if it is still theirs. */
-  public CompletionStage<Void> withdraw(NumberKey number, String platformId, String userId) {
+  /**
+   * Withdraws {@code userId}'s entry for {@code number}, if it is still theirs; completes with
+   * whether it was.
+   */
+  public CompletionStage<Boolean> withdraw(NumberKey number, String platformId, String userId) {
     ByteBuffer hash = ByteBuffer.wrap(number.hash());
     return selectEntry
         .execute(number.keyId(), hash, platformId)
@@ -94,15 +173,18 @@ public final class DirectoryStore {
             rs -> {
               Row row = rs.one();
               return row != null && userId.equals(row.getString("user_id"))
-                  ? deleteEntry.execute(number.keyId(), hash, platformId)
-                  : CompletableFuture.completedFuture(null);
+                  ? deleteEntry.execute(number.keyId(), hash, platformId).thenApply(done -> true)
+                  : CompletableFuture.completedFuture(false);
             })
-        .thenCompose(done -> deleteByUser.execute(platformId, userId, number.keyId(), hash))
-        .thenApply(done -> null);
+        .thenCompose(
+            theirs ->
+                deleteByUser
+                    .execute(platformId, userId, number.keyId(), hash)
+                    .thenApply(done -> theirs));
   }
 
   /**
-   * Withdraws every entry of {@code userId} (their opt-out); completes with how many there were.
+   * Withdraws every entry of {@code userId} (their opt-out); completes with how many were theirs.
    */
   public CompletionStage<Integer> withdrawAll(String platformId, String userId) {
     return selectByUser
@@ -110,36 +192,74 @@ public final class DirectoryStore {
         .thenCompose(rs -> collectKeys(rs, new ArrayList<>()))
         .thenCompose(
             keys -> {
-              CompletionStage<Void> all = CompletableFuture.completedFuture(null);
+              CompletionStage<Integer> all = CompletableFuture.completedFuture(0);
               for (NumberKey key : keys) {
-                all = all.thenCompose(done -> withdraw(key, platformId, userId));
+                all =
+                    all.thenCompose(
+                        count ->
+                            withdraw(key, platformId, userId)
+                                .thenApply(theirs -> theirs ? count + 1 : count));
               }
-              return all.thenApply(done -> keys.size());
+              return all;
             });
   }
 
-  /** The users discoverable by each of {@code numbers}, in its order (an empty list: none). */
+  /**
+   * The users discoverable by each of {@code numbers}, in its order (an empty list: none). One
+   * query per {@value #NUMBERS_PER_QUERY} numbers of a key ({@code number_hash IN ?}): a contact
+   * sync's batch costs the driver and Cassandra one request, not one per number (PROTOCOL.md §15
+   * and BENCHMARKS.md give the difference).
+   */
   public CompletionStage<List<List<Entry>>> lookup(List<NumberKey> numbers) {
-    List<CompletableFuture<List<Entry>>> reads = new ArrayList<>(numbers.size());
+    Map<Integer, List<ByteBuffer>> byKey = new LinkedHashMap<>();
     for (NumberKey number : numbers) {
-      reads.add(
-          selectEntries
-              .execute(number.keyId(), ByteBuffer.wrap(number.hash()))
-              .thenApply(DirectoryStore::entries)
-              .toCompletableFuture());
+      byKey
+          .computeIfAbsent(number.keyId(), k -> new ArrayList<>())
+          .add(ByteBuffer.wrap(number.hash()));
     }
+    Map<NumberKey.Id, List<Entry>> found = new ConcurrentHashMap<>();
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    byKey.forEach(
+        (keyId, hashes) -> {
+          for (int from = 0; from < hashes.size(); from += NUMBERS_PER_QUERY) {
+            List<ByteBuffer> chunk =
+                List.copyOf(
+                    hashes.subList(from, Math.min(hashes.size(), from + NUMBERS_PER_QUERY)));
+            reads.add(
+                selectEntries
+                    .execute(keyId, chunk)
+                    .thenCompose(rs -> collectEntries(keyId, rs, found))
+                    .toCompletableFuture());
+          }
+        });
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-        .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+        .thenApply(
+            done -> {
+              List<List<Entry>> answer = new ArrayList<>(numbers.size());
+              for (NumberKey number : numbers) {
+                answer.add(List.copyOf(found.getOrDefault(new NumberKey.Id(number), List.of())));
+              }
+              return answer;
+            });
   }
 
-  private static List<Entry> entries(AsyncResultSet rs) {
-    // One row per platform: a page always holds them all.
-    List<Entry> found = new ArrayList<>();
+  /** Numbers per lookup query: a sync's usual batch, small enough for the coordinator. */
+  static final int NUMBERS_PER_QUERY = 100;
+
+  private static CompletionStage<Void> collectEntries(
+      int keyId, AsyncResultSet rs, Map<NumberKey.Id, List<Entry>> found) {
     for (Row row : rs.currentPage()) {
-      found.add(
-          new Entry(row.getString("platform_id"), row.getString("user_id"), row.getBoolean(2)));
+      ByteBuffer hash = row.getByteBuffer(0);
+      byte[] bytes = new byte[hash.remaining()];
+      hash.get(bytes);
+      found
+          .computeIfAbsent(new NumberKey.Id(new NumberKey(keyId, bytes)), k -> new ArrayList<>())
+          .add(new Entry(row.getString(1), row.getString(2), row.getBoolean(3)));
     }
-    return found;
+    if (rs.hasMorePages()) {
+      return rs.fetchNextPage().thenCompose(next -> collectEntries(keyId, next, found));
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   private static CompletionStage<List<NumberKey>> collectKeys(

@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import io.peyvand.protocol.v1.DirectoryClient;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
 import java.util.ArrayList;
@@ -15,16 +16,20 @@ import org.apache.pekko.grpc.GrpcClientSettings;
 /**
  * One gRPC channel (one HTTP/2 connection) per broker endpoint of {@link ClientSettings#brokers},
  * made on first use: an adapter given three nodes but never failing over opens one connection. The
- * session (Interconnect) and the unary calls (Groups) to a node share its channel; a channel
- * pekko-grpc closed (connection attempts used up) is made again on next use. {@link #close} closes
- * every channel made.
+ * session (Interconnect) and the unary calls (Groups, Directory) to a node share its channel; a
+ * channel pekko-grpc closed (connection attempts used up) is made again on next use. {@link #close}
+ * closes every channel made.
  *
- * <p>The Groups client sees the channel through a GrpcChannel view whose settings add the
- * call-timeout as deadline: a deadline in the channel's own settings would end the session.
+ * <p>The Groups and Directory clients see the channel through a GrpcChannel view whose settings add
+ * the call-timeout as deadline: a deadline in the channel's own settings would end the session.
  */
 final class BrokerChannels {
   /** A node's channel and the clients on it. */
-  private record Node(GrpcChannel channel, InterconnectClient interconnect, GroupsClient groups) {}
+  private record Node(
+      GrpcChannel channel,
+      InterconnectClient interconnect,
+      GroupsClient groups,
+      DirectoryClient directory) {}
 
   private final ClientSettings settings;
   private final ActorSystem system;
@@ -55,6 +60,11 @@ final class BrokerChannels {
     return node(index).groups();
   }
 
+  /** The Directory client (unary calls, call-timeout as deadline) of the node at {@code index}. */
+  synchronized DirectoryClient directory(int index) {
+    return node(index).directory();
+  }
+
   private Node node(int index) {
     if (closed) {
       throw new IllegalStateException("the client is closed");
@@ -70,16 +80,17 @@ final class BrokerChannels {
                       .grpcSettings(system, tls)
                       .withConnectionAttempts(-1)),
               system);
+      GrpcChannel unary =
+          new GrpcChannel(
+              channel.settings().withDeadline(settings.callTimeout()),
+              channel.internalChannel(),
+              system);
       node =
           new Node(
               channel,
               InterconnectClient.create(channel, system),
-              GroupsClient.create(
-                  new GrpcChannel(
-                      channel.settings().withDeadline(settings.callTimeout()),
-                      channel.internalChannel(),
-                      system),
-                  system));
+              GroupsClient.create(unary, system),
+              DirectoryClient.create(unary, system));
       nodes[index] = node;
     }
     return node;

@@ -5,11 +5,12 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 
 /**
- * A unary call (a group operation) was refused with a protocol {@link Error}: by the SDK before
- * sending, when the request breaks a rule of groups.proto (nothing was sent), or by the broker,
- * whose gRPC status description carries the code ({@code "UNKNOWN_GROUP: ..."}). Calls that got no
- * answer at all (the broker unreachable, the call-timeout passed) fail with grpc-java's {@code
- * StatusRuntimeException} instead.
+ * A unary call (a group or directory operation) was refused with a protocol {@link Error}: by the
+ * SDK before sending, when the request breaks a rule of groups.proto or directory.proto (nothing
+ * was sent), or by the broker, whose gRPC status description carries the code ({@code
+ * "UNKNOWN_GROUP: ..."}) and whose trailer {@code peyvand-retry-after-ms}, on a retryable refusal,
+ * the retry hint ({@link #retryAfterMs}). Calls that got no answer at all (the broker unreachable,
+ * the call-timeout passed) fail with grpc-java's {@code StatusRuntimeException} instead.
  */
 public final class CallRefusedException extends PeyvandException {
   private final transient Error error;
@@ -39,6 +40,14 @@ public final class CallRefusedException extends PeyvandException {
   /** True when the SDK refused the request before sending it: the broker never saw it. */
   public boolean local() {
     return local;
+  }
+
+  /**
+   * How long to wait at least before trying the same call again (the broker's retry_after_ms, e.g.
+   * of RATE_LIMITED); 0 when it gave none. Shorthand for {@code error().getRetryAfterMs()}.
+   */
+  public long retryAfterMs() {
+    return error.getRetryAfterMs();
   }
 
   /**

@@ -16,15 +16,23 @@ import io.peyvand.protocol.v1.HistoryPage;
 import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
+import io.peyvand.protocol.v1.LookupRequest;
+import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.PublishRequest;
+import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
+import io.peyvand.protocol.v1.WithdrawRequest;
+import io.peyvand.protocol.v1.WithdrawResult;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ActorSystem;
@@ -36,7 +44,8 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * the client keeps open, reconnecting with backoff, over which it submits envelopes and receives,
  * deduplicates and acknowledges deliveries (of mailboxes and of groups). The group operations
  * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same
- * HTTP/2 connection, checked before they are sent. Thread-safe. See SDK.md for a complete example.
+ * HTTP/2 connection, checked before they are sent; so are the directory calls (publish, withdraw,
+ * lookup) of the Directory service. Thread-safe. See SDK.md for a complete example.
  *
  * <p>Given several nodes of a broker cluster ({@link PeyvandClientBuilder#brokers}), the session is
  * with one of them and moves to the next when that one goes away (see {@link SessionKeeper});
@@ -53,12 +62,16 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * }</pre>
  */
 public final class PeyvandClient implements AutoCloseable {
+  /** The most phone numbers one {@link #lookup} takes (directory.proto). */
+  public static final int MAX_LOOKUP_NUMBERS = 1000;
+
   private final ClientSettings settings;
   private final ActorSystem system;
   private final boolean ownsSystem;
   private final BrokerChannels channels;
   private final ClientEngine engine;
   private final GroupCalls groups;
+  private final DirectoryCalls directory;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   PeyvandClient(
@@ -76,15 +89,23 @@ public final class PeyvandClient implements AutoCloseable {
     this.channels = new BrokerChannels(settings, this.system, tls, grpcSettings);
     this.engine =
         new ClientEngine(settings, this.system, channels::interconnect, handler, listener);
-    this.groups =
-        new GroupCalls(
-            settings.platformId(),
-            settings.brokers().size(),
-            engine::brokerIndex,
-            channels::groups,
-            settings.submitRetry(),
-            (delay, retry) ->
-                this.system.scheduler().scheduleOnce(delay, retry, this.system.dispatcher()));
+    this.groups = new GroupCalls(unaryCalls(channels::groups));
+    this.directory = new DirectoryCalls(unaryCalls(channels::directory));
+  }
+
+  /**
+   * The unary calls of a service, with {@code clients} giving its client per node: to the session's
+   * node, UNAVAILABLE retried on the next per submit-retry.
+   */
+  private <S> UnaryCalls<S> unaryCalls(IntFunction<S> clients) {
+    return new UnaryCalls<>(
+        settings.platformId(),
+        settings.brokers().size(),
+        engine::brokerIndex,
+        clients,
+        settings.submitRetry(),
+        (delay, retry) ->
+            this.system.scheduler().scheduleOnce(delay, retry, this.system.dispatcher()));
   }
 
   /** A builder with the defaults of {@code peyvand.sdk} in the application's configuration. */
@@ -266,6 +287,58 @@ public final class PeyvandClient implements AutoCloseable {
    */
   public CompletionStage<HistoryPage> history(HistoryRequest request) {
     return groups.history(request);
+  }
+
+  // The directory (finding contacts by phone number). Each call acts for a user of this platform
+  // and
+  // is checked before it is sent (the user's address valid and of this platform, a number to
+  // publish, at most MAX_LOOKUP_NUMBERS to look up): a request that breaks a rule fails with a
+  // local CallRefusedException and is not sent. The broker's refusals fail with
+  // CallRefusedException carrying its code (INVALID_ARGUMENT for a number it cannot read,
+  // NOT_PERMITTED for a user who does not accept cross-platform messages, RATE_LIMITED with
+  // retryAfterMs() when a lookup's allowance is used up); no answer within call-timeout fails with
+  // a StatusRuntimeException. UNAVAILABLE is retried on the next node, like the group calls.
+
+  /**
+   * Makes a user of this platform discoverable by a phone number (E.164, or an Iranian national
+   * form such as 0912 345 6789; Persian digits, spaces and dashes are read). Answers the number as
+   * the broker understood it (E.164). {@code preferred}: this platform is the user's preferred one
+   * for the number, listed first when several platforms publish it. The user must accept
+   * cross-platform messages.
+   */
+  public CompletionStage<PublishResult> publish(
+      UserAddress user, String phoneNumber, boolean preferred) {
+    return directory.publish(
+        PublishRequest.newBuilder()
+            .setUser(user)
+            .setPhoneNumber(phoneNumber)
+            .setPreferred(preferred)
+            .build());
+  }
+
+  /**
+   * Withdraws one number of a user of this platform, or every number of theirs when {@code
+   * phoneNumber} is empty; answers how many entries were withdrawn (one already gone counts 0).
+   */
+  public CompletionStage<WithdrawResult> withdraw(UserAddress user, String phoneNumber) {
+    return directory.withdraw(
+        WithdrawRequest.newBuilder().setUser(user).setPhoneNumber(phoneNumber).build());
+  }
+
+  /** Withdraws every number of a user of this platform: {@code withdraw(user, "")}. */
+  public CompletionStage<WithdrawResult> withdrawAll(UserAddress user) {
+    return withdraw(user, "");
+  }
+
+  /**
+   * For {@code asker}, a user of this platform, the users of other platforms discoverable by each
+   * number (at most {@link #MAX_LOOKUP_NUMBERS}): one NumberMatch per number, in the order given,
+   * with the number as given, its users (the owner's preferred platform first; none when the number
+   * is unknown, not discoverable or not accepting the asker) or why it could not be read.
+   */
+  public CompletionStage<LookupResult> lookup(UserAddress asker, List<String> phoneNumbers) {
+    return directory.lookup(
+        LookupRequest.newBuilder().setAsker(asker).addAllPhoneNumbers(phoneNumbers).build());
   }
 
   /** Whether a session is open (welcomed) now. */

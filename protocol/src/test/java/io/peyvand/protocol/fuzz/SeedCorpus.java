@@ -4,12 +4,14 @@ import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delete;
+import io.peyvand.protocol.v1.DirectoryRequest;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.Reaction;
@@ -27,8 +29,8 @@ import java.util.Map;
 /**
  * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit with
  * each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge,
- * StatusAcknowledge), each valid at {@link #NOW}. The fuzzer starts from them, so that its
- * mutations reach the validators' checks rather than dying in protobuf decoding.
+ * StatusAcknowledge, a directory lookup), each valid at {@link #NOW}. The fuzzer starts from them,
+ * so that its mutations reach the validators' checks rather than dying in protobuf decoding.
  *
  * <p>The serialized frames are committed under {@link #DIRECTORY} (Jazzer's layout: {@code
  * <TestClass>Inputs/<testMethod>/} beside the test class in resources), and {@code SeedCorpusTest}
@@ -141,6 +143,19 @@ final class SeedCorpus {
                 StatusAcknowledge.newBuilder()
                     .setRecipient(UserAddress.newBuilder().setPlatformId("bale").setUserId("bob"))
                     .setUpToSequence(3))
+            .build());
+    frames.put(
+        "directory-lookup",
+        ClientFrame.newBuilder()
+            .setDirectory(
+                DirectoryRequest.newBuilder()
+                    .setCorrelationId(9)
+                    .setLookup(
+                        LookupRequest.newBuilder()
+                            .setAsker(
+                                UserAddress.newBuilder().setPlatformId("eitaa").setUserId("sara"))
+                            .addPhoneNumbers("0912 345 6789")
+                            .addPhoneNumbers("+98 935 000 0000")))
             .build());
     return frames;
   }

@@ -13,6 +13,7 @@ import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
@@ -267,6 +268,44 @@ public final class ExampleAdapter implements AutoCloseable {
   }
 
   // end::statuses[]
+
+  // tag::directory[]
+  /**
+   * A Bale user chose to be found by their phone number: publish it, Bale being the platform they
+   * prefer for it. Completes with the number as the broker read it (E.164), to show the user.
+   */
+  public CompletionStage<String> makeFindable(String user, String phoneNumber) {
+    UserAddress bale = UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build();
+    return client.publish(bale, phoneNumber, true).thenApply(PublishResult::getPhoneNumber);
+  }
+
+  /**
+   * A contact sync: for each number of a Bale user's contact book, as the user typed it, the users
+   * of other platforms they can write to. At most MAX_LOOKUP_NUMBERS numbers go in a call; a
+   * RATE_LIMITED refusal (CallRefusedException) says in retryAfterMs() when to go on.
+   */
+  public CompletionStage<Map<String, List<UserAddress>>> syncContacts(
+      String user, List<String> contactBook) {
+    UserAddress asker = UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build();
+    Map<String, List<UserAddress>> found = new ConcurrentHashMap<>();
+    CompletionStage<Void> done = CompletableFuture.completedFuture(null);
+    for (int from = 0; from < contactBook.size(); from += PeyvandClient.MAX_LOOKUP_NUMBERS) {
+      List<String> batch =
+          contactBook.subList(
+              from, Math.min(contactBook.size(), from + PeyvandClient.MAX_LOOKUP_NUMBERS));
+      done =
+          done.thenCompose(previous -> client.lookup(asker, batch))
+              .thenAccept(
+                  result ->
+                      result.getMatchesList().stream()
+                          .filter(match -> match.getUsersCount() > 0) // else nobody, or invalid
+                          .forEach(
+                              match -> found.put(match.getPhoneNumber(), match.getUsersList())));
+    }
+    return done.thenApply(all -> found);
+  }
+
+  // end::directory[]
 
   /** The posts of a group delivered to Bale so far. */
   public List<String> groupChat(String group) {

@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +10,16 @@ import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
+import io.peyvand.protocol.v1.LookupRequest;
+import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.MessageStatus;
+import io.peyvand.protocol.v1.NumberMatch;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,6 +70,42 @@ class ExampleAdapterTest {
         Thread.sleep(10);
       }
       assertEquals(List.of("4: salam from alice"), adapter.groupChat("bale:family"));
+    }
+  }
+
+  @Test
+  void publishesANumberAndSyncsAContactBookInCallsOfAtMostAThousand() throws Exception {
+    UserAddress sara = UserAddresses.parse("eitaa:sara");
+    broker.onDirectoryCall =
+        request -> {
+          if (!(request instanceof LookupRequest lookup)) {
+            return ScriptedBroker.directoryAnswer(request);
+          }
+          LookupResult.Builder found = LookupResult.newBuilder();
+          for (String number : lookup.getPhoneNumbersList()) {
+            NumberMatch.Builder match = NumberMatch.newBuilder().setPhoneNumber(number);
+            if (number.equals("0912 000 1200")) {
+              match.addUsers(sara);
+            }
+            found.addMatches(match);
+          }
+          return CompletableFuture.completedFuture(found.build());
+        };
+    try (ExampleAdapter adapter = new ExampleAdapter("127.0.0.1", broker.port())) {
+      assertEquals(
+          "0912 345 6789",
+          adapter.makeFindable("ali", "0912 345 6789").toCompletableFuture().get(10, SECONDS));
+      List<String> contactBook =
+          IntStream.range(0, 1500).mapToObj(i -> String.format("0912 000 %04d", i)).toList();
+      assertEquals(
+          Map.of("0912 000 1200", List.of(sara)),
+          adapter.syncContacts("ali", contactBook).toCompletableFuture().get(10, SECONDS));
+      assertEquals(
+          List.of(1000, 500),
+          broker.directoryCalls.stream()
+              .skip(1)
+              .map(call -> ((LookupRequest) call).getPhoneNumbersCount())
+              .toList());
     }
   }
 

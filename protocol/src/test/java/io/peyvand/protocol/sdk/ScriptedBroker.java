@@ -11,6 +11,8 @@ import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.ConsentState;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Directory;
+import io.peyvand.protocol.v1.DirectoryHandlerFactory;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
@@ -29,8 +31,13 @@ import io.peyvand.protocol.v1.InterconnectHandlerFactory;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.Limits;
+import io.peyvand.protocol.v1.LookupRequest;
+import io.peyvand.protocol.v1.LookupResult;
+import io.peyvand.protocol.v1.NumberMatch;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.Pong;
+import io.peyvand.protocol.v1.PublishRequest;
+import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
@@ -41,6 +48,8 @@ import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
+import io.peyvand.protocol.v1.WithdrawRequest;
+import io.peyvand.protocol.v1.WithdrawResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +60,7 @@ import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.javadsl.MetadataBuilder;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -64,15 +74,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving {@link
- * Interconnect} and {@link Groups} with scripted behaviour. It welcomes every Hello, answers each
- * Submit as {@link #onSubmit} says (accept, refuse, or drop the whole session), pushes the
- * deliveries and group deliveries a test gives it to the latest session, answers Ping, records
- * every frame it received, and answers each Groups call as {@link #onGroupCall} says (by default a
- * GroupInfo naming the request's group), recording the requests.
+ * Interconnect}, {@link Groups} and {@link Directory} with scripted behaviour. It welcomes every
+ * Hello, answers each Submit as {@link #onSubmit} says (accept, refuse, or drop the whole session),
+ * pushes the deliveries and group deliveries a test gives it to the latest session, answers Ping,
+ * records every frame it received, and answers each Groups call as {@link #onGroupCall} says (by
+ * default a GroupInfo naming the request's group) and each Directory call as {@link
+ * #onDirectoryCall} says (by default {@link #directoryAnswer}), recording the requests.
  */
 public final class ScriptedBroker
     implements Interconnect,
         Groups,
+        Directory,
         AutoCloseable,
         BeforeAllCallback,
         BeforeEachCallback,
@@ -110,6 +122,16 @@ public final class ScriptedBroker
    */
   public volatile Function<Message, CompletionStage<? extends Message>> onGroupCall =
       ScriptedBroker::groupInfo;
+
+  /** The Directory requests received, in order. */
+  public final List<Message> directoryCalls = new CopyOnWriteArrayList<>();
+
+  /**
+   * Answers a Directory request (any of them); a failed stage is the call's gRPC error. By default
+   * {@link #directoryAnswer}.
+   */
+  public volatile Function<Message, CompletionStage<? extends Message>> onDirectoryCall =
+      ScriptedBroker::directoryAnswer;
 
   /** Answer Hello with this SessionError instead of Welcome, when set. */
   public volatile Error refuseHello;
@@ -169,7 +191,8 @@ public final class ScriptedBroker
             .bind(
                 ServiceHandler.concatOrNotFound(
                     InterconnectHandlerFactory.create(this, on),
-                    GroupsHandlerFactory.create(this, on)))
+                    GroupsHandlerFactory.create(this, on),
+                    DirectoryHandlerFactory.create(this, on)))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }
@@ -205,6 +228,8 @@ public final class ScriptedBroker
     groupAcks.clear();
     groupCalls.clear();
     onGroupCall = ScriptedBroker::groupInfo;
+    directoryCalls.clear();
+    onDirectoryCall = ScriptedBroker::directoryAnswer;
     receipts.clear();
     unarySubmits.clear();
     onSubmit = submit -> accepted(submit, 1);
@@ -280,10 +305,68 @@ public final class ScriptedBroker
 
   /** A refusal of a Groups call as the broker's gRPC edge makes it: "CODE: message". */
   public static <T> CompletionStage<T> groupRefusal(ErrorCode code, String message) {
+    return callRefusal(code, message, 0);
+  }
+
+  /**
+   * A refusal of a unary call as the broker's gRPC edge makes it: "CODE: message", and a positive
+   * {@code retryAfterMs} in the trailer peyvand-retry-after-ms.
+   */
+  public static <T> CompletionStage<T> callRefusal(
+      ErrorCode code, String message, long retryAfterMs) {
+    io.grpc.Status status =
+        io.grpc.Status.fromCode(io.peyvand.protocol.ErrorCodes.grpcStatus(code))
+            .withDescription(code + ": " + message);
     return CompletableFuture.failedFuture(
-        new GrpcServiceException(
-            io.grpc.Status.fromCode(io.peyvand.protocol.ErrorCodes.grpcStatus(code))
-                .withDescription(code + ": " + message)));
+        retryAfterMs <= 0
+            ? new GrpcServiceException(status)
+            : new GrpcServiceException(
+                status,
+                new MetadataBuilder()
+                    .addText("peyvand-retry-after-ms", Long.toString(retryAfterMs))
+                    .build()));
+  }
+
+  /** A sample contact book to look up; {@link #SAMPLE_MATCHES} is its answer. */
+  public static final List<String> SAMPLE_NUMBERS = List.of("0912 345 6789", "+989121112233", "12");
+
+  /**
+   * The answer to a lookup of {@link #SAMPLE_NUMBERS}: two users of other platforms for the first
+   * number (the preferred one first), nobody for the second, the third unreadable.
+   */
+  public static final LookupResult SAMPLE_MATCHES =
+      LookupResult.newBuilder()
+          .addMatches(
+              NumberMatch.newBuilder()
+                  .setPhoneNumber("0912 345 6789")
+                  .addUsers(UserAddresses.parse("rubika:reza"))
+                  .addUsers(UserAddresses.parse("soroush:nima")))
+          .addMatches(NumberMatch.newBuilder().setPhoneNumber("+989121112233"))
+          .addMatches(NumberMatch.newBuilder().setPhoneNumber("12").setInvalid("too short"))
+          .build();
+
+  /**
+   * The default answer to a Directory request: a publish echoed (its number as given), a withdraw
+   * of 1 entry, and a lookup that finds nobody for any number.
+   */
+  public static CompletionStage<? extends Message> directoryAnswer(Message request) {
+    Message answer;
+    if (request instanceof PublishRequest publish) {
+      answer =
+          PublishResult.newBuilder()
+              .setUser(publish.getUser())
+              .setPhoneNumber(publish.getPhoneNumber())
+              .build();
+    } else if (request instanceof WithdrawRequest withdraw) {
+      answer = WithdrawResult.newBuilder().setUser(withdraw.getUser()).setWithdrawn(1).build();
+    } else {
+      LookupResult.Builder found = LookupResult.newBuilder();
+      for (String number : ((LookupRequest) request).getPhoneNumbersList()) {
+        found.addMatches(NumberMatch.newBuilder().setPhoneNumber(number));
+      }
+      answer = found.build();
+    }
+    return CompletableFuture.completedFuture(answer);
   }
 
   /** The default answer to a Groups request: its group, with a title; an empty page for History. */
@@ -447,7 +530,29 @@ public final class ScriptedBroker
     return (CompletionStage<T>) onGroupCall.apply(request);
   }
 
-  private static <T> CompletionStage<T> unimplemented() {
+  @Override
+  public CompletionStage<PublishResult> publish(PublishRequest in) {
+    return directoryCall(in);
+  }
+
+  @Override
+  public CompletionStage<WithdrawResult> withdraw(WithdrawRequest in) {
+    return directoryCall(in);
+  }
+
+  @Override
+  public CompletionStage<LookupResult> lookup(LookupRequest in) {
+    return directoryCall(in);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletionStage<T> directoryCall(Message request) {
+    directoryCalls.add(request);
+    return (CompletionStage<T>) onDirectoryCall.apply(request);
+  }
+
+  /** A call failed as by a broker that does not serve the service (UNIMPLEMENTED). */
+  public static <T> CompletionStage<T> unimplemented() {
     return CompletableFuture.failedFuture(new GrpcServiceException(io.grpc.Status.UNIMPLEMENTED));
   }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.javadsl.MetadataBuilder;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -152,9 +153,24 @@ public final class InterconnectService implements Interconnect {
     return call.get();
   }
 
+  /**
+   * A refusal as a gRPC error: the status its code maps to, described as {@code CODE: message}; a
+   * retryable one with a retry hint carries it in the trailer {@value #RETRY_AFTER_MS} too.
+   */
   static GrpcServiceException grpcError(Error error) {
-    return new GrpcServiceException(
+    Status status =
         Status.fromCode(ErrorCodes.grpcStatus(error.getCode()))
-            .withDescription(error.getCode() + ": " + error.getMessage()));
+            .withDescription(error.getCode() + ": " + error.getMessage());
+    if (error.getRetryAfterMs() <= 0) {
+      return new GrpcServiceException(status);
+    }
+    return new GrpcServiceException(
+        status,
+        new MetadataBuilder()
+            .addText(RETRY_AFTER_MS, Long.toString(error.getRetryAfterMs()))
+            .build());
   }
+
+  /** The trailer that carries a refusal's retry_after_ms over gRPC. */
+  public static final String RETRY_AFTER_MS = "peyvand-retry-after-ms";
 }

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code group}, {@code
- * channel} and {@code admin}: submit a text message, print (and acknowledge) a platform's
- * deliveries, make and use groups and channels, and the operator's calls. For trying a broker by
- * hand; a platform's real adapter uses the SDK.
+ * channel}, {@code directory} and {@code admin}: submit a text message, print (and acknowledge) a
+ * platform's deliveries, make and use groups and channels, find contacts by phone number, and the
+ * operator's calls. For trying a broker by hand; a platform's real adapter uses the SDK.
  */
 @Command(
     name = "peyvand",
@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ListenCommand.class,
       GroupCommand.class,
       ChannelCommand.class,
+      DirectoryCommand.class,
       AdminCommand.class
     })
 public final class Cli {

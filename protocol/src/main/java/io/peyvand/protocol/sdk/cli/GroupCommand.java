@@ -12,7 +12,6 @@ import io.peyvand.protocol.v1.HistoryPage;
 import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.Text;
-import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
@@ -62,22 +61,10 @@ import picocli.CommandLine.Spec;
     })
 final class GroupCommand {
 
-  /** A call acting for one user: {@code --as}, whose platform calls. */
-  abstract static class Acting extends GroupCall {
-    @Option(
-        names = "--as",
-        required = true,
-        paramLabel = "PLATFORM:USER",
-        description = "The user the call acts for, e.g. eitaa:alice; their platform calls.")
-    String as;
-
-    @Override
-    String platform() {
-      return actor().getPlatformId();
-    }
-
-    UserAddress actor() {
-      return user(as, "--as");
+  /** A Groups call acting for one user: {@code --as}, whose platform calls. */
+  abstract static class Acting extends ActingCall {
+    Acting() {
+      super(GroupCall.SERVICE, GroupCall.FEATURE);
     }
   }
 

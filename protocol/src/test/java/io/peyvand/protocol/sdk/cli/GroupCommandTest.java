@@ -28,8 +28,6 @@ import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,29 +48,8 @@ class GroupCommandTest {
 
   @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("group-cli-test");
 
-  private record Run(int status, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
-
-  private Run run(String... args) {
-    return run(broker.port(), args);
-  }
-
-  /** {@code args[0]} is group or channel, args[1] the subcommand; --broker goes after them. */
-  private static Run run(int port, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
-    all[0] = args[0];
-    all[1] = args[1];
-    all[2] = "--broker";
-    all[3] = "127.0.0.1:" + port;
-    System.arraycopy(args, 2, all, 4, args.length - 2);
-    int status =
-        Cli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    return new Run(status, out.toString().strip(), err.toString().strip());
+  private CliRun run(String... args) {
+    return CliRun.subcommand(broker.port(), args);
   }
 
   private static GroupInfo info(GroupAddress group, GroupKind kind, String title) {
@@ -94,7 +71,7 @@ class GroupCommandTest {
   @Test
   void createSendsTheRequestAndPrintsTheGroupOnOneLine() {
     answer(info(FAMILY, GroupKind.GROUP, "Family"));
-    Run run =
+    CliRun run =
         run(
             "group",
             "create",
@@ -105,7 +82,7 @@ class GroupCommandTest {
             "Family",
             "--open");
     assertEquals(
-        new Run(
+        new CliRun(
             0,
             "eitaa:family GROUP \"Family\" open=false owner=eitaa:alice"
                 + " members=bale:2,eitaa:3 last_sequence=17",
@@ -181,14 +158,14 @@ class GroupCommandTest {
         request ->
             ScriptedBroker.groupRefusal(
                 ErrorCode.NOT_PERMITTED, "bale:bob is not an admin of eitaa:family");
-    Run run = run("group", "add", "eitaa:family", "bale:carol", "--as", "bale:bob");
+    CliRun run = run("group", "add", "eitaa:family", "bale:carol", "--as", "bale:bob");
     assertEquals(
-        new Run(1, "refused NOT_PERMITTED: bale:bob is not an admin of eitaa:family", ""), run);
+        new CliRun(1, "refused NOT_PERMITTED: bale:bob is not an admin of eitaa:family", ""), run);
   }
 
   @Test
   void aRequestTheProtocolRefusesIsNotSentAndIsAUsageErrorNamingTheField() {
-    Run run = run("group", "title", "eitaa:family", "--as", "eitaa:alice", "x".repeat(300));
+    CliRun run = run("group", "title", "eitaa:family", "--as", "eitaa:alice", "x".repeat(300));
     assertEquals(2, run.status());
     assertTrue(run.err().startsWith("not sent: INVALID_ARGUMENT: title is 300 bytes"), run.err());
     assertEquals(1, run.err().lines().count(), "the field's problem, not the usage text");
@@ -197,18 +174,15 @@ class GroupCommandTest {
 
   @Test
   void aBrokerWithoutGroupsIsSaidToBeOne() {
-    broker.onGroupCall =
-        request ->
-            CompletableFuture.failedFuture(
-                new org.apache.pekko.grpc.GrpcServiceException(io.grpc.Status.UNIMPLEMENTED));
-    Run run = run("group", "info", "eitaa:family");
+    broker.onGroupCall = request -> ScriptedBroker.unimplemented();
+    CliRun run = run("group", "info", "eitaa:family");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("does not serve peyvand.v1.Groups (UNIMPLEMENTED)"), run.err());
   }
 
   @Test
   void aMalformedGroupAddressIsAUsageError() {
-    Run run = run("group", "join", "family", "--as", "bale:bob");
+    CliRun run = run("group", "join", "family", "--as", "bale:bob");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("home_platform:group_id"), run.err());
   }
@@ -219,7 +193,7 @@ class GroupCommandTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Run run = run(closedPort, "group", "info", "eitaa:family", "--timeout", "3");
+    CliRun run = CliRun.subcommand(closedPort, "group", "info", "eitaa:family", "--timeout", "3");
     assertEquals(2, run.status());
     assertEquals("", run.out());
     assertTrue(run.err().contains("./peyvand dev"), run.err());
@@ -233,7 +207,7 @@ class GroupCommandTest {
                 .setMessageId(request.getEnvelope().getMessageId())
                 .setAccepted(Accepted.newBuilder().setSequence(18))
                 .build();
-    Run run =
+    CliRun run =
         run(
             "group",
             "post",
@@ -244,7 +218,7 @@ class GroupCommandTest {
             "p-1",
             "salam",
             "all");
-    assertEquals(new Run(0, "accepted message_id=p-1 sequence=18", ""), run);
+    assertEquals(new CliRun(0, "accepted message_id=p-1 sequence=18", ""), run);
     Envelope post = broker.unarySubmits.get(0).getEnvelope();
     assertEquals("bale", broker.unarySubmits.get(0).getPlatformId());
     assertEquals(FAMILY, post.getGroup());
@@ -278,7 +252,7 @@ class GroupCommandTest {
                                     .setRole(io.peyvand.protocol.v1.Role.MEMBER)))
                     .setNextBeforeSequence(4)
                     .build());
-    Run run =
+    CliRun run =
         run(
             "group",
             "history",
@@ -309,7 +283,7 @@ class GroupCommandTest {
   @Test
   void channelCreateSubscribeAndUnsubscribeUseTheGroupsCalls() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    Run created =
+    CliRun created =
         run("channel", "create", "eitaa:news", "--as", "eitaa:alice", "--title", "News", "--open");
     assertEquals(0, created.status(), created.err());
     assertTrue(created.out().startsWith("eitaa:news CHANNEL \"News\""), created.out());
@@ -326,7 +300,7 @@ class GroupCommandTest {
   @Test
   void bulkSubscribeNumbersTheUsersAndSendsThemInBatchesOneLineEach() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    Run run =
+    CliRun run =
         run(
             "channel",
             "bulk-subscribe",
@@ -360,7 +334,7 @@ class GroupCommandTest {
   @Test
   void bulkSubscribeOfTenThousandUsersIsOneCall() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    Run run =
+    CliRun run =
         run("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale", "--users", "10000");
     assertEquals(0, run.status(), run.err());
     assertEquals(1, broker.groupCalls.size());
@@ -369,7 +343,7 @@ class GroupCommandTest {
 
   @Test
   void bulkSubscribeRefusesABatchLargerThanTheProtocolAllows() {
-    Run run =
+    CliRun run =
         run(
             "channel",
             "bulk-subscribe",
