@@ -499,7 +499,8 @@ public final class Broker {
                     0,
                     0,
                     0,
-                    system.settings().config().getInt("peyvand.limits.sessions-per-platform")));
+                    system.settings().config().getInt("peyvand.limits.sessions-per-platform"),
+                    (int) Math.min(Integer.MAX_VALUE, directory.platformNewNumbersPerDay())));
     return new Operations(
         system,
         catalog,

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *     and a daily refill
  * @param remember how long a number looked up stays free to look up again
  * @param platformNewNumbersPerDay distinct new numbers (new to the user who asks) all users of one
- *     platform may look up in a UTC day, cluster-wide
+ *     platform may look up in a UTC day, cluster-wide, unless the operator's quota of the platform
+ *     says otherwise ({@code ./peyvand admin set-quota --directory-new-numbers-per-day})
  * @param maxNumbersPerCall numbers one Lookup may carry
  * @param snapshotEvery a Lookups entity snapshots after this many events
  */

@@ -198,6 +198,7 @@ final class StoredModel {
         .setUserSubmitsPerSecond(q.userSubmitsPerSecond())
         .setUserSubmitBurst(q.userSubmitBurst())
         .setSessionsPerNode(q.sessionsPerNode())
+        .setDirectoryNewNumbersPerDay(q.directoryNewNumbersPerDay())
         .build();
   }
 
@@ -207,6 +208,7 @@ final class StoredModel {
         q.getSubmitBurst(),
         q.getUserSubmitsPerSecond(),
         q.getUserSubmitBurst(),
-        q.getSessionsPerNode());
+        q.getSessionsPerNode(),
+        q.getDirectoryNewNumbersPerDay());
   }
 }

@@ -288,7 +288,11 @@ public final class DirectoryOperations {
                 registered.isError()
                     ? CompletableFuture.completedFuture(
                         Operations.Either.<LookupResult>error(registered.error()))
-                    : platformExhausted(platformId, today, now)
+                    : platformExhausted(
+                            platformId,
+                            operations.quota(registered.value()).directoryNewNumbersPerDay(),
+                            today,
+                            now)
                         .thenCompose(
                             exhausted ->
                                 asks.<Lookups.Command, Lookups.Decision>ask(
@@ -343,13 +347,13 @@ public final class DirectoryOperations {
 
   /** Empty while the platform has new numbers left today; else how long until the next UTC day. */
   private CompletionStage<Optional<Duration>> platformExhausted(
-      String platformId, LocalDate today, Instant now) {
+      String platformId, long perDay, LocalDate today, Instant now) {
     return store
         .usage(platformId, today, today)
         .thenApply(
             days -> {
               long used = days.isEmpty() ? 0 : days.get(0).newNumbers();
-              if (used < settings.platformNewNumbersPerDay()) {
+              if (used < perDay) {
                 return Optional.empty();
               }
               Instant tomorrow = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();

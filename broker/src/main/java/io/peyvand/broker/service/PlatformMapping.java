@@ -31,6 +31,7 @@ public final class PlatformMapping {
         .setUserSubmitsPerSecond(q.userSubmitsPerSecond())
         .setUserSubmitBurst(q.userSubmitBurst())
         .setSessionsPerNode(q.sessionsPerNode())
+        .setDirectoryNewNumbersPerDay(q.directoryNewNumbersPerDay())
         .build();
   }
 
@@ -41,7 +42,8 @@ public final class PlatformMapping {
         positive(q.getSubmitBurst(), "submit_burst"),
         positive(q.getUserSubmitsPerSecond(), "user_submits_per_second"),
         positive(q.getUserSubmitBurst(), "user_submit_burst"),
-        positive(q.getSessionsPerNode(), "sessions_per_node"));
+        positive(q.getSessionsPerNode(), "sessions_per_node"),
+        positive(q.getDirectoryNewNumbersPerDay(), "directory_new_numbers_per_day"));
   }
 
   private static int positive(int unsigned, String field) {

@@ -15,6 +15,7 @@ import io.peyvand.broker.TestPki;
 import io.peyvand.broker.ingress.ws.RawWebSocket;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.Addresses;
+import io.peyvand.protocol.v1.AdminClient;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.DirectoryClient;
 import io.peyvand.protocol.v1.DirectoryRequest;
@@ -25,10 +26,12 @@ import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.NumberMatch;
+import io.peyvand.protocol.v1.PlatformQuota;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
+import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.WithdrawRequest;
 import java.net.URI;
@@ -73,6 +76,7 @@ class DirectoryIT {
     for (String platform : PLATFORMS) {
       tls.ca().issuePlatform(platform, false);
     }
+    tls.ca().issueAdmin("ops", false);
     node =
         TestBroker.start(
             "DirectoryIT",
@@ -263,7 +267,8 @@ class DirectoryIT {
    * user it learns at most that user's burst; rotating through accounts, at most the platform's
    * daily allowance (plus the batch in flight). Every refusal is RATE_LIMITED with a retry hint in
    * the trailer, counted as a security event; meanwhile Soroush's other users resync their known
-   * contacts and message, and other platforms look up as before.
+   * contacts and message, and other platforms look up as before. Then the operator raises the
+   * platform's allowance (its quota, no restart) and a new account's lookup is answered.
    */
   @Test
   void aScraperLearnsAtMostItsAllowanceAndTheOthersKeepWorking() throws Exception {
@@ -314,6 +319,23 @@ class DirectoryIT {
         answered <= PLATFORM_PER_DAY + 100,
         "the platform's daily allowance bounds a scraper with many accounts: " + answered);
     assertTrue(answered >= PLATFORM_PER_DAY, "and it was reached: " + answered);
+    // The operator raises Soroush's allowance for the day (a launch): new accounts learn again.
+    AdminClient admin =
+        AdminClient.create(
+            TestPki.grpc(
+                node.system(), node.grpcPort(), tls.context(tls.layout().adminKeyStore("ops"))),
+            node.system());
+    try {
+      get(
+          admin.setPlatformQuota(
+              SetPlatformQuotaRequest.newBuilder()
+                  .setPlatformId("soroush")
+                  .setQuota(PlatformQuota.newBuilder().setDirectoryNewNumbersPerDay(100_000))
+                  .build()));
+    } finally {
+      admin.close();
+    }
+    assertEquals(100, get(lookupBatch("soroush:launch-day", 0)).getMatchesCount());
 
     String after = tls.metrics(node);
     double refusedAfter = TestBroker.sample(after, refusals).orElse(0.0);

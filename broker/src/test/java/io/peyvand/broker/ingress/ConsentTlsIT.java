@@ -12,9 +12,17 @@ import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ConsentState;
+import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupInfo;
+import io.peyvand.protocol.v1.GroupKind;
+import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.MemberChange;
+import io.peyvand.protocol.v1.PlatformCount;
 import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
@@ -35,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * opts its users out and in and blocks senders for them, which the next messages meet; it may not
  * do either for another platform's user, neither naming its own platform nor claiming the other's
  * (PERMISSION_DENIED, NOT_PERMITTED, counted as security events), and that user's state is
- * untouched.
+ * untouched. Groups over the same mutual TLS refuse a member as a message to them is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsentTlsIT {
@@ -122,6 +130,62 @@ class ConsentTlsIT {
     ConsentState bob = get(bale.setBlocked(block("bale", "bale:bob", "eitaa:alice", false)));
     assertTrue(bob.getOptedIn() && bob.getByDefault(), bob.toString());
     assertEquals(0, bob.getBlockedSenders(), bob.toString());
+  }
+
+  /**
+   * Over mutual TLS too, a group refuses a member who would refuse the adder's message, with that
+   * message's very refusal (the wire's status and description), and takes one who would not.
+   */
+  @Test
+  void aGroupRefusesAMemberWhoWouldRefuseTheAddersMessageAsTheMessageIs() throws Exception {
+    GroupsClient groups =
+        GroupsClient.create(
+            TestPki.grpc(
+                node.system(),
+                node.grpcPort(),
+                tls.context(tls.layout().platformKeyStore("eitaa"))),
+            node.system());
+    try {
+      get(bale.setConsent(consent("bale", "bale:away", false)));
+      get(bale.setBlocked(block("bale", "bale:wall", "eitaa:host", true)));
+      GroupAddress club =
+          GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("club").build();
+      get(
+          groups.createGroup(
+              CreateGroupRequest.newBuilder()
+                  .setGroup(club)
+                  .setActor(user("eitaa:host"))
+                  .setTitle("Club")
+                  .setKind(GroupKind.GROUP)
+                  .build()));
+      for (String refusing : List.of("bale:away", "bale:wall")) {
+        SubmitResult direct = submit("host-" + refusing, "eitaa:host", refusing);
+        ExecutionException refused =
+            assertThrows(
+                ExecutionException.class, () -> get(groups.changeMembers(add(club, refusing))));
+        Status status = Status.fromThrowable(refused.getCause());
+        assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode(), status.toString());
+        assertEquals(
+            direct.getRefused().getCode() + ": " + direct.getRefused().getMessage(),
+            status.getDescription(),
+            refusing);
+      }
+      GroupInfo joined = get(groups.changeMembers(add(club, "bale:pal")));
+      assertEquals(
+          2,
+          joined.getMembersList().stream().mapToLong(PlatformCount::getMembers).sum(),
+          "host, pal");
+    } finally {
+      groups.close();
+    }
+  }
+
+  private static ChangeMembersRequest add(GroupAddress group, String member) {
+    return ChangeMembersRequest.newBuilder()
+        .setGroup(group)
+        .setActor(user("eitaa:host"))
+        .addChanges(MemberChange.newBuilder().setOp(MemberChange.Op.ADD).setUser(user(member)))
+        .build();
   }
 
   private InterconnectClient client(String platform) {

@@ -104,6 +104,7 @@ class ReflectionIT {
             "peyvand.v1.Interconnect",
             "peyvand.v1.Admin",
             "peyvand.v1.Groups",
+            "peyvand.v1.Directory",
             "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection",
             "grpc.reflection.v1alpha.ServerReflection"),
@@ -121,6 +122,7 @@ class ReflectionIT {
         List.of(
             "peyvand.v1.Interconnect",
             "peyvand.v1.Groups",
+            "peyvand.v1.Directory",
             "peyvand.v1.Admin",
             "grpc.health.v1.Health");
     List<ServerReflectionResponse> answers =

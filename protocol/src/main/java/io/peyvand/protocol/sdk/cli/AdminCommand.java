@@ -203,6 +203,14 @@ final class AdminCommand {
         description = "Concurrent sessions of the platform on each node.")
     int sessionsPerNode;
 
+    @Option(
+        names = "--directory-new-numbers-per-day",
+        paramLabel = "N",
+        description =
+            "Distinct new numbers the platform's users may look up in the directory in a UTC"
+                + " day, across the cluster (raise it for a launch day's first syncs).")
+    int directoryNewNumbersPerDay;
+
     @Override
     CompletionStage<? extends Message> call(AdminClient client) {
       return client.setPlatformQuota(
@@ -214,7 +222,8 @@ final class AdminCommand {
                       .setSubmitBurst(submitBurst)
                       .setUserSubmitsPerSecond(userSubmitsPerSecond)
                       .setUserSubmitBurst(userSubmitBurst)
-                      .setSessionsPerNode(sessionsPerNode))
+                      .setSessionsPerNode(sessionsPerNode)
+                      .setDirectoryNewNumbersPerDay(directoryNewNumbersPerDay))
               .build());
     }
   }
