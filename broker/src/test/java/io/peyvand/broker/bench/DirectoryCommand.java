@@ -212,8 +212,9 @@ final class DirectoryCommand implements Callable<Integer> {
         }
         out.printf(
             Locale.ROOT,
-            "  broker heap: %.1f KiB per asker in memory (%d askers; the entries themselves are"
-                + " in Cassandra only)%n",
+            "  broker heap growth: %.1f KiB per asker (%d askers: each one's Lookups entity and"
+                + " the mailboxes its hits woke to check consent; the entries are in Cassandra"
+                + " only)%n",
             (heapAfter - heapBefore) / 1024.0 / askers,
             askers);
         out.printf(
