@@ -39,7 +39,8 @@ class ArchitectureTest {
             "io.peyvand.broker.mailbox..",
             "io.peyvand.broker.group..",
             "io.peyvand.broker.platform..",
-            "io.peyvand.broker.directory..")
+            "io.peyvand.broker.directory..",
+            "io.peyvand.broker.calls..")
         .layer("delivery")
         .definedBy("io.peyvand.broker.delivery..")
         .layer("observability")

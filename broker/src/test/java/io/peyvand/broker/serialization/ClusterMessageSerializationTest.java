@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.BucketCount;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
@@ -26,6 +27,7 @@ import io.peyvand.broker.model.StreamItem;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +154,15 @@ class ClusterMessageSerializationTest {
     all.add(new UserMailbox.SetBlocked(ALI, true, false, ref.unsafeUpcast()));
     all.add(new UserMailbox.MayContact(ALI, true, ref.unsafeUpcast()));
     all.add(UserMailbox.Contactable.INSTANCE);
+    all.add(new UserMailbox.GetConsent(false, ref.unsafeUpcast()));
+    // Lookups (the directory)
+    all.add(
+        new Lookups.Admit(
+            List.of(42L, Long.MIN_VALUE), Optional.of(Duration.ofHours(5)), ref.unsafeUpcast()));
+    all.add(new Lookups.Admit(List.of(), Optional.empty(), ref.unsafeUpcast()));
+    all.add(new Lookups.Decision(Lookups.Limit.PLATFORM, 17, Duration.ofMinutes(3)));
+    all.add(new Lookups.Decision(Lookups.Limit.NONE, 0, Duration.ZERO));
+    all.add(new Platform.SetQuota(new Quota(1, 2, 3, 4, 5, 1_000_000), ref.unsafeUpcast()));
     all.add(new UserMailbox.GetView(ref.unsafeUpcast()));
     all.add(UserMailbox.WakeUp.INSTANCE);
     all.add(new UserMailbox.Accepted(9, 1_700_000_000_999L, true));
