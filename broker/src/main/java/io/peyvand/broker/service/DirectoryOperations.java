@@ -460,7 +460,7 @@ public final class DirectoryOperations {
             });
   }
 
-  private static Error rateLimited(Lookups.Decision decision) {
+  private Error rateLimited(Lookups.Decision decision) {
     long retryMs = Math.max(1000, decision.retryAfter().toMillis());
     String whose =
         decision.limit() == Lookups.Limit.PLATFORM
@@ -471,23 +471,15 @@ public final class DirectoryOperations {
         whose
             + " (this lookup has "
             + decision.newNumbers()
-            + " new to them); numbers looked up within the last 30 days are free: retry"
-            + " after retry_after_ms",
+            + " new to them); numbers looked up within the last "
+            + settings.remember().toDays()
+            + " days are free: retry after retry_after_ms",
         retryMs);
   }
 
+  /** The address is valid and of the calling platform. */
   private static Optional<Error> ownUser(String platformId, UserAddress user, String field) {
-    Optional<Error> malformed = Addresses.validate(user, field);
-    if (malformed.isPresent()) {
-      return malformed;
-    }
-    if (!user.getPlatformId().equals(platformId)) {
-      return Optional.of(
-          ErrorCodes.error(
-              ErrorCode.NOT_PERMITTED,
-              field + " " + Addresses.format(user) + " is not a user of platform " + platformId));
-    }
-    return Optional.empty();
+    return Addresses.validate(user, field).or(() -> Operations.ownUser(platformId, user, field));
   }
 
   private static <T> Operations.Either<T> invalidNumber(String field, IllegalArgumentException e) {

@@ -10,7 +10,6 @@ import io.peyvand.broker.model.Message;
 import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.persistence.journal.JournalReader;
 import io.peyvand.persistence.journal.StoredEvent;
-import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.GroupRequestValidator;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
@@ -117,7 +116,8 @@ public final class GroupOperations {
   /** Creates a group or channel for a user of the acting platform, its home platform. */
   public CompletionStage<Either<GroupInfo>> create(String platformId, CreateGroupRequest in) {
     Optional<Error> bad =
-        GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getActor(), "actor"));
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getActor(), "actor"));
     Group.Kind kind = in.getKind() == GroupKind.CHANNEL ? Group.Kind.CHANNEL : Group.Kind.GROUP;
     return call(
         platformId,
@@ -137,7 +137,8 @@ public final class GroupOperations {
   public CompletionStage<Either<GroupInfo>> changeMembers(
       String platformId, ChangeMembersRequest in) {
     Optional<Error> bad =
-        GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getActor(), "actor"));
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getActor(), "actor"));
     Function<ActorRef<Group.Reply>, Group.Command> command =
         replyTo ->
             new Group.ChangeMembers(
@@ -204,7 +205,8 @@ public final class GroupOperations {
   /** A user of the acting platform joins an open group, or subscribes to an open channel. */
   public CompletionStage<Either<GroupInfo>> join(String platformId, JoinRequest in) {
     Optional<Error> bad =
-        GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getUser(), "user"));
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getUser(), "user"));
     Address user = WireMapping.address(in.getUser());
     return byKind(
         platformId,
@@ -228,7 +230,8 @@ public final class GroupOperations {
   /** A user of the acting platform leaves a group, or unsubscribes from a channel. */
   public CompletionStage<Either<GroupInfo>> leave(String platformId, LeaveRequest in) {
     Optional<Error> bad =
-        GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getUser(), "user"));
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getUser(), "user"));
     Address user = WireMapping.address(in.getUser());
     return byKind(
         platformId,
@@ -255,7 +258,7 @@ public final class GroupOperations {
     // All users are of the first one's platform (validated): it must be the acting one.
     Optional<Error> bad =
         GroupRequestValidator.validate(in)
-            .or(() -> ownUser(platformId, in.getUsers(0), "users[0]"));
+            .or(() -> Operations.ownUser(platformId, in.getUsers(0), "users[0]"));
     List<String> userIds = in.getUsersList().stream().map(UserAddress::getUserId).toList();
     return byKind(
         platformId,
@@ -331,7 +334,8 @@ public final class GroupOperations {
   /** An owner or admin of the acting platform renames a group. */
   public CompletionStage<Either<GroupInfo>> setTitle(String platformId, SetTitleRequest in) {
     Optional<Error> bad =
-        GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getActor(), "actor"));
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getActor(), "actor"));
     return call(
         platformId,
         "set-title",
@@ -353,7 +357,8 @@ public final class GroupOperations {
    */
   public CompletionStage<Either<HistoryPage>> history(String platformId, HistoryRequest in) {
     Optional<Error> bad =
-        GroupRequestValidator.validate(in).or(() -> ownUser(platformId, in.getUser(), "user"));
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getUser(), "user"));
     if (bad.isPresent()) {
       return CompletableFuture.completedFuture(
           operations.record(platformId, "history", Either.error(bad.get())));
@@ -487,22 +492,6 @@ public final class GroupOperations {
                     : Either.<GroupInfo>error(error((Group.Refused) reply)))
         .exceptionally(failure -> Either.error(Operations.unavailable(failure)))
         .thenApply(result -> operations.record(platformId, what, result));
-  }
-
-  /** The call acts for a user of the acting platform (the request is valid already). */
-  private static Optional<Error> ownUser(String platformId, UserAddress user, String field) {
-    if (user.getPlatformId().equals(platformId)) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        ErrorCodes.error(
-            ErrorCode.NOT_PERMITTED,
-            field
-                + " "
-                + Addresses.format(user)
-                + " is not a user of platform "
-                + platformId
-                + ", which makes the call"));
   }
 
   static GroupInfo info(Group.Info info) {

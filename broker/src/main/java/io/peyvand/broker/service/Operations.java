@@ -524,6 +524,25 @@ public final class Operations {
         RETRY_AFTER_MS);
   }
 
+  /**
+   * NOT_PERMITTED unless {@code user} (the request's {@code field}) is a user of {@code
+   * platformId}, the platform that makes the call: a platform acts only for its own users.
+   */
+  static Optional<Error> ownUser(String platformId, UserAddress user, String field) {
+    if (user.getPlatformId().equals(platformId)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ErrorCodes.error(
+            ErrorCode.NOT_PERMITTED,
+            field
+                + " "
+                + Addresses.format(user)
+                + " is not a user of platform "
+                + platformId
+                + ", which makes the call"));
+  }
+
   /** A value or a protocol error. */
   public record Either<T>(T value, Error error) {
     public T orThrow(Function<Error, RuntimeException> exception) {
