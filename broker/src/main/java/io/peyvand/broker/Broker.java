@@ -1,5 +1,11 @@
 package io.peyvand.broker;
 
+import io.peyvand.broker.calls.Call;
+import io.peyvand.broker.calls.CallKey;
+import io.peyvand.broker.calls.CallPair;
+import io.peyvand.broker.calls.CallPending;
+import io.peyvand.broker.calls.CallSettings;
+import io.peyvand.broker.calls.RelayCredentials;
 import io.peyvand.broker.delivery.PendingSweeper;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.directory.DirectorySettings;
@@ -23,6 +29,7 @@ import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;
@@ -36,6 +43,7 @@ import io.peyvand.broker.serialization.GroupSnapshots;
 import io.peyvand.broker.serialization.LookupSnapshots;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import io.peyvand.broker.service.Administration;
+import io.peyvand.broker.service.CallOperations;
 import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
@@ -73,6 +81,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
@@ -166,6 +175,8 @@ public final class Broker {
         tls.map(t -> liveSessions(system, settings, t.revocations(), security))
             .orElseGet(LiveSessions::none);
     CassandraSession cassandra = CassandraSessionRegistry.get(system).sessionFor(CASSANDRA_SESSION);
+    // Calls store missed-call records through the operations, built once the entities run.
+    AtomicReference<CallOperations> callOperations = new AtomicReference<>();
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
     DirectorySettings directory;
     try {
@@ -238,6 +249,17 @@ public final class Broker {
                             Group.countSink(system, channels.bucketAskTimeout()),
                             new ChannelSubscriberSnapshots());
                         Lookups.init(system, directory, new LookupSnapshots(directory));
+                        CallSettings calls = CallSettings.fromConfig(system.settings().config());
+                        Call.init(
+                            system,
+                            calls,
+                            new RelayCredentials(calls.relay(), Clock.systemUTC()),
+                            CallPending.of(pending),
+                            record ->
+                                Optional.ofNullable(callOperations.get())
+                                    .map(c -> c.storeRecord(record))
+                                    .orElseGet(() -> CompletableFuture.completedFuture(false)));
+                        CallPair.init(system);
                         startSweeps(system, settings, mailboxes, pending);
                         ShardingStats shardingStats =
                             new ShardingStats(
@@ -252,7 +274,9 @@ public final class Broker {
                                     "platform",
                                     Platform.ENTITY_KEY,
                                     "lookups",
-                                    Lookups.ENTITY_KEY),
+                                    Lookups.ENTITY_KEY,
+                                    "call",
+                                    Call.ENTITY_KEY),
                                 Duration.ofSeconds(5));
                         metrics.sharding(shardingStats);
                         clusterStatus.sharding(shardingStats);
@@ -271,6 +295,7 @@ public final class Broker {
                                     cassandra.underlying(),
                                     SchemaSettings.fromConfig(system.settings().config())
                                         .keyspace()));
+                        callOperations.set(operations.calls());
                         SessionStreams sessions =
                             sessions(system, settings, mailboxes, operations, live);
                         Administration administration =
@@ -419,17 +444,23 @@ public final class Broker {
     PendingSweeper sweeper =
         new PendingSweeper(
             pending,
-            key ->
-                GroupPending.group(key)
-                    .ifPresentOrElse(
-                        group ->
-                            sharding
-                                .entityRefFor(Group.ENTITY_KEY, group.toString())
-                                .tell(Group.WakeUp.INSTANCE),
-                        () ->
-                            sharding
-                                .entityRefFor(UserMailbox.ENTITY_KEY, key)
-                                .tell(UserMailbox.WakeUp.INSTANCE)));
+            key -> {
+              Optional<Address> group = GroupPending.group(key);
+              Optional<CallKey> call = CallPending.call(key);
+              if (group.isPresent()) {
+                sharding
+                    .entityRefFor(Group.ENTITY_KEY, group.get().toString())
+                    .tell(Group.WakeUp.INSTANCE);
+              } else if (call.isPresent()) {
+                sharding
+                    .entityRefFor(Call.ENTITY_KEY, call.get().entityId())
+                    .tell(Call.WakeUp.INSTANCE);
+              } else {
+                sharding
+                    .entityRefFor(UserMailbox.ENTITY_KEY, key)
+                    .tell(UserMailbox.WakeUp.INSTANCE);
+              }
+            });
     SessionDirectory directory = SessionDirectory.get(system);
     directory.onChange(
         (platform, sessions) -> {
@@ -510,6 +541,8 @@ public final class Broker {
         security,
         directory,
         directoryStore,
+        new RelayCredentials(
+            RelayCredentials.Settings.fromConfig(system.settings().config()), Clock.systemUTC()),
         settings.askTimeout(),
         Clock.systemUTC());
   }

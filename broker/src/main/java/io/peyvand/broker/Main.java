@@ -174,14 +174,44 @@ public final class Main {
         description = "Configuration file (default cluster-config/conf/dev.conf).")
     File config;
 
+    @Option(
+        names = "--turn",
+        description =
+            "Also run a coturn TURN relay (Debian's coturn package) on 127.0.0.1 --turn-port, with"
+                + " a fresh shared secret, stopped with the broker: calls get relay credentials"
+                + " for it (PROTOCOL.md §16.8).")
+    boolean turn;
+
+    @Option(
+        names = "--turn-port",
+        defaultValue = "3478",
+        description =
+            "The relay's port with --turn (default ${DEFAULT-VALUE}; relays on 49160-49200).")
+    int turnPort;
+
     @Override
     public Integer call() throws Exception {
-      Config loaded =
-          load(
-              config != null ? config : deployable("dev.conf").toFile(),
-              cassandra.addTo(listeners.overrides()));
-      createDevPki(loaded);
-      return runBroker(loaded);
+      Map<String, Object> overrides = cassandra.addTo(listeners.overrides());
+      TurnServer relay = null;
+      if (turn) {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.HexFormat.of().formatHex(random);
+        relay = TurnServer.start(secret, turnPort, 49160, Path.of("data", "turn"));
+        overrides.put("peyvand.calls.relay.shared-secret", secret);
+        overrides.put("peyvand.calls.relay.uris", relay.uris());
+        System.out.printf(
+            "TURN relay (coturn) on 127.0.0.1:%d, log %s%n", relay.port(), relay.log());
+      }
+      try {
+        Config loaded = load(config != null ? config : deployable("dev.conf").toFile(), overrides);
+        createDevPki(loaded);
+        return runBroker(loaded);
+      } finally {
+        if (relay != null) {
+          relay.close();
+        }
+      }
     }
   }
 

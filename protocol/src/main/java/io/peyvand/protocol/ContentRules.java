@@ -52,7 +52,7 @@ final class ContentRules {
           TextRules.utf8Bytes(envelope.getMedia().getUrl())
               + TextRules.utf8Bytes(envelope.getMedia().getCaption());
       case ENCRYPTED -> envelope.getEncrypted().getCiphertext().size();
-      case DELETE, CONTENT_NOT_SET -> 0;
+      case DELETE, CALL_RECORD, CONTENT_NOT_SET -> 0;
     };
   }
 
@@ -65,6 +65,13 @@ final class ContentRules {
       case REACTION -> reaction(envelope.getReaction());
       case MEDIA -> media(envelope.getMedia());
       case ENCRYPTED -> encrypted(envelope.getEncrypted());
+      case CALL_RECORD ->
+          Optional.of(
+              ErrorCodes.error(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "call_record is written by the broker when a call ends unanswered; a platform"
+                      + " cannot submit one (send text, media, encrypted, edit, delete or"
+                      + " reaction)"));
       case CONTENT_NOT_SET -> throw new IllegalStateException("content presence is checked first");
     };
   }

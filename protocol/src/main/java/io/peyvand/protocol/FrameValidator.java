@@ -68,7 +68,7 @@ public final class FrameValidator {
       case SUBMIT -> submit(frame.getSubmit(), nowMillis);
       case ACKNOWLEDGE -> acknowledge(frame.getAcknowledge());
       case READ_RECEIPT -> readReceipt(frame.getReadReceipt());
-      case PING, DIRECTORY -> Optional.empty();
+      case PING, DIRECTORY, CALL -> Optional.empty();
       case GROUP_ACKNOWLEDGE -> groupAcknowledge(frame.getGroupAcknowledge());
       case STATUS_ACKNOWLEDGE ->
           mailboxAndSequence(
@@ -82,7 +82,7 @@ public final class FrameValidator {
               ErrorCode.INVALID_FRAME,
               "the frame is empty: set one of hello,"
                   + " submit, acknowledge, read_receipt, ping, group_acknowledge, status_acknowledge,"
-                  + " directory (or the frame is of a kind this protocol"
+                  + " directory, call (or the frame is of a kind this protocol"
                   + " version does not know)");
     };
   }

@@ -27,6 +27,8 @@ class ErrorCodesTest {
           Map.entry(ErrorCode.UNKNOWN_PLATFORM, Status.Code.NOT_FOUND),
           Map.entry(ErrorCode.UNKNOWN_GROUP, Status.Code.NOT_FOUND),
           Map.entry(ErrorCode.GROUP_EXISTS, Status.Code.ALREADY_EXISTS),
+          Map.entry(ErrorCode.UNKNOWN_CALL, Status.Code.NOT_FOUND),
+          Map.entry(ErrorCode.CALL_ALREADY_ANSWERED, Status.Code.ALREADY_EXISTS),
           Map.entry(ErrorCode.GROUP_FULL, Status.Code.RESOURCE_EXHAUSTED),
           Map.entry(ErrorCode.SENDER_NOT_ON_PLATFORM, Status.Code.PERMISSION_DENIED),
           Map.entry(ErrorCode.NOT_PERMITTED, Status.Code.PERMISSION_DENIED),

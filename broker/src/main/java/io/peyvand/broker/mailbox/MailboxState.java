@@ -2,7 +2,9 @@ package io.peyvand.broker.mailbox;
 
 import io.peyvand.broker.mailbox.UserMailbox.Event;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
+import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import java.time.Duration;
 import java.util.HashSet;
@@ -280,13 +282,15 @@ public final class MailboxState {
       acceptedIds.put(
           new MessageKey(e.message().sender(), e.message().messageId()),
           new Accepted(e.sequence(), e.acceptedAtMs()));
-      unread.put(
-          e.sequence(),
-          new Unread(
-              e.message().sender(),
-              e.message().messageId(),
-              e.acceptedAtMs(),
-              e.statusesByRecipient()));
+      if (owesStatuses(e.message())) {
+        unread.put(
+            e.sequence(),
+            new Unread(
+                e.message().sender(),
+                e.message().messageId(),
+                e.acceptedAtMs(),
+                e.statusesByRecipient()));
+      }
       prune(e.acceptedAtMs());
     } else if (event instanceof UserMailbox.StatusAccepted e) {
       lastSequence = e.sequence();
@@ -338,6 +342,14 @@ public final class MailboxState {
   }
 
   /**
+   * Whether the message's sender is owed its statuses: not for a missed-call record, which the
+   * broker wrote and whose "sender" sent nothing.
+   */
+  private static boolean owesStatuses(Message message) {
+    return !(message.content() instanceof Content.CallRecord);
+  }
+
+  /**
    * Removes items up to {@code upTo} from pending; for messages, owes the sender a status of {@code
    * kind}. Failed (expired) messages can no longer be read.
    */
@@ -345,7 +357,8 @@ public final class MailboxState {
     Iterator<Pending> done = pending.headMap(upTo, true).values().iterator();
     while (done.hasNext()) {
       Pending item = done.next();
-      if (item.item() instanceof MailboxItem.Incoming incoming) {
+      if (item.item() instanceof MailboxItem.Incoming incoming
+          && owesStatuses(incoming.message())) {
         owe(
             new NotificationKey(item.sequence(), kind),
             new Notification(

@@ -13,6 +13,8 @@ import java.util.List;
  *     the broker work per member, so off unless the platform asks)
  * @param statusesByRecipient statuses of the platform's users' messages come from the recipients'
  *     mailboxes (StatusDelivery), decided per message when it is submitted
+ * @param callsAudio its users can be called (phase 3)
+ * @param callsVideo its users can be called with video
  */
 public record Capabilities(
     int maxTextBytes,
@@ -26,10 +28,43 @@ public record Capabilities(
     boolean readReceipts,
     List<String> encryptionSchemes,
     boolean groupMemberLists,
-    boolean statusesByRecipient) {
+    boolean statusesByRecipient,
+    boolean callsAudio,
+    boolean callsVideo) {
 
   public Capabilities {
     encryptionSchemes = List.copyOf(encryptionSchemes);
+  }
+
+  /** Without calls. */
+  public Capabilities(
+      int maxTextBytes,
+      boolean media,
+      long maxMediaBytes,
+      boolean edits,
+      int editWindowSeconds,
+      boolean deletes,
+      boolean reactions,
+      boolean replies,
+      boolean readReceipts,
+      List<String> encryptionSchemes,
+      boolean groupMemberLists,
+      boolean statusesByRecipient) {
+    this(
+        maxTextBytes,
+        media,
+        maxMediaBytes,
+        edits,
+        editWindowSeconds,
+        deletes,
+        reactions,
+        replies,
+        readReceipts,
+        encryptionSchemes,
+        groupMemberLists,
+        statusesByRecipient,
+        false,
+        false);
   }
 
   /** Statuses through the sender's mailbox (Delivery frames). */
@@ -92,7 +127,21 @@ public record Capabilities(
 
   /** Everything supported: what a newly registered platform is assumed to honour. */
   public static final Capabilities ALL =
-      new Capabilities(0, true, 0, true, 0, true, true, true, true, List.of(ANY_SCHEME));
+      new Capabilities(
+          0,
+          true,
+          0,
+          true,
+          0,
+          true,
+          true,
+          true,
+          true,
+          List.of(ANY_SCHEME),
+          false,
+          false,
+          true,
+          true);
 
   /** These capabilities, statuses by recipient as given. */
   public Capabilities withStatusesByRecipient(boolean byRecipient) {
@@ -108,7 +157,28 @@ public record Capabilities(
         readReceipts,
         encryptionSchemes,
         groupMemberLists,
-        byRecipient);
+        byRecipient,
+        callsAudio,
+        callsVideo);
+  }
+
+  /** These capabilities, calls as given. */
+  public Capabilities withCalls(boolean audio, boolean video) {
+    return new Capabilities(
+        maxTextBytes,
+        media,
+        maxMediaBytes,
+        edits,
+        editWindowSeconds,
+        deletes,
+        reactions,
+        replies,
+        readReceipts,
+        encryptionSchemes,
+        groupMemberLists,
+        statusesByRecipient,
+        audio,
+        video);
   }
 
   public boolean carriesScheme(String scheme) {

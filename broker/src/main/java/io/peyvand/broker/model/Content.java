@@ -3,6 +3,7 @@ package io.peyvand.broker.model;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.google.protobuf.ByteString;
+import java.util.List;
 
 /**
  * What a message carries. The broker reads only what it must check; encrypted payloads are opaque.
@@ -15,7 +16,8 @@ import com.google.protobuf.ByteString;
   @JsonSubTypes.Type(value = Content.Delete.class, name = "delete"),
   @JsonSubTypes.Type(value = Content.Reaction.class, name = "reaction"),
   @JsonSubTypes.Type(value = Content.Media.class, name = "media"),
-  @JsonSubTypes.Type(value = Content.Encrypted.class, name = "encrypted")
+  @JsonSubTypes.Type(value = Content.Encrypted.class, name = "encrypted"),
+  @JsonSubTypes.Type(value = Content.CallRecord.class, name = "call-record")
 })
 public sealed interface Content {
   /** Plain text. */
@@ -36,4 +38,22 @@ public sealed interface Content {
 
   /** An end-to-end encrypted payload. */
   record Encrypted(String scheme, ByteString ciphertext) implements Content {}
+
+  /**
+   * A call that ended unanswered, written by the broker into the callee's and the caller's
+   * mailboxes ({@code reason} as that mailbox's user sees it: MISSED for the callee).
+   */
+  record CallRecord(
+      String callId,
+      Address caller,
+      Address callee,
+      List<CallMedia> media,
+      CallEnd reason,
+      long startedAtMs,
+      long endedAtMs)
+      implements Content {
+    public CallRecord {
+      media = List.copyOf(media);
+    }
+  }
 }

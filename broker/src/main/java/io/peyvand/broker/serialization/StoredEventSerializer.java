@@ -1,13 +1,21 @@
 package io.peyvand.broker.serialization;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.mailbox.UserMailbox;
+import io.peyvand.broker.model.CallEnd;
+import io.peyvand.broker.model.CallMedia;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.tls.CertificateRevocations;
+import io.peyvand.persistence.stored.v1.CallAnswered;
+import io.peyvand.persistence.stored.v1.CallEnded;
+import io.peyvand.persistence.stored.v1.CallInvited;
+import io.peyvand.persistence.stored.v1.CallRecorded;
+import io.peyvand.persistence.stored.v1.CallResumed;
 import io.peyvand.persistence.stored.v1.CertificateRevoked;
 import io.peyvand.persistence.stored.v1.ChannelSubscribed;
 import io.peyvand.persistence.stored.v1.ChannelSubscribersCounted;
@@ -289,6 +297,77 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
               ChannelSubscribersSnapshot.class,
               ChannelSubscribersSnapshot::toByteArray,
               ChannelSubscribersSnapshot::parseFrom),
+          codec(
+              "call-invited",
+              Call.Invited.class,
+              e ->
+                  CallInvited.newBuilder()
+                      .setCallee(StoredModel.address(e.callee()))
+                      .addAllMedia(e.media().stream().map(CallMedia::stored).toList())
+                      .setSdpOffer(e.sdpOffer())
+                      .setAtEpochMillis(e.atMs())
+                      .setRingingUntilEpochMillis(e.ringingUntilMs())
+                      .setCallerSession(e.callerSession())
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                CallInvited i = CallInvited.parseFrom(bytes);
+                return new Call.Invited(
+                    StoredModel.address(i.getCallee()),
+                    i.getMediaList().stream().map(CallMedia::fromStored).toList(),
+                    i.getSdpOffer(),
+                    i.getAtEpochMillis(),
+                    i.getRingingUntilEpochMillis(),
+                    i.getCallerSession());
+              }),
+          codec(
+              "call-answered",
+              Call.Answered.class,
+              e ->
+                  CallAnswered.newBuilder()
+                      .setAtEpochMillis(e.atMs())
+                      .setCalleeSession(e.calleeSession())
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                CallAnswered a = CallAnswered.parseFrom(bytes);
+                return new Call.Answered(a.getAtEpochMillis(), a.getCalleeSession());
+              }),
+          codec(
+              "call-resumed",
+              Call.SessionMoved.class,
+              e ->
+                  CallResumed.newBuilder()
+                      .setSide(e.side() == Call.Side.CALLER ? "caller" : "callee")
+                      .setSession(e.session())
+                      .setAtEpochMillis(e.atMs())
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                CallResumed r = CallResumed.parseFrom(bytes);
+                return new Call.SessionMoved(
+                    r.getSide().equals("caller") ? Call.Side.CALLER : Call.Side.CALLEE,
+                    r.getSession(),
+                    r.getAtEpochMillis());
+              }),
+          codec(
+              "call-ended",
+              Call.Ended.class,
+              e ->
+                  CallEnded.newBuilder()
+                      .setReason(e.reason().stored())
+                      .setAtEpochMillis(e.atMs())
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                CallEnded e = CallEnded.parseFrom(bytes);
+                return new Call.Ended(CallEnd.fromStored(e.getReason()), e.getAtEpochMillis());
+              }),
+          codec(
+              "call-recorded",
+              Call.Recorded.class,
+              e -> CallRecorded.newBuilder().setAtEpochMillis(e.atMs()).build().toByteArray(),
+              bytes -> new Call.Recorded(CallRecorded.parseFrom(bytes).getAtEpochMillis())),
           codec(
               "lookups-admitted",
               Lookups.LookupsAdmitted.class,

@@ -1,12 +1,15 @@
 package io.peyvand.broker.serialization;
 
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.CallEnd;
+import io.peyvand.broker.model.CallMedia;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.model.Status;
 import io.peyvand.persistence.stored.v1.StoredAddress;
+import io.peyvand.persistence.stored.v1.StoredCallRecord;
 import io.peyvand.persistence.stored.v1.StoredCapabilities;
 import io.peyvand.persistence.stored.v1.StoredDelete;
 import io.peyvand.persistence.stored.v1.StoredEdit;
@@ -63,6 +66,8 @@ final class StoredModel {
     } else if (c instanceof Content.Encrypted en) {
       b.setEncrypted(
           StoredEncrypted.newBuilder().setScheme(en.scheme()).setCiphertext(en.ciphertext()));
+    } else if (c instanceof Content.CallRecord r) {
+      b.setCallRecord(callRecord(r));
     } else {
       throw new IllegalArgumentException("no stored form for content " + c);
     }
@@ -98,10 +103,34 @@ final class StoredModel {
               m.getMedia().getCaption());
       case ENCRYPTED ->
           new Content.Encrypted(m.getEncrypted().getScheme(), m.getEncrypted().getCiphertext());
+      case CALL_RECORD -> callRecord(m.getCallRecord());
       case CONTENT_NOT_SET ->
           throw new IllegalArgumentException(
               "stored message " + m.getMessageId() + " has no content");
     };
+  }
+
+  static StoredCallRecord callRecord(Content.CallRecord r) {
+    return StoredCallRecord.newBuilder()
+        .setCallId(r.callId())
+        .setCaller(address(r.caller()))
+        .setCallee(address(r.callee()))
+        .addAllMedia(r.media().stream().map(CallMedia::stored).toList())
+        .setReason(r.reason().stored())
+        .setStartedAtMs(r.startedAtMs())
+        .setEndedAtMs(r.endedAtMs())
+        .build();
+  }
+
+  static Content.CallRecord callRecord(StoredCallRecord r) {
+    return new Content.CallRecord(
+        r.getCallId(),
+        address(r.getCaller()),
+        address(r.getCallee()),
+        r.getMediaList().stream().map(CallMedia::fromStored).toList(),
+        CallEnd.fromStored(r.getReason()),
+        r.getStartedAtMs(),
+        r.getEndedAtMs());
   }
 
   static StoredStatus.Kind kind(Status.Kind k) {
@@ -172,6 +201,8 @@ final class StoredModel {
         .addAllEncryptionSchemes(c.encryptionSchemes())
         .setGroupMemberLists(c.groupMemberLists())
         .setStatusesByRecipient(c.statusesByRecipient())
+        .setCallsAudio(c.callsAudio())
+        .setCallsVideo(c.callsVideo())
         .build();
   }
 
@@ -188,7 +219,9 @@ final class StoredModel {
         c.getReadReceipts(),
         c.getEncryptionSchemesList(),
         c.getGroupMemberLists(),
-        c.getStatusesByRecipient());
+        c.getStatusesByRecipient(),
+        c.getCallsAudio(),
+        c.getCallsVideo());
   }
 
   static StoredQuota quota(Quota q) {

@@ -1,5 +1,6 @@
 package io.peyvand.broker.service;
 
+import io.peyvand.broker.calls.RelayCredentials;
 import io.peyvand.broker.directory.DirectorySettings;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.mailbox.UserMailbox;
@@ -60,6 +61,7 @@ public final class Operations {
   private final SecurityEvents security;
   private final GroupOperations groups;
   private final DirectoryOperations directory;
+  private final CallOperations calls;
   private final MessageMetrics metrics;
   private final Asks asks;
 
@@ -76,6 +78,7 @@ public final class Operations {
       SecurityEvents security,
       DirectorySettings directorySettings,
       DirectoryStore directoryStore,
+      RelayCredentials relay,
       Duration askTimeout,
       Clock clock) {
     this.system = system;
@@ -90,8 +93,14 @@ public final class Operations {
     this.groups = new GroupOperations(system, this, askTimeout);
     this.directory =
         new DirectoryOperations(system, this, directorySettings, directoryStore, askTimeout, clock);
+    this.calls = new CallOperations(system, this, relay, security, askTimeout);
     this.metrics = MessageMetrics.get(system);
     this.asks = Asks.get(system);
+  }
+
+  /** Call signalling (phase 3). */
+  public CallOperations calls() {
+    return calls;
   }
 
   /** The group and channel operations. */
@@ -481,6 +490,41 @@ public final class Operations {
                                     ? Optional.of(error(refused))
                                     : Optional.<Error>empty()))
         .exceptionally(failure -> Optional.of(unavailable(failure)));
+  }
+
+  /**
+   * Stores a message the broker writes itself (a missed-call record) in its recipient's mailbox, as
+   * a submission would: true once stored, or refused for good by the recipient (not accepting the
+   * other side); false when it could not be told (retry).
+   */
+  CompletionStage<Boolean> storeFromBroker(Message message) {
+    return platform(message.recipient().platformId())
+        .thenCompose(
+            platform -> {
+              if (platform.isError()) {
+                return CompletableFuture.completedFuture(true);
+              }
+              UserMailbox.RecipientPolicy policy =
+                  new UserMailbox.RecipientPolicy(
+                      platform.value().defaultOptedIn(),
+                      platform.value().capabilities().editWindowSeconds());
+              return this.<UserMailbox.AcceptReply>ask(
+                      message.recipient(),
+                      replyTo -> new UserMailbox.Accept(message, policy, replyTo))
+                  .thenApply(
+                      reply ->
+                          !(reply instanceof UserMailbox.Refused refused)
+                              || refused.reason() != io.peyvand.broker.mailbox.Refusal.UNAVAILABLE);
+            })
+        .exceptionally(failure -> false);
+  }
+
+  /**
+   * Admits one more submission (or call invite) of {@code userId} of {@code platformId} against the
+   * platform's and the user's rates: empty when admitted, else how long to wait.
+   */
+  OptionalLong tryAcquire(String platformId, String userId, Platform.Info platform) {
+    return limits.tryAcquire(platformId, userId, platform.quota());
   }
 
   private <R> CompletionStage<R> ask(

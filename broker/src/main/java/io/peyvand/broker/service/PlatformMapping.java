@@ -74,6 +74,8 @@ public final class PlatformMapping {
         .addAllEncryptionSchemes(c.encryptionSchemes())
         .setGroupMemberLists(c.groupMemberLists())
         .setStatusesByRecipient(c.statusesByRecipient())
+        .setCallsAudio(c.callsAudio())
+        .setCallsVideo(c.callsVideo())
         .build();
   }
 
@@ -90,6 +92,8 @@ public final class PlatformMapping {
         c.getReadReceipts(),
         c.getEncryptionSchemesList(),
         c.getGroupMemberLists(),
-        c.getStatusesByRecipient());
+        c.getStatusesByRecipient(),
+        c.getCallsAudio(),
+        c.getCallsVideo());
   }
 }

@@ -85,6 +85,7 @@ public final class WireMapping {
               e.getMedia().getCaption());
       case ENCRYPTED ->
           new Content.Encrypted(e.getEncrypted().getScheme(), e.getEncrypted().getCiphertext());
+      case CALL_RECORD -> CallMapping.record(e.getCallRecord());
       case CONTENT_NOT_SET -> throw new IllegalArgumentException("envelope has no content");
     };
   }
@@ -128,6 +129,8 @@ public final class WireMapping {
     } else if (c instanceof Content.Encrypted en) {
       b.setEncrypted(
           EncryptedPayload.newBuilder().setScheme(en.scheme()).setCiphertext(en.ciphertext()));
+    } else if (c instanceof Content.CallRecord record) {
+      b.setCallRecord(CallMapping.record(record));
     }
     return b.build();
   }

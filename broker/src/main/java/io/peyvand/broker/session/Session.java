@@ -1,7 +1,9 @@
 package io.peyvand.broker.session;
 
+import io.peyvand.broker.calls.CallSignal;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.service.CallMapping;
 import io.peyvand.broker.service.WireMapping;
 import io.peyvand.protocol.v1.ServerFrame;
 import java.time.Duration;
@@ -57,29 +59,51 @@ public final class Session {
     return create(platformId, false, out, Duration.ZERO, new CompletableFuture<>());
   }
 
-  /**
-   * A session of the platform; {@code memberLists}: the platform asked for the member ids in group
-   * deliveries (its capabilities when the session opened); {@code registered} completes once every
-   * mailbox of this node can find the session.
-   */
+  /** A session whose platform's calls do not ring on it. */
   public static Behavior<Command> create(
       String platformId,
       boolean memberLists,
       BoundedSourceQueue<ServerFrame> out,
       Duration linger,
-      CompletableFuture<Void> registered) {
+      CompletableFuture<ActorRef<CallSignal>> registered) {
+    return create(platformId, memberLists, false, out, linger, registered);
+  }
+
+  /**
+   * A session of the platform; {@code memberLists}: the platform asked for the member ids in group
+   * deliveries (its capabilities when the session opened); {@code ringCalls}: invites to the
+   * platform's users ring on it (Hello.ring_calls); {@code registered} completes, with the address
+   * calls reach the session at, once every mailbox of this node can find the session.
+   */
+  public static Behavior<Command> create(
+      String platformId,
+      boolean memberLists,
+      boolean ringCalls,
+      BoundedSourceQueue<ServerFrame> out,
+      Duration linger,
+      CompletableFuture<ActorRef<CallSignal>> registered) {
     return Behaviors.setup(
         context -> {
           ActorRef<Deliver> inbox = context.messageAdapter(Deliver.class, Incoming::new);
+          // A child of its own, stopped the moment the stream ends: a call watching it learns at
+          // once that this side went away, not after the linger.
+          ActorRef<CallSignal> calls = context.spawn(callInbox(platformId, out), "calls");
           SessionDirectory directory = SessionDirectory.get(context.getSystem());
           directory.connected(platformId, inbox);
           context
               .getSystem()
               .receptionist()
               .tell(Receptionist.register(SessionDirectory.keyFor(platformId), inbox));
-          registered.complete(null);
+          if (ringCalls) {
+            context
+                .getSystem()
+                .receptionist()
+                .tell(Receptionist.register(CallSignal.ringingKey(platformId), calls));
+          }
+          registered.complete(calls);
           Set<Deliver.Stream> refusedStreams = new HashSet<>();
-          Departure departure = new Departure(context, directory, platformId, inbox, linger);
+          Departure departure =
+              new Departure(context, directory, platformId, inbox, calls, ringCalls, linger);
           return Behaviors.receive(Command.class)
               .onMessage(
                   Incoming.class,
@@ -112,12 +136,38 @@ public final class Session {
         });
   }
 
+  /**
+   * Writes the call signals for this session to its stream. Signalling is never repeated: a frame
+   * that finds the buffer full is lost, and the call's next state supersedes it (PROTOCOL.md
+   * §16.4).
+   */
+  private static Behavior<CallSignal> callInbox(
+      String platformId, BoundedSourceQueue<ServerFrame> out) {
+    return Behaviors.receive(
+        (context, signal) -> {
+          QueueOfferResult result = out.offer(CallMapping.frame(signal));
+          if (result != QueueOfferResult.enqueued()) {
+            context
+                .getLog()
+                .warn(
+                    "Session of {} dropped a {} of call {}: {}",
+                    platformId,
+                    signal.kind(),
+                    signal.call(),
+                    result);
+          }
+          return Behaviors.same();
+        });
+  }
+
   /** Leaving: out of the directory and the Receptionist, then lingering to answer "gone". */
   private record Departure(
       ActorContext<Command> context,
       SessionDirectory directory,
       String platformId,
       ActorRef<Deliver> inbox,
+      ActorRef<CallSignal> calls,
+      boolean ringCalls,
       Duration linger) {
     Behavior<Command> leave() {
       directory.disconnected(platformId, inbox);
@@ -125,6 +175,13 @@ public final class Session {
           .getSystem()
           .receptionist()
           .tell(Receptionist.deregister(SessionDirectory.keyFor(platformId), inbox));
+      if (ringCalls) {
+        context
+            .getSystem()
+            .receptionist()
+            .tell(Receptionist.deregister(CallSignal.ringingKey(platformId), calls));
+      }
+      context.stop(calls);
       if (linger.isZero()) {
         return Behaviors.stopped();
       }

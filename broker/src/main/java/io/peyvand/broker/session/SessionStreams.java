@@ -1,5 +1,6 @@
 package io.peyvand.broker.session;
 
+import io.peyvand.broker.calls.CallSignal;
 import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.service.Operations;
@@ -222,11 +223,16 @@ public final class SessionStreams {
             .build();
     return Source.lazySource(
             () -> {
-              CompletableFuture<Void> registered = new CompletableFuture<>();
+              CompletableFuture<ActorRef<CallSignal>> registered = new CompletableFuture<>();
               ActorRef<Session.Command> session =
                   system.systemActorOf(
                       Session.create(
-                          platformId, memberLists, queue.first(), settings.linger(), registered),
+                          platformId,
+                          memberLists,
+                          hello.getRingCalls(),
+                          queue.first(),
+                          settings.linger(),
+                          registered),
                       "session-" + sessionId,
                       Props.empty());
               log.info(
@@ -258,7 +264,8 @@ public final class SessionStreams {
                       // the answers and Pongs behind it (FAULTS.md, finding 4). Adapters match
                       // results by
                       // correlation id (PROTOCOL.md §4.2).
-                      .mapAsyncUnordered(settings.parallelism(), frame -> handle(platformId, frame))
+                      .mapAsyncUnordered(
+                          settings.parallelism(), frame -> handle(platformId, frame, registered))
                       .mapConcat(frames -> frames)
                       .watchTermination(
                           (mat, done) -> {
@@ -300,7 +307,13 @@ public final class SessionStreams {
             });
   }
 
-  private CompletionStage<List<ServerFrame>> handle(String platformId, ClientFrame frame) {
+  private CompletionStage<List<ServerFrame>> handle(
+      String platformId, ClientFrame frame, CompletionStage<ActorRef<CallSignal>> calls) {
+    if (frame.hasCall()) {
+      return calls
+          .thenCompose(session -> operations.calls().call(platformId, frame.getCall(), session))
+          .thenApply(result -> List.of(ServerFrame.newBuilder().setCallResult(result).build()));
+    }
     if (frame.hasSubmit()) {
       return operations
           .submit(platformId, frame.getSubmit().getCorrelationId(), frame.getSubmit().getEnvelope())
@@ -365,7 +378,7 @@ public final class SessionStreams {
                               ErrorCode.INVALID_FRAME,
                               "the frame has no content: set one of hello,"
                                   + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
-                                  + " status_acknowledge")))));
+                                  + " status_acknowledge, call")))));
     };
   }
 

@@ -23,11 +23,12 @@ import picocli.CommandLine.HelpCommand;
     version = "Peyvand bench 0.1.0",
     description =
         "Benchmarks of a broker node's insides: recovery time and heap per mailbox, directory"
-            + " lookups.",
+            + " lookups, call setups.",
     subcommands = {
       RecoveryCommand.class,
       MemoryCommand.class,
       DirectoryCommand.class,
+      CallsCommand.class,
       HelpCommand.class
     })
 public final class MailboxBench {

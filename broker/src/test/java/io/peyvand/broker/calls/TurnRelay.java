@@ -1,10 +1,9 @@
 package io.peyvand.broker.calls;
 
+import io.peyvand.broker.TurnServer;
 import io.peyvand.persistence.testkit.Ports;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,64 +14,25 @@ import java.util.concurrent.TimeUnit;
  * turnutils_uclient}. Logs under target/turn.
  */
 final class TurnRelay implements AutoCloseable {
-  private final Process server;
-  private final int port;
-  private final Path log;
+  private final TurnServer server;
 
-  private TurnRelay(Process server, int port, Path log) {
+  private TurnRelay(TurnServer server) {
     this.server = server;
-    this.port = port;
-    this.log = log;
   }
 
   static TurnRelay start(String secret) throws IOException, InterruptedException {
-    for (String tool : List.of("turnserver", "turnutils_uclient")) {
-      if (!onPath(tool)) {
-        throw new IllegalStateException(
-            tool
-                + " is not installed: install Debian's coturn package (apt-get install coturn),"
-                + " as .ci/run does");
-      }
+    if (!TurnServer.onPath("turnutils_uclient")) {
+      throw new IllegalStateException(
+          "turnutils_uclient is not installed: install Debian's coturn package (apt-get install"
+              + " coturn), as .ci/run does");
     }
-    int port = Ports.free();
-    int relayPorts = Ports.free();
-    Path dir = Path.of("target", "turn");
-    Files.createDirectories(dir);
-    Path log = dir.resolve("turnserver-" + port + ".log");
-    Process server =
-        new ProcessBuilder(
-                // Line-buffered: its log is block-buffered when stdout is not a terminal.
-                "stdbuf",
-                "-oL",
-                "turnserver",
-                "--listening-ip=127.0.0.1",
-                "--relay-ip=127.0.0.1",
-                "--listening-port=" + port,
-                "--min-port=" + relayPorts,
-                "--max-port=" + (relayPorts + 40),
-                "--use-auth-secret",
-                "--static-auth-secret=" + secret,
-                "--realm=peyvand",
-                "--no-tls",
-                "--no-dtls",
-                "--no-cli",
-                "--allow-loopback-peers",
-                "--pidfile=" + dir.toAbsolutePath().resolve("turnserver-" + port + ".pid"),
-                "--log-file=stdout",
-                "--simple-log")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    TurnRelay relay = new TurnRelay(server, port, log);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!Files.readString(log).contains("Total General servers")) {
-      if (!server.isAlive() || System.nanoTime() > deadline) {
-        relay.close();
-        throw new IllegalStateException("turnserver did not start: " + Files.readString(log));
-      }
-      Thread.sleep(100);
-    }
-    return relay;
+    return new TurnRelay(
+        TurnServer.start(secret, Ports.free(), Ports.free(), Path.of("target", "turn")));
+  }
+
+  /** The relay's UDP port on 127.0.0.1. */
+  int port() {
+    return server.port();
   }
 
   /**
@@ -81,7 +41,7 @@ final class TurnRelay implements AutoCloseable {
    */
   Result allocate(String username, String password, int messages)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("turnutils_uclient", "-p", "" + port));
+    List<String> command = new ArrayList<>(List.of("turnutils_uclient", "-p", "" + port()));
     command.addAll(List.of("-u", username, "-w", password, "-n", "" + messages, "-m", "1", "-y"));
     command.addAll(List.of("-e", "127.0.0.1", "127.0.0.1"));
     Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -98,29 +58,8 @@ final class TurnRelay implements AutoCloseable {
 
   record Result(int exit, String output) {}
 
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public void close() {
-    server.destroy();
-    try {
-      if (!server.waitFor(10, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.destroyForcibly();
-    }
-  }
-
-  Path log() {
-    return log;
+    server.close();
   }
 }

@@ -69,6 +69,15 @@ public final class RawSession implements AutoCloseable {
   /** Opens a session through {@code client}, says Hello for the platform; waits for Welcome. */
   public static RawSession hello(
       ActorSystem<?> system, InterconnectClient client, String platform) {
+    return hello(system, client, platform, false);
+  }
+
+  /**
+   * Opens a session through {@code client}, says Hello for the platform (calls ring on it when
+   * {@code ringCalls}); waits for Welcome.
+   */
+  public static RawSession hello(
+      ActorSystem<?> system, InterconnectClient client, String platform, boolean ringCalls) {
     RawSession session = open(system, client);
     session.send(
         ClientFrame.newBuilder()
@@ -76,7 +85,8 @@ public final class RawSession implements AutoCloseable {
                 Hello.newBuilder()
                     .setProtocolVersion(1)
                     .setPlatformId(platform)
-                    .setSessionName("test"))
+                    .setSessionName("test")
+                    .setRingCalls(ringCalls))
             .build());
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.calls.Call;
+import io.peyvand.broker.calls.CallKey;
+import io.peyvand.broker.calls.CallPair;
+import io.peyvand.broker.calls.CallSignal;
+import io.peyvand.broker.calls.RelayCredentials;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.BucketCount;
@@ -16,6 +21,8 @@ import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.mailbox.Refusal;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.CallEnd;
+import io.peyvand.broker.model.CallMedia;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
@@ -162,6 +169,51 @@ class ClusterMessageSerializationTest {
     all.add(new Lookups.Admit(List.of(), Optional.empty(), ref.unsafeUpcast()));
     all.add(new Lookups.Decision(Lookups.Limit.PLATFORM, 17, Duration.ofMinutes(3)));
     all.add(new Lookups.Decision(Lookups.Limit.NONE, 0, Duration.ZERO));
+    // Calls
+    CallKey call = new CallKey(ALI, "c-1");
+    ActorRef<CallSignal> session = testKit.<CallSignal>createTestProbe().getRef();
+    for (Call.Action action :
+        List.of(
+            new Call.Invite(
+                BOB, List.of(CallMedia.AUDIO, CallMedia.VIDEO), "v=0\r\n", Duration.ofSeconds(60)),
+            new Call.Ringing(),
+            new Call.Answer("v=0\r\n"),
+            new Call.Forward(true, ByteString.copyFromUtf8("frame"), List.of(CallMedia.AUDIO)),
+            new Call.Reject(CallEnd.BUSY),
+            new Call.Hangup(),
+            new Call.Resume())) {
+      all.add(new Call.Act("bale", action, session, ref.unsafeUpcast()));
+    }
+    all.add(
+        new Call.Reply(
+            Call.Phase.ENDED, 5, CallEnd.REPLACED, call, null, null, Call.Side.CALLEE, BOB));
+    all.add(
+        new Call.Reply(
+            Call.Phase.NONE, 0, null, null, Call.Problem.UNKNOWN_CALL, "no call", null, null));
+    all.add(new Call.Replace(call));
+    all.add(Call.WakeUp.INSTANCE);
+    all.add(
+        new CallSignal(
+            call,
+            BOB,
+            List.of(CallMedia.AUDIO),
+            CallSignal.Kind.INVITED,
+            "v=0\r\n",
+            1_700_000_000_000L,
+            true,
+            ByteString.copyFromUtf8("candidates"),
+            CallEnd.REPLACED,
+            new CallKey(BOB, "c-2"),
+            Optional.of(
+                new RelayCredentials.Credential(
+                    "1700000000:bale:bob",
+                    "secret",
+                    Instant.ofEpochSecond(1_700_000_000L),
+                    List.of("turn:127.0.0.1:3478")))));
+    all.add(new CallPair.Open(call, BOB, ref.unsafeUpcast()));
+    all.add(new CallPair.Opened(Optional.of(call)));
+    all.add(new CallPair.Opened(Optional.empty()));
+    all.add(new CallPair.Close(call));
     all.add(new Platform.SetQuota(new Quota(1, 2, 3, 4, 5, 1_000_000), ref.unsafeUpcast()));
     all.add(new UserMailbox.GetView(ref.unsafeUpcast()));
     all.add(UserMailbox.WakeUp.INSTANCE);

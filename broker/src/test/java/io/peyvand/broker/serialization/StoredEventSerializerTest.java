@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.directory.DirectorySettings;
 import io.peyvand.broker.directory.LookupLedger;
 import io.peyvand.broker.directory.Lookups;
@@ -99,7 +100,23 @@ class StoredEventSerializerTest {
           // Added in 0.5 (issue 17: the directory).
           Map.entry(
               "lookups-admitted",
-              "08fb9ccdb0a43412102a00000000000000f9ffffffffffffff1a1009000000000064894010fb9ccdb0a434"));
+              "08fb9ccdb0a43412102a00000000000000f9ffffffffffffff1a1009000000000064894010fb9ccdb0a434"),
+          // Added in 0.6 (issue 18: calls).
+          Map.entry(
+              "call-invited",
+              "0a0b0a0462616c651203626f621205617564696f1205766964656f1a05763d300d0a20cbbc9c8da23428ab91"
+                  + "a08da234323d70656b6b6f3a2f2f50657976616e644031302e302e302e313a373335352f7379737465"
+                  + "6d2f73657373696f6e2d65697461612d312f63616c6c73233432"),
+          Map.entry(
+              "call-answered",
+              "08d3e39c8da234123b70656b6b6f3a2f2f50657976616e644031302e302e302e323a373335352f737973"
+                  + "74656d2f73657373696f6e2d62616c652d322f63616c6c732337"),
+          Map.entry(
+              "call-resumed",
+              "0a0663616c6c6572123c70656b6b6f3a2f2f50657976616e644031302e302e302e333a373335352f7379"
+                  + "7374656d2f73657373696f6e2d65697461612d332f63616c6c73233918bbeb9c8da234"),
+          Map.entry("call-ended", "0a096e6f2d616e7377657210ab91a08da234"),
+          Map.entry("call-recorded", "088f92a08da234"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {
@@ -111,6 +128,7 @@ class StoredEventSerializerTest {
                 Stream.of(Group.Event.class.getPermittedSubclasses()),
                 Stream.of(ChannelSubscribers.Event.class.getPermittedSubclasses()),
                 Stream.of(Lookups.Event.class.getPermittedSubclasses()),
+                Stream.of(Call.Event.class.getPermittedSubclasses()),
                 // The channel entity's event (the entity is elsewhere): listed until it is.
                 Stream.of(SubscribersCounted.class))
             .flatMap(s -> s)

@@ -1,6 +1,7 @@
 package io.peyvand.broker.serialization;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.directory.Allowance;
 import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.BucketCount;
@@ -14,6 +15,8 @@ import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.CallEnd;
+import io.peyvand.broker.model.CallMedia;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
@@ -107,7 +110,22 @@ final class StoredExamples {
                 new NotificationKey(1, Status.Kind.READ))),
         new UserMailbox.ConsentChanged(false),
         new UserMailbox.SenderBlockChanged(ALICE, true),
-        new UserMailbox.StatusesAcknowledged("eitaa", 3, AT + 5));
+        new UserMailbox.StatusesAcknowledged("eitaa", 3, AT + 5),
+        new Call.Invited(
+            BOB,
+            List.of(CallMedia.AUDIO, CallMedia.VIDEO),
+            "v=0\r\n",
+            AT,
+            AT + 60_000,
+            "pekko://Peyvand@10.0.0.1:7355/system/session-eitaa-1/calls#42"),
+        new Call.Answered(
+            AT + 5_000, "pekko://Peyvand@10.0.0.2:7355/system/session-bale-2/calls#7"),
+        new Call.SessionMoved(
+            Call.Side.CALLER,
+            "pekko://Peyvand@10.0.0.3:7355/system/session-eitaa-3/calls#9",
+            AT + 6_000),
+        new Call.Ended(CallEnd.NO_ANSWER, AT + 60_000),
+        new Call.Recorded(AT + 60_100));
   }
 
   /** Every content kind, for round trips of the stored message. */
@@ -123,7 +141,9 @@ final class StoredExamples {
             52_000,
             ByteString.copyFrom(new byte[32]),
             "a cat"),
-        new Content.Encrypted("mls-1", ByteString.copyFromUtf8("opaque")));
+        new Content.Encrypted("mls-1", ByteString.copyFromUtf8("opaque")),
+        new Content.CallRecord(
+            "c-1", ALICE, BOB, List.of(CallMedia.AUDIO), CallEnd.MISSED, AT, AT + 60_000));
   }
 
   /** A state with something in every part, reached by events. */

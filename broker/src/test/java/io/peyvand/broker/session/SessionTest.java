@@ -3,6 +3,7 @@ package io.peyvand.broker.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.calls.CallSignal;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.model.Address;
@@ -123,7 +124,7 @@ class SessionTest {
   void anEndedSessionLeavesTheDirectoryAndAnswersGone() {
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
         Source.<ServerFrame>queue(8).preMaterialize(testKit.system());
-    CompletableFuture<Void> registered = new CompletableFuture<>();
+    CompletableFuture<ActorRef<CallSignal>> registered = new CompletableFuture<>();
     ActorRef<Session.Command> session =
         testKit.spawn(
             Session.create("soroush", false, queue.first(), Duration.ofSeconds(30), registered));

@@ -2,6 +2,10 @@ package io.peyvand.protocol.fuzz;
 
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.CallInvite;
+import io.peyvand.protocol.v1.CallMedia;
+import io.peyvand.protocol.v1.CallRef;
+import io.peyvand.protocol.v1.CallRequest;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.DirectoryRequest;
@@ -29,8 +33,9 @@ import java.util.Map;
 /**
  * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit with
  * each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge,
- * StatusAcknowledge, a directory lookup), each valid at {@link #NOW}. The fuzzer starts from them,
- * so that its mutations reach the validators' checks rather than dying in protobuf decoding.
+ * StatusAcknowledge, a directory lookup, a call invite), each valid at {@link #NOW}. The fuzzer
+ * starts from them, so that its mutations reach the validators' checks rather than dying in
+ * protobuf decoding.
  *
  * <p>The serialized frames are committed under {@link #DIRECTORY} (Jazzer's layout: {@code
  * <TestClass>Inputs/<testMethod>/} beside the test class in resources), and {@code SeedCorpusTest}
@@ -156,6 +161,21 @@ final class SeedCorpus {
                                 UserAddress.newBuilder().setPlatformId("eitaa").setUserId("sara"))
                             .addPhoneNumbers("0912 345 6789")
                             .addPhoneNumbers("+98 935 000 0000")))
+            .build());
+    frames.put(
+        "call-invite",
+        ClientFrame.newBuilder()
+            .setCall(
+                CallRequest.newBuilder()
+                    .setCorrelationId(10)
+                    .setCall(
+                        CallRef.newBuilder().setCaller(address("bale", "alice")).setCallId("c-1"))
+                    .setInvite(
+                        CallInvite.newBuilder()
+                            .setCallee(address("eitaa", "sara"))
+                            .addMedia(CallMedia.AUDIO)
+                            .addMedia(CallMedia.VIDEO)
+                            .setSdpOffer("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n")))
             .build());
     return frames;
   }

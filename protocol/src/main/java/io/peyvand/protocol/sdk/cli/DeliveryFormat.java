@@ -73,6 +73,16 @@ final class DeliveryFormat {
                   + ", "
                   + envelope.getEncrypted().getCiphertext().size()
                   + " bytes]";
+          case CALL_RECORD ->
+              "[call "
+                  + envelope.getCallRecord().getCallId()
+                  + " from "
+                  + UserAddresses.format(envelope.getCallRecord().getCaller())
+                  + " to "
+                  + UserAddresses.format(envelope.getCallRecord().getCallee())
+                  + ", "
+                  + envelope.getCallRecord().getReason().name().toLowerCase(java.util.Locale.ROOT)
+                  + "]";
           case CONTENT_NOT_SET -> "[no content]";
         };
   }
