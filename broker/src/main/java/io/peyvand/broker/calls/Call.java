@@ -53,11 +53,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * deadline (MISSED to the callee's platform); an unanswered call that ends any way but REPLACED
  * leaves a record in both users' mailboxes, stored at least once ({@link CallRecords}).
  *
- * <p>An open call is listed in the pending index under both platforms ({@link CallPending}), so the
- * sweep wakes it if its node died: on recovery a ringing call rings again (invites flagged resumed)
- * or ends NO_ANSWER if its deadline passed; an answered call tells both sides RESUMED; an ended
- * call stores the records it still owes. It is not passivated while open (its timers and watches
- * are its work) and stops {@code ended-kept} after it ends.
+ * <p>An open call is listed in the pending index under its caller's platform ({@link CallPending}),
+ * so the sweep wakes it if its node died: on recovery a ringing call rings again (invites flagged
+ * resumed) or ends NO_ANSWER if its deadline passed; an answered call tells both sides RESUMED; an
+ * ended call stores the records it still owes. It is not passivated while open (its timers and
+ * watches are its work) and stops {@code ended-kept} after it ends.
  */
 public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, Call.State> {
 
@@ -863,15 +863,18 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
     return ActorRefResolver.get(context.getSystem()).resolveActorRef(session);
   }
 
+  /**
+   * Lists the open call in the pending index under its caller's platform: the platform that placed
+   * it has a session (its sweep runs every 30 s) while the call matters to anyone. One row, written
+   * again on recovery (idempotent).
+   */
   private void register(State state) {
     pending.register(key.caller().platformId(), key);
-    pending.register(state.callee().platformId(), key);
   }
 
   private void unregister(State state) {
     if (state.callee() != null) {
       pending.unregister(key.caller().platformId(), key);
-      pending.unregister(state.callee().platformId(), key);
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Where an open call records that it must be woken if it stops (its node dies while it rings): the
- * pending index of mailboxes and groups, one row per side's platform under the key {@code
- * call/<entity id>} ('/' is in no user or group key), so the sweep of either platform wakes it.
+ * pending index of mailboxes and groups, one row under its caller's platform with the key {@code
+ * call/<entity id>} ('/' is in no user or group key), so the sweep of that platform wakes it.
  */
 public interface CallPending {
   String PREFIX = "call/";

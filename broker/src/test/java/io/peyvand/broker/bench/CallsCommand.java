@@ -71,6 +71,15 @@ final class CallsCommand implements Callable<Integer> {
       description = "Calls measured (default ${DEFAULT-VALUE}); 300 more warm up first.")
   int calls;
 
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Users per platform who call and are called (default ${DEFAULT-VALUE}): a callee's"
+              + " mailbox answers the consent check, warm once it was called.")
+  int users;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   private static final List<String> PLATFORMS = List.of("bale", "eitaa", "rubika", "soroush");
@@ -95,9 +104,9 @@ final class CallsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rate < 1 || calls < 1) {
+    if (rate < 1 || calls < 1 || users < 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--rate and --calls must be positive");
+          spec.commandLine(), "--rate, --calls and --users must be positive");
     }
     PrintStream log = System.err;
     String run = Long.toString(System.currentTimeMillis(), 36);
@@ -160,10 +169,10 @@ final class CallsCommand implements Callable<Integer> {
       callers
           .get(from)
           .send(
-              request(PLATFORMS.get(from), id)
+              request(PLATFORMS.get(from), id, i)
                   .setInvite(
                       CallInvite.newBuilder()
-                          .setCallee(user(callee, "u" + i))
+                          .setCallee(user(callee, "u" + Math.floorMod(i * 7919L, users)))
                           .addMedia(CallMedia.AUDIO)
                           .setSdpOffer(OFFER))
                   .build());
@@ -179,10 +188,12 @@ final class CallsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
-        "calls: %,d call setups offered at %d/s across %d platforms (each calls the next)%s%n",
+        "calls: %,d call setups offered at %d/s across %d platforms (each calls the next), %,d users"
+            + " each%s%n",
         calls,
         rate,
         PLATFORMS.size(),
+        users,
         all ? "" : "; NOT ALL CONNECTED within the wait");
     out.printf(
         Locale.ROOT,
@@ -203,9 +214,10 @@ final class CallsCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "rerun: ./peyvand bench calls --start-cassandra --rate %d --calls %d%n",
+        "rerun: ./peyvand bench calls --start-cassandra --rate %d --calls %d --users %d%n",
         rate,
-        calls);
+        calls,
+        users);
   }
 
   private static void line(PrintWriter out, String what, long[] sorted) {
@@ -305,9 +317,13 @@ final class CallsCommand implements Callable<Integer> {
 
   private static final AtomicLong CORRELATIONS = new AtomicLong();
 
-  private static CallRequest.Builder request(String platform, String id) {
+  /** Call {@code n}'s request, placed by one of the platform's users. */
+  private CallRequest.Builder request(String platform, String id, int n) {
     return request(
-        CallRef.newBuilder().setCaller(user(platform, "caller-" + id)).setCallId(id).build());
+        CallRef.newBuilder()
+            .setCaller(user(platform, "u" + Math.floorMod(n * 104_729L, users)))
+            .setCallId(id)
+            .build());
   }
 
   private static CallRequest.Builder request(CallRef call) {

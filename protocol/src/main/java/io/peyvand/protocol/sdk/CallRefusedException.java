@@ -11,6 +11,10 @@ import io.peyvand.protocol.v1.ErrorCode;
  * "UNKNOWN_GROUP: ..."}) and whose trailer {@code peyvand-retry-after-ms}, on a retryable refusal,
  * the retry hint ({@link #retryAfterMs}). Calls that got no answer at all (the broker unreachable,
  * the call-timeout passed) fail with grpc-java's {@code StatusRuntimeException} instead.
+ *
+ * <p>A step of a voice or video call ({@link PeyvandClient#call}) fails with it only locally, when
+ * the request breaks a rule of calls.proto; the broker's refusals of those come back as a
+ * CallResult with {@code refused} set.
  */
 public final class CallRefusedException extends PeyvandException {
   private final transient Error error;

@@ -3,6 +3,9 @@ package io.peyvand.protocol.sdk;
 import io.peyvand.protocol.sdk.SubmitTracker.Pending;
 import io.peyvand.protocol.sdk.SubmitTracker.Resolution;
 import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.CallEvent;
+import io.peyvand.protocol.v1.CallRequest;
+import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
@@ -37,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * The client's moving parts wired together: frames from the session go to the trackers, and a pump
  * that runs every acknowledge-interval (and when a session opens) writes what the trackers hold:
  * one Acknowledge per mailbox, one GroupAcknowledge per group, read receipts, due submits, and a
- * Ping when the session is quiet. Futures are completed on the actor system's dispatcher, never on
- * a stream thread.
+ * Ping when the session is quiet. Call requests are written at once on the welcomed session and
+ * wait for their CallResult in a {@link CallTracker}; call events go to the {@link CallHandler} on
+ * the stream's thread, in order. Futures are completed on the actor system's dispatcher, never on a
+ * stream thread.
  */
 final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Events {
   private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
@@ -48,9 +53,11 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   private final ClientSettings settings;
   private final ActorSystem system;
   private final DeliveryHandler handler;
+  private final CallHandler callHandler;
   private final SessionListener listener;
   private final AckTracker acks;
   private final SubmitTracker submits;
+  private final CallTracker calls;
   private final LatestMarks<UserAddress> receipts = new LatestMarks<>();
   private final SessionKeeper keeper;
   private final Cancellable pumpTimer;
@@ -60,11 +67,14 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
       ActorSystem system,
       IntFunction<InterconnectClient> grpc,
       DeliveryHandler handler,
+      CallHandler callHandler,
       SessionListener listener) {
     this.settings = settings;
     this.system = system;
     this.handler = handler;
+    this.callHandler = callHandler;
     this.listener = listener;
+    this.calls = new CallTracker(settings.maxPendingSubmits());
     this.acks =
         new AckTracker(
             settings.autoAcknowledge(), settings.deduplicate(), settings.trackedMailboxes());
@@ -135,6 +145,53 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     return p.result.copy();
   }
 
+  /**
+   * Writes {@code request} (validated by the caller) with a correlation id of its own on the
+   * welcomed session; completes with the broker's CallResult, or fails with {@link
+   * NotAnsweredException} (no session, the session ended first, no answer within call-timeout, the
+   * client closed) or {@link BackpressureException} (too many waiting, or the outgoing queue full).
+   */
+  CompletionStage<CallResult> call(CallRequest request) {
+    SessionConnection session = keeper.current();
+    if (session == null) {
+      return CompletableFuture.failedFuture(
+          new NotAnsweredException(
+              "not sent: no session is open (connect() first, or wait for the reconnection)"));
+    }
+    CallTracker.Pending p;
+    try {
+      p = calls.register(request, session.generation());
+    } catch (PeyvandException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!session.offer(ClientFrame.newBuilder().setCall(p.request).build())) {
+      if (calls.remove(p)) {
+        return CompletableFuture.failedFuture(
+            new BackpressureException(
+                "not sent: the session's outgoing queue is full or the session is ending"));
+      }
+      return p.result.copy(); // the session's loss resolved it meanwhile
+    }
+    Cancellable timer =
+        system
+            .scheduler()
+            .scheduleOnce(
+                settings.callTimeout(),
+                () ->
+                    resolveCall(
+                        calls.expire(
+                            p.correlationId,
+                            "no CallResult within call-timeout ("
+                                + settings.callTimeout().toMillis()
+                                + " ms)")),
+                system.dispatcher());
+    p.cancelTimeout = timer::cancel;
+    if (p.result.isDone()) {
+      timer.cancel();
+    }
+    return p.result.copy();
+  }
+
   void acknowledge(UserAddress mailbox, long upTo) {
     acks.acknowledge(mailbox, upTo);
   }
@@ -160,6 +217,11 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
         submits.failAll(
             new NotAnsweredException(
                 "the client was closed before the broker answered; resubmit with the same message_id")));
+    calls
+        .failAll(
+            new NotAnsweredException(
+                "the client was closed before the broker answered the call request"))
+        .forEach(this::resolveCall);
   }
 
   /** Writes what is waiting; runs every acknowledge-interval and when a session opens. */
@@ -248,6 +310,16 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     switch (frame.getFrameCase()) {
       case SUBMIT_RESULT ->
           resolve(submits.onResult(frame.getSubmitResult(), System.currentTimeMillis()));
+      case CALL_RESULT -> {
+        CallTracker.Resolution r = calls.onResult(frame.getCallResult());
+        if (r == null) {
+          log.debug(
+              "A CallResult for correlation id {} that nothing waits for",
+              frame.getCallResult().getCorrelationId());
+        }
+        resolveCall(r);
+      }
+      case CALL_EVENT -> onCallEvent(frame.getCallEvent());
       case ERROR -> {
         log.warn(
             "The broker refused a frame of session {}: {}: {}{}",
@@ -261,6 +333,27 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
                     frame.getError().getError(), frame.getError().getClosing()));
       }
       default -> log.debug("Ignored a {} frame", frame.getFrameCase());
+    }
+  }
+
+  private void onCallEvent(CallEvent event) {
+    if (callHandler == CallHandler.NONE) {
+      log.debug(
+          "Dropped a {} event of call {}/{}: no call handler",
+          event.getEventCase(),
+          UserAddresses.format(event.getCall().getCaller()),
+          event.getCall().getCallId());
+      return;
+    }
+    try {
+      callHandler.onCallEvent(event);
+    } catch (RuntimeException e) {
+      log.warn(
+          "The call handler failed on a {} event of call {}/{}",
+          event.getEventCase(),
+          UserAddresses.format(event.getCall().getCaller()),
+          event.getCall().getCallId(),
+          e);
     }
   }
 
@@ -351,12 +444,14 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   public void onDisconnected(
       SessionConnection session, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
     resolve(submits.onSessionLost(session.generation()));
+    calls.onSessionLost(session.generation()).forEach(this::resolveCall);
     notifyListener(() -> listener.onDisconnected(session.broker(), cause, next, reconnectIn));
   }
 
   @Override
   public void onStopped(Throwable cause) {
     resolve(submits.failAll(cause));
+    calls.failAll(cause).forEach(this::resolveCall);
     notifyListener(() -> listener.onStopped(cause));
   }
 
@@ -373,6 +468,23 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
     Runnable complete =
         r.failure() == null
             ? () -> result.complete(r.outcome())
+            : () -> result.completeExceptionally(r.failure());
+    try {
+      system.dispatcher().execute(complete);
+    } catch (RejectedExecutionException e) {
+      complete.run(); // the actor system is shutting down
+    }
+  }
+
+  private void resolveCall(CallTracker.Resolution r) {
+    if (r == null) {
+      return;
+    }
+    r.pending().cancelTimeout.run();
+    CompletableFuture<CallResult> result = r.pending().result;
+    Runnable complete =
+        r.failure() == null
+            ? () -> result.complete(r.result())
             : () -> result.completeExceptionally(r.failure());
     try {
       system.dispatcher().execute(complete);

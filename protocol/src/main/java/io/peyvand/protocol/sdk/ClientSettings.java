@@ -12,6 +12,10 @@ import java.util.Objects;
  * <p>{@code brokers} are the nodes of the broker's cluster (one for a single broker), in the order
  * the adapter was given them; the first session goes to {@code brokers[startAt mod n]} and each
  * next attempt to the node after the last one tried.
+ *
+ * <p>{@code ringCalls}: the session declares Hello.ring_calls, so invites to the platform's users
+ * ring on it (set by registering a {@link CallHandler}, see {@link
+ * PeyvandClientBuilder#callHandler}).
  */
 public record ClientSettings(
     List<BrokerEndpoint> brokers,
@@ -32,7 +36,8 @@ public record ClientSettings(
     Duration welcomeTimeout,
     Duration keepAliveInterval,
     Duration closeTimeout,
-    Duration callTimeout) {
+    Duration callTimeout,
+    boolean ringCalls) {
 
   public ClientSettings {
     brokers = BrokerEndpoint.distinct(Objects.requireNonNull(brokers, "brokers"));

@@ -2,12 +2,18 @@ package io.peyvand.protocol.sdk;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.CallRequestValidator;
+import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
+import io.peyvand.protocol.v1.CallRequest;
+import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -45,7 +51,9 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * deduplicates and acknowledges deliveries (of mailboxes and of groups). The group operations
  * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same
  * HTTP/2 connection, checked before they are sent; so are the directory calls (publish, withdraw,
- * lookup) of the Directory service. Thread-safe. See SDK.md for a complete example.
+ * lookup) of the Directory service. Calls between platforms (calls.proto) go on the session: {@link
+ * #call} sends a step of a call, and a {@link CallHandler} takes the events the broker pushes.
+ * Thread-safe. See SDK.md for a complete example.
  *
  * <p>Given several nodes of a broker cluster ({@link PeyvandClientBuilder#brokers}), the session is
  * with one of them and moves to the next when that one goes away (see {@link SessionKeeper});
@@ -77,6 +85,7 @@ public final class PeyvandClient implements AutoCloseable {
   PeyvandClient(
       ClientSettings settings,
       DeliveryHandler handler,
+      CallHandler callHandler,
       SessionListener listener,
       ClassicActorSystemProvider system,
       Config config,
@@ -88,7 +97,8 @@ public final class PeyvandClient implements AutoCloseable {
         ownsSystem ? SdkActorSystem.create("peyvand-sdk", config) : system.classicSystem();
     this.channels = new BrokerChannels(settings, this.system, tls, grpcSettings);
     this.engine =
-        new ClientEngine(settings, this.system, channels::interconnect, handler, listener);
+        new ClientEngine(
+            settings, this.system, channels::interconnect, handler, callHandler, listener);
     this.groups = new GroupCalls(unaryCalls(channels::groups));
     this.directory = new DirectoryCalls(unaryCalls(channels::directory));
   }
@@ -149,6 +159,55 @@ public final class PeyvandClient implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
     }
     return engine.submit(envelope);
+  }
+
+  /**
+   * Sends one step of a call for this platform's side (calls.proto: invite, ringing, answer,
+   * candidates, reject, hangup, negotiate, resume; {@link CallRequests} builds them) on the open
+   * session, with a correlation id of the SDK's own in place of the request's, and completes with
+   * the broker's CallResult for it: {@code accepted} (the call's state, ringing_until_ms, relay
+   * credentials, how it ended) or {@code refused} with the protocol's error (UNKNOWN_CALL,
+   * CALL_ALREADY_ANSWERED, RECIPIENT_NOT_ACCEPTING, CAPABILITY_NOT_SUPPORTED, RATE_LIMITED...).
+   * Like a submit's Refused outcome, a refusal by the broker completes the stage: check {@code
+   * hasRefused()}.
+   *
+   * <p>The stage fails, with nothing sent, with a local {@link CallRefusedException} when the
+   * request breaks a rule of calls.proto ({@link CallRequestValidator}) or invites as a caller of
+   * another platform (NOT_PERMITTED); with {@link NotAnsweredException} when no session is open;
+   * with {@link BackpressureException} when max-pending-submits requests already wait or the
+   * outgoing queue is full. It fails with {@link NotAnsweredException} when the session ends before
+   * the answer, when no answer came within call-timeout, or when the client is closed: the broker
+   * may have acted on it. A request is sent once and never again by the SDK; after a reconnection,
+   * send {@code resume} for each call still going on to take it over on the new session. The events
+   * of the call (the other side's steps) go to the {@link CallHandler}.
+   */
+  public CompletionStage<CallResult> call(CallRequest request) {
+    Optional<Error> problem =
+        CallRequestValidator.validate(request)
+            .or(
+                () ->
+                    request.hasInvite()
+                            && !request
+                                .getCall()
+                                .getCaller()
+                                .getPlatformId()
+                                .equals(settings.platformId())
+                        ? Optional.of(
+                            ErrorCodes.error(
+                                ErrorCode.NOT_PERMITTED,
+                                "call.caller.platform_id is \""
+                                    + request.getCall().getCaller().getPlatformId()
+                                    + "\" but this client acts for \""
+                                    + settings.platformId()
+                                    + "\": a platform places calls for its own users only"))
+                        : Optional.empty());
+    if (problem.isPresent()) {
+      return CompletableFuture.failedFuture(new CallRefusedException(problem.get(), true, null));
+    }
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+    }
+    return engine.call(request);
   }
 
   /**
@@ -364,9 +423,9 @@ public final class PeyvandClient implements AutoCloseable {
   }
 
   /**
-   * Writes the last acknowledgements, ends the session, fails pending submits with {@link
-   * NotAnsweredException}, and terminates the actor system if the client created it. Waits at most
-   * about three close-timeouts. Idempotent.
+   * Writes the last acknowledgements, ends the session, fails pending submits and call requests
+   * with {@link NotAnsweredException}, and terminates the actor system if the client created it.
+   * Waits at most about three close-timeouts. Idempotent.
    */
   @Override
   public void close() {

@@ -13,8 +13,9 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
- * Builds a {@link PeyvandClient}. Needs a platform id and a delivery handler; everything else
- * starts from {@code peyvand.sdk} of the configuration (reference.conf explains each default).
+ * Builds a {@link PeyvandClient}. Needs a platform id and a delivery handler; a call handler is
+ * optional (see {@link #callHandler}); everything else starts from {@code peyvand.sdk} of the
+ * configuration (reference.conf explains each default).
  */
 public final class PeyvandClientBuilder {
   private final Config config;
@@ -24,6 +25,8 @@ public final class PeyvandClientBuilder {
   private String sessionName;
   private DeliveryHandler handler;
   private SessionListener listener = SessionListener.NONE;
+  private CallHandler callHandler;
+  private Boolean ringCalls;
   private ClassicActorSystemProvider system;
   private UnaryOperator<GrpcClientSettings> grpcSettings = UnaryOperator.identity();
   private Optional<SSLContext> tls = Optional.empty();
@@ -126,6 +129,28 @@ public final class PeyvandClientBuilder {
   /** Called for each delivery; see {@link DeliveryHandler}. Required. */
   public PeyvandClientBuilder deliveryHandler(DeliveryHandler handler) {
     this.handler = handler;
+    return this;
+  }
+
+  /**
+   * Takes every call event pushed to the session (see {@link CallHandler}), and makes the session
+   * ring: it declares Hello.ring_calls, so invites to the platform's users come to it, unless
+   * {@link #ringCalls(boolean) ringCalls(false)}. Without a call handler the session does not ring
+   * and the events of calls it places are dropped. Calls are placed and answered with {@link
+   * PeyvandClient#call}.
+   */
+  public PeyvandClientBuilder callHandler(CallHandler handler) {
+    this.callHandler = Objects.requireNonNull(handler);
+    return this;
+  }
+
+  /**
+   * Whether invites to the platform's users ring on this session (Hello.ring_calls). Default: true
+   * with a {@link #callHandler}, false without. Set false for an instance that places calls but
+   * must not take invites (it still gets its own calls' events); true needs a call handler.
+   */
+  public PeyvandClientBuilder ringCalls(boolean ring) {
+    this.ringCalls = ring;
     return this;
   }
 
@@ -256,7 +281,10 @@ public final class PeyvandClientBuilder {
     return this;
   }
 
-  /** How long a unary call (the group operations) waits for the broker's answer (default 10 s). */
+  /**
+   * How long a unary call (the group and directory operations) and a {@link PeyvandClient#call}
+   * request wait for the broker's answer (default 10 s).
+   */
   public PeyvandClientBuilder callTimeout(Duration timeout) {
     this.callTimeout = timeout;
     return this;
@@ -283,12 +311,27 @@ public final class PeyvandClientBuilder {
         welcomeTimeout,
         keepAliveInterval,
         closeTimeout,
-        callTimeout);
+        callTimeout,
+        ringCalls != null ? ringCalls : callHandler != null);
   }
 
   /** A client, not yet connected: call {@link PeyvandClient#connect()}. */
   public PeyvandClient build() {
     Objects.requireNonNull(handler, "a delivery handler is needed: deliveryHandler(...)");
-    return new PeyvandClient(settings(), handler, listener, system, config, tls, grpcSettings);
+    ClientSettings settings = settings();
+    if (settings.ringCalls() && callHandler == null) {
+      throw new IllegalStateException(
+          "ringCalls(true) needs a call handler: callHandler(...); invites would ring on a session"
+              + " that cannot see them");
+    }
+    return new PeyvandClient(
+        settings,
+        handler,
+        callHandler != null ? callHandler : CallHandler.NONE,
+        listener,
+        system,
+        config,
+        tls,
+        grpcSettings);
   }
 }

@@ -84,7 +84,8 @@ final class SessionConnection {
                 Hello.newBuilder()
                     .setProtocolVersion(1)
                     .setPlatformId(settings.platformId())
-                    .setSessionName(settings.sessionName()))
+                    .setSessionName(settings.sessionName())
+                    .setRingCalls(settings.ringCalls()))
             .build());
     Sink<ServerFrame, NotUsed> deliveries =
         Flow.<ServerFrame>create()

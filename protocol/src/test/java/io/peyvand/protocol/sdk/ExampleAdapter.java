@@ -2,6 +2,9 @@ package io.peyvand.protocol.sdk;
 
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
+import io.peyvand.protocol.v1.CallEvent;
+import io.peyvand.protocol.v1.CallRef;
+import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
@@ -45,6 +48,9 @@ public final class ExampleAdapter implements AutoCloseable {
   /** Stands in for the platform's storage: per message id, what became of it. */
   private final Map<String, MessageStatus.Kind> statuses = new ConcurrentHashMap<>();
 
+  /** Stands in for the platform's apps: per call ("caller/call-id"), what it came to. */
+  private final Map<String, String> callStates = new ConcurrentHashMap<>();
+
   /** Storage calls block, so they run here and never on the SDK's threads. */
   private final ExecutorService storage = Executors.newFixedThreadPool(4);
 
@@ -63,6 +69,7 @@ public final class ExampleAdapter implements AutoCloseable {
                         this::onDelivery, // see "Receiving"
                         this::onGroupDelivery), // see "Groups and channels"
                     this::onStatus)) // see "Statuses by recipient"
+            .callHandler(this::onCallEvent) // see "Calls": invites to Bale's users ring here
             .sessionListener(
                 new SessionListener() {
                   @Override
@@ -306,6 +313,59 @@ public final class ExampleAdapter implements AutoCloseable {
   }
 
   // end::directory[]
+
+  // tag::calls[]
+  /**
+   * A Bale user calls a user of another platform; {@code sdpOffer} comes from the app's WebRTC
+   * stack. The broker's refusals (RECIPIENT_NOT_ACCEPTING, CAPABILITY_NOT_SUPPORTED, ...) complete
+   * the stage as a CallResult with refused set; the call's answer and end arrive at onCallEvent.
+   */
+  public CompletionStage<CallResult> placeCall(
+      String callId, String fromUser, String to, String sdpOffer, boolean video) {
+    UserAddress caller = UserAddress.newBuilder().setPlatformId("bale").setUserId(fromUser).build();
+    CallRef call = CallRequests.ref(caller, callId); // callId: Bale's own id of the call
+    // Accepted: getState() RINGING, getRingingUntilMs(), getRelay() (TURN credentials for the app).
+    return client.call(CallRequests.invite(call, UserAddresses.parse(to), sdpOffer, video));
+  }
+
+  /**
+   * Every call event of this session: invites to Bale's users, and the other side's steps of the
+   * calls this session placed or answered. On an SDK thread: hand over to the app and return.
+   */
+  private void onCallEvent(CallEvent event) {
+    String call =
+        UserAddresses.format(event.getCall().getCaller()) + "/" + event.getCall().getCallId();
+    switch (event.getEventCase()) {
+      case INVITED -> {
+        // Ring the callee's devices (getInvited(): the caller, the SDP offer, relay credentials)
+        // and tell the caller they ring.
+        callStates.put(call, "ringing");
+        client.call(CallRequests.ringing(event.getCall()));
+      }
+      case ANSWERED -> callStates.put(call, "answered"); // getAnswered().getSdpAnswer() to WebRTC
+      case ENDED -> callStates.put(call, "ended " + event.getEnded().getReason());
+      default -> {} // candidates, negotiate, resumed: to the app's WebRTC stack
+    }
+  }
+
+  /** The callee tapped "answer". The first answer wins: false if another device took the call. */
+  public CompletionStage<Boolean> answerCall(CallRef call, String sdpAnswer) {
+    return client
+        .call(CallRequests.answer(call, sdpAnswer))
+        .thenApply(result -> !result.hasRefused()); // refused: CALL_ALREADY_ANSWERED
+  }
+
+  /** Either side hangs up; the caller, before an answer, cancels the call. */
+  public CompletionStage<CallResult> hangUp(CallRef call) {
+    return client.call(CallRequests.hangup(call));
+  }
+
+  // end::calls[]
+
+  /** What a call ("caller/call-id") came to, as far as Bale's apps know. */
+  public String callState(String call) {
+    return callStates.get(call);
+  }
 
   /** The posts of a group delivered to Bale so far. */
   public List<String> groupChat(String group) {

@@ -2,12 +2,22 @@ package io.peyvand.protocol.sdk;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
+import io.peyvand.protocol.v1.CallEndReason;
+import io.peyvand.protocol.v1.CallEnded;
+import io.peyvand.protocol.v1.CallEvent;
+import io.peyvand.protocol.v1.CallInvited;
+import io.peyvand.protocol.v1.CallMedia;
+import io.peyvand.protocol.v1.CallRef;
+import io.peyvand.protocol.v1.CallResult;
+import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.LookupRequest;
@@ -140,6 +150,63 @@ class ExampleAdapterTest {
       }
       assertEquals(List.of("m-1: salam bob"), adapter.inbox("bob"));
       assertEquals(MessageStatus.Kind.DELIVERED, adapter.status("bale-1001"));
+    }
+  }
+
+  @Test
+  void ringsForBalesUsersAnswersPlacesAndHangsUpCalls() throws Exception {
+    UserAddress sara = UserAddresses.parse("eitaa:sara");
+    CallRef incoming = CallRequests.ref(sara, "e-7");
+    try (ExampleAdapter adapter = new ExampleAdapter("127.0.0.1", broker.port())) {
+      adapter.start();
+      assertTrue(broker.hellos.get(0).getRingCalls(), "the call handler makes the session ring");
+
+      broker.push(
+          CallEvent.newBuilder()
+              .setCall(incoming)
+              .setCallee(BOB)
+              .addMedia(CallMedia.AUDIO)
+              .setInvited(CallInvited.newBuilder().setCaller(sara).setSdpOffer("v=0 offer"))
+              .build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (broker.calls.isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "ringing sent within 10 s");
+        Thread.sleep(10);
+      }
+      assertTrue(broker.calls.get(0).hasRinging());
+      assertEquals(incoming, broker.calls.get(0).getCall());
+      assertEquals("ringing", adapter.callState("eitaa:sara/e-7"));
+      assertTrue(adapter.answerCall(incoming, "v=0 answer").toCompletableFuture().get(10, SECONDS));
+      assertEquals("v=0 answer", broker.calls.get(1).getAnswer().getSdpAnswer());
+      broker.push(
+          CallEvent.newBuilder()
+              .setCall(incoming)
+              .setCallee(BOB)
+              .setEnded(CallEnded.newBuilder().setReason(CallEndReason.ENDED))
+              .build());
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!"ended ENDED".equals(adapter.callState("eitaa:sara/e-7"))) {
+        assertTrue(System.nanoTime() < deadline, "ended within 10 s");
+        Thread.sleep(10);
+      }
+
+      CallResult placed =
+          adapter
+              .placeCall("bale-call-1", "bob", "eitaa:sara", "v=0 offer", true)
+              .toCompletableFuture()
+              .get(10, SECONDS);
+      assertEquals(CallState.RINGING, placed.getAccepted().getState());
+      assertEquals(2, broker.calls.get(2).getInvite().getMediaCount());
+      CallRef outgoing = CallRequests.ref(BOB, "bale-call-1");
+      assertEquals(
+          CallState.ENDED_STATE,
+          adapter.hangUp(outgoing).toCompletableFuture().get(10, SECONDS).getAccepted().getState());
+
+      broker.onCall =
+          request ->
+              ScriptedBroker.callRefused(
+                  request, ErrorCode.CALL_ALREADY_ANSWERED, "another session answered");
+      assertFalse(adapter.answerCall(incoming, "v=0 late").toCompletableFuture().get(10, SECONDS));
     }
   }
 }

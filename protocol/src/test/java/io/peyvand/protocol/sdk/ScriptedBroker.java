@@ -5,6 +5,11 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
+import io.peyvand.protocol.v1.CallAccepted;
+import io.peyvand.protocol.v1.CallEvent;
+import io.peyvand.protocol.v1.CallRequest;
+import io.peyvand.protocol.v1.CallResult;
+import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
@@ -39,6 +44,7 @@ import io.peyvand.protocol.v1.Pong;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.ReadReceipt;
+import io.peyvand.protocol.v1.RelayCredentials;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
@@ -79,7 +85,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * pushes the deliveries and group deliveries a test gives it to the latest session, answers Ping,
  * records every frame it received, and answers each Groups call as {@link #onGroupCall} says (by
  * default a GroupInfo naming the request's group) and each Directory call as {@link
- * #onDirectoryCall} says (by default {@link #directoryAnswer}), recording the requests.
+ * #onDirectoryCall} says (by default {@link #directoryAnswer}), recording the requests. Call
+ * requests (ClientFrame.call) are recorded and answered as {@link #onCall} says (by default {@link
+ * #callAccepted}); call events a test gives it are pushed to the latest session.
  */
 public final class ScriptedBroker
     implements Interconnect,
@@ -132,6 +140,31 @@ public final class ScriptedBroker
    */
   public volatile Function<Message, CompletionStage<? extends Message>> onDirectoryCall =
       ScriptedBroker::directoryAnswer;
+
+  /** The call requests received on sessions, in order. */
+  public final List<CallRequest> calls = new CopyOnWriteArrayList<>();
+
+  /**
+   * Answers a call request; {@link #NO_CALL_RESULT} leaves it unanswered, null drops the session
+   * instead. By default {@link #callAccepted}.
+   */
+  public volatile Function<CallRequest, CallResult> onCall = ScriptedBroker::callAccepted;
+
+  public static final CallResult NO_CALL_RESULT =
+      CallResult.newBuilder().setCorrelationId(-1).build();
+
+  /** When the default answer to an invite says it rings until: 2023-11-14T22:14:20Z. */
+  public static final long RINGING_UNTIL_MS = 1_700_000_060_000L;
+
+  /** The relay credentials the default answers carry; nothing should ever print the password. */
+  public static final RelayCredentials RELAY =
+      RelayCredentials.newBuilder()
+          .setUsername("1700007200:eitaa:alice")
+          .setPassword("s3cret-relay-password")
+          .addUris("turn:turn.example.ir:3478?transport=udp")
+          .addUris("turns:turn.example.ir:5349")
+          .setExpiresAtMs(1_700_007_200_000L)
+          .build();
 
   /** Answer Hello with this SessionError instead of Welcome, when set. */
   public volatile Error refuseHello;
@@ -233,7 +266,56 @@ public final class ScriptedBroker
     receipts.clear();
     unarySubmits.clear();
     onSubmit = submit -> accepted(submit, 1);
+    calls.clear();
+    onCall = ScriptedBroker::callAccepted;
     refuseHello = null;
+  }
+
+  /**
+   * The default answer to a call request: accepted, in the state the action leads to (an invite
+   * RINGING until {@link #RINGING_UNTIL_MS} with {@link #RELAY}, an answer ANSWERED with {@link
+   * #RELAY}, a reject or hangup ENDED_STATE, anything else ANSWERED).
+   */
+  public static CallResult callAccepted(CallRequest request) {
+    CallAccepted.Builder accepted = CallAccepted.newBuilder();
+    switch (request.getActionCase()) {
+      case INVITE ->
+          accepted.setState(CallState.RINGING).setRingingUntilMs(RINGING_UNTIL_MS).setRelay(RELAY);
+      case RINGING -> accepted.setState(CallState.RINGING).setRingingUntilMs(RINGING_UNTIL_MS);
+      case ANSWER -> accepted.setState(CallState.ANSWERED).setRelay(RELAY);
+      case REJECT, HANGUP -> accepted.setState(CallState.ENDED_STATE);
+      default -> accepted.setState(CallState.ANSWERED);
+    }
+    return CallResult.newBuilder()
+        .setCorrelationId(request.getCorrelationId())
+        .setCall(request.getCall())
+        .setAccepted(accepted)
+        .build();
+  }
+
+  /** A refusal of a call request with {@code code}. */
+  public static CallResult callRefused(CallRequest request, ErrorCode code, String message) {
+    return CallResult.newBuilder()
+        .setCorrelationId(request.getCorrelationId())
+        .setCall(request.getCall())
+        .setRefused(Error.newBuilder().setCode(code).setMessage(message))
+        .build();
+  }
+
+  /** Pushes a call event on the latest session. */
+  public void push(CallEvent event) {
+    push(ServerFrame.newBuilder().setCallEvent(event).build());
+  }
+
+  /** Pushes a call result on the latest session (for requests left unanswered by the script). */
+  public void push(CallResult result) {
+    push(ServerFrame.newBuilder().setCallResult(result).build());
+  }
+
+  private void push(ServerFrame frame) {
+    if (!session.offer(frame).isEnqueued()) {
+      throw new IllegalStateException("no session to push to");
+    }
   }
 
   public static SubmitResult accepted(Submit submit, long sequence) {
@@ -445,6 +527,20 @@ public final class ScriptedBroker
         } else if (result != NO_ANSWER) {
           queue.offer(ServerFrame.newBuilder().setSubmitResult(result).build());
         }
+      }
+      case CALL -> {
+        // Recorded once answered: a test that saw the request and pushes events after it knows
+        // they follow the result on the stream.
+        CallResult result = onCall.apply(frame.getCall());
+        if (result == null) {
+          calls.add(frame.getCall());
+          queue.fail(new IllegalStateException("session dropped by the script"));
+          return;
+        }
+        if (result != NO_CALL_RESULT) {
+          queue.offer(ServerFrame.newBuilder().setCallResult(result).build());
+        }
+        calls.add(frame.getCall());
       }
       case ACKNOWLEDGE -> acks.add(frame.getAcknowledge());
       case GROUP_ACKNOWLEDGE -> groupAcks.add(frame.getGroupAcknowledge());

@@ -4,10 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code group}, {@code
- * channel}, {@code directory} and {@code admin}: submit a text message, print (and acknowledge) a
- * platform's deliveries, make and use groups and channels, find contacts by phone number, and the
- * operator's calls. For trying a broker by hand; a platform's real adapter uses the SDK.
+ * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code call}, {@code
+ * group}, {@code channel}, {@code directory} and {@code admin}: submit a text message, print (and
+ * acknowledge) a platform's deliveries and answer its users' calls, place a call, make and use
+ * groups and channels, find contacts by phone number, and the operator's calls. For trying a broker
+ * by hand; a platform's real adapter uses the SDK.
  */
 @Command(
     name = "peyvand",
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SendCommand.class,
       ListenCommand.class,
+      CallCommand.class,
       GroupCommand.class,
       ChannelCommand.class,
       DirectoryCommand.class,

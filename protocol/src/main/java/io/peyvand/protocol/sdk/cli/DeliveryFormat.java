@@ -81,7 +81,7 @@ final class DeliveryFormat {
                   + " to "
                   + UserAddresses.format(envelope.getCallRecord().getCallee())
                   + ", "
-                  + envelope.getCallRecord().getReason().name().toLowerCase(java.util.Locale.ROOT)
+                  + CallFormat.reason(envelope.getCallRecord().getReason())
                   + "]";
           case CONTENT_NOT_SET -> "[no content]";
         };

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.sdk.UserAddresses;
+import io.peyvand.protocol.v1.CallEndReason;
+import io.peyvand.protocol.v1.CallMedia;
+import io.peyvand.protocol.v1.CallRecord;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
@@ -78,6 +81,44 @@ class DeliveryFormatTest {
                             EncryptedPayload.newBuilder()
                                 .setScheme("mls-1")
                                 .setCiphertext(ByteString.copyFrom(new byte[3]))))
+                .build()));
+  }
+
+  @Test
+  void aMissedCallRecordNamesTheCallItsSidesAndHowItEnded() {
+    assertEquals(
+        "bale:bob #12 from eitaa:alice: [call c-1 from eitaa:alice to bale:bob, missed]",
+        DeliveryFormat.line(
+            TO_BOB
+                .clone()
+                .setMessage(
+                    FROM_ALICE
+                        .clone()
+                        .setMessageId("call.c-1")
+                        .setCallRecord(
+                            CallRecord.newBuilder()
+                                .setCallId("c-1")
+                                .setCaller(UserAddresses.parse("eitaa:alice"))
+                                .setCallee(UserAddresses.parse("bale:bob"))
+                                .addMedia(CallMedia.AUDIO)
+                                .setReason(CallEndReason.MISSED)))
+                .build()));
+    assertEquals(
+        "eitaa:alice #4 from bale:bob: [call c-1 from eitaa:alice to bale:bob, no-answer]",
+        DeliveryFormat.line(
+            Delivery.newBuilder()
+                .setMailbox(UserAddresses.parse("eitaa:alice"))
+                .setSequence(4)
+                .setMessage(
+                    Envelope.newBuilder()
+                        .setMessageId("call.c-1")
+                        .setSender(UserAddresses.parse("bale:bob"))
+                        .setCallRecord(
+                            CallRecord.newBuilder()
+                                .setCallId("c-1")
+                                .setCaller(UserAddresses.parse("eitaa:alice"))
+                                .setCallee(UserAddresses.parse("bale:bob"))
+                                .setReason(CallEndReason.NO_ANSWER)))
                 .build()));
   }
 }

@@ -2,10 +2,19 @@ package io.peyvand.protocol.sdk.cli;
 
 import static io.peyvand.protocol.sdk.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.protocol.sdk.CallRequests;
 import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
+import io.peyvand.protocol.v1.CallEndReason;
+import io.peyvand.protocol.v1.CallEnded;
+import io.peyvand.protocol.v1.CallEvent;
+import io.peyvand.protocol.v1.CallInvited;
+import io.peyvand.protocol.v1.CallMedia;
+import io.peyvand.protocol.v1.CallRef;
+import io.peyvand.protocol.v1.CallRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -203,5 +212,139 @@ class ListenCommandTest {
     assertTrue(
         listen.err.toString().contains("UNKNOWN_PLATFORM: bale is not registered"),
         listen.err.toString());
+  }
+
+  private static final UserAddress SARA = UserAddresses.parse("eitaa:sara");
+  private static final UserAddress ALI = UserAddresses.parse("bale:ali");
+  private static final CallRef E7 = CallRequests.ref(SARA, "e-7");
+  private static final String CALL = "call eitaa:sara/e-7 to bale:ali: ";
+
+  private static CallEvent invite(CallMedia... media) {
+    return CallEvent.newBuilder()
+        .setCall(E7)
+        .setCallee(ALI)
+        .addAllMedia(List.of(media))
+        .setInvited(
+            CallInvited.newBuilder()
+                .setCaller(SARA)
+                .setSdpOffer("v=0 offer")
+                .setRingingUntilMs(ScriptedBroker.RINGING_UNTIL_MS)
+                .setRelay(ScriptedBroker.RELAY))
+        .build();
+  }
+
+  private static CallEvent ended(CallEndReason reason) {
+    return CallEvent.newBuilder()
+        .setCall(E7)
+        .setCallee(ALI)
+        .setEnded(CallEnded.newBuilder().setReason(reason))
+        .build();
+  }
+
+  private static final String RELAY =
+      CALL
+          + "relay username=1700007200:eitaa:alice"
+          + " uris=turn:turn.example.ir:3478?transport=udp,turns:turn.example.ir:5349"
+          + " expires 2023-11-15T00:13:20Z";
+
+  @Test
+  void withAnswerCallsTheSessionRingsAndEveryInviteIsRungAndAnswered() throws Exception {
+    Listening listen = new Listening("--answer-calls");
+    eventually(
+        () -> "listening: " + listen.err, () -> listen.err.toString().contains("answering calls"));
+    assertTrue(broker.hellos.get(0).getRingCalls(), "the session declares ring_calls");
+    broker.push(invite(CallMedia.AUDIO, CallMedia.VIDEO));
+    eventually("ringing and answer sent", () -> broker.calls.size() == 2);
+    eventually("four lines", () -> listen.out.toString().lines().count() == 4);
+    broker.push(ended(CallEndReason.ENDED));
+    eventually("five lines", () -> listen.out.toString().lines().count() == 5);
+    assertEquals(0, listen.stop());
+    assertEquals(
+        List.of(
+            CALL + "invited (audio+video, ringing until 2023-11-14T22:14:20Z)",
+            RELAY,
+            CALL + "sent ringing (state ringing)",
+            CALL + "sent answer (state answered)",
+            CALL + "ended: ended"),
+        listen.out.toString().lines().toList());
+    assertFalse(
+        listen.out.toString().contains(ScriptedBroker.RELAY.getPassword()),
+        "the relay password is never printed");
+    CallRequest rang = broker.calls.get(0);
+    CallRequest answer = broker.calls.get(1);
+    assertEquals(E7, rang.getCall());
+    assertTrue(rang.hasRinging());
+    assertEquals(E7, answer.getCall());
+    assertTrue(answer.getAnswer().getSdpAnswer().startsWith("v=0\r\n"));
+    assertTrue(answer.getAnswer().getSdpAnswer().contains("m=video"), "video for a video call");
+  }
+
+  @Test
+  void withDeclineCallsEveryInviteIsRejectedDeclined() throws Exception {
+    Listening listen = new Listening("--decline-calls");
+    eventually("listening", () -> listen.err.toString().contains("declining calls"));
+    assertTrue(broker.hellos.get(0).getRingCalls());
+    broker.push(invite(CallMedia.AUDIO));
+    eventually("rejected", () -> broker.calls.size() == 1);
+    eventually("three lines", () -> listen.out.toString().lines().count() == 3);
+    assertEquals(0, listen.stop());
+    assertEquals(
+        CallRequests.reject(E7, CallEndReason.DECLINED).toBuilder()
+            .setCorrelationId(broker.calls.get(0).getCorrelationId())
+            .build(),
+        broker.calls.get(0));
+    assertEquals(
+        List.of(
+            CALL + "invited (audio, ringing until 2023-11-14T22:14:20Z)",
+            RELAY,
+            CALL + "sent reject declined (state ended)"),
+        listen.out.toString().lines().toList());
+  }
+
+  @Test
+  void aRefusedAnswerIsPrintedWithItsCode() throws Exception {
+    broker.onCall =
+        request ->
+            request.hasAnswer()
+                ? ScriptedBroker.callRefused(
+                    request, ErrorCode.CALL_ALREADY_ANSWERED, "answered by another session")
+                : ScriptedBroker.callAccepted(request);
+    Listening listen = new Listening("--answer-calls");
+    eventually("listening", () -> listen.err.toString().contains("answering calls"));
+    broker.push(invite(CallMedia.AUDIO));
+    broker.push(ended(CallEndReason.ANSWERED_ELSEWHERE));
+    eventually("five lines", () -> listen.out.toString().lines().count() == 5);
+    assertEquals(0, listen.stop());
+    List<String> lines = listen.out.toString().lines().toList();
+    assertTrue(lines.contains(CALL + "ended: answered-elsewhere"), lines.toString());
+    assertTrue(
+        lines.contains(
+            CALL + "sent answer: refused CALL_ALREADY_ANSWERED: answered by another session"),
+        lines.toString());
+  }
+
+  @Test
+  void withoutCallOptionsTheSessionDoesNotRingAndPrintsNoCalls() throws Exception {
+    Listening listen = new Listening();
+    eventually("listening", () -> listen.err.toString().contains("listening for bale"));
+    assertFalse(listen.err.toString().contains("calls"), listen.err.toString());
+    assertFalse(broker.hellos.get(0).getRingCalls(), "no ring_calls");
+    broker.push(invite(CallMedia.AUDIO));
+    broker.push(ScriptedBroker.message(BOB, 1, false, "after the call event"));
+    eventually("acknowledged", () -> broker.acksOf(BOB).contains(1L));
+    assertEquals(0, listen.stop());
+    assertEquals(
+        List.of("bale:bob #1 from eitaa:alice: after the call event"),
+        listen.out.toString().lines().toList());
+    assertEquals(List.of(), broker.calls);
+  }
+
+  @Test
+  void answeringAndDecliningTogetherIsAUsageError() throws Exception {
+    Listening listen = new Listening("--answer-calls", "--decline-calls");
+    listen.thread.join(10_000);
+    assertEquals(2, listen.status.get());
+    assertTrue(listen.err.toString().contains("mutually exclusive"), listen.err.toString());
+    assertEquals(List.of(), broker.hellos);
   }
 }
