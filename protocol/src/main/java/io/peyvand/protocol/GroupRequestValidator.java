@@ -8,6 +8,7 @@ import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupCallRequest;
 import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.JoinRequest;
@@ -83,6 +84,8 @@ public final class GroupRequestValidator {
       return validate(r);
     } else if (request instanceof GetGroupRequest r) {
       return validate(r);
+    } else if (request instanceof GroupCallRequest r) {
+      return validate(r);
     } else if (request instanceof HistoryRequest r) {
       return validate(r);
     }
@@ -150,6 +153,29 @@ public final class GroupRequestValidator {
                 "actor",
                 "the owner or admin renaming the group"),
         () -> title(request.getTitle()));
+  }
+
+  /** group, user, call_id (the message-id rule, at most 100 characters), action. */
+  public static Optional<Error> validate(GroupCallRequest request) {
+    return first(
+        () -> group(request.hasGroup(), request.getGroup()),
+        () ->
+            user(
+                request.hasUser(),
+                request.getUser(),
+                "user",
+                "the member joining, leaving, muting or unmuting in the call"),
+        () ->
+            MessageIds.validate(
+                request.getCallId(), "call_id", CallRequestValidator.MAX_CALL_ID_LENGTH),
+        () ->
+            switch (request.getAction()) {
+              case JOINED, LEFT, MUTED, UNMUTED -> Optional.empty();
+              default ->
+                  refuse(
+                      ErrorCode.INVALID_ARGUMENT,
+                      "action is " + request.getAction() + "; set JOINED, LEFT, MUTED or UNMUTED");
+            });
   }
 
   /** group. */

@@ -154,6 +154,11 @@ public final class Group
   public record SetTitle(Address actor, String title, ActorRef<Reply> replyTo)
       implements Command, ClusterMessage {}
 
+  /** A member's part in the group's call {@code callId} (phase 3). */
+  public record ChangeCall(
+      Address user, String callId, GroupItem.CallAction action, ActorRef<Reply> replyTo)
+      implements Command, ClusterMessage {}
+
   public record Post(Message message, ActorRef<PostReply> replyTo)
       implements Command, ClusterMessage {}
 
@@ -267,6 +272,7 @@ public final class Group
       permits GroupCreated,
           MembersChanged,
           TitleChanged,
+          CallChanged,
           PostAccepted,
           PlatformAcknowledged,
           ReactionCounted,
@@ -286,6 +292,10 @@ public final class Group
   }
 
   public record TitleChanged(long sequence, Address actor, String title, long atMs)
+      implements Event {}
+
+  public record CallChanged(
+      long sequence, Address user, String callId, GroupItem.CallAction action, long atMs)
       implements Event {}
 
   public record PostAccepted(long sequence, Message message, long atMs) implements Event {}
@@ -344,6 +354,12 @@ public final class Group
               renamed.sequence(),
               renamed.atMs(),
               new GroupItem.Titled(renamed.actor(), renamed.title())));
+    } else if (event instanceof CallChanged call) {
+      items.add(
+          new LoggedItem(
+              call.sequence(),
+              call.atMs(),
+              new GroupItem.CallChanged(call.user(), call.callId(), call.action())));
     } else if (event instanceof PostAccepted post) {
       items.add(new LoggedItem(post.sequence(), post.atMs(), new GroupItem.Post(post.message())));
     }
@@ -465,6 +481,7 @@ public final class Group
         .onCommand(Create.class, this::onCreate)
         .onCommand(ChangeMembers.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         .onCommand(SetTitle.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
+        .onCommand(ChangeCall.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         .onCommand(Post.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         .onCommand(Acknowledge.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
         .onCommand(Get.class, (state, c) -> Effect().reply(c.replyTo(), unknown()))
@@ -477,6 +494,7 @@ public final class Group
         .onCommand(Create.class, this::onCreateAgain)
         .onCommand(ChangeMembers.class, this::onChangeMembers)
         .onCommand(SetTitle.class, this::onSetTitle)
+        .onCommand(ChangeCall.class, this::onChangeCall)
         .onCommand(Post.class, this::onPost)
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state.info(address)))
@@ -617,6 +635,40 @@ public final class Group
     return persistThenReply(
         new TitleChanged(
             state.feed().lastSequence() + 1, command.actor(), command.title(), clock.millis()),
+        Set.copyOf(state.audience()),
+        command.replyTo(),
+        s -> s.info(address));
+  }
+
+  /**
+   * A member's part in a call of the group: an item of the log for every platform with members. A
+   * channel has no calls (its subscribers are an audience); a non-member is refused.
+   */
+  private ReplyEffect<Event, GroupState> onChangeCall(GroupState state, ChangeCall command) {
+    if (state.kind() == Kind.CHANNEL) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              new Refused(
+                  Reason.NOT_PERMITTED,
+                  "a channel has no calls; group calls are for groups (a channel's live audio is"
+                      + " its platforms' own)"));
+    }
+    if (state.members().member(command.user()).isEmpty()) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              new Refused(
+                  Reason.NOT_PERMITTED,
+                  command.user() + " is not a member of the group: join it before its calls"));
+    }
+    return persistThenReply(
+        new CallChanged(
+            state.feed().lastSequence() + 1,
+            command.user(),
+            command.callId(),
+            command.action(),
+            clock.millis()),
         Set.copyOf(state.audience()),
         command.replyTo(),
         s -> s.info(address));

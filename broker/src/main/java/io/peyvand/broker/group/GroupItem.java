@@ -18,7 +18,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = GroupItem.Post.class, name = "post"),
   @JsonSubTypes.Type(value = GroupItem.Changed.class, name = "change"),
   @JsonSubTypes.Type(value = GroupItem.Titled.class, name = "title"),
-  @JsonSubTypes.Type(value = GroupItem.Counts.class, name = "counts")
+  @JsonSubTypes.Type(value = GroupItem.Counts.class, name = "counts"),
+  @JsonSubTypes.Type(value = GroupItem.CallChanged.class, name = "call")
 })
 public sealed interface GroupItem {
 
@@ -32,6 +33,25 @@ public sealed interface GroupItem {
 
   /** A new title, given by {@code actor}. */
   record Titled(Address actor, String title) implements GroupItem {}
+
+  /** A member joined, left, muted or unmuted themself in the group's call {@code callId}. */
+  record CallChanged(Address user, String callId, CallAction action) implements GroupItem {}
+
+  /** What a member did in a group call; stored by {@link #stored()} name. */
+  enum CallAction {
+    JOINED,
+    LEFT,
+    MUTED,
+    UNMUTED;
+
+    public String stored() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static CallAction fromStored(String name) {
+      return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
 
   /** A channel post's aggregated reactions (emoji -> count). */
   record Counts(long postSequence, String messageId, Map<String, Long> counts)

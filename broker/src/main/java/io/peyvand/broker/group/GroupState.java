@@ -161,6 +161,11 @@ public final class GroupState {
       title = renamed.title();
       feed.append(
           renamed.atMs(), new GroupItem.Titled(renamed.actor(), renamed.title()), audience());
+    } else if (event instanceof Group.CallChanged call) {
+      feed.append(
+          call.atMs(),
+          new GroupItem.CallChanged(call.user(), call.callId(), call.action()),
+          audience());
     } else if (event instanceof Group.PostAccepted post) {
       long sequence = feed.append(post.atMs(), new GroupItem.Post(post.message()), audience());
       accepted.put(key(post.message()), sequence);

@@ -9,6 +9,7 @@ import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.model.Address;
 import io.peyvand.persistence.stored.v1.GroupSnapshot;
 import io.peyvand.persistence.stored.v1.StoredAcceptedPost;
+import io.peyvand.persistence.stored.v1.StoredCallItem;
 import io.peyvand.persistence.stored.v1.StoredChangeItem;
 import io.peyvand.persistence.stored.v1.StoredChannelPost;
 import io.peyvand.persistence.stored.v1.StoredCountsItem;
@@ -102,6 +103,12 @@ public final class GroupSnapshots implements SnapshotAdapter<GroupState> {
             StoredTitleItem.newBuilder()
                 .setActor(StoredModel.address(title.actor()))
                 .setTitle(title.title()));
+      } else if (k.item() instanceof GroupItem.CallChanged call) {
+        item.setCall(
+            StoredCallItem.newBuilder()
+                .setUser(StoredModel.address(call.user()))
+                .setCallId(call.callId())
+                .setAction(call.action().stored()));
       } else if (k.item() instanceof GroupItem.Counts counts) {
         item.setCounts(
             StoredCountsItem.newBuilder()
@@ -225,6 +232,11 @@ public final class GroupSnapshots implements SnapshotAdapter<GroupState> {
       case TITLE ->
           new GroupItem.Titled(
               StoredModel.address(i.getTitle().getActor()), i.getTitle().getTitle());
+      case CALL ->
+          new GroupItem.CallChanged(
+              StoredModel.address(i.getCall().getUser()),
+              i.getCall().getCallId(),
+              GroupItem.CallAction.fromStored(i.getCall().getAction()));
       case COUNTS ->
           new GroupItem.Counts(
               i.getCounts().getPostSequence(),

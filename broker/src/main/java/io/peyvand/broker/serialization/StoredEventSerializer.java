@@ -5,6 +5,7 @@ import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.SubscribersCounted;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.CallEnd;
@@ -22,6 +23,7 @@ import io.peyvand.persistence.stored.v1.ChannelSubscribersCounted;
 import io.peyvand.persistence.stored.v1.ChannelSubscribersSnapshot;
 import io.peyvand.persistence.stored.v1.ChannelUnsubscribed;
 import io.peyvand.persistence.stored.v1.ConsentChanged;
+import io.peyvand.persistence.stored.v1.GroupCallChanged;
 import io.peyvand.persistence.stored.v1.GroupCountsPublished;
 import io.peyvand.persistence.stored.v1.GroupCreated;
 import io.peyvand.persistence.stored.v1.GroupItemsExpired;
@@ -185,6 +187,27 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
                     g.getFirstSequence(),
                     StoredModel.address(g.getActor()),
                     g.getChangesList().stream().map(StoredGroups::change).toList(),
+                    g.getAtMs());
+              }),
+          codec(
+              "group-call-changed",
+              Group.CallChanged.class,
+              e ->
+                  GroupCallChanged.newBuilder()
+                      .setSequence(e.sequence())
+                      .setUser(StoredModel.address(e.user()))
+                      .setCallId(e.callId())
+                      .setAction(e.action().stored())
+                      .setAtMs(e.atMs())
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                GroupCallChanged g = GroupCallChanged.parseFrom(bytes);
+                return new Group.CallChanged(
+                    g.getSequence(),
+                    StoredModel.address(g.getUser()),
+                    g.getCallId(),
+                    GroupItem.CallAction.fromStored(g.getAction()),
                     g.getAtMs());
               }),
           codec(

@@ -4,6 +4,7 @@ import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscriptions;
 import io.peyvand.broker.group.Group;
+import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Message;
@@ -20,6 +21,7 @@ import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupCallRequest;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.HistoryPage;
@@ -342,6 +344,28 @@ public final class GroupOperations {
         bad,
         in.getGroup(),
         replyTo -> new Group.SetTitle(WireMapping.address(in.getActor()), in.getTitle(), replyTo));
+  }
+
+  /** A member of the acting platform joins, leaves, mutes or unmutes themself in a group call. */
+  public CompletionStage<Either<GroupInfo>> changeCall(String platformId, GroupCallRequest in) {
+    Optional<Error> bad =
+        GroupRequestValidator.validate(in)
+            .or(() -> Operations.ownUser(platformId, in.getUser(), "user"));
+    GroupItem.CallAction action =
+        switch (in.getAction()) {
+          case LEFT -> GroupItem.CallAction.LEFT;
+          case MUTED -> GroupItem.CallAction.MUTED;
+          case UNMUTED -> GroupItem.CallAction.UNMUTED;
+          default -> GroupItem.CallAction.JOINED;
+        };
+    return call(
+        platformId,
+        "group-call",
+        bad,
+        in.getGroup(),
+        replyTo ->
+            new Group.ChangeCall(
+                WireMapping.address(in.getUser()), in.getCallId(), action, replyTo));
   }
 
   /** What a group is; any platform may ask. */

@@ -17,6 +17,7 @@ import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupCallChange;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.HistoryItem;
 import io.peyvand.protocol.v1.MediaReference;
@@ -243,10 +244,26 @@ public final class WireMapping {
           .forEach(
               (emoji, n) -> c.addCounts(ReactionCount.newBuilder().setEmoji(emoji).setCount(n)));
       b.setCounts(c);
+    } else if (item instanceof GroupItem.CallChanged call) {
+      b.setCall(groupCallChange(call));
     } else {
       b.setChange(membershipChange(item));
     }
     return b.build();
+  }
+
+  public static GroupCallChange groupCallChange(GroupItem.CallChanged call) {
+    return GroupCallChange.newBuilder()
+        .setUser(address(call.user()))
+        .setCallId(call.callId())
+        .setAction(
+            switch (call.action()) {
+              case JOINED -> GroupCallChange.Action.JOINED;
+              case LEFT -> GroupCallChange.Action.LEFT;
+              case MUTED -> GroupCallChange.Action.MUTED;
+              case UNMUTED -> GroupCallChange.Action.UNMUTED;
+            })
+        .build();
   }
 
   /** A page of history item: a post or a change of the group. */
@@ -257,6 +274,8 @@ public final class WireMapping {
             .setAcceptedAtMs(logged.acceptedAtMs());
     if (logged.item() instanceof GroupItem.Post post) {
       b.setPost(envelope(post.message(), true));
+    } else if (logged.item() instanceof GroupItem.CallChanged call) {
+      b.setCall(groupCallChange(call));
     } else {
       b.setChange(membershipChange(logged.item()));
     }

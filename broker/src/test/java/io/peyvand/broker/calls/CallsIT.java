@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.TestPki;
 import io.peyvand.broker.ingress.RawSession;
@@ -31,9 +33,17 @@ import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GroupAcknowledge;
+import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupCallChange;
+import io.peyvand.protocol.v1.GroupCallRequest;
+import io.peyvand.protocol.v1.GroupKind;
+import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.IceCandidate;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.RelayCredentials;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -42,6 +52,8 @@ import io.peyvand.protocol.v1.SubmitResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -391,6 +403,117 @@ class CallsIT {
         ANSWER, event(callerAgain, call, CallEvent::hasAnswered).getAnswered().getSdpAnswer());
     act(callerAgain, request(call).setHangup(CallHangup.getDefaultInstance()));
     event(calleeAgain, call, CallEvent::hasEnded);
+  }
+
+  /**
+   * A group call's signalling: a member's join, mute and leave reach each platform with members
+   * once, as items of the group's log; a non-member, another platform's user and a channel are
+   * refused.
+   */
+  @Test
+  void whoIsInAGroupCallReachesEachPlatformOnce() throws Exception {
+    RawSession eitaa = session("eitaa", false);
+    RawSession bale = session("bale", false);
+    GroupsClient groups =
+        GroupsClient.create(
+            TestPki.grpc(
+                node.system(), node.grpcPort(), tls.context(tls.layout().platformKeyStore("bale"))),
+            node.system());
+    GroupsClient eitaaGroups =
+        GroupsClient.create(
+            TestPki.grpc(
+                node.system(),
+                node.grpcPort(),
+                tls.context(tls.layout().platformKeyStore("eitaa"))),
+            node.system());
+    try {
+      GroupAddress family =
+          GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family").build();
+      get(
+          eitaaGroups.createGroup(
+              CreateGroupRequest.newBuilder()
+                  .setGroup(family)
+                  .setActor(user("eitaa:maman"))
+                  .setTitle("Family")
+                  .setKind(GroupKind.GROUP)
+                  .setOpen(true)
+                  .build()));
+      get(
+          groups.join(
+              JoinRequest.newBuilder().setGroup(family).setUser(user("bale:baba")).build()));
+      for (GroupCallChange.Action action :
+          List.of(
+              GroupCallChange.Action.JOINED,
+              GroupCallChange.Action.MUTED,
+              GroupCallChange.Action.LEFT)) {
+        get(groups.changeCall(groupCall(family, "bale:baba", action)));
+        for (RawSession platform : List.of(eitaa, bale)) {
+          ServerFrame frame =
+              platform.expect(f -> f.hasGroupDelivery() && f.getGroupDelivery().hasCall(), WAIT);
+          GroupCallChange change = frame.getGroupDelivery().getCall();
+          assertEquals(action, change.getAction(), change.toString());
+          assertEquals("bale:baba", format(change.getUser()));
+          assertEquals("gc-1", change.getCallId());
+          platform.send(
+              ClientFrame.newBuilder()
+                  .setGroupAcknowledge(
+                      GroupAcknowledge.newBuilder()
+                          .setGroup(family)
+                          .setUpToSequence(frame.getGroupDelivery().getSequence()))
+                  .build());
+        }
+      }
+      for (ServerFrame extra = bale.poll(Duration.ofSeconds(1));
+          extra != null;
+          extra = bale.poll(Duration.ofMillis(200))) {
+        assertFalse(
+            extra.hasGroupDelivery()
+                && extra.getGroupDelivery().hasCall()
+                && !extra.getGroupDelivery().getRedelivery(),
+            "each change once: " + extra);
+      }
+
+      Status outsider =
+          Status.fromThrowable(
+              assertThrows(
+                      ExecutionException.class,
+                      () ->
+                          get(
+                              groups.changeCall(
+                                  groupCall(
+                                      family, "bale:stranger", GroupCallChange.Action.JOINED))))
+                  .getCause());
+      assertEquals(Status.Code.PERMISSION_DENIED, outsider.getCode(), outsider.toString());
+      assertTrue(outsider.getDescription().contains("not a member"), outsider.toString());
+      Status otherPlatform =
+          Status.fromThrowable(
+              assertThrows(
+                      ExecutionException.class,
+                      () ->
+                          get(
+                              groups.changeCall(
+                                  groupCall(family, "eitaa:maman", GroupCallChange.Action.JOINED))))
+                  .getCause());
+      assertEquals(
+          Status.Code.PERMISSION_DENIED, otherPlatform.getCode(), otherPlatform.toString());
+    } finally {
+      groups.close();
+      eitaaGroups.close();
+    }
+  }
+
+  private static GroupCallRequest groupCall(
+      GroupAddress group, String member, GroupCallChange.Action action) {
+    return GroupCallRequest.newBuilder()
+        .setGroup(group)
+        .setUser(user(member))
+        .setCallId("gc-1")
+        .setAction(action)
+        .build();
+  }
+
+  private static <T> T get(CompletionStage<T> call) throws Exception {
+    return call.toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   // Helpers

@@ -116,7 +116,10 @@ class StoredEventSerializerTest {
               "0a0663616c6c6572123c70656b6b6f3a2f2f50657976616e644031302e302e302e333a373335352f7379"
                   + "7374656d2f73657373696f6e2d65697461612d332f63616c6c73233918bbeb9c8da234"),
           Map.entry("call-ended", "0a096e6f2d616e7377657210ab91a08da234"),
-          Map.entry("call-recorded", "088f92a08da234"));
+          Map.entry("call-recorded", "088f92a08da234"),
+          Map.entry(
+              "group-call-changed",
+              "0809120b0a0462616c651203626f621a0467632d3122056d7574656428d1bc9c8da234"));
 
   @Test
   void everyEventTypeHasAnExampleAManifestAndAStoredSample() {

@@ -72,6 +72,7 @@ final class StoredExamples {
                 new Membership.Removed(BOB)),
             AT + 1),
         new Group.TitleChanged(6, ALICE, "Family 2", AT + 2),
+        new Group.CallChanged(9, BOB, "gc-1", GroupItem.CallAction.MUTED, AT + 6),
         new Group.PostAccepted(
             7,
             new Message(

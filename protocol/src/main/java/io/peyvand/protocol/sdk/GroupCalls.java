@@ -7,6 +7,7 @@ import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.GetGroupRequest;
+import io.peyvand.protocol.v1.GroupCallRequest;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.HistoryPage;
@@ -73,6 +74,13 @@ final class GroupCalls {
         request,
         ownUser(request.getActor(), "actor"),
         c -> c.setTitle().invokeWithMetadata(request));
+  }
+
+  CompletionStage<GroupInfo> changeCall(GroupCallRequest request) {
+    return call(
+        request,
+        ownUser(request.getUser(), "user"),
+        c -> c.changeCall().invokeWithMetadata(request));
   }
 
   CompletionStage<GroupInfo> getGroup(GetGroupRequest request) {

@@ -17,6 +17,8 @@ import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupCallChange;
+import io.peyvand.protocol.v1.GroupCallRequest;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.HistoryPage;
 import io.peyvand.protocol.v1.HistoryRequest;
@@ -332,6 +334,21 @@ public final class PeyvandClient implements AutoCloseable {
   public CompletionStage<GroupInfo> setTitle(GroupAddress group, UserAddress actor, String title) {
     return groups.setTitle(
         SetTitleRequest.newBuilder().setGroup(group).setActor(actor).setTitle(title).build());
+  }
+
+  /**
+   * A member of this platform joins, leaves, mutes or unmutes themself in the group's call {@code
+   * callId} (PROTOCOL.md §16.9): an item every platform with members receives as a GroupDelivery.
+   */
+  public CompletionStage<GroupInfo> changeGroupCall(
+      GroupAddress group, UserAddress member, String callId, GroupCallChange.Action action) {
+    return groups.changeCall(
+        GroupCallRequest.newBuilder()
+            .setGroup(group)
+            .setUser(member)
+            .setCallId(callId)
+            .setAction(action)
+            .build());
   }
 
   /** What a group is: kind, title, owner, members per platform, its latest sequence. */

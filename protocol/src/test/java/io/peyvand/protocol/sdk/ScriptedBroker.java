@@ -24,6 +24,7 @@ import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
+import io.peyvand.protocol.v1.GroupCallRequest;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.Groups;
@@ -612,6 +613,11 @@ public final class ScriptedBroker
 
   @Override
   public CompletionStage<GroupInfo> getGroup(GetGroupRequest in) {
+    return groupCall(in);
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> changeCall(GroupCallRequest in) {
     return groupCall(in);
   }
 

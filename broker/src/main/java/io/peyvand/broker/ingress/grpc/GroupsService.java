@@ -7,6 +7,7 @@ import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.GetGroupRequest;
+import io.peyvand.protocol.v1.GroupCallRequest;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.HistoryPage;
@@ -77,6 +78,12 @@ public final class GroupsService implements Groups {
   public CompletionStage<GroupInfo> setTitle(SetTitleRequest in) {
     String platform = in.getActor().getPlatformId();
     return call(platform, () -> groups().setTitle(platform, in));
+  }
+
+  @Override
+  public CompletionStage<GroupInfo> changeCall(GroupCallRequest in) {
+    String platform = in.getUser().getPlatformId();
+    return call(platform, () -> groups().changeCall(platform, in));
   }
 
   /** Any identified peer may look a group up; a refused one (e.g. revoked) may not. */

@@ -52,6 +52,7 @@ final class GroupFormat {
           case POST -> post(delivery.getPost());
           case CHANGE -> change(delivery.getChange());
           case COUNTS -> counts(delivery.getCounts());
+          case CALL -> call(delivery.getCall());
           case ITEM_NOT_SET -> "(empty item)";
         };
     return head(delivery.getGroup(), delivery.getSequence())
@@ -67,9 +68,20 @@ final class GroupFormat {
         switch (item.getItemCase()) {
           case POST -> post(item.getPost());
           case CHANGE -> change(item.getChange());
+          case CALL -> call(item.getCall());
           case ITEM_NOT_SET -> "(empty item)";
         };
     return head(group, item.getSequence()) + body;
+  }
+
+  /** e.g. "call gc-1: bale:bob joined". */
+  private static String call(io.peyvand.protocol.v1.GroupCallChange change) {
+    return "call "
+        + change.getCallId()
+        + ": "
+        + UserAddresses.format(change.getUser())
+        + " "
+        + change.getAction().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String head(GroupAddress group, long sequence) {
