@@ -459,7 +459,10 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
         .onCommand(
             Passivating.class,
             (state, p) -> {
-              passivate.run();
+              if (state.phase() == Phase.NONE
+                  || (state.phase() == Phase.ENDED && !state.owesRecords())) {
+                passivate.run();
+              }
               return Effect().none();
             })
         .build();
@@ -540,6 +543,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
                 path(act.session())))
         .thenRun(
             invited -> {
+              timers.cancel(Passivating.INSTANCE);
               register(invited);
               startDeadline(invited);
               watch(Side.CALLER, invited.callerSession());
@@ -809,7 +813,9 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
 
   private void recovered(State state) {
     switch (state.phase()) {
-      case NONE -> {}
+      // Woken for a call never placed (a sweep, a step for an unknown call): it stops again,
+      // unless an invite comes first.
+      case NONE -> timers.startSingleTimer(Passivating.INSTANCE, settings.endedKept());
       case RINGING -> {
         register(state);
         watch(Side.CALLER, state.callerSession());
