@@ -200,6 +200,25 @@ class CallTest {
     assertEquals("v=0", again.sdp());
   }
 
+  /**
+   * A node dying after the answer: the media never went through the broker, so the call goes on;
+   * the recovered call tells both sides RESUMED (restart ICE if needed) and still carries their
+   * frames.
+   */
+  @Test
+  void aRecoveredAnsweredCallTellsBothSidesResumedAndGoesOn() {
+    invite(Duration.ofSeconds(60));
+    expect(ringing, CallSignal.Kind.INVITED);
+    act("eitaa", new Call.Answer("a"), ringing);
+    expect(caller, CallSignal.Kind.ANSWERED);
+    call.restart();
+    expect(caller, CallSignal.Kind.RESUMED);
+    expect(ringing, CallSignal.Kind.RESUMED);
+    assertEquals(Call.Phase.ANSWERED, call.getState().phase());
+    act("bale", new Call.Hangup(), caller);
+    assertEquals(CallEnd.ENDED, expect(ringing, CallSignal.Kind.ENDED).ended());
+  }
+
   @Test
   void theFirstAnswerWinsAndAnAnsweredCallLeavesNoRecord() {
     TestProbe<CallSignal> other = testKit.createTestProbe(CallSignal.class);
