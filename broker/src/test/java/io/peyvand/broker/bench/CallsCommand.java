@@ -68,7 +68,7 @@ final class CallsCommand implements Callable<Integer> {
       names = "--calls",
       paramLabel = "N",
       defaultValue = "6000",
-      description = "Calls measured (default ${DEFAULT-VALUE}); 300 more warm up first.")
+      description = "Calls measured (default ${DEFAULT-VALUE}), after the warm-up.")
   int calls;
 
   @Option(
@@ -80,6 +80,15 @@ final class CallsCommand implements Callable<Integer> {
               + " mailbox answers the consent check, warm once it was called.")
   int users;
 
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      defaultValue = "300",
+      description =
+          "Calls placed before the measured ones, at the measured rate (default ${DEFAULT-VALUE}):"
+              + " both JVMs are fresh, so a longer warm-up leaves their JIT out of the figures.")
+  int warmup;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   private static final List<String> PLATFORMS = List.of("bale", "eitaa", "rubika", "soroush");
@@ -87,7 +96,6 @@ final class CallsCommand implements Callable<Integer> {
       "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
   private static final String ANSWER =
       "v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
-  private static final int WARM_UP = 300;
 
   /** The times of one call, in nanoseconds (0: not yet). */
   private static final class Timing {
@@ -104,7 +112,7 @@ final class CallsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rate < 1 || calls < 1 || users < 1) {
+    if (rate < 1 || calls < 1 || users < 1 || warmup < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--rate, --calls and --users must be positive");
     }
@@ -133,8 +141,8 @@ final class CallsCommand implements Callable<Integer> {
           callers.add(open(system, port, platform, false));
           open(system, port, platform, true);
         }
-        log.printf("calls: warming up with %d calls...%n", WARM_UP);
-        offer(callers, WARM_UP, Math.min(rate, 100), "w");
+        log.printf("calls: warming up with %d calls...%n", warmup);
+        offer(callers, warmup, rate, "w");
         timings.clear();
         log.printf("calls: %,d calls at %d/s...%n", calls, rate);
         List<CpuSplit.Part> parts =
@@ -214,10 +222,11 @@ final class CallsCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "rerun: ./peyvand bench calls --start-cassandra --rate %d --calls %d --users %d%n",
+        "rerun: ./peyvand bench calls --start-cassandra --rate %d --calls %d --users %d --warmup %d%n",
         rate,
         calls,
-        users);
+        users,
+        warmup);
   }
 
   private static void line(PrintWriter out, String what, long[] sorted) {
