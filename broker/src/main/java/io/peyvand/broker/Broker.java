@@ -179,14 +179,19 @@ public final class Broker {
     AtomicReference<CallOperations> callOperations = new AtomicReference<>();
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
     DirectorySettings directory;
+    CallSettings calls;
     try {
       directory =
           DirectorySettings.fromConfig(
               system.settings().config(),
               settings.environment() == BrokerSettings.Environment.PRODUCTION);
+      calls = CallSettings.fromConfig(system.settings().config());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // One issuer of relay credentials: the call entities' (for the callee's ringing) and the
+    // operations' (in the answers).
+    RelayCredentials relay = new RelayCredentials(calls.relay(), Clock.systemUTC());
     PendingMailboxStore pending =
         new PendingMailboxStore(
             cassandra.underlying(),
@@ -249,11 +254,10 @@ public final class Broker {
                             Group.countSink(system, channels.bucketAskTimeout()),
                             new ChannelSubscriberSnapshots());
                         Lookups.init(system, directory, new LookupSnapshots(directory));
-                        CallSettings calls = CallSettings.fromConfig(system.settings().config());
                         Call.init(
                             system,
                             calls,
-                            new RelayCredentials(calls.relay(), Clock.systemUTC()),
+                            relay,
                             CallPending.of(pending),
                             record ->
                                 Optional.ofNullable(callOperations.get())
@@ -294,7 +298,8 @@ public final class Broker {
                                 new DirectoryStore(
                                     cassandra.underlying(),
                                     SchemaSettings.fromConfig(system.settings().config())
-                                        .keyspace()));
+                                        .keyspace()),
+                                relay);
                         callOperations.set(operations.calls());
                         SessionStreams sessions =
                             sessions(system, settings, mailboxes, operations, live);
@@ -513,7 +518,8 @@ public final class Broker {
       BrokerSettings settings,
       SecurityEvents security,
       DirectorySettings directory,
-      DirectoryStore directoryStore) {
+      DirectoryStore directoryStore,
+      RelayCredentials relay) {
     PlatformCatalog catalog =
         new PlatformCatalog(
             system,
@@ -541,8 +547,7 @@ public final class Broker {
         security,
         directory,
         directoryStore,
-        new RelayCredentials(
-            RelayCredentials.Settings.fromConfig(system.settings().config()), Clock.systemUTC()),
+        relay,
         settings.askTimeout(),
         Clock.systemUTC());
   }

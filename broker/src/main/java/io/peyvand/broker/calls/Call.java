@@ -234,21 +234,21 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
   }
 
   /**
-   * The call after the step ({@code problem} null), or why it was refused. {@code ended} and {@code
-   * kept} as the acting side is told.
+   * The call after the step ({@code problem} null), or why it was refused; {@code ended} as the
+   * acting side is told. (Which call a REPLACED one gave way to is told to its sessions when it
+   * ends, and to a new invite by {@link CallPair}; it is not kept.)
    */
   public record Reply(
       Phase phase,
       long ringingUntilMs,
       CallEnd ended,
-      CallKey kept,
       Problem problem,
       String message,
       Side side,
       Address callee)
       implements ClusterMessage {
     static Reply refused(Problem problem, String message) {
-      return new Reply(Phase.NONE, 0, null, null, problem, message, null, null);
+      return new Reply(Phase.NONE, 0, null, problem, message, null, null);
     }
   }
 
@@ -915,7 +915,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
       ended = ended.forCallee();
     }
     return new Reply(
-        state.phase(), state.ringingUntilMs(), ended, null, null, null, side, state.callee());
+        state.phase(), state.ringingUntilMs(), ended, null, null, side, state.callee());
   }
 
   private Effect<Event, State> reply(Act act, Reply reply) {

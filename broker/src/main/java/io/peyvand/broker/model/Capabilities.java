@@ -36,38 +36,7 @@ public record Capabilities(
     encryptionSchemes = List.copyOf(encryptionSchemes);
   }
 
-  /** Without calls. */
-  public Capabilities(
-      int maxTextBytes,
-      boolean media,
-      long maxMediaBytes,
-      boolean edits,
-      int editWindowSeconds,
-      boolean deletes,
-      boolean reactions,
-      boolean replies,
-      boolean readReceipts,
-      List<String> encryptionSchemes,
-      boolean groupMemberLists,
-      boolean statusesByRecipient) {
-    this(
-        maxTextBytes,
-        media,
-        maxMediaBytes,
-        edits,
-        editWindowSeconds,
-        deletes,
-        reactions,
-        replies,
-        readReceipts,
-        encryptionSchemes,
-        groupMemberLists,
-        statusesByRecipient,
-        false,
-        false);
-  }
-
-  /** Statuses through the sender's mailbox (Delivery frames). */
+  /** Statuses through the sender's mailbox (Delivery frames); no calls. */
   public Capabilities(
       int maxTextBytes,
       boolean media,
@@ -92,10 +61,15 @@ public record Capabilities(
         readReceipts,
         encryptionSchemes,
         groupMemberLists,
+        false,
+        false,
         false);
   }
 
-  /** Without member lists in group deliveries (the platform resolves its own members). */
+  /**
+   * Without member lists in group deliveries (the platform resolves its own members), statuses
+   * through the sender's mailbox, no calls.
+   */
   public Capabilities(
       int maxTextBytes,
       boolean media,
@@ -118,6 +92,8 @@ public record Capabilities(
         replies,
         readReceipts,
         encryptionSchemes,
+        false,
+        false,
         false,
         false);
   }

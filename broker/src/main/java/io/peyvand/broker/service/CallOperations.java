@@ -236,11 +236,7 @@ public final class CallOperations {
       accepted.setRingingUntilMs(reply.ringingUntilMs());
     }
     if (reply.ended() != null) {
-      CallEnded.Builder ended = CallEnded.newBuilder().setReason(CallMapping.reason(reply.ended()));
-      if (reply.kept() != null) {
-        ended.setKept(ref(reply.kept()));
-      }
-      accepted.setEnded(ended);
+      accepted.setEnded(CallEnded.newBuilder().setReason(CallMapping.reason(reply.ended())));
     }
     boolean handsRelay =
         reply.phase() != Call.Phase.ENDED

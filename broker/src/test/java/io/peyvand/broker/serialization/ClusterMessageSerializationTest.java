@@ -185,11 +185,9 @@ class ClusterMessageSerializationTest {
       all.add(new Call.Act("bale", action, session, ref.unsafeUpcast()));
     }
     all.add(
-        new Call.Reply(
-            Call.Phase.ENDED, 5, CallEnd.REPLACED, call, null, null, Call.Side.CALLEE, BOB));
+        new Call.Reply(Call.Phase.ENDED, 5, CallEnd.REPLACED, null, null, Call.Side.CALLEE, BOB));
     all.add(
-        new Call.Reply(
-            Call.Phase.NONE, 0, null, null, Call.Problem.UNKNOWN_CALL, "no call", null, null));
+        new Call.Reply(Call.Phase.NONE, 0, null, Call.Problem.UNKNOWN_CALL, "no call", null, null));
     all.add(new Call.Replace(call));
     all.add(Call.WakeUp.INSTANCE);
     all.add(
