@@ -1,5 +1,7 @@
 package io.peyvand.broker;
 
+import io.peyvand.broker.audit.AuditLog;
+import io.peyvand.broker.audit.HeadSigner;
 import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.calls.CallKey;
 import io.peyvand.broker.calls.CallPair;
@@ -24,6 +26,7 @@ import io.peyvand.broker.ingress.grpc.GrpcErrors;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.ingress.grpc.Reflection;
+import io.peyvand.broker.ingress.grpc.RegulatorService;
 import io.peyvand.broker.ingress.http.HttpEndpoints;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
@@ -47,12 +50,14 @@ import io.peyvand.broker.service.CallOperations;
 import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
+import io.peyvand.broker.service.Regulation;
 import io.peyvand.broker.service.limits.AddressLimits;
 import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.broker.tls.ServerTls;
+import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.persistence.directory.DirectoryStore;
 import io.peyvand.persistence.pending.PendingMailboxStore;
 import io.peyvand.persistence.schema.SchemaMigrator;
@@ -61,6 +66,7 @@ import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ProtocolLimits;
 import io.peyvand.protocol.grpc.health.v1.Health;
 import io.peyvand.protocol.grpc.health.v1.HealthHandlerFactory;
+import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.v1.Admin;
 import io.peyvand.protocol.v1.AdminHandlerFactory;
 import io.peyvand.protocol.v1.Directory;
@@ -69,6 +75,8 @@ import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.GroupsHandlerFactory;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
+import io.peyvand.protocol.v1.Regulator;
+import io.peyvand.protocol.v1.RegulatorHandlerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -180,23 +188,30 @@ public final class Broker {
     MailboxSettings mailboxes = MailboxSettings.fromConfig(system.settings().config());
     DirectorySettings directory;
     CallSettings calls;
+    HeadSigner auditSigner;
     try {
       directory =
           DirectorySettings.fromConfig(
               system.settings().config(),
               settings.environment() == BrokerSettings.Environment.PRODUCTION);
       calls = CallSettings.fromConfig(system.settings().config());
+      auditSigner =
+          settings.tls().enabled()
+              ? HeadSigner.of(
+                  KeyMaterial.keyStore(
+                      settings.tls().keyStore(), settings.tls().keyStorePassword().toCharArray()),
+                  settings.tls().keyStorePassword().toCharArray())
+              : HeadSigner.ephemeral();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     // One issuer of relay credentials: the call entities' (for the callee's ringing) and the
     // operations' (in the answers).
     RelayCredentials relay = new RelayCredentials(calls.relay(), Clock.systemUTC());
+    String keyspace = SchemaSettings.fromConfig(system.settings().config()).keyspace();
     PendingMailboxStore pending =
-        new PendingMailboxStore(
-            cassandra.underlying(),
-            SchemaSettings.fromConfig(system.settings().config()).keyspace(),
-            mailboxes.pendingIndexBuckets());
+        new PendingMailboxStore(cassandra.underlying(), keyspace, mailboxes.pendingIndexBuckets());
+    AuditStore auditStore = new AuditStore(cassandra.underlying(), keyspace);
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
     RevocationList revocations = tls.map(ServerTls::revocations).orElseGet(RevocationList::none);
     Metrics metrics = new Metrics(system, security, revocations);
@@ -264,6 +279,7 @@ public final class Broker {
                                     .map(c -> c.storeRecord(record))
                                     .orElseGet(() -> CompletableFuture.completedFuture(false)));
                         CallPair.init(system);
+                        AuditLog.init(system, auditStore, auditSigner, Duration.ofSeconds(2));
                         startSweeps(system, settings, mailboxes, pending);
                         ShardingStats shardingStats =
                             new ShardingStats(
@@ -280,7 +296,9 @@ public final class Broker {
                                     "lookups",
                                     Lookups.ENTITY_KEY,
                                     "call",
-                                    Call.ENTITY_KEY),
+                                    Call.ENTITY_KEY,
+                                    "audit-log",
+                                    AuditLog.ENTITY_KEY),
                                 Duration.ofSeconds(5));
                         metrics.sharding(shardingStats);
                         clusterStatus.sharding(shardingStats);
@@ -295,10 +313,7 @@ public final class Broker {
                                 settings,
                                 security,
                                 directory,
-                                new DirectoryStore(
-                                    cassandra.underlying(),
-                                    SchemaSettings.fromConfig(system.settings().config())
-                                        .keyspace()),
+                                new DirectoryStore(cassandra.underlying(), keyspace),
                                 relay);
                         callOperations.set(operations.calls());
                         SessionStreams sessions =
@@ -327,7 +342,11 @@ public final class Broker {
                                 operations, sessions, Peer.Unverified.INSTANCE, Optional.empty()),
                             new AdminService(administration, security, Peer.Unverified.INSTANCE),
                             new GroupsService(operations, Peer.Unverified.INSTANCE),
-                            new DirectoryService(operations, Peer.Unverified.INSTANCE));
+                            new DirectoryService(operations, Peer.Unverified.INSTANCE),
+                            new RegulatorService(
+                                new Regulation(system, auditStore, settings.askTimeout()),
+                                security,
+                                Peer.Unverified.INSTANCE));
                       })
                   .thenApply(
                       grpc -> {
@@ -662,10 +681,10 @@ public final class Broker {
   }
 
   /**
-   * The gRPC port: Interconnect, Admin, Groups, health and reflection (v1 and v1alpha).
-   * pekko-grpc's generated handlers serve one service instance, while the acting peer differs per
-   * request (its TLS session), so each request is handed to a view of the service bound to its
-   * peer.
+   * The gRPC port: Interconnect, Admin, Groups, Directory, Regulator, health and reflection (v1 and
+   * v1alpha). pekko-grpc's generated handlers serve one service instance, while the acting peer
+   * differs per request (its TLS session), so each request is handed to a view of the service bound
+   * to its peer.
    */
   private static CompletionStage<ServerBinding> bindGrpc(
       ActorSystem<?> system,
@@ -676,11 +695,18 @@ public final class Broker {
       InterconnectService interconnect,
       AdminService admin,
       GroupsService groups,
-      DirectoryService directory) {
+      DirectoryService directory,
+      RegulatorService regulator) {
     GrpcHealthService health =
         new GrpcHealthService(
             readiness,
-            Set.of(Health.name, Interconnect.name, Admin.name, Groups.name, Directory.name),
+            Set.of(
+                Health.name,
+                Interconnect.name,
+                Admin.name,
+                Groups.name,
+                Directory.name,
+                Regulator.name),
             Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
     Reflection reflection =
@@ -690,6 +716,7 @@ public final class Broker {
                 Admin.description,
                 Groups.description,
                 Directory.description,
+                Regulator.description,
                 Health.description));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
         request ->
@@ -731,12 +758,23 @@ public final class Broker {
                         GrpcErrors.MAPPER,
                         system)
                     .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
+        regulatorPerPeer =
+            request ->
+                RegulatorHandlerFactory.partial(
+                        regulator.forPeer(authentication.peer(request)),
+                        Regulator.name,
+                        materializer,
+                        GrpcErrors.MAPPER,
+                        system)
+                    .apply(request);
     var handler =
         ServiceHandler.concatOrNotFound(
             perPeer,
             adminPerPeer,
             groupsPerPeer,
             directoryPerPeer,
+            regulatorPerPeer,
             HealthHandlerFactory.partial(health, Health.name, system),
             io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(
                 reflection,

@@ -40,7 +40,8 @@ class ArchitectureTest {
             "io.peyvand.broker.group..",
             "io.peyvand.broker.platform..",
             "io.peyvand.broker.directory..",
-            "io.peyvand.broker.calls..")
+            "io.peyvand.broker.calls..",
+            "io.peyvand.broker.audit..")
         .layer("delivery")
         .definedBy("io.peyvand.broker.delivery..")
         .layer("observability")
@@ -91,7 +92,7 @@ class ArchitectureTest {
 
   @Test
   void theEntitiesDoNotKnowEachOther() {
-    String[] entities = {"mailbox", "group", "platform"};
+    String[] entities = {"mailbox", "group", "platform", "directory", "calls", "audit"};
     for (String entity : entities) {
       for (String other : entities) {
         if (!entity.equals(other)) {

@@ -52,7 +52,8 @@ public final class CertificateAuthority {
     CA,
     BROKER,
     PLATFORM,
-    ADMIN
+    ADMIN,
+    REGULATOR
   }
 
   /**
@@ -193,6 +194,16 @@ public final class CertificateAuthority {
         Kind.ADMIN,
         name,
         layout.adminKeyStore(name),
+        replace);
+  }
+
+  /** Issues a regulator's (read-only) certificate into {@code regulators/<name>.p12}. */
+  public Issued issueRegulator(String name, boolean replace) {
+    return issue(
+        new Certificates.Client(CertificateIdentity.Kind.REGULATOR, name),
+        Kind.REGULATOR,
+        name,
+        layout.regulatorKeyStore(name),
         replace);
   }
 

@@ -52,6 +52,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *   <li>Platform: subject CN=&lt;id&gt;, OU=platform; subjectAltName URI {@code
  *       peyvand:platform:<id>}; clientAuth only.
  *   <li>Administrator: CN=&lt;name&gt;, OU=admin; URI {@code peyvand:admin:<name>}; clientAuth.
+ *   <li>Regulator: CN=&lt;name&gt;, OU=regulator; URI {@code peyvand:regulator:<name>}; clientAuth.
  *   <li>Broker: CN=peyvand-broker, OU=broker; DNS and IP subjectAltNames; serverAuth only, so it
  *       cannot pass for a client.
  * </ul>

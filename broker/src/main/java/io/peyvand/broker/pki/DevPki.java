@@ -13,13 +13,16 @@ import java.util.List;
 
 /**
  * What {@code ./peyvand dev} needs to run over mutual TLS, created on first start: the CA, the
- * broker's certificate (localhost, 127.0.0.1), a certificate for each dev platform and one for the
- * administrator {@value #ADMIN}. Files already there are kept, unless their certificate expires
- * within a day, then it is issued again.
+ * broker's certificate (localhost, 127.0.0.1), a certificate for each dev platform, one for the
+ * administrator {@value #ADMIN} and one for the regulator {@value #REGULATOR}. Files already there
+ * are kept, unless their certificate expires within a day, then it is issued again.
  */
 public final class DevPki {
   /** The development administrator's name. */
   public static final String ADMIN = "dev-admin";
+
+  /** The regulator {@code ./peyvand dev} issues a certificate to. */
+  public static final String REGULATOR = "dev-regulator";
 
   /** The broker certificate's names in development. */
   public static final Certificates.Server LOCAL_BROKER =
@@ -56,6 +59,9 @@ public final class DevPki {
     }
     if (fresh || needed(layout.adminKeyStore(ADMIN), password, clock)) {
       written.add(line("administrator " + ADMIN, ca.issueAdmin(ADMIN, true), layout));
+    }
+    if (fresh || needed(layout.regulatorKeyStore(REGULATOR), password, clock)) {
+      written.add(line("regulator " + REGULATOR, ca.issueRegulator(REGULATOR, true), layout));
     }
     return written;
   }

@@ -26,12 +26,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Manage the development certificate authority (SECURITY.md).",
       "Files: ca.p12 + ca.crt (the CA), broker.p12, platforms/<id>.p12, admins/<name>.p12,"
-          + " issued.tsv, crl.pem."
+          + " regulators/<name>.p12, issued.tsv, crl.pem."
     },
     subcommands = {
       PkiCommand.Init.class,
       PkiCommand.IssuePlatform.class,
       PkiCommand.IssueAdmin.class,
+      PkiCommand.IssueRegulator.class,
       PkiCommand.IssueBroker.class,
       PkiCommand.Revoke.class,
       PkiCommand.ListIssued.class
@@ -168,21 +169,44 @@ public final class PkiCommand {
     }
   }
 
-  @Command(
-      name = "issue-admin",
-      mixinStandardHelpOptions = true,
-      description = "Issue an administrator's key and certificate (admins/<name>.p12).")
-  static final class IssueAdmin extends Sub {
-    @Parameters(paramLabel = "NAME", description = "The administrator's name, e.g. ops.")
+  /** Issues a person's client certificate by name: an administrator's or a regulator's. */
+  abstract static class IssueNamed extends Sub {
+    @Parameters(paramLabel = "NAME", description = "The name, e.g. ops or ira.")
     String name;
 
     @Option(names = "--force", description = "Replace an existing key store.")
     boolean force;
 
+    abstract CertificateAuthority.Issued issue(CertificateAuthority ca);
+
     @Override
     void run(PrintWriter out) {
       CertificateAuthority ca = pki.open();
-      out.println(issuedLine(ca, ca.issueAdmin(name, force)));
+      out.println(issuedLine(ca, issue(ca)));
+    }
+  }
+
+  @Command(
+      name = "issue-admin",
+      mixinStandardHelpOptions = true,
+      description = "Issue an administrator's key and certificate (admins/<name>.p12).")
+  static final class IssueAdmin extends IssueNamed {
+    @Override
+    CertificateAuthority.Issued issue(CertificateAuthority ca) {
+      return ca.issueAdmin(name, force);
+    }
+  }
+
+  @Command(
+      name = "issue-regulator",
+      mixinStandardHelpOptions = true,
+      description =
+          "Issue a regulator's read-only key and certificate (regulators/<name>.p12): only the"
+              + " Regulator service accepts it.")
+  static final class IssueRegulator extends IssueNamed {
+    @Override
+    CertificateAuthority.Issued issue(CertificateAuthority ca) {
+      return ca.issueRegulator(name, force);
     }
   }
 

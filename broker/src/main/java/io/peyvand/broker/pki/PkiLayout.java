@@ -40,6 +40,11 @@ public record PkiLayout(Path directory) {
     return directory.resolve("admins").resolve(name + ".p12");
   }
 
+  /** A regulator's private key and certificate chain, PKCS#12. */
+  public Path regulatorKeyStore(String name) {
+    return directory.resolve("regulators").resolve(name + ".p12");
+  }
+
   /** The CA's revocation list, PEM: peyvand.tls.crl-file. */
   public Path crl() {
     return directory.resolve("crl.pem");

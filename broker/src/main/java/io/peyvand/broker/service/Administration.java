@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * The operator's operations (the Admin service) in protocol terms, for any transport: register a
  * platform, set its quota, revoke a certificate, and read them back. The caller has already been
  * checked to be an administrator ({@link Peer#mayAdminister}); {@code admin} names it. Every change
- * is written to the audit log (logger {@code peyvand.audit}: who, what, outcome; the log line
- * carries the time); every refusal is also a security event.
+ * and every refused change is appended to the tamper-evident audit log ({@link
+ * io.peyvand.broker.audit.AuditLog}: who, what, outcome, when) before it is answered, and written
+ * to the logger {@code peyvand.audit}; every refusal is also a security event.
  *
  * <p>Revocations are applied to this node's {@link RevocationList} at once and its sessions of the
  * revoked certificate closed; other nodes apply them on their next poll ({@link
@@ -79,11 +79,16 @@ public final class Administration {
     Optional<Error> bad =
         Addresses.validatePlatformId(platformId, "platform_id")
             .or(() -> displayNameProblem(displayName));
+    String subject = platformId + " display-name=\"" + displayName + "\"";
     if (bad.isPresent()) {
-      return done(refused(admin, "register-platform " + platformId, bad.get()));
+      return audited(
+          admin,
+          "register-platform",
+          subject,
+          refused(admin, "register-platform " + platformId, bad.get()));
     }
     return Platform.admit(system, platformId, displayName, defaultOptedIn, askTimeout)
-        .thenApply(
+        .thenCompose(
             registration -> {
               Platform.Info info = registration.info();
               operations.catalog().update(info);
@@ -94,7 +99,7 @@ public final class Administration {
                   admin,
                   platformId,
                   displayName);
-              return Either.ok(inForce(info));
+              return audited(admin, "register-platform", subject, Either.ok(inForce(info)));
             })
         .exceptionally(failure -> Either.error(Operations.unavailable(failure)));
   }
@@ -117,7 +122,10 @@ public final class Administration {
     try {
       quota = PlatformMapping.quota(wire);
     } catch (IllegalArgumentException e) {
-      return done(
+      return audited(
+          admin,
+          "set-quota",
+          platformId,
           refused(
               admin,
               "set-quota " + platformId,
@@ -128,14 +136,18 @@ public final class Administration {
         .thenCompose(
             p -> {
               if (p.isError()) {
-                return done(refused(admin, "set-quota " + platformId, p.error()));
+                return audited(
+                    admin,
+                    "set-quota",
+                    platformId,
+                    refused(admin, "set-quota " + platformId, p.error()));
               }
               return Asks.get(system)
                   .<Platform.Command, Platform.Lookup>ask(
                       ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
                       replyTo -> new Platform.SetQuota(quota, replyTo),
                       askTimeout)
-                  .thenApply(
+                  .thenCompose(
                       lookup -> {
                         Platform.Info info = lookup.info().orElseThrow();
                         operations.catalog().update(info);
@@ -144,7 +156,8 @@ public final class Administration {
                             admin,
                             platformId,
                             quota);
-                        return Either.ok(inForce(info));
+                        return audited(
+                            admin, "set-quota", platformId + " " + quota, Either.ok(inForce(info)));
                       });
             })
         .exceptionally(failure -> Either.error(Operations.unavailable(failure)));
@@ -168,12 +181,13 @@ public final class Administration {
                                     + ")"))
                         : Optional.empty());
     if (bad.isPresent()) {
-      return done(refused(admin, "revoke", bad.get()));
+      return audited(
+          admin, "revoke-certificate", "serial " + serialHex, refused(admin, "revoke", bad.get()));
     }
     BigInteger serial = new BigInteger(serialHex, 16);
     return askRevocations(
             replyTo -> new CertificateRevocations.Revoke(serial, reason, admin, replyTo))
-        .thenApply(
+        .thenCompose(
             listing -> {
               int closed = applyRevocations(listing);
               audit.info(
@@ -183,7 +197,11 @@ public final class Administration {
                   serial.toString(16),
                   reason,
                   closed);
-              return Either.ok(wire(listing));
+              return audited(
+                  admin,
+                  "revoke-certificate",
+                  "serial " + serial.toString(16) + " reason=\"" + reason + "\"",
+                  Either.ok(wire(listing)));
             })
         .exceptionally(failure -> Either.error(Operations.unavailable(failure)));
   }
@@ -253,8 +271,18 @@ public final class Administration {
     return Either.error(error);
   }
 
-  private static <T> CompletionStage<Either<T>> done(Either<T> result) {
-    return CompletableFuture.completedFuture(result);
+  /**
+   * {@code result}, once the action and its outcome are in the tamper-evident audit log ({@link
+   * Regulation#audit}: a log that cannot take it is logged, and the result stands).
+   */
+  private <T> CompletionStage<Either<T>> audited(
+      String admin, String action, String subject, Either<T> result) {
+    String outcome =
+        result.isError()
+            ? "refused " + result.error().getCode() + ": " + result.error().getMessage()
+            : "ok";
+    return Regulation.audit(system, askTimeout, admin, action, subject, outcome)
+        .thenApply(index -> result);
   }
 
   static Optional<Error> displayNameProblem(String name) {

@@ -24,6 +24,12 @@ public sealed interface Peer {
    */
   Optional<Error> mayAdminister();
 
+  /**
+   * Why this peer may not use the Regulator service (NOT_PERMITTED); empty if it may: a regulator's
+   * certificate, or TLS off (development only).
+   */
+  Optional<Error> mayRegulate();
+
   /** Who the peer is, for the audit log and security events. */
   String who();
 
@@ -50,6 +56,11 @@ public sealed interface Peer {
     }
 
     @Override
+    public Optional<Error> mayRegulate() {
+      return Optional.empty();
+    }
+
+    @Override
     public String who() {
       return "unverified (TLS off)";
     }
@@ -68,27 +79,54 @@ public sealed interface Peer {
               ErrorCode.NOT_PERMITTED,
               "the client certificate "
                   + identity
-                  + (identity.kind() == CertificateIdentity.Kind.PLATFORM
-                      ? " acts for platform " + identity.name() + " only, not for " + platformId
-                      : " is an administrator's, which acts for no platform (not for "
-                          + platformId
-                          + ")")));
+                  + switch (identity.kind()) {
+                    case PLATFORM ->
+                        " acts for platform " + identity.name() + " only, not for " + platformId;
+                    case ADMIN ->
+                        " is an administrator's, which acts for no platform (not for "
+                            + platformId
+                            + ")";
+                    case REGULATOR ->
+                        " is a regulator's, which may only read through the Regulator service"
+                            + " (not act for "
+                            + platformId
+                            + ")";
+                  }));
     }
 
     @Override
     public Optional<Error> mayAdminister() {
-      if (identity.kind() == CertificateIdentity.Kind.ADMIN) {
+      return mayUse(
+          CertificateIdentity.Kind.ADMIN,
+          "the Admin service needs an administrator's certificate"
+              + " (peyvand:admin:<name>, ./peyvand pki issue-admin)");
+    }
+
+    @Override
+    public Optional<Error> mayRegulate() {
+      return mayUse(
+          CertificateIdentity.Kind.REGULATOR,
+          "the Regulator service needs a regulator's certificate"
+              + " (peyvand:regulator:<name>, ./peyvand pki issue-regulator)");
+    }
+
+    /** Empty if the certificate is of {@code kind}; else NOT_PERMITTED saying {@code needs}. */
+    private Optional<Error> mayUse(CertificateIdentity.Kind kind, String needs) {
+      if (identity.kind() == kind) {
         return Optional.empty();
       }
       return Optional.of(
           ErrorCodes.error(
               ErrorCode.NOT_PERMITTED,
-              "the client certificate "
-                  + identity
-                  + " is platform "
-                  + identity.name()
-                  + "'s; the Admin service needs an"
-                  + " administrator's certificate (peyvand:admin:<name>, ./peyvand pki issue-admin)"));
+              "the client certificate " + identity + " is " + holder() + "; " + needs));
+    }
+
+    private String holder() {
+      return switch (identity.kind()) {
+        case PLATFORM -> "platform " + identity.name() + "'s";
+        case ADMIN -> "administrator " + identity.name() + "'s";
+        case REGULATOR -> "regulator " + identity.name() + "'s";
+      };
     }
 
     @Override
@@ -111,6 +149,11 @@ public sealed interface Peer {
 
     @Override
     public Optional<Error> mayAdminister() {
+      return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, reason));
+    }
+
+    @Override
+    public Optional<Error> mayRegulate() {
       return Optional.of(ErrorCodes.error(ErrorCode.NOT_PERMITTED, reason));
     }
 

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestCli;
 import io.peyvand.broker.TestPki;
 import io.peyvand.broker.pki.CertificateAuthority;
 import io.peyvand.broker.pki.PkiLayout;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
-import io.peyvand.protocol.sdk.cli.Cli;
 import io.peyvand.protocol.v1.AdminClient;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
@@ -33,11 +33,8 @@ import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -331,7 +328,8 @@ class AdminIT {
 
   @Test
   void theCommandLineAdminCallsTheServiceWithTheAdministratorsCertificate() throws Exception {
-    Run set = cli("set-quota", "bale", "--submits-per-second", "777", "--sessions-per-node", "9");
+    TestCli set =
+        cli("set-quota", "bale", "--submits-per-second", "777", "--sessions-per-node", "9");
     assertEquals(0, set.status(), set.toString());
     assertTrue(set.out().contains("submits_per_second: 777"), set.out());
     assertEquals(
@@ -339,40 +337,28 @@ class AdminIT {
         get(admin.getPlatform(GetPlatformRequest.newBuilder().setPlatformId("bale").build()))
             .getQuota()
             .getSubmitsPerSecond());
-    Run reset = cli("set-quota", "bale");
+    TestCli reset = cli("set-quota", "bale");
     assertEquals(0, reset.status(), reset.toString());
-    Run bad = cli("revoke", "zz-not-hex");
+    TestCli bad = cli("revoke", "zz-not-hex");
     assertEquals(1, bad.status(), bad.toString());
     assertTrue(bad.out().startsWith("refused INVALID_ARGUMENT"), bad.out());
-    Run list = cli("revocations");
+    TestCli list = cli("revocations");
     assertEquals(0, list.status(), list.toString());
   }
 
-  private record Run(int status, String out, String err) {}
-
-  private Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "admin",
-                args[0],
-                "--broker",
-                "127.0.0.1:" + node.grpcPort(),
-                "--pki-dir",
-                pki.directory().toString(),
-                "--admin",
-                "ops",
-                "--key-store-password",
-                new String(PASSWORD)));
-    all.addAll(List.of(args).subList(1, args.length));
-    int status =
-        Cli.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(all.toArray(String[]::new));
-    return new Run(status, out.toString().strip(), err.toString().strip());
+  private TestCli cli(String... args) {
+    return TestCli.run(
+        "admin",
+        List.of(
+            "--broker",
+            "127.0.0.1:" + node.grpcPort(),
+            "--pki-dir",
+            pki.directory().toString(),
+            "--admin",
+            "ops",
+            "--key-store-password",
+            new String(PASSWORD)),
+        args);
   }
 
   private static <T> T get(CompletionStage<T> call) throws Exception {

@@ -105,6 +105,7 @@ class ReflectionIT {
             "peyvand.v1.Admin",
             "peyvand.v1.Groups",
             "peyvand.v1.Directory",
+            "peyvand.v1.Regulator",
             "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection",
             "grpc.reflection.v1alpha.ServerReflection"),
@@ -124,6 +125,7 @@ class ReflectionIT {
             "peyvand.v1.Groups",
             "peyvand.v1.Directory",
             "peyvand.v1.Admin",
+            "peyvand.v1.Regulator",
             "grpc.health.v1.Health");
     List<ServerReflectionResponse> answers =
         ask(

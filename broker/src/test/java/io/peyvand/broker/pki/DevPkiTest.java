@@ -19,9 +19,9 @@ class DevPkiTest {
   }
 
   @Test
-  void theFirstStartCreatesTheCaTheBrokerEachPlatformAndTheAdministrator() {
+  void theFirstStartCreatesTheCaTheBrokerEachPlatformTheAdministratorAndTheRegulator() {
     List<String> written = DevPki.ensure(settings(), List.of("eitaa", "bale"), Clock.systemUTC());
-    assertEquals(5, written.size(), String.join("\n", written));
+    assertEquals(6, written.size(), String.join("\n", written));
     PkiLayout layout = settings().layout();
     for (Path file :
         List.of(
@@ -31,7 +31,8 @@ class DevPkiTest {
             layout.brokerKeyStore(),
             layout.platformKeyStore("eitaa"),
             layout.platformKeyStore("bale"),
-            layout.adminKeyStore(DevPki.ADMIN))) {
+            layout.adminKeyStore(DevPki.ADMIN),
+            layout.regulatorKeyStore(DevPki.REGULATOR))) {
       assertTrue(Files.isRegularFile(file), file + " exists");
     }
   }

@@ -16,14 +16,16 @@ import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Who a client certificate belongs to: a platform or an administrator, named by exactly one
- * subjectAltName URI {@code peyvand:platform:<platform id>} or {@code peyvand:admin:<name>}. The
- * URI is the identity; the subject (CN=&lt;name&gt;, OU=platform or OU=admin) is for people and
- * must not contradict it. A certificate with no such URI, with two, or whose subject CN differs
- * names nobody: {@link #of} refuses it rather than guess.
+ * Who a client certificate belongs to: a platform, an administrator or a regulator, named by
+ * exactly one subjectAltName URI {@code peyvand:platform:<platform id>}, {@code
+ * peyvand:admin:<name>} or {@code peyvand:regulator:<name>}. The URI is the identity; the subject
+ * (CN=&lt;name&gt;, OU=platform, admin or regulator) is for people and must not contradict it. A
+ * certificate with no such URI, with two, or whose subject CN differs names nobody: {@link #of}
+ * refuses it rather than guess.
  *
- * @param kind platform or administrator
- * @param name the platform id, or the administrator's name (the same rule as a platform id)
+ * @param kind platform, administrator or regulator
+ * @param name the platform id, or the administrator's or regulator's name (the same rule as a
+ *     platform id)
  * @param serial the certificate's serial number, which revocation names
  * @param issuer the certificate's issuer, with which the serial is unique
  */
@@ -37,7 +39,9 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
   /** What a certificate is for. Its {@link #label} is the URI's middle part and the subject OU. */
   public enum Kind {
     PLATFORM("platform"),
-    ADMIN("admin");
+    ADMIN("admin"),
+    /** The regulator's read-only role: only the Regulator service accepts it. */
+    REGULATOR("regulator");
 
     private final String label;
 
@@ -61,7 +65,7 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
             });
   }
 
-  /** {@code peyvand:platform:bale}, {@code peyvand:admin:ops}. */
+  /** {@code peyvand:platform:bale}, {@code peyvand:admin:ops}, {@code peyvand:regulator:ira}. */
   public static String uri(Kind kind, String name) {
     return SCHEME + ":" + kind.label() + ":" + name;
   }
@@ -75,7 +79,7 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
     return serial.toString(16);
   }
 
-  /** What is wrong with a platform id or administrator name, if anything. */
+  /** What is wrong with a platform id, administrator or regulator name, if anything. */
   public static Optional<String> nameProblem(String name) {
     return Addresses.validatePlatformId(name, "name").map(error -> error.getMessage());
   }
@@ -90,8 +94,8 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
       throw new IllegalArgumentException(
           "the certificate (serial "
               + hex(certificate)
-              + ") names no Peyvand identity: it needs a subjectAltName URI peyvand:platform:<id>"
-              + " or peyvand:admin:<name>");
+              + ") names no Peyvand identity: it needs a subjectAltName URI peyvand:platform:<id>,"
+              + " peyvand:admin:<name> or peyvand:regulator:<name>");
     }
     if (uris.size() > 1) {
       throw new IllegalArgumentException(
@@ -112,7 +116,8 @@ public record CertificateIdentity(Kind kind, String name, BigInteger serial, X50
       throw new IllegalArgumentException(
           "the certificate's identity "
               + uris.get(0)
-              + " is neither peyvand:platform:<id> nor peyvand:admin:<name>");
+              + " is none of peyvand:platform:<id>, peyvand:admin:<name>,"
+              + " peyvand:regulator:<name>");
     }
     String name = parts[2];
     Optional<String> problem = nameProblem(name);

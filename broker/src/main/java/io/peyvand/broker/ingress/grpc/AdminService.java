@@ -5,7 +5,6 @@ import io.peyvand.broker.service.Administration;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
 import io.peyvand.protocol.v1.Admin;
-import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.ListRevocationsRequest;
 import io.peyvand.protocol.v1.PlatformInfo;
@@ -13,8 +12,6 @@ import io.peyvand.protocol.v1.RegisterPlatformRequest;
 import io.peyvand.protocol.v1.Revocations;
 import io.peyvand.protocol.v1.RevokeCertificateRequest;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -75,11 +72,6 @@ public final class AdminService implements Admin {
   /** The call if the peer is an administrator, its refusal as a gRPC error otherwise. */
   private <T> CompletionStage<T> asAdmin(
       String what, Supplier<CompletionStage<Operations.Either<T>>> call) {
-    Optional<Error> notPermitted = peer.mayAdminister();
-    if (notPermitted.isPresent()) {
-      security.refused(peer.who(), "admin " + what, notPermitted.get());
-      return CompletableFuture.failedFuture(InterconnectService.grpcError(notPermitted.get()));
-    }
-    return call.get().thenApply(result -> result.orThrow(InterconnectService::grpcError));
+    return InterconnectService.inRole(peer.mayAdminister(), peer, security, "admin " + what, call);
   }
 }

@@ -1,6 +1,7 @@
 package io.peyvand.broker.ingress.grpc;
 
 import io.grpc.Status;
+import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.service.PlatformMapping;
@@ -151,6 +152,23 @@ public final class InterconnectService implements Interconnect {
       return CompletableFuture.failedFuture(grpcError(notPermitted.get()));
     }
     return call.get();
+  }
+
+  /**
+   * The call's result, if {@code refusal} is empty; else PERMISSION_DENIED with it, logged and
+   * counted as a security event of {@code peer} (the Admin and Regulator services' role checks).
+   */
+  static <T> CompletionStage<T> inRole(
+      Optional<Error> refusal,
+      Peer peer,
+      SecurityEvents security,
+      String what,
+      Supplier<CompletionStage<Operations.Either<T>>> call) {
+    if (refusal.isPresent()) {
+      security.refused(peer.who(), what, refusal.get());
+      return CompletableFuture.failedFuture(grpcError(refusal.get()));
+    }
+    return call.get().thenApply(result -> result.orThrow(InterconnectService::grpcError));
   }
 
   /**

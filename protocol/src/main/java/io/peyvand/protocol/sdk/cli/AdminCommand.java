@@ -2,10 +2,7 @@ package io.peyvand.protocol.sdk.cli;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
-import com.typesafe.config.ConfigFactory;
-import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
-import io.peyvand.protocol.sdk.SdkActorSystem;
 import io.peyvand.protocol.v1.AdminClient;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.ListRevocationsRequest;
@@ -16,18 +13,12 @@ import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorSystem;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code admin}: the operator's calls of the Admin service (peyvand.v1.Admin), made with an
@@ -50,11 +41,7 @@ import picocli.CommandLine.Spec;
 final class AdminCommand {
 
   /** What every admin subcommand shares: where the broker is and who calls. */
-  abstract static class Call implements Callable<Integer> {
-    @Mixin BrokerOption broker = new BrokerOption();
-
-    @Mixin TlsOption tls = new TlsOption();
-
+  abstract static class Call extends CertifiedCall {
     @Option(
         names = "--admin",
         paramLabel = "NAME",
@@ -64,64 +51,34 @@ final class AdminCommand {
                 + " (default ${DEFAULT-VALUE}).")
     String admin;
 
-    @Spec CommandLine.Model.CommandSpec spec;
-
     /** The call to make with the Admin client. */
     abstract CompletionStage<? extends Message> call(AdminClient client);
 
     @Override
-    public Integer call() throws Exception {
-      List<BrokerEndpoint> endpoints;
-      TlsOption.Connection connection;
-      try {
-        endpoints = broker.endpoints();
-        connection = tls.forAdmin(admin);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      ActorSystem system = SdkActorSystem.create("peyvand-admin", ConfigFactory.load());
-      try {
-        Message answer =
-            BrokerOption.firstReachable(
-                endpoints,
-                endpoint ->
-                    call(
-                        AdminClient.create(
-                            endpoint
-                                .grpcSettings(system, connection.tls())
-                                .withDeadline(Duration.ofSeconds(10)),
-                            system)),
-                TimeUnit.SECONDS.toMillis(11));
-        out.print(TextFormat.printer().printToString(answer));
-        out.flush();
-        return 0;
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof StatusRuntimeException status
-            && status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
-          out.println(
-              "refused "
-                  + status.getStatus().getCode()
-                  + ": "
-                  + status.getStatus().getDescription());
-          out.flush();
-          return 1;
-        }
-        err.println(
-            BrokerOption.unreachable(
-                endpoints, String.valueOf(e.getCause()) + "; " + connection.triedOver()));
-        err.flush();
-        return 2;
-      } catch (TimeoutException e) {
-        err.println(
-            BrokerOption.unreachable(endpoints, "no answer in time; " + connection.triedOver()));
-        err.flush();
-        return 2;
-      } finally {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      }
+    TlsOption.Connection connection() {
+      return tls.forAdmin(admin);
+    }
+
+    @Override
+    int run(
+        ActorSystem system,
+        List<BrokerEndpoint> endpoints,
+        TlsOption.Connection connection,
+        PrintWriter out)
+        throws Exception {
+      Message answer =
+          BrokerOption.firstReachable(
+              endpoints,
+              endpoint ->
+                  call(
+                      AdminClient.create(
+                          endpoint
+                              .grpcSettings(system, connection.tls())
+                              .withDeadline(Duration.ofSeconds(10)),
+                          system)),
+              TimeUnit.SECONDS.toMillis(11));
+      out.print(TextFormat.printer().printToString(answer));
+      return 0;
     }
   }
 

@@ -5,10 +5,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code call}, {@code
- * group}, {@code channel}, {@code directory} and {@code admin}: submit a text message, print (and
- * acknowledge) a platform's deliveries and answer its users' calls, place a call, make and use
- * groups and channels, find contacts by phone number, and the operator's calls. For trying a broker
- * by hand; a platform's real adapter uses the SDK.
+ * group}, {@code channel}, {@code directory}, {@code admin} and {@code audit}: submit a text
+ * message, print (and acknowledge) a platform's deliveries and answer its users' calls, place a
+ * call, make and use groups and channels, find contacts by phone number, the operator's calls, and
+ * a regulator's checks of the audit log. For trying a broker by hand; a platform's real adapter
+ * uses the SDK.
  */
 @Command(
     name = "peyvand",
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
       GroupCommand.class,
       ChannelCommand.class,
       DirectoryCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      AuditCommand.class
     })
 public final class Cli {
 

@@ -89,6 +89,22 @@ final class TlsOption {
     return with(pkiDir.resolve("admins").resolve(name + ".p12"), "administrator " + name);
   }
 
+  /**
+   * The connection as regulator {@code name}: mutual TLS with {@code regulators/<name>.p12} when it
+   * exists, else plaintext.
+   */
+  Connection forRegulator(String name) {
+    if (plaintext) {
+      return new Connection(Optional.empty(), "plaintext (--plaintext)");
+    }
+    CertificateIdentity.nameProblem(name)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("--regulator: " + problem);
+            });
+    return with(pkiDir.resolve("regulators").resolve(name + ".p12"), "regulator " + name);
+  }
+
   private Connection with(Path keyStore, String who) {
     Path trustStore = pkiDir.resolve("ca.crt");
     if (!Files.isRegularFile(keyStore)) {

@@ -1,0 +1,229 @@
+package io.peyvand.broker.service;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.broker.audit.AuditLog;
+import io.peyvand.broker.entity.Asks;
+import io.peyvand.broker.service.Operations.Either;
+import io.peyvand.persistence.audit.AuditStore;
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.v1.AuditEntries;
+import io.peyvand.protocol.v1.ConsistencyProof;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.InclusionProof;
+import io.peyvand.protocol.v1.SignedTreeHead;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The regulator's read-only operations (the Regulator service) in protocol terms: the audit log's
+ * head, entries and proofs. The caller has already been checked to be a regulator ({@link
+ * Peer#mayRegulate}); {@code regulator} names it. Every query is itself appended to the audit log
+ * before it is answered (so the head a regulator gets covers its own query); a query is still
+ * answered when the log cannot take the entry (a regulator must be able to look at a damaged log),
+ * and that is logged.
+ */
+public final class Regulation {
+  private static final Logger log = LoggerFactory.getLogger(Regulation.class);
+
+  /** Most entries one call returns. */
+  public static final int MAX_ENTRIES = 1_000;
+
+  private final ActorSystem<?> system;
+  private final AuditStore store;
+  private final Duration askTimeout;
+
+  public Regulation(ActorSystem<?> system, AuditStore store, Duration askTimeout) {
+    this.system = system;
+    this.store = store;
+    this.askTimeout = askTimeout;
+  }
+
+  /** The latest signed head, as stored (so a damaged log still shows its last head). */
+  public CompletionStage<Either<SignedTreeHead>> head(String regulator) {
+    return recorded(
+        regulator,
+        "GetAuditHead",
+        () ->
+            store
+                .latestHead(AuditLog.LOG_ID)
+                .thenApply(
+                    head ->
+                        head.map(Regulation::parseHead)
+                            .orElseGet(
+                                () ->
+                                    Either.error(
+                                        ErrorCodes.error(
+                                            ErrorCode.UNAVAILABLE,
+                                            "the audit log has no signed head yet: it signs its"
+                                                + " first when the broker first writes to it")))));
+  }
+
+  /**
+   * Entries from {@code start}, at most {@code count} (0 means {@value #MAX_ENTRIES}), as stored. A
+   * hole in the stored log ends the list early: the caller sees fewer entries than asked.
+   */
+  public CompletionStage<Either<AuditEntries>> entries(String regulator, long start, int count) {
+    if (count < 0 || count > MAX_ENTRIES) {
+      return invalid("count is at most " + MAX_ENTRIES + " (0 means " + MAX_ENTRIES + ")");
+    }
+    int wanted = count == 0 ? MAX_ENTRIES : count;
+    return recorded(
+        regulator,
+        "GetAuditEntries start=" + start + " count=" + wanted,
+        () ->
+            store
+                .latestHead(AuditLog.LOG_ID)
+                .thenCombine(
+                    store.entries(AuditLog.LOG_ID, start, start + wanted),
+                    (head, stored) -> {
+                      AuditEntries.Builder out =
+                          AuditEntries.newBuilder()
+                              .setStart(start)
+                              .setTreeSize(
+                                  head.map(Regulation::parseHead)
+                                      .filter(h -> !h.isError())
+                                      .map(h -> h.value().getTreeSize())
+                                      .orElse(0L));
+                      long expected = start;
+                      for (AuditStore.Entry entry : stored) {
+                        if (entry.index() != expected) {
+                          break;
+                        }
+                        out.addLeaves(ByteString.copyFrom(entry.leaf()));
+                        expected++;
+                      }
+                      return Either.ok(out.build());
+                    }));
+  }
+
+  /** The inclusion proof of entry {@code index} in the signed tree of {@code treeSize}. */
+  public CompletionStage<Either<InclusionProof>> proveInclusion(
+      String regulator, long index, long treeSize) {
+    return recorded(
+        regulator,
+        "ProveInclusion leaf_index=" + index + " tree_size=" + treeSize,
+        () ->
+            this.<AuditLog.Proof>ask(
+                    replyTo -> new AuditLog.ProveInclusion(index, treeSize, replyTo))
+                .thenCompose(
+                    proof -> {
+                      if (proof.error() != null) {
+                        return CompletableFuture.completedFuture(
+                            Either.<InclusionProof>error(
+                                ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, proof.error())));
+                      }
+                      return store
+                          .entries(AuditLog.LOG_ID, index, index + 1)
+                          .thenApply(
+                              leaf ->
+                                  Either.ok(
+                                      InclusionProof.newBuilder()
+                                          .setLeafIndex(proof.first())
+                                          .setTreeSize(proof.second())
+                                          .addAllPath(bytes(proof.path()))
+                                          .setLeaf(
+                                              leaf.isEmpty()
+                                                  ? ByteString.EMPTY
+                                                  : ByteString.copyFrom(leaf.get(0).leaf()))
+                                          .build()));
+                    }));
+  }
+
+  /** The consistency proof from the tree of {@code first} entries to that of {@code second}. */
+  public CompletionStage<Either<ConsistencyProof>> proveConsistency(
+      String regulator, long first, long second) {
+    return recorded(
+        regulator,
+        "ProveConsistency first_size=" + first + " second_size=" + second,
+        () ->
+            this.<AuditLog.Proof>ask(
+                    replyTo -> new AuditLog.ProveConsistency(first, second, replyTo))
+                .thenApply(
+                    proof ->
+                        proof.error() != null
+                            ? Either.error(
+                                ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, proof.error()))
+                            : Either.ok(
+                                ConsistencyProof.newBuilder()
+                                    .setFirstSize(proof.first())
+                                    .setSecondSize(proof.second())
+                                    .addAllPath(bytes(proof.path()))
+                                    .build())));
+  }
+
+  /**
+   * Appends an operator's or the broker's action to the audit log; completes with its index, or
+   * empty when the log could not take it (logged: the action stands, the log misses it).
+   */
+  public static CompletionStage<Optional<Long>> audit(
+      ActorSystem<?> system,
+      Duration timeout,
+      String actor,
+      String action,
+      String subject,
+      String outcome) {
+    return AuditLog.append(system, timeout, actor, action, subject, outcome)
+        .thenApply(Optional::of)
+        .exceptionally(
+            error -> {
+              log.error(
+                  "Not in the audit log: {} {} {} ({}): {}",
+                  actor,
+                  action,
+                  subject,
+                  outcome,
+                  error.toString());
+              return Optional.empty();
+            });
+  }
+
+  private <T> CompletionStage<Either<T>> recorded(
+      String regulator, String query, Supplier<CompletionStage<Either<T>>> answer) {
+    return audit(system, askTimeout, regulator, "regulator-query", query, "answered")
+        .thenCompose(index -> answer.get())
+        .exceptionally(
+            error ->
+                Either.error(
+                    ErrorCodes.error(
+                        ErrorCode.UNAVAILABLE,
+                        "the audit log cannot be read now (" + error.getMessage() + "); retry")));
+  }
+
+  private <R> CompletionStage<R> ask(Function<ActorRef<R>, AuditLog.Command> request) {
+    return Asks.get(system)
+        .ask(
+            ClusterSharding.get(system).entityRefFor(AuditLog.ENTITY_KEY, AuditLog.ENTITY_ID),
+            request::apply,
+            askTimeout);
+  }
+
+  private static Either<SignedTreeHead> parseHead(byte[] bytes) {
+    try {
+      return Either.ok(SignedTreeHead.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      return Either.error(
+          ErrorCodes.error(
+              ErrorCode.UNAVAILABLE, "the audit log's latest stored head does not parse"));
+    }
+  }
+
+  private static List<ByteString> bytes(List<byte[]> hashes) {
+    return hashes.stream().map(ByteString::copyFrom).toList();
+  }
+
+  private static <T> CompletionStage<Either<T>> invalid(String message) {
+    return CompletableFuture.completedFuture(
+        Either.error(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, message)));
+  }
+}

@@ -1,0 +1,83 @@
+package io.peyvand.protocol.sdk.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.grpc.StatusRuntimeException;
+import io.peyvand.protocol.sdk.BrokerEndpoint;
+import io.peyvand.protocol.sdk.SdkActorSystem;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.ActorSystem;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the subcommands of {@code admin} and {@code audit} share: the broker and TLS options, a
+ * person's certificate (an administrator's or a regulator's), an actor system for the gRPC client,
+ * and one exit status for every outcome: the subcommand's own (0 done), 1 refused by the broker
+ * (printed as {@code refused CODE: description}), 2 the broker could not be reached.
+ */
+abstract class CertifiedCall implements Callable<Integer> {
+  static final int REFUSED = 1;
+  static final int UNREACHABLE = 2;
+
+  @Mixin BrokerOption broker = new BrokerOption();
+
+  @Mixin TlsOption tls = new TlsOption();
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** How to connect: the certificate of the person the command acts as. */
+  abstract TlsOption.Connection connection();
+
+  /** Does the work against {@code endpoints}; returns the exit status. */
+  abstract int run(
+      ActorSystem system,
+      List<BrokerEndpoint> endpoints,
+      TlsOption.Connection connection,
+      PrintWriter out)
+      throws Exception;
+
+  @Override
+  public Integer call() throws Exception {
+    List<BrokerEndpoint> endpoints;
+    TlsOption.Connection connection;
+    try {
+      endpoints = broker.endpoints();
+      connection = connection();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ActorSystem system =
+        SdkActorSystem.create("peyvand-" + spec.parent().name(), ConfigFactory.load());
+    try {
+      return run(system, endpoints, connection, out);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException status
+          && status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+        out.println(
+            "refused " + status.getStatus().getCode() + ": " + status.getStatus().getDescription());
+        return REFUSED;
+      }
+      err.println(
+          BrokerOption.unreachable(
+              endpoints, String.valueOf(e.getCause()) + "; " + connection.triedOver()));
+      return UNREACHABLE;
+    } catch (TimeoutException e) {
+      err.println(
+          BrokerOption.unreachable(endpoints, "no answer in time; " + connection.triedOver()));
+      return UNREACHABLE;
+    } finally {
+      out.flush();
+      err.flush();
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+}
