@@ -1,5 +1,6 @@
 package io.peyvand.broker;
 
+import com.typesafe.config.Config;
 import io.peyvand.broker.audit.AuditLog;
 import io.peyvand.broker.audit.HeadSigner;
 import io.peyvand.broker.calls.Call;
@@ -53,15 +54,18 @@ import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.service.Regulation;
 import io.peyvand.broker.service.limits.AddressLimits;
 import io.peyvand.broker.service.limits.SubmitLimits;
+import io.peyvand.broker.service.statistics.Statistics;
 import io.peyvand.broker.session.SessionStreams;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.broker.tls.ServerTls;
 import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.persistence.directory.DirectoryStore;
+import io.peyvand.persistence.journal.EventFacts;
 import io.peyvand.persistence.pending.PendingMailboxStore;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
+import io.peyvand.persistence.statistics.StatisticsStore;
 import io.peyvand.protocol.EnvelopeValidator;
 import io.peyvand.protocol.ProtocolLimits;
 import io.peyvand.protocol.grpc.health.v1.Health;
@@ -92,6 +96,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
@@ -212,6 +217,8 @@ public final class Broker {
     PendingMailboxStore pending =
         new PendingMailboxStore(cassandra.underlying(), keyspace, mailboxes.pendingIndexBuckets());
     AuditStore auditStore = new AuditStore(cassandra.underlying(), keyspace);
+    StatisticsStore statisticsStore = new StatisticsStore(cassandra.underlying(), keyspace);
+    Config statisticsConfig = system.settings().config().getConfig("peyvand.statistics");
     Readiness readiness = new Readiness(system, cassandra, settings.cassandraCheckTimeout());
     RevocationList revocations = tls.map(ServerTls::revocations).orElseGet(RevocationList::none);
     Metrics metrics = new Metrics(system, security, revocations);
@@ -281,6 +288,11 @@ public final class Broker {
                         CallPair.init(system);
                         AuditLog.init(system, auditStore, auditSigner, Duration.ofSeconds(2));
                         startSweeps(system, settings, mailboxes, pending);
+                        flushRefusals(
+                            system,
+                            security,
+                            statisticsStore,
+                            statisticsConfig.getDuration("refusals-flush-interval"));
                         ShardingStats shardingStats =
                             new ShardingStats(
                                 system,
@@ -307,14 +319,31 @@ public final class Broker {
                   .thenCompose(
                       done -> {
                         readiness.startupStep("binding gRPC");
+                        DirectoryStore directoryStore =
+                            new DirectoryStore(cassandra.underlying(), keyspace);
+                        Statistics statistics =
+                            new Statistics(
+                                system,
+                                new EventFacts(
+                                    cassandra.underlying(),
+                                    keyspace,
+                                    system
+                                        .settings()
+                                        .config()
+                                        .getInt("peyvand.journal.fact-shards")),
+                                statisticsStore,
+                                directoryStore,
+                                () ->
+                                    settings.bootstrapPlatforms().stream()
+                                        .map(BrokerSettings.PlatformSeed::id)
+                                        .toList(),
+                                auditSigner,
+                                Clock.systemUTC(),
+                                statisticsConfig.getDuration("close-after"),
+                                settings.askTimeout());
                         Operations operations =
                             operations(
-                                system,
-                                settings,
-                                security,
-                                directory,
-                                new DirectoryStore(cassandra.underlying(), keyspace),
-                                relay);
+                                system, settings, security, directory, directoryStore, relay);
                         callOperations.set(operations.calls());
                         SessionStreams sessions =
                             sessions(system, settings, mailboxes, operations, live);
@@ -344,7 +373,8 @@ public final class Broker {
                             new GroupsService(operations, Peer.Unverified.INSTANCE),
                             new DirectoryService(operations, Peer.Unverified.INSTANCE),
                             new RegulatorService(
-                                new Regulation(system, auditStore, settings.askTimeout()),
+                                new Regulation(
+                                    system, auditStore, statistics, settings.askTimeout()),
                                 security,
                                 Peer.Unverified.INSTANCE));
                       })
@@ -459,6 +489,38 @@ public final class Broker {
    * sweep-interval for the platforms this node has sessions of; watches every platform the pending
    * index names.
    */
+  /**
+   * Writes this node's running counts of refusals for the statistics every {@code interval}, and
+   * once more when the node stops: each count overwrites the node's earlier one (keyed by its
+   * incarnation), so a crash loses at most an interval's refusals and never counts one twice.
+   */
+  private static void flushRefusals(
+      ActorSystem<?> system, SecurityEvents security, StatisticsStore store, Duration interval) {
+    String node = Cluster.get(system).selfMember().uniqueAddress().toString();
+    Supplier<CompletionStage<Done>> flush =
+        () ->
+            store
+                .putRefusals(
+                    security.daily().stream()
+                        .map(
+                            d ->
+                                new StatisticsStore.Refusals(
+                                    d.day(), d.platform(), d.code(), node, d.count()))
+                        .toList())
+                .handle(
+                    (done, error) -> {
+                      if (error != null) {
+                        log.warn("Cannot write the refusal counts yet: {}", error.toString());
+                      }
+                      return Done.getInstance();
+                    });
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(interval, interval, flush::get, system.executionContext());
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "peyvand-refusals", flush);
+  }
+
   private static void startSweeps(
       ActorSystem<?> system,
       BrokerSettings settings,

@@ -32,15 +32,22 @@ import picocli.CommandLine.Option;
 /**
  * The command line behind {@code ./peyvand}: {@code dev} (a broker with its own Cassandra and, on
  * first start, its development CA), {@code run} (a broker from a deployable configuration), {@code
- * cassandra} (a Cassandra node in the foreground) and {@code pki} (the development CA). Flags
- * override the configuration file, which overrides every reference.conf.
+ * cassandra} (a Cassandra node in the foreground), {@code pki} (the development CA) and {@code
+ * regulator} (the regulator's signed statistics). Flags override the configuration file, which
+ * overrides every reference.conf.
  */
 @Command(
     name = "peyvand",
     mixinStandardHelpOptions = true,
     version = "Peyvand 0.1.0",
     description = "Peyvand interconnection broker.",
-    subcommands = {Main.Dev.class, Main.Run.class, Main.CassandraCommand.class, PkiCommand.class})
+    subcommands = {
+      Main.Dev.class,
+      Main.Run.class,
+      Main.CassandraCommand.class,
+      PkiCommand.class,
+      RegulatorCommand.class
+    })
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 

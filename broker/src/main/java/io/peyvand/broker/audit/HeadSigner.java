@@ -14,9 +14,10 @@ import java.util.Collections;
 import java.util.Optional;
 
 /**
- * Signs tree heads with this node's key: the private key of its TLS certificate (so a verifier
- * checks the head against the interconnect's CA), or, when the broker runs without TLS, a key made
- * at start that no CA vouches for (development only: production refuses to start without TLS).
+ * Signs tree heads (and the regulator's reports) with this node's key: the private key of its TLS
+ * certificate (so a verifier checks the head against the interconnect's CA), or, when the broker
+ * runs without TLS, a key made at start that no CA vouches for (development only: production
+ * refuses to start without TLS).
  */
 public final class HeadSigner {
   private final PrivateKey key;
@@ -66,4 +67,25 @@ public final class HeadSigner {
   public SignedTreeHead sign(String logId, long treeSize, long timestampMs, byte[] root) {
     return TreeHeads.sign(logId, treeSize, timestampMs, root, key, publicKey, certificate);
   }
+
+  /** A signature of {@code data}, with what a verifier needs to check it. */
+  public Signed sign(byte[] data) {
+    byte[] der;
+    try {
+      der = certificate.isPresent() ? certificate.get().getEncoded() : new byte[0];
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot encode the broker's certificate", e);
+    }
+    return new Signed(
+        TreeHeads.algorithmFor(key.getAlgorithm()),
+        TreeHeads.signature(data, key),
+        der,
+        publicKey.getEncoded());
+  }
+
+  /**
+   * A signature: its algorithm, the signature, the signer's certificate (DER; empty without TLS)
+   * and public key (DER).
+   */
+  public record Signed(String algorithm, byte[] signature, byte[] certificate, byte[] publicKey) {}
 }

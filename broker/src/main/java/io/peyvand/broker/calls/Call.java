@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.Facts;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.CallEnd;
 import io.peyvand.broker.model.CallMedia;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.StatisticsFacts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -394,6 +396,14 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
   /** The callee's sessions that were sent the invite (not persisted: found again on recovery). */
   private final Set<ActorRef<CallSignal>> ringing = new HashSet<>();
 
+  private final Facts facts;
+
+  /**
+   * The state (changed in place by its events, {@link State#apply}), for the facts of events that
+   * name the callee only through it.
+   */
+  private State current;
+
   /** Whether this incarnation follows the callee's platform's ringing sessions. */
   private boolean subscribed;
 
@@ -424,11 +434,13 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
     this.passivate = passivate;
     this.context = context;
     this.timers = timers;
+    this.facts = Facts.get(context.getSystem());
   }
 
   @Override
   public State emptyState() {
-    return new State();
+    current = new State();
+    return current;
   }
 
   /** A call takes no snapshots (a handful of events): recovery skips the snapshot store's read. */
@@ -440,6 +452,22 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
   @Override
   public EventHandler<State, Event> eventHandler() {
     return State::apply;
+  }
+
+  /** The statistics' facts of an event (StatisticsFacts): stored by the journal beside it. */
+  @Override
+  public Set<String> tagsFor(Event event) {
+    if (event instanceof Invited invited) {
+      return facts.of(StatisticsFacts.callInvited(key.entityId(), key.caller(), invited.callee()));
+    }
+    if (event instanceof Answered && current.callee != null) {
+      return facts.of(StatisticsFacts.callAnswered(key.entityId(), key.caller(), current.callee));
+    }
+    if (event instanceof Ended ended && current.callee != null) {
+      return facts.of(
+          StatisticsFacts.callEnded(key.entityId(), key.caller(), current.callee, ended.reason()));
+    }
+    return Set.of();
   }
 
   @Override

@@ -6,12 +6,14 @@ import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
+import io.peyvand.broker.entity.Facts;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.StatisticsFacts;
 import io.peyvand.broker.model.StreamItem;
 import io.peyvand.broker.observability.MessageMetrics;
 import java.time.Clock;
@@ -381,6 +383,11 @@ public final class Group
   private final SnapshotAdapter<GroupState> snapshots;
   private final Clock clock;
   private final MessageMetrics metrics;
+  private final Facts facts;
+
+  /** The group's kind, known once created (from its events or its snapshot). */
+  private Kind kind;
+
   private final GroupFanout fanout;
   private final PostRate postRate;
   // The group's rows in the pending index, one per platform it owes items.
@@ -411,6 +418,7 @@ public final class Group
     this.snapshots = snapshots;
     this.clock = clock;
     this.metrics = MessageMetrics.get(context.getSystem());
+    this.facts = Facts.get(context.getSystem());
     this.fanout =
         new GroupFanout(
             Deliver.Stream.group(address),
@@ -460,6 +468,7 @@ public final class Group
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              kind = state.kind();
               // Anything kept may have been pushed before the restart: it is flagged.
               fanout.recovered(state.feed().lastSequence());
               resume(state);
@@ -929,8 +938,20 @@ public final class Group
       if (event instanceof MembersChanged || event instanceof GroupCreated) {
         fanout.membersChanged();
       }
+      if (event instanceof GroupCreated created) {
+        kind = created.kind();
+      }
       return empty.writable(state).apply(event);
     };
+  }
+
+  /** The statistics' facts of an event (StatisticsFacts): stored by the journal beside it. */
+  @Override
+  public Set<String> tagsFor(Event event) {
+    if (event instanceof PostAccepted post) {
+      return facts.of(StatisticsFacts.post(post.message().sender(), kind == Kind.CHANNEL));
+    }
+    return Set.of();
   }
 
   private Refused unknown() {

@@ -6,12 +6,14 @@ import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
+import io.peyvand.broker.entity.Facts;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.model.StatisticsFacts;
 import io.peyvand.broker.model.Status;
 import io.peyvand.broker.model.StatusNotice;
 import io.peyvand.broker.observability.MessageMetrics;
@@ -306,8 +308,15 @@ public final class UserMailbox
     }
   }
 
-  /** The user opted in to or out of cross-platform messages. */
-  public record ConsentChanged(boolean optedIn) implements Event {}
+  /**
+   * The user opted in to or out of cross-platform messages; {@code before}, what they had chosen
+   * (empty: never, or an event stored before December 2026).
+   */
+  public record ConsentChanged(boolean optedIn, Optional<Boolean> before) implements Event {
+    public ConsentChanged(boolean optedIn) {
+      this(optedIn, Optional.empty());
+    }
+  }
 
   /** The user blocked or unblocked a sender. */
   public record SenderBlockChanged(Address sender, boolean blocked) implements Event {}
@@ -326,6 +335,7 @@ public final class UserMailbox
   private final ActorRef<StatusRecorded> confirmAdapter;
   private final ActorRef<Deliver.Busy> busyAdapter;
   private final MessageMetrics metrics;
+  private final Facts facts;
   // Every incarnation recovers from a fresh state, never from the one the last applied events to.
   private final EmptyState<MailboxState> empty;
 
@@ -371,6 +381,7 @@ public final class UserMailbox
     this.clock = clock;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.metrics = MessageMetrics.get(context.getSystem());
+    this.facts = Facts.get(context.getSystem());
     this.busyAdapter = context.messageAdapter(Deliver.Busy.class, SessionBusy::new);
     this.pusher =
         new Pusher(
@@ -443,6 +454,22 @@ public final class UserMailbox
               }
             })
         .build();
+  }
+
+  /** The statistics' facts of an event (StatisticsFacts): stored by the journal beside it. */
+  @Override
+  public Set<String> tagsFor(Event event) {
+    if (event instanceof MessageAccepted accepted
+        && !(accepted.message().content() instanceof Content.CallRecord)) {
+      return facts.of(StatisticsFacts.message(accepted.message(), accepted.acceptedAtMs()));
+    }
+    if (event instanceof StatusAccepted status) {
+      return facts.of(StatisticsFacts.status(owner, status.status()));
+    }
+    if (event instanceof ConsentChanged consent) {
+      return facts.of(StatisticsFacts.consent(owner, consent.optedIn(), consent.before()));
+    }
+    return Set.of();
   }
 
   @Override
@@ -811,7 +838,7 @@ public final class UserMailbox
       return Effect().none();
     }
     return Effect()
-        .persist(new ConsentChanged(set.optedIn()))
+        .persist(new ConsentChanged(set.optedIn(), state.optedIn()))
         .thenRun(s -> set.replyTo().tell(view.apply(s)));
   }
 

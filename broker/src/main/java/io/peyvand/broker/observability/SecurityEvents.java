@@ -4,9 +4,15 @@ import io.peyvand.protocol.v1.Error;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,22 @@ public final class SecurityEvents {
           .build();
   private final Map<Key, CounterDataPoint> series = new ConcurrentHashMap<>();
 
+  /** Refusals by UTC day, platform and code, for the regulator's statistics. */
+  public record DailyRefusals(LocalDate day, String platform, String code, long count) {}
+
+  private record DayKey(LocalDate day, String platform, String code) {}
+
+  private final Map<DayKey, LongAdder> daily = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  public SecurityEvents() {
+    this(Clock.systemUTC());
+  }
+
+  public SecurityEvents(Clock clock) {
+    this.clock = clock;
+  }
+
   /** {@code platform} (as claimed when unknown) was refused {@code what}. */
   public void refused(String platform, String what, Error error) {
     log.info(
@@ -54,6 +76,23 @@ public final class SecurityEvents {
       key = new Key(OTHER, key.code());
     }
     series.computeIfAbsent(key, k -> refusals.labelValues(k.platform(), k.code())).inc();
+    daily
+        .computeIfAbsent(
+            new DayKey(LocalDate.now(clock.withZone(ZoneOffset.UTC)), key.platform(), key.code()),
+            k -> new LongAdder())
+        .increment();
+  }
+
+  /**
+   * This node's refusals of today and yesterday (UTC) so far, by platform and code; older days are
+   * dropped (they were written out by then: the statistics keep them).
+   */
+  public List<DailyRefusals> daily() {
+    LocalDate yesterday = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
+    daily.keySet().removeIf(k -> k.day().isBefore(yesterday));
+    List<DailyRefusals> out = new ArrayList<>();
+    daily.forEach((k, v) -> out.add(new DailyRefusals(k.day(), k.platform(), k.code(), v.sum())));
+    return out;
   }
 
   /** Live sessions were closed because their certificates were revoked. */

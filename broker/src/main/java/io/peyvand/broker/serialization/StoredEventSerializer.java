@@ -54,6 +54,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
@@ -517,9 +518,29 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
           codec(
               "mailbox-consent",
               UserMailbox.ConsentChanged.class,
-              e -> ConsentChanged.newBuilder().setOptedIn(e.optedIn()).build().toByteArray(),
-              bytes ->
-                  new UserMailbox.ConsentChanged(ConsentChanged.parseFrom(bytes).getOptedIn())),
+              e ->
+                  ConsentChanged.newBuilder()
+                      .setOptedIn(e.optedIn())
+                      .setBefore(
+                          e.before()
+                              .map(
+                                  in ->
+                                      in
+                                          ? MailboxSnapshot.Consent.OPTED_IN
+                                          : MailboxSnapshot.Consent.OPTED_OUT)
+                              .orElse(MailboxSnapshot.Consent.UNSET))
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                ConsentChanged c = ConsentChanged.parseFrom(bytes);
+                return new UserMailbox.ConsentChanged(
+                    c.getOptedIn(),
+                    switch (c.getBefore()) {
+                      case OPTED_IN -> Optional.of(true);
+                      case OPTED_OUT -> Optional.of(false);
+                      default -> Optional.<Boolean>empty();
+                    });
+              }),
           codec(
               "mailbox-blocked",
               UserMailbox.SenderBlockChanged.class,

@@ -5,14 +5,19 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.audit.AuditLog;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.service.Operations.Either;
+import io.peyvand.broker.service.statistics.Statistics;
 import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.InclusionProof;
+import io.peyvand.protocol.v1.SignedReport;
 import io.peyvand.protocol.v1.SignedTreeHead;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The regulator's read-only operations (the Regulator service) in protocol terms: the audit log's
- * head, entries and proofs. The caller has already been checked to be a regulator ({@link
- * Peer#mayRegulate}); {@code regulator} names it. Every query is itself appended to the audit log
- * before it is answered (so the head a regulator gets covers its own query); a query is still
- * answered when the log cannot take the entry (a regulator must be able to look at a damaged log),
- * and that is logged.
+ * head, entries and proofs, and the signed statistics. The caller has already been checked to be a
+ * regulator ({@link Peer#mayRegulate}); {@code regulator} names it. Every query is itself appended
+ * to the audit log before it is answered (so the head a regulator gets covers its own query); a
+ * query is still answered when the log cannot take the entry (a regulator must be able to look at a
+ * damaged log), and that is logged.
  */
 public final class Regulation {
   private static final Logger log = LoggerFactory.getLogger(Regulation.class);
@@ -41,12 +46,49 @@ public final class Regulation {
 
   private final ActorSystem<?> system;
   private final AuditStore store;
+  private final Statistics statistics;
   private final Duration askTimeout;
 
-  public Regulation(ActorSystem<?> system, AuditStore store, Duration askTimeout) {
+  public Regulation(
+      ActorSystem<?> system, AuditStore store, Statistics statistics, Duration askTimeout) {
     this.system = system;
     this.store = store;
+    this.statistics = statistics;
     this.askTimeout = askTimeout;
+  }
+
+  /** The signed statistics of the UTC days {@code from} to {@code to} (YYYY-MM-DD). */
+  public CompletionStage<Either<SignedReport>> report(String regulator, String from, String to) {
+    LocalDate first;
+    LocalDate last;
+    try {
+      first = LocalDate.parse(from);
+      last = LocalDate.parse(to);
+    } catch (DateTimeParseException e) {
+      return invalid(
+          "from and to are UTC days written YYYY-MM-DD (got from=\""
+              + from
+              + "\", to=\""
+              + to
+              + "\")");
+    }
+    if (last.isBefore(first) || ChronoUnit.DAYS.between(first, last) >= Statistics.MAX_DAYS) {
+      return invalid(
+          "a report covers 1 to "
+              + Statistics.MAX_DAYS
+              + " days, from on or before to (got "
+              + first
+              + " to "
+              + last
+              + ")");
+    }
+    return recorded(
+        regulator,
+        "GetReport from=" + first + " to=" + last,
+        () ->
+            statistics
+                .report(first, last)
+                .thenApply(json -> Either.ok(SignedReport.newBuilder().setJson(json).build())));
   }
 
   /** The latest signed head, as stored (so a damaged log still shows its last head). */
@@ -197,7 +239,7 @@ public final class Regulation {
                 Either.error(
                     ErrorCodes.error(
                         ErrorCode.UNAVAILABLE,
-                        "the audit log cannot be read now (" + error.getMessage() + "); retry")));
+                        "the broker cannot answer now (" + error.getMessage() + "); retry")));
   }
 
   private <R> CompletionStage<R> ask(Function<ActorRef<R>, AuditLog.Command> request) {

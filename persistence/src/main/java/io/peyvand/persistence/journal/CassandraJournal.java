@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.japi.pf.ReceiveBuilder;
 import org.apache.pekko.persistence.AtomicWrite;
@@ -250,26 +251,25 @@ public final class CassandraJournal extends AsyncWriteJournal {
     List<CompletableFuture<Void>> durable = new ArrayList<>(writes.size());
     for (AtomicWrite write : writes) {
       List<BoundStatement> rows;
+      List<BoundStatement> elsewhere = new ArrayList<>(0);
       int bytes;
       try {
         rows = new ArrayList<>(write.size());
-        bytes = bind(r.statements(), write, rows);
+        bytes = bind(r.statements(), write, rows, elsewhere);
       } catch (Exception e) {
         // Not written at all: the contract's rejection, after which the entity carries on.
         rejections.add(Optional.of(e));
         continue;
       }
       rejections.add(Optional.empty());
-      List<BoundStatement> elsewhere = List.of();
       if (write.lowestSequenceNr() == 1L && settings.allPersistenceIds()) {
-        elsewhere =
-            List.of(
-                r.statements()
-                    .insertPersistenceId()
-                    .boundStatementBuilder()
-                    .setString(0, write.persistenceId())
-                    .setExecutionProfileName(settings.writeProfile())
-                    .build());
+        elsewhere.add(
+            r.statements()
+                .insertPersistenceId()
+                .boundStatementBuilder()
+                .setString(0, write.persistenceId())
+                .setExecutionProfileName(settings.writeProfile())
+                .build());
         bytes += ROW_OVERHEAD_BYTES + write.persistenceId().length();
       }
       durable.add(r.writer().submit(rows, elsewhere, bytes, deadlineNanos));
@@ -291,10 +291,15 @@ public final class CassandraJournal extends AsyncWriteJournal {
   }
 
   /**
-   * Binds the event rows of one atomic write into {@code rows}; returns about how many bytes they
-   * take in a request (payloads, keys and columns).
+   * Binds the event rows of one atomic write into {@code rows}, and the rows of its events' facts
+   * ({@link EventFacts}) into {@code facts}; returns about how many bytes they take in a request
+   * (payloads, keys and columns).
    */
-  private int bind(JournalStatements statements, AtomicWrite write, List<BoundStatement> rows) {
+  private int bind(
+      JournalStatements statements,
+      AtomicWrite write,
+      List<BoundStatement> rows,
+      List<BoundStatement> facts) {
     String persistenceId = write.persistenceId();
     long lowest = write.lowestSequenceNr();
     long highest = write.highestSequenceNr();
@@ -311,9 +316,14 @@ public final class CassandraJournal extends AsyncWriteJournal {
     for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
       Object payload = repr.payload();
       Set<String> tags = Set.of();
+      List<String> eventFacts = List.of();
       if (payload instanceof Tagged tagged) {
         payload = tagged.payload();
         tags = CollectionConverters.asJava(tagged.tags());
+        eventFacts = EventFacts.facts(tags);
+        if (!eventFacts.isEmpty()) {
+          tags = tags.stream().filter(t -> !EventFacts.isFact(t)).collect(Collectors.toSet());
+        }
       }
       Serializer serializer = serialization.findSerializerFor(payload);
       byte[] event = serialization.serialize(payload).get();
@@ -344,6 +354,21 @@ public final class CassandraJournal extends AsyncWriteJournal {
               .setByteBuffer(9, ByteBuffer.wrap(event));
       if (!tags.isEmpty()) {
         row.setSet(10, tags, String.class);
+      }
+      for (String fact : eventFacts) {
+        facts.add(
+            statements
+                .insertFact()
+                .boundStatementBuilder()
+                .setLocalDate(0, EventFacts.day(Uuids.unixTimestamp(timestamp)))
+                .setInt(1, EventFacts.shard(persistenceId, settings.factShards()))
+                .setString(2, persistenceId)
+                .setLong(3, repr.sequenceNr())
+                .setString(4, fact)
+                .setInt(5, settings.factTtlSeconds())
+                .setExecutionProfileName(settings.writeProfile())
+                .build());
+        bytes += ROW_OVERHEAD_BYTES + persistenceId.length() + fact.length();
       }
       if (withMeta) {
         Object meta = repr.metadata().get();

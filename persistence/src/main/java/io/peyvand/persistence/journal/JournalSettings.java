@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param timeBucketMillis length of the plugin's time buckets (the timebucket column)
  * @param allPersistenceIds whether a new persistence id is recorded in all_persistence_ids
  * @param replayPageSize rows fetched per page when replaying
+ * @param factShards partitions per day of the event_facts table
+ * @param factTtlSeconds how long an event fact is kept
  */
 public record JournalSettings(
     String keyspace,
@@ -34,11 +36,16 @@ public record JournalSettings(
     int maxInFlight,
     long timeBucketMillis,
     boolean allPersistenceIds,
-    int replayPageSize) {
+    int replayPageSize,
+    int factShards,
+    int factTtlSeconds) {
 
   public JournalSettings {
     if (targetPartitionSize < 1) {
       throw new IllegalArgumentException("target-partition-size must be at least 1");
+    }
+    if (factShards < 1 || factTtlSeconds < 1) {
+      throw new IllegalArgumentException("fact-shards and fact-ttl must be positive");
     }
     if (maxBatchRows < 1 || maxBatchBytes < 1 || maxInFlight < 1 || replayPageSize < 1) {
       throw new IllegalArgumentException(
@@ -62,7 +69,9 @@ public record JournalSettings(
         plugin.getInt("max-in-flight"),
         bucketMillis(root.getString("pekko.persistence.cassandra.events-by-tag.bucket-size")),
         root.getBoolean("pekko.persistence.cassandra.journal.support-all-persistence-ids"),
-        plugin.getInt("replay-page-size"));
+        plugin.getInt("replay-page-size"),
+        plugin.getInt("fact-shards"),
+        (int) plugin.getDuration("fact-ttl").toSeconds());
   }
 
   /** The partition an event of {@code sequenceNr} belongs to (before atomic-write placement). */

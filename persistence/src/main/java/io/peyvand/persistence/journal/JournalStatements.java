@@ -18,7 +18,8 @@ record JournalStatements(
     PreparedStatement selectDeletedTo,
     PreparedStatement insertDeletedTo,
     PreparedStatement deleteMessages,
-    PreparedStatement insertPersistenceId) {
+    PreparedStatement insertPersistenceId,
+    PreparedStatement insertFact) {
 
   /**
    * The columns the message selects return, in this order: 0 sequence_nr, 1 timestamp, 2
@@ -89,7 +90,18 @@ record JournalStatements(
             .prepareAsync(
                 "INSERT INTO " + keyspace + ".all_persistence_ids (persistence_id) VALUES (?)")
             .toCompletableFuture();
+    var insertFact =
+        session
+            .prepareAsync(
+                "INSERT INTO "
+                    + keyspace
+                    + "."
+                    + EventFacts.TABLE
+                    + " (day, shard, persistence_id, sequence_nr, fact) VALUES (?, ?, ?, ?, ?)"
+                    + " USING TTL ?")
+            .toCompletableFuture();
     return CompletableFuture.allOf(
+            insertFact,
             insert,
             insertWithMeta,
             selectMessages,
@@ -110,6 +122,7 @@ record JournalStatements(
                     selectDeletedTo.join(),
                     insertDeletedTo.join(),
                     deleteMessages.join(),
-                    insertPersistenceId.join()));
+                    insertPersistenceId.join(),
+                    insertFact.join()));
   }
 }

@@ -12,14 +12,19 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.journal.JournalClient.Outcome;
 import io.peyvand.persistence.journal.JournalClient.Replayed;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +76,51 @@ class CassandraJournalIT {
 
   private static List<Long> range(long from, long to) {
     return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  @Test
+  void aFactIsStoredBesideItsEventNotAsATagAndOutlivesTheEvent() throws Exception {
+    Set<String> tags = Set.of(EventFacts.tag("t|one"), "plain-tag");
+    assertEquals(
+        List.of(SUCCESS, SUCCESS),
+        journal.write(List.of(journal.atomic("facts", 1, new Tagged("a", tags), "b"))));
+    List<EventFacts.Fact> facts = new ArrayList<>();
+    EventFacts reader =
+        new EventFacts(
+            CompletableFuture.completedFuture(cassandra.session()), cassandra.keyspace(), 16);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    for (LocalDate day : List.of(today.minusDays(1), today)) {
+      reader.read(day).toCompletableFuture().get(10, TimeUnit.SECONDS).stream()
+          .filter(f -> f.persistenceId().equals("facts"))
+          .forEach(facts::add);
+    }
+    assertEquals(List.of(new EventFacts.Fact("facts", 1, "t|one")), facts);
+    Row row =
+        cassandra
+            .session()
+            .execute(
+                "SELECT tags FROM "
+                    + cassandra.keyspace()
+                    + ".messages WHERE persistence_id = 'facts' AND partition_nr = 0"
+                    + " AND sequence_nr = 1")
+            .one();
+    assertEquals(Set.of("plain-tag"), row.getSet(0, String.class), "the fact is not a tag");
+    assertEquals(List.of("a", "b"), journal.replayAll("facts").payloads(), "replayed untagged");
+    journal.delete("facts", 2);
+    assertEquals(List.of(), journal.replayAll("facts").payloads());
+    assertEquals(
+        1,
+        reader.read(today).toCompletableFuture().get(10, TimeUnit.SECONDS).stream()
+                .filter(f -> f.persistenceId().equals("facts"))
+                .count()
+            + reader
+                .read(today.minusDays(1))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .stream()
+                .filter(f -> f.persistenceId().equals("facts"))
+                .count(),
+        "the fact outlives its deleted event (the statistics count it once)");
   }
 
   @Test

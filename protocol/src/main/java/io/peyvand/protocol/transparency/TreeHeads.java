@@ -65,27 +65,25 @@ public final class TreeHeads {
       PrivateKey key,
       PublicKey publicKey,
       Optional<X509Certificate> certificate) {
-    String algorithm = algorithmFor(key.getAlgorithm());
-    try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(signedBytes(logId, treeSize, timestampMs, root));
-      SignedTreeHead.Builder head =
-          SignedTreeHead.newBuilder()
-              .setLogId(logId)
-              .setTreeSize(treeSize)
-              .setTimestampMs(timestampMs)
-              .setRootHash(ByteString.copyFrom(root))
-              .setSignatureAlgorithm(algorithm)
-              .setSignature(ByteString.copyFrom(signer.sign()))
-              .setSignerPublicKey(ByteString.copyFrom(publicKey.getEncoded()));
-      if (certificate.isPresent()) {
+    SignedTreeHead.Builder head =
+        SignedTreeHead.newBuilder()
+            .setLogId(logId)
+            .setTreeSize(treeSize)
+            .setTimestampMs(timestampMs)
+            .setRootHash(ByteString.copyFrom(root))
+            .setSignatureAlgorithm(algorithmFor(key.getAlgorithm()))
+            .setSignature(
+                ByteString.copyFrom(
+                    signature(signedBytes(logId, treeSize, timestampMs, root), key)))
+            .setSignerPublicKey(ByteString.copyFrom(publicKey.getEncoded()));
+    if (certificate.isPresent()) {
+      try {
         head.setSignerCertificate(ByteString.copyFrom(certificate.get().getEncoded()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot encode the signer's certificate", e);
       }
-      return head.build();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign a tree head: " + e.getMessage(), e);
     }
+    return head.build();
   }
 
   /**
@@ -98,29 +96,53 @@ public final class TreeHeads {
     if (head.getRootHash().size() != MerkleTree.HASH_LENGTH) {
       problems.add("the root hash has " + head.getRootHash().size() + " bytes, not 32");
     }
+    problems.addAll(
+        signatureProblems(
+            signedBytes(
+                head.getLogId(),
+                head.getTreeSize(),
+                head.getTimestampMs(),
+                head.getRootHash().toByteArray()),
+            head.getSignatureAlgorithm(),
+            head.getSignature().toByteArray(),
+            head.getSignerCertificate().toByteArray(),
+            head.getSignerPublicKey().toByteArray(),
+            ca));
+    return problems;
+  }
+
+  /**
+   * What is wrong with a signature of {@code data} by the broker: it does not verify with the
+   * signer's certificate's key ({@code certificateDer}) or, without a certificate, with {@code
+   * publicKeyDer}; or (with {@code ca}) there is no certificate, or it was not issued by the CA, or
+   * is not valid now.
+   */
+  public static List<String> signatureProblems(
+      byte[] data,
+      String algorithm,
+      byte[] signature,
+      byte[] certificateDer,
+      byte[] publicKeyDer,
+      Optional<X509Certificate> ca) {
+    List<String> problems = new ArrayList<>();
     PublicKey key;
     Optional<X509Certificate> certificate = Optional.empty();
     try {
-      if (!head.getSignerCertificate().isEmpty()) {
-        certificate = Optional.of(certificate(head.getSignerCertificate().toByteArray()));
+      if (certificateDer.length > 0) {
+        certificate = Optional.of(certificate(certificateDer));
         key = certificate.get().getPublicKey();
       } else {
-        key = publicKey(head.getSignerPublicKey().toByteArray());
+        key = publicKey(publicKeyDer);
       }
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       problems.add("the signer's key or certificate does not parse: " + e.getMessage());
       return problems;
     }
     try {
-      Signature verifier = Signature.getInstance(head.getSignatureAlgorithm());
+      Signature verifier = Signature.getInstance(algorithm);
       verifier.initVerify(key);
-      verifier.update(
-          signedBytes(
-              head.getLogId(),
-              head.getTreeSize(),
-              head.getTimestampMs(),
-              head.getRootHash().toByteArray()));
-      if (!verifier.verify(head.getSignature().toByteArray())) {
+      verifier.update(data);
+      if (!verifier.verify(signature)) {
         problems.add("the signature does not verify with the signer's key");
       }
     } catch (GeneralSecurityException e) {
@@ -129,8 +151,8 @@ public final class TreeHeads {
     if (ca.isPresent()) {
       if (certificate.isEmpty()) {
         problems.add(
-            "the head carries no certificate, so no CA vouches for its key (a broker without TLS"
-                + " signed it)");
+            "no certificate came with the signature, so no CA vouches for its key (a broker"
+                + " without TLS signed it)");
       } else {
         try {
           certificate.get().verify(ca.get().getPublicKey());
@@ -147,6 +169,18 @@ public final class TreeHeads {
       }
     }
     return problems;
+  }
+
+  /** A signature of {@code data} with {@code key}, in the algorithm for the key. */
+  public static byte[] signature(byte[] data, PrivateKey key) {
+    try {
+      Signature signer = Signature.getInstance(algorithmFor(key.getAlgorithm()));
+      signer.initSign(key);
+      signer.update(data);
+      return signer.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+    }
   }
 
   private static X509Certificate certificate(byte[] der) throws GeneralSecurityException {

@@ -8,10 +8,12 @@ import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.GetAuditEntriesRequest;
 import io.peyvand.protocol.v1.GetAuditHeadRequest;
+import io.peyvand.protocol.v1.GetReportRequest;
 import io.peyvand.protocol.v1.InclusionProof;
 import io.peyvand.protocol.v1.ProveConsistencyRequest;
 import io.peyvand.protocol.v1.ProveInclusionRequest;
 import io.peyvand.protocol.v1.Regulator;
+import io.peyvand.protocol.v1.SignedReport;
 import io.peyvand.protocol.v1.SignedTreeHead;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -62,6 +64,11 @@ public final class RegulatorService implements Regulator {
     return asRegulator(
         "audit-consistency",
         () -> regulation.proveConsistency(peer.who(), in.getFirstSize(), in.getSecondSize()));
+  }
+
+  @Override
+  public CompletionStage<SignedReport> getReport(GetReportRequest in) {
+    return asRegulator("report", () -> regulation.report(peer.who(), in.getFrom(), in.getTo()));
   }
 
   /** The call if the peer is a regulator, its refusal as a gRPC error otherwise. */

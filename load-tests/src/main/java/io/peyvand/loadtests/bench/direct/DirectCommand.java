@@ -177,7 +177,18 @@ public final class DirectCommand implements Callable<Integer> {
               + " it at the end, instead of using the one at --broker and --cassandra.")
   boolean start;
 
+  @Option(
+      names = "--compare-statistics",
+      description =
+          "With --start: run the measurement twice, each against a broker of its own, first with"
+              + " the regulator's statistics off (peyvand.statistics.enabled=false), then on, and"
+              + " print both throughputs and their ratio (PROTOCOL.md §17.4: at most 5% apart).")
+  boolean compareStatistics;
+
   @Spec CommandLine.Model.CommandSpec spec;
+
+  /** The last run's report (for --compare-statistics). */
+  private Report lastReport;
 
   @Override
   public Integer call() throws Exception {
@@ -205,6 +216,33 @@ public final class DirectCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintStream log = System.err;
+    if (compareStatistics) {
+      if (!start) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--compare-statistics needs --start (a broker for each setting)");
+      }
+      double[] delivered = new double[2];
+      for (int on = 0; on < 2; on++) {
+        log.printf("direct: statistics %s%n", on == 1 ? "on" : "off");
+        int status =
+            common.againstBroker(
+                true,
+                List.of("peyvand.statistics.enabled=" + (on == 1)),
+                log,
+                () -> run(platformIds, sizes, common.endpoints(), log));
+        if (status != 0) {
+          return status;
+        }
+        delivered[on] = lastReport.measured().deliveredPerSecond();
+      }
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "statistics: off %.1f delivered/s, on %.1f delivered/s: on/off = %.3f%n",
+              delivered[0], delivered[1], delivered[1] / delivered[0]);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     return common.againstBroker(
         start, List.of(), log, () -> run(platformIds, sizes, common.endpoints(), log));
   }
@@ -338,6 +376,7 @@ public final class DirectCommand implements Callable<Integer> {
               ceiling,
               cpu,
               cost);
+      lastReport = report;
       spec.commandLine().getOut().println(common.json ? report.json() : report.text());
       spec.commandLine().getOut().flush();
       return report.failed() ? BROKEN : 0;

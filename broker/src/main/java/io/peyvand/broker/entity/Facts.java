@@ -1,0 +1,41 @@
+package io.peyvand.broker.entity;
+
+import io.peyvand.persistence.journal.EventFacts;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * The tags an entity puts on an event so that the journal stores its statistics fact beside it
+ * ({@code model.StatisticsFacts}, {@code persistence.journal.EventFacts}), or none when {@code
+ * peyvand.statistics.enabled} is off. Read once per actor system.
+ */
+public final class Facts implements Extension {
+  private static final ExtensionId<Facts> ID =
+      new ExtensionId<>() {
+        @Override
+        public Facts createExtension(ActorSystem<?> system) {
+          return new Facts(system.settings().config().getBoolean("peyvand.statistics.enabled"));
+        }
+      };
+
+  public static Facts get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private final boolean enabled;
+
+  private Facts(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /** The tags of an event with {@code fact}. */
+  public Set<String> of(String fact) {
+    return enabled ? Set.of(EventFacts.tag(fact)) : Set.of();
+  }
+}
