@@ -235,13 +235,21 @@ public final class Broker {
     readiness.startupStep("binding HTTP");
     CompletableFuture<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
         webSocket = new CompletableFuture<>();
+    CompletableFuture<Regulation> regulation = new CompletableFuture<>();
     ServerBuilder httpServer =
         Http.get(system).newServerAt(settings.http().iface(), settings.http().port());
     CompletionStage<ServerBinding> httpBinding =
         tls.map(t -> httpServer.enableHttps(t.clientCertificateRequested()))
             .orElse(httpServer)
             .bind(
-                new HttpEndpoints(readiness, metrics, clusterStatus, authentication, webSocket)
+                new HttpEndpoints(
+                        readiness,
+                        metrics,
+                        clusterStatus,
+                        authentication,
+                        webSocket,
+                        regulation,
+                        security)
                     .routes())
             .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
@@ -358,6 +366,8 @@ public final class Broker {
                         if (tls.isPresent()) {
                           pollRevocations(system, settings, administration);
                         }
+                        regulation.complete(
+                            new Regulation(system, auditStore, statistics, settings.askTimeout()));
                         webSocket.complete(
                             new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
                                 ::handler);
@@ -373,10 +383,7 @@ public final class Broker {
                             new GroupsService(operations, Peer.Unverified.INSTANCE),
                             new DirectoryService(operations, Peer.Unverified.INSTANCE),
                             new RegulatorService(
-                                new Regulation(
-                                    system, auditStore, statistics, settings.askTimeout()),
-                                security,
-                                Peer.Unverified.INSTANCE));
+                                regulation.join(), security, Peer.Unverified.INSTANCE));
                       })
                   .thenApply(
                       grpc -> {

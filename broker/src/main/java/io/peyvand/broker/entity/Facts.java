@@ -1,6 +1,8 @@
 package io.peyvand.broker.entity;
 
 import io.peyvand.persistence.journal.EventFacts;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
@@ -37,5 +39,15 @@ public final class Facts implements Extension {
   /** The tags of an event with {@code fact}. */
   public Set<String> of(String fact) {
     return enabled ? Set.of(EventFacts.tag(fact)) : Set.of();
+  }
+
+  /** The tags of an event with these facts (distinct facts). */
+  public Set<String> of(List<String> facts) {
+    if (!enabled) {
+      return Set.of();
+    }
+    Set<String> tags = new HashSet<>();
+    facts.forEach(f -> tags.add(EventFacts.tag(f)));
+    return tags;
   }
 }

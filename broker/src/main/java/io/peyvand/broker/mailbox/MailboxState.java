@@ -7,6 +7,7 @@ import io.peyvand.broker.model.MailboxItem;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -269,6 +270,12 @@ public final class MailboxState {
     return state;
   }
 
+  /**
+   * A status this mailbox came to owe a sender: of which message, what, when; {@code byRecipient}:
+   * through its platform's status stream rather than the sender's mailbox.
+   */
+  public record OwedStatus(NotificationKey key, Notification notification, boolean byRecipient) {}
+
   public MailboxState apply(Event event) {
     if (event instanceof UserMailbox.MessageAccepted e) {
       lastSequence = e.sequence();
@@ -300,24 +307,12 @@ public final class MailboxState {
       acceptedStatuses.put(e.status().key(), new Accepted(e.sequence(), e.acceptedAtMs()));
       prune(e.acceptedAtMs());
     } else if (event instanceof UserMailbox.ItemsAcknowledged e) {
-      settle(e.upToSequence(), Status.Kind.DELIVERED, Status.Failure.NONE, e.atMs());
+      settle(e.upToSequence(), owedBy(e));
     } else if (event instanceof UserMailbox.ItemsExpired e) {
-      settle(e.upToSequence(), Status.Kind.FAILED, Status.Failure.RETENTION_EXPIRED, e.atMs());
+      settle(e.upToSequence(), owedBy(e));
     } else if (event instanceof UserMailbox.MessagesRead e) {
-      Iterator<Map.Entry<Long, Unread>> read =
-          unread.headMap(e.upToSequence(), true).entrySet().iterator();
-      while (read.hasNext()) {
-        Map.Entry<Long, Unread> entry = read.next();
-        owe(
-            new NotificationKey(entry.getKey(), Status.Kind.READ),
-            new Notification(
-                entry.getValue().sender(),
-                entry.getValue().messageId(),
-                Status.Failure.NONE,
-                e.atMs()),
-            entry.getValue().statusesByRecipient());
-        read.remove();
-      }
+      owedBy(e).forEach(this::owe);
+      unread.headMap(e.upToSequence(), true).clear();
       readUpTo = Math.max(readUpTo, e.upToSequence());
     } else if (event instanceof UserMailbox.NotificationsConfirmed e) {
       e.keys().forEach(outbox::remove);
@@ -350,26 +345,65 @@ public final class MailboxState {
   }
 
   /**
-   * Removes items up to {@code upTo} from pending; for messages, owes the sender a status of {@code
-   * kind}. Failed (expired) messages can no longer be read.
+   * The statuses applying {@code event} makes this mailbox owe its senders, without applying it:
+   * DELIVERED for the messages an acknowledgement covers, FAILED (expired) for those an expiry
+   * covers, READ for the unread messages a read receipt covers; none for other events.
    */
-  private void settle(long upTo, Status.Kind kind, Status.Failure failure, long atMs) {
-    Iterator<Pending> done = pending.headMap(upTo, true).values().iterator();
-    while (done.hasNext()) {
-      Pending item = done.next();
+  public List<OwedStatus> owedBy(Event event) {
+    if (event instanceof UserMailbox.ItemsAcknowledged e) {
+      return settled(e.upToSequence(), Status.Kind.DELIVERED, Status.Failure.NONE, e.atMs());
+    }
+    if (event instanceof UserMailbox.ItemsExpired e) {
+      return settled(
+          e.upToSequence(), Status.Kind.FAILED, Status.Failure.RETENTION_EXPIRED, e.atMs());
+    }
+    if (event instanceof UserMailbox.MessagesRead e) {
+      List<OwedStatus> owed = new ArrayList<>();
+      for (Map.Entry<Long, Unread> entry : unread.headMap(e.upToSequence(), true).entrySet()) {
+        owed.add(
+            new OwedStatus(
+                new NotificationKey(entry.getKey(), Status.Kind.READ),
+                new Notification(
+                    entry.getValue().sender(),
+                    entry.getValue().messageId(),
+                    Status.Failure.NONE,
+                    e.atMs()),
+                entry.getValue().statusesByRecipient()));
+      }
+      return owed;
+    }
+    return List.of();
+  }
+
+  /** For the messages pending up to {@code upTo}, a status of {@code kind} owed to each sender. */
+  private List<OwedStatus> settled(long upTo, Status.Kind kind, Status.Failure failure, long atMs) {
+    List<OwedStatus> owed = new ArrayList<>();
+    for (Pending item : pending.headMap(upTo, true).values()) {
       if (item.item() instanceof MailboxItem.Incoming incoming
           && owesStatuses(incoming.message())) {
-        owe(
-            new NotificationKey(item.sequence(), kind),
-            new Notification(
-                incoming.message().sender(), incoming.message().messageId(), failure, atMs),
-            item.statusesByRecipient());
-        if (kind == Status.Kind.FAILED) {
-          unread.remove(item.sequence());
-        }
+        owed.add(
+            new OwedStatus(
+                new NotificationKey(item.sequence(), kind),
+                new Notification(
+                    incoming.message().sender(), incoming.message().messageId(), failure, atMs),
+                item.statusesByRecipient()));
       }
-      done.remove();
     }
+    return owed;
+  }
+
+  /**
+   * Removes items up to {@code upTo} from pending, owing the statuses {@code owed} ({@link
+   * #settled}); failed (expired) messages can no longer be read.
+   */
+  private void settle(long upTo, List<OwedStatus> owed) {
+    for (OwedStatus status : owed) {
+      owe(status);
+      if (status.key().kind() == Status.Kind.FAILED) {
+        unread.remove(status.key().sequence());
+      }
+    }
+    pending.headMap(upTo, true).clear();
     acknowledgedUpTo = Math.max(acknowledgedUpTo, upTo);
   }
 
@@ -377,8 +411,10 @@ public final class MailboxState {
    * Owes a status: to the sender's mailbox (the outbox), or, {@code byRecipient}, at the next
    * position of the sender's platform's status stream.
    */
-  private void owe(NotificationKey key, Notification notification, boolean byRecipient) {
-    if (!byRecipient) {
+  private void owe(OwedStatus status) {
+    NotificationKey key = status.key();
+    Notification notification = status.notification();
+    if (!status.byRecipient()) {
       outbox.put(key, notification);
       return;
     }

@@ -20,7 +20,9 @@ import io.peyvand.broker.observability.MessageMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -336,6 +338,19 @@ public final class UserMailbox
   private final ActorRef<Deliver.Busy> busyAdapter;
   private final MessageMetrics metrics;
   private final Facts facts;
+
+  /** The status facts of events applied and not yet tagged, by event (identity). */
+  private final Map<Event, List<String>> statusFacts = new IdentityHashMap<>();
+
+  /** Events whose tags were asked for before they were applied (see {@link #tagsFor}). */
+  private final Set<Event> taggedBeforeApplied = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Whether recovery is over (events applied from then on are live, and tagged). */
+  private boolean recovered;
+
+  /** The state as of the last event applied (or the recovered one). */
+  private MailboxState current;
+
   // Every incarnation recovers from a fresh state, never from the one the last applied events to.
   private final EmptyState<MailboxState> empty;
 
@@ -424,6 +439,10 @@ public final class UserMailbox
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              statusFacts.clear();
+              taggedBeforeApplied.clear();
+              current = state;
+              recovered = true;
               // After a journal failure this is the same object as before the restart: what was in
               // flight is pushed again, flagged, and statuses are sent again.
               pusher.restarted();
@@ -456,25 +475,68 @@ public final class UserMailbox
         .build();
   }
 
-  /** The statistics' facts of an event (StatisticsFacts): stored by the journal beside it. */
+  /**
+   * The statistics' facts of an event (StatisticsFacts), stored by the journal beside it: a message
+   * accepted for the user; the statuses its senders came to be owed (delivered, read, failed,
+   * expired: counted here, in the recipient's mailbox, whichever way the statuses then travel); a
+   * consent change.
+   *
+   * <p>Pekko asks for an event's tags before it applies the event when it persists several at once,
+   * and after when it persists one: the statuses an event makes owed are taken from the state
+   * before it either way ({@link MailboxState#owedBy}): here, from the state as it is, when the
+   * event is not applied yet; in the event handler otherwise.
+   */
   @Override
   public Set<String> tagsFor(Event event) {
     if (event instanceof MessageAccepted accepted
         && !(accepted.message().content() instanceof Content.CallRecord)) {
       return facts.of(StatisticsFacts.message(accepted.message(), accepted.acceptedAtMs()));
     }
-    if (event instanceof StatusAccepted status) {
-      return facts.of(StatisticsFacts.status(owner, status.status()));
-    }
     if (event instanceof ConsentChanged consent) {
       return facts.of(StatisticsFacts.consent(owner, consent.optedIn(), consent.before()));
     }
-    return Set.of();
+    if (!facts.enabled()) {
+      return Set.of();
+    }
+    List<String> owed = statusFacts.remove(event);
+    if (owed == null && current != null) {
+      owed = statusFacts(current.owedBy(event));
+      taggedBeforeApplied.add(event);
+    }
+    return owed == null || owed.isEmpty() ? Set.of() : facts.of(owed);
   }
 
   @Override
   public EventHandler<MailboxState, Event> eventHandler() {
-    return (state, event) -> empty.writable(state).apply(event);
+    return (state, event) -> {
+      MailboxState writable = empty.writable(state);
+      List<MailboxState.OwedStatus> owed =
+          recovered && facts.enabled() && !taggedBeforeApplied.remove(event)
+              ? writable.owedBy(event)
+              : List.of();
+      if (!owed.isEmpty()) {
+        statusFacts.put(event, statusFacts(owed));
+      }
+      current = writable.apply(event);
+      return current;
+    };
+  }
+
+  private List<String> statusFacts(List<MailboxState.OwedStatus> owed) {
+    List<String> out = new ArrayList<>(owed.size());
+    for (MailboxState.OwedStatus o : owed) {
+      out.add(
+          StatisticsFacts.status(
+              o.notification().sender(),
+              new Status(
+                  o.notification().messageId(),
+                  owner,
+                  o.key().kind(),
+                  o.notification().failure(),
+                  o.key().sequence(),
+                  o.notification().atMs())));
+    }
+    return out;
   }
 
   @Override

@@ -16,8 +16,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code m|from|to|senderHash|recipientHash|key|acceptedAtMs}: a 1:1 message accepted into
  *       its recipient's mailbox (each message once: the mailbox accepts a message id once).
- *   <li>{@code s|senderPlatform|recipientPlatform|KIND|FAILURE|key|atMs}: a status recorded in the
- *       sender's mailbox (once per message, recipient and kind).
+ *   <li>{@code s|senderPlatform|recipientPlatform|KIND|FAILURE|key|atMs}: a status the recipient's
+ *       mailbox came to owe the sender (once per message and kind: when the item was acknowledged,
+ *       read or expired), whichever way the status then travels.
  *   <li>{@code c|platform|in or out|before}: a user's consent changed ({@code before}: in, out or
  *       unset).
  *   <li>{@code p|platform|group or channel|authorHash}: a post accepted into a group's log.

@@ -6,7 +6,13 @@ import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.observability.ClusterStatus;
 import io.peyvand.broker.observability.Metrics;
 import io.peyvand.broker.observability.Readiness;
+import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.service.Peer;
+import io.peyvand.broker.service.Regulation;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -31,7 +37,8 @@ import org.apache.pekko.stream.javadsl.Flow;
  * node has started; a request that is not a WebSocket upgrade is rejected with 400). With TLS,
  * health, metrics and the cluster view need no client certificate (probes have none; they tell
  * nothing about any platform's traffic); {@code /v1/ws} is refused with 403 without a valid one,
- * and its session then acts for the certificate's platform only.
+ * and its session then acts for the certificate's platform only. {@code /regulator} is the
+ * regulator's page (a regulator's certificate only).
  */
 public final class HttpEndpoints extends AllDirectives {
   private static final ContentType PROMETHEUS =
@@ -44,6 +51,8 @@ public final class HttpEndpoints extends AllDirectives {
   private final CompletionStage<
           BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
       webSocket;
+  private final CompletionStage<Regulation> regulation;
+  private final SecurityEvents security;
 
   /**
    * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
@@ -55,12 +64,16 @@ public final class HttpEndpoints extends AllDirectives {
       ClusterStatus cluster,
       PeerAuthentication authentication,
       CompletionStage<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
-          webSocket) {
+          webSocket,
+      CompletionStage<Regulation> regulation,
+      SecurityEvents security) {
     this.readiness = readiness;
     this.metrics = metrics;
     this.cluster = cluster;
     this.authentication = authentication;
     this.webSocket = webSocket;
+    this.regulation = regulation;
+    this.security = security;
   }
 
   public Route routes() {
@@ -79,7 +92,79 @@ public final class HttpEndpoints extends AllDirectives {
                                 .withEntity(
                                     HttpEntities.create(
                                         ContentTypes.APPLICATION_JSON, cluster.toJson()))))),
-        path(segment("v1").slash("ws"), this::webSocket));
+        path(segment("v1").slash("ws"), this::webSocket),
+        pathPrefix("regulator", this::regulator));
+  }
+
+  /**
+   * {@code /regulator}: the regulator's page, its charting library, and the signed report it draws
+   * ({@code report.json?from=YYYY-MM-DD&to=YYYY-MM-DD}); a regulator's certificate only (403
+   * otherwise, a security event).
+   */
+  private Route regulator() {
+    return extractRequest(
+        request -> {
+          Peer peer = authentication.peer(request);
+          Optional<Error> refused = peer.mayRegulate();
+          if (refused.isPresent()) {
+            security.refused(peer.who(), "regulator page", refused.get());
+            return complete(
+                StatusCodes.FORBIDDEN,
+                refused.get().getCode() + ": " + refused.get().getMessage() + "\n");
+          }
+          return get(
+              () ->
+                  concat(
+                      pathEndOrSingleSlash(
+                          () -> resource("regulator/index.html", ContentTypes.TEXT_HTML_UTF8)),
+                      path(
+                          "chart.umd.min.js",
+                          () ->
+                              resource(
+                                  "regulator/chart.umd.min.js",
+                                  ContentTypes.parse("application/javascript; charset=UTF-8"))),
+                      path(
+                          "report.json",
+                          () ->
+                              parameter(
+                                  "from", from -> parameter("to", to -> report(peer, from, to))))));
+        });
+  }
+
+  private Route report(Peer peer, String from, String to) {
+    Regulation service = regulation.toCompletableFuture().getNow(null);
+    if (service == null) {
+      return complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting\n");
+    }
+    return completeWithFuture(
+        service
+            .report(peer.who(), from, to)
+            .thenApply(
+                result ->
+                    result.isError()
+                        ? HttpResponse.create()
+                            .withStatus(
+                                result.error().getCode() == ErrorCode.INVALID_ARGUMENT
+                                    ? StatusCodes.BAD_REQUEST
+                                    : StatusCodes.SERVICE_UNAVAILABLE)
+                            .withEntity(
+                                result.error().getCode() + ": " + result.error().getMessage())
+                        : HttpResponse.create()
+                            .withEntity(
+                                HttpEntities.create(
+                                    ContentTypes.APPLICATION_JSON, result.value().getJson()))));
+  }
+
+  private Route resource(String name, ContentType type) {
+    try (InputStream in = HttpEndpoints.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        return complete(StatusCodes.NOT_FOUND, name + " is missing from the broker's jar\n");
+      }
+      return complete(
+          HttpResponse.create().withEntity(HttpEntities.create(type, in.readAllBytes())));
+    } catch (IOException e) {
+      return complete(StatusCodes.INTERNAL_SERVER_ERROR, "cannot read " + name + "\n");
+    }
   }
 
   private Route webSocket() {

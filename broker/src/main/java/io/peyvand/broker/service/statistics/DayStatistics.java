@@ -178,9 +178,28 @@ final class DayStatistics {
     deliveries.clear();
   }
 
-  /** Refusals of a platform (as claimed: "(none)" when the request named none). */
+  /**
+   * Refusals of a platform: as the request claimed it, or as the caller's certificate names it
+   * ({@code peyvand:platform:<id>}); a caller that is no platform (an administrator, a regulator,
+   * no certificate, none named) is {@value #NOT_A_PLATFORM}.
+   */
   void refused(String platform, String code, long count) {
-    of(platform.isBlank() ? "(none)" : platform).refusals.merge(code, count, Long::sum);
+    of(platformOf(platform)).refusals.merge(code, count, Long::sum);
+  }
+
+  static final String NOT_A_PLATFORM = "(not a platform)";
+
+  private static String platformOf(String caller) {
+    String prefix = "peyvand:platform:";
+    if (caller.startsWith(prefix)) {
+      return caller.substring(prefix.length());
+    }
+    return caller.isBlank()
+            || caller.contains(":")
+            || caller.contains(" ")
+            || caller.equals("unidentified")
+        ? NOT_A_PLATFORM
+        : caller;
   }
 
   void directoryLookups(String platform, long lookups) {

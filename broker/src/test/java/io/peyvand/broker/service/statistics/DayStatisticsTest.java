@@ -63,7 +63,9 @@ class DayStatisticsTest {
     add(day, StatisticsFacts.callInvited("sara#c2", sara, ali));
     add(day, StatisticsFacts.callEnded("sara#c2", sara, ali, CallEnd.NO_ANSWER));
     day.refused("bale", "RATE_LIMITED", 3);
-    day.refused("bale", "RATE_LIMITED", 2);
+    day.refused("peyvand:platform:bale", "RATE_LIMITED", 2);
+    day.refused("unidentified", "NOT_PERMITTED", 1);
+    day.refused("peyvand:admin:ops", "NOT_PERMITTED", 1);
     day.directoryLookups("eitaa", 7);
 
     Map<String, Object> out = day.toMap(true);
@@ -92,11 +94,16 @@ class DayStatisticsTest {
     assertEquals(1L, bale.get("calls_answered"));
     assertEquals(1L, bale.get("calls_missed"));
     assertEquals(Map.of("RATE_LIMITED", 5L), bale.get("refusals"));
+    assertEquals(
+        Map.of("NOT_PERMITTED", 2L),
+        platform(out, DayStatistics.NOT_A_PLATFORM).get("refusals"),
+        "callers that are no platform, together");
     assertEquals(7L, eitaa.get("directory_lookups"));
     assertEquals(1L, eitaa.get("active_senders"), "sara, by messages and a post");
     assertEquals(1L, bale.get("active_senders"), "ali");
     assertEquals(1L, bale.get("active_recipients"));
-    assertEquals(Map.of("bale", 10L, "eitaa", 0L), day.optedInTotals());
+    assertEquals(
+        Map.of("bale", 10L, "eitaa", 0L, DayStatistics.NOT_A_PLATFORM, 0L), day.optedInTotals());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.peyvand.broker.ingress.RawSession.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.broker.RegulatorCommand;
@@ -24,6 +25,11 @@ import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +45,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
@@ -52,6 +61,7 @@ import picocli.CommandLine;
  * the CA and fails once a figure is changed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatisticsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final char[] PASSWORD = "statistics-it".toCharArray();
@@ -88,6 +98,7 @@ class StatisticsIT {
   }
 
   @Test
+  @Order(1)
   void theSignedReportCountsExactlyWhatASeededRunSent() throws Exception {
     InterconnectClient bale = client(pki.platformKeyStore("bale"));
     InterconnectClient eitaa = client(pki.platformKeyStore("eitaa"));
@@ -195,6 +206,7 @@ class StatisticsIT {
   }
 
   @Test
+  @Order(2)
   void theReportVerifiesOfflineAndFailsOnceAFigureIsChanged() throws Exception {
     Path file = tls.directory().resolve("report.json");
     Run report =
@@ -252,6 +264,191 @@ class StatisticsIT {
       asBale.close();
       asRegulator.close();
     }
+  }
+
+  @Test
+  @Order(3)
+  void theRegulatorsPageIsServedWithItsChartsAndReportToARegulatorOnly() throws Exception {
+    HttpResponse<String> page = https(pki.regulatorKeyStore("ira"), "/regulator");
+    assertEquals(200, page.statusCode(), page.body());
+    assertTrue(page.body().contains("<script src=\"/regulator/chart.umd.min.js\">"), page.body());
+    HttpResponse<String> library =
+        https(pki.regulatorKeyStore("ira"), "/regulator/chart.umd.min.js");
+    assertEquals(200, library.statusCode());
+    assertTrue(
+        library.body().contains("Chart.js v4"), "the charting library, served by the broker");
+    HttpResponse<String> report =
+        https(
+            pki.regulatorKeyStore("ira"),
+            "/regulator/report.json?from=" + firstDay + "&to=" + today());
+    assertEquals(200, report.statusCode(), report.body());
+    assertEquals(
+        List.of(),
+        SignedReports.problems(report.body(), java.util.Optional.of(tls.ca().certificate())));
+    HttpResponse<String> bad =
+        https(pki.regulatorKeyStore("ira"), "/regulator/report.json?from=yesterday&to=x");
+    assertEquals(400, bad.statusCode(), bad.body());
+    for (Path other : List.of(pki.platformKeyStore("bale"))) {
+      HttpResponse<String> refused = https(other, "/regulator");
+      assertEquals(403, refused.statusCode(), refused.body());
+      assertTrue(refused.body().contains("needs a regulator's certificate"), refused.body());
+    }
+    HttpResponse<String> anonymous =
+        HttpClient.newBuilder()
+            .sslContext(tls.trustOnly())
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(base() + "/regulator")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, anonymous.statusCode(), "no certificate: " + anonymous.body());
+  }
+
+  /**
+   * Debian's chromium, headless, loads the page through a local forwarding proxy that presents the
+   * regulator's certificate (headless Chromium has no way to pick a client certificate without a
+   * system policy): the page draws its charts with the broker's Chart.js, and shows the report's
+   * traffic of the day; through a proxy without a certificate it is refused. The screenshot it
+   * takes is the one in docs/regulator-page.png.
+   */
+  @Test
+  @Order(4)
+  void aRealBrowserDrawsTheSeededDayAndIsRefusedWithoutTheCertificate() throws Exception {
+    Path chromium =
+        List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser")).stream()
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "this test needs Debian's chromium (apt-get install chromium; .ci/run"
+                            + " installs it)"));
+    // The day of the seeded run with the most traffic (a run may straddle midnight).
+    Map<String, Object> busiest = null;
+    long most = -1;
+    for (Object d : (List<?>) report().get("days")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> day = (Map<String, Object>) d;
+      long n = number(traffic(day, "eitaa"), "bale");
+      if (n > most) {
+        most = n;
+        busiest = day;
+      }
+    }
+    assertTrue(most > 0, "the seeded run's traffic is in the report");
+    String day = String.valueOf(busiest.get("day"));
+    try (Forwarder regulator = Forwarder.start(base(), tls.context(pki.regulatorKeyStore("ira")));
+        Forwarder nobody = Forwarder.start(base(), tls.trustOnly())) {
+      String page = regulator.url("/regulator?from=" + day + "&to=" + day);
+      String dom = browser(chromium, "--dump-dom", page);
+      assertTrue(dom.contains("data-loaded=\"true\""), "the report loaded: " + dom);
+      String flat = dom.replaceAll("\\s+", "");
+      assertTrue(
+          flat.contains(
+              "<th>eitaa</th><td>"
+                  + most
+                  + "</td><td>"
+                  + number(traffic(busiest, "eitaa"), "eitaa")
+                  + "</td>"),
+          "the traffic matrix shows eitaa -> bale " + most + ": " + dom);
+      assertTrue(
+          flat.matches("(?s).*<canvasid=\"growth\"[^>]*style=\"[^\"]*box-sizing.*"),
+          "Chart.js drew the growth chart: " + dom);
+      Path screenshot = Path.of("target", "regulator-page.png").toAbsolutePath();
+      browser(chromium, "--screenshot=" + screenshot, "--window-size=1100,1400", page);
+      assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the page: " + screenshot);
+      String refused = browser(chromium, "--dump-dom", nobody.url("/regulator"));
+      assertTrue(refused.contains("NOT_PERMITTED"), "without the certificate: " + refused);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> traffic(Map<String, Object> day, String from) {
+    Object row = ((Map<String, Object>) day.get("traffic")).get(from);
+    return row == null ? Map.of() : (Map<String, Object>) row;
+  }
+
+  /** Runs headless chromium with {@code args}; its standard output. */
+  private String browser(Path chromium, String... args) throws Exception {
+    Path profile = Files.createTempDirectory(tls.directory(), "chromium");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=20000"));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(tls.directory().resolve("chromium.log").toFile())
+            .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+    assertEquals(
+        0,
+        process.exitValue(),
+        "chromium: " + Files.readString(tls.directory().resolve("chromium.log")));
+    return out;
+  }
+
+  /**
+   * A local HTTP server that forwards each GET to the broker's HTTPS port with {@code tls} (the
+   * regulator's certificate, or none), for a browser that cannot present one.
+   */
+  private record Forwarder(HttpServer server) implements AutoCloseable {
+    static Forwarder start(String base, javax.net.ssl.SSLContext tls) throws Exception {
+      HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext(
+          "/",
+          exchange -> {
+            try {
+              HttpResponse<byte[]> answer =
+                  client.send(
+                      HttpRequest.newBuilder(URI.create(base + exchange.getRequestURI())).build(),
+                      HttpResponse.BodyHandlers.ofByteArray());
+              answer
+                  .headers()
+                  .firstValue("content-type")
+                  .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
+              exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
+              exchange.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              exchange.sendResponseHeaders(502, -1);
+            } finally {
+              exchange.close();
+            }
+          });
+      server.start();
+      return new Forwarder(server);
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  private String base() {
+    return "https://127.0.0.1:" + node.httpPort();
+  }
+
+  private HttpResponse<String> https(Path keyStore, String path) throws Exception {
+    return HttpClient.newBuilder()
+        .sslContext(tls.context(keyStore))
+        .build()
+        .send(
+            HttpRequest.newBuilder(URI.create(base() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   // --- helpers
