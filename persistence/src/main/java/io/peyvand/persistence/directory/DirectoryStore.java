@@ -44,6 +44,7 @@ public final class DirectoryStore {
   private final CqlStatements.Prepared selectByUser;
   private final CqlStatements.Prepared countUsage;
   private final CqlStatements.Prepared selectUsage;
+  private final CqlStatements.Prepared selectUsers;
 
   /**
    * One platform's directory use in one UTC day: lookup calls; numbers asked; numbers new to the
@@ -99,6 +100,7 @@ public final class DirectoryStore {
                 + usage
                 + " SET lookups = lookups + ?, numbers = numbers + ?, new_numbers = new_numbers + ?,"
                 + " found = found + ?, refused = refused + ? WHERE platform_id = ? AND day = ?");
+    selectUsers = statements.prepare("SELECT DISTINCT platform_id, user_id FROM " + byUser);
     selectUsage =
         statements.prepare(
             "SELECT day, lookups, numbers, new_numbers, found, refused FROM "
@@ -122,6 +124,26 @@ public final class DirectoryStore {
             platformId,
             usage.day())
         .thenApply(done -> null);
+  }
+
+  /**
+   * How many users of each platform are discoverable now (have at least one number published): a
+   * scan of every partition key of the by-user table, for the regulator's daily statistics (not for
+   * a request path).
+   */
+  public CompletionStage<Map<String, Long>> discoverableUsers() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    return selectUsers.execute().thenCompose(rs -> countUsers(rs, counts));
+  }
+
+  private static CompletionStage<Map<String, Long>> countUsers(
+      AsyncResultSet rs, Map<String, Long> counts) {
+    for (Row row : rs.currentPage()) {
+      counts.merge(row.getString(0), 1L, Long::sum);
+    }
+    return rs.hasMorePages()
+        ? rs.fetchNextPage().thenCompose(next -> countUsers(next, counts))
+        : CompletableFuture.completedFuture(counts);
   }
 
   /** {@code platformId}'s counts of each day from {@code from} to {@code to} that has any. */

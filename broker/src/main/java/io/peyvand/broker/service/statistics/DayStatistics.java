@@ -61,6 +61,7 @@ final class DayStatistics {
     long callsAnswered;
     long callsMissed;
     long directoryLookups;
+    long discoverable;
     final Map<String, Long> refusals = new TreeMap<>();
     final List<Long> deliveryMs = new ArrayList<>();
   }
@@ -208,6 +209,11 @@ final class DayStatistics {
     }
   }
 
+  /** Users discoverable by a phone number when the day was counted, by platform. */
+  void discoverableUsers(Map<String, Long> users) {
+    users.forEach((platform, n) -> of(platform).discoverable = n);
+  }
+
   /** Explicit opt-ins in force at the end of the day, by platform. */
   Map<String, Long> optedInTotals() {
     Map<String, Long> totals = new TreeMap<>();
@@ -248,6 +254,7 @@ final class DayStatistics {
     out.put("calls_answered", f.callsAnswered);
     out.put("calls_missed", f.callsMissed);
     out.put("directory_lookups", f.directoryLookups);
+    out.put("discoverable_users", f.discoverable);
     out.put("refusals", f.refusals);
     List<Long> times = new ArrayList<>(f.deliveryMs);
     Collections.sort(times);

@@ -158,7 +158,12 @@ public final class Statistics {
                           usage ->
                               usage.forEach(u -> stats.directoryLookups(platform, u.lookups()))));
     }
-    return all.thenApply(done -> stats);
+    return all.thenCompose(done -> directory.discoverableUsers())
+        .thenApply(
+            users -> {
+              stats.discoverableUsers(users);
+              return stats;
+            });
   }
 
   /** Keeps a closed day, and appends its digest to the audit log. */

@@ -15,8 +15,11 @@ import io.peyvand.broker.pki.PkiLayout;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.DirectoryClient;
 import io.peyvand.protocol.v1.GetReportRequest;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.LookupRequest;
+import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.RegulatorClient;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -108,6 +111,30 @@ class StatisticsIT {
     consent(bale, "bale:u2", false);
     consent(bale, "bale:u2", false); // no change: no event, nothing counted
     consent(eitaa, "eitaa:e1", false);
+    // The directory: bale:u1 publishes two numbers (one discoverable user); eitaa looks one up.
+    DirectoryClient baleDirectory =
+        DirectoryClient.create(settings(pki.platformKeyStore("bale")), system);
+    DirectoryClient eitaaDirectory =
+        DirectoryClient.create(settings(pki.platformKeyStore("eitaa")), system);
+    try {
+      for (String number : List.of("0912 345 0001", "0912 345 0002")) {
+        get(
+            baleDirectory.publish(
+                PublishRequest.newBuilder()
+                    .setUser(RawSession.user("bale:u1"))
+                    .setPhoneNumber(number)
+                    .build()));
+      }
+      get(
+          eitaaDirectory.lookup(
+              LookupRequest.newBuilder()
+                  .setAsker(RawSession.user("eitaa:carol"))
+                  .addPhoneNumbers("09123450001")
+                  .build()));
+    } finally {
+      baleDirectory.close();
+      eitaaDirectory.close();
+    }
 
     try (RawSession eitaaSession = RawSession.hello(system, eitaa, "eitaa")) {
       // Five messages eitaa -> bale:u1 from two users; one of them submitted twice.
@@ -196,6 +223,8 @@ class StatisticsIT {
     assertEquals(1, number(bale1, "opted_in_total"), bale1.toString());
     assertEquals(1, number(eitaa1, "opted_out"), eitaa1.toString());
     assertEquals(0, number(eitaa1, "opted_in_total"), eitaa1.toString());
+    assertEquals(1, number(bale1, "discoverable_users"), bale1.toString());
+    assertEquals(1, number(eitaa1, "directory_lookups"), eitaa1.toString());
     // Distinct users, estimated (HyperLogLog: exact at these sizes, within 1.6% in general).
     assertEquals(2, number(eitaa1, "active_senders"), eitaa1.toString());
     assertEquals(1, number(bale1, "active_senders"), bale1.toString());
@@ -342,14 +371,19 @@ class StatisticsIT {
       String dom = browser(chromium, "--dump-dom", page);
       assertTrue(dom.contains("data-loaded=\"true\""), "the report loaded: " + dom);
       String flat = dom.replaceAll("\\s+", "");
+      // The eitaa row of the matrix: a cell per platform of the day, in name order.
+      StringBuilder row = new StringBuilder("<th>eitaa</th>");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> platforms = (Map<String, Object>) busiest.get("platforms");
+      Map<String, Object> fromEitaa = traffic(busiest, "eitaa");
+      for (String p : new java.util.TreeSet<>(platforms.keySet())) {
+        if (!p.startsWith("(")) {
+          row.append("<td>").append(number(fromEitaa, p)).append("</td>");
+        }
+      }
       assertTrue(
-          flat.contains(
-              "<th>eitaa</th><td>"
-                  + most
-                  + "</td><td>"
-                  + number(traffic(busiest, "eitaa"), "eitaa")
-                  + "</td>"),
-          "the traffic matrix shows eitaa -> bale " + most + ": " + dom);
+          flat.contains(row + "</tr>"),
+          "the traffic matrix shows eitaa -> bale " + most + " (" + row + "): " + dom);
       assertTrue(
           flat.matches("(?s).*<canvasid=\"growth\"[^>]*style=\"[^\"]*box-sizing.*"),
           "Chart.js drew the growth chart: " + dom);
@@ -486,7 +520,7 @@ class StatisticsIT {
     b.forEach(
         (k, v) -> {
           Object mine = sum.get(k);
-          if (k.equals("opted_in_total") || mine == null) {
+          if (k.equals("opted_in_total") || k.equals("discoverable_users") || mine == null) {
             sum.put(k, v);
           } else if (v instanceof Number n && mine instanceof Number m) {
             sum.put(k, m.longValue() + n.longValue());
