@@ -277,6 +277,14 @@ public final class MailboxState {
   public record OwedStatus(NotificationKey key, Notification notification, boolean byRecipient) {}
 
   public MailboxState apply(Event event) {
+    return apply(event, null);
+  }
+
+  /**
+   * Applies {@code event}; {@code owed} is {@link #owedBy}{@code (event)} when the caller has it
+   * already (it is not computed twice), null otherwise.
+   */
+  public MailboxState apply(Event event, List<OwedStatus> owed) {
     if (event instanceof UserMailbox.MessageAccepted e) {
       lastSequence = e.sequence();
       pending.put(
@@ -307,11 +315,11 @@ public final class MailboxState {
       acceptedStatuses.put(e.status().key(), new Accepted(e.sequence(), e.acceptedAtMs()));
       prune(e.acceptedAtMs());
     } else if (event instanceof UserMailbox.ItemsAcknowledged e) {
-      settle(e.upToSequence(), owedBy(e));
+      settle(e.upToSequence(), owed != null ? owed : owedBy(e));
     } else if (event instanceof UserMailbox.ItemsExpired e) {
-      settle(e.upToSequence(), owedBy(e));
+      settle(e.upToSequence(), owed != null ? owed : owedBy(e));
     } else if (event instanceof UserMailbox.MessagesRead e) {
-      owedBy(e).forEach(this::owe);
+      (owed != null ? owed : owedBy(e)).forEach(this::owe);
       unread.headMap(e.upToSequence(), true).clear();
       readUpTo = Math.max(readUpTo, e.upToSequence());
     } else if (event instanceof UserMailbox.NotificationsConfirmed e) {

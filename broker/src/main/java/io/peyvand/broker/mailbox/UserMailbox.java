@@ -20,7 +20,6 @@ import io.peyvand.broker.observability.MessageMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -342,8 +341,12 @@ public final class UserMailbox
   /** The status facts of events applied and not yet tagged, by event (identity). */
   private final Map<Event, List<String>> statusFacts = new IdentityHashMap<>();
 
-  /** Events whose tags were asked for before they were applied (see {@link #tagsFor}). */
-  private final Set<Event> taggedBeforeApplied = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * What events whose tags were asked for before they were applied make owed (see {@link
+   * #tagsFor}), kept for their application.
+   */
+  private final Map<Event, List<MailboxState.OwedStatus>> owedBeforeApplied =
+      new IdentityHashMap<>();
 
   /** Whether recovery is over (events applied from then on are live, and tagged). */
   private boolean recovered;
@@ -440,7 +443,7 @@ public final class UserMailbox
             RecoveryCompleted.instance(),
             state -> {
               statusFacts.clear();
-              taggedBeforeApplied.clear();
+              owedBeforeApplied.clear();
               current = state;
               recovered = true;
               // After a journal failure this is the same object as before the restart: what was in
@@ -500,8 +503,11 @@ public final class UserMailbox
     }
     List<String> owed = statusFacts.remove(event);
     if (owed == null && current != null) {
-      owed = statusFacts(current.owedBy(event));
-      taggedBeforeApplied.add(event);
+      List<MailboxState.OwedStatus> before = current.owedBy(event);
+      if (!before.isEmpty()) {
+        owedBeforeApplied.put(event, before);
+        owed = statusFacts(before);
+      }
     }
     return owed == null || owed.isEmpty() ? Set.of() : facts.of(owed);
   }
@@ -510,14 +516,14 @@ public final class UserMailbox
   public EventHandler<MailboxState, Event> eventHandler() {
     return (state, event) -> {
       MailboxState writable = empty.writable(state);
-      List<MailboxState.OwedStatus> owed =
-          recovered && facts.enabled() && !taggedBeforeApplied.remove(event)
-              ? writable.owedBy(event)
-              : List.of();
-      if (!owed.isEmpty()) {
-        statusFacts.put(event, statusFacts(owed));
+      List<MailboxState.OwedStatus> owed = owedBeforeApplied.remove(event);
+      if (owed == null && recovered && facts.enabled()) {
+        owed = writable.owedBy(event);
+        if (!owed.isEmpty()) {
+          statusFacts.put(event, statusFacts(owed));
+        }
       }
-      current = writable.apply(event);
+      current = writable.apply(event, owed);
       return current;
     };
   }
