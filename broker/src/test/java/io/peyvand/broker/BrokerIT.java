@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.broker.platform.Platform;
@@ -12,9 +11,6 @@ import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.grpc.health.v1.HealthCheckRequest;
 import io.peyvand.protocol.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.peyvand.protocol.grpc.health.v1.HealthClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,48 +18,44 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A whole broker node against the real Cassandra, asked over real HTTP and gRPC sockets. */
+/**
+ * A whole broker node against the real Cassandra, asked over real HTTPS and gRPC sockets with TLS
+ * (probes and scrapers present no certificate; gRPC health is asked with a platform's).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private TestBroker node;
   private ActorSystem<Void> system;
   private Broker broker;
 
   @BeforeAll
   void start() throws Exception {
-    system =
-        ActorSystem.create(
-            Behaviors.empty(),
+    node =
+        TestBroker.start(
             "BrokerIT",
-            cassandra
-                .config()
-                .withFallback(
-                    ConfigFactory.parseString(
-                        """
+            cassandra,
+            """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale" }
               { id = "eitaa", display-name = "Eitaa" }
             ]
-            """))
-                .withFallback(TestConfig.node()));
-    broker = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS);
+            """);
+    system = node.system();
+    broker = node.broker();
   }
 
   @AfterAll
   void stop() {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.close();
   }
 
   @Test
@@ -109,12 +101,7 @@ class BrokerIT {
 
   @Test
   void grpcHealthSaysServingAndRefusesUnknownServices() throws Exception {
-    HealthClient client =
-        HealthClient.create(
-            GrpcClientSettings.connectToServiceAt(
-                    "127.0.0.1", broker.grpcAddress().getPort(), system)
-                .withTls(false),
-            system);
+    HealthClient client = HealthClient.create(node.grpc("bale"), system);
     try {
       assertEquals(
           ServingStatus.SERVING,
@@ -159,11 +146,6 @@ class BrokerIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + broker.httpAddress().getPort() + path))
-            .timeout(Duration.ofSeconds(10))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return node.get(path);
   }
 }

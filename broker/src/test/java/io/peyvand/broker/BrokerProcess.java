@@ -21,16 +21,20 @@ import java.util.concurrent.TimeUnit;
  * what a fault needs: the process id, SIGTERM (a graceful leave), SIGKILL, SIGSTOP and SIGCONT.
  */
 public final class BrokerProcess implements AutoCloseable {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
+  private final HttpClient http;
   private final Process process;
   public final String name;
   public final int grpcPort;
   public final int httpPort;
   public final Path log;
 
-  private BrokerProcess(Process process, String name, int grpcPort, int httpPort, Path log) {
+  private BrokerProcess(
+      Process process, String name, int grpcPort, int httpPort, Path log, TestPki tls) {
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .sslContext(tls.trustOnly())
+            .build();
     this.process = process;
     this.name = name;
     this.grpcPort = grpcPort;
@@ -70,14 +74,16 @@ public final class BrokerProcess implements AutoCloseable {
   /**
    * Starts a node with {@code config} (the whole HOCON file, which must set the gRPC and HTTP ports
    * given here) and returns at once; {@code jvmOptions} go before the main class. The node's output
-   * is appended to {@code dir/name.log}.
+   * is appended to {@code dir/name.log}. Its listeners run mutual TLS with the JVM's test CA
+   * ({@link TestPki#shared}): adapters connect with a platform's certificate from it.
    */
   public static BrokerProcess launch(
       Path dir, String name, String config, int grpcPort, int httpPort, List<String> jvmOptions)
       throws IOException {
+    TestPki tls = TestPki.shared();
     Files.createDirectories(dir);
     Path file = dir.resolve(name + ".conf");
-    Files.writeString(file, config);
+    Files.writeString(file, config + "\n" + tls.brokerTlsConfig("1s"));
     Path log = dir.resolve(name + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
@@ -95,7 +101,7 @@ public final class BrokerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    return new BrokerProcess(process, name, grpcPort, httpPort, log);
+    return new BrokerProcess(process, name, grpcPort, httpPort, log, tls);
   }
 
   /** Waits until {@code /health/ready} answers 200; fails if the process exits first. */
@@ -150,8 +156,8 @@ public final class BrokerProcess implements AutoCloseable {
   public Health health() {
     try {
       HttpResponse<String> ready =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+          http.send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpPort + "/health/ready"))
                   .timeout(Duration.ofSeconds(3))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -167,8 +173,8 @@ public final class BrokerProcess implements AutoCloseable {
   /** The node's {@code /metrics} (Prometheus text), or empty when it does not answer. */
   public String metrics() {
     try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+      return http.send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpPort + "/metrics"))
                   .timeout(Duration.ofSeconds(3))
                   .build(),
               HttpResponse.BodyHandlers.ofString())

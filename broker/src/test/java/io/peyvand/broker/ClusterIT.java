@@ -11,9 +11,6 @@ import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ServerFrame;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
@@ -57,7 +54,6 @@ class ClusterIT {
       peyvand.mailbox.sweep-interval = 10 minutes
       """;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private TestBroker nodeA;
   private TestBroker nodeB;
 
@@ -144,8 +140,8 @@ class ClusterIT {
     assertFalse(
         SessionDirectory.get(nodeB.system()).watchedPlatforms().contains(platform),
         "precondition: node B never used the platform");
-    try (RawSession nova = RawSession.hello(nodeA.system(), nodeA.grpcPort(), platform);
-        RawSession eitaa = RawSession.hello(nodeB.system(), nodeB.grpcPort(), "eitaa")) {
+    try (RawSession nova = RawSession.hello(nodeA, platform);
+        RawSession eitaa = RawSession.hello(nodeB, "eitaa")) {
       // The session registered on node A only: node B watches the platform without having used it.
       await(
           "node B watches " + platform + " and sees its session",
@@ -199,11 +195,7 @@ class ClusterIT {
   }
 
   private JsonNode cluster(TestBroker node) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/cluster"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = node.get("/cluster");
     assertEquals(200, response.statusCode(), response.body());
     assertTrue(response.headers().firstValue("content-type").orElse("").contains("json"));
     return JSON.readTree(response.body());

@@ -42,11 +42,14 @@ class ReadinessWithoutCassandraIT {
             peyvand.startup.schema-retry-backoff = 500ms
             peyvand.readiness.cassandra-timeout = 1s
             """
-                        .formatted(deadCqlPort, httpPort))
+                            .formatted(deadCqlPort, httpPort)
+                        + TestPki.shared().brokerTlsConfig("30s"))
                 .withFallback(TestConfig.node()));
     try {
       Broker.start(system); // never completes while Cassandra is away
-      HttpClient http = HttpClient.newHttpClient();
+      // A platform's certificate: /v1/ws refuses requests without one before anything else.
+      HttpClient http =
+          HttpClient.newBuilder().sslContext(TestPki.shared().platform("bale")).build();
       HttpResponse<String> response = null;
       Instant deadline = Instant.now().plusSeconds(30);
       while (Instant.now().isBefore(deadline)) {
@@ -54,7 +57,7 @@ class ReadinessWithoutCassandraIT {
           response =
               http.send(
                   HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                          URI.create("https://127.0.0.1:" + httpPort + "/health/ready"))
                       .timeout(Duration.ofSeconds(10))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
@@ -74,7 +77,7 @@ class ReadinessWithoutCassandraIT {
       // Sessions need the entities: until they have started, /v1/ws refuses with 503 too.
       HttpResponse<String> webSocket =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/ws"))
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpPort + "/v1/ws"))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

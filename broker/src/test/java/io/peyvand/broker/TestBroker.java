@@ -2,18 +2,36 @@ package io.peyvand.broker;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.PeyvandClientBuilder;
+import io.peyvand.protocol.v1.DirectoryClient;
+import io.peyvand.protocol.v1.GroupsClient;
+import io.peyvand.protocol.v1.InterconnectClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
  * A whole broker node in the test's JVM, on free ports, storing in the test class's keyspace of the
  * shared Cassandra: how integration tests start the broker, the way Main does.
+ *
+ * <p>Over mutual TLS, as in production: {@link #start} uses the JVM's test CA ({@link
+ * TestPki#shared}), and the clients it hands out ({@link #interconnect}, {@link #groups}, {@link
+ * #sdk}, {@link #http}) present the named platform's certificate and trust only that CA. {@link
+ * #plaintext} is for the few tests about something TLS would hide (each says why).
  */
 public final class TestBroker implements AutoCloseable {
   /** The platforms most tests use: both opted in by default. */
@@ -38,14 +56,44 @@ public final class TestBroker implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final Broker broker;
+  private final Optional<TestPki> tls;
+  private final Map<String, InterconnectClient> clients = new ConcurrentHashMap<>();
 
-  private TestBroker(ActorSystem<Void> system, Broker broker) {
+  private TestBroker(ActorSystem<Void> system, Broker broker, Optional<TestPki> tls) {
     this.system = system;
     this.broker = broker;
+    this.tls = tls;
   }
 
-  /** Starts a node with {@code config} (HOCON) in front of the test defaults; waits until bound. */
+  /**
+   * Starts a node with {@code config} (HOCON) in front of the test defaults, over mutual TLS with
+   * the JVM's test CA; waits until bound.
+   */
   public static TestBroker start(String name, CassandraKeyspace cassandra, String config)
+      throws Exception {
+    return start(name, cassandra, config, TestPki.shared());
+  }
+
+  /**
+   * Starts a node over mutual TLS with {@code tls}'s CA (a test's own, when it revokes or issues
+   * certificates of its own), its revocation list reloaded every 300 ms.
+   */
+  public static TestBroker start(
+      String name, CassandraKeyspace cassandra, String config, TestPki tls) throws Exception {
+    return start(name, cassandra, config + "\n" + tls.brokerTlsConfig("300ms"), Optional.of(tls));
+  }
+
+  /**
+   * Starts a node with TLS off: only for a test about something TLS would hide (plaintext
+   * listeners, the unverified platform id of development), which says so where it calls this.
+   */
+  public static TestBroker plaintext(String name, CassandraKeyspace cassandra, String config)
+      throws Exception {
+    return start(name, cassandra, config, Optional.empty());
+  }
+
+  private static TestBroker start(
+      String name, CassandraKeyspace cassandra, String config, Optional<TestPki> tls)
       throws Exception {
     ActorSystem<Void> system =
         ActorSystem.create(
@@ -56,7 +104,7 @@ public final class TestBroker implements AutoCloseable {
                 .withFallback(ConfigFactory.parseString(config))
                 .withFallback(TestConfig.node()));
     return new TestBroker(
-        system, Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS));
+        system, Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS), tls);
   }
 
   /**
@@ -118,6 +166,94 @@ public final class TestBroker implements AutoCloseable {
     return broker;
   }
 
+  /** The CA this node's TLS trusts, or empty when it runs plaintext. */
+  public Optional<TestPki> tls() {
+    return tls;
+  }
+
+  /**
+   * A gRPC client's settings for this node acting as {@code platform}: its certificate over TLS, or
+   * plaintext when the node is.
+   */
+  public GrpcClientSettings grpc(String platform) {
+    GrpcClientSettings plain =
+        GrpcClientSettings.connectToServiceAt("127.0.0.1", grpcPort(), system);
+    return tls.isPresent()
+        ? TestPki.grpc(system, grpcPort(), tls.get().platform(platform))
+        : plain.withTls(false);
+  }
+
+  /**
+   * The node's own Interconnect client acting as {@code platform} (one per platform, closed with
+   * the node): for unary calls (Submit, SetConsent, ConfigurePlatform) as that platform.
+   */
+  public InterconnectClient as(String platform) {
+    return clients.computeIfAbsent(platform, this::interconnect);
+  }
+
+  /** An Interconnect client acting as {@code platform}; close it after use. */
+  public InterconnectClient interconnect(String platform) {
+    return InterconnectClient.create(grpc(platform), system);
+  }
+
+  /**
+   * The Groups service with each call made as the platform of the user it acts for ({@link
+   * ActingGroups}); close it after use.
+   */
+  public ActingGroups groups() {
+    return new ActingGroups(this);
+  }
+
+  /** A Groups client acting as {@code platform}; close it after use. */
+  public GroupsClient groups(String platform) {
+    return GroupsClient.create(grpc(platform), system);
+  }
+
+  /** A Directory client acting as {@code platform}; close it after use. */
+  public DirectoryClient directory(String platform) {
+    return DirectoryClient.create(grpc(platform), system);
+  }
+
+  /**
+   * The SDK's builder for an adapter of {@code platform} on this node (its certificate, this node's
+   * actor system); the test adds handlers and builds.
+   */
+  public PeyvandClientBuilder sdk(String platform) {
+    PeyvandClientBuilder builder =
+        PeyvandClient.builder()
+            .broker("127.0.0.1", grpcPort())
+            .platformId(platform)
+            .actorSystem(system);
+    return tls.isPresent() ? builder.tls(tls.get().platform(platform)) : builder;
+  }
+
+  /** The URI of {@code path} on the HTTP port (https when the node runs TLS). */
+  public URI uri(String path) {
+    return URI.create((tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + httpPort() + path);
+  }
+
+  /**
+   * An HTTP client for the HTTP port that presents no certificate (a probe, a scraper), trusting
+   * the node's CA when it runs TLS.
+   */
+  public HttpClient http() {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    return (tls.isPresent() ? builder.sslContext(tls.get().trustOnly()) : builder).build();
+  }
+
+  /** GET {@code path} on the HTTP port without a client certificate. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http()
+        .send(
+            HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The node's {@code /metrics} (Prometheus text). */
+  public String metrics() throws IOException, InterruptedException {
+    return get("/metrics").body();
+  }
+
   public int grpcPort() {
     return broker.grpcAddress().getPort();
   }
@@ -128,6 +264,7 @@ public final class TestBroker implements AutoCloseable {
 
   @Override
   public void close() {
+    clients.values().forEach(InterconnectClient::close);
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
   }

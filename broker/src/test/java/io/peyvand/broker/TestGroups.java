@@ -5,27 +5,18 @@ import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
-import io.peyvand.protocol.v1.GroupsClient;
+import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 
 /** Groups for integration tests, through the real Groups service of a test broker. */
 public final class TestGroups {
   private TestGroups() {}
 
-  /** A plaintext Groups client of the broker on {@code port}; close it after use. */
-  public static GroupsClient client(ActorSystem<?> system, int port) {
-    return GroupsClient.create(
-        GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);
-  }
-
   /** Creates the group (kind GROUP) owned by {@code owner} and adds {@code member}. */
   public static GroupInfo createWithMember(
-      GroupsClient groups, GroupAddress group, UserAddress owner, UserAddress member)
-      throws Exception {
+      Groups groups, GroupAddress group, UserAddress owner, UserAddress member) throws Exception {
     groups
         .createGroup(
             CreateGroupRequest.newBuilder()

@@ -16,6 +16,8 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,11 +25,16 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.grpc.GrpcClientSettings;
 
 /**
- * A development CA in a temporary directory for the TLS integration tests: the CA, the broker's
+ * A development CA in a temporary directory for the integration tests: the CA, the broker's
  * certificate for 127.0.0.1, the certificates the test asks for, the HOCON that turns the broker's
- * TLS on with them, and client TLS contexts. {@link #close} deletes the directory.
+ * TLS on with them, and client TLS contexts. {@link #shared} is the one every {@link TestBroker}
+ * uses unless a test brings its own (a test that revokes certificates must: a revocation would
+ * reach the other test classes of the JVM). {@link #close} deletes the directory.
  */
 public final class TestPki implements AutoCloseable {
+  private static TestPki shared;
+
+  private final Map<String, SSLContext> platforms = new ConcurrentHashMap<>();
   private final Path directory;
   private final PkiLayout layout;
   private final CertificateAuthority ca;
@@ -48,6 +55,39 @@ public final class TestPki implements AutoCloseable {
         CertificateAuthority.init(layout, password, name + " CA", Clock.systemUTC());
     ca.issueBroker(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
     return new TestPki(directory, layout, ca, password);
+  }
+
+  /**
+   * The JVM's test CA, created on first use and deleted when the JVM exits: the broker's
+   * certificate, and a platform's certificate issued the first time {@link #platform} names it.
+   */
+  public static synchronized TestPki shared() {
+    if (shared == null) {
+      try {
+        shared = create("shared", "peyvand-test".toCharArray());
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not create the tests' CA", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "test-pki-cleanup"));
+    }
+    return shared;
+  }
+
+  /**
+   * A client context presenting the platform's certificate ({@code peyvand:platform:<id>}), issued
+   * by this CA the first time a test asks for it.
+   */
+  public SSLContext platform(String platformId) {
+    return platforms.computeIfAbsent(
+        platformId,
+        id -> {
+          synchronized (this) {
+            if (!Files.exists(layout.platformKeyStore(id))) {
+              ca.issuePlatform(id, false);
+            }
+          }
+          return context(layout.platformKeyStore(id));
+        });
   }
 
   public CertificateAuthority ca() {

@@ -85,9 +85,7 @@ class AuditIT {
     tls.ca().issuePlatform("bale", false);
     tls.ca().issueAdmin("ops", false);
     tls.ca().issueRegulator("ira", false);
-    node =
-        TestBroker.start(
-            "AuditIT", cassandra, TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
+    node = TestBroker.start("AuditIT", cassandra, TestBroker.BALE_AND_EITAA, tls);
     system = node.system();
     admin = AdminClient.create(settings(pki.adminKeyStore("ops")), system);
     regulator = RegulatorClient.create(settings(pki.regulatorKeyStore("ira")), system);

@@ -118,7 +118,6 @@ class CallsIT {
         "CallsIT",
         cassandra,
         TestBroker.FOUR_PLATFORMS
-            + tls.brokerTlsConfig("300ms")
             + """
             peyvand.calls.relay {
               shared-secret = "%s"
@@ -126,7 +125,8 @@ class CallsIT {
             }
             peyvand.calls.session-grace = 15s
             """
-                .formatted(SECRET, relay.port()));
+                .formatted(SECRET, relay.port()),
+        tls);
   }
 
   @AfterEach

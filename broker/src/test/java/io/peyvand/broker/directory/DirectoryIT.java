@@ -82,12 +82,12 @@ class DirectoryIT {
             "DirectoryIT",
             cassandra,
             TestBroker.FOUR_PLATFORMS
-                + tls.brokerTlsConfig("300ms")
                 + "\npeyvand.directory { user-burst = "
                 + USER_BURST
                 + ", user-per-day = 1, platform-new-numbers-per-day = "
                 + PLATFORM_PER_DAY
-                + " }\n");
+                + " }\n",
+            tls);
     for (String platform : PLATFORMS) {
       var settings =
           TestPki.grpc(

@@ -1,5 +1,6 @@
 package io.peyvand.broker.faults;
 
+import io.peyvand.broker.TestPki;
 import io.peyvand.protocol.sdk.Backoff;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.DeliveryHandler;
@@ -122,7 +123,7 @@ final class ClusterAdapter implements AutoCloseable {
         .startAt(index)
         .platformId(platform)
         .sessionName(name)
-        .plaintext()
+        .tls(TestPki.shared().platform(platform))
         .actorSystem(system)
         .deliveryHandler(handler)
         .deduplicate(false)

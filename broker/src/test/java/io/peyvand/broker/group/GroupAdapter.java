@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Envelope;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * One platform's adapter in the group tests, on a raw gRPC session: it submits posts (answers
@@ -33,9 +33,9 @@ final class GroupAdapter implements AutoCloseable {
   private final Thread reader;
   private volatile boolean acknowledging = true;
 
-  GroupAdapter(ActorSystem<?> system, int port, String platform) {
+  GroupAdapter(TestBroker node, String platform) {
     this.platform = platform;
-    this.session = RawSession.hello(system, port, platform);
+    this.session = RawSession.hello(node, platform);
     this.reader = new Thread(this::read, "group-adapter-" + platform);
     reader.setDaemon(true);
     reader.start();

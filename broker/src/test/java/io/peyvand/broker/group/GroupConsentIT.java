@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
@@ -18,7 +17,6 @@ import io.peyvand.protocol.v1.GetGroupRequest;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
-import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.PlatformCount;
@@ -34,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -66,28 +63,24 @@ class GroupConsentIT {
           """);
 
   private final AtomicLong ids = new AtomicLong();
-  private InterconnectClient interconnect;
 
   @BeforeAll
   void users() throws Exception {
-    interconnect = RawSession.client(broker.system(), broker.node().grpcPort());
     // bale:out and eitaa:shy (the owner's own platform) opted out; bale:blocker blocked the owner;
     // rubika's users follow their platform's default, not opted in.
     get(consent("bale:out", false));
     get(consent("eitaa:shy", false));
     get(
-        interconnect.setBlocked(
-            SetBlockedRequest.newBuilder()
-                .setPlatformId("bale")
-                .setUser(user("bale:blocker"))
-                .setSender(OWNER)
-                .setBlocked(true)
-                .build()));
-  }
-
-  @AfterAll
-  void close() {
-    interconnect.close();
+        broker
+            .node()
+            .as("bale")
+            .setBlocked(
+                SetBlockedRequest.newBuilder()
+                    .setPlatformId("bale")
+                    .setUser(user("bale:blocker"))
+                    .setSender(OWNER)
+                    .setBlocked(true)
+                    .build()));
   }
 
   @Test
@@ -121,13 +114,16 @@ class GroupConsentIT {
     GroupAddress group = create("open", GroupKind.GROUP, true);
     get(changeMembers(group, add("bale:later")));
     get(
-        interconnect.setBlocked(
-            SetBlockedRequest.newBuilder()
-                .setPlatformId("bale")
-                .setUser(user("bale:later"))
-                .setSender(OWNER)
-                .setBlocked(true)
-                .build()));
+        broker
+            .node()
+            .as("bale")
+            .setBlocked(
+                SetBlockedRequest.newBuilder()
+                    .setPlatformId("bale")
+                    .setUser(user("bale:later"))
+                    .setSender(OWNER)
+                    .setBlocked(true)
+                    .build()));
     GroupInfo changed =
         get(
             changeMembers(
@@ -156,11 +152,14 @@ class GroupConsentIT {
       throws Exception {
     SubmitResult direct =
         get(
-            interconnect.submit(
-                SubmitRequest.newBuilder()
-                    .setPlatformId("eitaa")
-                    .setEnvelope(text("d-" + ids.incrementAndGet(), "eitaa:owner", to, "salam"))
-                    .build()));
+            broker
+                .node()
+                .as("eitaa")
+                .submit(
+                    SubmitRequest.newBuilder()
+                        .setPlatformId("eitaa")
+                        .setEnvelope(text("d-" + ids.incrementAndGet(), "eitaa:owner", to, "salam"))
+                        .build()));
     assertTrue(direct.hasRefused(), direct.toString());
     Error expected = direct.getRefused();
     ExecutionException refused =
@@ -211,12 +210,16 @@ class GroupConsentIT {
   }
 
   private CompletionStage<?> consent(String user, boolean optedIn) {
-    return interconnect.setConsent(
-        SetConsentRequest.newBuilder()
-            .setPlatformId(user.substring(0, user.indexOf(':')))
-            .setUser(user(user))
-            .setOptedIn(optedIn)
-            .build());
+    String platform = user.substring(0, user.indexOf(':'));
+    return broker
+        .node()
+        .as(platform)
+        .setConsent(
+            SetConsentRequest.newBuilder()
+                .setPlatformId(platform)
+                .setUser(user(user))
+                .setOptedIn(optedIn)
+                .build());
   }
 
   private GroupInfo info(GroupAddress group) throws Exception {

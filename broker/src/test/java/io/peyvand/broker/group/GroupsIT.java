@@ -402,28 +402,25 @@ class GroupsIT {
   @Test
   void aPlatformThatAsksForMemberListsGetsItsMembersWithEachItem() throws Exception {
     GroupAddress group = group("lists");
-    var interconnect = RawSession.client(broker.system(), broker.node().grpcPort());
-    try {
-      interconnect
-          .configurePlatform(
-              io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
-                  .setPlatformId("rubika")
-                  .setDefaultOptedIn(true)
-                  .setCapabilities(
-                      io.peyvand.protocol.v1.Capabilities.newBuilder()
-                          .setMedia(true)
-                          .setEdits(true)
-                          .setDeletes(true)
-                          .setReactions(true)
-                          .setReplies(true)
-                          .setReadReceipts(true)
-                          .setGroupMemberLists(true))
-                  .build())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-    } finally {
-      interconnect.close();
-    }
+    broker
+        .node()
+        .as("rubika")
+        .configurePlatform(
+            io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
+                .setPlatformId("rubika")
+                .setDefaultOptedIn(true)
+                .setCapabilities(
+                    io.peyvand.protocol.v1.Capabilities.newBuilder()
+                        .setMedia(true)
+                        .setEdits(true)
+                        .setDeletes(true)
+                        .setReactions(true)
+                        .setReplies(true)
+                        .setReadReceipts(true)
+                        .setGroupMemberLists(true))
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     Map<String, GroupAdapter> adapters = allAdapters();
     createWithMembers(group);
     postRoundRobin(adapters, group, "l", 4, PLATFORMS);

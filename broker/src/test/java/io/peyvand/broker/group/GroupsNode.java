@@ -1,9 +1,8 @@
 package io.peyvand.broker.group;
 
+import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
-import io.peyvand.broker.TestGroups;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
-import io.peyvand.protocol.v1.GroupsClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,7 +26,7 @@ final class GroupsNode implements BeforeAllCallback, AfterEachCallback, AfterAll
   private final String config;
   private final List<GroupAdapter> adapters = new ArrayList<>();
   private TestBroker node;
-  private GroupsClient groups;
+  private ActingGroups groups;
 
   /** A node named {@code name} with {@code config} (TestBroker's), on {@code cassandra}. */
   GroupsNode(CassandraKeyspace cassandra, String name, String config) {
@@ -39,7 +38,7 @@ final class GroupsNode implements BeforeAllCallback, AfterEachCallback, AfterAll
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     node = TestBroker.start(name, cassandra, config);
-    groups = TestGroups.client(node.system(), node.grpcPort());
+    groups = node.groups();
   }
 
   @Override
@@ -62,14 +61,14 @@ final class GroupsNode implements BeforeAllCallback, AfterEachCallback, AfterAll
     return node.system();
   }
 
-  /** The node's Groups service, in plaintext. */
-  GroupsClient groups() {
+  /** The node's Groups service, each call as the platform of the user it acts for. */
+  ActingGroups groups() {
     return groups;
   }
 
   /** A raw session of {@code platform} that acknowledges what it gets; closed after the test. */
   GroupAdapter adapter(String platform) {
-    GroupAdapter adapter = new GroupAdapter(node.system(), node.grpcPort(), platform);
+    GroupAdapter adapter = new GroupAdapter(node, platform);
     adapters.add(adapter);
     return adapter;
   }

@@ -11,8 +11,6 @@ import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,12 +49,11 @@ class AddressLimitsIT {
 
   @Test
   void oneAddressHoldsAtMostItsSessionsOverGrpcAndWebSocketTogether() throws Exception {
-    URI ws = URI.create("ws://127.0.0.1:" + node.httpPort() + "/v1/ws");
-    try (RawSession grpc = RawSession.hello(node.system(), node.grpcPort(), "bale");
-        RawWebSocket web = RawWebSocket.open(HttpClient.newHttpClient(), ws)) {
+    try (RawSession grpc = RawSession.hello(node, "bale");
+        RawWebSocket web = RawWebSocket.open(node, "eitaa")) {
       web.send(hello("eitaa"));
       web.expect(ServerFrame::hasWelcome, WAIT);
-      try (RawSession third = RawSession.open(node.system(), node.grpcPort())) {
+      try (RawSession third = RawSession.open(node, "bale")) {
         third.send(hello("bale"));
         SessionError error = third.expect(ServerFrame::hasError, WAIT).getError();
         assertEquals(ErrorCode.RATE_LIMITED, error.getError().getCode());
@@ -64,7 +61,7 @@ class AddressLimitsIT {
             error.getError().getMessage().contains("127.0.0.1"), error.getError().getMessage());
         assertTrue(error.getClosing());
       }
-      try (RawWebSocket fourth = RawWebSocket.open(HttpClient.newHttpClient(), ws)) {
+      try (RawWebSocket fourth = RawWebSocket.open(node, "eitaa")) {
         // Refused before its Hello is read: the broker may have closed before it is sent.
         assertEquals(
             ErrorCode.RATE_LIMITED,
@@ -74,7 +71,7 @@ class AddressLimitsIT {
     // Both closed: the address has its places back (the broker sees the ends shortly after).
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
-      try (RawSession again = RawSession.open(node.system(), node.grpcPort())) {
+      try (RawSession again = RawSession.open(node, "bale")) {
         again.send(hello("bale"));
         ServerFrame first = again.expect(f -> f.hasWelcome() || f.hasError(), WAIT);
         if (first.hasWelcome()) {

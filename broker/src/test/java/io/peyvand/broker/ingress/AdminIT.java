@@ -75,9 +75,7 @@ class AdminIT {
     ca.issuePlatform("bale", false);
     ca.issuePlatform("eitaa", false);
     ca.issueAdmin("ops", false);
-    node =
-        TestBroker.start(
-            "AdminIT", cassandra, TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
+    node = TestBroker.start("AdminIT", cassandra, TestBroker.BALE_AND_EITAA, tls);
     system = node.system();
     admin = adminClient(context(pki.adminKeyStore("ops")));
   }

@@ -20,7 +20,6 @@ import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.Hello;
-import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,9 +47,6 @@ class BadInputIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
-  private InterconnectClient client;
 
   @BeforeAll
   void start() throws Exception {
@@ -66,19 +61,15 @@ class BadInputIT {
               { id = "rubika", display-name = "Rubika" }
             ]
             """);
-    system = node.system();
-    port = node.grpcPort();
-    client = RawSession.client(system, port);
   }
 
   @AfterAll
   void stop() {
-    client.close();
     node.close();
   }
 
   private SubmitResult submit(String platform, Envelope envelope) throws Exception {
-    return client
+    return node.as(platform)
         .submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope).build())
         .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
@@ -137,7 +128,7 @@ class BadInputIT {
         submit(
             "eitaa", text("c-1", "eitaa:alice", "bale:bob", "hi").toBuilder().clearText().build()));
 
-    try (RawSession bale = RawSession.hello(system, port, "bale")) {
+    try (RawSession bale = RawSession.hello(node, "bale")) {
       Delivery delivery =
           bale.expect(
                   f -> f.hasDelivery() && f.getDelivery().getMailbox().equals(user("bale:keeper")),
@@ -154,7 +145,7 @@ class BadInputIT {
     // Rubika's users are not opted in by default.
     SubmitResult notOptedIn = submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam"));
     assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept", notOptedIn);
-    client
+    node.as("rubika")
         .setConsent(
             SetConsentRequest.newBuilder()
                 .setPlatformId("rubika")
@@ -166,7 +157,7 @@ class BadInputIT {
     assertTrue(submit("eitaa", text("c-3", "eitaa:alice", "rubika:reza", "salam")).hasAccepted());
 
     ConsentState blocking =
-        client
+        node.as("rubika")
             .setBlocked(
                 SetBlockedRequest.newBuilder()
                     .setPlatformId("rubika")
@@ -192,7 +183,7 @@ class BadInputIT {
         assertThrows(
             ExecutionException.class,
             () ->
-                client
+                node.as("eitaa")
                     .setConsent(
                         SetConsentRequest.newBuilder()
                             .setPlatformId("eitaa")
@@ -208,7 +199,7 @@ class BadInputIT {
 
   @Test
   void contentTheRecipientsPlatformCannotHonourIsRefusedNamingTheCapability() throws Exception {
-    client
+    node.as("rubika")
         .configurePlatform(
             ConfigurePlatformRequest.newBuilder()
                 .setPlatformId("rubika")
@@ -226,7 +217,7 @@ class BadInputIT {
 
   @Test
   void badSessionFramesGetAnErrorAndTheSessionStaysUp() {
-    try (RawSession bale = RawSession.hello(system, port, "bale")) {
+    try (RawSession bale = RawSession.hello(node, "bale")) {
       bale.ack(user("bale:nobody"), 5);
       ServerFrame unknown = bale.expect(ServerFrame::hasError, WAIT);
       assertEquals(ErrorCode.UNKNOWN_SEQUENCE, unknown.getError().getError().getCode());
@@ -251,13 +242,14 @@ class BadInputIT {
 
   @Test
   void aSessionThatDoesNotStartWithAValidHelloIsClosedWithTheReason() {
-    try (RawSession session = RawSession.open(system, port)) {
+    try (RawSession session = RawSession.open(node, "bale")) {
       session.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
       ServerFrame error = session.expect(ServerFrame::hasError, WAIT);
       assertEquals(ErrorCode.HELLO_REQUIRED, error.getError().getError().getCode());
       assertTrue(error.getError().getClosing());
     }
-    try (RawSession session = RawSession.open(system, port)) {
+    // A certificate of the interconnect's CA for a platform that was never registered.
+    try (RawSession session = RawSession.open(node, "nosuch")) {
       session.send(
           ClientFrame.newBuilder()
               .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("nosuch"))
@@ -265,7 +257,7 @@ class BadInputIT {
       ServerFrame error = session.expect(ServerFrame::hasError, WAIT);
       assertEquals(ErrorCode.UNKNOWN_PLATFORM, error.getError().getError().getCode());
     }
-    try (RawSession session = RawSession.open(system, port)) {
+    try (RawSession session = RawSession.open(node, "bale")) {
       session.send(
           ClientFrame.newBuilder()
               .setHello(Hello.newBuilder().setProtocolVersion(2).setPlatformId("bale"))
@@ -279,7 +271,7 @@ class BadInputIT {
   @Test
   void undecodableBytesAndInvalidUtf8AreRefusedAsInvalidArgumentAndTheBrokerStaysUp()
       throws Exception {
-    try (RawGrpc raw = new RawGrpc(port)) {
+    try (RawGrpc raw = new RawGrpc(node, "eitaa")) {
       StatusRuntimeException garbage =
           assertThrows(
               StatusRuntimeException.class,
@@ -334,7 +326,8 @@ class BadInputIT {
                 .toByteArray(),
             new byte[] {'A', 'B'},
             new byte[] {(byte) 0xc3, 0x28});
-    try (RawHttp2 h2 = new RawHttp2(port)) {
+    int port = node.grpcPort();
+    try (RawHttp2 h2 = new RawHttp2(node, "bale")) {
       h2.startCall(1, "/peyvand.v1.Interconnect/Connect", port);
       h2.message(1, hello);
       h2.untilData(1); // the Welcome: the session is established

@@ -60,9 +60,7 @@ class ConsentTlsIT {
     tls = TestPki.create("ConsentTlsIT", PASSWORD);
     tls.ca().issuePlatform("bale", false);
     tls.ca().issuePlatform("eitaa", false);
-    node =
-        TestBroker.start(
-            "ConsentTlsIT", cassandra, TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
+    node = TestBroker.start("ConsentTlsIT", cassandra, TestBroker.BALE_AND_EITAA, tls);
     bale = client("bale");
     eitaa = client("eitaa");
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.BrokerProcess;
+import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.Ports;
 import io.peyvand.protocol.v1.Delivery;
@@ -67,7 +68,10 @@ class CrashRecoveryIT {
 
     Set<String> accepted = new HashSet<>();
     try (BrokerProcess first = BrokerProcess.start(dir, "first", config, grpc, http)) {
-      InterconnectClient eitaa = RawSession.client(client.system(), grpc);
+      InterconnectClient eitaa =
+          InterconnectClient.create(
+              TestPki.grpc(client.system(), grpc, TestPki.shared().platform("eitaa")),
+              client.system());
       for (int u = 0; u < USERS; u++) {
         for (int m = 0; m < PER_USER; m++) {
           String id = "crash-" + u + "-" + m;
@@ -90,7 +94,14 @@ class CrashRecoveryIT {
     }
 
     try (BrokerProcess second = BrokerProcess.start(dir, "second", config, grpc, http);
-        RawSession bale = RawSession.hello(client.system(), second.grpcPort, "bale")) {
+        RawSession bale =
+            RawSession.hello(
+                client.system(),
+                InterconnectClient.create(
+                    TestPki.grpc(
+                        client.system(), second.grpcPort, TestPki.shared().platform("bale")),
+                    client.system()),
+                "bale")) {
       Set<String> received = new HashSet<>();
       Map<String, Long> lastSequence = new HashMap<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.delivery.SessionDirectory;
@@ -16,7 +17,6 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
-import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -85,9 +85,9 @@ class FreshSessionsIT {
   void aSessionThatHasItsWelcomeReceivesAtOnce() {
     SessionDirectory directory = SessionDirectory.get(system);
     List<Long> delaysMs = new ArrayList<>();
-    try (RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
+    try (RawSession eitaa = RawSession.hello(node, "eitaa")) {
       for (int round = 0; round < ROUNDS; round++) {
-        try (RawSession rubika = RawSession.hello(system, port, "rubika")) {
+        try (RawSession rubika = RawSession.hello(node, "rubika")) {
           assertEquals(
               1,
               directory.sessionCount("rubika"),
@@ -141,16 +141,16 @@ class FreshSessionsIT {
    */
   @Test
   void aPlatformsNewSessionReceivesUnflaggedWhatItsEndedSessionNeverHad() throws Exception {
-    GroupsClient groups = TestGroups.client(system, port);
+    ActingGroups groups = node.groups();
     GroupAddress group =
         GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fresh").build();
-    try (RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
+    try (RawSession eitaa = RawSession.hello(node, "eitaa")) {
       TestGroups.createWithMember(groups, group, user("eitaa:alice"), user("soroush:sara"));
       for (int round = 0; round < ROUNDS / 2; round++) {
         // The platform's previous session has just ended (closed by the adapter) when the new
         // one opens and the items are submitted.
-        RawSession.hello(system, port, "soroush").close();
-        try (RawSession soroush = RawSession.hello(system, port, "soroush")) {
+        RawSession.hello(node, "soroush").close();
+        try (RawSession soroush = RawSession.hello(node, "soroush")) {
           String postId = "post-" + round;
           SubmitResult posted =
               submit(

@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ErrorCode;
-import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +28,6 @@ class LimitsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
 
   private TestBroker node;
-  private InterconnectClient client;
 
   @BeforeAll
   void start() throws Exception {
@@ -46,17 +40,15 @@ class LimitsIT {
         peyvand.limits.submit-per-user { rate = 1, burst = 3 }
         peyvand.limits.sessions-per-platform = 2
         """);
-    client = RawSession.client(node.system(), node.grpcPort());
   }
 
   @AfterAll
   void stop() {
-    client.close();
     node.close();
   }
 
   private SubmitResult submit(String platform, String id, String from, String to) throws Exception {
-    return client
+    return node.as(platform)
         .submit(
             SubmitRequest.newBuilder()
                 .setPlatformId(platform)
@@ -86,23 +78,17 @@ class LimitsIT {
     assertTrue(submit("eitaa", "calm-1", "eitaa:calm", "bale:bob").hasAccepted());
     assertTrue(submit("bale", "other-1", "bale:bob", "eitaa:alice").hasAccepted());
 
-    HttpResponse<String> metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    String metrics = node.metrics();
     assertTrue(
-        metrics.body().contains("peyvand_refusals_total{code=\"RATE_LIMITED\",platform=\"eitaa\"}"),
-        metrics.body());
+        metrics.contains("peyvand_refusals_total{code=\"RATE_LIMITED\",platform=\"eitaa\"}"),
+        metrics);
   }
 
   @Test
   void sessionsPerPlatformAreCapped() {
-    try (RawSession one = RawSession.hello(node.system(), node.grpcPort(), "bale");
-        RawSession two = RawSession.hello(node.system(), node.grpcPort(), "bale");
-        RawSession three = RawSession.open(node.system(), node.grpcPort())) {
+    try (RawSession one = RawSession.hello(node, "bale");
+        RawSession two = RawSession.hello(node, "bale");
+        RawSession three = RawSession.open(node, "bale")) {
       three.send(
           io.peyvand.protocol.v1.ClientFrame.newBuilder()
               .setHello(
@@ -113,15 +99,15 @@ class LimitsIT {
       ServerFrame refused = three.expect(ServerFrame::hasError, Duration.ofSeconds(20));
       assertEquals(ErrorCode.RATE_LIMITED, refused.getError().getError().getCode());
       assertTrue(refused.getError().getClosing());
-      try (RawSession eitaa = RawSession.hello(node.system(), node.grpcPort(), "eitaa")) {
+      try (RawSession eitaa = RawSession.hello(node, "eitaa")) {
         assertTrue(eitaa.ended() == null, "another platform still connects");
       }
     }
     // Closed sessions no longer count: two new ones are welcomed (hello waits for Welcome).
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
-      try (RawSession again = RawSession.hello(node.system(), node.grpcPort(), "bale");
-          RawSession andAgain = RawSession.hello(node.system(), node.grpcPort(), "bale")) {
+      try (RawSession again = RawSession.hello(node, "bale");
+          RawSession andAgain = RawSession.hello(node, "bale")) {
         break;
       } catch (AssertionError stillCounted) {
         if (System.nanoTime() > deadline) {

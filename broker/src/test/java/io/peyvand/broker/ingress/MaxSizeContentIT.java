@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.TestGroups;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -17,7 +18,6 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
-import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -137,8 +137,8 @@ class MaxSizeContentIT {
 
   @Test
   void theLargestContentOfEveryKindIsStoredAndDeliveredFirstOrNot() {
-    try (RawSession eitaa = RawSession.hello(system, node.grpcPort(), "eitaa");
-        RawSession bale = RawSession.hello(system, node.grpcPort(), "bale")) {
+    try (RawSession eitaa = RawSession.hello(node, "eitaa");
+        RawSession bale = RawSession.hello(node, "bale")) {
       for (Map.Entry<String, Envelope.Builder> kind : largestOfEachKind("first").entrySet()) {
         // A recipient of its own per kind: the envelope is its mailbox's very first item...
         String recipient = "bale:new-" + kind.getKey();
@@ -182,7 +182,7 @@ class MaxSizeContentIT {
 
   @Test
   void oneByteMoreIsRefusedForGoodNotAsRetryable() {
-    try (RawSession eitaa = RawSession.hello(system, node.grpcPort(), "eitaa")) {
+    try (RawSession eitaa = RawSession.hello(node, "eitaa")) {
       SubmitResult result =
           submit(
               eitaa,
@@ -196,11 +196,11 @@ class MaxSizeContentIT {
 
   @Test
   void theLargestPostOfEveryKindIsStoredAndDeliveredToAGroupsPlatforms() throws Exception {
-    GroupsClient groups = TestGroups.client(system, node.grpcPort());
+    ActingGroups groups = node.groups();
     GroupAddress group =
         GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("large").build();
-    try (RawSession eitaa = RawSession.hello(system, node.grpcPort(), "eitaa");
-        RawSession bale = RawSession.hello(system, node.grpcPort(), "bale")) {
+    try (RawSession eitaa = RawSession.hello(node, "eitaa");
+        RawSession bale = RawSession.hello(node, "bale")) {
       TestGroups.createWithMember(groups, group, user("eitaa:alice"), user("bale:bob"));
       for (Map.Entry<String, Envelope.Builder> kind : largestOfEachKind("post").entrySet()) {
         Envelope post =

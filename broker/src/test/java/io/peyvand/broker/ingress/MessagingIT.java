@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Messages cross from one platform to another over real gRPC, stored in the real Cassandra. */
+/**
+ * Messages cross from one platform to another over real gRPC with mutual TLS, stored in the real
+ * Cassandra.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessagingIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
@@ -52,8 +55,8 @@ class MessagingIT {
 
   @Test
   void aMessageIsAcceptedDeliveredAcknowledgedAndItsSenderToldDelivered() {
-    try (RawSession bale = RawSession.hello(system, port, "bale");
-        RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
+    try (RawSession bale = RawSession.hello(node, "bale");
+        RawSession eitaa = RawSession.hello(node, "eitaa")) {
       eitaa.submit(7, text("m-1", "eitaa:alice", "bale:bob", "salam"));
       SubmitResult result = eitaa.expect(ServerFrame::hasSubmitResult, WAIT).getSubmitResult();
       assertEquals(7, result.getCorrelationId());
@@ -79,7 +82,7 @@ class MessagingIT {
 
   @Test
   void aResubmittedMessageIdIsAnsweredDuplicateWithTheOriginalSequence() throws Exception {
-    InterconnectClient client = RawSession.client(system, port);
+    InterconnectClient client = node.interconnect("eitaa");
     try {
       SubmitResult first =
           client
@@ -109,7 +112,7 @@ class MessagingIT {
 
   @Test
   void aSenderNotOnTheSubmittingPlatformIsRefused() throws Exception {
-    InterconnectClient client = RawSession.client(system, port);
+    InterconnectClient client = node.interconnect("eitaa");
     try {
       SubmitResult refused =
           client

@@ -7,6 +7,12 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.peyvand.broker.TestBroker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +43,28 @@ final class RawGrpc implements AutoCloseable {
 
   private final ManagedChannel channel;
 
+  /** Plaintext, to a node with TLS off. */
   RawGrpc(int port) {
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  }
+
+  /** Over TLS to {@code node}'s gRPC port, with {@code platform}'s certificate. */
+  RawGrpc(TestBroker node, String platform) {
+    SslContext tls =
+        new JdkSslContext(
+            node.tls().orElseThrow().platform(platform),
+            true,
+            null,
+            IdentityCipherSuiteFilter.INSTANCE,
+            new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                "h2"),
+            ClientAuth.NONE,
+            null,
+            false);
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).sslContext(tls).build();
   }
 
   /** Calls a unary method (e.g. "peyvand.v1.Interconnect/Submit") with raw request bytes. */

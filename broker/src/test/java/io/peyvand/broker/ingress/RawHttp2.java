@@ -4,6 +4,7 @@ import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
+import io.peyvand.broker.TestBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An HTTP/2 client that writes and reads frames by hand over cleartext (prior knowledge), as a gRPC
@@ -73,8 +76,36 @@ final class RawHttp2 implements AutoCloseable {
   private final OutputStream out;
   private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
 
+  private final String scheme;
+
+  /** Plaintext HTTP/2 (h2c with prior knowledge) to a node with TLS off. */
   RawHttp2(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port), "http");
+  }
+
+  /** HTTP/2 over TLS (ALPN h2) to {@code node}'s gRPC port, with {@code platform}'s certificate. */
+  RawHttp2(TestBroker node, String platform) throws IOException {
+    this(tls(node, platform), "https");
+  }
+
+  private static Socket tls(TestBroker node, String platform) throws IOException {
+    SSLSocket socket =
+        (SSLSocket)
+            node.tls()
+                .orElseThrow()
+                .platform(platform)
+                .getSocketFactory()
+                .createSocket("127.0.0.1", node.grpcPort());
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setApplicationProtocols(new String[] {"h2"});
+    socket.setSSLParameters(parameters);
+    socket.startHandshake();
+    return socket;
+  }
+
+  private RawHttp2(Socket socket, String scheme) throws IOException {
+    this.socket = socket;
+    this.scheme = scheme;
     socket.setSoTimeout(15_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
@@ -88,7 +119,7 @@ final class RawHttp2 implements AutoCloseable {
     for (Map.Entry<String, String> h :
         List.of(
             Map.entry(":method", "POST"),
-            Map.entry(":scheme", "http"),
+            Map.entry(":scheme", scheme),
             Map.entry(":path", path),
             Map.entry(":authority", "127.0.0.1:" + port),
             Map.entry("content-type", "application/grpc"),

@@ -1,5 +1,6 @@
 package io.peyvand.broker.ingress;
 
+import io.peyvand.broker.TestBroker;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Envelope;
@@ -46,6 +47,17 @@ public final class RawSession implements AutoCloseable {
             (done, error) -> ended = error != null ? error : new RuntimeException("ended"));
   }
 
+  /** Opens a session to {@code node} as {@code platform} (its certificate) without sending. */
+  public static RawSession open(TestBroker node, String platform) {
+    return open(node.system(), node.interconnect(platform));
+  }
+
+  /** Opens a session to {@code node} as {@code platform} and says Hello; waits for Welcome. */
+  public static RawSession hello(TestBroker node, String platform) {
+    return hello(node.system(), node.interconnect(platform), platform);
+  }
+
+  /** A plaintext client of the broker on {@code port}: for nodes started with TLS off. */
   public static InterconnectClient client(ActorSystem<?> system, int port) {
     return InterconnectClient.create(
         GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);

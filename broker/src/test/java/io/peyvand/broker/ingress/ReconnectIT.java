@@ -69,12 +69,12 @@ class ReconnectIT {
 
   @Test
   void pendingMessagesArriveAfterTheRecipientsPlatformReconnects() throws Exception {
-    InterconnectClient eitaa = RawSession.client(system, port);
+    InterconnectClient eitaa = node.interconnect("eitaa");
     Set<String> sent = new HashSet<>();
     Set<String> received = new HashSet<>();
     Map<String, Long> highest = new HashMap<>();
 
-    try (RawSession first = RawSession.hello(system, port, "bale")) {
+    try (RawSession first = RawSession.hello(node, "bale")) {
       submit(eitaa, "before", 60, sent);
       for (int i = 0; i < 20; i++) { // take some, acknowledge some, then vanish
         Delivery d = first.expect(ServerFrame::hasDelivery, Duration.ofSeconds(20)).getDelivery();
@@ -87,7 +87,7 @@ class ReconnectIT {
     }
     submit(eitaa, "while-away", 60, sent);
 
-    try (RawSession second = RawSession.hello(system, port, "bale")) {
+    try (RawSession second = RawSession.hello(node, "bale")) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!received.containsAll(sent) && System.nanoTime() < deadline) {
         ServerFrame frame = second.poll(Duration.ofSeconds(1));

@@ -58,8 +58,7 @@ class ReflectionIT {
   void start() throws Exception {
     node = TestBroker.start("ReflectionIT", cassandra, TestBroker.BALE_AND_EITAA);
     system = node.system();
-    GrpcClientSettings settings =
-        GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort(), system).withTls(false);
+    GrpcClientSettings settings = node.grpc("bale");
     v1 =
         io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionClient.create(
             settings, system);

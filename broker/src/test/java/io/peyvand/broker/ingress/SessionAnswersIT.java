@@ -78,7 +78,7 @@ class SessionAnswersIT {
 
   @Test
   void aSubmissionToAnUnreachableMailboxDoesNotHoldUpTheAnswersAfterIt() throws Exception {
-    try (RawSession eitaa = RawSession.hello(node1.system(), node1.grpcPort(), "eitaa")) {
+    try (RawSession eitaa = RawSession.hello(node1, "eitaa")) {
       // Every recipient's mailbox is started, on one node or the other, until node 2 hosts some.
       long correlation = 0;
       Set<String> onNode2 = Set.of();

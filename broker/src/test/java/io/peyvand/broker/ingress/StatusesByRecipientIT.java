@@ -59,11 +59,8 @@ class StatusesByRecipientIT {
 
   private PeyvandClient adapter(String platform, DeliveryHandler handler) throws Exception {
     PeyvandClient client =
-        PeyvandClient.builder()
-            .broker("127.0.0.1", node.grpcPort())
-            .platformId(platform)
+        node.sdk(platform)
             .sessionName(platform + "-test")
-            .actorSystem(node.system())
             .deduplicate(false) // the test wants to see every frame, repeats included
             .deliveryHandler(handler)
             .build();

@@ -88,9 +88,7 @@ class TlsIT {
     ca.issuePlatform("bale", false);
     ca.issuePlatform("eitaa", false);
     ca.issueAdmin("ops", false);
-    node =
-        TestBroker.start(
-            "TlsIT", cassandra, TestBroker.BALE_AND_EITAA + tls.brokerTlsConfig("300ms"));
+    node = TestBroker.start("TlsIT", cassandra, TestBroker.BALE_AND_EITAA, tls);
     system = node.system();
   }
 

@@ -47,11 +47,8 @@ class TwoPlatformsIT {
 
   private PeyvandClient adapter(String platform, Seen seen) throws Exception {
     PeyvandClient client =
-        PeyvandClient.builder()
-            .broker("127.0.0.1", port)
-            .platformId(platform)
+        node.sdk(platform)
             .sessionName(platform + "-test")
-            .actorSystem(system)
             .deduplicate(false) // the test wants to see every delivery, duplicates included
             .deliveryHandler(seen.handler)
             .build();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.RawSession;
@@ -23,14 +24,10 @@ import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupKind;
-import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +38,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +56,6 @@ class MetricsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private TestBroker node;
   private ActorSystem<Void> system;
   private int port;
@@ -89,10 +84,10 @@ class MetricsIT {
   @Test
   void messagesDeliveriesAcknowledgementsRefusalsAndSessionsAreCountedExactly() throws Exception {
     Map<String, Long> expected = new LinkedHashMap<>();
-    Inbox eitaa = new Inbox(RawSession.hello(system, port, "eitaa"));
-    Inbox bale = new Inbox(RawSession.hello(system, port, "bale"));
+    Inbox eitaa = new Inbox(RawSession.hello(node, "eitaa"));
+    Inbox bale = new Inbox(RawSession.hello(node, "bale"));
     // rubika receives nothing here: its session only shows in the gauge.
-    RawWebSocket rubikaWs = RawWebSocket.hello(node.httpPort(), "rubika");
+    RawWebSocket rubikaWs = RawWebSocket.hello(node, "rubika");
     try {
       awaitValues(
           Map.of(
@@ -152,7 +147,7 @@ class MetricsIT {
         Thread.sleep(50);
       }
       assertEquals(0, SessionDirectory.get(system).sessionCount("bale"));
-      bale = new Inbox(RawSession.hello(system, port, "bale"));
+      bale = new Inbox(RawSession.hello(node, "bale"));
       Delivery again = bale.next(ServerFrame::hasDelivery).getDelivery();
       assertTrue(again.getRedelivery(), again.toString());
       assertEquals(received.get(2).getSequence(), again.getSequence());
@@ -219,10 +214,7 @@ class MetricsIT {
    * the counters must equal what the platforms saw.
    */
   private void groupPhase(Map<String, Long> expected, Inbox eitaa, Inbox bale) throws Exception {
-    GroupsClient groups =
-        GroupsClient.create(
-            GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false),
-            system);
+    ActingGroups groups = node.groups();
     try {
       GroupAddress fam = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fam").build();
       groups
@@ -386,11 +378,7 @@ class MetricsIT {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = node.get("/metrics");
     assertEquals(200, response.statusCode());
     return response.body();
   }

@@ -1,6 +1,7 @@
 package io.peyvand.broker.ingress.ws;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -50,9 +51,30 @@ public final class RawWebSocket implements AutoCloseable {
     return new RawWebSocket(client, uri);
   }
 
+  /**
+   * Connects to {@code node}'s /v1/ws as {@code platform} (wss with its certificate when the node
+   * runs TLS) without sending anything.
+   */
+  public static RawWebSocket open(TestBroker node, String platform) {
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CONNECT);
+    if (node.tls().isPresent()) {
+      client.sslContext(node.tls().get().platform(platform));
+    }
+    return open(
+        client.build(), URI.create(node.uri("/v1/ws").toString().replaceFirst("^http", "ws")));
+  }
+
+  /** Connects to {@code node} as {@code platform} and says Hello; waits for Welcome. */
+  public static RawWebSocket hello(TestBroker node, String platform) {
+    return hello(open(node, platform), platform);
+  }
+
   /** Connects and says Hello for the platform; waits for Welcome. */
   public static RawWebSocket hello(int httpPort, String platform) {
-    RawWebSocket session = open(httpPort);
+    return hello(open(httpPort), platform);
+  }
+
+  private static RawWebSocket hello(RawWebSocket session, String platform) {
     session.send(
         ClientFrame.newBuilder()
             .setHello(

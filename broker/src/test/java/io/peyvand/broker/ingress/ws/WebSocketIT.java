@@ -20,10 +20,10 @@ import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Welcome;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +65,7 @@ class WebSocketIT {
 
   @Test
   void helloIsAnsweredByWelcome() {
-    try (RawWebSocket eitaa = RawWebSocket.open(httpPort)) {
+    try (RawWebSocket eitaa = RawWebSocket.open(node, "eitaa")) {
       eitaa.send(
           ClientFrame.newBuilder()
               .setHello(
@@ -83,8 +83,8 @@ class WebSocketIT {
 
   @Test
   void aMessageSubmittedOverWebSocketIsDeliveredToAWebSocketSessionAndAcknowledged() {
-    try (RawWebSocket bale = RawWebSocket.hello(httpPort, "bale");
-        RawWebSocket eitaa = RawWebSocket.hello(httpPort, "eitaa")) {
+    try (RawWebSocket bale = RawWebSocket.hello(node, "bale");
+        RawWebSocket eitaa = RawWebSocket.hello(node, "eitaa")) {
       eitaa.send(
           ClientFrame.newBuilder()
               .setSubmit(
@@ -128,7 +128,7 @@ class WebSocketIT {
             .toByteArray();
     byte[] garbage = new byte[16];
     Arrays.fill(garbage, (byte) 0xFF); // a varint that never ends: not protobuf
-    try (RawWebSocket eitaa = RawWebSocket.hello(httpPort, "eitaa")) {
+    try (RawWebSocket eitaa = RawWebSocket.hello(node, "eitaa")) {
       eitaa.sendBytes(garbage);
       assertUndecodable(assertRefusedButOpen(eitaa, ErrorCode.INVALID_FRAME));
       assertPingAnswered(eitaa, 1);
@@ -146,7 +146,7 @@ class WebSocketIT {
 
   @Test
   void aFirstFrameOtherThanHelloIsRefusedAndTheSessionClosed() throws Exception {
-    try (RawWebSocket session = RawWebSocket.open(httpPort)) {
+    try (RawWebSocket session = RawWebSocket.open(node, "eitaa")) {
       session.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(9)).build());
       SessionError error = session.expect(ServerFrame::hasError, WAIT).getError();
       assertEquals(ErrorCode.HELLO_REQUIRED, error.getError().getCode());
@@ -158,7 +158,7 @@ class WebSocketIT {
 
   @Test
   void aMessageOverTheMaximumIsRefusedAndTheBrokerStaysUp() throws Exception {
-    try (RawWebSocket eitaa = RawWebSocket.hello(httpPort, "eitaa")) {
+    try (RawWebSocket eitaa = RawWebSocket.hello(node, "eitaa")) {
       eitaa.sendBytes(new byte[MAX_MESSAGE_BYTES + 1]);
       SessionError error = assertRefusedButOpen(eitaa, ErrorCode.INVALID_FRAME);
       assertTrue(
@@ -166,14 +166,7 @@ class WebSocketIT {
           error.toString());
       assertPingAnswered(eitaa, 4);
     }
-    HttpResponse<String> ready =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ready = node.get("/health/ready");
     assertEquals(200, ready.statusCode(), ready.body());
   }
 
@@ -182,11 +175,9 @@ class WebSocketIT {
     HttpResponse<String> plain =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(node.tls().orElseThrow().platform("eitaa"))
             .build()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/ws"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+            .send(HttpRequest.newBuilder(node.uri("/v1/ws")).build(), BodyHandlers.ofString());
     assertEquals(400, plain.statusCode(), plain.body());
   }
 

@@ -88,9 +88,8 @@ class StatisticsIT {
         TestBroker.start(
             "StatisticsIT",
             cassandra,
-            TestBroker.BALE_AND_EITAA
-                + tls.brokerTlsConfig("300ms")
-                + "\npeyvand.statistics.refusals-flush-interval = 200ms\n");
+            TestBroker.BALE_AND_EITAA + "\npeyvand.statistics.refusals-flush-interval = 200ms\n",
+            tls);
     system = node.system();
   }
 
