@@ -3,6 +3,9 @@ package io.peyvand.broker.service;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -13,6 +16,14 @@ import java.util.Optional;
  */
 public final class CapabilityCheck {
   private CapabilityCheck() {}
+
+  /**
+   * The refusal of a message the recipient's platform cannot honour: CAPABILITY_NOT_SUPPORTED with
+   * {@link #missing}'s words; empty when it can.
+   */
+  public static Optional<Error> refusal(Capabilities c, Message m) {
+    return missing(c, m).map(why -> ErrorCodes.error(ErrorCode.CAPABILITY_NOT_SUPPORTED, why));
+  }
 
   public static Optional<String> missing(Capabilities c, Message m) {
     if (!m.replyToMessageId().isEmpty() && !c.replies()) {

@@ -258,13 +258,9 @@ public final class Operations {
                     result.setRefused(recipientPlatform.error()).build());
               }
               Capabilities capabilities = recipientPlatform.value().capabilities();
-              Optional<String> missing = CapabilityCheck.missing(capabilities, message);
-              if (missing.isPresent()) {
-                return CompletableFuture.completedFuture(
-                    result
-                        .setRefused(
-                            ErrorCodes.error(ErrorCode.CAPABILITY_NOT_SUPPORTED, missing.get()))
-                        .build());
+              Optional<Error> refused = CapabilityCheck.refusal(capabilities, message);
+              if (refused.isPresent()) {
+                return CompletableFuture.completedFuture(result.setRefused(refused.get()).build());
               }
               UserMailbox.RecipientPolicy policy =
                   new UserMailbox.RecipientPolicy(

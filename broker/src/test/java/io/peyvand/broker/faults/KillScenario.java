@@ -33,13 +33,6 @@ final class KillScenario extends FaultScenario {
 
   @Override
   void verify(Context c) {
-    int moved = 0;
-    for (ClusterAdapter adapter : c.adapters) {
-      c.check(adapter.node() != VICTIM, adapter.name() + " is still on the killed node");
-      if (!adapter.moves().isEmpty()) {
-        moved++;
-      }
-    }
-    c.figure("sessions-moved", moved);
+    c.checkAdaptersMovedOff(VICTIM);
   }
 }

@@ -65,6 +65,11 @@ final class PartitionScenario extends FaultScenario {
     reason(c);
   }
 
+  @Override
+  void verify(Context c) {
+    c.checkAdaptersMovedOff(VICTIM);
+  }
+
   /**
    * The resumed node's log lines that say what it did: the first line of each kind (the others
    * quarantined it, Split Brain Resolver, coordinated shutdown and its reason), and how many writes

@@ -4,11 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.SessionDirectory;
+import io.peyvand.broker.model.Address;
+import io.peyvand.broker.model.Content;
+import io.peyvand.broker.model.Message;
+import io.peyvand.broker.observability.MessageMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupFeedTest {
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "GroupFeedTest",
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
+  private int groups;
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
   private static final Set<String> FOUR = Set.of("rubika", "eitaa", "bale", "soroush");
 
   private static List<Long> sequences(List<GroupFeed.Item<String>> items) {
@@ -80,10 +109,86 @@ class GroupFeedTest {
     assertEquals(List.of(2L), sequences(feed.owed("bale", 10)));
   }
 
+  /**
+   * The work one post makes in a group of {@code membersPerPlatform} members on each of four
+   * platforms, with the real {@link GroupState} and {@link GroupFanout}: the items the post adds to
+   * the log and keeps, how many items each platform is owed, and the frames pushed to each
+   * platform's session (the tells). The membership's own items are acknowledged first, so only the
+   * post's work is counted. Each call has platforms of its own, with one session each.
+   */
+  private Map<String, Integer> workOfOnePost(int membersPerPlatform) {
+    String tag = "work" + ++groups;
+    List<String> platforms = FOUR.stream().sorted().map(p -> tag + "-" + p).toList();
+    GroupState state = new GroupState(GroupSettings.reference());
+    Address group = new Address(platforms.get(0), "big");
+    Address owner = new Address(platforms.get(0), "u0");
+    state.apply(new Group.GroupCreated(Group.Kind.GROUP, "big", false, owner, 1));
+    List<Membership.Change> added = new ArrayList<>();
+    for (String platform : platforms) {
+      for (int i = platform.equals(owner.platformId()) ? 1 : 0; i < membersPerPlatform; i++) {
+        added.add(new Membership.Added(new Address(platform, "u" + i), Membership.Role.MEMBER));
+      }
+    }
+    state.apply(new Group.MembersChanged(2, owner, added, 2));
+    assertEquals(platforms.size() * membersPerPlatform, state.members().size());
+    long before = state.feed().lastSequence();
+    for (String platform : platforms) {
+      state.feed().acknowledge(platform, before);
+    }
+    assertEquals(0, state.feed().size(), "the membership's items are all acknowledged");
+
+    Message post = new Message("m-" + tag, owner, group, 1, "", new Content.Text("salam"));
+    state.apply(new Group.PostAccepted(before + 1, post, 3));
+
+    Map<String, Integer> work = new TreeMap<>();
+    work.put("items appended", (int) (state.feed().lastSequence() - before));
+    work.put("items kept", state.feed().size());
+    Map<String, TestProbe<Deliver>> sessions = new TreeMap<>();
+    for (String platform : platforms) {
+      TestProbe<Deliver> session = testKit.createTestProbe(Deliver.class);
+      SessionDirectory.get(testKit.system()).connected(platform, session.ref());
+      sessions.put(platform, session);
+      work.put(platform.substring(tag.length() + 1) + " owed", state.feed().owedCount(platform));
+    }
+    GroupFanout fanout =
+        new GroupFanout(
+            Deliver.Stream.group(group),
+            SessionDirectory.get(testKit.system()),
+            testKit.<Deliver.Busy>createTestProbe().ref(),
+            MessageMetrics.get(testKit.system()),
+            GroupSettings.reference(),
+            Clock.systemUTC(),
+            () -> {});
+    fanout.deliverAll(state);
+    for (Map.Entry<String, TestProbe<Deliver>> entry : sessions.entrySet()) {
+      Deliver first = entry.getValue().receiveMessage(Duration.ofSeconds(10));
+      assertEquals(before + 1, first.sequence(), "the post is pushed");
+      int frames = 1;
+      while (true) {
+        try {
+          entry.getValue().receiveMessage(Duration.ofMillis(300));
+          frames++;
+        } catch (AssertionError none) {
+          break;
+        }
+      }
+      work.put(entry.getKey().substring(tag.length() + 1) + " frames", frames);
+    }
+    return work;
+  }
+
   @Test
   void theWorkOfAnItemDoesNotGrowWithMembersOnlyWithPlatforms() {
-    GroupFeed<String> feed = new GroupFeed<>();
-    feed.append(1, "to a group of any size on four platforms", FOUR);
-    assertEquals(Set.of("rubika", "eitaa", "bale", "soroush"), feed.platformsOwed());
+    Map<String, Integer> small = workOfOnePost(1);
+    Map<String, Integer> big = workOfOnePost(2_000);
+    Map<String, Integer> expected = new TreeMap<>();
+    expected.put("items appended", 1);
+    expected.put("items kept", 1);
+    for (String platform : FOUR) {
+      expected.put(platform + " owed", 1);
+      expected.put(platform + " frames", 1);
+    }
+    assertEquals(expected, small, "one item, owed and pushed once to each of the four platforms");
+    assertEquals(small, big, "8,000 members make the same work as four");
   }
 }

@@ -440,6 +440,83 @@ class GroupsIT {
         "bale did not ask for member lists");
   }
 
+  /**
+   * PROTOCOL.md §14.3: group posts are not checked against the members' platforms' capabilities; a
+   * platform receives every post of its groups as submitted, even content it declared it cannot
+   * honour, while the same content sent 1:1 to one of its users is refused.
+   */
+  @Test
+  void aPostItsMembersPlatformCannotHonourIsDeliveredAsSubmitted() throws Exception {
+    var interconnect = RawSession.client(broker.system(), broker.node().grpcPort());
+    try {
+      // soroush: text only (no reactions, no media), its consent default kept.
+      interconnect
+          .configurePlatform(
+              io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
+                  .setPlatformId("soroush")
+                  .setDefaultOptedIn(true)
+                  .setCapabilities(
+                      io.peyvand.protocol.v1.Capabilities.newBuilder().setReadReceipts(true))
+                  .build())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } finally {
+      interconnect.close();
+    }
+    GroupAddress group = group("capabilities");
+    Map<String, GroupAdapter> adapters = allAdapters();
+    createWithMembers(group);
+    Envelope text = post(group, "eitaa:m1", "cap-text");
+    Envelope reaction =
+        post(group, "eitaa:m1", "cap-reaction").toBuilder()
+            .setReaction(
+                io.peyvand.protocol.v1.Reaction.newBuilder()
+                    .setTargetMessageId("cap-text")
+                    .setEmoji("\u2764"))
+            .build();
+    Envelope media =
+        post(group, "eitaa:m1", "cap-media").toBuilder()
+            .setMedia(
+                io.peyvand.protocol.v1.MediaReference.newBuilder()
+                    .setUrl("https://media.eitaa.example/cap.jpg")
+                    .setMimeType("image/jpeg")
+                    .setSizeBytes(1 << 20)
+                    .setSha256(com.google.protobuf.ByteString.copyFrom(new byte[32]))
+                    .setCaption("a photo"))
+            .build();
+    for (Envelope envelope : List.of(text, reaction, media)) {
+      SubmitResult result = adapters.get("eitaa").submit(envelope).get(60, TimeUnit.SECONDS);
+      assertTrue(result.hasAccepted(), () -> envelope.getMessageId() + " refused: " + result);
+    }
+    GroupAdapter soroush = adapters.get("soroush");
+    await(
+        "soroush received the three posts",
+        () -> soroush.postIds(group).toString(),
+        () -> soroush.postIds(group).containsAll(List.of("cap-text", "cap-reaction", "cap-media")));
+    Map<String, Envelope> received =
+        soroush.of(group).stream()
+            .filter(GroupDelivery::hasPost)
+            .collect(
+                Collectors.toMap(
+                    d -> d.getPost().getMessageId(), GroupDelivery::getPost, (a, b) -> a));
+    assertEquals(reaction, received.get("cap-reaction"), "the reaction, as submitted");
+    assertEquals(media, received.get("cap-media"), "the media, as submitted");
+
+    // The same reaction 1:1 to a user of soroush is refused.
+    Envelope direct =
+        reaction.toBuilder()
+            .clearGroup()
+            .setMessageId("cap-direct")
+            .setRecipient(RawSession.user("soroush:m1"))
+            .build();
+    SubmitResult refused = adapters.get("eitaa").submit(direct).get(60, TimeUnit.SECONDS);
+    assertEquals(
+        ErrorCode.CAPABILITY_NOT_SUPPORTED, refused.getRefused().getCode(), refused.toString());
+    assertTrue(
+        refused.getRefused().getMessage().startsWith("capability reactions: "),
+        refused.getRefused().getMessage());
+  }
+
   @Test
   void aLateMemberReadsTheHistoryBeforeTheJoinPageByPage() throws Exception {
     GroupAddress group = group("history");

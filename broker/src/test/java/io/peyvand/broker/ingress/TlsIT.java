@@ -2,6 +2,7 @@ package io.peyvand.broker.ingress;
 
 import static io.peyvand.broker.ingress.RawSession.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,7 +130,7 @@ class TlsIT {
 
   @Test
   void aHandshakeWithoutAClientCertificateIsRefused() throws Exception {
-    assertRefused(handshake(trustOnly(), node.grpcPort()));
+    assertRefused(handshake(trustOnly(), node.grpcPort()), "bad_certificate");
   }
 
   @Test
@@ -136,7 +138,10 @@ class TlsIT {
     // A CA's certificate is self-signed: presented by a client, nothing it is trusted by.
     PkiLayout other = new PkiLayout(dir.resolve("self-signed"));
     CertificateAuthority.init(other, PASSWORD, "bale", Clock.systemUTC());
-    assertRefused(handshake(presenting(other.caKeyStore()), node.grpcPort()));
+    long revokedBefore = revokedHandshakesRefused();
+    assertRefused(
+        handshake(presenting(other.caKeyStore()), node.grpcPort()), "certificate_unknown");
+    assertEquals(revokedBefore, revokedHandshakesRefused(), "refused as untrusted, not revoked");
   }
 
   @Test
@@ -144,7 +149,11 @@ class TlsIT {
     PkiLayout other = new PkiLayout(dir.resolve("foreign"));
     CertificateAuthority.init(other, PASSWORD, "Foreign CA", Clock.systemUTC())
         .issuePlatform("bale", false);
-    assertRefused(handshake(presenting(other.platformKeyStore("bale")), node.grpcPort()));
+    long revokedBefore = revokedHandshakesRefused();
+    assertRefused(
+        handshake(presenting(other.platformKeyStore("bale")), node.grpcPort()),
+        "certificate_unknown");
+    assertEquals(revokedBefore, revokedHandshakesRefused(), "refused as untrusted, not revoked");
   }
 
   @Test
@@ -208,10 +217,33 @@ class TlsIT {
       assertTrue(error.getClosing());
       assertTrue(error.getError().getMessage().contains("revoked"), error.getError().getMessage());
     }
-    assertRefused(handshake(doomed, node.grpcPort()));
-    assertRefused(handshake(doomed, node.httpPort()));
+    long refusedBefore = revokedHandshakesRefused();
+    assertRefused(handshake(doomed, node.grpcPort()), "certificate_unknown");
+    long refusedAfterGrpc = revokedHandshakesRefused();
+    assertTrue(refusedAfterGrpc > refusedBefore, "refused on the gRPC port as revoked");
+    assertRefused(handshake(doomed, node.httpPort()), "certificate_unknown");
+    assertTrue(
+        revokedHandshakesRefused() > refusedAfterGrpc, "refused on the HTTPS port as revoked");
     try (RawSession stillValid = RawSession.hello(system, client(platform("bale")), "bale")) {
-      assertNotNull(stillValid);
+      SubmitResult result =
+          stillValid.submitAndAwait(
+              text("tls-still-valid", "bale:bob", "eitaa:alice", "still valid"), WAIT);
+      assertTrue(result.hasAccepted(), "bale's other certificate still acts: " + result);
+    }
+    assertEquals(
+        null,
+        handshake(platform("bale"), node.grpcPort()),
+        "the valid certificate's handshakes go on");
+  }
+
+  @Test
+  void aTls12ClientIsRefusedOnBothPortsForItsProtocolVersion() throws Exception {
+    for (int port : new int[] {node.grpcPort(), node.httpPort()}) {
+      assertEquals(
+          null,
+          handshake(platform("bale"), port, "TLSv1.3"),
+          "the same certificate over TLS 1.3 gets in on port " + port);
+      assertRefused(handshake(platform("bale"), port, "TLSv1.2"), "protocol_version");
     }
   }
 
@@ -326,30 +358,73 @@ class TlsIT {
   }
 
   /**
-   * The broker refused the connection after the client's side of the handshake: its TLS alert (an
-   * SSLException), or, when the alert and the close crossed the client's first write, a reset
-   * connection.
+   * The broker refused the connection at the handshake with the TLS alert {@code alert} (as the JDK
+   * names it): the client read that alert, not some other failure. The JDK 17 server sends
+   * bad_certificate when a required certificate is missing, and certificate_unknown when the trust
+   * manager refuses one (untrusted or revoked alike: the revocation counter tells which).
    */
-  private static void assertRefused(Throwable failure) {
+  private static void assertRefused(Throwable failure, String alert) {
     assertNotNull(failure, "the broker accepted the connection");
-    assertTrue(
-        failure instanceof SSLException || failure instanceof SocketException, failure.toString());
+    assertInstanceOf(SSLException.class, failure, failure.toString());
+    assertEquals(
+        "Received fatal alert: " + alert,
+        failure.getMessage(),
+        "the broker's alert, not another failure");
+  }
+
+  /** The broker's count of handshakes refused for a revoked certificate (its /metrics). */
+  private long revokedHandshakesRefused() throws Exception {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?m)^peyvand_revoked_handshakes_refused_total(?:\\{[^}]*\\})? (\\S+)$")
+            .matcher(tls.metrics(node));
+    assertTrue(m.find(), "peyvand_revoked_handshakes_refused_total in /metrics");
+    return (long) Double.parseDouble(m.group(1));
   }
 
   /**
-   * Opens a TLS connection, sends the HTTP/2 preface and reads: null when the broker accepted the
-   * connection (it answers its SETTINGS), else what failed. With TLS 1.3 the client's side of the
-   * handshake ends before the server has checked the client's certificate, so a refusal shows as
-   * the alert read after it.
+   * Opens a TLS connection (with the client's {@code protocols}, or its defaults when none) and
+   * reads what the broker says after the handshake: null when it accepted the connection, else what
+   * failed. A try that failed with a socket error (the broker's alert and close crossed the
+   * client's last handshake writes, so the client saw a reset or a broken pipe instead of the
+   * alert) is made again, up to five tries: a refusal must show its alert.
    */
-  private static Throwable handshake(SSLContext context, int port) {
+  private static Throwable handshake(SSLContext context, int port, String... protocols) {
+    Throwable failure = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      failure = connect(context, port, protocols);
+      if (!(failure instanceof SocketException)) {
+        return failure;
+      }
+    }
+    return failure;
+  }
+
+  /**
+   * One try of {@link #handshake}. With TLS 1.3 the client's side of the handshake ends before the
+   * broker has checked the client's certificate, so a refusal is the alert read after it; the
+   * client writes nothing until then (a write could cross the broker's close and fail with a reset
+   * instead of the alert). The broker says nothing first when it accepts: after a few quiet seconds
+   * the client sends the HTTP/2 preface, and any answer means accepted.
+   */
+  private static Throwable connect(SSLContext context, int port, String... protocols) {
     try (SSLSocket socket =
         (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setApplicationProtocols(new String[] {"h2"});
+      if (protocols.length > 0) {
+        parameters.setProtocols(protocols);
+      }
       socket.setSSLParameters(parameters);
+      socket.setSoTimeout(6_000);
       socket.startHandshake();
+      try {
+        int first = socket.getInputStream().read();
+        return first >= 0 ? null : new EOFException("the broker closed without an alert");
+      } catch (SocketTimeoutException quiet) {
+        // accepted, and waiting for the client to speak first
+      }
+      socket.setSoTimeout(20_000);
       socket
           .getOutputStream()
           .write(
