@@ -447,22 +447,19 @@ class GroupsIT {
    */
   @Test
   void aPostItsMembersPlatformCannotHonourIsDeliveredAsSubmitted() throws Exception {
-    var interconnect = RawSession.client(broker.system(), broker.node().grpcPort());
-    try {
-      // soroush: text only (no reactions, no media), its consent default kept.
-      interconnect
-          .configurePlatform(
-              io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
-                  .setPlatformId("soroush")
-                  .setDefaultOptedIn(true)
-                  .setCapabilities(
-                      io.peyvand.protocol.v1.Capabilities.newBuilder().setReadReceipts(true))
-                  .build())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-    } finally {
-      interconnect.close();
-    }
+    // soroush: text only (no reactions, no media), its consent default kept.
+    broker
+        .node()
+        .as("soroush")
+        .configurePlatform(
+            io.peyvand.protocol.v1.ConfigurePlatformRequest.newBuilder()
+                .setPlatformId("soroush")
+                .setDefaultOptedIn(true)
+                .setCapabilities(
+                    io.peyvand.protocol.v1.Capabilities.newBuilder().setReadReceipts(true))
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     GroupAddress group = group("capabilities");
     Map<String, GroupAdapter> adapters = allAdapters();
     createWithMembers(group);

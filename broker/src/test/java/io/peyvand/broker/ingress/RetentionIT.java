@@ -59,7 +59,7 @@ class RetentionIT {
     Delivery failed;
     long acceptedAt;
     SubmitResult result;
-    try (RawSession eitaa = RawSession.hello(node.system(), node.grpcPort(), "eitaa")) {
+    try (RawSession eitaa = RawSession.hello(node, "eitaa")) {
       result =
           eitaa.submitAndAwait(
               text("expires-1", "eitaa:alice", "bale:bob", "nobody home on bale"), WAIT);
@@ -82,7 +82,7 @@ class RetentionIT {
     assertEquals(result.getAccepted().getSequence(), status.getRecipientSequence());
 
     // Given up: bale, connecting at last, is pushed nothing of it.
-    try (RawSession bale = RawSession.hello(node.system(), node.grpcPort(), "bale")) {
+    try (RawSession bale = RawSession.hello(node, "bale")) {
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (System.nanoTime() < deadline) {
         ServerFrame frame = bale.poll(Duration.ofMillis(200));
