@@ -629,6 +629,11 @@ public final class UserMailbox
       accept.replyTo().tell(notAccepting.get());
       return Effect().none();
     }
+    Optional<String> notTheAuthor = authorProblem(state, message);
+    if (notTheAuthor.isPresent()) {
+      accept.replyTo().tell(new Refused(Refusal.NOT_PERMITTED, notTheAuthor.get()));
+      return Effect().none();
+    }
     Optional<String> editProblem = editWindowProblem(state, message, accept.policy());
     if (editProblem.isPresent()) {
       accept.replyTo().tell(new Refused(Refusal.CAPABILITY_NOT_SUPPORTED, editProblem.get()));
@@ -657,6 +662,36 @@ public final class UserMailbox
   private static Optional<Refused> refusal(
       MailboxState state, Address sender, boolean platformDefault) {
     return state.accepts(sender, platformDefault) ? Optional.empty() : Optional.of(NOT_ACCEPTING);
+  }
+
+  /**
+   * An edit or delete naming a message that this mailbox remembers from another sender, and not
+   * from this one: only its author may edit or delete a message. A target the mailbox does not
+   * remember (never sent, or forgotten, §3.4) cannot be attributed and is not refused here.
+   */
+  private static Optional<String> authorProblem(MailboxState state, Message message) {
+    String kind;
+    String target;
+    if (message.content() instanceof Content.Edit edit) {
+      kind = "edit";
+      target = edit.targetMessageId();
+    } else if (message.content() instanceof Content.Delete delete) {
+      kind = "delete";
+      target = delete.targetMessageId();
+    } else {
+      return Optional.empty();
+    }
+    if (!state.rememberedOnlyFromOthers(message.sender(), target)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        kind
+            + ": target_message_id \""
+            + target
+            + "\" names a message of another sender to this recipient; only its author, "
+            + "the sender of the original message, may "
+            + kind
+            + " it");
   }
 
   private Optional<String> editWindowProblem(

@@ -154,4 +154,29 @@ class MailboxStateTest {
     assertEquals(state.toSnapshot(), restored.toSnapshot());
     assertEquals(2, restored.statusStreams().get("eitaa").last(), "m1's DELIVERED and READ");
   }
+
+  @Test
+  void aRememberedIdIsAnotherSendersUntilTheAskerHasOneOfItsOwnOrItIsForgotten() {
+    Address soroush = new Address("soroush", "sima");
+    accept(1, SARA, "m1", false);
+    assertTrue(state.rememberedOnlyFromOthers(REZA, "m1"), "Sara's message, not Reza's");
+    assertFalse(state.rememberedOnlyFromOthers(SARA, "m1"), "Sara's own");
+    assertFalse(state.rememberedOnlyFromOthers(REZA, "never-sent"), "nobody's that is known");
+    accept(2, REZA, "m1", false);
+    assertFalse(state.rememberedOnlyFromOthers(REZA, "m1"), "now Reza has an m1 of his own too");
+    assertTrue(state.rememberedOnlyFromOthers(soroush, "m1"));
+
+    MailboxState restored = MailboxState.fromSnapshot(LIMITS, state.toSnapshot());
+    assertTrue(restored.rememberedOnlyFromOthers(soroush, "m1"), "known again from a snapshot");
+    assertFalse(restored.rememberedOnlyFromOthers(REZA, "m1"));
+
+    // The bound is 3 entries: Sara's m1 goes first, then Reza's.
+    accept(3, SARA, "m3", false);
+    accept(4, SARA, "m4", false);
+    assertTrue(state.rememberedOnlyFromOthers(SARA, "m1"), "only Reza's m1 is remembered");
+    assertFalse(state.rememberedOnlyFromOthers(REZA, "m1"));
+    accept(5, SARA, "m5", false);
+    assertFalse(state.rememberedOnlyFromOthers(SARA, "m1"), "no m1 remembered at all");
+    assertFalse(state.rememberedOnlyFromOthers(soroush, "m1"));
+  }
 }

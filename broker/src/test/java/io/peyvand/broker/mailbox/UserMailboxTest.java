@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.ManualClock;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.TestSessions;
@@ -414,6 +415,80 @@ class UserMailboxTest {
     assertEquals(Status.Failure.RETENTION_EXPIRED, s.failure());
     assertEquals(message.messageId(), s.messageId());
     ack(alice, eitaaId, failed.sequence());
+  }
+
+  @Test
+  void onlyTheAuthorMayEditOrDeleteAMessageAndEditsOnlyWithinTheWindow() {
+    ManualClock clock = new ManualClock(java.time.Instant.now());
+    Address sina = new Address(eitaaId, "sina-13");
+    Address sima = new Address(eitaaId, "sima-13");
+    Address rana = new Address("offline-authors" + platforms.get(), "rana");
+    MailboxSettings settings = MailboxSettings.fromConfig(CONFIG);
+    var mailbox =
+        testKit.spawn(
+            UserMailbox.create(
+                rana,
+                settings,
+                NoPendingIndex.INSTANCE,
+                new MailboxSnapshots(settings.limits()),
+                clock));
+    UserMailbox.RecipientPolicy anyAge = new UserMailbox.RecipientPolicy(true, 0);
+    UserMailbox.RecipientPolicy aMinute = new UserMailbox.RecipientPolicy(true, 60);
+    java.util.function.BiFunction<Message, UserMailbox.RecipientPolicy, UserMailbox.AcceptReply>
+        accept =
+            (message, policy) -> {
+              TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
+              mailbox.tell(new UserMailbox.Accept(message, policy, reply.ref()));
+              return reply.receiveMessage(WAIT);
+            };
+    assertInstanceOf(
+        UserMailbox.Accepted.class,
+        accept.apply(message("own-1", sina, rana, new Content.Text("original")), aMinute));
+
+    for (Content forged :
+        java.util.List.of(
+            new Content.Edit("own-1", "forged"), (Content) new Content.Delete("own-1"))) {
+      UserMailbox.Refused refused =
+          assertInstanceOf(
+              UserMailbox.Refused.class,
+              accept.apply(
+                  message("forged-" + forged.getClass().getSimpleName(), sima, rana, forged),
+                  anyAge));
+      assertEquals(Refusal.NOT_PERMITTED, refused.reason());
+      assertTrue(refused.message().contains("only its author"), refused.message());
+    }
+    assertInstanceOf(
+        UserMailbox.Accepted.class,
+        accept.apply(message("e-1", sina, rana, new Content.Edit("own-1", "edited")), aMinute),
+        "the author, within the window");
+    assertInstanceOf(
+        UserMailbox.Accepted.class,
+        accept.apply(message("e-2", sima, rana, new Content.Edit("unknown", "x")), anyAge),
+        "a target nobody is known to have sent is not refused without a window");
+
+    clock.advance(Duration.ofSeconds(61));
+    UserMailbox.Refused late =
+        assertInstanceOf(
+            UserMailbox.Refused.class,
+            accept.apply(message("e-3", sina, rana, new Content.Edit("own-1", "late")), aMinute));
+    assertEquals(Refusal.CAPABILITY_NOT_SUPPORTED, late.reason());
+    assertInstanceOf(
+        UserMailbox.Accepted.class,
+        accept.apply(message("d-1", sina, rana, new Content.Delete("own-1")), aMinute),
+        "a delete has no window");
+
+    // Message ids are the sender's: Sima's own own-1 is hers to edit.
+    assertInstanceOf(
+        UserMailbox.Accepted.class,
+        accept.apply(message("own-1", sima, rana, new Content.Text("mine")), anyAge));
+    assertInstanceOf(
+        UserMailbox.Accepted.class,
+        accept.apply(
+            message("e-4", sima, rana, new Content.Edit("own-1", "mine, edited")), anyAge));
+  }
+
+  private static Message message(String id, Address from, Address to, Content content) {
+    return new Message(id, from, to, System.currentTimeMillis(), "", content);
   }
 
   @Test

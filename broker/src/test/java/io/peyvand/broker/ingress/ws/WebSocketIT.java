@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.Ping;
+import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.Submit;
@@ -26,8 +29,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,14 +52,10 @@ class WebSocketIT {
   private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
   private TestBroker node;
-  private ActorSystem<Void> system;
-  private int httpPort;
 
   @BeforeAll
   void start() throws Exception {
     node = TestBroker.start("WebSocketIT", cassandra, TestBroker.BALE_AND_EITAA);
-    system = node.system();
-    httpPort = node.httpPort();
   }
 
   @AfterAll
@@ -113,6 +113,67 @@ class WebSocketIT {
           eitaa.expect(f -> f.hasDelivery() && f.getDelivery().hasStatus(), WAIT).getDelivery();
       assertEquals("ws-1", status.getStatus().getMessageId());
       assertEquals(MessageStatus.Kind.DELIVERED, status.getStatus().getKind());
+    }
+  }
+
+  @Test
+  void aWebSocketSendersMessageReachesAGrpcRecipientAndItsStatusesComeBackOverWebSocket() {
+    try (RawWebSocket eitaa = RawWebSocket.hello(node, "eitaa");
+        RawSession bale = RawSession.hello(node, "bale")) {
+      Envelope sent =
+          text("ws-g-1", "eitaa:wsara", "bale:gbehrouz", "from a WebSocket adapter").toBuilder()
+              .setReplyToMessageId("ws-g-0")
+              .build();
+      eitaa.send(
+          ClientFrame.newBuilder()
+              .setSubmit(Submit.newBuilder().setCorrelationId(21).setEnvelope(sent))
+              .build());
+      SubmitResult result =
+          eitaa
+              .expect(
+                  f -> f.hasSubmitResult() && f.getSubmitResult().getCorrelationId() == 21, WAIT)
+              .getSubmitResult();
+      assertTrue(result.hasAccepted(), result.toString());
+      long sequence = result.getAccepted().getSequence();
+
+      Delivery delivery =
+          bale.expect(
+                  f ->
+                      f.hasDelivery() && f.getDelivery().getMailbox().equals(user("bale:gbehrouz")),
+                  WAIT)
+              .getDelivery();
+      assertEquals(sequence, delivery.getSequence());
+      assertEquals(sent, delivery.getMessage(), "every field as submitted over WebSocket");
+      bale.ack(delivery.getMailbox(), sequence);
+      bale.send(
+          ClientFrame.newBuilder()
+              .setReadReceipt(
+                  ReadReceipt.newBuilder()
+                      .setReader(user("bale:gbehrouz"))
+                      .setUpToSequence(sequence))
+              .build());
+
+      Set<MessageStatus.Kind> told = EnumSet.noneOf(MessageStatus.Kind.class);
+      while (!told.containsAll(EnumSet.of(MessageStatus.Kind.DELIVERED, MessageStatus.Kind.READ))) {
+        Delivery status =
+            eitaa
+                .expect(
+                    f ->
+                        f.hasDelivery() && f.getDelivery().getMailbox().equals(user("eitaa:wsara")),
+                    WAIT)
+                .getDelivery();
+        assertEquals("ws-g-1", status.getStatus().getMessageId(), status.toString());
+        assertEquals(user("bale:gbehrouz"), status.getStatus().getRecipient());
+        assertEquals(sequence, status.getStatus().getRecipientSequence());
+        told.add(status.getStatus().getKind());
+        eitaa.send(
+            ClientFrame.newBuilder()
+                .setAcknowledge(
+                    Acknowledge.newBuilder()
+                        .setMailbox(status.getMailbox())
+                        .setUpToSequence(status.getSequence()))
+                .build());
+      }
     }
   }
 
