@@ -487,6 +487,27 @@ final class Scenarios {
               kit.at(e)
                   + " GroupAcknowledge up_to_sequence "
                   + e.client().getGroupAcknowledge().getUpToSequence());
+        } else if (e.kind() == Kind.TO_ADAPTER
+            && e.server().hasGroupDelivery()
+            && e.server().getGroupDelivery().getGroup().equals(group)) {
+          GroupDelivery d = e.server().getGroupDelivery();
+          evidence.add(
+              kit.at(e)
+                  + " GroupDelivery sequence "
+                  + d.getSequence()
+                  + " ("
+                  + d.getItemCase().name().toLowerCase(java.util.Locale.ROOT)
+                  + (d.getRedelivery() ? ", redelivery" : "")
+                  + ", acknowledged_up_to "
+                  + d.getAcknowledgedUpTo()
+                  + ")");
+        } else if (e.kind() == Kind.TO_ADAPTER && e.server().hasError()) {
+          evidence.add(
+              kit.at(e)
+                  + " SessionError "
+                  + e.server().getError().getError().getCode()
+                  + ": "
+                  + e.server().getError().getError().getMessage());
         }
       }
       if (acked.isEmpty()) {

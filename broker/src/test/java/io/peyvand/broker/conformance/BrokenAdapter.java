@@ -4,6 +4,7 @@ import io.peyvand.protocol.sdk.Backoff;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.PeyvandClientBuilder;
 import io.peyvand.protocol.sdk.RetryPolicy;
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.sdk.UserAddresses;
@@ -18,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,57 +31,93 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Bale adapter in conformance mode with four deliberate faults, for ConformanceIT: exactly the
- * scenarios they break must fail. Otherwise it is the SDK with the example's contract (echo, stored
- * messages echoed again on start), so the other scenarios pass.
+ * A Bale adapter in conformance mode with deliberate faults, for ConformanceIT: exactly the
+ * scenarios they break must fail. Otherwise it is the SDK with the example's contract (journal,
+ * echo, stored echoes sent again on start). Run as {@code BrokenAdapter HOST:PORT JOURNAL A|B}.
+ *
+ * <p>Faults A:
  *
  * <ol>
  *   <li>It acknowledges before storing: the handler completes at once and the message is written to
  *       the journal 2 s later (acknowledges-after-storing).
  *   <li>It resubmits with a new message id: the SDK's retries are off (one attempt) and it sends a
- *       refused echo again itself under "&lt;id&gt;.retry-N", after retry_after_ms
+ *       refused echo again itself, under "&lt;id&gt;.echo.retry-N", after retry_after_ms
  *       (resubmits-with-same-id; obeys-retry-after still passes).
  *   <li>It never pings: keep-alive-interval of a day (keep-alive).
  *   <li>It fails on a group item of a kind it does not know, so the item is never acknowledged
  *       (unrenderable-group-item).
  * </ol>
  *
- * Run as {@code BrokenAdapter HOST:PORT JOURNAL}.
+ * <p>Faults B:
+ *
+ * <ol>
+ *   <li>It acknowledges each delivery's own sequence, across items it never received
+ *       (acknowledges-only-received).
+ *   <li>It resubmits a refused echo at once, ignoring retry_after_ms (obeys-retry-after).
+ *   <li>It shows every delivery, redeliveries included: no deduplication, so a redelivered message
+ *       is echoed again (redelivery-not-shown-twice).
+ *   <li>It reconnects in a tight loop: reconnect backoff of 1 ms (reconnects-with-backoff).
+ * </ol>
  */
 public final class BrokenAdapter {
+  private final boolean faultsA;
   private final Set<String> stored = new HashSet<>();
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
   private final Path journal;
   private final PeyvandClient client;
 
-  BrokenAdapter(BrokerEndpoint broker, Path journal) {
+  BrokenAdapter(BrokerEndpoint broker, Path journal, boolean faultsA) {
+    this.faultsA = faultsA;
     this.journal = journal;
-    this.client =
+    PeyvandClientBuilder builder =
         PeyvandClient.builder()
             .broker(broker)
             .platformId("bale")
             .sessionName("broken-adapter")
             .submitRetry(
                 new RetryPolicy(1, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)))
-            .keepAliveInterval(Duration.ofDays(1)) // fault 3
-            .deliveryHandler(DeliveryHandler.withGroups(this::onDelivery, this::onGroup))
-            .build();
+            .deliveryHandler(DeliveryHandler.withGroups(this::onDelivery, this::onGroup));
+    if (faultsA) {
+      builder.keepAliveInterval(Duration.ofDays(1)); // A3
+    } else {
+      builder
+          .autoAcknowledge(false) // B1: it acknowledges itself, wrongly
+          .deduplicate(false) // B3
+          .reconnectBackoff(new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 0)); // B4
+    }
+    this.client = builder.build();
   }
 
   private CompletionStage<Void> onDelivery(Delivery delivery) {
-    if (delivery.hasMessage()) {
-      String user = delivery.getMailbox().getUserId();
-      Envelope message = delivery.getMessage();
-      // Fault 1: "stored" later, acknowledged now.
+    if (!delivery.hasMessage()) {
+      if (!faultsA) {
+        client.acknowledge(delivery.getMailbox(), delivery.getSequence());
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    String user = delivery.getMailbox().getUserId();
+    Envelope message = delivery.getMessage();
+    if (faultsA) {
+      // A1: "stored" later, acknowledged now.
       later.schedule(() -> store(user, message), 2, TimeUnit.SECONDS);
+    } else {
+      store(user, message);
+      if (delivery.getRedelivery() && user.equals(Kit.ECHO_USER)) {
+        echo(message, message.getMessageId() + ".echo", 1); // B3: shown again
+      }
+      // B1: its own sequence, whatever came before it.
+      client.acknowledge(delivery.getMailbox(), delivery.getSequence());
     }
     return CompletableFuture.completedFuture(null);
   }
 
   private CompletionStage<Void> onGroup(GroupDelivery delivery) {
-    if (delivery.getItemCase() == GroupDelivery.ItemCase.ITEM_NOT_SET) {
-      // Fault 4: an item it cannot render stalls the group.
+    if (faultsA && delivery.getItemCase() == GroupDelivery.ItemCase.ITEM_NOT_SET) {
+      // A4: an item it cannot render stalls the group.
       return CompletableFuture.failedFuture(new IllegalStateException("cannot render"));
+    }
+    if (!faultsA) {
+      client.acknowledge(delivery.getGroup(), delivery.getSequence());
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -115,23 +154,28 @@ public final class BrokenAdapter {
         .thenAccept(
             outcome -> {
               if (outcome instanceof SubmitOutcome.Refused refused && refused.retryable()) {
-                // Fault 2: a new id for the same message.
-                later.schedule(
-                    () ->
-                        echo(
-                            message,
-                            message.getMessageId() + ".echo.retry-" + attempt,
-                            attempt + 1),
-                    Math.max(200, refused.error().getRetryAfterMs()),
-                    TimeUnit.MILLISECONDS);
+                if (faultsA) {
+                  // A2: a new id for the same message, after retry_after_ms.
+                  later.schedule(
+                      () ->
+                          echo(
+                              message,
+                              message.getMessageId() + ".echo.retry-" + attempt,
+                              attempt + 1),
+                      Math.max(200, refused.error().getRetryAfterMs()),
+                      TimeUnit.MILLISECONDS);
+                } else {
+                  echo(message, id, attempt + 1); // B2: the same id, at once
+                }
               }
             });
   }
 
   public static void main(String[] args) throws Exception {
     Path journal = Path.of(args[1]);
-    BrokenAdapter adapter = new BrokenAdapter(BrokerEndpoint.parse(args[0]), journal);
-    java.util.List<Envelope> echoes = new java.util.ArrayList<>();
+    BrokenAdapter adapter =
+        new BrokenAdapter(BrokerEndpoint.parse(args[0]), journal, args[2].equals("A"));
+    List<Envelope> echoes = new ArrayList<>();
     if (Files.exists(journal)) {
       for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
         String[] parts = line.split(" ", 2);
