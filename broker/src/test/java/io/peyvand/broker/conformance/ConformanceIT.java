@@ -38,8 +38,8 @@ class ConformanceIT {
   private static final KitSettings QUICK =
       new KitSettings(
           Duration.ofSeconds(90),
-          Duration.ofSeconds(20),
-          Duration.ofSeconds(6),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(5),
           Duration.ofSeconds(20),
           Duration.ofMillis(1500),
           4,
