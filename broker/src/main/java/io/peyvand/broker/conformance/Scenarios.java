@@ -793,6 +793,7 @@ final class Scenarios {
   /** Runs the chosen scenarios in order; an unexpected failure of the kit fails that scenario. */
   static List<ScenarioResult> run(Kit kit, java.util.function.Consumer<ScenarioResult> printed) {
     List<ScenarioResult> results = new ArrayList<>();
+    boolean neverConnected = false;
     for (Scenario scenario : ALL) {
       if (!kit.settings.scenarios().isEmpty()
           && !kit.settings.scenarios().contains(scenario.id())) {
@@ -802,7 +803,13 @@ final class Scenarios {
       long started = System.currentTimeMillis();
       String reason;
       try {
-        if (kit.connected(kit.deadline(kit.settings.connectTimeout())).isEmpty()) {
+        // An adapter that never connected is waited for once, not once per scenario.
+        if (kit.connected(
+                neverConnected
+                    ? System.currentTimeMillis()
+                    : kit.deadline(kit.settings.connectTimeout()))
+            .isEmpty()) {
+          neverConnected = results.isEmpty() || neverConnected;
           reason = FAIL + "the adapter holds no session of " + kit.platform;
         } else {
           reason = scenario.check().run(kit, evidence);
