@@ -47,8 +47,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The example of protocol/SDK.md, which quotes it: a Bale adapter that submits what its users write
  * to users of other platforms and stores what the broker delivers to them. Compiled with the tests
- * and run by ExampleAdapterTest against a scripted broker; SdkGuideTest checks SDK.md still quotes
- * it word for word.
+ * and run by ExampleAdapterTest against a scripted broker, and as a process in conformance mode
+ * ({@link #main}) by the broker's ConformanceIT against the conformance kit's sandbox broker
+ * (protocol/CONFORMANCE.md); SdkGuideTest checks SDK.md still quotes it word for word.
  */
 public final class ExampleAdapter implements AutoCloseable {
   /** Stands in for the platform's storage: per Bale user, the messages delivered to them. */
