@@ -56,6 +56,7 @@ import io.peyvand.broker.service.limits.AddressLimits;
 import io.peyvand.broker.service.limits.SubmitLimits;
 import io.peyvand.broker.service.statistics.Statistics;
 import io.peyvand.broker.session.SessionStreams;
+import io.peyvand.broker.session.SessionTap;
 import io.peyvand.broker.tls.CertificateRevocations;
 import io.peyvand.broker.tls.RevocationList;
 import io.peyvand.broker.tls.ServerTls;
@@ -169,6 +170,15 @@ public final class Broker {
    * setting, a TLS file that cannot be used, a port taken).
    */
   public static CompletionStage<Broker> start(ActorSystem<?> system) {
+    return start(system, SessionTap.NONE);
+  }
+
+  /**
+   * Starts a broker node with {@code tap} around every session of both edges: only the conformance
+   * sandbox (io.peyvand.broker.conformance) calls this, to script faults at the edge; Main and
+   * every deployable use {@link #start(ActorSystem)}, without one.
+   */
+  public static CompletionStage<Broker> start(ActorSystem<?> system, SessionTap tap) {
     BrokerSettings settings;
     Optional<ServerTls> tls;
     try {
@@ -354,7 +364,7 @@ public final class Broker {
                                 system, settings, security, directory, directoryStore, relay);
                         callOperations.set(operations.calls());
                         SessionStreams sessions =
-                            sessions(system, settings, mailboxes, operations, live);
+                            sessions(system, settings, mailboxes, operations, live, tap);
                         Administration administration =
                             new Administration(
                                 system,
@@ -705,7 +715,8 @@ public final class Broker {
       BrokerSettings settings,
       MailboxSettings mailboxes,
       Operations operations,
-      LiveSessions live) {
+      LiveSessions live,
+      SessionTap tap) {
     return new SessionStreams(
         system,
         operations,
@@ -718,7 +729,8 @@ public final class Broker {
             (int) mailboxes.redeliveryAfter().toMillis()),
         Clock.systemUTC(),
         live,
-        new AddressLimits(AddressLimits.Settings.fromConfig(system.settings().config())));
+        new AddressLimits(AddressLimits.Settings.fromConfig(system.settings().config())),
+        tap);
   }
 
   /**

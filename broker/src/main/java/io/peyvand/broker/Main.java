@@ -3,6 +3,7 @@ package io.peyvand.broker;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.peyvand.broker.conformance.ConformanceCommand;
 import io.peyvand.broker.pki.DevPki;
 import io.peyvand.broker.pki.PkiCommand;
 import io.peyvand.broker.pki.PkiSettings;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Option;
       Main.Run.class,
       Main.CassandraCommand.class,
       PkiCommand.class,
-      RegulatorCommand.class
+      RegulatorCommand.class,
+      ConformanceCommand.class
     })
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);

@@ -26,6 +26,8 @@ class ArchitectureTest {
         .consideringOnlyDependenciesInLayers()
         .layer("wiring")
         .definedBy("io.peyvand.broker")
+        .layer("conformance kit")
+        .definedBy("io.peyvand.broker.conformance..")
         .layer("edges")
         .definedBy("io.peyvand.broker.ingress..")
         .layer("sessions")
@@ -53,11 +55,13 @@ class ArchitectureTest {
         .layer("foundation")
         .definedBy("io.peyvand.broker.model..", "io.peyvand.broker.entity..")
         .whereLayer("wiring")
-        .mayNotBeAccessedByAnyLayer()
+        .mayOnlyBeAccessedByLayers("conformance kit")
+        .whereLayer("conformance kit")
+        .mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("edges")
         .mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("sessions")
-        .mayOnlyBeAccessedByLayers("wiring", "edges")
+        .mayOnlyBeAccessedByLayers("wiring", "edges", "conformance kit")
         .whereLayer("service")
         .mayOnlyBeAccessedByLayers("wiring", "edges", "sessions")
         .whereLayer("stored forms")
@@ -81,7 +85,7 @@ class ArchitectureTest {
             "delivery",
             "observability")
         .whereLayer("pki")
-        .mayOnlyBeAccessedByLayers("wiring")
+        .mayOnlyBeAccessedByLayers("wiring", "conformance kit")
         .check(BROKER);
   }
 

@@ -87,7 +87,7 @@ final class GroupFanout {
     if (!pusher.ready()) {
       return; // woken when a session of the platform connects
     }
-    long acknowledged = state.feed().acknowledgedUpTo(platformId);
+    long acknowledged = state.feed().pushCursor(platformId);
     long now = clock.millis();
     for (GroupFeed.Item<GroupItem> item :
         state.feed().owed(platformId, settings.deliveryWindow())) {

@@ -71,6 +71,7 @@ public final class SessionStreams {
   private final LiveSessions live;
   private final AddressLimits addresses;
   private final MessageMetrics metrics;
+  private final SessionTap tap;
 
   public SessionStreams(
       ActorSystem<?> system,
@@ -80,6 +81,20 @@ public final class SessionStreams {
       Clock clock,
       LiveSessions live,
       AddressLimits addresses) {
+    this(system, operations, limits, settings, clock, live, addresses, SessionTap.NONE);
+  }
+
+  /** With {@code tap} around every session (only the conformance sandbox passes one). */
+  public SessionStreams(
+      ActorSystem<?> system,
+      Operations operations,
+      ProtocolLimits limits,
+      Settings settings,
+      Clock clock,
+      LiveSessions live,
+      AddressLimits addresses,
+      SessionTap tap) {
+    this.tap = tap;
     this.system = system;
     this.operations = operations;
     this.validator = new FrameValidator(limits);
@@ -98,8 +113,11 @@ public final class SessionStreams {
   public Source<ServerFrame, NotUsed> session(
       Source<ClientFrame, ?> in, String transport, Peer peer, Optional<InetAddress> from) {
     // Admitted when the session is run, not when it is built: a session never run holds no place.
-    return Source.lazySource(() -> admitted(in, transport, peer, from))
-        .mapMaterializedValue(m -> NotUsed.getInstance());
+    return tap.around(
+        in,
+        frames ->
+            Source.lazySource(() -> admitted(frames, transport, peer, from))
+                .mapMaterializedValue(m -> NotUsed.getInstance()));
   }
 
   private Source<ServerFrame, NotUsed> admitted(

@@ -61,6 +61,24 @@ class GroupFeedTest {
   }
 
   @Test
+  void pushesSayEverythingBelowThePlatformsFirstOwedItemIsSettled() {
+    GroupFeed<String> feed = new GroupFeed<>();
+    feed.append(1, "created", Set.of("eitaa"));
+    feed.append(2, "bale's member added", Set.of("eitaa", "bale"));
+    feed.append(3, "post", Set.of("eitaa", "bale"));
+    assertEquals(1, feed.pushCursor("bale"), "item 1 was never owed to bale: it must not wait");
+    assertEquals(0, feed.pushCursor("eitaa"));
+    feed.acknowledge("bale", 2);
+    assertEquals(2, feed.pushCursor("bale"));
+    feed.append(4, "owed to eitaa only", Set.of("eitaa"));
+    feed.append(5, "post", Set.of("eitaa", "bale"));
+    feed.acknowledge("bale", 3);
+    assertEquals(4, feed.pushCursor("bale"), "the gap at 4 is bridged once 3 is acknowledged");
+    feed.acknowledge("bale", 5);
+    assertEquals(5, feed.pushCursor("bale"), "owed nothing: the latest sequence");
+  }
+
+  @Test
   void anItemIsDroppedOnceEveryPlatformOfItsAudienceAcknowledgedIt() {
     GroupFeed<String> feed = new GroupFeed<>();
     feed.append(1, "to two", Set.of("bale", "eitaa"));

@@ -21,9 +21,21 @@ import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +47,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The example of protocol/SDK.md, which quotes it: a Bale adapter that submits what its users write
  * to users of other platforms and stores what the broker delivers to them. Compiled with the tests
- * and run by ExampleAdapterTest against a scripted broker; SdkGuideTest checks SDK.md still quotes
- * it word for word.
+ * and run by ExampleAdapterTest against a scripted broker, and as a process in conformance mode
+ * ({@link #main}) by the broker's ConformanceIT against the conformance kit's sandbox broker
+ * (protocol/CONFORMANCE.md); SdkGuideTest checks SDK.md still quotes it word for word.
  */
 public final class ExampleAdapter implements AutoCloseable {
   /** Stands in for the platform's storage: per Bale user, the messages delivered to them. */
@@ -50,6 +63,15 @@ public final class ExampleAdapter implements AutoCloseable {
 
   /** Stands in for the platform's apps: per call ("caller/call-id"), what it came to. */
   private final Map<String, String> callStates = new ConcurrentHashMap<>();
+
+  /** Stands in for the platform's storage: the messages stored, by sender and message id. */
+  private final Set<String> stored = new HashSet<>();
+
+  /** Conformance mode's storage on disk, one line per stored message; null: memory only. */
+  private volatile Path journal;
+
+  /** In conformance mode, the stored messages to echo again once started. */
+  private List<Envelope> pendingEchoes = List.of();
 
   /** Storage calls block, so they run here and never on the SDK's threads. */
   private final ExecutorService storage = Executors.newFixedThreadPool(4);
@@ -140,13 +162,10 @@ public final class ExampleAdapter implements AutoCloseable {
           String user = delivery.getMailbox().getUserId();
           if (delivery.hasMessage()) {
             // After a restart of the adapter, items it had not acknowledged come again: store them
-            // idempotently, keyed by (mailbox, sequence) or by the sender and message id.
-            inboxes
-                .computeIfAbsent(user, u -> new CopyOnWriteArrayList<>())
-                .add(
-                    delivery.getMessage().getMessageId()
-                        + ": "
-                        + delivery.getMessage().getText().getBody());
+            // idempotently, keyed by the sender and message id, and show each message once.
+            if (store(user, delivery.getMessage())) {
+              echoInConformanceMode(user, delivery.getMessage()); // see "Conformance mode"
+            }
           } else if (delivery.hasStatus()) {
             // What became of a message this user sent: DELIVERED, READ or FAILED.
             statuses.put(delivery.getStatus().getMessageId(), delivery.getStatus().getKind());
@@ -388,5 +407,99 @@ public final class ExampleAdapter implements AutoCloseable {
     client.close(); // writes the last acknowledgements, ends the session
     storage.shutdown();
   }
+
   // end::close[]
+
+  // tag::conformance[]
+  /**
+   * Stores a message delivered to a Bale user unless it was stored before (same sender and message
+   * id); true when it is new, to show. In conformance mode it is written to the journal file and
+   * forced to disk before this returns, so before the SDK acknowledges it: a crash loses nothing
+   * acknowledged.
+   */
+  private boolean store(String user, Envelope message) {
+    String key = UserAddresses.format(message.getSender()) + " " + message.getMessageId();
+    synchronized (stored) {
+      if (!stored.add(key)) {
+        return false; // a redelivery or a duplicate: acknowledged again, not shown again
+      }
+      if (journal != null) {
+        try (FileChannel file =
+            FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+          String line =
+              user + " " + Base64.getEncoder().encodeToString(message.toByteArray()) + "\n";
+          file.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+          file.force(true);
+        } catch (IOException e) {
+          stored.remove(key);
+          throw new UncheckedIOException(e); // not stored: not acknowledged, the broker resends
+        }
+      }
+    }
+    inboxes
+        .computeIfAbsent(user, u -> new CopyOnWriteArrayList<>())
+        .add(message.getMessageId() + ": " + message.getText().getBody());
+    return true;
+  }
+
+  /**
+   * Conformance mode (protocol/CONFORMANCE.md): a text to bale:conformance-echo goes back to its
+   * sender, under the id "&lt;its id&gt;.echo", which the SDK keeps on every resubmission.
+   */
+  private void echoInConformanceMode(String user, Envelope message) {
+    if (journal == null || !user.equals("conformance-echo") || !message.hasText()) {
+      return;
+    }
+    client.submit(
+        Envelope.newBuilder()
+            .setMessageId(message.getMessageId() + ".echo")
+            .setSender(UserAddress.newBuilder().setPlatformId("bale").setUserId(user))
+            .setRecipient(message.getSender())
+            .setClientTimestampMs(System.currentTimeMillis())
+            .setText(message.getText())
+            .build());
+  }
+
+  /**
+   * Turns conformance mode on, storing in {@code journalFile}: reads back what an earlier run of
+   * the adapter stored, and once started echoes every stored message to conformance-echo again (the
+   * broker answers duplicate for those it has), which shows the kit what survived a crash.
+   */
+  public void conformanceMode(Path journalFile) throws IOException {
+    journal = journalFile;
+    List<Envelope> echoes = new ArrayList<>();
+    if (Files.exists(journalFile)) {
+      for (String line : Files.readAllLines(journalFile, StandardCharsets.UTF_8)) {
+        String[] parts = line.split(" ", 2);
+        if (parts.length < 2) {
+          continue; // the last line, cut by a crash before it was forced: never acknowledged
+        }
+        Envelope message = Envelope.parseFrom(Base64.getDecoder().decode(parts[1]));
+        store(parts[0], message);
+        if (parts[0].equals("conformance-echo")) {
+          echoes.add(message);
+        }
+      }
+    }
+    pendingEchoes = echoes;
+  }
+
+  // end::conformance[]
+
+  /**
+   * Runs the adapter until it is killed: {@code ExampleAdapter HOST:PORT [JOURNAL]}, with a journal
+   * file in conformance mode ({@code ./peyvand conformance --platform bale --plaintext
+   * --adapter-command "java -cp ... io.peyvand.protocol.sdk.ExampleAdapter 127.0.0.1:7500
+   * bale.journal"}).
+   */
+  public static void main(String[] args) throws Exception {
+    BrokerEndpoint broker = BrokerEndpoint.parse(args[0]);
+    ExampleAdapter adapter = new ExampleAdapter(broker.host(), broker.port());
+    if (args.length > 1) {
+      adapter.conformanceMode(Path.of(args[1]));
+    }
+    adapter.start();
+    adapter.pendingEchoes.forEach(m -> adapter.echoInConformanceMode("conformance-echo", m));
+    Thread.currentThread().join();
+  }
 }
