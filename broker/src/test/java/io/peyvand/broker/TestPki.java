@@ -90,6 +90,11 @@ public final class TestPki implements AutoCloseable {
         });
   }
 
+  /** The password of every key store this CA wrote. */
+  public char[] password() {
+    return password.clone();
+  }
+
   public CertificateAuthority ca() {
     return ca;
   }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with the kit's edge recorder, on the test class's keyspace): the SDK's ExampleAdapter in
  * conformance mode passes every scenario; BrokenAdapter, with four deliberate faults, fails exactly
  * the four scenarios that check them and passes the others. Timings are shortened by option (the
- * adapters ping after 1 s of quiet), as a platform may do for a quick local run.
+ * adapters ping after 1 s of quiet), as a platform may do for a quick local run. Over mutual TLS,
+ * as a platform runs the kit: the sandbox, the kit's own platform and the adapters each with a
+ * certificate of the tests' CA.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConformanceIT {
@@ -45,6 +49,7 @@ class ConformanceIT {
           4,
           List.of());
 
+  private final TestPki tls = TestPki.shared();
   private Sandbox sandbox;
 
   @BeforeAll
@@ -53,6 +58,7 @@ class ConformanceIT {
         Sandbox.start(
             cassandra
                 .config()
+                .withFallback(ConfigFactory.parseString(tls.brokerTlsConfig("30s")))
                 .withFallback(Sandbox.settings("bale"))
                 .withFallback(TestConfig.node())
                 .resolve(),
@@ -141,6 +147,10 @@ class ConformanceIT {
             "-Xmx256m",
             "-XX:TieredStopAtLevel=1",
             "-Dpeyvand.sdk.keep-alive-interval=1s",
+            "-Dpeyvand.sdk.tls.enabled=on",
+            "-Dpeyvand.sdk.tls.key-store=" + keyStore("bale"),
+            "-Dpeyvand.sdk.tls.key-store-password=" + new String(tls.password()),
+            "-Dpeyvand.sdk.tls.trust-store=" + tls.layout().caCertificate(),
             "-cp",
             System.getProperty("java.class.path"),
             mainClass,
@@ -154,7 +164,9 @@ class ConformanceIT {
           sandbox,
           new Conformance.Run(
               "bale",
-              Optional.empty(),
+              Optional.of(
+                  new Conformance.KitTls(
+                      keyStore(Kit.KIT_PLATFORM), tls.password(), tls.layout().caCertificate())),
               Optional.of(command),
               new KitSettings(
                   QUICK.connectTimeout(),
@@ -170,6 +182,12 @@ class ConformanceIT {
     } finally {
       System.out.print(printed.toString(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The platform's key store, issued by the tests' CA the first time it is asked for. */
+  private Path keyStore(String platform) {
+    tls.platform(platform);
+    return tls.layout().platformKeyStore(platform);
   }
 
   private static Map<String, ScenarioResult.Verdict> verdicts(Report report) {
