@@ -50,10 +50,7 @@ class DirectMessagesLoadIT {
         pki.ca().issuePlatform(platform, false);
       }
       try (TestBroker node =
-          TestBroker.start(
-              "DirectMessagesLoadIT",
-              cassandra,
-              TestBroker.FOUR_PLATFORMS + pki.brokerTlsConfig("10s"))) {
+          TestBroker.start("DirectMessagesLoadIT", cassandra, TestBroker.FOUR_PLATFORMS, pki)) {
         Path results = Path.of("target", "gatling-direct-messages").toAbsolutePath();
         Files.createDirectories(results);
         Path log = results.resolve("run.log");
