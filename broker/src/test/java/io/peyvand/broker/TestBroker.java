@@ -30,8 +30,7 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  *
  * <p>Over mutual TLS, as in production: {@link #start} uses the JVM's test CA ({@link
  * TestPki#shared}), and the clients it hands out ({@link #interconnect}, {@link #groups}, {@link
- * #sdk}, {@link #http}) present the named platform's certificate and trust only that CA. {@link
- * #plaintext} is for the few tests about something TLS would hide (each says why).
+ * #sdk}, {@link #http}) present the named platform's certificate and trust only that CA.
  */
 public final class TestBroker implements AutoCloseable {
   /** The platforms most tests use: both opted in by default. */
@@ -56,10 +55,10 @@ public final class TestBroker implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final Broker broker;
-  private final Optional<TestPki> tls;
+  private final TestPki tls;
   private final Map<String, InterconnectClient> clients = new ConcurrentHashMap<>();
 
-  private TestBroker(ActorSystem<Void> system, Broker broker, Optional<TestPki> tls) {
+  private TestBroker(ActorSystem<Void> system, Broker broker, TestPki tls) {
     this.system = system;
     this.broker = broker;
     this.tls = tls;
@@ -80,28 +79,14 @@ public final class TestBroker implements AutoCloseable {
    */
   public static TestBroker start(
       String name, CassandraKeyspace cassandra, String config, TestPki tls) throws Exception {
-    return start(name, cassandra, config + "\n" + tls.brokerTlsConfig("300ms"), Optional.of(tls));
-  }
-
-  /**
-   * Starts a node with TLS off: only for a test about something TLS would hide (plaintext
-   * listeners, the unverified platform id of development), which says so where it calls this.
-   */
-  public static TestBroker plaintext(String name, CassandraKeyspace cassandra, String config)
-      throws Exception {
-    return start(name, cassandra, config, Optional.empty());
-  }
-
-  private static TestBroker start(
-      String name, CassandraKeyspace cassandra, String config, Optional<TestPki> tls)
-      throws Exception {
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.empty(),
             name,
             cassandra
                 .config()
-                .withFallback(ConfigFactory.parseString(config))
+                .withFallback(
+                    ConfigFactory.parseString(config + "\n" + tls.brokerTlsConfig("300ms")))
                 .withFallback(TestConfig.node()));
     return new TestBroker(
         system, Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS), tls);
@@ -166,21 +151,14 @@ public final class TestBroker implements AutoCloseable {
     return broker;
   }
 
-  /** The CA this node's TLS trusts, or empty when it runs plaintext. */
-  public Optional<TestPki> tls() {
+  /** The CA this node's TLS trusts. */
+  public TestPki tls() {
     return tls;
   }
 
-  /**
-   * A gRPC client's settings for this node acting as {@code platform}: its certificate over TLS, or
-   * plaintext when the node is.
-   */
+  /** A gRPC client's settings for this node acting as {@code platform}: its certificate. */
   public GrpcClientSettings grpc(String platform) {
-    GrpcClientSettings plain =
-        GrpcClientSettings.connectToServiceAt("127.0.0.1", grpcPort(), system);
-    return tls.isPresent()
-        ? TestPki.grpc(system, grpcPort(), tls.get().platform(platform))
-        : plain.withTls(false);
+    return TestPki.grpc(system, grpcPort(), tls.platform(platform));
   }
 
   /**
@@ -219,26 +197,27 @@ public final class TestBroker implements AutoCloseable {
    * actor system); the test adds handlers and builds.
    */
   public PeyvandClientBuilder sdk(String platform) {
-    PeyvandClientBuilder builder =
-        PeyvandClient.builder()
-            .broker("127.0.0.1", grpcPort())
-            .platformId(platform)
-            .actorSystem(system);
-    return tls.isPresent() ? builder.tls(tls.get().platform(platform)) : builder;
+    return PeyvandClient.builder()
+        .broker("127.0.0.1", grpcPort())
+        .platformId(platform)
+        .actorSystem(system)
+        .tls(tls.platform(platform));
   }
 
-  /** The URI of {@code path} on the HTTP port (https when the node runs TLS). */
+  /** The https URI of {@code path} on the HTTP port. */
   public URI uri(String path) {
-    return URI.create((tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + httpPort() + path);
+    return URI.create("https://127.0.0.1:" + httpPort() + path);
   }
 
   /**
    * An HTTP client for the HTTP port that presents no certificate (a probe, a scraper), trusting
-   * the node's CA when it runs TLS.
+   * the node's CA.
    */
   public HttpClient http() {
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-    return (tls.isPresent() ? builder.sslContext(tls.get().trustOnly()) : builder).build();
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .sslContext(tls.trustOnly())
+        .build();
   }
 
   /** GET {@code path} on the HTTP port without a client certificate. */

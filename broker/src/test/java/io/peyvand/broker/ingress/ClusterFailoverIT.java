@@ -68,7 +68,7 @@ class ClusterFailoverIT {
     PeyvandClient client =
         PeyvandClient.builder()
             .brokers(List.of(endpoint(first), endpoint(second)))
-            .tls(first.tls().orElseThrow().platform(platform))
+            .tls(first.tls().platform(platform))
             .platformId(platform)
             .sessionName(platform + "-failover-test")
             .deduplicate(false) // the test wants to see every delivery, duplicates included

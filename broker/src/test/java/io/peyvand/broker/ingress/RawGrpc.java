@@ -43,16 +43,11 @@ final class RawGrpc implements AutoCloseable {
 
   private final ManagedChannel channel;
 
-  /** Plaintext, to a node with TLS off. */
-  RawGrpc(int port) {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-  }
-
   /** Over TLS to {@code node}'s gRPC port, with {@code platform}'s certificate. */
   RawGrpc(TestBroker node, String platform) {
     SslContext tls =
         new JdkSslContext(
-            node.tls().orElseThrow().platform(platform),
+            node.tls().platform(platform),
             true,
             null,
             IdentityCipherSuiteFilter.INSTANCE,

@@ -78,11 +78,6 @@ final class RawHttp2 implements AutoCloseable {
 
   private final String scheme;
 
-  /** Plaintext HTTP/2 (h2c with prior knowledge) to a node with TLS off. */
-  RawHttp2(int port) throws IOException {
-    this(new Socket("127.0.0.1", port), "http");
-  }
-
   /** HTTP/2 over TLS (ALPN h2) to {@code node}'s gRPC port, with {@code platform}'s certificate. */
   RawHttp2(TestBroker node, String platform) throws IOException {
     this(tls(node, platform), "https");
@@ -92,7 +87,6 @@ final class RawHttp2 implements AutoCloseable {
     SSLSocket socket =
         (SSLSocket)
             node.tls()
-                .orElseThrow()
                 .platform(platform)
                 .getSocketFactory()
                 .createSocket("127.0.0.1", node.grpcPort());

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.grpc.GrpcClientSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -57,25 +56,9 @@ public final class RawSession implements AutoCloseable {
     return hello(node.system(), node.interconnect(platform), platform);
   }
 
-  /** A plaintext client of the broker on {@code port}: for nodes started with TLS off. */
-  public static InterconnectClient client(ActorSystem<?> system, int port) {
-    return InterconnectClient.create(
-        GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);
-  }
-
-  /** Opens a session without sending anything. */
-  public static RawSession open(ActorSystem<?> system, int port) {
-    return open(system, client(system, port));
-  }
-
   /** Opens a session through {@code client} (e.g. TLS), which it closes when closed. */
   public static RawSession open(ActorSystem<?> system, InterconnectClient client) {
     return new RawSession(client, system);
-  }
-
-  /** Opens a session and says Hello for the platform; waits for Welcome. */
-  public static RawSession hello(ActorSystem<?> system, int port, String platform) {
-    return hello(system, client(system, port), platform);
   }
 
   /** Opens a session through {@code client}, says Hello for the platform; waits for Welcome. */

@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +57,6 @@ class SlowPlatformIT {
   private static final long FLOOR_MS = 100;
 
   private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
 
   @BeforeAll
   void start() throws Exception {
@@ -78,8 +75,6 @@ class SlowPlatformIT {
             # Whatever Rubika does not acknowledge is pushed again every second.
             peyvand.mailbox.redelivery-after = 1s
             """);
-    system = node.system();
-    port = node.grpcPort();
   }
 
   @AfterAll
@@ -95,9 +90,9 @@ class SlowPlatformIT {
     AtomicBoolean stopDraining = new AtomicBoolean();
     AtomicLong atRubika = new AtomicLong();
     AtomicLong redeliveredToRubika = new AtomicLong();
-    try (RawSession rubika = RawSession.hello(system, port, "rubika");
-        RawHttp2 stalledSoroush = stalled(port, "soroush");
-        RawSession igap = RawSession.hello(system, port, "igap")) {
+    try (RawSession rubika = RawSession.hello(node, "rubika");
+        RawHttp2 stalledSoroush = stalled(node, "soroush");
+        RawSession igap = RawSession.hello(node, "igap")) {
       Thread drain =
           new Thread(
               () -> {
@@ -155,7 +150,7 @@ class SlowPlatformIT {
       // Soroush's stuck connection goes; a session that reads takes every item: nothing was lost.
       stalledSoroush.close();
       Set<String> atSoroush = new HashSet<>();
-      try (RawSession soroush = RawSession.hello(system, port, "soroush")) {
+      try (RawSession soroush = RawSession.hello(node, "soroush")) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (atSoroush.size() < SLOW_USERS * PER_SLOW_USER && System.nanoTime() < deadline) {
           ServerFrame frame = poll(soroush);
@@ -240,8 +235,8 @@ class SlowPlatformIT {
   private Round healthyRound(String tag, int messages) throws Exception {
     Map<String, Long> latencyNanos = new ConcurrentHashMap<>();
     AtomicBoolean done = new AtomicBoolean();
-    try (RawSession bale = RawSession.hello(system, port, "bale");
-        RawSession eitaa = RawSession.hello(system, port, "eitaa")) {
+    try (RawSession bale = RawSession.hello(node, "bale");
+        RawSession eitaa = RawSession.hello(node, "eitaa")) {
       Thread reader =
           new Thread(
               () -> {
@@ -321,9 +316,9 @@ class SlowPlatformIT {
    * beyond the initial 64 KB, so the broker's writes to it stop and its session's bounded buffer
    * fills, as with an adapter whose host is stuck.
    */
-  private static RawHttp2 stalled(int port, String platform) throws Exception {
-    RawHttp2 h2 = new RawHttp2(port);
-    h2.startCall(1, "/peyvand.v1.Interconnect/Connect", port);
+  private static RawHttp2 stalled(TestBroker node, String platform) throws Exception {
+    RawHttp2 h2 = new RawHttp2(node, platform);
+    h2.startCall(1, "/peyvand.v1.Interconnect/Connect", node.grpcPort());
     h2.message(
         1,
         ClientFrame.newBuilder()

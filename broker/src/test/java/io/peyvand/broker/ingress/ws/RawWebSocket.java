@@ -20,8 +20,9 @@ import java.util.function.Predicate;
 
 /**
  * A WebSocket session through the JDK's own client (java.net.http), frame by frame: sends exactly
- * the bytes or text a test means, and collects what the broker answers as ServerFrames. Plaintext
- * by port, or through any client and URI (wss with a client certificate: TlsIT).
+ * the bytes or text a test means, and collects what the broker answers as ServerFrames. Over wss
+ * with a platform's certificate of the node's CA, or through any client and URI (TlsIT: other
+ * certificates, none).
  */
 public final class RawWebSocket implements AutoCloseable {
   private static final Duration CONNECT = Duration.ofSeconds(10);
@@ -39,39 +40,27 @@ public final class RawWebSocket implements AutoCloseable {
             .join();
   }
 
-  /** Connects without sending anything. */
-  static RawWebSocket open(int httpPort) {
-    return open(
-        HttpClient.newBuilder().connectTimeout(CONNECT).build(),
-        URI.create("ws://127.0.0.1:" + httpPort + "/v1/ws"));
-  }
-
   /** Connects through {@code client} to {@code uri} without sending anything. */
   public static RawWebSocket open(HttpClient client, URI uri) {
     return new RawWebSocket(client, uri);
   }
 
   /**
-   * Connects to {@code node}'s /v1/ws as {@code platform} (wss with its certificate when the node
-   * runs TLS) without sending anything.
+   * Connects to {@code node}'s /v1/ws as {@code platform} (wss with its certificate) without
+   * sending anything.
    */
   public static RawWebSocket open(TestBroker node, String platform) {
-    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CONNECT);
-    if (node.tls().isPresent()) {
-      client.sslContext(node.tls().get().platform(platform));
-    }
     return open(
-        client.build(), URI.create(node.uri("/v1/ws").toString().replaceFirst("^http", "ws")));
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT)
+            .sslContext(node.tls().platform(platform))
+            .build(),
+        URI.create("wss://127.0.0.1:" + node.httpPort() + "/v1/ws"));
   }
 
   /** Connects to {@code node} as {@code platform} and says Hello; waits for Welcome. */
   public static RawWebSocket hello(TestBroker node, String platform) {
     return hello(open(node, platform), platform);
-  }
-
-  /** Connects and says Hello for the platform; waits for Welcome. */
-  public static RawWebSocket hello(int httpPort, String platform) {
-    return hello(open(httpPort), platform);
   }
 
   private static RawWebSocket hello(RawWebSocket session, String platform) {

@@ -236,7 +236,7 @@ class WebSocketIT {
     HttpResponse<String> plain =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .sslContext(node.tls().orElseThrow().platform("eitaa"))
+            .sslContext(node.tls().platform("eitaa"))
             .build()
             .send(HttpRequest.newBuilder(node.uri("/v1/ws")).build(), BodyHandlers.ofString());
     assertEquals(400, plain.statusCode(), plain.body());
