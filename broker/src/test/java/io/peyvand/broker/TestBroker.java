@@ -4,7 +4,6 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
-import io.peyvand.protocol.v1.DirectoryClient;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
 import java.io.IOException;
@@ -30,7 +29,8 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  *
  * <p>Over mutual TLS, as in production: {@link #start} uses the JVM's test CA ({@link
  * TestPki#shared}), and the clients it hands out ({@link #interconnect}, {@link #groups}, {@link
- * #sdk}, {@link #http}) present the named platform's certificate and trust only that CA.
+ * #sdk}) present the named platform's certificate and trust only that CA; {@link #get} presents
+ * none, as a probe or a scraper.
  */
 public final class TestBroker implements AutoCloseable {
   /** The platforms most tests use: both opted in by default. */
@@ -187,11 +187,6 @@ public final class TestBroker implements AutoCloseable {
     return GroupsClient.create(grpc(platform), system);
   }
 
-  /** A Directory client acting as {@code platform}; close it after use. */
-  public DirectoryClient directory(String platform) {
-    return DirectoryClient.create(grpc(platform), system);
-  }
-
   /**
    * The SDK's builder for an adapter of {@code platform} on this node (its certificate, this node's
    * actor system); the test adds handlers and builds.
@@ -213,7 +208,7 @@ public final class TestBroker implements AutoCloseable {
    * An HTTP client for the HTTP port that presents no certificate (a probe, a scraper), trusting
    * the node's CA.
    */
-  public HttpClient http() {
+  private HttpClient http() {
     return HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .sslContext(tls.trustOnly())
