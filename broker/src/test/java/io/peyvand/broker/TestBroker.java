@@ -53,6 +53,18 @@ public final class TestBroker implements AutoCloseable {
       ]
       """;
 
+  /** Five platforms, all opted in by default, for tests that give each a part of their own. */
+  public static final String FIVE_PLATFORMS =
+      """
+      peyvand.platforms.bootstrap = [
+        { id = "bale", display-name = "Bale", default-opted-in = true }
+        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
+        { id = "rubika", display-name = "Rubika", default-opted-in = true }
+        { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
+        { id = "igap", display-name = "iGap", default-opted-in = true }
+      ]
+      """;
+
   private final ActorSystem<Void> system;
   private final Broker broker;
   private final TestPki tls;

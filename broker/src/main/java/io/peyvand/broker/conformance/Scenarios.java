@@ -204,10 +204,7 @@ final class Scenarios {
       evidence.add("sent " + id + " to " + Kit.text(kit.echoUser()) + ": \"" + body + "\"");
       Optional<Event> first = kit.echo(mark, body, kit.deadline(kit.settings.answerWithin()));
       if (first.isEmpty()) {
-        return FAIL
-            + "no echo within "
-            + kit.settings.answerWithin().toSeconds()
-            + " s (the contract)";
+        return noEcho(kit);
       }
       String firstId = first.get().client().getSubmit().getEnvelope().getMessageId();
       evidence.add(
@@ -256,10 +253,7 @@ final class Scenarios {
       kit.send(id, "peer", kit.echoUser(), body);
       Optional<Event> first = kit.echo(mark, body, kit.deadline(kit.settings.answerWithin()));
       if (first.isEmpty()) {
-        return FAIL
-            + "no echo within "
-            + kit.settings.answerWithin().toSeconds()
-            + " s (the contract)";
+        return noEcho(kit);
       }
       evidence.add(
           kit.at(first.get()) + " echo answered RATE_LIMITED, retry_after_ms " + retryAfter);
@@ -837,5 +831,10 @@ final class Scenarios {
       results.add(result);
     }
     return results;
+  }
+
+  /** The failure of a scenario whose adapter did not echo as conformance mode requires. */
+  private static String noEcho(Kit kit) {
+    return FAIL + "no echo within " + kit.settings.answerWithin().toSeconds() + " s (the contract)";
   }
 }

@@ -8,7 +8,6 @@ import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Status;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,8 +33,7 @@ import java.util.TreeMap;
  *   <li>{@code pending}: items not yet acknowledged, in sequence order;
  *   <li>deduplication: the message ids accepted from each sender and the statuses accepted, kept
  *       for the dedup window (pruned by the accepting events' own timestamps, so replay prunes the
- *       same way); derived from them and never stored, how many senders each remembered message id
- *       has, to tell an edit or delete of another sender's message (PROTOCOL.md §3.1);
+ *       same way); they also tell an edit or delete of another sender's message (PROTOCOL.md §3.5);
  *   <li>{@code unread}: delivered messages not yet read, for READ statuses;
  *   <li>{@code outbox}: statuses owed to senders' mailboxes (DELIVERED, READ, FAILED) until those
  *       confirm them;
@@ -128,10 +126,6 @@ public final class MailboxState {
   long readUpTo;
   final TreeMap<Long, Pending> pending = new TreeMap<>();
   final LinkedHashMap<MessageKey, Accepted> acceptedIds = new LinkedHashMap<>();
-
-  /** For each message id of {@code acceptedIds}, how many senders it has there. */
-  private final HashMap<String, Integer> sendersById = new HashMap<>();
-
   final LinkedHashMap<Status.Key, Accepted> acceptedStatuses = new LinkedHashMap<>();
   final TreeMap<Long, Unread> unread = new TreeMap<>();
   final TreeMap<NotificationKey, Notification> outbox = new TreeMap<>();
@@ -184,11 +178,19 @@ public final class MailboxState {
   /**
    * Whether {@code messageId} names, among the messages this mailbox remembers (§3.4's dedup
    * memory), a message of another sender and none of {@code sender}: the message an edit or delete
-   * by {@code sender} would name is then someone else's.
+   * by {@code sender} would name is then someone else's. A scan of the dedup memory, made only for
+   * edits and deletes, so that accepting a message keeps no index for it.
    */
   public boolean rememberedOnlyFromOthers(Address sender, String messageId) {
-    return sendersById.containsKey(messageId)
-        && !acceptedIds.containsKey(new MessageKey(sender, messageId));
+    if (acceptedIds.containsKey(new MessageKey(sender, messageId))) {
+      return false;
+    }
+    for (MessageKey key : acceptedIds.keySet()) {
+      if (key.messageId().equals(messageId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Optional<Accepted> acceptedStatus(Status.Key key) {
@@ -271,7 +273,6 @@ public final class MailboxState {
     state.readUpTo = snapshot.readUpTo();
     snapshot.pending().forEach(p -> state.pending.put(p.sequence(), p));
     state.acceptedIds.putAll(snapshot.acceptedIds());
-    state.acceptedIds.keySet().forEach(state::countSender);
     state.acceptedStatuses.putAll(snapshot.acceptedStatuses());
     state.unread.putAll(snapshot.unread());
     state.outbox.putAll(snapshot.outbox());
@@ -311,10 +312,9 @@ public final class MailboxState {
               e.acceptedAtMs(),
               new MailboxItem.Incoming(e.message()),
               e.statusesByRecipient()));
-      MessageKey key = new MessageKey(e.message().sender(), e.message().messageId());
-      if (acceptedIds.put(key, new Accepted(e.sequence(), e.acceptedAtMs())) == null) {
-        countSender(key);
-      }
+      acceptedIds.put(
+          new MessageKey(e.message().sender(), e.message().messageId()),
+          new Accepted(e.sequence(), e.acceptedAtMs()));
       if (owesStatuses(e.message())) {
         unread.put(
             e.sequence(),
@@ -454,8 +454,8 @@ public final class MailboxState {
   /** Forgets dedup entries older than the window, and the oldest beyond the size bound. */
   private void prune(long nowMs) {
     long oldest = nowMs - limits.dedupWindow().toMillis();
-    pruneMap(acceptedIds, oldest, this::uncountSender);
-    pruneMap(acceptedStatuses, oldest, key -> {});
+    pruneMap(acceptedIds, oldest);
+    pruneMap(acceptedStatuses, oldest);
     Iterator<Map.Entry<Long, Unread>> unreadEntries = unread.entrySet().iterator();
     while (unreadEntries.hasNext()) {
       Map.Entry<Long, Unread> entry = unreadEntries.next();
@@ -466,8 +466,7 @@ public final class MailboxState {
     }
   }
 
-  private <K> void pruneMap(
-      LinkedHashMap<K, Accepted> map, long oldest, java.util.function.Consumer<K> forgotten) {
+  private <K> void pruneMap(LinkedHashMap<K, Accepted> map, long oldest) {
     Iterator<Map.Entry<K, Accepted>> entries = map.entrySet().iterator();
     while (entries.hasNext()) {
       Map.Entry<K, Accepted> entry = entries.next();
@@ -475,15 +474,6 @@ public final class MailboxState {
         break;
       }
       entries.remove();
-      forgotten.accept(entry.getKey());
     }
-  }
-
-  private void countSender(MessageKey key) {
-    sendersById.merge(key.messageId(), 1, Integer::sum);
-  }
-
-  private void uncountSender(MessageKey key) {
-    sendersById.computeIfPresent(key.messageId(), (id, n) -> n > 1 ? n - 1 : null);
   }
 }

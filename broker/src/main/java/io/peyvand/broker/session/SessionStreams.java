@@ -73,18 +73,9 @@ public final class SessionStreams {
   private final MessageMetrics metrics;
   private final SessionTap tap;
 
-  public SessionStreams(
-      ActorSystem<?> system,
-      Operations operations,
-      ProtocolLimits limits,
-      Settings settings,
-      Clock clock,
-      LiveSessions live,
-      AddressLimits addresses) {
-    this(system, operations, limits, settings, clock, live, addresses, SessionTap.NONE);
-  }
-
-  /** With {@code tap} around every session (only the conformance sandbox passes one). */
+  /**
+   * With {@code tap} around every session ({@link SessionTap#NONE} but in the conformance sandbox).
+   */
   public SessionStreams(
       ActorSystem<?> system,
       Operations operations,

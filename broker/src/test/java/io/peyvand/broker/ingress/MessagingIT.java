@@ -61,14 +61,8 @@ class MessagingIT {
         TestBroker.start(
             "MessagingIT",
             cassandra,
-            """
-            peyvand.platforms.bootstrap = [
-              { id = "bale", display-name = "Bale", default-opted-in = true }
-              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-              { id = "rubika", display-name = "Rubika", default-opted-in = true }
-              { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-              { id = "igap", display-name = "iGap", default-opted-in = true }
-            ]
+            TestBroker.FIVE_PLATFORMS
+                + """
             peyvand.mailbox.redelivery-after = 2s
             """);
   }

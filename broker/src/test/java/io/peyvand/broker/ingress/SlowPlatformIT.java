@@ -64,14 +64,8 @@ class SlowPlatformIT {
         TestBroker.start(
             "SlowPlatformIT",
             cassandra,
-            """
-            peyvand.platforms.bootstrap = [
-              { id = "bale", display-name = "Bale", default-opted-in = true }
-              { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-              { id = "rubika", display-name = "Rubika", default-opted-in = true }
-              { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-              { id = "igap", display-name = "iGap", default-opted-in = true }
-            ]
+            TestBroker.FIVE_PLATFORMS
+                + """
             # Whatever Rubika does not acknowledge is pushed again every second.
             peyvand.mailbox.redelivery-after = 1s
             """);
