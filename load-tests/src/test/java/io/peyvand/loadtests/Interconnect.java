@@ -55,8 +55,8 @@ import java.util.function.Supplier;
  * which the session empties between submits and at least every 50 ms: each delivery goes to the
  * run's ledger (see {@link LoadRun} for submit-to-delivered) and to an SDK {@code AckTracker}, and
  * the session sends the {@code Acknowledge} frames it owes, one per mailbox, never past an item it
- * has not seen. After the schedule the sessions keep acknowledging until every accepted message is
- * delivered and its status is back, or the grace runs out.
+ * has not seen. After the schedule the sessions keep acknowledging until every session's schedule
+ * is over, every accepted message is delivered and its status is back, or the grace runs out.
  */
 final class Interconnect {
   /** The request that carries the ledger's verdict. */
@@ -203,9 +203,16 @@ final class Interconnect {
                     }));
   }
 
-  /** After the schedule: acknowledge until everything is delivered or the grace is over. */
+  /**
+   * After the schedule: acknowledge until every session's schedule is over and everything is
+   * delivered, or the grace is over.
+   */
   ChainBuilder drainAndClose() {
-    return asLongAs(session -> !run.settled() && !run.graceOver())
+    return exec(session -> {
+          run.scheduleOver();
+          return session;
+        })
+        .asLongAs(session -> !run.settled() && !run.graceOver())
         .on(exec(takeDeliveries()).pause(POLL.multipliedBy(2)))
         .exec(takeDeliveries())
         .exec(ws("close").close());
@@ -224,6 +231,7 @@ final class Interconnect {
           Envelope envelope =
               run.traffic.envelope(
                   s.platform, run.ids.messageId(index), System.currentTimeMillis(), s.random);
+          run.addressed(index, envelope.getRecipient());
           byte[] frame =
               ClientFrame.newBuilder()
                   .setSubmit(
@@ -315,7 +323,12 @@ final class Interconnect {
     }
   }
 
-  /** Takes the buffered messages, records deliveries, and sends the acknowledgements owed. */
+  /**
+   * Takes the buffered messages, records deliveries, and sends the acknowledgements owed. Gatling
+   * empties the buffer of unmatched messages whenever the virtual user sends a frame, so this runs
+   * right before every send (the acknowledgements here, the submit after it), on the user's event
+   * loop, where no message can arrive in between.
+   */
   ChainBuilder takeDeliveries() {
     return exec(ws.processUnmatchedMessages(
             (messages, session) -> {

@@ -7,6 +7,7 @@ import io.peyvand.loadtests.bench.ledger.Ledger;
 import io.peyvand.loadtests.bench.ledger.Tally;
 import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.v1.SessionError;
+import io.peyvand.protocol.v1.UserAddress;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.KeyManagerFactory;
 
@@ -45,10 +47,17 @@ final class LoadRun {
   private final AtomicLong startedAt = new AtomicLong(-1);
   private final AtomicLong lastSubmitAt = new AtomicLong(-1);
   private final AtomicInteger claimed = new AtomicInteger();
+
+  /** Sessions whose part of the schedule is over (each then waits for the others). */
+  private final AtomicInteger schedulesOver = new AtomicInteger();
+
   private final Map<Long, PlatformSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, KeyManagerFactory> keys = new HashMap<>();
   private final Map<String, LongAdder> sessionErrors = new ConcurrentHashMap<>();
   private final LongAdder lateResults = new LongAdder();
+
+  /** Each message's recipient, so that a lost one can be looked for in its mailbox. */
+  private final AtomicReferenceArray<UserAddress> recipients;
 
   LoadRun(LoadSettings settings) {
     this.settings = settings;
@@ -60,6 +69,7 @@ final class LoadRun {
                 Integer.MAX_VALUE - 1,
                 settings.schedule().expected(settings.schedule().endSeconds()) * 1.2 + 1000);
     this.ledger = new Ledger(ids, capacity);
+    this.recipients = new AtomicReferenceArray<>(capacity);
     for (String platform : settings.platforms()) {
       keys.put(platform, keyManagers(platform));
     }
@@ -133,14 +143,32 @@ final class LoadRun {
     return issued.get();
   }
 
+  /** Message {@code index} is addressed to {@code recipient}. */
+  void addressed(int index, UserAddress recipient) {
+    recipients.set(index, recipient);
+  }
+
   void submitted(int index) {
     long now = ledger.now();
     ledger.submitted(index, now);
     lastSubmitAt.accumulateAndGet(now, Math::max);
   }
 
-  /** Every accepted message delivered and every delivered one's status back at its sender. */
+  /** A session has followed its part of the schedule to the end. */
+  void scheduleOver() {
+    schedulesOver.incrementAndGet();
+  }
+
+  /**
+   * Every session's schedule is over, every accepted message delivered and every delivered one's
+   * status back at its sender. A session that stopped waiting before the others' schedules were
+   * over would close while messages to its platform were still to come, and they would wait in the
+   * broker for its next session: lost, as the run sees it.
+   */
   boolean settled() {
+    if (schedulesOver.get() < settings.sessions()) {
+      return false;
+    }
     int n = issued();
     return ledger.settled(0, n) && ledger.statusesSettled(0, n);
   }
@@ -267,5 +295,13 @@ final class LoadRun {
       System.out.println("  ledger checks: all passed");
     }
     failures.forEach(f -> System.out.println("  FAILED: " + f));
+    for (int lost : ledger.receipts(0, issued()).lostSample()) {
+      UserAddress to = recipients.get(lost);
+      if (to != null) {
+        System.out.printf(
+            "  lost to %s:%s: %s%n",
+            to.getPlatformId(), to.getUserId(), ledger.explain(lost, to, 1, 6));
+      }
+    }
   }
 }

@@ -34,6 +34,7 @@ public final class Pusher {
   private final String platformId;
   private final SessionDirectory directory;
   private final ActorRef<Deliver.Busy> busyReplyTo;
+  private final Runnable whenSessionAppears;
   private final String choiceKey;
   private final MessageMetrics metrics;
   private MessageMetrics.PlatformCounters counters;
@@ -51,14 +52,19 @@ public final class Pusher {
   /**
    * @param busyReplyTo where sessions answer {@link Deliver.Busy} (the entity's adapter; the answer
    *     names the platform)
+   * @param whenSessionAppears the entity's wake-up when {@link #ready()} found no session: run once
+   *     a session of the platform appears, from another thread (so it only tells the entity); one
+   *     object per entity, which {@link SessionDirectory#stopWaiting} forgets when it stops
    */
   public Pusher(
       Deliver.Stream stream,
       String platformId,
       SessionDirectory directory,
       ActorRef<Deliver.Busy> busyReplyTo,
-      MessageMetrics metrics) {
+      MessageMetrics metrics,
+      Runnable whenSessionAppears) {
     this.metrics = metrics;
+    this.whenSessionAppears = whenSessionAppears;
     this.stream = stream;
     this.platformId = platformId;
     this.directory = directory;
@@ -71,11 +77,12 @@ public final class Pusher {
   }
 
   /**
-   * Chooses the session for this round; false when the platform has none (the entity is woken when
-   * one connects). A different session than last time means nothing is in flight any more.
+   * Chooses the session for this round; false when the platform has none (the entity's wake-up runs
+   * when one appears). A different session than last time means nothing is in flight any more.
    */
   public boolean ready() {
-    Optional<ActorRef<Deliver>> chosen = directory.sessionFor(platformId, choiceKey, sessionTurn);
+    Optional<ActorRef<Deliver>> chosen =
+        directory.sessionFor(platformId, choiceKey, sessionTurn, whenSessionAppears);
     if (chosen.isEmpty()) {
       session = null;
       return false;

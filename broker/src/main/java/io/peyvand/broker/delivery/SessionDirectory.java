@@ -51,6 +51,13 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * that had ended (issue 14). A session of this node that ended, or of another node that answered
  * {@link Deliver.Busy#gone()}, is left out ({@link #departed}) until the Receptionist drops it too.
  *
+ * <p>An entity whose pusher finds no session of a platform waits here ({@link #sessionFor(String,
+ * String, int, Runnable)}) and is woken the moment one appears, on this node or listed from
+ * another. Before, only the pending index's sweep woke it, and a session that connected between the
+ * mailbox finding none and its pending-index row being written was missed: the sweep read the index
+ * first, and the accepted message waited for the next periodic sweep (30 s). The sweep stays what
+ * wakes entities that stopped.
+ *
  * <p>Node-local extension: reads are lock-free map lookups on the mailbox's hot path, updates come
  * from one subscriber actor per platform.
  */
@@ -84,6 +91,13 @@ public final class SessionDirectory implements Extension {
 
   /** Sessions known to have ended, with when: out of the view until the listing drops them. */
   private final Map<String, Map<ActorRef<Deliver>, Long>> departed = new HashMap<>();
+
+  /**
+   * Per platform, what to run when one of its sessions appears: the wake-ups of the entities whose
+   * pushers found none ({@link #sessionFor(String, String, int, Runnable)}). Taken out and run
+   * once.
+   */
+  private final Map<String, Set<Runnable>> waiting = new HashMap<>();
 
   /** A departed session no listing names is forgotten after this long. */
   private static final long DEPARTED_KEPT_NANOS = Duration.ofMinutes(1).toNanos();
@@ -124,12 +138,45 @@ public final class SessionDirectory implements Extension {
    * platform has another session.
    */
   public Optional<ActorRef<Deliver>> sessionFor(String platformId, String mailbox, int turn) {
+    return sessionFor(platformId, mailbox, turn, null);
+  }
+
+  /**
+   * {@link #sessionFor(String, String, int)}, and when the platform has no session, {@code
+   * whenOneAppears} runs once as soon as one does (on this node or, through the Receptionist, on
+   * another): the entity pushes then, without waiting for the pending index's sweep. Checking and
+   * waiting are one step under the directory's lock, so a session that connects in between is never
+   * missed. The pending index stays what wakes an entity that stopped.
+   *
+   * @param whenOneAppears the entity's wake-up (one object per entity, so it waits once per
+   *     platform), or null
+   */
+  public Optional<ActorRef<Deliver>> sessionFor(
+      String platformId, String mailbox, int turn, Runnable whenOneAppears) {
     watch(platformId);
     List<ActorRef<Deliver>> list = sessions.getOrDefault(platformId, List.of());
+    if (list.isEmpty() && whenOneAppears != null) {
+      synchronized (this) {
+        list = sessions.getOrDefault(platformId, List.of());
+        if (list.isEmpty()) {
+          waiting.computeIfAbsent(platformId, p -> new HashSet<>()).add(whenOneAppears);
+        }
+      }
+    }
     if (list.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(list.get(Math.floorMod(mailbox.hashCode() + turn, list.size())));
+  }
+
+  /** The entity of {@code whenOneAppears} stopped: it waits for no platform any more. */
+  public synchronized void stopWaiting(Runnable whenOneAppears) {
+    waiting.values().removeIf(waiters -> waiters.remove(whenOneAppears) && waiters.isEmpty());
+  }
+
+  /** How many entities wait for a session of the platform. */
+  public synchronized int waitingFor(String platformId) {
+    return waiting.getOrDefault(platformId, Set.of()).size();
   }
 
   /**
@@ -138,14 +185,15 @@ public final class SessionDirectory implements Extension {
    */
   public void connected(String platformId, ActorRef<Deliver> session) {
     watch(platformId);
-    boolean appeared;
+    Set<Runnable> woken = null;
     synchronized (this) {
-      appeared =
-          local.computeIfAbsent(platformId, p -> new HashSet<>()).add(session)
-              && refresh(platformId);
+      if (local.computeIfAbsent(platformId, p -> new HashSet<>()).add(session)
+          && refresh(platformId)) {
+        woken = appearedLocked(platformId);
+      }
     }
-    if (appeared) {
-      notifyAppeared(platformId);
+    if (woken != null) {
+      notifyAppeared(platformId, woken);
     }
   }
 
@@ -179,18 +227,26 @@ public final class SessionDirectory implements Extension {
 
   /** The Receptionist's listing of the platform changed. */
   private void listed(String platformId, List<ActorRef<Deliver>> instances) {
-    boolean appeared;
+    Set<Runnable> woken = null;
     synchronized (this) {
       listed.put(platformId, instances);
       Map<ActorRef<Deliver>, Long> gone = departed.get(platformId);
       if (gone != null) {
         gone.keySet().retainAll(instances);
       }
-      appeared = refresh(platformId);
+      if (refresh(platformId)) {
+        woken = appearedLocked(platformId);
+      }
     }
-    if (appeared) {
-      notifyAppeared(platformId);
+    if (woken != null) {
+      notifyAppeared(platformId, woken);
     }
+  }
+
+  /** A session of the platform appeared: the entities waiting for one, no longer waiting. */
+  private Set<Runnable> appearedLocked(String platformId) {
+    Set<Runnable> woken = waiting.remove(platformId);
+    return woken == null ? Set.of() : woken;
   }
 
   /**
@@ -214,7 +270,9 @@ public final class SessionDirectory implements Extension {
     return !before.containsAll(current);
   }
 
-  private void notifyAppeared(String platformId) {
+  /** Wakes the entities that waited, then tells the listeners (the pending index's sweep). */
+  private void notifyAppeared(String platformId, Set<Runnable> woken) {
+    woken.forEach(Runnable::run);
     int count = sessionCount(platformId);
     listeners.forEach(l -> l.accept(platformId, count));
   }

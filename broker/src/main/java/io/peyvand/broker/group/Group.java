@@ -31,6 +31,7 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -431,7 +432,8 @@ public final class Group
               if (!timers.isTimerActive(Tick.INSTANCE)) {
                 timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
               }
-            });
+            },
+            wakeUp(context.getSelf()));
     this.postRate = new PostRate(settings.postsPerSecond(), settings.postBurst(), clock);
     this.empty = new EmptyState<>(() -> new GroupState(settings));
   }
@@ -473,7 +475,13 @@ public final class Group
               fanout.recovered(state.feed().lastSequence());
               resume(state);
             })
+        .onSignal(PostStop.instance(), state -> fanout.stopped())
         .build();
+  }
+
+  /** What a platform's session appearing does: the group pushes what it owes (any thread). */
+  private static Runnable wakeUp(ActorRef<Command> self) {
+    return () -> self.tell(RetryDelivery.INSTANCE);
   }
 
   /**

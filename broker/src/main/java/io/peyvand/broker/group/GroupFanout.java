@@ -17,7 +17,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * in order to one session of its platform, a window at a time, whatever the number of members.
  * Transient: rebuilt after a restart, when anything kept may already have been pushed and is
  * flagged as a redelivery. Runs in the entity's thread; {@code ticking} asks the entity to start
- * its tick while anything is in flight.
+ * its tick while anything is in flight, {@code whenSessionAppears} wakes it (from another thread)
+ * when a platform it owes items had no session and one appears.
  */
 final class GroupFanout {
   private final Deliver.Stream stream;
@@ -27,6 +28,7 @@ final class GroupFanout {
   private final GroupSettings settings;
   private final Clock clock;
   private final Runnable ticking;
+  private final Runnable whenSessionAppears;
   private final Map<String, Pusher> pushers = new HashMap<>();
   // platform -> its members' ids, for platforms that ask for member lists; dropped on any change
   private final Map<String, List<String>> memberIds = new HashMap<>();
@@ -40,7 +42,8 @@ final class GroupFanout {
       MessageMetrics metrics,
       GroupSettings settings,
       Clock clock,
-      Runnable ticking) {
+      Runnable ticking,
+      Runnable whenSessionAppears) {
     this.stream = stream;
     this.directory = directory;
     this.busyTo = busyTo;
@@ -48,6 +51,7 @@ final class GroupFanout {
     this.settings = settings;
     this.clock = clock;
     this.ticking = ticking;
+    this.whenSessionAppears = whenSessionAppears;
   }
 
   /**
@@ -58,6 +62,11 @@ final class GroupFanout {
     pushers.clear();
     memberIds.clear();
     recoveredUpTo = lastSequence;
+  }
+
+  /** The entity stopped: it waits for no platform's session any more. */
+  void stopped() {
+    directory.stopWaiting(whenSessionAppears);
   }
 
   /** The membership changed: member lists are computed again. */
@@ -80,12 +89,13 @@ final class GroupFanout {
         pushers.computeIfAbsent(
             platformId,
             platform -> {
-              Pusher fresh = new Pusher(stream, platform, directory, busyTo, metrics);
+              Pusher fresh =
+                  new Pusher(stream, platform, directory, busyTo, metrics, whenSessionAppears);
               fresh.recovered(recoveredUpTo);
               return fresh;
             });
     if (!pusher.ready()) {
-      return; // woken when a session of the platform connects
+      return; // whenSessionAppears runs when a session of the platform appears
     }
     long acknowledged = state.feed().pushCursor(platformId);
     long now = clock.millis();

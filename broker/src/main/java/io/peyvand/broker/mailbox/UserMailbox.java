@@ -32,6 +32,7 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -360,6 +361,9 @@ public final class UserMailbox
   // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
   private final Pusher pusher;
+  // The pushers' wake-up when their platform had no session and one appears (any thread): one
+  // object, so the mailbox waits once per platform, forgotten by the directory when it stops.
+  private final Runnable whenSessionAppears;
   // One per senders' platform this mailbox owes statuses by recipient, created when first needed.
   private final Map<String, Pusher> statusPushers = new HashMap<>();
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
@@ -401,13 +405,16 @@ public final class UserMailbox
     this.metrics = MessageMetrics.get(context.getSystem());
     this.facts = Facts.get(context.getSystem());
     this.busyAdapter = context.messageAdapter(Deliver.Busy.class, SessionBusy::new);
+    ActorRef<Command> self = context.getSelf();
+    this.whenSessionAppears = () -> self.tell(RetryDelivery.INSTANCE);
     this.pusher =
         new Pusher(
             Deliver.Stream.mailbox(owner),
             owner.platformId(),
             SessionDirectory.get(context.getSystem()),
             busyAdapter,
-            metrics);
+            metrics,
+            whenSessionAppears);
     this.confirmAdapter =
         context.messageAdapter(
             StatusRecorded.class, r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
@@ -475,6 +482,9 @@ public final class UserMailbox
                 notifySenders(state);
               }
             })
+        .onSignal(
+            PostStop.instance(),
+            state -> SessionDirectory.get(context.getSystem()).stopWaiting(whenSessionAppears))
         .build();
   }
 
@@ -1154,7 +1164,7 @@ public final class UserMailbox
       return;
     }
     if (!pusher.ready()) {
-      return; // woken when a session of the platform connects
+      return; // whenSessionAppears runs when a session of the platform appears
     }
     long acknowledged = acknowledged(state);
     long windowEnd = acknowledged + settings.deliveryWindow();
@@ -1184,7 +1194,7 @@ public final class UserMailbox
       }
       Pusher statuses = statusPusher(entry.getKey());
       if (!statuses.ready()) {
-        continue; // woken when a session of the platform connects
+        continue; // whenSessionAppears runs when a session of the platform appears
       }
       long acknowledged = acknowledgedStatuses(state, entry.getKey());
       for (MailboxState.Owed owed :
@@ -1219,7 +1229,8 @@ public final class UserMailbox
                 p,
                 SessionDirectory.get(context.getSystem()),
                 busyAdapter,
-                metrics));
+                metrics,
+                whenSessionAppears));
   }
 
   /** Sends each owed status not already on its way to the sender's mailbox. */

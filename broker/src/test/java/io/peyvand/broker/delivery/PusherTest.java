@@ -60,7 +60,8 @@ class PusherTest {
         platform,
         SessionDirectory.get(testKit.system()),
         testKit.<Deliver.Busy>createTestProbe().ref(),
-        MessageMetrics.get(testKit.system()));
+        MessageMetrics.get(testKit.system()),
+        null);
   }
 
   private String platform() {

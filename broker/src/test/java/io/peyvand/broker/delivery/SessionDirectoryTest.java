@@ -95,4 +95,46 @@ class SessionDirectoryTest {
     assertEquals(Optional.of(next.ref()), directory.sessionFor("listed", "bale:ali"));
     assertEquals(1, directory.sessionCount("listed"), "the departed one is not back");
   }
+
+  @Test
+  void anEntityThatFoundNoSessionIsWokenOnceWhenOneConnects() {
+    List<String> woken = new CopyOnWriteArrayList<>();
+    Runnable mailbox = () -> woken.add("mailbox");
+    Runnable group = () -> woken.add("group");
+    assertEquals(Optional.empty(), directory.sessionFor("wait-a", "bale:ali", 0, mailbox));
+    assertEquals(Optional.empty(), directory.sessionFor("wait-a", "bale:ali", 0, mailbox));
+    assertEquals(Optional.empty(), directory.sessionFor("wait-a", "g", 0, group));
+    assertEquals(2, directory.waitingFor("wait-a"), "each entity waits once");
+
+    directory.connected("wait-a", session());
+    assertEquals(List.of("group", "mailbox"), woken.stream().sorted().toList());
+    assertEquals(0, directory.waitingFor("wait-a"));
+
+    directory.connected("wait-a", session());
+    assertEquals(2, woken.size(), "woken once, not at every later session");
+    directory.sessionFor("wait-a", "bale:ali", 0, mailbox);
+    assertEquals(0, directory.waitingFor("wait-a"), "nobody waits while a session is there");
+  }
+
+  @Test
+  void aSessionOfAnotherNodeListedByTheReceptionistWakesTheWaitingToo() {
+    List<String> woken = new CopyOnWriteArrayList<>();
+    assertEquals(
+        Optional.empty(), directory.sessionFor("wait-b", "bale:ali", 0, () -> woken.add("x")));
+    TestSessions.register(kit, "wait-b", 1, WAIT);
+    assertEquals(List.of("x"), woken);
+  }
+
+  @Test
+  void anEntityThatStoppedWaitsNoMore() {
+    List<String> woken = new CopyOnWriteArrayList<>();
+    Runnable stopped = () -> woken.add("stopped");
+    directory.sessionFor("wait-c", "bale:ali", 0, stopped);
+    directory.sessionFor("wait-d", "bale:ali", 0, stopped);
+    directory.stopWaiting(stopped);
+    assertEquals(0, directory.waitingFor("wait-c"));
+    assertEquals(0, directory.waitingFor("wait-d"));
+    directory.connected("wait-c", session());
+    assertEquals(List.of(), woken);
+  }
 }

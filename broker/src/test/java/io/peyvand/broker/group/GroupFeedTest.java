@@ -176,6 +176,7 @@ class GroupFeedTest {
             MessageMetrics.get(testKit.system()),
             GroupSettings.reference(),
             Clock.systemUTC(),
+            () -> {},
             () -> {});
     fanout.deliverAll(state);
     for (Map.Entry<String, TestProbe<Deliver>> entry : sessions.entrySet()) {

@@ -242,6 +242,27 @@ class UserMailboxTest {
     }
   }
 
+  /**
+   * A message accepted while its platform has no session is pushed the moment a session connects,
+   * without the pending index's sweep (this test runs none): the mailbox waits in the node's
+   * session directory. Relying on the sweep alone lost the race where the session connected between
+   * the mailbox finding none and its pending-index row being written: the sweep read the index
+   * before the row, and the message waited for the next periodic sweep (30 s).
+   */
+  @Test
+  void aMessageForAPlatformWithoutSessionsIsPushedWhenASessionConnects() {
+    String lateId = "late" + platforms.incrementAndGet();
+    Address alice = new Address(eitaaId, "alice-late");
+    Address bob = new Address(lateId, "bob-late");
+    UserMailbox.AcceptReply reply = accept(text(alice, bob, "before the platform connected"), true);
+    assertInstanceOf(UserMailbox.Accepted.class, reply);
+    TestProbe<Deliver> late = session(lateId);
+    Deliver first = late.receiveMessage(Duration.ofSeconds(3));
+    assertEquals(((UserMailbox.Accepted) reply).sequence(), first.sequence());
+    assertFalse(first.redelivery());
+    ack(bob, lateId, first.sequence());
+  }
+
   @Test
   void unacknowledgedItemsAreRedeliveredFlagged() {
     Address alice = new Address(eitaaId, "alice-4");
