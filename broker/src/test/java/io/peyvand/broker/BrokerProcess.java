@@ -49,8 +49,21 @@ public final class BrokerProcess implements AutoCloseable {
   public static BrokerProcess start(
       Path dir, String name, String extraConfig, int grpcPort, int httpPort)
       throws IOException, InterruptedException {
+    List<String> main =
+        List.of(
+            java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    return startWith(dir, name, extraConfig, grpcPort, httpPort, main);
+  }
+
+  /**
+   * {@link #start} with the command that runs the broker's Main given in full ({@code java}, its
+   * options, the classpath, the main class), e.g. a container image's entrypoint.
+   */
+  public static BrokerProcess startWith(
+      Path dir, String name, String extraConfig, int grpcPort, int httpPort, List<String> main)
+      throws IOException, InterruptedException {
     BrokerProcess broker =
-        launch(
+        launchWith(
             dir,
             name,
             extraConfig
@@ -66,7 +79,7 @@ public final class BrokerProcess implements AutoCloseable {
                     .formatted(grpcPort, httpPort),
             grpcPort,
             httpPort,
-            List.of("-Xmx512m"));
+            main);
     broker.awaitReady(Duration.ofSeconds(120));
     return broker;
   }
@@ -80,22 +93,32 @@ public final class BrokerProcess implements AutoCloseable {
   public static BrokerProcess launch(
       Path dir, String name, String config, int grpcPort, int httpPort, List<String> jvmOptions)
       throws IOException {
+    List<String> java = new ArrayList<>(List.of(java()));
+    java.addAll(jvmOptions);
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return launchWith(dir, name, config, grpcPort, httpPort, java);
+  }
+
+  /** This JVM's java executable. */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * {@link #launch(Path, String, String, int, int, List)} with the command that runs the broker's
+   * Main given in full ({@code java}, its options, the classpath, the main class), e.g. a container
+   * image's entrypoint; {@code run --config <file>} follows it.
+   */
+  public static BrokerProcess launchWith(
+      Path dir, String name, String config, int grpcPort, int httpPort, List<String> main)
+      throws IOException {
     TestPki tls = TestPki.shared();
     Files.createDirectories(dir);
     Path file = dir.resolve(name + ".conf");
     Files.writeString(file, config + "\n" + tls.brokerTlsConfig("1s"));
     Path log = dir.resolve(name + ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
-    command.addAll(jvmOptions);
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "run",
-            "--config",
-            file.toString()));
+    List<String> command = new ArrayList<>(main);
+    command.addAll(List.of("run", "--config", file.toString()));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
