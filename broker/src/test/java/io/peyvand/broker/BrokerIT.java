@@ -75,6 +75,8 @@ class BrokerIT {
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.body().contains("\npeyvand_ready 1.0\n"), metrics.body());
     assertTrue(metrics.body().contains("\npeyvand_cluster_members_up 1.0\n"), metrics.body());
+    assertTrue(
+        metrics.body().contains("\npeyvand_cluster_members_unreachable 0.0\n"), metrics.body());
     assertEquals(404, get("/no-such-thing").statusCode());
   }
 

@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
-import io.peyvand.broker.observability.Metrics;
-import io.peyvand.broker.observability.SecurityEvents;
-import io.peyvand.broker.observability.ShardingStats;
-import io.peyvand.broker.tls.RevocationList;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,32 +28,20 @@ import org.junit.jupiter.api.TestInstance;
  * panel's expression (or a template variable's query) uses is one that a broker node's {@code
  * /metrics} renders, every panel reads the datasource variable and the node variable, and
  * Prometheus scrapes the HTTP ports of the local cluster's nodes. The rendered names come from the
- * broker's own {@link Metrics} in a cluster node started here (its {@code # TYPE} lines, which are
- * written even before the first sample), so a renamed metric or a misspelled panel fails.
+ * broker's own metrics in a cluster node started here ({@link RenderedMetrics}: its {@code # TYPE}
+ * lines, which are written even before the first sample), so a renamed metric or a misspelled panel
+ * fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardTest {
   private static final Path HOME = Path.of(System.getProperty("peyvand.cluster-config", "."));
-  private static final Pattern METRIC = Pattern.compile("\\b((?:peyvand|jvm)_[a-z0-9_]+)");
-  private static final Pattern TYPE = Pattern.compile("(?m)^# TYPE ([a-z0-9_]+) ([a-z]+)$");
 
   private ActorSystem<Void> system;
   private JsonNode dashboard;
 
   @BeforeAll
   void start() throws IOException {
-    system =
-        ActorSystem.create(
-            Behaviors.empty(),
-            "DashboardTest",
-            ConfigFactory.parseString(
-                    """
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = 127.0.0.1
-        pekko.remote.artery.canonical.port = 0
-        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-        """)
-                .withFallback(ConfigFactory.load()));
+    system = RenderedMetrics.node("DashboardTest");
     dashboard =
         new ObjectMapper().readTree(HOME.resolve("grafana/peyvand-dashboard.json").toFile());
   }
@@ -71,23 +52,8 @@ class DashboardTest {
     system.getWhenTerminated().toCompletableFuture().join();
   }
 
-  /** The sample names a node renders: histograms as their _bucket, _sum and _count. */
   private Set<String> renderedNames() {
-    Metrics metrics = new Metrics(system, new SecurityEvents(), RevocationList.none());
-    metrics.sharding(new ShardingStats(system, Map.of(), Duration.ofMinutes(1)));
-    String text = metrics.render(true);
-    Set<String> names = new TreeSet<>();
-    Matcher m = TYPE.matcher(text);
-    while (m.find()) {
-      if (m.group(2).equals("histogram")) {
-        names.add(m.group(1) + "_bucket");
-        names.add(m.group(1) + "_sum");
-        names.add(m.group(1) + "_count");
-      } else {
-        names.add(m.group(1));
-      }
-    }
-    return names;
+    return RenderedMetrics.names(system);
   }
 
   /** Every expression of the dashboard, by where it is (panel title and ref id, or variable). */
@@ -127,7 +93,7 @@ class DashboardTest {
     Map<String, String> unknown = new TreeMap<>();
     exprs.forEach(
         (where, expr) -> {
-          Matcher m = METRIC.matcher(expr);
+          Matcher m = RenderedMetrics.METRIC.matcher(expr);
           boolean any = false;
           while (m.find()) {
             any = true;

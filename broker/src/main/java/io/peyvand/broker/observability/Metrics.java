@@ -44,6 +44,10 @@ public final class Metrics {
     gauge(
         "peyvand_cluster_members_up", "cluster members in status Up", () -> members(system, true));
     gauge(
+        "peyvand_cluster_members_unreachable",
+        "cluster members this node's failure detector marks unreachable (until they are downed)",
+        () -> Cluster.get(system).state().getUnreachable().size());
+    gauge(
         "peyvand_revoked_certificates_crl",
         "serials the CA's revocation list revokes",
         () -> revocations.revokedSerials().size());

@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
  * A registry's metrics in the Prometheus text format (0.0.4), written by the Prometheus Java
  * client's own writer. One addition: that writer leaves out a family without any series yet
  * (per-platform counters before the first platform's traffic), while dashboards and alert rules are
- * checked against the {@code # TYPE} lines of a fresh node (cluster-config's DashboardTest), so
- * such a family is still announced by its {@code # HELP} and {@code # TYPE} lines.
+ * checked against the {@code # TYPE} lines of a fresh node (cluster-config's DashboardTest and
+ * AlertRulesTest), so such a family is still announced by its {@code # HELP} and {@code # TYPE}
+ * lines.
  */
 final class Prometheus {
   /** Latency buckets, in seconds (+Inf follows): 1 ms to 10 s, the ask timeout's order. */
