@@ -61,19 +61,21 @@ import scala.util.Try;
  * serializer id and manifest the current code picks for an example must be those of its last line:
  * a renamed or moved class, a renamed record component, a changed type id or binding fails here.
  *
- * <p>Never edit or remove a line. To add samples (a new message type, a new example): add the
- * example to {@link ClusterMessageExamples} under a new name, run
+ * <p>Never edit or remove a line (a type's lines go only with the type itself, two versions after
+ * its replacement). To add samples (a new message type, a new example): add the example to {@link
+ * ClusterMessageExamples} under a new name, run
  *
  * <pre>
  * mvn -B -o test -pl broker -Dtest=ClusterMessageSamplesTest -Dpeyvand.samples.write=true
  * </pre>
  *
- * and append the lines it writes to {@code target/cluster-message-samples.missing} (each prints to
- * the console too) to {@value #SAMPLES}. To change a message: add a component (old nodes ignore it,
- * new ones read it as null/0 from old ones; the example keeps the old value) and keep the class
- * name; or add a new type, keep reading the old one for one version, and add the new one's sample.
- * A deliberate change of manifest (a class renamed with a Jackson migration that still reads the
- * old name) adds a new line for the same example, after the old one.
+ * and append the lines it writes (to the console and to {@code
+ * broker/target/cluster-message-samples.missing}) at the end of {@value #SAMPLES}. To change a
+ * message: add a component (old nodes ignore it, new ones read it as null/0 from old ones; the
+ * example keeps the old value) and keep the class name; or add a new type, keep reading the old one
+ * for one version, and add the new one's sample. A deliberate change of manifest (a class renamed
+ * with a Jackson migration that still reads the old name) adds a new line for the same example,
+ * after the old one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterMessageSamplesTest {
