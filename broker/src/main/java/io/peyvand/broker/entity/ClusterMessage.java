@@ -13,5 +13,9 @@ package io.peyvand.broker.entity;
  * component breaks mixed-version clusters, adding one is safe (absent ones read as null/0).
  * Self-messages of an entity (timers, pipeToSelf results) never leave their node and stay unmarked;
  * persisted events keep their protobuf serializer ({@link StoredEventSerializer}).
+ *
+ * <p>The broker's tests keep a sample of the bytes each version sends of every marked type ({@code
+ * ClusterMessageSamplesTest}): a new type needs an example and a sample there, and a change the
+ * previous version could not read fails the build (cluster-config/CLUSTER.md, "Rolling upgrades").
  */
 public interface ClusterMessage {}
