@@ -232,7 +232,10 @@ class KubernetesManifestsTest {
     for (Probe probe : all) {
       HTTPGetAction get = probe.getHttpGet();
       assertEquals("HTTPS", get.getScheme(), "the HTTP port is TLS in production");
-      assertEquals(port(container, "https").getName(), get.getPort().getStrVal());
+      assertEquals(
+          port(container, "https").getName(),
+          get.getPort().getStrVal(),
+          "probes ask the container's HTTPS port by name");
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The part of {@code kustomize build} that cluster-config/k8s uses, on fabric8's Kubernetes model:
@@ -102,6 +103,8 @@ final class Kustomize {
       secretFiles.put(name(generator), files);
     }
     for (Map<String, Object> patch : maps(kustomization.get("patches"))) {
+      assertEquals(
+          Set.of("path"), patch.keySet(), folder + ": only patches by file are applied here");
       Path path = folder.resolve((String) patch.get("path"));
       assertTrue(Files.isRegularFile(path), folder + ": patch " + path + " does not exist");
       HasMetadata change = parse(path).get(0);
