@@ -96,7 +96,11 @@ final class Kustomize {
     }
     for (Map<String, Object> generator : maps(kustomization.get("secretGenerator"))) {
       SecretBuilder secret =
-          new SecretBuilder().withNewMetadata().withName(name(generator)).endMetadata();
+          new SecretBuilder()
+              .withNewMetadata()
+              .withName(name(generator))
+              .endMetadata()
+              .withType("Opaque");
       Map<String, Path> files = files(folder, generator);
       files.keySet().forEach(key -> secret.addToData(key, ""));
       resources.add(secret.build());
