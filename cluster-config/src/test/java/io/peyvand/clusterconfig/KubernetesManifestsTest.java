@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -62,6 +61,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and ConfigMap a pod uses is defined, with the keys used; and the broker's configuration in its
  * ConfigMap passes the deployable check of conf/ ({@link Deployables}), with its certificate files
  * where the Secrets are mounted and every environment variable it reads set. No cluster is needed.
+ * One test per kind of reference, each over both overlays: its length is the number of references a
+ * deployment depends on; building (Kustomize) and comparing with kubectl (KustomizeTest) live
+ * apart.
  */
 class KubernetesManifestsTest {
   private static final Path ROOT = Path.of(System.getProperty("peyvand.cluster-config", "."));
@@ -477,82 +479,6 @@ class KubernetesManifestsTest {
         container(build).getResources().getRequests().get("memory"),
         container(build).getResources().getLimits().get("memory"),
         "memory requested is memory limited: the heap is a share of the limit");
-  }
-
-  /**
-   * This test's {@link Kustomize} against the real one, where kubectl is installed: for each
-   * overlay, on a copy of k8s/ and conf/ with placeholder secret files, {@code kubectl kustomize}
-   * yields the same resources (generated names without their hash suffix; Secrets by keys).
-   */
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "production"})
-  void theTestsKustomizeBuildsWhatKubectlKustomizeBuilds(String overlay) throws Exception {
-    Optional<Path> kubectl =
-        Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-            .map(dir -> Path.of(dir, "kubectl"))
-            .filter(Files::isExecutable)
-            .findFirst();
-    assumeTrue(kubectl.isPresent(), "kubectl is not installed");
-    Path copy = tmp.resolve("cluster-config");
-    for (String folder : List.of("k8s", "conf")) {
-      try (Stream<Path> files = Files.walk(ROOT.resolve(folder))) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          Path target = copy.resolve(ROOT.relativize(file).toString());
-          Files.createDirectories(target.getParent());
-          Files.copy(file, target);
-        }
-      }
-    }
-    Path folder = copy.resolve("k8s/overlays").resolve(overlay);
-    Kustomize.Build ours = Kustomize.build(folder);
-    for (Map<String, Path> files : ours.secretFiles().values()) {
-      for (Path file : files.values()) {
-        Files.writeString(file, "placeholder");
-      }
-    }
-    Process process =
-        new ProcessBuilder(kubectl.get().toString(), "kustomize", folder.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertEquals(0, process.waitFor(), "kubectl kustomize " + folder);
-    List<HasMetadata> theirs = Kustomize.SERIALIZATION.unmarshal(output);
-    // kustomize's generated names: ours plus "-" and a 10-character hash.
-    Map<String, String> generated = new HashMap<>();
-    for (HasMetadata resource : theirs) {
-      String name = resource.getMetadata().getName();
-      for (HasMetadata mine : ours.resources()) {
-        String base = mine.getMetadata().getName();
-        if (mine.getKind().equals(resource.getKind())
-            && name.matches(Pattern.quote(base) + "-[a-z0-9]{10}")) {
-          generated.put(name, base);
-        }
-      }
-    }
-    Map<String, Object> expected = normalized(theirs, generated);
-    Map<String, Object> actual = normalized(ours.resources(), Map.of());
-    assertEquals(expected.keySet(), actual.keySet());
-    expected.forEach((name, resource) -> assertEquals(resource, actual.get(name), name));
-  }
-
-  /** Resources by kind/name as JSON maps, generated names unhashed, Secrets by their keys. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> normalized(
-      List<HasMetadata> resources, Map<String, String> generated) {
-    Map<String, Object> byName = new java.util.TreeMap<>();
-    for (HasMetadata resource : resources) {
-      String json = Kustomize.SERIALIZATION.asJson(resource);
-      for (Map.Entry<String, String> name : generated.entrySet()) {
-        json = json.replace("\"" + name.getKey() + "\"", "\"" + name.getValue() + "\"");
-      }
-      Map<String, Object> map = Kustomize.SERIALIZATION.unmarshal(json, Map.class);
-      if (resource instanceof Secret) {
-        map.put("data", new java.util.TreeSet<>(((Map<String, Object>) map.get("data")).keySet()));
-      }
-      byName.put(
-          resource.getKind() + "/" + ((Map<String, Object>) map.get("metadata")).get("name"), map);
-    }
-    return byName;
   }
 
   @Test
