@@ -115,12 +115,12 @@ umoci raw add-layer --image "$oci:$version" --history.created "$created" \
 config=(--image "$oci:$version" --no-history --created "$created" --os linux --architecture amd64
   --config.user "$USER_ID:$USER_ID" --config.workingdir /var/lib/peyvand
   --config.env "LANG=C.UTF-8"
-  # Heap from the container's memory limit, not the host's: 70% of it, the rest for direct
+  # Heap from the container's memory limit, not the host's: 75% of it, the rest for direct
   # buffers, metaspace and threads; an out-of-memory error ends the process (the orchestrator
   # restarts it) rather than leaving a node half alive.
   --config.entrypoint java
-  --config.entrypoint -XX:MaxRAMPercentage=70
-  --config.entrypoint -XX:InitialRAMPercentage=70
+  --config.entrypoint -XX:MaxRAMPercentage=75
+  --config.entrypoint -XX:InitialRAMPercentage=75
   --config.entrypoint -XX:+ExitOnOutOfMemoryError
   --config.entrypoint -Dpeyvand.home=/var/lib/peyvand
   --config.entrypoint -cp

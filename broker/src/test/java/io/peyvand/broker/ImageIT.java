@@ -91,7 +91,7 @@ class ImageIT {
     List<String> entrypoint = strings(config.path("Entrypoint"));
     assertEquals("java", entrypoint.get(0));
     assertTrue(
-        entrypoint.contains("-XX:MaxRAMPercentage=70"),
+        entrypoint.contains("-XX:MaxRAMPercentage=75"),
         "the heap follows the container's memory limit: " + entrypoint);
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"), entrypoint.toString());
     assertEquals(Main.class.getName(), entrypoint.get(entrypoint.size() - 1));

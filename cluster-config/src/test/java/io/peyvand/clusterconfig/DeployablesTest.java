@@ -28,9 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every deployable in conf/ parses, resolves against the reference.conf of every module, names no
- * setting that does not exist (a typo would otherwise be silently ignored), and yields valid
- * settings for the broker, the schema and the embedded Cassandra.
+ * Every deployable in conf/ passes the deployable check ({@link Deployables}: parses, resolves
+ * against every reference.conf, names no setting that does not exist, yields valid settings), and
+ * each says what it is for.
  */
 class DeployablesTest {
   private static final Path CONF = Path.of(System.getProperty("peyvand.deployables", "conf"));
@@ -56,9 +56,7 @@ class DeployablesTest {
   }
 
   static Config load(String name) {
-    return ConfigFactory.parseFile(CONF.resolve(name).toFile())
-        .withFallback(ConfigFactory.defaultReference())
-        .resolve();
+    return Deployables.load(CONF.resolve(name));
   }
 
   @Test
@@ -77,29 +75,13 @@ class DeployablesTest {
   @ParameterizedTest
   @MethodSource("deployables")
   void parsesAndYieldsValidSettings(String name) {
-    Config config = load(name);
-    config.checkValid(ConfigFactory.defaultReference(), "peyvand", "pekko.persistence.cassandra");
-    BrokerSettings.fromConfig(config);
-    SchemaSettings.fromConfig(config);
-    CassandraNodeSettings.fromConfig(config);
+    Deployables.parsesAndYieldsValidSettings(CONF.resolve(name));
   }
 
   @ParameterizedTest
   @MethodSource("deployables")
   void namesOnlySettingsThatExist(String name) {
-    Config reference = ConfigFactory.defaultReference();
-    Config own = ConfigFactory.parseFile(CONF.resolve(name).toFile()).resolve();
-    for (Map.Entry<String, ?> entry : own.entrySet()) {
-      String path = entry.getKey();
-      boolean ours = path.startsWith("peyvand.") || path.startsWith("pekko.persistence.cassandra.");
-      boolean freeForm =
-          path.contains(".datacenters.") || path.startsWith("datastax-java-driver.profiles.");
-      if (ours && !freeForm) {
-        assertTrue(
-            reference.hasPathOrNull(path),
-            name + " sets " + path + ", which no reference.conf defines (a typo?)");
-      }
-    }
+    Deployables.namesOnlySettingsThatExist(name, CONF.resolve(name));
   }
 
   @Test
