@@ -1,6 +1,7 @@
 package io.peyvand.broker;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.tls.ClusterTlsSettings;
 import io.peyvand.broker.tls.TlsSettings;
 import java.time.Duration;
 import java.util.List;
@@ -117,6 +118,14 @@ public record BrokerSettings(
       throw new IllegalArgumentException(
           "peyvand.tls.crl-file must name the CA's certificate"
               + " revocation list when peyvand.environment = production");
+    }
+    ClusterTlsSettings clusterTls = ClusterTlsSettings.fromConfig(config);
+    if (environment == Environment.PRODUCTION && !clusterTls.enabled()) {
+      throw new IllegalArgumentException(
+          "pekko.remote.artery.transport = "
+              + config.getString("pekko.remote.artery.transport")
+              + " is refused when peyvand.environment = production: broker nodes talk over mutual"
+              + " TLS. Set it to tls-tcp (peyvand.cluster.tls, cluster-config/CLUSTER.md)");
     }
     List<PlatformSeed> seeds =
         p.getConfigList("platforms.bootstrap").stream()

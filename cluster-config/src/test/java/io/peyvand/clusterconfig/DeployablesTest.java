@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.peyvand.broker.BrokerSettings;
 import io.peyvand.broker.directory.DirectorySettings;
 import io.peyvand.broker.pki.PkiSettings;
+import io.peyvand.broker.tls.ClusterTlsSettings;
 import io.peyvand.broker.tls.TlsSettings;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.schema.SchemaSettings;
@@ -112,6 +113,34 @@ class DeployablesTest {
     assertEquals(pki.layout().caCertificate(), tls.trustStore());
     assertEquals(Optional.of(pki.layout().crl()), tls.crlFile());
     assertEquals(pki.password(), tls.keyStorePassword());
+  }
+
+  @Test
+  void brokerNodesTalkOverMutualTlsWithTheirBrokerCertificateInProductionAndTheLocalCluster() {
+    for (String deployable : List.of("production.conf", "local-cluster/node-1.conf")) {
+      Config config = load(deployable);
+      ClusterTlsSettings cluster = ClusterTlsSettings.fromConfig(config);
+      TlsSettings listeners = BrokerSettings.fromConfig(config).tls();
+      assertTrue(cluster.enabled(), deployable + ": Artery over tls-tcp");
+      assertEquals(listeners.keyStore(), cluster.files().keyStore(), deployable);
+      assertEquals(listeners.trustStore(), cluster.files().trustStore(), deployable);
+      assertEquals(listeners.crlFile(), cluster.files().crlFile(), deployable);
+    }
+    Config plaintext =
+        ConfigFactory.parseString("pekko.remote.artery.transport = tcp")
+            .withFallback(load("production.conf"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> BrokerSettings.fromConfig(plaintext))
+            .getMessage()
+            .contains("pekko.remote.artery.transport = tcp is refused"));
+    Config incomplete =
+        ConfigFactory.parseString("peyvand.tls.key-store = \"\"")
+            .withFallback(load("local-cluster/node-1.conf"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> ClusterTlsSettings.fromConfig(incomplete))
+            .getMessage()
+            .contains("needs peyvand.cluster.tls.key-store"));
   }
 
   @Test

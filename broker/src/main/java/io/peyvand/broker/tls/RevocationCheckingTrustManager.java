@@ -80,24 +80,28 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
     }
   }
 
-  // The broker is never a TLS client with this manager; servers are checked as the JDK would.
+  // A server's chain (a broker certificate: serverAuth), as the JDK checks it, then the revocation
+  // list: the listeners never see one, ClusterPeerTrustManager checks every cluster peer so.
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
     pkix.checkServerTrusted(chain, authType, engine);
+    refuseRevoked(chain);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
     pkix.checkServerTrusted(chain, authType, socket);
+    refuseRevoked(chain);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
     pkix.checkServerTrusted(chain, authType);
+    refuseRevoked(chain);
   }
 
   @Override

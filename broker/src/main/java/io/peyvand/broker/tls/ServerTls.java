@@ -45,32 +45,48 @@ public final class ServerTls {
    * context; IllegalArgumentException naming the file that cannot be used and why.
    */
   public static ServerTls create(TlsSettings settings, Clock clock) {
+    List<X509Certificate> trustAnchors = trustAnchors(settings);
+    RevocationList revocations = revocations(settings, trustAnchors, clock);
+    ServerTls tls =
+        new ServerTls(
+            keyManagers(settings),
+            new TrustManager[] {new RevocationCheckingTrustManager(trustAnchors, revocations)},
+            revocations);
+    try {
+      tls.context(); // fails now rather than at the first connection
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make a TLS 1.3 context", e);
+    }
+    return tls;
+  }
+
+  /** The certificates of the trust store. */
+  static List<X509Certificate> trustAnchors(TlsSettings settings) {
+    return KeyMaterial.trustAnchors(
+        settings.trustStore(), settings.keyStorePassword().toCharArray());
+  }
+
+  /** The revocation list of the settings' crl-file, signed by one of the anchors; none without. */
+  static RevocationList revocations(
+      TlsSettings settings, List<X509Certificate> trustAnchors, Clock clock) {
+    return settings
+        .crlFile()
+        .map(file -> RevocationList.load(file, trustAnchors, clock))
+        .orElseGet(RevocationList::none);
+  }
+
+  /** The key managers of the key store: the node's key and certificate chain. */
+  static KeyManager[] keyManagers(TlsSettings settings) {
     char[] password = settings.keyStorePassword().toCharArray();
-    List<X509Certificate> trustAnchors = KeyMaterial.trustAnchors(settings.trustStore(), password);
-    RevocationList revocations =
-        settings
-            .crlFile()
-            .map(file -> RevocationList.load(file, trustAnchors, clock))
-            .orElseGet(RevocationList::none);
     KeyStore keys = KeyMaterial.keyStore(settings.keyStore(), password);
     try {
       KeyManagerFactory keyManagers =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keyManagers.init(keys, password);
-      ServerTls tls =
-          new ServerTls(
-              keyManagers.getKeyManagers(),
-              new TrustManager[] {new RevocationCheckingTrustManager(trustAnchors, revocations)},
-              revocations);
-      tls.context(); // fails now rather than at the first connection
-      return tls;
+      return keyManagers.getKeyManagers();
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(
-          "cannot use the key store "
-              + settings.keyStore()
-              + " (peyvand.tls.key-store): "
-              + e.getMessage(),
-          e);
+          "cannot use the key store " + settings.keyStore() + ": " + e.getMessage(), e);
     }
   }
 
