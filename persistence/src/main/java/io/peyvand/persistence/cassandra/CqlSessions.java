@@ -24,12 +24,14 @@ public final class CqlSessions {
 
   /**
    * A session to one node over TLS, trusting the CA certificates of the PEM file {@code
-   * trustCertificates} and checking that the node's certificate names {@code host}. Close it.
+   * trustCertificates} and checking that the node's certificate names {@code host}. Fails at once
+   * when the handshake or the connection fails (no retry at start-up). Close it.
    */
   public static CqlSession openTls(String host, int port, Path trustCertificates) {
     return CqlSession.builder()
         .withConfigLoader(
             loader(host, port)
+                .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .withClass(
                     DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, PemTrustSslEngineFactory.class)
                 .withString(
