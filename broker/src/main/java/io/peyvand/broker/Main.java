@@ -286,12 +286,26 @@ public final class Main {
   static final class CassandraCommand implements Callable<Integer> {
     @CommandLine.Mixin CassandraOptions cassandra = new CassandraOptions();
 
+    @Option(
+        names = "--client-tls",
+        description =
+            "TLS only on the CQL port, with the broker certificate of the development CA"
+                + " (data/pki/broker.p12, created if missing); drivers must trust data/pki/ca.crt.")
+    boolean clientTls;
+
     @Override
     public Integer call() throws Exception {
-      CassandraNode node =
-          CassandraNode.start(
-              CassandraNodeSettings.fromConfig(
-                  load(deployable("dev.conf").toFile(), cassandra.addTo(new HashMap<>()))));
+      Map<String, Object> overrides = cassandra.addTo(new HashMap<>());
+      if (clientTls) {
+        overrides.put("peyvand.cassandra.embedded.client-encryption.enabled", true);
+      }
+      Config loaded = load(deployable("dev.conf").toFile(), overrides);
+      if (clientTls) {
+        // The node's certificate: the first of the local cluster's processes to start creates the
+        // development CA, as the broker nodes do when they find it missing.
+        createDevPki(loaded);
+      }
+      CassandraNode node = CassandraNode.start(CassandraNodeSettings.fromConfig(loaded));
       PrintStream out = System.out;
       out.printf(
           "Cassandra is up: CQL %s, data in %s, logs in %s%nPress Ctrl-C to stop.%n",

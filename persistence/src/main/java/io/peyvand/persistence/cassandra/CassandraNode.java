@@ -224,6 +224,14 @@ public final class CassandraNode implements AutoCloseable {
 
   private void awaitCql(Instant begun) {
     Instant deadline = begun.plus(settings.startupTimeout());
+    // With client encryption the node answers CQL only over TLS: the probe trusts the node's own
+    // certificate.
+    CassandraNodeSettings.ClientEncryption tls = settings.clientEncryption();
+    javax.net.ssl.SSLContext probe =
+        tls.enabled() && !tls.optional()
+            ? PemTrustSslEngineFactory.trustingKeyStore(
+                Path.of(tls.keyStore()), tls.keyStorePassword())
+            : null;
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new CassandraStartException(
@@ -236,7 +244,10 @@ public final class CassandraNode implements AutoCloseable {
       }
       if (accepts(settings.address(), settings.cqlPort())) {
         try {
-          String version = CqlSessions.releaseVersion(settings.address(), settings.cqlPort());
+          String version =
+              probe == null
+                  ? CqlSessions.releaseVersion(settings.address(), settings.cqlPort())
+                  : CqlSessions.releaseVersion(settings.address(), settings.cqlPort(), probe);
           log.info("Cassandra {} is up", version);
           return;
         } catch (RuntimeException notYet) {

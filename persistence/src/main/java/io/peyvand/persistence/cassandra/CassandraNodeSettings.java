@@ -19,9 +19,43 @@ public record CassandraNodeSettings(
     String commitlogSync,
     Duration startupTimeout,
     Duration stopTimeout,
-    String seeds) {
+    String seeds,
+    ClientEncryption clientEncryption) {
+
+  /**
+   * TLS on the node's CQL port ({@code client_encryption_options} of cassandra.yaml): the node
+   * presents the first key of {@code keyStore} (PKCS#12); {@code optional} also admits plaintext
+   * clients on the same port.
+   */
+  public record ClientEncryption(
+      boolean enabled, String keyStore, String keyStorePassword, boolean optional) {
+    /** Plaintext CQL. */
+    public static final ClientEncryption OFF = new ClientEncryption(false, "", "", false);
+
+    public ClientEncryption {
+      if (enabled && keyStore.isBlank()) {
+        throw new IllegalArgumentException(
+            "peyvand.cassandra.embedded.client-encryption.enabled needs a key-store");
+      }
+    }
+
+    static ClientEncryption fromConfig(Config c) {
+      if (!c.hasPath("client-encryption")) {
+        return OFF;
+      }
+      Config e = c.getConfig("client-encryption");
+      return new ClientEncryption(
+          e.getBoolean("enabled"),
+          e.getString("key-store"),
+          e.getString("key-store-password"),
+          e.getBoolean("optional"));
+    }
+  }
 
   public CassandraNodeSettings {
+    if (clientEncryption == null) {
+      clientEncryption = ClientEncryption.OFF;
+    }
     if (cqlPort <= 0 || storagePort <= 0 || jmxPort <= 0) {
       throw new IllegalArgumentException(
           "embedded Cassandra ports must be positive: cql="
@@ -41,7 +75,7 @@ public record CassandraNodeSettings(
     }
   }
 
-  /** A single node: it is its own seed. */
+  /** A single node, its own seed, with plaintext CQL. */
   public CassandraNodeSettings(
       Path dataDirectory,
       String address,
@@ -64,7 +98,8 @@ public record CassandraNodeSettings(
         commitlogSync,
         startupTimeout,
         stopTimeout,
-        "");
+        "",
+        ClientEncryption.OFF);
   }
 
   /**
@@ -99,7 +134,8 @@ public record CassandraNodeSettings(
         c.getString("commitlog-sync"),
         c.getDuration("startup-timeout"),
         c.getDuration("stop-timeout"),
-        c.getString("seeds"));
+        c.getString("seeds"),
+        ClientEncryption.fromConfig(c));
   }
 
   public CassandraNodeSettings withPorts(int cql, int storage, int jmx) {
@@ -114,7 +150,8 @@ public record CassandraNodeSettings(
         commitlogSync,
         startupTimeout,
         stopTimeout,
-        seeds);
+        seeds,
+        clientEncryption);
   }
 
   public CassandraNodeSettings withDataDirectory(Path directory) {
@@ -129,7 +166,8 @@ public record CassandraNodeSettings(
         commitlogSync,
         startupTimeout,
         stopTimeout,
-        seeds);
+        seeds,
+        clientEncryption);
   }
 
   /** host:port of the CQL native transport, as the driver's contact point. */

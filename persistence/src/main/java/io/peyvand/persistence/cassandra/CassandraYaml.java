@@ -9,6 +9,31 @@ import java.nio.file.Path;
 final class CassandraYaml {
   private CassandraYaml() {}
 
+  /**
+   * TLS 1.3 or 1.2 on the CQL port with the node's PKCS#12 key store; no client certificate asked
+   * (the driver authenticates the node, not the other way round).
+   */
+  static String clientEncryption(CassandraNodeSettings.ClientEncryption e) {
+    if (!e.enabled()) {
+      return "client_encryption_options:\n  enabled: false\n";
+    }
+    return """
+        client_encryption_options:
+          enabled: true
+          optional: %s
+          keystore: '%s'
+          keystore_password: '%s'
+          store_type: PKCS12
+          require_client_auth: false
+          protocol: TLS
+          accepted_protocols: [TLSv1.3, TLSv1.2]
+        """
+        .formatted(
+            e.optional(),
+            Path.of(e.keyStore()).toAbsolutePath().normalize(),
+            e.keyStorePassword().replace("'", "''"));
+  }
+
   static String render(CassandraNodeSettings s, Path home) {
     String commitlog =
         switch (s.commitlogSync()) {
@@ -41,7 +66,7 @@ final class CassandraYaml {
         # Tests drop a keyspace per class: no snapshot of what they drop.
         auto_snapshot: false
         concurrent_compactors: 1
-        """
+        %s"""
         .formatted(
             s.clusterName(),
             home.resolve("data/data"),
@@ -54,6 +79,7 @@ final class CassandraYaml {
             s.address(),
             s.address(),
             s.storagePort(),
-            s.cqlPort());
+            s.cqlPort(),
+            clientEncryption(s.clientEncryption()));
   }
 }

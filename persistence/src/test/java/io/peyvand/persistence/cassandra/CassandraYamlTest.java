@@ -1,6 +1,7 @@
 package io.peyvand.persistence.cassandra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -64,5 +65,32 @@ class CassandraYamlTest {
             java.time.Duration.ofSeconds(1));
     assertEquals("127.0.0.1:7000", settings.seedList());
     assertEquals("127.0.0.1:7000", settings.withPorts(9043, 7000, 7200).seedList());
+  }
+
+  @Test
+  void clientEncryptionIsOffByDefaultAndRequiredWhenOn() {
+    CassandraNodeSettings plain = CassandraNodeSettings.fromConfig(ConfigFactory.load());
+    assertTrue(
+        CassandraYaml.render(plain, HOME).contains("client_encryption_options:\n  enabled: false"));
+    CassandraNodeSettings tls =
+        CassandraNodeSettings.fromConfig(
+            ConfigFactory.parseString(
+                    """
+        peyvand.cassandra.embedded.client-encryption {
+          enabled = on
+          key-store = "/pki/broker.p12"
+          key-store-password = "it's"
+        }
+        """)
+                .withFallback(ConfigFactory.load()));
+    String yaml = CassandraYaml.render(tls, HOME);
+    assertTrue(yaml.contains("  enabled: true\n  optional: false\n"), yaml);
+    assertTrue(yaml.contains("  keystore: '/pki/broker.p12'\n"), yaml);
+    assertTrue(yaml.contains("  keystore_password: 'it''s'\n"), yaml);
+    assertTrue(yaml.contains("  store_type: PKCS12\n"), yaml);
+    assertTrue(yaml.contains("  accepted_protocols: [TLSv1.3, TLSv1.2]\n"), yaml);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new CassandraNodeSettings.ClientEncryption(true, "", "", false));
   }
 }
