@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
       Main.Dev.class,
       Main.Run.class,
       Main.CassandraCommand.class,
+      BackupCommands.Backup.class,
+      BackupCommands.Restore.class,
       PkiCommand.class,
       RegulatorCommand.class,
       ConformanceCommand.class
