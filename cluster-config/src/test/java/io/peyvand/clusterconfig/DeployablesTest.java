@@ -113,6 +113,11 @@ class DeployablesTest {
     assertEquals(pki.layout().caCertificate(), tls.trustStore());
     assertEquals(Optional.of(pki.layout().crl()), tls.crlFile());
     assertEquals(pki.password(), tls.keyStorePassword());
+    // Cassandra's CQL port, when TLS is on (--client-tls), presents the Cassandra certificate.
+    CassandraNodeSettings.ClientEncryption cql =
+        CassandraNodeSettings.fromConfig(dev).clientEncryption();
+    assertEquals(pki.layout().cassandraKeyStore(), Path.of(cql.keyStore()));
+    assertEquals(pki.password(), cql.keyStorePassword());
   }
 
   @Test
@@ -296,6 +301,9 @@ class DeployablesTest {
               "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
       assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.write-profile"));
       assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.read-profile"));
+      // The ring's nodes present the Cassandra certificate, which names them all.
+      assertTrue(
+          node.getBoolean("datastax-java-driver.advanced.ssl-engine-factory.hostname-validation"));
     }
   }
 
