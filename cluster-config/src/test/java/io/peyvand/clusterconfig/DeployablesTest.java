@@ -14,6 +14,7 @@ import io.peyvand.broker.pki.PkiSettings;
 import io.peyvand.broker.tls.ClusterTlsSettings;
 import io.peyvand.broker.tls.TlsSettings;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
+import io.peyvand.persistence.cassandra.PemTrustSslEngineFactory;
 import io.peyvand.persistence.schema.SchemaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -233,6 +234,34 @@ class DeployablesTest {
                     production.withValue(
                         "peyvand.tls.crl-file", ConfigValueFactory.fromAnyRef(""))));
     assertTrue(noCrl.getMessage().contains("peyvand.tls.crl-file"), noCrl.getMessage());
+  }
+
+  @Test
+  void productionTalksToCassandraOverTlsCheckingHostNamesAndRefusesToStartWithout() {
+    Config production = load("production.conf");
+    String factory = "datastax-java-driver.advanced.ssl-engine-factory";
+    assertEquals(
+        PemTrustSslEngineFactory.class.getName(), production.getString(factory + ".class"));
+    assertTrue(production.getBoolean(factory + ".hostname-validation"));
+    assertEquals(
+        "/etc/peyvand/tls/cassandra-ca.crt", production.getString(factory + ".trust-certificates"));
+    for (Config plaintext :
+        List.of(
+            production.withoutPath(factory),
+            production.withValue(factory + ".class", ConfigValueFactory.fromAnyRef("")))) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> BrokerSettings.fromConfig(plaintext));
+      assertTrue(
+          e.getMessage().startsWith(factory + ".class unset (CQL in plaintext) is refused"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().contains("Set it to " + PemTrustSslEngineFactory.class.getName()),
+          e.getMessage());
+    }
+    // dev and the local cluster's nodes may do without (dev's own Cassandra speaks plaintext).
+    Config dev = load("dev.conf");
+    assertFalse(dev.hasPath(factory + ".class"));
+    BrokerSettings.fromConfig(dev);
   }
 
   @Test
