@@ -3,6 +3,7 @@ package io.peyvand.broker;
 import com.typesafe.config.Config;
 import io.peyvand.broker.tls.ClusterTlsSettings;
 import io.peyvand.broker.tls.TlsSettings;
+import io.peyvand.persistence.cassandra.PemTrustSslEngineFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -32,6 +33,10 @@ public record BrokerSettings(
     TlsSettings tls) {
 
   private static final Pattern PLATFORM_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
+
+  /** The driver's TLS to Cassandra: without a class, CQL goes in plaintext. */
+  static final String CASSANDRA_SSL_ENGINE_FACTORY =
+      "datastax-java-driver.advanced.ssl-engine-factory.class";
 
   /**
    * dev allows conveniences (embedded Cassandra, schema auto-creation, plaintext listeners);
@@ -127,6 +132,16 @@ public record BrokerSettings(
               + " is refused when peyvand.environment = production: broker nodes talk over mutual"
               + " TLS. Set it to tls-tcp (peyvand.cluster.tls, cluster-config/CLUSTER.md)");
     }
+    if (environment == Environment.PRODUCTION && !cassandraOverTls(config)) {
+      throw new IllegalArgumentException(
+          CASSANDRA_SSL_ENGINE_FACTORY
+              + " unset (CQL in plaintext) is refused when peyvand.environment = production:"
+              + " brokers talk to Cassandra over TLS. Set it to "
+              + PemTrustSslEngineFactory.class.getName()
+              + ", with trust-certificates = the PEM of the CA of Cassandra's certificate and"
+              + " hostname-validation = true (production.conf, cluster-config/CLUSTER.md \"Brokers"
+              + " to Cassandra\")");
+    }
     List<PlatformSeed> seeds =
         p.getConfigList("platforms.bootstrap").stream()
             .map(
@@ -180,6 +195,15 @@ public record BrokerSettings(
       throw new IllegalArgumentException("peyvand." + path + " must be positive, not " + bytes);
     }
     return bytes;
+  }
+
+  /**
+   * Whether the driver's configuration names an SSL engine factory: ours, or the driver's
+   * DefaultSslEngineFactory with a Java trust store.
+   */
+  private static boolean cassandraOverTls(Config config) {
+    return config.hasPath(CASSANDRA_SSL_ENGINE_FACTORY)
+        && !config.getString(CASSANDRA_SSL_ENGINE_FACTORY).isBlank();
   }
 
   private static void refuseInProduction(Config config, String path) {

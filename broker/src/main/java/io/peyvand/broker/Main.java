@@ -291,8 +291,9 @@ public final class Main {
     @Option(
         names = "--client-tls",
         description =
-            "TLS only on the CQL port, with the broker certificate of the development CA"
-                + " (data/pki/broker.p12, created if missing); drivers must trust data/pki/ca.crt.")
+            "TLS only on the CQL port, with the Cassandra certificate of the development CA"
+                + " (data/pki/cassandra.p12, naming 127.0.0.1-3 and localhost, created if"
+                + " missing); drivers must trust data/pki/ca.crt.")
     boolean clientTls;
 
     @Override

@@ -14,6 +14,7 @@ import io.peyvand.broker.pki.PkiSettings;
 import io.peyvand.broker.tls.ClusterTlsSettings;
 import io.peyvand.broker.tls.TlsSettings;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
+import io.peyvand.persistence.cassandra.PemTrustSslEngineFactory;
 import io.peyvand.persistence.schema.SchemaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,6 +114,11 @@ class DeployablesTest {
     assertEquals(pki.layout().caCertificate(), tls.trustStore());
     assertEquals(Optional.of(pki.layout().crl()), tls.crlFile());
     assertEquals(pki.password(), tls.keyStorePassword());
+    // Cassandra's CQL port, when TLS is on (--client-tls), presents the Cassandra certificate.
+    CassandraNodeSettings.ClientEncryption cql =
+        CassandraNodeSettings.fromConfig(dev).clientEncryption();
+    assertEquals(pki.layout().cassandraKeyStore(), Path.of(cql.keyStore()));
+    assertEquals(pki.password(), cql.keyStorePassword());
   }
 
   @Test
@@ -231,6 +237,34 @@ class DeployablesTest {
   }
 
   @Test
+  void productionTalksToCassandraOverTlsCheckingHostNamesAndRefusesToStartWithout() {
+    Config production = load("production.conf");
+    String factory = "datastax-java-driver.advanced.ssl-engine-factory";
+    assertEquals(
+        PemTrustSslEngineFactory.class.getName(), production.getString(factory + ".class"));
+    assertTrue(production.getBoolean(factory + ".hostname-validation"));
+    assertEquals(
+        "/etc/peyvand/tls/cassandra-ca.crt", production.getString(factory + ".trust-certificates"));
+    for (Config plaintext :
+        List.of(
+            production.withoutPath(factory),
+            production.withValue(factory + ".class", ConfigValueFactory.fromAnyRef("")))) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> BrokerSettings.fromConfig(plaintext));
+      assertTrue(
+          e.getMessage().startsWith(factory + ".class unset (CQL in plaintext) is refused"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().contains("Set it to " + PemTrustSslEngineFactory.class.getName()),
+          e.getMessage());
+    }
+    // dev and the local cluster's nodes may do without (dev's own Cassandra speaks plaintext).
+    Config dev = load("dev.conf");
+    assertFalse(dev.hasPath(factory + ".class"));
+    BrokerSettings.fromConfig(dev);
+  }
+
+  @Test
   void localClusterNodesHaveDistinctPortsAndTheSameSeeds() {
     Set<Integer> ports = new HashSet<>();
     Set<List<String>> seeds = new HashSet<>();
@@ -296,6 +330,9 @@ class DeployablesTest {
               "datastax-java-driver.profiles.peyvand-journal-profile.basic.request.consistency"));
       assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.write-profile"));
       assertEquals("peyvand-journal-profile", node.getString("peyvand.journal.read-profile"));
+      // The ring's nodes present the Cassandra certificate, which names them all.
+      assertTrue(
+          node.getBoolean("datastax-java-driver.advanced.ssl-engine-factory.hostname-validation"));
     }
   }
 

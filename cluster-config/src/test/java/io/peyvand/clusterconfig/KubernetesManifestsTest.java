@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,10 @@ class KubernetesManifestsTest {
   private static final Path ROOT = Path.of(System.getProperty("peyvand.cluster-config", "."));
   private static final Path K8S = ROOT.resolve("k8s");
   private static final String BROKER_CONF = "broker.conf";
+
+  /** The file of the CA the driver trusts Cassandra's certificates by. */
+  private static final String CASSANDRA_TRUST =
+      "datastax-java-driver.advanced.ssl-engine-factory.trust-certificates";
 
   /** Where a test lays out the broker's configuration files as its pod would see them. */
   @TempDir Path tmp;
@@ -340,7 +345,11 @@ class KubernetesManifestsTest {
     }
     assertTrue(
         checked.containsAll(
-            List.of("peyvand-broker-tls", "peyvand-interconnect-ca", "peyvand-directory-key")),
+            List.of(
+                "peyvand-broker-tls",
+                "peyvand-interconnect-ca",
+                "peyvand-cassandra-ca",
+                "peyvand-directory-key")),
         checked.toString());
     // The Secrets' files are the operator's (CLUSTER.md): under secrets/, which git ignores.
     Path overlayFolder = K8S.resolve("overlays").resolve(overlay).normalize();
@@ -391,12 +400,24 @@ class KubernetesManifestsTest {
       }
     }
     TlsSettings tls = settings.tls();
-    for (Optional<Path> file :
-        List.of(Optional.of(tls.keyStore()), Optional.of(tls.trustStore()), tls.crlFile())) {
-      assertTrue(
-          file.isPresent() && mounted.containsKey(file.get()),
-          "peyvand.tls reads " + file + ", which no Secret is mounted at: " + mounted.keySet());
-    }
+    Map<String, Optional<Path>> read = new LinkedHashMap<>();
+    read.put("peyvand.tls.key-store", Optional.of(tls.keyStore()));
+    read.put("peyvand.tls.trust-store", Optional.of(tls.trustStore()));
+    read.put("peyvand.tls.crl-file", tls.crlFile());
+    read.put(CASSANDRA_TRUST, Optional.of(Path.of(config.getString(CASSANDRA_TRUST))));
+    read.forEach(
+        (setting, file) ->
+            assertTrue(
+                file.isPresent() && mounted.containsKey(file.get()),
+                setting
+                    + " reads "
+                    + file
+                    + ", which no Secret is mounted at: "
+                    + mounted.keySet()));
+    assertEquals(
+        "peyvand-cassandra-ca",
+        mounted.get(Path.of(config.getString(CASSANDRA_TRUST))),
+        "the driver trusts the CA of Cassandra's certificates");
 
     // Every environment variable the configuration reads is set on the container.
     Set<String> env = new HashSet<>();

@@ -28,11 +28,11 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * A development certificate authority kept in a directory ({@link PkiLayout}): creates itself,
- * issues the broker's, platforms' and administrators' certificates as PKCS#12 key stores (key,
- * certificate, CA certificate) protected by one password, and revokes by serial into a CRL signed
- * by the CA. Every issued certificate is recorded in {@code issued.tsv}; the CRL is written again
- * from it on every revocation. In the real deployment the interconnect's (the regulator's) CA does
- * this; the broker only reads the trust store and the CRL.
+ * issues the broker's, the Cassandra nodes', platforms' and administrators' certificates as PKCS#12
+ * key stores (key, certificate, CA certificate) protected by one password, and revokes by serial
+ * into a CRL signed by the CA. Every issued certificate is recorded in {@code issued.tsv}; the CRL
+ * is written again from it on every revocation. In the real deployment the interconnect's (the
+ * regulator's) CA does this; the broker only reads the trust store and the CRL.
  */
 public final class CertificateAuthority {
   /** How long the CA's certificate is valid. */
@@ -51,6 +51,7 @@ public final class CertificateAuthority {
   public enum Kind {
     CA,
     BROKER,
+    CASSANDRA,
     PLATFORM,
     ADMIN,
     REGULATOR
@@ -209,13 +210,27 @@ public final class CertificateAuthority {
 
   /** Issues the broker's server certificate into {@code broker.p12}. */
   public Issued issueBroker(Certificates.Server names, boolean replace) {
-    return issue(
-        names,
-        Kind.BROKER,
-        String.join(",", names.dnsNames())
-            + (names.ipAddresses().isEmpty() ? "" : "," + String.join(",", names.ipAddresses())),
-        layout.brokerKeyStore(),
+    return issueServer(
+        names.as(Certificates.Server.BROKER), Kind.BROKER, layout.brokerKeyStore(), replace);
+  }
+
+  /**
+   * Issues the Cassandra nodes' server certificate into {@code cassandra.p12}: the CQL port's
+   * (client_encryption_options), naming every node's address so that drivers may check it.
+   */
+  public Issued issueCassandra(Certificates.Server names, boolean replace) {
+    return issueServer(
+        names.as(Certificates.Server.CASSANDRA),
+        Kind.CASSANDRA,
+        layout.cassandraKeyStore(),
         replace);
+  }
+
+  /** A server certificate, recorded under its names. */
+  private Issued issueServer(Certificates.Server names, Kind kind, Path file, boolean replace) {
+    List<String> all = new ArrayList<>(names.dnsNames());
+    all.addAll(names.ipAddresses());
+    return issue(names, kind, String.join(",", all), file, replace);
   }
 
   private Issued issue(

@@ -55,6 +55,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *   <li>Regulator: CN=&lt;name&gt;, OU=regulator; URI {@code peyvand:regulator:<name>}; clientAuth.
  *   <li>Broker: CN=peyvand-broker, OU=broker; DNS and IP subjectAltNames; serverAuth only, so it
  *       cannot pass for a client.
+ *   <li>Cassandra: CN=peyvand-cassandra, OU=cassandra; the nodes' DNS and IP subjectAltNames;
+ *       serverAuth only (the CQL port's certificate, which drivers check the dialled address
+ *       against).
  * </ul>
  */
 public final class Certificates {
@@ -126,20 +129,47 @@ public final class Certificates {
     }
   }
 
-  /** The broker's server certificate, for these DNS names and IP addresses. */
-  public record Server(List<String> dnsNames, List<String> ipAddresses) implements Subject {
+  /**
+   * A server certificate for these DNS names and IP addresses: the broker's ({@value #BROKER}), or
+   * the Cassandra nodes' ({@value #CASSANDRA}), which drivers check against the address they dial.
+   * The role only names the subject (CN=peyvand-&lt;role&gt;, OU=&lt;role&gt;).
+   */
+  public record Server(String role, List<String> dnsNames, List<String> ipAddresses)
+      implements Subject {
+    public static final String BROKER = "broker";
+    public static final String CASSANDRA = "cassandra";
+
     public Server {
+      if (!role.equals(BROKER) && !role.equals(CASSANDRA)) {
+        throw new IllegalArgumentException(
+            "a server certificate is the " + BROKER + "'s or " + CASSANDRA + "'s, not " + role);
+      }
       dnsNames = List.copyOf(dnsNames);
       ipAddresses = List.copyOf(ipAddresses);
       if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
         throw new IllegalArgumentException(
-            "a broker certificate needs a DNS name or an IP" + " address adapters connect to");
+            "a " + role + " certificate needs a DNS name or an IP address its clients connect to");
       }
+    }
+
+    /** The broker's certificate. */
+    public Server(List<String> dnsNames, List<String> ipAddresses) {
+      this(BROKER, dnsNames, ipAddresses);
+    }
+
+    /** The Cassandra nodes' certificate. */
+    public static Server cassandra(List<String> dnsNames, List<String> ipAddresses) {
+      return new Server(CASSANDRA, dnsNames, ipAddresses);
+    }
+
+    /** The same names for another role. */
+    public Server as(String otherRole) {
+      return new Server(otherRole, dnsNames, ipAddresses);
     }
 
     @Override
     public X500Principal principal() {
-      return new X500Principal("CN=peyvand-broker, OU=broker, O=Peyvand");
+      return new X500Principal("CN=peyvand-" + role + ", OU=" + role + ", O=Peyvand");
     }
   }
 

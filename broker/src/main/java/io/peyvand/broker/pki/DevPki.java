@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code ./peyvand dev} needs to run over mutual TLS, created on first start: the CA, the
- * broker's certificate (localhost, 127.0.0.1), a certificate for each dev platform, one for the
- * administrator {@value #ADMIN} and one for the regulator {@value #REGULATOR}. Files already there
- * are kept, unless their certificate expires within a day, then it is issued again.
+ * What {@code ./peyvand dev} and the local cluster need to run over TLS, created on first start:
+ * the CA, the broker's certificate (localhost, 127.0.0.1), the Cassandra nodes' certificate (the
+ * local cluster's three node addresses, {@link #LOCAL_CASSANDRA}), a certificate for each dev
+ * platform, one for the administrator {@value #ADMIN} and one for the regulator {@value
+ * #REGULATOR}. Files already there are kept, unless their certificate expires within a day, then it
+ * is issued again.
  */
 public final class DevPki {
   /** The development administrator's name. */
@@ -27,6 +29,14 @@ public final class DevPki {
   /** The broker certificate's names in development. */
   public static final Certificates.Server LOCAL_BROKER =
       new Certificates.Server(List.of("localhost"), List.of("127.0.0.1", "::1"));
+
+  /**
+   * The Cassandra certificate's names in development: the local cluster's nodes (127.0.0.1, and
+   * 127.0.0.2 and .3 of its ring), so that the driver checks the address it dials.
+   */
+  public static final Certificates.Server LOCAL_CASSANDRA =
+      Certificates.Server.cassandra(
+          List.of("localhost"), List.of("127.0.0.1", "127.0.0.2", "127.0.0.3"));
 
   private DevPki() {}
 
@@ -51,6 +61,9 @@ public final class DevPki {
     }
     if (fresh || needed(layout.brokerKeyStore(), password, clock)) {
       written.add(line("broker", ca.issueBroker(LOCAL_BROKER, true), layout));
+    }
+    if (fresh || needed(layout.cassandraKeyStore(), password, clock)) {
+      written.add(line("Cassandra", ca.issueCassandra(LOCAL_CASSANDRA, true), layout));
     }
     for (String platform : platforms) {
       if (fresh || needed(layout.platformKeyStore(platform), password, clock)) {

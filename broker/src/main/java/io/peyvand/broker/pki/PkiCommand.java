@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +26,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Manage the development certificate authority (SECURITY.md).",
-      "Files: ca.p12 + ca.crt (the CA), broker.p12, platforms/<id>.p12, admins/<name>.p12,"
-          + " regulators/<name>.p12, issued.tsv, crl.pem."
+      "Files: ca.p12 + ca.crt (the CA), broker.p12, cassandra.p12, platforms/<id>.p12,"
+          + " admins/<name>.p12, regulators/<name>.p12, issued.tsv, crl.pem."
     },
     subcommands = {
       PkiCommand.Init.class,
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       PkiCommand.IssueAdmin.class,
       PkiCommand.IssueRegulator.class,
       PkiCommand.IssueBroker.class,
+      PkiCommand.IssueCassandra.class,
       PkiCommand.Revoke.class,
       PkiCommand.ListIssued.class
     })
@@ -210,31 +212,73 @@ public final class PkiCommand {
     }
   }
 
-  @Command(
-      name = "issue-broker",
-      mixinStandardHelpOptions = true,
-      description =
-          "Issue the broker's server certificate again (broker.p12), e.g. for other"
-              + " host names.")
-  static final class IssueBroker extends Sub {
+  /**
+   * Issues a server certificate again for the names given, each option falling back to the
+   * subcommand's default names (the development ones) when it is not given.
+   */
+  abstract static class IssueServer extends Sub {
     @Option(
         names = "--dns",
         split = ",",
-        defaultValue = "localhost",
-        description = "DNS names (default: ${DEFAULT-VALUE}).")
+        paramLabel = "NAME",
+        description = "A DNS name of the certificate; repeat it or separate by commas.")
     List<String> dns;
 
     @Option(
-        names = "--ip",
+        names = {"--address", "--ip"},
         split = ",",
-        defaultValue = "127.0.0.1,::1",
-        description = "IP addresses (default: ${DEFAULT-VALUE}).")
-    List<String> ips;
+        paramLabel = "IP",
+        description = "An IP address of the certificate; repeat it or separate by commas.")
+    List<String> addresses;
+
+    private final Certificates.Server defaults;
+    private final BiFunction<CertificateAuthority, Certificates.Server, CertificateAuthority.Issued>
+        issue;
+
+    IssueServer(
+        Certificates.Server defaults,
+        BiFunction<CertificateAuthority, Certificates.Server, CertificateAuthority.Issued> issue) {
+      this.defaults = defaults;
+      this.issue = issue;
+    }
 
     @Override
     void run(PrintWriter out) {
+      Certificates.Server names =
+          new Certificates.Server(
+              defaults.role(),
+              dns != null ? dns : defaults.dnsNames(),
+              addresses != null ? addresses : defaults.ipAddresses());
       CertificateAuthority ca = pki.open();
-      out.println(issuedLine(ca, ca.issueBroker(new Certificates.Server(dns, ips), true)));
+      out.println(issuedLine(ca, issue.apply(ca, names)));
+    }
+  }
+
+  @Command(
+      name = "issue-broker",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Issue the broker's server certificate again (broker.p12), e.g. for other host names.",
+        "Default names: localhost, 127.0.0.1 and ::1."
+      })
+  static final class IssueBroker extends IssueServer {
+    IssueBroker() {
+      super(DevPki.LOCAL_BROKER, (ca, names) -> ca.issueBroker(names, true));
+    }
+  }
+
+  @Command(
+      name = "issue-cassandra",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Issue the Cassandra nodes' server certificate (cassandra.p12): the CQL port's TLS"
+            + " certificate (peyvand.cassandra.embedded.client-encryption.key-store), which the"
+            + " driver checks names the address it dials. Name every node's address.",
+        "Default names: localhost, 127.0.0.1, 127.0.0.2 and 127.0.0.3 (the local cluster)."
+      })
+  static final class IssueCassandra extends IssueServer {
+    IssueCassandra() {
+      super(DevPki.LOCAL_CASSANDRA, (ca, names) -> ca.issueCassandra(names, true));
     }
   }
 
@@ -282,14 +326,14 @@ public final class PkiCommand {
     void run(PrintWriter out) {
       CertificateAuthority ca = pki.open();
       Instant now = Clock.systemUTC().instant();
-      out.printf("%-34s %-8s %-24s %-10s %s%n", "SERIAL", "KIND", "NAME", "STATE", "FILE");
+      out.printf("%-34s %-9s %-24s %-10s %s%n", "SERIAL", "KIND", "NAME", "STATE", "FILE");
       for (CertificateAuthority.Issued issued : ca.issued()) {
         String state =
             issued.revokedAt().isPresent()
                 ? "revoked"
                 : issued.notAfter().isBefore(now) ? "expired" : "valid";
         out.printf(
-            "%-34s %-8s %-24s %-10s %s%n",
+            "%-34s %-9s %-24s %-10s %s%n",
             issued.serialHex(),
             issued.kind().name().toLowerCase(Locale.ROOT),
             issued.name(),

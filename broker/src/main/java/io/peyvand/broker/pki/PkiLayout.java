@@ -30,6 +30,14 @@ public record PkiLayout(Path directory) {
     return directory.resolve("broker.p12");
   }
 
+  /**
+   * The Cassandra nodes' private key and certificate chain, PKCS#12:
+   * peyvand.cassandra.embedded.client-encryption.key-store.
+   */
+  public Path cassandraKeyStore() {
+    return directory.resolve("cassandra.p12");
+  }
+
   /** A platform adapter's private key and certificate chain, PKCS#12. */
   public Path platformKeyStore(String platformId) {
     return directory.resolve("platforms").resolve(platformId + ".p12");

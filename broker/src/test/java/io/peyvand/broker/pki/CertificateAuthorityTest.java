@@ -100,6 +100,70 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void theCassandraCertificateNamesEveryNodeIsServerAuthOnlyAndChainsToTheCa() throws Exception {
+    CertificateAuthority ca = init();
+    CertificateAuthority.Issued issued = ca.issueCassandra(DevPki.LOCAL_CASSANDRA, false);
+    assertEquals("cassandra.p12", issued.file());
+    assertEquals(CertificateAuthority.Kind.CASSANDRA, issued.kind());
+    assertEquals("localhost,127.0.0.1,127.0.0.2,127.0.0.3", issued.name());
+    KeyStore store = KeyMaterial.keyStore(new PkiLayout(dir).cassandraKeyStore(), PASSWORD);
+    String alias = store.aliases().nextElement();
+    assertTrue(store.getKey(alias, PASSWORD) instanceof PrivateKey);
+    java.security.cert.Certificate[] chain = store.getCertificateChain(alias);
+    X509Certificate leaf = (X509Certificate) chain[0];
+    assertEquals(
+        List.of(
+            List.of(2, "localhost"),
+            List.of(7, "127.0.0.1"),
+            List.of(7, "127.0.0.2"),
+            List.of(7, "127.0.0.3")),
+        subjectAlternativeNames(DevPki.LOCAL_CASSANDRA));
+    assertEquals(
+        subjectAlternativeNames(DevPki.LOCAL_CASSANDRA),
+        leaf.getSubjectAlternativeNames().stream().toList());
+    assertEquals(List.of("1.3.6.1.5.5.7.3.1"), leaf.getExtendedKeyUsage(), "serverAuth only");
+    assertEquals(
+        "CN=peyvand-cassandra,OU=cassandra,O=Peyvand", leaf.getSubjectX500Principal().getName());
+    assertEquals(-1, leaf.getBasicConstraints(), "not a CA");
+    // The chain the node presents validates to the CA as a trust anchor (PKIX, no revocation).
+    java.security.cert.PKIXParameters pkix =
+        new java.security.cert.PKIXParameters(
+            Set.of(new java.security.cert.TrustAnchor(ca.certificate(), null)));
+    pkix.setRevocationEnabled(false);
+    java.security.cert.CertPathValidator.getInstance("PKIX")
+        .validate(
+            java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertPath(List.of(leaf)),
+            pkix);
+    assertEquals(ca.certificate(), chain[1]);
+    // The CA records it, and its file is not the broker's: the broker keeps its own certificate.
+    assertTrue(ca.issued().contains(issued));
+    assertFalse(Files.exists(new PkiLayout(dir).brokerKeyStore()));
+  }
+
+  @Test
+  void aServerCertificateIsIssuedForTheRoleOfItsFileWhateverNamesItIsGiven() throws Exception {
+    CertificateAuthority ca = init();
+    ca.issueBroker(DevPki.LOCAL_CASSANDRA, false);
+    KeyStore store = KeyMaterial.keyStore(new PkiLayout(dir).brokerKeyStore(), PASSWORD);
+    X509Certificate leaf = (X509Certificate) store.getCertificate(store.aliases().nextElement());
+    assertEquals("CN=peyvand-broker,OU=broker,O=Peyvand", leaf.getSubjectX500Principal().getName());
+    IllegalArgumentException none =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ca.issueCassandra(Certificates.Server.cassandra(List.of(), List.of()), false));
+    assertTrue(none.getMessage().contains("a cassandra certificate needs"), none.getMessage());
+  }
+
+  /** What getSubjectAlternativeNames answers for a certificate issued for {@code names}. */
+  static List<List<?>> subjectAlternativeNames(Certificates.Server names) {
+    List<List<?>> all = new java.util.ArrayList<>();
+    names.dnsNames().forEach(dns -> all.add(List.of(2, dns)));
+    names.ipAddresses().forEach(ip -> all.add(List.of(7, ip)));
+    return all;
+  }
+
+  @Test
   void issuingOverAnExistingKeyStoreNeedsForce() {
     CertificateAuthority ca = init();
     CertificateAuthority.Issued first = ca.issuePlatform("bale", false);

@@ -19,9 +19,9 @@ class DevPkiTest {
   }
 
   @Test
-  void theFirstStartCreatesTheCaTheBrokerEachPlatformTheAdministratorAndTheRegulator() {
+  void theFirstStartCreatesTheCaTheBrokerCassandraEachPlatformTheAdministratorAndTheRegulator() {
     List<String> written = DevPki.ensure(settings(), List.of("eitaa", "bale"), Clock.systemUTC());
-    assertEquals(6, written.size(), String.join("\n", written));
+    assertEquals(7, written.size(), String.join("\n", written));
     PkiLayout layout = settings().layout();
     for (Path file :
         List.of(
@@ -29,6 +29,7 @@ class DevPkiTest {
             layout.caCertificate(),
             layout.crl(),
             layout.brokerKeyStore(),
+            layout.cassandraKeyStore(),
             layout.platformKeyStore("eitaa"),
             layout.platformKeyStore("bale"),
             layout.adminKeyStore(DevPki.ADMIN),
@@ -43,6 +44,12 @@ class DevPkiTest {
     PkiLayout layout = settings().layout();
     byte[] eitaa = Files.readAllBytes(layout.platformKeyStore("eitaa"));
     assertEquals(List.of(), DevPki.ensure(settings(), List.of("eitaa", "bale"), Clock.systemUTC()));
+
+    // A directory of before the Cassandra certificate gains it on the next start.
+    Files.delete(layout.cassandraKeyStore());
+    List<String> cassandra = DevPki.ensure(settings(), List.of("eitaa"), Clock.systemUTC());
+    assertEquals(1, cassandra.size(), String.join("\n", cassandra));
+    assertTrue(cassandra.get(0).contains("Cassandra certificate"), cassandra.get(0));
 
     Files.delete(layout.platformKeyStore("bale"));
     List<String> written =

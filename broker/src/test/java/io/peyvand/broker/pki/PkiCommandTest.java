@@ -3,10 +3,14 @@ package io.peyvand.broker.pki;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.protocol.tls.KeyMaterial;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,6 +73,52 @@ class PkiCommandTest {
             .out()
             .lines()
             .anyMatch(line -> line.startsWith(serial) && line.contains("revoked")));
+  }
+
+  @Test
+  void issueCassandraNamesTheLocalClusterByDefaultOrTheAddressesAndNamesGiven() throws Exception {
+    pki("init");
+    Run local = pki("issue-cassandra");
+    assertEquals(0, local.status(), local.err());
+    assertTrue(
+        local
+            .out()
+            .startsWith(
+                "wrote "
+                    + dir.resolve("cassandra.p12")
+                    + ": cassandra localhost,127.0.0.1,127.0.0.2,127.0.0.3, serial "),
+        local.out());
+    assertEquals(
+        CertificateAuthorityTest.subjectAlternativeNames(DevPki.LOCAL_CASSANDRA), cassandraNames());
+
+    Run given =
+        pki(
+            "issue-cassandra",
+            "--address",
+            "10.0.0.11",
+            "--address",
+            "10.0.0.12,10.0.0.13",
+            "--dns",
+            "cassandra-1.internal");
+    assertEquals(0, given.status(), given.err());
+    assertEquals(
+        CertificateAuthorityTest.subjectAlternativeNames(
+            Certificates.Server.cassandra(
+                List.of("cassandra-1.internal"), List.of("10.0.0.11", "10.0.0.12", "10.0.0.13"))),
+        cassandraNames());
+    assertTrue(
+        pki("list").out().lines().filter(line -> line.contains(" cassandra ")).count() == 2,
+        "both are recorded");
+    // issue-broker takes the same options and keeps its own defaults.
+    Run broker = pki("issue-broker", "--ip", "192.0.2.7");
+    assertEquals(0, broker.status(), broker.err());
+    assertTrue(broker.out().contains(": broker localhost,192.0.2.7, serial"), broker.out());
+  }
+
+  private List<List<?>> cassandraNames() throws Exception {
+    KeyStore store = KeyMaterial.keyStore(dir.resolve("cassandra.p12"), "pw".toCharArray());
+    X509Certificate leaf = (X509Certificate) store.getCertificate(store.aliases().nextElement());
+    return List.copyOf(leaf.getSubjectAlternativeNames());
   }
 
   @Test
