@@ -41,7 +41,7 @@ public final class ClusterTlsEngineProvider implements SSLEngineProvider {
 
   /** Pekko's constructor: the settings from the system's configuration, the CRL reloaded. */
   public ClusterTlsEngineProvider(ActorSystem system) {
-    this(ClusterTlsSettings.fromConfig(system.settings().config()).files(), Clock.systemUTC());
+    this(ClusterTlsSettings.fromConfig(system.settings().config()), Clock.systemUTC());
     system
         .scheduler()
         .scheduleWithFixedDelay(
@@ -55,13 +55,16 @@ public final class ClusterTlsEngineProvider implements SSLEngineProvider {
    * Reads the files (key store, trust store, revocation list); IllegalArgumentException naming the
    * file that cannot be used and why.
    */
-  ClusterTlsEngineProvider(TlsSettings files, Clock clock) {
+  ClusterTlsEngineProvider(ClusterTlsSettings settings, Clock clock) {
+    TlsSettings files = settings.files();
     List<X509Certificate> trustAnchors = ServerTls.trustAnchors(files);
     this.revocations = ServerTls.revocations(files, trustAnchors, clock);
     this.crlReloadInterval = files.crlReloadInterval();
     this.keyManagers = presentedToAnyServer(ServerTls.keyManagers(files));
     this.trustManagers =
-        new TrustManager[] {new ClusterPeerTrustManager(trustAnchors, revocations)};
+        new TrustManager[] {
+          new ClusterPeerTrustManager(trustAnchors, revocations, settings.peerUnit())
+        };
     context(); // fails now rather than at the first connection
   }
 

@@ -17,8 +17,10 @@ import java.util.Optional;
  * @param files this node's key store (its broker certificate), the trust store (the CA whose broker
  *     certificates may be members), the revocation list and its reload interval, as for the
  *     listeners
+ * @param peerUnit the OU a member's certificate subject must name ("": any serverAuth certificate
+ *     of the CA)
  */
-public record ClusterTlsSettings(boolean enabled, TlsSettings files) {
+public record ClusterTlsSettings(boolean enabled, TlsSettings files, String peerUnit) {
 
   /** Artery's transport that runs over TLS. */
   public static final String TLS_TRANSPORT = "tls-tcp";
@@ -43,7 +45,8 @@ public record ClusterTlsSettings(boolean enabled, TlsSettings files) {
             either(own, listeners, "key-store-password"),
             Path.of(trustStore),
             crl.isBlank() ? Optional.empty() : Optional.of(Path.of(crl)),
-            listeners.getDuration("crl-reload-interval")));
+            listeners.getDuration("crl-reload-interval")),
+        own.getString("peer-organizational-unit"));
   }
 
   private static String either(Config own, Config listeners, String key) {

@@ -15,6 +15,7 @@ import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
+import io.peyvand.broker.pki.Certificates;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import java.time.Duration;
 import java.util.List;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * Artery over mutual TLS ({@code tls-tcp}, {@link ClusterTlsEngineProvider}): two nodes (two
  * ActorSystems in this JVM, on loopback, in-memory journal) with broker certificates of the
  * interconnect's CA form a cluster, and mailboxes sharded on the other node answer across it; a
- * node with a broker certificate of another CA, even one that trusts the interconnect's CA, is
- * refused at the TLS handshake, never becomes a member, and the cluster stays as it was.
+ * node with a broker certificate of another CA, even one that trusts the interconnect's CA, or with
+ * the Cassandra certificate of the same CA (serverAuth, but OU=cassandra), is refused at the TLS
+ * handshake, never becomes a member, and the cluster stays as it was.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTlsTest {
@@ -58,6 +60,11 @@ class ClusterTlsTest {
 
   /** A node presenting {@code keys}' broker certificate and trusting the interconnect's CA. */
   private ActorTestKit node(TestPki keys) {
+    return node(keys.layout().brokerKeyStore());
+  }
+
+  /** A node presenting the certificate of {@code keyStore} and trusting the interconnect's CA. */
+  private ActorTestKit node(java.nio.file.Path keyStore) {
     return ActorTestKit.create(
         "ClusterTlsTest",
         TestConfig.inMemory(
@@ -73,7 +80,7 @@ class ClusterTlsTest {
             }
             """
                 .formatted(
-                    keys.layout().brokerKeyStore(),
+                    keyStore,
                     new String(PASSWORD),
                     interconnect.layout().caCertificate(),
                     interconnect.layout().crl())));
@@ -135,16 +142,30 @@ class ClusterTlsTest {
 
   @Test
   void aNodeWithACertificateOfAnotherCaIsRefusedAtTheHandshakeAndNeverJoins() {
-    ActorTestKit stranger = node(other);
+    assertRefusedAndNeverJoins(node(other), "issued by CN=OtherCA CA");
+  }
+
+  @Test
+  void aNodeWithTheCassandraCertificateOfTheSameCaIsRefusedAtTheHandshakeAndNeverJoins() {
+    // serverAuth and of the interconnect's CA, as a broker's, but OU=cassandra.
+    interconnect
+        .ca()
+        .issueCassandra(new Certificates.Server(List.of("localhost"), List.of("127.0.0.1")), false);
+    assertRefusedAndNeverJoins(
+        node(interconnect.layout().cassandraKeyStore()), "names no OU=broker");
+  }
+
+  /**
+   * The stranger asks node A to join: A refuses its certificate at the handshake, logging {@code
+   * refusal}, and the cluster stays as it was.
+   */
+  private void assertRefusedAndNeverJoins(ActorTestKit stranger, String refusal) {
     try {
       org.apache.pekko.actor.Address strangerAddress = address(stranger);
       Cluster.get(stranger.system()).manager().tell(Join.create(address(nodeA)));
-      String otherCa = "CN=OtherCA CA";
       await(
           "node A refuses the stranger's certificate at the handshake",
-          () ->
-              refusals.list.stream()
-                  .anyMatch(e -> e.getFormattedMessage().contains("issued by " + otherCa)));
+          () -> refusals.list.stream().anyMatch(e -> e.getFormattedMessage().contains(refusal)));
       // Artery retries the connection, InitJoin is sent again: give it a few rounds.
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (System.nanoTime() < deadline) {
