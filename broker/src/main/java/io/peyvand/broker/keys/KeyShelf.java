@@ -2,6 +2,7 @@ package io.peyvand.broker.keys;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,6 +57,43 @@ public final class KeyShelf {
 
     boolean expiredAt(Instant now) {
       return !notAfter.isAfter(now);
+    }
+
+    /** Equal with the same bytes (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Stored o
+          && reference.equals(o.reference)
+          && client.equals(o.client)
+          && cipherSuite == o.cipherSuite
+          && notBefore.equals(o.notBefore)
+          && notAfter.equals(o.notAfter)
+          && lastResort == o.lastResort
+          && logIndex == o.logIndex
+          && claimed == o.claimed
+          && Arrays.equals(bytes, o.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return reference.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Stored["
+          + reference
+          + " of client "
+          + client
+          + ", suite "
+          + cipherSuite
+          + (lastResort ? ", last resort" : "")
+          + ", log "
+          + logIndex
+          + (claimed ? ", claimed" : "")
+          + ", "
+          + bytes.length
+          + " bytes]";
     }
   }
 

@@ -72,7 +72,15 @@ class KeyShelfTest {
     shelf.published(unlogged, Optional.empty());
     Stored old =
         new Stored(
-            "old-1", "old", 1, NOW.minusSeconds(90), NOW.minusSeconds(1), false, 4, false, null);
+            "old-1",
+            "old",
+            1,
+            NOW.minusSeconds(90),
+            NOW.minusSeconds(1),
+            false,
+            4,
+            false,
+            new byte[0]);
     shelf.published(old, Optional.empty());
 
     Claim claim = shelf.decideClaim(Set.of(1), NOW);
