@@ -41,7 +41,11 @@ const SUITES = {
   1: "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
   2: "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
   3: "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
+  5: "MLS_256_DHKEMP521_AES256GCM_SHA512_P521",
   7: "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
+  // Not an RFC 9420 suite (ts-mls has it from the post-quantum drafts): the parser reads it but
+  // cannot tell its hash or signature scheme.
+  77: "MLS_128_MLKEM512_AES128GCM_SHA256_Ed25519",
 };
 
 const DAY = 86_400n;
@@ -142,8 +146,10 @@ await keyPackage("kp-bale-carol-bare-s1.bin", "bale:carol", 1, {
   note: "a bare KeyPackage, without the MLSMessage header",
 });
 await keyPackage("kp-soroush-dave-s3.bin", "soroush:dave", 3, { note: "Ed25519 with ChaCha20-Poly1305" });
-await keyPackage("kp-rubika-erin-s7.bin", "rubika:erin", 7, {
-  note: "P-384 / SHA-384: the parser reads it, but does not verify its signatures",
+await keyPackage("kp-rubika-erin-s7.bin", "rubika:erin", 7, { note: "P-384 / SHA-384" });
+await keyPackage("kp-rubika-erin-s5.bin", "rubika:erin", 5, { note: "P-521 / SHA-512" });
+await keyPackage("kp-rubika-erin-s77.bin", "rubika:erin", 77, {
+  note: "suite 77 (ML-KEM-512, not in RFC 9420): parsed, but its KeyPackageRef and signatures are the caller's problem",
 });
 // An x509 credential: a chain of one self-signed certificate (subject CN=bale:grace) that openssl
 // makes here. Its key is not the leaf's signature key, so it serves parsing only (a real chain
