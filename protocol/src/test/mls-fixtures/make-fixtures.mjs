@@ -21,11 +21,13 @@ import {
   emptyPskIndex,
   encodeMlsMessage,
   generateKeyPackage,
+  generateKeyPackageWithKey,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
   processPrivateMessage,
 } from "ts-mls";
+import { p256 } from "@noble/curves/nist.js";
 import { encodeKeyPackage, makeKeyPackageRef, verifyKeyPackage } from "ts-mls/keyPackage.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,7 +85,7 @@ async function keyPackage(
   file,
   identity,
   suite,
-  { lifetime = current, lastResort = false, bare = false, certificates, note },
+  { lifetime = current, lastResort = false, bare = false, certificates, signatureKeyPair, note },
 ) {
   const cs = await impl(suite);
   const capabilities = defaultCapabilities();
@@ -92,13 +94,12 @@ async function keyPackage(
     capabilities.extensions = [...capabilities.extensions, LAST_RESORT];
     extensions.push({ extensionType: LAST_RESORT, extensionData: new Uint8Array() });
   }
-  const kp = await generateKeyPackage(
-    certificates ? { credentialType: "x509", certificates } : { credentialType: "basic", identity: text(identity) },
-    capabilities,
-    lifetime,
-    extensions,
-    cs,
-  );
+  const credential = certificates
+    ? { credentialType: "x509", certificates }
+    : { credentialType: "basic", identity: text(identity) };
+  const kp = signatureKeyPair
+    ? await generateKeyPackageWithKey(credential, capabilities, lifetime, extensions, signatureKeyPair, cs)
+    : await generateKeyPackage(credential, capabilities, lifetime, extensions, cs);
   if (!(await verifyKeyPackage(kp.publicPackage, cs.signature))) {
     throw new Error(`ts-mls does not verify its own KeyPackage ${file}`);
   }
@@ -113,6 +114,7 @@ async function keyPackage(
     identity,
     certificate_sizes: certificates?.map((c) => c.length),
     cipher_suite: suite,
+    signature_key_size: kp.publicPackage.leafNode.signaturePublicKey.length,
     cipher_suite_name: SUITES[suite],
     not_before: Number(lifetime.notBefore),
     not_after: Number(lifetime.notAfter),
@@ -134,7 +136,14 @@ const bob = await keyPackage("kp-bale-bob-phone-s1.bin", "bale:bob", 1, {
   note: "bob's phone; alice adds this one (welcome.bin)",
 });
 await keyPackage("kp-bale-bob-laptop-s2.bin", "bale:bob", 2, {
-  note: "a second client of the same user, P-256 (ECDSA, DER signatures)",
+  note: "a second client of the same user, P-256 (ECDSA, DER signatures); ts-mls writes the signature key as a compressed point (33 bytes)",
+});
+// RFC 9420 §5.1.1 wants ECDSA signature keys as uncompressed points (65 bytes for P-256), which
+// ts-mls 1.6.4 does not write by itself (noble's getPublicKey compresses): give it the key pair.
+const tabletSignKey = p256.utils.randomSecretKey();
+await keyPackage("kp-bale-bob-tablet-s2.bin", "bale:bob", 2, {
+  signatureKeyPair: { signKey: tabletSignKey, publicKey: p256.getPublicKey(tabletSignKey, false) },
+  note: "P-256 with the signature key as RFC 9420 §5.1.1 says: an uncompressed point (65 bytes)",
 });
 await keyPackage("kp-bale-bob-last-resort-s1.bin", "bale:bob", 1, {
   lastResort: true,
