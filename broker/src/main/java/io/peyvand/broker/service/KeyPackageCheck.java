@@ -29,13 +29,17 @@ public final class KeyPackageCheck {
   /** The encryption scheme of MLS content, and a platform's capability to carry it. */
   public static final String SCHEME = "mls";
 
-  /** The cipher suite a platform that lists only {@value #SCHEME} is taken to use (RFC 9420 MTI). */
+  /**
+   * The cipher suite a platform that lists only {@value #SCHEME} is taken to use (RFC 9420 MTI).
+   */
   public static final int DEFAULT_SUITE = 1;
 
   /** How far ahead a lifetime may start: clocks differ. */
   static final Duration MAX_SKEW = Duration.ofHours(1);
 
-  /** The longest lifetime left that the directory keeps: about three months, as MLS libraries give. */
+  /**
+   * The longest lifetime left that the directory keeps: about three months, as MLS libraries give.
+   */
   static final Duration MAX_LIFETIME = Duration.ofDays(100);
 
   private static final HexFormat HEX = HexFormat.of();
@@ -109,8 +113,7 @@ public final class KeyPackageCheck {
       return refused(ErrorCode.INVALID_ARGUMENT, "the KeyPackage expired at " + notAfter);
     }
     if (notBefore.isAfter(now.plus(MAX_SKEW))) {
-      return refused(
-          ErrorCode.INVALID_ARGUMENT, "the KeyPackage is not valid before " + notBefore);
+      return refused(ErrorCode.INVALID_ARGUMENT, "the KeyPackage is not valid before " + notBefore);
     }
     if (notAfter.isAfter(now.plus(MAX_LIFETIME))) {
       return refused(

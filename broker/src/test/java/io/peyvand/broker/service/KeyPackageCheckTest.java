@@ -42,7 +42,8 @@ class KeyPackageCheckTest {
 
   private static final UserAddress BOB = user("bale", "bob");
 
-  private static KeyPackageCheck.Outcome check(String fixture, UserAddress user, Set<Integer> suites) {
+  private static KeyPackageCheck.Outcome check(
+      String fixture, UserAddress user, Set<Integer> suites) {
     return KeyPackageCheck.check(fixture(fixture), user, suites, MADE);
   }
 
@@ -55,13 +56,15 @@ class KeyPackageCheckTest {
   @Test
   void realKeyPackagesOfTheUserPassWithTheirReferenceClientSuiteAndLastResortFlag() {
     KeyShelf.Stored phone = check("kp-bale-bob-phone-s1.bin", BOB, SUITES_1_2_3).stored();
-    assertEquals("a5c2314ec9dcb041b889c4d3eb1fc8a3d9b7e2fb3337c8437f3353ef4b7cd394", phone.reference());
+    assertEquals(
+        "a5c2314ec9dcb041b889c4d3eb1fc8a3d9b7e2fb3337c8437f3353ef4b7cd394", phone.reference());
     assertEquals(1, phone.cipherSuite());
     assertFalse(phone.lastResort());
     assertEquals(KeyShelf.NOT_LOGGED, phone.logIndex());
     assertEquals(Instant.ofEpochSecond(1804327884L), phone.notAfter());
 
-    KeyShelf.Stored lastResort = check("kp-bale-bob-last-resort-s1.bin", BOB, SUITES_1_2_3).stored();
+    KeyShelf.Stored lastResort =
+        check("kp-bale-bob-last-resort-s1.bin", BOB, SUITES_1_2_3).stored();
     assertTrue(lastResort.lastResort());
     KeyShelf.Stored laptop = check("kp-bale-bob-laptop-s2.bin", BOB, SUITES_1_2_3).stored();
     assertEquals(2, laptop.cipherSuite());
@@ -132,6 +135,7 @@ class KeyPackageCheckTest {
     assertEquals(Set.of(1), KeyPackageCheck.declaredSuites(List.of("mls")));
     assertEquals(Set.of(1, 2), KeyPackageCheck.declaredSuites(List.of("mls", "mls-1", "mls-2")));
     assertEquals(Set.of(3), KeyPackageCheck.declaredSuites(List.of("mls-3", "mls", "mls-x")));
-    assertEquals(Set.of(), KeyPackageCheck.declaredSuites(List.of("mls-2")), "mls itself is needed");
+    assertEquals(
+        Set.of(), KeyPackageCheck.declaredSuites(List.of("mls-2")), "mls itself is needed");
   }
 }
