@@ -56,11 +56,18 @@ public final class KeyPackageCheck {
   /**
    * The MLS cipher suites a platform declared in its encryption schemes: none without {@value
    * #SCHEME}; else those listed as {@code mls-<suite>}, or {@value #DEFAULT_SUITE} when it lists
-   * none.
+   * none; every suite of RFC 9420 (1 to 7) for {@code *}, every scheme.
    */
   public static Set<Integer> declaredSuites(List<String> encryptionSchemes) {
     Set<Integer> suites = new TreeSet<>();
-    if (!encryptionSchemes.contains(SCHEME) && !encryptionSchemes.contains("*")) {
+    if (encryptionSchemes.contains("*")) {
+      // Every scheme, so every suite of RFC 9420 (the broker verifies all seven).
+      for (int suite = 1; suite <= 7; suite++) {
+        suites.add(suite);
+      }
+      return suites;
+    }
+    if (!encryptionSchemes.contains(SCHEME)) {
       return suites;
     }
     for (String scheme : encryptionSchemes) {
