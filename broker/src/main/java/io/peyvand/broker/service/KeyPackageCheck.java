@@ -6,6 +6,7 @@ import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.mls.KeyPackage;
 import io.peyvand.protocol.mls.KeyPackages;
 import io.peyvand.protocol.mls.MlsFormatException;
+import io.peyvand.protocol.mls.MlsMessages;
 import io.peyvand.protocol.mls.SignatureCheck;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.UserAddress;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
  */
 public final class KeyPackageCheck {
   /** The encryption scheme of MLS content, and a platform's capability to carry it. */
-  public static final String SCHEME = "mls";
+  public static final String SCHEME = MlsMessages.SCHEME;
 
   /**
    * The cipher suite a platform that lists only {@value #SCHEME} is taken to use (RFC 9420 MTI).

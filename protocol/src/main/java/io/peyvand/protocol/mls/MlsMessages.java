@@ -9,6 +9,9 @@ package io.peyvand.protocol.mls;
 public final class MlsMessages {
   private static final String STRUCTURE = "MLSMessage";
 
+  /** The encryption scheme of MLS content ({@code encrypted.scheme}), PROTOCOL.md §18.1. */
+  public static final String SCHEME = "mls";
+
   private MlsMessages() {}
 
   /** The wire formats of RFC 9420 §6 (IANA "MLS Wire Formats"). */
