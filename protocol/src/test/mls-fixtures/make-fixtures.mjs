@@ -52,8 +52,10 @@ const SUITES = {
 
 const DAY = 86_400n;
 const generatedAt = BigInt(Math.floor(Date.now() / 1000));
-// A KeyPackage lifetime as clients use them: from a day ago, for 90 days.
-const current = { notBefore: generatedAt - DAY, notAfter: generatedAt + 90n * DAY };
+// From a day ago, for ten years: clients use about three months, but the broker's tests publish
+// these KeyPackages to a running broker, whose clock is the real one, for years after they were
+// made (those tests raise peyvand.keys.max-lifetime, which refuses such lifetimes by default).
+const current = { notBefore: generatedAt - DAY, notAfter: generatedAt + 3650n * DAY };
 // Already over when the fixtures were made: ts-mls takes the lifetime as given (it checks
 // lifetimes only when a KeyPackage is added to a group), so this one is signed like any other.
 const expired = { notBefore: generatedAt - 60n * DAY, notAfter: generatedAt - 30n * DAY };

@@ -411,6 +411,10 @@ public final class Broker {
                                     operations,
                                     auditStore,
                                     settings.askTimeout(),
+                                    system
+                                        .settings()
+                                        .config()
+                                        .getDuration("peyvand.keys.max-lifetime"),
                                     Clock.systemUTC()),
                                 Peer.Unverified.INSTANCE),
                             new RegulatorService(

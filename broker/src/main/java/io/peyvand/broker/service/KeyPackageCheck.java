@@ -86,7 +86,12 @@ public final class KeyPackageCheck {
     return suites;
   }
 
-  public static Outcome check(byte[] bytes, UserAddress user, Set<Integer> suites, Instant now) {
+  /**
+   * @param maxLifetime the longest lifetime left that the directory keeps ({@code
+   *     peyvand.keys.max-lifetime}: about three months, as MLS libraries give)
+   */
+  public static Outcome check(
+      byte[] bytes, UserAddress user, Set<Integer> suites, Instant now, Duration maxLifetime) {
     KeyPackage keyPackage;
     try {
       keyPackage = KeyPackages.parse(bytes);
@@ -123,14 +128,15 @@ public final class KeyPackageCheck {
     if (notBefore.isAfter(now.plus(MAX_SKEW))) {
       return refused(ErrorCode.INVALID_ARGUMENT, "the KeyPackage is not valid before " + notBefore);
     }
-    if (notAfter.isAfter(now.plus(MAX_LIFETIME))) {
+    if (notAfter.isAfter(now.plus(maxLifetime))) {
       return refused(
           ErrorCode.INVALID_ARGUMENT,
           "the KeyPackage is valid until "
               + notAfter
               + ", more than "
-              + MAX_LIFETIME.toDays()
-              + " days: publish KeyPackages of shorter lifetimes, and new ones as they expire");
+              + maxLifetime.toDays()
+              + " days (peyvand.keys.max-lifetime): publish KeyPackages of shorter lifetimes, and"
+              + " new ones as they expire");
     }
     SignatureCheck signatures = keyPackage.verifySignatures();
     if (!signatures.valid()) {

@@ -65,6 +65,7 @@ public final class KeyPackageOperations {
   private final ClusterSharding sharding;
   private final Asks asks;
   private final Duration askTimeout;
+  private final Duration maxLifetime;
   private final Clock clock;
 
   public KeyPackageOperations(
@@ -72,6 +73,7 @@ public final class KeyPackageOperations {
       Operations operations,
       AuditStore auditStore,
       Duration askTimeout,
+      Duration maxLifetime,
       Clock clock) {
     this.system = system;
     this.operations = operations;
@@ -79,6 +81,7 @@ public final class KeyPackageOperations {
     this.sharding = ClusterSharding.get(system);
     this.asks = Asks.get(system);
     this.askTimeout = askTimeout;
+    this.maxLifetime = maxLifetime;
     this.clock = clock;
   }
 
@@ -137,7 +140,8 @@ public final class KeyPackageOperations {
 
   private CompletionStage<KeyPackageOutcome> publishOne(
       UserAddress user, byte[] bytes, Set<Integer> suites) {
-    KeyPackageCheck.Outcome checked = KeyPackageCheck.check(bytes, user, suites, clock.instant());
+    KeyPackageCheck.Outcome checked =
+        KeyPackageCheck.check(bytes, user, suites, clock.instant(), maxLifetime);
     if (!checked.ok()) {
       return CompletableFuture.completedFuture(
           KeyPackageOutcome.newBuilder().setRefused(checked.refused()).build());

@@ -64,11 +64,11 @@ class KeyPackageDirectoryIT {
   private static final UserAddress BOB = user("bale", "bob");
   private static final UserAddress ALICE = user("eitaa", "alice");
   private static final String PHONE =
-      "a5c2314ec9dcb041b889c4d3eb1fc8a3d9b7e2fb3337c8437f3353ef4b7cd394";
+      "495a52e64801e588254dd44a57a5596e36480154733e90649fac6ac90bd7c050";
   private static final String LAPTOP =
-      "ee4a808d89a5d59af2ea41185d4caa9c1a058b7d150269fc00fcd89f3b798c02";
+      "b053bb0b6ae90334decf05b8775a9cd74f1f9ae0769f2af010e20c3bde7a2c94";
   private static final String LAST_RESORT =
-      "f63fed72fddb468c2794125d89cf9df023798db11df7e8fbf58ea64d9b4e6bd9";
+      "014b7bc6ee4547d1fa0d37e5f4ae1de3535e01ce85f21d50e8e1c4be2d1ca745";
 
   private TestBroker node;
   private KeyPackageDirectoryClient bale;
@@ -76,7 +76,12 @@ class KeyPackageDirectoryIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestBroker.start("KeyPackageDirectoryIT", cassandra, TestBroker.BALE_AND_EITAA);
+    // The fixtures live ten years, so that this test keeps passing on the real clock.
+    node =
+        TestBroker.start(
+            "KeyPackageDirectoryIT",
+            cassandra,
+            TestBroker.BALE_AND_EITAA + "\npeyvand.keys.max-lifetime = 3700 days\n");
     for (String platform : List.of("bale", "eitaa")) {
       await(
           node.as(platform)

@@ -10,6 +10,7 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -21,9 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class KeyPackageCheckTest {
   /** fixtures.json's generated_at: every fixture but the expired one is valid then. */
-  private static final Instant MADE = Instant.ofEpochSecond(1796551884L);
+  private static final Instant MADE = Instant.ofEpochSecond(1796553389L);
 
   private static final Set<Integer> SUITES_1_2_3 = Set.of(1, 2, 3);
+
+  /** The fixtures' lifetime, ten years: the broker's default limit is 100 days. */
+  private static final Duration TEN_YEARS = Duration.ofDays(3652);
 
   private static byte[] fixture(String name) {
     try (InputStream in = KeyPackageCheckTest.class.getResourceAsStream("/mls/" + name)) {
@@ -44,7 +48,7 @@ class KeyPackageCheckTest {
 
   private static KeyPackageCheck.Outcome check(
       String fixture, UserAddress user, Set<Integer> suites) {
-    return KeyPackageCheck.check(fixture(fixture), user, suites, MADE);
+    return KeyPackageCheck.check(fixture(fixture), user, suites, MADE, TEN_YEARS);
   }
 
   private static void assertRefused(KeyPackageCheck.Outcome outcome, ErrorCode code, String says) {
@@ -57,11 +61,11 @@ class KeyPackageCheckTest {
   void realKeyPackagesOfTheUserPassWithTheirReferenceClientSuiteAndLastResortFlag() {
     KeyShelf.Stored phone = check("kp-bale-bob-phone-s1.bin", BOB, SUITES_1_2_3).stored();
     assertEquals(
-        "a5c2314ec9dcb041b889c4d3eb1fc8a3d9b7e2fb3337c8437f3353ef4b7cd394", phone.reference());
+        "495a52e64801e588254dd44a57a5596e36480154733e90649fac6ac90bd7c050", phone.reference());
     assertEquals(1, phone.cipherSuite());
     assertFalse(phone.lastResort());
     assertEquals(KeyShelf.NOT_LOGGED, phone.logIndex());
-    assertEquals(Instant.ofEpochSecond(1804327884L), phone.notAfter());
+    assertEquals(Instant.ofEpochSecond(2111913389L), phone.notAfter());
 
     KeyShelf.Stored lastResort =
         check("kp-bale-bob-last-resort-s1.bin", BOB, SUITES_1_2_3).stored();
@@ -101,9 +105,22 @@ class KeyPackageCheckTest {
         "expired");
     assertRefused(
         KeyPackageCheck.check(
-            fixture("kp-bale-bob-phone-s1.bin"), BOB, SUITES_1_2_3, MADE.minusSeconds(3 * 86_400)),
+            fixture("kp-bale-bob-phone-s1.bin"),
+            BOB,
+            SUITES_1_2_3,
+            MADE.minusSeconds(3 * 86_400),
+            TEN_YEARS),
         ErrorCode.INVALID_ARGUMENT,
         "not valid before");
+  }
+
+  @Test
+  void aLifetimeLongerThanTheDirectoryKeepsIsRefused() {
+    assertRefused(
+        KeyPackageCheck.check(
+            fixture("kp-bale-bob-phone-s1.bin"), BOB, SUITES_1_2_3, MADE, Duration.ofDays(100)),
+        ErrorCode.INVALID_ARGUMENT,
+        "more than 100 days (peyvand.keys.max-lifetime)");
   }
 
   @Test
@@ -119,12 +136,12 @@ class KeyPackageCheckTest {
     byte[] bytes = fixture("kp-bale-bob-phone-s1.bin");
     bytes[bytes.length - 1] ^= 0x01; // the KeyPackage's signature ends the bytes
     assertRefused(
-        KeyPackageCheck.check(bytes, BOB, SUITES_1_2_3, MADE),
+        KeyPackageCheck.check(bytes, BOB, SUITES_1_2_3, MADE, TEN_YEARS),
         ErrorCode.INVALID_ARGUMENT,
         "signatures do not verify");
     byte[] truncated = java.util.Arrays.copyOf(fixture("kp-bale-bob-phone-s1.bin"), 100);
     assertRefused(
-        KeyPackageCheck.check(truncated, BOB, SUITES_1_2_3, MADE),
+        KeyPackageCheck.check(truncated, BOB, SUITES_1_2_3, MADE, TEN_YEARS),
         ErrorCode.INVALID_ARGUMENT,
         "malformed MLS");
   }
