@@ -45,8 +45,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * ({@link KeyPackageCheck}), stored by its user's {@link KeyDirectory} entity, then written to the
  * transparency log (the audit log, {@link AuditLog}) and marked logged there: only a logged
  * KeyPackage is handed out, always with its log entry and inclusion proof. A publication whose log
- * write fails is answered stored with log index -1, and logged by the next publish or claim that
- * finds it so.
+ * write fails is answered stored with log index -1; it is not handed out until its platform
+ * publishes it again, which logs it then.
  */
 public final class KeyPackageOperations {
   /** At most this many KeyPackages in one Publish. */
