@@ -26,10 +26,12 @@ import io.peyvand.broker.ingress.grpc.GroupsService;
 import io.peyvand.broker.ingress.grpc.GrpcErrors;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
+import io.peyvand.broker.ingress.grpc.KeyPackageDirectoryService;
 import io.peyvand.broker.ingress.grpc.Reflection;
 import io.peyvand.broker.ingress.grpc.RegulatorService;
 import io.peyvand.broker.ingress.http.HttpEndpoints;
 import io.peyvand.broker.ingress.ws.WebSocketSessions;
+import io.peyvand.broker.keys.KeyDirectory;
 import io.peyvand.broker.mailbox.CassandraPendingRegistry;
 import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.UserMailbox;
@@ -44,10 +46,12 @@ import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
 import io.peyvand.broker.serialization.GroupSnapshots;
+import io.peyvand.broker.serialization.KeyDirectorySnapshots;
 import io.peyvand.broker.serialization.LookupSnapshots;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import io.peyvand.broker.service.Administration;
 import io.peyvand.broker.service.CallOperations;
+import io.peyvand.broker.service.KeyPackageOperations;
 import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
@@ -80,6 +84,8 @@ import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.GroupsHandlerFactory;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
+import io.peyvand.protocol.v1.KeyPackageDirectory;
+import io.peyvand.protocol.v1.KeyPackageDirectoryHandlerFactory;
 import io.peyvand.protocol.v1.Regulator;
 import io.peyvand.protocol.v1.RegulatorHandlerFactory;
 import java.net.InetAddress;
@@ -305,6 +311,12 @@ public final class Broker {
                                     .orElseGet(() -> CompletableFuture.completedFuture(false)));
                         CallPair.init(system);
                         AuditLog.init(system, auditStore, auditSigner, Duration.ofSeconds(2));
+                        Config keys = system.settings().config().getConfig("peyvand.keys");
+                        KeyDirectory.init(
+                            system,
+                            keys.getInt("max-per-client"),
+                            keys.getInt("snapshot-every"),
+                            new KeyDirectorySnapshots(keys.getInt("max-per-client")));
                         startSweeps(system, settings, mailboxes, pending);
                         flushRefusals(
                             system,
@@ -392,6 +404,19 @@ public final class Broker {
                             new AdminService(administration, security, Peer.Unverified.INSTANCE),
                             new GroupsService(operations, Peer.Unverified.INSTANCE),
                             new DirectoryService(operations, Peer.Unverified.INSTANCE),
+                            new KeyPackageDirectoryService(
+                                operations,
+                                new KeyPackageOperations(
+                                    system,
+                                    operations,
+                                    auditStore,
+                                    settings.askTimeout(),
+                                    system
+                                        .settings()
+                                        .config()
+                                        .getDuration("peyvand.keys.max-lifetime"),
+                                    Clock.systemUTC()),
+                                Peer.Unverified.INSTANCE),
                             new RegulatorService(
                                 regulation.join(), security, Peer.Unverified.INSTANCE));
                       })
@@ -777,6 +802,7 @@ public final class Broker {
       AdminService admin,
       GroupsService groups,
       DirectoryService directory,
+      KeyPackageDirectoryService keyPackages,
       RegulatorService regulator) {
     GrpcHealthService health =
         new GrpcHealthService(
@@ -787,6 +813,7 @@ public final class Broker {
                 Admin.name,
                 Groups.name,
                 Directory.name,
+                KeyPackageDirectory.name,
                 Regulator.name),
             Duration.ofSeconds(1));
     Materializer materializer = SystemMaterializer.get(system).materializer();
@@ -797,6 +824,7 @@ public final class Broker {
                 Admin.description,
                 Groups.description,
                 Directory.description,
+                KeyPackageDirectory.description,
                 Regulator.description,
                 Health.description));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
@@ -840,6 +868,16 @@ public final class Broker {
                         system)
                     .apply(request);
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
+        keyPackagesPerPeer =
+            request ->
+                KeyPackageDirectoryHandlerFactory.partial(
+                        keyPackages.forPeer(authentication.peer(request)),
+                        KeyPackageDirectory.name,
+                        materializer,
+                        GrpcErrors.MAPPER,
+                        system)
+                    .apply(request);
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
         regulatorPerPeer =
             request ->
                 RegulatorHandlerFactory.partial(
@@ -855,6 +893,7 @@ public final class Broker {
             adminPerPeer,
             groupsPerPeer,
             directoryPerPeer,
+            keyPackagesPerPeer,
             regulatorPerPeer,
             HealthHandlerFactory.partial(health, Health.name, system),
             io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(

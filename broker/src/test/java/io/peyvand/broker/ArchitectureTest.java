@@ -43,7 +43,8 @@ class ArchitectureTest {
             "io.peyvand.broker.platform..",
             "io.peyvand.broker.directory..",
             "io.peyvand.broker.calls..",
-            "io.peyvand.broker.audit..")
+            "io.peyvand.broker.audit..",
+            "io.peyvand.broker.keys..")
         .layer("delivery")
         .definedBy("io.peyvand.broker.delivery..")
         .layer("observability")

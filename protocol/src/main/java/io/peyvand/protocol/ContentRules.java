@@ -1,5 +1,8 @@
 package io.peyvand.protocol;
 
+import com.google.protobuf.ByteString;
+import io.peyvand.protocol.mls.MlsFormatException;
+import io.peyvand.protocol.mls.MlsMessages;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.EncryptedPayload;
@@ -247,6 +250,17 @@ final class ContentRules {
     }
     if (encrypted.getCiphertext().isEmpty()) {
       return missing("encrypted.ciphertext is empty: send the encrypted payload");
+    }
+    if (scheme.equals(MlsMessages.SCHEME)) {
+      // One MLSMessage (PROTOCOL.md §18.1): its version and wire format only, never its body.
+      ByteString header =
+          encrypted.getCiphertext().substring(0, Math.min(5, encrypted.getCiphertext().size()));
+      try {
+        MlsMessages.wireFormat(header.toByteArray());
+      } catch (MlsFormatException e) {
+        return invalid(
+            "encrypted.ciphertext of scheme mls is not an MLSMessage: " + e.error().getMessage());
+      }
     }
     return Optional.empty();
   }

@@ -6,9 +6,11 @@ import java.util.Objects;
 
 /**
  * A refusal on the wire, thrown where a value cannot be returned (decoding a frame). It carries the
- * {@link Error} to send back unchanged; its Java message is the code and the error's message.
+ * {@link Error} to send back unchanged; its Java message is the code and the error's message. Not
+ * final: a parser may throw a subclass that says which input it refused ({@code
+ * io.peyvand.protocol.mls.MlsFormatException}), still answered with the error it carries.
  */
-public final class ProtocolException extends RuntimeException {
+public class ProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final Error error;

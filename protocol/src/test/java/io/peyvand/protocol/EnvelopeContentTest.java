@@ -9,12 +9,14 @@ import static io.peyvand.protocol.Fixtures.encrypted;
 import static io.peyvand.protocol.Fixtures.media;
 import static io.peyvand.protocol.Fixtures.reaction;
 import static io.peyvand.protocol.Fixtures.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -342,5 +344,27 @@ class EnvelopeContentTest {
         validate(encrypted("mls-1", new byte[0])),
         ErrorCode.INVALID_FRAME,
         "encrypted.ciphertext is empty");
+  }
+
+  @Test
+  void mlsContentMustBeAnMlsMessageOfAKnownWireFormat() throws Exception {
+    for (String file : List.of("welcome.bin", "app-1-alice.bin", "commit-add-bob.bin")) {
+      byte[] message;
+      try (var in = getClass().getResourceAsStream("/mls/" + file)) {
+        message = in.readAllBytes();
+      }
+      assertEquals(Optional.empty(), validate(encrypted("mls", message)), file);
+    }
+    assertRefused(
+        validate(encrypted("mls", new byte[] {0, 1, 0, 9, 1})),
+        ErrorCode.INVALID_ARGUMENT,
+        "encrypted.ciphertext of scheme mls is not an MLSMessage",
+        "wire_format 9");
+    assertRefused(
+        validate(encrypted("mls", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+        ErrorCode.INVALID_ARGUMENT,
+        "not an MLSMessage");
+    // Another scheme's ciphertext is not read at all.
+    assertEquals(Optional.empty(), validate(encrypted("signal", new byte[] {1})));
   }
 }

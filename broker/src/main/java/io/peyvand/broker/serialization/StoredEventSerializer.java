@@ -1,5 +1,6 @@
 package io.peyvand.broker.serialization;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.directory.Lookups;
@@ -7,6 +8,7 @@ import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.SubscribersCounted;
+import io.peyvand.broker.keys.KeyDirectory;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.CallEnd;
 import io.peyvand.broker.model.CallMedia;
@@ -35,6 +37,11 @@ import io.peyvand.persistence.stored.v1.GroupSnapshot;
 import io.peyvand.persistence.stored.v1.GroupTitleChanged;
 import io.peyvand.persistence.stored.v1.ItemsAcknowledged;
 import io.peyvand.persistence.stored.v1.ItemsExpired;
+import io.peyvand.persistence.stored.v1.KeyDirectorySnapshot;
+import io.peyvand.persistence.stored.v1.KeyPackageLogged;
+import io.peyvand.persistence.stored.v1.KeyPackagePublished;
+import io.peyvand.persistence.stored.v1.KeyPackagesClaimed;
+import io.peyvand.persistence.stored.v1.KeyPackagesWithdrawn;
 import io.peyvand.persistence.stored.v1.LookupsAdmitted;
 import io.peyvand.persistence.stored.v1.LookupsSnapshot;
 import io.peyvand.persistence.stored.v1.MailboxSnapshot;
@@ -53,6 +60,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -409,6 +417,70 @@ public final class StoredEventSerializer extends SerializerWithStringManifest {
                     a.getNumbersList(),
                     LookupSnapshots.allowance(a.getAllowance()));
               }),
+          codec(
+              "key-package-published",
+              KeyDirectory.KeyPackagePublished.class,
+              e ->
+                  KeyPackagePublished.newBuilder()
+                      .setKeyPackage(KeyDirectorySnapshots.stored(e.keyPackage()))
+                      .setReplaces(
+                          e.replaces().map(KeyDirectorySnapshots::bytes).orElse(ByteString.EMPTY))
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                KeyPackagePublished p = KeyPackagePublished.parseFrom(bytes);
+                return new KeyDirectory.KeyPackagePublished(
+                    KeyDirectorySnapshots.stored(p.getKeyPackage()),
+                    p.getReplaces().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(KeyDirectorySnapshots.hex(p.getReplaces())));
+              }),
+          codec(
+              "key-package-logged",
+              KeyDirectory.KeyPackageLogged.class,
+              e ->
+                  KeyPackageLogged.newBuilder()
+                      .setReference(KeyDirectorySnapshots.bytes(e.reference()))
+                      .setLogIndex(e.index())
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                KeyPackageLogged l = KeyPackageLogged.parseFrom(bytes);
+                return new KeyDirectory.KeyPackageLogged(
+                    KeyDirectorySnapshots.hex(l.getReference()), l.getLogIndex());
+              }),
+          codec(
+              "key-packages-claimed",
+              KeyDirectory.KeyPackagesClaimed.class,
+              e ->
+                  KeyPackagesClaimed.newBuilder()
+                      .addAllReferences(KeyDirectorySnapshots.bytes(e.references()))
+                      .build()
+                      .toByteArray(),
+              bytes ->
+                  new KeyDirectory.KeyPackagesClaimed(
+                      KeyDirectorySnapshots.hex(
+                          KeyPackagesClaimed.parseFrom(bytes).getReferencesList()))),
+          codec(
+              "key-packages-withdrawn",
+              KeyDirectory.KeyPackagesWithdrawn.class,
+              e ->
+                  KeyPackagesWithdrawn.newBuilder()
+                      .addAllReferences(KeyDirectorySnapshots.bytes(e.references()))
+                      .setReason(e.reason().name().toLowerCase(Locale.ROOT))
+                      .build()
+                      .toByteArray(),
+              bytes -> {
+                KeyPackagesWithdrawn w = KeyPackagesWithdrawn.parseFrom(bytes);
+                return new KeyDirectory.KeyPackagesWithdrawn(
+                    KeyDirectorySnapshots.hex(w.getReferencesList()),
+                    KeyDirectory.Withdrawal.valueOf(w.getReason().toUpperCase(Locale.ROOT)));
+              }),
+          codec(
+              "key-directory-snapshot",
+              KeyDirectorySnapshot.class,
+              KeyDirectorySnapshot::toByteArray,
+              KeyDirectorySnapshot::parseFrom),
           codec(
               "lookups-snapshot",
               LookupsSnapshot.class,

@@ -104,6 +104,7 @@ class ReflectionIT {
             "peyvand.v1.Admin",
             "peyvand.v1.Groups",
             "peyvand.v1.Directory",
+            "peyvand.v1.KeyPackageDirectory",
             "peyvand.v1.Regulator",
             "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection",
@@ -123,6 +124,7 @@ class ReflectionIT {
             "peyvand.v1.Interconnect",
             "peyvand.v1.Groups",
             "peyvand.v1.Directory",
+            "peyvand.v1.KeyPackageDirectory",
             "peyvand.v1.Admin",
             "peyvand.v1.Regulator",
             "grpc.health.v1.Health");

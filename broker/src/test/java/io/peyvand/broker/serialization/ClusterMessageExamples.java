@@ -14,6 +14,8 @@ import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.Membership;
+import io.peyvand.broker.keys.KeyDirectory;
+import io.peyvand.broker.keys.KeyShelf;
 import io.peyvand.broker.mailbox.Refusal;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
@@ -37,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -127,6 +130,7 @@ final class ClusterMessageExamples {
     List<Example> all = new ArrayList<>();
     mailbox(all, ref);
     lookups(all, ref);
+    keys(all, ref);
     calls(all, ref, sessionRef.unsafeUpcast());
     group(all, ref);
     channel(all, ref);
@@ -232,6 +236,27 @@ final class ClusterMessageExamples {
         "lookups.decision.platform",
         new Lookups.Decision(Lookups.Limit.PLATFORM, 17, Duration.ofMinutes(3)));
     add(all, "lookups.decision.none", new Lookups.Decision(Lookups.Limit.NONE, 0, Duration.ZERO));
+  }
+
+  private static void keys(List<Example> all, ActorRef<Object> ref) {
+    KeyShelf.Stored stored = StoredExamples.keyPackage();
+    add(all, "keys.publish", new KeyDirectory.Publish(stored, ref.unsafeUpcast()));
+    add(all, "keys.log", new KeyDirectory.Log("0a0b0c", 42, ref.unsafeUpcast()));
+    add(all, "keys.claim", new KeyDirectory.Claim(Set.of(1, 2), ref.unsafeUpcast()));
+    add(all, "keys.list", new KeyDirectory.ListAll(ref.unsafeUpcast()));
+    add(all, "keys.remove", new KeyDirectory.Remove(List.of("0a0b0c"), ref.unsafeUpcast()));
+    add(
+        all,
+        "keys.published",
+        new KeyDirectory.Published(Optional.of(stored), true, Optional.of("99aa"), ""));
+    add(
+        all,
+        "keys.published.refused",
+        new KeyDirectory.Published(Optional.empty(), false, Optional.empty(), "full"));
+    add(all, "keys.logged", new KeyDirectory.Logged("0a0b0c"));
+    add(all, "keys.claimed", new KeyDirectory.Claimed(List.of(stored), List.of("ff")));
+    add(all, "keys.listed", new KeyDirectory.Listed(List.of(stored)));
+    add(all, "keys.removed", new KeyDirectory.Removed(List.of("0a0b0c")));
   }
 
   private static void calls(List<Example> all, ActorRef<Object> ref, ActorRef<CallSignal> session) {

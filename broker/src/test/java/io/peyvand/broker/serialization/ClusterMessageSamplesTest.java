@@ -273,6 +273,7 @@ class ClusterMessageSamplesTest {
           "entity CertificateRevocations",
           "entity ChannelSubscribers",
           "entity Group",
+          "entity KeyDirectory",
           "entity Lookups",
           "entity Platform",
           "entity UserMailbox",

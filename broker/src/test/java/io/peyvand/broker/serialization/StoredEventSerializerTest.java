@@ -16,6 +16,8 @@ import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.group.GroupState;
 import io.peyvand.broker.group.SubscriberCounts;
 import io.peyvand.broker.group.SubscribersCounted;
+import io.peyvand.broker.keys.KeyDirectory;
+import io.peyvand.broker.keys.KeyShelf;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Content;
@@ -30,6 +32,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,6 +52,12 @@ class StoredEventSerializerTest {
   private static final Map<String, String> STORED_V1 =
       Map.ofEntries(
           Map.entry("platform-registered", "0a0462616c65120442616c6518cbbc9c8da234"),
+          Map.entry(
+              "key-package-published",
+              "0a210a030a0b0c1202c11e180120a0e4d4d80628a0a1f8d906380740014a0400010005120299aa"),
+          Map.entry("key-package-logged", "0a030a0b0c102a"),
+          Map.entry("key-packages-claimed", "0a030a0b0c0a01ff"),
+          Map.entry("key-packages-withdrawn", "0a030a0b0c120765787069726564"),
           Map.entry("platform-renamed", "0a0e42616c65204d657373656e676572"),
           Map.entry(
               "platform-configured",
@@ -131,6 +140,7 @@ class StoredEventSerializerTest {
                 Stream.of(Group.Event.class.getPermittedSubclasses()),
                 Stream.of(ChannelSubscribers.Event.class.getPermittedSubclasses()),
                 Stream.of(Lookups.Event.class.getPermittedSubclasses()),
+                Stream.of(KeyDirectory.Event.class.getPermittedSubclasses()),
                 Stream.of(Call.Event.class.getPermittedSubclasses()),
                 // The channel entity's event (the entity is elsewhere): listed until it is.
                 Stream.of(SubscribersCounted.class))
@@ -233,6 +243,31 @@ class StoredEventSerializerTest {
         adapter.fromJournal(serializer.fromBinary(serializer.toBinary(stored), "lookups-snapshot"));
     assertEquals(ledger.seen(), read.seen());
     assertEquals(ledger.allowance(), read.allowance());
+  }
+
+  @Test
+  void aKeyDirectorySnapshotRestoresTheSameKeyPackages() throws NotSerializableException {
+    KeyShelf shelf = new KeyShelf(100);
+    shelf.published(StoredExamples.keyPackage(), Optional.empty());
+    KeyShelf.Stored lastResort =
+        new KeyShelf.Stored(
+            "ffee",
+            "c11e",
+            2,
+            Instant.EPOCH,
+            Instant.parse("2027-01-01T00:00:00Z"),
+            true,
+            KeyShelf.NOT_LOGGED,
+            false,
+            new byte[] {9, 9});
+    shelf.published(lastResort, Optional.empty());
+    KeyDirectorySnapshots adapter = new KeyDirectorySnapshots(100);
+    Object stored = adapter.toJournal(shelf);
+    assertEquals("key-directory-snapshot", serializer.manifest(stored));
+    KeyShelf read =
+        adapter.fromJournal(
+            serializer.fromBinary(serializer.toBinary(stored), "key-directory-snapshot"));
+    assertEquals(shelf.list(), read.list());
   }
 
   @Test

@@ -11,6 +11,8 @@ import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.GroupState;
 import io.peyvand.broker.group.Membership;
 import io.peyvand.broker.group.SubscribersCounted;
+import io.peyvand.broker.keys.KeyDirectory;
+import io.peyvand.broker.keys.KeyShelf;
 import io.peyvand.broker.mailbox.MailboxState;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.mailbox.UserMailbox;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** One example of every stored type, fixed forever: the stored samples are their bytes. */
@@ -43,6 +46,20 @@ final class StoredExamples {
     return new Message(id, ALICE, BOB, AT - 5, "", content);
   }
 
+  /** A KeyPackage as the directory stores it (its bytes are not a real KeyPackage here). */
+  static KeyShelf.Stored keyPackage() {
+    return new KeyShelf.Stored(
+        "0a0b0c",
+        "c11e",
+        1,
+        Instant.parse("2026-12-06T10:00:00Z"),
+        Instant.parse("2027-01-06T10:00:00Z"),
+        false,
+        7,
+        true,
+        new byte[] {0, 1, 0, 5});
+  }
+
   static List<Object> events() {
     return List.of(
         new Platform.PlatformRegistered("bale", "Bale", Instant.parse("2026-11-28T10:15:30.123Z")),
@@ -52,6 +69,10 @@ final class StoredExamples {
                 4096, true, 10_000_000, true, 900, true, false, true, true, List.of("mls-1")),
             true),
         new Platform.PlatformQuotaSet(new Quota(500, 1000, 5, 0, 16)),
+        new KeyDirectory.KeyPackagePublished(keyPackage(), Optional.of("99aa")),
+        new KeyDirectory.KeyPackageLogged("0a0b0c", 42),
+        new KeyDirectory.KeyPackagesClaimed(List.of("0a0b0c", "ff")),
+        new KeyDirectory.KeyPackagesWithdrawn(List.of("0a0b0c"), KeyDirectory.Withdrawal.EXPIRED),
         new Lookups.LookupsAdmitted(
             Instant.parse("2026-12-05T12:00:00.123Z"),
             List.of(42L, -7L),

@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk;
 import io.peyvand.protocol.v1.DirectoryClient;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.KeyPackageDirectoryClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +17,12 @@ import org.apache.pekko.grpc.GrpcClientSettings;
 /**
  * One gRPC channel (one HTTP/2 connection) per broker endpoint of {@link ClientSettings#brokers},
  * made on first use: an adapter given three nodes but never failing over opens one connection. The
- * session (Interconnect) and the unary calls (Groups, Directory) to a node share its channel; a
- * channel pekko-grpc closed (connection attempts used up) is made again on next use. {@link #close}
- * closes every channel made.
+ * session (Interconnect) and the unary calls (Groups, Directory, KeyPackageDirectory) to a node
+ * share its channel; a channel pekko-grpc closed (connection attempts used up) is made again on
+ * next use. {@link #close} closes every channel made.
  *
- * <p>The Groups and Directory clients see the channel through a GrpcChannel view whose settings add
- * the call-timeout as deadline: a deadline in the channel's own settings would end the session.
+ * <p>The unary clients see the channel through a GrpcChannel view whose settings add the
+ * call-timeout as deadline: a deadline in the channel's own settings would end the session.
  */
 final class BrokerChannels {
   /** A node's channel and the clients on it. */
@@ -29,7 +30,8 @@ final class BrokerChannels {
       GrpcChannel channel,
       InterconnectClient interconnect,
       GroupsClient groups,
-      DirectoryClient directory) {}
+      DirectoryClient directory,
+      KeyPackageDirectoryClient keyPackages) {}
 
   private final ClientSettings settings;
   private final ActorSystem system;
@@ -65,6 +67,14 @@ final class BrokerChannels {
     return node(index).directory();
   }
 
+  /**
+   * The KeyPackageDirectory client (unary calls, call-timeout as deadline) of the node at {@code
+   * index}.
+   */
+  synchronized KeyPackageDirectoryClient keyPackages(int index) {
+    return node(index).keyPackages();
+  }
+
   private Node node(int index) {
     if (closed) {
       throw new IllegalStateException("the client is closed");
@@ -90,7 +100,8 @@ final class BrokerChannels {
               channel,
               InterconnectClient.create(channel, system),
               GroupsClient.create(unary, system),
-              DirectoryClient.create(unary, system));
+              DirectoryClient.create(unary, system),
+              KeyPackageDirectoryClient.create(unary, system));
       nodes[index] = node;
     }
     return node;

@@ -1,6 +1,5 @@
 package io.peyvand.protocol.sdk;
 
-import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.DirectoryClient;
 import io.peyvand.protocol.v1.Error;
@@ -9,7 +8,6 @@ import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
-import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
 import io.peyvand.protocol.v1.WithdrawResult;
 import java.util.Optional;
@@ -34,7 +32,8 @@ final class DirectoryCalls {
 
   CompletionStage<PublishResult> publish(PublishRequest request) {
     Optional<Error> problem =
-        acting(request.getUser(), "user")
+        calls
+            .acting(request.getUser(), "user")
             .or(
                 () ->
                     request.getPhoneNumber().isBlank()
@@ -48,12 +47,13 @@ final class DirectoryCalls {
 
   CompletionStage<WithdrawResult> withdraw(WithdrawRequest request) {
     return calls.call(
-        acting(request.getUser(), "user"), c -> c.withdraw().invokeWithMetadata(request));
+        calls.acting(request.getUser(), "user"), c -> c.withdraw().invokeWithMetadata(request));
   }
 
   CompletionStage<LookupResult> lookup(LookupRequest request) {
     Optional<Error> problem =
-        acting(request.getAsker(), "asker")
+        calls
+            .acting(request.getAsker(), "asker")
             .or(
                 () ->
                     request.getPhoneNumbersCount() > PeyvandClient.MAX_LOOKUP_NUMBERS
@@ -67,10 +67,5 @@ final class DirectoryCalls {
                                     + ": split the contact book into several calls"))
                         : Optional.empty());
     return calls.call(problem, c -> c.lookup().invokeWithMetadata(request));
-  }
-
-  /** The acting user's address valid (INVALID_ADDRESS) and of this platform (NOT_PERMITTED). */
-  private Optional<Error> acting(UserAddress user, String field) {
-    return Addresses.validate(user, field).or(() -> calls.ownUser(user, field));
   }
 }

@@ -53,9 +53,10 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * deduplicates and acknowledges deliveries (of mailboxes and of groups). The group operations
  * (createGroup, changeMembers, join, ...) are unary calls of the Groups service over the same
  * HTTP/2 connection, checked before they are sent; so are the directory calls (publish, withdraw,
- * lookup) of the Directory service. Calls between platforms (calls.proto) go on the session: {@link
- * #call} sends a step of a call, and a {@link CallHandler} takes the events the broker pushes.
- * Thread-safe. See SDK.md for a complete example.
+ * lookup) of the Directory service, and the MLS key-package calls ({@link #keyPackages()}). Calls
+ * between platforms (calls.proto) go on the session: {@link #call} sends a step of a call, and a
+ * {@link CallHandler} takes the events the broker pushes. Thread-safe. See SDK.md for a complete
+ * example.
  *
  * <p>Given several nodes of a broker cluster ({@link PeyvandClientBuilder#brokers}), the session is
  * with one of them and moves to the next when that one goes away (see {@link SessionKeeper});
@@ -82,6 +83,7 @@ public final class PeyvandClient implements AutoCloseable {
   private final ClientEngine engine;
   private final GroupCalls groups;
   private final DirectoryCalls directory;
+  private final KeyPackageCalls keyPackages;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   PeyvandClient(
@@ -103,6 +105,7 @@ public final class PeyvandClient implements AutoCloseable {
             settings, this.system, channels::interconnect, handler, callHandler, listener);
     this.groups = new GroupCalls(unaryCalls(channels::groups));
     this.directory = new DirectoryCalls(unaryCalls(channels::directory));
+    this.keyPackages = new KeyPackageCalls(unaryCalls(channels::keyPackages));
   }
 
   /**
@@ -415,6 +418,14 @@ public final class PeyvandClient implements AutoCloseable {
   public CompletionStage<LookupResult> lookup(UserAddress asker, List<String> phoneNumbers) {
     return directory.lookup(
         LookupRequest.newBuilder().setAsker(asker).addAllPhoneNumbers(phoneNumbers).build());
+  }
+
+  /**
+   * The MLS key-package directory's calls (publish, claim, list, remove KeyPackages), checked and
+   * sent like the directory calls above; check a claimed KeyPackage with {@link KeyPackageProofs}.
+   */
+  public KeyPackageCalls keyPackages() {
+    return keyPackages;
   }
 
   /** Whether a session is open (welcomed) now. */

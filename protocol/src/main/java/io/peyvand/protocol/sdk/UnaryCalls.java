@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -19,11 +20,11 @@ import java.util.function.IntSupplier;
 import org.apache.pekko.grpc.GrpcSingleResponse;
 
 /**
- * How {@link PeyvandClient} makes the unary calls of one gRPC service (Groups, Directory), {@code
- * S} being its generated client: a request the caller's checks refused fails at once with a local
- * {@link CallRefusedException} and is not sent; the others go to the broker node the session is on
- * (or the one the session tries next), and the broker's refusals come back as {@link
- * CallRefusedException} with the protocol's error code and retry hint.
+ * How {@link PeyvandClient} makes the unary calls of one gRPC service (Groups, Directory,
+ * KeyPackageDirectory), {@code S} being its generated client: a request the caller's checks refused
+ * fails at once with a local {@link CallRefusedException} and is not sent; the others go to the
+ * broker node the session is on (or the one the session tries next), and the broker's refusals come
+ * back as {@link CallRefusedException} with the protocol's error code and retry hint.
  *
  * <p>A call that fails with gRPC status UNAVAILABLE (the node cannot be reached or went away
  * mid-call, or said it cannot serve now) is sent again to the next node, per the submit-retry
@@ -122,6 +123,14 @@ final class UnaryCalls<S> {
   private static boolean unavailable(Throwable failure) {
     return unwrap(failure) instanceof StatusRuntimeException status
         && status.getStatus().getCode() == Status.Code.UNAVAILABLE;
+  }
+
+  /**
+   * The acting user of a call checked: a valid address (else INVALID_ADDRESS) of this client's
+   * platform (else NOT_PERMITTED), the error naming {@code field}.
+   */
+  Optional<Error> acting(UserAddress user, String field) {
+    return Addresses.validate(user, field).or(() -> ownUser(user, field));
   }
 
   /**

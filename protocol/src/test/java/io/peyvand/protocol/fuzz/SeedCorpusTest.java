@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,5 +73,32 @@ class SeedCorpusTest {
         EnumSet.complementOf(
             EnumSet.of(Envelope.ContentCase.CONTENT_NOT_SET, Envelope.ContentCase.CALL_RECORD)),
         contents);
+  }
+
+  /**
+   * The seeds of {@link KeyPackageFuzzTest} are copies of MLS fixtures (src/test/resources/mls), so
+   * that regenerating the fixtures cannot leave stale seeds behind: copy them again.
+   */
+  @Test
+  void keyPackageSeedsAreTheMlsFixtures() throws IOException {
+    Path seeds =
+        Path.of(System.getProperty("basedir", "."))
+            .resolve("src/test/resources/io/peyvand/protocol/fuzz")
+            .resolve(KeyPackageFuzzTest.class.getSimpleName() + "Inputs")
+            .resolve(KeyPackageFuzzTest.METHOD);
+    try (Stream<Path> files = Files.list(seeds)) {
+      List<Path> all = files.sorted().toList();
+      assertTrue(all.size() >= 5, () -> "too few KeyPackage seeds in " + seeds);
+      for (Path seed : all) {
+        Path fixture =
+            Path.of(System.getProperty("basedir", "."))
+                .resolve("src/test/resources/mls")
+                .resolve(seed.getFileName() + ".bin");
+        assertArrayEquals(
+            Files.readAllBytes(fixture),
+            Files.readAllBytes(seed),
+            () -> seed + " is not a copy of " + fixture + ": copy the fixture again");
+      }
+    }
   }
 }

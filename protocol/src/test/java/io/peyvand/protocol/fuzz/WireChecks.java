@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ProtocolLimits;
+import io.peyvand.protocol.mls.MlsMessages;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -148,6 +149,10 @@ final class WireChecks {
         nonEmptyText("encrypted.scheme", envelope.getEncrypted().getScheme());
         assertNoControlCharacter("encrypted.scheme", envelope.getEncrypted().getScheme());
         contentBytes = envelope.getEncrypted().getCiphertext().size();
+        if (envelope.getEncrypted().getScheme().equals(MlsMessages.SCHEME)) {
+          // Accepted MLS content is an MLSMessage of a known wire format (PROTOCOL.md §18.1).
+          MlsMessages.wireFormat(envelope.getEncrypted().getCiphertext().toByteArray());
+        }
         assertTrue(contentBytes > 0, "empty ciphertext accepted");
       }
       case CONTENT_NOT_SET -> fail("an envelope without content was accepted");

@@ -1,11 +1,13 @@
 package io.peyvand.protocol.sdk;
 
+import com.google.protobuf.ByteString;
 import io.peyvand.protocol.sdk.SubmitOutcome.Accepted;
 import io.peyvand.protocol.sdk.SubmitOutcome.Refused;
 import io.peyvand.protocol.v1.CallEvent;
 import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
+import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
@@ -13,10 +15,13 @@ import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
+import io.peyvand.protocol.v1.KeyPackageOutcome;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.PublishResult;
+import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
@@ -29,12 +34,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -332,6 +339,43 @@ public final class ExampleAdapter implements AutoCloseable {
   }
 
   // end::directory[]
+
+  // tag::keys[]
+  /** A Bale client made KeyPackages for a device of the user (MLSMessage bytes): publish them. */
+  public CompletionStage<List<KeyPackageOutcome>> publishKeys(
+      String user, List<ByteString> keyPackages) {
+    UserAddress bale = UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build();
+    return client
+        .keyPackages()
+        .publish(bale, keyPackages)
+        .thenApply(PublishKeyPackagesResult::getOutcomesList); // stored (KeyPackageInfo) or refused
+  }
+
+  /**
+   * A Bale user adds another platform's user to an MLS group: one KeyPackage per client of theirs,
+   * in suite 1, each used only if its proof verifies under the interconnect's CA (a KeyPackage the
+   * directory substituted would not).
+   */
+  public CompletionStage<List<ByteString>> keysToAdd(
+      String user, UserAddress target, X509Certificate ca) {
+    UserAddress claimer = UserAddress.newBuilder().setPlatformId("bale").setUserId(user).build();
+    return client
+        .keyPackages()
+        .claim(claimer, target, Set.of(1))
+        .thenApply(
+            result -> {
+              SignedTreeHead head = KeyPackageProofs.head(result);
+              List<ByteString> verified = new ArrayList<>();
+              for (ClaimedKeyPackage claimed : result.getKeyPackagesList()) {
+                if (KeyPackageProofs.verify(claimed, head, Optional.of(ca)).isEmpty()) {
+                  verified.add(claimed.getKeyPackage());
+                } // else: not what the target's platform published; report it
+              }
+              return verified;
+            });
+  }
+
+  // end::keys[]
 
   // tag::calls[]
   /**

@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.protocol.v1.Accepted;
@@ -11,6 +12,8 @@ import io.peyvand.protocol.v1.CallRequest;
 import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
+import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
+import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.ConsentState;
@@ -35,17 +38,26 @@ import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.Interconnect;
 import io.peyvand.protocol.v1.InterconnectHandlerFactory;
 import io.peyvand.protocol.v1.JoinRequest;
+import io.peyvand.protocol.v1.KeyPackageDirectory;
+import io.peyvand.protocol.v1.KeyPackageDirectoryHandlerFactory;
+import io.peyvand.protocol.v1.KeyPackageOutcome;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.Limits;
+import io.peyvand.protocol.v1.ListKeyPackagesRequest;
+import io.peyvand.protocol.v1.ListKeyPackagesResult;
 import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.NumberMatch;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.Pong;
+import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
+import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.RelayCredentials;
+import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
+import io.peyvand.protocol.v1.RemoveKeyPackagesResult;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
@@ -81,19 +93,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A stand-in broker for tests: a real pekko-grpc server on a loopback port serving {@link
- * Interconnect}, {@link Groups} and {@link Directory} with scripted behaviour. It welcomes every
- * Hello, answers each Submit as {@link #onSubmit} says (accept, refuse, or drop the whole session),
- * pushes the deliveries and group deliveries a test gives it to the latest session, answers Ping,
- * records every frame it received, and answers each Groups call as {@link #onGroupCall} says (by
- * default a GroupInfo naming the request's group) and each Directory call as {@link
- * #onDirectoryCall} says (by default {@link #directoryAnswer}), recording the requests. Call
- * requests (ClientFrame.call) are recorded and answered as {@link #onCall} says (by default {@link
- * #callAccepted}); call events a test gives it are pushed to the latest session.
+ * Interconnect}, {@link Groups}, {@link Directory} and {@link KeyPackageDirectory} with scripted
+ * behaviour. It welcomes every Hello, answers each Submit as {@link #onSubmit} says (accept,
+ * refuse, or drop the whole session), pushes the deliveries and group deliveries a test gives it to
+ * the latest session, answers Ping, records every frame it received, and answers each Groups call
+ * as {@link #onGroupCall} says (by default a GroupInfo naming the request's group) and each
+ * Directory call as {@link #onDirectoryCall} says (by default {@link #directoryAnswer}) and each
+ * KeyPackageDirectory call as {@link #onKeyPackageCall} says (by default {@link
+ * #keyPackageAnswer}), recording the requests. Call requests (ClientFrame.call) are recorded and
+ * answered as {@link #onCall} says (by default {@link #callAccepted}); call events a test gives it
+ * are pushed to the latest session.
  */
 public final class ScriptedBroker
     implements Interconnect,
         Groups,
         Directory,
+        KeyPackageDirectory,
         AutoCloseable,
         BeforeAllCallback,
         BeforeEachCallback,
@@ -141,6 +156,16 @@ public final class ScriptedBroker
    */
   public volatile Function<Message, CompletionStage<? extends Message>> onDirectoryCall =
       ScriptedBroker::directoryAnswer;
+
+  /** The KeyPackageDirectory requests received, in order. */
+  public final List<Message> keyPackageCalls = new CopyOnWriteArrayList<>();
+
+  /**
+   * Answers a KeyPackageDirectory request (any of them); a failed stage is the call's gRPC error.
+   * By default {@link #keyPackageAnswer}.
+   */
+  public volatile Function<Message, CompletionStage<? extends Message>> onKeyPackageCall =
+      ScriptedBroker::keyPackageAnswer;
 
   /** The call requests received on sessions, in order. */
   public final List<CallRequest> calls = new CopyOnWriteArrayList<>();
@@ -226,7 +251,8 @@ public final class ScriptedBroker
                 ServiceHandler.concatOrNotFound(
                     InterconnectHandlerFactory.create(this, on),
                     GroupsHandlerFactory.create(this, on),
-                    DirectoryHandlerFactory.create(this, on)))
+                    DirectoryHandlerFactory.create(this, on),
+                    KeyPackageDirectoryHandlerFactory.create(this, on)))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }
@@ -264,6 +290,8 @@ public final class ScriptedBroker
     onGroupCall = ScriptedBroker::groupInfo;
     directoryCalls.clear();
     onDirectoryCall = ScriptedBroker::directoryAnswer;
+    keyPackageCalls.clear();
+    onKeyPackageCall = ScriptedBroker::keyPackageAnswer;
     receipts.clear();
     unarySubmits.clear();
     onSubmit = submit -> accepted(submit, 1);
@@ -448,6 +476,39 @@ public final class ScriptedBroker
         found.addMatches(NumberMatch.newBuilder().setPhoneNumber(number));
       }
       answer = found.build();
+    }
+    return CompletableFuture.completedFuture(answer);
+  }
+
+  /**
+   * The default answer to a KeyPackageDirectory request: each KeyPackage of a publish stored (its
+   * reference the SHA-256 of its bytes, suite 1, log index its position), a claim of {@link
+   * KeyPackageSamples#claim}, nothing listed, and a remove of as many as named (1 for all).
+   */
+  public static CompletionStage<? extends Message> keyPackageAnswer(Message request) {
+    Message answer;
+    if (request instanceof PublishKeyPackagesRequest publish) {
+      PublishKeyPackagesResult.Builder result = PublishKeyPackagesResult.newBuilder();
+      for (int i = 0; i < publish.getKeyPackagesCount(); i++) {
+        result.addOutcomes(
+            KeyPackageOutcome.newBuilder()
+                .setStored(
+                    KeyPackageSamples.info(0).toBuilder()
+                        .setReference(
+                            ByteString.copyFrom(
+                                KeyPackageSamples.sha256(publish.getKeyPackages(i).toByteArray())))
+                        .setLogIndex(i)));
+      }
+      answer = result.build();
+    } else if (request instanceof ClaimKeyPackagesRequest) {
+      answer = KeyPackageSamples.claim();
+    } else if (request instanceof RemoveKeyPackagesRequest remove) {
+      answer =
+          RemoveKeyPackagesResult.newBuilder()
+              .setRemoved(Math.max(1, remove.getReferencesCount()))
+              .build();
+    } else {
+      answer = ListKeyPackagesResult.getDefaultInstance();
     }
     return CompletableFuture.completedFuture(answer);
   }
@@ -651,6 +712,32 @@ public final class ScriptedBroker
   private <T> CompletionStage<T> directoryCall(Message request) {
     directoryCalls.add(request);
     return (CompletionStage<T>) onDirectoryCall.apply(request);
+  }
+
+  @Override
+  public CompletionStage<PublishKeyPackagesResult> publish(PublishKeyPackagesRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @Override
+  public CompletionStage<ClaimKeyPackagesResult> claim(ClaimKeyPackagesRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @Override
+  public CompletionStage<ListKeyPackagesResult> list(ListKeyPackagesRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @Override
+  public CompletionStage<RemoveKeyPackagesResult> remove(RemoveKeyPackagesRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletionStage<T> keyPackageCall(Message request) {
+    keyPackageCalls.add(request);
+    return (CompletionStage<T>) onKeyPackageCall.apply(request);
   }
 
   /** A call failed as by a broker that does not serve the service (UNIMPLEMENTED). */

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
-import io.peyvand.protocol.tls.KeyMaterial;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.transparency.TreeHeads;
 import io.peyvand.protocol.v1.AuditEntries;
@@ -35,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -76,13 +76,7 @@ final class AuditCommand {
                 + " (default ${DEFAULT-VALUE}).")
     String regulator;
 
-    @Option(
-        names = "--ca",
-        paramLabel = "FILE",
-        description =
-            "The CA certificate heads must be signed under (default <pki-dir>/ca.crt when it"
-                + " exists; without one only the signature is checked).")
-    Path ca;
+    @Mixin CaOption ca = new CaOption();
 
     RegulatorClient client;
 
@@ -118,16 +112,7 @@ final class AuditCommand {
 
     /** The CA named by --ca, else the PKI directory's, if there is one. */
     Optional<X509Certificate> ca() {
-      Path file = ca != null ? ca : tls.pkiDir.resolve("ca.crt");
-      if (ca == null && !Files.isRegularFile(file)) {
-        return Optional.empty();
-      }
-      List<X509Certificate> anchors = KeyMaterial.trustAnchors(file, new char[0]);
-      if (anchors.isEmpty()) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--ca " + file + " holds no certificate");
-      }
-      return Optional.of(anchors.get(0));
+      return ca.certificate(spec, tls.pkiDir);
     }
 
     /** The head's problems (signature, certificate), printed; true if there were none. */

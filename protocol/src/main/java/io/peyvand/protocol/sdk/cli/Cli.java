@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The command-line adapter behind {@code ./peyvand send}, {@code listen}, {@code call}, {@code
- * group}, {@code channel}, {@code directory}, {@code admin} and {@code audit}: submit a text
- * message, print (and acknowledge) a platform's deliveries and answer its users' calls, place a
- * call, make and use groups and channels, find contacts by phone number, the operator's calls, and
- * a regulator's checks of the audit log. For trying a broker by hand; a platform's real adapter
- * uses the SDK.
+ * group}, {@code channel}, {@code directory}, {@code keys}, {@code admin} and {@code audit}: submit
+ * a text message, print (and acknowledge) a platform's deliveries and answer its users' calls,
+ * place a call, make and use groups and channels, find contacts by phone number, publish and claim
+ * MLS KeyPackages, the operator's calls, and a regulator's checks of the audit log. For trying a
+ * broker by hand; a platform's real adapter uses the SDK.
  */
 @Command(
     name = "peyvand",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       GroupCommand.class,
       ChannelCommand.class,
       DirectoryCommand.class,
+      KeysCommand.class,
       AdminCommand.class,
       AuditCommand.class
     })

@@ -58,6 +58,12 @@ abstract class UnaryCall implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   /**
+   * The exit status when every call was answered: 0, unless {@link #run} set another because an
+   * answer said no in part (a KeyPackage refused, a proof that does not verify).
+   */
+  int exitStatus;
+
+  /**
    * For calls of peyvand.v1.{@code service}; a broker without it is "a version without {@code
    * feature}".
    */
@@ -92,7 +98,7 @@ abstract class UnaryCall implements Callable<Integer> {
                         new IllegalStateException("the " + service + " commands open no session")))
             .build()) {
       run(client, out);
-      return 0;
+      return exitStatus;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof CallRefusedException refused && refused.local()) {

@@ -1,0 +1,419 @@
+package io.peyvand.broker.service;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.broker.audit.AuditLog;
+import io.peyvand.broker.entity.Asks;
+import io.peyvand.broker.keys.KeyDirectory;
+import io.peyvand.broker.keys.KeyShelf;
+import io.peyvand.broker.model.Address;
+import io.peyvand.persistence.audit.AuditStore;
+import io.peyvand.protocol.Addresses;
+import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
+import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
+import io.peyvand.protocol.v1.ClaimedKeyPackage;
+import io.peyvand.protocol.v1.Error;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.KeyPackageInfo;
+import io.peyvand.protocol.v1.KeyPackageOutcome;
+import io.peyvand.protocol.v1.ListKeyPackagesRequest;
+import io.peyvand.protocol.v1.ListKeyPackagesResult;
+import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
+import io.peyvand.protocol.v1.PublishKeyPackagesResult;
+import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
+import io.peyvand.protocol.v1.RemoveKeyPackagesResult;
+import io.peyvand.protocol.v1.SignedTreeHead;
+import io.peyvand.protocol.v1.UserAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The MLS key-package directory (PROTOCOL.md §18) as the edges invoke it, in wire terms: publish,
+ * claim, list and remove KeyPackages of users of the acting platform. Each KeyPackage is checked
+ * ({@link KeyPackageCheck}), stored by its user's {@link KeyDirectory} entity, then written to the
+ * transparency log (the audit log, {@link AuditLog}) and marked logged there: only a logged
+ * KeyPackage is handed out, always with its log entry and inclusion proof. A publication whose log
+ * write fails is answered stored with log index -1; it is not handed out until its platform
+ * publishes it again, which logs it then.
+ */
+public final class KeyPackageOperations {
+  /** At most this many KeyPackages in one Publish. */
+  public static final int MAX_PER_CALL = 100;
+
+  /** The largest KeyPackage accepted, in bytes. */
+  public static final int MAX_BYTES = 64 * 1024;
+
+  static final String PUBLISHED = "key-package-published";
+  static final String WITHDRAWN = "key-package-withdrawn";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final ActorSystem<?> system;
+  private final Operations operations;
+  private final AuditStore auditStore;
+  private final ClusterSharding sharding;
+  private final Asks asks;
+  private final Duration askTimeout;
+  private final Duration maxLifetime;
+  private final Clock clock;
+
+  public KeyPackageOperations(
+      ActorSystem<?> system,
+      Operations operations,
+      AuditStore auditStore,
+      Duration askTimeout,
+      Duration maxLifetime,
+      Clock clock) {
+    this.system = system;
+    this.operations = operations;
+    this.auditStore = auditStore;
+    this.sharding = ClusterSharding.get(system);
+    this.asks = Asks.get(system);
+    this.askTimeout = askTimeout;
+    this.maxLifetime = maxLifetime;
+    this.clock = clock;
+  }
+
+  /** Checks and stores KeyPackages of a user of the acting platform, each logged. */
+  public CompletionStage<Operations.Either<PublishKeyPackagesResult>> publish(
+      String platformId, PublishKeyPackagesRequest request) {
+    Optional<Error> bad = ownValidUser(platformId, request.getUser());
+    if (bad.isEmpty() && request.getKeyPackagesCount() > MAX_PER_CALL) {
+      bad =
+          invalid(
+              "key_packages has "
+                  + request.getKeyPackagesCount()
+                  + "; publish at most "
+                  + MAX_PER_CALL
+                  + " a call");
+    }
+    for (int i = 0; bad.isEmpty() && i < request.getKeyPackagesCount(); i++) {
+      if (request.getKeyPackages(i).size() > MAX_BYTES) {
+        bad =
+            Optional.of(
+                ErrorCodes.error(
+                    ErrorCode.CONTENT_TOO_LARGE,
+                    "key_packages["
+                        + i
+                        + "] has "
+                        + request.getKeyPackages(i).size()
+                        + " bytes; a KeyPackage is at most "
+                        + MAX_BYTES));
+      }
+    }
+    if (bad.isPresent()) {
+      return done(platformId, "keys-publish", Operations.Either.error(bad.get()));
+    }
+    UserAddress user = request.getUser();
+    return declaredSuites(platformId)
+        .thenCompose(
+            suites -> {
+              if (suites.isError()) {
+                return CompletableFuture.completedFuture(
+                    Operations.Either.<PublishKeyPackagesResult>error(suites.error()));
+              }
+              CompletionStage<PublishKeyPackagesResult.Builder> all =
+                  CompletableFuture.completedFuture(PublishKeyPackagesResult.newBuilder());
+              for (ByteString bytes : request.getKeyPackagesList()) {
+                all =
+                    all.thenCompose(
+                        result ->
+                            publishOne(user, bytes.toByteArray(), suites.value())
+                                .thenApply(result::addOutcomes));
+              }
+              return all.thenApply(result -> Operations.Either.ok(result.build()));
+            })
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-publish", result));
+  }
+
+  private CompletionStage<KeyPackageOutcome> publishOne(
+      UserAddress user, byte[] bytes, Set<Integer> suites) {
+    KeyPackageCheck.Outcome checked =
+        KeyPackageCheck.check(bytes, user, suites, clock.instant(), maxLifetime);
+    if (!checked.ok()) {
+      return CompletableFuture.completedFuture(
+          KeyPackageOutcome.newBuilder().setRefused(checked.refused()).build());
+    }
+    String userText = Addresses.format(user);
+    return this.<KeyDirectory.Published>ask(
+            userText, replyTo -> new KeyDirectory.Publish(checked.stored(), replyTo))
+        .thenCompose(
+            published -> {
+              if (published.stored().isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    KeyPackageOutcome.newBuilder()
+                        .setRefused(
+                            ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, published.refused()))
+                        .build());
+              }
+              KeyShelf.Stored stored = published.stored().get();
+              published.replaced().ifPresent(old -> logWithdrawal(userText, old, "replaced"));
+              CompletionStage<Long> index =
+                  stored.logIndex() != KeyShelf.NOT_LOGGED
+                      ? CompletableFuture.completedFuture(stored.logIndex())
+                      : log(userText, stored);
+              return index.thenApply(
+                  i -> KeyPackageOutcome.newBuilder().setStored(info(stored, i)).build());
+            });
+  }
+
+  /**
+   * Writes a stored KeyPackage's publication to the transparency log and marks it logged; completes
+   * with its index, or -1 when the log could not take it now.
+   */
+  private CompletionStage<Long> log(String userText, KeyShelf.Stored stored) {
+    return AuditLog.append(
+            system,
+            askTimeout,
+            "broker",
+            PUBLISHED,
+            subject(userText, stored.reference(), KeyPackageCheck.sha256(stored.bytes())),
+            "stored")
+        .thenCompose(
+            index ->
+                this.<KeyDirectory.Logged>ask(
+                        userText,
+                        replyTo -> new KeyDirectory.Log(stored.reference(), index, replyTo))
+                    .thenApply(logged -> index))
+        .exceptionally(notNow -> KeyShelf.NOT_LOGGED);
+  }
+
+  private void logWithdrawal(String userText, String reference, String why) {
+    AuditLog.append(
+        system, askTimeout, "broker", WITHDRAWN, subject(userText, reference, null), why);
+  }
+
+  /** The log entry's subject: who, which KeyPackage, and the SHA-256 of its bytes. */
+  static String subject(String userText, String reference, byte[] sha256) {
+    return userText
+        + " key_package="
+        + reference
+        + (sha256 == null ? "" : " sha256=" + HEX.formatHex(sha256));
+  }
+
+  /** For a user of the acting platform: one KeyPackage per client of a user of another platform. */
+  public CompletionStage<Operations.Either<ClaimKeyPackagesResult>> claim(
+      String platformId, ClaimKeyPackagesRequest request) {
+    Optional<Error> bad =
+        Addresses.validate(request.getClaimer(), "claimer")
+            .or(() -> Addresses.validate(request.getTarget(), "target"))
+            .or(() -> Operations.ownUser(platformId, request.getClaimer(), "claimer"));
+    if (bad.isEmpty() && request.getTarget().getPlatformId().equals(platformId)) {
+      bad =
+          invalid(
+              "target "
+                  + Addresses.format(request.getTarget())
+                  + " is a user of the calling platform: claim KeyPackages of other platforms'"
+                  + " users only");
+    }
+    if (bad.isPresent()) {
+      return done(platformId, "keys-claim", Operations.Either.error(bad.get()));
+    }
+    Address claimer = WireMapping.address(request.getClaimer());
+    Address target = WireMapping.address(request.getTarget());
+    String targetText = target.toString();
+    Set<Integer> suites = Set.copyOf(request.getCipherSuitesList());
+    return operations
+        .refusal(target, claimer)
+        .thenCompose(
+            refusal -> {
+              if (refusal.isPresent() && refusal.get().getCode() == ErrorCode.UNAVAILABLE) {
+                return CompletableFuture.completedFuture(
+                    Operations.Either.<ClaimKeyPackagesResult>error(refusal.get()));
+              }
+              if (refusal.isPresent()) {
+                // Not accepting the claimer looks the same as having no KeyPackages.
+                return CompletableFuture.completedFuture(
+                    Operations.Either.ok(ClaimKeyPackagesResult.getDefaultInstance()));
+              }
+              return this.<KeyDirectory.Claimed>ask(
+                      targetText, replyTo -> new KeyDirectory.Claim(suites, replyTo))
+                  .thenCompose(claimed -> proven(targetText, claimed));
+            })
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-claim", result));
+  }
+
+  /** The KeyPackages handed out, each with its log entry and inclusion proof in the latest head. */
+  private CompletionStage<Operations.Either<ClaimKeyPackagesResult>> proven(
+      String targetText, KeyDirectory.Claimed claimed) {
+    claimed.expired().forEach(ref -> logWithdrawal(targetText, ref, "expired"));
+    if (claimed.keyPackages().isEmpty()) {
+      return CompletableFuture.completedFuture(
+          Operations.Either.ok(ClaimKeyPackagesResult.getDefaultInstance()));
+    }
+    return auditStore
+        .latestHead(AuditLog.LOG_ID)
+        .thenCompose(
+            head -> {
+              if (head.isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    Operations.Either.<ClaimKeyPackagesResult>error(
+                        Operations.unavailable(new IllegalStateException("no signed head yet"))));
+              }
+              long treeSize = treeSize(head.get());
+              ClaimKeyPackagesResult.Builder result =
+                  ClaimKeyPackagesResult.newBuilder()
+                      .setSignedTreeHead(ByteString.copyFrom(head.get()));
+              CompletionStage<ClaimKeyPackagesResult.Builder> all =
+                  CompletableFuture.completedFuture(result);
+              for (KeyShelf.Stored stored : claimed.keyPackages()) {
+                all = all.thenCompose(r -> prove(stored, treeSize).thenApply(r::addKeyPackages));
+              }
+              return all.thenApply(r -> Operations.Either.ok(r.build()));
+            });
+  }
+
+  private CompletionStage<ClaimedKeyPackage> prove(KeyShelf.Stored stored, long treeSize) {
+    long index = stored.logIndex();
+    return this.<AuditLog.Proof>askLog(
+            replyTo -> new AuditLog.ProveInclusion(index, treeSize, replyTo))
+        .thenCombine(
+            auditStore.entries(AuditLog.LOG_ID, index, index + 1),
+            (proof, entries) -> {
+              if (proof.error() != null || entries.isEmpty()) {
+                throw new IllegalStateException(
+                    "no inclusion proof of log entry "
+                        + index
+                        + " in the tree of "
+                        + treeSize
+                        + ": "
+                        + proof.error());
+              }
+              ClaimedKeyPackage.Builder out =
+                  ClaimedKeyPackage.newBuilder()
+                      .setKeyPackage(ByteString.copyFrom(stored.bytes()))
+                      .setInfo(info(stored, index))
+                      .setLogEntry(ByteString.copyFrom(entries.get(0).leaf()))
+                      .setTreeSize(proof.second());
+              proof.path().forEach(node -> out.addInclusionPath(ByteString.copyFrom(node)));
+              return out.build();
+            });
+  }
+
+  /** The KeyPackages held for a user of the acting platform. */
+  public CompletionStage<Operations.Either<ListKeyPackagesResult>> list(
+      String platformId, ListKeyPackagesRequest request) {
+    Optional<Error> bad = ownValidUser(platformId, request.getUser());
+    if (bad.isPresent()) {
+      return done(platformId, "keys-list", Operations.Either.error(bad.get()));
+    }
+    return this.<KeyDirectory.Listed>ask(
+            Addresses.format(request.getUser()), KeyDirectory.ListAll::new)
+        .thenApply(
+            listed -> {
+              ListKeyPackagesResult.Builder result = ListKeyPackagesResult.newBuilder();
+              listed.keyPackages().forEach(s -> result.addKeyPackages(info(s, s.logIndex())));
+              return Operations.Either.ok(result.build());
+            })
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-list", result));
+  }
+
+  /** Withdraws KeyPackages of a user of the acting platform (all, when none is named). */
+  public CompletionStage<Operations.Either<RemoveKeyPackagesResult>> remove(
+      String platformId, RemoveKeyPackagesRequest request) {
+    Optional<Error> bad = ownValidUser(platformId, request.getUser());
+    if (bad.isPresent()) {
+      return done(platformId, "keys-remove", Operations.Either.error(bad.get()));
+    }
+    String userText = Addresses.format(request.getUser());
+    List<String> references = new ArrayList<>();
+    request.getReferencesList().forEach(r -> references.add(HEX.formatHex(r.toByteArray())));
+    return this.<KeyDirectory.Removed>ask(
+            userText, replyTo -> new KeyDirectory.Remove(references, replyTo))
+        .thenApply(
+            removed -> {
+              removed.references().forEach(ref -> logWithdrawal(userText, ref, "removed"));
+              return Operations.Either.ok(
+                  RemoveKeyPackagesResult.newBuilder()
+                      .setRemoved(removed.references().size())
+                      .build());
+            })
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-remove", result));
+  }
+
+  /** The acting platform's MLS suites, or CAPABILITY_NOT_SUPPORTED when it lists no mls. */
+  private CompletionStage<Operations.Either<Set<Integer>>> declaredSuites(String platformId) {
+    return operations
+        .platform(platformId)
+        .thenApply(
+            platform -> {
+              if (platform.isError()) {
+                return Operations.Either.<Set<Integer>>error(platform.error());
+              }
+              Set<Integer> suites =
+                  KeyPackageCheck.declaredSuites(
+                      platform.value().capabilities().encryptionSchemes());
+              if (suites.isEmpty()) {
+                return Operations.Either.<Set<Integer>>error(
+                    ErrorCodes.error(
+                        ErrorCode.CAPABILITY_NOT_SUPPORTED,
+                        "platform "
+                            + platformId
+                            + " does not carry MLS (capability encryption: list \""
+                            + KeyPackageCheck.SCHEME
+                            + "\" in encryption_schemes with ConfigurePlatform, and each cipher"
+                            + " suite as mls-<suite>)"));
+              }
+              return Operations.Either.ok(suites);
+            });
+  }
+
+  static KeyPackageInfo info(KeyShelf.Stored s, long logIndex) {
+    return KeyPackageInfo.newBuilder()
+        .setReference(ByteString.copyFrom(HEX.parseHex(s.reference())))
+        .setClient(ByteString.copyFrom(HEX.parseHex(s.client())))
+        .setCipherSuite(s.cipherSuite())
+        .setNotBefore(s.notBefore().getEpochSecond())
+        .setNotAfter(s.notAfter().getEpochSecond())
+        .setLastResort(s.lastResort())
+        .setLogIndex(logIndex)
+        .setClaimed(s.claimed())
+        .build();
+  }
+
+  private static long treeSize(byte[] head) {
+    try {
+      return SignedTreeHead.parseFrom(head).getTreeSize();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the audit log's stored head does not parse: " + e, e);
+    }
+  }
+
+  private <R> CompletionStage<R> ask(
+      String userText, Function<ActorRef<R>, KeyDirectory.Command> message) {
+    return asks.ask(sharding.entityRefFor(KeyDirectory.ENTITY_KEY, userText), message, askTimeout);
+  }
+
+  private <R> CompletionStage<R> askLog(Function<ActorRef<R>, AuditLog.Command> message) {
+    return asks.ask(
+        sharding.entityRefFor(AuditLog.ENTITY_KEY, AuditLog.ENTITY_ID), message, askTimeout);
+  }
+
+  private static Optional<Error> ownValidUser(String platformId, UserAddress user) {
+    return Addresses.validate(user, "user").or(() -> Operations.ownUser(platformId, user, "user"));
+  }
+
+  private static Optional<Error> invalid(String message) {
+    return Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, message));
+  }
+
+  private <T> CompletionStage<Operations.Either<T>> done(
+      String platformId, String what, Operations.Either<T> result) {
+    return CompletableFuture.completedFuture(operations.record(platformId, what, result));
+  }
+}

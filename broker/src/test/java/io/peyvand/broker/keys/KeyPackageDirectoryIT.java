@@ -1,0 +1,321 @@
+package io.peyvand.broker.keys;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.peyvand.broker.TestBroker;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.sdk.DeliveryHandler;
+import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.SubmitOutcome;
+import io.peyvand.protocol.transparency.MerkleTree;
+import io.peyvand.protocol.v1.AuditRecord;
+import io.peyvand.protocol.v1.Capabilities;
+import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
+import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
+import io.peyvand.protocol.v1.ClaimedKeyPackage;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.EncryptedPayload;
+import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.KeyPackageDirectoryClient;
+import io.peyvand.protocol.v1.KeyPackageOutcome;
+import io.peyvand.protocol.v1.ListKeyPackagesRequest;
+import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
+import io.peyvand.protocol.v1.PublishKeyPackagesResult;
+import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
+import io.peyvand.protocol.v1.SignedTreeHead;
+import io.peyvand.protocol.v1.UserAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The MLS key-package directory (PROTOCOL.md §18) against the real broker and Cassandra, over
+ * mutual TLS, with real KeyPackages made by ts-mls (the protocol module's fixtures): bale publishes
+ * bob's, eitaa claims them for alice with proofs that verify against the signed tree head, each
+ * ordinary KeyPackage once and then the last-resort one; what is not bale's to publish is refused;
+ * and an MLS Welcome and application messages cross unchanged as opaque content.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KeyPackageDirectoryIT {
+  @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+
+  private static final UserAddress BOB = user("bale", "bob");
+  private static final UserAddress ALICE = user("eitaa", "alice");
+  private static final String PHONE =
+      "495a52e64801e588254dd44a57a5596e36480154733e90649fac6ac90bd7c050";
+  private static final String LAPTOP =
+      "b053bb0b6ae90334decf05b8775a9cd74f1f9ae0769f2af010e20c3bde7a2c94";
+  private static final String LAST_RESORT =
+      "014b7bc6ee4547d1fa0d37e5f4ae1de3535e01ce85f21d50e8e1c4be2d1ca745";
+
+  private TestBroker node;
+  private KeyPackageDirectoryClient bale;
+  private KeyPackageDirectoryClient eitaa;
+
+  @BeforeAll
+  void start() throws Exception {
+    // The fixtures live ten years, so that this test keeps passing on the real clock.
+    node =
+        TestBroker.start(
+            "KeyPackageDirectoryIT",
+            cassandra,
+            TestBroker.BALE_AND_EITAA + "\npeyvand.keys.max-lifetime = 3700 days\n");
+    for (String platform : List.of("bale", "eitaa")) {
+      await(
+          node.as(platform)
+              .configurePlatform(
+                  ConfigurePlatformRequest.newBuilder()
+                      .setPlatformId(platform)
+                      .setCapabilities(
+                          Capabilities.newBuilder()
+                              .addAllEncryptionSchemes(List.of("mls", "mls-1", "mls-2")))
+                      .setDefaultOptedIn(true)
+                      .build()));
+    }
+    bale = KeyPackageDirectoryClient.create(node.grpc("bale"), node.system());
+    eitaa = KeyPackageDirectoryClient.create(node.grpc("eitaa"), node.system());
+  }
+
+  @AfterAll
+  void stop() {
+    bale.close();
+    eitaa.close();
+    node.close();
+  }
+
+  @Test
+  void publishedKeyPackagesAreClaimedOnceEachWithProofsThenTheLastResortOne() throws Exception {
+    PublishKeyPackagesResult published =
+        await(
+            bale.publish(
+                PublishKeyPackagesRequest.newBuilder()
+                    .setUser(BOB)
+                    .addKeyPackages(fixture("kp-bale-bob-phone-s1.bin"))
+                    .addKeyPackages(fixture("kp-bale-bob-laptop-s2.bin"))
+                    .addKeyPackages(fixture("kp-bale-bob-last-resort-s1.bin"))
+                    .addKeyPackages(fixture("kp-bale-carol-s1.bin"))
+                    .build()));
+    List<KeyPackageOutcome> outcomes = published.getOutcomesList();
+    assertEquals(PHONE, hex(outcomes.get(0).getStored().getReference()));
+    assertEquals(LAPTOP, hex(outcomes.get(1).getStored().getReference()));
+    assertTrue(outcomes.get(2).getStored().getLastResort());
+    for (int i = 0; i < 3; i++) {
+      assertTrue(outcomes.get(i).getStored().getLogIndex() >= 0, "logged: " + outcomes.get(i));
+    }
+    assertEquals(
+        ErrorCode.NOT_PERMITTED, outcomes.get(3).getRefused().getCode(), "carol's, for bob");
+
+    ClaimKeyPackagesResult first = claim();
+    assertEquals(Set.of(PHONE, LAPTOP, LAST_RESORT), references(first));
+    for (ClaimedKeyPackage claimed : first.getKeyPackagesList()) {
+      assertProven(claimed, first.getSignedTreeHead());
+    }
+    // The phone's and the laptop's ordinary KeyPackages are gone; the last-resort client's stays.
+    assertEquals(Set.of(LAST_RESORT), references(claim()));
+    assertEquals(Set.of(LAST_RESORT), references(claim()));
+
+    // Suites asked: only suite 2 (the laptop's) is left... and it was handed out already.
+    assertEquals(
+        Set.of(),
+        references(
+            await(
+                eitaa.claim(
+                    ClaimKeyPackagesRequest.newBuilder()
+                        .setClaimer(ALICE)
+                        .setTarget(BOB)
+                        .addCipherSuites(2)
+                        .build()))));
+
+    assertEquals(
+        3,
+        await(bale.list(ListKeyPackagesRequest.newBuilder().setUser(BOB).build()))
+            .getKeyPackagesCount());
+    assertEquals(
+        3,
+        await(bale.remove(RemoveKeyPackagesRequest.newBuilder().setUser(BOB).build()))
+            .getRemoved());
+    assertEquals(Set.of(), references(claim()));
+  }
+
+  @Test
+  void aPlatformCannotPublishForAnotherPlatformsUserNorAnExpiredOrMalformedKeyPackage()
+      throws Exception {
+    StatusRuntimeException notTheirs =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                await(
+                    eitaa.publish(
+                        PublishKeyPackagesRequest.newBuilder()
+                            .setUser(BOB)
+                            .addKeyPackages(fixture("kp-bale-bob-phone-s1.bin"))
+                            .build())));
+    assertEquals(Status.Code.PERMISSION_DENIED, notTheirs.getStatus().getCode());
+
+    UserAddress frank = user("bale", "frank");
+    List<KeyPackageOutcome> outcomes =
+        await(
+                bale.publish(
+                    PublishKeyPackagesRequest.newBuilder()
+                        .setUser(frank)
+                        .addKeyPackages(fixture("kp-bale-frank-expired-s1.bin"))
+                        .addKeyPackages(ByteString.copyFrom(new byte[] {0, 1, 0, 5, 0, 1}))
+                        .build()))
+            .getOutcomesList();
+    assertTrue(outcomes.get(0).getRefused().getMessage().contains("expired"), outcomes.toString());
+    assertEquals(ErrorCode.INVALID_ARGUMENT, outcomes.get(1).getRefused().getCode());
+    assertTrue(
+        outcomes.get(1).getRefused().getMessage().contains("malformed MLS"), outcomes.toString());
+  }
+
+  @Test
+  void anMlsWelcomeAndApplicationMessagesCrossUnchanged() throws Exception {
+    List<String> files = List.of("welcome.bin", "app-1-alice.bin", "app-2-alice.bin");
+    ConcurrentLinkedQueue<Delivery> atBale = new ConcurrentLinkedQueue<>();
+    try (PeyvandClient eitaaSession =
+            node.sdk("eitaa")
+                .sessionName("eitaa-mls")
+                .deliveryHandler(DeliveryHandler.of(d -> {}))
+                .build();
+        PeyvandClient baleSession =
+            node.sdk("bale")
+                .sessionName("bale-mls")
+                .deliveryHandler(DeliveryHandler.of(atBale::add))
+                .build()) {
+      eitaaSession.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      baleSession.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (String file : files) {
+        SubmitOutcome outcome =
+            eitaaSession
+                .submit(
+                    Envelope.newBuilder()
+                        .setMessageId("mls-" + file.replace(".bin", ""))
+                        .setSender(ALICE)
+                        .setRecipient(BOB)
+                        .setClientTimestampMs(System.currentTimeMillis())
+                        .setEncrypted(
+                            EncryptedPayload.newBuilder()
+                                .setScheme("mls")
+                                .setCiphertext(fixture(file)))
+                        .build())
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(outcome instanceof SubmitOutcome.Accepted, file + ": " + outcome);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (messages(atBale).size() < files.size() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
+    List<Delivery> received = messages(atBale);
+    assertEquals(files.size(), received.size(), "every MLS message delivered");
+    for (int i = 0; i < files.size(); i++) {
+      EncryptedPayload payload = received.get(i).getMessage().getEncrypted();
+      assertEquals("mls", payload.getScheme());
+      assertArrayEquals(fixture(files.get(i)).toByteArray(), payload.getCiphertext().toByteArray());
+    }
+  }
+
+  private static List<Delivery> messages(ConcurrentLinkedQueue<Delivery> deliveries) {
+    return deliveries.stream()
+        .filter(Delivery::hasMessage)
+        .collect(
+            Collectors.toMap(
+                d -> d.getMessage().getMessageId(),
+                d -> d,
+                (a, b) -> a,
+                java.util.LinkedHashMap::new))
+        .values()
+        .stream()
+        .toList();
+  }
+
+  /**
+   * What a claiming client checks: the log entry names the KeyPackage's SHA-256, and the entry is
+   * in the tree whose root the signed head gives.
+   */
+  private static void assertProven(ClaimedKeyPackage claimed, ByteString signedHead)
+      throws Exception {
+    AuditRecord entry = AuditRecord.parseFrom(claimed.getLogEntry());
+    String sha256 =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256").digest(claimed.getKeyPackage().toByteArray()));
+    assertEquals("key-package-published", entry.getAction());
+    assertTrue(entry.getSubject().contains("bale:bob"), entry.getSubject());
+    assertTrue(entry.getSubject().contains("sha256=" + sha256), entry.getSubject());
+    assertEquals(claimed.getInfo().getLogIndex(), entry.getIndex());
+    SignedTreeHead head = SignedTreeHead.parseFrom(signedHead);
+    List<byte[]> path =
+        claimed.getInclusionPathList().stream().map(ByteString::toByteArray).toList();
+    assertTrue(
+        MerkleTree.verifyInclusion(
+            MerkleTree.leafHash(claimed.getLogEntry().toByteArray()),
+            claimed.getInfo().getLogIndex(),
+            head.getTreeSize(),
+            path,
+            head.getRootHash().toByteArray()),
+        "the inclusion proof verifies against the signed head");
+  }
+
+  private ClaimKeyPackagesResult claim() throws Exception {
+    return await(
+        eitaa.claim(ClaimKeyPackagesRequest.newBuilder().setClaimer(ALICE).setTarget(BOB).build()));
+  }
+
+  private static Set<String> references(ClaimKeyPackagesResult result) {
+    Set<String> refs = new HashSet<>();
+    result.getKeyPackagesList().forEach(k -> refs.add(hex(k.getInfo().getReference())));
+    return refs;
+  }
+
+  private static String hex(ByteString bytes) {
+    return HexFormat.of().formatHex(bytes.toByteArray());
+  }
+
+  private static UserAddress user(String platform, String id) {
+    return UserAddress.newBuilder().setPlatformId(platform).setUserId(id).build();
+  }
+
+  private static ByteString fixture(String name) throws IOException {
+    try (InputStream in = KeyPackageDirectoryIT.class.getResourceAsStream("/mls/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("no fixture mls/" + name + " on the test classpath");
+      }
+      return ByteString.readFrom(in);
+    }
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    try {
+      return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException status) {
+        throw status;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.peyvand.protocol.sdk;
+
+import static io.peyvand.protocol.sdk.Waits.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
+import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
+import io.peyvand.protocol.v1.ClaimedKeyPackage;
+import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.ListKeyPackagesRequest;
+import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
+import io.peyvand.protocol.v1.PublishKeyPackagesResult;
+import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
+import io.peyvand.protocol.v1.UserAddress;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The client's key-package calls against a real pekko-grpc server on loopback with scripted broker
+ * behaviour: sent as their requests and answered (a claim with proofs that verify), checked before
+ * sending, the broker's refusals mapped back to error codes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PeyvandClientKeyPackagesTest {
+  private static final UserAddress BOB = UserAddresses.parse("bale:bob");
+  private static final UserAddress ALICE = UserAddresses.parse("eitaa:alice");
+
+  @RegisterExtension
+  final ScriptedBroker broker = ScriptedBroker.perClass("client-key-packages-test");
+
+  private PeyvandClient client() {
+    return broker.client("client-key-packages-test", delivery -> null).build();
+  }
+
+  private static CallRefusedException refusalOf(CompletionStage<?> stage) {
+    Throwable failure = assertThrows(ExecutionException.class, () -> await(stage)).getCause();
+    return assertInstanceOf(CallRefusedException.class, failure);
+  }
+
+  @Test
+  void publishListAndRemoveReachTheBrokerAsTheirRequests() throws Exception {
+    List<ByteString> keyPackages = KeyPackageSamples.KEY_PACKAGES;
+    ByteString reference = ByteString.copyFromUtf8("ref");
+    try (PeyvandClient client = client()) {
+      PublishKeyPackagesResult published = await(client.keyPackages().publish(BOB, keyPackages));
+      assertEquals(2, published.getOutcomesCount());
+      assertTrue(published.getOutcomes(1).hasStored());
+      assertEquals(0, await(client.keyPackages().list(BOB)).getKeyPackagesCount());
+      assertEquals(1, await(client.keyPackages().remove(BOB, List.of(reference))).getRemoved());
+      await(client.keyPackages().removeAll(BOB));
+      assertEquals(
+          List.of(
+              PublishKeyPackagesRequest.newBuilder()
+                  .setUser(BOB)
+                  .addAllKeyPackages(keyPackages)
+                  .build(),
+              ListKeyPackagesRequest.newBuilder().setUser(BOB).build(),
+              RemoveKeyPackagesRequest.newBuilder().setUser(BOB).addReferences(reference).build(),
+              RemoveKeyPackagesRequest.newBuilder().setUser(BOB).build()),
+          broker.keyPackageCalls);
+      assertEquals(0, broker.hellos.size(), "a unary call needs no session");
+    }
+  }
+
+  @Test
+  void aClaimIsSentWithItsSuitesAndWhatItHandsOutVerifies() throws Exception {
+    try (PeyvandClient client = client()) {
+      UserAddress claimer = UserAddresses.parse("bale:ali");
+      UserAddress target = UserAddresses.parse("eitaa:sara");
+      ClaimKeyPackagesResult claimed =
+          await(client.keyPackages().claim(claimer, target, Set.of(3, 1)));
+      assertEquals(
+          List.of(
+              ClaimKeyPackagesRequest.newBuilder()
+                  .setClaimer(claimer)
+                  .setTarget(target)
+                  .addCipherSuites(1)
+                  .addCipherSuites(3)
+                  .build()),
+          broker.keyPackageCalls);
+      for (ClaimedKeyPackage one : claimed.getKeyPackagesList()) {
+        assertEquals(
+            List.of(),
+            KeyPackageProofs.verify(
+                one, KeyPackageProofs.head(claimed), Optional.of(KeyPackageSamples.ca())));
+      }
+    }
+  }
+
+  @Test
+  void aRefusalCarriesItsCode() throws Exception {
+    broker.onKeyPackageCall =
+        request ->
+            ScriptedBroker.callRefusal(
+                ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
+    try (PeyvandClient client = client()) {
+      CallRefusedException refused = refusalOf(client.keyPackages().list(BOB));
+      assertFalse(refused.local());
+      assertEquals(ErrorCode.CAPABILITY_NOT_SUPPORTED, refused.code());
+      assertEquals("bale does not list mls", refused.error().getMessage());
+      assertEquals(1, broker.keyPackageCalls.size());
+    }
+  }
+
+  @Test
+  void requestsThatBreakARuleAreRefusedBeforeSending() throws Exception {
+    ByteString one = KeyPackageSamples.KEY_PACKAGES.get(0);
+    try (PeyvandClient client = client()) {
+      KeyPackageCalls keys = client.keyPackages();
+      CallRefusedException foreign = refusalOf(keys.publish(ALICE, List.of(one)));
+      assertTrue(foreign.local());
+      assertEquals(ErrorCode.NOT_PERMITTED, foreign.code());
+      assertTrue(
+          foreign.error().getMessage().contains("user.platform_id is \"eitaa\""),
+          foreign.error().getMessage());
+      assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(keys.removeAll(ALICE)).code());
+      assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(keys.claim(ALICE, BOB, Set.of())).code());
+
+      CallRefusedException ownTarget =
+          refusalOf(keys.claim(BOB, UserAddresses.parse("bale:ali"), Set.of()));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, ownTarget.code());
+      assertTrue(ownTarget.error().getMessage().contains("other platforms' users only"));
+      UserAddress malformed = UserAddress.newBuilder().setPlatformId("eitaa").build();
+      assertEquals(
+          ErrorCode.INVALID_ADDRESS, refusalOf(keys.claim(BOB, malformed, Set.of())).code());
+
+      CallRefusedException none = refusalOf(keys.publish(BOB, List.of()));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, none.code());
+      CallRefusedException tooMany =
+          refusalOf(keys.publish(BOB, Collections.nCopies(KeyPackageCalls.MAX_PER_CALL + 1, one)));
+      assertTrue(
+          tooMany.error().getMessage().startsWith("key_packages has 101 KeyPackages"),
+          tooMany.error().getMessage());
+      ByteString huge = ByteString.copyFrom(new byte[KeyPackageCalls.MAX_BYTES + 1]);
+      CallRefusedException tooBig = refusalOf(keys.publish(BOB, List.of(one, huge)));
+      assertTrue(
+          tooBig.error().getMessage().startsWith("key_packages[1] has 65537 bytes"),
+          tooBig.error().getMessage());
+      assertEquals(List.of(), broker.keyPackageCalls, "nothing was sent");
+
+      // Exactly the most is sent.
+      await(keys.publish(BOB, Collections.nCopies(KeyPackageCalls.MAX_PER_CALL, one)));
+      assertEquals(1, broker.keyPackageCalls.size());
+    }
+  }
+}
