@@ -21,13 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +127,7 @@ public final class BackupCommands {
 
     private int backup() {
       Config config = target.load();
-      Clock clock = Clock.systemUTC();
-      Instant now = clock.instant();
+      Instant now = Instant.now();
       String stamp =
           DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now);
       Path dir = to != null ? to : Path.of("data", "backups", stamp);
@@ -338,7 +335,7 @@ public final class BackupCommands {
       n.put("folder", KeyspaceBackup.CASSANDRA + "/node-" + node.index());
       n.put("jmx", node.endpoint());
       n.put("host-id", node.hostId());
-      n.put("sstables", new HashMap<>(node.tables()));
+      n.put("sstables", node.tables());
       nodeList.add(n);
     }
     manifest.put("cassandra-nodes", nodeList);
