@@ -3,21 +3,29 @@ package io.peyvand.protocol.sdk;
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
+import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
+import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.KeyPackageDirectoryClient;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
 import io.peyvand.protocol.v1.ListKeyPackagesResult;
+import io.peyvand.protocol.v1.ProveKeyLogConsistencyRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
 import io.peyvand.protocol.v1.RemoveKeyPackagesResult;
+import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.UserAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -41,6 +49,9 @@ public final class KeyPackageCalls {
 
   /** The largest KeyPackage the directory takes, in bytes (keys.proto). */
   public static final int MAX_BYTES = 64 * 1024;
+
+  /** The most key log entries one {@link #logEntries} answers (keys.proto). */
+  public static final int MAX_LOG_ENTRIES = 1_000;
 
   private final UnaryCalls<KeyPackageDirectoryClient> calls;
 
@@ -110,6 +121,98 @@ public final class KeyPackageCalls {
   /** Withdraws every KeyPackage of {@code user}: {@code remove(user, List.of())}. */
   public CompletionStage<RemoveKeyPackagesResult> removeAll(UserAddress user) {
     return remove(user, List.of());
+  }
+
+  /**
+   * The latest signed head of {@code platformId}'s key log (empty: this platform's), for comparing
+   * with the head a claim returned.
+   */
+  public CompletionStage<SignedTreeHead> logHead(String platformId) {
+    GetKeyLogHeadRequest request =
+        GetKeyLogHeadRequest.newBuilder().setPlatformId(platformId).build();
+    return calls.call(Optional.empty(), c -> c.getKeyLogHead().invokeWithMetadata(request));
+  }
+
+  /**
+   * Entries of this platform's key log from {@code start}, at most {@code count} (1 to {@value
+   * #MAX_LOG_ENTRIES}), with the size of the tree the latest head covers.
+   */
+  public CompletionStage<AuditEntries> logEntries(long start, int count) {
+    GetKeyLogEntriesRequest request =
+        GetKeyLogEntriesRequest.newBuilder().setStart(start).setCount(count).build();
+    Optional<Error> problem =
+        count < 1 || count > MAX_LOG_ENTRIES || start < 0
+            ? invalid(
+                "ask for 1 to "
+                    + MAX_LOG_ENTRIES
+                    + " entries from index 0 or later (got start="
+                    + start
+                    + ", count="
+                    + count
+                    + ")")
+            : Optional.empty();
+    return calls.call(problem, c -> c.getKeyLogEntries().invokeWithMetadata(request));
+  }
+
+  /**
+   * That {@code platformId}'s key log of {@code firstSize} entries is a prefix of the one of {@code
+   * secondSize} (0: the latest head's).
+   */
+  public CompletionStage<ConsistencyProof> proveLogConsistency(
+      String platformId, long firstSize, long secondSize) {
+    ProveKeyLogConsistencyRequest request =
+        ProveKeyLogConsistencyRequest.newBuilder()
+            .setPlatformId(platformId)
+            .setFirstSize(firstSize)
+            .setSecondSize(secondSize)
+            .build();
+    return calls.call(
+        Optional.empty(), c -> c.proveKeyLogConsistency().invokeWithMetadata(request));
+  }
+
+  /**
+   * Brings {@code monitor} (of this platform's key log) up to the log's latest head: reads the
+   * head, then the entries the monitor has not seen, and checks them ({@link
+   * KeyLogMonitor#advance}). Completes with what it found; the platform then checks each new
+   * publication against what it published.
+   */
+  public CompletionStage<KeyLogMonitor.Advance> follow(KeyLogMonitor monitor) {
+    if (!monitor.platformId().equals(calls.platformId())) {
+      return CompletableFuture.failedFuture(
+          new CallRefusedException(
+              ErrorCodes.error(
+                  ErrorCode.NOT_PERMITTED,
+                  "the monitor watches "
+                      + monitor.platformId()
+                      + "'s key log, but this client acts for "
+                      + calls.platformId()
+                      + ": a platform reads its own key log only"),
+              true,
+              null));
+    }
+    return logHead("")
+        .thenCompose(
+            head ->
+                entries(monitor.size(), head.getTreeSize(), new ArrayList<>())
+                    .thenApply(leaves -> monitor.advance(head, leaves)));
+  }
+
+  /** The entries from {@code next} to {@code end}, a page at a time. */
+  private CompletionStage<List<ByteString>> entries(long next, long end, List<ByteString> into) {
+    if (next >= end) {
+      return CompletableFuture.completedFuture(into);
+    }
+    int count = (int) Math.min(MAX_LOG_ENTRIES, end - next);
+    return logEntries(next, count)
+        .thenCompose(
+            page -> {
+              if (page.getLeavesCount() == 0) {
+                // A hole in the stored log: the monitor's check says so.
+                return CompletableFuture.completedFuture(into);
+              }
+              into.addAll(page.getLeavesList());
+              return entries(next + page.getLeavesCount(), end, into);
+            });
   }
 
   /** 1 to MAX_PER_CALL KeyPackages of at most MAX_BYTES each, else INVALID_ARGUMENT. */

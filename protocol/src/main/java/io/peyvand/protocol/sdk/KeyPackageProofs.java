@@ -2,12 +2,15 @@ package io.peyvand.protocol.sdk;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.peyvand.protocol.Addresses;
+import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.transparency.TreeHeads;
 import io.peyvand.protocol.v1.AuditRecord;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.SignedTreeHead;
+import io.peyvand.protocol.v1.UserAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
@@ -20,13 +23,14 @@ import java.util.Optional;
 /**
  * The claiming client's check of a claimed KeyPackage (PROTOCOL.md §18.3): that it is the one the
  * user's platform published, not a substitute from the directory. Its publication's log entry must
- * name its SHA-256 and its KeyPackageRef, and be included at its log index in the tree of the
- * signed tree head; with a CA, the head must be signed by a broker certificate of that CA. Pure: no
- * call is made, so a client can check what any broker node handed it.
+ * name the user claimed, its SHA-256 and its KeyPackageRef, and be included at its log index in the
+ * tree of the signed tree head, which must be the head of the key log of the user's platform (the
+ * log that platform monitors); with a CA, the head must be signed by a broker certificate of that
+ * CA. Pure: no call is made, so a client can check what any broker node handed it.
  */
 public final class KeyPackageProofs {
   /** The log entry's action for a publication (PROTOCOL.md §18.3). */
-  public static final String PUBLISHED = "key-package-published";
+  public static final String PUBLISHED = KeyLogs.PUBLISHED;
 
   private static final HexFormat HEX = HexFormat.of();
 
@@ -43,12 +47,24 @@ public final class KeyPackageProofs {
   }
 
   /**
-   * What is wrong with {@code claimed}'s proof in the tree of {@code head}, empty when it verifies.
-   * The head itself is taken as given: check its signature with {@link #verify(ClaimedKeyPackage,
-   * SignedTreeHead, Optional)}.
+   * What is wrong with {@code claimed}, claimed for {@code target}, and its proof in the tree of
+   * {@code head}, empty when it verifies. The head itself is taken as given: check its signature
+   * with {@link #verify(ClaimedKeyPackage, SignedTreeHead, UserAddress, Optional)}.
    */
-  public static List<String> verify(ClaimedKeyPackage claimed, SignedTreeHead head) {
+  public static List<String> verify(
+      ClaimedKeyPackage claimed, SignedTreeHead head, UserAddress target) {
     List<String> problems = new ArrayList<>();
+    String logId = KeyLogs.logId(target.getPlatformId());
+    if (!head.getLogId().equals(logId)) {
+      problems.add(
+          "the tree head is of log \""
+              + head.getLogId()
+              + "\", not \""
+              + logId
+              + "\", the one "
+              + target.getPlatformId()
+              + " monitors");
+    }
     AuditRecord entry;
     try {
       entry = AuditRecord.parseFrom(claimed.getLogEntry());
@@ -66,6 +82,17 @@ public final class KeyPackageProofs {
           "log_entry is the log's entry " + entry.getIndex() + ", not info.log_index " + index);
     }
     List<String> subject = Arrays.asList(entry.getSubject().split(" "));
+    String user = Addresses.format(target);
+    if (!subject.get(0).equals(user)) {
+      problems.add(
+          "log_entry names "
+              + subject.get(0)
+              + ", not "
+              + user
+              + ": \""
+              + entry.getSubject()
+              + "\"");
+    }
     String sha256 = "sha256=" + HEX.formatHex(sha256(claimed.getKeyPackage()));
     if (!subject.contains(sha256)) {
       problems.add(
@@ -111,15 +138,18 @@ public final class KeyPackageProofs {
   }
 
   /**
-   * As {@link #verify(ClaimedKeyPackage, SignedTreeHead)}, and the head's own problems ({@link
-   * TreeHeads#problems}): its signature, and with {@code ca} its signer's certificate issued by
-   * that CA. Without a CA, anyone's key could have signed the head.
+   * As {@link #verify(ClaimedKeyPackage, SignedTreeHead, UserAddress)}, and the head's own problems
+   * ({@link TreeHeads#problems}): its signature, and with {@code ca} its signer's certificate
+   * issued by that CA. Without a CA, anyone's key could have signed the head.
    */
   public static List<String> verify(
-      ClaimedKeyPackage claimed, SignedTreeHead head, Optional<X509Certificate> ca) {
+      ClaimedKeyPackage claimed,
+      SignedTreeHead head,
+      UserAddress target,
+      Optional<X509Certificate> ca) {
     List<String> problems = new ArrayList<>();
     TreeHeads.problems(head, ca).forEach(problem -> problems.add("the tree head: " + problem));
-    problems.addAll(verify(claimed, head));
+    problems.addAll(verify(claimed, head, target));
     return problems;
   }
 

@@ -67,6 +67,11 @@ final class UnaryCalls<S> {
     this.scheduler = scheduler;
   }
 
+  /** The platform this client acts for. */
+  String platformId() {
+    return platformId;
+  }
+
   /**
    * Fails with a local CallRefusedException if {@code problem} is present (nothing is sent), else
    * sends with {@code send}, retrying UNAVAILABLE on the next node.

@@ -367,7 +367,7 @@ public final class ExampleAdapter implements AutoCloseable {
               SignedTreeHead head = KeyPackageProofs.head(result);
               List<ByteString> verified = new ArrayList<>();
               for (ClaimedKeyPackage claimed : result.getKeyPackagesList()) {
-                if (KeyPackageProofs.verify(claimed, head, Optional.of(ca)).isEmpty()) {
+                if (KeyPackageProofs.verify(claimed, head, target, Optional.of(ca)).isEmpty()) {
                   verified.add(claimed.getKeyPackage());
                 } // else: not what the target's platform published; report it
               }

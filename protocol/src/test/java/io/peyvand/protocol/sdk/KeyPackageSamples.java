@@ -2,6 +2,7 @@ package io.peyvand.protocol.sdk;
 
 import com.google.protobuf.ByteString;
 import io.peyvand.protocol.tls.KeyMaterial;
+import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.transparency.TreeHeads;
 import io.peyvand.protocol.v1.AuditRecord;
@@ -9,6 +10,7 @@ import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.KeyPackageInfo;
 import io.peyvand.protocol.v1.SignedTreeHead;
+import io.peyvand.protocol.v1.UserAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,10 @@ public final class KeyPackageSamples {
   public static final List<ByteString> KEY_PACKAGES =
       List.of(
           resource("/mls/kp-bale-bob-phone-s1.bin"), resource("/mls/kp-bale-bob-laptop-s2.bin"));
+
+  /** The user they are bob's: the claim's target. */
+  public static final UserAddress TARGET =
+      UserAddress.newBuilder().setPlatformId("bale").setUserId("bob").build();
 
   /** The log indexes of their publications. */
   public static final List<Long> LOG_INDEXES = List.of(1L, 3L);
@@ -77,14 +83,23 @@ public final class KeyPackageSamples {
             .setOutcome("stored");
       } else {
         entry
-            .setActor("peyvand:admin:ops")
-            .setAction("register-platform")
-            .setSubject("platform-" + index)
-            .setOutcome("ok");
+            .setActor("broker")
+            .setAction(KeyLogs.WITHDRAWN)
+            .setSubject(
+                KeyLogs.subject(
+                    "bale:carol",
+                    HEX.formatHex(sha256(("withdrawn " + index).getBytes(StandardCharsets.UTF_8))),
+                    Optional.empty()))
+            .setOutcome("removed");
       }
       entries.add(entry.build().toByteArray());
     }
     return entries;
+  }
+
+  /** The root of the log of {@link #entries()}. */
+  public static byte[] root() {
+    return MerkleTree.root(entries().stream().map(MerkleTree::leafHash).toList(), (int) TREE_SIZE);
   }
 
   /** The claim's answer: both KeyPackages with their proofs, and the signed head. */
@@ -111,12 +126,17 @@ public final class KeyPackageSamples {
 
   /** A head of TREE_SIZE entries over {@code root}, signed by the test broker's key. */
   public static SignedTreeHead head(byte[] root) {
+    return head(KeyLogs.logId("bale"), TREE_SIZE, 1_700_000_000_500L, root);
+  }
+
+  /** A head of any log, signed by the test broker's key. */
+  public static SignedTreeHead head(String logId, long treeSize, long timestampMs, byte[] root) {
     X509Certificate certificate =
         KeyMaterial.trustAnchors(file("/keys/test-broker.crt"), new char[0]).get(0);
     return TreeHeads.sign(
-        "audit",
-        TREE_SIZE,
-        1_700_000_000_500L,
+        logId,
+        treeSize,
+        timestampMs,
         root,
         brokerKey(),
         certificate.getPublicKey(),

@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.protocol.transparency.KeyLogs;
+import io.peyvand.protocol.v1.AuditRecord;
 import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
+import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
+import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.Collections;
 import java.util.List;
@@ -75,6 +80,44 @@ class PeyvandClientKeyPackagesTest {
   }
 
   @Test
+  void aPlatformFollowsItsKeyLogThroughTheBrokerAndSeesItsUsersPublications() throws Exception {
+    try (PeyvandClient client = client()) {
+      KeyLogMonitor monitor = new KeyLogMonitor("bale", Optional.of(KeyPackageSamples.ca()));
+      KeyLogMonitor.Advance advance = await(client.keyPackages().follow(monitor));
+      assertEquals(List.of(), advance.problems());
+      assertEquals(KeyPackageSamples.TREE_SIZE, monitor.size());
+      assertEquals(
+          List.of(1L, 3L),
+          advance.entries().stream()
+              .filter(e -> e.getAction().equals(KeyLogs.PUBLISHED))
+              .map(AuditRecord::getIndex)
+              .toList());
+      assertEquals(
+          List.of(
+              GetKeyLogHeadRequest.getDefaultInstance(),
+              GetKeyLogEntriesRequest.newBuilder()
+                  .setStart(0)
+                  .setCount((int) KeyPackageSamples.TREE_SIZE)
+                  .build()),
+          broker.keyPackageCalls);
+
+      // Following again reads only the head: nothing new.
+      broker.keyPackageCalls.clear();
+      assertEquals(List.of(), await(client.keyPackages().follow(monitor)).entries());
+      assertEquals(List.of(GetKeyLogHeadRequest.getDefaultInstance()), broker.keyPackageCalls);
+
+      assertEquals(
+          3, await(client.keyPackages().proveLogConsistency("eitaa", 2, 0)).getSecondSize() - 2);
+
+      CallRefusedException another =
+          refusalOf(client.keyPackages().follow(new KeyLogMonitor("eitaa", Optional.empty())));
+      assertEquals(ErrorCode.NOT_PERMITTED, another.error().getCode());
+      CallRefusedException tooMany = refusalOf(client.keyPackages().logEntries(0, 1_001));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, tooMany.error().getCode());
+    }
+  }
+
+  @Test
   void aClaimIsSentWithItsSuitesAndWhatItHandsOutVerifies() throws Exception {
     try (PeyvandClient client = client()) {
       UserAddress claimer = UserAddresses.parse("bale:ali");
@@ -90,11 +133,19 @@ class PeyvandClientKeyPackagesTest {
                   .addCipherSuites(3)
                   .build()),
           broker.keyPackageCalls);
+      // The scripted broker answers the samples, bale:bob's, whoever is claimed: they verify as
+      // bob's, and as what was asked for they are a substitution.
       for (ClaimedKeyPackage one : claimed.getKeyPackagesList()) {
+        SignedTreeHead head = KeyPackageProofs.head(claimed);
         assertEquals(
             List.of(),
             KeyPackageProofs.verify(
-                one, KeyPackageProofs.head(claimed), Optional.of(KeyPackageSamples.ca())));
+                one, head, KeyPackageSamples.TARGET, Optional.of(KeyPackageSamples.ca())));
+        List<String> asAsked =
+            KeyPackageProofs.verify(one, head, target, Optional.of(KeyPackageSamples.ca()));
+        assertEquals(2, asAsked.size(), asAsked.toString());
+        assertTrue(asAsked.get(0).contains("not \"peyvand-keys:eitaa\""), asAsked.get(0));
+        assertTrue(asAsked.get(1).contains("names bale:bob, not eitaa:sara"), asAsked.get(1));
       }
     }
   }

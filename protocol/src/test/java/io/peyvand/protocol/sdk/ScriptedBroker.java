@@ -3,8 +3,10 @@ package io.peyvand.protocol.sdk;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Acknowledge;
+import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.CallAccepted;
 import io.peyvand.protocol.v1.CallEvent;
@@ -17,6 +19,7 @@ import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.ConsentState;
+import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Directory;
@@ -24,6 +27,8 @@ import io.peyvand.protocol.v1.DirectoryHandlerFactory;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
+import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
+import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -50,6 +55,7 @@ import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.NumberMatch;
 import io.peyvand.protocol.v1.PlatformInfo;
 import io.peyvand.protocol.v1.Pong;
+import io.peyvand.protocol.v1.ProveKeyLogConsistencyRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.PublishRequest;
@@ -62,6 +68,7 @@ import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SetTitleRequest;
+import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -507,6 +514,27 @@ public final class ScriptedBroker
           RemoveKeyPackagesResult.newBuilder()
               .setRemoved(Math.max(1, remove.getReferencesCount()))
               .build();
+    } else if (request instanceof GetKeyLogHeadRequest) {
+      answer = KeyPackageSamples.head(KeyPackageSamples.root());
+    } else if (request instanceof GetKeyLogEntriesRequest get) {
+      // bale's key log of the samples, as stored: entries from start, at most count.
+      List<byte[]> entries = KeyPackageSamples.entries();
+      AuditEntries.Builder page =
+          AuditEntries.newBuilder().setStart(get.getStart()).setTreeSize(entries.size());
+      for (long i = get.getStart();
+          i < Math.min(entries.size(), get.getStart() + get.getCount());
+          i++) {
+        page.addLeaves(ByteString.copyFrom(entries.get((int) i)));
+      }
+      answer = page.build();
+    } else if (request instanceof ProveKeyLogConsistencyRequest prove) {
+      List<byte[]> hashes = KeyPackageSamples.entries().stream().map(MerkleTree::leafHash).toList();
+      int second = prove.getSecondSize() == 0 ? hashes.size() : (int) prove.getSecondSize();
+      ConsistencyProof.Builder proof =
+          ConsistencyProof.newBuilder().setFirstSize(prove.getFirstSize()).setSecondSize(second);
+      MerkleTree.consistencyProof(hashes, (int) prove.getFirstSize(), second)
+          .forEach(node -> proof.addPath(ByteString.copyFrom(node)));
+      answer = proof.build();
     } else {
       answer = ListKeyPackagesResult.getDefaultInstance();
     }
@@ -731,6 +759,22 @@ public final class ScriptedBroker
 
   @Override
   public CompletionStage<RemoveKeyPackagesResult> remove(RemoveKeyPackagesRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @Override
+  public CompletionStage<SignedTreeHead> getKeyLogHead(GetKeyLogHeadRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @Override
+  public CompletionStage<AuditEntries> getKeyLogEntries(GetKeyLogEntriesRequest in) {
+    return keyPackageCall(in);
+  }
+
+  @Override
+  public CompletionStage<ConsistencyProof> proveKeyLogConsistency(
+      ProveKeyLogConsistencyRequest in) {
     return keyPackageCall(in);
   }
 

@@ -200,7 +200,7 @@ final class KeysCommand {
       }
       for (ClaimedKeyPackage claimed : result.getKeyPackagesList()) {
         List<String> problems =
-            head.map(h -> KeyPackageProofs.verify(claimed, h, authority))
+            head.map(h -> KeyPackageProofs.verify(claimed, h, user(target, "--target"), authority))
                 .orElse(List.of("the claim's signed_tree_head is not a SignedTreeHead"));
         String reference = HEX.formatHex(claimed.getInfo().getReference().toByteArray());
         if (problems.isEmpty() && outDir != null) {
