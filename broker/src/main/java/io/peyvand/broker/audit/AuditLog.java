@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.persistence.audit.AuditStore;
+import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.transparency.TreeHeads;
 import io.peyvand.protocol.v1.AuditRecord;
@@ -27,9 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer of the audit log: one entity ({@link #ENTITY_ID}) in Cluster Sharding, so that one
- * actor in the cluster numbers the entries. It is not event-sourced: the log's own tables are its
- * record, and it reads them back when it starts (on first use, or after moving to another node).
+ * The writer of a transparency log: the audit log is one entity ({@link #ENTITY_ID}) in Cluster
+ * Sharding, so that one actor in the cluster numbers its entries; each platform's key log (MLS
+ * key-package directory, PROTOCOL.md §18.3) is another entity of the type ({@link #keyLog}), with a
+ * writer of its own. Everything below holds for each log alike.
+ *
+ * <p>A log's writer It is not event-sourced: the log's own tables are its record, and it reads them
+ * back when it starts (on first use, or after moving to another node).
  *
  * <p>Appends that arrive while a batch is being written form the next batch. A batch is written as
  * entries first, then one head signed over the new root ({@link HeadSigner}); each append is
@@ -50,11 +55,32 @@ public final class AuditLog {
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "AuditLog");
 
-  /** The one entity of the type. */
+  /** The audit log's entity. */
   public static final String ENTITY_ID = "interconnect";
 
-  /** The log's name in the tables and in its signed heads. */
+  /** The audit log's name in the tables and in its signed heads. */
   public static final String LOG_ID = "peyvand-audit";
+
+  private static final String KEY_LOG_PREFIX = "keys:";
+
+  /** The entity of {@code platformId}'s key log. */
+  public static String keyLog(String platformId) {
+    return KEY_LOG_PREFIX + platformId;
+  }
+
+  /**
+   * The log an entity writes, by name in the tables and signed heads: the audit log's, or a key
+   * log's ({@link KeyLogs#logId}); an IllegalArgumentException for any other entity id.
+   */
+  public static String logIdOf(String entityId) {
+    if (entityId.equals(ENTITY_ID)) {
+      return LOG_ID;
+    }
+    if (entityId.startsWith(KEY_LOG_PREFIX) && entityId.length() > KEY_LOG_PREFIX.length()) {
+      return KeyLogs.logId(entityId.substring(KEY_LOG_PREFIX.length()));
+    }
+    throw new IllegalArgumentException("no transparency log is written by entity " + entityId);
+  }
 
   /** Longest subject or outcome kept, in characters. */
   public static final int MAX_TEXT = 500;
@@ -108,12 +134,19 @@ public final class AuditLog {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                ENTITY_KEY, context -> create(store, signer, Clock.systemUTC(), retryLoading)));
+                ENTITY_KEY,
+                context ->
+                    create(
+                        store,
+                        signer,
+                        Clock.systemUTC(),
+                        retryLoading,
+                        logIdOf(context.getEntityId()))));
   }
 
   /**
-   * Appends an entry through the cluster's one log; completes with its index, or fails (the log
-   * unreachable, or refusing because its tables were changed).
+   * Appends an entry through the cluster's one audit log; completes with its index, or fails (the
+   * log unreachable, or refusing because its tables were changed).
    */
   public static CompletionStage<Long> append(
       ActorSystem<?> system,
@@ -122,9 +155,21 @@ public final class AuditLog {
       String action,
       String subject,
       String outcome) {
+    return append(system, ENTITY_ID, timeout, actor, action, subject, outcome);
+  }
+
+  /** As {@link #append(ActorSystem, Duration, String, String, String, String)}, to any log. */
+  public static CompletionStage<Long> append(
+      ActorSystem<?> system,
+      String entityId,
+      Duration timeout,
+      String actor,
+      String action,
+      String subject,
+      String outcome) {
     return Asks.get(system)
         .<Command, Appended>ask(
-            ClusterSharding.get(system).entityRefFor(ENTITY_KEY, ENTITY_ID),
+            ClusterSharding.get(system).entityRefFor(ENTITY_KEY, entityId),
             replyTo -> new Append(actor, action, subject, outcome, replyTo),
             timeout)
         .thenApply(
@@ -136,14 +181,22 @@ public final class AuditLog {
             });
   }
 
+  /** The writer of the audit log. */
   public static Behavior<Command> create(
       AuditStore store, HeadSigner signer, Clock clock, Duration retryLoading) {
+    return create(store, signer, clock, retryLoading, LOG_ID);
+  }
+
+  /** The writer of the log {@code logId}. */
+  public static Behavior<Command> create(
+      AuditStore store, HeadSigner signer, Clock clock, Duration retryLoading, String logId) {
     return Behaviors.withStash(
         10_000,
         stash ->
             Behaviors.setup(
                 context ->
-                    new AuditLog(context, stash, store, signer, clock, retryLoading).load()));
+                    new AuditLog(context, stash, store, signer, clock, retryLoading, logId)
+                        .load()));
   }
 
   private final ActorContext<Command> context;
@@ -152,6 +205,7 @@ public final class AuditLog {
   private final HeadSigner signer;
   private final Clock clock;
   private final Duration retryLoading;
+  private final String logId;
 
   /** The leaf hash of every entry, by index. */
   private final List<byte[]> hashes = new ArrayList<>();
@@ -164,7 +218,9 @@ public final class AuditLog {
       AuditStore store,
       HeadSigner signer,
       Clock clock,
-      Duration retryLoading) {
+      Duration retryLoading,
+      String logId) {
+    this.logId = logId;
     this.context = context;
     this.stash = stash;
     this.store = store;
@@ -175,7 +231,7 @@ public final class AuditLog {
 
   private Behavior<Command> load() {
     context.pipeToSelf(
-        store.allEntries(LOG_ID).thenCombine(store.latestHead(LOG_ID), Loaded::new),
+        store.allEntries(logId).thenCombine(store.latestHead(logId), Loaded::new),
         (loaded, error) -> error == null ? loaded : new LoadFailed(error));
     return Behaviors.receive(Command.class)
         .onMessage(Loaded.class, this::onLoaded)
@@ -183,7 +239,8 @@ public final class AuditLog {
             LoadFailed.class,
             failed -> {
               log.warn(
-                  "Cannot read the audit log (retrying in {}): {}",
+                  "Cannot read the log {} (retrying in {}): {}",
+                  logId,
                   retryLoading,
                   failed.error().toString());
               return Behaviors.withTimers(
@@ -201,7 +258,9 @@ public final class AuditLog {
 
   private Behavior<Command> stashOrDrop(Command command) {
     if (stash.isFull()) {
-      refuse(command, "the audit log is starting and has too many requests waiting; try again");
+      refuse(
+          command,
+          "the log " + logId + " is starting and has too many requests waiting; try again");
     } else {
       stash.stash(command);
     }
@@ -230,7 +289,9 @@ public final class AuditLog {
     }
     if (problem.isPresent()) {
       String reason =
-          "the audit log's tables do not match its latest signed head ("
+          "the log "
+              + logId
+              + " in the audit tables does not match its latest signed head ("
               + problem.get()
               + "): they were changed outside the broker; ./peyvand audit verify shows the"
               + " damage, and the log takes no entries until it is repaired";
@@ -344,11 +405,11 @@ public final class AuditLog {
     }
     List<byte[]> all = new ArrayList<>(hashes);
     all.addAll(added);
-    SignedTreeHead next = signer.sign(LOG_ID, all.size(), now, MerkleTree.root(all, all.size()));
+    SignedTreeHead next = signer.sign(logId, all.size(), now, MerkleTree.root(all, all.size()));
     context.pipeToSelf(
         store
-            .append(LOG_ID, start, leaves)
-            .thenCompose(done -> store.putHead(LOG_ID, next.getTreeSize(), next.toByteArray())),
+            .append(logId, start, leaves)
+            .thenCompose(done -> store.putHead(logId, next.getTreeSize(), next.toByteArray())),
         (done, error) ->
             error == null ? new Written(batch, added, next) : new WriteFailed(batch, error));
     List<Append> waiting = new ArrayList<>();
@@ -376,11 +437,16 @@ public final class AuditLog {
             WriteFailed.class,
             failed -> {
               log.warn(
-                  "Cannot write {} audit entries (reading the log again): {}",
+                  "Cannot write {} entries of the log {} (reading it again): {}",
                   failed.batch().size(),
+                  logId,
                   failed.error().toString());
               String reason =
-                  "the audit log could not be written (" + failed.error().getMessage() + ")";
+                  "the log "
+                      + logId
+                      + " could not be written ("
+                      + failed.error().getMessage()
+                      + ")";
               failed.batch().forEach(append -> refuse(append, reason));
               waiting.forEach(stash::stash);
               return load();
@@ -450,7 +516,7 @@ public final class AuditLog {
 
   private Behavior<Command> onGetHead(GetHead get) {
     if (head == null) {
-      refuse(get, "the audit log is signing its first head; try again");
+      refuse(get, "the log " + logId + " is signing its first head; try again");
     } else {
       get.replyTo().tell(new Head(head.toByteArray(), null));
     }

@@ -1,7 +1,6 @@
 package io.peyvand.broker.service;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.audit.AuditLog;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.keys.KeyDirectory;
@@ -10,15 +9,21 @@ import io.peyvand.broker.model.Address;
 import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
+import io.peyvand.protocol.transparency.KeyLogs;
+import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
+import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
+import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.KeyPackageInfo;
 import io.peyvand.protocol.v1.KeyPackageOutcome;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
 import io.peyvand.protocol.v1.ListKeyPackagesResult;
+import io.peyvand.protocol.v1.ProveKeyLogConsistencyRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
@@ -41,12 +46,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The MLS key-package directory (PROTOCOL.md §18) as the edges invoke it, in wire terms: publish,
- * claim, list and remove KeyPackages of users of the acting platform. Each KeyPackage is checked
- * ({@link KeyPackageCheck}), stored by its user's {@link KeyDirectory} entity, then written to the
- * transparency log (the audit log, {@link AuditLog}) and marked logged there: only a logged
- * KeyPackage is handed out, always with its log entry and inclusion proof. A publication whose log
- * write fails is answered stored with log index -1; it is not handed out until its platform
- * publishes it again, which logs it then.
+ * claim, list and remove KeyPackages of users of the acting platform, and read the key logs. Each
+ * KeyPackage is checked ({@link KeyPackageCheck}), stored by its user's {@link KeyDirectory}
+ * entity, then written to the key log of the user's platform (a transparency log, {@link
+ * AuditLog#keyLog}) and marked logged there: only a logged KeyPackage is handed out, always with
+ * its log entry and inclusion proof in that log. A publication whose log write fails is answered
+ * stored with log index -1; it is not handed out until its platform publishes it again, which logs
+ * it then.
+ *
+ * <p>A platform reads its own key log's entries (to check that every KeyPackage the directory could
+ * hand out for its users is one it published), and any platform's head and consistency proofs (to
+ * compare the heads its claims returned with what the log's platform sees).
  */
 public final class KeyPackageOperations {
   /** At most this many KeyPackages in one Publish. */
@@ -55,18 +65,16 @@ public final class KeyPackageOperations {
   /** The largest KeyPackage accepted, in bytes. */
   public static final int MAX_BYTES = 64 * 1024;
 
-  static final String PUBLISHED = "key-package-published";
-  static final String WITHDRAWN = "key-package-withdrawn";
   private static final HexFormat HEX = HexFormat.of();
 
   private final ActorSystem<?> system;
   private final Operations operations;
-  private final AuditStore auditStore;
   private final ClusterSharding sharding;
   private final Asks asks;
   private final Duration askTimeout;
   private final Duration maxLifetime;
   private final Clock clock;
+  private final LogReading reading;
 
   public KeyPackageOperations(
       ActorSystem<?> system,
@@ -77,12 +85,12 @@ public final class KeyPackageOperations {
       Clock clock) {
     this.system = system;
     this.operations = operations;
-    this.auditStore = auditStore;
     this.sharding = ClusterSharding.get(system);
     this.asks = Asks.get(system);
     this.askTimeout = askTimeout;
     this.maxLifetime = maxLifetime;
     this.clock = clock;
+    this.reading = new LogReading(system, auditStore, askTimeout);
   }
 
   /** Checks and stores KeyPackages of a user of the acting platform, each logged. */
@@ -163,7 +171,7 @@ public final class KeyPackageOperations {
               CompletionStage<Long> index =
                   stored.logIndex() != KeyShelf.NOT_LOGGED
                       ? CompletableFuture.completedFuture(stored.logIndex())
-                      : log(userText, stored);
+                      : log(user.getPlatformId(), userText, stored);
               return index.thenApply(
                   i -> KeyPackageOutcome.newBuilder().setStored(info(stored, i)).build());
             });
@@ -173,13 +181,17 @@ public final class KeyPackageOperations {
    * Writes a stored KeyPackage's publication to the transparency log and marks it logged; completes
    * with its index, or -1 when the log could not take it now.
    */
-  private CompletionStage<Long> log(String userText, KeyShelf.Stored stored) {
+  private CompletionStage<Long> log(String platformId, String userText, KeyShelf.Stored stored) {
     return AuditLog.append(
             system,
+            AuditLog.keyLog(platformId),
             askTimeout,
             "broker",
-            PUBLISHED,
-            subject(userText, stored.reference(), KeyPackageCheck.sha256(stored.bytes())),
+            KeyLogs.PUBLISHED,
+            KeyLogs.subject(
+                userText,
+                stored.reference(),
+                Optional.of(HEX.formatHex(KeyPackageCheck.sha256(stored.bytes())))),
             "stored")
         .thenCompose(
             index ->
@@ -192,15 +204,13 @@ public final class KeyPackageOperations {
 
   private void logWithdrawal(String userText, String reference, String why) {
     AuditLog.append(
-        system, askTimeout, "broker", WITHDRAWN, subject(userText, reference, null), why);
-  }
-
-  /** The log entry's subject: who, which KeyPackage, and the SHA-256 of its bytes. */
-  static String subject(String userText, String reference, byte[] sha256) {
-    return userText
-        + " key_package="
-        + reference
-        + (sha256 == null ? "" : " sha256=" + HEX.formatHex(sha256));
+        system,
+        AuditLog.keyLog(userText.substring(0, userText.indexOf(':'))),
+        askTimeout,
+        "broker",
+        KeyLogs.WITHDRAWN,
+        KeyLogs.subject(userText, reference, Optional.empty()),
+        why);
   }
 
   /** For a user of the acting platform: one KeyPackage per client of a user of another platform. */
@@ -240,67 +250,140 @@ public final class KeyPackageOperations {
               }
               return this.<KeyDirectory.Claimed>ask(
                       targetText, replyTo -> new KeyDirectory.Claim(suites, replyTo))
-                  .thenCompose(claimed -> proven(targetText, claimed));
+                  .thenCompose(claimed -> proven(target.platformId(), targetText, claimed));
             })
         .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
         .thenApply(result -> operations.record(platformId, "keys-claim", result));
   }
 
-  /** The KeyPackages handed out, each with its log entry and inclusion proof in the latest head. */
+  /**
+   * The KeyPackages handed out, each with its log entry and inclusion proof in the latest head of
+   * the key log of the target's platform.
+   */
   private CompletionStage<Operations.Either<ClaimKeyPackagesResult>> proven(
-      String targetText, KeyDirectory.Claimed claimed) {
+      String targetPlatform, String targetText, KeyDirectory.Claimed claimed) {
     claimed.expired().forEach(ref -> logWithdrawal(targetText, ref, "expired"));
     if (claimed.keyPackages().isEmpty()) {
       return CompletableFuture.completedFuture(
           Operations.Either.ok(ClaimKeyPackagesResult.getDefaultInstance()));
     }
-    return auditStore
-        .latestHead(AuditLog.LOG_ID)
+    String keyLog = AuditLog.keyLog(targetPlatform);
+    return reading
+        .head(keyLog)
         .thenCompose(
             head -> {
-              if (head.isEmpty()) {
+              if (head.isError()) {
                 return CompletableFuture.completedFuture(
-                    Operations.Either.<ClaimKeyPackagesResult>error(
-                        Operations.unavailable(new IllegalStateException("no signed head yet"))));
+                    Operations.Either.<ClaimKeyPackagesResult>error(head.error()));
               }
-              long treeSize = treeSize(head.get());
-              ClaimKeyPackagesResult.Builder result =
-                  ClaimKeyPackagesResult.newBuilder()
-                      .setSignedTreeHead(ByteString.copyFrom(head.get()));
+              long treeSize = head.value().getTreeSize();
               CompletionStage<ClaimKeyPackagesResult.Builder> all =
-                  CompletableFuture.completedFuture(result);
+                  CompletableFuture.completedFuture(
+                      ClaimKeyPackagesResult.newBuilder()
+                          .setSignedTreeHead(head.value().toByteString()));
               for (KeyShelf.Stored stored : claimed.keyPackages()) {
-                all = all.thenCompose(r -> prove(stored, treeSize).thenApply(r::addKeyPackages));
+                all =
+                    all.thenCompose(
+                        r -> prove(keyLog, stored, treeSize).thenApply(r::addKeyPackages));
               }
               return all.thenApply(r -> Operations.Either.ok(r.build()));
             });
   }
 
-  private CompletionStage<ClaimedKeyPackage> prove(KeyShelf.Stored stored, long treeSize) {
+  private CompletionStage<ClaimedKeyPackage> prove(
+      String keyLog, KeyShelf.Stored stored, long treeSize) {
     long index = stored.logIndex();
-    return this.<AuditLog.Proof>askLog(
-            replyTo -> new AuditLog.ProveInclusion(index, treeSize, replyTo))
-        .thenCombine(
-            auditStore.entries(AuditLog.LOG_ID, index, index + 1),
-            (proof, entries) -> {
-              if (proof.error() != null || entries.isEmpty()) {
+    return reading
+        .proveInclusion(keyLog, index, treeSize)
+        .thenApply(
+            proof -> {
+              if (proof.isError() || proof.value().getLeaf().isEmpty()) {
                 throw new IllegalStateException(
-                    "no inclusion proof of log entry "
+                    "no inclusion proof of entry "
                         + index
+                        + " of "
+                        + AuditLog.logIdOf(keyLog)
                         + " in the tree of "
                         + treeSize
-                        + ": "
-                        + proof.error());
+                        + (proof.isError() ? ": " + proof.error().getMessage() : ""));
               }
-              ClaimedKeyPackage.Builder out =
-                  ClaimedKeyPackage.newBuilder()
-                      .setKeyPackage(ByteString.copyFrom(stored.bytes()))
-                      .setInfo(info(stored, index))
-                      .setLogEntry(ByteString.copyFrom(entries.get(0).leaf()))
-                      .setTreeSize(proof.second());
-              proof.path().forEach(node -> out.addInclusionPath(ByteString.copyFrom(node)));
-              return out.build();
+              return ClaimedKeyPackage.newBuilder()
+                  .setKeyPackage(ByteString.copyFrom(stored.bytes()))
+                  .setInfo(info(stored, index))
+                  .setLogEntry(proof.value().getLeaf())
+                  .setTreeSize(proof.value().getTreeSize())
+                  .addAllInclusionPath(proof.value().getPathList())
+                  .build();
             });
+  }
+
+  /**
+   * The latest signed head of a platform's key log: the acting platform's, or the registered
+   * platform {@code request.log_platform_id} names.
+   */
+  public CompletionStage<Operations.Either<SignedTreeHead>> logHead(
+      String platformId, GetKeyLogHeadRequest request) {
+    return registered(platformId, request.getLogPlatformId())
+        .thenCompose(
+            logOf ->
+                logOf.isError()
+                    ? CompletableFuture.completedFuture(
+                        Operations.Either.<SignedTreeHead>error(logOf.error()))
+                    : reading.head(AuditLog.keyLog(logOf.value())))
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-log-head", result));
+  }
+
+  /** Entries of the acting platform's key log, as stored, from {@code request.start}. */
+  public CompletionStage<Operations.Either<AuditEntries>> logEntries(
+      String platformId, GetKeyLogEntriesRequest request) {
+    Optional<Error> bad =
+        callingPlatform(platformId).or(() -> LogReading.countProblem(request.getCount()));
+    if (bad.isPresent()) {
+      return done(platformId, "keys-log-entries", Operations.Either.error(bad.get()));
+    }
+    return reading
+        .entries(AuditLog.keyLog(platformId), request.getStart(), request.getCount())
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-log-entries", result));
+  }
+
+  /** A consistency proof between two sizes of a platform's key log. */
+  public CompletionStage<Operations.Either<ConsistencyProof>> logConsistency(
+      String platformId, ProveKeyLogConsistencyRequest request) {
+    return registered(platformId, request.getLogPlatformId())
+        .thenCompose(
+            logOf ->
+                logOf.isError()
+                    ? CompletableFuture.completedFuture(
+                        Operations.Either.<ConsistencyProof>error(logOf.error()))
+                    : reading.proveConsistency(
+                        AuditLog.keyLog(logOf.value()),
+                        request.getFirstSize(),
+                        request.getSecondSize()))
+        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
+        .thenApply(result -> operations.record(platformId, "keys-log-consistency", result));
+  }
+
+  /**
+   * The platform whose key log is asked for: the acting one when {@code asked} is empty, else
+   * {@code asked} if it is registered (a log is never started for a platform that is not).
+   */
+  private CompletionStage<Operations.Either<String>> registered(String platformId, String asked) {
+    Optional<Error> bad = callingPlatform(platformId);
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(Operations.Either.error(bad.get()));
+    }
+    if (asked.isEmpty() || asked.equals(platformId)) {
+      return CompletableFuture.completedFuture(Operations.Either.ok(platformId));
+    }
+    return operations
+        .platform(asked)
+        .thenApply(
+            platform ->
+                platform.isError()
+                    ? Operations.Either.<String>error(platform.error())
+                    : Operations.Either.ok(asked));
   }
 
   /** The KeyPackages held for a user of the acting platform. */
@@ -386,22 +469,15 @@ public final class KeyPackageOperations {
         .build();
   }
 
-  private static long treeSize(byte[] head) {
-    try {
-      return SignedTreeHead.parseFrom(head).getTreeSize();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("the audit log's stored head does not parse: " + e, e);
-    }
-  }
-
   private <R> CompletionStage<R> ask(
       String userText, Function<ActorRef<R>, KeyDirectory.Command> message) {
     return asks.ask(sharding.entityRefFor(KeyDirectory.ENTITY_KEY, userText), message, askTimeout);
   }
 
-  private <R> CompletionStage<R> askLog(Function<ActorRef<R>, AuditLog.Command> message) {
-    return asks.ask(
-        sharding.entityRefFor(AuditLog.ENTITY_KEY, AuditLog.ENTITY_ID), message, askTimeout);
+  private static Optional<Error> callingPlatform(String platformId) {
+    return platformId.isEmpty()
+        ? invalid("platform_id is empty: name the calling platform")
+        : Optional.empty();
   }
 
   private static Optional<Error> ownValidUser(String platformId, UserAddress user) {

@@ -1,9 +1,6 @@
 package io.peyvand.broker.service;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.audit.AuditLog;
-import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.broker.service.statistics.Statistics;
 import io.peyvand.persistence.audit.AuditStore;
@@ -18,15 +15,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,19 +35,19 @@ public final class Regulation {
   private static final Logger log = LoggerFactory.getLogger(Regulation.class);
 
   /** Most entries one call returns. */
-  public static final int MAX_ENTRIES = 1_000;
+  public static final int MAX_ENTRIES = LogReading.MAX_ENTRIES;
 
   private final ActorSystem<?> system;
-  private final AuditStore store;
   private final Statistics statistics;
   private final Duration askTimeout;
+  private final LogReading reading;
 
   public Regulation(
       ActorSystem<?> system, AuditStore store, Statistics statistics, Duration askTimeout) {
     this.system = system;
-    this.store = store;
     this.statistics = statistics;
     this.askTimeout = askTimeout;
+    this.reading = new LogReading(system, store, askTimeout);
   }
 
   /** The signed statistics of the UTC days {@code from} to {@code to} (YYYY-MM-DD). */
@@ -93,22 +86,7 @@ public final class Regulation {
 
   /** The latest signed head, as stored (so a damaged log still shows its last head). */
   public CompletionStage<Either<SignedTreeHead>> head(String regulator) {
-    return recorded(
-        regulator,
-        "GetAuditHead",
-        () ->
-            store
-                .latestHead(AuditLog.LOG_ID)
-                .thenApply(
-                    head ->
-                        head.map(Regulation::parseHead)
-                            .orElseGet(
-                                () ->
-                                    Either.error(
-                                        ErrorCodes.error(
-                                            ErrorCode.UNAVAILABLE,
-                                            "the audit log has no signed head yet: it signs its"
-                                                + " first when the broker first writes to it")))));
+    return recorded(regulator, "GetAuditHead", () -> reading.head(AuditLog.ENTITY_ID));
   }
 
   /**
@@ -116,37 +94,15 @@ public final class Regulation {
    * hole in the stored log ends the list early: the caller sees fewer entries than asked.
    */
   public CompletionStage<Either<AuditEntries>> entries(String regulator, long start, int count) {
-    if (count < 0 || count > MAX_ENTRIES) {
-      return invalid("count is at most " + MAX_ENTRIES + " (0 means " + MAX_ENTRIES + ")");
+    Optional<io.peyvand.protocol.v1.Error> bad = LogReading.countProblem(count);
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(Either.error(bad.get()));
     }
     int wanted = count == 0 ? MAX_ENTRIES : count;
     return recorded(
         regulator,
         "GetAuditEntries start=" + start + " count=" + wanted,
-        () ->
-            store
-                .latestHead(AuditLog.LOG_ID)
-                .thenCombine(
-                    store.entries(AuditLog.LOG_ID, start, start + wanted),
-                    (head, stored) -> {
-                      AuditEntries.Builder out =
-                          AuditEntries.newBuilder()
-                              .setStart(start)
-                              .setTreeSize(
-                                  head.map(Regulation::parseHead)
-                                      .filter(h -> !h.isError())
-                                      .map(h -> h.value().getTreeSize())
-                                      .orElse(0L));
-                      long expected = start;
-                      for (AuditStore.Entry entry : stored) {
-                        if (entry.index() != expected) {
-                          break;
-                        }
-                        out.addLeaves(ByteString.copyFrom(entry.leaf()));
-                        expected++;
-                      }
-                      return Either.ok(out.build());
-                    }));
+        () -> reading.entries(AuditLog.ENTITY_ID, start, wanted));
   }
 
   /** The inclusion proof of entry {@code index} in the signed tree of {@code treeSize}. */
@@ -155,31 +111,7 @@ public final class Regulation {
     return recorded(
         regulator,
         "ProveInclusion leaf_index=" + index + " tree_size=" + treeSize,
-        () ->
-            this.<AuditLog.Proof>ask(
-                    replyTo -> new AuditLog.ProveInclusion(index, treeSize, replyTo))
-                .thenCompose(
-                    proof -> {
-                      if (proof.error() != null) {
-                        return CompletableFuture.completedFuture(
-                            Either.<InclusionProof>error(
-                                ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, proof.error())));
-                      }
-                      return store
-                          .entries(AuditLog.LOG_ID, index, index + 1)
-                          .thenApply(
-                              leaf ->
-                                  Either.ok(
-                                      InclusionProof.newBuilder()
-                                          .setLeafIndex(proof.first())
-                                          .setTreeSize(proof.second())
-                                          .addAllPath(bytes(proof.path()))
-                                          .setLeaf(
-                                              leaf.isEmpty()
-                                                  ? ByteString.EMPTY
-                                                  : ByteString.copyFrom(leaf.get(0).leaf()))
-                                          .build()));
-                    }));
+        () -> reading.proveInclusion(AuditLog.ENTITY_ID, index, treeSize));
   }
 
   /** The consistency proof from the tree of {@code first} entries to that of {@code second}. */
@@ -188,20 +120,7 @@ public final class Regulation {
     return recorded(
         regulator,
         "ProveConsistency first_size=" + first + " second_size=" + second,
-        () ->
-            this.<AuditLog.Proof>ask(
-                    replyTo -> new AuditLog.ProveConsistency(first, second, replyTo))
-                .thenApply(
-                    proof ->
-                        proof.error() != null
-                            ? Either.error(
-                                ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, proof.error()))
-                            : Either.ok(
-                                ConsistencyProof.newBuilder()
-                                    .setFirstSize(proof.first())
-                                    .setSecondSize(proof.second())
-                                    .addAllPath(bytes(proof.path()))
-                                    .build())));
+        () -> reading.proveConsistency(AuditLog.ENTITY_ID, first, second));
   }
 
   /**
@@ -240,28 +159,6 @@ public final class Regulation {
                     ErrorCodes.error(
                         ErrorCode.UNAVAILABLE,
                         "the broker cannot answer now (" + error.getMessage() + "); retry")));
-  }
-
-  private <R> CompletionStage<R> ask(Function<ActorRef<R>, AuditLog.Command> request) {
-    return Asks.get(system)
-        .ask(
-            ClusterSharding.get(system).entityRefFor(AuditLog.ENTITY_KEY, AuditLog.ENTITY_ID),
-            request::apply,
-            askTimeout);
-  }
-
-  private static Either<SignedTreeHead> parseHead(byte[] bytes) {
-    try {
-      return Either.ok(SignedTreeHead.parseFrom(bytes));
-    } catch (InvalidProtocolBufferException e) {
-      return Either.error(
-          ErrorCodes.error(
-              ErrorCode.UNAVAILABLE, "the audit log's latest stored head does not parse"));
-    }
-  }
-
-  private static List<ByteString> bytes(List<byte[]> hashes) {
-    return hashes.stream().map(ByteString::copyFrom).toList();
   }
 
   private static <T> CompletionStage<Either<T>> invalid(String message) {

@@ -11,8 +11,11 @@ import io.grpc.StatusRuntimeException;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.DeliveryHandler;
+import io.peyvand.protocol.sdk.KeyLogMonitor;
+import io.peyvand.protocol.sdk.KeyPackageProofs;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.SubmitOutcome;
+import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.v1.AuditRecord;
 import io.peyvand.protocol.v1.Capabilities;
@@ -20,10 +23,13 @@ import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.EncryptedPayload;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
+import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
+import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.KeyPackageDirectoryClient;
 import io.peyvand.protocol.v1.KeyPackageOutcome;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
@@ -35,9 +41,11 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,6 +71,7 @@ class KeyPackageDirectoryIT {
 
   private static final UserAddress BOB = user("bale", "bob");
   private static final UserAddress ALICE = user("eitaa", "alice");
+  private static final UserAddress CAROL = user("bale", "carol");
   private static final String PHONE =
       "495a52e64801e588254dd44a57a5596e36480154733e90649fac6ac90bd7c050";
   private static final String LAPTOP =
@@ -131,6 +140,14 @@ class KeyPackageDirectoryIT {
     assertEquals(Set.of(PHONE, LAPTOP, LAST_RESORT), references(first));
     for (ClaimedKeyPackage claimed : first.getKeyPackagesList()) {
       assertProven(claimed, first.getSignedTreeHead());
+      // What the SDK checks for a claiming client, with the interconnect's CA.
+      assertEquals(
+          List.of(),
+          KeyPackageProofs.verify(
+              claimed,
+              KeyPackageProofs.head(first),
+              BOB,
+              Optional.of(node.tls().ca().certificate())));
     }
     // The phone's and the laptop's ordinary KeyPackages are gone; the last-resort client's stays.
     assertEquals(Set.of(LAST_RESORT), references(claim()));
@@ -157,6 +174,142 @@ class KeyPackageDirectoryIT {
         await(bale.remove(RemoveKeyPackagesRequest.newBuilder().setUser(BOB).build()))
             .getRemoved());
     assertEquals(Set.of(), references(claim()));
+  }
+
+  /**
+   * Key transparency from the platforms' side: bale follows its key log and finds every KeyPackage
+   * it published for its users, and nothing of another platform's; eitaa's log holds nothing of
+   * bale's; a claimer compares the head its claim returned with bale's later head through a
+   * consistency proof; a platform reads no other platform's entries.
+   */
+  @Test
+  void eachPlatformMonitorsItsOwnKeyLogAndClaimersCheckItOnlyGrew() throws Exception {
+    ByteString carols = fixture("kp-bale-carol-s1.bin");
+    KeyPackageOutcome stored =
+        await(
+                bale.publish(
+                    PublishKeyPackagesRequest.newBuilder()
+                        .setUser(CAROL)
+                        .addKeyPackages(carols)
+                        .build()))
+            .getOutcomes(0);
+    assertTrue(stored.hasStored(), stored.toString());
+    String carolsSha256 =
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(carols.toByteArray()));
+    X509Certificate ca = node.tls().ca().certificate();
+
+    // Clients for unary calls only: they never open a session.
+    try (PeyvandClient baleClient =
+            node.sdk("bale").deliveryHandler(DeliveryHandler.of(d -> {})).build();
+        PeyvandClient eitaaClient =
+            node.sdk("eitaa").deliveryHandler(DeliveryHandler.of(d -> {})).build()) {
+      KeyLogMonitor baleMonitor = new KeyLogMonitor("bale", Optional.of(ca));
+      KeyLogMonitor.Advance seen = await(baleClient.keyPackages().follow(baleMonitor));
+      assertEquals(List.of(), seen.problems());
+      List<KeyLogs.Subject> publications =
+          seen.entries().stream()
+              .filter(e -> e.getAction().equals(KeyLogs.PUBLISHED))
+              .map(e -> KeyLogs.subject(e).orElseThrow())
+              .toList();
+      assertTrue(
+          publications.stream()
+              .anyMatch(
+                  p ->
+                      p.user().equals("bale:carol")
+                          && p.reference().equals(hex(stored.getStored().getReference()))
+                          && p.sha256().equals(Optional.of(carolsSha256))),
+          "carol's publication in bale's key log: " + publications);
+      assertEquals(
+          stored.getStored().getLogIndex(),
+          seen.entries().stream()
+              .filter(e -> e.getSubject().contains(carolsSha256))
+              .findFirst()
+              .orElseThrow()
+              .getIndex());
+
+      KeyLogMonitor eitaaMonitor = new KeyLogMonitor("eitaa", Optional.of(ca));
+      KeyLogMonitor.Advance eitaas = await(eitaaClient.keyPackages().follow(eitaaMonitor));
+      assertEquals(List.of(), eitaas.problems());
+      assertTrue(
+          eitaas.entries().stream().noneMatch(e -> e.getSubject().startsWith("bale:")),
+          eitaas.entries().toString());
+
+      // alice (eitaa) claims carol's and keeps the head; bale's log grows; eitaa checks that the
+      // log it was proven against is a prefix of the one bale sees now.
+      ClaimKeyPackagesResult claimed =
+          await(
+              eitaa.claim(
+                  ClaimKeyPackagesRequest.newBuilder().setClaimer(ALICE).setTarget(CAROL).build()));
+      assertEquals(1, claimed.getKeyPackagesCount());
+      SignedTreeHead then = KeyPackageProofs.head(claimed);
+      assertEquals(KeyLogs.logId("bale"), then.getLogId());
+      assertEquals(
+          List.of(),
+          KeyPackageProofs.verify(claimed.getKeyPackages(0), then, CAROL, Optional.of(ca)));
+      await(bale.remove(RemoveKeyPackagesRequest.newBuilder().setUser(CAROL).build()));
+      SignedTreeHead now = awaitLarger(eitaaClient, then.getTreeSize());
+      assertEquals(then.getLogId(), now.getLogId());
+      ConsistencyProof grew =
+          await(
+              eitaaClient
+                  .keyPackages()
+                  .proveLogConsistency("bale", then.getTreeSize(), now.getTreeSize()));
+      assertTrue(
+          MerkleTree.verifyConsistency(
+              then.getTreeSize(),
+              now.getTreeSize(),
+              then.getRootHash().toByteArray(),
+              now.getRootHash().toByteArray(),
+              grew.getPathList().stream().map(ByteString::toByteArray).toList()),
+          "bale's key log only grew between the claim's head and now");
+
+      // bale sees carol's withdrawal next.
+      KeyLogMonitor.Advance withdrawn = await(baleClient.keyPackages().follow(baleMonitor));
+      assertEquals(List.of(), withdrawn.problems());
+      assertTrue(
+          withdrawn.entries().stream()
+              .anyMatch(
+                  e ->
+                      e.getAction().equals(KeyLogs.WITHDRAWN)
+                          && e.getSubject().startsWith("bale:carol ")),
+          withdrawn.entries().toString());
+    }
+
+    // eitaa's certificate reads no other platform's entries, and no log of a platform that is not.
+    StatusRuntimeException notTheirs =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                await(
+                    eitaa.getKeyLogEntries(
+                        GetKeyLogEntriesRequest.newBuilder().setPlatformId("bale").build())));
+    assertEquals(Status.Code.PERMISSION_DENIED, notTheirs.getStatus().getCode());
+    StatusRuntimeException unknown =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                await(
+                    eitaa.getKeyLogHead(
+                        GetKeyLogHeadRequest.newBuilder()
+                            .setPlatformId("eitaa")
+                            .setLogPlatformId("no-such-platform")
+                            .build())));
+    assertTrue(
+        unknown.getStatus().getDescription().contains("no-such-platform"),
+        unknown.getStatus().toString());
+  }
+
+  /** bale's key log's head, as eitaa reads it, once it covers more than {@code size} entries. */
+  private static SignedTreeHead awaitLarger(PeyvandClient client, long size) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      SignedTreeHead head = await(client.keyPackages().logHead("bale"));
+      if (head.getTreeSize() > size || System.nanoTime() > deadline) {
+        assertTrue(head.getTreeSize() > size, "bale's key log grew: " + head);
+        return head;
+      }
+      Thread.sleep(50);
+    }
   }
 
   @Test
@@ -263,7 +416,8 @@ class KeyPackageDirectoryIT {
         HexFormat.of()
             .formatHex(
                 MessageDigest.getInstance("SHA-256").digest(claimed.getKeyPackage().toByteArray()));
-    assertEquals("key-package-published", entry.getAction());
+    assertEquals(KeyLogs.PUBLISHED, entry.getAction());
+    assertEquals(KeyLogs.logId("bale"), SignedTreeHead.parseFrom(signedHead).getLogId());
     assertTrue(entry.getSubject().contains("bale:bob"), entry.getSubject());
     assertTrue(entry.getSubject().contains("sha256=" + sha256), entry.getSubject());
     assertEquals(claimed.getInfo().getLogIndex(), entry.getIndex());

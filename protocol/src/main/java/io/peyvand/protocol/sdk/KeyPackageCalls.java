@@ -129,7 +129,10 @@ public final class KeyPackageCalls {
    */
   public CompletionStage<SignedTreeHead> logHead(String platformId) {
     GetKeyLogHeadRequest request =
-        GetKeyLogHeadRequest.newBuilder().setPlatformId(platformId).build();
+        GetKeyLogHeadRequest.newBuilder()
+            .setPlatformId(calls.platformId())
+            .setLogPlatformId(platformId)
+            .build();
     return calls.call(Optional.empty(), c -> c.getKeyLogHead().invokeWithMetadata(request));
   }
 
@@ -139,7 +142,11 @@ public final class KeyPackageCalls {
    */
   public CompletionStage<AuditEntries> logEntries(long start, int count) {
     GetKeyLogEntriesRequest request =
-        GetKeyLogEntriesRequest.newBuilder().setStart(start).setCount(count).build();
+        GetKeyLogEntriesRequest.newBuilder()
+            .setPlatformId(calls.platformId())
+            .setStart(start)
+            .setCount(count)
+            .build();
     Optional<Error> problem =
         count < 1 || count > MAX_LOG_ENTRIES || start < 0
             ? invalid(
@@ -162,7 +169,8 @@ public final class KeyPackageCalls {
       String platformId, long firstSize, long secondSize) {
     ProveKeyLogConsistencyRequest request =
         ProveKeyLogConsistencyRequest.newBuilder()
-            .setPlatformId(platformId)
+            .setPlatformId(calls.platformId())
+            .setLogPlatformId(platformId)
             .setFirstSize(firstSize)
             .setSecondSize(secondSize)
             .build();

@@ -94,8 +94,9 @@ class PeyvandClientKeyPackagesTest {
               .toList());
       assertEquals(
           List.of(
-              GetKeyLogHeadRequest.getDefaultInstance(),
+              GetKeyLogHeadRequest.newBuilder().setPlatformId("bale").build(),
               GetKeyLogEntriesRequest.newBuilder()
+                  .setPlatformId("bale")
                   .setStart(0)
                   .setCount((int) KeyPackageSamples.TREE_SIZE)
                   .build()),
@@ -104,7 +105,9 @@ class PeyvandClientKeyPackagesTest {
       // Following again reads only the head: nothing new.
       broker.keyPackageCalls.clear();
       assertEquals(List.of(), await(client.keyPackages().follow(monitor)).entries());
-      assertEquals(List.of(GetKeyLogHeadRequest.getDefaultInstance()), broker.keyPackageCalls);
+      assertEquals(
+          List.of(GetKeyLogHeadRequest.newBuilder().setPlatformId("bale").build()),
+          broker.keyPackageCalls);
 
       assertEquals(
           3, await(client.keyPackages().proveLogConsistency("eitaa", 2, 0)).getSecondSize() - 2);

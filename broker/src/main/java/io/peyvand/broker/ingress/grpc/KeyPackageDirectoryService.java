@@ -3,15 +3,21 @@ package io.peyvand.broker.ingress.grpc;
 import io.peyvand.broker.service.KeyPackageOperations;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
+import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
+import io.peyvand.protocol.v1.ConsistencyProof;
+import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
+import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.KeyPackageDirectory;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
 import io.peyvand.protocol.v1.ListKeyPackagesResult;
+import io.peyvand.protocol.v1.ProveKeyLogConsistencyRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesResult;
 import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
 import io.peyvand.protocol.v1.RemoveKeyPackagesResult;
+import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -58,12 +64,33 @@ public final class KeyPackageDirectoryService implements KeyPackageDirectory {
     return call(in.getUser(), () -> keys.remove(in.getUser().getPlatformId(), in));
   }
 
+  @Override
+  public CompletionStage<SignedTreeHead> getKeyLogHead(GetKeyLogHeadRequest in) {
+    return call(in.getPlatformId(), () -> keys.logHead(in.getPlatformId(), in));
+  }
+
+  @Override
+  public CompletionStage<AuditEntries> getKeyLogEntries(GetKeyLogEntriesRequest in) {
+    return call(in.getPlatformId(), () -> keys.logEntries(in.getPlatformId(), in));
+  }
+
+  @Override
+  public CompletionStage<ConsistencyProof> proveKeyLogConsistency(
+      ProveKeyLogConsistencyRequest in) {
+    return call(in.getPlatformId(), () -> keys.logConsistency(in.getPlatformId(), in));
+  }
+
   private <T> CompletionStage<T> call(
       UserAddress actingFor, Supplier<CompletionStage<Operations.Either<T>>> call) {
+    return call(actingFor.getPlatformId(), call);
+  }
+
+  private <T> CompletionStage<T> call(
+      String platformId, Supplier<CompletionStage<Operations.Either<T>>> call) {
     return InterconnectService.actingFor(
         peer,
         operations,
-        actingFor.getPlatformId(),
+        platformId,
         () -> call.get().thenApply(result -> result.orThrow(InterconnectService::grpcError)));
   }
 }
