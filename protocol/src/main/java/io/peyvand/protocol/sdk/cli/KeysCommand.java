@@ -1,9 +1,12 @@
 package io.peyvand.protocol.sdk.cli;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.protocol.sdk.KeyLogMonitor;
 import io.peyvand.protocol.sdk.KeyPackageCalls;
 import io.peyvand.protocol.sdk.KeyPackageProofs;
 import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.transparency.KeyLogs;
+import io.peyvand.protocol.v1.AuditRecord;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.KeyPackageInfo;
@@ -14,13 +17,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,12 +45,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "MLS key packages (end-to-end encryption): publish, claim, list, remove.",
+    description =
+        "MLS key packages (end-to-end encryption): publish, claim, list, remove; read the key"
+            + " log.",
     subcommands = {
       KeysCommand.Publish.class,
       KeysCommand.Claim.class,
       KeysCommand.ListKeys.class,
-      KeysCommand.Remove.class
+      KeysCommand.Remove.class,
+      KeysCommand.Log.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -51,11 +61,16 @@ import picocli.CommandLine.Parameters;
       "1:refused by the broker (publish: the call, or one KeyPackage or more)",
       "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
           + " be reached",
-      "3:claim: a KeyPackage's proof does not verify (not written to --out)"
+      "3:claim: a KeyPackage's proof does not verify (not written to --out); log: the key log"
+          + " does not verify against its signed head",
+      "4:log: a publication whose KeyPackage is not one of --published"
     })
 final class KeysCommand {
   /** The exit status of a claim that handed out a KeyPackage whose proof does not verify. */
   static final int UNVERIFIED = 3;
+
+  /** The exit status of a key log that names a KeyPackage the platform did not publish. */
+  static final int UNKNOWN_KEY = 4;
 
   private static final HexFormat HEX = HexFormat.of();
 
@@ -272,6 +287,104 @@ final class KeysCommand {
         }
       }
       out.println("removed " + await(client.keyPackages().remove(user(), refs)).getRemoved());
+    }
+  }
+
+  @Command(
+      name = "log",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Read the --platform's own key log from its start and check it against the log's signed"
+            + " head (PROTOCOL.md §18.3): one line per entry, then the verdict. With --published,"
+            + " every publication must be of a KeyPackage in that directory (the files publish"
+            + " took): any other is a key the directory could hand out for the platform's user.",
+        "e.g. ./peyvand keys log --platform bale --published kp/"
+      })
+  static final class Log extends KeysCall {
+    @Option(
+        names = "--platform",
+        required = true,
+        paramLabel = "PLATFORM",
+        description = "The calling platform, whose key log is read.")
+    String platformId;
+
+    @Option(
+        names = "--published",
+        paramLabel = "DIR",
+        description = "The KeyPackage files the platform published (every file in DIR).")
+    Path published;
+
+    @Mixin CaOption ca = new CaOption();
+
+    @Override
+    String platform() {
+      return platformId;
+    }
+
+    @Override
+    void run(PeyvandClient client, PrintWriter out) throws Exception {
+      Optional<Set<String>> known = Optional.empty();
+      if (published != null) {
+        known = Optional.of(sha256s(published));
+      }
+      KeyLogMonitor monitor = new KeyLogMonitor(platformId, ca.certificate(spec, tls.pkiDir));
+      KeyLogMonitor.Advance advance = await(client.keyPackages().follow(monitor));
+      if (!advance.verified()) {
+        out.println("NOT verified: " + String.join("; ", advance.problems()));
+        exitStatus = UNVERIFIED;
+        return;
+      }
+      int unknown = 0;
+      for (AuditRecord entry : advance.entries()) {
+        Optional<KeyLogs.Subject> subject = KeyLogs.subject(entry);
+        boolean foreign =
+            known.isPresent()
+                && entry.getAction().equals(KeyLogs.PUBLISHED)
+                && subject.flatMap(KeyLogs.Subject::sha256).filter(known.get()::contains).isEmpty();
+        if (foreign) {
+          unknown++;
+        }
+        out.println(
+            entry.getIndex()
+                + " "
+                + Instant.ofEpochMilli(entry.getAtMs())
+                + " "
+                + entry.getAction()
+                + " "
+                + entry.getSubject()
+                + " "
+                + entry.getOutcome()
+                + (foreign ? " NOT PUBLISHED BY " + platformId : ""));
+      }
+      SignedTreeHead head = monitor.head().orElseThrow();
+      out.println(
+          "verified: "
+              + head.getLogId()
+              + " of "
+              + head.getTreeSize()
+              + " entries, root "
+              + HEX.formatHex(head.getRootHash().toByteArray())
+              + ", signed at "
+              + Instant.ofEpochMilli(head.getTimestampMs())
+              + (ca.certificate(spec, tls.pkiDir).isEmpty() ? " (no CA: signature only)" : ""));
+      if (unknown > 0) {
+        out.println(unknown + " publication(s) of KeyPackages not in " + published);
+        exitStatus = UNKNOWN_KEY;
+      }
+    }
+
+    private Set<String> sha256s(Path dir) {
+      Set<String> sums = new HashSet<>();
+      try (var files = Files.list(dir)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          sums.add(
+              HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+        }
+      } catch (IOException | NoSuchAlgorithmException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "cannot read the published KeyPackages in " + dir + ": " + e);
+      }
+      return sums;
     }
   }
 

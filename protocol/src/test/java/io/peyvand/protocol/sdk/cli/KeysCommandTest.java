@@ -181,6 +181,36 @@ class KeysCommandTest {
   }
 
   @Test
+  void logVerifiesThePlatformsKeyLogAndFlagsPublicationsItDidNotMake(@TempDir Path dir)
+      throws Exception {
+    String ca = KeyPackageSamples.caFile().toString();
+    CliRun all = run("keys", "log", "--platform", "bale", "--ca", ca);
+    assertEquals(0, all.status(), all.err());
+    assertEquals(KeyPackageSamples.TREE_SIZE + 1, all.lines().size(), all.out());
+    assertTrue(all.lines().get(1).startsWith("1 "), all.out());
+    assertTrue(all.lines().get(1).contains(" key-package-published bale:bob key_package="));
+    assertTrue(
+        all.lines().get(5).startsWith("verified: peyvand-keys:bale of 5 entries, root "),
+        all.out());
+
+    // bale kept only the phone's file: the laptop's publication is one it did not make.
+    Path published = Files.createDirectories(dir.resolve("published"));
+    Files.write(
+        published.resolve("phone.bin"), KeyPackageSamples.KEY_PACKAGES.get(0).toByteArray());
+    CliRun flagged =
+        run("keys", "log", "--platform", "bale", "--ca", ca, "--published", published.toString());
+    assertEquals(KeysCommand.UNKNOWN_KEY, flagged.status(), flagged.out());
+    assertFalse(flagged.lines().get(1).contains("NOT PUBLISHED"), flagged.out());
+    assertTrue(flagged.lines().get(3).endsWith(" NOT PUBLISHED BY bale"), flagged.out());
+    assertTrue(flagged.out().contains("1 publication(s) of KeyPackages not in "), flagged.out());
+
+    // Another platform's log, as the scripted broker answers bale's whoever asks: not verified.
+    CliRun eitaa = run("keys", "log", "--platform", "eitaa", "--ca", ca);
+    assertEquals(KeysCommand.UNVERIFIED, eitaa.status(), eitaa.out());
+    assertTrue(eitaa.out().contains("not \"peyvand-keys:eitaa\""), eitaa.out());
+  }
+
+  @Test
   void listPrintsWhatTheDirectoryHoldsAndRemoveSendsTheReferences() {
     broker.onKeyPackageCall =
         request ->
