@@ -62,6 +62,7 @@ public final class Metrics {
     security.registerIn(registry);
     MessageMetrics.get(system).registerIn(registry);
     DirectoryMetrics.get(system).registerIn(registry);
+    KeyPackageMetrics.get(system).registerIn(registry);
     journal(JournalMetrics.get(system.classicSystem()));
     counter(
         "peyvand_asks_total",

@@ -6,6 +6,7 @@ import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.keys.KeyDirectory;
 import io.peyvand.broker.keys.KeyShelf;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.observability.KeyPackageMetrics;
 import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.protocol.Addresses;
 import io.peyvand.protocol.ErrorCodes;
@@ -75,6 +76,7 @@ public final class KeyPackageOperations {
   private final Duration maxLifetime;
   private final Clock clock;
   private final LogReading reading;
+  private final KeyPackageMetrics metrics;
 
   public KeyPackageOperations(
       ActorSystem<?> system,
@@ -91,6 +93,7 @@ public final class KeyPackageOperations {
     this.maxLifetime = maxLifetime;
     this.clock = clock;
     this.reading = new LogReading(system, auditStore, askTimeout);
+    this.metrics = KeyPackageMetrics.get(system);
   }
 
   /** Checks and stores KeyPackages of a user of the acting platform, each logged. */
@@ -140,7 +143,17 @@ public final class KeyPackageOperations {
                             publishOne(user, bytes.toByteArray(), suites.value())
                                 .thenApply(result::addOutcomes));
               }
-              return all.thenApply(result -> Operations.Either.ok(result.build()));
+              return all.thenApply(
+                  result -> {
+                    PublishKeyPackagesResult done = result.build();
+                    long stored =
+                        done.getOutcomesList().stream()
+                            .filter(KeyPackageOutcome::hasStored)
+                            .count();
+                    metrics.keyPackages(platformId, "published", stored);
+                    metrics.keyPackages(platformId, "refused", done.getOutcomesCount() - stored);
+                    return Operations.Either.ok(done);
+                  });
             })
         .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
         .thenApply(result -> operations.record(platformId, "keys-publish", result));
@@ -203,9 +216,11 @@ public final class KeyPackageOperations {
   }
 
   private void logWithdrawal(String userText, String reference, String why) {
+    String platformId = userText.substring(0, userText.indexOf(':'));
+    metrics.keyPackages(platformId, "withdrawn", 1);
     AuditLog.append(
         system,
-        AuditLog.keyLog(userText.substring(0, userText.indexOf(':'))),
+        AuditLog.keyLog(platformId),
         askTimeout,
         "broker",
         KeyLogs.WITHDRAWN,
@@ -251,6 +266,15 @@ public final class KeyPackageOperations {
               return this.<KeyDirectory.Claimed>ask(
                       targetText, replyTo -> new KeyDirectory.Claim(suites, replyTo))
                   .thenCompose(claimed -> proven(target.platformId(), targetText, claimed));
+            })
+        .thenApply(
+            result -> {
+              if (!result.isError()) {
+                int handedOut = result.value().getKeyPackagesCount();
+                metrics.claimed(platformId, handedOut);
+                metrics.keyPackages(target.platformId(), "claimed", handedOut);
+              }
+              return result;
             })
         .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
         .thenApply(result -> operations.record(platformId, "keys-claim", result));

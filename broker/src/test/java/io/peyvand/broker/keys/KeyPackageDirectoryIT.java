@@ -174,6 +174,30 @@ class KeyPackageDirectoryIT {
         await(bale.remove(RemoveKeyPackagesRequest.newBuilder().setUser(BOB).build()))
             .getRemoved());
     assertEquals(Set.of(), references(claim()));
+
+    String metrics = node.tls().metrics(node);
+    assertTrue(
+        count(metrics, "peyvand_key_packages_total", "platform=\"bale\"", "change=\"claimed\"")
+            >= 5,
+        "3, then the last-resort one twice: " + metrics);
+    assertTrue(
+        count(metrics, "peyvand_key_package_claims_total", "platform=\"eitaa\"", "result=\"none\"")
+            >= 2,
+        "the claim in suite 2 and the one after the removal found none");
+    assertTrue(
+        count(metrics, "peyvand_key_packages_total", "platform=\"bale\"", "change=\"refused\"")
+            >= 1,
+        "carol's, for bob");
+  }
+
+  /** The value of the sample of {@code name} with both labels, in any order; 0 when none. */
+  private static double count(String metrics, String name, String label, String other) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + "{") && line.contains(label) && line.contains(other)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   /**
