@@ -347,15 +347,8 @@ public final class KeyPackageOperations {
    */
   public CompletionStage<Operations.Either<SignedTreeHead>> logHead(
       String platformId, GetKeyLogHeadRequest request) {
-    return registered(platformId, request.getLogPlatformId())
-        .thenCompose(
-            logOf ->
-                logOf.isError()
-                    ? CompletableFuture.completedFuture(
-                        Operations.Either.<SignedTreeHead>error(logOf.error()))
-                    : reading.head(AuditLog.keyLog(logOf.value())))
-        .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
-        .thenApply(result -> operations.record(platformId, "keys-log-head", result));
+    return onKeyLog(
+        platformId, request.getLogPlatformId(), "keys-log-head", keyLog -> reading.head(keyLog));
   }
 
   /** Entries of the acting platform's key log, as stored, from {@code request.start}. */
@@ -375,18 +368,31 @@ public final class KeyPackageOperations {
   /** A consistency proof between two sizes of a platform's key log. */
   public CompletionStage<Operations.Either<ConsistencyProof>> logConsistency(
       String platformId, ProveKeyLogConsistencyRequest request) {
-    return registered(platformId, request.getLogPlatformId())
+    return onKeyLog(
+        platformId,
+        request.getLogPlatformId(),
+        "keys-log-consistency",
+        keyLog ->
+            reading.proveConsistency(keyLog, request.getFirstSize(), request.getSecondSize()));
+  }
+
+  /**
+   * {@code read} of the key log of {@code asked} (empty: the acting platform's), recorded as {@code
+   * what}; refused when the acting platform is not named or {@code asked} is not registered.
+   */
+  private <T> CompletionStage<Operations.Either<T>> onKeyLog(
+      String platformId,
+      String asked,
+      String what,
+      Function<String, CompletionStage<Operations.Either<T>>> read) {
+    return registered(platformId, asked)
         .thenCompose(
             logOf ->
                 logOf.isError()
-                    ? CompletableFuture.completedFuture(
-                        Operations.Either.<ConsistencyProof>error(logOf.error()))
-                    : reading.proveConsistency(
-                        AuditLog.keyLog(logOf.value()),
-                        request.getFirstSize(),
-                        request.getSecondSize()))
+                    ? CompletableFuture.completedFuture(Operations.Either.<T>error(logOf.error()))
+                    : read.apply(AuditLog.keyLog(logOf.value())))
         .exceptionally(failure -> Operations.Either.error(Operations.unavailable(failure)))
-        .thenApply(result -> operations.record(platformId, "keys-log-consistency", result));
+        .thenApply(result -> operations.record(platformId, what, result));
   }
 
   /**
