@@ -23,12 +23,13 @@ import picocli.CommandLine.HelpCommand;
     version = "Peyvand bench 0.1.0",
     description =
         "Benchmarks of a broker node's insides: recovery time and heap per mailbox, directory"
-            + " lookups, call setups.",
+            + " lookups, call setups, key log appends.",
     subcommands = {
       RecoveryCommand.class,
       MemoryCommand.class,
       DirectoryCommand.class,
       CallsCommand.class,
+      KeyLogCommand.class,
       HelpCommand.class
     })
 public final class MailboxBench {
