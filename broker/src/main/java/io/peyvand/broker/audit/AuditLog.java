@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.persistence.audit.AuditStore;
+import io.peyvand.protocol.transparency.CompactRange;
 import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.transparency.TreeHeads;
@@ -210,6 +211,11 @@ public final class AuditLog {
   /** The leaf hash of every entry, by index. */
   private final List<byte[]> hashes = new ArrayList<>();
 
+  /**
+   * The right edge of the tree of {@link #hashes}: each batch's root from it, not from them all.
+   */
+  private CompactRange range = new CompactRange();
+
   private SignedTreeHead head;
 
   private AuditLog(
@@ -269,6 +275,7 @@ public final class AuditLog {
 
   private Behavior<Command> onLoaded(Loaded loaded) {
     hashes.clear();
+    range = new CompactRange();
     head = null;
     Optional<String> problem = Optional.empty();
     for (AuditStore.Entry entry : loaded.entries()) {
@@ -282,7 +289,9 @@ public final class AuditLog {
         problem = bad;
         break;
       }
-      hashes.add(MerkleTree.leafHash(entry.leaf()));
+      byte[] hash = MerkleTree.leafHash(entry.leaf());
+      hashes.add(hash);
+      range.append(hash);
     }
     if (problem.isEmpty() && loaded.head().isPresent()) {
       problem = headProblem(loaded.head().get());
@@ -403,9 +412,9 @@ public final class AuditLog {
       leaves.add(leaf);
       added.add(MerkleTree.leafHash(leaf));
     }
-    List<byte[]> all = new ArrayList<>(hashes);
-    all.addAll(added);
-    SignedTreeHead next = signer.sign(logId, all.size(), now, MerkleTree.root(all, all.size()));
+    CompactRange grown = range.copy();
+    added.forEach(grown::append);
+    SignedTreeHead next = signer.sign(logId, grown.size(), now, grown.root());
     context.pipeToSelf(
         store
             .append(logId, start, leaves)
@@ -427,6 +436,7 @@ public final class AuditLog {
             Written.class,
             written -> {
               hashes.addAll(written.hashes());
+              written.hashes().forEach(range::append);
               head = written.head();
               for (int i = 0; i < written.batch().size(); i++) {
                 written.batch().get(i).replyTo().tell(new Appended(start + i, null));
