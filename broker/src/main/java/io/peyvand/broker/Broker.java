@@ -375,8 +375,18 @@ public final class Broker {
                             operations(
                                 system, settings, security, directory, directoryStore, relay);
                         callOperations.set(operations.calls());
+                        // One for both edges: the gRPC service and the sessions' frames.
+                        KeyPackageOperations keyPackages =
+                            new KeyPackageOperations(
+                                system,
+                                operations,
+                                auditStore,
+                                settings.askTimeout(),
+                                system.settings().config().getDuration("peyvand.keys.max-lifetime"),
+                                Clock.systemUTC());
                         SessionStreams sessions =
-                            sessions(system, settings, mailboxes, operations, live, tap);
+                            sessions(
+                                system, settings, mailboxes, operations, keyPackages, live, tap);
                         Administration administration =
                             new Administration(
                                 system,
@@ -405,18 +415,7 @@ public final class Broker {
                             new GroupsService(operations, Peer.Unverified.INSTANCE),
                             new DirectoryService(operations, Peer.Unverified.INSTANCE),
                             new KeyPackageDirectoryService(
-                                operations,
-                                new KeyPackageOperations(
-                                    system,
-                                    operations,
-                                    auditStore,
-                                    settings.askTimeout(),
-                                    system
-                                        .settings()
-                                        .config()
-                                        .getDuration("peyvand.keys.max-lifetime"),
-                                    Clock.systemUTC()),
-                                Peer.Unverified.INSTANCE),
+                                operations, keyPackages, Peer.Unverified.INSTANCE),
                             new RegulatorService(
                                 regulation.join(), security, Peer.Unverified.INSTANCE));
                       })
@@ -740,11 +739,13 @@ public final class Broker {
       BrokerSettings settings,
       MailboxSettings mailboxes,
       Operations operations,
+      KeyPackageOperations keyPackages,
       LiveSessions live,
       SessionTap tap) {
     return new SessionStreams(
         system,
         operations,
+        keyPackages,
         ProtocolLimits.defaults(),
         new SessionStreams.Settings(
             settings.sessionParallelism(),

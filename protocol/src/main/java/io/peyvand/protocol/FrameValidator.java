@@ -30,8 +30,9 @@ import java.util.Optional;
  *   <li>StatusAcknowledge: recipient present and valid (INVALID_ADDRESS), then up_to_sequence at
  *       least 1 (INVALID_ARGUMENT);
  *   <li>Ping: always valid;
- *   <li>DirectoryRequest: valid here; its call is checked where it is served, and refused in its
- *       DirectoryResult like a unary call's.
+ *   <li>DirectoryRequest, CallRequest, KeyPackageRequest: valid here; the call is checked where it
+ *       is served, and refused in its result frame (DirectoryResult, CallResult, KeyPackageResult)
+ *       like a unary call's.
  * </ul>
  *
  * <p>Only the frame itself is checked: whether Hello came first, or the platform may act for the
@@ -68,7 +69,7 @@ public final class FrameValidator {
       case SUBMIT -> submit(frame.getSubmit(), nowMillis);
       case ACKNOWLEDGE -> acknowledge(frame.getAcknowledge());
       case READ_RECEIPT -> readReceipt(frame.getReadReceipt());
-      case PING, DIRECTORY, CALL -> Optional.empty();
+      case PING, DIRECTORY, CALL, KEYS -> Optional.empty();
       case GROUP_ACKNOWLEDGE -> groupAcknowledge(frame.getGroupAcknowledge());
       case STATUS_ACKNOWLEDGE ->
           mailboxAndSequence(
@@ -82,7 +83,7 @@ public final class FrameValidator {
               ErrorCode.INVALID_FRAME,
               "the frame is empty: set one of hello,"
                   + " submit, acknowledge, read_receipt, ping, group_acknowledge, status_acknowledge,"
-                  + " directory, call (or the frame is of a kind this protocol"
+                  + " directory, call, keys (or the frame is of a kind this protocol"
                   + " version does not know)");
     };
   }

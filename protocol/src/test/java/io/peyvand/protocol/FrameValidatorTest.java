@@ -15,6 +15,7 @@ import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.KeyPackageRequest;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.Submit;
@@ -60,7 +61,8 @@ class FrameValidatorTest {
     assertRefused(
         validate(ClientFrame.newBuilder()),
         ErrorCode.INVALID_FRAME,
-        "hello, submit, acknowledge, read_receipt, ping");
+        "hello, submit, acknowledge, read_receipt, ping",
+        "directory, call, keys");
   }
 
   // hello
@@ -237,6 +239,15 @@ class FrameValidatorTest {
   @Test
   void pingPasses() {
     assertAccepted(validate(ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(9))));
+  }
+
+  @Test
+  void aKeyPackageRequestIsLeftToTheDirectoryThatServesIt() {
+    // Even without a call: the directory refuses that in its KeyPackageResult, matched by
+    // correlation id, rather than in a SessionError that names no frame.
+    assertAccepted(
+        validate(
+            ClientFrame.newBuilder().setKeys(KeyPackageRequest.newBuilder().setCorrelationId(4))));
   }
 
   @Test

@@ -22,6 +22,8 @@ import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
 import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
 import io.peyvand.protocol.v1.KeyPackageInfo;
 import io.peyvand.protocol.v1.KeyPackageOutcome;
+import io.peyvand.protocol.v1.KeyPackageRequest;
+import io.peyvand.protocol.v1.KeyPackageResult;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
 import io.peyvand.protocol.v1.ListKeyPackagesResult;
 import io.peyvand.protocol.v1.ProveKeyLogConsistencyRequest;
@@ -40,7 +42,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -94,6 +98,124 @@ public final class KeyPackageOperations {
     this.clock = clock;
     this.reading = new LogReading(system, auditStore, askTimeout);
     this.metrics = KeyPackageMetrics.get(system);
+  }
+
+  /**
+   * A key-package directory call on a session of {@code platformId}: the same operations, answered
+   * in a KeyPackageResult with the request's correlation id. The session's platform acts: a user of
+   * another platform is refused NOT_PERMITTED by each call's own checks, and so is a log call whose
+   * {@code platform_id} names another platform (empty means the session's). Never fails: what
+   * cannot be answered now is refused UNAVAILABLE.
+   */
+  public CompletionStage<KeyPackageResult> call(String platformId, KeyPackageRequest request) {
+    KeyPackageResult.Builder result =
+        KeyPackageResult.newBuilder().setCorrelationId(request.getCorrelationId());
+    CompletionStage<KeyPackageResult.Builder> answered =
+        switch (request.getCallCase()) {
+          case PUBLISH ->
+              answer(
+                  publish(platformId, request.getPublish()),
+                  result,
+                  KeyPackageResult.Builder::setPublished);
+          case CLAIM ->
+              answer(
+                  claim(platformId, request.getClaim()),
+                  result,
+                  KeyPackageResult.Builder::setClaimed);
+          case LIST ->
+              answer(
+                  list(platformId, request.getList()), result, KeyPackageResult.Builder::setListed);
+          case REMOVE ->
+              answer(
+                  remove(platformId, request.getRemove()),
+                  result,
+                  KeyPackageResult.Builder::setRemoved);
+          case LOG_HEAD ->
+              answer(
+                  sessionLog(
+                      platformId,
+                      request.getLogHead().getPlatformId(),
+                      "log_head",
+                      "keys-log-head",
+                      () -> logHead(platformId, request.getLogHead())),
+                  result,
+                  KeyPackageResult.Builder::setLogHead);
+          case LOG_ENTRIES ->
+              answer(
+                  sessionLog(
+                      platformId,
+                      request.getLogEntries().getPlatformId(),
+                      "log_entries",
+                      "keys-log-entries",
+                      () -> logEntries(platformId, request.getLogEntries())),
+                  result,
+                  KeyPackageResult.Builder::setLogEntries);
+          case LOG_CONSISTENCY ->
+              answer(
+                  sessionLog(
+                      platformId,
+                      request.getLogConsistency().getPlatformId(),
+                      "log_consistency",
+                      "keys-log-consistency",
+                      () -> logConsistency(platformId, request.getLogConsistency())),
+                  result,
+                  KeyPackageResult.Builder::setLogConsistency);
+          case CALL_NOT_SET ->
+              CompletableFuture.completedFuture(
+                  result.setRefused(
+                      operations
+                          .record(
+                              platformId,
+                              "keys",
+                              Operations.Either.error(
+                                  ErrorCodes.error(
+                                      ErrorCode.INVALID_FRAME,
+                                      "keys has no call: set one of publish, claim, list, remove,"
+                                          + " log_head, log_entries, log_consistency")))
+                          .error()));
+        };
+    return answered
+        .exceptionally(failure -> result.setRefused(Operations.unavailable(failure)))
+        .thenApply(KeyPackageResult.Builder::build);
+  }
+
+  /** The call's value set in {@code result} by {@code set}, or its error as {@code refused}. */
+  private static <T> CompletionStage<KeyPackageResult.Builder> answer(
+      CompletionStage<Operations.Either<T>> call,
+      KeyPackageResult.Builder result,
+      BiFunction<KeyPackageResult.Builder, T, KeyPackageResult.Builder> set) {
+    return call.thenApply(
+        r -> r.isError() ? result.setRefused(r.error()) : set.apply(result, r.value()));
+  }
+
+  /**
+   * A log call on a session of {@code platformId}: its {@code platform_id} ({@code asked}) is the
+   * session's platform, or empty meaning it; another platform is refused NOT_PERMITTED (at the gRPC
+   * edge, the certificate of another platform is).
+   */
+  private <T> CompletionStage<Operations.Either<T>> sessionLog(
+      String platformId,
+      String asked,
+      String call,
+      String what,
+      Supplier<CompletionStage<Operations.Either<T>>> read) {
+    if (asked.isEmpty() || asked.equals(platformId)) {
+      return read.get();
+    }
+    return done(
+        platformId,
+        what,
+        Operations.Either.error(
+            ErrorCodes.error(
+                ErrorCode.NOT_PERMITTED,
+                call
+                    + ".platform_id \""
+                    + asked
+                    + "\" is not this session's platform "
+                    + platformId
+                    + ": leave it empty (or name "
+                    + platformId
+                    + "); a session acts for its own platform only")));
   }
 
   /** Checks and stores KeyPackages of a user of the acting platform, each logged. */

@@ -2,6 +2,7 @@ package io.peyvand.broker.session;
 
 import io.peyvand.broker.calls.CallSignal;
 import io.peyvand.broker.observability.MessageMetrics;
+import io.peyvand.broker.service.KeyPackageOperations;
 import io.peyvand.broker.service.LiveSessions;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
@@ -63,6 +64,7 @@ public final class SessionStreams {
 
   private final ActorSystem<?> system;
   private final Operations operations;
+  private final KeyPackageOperations keys;
   private final FrameValidator validator;
   private final ProtocolLimits limits;
   private final Settings settings;
@@ -74,11 +76,13 @@ public final class SessionStreams {
   private final SessionTap tap;
 
   /**
-   * With {@code tap} around every session ({@link SessionTap#NONE} but in the conformance sandbox).
+   * With {@code tap} around every session ({@link SessionTap#NONE} but in the conformance sandbox);
+   * {@code keys} serves the key-package directory's frames (the same as its gRPC service).
    */
   public SessionStreams(
       ActorSystem<?> system,
       Operations operations,
+      KeyPackageOperations keys,
       ProtocolLimits limits,
       Settings settings,
       Clock clock,
@@ -88,6 +92,7 @@ public final class SessionStreams {
     this.tap = tap;
     this.system = system;
     this.operations = operations;
+    this.keys = keys;
     this.validator = new FrameValidator(limits);
     this.limits = limits;
     this.settings = settings;
@@ -335,6 +340,10 @@ public final class SessionStreams {
           .thenApply(
               result -> List.of(ServerFrame.newBuilder().setDirectoryResult(result).build()));
     }
+    if (frame.hasKeys()) {
+      return keys.call(platformId, frame.getKeys())
+          .thenApply(result -> List.of(ServerFrame.newBuilder().setKeysResult(result).build()));
+    }
     Optional<Error> invalid = validator.validate(frame, clock.millis());
     if (invalid.isPresent()) {
       return done(
@@ -387,7 +396,7 @@ public final class SessionStreams {
                               ErrorCode.INVALID_FRAME,
                               "the frame has no content: set one of hello,"
                                   + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
-                                  + " status_acknowledge, call")))));
+                                  + " status_acknowledge, call, keys")))));
     };
   }
 

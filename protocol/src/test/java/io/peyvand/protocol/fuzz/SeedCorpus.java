@@ -6,6 +6,7 @@ import io.peyvand.protocol.v1.CallInvite;
 import io.peyvand.protocol.v1.CallMedia;
 import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallRequest;
+import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.DirectoryRequest;
@@ -15,6 +16,7 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.Hello;
+import io.peyvand.protocol.v1.KeyPackageRequest;
 import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.Ping;
@@ -33,9 +35,9 @@ import java.util.Map;
 /**
  * The seed corpus of {@link ClientFrameFuzzTest}: one valid frame of every kind (Hello, Submit with
  * each content kind and a group post, Acknowledge, ReadReceipt, Ping, GroupAcknowledge,
- * StatusAcknowledge, a directory lookup, a call invite), each valid at {@link #NOW}. The fuzzer
- * starts from them, so that its mutations reach the validators' checks rather than dying in
- * protobuf decoding.
+ * StatusAcknowledge, a directory lookup, a call invite, a key-package claim), each valid at {@link
+ * #NOW}. The fuzzer starts from them, so that its mutations reach the validators' checks rather
+ * than dying in protobuf decoding.
  *
  * <p>The serialized frames are committed under {@link #DIRECTORY} (Jazzer's layout: {@code
  * <TestClass>Inputs/<testMethod>/} beside the test class in resources), and {@code SeedCorpusTest}
@@ -176,6 +178,18 @@ final class SeedCorpus {
                             .addMedia(CallMedia.AUDIO)
                             .addMedia(CallMedia.VIDEO)
                             .setSdpOffer("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n")))
+            .build());
+    frames.put(
+        "keys-claim",
+        ClientFrame.newBuilder()
+            .setKeys(
+                KeyPackageRequest.newBuilder()
+                    .setCorrelationId(11)
+                    .setClaim(
+                        ClaimKeyPackagesRequest.newBuilder()
+                            .setClaimer(address("eitaa", "alice"))
+                            .setTarget(address("bale", "bob"))
+                            .addCipherSuites(1)))
             .build());
     return frames;
   }

@@ -1,6 +1,8 @@
 package io.peyvand.protocol.sdk;
 
 import static io.peyvand.protocol.sdk.Waits.await;
+import static io.peyvand.protocol.sdk.Waits.connected;
+import static io.peyvand.protocol.sdk.Waits.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,9 +15,12 @@ import io.peyvand.protocol.v1.AuditRecord;
 import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
+import io.peyvand.protocol.v1.Delivery;
+import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetKeyLogEntriesRequest;
 import io.peyvand.protocol.v1.GetKeyLogHeadRequest;
+import io.peyvand.protocol.v1.KeyPackageResult;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.PublishKeyPackagesResult;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -52,6 +58,23 @@ class PeyvandClientKeyPackagesTest {
   private static CallRefusedException refusalOf(CompletionStage<?> stage) {
     Throwable failure = assertThrows(ExecutionException.class, () -> await(stage)).getCause();
     return assertInstanceOf(CallRefusedException.class, failure);
+  }
+
+  @Test
+  void aKeyPackageResultOnTheSessionIsIgnoredAndTheSessionGoesOn() throws Exception {
+    List<Delivery> handled = new CopyOnWriteArrayList<>();
+    try (PeyvandClient client =
+        connected(broker.client("client-key-packages-test", DeliveryHandler.of(handled::add)))) {
+      broker.push(
+          KeyPackageResult.newBuilder()
+              .setCorrelationId(7)
+              .setRefused(Error.newBuilder().setCode(ErrorCode.INVALID_FRAME))
+              .build());
+      broker.push(ScriptedBroker.message(BOB, 1, false, "after the keys_result"));
+      eventually("the delivery after it acknowledged", () -> broker.acksOf(BOB).contains(1L));
+      assertEquals(1, handled.size());
+      assertEquals(1, broker.hellos.size(), "the same session");
+    }
   }
 
   @Test

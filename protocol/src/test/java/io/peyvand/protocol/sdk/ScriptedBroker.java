@@ -46,6 +46,7 @@ import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.KeyPackageDirectory;
 import io.peyvand.protocol.v1.KeyPackageDirectoryHandlerFactory;
 import io.peyvand.protocol.v1.KeyPackageOutcome;
+import io.peyvand.protocol.v1.KeyPackageResult;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.Limits;
 import io.peyvand.protocol.v1.ListKeyPackagesRequest;
@@ -346,6 +347,14 @@ public final class ScriptedBroker
   /** Pushes a call result on the latest session (for requests left unanswered by the script). */
   public void push(CallResult result) {
     push(ServerFrame.newBuilder().setCallResult(result).build());
+  }
+
+  /**
+   * Pushes a key-package result on the latest session: a frame kind the SDK does not ask for on a
+   * session (it calls the directory unary).
+   */
+  public void push(KeyPackageResult result) {
+    push(ServerFrame.newBuilder().setKeysResult(result).build());
   }
 
   private void push(ServerFrame frame) {
