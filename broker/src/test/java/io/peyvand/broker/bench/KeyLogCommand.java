@@ -80,10 +80,8 @@ final class KeyLogCommand implements Callable<Integer> {
             List.of(CpuSplit.self("broker+bench"), new CpuSplit.Part("cassandra", cassandra.pid));
         // Warm up: code paths, each log's writer started and its first head signed.
         burst(node, "warm", Math.min(2_000, appends), logs, parts);
-        long heapBefore = Heap.usedAfterGc();
         Case one = burst(node, "one", appends, 1, parts);
         Case many = burst(node, "many", appends, logs, parts);
-        long heapAfter = Heap.usedAfterGc();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
             Locale.ROOT,
@@ -109,10 +107,6 @@ final class KeyLogCommand implements Callable<Integer> {
                 share.cpuNanos() / 1e3 / appends);
           }
         }
-        out.printf(
-            Locale.ROOT,
-            "  writers' heap: %.0f bytes per entry (each writer holds every leaf hash of its log)%n",
-            (heapAfter - heapBefore) / (2.0 * appends));
         out.printf(
             Locale.ROOT,
             "  %d logs / 1 log, appends/s: %.2f%n",
