@@ -1,5 +1,12 @@
 package io.peyvand.broker.keys;
 
+import static io.peyvand.broker.keys.MlsFixtures.LAPTOP;
+import static io.peyvand.broker.keys.MlsFixtures.LAST_RESORT;
+import static io.peyvand.broker.keys.MlsFixtures.PHONE;
+import static io.peyvand.broker.keys.MlsFixtures.fixture;
+import static io.peyvand.broker.keys.MlsFixtures.hex;
+import static io.peyvand.broker.keys.MlsFixtures.references;
+import static io.peyvand.broker.keys.MlsFixtures.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +20,10 @@ import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.transparency.TreeHeads;
 import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.AuditRecord;
-import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClaimKeyPackagesRequest;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.ConsistencyProof;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -35,18 +40,14 @@ import io.peyvand.protocol.v1.PublishKeyPackagesRequest;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.UserAddress;
-import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,36 +70,12 @@ class KeyPackageFramesIT {
   private static final UserAddress BOB = user("bale", "bob");
   private static final UserAddress CAROL = user("bale", "carol");
   private static final UserAddress ALICE = user("eitaa", "alice");
-  private static final String PHONE =
-      "495a52e64801e588254dd44a57a5596e36480154733e90649fac6ac90bd7c050";
-  private static final String LAPTOP =
-      "b053bb0b6ae90334decf05b8775a9cd74f1f9ae0769f2af010e20c3bde7a2c94";
-  private static final String LAST_RESORT =
-      "014b7bc6ee4547d1fa0d37e5f4ae1de3535e01ce85f21d50e8e1c4be2d1ca745";
 
   private TestBroker node;
 
   @BeforeAll
   void start() throws Exception {
-    // The fixtures live ten years, so that this test keeps passing on the real clock.
-    node =
-        TestBroker.start(
-            "KeyPackageFramesIT",
-            cassandra,
-            TestBroker.BALE_AND_EITAA + "\npeyvand.keys.max-lifetime = 3700 days\n");
-    for (String platform : List.of("bale", "eitaa")) {
-      node.as(platform)
-          .configurePlatform(
-              ConfigurePlatformRequest.newBuilder()
-                  .setPlatformId(platform)
-                  .setCapabilities(
-                      Capabilities.newBuilder()
-                          .addAllEncryptionSchemes(List.of("mls", "mls-1", "mls-2")))
-                  .setDefaultOptedIn(true)
-                  .build())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-    }
+    node = MlsFixtures.brokerWithMls("KeyPackageFramesIT", cassandra);
   }
 
   @AfterAll
@@ -325,29 +302,6 @@ class KeyPackageFramesIT {
     assertEquals(code, refused.getCode(), refused.toString());
     for (String name : named) {
       assertTrue(refused.getMessage().contains(name), name + " in " + refused.getMessage());
-    }
-  }
-
-  private static Set<String> references(ClaimKeyPackagesResult result) {
-    Set<String> refs = new HashSet<>();
-    result.getKeyPackagesList().forEach(k -> refs.add(hex(k.getInfo().getReference())));
-    return refs;
-  }
-
-  private static String hex(ByteString bytes) {
-    return HexFormat.of().formatHex(bytes.toByteArray());
-  }
-
-  private static UserAddress user(String platform, String id) {
-    return UserAddress.newBuilder().setPlatformId(platform).setUserId(id).build();
-  }
-
-  private static ByteString fixture(String name) throws IOException {
-    try (InputStream in = KeyPackageFramesIT.class.getResourceAsStream("/mls/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no fixture mls/" + name + " on the test classpath");
-      }
-      return ByteString.readFrom(in);
     }
   }
 }
