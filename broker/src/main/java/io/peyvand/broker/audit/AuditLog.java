@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * key-package directory, PROTOCOL.md §18.3) is another entity of the type ({@link #keyLog}), with a
  * writer of its own. Everything below holds for each log alike.
  *
- * <p>A log's writer It is not event-sourced: the log's own tables are its record, and it reads them
+ * <p>A log's writer is not event-sourced: the log's own tables are its record, and it reads them
  * back when it starts (on first use, or after moving to another node).
  *
  * <p>Appends that arrive while a batch is being written form the next batch. A batch is written as
