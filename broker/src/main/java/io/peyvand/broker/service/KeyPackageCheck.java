@@ -38,11 +38,6 @@ public final class KeyPackageCheck {
   /** How far ahead a lifetime may start: clocks differ. */
   static final Duration MAX_SKEW = Duration.ofHours(1);
 
-  /**
-   * The longest lifetime left that the directory keeps: about three months, as MLS libraries give.
-   */
-  static final Duration MAX_LIFETIME = Duration.ofDays(100);
-
   private static final HexFormat HEX = HexFormat.of();
 
   private KeyPackageCheck() {}

@@ -9,6 +9,7 @@ import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ConsistencyProof;
+import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.InclusionProof;
 import io.peyvand.protocol.v1.SignedTreeHead;
@@ -43,7 +44,7 @@ final class LogReading {
   }
 
   /** The error for a count of entries out of range, or empty; 0 means {@value #MAX_ENTRIES}. */
-  static Optional<io.peyvand.protocol.v1.Error> countProblem(long count) {
+  static Optional<Error> countProblem(long count) {
     if (count < 0 || count > MAX_ENTRIES) {
       return Optional.of(
           ErrorCodes.error(

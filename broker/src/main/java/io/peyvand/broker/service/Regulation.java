@@ -7,6 +7,7 @@ import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.AuditEntries;
 import io.peyvand.protocol.v1.ConsistencyProof;
+import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.InclusionProof;
 import io.peyvand.protocol.v1.SignedReport;
@@ -94,7 +95,7 @@ public final class Regulation {
    * hole in the stored log ends the list early: the caller sees fewer entries than asked.
    */
   public CompletionStage<Either<AuditEntries>> entries(String regulator, long start, int count) {
-    Optional<io.peyvand.protocol.v1.Error> bad = LogReading.countProblem(count);
+    Optional<Error> bad = LogReading.countProblem(count);
     if (bad.isPresent()) {
       return CompletableFuture.completedFuture(Either.error(bad.get()));
     }

@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -81,32 +80,32 @@ public final class KeyPackageProofs {
       problems.add(
           "log_entry is the log's entry " + entry.getIndex() + ", not info.log_index " + index);
     }
-    List<String> subject = Arrays.asList(entry.getSubject().split(" "));
+    // The entry's parts as the key log writes them (KeyLogs.subject): who, which, its SHA-256.
+    Optional<KeyLogs.Subject> named = KeyLogs.subject(entry);
     String user = Addresses.format(target);
-    if (!subject.get(0).equals(user)) {
+    if (!named.map(KeyLogs.Subject::user).equals(Optional.of(user))) {
       problems.add(
           "log_entry names "
-              + subject.get(0)
+              + named.map(KeyLogs.Subject::user).orElse("no user")
               + ", not "
               + user
               + ": \""
               + entry.getSubject()
               + "\"");
     }
-    String sha256 = "sha256=" + HEX.formatHex(sha256(claimed.getKeyPackage()));
-    if (!subject.contains(sha256)) {
+    String sha256 = HEX.formatHex(sha256(claimed.getKeyPackage()));
+    if (!named.flatMap(KeyLogs.Subject::sha256).equals(Optional.of(sha256))) {
       problems.add(
-          "the SHA-256 of key_package ("
+          "the SHA-256 of key_package (sha256="
               + sha256
               + ") is not the one log_entry names: \""
               + entry.getSubject()
               + "\"");
     }
-    String reference =
-        "key_package=" + HEX.formatHex(claimed.getInfo().getReference().toByteArray());
-    if (!subject.contains(reference)) {
+    String reference = HEX.formatHex(claimed.getInfo().getReference().toByteArray());
+    if (!named.map(KeyLogs.Subject::reference).equals(Optional.of(reference))) {
       problems.add(
-          "info.reference ("
+          "info.reference (key_package="
               + reference
               + ") is not the one log_entry names: \""
               + entry.getSubject()
