@@ -23,7 +23,7 @@ import io.peyvand.broker.ingress.grpc.AdminService;
 import io.peyvand.broker.ingress.grpc.DirectoryService;
 import io.peyvand.broker.ingress.grpc.DrainingBody;
 import io.peyvand.broker.ingress.grpc.GroupsService;
-import io.peyvand.broker.ingress.grpc.GrpcErrors;
+import io.peyvand.broker.ingress.grpc.GrpcHandlers;
 import io.peyvand.broker.ingress.grpc.GrpcHealthService;
 import io.peyvand.broker.ingress.grpc.InterconnectService;
 import io.peyvand.broker.ingress.grpc.KeyPackageDirectoryService;
@@ -828,88 +828,46 @@ public final class Broker {
                 KeyPackageDirectory.description,
                 Regulator.description,
                 Health.description));
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> perPeer =
-        request ->
-            InterconnectHandlerFactory.partial(
-                    interconnect.forPeer(
-                        authentication.peer(request), PeerAuthentication.address(request)),
-                    Interconnect.name,
-                    materializer,
-                    GrpcErrors.MAPPER,
-                    system)
-                .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
-        adminPerPeer =
-            request ->
-                AdminHandlerFactory.partial(
-                        admin.forPeer(authentication.peer(request)),
-                        Admin.name,
-                        materializer,
-                        GrpcErrors.MAPPER,
-                        system)
-                    .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
-        groupsPerPeer =
-            request ->
-                GroupsHandlerFactory.partial(
-                        groups.forPeer(authentication.peer(request)),
-                        Groups.name,
-                        materializer,
-                        GrpcErrors.MAPPER,
-                        system)
-                    .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
-        directoryPerPeer =
-            request ->
-                DirectoryHandlerFactory.partial(
-                        directory.forPeer(authentication.peer(request)),
-                        Directory.name,
-                        materializer,
-                        GrpcErrors.MAPPER,
-                        system)
-                    .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
-        keyPackagesPerPeer =
-            request ->
-                KeyPackageDirectoryHandlerFactory.partial(
-                        keyPackages.forPeer(authentication.peer(request)),
-                        KeyPackageDirectory.name,
-                        materializer,
-                        GrpcErrors.MAPPER,
-                        system)
-                    .apply(request);
-    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>
-        regulatorPerPeer =
-            request ->
-                RegulatorHandlerFactory.partial(
-                        regulator.forPeer(authentication.peer(request)),
-                        Regulator.name,
-                        materializer,
-                        GrpcErrors.MAPPER,
-                        system)
-                    .apply(request);
+    GrpcHandlers handlers = new GrpcHandlers(materializer, system);
     var handler =
         ServiceHandler.concatOrNotFound(
-            perPeer,
-            adminPerPeer,
-            groupsPerPeer,
-            directoryPerPeer,
-            keyPackagesPerPeer,
-            regulatorPerPeer,
+            handlers.perPeer(
+                request ->
+                    interconnect.forPeer(
+                        authentication.peer(request), PeerAuthentication.address(request)),
+                InterconnectHandlerFactory::partial,
+                Interconnect.name),
+            handlers.perPeer(
+                request -> admin.forPeer(authentication.peer(request)),
+                AdminHandlerFactory::partial,
+                Admin.name),
+            handlers.perPeer(
+                request -> groups.forPeer(authentication.peer(request)),
+                GroupsHandlerFactory::partial,
+                Groups.name),
+            handlers.perPeer(
+                request -> directory.forPeer(authentication.peer(request)),
+                DirectoryHandlerFactory::partial,
+                Directory.name),
+            handlers.perPeer(
+                request -> keyPackages.forPeer(authentication.peer(request)),
+                KeyPackageDirectoryHandlerFactory::partial,
+                KeyPackageDirectory.name),
+            handlers.perPeer(
+                request -> regulator.forPeer(authentication.peer(request)),
+                RegulatorHandlerFactory::partial,
+                Regulator.name),
             HealthHandlerFactory.partial(health, Health.name, system),
-            io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory.partial(
+            handlers.of(
                 reflection,
-                io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection.name,
-                materializer,
-                GrpcErrors.MAPPER,
-                system),
-            io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionHandlerFactory
-                .partial(
-                    reflection,
-                    io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection.name,
-                    materializer,
-                    GrpcErrors.MAPPER,
-                    system));
+                io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflectionHandlerFactory
+                    ::partial,
+                io.peyvand.broker.ingress.grpc.reflection.v1.ServerReflection.name),
+            handlers.of(
+                reflection,
+                io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflectionHandlerFactory
+                    ::partial,
+                io.peyvand.broker.ingress.grpc.reflection.v1alpha.ServerReflection.name));
     // Every call's request is drained rather than cancelled when the call stops reading it, so
     // that refusals reach every client as trailers, not as a stream reset (DrainingBody).
     var draining =

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.google.protobuf.ByteString;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.Facts;
+import io.peyvand.broker.entity.JournalFailures;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.CallEnd;
 import io.peyvand.broker.model.CallMedia;
@@ -23,7 +24,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -421,9 +421,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
       Runnable passivate,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
-    super(
-        PersistenceId.of(ENTITY_KEY.name(), key.entityId()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    super(PersistenceId.of(ENTITY_KEY.name(), key.entityId()), JournalFailures.RESTART);
     this.key = key;
     this.settings = settings;
     this.relay = relay;

@@ -1,6 +1,7 @@
 package io.peyvand.broker.directory;
 
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.JournalFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -113,9 +113,7 @@ public final class Lookups
       DirectorySettings settings,
       SnapshotAdapter<LookupLedger> snapshots,
       Clock clock) {
-    super(
-        PersistenceId.of(ENTITY_KEY.name(), userAddress),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    super(PersistenceId.of(ENTITY_KEY.name(), userAddress), JournalFailures.RESTART);
     this.settings = settings;
     this.snapshots = snapshots;
     this.clock = clock;

@@ -2,7 +2,7 @@ package io.peyvand.broker.group;
 
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
-import java.time.Duration;
+import io.peyvand.broker.entity.JournalFailures;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -16,7 +16,6 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -279,7 +278,7 @@ public final class ChannelSubscribers
     super(
         PersistenceId.ofUniqueId(
             ENTITY_KEY.name() + PersistenceId.DefaultSeparator() + bucket.entityId()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        JournalFailures.RESTART_MANY);
     this.context = context;
     this.timers = timers;
     this.bucket = bucket;

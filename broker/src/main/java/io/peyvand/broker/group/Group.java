@@ -7,6 +7,7 @@ import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.Facts;
+import io.peyvand.broker.entity.JournalFailures;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
@@ -32,7 +33,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -406,9 +406,7 @@ public final class Group
       GroupPending pending,
       SnapshotAdapter<GroupState> snapshots,
       Clock clock) {
-    super(
-        persistenceId(address),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    super(persistenceId(address), JournalFailures.RESTART);
     this.context = context;
     this.timers = timers;
     this.address = address;

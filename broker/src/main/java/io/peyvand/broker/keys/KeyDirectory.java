@@ -1,9 +1,9 @@
 package io.peyvand.broker.keys;
 
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.JournalFailures;
 import io.peyvand.broker.keys.KeyShelf.Stored;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +11,6 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -168,9 +167,7 @@ public final class KeyDirectory
       int snapshotEvery,
       SnapshotAdapter<KeyShelf> snapshots,
       Clock clock) {
-    super(
-        PersistenceId.of(ENTITY_KEY.name(), userAddress),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    super(PersistenceId.of(ENTITY_KEY.name(), userAddress), JournalFailures.RESTART);
     this.maxOrdinary = maxOrdinary;
     this.snapshotEvery = snapshotEvery;
     this.snapshots = snapshots;

@@ -7,6 +7,7 @@ import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.Facts;
+import io.peyvand.broker.entity.JournalFailures;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
@@ -33,7 +34,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -390,9 +390,7 @@ public final class UserMailbox
       Clock clock) {
     // "UserMailbox|bale:bob", as PersistenceId.of would make it, which refuses a '|' in the id
     // while user ids may contain one.
-    super(
-        PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + owner),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + owner), JournalFailures.RESTART_MANY);
     this.context = context;
     this.timers = timers;
     this.owner = owner;

@@ -92,9 +92,6 @@ public record Capabilities(
         replies,
         readReceipts,
         encryptionSchemes,
-        false,
-        false,
-        false,
         false);
   }
 
@@ -118,44 +115,6 @@ public record Capabilities(
           false,
           true,
           true);
-
-  /** These capabilities, statuses by recipient as given. */
-  public Capabilities withStatusesByRecipient(boolean byRecipient) {
-    return new Capabilities(
-        maxTextBytes,
-        media,
-        maxMediaBytes,
-        edits,
-        editWindowSeconds,
-        deletes,
-        reactions,
-        replies,
-        readReceipts,
-        encryptionSchemes,
-        groupMemberLists,
-        byRecipient,
-        callsAudio,
-        callsVideo);
-  }
-
-  /** These capabilities, calls as given. */
-  public Capabilities withCalls(boolean audio, boolean video) {
-    return new Capabilities(
-        maxTextBytes,
-        media,
-        maxMediaBytes,
-        edits,
-        editWindowSeconds,
-        deletes,
-        reactions,
-        replies,
-        readReceipts,
-        encryptionSchemes,
-        groupMemberLists,
-        statusesByRecipient,
-        audio,
-        video);
-  }
 
   public boolean carriesScheme(String scheme) {
     return encryptionSchemes.contains(ANY_SCHEME) || encryptionSchemes.contains(scheme);

@@ -2,6 +2,7 @@ package io.peyvand.broker.platform;
 
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.JournalFailures;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -225,9 +225,7 @@ public final class Platform
   private final Clock clock;
 
   private Platform(String platformId, Clock clock) {
-    super(
-        PersistenceId.of(ENTITY_KEY.name(), platformId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    super(PersistenceId.of(ENTITY_KEY.name(), platformId), JournalFailures.RESTART);
     this.platformId = platformId;
     this.clock = clock;
   }

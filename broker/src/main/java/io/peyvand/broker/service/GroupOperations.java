@@ -206,49 +206,55 @@ public final class GroupOperations {
 
   /** A user of the acting platform joins an open group, or subscribes to an open channel. */
   public CompletionStage<Either<GroupInfo>> join(String platformId, JoinRequest in) {
-    Optional<Error> bad =
-        GroupRequestValidator.validate(in)
-            .or(() -> Operations.ownUser(platformId, in.getUser(), "user"));
-    Address user = WireMapping.address(in.getUser());
-    return byKind(
+    return selfChange(
         platformId,
         "join",
-        bad,
+        GroupRequestValidator.validate(in),
+        in.getUser(),
         in.getGroup(),
-        group ->
-            call(
-                platformId,
-                "join",
-                Optional.empty(),
-                in.getGroup(),
-                replyTo ->
-                    new Group.ChangeMembers(
-                        user,
-                        List.of(new Membership.Added(user, Membership.Role.MEMBER)),
-                        replyTo)),
-        channel -> subscribe(platformId, "join", channel, List.of(user.userId()), true));
+        user -> new Membership.Added(user, Membership.Role.MEMBER),
+        true);
   }
 
   /** A user of the acting platform leaves a group, or unsubscribes from a channel. */
   public CompletionStage<Either<GroupInfo>> leave(String platformId, LeaveRequest in) {
-    Optional<Error> bad =
-        GroupRequestValidator.validate(in)
-            .or(() -> Operations.ownUser(platformId, in.getUser(), "user"));
-    Address user = WireMapping.address(in.getUser());
-    return byKind(
+    return selfChange(
         platformId,
         "leave",
-        bad,
+        GroupRequestValidator.validate(in),
+        in.getUser(),
         in.getGroup(),
+        Membership.Removed::new,
+        false);
+  }
+
+  /**
+   * A user of the acting platform changes its own membership: {@code change} in a group, or a
+   * subscription ({@code subscribe}) or its end in a channel.
+   */
+  private CompletionStage<Either<GroupInfo>> selfChange(
+      String platformId,
+      String what,
+      Optional<Error> invalid,
+      UserAddress acting,
+      GroupAddress target,
+      Function<Address, Membership.Change> change,
+      boolean subscribe) {
+    Optional<Error> bad = invalid.or(() -> Operations.ownUser(platformId, acting, "user"));
+    Address user = WireMapping.address(acting);
+    return byKind(
+        platformId,
+        what,
+        bad,
+        target,
         group ->
             call(
                 platformId,
-                "leave",
+                what,
                 Optional.empty(),
-                in.getGroup(),
-                replyTo ->
-                    new Group.ChangeMembers(user, List.of(new Membership.Removed(user)), replyTo)),
-        channel -> subscribe(platformId, "leave", channel, List.of(user.userId()), false));
+                target,
+                replyTo -> new Group.ChangeMembers(user, List.of(change.apply(user)), replyTo)),
+        channel -> subscribe(platformId, what, channel, List.of(user.userId()), subscribe));
   }
 
   /**
