@@ -3,6 +3,7 @@ package io.peyvand.broker.audit;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.Sharded;
 import io.peyvand.persistence.audit.AuditStore;
 import io.peyvand.protocol.transparency.CompactRange;
 import io.peyvand.protocol.transparency.KeyLogs;
@@ -23,7 +24,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,17 +132,10 @@ public final class AuditLog {
   /** Starts the sharded entity type on this node. */
   public static void init(
       ActorSystem<?> system, AuditStore store, HeadSigner signer, Duration retryLoading) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                ENTITY_KEY,
-                context ->
-                    create(
-                        store,
-                        signer,
-                        Clock.systemUTC(),
-                        retryLoading,
-                        logIdOf(context.getEntityId()))));
+    Sharded.start(
+        system,
+        ENTITY_KEY,
+        entityId -> create(store, signer, Clock.systemUTC(), retryLoading, logIdOf(entityId)));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.peyvand.broker.calls;
 
 import io.peyvand.broker.entity.ClusterMessage;
+import io.peyvand.broker.entity.Sharded;
 import io.peyvand.broker.model.Address;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -10,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -44,8 +44,7 @@ public final class CallPair {
   private CallPair() {}
 
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, context -> create(ClusterSharding.get(system))));
+    Sharded.start(system, ENTITY_KEY, entityId -> create(ClusterSharding.get(system)));
   }
 
   /** The pair's entity of the call between {@code caller} and {@code callee}. */

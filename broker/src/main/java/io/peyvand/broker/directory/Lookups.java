@@ -2,6 +2,7 @@ package io.peyvand.broker.directory;
 
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +12,6 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -39,11 +38,8 @@ public final class Lookups
   /** Starts the sharded entity type on this node. */
   public static void init(
       ActorSystem<?> system, DirectorySettings settings, SnapshotAdapter<LookupLedger> snapshots) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                ENTITY_KEY,
-                context -> create(context.getEntityId(), settings, snapshots, Clock.systemUTC())));
+    Sharded.start(
+        system, ENTITY_KEY, entityId -> create(entityId, settings, snapshots, Clock.systemUTC()));
   }
 
   public static Behavior<Command> create(

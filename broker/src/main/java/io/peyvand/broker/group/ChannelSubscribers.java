@@ -3,6 +3,7 @@ package io.peyvand.broker.group;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -19,8 +20,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -71,17 +70,11 @@ public final class ChannelSubscribers
       ChannelSettings settings,
       CountSink sink,
       SnapshotAdapter<State> snapshots) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                    ENTITY_KEY,
-                    context ->
-                        create(
-                            SubscriberBucket.parse(context.getEntityId()),
-                            settings,
-                            sink,
-                            snapshots))
-                .withStopMessage(Passivate.INSTANCE));
+    Sharded.start(
+        system,
+        ENTITY_KEY,
+        Passivate.INSTANCE,
+        bucket -> create(SubscriberBucket.parse(bucket), settings, sink, snapshots));
   }
 
   public static Behavior<Command> create(

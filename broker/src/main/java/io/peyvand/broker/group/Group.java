@@ -8,6 +8,7 @@ import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.Facts;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.group.Membership.Change;
 import io.peyvand.broker.group.Membership.Role;
@@ -38,7 +39,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -86,19 +86,13 @@ public final class Group
       ChannelSettings channels,
       GroupPending pending,
       SnapshotAdapter<GroupState> snapshots) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                    ENTITY_KEY,
-                    context ->
-                        create(
-                            Address.parse(context.getEntityId()),
-                            settings,
-                            channels,
-                            pending,
-                            snapshots,
-                            Clock.systemUTC()))
-                .withStopMessage(Passivate.INSTANCE));
+    Sharded.start(
+        system,
+        ENTITY_KEY,
+        Passivate.INSTANCE,
+        address ->
+            create(
+                Address.parse(address), settings, channels, pending, snapshots, Clock.systemUTC()));
   }
 
   /**

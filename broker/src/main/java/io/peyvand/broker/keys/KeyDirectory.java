@@ -2,6 +2,7 @@ package io.peyvand.broker.keys;
 
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import io.peyvand.broker.keys.KeyShelf.Stored;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,8 +12,6 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -43,17 +42,10 @@ public final class KeyDirectory
       int maxOrdinary,
       int snapshotEvery,
       SnapshotAdapter<KeyShelf> snapshots) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                ENTITY_KEY,
-                context ->
-                    create(
-                        context.getEntityId(),
-                        maxOrdinary,
-                        snapshotEvery,
-                        snapshots,
-                        Clock.systemUTC())));
+    Sharded.start(
+        system,
+        ENTITY_KEY,
+        entityId -> create(entityId, maxOrdinary, snapshotEvery, snapshots, Clock.systemUTC()));
   }
 
   public static Behavior<Command> create(

@@ -8,6 +8,7 @@ import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.EmptyState;
 import io.peyvand.broker.entity.Facts;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import io.peyvand.broker.entity.WithoutEventPublishing;
 import io.peyvand.broker.mailbox.MailboxState.NotificationKey;
 import io.peyvand.broker.model.Address;
@@ -39,7 +40,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -105,18 +105,11 @@ public final class UserMailbox
       MailboxSettings settings,
       PendingRegistry registry,
       SnapshotAdapter<MailboxState> snapshots) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                    ENTITY_KEY,
-                    context ->
-                        create(
-                            Address.parse(context.getEntityId()),
-                            settings,
-                            registry,
-                            snapshots,
-                            Clock.systemUTC()))
-                .withStopMessage(Passivate.INSTANCE));
+    Sharded.start(
+        system,
+        ENTITY_KEY,
+        Passivate.INSTANCE,
+        owner -> create(Address.parse(owner), settings, registry, snapshots, Clock.systemUTC()));
   }
 
   public static Behavior<Command> create(

@@ -3,6 +3,7 @@ package io.peyvand.broker.platform;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
 import java.time.Clock;
@@ -16,7 +17,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -42,8 +42,7 @@ public final class Platform
 
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), Clock.systemUTC())));
+    Sharded.start(system, ENTITY_KEY, platformId -> create(platformId, Clock.systemUTC()));
   }
 
   /**

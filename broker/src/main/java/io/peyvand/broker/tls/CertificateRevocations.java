@@ -2,6 +2,7 @@ package io.peyvand.broker.tls;
 
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.JournalFailures;
+import io.peyvand.broker.entity.Sharded;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -51,8 +51,7 @@ public final class CertificateRevocations
 
   /** Starts the sharded entity type on this node. */
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), Clock.systemUTC())));
+    Sharded.start(system, ENTITY_KEY, entityId -> create(entityId, Clock.systemUTC()));
   }
 
   /** The cluster's one revocations entity. */
