@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.connected;
 import static io.peyvand.protocol.sdk.Waits.eventually;
+import static io.peyvand.protocol.sdk.Waits.failureOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,10 +61,6 @@ class PeyvandClientCallsTest {
         .setCall(request.getCall())
         .setAccepted(CallAccepted.newBuilder().setState(state))
         .build();
-  }
-
-  private static Throwable failureOf(CompletionStage<?> stage) {
-    return assertThrows(ExecutionException.class, () -> await(stage)).getCause();
   }
 
   @Test

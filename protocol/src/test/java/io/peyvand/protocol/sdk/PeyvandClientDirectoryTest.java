@@ -1,10 +1,9 @@
 package io.peyvand.protocol.sdk;
 
 import static io.peyvand.protocol.sdk.Waits.await;
+import static io.peyvand.protocol.sdk.Waits.refusalOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
@@ -20,8 +19,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,11 +38,6 @@ class PeyvandClientDirectoryTest {
 
   private PeyvandClient client() {
     return broker.client("client-directory-test", delivery -> null).build();
-  }
-
-  private static CallRefusedException refusalOf(CompletionStage<?> stage) {
-    Throwable failure = assertThrows(ExecutionException.class, () -> await(stage)).getCause();
-    return assertInstanceOf(CallRefusedException.class, failure);
   }
 
   @Test

@@ -3,10 +3,9 @@ package io.peyvand.protocol.sdk;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.connected;
 import static io.peyvand.protocol.sdk.Waits.eventually;
+import static io.peyvand.protocol.sdk.Waits.refusalOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -31,9 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,11 +50,6 @@ class PeyvandClientKeyPackagesTest {
 
   private PeyvandClient client() {
     return broker.client("client-key-packages-test", delivery -> null).build();
-  }
-
-  private static CallRefusedException refusalOf(CompletionStage<?> stage) {
-    Throwable failure = assertThrows(ExecutionException.class, () -> await(stage)).getCause();
-    return assertInstanceOf(CallRefusedException.class, failure);
   }
 
   @Test

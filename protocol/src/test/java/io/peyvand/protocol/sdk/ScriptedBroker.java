@@ -399,6 +399,25 @@ public final class ScriptedBroker
         .build();
   }
 
+  /** The text "salam" from {@code sender} to {@code recipient}, as an adapter submits it. */
+  public static io.peyvand.protocol.v1.Envelope salam(
+      String messageId, UserAddress sender, UserAddress recipient) {
+    return io.peyvand.protocol.v1.Envelope.newBuilder()
+        .setMessageId(messageId)
+        .setSender(sender)
+        .setRecipient(recipient)
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody("salam"))
+        .build();
+  }
+
+  /** A loopback port nothing listens on (one just freed): a broker there cannot be reached. */
+  public static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** Pushes a delivery on the latest session. */
   public void push(Delivery delivery) {
     if (!session.offer(ServerFrame.newBuilder().setDelivery(delivery).build()).isEnqueued()) {

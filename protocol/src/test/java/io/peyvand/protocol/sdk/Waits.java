@@ -1,6 +1,10 @@
 package io.peyvand.protocol.sdk;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -13,6 +17,16 @@ public final class Waits {
 
   public static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Why {@code stage} failed; an assertion error if it did not fail in time. */
+  public static Throwable failureOf(CompletionStage<?> stage) {
+    return assertThrows(ExecutionException.class, () -> await(stage)).getCause();
+  }
+
+  /** The refusal {@code stage} failed with; an assertion error if it failed otherwise. */
+  public static CallRefusedException refusalOf(CompletionStage<?> stage) {
+    return assertInstanceOf(CallRefusedException.class, failureOf(stage));
   }
 
   /** Builds the client and waits for its first session. */

@@ -22,10 +22,7 @@ import io.peyvand.protocol.v1.CallRinging;
 import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.UserAddress;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,28 +43,12 @@ class CallCommandTest {
   @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("call-cli-test");
 
   /** A running {@code call --broker <the scripted broker> ARGS}. */
-  private final class Calling {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-    final AtomicInteger status = new AtomicInteger(-1);
-    final Thread thread;
-
+  private final class Calling extends CliThread {
     Calling(String... options) {
-      String[] args = new String[options.length + 3];
-      args[0] = "call";
-      args[1] = "--broker";
-      args[2] = "127.0.0.1:" + broker.port();
-      System.arraycopy(options, 0, args, 3, options.length);
-      thread =
-          new Thread(
-              () ->
-                  status.set(
-                      Cli.commandLine()
-                          .setOut(new PrintWriter(out))
-                          .setErr(new PrintWriter(err))
-                          .execute(args)),
-              "call-under-test");
-      thread.start();
+      super(
+          "call-under-test",
+          "call",
+          CliThread.concat(new String[] {"--broker", "127.0.0.1:" + broker.port()}, options));
     }
 
     /** Waits for the command to end; its exit status. */

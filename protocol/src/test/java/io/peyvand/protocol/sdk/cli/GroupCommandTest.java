@@ -28,7 +28,6 @@ import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -189,10 +188,7 @@ class GroupCommandTest {
 
   @Test
   void anUnreachableBrokerExitsTwoAndSaysHowToStartOne() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ScriptedBroker.closedPort();
     CliRun run = CliRun.subcommand(closedPort, "group", "info", "eitaa:family", "--timeout", "3");
     assertEquals(2, run.status());
     assertEquals("", run.out());

@@ -23,11 +23,7 @@ import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,35 +36,17 @@ class ListenCommandTest {
   @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("listen-test");
 
   /** A running {@code listen}; {@link #stop()} interrupts it and returns its exit status. */
-  private final class Listening {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-    final AtomicInteger status = new AtomicInteger(-1);
-    final Thread thread;
-
+  private final class Listening extends CliThread {
     Listening(String... options) {
       this("127.0.0.1:" + broker.port(), options);
     }
 
     /** Listening with {@code --broker brokers}. */
     Listening(String brokers, String[] options) {
-      String[] args = new String[options.length + 5];
-      args[0] = "listen";
-      args[1] = "--broker";
-      args[2] = brokers;
-      args[3] = "--platform";
-      args[4] = "bale";
-      System.arraycopy(options, 0, args, 5, options.length);
-      thread =
-          new Thread(
-              () ->
-                  status.set(
-                      Cli.commandLine()
-                          .setOut(new PrintWriter(out))
-                          .setErr(new PrintWriter(err))
-                          .execute(args)),
-              "listen-under-test");
-      thread.start();
+      super(
+          "listen-under-test",
+          "listen",
+          CliThread.concat(new String[] {"--broker", brokers, "--platform", "bale"}, options));
     }
 
     int stop() throws InterruptedException {
@@ -80,10 +58,7 @@ class ListenCommandTest {
 
   @Test
   void givenSeveralNodesItListensOnTheFirstThatCanBeReached() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ScriptedBroker.closedPort();
     Listening listen =
         new Listening("127.0.0.1:" + closedPort + ",127.0.0.1:" + broker.port(), new String[0]);
     eventually(

@@ -117,10 +117,7 @@ class SendCommandTest {
 
   @Test
   void anUnreachableBrokerExitsTwoAndSaysHowToStartOne() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ScriptedBroker.closedPort();
     Run run =
         send(closedPort, "--from", "eitaa:alice", "--to", "bale:bob", "--timeout", "5", "salam");
     assertEquals(2, run.status());
@@ -130,10 +127,7 @@ class SendCommandTest {
 
   @Test
   void givenSeveralNodesItSubmitsToTheFirstThatCanBeReached() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ScriptedBroker.closedPort();
     broker.onUnarySubmit =
         request ->
             SubmitResult.newBuilder()
