@@ -141,12 +141,7 @@ public final class ScriptedBroker
   public final List<ReadReceipt> receipts = new CopyOnWriteArrayList<>();
   public final List<SubmitRequest> unarySubmits = new CopyOnWriteArrayList<>();
   public volatile SubmitScript onSubmit = submit -> accepted(submit, 1);
-  public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit =
-      request ->
-          SubmitResult.newBuilder()
-              .setMessageId(request.getEnvelope().getMessageId())
-              .setAccepted(Accepted.newBuilder().setSequence(1))
-              .build();
+  public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit = unaryAccepted(1, false);
 
   /**
    * Answers a Groups request (any of them); a failed stage is the call's gRPC error. By default a
@@ -371,6 +366,20 @@ public final class ScriptedBroker
         .build();
   }
 
+  /**
+   * Answers a unary submit accepted at {@code sequence}, or (with {@code duplicate}) accepted
+   * before at {@code sequence}.
+   */
+  public static Function<SubmitRequest, SubmitResult> unaryAccepted(
+      long sequence, boolean duplicate) {
+    return request -> {
+      SubmitResult.Builder result =
+          SubmitResult.newBuilder().setMessageId(request.getEnvelope().getMessageId());
+      Accepted.Builder accepted = Accepted.newBuilder().setSequence(sequence);
+      return (duplicate ? result.setDuplicate(accepted) : result.setAccepted(accepted)).build();
+    };
+  }
+
   public static SubmitResult refused(Submit submit, ErrorCode code, long retryAfterMs) {
     return SubmitResult.newBuilder()
         .setCorrelationId(submit.getCorrelationId())
@@ -416,6 +425,23 @@ public final class ScriptedBroker
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** A status of {@code messageId} at {@code recipient}, as {@code mailbox}'s delivery. */
+  public static Delivery.Builder status(
+      UserAddress mailbox,
+      long sequence,
+      String messageId,
+      UserAddress recipient,
+      io.peyvand.protocol.v1.MessageStatus.Kind kind) {
+    return Delivery.newBuilder()
+        .setMailbox(mailbox)
+        .setSequence(sequence)
+        .setStatus(
+            io.peyvand.protocol.v1.MessageStatus.newBuilder()
+                .setMessageId(messageId)
+                .setRecipient(recipient)
+                .setKind(kind));
   }
 
   /** Pushes a delivery on the latest session. */

@@ -83,6 +83,13 @@ class CallCommandTest {
     eventually("the invite reached the broker", () -> broker.calls.size() == 1);
   }
 
+  /** {@code call --from eitaa:alice --to bale:bob --id c-1 OPTIONS}. */
+  private Calling aliceCallingBob(String... options) {
+    return new Calling(
+        CliThread.concat(
+            new String[] {"--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1"}, options));
+  }
+
   private void noPasswordIn(Calling call) {
     assertFalse(
         (call.out.toString() + call.err).contains(ScriptedBroker.RELAY.getPassword()),
@@ -91,9 +98,7 @@ class CallCommandTest {
 
   @Test
   void anAnsweredCallIsHungUpAfterTheDelayAndExitsZero() throws Exception {
-    Calling call =
-        new Calling(
-            "--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1", "--hangup-after", "1");
+    Calling call = aliceCallingBob("--hangup-after", "1");
     invited();
     broker.push(ringing());
     broker.push(answered());
@@ -123,9 +128,7 @@ class CallCommandTest {
 
   @Test
   void aCallTheOtherSideHangsUpEndsWithoutAHangupOfItsOwn() throws Exception {
-    Calling call =
-        new Calling(
-            "--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1", "--hangup-after", "60");
+    Calling call = aliceCallingBob("--hangup-after", "60");
     invited();
     broker.push(answered());
     broker.push(ended(CallEndReason.ENDED));
@@ -136,17 +139,7 @@ class CallCommandTest {
 
   @Test
   void anUnansweredVideoCallPrintsNoAnswerAndExitsZero() throws Exception {
-    Calling call =
-        new Calling(
-            "--from",
-            "eitaa:alice",
-            "--to",
-            "bale:bob",
-            "--id",
-            "c-1",
-            "--video",
-            "--lifetime",
-            "75");
+    Calling call = aliceCallingBob("--video", "--lifetime", "75");
     invited();
     broker.push(ringing());
     broker.push(ended(CallEndReason.NO_ANSWER));
@@ -162,7 +155,7 @@ class CallCommandTest {
 
   @Test
   void aCallThatFailedExitsOne() throws Exception {
-    Calling call = new Calling("--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1");
+    Calling call = aliceCallingBob();
     invited();
     broker.push(ended(CallEndReason.FAILED));
     assertEquals(1, call.exit());
@@ -184,7 +177,7 @@ class CallCommandTest {
                                 .setReason(CallEndReason.REPLACED)
                                 .setKept(CallRequests.ref(BOB, "b-9"))))
                 .build();
-    Calling call = new Calling("--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1");
+    Calling call = aliceCallingBob();
     assertEquals(0, call.exit());
     assertEquals(
         List.of("invited bale:bob (call c-1, audio)", "ended: replaced (kept bale:bob/b-9)"),
@@ -252,9 +245,7 @@ class CallCommandTest {
 
   @Test
   void afterAReconnectionTheCallIsResumedOnTheNewSession() throws Exception {
-    Calling call =
-        new Calling(
-            "--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1", "--hangup-after", "3");
+    Calling call = aliceCallingBob("--hangup-after", "3");
     invited();
     broker.push(answered());
     eventually(() -> "answered: " + call.out, () -> call.out.toString().contains("answered"));
@@ -270,7 +261,7 @@ class CallCommandTest {
 
   @Test
   void interruptedAsByCtrlCItHangsUp() throws Exception {
-    Calling call = new Calling("--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1");
+    Calling call = aliceCallingBob();
     invited();
     eventually(() -> "invited: " + call.out, () -> call.out.toString().contains("invited"));
     call.thread.interrupt();

@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.CallEndReason;
 import io.peyvand.protocol.v1.CallMedia;
@@ -45,14 +46,12 @@ class DeliveryFormatTest {
     assertEquals(
         "eitaa:alice #3 status DELIVERED of message m-123 to bale:bob",
         DeliveryFormat.line(
-            Delivery.newBuilder()
-                .setMailbox(UserAddresses.parse("eitaa:alice"))
-                .setSequence(3)
-                .setStatus(
-                    MessageStatus.newBuilder()
-                        .setMessageId("m-123")
-                        .setRecipient(UserAddresses.parse("bale:bob"))
-                        .setKind(MessageStatus.Kind.DELIVERED))
+            ScriptedBroker.status(
+                    UserAddresses.parse("eitaa:alice"),
+                    3,
+                    "m-123",
+                    UserAddresses.parse("bale:bob"),
+                    MessageStatus.Kind.DELIVERED)
                 .build()));
   }
 
@@ -84,6 +83,15 @@ class DeliveryFormatTest {
                 .build()));
   }
 
+  /** The record of call c-1 of eitaa:alice to bale:bob, ended for {@code reason}. */
+  private static CallRecord.Builder aliceCallingBob(CallEndReason reason) {
+    return CallRecord.newBuilder()
+        .setCallId("c-1")
+        .setCaller(UserAddresses.parse("eitaa:alice"))
+        .setCallee(UserAddresses.parse("bale:bob"))
+        .setReason(reason);
+  }
+
   @Test
   void aMissedCallRecordNamesTheCallItsSidesAndHowItEnded() {
     assertEquals(
@@ -96,12 +104,7 @@ class DeliveryFormatTest {
                         .clone()
                         .setMessageId("call.c-1")
                         .setCallRecord(
-                            CallRecord.newBuilder()
-                                .setCallId("c-1")
-                                .setCaller(UserAddresses.parse("eitaa:alice"))
-                                .setCallee(UserAddresses.parse("bale:bob"))
-                                .addMedia(CallMedia.AUDIO)
-                                .setReason(CallEndReason.MISSED)))
+                            aliceCallingBob(CallEndReason.MISSED).addMedia(CallMedia.AUDIO)))
                 .build()));
     assertEquals(
         "eitaa:alice #4 from bale:bob: [call c-1 from eitaa:alice to bale:bob, no-answer]",
@@ -113,12 +116,7 @@ class DeliveryFormatTest {
                     Envelope.newBuilder()
                         .setMessageId("call.c-1")
                         .setSender(UserAddresses.parse("bale:bob"))
-                        .setCallRecord(
-                            CallRecord.newBuilder()
-                                .setCallId("c-1")
-                                .setCaller(UserAddresses.parse("eitaa:alice"))
-                                .setCallee(UserAddresses.parse("bale:bob"))
-                                .setReason(CallEndReason.NO_ANSWER)))
+                        .setCallRecord(aliceCallingBob(CallEndReason.NO_ANSWER)))
                 .build()));
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Message;
 import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
-import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -25,7 +24,6 @@ import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.PlatformCount;
 import io.peyvand.protocol.v1.SetTitleRequest;
-import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
@@ -197,12 +195,7 @@ class GroupCommandTest {
 
   @Test
   void postSubmitsAnEnvelopeToTheGroupAndPrintsTheAnswerLikeSend() {
-    broker.onUnarySubmit =
-        request ->
-            SubmitResult.newBuilder()
-                .setMessageId(request.getEnvelope().getMessageId())
-                .setAccepted(Accepted.newBuilder().setSequence(18))
-                .build();
+    broker.onUnarySubmit = ScriptedBroker.unaryAccepted(18, false);
     CliRun run =
         run(
             "group",

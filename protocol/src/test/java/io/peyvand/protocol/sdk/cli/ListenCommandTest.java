@@ -15,7 +15,6 @@ import io.peyvand.protocol.v1.CallInvited;
 import io.peyvand.protocol.v1.CallMedia;
 import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallRequest;
-import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -86,15 +85,9 @@ class ListenCommandTest {
     eventually("listening", () -> listen.err.toString().contains("listening for bale"));
     broker.push(ScriptedBroker.message(BOB, 12, false, "salam"));
     broker.push(
-        Delivery.newBuilder()
-            .setMailbox(BOB)
-            .setSequence(13)
+        ScriptedBroker.status(
+                BOB, 13, "m-123", UserAddresses.parse("eitaa:alice"), MessageStatus.Kind.DELIVERED)
             .setAcknowledgedUpTo(12)
-            .setStatus(
-                MessageStatus.newBuilder()
-                    .setMessageId("m-123")
-                    .setRecipient(UserAddresses.parse("eitaa:alice"))
-                    .setKind(MessageStatus.Kind.DELIVERED))
             .build());
     eventually("acknowledged", () -> broker.acksOf(BOB).contains(13L));
     assertEquals(0, listen.stop());
