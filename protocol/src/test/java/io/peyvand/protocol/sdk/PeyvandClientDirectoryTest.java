@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.assertRefusedBeforeSending;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.refusalOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +12,6 @@ import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.LookupResult;
-import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
@@ -67,11 +67,7 @@ class PeyvandClientDirectoryTest {
       await(client.withdrawAll(ALI));
       assertEquals(
           List.of(
-              PublishRequest.newBuilder()
-                  .setUser(ALI)
-                  .setPhoneNumber("0912 345 6789")
-                  .setPreferred(true)
-                  .build(),
+              ScriptedBroker.SAMPLE_PUBLISH,
               WithdrawRequest.newBuilder().setUser(ALI).setPhoneNumber("09123456789").build(),
               WithdrawRequest.newBuilder().setUser(ALI).build()),
           broker.directoryCalls);
@@ -109,12 +105,10 @@ class PeyvandClientDirectoryTest {
   @Test
   void actingForAUserOfAnotherPlatformIsRefusedBeforeSending() throws Exception {
     try (PeyvandClient client = client()) {
-      CallRefusedException lookup = refusalOf(client.lookup(SARA, List.of("09123456789")));
-      assertTrue(lookup.local());
-      assertEquals(ErrorCode.NOT_PERMITTED, lookup.code());
-      assertTrue(
-          lookup.error().getMessage().contains("asker.platform_id is \"eitaa\""),
-          lookup.error().getMessage());
+      assertRefusedBeforeSending(
+          client.lookup(SARA, List.of("09123456789")),
+          ErrorCode.NOT_PERMITTED,
+          "asker.platform_id is \"eitaa\"");
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(client.withdrawAll(SARA)).code());
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(client.publish(SARA, "0912", false)).code());
       assertEquals(List.of(), broker.directoryCalls, "nothing was sent");

@@ -1,5 +1,6 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.assertRefusedBeforeSending;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.connected;
 import static io.peyvand.protocol.sdk.Waits.eventually;
@@ -188,12 +189,10 @@ class PeyvandClientKeyPackagesTest {
     ByteString one = KeyPackageSamples.KEY_PACKAGES.get(0);
     try (PeyvandClient client = client()) {
       KeyPackageCalls keys = client.keyPackages();
-      CallRefusedException foreign = refusalOf(keys.publish(ALICE, List.of(one)));
-      assertTrue(foreign.local());
-      assertEquals(ErrorCode.NOT_PERMITTED, foreign.code());
-      assertTrue(
-          foreign.error().getMessage().contains("user.platform_id is \"eitaa\""),
-          foreign.error().getMessage());
+      assertRefusedBeforeSending(
+          keys.publish(ALICE, List.of(one)),
+          ErrorCode.NOT_PERMITTED,
+          "user.platform_id is \"eitaa\"");
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(keys.removeAll(ALICE)).code());
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(keys.claim(ALICE, BOB, Set.of())).code());
 

@@ -499,6 +499,14 @@ public final class ScriptedBroker
                     .build()));
   }
 
+  /** bale:ali publishing the first of {@link #SAMPLE_NUMBERS} as their preferred number. */
+  public static final PublishRequest SAMPLE_PUBLISH =
+      PublishRequest.newBuilder()
+          .setUser(UserAddresses.parse("bale:ali"))
+          .setPhoneNumber("0912 345 6789")
+          .setPreferred(true)
+          .build();
+
   /** A sample contact book to look up; {@link #SAMPLE_MATCHES} is its answer. */
   public static final List<String> SAMPLE_NUMBERS = List.of("0912 345 6789", "+989121112233", "12");
 

@@ -1,8 +1,11 @@
 package io.peyvand.protocol.sdk;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.protocol.v1.ErrorCode;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,18 @@ public final class Waits {
   /** The refusal {@code stage} failed with; an assertion error if it failed otherwise. */
   public static CallRefusedException refusalOf(CompletionStage<?> stage) {
     return assertInstanceOf(CallRefusedException.class, failureOf(stage));
+  }
+
+  /**
+   * Asserts that {@code stage} failed with a refusal the client made itself, before sending, with
+   * {@code code} and a message containing {@code fragment}.
+   */
+  public static void assertRefusedBeforeSending(
+      CompletionStage<?> stage, ErrorCode code, String fragment) {
+    CallRefusedException refusal = refusalOf(stage);
+    assertTrue(refusal.local());
+    assertEquals(code, refusal.code());
+    assertTrue(refusal.error().getMessage().contains(fragment), refusal.error().getMessage());
   }
 
   /** Builds the client and waits for its first session. */

@@ -7,7 +7,6 @@ import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.LookupRequest;
-import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
@@ -43,14 +42,7 @@ class DirectoryCommandTest {
     CliRun run =
         run("directory", "publish", "--as", "bale:ali", "--number", "0912 345 6789", "--preferred");
     assertEquals(new CliRun(0, "published bale:ali +989123456789", ""), run);
-    assertEquals(
-        List.of(
-            PublishRequest.newBuilder()
-                .setUser(ALI)
-                .setPhoneNumber("0912 345 6789")
-                .setPreferred(true)
-                .build()),
-        broker.directoryCalls);
+    assertEquals(List.of(ScriptedBroker.SAMPLE_PUBLISH), broker.directoryCalls);
   }
 
   @Test
