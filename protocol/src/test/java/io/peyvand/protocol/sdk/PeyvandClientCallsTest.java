@@ -95,12 +95,18 @@ class PeyvandClientCallsTest {
     }
   }
 
+  /** Invites to call c-1, the broker answering nothing; the stage, once the request was sent. */
+  private CompletionStage<CallResult> inviteLeftUnanswered(PeyvandClient client) throws Exception {
+    broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
+    CompletionStage<CallResult> call = client.call(invite("c-1"));
+    eventually("sent", () -> broker.calls.size() == 1);
+    return call;
+  }
+
   @Test
   void aResultNothingWaitsForIsIgnored() throws Exception {
-    broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
     try (PeyvandClient client = connected(client())) {
-      CompletionStage<CallResult> call = client.call(invite("c-1"));
-      eventually("sent", () -> broker.calls.size() == 1);
+      CompletionStage<CallResult> call = inviteLeftUnanswered(client);
       CallRequest sent = broker.calls.get(0);
       broker.push(
           accepted(
@@ -176,10 +182,8 @@ class PeyvandClientCallsTest {
 
   @Test
   void aSessionLostBeforeTheAnswerFailsTheCallWhichIsNotSentAgain() throws Exception {
-    broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
     try (PeyvandClient client = connected(client())) {
-      CompletionStage<CallResult> call = client.call(invite("c-1"));
-      eventually("sent", () -> broker.calls.size() == 1);
+      CompletionStage<CallResult> call = inviteLeftUnanswered(client);
       broker.dropSession();
       assertInstanceOf(NotAnsweredException.class, failureOf(call));
       eventually("reconnected", () -> broker.hellos.size() == 2 && client.isConnected());

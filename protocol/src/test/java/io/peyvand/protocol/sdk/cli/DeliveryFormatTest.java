@@ -55,32 +55,28 @@ class DeliveryFormatTest {
                 .build()));
   }
 
+  /** The line of {@code message} delivered to bale:bob at sequence 12. */
+  private static String lineToBob(Envelope.Builder message) {
+    return DeliveryFormat.line(TO_BOB.clone().setMessage(message).build());
+  }
+
   @Test
   void otherContentIsDescribedInBrackets() {
     assertEquals(
         "bale:bob #12 from eitaa:alice: [reaction 👍 to m-0]",
-        DeliveryFormat.line(
-            TO_BOB
+        lineToBob(
+            FROM_ALICE
                 .clone()
-                .setMessage(
-                    FROM_ALICE
-                        .clone()
-                        .setReaction(
-                            Reaction.newBuilder().setEmoji("👍").setTargetMessageId("m-0")))
-                .build()));
+                .setReaction(Reaction.newBuilder().setEmoji("👍").setTargetMessageId("m-0"))));
     assertEquals(
         "bale:bob #12 from eitaa:alice: [encrypted mls-1, 3 bytes]",
-        DeliveryFormat.line(
-            TO_BOB
+        lineToBob(
+            FROM_ALICE
                 .clone()
-                .setMessage(
-                    FROM_ALICE
-                        .clone()
-                        .setEncrypted(
-                            EncryptedPayload.newBuilder()
-                                .setScheme("mls-1")
-                                .setCiphertext(ByteString.copyFrom(new byte[3]))))
-                .build()));
+                .setEncrypted(
+                    EncryptedPayload.newBuilder()
+                        .setScheme("mls-1")
+                        .setCiphertext(ByteString.copyFrom(new byte[3])))));
   }
 
   /** The record of call c-1 of eitaa:alice to bale:bob, ended for {@code reason}. */
@@ -96,16 +92,11 @@ class DeliveryFormatTest {
   void aMissedCallRecordNamesTheCallItsSidesAndHowItEnded() {
     assertEquals(
         "bale:bob #12 from eitaa:alice: [call c-1 from eitaa:alice to bale:bob, missed]",
-        DeliveryFormat.line(
-            TO_BOB
+        lineToBob(
+            FROM_ALICE
                 .clone()
-                .setMessage(
-                    FROM_ALICE
-                        .clone()
-                        .setMessageId("call.c-1")
-                        .setCallRecord(
-                            aliceCallingBob(CallEndReason.MISSED).addMedia(CallMedia.AUDIO)))
-                .build()));
+                .setMessageId("call.c-1")
+                .setCallRecord(aliceCallingBob(CallEndReason.MISSED).addMedia(CallMedia.AUDIO))));
     assertEquals(
         "eitaa:alice #4 from bale:bob: [call c-1 from eitaa:alice to bale:bob, no-answer]",
         DeliveryFormat.line(
