@@ -78,9 +78,8 @@ class PeyvandClientDirectoryTest {
   void aRefusalCarriesItsCodeAndTheRetryHintOfTheTrailerIfAny() throws Exception {
     try (PeyvandClient client = client()) {
       broker.onDirectoryCall =
-          request ->
-              ScriptedBroker.callRefusal(
-                  ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
+          ScriptedBroker.refusing(
+              ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
       CallRefusedException limited = refusalOf(client.lookup(ALI, List.of("09123456789")));
       assertFalse(limited.local());
       assertEquals(ErrorCode.RATE_LIMITED, limited.code());
@@ -94,7 +93,7 @@ class PeyvandClientDirectoryTest {
       assertEquals(1, broker.directoryCalls.size(), "a refusal is an answer: not sent again");
 
       broker.onDirectoryCall =
-          request -> ScriptedBroker.callRefusal(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
+          ScriptedBroker.refusing(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
       CallRefusedException noConsent = refusalOf(client.publish(ALI, "09123456789", false));
       assertEquals(ErrorCode.NOT_PERMITTED, noConsent.code());
       assertEquals(0, noConsent.retryAfterMs(), "no trailer, no hint");

@@ -172,9 +172,7 @@ class PeyvandClientKeyPackagesTest {
   @Test
   void aRefusalCarriesItsCode() throws Exception {
     broker.onKeyPackageCall =
-        request ->
-            ScriptedBroker.callRefusal(
-                ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
+        ScriptedBroker.refusing(ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
     try (PeyvandClient client = client()) {
       CallRefusedException refused = refusalOf(client.keyPackages().list(BOB));
       assertFalse(refused.local());

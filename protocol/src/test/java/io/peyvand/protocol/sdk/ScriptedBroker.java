@@ -475,6 +475,12 @@ public final class ScriptedBroker
         .build();
   }
 
+  /** Answers every unary call with {@link #callRefusal}. */
+  public static Function<Message, CompletionStage<? extends Message>> refusing(
+      ErrorCode code, String message, long retryAfterMs) {
+    return request -> callRefusal(code, message, retryAfterMs);
+  }
+
   /** A refusal of a Groups call as the broker's gRPC edge makes it: "CODE: message". */
   public static <T> CompletionStage<T> groupRefusal(ErrorCode code, String message) {
     return callRefusal(code, message, 0);

@@ -32,14 +32,20 @@ public final class Waits {
     return assertInstanceOf(CallRefusedException.class, failureOf(stage));
   }
 
+  /** The refusal {@code stage} failed with, which the client made itself, before sending. */
+  public static CallRefusedException refusalBeforeSending(CompletionStage<?> stage) {
+    CallRefusedException refusal = refusalOf(stage);
+    assertTrue(refusal.local());
+    return refusal;
+  }
+
   /**
    * Asserts that {@code stage} failed with a refusal the client made itself, before sending, with
    * {@code code} and a message containing {@code fragment}.
    */
   public static void assertRefusedBeforeSending(
       CompletionStage<?> stage, ErrorCode code, String fragment) {
-    CallRefusedException refusal = refusalOf(stage);
-    assertTrue(refusal.local());
+    CallRefusedException refusal = refusalBeforeSending(stage);
     assertEquals(code, refusal.code());
     assertTrue(refusal.error().getMessage().contains(fragment), refusal.error().getMessage());
   }

@@ -57,10 +57,6 @@ class CallCommandTest {
       assertFalse(thread.isAlive(), "the command ended; it printed: " + out + err);
       return status.get();
     }
-
-    List<String> lines() {
-      return out.toString().lines().toList();
-    }
   }
 
   private static CallEvent event(CallEvent.Builder event) {

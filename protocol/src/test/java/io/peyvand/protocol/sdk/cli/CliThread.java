@@ -2,6 +2,7 @@ package io.peyvand.protocol.sdk.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +31,11 @@ class CliThread {
                         .execute(all)),
             name);
     thread.start();
+  }
+
+  /** What it printed so far, line by line. */
+  List<String> lines() {
+    return out.toString().lines().toList();
   }
 
   /** {@code first} then {@code rest}, as one argument list. */

@@ -103,9 +103,8 @@ class DirectoryCommandTest {
   @Test
   void aRateLimitedLookupPrintsTheRefusalAndTheRetryHintAndExitsOne() {
     broker.onDirectoryCall =
-        request ->
-            ScriptedBroker.callRefusal(
-                ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
+        ScriptedBroker.refusing(
+            ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
     CliRun run = run("directory", "lookup", "--as", "eitaa:sara", "09123456789");
     assertEquals(
         new CliRun(
@@ -119,7 +118,7 @@ class DirectoryCommandTest {
   @Test
   void aRefusedPublishPrintsTheCodeAndExitsOne() {
     broker.onDirectoryCall =
-        request -> ScriptedBroker.callRefusal(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
+        ScriptedBroker.refusing(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
     assertEquals(
         new CliRun(1, "refused NOT_PERMITTED: SetConsent first", ""),
         run("directory", "publish", "--as", "bale:ali", "--number", "09123456789"));

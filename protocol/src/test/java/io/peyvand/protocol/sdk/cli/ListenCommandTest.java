@@ -74,9 +74,7 @@ class ListenCommandTest {
     broker.push(ScriptedBroker.message(dave, 1, false, "via the second node"));
     eventually("acknowledged", () -> broker.acksOf(dave).contains(1L));
     assertEquals(0, listen.stop());
-    assertEquals(
-        List.of("bale:dave #1 from eitaa:alice: via the second node"),
-        listen.out.toString().lines().toList());
+    assertEquals(List.of("bale:dave #1 from eitaa:alice: via the second node"), listen.lines());
   }
 
   @Test
@@ -95,7 +93,7 @@ class ListenCommandTest {
         List.of(
             "bale:bob #12 from eitaa:alice: salam",
             "bale:bob #13 status DELIVERED of message m-123 to eitaa:alice"),
-        listen.out.toString().lines().toList());
+        listen.lines());
   }
 
   @Test
@@ -128,7 +126,7 @@ class ListenCommandTest {
         List.of(
             "eitaa:family #7 post from eitaa:alice: salam all",
             "eitaa:family #8 REMOVED bale:bob by eitaa:alice"),
-        listen.out.toString().lines().toList());
+        listen.lines());
     assertEquals(List.of(), broker.acks, "no mailbox acknowledgement for a group");
   }
 
@@ -172,7 +170,7 @@ class ListenCommandTest {
     eventually("both printed", () -> listen.out.toString().lines().count() == 2);
     Thread.sleep(100);
     assertEquals(0, listen.stop());
-    return listen.out.toString().lines().toList();
+    return listen.lines();
   }
 
   @Test
@@ -242,7 +240,7 @@ class ListenCommandTest {
             CALL + "sent ringing (state ringing)",
             CALL + "sent answer (state answered)",
             CALL + "ended: ended"),
-        listen.out.toString().lines().toList());
+        listen.lines());
     assertFalse(
         listen.out.toString().contains(ScriptedBroker.RELAY.getPassword()),
         "the relay password is never printed");
@@ -274,7 +272,7 @@ class ListenCommandTest {
             CALL + "invited (audio, ringing until 2023-11-14T22:14:20Z)",
             RELAY,
             CALL + "sent reject declined (state ended)"),
-        listen.out.toString().lines().toList());
+        listen.lines());
   }
 
   @Test
@@ -291,7 +289,7 @@ class ListenCommandTest {
     broker.push(ended(CallEndReason.ANSWERED_ELSEWHERE));
     eventually("five lines", () -> listen.out.toString().lines().count() == 5);
     assertEquals(0, listen.stop());
-    List<String> lines = listen.out.toString().lines().toList();
+    List<String> lines = listen.lines();
     assertTrue(lines.contains(CALL + "ended: answered-elsewhere"), lines.toString());
     assertTrue(
         lines.contains(
@@ -309,9 +307,7 @@ class ListenCommandTest {
     broker.push(ScriptedBroker.message(BOB, 1, false, "after the call event"));
     eventually("acknowledged", () -> broker.acksOf(BOB).contains(1L));
     assertEquals(0, listen.stop());
-    assertEquals(
-        List.of("bale:bob #1 from eitaa:alice: after the call event"),
-        listen.out.toString().lines().toList());
+    assertEquals(List.of("bale:bob #1 from eitaa:alice: after the call event"), listen.lines());
     assertEquals(List.of(), broker.calls);
   }
 
