@@ -66,11 +66,18 @@ class GroupRequestValidatorTest {
    * refused INVALID_ARGUMENT mentioning {@code mentions}.
    */
   private static void assertAtMost(IntFunction<Message> withItems, int max, String... mentions) {
-    assertAccepted(GroupRequestValidator.validate(withItems.apply(max)));
-    assertRefused(
-        GroupRequestValidator.validate(withItems.apply(max + 1)),
-        ErrorCode.INVALID_ARGUMENT,
-        mentions);
+    assertOnlyTheFirstPasses(
+        withItems.apply(max), withItems.apply(max + 1), ErrorCode.INVALID_ARGUMENT, mentions);
+  }
+
+  /**
+   * {@code valid} passes; {@code invalid} is refused with {@code code}, mentioning {@code
+   * mentions}.
+   */
+  private static void assertOnlyTheFirstPasses(
+      Message valid, Message invalid, ErrorCode code, String... mentions) {
+    assertAccepted(GroupRequestValidator.validate(valid));
+    assertRefused(GroupRequestValidator.validate(invalid), code, mentions);
   }
 
   // create
@@ -273,19 +280,15 @@ class GroupRequestValidatorTest {
 
   @Test
   void joinAndLeaveNeedAGroupAndAUser() {
-    assertAccepted(
-        GroupRequestValidator.validate(
-            JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build()));
-    assertRefused(
-        GroupRequestValidator.validate(JoinRequest.newBuilder().setGroup(FAMILY).build()),
+    assertOnlyTheFirstPasses(
+        JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
+        JoinRequest.newBuilder().setGroup(FAMILY).build(),
         ErrorCode.INVALID_ADDRESS,
         "user is missing",
         "joining");
-    assertAccepted(
-        GroupRequestValidator.validate(
-            LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build()));
-    assertRefused(
-        GroupRequestValidator.validate(LeaveRequest.newBuilder().setUser(BOB).build()),
+    assertOnlyTheFirstPasses(
+        LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
+        LeaveRequest.newBuilder().setUser(BOB).build(),
         ErrorCode.INVALID_ADDRESS,
         "group is missing");
   }
