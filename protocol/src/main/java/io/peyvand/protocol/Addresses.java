@@ -79,11 +79,7 @@ public final class Addresses {
    */
   public static String format(UserAddress address) {
     Objects.requireNonNull(address, "address");
-    validate(address, "address")
-        .ifPresent(
-            error -> {
-              throw new IllegalArgumentException(error.getMessage());
-            });
+    requireValid(validate(address, "address"));
     return address.getPlatformId() + ":" + address.getUserId();
   }
 
@@ -125,12 +121,16 @@ public final class Addresses {
    */
   public static String format(GroupAddress address) {
     Objects.requireNonNull(address, "address");
-    validate(address, "group")
-        .ifPresent(
-            error -> {
-              throw new IllegalArgumentException(error.getMessage());
-            });
+    requireValid(validate(address, "group"));
     return address.getPlatformId() + ":" + address.getGroupId();
+  }
+
+  /** Throws IllegalArgumentException with the problem's message, if there is one. */
+  private static void requireValid(Optional<Error> problem) {
+    problem.ifPresent(
+        error -> {
+          throw new IllegalArgumentException(error.getMessage());
+        });
   }
 
   /**
@@ -140,11 +140,7 @@ public final class Addresses {
    */
   public static Optional<Error> validate(UserAddress address, String field) {
     Objects.requireNonNull(address, "address");
-    Optional<Error> platform = validatePlatformId(address.getPlatformId(), field + ".platform_id");
-    if (platform.isPresent()) {
-      return platform;
-    }
-    return userIdProblem(address.getUserId()).map(p -> p.toError(field + ".user_id"));
+    return validate(address.getPlatformId(), field, address.getUserId(), ".user_id");
   }
 
   /**
@@ -153,11 +149,17 @@ public final class Addresses {
    */
   public static Optional<Error> validate(GroupAddress address, String field) {
     Objects.requireNonNull(address, "address");
-    Optional<Error> platform = validatePlatformId(address.getPlatformId(), field + ".platform_id");
+    return validate(address.getPlatformId(), field, address.getGroupId(), ".group_id");
+  }
+
+  /** The platform id's problem, else the id's under it (user or group id: the same rule). */
+  private static Optional<Error> validate(
+      String platformId, String field, String id, String idField) {
+    Optional<Error> platform = validatePlatformId(platformId, field + ".platform_id");
     if (platform.isPresent()) {
       return platform;
     }
-    return userIdProblem(address.getGroupId()).map(p -> p.toError(field + ".group_id"));
+    return userIdProblem(id).map(p -> p.toError(field + idField));
   }
 
   /**

@@ -119,16 +119,8 @@ final class ContentRules {
       return missing(
           "reaction.emoji is empty: set the emoji to add (or, with remove, to" + " withdraw)");
     }
-    long bytes = TextRules.utf8Bytes(emoji);
-    if (bytes > limits.maxEmojiBytes()) {
-      return invalid(
-          "reaction.emoji is "
-              + bytes
-              + " bytes of UTF-8; at most "
-              + limits.maxEmojiBytes()
-              + " are allowed (one emoji)");
-    }
-    return TextRules.check("reaction.emoji", emoji, false);
+    return TextRules.tooManyBytes("reaction.emoji", emoji, limits.maxEmojiBytes(), " (one emoji)")
+        .or(() -> TextRules.check("reaction.emoji", emoji, false));
   }
 
   private Optional<Error> media(MediaReference media) {
@@ -167,16 +159,9 @@ final class ContentRules {
           "media.url is empty: set the https URL the recipient's platform fetches the"
               + " media from");
     }
-    int length = TextRules.length(url);
-    if (length > limits.maxUrlLength()) {
-      return invalid(
-          "media.url is "
-              + length
-              + " characters long; at most "
-              + limits.maxUrlLength()
-              + " are allowed");
-    }
-    Optional<Error> text = TextRules.check("media.url", url, false);
+    Optional<Error> text =
+        TextRules.tooLong("media.url", url, limits.maxUrlLength())
+            .or(() -> TextRules.check("media.url", url, false));
     if (text.isPresent()) {
       return text;
     }
@@ -211,14 +196,10 @@ final class ContentRules {
     if (mimeType.isEmpty()) {
       return missing("media.mime_type is empty: set the media's type, e.g. image/jpeg");
     }
-    int length = TextRules.length(mimeType);
-    if (length > limits.maxMimeTypeLength()) {
-      return invalid(
-          "media.mime_type is "
-              + length
-              + " characters long; at most "
-              + limits.maxMimeTypeLength()
-              + " are allowed");
+    Optional<Error> tooLong =
+        TextRules.tooLong("media.mime_type", mimeType, limits.maxMimeTypeLength());
+    if (tooLong.isPresent()) {
+      return tooLong;
     }
     if (!MIME_TYPE.matcher(mimeType).matches()) {
       return invalid(
@@ -235,16 +216,9 @@ final class ContentRules {
       return missing(
           "encrypted.scheme is empty: name the scheme both platforms agreed on," + " e.g. mls-1");
     }
-    int length = TextRules.length(scheme);
-    if (length > limits.maxSchemeLength()) {
-      return invalid(
-          "encrypted.scheme is "
-              + length
-              + " characters long; at most "
-              + limits.maxSchemeLength()
-              + " are allowed");
-    }
-    Optional<Error> text = TextRules.check("encrypted.scheme", scheme, false);
+    Optional<Error> text =
+        TextRules.tooLong("encrypted.scheme", scheme, limits.maxSchemeLength())
+            .or(() -> TextRules.check("encrypted.scheme", scheme, false));
     if (text.isPresent()) {
       return text;
     }

@@ -106,17 +106,8 @@ public final class FrameValidator {
       return platform;
     }
     String name = hello.getSessionName();
-    int length = TextRules.length(name);
-    if (length > MAX_SESSION_NAME_LENGTH) {
-      return refuse(
-          ErrorCode.INVALID_ARGUMENT,
-          "hello.session_name is "
-              + length
-              + " characters long; at most "
-              + MAX_SESSION_NAME_LENGTH
-              + " are allowed");
-    }
-    return TextRules.check("hello.session_name", name, false);
+    return TextRules.tooLong("hello.session_name", name, MAX_SESSION_NAME_LENGTH)
+        .or(() -> TextRules.check("hello.session_name", name, false));
   }
 
   private Optional<Error> submit(Submit submit, long nowMillis) {

@@ -240,17 +240,8 @@ public final class GroupRequestValidator {
               + MAX_TITLE_BYTES
               + " bytes of UTF-8");
     }
-    long bytes = TextRules.utf8Bytes(title);
-    if (bytes > MAX_TITLE_BYTES) {
-      return refuse(
-          ErrorCode.INVALID_ARGUMENT,
-          "title is "
-              + bytes
-              + " bytes of UTF-8; at most "
-              + MAX_TITLE_BYTES
-              + " are allowed: shorten it");
-    }
-    return TextRules.check("title", title, false);
+    return TextRules.tooManyBytes("title", title, MAX_TITLE_BYTES, ": shorten it")
+        .or(() -> TextRules.check("title", title, false));
   }
 
   private static Optional<Error> kind(GroupKind kind, int value) {

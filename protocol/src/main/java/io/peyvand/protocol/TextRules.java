@@ -44,6 +44,33 @@ final class TextRules {
     return bytes;
   }
 
+  /**
+   * INVALID_ARGUMENT if {@code value} has more than {@code max} characters: "FIELD is N characters
+   * long; at most MAX are allowed". Empty otherwise.
+   */
+  static Optional<Error> tooLong(String field, String value, int max) {
+    return tooBig(field, length(value), " characters long", max, "");
+  }
+
+  /**
+   * INVALID_ARGUMENT if {@code value} is more than {@code max} bytes of UTF-8: "FIELD is N bytes of
+   * UTF-8; at most MAX are allowed" and {@code hint}. Empty otherwise.
+   */
+  static Optional<Error> tooManyBytes(String field, String value, long max, String hint) {
+    return tooBig(field, utf8Bytes(value), " bytes of UTF-8", max, hint);
+  }
+
+  private static Optional<Error> tooBig(
+      String field, long size, String unit, long max, String hint) {
+    if (size <= max) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ErrorCodes.error(
+            ErrorCode.INVALID_ARGUMENT,
+            field + " is " + size + unit + "; at most " + max + " are allowed" + hint));
+  }
+
   /** True for the code units Java strings can hold but UTF-8 cannot carry (unpaired halves). */
   static boolean isUnpairedSurrogate(int codePoint) {
     return Character.getType(codePoint) == Character.SURROGATE;

@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.UserAddress;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AddressesTest {
@@ -28,33 +32,32 @@ class AddressesTest {
     assertEquals(parsed, Addresses.parse(Addresses.format(parsed)));
   }
 
-  @Test
-  void textWithoutAColonIsRefusedShowingTheExpectedForm() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Addresses.parse("bob"));
-    assertTrue(e.getMessage().contains("platform_id:user_id"), e.getMessage());
+  /** Text that is not an address, and what the refusal must say. */
+  static Stream<Arguments> unparseableText() {
+    return Stream.of(
+        Arguments.of(
+            "textWithoutAColonIsRefusedShowingTheExpectedForm",
+            "bob",
+            List.of("platform_id:user_id")),
+        Arguments.of(
+            "textIsSplitAtTheFirstColonSoASecondColonIsRefusedInTheUserId",
+            "bale:bob:x",
+            List.of("user_id contains ':'")),
+        Arguments.of(
+            "upperCasePlatformIdInTextIsRefusedNamingTheAllowedCharacters",
+            "Bale:bob",
+            List.of("platform_id", "a-z, 0-9, '_' and '-'")),
+        Arguments.of("emptyUserIdInTextIsRefused", "bale:", List.of("user_id is empty")));
   }
 
-  @Test
-  void textIsSplitAtTheFirstColonSoASecondColonIsRefusedInTheUserId() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unparseableText")
+  void textThatIsNotAnAddressIsRefusedSayingWhy(String behaviour, String text, List<String> says) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Addresses.parse("bale:bob:x"));
-    assertTrue(e.getMessage().contains("user_id contains ':'"), e.getMessage());
-  }
-
-  @Test
-  void upperCasePlatformIdInTextIsRefusedNamingTheAllowedCharacters() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Addresses.parse("Bale:bob"));
-    assertTrue(e.getMessage().contains("platform_id"), e.getMessage());
-    assertTrue(e.getMessage().contains("a-z, 0-9, '_' and '-'"), e.getMessage());
-  }
-
-  @Test
-  void emptyUserIdInTextIsRefused() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Addresses.parse("bale:"));
-    assertTrue(e.getMessage().contains("user_id is empty"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Addresses.parse(text));
+    for (String fragment : says) {
+      assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
   }
 
   @Test
@@ -84,32 +87,64 @@ class AddressesTest {
     assertAccepted(Addresses.validate(address("a".repeat(32), "bob"), "recipient"));
   }
 
-  @Test
-  void emptyPlatformIdIsRefusedAsMissing() {
-    assertRefused(
-        Addresses.validate(address("", "bob"), "sender"),
-        ErrorCode.INVALID_ADDRESS,
-        "sender.platform_id is empty");
+  /** Addresses the rules refuse, the field named, the code and what the refusal must say. */
+  static Stream<Arguments> refusedAddresses() {
+    return Stream.of(
+        Arguments.of(
+            "emptyPlatformIdIsRefusedAsMissing",
+            address("", "bob"),
+            "sender",
+            ErrorCode.INVALID_ADDRESS,
+            List.of("sender.platform_id is empty")),
+        Arguments.of(
+            "platformIdStartingWithADigitIsRefused",
+            address("9bale", "bob"),
+            "sender",
+            ErrorCode.INVALID_ADDRESS,
+            List.of("sender.platform_id", "must start with a letter")),
+        Arguments.of(
+            "platformIdWithAnUpperCaseLetterIsRefusedNamingTheCharacter",
+            address("baLe", "bob"),
+            "sender",
+            ErrorCode.INVALID_ADDRESS,
+            List.of("sender.platform_id", "'L'", "character 3", "lower case")),
+        Arguments.of(
+            "emptyUserIdIsRefusedAsMissing",
+            address("bale", ""),
+            "recipient",
+            ErrorCode.INVALID_ADDRESS,
+            List.of("recipient.user_id is empty")),
+        Arguments.of(
+            "userIdOf129CharactersIsRefusedNamingTheLimitAndTheLength",
+            address("bale", "x".repeat(129)),
+            "recipient",
+            ErrorCode.INVALID_ADDRESS,
+            List.of("recipient.user_id", "129 characters", "at most 128")),
+        Arguments.of(
+            "userIdWithAColonIsRefused",
+            address("bale", "bob:1"),
+            "recipient",
+            ErrorCode.INVALID_ADDRESS,
+            List.of("recipient.user_id", "':'")),
+        Arguments.of(
+            "userIdWithAControlCharacterIsInvalidTextNamingTheCharacter",
+            address("bale", "bob\u0007"),
+            "recipient",
+            ErrorCode.INVALID_TEXT,
+            List.of("recipient.user_id", "U+0007")),
+        Arguments.of(
+            "userIdWithAnUnpairedSurrogateIsInvalidText",
+            address("bale", "bob\uD83D"),
+            "recipient",
+            ErrorCode.INVALID_TEXT,
+            List.of("recipient.user_id", "unpaired surrogate", "U+D83D")));
   }
 
-  @Test
-  void platformIdStartingWithADigitIsRefused() {
-    assertRefused(
-        Addresses.validate(address("9bale", "bob"), "sender"),
-        ErrorCode.INVALID_ADDRESS,
-        "sender.platform_id",
-        "must start with a letter");
-  }
-
-  @Test
-  void platformIdWithAnUpperCaseLetterIsRefusedNamingTheCharacter() {
-    assertRefused(
-        Addresses.validate(address("baLe", "bob"), "sender"),
-        ErrorCode.INVALID_ADDRESS,
-        "sender.platform_id",
-        "'L'",
-        "character 3",
-        "lower case");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedAddresses")
+  void anAddressBreakingARuleIsRefusedNamingTheFieldAndTheRule(
+      String behaviour, UserAddress address, String field, ErrorCode code, List<String> says) {
+    assertRefused(Addresses.validate(address, field), code, says.toArray(String[]::new));
   }
 
   @Test
@@ -118,27 +153,9 @@ class AddressesTest {
   }
 
   @Test
-  void emptyUserIdIsRefusedAsMissing() {
-    assertRefused(
-        Addresses.validate(address("bale", ""), "recipient"),
-        ErrorCode.INVALID_ADDRESS,
-        "recipient.user_id is empty");
-  }
-
-  @Test
   void userIdOf128CharactersPassesEvenWhenEachIsASurrogatePair() {
     assertAccepted(Addresses.validate(address("bale", "x".repeat(128)), "recipient"));
     assertAccepted(Addresses.validate(address("bale", "😀".repeat(128)), "recipient"));
-  }
-
-  @Test
-  void userIdOf129CharactersIsRefusedNamingTheLimitAndTheLength() {
-    assertRefused(
-        Addresses.validate(address("bale", "x".repeat(129)), "recipient"),
-        ErrorCode.INVALID_ADDRESS,
-        "recipient.user_id",
-        "129 characters",
-        "at most 128");
   }
 
   @ParameterizedTest
@@ -151,34 +168,6 @@ class AddressesTest {
         "recipient.user_id",
         "whitespace",
         "character 4");
-  }
-
-  @Test
-  void userIdWithAColonIsRefused() {
-    assertRefused(
-        Addresses.validate(address("bale", "bob:1"), "recipient"),
-        ErrorCode.INVALID_ADDRESS,
-        "recipient.user_id",
-        "':'");
-  }
-
-  @Test
-  void userIdWithAControlCharacterIsInvalidTextNamingTheCharacter() {
-    assertRefused(
-        Addresses.validate(address("bale", "bob\u0007"), "recipient"),
-        ErrorCode.INVALID_TEXT,
-        "recipient.user_id",
-        "U+0007");
-  }
-
-  @Test
-  void userIdWithAnUnpairedSurrogateIsInvalidText() {
-    assertRefused(
-        Addresses.validate(address("bale", "bob\uD83D"), "recipient"),
-        ErrorCode.INVALID_TEXT,
-        "recipient.user_id",
-        "unpaired surrogate",
-        "U+D83D");
   }
 
   @Test

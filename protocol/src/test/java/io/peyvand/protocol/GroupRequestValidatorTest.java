@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Message;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -22,6 +23,7 @@ import io.peyvand.protocol.v1.MemberChange.Op;
 import io.peyvand.protocol.v1.SetTitleRequest;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class GroupRequestValidatorTest {
@@ -57,6 +59,25 @@ class GroupRequestValidatorTest {
       request.addUsers(address("bale", "fan-" + i));
     }
     return request;
+  }
+
+  /**
+   * A request of {@code max} items ({@code withItems}) passes, and one of {@code max + 1} is
+   * refused INVALID_ARGUMENT mentioning {@code mentions}.
+   */
+  private static void assertAtMost(IntFunction<Message> withItems, int max, String... mentions) {
+    assertOnlyTheFirstPasses(
+        withItems.apply(max), withItems.apply(max + 1), ErrorCode.INVALID_ARGUMENT, mentions);
+  }
+
+  /**
+   * {@code valid} passes; {@code invalid} is refused with {@code code}, mentioning {@code
+   * mentions}.
+   */
+  private static void assertOnlyTheFirstPasses(
+      Message valid, Message invalid, ErrorCode code, String... mentions) {
+    assertAccepted(GroupRequestValidator.validate(valid));
+    assertRefused(GroupRequestValidator.validate(invalid), code, mentions);
   }
 
   // create
@@ -193,10 +214,9 @@ class GroupRequestValidatorTest {
 
   @Test
   void aBatchOfOneThousandChangesPassesAndOneMoreIsRefused() {
-    assertAccepted(GroupRequestValidator.validate(changeMembers(1000).build()));
-    assertRefused(
-        GroupRequestValidator.validate(changeMembers(1001).build()),
-        ErrorCode.INVALID_ARGUMENT,
+    assertAtMost(
+        count -> changeMembers(count).build(),
+        1000,
         "changes has 1001 entries",
         "at most 1000",
         "another ChangeMembers");
@@ -260,19 +280,15 @@ class GroupRequestValidatorTest {
 
   @Test
   void joinAndLeaveNeedAGroupAndAUser() {
-    assertAccepted(
-        GroupRequestValidator.validate(
-            JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build()));
-    assertRefused(
-        GroupRequestValidator.validate(JoinRequest.newBuilder().setGroup(FAMILY).build()),
+    assertOnlyTheFirstPasses(
+        JoinRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
+        JoinRequest.newBuilder().setGroup(FAMILY).build(),
         ErrorCode.INVALID_ADDRESS,
         "user is missing",
         "joining");
-    assertAccepted(
-        GroupRequestValidator.validate(
-            LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build()));
-    assertRefused(
-        GroupRequestValidator.validate(LeaveRequest.newBuilder().setUser(BOB).build()),
+    assertOnlyTheFirstPasses(
+        LeaveRequest.newBuilder().setGroup(FAMILY).setUser(BOB).build(),
+        LeaveRequest.newBuilder().setUser(BOB).build(),
         ErrorCode.INVALID_ADDRESS,
         "group is missing");
   }
@@ -303,12 +319,7 @@ class GroupRequestValidatorTest {
 
   @Test
   void tenThousandUsersOfOnePlatformPassAndOneMoreIsRefused() {
-    assertAccepted(GroupRequestValidator.validate(bulk(10_000).build()));
-    assertRefused(
-        GroupRequestValidator.validate(bulk(10_001).build()),
-        ErrorCode.INVALID_ARGUMENT,
-        "users has 10001 entries",
-        "at most 10000");
+    assertAtMost(count -> bulk(count).build(), 10_000, "users has 10001 entries", "at most 10000");
   }
 
   @Test

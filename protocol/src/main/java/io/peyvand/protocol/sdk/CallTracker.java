@@ -113,12 +113,7 @@ final class CallTracker {
 
   /** The client stops: every pending request fails with {@code cause}. */
   synchronized List<Resolution> failAll(Throwable cause) {
-    List<Resolution> resolved = new ArrayList<>();
-    for (Pending p : pending.values()) {
-      resolved.add(new Resolution(p, null, cause));
-    }
-    pending.clear();
-    return resolved;
+    return PendingRequests.takeAll(pending, p -> new Resolution(p, null, cause));
   }
 
   synchronized int size() {

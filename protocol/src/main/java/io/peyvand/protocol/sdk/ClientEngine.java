@@ -28,6 +28,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -231,50 +233,38 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
       return;
     }
     try {
-      for (Map.Entry<UserAddress, Long> ack : acks.drainAcknowledgements().entrySet()) {
-        if (!session.offer(
-            ClientFrame.newBuilder()
-                .setAcknowledge(
-                    Acknowledge.newBuilder()
-                        .setMailbox(ack.getKey())
-                        .setUpToSequence(ack.getValue()))
-                .build())) {
-          acks.retryAcknowledgement(ack.getKey(), ack.getValue());
-        }
-      }
-      for (Map.Entry<GroupAddress, Long> ack : acks.drainGroupAcknowledgements().entrySet()) {
-        if (!session.offer(
-            ClientFrame.newBuilder()
-                .setGroupAcknowledge(
-                    GroupAcknowledge.newBuilder()
-                        .setGroup(ack.getKey())
-                        .setUpToSequence(ack.getValue()))
-                .build())) {
-          acks.retryAcknowledgement(ack.getKey(), ack.getValue());
-        }
-      }
-      for (Map.Entry<UserAddress, Long> ack : acks.drainStatusAcknowledgements().entrySet()) {
-        if (!session.offer(
-            ClientFrame.newBuilder()
-                .setStatusAcknowledge(
-                    StatusAcknowledge.newBuilder()
-                        .setRecipient(ack.getKey())
-                        .setUpToSequence(ack.getValue()))
-                .build())) {
-          acks.retryAcknowledgement(new AckTracker.StatusStream(ack.getKey()), ack.getValue());
-        }
-      }
-      for (Map.Entry<UserAddress, Long> receipt : receipts.drain().entrySet()) {
-        if (!session.offer(
-            ClientFrame.newBuilder()
-                .setReadReceipt(
-                    ReadReceipt.newBuilder()
-                        .setReader(receipt.getKey())
-                        .setUpToSequence(receipt.getValue()))
-                .build())) {
-          receipts.raise(receipt.getKey(), receipt.getValue());
-        }
-      }
+      offerEach(
+          session,
+          acks.drainAcknowledgements(),
+          (mailbox, upTo) ->
+              ClientFrame.newBuilder()
+                  .setAcknowledge(
+                      Acknowledge.newBuilder().setMailbox(mailbox).setUpToSequence(upTo)),
+          acks::retryAcknowledgement);
+      offerEach(
+          session,
+          acks.drainGroupAcknowledgements(),
+          (group, upTo) ->
+              ClientFrame.newBuilder()
+                  .setGroupAcknowledge(
+                      GroupAcknowledge.newBuilder().setGroup(group).setUpToSequence(upTo)),
+          acks::retryAcknowledgement);
+      offerEach(
+          session,
+          acks.drainStatusAcknowledgements(),
+          (recipient, upTo) ->
+              ClientFrame.newBuilder()
+                  .setStatusAcknowledge(
+                      StatusAcknowledge.newBuilder().setRecipient(recipient).setUpToSequence(upTo)),
+          (recipient, upTo) ->
+              acks.retryAcknowledgement(new AckTracker.StatusStream(recipient), upTo));
+      offerEach(
+          session,
+          receipts.drain(),
+          (reader, upTo) ->
+              ClientFrame.newBuilder()
+                  .setReadReceipt(ReadReceipt.newBuilder().setReader(reader).setUpToSequence(upTo)),
+          receipts::raise);
       sendDueSubmits(session);
       if (!session.keepAlive(System.nanoTime(), settings.keepAliveInterval())) {
         session.abort(
@@ -286,6 +276,23 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
       }
     } catch (RuntimeException e) {
       log.error("Writing to session {} failed", session.generation(), e);
+    }
+  }
+
+  /**
+   * Offers one frame per cumulative position drained (an acknowledgement or a read receipt up to a
+   * sequence); a position the session's buffer refuses is handed to {@code keep}, to go with the
+   * next pump.
+   */
+  private static <K> void offerEach(
+      SessionConnection session,
+      Map<K, Long> drained,
+      BiFunction<K, Long, ClientFrame.Builder> frame,
+      BiConsumer<K, Long> keep) {
+    for (Map.Entry<K, Long> position : drained.entrySet()) {
+      if (!session.offer(frame.apply(position.getKey(), position.getValue()).build())) {
+        keep.accept(position.getKey(), position.getValue());
+      }
     }
   }
 
@@ -460,32 +467,28 @@ final class ClientEngine implements SessionConnection.Inbound, SessionKeeper.Eve
   }
 
   private void resolve(Resolution r) {
-    if (r == null) {
-      return;
-    }
-    r.pending().cancelTimeout.run();
-    CompletableFuture<SubmitOutcome> result = r.pending().result;
-    Runnable complete =
-        r.failure() == null
-            ? () -> result.complete(r.outcome())
-            : () -> result.completeExceptionally(r.failure());
-    try {
-      system.dispatcher().execute(complete);
-    } catch (RejectedExecutionException e) {
-      complete.run(); // the actor system is shutting down
+    if (r != null) {
+      r.pending().cancelTimeout.run();
+      complete(r.pending().result, r.outcome(), r.failure());
     }
   }
 
   private void resolveCall(CallTracker.Resolution r) {
-    if (r == null) {
-      return;
+    if (r != null) {
+      r.pending().cancelTimeout.run();
+      complete(r.pending().result, r.result(), r.failure());
     }
-    r.pending().cancelTimeout.run();
-    CompletableFuture<CallResult> result = r.pending().result;
+  }
+
+  /**
+   * Completes {@code result} with {@code value}, or with {@code failure} when there is one, on the
+   * actor system's dispatcher (never on the stream thread that resolved it).
+   */
+  private <T> void complete(CompletableFuture<T> result, T value, Throwable failure) {
     Runnable complete =
-        r.failure() == null
-            ? () -> result.complete(r.result())
-            : () -> result.completeExceptionally(r.failure());
+        failure == null
+            ? () -> result.complete(value)
+            : () -> result.completeExceptionally(failure);
     try {
       system.dispatcher().execute(complete);
     } catch (RejectedExecutionException e) {

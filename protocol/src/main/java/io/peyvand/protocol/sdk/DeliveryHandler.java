@@ -43,10 +43,7 @@ public interface DeliveryHandler {
    * but nothing of that group moves either. Override it before the platform's users join groups.
    */
   default CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-    return CompletableFuture.failedFuture(
-        new UnsupportedOperationException(
-            "this adapter's"
-                + " DeliveryHandler does not handle group deliveries: override handleGroup"));
+    return refuseGroup(delivery);
   }
 
   /**
@@ -57,11 +54,7 @@ public interface DeliveryHandler {
    * #handleGroup} does: override it before declaring the capability.
    */
   default CompletionStage<Void> handleStatus(StatusDelivery delivery) {
-    return CompletableFuture.failedFuture(
-        new UnsupportedOperationException(
-            "this adapter's"
-                + " DeliveryHandler does not handle status deliveries: override handleStatus, or do not"
-                + " declare statuses_by_recipient"));
+    return refuseStatus(delivery);
   }
 
   /**
@@ -70,22 +63,7 @@ public interface DeliveryHandler {
    */
   static DeliveryHandler withStatuses(
       DeliveryHandler handler, Function<StatusDelivery, CompletionStage<Void>> statuses) {
-    return new DeliveryHandler() {
-      @Override
-      public CompletionStage<Void> handle(Delivery delivery) {
-        return handler.handle(delivery);
-      }
-
-      @Override
-      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-        return handler.handleGroup(delivery);
-      }
-
-      @Override
-      public CompletionStage<Void> handleStatus(StatusDelivery delivery) {
-        return statuses.apply(delivery);
-      }
-    };
+    return compose(handler::handle, handler::handleGroup, statuses);
   }
 
   /**
@@ -101,17 +79,10 @@ public interface DeliveryHandler {
    * returns and failed when it throws.
    */
   static DeliveryHandler of(Consumer<Delivery> deliveries, Consumer<GroupDelivery> groups) {
-    return new DeliveryHandler() {
-      @Override
-      public CompletionStage<Void> handle(Delivery delivery) {
-        return run(() -> deliveries.accept(delivery));
-      }
-
-      @Override
-      public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-        return run(() -> groups.accept(delivery));
-      }
-    };
+    return compose(
+        delivery -> run(() -> deliveries.accept(delivery)),
+        delivery -> run(() -> groups.accept(delivery)),
+        DeliveryHandler::refuseStatus);
   }
 
   /**
@@ -120,17 +91,47 @@ public interface DeliveryHandler {
    */
   static DeliveryHandler withGroups(
       DeliveryHandler deliveries, Function<GroupDelivery, CompletionStage<Void>> groups) {
+    return compose(deliveries::handle, groups, DeliveryHandler::refuseStatus);
+  }
+
+  /** One function per kind of delivery, as one handler. */
+  private static DeliveryHandler compose(
+      Function<Delivery, CompletionStage<Void>> deliveries,
+      Function<GroupDelivery, CompletionStage<Void>> groups,
+      Function<StatusDelivery, CompletionStage<Void>> statuses) {
     return new DeliveryHandler() {
       @Override
       public CompletionStage<Void> handle(Delivery delivery) {
-        return deliveries.handle(delivery);
+        return deliveries.apply(delivery);
       }
 
       @Override
       public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
         return groups.apply(delivery);
       }
+
+      @Override
+      public CompletionStage<Void> handleStatus(StatusDelivery delivery) {
+        return statuses.apply(delivery);
+      }
     };
+  }
+
+  /** What {@link #handleGroup} does unless overridden. */
+  private static CompletionStage<Void> refuseGroup(GroupDelivery delivery) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "this adapter's"
+                + " DeliveryHandler does not handle group deliveries: override handleGroup"));
+  }
+
+  /** What {@link #handleStatus} does unless overridden. */
+  private static CompletionStage<Void> refuseStatus(StatusDelivery delivery) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "this adapter's"
+                + " DeliveryHandler does not handle status deliveries: override handleStatus, or do not"
+                + " declare statuses_by_recipient"));
   }
 
   private static CompletionStage<Void> run(Runnable work) {

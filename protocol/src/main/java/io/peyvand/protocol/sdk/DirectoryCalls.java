@@ -8,6 +8,7 @@ import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.LookupResult;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
+import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
 import io.peyvand.protocol.v1.WithdrawResult;
 import java.util.Optional;
@@ -32,16 +33,11 @@ final class DirectoryCalls {
 
   CompletionStage<PublishResult> publish(PublishRequest request) {
     Optional<Error> problem =
-        calls
-            .acting(request.getUser(), "user")
-            .or(
-                () ->
-                    request.getPhoneNumber().isBlank()
-                        ? Optional.of(
-                            ErrorCodes.error(
-                                ErrorCode.INVALID_ARGUMENT,
-                                "phone_number is empty: set the number to publish"))
-                        : Optional.empty());
+        actingAnd(
+            request.getUser(),
+            "user",
+            request.getPhoneNumber().isBlank(),
+            "phone_number is empty: set the number to publish");
     return calls.call(problem, c -> c.publish().invokeWithMetadata(request));
   }
 
@@ -52,20 +48,30 @@ final class DirectoryCalls {
 
   CompletionStage<LookupResult> lookup(LookupRequest request) {
     Optional<Error> problem =
-        calls
-            .acting(request.getAsker(), "asker")
-            .or(
-                () ->
-                    request.getPhoneNumbersCount() > PeyvandClient.MAX_LOOKUP_NUMBERS
-                        ? Optional.of(
-                            ErrorCodes.error(
-                                ErrorCode.INVALID_ARGUMENT,
-                                "phone_numbers has "
-                                    + request.getPhoneNumbersCount()
-                                    + " numbers; a lookup takes at most "
-                                    + PeyvandClient.MAX_LOOKUP_NUMBERS
-                                    + ": split the contact book into several calls"))
-                        : Optional.empty());
+        actingAnd(
+            request.getAsker(),
+            "asker",
+            request.getPhoneNumbersCount() > PeyvandClient.MAX_LOOKUP_NUMBERS,
+            "phone_numbers has "
+                + request.getPhoneNumbersCount()
+                + " numbers; a lookup takes at most "
+                + PeyvandClient.MAX_LOOKUP_NUMBERS
+                + ": split the contact book into several calls");
     return calls.call(problem, c -> c.lookup().invokeWithMetadata(request));
+  }
+
+  /**
+   * The problem of the acting user ({@link UnaryCalls#acting}), else INVALID_ARGUMENT saying {@code
+   * message} if {@code invalid}, else nothing.
+   */
+  private Optional<Error> actingAnd(
+      UserAddress user, String field, boolean invalid, String message) {
+    return calls
+        .acting(user, field)
+        .or(
+            () ->
+                invalid
+                    ? Optional.of(ErrorCodes.error(ErrorCode.INVALID_ARGUMENT, message))
+                    : Optional.empty());
   }
 }

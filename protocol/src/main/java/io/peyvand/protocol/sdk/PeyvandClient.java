@@ -220,11 +220,7 @@ public final class PeyvandClient implements AutoCloseable {
    * them again. Sent with the next batch. Only with automatic acknowledgement off.
    */
   public void acknowledge(UserAddress mailbox, long upToSequence) {
-    if (settings.autoAcknowledge()) {
-      throw new IllegalStateException(
-          "deliveries are acknowledged automatically; build the client"
-              + " with autoAcknowledge(false) to acknowledge them yourself");
-    }
+    requireManualAcknowledgement();
     engine.acknowledge(mailbox, upToSequence);
   }
 
@@ -243,11 +239,7 @@ public final class PeyvandClient implements AutoCloseable {
    * automatic acknowledgement off.
    */
   public void acknowledge(GroupAddress group, long upToSequence) {
-    if (settings.autoAcknowledge()) {
-      throw new IllegalStateException(
-          "deliveries are acknowledged automatically; build the client"
-              + " with autoAcknowledge(false) to acknowledge them yourself");
-    }
+    requireManualAcknowledgement();
     engine.acknowledge(group, upToSequence);
   }
 
@@ -257,12 +249,17 @@ public final class PeyvandClient implements AutoCloseable {
    * next batch. Only with automatic acknowledgement off.
    */
   public void acknowledgeStatuses(UserAddress recipient, long upToSequence) {
+    requireManualAcknowledgement();
+    engine.acknowledgeStatuses(recipient, upToSequence);
+  }
+
+  /** Refuses an acknowledgement by hand while the client acknowledges automatically. */
+  private void requireManualAcknowledgement() {
     if (settings.autoAcknowledge()) {
       throw new IllegalStateException(
           "deliveries are acknowledged automatically; build the client"
               + " with autoAcknowledge(false) to acknowledge them yourself");
     }
-    engine.acknowledgeStatuses(recipient, upToSequence);
   }
 
   /**

@@ -42,18 +42,8 @@ public sealed interface SubmitOutcome {
   static SubmitOutcome of(SubmitResult result, String messageId) {
     String id = result.getMessageId().isEmpty() ? messageId : result.getMessageId();
     return switch (result.getOutcomeCase()) {
-      case ACCEPTED ->
-          new Accepted(
-              id,
-              result.getAccepted().getSequence(),
-              result.getAccepted().getAcceptedAtMs(),
-              false);
-      case DUPLICATE ->
-          new Accepted(
-              id,
-              result.getDuplicate().getSequence(),
-              result.getDuplicate().getAcceptedAtMs(),
-              true);
+      case ACCEPTED -> accepted(id, result.getAccepted(), false);
+      case DUPLICATE -> accepted(id, result.getDuplicate(), true);
       case REFUSED -> new Refused(id, result.getRefused());
       case OUTCOME_NOT_SET ->
           new Refused(
@@ -63,5 +53,11 @@ public sealed interface SubmitOutcome {
                   .setMessage("the broker answered without an outcome")
                   .build());
     };
+  }
+
+  /** Accepted (or, with {@code duplicate}, accepted before) as the broker's answer says. */
+  private static Accepted accepted(
+      String id, io.peyvand.protocol.v1.Accepted answer, boolean duplicate) {
+    return new Accepted(id, answer.getSequence(), answer.getAcceptedAtMs(), duplicate);
   }
 }

@@ -10,10 +10,12 @@ import io.peyvand.protocol.transparency.KeyLogs;
 import io.peyvand.protocol.v1.AuditRecord;
 import io.peyvand.protocol.v1.ClaimKeyPackagesResult;
 import io.peyvand.protocol.v1.ClaimedKeyPackage;
+import io.peyvand.protocol.v1.KeyPackageInfo;
 import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +44,13 @@ class KeyPackageProofsTest {
     }
   }
 
+  /** The first KeyPackage claimed, with {@code change} made to its info. */
+  private ClaimedKeyPackage withInfo(Consumer<KeyPackageInfo.Builder> change) {
+    ClaimedKeyPackage.Builder claimed = claim.getKeyPackages(0).toBuilder();
+    change.accept(claimed.getInfoBuilder());
+    return claimed.build();
+  }
+
   @Test
   void anotherKeyPackageThanTheOnePublishedIsAProblem() {
     ClaimedKeyPackage substituted =
@@ -53,19 +62,14 @@ class KeyPackageProofsTest {
 
   @Test
   void anotherReferenceThanTheOneLoggedIsAProblem() {
-    ClaimedKeyPackage claimed = claim.getKeyPackages(0);
     ClaimedKeyPackage renamed =
-        claimed.toBuilder()
-            .setInfo(claimed.getInfo().toBuilder().setReference(ByteString.copyFromUtf8("other")))
-            .build();
+        withInfo(info -> info.setReference(ByteString.copyFromUtf8("other")));
     assertOneProblem(KeyPackageProofs.verify(renamed, head, BOB), "info.reference");
   }
 
   @Test
   void anotherIndexIsAProblemOfTheEntryAndOfTheProof() {
-    ClaimedKeyPackage claimed = claim.getKeyPackages(0);
-    ClaimedKeyPackage moved =
-        claimed.toBuilder().setInfo(claimed.getInfo().toBuilder().setLogIndex(2)).build();
+    ClaimedKeyPackage moved = withInfo(info -> info.setLogIndex(2));
     List<String> problems = KeyPackageProofs.verify(moved, head, BOB);
     assertEquals(2, problems.size(), problems.toString());
     assertTrue(problems.get(0).contains("not info.log_index 2"), problems.get(0));

@@ -3,6 +3,9 @@ package io.peyvand.protocol.sdk;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.connected;
 import static io.peyvand.protocol.sdk.Waits.eventually;
+import static io.peyvand.protocol.sdk.Waits.failureOf;
+import static io.peyvand.protocol.sdk.Waits.refusalBeforeSending;
+import static io.peyvand.protocol.sdk.Waits.refusalOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,10 +65,6 @@ class PeyvandClientCallsTest {
         .build();
   }
 
-  private static Throwable failureOf(CompletionStage<?> stage) {
-    return assertThrows(ExecutionException.class, () -> await(stage)).getCause();
-  }
-
   @Test
   void twoCallsAnsweredOutOfOrderEachGetTheirOwnResult() throws Exception {
     broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
@@ -99,12 +97,18 @@ class PeyvandClientCallsTest {
     }
   }
 
+  /** Invites to call c-1, the broker answering nothing; the stage, once the request was sent. */
+  private CompletionStage<CallResult> inviteLeftUnanswered(PeyvandClient client) throws Exception {
+    broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
+    CompletionStage<CallResult> call = client.call(invite("c-1"));
+    eventually("sent", () -> broker.calls.size() == 1);
+    return call;
+  }
+
   @Test
   void aResultNothingWaitsForIsIgnored() throws Exception {
-    broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
     try (PeyvandClient client = connected(client())) {
-      CompletionStage<CallResult> call = client.call(invite("c-1"));
-      eventually("sent", () -> broker.calls.size() == 1);
+      CompletionStage<CallResult> call = inviteLeftUnanswered(client);
       CallRequest sent = broker.calls.get(0);
       broker.push(
           accepted(
@@ -132,33 +136,22 @@ class PeyvandClientCallsTest {
   void invalidRequestsAreRefusedLocallyAndNotSent() throws Exception {
     try (PeyvandClient client = connected(client())) {
       CallRefusedException noSdp =
-          assertInstanceOf(
-              CallRefusedException.class,
-              failureOf(client.call(CallRequests.invite(OUTGOING, SARA, "", false))));
-      assertTrue(noSdp.local());
+          refusalBeforeSending(client.call(CallRequests.invite(OUTGOING, SARA, "", false)));
       assertEquals(ErrorCode.INVALID_FRAME, noSdp.code());
       assertTrue(noSdp.getMessage().contains("invite.sdp_offer"), noSdp.getMessage());
 
       CallRefusedException sameSide =
-          assertInstanceOf(
-              CallRefusedException.class,
-              failureOf(
-                  client.call(
-                      CallRequests.invite(
-                          OUTGOING, UserAddresses.parse("bale:bob"), "v=0", false))));
+          refusalOf(
+              client.call(
+                  CallRequests.invite(OUTGOING, UserAddresses.parse("bale:bob"), "v=0", false)));
       assertEquals(ErrorCode.INVALID_ARGUMENT, sameSide.code());
 
       CallRefusedException notOurCaller =
-          assertInstanceOf(
-              CallRefusedException.class,
-              failureOf(client.call(CallRequests.invite(INCOMING, ALI, "v=0", false))));
-      assertTrue(notOurCaller.local());
+          refusalBeforeSending(client.call(CallRequests.invite(INCOMING, ALI, "v=0", false)));
       assertEquals(ErrorCode.NOT_PERMITTED, notOurCaller.code());
 
       CallRefusedException noAnswerIsNotARejection =
-          assertInstanceOf(
-              CallRefusedException.class,
-              failureOf(client.call(CallRequests.reject(INCOMING, CallEndReason.NO_ANSWER))));
+          refusalOf(client.call(CallRequests.reject(INCOMING, CallEndReason.NO_ANSWER)));
       assertEquals(ErrorCode.INVALID_ARGUMENT, noAnswerIsNotARejection.code());
 
       // A valid request afterwards is the first, and only, the broker sees.
@@ -180,10 +173,8 @@ class PeyvandClientCallsTest {
 
   @Test
   void aSessionLostBeforeTheAnswerFailsTheCallWhichIsNotSentAgain() throws Exception {
-    broker.onCall = request -> ScriptedBroker.NO_CALL_RESULT;
     try (PeyvandClient client = connected(client())) {
-      CompletionStage<CallResult> call = client.call(invite("c-1"));
-      eventually("sent", () -> broker.calls.size() == 1);
+      CompletionStage<CallResult> call = inviteLeftUnanswered(client);
       broker.dropSession();
       assertInstanceOf(NotAnsweredException.class, failureOf(call));
       eventually("reconnected", () -> broker.hellos.size() == 2 && client.isConnected());

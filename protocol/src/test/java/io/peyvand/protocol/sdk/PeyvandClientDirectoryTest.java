@@ -1,10 +1,10 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.assertRefusedBeforeSending;
 import static io.peyvand.protocol.sdk.Waits.await;
+import static io.peyvand.protocol.sdk.Waits.refusalOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
@@ -12,7 +12,6 @@ import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.LookupRequest;
 import io.peyvand.protocol.v1.LookupResult;
-import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
@@ -20,8 +19,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,11 +38,6 @@ class PeyvandClientDirectoryTest {
 
   private PeyvandClient client() {
     return broker.client("client-directory-test", delivery -> null).build();
-  }
-
-  private static CallRefusedException refusalOf(CompletionStage<?> stage) {
-    Throwable failure = assertThrows(ExecutionException.class, () -> await(stage)).getCause();
-    return assertInstanceOf(CallRefusedException.class, failure);
   }
 
   @Test
@@ -75,11 +67,7 @@ class PeyvandClientDirectoryTest {
       await(client.withdrawAll(ALI));
       assertEquals(
           List.of(
-              PublishRequest.newBuilder()
-                  .setUser(ALI)
-                  .setPhoneNumber("0912 345 6789")
-                  .setPreferred(true)
-                  .build(),
+              ScriptedBroker.SAMPLE_PUBLISH,
               WithdrawRequest.newBuilder().setUser(ALI).setPhoneNumber("09123456789").build(),
               WithdrawRequest.newBuilder().setUser(ALI).build()),
           broker.directoryCalls);
@@ -90,9 +78,8 @@ class PeyvandClientDirectoryTest {
   void aRefusalCarriesItsCodeAndTheRetryHintOfTheTrailerIfAny() throws Exception {
     try (PeyvandClient client = client()) {
       broker.onDirectoryCall =
-          request ->
-              ScriptedBroker.callRefusal(
-                  ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
+          ScriptedBroker.refusing(
+              ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
       CallRefusedException limited = refusalOf(client.lookup(ALI, List.of("09123456789")));
       assertFalse(limited.local());
       assertEquals(ErrorCode.RATE_LIMITED, limited.code());
@@ -106,7 +93,7 @@ class PeyvandClientDirectoryTest {
       assertEquals(1, broker.directoryCalls.size(), "a refusal is an answer: not sent again");
 
       broker.onDirectoryCall =
-          request -> ScriptedBroker.callRefusal(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
+          ScriptedBroker.refusing(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
       CallRefusedException noConsent = refusalOf(client.publish(ALI, "09123456789", false));
       assertEquals(ErrorCode.NOT_PERMITTED, noConsent.code());
       assertEquals(0, noConsent.retryAfterMs(), "no trailer, no hint");
@@ -117,12 +104,10 @@ class PeyvandClientDirectoryTest {
   @Test
   void actingForAUserOfAnotherPlatformIsRefusedBeforeSending() throws Exception {
     try (PeyvandClient client = client()) {
-      CallRefusedException lookup = refusalOf(client.lookup(SARA, List.of("09123456789")));
-      assertTrue(lookup.local());
-      assertEquals(ErrorCode.NOT_PERMITTED, lookup.code());
-      assertTrue(
-          lookup.error().getMessage().contains("asker.platform_id is \"eitaa\""),
-          lookup.error().getMessage());
+      assertRefusedBeforeSending(
+          client.lookup(SARA, List.of("09123456789")),
+          ErrorCode.NOT_PERMITTED,
+          "asker.platform_id is \"eitaa\"");
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(client.withdrawAll(SARA)).code());
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(client.publish(SARA, "0912", false)).code());
       assertEquals(List.of(), broker.directoryCalls, "nothing was sent");

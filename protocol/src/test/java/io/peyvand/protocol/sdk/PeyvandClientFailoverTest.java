@@ -16,10 +16,8 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
-import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,9 +111,7 @@ class PeyvandClientFailoverTest {
 
   /** A loopback address nothing listens on (a port just freed). */
   private static BrokerEndpoint deadEndpoint() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return new BrokerEndpoint("127.0.0.1", socket.getLocalPort());
-    }
+    return new BrokerEndpoint("127.0.0.1", ScriptedBroker.closedPort());
   }
 
   private PeyvandClientBuilder client(
@@ -134,13 +130,7 @@ class PeyvandClientFailoverTest {
   }
 
   private static Envelope envelope(String messageId) {
-    return Envelope.newBuilder()
-        .setMessageId(messageId)
-        .setSender(BOB)
-        .setRecipient(ALICE)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam"))
-        .build();
+    return ScriptedBroker.salam(messageId, BOB, ALICE);
   }
 
   @Test

@@ -3,10 +3,10 @@ package io.peyvand.protocol.sdk;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.connected;
 import static io.peyvand.protocol.sdk.Waits.eventually;
+import static io.peyvand.protocol.sdk.Waits.failureOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
@@ -30,9 +30,7 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -60,10 +58,6 @@ class PeyvandClientGroupsTest {
 
   private PeyvandClientBuilder client(DeliveryHandler handler) {
     return broker.client("client-groups-test", handler);
-  }
-
-  private static Throwable failureOf(CompletionStage<?> stage) {
-    return assertThrows(ExecutionException.class, () -> await(stage)).getCause();
   }
 
   // group deliveries
@@ -133,20 +127,14 @@ class PeyvandClientGroupsTest {
     AtomicInteger calls = new AtomicInteger();
     List<Boolean> flags = new CopyOnWriteArrayList<>();
     DeliveryHandler handler =
-        new DeliveryHandler() {
-          @Override
-          public CompletionStage<Void> handle(Delivery delivery) {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-            flags.add(delivery.getRedelivery());
-            return calls.incrementAndGet() == 1
-                ? CompletableFuture.failedFuture(new IllegalStateException("storage down"))
-                : CompletableFuture.completedFuture(null);
-          }
-        };
+        DeliveryHandler.withGroups(
+            delivery -> CompletableFuture.completedFuture(null),
+            delivery -> {
+              flags.add(delivery.getRedelivery());
+              return calls.incrementAndGet() == 1
+                  ? CompletableFuture.failedFuture(new IllegalStateException("storage down"))
+                  : CompletableFuture.completedFuture(null);
+            });
     try (PeyvandClient client = connected(client(handler))) {
       broker.push(ScriptedBroker.post(FAMILY, 1, false, "fails first"));
       eventually("handled once", () -> calls.get() == 1);

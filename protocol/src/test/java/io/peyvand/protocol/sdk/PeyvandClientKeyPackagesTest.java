@@ -1,12 +1,12 @@
 package io.peyvand.protocol.sdk;
 
+import static io.peyvand.protocol.sdk.Waits.assertRefusedBeforeSending;
 import static io.peyvand.protocol.sdk.Waits.await;
 import static io.peyvand.protocol.sdk.Waits.connected;
 import static io.peyvand.protocol.sdk.Waits.eventually;
+import static io.peyvand.protocol.sdk.Waits.refusalOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -31,9 +31,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,11 +51,6 @@ class PeyvandClientKeyPackagesTest {
 
   private PeyvandClient client() {
     return broker.client("client-key-packages-test", delivery -> null).build();
-  }
-
-  private static CallRefusedException refusalOf(CompletionStage<?> stage) {
-    Throwable failure = assertThrows(ExecutionException.class, () -> await(stage)).getCause();
-    return assertInstanceOf(CallRefusedException.class, failure);
   }
 
   @Test
@@ -179,9 +172,7 @@ class PeyvandClientKeyPackagesTest {
   @Test
   void aRefusalCarriesItsCode() throws Exception {
     broker.onKeyPackageCall =
-        request ->
-            ScriptedBroker.callRefusal(
-                ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
+        ScriptedBroker.refusing(ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
     try (PeyvandClient client = client()) {
       CallRefusedException refused = refusalOf(client.keyPackages().list(BOB));
       assertFalse(refused.local());
@@ -196,12 +187,10 @@ class PeyvandClientKeyPackagesTest {
     ByteString one = KeyPackageSamples.KEY_PACKAGES.get(0);
     try (PeyvandClient client = client()) {
       KeyPackageCalls keys = client.keyPackages();
-      CallRefusedException foreign = refusalOf(keys.publish(ALICE, List.of(one)));
-      assertTrue(foreign.local());
-      assertEquals(ErrorCode.NOT_PERMITTED, foreign.code());
-      assertTrue(
-          foreign.error().getMessage().contains("user.platform_id is \"eitaa\""),
-          foreign.error().getMessage());
+      assertRefusedBeforeSending(
+          keys.publish(ALICE, List.of(one)),
+          ErrorCode.NOT_PERMITTED,
+          "user.platform_id is \"eitaa\"");
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(keys.removeAll(ALICE)).code());
       assertEquals(ErrorCode.NOT_PERMITTED, refusalOf(keys.claim(ALICE, BOB, Set.of())).code());
 

@@ -14,7 +14,6 @@ import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
-import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import java.time.Duration;
 import java.util.List;
@@ -46,13 +45,7 @@ class PeyvandClientTest {
   }
 
   private static Envelope envelope(String messageId) {
-    return Envelope.newBuilder()
-        .setMessageId(messageId)
-        .setSender(BOB)
-        .setRecipient(ALICE)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam"))
-        .build();
+    return ScriptedBroker.salam(messageId, BOB, ALICE);
   }
 
   private static DeliveryHandler recordingInto(List<Delivery> handled) {

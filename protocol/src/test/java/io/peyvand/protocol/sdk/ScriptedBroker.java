@@ -141,12 +141,7 @@ public final class ScriptedBroker
   public final List<ReadReceipt> receipts = new CopyOnWriteArrayList<>();
   public final List<SubmitRequest> unarySubmits = new CopyOnWriteArrayList<>();
   public volatile SubmitScript onSubmit = submit -> accepted(submit, 1);
-  public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit =
-      request ->
-          SubmitResult.newBuilder()
-              .setMessageId(request.getEnvelope().getMessageId())
-              .setAccepted(Accepted.newBuilder().setSequence(1))
-              .build();
+  public volatile Function<SubmitRequest, SubmitResult> onUnarySubmit = unaryAccepted(1, false);
 
   /**
    * Answers a Groups request (any of them); a failed stage is the call's gRPC error. By default a
@@ -371,6 +366,20 @@ public final class ScriptedBroker
         .build();
   }
 
+  /**
+   * Answers a unary submit accepted at {@code sequence}, or (with {@code duplicate}) accepted
+   * before at {@code sequence}.
+   */
+  public static Function<SubmitRequest, SubmitResult> unaryAccepted(
+      long sequence, boolean duplicate) {
+    return request -> {
+      SubmitResult.Builder result =
+          SubmitResult.newBuilder().setMessageId(request.getEnvelope().getMessageId());
+      Accepted.Builder accepted = Accepted.newBuilder().setSequence(sequence);
+      return (duplicate ? result.setDuplicate(accepted) : result.setAccepted(accepted)).build();
+    };
+  }
+
   public static SubmitResult refused(Submit submit, ErrorCode code, long retryAfterMs) {
     return SubmitResult.newBuilder()
         .setCorrelationId(submit.getCorrelationId())
@@ -397,6 +406,42 @@ public final class ScriptedBroker
                 .setRecipient(mailbox)
                 .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody(text)))
         .build();
+  }
+
+  /** The text "salam" from {@code sender} to {@code recipient}, as an adapter submits it. */
+  public static io.peyvand.protocol.v1.Envelope salam(
+      String messageId, UserAddress sender, UserAddress recipient) {
+    return io.peyvand.protocol.v1.Envelope.newBuilder()
+        .setMessageId(messageId)
+        .setSender(sender)
+        .setRecipient(recipient)
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(io.peyvand.protocol.v1.Text.newBuilder().setBody("salam"))
+        .build();
+  }
+
+  /** A loopback port nothing listens on (one just freed): a broker there cannot be reached. */
+  public static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A status of {@code messageId} at {@code recipient}, as {@code mailbox}'s delivery. */
+  public static Delivery.Builder status(
+      UserAddress mailbox,
+      long sequence,
+      String messageId,
+      UserAddress recipient,
+      io.peyvand.protocol.v1.MessageStatus.Kind kind) {
+    return Delivery.newBuilder()
+        .setMailbox(mailbox)
+        .setSequence(sequence)
+        .setStatus(
+            io.peyvand.protocol.v1.MessageStatus.newBuilder()
+                .setMessageId(messageId)
+                .setRecipient(recipient)
+                .setKind(kind));
   }
 
   /** Pushes a delivery on the latest session. */
@@ -430,6 +475,12 @@ public final class ScriptedBroker
         .build();
   }
 
+  /** Answers every unary call with {@link #callRefusal}. */
+  public static Function<Message, CompletionStage<? extends Message>> refusing(
+      ErrorCode code, String message, long retryAfterMs) {
+    return request -> callRefusal(code, message, retryAfterMs);
+  }
+
   /** A refusal of a Groups call as the broker's gRPC edge makes it: "CODE: message". */
   public static <T> CompletionStage<T> groupRefusal(ErrorCode code, String message) {
     return callRefusal(code, message, 0);
@@ -453,6 +504,14 @@ public final class ScriptedBroker
                     .addText("peyvand-retry-after-ms", Long.toString(retryAfterMs))
                     .build()));
   }
+
+  /** bale:ali publishing the first of {@link #SAMPLE_NUMBERS} as their preferred number. */
+  public static final PublishRequest SAMPLE_PUBLISH =
+      PublishRequest.newBuilder()
+          .setUser(UserAddresses.parse("bale:ali"))
+          .setPhoneNumber("0912 345 6789")
+          .setPreferred(true)
+          .build();
 
   /** A sample contact book to look up; {@link #SAMPLE_MATCHES} is its answer. */
   public static final List<String> SAMPLE_NUMBERS = List.of("0912 345 6789", "+989121112233", "12");

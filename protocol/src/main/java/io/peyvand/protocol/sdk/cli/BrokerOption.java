@@ -45,6 +45,16 @@ final class BrokerOption {
         + "). Start one with ./peyvand dev, or name another with --broker HOST:PORT.";
   }
 
+  /** What to print when no node answered in time over {@code connection}. */
+  static String noAnswerInTime(List<BrokerEndpoint> endpoints, TlsOption.Connection connection) {
+    return unreachable(endpoints, "no answer in time; " + connection.triedOver());
+  }
+
+  /** The line saying the broker refused the call as a whole with {@code status}. */
+  static String refusedLine(StatusRuntimeException status) {
+    return "refused " + status.getStatus().getCode() + ": " + status.getStatus().getDescription();
+  }
+
   /**
    * Makes {@code call} to each node in turn, waiting at most {@code timeoutMs} for each, until one
    * answers: a node that cannot be reached (gRPC UNAVAILABLE) is left for the next, and the last

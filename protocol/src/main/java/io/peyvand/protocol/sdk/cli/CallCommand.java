@@ -17,10 +17,7 @@ import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallRequest;
 import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.CallState;
-import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
-import io.peyvand.protocol.v1.GroupDelivery;
-import io.peyvand.protocol.v1.StatusDelivery;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.Welcome;
 import java.io.PrintWriter;
@@ -31,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -323,22 +319,11 @@ final class CallCommand implements Callable<Integer> {
 
   /** Takes no delivery: each stays unacknowledged (automatic acknowledgement is off). */
   private static final DeliveryHandler LEAVE_DELIVERIES =
-      new DeliveryHandler() {
-        @Override
-        public CompletionStage<Void> handle(Delivery delivery) {
-          return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> handleGroup(GroupDelivery delivery) {
-          return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> handleStatus(StatusDelivery delivery) {
-          return CompletableFuture.completedFuture(null);
-        }
-      };
+      DeliveryHandler.withStatuses(
+          DeliveryHandler.withGroups(
+              delivery -> CompletableFuture.completedFuture(null),
+              delivery -> CompletableFuture.completedFuture(null)),
+          delivery -> CompletableFuture.completedFuture(null));
 
   /** The call placed: its name, where it prints, whether it was placed and has ended. */
   private final class Call {

@@ -61,8 +61,7 @@ abstract class CertifiedCall implements Callable<Integer> {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof StatusRuntimeException status
           && status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
-        out.println(
-            "refused " + status.getStatus().getCode() + ": " + status.getStatus().getDescription());
+        out.println(BrokerOption.refusedLine(status));
         return REFUSED;
       }
       err.println(
@@ -70,8 +69,7 @@ abstract class CertifiedCall implements Callable<Integer> {
               endpoints, String.valueOf(e.getCause()) + "; " + connection.triedOver()));
       return UNREACHABLE;
     } catch (TimeoutException e) {
-      err.println(
-          BrokerOption.unreachable(endpoints, "no answer in time; " + connection.triedOver()));
+      err.println(BrokerOption.noAnswerInTime(endpoints, connection));
       return UNREACHABLE;
     } finally {
       out.flush();

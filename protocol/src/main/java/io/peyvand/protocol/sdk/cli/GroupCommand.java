@@ -306,9 +306,7 @@ final class GroupCommand {
       exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
   static final class Post implements Callable<Integer> {
-    @Mixin BrokerOption broker = new BrokerOption();
-
-    @Mixin TlsOption tls = new TlsOption();
+    @Mixin SubmitOptions submitting = new SubmitOptions();
 
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
@@ -331,13 +329,6 @@ final class GroupCommand {
                 + " (default: cli- and a random UUID).")
     String messageId;
 
-    @Option(
-        names = "--timeout",
-        paramLabel = "SECONDS",
-        defaultValue = "10",
-        description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -356,7 +347,7 @@ final class GroupCommand {
               .setClientTimestampMs(System.currentTimeMillis())
               .setText(Text.newBuilder().setBody(String.join(" ", text)))
               .build();
-      return SendCommand.submit(spec, broker, tls, post, timeoutSeconds);
+      return SendCommand.submit(spec, submitting, post);
     }
   }
 

@@ -46,9 +46,7 @@ final class SendCommand implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int UNREACHABLE = 2;
 
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin SubmitOptions submitting = new SubmitOptions();
 
   @Option(
       names = "--from",
@@ -72,13 +70,6 @@ final class SendCommand implements Callable<Integer> {
               + " (default: cli- and a random UUID).")
   String messageId;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "10",
-      description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
-
   @Parameters(paramLabel = "TEXT", arity = "1..*", description = "The message text.")
   List<String> text;
 
@@ -95,7 +86,7 @@ final class SendCommand implements Callable<Integer> {
             .setClientTimestampMs(System.currentTimeMillis())
             .setText(Text.newBuilder().setBody(String.join(" ", text)))
             .build();
-    return submit(spec, broker, tls, envelope, timeoutSeconds);
+    return submit(spec, submitting, envelope);
   }
 
   /**
@@ -105,16 +96,12 @@ final class SendCommand implements Callable<Integer> {
    * goes to the first that can be reached; sending the same envelope (the same message_id) to the
    * next after UNAVAILABLE cannot make it count twice.
    */
-  static int submit(
-      CommandLine.Model.CommandSpec spec,
-      BrokerOption broker,
-      TlsOption tls,
-      Envelope envelope,
-      int timeoutSeconds)
+  static int submit(CommandLine.Model.CommandSpec spec, SubmitOptions options, Envelope envelope)
       throws Exception {
-    List<BrokerEndpoint> endpoints = endpointsOrUsageError(spec, broker);
+    int timeoutSeconds = options.timeoutSeconds;
+    List<BrokerEndpoint> endpoints = endpointsOrUsageError(spec, options.broker);
     TlsOption.Connection connection =
-        connectionOrUsageError(spec, tls, envelope.getSender().getPlatformId());
+        connectionOrUsageError(spec, options.tls, envelope.getSender().getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ActorSystem system = SdkActorSystem.create("peyvand-send", ConfigFactory.load());

@@ -78,15 +78,7 @@ final class TlsOption {
    * exists, else plaintext.
    */
   Connection forAdmin(String name) {
-    if (plaintext) {
-      return new Connection(Optional.empty(), "plaintext (--plaintext)");
-    }
-    CertificateIdentity.nameProblem(name)
-        .ifPresent(
-            problem -> {
-              throw new IllegalArgumentException("--admin: " + problem);
-            });
-    return with(pkiDir.resolve("admins").resolve(name + ".p12"), "administrator " + name);
+    return forNamed("--admin", "admins", name, "administrator " + name);
   }
 
   /**
@@ -94,15 +86,23 @@ final class TlsOption {
    * exists, else plaintext.
    */
   Connection forRegulator(String name) {
+    return forNamed("--regulator", "regulators", name, "regulator " + name);
+  }
+
+  /**
+   * The connection as the person {@code name} given by {@code option}: mutual TLS with {@code
+   * <dir>/<name>.p12} when it exists, else plaintext.
+   */
+  private Connection forNamed(String option, String dir, String name, String who) {
     if (plaintext) {
       return new Connection(Optional.empty(), "plaintext (--plaintext)");
     }
     CertificateIdentity.nameProblem(name)
         .ifPresent(
             problem -> {
-              throw new IllegalArgumentException("--regulator: " + problem);
+              throw new IllegalArgumentException(option + ": " + problem);
             });
-    return with(pkiDir.resolve("regulators").resolve(name + ".p12"), "regulator " + name);
+    return with(pkiDir.resolve(dir).resolve(name + ".p12"), who);
   }
 
   private Connection with(Path keyStore, String who) {

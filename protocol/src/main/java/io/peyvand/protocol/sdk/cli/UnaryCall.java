@@ -115,8 +115,7 @@ abstract class UnaryCall implements Callable<Integer> {
         return REFUSED;
       }
       if (cause instanceof StatusRuntimeException status && refusedAsAWhole(status)) {
-        out.println(
-            "refused " + status.getStatus().getCode() + ": " + status.getStatus().getDescription());
+        out.println(BrokerOption.refusedLine(status));
         return REFUSED;
       }
       if (cause instanceof StatusRuntimeException status
@@ -135,8 +134,7 @@ abstract class UnaryCall implements Callable<Integer> {
               endpoints, SendCommand.reason(cause, service) + "; " + connection.triedOver()));
       return NOT_SENT;
     } catch (TimeoutException e) {
-      err.println(
-          BrokerOption.unreachable(endpoints, "no answer in time; " + connection.triedOver()));
+      err.println(BrokerOption.noAnswerInTime(endpoints, connection));
       return NOT_SENT;
     } finally {
       out.flush();

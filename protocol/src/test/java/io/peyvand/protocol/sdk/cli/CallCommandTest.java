@@ -22,10 +22,7 @@ import io.peyvand.protocol.v1.CallRinging;
 import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.UserAddress;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,28 +43,12 @@ class CallCommandTest {
   @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("call-cli-test");
 
   /** A running {@code call --broker <the scripted broker> ARGS}. */
-  private final class Calling {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-    final AtomicInteger status = new AtomicInteger(-1);
-    final Thread thread;
-
+  private final class Calling extends CliThread {
     Calling(String... options) {
-      String[] args = new String[options.length + 3];
-      args[0] = "call";
-      args[1] = "--broker";
-      args[2] = "127.0.0.1:" + broker.port();
-      System.arraycopy(options, 0, args, 3, options.length);
-      thread =
-          new Thread(
-              () ->
-                  status.set(
-                      Cli.commandLine()
-                          .setOut(new PrintWriter(out))
-                          .setErr(new PrintWriter(err))
-                          .execute(args)),
-              "call-under-test");
-      thread.start();
+      super(
+          "call-under-test",
+          "call",
+          CliThread.concat(new String[] {"--broker", "127.0.0.1:" + broker.port()}, options));
     }
 
     /** Waits for the command to end; its exit status. */
@@ -75,10 +56,6 @@ class CallCommandTest {
       thread.join(20_000);
       assertFalse(thread.isAlive(), "the command ended; it printed: " + out + err);
       return status.get();
-    }
-
-    List<String> lines() {
-      return out.toString().lines().toList();
     }
   }
 
@@ -102,6 +79,13 @@ class CallCommandTest {
     eventually("the invite reached the broker", () -> broker.calls.size() == 1);
   }
 
+  /** {@code call --from eitaa:alice --to bale:bob --id c-1 OPTIONS}. */
+  private Calling aliceCallingBob(String... options) {
+    return new Calling(
+        CliThread.concat(
+            new String[] {"--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1"}, options));
+  }
+
   private void noPasswordIn(Calling call) {
     assertFalse(
         (call.out.toString() + call.err).contains(ScriptedBroker.RELAY.getPassword()),
@@ -110,9 +94,7 @@ class CallCommandTest {
 
   @Test
   void anAnsweredCallIsHungUpAfterTheDelayAndExitsZero() throws Exception {
-    Calling call =
-        new Calling(
-            "--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1", "--hangup-after", "1");
+    Calling call = aliceCallingBob("--hangup-after", "1");
     invited();
     broker.push(ringing());
     broker.push(answered());
@@ -142,9 +124,7 @@ class CallCommandTest {
 
   @Test
   void aCallTheOtherSideHangsUpEndsWithoutAHangupOfItsOwn() throws Exception {
-    Calling call =
-        new Calling(
-            "--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1", "--hangup-after", "60");
+    Calling call = aliceCallingBob("--hangup-after", "60");
     invited();
     broker.push(answered());
     broker.push(ended(CallEndReason.ENDED));
@@ -155,17 +135,7 @@ class CallCommandTest {
 
   @Test
   void anUnansweredVideoCallPrintsNoAnswerAndExitsZero() throws Exception {
-    Calling call =
-        new Calling(
-            "--from",
-            "eitaa:alice",
-            "--to",
-            "bale:bob",
-            "--id",
-            "c-1",
-            "--video",
-            "--lifetime",
-            "75");
+    Calling call = aliceCallingBob("--video", "--lifetime", "75");
     invited();
     broker.push(ringing());
     broker.push(ended(CallEndReason.NO_ANSWER));
@@ -181,7 +151,7 @@ class CallCommandTest {
 
   @Test
   void aCallThatFailedExitsOne() throws Exception {
-    Calling call = new Calling("--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1");
+    Calling call = aliceCallingBob();
     invited();
     broker.push(ended(CallEndReason.FAILED));
     assertEquals(1, call.exit());
@@ -203,7 +173,7 @@ class CallCommandTest {
                                 .setReason(CallEndReason.REPLACED)
                                 .setKept(CallRequests.ref(BOB, "b-9"))))
                 .build();
-    Calling call = new Calling("--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1");
+    Calling call = aliceCallingBob();
     assertEquals(0, call.exit());
     assertEquals(
         List.of("invited bale:bob (call c-1, audio)", "ended: replaced (kept bale:bob/b-9)"),
@@ -271,9 +241,7 @@ class CallCommandTest {
 
   @Test
   void afterAReconnectionTheCallIsResumedOnTheNewSession() throws Exception {
-    Calling call =
-        new Calling(
-            "--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1", "--hangup-after", "3");
+    Calling call = aliceCallingBob("--hangup-after", "3");
     invited();
     broker.push(answered());
     eventually(() -> "answered: " + call.out, () -> call.out.toString().contains("answered"));
@@ -289,7 +257,7 @@ class CallCommandTest {
 
   @Test
   void interruptedAsByCtrlCItHangsUp() throws Exception {
-    Calling call = new Calling("--from", "eitaa:alice", "--to", "bale:bob", "--id", "c-1");
+    Calling call = aliceCallingBob();
     invited();
     eventually(() -> "invited: " + call.out, () -> call.out.toString().contains("invited"));
     call.thread.interrupt();

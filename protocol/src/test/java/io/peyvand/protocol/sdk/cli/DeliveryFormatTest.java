@@ -3,6 +3,7 @@ package io.peyvand.protocol.sdk.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
+import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.CallEndReason;
 import io.peyvand.protocol.v1.CallMedia;
@@ -45,64 +46,57 @@ class DeliveryFormatTest {
     assertEquals(
         "eitaa:alice #3 status DELIVERED of message m-123 to bale:bob",
         DeliveryFormat.line(
-            Delivery.newBuilder()
-                .setMailbox(UserAddresses.parse("eitaa:alice"))
-                .setSequence(3)
-                .setStatus(
-                    MessageStatus.newBuilder()
-                        .setMessageId("m-123")
-                        .setRecipient(UserAddresses.parse("bale:bob"))
-                        .setKind(MessageStatus.Kind.DELIVERED))
+            ScriptedBroker.status(
+                    UserAddresses.parse("eitaa:alice"),
+                    3,
+                    "m-123",
+                    UserAddresses.parse("bale:bob"),
+                    MessageStatus.Kind.DELIVERED)
                 .build()));
+  }
+
+  /** The line of {@code message} delivered to bale:bob at sequence 12. */
+  private static String lineToBob(Envelope.Builder message) {
+    return DeliveryFormat.line(TO_BOB.clone().setMessage(message).build());
   }
 
   @Test
   void otherContentIsDescribedInBrackets() {
     assertEquals(
         "bale:bob #12 from eitaa:alice: [reaction 👍 to m-0]",
-        DeliveryFormat.line(
-            TO_BOB
+        lineToBob(
+            FROM_ALICE
                 .clone()
-                .setMessage(
-                    FROM_ALICE
-                        .clone()
-                        .setReaction(
-                            Reaction.newBuilder().setEmoji("👍").setTargetMessageId("m-0")))
-                .build()));
+                .setReaction(Reaction.newBuilder().setEmoji("👍").setTargetMessageId("m-0"))));
     assertEquals(
         "bale:bob #12 from eitaa:alice: [encrypted mls-1, 3 bytes]",
-        DeliveryFormat.line(
-            TO_BOB
+        lineToBob(
+            FROM_ALICE
                 .clone()
-                .setMessage(
-                    FROM_ALICE
-                        .clone()
-                        .setEncrypted(
-                            EncryptedPayload.newBuilder()
-                                .setScheme("mls-1")
-                                .setCiphertext(ByteString.copyFrom(new byte[3]))))
-                .build()));
+                .setEncrypted(
+                    EncryptedPayload.newBuilder()
+                        .setScheme("mls-1")
+                        .setCiphertext(ByteString.copyFrom(new byte[3])))));
+  }
+
+  /** The record of call c-1 of eitaa:alice to bale:bob, ended for {@code reason}. */
+  private static CallRecord.Builder aliceCallingBob(CallEndReason reason) {
+    return CallRecord.newBuilder()
+        .setCallId("c-1")
+        .setCaller(UserAddresses.parse("eitaa:alice"))
+        .setCallee(UserAddresses.parse("bale:bob"))
+        .setReason(reason);
   }
 
   @Test
   void aMissedCallRecordNamesTheCallItsSidesAndHowItEnded() {
     assertEquals(
         "bale:bob #12 from eitaa:alice: [call c-1 from eitaa:alice to bale:bob, missed]",
-        DeliveryFormat.line(
-            TO_BOB
+        lineToBob(
+            FROM_ALICE
                 .clone()
-                .setMessage(
-                    FROM_ALICE
-                        .clone()
-                        .setMessageId("call.c-1")
-                        .setCallRecord(
-                            CallRecord.newBuilder()
-                                .setCallId("c-1")
-                                .setCaller(UserAddresses.parse("eitaa:alice"))
-                                .setCallee(UserAddresses.parse("bale:bob"))
-                                .addMedia(CallMedia.AUDIO)
-                                .setReason(CallEndReason.MISSED)))
-                .build()));
+                .setMessageId("call.c-1")
+                .setCallRecord(aliceCallingBob(CallEndReason.MISSED).addMedia(CallMedia.AUDIO))));
     assertEquals(
         "eitaa:alice #4 from bale:bob: [call c-1 from eitaa:alice to bale:bob, no-answer]",
         DeliveryFormat.line(
@@ -113,12 +107,7 @@ class DeliveryFormatTest {
                     Envelope.newBuilder()
                         .setMessageId("call.c-1")
                         .setSender(UserAddresses.parse("bale:bob"))
-                        .setCallRecord(
-                            CallRecord.newBuilder()
-                                .setCallId("c-1")
-                                .setCaller(UserAddresses.parse("eitaa:alice"))
-                                .setCallee(UserAddresses.parse("bale:bob"))
-                                .setReason(CallEndReason.NO_ANSWER)))
+                        .setCallRecord(aliceCallingBob(CallEndReason.NO_ANSWER)))
                 .build()));
   }
 }

@@ -7,7 +7,6 @@ import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.LookupRequest;
-import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.PublishResult;
 import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
@@ -43,14 +42,7 @@ class DirectoryCommandTest {
     CliRun run =
         run("directory", "publish", "--as", "bale:ali", "--number", "0912 345 6789", "--preferred");
     assertEquals(new CliRun(0, "published bale:ali +989123456789", ""), run);
-    assertEquals(
-        List.of(
-            PublishRequest.newBuilder()
-                .setUser(ALI)
-                .setPhoneNumber("0912 345 6789")
-                .setPreferred(true)
-                .build()),
-        broker.directoryCalls);
+    assertEquals(List.of(ScriptedBroker.SAMPLE_PUBLISH), broker.directoryCalls);
   }
 
   @Test
@@ -111,9 +103,8 @@ class DirectoryCommandTest {
   @Test
   void aRateLimitedLookupPrintsTheRefusalAndTheRetryHintAndExitsOne() {
     broker.onDirectoryCall =
-        request ->
-            ScriptedBroker.callRefusal(
-                ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
+        ScriptedBroker.refusing(
+            ErrorCode.RATE_LIMITED, "the asker has looked up as many new numbers", 1500);
     CliRun run = run("directory", "lookup", "--as", "eitaa:sara", "09123456789");
     assertEquals(
         new CliRun(
@@ -127,7 +118,7 @@ class DirectoryCommandTest {
   @Test
   void aRefusedPublishPrintsTheCodeAndExitsOne() {
     broker.onDirectoryCall =
-        request -> ScriptedBroker.callRefusal(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
+        ScriptedBroker.refusing(ErrorCode.NOT_PERMITTED, "SetConsent first", 0);
     assertEquals(
         new CliRun(1, "refused NOT_PERMITTED: SetConsent first", ""),
         run("directory", "publish", "--as", "bale:ali", "--number", "09123456789"));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Message;
 import io.peyvand.protocol.sdk.ScriptedBroker;
 import io.peyvand.protocol.sdk.UserAddresses;
-import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
@@ -25,10 +24,8 @@ import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.PlatformCount;
 import io.peyvand.protocol.v1.SetTitleRequest;
-import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -189,10 +186,7 @@ class GroupCommandTest {
 
   @Test
   void anUnreachableBrokerExitsTwoAndSaysHowToStartOne() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ScriptedBroker.closedPort();
     CliRun run = CliRun.subcommand(closedPort, "group", "info", "eitaa:family", "--timeout", "3");
     assertEquals(2, run.status());
     assertEquals("", run.out());
@@ -201,12 +195,7 @@ class GroupCommandTest {
 
   @Test
   void postSubmitsAnEnvelopeToTheGroupAndPrintsTheAnswerLikeSend() {
-    broker.onUnarySubmit =
-        request ->
-            SubmitResult.newBuilder()
-                .setMessageId(request.getEnvelope().getMessageId())
-                .setAccepted(Accepted.newBuilder().setSequence(18))
-                .build();
+    broker.onUnarySubmit = ScriptedBroker.unaryAccepted(18, false);
     CliRun run =
         run(
             "group",

@@ -39,43 +39,37 @@ class GroupFormatTest {
             IN_NEWS.clone().setPost(post).addMemberIds("bob").addMemberIds("carol").build()));
   }
 
+  /** The line of {@code change} in the news channel's log. */
+  private static String changeLine(MembershipChange.Builder change) {
+    return GroupFormat.line(IN_NEWS.clone().setChange(change).build());
+  }
+
+  /** {@code actor} changed {@code user}'s membership: {@code kind}, now {@code role}. */
+  private static MembershipChange.Builder membership(
+      String actor, String user, MembershipChange.Kind kind, Role role) {
+    return MembershipChange.newBuilder()
+        .setActor(UserAddresses.parse(actor))
+        .setUser(UserAddresses.parse(user))
+        .setKind(kind)
+        .setRole(role);
+  }
+
   @Test
   void aChangeNamesItsKindUserActorRoleAndTitle() {
     assertEquals(
         "eitaa:news #40 PROMOTED bale:bob by eitaa:alice role=ADMIN",
-        GroupFormat.line(
-            IN_NEWS
-                .clone()
-                .setChange(
-                    MembershipChange.newBuilder()
-                        .setActor(UserAddresses.parse("eitaa:alice"))
-                        .setUser(UserAddresses.parse("bale:bob"))
-                        .setKind(MembershipChange.Kind.PROMOTED)
-                        .setRole(Role.ADMIN))
-                .build()));
+        changeLine(
+            membership("eitaa:alice", "bale:bob", MembershipChange.Kind.PROMOTED, Role.ADMIN)));
     assertEquals(
         "eitaa:news #40 TITLE_CHANGED by eitaa:alice title=\"Sport\"",
-        GroupFormat.line(
-            IN_NEWS
-                .clone()
-                .setChange(
-                    MembershipChange.newBuilder()
-                        .setActor(UserAddresses.parse("eitaa:alice"))
-                        .setKind(MembershipChange.Kind.TITLE_CHANGED)
-                        .setTitle("Sport"))
-                .build()));
+        changeLine(
+            MembershipChange.newBuilder()
+                .setActor(UserAddresses.parse("eitaa:alice"))
+                .setKind(MembershipChange.Kind.TITLE_CHANGED)
+                .setTitle("Sport")));
     assertEquals(
         "eitaa:news #40 JOINED bale:bob role=MEMBER",
-        GroupFormat.line(
-            IN_NEWS
-                .clone()
-                .setChange(
-                    MembershipChange.newBuilder()
-                        .setActor(UserAddresses.parse("bale:bob"))
-                        .setUser(UserAddresses.parse("bale:bob"))
-                        .setKind(MembershipChange.Kind.JOINED)
-                        .setRole(Role.MEMBER))
-                .build()));
+        changeLine(membership("bale:bob", "bale:bob", MembershipChange.Kind.JOINED, Role.MEMBER)));
   }
 
   @Test

@@ -255,9 +255,7 @@ class KeysCommandTest {
   @Test
   void aRefusalExitsOneAndABrokerWithoutTheServiceIsSaidToBeOne() {
     broker.onKeyPackageCall =
-        request ->
-            ScriptedBroker.callRefusal(
-                ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
+        ScriptedBroker.refusing(ErrorCode.CAPABILITY_NOT_SUPPORTED, "bale does not list mls", 0);
     assertEquals(
         new CliRun(1, "refused CAPABILITY_NOT_SUPPORTED: bale does not list mls", ""),
         run("keys", "list", "--user", "bale:bob"));

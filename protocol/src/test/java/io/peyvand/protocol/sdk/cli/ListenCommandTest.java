@@ -15,7 +15,6 @@ import io.peyvand.protocol.v1.CallInvited;
 import io.peyvand.protocol.v1.CallMedia;
 import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallRequest;
-import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -23,11 +22,7 @@ import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.UserAddress;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,35 +35,17 @@ class ListenCommandTest {
   @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("listen-test");
 
   /** A running {@code listen}; {@link #stop()} interrupts it and returns its exit status. */
-  private final class Listening {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-    final AtomicInteger status = new AtomicInteger(-1);
-    final Thread thread;
-
+  private final class Listening extends CliThread {
     Listening(String... options) {
       this("127.0.0.1:" + broker.port(), options);
     }
 
     /** Listening with {@code --broker brokers}. */
     Listening(String brokers, String[] options) {
-      String[] args = new String[options.length + 5];
-      args[0] = "listen";
-      args[1] = "--broker";
-      args[2] = brokers;
-      args[3] = "--platform";
-      args[4] = "bale";
-      System.arraycopy(options, 0, args, 5, options.length);
-      thread =
-          new Thread(
-              () ->
-                  status.set(
-                      Cli.commandLine()
-                          .setOut(new PrintWriter(out))
-                          .setErr(new PrintWriter(err))
-                          .execute(args)),
-              "listen-under-test");
-      thread.start();
+      super(
+          "listen-under-test",
+          "listen",
+          CliThread.concat(new String[] {"--broker", brokers, "--platform", "bale"}, options));
     }
 
     int stop() throws InterruptedException {
@@ -80,10 +57,7 @@ class ListenCommandTest {
 
   @Test
   void givenSeveralNodesItListensOnTheFirstThatCanBeReached() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = ScriptedBroker.closedPort();
     Listening listen =
         new Listening("127.0.0.1:" + closedPort + ",127.0.0.1:" + broker.port(), new String[0]);
     eventually(
@@ -100,9 +74,7 @@ class ListenCommandTest {
     broker.push(ScriptedBroker.message(dave, 1, false, "via the second node"));
     eventually("acknowledged", () -> broker.acksOf(dave).contains(1L));
     assertEquals(0, listen.stop());
-    assertEquals(
-        List.of("bale:dave #1 from eitaa:alice: via the second node"),
-        listen.out.toString().lines().toList());
+    assertEquals(List.of("bale:dave #1 from eitaa:alice: via the second node"), listen.lines());
   }
 
   @Test
@@ -111,15 +83,9 @@ class ListenCommandTest {
     eventually("listening", () -> listen.err.toString().contains("listening for bale"));
     broker.push(ScriptedBroker.message(BOB, 12, false, "salam"));
     broker.push(
-        Delivery.newBuilder()
-            .setMailbox(BOB)
-            .setSequence(13)
+        ScriptedBroker.status(
+                BOB, 13, "m-123", UserAddresses.parse("eitaa:alice"), MessageStatus.Kind.DELIVERED)
             .setAcknowledgedUpTo(12)
-            .setStatus(
-                MessageStatus.newBuilder()
-                    .setMessageId("m-123")
-                    .setRecipient(UserAddresses.parse("eitaa:alice"))
-                    .setKind(MessageStatus.Kind.DELIVERED))
             .build());
     eventually("acknowledged", () -> broker.acksOf(BOB).contains(13L));
     assertEquals(0, listen.stop());
@@ -127,7 +93,7 @@ class ListenCommandTest {
         List.of(
             "bale:bob #12 from eitaa:alice: salam",
             "bale:bob #13 status DELIVERED of message m-123 to eitaa:alice"),
-        listen.out.toString().lines().toList());
+        listen.lines());
   }
 
   @Test
@@ -160,7 +126,7 @@ class ListenCommandTest {
         List.of(
             "eitaa:family #7 post from eitaa:alice: salam all",
             "eitaa:family #8 REMOVED bale:bob by eitaa:alice"),
-        listen.out.toString().lines().toList());
+        listen.lines());
     assertEquals(List.of(), broker.acks, "no mailbox acknowledgement for a group");
   }
 
@@ -168,35 +134,43 @@ class ListenCommandTest {
   void withoutAcknowledgementGroupRedeliveriesArePrintedFlagged() throws Exception {
     GroupAddress family =
         GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family").build();
-    Listening listen = new Listening("--no-ack");
-    eventually("listening", () -> listen.err.toString().contains("acknowledging nothing"));
-    broker.push(ScriptedBroker.post(family, 1, false, "hi"));
-    broker.push(ScriptedBroker.post(family, 1, true, "hi"));
-    eventually("both printed", () -> listen.out.toString().lines().count() == 2);
-    Thread.sleep(100);
-    assertEquals(0, listen.stop());
     assertEquals(
         List.of(
             "eitaa:family #1 post from eitaa:alice: hi",
             "eitaa:family #1 post from eitaa:alice: hi (redelivery)"),
-        listen.out.toString().lines().toList());
+        printedWithoutAcknowledgement(
+            () -> {
+              broker.push(ScriptedBroker.post(family, 1, false, "hi"));
+              broker.push(ScriptedBroker.post(family, 1, true, "hi"));
+            }));
     assertEquals(List.of(), broker.groupAcks);
   }
 
   @Test
   void withoutAcknowledgementRedeliveriesArePrintedAndNothingIsAcknowledged() throws Exception {
-    Listening listen = new Listening("--no-ack");
-    eventually("listening", () -> listen.err.toString().contains("acknowledging nothing"));
-    broker.push(ScriptedBroker.message(BOB, 1, false, "hi"));
-    broker.push(ScriptedBroker.message(BOB, 1, true, "hi"));
-    eventually("both printed", () -> listen.out.toString().lines().count() == 2);
-    Thread.sleep(100);
-    assertEquals(0, listen.stop());
     assertEquals(
         List.of(
             "bale:bob #1 from eitaa:alice: hi", "bale:bob #1 from eitaa:alice: hi (redelivery)"),
-        listen.out.toString().lines().toList());
+        printedWithoutAcknowledgement(
+            () -> {
+              broker.push(ScriptedBroker.message(BOB, 1, false, "hi"));
+              broker.push(ScriptedBroker.message(BOB, 1, true, "hi"));
+            }));
     assertEquals(List.of(), broker.acks);
+  }
+
+  /**
+   * Listens with {@code --no-ack} while {@code pushes} pushes an item and its redelivery; the two
+   * lines printed, once the command stopped with status 0.
+   */
+  private List<String> printedWithoutAcknowledgement(Runnable pushes) throws Exception {
+    Listening listen = new Listening("--no-ack");
+    eventually("listening", () -> listen.err.toString().contains("acknowledging nothing"));
+    pushes.run();
+    eventually("both printed", () -> listen.out.toString().lines().count() == 2);
+    Thread.sleep(100);
+    assertEquals(0, listen.stop());
+    return listen.lines();
   }
 
   @Test
@@ -266,7 +240,7 @@ class ListenCommandTest {
             CALL + "sent ringing (state ringing)",
             CALL + "sent answer (state answered)",
             CALL + "ended: ended"),
-        listen.out.toString().lines().toList());
+        listen.lines());
     assertFalse(
         listen.out.toString().contains(ScriptedBroker.RELAY.getPassword()),
         "the relay password is never printed");
@@ -298,7 +272,7 @@ class ListenCommandTest {
             CALL + "invited (audio, ringing until 2023-11-14T22:14:20Z)",
             RELAY,
             CALL + "sent reject declined (state ended)"),
-        listen.out.toString().lines().toList());
+        listen.lines());
   }
 
   @Test
@@ -315,7 +289,7 @@ class ListenCommandTest {
     broker.push(ended(CallEndReason.ANSWERED_ELSEWHERE));
     eventually("five lines", () -> listen.out.toString().lines().count() == 5);
     assertEquals(0, listen.stop());
-    List<String> lines = listen.out.toString().lines().toList();
+    List<String> lines = listen.lines();
     assertTrue(lines.contains(CALL + "ended: answered-elsewhere"), lines.toString());
     assertTrue(
         lines.contains(
@@ -333,9 +307,7 @@ class ListenCommandTest {
     broker.push(ScriptedBroker.message(BOB, 1, false, "after the call event"));
     eventually("acknowledged", () -> broker.acksOf(BOB).contains(1L));
     assertEquals(0, listen.stop());
-    assertEquals(
-        List.of("bale:bob #1 from eitaa:alice: after the call event"),
-        listen.out.toString().lines().toList());
+    assertEquals(List.of("bale:bob #1 from eitaa:alice: after the call event"), listen.lines());
     assertEquals(List.of(), broker.calls);
   }
 

@@ -4,50 +4,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.sdk.ScriptedBroker;
-import io.peyvand.protocol.v1.Accepted;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.SubmitResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code send} against a scripted broker: the line it prints and its exit status. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SendCommandTest {
   @RegisterExtension final ScriptedBroker broker = ScriptedBroker.perClass("send-test");
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run send(int port, String... args) {
+  private static CliRun send(int port, String... args) {
     return sendTo("127.0.0.1:" + port, args);
   }
 
-  private static Run sendTo(String brokers, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 3];
-    all[0] = "send";
-    all[1] = "--broker";
-    all[2] = brokers;
-    System.arraycopy(args, 0, all, 3, args.length);
-    int status =
-        Cli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    return new Run(status, out.toString().strip(), err.toString().strip());
+  private static CliRun sendTo(String brokers, String... args) {
+    return CliRun.of(CliThread.concat(new String[] {"send", "--broker", brokers}, args));
   }
 
-  @Test
-  void anAcceptedMessagePrintsItsSequenceAndExitsZero() {
-    broker.onUnarySubmit =
-        request ->
-            SubmitResult.newBuilder()
-                .setMessageId(request.getEnvelope().getMessageId())
-                .setAccepted(Accepted.newBuilder().setSequence(12))
-                .build();
-    Run run =
+  @ParameterizedTest
+  @CsvSource({
+    "false, accepted message_id=m-1 sequence=12",
+    "true, duplicate message_id=m-1 sequence=12"
+  })
+  void anAcceptedOrDuplicateMessagePrintsItsSequenceAndExitsZero(boolean duplicate, String line) {
+    broker.onUnarySubmit = ScriptedBroker.unaryAccepted(12, duplicate);
+    CliRun run =
         send(
             broker.port(),
             "--from",
@@ -58,7 +45,7 @@ class SendCommandTest {
             "m-1",
             "salam",
             "bob");
-    assertEquals(new Run(0, "accepted message_id=m-1 sequence=12", ""), run);
+    assertEquals(new CliRun(0, line, ""), run);
     var request = broker.unarySubmits.get(broker.unarySubmits.size() - 1);
     assertEquals("eitaa", request.getPlatformId());
     assertEquals("salam bob", request.getEnvelope().getText().getBody());
@@ -67,27 +54,6 @@ class SendCommandTest {
         request.getEnvelope().getRecipient().getPlatformId()
             + ":"
             + request.getEnvelope().getRecipient().getUserId());
-  }
-
-  @Test
-  void aDuplicatePrintsTheOriginalSequenceAndExitsZero() {
-    broker.onUnarySubmit =
-        request ->
-            SubmitResult.newBuilder()
-                .setMessageId(request.getEnvelope().getMessageId())
-                .setDuplicate(Accepted.newBuilder().setSequence(12))
-                .build();
-    Run run =
-        send(
-            broker.port(),
-            "--from",
-            "eitaa:alice",
-            "--to",
-            "bale:bob",
-            "--message-id",
-            "m-1",
-            "salam");
-    assertEquals(new Run(0, "duplicate message_id=m-1 sequence=12", ""), run);
   }
 
   @Test
@@ -100,9 +66,9 @@ class SendCommandTest {
                         .setCode(ErrorCode.RECIPIENT_NOT_ACCEPTING)
                         .setMessage("the recipient does not accept this message"))
                 .build();
-    Run run = send(broker.port(), "--from", "eitaa:alice", "--to", "bale:bob", "salam");
+    CliRun run = send(broker.port(), "--from", "eitaa:alice", "--to", "bale:bob", "salam");
     assertEquals(
-        new Run(
+        new CliRun(
             1, "refused RECIPIENT_NOT_ACCEPTING: the recipient does not accept this message", ""),
         run);
     assertTrue(
@@ -117,11 +83,8 @@ class SendCommandTest {
 
   @Test
   void anUnreachableBrokerExitsTwoAndSaysHowToStartOne() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    Run run =
+    int closedPort = ScriptedBroker.closedPort();
+    CliRun run =
         send(closedPort, "--from", "eitaa:alice", "--to", "bale:bob", "--timeout", "5", "salam");
     assertEquals(2, run.status());
     assertEquals("", run.out());
@@ -130,18 +93,10 @@ class SendCommandTest {
 
   @Test
   void givenSeveralNodesItSubmitsToTheFirstThatCanBeReached() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    broker.onUnarySubmit =
-        request ->
-            SubmitResult.newBuilder()
-                .setMessageId(request.getEnvelope().getMessageId())
-                .setAccepted(Accepted.newBuilder().setSequence(4))
-                .build();
+    int closedPort = ScriptedBroker.closedPort();
+    broker.onUnarySubmit = ScriptedBroker.unaryAccepted(4, false);
     int before = broker.unarySubmits.size();
-    Run run =
+    CliRun run =
         sendTo(
             "127.0.0.1:" + closedPort + ",127.0.0.1:" + broker.port(),
             "--from",
@@ -151,7 +106,7 @@ class SendCommandTest {
             "--message-id",
             "m-nodes",
             "salam");
-    assertEquals(new Run(0, "accepted message_id=m-nodes sequence=4", ""), run);
+    assertEquals(new CliRun(0, "accepted message_id=m-nodes sequence=4", ""), run);
     assertEquals(before + 1, broker.unarySubmits.size());
   }
 
@@ -164,7 +119,7 @@ class SendCommandTest {
       one = a.getLocalPort();
       two = b.getLocalPort();
     }
-    Run run =
+    CliRun run =
         sendTo(
             "127.0.0.1:" + one + ",127.0.0.1:" + two,
             "--from",
@@ -180,14 +135,14 @@ class SendCommandTest {
 
   @Test
   void aMalformedBrokerListIsAUsageError() {
-    Run run = sendTo("127.0.0.1:1,", "--from", "eitaa:alice", "--to", "bale:bob", "salam");
+    CliRun run = sendTo("127.0.0.1:1,", "--from", "eitaa:alice", "--to", "bale:bob", "salam");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("--broker"), run.err());
   }
 
   @Test
   void aMalformedAddressIsAUsageError() {
-    Run run = send(broker.port(), "--from", "alice", "--to", "bale:bob", "salam");
+    CliRun run = send(broker.port(), "--from", "alice", "--to", "bale:bob", "salam");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("--from"), run.err());
   }

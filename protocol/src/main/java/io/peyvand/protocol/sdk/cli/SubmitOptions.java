@@ -1,0 +1,22 @@
+package io.peyvand.protocol.sdk.cli;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the commands that submit one message through the unary Submit and print the answer
+ * ({@code send}, {@code group post} and {@code channel post}), shared by them: where the broker is
+ * ({@code --broker}), how to connect ({@link TlsOption}), and how long to wait.
+ */
+final class SubmitOptions {
+  @Mixin BrokerOption broker = new BrokerOption();
+
+  @Mixin TlsOption tls = new TlsOption();
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+}
