@@ -8,6 +8,7 @@ import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.schema.SchemaMigrator;
 import io.peyvand.persistence.schema.SchemaSettings;
 import io.peyvand.persistence.testkit.Ports;
+import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,19 +99,13 @@ final class FaultCluster implements AutoCloseable {
    * stops it.
    */
   static CassandraNode ownCassandra(Path dir) {
-    int[] free = Ports.free(3);
     return CassandraNode.start(
-        new CassandraNodeSettings(
+        SharedCassandra.localNode(
             dir.toAbsolutePath(),
-            "127.0.0.1",
-            free[0],
-            free[1],
-            free[2],
-            System.getProperty("peyvand.test.cassandra-heap", "768M"),
             "peyvand-faults",
-            "periodic",
-            Duration.ofSeconds(180),
-            Duration.ofSeconds(60)));
+            System.getProperty("peyvand.test.cassandra-heap", "768M"),
+            Duration.ofSeconds(60),
+            Ports.free(3)));
   }
 
   Path dir() {

@@ -1,6 +1,7 @@
 package io.peyvand.persistence.testkit;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.cassandra.CassandraNode;
@@ -56,6 +57,37 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
 
   public CassandraNode node() {
     return require(node);
+  }
+
+  /**
+   * The journal rows of {@code persistenceId} in this class's keyspace that also match {@code
+   * condition} (CQL, e.g. {@code partition_nr = 1}), counted.
+   */
+  public long countMessages(String persistenceId, String condition) {
+    return session()
+        .execute(
+            "SELECT count(*) FROM "
+                + keyspace()
+                + ".messages WHERE persistence_id = '"
+                + persistenceId
+                + "' AND "
+                + condition)
+        .one()
+        .getLong(0);
+  }
+
+  /** deleted_to of {@code persistenceId} in this class's journal metadata; 0 without a row. */
+  public long deletedTo(String persistenceId) {
+    Row row =
+        session()
+            .execute(
+                "SELECT deleted_to FROM "
+                    + keyspace()
+                    + ".metadata WHERE persistence_id = '"
+                    + persistenceId
+                    + "'")
+            .one();
+    return row == null ? 0 : row.getLong(0);
   }
 
   /** Schema settings that put journal and snapshots into this class's keyspace. */
