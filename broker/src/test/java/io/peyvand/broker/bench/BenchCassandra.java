@@ -63,6 +63,11 @@ final class BenchCassandra implements AutoCloseable {
     return new BenchCassandra(host + ":" + port, pid, keyspace, session, jmxPort);
   }
 
+  /** A broker node in this JVM named {@code name} on this keyspace, {@code overrides} first. */
+  BenchNode startNode(String name, String overrides) throws Exception {
+    return BenchNode.start(name, contactPoint, keyspace, overrides);
+  }
+
   @Override
   public void close() {
     try {

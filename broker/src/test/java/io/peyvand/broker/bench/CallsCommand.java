@@ -133,8 +133,7 @@ final class CallsCommand implements Callable<Integer> {
           peyvand.calls.relay.shared-secret = "bench-shared-secret-0123456789"
           peyvand.calls.relay.uris = ["turn:127.0.0.1:3478?transport=udp"]
           """;
-      try (BenchNode node =
-          BenchNode.start("bench-calls", cassandra.contactPoint, cassandra.keyspace, overrides)) {
+      try (BenchNode node = cassandra.startNode("bench-calls", overrides)) {
         ActorSystem<Void> system = node.system();
         int port = node.broker().grpcAddress().getPort();
         List<Side> callers = new ArrayList<>();
