@@ -5,8 +5,7 @@ import io.peyvand.broker.BrokerProcess;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.cassandra.CqlSessions;
-import io.peyvand.persistence.schema.SchemaMigrator;
-import io.peyvand.persistence.schema.SchemaSettings;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.Ports;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
@@ -86,11 +85,7 @@ final class FaultCluster implements AutoCloseable {
     FaultCluster cluster = new FaultCluster(dir, keyspace, cassandra, ownCassandra, ports, log);
     cluster.session =
         CqlSessions.open(cassandra.settings().address(), cassandra.settings().cqlPort());
-    cluster.session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-    new SchemaMigrator(
-            cluster.session,
-            SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
-        .migrate();
+    CassandraKeyspace.recreate(cluster.session, keyspace);
     return cluster;
   }
 

@@ -33,8 +33,7 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
     node = SharedCassandra.node();
     keyspace = keyspaceFor(context.getRequiredTestClass());
     session = CqlSessions.open(node.settings().address(), node.settings().cqlPort());
-    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-    new SchemaMigrator(session, schemaSettings()).migrate();
+    recreate(session, keyspace);
   }
 
   @Override
@@ -93,6 +92,17 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
   /** Schema settings that put journal and snapshots into this class's keyspace. */
   public SchemaSettings schemaSettings() {
     return SchemaSettings.singleKeyspace(keyspace(), SchemaSettings.Replication.simple(1));
+  }
+
+  /**
+   * Drops {@code keyspace} if it exists and makes it afresh with the project's schema ({@link
+   * SchemaMigrator}), journal and snapshots in it, replication factor 1: a scratch keyspace.
+   */
+  public static void recreate(CqlSession session, String keyspace) {
+    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+    new SchemaMigrator(
+            session, SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
+        .migrate();
   }
 
   /**
