@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.peyvand.loadtests.bench.harness.ListeningProcess;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CqlSessions;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import java.io.PrintStream;
 
@@ -58,9 +59,13 @@ final class BenchCassandra implements AutoCloseable {
       pid = ListeningProcess.of(port).orElse(-1);
     }
     CqlSession session = CqlSessions.open(host, port);
-    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-    BenchNode.createKeyspace(session, keyspace);
+    CassandraKeyspace.recreate(session, keyspace);
     return new BenchCassandra(host + ":" + port, pid, keyspace, session, jmxPort);
+  }
+
+  /** A broker node in this JVM named {@code name} on this keyspace, {@code overrides} first. */
+  BenchNode startNode(String name, String overrides) throws Exception {
+    return BenchNode.start(name, contactPoint, keyspace, overrides);
   }
 
   @Override

@@ -1,12 +1,9 @@
 package io.peyvand.broker.bench;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.Broker;
 import io.peyvand.broker.TestConfig;
-import io.peyvand.persistence.schema.SchemaMigrator;
-import io.peyvand.persistence.schema.SchemaSettings;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -26,13 +23,6 @@ final class BenchNode implements AutoCloseable {
   private BenchNode(ActorSystem<Void> system, Broker broker) {
     this.system = system;
     this.broker = broker;
-  }
-
-  /** Creates {@code keyspace} with the project's schema (idempotent) in the given Cassandra. */
-  static void createKeyspace(CqlSession session, String keyspace) {
-    new SchemaMigrator(
-            session, SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
-        .migrate();
   }
 
   /**

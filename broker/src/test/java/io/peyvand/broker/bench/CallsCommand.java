@@ -1,6 +1,7 @@
 package io.peyvand.broker.bench;
 
 import io.peyvand.loadtests.bench.harness.CpuSplit;
+import io.peyvand.loadtests.bench.harness.RawHello;
 import io.peyvand.protocol.v1.CallAnswer;
 import io.peyvand.protocol.v1.CallEvent;
 import io.peyvand.protocol.v1.CallHangup;
@@ -10,7 +11,6 @@ import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallRequest;
 import io.peyvand.protocol.v1.CallRinging;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.UserAddress;
@@ -133,8 +133,7 @@ final class CallsCommand implements Callable<Integer> {
           peyvand.calls.relay.shared-secret = "bench-shared-secret-0123456789"
           peyvand.calls.relay.uris = ["turn:127.0.0.1:3478?transport=udp"]
           """;
-      try (BenchNode node =
-          BenchNode.start("bench-calls", cassandra.contactPoint, cassandra.keyspace, overrides)) {
+      try (BenchNode node = cassandra.startNode("bench-calls", overrides)) {
         ActorSystem<Void> system = node.system();
         int port = node.broker().grpcAddress().getPort();
         List<Side> callers = new ArrayList<>();
@@ -266,15 +265,7 @@ final class CallsCommand implements Callable<Integer> {
           Source.<ClientFrame>queue(65_536).preMaterialize(system);
       this.out = queue.first();
       client.connect(queue.second()).runWith(Sink.foreach(this::received), system);
-      send(
-          ClientFrame.newBuilder()
-              .setHello(
-                  Hello.newBuilder()
-                      .setProtocolVersion(1)
-                      .setPlatformId(platform)
-                      .setSessionName("bench-" + (rings ? "rings" : "calls"))
-                      .setRingCalls(rings))
-              .build());
+      send(RawHello.frame(platform, "bench-" + (rings ? "rings" : "calls"), rings));
     }
 
     void send(CallRequest request) {

@@ -115,9 +115,7 @@ final class DirectoryCommand implements Callable<Integer> {
           peyvand.directory.user-burst = %d
           """
               .formatted(USER_BURST);
-      try (BenchNode node =
-          BenchNode.start(
-              "bench-directory", cassandra.contactPoint, cassandra.keyspace, overrides)) {
+      try (BenchNode node = cassandra.startNode("bench-directory", overrides)) {
         NumberHasher hasher =
             DirectorySettings.fromConfig(node.system().settings().config(), false).hasher();
         DirectoryStore store =

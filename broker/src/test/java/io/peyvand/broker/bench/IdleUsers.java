@@ -6,14 +6,12 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
+import io.peyvand.loadtests.bench.harness.BoundedWrites;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
@@ -103,9 +101,7 @@ final class IdleUsers {
   /** Writes the template's rows for {@code count} users named by {@code persistenceId(i)}. */
   int copy(int count, int inFlight, IntFunction<String> persistenceId, PrintStream log)
       throws InterruptedException {
-    Semaphore slots = new Semaphore(inFlight);
-    AtomicInteger failed = new AtomicInteger();
-    AtomicReference<Throwable> first = new AtomicReference<>();
+    BoundedWrites writes = new BoundedWrites(session, inFlight);
     long lastReport = System.nanoTime();
     for (int i = 0; i < count; i++) {
       ByteBuffer id =
@@ -119,28 +115,18 @@ final class IdleUsers {
                   ? id.duplicate()
                   : copy.values().get(c).duplicate());
         }
-        slots.acquire();
-        session
-            .executeAsync(bound.build())
-            .whenComplete(
-                (rs, error) -> {
-                  if (error != null) {
-                    failed.incrementAndGet();
-                    first.compareAndSet(null, error);
-                  }
-                  slots.release();
-                });
+        writes.execute(bound.build());
       }
       if (System.nanoTime() - lastReport > 10_000_000_000L) {
         log.printf("memory: %d idle users written so far%n", i);
         lastReport = System.nanoTime();
       }
     }
-    slots.acquire(inFlight);
-    if (first.get() != null) {
-      log.println("memory: " + failed.get() + " rows failed; the first: " + first.get());
+    int failed = writes.awaitAll();
+    if (writes.firstFailure() != null) {
+      log.println("memory: " + failed + " rows failed; the first: " + writes.firstFailure());
     }
-    return failed.get();
+    return failed;
   }
 
   /** The tables copied, for the report. */

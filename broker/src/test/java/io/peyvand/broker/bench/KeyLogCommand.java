@@ -74,8 +74,7 @@ final class KeyLogCommand implements Callable<Integer> {
     String run = Long.toString(System.currentTimeMillis(), 36);
     try (BenchCassandra cassandra =
         BenchCassandra.open(common.cassandra, common.startCassandra, "bench_keylog_" + run, log)) {
-      try (BenchNode node =
-          BenchNode.start("bench-keylog", cassandra.contactPoint, cassandra.keyspace, "")) {
+      try (BenchNode node = cassandra.startNode("bench-keylog", "")) {
         List<CpuSplit.Part> parts =
             List.of(CpuSplit.self("broker+bench"), new CpuSplit.Part("cassandra", cassandra.pid));
         // Warm up: code paths, each log's writer started and its first head signed.

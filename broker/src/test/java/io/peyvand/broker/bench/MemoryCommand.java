@@ -107,9 +107,7 @@ final class MemoryCommand implements Callable<Integer> {
       long activateNanos;
       CpuSplit.Result activateCpu;
       Address template = new Address("bench", "idle-template");
-      try (BenchNode node =
-          BenchNode.start(
-              "bench-active", cassandra.contactPoint, cassandra.keyspace, NO_PASSIVATION)) {
+      try (BenchNode node = cassandra.startNode("bench-active", NO_PASSIVATION)) {
         Mailboxes mailboxes = new Mailboxes(node.system(), 100);
         // Warm the code paths (and the shards) before the baseline.
         Mailboxes.runAll(
@@ -148,8 +146,7 @@ final class MemoryCommand implements Callable<Integer> {
       long freshHeap;
       long seedNanos;
       String seeding;
-      try (BenchNode node =
-          BenchNode.start("bench-fresh", cassandra.contactPoint, cassandra.keyspace, "")) {
+      try (BenchNode node = cassandra.startNode("bench-fresh", "")) {
         freshHeap = settledHeap();
         log.printf(
             "memory: a fresh node holds %s; writing %d idle users...%n",
@@ -161,8 +158,7 @@ final class MemoryCommand implements Callable<Integer> {
       int ok;
       long idleHeap;
       long sampledHeap;
-      try (BenchNode node =
-          BenchNode.start("bench-idle", cassandra.contactPoint, cassandra.keyspace, "")) {
+      try (BenchNode node = cassandra.startNode("bench-idle", "")) {
         idleHeap = settledHeap();
         ok = checkSample(node, log);
         sampledHeap = Heap.usedAfterGc();

@@ -146,8 +146,7 @@ final class RecoveryCommand implements Callable<Integer> {
       throws Exception {
     long start = System.nanoTime();
     CpuSplit split = CpuSplit.start(parts);
-    try (BenchNode node =
-        BenchNode.start("bench-write", cassandra.contactPoint, cassandra.keyspace, config(every))) {
+    try (BenchNode node = cassandra.startNode("bench-write", config(every))) {
       SessionDirectory.get(node.system()).watch(MAILBOX.platformId());
       node.system()
           .systemActorOf(
@@ -201,9 +200,7 @@ final class RecoveryCommand implements Callable<Integer> {
     List<Long> recoveries = new ArrayList<>();
     CpuSplit.Result recoveryCpu = null;
     for (int r = 1; r <= runs; r++) {
-      try (BenchNode node =
-          BenchNode.start(
-              "bench-recover", cassandra.contactPoint, cassandra.keyspace, config(every))) {
+      try (BenchNode node = cassandra.startNode("bench-recover", config(every))) {
         Mailboxes mailboxes = new Mailboxes(node.system(), bodyBytes);
         mailboxes
             .view(new Address("bench", "warm-" + r))

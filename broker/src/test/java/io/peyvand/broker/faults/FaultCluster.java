@@ -5,9 +5,9 @@ import io.peyvand.broker.BrokerProcess;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.cassandra.CqlSessions;
-import io.peyvand.persistence.schema.SchemaMigrator;
-import io.peyvand.persistence.schema.SchemaSettings;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.Ports;
+import io.peyvand.persistence.testkit.SharedCassandra;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,11 +85,7 @@ final class FaultCluster implements AutoCloseable {
     FaultCluster cluster = new FaultCluster(dir, keyspace, cassandra, ownCassandra, ports, log);
     cluster.session =
         CqlSessions.open(cassandra.settings().address(), cassandra.settings().cqlPort());
-    cluster.session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-    new SchemaMigrator(
-            cluster.session,
-            SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
-        .migrate();
+    CassandraKeyspace.recreate(cluster.session, keyspace);
     return cluster;
   }
 
@@ -98,19 +94,13 @@ final class FaultCluster implements AutoCloseable {
    * stops it.
    */
   static CassandraNode ownCassandra(Path dir) {
-    int[] free = Ports.free(3);
     return CassandraNode.start(
-        new CassandraNodeSettings(
+        SharedCassandra.localNode(
             dir.toAbsolutePath(),
-            "127.0.0.1",
-            free[0],
-            free[1],
-            free[2],
-            System.getProperty("peyvand.test.cassandra-heap", "768M"),
             "peyvand-faults",
-            "periodic",
-            Duration.ofSeconds(180),
-            Duration.ofSeconds(60)));
+            System.getProperty("peyvand.test.cassandra-heap", "768M"),
+            Duration.ofSeconds(60),
+            Ports.free(3)));
   }
 
   Path dir() {

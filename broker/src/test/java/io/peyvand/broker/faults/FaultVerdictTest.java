@@ -40,26 +40,28 @@ class FaultVerdictTest {
         3 * MS);
   }
 
+  /** Messages 0 and 1 accepted, and each received once, at sequences 1 and 2. */
+  private void bothAcceptedAndReceivedInOrder() {
+    accepted(0);
+    accepted(1);
+    received(0, 1, false);
+    received(1, 2, false);
+  }
+
   private List<String> verdict() {
     return FaultScenario.ledgerFailures(ledger.tally(0, 2), ledger.receipts(0, 2), List.of());
   }
 
   @Test
   void aRunWhoseMessagesWereEachReceivedAtOneSequencePasses() {
-    accepted(0);
-    accepted(1);
-    received(0, 1, false);
-    received(1, 2, false);
+    bothAcceptedAndReceivedInOrder();
     received(1, 2, true); // a flagged repeat of the same item: at least once, allowed
     assertEquals(List.of(), verdict());
   }
 
   @Test
   void aMessageReceivedAtTwoSequencesFailsTheRunAsStoredTwice() {
-    accepted(0);
-    accepted(1);
-    received(0, 1, false);
-    received(1, 2, false);
+    bothAcceptedAndReceivedInOrder();
     received(1, 3, true); // flagged, so no unflagged duplicate: only stored twice
     assertEquals(1, ledger.receipts(0, 2).storedTwice());
     assertEquals(0, ledger.receipts(0, 2).unflaggedRepeats());

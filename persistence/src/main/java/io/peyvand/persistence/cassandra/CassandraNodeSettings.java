@@ -75,33 +75,6 @@ public record CassandraNodeSettings(
     }
   }
 
-  /** A single node, its own seed, with plaintext CQL. */
-  public CassandraNodeSettings(
-      Path dataDirectory,
-      String address,
-      int cqlPort,
-      int storagePort,
-      int jmxPort,
-      String heap,
-      String clusterName,
-      String commitlogSync,
-      Duration startupTimeout,
-      Duration stopTimeout) {
-    this(
-        dataDirectory,
-        address,
-        cqlPort,
-        storagePort,
-        jmxPort,
-        heap,
-        clusterName,
-        commitlogSync,
-        startupTimeout,
-        stopTimeout,
-        "",
-        ClientEncryption.OFF);
-  }
-
   /**
    * The seed addresses written into cassandra.yaml, each with the storage port: {@code seeds}, or
    * this node's own address when empty.
@@ -139,28 +112,20 @@ public record CassandraNodeSettings(
   }
 
   public CassandraNodeSettings withPorts(int cql, int storage, int jmx) {
+    return with(dataDirectory, cql, storage, jmx);
+  }
+
+  public CassandraNodeSettings withDataDirectory(Path directory) {
+    return with(directory, cqlPort, storagePort, jmxPort);
+  }
+
+  private CassandraNodeSettings with(Path directory, int cql, int storage, int jmx) {
     return new CassandraNodeSettings(
-        dataDirectory,
+        directory,
         address,
         cql,
         storage,
         jmx,
-        heap,
-        clusterName,
-        commitlogSync,
-        startupTimeout,
-        stopTimeout,
-        seeds,
-        clientEncryption);
-  }
-
-  public CassandraNodeSettings withDataDirectory(Path directory) {
-    return new CassandraNodeSettings(
-        directory,
-        address,
-        cqlPort,
-        storagePort,
-        jmxPort,
         heap,
         clusterName,
         commitlogSync,

@@ -226,18 +226,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
     // never have two writes outstanding).
     CompletableFuture<Iterable<Optional<Exception>>> answer = result;
     if (previous != null) {
-      CompletableFuture<Iterable<Optional<Exception>>> later = new CompletableFuture<>();
-      previous.whenComplete(
-          (p, e) ->
-              result.whenComplete(
-                  (ok, error) -> {
-                    if (error == null) {
-                      later.complete(ok);
-                    } else {
-                      later.completeExceptionally(unwrap(error));
-                    }
-                  }));
-      answer = later;
+      answer = unwrapped(previous.handle((p, e) -> null).thenCompose(done -> result));
     }
     CompletableFuture<Iterable<Optional<Exception>>> registered = answer;
     writesInProgress.put(persistenceId, registered);
@@ -278,16 +267,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
         durable.size() == 1
             ? durable.get(0)
             : CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new));
-    CompletableFuture<Iterable<Optional<Exception>>> result = new CompletableFuture<>();
-    all.whenComplete(
-        (ok, error) -> {
-          if (error == null) {
-            result.complete(rejections);
-          } else {
-            result.completeExceptionally(unwrap(error));
-          }
-        });
-    return result;
+    return unwrapped(all.thenApply(ok -> rejections));
   }
 
   /**
@@ -624,6 +604,22 @@ public final class CassandraJournal extends AsyncWriteJournal {
                                     physical.toArray(CompletableFuture[]::new));
                               });
                         }));
+  }
+
+  /**
+   * Completes as {@code source} does, with its failure's cause rather than a CompletionException.
+   */
+  private static <T> CompletableFuture<T> unwrapped(CompletionStage<? extends T> source) {
+    CompletableFuture<T> target = new CompletableFuture<>();
+    source.whenComplete(
+        (ok, error) -> {
+          if (error == null) {
+            target.complete(ok);
+          } else {
+            target.completeExceptionally(unwrap(error));
+          }
+        });
+    return target;
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -2,6 +2,7 @@ package io.peyvand.persistence.journal;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -32,21 +33,8 @@ final class JournalQueries {
 
   /** deleted_to of the persistence id in the metadata table; 0 if it never deleted anything. */
   CompletableFuture<Long> deletedTo(String persistenceId) {
-    Statement<?> query =
-        statements
-            .selectDeletedTo()
-            .boundStatementBuilder()
-            .setString(0, persistenceId)
-            .setExecutionProfileName(settings.readProfile())
-            .build();
-    return session
-        .executeAsync(query)
-        .toCompletableFuture()
-        .thenApply(
-            rs -> {
-              Row row = rs.one();
-              return row == null || row.isNull(0) ? 0L : row.getLong(0);
-            });
+    return firstLong(
+        statements.selectDeletedTo().boundStatementBuilder().setString(0, persistenceId));
   }
 
   /**
@@ -114,21 +102,26 @@ final class JournalQueries {
 
   /** The highest sequence number stored in one partition, 0 if it has none. */
   CompletableFuture<Long> highestIn(String persistenceId, long partition) {
-    Statement<?> query =
+    return firstLong(
         statements
             .selectHighest()
             .boundStatementBuilder()
             .setString(0, persistenceId)
-            .setLong(1, partition)
-            .setExecutionProfileName(settings.readProfile())
-            .build();
+            .setLong(1, partition));
+  }
+
+  /**
+   * The first column of the first row {@code query} reads (at the read profile) as a long; 0 when
+   * there is no row or the column is null.
+   */
+  private CompletableFuture<Long> firstLong(BoundStatementBuilder query) {
     return session
-        .executeAsync(query)
+        .executeAsync(query.setExecutionProfileName(settings.readProfile()).build())
         .toCompletableFuture()
         .thenApply(
             rs -> {
               Row row = rs.one();
-              return row == null ? 0L : row.getLong(0);
+              return row == null || row.isNull(0) ? 0L : row.getLong(0);
             });
   }
 

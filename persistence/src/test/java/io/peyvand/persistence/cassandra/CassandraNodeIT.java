@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.persistence.testkit.Ports;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +44,7 @@ class CassandraNodeIT {
 
   @Test
   void theNodeStopsWhenItsParentIsKilled() throws Exception {
-    int[] ports = new int[3];
-    for (int i = 0; i < 3; i++) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        ports[i] = s.getLocalPort();
-      }
-    }
+    int[] ports = Ports.free(3);
     Path dir = Path.of("target", "test-cassandra", "orphan-" + ProcessHandle.current().pid());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process holder =

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.persistence.testkit.SharedCassandra;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,19 +52,9 @@ class CassandraYamlTest {
   }
 
   @Test
-  void theOlderConstructorStillMakesASingleNode() {
+  void aNodeWithoutSeedsIsItsOwnSeed() {
     CassandraNodeSettings settings =
-        new CassandraNodeSettings(
-            HOME,
-            "127.0.0.1",
-            9042,
-            7000,
-            7199,
-            "1G",
-            "c",
-            "periodic",
-            java.time.Duration.ofSeconds(1),
-            java.time.Duration.ofSeconds(1));
+        SharedCassandra.localNode(HOME, "c", "1G", Duration.ofSeconds(1), 9042, 7000, 7199);
     assertEquals("127.0.0.1:7000", settings.seedList());
     assertEquals("127.0.0.1:7000", settings.withPorts(9043, 7000, 7200).seedList());
   }

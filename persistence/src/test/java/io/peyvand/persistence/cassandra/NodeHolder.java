@@ -1,5 +1,6 @@
 package io.peyvand.persistence.cassandra;
 
+import io.peyvand.persistence.testkit.SharedCassandra;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,17 +14,14 @@ public final class NodeHolder {
   public static void main(String[] args) throws InterruptedException {
     CassandraNode node =
         CassandraNode.start(
-            new CassandraNodeSettings(
+            SharedCassandra.localNode(
                 Path.of(args[0]),
-                "127.0.0.1",
+                "peyvand-holder",
+                "512M",
+                Duration.ofSeconds(30),
                 Integer.parseInt(args[1]),
                 Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]),
-                "512M",
-                "peyvand-holder",
-                "periodic",
-                Duration.ofSeconds(180),
-                Duration.ofSeconds(30)));
+                Integer.parseInt(args[3])));
     System.out.println("CASSANDRA-PID " + node.pid());
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

@@ -3,16 +3,14 @@ package io.peyvand.persistence.journal;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 /**
  * The benchmark's entity: one event (a String of a message's typical size) per command, answered
  * after it is stored, like UserMailbox accepting a message; the state only counts events.
  */
-final class BenchEntity extends EventSourcedBehavior<BenchEntity.Command, String, Long> {
+final class BenchEntity extends ChosenJournalEntity<BenchEntity.Command, Long> {
   sealed interface Command {}
 
   /** Persists one event, then answers. */
@@ -24,25 +22,12 @@ final class BenchEntity extends EventSourcedBehavior<BenchEntity.Command, String
   /** Answers, then stops. */
   record Stop(ActorRef<Done> replyTo) implements Command {}
 
-  private final String journal;
-
   private BenchEntity(String persistenceId, String journal) {
-    super(PersistenceId.ofUniqueId(persistenceId));
-    this.journal = journal;
+    super(persistenceId, journal);
   }
 
   static Behavior<Command> create(String persistenceId, String journal) {
     return new BenchEntity(persistenceId, journal);
-  }
-
-  @Override
-  public String journalPluginId() {
-    return journal;
-  }
-
-  @Override
-  public String snapshotPluginId() {
-    return "pekko.persistence.cassandra.snapshot";
   }
 
   @Override

@@ -185,16 +185,7 @@ class CassandraJournalIT {
     // 6..12 is stored in partition 2 (11..15): partition 1 stays empty.
     journal.write(List.of(journal.atomic("skip", 6, "6", "7", "8", "9", "10", "11", "12")));
     journal.write(List.of(journal.atomic("skip", 13, "13")));
-    assertEquals(
-        0,
-        cassandra
-            .session()
-            .execute(
-                "SELECT count(*) FROM "
-                    + cassandra.keyspace()
-                    + ".messages WHERE persistence_id = 'skip' AND partition_nr = 1")
-            .one()
-            .getLong(0));
+    assertEquals(0, cassandra.countMessages("skip", "partition_nr = 1"));
     Replayed all = journal.replayAll("skip");
     assertEquals(range(1, 13), all.sequenceNrs());
     assertEquals(13, all.highest());
@@ -278,16 +269,7 @@ class CassandraJournalIT {
     assertEquals(12, afterPartial.highest());
     // Physically gone too, not only hidden.
     assertEquals(
-        0,
-        cassandra
-            .session()
-            .execute(
-                "SELECT count(*) FROM "
-                    + cassandra.keyspace()
-                    + ".messages WHERE persistence_id = 'delete' AND partition_nr IN (0, 1)"
-                    + " AND sequence_nr <= 7")
-            .one()
-            .getLong(0));
+        0, cassandra.countMessages("delete", "partition_nr IN (0, 1) AND sequence_nr <= 7"));
 
     // A delete to an earlier sequence number changes nothing.
     journal.delete("delete", 3);
@@ -298,19 +280,17 @@ class CassandraJournalIT {
     Replayed afterAll = journal.replayAll("delete");
     assertEquals(List.of(), afterAll.events());
     assertEquals(12, afterAll.highest());
-    assertEquals(12, deletedTo("delete"));
-    assertEquals(List.of(SUCCESS), journal.write(List.of(journal.atomic("delete", 13, "13"))));
-    assertEquals(range(13, 13), journal.replayAll("delete").sequenceNrs());
+    assertEquals(12, cassandra.deletedTo("delete"));
+    assertWritingGoesOnAt("delete", 13);
   }
 
   @Test
   void aDeleteBeyondTheHighestSequenceNrDoesNotRaiseIt() {
     journal.writeEach("over-delete", 4);
     journal.delete("over-delete", 100);
-    assertEquals(4, deletedTo("over-delete"));
+    assertEquals(4, cassandra.deletedTo("over-delete"));
     assertEquals(4, journal.replayAll("over-delete").highest());
-    assertEquals(List.of(SUCCESS), journal.write(List.of(journal.atomic("over-delete", 5, "5"))));
-    assertEquals(range(5, 5), journal.replayAll("over-delete").sequenceNrs());
+    assertWritingGoesOnAt("over-delete", 5);
   }
 
   @Test
@@ -492,16 +472,11 @@ class CassandraJournalIT {
     assertTrue(ids.contains("columns"));
   }
 
-  private long deletedTo(String persistenceId) {
-    return cassandra
-        .session()
-        .execute(
-            "SELECT deleted_to FROM "
-                + cassandra.keyspace()
-                + ".metadata WHERE persistence_id = '"
-                + persistenceId
-                + "'")
-        .one()
-        .getLong(0);
+  /** Writing {@code persistenceId}'s event {@code next} succeeds, and a replay gives it alone. */
+  private void assertWritingGoesOnAt(String persistenceId, long next) {
+    assertEquals(
+        List.of(SUCCESS),
+        journal.write(List.of(journal.atomic(persistenceId, next, String.valueOf(next)))));
+    assertEquals(range(next, next), journal.replayAll(persistenceId).sequenceNrs());
   }
 }

@@ -15,8 +15,6 @@ import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CassandraNodeSettings;
 import io.peyvand.persistence.cassandra.CqlSessions;
 import io.peyvand.persistence.cassandra.PemTrustSslEngineFactory;
-import io.peyvand.persistence.schema.SchemaMigrator;
-import io.peyvand.persistence.schema.SchemaSettings;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.Ports;
 import java.io.IOException;
@@ -119,11 +117,7 @@ class CassandraTlsIT {
       String version =
           session.execute("SELECT release_version FROM system.local").one().getString(0);
       assertTrue(version.startsWith("5.0."), version);
-      session.execute("DROP KEYSPACE IF EXISTS " + KEYSPACE);
-      new SchemaMigrator(
-              session,
-              SchemaSettings.singleKeyspace(KEYSPACE, SchemaSettings.Replication.simple(1)))
-          .migrate();
+      CassandraKeyspace.recreate(session, KEYSPACE);
     }
     Config config =
         ConfigFactory.parseString(

@@ -5,8 +5,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.cassandra.CassandraNode;
 import io.peyvand.persistence.cassandra.CqlSessions;
-import io.peyvand.persistence.schema.SchemaMigrator;
-import io.peyvand.persistence.schema.SchemaSettings;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.SharedCassandra;
 import java.io.IOException;
@@ -116,11 +114,7 @@ public final class JournalBench {
     String keyspace = "bench_journal";
     try (CqlSession session =
         CqlSessions.open(node.settings().address(), node.settings().cqlPort())) {
-      session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-      new SchemaMigrator(
-              session,
-              SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
-          .migrate();
+      CassandraKeyspace.recreate(session, keyspace);
     }
     Config config =
         ConfigFactory.parseString(

@@ -163,23 +163,9 @@ class JournalCompatibilityIT {
         .awaitAssert(
             JournalClient.TIMEOUT,
             () -> {
-              long deleted = deletedTo(persistenceId);
+              long deleted = cassandra.deletedTo(persistenceId);
               assertTrue(deleted >= atLeast, message + ": deleted_to " + deleted);
               return null;
             });
-  }
-
-  private long deletedTo(String persistenceId) {
-    Row row =
-        cassandra
-            .session()
-            .execute(
-                "SELECT deleted_to FROM "
-                    + cassandra.keyspace()
-                    + ".metadata WHERE persistence_id = '"
-                    + persistenceId
-                    + "'")
-            .one();
-    return row == null ? 0 : row.getLong(0);
   }
 }

@@ -169,16 +169,7 @@ class JournalReaderIT {
         List.of(journal.atomic("gap", 6, "e-6", "e-7", "e-8", "e-9", "e-10", "e-11", "e-12")));
     journal.write(List.of(journal.atomic("gap", 13, "e-13")));
     journal.write(List.of(journal.atomic("gap", 14, "e-14", "e-15", "e-16", "e-17")));
-    assertEquals(
-        0,
-        cassandra
-            .session()
-            .execute(
-                "SELECT count(*) FROM "
-                    + cassandra.keyspace()
-                    + ".messages WHERE persistence_id = 'gap' AND partition_nr = 1")
-            .one()
-            .getLong(0));
+    assertEquals(0, cassandra.countMessages("gap", "partition_nr = 1"));
 
     assertEquals(down(17, 1), seqs(backward("gap", Long.MAX_VALUE, 100)));
     // 10 is stored in partition 2, not in its own partition 1.
@@ -229,16 +220,7 @@ class JournalReaderIT {
             "INSERT INTO "
                 + cassandra.keyspace()
                 + ".metadata (persistence_id, deleted_to) VALUES ('marker', 8)");
-    assertEquals(
-        12,
-        cassandra
-            .session()
-            .execute(
-                "SELECT count(*) FROM "
-                    + cassandra.keyspace()
-                    + ".messages WHERE persistence_id = 'marker' AND partition_nr IN (0, 1, 2)")
-            .one()
-            .getLong(0));
+    assertEquals(12, cassandra.countMessages("marker", "partition_nr IN (0, 1, 2)"));
     assertEquals(down(12, 9), seqs(backward("marker", Long.MAX_VALUE, 100)));
     assertEquals(List.of(9L), seqs(backward("marker", 9, 3)));
     assertEquals(List.of(), backward("marker", 8, 3));

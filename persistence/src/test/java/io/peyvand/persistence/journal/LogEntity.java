@@ -4,10 +4,8 @@ import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -15,7 +13,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * snapshot store chosen per instance: recovering it shows exactly what a journal replayed. Events
  * and snapshots are Strings (Pekko's own serializer), so either journal can read them.
  */
-final class LogEntity extends EventSourcedBehavior<LogEntity.Command, String, String> {
+final class LogEntity extends ChosenJournalEntity<LogEntity.Command, String> {
   sealed interface Command {}
 
   /** Persists {@code events} (one persistAll when several), then answers. */
@@ -24,28 +22,16 @@ final class LogEntity extends EventSourcedBehavior<LogEntity.Command, String, St
   /** Answers the state: every event so far, comma-separated. */
   record Get(ActorRef<String> replyTo) implements Command {}
 
-  private final String journal;
   private final int snapshotEvery;
 
   private LogEntity(String persistenceId, String journal, int snapshotEvery) {
-    super(PersistenceId.ofUniqueId(persistenceId));
-    this.journal = journal;
+    super(persistenceId, journal);
     this.snapshotEvery = snapshotEvery;
   }
 
   /** {@code snapshotEvery} 0: no snapshots; otherwise snapshots that delete older events. */
   static Behavior<Command> create(String persistenceId, String journal, int snapshotEvery) {
     return new LogEntity(persistenceId, journal, snapshotEvery);
-  }
-
-  @Override
-  public String journalPluginId() {
-    return journal;
-  }
-
-  @Override
-  public String snapshotPluginId() {
-    return "pekko.persistence.cassandra.snapshot";
   }
 
   @Override

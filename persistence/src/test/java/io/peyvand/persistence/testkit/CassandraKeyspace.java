@@ -1,6 +1,7 @@
 package io.peyvand.persistence.testkit;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.persistence.cassandra.CassandraNode;
@@ -32,8 +33,7 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
     node = SharedCassandra.node();
     keyspace = keyspaceFor(context.getRequiredTestClass());
     session = CqlSessions.open(node.settings().address(), node.settings().cqlPort());
-    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-    new SchemaMigrator(session, schemaSettings()).migrate();
+    recreate(session, keyspace);
   }
 
   @Override
@@ -58,9 +58,51 @@ public final class CassandraKeyspace implements BeforeAllCallback, AfterAllCallb
     return require(node);
   }
 
+  /**
+   * The journal rows of {@code persistenceId} in this class's keyspace that also match {@code
+   * condition} (CQL, e.g. {@code partition_nr = 1}), counted.
+   */
+  public long countMessages(String persistenceId, String condition) {
+    return session()
+        .execute(
+            "SELECT count(*) FROM "
+                + keyspace()
+                + ".messages WHERE persistence_id = '"
+                + persistenceId
+                + "' AND "
+                + condition)
+        .one()
+        .getLong(0);
+  }
+
+  /** deleted_to of {@code persistenceId} in this class's journal metadata; 0 without a row. */
+  public long deletedTo(String persistenceId) {
+    Row row =
+        session()
+            .execute(
+                "SELECT deleted_to FROM "
+                    + keyspace()
+                    + ".metadata WHERE persistence_id = '"
+                    + persistenceId
+                    + "'")
+            .one();
+    return row == null ? 0 : row.getLong(0);
+  }
+
   /** Schema settings that put journal and snapshots into this class's keyspace. */
   public SchemaSettings schemaSettings() {
     return SchemaSettings.singleKeyspace(keyspace(), SchemaSettings.Replication.simple(1));
+  }
+
+  /**
+   * Drops {@code keyspace} if it exists and makes it afresh with the project's schema ({@link
+   * SchemaMigrator}), journal and snapshots in it, replication factor 1: a scratch keyspace.
+   */
+  public static void recreate(CqlSession session, String keyspace) {
+    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+    new SchemaMigrator(
+            session, SchemaSettings.singleKeyspace(keyspace, SchemaSettings.Replication.simple(1)))
+        .migrate();
   }
 
   /**

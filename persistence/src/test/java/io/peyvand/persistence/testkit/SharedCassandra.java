@@ -24,19 +24,13 @@ public final class SharedCassandra {
   public static synchronized CassandraNode node() {
     if (node == null || !node.isAlive()) {
       Path dir = Path.of("target", "test-cassandra", Long.toString(ProcessHandle.current().pid()));
-      int[] ports = Ports.free(3);
       CassandraNodeSettings settings =
-          new CassandraNodeSettings(
+          localNode(
               dir,
-              "127.0.0.1",
-              ports[0],
-              ports[1],
-              ports[2],
-              System.getProperty("peyvand.test.cassandra-heap", "768M"),
               "peyvand-test",
-              "periodic",
-              Duration.ofSeconds(180),
-              Duration.ofSeconds(30));
+              System.getProperty("peyvand.test.cassandra-heap", "768M"),
+              Duration.ofSeconds(30),
+              Ports.free(3));
       node = CassandraNode.start(settings);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -48,6 +42,27 @@ public final class SharedCassandra {
                   "peyvand-test-cassandra-cleanup"));
     }
     return node;
+  }
+
+  /**
+   * A test node on 127.0.0.1, its own seed, with plaintext CQL and periodic commit-log sync, given
+   * 180 s to start; {@code ports} are its CQL, storage and JMX ports (e.g. {@link Ports#free}(3)).
+   */
+  public static CassandraNodeSettings localNode(
+      Path dir, String clusterName, String heap, Duration stopTimeout, int... ports) {
+    return new CassandraNodeSettings(
+        dir,
+        "127.0.0.1",
+        ports[0],
+        ports[1],
+        ports[2],
+        heap,
+        clusterName,
+        "periodic",
+        Duration.ofSeconds(180),
+        stopTimeout,
+        "",
+        CassandraNodeSettings.ClientEncryption.OFF);
   }
 
   private static void deleteQuietly(Path dir) {

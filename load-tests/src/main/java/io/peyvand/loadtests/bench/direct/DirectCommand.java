@@ -1,5 +1,7 @@
 package io.peyvand.loadtests.bench.direct;
 
+import static io.peyvand.loadtests.bench.harness.CommonOptions.atLeast;
+
 import io.peyvand.loadtests.bench.harness.CassandraCeiling;
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
@@ -199,14 +201,14 @@ public final class DirectCommand implements Callable<Integer> {
       platformIds = Platforms.parse(platforms);
       sizes = SizeMix.parse(sizeMix);
       endpoints = common.endpoints();
-      positive("--users", users, 1);
-      positive("--messages", messages, 1);
-      positive("--in-flight", inFlight, 1);
-      positive("--warmup", warmup, 0);
-      positive("--rate", rate, 0);
-      positive("--grace", graceSeconds, 0);
-      positive("--ceiling-rows", ceilingRows, 0);
-      positive("--ceiling-in-flight", ceilingInFlight, 1);
+      atLeast("--users", users, 1);
+      atLeast("--messages", messages, 1);
+      atLeast("--in-flight", inFlight, 1);
+      atLeast("--warmup", warmup, 0);
+      atLeast("--rate", rate, 0);
+      atLeast("--grace", graceSeconds, 0);
+      atLeast("--ceiling-rows", ceilingRows, 0);
+      atLeast("--ceiling-in-flight", ceilingInFlight, 1);
       if (!statuses.equals("by-recipient") && !statuses.equals("by-sender")) {
         throw new IllegalArgumentException(
             "--statuses is \"" + statuses + "\": give by-recipient" + " or by-sender");
@@ -305,10 +307,7 @@ public final class DirectCommand implements Callable<Integer> {
       log.printf(
           "direct: CPU accounted to %s pid %s, cassandra pid %d, bench pid %d"
               + " (-1: not found on this machine)%n",
-          brokers.stream().map(CpuSplit.Part::name).collect(Collectors.joining("/")),
-          brokers.stream().map(b -> String.valueOf(b.pid())).collect(Collectors.joining("/")),
-          cassandra.pid(),
-          bench.pid());
+          CpuSplit.names(brokers), CpuSplit.pids(brokers), cassandra.pid(), bench.pid());
       List<CpuSplit.Part> parts = new ArrayList<>(brokers);
       parts.add(cassandra);
       parts.add(bench);
@@ -546,12 +545,6 @@ public final class DirectCommand implements Callable<Integer> {
             "%s: some submits got no answer; the first failure: %s%n",
             driver.platform(), driver.firstFailure());
       }
-    }
-  }
-
-  private static void positive(String option, int value, int min) {
-    if (value < min) {
-      throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.peyvand.loadtests.bench.fanout;
 
+import static io.peyvand.loadtests.bench.harness.CommonOptions.atLeast;
+import static io.peyvand.loadtests.bench.harness.CommonOptions.atMost;
+
 import io.peyvand.loadtests.bench.harness.BrokerHeap;
 import io.peyvand.loadtests.bench.harness.CommonOptions;
 import io.peyvand.loadtests.bench.harness.CpuSplit;
@@ -327,8 +330,8 @@ public final class FanoutCommand implements Callable<Integer> {
           sizes.name(),
           common.seed,
           common.connection(platformIds.get(0)),
-          brokers.stream().map(CpuSplit.Part::name).collect(Collectors.joining("/")),
-          brokers.stream().map(b -> String.valueOf(b.pid())).collect(Collectors.joining("/")),
+          CpuSplit.names(brokers),
+          CpuSplit.pids(brokers),
           cassandra.pid());
       log.printf(
           "fanout: sessions on %s%n",
@@ -416,17 +419,5 @@ public final class FanoutCommand implements Callable<Integer> {
         earlier,
         channels,
         skipped);
-  }
-
-  private static void atLeast(String option, int value, int min) {
-    if (value < min) {
-      throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
-    }
-  }
-
-  private static void atMost(String option, int value, int max) {
-    if (value > max) {
-      throw new IllegalArgumentException(option + " must be at most " + max + ", got " + value);
-    }
   }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -78,22 +80,14 @@ public record FanoutReport(
               ms(t.submitToDelivered().value(0.99))));
     }
     if (groups.size() > 1) {
-      GroupFanout.Result small = groups.get(0);
-      GroupFanout.Result large = groups.get(groups.size() - 1);
       parts.add(
-          String.format(
-              Locale.ROOT,
+          largeOverSmall(
+              groups,
+              GroupFanout.Result::total,
               "ratio(%d/%d) deliveries/s=%s p50=%s",
-              large.total(),
-              small.total(),
-              fixed(
-                  ratio(
-                      large.measured().deliveriesPerSecond(),
-                      small.measured().deliveriesPerSecond())),
-              fixed(
-                  ratio(
-                      large.measured().submitToDelivered().value(0.5),
-                      small.measured().submitToDelivered().value(0.5)))));
+              List.of(
+                  g -> g.measured().deliveriesPerSecond(),
+                  g -> g.measured().submitToDelivered().value(0.5))));
     }
     List<GroupFanout.Result> all = new ArrayList<>(earlier);
     all.addAll(groups);
@@ -124,28 +118,32 @@ public record FanoutReport(
               growth(c)));
     }
     if (channels.size() > 1) {
-      ChannelFanout.Result small = channels.get(0);
-      ChannelFanout.Result large = channels.get(channels.size() - 1);
       parts.add(
-          String.format(
-              Locale.ROOT,
+          largeOverSmall(
+              channels,
+              ChannelFanout.Result::subscribers,
               "ratio(%d/%d) accepted p50=%s delivered-all p50=%s" + " p99=%s",
-              large.subscribers(),
-              small.subscribers(),
-              fixed(
-                  ratio(
-                      large.measured().submitToAccepted().value(0.5),
-                      small.measured().submitToAccepted().value(0.5))),
-              fixed(
-                  ratio(
-                      large.measured().submitToAllDelivered().value(0.5),
-                      small.measured().submitToAllDelivered().value(0.5))),
-              fixed(
-                  ratio(
-                      large.measured().submitToAllDelivered().value(0.99),
-                      small.measured().submitToAllDelivered().value(0.99)))));
+              List.of(
+                  c -> c.measured().submitToAccepted().value(0.5),
+                  c -> c.measured().submitToAllDelivered().value(0.5),
+                  c -> c.measured().submitToAllDelivered().value(0.99))));
     }
     return "fanout: " + String.join(" ", parts);
+  }
+
+  /**
+   * The last of {@code results} (the largest) against the first (the smallest): {@code format}
+   * given both sizes, then each of {@code measures} as large/small.
+   */
+  private static <R> String largeOverSmall(
+      List<R> results, ToIntFunction<R> size, String format, List<ToDoubleFunction<R>> measures) {
+    R small = results.get(0);
+    R large = results.get(results.size() - 1);
+    List<Object> args = new ArrayList<>(List.of(size.applyAsInt(large), size.applyAsInt(small)));
+    for (ToDoubleFunction<R> measure : measures) {
+      args.add(fixed(ratio(measure.applyAsDouble(large), measure.applyAsDouble(small))));
+    }
+    return String.format(Locale.ROOT, format, args.toArray());
   }
 
   /** The summary, then one line per group and channel with its CPU split. */

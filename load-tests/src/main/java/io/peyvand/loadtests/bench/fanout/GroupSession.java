@@ -1,6 +1,7 @@
 package io.peyvand.loadtests.bench.fanout;
 
 import io.peyvand.loadtests.bench.harness.CommonOptions;
+import io.peyvand.loadtests.bench.harness.RawHello;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Envelope;
@@ -8,7 +9,6 @@ import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupDelivery;
 import io.peyvand.protocol.v1.GroupsClient;
-import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.Submit;
@@ -136,14 +136,7 @@ public final class GroupSession implements AutoCloseable {
                 log.printf("%s: session ended (%s)%n", platform, ended.getMessage());
               }
             });
-    send(
-        ClientFrame.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setProtocolVersion(1)
-                    .setPlatformId(platform)
-                    .setSessionName(sessionName))
-            .build());
+    send(RawHello.frame(platform, sessionName, false));
     return welcome;
   }
 

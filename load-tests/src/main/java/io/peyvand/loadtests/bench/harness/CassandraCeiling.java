@@ -10,9 +10,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ceiling of this machine for the broker's kind of work: raw single-row inserts into the same
@@ -129,30 +126,18 @@ public final class CassandraCeiling {
       int to,
       int inFlight)
       throws InterruptedException {
-    Semaphore slots = new Semaphore(inFlight);
-    AtomicInteger failed = new AtomicInteger();
-    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    BoundedWrites writes = new BoundedWrites(session, inFlight);
     for (int i = from; i < to; i++) {
-      slots.acquire();
-      session
-          .executeAsync(
-              insert.bind(
-                  "u" + (i % PARTITIONS), (long) i, ByteBuffer.wrap(payloads[i % payloads.length])))
-          .whenComplete(
-              (rs, error) -> {
-                if (error != null) {
-                  failed.incrementAndGet();
-                  firstFailure.compareAndSet(null, error);
-                }
-                slots.release();
-              });
+      writes.execute(
+          insert.bind(
+              "u" + (i % PARTITIONS), (long) i, ByteBuffer.wrap(payloads[i % payloads.length])));
     }
-    slots.acquire(inFlight);
-    if (firstFailure.get() != null) {
+    int failed = writes.awaitAll();
+    if (writes.firstFailure() != null) {
       System.err.println(
-          "ceiling: " + failed.get() + " inserts failed; the first: " + firstFailure.get());
+          "ceiling: " + failed + " inserts failed; the first: " + writes.firstFailure());
     }
-    return failed.get();
+    return failed;
   }
 
   /** One payload per size, of seeded random bytes (incompressible, like encrypted content). */

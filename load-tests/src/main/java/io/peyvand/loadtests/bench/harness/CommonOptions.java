@@ -233,6 +233,20 @@ public final class CommonOptions {
     return parts;
   }
 
+  /** Refuses an option's {@code value} below {@code min}, saying so; checked before a run. */
+  public static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
+    }
+  }
+
+  /** Refuses an option's {@code value} above {@code max}, saying so; checked before a run. */
+  public static void atMost(String option, int value, int max) {
+    if (value > max) {
+      throw new IllegalArgumentException(option + " must be at most " + max + ", got " + value);
+    }
+  }
+
   /** What to print when the broker cannot be reached. */
   public static String unreachable(List<BrokerEndpoint> endpoints, String why) {
     return "cannot reach the Peyvand broker at "

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /**
  * Where the CPU went during one phase of a benchmark: the CPU time of each named process (the
@@ -132,6 +133,16 @@ public final class CpuSplit {
   /** The process listening on {@code port} on this machine, or pid -1. */
   public static Part listeningOn(String name, int port) {
     return new Part(name, ListeningProcess.of(port).orElse(-1));
+  }
+
+  /** The parts' names joined by "/": {@code broker-1/broker-2}. */
+  public static String names(List<Part> parts) {
+    return parts.stream().map(Part::name).collect(Collectors.joining("/"));
+  }
+
+  /** The parts' pids joined by "/", -1 for one not found: {@code 4711/-1}. */
+  public static String pids(List<Part> parts) {
+    return parts.stream().map(p -> String.valueOf(p.pid())).collect(Collectors.joining("/"));
   }
 
   /** Reads every part's CPU time again: the split since {@link #start}. */
