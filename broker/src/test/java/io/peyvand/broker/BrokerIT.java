@@ -16,11 +16,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,30 +30,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BrokerIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private Broker broker;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "BrokerIT",
-            cassandra,
-            """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale" }
               { id = "eitaa", display-name = "Eitaa" }
             ]
             """);
-    system = node.system();
-    broker = node.broker();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   @Test
   void readyAnswers200WithEveryCheckPassed() throws Exception {
@@ -103,7 +86,7 @@ class BrokerIT {
 
   @Test
   void grpcHealthSaysServingAndRefusesUnknownServices() throws Exception {
-    HealthClient client = HealthClient.create(node.grpc("bale"), system);
+    HealthClient client = HealthClient.create(node.grpc("bale"), node.system());
     try {
       assertEquals(
           ServingStatus.SERVING,
@@ -138,10 +121,10 @@ class BrokerIT {
   void bootstrapPlatformsAreRegistered() throws Exception {
     Platform.Lookup lookup =
         AskPattern.<Platform.Command, Platform.Lookup>ask(
-                ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, "bale"),
+                ClusterSharding.get(node.system()).entityRefFor(Platform.ENTITY_KEY, "bale"),
                 Platform.Get::new,
                 Duration.ofSeconds(10),
-                system.scheduler())
+                node.system().scheduler())
             .toCompletableFuture()
             .get(15, TimeUnit.SECONDS);
     assertEquals(Optional.of("Bale"), lookup.info().map(Platform.Info::displayName));

@@ -22,6 +22,9 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.grpc.GrpcClientSettings;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A whole broker node in the test's JVM, on free ports, storing in the test class's keyspace of the
@@ -31,8 +34,11 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * TestPki#shared}), and the clients it hands out ({@link #interconnect}, {@link #groups}, {@link
  * #sdk}) present the named platform's certificate and trust only that CA; {@link #get} presents
  * none, as a probe or a scraper.
+ *
+ * <p>A test class that wants one node for all its tests registers {@link #perClass} as an extension
+ * rather than starting and closing the node itself.
  */
-public final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   /** The platforms most tests use: both opted in by default. */
   public static final String BALE_AND_EITAA =
       """
@@ -65,15 +71,40 @@ public final class TestBroker implements AutoCloseable {
       ]
       """;
 
-  private final ActorSystem<Void> system;
-  private final Broker broker;
+  private final CassandraKeyspace cassandra;
+  private final String config;
   private final TestPki tls;
   private final Map<String, InterconnectClient> clients = new ConcurrentHashMap<>();
+  private ActorSystem<Void> system;
+  private Broker broker;
 
-  private TestBroker(ActorSystem<Void> system, Broker broker, TestPki tls) {
-    this.system = system;
-    this.broker = broker;
+  private TestBroker(CassandraKeyspace cassandra, String config, TestPki tls) {
+    this.cassandra = cassandra;
+    this.config = config;
     this.tls = tls;
+  }
+
+  /**
+   * A node for a whole test class, started (as {@link #start}, named after the class) before its
+   * first test and closed after its last. Register it on an instance field of a {@code PER_CLASS}
+   * test class, after the class's {@link CassandraKeyspace}:
+   *
+   * <pre>
+   *   &#64;RegisterExtension final TestBroker node = TestBroker.perClass(cassandra, config);
+   * </pre>
+   */
+  public static TestBroker perClass(CassandraKeyspace cassandra, String config) {
+    return new TestBroker(cassandra, config, TestPki.shared());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    run(context.getRequiredTestClass().getSimpleName());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /**
@@ -91,7 +122,14 @@ public final class TestBroker implements AutoCloseable {
    */
   public static TestBroker start(
       String name, CassandraKeyspace cassandra, String config, TestPki tls) throws Exception {
-    ActorSystem<Void> system =
+    TestBroker node = new TestBroker(cassandra, config, tls);
+    node.run(name);
+    return node;
+  }
+
+  /** Starts the node's actor system as {@code name} and the broker in it; waits until bound. */
+  private void run(String name) throws Exception {
+    system =
         ActorSystem.create(
             Behaviors.empty(),
             name,
@@ -100,8 +138,7 @@ public final class TestBroker implements AutoCloseable {
                 .withFallback(
                     ConfigFactory.parseString(config + "\n" + tls.brokerTlsConfig("300ms")))
                 .withFallback(TestConfig.node()));
-    return new TestBroker(
-        system, Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS), tls);
+    broker = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
   /**
@@ -250,6 +287,9 @@ public final class TestBroker implements AutoCloseable {
 
   @Override
   public void close() {
+    if (system == null) {
+      return; // never started (its class failed before)
+    }
     clients.values().forEach(InterconnectClient::close);
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();

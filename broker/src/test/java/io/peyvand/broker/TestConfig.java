@@ -29,6 +29,15 @@ public final class TestConfig {
   }
 
   /**
+   * The defaults for an actor system that is no cluster node ({@code pekko.actor.provider =
+   * local}): for tests of actors and streams that need neither sharding nor remoting.
+   */
+  public static Config local() {
+    return ConfigFactory.parseString("pekko.actor.provider = local")
+        .withFallback(ConfigFactory.load());
+  }
+
+  /**
    * A one-node test system on the in-memory journal and snapshot store (events and snapshots still
    * go through the stored-event serializers), on a free port, with {@code settings} (HOCON) over
    * the defaults, and without shard leases (they live in Cassandra): for tests of entities' logic,

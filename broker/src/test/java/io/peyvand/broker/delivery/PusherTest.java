@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
@@ -15,33 +15,30 @@ import io.peyvand.broker.observability.MessageMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The redelivery flag marks only what may have reached an adapter: an item a session refused (its
  * buffer full, or its stream ended) is pushed again unflagged, unless an earlier push to another
  * session may have reached one; a session whose stream ended is left at once.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PusherTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Address BOB = new Address("bale", "bob");
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          "PusherTest",
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
-  private int platforms;
 
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
+  @JUnit5TestKit
+  private final ActorTestKit testKit = ActorTestKit.create("PusherTest", TestConfig.local());
+
+  private int platforms;
 
   /** A platform of its own per test, with {@code count} sessions. */
   private List<TestProbe<Deliver>> sessions(String platform, int count) {

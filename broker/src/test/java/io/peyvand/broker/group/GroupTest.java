@@ -23,14 +23,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Group entity's logic on the in-memory journal, with event serialization checked. */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupTest {
   private static final Address GROUP = new Address("eitaa", "family");
@@ -41,11 +44,7 @@ class GroupTest {
   private static final Address STRANGER = new Address("bale", "stranger");
   private static final ChannelSettings CHANNELS = ChannelSettings.fromConfig(ConfigFactory.load());
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private EventSourcedBehaviorTestKit<Group.Command, Group.Event, GroupState> group;
   private int ids;
   private final java.util.Set<String> pendingFor =
@@ -80,11 +79,6 @@ class GroupTest {
     return EntityTestKits.of(
         testKit.system(),
         Group.create(id, settings, CHANNELS, pendingIndex, new GroupSnapshots(settings), clock));
-  }
-
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
   }
 
   private Group.Reply create(Group.Kind kind) {

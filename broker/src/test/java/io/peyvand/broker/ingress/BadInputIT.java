@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,27 +44,17 @@ class BadInputIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "BadInputIT",
-            cassandra,
-            """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale", default-opted-in = true }
               { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
               { id = "rubika", display-name = "Rubika" }
             ]
             """);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   private SubmitResult submit(String platform, Envelope envelope) throws Exception {
     return node.as(platform)

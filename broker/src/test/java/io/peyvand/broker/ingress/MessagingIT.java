@@ -34,8 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,24 +51,14 @@ class MessagingIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "MessagingIT",
-            cassandra,
-            TestBroker.FIVE_PLATFORMS
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.FIVE_PLATFORMS
+              + """
             peyvand.mailbox.redelivery-after = 2s
             """);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   @Test
   void aMessageIsAcceptedDeliveredAcknowledgedAndItsSenderToldDelivered() {

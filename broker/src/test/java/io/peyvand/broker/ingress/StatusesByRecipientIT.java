@@ -26,8 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,17 +43,8 @@ class StatusesByRecipientIT {
   private static final int RECIPIENTS = 4;
   private static final int PER_RECIPIENT = 25;
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("StatusesByRecipientIT", cassandra, TestBroker.BALE_AND_EITAA);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private PeyvandClient adapter(String platform, DeliveryHandler handler) throws Exception {
     PeyvandClient client =

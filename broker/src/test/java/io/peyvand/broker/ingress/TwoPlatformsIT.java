@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,21 +26,8 @@ class TwoPlatformsIT {
   private static final int CONVERSATIONS = 10;
   private static final int PER_CONVERSATION = 100;
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("TwoPlatformsIT", cassandra, TestBroker.BALE_AND_EITAA);
-    system = node.system();
-    port = node.grpcPort();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private PeyvandClient adapter(String platform, Seen seen) throws Exception {
     PeyvandClient client =

@@ -32,8 +32,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,17 +49,8 @@ class WebSocketIT {
   /** The default of peyvand.websocket.max-frame-bytes (1 MiB). */
   private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("WebSocketIT", cassandra, TestBroker.BALE_AND_EITAA);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   @Test
   void helloIsAnsweredByWelcome() {
