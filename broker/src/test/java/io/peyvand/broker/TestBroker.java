@@ -1,21 +1,37 @@
 package io.peyvand.broker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
+import io.peyvand.protocol.v1.Capabilities;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.SubmitRequest;
+import io.peyvand.protocol.v1.SubmitResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
@@ -39,37 +55,34 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * rather than starting and closing the node itself.
  */
 public final class TestBroker implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  /** The four dev platforms, all opted in by default: bale, eitaa, rubika and soroush. */
+  private static final List<String> DEV_PLATFORMS =
+      List.of(
+          optedIn("bale", "Bale"),
+          optedIn("eitaa", "Eitaa"),
+          optedIn("rubika", "Rubika"),
+          optedIn("soroush", "Soroush Plus"));
+
   /** The platforms most tests use: both opted in by default. */
-  public static final String BALE_AND_EITAA =
-      """
-      peyvand.platforms.bootstrap = [
-        { id = "bale", display-name = "Bale", default-opted-in = true }
-        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-      ]
-      """;
+  public static final String BALE_AND_EITAA = platforms(DEV_PLATFORMS.subList(0, 2));
 
   /** The four dev platforms, all opted in by default (groups and channels span them). */
-  public static final String FOUR_PLATFORMS =
-      """
-      peyvand.platforms.bootstrap = [
-        { id = "bale", display-name = "Bale", default-opted-in = true }
-        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-        { id = "rubika", display-name = "Rubika", default-opted-in = true }
-        { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-      ]
-      """;
+  public static final String FOUR_PLATFORMS = platforms(DEV_PLATFORMS);
 
   /** Five platforms, all opted in by default, for tests that give each a part of their own. */
   public static final String FIVE_PLATFORMS =
-      """
-      peyvand.platforms.bootstrap = [
-        { id = "bale", display-name = "Bale", default-opted-in = true }
-        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-        { id = "rubika", display-name = "Rubika", default-opted-in = true }
-        { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-        { id = "igap", display-name = "iGap", default-opted-in = true }
-      ]
-      """;
+      platforms(Stream.concat(DEV_PLATFORMS.stream(), Stream.of(optedIn("igap", "iGap"))).toList());
+
+  /** The platforms the node registers at its start ({@code peyvand.platforms.bootstrap}). */
+  private static String platforms(List<String> entries) {
+    return "peyvand.platforms.bootstrap = [\n" + String.join("\n", entries) + "\n]\n";
+  }
+
+  /** A bootstrap platform whose users are opted in by default. */
+  private static String optedIn(String id, String displayName) {
+    return "{ id = \"%s\", display-name = \"%s\", default-opted-in = true }"
+        .formatted(id, displayName);
+  }
 
   private final CassandraKeyspace cassandra;
   private final String config;
@@ -143,10 +156,17 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
 
   /**
    * Two nodes of one cluster named {@code name} (node 1 joins itself, node 2 joins node 1), both
-   * started with {@code config}; returns once both are Up members.
+   * started with {@code config}, as two nodes in one JVM must be (their JMX beans apart) and with
+   * 20 shards (few, so that each node hosts some); returns once both are Up members.
    */
   public static TestBroker[] twoNodeCluster(String name, CassandraKeyspace cassandra, String config)
       throws Exception {
+    config =
+        """
+        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+        pekko.cluster.sharding.number-of-shards = 20
+        """
+            + config;
     TestBroker node1 = start(name, cassandra, config);
     String seed = Cluster.get(node1.system()).selfMember().address().toString();
     TestBroker node2 =
@@ -171,6 +191,51 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
     return new TestBroker[] {node1, node2};
   }
 
+  /**
+   * The two nodes of {@link #twoNodeCluster} for a whole test class, the cluster named after the
+   * class: started before its first test and closed after its last (a node the test closed itself
+   * is closed again harmlessly). Register it on an instance field of a {@code PER_CLASS} test
+   * class, after the class's {@link CassandraKeyspace}.
+   */
+  public static TwoNodes twoNodesPerClass(CassandraKeyspace cassandra, String config) {
+    return new TwoNodes(cassandra, config);
+  }
+
+  /** The extension {@link #twoNodesPerClass} returns. */
+  public static final class TwoNodes implements BeforeAllCallback, AfterAllCallback {
+    private final CassandraKeyspace cassandra;
+    private final String config;
+    private TestBroker[] nodes;
+
+    private TwoNodes(CassandraKeyspace cassandra, String config) {
+      this.cassandra = cassandra;
+      this.config = config;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      nodes = twoNodeCluster(context.getRequiredTestClass().getSimpleName(), cassandra, config);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (nodes != null) {
+        nodes[1].close();
+        nodes[0].close();
+      }
+    }
+
+    /** The node that joined itself (the seed). */
+    public TestBroker node1() {
+      return nodes[0];
+    }
+
+    /** The node that joined node 1. */
+    public TestBroker node2() {
+      return nodes[1];
+    }
+  }
+
   /** The members this node sees Up. */
   public int upMembers() {
     int up = 0;
@@ -180,6 +245,23 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
       }
     }
     return up;
+  }
+
+  /** The gRPC error {@code call} fails with within 20 s; fails if it succeeds. */
+  public static StatusRuntimeException failure(CompletionStage<?> call) {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> call.toCompletableFuture().get(20, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof StatusRuntimeException, e.toString());
+    return (StatusRuntimeException) e.getCause();
+  }
+
+  /** Asserts that {@code call} fails with {@code code}, its description mentioning {@code what}. */
+  public static void assertRefused(CompletionStage<?> call, Status.Code code, String what) {
+    StatusRuntimeException refused = failure(call);
+    assertEquals(code, refused.getStatus().getCode());
+    assertTrue(
+        refused.getStatus().getDescription().contains(what), refused.getStatus().getDescription());
   }
 
   /** The value of the sample with exactly this name and labels in {@code metrics}, if rendered. */
@@ -216,6 +298,31 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
    */
   public InterconnectClient as(String platform) {
     return clients.computeIfAbsent(platform, this::interconnect);
+  }
+
+  /** Submits {@code envelope} as {@code platform} (a unary Submit); waits at most 20 s. */
+  public SubmitResult submit(String platform, Envelope envelope) throws Exception {
+    return as(platform)
+        .submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope).build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Configures {@code platform} (as itself) with {@code capabilities}, its users opted in by
+   * default; waits at most 20 s.
+   */
+  public PlatformInfo configure(String platform, Capabilities.Builder capabilities)
+      throws Exception {
+    return as(platform)
+        .configurePlatform(
+            ConfigurePlatformRequest.newBuilder()
+                .setPlatformId(platform)
+                .setCapabilities(capabilities)
+                .setDefaultOptedIn(true)
+                .build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   /** An Interconnect client acting as {@code platform}; close it after use. */
@@ -291,6 +398,7 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
       return; // never started (its class failed before)
     }
     clients.values().forEach(InterconnectClient::close);
+    clients.clear();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
   }

@@ -2,6 +2,7 @@ package io.peyvand.broker;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -55,6 +56,17 @@ public final class TestConfig {
                 # Shard leases live in Cassandra, which these tests do not start.
                 pekko.cluster.sharding.use-lease = ""
                 """))
+        .withFallback(ConfigFactory.load());
+  }
+
+  /**
+   * {@code settings} (HOCON) over the defaults, storing in {@code cassandra}'s keyspace: for tests
+   * that start entities of their own on the real Cassandra.
+   */
+  public static Config onCassandra(CassandraKeyspace cassandra, String settings) {
+    return cassandra
+        .config()
+        .withFallback(ConfigFactory.parseString(settings))
         .withFallback(ConfigFactory.load());
   }
 

@@ -78,6 +78,14 @@ class PusherTest {
     }
   }
 
+  /** A round of items 1 and 2, both taken: where and how the first to arrive went. */
+  private static Received roundOfTwo(Pusher pusher, List<TestProbe<Deliver>> probes) {
+    round(pusher, 1, 2);
+    Received first = next(probes);
+    next(probes);
+    return first;
+  }
+
   /** Which session of {@code probes} the pusher's pushes reached, and what they were. */
   private static Received next(List<TestProbe<Deliver>> probes) {
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -93,11 +101,7 @@ class PusherTest {
   }
 
   private static Deliver poll(TestProbe<Deliver> probe) {
-    try {
-      return probe.receiveMessage(Duration.ofMillis(20));
-    } catch (AssertionError none) {
-      return null;
-    }
+    return TestSessions.poll(probe, Duration.ofMillis(20));
   }
 
   private record Received(ActorRef<Deliver> session, Deliver deliver) {}
@@ -131,21 +135,15 @@ class PusherTest {
     String platform = platform();
     List<TestProbe<Deliver>> probes = sessions(platform, 2);
     Pusher pusher = pusher(platform);
-    round(pusher, 1, 2);
-    Received first = next(probes);
-    next(probes);
+    Received first = roundOfTwo(pusher, probes);
     // Unacknowledged too long: the next round goes to the platform's other session, flagged.
     assertTrue(pusher.redeliveryDue(System.currentTimeMillis() + 60_000, 10_000));
-    round(pusher, 1, 2);
-    Received second = next(probes);
-    next(probes);
+    Received second = roundOfTwo(pusher, probes);
     assertNotEquals(first.session(), second.session());
     assertTrue(second.deliver().redelivery());
     // A refusal from the second session does not unflag what the first may have delivered...
     pusher.busy(Deliver.Busy.full(platform, 1, second.session()));
-    round(pusher, 1, 2);
-    Received again = next(probes);
-    next(probes);
+    Received again = roundOfTwo(pusher, probes);
     assertEquals(1, again.deliver().sequence());
     assertTrue(again.deliver().redelivery());
     // A late refusal from the first session changes nothing: what it refused is in flight on the
@@ -161,9 +159,7 @@ class PusherTest {
     String platform = platform();
     List<TestProbe<Deliver>> probes = sessions(platform, 2);
     Pusher pusher = pusher(platform);
-    round(pusher, 1, 2);
-    Received gone = next(probes);
-    next(probes);
+    Received gone = roundOfTwo(pusher, probes);
     assertEquals(
         Pusher.Retry.NOW,
         pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),

@@ -1,5 +1,7 @@
 package io.peyvand.broker.directory;
 
+import static io.peyvand.broker.ingress.RawSession.block;
+import static io.peyvand.broker.ingress.RawSession.consent;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,8 +31,6 @@ import io.peyvand.protocol.v1.NumberMatch;
 import io.peyvand.protocol.v1.PlatformQuota;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SetBlockedRequest;
-import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.WithdrawRequest;
@@ -145,15 +145,7 @@ class DirectoryIT {
         List.of("soroush:maryam"),
         users(lookup("eitaa", "eitaa:nima", "09122220001").getMatches(0)));
 
-    get(
-        interconnect
-            .get("soroush")
-            .setConsent(
-                SetConsentRequest.newBuilder()
-                    .setPlatformId("soroush")
-                    .setUser(user("soroush:maryam"))
-                    .setOptedIn(false)
-                    .build()));
+    get(interconnect.get("soroush").setConsent(consent("soroush", "soroush:maryam", false)));
     LookupResult after = lookup("eitaa", "eitaa:nima", "09122220001", "09122220002");
     assertEquals(List.of(), users(after.getMatches(0)));
     assertEquals(List.of(), users(after.getMatches(1)));
@@ -215,16 +207,7 @@ class DirectoryIT {
             .withdraw(WithdrawRequest.newBuilder().setUser(user("bale:shy")).build()));
     publish("bale", "bale:blocker", "09124440003", false);
     publish("bale", "bale:friend", "09124440004", false);
-    get(
-        interconnect
-            .get("bale")
-            .setBlocked(
-                SetBlockedRequest.newBuilder()
-                    .setPlatformId("bale")
-                    .setUser(user("bale:blocker"))
-                    .setSender(user("rubika:stalker"))
-                    .setBlocked(true)
-                    .build()));
+    get(interconnect.get("bale").setBlocked(block("bale", "bale:blocker", "rubika:stalker", true)));
     LookupResult found =
         lookup(
             "rubika", "rubika:stalker", "09124440001", "09124440002", "09124440003", "09124440004");

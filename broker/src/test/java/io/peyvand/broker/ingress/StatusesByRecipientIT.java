@@ -47,14 +47,7 @@ class StatusesByRecipientIT {
   final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private PeyvandClient adapter(String platform, DeliveryHandler handler) throws Exception {
-    PeyvandClient client =
-        node.sdk(platform)
-            .sessionName(platform + "-test")
-            .deduplicate(false) // the test wants to see every frame, repeats included
-            .deliveryHandler(handler)
-            .build();
-    client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return client;
+    return Conversations.connected(node.sdk(platform), platform + "-test", handler);
   }
 
   private static PlatformInfo declare(PeyvandClient client, boolean byRecipient) throws Exception {

@@ -5,7 +5,6 @@ import io.peyvand.broker.ingress.Conversations.Seen;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +29,7 @@ class TwoPlatformsIT {
   final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private PeyvandClient adapter(String platform, Seen seen) throws Exception {
-    PeyvandClient client =
-        node.sdk(platform)
-            .sessionName(platform + "-test")
-            .deduplicate(false) // the test wants to see every delivery, duplicates included
-            .deliveryHandler(seen.handler)
-            .build();
-    client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return client;
+    return Conversations.connected(node.sdk(platform), platform + "-test", seen.handler);
   }
 
   @Test
@@ -47,15 +39,8 @@ class TwoPlatformsIT {
     try (PeyvandClient bale = adapter("bale", atBale);
         PeyvandClient eitaa = adapter("eitaa", atEitaa)) {
       AtomicInteger accepted = new AtomicInteger();
-      List<CompletableFuture<Void>> sending = new ArrayList<>();
-      for (int c = 0; c < CONVERSATIONS; c++) {
-        sending.add(
-            Conversations.send(
-                eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c, PER_CONVERSATION, accepted));
-        sending.add(
-            Conversations.send(
-                bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c, PER_CONVERSATION, accepted));
-      }
+      List<CompletableFuture<Void>> sending =
+          Conversations.bothWays(eitaa, bale, CONVERSATIONS, PER_CONVERSATION, accepted);
       CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
 
       int expected = CONVERSATIONS * PER_CONVERSATION;

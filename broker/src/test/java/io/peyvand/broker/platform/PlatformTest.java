@@ -39,12 +39,17 @@ class PlatformTest {
             testKit.system(), Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
+  /** Registers the platform under {@code displayName}. */
+  private CommandResultWithReply<
+          Platform.Command, Platform.Event, Platform.State, Platform.Registration>
+      register(String displayName) {
+    return platform.runCommand(replyTo -> new Platform.Register(displayName, replyTo));
+  }
+
   @Test
   void registeringANewPlatformPersistsItAndRepliesCreated() {
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        result =
-            platform.<Platform.Registration>runCommand(
-                replyTo -> new Platform.Register("Bale", replyTo));
+        result = register("Bale");
     assertEquals(new Platform.PlatformRegistered("bale", "Bale", NOW), result.event());
     assertEquals(
         new Platform.Registration(
@@ -54,22 +59,18 @@ class PlatformTest {
 
   @Test
   void registeringAgainUnderTheSameNameChangesNothing() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        again =
-            platform.<Platform.Registration>runCommand(
-                replyTo -> new Platform.Register("Bale", replyTo));
+        again = register("Bale");
     assertTrue(again.hasNoEvents());
     assertFalse(again.reply().created());
   }
 
   @Test
   void registeringUnderAnotherNameRenamesAndKeepsTheAdmissionTime() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        renamed =
-            platform.<Platform.Registration>runCommand(
-                replyTo -> new Platform.Register("Bale Messenger", replyTo));
+        renamed = register("Bale Messenger");
     assertEquals(new Platform.PlatformRenamed("Bale Messenger"), renamed.event());
     assertEquals(
         new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false),
@@ -80,7 +81,7 @@ class PlatformTest {
   void getAnswersEmptyUntilRegistered() {
     assertEquals(
         Optional.empty(), platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     assertEquals(
         Optional.of(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false)),
         platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
@@ -88,9 +89,8 @@ class PlatformTest {
 
   @Test
   void stateIsRebuiltFromEventsAfterARestart() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
-    platform.<Platform.Registration>runCommand(
-        replyTo -> new Platform.Register("Bale Messenger", replyTo));
+    register("Bale");
+    register("Bale Messenger");
     platform.restart();
     assertEquals(
         new Platform.State(
@@ -109,7 +109,7 @@ class PlatformTest {
             .<Platform.Lookup>runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo))
             .reply()
             .info());
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup>
         configured =
             platform.runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo));
@@ -125,27 +125,18 @@ class PlatformTest {
 
   @Test
   void aPlatformRegisteredButNeverConfiguredIsConfiguredByTheNextAdmission() {
-    Platform.Registration first =
-        platform
-            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
-            .reply();
+    Platform.Registration first = register("Bale").reply();
     assertTrue(Platform.needsConfiguration(first));
     // The answer to the first admission was lost before its Configure: the retry finds the
     // platform registered, not created, and must still configure it.
-    Platform.Registration retry =
-        platform
-            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
-            .reply();
+    Platform.Registration retry = register("Bale").reply();
     assertFalse(retry.created());
     assertFalse(retry.configured());
     assertTrue(Platform.needsConfiguration(retry));
     platform.<Platform.Lookup>runCommand(
         replyTo -> new Platform.Configure(Capabilities.ALL, true, replyTo));
     platform.restart();
-    Platform.Registration later =
-        platform
-            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
-            .reply();
+    Platform.Registration later = register("Bale").reply();
     assertTrue(later.configured());
     assertFalse(Platform.needsConfiguration(later), "a configured platform keeps its settings");
     assertTrue(later.info().defaultOptedIn());
@@ -163,7 +154,7 @@ class PlatformTest {
 
   @Test
   void aQuotaIsPersistedOnceAndKeptThroughLaterConfiguration() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     Quota quota = new Quota(100, 200, 0, 0, 4);
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup> set =
         platform.runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));

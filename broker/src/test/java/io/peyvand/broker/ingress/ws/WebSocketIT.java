@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
-import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
@@ -89,13 +88,7 @@ class WebSocketIT {
       assertEquals(user("bale:bob"), delivery.getMailbox());
       assertEquals(result.getAccepted().getSequence(), delivery.getSequence());
       assertEquals("salam over ws", delivery.getMessage().getText().getBody());
-      bale.send(
-          ClientFrame.newBuilder()
-              .setAcknowledge(
-                  Acknowledge.newBuilder()
-                      .setMailbox(delivery.getMailbox())
-                      .setUpToSequence(delivery.getSequence()))
-              .build());
+      bale.ack(delivery.getMailbox(), delivery.getSequence());
 
       // The acknowledgement took effect: the sender's platform is told DELIVERED.
       Delivery status =
@@ -155,13 +148,7 @@ class WebSocketIT {
         assertEquals(user("bale:gbehrouz"), status.getStatus().getRecipient());
         assertEquals(sequence, status.getStatus().getRecipientSequence());
         told.add(status.getStatus().getKind());
-        eitaa.send(
-            ClientFrame.newBuilder()
-                .setAcknowledge(
-                    Acknowledge.newBuilder()
-                        .setMailbox(status.getMailbox())
-                        .setUpToSequence(status.getSequence()))
-                .build());
+        eitaa.ack(status.getMailbox(), status.getSequence());
       }
     }
   }
