@@ -362,37 +362,27 @@ class DirectoryIT {
               .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("eitaa"))
               .build());
       session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
-      session.send(
-          ClientFrame.newBuilder()
-              .setDirectory(
-                  DirectoryRequest.newBuilder()
-                      .setCorrelationId(41)
-                      .setLookup(
-                          LookupRequest.newBuilder()
-                              .setAsker(user("eitaa:kian"))
-                              .addPhoneNumbers("09126660001")))
-              .build());
       DirectoryResult result =
-          session
-              .expect(ServerFrame::hasDirectoryResult, Duration.ofSeconds(20))
-              .getDirectoryResult();
+          directory(
+              session,
+              DirectoryRequest.newBuilder()
+                  .setCorrelationId(41)
+                  .setLookup(
+                      LookupRequest.newBuilder()
+                          .setAsker(user("eitaa:kian"))
+                          .addPhoneNumbers("09126660001")));
       assertEquals(41, result.getCorrelationId());
       assertEquals(List.of("rubika:leila"), users(result.getFound().getMatches(0)));
 
-      session.send(
-          ClientFrame.newBuilder()
-              .setDirectory(
-                  DirectoryRequest.newBuilder()
-                      .setCorrelationId(42)
-                      .setPublish(
-                          PublishRequest.newBuilder()
-                              .setUser(user("rubika:leila"))
-                              .setPhoneNumber("09126660001")))
-              .build());
       DirectoryResult refused =
-          session
-              .expect(ServerFrame::hasDirectoryResult, Duration.ofSeconds(20))
-              .getDirectoryResult();
+          directory(
+              session,
+              DirectoryRequest.newBuilder()
+                  .setCorrelationId(42)
+                  .setPublish(
+                      PublishRequest.newBuilder()
+                          .setUser(user("rubika:leila"))
+                          .setPhoneNumber("09126660001")));
       assertEquals(42, refused.getCorrelationId());
       assertEquals(ErrorCode.NOT_PERMITTED, refused.getRefused().getCode(), refused.toString());
     }
@@ -465,5 +455,13 @@ class DirectoryIT {
 
   private static <T> T get(CompletionStage<T> call) throws Exception {
     return call.toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code request} over {@code session} and waits for its result (at most 20 s). */
+  private static DirectoryResult directory(RawWebSocket session, DirectoryRequest.Builder request) {
+    session.send(ClientFrame.newBuilder().setDirectory(request).build());
+    return session
+        .expect(ServerFrame::hasDirectoryResult, Duration.ofSeconds(20))
+        .getDirectoryResult();
   }
 }
