@@ -52,7 +52,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * none, as a probe or a scraper.
  *
  * <p>A test class that wants one node for all its tests registers {@link #perClass} as an extension
- * rather than starting and closing the node itself.
+ * rather than starting and closing the node itself ({@link #twoNodesPerClass} for a cluster).
+ *
+ * <p>Longer than a few hundred lines for a reason: it is the one node fixture the integration tests
+ * share, with the calls they all make as a platform, so that no test grows a copy of its own.
  */
 public final class TestBroker implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   /** The four dev platforms, all opted in by default: bale, eitaa, rubika and soroush. */
@@ -72,6 +75,13 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
   /** Five platforms, all opted in by default, for tests that give each a part of their own. */
   public static final String FIVE_PLATFORMS =
       platforms(Stream.concat(DEV_PLATFORMS.stream(), Stream.of(optedIn("igap", "iGap"))).toList());
+
+  /** What two nodes in one JVM need (their JMX beans apart), with few shards so both host some. */
+  private static final String TWO_NODES_IN_ONE_JVM =
+      """
+      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+      pekko.cluster.sharding.number-of-shards = 20
+      """;
 
   /** The platforms the node registers at its start ({@code peyvand.platforms.bootstrap}). */
   private static String platforms(List<String> entries) {
@@ -156,24 +166,19 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
 
   /**
    * Two nodes of one cluster named {@code name} (node 1 joins itself, node 2 joins node 1), both
-   * started with {@code config}, as two nodes in one JVM must be (their JMX beans apart) and with
-   * 20 shards (few, so that each node hosts some); returns once both are Up members.
+   * started with {@code config} after {@link #TWO_NODES_IN_ONE_JVM}; returns once both are Up
+   * members.
    */
   public static TestBroker[] twoNodeCluster(String name, CassandraKeyspace cassandra, String config)
       throws Exception {
-    config =
-        """
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.cluster.sharding.number-of-shards = 20
-        """
-            + config;
-    TestBroker node1 = start(name, cassandra, config);
+    String both = TWO_NODES_IN_ONE_JVM + config;
+    TestBroker node1 = start(name, cassandra, both);
     String seed = Cluster.get(node1.system()).selfMember().address().toString();
     TestBroker node2 =
         start(
             name,
             cassandra,
-            config
+            both
                 + """
         peyvand.cluster.self-join = off
         pekko.cluster.seed-nodes = ["%s"]

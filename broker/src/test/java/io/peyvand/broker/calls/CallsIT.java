@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.TestPki;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -33,7 +34,6 @@ import io.peyvand.protocol.v1.CallRinging;
 import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -400,11 +400,7 @@ class CallsIT {
           GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family").build();
       get(
           eitaaGroups.createGroup(
-              CreateGroupRequest.newBuilder()
-                  .setGroup(family)
-                  .setActor(user("eitaa:maman"))
-                  .setTitle("Family")
-                  .setKind(GroupKind.GROUP)
+              TestGroups.creation(family, "eitaa:maman", "Family", GroupKind.GROUP)
                   .setOpen(true)
                   .build()));
       get(

@@ -152,13 +152,7 @@ class DirectoryIT {
 
     Status refused =
         refusal(
-            directory
-                .get("soroush")
-                .publish(
-                    PublishRequest.newBuilder()
-                        .setUser(user("soroush:maryam"))
-                        .setPhoneNumber("09122220001")
-                        .build()));
+            directory.get("soroush").publish(publication("soroush:maryam", "09122220001").build()));
     assertEquals(Status.Code.PERMISSION_DENIED, refused.getCode(), refused.toString());
     assertTrue(refused.getDescription().contains("SetConsent first"), refused.toString());
   }
@@ -168,13 +162,7 @@ class DirectoryIT {
     publish("eitaa", "eitaa:omid", "09123330001", false);
     List<CompletionStage<?>> calls =
         List.of(
-            directory
-                .get("bale")
-                .publish(
-                    PublishRequest.newBuilder()
-                        .setUser(user("eitaa:omid"))
-                        .setPhoneNumber("09123339999")
-                        .build()),
+            directory.get("bale").publish(publication("eitaa:omid", "09123339999").build()),
             directory
                 .get("bale")
                 .withdraw(WithdrawRequest.newBuilder().setUser(user("eitaa:omid")).build()),
@@ -223,15 +211,7 @@ class DirectoryIT {
 
   @Test
   void badNumbersAndOversizedBatchesGetAClearError() throws Exception {
-    Status bad =
-        refusal(
-            directory
-                .get("bale")
-                .publish(
-                    PublishRequest.newBuilder()
-                        .setUser(user("bale:ali"))
-                        .setPhoneNumber("0555 71")
-                        .build()));
+    Status bad = refusal(directory.get("bale").publish(publication("bale:ali", "0555 71").build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.getCode(), bad.toString());
     assertTrue(bad.getDescription().startsWith("INVALID_ARGUMENT: phone_number: "), bad.toString());
     assertFalse(bad.getDescription().contains("0555 71"), "numbers are never echoed");
@@ -379,10 +359,7 @@ class DirectoryIT {
               session,
               DirectoryRequest.newBuilder()
                   .setCorrelationId(42)
-                  .setPublish(
-                      PublishRequest.newBuilder()
-                          .setUser(user("rubika:leila"))
-                          .setPhoneNumber("09126660001")));
+                  .setPublish(publication("rubika:leila", "09126660001")));
       assertEquals(42, refused.getCorrelationId());
       assertEquals(ErrorCode.NOT_PERMITTED, refused.getRefused().getCode(), refused.toString());
     }
@@ -414,17 +391,17 @@ class DirectoryIT {
             "peyvand-retry-after-ms", io.grpc.Metadata.ASCII_STRING_MARSHALLER));
   }
 
+  /**
+   * A request to publish {@code user}'s (platform:user) {@code number}, for the caller to build.
+   */
+  private static PublishRequest.Builder publication(String user, String number) {
+    return PublishRequest.newBuilder().setUser(user(user)).setPhoneNumber(number);
+  }
+
   private io.peyvand.protocol.v1.PublishResult publish(
       String platform, String user, String number, boolean preferred) throws Exception {
     return get(
-        directory
-            .get(platform)
-            .publish(
-                PublishRequest.newBuilder()
-                    .setUser(user(user))
-                    .setPhoneNumber(number)
-                    .setPreferred(preferred)
-                    .build()));
+        directory.get(platform).publish(publication(user, number).setPreferred(preferred).build()));
   }
 
   private LookupResult lookup(String platform, String asker, String... numbers) throws Exception {

@@ -12,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ConsentState;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
@@ -144,12 +144,7 @@ class ConsentTlsIT {
           GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("club").build();
       get(
           groups.createGroup(
-              CreateGroupRequest.newBuilder()
-                  .setGroup(club)
-                  .setActor(user("eitaa:host"))
-                  .setTitle("Club")
-                  .setKind(GroupKind.GROUP)
-                  .build()));
+              TestGroups.creation(club, "eitaa:host", "Club", GroupKind.GROUP).build()));
       for (String refusing : List.of("bale:away", "bale:wall")) {
         SubmitResult direct = submit("host-" + refusing, "eitaa:host", refusing);
         ExecutionException refused =

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.broker.ingress.ws.RawWebSocket;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -202,13 +202,7 @@ class MetricsIT {
     try {
       GroupAddress fam = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fam").build();
       groups
-          .createGroup(
-              CreateGroupRequest.newBuilder()
-                  .setGroup(fam)
-                  .setActor(user("eitaa:owner"))
-                  .setTitle("Family")
-                  .setKind(GroupKind.GROUP)
-                  .build())
+          .createGroup(TestGroups.creation(fam, "eitaa:owner", "Family", GroupKind.GROUP).build())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       groups
@@ -229,12 +223,7 @@ class MetricsIT {
               () ->
                   groups
                       .createGroup(
-                          CreateGroupRequest.newBuilder()
-                              .setGroup(fam)
-                              .setActor(user("eitaa:other"))
-                              .setTitle("Mine")
-                              .setKind(GroupKind.GROUP)
-                              .build())
+                          TestGroups.creation(fam, "eitaa:other", "Mine", GroupKind.GROUP).build())
                       .toCompletableFuture()
                       .get(30, TimeUnit.SECONDS));
       assertTrue(exists.getCause().getMessage().contains("GROUP_EXISTS"), exists.toString());
