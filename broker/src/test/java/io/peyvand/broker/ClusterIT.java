@@ -22,7 +22,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,40 +47,21 @@ class ClusterIT {
   private static final String SHARED =
       TestBroker.BALE_AND_EITAA
           + """
-      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-      pekko.cluster.sharding.number-of-shards = 20
       # Only a prompt watch can deliver within the test: no sweep comes to the rescue.
       peyvand.mailbox.sweep-interval = 10 minutes
       """;
+
+  @RegisterExtension
+  final TestBroker.TwoNodes cluster = TestBroker.twoNodesPerClass(cassandra, SHARED);
 
   private TestBroker nodeA;
   private TestBroker nodeB;
 
   @BeforeAll
   void start() throws Exception {
-    nodeA = TestBroker.start("ClusterIT", cassandra, SHARED);
-    String seed = nodeA.system().address().toString();
-    nodeB =
-        TestBroker.start(
-            "ClusterIT",
-            cassandra,
-            SHARED
-                + """
-        peyvand.cluster.self-join = off
-        pekko.cluster.seed-nodes = ["%s"]
-        """
-                    .formatted(seed));
+    nodeA = cluster.node1();
+    nodeB = cluster.node2();
     await("both nodes see two members Up", () -> nodeA.upMembers() == 2 && nodeB.upMembers() == 2);
-  }
-
-  @AfterAll
-  void stop() {
-    if (nodeB != null) {
-      nodeB.close();
-    }
-    if (nodeA != null) {
-      nodeA.close();
-    }
   }
 
   @Test

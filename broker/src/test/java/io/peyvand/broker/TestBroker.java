@@ -1,27 +1,46 @@
 package io.peyvand.broker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.ConfigFactory;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
+import io.peyvand.protocol.v1.Capabilities;
+import io.peyvand.protocol.v1.ConfigurePlatformRequest;
+import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
+import io.peyvand.protocol.v1.PlatformInfo;
+import io.peyvand.protocol.v1.SubmitRequest;
+import io.peyvand.protocol.v1.SubmitResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.grpc.GrpcClientSettings;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A whole broker node in the test's JVM, on free ports, storing in the test class's keyspace of the
@@ -31,49 +50,84 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * TestPki#shared}), and the clients it hands out ({@link #interconnect}, {@link #groups}, {@link
  * #sdk}) present the named platform's certificate and trust only that CA; {@link #get} presents
  * none, as a probe or a scraper.
+ *
+ * <p>A test class that wants one node for all its tests registers {@link #perClass} as an extension
+ * rather than starting and closing the node itself ({@link #twoNodesPerClass} for a cluster).
+ *
+ * <p>Longer than a few hundred lines for a reason: it is the one node fixture the integration tests
+ * share, with the calls they all make as a platform, so that no test grows a copy of its own.
  */
-public final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  /** The four dev platforms, all opted in by default: bale, eitaa, rubika and soroush. */
+  private static final List<String> DEV_PLATFORMS =
+      List.of(
+          optedIn("bale", "Bale"),
+          optedIn("eitaa", "Eitaa"),
+          optedIn("rubika", "Rubika"),
+          optedIn("soroush", "Soroush Plus"));
+
   /** The platforms most tests use: both opted in by default. */
-  public static final String BALE_AND_EITAA =
-      """
-      peyvand.platforms.bootstrap = [
-        { id = "bale", display-name = "Bale", default-opted-in = true }
-        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-      ]
-      """;
+  public static final String BALE_AND_EITAA = platforms(DEV_PLATFORMS.subList(0, 2));
 
   /** The four dev platforms, all opted in by default (groups and channels span them). */
-  public static final String FOUR_PLATFORMS =
-      """
-      peyvand.platforms.bootstrap = [
-        { id = "bale", display-name = "Bale", default-opted-in = true }
-        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-        { id = "rubika", display-name = "Rubika", default-opted-in = true }
-        { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-      ]
-      """;
+  public static final String FOUR_PLATFORMS = platforms(DEV_PLATFORMS);
 
   /** Five platforms, all opted in by default, for tests that give each a part of their own. */
   public static final String FIVE_PLATFORMS =
+      platforms(Stream.concat(DEV_PLATFORMS.stream(), Stream.of(optedIn("igap", "iGap"))).toList());
+
+  /** What two nodes in one JVM need (their JMX beans apart), with few shards so both host some. */
+  private static final String TWO_NODES_IN_ONE_JVM =
       """
-      peyvand.platforms.bootstrap = [
-        { id = "bale", display-name = "Bale", default-opted-in = true }
-        { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
-        { id = "rubika", display-name = "Rubika", default-opted-in = true }
-        { id = "soroush", display-name = "Soroush Plus", default-opted-in = true }
-        { id = "igap", display-name = "iGap", default-opted-in = true }
-      ]
+      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+      pekko.cluster.sharding.number-of-shards = 20
       """;
 
-  private final ActorSystem<Void> system;
-  private final Broker broker;
+  /** The platforms the node registers at its start ({@code peyvand.platforms.bootstrap}). */
+  private static String platforms(List<String> entries) {
+    return "peyvand.platforms.bootstrap = [\n" + String.join("\n", entries) + "\n]\n";
+  }
+
+  /** A bootstrap platform whose users are opted in by default. */
+  private static String optedIn(String id, String displayName) {
+    return "{ id = \"%s\", display-name = \"%s\", default-opted-in = true }"
+        .formatted(id, displayName);
+  }
+
+  private final CassandraKeyspace cassandra;
+  private final String config;
   private final TestPki tls;
   private final Map<String, InterconnectClient> clients = new ConcurrentHashMap<>();
+  private ActorSystem<Void> system;
+  private Broker broker;
 
-  private TestBroker(ActorSystem<Void> system, Broker broker, TestPki tls) {
-    this.system = system;
-    this.broker = broker;
+  private TestBroker(CassandraKeyspace cassandra, String config, TestPki tls) {
+    this.cassandra = cassandra;
+    this.config = config;
     this.tls = tls;
+  }
+
+  /**
+   * A node for a whole test class, started (as {@link #start}, named after the class) before its
+   * first test and closed after its last. Register it on an instance field of a {@code PER_CLASS}
+   * test class, after the class's {@link CassandraKeyspace}:
+   *
+   * <pre>
+   *   &#64;RegisterExtension final TestBroker node = TestBroker.perClass(cassandra, config);
+   * </pre>
+   */
+  public static TestBroker perClass(CassandraKeyspace cassandra, String config) {
+    return new TestBroker(cassandra, config, TestPki.shared());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    run(context.getRequiredTestClass().getSimpleName());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /**
@@ -91,7 +145,14 @@ public final class TestBroker implements AutoCloseable {
    */
   public static TestBroker start(
       String name, CassandraKeyspace cassandra, String config, TestPki tls) throws Exception {
-    ActorSystem<Void> system =
+    TestBroker node = new TestBroker(cassandra, config, tls);
+    node.run(name);
+    return node;
+  }
+
+  /** Starts the node's actor system as {@code name} and the broker in it; waits until bound. */
+  private void run(String name) throws Exception {
+    system =
         ActorSystem.create(
             Behaviors.empty(),
             name,
@@ -100,23 +161,24 @@ public final class TestBroker implements AutoCloseable {
                 .withFallback(
                     ConfigFactory.parseString(config + "\n" + tls.brokerTlsConfig("300ms")))
                 .withFallback(TestConfig.node()));
-    return new TestBroker(
-        system, Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS), tls);
+    broker = Broker.start(system).toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
   /**
    * Two nodes of one cluster named {@code name} (node 1 joins itself, node 2 joins node 1), both
-   * started with {@code config}; returns once both are Up members.
+   * started with {@code config} after {@link #TWO_NODES_IN_ONE_JVM}; returns once both are Up
+   * members.
    */
   public static TestBroker[] twoNodeCluster(String name, CassandraKeyspace cassandra, String config)
       throws Exception {
-    TestBroker node1 = start(name, cassandra, config);
+    String both = TWO_NODES_IN_ONE_JVM + config;
+    TestBroker node1 = start(name, cassandra, both);
     String seed = Cluster.get(node1.system()).selfMember().address().toString();
     TestBroker node2 =
         start(
             name,
             cassandra,
-            config
+            both
                 + """
         peyvand.cluster.self-join = off
         pekko.cluster.seed-nodes = ["%s"]
@@ -134,6 +196,51 @@ public final class TestBroker implements AutoCloseable {
     return new TestBroker[] {node1, node2};
   }
 
+  /**
+   * The two nodes of {@link #twoNodeCluster} for a whole test class, the cluster named after the
+   * class: started before its first test and closed after its last (a node the test closed itself
+   * is closed again harmlessly). Register it on an instance field of a {@code PER_CLASS} test
+   * class, after the class's {@link CassandraKeyspace}.
+   */
+  public static TwoNodes twoNodesPerClass(CassandraKeyspace cassandra, String config) {
+    return new TwoNodes(cassandra, config);
+  }
+
+  /** The extension {@link #twoNodesPerClass} returns. */
+  public static final class TwoNodes implements BeforeAllCallback, AfterAllCallback {
+    private final CassandraKeyspace cassandra;
+    private final String config;
+    private TestBroker[] nodes;
+
+    private TwoNodes(CassandraKeyspace cassandra, String config) {
+      this.cassandra = cassandra;
+      this.config = config;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      nodes = twoNodeCluster(context.getRequiredTestClass().getSimpleName(), cassandra, config);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (nodes != null) {
+        nodes[1].close();
+        nodes[0].close();
+      }
+    }
+
+    /** The node that joined itself (the seed). */
+    public TestBroker node1() {
+      return nodes[0];
+    }
+
+    /** The node that joined node 1. */
+    public TestBroker node2() {
+      return nodes[1];
+    }
+  }
+
   /** The members this node sees Up. */
   public int upMembers() {
     int up = 0;
@@ -143,6 +250,23 @@ public final class TestBroker implements AutoCloseable {
       }
     }
     return up;
+  }
+
+  /** The gRPC error {@code call} fails with within 20 s; fails if it succeeds. */
+  public static StatusRuntimeException failure(CompletionStage<?> call) {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> call.toCompletableFuture().get(20, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof StatusRuntimeException, e.toString());
+    return (StatusRuntimeException) e.getCause();
+  }
+
+  /** Asserts that {@code call} fails with {@code code}, its description mentioning {@code what}. */
+  public static void assertRefused(CompletionStage<?> call, Status.Code code, String what) {
+    StatusRuntimeException refused = failure(call);
+    assertEquals(code, refused.getStatus().getCode());
+    assertTrue(
+        refused.getStatus().getDescription().contains(what), refused.getStatus().getDescription());
   }
 
   /** The value of the sample with exactly this name and labels in {@code metrics}, if rendered. */
@@ -179,6 +303,31 @@ public final class TestBroker implements AutoCloseable {
    */
   public InterconnectClient as(String platform) {
     return clients.computeIfAbsent(platform, this::interconnect);
+  }
+
+  /** Submits {@code envelope} as {@code platform} (a unary Submit); waits at most 20 s. */
+  public SubmitResult submit(String platform, Envelope envelope) throws Exception {
+    return as(platform)
+        .submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope).build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Configures {@code platform} (as itself) with {@code capabilities}, its users opted in by
+   * default; waits at most 20 s.
+   */
+  public PlatformInfo configure(String platform, Capabilities.Builder capabilities)
+      throws Exception {
+    return as(platform)
+        .configurePlatform(
+            ConfigurePlatformRequest.newBuilder()
+                .setPlatformId(platform)
+                .setCapabilities(capabilities)
+                .setDefaultOptedIn(true)
+                .build())
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   /** An Interconnect client acting as {@code platform}; close it after use. */
@@ -250,7 +399,11 @@ public final class TestBroker implements AutoCloseable {
 
   @Override
   public void close() {
+    if (system == null) {
+      return; // never started (its class failed before)
+    }
     clients.values().forEach(InterconnectClient::close);
+    clients.clear();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
   }

@@ -29,4 +29,25 @@ public record TestCli(int status, String out, String err) {
             .execute(all.toArray(String[]::new));
     return new TestCli(status, out.toString().strip(), err.toString().strip());
   }
+
+  /**
+   * Runs {@code command} against {@code node} with the key store of {@code name} in {@code tls}'s
+   * directory, as the {@code role} ({@code admin}, {@code regulator}) it was issued for: {@code
+   * args} as in {@link #run}.
+   */
+  public static TestCli runAs(
+      String command, TestBroker node, TestPki tls, String role, String name, String... args) {
+    return run(
+        command,
+        List.of(
+            "--broker",
+            "127.0.0.1:" + node.grpcPort(),
+            "--pki-dir",
+            tls.layout().directory().toString(),
+            "--" + role,
+            name,
+            "--key-store-password",
+            new String(tls.password())),
+        args);
+  }
 }

@@ -2,6 +2,7 @@ package io.peyvand.broker;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.persistence.testkit.CassandraKeyspace;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -29,6 +30,15 @@ public final class TestConfig {
   }
 
   /**
+   * The defaults for an actor system that is no cluster node ({@code pekko.actor.provider =
+   * local}): for tests of actors and streams that need neither sharding nor remoting.
+   */
+  public static Config local() {
+    return ConfigFactory.parseString("pekko.actor.provider = local")
+        .withFallback(ConfigFactory.load());
+  }
+
+  /**
    * A one-node test system on the in-memory journal and snapshot store (events and snapshots still
    * go through the stored-event serializers), on a free port, with {@code settings} (HOCON) over
    * the defaults, and without shard leases (they live in Cassandra): for tests of entities' logic,
@@ -46,6 +56,17 @@ public final class TestConfig {
                 # Shard leases live in Cassandra, which these tests do not start.
                 pekko.cluster.sharding.use-lease = ""
                 """))
+        .withFallback(ConfigFactory.load());
+  }
+
+  /**
+   * {@code settings} (HOCON) over the defaults, storing in {@code cassandra}'s keyspace: for tests
+   * that start entities of their own on the real Cassandra.
+   */
+  public static Config onCassandra(CassandraKeyspace cassandra, String settings) {
+    return cassandra
+        .config()
+        .withFallback(ConfigFactory.parseString(settings))
         .withFallback(ConfigFactory.load());
   }
 

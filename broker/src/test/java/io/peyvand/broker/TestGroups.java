@@ -1,5 +1,6 @@
 package io.peyvand.broker;
 
+import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -36,5 +37,29 @@ public final class TestGroups {
                 .build())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * {@code actor}'s request to apply {@code op} to each of {@code users} (platform:user) in {@code
+   * group}.
+   */
+  public static ChangeMembersRequest members(
+      GroupAddress group, String actor, MemberChange.Op op, String... users) {
+    ChangeMembersRequest.Builder request =
+        ChangeMembersRequest.newBuilder().setGroup(group).setActor(RawSession.user(actor));
+    for (String user : users) {
+      request.addChanges(MemberChange.newBuilder().setOp(op).setUser(RawSession.user(user)));
+    }
+    return request.build();
+  }
+
+  /** {@code owner}'s (platform:user) request to create {@code group}, for the caller to build. */
+  public static CreateGroupRequest.Builder creation(
+      GroupAddress group, String owner, String title, GroupKind kind) {
+    return CreateGroupRequest.newBuilder()
+        .setGroup(group)
+        .setActor(RawSession.user(owner))
+        .setTitle(title)
+        .setKind(kind);
   }
 }

@@ -1,7 +1,8 @@
 package io.peyvand.broker.audit;
 
+import static io.peyvand.broker.TestBroker.assertRefused;
+import static io.peyvand.broker.TestBroker.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -46,7 +47,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -107,28 +107,22 @@ class AuditIT {
     InterconnectClient interconnectAsRegulator =
         InterconnectClient.create(settings(pki.regulatorKeyStore("ira")), system);
     try {
-      StatusRuntimeException refused =
-          failure(
-              adminAsRegulator.registerPlatform(
-                  RegisterPlatformRequest.newBuilder()
-                      .setPlatformId("rogue")
-                      .setDisplayName("Rogue")
-                      .build()));
-      assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
-      assertTrue(
-          refused.getStatus().getDescription().contains("regulator ira's"),
-          refused.getStatus().getDescription());
-      refused =
-          failure(
-              interconnectAsRegulator.setConsent(
-                  SetConsentRequest.newBuilder()
-                      .setUser(UserAddress.newBuilder().setPlatformId("bale").setUserId("u1"))
-                      .setOptedIn(true)
-                      .build()));
-      assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
-      assertTrue(
-          refused.getStatus().getDescription().contains("Regulator service"),
-          refused.getStatus().getDescription());
+      assertRefused(
+          adminAsRegulator.registerPlatform(
+              RegisterPlatformRequest.newBuilder()
+                  .setPlatformId("rogue")
+                  .setDisplayName("Rogue")
+                  .build()),
+          Status.Code.PERMISSION_DENIED,
+          "regulator ira's");
+      assertRefused(
+          interconnectAsRegulator.setConsent(
+              SetConsentRequest.newBuilder()
+                  .setUser(UserAddress.newBuilder().setPlatformId("bale").setUserId("u1"))
+                  .setOptedIn(true)
+                  .build()),
+          Status.Code.PERMISSION_DENIED,
+          "Regulator service");
     } finally {
       adminAsRegulator.close();
       interconnectAsRegulator.close();
@@ -137,12 +131,10 @@ class AuditIT {
     for (Path keyStore : List.of(pki.platformKeyStore("bale"), pki.adminKeyStore("ops"))) {
       RegulatorClient other = RegulatorClient.create(settings(keyStore), system);
       try {
-        StatusRuntimeException refused =
-            failure(other.getAuditHead(GetAuditHeadRequest.getDefaultInstance()));
-        assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
-        assertTrue(
-            refused.getStatus().getDescription().contains("needs a regulator's certificate"),
-            refused.getStatus().getDescription());
+        assertRefused(
+            other.getAuditHead(GetAuditHeadRequest.getDefaultInstance()),
+            Status.Code.PERMISSION_DENIED,
+            "needs a regulator's certificate");
       } finally {
         other.close();
       }
@@ -425,18 +417,7 @@ class AuditIT {
   // --- clients
 
   private TestCli cli(String... args) {
-    return TestCli.run(
-        "audit",
-        List.of(
-            "--broker",
-            "127.0.0.1:" + node.grpcPort(),
-            "--pki-dir",
-            pki.directory().toString(),
-            "--regulator",
-            "ira",
-            "--key-store-password",
-            new String(PASSWORD)),
-        args);
+    return TestCli.runAs("audit", node, tls, "regulator", "ira", args);
   }
 
   private org.apache.pekko.grpc.GrpcClientSettings settings(Path keyStore) {
@@ -446,13 +427,5 @@ class AuditIT {
 
   private static <T> T get(CompletionStage<T> call) throws Exception {
     return call.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  private static StatusRuntimeException failure(CompletionStage<?> call) {
-    ExecutionException e =
-        assertThrows(
-            ExecutionException.class, () -> call.toCompletableFuture().get(20, TimeUnit.SECONDS));
-    assertTrue(e.getCause() instanceof StatusRuntimeException, e.toString());
-    return (StatusRuntimeException) e.getCause();
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.CallEnd;
@@ -19,14 +18,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Call entity's rules on the in-memory journal, with its events serialized: the deadline, a
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * after a recovery, and the first answer winning. Its callee's platform is "eitaa" and every test
  * rings a session registered for it.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallTest {
   private static final Address CALLER = new Address("bale", "amir");
@@ -46,11 +48,7 @@ class CallTest {
           new RelayCredentials.Settings(
               Optional.of("0123456789abcdef0123".getBytes()), Duration.ofHours(2), List.of()));
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private final List<Message> stored = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private int calls;
@@ -90,11 +88,6 @@ class CallTest {
         .system()
         .receptionist()
         .tell(Receptionist.register(CallSignal.ringingKey("eitaa"), ringing.getRef()));
-  }
-
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
   }
 
   private Call.Reply invite(Duration lifetime) {

@@ -1,16 +1,18 @@
 package io.peyvand.broker.calls;
 
+import static io.peyvand.broker.TestBroker.failure;
+import static io.peyvand.broker.ingress.RawSession.block;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.TestPki;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -32,8 +34,6 @@ import io.peyvand.protocol.v1.CallRinging;
 import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.ConfigurePlatformRequest;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -47,13 +47,11 @@ import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.RelayCredentials;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -97,20 +95,7 @@ class CallsIT {
     relay = TurnRelay.start(SECRET);
     node = startNode();
     // Rubika takes no calls; Soroush (no certificate needed) is not used.
-    InterconnectClient rubika = client("rubika");
-    try {
-      rubika
-          .configurePlatform(
-              ConfigurePlatformRequest.newBuilder()
-                  .setPlatformId("rubika")
-                  .setCapabilities(Capabilities.newBuilder().setMedia(true).setEdits(true))
-                  .setDefaultOptedIn(true)
-                  .build())
-          .toCompletableFuture()
-          .get(20, TimeUnit.SECONDS);
-    } finally {
-      rubika.close();
-    }
+    node.configure("rubika", Capabilities.newBuilder().setMedia(true).setEdits(true));
   }
 
   private TestBroker startNode() throws Exception {
@@ -309,13 +294,7 @@ class CallsIT {
     InterconnectClient eitaa = client("eitaa");
     try {
       eitaa
-          .setBlocked(
-              SetBlockedRequest.newBuilder()
-                  .setPlatformId("eitaa")
-                  .setUser(user("eitaa:wall"))
-                  .setSender(user("bale:pest"))
-                  .setBlocked(true)
-                  .build())
+          .setBlocked(block("eitaa", "eitaa:wall", "bale:pest", true))
           .toCompletableFuture()
           .get(20, TimeUnit.SECONDS);
     } finally {
@@ -414,28 +393,14 @@ class CallsIT {
   void whoIsInAGroupCallReachesEachPlatformOnce() throws Exception {
     RawSession eitaa = session("eitaa", false);
     RawSession bale = session("bale", false);
-    GroupsClient groups =
-        GroupsClient.create(
-            TestPki.grpc(
-                node.system(), node.grpcPort(), tls.context(tls.layout().platformKeyStore("bale"))),
-            node.system());
-    GroupsClient eitaaGroups =
-        GroupsClient.create(
-            TestPki.grpc(
-                node.system(),
-                node.grpcPort(),
-                tls.context(tls.layout().platformKeyStore("eitaa"))),
-            node.system());
+    GroupsClient groups = node.groups("bale");
+    GroupsClient eitaaGroups = node.groups("eitaa");
     try {
       GroupAddress family =
           GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("family").build();
       get(
           eitaaGroups.createGroup(
-              CreateGroupRequest.newBuilder()
-                  .setGroup(family)
-                  .setActor(user("eitaa:maman"))
-                  .setTitle("Family")
-                  .setKind(GroupKind.GROUP)
+              TestGroups.creation(family, "eitaa:maman", "Family", GroupKind.GROUP)
                   .setOpen(true)
                   .build()));
       get(
@@ -474,26 +439,17 @@ class CallsIT {
       }
 
       Status outsider =
-          Status.fromThrowable(
-              assertThrows(
-                      ExecutionException.class,
-                      () ->
-                          get(
-                              groups.changeCall(
-                                  groupCall(
-                                      family, "bale:stranger", GroupCallChange.Action.JOINED))))
-                  .getCause());
+          failure(
+                  groups.changeCall(
+                      groupCall(family, "bale:stranger", GroupCallChange.Action.JOINED)))
+              .getStatus();
       assertEquals(Status.Code.PERMISSION_DENIED, outsider.getCode(), outsider.toString());
       assertTrue(outsider.getDescription().contains("not a member"), outsider.toString());
       Status otherPlatform =
-          Status.fromThrowable(
-              assertThrows(
-                      ExecutionException.class,
-                      () ->
-                          get(
-                              groups.changeCall(
-                                  groupCall(family, "eitaa:maman", GroupCallChange.Action.JOINED))))
-                  .getCause());
+          failure(
+                  groups.changeCall(
+                      groupCall(family, "eitaa:maman", GroupCallChange.Action.JOINED)))
+              .getStatus();
       assertEquals(
           Status.Code.PERMISSION_DENIED, otherPlatform.getCode(), otherPlatform.toString());
     } finally {
@@ -525,10 +481,7 @@ class CallsIT {
   }
 
   private InterconnectClient client(String platform) {
-    return InterconnectClient.create(
-        TestPki.grpc(
-            node.system(), node.grpcPort(), tls.context(tls.layout().platformKeyStore(platform))),
-        node.system());
+    return node.interconnect(platform);
   }
 
   private static CallRef ref(String caller, String id) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.MailboxItem;
@@ -15,33 +15,30 @@ import io.peyvand.broker.observability.MessageMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The redelivery flag marks only what may have reached an adapter: an item a session refused (its
  * buffer full, or its stream ended) is pushed again unflagged, unless an earlier push to another
  * session may have reached one; a session whose stream ended is left at once.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PusherTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Address BOB = new Address("bale", "bob");
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          "PusherTest",
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
-  private int platforms;
 
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
+  @JUnit5TestKit
+  private final ActorTestKit testKit = ActorTestKit.create("PusherTest", TestConfig.local());
+
+  private int platforms;
 
   /** A platform of its own per test, with {@code count} sessions. */
   private List<TestProbe<Deliver>> sessions(String platform, int count) {
@@ -81,6 +78,14 @@ class PusherTest {
     }
   }
 
+  /** A round of items 1 and 2, both taken: where and how the first to arrive went. */
+  private static Received roundOfTwo(Pusher pusher, List<TestProbe<Deliver>> probes) {
+    round(pusher, 1, 2);
+    Received first = next(probes);
+    next(probes);
+    return first;
+  }
+
   /** Which session of {@code probes} the pusher's pushes reached, and what they were. */
   private static Received next(List<TestProbe<Deliver>> probes) {
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -96,11 +101,7 @@ class PusherTest {
   }
 
   private static Deliver poll(TestProbe<Deliver> probe) {
-    try {
-      return probe.receiveMessage(Duration.ofMillis(20));
-    } catch (AssertionError none) {
-      return null;
-    }
+    return TestSessions.poll(probe, Duration.ofMillis(20));
   }
 
   private record Received(ActorRef<Deliver> session, Deliver deliver) {}
@@ -134,21 +135,15 @@ class PusherTest {
     String platform = platform();
     List<TestProbe<Deliver>> probes = sessions(platform, 2);
     Pusher pusher = pusher(platform);
-    round(pusher, 1, 2);
-    Received first = next(probes);
-    next(probes);
+    Received first = roundOfTwo(pusher, probes);
     // Unacknowledged too long: the next round goes to the platform's other session, flagged.
     assertTrue(pusher.redeliveryDue(System.currentTimeMillis() + 60_000, 10_000));
-    round(pusher, 1, 2);
-    Received second = next(probes);
-    next(probes);
+    Received second = roundOfTwo(pusher, probes);
     assertNotEquals(first.session(), second.session());
     assertTrue(second.deliver().redelivery());
     // A refusal from the second session does not unflag what the first may have delivered...
     pusher.busy(Deliver.Busy.full(platform, 1, second.session()));
-    round(pusher, 1, 2);
-    Received again = next(probes);
-    next(probes);
+    Received again = roundOfTwo(pusher, probes);
     assertEquals(1, again.deliver().sequence());
     assertTrue(again.deliver().redelivery());
     // A late refusal from the first session changes nothing: what it refused is in flight on the
@@ -164,9 +159,7 @@ class PusherTest {
     String platform = platform();
     List<TestProbe<Deliver>> probes = sessions(platform, 2);
     Pusher pusher = pusher(platform);
-    round(pusher, 1, 2);
-    Received gone = next(probes);
-    next(probes);
+    Received gone = roundOfTwo(pusher, probes);
     assertEquals(
         Pusher.Retry.NOW,
         pusher.busy(Deliver.Busy.gone(platform, 1, gone.session())),

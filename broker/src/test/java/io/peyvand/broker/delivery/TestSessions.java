@@ -37,4 +37,13 @@ public final class TestSessions {
             + count);
     return probe;
   }
+
+  /** What {@code session} was pushed within {@code wait}, or null if nothing. */
+  public static Deliver poll(TestProbe<Deliver> session, Duration wait) {
+    try {
+      return session.receiveMessage(wait);
+    } catch (AssertionError nothing) {
+      return null;
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package io.peyvand.broker.directory;
 
+import static io.peyvand.broker.ingress.RawSession.block;
+import static io.peyvand.broker.ingress.RawSession.consent;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,8 +31,6 @@ import io.peyvand.protocol.v1.NumberMatch;
 import io.peyvand.protocol.v1.PlatformQuota;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SetBlockedRequest;
-import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.WithdrawRequest;
@@ -145,28 +145,14 @@ class DirectoryIT {
         List.of("soroush:maryam"),
         users(lookup("eitaa", "eitaa:nima", "09122220001").getMatches(0)));
 
-    get(
-        interconnect
-            .get("soroush")
-            .setConsent(
-                SetConsentRequest.newBuilder()
-                    .setPlatformId("soroush")
-                    .setUser(user("soroush:maryam"))
-                    .setOptedIn(false)
-                    .build()));
+    get(interconnect.get("soroush").setConsent(consent("soroush", "soroush:maryam", false)));
     LookupResult after = lookup("eitaa", "eitaa:nima", "09122220001", "09122220002");
     assertEquals(List.of(), users(after.getMatches(0)));
     assertEquals(List.of(), users(after.getMatches(1)));
 
     Status refused =
         refusal(
-            directory
-                .get("soroush")
-                .publish(
-                    PublishRequest.newBuilder()
-                        .setUser(user("soroush:maryam"))
-                        .setPhoneNumber("09122220001")
-                        .build()));
+            directory.get("soroush").publish(publication("soroush:maryam", "09122220001").build()));
     assertEquals(Status.Code.PERMISSION_DENIED, refused.getCode(), refused.toString());
     assertTrue(refused.getDescription().contains("SetConsent first"), refused.toString());
   }
@@ -176,13 +162,7 @@ class DirectoryIT {
     publish("eitaa", "eitaa:omid", "09123330001", false);
     List<CompletionStage<?>> calls =
         List.of(
-            directory
-                .get("bale")
-                .publish(
-                    PublishRequest.newBuilder()
-                        .setUser(user("eitaa:omid"))
-                        .setPhoneNumber("09123339999")
-                        .build()),
+            directory.get("bale").publish(publication("eitaa:omid", "09123339999").build()),
             directory
                 .get("bale")
                 .withdraw(WithdrawRequest.newBuilder().setUser(user("eitaa:omid")).build()),
@@ -215,16 +195,7 @@ class DirectoryIT {
             .withdraw(WithdrawRequest.newBuilder().setUser(user("bale:shy")).build()));
     publish("bale", "bale:blocker", "09124440003", false);
     publish("bale", "bale:friend", "09124440004", false);
-    get(
-        interconnect
-            .get("bale")
-            .setBlocked(
-                SetBlockedRequest.newBuilder()
-                    .setPlatformId("bale")
-                    .setUser(user("bale:blocker"))
-                    .setSender(user("rubika:stalker"))
-                    .setBlocked(true)
-                    .build()));
+    get(interconnect.get("bale").setBlocked(block("bale", "bale:blocker", "rubika:stalker", true)));
     LookupResult found =
         lookup(
             "rubika", "rubika:stalker", "09124440001", "09124440002", "09124440003", "09124440004");
@@ -240,15 +211,7 @@ class DirectoryIT {
 
   @Test
   void badNumbersAndOversizedBatchesGetAClearError() throws Exception {
-    Status bad =
-        refusal(
-            directory
-                .get("bale")
-                .publish(
-                    PublishRequest.newBuilder()
-                        .setUser(user("bale:ali"))
-                        .setPhoneNumber("0555 71")
-                        .build()));
+    Status bad = refusal(directory.get("bale").publish(publication("bale:ali", "0555 71").build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.getCode(), bad.toString());
     assertTrue(bad.getDescription().startsWith("INVALID_ARGUMENT: phone_number: "), bad.toString());
     assertFalse(bad.getDescription().contains("0555 71"), "numbers are never echoed");
@@ -379,37 +342,24 @@ class DirectoryIT {
               .setHello(Hello.newBuilder().setProtocolVersion(1).setPlatformId("eitaa"))
               .build());
       session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
-      session.send(
-          ClientFrame.newBuilder()
-              .setDirectory(
-                  DirectoryRequest.newBuilder()
-                      .setCorrelationId(41)
-                      .setLookup(
-                          LookupRequest.newBuilder()
-                              .setAsker(user("eitaa:kian"))
-                              .addPhoneNumbers("09126660001")))
-              .build());
       DirectoryResult result =
-          session
-              .expect(ServerFrame::hasDirectoryResult, Duration.ofSeconds(20))
-              .getDirectoryResult();
+          directory(
+              session,
+              DirectoryRequest.newBuilder()
+                  .setCorrelationId(41)
+                  .setLookup(
+                      LookupRequest.newBuilder()
+                          .setAsker(user("eitaa:kian"))
+                          .addPhoneNumbers("09126660001")));
       assertEquals(41, result.getCorrelationId());
       assertEquals(List.of("rubika:leila"), users(result.getFound().getMatches(0)));
 
-      session.send(
-          ClientFrame.newBuilder()
-              .setDirectory(
-                  DirectoryRequest.newBuilder()
-                      .setCorrelationId(42)
-                      .setPublish(
-                          PublishRequest.newBuilder()
-                              .setUser(user("rubika:leila"))
-                              .setPhoneNumber("09126660001")))
-              .build());
       DirectoryResult refused =
-          session
-              .expect(ServerFrame::hasDirectoryResult, Duration.ofSeconds(20))
-              .getDirectoryResult();
+          directory(
+              session,
+              DirectoryRequest.newBuilder()
+                  .setCorrelationId(42)
+                  .setPublish(publication("rubika:leila", "09126660001")));
       assertEquals(42, refused.getCorrelationId());
       assertEquals(ErrorCode.NOT_PERMITTED, refused.getRefused().getCode(), refused.toString());
     }
@@ -441,17 +391,17 @@ class DirectoryIT {
             "peyvand-retry-after-ms", io.grpc.Metadata.ASCII_STRING_MARSHALLER));
   }
 
+  /**
+   * A request to publish {@code user}'s (platform:user) {@code number}, for the caller to build.
+   */
+  private static PublishRequest.Builder publication(String user, String number) {
+    return PublishRequest.newBuilder().setUser(user(user)).setPhoneNumber(number);
+  }
+
   private io.peyvand.protocol.v1.PublishResult publish(
       String platform, String user, String number, boolean preferred) throws Exception {
     return get(
-        directory
-            .get(platform)
-            .publish(
-                PublishRequest.newBuilder()
-                    .setUser(user(user))
-                    .setPhoneNumber(number)
-                    .setPreferred(preferred)
-                    .build()));
+        directory.get(platform).publish(publication(user, number).setPreferred(preferred).build()));
   }
 
   private LookupResult lookup(String platform, String asker, String... numbers) throws Exception {
@@ -482,5 +432,13 @@ class DirectoryIT {
 
   private static <T> T get(CompletionStage<T> call) throws Exception {
     return call.toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code request} over {@code session} and waits for its result (at most 20 s). */
+  private static DirectoryResult directory(RawWebSocket session, DirectoryRequest.Builder request) {
+    session.send(ClientFrame.newBuilder().setDirectory(request).build());
+    return session
+        .expect(ServerFrame::hasDirectoryResult, Duration.ofSeconds(20))
+        .getDirectoryResult();
   }
 }

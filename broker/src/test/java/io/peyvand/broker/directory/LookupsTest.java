@@ -3,7 +3,6 @@ package io.peyvand.broker.directory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.ManualClock;
 import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.serialization.LookupSnapshots;
@@ -13,14 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.LongStream;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Lookups entity's logic on the in-memory journal, with event serialization checked. */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LookupsTest {
   private static final Instant T0 = Instant.parse("2026-12-05T08:00:00Z");
@@ -33,11 +35,7 @@ class LookupsTest {
           1000,
           20);
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private ManualClock clock;
   private EventSourcedBehaviorTestKit<Lookups.Command, Lookups.Event, LookupLedger> lookups;
 
@@ -48,11 +46,6 @@ class LookupsTest {
         EntityTestKits.of(
             testKit.system(),
             Lookups.create("bale:ali", SETTINGS, new LookupSnapshots(SETTINGS), clock));
-  }
-
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
   }
 
   private static List<Long> numbers(long from, int count) {

@@ -40,30 +40,22 @@ class PhoneNumberTest {
 
   @Test
   void whatCannotBePlacedIsRefusedWithWhatToFix() {
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("0912 345 678x"))
-            .getMessage()
-            .contains("'x' at position 13"));
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("8877 6655"))
-            .getMessage()
-            .contains("with its country code"));
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+98 912 345 67"))
-            .getMessage()
-            .contains("exactly ten digits"));
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+0912345678"))
-            .getMessage()
-            .contains("E.164"));
+    assertTrue(refusal("0912 345 678x").contains("'x' at position 13"));
+    assertTrue(refusal("8877 6655").contains("with its country code"));
+    assertTrue(refusal("+98 912 345 67").contains("exactly ten digits"));
+    assertTrue(refusal("+0912345678").contains("E.164"));
     assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("  "));
     // Refusals are logged as security events: they never repeat the number.
     for (String bad : List.of("0912 345 678x", "8877 6655", "+98 912 345 67", "+0912345678")) {
-      String message =
-          assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse(bad)).getMessage();
+      String message = refusal(bad);
       assertFalse(message.contains(bad.replace(" ", "").substring(1, 7)), message);
     }
     assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+98+912"));
     assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("+1234567890123456"));
+  }
+
+  /** The message of the refusal to parse {@code raw}; fails if it parses. */
+  private static String refusal(String raw) {
+    return assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse(raw)).getMessage();
   }
 }

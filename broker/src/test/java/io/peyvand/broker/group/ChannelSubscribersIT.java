@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.serialization.ChannelSubscriberSnapshots;
@@ -57,16 +56,13 @@ class ChannelSubscribersIT {
   }
 
   private Config config() {
-    return cassandra
-        .config()
-        .withFallback(
-            ConfigFactory.parseString(
-                """
+    return TestConfig.onCassandra(
+        cassandra,
+        """
             pekko.remote.artery.canonical.port = 0
             peyvand.channels.subscription-buckets = 16
             peyvand.channels.snapshot-every = 4
-            """))
-        .withFallback(ConfigFactory.load());
+            """);
   }
 
   private ChannelSubscriptions start(ActorTestKit kit, CountSink sink) {

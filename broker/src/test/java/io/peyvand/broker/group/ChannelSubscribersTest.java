@@ -96,6 +96,15 @@ class ChannelSubscribersTest {
     return entity.<ChannelSubscribers.View>runCommand(ChannelSubscribers.GetView::new).reply();
   }
 
+  /** Whether the entity answers that {@code user} is subscribed. */
+  private boolean subscribed(String user) {
+    return entity
+        .<ChannelSubscribers.Subscription>runCommand(
+            replyTo -> new ChannelSubscribers.Contains(user, replyTo))
+        .reply()
+        .subscribed();
+  }
+
   @Test
   void subscribingIsIdempotentAndPersistsOnlyTheNewUsers() {
     var first = subscribe("ali", "sara", "reza", "sara");
@@ -121,12 +130,7 @@ class ChannelSubscribersTest {
     subscribe("ali", "sara");
     entity.persistenceTestKit().failNextPersisted();
     assertThrows(AssertionError.class, () -> subscribe("reza"), "its write fails: no answer");
-    assertFalse(
-        entity
-            .<ChannelSubscribers.Subscription>runCommand(
-                replyTo -> new ChannelSubscribers.Contains("reza", replyTo))
-            .reply()
-            .subscribed());
+    assertFalse(subscribed("reza"));
     assertEquals(
         new ChannelSubscribers.Changed(1, 3, 2),
         subscribe("maryam").reply(),
@@ -142,18 +146,8 @@ class ChannelSubscribersTest {
     var again = unsubscribe("sara", "stranger");
     assertEquals(new ChannelSubscribers.Changed(0, 2, 2), again.reply());
     assertTrue(again.hasNoEvents());
-    assertFalse(
-        entity
-            .<ChannelSubscribers.Subscription>runCommand(
-                replyTo -> new ChannelSubscribers.Contains("sara", replyTo))
-            .reply()
-            .subscribed());
-    assertTrue(
-        entity
-            .<ChannelSubscribers.Subscription>runCommand(
-                replyTo -> new ChannelSubscribers.Contains("reza", replyTo))
-            .reply()
-            .subscribed());
+    assertFalse(subscribed("sara"));
+    assertTrue(subscribed("reza"));
   }
 
   @Test

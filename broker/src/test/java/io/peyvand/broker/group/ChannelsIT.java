@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.BulkSubscribeRequest;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GetGroupRequest;
@@ -65,15 +65,25 @@ class ChannelsIT {
     return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
   }
 
+  /** Waits until {@code channel}'s subscriber counts per platform are {@code expected}. */
+  private void awaitCounts(String what, GroupAddress channel, Map<String, Long> expected)
+      throws InterruptedException {
+    await(
+        what,
+        () -> {
+          try {
+            return counts(info(channel)).equals(expected);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+  }
+
   private GroupInfo create(GroupAddress channel) throws Exception {
     return broker
         .groups()
         .createGroup(
-            CreateGroupRequest.newBuilder()
-                .setGroup(channel)
-                .setActor(RawSession.user("eitaa:publisher"))
-                .setTitle("News")
-                .setKind(GroupKind.CHANNEL)
+            TestGroups.creation(channel, "eitaa:publisher", "News", GroupKind.CHANNEL)
                 .setOpen(true)
                 .build())
         .toCompletableFuture()
@@ -153,19 +163,10 @@ class ChannelsIT {
     GroupAddress news = channel("news");
     create(news);
     bulkSubscribe(news, PLATFORMS, 250_000);
-    await(
+    awaitCounts(
         "the counts are exact",
-        () -> {
-          try {
-            return counts(info(news))
-                .equals(
-                    Map.of(
-                        "eitaa", 250_000L, "bale", 250_000L, "rubika", 250_000L, "soroush",
-                        250_000L));
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
-        });
+        news,
+        Map.of("eitaa", 250_000L, "bale", 250_000L, "rubika", 250_000L, "soroush", 250_000L));
     // Subscribing again changes nothing; one more subscriber and a leave are counted exactly.
     bulkSubscribe(news, List.of("bale"), 10_000);
     broker
@@ -186,19 +187,10 @@ class ChannelsIT {
                 .build())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    await(
+    awaitCounts(
         "the counts follow",
-        () -> {
-          try {
-            return counts(info(news))
-                .equals(
-                    Map.of(
-                        "eitaa", 250_000L, "bale", 250_000L, "rubika", 250_001L, "soroush",
-                        249_999L));
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
-        });
+        news,
+        Map.of("eitaa", 250_000L, "bale", 250_000L, "rubika", 250_001L, "soroush", 249_999L));
 
     Map<String, GroupAdapter> sessions =
         PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
@@ -313,12 +305,7 @@ class ChannelsIT {
     broker
         .groups()
         .createGroup(
-            CreateGroupRequest.newBuilder()
-                .setGroup(closed)
-                .setActor(RawSession.user("eitaa:publisher"))
-                .setTitle("Closed")
-                .setKind(GroupKind.CHANNEL)
-                .build())
+            TestGroups.creation(closed, "eitaa:publisher", "Closed", GroupKind.CHANNEL).build())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     assertStatus(

@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import static io.peyvand.broker.ingress.RawSession.block;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
@@ -20,8 +22,6 @@ import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.PlatformCount;
-import io.peyvand.protocol.v1.SetBlockedRequest;
-import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
@@ -70,17 +70,7 @@ class GroupConsentIT {
     // rubika's users follow their platform's default, not opted in.
     get(consent("bale:out", false));
     get(consent("eitaa:shy", false));
-    get(
-        broker
-            .node()
-            .as("bale")
-            .setBlocked(
-                SetBlockedRequest.newBuilder()
-                    .setPlatformId("bale")
-                    .setUser(user("bale:blocker"))
-                    .setSender(OWNER)
-                    .setBlocked(true)
-                    .build()));
+    get(broker.node().as("bale").setBlocked(block("bale", "bale:blocker", "eitaa:owner", true)));
   }
 
   @Test
@@ -113,17 +103,7 @@ class GroupConsentIT {
   void removingMutingAndPromotingAreNotCheckedAndJoiningIsTheUsersOwnAct() throws Exception {
     GroupAddress group = create("open", GroupKind.GROUP, true);
     get(changeMembers(group, add("bale:later")));
-    get(
-        broker
-            .node()
-            .as("bale")
-            .setBlocked(
-                SetBlockedRequest.newBuilder()
-                    .setPlatformId("bale")
-                    .setUser(user("bale:later"))
-                    .setSender(OWNER)
-                    .setBlocked(true)
-                    .build()));
+    get(broker.node().as("bale").setBlocked(block("bale", "bale:later", "eitaa:owner", true)));
     GroupInfo changed =
         get(
             changeMembers(
@@ -211,15 +191,7 @@ class GroupConsentIT {
 
   private CompletionStage<?> consent(String user, boolean optedIn) {
     String platform = user.substring(0, user.indexOf(':'));
-    return broker
-        .node()
-        .as(platform)
-        .setConsent(
-            SetConsentRequest.newBuilder()
-                .setPlatformId(platform)
-                .setUser(user(user))
-                .setOptedIn(optedIn)
-                .build());
+    return broker.node().as(platform).setConsent(RawSession.consent(platform, user, optedIn));
   }
 
   private GroupInfo info(GroupAddress group) throws Exception {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.model.Address;
@@ -18,25 +18,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupFeedTest {
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          "GroupFeedTest",
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
-  private int groups;
+  @JUnit5TestKit
+  private final ActorTestKit testKit = ActorTestKit.create("GroupFeedTest", TestConfig.local());
 
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
+  private int groups;
 
   private static final Set<String> FOUR = Set.of("rubika", "eitaa", "bale", "soroush");
 

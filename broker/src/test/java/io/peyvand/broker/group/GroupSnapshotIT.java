@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Role;
@@ -51,16 +50,13 @@ class GroupSnapshotIT {
   private static final GroupPending PENDING = NoPendingIndex.INSTANCE;
 
   private Config config() {
-    return cassandra
-        .config()
-        .withFallback(
-            ConfigFactory.parseString(
-                """
+    return TestConfig.onCassandra(
+        cassandra,
+        """
             pekko.remote.artery.canonical.port = 0
             peyvand.groups.snapshot-every = 10
             peyvand.groups.posts-per-second = 0
-            """))
-        .withFallback(ConfigFactory.load());
+            """);
   }
 
   private EntityRef<Group.Command> start(ActorTestKit kit) {

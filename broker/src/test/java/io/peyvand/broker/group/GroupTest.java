@@ -23,14 +23,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Group entity's logic on the in-memory journal, with event serialization checked. */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupTest {
   private static final Address GROUP = new Address("eitaa", "family");
@@ -41,11 +44,7 @@ class GroupTest {
   private static final Address STRANGER = new Address("bale", "stranger");
   private static final ChannelSettings CHANNELS = ChannelSettings.fromConfig(ConfigFactory.load());
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private EventSourcedBehaviorTestKit<Group.Command, Group.Event, GroupState> group;
   private int ids;
   private final java.util.Set<String> pendingFor =
@@ -82,11 +81,6 @@ class GroupTest {
         Group.create(id, settings, CHANNELS, pendingIndex, new GroupSnapshots(settings), clock));
   }
 
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
-  }
-
   private Group.Reply create(Group.Kind kind) {
     return group
         .<Group.Reply>runCommand(replyTo -> new Group.Create(kind, "Family", false, OWNER, replyTo))
@@ -107,11 +101,16 @@ class GroupTest {
 
   private void fourPlatforms() {
     create(Group.Kind.GROUP);
+    addAliSaraAndReza(Role.MEMBER);
+  }
+
+  /** The owner adds Ali (in {@code aliRole}), Sara and Reza (members): one on each platform. */
+  private void addAliSaraAndReza(Role aliRole) {
     assertInstanceOf(
         Group.Info.class,
         change(
             OWNER,
-            new Added(ALI, Role.MEMBER),
+            new Added(ALI, aliRole),
             new Added(SARA, Role.MEMBER),
             new Added(REZA, Role.MEMBER)));
   }
@@ -241,18 +240,27 @@ class GroupTest {
   }
 
   private static final GroupSettings REACTIONS =
-      new GroupSettings(
-          200_000,
-          10_000,
-          java.time.Duration.ofDays(30),
-          64,
-          java.time.Duration.ofSeconds(10),
-          java.time.Duration.ofSeconds(1),
-          java.time.Duration.ofMillis(200),
-          0,
-          0,
-          java.time.Duration.ofMillis(100),
-          500);
+      settings(10_000, java.time.Duration.ofMillis(100), 500);
+
+  /**
+   * Settings as the reference's but without a posting limit (rate and burst 0), with these dedup
+   * entries, reaction-count interval and snapshot interval.
+   */
+  private static GroupSettings settings(
+      int dedupEntries, java.time.Duration countsEvery, int snapshotEvery) {
+    return new GroupSettings(
+        200_000,
+        dedupEntries,
+        java.time.Duration.ofDays(30),
+        64,
+        java.time.Duration.ofSeconds(10),
+        java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofMillis(200),
+        0,
+        0,
+        countsEvery,
+        snapshotEvery);
+  }
 
   @Test
   void subscribersReactionsToAChannelPostAreCountedAndPublishedAsOneItem() throws Exception {
@@ -369,13 +377,7 @@ class GroupTest {
   private void everyPartOfTheState() throws Exception {
     group = group(GROUP, REACTIONS, Clock.systemUTC());
     create(Group.Kind.CHANNEL);
-    assertInstanceOf(
-        Group.Info.class,
-        change(
-            OWNER,
-            new Added(ALI, Role.ADMIN),
-            new Added(SARA, Role.MEMBER),
-            new Added(REZA, Role.MEMBER)));
+    addAliSaraAndReza(Role.ADMIN);
     assertInstanceOf(Group.Info.class, change(OWNER, new Membership.Muted(ALI, true)));
     countSubscribers(new BucketCount("gap", 3, 2, 40));
     countSubscribers(new BucketCount("gap", 7, 1, 2));
@@ -458,18 +460,7 @@ class GroupTest {
   private static final GroupSettings SNAPSHOTS = GroupSettings.reference().withSnapshotEvery(10);
 
   private static final GroupSettings FEW_DUPLICATES =
-      new GroupSettings(
-          200_000,
-          5,
-          java.time.Duration.ofDays(30),
-          64,
-          java.time.Duration.ofSeconds(10),
-          java.time.Duration.ofSeconds(1),
-          java.time.Duration.ofMillis(200),
-          0,
-          0,
-          java.time.Duration.ofSeconds(2),
-          10);
+      settings(5, java.time.Duration.ofSeconds(2), 10);
 
   /** A group of four platforms after exactly 20 events (a snapshot is taken at 10 and 20). */
   private void twentyEvents() {

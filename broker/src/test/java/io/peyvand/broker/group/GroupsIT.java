@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
@@ -67,6 +68,32 @@ class GroupsIT {
     return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
   }
 
+  /** The owner (eitaa:owner) applies {@code op} to {@code users} in {@code group}. */
+  private GroupInfo byOwner(GroupAddress group, MemberChange.Op op, String... users)
+      throws Exception {
+    return call(
+        broker
+            .groups()
+            .changeMembers(TestGroups.members(group, "eitaa:owner", op, users))
+            .toCompletableFuture());
+  }
+
+  /** The page of {@code group}'s history below {@code before} that bale:late reads. */
+  private io.peyvand.protocol.v1.HistoryPage lateHistory(GroupAddress group, long before, int limit)
+      throws Exception {
+    return broker
+        .groups()
+        .history(
+            io.peyvand.protocol.v1.HistoryRequest.newBuilder()
+                .setGroup(group)
+                .setUser(RawSession.user("bale:late"))
+                .setBeforeSequence(before)
+                .setLimit(limit)
+                .build())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+
   private GroupInfo call(CompletableFuture<GroupInfo> call) throws Exception {
     return call.get(30, TimeUnit.SECONDS);
   }
@@ -77,12 +104,7 @@ class GroupsIT {
         broker
             .groups()
             .createGroup(
-                CreateGroupRequest.newBuilder()
-                    .setGroup(group)
-                    .setActor(RawSession.user("eitaa:owner"))
-                    .setTitle("Family")
-                    .setKind(GroupKind.GROUP)
-                    .build())
+                TestGroups.creation(group, "eitaa:owner", "Family", GroupKind.GROUP).build())
             .toCompletableFuture());
     ChangeMembersRequest.Builder add =
         ChangeMembersRequest.newBuilder().setGroup(group).setActor(RawSession.user("eitaa:owner"));
@@ -232,23 +254,7 @@ class GroupsIT {
     createWithMembers(group);
     postRoundRobin(adapters, group, "before", 10, PLATFORMS);
     // soroush's members leave: one is removed, the other leaves.
-    call(
-        broker
-            .groups()
-            .changeMembers(
-                ChangeMembersRequest.newBuilder()
-                    .setGroup(group)
-                    .setActor(RawSession.user("eitaa:owner"))
-                    .addChanges(
-                        MemberChange.newBuilder()
-                            .setOp(MemberChange.Op.REMOVE)
-                            .setUser(RawSession.user("soroush:m1")))
-                    .addChanges(
-                        MemberChange.newBuilder()
-                            .setOp(MemberChange.Op.REMOVE)
-                            .setUser(RawSession.user("soroush:m2")))
-                    .build())
-            .toCompletableFuture());
+    byOwner(group, MemberChange.Op.REMOVE, "soroush:m1", "soroush:m2");
     SubmitResult refused =
         adapters
             .get("soroush")
@@ -260,20 +266,7 @@ class GroupsIT {
         refused.getRefused().getMessage());
     List<String> between =
         postRoundRobin(adapters, group, "between", 10, List.of("eitaa", "bale", "rubika"));
-    GroupInfo late =
-        call(
-            broker
-                .groups()
-                .changeMembers(
-                    ChangeMembersRequest.newBuilder()
-                        .setGroup(group)
-                        .setActor(RawSession.user("eitaa:owner"))
-                        .addChanges(
-                            MemberChange.newBuilder()
-                                .setOp(MemberChange.Op.ADD)
-                                .setUser(RawSession.user("soroush:late")))
-                        .build())
-                .toCompletableFuture());
+    GroupInfo late = byOwner(group, MemberChange.Op.ADD, "soroush:late");
     long joinedAt = late.getLastSequence();
     List<String> after =
         postRoundRobin(adapters, group, "after", 10, List.of("eitaa", "bale", "rubika"));
@@ -329,28 +322,14 @@ class GroupsIT {
         "exists",
         broker
             .groups()
-            .createGroup(
-                CreateGroupRequest.newBuilder()
-                    .setGroup(group)
-                    .setActor(RawSession.user("eitaa:other"))
-                    .setTitle("x")
-                    .setKind(GroupKind.GROUP)
-                    .build())
+            .createGroup(TestGroups.creation(group, "eitaa:other", "x", GroupKind.GROUP).build())
             .toCompletableFuture());
     assertGrpcError(
         Status.Code.PERMISSION_DENIED,
         "may not add",
         broker
             .groups()
-            .changeMembers(
-                ChangeMembersRequest.newBuilder()
-                    .setGroup(group)
-                    .setActor(RawSession.user("bale:m1"))
-                    .addChanges(
-                        MemberChange.newBuilder()
-                            .setOp(MemberChange.Op.ADD)
-                            .setUser(RawSession.user("bale:friend")))
-                    .build())
+            .changeMembers(TestGroups.members(group, "bale:m1", MemberChange.Op.ADD, "bale:friend"))
             .toCompletableFuture());
     assertGrpcError(
         Status.Code.INVALID_ARGUMENT,
@@ -520,37 +499,13 @@ class GroupsIT {
     Map<String, GroupAdapter> adapters = allAdapters();
     createWithMembers(group);
     List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
-    GroupInfo joined =
-        call(
-            broker
-                .groups()
-                .changeMembers(
-                    ChangeMembersRequest.newBuilder()
-                        .setGroup(group)
-                        .setActor(RawSession.user("eitaa:owner"))
-                        .addChanges(
-                            MemberChange.newBuilder()
-                                .setOp(MemberChange.Op.ADD)
-                                .setUser(RawSession.user("bale:late")))
-                        .build())
-                .toCompletableFuture());
+    GroupInfo joined = byOwner(group, MemberChange.Op.ADD, "bale:late");
     long last = joined.getLastSequence();
     List<io.peyvand.protocol.v1.HistoryItem> all = new ArrayList<>();
     long before = 0;
     int pages = 0;
     do {
-      io.peyvand.protocol.v1.HistoryPage page =
-          broker
-              .groups()
-              .history(
-                  io.peyvand.protocol.v1.HistoryRequest.newBuilder()
-                      .setGroup(group)
-                      .setUser(RawSession.user("bale:late"))
-                      .setBeforeSequence(before)
-                      .setLimit(70)
-                      .build())
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
+      io.peyvand.protocol.v1.HistoryPage page = lateHistory(group, before, 70);
       assertTrue(page.getItemsCount() <= 70);
       long bound = before;
       assertTrue(
@@ -585,18 +540,7 @@ class GroupsIT {
         "the posts in the order the members received them");
     assertEquals(Set.copyOf(ids), Set.copyOf(posted));
     // A page from the middle starts right below before_sequence, through the journal index.
-    io.peyvand.protocol.v1.HistoryPage middle =
-        broker
-            .groups()
-            .history(
-                io.peyvand.protocol.v1.HistoryRequest.newBuilder()
-                    .setGroup(group)
-                    .setUser(RawSession.user("bale:late"))
-                    .setBeforeSequence(100)
-                    .setLimit(5)
-                    .build())
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    io.peyvand.protocol.v1.HistoryPage middle = lateHistory(group, 100, 5);
     assertEquals(
         List.of(99L, 98L, 97L, 96L, 95L),
         middle.getItemsList().stream()

@@ -12,8 +12,6 @@ import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,24 +26,14 @@ class AddressLimitsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "AddressLimitsIT",
-            cassandra,
-            TestBroker.BALE_AND_EITAA
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.BALE_AND_EITAA
+              + """
         peyvand.limits.sessions-per-address { open-rate = 1000, open-burst = 1000, concurrent = 2 }
         """);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   @Test
   void oneAddressHoldsAtMostItsSessionsOverGrpcAndWebSocketTogether() throws Exception {

@@ -1,5 +1,7 @@
 package io.peyvand.broker.ingress;
 
+import static io.peyvand.broker.ingress.RawSession.block;
+import static io.peyvand.broker.ingress.RawSession.consent;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,7 +16,6 @@ import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.ConsentState;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
@@ -23,7 +24,6 @@ import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.Ping;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SetBlockedRequest;
 import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,34 +44,17 @@ class BadInputIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "BadInputIT",
-            cassandra,
-            """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          """
             peyvand.platforms.bootstrap = [
               { id = "bale", display-name = "Bale", default-opted-in = true }
               { id = "eitaa", display-name = "Eitaa", default-opted-in = true }
               { id = "rubika", display-name = "Rubika" }
             ]
             """);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
-
-  private SubmitResult submit(String platform, Envelope envelope) throws Exception {
-    return node.as(platform)
-        .submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope).build())
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
-  }
 
   private void assertRefused(ErrorCode code, String mentioning, SubmitResult result) {
     assertTrue(result.hasRefused(), result.toString());
@@ -83,41 +64,41 @@ class BadInputIT {
 
   @Test
   void badSubmissionsAreRefusedEachWithItsOwnCodeAndNothingAcceptedIsLost() throws Exception {
-    SubmitResult kept = submit("eitaa", text("keep-1", "eitaa:alice", "bale:keeper", "kept"));
+    SubmitResult kept = node.submit("eitaa", text("keep-1", "eitaa:alice", "bale:keeper", "kept"));
     assertTrue(kept.hasAccepted(), kept.toString());
 
     assertRefused(
         ErrorCode.UNKNOWN_PLATFORM,
         "nosuch",
-        submit("eitaa", text("u-1", "eitaa:alice", "nosuch:bob", "hi")));
+        node.submit("eitaa", text("u-1", "eitaa:alice", "nosuch:bob", "hi")));
     assertRefused(
         ErrorCode.UNKNOWN_PLATFORM,
         "ghost",
-        submit("ghost", text("u-2", "ghost:alice", "bale:bob", "hi")));
+        node.submit("ghost", text("u-2", "ghost:alice", "bale:bob", "hi")));
     assertRefused(
         ErrorCode.SENDER_NOT_ON_PLATFORM,
         "bale:mallory",
-        submit("eitaa", text("u-3", "bale:mallory", "bale:bob", "hi")));
+        node.submit("eitaa", text("u-3", "bale:mallory", "bale:bob", "hi")));
     assertRefused(
         ErrorCode.INVALID_MESSAGE_ID,
         "message_id",
-        submit("eitaa", text("", "eitaa:alice", "bale:bob", "hi")));
+        node.submit("eitaa", text("", "eitaa:alice", "bale:bob", "hi")));
     assertRefused(
         ErrorCode.INVALID_MESSAGE_ID,
         "128",
-        submit("eitaa", text("x".repeat(129), "eitaa:alice", "bale:bob", "hi")));
+        node.submit("eitaa", text("x".repeat(129), "eitaa:alice", "bale:bob", "hi")));
     assertRefused(
         ErrorCode.CONTENT_TOO_LARGE,
         "65536",
-        submit("eitaa", text("big-1", "eitaa:alice", "bale:bob", "x".repeat(70_000))));
+        node.submit("eitaa", text("big-1", "eitaa:alice", "bale:bob", "x".repeat(70_000))));
     assertRefused(
         ErrorCode.INVALID_ADDRESS,
         "recipient",
-        submit("eitaa", text("addr-1", "eitaa:alice", "bale:b ob", "hi")));
+        node.submit("eitaa", text("addr-1", "eitaa:alice", "bale:b ob", "hi")));
     assertRefused(
         ErrorCode.INVALID_TIMESTAMP,
         "client_timestamp_ms",
-        submit(
+        node.submit(
             "eitaa",
             text("ts-1", "eitaa:alice", "bale:bob", "hi").toBuilder()
                 .setClientTimestampMs(System.currentTimeMillis() / 1000)
@@ -125,7 +106,7 @@ class BadInputIT {
     assertRefused(
         ErrorCode.INVALID_FRAME,
         "no content",
-        submit(
+        node.submit(
             "eitaa", text("c-1", "eitaa:alice", "bale:bob", "hi").toBuilder().clearText().build()));
 
     try (RawSession bale = RawSession.hello(node, "bale")) {
@@ -143,40 +124,31 @@ class BadInputIT {
   @Test
   void aRecipientWhoDidNotOptInOrBlockedTheSenderIsRefusedAlike() throws Exception {
     // Rubika's users are not opted in by default.
-    SubmitResult notOptedIn = submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam"));
+    SubmitResult notOptedIn =
+        node.submit("eitaa", text("c-2", "eitaa:alice", "rubika:reza", "salam"));
     assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept", notOptedIn);
     node.as("rubika")
-        .setConsent(
-            SetConsentRequest.newBuilder()
-                .setPlatformId("rubika")
-                .setUser(user("rubika:reza"))
-                .setOptedIn(true)
-                .build())
+        .setConsent(consent("rubika", "rubika:reza", true))
         .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
-    assertTrue(submit("eitaa", text("c-3", "eitaa:alice", "rubika:reza", "salam")).hasAccepted());
+    assertTrue(
+        node.submit("eitaa", text("c-3", "eitaa:alice", "rubika:reza", "salam")).hasAccepted());
 
     ConsentState blocking =
         node.as("rubika")
-            .setBlocked(
-                SetBlockedRequest.newBuilder()
-                    .setPlatformId("rubika")
-                    .setUser(user("rubika:reza"))
-                    .setSender(user("eitaa:alice"))
-                    .setBlocked(true)
-                    .build())
+            .setBlocked(block("rubika", "rubika:reza", "eitaa:alice", true))
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);
     assertTrue(blocking.getOptedIn(), blocking.toString());
     assertEquals(1, blocking.getBlockedSenders(), blocking.toString());
-    SubmitResult blocked = submit("eitaa", text("c-4", "eitaa:alice", "rubika:reza", "salam"));
+    SubmitResult blocked = node.submit("eitaa", text("c-4", "eitaa:alice", "rubika:reza", "salam"));
     assertRefused(ErrorCode.RECIPIENT_NOT_ACCEPTING, "does not accept", blocked);
     assertArrayEquals(
         notOptedIn.getRefused().toByteArray(),
         blocked.getRefused().toByteArray(),
         "not opted in and blocked: the same code, message and retry_after, byte for byte");
     assertTrue(
-        submit("eitaa", text("c-5", "eitaa:amir", "rubika:reza", "salam")).hasAccepted(),
+        node.submit("eitaa", text("c-5", "eitaa:amir", "rubika:reza", "salam")).hasAccepted(),
         "only the blocked sender is refused");
 
     ExecutionException notYours =
@@ -199,20 +171,12 @@ class BadInputIT {
 
   @Test
   void contentTheRecipientsPlatformCannotHonourIsRefusedNamingTheCapability() throws Exception {
-    node.as("rubika")
-        .configurePlatform(
-            ConfigurePlatformRequest.newBuilder()
-                .setPlatformId("rubika")
-                .setCapabilities(Capabilities.newBuilder().setReplies(true).setReadReceipts(true))
-                .setDefaultOptedIn(true)
-                .build())
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
+    node.configure("rubika", Capabilities.newBuilder().setReplies(true).setReadReceipts(true));
     Envelope reaction =
         text("r-1", "eitaa:alice", "rubika:roya", "x").toBuilder()
             .setReaction(Reaction.newBuilder().setTargetMessageId("m-0").setEmoji("\u2764"))
             .build();
-    assertRefused(ErrorCode.CAPABILITY_NOT_SUPPORTED, "reactions", submit("eitaa", reaction));
+    assertRefused(ErrorCode.CAPABILITY_NOT_SUPPORTED, "reactions", node.submit("eitaa", reaction));
   }
 
   @Test
@@ -297,7 +261,7 @@ class BadInputIT {
       assertTrue(utf8.getStatus().getDescription().contains("UTF-8"), utf8.toString());
     }
     assertTrue(
-        submit("eitaa", text("after-1", "eitaa:alice", "bale:bob", "still up")).hasAccepted());
+        node.submit("eitaa", text("after-1", "eitaa:alice", "bale:bob", "still up")).hasAccepted());
   }
 
   /**
@@ -343,7 +307,8 @@ class BadInputIT {
       assertEndedByTrailers(h2.untilStreamEnds(5), "INVALID_FRAME");
     }
     assertTrue(
-        submit("eitaa", text("after-h2", "eitaa:alice", "bale:bob", "still up")).hasAccepted());
+        node.submit("eitaa", text("after-h2", "eitaa:alice", "bale:bob", "still up"))
+            .hasAccepted());
   }
 
   private static void assertEndedByTrailers(List<RawHttp2.Frame> frames, String code) {

@@ -9,14 +9,11 @@ import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,31 +30,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterFailoverIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
-  private static final String CLUSTER = "ClusterFailoverIT";
-  private static final String CLUSTER_CONFIG =
-      TestBroker.BALE_AND_EITAA
-          + """
-      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-      pekko.cluster.sharding.number-of-shards = 20
-      """;
   private static final int CONVERSATIONS = 10;
   private static final int PER_CONVERSATION = 30;
 
-  private TestBroker node1;
-  private TestBroker node2;
-
-  @BeforeAll
-  void start() throws Exception {
-    TestBroker[] nodes = TestBroker.twoNodeCluster(CLUSTER, cassandra, CLUSTER_CONFIG);
-    node1 = nodes[0];
-    node2 = nodes[1];
-  }
-
-  @AfterAll
-  void stop() {
-    node2.close(); // idempotent: the test terminated it already
-    node1.close();
-  }
+  @RegisterExtension
+  final TestBroker.TwoNodes cluster =
+      TestBroker.twoNodesPerClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private static BrokerEndpoint endpoint(TestBroker node) {
     return new BrokerEndpoint("127.0.0.1", node.grpcPort());
@@ -65,17 +43,13 @@ class ClusterFailoverIT {
 
   private PeyvandClient adapter(String platform, Seen seen, TestBroker first, TestBroker second)
       throws Exception {
-    PeyvandClient client =
+    return Conversations.connected(
         PeyvandClient.builder()
             .brokers(List.of(endpoint(first), endpoint(second)))
             .tls(first.tls().platform(platform))
-            .platformId(platform)
-            .sessionName(platform + "-failover-test")
-            .deduplicate(false) // the test wants to see every delivery, duplicates included
-            .deliveryHandler(seen.handler)
-            .build();
-    client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return client;
+            .platformId(platform),
+        platform + "-failover-test",
+        seen.handler);
   }
 
   @Test
@@ -83,28 +57,21 @@ class ClusterFailoverIT {
       throws Exception {
     Seen atBale = new Seen();
     Seen atEitaa = new Seen();
-    try (PeyvandClient eitaa = adapter("eitaa", atEitaa, node1, node2);
-        PeyvandClient bale = adapter("bale", atBale, node2, node1)) {
-      assertEquals(endpoint(node1), eitaa.currentBroker().orElseThrow());
-      assertEquals(endpoint(node2), bale.currentBroker().orElseThrow());
+    try (PeyvandClient eitaa = adapter("eitaa", atEitaa, cluster.node1(), cluster.node2());
+        PeyvandClient bale = adapter("bale", atBale, cluster.node2(), cluster.node1())) {
+      assertEquals(endpoint(cluster.node1()), eitaa.currentBroker().orElseThrow());
+      assertEquals(endpoint(cluster.node2()), bale.currentBroker().orElseThrow());
 
       AtomicInteger accepted = new AtomicInteger();
-      List<CompletableFuture<Void>> sending = new ArrayList<>();
-      for (int c = 0; c < CONVERSATIONS; c++) {
-        sending.add(
-            Conversations.send(
-                eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c, PER_CONVERSATION, accepted));
-        sending.add(
-            Conversations.send(
-                bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c, PER_CONVERSATION, accepted));
-      }
+      List<CompletableFuture<Void>> sending =
+          Conversations.bothWays(eitaa, bale, CONVERSATIONS, PER_CONVERSATION, accepted);
       int total = 2 * CONVERSATIONS * PER_CONVERSATION;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (accepted.get() < total / 3 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
       int acceptedBefore = accepted.get();
-      node2.close();
+      cluster.node2().close();
       System.out.printf(
           "ClusterFailoverIT: node 2 terminated after %d of %d messages were" + " accepted%n",
           acceptedBefore, total);
@@ -123,7 +90,7 @@ class ClusterFailoverIT {
         Thread.sleep(50);
       }
       assertEquals(
-          Optional.of(endpoint(node1)),
+          Optional.of(endpoint(cluster.node1())),
           bale.currentBroker(),
           "bale moved to node 1 (and only there)");
       assertEquals(1, bale.reconnects(), "one reconnection for the node it lost");

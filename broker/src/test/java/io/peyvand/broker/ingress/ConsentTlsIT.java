@@ -1,5 +1,7 @@
 package io.peyvand.broker.ingress;
 
+import static io.peyvand.broker.ingress.RawSession.block;
+import static io.peyvand.broker.ingress.RawSession.consent;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ConsentState;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
@@ -23,8 +25,6 @@ import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.PlatformCount;
-import io.peyvand.protocol.v1.SetBlockedRequest;
-import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.util.List;
@@ -136,13 +136,7 @@ class ConsentTlsIT {
    */
   @Test
   void aGroupRefusesAMemberWhoWouldRefuseTheAddersMessageAsTheMessageIs() throws Exception {
-    GroupsClient groups =
-        GroupsClient.create(
-            TestPki.grpc(
-                node.system(),
-                node.grpcPort(),
-                tls.context(tls.layout().platformKeyStore("eitaa"))),
-            node.system());
+    GroupsClient groups = node.groups("eitaa");
     try {
       get(bale.setConsent(consent("bale", "bale:away", false)));
       get(bale.setBlocked(block("bale", "bale:wall", "eitaa:host", true)));
@@ -150,12 +144,7 @@ class ConsentTlsIT {
           GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("club").build();
       get(
           groups.createGroup(
-              CreateGroupRequest.newBuilder()
-                  .setGroup(club)
-                  .setActor(user("eitaa:host"))
-                  .setTitle("Club")
-                  .setKind(GroupKind.GROUP)
-                  .build()));
+              TestGroups.creation(club, "eitaa:host", "Club", GroupKind.GROUP).build()));
       for (String refusing : List.of("bale:away", "bale:wall")) {
         SubmitResult direct = submit("host-" + refusing, "eitaa:host", refusing);
         ExecutionException refused =
@@ -187,10 +176,7 @@ class ConsentTlsIT {
   }
 
   private InterconnectClient client(String platform) {
-    return InterconnectClient.create(
-        TestPki.grpc(
-            node.system(), node.grpcPort(), tls.context(tls.layout().platformKeyStore(platform))),
-        node.system());
+    return node.interconnect(platform);
   }
 
   /** A 1:1 message submitted by the sender's platform, with its certificate. */
@@ -203,24 +189,6 @@ class ConsentTlsIT {
                 .setPlatformId(platform)
                 .setEnvelope(text(id, from, to, "salam"))
                 .build()));
-  }
-
-  private static SetConsentRequest consent(String platform, String user, boolean optedIn) {
-    return SetConsentRequest.newBuilder()
-        .setPlatformId(platform)
-        .setUser(user(user))
-        .setOptedIn(optedIn)
-        .build();
-  }
-
-  private static SetBlockedRequest block(
-      String platform, String user, String sender, boolean blocked) {
-    return SetBlockedRequest.newBuilder()
-        .setPlatformId(platform)
-        .setUser(user(user))
-        .setSender(user(sender))
-        .setBlocked(blocked)
-        .build();
   }
 
   private static double count(String metrics, String series) {

@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.PeyvandClientBuilder;
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.MessageStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,6 +37,38 @@ final class Conversations {
   static final class Seen {
     final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     final DeliveryHandler handler = DeliveryHandler.of(deliveries::add);
+  }
+
+  /**
+   * Builds and connects the adapter {@code builder} describes as session {@code sessionName},
+   * handing every delivery to {@code handler}, repeats included (no deduplication: the tests want
+   * to see every one); waits at most 30 s for the connection.
+   */
+  static PeyvandClient connected(
+      PeyvandClientBuilder builder, String sessionName, DeliveryHandler handler) throws Exception {
+    PeyvandClient client =
+        builder.sessionName(sessionName).deduplicate(false).deliveryHandler(handler).build();
+    client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return client;
+  }
+
+  /**
+   * Starts {@code conversations} conversations each way between Eitaa's user {@code e<c>} and
+   * Bale's {@code b<c>} ({@code e2b<c>} and {@code b2e<c>}), each of {@code perConversation}
+   * messages, counting in {@code accepted}; one future per conversation.
+   */
+  static List<CompletableFuture<Void>> bothWays(
+      PeyvandClient eitaa,
+      PeyvandClient bale,
+      int conversations,
+      int perConversation,
+      AtomicInteger accepted) {
+    List<CompletableFuture<Void>> sending = new ArrayList<>();
+    for (int c = 0; c < conversations; c++) {
+      sending.add(send(eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c, perConversation, accepted));
+      sending.add(send(bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c, perConversation, accepted));
+    }
+    return sending;
   }
 
   /**

@@ -4,8 +4,8 @@ import static io.peyvand.broker.ingress.RawSession.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.BrokerProcess;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.persistence.testkit.Ports;
@@ -21,10 +21,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -32,22 +34,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * broker process on the same Cassandra delivers every one of them once the recipient's platform
  * connects.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashRecoveryIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final int USERS = 10;
   private static final int PER_USER = 5;
 
+  @JUnit5TestKit
   private final ActorTestKit client =
-      ActorTestKit.create(
-          "CrashRecoveryClient",
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
-
-  @AfterAll
-  void stop() {
-    client.shutdownTestKit();
-  }
+      ActorTestKit.create("CrashRecoveryClient", TestConfig.local());
 
   @Test
   void everythingAcceptedBeforeAHardStopIsDeliveredAfterARestart() throws Exception {

@@ -25,9 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,28 +43,14 @@ class FreshSessionsIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int ROUNDS = 12;
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "FreshSessionsIT",
-            cassandra,
-            TestBroker.FOUR_PLATFORMS
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.FOUR_PLATFORMS
+              + """
         peyvand.groups.posts-per-second = 0
         """);
-    system = node.system();
-    port = node.grpcPort();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   private static SubmitResult submit(RawSession session, Envelope envelope) {
     SubmitResult result = session.submitAndAwait(envelope, WAIT);
@@ -83,7 +66,7 @@ class FreshSessionsIT {
    */
   @Test
   void aSessionThatHasItsWelcomeReceivesAtOnce() {
-    SessionDirectory directory = SessionDirectory.get(system);
+    SessionDirectory directory = SessionDirectory.get(node.system());
     List<Long> delaysMs = new ArrayList<>();
     try (RawSession eitaa = RawSession.hello(node, "eitaa")) {
       for (int round = 0; round < ROUNDS; round++) {
@@ -146,7 +129,7 @@ class FreshSessionsIT {
    */
   @Test
   void aPlatformsNewSessionReceivesUnflaggedWhatItsEndedSessionNeverHad() throws Exception {
-    SessionDirectory directory = SessionDirectory.get(system);
+    SessionDirectory directory = SessionDirectory.get(node.system());
     ActingGroups groups = node.groups();
     GroupAddress group =
         GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fresh").build();

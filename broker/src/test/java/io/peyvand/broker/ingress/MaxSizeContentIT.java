@@ -26,9 +26,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,26 +44,14 @@ class MaxSizeContentIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int MAX = 65_536;
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "MaxSizeContentIT",
-            cassandra,
-            TestBroker.BALE_AND_EITAA
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.BALE_AND_EITAA
+              + """
         peyvand.groups.posts-per-second = 0
         """);
-    system = node.system();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   /** Persian text: two bytes a character, {@code bytes} bytes in all. */
   private static String persian(int bytes) {

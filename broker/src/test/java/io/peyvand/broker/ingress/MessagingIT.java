@@ -11,19 +11,16 @@ import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Capabilities;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.ConfigurePlatformRequest;
 import io.peyvand.protocol.v1.Delete;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Edit;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
-import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.MediaReference;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,24 +47,14 @@ class MessagingIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "MessagingIT",
-            cassandra,
-            TestBroker.FIVE_PLATFORMS
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.FIVE_PLATFORMS
+              + """
             peyvand.mailbox.redelivery-after = 2s
             """);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   @Test
   void aMessageIsAcceptedDeliveredAcknowledgedAndItsSenderToldDelivered() {
@@ -101,51 +85,17 @@ class MessagingIT {
 
   @Test
   void aResubmittedMessageIdIsAnsweredDuplicateWithTheOriginalSequence() throws Exception {
-    InterconnectClient client = node.interconnect("eitaa");
-    try {
-      SubmitResult first =
-          client
-              .submit(
-                  SubmitRequest.newBuilder()
-                      .setPlatformId("eitaa")
-                      .setEnvelope(text("dup-1", "eitaa:carol", "bale:dave", "once"))
-                      .build())
-              .toCompletableFuture()
-              .get(20, TimeUnit.SECONDS);
-      SubmitResult again =
-          client
-              .submit(
-                  SubmitRequest.newBuilder()
-                      .setPlatformId("eitaa")
-                      .setEnvelope(text("dup-1", "eitaa:carol", "bale:dave", "once"))
-                      .build())
-              .toCompletableFuture()
-              .get(20, TimeUnit.SECONDS);
-      assertTrue(first.hasAccepted(), first.toString());
-      assertTrue(again.hasDuplicate(), again.toString());
-      assertEquals(first.getAccepted().getSequence(), again.getDuplicate().getSequence());
-    } finally {
-      client.close();
-    }
+    SubmitResult first = node.submit("eitaa", text("dup-1", "eitaa:carol", "bale:dave", "once"));
+    SubmitResult again = node.submit("eitaa", text("dup-1", "eitaa:carol", "bale:dave", "once"));
+    assertTrue(first.hasAccepted(), first.toString());
+    assertTrue(again.hasDuplicate(), again.toString());
+    assertEquals(first.getAccepted().getSequence(), again.getDuplicate().getSequence());
   }
 
   @Test
   void aSenderNotOnTheSubmittingPlatformIsRefused() throws Exception {
-    InterconnectClient client = node.interconnect("eitaa");
-    try {
-      SubmitResult refused =
-          client
-              .submit(
-                  SubmitRequest.newBuilder()
-                      .setPlatformId("eitaa")
-                      .setEnvelope(text("x-1", "bale:mallory", "bale:dave", "spoof"))
-                      .build())
-              .toCompletableFuture()
-              .get(20, TimeUnit.SECONDS);
-      assertEquals(ErrorCode.SENDER_NOT_ON_PLATFORM, refused.getRefused().getCode());
-    } finally {
-      client.close();
-    }
+    SubmitResult refused = node.submit("eitaa", text("x-1", "bale:mallory", "bale:dave", "spoof"));
+    assertEquals(ErrorCode.SENDER_NOT_ON_PLATFORM, refused.getRefused().getCode());
   }
 
   private static Envelope.Builder envelope(String id, String sender, String recipient) {
@@ -361,22 +311,11 @@ class MessagingIT {
 
   @Test
   void anEditAfterTheRecipientPlatformsEditWindowIsRefused() throws Exception {
-    InterconnectClient client = node.interconnect("igap");
     try (RawSession igap = RawSession.hello(node, "igap");
         RawSession soroush = RawSession.hello(node, "soroush")) {
-      client
-          .configurePlatform(
-              ConfigurePlatformRequest.newBuilder()
-                  .setPlatformId("igap")
-                  .setCapabilities(
-                      Capabilities.newBuilder()
-                          .setEdits(true)
-                          .setEditWindowSeconds(2)
-                          .setDeletes(true))
-                  .setDefaultOptedIn(true)
-                  .build())
-          .toCompletableFuture()
-          .get(20, TimeUnit.SECONDS);
+      node.configure(
+          "igap",
+          Capabilities.newBuilder().setEdits(true).setEditWindowSeconds(2).setDeletes(true));
       SubmitResult original =
           soroush.submitAndAwait(text("win-1", "soroush:sohrab", "igap:iman", "typo"), WAIT);
       assertAccepted(original);
@@ -406,8 +345,6 @@ class MessagingIT {
       for (int i = 0; i < 2; i++) {
         soroush.ack(user("soroush:sohrab"), next(soroush, "soroush:sohrab").getSequence());
       }
-    } finally {
-      client.close();
     }
   }
 }

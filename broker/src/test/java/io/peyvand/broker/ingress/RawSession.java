@@ -7,6 +7,8 @@ import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.SetBlockedRequest;
+import io.peyvand.protocol.v1.SetConsentRequest;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.Text;
@@ -17,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -74,15 +77,7 @@ public final class RawSession implements AutoCloseable {
   public static RawSession hello(
       ActorSystem<?> system, InterconnectClient client, String platform, boolean ringCalls) {
     RawSession session = open(system, client);
-    session.send(
-        ClientFrame.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setProtocolVersion(1)
-                    .setPlatformId(platform)
-                    .setSessionName("test")
-                    .setRingCalls(ringCalls))
-            .build());
+    session.send(helloFrame(platform, "test", ringCalls));
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;
   }
@@ -109,14 +104,31 @@ public final class RawSession implements AutoCloseable {
   }
 
   public void ack(UserAddress mailbox, long upTo) {
-    send(
-        ClientFrame.newBuilder()
-            .setAcknowledge(Acknowledge.newBuilder().setMailbox(mailbox).setUpToSequence(upTo))
-            .build());
+    send(ackFrame(mailbox, upTo));
+  }
+
+  /** The acknowledgement of {@code mailbox}'s items up to {@code upTo}. */
+  public static ClientFrame ackFrame(UserAddress mailbox, long upTo) {
+    return ClientFrame.newBuilder()
+        .setAcknowledge(Acknowledge.newBuilder().setMailbox(mailbox).setUpToSequence(upTo))
+        .build();
   }
 
   /** The next frame matching, skipping others; fails after the timeout. */
   public ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
+    return expect(in, matching, timeout, () -> ended != null ? "the stream ended: " + ended : null);
+  }
+
+  /**
+   * The next frame in {@code in} matching, skipping others, for the raw clients of either
+   * transport; fails after the timeout, or once {@code ended} says how the connection ended (null
+   * while it is open) and no frame is left.
+   */
+  public static ServerFrame expect(
+      BlockingQueue<ServerFrame> in,
+      Predicate<ServerFrame> matching,
+      Duration timeout,
+      Supplier<String> ended) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -124,7 +136,7 @@ public final class RawSession implements AutoCloseable {
         if (frame != null && matching.test(frame)) {
           return frame;
         }
-        if (frame == null && ended != null && in.isEmpty()) {
+        if (frame == null && ended.get() != null && in.isEmpty()) {
           break; // nothing more will come
         }
       } catch (InterruptedException e) {
@@ -132,10 +144,21 @@ public final class RawSession implements AutoCloseable {
         throw new AssertionError(e);
       }
     }
+    String end = ended.get();
     throw new AssertionError(
-        "no matching frame within "
-            + timeout
-            + (ended != null ? "; the stream ended: " + ended : ""));
+        "no matching frame within " + timeout + (end != null ? "; " + end : ""));
+  }
+
+  /** Hello (protocol version 1) as {@code platform}, naming the session {@code sessionName}. */
+  public static ClientFrame helloFrame(String platform, String sessionName, boolean ringCalls) {
+    return ClientFrame.newBuilder()
+        .setHello(
+            Hello.newBuilder()
+                .setProtocolVersion(1)
+                .setPlatformId(platform)
+                .setSessionName(sessionName)
+                .setRingCalls(ringCalls))
+        .build();
   }
 
   /** The next frame of any kind, or null. */
@@ -162,6 +185,26 @@ public final class RawSession implements AutoCloseable {
     return UserAddress.newBuilder()
         .setPlatformId(text.substring(0, colon))
         .setUserId(text.substring(colon + 1))
+        .build();
+  }
+
+  /** {@code platform}'s request that {@code user} (platform:user) opts in or out. */
+  public static SetConsentRequest consent(String platform, String user, boolean optedIn) {
+    return SetConsentRequest.newBuilder()
+        .setPlatformId(platform)
+        .setUser(user(user))
+        .setOptedIn(optedIn)
+        .build();
+  }
+
+  /** {@code platform}'s request that {@code user} blocks (or unblocks) {@code sender}. */
+  public static SetBlockedRequest block(
+      String platform, String user, String sender, boolean blocked) {
+    return SetBlockedRequest.newBuilder()
+        .setPlatformId(platform)
+        .setUser(user(user))
+        .setSender(user(sender))
+        .setBlocked(blocked)
         .build();
   }
 

@@ -16,9 +16,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,21 +30,8 @@ class ReconnectIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final int USERS = 3;
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("ReconnectIT", cassandra, TestBroker.BALE_AND_EITAA);
-    system = node.system();
-    port = node.grpcPort();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private void submit(InterconnectClient eitaa, String batch, int count, Set<String> ids)
       throws Exception {

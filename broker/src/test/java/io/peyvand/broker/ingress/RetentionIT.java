@@ -13,8 +13,6 @@ import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,26 +30,16 @@ class RetentionIT {
   private static final Duration RETENTION = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "RetentionIT",
-            cassandra,
-            TestBroker.BALE_AND_EITAA
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.BALE_AND_EITAA
+              + """
                 peyvand.mailbox.retention = %d ms
                 peyvand.mailbox.expiry-sweep-interval = 3s
                 """
-                    .formatted(RETENTION.toMillis()));
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+                  .formatted(RETENTION.toMillis()));
 
   @Test
   void aMessageItsRecipientsPlatformNeverTookFailsAndTheSendersPlatformIsToldOverTheWire()

@@ -32,8 +32,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.remote.RemoteActorRefProvider;
 import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,36 +47,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionAnswersIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
-  private static final String CLUSTER = "SessionAnswersIT";
   private static final String CLUSTER_CONFIG =
       TestBroker.BALE_AND_EITAA
           + """
-      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-      pekko.cluster.sharding.number-of-shards = 20
       pekko.remote.artery.advanced.test-mode = on
       """;
   private static final int RECIPIENTS = 24;
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private TestBroker node1;
-  private TestBroker node2;
-
-  @BeforeAll
-  void start() throws Exception {
-    TestBroker[] nodes = TestBroker.twoNodeCluster(CLUSTER, cassandra, CLUSTER_CONFIG);
-    node1 = nodes[0];
-    node2 = nodes[1];
-  }
-
-  @AfterAll
-  void stop() {
-    node2.close();
-    node1.close();
-  }
+  @RegisterExtension
+  final TestBroker.TwoNodes cluster = TestBroker.twoNodesPerClass(cassandra, CLUSTER_CONFIG);
 
   @Test
   void aSubmissionToAnUnreachableMailboxDoesNotHoldUpTheAnswersAfterIt() throws Exception {
-    try (RawSession eitaa = RawSession.hello(node1, "eitaa")) {
+    try (RawSession eitaa = RawSession.hello(cluster.node1(), "eitaa")) {
       // Every recipient's mailbox is started, on one node or the other, until node 2 hosts some.
       long correlation = 0;
       Set<String> onNode2 = Set.of();
@@ -92,7 +74,7 @@ class SessionAnswersIT {
                   f -> f.hasSubmitResult() && f.getSubmitResult().getCorrelationId() == c, WAIT);
           assertTrue(answer.getSubmitResult().hasAccepted(), "warm-up accepted: " + answer);
         }
-        onNode2 = mailboxes(node2);
+        onNode2 = mailboxes(cluster.node2());
       }
       assertFalse(onNode2.isEmpty(), "node 2 hosts some of the mailboxes");
       List<String> fast = new ArrayList<>();
@@ -180,12 +162,12 @@ class SessionAnswersIT {
 
   /** Cuts node 1 and node 2 apart (both ways), or joins them again. */
   private void blackhole(boolean on) {
-    Address node2Address = Cluster.get(node2.system()).selfMember().address();
+    Address node2Address = Cluster.get(cluster.node2().system()).selfMember().address();
     ThrottlerTransportAdapter.ThrottleMode mode =
         on
             ? ThrottlerTransportAdapter.blackholeThrottleMode()
             : ThrottlerTransportAdapter.unthrottledThrottleMode();
-    ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(node1.system());
+    ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(cluster.node1().system());
     ((RemoteActorRefProvider) classic.provider())
         .transport()
         .managementCommand(

@@ -26,8 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,27 +43,11 @@ class StatusesByRecipientIT {
   private static final int RECIPIENTS = 4;
   private static final int PER_RECIPIENT = 25;
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("StatusesByRecipientIT", cassandra, TestBroker.BALE_AND_EITAA);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private PeyvandClient adapter(String platform, DeliveryHandler handler) throws Exception {
-    PeyvandClient client =
-        node.sdk(platform)
-            .sessionName(platform + "-test")
-            .deduplicate(false) // the test wants to see every frame, repeats included
-            .deliveryHandler(handler)
-            .build();
-    client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return client;
+    return Conversations.connected(node.sdk(platform), platform + "-test", handler);
   }
 
   private static PlatformInfo declare(PeyvandClient client, boolean byRecipient) throws Exception {

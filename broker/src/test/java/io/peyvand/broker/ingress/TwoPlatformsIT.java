@@ -5,14 +5,10 @@ import io.peyvand.broker.ingress.Conversations.Seen;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,31 +25,11 @@ class TwoPlatformsIT {
   private static final int CONVERSATIONS = 10;
   private static final int PER_CONVERSATION = 100;
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("TwoPlatformsIT", cassandra, TestBroker.BALE_AND_EITAA);
-    system = node.system();
-    port = node.grpcPort();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   private PeyvandClient adapter(String platform, Seen seen) throws Exception {
-    PeyvandClient client =
-        node.sdk(platform)
-            .sessionName(platform + "-test")
-            .deduplicate(false) // the test wants to see every delivery, duplicates included
-            .deliveryHandler(seen.handler)
-            .build();
-    client.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return client;
+    return Conversations.connected(node.sdk(platform), platform + "-test", seen.handler);
   }
 
   @Test
@@ -63,15 +39,8 @@ class TwoPlatformsIT {
     try (PeyvandClient bale = adapter("bale", atBale);
         PeyvandClient eitaa = adapter("eitaa", atEitaa)) {
       AtomicInteger accepted = new AtomicInteger();
-      List<CompletableFuture<Void>> sending = new ArrayList<>();
-      for (int c = 0; c < CONVERSATIONS; c++) {
-        sending.add(
-            Conversations.send(
-                eitaa, "eitaa:e" + c, "bale:b" + c, "e2b" + c, PER_CONVERSATION, accepted));
-        sending.add(
-            Conversations.send(
-                bale, "bale:b" + c, "eitaa:e" + c, "b2e" + c, PER_CONVERSATION, accepted));
-      }
+      List<CompletableFuture<Void>> sending =
+          Conversations.bothWays(eitaa, bale, CONVERSATIONS, PER_CONVERSATION, accepted);
       CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
 
       int expected = CONVERSATIONS * PER_CONVERSATION;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.ManualClock;
 import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.keys.KeyShelf.Stored;
@@ -13,26 +12,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The KeyDirectory entity on the in-memory journal, its events through the stored-event
  * serializers: what it decides is stored before it answers and survives a restart.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyDirectoryTest {
   private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private ManualClock clock;
   private EventSourcedBehaviorTestKit<KeyDirectory.Command, KeyDirectory.Event, KeyShelf> directory;
 
@@ -43,11 +41,6 @@ class KeyDirectoryTest {
         EntityTestKits.of(
             testKit.system(),
             KeyDirectory.create("bale:bob", 100, 50, new KeyDirectorySnapshots(100), clock));
-  }
-
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
   }
 
   private static Stored kp(String ref, boolean lastResort, Duration lifetime) {

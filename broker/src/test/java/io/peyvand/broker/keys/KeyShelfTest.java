@@ -39,16 +39,23 @@ class KeyShelfTest {
     shelf.logged(stored.reference(), index);
   }
 
+  /** A shelf of 100 with {@code stored} published and logged in order, at indexes 0, 1, ... */
+  private static KeyShelf shelfOf(Stored... stored) {
+    KeyShelf shelf = new KeyShelf(100);
+    for (int i = 0; i < stored.length; i++) {
+      publish(shelf, stored[i], i);
+    }
+    return shelf;
+  }
+
   private static List<String> refs(Claim claim) {
     return claim.handedOut().stream().map(Stored::reference).toList();
   }
 
   @Test
   void eachOrdinaryKeyPackageIsHandedOutOnceThenTheLastResortOne() {
-    KeyShelf shelf = new KeyShelf(100);
-    publish(shelf, kp("a1", "phone", false), 0);
-    publish(shelf, kp("a2", "phone", false), 1);
-    publish(shelf, kp("last", "phone", true), 2);
+    KeyShelf shelf =
+        shelfOf(kp("a1", "phone", false), kp("a2", "phone", false), kp("last", "phone", true));
 
     for (String expected : List.of("a1", "a2", "last", "last")) {
       Claim claim = shelf.decideClaim(Set.of(), NOW);
@@ -60,10 +67,11 @@ class KeyShelfTest {
 
   @Test
   void oneKeyPackagePerClientInTheSuitesAskedOnlyOnceLoggedAndNotExpired() {
-    KeyShelf shelf = new KeyShelf(100);
-    publish(shelf, kp("phone-1", "phone", false), 0);
-    publish(shelf, kp("phone-2", "phone", false), 1);
-    publish(shelf, kp("laptop-1", "laptop", false), 2);
+    KeyShelf shelf =
+        shelfOf(
+            kp("phone-1", "phone", false),
+            kp("phone-2", "phone", false),
+            kp("laptop-1", "laptop", false));
     Stored p256 =
         new Stored(
             "tablet-1", "tablet", 2, NOW, NOW.plusSeconds(60), false, -1, false, new byte[0]);
@@ -92,8 +100,7 @@ class KeyShelfTest {
 
   @Test
   void aNewLastResortKeyPackageReplacesTheClientsPreviousOne() {
-    KeyShelf shelf = new KeyShelf(100);
-    publish(shelf, kp("last-1", "phone", true), 0);
+    KeyShelf shelf = shelfOf(kp("last-1", "phone", true));
     Store store = assertInstanceOf(Store.class, shelf.decidePublish(kp("last-2", "phone", true)));
     assertEquals(Optional.of("last-1"), store.replaces());
     shelf.published(store.stored(), store.replaces());
@@ -127,9 +134,7 @@ class KeyShelfTest {
 
   @Test
   void removeNamesWhatIsHeldOrEverything() {
-    KeyShelf shelf = new KeyShelf(100);
-    publish(shelf, kp("a1", "phone", false), 0);
-    publish(shelf, kp("a2", "phone", false), 1);
+    KeyShelf shelf = shelfOf(kp("a1", "phone", false), kp("a2", "phone", false));
     assertEquals(List.of("a2"), shelf.decideRemove(List.of("a2", "gone", "a2")));
     assertEquals(List.of("a1", "a2"), shelf.decideRemove(List.of()));
     shelf.withdrawn(shelf.decideRemove(List.of()));

@@ -67,13 +67,12 @@ final class MailboxKit implements AutoCloseable {
 
   /** A text message with a fresh id. */
   Message text(Address from, Address to) {
-    return new Message(
-        "m-" + ids.incrementAndGet(),
-        from,
-        to,
-        System.currentTimeMillis(),
-        "",
-        new Content.Text("salam"));
+    return text("m-" + ids.incrementAndGet(), from, to, "salam");
+  }
+
+  /** A text message sent now. */
+  static Message text(String id, Address from, Address to, String body) {
+    return new Message(id, from, to, System.currentTimeMillis(), "", new Content.Text(body));
   }
 
   /** Stores {@code message} (statuses by recipient or not); fails unless accepted. */

@@ -2,8 +2,10 @@ package io.peyvand.broker.mailbox;
 
 import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.model.Address;
+import io.peyvand.broker.serialization.MailboxSnapshots;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * A pending index that records nothing, for tests whose mailboxes and groups never stop with work:
@@ -13,6 +15,15 @@ public final class NoPendingIndex implements PendingRegistry, GroupPending {
   public static final NoPendingIndex INSTANCE = new NoPendingIndex();
 
   private NoPendingIndex() {}
+
+  /**
+   * Starts the mailbox entity's sharding on {@code system} with its configured settings and this
+   * index, as the tests that pass messages through mailboxes need it.
+   */
+  public static void initMailboxes(ActorSystem<?> system) {
+    MailboxSettings settings = MailboxSettings.fromConfig(system.settings().config());
+    UserMailbox.init(system, settings, INSTANCE, new MailboxSnapshots(settings.limits()));
+  }
 
   @Override
   public CompletionStage<Void> register(Address mailbox) {

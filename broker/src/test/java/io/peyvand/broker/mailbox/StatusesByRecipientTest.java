@@ -44,6 +44,17 @@ class StatusesByRecipientTest {
   }
 
   /** Nothing of {@code stream} reaches {@code session} within 300 ms; others are ignored. */
+  /**
+   * {@code mailbox} accepts {@code message} (statuses by recipient or not), pushes it to Bale's
+   * session and has it acknowledged there: the recipient's side of one message.
+   */
+  private void deliveredAndAcknowledged(
+      ActorRef<UserMailbox.Command> mailbox, Message message, boolean byRecipient) {
+    kit.accept(mailbox, message, byRecipient);
+    kit.next(bale, Deliver.Stream.mailbox(message.recipient()));
+    kit.ack(mailbox, 1);
+  }
+
   private static void expectNone(TestProbe<Deliver> session, Deliver.Stream stream) {
     long deadline = System.nanoTime() + Duration.ofMillis(300).toNanos();
     for (long left = 300_000_000; left > 0; left = deadline - System.nanoTime()) {
@@ -113,9 +124,7 @@ class StatusesByRecipientTest {
     Address bob = new Address("bale", "bob-2");
     ActorRef<UserMailbox.Command> mailbox = kit.spawn(bob);
     Message message = kit.text(alice, bob);
-    kit.accept(mailbox, message, false);
-    kit.next(bale, Deliver.Stream.mailbox(bob));
-    kit.ack(mailbox, 1);
+    deliveredAndAcknowledged(mailbox, message, false);
     Deliver status = kit.next(eitaa, Deliver.Stream.mailbox(alice));
     assertEquals(1, status.sequence(), "the sender's mailbox stored and pushed it");
     assertTrue(kit.stored(alice).stream().anyMatch(e -> e instanceof UserMailbox.StatusAccepted));
@@ -128,9 +137,7 @@ class StatusesByRecipientTest {
     Address bob = new Address("bale", "bob-3");
     ActorRef<UserMailbox.Command> mailbox = kit.spawn(bob);
     Message message = kit.text(alice, bob);
-    kit.accept(mailbox, message, true);
-    kit.next(bale, Deliver.Stream.mailbox(bob));
-    kit.ack(mailbox, 1);
+    deliveredAndAcknowledged(mailbox, message, true);
     assertEquals(1, kit.next(eitaa, Deliver.Stream.statuses(bob)).sequence());
     assertEquals(new UserMailbox.Done(1), ackStatuses(mailbox, "eitaa", 1));
     assertFalse(
@@ -176,9 +183,7 @@ class StatusesByRecipientTest {
     UserMailbox.Refused none =
         assertInstanceOf(UserMailbox.Refused.class, ackStatuses(mailbox, "eitaa", 1));
     assertEquals(Refusal.UNKNOWN_SEQUENCE, none.reason());
-    kit.accept(mailbox, kit.text(alice, bob), true);
-    kit.next(bale, Deliver.Stream.mailbox(bob));
-    kit.ack(mailbox, 1);
+    deliveredAndAcknowledged(mailbox, kit.text(alice, bob), true);
     kit.next(eitaa, Deliver.Stream.statuses(bob));
     UserMailbox.Refused beyond =
         assertInstanceOf(UserMailbox.Refused.class, ackStatuses(mailbox, "eitaa", 2));

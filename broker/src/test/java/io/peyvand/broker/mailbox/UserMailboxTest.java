@@ -23,9 +23,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -112,29 +114,27 @@ class UserMailboxTest {
         .entityRefFor(UserMailbox.ENTITY_KEY, address.toString());
   }
 
-  private UserMailbox.AcceptReply accept(Message message, boolean defaultOptedIn) {
-    TestProbe<UserMailbox.AcceptReply> reply = testKit.createTestProbe();
-    mailbox(message.recipient())
-        .tell(
-            new UserMailbox.Accept(
-                message, new UserMailbox.RecipientPolicy(defaultOptedIn, 0), reply.ref()));
+  /** What {@code owner}'s mailbox answers {@code command} (given where to reply), within WAIT. */
+  private <R> R ask(Address owner, Function<ActorRef<R>, UserMailbox.Command> command) {
+    TestProbe<R> reply = testKit.createTestProbe();
+    mailbox(owner).tell(command.apply(reply.ref()));
     return reply.receiveMessage(WAIT);
+  }
+
+  private UserMailbox.AcceptReply accept(Message message, boolean defaultOptedIn) {
+    return ask(
+        message.recipient(),
+        reply ->
+            new UserMailbox.Accept(
+                message, new UserMailbox.RecipientPolicy(defaultOptedIn, 0), reply));
   }
 
   private Message text(Address from, Address to, String body) {
-    return new Message(
-        "m-" + ids.incrementAndGet(),
-        from,
-        to,
-        System.currentTimeMillis(),
-        "",
-        new Content.Text(body));
+    return MailboxKit.text("m-" + ids.incrementAndGet(), from, to, body);
   }
 
   private UserMailbox.Outcome ack(Address mailbox, String platform, long upTo) {
-    TestProbe<UserMailbox.Outcome> reply = testKit.createTestProbe();
-    mailbox(mailbox).tell(new UserMailbox.Acknowledge(platform, upTo, reply.ref()));
-    return reply.receiveMessage(WAIT);
+    return ask(mailbox, reply -> new UserMailbox.Acknowledge(platform, upTo, reply));
   }
 
   @Test
@@ -235,11 +235,7 @@ class UserMailboxTest {
   }
 
   private static Deliver pollOnce(TestProbe<Deliver> probe) {
-    try {
-      return probe.receiveMessage(Duration.ofMillis(50));
-    } catch (AssertionError nothing) {
-      return null;
-    }
+    return TestSessions.poll(probe, Duration.ofMillis(50));
   }
 
   /**
@@ -353,16 +349,15 @@ class UserMailboxTest {
     assertEquals(byDefault, mayContact(bob, alice, true), "blocked: the same refusal");
     assertEquals(UserMailbox.Contactable.INSTANCE, mayContact(bob, eve, true), "another sender");
 
-    TestProbe<UserMailbox.View> counters = testKit.createTestProbe();
-    mailbox(bob).tell(new UserMailbox.GetView(counters.ref()));
-    assertEquals(0, counters.receiveMessage(WAIT).lastSequence(), "nothing stored");
+    assertEquals(
+        0,
+        this.<UserMailbox.View>ask(bob, UserMailbox.GetView::new).lastSequence(),
+        "nothing stored");
   }
 
   private UserMailbox.ContactReply mayContact(
       Address user, Address sender, boolean platformDefault) {
-    TestProbe<UserMailbox.ContactReply> reply = testKit.createTestProbe();
-    mailbox(user).tell(new UserMailbox.MayContact(sender, platformDefault, reply.ref()));
-    return reply.receiveMessage(WAIT);
+    return ask(user, reply -> new UserMailbox.MayContact(sender, platformDefault, reply));
   }
 
   @Test
@@ -388,9 +383,10 @@ class UserMailboxTest {
     accept(message, true);
     long sequence = bale.receiveMessage(WAIT).sequence();
     ack(bob, baleId, sequence);
-    TestProbe<UserMailbox.Outcome> reply = testKit.createTestProbe();
-    mailbox(bob).tell(new UserMailbox.MarkRead(baleId, sequence, reply.ref()));
-    assertInstanceOf(UserMailbox.Done.class, reply.receiveMessage(WAIT));
+    assertInstanceOf(
+        UserMailbox.Done.class,
+        this.<UserMailbox.Outcome>ask(
+            bob, reply -> new UserMailbox.MarkRead(baleId, sequence, reply)));
     boolean delivered = false;
     boolean read = false;
     while (!(delivered && read)) {
@@ -538,9 +534,7 @@ class UserMailboxTest {
                         : FishingOutcomes.continueAndIgnore())
             .get(0);
     assertTrue(after.redelivery());
-    TestProbe<UserMailbox.View> view = testKit.createTestProbe();
-    mailbox(bob).tell(new UserMailbox.GetView(view.ref()));
-    UserMailbox.View v = view.receiveMessage(WAIT);
+    UserMailbox.View v = ask(bob, UserMailbox.GetView::new);
     assertEquals(7, v.lastSequence());
     assertEquals(2, v.acknowledgedUpTo());
     ack(bob, baleId, 5);

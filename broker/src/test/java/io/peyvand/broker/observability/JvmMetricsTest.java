@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,11 +19,9 @@ class JvmMetricsTest {
 
   /** name, or name{label}, to value; fails on a line that is neither a comment nor a sample. */
   private static Map<String, Double> scrape() {
-    PrometheusRegistry registry = new PrometheusRegistry();
-    JvmMetrics.registerIn(registry);
     Map<String, Double> samples = new HashMap<>();
     List<String> declared = new ArrayList<>();
-    for (String line : Prometheus.text(registry).split("\n")) {
+    for (String line : Rendered.text(JvmMetrics::registerIn).split("\n")) {
       if (line.startsWith("# TYPE ")) {
         declared.add(line.split(" ")[2]);
         continue;

@@ -5,19 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.observability.MessageMetrics.Kind;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MessageMetricsTest {
-
-  private static String rendered(MessageMetrics metrics) {
-    PrometheusRegistry registry = new PrometheusRegistry();
-    metrics.registerIn(registry);
-    return Prometheus.text(registry);
-  }
-
   @Test
   void countersAreRenderedPerPlatformAndKindAndSessionsPerTransport() {
     MessageMetrics metrics = new MessageMetrics();
@@ -38,7 +30,7 @@ class MessageMetricsTest {
     closed.run(); // once only
     metrics.persisted(MessageMetrics.Entity.MAILBOX, System.nanoTime());
 
-    String text = rendered(metrics);
+    String text = Rendered.text(metrics::registerIn);
     assertTrue(
         text.contains("peyvand_messages_accepted_total{kind=\"direct\",platform=\"eitaa\"} 2.0\n"),
         text);
@@ -82,7 +74,7 @@ class MessageMetricsTest {
     metrics.persisted(MessageMetrics.Entity.GROUP, now - 30_000_000); // 30 ms: le="0.05"
     metrics.persisted(MessageMetrics.Entity.GROUP, now - 60_000_000_000L); // 60 s: only +Inf
     metrics.persisted(MessageMetrics.Entity.GROUP, now + 5_000_000_000L); // a step back: 0
-    String text = rendered(metrics);
+    String text = Rendered.text(metrics::registerIn);
     assertTrue(
         text.contains("peyvand_persist_seconds_bucket{entity=\"group\",le=\"0.001\"} 2\n"), text);
     assertTrue(

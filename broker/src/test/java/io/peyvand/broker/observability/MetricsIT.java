@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.TestGroups;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.broker.ingress.ws.RawWebSocket;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.CreateGroupRequest;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -37,9 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,30 +53,16 @@ class MetricsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private TestBroker node;
-  private ActorSystem<Void> system;
-  private int port;
-
-  @BeforeAll
-  void start() throws Exception {
-    node =
-        TestBroker.start(
-            "MetricsIT",
-            cassandra,
-            TestBroker.FOUR_PLATFORMS
-                + """
+  @RegisterExtension
+  final TestBroker node =
+      TestBroker.perClass(
+          cassandra,
+          TestBroker.FOUR_PLATFORMS
+              + """
         peyvand.mailbox.redelivery-after = 10m
         peyvand.groups.redelivery-after = 10m
         peyvand.groups.posts-per-second = 0
         """);
-    system = node.system();
-    port = node.grpcPort();
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
 
   @Test
   void messagesDeliveriesAcknowledgementsRefusalsAndSessionsAreCountedExactly() throws Exception {
@@ -143,10 +126,11 @@ class MetricsIT {
       // announces (it wakes the mailbox), not one that overlaps the old.
       awaitValues(Map.of("peyvand_sessions{platform=\"bale\",transport=\"grpc\"}", 0L));
       long gone = System.nanoTime() + WAIT.toNanos();
-      while (SessionDirectory.get(system).sessionCount("bale") > 0 && System.nanoTime() < gone) {
+      while (SessionDirectory.get(node.system()).sessionCount("bale") > 0
+          && System.nanoTime() < gone) {
         Thread.sleep(50);
       }
-      assertEquals(0, SessionDirectory.get(system).sessionCount("bale"));
+      assertEquals(0, SessionDirectory.get(node.system()).sessionCount("bale"));
       bale = new Inbox(RawSession.hello(node, "bale"));
       Delivery again = bale.next(ServerFrame::hasDelivery).getDelivery();
       assertTrue(again.getRedelivery(), again.toString());
@@ -218,13 +202,7 @@ class MetricsIT {
     try {
       GroupAddress fam = GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId("fam").build();
       groups
-          .createGroup(
-              CreateGroupRequest.newBuilder()
-                  .setGroup(fam)
-                  .setActor(user("eitaa:owner"))
-                  .setTitle("Family")
-                  .setKind(GroupKind.GROUP)
-                  .build())
+          .createGroup(TestGroups.creation(fam, "eitaa:owner", "Family", GroupKind.GROUP).build())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       groups
@@ -245,12 +223,7 @@ class MetricsIT {
               () ->
                   groups
                       .createGroup(
-                          CreateGroupRequest.newBuilder()
-                              .setGroup(fam)
-                              .setActor(user("eitaa:other"))
-                              .setTitle("Mine")
-                              .setKind(GroupKind.GROUP)
-                              .build())
+                          TestGroups.creation(fam, "eitaa:other", "Mine", GroupKind.GROUP).build())
                       .toCompletableFuture()
                       .get(30, TimeUnit.SECONDS));
       assertTrue(exists.getCause().getMessage().contains("GROUP_EXISTS"), exists.toString());

@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.ErrorCode;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
 class SecurityEventsTest {
-
-  private static String rendered(SecurityEvents events) {
-    PrometheusRegistry registry = new PrometheusRegistry();
-    events.registerIn(registry);
-    return Prometheus.text(registry);
-  }
-
   @Test
   void refusalsAreCountedByPlatformAndCode() {
     SecurityEvents events = new SecurityEvents();
@@ -24,7 +16,7 @@ class SecurityEventsTest {
     events.refused("eitaa", "ack", ErrorCodes.error(ErrorCode.UNKNOWN_SEQUENCE, "z"));
     assertEquals(2L, events.counts().get("bale NOT_PERMITTED"));
     assertEquals(1L, events.counts().get("eitaa UNKNOWN_SEQUENCE"));
-    String text = rendered(events);
+    String text = Rendered.text(events::registerIn);
     assertTrue(
         text.contains("peyvand_refusals_total{code=\"NOT_PERMITTED\",platform=\"bale\"} 2"), text);
   }
@@ -45,14 +37,15 @@ class SecurityEventsTest {
     events.sessionsClosedByRevocation(0);
     events.sessionsClosedByRevocation(3);
     assertEquals(3, events.sessionsClosedByRevocation());
-    assertTrue(rendered(events).contains("peyvand_revoked_sessions_closed_total 3"));
+    assertTrue(
+        Rendered.text(events::registerIn).contains("peyvand_revoked_sessions_closed_total 3"));
   }
 
   @Test
   void aClaimedPlatformIdIsEscapedInItsLabel() {
     SecurityEvents events = new SecurityEvents();
     events.refused("a\"b\\c\nd", "connect", ErrorCodes.error(ErrorCode.UNKNOWN_PLATFORM, "x"));
-    String text = rendered(events);
+    String text = Rendered.text(events::registerIn);
     assertTrue(text.contains("platform=\"a\\\"b\\\\c\\nd\"} 1"), text);
   }
 }

@@ -53,6 +53,13 @@ class CertificateIdentityTest {
             builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(KEYS.getPrivate())));
   }
 
+  /** The message of the refusal to name an identity from such a certificate; fails if named. */
+  private static String refusal(String subject, List<String> uris) throws Exception {
+    X509Certificate certificate = certificate(subject, uris);
+    return assertThrows(IllegalArgumentException.class, () -> CertificateIdentity.of(certificate))
+        .getMessage();
+  }
+
   @Test
   void aPlatformUriNamesThePlatform() throws Exception {
     CertificateIdentity identity =
@@ -74,44 +81,26 @@ class CertificateIdentityTest {
 
   @Test
   void aCertificateWithoutAPeyvandUriNamesNobody() throws Exception {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> CertificateIdentity.of(certificate("CN=bale, OU=platform", List.of())));
-    assertTrue(e.getMessage().contains("names no Peyvand identity"), e.getMessage());
+    String refusal = refusal("CN=bale, OU=platform", List.of());
+    assertTrue(refusal.contains("names no Peyvand identity"), refusal);
   }
 
   @Test
   void twoIdentitiesAreAmbiguousAndRefused() throws Exception {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                CertificateIdentity.of(
-                    certificate(
-                        "OU=platform",
-                        List.of("peyvand:platform:bale", "peyvand:platform:eitaa"))));
-    assertTrue(e.getMessage().contains("several"), e.getMessage());
+    String refusal =
+        refusal("OU=platform", List.of("peyvand:platform:bale", "peyvand:platform:eitaa"));
+    assertTrue(refusal.contains("several"), refusal);
   }
 
   @Test
   void aSubjectContradictingTheUriIsRefused() throws Exception {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                CertificateIdentity.of(
-                    certificate("CN=eitaa, OU=platform", List.of("peyvand:platform:bale"))));
-    assertTrue(e.getMessage().contains("contradicts"), e.getMessage());
+    String refusal = refusal("CN=eitaa, OU=platform", List.of("peyvand:platform:bale"));
+    assertTrue(refusal.contains("contradicts"), refusal);
   }
 
   @Test
   void anUnknownKindOrAnInvalidNameIsRefused() throws Exception {
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> CertificateIdentity.of(certificate("OU=x", List.of("peyvand:operator:bale"))));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> CertificateIdentity.of(certificate("OU=x", List.of("peyvand:platform:Bale!"))));
+    refusal("OU=x", List.of("peyvand:operator:bale"));
+    refusal("OU=x", List.of("peyvand:platform:Bale!"));
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.serialization.StoredEventSerializer;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -29,10 +29,7 @@ class PlatformRecoveryIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
 
   private Config config() {
-    return cassandra
-        .config()
-        .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-        .withFallback(ConfigFactory.load());
+    return TestConfig.onCassandra(cassandra, "pekko.actor.provider = local");
   }
 
   @Test

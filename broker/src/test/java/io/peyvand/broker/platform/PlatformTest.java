@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Quota;
@@ -14,24 +13,23 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Platform entity's logic on the in-memory journal, with event serialization checked. */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlatformTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:15:30.123Z");
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private EventSourcedBehaviorTestKit<Platform.Command, Platform.Event, Platform.State> platform;
 
   @BeforeEach
@@ -41,17 +39,17 @@ class PlatformTest {
             testKit.system(), Platform.create("bale", Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
+  /** Registers the platform under {@code displayName}. */
+  private CommandResultWithReply<
+          Platform.Command, Platform.Event, Platform.State, Platform.Registration>
+      register(String displayName) {
+    return platform.runCommand(replyTo -> new Platform.Register(displayName, replyTo));
   }
 
   @Test
   void registeringANewPlatformPersistsItAndRepliesCreated() {
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        result =
-            platform.<Platform.Registration>runCommand(
-                replyTo -> new Platform.Register("Bale", replyTo));
+        result = register("Bale");
     assertEquals(new Platform.PlatformRegistered("bale", "Bale", NOW), result.event());
     assertEquals(
         new Platform.Registration(
@@ -61,22 +59,18 @@ class PlatformTest {
 
   @Test
   void registeringAgainUnderTheSameNameChangesNothing() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        again =
-            platform.<Platform.Registration>runCommand(
-                replyTo -> new Platform.Register("Bale", replyTo));
+        again = register("Bale");
     assertTrue(again.hasNoEvents());
     assertFalse(again.reply().created());
   }
 
   @Test
   void registeringUnderAnotherNameRenamesAndKeepsTheAdmissionTime() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Registration>
-        renamed =
-            platform.<Platform.Registration>runCommand(
-                replyTo -> new Platform.Register("Bale Messenger", replyTo));
+        renamed = register("Bale Messenger");
     assertEquals(new Platform.PlatformRenamed("Bale Messenger"), renamed.event());
     assertEquals(
         new Platform.Info("bale", "Bale Messenger", NOW, Capabilities.ALL, false),
@@ -87,7 +81,7 @@ class PlatformTest {
   void getAnswersEmptyUntilRegistered() {
     assertEquals(
         Optional.empty(), platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     assertEquals(
         Optional.of(new Platform.Info("bale", "Bale", NOW, Capabilities.ALL, false)),
         platform.<Platform.Lookup>runCommand(Platform.Get::new).reply().info());
@@ -95,9 +89,8 @@ class PlatformTest {
 
   @Test
   void stateIsRebuiltFromEventsAfterARestart() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
-    platform.<Platform.Registration>runCommand(
-        replyTo -> new Platform.Register("Bale Messenger", replyTo));
+    register("Bale");
+    register("Bale Messenger");
     platform.restart();
     assertEquals(
         new Platform.State(
@@ -116,7 +109,7 @@ class PlatformTest {
             .<Platform.Lookup>runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo))
             .reply()
             .info());
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup>
         configured =
             platform.runCommand(replyTo -> new Platform.Configure(textOnly, true, replyTo));
@@ -132,27 +125,18 @@ class PlatformTest {
 
   @Test
   void aPlatformRegisteredButNeverConfiguredIsConfiguredByTheNextAdmission() {
-    Platform.Registration first =
-        platform
-            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
-            .reply();
+    Platform.Registration first = register("Bale").reply();
     assertTrue(Platform.needsConfiguration(first));
     // The answer to the first admission was lost before its Configure: the retry finds the
     // platform registered, not created, and must still configure it.
-    Platform.Registration retry =
-        platform
-            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
-            .reply();
+    Platform.Registration retry = register("Bale").reply();
     assertFalse(retry.created());
     assertFalse(retry.configured());
     assertTrue(Platform.needsConfiguration(retry));
     platform.<Platform.Lookup>runCommand(
         replyTo -> new Platform.Configure(Capabilities.ALL, true, replyTo));
     platform.restart();
-    Platform.Registration later =
-        platform
-            .<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo))
-            .reply();
+    Platform.Registration later = register("Bale").reply();
     assertTrue(later.configured());
     assertFalse(Platform.needsConfiguration(later), "a configured platform keeps its settings");
     assertTrue(later.info().defaultOptedIn());
@@ -170,7 +154,7 @@ class PlatformTest {
 
   @Test
   void aQuotaIsPersistedOnceAndKeptThroughLaterConfiguration() {
-    platform.<Platform.Registration>runCommand(replyTo -> new Platform.Register("Bale", replyTo));
+    register("Bale");
     Quota quota = new Quota(100, 200, 0, 0, 4);
     CommandResultWithReply<Platform.Command, Platform.Event, Platform.State, Platform.Lookup> set =
         platform.runCommand(replyTo -> new Platform.SetQuota(quota, replyTo));

@@ -8,15 +8,17 @@ import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Content;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every {@link ClusterMessage} type round-trips through the serializer the broker's configuration
@@ -25,18 +27,15 @@ import org.junit.jupiter.api.TestInstance;
  * StreamItem, GroupItem, Membership.Change, Call.Action) with every implementation; that versions
  * read each other's bytes is {@link ClusterMessageSamplesTest}'s.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterMessageSerializationTest {
+  @JUnit5TestKit
   private final ActorTestKit testKit =
       ActorTestKit.create(
           "ClusterMessageSerializationTest",
           ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0")
               .withFallback(ConfigFactory.load()));
-
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
 
   @Test
   void everyClusterMessageRoundTripsThroughJacksonCbor() {

@@ -16,7 +16,6 @@ import io.peyvand.broker.group.Group;
 import io.peyvand.broker.group.GroupItem;
 import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.group.Membership;
-import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
@@ -67,12 +66,7 @@ class SerializedMessagesFlowTest {
   void start() {
     assertTrue(testKit.system().settings().config().getBoolean("pekko.actor.serialize-messages"));
     TestConfig.joinItself(testKit.system());
-    MailboxSettings settings = MailboxSettings.fromConfig(testKit.system().settings().config());
-    UserMailbox.init(
-        testKit.system(),
-        settings,
-        NoPendingIndex.INSTANCE,
-        new MailboxSnapshots(settings.limits()));
+    NoPendingIndex.initMailboxes(testKit.system());
     ChannelSettings channels = ChannelSettings.fromConfig(testKit.system().settings().config());
     GroupSettings groups = GroupSettings.fromConfig(testKit.system().settings().config());
     Group.init(

@@ -8,7 +8,6 @@ import com.typesafe.config.Config;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
-import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
@@ -67,7 +66,7 @@ class TwoNodeClusterTest {
     Cluster.get(nodeA.system()).manager().tell(Join.create(seed));
     Cluster.get(nodeB.system()).manager().tell(Join.create(seed));
     for (ActorTestKit node : new ActorTestKit[] {nodeA, nodeB}) {
-      init(node.system());
+      NoPendingIndex.initMailboxes(node.system());
     }
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!(upMembers(nodeA.system()) == 2 && upMembers(nodeB.system()) == 2)
@@ -113,12 +112,6 @@ class TwoNodeClusterTest {
       }
     }
     return up;
-  }
-
-  private static void init(ActorSystem<?> system) {
-    MailboxSettings settings = MailboxSettings.fromConfig(system.settings().config());
-    UserMailbox.init(
-        system, settings, NoPendingIndex.INSTANCE, new MailboxSnapshots(settings.limits()));
   }
 
   private static void sleep(long ms) {

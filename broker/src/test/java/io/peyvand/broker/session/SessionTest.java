@@ -2,7 +2,7 @@ package io.peyvand.broker.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.calls.CallSignal;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.SessionDirectory;
@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -25,25 +27,19 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A full session refuses a mailbox's items without ever letting one overtake another. */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Address BOB = new Address("bale", "bob");
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          "SessionTest",
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
 
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
+  @JUnit5TestKit
+  private final ActorTestKit testKit = ActorTestKit.create("SessionTest", TestConfig.local());
 
   private static Deliver item(long sequence, boolean resume, ActorRef<Deliver.Busy> busy) {
     Message m =

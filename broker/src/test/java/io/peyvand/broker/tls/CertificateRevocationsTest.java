@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.entity.EntityTestKits;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -12,24 +11,23 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The revocations entity's logic on the in-memory journal, with event serialization checked. */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CertificateRevocationsTest {
   private static final Instant NOW = Instant.parse("2026-11-28T11:00:00.250Z");
   private static final BigInteger SERIAL = new BigInteger("7f3a9c", 16);
 
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
-              .withFallback(ConfigFactory.load()));
+  @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private EventSourcedBehaviorTestKit<
           CertificateRevocations.Command,
           CertificateRevocations.Event,
@@ -43,11 +41,6 @@ class CertificateRevocationsTest {
             testKit.system(),
             CertificateRevocations.create(
                 CertificateRevocations.ENTITY_ID, Clock.fixed(NOW, ZoneOffset.UTC)));
-  }
-
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
   }
 
   @Test

@@ -9,14 +9,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.TestPki;
-import io.peyvand.broker.mailbox.MailboxSettings;
 import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.mailbox.UserMailbox;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.pki.Certificates;
-import io.peyvand.broker.serialization.MailboxSnapshots;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,12 +95,7 @@ class ClusterTlsTest {
     org.apache.pekko.actor.Address seed = address(nodeA);
     for (ActorTestKit node : List.of(nodeA, nodeB)) {
       Cluster.get(node.system()).manager().tell(Join.create(seed));
-      MailboxSettings settings = MailboxSettings.fromConfig(node.system().settings().config());
-      UserMailbox.init(
-          node.system(),
-          settings,
-          NoPendingIndex.INSTANCE,
-          new MailboxSnapshots(settings.limits()));
+      NoPendingIndex.initMailboxes(node.system());
     }
     await("both nodes see two members Up", () -> up(nodeA) == 2 && up(nodeB) == 2);
     await(

@@ -4,36 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.TestConfig;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A request body whose reader stops is read to its end instead of cancelled, and cancelled only
  * when its client is still sending after the drain time.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DrainingBodyTest {
-  private final ActorTestKit testKit =
-      ActorTestKit.create(
-          "DrainingBodyTest",
-          ConfigFactory.parseString("pekko.actor.provider = local")
-              .withFallback(ConfigFactory.load()));
-
-  @AfterAll
-  void stop() {
-    testKit.shutdownTestKit();
-  }
+  @JUnit5TestKit
+  private final ActorTestKit testKit = ActorTestKit.create("DrainingBodyTest", TestConfig.local());
 
   @Test
   void aBodyIsReadToItsEndAfterItsReaderStops() throws Exception {

@@ -2,9 +2,10 @@ package io.peyvand.broker.ingress.ws;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.TestBroker;
+import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.protocol.v1.ClientFrame;
-import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.ServerFrame;
+import io.peyvand.protocol.v1.UserAddress;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,14 +65,7 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   private static RawWebSocket hello(RawWebSocket session, String platform) {
-    session.send(
-        ClientFrame.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setProtocolVersion(1)
-                    .setPlatformId(platform)
-                    .setSessionName("ws-test"))
-            .build());
+    session.send(RawSession.helloFrame(platform, "ws-test", false));
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;
   }
@@ -85,28 +79,22 @@ public final class RawWebSocket implements AutoCloseable {
     socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
+  /** Acknowledges {@code mailbox}'s items up to {@code upTo}. */
+  public void ack(UserAddress mailbox, long upTo) {
+    send(RawSession.ackFrame(mailbox, upTo));
+  }
+
   public void sendText(String text) {
     socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   /** The next frame matching, skipping others; fails after the timeout. */
   public ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        ServerFrame frame = in.poll(50, TimeUnit.MILLISECONDS);
-        if (frame != null && matching.test(frame)) {
-          return frame;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(
-        "no matching frame within "
-            + timeout
-            + (closed.isDone() ? "; the WebSocket closed: " + closed.join() : ""));
+    return RawSession.expect(
+        in,
+        matching,
+        timeout,
+        () -> closed.isDone() ? "the WebSocket closed: " + closed.join() : null);
   }
 
   /** Completes with the close status and reason (or the error) when the connection ends. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
-import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
@@ -32,8 +31,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,17 +48,8 @@ class WebSocketIT {
   /** The default of peyvand.websocket.max-frame-bytes (1 MiB). */
   private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
-  private TestBroker node;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestBroker.start("WebSocketIT", cassandra, TestBroker.BALE_AND_EITAA);
-  }
-
-  @AfterAll
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final TestBroker node = TestBroker.perClass(cassandra, TestBroker.BALE_AND_EITAA);
 
   @Test
   void helloIsAnsweredByWelcome() {
@@ -100,13 +88,7 @@ class WebSocketIT {
       assertEquals(user("bale:bob"), delivery.getMailbox());
       assertEquals(result.getAccepted().getSequence(), delivery.getSequence());
       assertEquals("salam over ws", delivery.getMessage().getText().getBody());
-      bale.send(
-          ClientFrame.newBuilder()
-              .setAcknowledge(
-                  Acknowledge.newBuilder()
-                      .setMailbox(delivery.getMailbox())
-                      .setUpToSequence(delivery.getSequence()))
-              .build());
+      bale.ack(delivery.getMailbox(), delivery.getSequence());
 
       // The acknowledgement took effect: the sender's platform is told DELIVERED.
       Delivery status =
@@ -166,13 +148,7 @@ class WebSocketIT {
         assertEquals(user("bale:gbehrouz"), status.getStatus().getRecipient());
         assertEquals(sequence, status.getStatus().getRecipientSequence());
         told.add(status.getStatus().getKind());
-        eitaa.send(
-            ClientFrame.newBuilder()
-                .setAcknowledge(
-                    Acknowledge.newBuilder()
-                        .setMailbox(status.getMailbox())
-                        .setUpToSequence(status.getSequence()))
-                .build());
+        eitaa.ack(status.getMailbox(), status.getSequence());
       }
     }
   }
