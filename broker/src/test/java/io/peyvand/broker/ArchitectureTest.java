@@ -54,7 +54,8 @@ class ArchitectureTest {
         .layer("pki")
         .definedBy("io.peyvand.broker.pki..")
         .layer("foundation")
-        .definedBy("io.peyvand.broker.model..", "io.peyvand.broker.entity..")
+        .definedBy(
+            "io.peyvand.broker.model..", "io.peyvand.broker.entity..", "io.peyvand.broker.config..")
         .whereLayer("wiring")
         .mayOnlyBeAccessedByLayers("conformance kit")
         .whereLayer("conformance kit")

@@ -1,6 +1,7 @@
 package io.peyvand.broker.calls;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.config.ConfigRecords;
 import java.time.Duration;
 
 /** {@code peyvand.calls} (reference.conf). */
@@ -11,11 +12,6 @@ public record CallSettings(
     RelayCredentials.Settings relay) {
 
   public static CallSettings fromConfig(Config config) {
-    Config calls = config.getConfig("peyvand.calls");
-    return new CallSettings(
-        calls.getDuration("session-grace"),
-        calls.getDuration("ended-kept"),
-        calls.getDuration("record-retry"),
-        RelayCredentials.Settings.fromConfig(config));
+    return ConfigRecords.read(config.getConfig("peyvand.calls"), CallSettings.class);
   }
 }

@@ -1,6 +1,7 @@
 package io.peyvand.broker.calls;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.config.ConfigRecords;
 import io.peyvand.broker.model.Address;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,14 +27,14 @@ public final class RelayCredentials {
    * {@code peyvand.calls.relay}: the secret shared with the relay (empty: no relay, calls go peer
    * to peer only), how long credentials live, and the relay's URIs handed out with them.
    */
-  public record Settings(Optional<byte[]> secret, Duration lifetime, List<String> uris) {
+  public record Settings(String sharedSecret, Duration lifetime, List<String> uris) {
     public Settings {
       uris = List.copyOf(uris);
       if (lifetime.isNegative() || lifetime.isZero()) {
         throw new IllegalArgumentException(
             "peyvand.calls.relay.lifetime must be positive, not " + lifetime);
       }
-      if (secret.isPresent() && secret.get().length < 16) {
+      if (!sharedSecret.isEmpty() && sharedSecret.getBytes(StandardCharsets.UTF_8).length < 16) {
         throw new IllegalArgumentException(
             "peyvand.calls.relay.shared-secret must be at least 16 bytes (the relay's"
                 + " static-auth-secret); give a long random string");
@@ -41,14 +42,26 @@ public final class RelayCredentials {
     }
 
     public static Settings fromConfig(Config config) {
-      Config relay = config.getConfig("peyvand.calls.relay");
-      String secret = relay.getString("shared-secret");
-      return new Settings(
-          secret.isEmpty()
-              ? Optional.empty()
-              : Optional.of(secret.getBytes(StandardCharsets.UTF_8)),
-          relay.getDuration("lifetime"),
-          relay.getStringList("uris"));
+      return ConfigRecords.read(config.getConfig("peyvand.calls.relay"), Settings.class);
+    }
+
+    /** The secret's bytes; empty without a relay. */
+    public Optional<byte[]> secret() {
+      return sharedSecret.isEmpty()
+          ? Optional.empty()
+          : Optional.of(sharedSecret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+      // Never the secret: settings reach logs only this way.
+      return "Settings[relay "
+          + (sharedSecret.isEmpty() ? "off" : "on")
+          + ", lifetime "
+          + lifetime
+          + ", "
+          + uris
+          + "]";
     }
   }
 

@@ -1,6 +1,7 @@
 package io.peyvand.broker.group;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.config.ConfigRecords;
 import java.time.Duration;
 
 /**
@@ -8,7 +9,7 @@ import java.time.Duration;
  */
 public record ChannelSettings(
     int subscriptionBuckets,
-    int maxBulkUsers,
+    int bulkMaxUsers,
     int snapshotEvery,
     Duration reportRetryAfter,
     Duration bucketAskTimeout,
@@ -17,7 +18,7 @@ public record ChannelSettings(
 
   public ChannelSettings {
     if (subscriptionBuckets < 1
-        || maxBulkUsers < 1
+        || bulkMaxUsers < 1
         || snapshotEvery < 1
         || countFlushMaxBuckets < 1) {
       throw new IllegalArgumentException(
@@ -27,14 +28,6 @@ public record ChannelSettings(
   }
 
   public static ChannelSettings fromConfig(Config config) {
-    Config c = config.getConfig("peyvand.channels");
-    return new ChannelSettings(
-        c.getInt("subscription-buckets"),
-        c.getInt("bulk-max-users"),
-        c.getInt("snapshot-every"),
-        c.getDuration("report-retry-after"),
-        c.getDuration("bucket-ask-timeout"),
-        c.getDuration("count-flush-after"),
-        c.getInt("count-flush-max-buckets"));
+    return ConfigRecords.read(config.getConfig("peyvand.channels"), ChannelSettings.class);
   }
 }

@@ -39,7 +39,7 @@ public final class ChannelSubscriptions {
     this.sharding = ClusterSharding.get(system);
     this.asks = Asks.get(system);
     this.buckets = settings.subscriptionBuckets();
-    this.maxUsers = settings.maxBulkUsers();
+    this.maxUsers = settings.bulkMaxUsers();
     this.timeout = settings.bucketAskTimeout();
   }
 

@@ -754,7 +754,7 @@ public final class Group
         .thenRun(
             s -> {
               if (!timers.isTimerActive(PublishCounts.INSTANCE)) {
-                timers.startSingleTimer(PublishCounts.INSTANCE, settings.countsEvery());
+                timers.startSingleTimer(PublishCounts.INSTANCE, settings.reactionCountsEvery());
               }
             })
         .thenReply(post.replyTo(), s -> new Accepted(target, now, false));

@@ -2,6 +2,7 @@ package io.peyvand.broker.group;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.peyvand.broker.config.ConfigRecords;
 import java.time.Duration;
 
 /**
@@ -10,7 +11,7 @@ import java.time.Duration;
  */
 public record GroupSettings(
     int maxMembers,
-    int dedupEntries,
+    int dedupMaxEntries,
     Duration retention,
     int deliveryWindow,
     Duration redeliveryAfter,
@@ -18,7 +19,7 @@ public record GroupSettings(
     Duration busyRetryAfter,
     double postsPerSecond,
     int postBurst,
-    Duration countsEvery,
+    Duration reactionCountsEvery,
     int snapshotEvery) {
 
   public GroupSettings {
@@ -28,19 +29,7 @@ public record GroupSettings(
   }
 
   public static GroupSettings fromConfig(Config config) {
-    Config c = config.getConfig("peyvand.groups");
-    return new GroupSettings(
-        c.getInt("max-members"),
-        c.getInt("dedup-max-entries"),
-        c.getDuration("retention"),
-        c.getInt("delivery-window"),
-        c.getDuration("redelivery-after"),
-        c.getDuration("tick-interval"),
-        c.getDuration("busy-retry-after"),
-        c.getDouble("posts-per-second"),
-        c.getInt("post-burst"),
-        c.getDuration("reaction-counts-every"),
-        c.getInt("snapshot-every"));
+    return ConfigRecords.read(config.getConfig("peyvand.groups"), GroupSettings.class);
   }
 
   /** The defaults of reference.conf alone, whatever an application.conf says (tests). */
@@ -52,7 +41,7 @@ public record GroupSettings(
   public GroupSettings withSnapshotEvery(int events) {
     return new GroupSettings(
         maxMembers,
-        dedupEntries,
+        dedupMaxEntries,
         retention,
         deliveryWindow,
         redeliveryAfter,
@@ -60,7 +49,7 @@ public record GroupSettings(
         busyRetryAfter,
         postsPerSecond,
         postBurst,
-        countsEvery,
+        reactionCountsEvery,
         events);
   }
 }

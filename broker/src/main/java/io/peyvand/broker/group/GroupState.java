@@ -49,8 +49,8 @@ public final class GroupState {
 
   GroupState(GroupSettings settings) {
     this.members = new Membership(settings.maxMembers());
-    this.accepted = bounded(settings.dedupEntries(), null);
-    this.postsById = bounded(settings.dedupEntries(), reactions);
+    this.accepted = bounded(settings.dedupMaxEntries(), null);
+    this.postsById = bounded(settings.dedupMaxEntries(), reactions);
   }
 
   /** A map of at most {@code max} entries, dropping the eldest (and its counts). */

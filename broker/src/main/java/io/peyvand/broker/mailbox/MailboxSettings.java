@@ -1,6 +1,7 @@
 package io.peyvand.broker.mailbox;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.config.ConfigRecords;
 import java.time.Duration;
 
 /** Settings of user mailboxes, read once from {@code peyvand.mailbox} (see reference.conf). */
@@ -18,7 +19,8 @@ public record MailboxSettings(
     Duration sweepInterval,
     Duration expirySweepInterval,
     Duration platformsRefreshInterval,
-    MailboxState.Limits limits) {
+    Duration dedupWindow,
+    int dedupMaxEntries) {
 
   public MailboxSettings {
     if (deliveryWindow < 1) {
@@ -27,21 +29,11 @@ public record MailboxSettings(
   }
 
   public static MailboxSettings fromConfig(Config config) {
-    Config c = config.getConfig("peyvand.mailbox");
-    return new MailboxSettings(
-        c.getInt("delivery-window"),
-        c.getDuration("redelivery-after"),
-        c.getDuration("retention"),
-        c.getDuration("tick-interval"),
-        c.getDuration("busy-retry-after"),
-        c.getDuration("notify-retry-after"),
-        c.getInt("max-notifications-in-flight"),
-        c.getDuration("status-flush-after"),
-        c.getInt("snapshot-every"),
-        c.getInt("pending-index-buckets"),
-        c.getDuration("sweep-interval"),
-        c.getDuration("expiry-sweep-interval"),
-        c.getDuration("platforms-refresh-interval"),
-        new MailboxState.Limits(c.getDuration("dedup-window"), c.getInt("dedup-max-entries")));
+    return ConfigRecords.read(config.getConfig("peyvand.mailbox"), MailboxSettings.class);
+  }
+
+  /** What a mailbox's state keeps of accepted message ids. */
+  public MailboxState.Limits limits() {
+    return new MailboxState.Limits(dedupWindow, dedupMaxEntries);
   }
 }

@@ -1,6 +1,7 @@
 package io.peyvand.broker.pki;
 
 import com.typesafe.config.Config;
+import io.peyvand.broker.config.ConfigRecords;
 import java.nio.file.Path;
 
 /**
@@ -12,11 +13,7 @@ import java.nio.file.Path;
  */
 public record PkiSettings(Path directory, String password, boolean createForDev) {
   public static PkiSettings fromConfig(Config config) {
-    Config pki = config.getConfig("peyvand.pki");
-    return new PkiSettings(
-        Path.of(pki.getString("directory")),
-        pki.getString("password"),
-        pki.getBoolean("create-for-dev"));
+    return ConfigRecords.read(config.getConfig("peyvand.pki"), PkiSettings.class);
   }
 
   public PkiLayout layout() {

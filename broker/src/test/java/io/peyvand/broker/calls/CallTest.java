@@ -14,7 +14,6 @@ import io.peyvand.broker.model.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,8 +44,7 @@ class CallTest {
           Duration.ofMillis(300),
           Duration.ofSeconds(30),
           Duration.ofMillis(100),
-          new RelayCredentials.Settings(
-              Optional.of("0123456789abcdef0123".getBytes()), Duration.ofHours(2), List.of()));
+          new RelayCredentials.Settings("0123456789abcdef0123", Duration.ofHours(2), List.of()));
 
   @JUnit5TestKit private final ActorTestKit testKit = EntityTestKits.actorTestKit();
   private final List<Message> stored = new CopyOnWriteArrayList<>();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.model.Address;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +21,7 @@ class RelayCredentialsTest {
 
   private static RelayCredentials relay(String secret, Duration lifetime) {
     return new RelayCredentials(
-        new RelayCredentials.Settings(
-            Optional.of(secret.getBytes(StandardCharsets.UTF_8)),
-            lifetime,
-            List.of("turn:127.0.0.1:3478")),
+        new RelayCredentials.Settings(secret, lifetime, List.of("turn:127.0.0.1:3478")),
         Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

@@ -3,6 +3,7 @@ package io.peyvand.broker.service.limits;
 import com.typesafe.config.Config;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.peyvand.broker.config.ConfigRecords;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.ErrorCode;
@@ -28,12 +29,8 @@ public final class AddressLimits {
   /** See peyvand.limits.sessions-per-address in reference.conf. */
   public record Settings(long openRate, long openBurst, int concurrent, int trackedAddresses) {
     public static Settings fromConfig(Config config) {
-      Config c = config.getConfig("peyvand.limits.sessions-per-address");
-      return new Settings(
-          c.getLong("open-rate"),
-          c.getLong("open-burst"),
-          c.getInt("concurrent"),
-          c.getInt("tracked-addresses"));
+      return ConfigRecords.read(
+          config.getConfig("peyvand.limits.sessions-per-address"), Settings.class);
     }
   }
 

@@ -5,6 +5,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.peyvand.broker.config.ConfigRecords;
 import io.peyvand.broker.model.Quota;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,28 +29,24 @@ import java.util.function.IntSupplier;
 public final class SubmitLimits {
 
   /** Rates and bursts; see peyvand.limits in reference.conf. */
-  public record Settings(
-      long platformRate, long platformBurst, long userRate, long userBurst, int trackedUsers) {
+  public record Settings(RateLimit submitPerPlatform, RateLimit submitPerUser, int trackedUsers) {
     public static Settings fromConfig(Config config) {
-      Config c = config.getConfig("peyvand.limits");
-      return new Settings(
-          c.getLong("submit-per-platform.rate"),
-          c.getLong("submit-per-platform.burst"),
-          c.getLong("submit-per-user.rate"),
-          c.getLong("submit-per-user.burst"),
-          c.getInt("tracked-users"));
+      return ConfigRecords.read(config.getConfig("peyvand.limits"), Settings.class);
     }
 
     /** These limits as a quota (sessions left to the session settings: 0). */
     public Quota defaults() {
       return new Quota(
-          Math.toIntExact(platformRate),
-          Math.toIntExact(platformBurst),
-          Math.toIntExact(userRate),
-          Math.toIntExact(userBurst),
+          Math.toIntExact(submitPerPlatform.rate),
+          Math.toIntExact(submitPerPlatform.burst),
+          Math.toIntExact(submitPerUser.rate),
+          Math.toIntExact(submitPerUser.burst),
           0);
     }
   }
+
+  /** Tokens a second, and how many may be taken at once. */
+  public record RateLimit(long rate, long burst) {}
 
   /** A bucket and the shape it was last given. */
   private record Shaped(Bucket bucket, long rate, long burst) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.model.Quota;
+import io.peyvand.broker.service.limits.SubmitLimits.RateLimit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,9 @@ class SubmitLimitsTest {
 
   @Test
   void aUserOverItsBurstIsRefusedWithAWaitWhileOthersOfThePlatformAreNot() {
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1000, 1000, 1, 2, 100));
+    SubmitLimits limits =
+        new SubmitLimits(
+            new SubmitLimits.Settings(new RateLimit(1000, 1000), new RateLimit(1, 2), 100));
     assertTrue(limits.tryAcquire("eitaa", "alice").isEmpty());
     assertTrue(limits.tryAcquire("eitaa", "alice").isEmpty());
     var refused = limits.tryAcquire("eitaa", "alice");
@@ -23,7 +26,9 @@ class SubmitLimitsTest {
 
   @Test
   void aPlatformOverItsBurstIsRefusedAndOtherPlatformsAreNot() {
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1, 3, 1000, 1000, 100));
+    SubmitLimits limits =
+        new SubmitLimits(
+            new SubmitLimits.Settings(new RateLimit(1, 3), new RateLimit(1000, 1000), 100));
     for (int i = 0; i < 3; i++) {
       assertTrue(limits.tryAcquire("eitaa", "user" + i).isEmpty());
     }
@@ -33,7 +38,8 @@ class SubmitLimitsTest {
 
   @Test
   void aUserRefusalDoesNotSpendThePlatformsToken() {
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1, 2, 1, 1, 100));
+    SubmitLimits limits =
+        new SubmitLimits(new SubmitLimits.Settings(new RateLimit(1, 2), new RateLimit(1, 1), 100));
     assertTrue(limits.tryAcquire("eitaa", "alice").isEmpty());
     assertTrue(limits.tryAcquire("eitaa", "alice").isPresent()); // alice's bucket is empty
     assertTrue(limits.tryAcquire("eitaa", "bob").isEmpty(), "the platform still had a token");
@@ -41,7 +47,9 @@ class SubmitLimitsTest {
 
   @Test
   void aPlatformQuotaReplacesTheDefaultsForThatPlatformOnly() {
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1, 1, 1000, 1000, 100));
+    SubmitLimits limits =
+        new SubmitLimits(
+            new SubmitLimits.Settings(new RateLimit(1, 1), new RateLimit(1000, 1000), 100));
     // 1/s: no token comes back during the test, however slow the machine (greedy refill at
     // 1000/s gave one back every millisecond and made this test depend on timing).
     Quota generous = new Quota(1, 5, 0, 0, 0);
@@ -55,7 +63,9 @@ class SubmitLimitsTest {
 
   @Test
   void aUserQuotaOfThePlatformAppliesToItsUsers() {
-    SubmitLimits limits = new SubmitLimits(new SubmitLimits.Settings(1000, 1000, 1, 1, 100));
+    SubmitLimits limits =
+        new SubmitLimits(
+            new SubmitLimits.Settings(new RateLimit(1000, 1000), new RateLimit(1, 1), 100));
     Quota chatty = new Quota(0, 0, 1, 3, 0);
     for (int i = 0; i < 3; i++) {
       assertTrue(limits.tryAcquire("eitaa", "alice", chatty).isEmpty());
@@ -70,7 +80,9 @@ class SubmitLimitsTest {
   void eachNodeAdmitsItsShareOfAClusterWideBurst() {
     AtomicInteger nodes = new AtomicInteger(3);
     SubmitLimits limits =
-        new SubmitLimits(new SubmitLimits.Settings(1, 9, 1000, 1000, 100), nodes::get);
+        new SubmitLimits(
+            new SubmitLimits.Settings(new RateLimit(1, 9), new RateLimit(1000, 1000), 100),
+            nodes::get);
     assertEquals(3, drain(limits, "eitaa"), "a third of the burst of 9 on each of 3 nodes");
     nodes.set(1);
     assertEquals(9, drain(limits, "bale"), "a single node admits the whole burst");
@@ -80,7 +92,9 @@ class SubmitLimitsTest {
   void aNodeJoiningShrinksTheBucketsInProportion() {
     AtomicInteger nodes = new AtomicInteger(1);
     SubmitLimits limits =
-        new SubmitLimits(new SubmitLimits.Settings(1, 9, 1000, 1000, 100), nodes::get);
+        new SubmitLimits(
+            new SubmitLimits.Settings(new RateLimit(1, 9), new RateLimit(1000, 1000), 100),
+            nodes::get);
     assertTrue(limits.tryAcquire("eitaa", "first").isEmpty()); // the bucket exists, 8 of 9 left
     nodes.set(3);
     int admitted = drain(limits, "eitaa");
