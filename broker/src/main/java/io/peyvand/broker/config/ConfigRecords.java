@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -57,22 +59,22 @@ public final class ConfigRecords {
     return String.join("-", CAPITAL.split(component)).toLowerCase(Locale.ROOT);
   }
 
+  /** How each type a component may have is read from a key. */
+  private static final Map<Class<?>, BiFunction<Config, String, Object>> READERS =
+      Map.of(
+          int.class, Config::getInt,
+          long.class, Config::getLong,
+          double.class, Config::getDouble,
+          boolean.class, Config::getBoolean,
+          String.class, Config::getString,
+          Duration.class, Config::getDuration,
+          Path.class, (config, key) -> Path.of(config.getString(key)));
+
   private static Object value(Config config, String key, RecordComponent component) {
     Class<?> type = component.getType();
-    if (type == int.class) {
-      return config.getInt(key);
-    } else if (type == long.class) {
-      return config.getLong(key);
-    } else if (type == double.class) {
-      return config.getDouble(key);
-    } else if (type == boolean.class) {
-      return config.getBoolean(key);
-    } else if (type == String.class) {
-      return config.getString(key);
-    } else if (type == Duration.class) {
-      return config.getDuration(key);
-    } else if (type == Path.class) {
-      return Path.of(config.getString(key));
+    BiFunction<Config, String, Object> reader = READERS.get(type);
+    if (reader != null) {
+      return reader.apply(config, key);
     } else if (type == List.class && isListOfStrings(component.getGenericType())) {
       return config.getStringList(key);
     } else if (type.isRecord()) {
