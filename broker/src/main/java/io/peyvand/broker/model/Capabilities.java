@@ -36,65 +36,6 @@ public record Capabilities(
     encryptionSchemes = List.copyOf(encryptionSchemes);
   }
 
-  /** Statuses through the sender's mailbox (Delivery frames); no calls. */
-  public Capabilities(
-      int maxTextBytes,
-      boolean media,
-      long maxMediaBytes,
-      boolean edits,
-      int editWindowSeconds,
-      boolean deletes,
-      boolean reactions,
-      boolean replies,
-      boolean readReceipts,
-      List<String> encryptionSchemes,
-      boolean groupMemberLists) {
-    this(
-        maxTextBytes,
-        media,
-        maxMediaBytes,
-        edits,
-        editWindowSeconds,
-        deletes,
-        reactions,
-        replies,
-        readReceipts,
-        encryptionSchemes,
-        groupMemberLists,
-        false,
-        false,
-        false);
-  }
-
-  /**
-   * Without member lists in group deliveries (the platform resolves its own members), statuses
-   * through the sender's mailbox, no calls.
-   */
-  public Capabilities(
-      int maxTextBytes,
-      boolean media,
-      long maxMediaBytes,
-      boolean edits,
-      int editWindowSeconds,
-      boolean deletes,
-      boolean reactions,
-      boolean replies,
-      boolean readReceipts,
-      List<String> encryptionSchemes) {
-    this(
-        maxTextBytes,
-        media,
-        maxMediaBytes,
-        edits,
-        editWindowSeconds,
-        deletes,
-        reactions,
-        replies,
-        readReceipts,
-        encryptionSchemes,
-        false);
-  }
-
   /** In {@link #encryptionSchemes}: every scheme is carried. */
   public static final String ANY_SCHEME = "*";
 

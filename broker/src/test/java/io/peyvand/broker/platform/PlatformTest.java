@@ -102,7 +102,9 @@ class PlatformTest {
   @Test
   void configuringPersistsCapabilitiesOnceAndOnlyForARegisteredPlatform() {
     Capabilities textOnly =
-        new Capabilities(4096, false, 0, false, 0, false, false, true, true, List.of());
+        new Capabilities(
+            4096, false, 0, false, 0, false, false, true, true, List.of(), false, false, false,
+            false);
     assertEquals(
         Optional.empty(),
         platform

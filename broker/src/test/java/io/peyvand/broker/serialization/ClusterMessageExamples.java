@@ -172,7 +172,10 @@ final class ClusterMessageExamples {
         true,
         false,
         List.of("signal", "mls"),
-        true);
+        true,
+        false,
+        false,
+        false);
   }
 
   private static void mailbox(List<Example> all, ActorRef<Object> ref) {

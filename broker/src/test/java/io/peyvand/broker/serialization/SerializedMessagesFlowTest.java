@@ -283,7 +283,21 @@ class SerializedMessagesFlowTest {
     assertTrue(registration.receiveMessage(WAIT).created());
     TestProbe<Platform.Lookup> lookup = testKit.createTestProbe();
     Capabilities capabilities =
-        new Capabilities(1000, false, 0, true, 60, true, true, true, false, List.of("signal"));
+        new Capabilities(
+            1000,
+            false,
+            0,
+            true,
+            60,
+            true,
+            true,
+            true,
+            false,
+            List.of("signal"),
+            false,
+            false,
+            false,
+            false);
     platform.tell(new Platform.Configure(capabilities, true, lookup.ref()));
     assertEquals(capabilities, lookup.receiveMessage(WAIT).info().orElseThrow().capabilities());
     platform.tell(new Platform.Get(lookup.ref()));

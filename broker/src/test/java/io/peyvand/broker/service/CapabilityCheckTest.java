@@ -28,7 +28,20 @@ class CapabilityCheckTest {
 
   private static Capabilities limits(int maxTextBytes, long maxMediaBytes, List<String> schemes) {
     return new Capabilities(
-        maxTextBytes, false, maxMediaBytes, false, 0, false, false, false, false, schemes, false);
+        maxTextBytes,
+        false,
+        maxMediaBytes,
+        false,
+        0,
+        false,
+        false,
+        false,
+        false,
+        schemes,
+        false,
+        false,
+        false,
+        false);
   }
 
   /** Everything, with these limits. */
@@ -44,6 +57,9 @@ class CapabilityCheckTest {
         true,
         true,
         List.of(Capabilities.ANY_SCHEME),
+        false,
+        false,
+        false,
         false);
   }
 
