@@ -3,6 +3,7 @@ package io.peyvand.broker.calls;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.google.protobuf.ByteString;
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.entity.ClusterMessage;
 import io.peyvand.broker.entity.Facts;
 import io.peyvand.broker.entity.JournalFailures;
@@ -73,7 +74,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
       ActorSystem<?> system,
       CallSettings settings,
       RelayCredentials relay,
-      CallPending pending,
+      PendingEntries<CallKey> pending,
       CallRecords records) {
     ClusterSharding.get(system)
         .init(
@@ -99,7 +100,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
       CallKey key,
       CallSettings settings,
       RelayCredentials relay,
-      CallPending pending,
+      PendingEntries<CallKey> pending,
       CallRecords records,
       Clock clock,
       BiConsumer<CallKey, Address> closePair,
@@ -385,7 +386,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
   private final CallKey key;
   private final CallSettings settings;
   private final RelayCredentials relay;
-  private final CallPending pending;
+  private final PendingEntries<CallKey> pending;
   private final CallRecords records;
   private final Clock clock;
   private final BiConsumer<CallKey, Address> closePair;
@@ -414,7 +415,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
       CallKey key,
       CallSettings settings,
       RelayCredentials relay,
-      CallPending pending,
+      PendingEntries<CallKey> pending,
       CallRecords records,
       Clock clock,
       BiConsumer<CallKey, Address> closePair,
@@ -597,9 +598,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
           act,
           path(act.session()).equals(state.calleeSession())
               ? view(state, side)
-              : Reply.refused(
-                  Problem.ALREADY_ANSWERED,
-                  "call " + key.callId() + " was answered on another session first"));
+              : refused(Problem.ALREADY_ANSWERED, "was answered on another session first"));
     }
     return Effect()
         .persist(new Answered(clock.millis(), path(act.session())))
@@ -624,10 +623,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
   private Effect<Event, State> onForward(State state, Act act, Side side, Forward forward) {
     if (forward.negotiation() && state.phase() != Phase.ANSWERED) {
       return reply(
-          act,
-          Reply.refused(
-              Problem.INVALID_STATE,
-              "call " + key.callId() + " is not answered yet: renegotiate after the answer"));
+          act, refused(Problem.INVALID_STATE, "is not answered yet: renegotiate after the answer"));
     }
     CallSignal.Kind kind =
         forward.negotiation() ? CallSignal.Kind.NEGOTIATE : CallSignal.Kind.CANDIDATES;
@@ -651,10 +647,7 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
     }
     if (state.phase() == Phase.ANSWERED) {
       return reply(
-          act,
-          Reply.refused(
-              Problem.INVALID_STATE,
-              "call " + key.callId() + " was answered: hang up instead of rejecting"));
+          act, refused(Problem.INVALID_STATE, "was answered: hang up instead of rejecting"));
     }
     return end(state, reject.reason(), Optional.of(act), null);
   }
@@ -946,6 +939,11 @@ public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, C
 
   private Effect<Event, State> reply(Act act, Reply reply) {
     return Effect().none().thenReply(act.replyTo(), s -> reply);
+  }
+
+  /** A refusal that says which call, then {@code what}. */
+  private Reply refused(Problem problem, String what) {
+    return Reply.refused(problem, "call " + key.callId() + " " + what);
   }
 
   private Reply notYours(String step, String whose) {

@@ -1,6 +1,7 @@
 package io.peyvand.broker.group;
 
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.delivery.PendingRegistration;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
@@ -84,7 +85,7 @@ public final class Group
       ActorSystem<?> system,
       GroupSettings settings,
       ChannelSettings channels,
-      GroupPending pending,
+      PendingEntries<Address> pending,
       SnapshotAdapter<GroupState> snapshots) {
     Sharded.start(
         system,
@@ -103,7 +104,7 @@ public final class Group
       Address address,
       GroupSettings settings,
       ChannelSettings channels,
-      GroupPending pending,
+      PendingEntries<Address> pending,
       SnapshotAdapter<GroupState> snapshots,
       Clock clock) {
     return Behaviors.setup(
@@ -374,7 +375,7 @@ public final class Group
   private final Address address;
   private final GroupSettings settings;
   private final ChannelSettings channels;
-  private final GroupPending pending;
+  private final PendingEntries<Address> pending;
   private final SnapshotAdapter<GroupState> snapshots;
   private final Clock clock;
   private final MessageMetrics metrics;
@@ -397,7 +398,7 @@ public final class Group
       Address address,
       GroupSettings settings,
       ChannelSettings channels,
-      GroupPending pending,
+      PendingEntries<Address> pending,
       SnapshotAdapter<GroupState> snapshots,
       Clock clock) {
     super(persistenceId(address), JournalFailures.RESTART);

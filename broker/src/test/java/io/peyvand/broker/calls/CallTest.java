@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.CallEnd;
@@ -75,7 +76,7 @@ class CallTest {
                 key,
                 SETTINGS,
                 new RelayCredentials(SETTINGS.relay(), Clock.systemUTC()),
-                CallPending.none(),
+                PendingEntries.none(),
                 records,
                 Clock.systemUTC(),
                 (call, callee) -> {},

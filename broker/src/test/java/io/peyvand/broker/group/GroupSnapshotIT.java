@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import io.peyvand.broker.TestConfig;
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Role;
 import io.peyvand.broker.mailbox.NoPendingIndex;
@@ -47,7 +48,7 @@ class GroupSnapshotIT {
   private static final String PID = Group.persistenceId(GROUP).id();
 
   /** The pending index is not under test: every registration succeeds at once. */
-  private static final GroupPending PENDING = NoPendingIndex.INSTANCE;
+  private static final PendingEntries<Address> PENDING = NoPendingIndex.INSTANCE;
 
   private Config config() {
     return TestConfig.onCassandra(

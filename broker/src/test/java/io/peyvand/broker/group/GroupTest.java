@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.peyvand.broker.ManualClock;
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.entity.EntityTestKits;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Removed;
@@ -49,8 +50,8 @@ class GroupTest {
   private int ids;
   private final java.util.Set<String> pendingFor =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final GroupPending pendingIndex =
-      new GroupPending() {
+  private final PendingEntries<Address> pendingIndex =
+      new PendingEntries<>() {
         @Override
         public java.util.concurrent.CompletionStage<Void> register(String platformId, Address g) {
           pendingFor.add(platformId);

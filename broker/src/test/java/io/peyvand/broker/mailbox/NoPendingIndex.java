@@ -1,6 +1,6 @@
 package io.peyvand.broker.mailbox;
 
-import io.peyvand.broker.group.GroupPending;
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * A pending index that records nothing, for tests whose mailboxes and groups never stop with work:
  * every registration succeeds at once.
  */
-public final class NoPendingIndex implements PendingRegistry, GroupPending {
+public final class NoPendingIndex implements PendingRegistry, PendingEntries<Address> {
   public static final NoPendingIndex INSTANCE = new NoPendingIndex();
 
   private NoPendingIndex() {}
