@@ -6,7 +6,6 @@ import io.peyvand.broker.audit.HeadSigner;
 import io.peyvand.broker.calls.Call;
 import io.peyvand.broker.calls.CallKey;
 import io.peyvand.broker.calls.CallPair;
-import io.peyvand.broker.calls.CallPending;
 import io.peyvand.broker.calls.CallSettings;
 import io.peyvand.broker.calls.RelayCredentials;
 import io.peyvand.broker.delivery.PendingSweeper;
@@ -16,7 +15,6 @@ import io.peyvand.broker.directory.Lookups;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
 import io.peyvand.broker.group.Group;
-import io.peyvand.broker.group.GroupPending;
 import io.peyvand.broker.group.GroupSettings;
 import io.peyvand.broker.ingress.PeerAuthentication;
 import io.peyvand.broker.ingress.grpc.AdminService;
@@ -292,7 +290,7 @@ public final class Broker {
                             system,
                             groups,
                             channels,
-                            GroupPending.of(pending),
+                            Group.PENDING_ROWS.in(pending),
                             new GroupSnapshots(groups));
                         ChannelSubscribers.init(
                             system,
@@ -304,7 +302,7 @@ public final class Broker {
                             system,
                             calls,
                             relay,
-                            CallPending.of(pending),
+                            Call.PENDING_ROWS.in(pending),
                             record ->
                                 Optional.ofNullable(callOperations.get())
                                     .map(c -> c.storeRecord(record))
@@ -572,8 +570,8 @@ public final class Broker {
         new PendingSweeper(
             pending,
             key -> {
-              Optional<Address> group = GroupPending.group(key);
-              Optional<CallKey> call = CallPending.call(key);
+              Optional<Address> group = Group.PENDING_ROWS.named(key);
+              Optional<CallKey> call = Call.PENDING_ROWS.named(key);
               if (group.isPresent()) {
                 sharding
                     .entityRefFor(Group.ENTITY_KEY, group.get().toString())

@@ -58,16 +58,24 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * deadline (MISSED to the callee's platform); an unanswered call that ends any way but REPLACED
  * leaves a record in both users' mailboxes, stored at least once ({@link CallRecords}).
  *
- * <p>An open call is listed in the pending index under its caller's platform ({@link CallPending}),
- * so the sweep wakes it if its node died: on recovery a ringing call rings again (invites flagged
- * resumed) or ends NO_ANSWER if its deadline passed; an answered call tells both sides RESUMED; an
- * ended call stores the records it still owes. It is not passivated while open (its timers and
- * watches are its work) and stops {@code ended-kept} after it ends.
+ * <p>An open call is listed in the pending index under its caller's platform ({@link
+ * #PENDING_ROWS}), so the sweep wakes it if its node died: on recovery a ringing call rings again
+ * (invites flagged resumed) or ends NO_ANSWER if its deadline passed; an answered call tells both
+ * sides RESUMED; an ended call stores the records it still owes. It is not passivated while open
+ * (its timers and watches are its work) and stops {@code ended-kept} after it ends.
  */
 public final class Call extends EventSourcedBehavior<Call.Command, Call.Event, Call.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Call");
+
+  /**
+   * An open call's row in the pending index, where it records that it must be woken if it stops
+   * (its node dies while it rings): one row under its caller's platform, {@code call/<entity id>},
+   * so that the sweep of that platform wakes it.
+   */
+  public static final PendingEntries.Kind<CallKey> PENDING_ROWS =
+      new PendingEntries.Kind<>("call/", CallKey::entityId, CallKey::parse);
 
   /** Starts the sharded entity type on this node. */
   public static void init(

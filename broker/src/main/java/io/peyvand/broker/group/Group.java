@@ -75,6 +75,14 @@ public final class Group
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Group");
 
+  /**
+   * A group's rows in the pending index, where it records that it owes items to a platform, so that
+   * the sweep of that platform wakes it (like a mailbox) when it has stopped: one row per
+   * (platform, group) under the key {@code group/home:group-id}.
+   */
+  public static final PendingEntries.Kind<Address> PENDING_ROWS =
+      new PendingEntries.Kind<>("group/", Address::toString, Address::parse);
+
   public enum Kind {
     GROUP,
     CHANNEL

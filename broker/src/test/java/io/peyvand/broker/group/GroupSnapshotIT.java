@@ -11,7 +11,6 @@ import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.group.Membership.Added;
 import io.peyvand.broker.group.Membership.Role;
-import io.peyvand.broker.mailbox.NoPendingIndex;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
 import io.peyvand.broker.model.Message;
@@ -48,7 +47,7 @@ class GroupSnapshotIT {
   private static final String PID = Group.persistenceId(GROUP).id();
 
   /** The pending index is not under test: every registration succeeds at once. */
-  private static final PendingEntries<Address> PENDING = NoPendingIndex.INSTANCE;
+  private static final PendingEntries<Address> PENDING = PendingEntries.none();
 
   private Config config() {
     return TestConfig.onCassandra(

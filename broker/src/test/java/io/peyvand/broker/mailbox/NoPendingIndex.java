@@ -1,6 +1,5 @@
 package io.peyvand.broker.mailbox;
 
-import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.serialization.MailboxSnapshots;
 import java.util.concurrent.CompletableFuture;
@@ -8,10 +7,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * A pending index that records nothing, for tests whose mailboxes and groups never stop with work:
- * every registration succeeds at once.
+ * A pending index that records nothing, for tests whose mailboxes never stop with work: every
+ * registration succeeds at once. Groups' is {@code PendingEntries.none()}.
  */
-public final class NoPendingIndex implements PendingRegistry, PendingEntries<Address> {
+public final class NoPendingIndex implements PendingRegistry {
   public static final NoPendingIndex INSTANCE = new NoPendingIndex();
 
   private NoPendingIndex() {}
@@ -32,16 +31,6 @@ public final class NoPendingIndex implements PendingRegistry, PendingEntries<Add
 
   @Override
   public CompletionStage<Void> unregister(Address mailbox) {
-    return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public CompletionStage<Void> register(String platformId, Address group) {
-    return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public CompletionStage<Void> unregister(String platformId, Address group) {
     return CompletableFuture.completedFuture(null);
   }
 }

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.delivery.TestSessions;
 import io.peyvand.broker.group.ChannelSettings;
 import io.peyvand.broker.group.ChannelSubscribers;
@@ -70,7 +71,7 @@ class SerializedMessagesFlowTest {
     ChannelSettings channels = ChannelSettings.fromConfig(testKit.system().settings().config());
     GroupSettings groups = GroupSettings.fromConfig(testKit.system().settings().config());
     Group.init(
-        testKit.system(), groups, channels, NoPendingIndex.INSTANCE, new GroupSnapshots(groups));
+        testKit.system(), groups, channels, PendingEntries.none(), new GroupSnapshots(groups));
     ChannelSubscribers.init(
         testKit.system(),
         channels,
