@@ -1,5 +1,6 @@
 package io.peyvand.broker.delivery;
 
+import io.peyvand.broker.entity.Extensions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
@@ -63,13 +64,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  */
 public final class SessionDirectory implements Extension {
 
-  public static final ExtensionId<SessionDirectory> ID =
-      new ExtensionId<>() {
-        @Override
-        public SessionDirectory createExtension(ActorSystem<?> system) {
-          return new SessionDirectory(system);
-        }
-      };
+  public static final ExtensionId<SessionDirectory> ID = Extensions.id(SessionDirectory::new);
 
   public static SessionDirectory get(ActorSystem<?> system) {
     return ID.apply(system);

@@ -26,13 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * {@link CompletableFuture}, whose continuations then run where it completes.
  */
 public final class Asks implements Extension {
-  private static final ExtensionId<Asks> ID =
-      new ExtensionId<>() {
-        @Override
-        public Asks createExtension(ActorSystem<?> system) {
-          return new Asks(system);
-        }
-      };
+  private static final ExtensionId<Asks> ID = Extensions.id(Asks::new);
 
   public static Asks get(ActorSystem<?> system) {
     return ID.apply(system);

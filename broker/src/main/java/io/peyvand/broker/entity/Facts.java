@@ -15,12 +15,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
  */
 public final class Facts implements Extension {
   private static final ExtensionId<Facts> ID =
-      new ExtensionId<>() {
-        @Override
-        public Facts createExtension(ActorSystem<?> system) {
-          return new Facts(system.settings().config().getBoolean("peyvand.statistics.enabled"));
-        }
-      };
+      Extensions.id(
+          system -> new Facts(system.settings().config().getBoolean("peyvand.statistics.enabled")));
 
   public static Facts get(ActorSystem<?> system) {
     return ID.apply(system);

@@ -1,5 +1,6 @@
 package io.peyvand.broker.observability;
 
+import io.peyvand.broker.entity.Extensions;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
@@ -16,12 +17,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
 public final class DirectoryMetrics implements Extension {
 
   public static final ExtensionId<DirectoryMetrics> ID =
-      new ExtensionId<>() {
-        @Override
-        public DirectoryMetrics createExtension(ActorSystem<?> system) {
-          return new DirectoryMetrics();
-        }
-      };
+      Extensions.id(system -> new DirectoryMetrics());
 
   public static DirectoryMetrics get(ActorSystem<?> system) {
     return ID.apply(system);

@@ -1,5 +1,6 @@
 package io.peyvand.broker.observability;
 
+import io.peyvand.broker.entity.Extensions;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,12 +17,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
 public final class KeyPackageMetrics implements Extension {
 
   public static final ExtensionId<KeyPackageMetrics> ID =
-      new ExtensionId<>() {
-        @Override
-        public KeyPackageMetrics createExtension(ActorSystem<?> system) {
-          return new KeyPackageMetrics();
-        }
-      };
+      Extensions.id(system -> new KeyPackageMetrics());
 
   public static KeyPackageMetrics get(ActorSystem<?> system) {
     return ID.apply(system);

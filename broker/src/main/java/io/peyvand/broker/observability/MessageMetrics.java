@@ -1,5 +1,6 @@
 package io.peyvand.broker.observability;
 
+import io.peyvand.broker.entity.Extensions;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -33,12 +34,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
 public final class MessageMetrics implements Extension {
 
   public static final ExtensionId<MessageMetrics> ID =
-      new ExtensionId<>() {
-        @Override
-        public MessageMetrics createExtension(ActorSystem<?> system) {
-          return new MessageMetrics();
-        }
-      };
+      Extensions.id(system -> new MessageMetrics());
 
   public static MessageMetrics get(ActorSystem<?> system) {
     return ID.apply(system);
