@@ -558,34 +558,27 @@ public final class UserMailbox
         .onCommand(SetConsent.class, this::onSetConsent)
         .onCommand(
             GetConsent.class,
-            (state, get) -> {
-              get.replyTo().tell(consentView(state, get.platformDefault()));
-              return Effect().none();
-            })
+            (state, get) -> reply(get.replyTo(), consentView(state, get.platformDefault())))
         .onCommand(SetBlocked.class, this::onSetBlocked)
         .onCommand(
             MayContact.class,
-            (state, may) -> {
-              may.replyTo()
-                  .tell(
-                      refusal(state, may.sender(), may.platformDefault())
-                          .<ContactReply>map(refused -> refused)
-                          .orElse(Contactable.INSTANCE));
-              return Effect().none();
-            })
+            (state, may) ->
+                reply(
+                    may.replyTo(),
+                    refusal(state, may.sender(), may.platformDefault())
+                        .<ContactReply>map(refused -> refused)
+                        .orElse(Contactable.INSTANCE)))
         .onCommand(
             GetView.class,
-            (state, get) -> {
-              get.replyTo()
-                  .tell(
-                      new View(
-                          state.lastSequence(),
-                          acknowledged(state),
-                          state.readUpTo(),
-                          state.pending().size(),
-                          state.owedStatuses()));
-              return Effect().none();
-            })
+            (state, get) ->
+                reply(
+                    get.replyTo(),
+                    new View(
+                        state.lastSequence(),
+                        acknowledged(state),
+                        state.readUpTo(),
+                        state.pending().size(),
+                        state.owedStatuses())))
         .onCommand(WakeUp.class, this::onWakeUp)
         .onCommand(Tick.class, this::onTick)
         .onCommand(
@@ -627,18 +620,16 @@ public final class UserMailbox
     Optional<Refused> notAccepting =
         refusal(state, message.sender(), accept.policy().defaultOptedIn());
     if (notAccepting.isPresent()) {
-      accept.replyTo().tell(notAccepting.get());
-      return Effect().none();
+      return reply(accept.replyTo(), notAccepting.get());
     }
     Optional<String> notTheAuthor = authorProblem(state, message);
     if (notTheAuthor.isPresent()) {
-      accept.replyTo().tell(new Refused(Refusal.NOT_PERMITTED, notTheAuthor.get()));
-      return Effect().none();
+      return reply(accept.replyTo(), new Refused(Refusal.NOT_PERMITTED, notTheAuthor.get()));
     }
     Optional<String> editProblem = editWindowProblem(state, message, accept.policy());
     if (editProblem.isPresent()) {
-      accept.replyTo().tell(new Refused(Refusal.CAPABILITY_NOT_SUPPORTED, editProblem.get()));
-      return Effect().none();
+      return reply(
+          accept.replyTo(), new Refused(Refusal.CAPABILITY_NOT_SUPPORTED, editProblem.get()));
     }
     long sequence = state.lastSequence() + 1;
     long now = clock.millis();
@@ -735,13 +726,11 @@ public final class UserMailbox
   private Effect<Event, MailboxState> onAcknowledge(MailboxState state, Acknowledge ack) {
     Optional<Refused> problem = checkCursor(ack.platformId(), ack.upTo(), "acknowledged");
     if (problem.isPresent()) {
-      ack.replyTo().tell(problem.get());
-      return Effect().none();
+      return reply(ack.replyTo(), problem.get());
     }
     long acknowledged = acknowledged(state);
     if (ack.upTo() <= acknowledged) {
-      ack.replyTo().tell(new Done(acknowledged));
-      return Effect().none();
+      return reply(ack.replyTo(), new Done(acknowledged));
     }
     long messages = 0;
     long statuses = 0;
@@ -793,8 +782,7 @@ public final class UserMailbox
     long acknowledged = acknowledgedStatuses(state, platform);
     if (ack.upTo() <= acknowledged) {
       // Idempotent, also after a restart that left nothing of the stream to push.
-      ack.replyTo().tell(new Done(acknowledged));
-      return Effect().none();
+      return reply(ack.replyTo(), new Done(acknowledged));
     }
     Pusher statuses = statusPushers.get(platform);
     long highest = statuses == null ? 0 : statuses.highestSent();
@@ -888,12 +876,10 @@ public final class UserMailbox
   private Effect<Event, MailboxState> onMarkRead(MailboxState state, MarkRead read) {
     Optional<Refused> problem = checkCursor(read.platformId(), read.upTo(), "read");
     if (problem.isPresent()) {
-      read.replyTo().tell(problem.get());
-      return Effect().none();
+      return reply(read.replyTo(), problem.get());
     }
     if (read.upTo() <= state.readUpTo()) {
-      read.replyTo().tell(new Done(state.readUpTo()));
-      return Effect().none();
+      return reply(read.replyTo(), new Done(state.readUpTo()));
     }
     long started = System.nanoTime();
     return Effect()
@@ -938,8 +924,7 @@ public final class UserMailbox
   private Effect<Event, MailboxState> onSetConsent(MailboxState state, SetConsent set) {
     Function<MailboxState, ConsentView> view = s -> consentView(s, set.platformDefault());
     if (state.optedIn().equals(Optional.of(set.optedIn()))) {
-      set.replyTo().tell(view.apply(state));
-      return Effect().none();
+      return reply(set.replyTo(), view.apply(state));
     }
     return Effect()
         .persist(new ConsentChanged(set.optedIn(), state.optedIn()))
@@ -948,8 +933,7 @@ public final class UserMailbox
 
   private Effect<Event, MailboxState> onSetBlocked(MailboxState state, SetBlocked set) {
     if (state.blocks(set.sender()) == set.blocked()) {
-      set.replyTo().tell(consentView(state, set.platformDefault()));
-      return Effect().none();
+      return reply(set.replyTo(), consentView(state, set.platformDefault()));
     }
     return Effect()
         .persist(new SenderBlockChanged(set.sender(), set.blocked()))
@@ -1306,5 +1290,11 @@ public final class UserMailbox
     if (!timers.isTimerActive(Tick.INSTANCE)) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
     }
+  }
+
+  /** Answers {@code replyTo}; nothing to persist. */
+  private <T> Effect<Event, MailboxState> reply(ActorRef<T> replyTo, T answer) {
+    replyTo.tell(answer);
+    return Effect().none();
   }
 }

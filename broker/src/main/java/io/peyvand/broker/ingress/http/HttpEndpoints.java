@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -187,28 +188,25 @@ public final class HttpEndpoints extends AllDirectives {
   }
 
   private Route ready() {
-    return completeWithFuture(
-        readiness
-            .check()
-            .thenApply(
-                report ->
-                    HttpResponse.create()
-                        .withStatus(
-                            report.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
-                        .withEntity(
-                            HttpEntities.create(ContentTypes.APPLICATION_JSON, report.toJson()))));
+    return fromReport(
+        report ->
+            HttpResponse.create()
+                .withStatus(report.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, report.toJson())));
   }
 
   private Route metrics() {
-    return completeWithFuture(
-        readiness
-            .check()
-            .thenApply(
-                report ->
-                    HttpResponse.create()
-                        .withEntity(
-                            HttpEntities.create(
-                                PROMETHEUS,
-                                metrics.render(report.ready()).getBytes(StandardCharsets.UTF_8)))));
+    return fromReport(
+        report ->
+            HttpResponse.create()
+                .withEntity(
+                    HttpEntities.create(
+                        PROMETHEUS,
+                        metrics.render(report.ready()).getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** Answers from a readiness check made for this request. */
+  private Route fromReport(Function<Readiness.Report, HttpResponse> answer) {
+    return completeWithFuture(readiness.check().thenApply(answer));
   }
 }
