@@ -26,14 +26,7 @@ import java.util.function.Supplier;
  * user's platform, as on Interconnect; refusals are gRPC errors whose status follows the protocol's
  * error code.
  */
-public final class GroupsService implements Groups {
-  private final Operations operations;
-  private final Peer peer;
-
-  public GroupsService(Operations operations, Peer peer) {
-    this.operations = operations;
-    this.peer = peer;
-  }
+public record GroupsService(Operations operations, Peer peer) implements Groups {
 
   /** The service for calls of {@code caller}. */
   public GroupsService forPeer(Peer caller) {

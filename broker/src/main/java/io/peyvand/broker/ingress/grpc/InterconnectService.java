@@ -38,19 +38,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * the peer may not act for, which fails as a whole (PERMISSION_DENIED, NOT_PERMITTED) like every
  * other call.
  */
-public final class InterconnectService implements Interconnect {
-  private final Operations operations;
-  private final SessionStreams sessions;
-  private final Peer peer;
-  private final Optional<InetAddress> from;
-
-  public InterconnectService(
-      Operations operations, SessionStreams sessions, Peer peer, Optional<InetAddress> from) {
-    this.operations = operations;
-    this.sessions = sessions;
-    this.peer = peer;
-    this.from = from;
-  }
+public record InterconnectService(
+    Operations operations, SessionStreams sessions, Peer peer, Optional<InetAddress> from)
+    implements Interconnect {
 
   /** The service for calls of {@code caller}, from address {@code address} (if known). */
   public InterconnectService forPeer(Peer caller, Optional<InetAddress> address) {
