@@ -9,7 +9,6 @@ import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.MessageMetrics;
-import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.service.limits.SubmitLimits;
@@ -27,8 +26,6 @@ import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.StatusAcknowledge;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +34,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -50,15 +46,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class Operations {
   private static final long RETRY_AFTER_MS = 1000;
 
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final ClusterSharding sharding;
   private final PlatformCatalog catalog;
   private final EnvelopeValidator validator;
-  private final Duration askTimeout;
-  private final Clock clock;
   private final SubmitLimits limits;
   private final Quota defaultQuota;
-  private final SecurityEvents security;
   private final GroupOperations groups;
   private final DirectoryOperations directory;
   private final CallOperations calls;
@@ -70,32 +63,30 @@ public final class Operations {
    * field set).
    */
   public Operations(
-      ActorSystem<?> system,
+      NodeContext node,
       PlatformCatalog catalog,
       EnvelopeValidator validator,
       SubmitLimits limits,
       Quota defaultQuota,
-      SecurityEvents security,
       DirectorySettings directorySettings,
       DirectoryStore directoryStore,
-      RelayCredentials relay,
-      Duration askTimeout,
-      Clock clock) {
-    this.system = system;
+      RelayCredentials relay) {
+    this.node = node;
     this.limits = limits;
     this.defaultQuota = defaultQuota;
-    this.security = security;
-    this.sharding = ClusterSharding.get(system);
+    this.sharding = ClusterSharding.get(node.system());
     this.catalog = catalog;
     this.validator = validator;
-    this.askTimeout = askTimeout;
-    this.clock = clock;
-    this.groups = new GroupOperations(system, this, askTimeout);
-    this.directory =
-        new DirectoryOperations(system, this, directorySettings, directoryStore, askTimeout, clock);
-    this.calls = new CallOperations(system, this, relay, security, askTimeout);
-    this.metrics = MessageMetrics.get(system);
-    this.asks = Asks.get(system);
+    this.groups = new GroupOperations(this);
+    this.directory = new DirectoryOperations(this, directorySettings, directoryStore);
+    this.calls = new CallOperations(this, relay);
+    this.metrics = MessageMetrics.get(node.system());
+    this.asks = Asks.get(node.system());
+  }
+
+  /** What this node's services share: its system, clock, ask timeout and security events. */
+  public NodeContext node() {
+    return node;
   }
 
   /** Call signalling (phase 3). */
@@ -163,8 +154,8 @@ public final class Operations {
         .thenApply(
             result -> {
               if (result.hasRefused()) {
-                security.refused(
-                    platformId, "submit " + envelope.getMessageId(), result.getRefused());
+                node.security()
+                    .refused(platformId, "submit " + envelope.getMessageId(), result.getRefused());
                 metrics.answered(kind, MessageMetrics.Result.REFUSED, started);
               } else if (result.hasDuplicate()) {
                 metrics.platform(platformId).duplicate(kind);
@@ -189,7 +180,7 @@ public final class Operations {
               .setRefused(ErrorCodes.error(ErrorCode.INVALID_FRAME, "submit has no envelope"))
               .build());
     }
-    Optional<Error> invalid = validator.validate(envelope, clock.millis());
+    Optional<Error> invalid = validator.validate(envelope, node.clock().millis());
     if (invalid.isPresent()) {
       return CompletableFuture.completedFuture(result.setRefused(invalid.get()).build());
     }
@@ -287,7 +278,7 @@ public final class Operations {
   public CompletionStage<Optional<Error>> acknowledge(String platformId, Acknowledge ack) {
     Optional<Error> bad = Addresses.validate(ack.getMailbox(), "acknowledge.mailbox");
     if (bad.isPresent()) {
-      security.refused(platformId, "acknowledge", bad.get());
+      node.security().refused(platformId, "acknowledge", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
     return recorded(
@@ -306,7 +297,7 @@ public final class Operations {
       String platformId, StatusAcknowledge ack) {
     Optional<Error> bad = Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient");
     if (bad.isPresent()) {
-      security.refused(platformId, "status-acknowledge", bad.get());
+      node.security().refused(platformId, "status-acknowledge", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
     return recorded(
@@ -322,7 +313,7 @@ public final class Operations {
   public CompletionStage<Optional<Error>> readReceipt(String platformId, ReadReceipt receipt) {
     Optional<Error> bad = Addresses.validate(receipt.getReader(), "read_receipt.reader");
     if (bad.isPresent()) {
-      security.refused(platformId, "read-receipt", bad.get());
+      node.security().refused(platformId, "read-receipt", bad.get());
       return CompletableFuture.completedFuture(bad);
     }
     return recorded(
@@ -337,7 +328,7 @@ public final class Operations {
       String platformId, String what, CompletionStage<Optional<Error>> outcome) {
     return outcome.thenApply(
         error -> {
-          error.ifPresent(e -> security.refused(platformId, what, e));
+          error.ifPresent(e -> node.security().refused(platformId, what, e));
           return error;
         });
   }
@@ -345,7 +336,7 @@ public final class Operations {
   /** Counts and logs a refused result of {@code what}; passes the result on. */
   public <T> Either<T> record(String platformId, String what, Either<T> result) {
     if (result.isError()) {
-      security.refused(platformId, what, result.error());
+      node.security().refused(platformId, what, result.error());
     }
     return result;
   }
@@ -425,7 +416,7 @@ public final class Operations {
               return asks.<Platform.Command, Platform.Lookup>ask(
                       sharding.entityRefFor(Platform.ENTITY_KEY, platformId),
                       replyTo -> new Platform.Configure(capabilities, defaultOptedIn, replyTo),
-                      askTimeout)
+                      node.askTimeout())
                   .thenApply(
                       lookup -> {
                         lookup.info().ifPresent(catalog::update);
@@ -526,7 +517,9 @@ public final class Operations {
   private <R> CompletionStage<R> ask(
       Address mailbox, Function<ActorRef<R>, UserMailbox.Command> command) {
     return asks.ask(
-        sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()), command, askTimeout);
+        sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()),
+        command,
+        node.askTimeout());
   }
 
   private <T> CompletionStage<Either<T>> recover(CompletionStage<Either<T>> stage) {

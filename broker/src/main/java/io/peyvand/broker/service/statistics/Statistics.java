@@ -3,13 +3,13 @@ package io.peyvand.broker.service.statistics;
 import io.peyvand.broker.audit.AuditLog;
 import io.peyvand.broker.audit.HeadSigner;
 import io.peyvand.broker.model.StatisticsFacts;
+import io.peyvand.broker.service.NodeContext;
 import io.peyvand.persistence.directory.DirectoryStore;
 import io.peyvand.persistence.journal.EventFacts;
 import io.peyvand.persistence.statistics.StatisticsStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,35 +47,34 @@ public final class Statistics {
   /** Most days one report covers. */
   public static final int MAX_DAYS = 366;
 
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final EventFacts facts;
   private final StatisticsStore store;
   private final DirectoryStore directory;
   private final Supplier<Collection<String>> knownPlatforms;
   private final HeadSigner signer;
-  private final Clock clock;
   private final Duration closeAfter;
-  private final Duration askTimeout;
 
+  /**
+   * Figures from {@code facts}, {@code store}'s refusal counts and {@code directory}'s usage, for
+   * every platform of {@code knownPlatforms} too; reports signed by {@code signer}; a day closed
+   * {@code closeAfter} after it ends.
+   */
   public Statistics(
-      ActorSystem<?> system,
+      NodeContext node,
       EventFacts facts,
       StatisticsStore store,
       DirectoryStore directory,
       Supplier<Collection<String>> knownPlatforms,
       HeadSigner signer,
-      Clock clock,
-      Duration closeAfter,
-      Duration askTimeout) {
-    this.system = system;
+      Duration closeAfter) {
+    this.node = node;
     this.facts = facts;
     this.store = store;
     this.directory = directory;
     this.knownPlatforms = knownPlatforms;
     this.signer = signer;
-    this.clock = clock;
     this.closeAfter = closeAfter;
-    this.askTimeout = askTimeout;
   }
 
   /** The signed report of the days from {@code from} to {@code to}, inclusive (JSON text). */
@@ -92,7 +90,7 @@ public final class Statistics {
           Map<String, Object> report = new TreeMap<>();
           report.put("from", from.toString());
           report.put("to", to.toString());
-          report.put("generated_at_ms", clock.millis());
+          report.put("generated_at_ms", node.clock().millis());
           report.put("days", days);
           return SignedReports.sign(report, signer);
         });
@@ -170,12 +168,12 @@ public final class Statistics {
   private CompletionStage<Map<String, Object>> keep(LocalDate day, Map<String, Object> figures) {
     String json = SignedReports.canonical(figures);
     return store
-        .putDay(day, clock.instant(), json)
+        .putDay(day, node.clock().instant(), json)
         .thenCompose(
             done ->
                 AuditLog.append(
-                        system,
-                        askTimeout,
+                        node.system(),
+                        node.askTimeout(),
                         "broker",
                         "statistics-day",
                         day.toString(),
@@ -226,13 +224,13 @@ public final class Statistics {
 
   /** Whether a day is over, and late writes of it have landed. */
   boolean closed(LocalDate day) {
-    return clock
+    return node.clock()
         .instant()
         .isAfter(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(closeAfter));
   }
 
   LocalDate today() {
-    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    return LocalDate.ofInstant(node.clock().instant(), ZoneOffset.UTC);
   }
 
   private static String sha256(String text) {
