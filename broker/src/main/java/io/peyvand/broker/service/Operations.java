@@ -9,6 +9,7 @@ import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Message;
 import io.peyvand.broker.model.Quota;
 import io.peyvand.broker.observability.MessageMetrics;
+import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.platform.PlatformCatalog;
 import io.peyvand.broker.service.limits.SubmitLimits;
@@ -276,17 +277,12 @@ public final class Operations {
 
   /** A cumulative acknowledgement from the acting platform; empty when taken. */
   public CompletionStage<Optional<Error>> acknowledge(String platformId, Acknowledge ack) {
-    Optional<Error> bad = Addresses.validate(ack.getMailbox(), "acknowledge.mailbox");
-    if (bad.isPresent()) {
-      node.security().refused(platformId, "acknowledge", bad.get());
-      return CompletableFuture.completedFuture(bad);
-    }
-    return recorded(
+    return toMailbox(
         platformId,
         "acknowledge",
-        outcome(
-            ack.getMailbox(),
-            replyTo -> new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo)));
+        ack.getMailbox(),
+        Addresses.validate(ack.getMailbox(), "acknowledge.mailbox"),
+        replyTo -> new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo));
   }
 
   /**
@@ -295,42 +291,44 @@ public final class Operations {
    */
   public CompletionStage<Optional<Error>> acknowledgeStatuses(
       String platformId, StatusAcknowledge ack) {
-    Optional<Error> bad = Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient");
-    if (bad.isPresent()) {
-      node.security().refused(platformId, "status-acknowledge", bad.get());
-      return CompletableFuture.completedFuture(bad);
-    }
-    return recorded(
+    return toMailbox(
         platformId,
         "status-acknowledge",
-        outcome(
-            ack.getRecipient(),
-            replyTo ->
-                new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo)));
+        ack.getRecipient(),
+        Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient"),
+        replyTo -> new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo));
   }
 
   /** A read receipt from the acting platform; empty when taken. */
   public CompletionStage<Optional<Error>> readReceipt(String platformId, ReadReceipt receipt) {
-    Optional<Error> bad = Addresses.validate(receipt.getReader(), "read_receipt.reader");
-    if (bad.isPresent()) {
-      node.security().refused(platformId, "read-receipt", bad.get());
-      return CompletableFuture.completedFuture(bad);
-    }
-    return recorded(
+    return toMailbox(
         platformId,
         "read-receipt",
-        outcome(
-            receipt.getReader(),
-            replyTo -> new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo)));
+        receipt.getReader(),
+        Addresses.validate(receipt.getReader(), "read_receipt.reader"),
+        replyTo -> new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo));
   }
 
-  private CompletionStage<Optional<Error>> recorded(
-      String platformId, String what, CompletionStage<Optional<Error>> outcome) {
-    return outcome.thenApply(
-        error -> {
-          error.ifPresent(e -> node.security().refused(platformId, what, e));
-          return error;
-        });
+  /**
+   * {@code what} of the acting platform, told to {@code mailbox} unless its address is {@code bad};
+   * a refusal, the mailbox's or the address's, is counted and logged ({@link SecurityEvents}).
+   */
+  private CompletionStage<Optional<Error>> toMailbox(
+      String platformId,
+      String what,
+      UserAddress mailbox,
+      Optional<Error> bad,
+      Function<ActorRef<UserMailbox.Outcome>, UserMailbox.Command> command) {
+    if (bad.isPresent()) {
+      node.security().refused(platformId, what, bad.get());
+      return CompletableFuture.completedFuture(bad);
+    }
+    return outcome(mailbox, command)
+        .thenApply(
+            error -> {
+              error.ifPresent(e -> node.security().refused(platformId, what, e));
+              return error;
+            });
   }
 
   /** Counts and logs a refused result of {@code what}; passes the result on. */

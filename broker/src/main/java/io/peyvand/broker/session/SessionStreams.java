@@ -363,15 +363,7 @@ public final class SessionStreams {
                       .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce()))
                       .build()));
       case HELLO ->
-          done(
-              List.of(
-                  error(
-                      recorded(
-                          platformId,
-                          "hello",
-                          ErrorCodes.error(
-                              ErrorCode.INVALID_FRAME,
-                              "Hello is sent once, as the first frame of a session")))));
+          invalidFrame(platformId, "hello", "Hello is sent once, as the first frame of a session");
       case GROUP_ACKNOWLEDGE ->
           operations
               .groups()
@@ -382,17 +374,12 @@ public final class SessionStreams {
               .acknowledgeStatuses(platformId, frame.getStatusAcknowledge())
               .thenApply(SessionStreams::errors);
       default ->
-          done(
-              List.of(
-                  error(
-                      recorded(
-                          platformId,
-                          "empty frame",
-                          ErrorCodes.error(
-                              ErrorCode.INVALID_FRAME,
-                              "the frame has no content: set one of hello,"
-                                  + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
-                                  + " status_acknowledge, call, keys")))));
+          invalidFrame(
+              platformId,
+              "empty frame",
+              "the frame has no content: set one of hello,"
+                  + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
+                  + " status_acknowledge, call, keys");
     };
   }
 
@@ -413,6 +400,14 @@ public final class SessionStreams {
 
   private static List<ServerFrame> errors(Optional<Error> error) {
     return error.map(e -> List.of(error(e))).orElse(List.of());
+  }
+
+  /** The answer to a frame refused INVALID_FRAME with {@code message}, recorded as {@code what}. */
+  private CompletionStage<List<ServerFrame>> invalidFrame(
+      String platformId, String what, String message) {
+    return done(
+        List.of(
+            error(recorded(platformId, what, ErrorCodes.error(ErrorCode.INVALID_FRAME, message)))));
   }
 
   private static CompletionStage<List<ServerFrame>> done(List<ServerFrame> frames) {

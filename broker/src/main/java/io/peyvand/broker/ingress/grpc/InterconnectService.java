@@ -60,48 +60,34 @@ public record InterconnectService(
 
   @Override
   public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
-    return actingFor(
+    return recorded(
         in.getPlatformId(),
+        "set-consent",
         () ->
-            operations
-                .consent(in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn())
-                .thenApply(
-                    result ->
-                        operations
-                            .record(in.getPlatformId(), "set-consent", result)
-                            .orThrow(InterconnectService::grpcError)));
+            operations.consent(
+                in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn()));
   }
 
   @Override
   public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
-    return actingFor(
+    return recorded(
         in.getPlatformId(),
+        "set-blocked",
         () ->
-            operations
-                .consent(
-                    in.getPlatformId(), in.getUser(), Optional.of(in.getSender()), in.getBlocked())
-                .thenApply(
-                    result ->
-                        operations
-                            .record(in.getPlatformId(), "set-blocked", result)
-                            .orThrow(InterconnectService::grpcError)));
+            operations.consent(
+                in.getPlatformId(), in.getUser(), Optional.of(in.getSender()), in.getBlocked()));
   }
 
   @Override
   public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
-    return actingFor(
+    return recorded(
         in.getPlatformId(),
+        "configure-platform",
         () ->
-            operations
-                .configure(
-                    in.getPlatformId(),
-                    PlatformMapping.capabilities(in.getCapabilities()),
-                    in.getDefaultOptedIn())
-                .thenApply(
-                    result ->
-                        operations
-                            .record(in.getPlatformId(), "configure-platform", result)
-                            .orThrow(InterconnectService::grpcError)));
+            operations.configure(
+                in.getPlatformId(),
+                PlatformMapping.capabilities(in.getCapabilities()),
+                in.getDefaultOptedIn()));
   }
 
   /**
@@ -126,6 +112,23 @@ public record InterconnectService(
               return PlatformMapping.info(
                   info, own ? Optional.of(operations.quota(info)) : Optional.empty());
             });
+  }
+
+  /**
+   * {@code what}, if the peer may act for {@code platformId}; a refusal is counted and logged
+   * ({@link Operations#record}) and fails the call as a gRPC error.
+   */
+  private <T> CompletionStage<T> recorded(
+      String platformId, String what, Supplier<CompletionStage<Operations.Either<T>>> call) {
+    return actingFor(
+        platformId,
+        () ->
+            call.get()
+                .thenApply(
+                    result ->
+                        operations
+                            .record(platformId, what, result)
+                            .orThrow(InterconnectService::grpcError)));
   }
 
   /** The call, if the peer may act for {@code platformId}; else PERMISSION_DENIED. */
