@@ -332,19 +332,20 @@ public record Broker(
                         Statistics statistics =
                             new Statistics(
                                 node,
-                                new EventFacts(
-                                    cassandra.underlying(),
-                                    keyspace,
-                                    system
-                                        .settings()
-                                        .config()
-                                        .getInt("peyvand.journal.fact-shards")),
-                                statisticsStore,
-                                directoryStore,
-                                () ->
-                                    settings.bootstrapPlatforms().stream()
-                                        .map(BrokerSettings.PlatformSeed::id)
-                                        .toList(),
+                                new Statistics.Sources(
+                                    new EventFacts(
+                                        cassandra.underlying(),
+                                        keyspace,
+                                        system
+                                            .settings()
+                                            .config()
+                                            .getInt("peyvand.journal.fact-shards")),
+                                    statisticsStore,
+                                    directoryStore,
+                                    () ->
+                                        settings.bootstrapPlatforms().stream()
+                                            .map(BrokerSettings.PlatformSeed::id)
+                                            .toList()),
                                 auditSigner,
                                 statisticsConfig.getDuration("close-after"));
                         Operations operations =

@@ -47,32 +47,25 @@ public final class Statistics {
   /** Most days one report covers. */
   public static final int MAX_DAYS = 366;
 
-  private final NodeContext node;
-  private final EventFacts facts;
-  private final StatisticsStore store;
-  private final DirectoryStore directory;
-  private final Supplier<Collection<String>> knownPlatforms;
-  private final HeadSigner signer;
-  private final Duration closeAfter;
-
   /**
-   * Figures from {@code facts}, {@code store}'s refusal counts and {@code directory}'s usage, for
-   * every platform of {@code knownPlatforms} too; reports signed by {@code signer}; a day closed
-   * {@code closeAfter} after it ends.
+   * Where a day's figures come from: the journal's event facts, the refusal counts and closed days
+   * ({@code store}), the directory's usage, and the platforms reported even on a day without facts.
    */
-  public Statistics(
-      NodeContext node,
+  public record Sources(
       EventFacts facts,
       StatisticsStore store,
       DirectoryStore directory,
-      Supplier<Collection<String>> knownPlatforms,
-      HeadSigner signer,
-      Duration closeAfter) {
+      Supplier<Collection<String>> knownPlatforms) {}
+
+  private final NodeContext node;
+  private final Sources sources;
+  private final HeadSigner signer;
+  private final Duration closeAfter;
+
+  /** Reports signed by {@code signer}; a day is closed {@code closeAfter} after it ends. */
+  public Statistics(NodeContext node, Sources sources, HeadSigner signer, Duration closeAfter) {
     this.node = node;
-    this.facts = facts;
-    this.store = store;
-    this.directory = directory;
-    this.knownPlatforms = knownPlatforms;
+    this.sources = sources;
     this.signer = signer;
     this.closeAfter = closeAfter;
   }
@@ -98,7 +91,8 @@ public final class Statistics {
 
   /** One day's figures: kept if closed and computed before, else computed now. */
   public CompletionStage<Map<String, Object>> day(LocalDate day) {
-    return store
+    return sources
+        .store()
         .day(day)
         .thenCompose(
             kept ->
@@ -116,11 +110,13 @@ public final class Statistics {
     boolean closed = closed(day);
     return before.thenCompose(
         totals ->
-            facts
+            sources
+                .facts()
                 .read(day)
-                .thenCombine(facts.read(day.plusDays(1)), (today, next) -> List.of(today, next))
                 .thenCombine(
-                    store.refusals(day),
+                    sources.facts().read(day.plusDays(1)), (today, next) -> List.of(today, next))
+                .thenCombine(
+                    sources.store().refusals(day),
                     (read, refusals) -> {
                       DayStatistics stats = new DayStatistics(day);
                       stats.optedInBefore(totals);
@@ -142,7 +138,7 @@ public final class Statistics {
   }
 
   private CompletionStage<DayStatistics> withDirectoryUsage(DayStatistics stats) {
-    Set<String> platforms = new TreeSet<>(knownPlatforms.get());
+    Set<String> platforms = new TreeSet<>(sources.knownPlatforms().get());
     platforms.addAll(stats.optedInTotals().keySet());
     CompletionStage<Void> all = CompletableFuture.completedFuture(null);
     platforms.removeIf(String::isBlank);
@@ -150,13 +146,14 @@ public final class Statistics {
       all =
           all.thenCompose(
               done ->
-                  directory
+                  sources
+                      .directory()
                       .usage(platform, stats.day(), stats.day())
                       .thenAccept(
                           usage ->
                               usage.forEach(u -> stats.directoryLookups(platform, u.lookups()))));
     }
-    return all.thenCompose(done -> directory.discoverableUsers())
+    return all.thenCompose(done -> sources.directory().discoverableUsers())
         .thenApply(
             users -> {
               stats.discoverableUsers(users);
@@ -167,7 +164,8 @@ public final class Statistics {
   /** Keeps a closed day, and appends its digest to the audit log. */
   private CompletionStage<Map<String, Object>> keep(LocalDate day, Map<String, Object> figures) {
     String json = SignedReports.canonical(figures);
-    return store
+    return sources
+        .store()
         .putDay(day, node.clock().instant(), json)
         .thenCompose(
             done ->
