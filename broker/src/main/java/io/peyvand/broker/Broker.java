@@ -51,6 +51,7 @@ import io.peyvand.broker.service.Administration;
 import io.peyvand.broker.service.CallOperations;
 import io.peyvand.broker.service.KeyPackageOperations;
 import io.peyvand.broker.service.LiveSessions;
+import io.peyvand.broker.service.NodeContext;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.service.Regulation;
@@ -86,7 +87,6 @@ import io.peyvand.protocol.v1.KeyPackageDirectory;
 import io.peyvand.protocol.v1.KeyPackageDirectoryHandlerFactory;
 import io.peyvand.protocol.v1.Regulator;
 import io.peyvand.protocol.v1.RegulatorHandlerFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,11 +99,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -118,13 +116,11 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SystemMaterializer;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
-import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,33 +137,22 @@ import org.slf4j.LoggerFactory;
  * {@link Peer} comes from its client certificate ({@link PeerAuthentication}), the revocation list
  * is reloaded every {@code crl-reload-interval} and the sessions of newly revoked certificates are
  * closed ({@link LiveSessions}). Without it, plaintext, and platform ids are taken as given.
+ *
+ * <p>A started node is what {@link #start} answers: its system, settings, readiness, and the bound
+ * HTTP and gRPC ports.
  */
-public final class Broker {
+public record Broker(
+    ActorSystem<?> system,
+    BrokerSettings settings,
+    Readiness readiness,
+    ServerBinding http,
+    ServerBinding grpc) {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
   /**
    * The session Pekko Persistence's Cassandra plugin uses; shared, not a second connection pool.
    */
   private static final String CASSANDRA_SESSION = "pekko.persistence.cassandra";
-
-  private final ActorSystem<?> system;
-  private final BrokerSettings settings;
-  private final Readiness readiness;
-  private final ServerBinding http;
-  private final ServerBinding grpc;
-
-  private Broker(
-      ActorSystem<?> system,
-      BrokerSettings settings,
-      Readiness readiness,
-      ServerBinding http,
-      ServerBinding grpc) {
-    this.system = system;
-    this.settings = settings;
-    this.readiness = readiness;
-    this.http = http;
-    this.grpc = grpc;
-  }
 
   /**
    * Starts a broker node in {@code system}; completes when every listener is bound, or fails (a bad
@@ -198,6 +183,7 @@ public final class Broker {
         tls.map(t -> PeerAuthentication.certificates(t.revocations()))
             .orElseGet(PeerAuthentication::plaintext);
     SecurityEvents security = new SecurityEvents();
+    NodeContext node = new NodeContext(system, Clock.systemUTC(), settings.askTimeout(), security);
     LiveSessions live =
         tls.map(t -> liveSessions(system, settings, t.revocations(), security))
             .orElseGet(LiveSessions::none);
@@ -247,9 +233,7 @@ public final class Broker {
             });
 
     readiness.startupStep("binding HTTP");
-    CompletableFuture<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
-        webSocket = new CompletableFuture<>();
-    CompletableFuture<Regulation> regulation = new CompletableFuture<>();
+    CompletableFuture<HttpEndpoints.Started> started = new CompletableFuture<>();
     ServerBuilder httpServer =
         Http.get(system).newServerAt(settings.http().iface(), settings.http().port());
     CompletionStage<ServerBinding> httpBinding =
@@ -257,13 +241,7 @@ public final class Broker {
             .orElse(httpServer)
             .bind(
                 new HttpEndpoints(
-                        readiness,
-                        metrics,
-                        clusterStatus,
-                        authentication,
-                        webSocket,
-                        regulation,
-                        security)
+                        readiness, metrics, clusterStatus, authentication, started, security)
                     .routes())
             .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
 
@@ -351,56 +329,50 @@ public final class Broker {
                             new DirectoryStore(cassandra.underlying(), keyspace);
                         Statistics statistics =
                             new Statistics(
-                                system,
-                                new EventFacts(
-                                    cassandra.underlying(),
-                                    keyspace,
-                                    system
-                                        .settings()
-                                        .config()
-                                        .getInt("peyvand.journal.fact-shards")),
-                                statisticsStore,
-                                directoryStore,
-                                () ->
-                                    settings.bootstrapPlatforms().stream()
-                                        .map(BrokerSettings.PlatformSeed::id)
-                                        .toList(),
+                                node,
+                                new Statistics.Sources(
+                                    new EventFacts(
+                                        cassandra.underlying(),
+                                        keyspace,
+                                        system
+                                            .settings()
+                                            .config()
+                                            .getInt("peyvand.journal.fact-shards")),
+                                    statisticsStore,
+                                    directoryStore,
+                                    () ->
+                                        settings.bootstrapPlatforms().stream()
+                                            .map(BrokerSettings.PlatformSeed::id)
+                                            .toList()),
                                 auditSigner,
-                                Clock.systemUTC(),
-                                statisticsConfig.getDuration("close-after"),
-                                settings.askTimeout());
+                                statisticsConfig.getDuration("close-after"));
                         Operations operations =
-                            operations(
-                                system, settings, security, directory, directoryStore, relay);
+                            operations(node, settings, directory, directoryStore, relay);
                         callOperations.set(operations.calls());
                         // One for both edges: the gRPC service and the sessions' frames.
                         KeyPackageOperations keyPackages =
                             new KeyPackageOperations(
-                                system,
                                 operations,
                                 auditStore,
-                                settings.askTimeout(),
-                                system.settings().config().getDuration("peyvand.keys.max-lifetime"),
-                                Clock.systemUTC());
+                                system
+                                    .settings()
+                                    .config()
+                                    .getDuration("peyvand.keys.max-lifetime"));
                         SessionStreams sessions =
                             sessions(
                                 system, settings, mailboxes, operations, keyPackages, live, tap);
                         Administration administration =
-                            new Administration(
-                                system,
-                                operations,
-                                revocations,
-                                live,
-                                security,
-                                settings.askTimeout());
+                            new Administration(operations, revocations, live);
                         if (tls.isPresent()) {
                           pollRevocations(system, settings, administration);
                         }
-                        regulation.complete(
-                            new Regulation(system, auditStore, statistics, settings.askTimeout()));
-                        webSocket.complete(
-                            new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
-                                ::handler);
+                        Regulation regulation =
+                            new Regulation(system, auditStore, statistics, settings.askTimeout());
+                        started.complete(
+                            new HttpEndpoints.Started(
+                                new WebSocketSessions(sessions, settings.websocketMaxFrameBytes())
+                                    ::handler,
+                                regulation));
                         return bindGrpc(
                             system,
                             settings,
@@ -414,8 +386,7 @@ public final class Broker {
                             new DirectoryService(operations, Peer.Unverified.INSTANCE),
                             new KeyPackageDirectoryService(
                                 operations, keyPackages, Peer.Unverified.INSTANCE),
-                            new RegulatorService(
-                                regulation.join(), security, Peer.Unverified.INSTANCE));
+                            new RegulatorService(regulation, security, Peer.Unverified.INSTANCE));
                       })
                   .thenApply(
                       grpc -> {
@@ -431,18 +402,6 @@ public final class Broker {
 
   public InetSocketAddress httpAddress() {
     return http.localAddress();
-  }
-
-  public BrokerSettings settings() {
-    return settings;
-  }
-
-  public Readiness readiness() {
-    return readiness;
-  }
-
-  public ActorSystem<?> system() {
-    return system;
   }
 
   private static CompletionStage<Done> applySchema(
@@ -634,12 +593,12 @@ public final class Broker {
   }
 
   private static Operations operations(
-      ActorSystem<?> system,
+      NodeContext node,
       BrokerSettings settings,
-      SecurityEvents security,
       DirectorySettings directory,
       DirectoryStore directoryStore,
       RelayCredentials relay) {
+    ActorSystem<?> system = node.system();
     PlatformCatalog catalog =
         new PlatformCatalog(
             system,
@@ -659,17 +618,14 @@ public final class Broker {
                     system.settings().config().getInt("peyvand.limits.sessions-per-platform"),
                     (int) Math.min(Integer.MAX_VALUE, directory.platformNewNumbersPerDay())));
     return new Operations(
-        system,
+        node,
         catalog,
         new EnvelopeValidator(ProtocolLimits.defaults()),
         new SubmitLimits(limits, upNodes(system)),
         defaults,
-        security,
         directory,
         directoryStore,
-        relay,
-        settings.askTimeout(),
-        Clock.systemUTC());
+        relay);
   }
 
   /**
@@ -741,17 +697,14 @@ public final class Broker {
       LiveSessions live,
       SessionTap tap) {
     return new SessionStreams(
-        system,
         operations,
         keyPackages,
-        ProtocolLimits.defaults(),
         new SessionStreams.Settings(
             settings.sessionParallelism(),
             settings.sessionOutgoingBuffer(),
             settings.sessionLinger(),
             mailboxes.deliveryWindow(),
             (int) mailboxes.redeliveryAfter().toMillis()),
-        Clock.systemUTC(),
         live,
         new AddressLimits(AddressLimits.Settings.fromConfig(system.settings().config())),
         tap);

@@ -184,21 +184,22 @@ public final class AuditLog {
   /** The writer of the log {@code logId}. */
   public static Behavior<Command> create(
       AuditStore store, HeadSigner signer, Clock clock, Duration retryLoading, String logId) {
+    Resources resources = new Resources(store, signer, clock, retryLoading);
     return Behaviors.withStash(
         10_000,
-        stash ->
-            Behaviors.setup(
-                context ->
-                    new AuditLog(context, stash, store, signer, clock, retryLoading, logId)
-                        .load()));
+        stash -> Behaviors.setup(context -> new AuditLog(context, stash, resources, logId).load()));
   }
+
+  /**
+   * What every log's writer on a node shares: where the log is kept, the key that signs its heads,
+   * the clock, and the wait before a failed load is retried.
+   */
+  private record Resources(
+      AuditStore store, HeadSigner signer, Clock clock, Duration retryLoading) {}
 
   private final ActorContext<Command> context;
   private final StashBuffer<Command> stash;
-  private final AuditStore store;
-  private final HeadSigner signer;
-  private final Clock clock;
-  private final Duration retryLoading;
+  private final Resources resources;
   private final String logId;
 
   /** The leaf hash of every entry, by index. */
@@ -214,23 +215,20 @@ public final class AuditLog {
   private AuditLog(
       ActorContext<Command> context,
       StashBuffer<Command> stash,
-      AuditStore store,
-      HeadSigner signer,
-      Clock clock,
-      Duration retryLoading,
+      Resources resources,
       String logId) {
-    this.logId = logId;
     this.context = context;
     this.stash = stash;
-    this.store = store;
-    this.signer = signer;
-    this.clock = clock;
-    this.retryLoading = retryLoading;
+    this.resources = resources;
+    this.logId = logId;
   }
 
   private Behavior<Command> load() {
     context.pipeToSelf(
-        store.allEntries(logId).thenCombine(store.latestHead(logId), Loaded::new),
+        resources
+            .store()
+            .allEntries(logId)
+            .thenCombine(resources.store().latestHead(logId), Loaded::new),
         (loaded, error) -> error == null ? loaded : new LoadFailed(error));
     return Behaviors.receive(Command.class)
         .onMessage(Loaded.class, this::onLoaded)
@@ -240,11 +238,11 @@ public final class AuditLog {
               log.warn(
                   "Cannot read the log {} (retrying in {}): {}",
                   logId,
-                  retryLoading,
+                  resources.retryLoading(),
                   failed.error().toString());
               return Behaviors.withTimers(
                   timers -> {
-                    timers.startSingleTimer(new LoadFailed(null), retryLoading);
+                    timers.startSingleTimer(new LoadFailed(null), resources.retryLoading());
                     return Behaviors.receive(Command.class)
                         .onMessage(LoadFailed.class, retry -> load())
                         .onAnyMessage(this::stashOrDrop)
@@ -387,7 +385,7 @@ public final class AuditLog {
    */
   private Behavior<Command> writing(List<Append> batch) {
     long start = hashes.size();
-    long now = clock.millis();
+    long now = resources.clock().millis();
     List<byte[]> leaves = new ArrayList<>(batch.size());
     List<byte[]> added = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -407,11 +405,13 @@ public final class AuditLog {
     }
     CompactRange grown = range.copy();
     added.forEach(grown::append);
-    SignedTreeHead next = signer.sign(logId, grown.size(), now, grown.root());
+    SignedTreeHead next = resources.signer().sign(logId, grown.size(), now, grown.root());
     context.pipeToSelf(
-        store
+        resources
+            .store()
             .append(logId, start, leaves)
-            .thenCompose(done -> store.putHead(logId, next.getTreeSize(), next.toByteArray())),
+            .thenCompose(
+                done -> resources.store().putHead(logId, next.getTreeSize(), next.toByteArray())),
         (done, error) ->
             error == null ? new Written(batch, added, next) : new WriteFailed(batch, error));
     List<Append> waiting = new ArrayList<>();

@@ -67,7 +67,7 @@ final class Conformance {
             run.settings().connectTimeout().toSeconds(), run.platform());
       }
       out.flush();
-      Kit kit = new Kit(run.platform(), runId, sandbox.edge(), client, adapter, run.settings());
+      Kit kit = new Kit(run, runId, sandbox.edge(), client, adapter);
       List<ScenarioResult> results =
           Scenarios.run(
               kit,

@@ -37,19 +37,19 @@ final class Kit {
   final KitSettings settings;
   private int messages;
 
+  /** For {@code run}'s platform and settings; {@code runId} tells this run's message ids apart. */
   Kit(
-      String platform,
+      Conformance.Run run,
       String runId,
       EdgeRecorder edge,
       PeyvandClient client,
-      Optional<AdapterProcess> adapter,
-      KitSettings settings) {
-    this.platform = platform;
+      Optional<AdapterProcess> adapter) {
+    this.platform = run.platform();
+    this.settings = run.settings();
     this.runId = runId;
     this.edge = edge;
     this.client = client;
     this.adapter = adapter;
-    this.settings = settings;
   }
 
   UserAddress user(String id) {

@@ -3,7 +3,6 @@ package io.peyvand.broker.service;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.model.Quota;
-import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.broker.platform.Platform;
 import io.peyvand.broker.service.Operations.Either;
 import io.peyvand.broker.tls.CertificateRevocations;
@@ -17,7 +16,6 @@ import io.peyvand.protocol.v1.PlatformQuota;
 import io.peyvand.protocol.v1.Revocations;
 import io.peyvand.protocol.v1.RevokedCertificate;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,26 +48,20 @@ public final class Administration {
 
   static final int MAX_DISPLAY_NAME = 100;
 
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final Operations operations;
   private final RevocationList revocations;
   private final LiveSessions live;
-  private final SecurityEvents security;
-  private final Duration askTimeout;
 
-  public Administration(
-      ActorSystem<?> system,
-      Operations operations,
-      RevocationList revocations,
-      LiveSessions live,
-      SecurityEvents security,
-      Duration askTimeout) {
-    this.system = system;
+  /**
+   * The node's administration, asking through {@code operations}; revocations apply to {@code
+   * revocations} and close sessions in {@code live}.
+   */
+  public Administration(Operations operations, RevocationList revocations, LiveSessions live) {
+    this.node = operations.node();
     this.operations = operations;
     this.revocations = revocations;
     this.live = live;
-    this.security = security;
-    this.askTimeout = askTimeout;
   }
 
   /** Admits a platform, or renames it; a new one gets every capability and the consent default. */
@@ -87,12 +78,12 @@ public final class Administration {
           subject,
           refused(admin, "register-platform " + platformId, bad.get()));
     }
-    return Platform.admit(system, platformId, displayName, defaultOptedIn, askTimeout)
+    return Platform.admit(node.system(), platformId, displayName, defaultOptedIn, node.askTimeout())
         .thenCompose(
             registration -> {
               Platform.Info info = registration.info();
               operations.catalog().update(info);
-              SessionDirectory.get(system).watch(platformId);
+              SessionDirectory.get(node.system()).watch(platformId);
               audit.info(
                   "admin={} operation=register-platform platform={} display-name=\"{}\""
                       + " outcome=ok",
@@ -142,11 +133,12 @@ public final class Administration {
                     platformId,
                     refused(admin, "set-quota " + platformId, p.error()));
               }
-              return Asks.get(system)
+              return Asks.get(node.system())
                   .<Platform.Command, Platform.Lookup>ask(
-                      ClusterSharding.get(system).entityRefFor(Platform.ENTITY_KEY, platformId),
+                      ClusterSharding.get(node.system())
+                          .entityRefFor(Platform.ENTITY_KEY, platformId),
                       replyTo -> new Platform.SetQuota(quota, replyTo),
-                      askTimeout)
+                      node.askTimeout())
                   .thenCompose(
                       lookup -> {
                         Platform.Info info = lookup.info().orElseThrow();
@@ -228,14 +220,15 @@ public final class Administration {
       return 0;
     }
     int closed = live.closeRevoked();
-    security.sessionsClosedByRevocation(closed);
+    node.security().sessionsClosedByRevocation(closed);
     log.info("Applied {} administered revocation(s); closed {} session(s)", added.size(), closed);
     return closed;
   }
 
   private CompletionStage<CertificateRevocations.Listing> askRevocations(
       Function<ActorRef<CertificateRevocations.Listing>, CertificateRevocations.Command> command) {
-    return Asks.get(system).ask(CertificateRevocations.ref(system), command, askTimeout);
+    return Asks.get(node.system())
+        .ask(CertificateRevocations.ref(node.system()), command, node.askTimeout());
   }
 
   private Revocations wire(CertificateRevocations.Listing listing) {
@@ -267,7 +260,7 @@ public final class Administration {
         what,
         error.getCode(),
         error.getMessage());
-    security.refused(admin, what, error);
+    node.security().refused(admin, what, error);
     return Either.error(error);
   }
 
@@ -281,7 +274,7 @@ public final class Administration {
         result.isError()
             ? "refused " + result.error().getCode() + ": " + result.error().getMessage()
             : "ok";
-    return Regulation.audit(system, askTimeout, admin, action, subject, outcome)
+    return Regulation.audit(node.system(), node.askTimeout(), admin, action, subject, outcome)
         .thenApply(index -> result);
   }
 

@@ -10,7 +10,6 @@ import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.CallMedia;
 import io.peyvand.broker.model.Capabilities;
 import io.peyvand.broker.model.Message;
-import io.peyvand.broker.observability.SecurityEvents;
 import io.peyvand.protocol.CallRequestValidator;
 import io.peyvand.protocol.ErrorCodes;
 import io.peyvand.protocol.v1.CallAccepted;
@@ -29,7 +28,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -40,25 +38,18 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * Call}). The answer carries TURN credentials for the acting side's user when there is a relay.
  */
 public final class CallOperations {
+  private final NodeContext node;
   private final Operations operations;
   private final ClusterSharding sharding;
   private final RelayCredentials relay;
-  private final SecurityEvents security;
-  private final Duration askTimeout;
   private final Asks asks;
 
-  CallOperations(
-      ActorSystem<?> system,
-      Operations operations,
-      RelayCredentials relay,
-      SecurityEvents security,
-      Duration askTimeout) {
+  CallOperations(Operations operations, RelayCredentials relay) {
+    this.node = operations.node();
     this.operations = operations;
-    this.sharding = ClusterSharding.get(system);
+    this.sharding = ClusterSharding.get(node.system());
     this.relay = relay;
-    this.security = security;
-    this.askTimeout = askTimeout;
-    this.asks = Asks.get(system);
+    this.asks = Asks.get(node.system());
   }
 
   /** A step of a call by the acting platform, from {@code session}. Never fails: refusals. */
@@ -169,7 +160,7 @@ public final class CallOperations {
     return asks.<CallPair.Command, CallPair.Opened>ask(
             CallPair.of(sharding, key.caller(), callee),
             replyTo -> new CallPair.Open(key, callee, replyTo),
-            askTimeout)
+            node.askTimeout())
         .thenCompose(
             opened -> {
               if (opened.replacedBy().isPresent()) {
@@ -207,7 +198,7 @@ public final class CallOperations {
     return asks.<Call.Command, Call.Reply>ask(
             sharding.entityRefFor(Call.ENTITY_KEY, key.entityId()),
             replyTo -> new Call.Act(platformId, action, session, replyTo),
-            askTimeout)
+            node.askTimeout())
         .thenApply(reply -> answer(key, action, reply, result));
   }
 
@@ -291,13 +282,14 @@ public final class CallOperations {
 
   private CompletionStage<CallResult> refused(
       String platformId, CallRequest request, CallResult.Builder result, Error error) {
-    security.refused(
-        platformId,
-        "call "
-            + request.getActionCase().name().toLowerCase()
-            + " "
-            + request.getCall().getCallId(),
-        error);
+    node.security()
+        .refused(
+            platformId,
+            "call "
+                + request.getActionCase().name().toLowerCase()
+                + " "
+                + request.getCall().getCallId(),
+            error);
     return CompletableFuture.completedFuture(result.setRefused(error).build());
   }
 

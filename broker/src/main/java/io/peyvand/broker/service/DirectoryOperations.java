@@ -26,7 +26,6 @@ import io.peyvand.protocol.v1.UserAddress;
 import io.peyvand.protocol.v1.WithdrawRequest;
 import io.peyvand.protocol.v1.WithdrawResult;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,7 +42,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,32 +67,24 @@ import org.slf4j.LoggerFactory;
 public final class DirectoryOperations {
   private static final Logger log = LoggerFactory.getLogger(DirectoryOperations.class);
 
+  private final NodeContext node;
   private final Operations operations;
   private final DirectorySettings settings;
   private final NumberHasher hasher;
   private final DirectoryStore store;
   private final ClusterSharding sharding;
   private final Asks asks;
-  private final Duration askTimeout;
-  private final Clock clock;
   private final DirectoryMetrics metrics;
 
-  DirectoryOperations(
-      ActorSystem<?> system,
-      Operations operations,
-      DirectorySettings settings,
-      DirectoryStore store,
-      Duration askTimeout,
-      Clock clock) {
+  DirectoryOperations(Operations operations, DirectorySettings settings, DirectoryStore store) {
+    this.node = operations.node();
     this.operations = operations;
     this.settings = settings;
     this.hasher = settings.hasher();
     this.store = store;
-    this.sharding = ClusterSharding.get(system);
-    this.asks = Asks.get(system);
-    this.askTimeout = askTimeout;
-    this.clock = clock;
-    this.metrics = DirectoryMetrics.get(system);
+    this.sharding = ClusterSharding.get(node.system());
+    this.asks = Asks.get(node.system());
+    this.metrics = DirectoryMetrics.get(node.system());
   }
 
   /** A directory call on a session: the same operations, answered in a DirectoryResult. */
@@ -164,7 +154,7 @@ public final class DirectoryOperations {
                 return CompletableFuture.completedFuture(
                     DirectoryOperations.<PublishResult>notOptedIn(user));
               }
-              Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+              Instant now = node.clock().instant().truncatedTo(ChronoUnit.MILLIS);
               return store
                   .publish(key, user.getPlatformId(), user.getUserId(), request.getPreferred(), now)
                   .thenCompose(written -> operations.optedIn(user))
@@ -279,7 +269,7 @@ public final class DirectoryOperations {
     for (List<KeyedHash> keyed : hashes.values()) {
       ledgerKeys.add(ByteBuffer.wrap(keyed.get(0).value()).getLong());
     }
-    Instant now = clock.instant();
+    Instant now = node.clock().instant();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     return operations
         .platform(platformId)
@@ -298,7 +288,7 @@ public final class DirectoryOperations {
                                 asks.<Lookups.Command, Lookups.Decision>ask(
                                     sharding.entityRefFor(Lookups.ENTITY_KEY, asker.toString()),
                                     replyTo -> new Lookups.Admit(ledgerKeys, exhausted, replyTo),
-                                    askTimeout))
+                                    node.askTimeout()))
                         .thenCompose(
                             decision ->
                                 answered(

@@ -53,11 +53,10 @@ import org.apache.pekko.serialization.SerializationExtension;
  * the {@link Group} entity, answer a result or a protocol {@link Error}.
  */
 public final class GroupOperations {
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final ClusterSharding sharding;
   private final Asks asks;
   private final Operations operations;
-  private final Duration askTimeout;
   private final Duration retention;
   private final Serialization serialization;
   private final ChannelSettings channels;
@@ -70,12 +69,12 @@ public final class GroupOperations {
   // Mailboxes asked at once whether they accept the adder (each may have to recover first).
   private static final int CONSENT_ASKS_AT_ONCE = 100;
 
-  GroupOperations(ActorSystem<?> system, Operations operations, Duration askTimeout) {
-    this.system = system;
+  GroupOperations(Operations operations) {
+    this.node = operations.node();
+    ActorSystem<?> system = node.system();
     this.sharding = ClusterSharding.get(system);
     this.asks = Asks.get(system);
     this.operations = operations;
-    this.askTimeout = askTimeout;
     this.retention = system.settings().config().getDuration("peyvand.groups.retention");
     this.serialization = SerializationExtension.get(system.classicSystem());
     this.channels = ChannelSettings.fromConfig(system.settings().config());
@@ -496,7 +495,7 @@ public final class GroupOperations {
     if (current == null) {
       synchronized (this) {
         if (reader == null) {
-          reader = JournalReader.create(system);
+          reader = JournalReader.create(node.system());
         }
         current = reader;
       }
@@ -559,6 +558,7 @@ public final class GroupOperations {
   }
 
   private <R> CompletionStage<R> ask(Address group, Function<ActorRef<R>, Group.Command> command) {
-    return asks.ask(sharding.entityRefFor(Group.ENTITY_KEY, group.toString()), command, askTimeout);
+    return asks.ask(
+        sharding.entityRefFor(Group.ENTITY_KEY, group.toString()), command, node.askTimeout());
   }
 }

@@ -33,7 +33,6 @@ import io.peyvand.protocol.v1.RemoveKeyPackagesRequest;
 import io.peyvand.protocol.v1.RemoveKeyPackagesResult;
 import io.peyvand.protocol.v1.SignedTreeHead;
 import io.peyvand.protocol.v1.UserAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,7 +45,6 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -72,32 +70,25 @@ public final class KeyPackageOperations {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final Operations operations;
   private final ClusterSharding sharding;
   private final Asks asks;
-  private final Duration askTimeout;
   private final Duration maxLifetime;
-  private final Clock clock;
   private final LogReading reading;
   private final KeyPackageMetrics metrics;
 
-  public KeyPackageOperations(
-      ActorSystem<?> system,
-      Operations operations,
-      AuditStore auditStore,
-      Duration askTimeout,
-      Duration maxLifetime,
-      Clock clock) {
-    this.system = system;
+  /**
+   * KeyPackages live at most {@code maxLifetime}; the key logs are read from {@code auditStore}.
+   */
+  public KeyPackageOperations(Operations operations, AuditStore auditStore, Duration maxLifetime) {
+    this.node = operations.node();
     this.operations = operations;
-    this.sharding = ClusterSharding.get(system);
-    this.asks = Asks.get(system);
-    this.askTimeout = askTimeout;
+    this.sharding = ClusterSharding.get(node.system());
+    this.asks = Asks.get(node.system());
     this.maxLifetime = maxLifetime;
-    this.clock = clock;
-    this.reading = new LogReading(system, auditStore, askTimeout);
-    this.metrics = KeyPackageMetrics.get(system);
+    this.reading = new LogReading(node.system(), auditStore, node.askTimeout());
+    this.metrics = KeyPackageMetrics.get(node.system());
   }
 
   /**
@@ -284,7 +275,7 @@ public final class KeyPackageOperations {
   private CompletionStage<KeyPackageOutcome> publishOne(
       UserAddress user, byte[] bytes, Set<Integer> suites) {
     KeyPackageCheck.Outcome checked =
-        KeyPackageCheck.check(bytes, user, suites, clock.instant(), maxLifetime);
+        KeyPackageCheck.check(bytes, user, suites, node.clock().instant(), maxLifetime);
     if (!checked.ok()) {
       return CompletableFuture.completedFuture(
           KeyPackageOutcome.newBuilder().setRefused(checked.refused()).build());
@@ -318,9 +309,9 @@ public final class KeyPackageOperations {
    */
   private CompletionStage<Long> log(String platformId, String userText, KeyShelf.Stored stored) {
     return AuditLog.append(
-            system,
+            node.system(),
             AuditLog.keyLog(platformId),
-            askTimeout,
+            node.askTimeout(),
             "broker",
             KeyLogs.PUBLISHED,
             KeyLogs.subject(
@@ -341,9 +332,9 @@ public final class KeyPackageOperations {
     String platformId = userText.substring(0, userText.indexOf(':'));
     metrics.keyPackages(platformId, "withdrawn", 1);
     AuditLog.append(
-        system,
+        node.system(),
         AuditLog.keyLog(platformId),
-        askTimeout,
+        node.askTimeout(),
         "broker",
         KeyLogs.WITHDRAWN,
         KeyLogs.subject(userText, reference, Optional.empty()),
@@ -623,7 +614,8 @@ public final class KeyPackageOperations {
 
   private <R> CompletionStage<R> ask(
       String userText, Function<ActorRef<R>, KeyDirectory.Command> message) {
-    return asks.ask(sharding.entityRefFor(KeyDirectory.ENTITY_KEY, userText), message, askTimeout);
+    return asks.ask(
+        sharding.entityRefFor(KeyDirectory.ENTITY_KEY, userText), message, node.askTimeout());
   }
 
   private static Optional<Error> callingPlatform(String platformId) {

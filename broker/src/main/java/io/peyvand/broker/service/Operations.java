@@ -27,8 +27,6 @@ import io.peyvand.protocol.v1.ReadReceipt;
 import io.peyvand.protocol.v1.StatusAcknowledge;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +35,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -50,15 +47,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class Operations {
   private static final long RETRY_AFTER_MS = 1000;
 
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final ClusterSharding sharding;
   private final PlatformCatalog catalog;
   private final EnvelopeValidator validator;
-  private final Duration askTimeout;
-  private final Clock clock;
   private final SubmitLimits limits;
   private final Quota defaultQuota;
-  private final SecurityEvents security;
   private final GroupOperations groups;
   private final DirectoryOperations directory;
   private final CallOperations calls;
@@ -70,32 +64,30 @@ public final class Operations {
    * field set).
    */
   public Operations(
-      ActorSystem<?> system,
+      NodeContext node,
       PlatformCatalog catalog,
       EnvelopeValidator validator,
       SubmitLimits limits,
       Quota defaultQuota,
-      SecurityEvents security,
       DirectorySettings directorySettings,
       DirectoryStore directoryStore,
-      RelayCredentials relay,
-      Duration askTimeout,
-      Clock clock) {
-    this.system = system;
+      RelayCredentials relay) {
+    this.node = node;
     this.limits = limits;
     this.defaultQuota = defaultQuota;
-    this.security = security;
-    this.sharding = ClusterSharding.get(system);
+    this.sharding = ClusterSharding.get(node.system());
     this.catalog = catalog;
     this.validator = validator;
-    this.askTimeout = askTimeout;
-    this.clock = clock;
-    this.groups = new GroupOperations(system, this, askTimeout);
-    this.directory =
-        new DirectoryOperations(system, this, directorySettings, directoryStore, askTimeout, clock);
-    this.calls = new CallOperations(system, this, relay, security, askTimeout);
-    this.metrics = MessageMetrics.get(system);
-    this.asks = Asks.get(system);
+    this.groups = new GroupOperations(this);
+    this.directory = new DirectoryOperations(this, directorySettings, directoryStore);
+    this.calls = new CallOperations(this, relay);
+    this.metrics = MessageMetrics.get(node.system());
+    this.asks = Asks.get(node.system());
+  }
+
+  /** What this node's services share: its system, clock, ask timeout and security events. */
+  public NodeContext node() {
+    return node;
   }
 
   /** Call signalling (phase 3). */
@@ -163,8 +155,8 @@ public final class Operations {
         .thenApply(
             result -> {
               if (result.hasRefused()) {
-                security.refused(
-                    platformId, "submit " + envelope.getMessageId(), result.getRefused());
+                node.security()
+                    .refused(platformId, "submit " + envelope.getMessageId(), result.getRefused());
                 metrics.answered(kind, MessageMetrics.Result.REFUSED, started);
               } else if (result.hasDuplicate()) {
                 metrics.platform(platformId).duplicate(kind);
@@ -189,7 +181,7 @@ public final class Operations {
               .setRefused(ErrorCodes.error(ErrorCode.INVALID_FRAME, "submit has no envelope"))
               .build());
     }
-    Optional<Error> invalid = validator.validate(envelope, clock.millis());
+    Optional<Error> invalid = validator.validate(envelope, node.clock().millis());
     if (invalid.isPresent()) {
       return CompletableFuture.completedFuture(result.setRefused(invalid.get()).build());
     }
@@ -285,17 +277,12 @@ public final class Operations {
 
   /** A cumulative acknowledgement from the acting platform; empty when taken. */
   public CompletionStage<Optional<Error>> acknowledge(String platformId, Acknowledge ack) {
-    Optional<Error> bad = Addresses.validate(ack.getMailbox(), "acknowledge.mailbox");
-    if (bad.isPresent()) {
-      security.refused(platformId, "acknowledge", bad.get());
-      return CompletableFuture.completedFuture(bad);
-    }
-    return recorded(
+    return toMailbox(
         platformId,
         "acknowledge",
-        outcome(
-            ack.getMailbox(),
-            replyTo -> new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo)));
+        ack.getMailbox(),
+        Addresses.validate(ack.getMailbox(), "acknowledge.mailbox"),
+        replyTo -> new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo));
   }
 
   /**
@@ -304,48 +291,50 @@ public final class Operations {
    */
   public CompletionStage<Optional<Error>> acknowledgeStatuses(
       String platformId, StatusAcknowledge ack) {
-    Optional<Error> bad = Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient");
-    if (bad.isPresent()) {
-      security.refused(platformId, "status-acknowledge", bad.get());
-      return CompletableFuture.completedFuture(bad);
-    }
-    return recorded(
+    return toMailbox(
         platformId,
         "status-acknowledge",
-        outcome(
-            ack.getRecipient(),
-            replyTo ->
-                new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo)));
+        ack.getRecipient(),
+        Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient"),
+        replyTo -> new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo));
   }
 
   /** A read receipt from the acting platform; empty when taken. */
   public CompletionStage<Optional<Error>> readReceipt(String platformId, ReadReceipt receipt) {
-    Optional<Error> bad = Addresses.validate(receipt.getReader(), "read_receipt.reader");
-    if (bad.isPresent()) {
-      security.refused(platformId, "read-receipt", bad.get());
-      return CompletableFuture.completedFuture(bad);
-    }
-    return recorded(
+    return toMailbox(
         platformId,
         "read-receipt",
-        outcome(
-            receipt.getReader(),
-            replyTo -> new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo)));
+        receipt.getReader(),
+        Addresses.validate(receipt.getReader(), "read_receipt.reader"),
+        replyTo -> new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo));
   }
 
-  private CompletionStage<Optional<Error>> recorded(
-      String platformId, String what, CompletionStage<Optional<Error>> outcome) {
-    return outcome.thenApply(
-        error -> {
-          error.ifPresent(e -> security.refused(platformId, what, e));
-          return error;
-        });
+  /**
+   * {@code what} of the acting platform, told to {@code mailbox} unless its address is {@code bad};
+   * a refusal, the mailbox's or the address's, is counted and logged ({@link SecurityEvents}).
+   */
+  private CompletionStage<Optional<Error>> toMailbox(
+      String platformId,
+      String what,
+      UserAddress mailbox,
+      Optional<Error> bad,
+      Function<ActorRef<UserMailbox.Outcome>, UserMailbox.Command> command) {
+    if (bad.isPresent()) {
+      node.security().refused(platformId, what, bad.get());
+      return CompletableFuture.completedFuture(bad);
+    }
+    return outcome(mailbox, command)
+        .thenApply(
+            error -> {
+              error.ifPresent(e -> node.security().refused(platformId, what, e));
+              return error;
+            });
   }
 
   /** Counts and logs a refused result of {@code what}; passes the result on. */
   public <T> Either<T> record(String platformId, String what, Either<T> result) {
     if (result.isError()) {
-      security.refused(platformId, what, result.error());
+      node.security().refused(platformId, what, result.error());
     }
     return result;
   }
@@ -425,7 +414,7 @@ public final class Operations {
               return asks.<Platform.Command, Platform.Lookup>ask(
                       sharding.entityRefFor(Platform.ENTITY_KEY, platformId),
                       replyTo -> new Platform.Configure(capabilities, defaultOptedIn, replyTo),
-                      askTimeout)
+                      node.askTimeout())
                   .thenApply(
                       lookup -> {
                         lookup.info().ifPresent(catalog::update);
@@ -526,7 +515,9 @@ public final class Operations {
   private <R> CompletionStage<R> ask(
       Address mailbox, Function<ActorRef<R>, UserMailbox.Command> command) {
     return asks.ask(
-        sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()), command, askTimeout);
+        sharding.entityRefFor(UserMailbox.ENTITY_KEY, mailbox.toString()),
+        command,
+        node.askTimeout());
   }
 
   private <T> CompletionStage<Either<T>> recover(CompletionStage<Either<T>> stage) {

@@ -4,6 +4,7 @@ import io.peyvand.broker.calls.CallSignal;
 import io.peyvand.broker.observability.MessageMetrics;
 import io.peyvand.broker.service.KeyPackageOperations;
 import io.peyvand.broker.service.LiveSessions;
+import io.peyvand.broker.service.NodeContext;
 import io.peyvand.broker.service.Operations;
 import io.peyvand.broker.service.Peer;
 import io.peyvand.broker.service.limits.AddressLimits;
@@ -19,7 +20,6 @@ import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.Welcome;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -62,13 +61,12 @@ public final class SessionStreams {
       int deliveryWindow,
       int redeliveryAfterMs) {}
 
-  private final ActorSystem<?> system;
+  private final NodeContext node;
   private final Operations operations;
   private final KeyPackageOperations keys;
-  private final FrameValidator validator;
   private final ProtocolLimits limits;
+  private final FrameValidator validator;
   private final Settings settings;
-  private final Clock clock;
   private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
   private final LiveSessions live;
   private final AddressLimits addresses;
@@ -77,29 +75,26 @@ public final class SessionStreams {
 
   /**
    * With {@code tap} around every session ({@link SessionTap#NONE} but in the conformance sandbox);
-   * {@code keys} serves the key-package directory's frames (the same as its gRPC service).
+   * {@code keys} serves the key-package directory's frames (the same as its gRPC service). Frames
+   * are checked against the limits of {@code operations}' validator.
    */
   public SessionStreams(
-      ActorSystem<?> system,
       Operations operations,
       KeyPackageOperations keys,
-      ProtocolLimits limits,
       Settings settings,
-      Clock clock,
       LiveSessions live,
       AddressLimits addresses,
       SessionTap tap) {
-    this.tap = tap;
-    this.system = system;
+    this.node = operations.node();
     this.operations = operations;
     this.keys = keys;
+    this.limits = operations.validator().limits();
     this.validator = new FrameValidator(limits);
-    this.limits = limits;
     this.settings = settings;
-    this.clock = clock;
     this.live = live;
     this.addresses = addresses;
-    this.metrics = MessageMetrics.get(system);
+    this.metrics = MessageMetrics.get(node.system());
+    this.tap = tap;
   }
 
   /**
@@ -149,7 +144,7 @@ public final class SessionStreams {
                                 "the first frame of a session must be"
                                     + " Hello{protocol_version: 1, platform_id}"))));
               }
-              Optional<Error> invalid = validator.validate(first, clock.millis());
+              Optional<Error> invalid = validator.validate(first, node.clock().millis());
               if (invalid.isPresent()) {
                 return Source.single(
                     closing(recorded("unidentified", "connect over " + transport, invalid.get())));
@@ -225,7 +220,7 @@ public final class SessionStreams {
         };
     String sessionId = platformId + "-" + UUID.randomUUID().toString().substring(0, 8);
     Pair<BoundedSourceQueue<ServerFrame>, Source<ServerFrame, NotUsed>> queue =
-        Source.<ServerFrame>queue(settings.outgoingBuffer()).preMaterialize(system);
+        Source.<ServerFrame>queue(settings.outgoingBuffer()).preMaterialize(node.system());
     ServerFrame welcome =
         ServerFrame.newBuilder()
             .setWelcome(
@@ -239,16 +234,17 @@ public final class SessionStreams {
             () -> {
               CompletableFuture<ActorRef<CallSignal>> registered = new CompletableFuture<>();
               ActorRef<Session.Command> session =
-                  system.systemActorOf(
-                      Session.create(
-                          platformId,
-                          memberLists,
-                          hello.getRingCalls(),
-                          queue.first(),
-                          settings.linger(),
-                          registered),
-                      "session-" + sessionId,
-                      Props.empty());
+                  node.system()
+                      .systemActorOf(
+                          Session.create(
+                              platformId,
+                              memberLists,
+                              hello.getRingCalls(),
+                              queue.first(),
+                              settings.linger(),
+                              registered),
+                          "session-" + sessionId,
+                          Props.empty());
               log.info(
                   "Session {} of {} connected over {} ({}){}",
                   sessionId,
@@ -260,7 +256,7 @@ public final class SessionStreams {
               // or
               // empty when the session ends on its own.
               Pair<CompletableFuture<Optional<ServerFrame>>, Source<ServerFrame, NotUsed>> closer =
-                  Source.<ServerFrame>maybe().preMaterialize(system);
+                  Source.<ServerFrame>maybe().preMaterialize(node.system());
               Runnable deregister =
                   peer.certificate()
                       .map(
@@ -344,7 +340,7 @@ public final class SessionStreams {
       return keys.call(platformId, frame.getKeys())
           .thenApply(result -> List.of(ServerFrame.newBuilder().setKeysResult(result).build()));
     }
-    Optional<Error> invalid = validator.validate(frame, clock.millis());
+    Optional<Error> invalid = validator.validate(frame, node.clock().millis());
     if (invalid.isPresent()) {
       return done(
           List.of(
@@ -367,15 +363,7 @@ public final class SessionStreams {
                       .setPong(Pong.newBuilder().setNonce(frame.getPing().getNonce()))
                       .build()));
       case HELLO ->
-          done(
-              List.of(
-                  error(
-                      recorded(
-                          platformId,
-                          "hello",
-                          ErrorCodes.error(
-                              ErrorCode.INVALID_FRAME,
-                              "Hello is sent once, as the first frame of a session")))));
+          invalidFrame(platformId, "hello", "Hello is sent once, as the first frame of a session");
       case GROUP_ACKNOWLEDGE ->
           operations
               .groups()
@@ -386,17 +374,12 @@ public final class SessionStreams {
               .acknowledgeStatuses(platformId, frame.getStatusAcknowledge())
               .thenApply(SessionStreams::errors);
       default ->
-          done(
-              List.of(
-                  error(
-                      recorded(
-                          platformId,
-                          "empty frame",
-                          ErrorCodes.error(
-                              ErrorCode.INVALID_FRAME,
-                              "the frame has no content: set one of hello,"
-                                  + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
-                                  + " status_acknowledge, call, keys")))));
+          invalidFrame(
+              platformId,
+              "empty frame",
+              "the frame has no content: set one of hello,"
+                  + " submit, acknowledge, read_receipt, ping, group_acknowledge, directory,"
+                  + " status_acknowledge, call, keys");
     };
   }
 
@@ -417,6 +400,14 @@ public final class SessionStreams {
 
   private static List<ServerFrame> errors(Optional<Error> error) {
     return error.map(e -> List.of(error(e))).orElse(List.of());
+  }
+
+  /** The answer to a frame refused INVALID_FRAME with {@code message}, recorded as {@code what}. */
+  private CompletionStage<List<ServerFrame>> invalidFrame(
+      String platformId, String what, String message) {
+    return done(
+        List.of(
+            error(recorded(platformId, what, ErrorCodes.error(ErrorCode.INVALID_FRAME, message)))));
   }
 
   private static CompletionStage<List<ServerFrame>> done(List<ServerFrame> frames) {

@@ -22,16 +22,8 @@ import java.util.function.Supplier;
  * (NOT_PERMITTED), logged and counted as a security event. Refusals are gRPC errors whose status
  * follows the protocol's error code, as on Interconnect.
  */
-public final class AdminService implements Admin {
-  private final Administration administration;
-  private final SecurityEvents security;
-  private final Peer peer;
-
-  public AdminService(Administration administration, SecurityEvents security, Peer peer) {
-    this.administration = administration;
-    this.security = security;
-    this.peer = peer;
-  }
+public record AdminService(Administration administration, SecurityEvents security, Peer peer)
+    implements Admin {
 
   /** The service for calls of {@code caller}. */
   public AdminService forPeer(Peer caller) {

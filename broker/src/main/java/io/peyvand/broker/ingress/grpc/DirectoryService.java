@@ -21,14 +21,7 @@ import java.util.function.Supplier;
  * Interconnect; refusals are gRPC errors whose status follows the protocol's error code (a
  * RATE_LIMITED lookup is RESOURCE_EXHAUSTED, its description giving retry_after_ms).
  */
-public final class DirectoryService implements Directory {
-  private final Operations operations;
-  private final Peer peer;
-
-  public DirectoryService(Operations operations, Peer peer) {
-    this.operations = operations;
-    this.peer = peer;
-  }
+public record DirectoryService(Operations operations, Peer peer) implements Directory {
 
   /** The service for calls of {@code caller}. */
   public DirectoryService forPeer(Peer caller) {

@@ -15,8 +15,10 @@ import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.SetTitleRequest;
+import io.peyvand.protocol.v1.UserAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +28,7 @@ import java.util.function.Supplier;
  * user's platform, as on Interconnect; refusals are gRPC errors whose status follows the protocol's
  * error code.
  */
-public final class GroupsService implements Groups {
-  private final Operations operations;
-  private final Peer peer;
-
-  public GroupsService(Operations operations, Peer peer) {
-    this.operations = operations;
-    this.peer = peer;
-  }
+public record GroupsService(Operations operations, Peer peer) implements Groups {
 
   /** The service for calls of {@code caller}. */
   public GroupsService forPeer(Peer caller) {
@@ -46,26 +41,22 @@ public final class GroupsService implements Groups {
 
   @Override
   public CompletionStage<GroupInfo> createGroup(CreateGroupRequest in) {
-    String platform = in.getActor().getPlatformId();
-    return call(platform, () -> groups().create(platform, in));
+    return call(in.getActor(), groups()::create, in);
   }
 
   @Override
   public CompletionStage<GroupInfo> changeMembers(ChangeMembersRequest in) {
-    String platform = in.getActor().getPlatformId();
-    return call(platform, () -> groups().changeMembers(platform, in));
+    return call(in.getActor(), groups()::changeMembers, in);
   }
 
   @Override
   public CompletionStage<GroupInfo> join(JoinRequest in) {
-    String platform = in.getUser().getPlatformId();
-    return call(platform, () -> groups().join(platform, in));
+    return call(in.getUser(), groups()::join, in);
   }
 
   @Override
   public CompletionStage<GroupInfo> leave(LeaveRequest in) {
-    String platform = in.getUser().getPlatformId();
-    return call(platform, () -> groups().leave(platform, in));
+    return call(in.getUser(), groups()::leave, in);
   }
 
   @Override
@@ -76,14 +67,12 @@ public final class GroupsService implements Groups {
 
   @Override
   public CompletionStage<GroupInfo> setTitle(SetTitleRequest in) {
-    String platform = in.getActor().getPlatformId();
-    return call(platform, () -> groups().setTitle(platform, in));
+    return call(in.getActor(), groups()::setTitle, in);
   }
 
   @Override
   public CompletionStage<GroupInfo> changeCall(GroupCallRequest in) {
-    String platform = in.getUser().getPlatformId();
-    return call(platform, () -> groups().changeCall(platform, in));
+    return call(in.getUser(), groups()::changeCall, in);
   }
 
   /** Any identified peer may look a group up; a refused one (e.g. revoked) may not. */
@@ -110,6 +99,15 @@ public final class GroupsService implements Groups {
             groups()
                 .history(platform, in)
                 .thenApply(result -> result.orThrow(InterconnectService::grpcError)));
+  }
+
+  /** {@code operation} for {@code user}'s platform: the peer must be able to act for it. */
+  private <T> CompletionStage<GroupInfo> call(
+      UserAddress user,
+      BiFunction<String, T, CompletionStage<Operations.Either<GroupInfo>>> operation,
+      T in) {
+    String platform = user.getPlatformId();
+    return call(platform, () -> operation.apply(platform, in));
   }
 
   private CompletionStage<GroupInfo> call(

@@ -38,19 +38,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * the peer may not act for, which fails as a whole (PERMISSION_DENIED, NOT_PERMITTED) like every
  * other call.
  */
-public final class InterconnectService implements Interconnect {
-  private final Operations operations;
-  private final SessionStreams sessions;
-  private final Peer peer;
-  private final Optional<InetAddress> from;
-
-  public InterconnectService(
-      Operations operations, SessionStreams sessions, Peer peer, Optional<InetAddress> from) {
-    this.operations = operations;
-    this.sessions = sessions;
-    this.peer = peer;
-    this.from = from;
-  }
+public record InterconnectService(
+    Operations operations, SessionStreams sessions, Peer peer, Optional<InetAddress> from)
+    implements Interconnect {
 
   /** The service for calls of {@code caller}, from address {@code address} (if known). */
   public InterconnectService forPeer(Peer caller, Optional<InetAddress> address) {
@@ -70,48 +60,34 @@ public final class InterconnectService implements Interconnect {
 
   @Override
   public CompletionStage<ConsentState> setConsent(SetConsentRequest in) {
-    return actingFor(
+    return recorded(
         in.getPlatformId(),
+        "set-consent",
         () ->
-            operations
-                .consent(in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn())
-                .thenApply(
-                    result ->
-                        operations
-                            .record(in.getPlatformId(), "set-consent", result)
-                            .orThrow(InterconnectService::grpcError)));
+            operations.consent(
+                in.getPlatformId(), in.getUser(), Optional.empty(), in.getOptedIn()));
   }
 
   @Override
   public CompletionStage<ConsentState> setBlocked(SetBlockedRequest in) {
-    return actingFor(
+    return recorded(
         in.getPlatformId(),
+        "set-blocked",
         () ->
-            operations
-                .consent(
-                    in.getPlatformId(), in.getUser(), Optional.of(in.getSender()), in.getBlocked())
-                .thenApply(
-                    result ->
-                        operations
-                            .record(in.getPlatformId(), "set-blocked", result)
-                            .orThrow(InterconnectService::grpcError)));
+            operations.consent(
+                in.getPlatformId(), in.getUser(), Optional.of(in.getSender()), in.getBlocked()));
   }
 
   @Override
   public CompletionStage<PlatformInfo> configurePlatform(ConfigurePlatformRequest in) {
-    return actingFor(
+    return recorded(
         in.getPlatformId(),
+        "configure-platform",
         () ->
-            operations
-                .configure(
-                    in.getPlatformId(),
-                    PlatformMapping.capabilities(in.getCapabilities()),
-                    in.getDefaultOptedIn())
-                .thenApply(
-                    result ->
-                        operations
-                            .record(in.getPlatformId(), "configure-platform", result)
-                            .orThrow(InterconnectService::grpcError)));
+            operations.configure(
+                in.getPlatformId(),
+                PlatformMapping.capabilities(in.getCapabilities()),
+                in.getDefaultOptedIn()));
   }
 
   /**
@@ -136,6 +112,23 @@ public final class InterconnectService implements Interconnect {
               return PlatformMapping.info(
                   info, own ? Optional.of(operations.quota(info)) : Optional.empty());
             });
+  }
+
+  /**
+   * {@code what}, if the peer may act for {@code platformId}; a refusal is counted and logged
+   * ({@link Operations#record}) and fails the call as a gRPC error.
+   */
+  private <T> CompletionStage<T> recorded(
+      String platformId, String what, Supplier<CompletionStage<Operations.Either<T>>> call) {
+    return actingFor(
+        platformId,
+        () ->
+            call.get()
+                .thenApply(
+                    result ->
+                        operations
+                            .record(platformId, what, result)
+                            .orThrow(InterconnectService::grpcError)));
   }
 
   /** The call, if the peer may act for {@code platformId}; else PERMISSION_DENIED. */

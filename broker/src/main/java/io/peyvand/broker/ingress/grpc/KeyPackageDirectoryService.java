@@ -28,16 +28,8 @@ import java.util.function.Supplier;
  * #forPeer}). Every call acts for a user of the calling platform, as on Interconnect; refusals are
  * gRPC errors whose status follows the protocol's error code.
  */
-public final class KeyPackageDirectoryService implements KeyPackageDirectory {
-  private final Operations operations;
-  private final KeyPackageOperations keys;
-  private final Peer peer;
-
-  public KeyPackageDirectoryService(Operations operations, KeyPackageOperations keys, Peer peer) {
-    this.operations = operations;
-    this.keys = keys;
-    this.peer = peer;
-  }
+public record KeyPackageDirectoryService(
+    Operations operations, KeyPackageOperations keys, Peer peer) implements KeyPackageDirectory {
 
   /** The service for calls of {@code caller}. */
   public KeyPackageDirectoryService forPeer(Peer caller) {

@@ -25,16 +25,8 @@ import java.util.function.Supplier;
  * counted as a security event. It reads; it changes nothing but the audit log, which records each
  * call.
  */
-public final class RegulatorService implements Regulator {
-  private final Regulation regulation;
-  private final SecurityEvents security;
-  private final Peer peer;
-
-  public RegulatorService(Regulation regulation, SecurityEvents security, Peer peer) {
-    this.regulation = regulation;
-    this.security = security;
-    this.peer = peer;
-  }
+public record RegulatorService(Regulation regulation, SecurityEvents security, Peer peer)
+    implements Regulator {
 
   /** The service for calls of {@code caller}. */
   public RegulatorService forPeer(Peer caller) {

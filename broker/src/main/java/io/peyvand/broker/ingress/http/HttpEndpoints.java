@@ -49,31 +49,33 @@ public final class HttpEndpoints extends AllDirectives {
   private final Metrics metrics;
   private final ClusterStatus cluster;
   private final PeerAuthentication authentication;
-  private final CompletionStage<
-          BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
-      webSocket;
-  private final CompletionStage<Regulation> regulation;
+  private final CompletionStage<Started> started;
   private final SecurityEvents security;
 
   /**
-   * Routes answering from {@code readiness} and {@code metrics}; {@code webSocket} completes with
-   * the handler of a WebSocket connection from a peer once the node can hold sessions.
+   * What the port serves only once the node can hold sessions: the handler of a WebSocket
+   * connection from a peer, and the regulator's reads.
+   */
+  public record Started(
+      BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>> webSocket,
+      Regulation regulation) {}
+
+  /**
+   * Routes answering from {@code readiness} and {@code metrics}; WebSocket sessions and the
+   * regulator's report are served once {@code started} completes.
    */
   public HttpEndpoints(
       Readiness readiness,
       Metrics metrics,
       ClusterStatus cluster,
       PeerAuthentication authentication,
-      CompletionStage<BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>>>
-          webSocket,
-      CompletionStage<Regulation> regulation,
+      CompletionStage<Started> started,
       SecurityEvents security) {
     this.readiness = readiness;
     this.metrics = metrics;
     this.cluster = cluster;
     this.authentication = authentication;
-    this.webSocket = webSocket;
-    this.regulation = regulation;
+    this.started = started;
     this.security = security;
   }
 
@@ -133,12 +135,12 @@ public final class HttpEndpoints extends AllDirectives {
   }
 
   private Route report(Peer peer, String from, String to) {
-    Regulation service = regulation.toCompletableFuture().getNow(null);
-    if (service == null) {
+    Started now = started.toCompletableFuture().getNow(null);
+    if (now == null) {
       return complete(StatusCodes.SERVICE_UNAVAILABLE, "the broker is starting\n");
     }
     return completeWithFuture(
-        service
+        now.regulation()
             .report(peer.who(), from, to)
             .thenApply(
                 result ->
@@ -169,9 +171,8 @@ public final class HttpEndpoints extends AllDirectives {
   }
 
   private Route webSocket() {
-    BiFunction<Peer, Optional<InetAddress>, Flow<Message, Message, NotUsed>> handler =
-        webSocket.toCompletableFuture().getNow(null);
-    if (handler == null) {
+    Started now = started.toCompletableFuture().getNow(null);
+    if (now == null) {
       return complete(
           StatusCodes.SERVICE_UNAVAILABLE,
           "the broker is starting: WebSocket"
@@ -183,7 +184,8 @@ public final class HttpEndpoints extends AllDirectives {
           if (peer instanceof Peer.Refused refused) {
             return complete(StatusCodes.FORBIDDEN, "NOT_PERMITTED: " + refused.reason() + "\n");
           }
-          return handleWebSocketMessages(handler.apply(peer, PeerAuthentication.address(request)));
+          return handleWebSocketMessages(
+              now.webSocket().apply(peer, PeerAuthentication.address(request)));
         });
   }
 

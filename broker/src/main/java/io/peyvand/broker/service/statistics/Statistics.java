@@ -3,13 +3,13 @@ package io.peyvand.broker.service.statistics;
 import io.peyvand.broker.audit.AuditLog;
 import io.peyvand.broker.audit.HeadSigner;
 import io.peyvand.broker.model.StatisticsFacts;
+import io.peyvand.broker.service.NodeContext;
 import io.peyvand.persistence.directory.DirectoryStore;
 import io.peyvand.persistence.journal.EventFacts;
 import io.peyvand.persistence.statistics.StatisticsStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,35 +47,27 @@ public final class Statistics {
   /** Most days one report covers. */
   public static final int MAX_DAYS = 366;
 
-  private final ActorSystem<?> system;
-  private final EventFacts facts;
-  private final StatisticsStore store;
-  private final DirectoryStore directory;
-  private final Supplier<Collection<String>> knownPlatforms;
-  private final HeadSigner signer;
-  private final Clock clock;
-  private final Duration closeAfter;
-  private final Duration askTimeout;
-
-  public Statistics(
-      ActorSystem<?> system,
+  /**
+   * Where a day's figures come from: the journal's event facts, the refusal counts and closed days
+   * ({@code store}), the directory's usage, and the platforms reported even on a day without facts.
+   */
+  public record Sources(
       EventFacts facts,
       StatisticsStore store,
       DirectoryStore directory,
-      Supplier<Collection<String>> knownPlatforms,
-      HeadSigner signer,
-      Clock clock,
-      Duration closeAfter,
-      Duration askTimeout) {
-    this.system = system;
-    this.facts = facts;
-    this.store = store;
-    this.directory = directory;
-    this.knownPlatforms = knownPlatforms;
+      Supplier<Collection<String>> knownPlatforms) {}
+
+  private final NodeContext node;
+  private final Sources sources;
+  private final HeadSigner signer;
+  private final Duration closeAfter;
+
+  /** Reports signed by {@code signer}; a day is closed {@code closeAfter} after it ends. */
+  public Statistics(NodeContext node, Sources sources, HeadSigner signer, Duration closeAfter) {
+    this.node = node;
+    this.sources = sources;
     this.signer = signer;
-    this.clock = clock;
     this.closeAfter = closeAfter;
-    this.askTimeout = askTimeout;
   }
 
   /** The signed report of the days from {@code from} to {@code to}, inclusive (JSON text). */
@@ -92,7 +83,7 @@ public final class Statistics {
           Map<String, Object> report = new TreeMap<>();
           report.put("from", from.toString());
           report.put("to", to.toString());
-          report.put("generated_at_ms", clock.millis());
+          report.put("generated_at_ms", node.clock().millis());
           report.put("days", days);
           return SignedReports.sign(report, signer);
         });
@@ -100,7 +91,8 @@ public final class Statistics {
 
   /** One day's figures: kept if closed and computed before, else computed now. */
   public CompletionStage<Map<String, Object>> day(LocalDate day) {
-    return store
+    return sources
+        .store()
         .day(day)
         .thenCompose(
             kept ->
@@ -118,11 +110,13 @@ public final class Statistics {
     boolean closed = closed(day);
     return before.thenCompose(
         totals ->
-            facts
+            sources
+                .facts()
                 .read(day)
-                .thenCombine(facts.read(day.plusDays(1)), (today, next) -> List.of(today, next))
                 .thenCombine(
-                    store.refusals(day),
+                    sources.facts().read(day.plusDays(1)), (today, next) -> List.of(today, next))
+                .thenCombine(
+                    sources.store().refusals(day),
                     (read, refusals) -> {
                       DayStatistics stats = new DayStatistics(day);
                       stats.optedInBefore(totals);
@@ -144,7 +138,7 @@ public final class Statistics {
   }
 
   private CompletionStage<DayStatistics> withDirectoryUsage(DayStatistics stats) {
-    Set<String> platforms = new TreeSet<>(knownPlatforms.get());
+    Set<String> platforms = new TreeSet<>(sources.knownPlatforms().get());
     platforms.addAll(stats.optedInTotals().keySet());
     CompletionStage<Void> all = CompletableFuture.completedFuture(null);
     platforms.removeIf(String::isBlank);
@@ -152,13 +146,14 @@ public final class Statistics {
       all =
           all.thenCompose(
               done ->
-                  directory
+                  sources
+                      .directory()
                       .usage(platform, stats.day(), stats.day())
                       .thenAccept(
                           usage ->
                               usage.forEach(u -> stats.directoryLookups(platform, u.lookups()))));
     }
-    return all.thenCompose(done -> directory.discoverableUsers())
+    return all.thenCompose(done -> sources.directory().discoverableUsers())
         .thenApply(
             users -> {
               stats.discoverableUsers(users);
@@ -169,13 +164,14 @@ public final class Statistics {
   /** Keeps a closed day, and appends its digest to the audit log. */
   private CompletionStage<Map<String, Object>> keep(LocalDate day, Map<String, Object> figures) {
     String json = SignedReports.canonical(figures);
-    return store
-        .putDay(day, clock.instant(), json)
+    return sources
+        .store()
+        .putDay(day, node.clock().instant(), json)
         .thenCompose(
             done ->
                 AuditLog.append(
-                        system,
-                        askTimeout,
+                        node.system(),
+                        node.askTimeout(),
                         "broker",
                         "statistics-day",
                         day.toString(),
@@ -226,13 +222,13 @@ public final class Statistics {
 
   /** Whether a day is over, and late writes of it have landed. */
   boolean closed(LocalDate day) {
-    return clock
+    return node.clock()
         .instant()
         .isAfter(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(closeAfter));
   }
 
   LocalDate today() {
-    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    return LocalDate.ofInstant(node.clock().instant(), ZoneOffset.UTC);
   }
 
   private static String sha256(String text) {
