@@ -1,5 +1,6 @@
 package io.peyvand.broker.group;
 
+import static io.peyvand.broker.group.GroupCalls.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,12 +30,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -149,13 +148,7 @@ class ChannelsIT {
   }
 
   private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(50);
-    }
+    GroupCalls.await(WAIT, what, () -> "", done);
   }
 
   @Test
@@ -349,21 +342,5 @@ class ChannelsIT {
                     .addUsers(RawSession.user("bale:x"))
                     .build())
             .toCompletableFuture());
-  }
-
-  private static void assertStatus(Status.Code code, CompletableFuture<?> call)
-      throws InterruptedException {
-    try {
-      call.get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected " + code);
-    } catch (ExecutionException e) {
-      Status status =
-          e.getCause() instanceof GrpcServiceException g
-              ? g.getStatus()
-              : Status.fromThrowable(e.getCause());
-      assertEquals(code, status.getCode(), String.valueOf(status));
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
   }
 }

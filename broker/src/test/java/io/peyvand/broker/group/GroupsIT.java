@@ -28,11 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -159,13 +157,7 @@ class GroupsIT {
   private static void await(
       String what, java.util.function.Supplier<String> progress, BooleanSupplier done)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what + ": " + progress.get());
-      }
-      Thread.sleep(50);
-    }
+    GroupCalls.await(WAIT, what, () -> ": " + progress.get(), done);
   }
 
   /** Every delivery seen twice was flagged; first arrivals are in the group's order. */
@@ -363,19 +355,8 @@ class GroupsIT {
   private static void assertGrpcError(
       Status.Code code, String says, CompletableFuture<GroupInfo> call)
       throws InterruptedException {
-    try {
-      call.get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected " + code);
-    } catch (ExecutionException e) {
-      Status status =
-          e.getCause() instanceof GrpcServiceException g
-              ? g.getStatus()
-              : Status.fromThrowable(e.getCause());
-      assertEquals(code, status.getCode(), String.valueOf(status));
-      assertTrue(String.valueOf(status.getDescription()).contains(says), status.getDescription());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
+    Status status = GroupCalls.assertStatus(code, call);
+    assertTrue(String.valueOf(status.getDescription()).contains(says), status.getDescription());
   }
 
   @Test
@@ -547,23 +528,15 @@ class GroupsIT {
             .map(io.peyvand.protocol.v1.HistoryItem::getSequence)
             .toList());
     assertEquals(95, middle.getNextBeforeSequence());
-    try {
-      broker
-          .groups()
-          .history(
-              io.peyvand.protocol.v1.HistoryRequest.newBuilder()
-                  .setGroup(group)
-                  .setUser(RawSession.user("bale:stranger"))
-                  .build())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-      throw new AssertionError("a stranger read the history");
-    } catch (ExecutionException e) {
-      Status status =
-          e.getCause() instanceof GrpcServiceException g
-              ? g.getStatus()
-              : Status.fromThrowable(e.getCause());
-      assertEquals(Status.Code.PERMISSION_DENIED, status.getCode(), String.valueOf(status));
-    }
+    // A stranger may not read the history.
+    GroupCalls.assertStatus(
+        Status.Code.PERMISSION_DENIED,
+        broker
+            .groups()
+            .history(
+                io.peyvand.protocol.v1.HistoryRequest.newBuilder()
+                    .setGroup(group)
+                    .setUser(RawSession.user("bale:stranger"))
+                    .build()));
   }
 }
