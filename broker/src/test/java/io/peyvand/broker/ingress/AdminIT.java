@@ -32,7 +32,6 @@ import io.peyvand.protocol.v1.RevokedCertificate;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SessionError;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,12 +167,8 @@ class AdminIT {
       int refused = 0;
       for (int i = 0; i < 6; i++) {
         SubmitResult result =
-            get(
-                eitaa.submit(
-                    SubmitRequest.newBuilder()
-                        .setPlatformId("eitaa")
-                        .setEnvelope(text("quota-" + i, "eitaa:user" + i, "bale:bob", "hi"))
-                        .build()));
+            TestBroker.submit(
+                eitaa, "eitaa", text("quota-" + i, "eitaa:user" + i, "bale:bob", "hi"));
         if (result.hasRefused()) {
           assertEquals(ErrorCode.RATE_LIMITED, result.getRefused().getCode());
           assertTrue(result.getRefused().getRetryAfterMs() > 0);
@@ -183,12 +178,7 @@ class AdminIT {
       assertTrue(refused >= 2, "a burst of 3 at 1/s admits at most 4 of 6; refused " + refused);
       for (int i = 0; i < 6; i++) {
         SubmitResult result =
-            get(
-                bale.submit(
-                    SubmitRequest.newBuilder()
-                        .setPlatformId("bale")
-                        .setEnvelope(text("other-" + i, "bale:user" + i, "eitaa:bob", "hi"))
-                        .build()));
+            TestBroker.submit(bale, "bale", text("other-" + i, "bale:user" + i, "eitaa:bob", "hi"));
         assertFalse(result.hasRefused(), result.toString());
       }
       // Its own quota is visible to the platform, never to another one.
