@@ -1,6 +1,9 @@
 package io.peyvand.broker.group;
 
+import static io.peyvand.broker.TestGroups.post;
 import static io.peyvand.broker.group.GroupCalls.assertStatus;
+import static io.peyvand.broker.group.GroupsNode.PLATFORMS;
+import static io.peyvand.broker.group.GroupsNode.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +26,6 @@ import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.PlatformCount;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.SubmitResult;
-import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +49,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
-  private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   @RegisterExtension
@@ -59,10 +60,6 @@ class ChannelsIT {
               + """
           peyvand.groups.reaction-counts-every = 200ms
           """);
-
-  private static GroupAddress channel(String id) {
-    return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
-  }
 
   /** Waits until {@code channel}'s subscriber counts per platform are {@code expected}. */
   private void awaitCounts(String what, GroupAddress channel, Map<String, Long> expected)
@@ -127,16 +124,6 @@ class ChannelsIT {
     }
   }
 
-  private static Envelope post(GroupAddress channel, String sender, String id) {
-    return Envelope.newBuilder()
-        .setMessageId(id)
-        .setSender(RawSession.user(sender))
-        .setGroup(channel)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("news " + id))
-        .build();
-  }
-
   private static Envelope react(GroupAddress channel, String fan, String id, String target) {
     return Envelope.newBuilder()
         .setMessageId(id)
@@ -153,7 +140,7 @@ class ChannelsIT {
 
   @Test
   void aChannelOfAMillionSubscribersDeliversEachPostOncePerPlatform() throws Exception {
-    GroupAddress news = channel("news");
+    GroupAddress news = group("news");
     create(news);
     bulkSubscribe(news, PLATFORMS, 250_000);
     awaitCounts(
@@ -185,8 +172,7 @@ class ChannelsIT {
         news,
         Map.of("eitaa", 250_000L, "bale", 250_000L, "rubika", 250_001L, "soroush", 249_999L));
 
-    Map<String, GroupAdapter> sessions =
-        PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
+    Map<String, GroupAdapter> sessions = broker.adapters();
     GroupAdapter eitaa = sessions.get("eitaa");
     List<String> ids = List.of("n-1", "n-2", "n-3");
     for (String id : ids) {
@@ -263,7 +249,7 @@ class ChannelsIT {
 
   @Test
   void aPlatformWithoutSubscribersReceivesNothing() throws Exception {
-    GroupAddress local = channel("local");
+    GroupAddress local = group("local");
     create(local);
     bulkSubscribe(local, List.of("bale"), 20);
     await(
@@ -275,8 +261,7 @@ class ChannelsIT {
             throw new AssertionError(e);
           }
         });
-    Map<String, GroupAdapter> sessions =
-        PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
+    Map<String, GroupAdapter> sessions = broker.adapters();
     assertTrue(
         sessions
             .get("eitaa")
@@ -294,7 +279,7 @@ class ChannelsIT {
 
   @Test
   void bulkSubscriptionRefusesWhatItCannotDo() throws Exception {
-    GroupAddress closed = channel("closed");
+    GroupAddress closed = group("closed");
     broker
         .groups()
         .createGroup(
@@ -311,7 +296,7 @@ class ChannelsIT {
                     .addUsers(RawSession.user("bale:x"))
                     .build())
             .toCompletableFuture());
-    GroupAddress open = channel("open");
+    GroupAddress open = group("open");
     create(open);
     // One platform's users a call (the calling platform's).
     assertStatus(
@@ -338,7 +323,7 @@ class ChannelsIT {
             .groups()
             .bulkSubscribe(
                 BulkSubscribeRequest.newBuilder()
-                    .setGroup(channel("nowhere"))
+                    .setGroup(group("nowhere"))
                     .addUsers(RawSession.user("bale:x"))
                     .build())
             .toCompletableFuture());

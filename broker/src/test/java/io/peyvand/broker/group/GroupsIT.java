@@ -1,5 +1,8 @@
 package io.peyvand.broker.group;
 
+import static io.peyvand.broker.TestGroups.post;
+import static io.peyvand.broker.group.GroupsNode.PLATFORMS;
+import static io.peyvand.broker.group.GroupsNode.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +23,6 @@ import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.SubmitResult;
-import io.peyvand.protocol.v1.Text;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +46,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
-  private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension
@@ -57,14 +58,6 @@ class GroupsIT {
           peyvand.groups.posts-per-second = 0
           peyvand.groups.redelivery-after = 3s
           """);
-
-  private Map<String, GroupAdapter> allAdapters() {
-    return PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
-  }
-
-  private static GroupAddress group(String id) {
-    return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
-  }
 
   /** The owner (eitaa:owner) applies {@code op} to {@code users} in {@code group}. */
   private GroupInfo byOwner(GroupAddress group, MemberChange.Op op, String... users)
@@ -115,16 +108,6 @@ class GroupsIT {
       }
     }
     return call(broker.groups().changeMembers(add.build()).toCompletableFuture());
-  }
-
-  private static Envelope post(GroupAddress group, String sender, String id) {
-    return Envelope.newBuilder()
-        .setMessageId(id)
-        .setSender(RawSession.user(sender))
-        .setGroup(group)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam " + id))
-        .build();
   }
 
   /** Posts {@code count} posts from members on every platform in turn; all must be accepted. */
@@ -185,7 +168,7 @@ class GroupsIT {
   @Test
   void fiveHundredPostsFromFourPlatformsReachEveryPlatformOnceInTheGroupsOrder() throws Exception {
     GroupAddress group = group("five-hundred");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters();
     GroupInfo info = createWithMembers(group);
     assertEquals(4, info.getMembersCount(), "members counted on four platforms");
     List<String> ids = postRoundRobin(adapters, group, "p", 500, PLATFORMS);
@@ -215,7 +198,7 @@ class GroupsIT {
   @Test
   void aPlatformOfflineDuringTwoHundredPostsCatchesUpInOrder() throws Exception {
     GroupAddress group = group("offline");
-    Map<String, GroupAdapter> online = new java.util.HashMap<>(allAdapters());
+    Map<String, GroupAdapter> online = new java.util.HashMap<>(broker.adapters());
     createWithMembers(group);
     // rubika is owed the log from its first member's addition: its two, then soroush's two.
     await("rubika received the membership", () -> online.get("rubika").of(group).size() >= 4);
@@ -242,7 +225,7 @@ class GroupsIT {
   @Test
   void aRemovedMemberCannotPostAndALateMemberReceivesFromTheJoinOn() throws Exception {
     GroupAddress group = group("changes");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters();
     createWithMembers(group);
     postRoundRobin(adapters, group, "before", 10, PLATFORMS);
     // soroush's members leave: one is removed, the other leaves.
@@ -381,7 +364,7 @@ class GroupsIT {
                 .build())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters();
     createWithMembers(group);
     postRoundRobin(adapters, group, "l", 4, PLATFORMS);
     await(
@@ -421,7 +404,7 @@ class GroupsIT {
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     GroupAddress group = group("capabilities");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters();
     createWithMembers(group);
     Envelope text = post(group, "eitaa:m1", "cap-text");
     Envelope reaction =
@@ -477,7 +460,7 @@ class GroupsIT {
   @Test
   void aLateMemberReadsTheHistoryBeforeTheJoinPageByPage() throws Exception {
     GroupAddress group = group("history");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters();
     createWithMembers(group);
     List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
     GroupInfo joined = byOwner(group, MemberChange.Op.ADD, "bale:late");
