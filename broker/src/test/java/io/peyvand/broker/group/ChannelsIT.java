@@ -2,7 +2,6 @@ package io.peyvand.broker.group;
 
 import static io.peyvand.broker.TestGroups.post;
 import static io.peyvand.broker.group.GroupCalls.assertStatus;
-import static io.peyvand.broker.group.GroupsNode.PLATFORMS;
 import static io.peyvand.broker.group.GroupsNode.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+  private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   @RegisterExtension
@@ -172,7 +172,7 @@ class ChannelsIT {
         news,
         Map.of("eitaa", 250_000L, "bale", 250_000L, "rubika", 250_001L, "soroush", 249_999L));
 
-    Map<String, GroupAdapter> sessions = broker.adapters();
+    Map<String, GroupAdapter> sessions = broker.adapters(PLATFORMS);
     GroupAdapter eitaa = sessions.get("eitaa");
     List<String> ids = List.of("n-1", "n-2", "n-3");
     for (String id : ids) {
@@ -261,7 +261,7 @@ class ChannelsIT {
             throw new AssertionError(e);
           }
         });
-    Map<String, GroupAdapter> sessions = broker.adapters();
+    Map<String, GroupAdapter> sessions = broker.adapters(PLATFORMS);
     assertTrue(
         sessions
             .get("eitaa")

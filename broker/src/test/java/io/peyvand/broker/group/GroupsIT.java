@@ -1,7 +1,6 @@
 package io.peyvand.broker.group;
 
 import static io.peyvand.broker.TestGroups.post;
-import static io.peyvand.broker.group.GroupsNode.PLATFORMS;
 import static io.peyvand.broker.group.GroupsNode.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroupsIT {
   @RegisterExtension static final CassandraKeyspace cassandra = new CassandraKeyspace();
+  private static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension
@@ -168,7 +168,7 @@ class GroupsIT {
   @Test
   void fiveHundredPostsFromFourPlatformsReachEveryPlatformOnceInTheGroupsOrder() throws Exception {
     GroupAddress group = group("five-hundred");
-    Map<String, GroupAdapter> adapters = broker.adapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     GroupInfo info = createWithMembers(group);
     assertEquals(4, info.getMembersCount(), "members counted on four platforms");
     List<String> ids = postRoundRobin(adapters, group, "p", 500, PLATFORMS);
@@ -198,7 +198,7 @@ class GroupsIT {
   @Test
   void aPlatformOfflineDuringTwoHundredPostsCatchesUpInOrder() throws Exception {
     GroupAddress group = group("offline");
-    Map<String, GroupAdapter> online = new java.util.HashMap<>(broker.adapters());
+    Map<String, GroupAdapter> online = new java.util.HashMap<>(broker.adapters(PLATFORMS));
     createWithMembers(group);
     // rubika is owed the log from its first member's addition: its two, then soroush's two.
     await("rubika received the membership", () -> online.get("rubika").of(group).size() >= 4);
@@ -225,7 +225,7 @@ class GroupsIT {
   @Test
   void aRemovedMemberCannotPostAndALateMemberReceivesFromTheJoinOn() throws Exception {
     GroupAddress group = group("changes");
-    Map<String, GroupAdapter> adapters = broker.adapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     postRoundRobin(adapters, group, "before", 10, PLATFORMS);
     // soroush's members leave: one is removed, the other leaves.
@@ -364,7 +364,7 @@ class GroupsIT {
                 .build())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    Map<String, GroupAdapter> adapters = broker.adapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     postRoundRobin(adapters, group, "l", 4, PLATFORMS);
     await(
@@ -404,7 +404,7 @@ class GroupsIT {
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     GroupAddress group = group("capabilities");
-    Map<String, GroupAdapter> adapters = broker.adapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     Envelope text = post(group, "eitaa:m1", "cap-text");
     Envelope reaction =
@@ -460,7 +460,7 @@ class GroupsIT {
   @Test
   void aLateMemberReadsTheHistoryBeforeTheJoinPageByPage() throws Exception {
     GroupAddress group = group("history");
-    Map<String, GroupAdapter> adapters = broker.adapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
     GroupInfo joined = byOwner(group, MemberChange.Op.ADD, "bale:late");

@@ -24,9 +24,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  */
 final class GroupsNode implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
-  /** The four dev platforms, in the order the tests take them: eitaa, their groups' home, first. */
-  static final List<String> PLATFORMS = List.of("eitaa", "bale", "rubika", "soroush");
-
   private final CassandraKeyspace cassandra;
   private final String name;
   private final String config;
@@ -79,9 +76,9 @@ final class GroupsNode implements BeforeAllCallback, AfterEachCallback, AfterAll
     return adapter;
   }
 
-  /** A raw session of each of the {@link #PLATFORMS}, by platform; closed after the test. */
-  Map<String, GroupAdapter> adapters() {
-    return PLATFORMS.stream().collect(Collectors.toMap(p -> p, this::adapter));
+  /** A raw session of each of {@code platforms}, by platform; closed after the test. */
+  Map<String, GroupAdapter> adapters(List<String> platforms) {
+    return platforms.stream().collect(Collectors.toMap(p -> p, this::adapter));
   }
 
   /** The address of the group or channel {@code id} on eitaa, where the tests' groups live. */
