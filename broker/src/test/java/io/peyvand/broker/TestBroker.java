@@ -307,7 +307,16 @@ public final class TestBroker implements AutoCloseable, BeforeAllCallback, After
 
   /** Submits {@code envelope} as {@code platform} (a unary Submit); waits at most 20 s. */
   public SubmitResult submit(String platform, Envelope envelope) throws Exception {
-    return as(platform)
+    return submit(as(platform), platform, envelope);
+  }
+
+  /**
+   * Submits {@code envelope} through {@code client} (e.g. a certificate of the test's) as {@code
+   * platform}; waits at most 20 s.
+   */
+  public static SubmitResult submit(InterconnectClient client, String platform, Envelope envelope)
+      throws Exception {
+    return client
         .submit(SubmitRequest.newBuilder().setPlatformId(platform).setEnvelope(envelope).build())
         .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);

@@ -3,11 +3,13 @@ package io.peyvand.broker;
 import io.peyvand.broker.ingress.RawSession;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.CreateGroupRequest;
+import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.GroupAddress;
 import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.Groups;
 import io.peyvand.protocol.v1.MemberChange;
+import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -61,5 +63,16 @@ public final class TestGroups {
         .setActor(RawSession.user(owner))
         .setTitle(title)
         .setKind(kind);
+  }
+
+  /** {@code sender}'s (platform:user) text post {@code id} to {@code group}, saying "salam id". */
+  public static Envelope post(GroupAddress group, String sender, String id) {
+    return Envelope.newBuilder()
+        .setMessageId(id)
+        .setSender(RawSession.user(sender))
+        .setGroup(group)
+        .setClientTimestampMs(System.currentTimeMillis())
+        .setText(Text.newBuilder().setBody("salam " + id))
+        .build();
   }
 }

@@ -20,12 +20,12 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.peyvand.loadtests.bench.harness.RawHello;
 import io.peyvand.protocol.sdk.SubmitOutcome;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
-import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.Submit;
 import io.peyvand.protocol.v1.SubmitResult;
@@ -165,17 +165,10 @@ final class Interconnect {
             ws("hello")
                 .sendBytes(
                     session ->
-                        ClientFrame.newBuilder()
-                            .setHello(
-                                Hello.newBuilder()
-                                    .setProtocolVersion(1)
-                                    .setPlatformId(state(session).platform)
-                                    .setSessionName(
-                                        "gatling-"
-                                            + state(session).platform
-                                            + "-"
-                                            + session.userId()))
-                            .build()
+                        RawHello.frame(
+                                state(session).platform,
+                                "gatling-" + state(session).platform + "-" + session.userId(),
+                                false)
                             .toByteArray())
                 .await(Duration.ofSeconds(10))
                 .on(

@@ -32,7 +32,6 @@ import io.peyvand.protocol.v1.PlatformQuota;
 import io.peyvand.protocol.v1.PublishRequest;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.WithdrawRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -316,13 +315,10 @@ class DirectoryIT {
         List.of("bale:contact"),
         users(lookup("soroush", "soroush:honest", "09355550001").getMatches(0)));
     assertTrue(
-        get(interconnect
-                .get("soroush")
-                .submit(
-                    SubmitRequest.newBuilder()
-                        .setPlatformId("soroush")
-                        .setEnvelope(text("dir-2", "soroush:honest", "bale:contact", "still here"))
-                        .build()))
+        TestBroker.submit(
+                interconnect.get("soroush"),
+                "soroush",
+                text("dir-2", "soroush:honest", "bale:contact", "still here"))
             .hasAccepted());
     assertEquals(
         List.of("eitaa:target-0"), users(lookup("bale", "bale:someone", number(7)).getMatches(0)));

@@ -1,5 +1,8 @@
 package io.peyvand.broker.group;
 
+import static io.peyvand.broker.TestGroups.post;
+import static io.peyvand.broker.group.GroupCalls.assertStatus;
+import static io.peyvand.broker.group.GroupsNode.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,19 +25,16 @@ import io.peyvand.protocol.v1.LeaveRequest;
 import io.peyvand.protocol.v1.PlatformCount;
 import io.peyvand.protocol.v1.Reaction;
 import io.peyvand.protocol.v1.SubmitResult;
-import io.peyvand.protocol.v1.Text;
 import io.peyvand.protocol.v1.UserAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,10 +60,6 @@ class ChannelsIT {
               + """
           peyvand.groups.reaction-counts-every = 200ms
           """);
-
-  private static GroupAddress channel(String id) {
-    return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
-  }
 
   /** Waits until {@code channel}'s subscriber counts per platform are {@code expected}. */
   private void awaitCounts(String what, GroupAddress channel, Map<String, Long> expected)
@@ -128,16 +124,6 @@ class ChannelsIT {
     }
   }
 
-  private static Envelope post(GroupAddress channel, String sender, String id) {
-    return Envelope.newBuilder()
-        .setMessageId(id)
-        .setSender(RawSession.user(sender))
-        .setGroup(channel)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("news " + id))
-        .build();
-  }
-
   private static Envelope react(GroupAddress channel, String fan, String id, String target) {
     return Envelope.newBuilder()
         .setMessageId(id)
@@ -149,18 +135,12 @@ class ChannelsIT {
   }
 
   private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(50);
-    }
+    GroupCalls.await(WAIT, what, () -> "", done);
   }
 
   @Test
   void aChannelOfAMillionSubscribersDeliversEachPostOncePerPlatform() throws Exception {
-    GroupAddress news = channel("news");
+    GroupAddress news = group("news");
     create(news);
     bulkSubscribe(news, PLATFORMS, 250_000);
     awaitCounts(
@@ -192,8 +172,7 @@ class ChannelsIT {
         news,
         Map.of("eitaa", 250_000L, "bale", 250_000L, "rubika", 250_001L, "soroush", 249_999L));
 
-    Map<String, GroupAdapter> sessions =
-        PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
+    Map<String, GroupAdapter> sessions = broker.adapters(PLATFORMS);
     GroupAdapter eitaa = sessions.get("eitaa");
     List<String> ids = List.of("n-1", "n-2", "n-3");
     for (String id : ids) {
@@ -270,7 +249,7 @@ class ChannelsIT {
 
   @Test
   void aPlatformWithoutSubscribersReceivesNothing() throws Exception {
-    GroupAddress local = channel("local");
+    GroupAddress local = group("local");
     create(local);
     bulkSubscribe(local, List.of("bale"), 20);
     await(
@@ -282,8 +261,7 @@ class ChannelsIT {
             throw new AssertionError(e);
           }
         });
-    Map<String, GroupAdapter> sessions =
-        PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
+    Map<String, GroupAdapter> sessions = broker.adapters(PLATFORMS);
     assertTrue(
         sessions
             .get("eitaa")
@@ -301,7 +279,7 @@ class ChannelsIT {
 
   @Test
   void bulkSubscriptionRefusesWhatItCannotDo() throws Exception {
-    GroupAddress closed = channel("closed");
+    GroupAddress closed = group("closed");
     broker
         .groups()
         .createGroup(
@@ -318,7 +296,7 @@ class ChannelsIT {
                     .addUsers(RawSession.user("bale:x"))
                     .build())
             .toCompletableFuture());
-    GroupAddress open = channel("open");
+    GroupAddress open = group("open");
     create(open);
     // One platform's users a call (the calling platform's).
     assertStatus(
@@ -345,25 +323,9 @@ class ChannelsIT {
             .groups()
             .bulkSubscribe(
                 BulkSubscribeRequest.newBuilder()
-                    .setGroup(channel("nowhere"))
+                    .setGroup(group("nowhere"))
                     .addUsers(RawSession.user("bale:x"))
                     .build())
             .toCompletableFuture());
-  }
-
-  private static void assertStatus(Status.Code code, CompletableFuture<?> call)
-      throws InterruptedException {
-    try {
-      call.get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected " + code);
-    } catch (ExecutionException e) {
-      Status status =
-          e.getCause() instanceof GrpcServiceException g
-              ? g.getStatus()
-              : Status.fromThrowable(e.getCause());
-      assertEquals(code, status.getCode(), String.valueOf(status));
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
   }
 }

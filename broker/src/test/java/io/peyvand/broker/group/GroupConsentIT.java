@@ -22,7 +22,6 @@ import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.JoinRequest;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.PlatformCount;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
@@ -131,15 +130,9 @@ class GroupConsentIT {
   private Error refusedAlike(GroupAddress group, String to, MemberChange... changes)
       throws Exception {
     SubmitResult direct =
-        get(
-            broker
-                .node()
-                .as("eitaa")
-                .submit(
-                    SubmitRequest.newBuilder()
-                        .setPlatformId("eitaa")
-                        .setEnvelope(text("d-" + ids.incrementAndGet(), "eitaa:owner", to, "salam"))
-                        .build()));
+        broker
+            .node()
+            .submit("eitaa", text("d-" + ids.incrementAndGet(), "eitaa:owner", to, "salam"));
     assertTrue(direct.hasRefused(), direct.toString());
     Error expected = direct.getRefused();
     ExecutionException refused =

@@ -1,5 +1,7 @@
 package io.peyvand.broker.group;
 
+import static io.peyvand.broker.TestGroups.post;
+import static io.peyvand.broker.group.GroupsNode.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +22,6 @@ import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.MembershipChange;
 import io.peyvand.protocol.v1.SubmitResult;
-import io.peyvand.protocol.v1.Text;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,11 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.grpc.GrpcServiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,14 +58,6 @@ class GroupsIT {
           peyvand.groups.posts-per-second = 0
           peyvand.groups.redelivery-after = 3s
           """);
-
-  private Map<String, GroupAdapter> allAdapters() {
-    return PLATFORMS.stream().collect(Collectors.toMap(p -> p, broker::adapter));
-  }
-
-  private static GroupAddress group(String id) {
-    return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
-  }
 
   /** The owner (eitaa:owner) applies {@code op} to {@code users} in {@code group}. */
   private GroupInfo byOwner(GroupAddress group, MemberChange.Op op, String... users)
@@ -119,16 +110,6 @@ class GroupsIT {
     return call(broker.groups().changeMembers(add.build()).toCompletableFuture());
   }
 
-  private static Envelope post(GroupAddress group, String sender, String id) {
-    return Envelope.newBuilder()
-        .setMessageId(id)
-        .setSender(RawSession.user(sender))
-        .setGroup(group)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam " + id))
-        .build();
-  }
-
   /** Posts {@code count} posts from members on every platform in turn; all must be accepted. */
   private List<String> postRoundRobin(
       Map<String, GroupAdapter> adapters,
@@ -159,13 +140,7 @@ class GroupsIT {
   private static void await(
       String what, java.util.function.Supplier<String> progress, BooleanSupplier done)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what + ": " + progress.get());
-      }
-      Thread.sleep(50);
-    }
+    GroupCalls.await(WAIT, what, () -> ": " + progress.get(), done);
   }
 
   /** Every delivery seen twice was flagged; first arrivals are in the group's order. */
@@ -193,7 +168,7 @@ class GroupsIT {
   @Test
   void fiveHundredPostsFromFourPlatformsReachEveryPlatformOnceInTheGroupsOrder() throws Exception {
     GroupAddress group = group("five-hundred");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     GroupInfo info = createWithMembers(group);
     assertEquals(4, info.getMembersCount(), "members counted on four platforms");
     List<String> ids = postRoundRobin(adapters, group, "p", 500, PLATFORMS);
@@ -223,7 +198,7 @@ class GroupsIT {
   @Test
   void aPlatformOfflineDuringTwoHundredPostsCatchesUpInOrder() throws Exception {
     GroupAddress group = group("offline");
-    Map<String, GroupAdapter> online = new java.util.HashMap<>(allAdapters());
+    Map<String, GroupAdapter> online = new java.util.HashMap<>(broker.adapters(PLATFORMS));
     createWithMembers(group);
     // rubika is owed the log from its first member's addition: its two, then soroush's two.
     await("rubika received the membership", () -> online.get("rubika").of(group).size() >= 4);
@@ -250,7 +225,7 @@ class GroupsIT {
   @Test
   void aRemovedMemberCannotPostAndALateMemberReceivesFromTheJoinOn() throws Exception {
     GroupAddress group = group("changes");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     postRoundRobin(adapters, group, "before", 10, PLATFORMS);
     // soroush's members leave: one is removed, the other leaves.
@@ -363,19 +338,8 @@ class GroupsIT {
   private static void assertGrpcError(
       Status.Code code, String says, CompletableFuture<GroupInfo> call)
       throws InterruptedException {
-    try {
-      call.get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected " + code);
-    } catch (ExecutionException e) {
-      Status status =
-          e.getCause() instanceof GrpcServiceException g
-              ? g.getStatus()
-              : Status.fromThrowable(e.getCause());
-      assertEquals(code, status.getCode(), String.valueOf(status));
-      assertTrue(String.valueOf(status.getDescription()).contains(says), status.getDescription());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
+    Status status = GroupCalls.assertStatus(code, call);
+    assertTrue(String.valueOf(status.getDescription()).contains(says), status.getDescription());
   }
 
   @Test
@@ -400,7 +364,7 @@ class GroupsIT {
                 .build())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     postRoundRobin(adapters, group, "l", 4, PLATFORMS);
     await(
@@ -440,7 +404,7 @@ class GroupsIT {
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     GroupAddress group = group("capabilities");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     Envelope text = post(group, "eitaa:m1", "cap-text");
     Envelope reaction =
@@ -496,7 +460,7 @@ class GroupsIT {
   @Test
   void aLateMemberReadsTheHistoryBeforeTheJoinPageByPage() throws Exception {
     GroupAddress group = group("history");
-    Map<String, GroupAdapter> adapters = allAdapters();
+    Map<String, GroupAdapter> adapters = broker.adapters(PLATFORMS);
     createWithMembers(group);
     List<String> ids = postRoundRobin(adapters, group, "h", 150, PLATFORMS);
     GroupInfo joined = byOwner(group, MemberChange.Op.ADD, "bale:late");
@@ -547,23 +511,15 @@ class GroupsIT {
             .map(io.peyvand.protocol.v1.HistoryItem::getSequence)
             .toList());
     assertEquals(95, middle.getNextBeforeSequence());
-    try {
-      broker
-          .groups()
-          .history(
-              io.peyvand.protocol.v1.HistoryRequest.newBuilder()
-                  .setGroup(group)
-                  .setUser(RawSession.user("bale:stranger"))
-                  .build())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-      throw new AssertionError("a stranger read the history");
-    } catch (ExecutionException e) {
-      Status status =
-          e.getCause() instanceof GrpcServiceException g
-              ? g.getStatus()
-              : Status.fromThrowable(e.getCause());
-      assertEquals(Status.Code.PERMISSION_DENIED, status.getCode(), String.valueOf(status));
-    }
+    // A stranger may not read the history.
+    GroupCalls.assertStatus(
+        Status.Code.PERMISSION_DENIED,
+        broker
+            .groups()
+            .history(
+                io.peyvand.protocol.v1.HistoryRequest.newBuilder()
+                    .setGroup(group)
+                    .setUser(RawSession.user("bale:stranger"))
+                    .build()));
   }
 }

@@ -3,8 +3,11 @@ package io.peyvand.broker.group;
 import io.peyvand.broker.ActingGroups;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
+import io.peyvand.protocol.v1.GroupAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -71,6 +74,16 @@ final class GroupsNode implements BeforeAllCallback, AfterEachCallback, AfterAll
     GroupAdapter adapter = new GroupAdapter(node, platform);
     adapters.add(adapter);
     return adapter;
+  }
+
+  /** A raw session of each of {@code platforms}, by platform; closed after the test. */
+  Map<String, GroupAdapter> adapters(List<String> platforms) {
+    return platforms.stream().collect(Collectors.toMap(p -> p, this::adapter));
+  }
+
+  /** The address of the group or channel {@code id} on eitaa, where the tests' groups live. */
+  static GroupAddress group(String id) {
+    return GroupAddress.newBuilder().setPlatformId("eitaa").setGroupId(id).build();
   }
 
   /** Closes {@code adapter} now (its platform goes offline), before the test ends. */

@@ -25,7 +25,6 @@ import io.peyvand.protocol.v1.GroupsClient;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.PlatformCount;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -183,12 +182,7 @@ class ConsentTlsIT {
   private SubmitResult submit(String id, String from, String to) throws Exception {
     String platform = from.substring(0, from.indexOf(':'));
     InterconnectClient client = platform.equals("bale") ? bale : eitaa;
-    return get(
-        client.submit(
-            SubmitRequest.newBuilder()
-                .setPlatformId(platform)
-                .setEnvelope(text(id, from, to, "salam"))
-                .build()));
+    return TestBroker.submit(client, platform, text(id, from, to, "salam"));
   }
 
   private static double count(String metrics, String series) {

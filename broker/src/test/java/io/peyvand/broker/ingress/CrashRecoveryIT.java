@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.BrokerProcess;
+import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.TestPki;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
@@ -12,7 +13,6 @@ import io.peyvand.persistence.testkit.Ports;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
@@ -72,15 +71,10 @@ class CrashRecoveryIT {
         for (int m = 0; m < PER_USER; m++) {
           String id = "crash-" + u + "-" + m;
           SubmitResult result =
-              eitaa
-                  .submit(
-                      SubmitRequest.newBuilder()
-                          .setPlatformId("eitaa")
-                          .setEnvelope(
-                              text(id, "eitaa:alice", "bale:user" + u, "before the crash " + m))
-                          .build())
-                  .toCompletableFuture()
-                  .get(20, TimeUnit.SECONDS);
+              TestBroker.submit(
+                  eitaa,
+                  "eitaa",
+                  text(id, "eitaa:alice", "bale:user" + u, "before the crash " + m));
           assertTrue(result.hasAccepted(), result.toString());
           accepted.add(id);
         }

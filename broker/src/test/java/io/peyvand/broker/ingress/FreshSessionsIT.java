@@ -77,13 +77,7 @@ class FreshSessionsIT {
               "round " + round + ": the node knows the session before its Welcome");
           String id = "welcome-" + round;
           submit(eitaa, text(id, "eitaa:alice", "rubika:new-" + round, "salam"));
-          Delivery delivery =
-              rubika
-                  .expect(
-                      f ->
-                          f.hasDelivery() && f.getDelivery().getMessage().getMessageId().equals(id),
-                      WAIT)
-                  .getDelivery();
+          Delivery delivery = rubika.delivery(id, WAIT);
           // The broker's acceptance time and this clock are the same machine's.
           delaysMs.add(System.currentTimeMillis() - delivery.getAcceptedAtMs());
           assertFalse(delivery.getRedelivery(), "round " + round + ": first push flagged");
@@ -165,14 +159,7 @@ class FreshSessionsIT {
                       WAIT)
                   .getGroupDelivery();
           assertFalse(post.getRedelivery(), "round " + round + ": " + post);
-          Delivery direct =
-              soroush
-                  .expect(
-                      f ->
-                          f.hasDelivery()
-                              && f.getDelivery().getMessage().getMessageId().equals(directId),
-                      WAIT)
-                  .getDelivery();
+          Delivery direct = soroush.delivery(directId, WAIT);
           assertFalse(direct.getRedelivery(), "round " + round + ": " + direct);
           soroush.send(
               ClientFrame.newBuilder()

@@ -8,10 +8,8 @@ import io.peyvand.broker.TestBroker;
 import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SubmitRequest;
 import io.peyvand.protocol.v1.SubmitResult;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,14 +46,7 @@ class LimitsIT {
   }
 
   private SubmitResult submit(String platform, String id, String from, String to) throws Exception {
-    return node.as(platform)
-        .submit(
-            SubmitRequest.newBuilder()
-                .setPlatformId(platform)
-                .setEnvelope(text(id, from, to, "x"))
-                .build())
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
+    return node.submit(platform, text(id, from, to, "x"));
   }
 
   @Test

@@ -145,17 +145,7 @@ class MaxSizeContentIT {
   private void assertAcceptedAndDelivered(RawSession from, RawSession to, Envelope envelope) {
     SubmitResult result = submit(from, envelope);
     assertTrue(result.hasAccepted(), envelope.getMessageId() + ": " + result);
-    Delivery delivery =
-        to.expect(
-                f ->
-                    f.hasDelivery()
-                        && f.getDelivery().hasMessage()
-                        && f.getDelivery()
-                            .getMessage()
-                            .getMessageId()
-                            .equals(envelope.getMessageId()),
-                WAIT)
-            .getDelivery();
+    Delivery delivery = to.delivery(envelope.getMessageId(), WAIT);
     assertEquals(envelope.getContentCase(), delivery.getMessage().getContentCase());
     assertEquals(
         envelope.toBuilder().clearClientTimestampMs().build(),

@@ -1,10 +1,11 @@
 package io.peyvand.broker.ingress;
 
 import io.peyvand.broker.TestBroker;
+import io.peyvand.loadtests.bench.harness.RawHello;
 import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
+import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
-import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
@@ -77,7 +78,7 @@ public final class RawSession implements AutoCloseable {
   public static RawSession hello(
       ActorSystem<?> system, InterconnectClient client, String platform, boolean ringCalls) {
     RawSession session = open(system, client);
-    session.send(helloFrame(platform, "test", ringCalls));
+    session.send(RawHello.frame(platform, "test", ringCalls));
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;
   }
@@ -114,6 +115,17 @@ public final class RawSession implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The next Delivery of the message {@code messageId}, skipping other frames; fails after the
+   * timeout.
+   */
+  public Delivery delivery(String messageId, Duration timeout) {
+    return expect(
+            f -> f.hasDelivery() && f.getDelivery().getMessage().getMessageId().equals(messageId),
+            timeout)
+        .getDelivery();
+  }
+
   /** The next frame matching, skipping others; fails after the timeout. */
   public ServerFrame expect(Predicate<ServerFrame> matching, Duration timeout) {
     return expect(in, matching, timeout, () -> ended != null ? "the stream ended: " + ended : null);
@@ -147,18 +159,6 @@ public final class RawSession implements AutoCloseable {
     String end = ended.get();
     throw new AssertionError(
         "no matching frame within " + timeout + (end != null ? "; " + end : ""));
-  }
-
-  /** Hello (protocol version 1) as {@code platform}, naming the session {@code sessionName}. */
-  public static ClientFrame helloFrame(String platform, String sessionName, boolean ringCalls) {
-    return ClientFrame.newBuilder()
-        .setHello(
-            Hello.newBuilder()
-                .setProtocolVersion(1)
-                .setPlatformId(platform)
-                .setSessionName(sessionName)
-                .setRingCalls(ringCalls))
-        .build();
   }
 
   /** The next frame of any kind, or null. */

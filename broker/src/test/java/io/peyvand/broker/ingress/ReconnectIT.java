@@ -9,13 +9,11 @@ import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
-import io.peyvand.protocol.v1.SubmitRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,14 +36,8 @@ class ReconnectIT {
     for (int i = 0; i < count; i++) {
       String id = batch + "-" + i;
       assertTrue(
-          eitaa
-              .submit(
-                  SubmitRequest.newBuilder()
-                      .setPlatformId("eitaa")
-                      .setEnvelope(text(id, "eitaa:alice", "bale:user" + (i % USERS), batch + i))
-                      .build())
-              .toCompletableFuture()
-              .get(20, TimeUnit.SECONDS)
+          TestBroker.submit(
+                  eitaa, "eitaa", text(id, "eitaa:alice", "bale:user" + (i % USERS), batch + i))
               .hasAccepted());
       ids.add(id);
     }

@@ -114,14 +114,7 @@ class TlsIT {
     InterconnectClient eitaa = client(platform("eitaa"));
     try {
       SubmitResult unary =
-          eitaa
-              .submit(
-                  SubmitRequest.newBuilder()
-                      .setPlatformId("eitaa")
-                      .setEnvelope(text("tls-2", "eitaa:alice", "bale:bob", "unary"))
-                      .build())
-              .toCompletableFuture()
-              .get(20, TimeUnit.SECONDS);
+          TestBroker.submit(eitaa, "eitaa", text("tls-2", "eitaa:alice", "bale:bob", "unary"));
       assertTrue(unary.hasAccepted(), unary.toString());
     } finally {
       eitaa.close();

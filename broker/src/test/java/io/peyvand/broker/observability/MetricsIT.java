@@ -1,6 +1,7 @@
 package io.peyvand.broker.observability;
 
 import static io.peyvand.broker.TestBroker.sample;
+import static io.peyvand.broker.TestGroups.post;
 import static io.peyvand.broker.ingress.RawSession.text;
 import static io.peyvand.broker.ingress.RawSession.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +19,6 @@ import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ChangeMembersRequest;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
-import io.peyvand.protocol.v1.Envelope;
 import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.GroupAcknowledge;
 import io.peyvand.protocol.v1.GroupAddress;
@@ -27,7 +27,6 @@ import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SubmitResult;
-import io.peyvand.protocol.v1.Text;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -274,16 +273,6 @@ class MetricsIT {
     } finally {
       groups.close();
     }
-  }
-
-  private static Envelope post(GroupAddress group, String sender, String id) {
-    return Envelope.newBuilder()
-        .setMessageId(id)
-        .setSender(user(sender))
-        .setGroup(group)
-        .setClientTimestampMs(System.currentTimeMillis())
-        .setText(Text.newBuilder().setBody("salam " + id))
-        .build();
   }
 
   private static SubmitResult result(Inbox inbox) {

@@ -3,6 +3,7 @@ package io.peyvand.broker.ingress.ws;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peyvand.broker.TestBroker;
 import io.peyvand.broker.ingress.RawSession;
+import io.peyvand.loadtests.bench.harness.RawHello;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.UserAddress;
@@ -65,7 +66,7 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   private static RawWebSocket hello(RawWebSocket session, String platform) {
-    session.send(RawSession.helloFrame(platform, "ws-test", false));
+    session.send(RawHello.frame(platform, "ws-test", false));
     session.expect(ServerFrame::hasWelcome, Duration.ofSeconds(20));
     return session;
   }

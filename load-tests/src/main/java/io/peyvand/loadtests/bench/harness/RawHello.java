@@ -5,8 +5,9 @@ import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Hello;
 
 /**
- * The first frame of a session the benchmark opens over raw gRPC (not through the SDK, so that the
- * figures measure the broker): Hello in this library's protocol version, as a platform.
+ * The first frame of a session the benchmark opens over raw gRPC, or a Gatling simulation over
+ * WebSocket (not through the SDK, so that the figures measure the broker): Hello in this library's
+ * protocol version, as a platform.
  */
 public final class RawHello {
   private RawHello() {}
