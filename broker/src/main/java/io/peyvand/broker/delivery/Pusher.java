@@ -30,13 +30,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  * so that a mailbox addressed at an unregistered platform adds no series).
  */
 public final class Pusher {
+  private final PushContext context;
   private final Deliver.Stream stream;
   private final String platformId;
-  private final SessionDirectory directory;
-  private final ActorRef<Deliver.Busy> busyReplyTo;
-  private final Runnable whenSessionAppears;
   private final String choiceKey;
-  private final MessageMetrics metrics;
   private MessageMetrics.PlatformCounters counters;
 
   /** A push not yet acknowledged: when, and the redelivery mark before it (to undo a refusal). */
@@ -49,26 +46,11 @@ public final class Pusher {
   private boolean resumeNext = true;
   private long highestSent;
 
-  /**
-   * @param busyReplyTo where sessions answer {@link Deliver.Busy} (the entity's adapter; the answer
-   *     names the platform)
-   * @param whenSessionAppears the entity's wake-up when {@link #ready()} found no session: run once
-   *     a session of the platform appears, from another thread (so it only tells the entity); one
-   *     object per entity, which {@link SessionDirectory#stopWaiting} forgets when it stops
-   */
-  public Pusher(
-      Deliver.Stream stream,
-      String platformId,
-      SessionDirectory directory,
-      ActorRef<Deliver.Busy> busyReplyTo,
-      MessageMetrics metrics,
-      Runnable whenSessionAppears) {
-    this.metrics = metrics;
-    this.whenSessionAppears = whenSessionAppears;
+  /** Pushes {@code stream} to the sessions of {@code platformId}. */
+  public Pusher(Deliver.Stream stream, String platformId, PushContext context) {
+    this.context = context;
     this.stream = stream;
     this.platformId = platformId;
-    this.directory = directory;
-    this.busyReplyTo = busyReplyTo;
     this.choiceKey = stream.toString();
   }
 
@@ -82,7 +64,9 @@ public final class Pusher {
    */
   public boolean ready() {
     Optional<ActorRef<Deliver>> chosen =
-        directory.sessionFor(platformId, choiceKey, sessionTurn, whenSessionAppears);
+        context
+            .directory()
+            .sessionFor(platformId, choiceKey, sessionTurn, context.whenSessionAppears());
     if (chosen.isEmpty()) {
       session = null;
       return false;
@@ -126,9 +110,9 @@ public final class Pusher {
             acknowledgedUpTo,
             resumeNext,
             item,
-            busyReplyTo);
+            context.busyReplyTo());
     if (counters == null) {
-      counters = metrics.platform(platformId);
+      counters = context.metrics().platform(platformId);
     }
     counters.pushed(kind(stream, item), redelivery);
     resumeNext = false;
@@ -174,7 +158,7 @@ public final class Pusher {
    */
   public Retry busy(Deliver.Busy busy) {
     if (busy.gone() && busy.session() != null) {
-      directory.departed(platformId, busy.session());
+      context.directory().departed(platformId, busy.session());
     }
     if (busy.session() != null && !busy.session().equals(session)) {
       return Retry.NONE;

@@ -3,6 +3,7 @@ package io.peyvand.broker.group;
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.PendingEntries;
 import io.peyvand.broker.delivery.PendingRegistration;
+import io.peyvand.broker.delivery.PushContext;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.Asks;
 import io.peyvand.broker.entity.ClusterMessage;
@@ -424,17 +425,18 @@ public final class Group
     this.fanout =
         new GroupFanout(
             Deliver.Stream.group(address),
-            SessionDirectory.get(context.getSystem()),
-            context.messageAdapter(Deliver.Busy.class, SessionBusy::new),
-            metrics,
+            new PushContext(
+                SessionDirectory.get(context.getSystem()),
+                context.messageAdapter(Deliver.Busy.class, SessionBusy::new),
+                metrics,
+                wakeUp(context.getSelf())),
             settings,
             clock,
             () -> {
               if (!timers.isTimerActive(Tick.INSTANCE)) {
                 timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
               }
-            },
-            wakeUp(context.getSelf()));
+            });
     this.postRate = new PostRate(settings.postsPerSecond(), settings.postBurst(), clock);
     this.empty = new EmptyState<>(() -> new GroupState(settings));
   }

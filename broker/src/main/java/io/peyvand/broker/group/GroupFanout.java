@@ -1,34 +1,29 @@
 package io.peyvand.broker.group;
 
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.PushContext;
 import io.peyvand.broker.delivery.Pusher;
-import io.peyvand.broker.delivery.SessionDirectory;
-import io.peyvand.broker.observability.MessageMetrics;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A group's push side: one {@link Pusher} per platform owed something, each pushing the owed items
  * in order to one session of its platform, a window at a time, whatever the number of members.
  * Transient: rebuilt after a restart, when anything kept may already have been pushed and is
  * flagged as a redelivery. Runs in the entity's thread; {@code ticking} asks the entity to start
- * its tick while anything is in flight, {@code whenSessionAppears} wakes it (from another thread)
- * when a platform it owes items had no session and one appears.
+ * its tick while anything is in flight, {@code pushing.whenSessionAppears()} wakes it (from another
+ * thread) when a platform it owes items had no session and one appears.
  */
 final class GroupFanout {
+  private final PushContext pushing;
   private final Deliver.Stream stream;
-  private final SessionDirectory directory;
-  private final ActorRef<Deliver.Busy> busyTo;
-  private final MessageMetrics metrics;
   private final GroupSettings settings;
   private final Clock clock;
   private final Runnable ticking;
-  private final Runnable whenSessionAppears;
   private final Map<String, Pusher> pushers = new HashMap<>();
   // platform -> its members' ids, for platforms that ask for member lists; dropped on any change
   private final Map<String, List<String>> memberIds = new HashMap<>();
@@ -37,21 +32,15 @@ final class GroupFanout {
 
   GroupFanout(
       Deliver.Stream stream,
-      SessionDirectory directory,
-      ActorRef<Deliver.Busy> busyTo,
-      MessageMetrics metrics,
+      PushContext pushing,
       GroupSettings settings,
       Clock clock,
-      Runnable ticking,
-      Runnable whenSessionAppears) {
+      Runnable ticking) {
     this.stream = stream;
-    this.directory = directory;
-    this.busyTo = busyTo;
-    this.metrics = metrics;
+    this.pushing = pushing;
     this.settings = settings;
     this.clock = clock;
     this.ticking = ticking;
-    this.whenSessionAppears = whenSessionAppears;
   }
 
   /**
@@ -66,7 +55,7 @@ final class GroupFanout {
 
   /** The entity stopped: it waits for no platform's session any more. */
   void stopped() {
-    directory.stopWaiting(whenSessionAppears);
+    pushing.stopped();
   }
 
   /** The membership changed: member lists are computed again. */
@@ -89,8 +78,7 @@ final class GroupFanout {
         pushers.computeIfAbsent(
             platformId,
             platform -> {
-              Pusher fresh =
-                  new Pusher(stream, platform, directory, busyTo, metrics, whenSessionAppears);
+              Pusher fresh = new Pusher(stream, platform, pushing);
               fresh.recovered(recoveredUpTo);
               return fresh;
             });

@@ -2,6 +2,7 @@ package io.peyvand.broker.mailbox;
 
 import io.peyvand.broker.delivery.Deliver;
 import io.peyvand.broker.delivery.PendingRegistration;
+import io.peyvand.broker.delivery.PushContext;
 import io.peyvand.broker.delivery.Pusher;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.entity.ClusterMessage;
@@ -328,7 +329,6 @@ public final class UserMailbox
   private final Clock clock;
   private final ClusterSharding sharding;
   private final ActorRef<StatusRecorded> confirmAdapter;
-  private final ActorRef<Deliver.Busy> busyAdapter;
   private final MessageMetrics metrics;
   private final Facts facts;
 
@@ -354,9 +354,7 @@ public final class UserMailbox
   // Transient: what this incarnation has pushed and is waiting for. Lost on restart, on purpose:
   // after a restart everything pending is pushed again, flagged as a redelivery.
   private final Pusher pusher;
-  // The pushers' wake-up when their platform had no session and one appears (any thread): one
-  // object, so the mailbox waits once per platform, forgotten by the directory when it stops.
-  private final Runnable whenSessionAppears;
+  private final PushContext pushing;
   // One per senders' platform this mailbox owes statuses by recipient, created when first needed.
   private final Map<String, Pusher> statusPushers = new HashMap<>();
   private final Map<NotificationKey, Long> notifying = new HashMap<>();
@@ -395,17 +393,14 @@ public final class UserMailbox
     this.sharding = ClusterSharding.get(context.getSystem());
     this.metrics = MessageMetrics.get(context.getSystem());
     this.facts = Facts.get(context.getSystem());
-    this.busyAdapter = context.messageAdapter(Deliver.Busy.class, SessionBusy::new);
     ActorRef<Command> self = context.getSelf();
-    this.whenSessionAppears = () -> self.tell(RetryDelivery.INSTANCE);
-    this.pusher =
-        new Pusher(
-            Deliver.Stream.mailbox(owner),
-            owner.platformId(),
+    this.pushing =
+        new PushContext(
             SessionDirectory.get(context.getSystem()),
-            busyAdapter,
+            context.messageAdapter(Deliver.Busy.class, SessionBusy::new),
             metrics,
-            whenSessionAppears);
+            () -> self.tell(RetryDelivery.INSTANCE));
+    this.pusher = new Pusher(Deliver.Stream.mailbox(owner), owner.platformId(), pushing);
     this.confirmAdapter =
         context.messageAdapter(
             StatusRecorded.class, r -> new NotificationConfirmed(r.recipientSequence(), r.kind()));
@@ -473,9 +468,7 @@ public final class UserMailbox
                 notifySenders(state);
               }
             })
-        .onSignal(
-            PostStop.instance(),
-            state -> SessionDirectory.get(context.getSystem()).stopWaiting(whenSessionAppears))
+        .onSignal(PostStop.instance(), state -> pushing.stopped())
         .build();
   }
 
@@ -1197,15 +1190,7 @@ public final class UserMailbox
 
   private Pusher statusPusher(String platform) {
     return statusPushers.computeIfAbsent(
-        platform,
-        p ->
-            new Pusher(
-                Deliver.Stream.statuses(owner),
-                p,
-                SessionDirectory.get(context.getSystem()),
-                busyAdapter,
-                metrics,
-                whenSessionAppears));
+        platform, p -> new Pusher(Deliver.Stream.statuses(owner), p, pushing));
   }
 
   /** Sends each owed status not already on its way to the sender's mailbox. */

@@ -55,10 +55,11 @@ class PusherTest {
     return new Pusher(
         Deliver.Stream.mailbox(new Address(platform, "bob")),
         platform,
-        SessionDirectory.get(testKit.system()),
-        testKit.<Deliver.Busy>createTestProbe().ref(),
-        MessageMetrics.get(testKit.system()),
-        null);
+        new PushContext(
+            SessionDirectory.get(testKit.system()),
+            testKit.<Deliver.Busy>createTestProbe().ref(),
+            MessageMetrics.get(testKit.system()),
+            null));
   }
 
   private String platform() {

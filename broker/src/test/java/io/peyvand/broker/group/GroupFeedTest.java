@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peyvand.broker.TestConfig;
 import io.peyvand.broker.delivery.Deliver;
+import io.peyvand.broker.delivery.PushContext;
 import io.peyvand.broker.delivery.SessionDirectory;
 import io.peyvand.broker.model.Address;
 import io.peyvand.broker.model.Content;
@@ -167,12 +168,13 @@ class GroupFeedTest {
     GroupFanout fanout =
         new GroupFanout(
             Deliver.Stream.group(group),
-            SessionDirectory.get(testKit.system()),
-            testKit.<Deliver.Busy>createTestProbe().ref(),
-            MessageMetrics.get(testKit.system()),
+            new PushContext(
+                SessionDirectory.get(testKit.system()),
+                testKit.<Deliver.Busy>createTestProbe().ref(),
+                MessageMetrics.get(testKit.system()),
+                () -> {}),
             GroupSettings.reference(),
             Clock.systemUTC(),
-            () -> {},
             () -> {});
     fanout.deliverAll(state);
     for (Map.Entry<String, TestProbe<Deliver>> entry : sessions.entrySet()) {
