@@ -245,9 +245,7 @@ final class GroupCommand extends GroupsCommand {
   @Command(
       name = "post",
       mixinStandardHelpOptions = true,
-      description = "Post a text to a group (a channel: owner and admins) and print the answer.",
-      exitCodeListHeading = "%nExit status:%n",
-      exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
+      description = "Post a text to a group (a channel: owner and admins) and print the answer.")
   static final class Post implements Callable<Integer> {
     @Mixin SubmitOptions submitting = new SubmitOptions();
 

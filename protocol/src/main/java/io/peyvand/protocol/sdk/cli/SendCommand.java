@@ -39,9 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "send",
     mixinStandardHelpOptions = true,
-    description = "Submit a text message and print the broker's answer on one line.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
+    description = "Submit a text message and print the broker's answer on one line.")
 final class SendCommand implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int UNREACHABLE = 2;
