@@ -53,7 +53,7 @@ final class AdminCommand {
 
     @Override
     TlsOption.Connection connection() {
-      return tls.forAdmin(admin);
+      return connect.tls.forAdmin(admin);
     }
 
     @Override

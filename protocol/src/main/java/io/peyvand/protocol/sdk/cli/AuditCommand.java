@@ -83,7 +83,7 @@ final class AuditCommand {
 
     @Override
     TlsOption.Connection connection() {
-      return tls.forRegulator(regulator);
+      return connect.tls.forRegulator(regulator);
     }
 
     @Override
@@ -101,7 +101,7 @@ final class AuditCommand {
 
     /** The CA named by --ca, else the PKI directory's, if there is one. */
     Optional<X509Certificate> ca() {
-      return ca.certificate(spec, tls.pkiDir);
+      return ca.certificate(spec, connect.tls.pkiDir);
     }
 
     /** The head's problems (signature, certificate), printed; true if there were none. */

@@ -76,9 +76,7 @@ final class CallCommand implements Callable<Integer> {
   /** How long past the invite's lifetime to wait for the broker to end an unanswered call. */
   private static final Duration GRACE = Duration.ofSeconds(30);
 
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(
       names = "--from",
@@ -121,12 +119,7 @@ final class CallCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}).")
   int lifetimeSeconds;
 
-  @Option(
-      names = "--session-name",
-      paramLabel = "NAME",
-      defaultValue = "peyvand-cli-call",
-      description = "This session's name in the broker's logs (default ${DEFAULT-VALUE}).")
-  String sessionName;
+  @Mixin SessionNameOption session = new SessionNameOption();
 
   @Option(
       names = "--wait",
@@ -151,9 +144,8 @@ final class CallCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--wait must be at least 1, got " + waitSeconds);
     }
-    List<BrokerEndpoint> endpoints = SendCommand.endpointsOrUsageError(spec, broker);
-    TlsOption.Connection connection =
-        SendCommand.connectionOrUsageError(spec, tls, caller.getPlatformId());
+    List<BrokerEndpoint> endpoints = connect.endpoints(spec);
+    TlsOption.Connection connection = connect.forPlatform(spec, caller.getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CallRef ref = CallRequests.ref(caller, callId != null ? callId : "cli-" + UUID.randomUUID());
@@ -174,7 +166,7 @@ final class CallCommand implements Callable<Integer> {
         builder
             .brokers(endpoints)
             .platformId(caller.getPlatformId())
-            .sessionName(sessionName)
+            .sessionName(session.sessionName)
             .callTimeout(Duration.ofSeconds(waitSeconds))
             // Not acknowledged: the platform's adapter gets them again.
             .autoAcknowledge(false)

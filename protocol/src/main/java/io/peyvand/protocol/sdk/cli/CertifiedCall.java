@@ -27,9 +27,7 @@ abstract class CertifiedCall implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int UNREACHABLE = 2;
 
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -56,7 +54,7 @@ abstract class CertifiedCall implements Callable<Integer> {
     List<BrokerEndpoint> endpoints;
     TlsOption.Connection connection;
     try {
-      endpoints = broker.endpoints();
+      endpoints = connect.broker.endpoints();
       connection = connection();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

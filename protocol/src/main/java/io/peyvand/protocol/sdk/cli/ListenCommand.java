@@ -52,9 +52,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"1:the broker refused the session", "2:the broker could not be reached"})
 final class ListenCommand implements Callable<Integer> {
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(
       names = "--platform",
@@ -90,12 +88,7 @@ final class ListenCommand implements Callable<Integer> {
     boolean decline;
   }
 
-  @Option(
-      names = "--session-name",
-      paramLabel = "NAME",
-      defaultValue = "peyvand-cli-listen",
-      description = "This session's name in the broker's logs (default ${DEFAULT-VALUE}).")
-  String sessionName;
+  @Mixin SessionNameOption session = new SessionNameOption();
 
   @Option(
       names = "--wait",
@@ -110,8 +103,8 @@ final class ListenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<BrokerEndpoint> endpoints = SendCommand.endpointsOrUsageError(spec, broker);
-    TlsOption.Connection connection = SendCommand.connectionOrUsageError(spec, tls, platform);
+    List<BrokerEndpoint> endpoints = connect.endpoints(spec);
+    TlsOption.Connection connection = connect.forPlatform(spec, platform);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<PeyvandClient> self = new AtomicReference<>();
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
@@ -123,7 +116,7 @@ final class ListenCommand implements Callable<Integer> {
         builder
             .brokers(endpoints)
             .platformId(platform)
-            .sessionName(sessionName)
+            .sessionName(session.sessionName)
             // Without acknowledgements show every redelivery rather than skip it.
             .autoAcknowledge(!noAck)
             .deduplicate(!noAck)
