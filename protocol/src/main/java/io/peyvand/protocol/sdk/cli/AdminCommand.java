@@ -2,7 +2,6 @@ package io.peyvand.protocol.sdk.cli;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
-import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.v1.AdminClient;
 import io.peyvand.protocol.v1.GetPlatformRequest;
 import io.peyvand.protocol.v1.ListRevocationsRequest;
@@ -12,10 +11,8 @@ import io.peyvand.protocol.v1.RevokeCertificateRequest;
 import io.peyvand.protocol.v1.SetPlatformQuotaRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,26 +53,18 @@ final class AdminCommand {
 
     @Override
     TlsOption.Connection connection() {
-      return tls.forAdmin(admin);
+      return connect.tls.forAdmin(admin);
     }
 
     @Override
-    int run(
-        ActorSystem system,
-        List<BrokerEndpoint> endpoints,
-        TlsOption.Connection connection,
-        PrintWriter out)
-        throws Exception {
+    int run(Target target, PrintWriter out) throws Exception {
       Message answer =
           BrokerOption.firstReachable(
-              endpoints,
+              target.endpoints(),
               endpoint ->
                   call(
                       AdminClient.create(
-                          endpoint
-                              .grpcSettings(system, connection.tls())
-                              .withDeadline(Duration.ofSeconds(10)),
-                          system)),
+                          target.settings(endpoint, Duration.ofSeconds(10)), target.system())),
               TimeUnit.SECONDS.toMillis(11));
       out.print(TextFormat.printer().printToString(answer));
       return 0;

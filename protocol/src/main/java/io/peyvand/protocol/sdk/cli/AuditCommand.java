@@ -3,7 +3,6 @@ package io.peyvand.protocol.sdk.cli;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
-import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.transparency.MerkleTree;
 import io.peyvand.protocol.transparency.TreeHeads;
 import io.peyvand.protocol.v1.AuditEntries;
@@ -31,7 +30,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,23 +83,14 @@ final class AuditCommand {
 
     @Override
     TlsOption.Connection connection() {
-      return tls.forRegulator(regulator);
+      return connect.tls.forRegulator(regulator);
     }
 
     @Override
-    int run(
-        ActorSystem system,
-        List<BrokerEndpoint> endpoints,
-        TlsOption.Connection connection,
-        PrintWriter out)
-        throws Exception {
+    int run(Target target, PrintWriter out) throws Exception {
       client =
           RegulatorClient.create(
-              endpoints
-                  .get(0)
-                  .grpcSettings(system, connection.tls())
-                  .withDeadline(Duration.ofSeconds(20)),
-              system);
+              target.settings(target.endpoints().get(0), Duration.ofSeconds(20)), target.system());
       return run(out);
     }
 
@@ -112,7 +101,7 @@ final class AuditCommand {
 
     /** The CA named by --ca, else the PKI directory's, if there is one. */
     Optional<X509Certificate> ca() {
-      return ca.certificate(spec, tls.pkiDir);
+      return ca.certificate(spec, connect.tls.pkiDir);
     }
 
     /** The head's problems (signature, certificate), printed; true if there were none. */
@@ -149,11 +138,7 @@ final class AuditCommand {
       if (!headVerifies(head, "the head", out)) {
         return FAILED;
       }
-      if (file != null) {
-        write(file, head);
-        out.println("wrote " + file);
-      }
-      return 0;
+      return keep(head, file, out);
     }
   }
 
@@ -228,11 +213,7 @@ final class AuditCommand {
         return FAILED;
       }
       out.println("verified: " + size + " entries give the signed root");
-      if (file != null) {
-        write(file, head);
-        out.println("wrote " + file);
-      }
-      return 0;
+      return keep(head, file, out);
     }
   }
 
@@ -397,11 +378,20 @@ final class AuditCommand {
     return path.stream().map(ByteString::toByteArray).toList();
   }
 
-  private static void write(Path file, SignedTreeHead head) throws IOException {
+  /**
+   * Writes {@code head} to {@code file} (protobuf text format) when one was given, saying so; the
+   * exit status of a head verified and kept: 0.
+   */
+  private static int keep(SignedTreeHead head, Path file, PrintWriter out) throws IOException {
+    if (file == null) {
+      return 0;
+    }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     Files.writeString(file, TextFormat.printer().printToString(head), StandardCharsets.UTF_8);
+    out.println("wrote " + file);
+    return 0;
   }
 }

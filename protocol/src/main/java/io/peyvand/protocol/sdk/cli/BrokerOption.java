@@ -4,7 +4,11 @@ import com.typesafe.config.ConfigFactory;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
+import io.peyvand.protocol.sdk.PeyvandClient;
+import io.peyvand.protocol.sdk.SessionRefusedException;
+import java.io.PrintWriter;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +52,36 @@ final class BrokerOption {
   /** What to print when no node answered in time over {@code connection}. */
   static String noAnswerInTime(List<BrokerEndpoint> endpoints, TlsOption.Connection connection) {
     return unreachable(endpoints, "no answer in time; " + connection.triedOver());
+  }
+
+  /**
+   * Opens {@code client}'s session, waiting at most {@code waitSeconds}: empty once it is open,
+   * else the exit status after saying why on {@code err}: 1 the broker refused the session, 2 it
+   * could not be reached, or not in time. For {@code listen} and {@code call}.
+   */
+  static OptionalInt openSession(
+      PeyvandClient client,
+      int waitSeconds,
+      List<BrokerEndpoint> endpoints,
+      TlsOption.Connection connection,
+      PrintWriter err)
+      throws InterruptedException {
+    try {
+      client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
+      return OptionalInt.empty();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SessionRefusedException refused) {
+        err.println(refused.getMessage());
+        return OptionalInt.of(1);
+      }
+      err.println(unreachable(endpoints, e.getCause() + "; " + connection.triedOver()));
+      return OptionalInt.of(2);
+    } catch (TimeoutException e) {
+      err.println(
+          unreachable(
+              endpoints, "no session within " + waitSeconds + " s; " + connection.triedOver()));
+      return OptionalInt.of(2);
+    }
   }
 
   /** The line saying the broker refused the call as a whole with {@code status}. */

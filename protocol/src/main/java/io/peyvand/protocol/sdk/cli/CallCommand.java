@@ -7,8 +7,6 @@ import io.peyvand.protocol.sdk.CallRequests;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
-import io.peyvand.protocol.sdk.SessionListener;
-import io.peyvand.protocol.sdk.SessionRefusedException;
 import io.peyvand.protocol.sdk.UserAddresses;
 import io.peyvand.protocol.v1.CallEndReason;
 import io.peyvand.protocol.v1.CallEnded;
@@ -19,11 +17,11 @@ import io.peyvand.protocol.v1.CallResult;
 import io.peyvand.protocol.v1.CallState;
 import io.peyvand.protocol.v1.Error;
 import io.peyvand.protocol.v1.UserAddress;
-import io.peyvand.protocol.v1.Welcome;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -78,9 +76,7 @@ final class CallCommand implements Callable<Integer> {
   /** How long past the invite's lifetime to wait for the broker to end an unanswered call. */
   private static final Duration GRACE = Duration.ofSeconds(30);
 
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(
       names = "--from",
@@ -123,12 +119,7 @@ final class CallCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}).")
   int lifetimeSeconds;
 
-  @Option(
-      names = "--session-name",
-      paramLabel = "NAME",
-      defaultValue = "peyvand-cli-call",
-      description = "This session's name in the broker's logs (default ${DEFAULT-VALUE}).")
-  String sessionName;
+  @Mixin SessionNameOption session = new SessionNameOption();
 
   @Option(
       names = "--wait",
@@ -153,9 +144,8 @@ final class CallCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--wait must be at least 1, got " + waitSeconds);
     }
-    List<BrokerEndpoint> endpoints = SendCommand.endpointsOrUsageError(spec, broker);
-    TlsOption.Connection connection =
-        SendCommand.connectionOrUsageError(spec, tls, caller.getPlatformId());
+    List<BrokerEndpoint> endpoints = connect.endpoints(spec);
+    TlsOption.Connection connection = connect.forPlatform(spec, caller.getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CallRef ref = CallRequests.ref(caller, callId != null ? callId : "cli-" + UUID.randomUUID());
@@ -176,7 +166,7 @@ final class CallCommand implements Callable<Integer> {
         builder
             .brokers(endpoints)
             .platformId(caller.getPlatformId())
-            .sessionName(sessionName)
+            .sessionName(session.sessionName)
             .callTimeout(Duration.ofSeconds(waitSeconds))
             // Not acknowledged: the platform's adapter gets them again.
             .autoAcknowledge(false)
@@ -200,21 +190,10 @@ final class CallCommand implements Callable<Integer> {
             "peyvand-call-hang-up");
     Runtime.getRuntime().addShutdownHook(hangUpOnExit);
     try {
-      try {
-        client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof SessionRefusedException refused) {
-          err.println(refused.getMessage());
-          return REFUSED;
-        }
-        err.println(
-            BrokerOption.unreachable(endpoints, e.getCause() + "; " + connection.triedOver()));
-        return NOT_SENT;
-      } catch (TimeoutException e) {
-        err.println(
-            BrokerOption.unreachable(
-                endpoints, "no session within " + waitSeconds + " s; " + connection.triedOver()));
-        return NOT_SENT;
+      OptionalInt failed =
+          BrokerOption.openSession(client, waitSeconds, endpoints, connection, err);
+      if (failed.isPresent()) {
+        return failed.getAsInt(); // REFUSED or NOT_SENT
       }
       Optional<CallResult> invited = call.send(client, "invite", invite);
       if (invited.isEmpty()) {
@@ -415,23 +394,20 @@ final class CallCommand implements Callable<Integer> {
    * Prints the session's life to stderr; after a reconnection, resumes the call on the new session
    * (the broker ends it failed if no session of the caller's platform takes it over in time).
    */
-  private static final class Events implements SessionListener {
+  private static final class Events extends SessionLines {
     private final Call call;
     private final AtomicReference<PeyvandClient> client;
     private final BlockingQueue<CallEvent> events;
-    private final AtomicBoolean connectedOnce = new AtomicBoolean();
 
     Events(Call call, AtomicReference<PeyvandClient> client, BlockingQueue<CallEvent> events) {
+      super(call.err);
       this.call = call;
       this.client = client;
       this.events = events;
     }
 
     @Override
-    public void onConnected(Welcome welcome, BrokerEndpoint broker) {
-      boolean again = connectedOnce.getAndSet(true);
-      call.err.printf("connected to %s (session %s)%n", broker, welcome.getSessionId());
-      call.err.flush();
+    void connected(boolean again) {
       if (!again || !call.placed.get() || call.over.get()) {
         return;
       }
@@ -456,31 +432,8 @@ final class CallCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onDisconnected(
-        BrokerEndpoint broker, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
-      if (!connectedOnce.get()) {
-        return;
-      }
-      call.err.printf(
-          "disconnected from %s (%s); reconnecting to %s in %d ms%n",
-          broker,
-          cause.getMessage() != null ? cause.getMessage() : cause,
-          next,
-          reconnectIn.toMillis());
-      call.err.flush();
-    }
-
-    @Override
-    public void onSessionError(Error error, boolean closing) {
-      call.err.printf("the broker refused a frame: %s: %s%n", error.getCode(), error.getMessage());
-      call.err.flush();
-    }
-
-    @Override
-    public void onStopped(Throwable cause) {
-      if (connectedOnce.get()) {
-        call.err.println(cause.getMessage());
-        call.err.flush();
+    void stopped(boolean wasConnected) {
+      if (wasConnected) {
         events.add(call.ended(CallEnded.newBuilder().setReason(CallEndReason.FAILED).build()));
       }
     }

@@ -5,12 +5,14 @@ import io.grpc.StatusRuntimeException;
 import io.peyvand.protocol.sdk.BrokerEndpoint;
 import io.peyvand.protocol.sdk.SdkActorSystem;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.grpc.GrpcClientSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -25,29 +27,34 @@ abstract class CertifiedCall implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int UNREACHABLE = 2;
 
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Spec CommandLine.Model.CommandSpec spec;
 
   /** How to connect: the certificate of the person the command acts as. */
   abstract TlsOption.Connection connection();
 
-  /** Does the work against {@code endpoints}; returns the exit status. */
-  abstract int run(
-      ActorSystem system,
-      List<BrokerEndpoint> endpoints,
-      TlsOption.Connection connection,
-      PrintWriter out)
-      throws Exception;
+  /**
+   * Where the calls go: the broker's nodes, over the connection, from the actor system the gRPC
+   * clients run on.
+   */
+  record Target(
+      ActorSystem system, List<BrokerEndpoint> endpoints, TlsOption.Connection connection) {
+    /** The gRPC client settings for {@code endpoint}, every call with {@code deadline}. */
+    GrpcClientSettings settings(BrokerEndpoint endpoint, Duration deadline) {
+      return endpoint.grpcSettings(system, connection.tls()).withDeadline(deadline);
+    }
+  }
+
+  /** Does the work against {@code target}; returns the exit status. */
+  abstract int run(Target target, PrintWriter out) throws Exception;
 
   @Override
   public Integer call() throws Exception {
     List<BrokerEndpoint> endpoints;
     TlsOption.Connection connection;
     try {
-      endpoints = broker.endpoints();
+      endpoints = connect.broker.endpoints();
       connection = connection();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -57,7 +64,7 @@ abstract class CertifiedCall implements Callable<Integer> {
     ActorSystem system =
         SdkActorSystem.create("peyvand-" + spec.parent().name(), ConfigFactory.load());
     try {
-      return run(system, endpoints, connection, out);
+      return run(new Target(system, endpoints, connection), out);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof StatusRuntimeException status
           && status.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {

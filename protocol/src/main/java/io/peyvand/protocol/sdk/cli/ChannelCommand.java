@@ -7,8 +7,10 @@ import io.peyvand.protocol.v1.GroupInfo;
 import io.peyvand.protocol.v1.GroupKind;
 import io.peyvand.protocol.v1.UserAddress;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,57 +22,35 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "channel",
-    mixinStandardHelpOptions = true,
     description = "Channels by hand: create, subscribe, bulk-subscribe, post, look up.",
     subcommands = {
-      ChannelCommand.Create.class,
-      ChannelCommand.Subscribe.class,
-      ChannelCommand.Unsubscribe.class,
       ChannelCommand.BulkSubscribe.class,
       GroupCommand.Post.class,
       GroupCommand.Info.class
     },
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "0:done",
-      "1:refused by the broker",
-      "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
-          + " be reached"
-    })
-final class ChannelCommand {
+    modelTransformer = ChannelCommand.Subcommands.class)
+final class ChannelCommand extends GroupsCommand {
 
-  @Command(
-      name = "create",
-      mixinStandardHelpOptions = true,
-      description =
-          "Create a channel at the --as user's platform; they become its owner and"
-              + " post (with the admins they promote).")
-  static final class Create extends GroupCommand.Creating {
+  /** The subcommands made of group's classes: create, subscribe, unsubscribe, before the rest. */
+  static final class Subcommands implements CommandLine.IModelTransformer {
     @Override
-    GroupKind kind() {
-      return GroupKind.CHANNEL;
-    }
-  }
-
-  @Command(
-      name = "subscribe",
-      mixinStandardHelpOptions = true,
-      description = "The --as user subscribes to an open channel.")
-  static final class Subscribe extends GroupCommand.Membership {
-    @Override
-    boolean joining() {
-      return true;
-    }
-  }
-
-  @Command(
-      name = "unsubscribe",
-      mixinStandardHelpOptions = true,
-      description = "The --as user unsubscribes.")
-  static final class Unsubscribe extends GroupCommand.Membership {
-    @Override
-    boolean joining() {
-      return false;
+    public CommandSpec transform(CommandSpec channel) {
+      return GroupCall.withFirst(
+          channel,
+          List.of(
+              GroupCall.named(
+                  "create",
+                  "Create a channel at the --as user's platform; they become its owner and"
+                      + " post (with the admins they promote).",
+                  new GroupCommand.Creating(GroupKind.CHANNEL)),
+              GroupCall.named(
+                  "subscribe",
+                  "The --as user subscribes to an open channel.",
+                  new GroupCommand.Membership(true)),
+              GroupCall.named(
+                  "unsubscribe",
+                  "The --as user unsubscribes.",
+                  new GroupCommand.Membership(false))));
     }
   }
 

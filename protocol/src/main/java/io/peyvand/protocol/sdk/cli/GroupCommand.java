@@ -13,12 +13,16 @@ import io.peyvand.protocol.v1.HistoryRequest;
 import io.peyvand.protocol.v1.MemberChange;
 import io.peyvand.protocol.v1.Text;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,36 +34,44 @@ import picocli.CommandLine.Spec;
  * prints a submission. The member changes (add ... unmute) and info also serve channels; {@code
  * channel} has the channel's own words.
  *
- * <p>Longer than most classes here because picocli wants a class per subcommand: thirteen small
- * ones, most of them a name, a description and the op they send, over four shared bases.
+ * <p>The subcommands that differ only in the value they send (create's kind, the member change's
+ * op, join or leave) are one class each made with that value, named and described by {@link
+ * Subcommands}; the others are listed in the annotation.
  */
 @Command(
     name = "group",
-    mixinStandardHelpOptions = true,
     description = "Groups by hand: create, change members, join, leave, rename, post, look up.",
     subcommands = {
-      GroupCommand.Create.class,
-      GroupCommand.Add.class,
-      GroupCommand.Remove.class,
-      GroupCommand.Promote.class,
-      GroupCommand.Demote.class,
-      GroupCommand.Mute.class,
-      GroupCommand.Unmute.class,
-      GroupCommand.Join.class,
-      GroupCommand.Leave.class,
       GroupCommand.Title.class,
       GroupCommand.Info.class,
       GroupCommand.Post.class,
       GroupCommand.History.class
     },
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "0:done",
-      "1:refused by the broker",
-      "2:not sent (a usage error, or a request the protocol refuses) or the broker could not"
-          + " be reached"
-    })
-final class GroupCommand {
+    modelTransformer = GroupCommand.Subcommands.class)
+final class GroupCommand extends GroupsCommand {
+
+  /** The subcommands of one class each made with another value, before the annotation's. */
+  static final class Subcommands implements CommandLine.IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec group) {
+      List<CommandLine> first = new ArrayList<>();
+      first.add(
+          GroupCall.named(
+              "create",
+              "Create a group at the --as user's platform; they become its owner.",
+              new Creating(GroupKind.GROUP)));
+      // add ... unmute, in the order of groups.proto
+      for (MemberChange.Op op : EnumSet.range(MemberChange.Op.ADD, MemberChange.Op.UNMUTE)) {
+        first.add(
+            GroupCall.named(
+                op.name().toLowerCase(Locale.ROOT), Changing.description(op), new Changing(op)));
+      }
+      first.add(
+          GroupCall.named("join", "The --as user joins an open group.", new Membership(true)));
+      first.add(GroupCall.named("leave", "The --as user leaves the group.", new Membership(false)));
+      return GroupCall.withFirst(group, first);
+    }
+  }
 
   /** A Groups call acting for one user: {@code --as}, whose platform calls. */
   abstract static class Acting extends ActingCall {
@@ -68,8 +80,8 @@ final class GroupCommand {
     }
   }
 
-  /** {@code create}: shared by group create and channel create. */
-  abstract static class Creating extends Acting {
+  /** {@code create}: shared by group create and channel create, which differ in the kind made. */
+  static final class Creating extends Acting {
     @Parameters(
         index = "0",
         paramLabel = "GROUP",
@@ -88,7 +100,11 @@ final class GroupCommand {
     @Option(names = "--open", description = "Anyone may join (subscribe) without being added.")
     boolean open;
 
-    abstract GroupKind kind();
+    private final GroupKind kind;
+
+    Creating(GroupKind kind) {
+      this.kind = kind;
+    }
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
@@ -100,25 +116,17 @@ final class GroupCommand {
                           .setGroup(group(group))
                           .setActor(actor())
                           .setTitle(title)
-                          .setKind(kind())
+                          .setKind(kind)
                           .setOpen(open)
                           .build()))));
     }
   }
 
-  @Command(
-      name = "create",
-      mixinStandardHelpOptions = true,
-      description = "Create a group at the --as user's platform; they become its owner.")
-  static final class Create extends Creating {
-    @Override
-    GroupKind kind() {
-      return GroupKind.GROUP;
-    }
-  }
-
-  /** The member changes: one ChangeMembers call with an op for each user named. */
-  abstract static class Changing extends Acting {
+  /**
+   * The member changes (add ... unmute, named after their op): one ChangeMembers call with the op
+   * for each user named.
+   */
+  static final class Changing extends Acting {
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
 
@@ -135,6 +143,19 @@ final class GroupCommand {
       this.op = op;
     }
 
+    /** The usage line of the subcommand named after {@code op}. */
+    static String description(MemberChange.Op op) {
+      return switch (op) {
+        case ADD -> "Add members (owner and admins only).";
+        case REMOVE -> "Remove members (owner and admins only).";
+        case PROMOTE -> "Make members admins (owner and admins only); in a channel admins post.";
+        case DEMOTE -> "Make admins plain members again.";
+        case MUTE -> "Keep members from posting (they still receive).";
+        case UNMUTE -> "Let muted members post again.";
+        default -> throw new IllegalArgumentException("no subcommand for " + op);
+      };
+    }
+
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
       ChangeMembersRequest.Builder request =
@@ -147,101 +168,23 @@ final class GroupCommand {
     }
   }
 
-  @Command(
-      name = "add",
-      mixinStandardHelpOptions = true,
-      description = "Add members (owner and admins only).")
-  static final class Add extends Changing {
-    Add() {
-      super(MemberChange.Op.ADD);
-    }
-  }
-
-  @Command(
-      name = "remove",
-      mixinStandardHelpOptions = true,
-      description = "Remove members (owner and admins only).")
-  static final class Remove extends Changing {
-    Remove() {
-      super(MemberChange.Op.REMOVE);
-    }
-  }
-
-  @Command(
-      name = "promote",
-      mixinStandardHelpOptions = true,
-      description = "Make members admins (owner and admins only); in a channel admins post.")
-  static final class Promote extends Changing {
-    Promote() {
-      super(MemberChange.Op.PROMOTE);
-    }
-  }
-
-  @Command(
-      name = "demote",
-      mixinStandardHelpOptions = true,
-      description = "Make admins plain members again.")
-  static final class Demote extends Changing {
-    Demote() {
-      super(MemberChange.Op.DEMOTE);
-    }
-  }
-
-  @Command(
-      name = "mute",
-      mixinStandardHelpOptions = true,
-      description = "Keep members from posting (they still receive).")
-  static final class Mute extends Changing {
-    Mute() {
-      super(MemberChange.Op.MUTE);
-    }
-  }
-
-  @Command(
-      name = "unmute",
-      mixinStandardHelpOptions = true,
-      description = "Let muted members post again.")
-  static final class Unmute extends Changing {
-    Unmute() {
-      super(MemberChange.Op.UNMUTE);
-    }
-  }
-
   /** Join or leave: shared by group join/leave and channel subscribe/unsubscribe. */
-  abstract static class Membership extends Acting {
+  static final class Membership extends Acting {
     @Parameters(index = "0", paramLabel = "GROUP", description = "e.g. eitaa:family")
     String group;
 
-    abstract boolean joining();
+    private final boolean joining;
+
+    Membership(boolean joining) {
+      this.joining = joining;
+    }
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
       GroupAddress address = group(group);
       out.println(
           GroupFormat.info(
-              await(joining() ? client.join(address, actor()) : client.leave(address, actor()))));
-    }
-  }
-
-  @Command(
-      name = "join",
-      mixinStandardHelpOptions = true,
-      description = "The --as user joins an open group.")
-  static final class Join extends Membership {
-    @Override
-    boolean joining() {
-      return true;
-    }
-  }
-
-  @Command(
-      name = "leave",
-      mixinStandardHelpOptions = true,
-      description = "The --as user leaves the group.")
-  static final class Leave extends Membership {
-    @Override
-    boolean joining() {
-      return false;
+              await(joining ? client.join(address, actor()) : client.leave(address, actor()))));
     }
   }
 
@@ -302,9 +245,7 @@ final class GroupCommand {
   @Command(
       name = "post",
       mixinStandardHelpOptions = true,
-      description = "Post a text to a group (a channel: owner and admins) and print the answer.",
-      exitCodeListHeading = "%nExit status:%n",
-      exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
+      description = "Post a text to a group (a channel: owner and admins) and print the answer.")
   static final class Post implements Callable<Integer> {
     @Mixin SubmitOptions submitting = new SubmitOptions();
 

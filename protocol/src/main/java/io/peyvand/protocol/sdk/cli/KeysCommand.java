@@ -194,7 +194,7 @@ final class KeysCommand {
 
     @Override
     void run(PeyvandClient client, PrintWriter out) throws Exception {
-      Optional<X509Certificate> authority = ca.certificate(spec, tls.pkiDir);
+      Optional<X509Certificate> authority = ca.certificate(spec, connect.tls.pkiDir);
       ClaimKeyPackagesResult result =
           await(
               client
@@ -327,7 +327,8 @@ final class KeysCommand {
       if (published != null) {
         known = Optional.of(sha256s(published));
       }
-      KeyLogMonitor monitor = new KeyLogMonitor(platformId, ca.certificate(spec, tls.pkiDir));
+      KeyLogMonitor monitor =
+          new KeyLogMonitor(platformId, ca.certificate(spec, connect.tls.pkiDir));
       KeyLogMonitor.Advance advance = await(client.keyPackages().follow(monitor));
       if (!advance.verified()) {
         out.println("NOT verified: " + String.join("; ", advance.problems()));
@@ -366,7 +367,9 @@ final class KeysCommand {
               + HEX.formatHex(head.getRootHash().toByteArray())
               + ", signed at "
               + Instant.ofEpochMilli(head.getTimestampMs())
-              + (ca.certificate(spec, tls.pkiDir).isEmpty() ? " (no CA: signature only)" : ""));
+              + (ca.certificate(spec, connect.tls.pkiDir).isEmpty()
+                  ? " (no CA: signature only)"
+                  : ""));
       if (unknown > 0) {
         out.println(unknown + " publication(s) of KeyPackages not in " + published);
         exitStatus = UNKNOWN_KEY;

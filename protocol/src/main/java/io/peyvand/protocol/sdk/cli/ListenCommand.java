@@ -6,18 +6,14 @@ import io.peyvand.protocol.sdk.CallRequests;
 import io.peyvand.protocol.sdk.DeliveryHandler;
 import io.peyvand.protocol.sdk.PeyvandClient;
 import io.peyvand.protocol.sdk.PeyvandClientBuilder;
-import io.peyvand.protocol.sdk.SessionListener;
-import io.peyvand.protocol.sdk.SessionRefusedException;
 import io.peyvand.protocol.v1.CallEndReason;
 import io.peyvand.protocol.v1.CallEvent;
 import io.peyvand.protocol.v1.CallMedia;
 import io.peyvand.protocol.v1.CallRef;
 import io.peyvand.protocol.v1.CallRequest;
-import io.peyvand.protocol.v1.Error;
-import io.peyvand.protocol.v1.Welcome;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +21,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -59,9 +52,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"1:the broker refused the session", "2:the broker could not be reached"})
 final class ListenCommand implements Callable<Integer> {
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(
       names = "--platform",
@@ -97,12 +88,7 @@ final class ListenCommand implements Callable<Integer> {
     boolean decline;
   }
 
-  @Option(
-      names = "--session-name",
-      paramLabel = "NAME",
-      defaultValue = "peyvand-cli-listen",
-      description = "This session's name in the broker's logs (default ${DEFAULT-VALUE}).")
-  String sessionName;
+  @Mixin SessionNameOption session = new SessionNameOption();
 
   @Option(
       names = "--wait",
@@ -117,18 +103,8 @@ final class ListenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<BrokerEndpoint> endpoints;
-    try {
-      endpoints = broker.endpoints();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--broker: " + e.getMessage());
-    }
-    TlsOption.Connection connection;
-    try {
-      connection = tls.forPlatform(platform);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    List<BrokerEndpoint> endpoints = connect.endpoints(spec);
+    TlsOption.Connection connection = connect.forPlatform(spec, platform);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<PeyvandClient> self = new AtomicReference<>();
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();
@@ -140,7 +116,7 @@ final class ListenCommand implements Callable<Integer> {
         builder
             .brokers(endpoints)
             .platformId(platform)
-            .sessionName(sessionName)
+            .sessionName(session.sessionName)
             // Without acknowledgements show every redelivery rather than skip it.
             .autoAcknowledge(!noAck)
             .deduplicate(!noAck)
@@ -154,7 +130,11 @@ final class ListenCommand implements Callable<Integer> {
     Thread closeOnExit = new Thread(client::close, "peyvand-listen-close");
     Runtime.getRuntime().addShutdownHook(closeOnExit);
     try {
-      client.connect().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
+      OptionalInt failed =
+          BrokerOption.openSession(client, waitSeconds, endpoints, connection, err);
+      if (failed.isPresent()) {
+        return failed.getAsInt();
+      }
       err.printf(
           "listening for %s deliveries at %s over %s%s%s; Ctrl-C to stop%n",
           platform,
@@ -168,19 +148,6 @@ final class ListenCommand implements Callable<Integer> {
       err.flush();
       stopped.await();
       return 1; // the broker refused the session (printed by Events)
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SessionRefusedException refused) {
-        err.println(refused.getMessage());
-        return 1;
-      }
-      err.println(
-          BrokerOption.unreachable(endpoints, e.getCause() + "; " + connection.triedOver()));
-      return SendCommand.UNREACHABLE;
-    } catch (TimeoutException e) {
-      err.println(
-          BrokerOption.unreachable(
-              endpoints, "no session within " + waitSeconds + " s; " + connection.triedOver()));
-      return SendCommand.UNREACHABLE;
     } catch (InterruptedException e) {
       return 0;
     } finally {
@@ -289,54 +256,17 @@ final class ListenCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Prints the session's life to stderr (attempts before the first session are left to the initial
-   * wait); counts down when the broker refused the session.
-   */
-  private static final class Events implements SessionListener {
-    private final PrintWriter err;
+  /** Prints the session's life to stderr; counts down when the session stopped. */
+  private static final class Events extends SessionLines {
     private final CountDownLatch stopped;
-    private volatile boolean connectedOnce;
 
     Events(PrintWriter err, CountDownLatch stopped) {
-      this.err = err;
+      super(err);
       this.stopped = stopped;
     }
 
     @Override
-    public void onConnected(Welcome welcome, BrokerEndpoint broker) {
-      connectedOnce = true;
-      err.printf("connected to %s (session %s)%n", broker, welcome.getSessionId());
-      err.flush();
-    }
-
-    @Override
-    public void onDisconnected(
-        BrokerEndpoint broker, Throwable cause, BrokerEndpoint next, Duration reconnectIn) {
-      if (!connectedOnce) {
-        return;
-      }
-      err.printf(
-          "disconnected from %s (%s); reconnecting to %s in %d ms%n",
-          broker,
-          cause.getMessage() != null ? cause.getMessage() : cause,
-          next,
-          reconnectIn.toMillis());
-      err.flush();
-    }
-
-    @Override
-    public void onSessionError(Error error, boolean closing) {
-      err.printf("the broker refused a frame: %s: %s%n", error.getCode(), error.getMessage());
-      err.flush();
-    }
-
-    @Override
-    public void onStopped(Throwable cause) {
-      if (connectedOnce) {
-        err.println(cause.getMessage());
-        err.flush();
-      }
+    void stopped(boolean wasConnected) {
       stopped.countDown();
     }
   }

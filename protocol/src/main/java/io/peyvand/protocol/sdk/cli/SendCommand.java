@@ -39,9 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "send",
     mixinStandardHelpOptions = true,
-    description = "Submit a text message and print the broker's answer on one line.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
+    description = "Submit a text message and print the broker's answer on one line.")
 final class SendCommand implements Callable<Integer> {
   static final int REFUSED = 1;
   static final int UNREACHABLE = 2;
@@ -99,9 +97,9 @@ final class SendCommand implements Callable<Integer> {
   static int submit(CommandLine.Model.CommandSpec spec, SubmitOptions options, Envelope envelope)
       throws Exception {
     int timeoutSeconds = options.timeoutSeconds;
-    List<BrokerEndpoint> endpoints = endpointsOrUsageError(spec, options.broker);
+    List<BrokerEndpoint> endpoints = options.connect.endpoints(spec);
     TlsOption.Connection connection =
-        connectionOrUsageError(spec, options.tls, envelope.getSender().getPlatformId());
+        options.connect.forPlatform(spec, envelope.getSender().getPlatformId());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ActorSystem system = SdkActorSystem.create("peyvand-send", ConfigFactory.load());
@@ -196,24 +194,6 @@ final class SendCommand implements Callable<Integer> {
       return UserAddresses.parse(text);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-    }
-  }
-
-  static TlsOption.Connection connectionOrUsageError(
-      CommandLine.Model.CommandSpec spec, TlsOption tls, String platform) {
-    try {
-      return tls.forPlatform(platform);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  static List<BrokerEndpoint> endpointsOrUsageError(
-      CommandLine.Model.CommandSpec spec, BrokerOption broker) {
-    try {
-      return broker.endpoints();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--broker: " + e.getMessage());
     }
   }
 }

@@ -1,17 +1,21 @@
 package io.peyvand.protocol.sdk.cli;
 
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The options of the commands that submit one message through the unary Submit and print the answer
  * ({@code send}, {@code group post} and {@code channel post}), shared by them: where the broker is
- * ({@code --broker}), how to connect ({@link TlsOption}), and how long to wait.
+ * ({@code --broker}) and how to connect ({@link ConnectOptions}), and how long to wait; and their
+ * exit statuses, those of {@link SendCommand#submit} (picocli adds a mixin's to its command's
+ * usage).
  */
+@Command(
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:accepted or duplicate", "1:refused", "2:the broker could not be reached"})
 final class SubmitOptions {
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(
       names = "--timeout",

@@ -44,9 +44,7 @@ abstract class UnaryCall implements Callable<Integer> {
 
   private final String feature;
 
-  @Mixin BrokerOption broker = new BrokerOption();
-
-  @Mixin TlsOption tls = new TlsOption();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(
       names = "--timeout",
@@ -80,8 +78,8 @@ abstract class UnaryCall implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<BrokerEndpoint> endpoints = SendCommand.endpointsOrUsageError(spec, broker);
-    TlsOption.Connection connection = SendCommand.connectionOrUsageError(spec, tls, platform());
+    List<BrokerEndpoint> endpoints = connect.endpoints(spec);
+    TlsOption.Connection connection = connect.forPlatform(spec, platform());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PeyvandClientBuilder builder = PeyvandClient.builder().plaintext();

@@ -120,6 +120,7 @@ class CallCommandTest {
 
     assertEquals("eitaa", broker.hellos.get(0).getPlatformId(), "the caller's platform");
     assertFalse(broker.hellos.get(0).getRingCalls(), "the caller's session does not ring");
+    assertEquals("peyvand-cli-call", broker.hellos.get(0).getSessionName(), "default name");
   }
 
   @Test

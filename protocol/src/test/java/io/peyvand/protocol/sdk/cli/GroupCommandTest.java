@@ -29,6 +29,7 @@ import io.peyvand.protocol.v1.UserAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +48,15 @@ class GroupCommandTest {
 
   private CliRun run(String... args) {
     return CliRun.subcommand(broker.port(), args);
+  }
+
+  /** channel bulk-subscribe of bale's users to eitaa:news, with {@code options}. */
+  private CliRun bulkSubscribe(String... options) {
+    return run(
+        Stream.concat(
+                Stream.of("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale"),
+                Stream.of(options))
+            .toArray(String[]::new));
   }
 
   private static GroupInfo info(GroupAddress group, GroupKind kind, String title) {
@@ -289,19 +299,7 @@ class GroupCommandTest {
   @Test
   void bulkSubscribeNumbersTheUsersAndSendsThemInBatchesOneLineEach() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    CliRun run =
-        run(
-            "channel",
-            "bulk-subscribe",
-            "eitaa:news",
-            "--platform",
-            "bale",
-            "--users",
-            "25",
-            "--prefix",
-            "fan-",
-            "--batch",
-            "10");
+    CliRun run = bulkSubscribe("--users", "25", "--prefix", "fan-", "--batch", "10");
     assertEquals(0, run.status(), run.err());
     assertEquals(3, run.lines().size());
     assertTrue(
@@ -323,8 +321,7 @@ class GroupCommandTest {
   @Test
   void bulkSubscribeOfTenThousandUsersIsOneCall() {
     answer(info(NEWS, GroupKind.CHANNEL, "News"));
-    CliRun run =
-        run("channel", "bulk-subscribe", "eitaa:news", "--platform", "bale", "--users", "10000");
+    CliRun run = bulkSubscribe("--users", "10000");
     assertEquals(0, run.status(), run.err());
     assertEquals(1, broker.groupCalls.size());
     assertEquals(10_000, ((BulkSubscribeRequest) broker.groupCalls.get(0)).getUsersCount());
@@ -332,17 +329,7 @@ class GroupCommandTest {
 
   @Test
   void bulkSubscribeRefusesABatchLargerThanTheProtocolAllows() {
-    CliRun run =
-        run(
-            "channel",
-            "bulk-subscribe",
-            "eitaa:news",
-            "--platform",
-            "bale",
-            "--users",
-            "5",
-            "--batch",
-            "10001");
+    CliRun run = bulkSubscribe("--users", "5", "--batch", "10001");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("--batch must be 1-10000"), run.err());
     assertEquals(List.of(), broker.groupCalls);

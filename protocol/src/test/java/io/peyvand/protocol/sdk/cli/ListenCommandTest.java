@@ -303,6 +303,7 @@ class ListenCommandTest {
     eventually("listening", () -> listen.err.toString().contains("listening for bale"));
     assertFalse(listen.err.toString().contains("calls"), listen.err.toString());
     assertFalse(broker.hellos.get(0).getRingCalls(), "no ring_calls");
+    assertEquals("peyvand-cli-listen", broker.hellos.get(0).getSessionName(), "default name");
     broker.push(invite(CallMedia.AUDIO));
     broker.push(ScriptedBroker.message(BOB, 1, false, "after the call event"));
     eventually("acknowledged", () -> broker.acksOf(BOB).contains(1L));
