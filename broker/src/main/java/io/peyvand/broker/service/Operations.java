@@ -281,7 +281,7 @@ public final class Operations {
         platformId,
         "acknowledge",
         ack.getMailbox(),
-        Addresses.validate(ack.getMailbox(), "acknowledge.mailbox"),
+        "acknowledge.mailbox",
         replyTo -> new UserMailbox.Acknowledge(platformId, ack.getUpToSequence(), replyTo));
   }
 
@@ -295,7 +295,7 @@ public final class Operations {
         platformId,
         "status-acknowledge",
         ack.getRecipient(),
-        Addresses.validate(ack.getRecipient(), "status_acknowledge.recipient"),
+        "status_acknowledge.recipient",
         replyTo -> new UserMailbox.AcknowledgeStatuses(platformId, ack.getUpToSequence(), replyTo));
   }
 
@@ -305,20 +305,22 @@ public final class Operations {
         platformId,
         "read-receipt",
         receipt.getReader(),
-        Addresses.validate(receipt.getReader(), "read_receipt.reader"),
+        "read_receipt.reader",
         replyTo -> new UserMailbox.MarkRead(platformId, receipt.getUpToSequence(), replyTo));
   }
 
   /**
-   * {@code what} of the acting platform, told to {@code mailbox} unless its address is {@code bad};
-   * a refusal, the mailbox's or the address's, is counted and logged ({@link SecurityEvents}).
+   * {@code what} of the acting platform, told to {@code mailbox} unless its address (the request's
+   * {@code field}) is invalid; a refusal, the mailbox's or the address's, is counted and logged
+   * ({@link SecurityEvents}).
    */
   private CompletionStage<Optional<Error>> toMailbox(
       String platformId,
       String what,
       UserAddress mailbox,
-      Optional<Error> bad,
+      String field,
       Function<ActorRef<UserMailbox.Outcome>, UserMailbox.Command> command) {
+    Optional<Error> bad = Addresses.validate(mailbox, field);
     if (bad.isPresent()) {
       node.security().refused(platformId, what, bad.get());
       return CompletableFuture.completedFuture(bad);
