@@ -694,19 +694,27 @@ final class Scenarios {
     int count = 5;
     List<String> bodies = new ArrayList<>();
     List<Long> sequences = new ArrayList<>();
+    // The kill needs two facts: the first sequence sent here (known when the Submit is answered)
+    // and an Acknowledge of the echo user's mailbox reaching it (seen by the edge). Either may come
+    // first, so whichever side learns the second one kills; the compare-and-set kills once.
     AtomicLong firstSequence = new AtomicLong(Long.MAX_VALUE);
-    AtomicLong ackedUpTo = new AtomicLong();
-    AtomicBoolean killed = new AtomicBoolean();
+    AtomicLong highestAck = new AtomicLong(-1);
+    AtomicLong killedAtAck = new AtomicLong(-1);
+    Runnable killIfAcknowledged =
+        () -> {
+          long upTo = highestAck.get();
+          if (upTo >= firstSequence.get() && killedAtAck.compareAndSet(-1, upTo)) {
+            adapter.kill();
+          }
+        };
     EdgeFault killOnAck =
         new EdgeFault() {
           @Override
           public boolean fromAdapter(EdgeRecorder.Session s, ClientFrame frame) {
             if (frame.hasAcknowledge()
-                && frame.getAcknowledge().getMailbox().equals(kit.echoUser())
-                && frame.getAcknowledge().getUpToSequence() >= firstSequence.get()
-                && killed.compareAndSet(false, true)) {
-              ackedUpTo.set(frame.getAcknowledge().getUpToSequence());
-              adapter.kill();
+                && frame.getAcknowledge().getMailbox().equals(kit.echoUser())) {
+              highestAck.accumulateAndGet(frame.getAcknowledge().getUpToSequence(), Math::max);
+              killIfAcknowledged.run();
             }
             return true;
           }
@@ -714,13 +722,14 @@ final class Scenarios {
     int mark = kit.edge.mark();
     kit.edge.install(killOnAck);
     try {
-      for (int i = 1; i <= count && !killed.get(); i++) {
+      for (int i = 1; i <= count && killedAtAck.get() < 0; i++) {
         String body = "stored " + kit.runId + " " + i;
         SubmitOutcome.Accepted accepted =
             kit.send(kit.messageId("crash"), "peer", kit.echoUser(), body);
         bodies.add(body);
         sequences.add(accepted.sequence());
         firstSequence.compareAndSet(Long.MAX_VALUE, accepted.sequence());
+        killIfAcknowledged.run();
       }
       Optional<Event> ack =
           kit.ack(
@@ -731,6 +740,10 @@ final class Scenarios {
             + kit.settings.answerWithin().toSeconds()
             + " s";
       }
+      // The edge records a frame before its faults see it: the Acknowledge found here may not have
+      // reached killOnAck yet, and killOnAck goes below, so this thread takes it into account too.
+      highestAck.accumulateAndGet(ack.get().client().getAcknowledge().getUpToSequence(), Math::max);
+      killIfAcknowledged.run();
       evidence.add(
           "sent "
               + bodies.size()
@@ -739,7 +752,7 @@ final class Scenarios {
               + "); "
               + kit.at(ack.get())
               + " Acknowledge up_to_sequence "
-              + ackedUpTo.get()
+              + killedAtAck.get()
               + ": adapter killed (SIGKILL)");
     } finally {
       kit.edge.remove(killOnAck);
@@ -759,7 +772,7 @@ final class Scenarios {
     List<String> missing = new ArrayList<>();
     long deadline = kit.deadline(kit.settings.answerWithin());
     for (int i = 0; i < bodies.size(); i++) {
-      if (sequences.get(i) > ackedUpTo.get()) {
+      if (sequences.get(i) > killedAtAck.get()) {
         continue;
       }
       Optional<Event> echoed = kit.echo(restarted, bodies.get(i), deadline);
@@ -780,7 +793,7 @@ final class Scenarios {
           + " s); the broker will never push them again";
     }
     return "everything acknowledged before the crash (up to sequence "
-        + ackedUpTo.get()
+        + killedAtAck.get()
         + ") was stored";
   }
 
