@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The scenarios, in the order the kit runs them (CONFORMANCE.md describes each: what it does, what
@@ -694,27 +693,14 @@ final class Scenarios {
     int count = 5;
     List<String> bodies = new ArrayList<>();
     List<Long> sequences = new ArrayList<>();
-    // The kill needs two facts: the first sequence sent here (known when the Submit is answered)
-    // and an Acknowledge of the echo user's mailbox reaching it (seen by the edge). Either may come
-    // first, so whichever side learns the second one kills; the compare-and-set kills once.
-    AtomicLong firstSequence = new AtomicLong(Long.MAX_VALUE);
-    AtomicLong highestAck = new AtomicLong(-1);
-    AtomicLong killedAtAck = new AtomicLong(-1);
-    Runnable killIfAcknowledged =
-        () -> {
-          long upTo = highestAck.get();
-          if (upTo >= firstSequence.get() && killedAtAck.compareAndSet(-1, upTo)) {
-            adapter.kill();
-          }
-        };
+    CrashOnAcknowledge crash = new CrashOnAcknowledge(adapter::kill);
     EdgeFault killOnAck =
         new EdgeFault() {
           @Override
           public boolean fromAdapter(EdgeRecorder.Session s, ClientFrame frame) {
             if (frame.hasAcknowledge()
                 && frame.getAcknowledge().getMailbox().equals(kit.echoUser())) {
-              highestAck.accumulateAndGet(frame.getAcknowledge().getUpToSequence(), Math::max);
-              killIfAcknowledged.run();
+              crash.acknowledged(frame.getAcknowledge().getUpToSequence());
             }
             return true;
           }
@@ -722,18 +708,17 @@ final class Scenarios {
     int mark = kit.edge.mark();
     kit.edge.install(killOnAck);
     try {
-      for (int i = 1; i <= count && killedAtAck.get() < 0; i++) {
+      for (int i = 1; i <= count && !crash.crashed(); i++) {
         String body = "stored " + kit.runId + " " + i;
         SubmitOutcome.Accepted accepted =
             kit.send(kit.messageId("crash"), "peer", kit.echoUser(), body);
         bodies.add(body);
         sequences.add(accepted.sequence());
-        firstSequence.compareAndSet(Long.MAX_VALUE, accepted.sequence());
-        killIfAcknowledged.run();
+        crash.sent(accepted.sequence());
       }
       Optional<Event> ack =
           kit.ack(
-              mark, kit.echoUser(), firstSequence.get(), kit.deadline(kit.settings.answerWithin()));
+              mark, kit.echoUser(), sequences.get(0), kit.deadline(kit.settings.answerWithin()));
       if (ack.isEmpty()) {
         return FAIL
             + "acknowledged none of the messages within "
@@ -742,8 +727,7 @@ final class Scenarios {
       }
       // The edge records a frame before its faults see it: the Acknowledge found here may not have
       // reached killOnAck yet, and killOnAck goes below, so this thread takes it into account too.
-      highestAck.accumulateAndGet(ack.get().client().getAcknowledge().getUpToSequence(), Math::max);
-      killIfAcknowledged.run();
+      crash.acknowledged(ack.get().client().getAcknowledge().getUpToSequence());
       evidence.add(
           "sent "
               + bodies.size()
@@ -752,7 +736,7 @@ final class Scenarios {
               + "); "
               + kit.at(ack.get())
               + " Acknowledge up_to_sequence "
-              + killedAtAck.get()
+              + crash.crashedAt()
               + ": adapter killed (SIGKILL)");
     } finally {
       kit.edge.remove(killOnAck);
@@ -772,7 +756,7 @@ final class Scenarios {
     List<String> missing = new ArrayList<>();
     long deadline = kit.deadline(kit.settings.answerWithin());
     for (int i = 0; i < bodies.size(); i++) {
-      if (sequences.get(i) > killedAtAck.get()) {
+      if (sequences.get(i) > crash.crashedAt()) {
         continue;
       }
       Optional<Event> echoed = kit.echo(restarted, bodies.get(i), deadline);
@@ -793,7 +777,7 @@ final class Scenarios {
           + " s); the broker will never push them again";
     }
     return "everything acknowledged before the crash (up to sequence "
-        + killedAtAck.get()
+        + crash.crashedAt()
         + ") was stored";
   }
 
