@@ -6,6 +6,7 @@ import io.peyvand.protocol.v1.Acknowledge;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
+import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.InterconnectClient;
 import io.peyvand.protocol.v1.ServerFrame;
 import io.peyvand.protocol.v1.SetBlockedRequest;
@@ -159,6 +160,14 @@ public final class RawSession implements AutoCloseable {
     String end = ended.get();
     throw new AssertionError(
         "no matching frame within " + timeout + (end != null ? "; " + end : ""));
+  }
+
+  /**
+   * A submit refused UNAVAILABLE, which an adapter sends again unchanged (PROTOCOL.md §10): the
+   * machine running the tests may be slow enough for the broker's ask timeout to pass.
+   */
+  public static boolean mayResend(SubmitResult result) {
+    return result.hasRefused() && result.getRefused().getCode() == ErrorCode.UNAVAILABLE;
   }
 
   /** The next frame of any kind, or null. */

@@ -9,7 +9,6 @@ import io.peyvand.persistence.testkit.CassandraKeyspace;
 import io.peyvand.protocol.v1.ClientFrame;
 import io.peyvand.protocol.v1.Delivery;
 import io.peyvand.protocol.v1.Envelope;
-import io.peyvand.protocol.v1.ErrorCode;
 import io.peyvand.protocol.v1.Hello;
 import io.peyvand.protocol.v1.MessageStatus;
 import io.peyvand.protocol.v1.ServerFrame;
@@ -194,7 +193,7 @@ class SlowPlatformIT {
       }
       for (int i = 0; i < batch; i++) {
         SubmitResult result = igap.expect(ServerFrame::hasSubmitResult, WAIT).getSubmitResult();
-        if (mayRetry(result)) {
+        if (RawSession.mayResend(result)) {
           igap.submit(result.getCorrelationId(), byCorrelation.get(result.getCorrelationId()));
           i--;
           continue;
@@ -203,14 +202,6 @@ class SlowPlatformIT {
       }
     }
     return total;
-  }
-
-  /**
-   * A refusal to send again unchanged (PROTOCOL.md §10): the machine running the tests may be slow
-   * enough for the broker's 5 s ask timeout to pass.
-   */
-  private static boolean mayRetry(SubmitResult result) {
-    return result.hasRefused() && result.getRefused().getCode() == ErrorCode.UNAVAILABLE;
   }
 
   /** Latencies of one measured round, sorted. */
@@ -275,7 +266,7 @@ class SlowPlatformIT {
         ServerFrame frame = eitaa.expect(f -> f.hasSubmitResult() || f.hasDelivery(), WAIT);
         if (frame.hasSubmitResult()) {
           SubmitResult result = frame.getSubmitResult();
-          if (mayRetry(result)) {
+          if (RawSession.mayResend(result)) {
             int i = (int) result.getCorrelationId() - 1;
             eitaa.submit(i + 1, sent[i]); // its latency still counts from the first submission
             continue;
