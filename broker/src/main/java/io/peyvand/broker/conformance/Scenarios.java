@@ -726,7 +726,7 @@ final class Scenarios {
             + " s";
       }
       // The edge records a frame before its faults see it: the Acknowledge found here may not have
-      // reached killOnAck yet, and killOnAck goes below, so this thread takes it into account too.
+      // reached killOnAck yet, which the finally below removes, so this thread counts it too.
       crash.acknowledged(ack.get().client().getAcknowledge().getUpToSequence());
       evidence.add(
           "sent "
